@@ -1,0 +1,120 @@
+"""Problems as values with a place.
+
+Every problem csbatch reports (a bad YAML key, a bad cell, a duplicate order) is an `Issue` carrying
+the `Source` it came from, so the message can say `config/kpi/ecommerce.yaml:42:7: ...` or
+`sales.xlsx[Sheet1]!E6: ...`. Stages collect issues instead of raising them, so one run reports
+every problem at once; only the CLI decides how to print them and which exit code follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Iterable
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where something came from: a line of a policy file, or a cell/row of an input sheet."""
+
+    path: str
+    line: int | None = None
+    col: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.path}:{self.line}" + (f":{self.col}" if self.col is not None else "")
+        text = self.path
+        if self.sheet is not None:
+            text += f"[{self.sheet}]"
+        if self.cell is not None:
+            text += f"!{self.cell}"
+        elif self.row is not None:
+            text += f"!row {self.row}"
+        return text
+
+    def at_line(self, line: int, col: int | None = None) -> Source:
+        return Source(self.path, line=line, col=col)
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    source: Source | None
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source is not None else ""
+        kind = "warning: " if self.severity is Severity.WARNING else ""
+        return f"{where}{kind}{self.message}"
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "severity": str(self.severity),
+            "where": str(self.source) if self.source is not None else None,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Problems:
+    """A collector stages append to; it never raises."""
+
+    items: list[Issue] = field(default_factory=list)
+
+    def error(self, source: Source | None, code: str, message: str) -> None:
+        self.items.append(Issue(source, code, message, Severity.ERROR))
+
+    def warning(self, source: Source | None, code: str, message: str) -> None:
+        self.items.append(Issue(source, code, message, Severity.WARNING))
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        self.items.extend(issues)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.items if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.items if not i.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.is_error for i in self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class CsbatchError(Exception):
+    """An expected failure: the user's input or policy is wrong. Carries every issue found."""
+
+    def __init__(self, issues: Iterable[Issue] | str, code: str = "error"):
+        if isinstance(issues, str):
+            issues = [Issue(None, code, issues)]
+        self.issues: list[Issue] = list(issues)
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+
+def raise_if_errors(issues: Iterable[Issue]) -> None:
+    issues = list(issues)
+    if any(i.is_error for i in issues):
+        raise CsbatchError(issues)

@@ -1,0 +1,54 @@
+"""The vocabulary of measured values a scorecard item or pay component may name.
+
+Each measured value is computed from the input sheets (scorecards arrive in a later stage); the
+policy names them, and `policy check` refuses a name that is not here. The descriptions are what
+`csbatch explain` and the docs show.
+"""
+
+from __future__ import annotations
+
+MEASURES: dict[str, str] = {
+    # service_center [003]
+    "collaboration_incidents": "incidents of poor coordination on the collaboration sheet",
+    "complaint_unresolved_share": "1 − our-fault complaints resolved to satisfaction ÷ our-fault complaints",
+    "survey_satisfaction": "mean callback survey score as a share of 100 (1–5 scores ×20)",
+    "feedback_items": "callbacks done with non-empty feedback",
+    "callback_completion_rate": "callbacks done ÷ callbacks planned",
+    "incomplete_customer_records": "own customer records missing name, phone or product",
+    "conduct_points_lost": "conduct points lost (conduct log and attendance; late counted once)",
+    # ecommerce [004]
+    "counted_sales": "completed sales of the month after the production-sheet rules, ¥",
+    "conversion_rate": "buyers ÷ inquiries on the contacts sheet",
+    "target_completion": "counted sales ÷ prorated sales target",
+    "promo_sales": "completed key-promotion sales, ¥",
+    "callbacks_rated": "callbacks of the agent's orders with a rating",
+    "callbacks_satisfied": "callbacks rated 满意",
+    "callbacks_neutral": "callbacks rated 一般",
+    "callbacks_dissatisfied": "callbacks rated 不满意",
+    "service_complaints": "our-fault complaints of category service",
+    "wrong_explanation_complaints": "our-fault complaints of category wrong_explanation",
+    "unverifiable_wording_complaints": "our-fault complaints of category unverifiable_wording",
+    "customer_records": "customer records owned by the agent",
+    "complete_customer_records": "own records with phone, name, product and email",
+    "classified_customer_records": "own records with a customer class",
+    "qa_mean_score": "mean QA-audit score of the month (0–100)",
+    # supervisor [004]
+    "team_satisfaction_rate": "callbacks rated 满意 ÷ rated callbacks of the supervised agents",
+    "team_sales_completion": "counted sales of the supervised agents ÷ their targets",
+    "assignment_issues": "work-assignment nonconformities (reviews sheet)",
+    "publicity_issues": "publicity nonconformities (reviews sheet)",
+    "general_issues": "general-management nonconformities (reviews sheet)",
+    "onsite_rating": "superior's rating of on-site supervision, 0–30 (reviews sheet)",
+    # invitation [002]
+    "invitation_success_rate": "accepted ÷ invitations on the contacts sheet",
+    "accepted_invitations": "accepted invitations on the contacts sheet",
+    "task_completion_rate": "tasks done on time ÷ tasks assigned",
+    "communication_rating": "superior's rating of communication, 0–10 (reviews sheet)",
+    "teamwork_rating": "superior's rating of teamwork, 0–10 (reviews sheet)",
+    "self_evaluation": "the employee's self-evaluation text (shown, never scored)",
+}
+
+#: Names a formula may use besides measured values.
+FORMULA_NAMES: dict[str, str] = {
+    "weight": "the item's full points",
+}

@@ -1,0 +1,175 @@
+"""Band tables: the one shape of every tiered rule (coefficients, deduction tables, grades,
+voucher rates).
+
+A band is an interval with a value (a number) or a label (a grade). Bounds are `from` (inclusive)
+and `to` (exclusive) unless the band says otherwise; `at: X` is the closed point [X, X]; a missing
+bound is open to infinity. A table must cover its domain with no gap and no overlap: the checks
+live here, next to the shape they check, and name the bands involved.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from csbatch.policy.base import Flag, Model, Rate, Text
+
+Measure = Literal["rate", "count", "points", "money", "score"]
+
+
+class Bound:
+    """One end of an interval: a value (None = infinite) and whether it belongs to the interval."""
+
+    __slots__ = ("value", "inclusive")
+
+    def __init__(self, value: Decimal | None, inclusive: bool):
+        self.value = value
+        self.inclusive = inclusive
+
+
+class Interval(Model):
+    at: Rate | None = None
+    from_: Rate | None = Field(None, alias="from")
+    to: Rate | None = None
+    from_inclusive: Flag | None = None
+    to_inclusive: Flag | None = None
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.at is not None and (self.from_ is not None or self.to is not None
+                                    or self.from_inclusive is not None
+                                    or self.to_inclusive is not None):
+            raise ValueError("write either `at` or `from`/`to`, not both")
+        if self.from_ is None and self.from_inclusive is not None:
+            raise ValueError("from_inclusive without `from`")
+        if self.to is None and self.to_inclusive is not None:
+            raise ValueError("to_inclusive without `to`")
+        return self
+
+    @property
+    def lower(self) -> Bound:
+        if self.at is not None:
+            return Bound(self.at, True)
+        return Bound(self.from_, self.from_inclusive is not False and self.from_ is not None)
+
+    @property
+    def upper(self) -> Bound:
+        if self.at is not None:
+            return Bound(self.at, True)
+        return Bound(self.to, bool(self.to_inclusive) and self.to is not None)
+
+    def contains(self, x: Decimal) -> bool:
+        lo, hi = self.lower, self.upper
+        if lo.value is not None and (x < lo.value or (x == lo.value and not lo.inclusive)):
+            return False
+        if hi.value is not None and (x > hi.value or (x == hi.value and not hi.inclusive)):
+            return False
+        return True
+
+    def describe(self, measure: str = "count") -> str:
+        if self.at is not None:
+            return f"= {fmt(self.at, measure)}"
+        lo, hi = self.lower, self.upper
+        left = "(-∞" if lo.value is None else ("[" if lo.inclusive else "(") + fmt(lo.value, measure)
+        right = "∞)" if hi.value is None else fmt(hi.value, measure) + ("]" if hi.inclusive else ")")
+        return f"{left}, {right}"
+
+
+class Band(Interval):
+    value: Rate | None = None
+    label: Text | None = None
+    name: Text | None = None
+
+
+class BandTable(Model):
+    description: str | None = None
+    source: str | None = None
+    measure: Measure = "count"
+    domain: Interval | None = Field(None, description="values the table must cover; default all")
+    bands: list[Band] = Field(min_length=1)
+
+
+def fmt(x: Decimal, measure: str = "count") -> str:
+    if measure == "rate":
+        pct = (x * 100).normalize()
+        return f"{pct:f}%"
+    return f"{x.normalize():f}"
+
+
+def _cmp_upper_lower(hi: Bound, lo: Bound, whole: bool = False) -> str:
+    """How the end of one band meets the start of the next: 'gap', 'overlap' or 'meet'. In a
+    table of counts (`whole`), a gap holding no whole number is no gap: [0, 0] then [1, 1] meet."""
+    if hi.value is None or lo.value is None:  # sorted by start, so an open end runs into the next
+        return "overlap"
+    if hi.value < lo.value:
+        if whole:
+            first = hi.value if (not hi.inclusive and hi.value == hi.value.to_integral_value()) \
+                else hi.value.to_integral_value(rounding="ROUND_FLOOR") + 1
+            if first > lo.value or (first == lo.value and lo.inclusive):
+                return "meet"
+        return "gap"
+    if hi.value > lo.value:
+        return "overlap"
+    if hi.inclusive and lo.inclusive:
+        return "overlap"
+    if not hi.inclusive and not lo.inclusive:
+        return "gap"
+    return "meet"
+
+
+def table_problems(table: BandTable) -> list[tuple[str, list[int]]]:
+    """Every structural problem of a table as (message, indices of the bands it names)."""
+    m = table.measure
+    out: list[tuple[str, list[int]]] = []
+    kinds = {("value" if b.value is not None else "") + ("label" if b.label is not None else "")
+             for b in table.bands}
+    if "" in kinds:
+        i = next(i for i, b in enumerate(table.bands) if b.value is None and b.label is None)
+        out.append((f"band #{i + 1} {table.bands[i].describe(m)} has neither `value` nor `label`", [i]))
+    elif len(kinds) > 1:
+        out.append(("bands mix `value` and `label`; a table yields one or the other",
+                    list(range(len(table.bands)))))
+    good: list[int] = []
+    for i, b in enumerate(table.bands):
+        lo, hi = b.lower, b.upper
+        if lo.value is not None and hi.value is not None:
+            if lo.value > hi.value:
+                out.append((f"band #{i + 1}: lower bound {fmt(lo.value, m)} is above its upper bound "
+                            f"{fmt(hi.value, m)}", [i]))
+                continue
+            if lo.value == hi.value and not (lo.inclusive and hi.inclusive):
+                out.append((f"band #{i + 1} {b.describe(m)} is empty: its bounds are equal but not both "
+                            f"inclusive; declare `to_inclusive: true` or write `at: {fmt(lo.value, m)}`",
+                            [i]))
+                continue
+        good.append(i)
+
+    def start_key(i: int):
+        lo = table.bands[i].lower
+        return (lo.value is not None, lo.value if lo.value is not None else Decimal(0), not lo.inclusive)
+
+    order = sorted(good, key=start_key)
+    for a, b in zip(order, order[1:]):
+        ba, bb = table.bands[a], table.bands[b]
+        rel = _cmp_upper_lower(ba.upper, bb.lower, whole=m == "count")
+        if rel == "gap":
+            out.append((f"bands #{a + 1} {ba.describe(m)} and #{b + 1} {bb.describe(m)} leave a gap "
+                        "between them", [a, b]))
+        elif rel == "overlap":
+            out.append((f"bands #{a + 1} {ba.describe(m)} and #{b + 1} {bb.describe(m)} overlap", [a, b]))
+    if order:
+        first, last = table.bands[order[0]], table.bands[order[-1]]
+        dom = table.domain or Interval()
+        dlo, dhi = dom.lower, dom.upper
+        flo, lhi = first.lower, last.upper
+        if flo.value is not None and (dlo.value is None or flo.value > dlo.value or (
+                flo.value == dlo.value and dlo.inclusive and not flo.inclusive)):
+            out.append((f"band #{order[0] + 1} {first.describe(m)} leaves values below it uncovered "
+                        f"(the table's domain is {dom.describe(m)})", [order[0]]))
+        if lhi.value is not None and (dhi.value is None or lhi.value < dhi.value or (
+                lhi.value == dhi.value and dhi.inclusive and not lhi.inclusive)):
+            out.append((f"band #{order[-1] + 1} {last.describe(m)} leaves values above it uncovered "
+                        f"(the table's domain is {dom.describe(m)})", [order[-1]]))
+    return out

@@ -1,0 +1,354 @@
+"""Checks across the whole policy that a schema alone cannot make: references that must resolve,
+weights that must add up, band tables without gaps or overlaps, formulas with known names, and
+labels that would make an input code ambiguous.
+
+Like beancount's validators, each check is a function `(policy) -> issues`, listed in `CHECKS`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from typing import Any, Iterable
+
+from csbatch.errors import Issue
+from csbatch.measures import FORMULA_NAMES, MEASURES
+from csbatch.policy.bands import BandTable, table_problems
+from csbatch.policy.base import Model
+from csbatch.policy.inputs import POLICY_CODE_LISTS
+from csbatch.policy.loader import Policy
+from csbatch.policy.scorecards import BandRule, FormulaRule, LinearRule, PerEventRule, RankBonusRule, RatingRule
+from csbatch.rules import expressions
+
+
+def _issue(record: Model, key: str | None, message: str, code: str = "policy.check") -> Issue:
+    src = record.place_of(key) if key else record.place
+    return Issue(src, code, message)
+
+
+def _unknown(record: Model, key: str, what: str, name: str, known: Iterable[str]) -> Issue:
+    known = sorted(known)
+    return _issue(record, key, f"{key}: {what} '{name}' does not exist (known: {', '.join(known)})",
+                  "policy.reference")
+
+
+# --- band tables -------------------------------------------------------------------------------
+
+def _table_issues(name: str, table: BandTable, where: str) -> list[Issue]:
+    out = []
+    for message, idx in table_problems(table):
+        bands = [table.bands[i] for i in idx]
+        lines = " and ".join(f"#{i + 1} on line {b.place.line}" for i, b in zip(idx, bands)
+                             if b.place is not None)
+        anchor = bands[0] if bands else table
+        out.append(Issue(anchor.place, "policy.bands",
+                         f"{where}{name}: {message}" + (f" (bands {lines})" if len(idx) > 1 else "")))
+    return out
+
+
+def check_band_tables(p: Policy) -> list[Issue]:
+    out = []
+    for name, table in p.bands.items():
+        out += _table_issues(name, table, "")
+    for card, sc in p.scorecards.items():
+        for name, table in sc.bands.items():
+            if name in p.bands:
+                out.append(_issue(table, None, f"band table '{name}' of scorecard '{card}' has the "
+                                               "same name as a shared table in bands.yaml",
+                                  "policy.duplicate"))
+            out += _table_issues(name, table, "")
+    return out
+
+
+# --- scorecards --------------------------------------------------------------------------------
+
+def _known_tables(p: Policy, card: str) -> set[str]:
+    return set(p.bands) | set(p.scorecards[card].bands)
+
+
+def check_scorecards(p: Policy) -> list[Issue]:
+    out: list[Issue] = []
+    names = set(MEASURES) | set(FORMULA_NAMES)
+    for card, sc in p.scorecards.items():
+        tables = _known_tables(p, card)
+        if sc.total_weight is not None:
+            total = sum((i.weight for i in sc.items), Decimal(0))
+            if total != sc.total_weight:
+                parts = " + ".join(f"{i.code} {i.weight}" for i in sc.items)
+                out.append(_issue(sc, "total_weight",
+                                  f"total_weight: item weights add up to {total} ({parts}), "
+                                  f"not {sc.total_weight}", "policy.weights"))
+        seen: dict[str, Model] = {}
+        for item in sc.items:
+            if item.code in seen:
+                out.append(_issue(item, "code", f"item code '{item.code}' is used twice in "
+                                                f"scorecard '{card}'", "policy.duplicate"))
+            seen[item.code] = item
+            rule = item.rule
+            measures = []
+            if isinstance(rule, (BandRule, LinearRule, RatingRule, RankBonusRule)):
+                measures = [rule.measure]
+            elif isinstance(rule, PerEventRule):
+                measures = list(rule.points)
+            for m in measures:
+                if m not in MEASURES:
+                    out.append(_issue(rule, "measure" if not isinstance(rule, PerEventRule) else "points",
+                                      f"items.{item.code}: measured value '{m}' is not known "
+                                      f"(see csbatch.measures)", "policy.reference"))
+            if isinstance(rule, BandRule) and rule.table not in tables:
+                out.append(_unknown(rule, "table", "band table", rule.table, tables))
+            if isinstance(rule, FormulaRule):
+                for msg in expressions.check(rule.formula, names, tables.__contains__):
+                    out.append(_issue(rule, "formula", f"items.{item.code}.formula: {msg}",
+                                      "policy.formula"))
+        if sc.multiplier is not None:
+            for msg in expressions.check(sc.multiplier.formula, names, tables.__contains__):
+                out.append(_issue(sc.multiplier, "formula", f"multiplier.formula: {msg}",
+                                  "policy.formula"))
+        for adj in sc.adjustments:
+            if adj.per_recognition and adj.per_recognition not in p.recognitions:
+                out.append(_unknown(adj, "per_recognition", "recognition", adj.per_recognition,
+                                    p.recognitions))
+        for shown in sc.shown:
+            if shown not in MEASURES:
+                out.append(_issue(sc, "shown", f"shown: measured value '{shown}' is not known",
+                                  "policy.reference"))
+    return out
+
+
+def check_scoring(p: Policy) -> list[Issue]:
+    out = []
+    s = p.scoring
+    table = p.bands.get(s.grades)
+    if table is None:
+        out.append(_unknown(s, "grades", "band table", s.grades, p.bands))
+    else:
+        labels = [b.label for b in table.bands]
+        if any(l is None for l in labels):
+            out.append(_issue(s, "grades", f"grades: band table '{s.grades}' must give each band a "
+                                           "label (the grade)", "policy.reference"))
+        for key, grade in (("training_grade", s.training_grade),
+                           ("promotion_review", s.promotion_review.grade)):
+            if grade not in labels:
+                out.append(_issue(s, key, f"{key}: grade '{grade}' is not a label of '{s.grades}'",
+                                  "policy.reference"))
+    for code in s.award_candidates:
+        if code not in p.recognitions:
+            out.append(_unknown(s, "award_candidates", "recognition", code, p.recognitions))
+    if not 0 <= s.rated_min_share <= 1:
+        out.append(_issue(s, "rated_min_share", "rated_min_share: must be between 0% and 100%"))
+    return out
+
+
+def check_questionnaire(p: Policy) -> list[Issue]:
+    q = p.questionnaire
+    out = []
+    total = sum((s.points for s in q.sections), Decimal(0))
+    if total != q.scale_to:
+        out.append(_issue(q, "scale_to", f"scale_to: sections add up to {total}, not {q.scale_to}",
+                          "policy.weights"))
+    codes: set[str] = set()
+    for s in q.sections:
+        full = s.per_item * len(s.items)
+        if full != s.points:
+            verb = "items × per_item" if s.kind == "positive" else "violations × per_item"
+            out.append(_issue(s, "points", f"sections.{s.code}: {len(s.items)} {verb} "
+                                           f"{s.per_item} = {full}, not the section's {s.points}",
+                              "policy.weights"))
+        for item in s.items:
+            if item.code in codes:
+                out.append(_issue(item, "code", f"questionnaire item '{item.code}' is listed twice",
+                                  "policy.duplicate"))
+            codes.add(item.code)
+    return out
+
+
+# --- roles, pay, vip, deadlines, inputs ---------------------------------------------------------
+
+def check_roles(p: Policy) -> list[Issue]:
+    out = []
+    for code, role in p.roles.items():
+        if role.scorecard is not None and role.scorecard not in p.scorecards:
+            out.append(_unknown(role, "scorecard", "scorecard", role.scorecard, p.scorecards))
+    return out
+
+
+def _roles_ref(record: Model, key: str, roles: Iterable[str], p: Policy) -> list[Issue]:
+    return [_unknown(record, key, "role", r, p.roles) for r in roles if r not in p.roles]
+
+
+def _vocab(p: Policy, name: str) -> set[str]:
+    return set(p.inputs.vocabularies.get(name, {}))
+
+
+def check_pay(p: Policy) -> list[Issue]:
+    out = []
+    for code, c in p.pay.components.items():
+        kind = c.kind
+        if kind in ("fixed", "order_bonus", "per_unit"):
+            out += _roles_ref(c, "roles", c.roles, p)
+        if kind == "position_allowance":
+            out += _roles_ref(c, "roles", c.roles, p)
+        if kind == "commission":
+            out += _roles_ref(c, "rates", c.rates, p)
+        if kind == "performance_bonus":
+            out += _roles_ref(c, "bases", c.bases, p)
+            for r in c.bases:
+                if r in p.roles and p.roles[r].scorecard is None:
+                    out.append(_issue(c, "bases", f"bases: role '{r}' has no scorecard, so it is "
+                                                  "never rated and cannot earn a performance bonus",
+                                      "policy.reference"))
+        if kind == "awards":
+            out += [_unknown(c, "amounts", "recognition", r, p.recognitions)
+                    for r in c.amounts if r not in p.recognitions]
+        if kind == "order_bonus":
+            channels = _vocab(p, "channel")
+            out += [_unknown(c, "agent_share", "sales channel", ch, channels)
+                    for ch in c.agent_share if ch not in channels]
+        if kind == "per_unit" and c.measure not in MEASURES:
+            out.append(_issue(c, "measure", f"measure: measured value '{c.measure}' is not known",
+                              "policy.reference"))
+    return out
+
+
+def check_vip(p: Policy) -> list[Issue]:
+    out = []
+    v = p.vip
+    categories = _vocab(p, "category") | {"default"}
+    stores = _vocab(p, "store_type")
+    for code, prog in v.programmes.items():
+        if prog.store_type not in stores:
+            out.append(_unknown(prog, "store_type", "store type", prog.store_type, stores))
+        for tier_code, tier in prog.tiers.items():
+            if tier.requires and tier.requires.tier not in prog.tiers:
+                out.append(_unknown(tier.requires, "tier", "tier", tier.requires.tier, prog.tiers))
+        for tier_code, rates in prog.discounts.items():
+            if tier_code not in prog.tiers:
+                out.append(_unknown(prog, "discounts", "tier", tier_code, prog.tiers))
+            out += [_unknown(prog, "discounts", "product category", c, categories)
+                    for c in rates if c not in categories]
+    out += [_unknown(v, "never_discounted", "product category", c, categories)
+            for c in v.never_discounted if c not in categories]
+    out += [_unknown(v.maintenance, "cycle_months", "product category", c, categories)
+            for c in v.maintenance.cycle_months if c not in categories]
+    if v.vouchers.rate_table not in p.bands:
+        out.append(_unknown(v.vouchers, "rate_table", "band table", v.vouchers.rate_table, p.bands))
+    for f in v.greetings.festivals:
+        if (f.solar is None) == (f.lunar is None):
+            out.append(_issue(f, None, f"festival '{f.code}': give exactly one of `solar` or `lunar`"))
+    b = v.greetings.birthday
+    if b.from_days_before < b.to_days_before:
+        out.append(_issue(b, "from_days_before", "birthday: from_days_before must be at least "
+                                                 "to_days_before"))
+    return out
+
+
+def check_deadlines(p: Policy) -> list[Issue]:
+    out = []
+    for code, rule in p.deadlines.items():
+        ev = rule.evidence
+        kind = p.inputs.kinds.get(ev.sheet)
+        if kind is None:
+            out.append(_unknown(ev, "sheet", "input kind", ev.sheet, p.inputs.kinds))
+            continue
+        for key in ("done", "start", "reference", "key"):
+            col = getattr(ev, key)
+            if col is not None and col not in kind.columns:
+                out.append(_unknown(ev, key, f"column of '{ev.sheet}'", col, kind.columns))
+        if ev.kind is not None and ev.kind not in p.deadlines:
+            out.append(_unknown(ev, "kind", "deadline rule", ev.kind, p.deadlines))
+        out += _roles_ref(rule.expected, "roles", rule.expected.roles, p)
+        out += [_unknown(rule.expected, "scorecards", "scorecard", s, p.scorecards)
+                for s in rule.expected.scorecards if s not in p.scorecards]
+    return out
+
+
+def check_inputs(p: Policy) -> list[Issue]:
+    out = []
+    inp = p.inputs
+    if "roster" not in inp.kinds:
+        out.append(_issue(inp, "kinds", "kinds: the roster kind is required"))
+    for name, kind in inp.kinds.items():
+        for key in kind.key:
+            if key not in kind.columns:
+                out.append(_unknown(kind, "key", "column", key, kind.columns))
+        for col_name, col in kind.columns.items():
+            if col.codes and col.codes not in POLICY_CODE_LISTS and col.codes not in inp.vocabularies:
+                out.append(_unknown(col, "codes", "code list", col.codes,
+                                    [*POLICY_CODE_LISTS, *inp.vocabularies]))
+        seen: dict[str, str] = {}
+        for col_name, col in kind.columns.items():
+            for label in [col_name, *col.aliases]:
+                norm = normalise_label(label)
+                if norm in seen and seen[norm] != col_name:
+                    out.append(_issue(col, "aliases", f"kinds.{name}: header '{label}' would match "
+                                                      f"both '{seen[norm]}' and '{col_name}'",
+                                      "policy.ambiguous"))
+                seen[norm] = col_name
+    return out
+
+
+def normalise_label(text: str) -> str:
+    """How a typed label or header is compared: NFKC, case-folded, without spaces and _ -."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "_-")
+
+
+def check_code_labels(p: Policy) -> list[Issue]:
+    """A label (name or alias) that two codes share would make an input cell ambiguous."""
+    out = []
+    lists: dict[str, dict[str, Any]] = {
+        "roles": p.roles, "leave types": p.leave.types, "conduct": p.conduct,
+        "recognitions": p.recognitions, "complaint categories": p.complaints.categories,
+        "pay components": p.pay.components, "deadline rules": p.deadlines,
+    }
+    for what, mapping in lists.items():
+        seen: dict[str, str] = {}
+        for code, rec in mapping.items():
+            for label in [code, rec.name, *rec.aliases]:
+                norm = normalise_label(label)
+                if norm in seen and seen[norm] != code:
+                    out.append(_issue(rec, "aliases" if label in rec.aliases else "name",
+                                      f"{what}: label '{label}' belongs to both '{seen[norm]}' "
+                                      f"and '{code}'", "policy.ambiguous"))
+                seen.setdefault(norm, code)
+    for vname, vocab in p.inputs.vocabularies.items():
+        seen = {}
+        for code, labels in vocab.items():
+            for label in [code, *labels]:
+                norm = normalise_label(label)
+                if norm in seen and seen[norm] != code:
+                    out.append(_issue(p.inputs, "vocabularies",
+                                      f"vocabularies.{vname}: label '{label}' belongs to both "
+                                      f"'{seen[norm]}' and '{code}'", "policy.ambiguous"))
+                seen.setdefault(norm, code)
+    bools = p.inputs.booleans
+    both = {normalise_label(x) for x in bools.true} & {normalise_label(x) for x in bools.false}
+    if both:
+        out.append(_issue(bools, None, f"booleans: {', '.join(sorted(both))} listed as both true "
+                                       "and false", "policy.ambiguous"))
+    return out
+
+
+def check_conduct(p: Policy) -> list[Issue]:
+    out = []
+    seen: dict[str, str] = {}
+    for code, item in p.conduct.items():
+        if item.from_attendance:
+            if item.from_attendance in seen:
+                out.append(_issue(item, "from_attendance",
+                                  f"conduct '{code}' and '{seen[item.from_attendance]}' both count "
+                                  f"attendance '{item.from_attendance}'", "policy.duplicate"))
+            seen[item.from_attendance] = code
+    return out
+
+
+CHECKS = [check_band_tables, check_scorecards, check_scoring, check_questionnaire, check_roles,
+          check_pay, check_vip, check_deadlines, check_inputs, check_code_labels, check_conduct]
+
+
+def check_policy(p: Policy) -> list[Issue]:
+    issues: list[Issue] = []
+    for check in CHECKS:
+        issues.extend(check(p))
+    return issues

@@ -1,0 +1,62 @@
+"""`config/inputs.yaml`: how input sheets are found and read (inputs.md) — file-name patterns,
+header aliases, column types, keys, and the vocabularies people type (是/否, 已完成, 满意)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from csbatch.policy.base import Code, Flag, Int, Model, Number, Text
+
+ColumnType = Literal["id", "text", "int", "number", "money", "date", "datetime", "time", "month",
+                     "bool", "code", "phone", "national_id"]
+
+#: Code lists defined elsewhere in the policy that a `code` column may name.
+POLICY_CODE_LISTS = ("roles", "leave_types", "conduct", "recognitions", "complaint_categories",
+                     "pay_components", "deadline_rules")
+
+
+class Column(Model):
+    aliases: list[Text] = []
+    type: ColumnType
+    required: Flag = False
+    default: str | None = Field(None, description="value used when the cell is blank")
+    codes: Code | None = Field(None, description="vocabulary or policy code list for a code column")
+    min: Number | None = None
+    max: Number | None = None
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _codes(self):
+        if (self.type == "code") != (self.codes is not None):
+            raise ValueError("a `code` column names its `codes`, and only a code column does")
+        return self
+
+
+class Kind(Model):
+    name: Text
+    files: list[Text] = Field(min_length=1, description="file or sheet name patterns (globs)")
+    required: Flag = False
+    key: list[Code] = []
+    columns: dict[Code, Column] = Field(min_length=1)
+    item_columns: Literal["questionnaire"] | None = None
+
+
+class Booleans(Model):
+    true: list[Text] = Field(min_length=1)
+    false: list[Text] = Field(min_length=1)
+
+
+class DateRange(Model):
+    earliest: dt.date
+    latest_years_after_period: Int = 1
+
+
+class InputsPolicy(Model):
+    booleans: Booleans
+    not_applicable: list[Text] = Field(min_length=1)
+    date_range: DateRange
+    vocabularies: dict[Code, dict[Code, list[Text]]] = {}
+    kinds: dict[Code, Kind] = Field(min_length=1)

@@ -1,0 +1,206 @@
+"""Loading the policy folder: read → validate each file → assemble `Policy` → cross-checks.
+
+Each file of `config/` has one schema (`FILES`, `kpi/*.yaml`, `periods/YYYY-MM.yaml`); a YAML file
+that is none of these is an error, so a misnamed file cannot be silently ignored. The result is
+an immutable `Policy` whose records know their file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from csbatch.errors import Issue, Source
+from csbatch.policy.bands import BandTable
+from csbatch.policy.catalogues import ComplaintPolicy, Recognition
+from csbatch.policy.deadlines import DeadlineRule
+from csbatch.policy.inputs import InputsPolicy
+from csbatch.policy.org import Role
+from csbatch.policy.pay import PayPolicy
+from csbatch.policy.scorecards import PeriodPolicy, Questionnaire, Scorecard, ScoringPolicy
+from csbatch.policy.validate import validate
+from csbatch.policy.vip import VipPolicy
+from csbatch.policy.worktime import ConductItem, LeavePolicy, WorktimeFile
+from csbatch.policy.yamlio import load_yaml
+
+#: Fixed files: relative path → (attribute of Policy, schema).
+FILES: dict[str, tuple[str, Any]] = {
+    "roles.yaml": ("roles", dict[str, Role]),
+    "calendar.yaml": ("worktime", WorktimeFile),
+    "leave.yaml": ("leave", LeavePolicy),
+    "conduct.yaml": ("conduct", dict[str, ConductItem]),
+    "recognitions.yaml": ("recognitions", dict[str, Recognition]),
+    "complaints.yaml": ("complaints", ComplaintPolicy),
+    "bands.yaml": ("bands", dict[str, BandTable]),
+    "scoring.yaml": ("scoring", ScoringPolicy),
+    "qa/questionnaire.yaml": ("questionnaire", Questionnaire),
+    "pay.yaml": ("pay", PayPolicy),
+    "vip.yaml": ("vip", VipPolicy),
+    "deadlines.yaml": ("deadlines", dict[str, DeadlineRule]),
+    "inputs.yaml": ("inputs", InputsPolicy),
+}
+SCORECARD_DIR = "kpi"
+PERIOD_DIR = "periods"
+#: Folders of policy-adjacent YAML that `policy check` does not load (golden cases, issue 3).
+OTHER_DIRS = ("tests",)
+_PERIOD_FILE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])\.yaml$")
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class PolicyFile:
+    path: Path
+    display: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The whole policy, typed and checked. Records carry `.place` (file:line)."""
+
+    root: Path
+    display_root: str
+    roles: dict[str, Role]
+    worktime: WorktimeFile
+    leave: LeavePolicy
+    conduct: dict[str, ConductItem]
+    recognitions: dict[str, Recognition]
+    complaints: ComplaintPolicy
+    bands: dict[str, BandTable]
+    scoring: ScoringPolicy
+    scorecards: dict[str, Scorecard]
+    questionnaire: Questionnaire
+    pay: PayPolicy
+    vip: VipPolicy
+    deadlines: dict[str, DeadlineRule]
+    inputs: InputsPolicy
+    periods: dict[str, PeriodPolicy]
+    files: tuple[PolicyFile, ...] = field(default=())
+
+    @property
+    def calendar(self):
+        return self.worktime.calendar
+
+    @property
+    def schedule(self):
+        return self.worktime.schedule
+
+    @property
+    def sha256(self) -> str:
+        """One hash over every policy file (path and content), for the manifest."""
+        h = hashlib.sha256()
+        for f in sorted(self.files, key=lambda f: f.display):
+            h.update(f.display.encode() + b"\0" + f.sha256.encode() + b"\n")
+        return h.hexdigest()
+
+    def band_table(self, name: str, scorecard: str | None = None) -> BandTable | None:
+        if scorecard and name in self.scorecards[scorecard].bands:
+            return self.scorecards[scorecard].bands[name]
+        return self.bands.get(name)
+
+    def period(self, period: str) -> PeriodPolicy:
+        return self.periods.get(period) or PeriodPolicy()
+
+    def code_list(self, name: str) -> dict[str, list[str]] | None:
+        """A code list as code → labels people may type (the code itself, its name, aliases)."""
+        def labelled(mapping: dict[str, Any]) -> dict[str, list[str]]:
+            return {c: [c, r.name, *r.aliases] for c, r in mapping.items()}
+
+        lists = {
+            "roles": lambda: labelled(self.roles),
+            "leave_types": lambda: labelled(self.leave.types),
+            "conduct": lambda: labelled(self.conduct),
+            "recognitions": lambda: labelled(self.recognitions),
+            "complaint_categories": lambda: labelled(self.complaints.categories),
+            "pay_components": lambda: labelled(self.pay.components),
+            "deadline_rules": lambda: labelled(self.deadlines),
+        }
+        if name in lists:
+            return lists[name]()
+        vocab = self.inputs.vocabularies.get(name)
+        if vocab is None:
+            return None
+        return {c: [c, *labels] for c, labels in vocab.items()}
+
+
+def _display_root(root: Path) -> str:
+    try:
+        rel = root.resolve().relative_to(Path.cwd().resolve())
+        return str(rel) if str(rel) != "." else "."
+    except ValueError:
+        return str(root)
+
+
+def load_policy(root: Path) -> tuple[Policy | None, list[Issue]]:
+    """Load and check the policy folder. Returns (policy, issues); policy is None on any error."""
+    from csbatch.policy.checks import check_policy
+
+    root = Path(root)
+    shown = _display_root(root)
+    issues: list[Issue] = []
+    if not root.is_dir():
+        return None, [Issue(Source(shown), "policy.missing", "policy folder not found")]
+
+    parts: dict[str, Any] = {}
+    scorecards: dict[str, Scorecard] = {}
+    periods: dict[str, PeriodPolicy] = {}
+    files: list[PolicyFile] = []
+
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        display = f"{shown}/{rel}" if shown != "." else rel
+        if path.suffix == ".yml":
+            issues.append(Issue(Source(display), "policy.unknown_file",
+                                "policy files end in .yaml; rename it"))
+            continue
+        if path.suffix != ".yaml" or rel.split("/")[0] in OTHER_DIRS:
+            continue
+        raw = path.read_bytes()
+        files.append(PolicyFile(path, display, hashlib.sha256(raw).hexdigest()))
+        top, _, name = rel.rpartition("/")
+        if rel in FILES:
+            attr, schema = FILES[rel]
+        elif top == SCORECARD_DIR and _CODE.match(path.stem):
+            attr, schema = "scorecard", Scorecard
+        elif top == PERIOD_DIR and _PERIOD_FILE.match(name):
+            attr, schema = "period", PeriodPolicy
+        else:
+            known = ", ".join([*FILES, f"{SCORECARD_DIR}/CODE.yaml", f"{PERIOD_DIR}/YYYY-MM.yaml"])
+            issues.append(Issue(Source(display), "policy.unknown_file",
+                                f"not a policy file this version knows (expected one of: {known})"))
+            continue
+        data, locs, found = load_yaml(path, display)
+        issues.extend(found)
+        if found and data is None:
+            continue
+        if data is None:
+            issues.append(Issue(Source(display, line=1, col=1), "policy.empty", "file is empty"))
+            continue
+        value, found = validate(schema, data, locs)
+        issues.extend(found)
+        if value is None:
+            continue
+        if attr == "scorecard":
+            scorecards[path.stem] = value
+        elif attr == "period":
+            periods[path.stem] = value
+        else:
+            parts[attr] = value
+
+    for rel, (attr, _) in FILES.items():
+        if attr not in parts and not any(f.display.endswith("/" + rel) or f.display == rel
+                                         for f in files):
+            issues.append(Issue(Source(f"{shown}/{rel}"), "policy.missing_file",
+                                "required policy file is missing"))
+    if any(i.is_error for i in issues):
+        return None, issues
+
+    policy = Policy(root=root, display_root=shown, scorecards=scorecards, periods=periods,
+                    files=tuple(files), **parts)
+    issues.extend(check_policy(policy))
+    if any(i.is_error for i in issues):
+        return None, issues
+    return policy, issues

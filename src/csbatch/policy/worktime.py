@@ -1,0 +1,87 @@
+"""The work calendar, the daily schedule, leave types and the conduct catalogue (policies.md §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from csbatch.policy.base import Clock, Code, Int, Model, Number, Rate, Text
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class YearDays(Model):
+    """A year's statutory holidays and make-up workdays, for a year no library covers."""
+
+    holidays: list[dt.date] = []
+    workdays: list[dt.date] = []
+
+
+class CalendarPolicy(Model):
+    holidays_from: Literal["chinesecalendar", "none"] = "chinesecalendar"
+    closed: list[dt.date] = Field([], description="extra company days off")
+    open: list[dt.date] = Field([], description="extra company workdays")
+    years: dict[int, YearDays] = Field({}, description="years the library does not cover")
+
+
+class Span(Model):
+    from_: Clock = Field(alias="from")
+    to: Clock
+
+
+class Schedule(Model):
+    workdays: list[Weekday]
+    start: Clock
+    end: Clock
+    lunch: Span | None = None
+    late_grace_minutes: Int = 0
+    early_grace_minutes: Int = 0
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.start >= self.end:
+            raise ValueError(f"start {self.start:%H:%M} is not before end {self.end:%H:%M}")
+        if self.lunch and not (self.start <= self.lunch.from_ < self.lunch.to <= self.end):
+            raise ValueError("lunch must lie inside the working day")
+        if len(set(self.workdays)) != len(self.workdays):
+            raise ValueError("a weekday is listed twice")
+        return self
+
+
+class LeaveType(Model):
+    name: Text
+    aliases: list[Text] = []
+    paid: Rate = Field(description="share of the day that is paid (1 = fully paid)")
+
+    @model_validator(mode="after")
+    def _share(self):
+        if not (0 <= self.paid <= 1):
+            raise ValueError(f"paid share {self.paid} is not between 0% and 100%")
+        return self
+
+
+class LeavePolicy(Model):
+    types: dict[Code, LeaveType]
+    unapproved: Literal["absence"] = "absence"
+
+
+class ConductItem(Model):
+    name: Text
+    aliases: list[Text] = []
+    source: str | None = None
+    points: Number = Field(description="points lost per occurrence (per day for absence)")
+    from_attendance: Literal["late", "early_leave", "absent"] | None = None
+    min_minutes_exclusive: Int | None = Field(
+        None, description="only occurrences longer than this many minutes count")
+
+
+class ConductPolicy(Model):
+    items: dict[Code, ConductItem]
+
+
+class WorktimeFile(Model):
+    calendar: CalendarPolicy
+    schedule: Schedule

@@ -1,0 +1,1 @@
+"""The shared mechanisms every stage configures from policy: band lookups, expressions, deadlines."""
