@@ -7,7 +7,6 @@ Like beancount's validators, each check is a function `(policy) -> issues`, list
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 from typing import Any, Iterable
 
@@ -19,6 +18,7 @@ from csbatch.policy.inputs import POLICY_CODE_LISTS
 from csbatch.policy.loader import Policy
 from csbatch.policy.scorecards import BandRule, FormulaRule, LinearRule, PerEventRule, RankBonusRule, RatingRule
 from csbatch.rules import expressions
+from csbatch.text import normalise_header, normalise_label
 
 
 def _issue(record: Model, key: str | None, message: str, code: str = "policy.check") -> Issue:
@@ -279,19 +279,13 @@ def check_inputs(p: Policy) -> list[Issue]:
         seen: dict[str, str] = {}
         for col_name, col in kind.columns.items():
             for label in [col_name, *col.aliases]:
-                norm = normalise_label(label)
+                norm = normalise_header(label)
                 if norm in seen and seen[norm] != col_name:
                     out.append(_issue(col, "aliases", f"kinds.{name}: header '{label}' would match "
                                                       f"both '{seen[norm]}' and '{col_name}'",
                                       "policy.ambiguous"))
                 seen[norm] = col_name
     return out
-
-
-def normalise_label(text: str) -> str:
-    """How a typed label or header is compared: NFKC, case-folded, without spaces and _ -."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if not ch.isspace() and ch not in "_-")
 
 
 def check_code_labels(p: Policy) -> list[Issue]:
