@@ -4,6 +4,8 @@ file, line and column and named by its key path."""
 from __future__ import annotations
 
 import difflib
+import types
+import typing
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -31,19 +33,34 @@ def _data_path(loc: tuple, data: Any, keep_last: bool) -> PathKey:
     return tuple(path)
 
 
+def _members(annotation: Any) -> list[Any]:
+    """The concrete types behind Annotated[...] and unions."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+    return [annotation]
+
+
 def _known_keys(annotation: Any, path: PathKey) -> list[str]:
-    """Field names (YAML spellings) of the model at `path`, for 'did you mean' hints."""
-    model = annotation
+    """Field names (YAML spellings) of the model(s) at `path`, for 'did you mean' hints."""
+    current = _members(annotation)
     for seg in path:
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return []
-        field = next((f for n, f in model.model_fields.items() if (f.alias or n) == seg), None)
-        if field is None:
-            return []
-        model = field.annotation
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [f.alias or n for n, f in model.model_fields.items()]
-    return []
+        nxt = []
+        for t in current:
+            origin = typing.get_origin(t)
+            if isinstance(seg, int) and origin in (list, tuple):
+                nxt += _members(typing.get_args(t)[0])
+            elif isinstance(seg, str) and origin is dict:
+                nxt += _members(typing.get_args(t)[1])
+            elif isinstance(seg, str) and isinstance(t, type) and issubclass(t, BaseModel):
+                for n, f in t.model_fields.items():
+                    if (f.alias or n) == seg:
+                        nxt += _members(f.annotation)
+        current = nxt
+    return sorted({f.alias or n for t in current if isinstance(t, type) and issubclass(t, BaseModel)
+                   for n, f in t.model_fields.items()})
 
 
 def _message(err: dict, path: PathKey, annotation: Any) -> str:
