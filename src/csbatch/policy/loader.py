@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from csbatch.errors import Issue, Source
+from csbatch.errors import Issue, Severity, Source
 from csbatch.policy.bands import BandTable
 from csbatch.policy.catalogues import ComplaintPolicy, Recognition
 from csbatch.policy.deadlines import DeadlineRule
@@ -46,6 +46,7 @@ SCORECARD_DIR = "kpi"
 PERIOD_DIR = "periods"
 #: Folders of policy-adjacent YAML that `policy check` does not load (golden cases, issue 3).
 OTHER_DIRS = ("tests",)
+POLICY_DIRS = ("kpi", "periods", "qa")
 _PERIOD_FILE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])\.yaml$")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -144,19 +145,33 @@ def load_policy(root: Path) -> tuple[Policy | None, list[Issue]]:
     if not root.is_dir():
         return None, [Issue(Source(shown), "policy.missing", "policy folder not found")]
 
+    if not any((root / rel).is_file() for rel in FILES):
+        return None, [Issue(Source(shown), "policy.not_a_policy",
+                            f"not a csbatch policy folder: none of {', '.join(FILES)} is in it")]
+
     parts: dict[str, Any] = {}
     scorecards: dict[str, Scorecard] = {}
     periods: dict[str, PeriodPolicy] = {}
     files: list[PolicyFile] = []
 
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    candidates = [p for p in root.iterdir() if p.is_file()]
+    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if sub.name in POLICY_DIRS:
+            candidates += [p for p in sub.iterdir() if p.is_file()]
+        elif sub.name not in OTHER_DIRS:
+            issues.append(Issue(Source(f"{shown}/{sub.name}"), "policy.unknown_folder",
+                                f"folder ignored: policy files live in {', '.join(POLICY_DIRS)}/ "
+                                "or at the top of the policy folder", Severity.WARNING))
+    for path in sorted(candidates):
         rel = path.relative_to(root).as_posix()
         display = f"{shown}/{rel}" if shown != "." else rel
+        if path.name.startswith("."):
+            continue
         if path.suffix == ".yml":
             issues.append(Issue(Source(display), "policy.unknown_file",
                                 "policy files end in .yaml; rename it"))
             continue
-        if path.suffix != ".yaml" or rel.split("/")[0] in OTHER_DIRS:
+        if path.suffix != ".yaml":
             continue
         raw = path.read_bytes()
         files.append(PolicyFile(path, display, hashlib.sha256(raw).hexdigest()))

@@ -1,0 +1,419 @@
+"""Attendance: clock records and leave requests → one row per employee for the month (policies.md §2).
+
+The month's numbers feed conduct points (late, early leave, absence), pay (absence and the unpaid
+share of leave are deducted; scheduled days prorate base pay for joiners and leavers) and the
+"not rated" rule of partial months. Besides the summary, the function returns one row per
+employee × scheduled workday (`days`), with the clock rows each day came from, so `csbatch
+explain` can show why someone was absent or late.
+
+How a day is read:
+
+* Scheduled days are the calendar's workdays inside the employee's employment (hire date to
+  leave date, both included). Clock records on any other day (Sunday overtime, a holiday, before
+  hire) are ignored: they make no present day and no late or early leave.
+* Times are compared in whole minutes (seconds dropped, as a time clock displays them).
+* Daily rows of one day merge (earliest clock-in, latest clock-out); of raw punches, the first of
+  the day is the clock-in and the last the clock-out. A lone raw punch before the middle of the
+  lunch break is a clock-in, otherwise a clock-out. A day with only one side is a missing punch:
+  present, and listed for the admin.
+* Only approved leave is leave. It covers the workdays from its start date to its end date, by
+  half days: starting at or after lunch starts leaves the first morning uncovered; ending at or
+  before lunch ends (a time, not a bare date) leaves the last afternoon uncovered.
+* A half day on leave moves the expected clock-in to the end of lunch (morning off) or the
+  expected clock-out to the start of lunch (afternoon off); a day fully on leave is not checked.
+* Absence is the part of a scheduled day with no clock record that approved leave does not cover.
+
+No policy number lives here: the schedule, grace minutes and paid shares come from the policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from csbatch.calendar import WorkCalendar, month_bounds
+from csbatch.errors import CsbatchError, Issue, Source
+from csbatch.policy.worktime import LeaveType, Schedule
+
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "employee_id", "name", "scheduled_days", "present_days", "late_count", "late_minutes",
+    "early_count", "absent_days", "paid_leave_days", "unpaid_leave_days", "missing_punches",
+)
+#: Columns after the contract's, in this order (`role` only when the roster has it).
+SUMMARY_EXTRA_COLUMNS: tuple[str, ...] = ("month_workdays", "role")
+
+DAY_COLUMNS: tuple[str, ...] = (
+    "employee_id", "date", "present", "clock_in", "clock_out", "late_minutes", "early",
+    "missing_punch", "leave_type", "leave_share", "absent_share", "sources",
+    # detail beyond the contract, for pay and `explain`
+    "late", "paid_leave_share", "unpaid_leave_share", "leave_sources", "unapproved_leave_type",
+)
+
+_KEY = ["employee_id", "date"]
+_ZERO = Decimal(0)
+_ONE = Decimal(1)
+_MINUTE = pd.Timedelta(minutes=1)
+_MORNING, _AFTERNOON = 0, 1
+
+
+@dataclass(frozen=True)
+class AttendanceResult:
+    summary: pd.DataFrame   # one row per employee employed for at least one day of the period
+    days: pd.DataFrame      # one row per employee × scheduled workday
+
+
+# ---------------------------------------------------------------------------------------------
+# the schedule as times of day
+
+
+@dataclass(frozen=True)
+class _Day:
+    """The schedule's clock times as offsets from midnight, the unit the clock frame uses."""
+
+    start: pd.Timedelta
+    end: pd.Timedelta
+    morning_end: pd.Timedelta      # lunch starts: a half day off in the afternoon begins here
+    afternoon_start: pd.Timedelta  # lunch ends: a half day off in the morning ends here
+    late_grace: pd.Timedelta
+    early_grace: pd.Timedelta
+
+    @property
+    def lone_punch_boundary(self) -> pd.Timedelta:
+        """The middle of lunch: a lone punch before it is a clock-in, from it on a clock-out."""
+        return self.morning_end + (self.afternoon_start - self.morning_end) / 2
+
+
+def _offset(t: dt.time) -> pd.Timedelta:
+    return pd.Timedelta(hours=t.hour, minutes=t.minute, seconds=t.second)
+
+
+def _day_times(schedule: Schedule) -> _Day:
+    """Without a lunch break the day's midpoint splits morning from afternoon."""
+    start, end = _offset(schedule.start), _offset(schedule.end)
+    if schedule.lunch is not None:
+        morning_end, afternoon_start = _offset(schedule.lunch.from_), _offset(schedule.lunch.to)
+    else:
+        morning_end = afternoon_start = start + (end - start) / 2
+    return _Day(start, end, morning_end, afternoon_start,
+                pd.Timedelta(minutes=schedule.late_grace_minutes),
+                pd.Timedelta(minutes=schedule.early_grace_minutes))
+
+
+# ---------------------------------------------------------------------------------------------
+# small column helpers
+
+
+def _dates(values) -> pd.Series:
+    """Midnight timestamps at one resolution, so date keys of different frames merge."""
+    return pd.Series(pd.to_datetime(values)).dt.normalize().astype("datetime64[ns]")
+
+
+def _minutes(values: pd.Series) -> pd.Series:
+    """Times of day in whole minutes: 08:30:59 reads 08:30, as the time clock shows it."""
+    return values.astype("timedelta64[ns]").dt.floor("min")
+
+
+def _row_sources(frame: pd.DataFrame) -> list[str]:
+    """`考勤.csv!row 14` / `考勤.xlsx[Sheet1]!row 14` for each row, from the provenance columns."""
+    if "_file" not in frame.columns:
+        return [""] * len(frame)
+    sheets = frame["_sheet"] if "_sheet" in frame.columns else pd.Series(None, index=frame.index)
+    rows = frame["_row"] if "_row" in frame.columns else pd.Series(None, index=frame.index)
+    return [str(Source(str(f), sheet=None if pd.isna(s) else str(s),
+                       row=None if pd.isna(r) else int(r)))
+            for f, s, r in zip(frame["_file"], sheets, rows)]
+
+
+def _provenance_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in file, sheet, row order, so joined sources and tie-breaks do not depend on the
+    order intake concatenated the files in."""
+    keys = [c for c in ("_file", "_sheet", "_row") if c in frame.columns]
+    if not keys:
+        return frame
+    order = frame[keys].astype(object).where(frame[keys].notna(), "")
+    order = order.assign(_row=frame["_row"].fillna(0).astype(int)) if "_row" in keys else order
+    return frame.loc[order.sort_values(keys, kind="stable").index]
+
+
+def _dsum(values) -> Decimal:
+    return sum(values, _ZERO)
+
+
+# ---------------------------------------------------------------------------------------------
+# who is scheduled when
+
+
+def _employment(roster: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Employees with at least one day of employment in the month, and that span clipped to it.
+
+    A blank hire date means employed before the month; a blank leave date, still employed. The
+    leave date is the last day employed. Intake reports duplicate ids; the first row is used."""
+    month_start, month_end = pd.Timestamp(first), pd.Timestamp(last)
+    people = roster.drop_duplicates("employee_id", keep="first")
+    hired = _dates(people["hire_date"]).fillna(month_start).to_numpy()
+    left = _dates(people["leave_date"]).fillna(month_end).to_numpy()
+    out = pd.DataFrame({
+        "employee_id": people["employee_id"].astype(object).to_numpy(),
+        "name": people["name"].astype(object).to_numpy(),
+        "from": pd.Series(hired).clip(lower=month_start).to_numpy(),
+        "to": pd.Series(left).clip(upper=month_end).to_numpy(),
+    })
+    if "role" in people.columns:
+        out["role"] = people["role"].astype(object).to_numpy()
+    return out[out["from"] <= out["to"]].sort_values("employee_id", kind="stable") \
+        .reset_index(drop=True)
+
+
+def _scheduled_days(employment: pd.DataFrame, month_days: list[dt.date]) -> pd.DataFrame:
+    """employee × workday of the month inside the employee's employment."""
+    workdays = pd.DataFrame({"date": _dates(month_days)})
+    grid = employment[["employee_id", "from", "to"]].merge(workdays, how="cross")
+    grid = grid[(grid["date"] >= grid["from"]) & (grid["date"] <= grid["to"])]
+    return grid[_KEY].sort_values(_KEY, kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# clock records → one clock-in / clock-out per employee and day
+
+
+def _punch_days(punches: pd.DataFrame, times: _Day) -> pd.DataFrame:
+    """Raw punches: first of the day is the clock-in, last the clock-out; a lone punch takes the
+    side of the lunch break's middle it falls on."""
+    at = punches["punch_time"].astype("datetime64[ns]")
+    day = at.dt.normalize()
+    frame = pd.DataFrame({"employee_id": punches["employee_id"].astype(object), "date": day,
+                          "t": _minutes(at - day)})
+    g = frame.groupby(_KEY).agg(first=("t", "min"), last=("t", "max"), n=("t", "size"))
+    lone = g["n"] == 1
+    return pd.DataFrame({
+        "clock_in": g["first"].where(~lone | (g["first"] < times.lone_punch_boundary)),
+        "clock_out": g["last"].where(~lone | (g["last"] >= times.lone_punch_boundary)),
+    })
+
+
+def _daily_row_days(daily: pd.DataFrame) -> pd.DataFrame:
+    """Daily rows: several for one day merge into the earliest clock-in and latest clock-out."""
+    frame = pd.DataFrame({"employee_id": daily["employee_id"].astype(object),
+                          "date": _dates(daily["date"]).to_numpy(),
+                          "clock_in": _minutes(daily["clock_in"]).to_numpy(),
+                          "clock_out": _minutes(daily["clock_out"]).to_numpy()})
+    return frame.groupby(_KEY).agg(clock_in=("clock_in", "min"), clock_out=("clock_out", "max"))
+
+
+def _clock_days(clock: pd.DataFrame, times: _Day) -> pd.DataFrame:
+    """One row per employee and day with a clock record: clock_in, clock_out (either may be NaT,
+    not both) and the provenance of the rows that made them.
+
+    A daily row with neither time is no clock record: time-clock exports list every day, blank
+    on the days nobody punched, and such a row must not turn an absence into a present day."""
+    if clock.empty:
+        return pd.DataFrame({"employee_id": pd.Series(dtype=object),
+                             "date": pd.Series(dtype="datetime64[ns]"),
+                             "clock_in": pd.Series(dtype="timedelta64[ns]"),
+                             "clock_out": pd.Series(dtype="timedelta64[ns]"),
+                             "sources": pd.Series(dtype=object)})
+    is_punch = clock["punch_time"].notna()
+    is_daily = ~is_punch & clock["date"].notna() & \
+        (clock["clock_in"].notna() | clock["clock_out"].notna())
+    parts = [_punch_days(clock[is_punch], times), _daily_row_days(clock[is_daily])]
+    merged = pd.concat(parts).groupby(level=_KEY).agg(clock_in=("clock_in", "min"),
+                                                      clock_out=("clock_out", "max"))
+
+    used = _provenance_order(clock[is_punch | is_daily])
+    day = _dates(used["punch_time"].where(is_punch[used.index], used["date"])).to_numpy()
+    by_day: dict[tuple[str, int], list[str]] = {}   # dates as ns integers: fast to hash
+    for key, source in zip(zip(used["employee_id"].astype(object), day.view("int64")),
+                           _row_sources(used)):
+        by_day.setdefault(key, []).append(source)
+    index = pd.MultiIndex.from_arrays(
+        [pd.Index([emp for emp, _ in by_day], dtype=object),
+         pd.DatetimeIndex(pd.to_datetime([ns for _, ns in by_day], unit="ns"))], names=_KEY)
+    sources = pd.Series(["; ".join(v) for v in by_day.values()], index=index, dtype=object,
+                        name="sources")
+    return merged.join(sources).reset_index()
+
+
+# ---------------------------------------------------------------------------------------------
+# leave requests → half days covered
+
+
+def _halves_covered(start: pd.Timestamp, end: pd.Timestamp, day: pd.Timestamp,
+                    times: _Day) -> tuple[bool, bool]:
+    """Which halves (morning, afternoon) of `day` a leave from `start` to `end` covers.
+
+    An end at exactly 00:00 is a bare date: the whole of that day is included."""
+    start_day, end_day = start.normalize(), end.normalize()
+    whole_end = end == end_day
+    morning = day > start_day or start - start_day < times.morning_end
+    afternoon = day < end_day or whole_end or end - end_day > times.afternoon_start
+    return morning, afternoon
+
+
+def _leave_halves(leave: pd.DataFrame, month_days: list[pd.Timestamp],
+                  times: _Day) -> dict[tuple[str, pd.Timestamp], list[tuple[str, str] | None]]:
+    """(employee, workday) → [morning, afternoon], each (leave type, source) or None.
+
+    Two requests covering the same half count once (the earlier start wins, then file order),
+    so a request entered twice is not leave twice."""
+    covered: dict[tuple[str, pd.Timestamp], list[tuple[str, str] | None]] = {}
+    if leave.empty:
+        return covered
+    rows = _provenance_order(leave).copy()
+    rows["_source"] = _row_sources(rows)
+    rows = rows.sort_values("start", kind="stable")
+    for emp, start, end, code, source in zip(rows["employee_id"], rows["start"], rows["end"],
+                                             rows["leave_type"], rows["_source"]):
+        if pd.isna(start) or pd.isna(end):
+            continue
+        start, end = pd.Timestamp(start), pd.Timestamp(end)
+        for day in month_days:
+            if not start.normalize() <= day <= end.normalize():
+                continue
+            halves = covered.setdefault((str(emp), day), [None, None])
+            for half, on in enumerate(_halves_covered(start, end, day, times)):
+                if on and halves[half] is None:
+                    halves[half] = (str(code), source)
+    return covered
+
+
+def _paid_share(code: str, leave_types: dict[str, LeaveType], source: str) -> Decimal:
+    try:
+        return leave_types[code].paid
+    except KeyError:
+        raise CsbatchError([Issue(Source(source) if source else None, "attendance.leave_type",
+                                  f"leave type '{code}' is not in leave.yaml")]) from None
+
+
+def _leave_days(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: _Day,
+                leave_types: dict[str, LeaveType]) -> pd.DataFrame:
+    """Per employee and workday: approved leave by half day, its share of the day and the paid
+    and unpaid parts of that share; and the type of unapproved leave, shown beside an absence."""
+    approved = leave["approved"].eq(True).fillna(False).astype(bool) if not leave.empty \
+        else pd.Series(dtype=bool)
+    records: dict[tuple[str, pd.Timestamp], dict] = {}
+    for (emp, day), halves in _leave_halves(leave[approved], month_days, times).items():
+        taken = [h for h in halves if h is not None]
+        paid = _dsum(_paid_share(code, leave_types, src) / 2 for code, src in taken)
+        share = Decimal(len(taken)) / 2
+        records[(emp, day)] = {
+            "morning_off": halves[_MORNING] is not None,
+            "afternoon_off": halves[_AFTERNOON] is not None,
+            "leave_type": "+".join(dict.fromkeys(code for code, _ in taken)) or None,
+            "leave_share": share, "paid_leave_share": paid, "unpaid_leave_share": share - paid,
+            "leave_sources": "; ".join(dict.fromkeys(src for _, src in taken)),
+        }
+    for (emp, day), halves in _leave_halves(leave[~approved], month_days, times).items():
+        codes = "+".join(dict.fromkeys(h[0] for h in halves if h is not None))
+        records.setdefault((emp, day), {})["unapproved_leave_type"] = codes or None
+    frame = pd.DataFrame([{"employee_id": emp, "date": day, **values}
+                          for (emp, day), values in records.items()],
+                         columns=[*_KEY, "morning_off", "afternoon_off", "leave_type",
+                                  "leave_share", "paid_leave_share", "unpaid_leave_share",
+                                  "leave_sources", "unapproved_leave_type"])
+    frame["date"] = frame["date"].astype("datetime64[ns]")
+    frame["employee_id"] = frame["employee_id"].astype(object)
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# each scheduled day judged
+
+
+def _judge_days(grid: pd.DataFrame, clock_days: pd.DataFrame, leave_days: pd.DataFrame,
+                times: _Day) -> pd.DataFrame:
+    days = grid.merge(clock_days, how="left", on=_KEY).merge(leave_days, how="left", on=_KEY)
+    morning_off = days["morning_off"].eq(True).fillna(False).astype(bool)
+    afternoon_off = days["afternoon_off"].eq(True).fillna(False).astype(bool)
+    clock_in = days["clock_in"].astype("timedelta64[ns]")
+    clock_out = days["clock_out"].astype("timedelta64[ns]")
+
+    present = clock_in.notna() | clock_out.notna()
+    checked = ~(morning_off & afternoon_off)
+    expected_in = pd.Series(times.start, index=days.index).where(~morning_off,
+                                                                  times.afternoon_start)
+    expected_out = pd.Series(times.end, index=days.index).where(~afternoon_off, times.morning_end)
+    late = (checked & clock_in.notna() & (clock_in > expected_in + times.late_grace))
+    late_minutes = ((clock_in - expected_in) // _MINUTE).where(late, 0).astype("int64")
+    early = (checked & clock_out.notna() & (clock_out < expected_out - times.early_grace))
+
+    leave_share = [v if isinstance(v, Decimal) else _ZERO for v in days["leave_share"]]
+    absent = [_ZERO if here else max(_ZERO, _ONE - share)
+              for here, share in zip(present, leave_share)]
+    return pd.DataFrame({
+        "employee_id": days["employee_id"].astype(object),
+        "date": days["date"].astype("datetime64[ns]"),
+        "present": present.astype(bool),
+        "clock_in": clock_in, "clock_out": clock_out,
+        "late_minutes": late_minutes,
+        "early": early.astype(bool),
+        "missing_punch": (present & (clock_in.isna() | clock_out.isna())).astype(bool),
+        "leave_type": days["leave_type"].astype(object).where(days["leave_type"].notna(), None),
+        "leave_share": pd.Series(leave_share, index=days.index, dtype=object),
+        "absent_share": pd.Series(absent, index=days.index, dtype=object),
+        "sources": days["sources"].astype(object).where(days["sources"].notna(), ""),
+        "late": late.astype(bool),
+        "paid_leave_share": _decimal_column(days["paid_leave_share"]),
+        "unpaid_leave_share": _decimal_column(days["unpaid_leave_share"]),
+        "leave_sources": days["leave_sources"].astype(object)
+            .where(days["leave_sources"].notna(), ""),
+        "unapproved_leave_type": days["unapproved_leave_type"].astype(object)
+            .where(days["unapproved_leave_type"].notna(), None),
+    }, columns=list(DAY_COLUMNS))
+
+
+def _decimal_column(values: pd.Series) -> pd.Series:
+    return pd.Series([v if isinstance(v, Decimal) else _ZERO for v in values],
+                     index=values.index, dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------
+# the month per employee
+
+
+def _summarise(employment: pd.DataFrame, days: pd.DataFrame, month_workdays: int) -> pd.DataFrame:
+    g = days.groupby("employee_id", sort=True)
+    counts = pd.DataFrame({
+        "scheduled_days": g.size(),
+        "present_days": g["present"].sum(),
+        "late_count": g["late"].sum(),
+        "late_minutes": g["late_minutes"].sum(),
+        "early_count": g["early"].sum(),
+        "missing_punches": g["missing_punch"].sum(),
+    })
+    amounts = pd.DataFrame({
+        "absent_days": g["absent_share"].agg(_dsum),
+        "paid_leave_days": g["paid_leave_share"].agg(_dsum),
+        "unpaid_leave_days": g["unpaid_leave_share"].agg(_dsum),
+    }, dtype=object)
+    summary = employment.drop(columns=["from", "to"]).merge(
+        counts.join(amounts), how="left", left_on="employee_id", right_index=True)
+    for column in counts.columns:     # employed, yet no workday in the span (e.g. only holidays)
+        summary[column] = summary[column].fillna(0).astype("int64")
+    for column in amounts.columns:
+        summary[column] = _decimal_column(summary[column])
+    summary["month_workdays"] = month_workdays
+    extras = [c for c in SUMMARY_EXTRA_COLUMNS if c in summary.columns]
+    return summary[[*SUMMARY_COLUMNS, *extras]].sort_values("employee_id", kind="stable") \
+        .reset_index(drop=True)
+
+
+def summarise_attendance(period: str, roster: pd.DataFrame, clock: pd.DataFrame,
+                         leave: pd.DataFrame, calendar: WorkCalendar, schedule: Schedule,
+                         leave_types: dict[str, LeaveType]) -> AttendanceResult:
+    """The month's attendance per employee (`summary`) and per scheduled day (`days`).
+
+    Pure: the frames follow the typed-table contract of `csbatch.sheets`, the calendar must be
+    built for the period's year. Employees with no day of employment in the month are left out;
+    one employed only on days off is listed with zero scheduled days."""
+    first, last = month_bounds(period)
+    month_days = calendar.workdays(first, last)
+    times = _day_times(schedule)
+    employment = _employment(roster, first, last)
+    grid = _scheduled_days(employment, month_days)
+    clock_days = _clock_days(clock, times)
+    leave_days = _leave_days(leave, [pd.Timestamp(d) for d in month_days], times, leave_types)
+    days = _judge_days(grid, clock_days, leave_days, times)
+    return AttendanceResult(summary=_summarise(employment, days, len(month_days)), days=days)

@@ -1,0 +1,150 @@
+"""The `csbatch` command: one thin function per command. Each parses its arguments, calls one
+library function, prints what it returns and maps problems to exit codes:
+
+    0  done, clean          1  problems in the policy or the inputs (all of them printed)
+    2  wrong usage          3  a bug in csbatch (traceback written to a log file, not the screen)
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import tempfile
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from csbatch.console import StageProgress, print_issues, print_table
+from csbatch.errors import CsbatchError, Issue
+
+app = typer.Typer(help="Month-end close for a customer-service department: attendance, KPI "
+                       "scorecards, pay, VIP and audits from policy kept in YAML.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+policy_app = typer.Typer(help="Check the policy kept in config/.", no_args_is_help=True)
+inputs_app = typer.Typer(help="Check a month's input sheets.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+app.add_typer(inputs_app, name="inputs")
+
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Policy folder (default: ./config, "
+                                                                     "else the policy shipped with csbatch).")]
+PeriodArg = Annotated[str, typer.Argument(help="The month, as YYYY-MM.")]
+InputsOpt = Annotated[Path, typer.Option("--inputs", help="Folder holding the month's input files.")]
+
+
+def _guarded(fn):
+    """Expected failures → their messages and exit 1; anything else is a bug → exit 3."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except CsbatchError as exc:
+            print_issues(exc.issues)
+            raise typer.Exit(1)
+        except KeyboardInterrupt:
+            typer.echo("interrupted; nothing was published", err=True)
+            raise typer.Exit(130)
+        except Exception:
+            log = Path(tempfile.gettempdir()) / f"csbatch-error-{datetime.now():%Y%m%d-%H%M%S}.log"
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            typer.echo(f"csbatch: unexpected error (a bug in csbatch, not in your files); details "
+                       f"written to {log}", err=True)
+            raise typer.Exit(3)
+
+    return wrapper
+
+
+def _finish(issues: list[Issue]) -> None:
+    print_issues(issues)
+    if any(i.is_error for i in issues):
+        raise typer.Exit(1)
+
+
+@policy_app.command("check")
+@_guarded
+def policy_check(config: ConfigOpt = None) -> None:
+    """Load and validate the whole policy; print every problem as FILE:LINE:COL: message."""
+    from csbatch.policy import load_policy
+    from csbatch.resources import resolve_config
+
+    root = resolve_config(config)
+    policy, issues = load_policy(root)
+    _finish(issues)
+    typer.echo(f"{policy.display_root}: policy is valid ({len(policy.files)} files, "
+               f"{len(policy.scorecards)} scorecards, sha256 {policy.sha256[:12]})")
+
+
+@inputs_app.command("check")
+@_guarded
+def inputs_check(period: PeriodArg, inputs: InputsOpt, config: ConfigOpt = None) -> None:
+    """Read every input sheet of the month; print what was found and every problem."""
+    from csbatch.close import check_inputs
+
+    found, issues = check_inputs(period, inputs, config)
+    if found is not None:
+        rows = [(r.kind, r.path, ", ".join(r.sheets) or "—", str(r.rows)) for r in found.records]
+        print_table(["kind", "file", "sheet", "rows"], rows, title=f"inputs for {period}")
+    _finish(issues)
+
+
+@app.command("monthly-close")
+@_guarded
+def monthly_close(
+    period: PeriodArg,
+    inputs: InputsOpt,
+    out: Annotated[Path, typer.Option("--out", help="Folder the month's folder is written into.")],
+    config: ConfigOpt = None,
+    ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file (default: "
+                                                   "csbatch-ledger.sqlite beside the outputs).")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Workbook headers: zh or en.")] = "zh",
+) -> None:
+    """Close the month: read inputs, compute every stage, publish OUT/PERIOD atomically."""
+    from csbatch.close import monthly_close as close
+
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter("--lang is zh or en")
+    outcome = close(period, inputs, out, config, ledger, lang, progress=StageProgress())
+    _finish(outcome.issues)
+    typer.echo(f"closed {period}: {outcome.state.published}")
+    for path in sorted(p for p in outcome.state.published.rglob("*") if p.is_file()):
+        typer.echo(f"  {path}")
+
+
+@app.command("sample")
+@_guarded
+def sample(
+    period: PeriodArg,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the sample month into.")],
+    employees: Annotated[int, typer.Option("--employees", min=1, help="Employees in the roster.")] = 20,
+    orders: Annotated[Optional[int], typer.Option("--orders", min=0, help="Sales orders (default: "
+                                                  "about 15 per selling agent).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 2026,
+    config: ConfigOpt = None,
+) -> None:
+    """Write a realistic, consistent month of every input kind."""
+    from csbatch.close import check_period
+    from csbatch.policy import load_policy
+    from csbatch.resources import resolve_config
+    from csbatch.samples import generate_month
+
+    _finish(check_period(period))
+    policy, issues = load_policy(resolve_config(config))
+    if policy is None:
+        _finish(issues)
+    written = generate_month(policy, period, out, employees=employees, orders=orders, seed=seed)
+    typer.echo(f"wrote {len(written)} files for {period} into {out}")
+    for path in written:
+        typer.echo(f"  {path}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

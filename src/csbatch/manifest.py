@@ -1,0 +1,61 @@
+"""`manifest.json`: what went into a close and what came out — input hashes and row counts, the
+policy's hash and git commit, output hashes, counts and warnings — so a published month can be
+traced and its files verified."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from csbatch import __version__
+from csbatch.errors import Issue
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def git_state(folder: Path) -> tuple[str | None, bool | None]:
+    """(commit, dirty) of the git checkout holding `folder`, or (None, None) outside git."""
+    try:
+        commit = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True,
+                                text=True, timeout=10)
+        if commit.returncode != 0:
+            return None, None
+        status = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--", "."],
+                                capture_output=True, text=True, timeout=10)
+        return commit.stdout.strip(), bool(status.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        return None, None
+
+
+def build_manifest(*, period: str, started_at: str, finished_at: str, policy, inputs,
+                   out_root: Path, counts: dict[str, int], warnings: list[Issue]) -> dict[str, Any]:
+    commit, dirty = git_state(policy.root)
+    outputs = [{"path": p.relative_to(out_root).as_posix(), "sha256": sha256_file(p)}
+               for p in sorted(out_root.rglob("*")) if p.is_file() and p.name != "manifest.json"]
+    return {
+        "period": period,
+        "csbatch_version": __version__,
+        "started_at": started_at,
+        "finished_at": finished_at,
+        "policy": {"path": policy.display_root, "git_commit": commit, "git_dirty": dirty,
+                   "sha256": policy.sha256},
+        "inputs": [{"path": r.path, "kind": r.kind, "sha256": r.sha256, "rows": r.rows,
+                    **({"sheets": list(r.sheets)} if r.sheets else {})} for r in inputs.records],
+        "outputs": outputs,
+        "counts": counts,
+        "warnings": [str(w) for w in warnings],
+    }
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path

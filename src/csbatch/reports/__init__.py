@@ -1,0 +1,1 @@
+"""Writers of what the close produces: the `data/*.csv` contract tables and the workbooks."""

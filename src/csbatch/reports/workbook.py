@@ -1,0 +1,69 @@
+"""Writing workbooks with XlsxWriter: numbers stay numbers with formats (¥ for money), dates are
+dates, headers are frozen with filters on, and text is always written as text — never as a
+formula, whatever it starts with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+
+from csbatch.reports.cells import is_missing, runs_as_formula, to_decimal
+from csbatch.reports.tables import Table
+
+NUMBER_FORMATS = {
+    "money": "¥#,##0.00;-¥#,##0.00",
+    "points": "0.00",
+    "days": "0.0#",
+    "int": "0",
+    "rate": "0.0%",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+
+
+class Workbook:
+    """A thin wrapper holding the formats one workbook shares."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                                    "strings_to_urls": False,
+                                                    "strings_to_numbers": False})
+        self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                            "text_wrap": True, "valign": "vcenter"})
+        self.formats = {k: self.book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}
+        self.quoted = self.book.add_format({"quote_prefix": True})
+
+    def write_value(self, ws, r: int, c: int, value: Any, kind: str) -> None:
+        if is_missing(value):
+            ws.write_blank(r, c, None)
+        elif kind in ("money", "points", "days", "rate", "int"):
+            ws.write_number(r, c, float(to_decimal(value)), self.formats[kind])
+        elif kind in ("date", "datetime"):
+            stamp = value if isinstance(value, dt.datetime) else pd.Timestamp(value).to_pydatetime()
+            ws.write_datetime(r, c, stamp, self.formats[kind])
+        elif kind == "bool":
+            ws.write_boolean(r, c, bool(value))
+        else:
+            text = str(value)
+            ws.write_string(r, c, text, self.quoted if runs_as_formula(text) else None)
+
+    def add_table_sheet(self, table: Table, frame: pd.DataFrame, lang: str) -> None:
+        ws = self.book.add_worksheet(table.title(lang))
+        for c, col in enumerate(table.columns):
+            label = col.label(lang)
+            ws.write_string(0, c, label, self.header)
+            ws.set_column(c, c, max(10, min(40, 2 * len(label) + 2)))
+        for r, row in enumerate(frame[table.names].itertuples(index=False, name=None), start=1):
+            for c, (value, col) in enumerate(zip(row, table.columns)):
+                self.write_value(ws, r, c, value, col.kind)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(len(frame), 1), len(table.columns) - 1)
+
+    def close(self) -> Path:
+        self.book.close()
+        return self.path

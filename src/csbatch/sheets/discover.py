@@ -1,0 +1,131 @@
+"""Finding the month's files and which input kind each sheet holds.
+
+A sheet's kind comes from its own name when that matches a kind's pattern (one workbook may hold
+several kinds as named sheets), else from its file's name (a `销售订单.xlsx` whose sheet is
+`Sheet1`). Names are compared after the usual normalisation (full-width, case). Hidden sheets are
+ignored with a warning; a file or sheet that matches no kind is ignored with a warning; one that
+matches two kinds is an error, since guessing would read the wrong columns.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from csbatch.errors import Issue, Severity, Source
+from csbatch.policy.inputs import InputsPolicy
+from csbatch.sheets.read import CSV_SUFFIXES, EXCEL_SUFFIXES, ReadError, list_sheets
+
+
+@dataclass(frozen=True)
+class FoundSheet:
+    kind: str
+    path: Path
+    display: str
+    sheet: str | None  # None for CSV
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    display: str
+    sha256: str
+
+
+def _norm(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+def kinds_matching(name: str, policy: InputsPolicy) -> list[str]:
+    norm = _norm(name)
+    return [kind for kind, spec in policy.kinds.items()
+            if any(fnmatch.fnmatchcase(norm, _norm(p)) for p in spec.files)]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def discover(inputs_dir: Path, policy: InputsPolicy) -> tuple[list[FoundSheet], list[InputFile], list[Issue]]:
+    issues: list[Issue] = []
+    found: list[FoundSheet] = []
+    files: list[InputFile] = []
+
+    def warn(src: Source, code: str, msg: str) -> None:
+        issues.append(Issue(src, code, msg, Severity.WARNING))
+
+    def error(src: Source, code: str, msg: str) -> None:
+        issues.append(Issue(src, code, msg))
+
+    if not inputs_dir.is_dir():
+        return [], [], [Issue(Source(str(inputs_dir)), "inputs.missing", "inputs folder not found")]
+
+    for path in sorted(inputs_dir.iterdir(), key=lambda p: p.name):
+        display = path.name
+        src = Source(display)
+        if path.name.startswith((".", "~$")):
+            continue
+        if path.is_dir():
+            warn(src, "inputs.folder", "folder ignored: put the month's files directly in the inputs folder")
+            continue
+        suffix = path.suffix.lower()
+        if suffix not in EXCEL_SUFFIXES + CSV_SUFFIXES:
+            hint = " (save it as .xlsx)" if suffix in (".xls", ".et", ".ods", ".numbers") else ""
+            warn(src, "inputs.not_read", f"not read: only .xlsx, .xlsm and .csv files are{hint}")
+            continue
+        file_kinds = kinds_matching(path.stem, policy)
+        if len(file_kinds) > 1:
+            error(src, "inputs.ambiguous", f"file name matches several input kinds: {', '.join(file_kinds)}; rename it")
+            continue
+        file_kind = file_kinds[0] if file_kinds else None
+        before = len(found)
+        if suffix in CSV_SUFFIXES:
+            if file_kind is None:
+                warn(src, "inputs.unmatched", "file name matches no input kind; ignored "
+                                              "(see `files:` patterns in config/inputs.yaml)")
+                continue
+            found.append(FoundSheet(file_kind, path, display, None))
+        else:
+            try:
+                sheets = list_sheets(path)
+            except ReadError as exc:
+                error(src, "inputs.unreadable", str(exc))
+                continue
+            for info in sheets:
+                ssrc = Source(display, sheet=info.name)
+                sheet_kinds = kinds_matching(info.name, policy)
+                if len(sheet_kinds) > 1:
+                    error(ssrc, "inputs.ambiguous",
+                          f"sheet name matches several input kinds: {', '.join(sheet_kinds)}; rename it")
+                    continue
+                kind = sheet_kinds[0] if sheet_kinds else file_kind
+                if not info.visible:
+                    if kind is not None:
+                        warn(ssrc, "inputs.hidden_sheet", "hidden sheet ignored")
+                    continue
+                if kind is None:
+                    warn(ssrc, "inputs.unmatched", "sheet matches no input kind; ignored")
+                    continue
+                found.append(FoundSheet(kind, path, display, info.name))
+        if len(found) > before:
+            files.append(InputFile(path, display, _sha256(path)))
+
+    present = {f.kind for f in found}
+    for kind, spec in policy.kinds.items():
+        if kind in present:
+            continue
+        patterns = ", ".join(spec.files)
+        if spec.required:
+            error(Source(str(inputs_dir)), "inputs.required_missing",
+                  f"no {kind} ({spec.name}) found: expected a file or sheet named {patterns}")
+        else:
+            warn(Source(str(inputs_dir)), "inputs.not_provided",
+                 f"{kind} ({spec.name}) not provided: the month has none")
+    return found, files, issues

@@ -1,0 +1,247 @@
+"""`read_inputs`: the month's folder → one typed DataFrame per input kind, or every problem.
+
+Stage order: discover files → per sheet: read cells → find the header → coerce each column →
+concatenate each kind → cross-checks (keys, roster references, roster ranges). Every bad cell of
+every file is reported in the one pass; nothing is raised at the user.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from csbatch.errors import Issue, Severity, Source
+from csbatch.policy.inputs import Column, Kind
+from csbatch.policy.loader import Policy
+from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
+from csbatch.sheets.discover import FoundSheet, InputFile, discover
+from csbatch.sheets.headers import find_header
+from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
+from csbatch.text import normalise_header, normalise_label
+
+PROVENANCE = ["_file", "_sheet", "_row"]
+TOTALS = {normalise_label(x) for x in ("合计", "总计", "小计", "total", "totals", "sum")}
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    """One file × kind that went into the close (for the manifest)."""
+
+    path: str
+    kind: str
+    sha256: str
+    rows: int
+    sheets: tuple[str, ...] = ()
+
+
+@dataclass
+class Inputs:
+    period: str
+    frames: dict[str, pd.DataFrame]
+    records: list[InputRecord]
+    #: (file, sheet) → canonical column → column letter, to name cells in later messages
+    letters: dict[tuple[str, str | None], dict[str, str]] = field(default_factory=dict)
+
+    def __getitem__(self, kind: str) -> pd.DataFrame:
+        return self.frames[kind]
+
+    def cell(self, row: pd.Series, column: str) -> Source:
+        """The place of `column` in the sheet row a record came from."""
+        letter = self.letters.get((row["_file"], row["_sheet"]), {}).get(column)
+        if letter is None:
+            return Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"]))
+        return Source(row["_file"], sheet=row["_sheet"], cell=f"{letter}{int(row['_row'])}")
+
+
+def _item_aliases(policy: Policy) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for section in policy.questionnaire.sections:
+        for item in section.items:
+            for label in (item.code, item.text, *item.aliases):
+                index[normalise_header(label)] = item.code
+    return index
+
+
+def _item_sections(policy: Policy) -> dict[str, Any]:
+    return {item.code: section for section in policy.questionnaire.sections for item in section.items}
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and value != value)
+
+
+@dataclass
+class _SheetResult:
+    frame: pd.DataFrame | None
+    letters: dict[str, str]
+    issues: list[Issue]
+
+
+def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
+                items: dict[str, str]) -> _SheetResult:
+    issues: list[Issue] = []
+    where = Source(found.display, sheet=found.sheet)
+    try:
+        raw: RawSheet = read_csv(found.path) if found.sheet is None else \
+            read_excel_sheet(found.path, found.sheet)
+    except ReadError as exc:
+        return _SheetResult(None, {}, [Issue(where, "inputs.unreadable", str(exc))])
+
+    header = find_header(raw.rows, kind, items if kind.item_columns else None)
+    if header is None:
+        expected = ", ".join(f"{n} ({c.aliases[0]})" if c.aliases else n
+                             for n, c in kind.columns.items() if c.required)
+        return _SheetResult(None, {}, [Issue(where, "inputs.no_header",
+                                             f"no header row found in the first rows; expected "
+                                             f"columns such as {expected}")])
+    header_row = header.row + 1
+    for name, first, second in header.duplicates:
+        issues.append(Issue(Source(found.display, sheet=found.sheet, cell=f"{column_letter(second)}{header_row}"),
+                            "inputs.duplicate_column",
+                            f"columns {column_letter(first)} and {column_letter(second)} both mean '{name}'"))
+    for name, col in kind.columns.items():
+        if col.required and name not in header.columns:
+            names = ", ".join(col.aliases)
+            issues.append(Issue(where, "inputs.missing_column",
+                                f"missing required column '{name}' ({names}); header found on row {header_row}"))
+    if any(i.is_error for i in issues):
+        return _SheetResult(None, {}, issues)
+
+    letters = {name: column_letter(j) for name, j in header.columns.items()}
+    letters.update({code: column_letter(j) for code, j in header.items.items()})
+    body = raw.rows[header.row + 1:]
+    wanted = {**header.columns, **header.items}
+    width = max(wanted.values()) + 1
+    index = range(header_row + 1, header_row + 1 + len(body))
+    cells = pd.DataFrame([(r + [""] * (width - len(r)))[:width] for r in body], index=index,
+                         dtype=object) if body else pd.DataFrame(index=index, columns=range(width), dtype=object)
+    raw_cols = {name: cells[j] if j in cells.columns else pd.Series("", index=index, dtype=object)
+                for name, j in wanted.items()}
+
+    # rows that are blank in every mapped column are padding, not data; totals rows are ignored
+    blank = pd.Series(True, index=index)
+    for series in raw_cols.values():
+        blank &= series.map(_is_blank)
+    unreadable_rows = {r + 1 for (r, c) in raw.unreadable if c in wanted.values()}
+    blank &= ~pd.Series(index.map(lambda r: r in unreadable_rows) if len(index) else [], index=index, dtype=bool)
+    first_col = min(wanted, key=wanted.get)
+    totals = ~blank & raw_cols[first_col].map(lambda v: isinstance(v, str) and normalise_label(v) in TOTALS)
+    for r in totals[totals].index:
+        issues.append(Issue(Source(found.display, sheet=found.sheet, row=int(r)), "inputs.totals_row",
+                            "totals row ignored", Severity.WARNING))
+    keep = ~blank & ~totals
+    if len(index) and not keep.all():
+        raw_cols = {n: s[keep] for n, s in raw_cols.items()}
+    rows_index = raw_cols[first_col].index
+
+    bad_cells: set[tuple[int, str]] = set()
+    by_col = {j: name for name, j in wanted.items()}
+    for (r, c), why in sorted(raw.unreadable.items()):
+        if c in by_col and (r + 1) in rows_index:
+            name = by_col[c]
+            bad_cells.add((r + 1, name))
+            issues.append(Issue(Source(found.display, sheet=found.sheet, cell=f"{column_letter(c)}{r + 1}"),
+                                "cell.unreadable", f"column '{name}': {why}"))
+
+    ctx = CoerceContext.from_policy(policy, period, date1904=raw.date1904)
+    out: dict[str, pd.Series] = {}
+    sections = _item_sections(policy)
+
+    def take(name: str, result: Coerced) -> None:
+        out[name] = result.values
+        for idx, msg in result.errors:
+            if (idx, name) in bad_cells:
+                continue
+            letter = letters.get(name)
+            src = Source(found.display, sheet=found.sheet, cell=f"{letter}{idx}") if letter else \
+                Source(found.display, sheet=found.sheet, row=int(idx))
+            issues.append(Issue(src, "cell.invalid", f"column '{name}': {msg}"))
+        grouped: dict[str, list[tuple[Any, str]]] = defaultdict(list)
+        for idx, code, msg in result.notes:
+            grouped[code].append((idx, msg))
+        for code, notes in grouped.items():
+            letter = letters.get(name, "")
+            cells_list = ", ".join(f"{letter}{i}" for i, _ in notes[:5]) + (", …" if len(notes) > 5 else "")
+            first_idx, first_msg = notes[0]
+            if len(notes) == 1:
+                src = Source(found.display, sheet=found.sheet, cell=f"{letter}{first_idx}")
+                text = f"column '{name}': {first_msg}"
+            else:
+                src = Source(found.display, sheet=found.sheet)
+                text = f"column '{name}': {first_msg} (and {len(notes) - 1} more like it: {cells_list})"
+            issues.append(Issue(src, code, text, Severity.WARNING))
+
+    for name, col in kind.columns.items():
+        series = raw_cols.get(name)
+        if series is None:
+            series = pd.Series("", index=rows_index, dtype=object)
+        take(name, coerce_column(series, col, ctx))
+    for code in header.items:
+        section = sections[code]
+        take(code, coerce_audit_items(raw_cols[code], section.kind, section.per_item, ctx))
+
+    frame = pd.DataFrame(out, index=rows_index)
+    frame["_file"] = found.display
+    frame["_sheet"] = found.sheet
+    frame["_row"] = rows_index.astype("int64")
+    return _SheetResult(frame.reset_index(drop=True), letters, issues)
+
+
+def _empty_frame(kind: Kind, policy: Policy, period: str) -> pd.DataFrame:
+    ctx = CoerceContext.from_policy(policy, period)
+    empty = pd.Series([], dtype=object)
+    out = {name: coerce_column(empty, col.model_copy(update={"required": False}), ctx).values
+           for name, col in kind.columns.items()}
+    frame = pd.DataFrame(out)
+    frame["_file"] = pd.Series([], dtype=object)
+    frame["_sheet"] = pd.Series([], dtype=object)
+    frame["_row"] = pd.Series([], dtype="int64")
+    return frame
+
+
+def read_inputs(policy: Policy, period: str, inputs_dir: Path,
+                on_sheet: Callable[[FoundSheet], None] | None = None) -> tuple[Inputs | None, list[Issue]]:
+    """Read every input kind for `period` from `inputs_dir`. Returns (inputs, issues); inputs is
+    None when any issue is an error."""
+    from csbatch.sheets.crosscheck import CROSS_CHECKS
+
+    found, files, issues = discover(Path(inputs_dir), policy.inputs)
+    items = _item_aliases(policy)
+    parts: dict[str, list[pd.DataFrame]] = defaultdict(list)
+    letters: dict[tuple[str, str | None], dict[str, str]] = {}
+    rows_by_file: dict[tuple[str, str], int] = defaultdict(int)
+    sheets_by_file: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for sheet in found:
+        if on_sheet:
+            on_sheet(sheet)
+        kind = policy.inputs.kinds[sheet.kind]
+        result = _read_sheet(sheet, kind, policy, period, items)
+        issues.extend(result.issues)
+        if result.frame is not None:
+            parts[sheet.kind].append(result.frame)
+            letters[(sheet.display, sheet.sheet)] = result.letters
+            rows_by_file[(sheet.display, sheet.kind)] += len(result.frame)
+            if sheet.sheet is not None:
+                sheets_by_file[(sheet.display, sheet.kind)].append(sheet.sheet)
+
+    frames: dict[str, pd.DataFrame] = {}
+    for name, kind in policy.inputs.kinds.items():
+        if parts.get(name):
+            frames[name] = pd.concat(parts[name], ignore_index=True) if len(parts[name]) > 1 else parts[name][0]
+        else:
+            frames[name] = _empty_frame(kind, policy, period)
+
+    sha = {f.display: f.sha256 for f in files}
+    records = [InputRecord(display, kind, sha[display], rows, tuple(sheets_by_file[(display, kind)]))
+               for (display, kind), rows in sorted(rows_by_file.items())]
+    inputs = Inputs(period, frames, records, letters)
+    for check in CROSS_CHECKS:  # on what could be read, so one run reports everything
+        issues.extend(check(inputs, policy, roster_read="roster" in parts))
+    if any(i.is_error for i in issues):
+        return None, issues
+    return inputs, issues
