@@ -78,7 +78,8 @@ def run(policy, calendar):
     def _run(period, people, clock=(), leave=(), schedule=None):
         return summarise_attendance(
             period, _frame(ROSTER, list(people), "花名册.xlsx", "Sheet1"),
-            _frame(CLOCK, list(clock), "考勤.csv"), _frame(LEAVE, list(leave), "请假.xlsx", "请假"),
+            _frame(CLOCK, list(clock), "考勤.csv"),
+            _frame(LEAVE, list(leave), "请假.xlsx", "请假"),
             calendar, schedule or policy.schedule, policy.leave.types)
     return _run
 
@@ -157,7 +158,8 @@ def test_make_up_sunday_is_a_scheduled_workday(run, calendar):
     dates = workdays(calendar, "2026-09")
     assert len(dates) == 25 and "2026-09-20" in dates
     assert "2026-09-25" not in dates and "2026-09-26" not in dates   # Mid-Autumn
-    result = run("2026-09", [person("E01")], on_time("E01", [d for d in dates if d != "2026-09-20"]))
+    clock = on_time("E01", [d for d in dates if d != "2026-09-20"])
+    result = run("2026-09", [person("E01")], clock)
 
     assert counts(row(result, "E01")) == (25, 24, 0, 0, 0, D(1), D(0), D(0), 0)
     sunday = day(result, "E01", "2026-09-20")
@@ -272,7 +274,8 @@ def test_raw_punches_and_daily_rows_in_one_frame(run):
 
 def test_duplicate_daily_rows_merge(run):
     """Two rows for one day: earliest clock-in, latest clock-out."""
-    clock = [daily("E01", "2026-10-08", "08:40", None), daily("E01", "2026-10-08", "08:20", "17:40"),
+    clock = [daily("E01", "2026-10-08", "08:40", None),
+             daily("E01", "2026-10-08", "08:20", "17:40"),
              daily("E01", "2026-10-08", None, "17:50")]
     result = run("2026-10", [person("E01")], clock)
 
@@ -282,6 +285,22 @@ def test_duplicate_daily_rows_merge(run):
     assert d["sources"] == "考勤.csv!row 2; 考勤.csv!row 3; 考勤.csv!row 4"
     assert counts(row(result, "E01"))[:5] == (21, 1, 0, 0, 0)
     assert row(result, "E01")["missing_punches"] == 0
+
+
+def test_sources_follow_file_and_row_order_when_files_are_concatenated(policy, calendar):
+    """Intake stacks files; the index repeats and the second file may come first."""
+    second = _frame(CLOCK, [daily("E01", "2026-10-08", "08:20", None)], "考勤2.csv")
+    first = _frame(CLOCK, [daily("E01", "2026-10-09"), daily("E01", "2026-10-08", None, "17:40")],
+                   "考勤.csv")
+    result = summarise_attendance(
+        "2026-10", _frame(ROSTER, [person("E01")], "花名册.xlsx", "Sheet1"),
+        pd.concat([second, first]), _frame(LEAVE, [], "请假.xlsx"),
+        calendar, policy.schedule, policy.leave.types)
+
+    d = day(result, "E01", "2026-10-08")
+    assert d["sources"] == "考勤.csv!row 3; 考勤2.csv!row 2"
+    assert not d["missing_punch"]
+    assert row(result, "E01")["present_days"] == 2
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Attendance: clock records and leave requests → one row per employee for the month (policies.md §2).
+"""Attendance: clock records and leave requests → a month summary per employee (policies.md §2).
 
 The month's numbers feed conduct points (late, early leave, absence), pay (absence and the unpaid
 share of leave are deducted; scheduled days prorate base pay for joiners and leavers) and the
@@ -116,15 +116,20 @@ def _minutes(values: pd.Series) -> pd.Series:
     return values.astype("timedelta64[ns]").dt.floor("min")
 
 
-def _row_sources(frame: pd.DataFrame) -> list[str]:
-    """`考勤.csv!row 14` / `考勤.xlsx[Sheet1]!row 14` for each row, from the provenance columns."""
+def _places(frame: pd.DataFrame) -> list[Source | None]:
+    """Each row's place in its input file, from the provenance columns."""
     if "_file" not in frame.columns:
-        return [""] * len(frame)
+        return [None] * len(frame)
     sheets = frame["_sheet"] if "_sheet" in frame.columns else pd.Series(None, index=frame.index)
     rows = frame["_row"] if "_row" in frame.columns else pd.Series(None, index=frame.index)
-    return [str(Source(str(f), sheet=None if pd.isna(s) else str(s),
-                       row=None if pd.isna(r) else int(r)))
+    return [Source(str(f), sheet=None if pd.isna(s) else str(s),
+                   row=None if pd.isna(r) else int(r))
             for f, s, r in zip(frame["_file"], sheets, rows)]
+
+
+def _row_sources(frame: pd.DataFrame) -> list[str]:
+    """`考勤.csv!row 14` / `考勤.xlsx[Sheet1]!row 14` for each row."""
+    return ["" if place is None else str(place) for place in _places(frame)]
 
 
 def _provenance_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -135,7 +140,8 @@ def _provenance_order(frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     order = frame[keys].astype(object).where(frame[keys].notna(), "")
     order = order.assign(_row=frame["_row"].fillna(0).astype(int)) if "_row" in keys else order
-    return frame.loc[order.sort_values(keys, kind="stable").index]
+    positions = order.reset_index(drop=True).sort_values(keys, kind="stable").index
+    return frame.iloc[positions]
 
 
 def _dsum(values) -> Decimal:
@@ -252,17 +258,20 @@ def _halves_covered(start: pd.Timestamp, end: pd.Timestamp, day: pd.Timestamp,
     return morning, afternoon
 
 
+_Halves = list[tuple[str, Source | None] | None]   # [morning, afternoon]: (leave type, place)
+
+
 def _leave_halves(leave: pd.DataFrame, month_days: list[pd.Timestamp],
-                  times: _Day) -> dict[tuple[str, pd.Timestamp], list[tuple[str, str] | None]]:
-    """(employee, workday) → [morning, afternoon], each (leave type, source) or None.
+                  times: _Day) -> dict[tuple[str, pd.Timestamp], _Halves]:
+    """(employee, workday) → [morning, afternoon], each (leave type, place) or None.
 
     Two requests covering the same half count once (the earlier start wins, then file order),
     so a request entered twice is not leave twice."""
-    covered: dict[tuple[str, pd.Timestamp], list[tuple[str, str] | None]] = {}
+    covered: dict[tuple[str, pd.Timestamp], _Halves] = {}
     if leave.empty:
         return covered
     rows = _provenance_order(leave).copy()
-    rows["_source"] = _row_sources(rows)
+    rows["_source"] = _places(rows)
     rows = rows.sort_values("start", kind="stable")
     for emp, start, end, code, source in zip(rows["employee_id"], rows["start"], rows["end"],
                                              rows["leave_type"], rows["_source"]):
@@ -279,11 +288,12 @@ def _leave_halves(leave: pd.DataFrame, month_days: list[pd.Timestamp],
     return covered
 
 
-def _paid_share(code: str, leave_types: dict[str, LeaveType], source: str) -> Decimal:
+def _paid_share(code: str, leave_types: dict[str, LeaveType], place: Source | None) -> Decimal:
+    """Intake checks leave codes against the policy; a frame built elsewhere might not have."""
     try:
         return leave_types[code].paid
     except KeyError:
-        raise CsbatchError([Issue(Source(source) if source else None, "attendance.leave_type",
+        raise CsbatchError([Issue(place, "attendance.leave_type",
                                   f"leave type '{code}' is not in leave.yaml")]) from None
 
 
@@ -303,7 +313,7 @@ def _leave_days(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: _Day
             "afternoon_off": halves[_AFTERNOON] is not None,
             "leave_type": "+".join(dict.fromkeys(code for code, _ in taken)) or None,
             "leave_share": share, "paid_leave_share": paid, "unpaid_leave_share": share - paid,
-            "leave_sources": "; ".join(dict.fromkeys(src for _, src in taken)),
+            "leave_sources": "; ".join(dict.fromkeys(str(src) for _, src in taken if src)),
         }
     for (emp, day), halves in _leave_halves(leave[~approved], month_days, times).items():
         codes = "+".join(dict.fromkeys(h[0] for h in halves if h is not None))
@@ -408,6 +418,8 @@ def summarise_attendance(period: str, roster: pd.DataFrame, clock: pd.DataFrame,
     Pure: the frames follow the typed-table contract of `csbatch.sheets`, the calendar must be
     built for the period's year. Employees with no day of employment in the month are left out;
     one employed only on days off is listed with zero scheduled days."""
+    # intake concatenates files: an index may repeat, and masks below align on it
+    roster, clock, leave = (f.reset_index(drop=True) for f in (roster, clock, leave))
     first, last = month_bounds(period)
     month_days = calendar.workdays(first, last)
     times = _day_times(schedule)

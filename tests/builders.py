@@ -1,0 +1,55 @@
+"""Small builders that write real input files (xlsx via openpyxl, CSV in a chosen encoding) so
+tests keep the input beside the assertion."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any, Sequence
+
+import openpyxl
+
+ROSTER_HEADER = ["工号", "姓名", "岗位", "班组", "组长", "入职日期", "离职日期", "底薪", "销售指标", "督导工号"]
+ROSTER_ROWS = [
+    ["1001", "张三", "网购客服", "一组", "否", "2025-03-01", "", 2200, 8000, "1009"],
+    ["1002", "李四", "网购客服", "一组", "是", "2025-04-01", "", 2300, 8000, "1009"],
+    ["1003", "王五", "咨询类客服", "二组", "否", "2024-01-15", "", 2100, "", ""],
+    ["1004", "赵六", "咨询类客服", "二组", "否", "2024-02-01", "", 2100, "", ""],
+    ["1005", "钱七", "综合类客服", "二组", "否", "2024-02-01", "", 2400, 10000, ""],
+    ["1006", "孙八", "综合类客服", "二组", "否", "2024-02-01", "", 2400, 10000, ""],
+    ["1007", "周九", "综合类客服", "三组", "否", "2024-02-01", "", 2400, 10000, ""],
+    ["1008", "吴十", "综合类客服", "三组", "否", "2024-02-01", "", 2400, 10000, ""],
+    ["1009", "郑一", "督导", "", "否", "2023-06-01", "", 3500, "", ""],
+]
+
+
+def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]], *, hidden: Sequence[str] = (),
+               epoch_1904: bool = False) -> Path:
+    """Write `sheets` (name → rows) with openpyxl; cells are written as given (str stays text)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    if epoch_1904:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+        wb.epoch = CALENDAR_MAC_1904
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+        if name in hidden:
+            ws.sheet_state = "hidden"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8") -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def write_roster(folder: Path, rows: Sequence[Sequence[Any]] = ROSTER_ROWS, name: str = "员工名册.xlsx") -> Path:
+    return write_xlsx(folder / name, {"Sheet1": [ROSTER_HEADER, *rows]})
