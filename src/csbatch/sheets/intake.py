@@ -70,11 +70,6 @@ def _item_sections(policy: Policy) -> dict[str, Any]:
     return {item.code: section for section in policy.questionnaire.sections for item in section.items}
 
 
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and value != value)
-
-
 @dataclass
 class _SheetResult:
     frame: pd.DataFrame | None
@@ -117,18 +112,19 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     body = raw.rows[header.row + 1:]
     wanted = {**header.columns, **header.items}
     width = max(wanted.values()) + 1
-    index = range(header_row + 1, header_row + 1 + len(body))
+    index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body))
     cells = pd.DataFrame([(r + [""] * (width - len(r)))[:width] for r in body], index=index,
                          dtype=object) if body else pd.DataFrame(index=index, columns=range(width), dtype=object)
     raw_cols = {name: cells[j] if j in cells.columns else pd.Series("", index=index, dtype=object)
                 for name, j in wanted.items()}
 
-    # rows that are blank in every mapped column are padding, not data; totals rows are ignored
+    # rows blank in every mapped column are padding, not data (vectorised: empty or missing cells);
+    # a row whose only content is an unreadable (formula/error) cell is still reported
     blank = pd.Series(True, index=index)
     for series in raw_cols.values():
-        blank &= series.map(_is_blank)
-    unreadable_rows = {r + 1 for (r, c) in raw.unreadable if c in wanted.values()}
-    blank &= ~pd.Series(index.map(lambda r: r in unreadable_rows) if len(index) else [], index=index, dtype=bool)
+        blank &= series.isna() | series.eq("")
+    unreadable_rows = [r + 1 for (r, c) in raw.unreadable if c in wanted.values()]
+    blank &= ~index.isin(unreadable_rows)
     first_col = min(wanted, key=wanted.get)
     totals = ~blank & raw_cols[first_col].map(lambda v: isinstance(v, str) and normalise_label(v) in TOTALS)
     for r in totals[totals].index:
