@@ -26,7 +26,8 @@ ROSTER_ROWS = [
 
 def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]], *, hidden: Sequence[str] = (),
                epoch_1904: bool = False) -> Path:
-    """Write `sheets` (name → rows) with openpyxl; cells are written as given (str stays text)."""
+    """Write `sheets` (name → rows) with openpyxl; cells are written as given, and a str is
+    always a text cell (openpyxl would turn "=..." into a formula)."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     if epoch_1904:
@@ -36,6 +37,9 @@ def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]], *, hidden
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(list(row))
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.data_type == "f":
+                    cell.data_type = "s"  # text stays text: a name like "=HYPERLINK(...)" is data
         if name in hidden:
             ws.sheet_state = "hidden"
     path.parent.mkdir(parents=True, exist_ok=True)

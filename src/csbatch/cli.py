@@ -12,6 +12,7 @@ import sys
 import tempfile
 import traceback
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -28,6 +29,11 @@ inputs_app = typer.Typer(help="Check a month's input sheets.", no_args_is_help=T
 app.add_typer(policy_app, name="policy")
 app.add_typer(inputs_app, name="inputs")
 
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Policy folder (default: ./config, "
                                                                      "else the policy shipped with csbatch).")]
 PeriodArg = Annotated[str, typer.Argument(help="The month, as YYYY-MM.")]
@@ -41,7 +47,7 @@ def _guarded(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except typer.Exit:
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):  # usage errors: exit 2
             raise
         except CsbatchError as exc:
             print_issues(exc.issues)
@@ -101,14 +107,12 @@ def monthly_close(
     config: ConfigOpt = None,
     ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file (default: "
                                                    "csbatch-ledger.sqlite beside the outputs).")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Workbook headers: zh or en.")] = "zh",
+    lang: Annotated[Lang, typer.Option("--lang", help="Workbook headers: Chinese or English.")] = Lang.zh,
 ) -> None:
     """Close the month: read inputs, compute every stage, publish OUT/PERIOD atomically."""
     from csbatch.close import monthly_close as close
 
-    if lang not in ("zh", "en"):
-        raise typer.BadParameter("--lang is zh or en")
-    outcome = close(period, inputs, out, config, ledger, lang, progress=StageProgress())
+    outcome = close(period, inputs, out, config, ledger, lang.value, progress=StageProgress())
     _finish(outcome.issues)
     typer.echo(f"closed {period}: {outcome.state.published}")
     for path in sorted(p for p in outcome.state.published.rglob("*") if p.is_file()):

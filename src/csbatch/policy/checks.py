@@ -16,7 +16,8 @@ from csbatch.policy.bands import BandTable, table_problems
 from csbatch.policy.base import Model
 from csbatch.policy.inputs import POLICY_CODE_LISTS
 from csbatch.policy.loader import Policy
-from csbatch.policy.scorecards import BandRule, FormulaRule, LinearRule, PerEventRule, RankBonusRule, RatingRule
+from csbatch.policy.scorecards import (BandRule, FormulaRule, LinearRule, PerEventRule, Questionnaire,
+                                       RankBonusRule, RatingRule, Scorecard)
 from csbatch.rules import expressions
 from csbatch.text import normalise_header, normalise_label
 
@@ -46,17 +47,21 @@ def _table_issues(name: str, table: BandTable, where: str) -> list[Issue]:
     return out
 
 
-def check_band_tables(p: Policy) -> list[Issue]:
+def check_bands_file(tables: dict[str, BandTable]) -> list[Issue]:
     out = []
-    for name, table in p.bands.items():
+    for name, table in tables.items():
         out += _table_issues(name, table, "")
+    return out
+
+
+def check_shared_names(p: Policy) -> list[Issue]:
+    out = []
     for card, sc in p.scorecards.items():
         for name, table in sc.bands.items():
             if name in p.bands:
                 out.append(_issue(table, None, f"band table '{name}' of scorecard '{card}' has the "
                                                "same name as a shared table in bands.yaml",
                                   "policy.duplicate"))
-            out += _table_issues(name, table, "")
     return out
 
 
@@ -66,24 +71,32 @@ def _known_tables(p: Policy, card: str) -> set[str]:
     return set(p.bands) | set(p.scorecards[card].bands)
 
 
+def check_scorecard_file(card: str, sc: Scorecard) -> list[Issue]:
+    """What one scorecard file can get wrong on its own: weights, item codes, its band tables."""
+    out: list[Issue] = check_bands_file(sc.bands)
+    if sc.total_weight is not None:
+        total = sum((i.weight for i in sc.items), Decimal(0))
+        if total != sc.total_weight:
+            parts = " + ".join(f"{i.code} {i.weight}" for i in sc.items)
+            out.append(_issue(sc, "total_weight",
+                              f"total_weight: item weights add up to {total} ({parts}), "
+                              f"not {sc.total_weight}", "policy.weights"))
+    seen: set[str] = set()
+    for item in sc.items:
+        if item.code in seen:
+            out.append(_issue(item, "code", f"item code '{item.code}' is used twice in "
+                                            f"scorecard '{card}'", "policy.duplicate"))
+        seen.add(item.code)
+    return out
+
+
 def check_scorecards(p: Policy) -> list[Issue]:
+    """References of scorecards: measured values, band tables, formulas, recognitions."""
     out: list[Issue] = []
     names = set(MEASURES) | set(FORMULA_NAMES)
     for card, sc in p.scorecards.items():
         tables = _known_tables(p, card)
-        if sc.total_weight is not None:
-            total = sum((i.weight for i in sc.items), Decimal(0))
-            if total != sc.total_weight:
-                parts = " + ".join(f"{i.code} {i.weight}" for i in sc.items)
-                out.append(_issue(sc, "total_weight",
-                                  f"total_weight: item weights add up to {total} ({parts}), "
-                                  f"not {sc.total_weight}", "policy.weights"))
-        seen: dict[str, Model] = {}
         for item in sc.items:
-            if item.code in seen:
-                out.append(_issue(item, "code", f"item code '{item.code}' is used twice in "
-                                                f"scorecard '{card}'", "policy.duplicate"))
-            seen[item.code] = item
             rule = item.rule
             measures = []
             if isinstance(rule, (BandRule, LinearRule, RatingRule, RankBonusRule)):
@@ -140,8 +153,7 @@ def check_scoring(p: Policy) -> list[Issue]:
     return out
 
 
-def check_questionnaire(p: Policy) -> list[Issue]:
-    q = p.questionnaire
+def check_questionnaire_file(q: Questionnaire) -> list[Issue]:
     out = []
     total = sum((s.points for s in q.sections), Decimal(0))
     if total != q.scale_to:
@@ -337,8 +349,16 @@ def check_conduct(p: Policy) -> list[Issue]:
     return out
 
 
-CHECKS = [check_band_tables, check_scorecards, check_scoring, check_questionnaire, check_roles,
-          check_pay, check_vip, check_deadlines, check_inputs, check_code_labels, check_conduct]
+#: Checks of one file on its own, run as soon as it validates (so a schema error elsewhere does
+#: not hide them): attribute of Policy → check.
+FILE_CHECKS = {
+    "bands": check_bands_file,
+    "questionnaire": check_questionnaire_file,
+}
+
+#: Checks across files, run once every file validated.
+CHECKS = [check_shared_names, check_scorecards, check_scoring, check_roles, check_pay, check_vip,
+          check_deadlines, check_inputs, check_code_labels, check_conduct]
 
 
 def check_policy(p: Policy) -> list[Issue]:

@@ -137,7 +137,7 @@ def _display_root(root: Path) -> str:
 
 def load_policy(root: Path) -> tuple[Policy | None, list[Issue]]:
     """Load and check the policy folder. Returns (policy, issues); policy is None on any error."""
-    from csbatch.policy.checks import check_policy
+    from csbatch.policy.checks import FILE_CHECKS, check_policy, check_scorecard_file
 
     root = Path(root)
     shown = _display_root(root)
@@ -199,10 +199,13 @@ def load_policy(root: Path) -> tuple[Policy | None, list[Issue]]:
         if value is None:
             continue
         if attr == "scorecard":
+            issues.extend(check_scorecard_file(path.stem, value))
             scorecards[path.stem] = value
         elif attr == "period":
             periods[path.stem] = value
         else:
+            if attr in FILE_CHECKS:
+                issues.extend(FILE_CHECKS[attr](value))
             parts[attr] = value
 
     for rel, (attr, _) in FILES.items():

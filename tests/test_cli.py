@@ -1,0 +1,118 @@
+"""The `csbatch` command: help for every command, the README's tour, exit codes, and output that
+names every problem. Runs the real command in a subprocess where the entry point matters."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from builders import write_roster, write_xlsx
+from conftest import CONFIG, ROOT
+from csbatch.cli import app
+
+runner = CliRunner()
+
+
+def _commands(group, prefix=()):
+    for name, cmd in sorted(group.commands.items()):
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, prefix + (name,))
+        else:
+            yield prefix + (name,), cmd
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = list(_commands(get_command(app)))
+    assert {" ".join(p) for p, _ in commands} >= {"policy check", "inputs check", "monthly-close", "sample"}
+    for path, cmd in commands:
+        assert cmd.help and cmd.help.strip(), f"{' '.join(path)} has no help"
+        assert f"csbatch {' '.join(path)}" in readme, f"README does not show `csbatch {' '.join(path)}`"
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_readme_starts_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```")[1]
+    assert "make demo" in first_block and "make test" in first_block
+
+
+def test_policy_check_through_the_installed_entry_point(tmp_path):
+    ok = subprocess.run([Path(sys.executable).with_name("csbatch"), "policy", "check", "--config", str(CONFIG)],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "policy is valid" in ok.stdout
+
+
+def test_policy_check_fails_with_every_problem(policy_copy):
+    policy_copy.edit("kpi/ecommerce.yaml", "    weight: 25\n", "    weigth: 25\n")
+    policy_copy.edit("bands.yaml", "    - {from: 80%, to: 95%, value: 2}", "    - {from: 80%, to: 96%, value: 2}")
+    result = runner.invoke(app, ["policy", "check", "--config", "config"])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(l.startswith("config/kpi/ecommerce.yaml:") and "unknown key 'weigth'" in l for l in lines)
+    assert any(l.startswith("config/bands.yaml:") and "overlap" in l for l in lines)
+    assert any("missing required key 'weight'" in l for l in lines)
+    assert lines[-1] == "3 errors, 0 warnings"
+
+
+def test_inputs_check_prints_the_table_and_problems(tmp_path):
+    write_roster(tmp_path / "in")
+    write_xlsx(tmp_path / "in" / "sales.xlsx", {"Sheet1": [["订单号", "下单日期", "客服工号", "客户编号", "实收金额"],
+                                                            ["A1", "2026-10-08", "1001", "C1", "¥1,200"]]})
+    result = runner.invoke(app, ["inputs", "check", "2026-10", "--inputs", str(tmp_path / "in"),
+                                 "--config", str(CONFIG)])
+    assert result.exit_code == 0, result.output
+    assert "roster\t员工名册.xlsx\tSheet1\t9" in result.stdout
+    assert "sales\tsales.xlsx\tSheet1\t1" in result.stdout
+
+    write_xlsx(tmp_path / "in" / "sales.xlsx", {"Sheet1": [["订单号", "下单日期", "客服工号", "客户编号", "实收金额"],
+                                                            ["A1", "2026-10-08", "1001", "C1", "12,3x"]]})
+    bad = runner.invoke(app, ["inputs", "check", "2026-10", "--inputs", str(tmp_path / "in"),
+                              "--config", str(CONFIG)])
+    assert bad.exit_code == 1
+    assert "sales.xlsx[Sheet1]!E2: column 'amount': '12,3x' is not an amount" in bad.stderr
+
+
+def test_monthly_close_lists_what_it_wrote(tmp_path):
+    write_roster(tmp_path / "in")
+    result = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
+                                 "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
+    assert result.exit_code == 0, result.output
+    assert "closed 2026-10" in result.stdout and "attendance.csv" in result.stdout
+    again = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
+                                "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
+    assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_usage_errors_exit_2(tmp_path):
+    result = runner.invoke(app, ["monthly-close", "2026-10"])
+    assert result.exit_code == 2
+    lang = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path), "--out",
+                               str(tmp_path / "o"), "--lang", "fr"])
+    assert lang.exit_code == 2
+
+
+def test_a_bug_is_exit_3_with_a_log_not_a_traceback(tmp_path, monkeypatch):
+    import csbatch.close
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(csbatch.close, "monthly_close", broken)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    result = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path), "--out",
+                                 str(tmp_path / "o"), "--config", str(CONFIG)])
+    assert result.exit_code == 3
+    assert "Traceback" not in result.output and "unexpected error" in result.stderr
+    logs = list(tmp_path.glob("csbatch-error-*.log"))
+    assert len(logs) == 1 and "RuntimeError: boom" in logs[0].read_text()
