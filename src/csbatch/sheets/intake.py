@@ -233,8 +233,9 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
             frames[name] = _empty_frame(kind, policy, period)
 
     sha = {f.display: f.sha256 for f in files}
+    order = {kind: i for i, kind in enumerate(policy.inputs.kinds)}
     records = [InputRecord(display, kind, sha[display], rows, tuple(sheets_by_file[(display, kind)]))
-               for (display, kind), rows in sorted(rows_by_file.items())]
+               for (display, kind), rows in sorted(rows_by_file.items(), key=lambda kv: (order[kv[0][1]], kv[0][0]))]
     inputs = Inputs(period, frames, records, letters)
     for check in CROSS_CHECKS:  # on what could be read, so one run reports everything
         issues.extend(check(inputs, policy, roster_read="roster" in parts))
