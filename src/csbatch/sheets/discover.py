@@ -10,12 +10,12 @@ matches two kinds is an error, since guessing would read the wrong columns.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from csbatch.errors import Issue, Severity, Source
+from csbatch.manifest import sha256_file
 from csbatch.policy.inputs import InputsPolicy
 from csbatch.sheets.read import CSV_SUFFIXES, EXCEL_SUFFIXES, ReadError, list_sheets
 
@@ -43,14 +43,6 @@ def kinds_matching(name: str, policy: InputsPolicy) -> list[str]:
     norm = _norm(name)
     return [kind for kind, spec in policy.kinds.items()
             if any(fnmatch.fnmatchcase(norm, _norm(p)) for p in spec.files)]
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def discover(inputs_dir: Path, policy: InputsPolicy) -> tuple[list[FoundSheet], list[InputFile], list[Issue]]:
@@ -115,7 +107,7 @@ def discover(inputs_dir: Path, policy: InputsPolicy) -> tuple[list[FoundSheet], 
                     continue
                 found.append(FoundSheet(kind, path, display, info.name))
         if len(found) > before:
-            files.append(InputFile(path, display, _sha256(path)))
+            files.append(InputFile(path, display, sha256_file(path)))
 
     present = {f.kind for f in found}
     for kind, spec in policy.kinds.items():

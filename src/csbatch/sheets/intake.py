@@ -70,6 +70,16 @@ def _item_sections(policy: Policy) -> dict[str, Any]:
     return {item.code: section for section in policy.questionnaire.sections for item in section.items}
 
 
+def _totals_rows(first: pd.Series) -> pd.Index:
+    """Rows whose first mapped cell says 合计/总计/total: only short texts can, so only those are
+    normalised (a million-row sheet must not pay for a per-cell check)."""
+    if pd.api.types.infer_dtype(first, skipna=True) not in ("string", "mixed", "mixed-integer"):
+        return pd.Index([])
+    lengths = first.map(lambda v: len(v) if isinstance(v, str) else 99, na_action="ignore")
+    short = first[lengths.le(8).fillna(False).astype(bool)]
+    return short.index[short.map(lambda v: normalise_label(v) in TOTALS)]
+
+
 @dataclass
 class _SheetResult:
     frame: pd.DataFrame | None
@@ -111,11 +121,9 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     letters.update({code: column_letter(j) for code, j in header.items.items()})
     body = raw.rows[header.row + 1:]
     wanted = {**header.columns, **header.items}
-    width = max(wanted.values()) + 1
     index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body))
-    cells = pd.DataFrame([(r + [""] * (width - len(r)))[:width] for r in body], index=index,
-                         dtype=object) if body else pd.DataFrame(index=index, columns=range(width), dtype=object)
-    raw_cols = {name: cells[j] if j in cells.columns else pd.Series("", index=index, dtype=object)
+    # one list per mapped column, straight from the rows (CSV rows may be short: pad with "")
+    raw_cols = {name: pd.Series([r[j] if j < len(r) else "" for r in body], index=index, dtype=object)
                 for name, j in wanted.items()}
 
     # rows blank in every mapped column are padding, not data (vectorised: empty or missing cells);
@@ -126,7 +134,7 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     unreadable_rows = [r + 1 for (r, c) in raw.unreadable if c in wanted.values()]
     blank &= ~index.isin(unreadable_rows)
     first_col = min(wanted, key=wanted.get)
-    totals = ~blank & raw_cols[first_col].map(lambda v: isinstance(v, str) and normalise_label(v) in TOTALS)
+    totals = pd.Series(index.isin(_totals_rows(raw_cols[first_col][~blank])), index=index)
     for r in totals[totals].index:
         issues.append(Issue(Source(found.display, sheet=found.sheet, row=int(r)), "inputs.totals_row",
                             "totals row ignored", Severity.WARNING))
