@@ -580,3 +580,13 @@ def test_audit_marks_are_a_value_an_error_or_not_applicable(ctx, row_cells):
                 assert isinstance(cell, str) and \
                     re.sub(r"[\s_-]", "", unicodedata.normalize("NFKC", cell).casefold()) \
                     in ctx.not_applicable, (kind, cell)
+
+
+@pytest.mark.parametrize("kind", ["date", "datetime", "time", "text", "number", "id"])
+def test_numpy_nat_cells_are_blank(ctx, kind):
+    """numpy's NaT is a value of datetime64/timedelta64, not a type: it must read as blank, and a
+    timedelta64 must never pass for a number."""
+    raw = pd.Series([np.datetime64("NaT"), np.timedelta64("NaT")], dtype=object)
+    result = coerce_column(raw, Column(type=kind), ctx)
+    assert result.errors == [] and result.values.isna().all()
+    assert coerce_column(pd.Series([np.timedelta64(5, "s")], dtype=object), Column(type="number"), ctx).errors

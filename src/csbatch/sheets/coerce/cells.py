@@ -1,0 +1,285 @@
+"""A column of raw cells split by Python type into groups of distinct values.
+
+Readers hand over an object Series mixing str, float, int, bool, date/datetime/time/timedelta
+and blanks. Every per-type coercion works on a `_Group`: the distinct values of one kind
+(factorised, hashing in C) and, per cell, its position and index into them, so cleaning and
+parsing run once per distinct value. Text is cleaned here once (NFKC, invisible characters,
+strip) and date-like cells become int64 microseconds here, so each column type starts from the
+same cleaned values. How a cell is shown in messages and in text columns lives here too, since
+`_Group.show` quotes cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import infer_dtype
+
+_STR, _NUM, _BOOL, _DATETIME, _DATE, _TIME, _DELTA, _OTHER, _BLANK = range(9)
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_ASCII_SPACE = " \t\r\n\x0b\x0c"
+_EPOCH = dt.datetime(1970, 1, 1)
+_EPOCH_DAY = _EPOCH.date()
+_ONE_US = dt.timedelta(microseconds=1)
+_US_PER_DAY = 86_400_000_000
+_INT64_SAFE = 2**62
+
+
+def _kind_of(t: type) -> int:
+    if issubclass(t, str):
+        return _STR
+    if issubclass(t, (bool, np.bool_)):
+        return _BOOL
+    if t is type(None) or t is type(pd.NaT) or t is type(pd.NA):
+        return _BLANK
+    if issubclass(t, np.timedelta64):  # numpy counts timedelta64 as an integer type
+        return _DELTA
+    if issubclass(t, (int, float, Decimal, np.integer, np.floating)):
+        return _NUM
+    if issubclass(t, (dt.datetime, np.datetime64)):
+        return _DATETIME
+    if issubclass(t, dt.date):
+        return _DATE
+    if issubclass(t, dt.time):
+        return _TIME
+    if issubclass(t, (dt.timedelta, np.timedelta64)):
+        return _DELTA
+    return _OTHER
+
+
+@dataclass
+class _Group:
+    """The non-blank cells of one kind: positions, and for each its index into `uniq`."""
+
+    kind: int
+    pos: np.ndarray
+    codes: np.ndarray
+    uniq: np.ndarray                      # distinct raw values (float64 for numbers)
+    clean: np.ndarray | None = None       # text: NFKC, invisible characters removed, stripped
+    odd: np.ndarray | None = None         # text: not plain ASCII
+    us: np.ndarray | None = None          # date/datetime/time/timedelta: int64 microseconds
+
+    def __len__(self) -> int:
+        return len(self.uniq)
+
+    @property
+    def shown(self) -> np.ndarray:
+        """Text as typed, without invisible characters and surrounding space (no NFKC)."""
+        return _text_series(self.uniq).str.replace(_ZERO_WIDTH, "", regex=True).str.strip() \
+            .to_numpy(dtype=object)
+
+    @property
+    def invisible(self) -> np.ndarray:
+        """Text from which an invisible character (zero-width, BOM, NBSP, ideographic space)
+        was removed, beyond ordinary spaces."""
+        out = np.zeros(len(self), dtype=bool)
+        if self.odd is not None and self.odd.any():
+            u = _text_series(self.uniq[self.odd])
+            shown = u.str.replace(_ZERO_WIDTH, "", regex=True).str.strip()
+            out[self.odd] = (shown != u.str.strip(_ASCII_SPACE)).to_numpy(dtype=bool)
+        return out
+
+    def show(self, which) -> list[str]:
+        """The distinct values at `which` as quoted in messages: `'12,3x'`."""
+        idx = np.flatnonzero(which) if np.asarray(which).dtype == bool else np.asarray(which)
+        if self.kind == _STR:
+            return [f"'{_truncate(_visible(s))}'" for s in self.uniq[idx]]
+        return [f"'{_truncate(_as_text(v))}'" for v in self.uniq[idx]]
+
+
+@dataclass
+class _Cells:
+    n: int
+    blank: np.ndarray
+    groups: list[_Group]
+
+
+def _truncate(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _num_text(v: float) -> str:
+    """A number as a person would read it in the cell: no trailing `.0`."""
+    if np.isfinite(v) and v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return repr(float(v))
+
+
+def _delta_text(us: int) -> str:
+    sign, us = ("-", -us) if us < 0 else ("", us)
+    seconds, micro = divmod(us, 1_000_000)
+    hours, rest = divmod(seconds, 3600)
+    text = f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+    return text + (f".{micro:06d}".rstrip("0") if micro else "")
+
+
+def _as_text(v: Any) -> str:
+    """Any non-text cell as text (for text columns and messages)."""
+    if isinstance(v, (bool, np.bool_)):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (float, np.floating)):
+        return _num_text(float(v))
+    if isinstance(v, dt.datetime):
+        return v.replace(tzinfo=None).isoformat(sep=" ")
+    if isinstance(v, (dt.date, dt.time)):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):
+        return _delta_text(v // _ONE_US)
+    if isinstance(v, (np.datetime64, np.timedelta64)):
+        return str(v)
+    return str(v)
+
+
+def _as_float(v: Any) -> float:
+    try:
+        return float(v)
+    except OverflowError:
+        return float("inf") if v > 0 else float("-inf")
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        codes, uniq = pd.factorize(values)
+        return codes, np.asarray(uniq)
+    except TypeError:  # unhashable cells
+        return np.arange(len(values)), values
+
+
+def _visible(text: str) -> str:
+    return _ZERO_WIDTH.sub("", text).strip()
+
+
+def _normalised(text: str) -> str:
+    """NFKC (full-width digits and punctuation → ASCII), invisible characters removed, stripped."""
+    return unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)).strip()
+
+
+def _text_group(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarray]:
+    codes, uniq = _factorize(values)
+    u = _text_series(uniq)
+    odd = ~u.map(str.isascii).to_numpy(dtype=bool)
+    clean = u.str.strip()
+    if odd.any():    # only non-ASCII text can hold full-width or invisible characters
+        clean[odd] = u[odd].map(_normalised)
+    clean = clean.to_numpy(dtype=object)
+    keep = clean[codes] != ""
+    return _Group(_STR, pos[keep], codes[keep], uniq, clean=clean, odd=odd), pos[~keep]
+
+
+def _number_group(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarray]:
+    try:
+        f = values.astype(np.float64)
+    except (OverflowError, TypeError, ValueError):
+        f = np.array([_as_float(v) for v in values], dtype=np.float64)
+    nan = np.isnan(f)
+    codes, uniq = pd.factorize(f[~nan])
+    return _Group(_NUM, pos[~nan], codes, np.asarray(uniq, dtype=np.float64)), pos[nan]
+
+
+def _bool_group(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarray]:
+    b = values.astype(bool)
+    return _Group(_BOOL, pos, b.astype(np.intp), np.array([False, True])), pos[:0]
+
+
+def _datetime_us(v: Any) -> int | None:
+    if isinstance(v, np.datetime64):
+        return None if np.isnat(v) else int(v.astype("M8[us]").astype(np.int64))
+    if v.tzinfo is not None:
+        v = v.replace(tzinfo=None)
+    return (v - _EPOCH) // _ONE_US
+
+
+def _delta_us(v: Any) -> int | None:
+    if isinstance(v, np.timedelta64):
+        return None if np.isnat(v) else int(v.astype("m8[us]").astype(np.int64))
+    return max(-_INT64_SAFE, min(_INT64_SAFE, v // _ONE_US))
+
+
+_TO_US: dict[int, Callable[[Any], int | None]] = {
+    _DATETIME: _datetime_us,
+    _DATE: lambda v: (v - _EPOCH_DAY).days * _US_PER_DAY,
+    _TIME: lambda v: ((v.hour * 60 + v.minute) * 60 + v.second) * 1_000_000 + v.microsecond,
+    _DELTA: _delta_us,
+}
+
+
+def _temporal_group(kind: int):
+    def build(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarray]:
+        codes, uniq = _factorize(values)
+        us = [_TO_US[kind](v) for v in uniq]
+        nat = np.array([x is None for x in us], dtype=bool)
+        us_arr = np.array([0 if x is None else x for x in us], dtype=np.int64)
+        keep = ~nat[codes]
+        return _Group(kind, pos[keep], codes[keep], uniq, us=us_arr), pos[~keep]
+    return build
+
+
+def _other_group(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarray]:
+    return _Group(_OTHER, pos, np.arange(len(values)), values), pos[:0]
+
+
+_BUILDERS = {_STR: _text_group, _NUM: _number_group, _BOOL: _bool_group,
+             _DATETIME: _temporal_group(_DATETIME), _DATE: _temporal_group(_DATE),
+             _TIME: _temporal_group(_TIME), _DELTA: _temporal_group(_DELTA),
+             _OTHER: _other_group}
+
+
+def _split(values: np.ndarray) -> _Cells:
+    n = len(values)
+    blank = np.zeros(n, dtype=bool)
+    if n == 0:
+        return _Cells(0, blank, [])
+    inferred = infer_dtype(values, skipna=False)
+    if inferred == "string":
+        by_kind = {_STR: np.arange(n)}
+    elif inferred in ("floating", "integer", "mixed-integer-float"):
+        by_kind = {_NUM: np.arange(n)}
+    else:
+        types = np.fromiter(map(type, values), dtype=object, count=n)
+        tcodes, tuniq = pd.factorize(types)
+        kinds = np.array([_kind_of(t) for t in tuniq], dtype=np.int8)[tcodes]
+        numpy_nat = np.isin(types, [np.datetime64, np.timedelta64])
+        if numpy_nat.any():  # numpy's NaT is a value of those types, not a type of its own
+            idx = np.flatnonzero(numpy_nat)
+            kinds[idx[pd.isna(values[idx].astype(object))]] = _BLANK
+        by_kind = {int(k): np.flatnonzero(kinds == k) for k in np.unique(kinds)}
+    groups = []
+    for kind, pos in by_kind.items():
+        if kind == _BLANK:
+            blank[pos] = True
+            continue
+        group, blanks = _BUILDERS[kind](values[pos], pos)
+        blank[blanks] = True
+        if len(group.pos):
+            groups.append(group)
+    return _Cells(n, blank, groups)
+
+
+def _text_series(values: np.ndarray) -> pd.Series:
+    return pd.Series(values, dtype=object)
+
+
+def _number_texts(f: np.ndarray) -> np.ndarray:
+    """Finite floats as the text a person sees: integral ones without `.0`, others by their
+    shortest repr (numpy's float → str is the shortest round-trip form)."""
+    out = f.astype(str).astype(object)
+    whole = np.isfinite(f) & (np.abs(f) < 1e15)
+    whole[whole] = f[whole] == np.trunc(f[whole])
+    if whole.any():
+        out[whole] = f[whole].astype(np.int64).astype(str).tolist()
+    return out
+
+
+def _object_values(raw: pd.Series) -> np.ndarray:
+    return np.asarray(raw.to_numpy(dtype=object), dtype=object)

@@ -1,0 +1,90 @@
+"""Text, yes/no and code-list columns: cells kept as words, or words that stand for a value.
+
+Text columns keep what was typed (invisible characters and surrounding space removed; numbers
+and dates written as a person reads them). Yes/no and code columns look each cell up by its
+normalised label in the policy's lists (`CoerceContext.booleans`, `.codes`), so 是, Y and ✓ can
+all mean True; an unknown code's message lists the known labels, so it says what to write.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from csbatch.policy.inputs import Column
+from csbatch.sheets.coerce.cells import (
+    _BOOL, _NUM, _OTHER, _STR, _as_text, _Group, _number_texts, _text_series)
+from csbatch.sheets.coerce.context import CoerceContext
+from csbatch.sheets.coerce.numbers import _PLAIN
+from csbatch.sheets.coerce.results import _messages, _Out
+from csbatch.text import normalise_label
+
+
+def _texts(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
+    if g.kind == _STR:
+        return out.put(g, g.shown)
+    if g.kind == _OTHER:
+        return out.fail(g, "text")
+    if g.kind == _NUM:
+        return out.put(g, _number_texts(g.uniq))
+    out.put(g, np.array([_as_text(v) for v in g.uniq], dtype=object))
+
+
+def _bools(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
+    if g.kind == _BOOL:
+        return out.put(g, g.uniq.astype(bool))
+    if g.kind == _STR:
+        known, vals = _flags(g.clean, ctx)
+    elif g.kind == _NUM:
+        known = (g.uniq == 0) | (g.uniq == 1)
+        vals = g.uniq == 1
+    else:
+        return out.fail(g, "yes or no (write 是 or 否)")
+    out.put(g, vals, _messages(g, ~known, "is not yes or no (write 是 or 否)"))
+
+
+def _flags(clean: np.ndarray, ctx: CoerceContext) -> tuple[np.ndarray, np.ndarray]:
+    """Text → (known, value) per `ctx.booleans`. Numeric text counts only as 1 or 0
+    (normalising would otherwise read '-1' as '1')."""
+    s = _text_series(clean)
+    looked = s.map(normalise_label).map(ctx.booleans)
+    known = looked.notna().to_numpy(dtype=bool).copy()
+    value = (looked == True).to_numpy(dtype=bool).copy()  # noqa: E712 (NaN → False)
+    numeric = s.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+    if numeric.any():
+        number = pd.to_numeric(s[numeric], errors="coerce").to_numpy(dtype=np.float64)
+        known[numeric] = (number == 0) | (number == 1)
+        value[numeric] = number == 1
+    return known, value
+
+
+def _code_noun(name: str) -> str:
+    noun = name.replace("_", " ")
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    if noun.endswith("s") and not noun.endswith(("ss", "us")):
+        return noun[:-1]
+    return noun
+
+
+def _known_labels(lookup: dict[str, str], shown: int = 5) -> str:
+    first: dict[str, str] = {}
+    for label, code in lookup.items():
+        if label != normalise_label(code):
+            first.setdefault(code, label)
+    labels = [first.get(code, code) for code in dict.fromkeys(lookup.values())]
+    return ", ".join(labels[:shown]) + (", …" if len(labels) > shown else "")
+
+
+def _codes(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
+    lookup = ctx.codes.get(column.codes, {})
+    what = f"a known {_code_noun(column.codes)} (known: {_known_labels(lookup)})"
+    if g.kind == _STR:
+        texts = g.clean
+    elif g.kind == _NUM:
+        texts = _number_texts(g.uniq)
+    else:
+        return out.fail(g, what)
+    looked = _text_series(texts).map(normalise_label).map(lookup)
+    known = looked.notna().to_numpy(dtype=bool)
+    out.put(g, looked.to_numpy(dtype=object), _messages(g, ~known, f"is not {what}"))

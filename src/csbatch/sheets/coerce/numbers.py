@@ -1,0 +1,138 @@
+"""Whole numbers, decimals and money: numbers as typed in text, and a column's min/max.
+
+Amounts are Decimal, built from the text or from a float's shortest repr (never its binary
+expansion), so `0.1` stays 0.1 and cents add up. Text is accepted only in the forms people
+really type (valid thousands groups, a percent sign, `¥`/`元`, `(12.50)` for a negative) and
+validated by one full match per family rather than by lenient parsing, so `'12,3x'` is an error,
+not 12.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from csbatch.policy.inputs import Column
+from csbatch.sheets.coerce.cells import _NUM, _STR, _Group, _number_texts, _text_series
+from csbatch.sheets.coerce.context import CoerceContext
+from csbatch.sheets.coerce.results import _messages, _Out
+
+_DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+"
+_PLAIN = r"[+-]?[0-9]+(?:\.[0-9]+)?"
+_CURRENCY = r"(?:¥|RMB|CNY|人民币)"
+_YUAN = r"(?:元|块|圆)"
+#: A number as typed: sign, valid thousands groups, exponent, percent.
+_NUMBER_TEXT = rf"[+-]?(?:{_DIGITS})(?:[eE][+-]?[0-9]{{1,3}})?%?"
+#: An amount: `¥1,234.50`, `1234.5元`, `RMB 12`, `-¥12`, `¥-12`, `(12.50)` (negative).
+_MONEY_TEXT = re.compile(
+    rf"\(\s*{_CURRENCY}?\s*(?:{_DIGITS})\s*{_YUAN}?\s*\)"
+    rf"|[+-]?\s*{_CURRENCY}?\s*(?:{_DIGITS})\s*{_YUAN}?"
+    rf"|{_CURRENCY}\s*[+-]\s*(?:{_DIGITS})\s*{_YUAN}?", re.IGNORECASE)
+
+
+def _decimal_texts(clean: np.ndarray, money: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Text → Decimal per distinct value: (values as object array, parsed mask). Plain numbers
+    go straight to Decimal; the rest are validated by one full match and then stripped to
+    digits, so no per-value regex groups are extracted."""
+    s = _text_series(clean)
+    vals = np.full(len(s), None, dtype=object)
+    plain = s.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+    if plain.any():
+        vals[plain] = s[plain].map(Decimal).to_numpy(dtype=object)
+    parsed = plain.copy()
+    rest = np.flatnonzero(~plain)
+    if len(rest):
+        r = s.iloc[rest]
+        good = r.str.fullmatch(_MONEY_TEXT if money else _NUMBER_TEXT).to_numpy(dtype=bool)
+        if good.any():
+            r = r[good]
+            if money:   # keep digits, the point and the sign: `-12.5`, `(12.50`
+                decimals = r.str.replace(r"[^0-9.(-]", "", regex=True).map(_signed_decimal)
+            else:
+                percent = r.str.endswith("%").to_numpy(dtype=bool)
+                decimals = r.str.replace(r"[,%]", "", regex=True).map(Decimal)
+                if percent.any():
+                    decimals[percent] = decimals[percent].map(lambda d: d / 100)
+            where = rest[good]
+            vals[where] = decimals.to_numpy(dtype=object)
+            parsed[where] = True
+    return vals, parsed
+
+
+def _signed_decimal(text: str) -> Decimal:
+    return -Decimal(text[1:]) if text[0] in "(-" else Decimal(text)
+
+
+def _float_decimals(f: np.ndarray) -> np.ndarray:
+    """Finite floats → Decimal through their shortest text, so 0.1 is Decimal('0.1')."""
+    vals = np.full(len(f), None, dtype=object)
+    finite = np.isfinite(f)
+    if finite.any():
+        vals[finite] = pd.Series(_number_texts(f[finite]), dtype=object).map(Decimal) \
+            .to_numpy(dtype=object)
+    return vals
+
+
+def _bound_errors(g: _Group, vals: np.ndarray, ok: np.ndarray, column_min, column_max,
+                  msgs: np.ndarray) -> None:
+    """`'-3' is negative`, `'-3' is less than the minimum 1`, `'120' is more than the maximum
+    100`, for values (Decimal or int) outside the column's min/max."""
+    if column_min is not None:
+        low = ok.copy()
+        low[ok] = np.array(vals[ok] < column_min, dtype=bool)
+        if column_min == 0:
+            _messages(g, low, "is negative", msgs)
+        else:
+            _messages(g, low, f"is less than the minimum {_num(column_min)}", msgs)
+    if column_max is not None:
+        high = ok.copy()
+        high[ok] = np.array(vals[ok] > column_max, dtype=bool)
+        _messages(g, high, f"is more than the maximum {_num(column_max)}", msgs)
+
+
+def _num(d: Decimal) -> str:
+    text = format(Decimal(d), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _ints(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
+    if g.kind == _STR:
+        s = _text_series(g.clean)
+        f = np.full(len(g), np.nan)
+        m = s.str.fullmatch(rf"[+-]?(?:{_DIGITS})").to_numpy(dtype=bool)
+        if m.any():
+            f[m] = pd.to_numeric(s[m].str.replace(",", "", regex=False), errors="coerce") \
+                .to_numpy(dtype=np.float64)
+    elif g.kind == _NUM:
+        f = g.uniq.copy()
+    else:
+        return out.fail(g, "a whole number")
+    finite = np.isfinite(f)
+    whole = finite.copy()
+    whole[finite] = f[finite] == np.trunc(f[finite])
+    big = whole & (np.abs(np.where(finite, f, 0)) >= 1e15)
+    msgs = _messages(g, big, "is too large for a count")
+    _messages(g, ~whole, "is not a whole number", msgs)
+    ok = whole & ~big
+    vals = np.zeros(len(g), dtype=np.int64)
+    vals[ok] = f[ok].astype(np.int64)
+    _bound_errors(g, vals.astype(object), ok, column.min, column.max, msgs)
+    out.put(g, vals, msgs)
+
+
+def _decimals(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
+    money = column.type == "money"
+    what = "an amount" if money else "a number"
+    if g.kind == _STR:
+        vals, parsed = _decimal_texts(g.clean, money)
+    elif g.kind == _NUM:
+        vals = _float_decimals(g.uniq)
+        parsed = np.isfinite(g.uniq)
+    else:
+        return out.fail(g, what)
+    msgs = _messages(g, ~parsed, f"is not {what}")
+    _bound_errors(g, vals, parsed, column.min, column.max, msgs)
+    out.put(g, vals, msgs)

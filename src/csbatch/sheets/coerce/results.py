@@ -1,0 +1,88 @@
+"""Per-distinct-value results broadcast back onto the cells, and the messages that explain them.
+
+Handlers decide once per distinct value of a `_Group` (a value, an error message, notes);
+`_Out` spreads those onto the column's cells with one `take` per array and builds the
+`Coerced` result. Kept in one place so every column type stores values and reports problems
+the same way: `'…' is not …` messages, one per cell, in the cells' order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from csbatch.sheets.coerce.cells import _Group
+from csbatch.sheets.coerce.context import Coerced
+
+
+class _Out:
+    """Full-length value, validity and error arrays, filled group by group."""
+
+    def __init__(self, n: int, storage: str):
+        self.storage = storage
+        self.vals = {"object": lambda: np.full(n, None, dtype=object),
+                     "Int64": lambda: np.zeros(n, dtype=np.int64),
+                     "boolean": lambda: np.zeros(n, dtype=bool),
+                     "M8": lambda: np.full(n, np.datetime64("NaT"), dtype="M8[ns]"),
+                     "m8": lambda: np.full(n, np.timedelta64("NaT"), dtype="m8[ns]")}[storage]()
+        self.ok = np.zeros(n, dtype=bool)
+        self.err = np.full(n, None, dtype=object)
+        self.notes: list[tuple[np.ndarray, str, np.ndarray]] = []
+
+    def put(self, g: _Group, vals_u: np.ndarray | None, err_u: np.ndarray | None = None,
+            notes: list[tuple[str, np.ndarray]] = ()) -> None:
+        """Per distinct value: its coerced value, or an error message (None when fine), and
+        notes (code, message-or-None per distinct value)."""
+        ok_u = np.ones(len(g), dtype=bool) if err_u is None else pd.isna(err_u)
+        ok = ok_u[g.codes]
+        if ok.any() and vals_u is not None:
+            self.vals[g.pos[ok]] = vals_u[g.codes[ok]]
+            self.ok[g.pos[ok]] = True
+        if not ok.all():
+            self.err[g.pos[~ok]] = err_u[g.codes[~ok]]
+        for code, msg_u in notes:
+            has = ~pd.isna(msg_u) & ok_u
+            if has.any():
+                at = has[g.codes]
+                self.notes.append((g.pos[at], code, msg_u[g.codes[at]]))
+
+    def fail(self, g: _Group, what: str) -> None:
+        """Every cell of the group is an error: `'…' is not {what}`."""
+        self.put(g, None, np.array([f"{s} is not {what}" for s in g.show(np.arange(len(g)))],
+                                   dtype=object))
+
+    def finish(self, raw: pd.Series) -> Coerced:
+        index = raw.index
+        if self.storage == "Int64":
+            values = pd.Series(pd.arrays.IntegerArray(self.vals, ~self.ok), index=index)
+        elif self.storage == "boolean":
+            values = pd.Series(pd.arrays.BooleanArray(self.vals, ~self.ok), index=index)
+        elif self.storage == "object":
+            self.vals[~self.ok] = None
+            values = pd.Series(self.vals, index=index, dtype=object)
+        else:
+            self.vals[~self.ok] = self.vals.dtype.type("NaT")
+            values = pd.Series(self.vals, index=index)
+        values.name = raw.name
+        where = np.flatnonzero(~pd.isna(self.err))
+        errors = list(zip(index.take(where).tolist(), self.err[where].tolist()))
+        notes: list[tuple[Any, str, str]] = []
+        if self.notes:
+            pos = np.concatenate([p for p, _, _ in self.notes])
+            codes = np.concatenate([np.full(len(p), c, dtype=object) for p, c, _ in self.notes])
+            msgs = np.concatenate([m for _, _, m in self.notes])
+            order = np.argsort(pos, kind="stable")
+            notes = list(zip(index.take(pos[order]).tolist(), codes[order].tolist(),
+                             msgs[order].tolist()))
+        return Coerced(values, errors, notes)
+
+
+def _messages(g: _Group, bad: np.ndarray, text: str, into: np.ndarray | None = None) -> np.ndarray:
+    """Error messages `'…' {text}` for the distinct values where `bad` (None elsewhere)."""
+    msgs = np.full(len(g), None, dtype=object) if into is None else into
+    idx = np.flatnonzero(bad & pd.isna(msgs))
+    if len(idx):
+        msgs[idx] = [f"{s} {text}" for s in g.show(idx)]
+    return msgs
