@@ -10,9 +10,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# A real (non-editable) install: what a user gets from `pip install .`.
+# A real (non-editable) install: what a user gets from `pip install .`. It replaces the
+# editable one, so the next `make test` reinstalls that (else tests would run a stale copy).
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet .
+	rm -f $(VENV)/.test-installed
 
 demo: install
 	rm -rf out
@@ -33,8 +35,9 @@ samples: $(VENV)/.test-installed
 	rm -rf samples/$(PERIOD)
 	$(BIN)/csbatch sample $(PERIOD) --out samples/$(PERIOD) --employees 20 --seed 2026
 
+# Times the close on a generated month (2,000 employees, a million orders) and prints a table.
 bench: $(VENV)/.test-installed
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf out build dist $(VENV) .pytest_cache
