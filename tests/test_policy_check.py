@@ -244,3 +244,16 @@ def test_every_problem_is_reported_at_once(policy_copy):
     policy, issues = policy_copy.load()
     errors = _messages(issues)
     assert any("weigth" in e for e in errors) and any("'lots' is not an amount of money" in e for e in errors)
+
+
+def test_measure_settings_reference_real_columns_and_rules(policy_copy):
+    policy_copy.edit("scoring.yaml", "    required: [name, phone, product]\n", "    required: [name, mobile, product]\n")
+    line = policy_copy.line_of("scoring.yaml", "required: [name, mobile")
+    msg = _single(policy_copy, "mobile")
+    assert msg.startswith(f"config/scoring.yaml:{line}:15: required: customers column 'mobile' does not exist")
+
+
+def test_production_sheet_rule_numbers_are_policy(policy):
+    cs = policy.scoring.measures.counted_sales
+    assert cs.late_or_missing_share == Decimal("0") and cs.over_reported_share == Decimal("0.5")
+    assert policy.deadlines[cs.production_sheet_rule].due.day == 2

@@ -145,6 +145,20 @@ def check_scoring(p: Policy) -> list[Issue]:
             if grade not in labels:
                 out.append(_issue(s, key, f"{key}: grade '{grade}' is not a label of '{s.grades}'",
                                   "policy.reference"))
+    m = s.measures
+    cs = m.counted_sales
+    if cs.production_sheet_rule not in p.deadlines:
+        out.append(_unknown(cs, "production_sheet_rule", "deadline rule", cs.production_sheet_rule,
+                            p.deadlines))
+    out += [_unknown(cs, "production_sheet_scorecards", "scorecard", c, p.scorecards)
+            for c in cs.production_sheet_scorecards if c not in p.scorecards]
+    statuses = _vocab(p, "order_status")
+    out += [_unknown(cs, "statuses", "order status", c, statuses) for c in cs.statuses if c not in statuses]
+    customer_columns = p.inputs.kinds["customers"].columns if "customers" in p.inputs.kinds else {}
+    for key in ("incomplete_customer_records", "complete_customer_records"):
+        fields = getattr(m, key)
+        out += [_unknown(fields, "required", "customers column", c, customer_columns)
+                for c in fields.required if c not in customer_columns]
     for code in s.award_candidates:
         if code not in p.recognitions:
             out.append(_unknown(s, "award_candidates", "recognition", code, p.recognitions))

@@ -138,6 +138,35 @@ class PromotionReview(Model):
     consecutive_months: Int
 
 
+class CountedSales(Model):
+    """Counted sales [004]: completed orders, cut by the production-sheet rules for the listed
+    scorecards' roles (other roles count their completed orders as they are)."""
+
+    statuses: list[Code] = Field(min_length=1, description="order statuses that count")
+    production_sheet_rule: Code = Field(description="deadline rule the sheet is due by")
+    production_sheet_scorecards: list[Code] = Field(min_length=1)
+    late_or_missing_share: Rate = Field(description="share counted when the sheet is late/missing")
+    over_reported_share: Rate = Field(description="share counted when reported sales exceed actual")
+
+
+class Surveys(Model):
+    five_point_factor: Number = Field(description="a 1–5 score × this is a score out of 100")
+
+
+class RecordFields(Model):
+    required: list[Code] = Field(min_length=1, description="customer columns that must be filled")
+
+
+class MeasureSettings(Model):
+    """The numbers measured values are computed with (csbatch.measures)."""
+
+    counted_sales: CountedSales
+    surveys: Surveys
+    incomplete_customer_records: RecordFields
+    complete_customer_records: RecordFields
+    complaints_count_our_fault_only: Flag = True
+
+
 class ScoringPolicy(Model):
     rounding: Rounding
     rated_min_share: Rate = Field(description="share of the month's workdays an employee must be "
@@ -148,6 +177,7 @@ class ScoringPolicy(Model):
     award_candidates: list[Code] = []
     training_grade: Text
     promotion_review: PromotionReview
+    measures: MeasureSettings
 
 
 class QuestionnaireItem(Model):
