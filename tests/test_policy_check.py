@@ -257,3 +257,9 @@ def test_production_sheet_rule_numbers_are_policy(policy):
     cs = policy.scoring.measures.counted_sales
     assert cs.late_or_missing_share == Decimal("0") and cs.over_reported_share == Decimal("0.5")
     assert policy.deadlines[cs.production_sheet_rule].due.day == 2
+
+
+def test_ambiguous_vocabulary_label(policy_copy):
+    policy_copy.edit("inputs.yaml", "    in_store: [到店成交]", "    in_store: [到店成交, 在线成交]")
+    msg = _single(policy_copy, "belongs to both")
+    assert msg.endswith("vocabularies.channel: label '在线成交' belongs to both 'online' and 'in_store'")

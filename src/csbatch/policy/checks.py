@@ -314,34 +314,35 @@ def check_inputs(p: Policy) -> list[Issue]:
     return out
 
 
+def _shared_labels(labels: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+    """(label, first code, second code) for each label that two codes of one list share."""
+    seen: dict[str, str] = {}
+    shared = []
+    for code, names in labels.items():
+        for label in names:
+            norm = normalise_label(label)
+            if seen.setdefault(norm, code) != code:
+                shared.append((label, seen[norm], code))
+    return shared
+
+
 def check_code_labels(p: Policy) -> list[Issue]:
     """A label (name or alias) that two codes share would make an input cell ambiguous."""
     out = []
-    lists: dict[str, dict[str, Any]] = {
-        "roles": p.roles, "leave types": p.leave.types, "conduct": p.conduct,
-        "recognitions": p.recognitions, "complaint categories": p.complaints.categories,
-        "pay components": p.pay.components, "deadline rules": p.deadlines,
+    records: dict[str, dict[str, Any]] = {
+        "roles": p.roles, "leave_types": p.leave.types, "conduct": p.conduct,
+        "recognitions": p.recognitions, "complaint_categories": p.complaints.categories,
+        "pay_components": p.pay.components, "deadline_rules": p.deadlines,
     }
-    for what, mapping in lists.items():
-        seen: dict[str, str] = {}
-        for code, rec in mapping.items():
-            for label in [code, rec.name, *rec.aliases]:
-                norm = normalise_label(label)
-                if norm in seen and seen[norm] != code:
-                    out.append(_issue(rec, "aliases" if label in rec.aliases else "name",
-                                      f"{what}: label '{label}' belongs to both '{seen[norm]}' "
-                                      f"and '{code}'", "policy.ambiguous"))
-                seen.setdefault(norm, code)
-    for vname, vocab in p.inputs.vocabularies.items():
-        seen = {}
-        for code, labels in vocab.items():
-            for label in [code, *labels]:
-                norm = normalise_label(label)
-                if norm in seen and seen[norm] != code:
-                    out.append(_issue(p.inputs, "vocabularies",
-                                      f"vocabularies.{vname}: label '{label}' belongs to both "
-                                      f"'{seen[norm]}' and '{code}'", "policy.ambiguous"))
-                seen.setdefault(norm, code)
+    for name in (*POLICY_CODE_LISTS, *p.inputs.vocabularies):
+        for label, first, second in _shared_labels(p.code_list(name)):
+            if name in records:
+                rec = records[name][second]
+                where, what = (rec, "aliases" if label in rec.aliases else "name"), name.replace("_", " ")
+            else:
+                where, what = (p.inputs, "vocabularies"), f"vocabularies.{name}"
+            out.append(_issue(*where, f"{what}: label '{label}' belongs to both '{first}' and "
+                                      f"'{second}'", "policy.ambiguous"))
     bools = p.inputs.booleans
     both = {normalise_label(x) for x in bools.true} & {normalise_label(x) for x in bools.false}
     if both:
