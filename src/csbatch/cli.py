@@ -24,7 +24,8 @@ from csbatch.errors import CsbatchError, Issue
 app = typer.Typer(help="Month-end close for a customer-service department: attendance, KPI "
                        "scorecards, pay, VIP and audits from policy kept in YAML.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-policy_app = typer.Typer(help="Check the policy kept in config/.", no_args_is_help=True)
+policy_app = typer.Typer(help="Check the policy kept in config/ and run its golden cases.",
+                         no_args_is_help=True)
 inputs_app = typer.Typer(help="Check a month's input sheets.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 app.add_typer(inputs_app, name="inputs")
@@ -83,6 +84,29 @@ def policy_check(config: ConfigOpt = None) -> None:
     _finish(issues)
     typer.echo(f"{policy.display_root}: policy is valid ({len(policy.files)} files, "
                f"{len(policy.scorecards)} scorecards, sha256 {policy.sha256[:12]})")
+
+
+@policy_app.command("test")
+@_guarded
+def policy_test(config: ConfigOpt = None) -> None:
+    """Run the golden cases of config/tests/ through the scoring engine; print every failure."""
+    from csbatch.policy import load_policy
+    from csbatch.policytest import run_policy_tests
+    from csbatch.resources import resolve_config
+
+    policy, issues = load_policy(resolve_config(config))
+    if policy is None:
+        _finish(issues)
+    outcomes, found = run_policy_tests(policy)
+    failed = [o for o in outcomes if not o.ok]
+    for o in outcomes:
+        typer.echo(f"{'ok  ' if o.ok else 'FAIL'} {o.place}: {o.name}")
+        for failure in o.failures:
+            typer.echo(f"       {failure}")
+    typer.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    _finish(issues + found)
+    if failed:
+        raise typer.Exit(1)
 
 
 @inputs_app.command("check")

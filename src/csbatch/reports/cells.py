@@ -47,9 +47,13 @@ def csv_text(value: Any, kind: str) -> str:
         return ""
     if kind == "money" or kind == "points":
         return f"{to_decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP)}"
-    if kind == "days" or kind == "rate":
-        d = to_decimal(value).normalize()
-        return f"{d:f}"
+    if kind == "decimal":
+        return f"{to_decimal(value):f}"
+    if kind in ("days", "rate", "number"):
+        d = to_decimal(value)
+        if d.as_tuple().exponent < -6:  # a ratio such as 14/15: six places are plenty
+            d = d.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        return f"{d.normalize():f}"
     if kind == "int":
         return str(int(value))
     if kind == "bool":

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["text", "id", "int", "days", "money", "points", "rate", "date", "datetime", "bool"]
+Kind = Literal["text", "id", "int", "days", "money", "points", "rate", "date", "datetime", "bool",
+               "number", "decimal"]
+# number: a plain decimal (normalised: 0.95, 9650); decimal: a Decimal printed exactly as it was
+# rounded (66, 33.15, 20.00) — points keep the places their rounding rule gave them.
 
 
 @dataclass(frozen=True)
@@ -50,3 +53,51 @@ ATTENDANCE = Table("attendance", "考勤汇总", "Attendance", (
     Col("unpaid_leave_days", "days", "无薪假天数"),
     Col("missing_punches", "int", "缺卡次数"),
 ))
+
+
+SCORECARDS = Table("scorecards", "考核汇总", "Scorecards", (
+    Col("employee_id", "id", "工号"),
+    Col("name", "text", "姓名"),
+    Col("role", "text", "岗位"),
+    Col("team", "text", "班组"),
+    Col("scorecard", "text", "考核表"),
+    Col("subtotal", "decimal", "小计"),
+    Col("multiplier", "decimal", "系数"),
+    Col("adjustments", "decimal", "加扣分"),
+    Col("total", "decimal", "总分"),
+    Col("grade", "text", "等级"),
+    Col("rank", "int", "排名"),
+    Col("rated", "bool", "参与评定"),
+    Col("flags", "text", "标记"),
+))
+
+SCORECARD_ITEMS = Table("scorecard_items", "考核明细", "Scorecard items", (
+    Col("employee_id", "id", "工号"),
+    Col("scorecard", "text", "考核表"),
+    Col("item", "text", "考核项目"),
+    Col("measured", "number", "测量值"),
+    Col("points", "decimal", "得分"),
+    Col("weight", "number", "权重"),
+    Col("rule", "text", "计算规则"),
+))
+
+TEAMS = Table("teams", "班组汇总", "Teams", (
+    Col("scorecard", "text", "考核表"),
+    Col("team", "text", "班组"),
+    Col("members", "int", "人数"),
+    Col("rated", "int", "参评人数"),
+    Col("mean_before_adjustments", "decimal", "平均分（加扣分前）"),
+    Col("team_rank", "int", "班组排名"),
+))
+
+
+def audits_table(questionnaire) -> Table:
+    """audits.csv: its section columns are the questionnaire's sections, in policy order."""
+    return Table("audits", "督导问卷", "QA audits", (
+        Col("audit_id", "id", "检测编号"),
+        Col("audit_date", "date", "检测日期"),
+        Col("employee_id", "id", "工号"),
+        *(Col(s.code, "decimal", s.name) for s in questionnaire.sections),
+        Col("score", "decimal", "得分"),
+        Col("violations", "text", "违规项"),
+    ))

@@ -17,6 +17,8 @@ from csbatch.reports.tables import Table
 NUMBER_FORMATS = {
     "money": "¥#,##0.00;-¥#,##0.00",
     "points": "0.00",
+    "decimal": "0.##",
+    "number": "#,##0.####",
     "days": "0.0#",
     "int": "0",
     "rate": "0.0%",
@@ -41,7 +43,7 @@ class Workbook:
     def write_value(self, ws, r: int, c: int, value: Any, kind: str) -> None:
         if is_missing(value):
             ws.write_blank(r, c, None)
-        elif kind in ("money", "points", "days", "rate", "int"):
+        elif kind in ("money", "points", "days", "rate", "int", "decimal", "number"):
             ws.write_number(r, c, float(to_decimal(value)), self.formats[kind])
         elif kind in ("date", "datetime"):
             stamp = value if isinstance(value, dt.datetime) else pd.Timestamp(value).to_pydatetime()

@@ -9,8 +9,12 @@ calls of the functions in `FUNCTIONS`. `band()` takes the name of a band table a
 from __future__ import annotations
 
 import ast
+import operator
 from dataclasses import dataclass
-from typing import Callable
+from decimal import ROUND_FLOOR, Decimal
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
 
 FUNCTIONS: dict[str, str] = {
     "min": "smallest of its arguments",
@@ -92,3 +96,202 @@ def check(text: str, known: set[str], table_exists: Callable[[str], bool]) -> li
     out = [f"unknown name '{n}' in formula" for n in sorted(expr.names - known)]
     out += [f"band table '{t}' does not exist" for t in sorted(expr.tables) if not table_exists(t)]
     return out
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+NO_DATA = None
+
+
+@dataclass
+class Evaluation:
+    """The result of a formula for every row: a value (Decimal or bool) or None (nothing to
+    measure, or an error), the band hits that explain it, and per-row errors."""
+
+    values: np.ndarray
+    hits: dict[int, list[tuple[str, object, Decimal]]]   # row -> [(table, band, looked-up value)]
+    errors: dict[int, str]
+    missing: dict[int, set[str]]                          # row -> names that had no data
+
+
+class _Evaluator:
+    def __init__(self, env: Mapping[str, np.ndarray], n: int, tables: Callable[[str], object],
+                 population: np.ndarray):
+        self.env = env
+        self.n = n
+        self.tables = tables
+        self.population = population
+        self.hits: dict[int, list] = {}
+        self.errors: dict[int, str] = {}
+        self.missing: dict[int, set[str]] = {}
+        self._means: dict[str, object] = {}
+
+    def run(self, node: ast.AST, rows: np.ndarray) -> np.ndarray:
+        method = getattr(self, f"_{type(node).__name__}")
+        return method(node, rows)
+
+    # leaves
+    def _Expression(self, node, rows):
+        return self.run(node.body, rows)
+
+    def _Constant(self, node, rows):
+        value = node.value if isinstance(node.value, bool) else Decimal(str(node.value))
+        return _full(len(rows), value)
+
+    def _Name(self, node, rows):
+        values = np.asarray(self.env[node.id], dtype=object)[rows]
+        for r, v in zip(rows, values):
+            if v is None:
+                self.missing.setdefault(int(r), set()).add(node.id)
+        return values
+
+    # operators
+    def _BinOp(self, node, rows):
+        left, right = self.run(node.left, rows), self.run(node.right, rows)
+        out = _full(len(rows), None)
+        ok = _present(left) & _present(right)
+        if isinstance(node.op, ast.Div):
+            zero = ok & np.array([r == 0 for r in right], dtype=bool)
+            for r in rows[zero]:
+                self.errors.setdefault(int(r), f"division by zero in '{ast.unparse(node)}'")
+            ok &= ~zero
+        if ok.any():
+            a, b = left[ok], right[ok]
+            op = {ast.Add: np.add, ast.Sub: np.subtract, ast.Mult: np.multiply,
+                  ast.Div: np.true_divide}[type(node.op)]
+            out[ok] = op(a, b)
+        return out
+
+    def _UnaryOp(self, node, rows):
+        operand = self.run(node.operand, rows)
+        out = _full(len(rows), None)
+        ok = _present(operand)
+        if isinstance(node.op, ast.Not):
+            out[ok] = [not v for v in operand[ok]]
+        elif isinstance(node.op, ast.USub):
+            out[ok] = [-v for v in operand[ok]]
+        else:
+            out[ok] = operand[ok]
+        return out
+
+    def _Compare(self, node, rows):
+        result = _full(len(rows), True)
+        left = self.run(node.left, rows)
+        for op, comparator in zip(node.ops, node.comparators):
+            right = self.run(comparator, rows)
+            ok = _present(left) & _present(right) & _present(result)
+            fn = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
+                  ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}[type(op)]
+            step = _full(len(rows), None)
+            step[ok] = [bool(fn(a, b)) for a, b in zip(left[ok], right[ok])]
+            result = _and(result, step)
+            left = right
+        return result
+
+    def _BoolOp(self, node, rows):
+        values = [self.run(v, rows) for v in node.values]
+        result = values[0]
+        for v in values[1:]:
+            result = _and(result, v) if isinstance(node.op, ast.And) else _or(result, v)
+        return result
+
+    def _IfExp(self, node, rows):
+        test = self.run(node.test, rows)
+        out = _full(len(rows), None)
+        yes = np.array([t is True or (t is not None and bool(t)) for t in test], dtype=bool)
+        no = np.array([t is not None and not bool(t) for t in test], dtype=bool)
+        if yes.any():
+            out[yes] = self.run(node.body, rows[yes])
+        if no.any():
+            out[no] = self.run(node.orelse, rows[no])
+        return out
+
+    # functions
+    def _Call(self, node, rows):
+        name = node.func.id
+        if name == "band":
+            return self._band(node.args[0].value, self.run(node.args[1], rows), rows)
+        if name == "mean":
+            return _full(len(rows), self._mean(node.args[0]))
+        args = [self.run(a, rows) for a in node.args]
+        out = _full(len(rows), None)
+        ok = np.logical_and.reduce([_present(a) for a in args]) if args else np.ones(len(rows), bool)
+        if name in ("min", "max"):
+            pick = min if name == "min" else max
+            out[ok] = [pick(vals) for vals in zip(*(a[ok] for a in args))]
+        elif name == "abs":
+            out[ok] = [abs(v) for v in args[0][ok]]
+        elif name == "floor":
+            out[ok] = [v.to_integral_value(rounding=ROUND_FLOOR) for v in args[0][ok]]
+        return out
+
+    def _mean(self, arg: ast.AST):
+        key = ast.unparse(arg)
+        if key not in self._means:
+            saved = self.missing
+            self.missing = {}  # the population's gaps are not this row's
+            values = self.run(arg, self.population)
+            self.missing = saved
+            present = [v for v in values if v is not None]
+            self._means[key] = sum(present, Decimal(0)) / len(present) if present else None
+        return self._means[key]
+
+    def _band(self, table_name: str, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        from csbatch.rules.bands import OutsideTable, lookup
+
+        table = self.tables(table_name)
+        out = _full(len(rows), None)
+        for i, (r, v) in enumerate(zip(rows, values)):
+            if v is None:
+                continue
+            try:
+                band = lookup(table, v)
+            except OutsideTable:
+                self.errors.setdefault(int(r), f"{v} is outside every band of '{table_name}'")
+                continue
+            out[i] = band.value
+            self.hits.setdefault(int(r), []).append((table_name, band, v))
+        return out
+
+
+def _full(n: int, value) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out[:] = [value] * n
+    return out
+
+
+def _present(values: np.ndarray) -> np.ndarray:
+    return np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+
+
+def _and(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = _full(len(a), None)
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x is False or y is False:
+            out[i] = False
+        elif x is not None and y is not None:
+            out[i] = bool(x) and bool(y)
+    return out
+
+
+def _or(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = _full(len(a), None)
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x is True or y is True:
+            out[i] = True
+        elif x is not None and y is not None:
+            out[i] = bool(x) or bool(y)
+    return out
+
+
+def evaluate(expr: Expression, env: Mapping[str, Sequence], n: int, *,
+             tables: Callable[[str], object], population: Sequence[int] | None = None) -> Evaluation:
+    """Evaluate `expr` for rows 0..n-1. `env` maps each name to a length-n sequence (Decimal or
+    None); `population` is the rows `mean()` averages over (default: all)."""
+    arrays = {k: np.asarray(list(v), dtype=object) for k, v in env.items()}
+    pop = np.arange(n) if population is None else np.asarray(list(population), dtype=int)
+    ev = _Evaluator(arrays, n, tables, pop)
+    values = ev.run(expr.tree, np.arange(n))
+    for r in ev.errors:
+        values[r] = None
+    return Evaluation(values, ev.hits, ev.errors, ev.missing)

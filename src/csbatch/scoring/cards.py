@@ -1,0 +1,148 @@
+"""Scoring every scorecard of the month: who is on which card, then the engine, then the tables
+the outputs print (`scorecards.csv`, `scorecard_items.csv`, the team summary).
+
+A card's members are the employees of the attendance summary (employed at least one day of the
+month) whose role names that card. A member is rated when scheduled for at least
+`scoring.rated_min_share` of the month's workdays; the rest show their values, no total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from csbatch.calendar import month_bounds
+from csbatch.errors import Issue
+from csbatch.policy import Policy
+from csbatch.policy.bands import fmt
+from csbatch.scoring.engine import CardScore, Member, finish_card, measured_columns, score_card
+from csbatch.measures import MEASURES
+
+
+@dataclass
+class ScoreResult:
+    cards: dict[str, CardScore]
+
+    def member(self, employee_id: str):
+        for card in self.cards.values():
+            for s in card.members:
+                if s.member.employee_id == employee_id:
+                    return card, s
+        return None, None
+
+
+def _recognitions(inputs, period: str) -> dict[str, dict[str, int]]:
+    frame = inputs["recognitions"]
+    start, end = month_bounds(period)
+    inside = frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(end))]
+    counts: dict[str, dict[str, int]] = {}
+    for (emp, kind), n in inside.groupby(["employee_id", "kind"]).size().items():
+        counts.setdefault(emp, {})[kind] = int(n)
+    return counts
+
+
+def members_by_card(policy: Policy, inputs, attendance, period: str) -> dict[str, list[Member]]:
+    roster = inputs["roster"].drop_duplicates("employee_id").set_index("employee_id")
+    summary = attendance.summary
+    recognitions = _recognitions(inputs, period)
+    share = policy.scoring.rated_min_share
+    cards: dict[str, list[Member]] = {code: [] for code in policy.scorecards}
+    for row in summary.itertuples(index=False):
+        emp = row.employee_id
+        role = roster.at[emp, "role"]
+        card = policy.roles[role].scorecard if role in policy.roles else None
+        if card is None:
+            continue
+        team = roster.at[emp, "team"]
+        lead = roster.at[emp, "team_lead"]
+        rated = Decimal(row.scheduled_days) >= share * Decimal(row.month_workdays)
+        cards[card].append(Member(emp, row.name, role, team if isinstance(team, str) and team else None,
+                                  bool(lead) if not pd.isna(lead) else False, rated,
+                                  recognitions.get(emp, {})))
+    return cards
+
+
+def score_cards(period: str, policy: Policy, measured, inputs, attendance) -> tuple[ScoreResult, list[Issue]]:
+    issues: list[Issue] = []
+    grades = policy.bands[policy.scoring.grades]
+    promotion = policy.period(period).promotion
+    cards = {}
+    for code, members in members_by_card(policy, inputs, attendance, period).items():
+        card = policy.scorecards[code]
+        ids = [m.employee_id for m in members]
+        columns = measured_columns(measured.values, ids, MEASURES)
+        scored, found = score_card(code, card, members, columns,
+                                   tables=lambda t, c=code: policy.band_table(t, c),
+                                   rounding=policy.scoring.rounding, promotion=promotion, period=period)
+        finish_card(scored, grades, policy.scoring.training_grade, policy.scoring.rounding)
+        issues += found
+        cards[code] = scored
+    return ScoreResult(cards), issues
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+def scorecards_frame(result: ScoreResult) -> pd.DataFrame:
+    rows = []
+    for code, card in result.cards.items():
+        for s in card.members:
+            m = s.member
+            rows.append({
+                "employee_id": m.employee_id, "name": m.name, "role": m.role, "team": m.team,
+                "scorecard": code, "subtotal": s.subtotal, "multiplier": s.multiplier,
+                "adjustments": s.adjustment_points, "total": s.total, "grade": s.grade, "rank": s.rank,
+                "rated": m.rated, "flags": " ".join(s.flags),
+                "before_adjustments": s.before_adjustments,
+            })
+    frame = pd.DataFrame(rows, columns=["employee_id", "name", "role", "team", "scorecard", "subtotal",
+                                        "multiplier", "adjustments", "total", "grade", "rank", "rated",
+                                        "flags", "before_adjustments"])
+    return frame.sort_values(["scorecard", "employee_id"], kind="stable").reset_index(drop=True)
+
+
+def items_frame(result: ScoreResult) -> pd.DataFrame:
+    rows = []
+    for code, card in result.cards.items():
+        for s in card.members:
+            for item in card.card.items:
+                score = s.items[item.code]
+                rows.append({"employee_id": s.member.employee_id, "scorecard": code, "item": item.code,
+                             "measured": score.measured, "points": score.points, "weight": item.weight,
+                             "rule": score.rule, "flags": " ".join(score.flags)})
+    frame = pd.DataFrame(rows, columns=["employee_id", "scorecard", "item", "measured", "points", "weight",
+                                        "rule", "flags"])
+    return frame.sort_values(["scorecard", "employee_id"], kind="stable").reset_index(drop=True)
+
+
+def teams_frame(result: ScoreResult) -> pd.DataFrame:
+    rows = []
+    for code, card in result.cards.items():
+        teams: dict[str, list] = {}
+        for s in card.members:
+            teams.setdefault(s.member.team or "—", []).append(s)
+        for team, members in sorted(teams.items()):
+            rated = [s.before_adjustments for s in members if s.member.rated]
+            mean = (sum(rated, Decimal(0)) / len(rated)).quantize(Decimal("0.01")) if rated else None
+            rows.append({"scorecard": code, "team": team, "members": len(members), "rated": len(rated),
+                         "mean_before_adjustments": mean})
+    frame = pd.DataFrame(rows, columns=["scorecard", "team", "members", "rated", "mean_before_adjustments"])
+    frame["team_rank"] = frame.groupby("scorecard")["mean_before_adjustments"].rank(
+        method="min", ascending=False).astype("Int64")
+    return frame
+
+
+def describe_total(s) -> str:
+    """How a member's total follows from the items, in words."""
+    parts = [f"subtotal {fmt(s.subtotal)}"]
+    if s.multiplier != 1 or s.multiplier_rule:
+        parts.append(f"× {fmt(s.multiplier.quantize(Decimal('0.0001')))} = {fmt(s.before_adjustments)}")
+    for a in s.adjustments:
+        parts.append(f"{'+' if a.points >= 0 else '−'} {fmt(abs(a.points))} ({a.adjustment.name}"
+                     + (f" × {a.count}" if a.count > 1 else "") + ")")
+    if s.total is not None:
+        parts.append(f"= {fmt(s.total)}")
+    else:
+        parts.append("= not rated")
+    return " ".join(parts)

@@ -1,0 +1,384 @@
+"""The scoring engine: one mechanism that runs every scorecard of the policy.
+
+For one scorecard and its members (with their measured values):
+
+    items → points (band, linear, per_event, formula, rating, rank_bonus; no-data rule; floor;
+            rounding per item) → subtotal → × multiplier → adjustments → total;
+    then, over the card's rated members: rank (ties share the better rank), grade, flags.
+
+Team competition needs every member's total before adjustments, so it is applied by
+`score_cards` across the card once items and multipliers are known. Every number keeps what
+explains it: the measured value, the band or formula with its policy place, the points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from csbatch.errors import Issue, Source
+from csbatch.policy.bands import BandTable, fmt
+from csbatch.policy.scorecards import (Adjustment, BandRule, FormulaRule, Item, LinearRule, PerEventRule,
+                                       Promotion, RankBonusRule, RatingRule, Rounding, Scorecard)
+from csbatch.rules import expressions
+from csbatch.rules.bands import OutsideTable, lookup
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def round_points(value: Decimal, rounding: Rounding) -> Decimal:
+    exp = Decimal(1).scaleb(-rounding.places)
+    return value.quantize(exp, rounding=ROUND_HALF_UP if rounding.mode == "half_up" else ROUND_FLOOR)
+
+
+@dataclass(frozen=True)
+class Member:
+    """Who is scored and what the card needs to know about them besides measured values."""
+
+    employee_id: str
+    name: str = ""
+    role: str = ""
+    team: str | None = None
+    team_lead: bool = False
+    rated: bool = True
+    recognitions: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ItemScore:
+    measured: Decimal | None
+    points: Decimal
+    rule: str
+    flags: tuple[str, ...] = ()
+    inputs: dict[str, Any] = field(default_factory=dict)        # measured values the rule used
+    places: list[Source] = field(default_factory=list)          # policy places of bands applied
+
+
+@dataclass
+class AdjustmentLine:
+    adjustment: Adjustment
+    count: int
+    points: Decimal
+
+
+@dataclass
+class MemberScore:
+    member: Member
+    items: dict[str, ItemScore]
+    subtotal: Decimal
+    multiplier: Decimal
+    multiplier_rule: str
+    before_adjustments: Decimal
+    adjustments: list[AdjustmentLine] = field(default_factory=list)
+    total: Decimal | None = None
+    grade: str | None = None
+    rank: int | None = None
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def adjustment_points(self) -> Decimal:
+        return sum((a.points for a in self.adjustments), ZERO)
+
+
+@dataclass
+class CardScore:
+    code: str
+    card: Scorecard
+    members: list[MemberScore]
+
+
+# --- items -----------------------------------------------------------------------------------
+
+class _Context:
+    """What an item rule needs besides its own definition."""
+
+    def __init__(self, code: str, card: Scorecard, members: Sequence[Member], measured: Mapping[str, Sequence],
+                 tables, rounding: Rounding, promotion: Promotion | None, period: str):
+        self.code = code
+        self.card = card
+        self.members = members
+        self.n = len(members)
+        self.measured = measured
+        self.tables = tables
+        self.rounding = rounding
+        self.promotion = promotion
+        self.period = period
+        self.rated_rows = [i for i, m in enumerate(members) if m.rated]
+        self.issues: list[Issue] = []
+
+    def column(self, name: str) -> list:
+        return list(self.measured.get(name, [None] * self.n))
+
+
+def _measure_names(item: Item) -> list[str]:
+    rule = item.rule
+    if isinstance(rule, PerEventRule):
+        return list(rule.points)
+    if isinstance(rule, FormulaRule):
+        expr = expressions.parse(rule.formula)
+        return [n for n in _ordered_names(rule.formula) if n in expr.names and n != "weight"]
+    return [rule.measure]
+
+
+def _ordered_names(text: str) -> list[str]:
+    import re
+    seen: list[str] = []
+    for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _signed(x: Decimal) -> str:
+    return f"− {fmt(-x)}" if x < 0 else f"+ {fmt(x)}"
+
+
+def _band_text(table_name: str, table: BandTable, band, value: Decimal) -> str:
+    return f"{table_name} {fmt(value, table.measure)} in {band.describe(table.measure)}"
+
+
+def _item_raw(item: Item, ctx: _Context) -> list[tuple[Decimal | None, str, list[Source], set[str]]]:
+    """Per member: (raw points or None when a measured value is missing, rule text, band places,
+    missing names)."""
+    rule = item.rule
+    w = item.weight
+    out = []
+    if isinstance(rule, BandRule):
+        table = ctx.tables(rule.table)
+        for v in ctx.column(rule.measure):
+            if v is None:
+                out.append((None, "", [], {rule.measure}))
+                continue
+            try:
+                band = lookup(table, v)
+            except OutsideTable:
+                out.append((None, f"{fmt(v, table.measure)} is outside every band of {rule.table}", [], set()))
+                continue
+            val = band.value
+            if rule.use == "deduct":
+                pts, text = w - val, f"{_band_text(rule.table, table, band, v)} → {w} − {fmt(val)}"
+            elif rule.use == "points":
+                pts, text = val, f"{_band_text(rule.table, table, band, v)} → {fmt(val)}"
+            else:
+                pts, text = w * val, f"{_band_text(rule.table, table, band, v)} → {w} × {fmt(val)}"
+            out.append((pts, text, [band.place] if band.place else [], set()))
+    elif isinstance(rule, LinearRule):
+        for v in ctx.column(rule.measure):
+            if v is None:
+                out.append((None, "", [], {rule.measure}))
+                continue
+            share = min(rule.cap, v / rule.per)
+            out.append((w * share, f"{w} × min({fmt(rule.cap)}, {fmt(v, 'rate')} ÷ {fmt(rule.per, 'rate')})", [], set()))
+    elif isinstance(rule, PerEventRule):
+        cols = {name: ctx.column(name) for name in rule.points}
+        for i in range(ctx.n):
+            missing = {name for name in rule.points if cols[name][i] is None}
+            if missing:
+                out.append((None, "", [], missing))
+                continue
+            pts = w + sum((rule.points[n] * cols[n][i] for n in rule.points), ZERO)
+            terms = " ".join(f"{_signed(rule.points[n])} × {fmt(cols[n][i])} ({n})" for n in rule.points)
+            out.append((pts, f"{w} {terms}", [], set()))
+    elif isinstance(rule, RatingRule):
+        for v in ctx.column(rule.measure):
+            if v is None:
+                out.append((None, "", [], {rule.measure}))
+            else:
+                out.append((min(max(v, ZERO), w), f"rated {fmt(v)} of {w}", [], set()))
+    elif isinstance(rule, RankBonusRule):
+        out = _rank_bonus(item, rule, ctx)
+    elif isinstance(rule, FormulaRule):
+        expr = expressions.parse(rule.formula)
+        env = {name: ctx.column(name) for name in expr.names if name != "weight"}
+        env["weight"] = [w] * ctx.n
+        result = expressions.evaluate(expr, env, ctx.n, tables=ctx.tables, population=ctx.rated_rows)
+        for i in range(ctx.n):
+            if i in result.errors:
+                ctx.issues.append(Issue(item.place_of("rule"), "score.formula",
+                                        f"scorecard {ctx.code}, item {item.code}, employee "
+                                        f"{ctx.members[i].employee_id}: {result.errors[i]}"))
+            value = result.values[i]
+            hits = result.hits.get(i, [])
+            parts = [f"{_band_text(t, ctx.tables(t), b, v)} → {fmt(b.value)}" for t, b, v in hits]
+            places = [b.place for _, b, _ in hits if b.place]
+            if value is None:
+                out.append((None, "; ".join(parts), places, result.missing.get(i, set()) or {"?"}))
+            else:
+                out.append((value, "; ".join(parts + [f"= {fmt(value.quantize(Decimal('0.01'), ROUND_HALF_UP))}"]),
+                            places, set()))
+    return out
+
+
+def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context):
+    w = item.weight
+    values = ctx.column(rule.measure)
+    promo = ctx.promotion
+    if promo is None:
+        return [(w, f"no key promotion set for {ctx.period} → {w}", [], set()) for _ in values]
+    std = promo.standard
+    qualifiers = [i for i in ctx.rated_rows if values[i] is not None and values[i] >= std]
+    n = len(qualifiers)
+    ordered = sorted((values[i] for i in qualifiers), reverse=True)
+    out = []
+    for i, v in enumerate(values):
+        if v is None:
+            v = ZERO
+        if v >= std:
+            if i in qualifiers:
+                rank = ordered.index(v) + 1  # ties share the better rank
+                bonus = Decimal(n - rank + 1)
+                out.append((w + bonus, f"¥{fmt(v)} ≥ standard ¥{fmt(std)}: rank {rank} of {n} → {w} + {fmt(bonus)}",
+                            [], set()))
+            else:
+                out.append((w, f"¥{fmt(v)} ≥ standard ¥{fmt(std)}; not rated, no rank bonus → {w}", [], set()))
+        else:
+            out.append((w * v / std, f"¥{fmt(v)} < standard ¥{fmt(std)} → {w} × {fmt(v)} ÷ {fmt(std)}", [], set()))
+    return out
+
+
+def score_item(item: Item, ctx: _Context) -> list[ItemScore]:
+    rounding = item.rounding or ctx.rounding
+    names = _measure_names(item)
+    firsts = ctx.column(names[0]) if names else [None] * ctx.n
+    raws = _item_raw(item, ctx)
+    scores = []
+    for i, (raw, text, places, missing) in enumerate(raws):
+        inputs = {name: ctx.column(name)[i] for name in names}
+        flags: tuple[str, ...] = ()
+        if raw is None:
+            nd = item.when_no_data
+            if nd is not None and missing:
+                raw = item.weight if nd.give == "full" else ZERO
+                text = f"nothing to measure → {'full ' + fmt(item.weight) if nd.give == 'full' else '0'}"
+                flags = (nd.flag,) if nd.flag else ()
+            else:
+                raw = ZERO
+                what = ", ".join(sorted(missing)) if missing else "a value"
+                text = (text + "; " if text else "") + f"no data for {what} → 0"
+                flags = tuple(f"no_data:{m}" for m in sorted(missing) if m != "?")
+        points = raw
+        if item.floor is not None and points < item.floor:
+            points = item.floor
+            text += f"; floored at {fmt(item.floor)}"
+        rounded = round_points(points, rounding)
+        if rounding.mode == "down" and rounded != points:
+            text += f"; rounded down → {fmt(rounded)}"
+        scores.append(ItemScore(firsts[i], rounded, text, flags, inputs, places))
+    return scores
+
+
+# --- the card --------------------------------------------------------------------------------
+
+def _multipliers(card: Scorecard, ctx: _Context) -> list[tuple[Decimal, str, tuple[str, ...]]]:
+    m = card.multiplier
+    if m is None:
+        return [(ONE, "", ())] * ctx.n
+    expr = expressions.parse(m.formula)
+    env = {name: ctx.column(name) for name in expr.names}
+    result = expressions.evaluate(expr, env, ctx.n, tables=ctx.tables, population=ctx.rated_rows)
+    out = []
+    for i in range(ctx.n):
+        value = result.values[i]
+        if i in result.errors:
+            ctx.issues.append(Issue(m.place_of("formula"), "score.formula",
+                                    f"scorecard {ctx.code}, multiplier, employee "
+                                    f"{ctx.members[i].employee_id}: {result.errors[i]}"))
+        if value is None:
+            nd = m.when_no_data
+            v = nd.value if nd else ONE
+            out.append((v, f"{m.name}: nothing to measure → {fmt(v)}", (nd.flag,) if nd and nd.flag else ()))
+        else:
+            shown = value.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+            inputs = ", ".join(f"{n} {fmt(env[n][i])}" for n in sorted(env))
+            out.append((value, f"{m.name}: {m.formula} = {fmt(shown)} ({inputs})", ()))
+    return out
+
+
+def _adjustments(card: Scorecard, member: Member) -> list[AdjustmentLine]:
+    lines = []
+    for adj in card.adjustments:
+        if adj.per_recognition:
+            count = int(member.recognitions.get(adj.per_recognition, 0))
+        elif adj.for_ == "everyone":
+            count = 1
+        elif adj.for_ == "team_lead":
+            count = 1 if member.team_lead else 0
+        else:
+            continue  # team competition: decided across the card
+        if count:
+            lines.append(AdjustmentLine(adj, count, adj.points * count))
+    return lines
+
+
+def score_card(code: str, card: Scorecard, members: Sequence[Member], measured: Mapping[str, Sequence], *,
+               tables, rounding: Rounding, promotion: Promotion | None, period: str) -> tuple[CardScore, list[Issue]]:
+    """Items, subtotal, multiplier and adjustments of one card (team competition, rank and grade
+    come after, in `finish_card`)."""
+    ctx = _Context(code, card, members, measured, tables, rounding, promotion, period)
+    items = {item.code: score_item(item, ctx) for item in card.items}
+    mults = _multipliers(card, ctx)
+    scores = []
+    for i, member in enumerate(members):
+        subtotal = sum((items[c][i].points for c in items), ZERO)
+        mult, mult_rule, mult_flags = mults[i]
+        before = round_points(subtotal * mult, rounding)
+        flags = [f for c in items for f in items[c][i].flags] + list(mult_flags)
+        scores.append(MemberScore(member, {c: items[c][i] for c in items}, subtotal, mult, mult_rule,
+                                  before, _adjustments(card, member), flags=flags))
+    return CardScore(code, card, scores), ctx.issues
+
+
+def team_winners(card: CardScore) -> set[str]:
+    """Teams with the best mean total before adjustments of their rated members (ties all win)."""
+    totals: dict[str, list[Decimal]] = {}
+    for s in card.members:
+        if s.member.rated and s.member.team:
+            totals.setdefault(s.member.team, []).append(s.before_adjustments)
+    if not totals:
+        return set()
+    means = {team: sum(v, ZERO) / len(v) for team, v in totals.items()}
+    best = max(means.values())
+    return {team for team, mean in means.items() if mean == best}
+
+
+def finish_card(card: CardScore, grades: BandTable, training_grade: str, rounding: Rounding) -> None:
+    """Team competition, totals, ranks, grades and flags — in place."""
+    winners = team_winners(card)
+    competition = [a for a in card.card.adjustments if a.for_ == "team_competition_winner"]
+    for s in card.members:
+        if competition and s.member.team in winners:
+            s.adjustments += [AdjustmentLine(a, 1, a.points) for a in competition]
+        if not s.member.rated:
+            s.flags.append("not_rated")
+            continue
+        s.total = round_points(s.before_adjustments + s.adjustment_points, rounding)
+        s.grade = lookup(grades, s.total).label
+        if s.grade == training_grade:
+            s.flags.append("training")
+    rated = sorted((s.total for s in card.members if s.total is not None), reverse=True)
+    for s in card.members:
+        if s.total is not None:
+            s.rank = rated.index(s.total) + 1
+            if s.rank == 1:
+                s.flags.append("award_candidate")
+        s.flags = sorted(set(s.flags))
+
+
+def measured_columns(values, employee_ids: Sequence[str], names) -> dict[str, list]:
+    """Measured values of `employee_ids`, as lists per measure (None where absent)."""
+    out = {}
+    for name in names:
+        col = values[name] if name in values.columns else None
+        out[name] = [None if col is None else _clean(col.get(e)) for e in employee_ids]
+    return out
+
+
+def _clean(v):
+    """Missing in any of pandas' spellings (None, NaN, NA) is None: nothing to measure."""
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    return v
