@@ -1,0 +1,107 @@
+"""Conduct points lost (policies.md §2): the conduct log plus what the clock shows.
+
+* A logged item costs count × its points. An item with `min_minutes_exclusive` (personal calls
+  over 5 minutes) counts only when the row's minutes exceed it; a row with blank minutes counts
+  (the logger saw a call long enough to write down).
+* Items with `from_attendance` are also read from the attendance days: a late day is 1, an
+  early leave 1, an absent day its absent share (½ for a half day). Logged and clocked are the
+  same occurrence, so per employee, date and item the points are
+  max(logged count, clocked count) × points — never the sum.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from csbatch.scoring.measures_kit import ONE, ZERO, Context, dsum, is_blank, outside_period
+
+MEASURE = "conduct_points_lost"
+_KEY = ["employee_id", "date", "item"]
+
+
+def _logged(ctx: Context) -> pd.DataFrame:
+    """Counted rows of the conduct log: employee_id, date, item, n (Decimal), provenance."""
+    log = ctx.frame("conduct")
+    inside, issues = outside_period(log, "date", ctx.period, "conduct")
+    ctx.issues.extend(issues)
+    log = log[inside & log["violation"].isin(set(ctx.policy.conduct)).to_numpy(dtype=bool)]
+    limit = log["violation"].map({c: i.min_minutes_exclusive for c, i in ctx.policy.conduct.items()})
+    minutes = log["minutes"].astype("Int64")
+    long_enough = limit.isna().to_numpy(dtype=bool) | minutes.isna().to_numpy(dtype=bool) | \
+        (minutes.astype("float64").to_numpy() > limit.astype("float64").to_numpy())
+    log = log[long_enough]
+    n = log["count"].astype("Int64").fillna(1)
+    rows = log.assign(item=log["violation"], date=log["date"].astype("datetime64[ns]").dt.normalize(),
+                      n=[Decimal(int(v)) for v in n])
+    return rows[rows["n"].map(bool).to_numpy(dtype=bool)] if len(rows) else rows
+
+
+def _clocked(ctx: Context) -> pd.DataFrame:
+    """Occurrences the attendance days show, per item with `from_attendance`."""
+    days = ctx.attendance.days
+    parts = []
+    for code, item in ctx.policy.conduct.items():
+        if item.from_attendance is None:
+            continue
+        if item.from_attendance == "absent":
+            share = days["absent_share"].astype(object)
+            hit = share.map(lambda v: bool(v) and v > 0).to_numpy(dtype=bool)
+            n = share[hit].to_numpy()
+        else:
+            column = "late" if item.from_attendance == "late" else "early"
+            hit = days[column].astype(bool).to_numpy()
+            n = np.full(int(hit.sum()), ONE, dtype=object)
+        picked = days[hit]
+        parts.append(pd.DataFrame({"employee_id": picked["employee_id"].astype(object).to_numpy(),
+                                   "date": picked["date"].astype("datetime64[ns]").to_numpy(),
+                                   "item": code, "clock_n": n,
+                                   "sources": picked["sources"].astype(object).to_numpy()}))
+    if not parts:
+        return _empty({"clock_n": object, "sources": object})
+    return pd.concat(parts, ignore_index=True)
+
+
+def _empty(columns: dict[str, object]) -> pd.DataFrame:
+    return pd.DataFrame({"employee_id": pd.Series([], dtype=object),
+                         "date": pd.Series([], dtype="datetime64[ns]"),
+                         "item": pd.Series([], dtype=object),
+                         **{c: pd.Series([], dtype=t) for c, t in columns.items()}})
+
+
+def _n(value) -> Decimal:
+    return ZERO if is_blank(value) else value
+
+
+def conduct_measures(ctx: Context) -> dict[str, pd.Series]:
+    points = {c: i.points for c, i in ctx.policy.conduct.items()}
+    clocked_items = {c for c, i in ctx.policy.conduct.items() if i.from_attendance}
+    logged = _logged(ctx)
+    ctx.feeds.add(MEASURE, logged)
+
+    plain = logged[~logged["item"].isin(clocked_items).to_numpy(dtype=bool)]
+    plain_points = pd.Series([n * points[i] for n, i in zip(plain["n"], plain["item"])],
+                             index=plain.index, dtype=object)
+
+    both = logged[logged["item"].isin(clocked_items).to_numpy(dtype=bool)]
+    log_n = both.groupby(_KEY, sort=False)["n"].agg(lambda v: sum(v, ZERO)).rename("log_n") \
+        .reset_index() if len(both) else _empty({"log_n": object})
+    merged = _clocked(ctx).merge(log_n, on=_KEY, how="outer")
+    once = [max(_n(c), _n(l)) * points[i]
+            for c, l, i in zip(merged["clock_n"], merged["log_n"], merged["item"])]
+    once = pd.Series(once, index=merged.index, dtype=object)
+
+    total = pd.concat([dsum(plain_points, plain["employee_id"]),
+                       dsum(once, merged["employee_id"])])
+    if ctx.feeds.active:
+        for emp, day, item, n, sources in zip(merged["employee_id"], merged["date"], merged["item"],
+                                              merged["clock_n"], merged["sources"]):
+            if is_blank(n):
+                continue
+            where = sources if isinstance(sources, str) and sources else "no clock record"
+            ctx.feeds.text(emp, MEASURE, f"attendance {pd.Timestamp(day):%Y-%m-%d} {item} "
+                                         f"{n.normalize():f}: {where}")
+    return {MEASURE: total.groupby(level=0, sort=False).agg(lambda v: sum(v, ZERO)).astype(object)
+            if len(total) else pd.Series([], dtype=object)}

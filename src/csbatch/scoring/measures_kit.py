@@ -1,0 +1,217 @@
+"""The small tools every measure is built from: grouped Decimal sums, counts and ratios over
+contract-typed frames (vectorised: a sales sheet can hold a million rows), the period filter, and
+`Feeds`, which remembers which input rows fed a measure of the employees being explained."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Collection, Iterable
+
+import numpy as np
+import pandas as pd
+
+from csbatch.calendar import month_bounds
+from csbatch.errors import Issue, Severity, Source
+
+if TYPE_CHECKING:
+    from csbatch.attendance import AttendanceResult
+    from csbatch.policy import Policy
+    from csbatch.sheets.intake import Inputs
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# masks
+
+
+def truthy(values: pd.Series) -> np.ndarray:
+    """A nullable boolean column as a plain mask (blank = False)."""
+    return values.astype("boolean").to_numpy(dtype=bool, na_value=False)
+
+
+def filled(values: pd.Series) -> np.ndarray:
+    """Cells that hold something: not blank, not only spaces."""
+    text = values.astype(object).where(values.notna(), "")
+    return ~text.map(lambda v: str(v).strip() == "").to_numpy(dtype=bool)
+
+
+@dataclass(frozen=True)
+class Period:
+    code: str
+    first: pd.Timestamp
+    end: pd.Timestamp          # exclusive: the first instant after the period
+
+    @classmethod
+    def of(cls, period: str) -> Period:
+        first, last = month_bounds(period)
+        return cls(period, pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(days=1))
+
+    def holds(self, values: pd.Series) -> np.ndarray:
+        """Dates or datetimes inside the period (blank = outside)."""
+        when = values.astype("datetime64[ns]")
+        return ((when >= self.first) & (when < self.end)).to_numpy(dtype=bool)
+
+
+def outside_period(frame: pd.DataFrame, column: str, period: Period,
+                   kind: str) -> tuple[np.ndarray, list[Issue]]:
+    """The rows of a monthly log dated inside the period, and one warning naming the rows that
+    are not (they are left out, so a row of last month is not counted twice)."""
+    inside = period.holds(frame[column])
+    dated = frame[column].notna().to_numpy(dtype=bool)
+    stray = frame[dated & ~inside]
+    if stray.empty:
+        return inside, []
+    places = places_of(stray.head(5))
+    more = f", … ({len(stray)} rows)" if len(stray) > 5 else ""
+    return inside, [Issue(places[0], "measures.outside_period",
+                          f"{kind}: {column} outside {period.code}, row(s) ignored: "
+                          f"{', '.join(map(str, places))}{more}", Severity.WARNING)]
+
+
+# ---------------------------------------------------------------------------------------------
+# grouped numbers (index: employee_id)
+
+
+def _dsum(values: Iterable) -> Decimal:
+    return sum(values, ZERO)
+
+
+def dsum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
+    """Σ of Decimal cells per key (blank cells and blank keys skipped)."""
+    keys = pd.Series(np.asarray(keys, dtype=object), index=values.index)
+    keep = values.notna() & keys.notna()
+    if not keep.any():
+        return pd.Series([], dtype=object)
+    return values[keep].groupby(keys[keep], sort=False).agg(_dsum).astype(object)
+
+
+def isum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
+    """Σ of integer cells per key, as Decimal (keys with only blank cells sum to 0)."""
+    keys = pd.Series(np.asarray(keys, dtype=object), index=values.index)
+    keep = keys.notna()
+    if not keep.any():
+        return pd.Series([], dtype=object)
+    sums = values[keep].astype("Int64").groupby(keys[keep], sort=False).sum()
+    return decimals(sums)
+
+
+def count(keys: pd.Series | np.ndarray) -> pd.Series:
+    """Rows per key, as Decimal."""
+    keys = pd.Series(np.asarray(keys, dtype=object))
+    return decimals(keys[keys.notna()].value_counts(sort=False))
+
+
+def decimals(values: pd.Series) -> pd.Series:
+    """Integer-like cells as Decimal, blanks as None (a per-employee series, not per-order)."""
+    return pd.Series([None if is_blank(v) else Decimal(int(v)) for v in values],
+                     index=values.index, dtype=object)
+
+
+def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    """num ÷ den per key of `den`; None where den is blank or zero (nothing to measure); a key
+    with a denominator and no numerator has 0 on top."""
+    out = {}
+    for key, d in den.items():
+        if is_blank(d) or d == 0:
+            continue
+        n = num.get(key)
+        out[key] = (ZERO if is_blank(n) else Decimal(n)) / Decimal(d)
+    return pd.Series(out, dtype=object)
+
+
+def is_blank(value) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or \
+        (isinstance(value, float) and value != value)
+
+
+# ---------------------------------------------------------------------------------------------
+# where numbers came from
+
+
+def places_of(rows: pd.DataFrame) -> list[Source]:
+    """Each row's place from its provenance columns (_file, _sheet, _row)."""
+    return [Source(str(f), sheet=None if is_blank(s) else str(s), row=int(r))
+            for f, s, r in zip(rows["_file"], rows["_sheet"], rows["_row"])]
+
+
+@dataclass
+class Feeds:
+    """The input places behind each (employee, measure), kept only for the employees asked
+    about: `add` filters first, so a million-row sheet costs one `isin`."""
+
+    who: frozenset[str] = frozenset()
+    places: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def for_(cls, explain_for: Collection[str] | None) -> Feeds:
+        return cls(frozenset(str(e) for e in explain_for or ()))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.who)
+
+    def add(self, measures: str | Iterable[str], rows: pd.DataFrame,
+            by: str | pd.Series | np.ndarray = "employee_id", note: str = "") -> None:
+        """The `rows` fed `measures` of the employee in column/series `by` of each row."""
+        if not self.who or rows.empty:
+            return
+        keys = rows[by] if isinstance(by, str) else \
+            pd.Series(np.asarray(by, dtype=object), index=rows.index)
+        mine = keys.isin(self.who).to_numpy(dtype=bool)
+        if not mine.any():
+            return
+        picked = rows[mine].assign(_who=keys[mine].to_numpy())
+        picked = picked.sort_values(["_file", "_sheet", "_row"], kind="stable")
+        names = [measures] if isinstance(measures, str) else list(measures)
+        for emp, place in zip(picked["_who"], places_of(picked)):
+            text = f"{place} ({note})" if note else str(place)
+            for m in names:
+                self.places[(str(emp), m)].append(text)
+
+    def text(self, employee_id: str, measures: str | Iterable[str], text: str) -> None:
+        if employee_id not in self.who or not text:
+            return
+        for m in [measures] if isinstance(measures, str) else measures:
+            self.places[(employee_id, m)].append(text)
+
+    def result(self) -> dict[tuple[str, str], list[str]]:
+        """Each list without repeats, first mention first."""
+        return {key: list(dict.fromkeys(v)) for key, v in self.places.items() if v}
+
+
+# ---------------------------------------------------------------------------------------------
+# what every measure module is handed
+
+
+@dataclass
+class Context:
+    """The month's inputs as the measure modules see them. `people` is indexed by employee_id
+    in population order (attendance summary) with the roster facts measures need: role,
+    scorecard (of the role), sales_target, supervisor_id, scheduled_days, month_workdays."""
+
+    period: Period
+    policy: Policy
+    inputs: Inputs
+    attendance: AttendanceResult
+    people: pd.DataFrame
+    roster: pd.DataFrame      # the roster rows of the population (provenance kept), same index
+    feeds: Feeds
+    issues: list[Issue] = field(default_factory=list)
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        """An input kind, with a fresh 0..n-1 index (intake concatenates files)."""
+        return self.inputs[kind].reset_index(drop=True)
+
+    @property
+    def settings(self):
+        return self.policy.scoring.measures
+
+    def cell(self, row: pd.Series, column: str) -> Source:
+        """The place of `column` in an input row (CSV rows have no sheet)."""
+        row = row.copy()
+        row["_sheet"] = None if is_blank(row["_sheet"]) else row["_sheet"]
+        return self.inputs.cell(row, column)

@@ -1,0 +1,221 @@
+"""Sales and contacts measures (policies.md §3.2–§3.4): counted sales under the production-sheet
+rules, promotion sales, target completion, conversion, invitations, tasks, and the supervisor's
+team figures built from the agents' numbers.
+
+Counted sales [004]: Σ amount of the month's orders whose status counts. For the roles scored on
+a card listed in `production_sheet_scorecards` the production sheet (产量表) of the month decides:
+missing or later than its deadline → × `late_or_missing_share`; reported above the actual orders
+(虚报) → × `over_reported_share`; a late sheet that also over-reports is late. Other roles count
+their orders as they are."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from csbatch.errors import Issue, Severity
+from csbatch.rules.deadlines import due_at, status
+from csbatch.rules.expressions import parse
+from csbatch.scoring.measures_kit import (ZERO, Context, dsum, is_blank, isum, outside_period,
+                                          places_of, ratio, truthy)
+
+TEAM_MEASURES = ("team_satisfaction_rate", "team_sales_completion")
+
+
+def _yuan(amount: Decimal) -> str:
+    shown = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else \
+        amount.quantize(Decimal("0.01"))
+    return f"¥{shown:,}"
+
+
+def _share(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+def _minute(at) -> str:
+    return pd.Timestamp(at).strftime("%Y-%m-%d %H:%M")
+
+
+# ---------------------------------------------------------------------------------------------
+# orders
+
+
+def _counted_orders(ctx: Context) -> pd.DataFrame:
+    """The month's orders whose status counts (only the columns measures read)."""
+    sales = ctx.frame("sales")
+    counted = sales["status"].isin(ctx.settings.counted_sales.statuses).to_numpy(dtype=bool) \
+        & ctx.period.holds(sales["order_date"]) & sales["amount"].notna().to_numpy(dtype=bool)
+    return sales[["employee_id", "amount", "promo", "_file", "_sheet", "_row"]][counted]
+
+
+def _production_rows(ctx: Context) -> pd.DataFrame:
+    """This period's production rows, one per employee (the first in file order); rows of
+    another period are reported and left out."""
+    prod = ctx.frame("production")
+    mine = prod["period"].eq(ctx.period.code).to_numpy(dtype=bool)
+    other = prod[~mine]
+    for emp, month, place in zip(other["employee_id"], other["period"], places_of(other)):
+        ctx.issues.append(Issue(place, "measures.production_other_period",
+                                f"production sheet row of {emp} is for {month}, not "
+                                f"{ctx.period.code}: ignored", Severity.WARNING))
+    prod = prod[mine].sort_values(["_file", "_row"], kind="stable")
+    return prod.drop_duplicates("employee_id", keep="first").set_index("employee_id")
+
+
+def _production_rule(actual: Decimal, row, due, cs) -> tuple[Decimal, str]:
+    """(share counted, why) for one employee under the production-sheet rules."""
+    if row is None or is_blank(row.submitted_at):
+        missing = f"production sheet missing → {_share(cs.late_or_missing_share)}"
+        return cs.late_or_missing_share, missing
+    reported = row.reported_sales
+    over = not is_blank(reported) and reported > actual
+    over_text = f"reported {_yuan(reported)} > actual {_yuan(actual)}" if over else ""
+    if status(due, row.submitted_at, as_of=due) == "late":
+        text = (f"production sheet late ({_minute(row.submitted_at)} > {_minute(due)}) → "
+                f"{_share(cs.late_or_missing_share)}")
+        return cs.late_or_missing_share, text + (f"; also {over_text}" if over else "")
+    if over:
+        return cs.over_reported_share, f"{over_text} → {_share(cs.over_reported_share)}"
+    return Decimal(1), ""
+
+
+def sales_measures(ctx: Context) -> dict[str, pd.Series]:
+    """counted_sales, promo_sales, target_completion, and the non-measure columns actual_sales
+    and counted_sales_rule."""
+    cs = ctx.settings.counted_sales
+    rows = _counted_orders(ctx)
+    actual = dsum(rows["amount"], rows["employee_id"])
+    promo_rows = rows[truthy(rows["promo"])]
+    promo = dsum(promo_rows["amount"], promo_rows["employee_id"])
+    ctx.feeds.add(["counted_sales", "target_completion"], rows)
+    ctx.feeds.add("promo_sales", promo_rows)
+
+    subject = ctx.people["scorecard"].isin(cs.production_sheet_scorecards)
+    production = _production_rows(ctx)
+    due = due_at(ctx.policy.deadlines[cs.production_sheet_rule].due, period=ctx.period.code)
+    counted_out, rules, actual_out = {}, {}, {}
+    has_sheet = set(production.index)
+    for emp, under_rule in subject.items():
+        a = actual.get(emp, ZERO)
+        actual_out[emp] = a
+        if not under_rule:
+            counted_out[emp], rules[emp] = a, ""
+            continue
+        row = production.loc[emp] if emp in has_sheet else None
+        share, why = _production_rule(a, row, due, cs)
+        counted_out[emp], rules[emp] = a * share, why
+        if emp not in ctx.feeds.who:
+            continue
+        if row is not None:
+            ctx.feeds.add(["counted_sales", "target_completion"], production.loc[[emp]].reset_index(),
+                          note=why or "production sheet on time")
+        else:
+            ctx.feeds.text(emp, ["counted_sales", "target_completion"],
+                           f"production sheet: no row for {ctx.period.code} ({why})")
+    counted_sales = pd.Series(counted_out, dtype=object)
+    targets = prorated_targets(ctx)
+    ctx.feeds.add("target_completion", ctx.roster.reset_index())
+    return {
+        "counted_sales": counted_sales,
+        "promo_sales": promo,
+        "target_completion": ratio(counted_sales, targets),
+        "actual_sales": pd.Series(actual_out, dtype=object),
+        "counted_sales_rule": pd.Series(rules, dtype=object),
+    }
+
+
+def prorated_targets(ctx: Context) -> pd.Series:
+    """Roster sales target × scheduled days ÷ the month's workdays; only employees with a
+    target (blank or zero target, or no workday → no entry)."""
+    out = {}
+    for emp, target, days, workdays in zip(ctx.people.index, ctx.people["sales_target"],
+                                           ctx.people["scheduled_days"], ctx.people["month_workdays"]):
+        if is_blank(target) or target == 0 or not workdays or not days:
+            continue
+        out[emp] = target * Decimal(int(days)) / Decimal(int(workdays))
+    return pd.Series(out, dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------
+# contacts sheet
+
+
+def contact_measures(ctx: Context) -> dict[str, pd.Series]:
+    """conversion_rate, invitation_success_rate, accepted_invitations, task_completion_rate."""
+    contacts = ctx.frame("contacts")
+    inside, issues = outside_period(contacts, "date", ctx.period, "contacts")
+    ctx.issues.extend(issues)
+    rows = contacts[inside]
+    emp = rows["employee_id"]
+    sums = {c: isum(rows[c], emp) for c in
+            ("inquiries", "buyers", "invitations", "accepted", "tasks_assigned", "tasks_done")}
+    for measure, columns in (("conversion_rate", ["inquiries", "buyers"]),
+                             ("invitation_success_rate", ["invitations", "accepted"]),
+                             ("accepted_invitations", ["accepted"]),
+                             ("task_completion_rate", ["tasks_assigned", "tasks_done"])):
+        ctx.feeds.add(measure, rows[rows[columns].notna().any(axis=1).to_numpy(dtype=bool)])
+    return {
+        "conversion_rate": ratio(sums["buyers"], sums["inquiries"]),
+        "invitation_success_rate": ratio(sums["accepted"], sums["invitations"]),
+        "accepted_invitations": sums["accepted"],
+        "task_completion_rate": ratio(sums["tasks_done"], sums["tasks_assigned"]),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# supervisors
+
+
+def _names_in(card) -> set[str]:
+    names: set[str] = set()
+    for item in card.items:
+        rule = item.rule
+        names.update(getattr(rule, "points", {}) or {})
+        if getattr(rule, "measure", None):
+            names.add(rule.measure)
+        if getattr(rule, "formula", None):
+            names |= parse(rule.formula).names
+    return names
+
+
+def supervising_scorecards(policy) -> set[str]:
+    """Scorecards that score a team (name a team measure): their roles are supervisors."""
+    return {code for code, card in policy.scorecards.items() if _names_in(card) & set(TEAM_MEASURES)}
+
+
+def team_measures(ctx: Context, values: dict[str, pd.Series]) -> dict[str, pd.Series]:
+    """team_satisfaction_rate and team_sales_completion of each supervisor, over the agents of
+    the population whose roster supervisor_id names them. A supervisor_id naming someone who is
+    not a supervisor is reported (and measures nothing)."""
+    people = ctx.people
+    supervisors = people.index[people["scorecard"].isin(supervising_scorecards(ctx.policy))]
+    reports = people[people["supervisor_id"].notna()]
+    wrong = reports[~reports["supervisor_id"].isin(set(supervisors))]
+    for emp, boss in wrong["supervisor_id"].items():
+        row = ctx.roster.loc[emp]
+        role = people.at[boss, "role"] if boss in people.index else None
+        what = f"a {role}" if role else "not employed this month"
+        ctx.issues.append(Issue(ctx.cell(row, "supervisor_id"), "measures.not_a_supervisor",
+                                f"supervisor_id of {emp} names {boss}, who is {what}, not a "
+                                f"supervisor: {emp} counts for no team", Severity.WARNING))
+    reports = reports[reports["supervisor_id"].isin(set(supervisors))]
+    boss = reports["supervisor_id"]
+
+    def team_sum(series: pd.Series, among: pd.Index) -> pd.Series:
+        part = series.reindex(among).dropna()
+        return part.groupby(boss.reindex(part.index)).agg(lambda v: sum(v, ZERO)) \
+            if len(part) else pd.Series([], dtype=object)
+
+    targets = prorated_targets(ctx)
+    with_target = reports.index.intersection(targets.index)
+    out = {
+        "team_satisfaction_rate": ratio(team_sum(values["callbacks_satisfied"], reports.index),
+                                        team_sum(values["callbacks_rated"], reports.index)),
+        "team_sales_completion": ratio(team_sum(values["counted_sales"], with_target),
+                                       team_sum(targets, with_target)),
+    }
+    if ctx.feeds.active:
+        rows = ctx.roster.loc[reports.index].reset_index()
+        ctx.feeds.add(list(TEAM_MEASURES), rows, by=boss.to_numpy())
+    return {k: v.reindex(v.index.intersection(supervisors)) for k, v in out.items()}

@@ -1,0 +1,170 @@
+"""Service measures (policies.md §3.1–§3.4, §4): callbacks and surveys, complaints, customer
+records, the collaboration log and the superior's reviews."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from csbatch.scoring.measures_kit import (ONE, Context, count, decimals, dsum, filled, is_blank,
+                                          outside_period, ratio, truthy)
+
+#: Rating codes of the callbacks sheet (the `rating` vocabulary of inputs.yaml).
+RATINGS = {"callbacks_satisfied": "satisfied", "callbacks_neutral": "neutral",
+           "callbacks_dissatisfied": "dissatisfied"}
+#: Complaint counts by category code (complaints.yaml).
+COMPLAINT_COUNTS = {"service_complaints": "service",
+                    "wrong_explanation_complaints": "wrong_explanation",
+                    "unverifiable_wording_complaints": "unverifiable_wording"}
+#: Measure → reviews column.
+REVIEWS = {"assignment_issues": "assignment_issues", "publicity_issues": "publicity_issues",
+           "general_issues": "general_issues", "onsite_rating": "onsite",
+           "communication_rating": "communication", "teamwork_rating": "teamwork",
+           "self_evaluation": "self_evaluation"}
+
+
+def _objects(values) -> np.ndarray:
+    return np.asarray(values, dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------
+# callbacks
+
+
+def _sellers(ctx: Context, callbacks: pd.DataFrame) -> np.ndarray:
+    """Who each callback is attributed to for ratings: the agent who sold its order (any row of
+    the month's sales sheet), else the callback's own employee_id."""
+    orders = callbacks["order_id"]
+    sales = ctx.frame("sales")
+    sales = sales[sales["order_id"].isin(set(orders.dropna())).to_numpy(dtype=bool)]
+    seller = sales.sort_values(["_file", "_row"], kind="stable") \
+        .drop_duplicates("order_id").set_index("order_id")["employee_id"]
+    by_order = _objects(orders.map(seller))
+    own = _objects(callbacks["employee_id"])
+    found = pd.notna(by_order) & pd.notna(_objects(orders))
+    return np.where(found, by_order, own)
+
+
+def callback_measures(ctx: Context) -> dict[str, pd.Series]:
+    cb = ctx.frame("callbacks")
+    out: dict[str, pd.Series] = {}
+    agent = _sellers(ctx, cb)
+    rated = cb["rating"].isin(set(RATINGS.values())).to_numpy(dtype=bool)
+    out["callbacks_rated"] = count(agent[rated])
+    ctx.feeds.add("callbacks_rated", cb[rated], by=agent[rated])
+    for measure, code in RATINGS.items():
+        mask = cb["rating"].eq(code).to_numpy(dtype=bool)
+        out[measure] = count(agent[mask])
+        ctx.feeds.add(measure, cb[mask], by=agent[mask])
+
+    scored = cb[cb["score"].notna().to_numpy(dtype=bool)]
+    factor = ctx.settings.surveys.five_point_factor
+    scores = scored["score"].astype(object)
+    scaled = pd.Series([s * factor if s <= 5 else s for s in scores], index=scores.index, dtype=object)
+    totals = dsum(scaled, scored["employee_id"])
+    mean = ratio(totals, count(scored["employee_id"]))
+    out["survey_satisfaction"] = pd.Series({k: v / 100 for k, v in mean.items()}, dtype=object)
+    ctx.feeds.add("survey_satisfaction", scored)
+
+    with_feedback = cb["done_at"].notna().to_numpy(dtype=bool) & filled(cb["feedback"])
+    out["feedback_items"] = count(cb["employee_id"][with_feedback])
+    ctx.feeds.add("feedback_items", cb[with_feedback])
+
+    planned = ctx.period.holds(cb["planned_date"])
+    done = planned & cb["done_at"].notna().to_numpy(dtype=bool)
+    out["callback_completion_rate"] = ratio(count(cb["employee_id"][done]),
+                                            count(cb["employee_id"][planned]))
+    ctx.feeds.add("callback_completion_rate", cb[planned])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# complaints
+
+
+def complaint_measures(ctx: Context) -> dict[str, pd.Series]:
+    """Complaints of the month's register with a responsible employee; only our-fault ones when
+    the policy says so (a blank our_fault is the column's default: ours)."""
+    complaints = ctx.frame("complaints")
+    keep = complaints["employee_id"].notna().to_numpy(dtype=bool)
+    if ctx.settings.complaints_count_our_fault_only:
+        keep = keep & complaints["our_fault"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    rows = complaints[keep]
+    emp = rows["employee_id"]
+    good = rows["resolved_at"].notna().to_numpy(dtype=bool) & truthy(rows["satisfied"])
+    resolved_share = ratio(count(emp[good]), count(emp))
+    out = {"complaint_unresolved_share": pd.Series({k: ONE - v for k, v in resolved_share.items()},
+                                                   dtype=object)}
+    ctx.feeds.add("complaint_unresolved_share", rows)
+    for measure, code in COMPLAINT_COUNTS.items():
+        mask = rows["category"].eq(code).to_numpy(dtype=bool)
+        out[measure] = count(emp[mask])
+        ctx.feeds.add(measure, rows[mask])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# customer records, collaboration
+
+
+def customer_measures(ctx: Context) -> dict[str, pd.Series]:
+    customers = ctx.frame("customers")
+    rows = customers[customers["owner_id"].notna().to_numpy(dtype=bool)]
+    owner = rows["owner_id"]
+    fills = {c: filled(rows[c]) for c in {*ctx.settings.incomplete_customer_records.required,
+                                          *ctx.settings.complete_customer_records.required,
+                                          "customer_class"}}
+
+    def all_of(columns) -> np.ndarray:
+        return np.logical_and.reduce([fills[c] for c in columns]) if columns else \
+            np.ones(len(rows), dtype=bool)
+
+    incomplete = ~all_of(ctx.settings.incomplete_customer_records.required)
+    complete = all_of(ctx.settings.complete_customer_records.required)
+    classified = fills["customer_class"]
+    ctx.feeds.add("customer_records", rows, by="owner_id")
+    for measure, mask in (("incomplete_customer_records", incomplete),
+                          ("complete_customer_records", complete),
+                          ("classified_customer_records", classified)):
+        ctx.feeds.add(measure, rows[mask], by="owner_id")
+    return {
+        "incomplete_customer_records": count(owner[incomplete]),
+        "customer_records": count(owner),
+        "complete_customer_records": count(owner[complete]),
+        "classified_customer_records": count(owner[classified]),
+    }
+
+
+def collaboration_measures(ctx: Context) -> dict[str, pd.Series]:
+    log = ctx.frame("collaboration")
+    inside, issues = outside_period(log, "date", ctx.period, "collaboration")
+    ctx.issues.extend(issues)
+    ctx.feeds.add("collaboration_incidents", log[inside])
+    return {"collaboration_incidents": count(log["employee_id"][inside])}
+
+
+# ---------------------------------------------------------------------------------------------
+# the superior's reviews
+
+
+def _review_value(value):
+    if is_blank(value):
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def review_measures(ctx: Context) -> dict[str, pd.Series]:
+    """One reviews row per employee (the first in file order); a blank cell measures nothing."""
+    reviews = ctx.frame("reviews").sort_values(["_file", "_row"], kind="stable") \
+        .drop_duplicates("employee_id", keep="first")
+    reviews = reviews[reviews["employee_id"].notna().to_numpy(dtype=bool)]
+    ctx.feeds.add(list(REVIEWS), reviews)
+    out = {}
+    for measure, column in REVIEWS.items():
+        values = reviews.set_index("employee_id")[column]
+        if str(values.dtype) == "Int64":
+            values = decimals(values)
+        out[measure] = pd.Series([_review_value(v) for v in values], index=values.index, dtype=object)
+    return out
