@@ -41,7 +41,8 @@ def test_close_writes_attendance_workbook_and_manifest(tmp_path):
     month = tmp_path / "out" / PERIOD
     assert outcome.state.published == month
     assert sorted(p.relative_to(month).as_posix() for p in month.rglob("*") if p.is_file()) == [
-        "data/attendance.csv", "manifest.json", f"payroll_bonus_{PERIOD}.xlsx"]
+        "data/attendance.csv", "data/audits.csv", "data/scorecard_items.csv", "data/scorecards.csv",
+        f"kpi_scorecards_{PERIOD}.xlsx", "manifest.json", f"payroll_bonus_{PERIOD}.xlsx"]
 
     raw = (month / "data/attendance.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -65,7 +66,8 @@ def test_close_writes_attendance_workbook_and_manifest(tmp_path):
     assert ws["C2"].value == 21 and ws["C2"].data_type == "n"
 
     manifest = json.loads((month / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["period"] == PERIOD and manifest["counts"] == {"employees": 9}
+    assert manifest["period"] == PERIOD
+    assert manifest["counts"] == {"employees": 9, "scored": 9, "audits": 0}
     assert manifest["policy"]["sha256"] and len(manifest["policy"]["sha256"]) == 64
     inputs_by_kind = {i["kind"]: i for i in manifest["inputs"]}
     assert inputs_by_kind["attendance"]["rows"] == 3
@@ -79,9 +81,10 @@ def test_contract_csv_is_byte_identical_across_runs(tmp_path):
     inputs = _month(tmp_path / "in")
     for out in ("a", "b"):
         assert monthly_close(PERIOD, inputs, tmp_path / out, CONFIG).ok
-    a = (tmp_path / "a" / PERIOD / "data/attendance.csv").read_bytes()
-    b = (tmp_path / "b" / PERIOD / "data/attendance.csv").read_bytes()
-    assert a == b
+    for name in ("attendance", "scorecards", "scorecard_items", "audits"):
+        a = (tmp_path / "a" / PERIOD / f"data/{name}.csv").read_bytes()
+        b = (tmp_path / "b" / PERIOD / f"data/{name}.csv").read_bytes()
+        assert a == b, name
 
 
 def test_bad_input_writes_nothing(tmp_path):
@@ -93,7 +96,7 @@ def test_bad_input_writes_nothing(tmp_path):
     assert [str(i) for i in outcome.issues if i.is_error] == [
         "sales.xlsx[Sheet1]!E2: column 'amount': '12,3x' is not an amount"]
     assert not (tmp_path / "out" / PERIOD).exists()
-    assert [t.name for t in outcome.timings] == ["load policy", "read inputs"]
+    assert [t.name for t in outcome.timings] == ["check output", "load policy", "read inputs"]
 
 
 def test_a_published_month_is_never_overwritten(tmp_path):

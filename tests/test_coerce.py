@@ -590,3 +590,12 @@ def test_numpy_nat_cells_are_blank(ctx, kind):
     result = coerce_column(raw, Column(type=kind), ctx)
     assert result.errors == [] and result.values.isna().all()
     assert coerce_column(pd.Series([np.timedelta64(5, "s")], dtype=object), Column(type="number"), ctx).errors
+
+
+def test_money_float_noise_is_the_cent_it_stands_for(ctx):
+    raw = pd.Series([22400.00000000001, 0.1 + 0.2, 12.345, 1e-7], dtype=object)
+    result = coerce_column(raw, Column(type="money"), ctx)
+    assert list(result.values) == [Decimal("22400.00"), Decimal("0.30"), Decimal("12.345"), Decimal("0.00")]
+    assert str(coerce_column(pd.Series([12.3], dtype=object), Column(type="money"), ctx).values[0]) == "12.3"
+    number = coerce_column(pd.Series([0.1 + 0.2], dtype=object), Column(type="number"), ctx)
+    assert number.values[0] == Decimal("0.30000000000000004")  # only money is snapped to cents

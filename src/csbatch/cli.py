@@ -143,6 +143,26 @@ def monthly_close(
         typer.echo(f"  {path}")
 
 
+@app.command("explain")
+@_guarded
+def explain(
+    employee: Annotated[str, typer.Argument(help="Employee ID (工号).")],
+    period: PeriodArg,
+    inputs: InputsOpt,
+    config: ConfigOpt = None,
+) -> None:
+    """Show how one employee's scorecard was computed: measured values with their input rows,
+    the band or formula with its policy place, the points and the total."""
+    from csbatch.console import print_explanation
+    from csbatch.explain import explain as run
+
+    explanation, issues = run(employee, period, inputs, config)
+    if explanation is None:
+        _finish(issues)
+    print_explanation(explanation)
+    _finish([i for i in issues if i.is_error])
+
+
 @app.command("sample")
 @_guarded
 def sample(

@@ -58,3 +58,12 @@ class StageProgress:
         if _err.is_terminal:
             mark = "✓" if ok else "✗"
             _err.print(f"{mark} {stage} ({seconds:.1f} s)", style="green" if ok else "red", markup=False)
+
+
+def print_explanation(explanation) -> None:
+    from csbatch.explain import render_rich, render_text
+
+    if _out.is_terminal:
+        _out.print(render_rich(explanation))
+    else:
+        print(render_text(explanation))

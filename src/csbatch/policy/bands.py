@@ -92,9 +92,16 @@ class BandTable(Model):
 
 
 def fmt(x: Decimal, measure: str = "count") -> str:
+    """A number as a person reads it: 95%, 1.2, 66 — at most four decimals (a ratio such as 11/12
+    shows as 91.6667%), never an exponent."""
     if measure == "rate":
-        pct = (x * 100).normalize()
-        return f"{pct:f}%"
+        return f"{_short(x * 100)}%"
+    return _short(x)
+
+
+def _short(x: Decimal) -> str:
+    if x.as_tuple().exponent < -4:
+        x = x.quantize(Decimal("0.0001"))
     return f"{x.normalize():f}"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from typing import Callable, Mapping, Sequence
@@ -112,6 +113,7 @@ class Evaluation:
     hits: dict[int, list[tuple[str, object, Decimal]]]   # row -> [(table, band, looked-up value)]
     errors: dict[int, str]
     missing: dict[int, set[str]]                          # row -> names that had no data
+    means: dict[str, object]                              # mean(x) text -> its population mean
 
 
 class _Evaluator:
@@ -294,4 +296,21 @@ def evaluate(expr: Expression, env: Mapping[str, Sequence], n: int, *,
     values = ev.run(expr.tree, np.arange(n))
     for r in ev.errors:
         values[r] = None
-    return Evaluation(values, ev.hits, ev.errors, ev.missing)
+    return Evaluation(values, ev.hits, ev.errors, ev.missing, ev._means)
+
+
+_BAND_CALL = re.compile(r"band\('[^']*',\s*[^()]*\)")
+_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+
+
+def substituted(text: str, values: Mapping[str, object], means: Mapping[str, object],
+                band_values: Sequence[object], show: Callable[[str, object], str]) -> str:
+    """The formula with one row's numbers in place of its names (`mean(x)` and `band(...)` by
+    what they evaluated to), so a person can redo the sum: `5292.85 ÷ 9650.21 × 45 × 1 × 0.4`."""
+    out = " ".join(text.split())
+    for arg, mean in means.items():
+        out = out.replace(f"mean({arg})", show(arg, mean))
+    hits = iter(band_values)
+    out = _BAND_CALL.sub(lambda m: (lambda v: m.group() if v is None else show("", v))(next(hits, None)), out)
+    out = _NAME.sub(lambda m: show(m.group(), values[m.group()]) if m.group() in values else m.group(), out)
+    return out.replace(" * ", " × ").replace(" / ", " ÷ ")

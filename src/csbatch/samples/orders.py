@@ -85,7 +85,7 @@ def split(total: float, cap: float) -> list[float]:
     """`total` as equal orders (whole ¥100) each below 90% of `cap`."""
     k = math.ceil(total / (0.9 * cap))
     each = math.floor(total / k / 100) * 100
-    return [float(each)] * (k - 1) + [float(total - each * (k - 1))]
+    return [float(each)] * (k - 1) + [round(total - each * (k - 1), 2)]  # cents, not float noise
 
 
 def _tier(month: Month, store: str) -> tuple[float, float]:

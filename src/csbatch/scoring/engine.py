@@ -23,6 +23,7 @@ from csbatch.errors import Issue, Source
 from csbatch.policy.bands import BandTable, fmt
 from csbatch.policy.scorecards import (Adjustment, BandRule, FormulaRule, Item, LinearRule, PerEventRule,
                                        Promotion, RankBonusRule, RatingRule, Rounding, Scorecard)
+from csbatch.measures import UNITS, show
 from csbatch.rules import expressions
 from csbatch.rules.bands import OutsideTable, lookup
 
@@ -207,9 +208,13 @@ def _item_raw(item: Item, ctx: _Context) -> list[tuple[Decimal | None, str, list
             places = [b.place for _, b, _ in hits if b.place]
             if value is None:
                 out.append((None, "; ".join(parts), places, result.missing.get(i, set()) or {"?"}))
-            else:
-                out.append((value, "; ".join(parts + [f"= {fmt(value.quantize(Decimal('0.01'), ROUND_HALF_UP))}"]),
-                            places, set()))
+                continue
+            row = {name: env[name][i] for name in env}
+            sums = expressions.substituted(rule.formula, row, result.means, [b.value for _, b, _ in hits],
+                                           lambda name, v: "no data" if v is None else
+                                           (show(name, v) if name in UNITS else fmt(v)))
+            shown = fmt(value.quantize(Decimal("0.01"), ROUND_HALF_UP))
+            out.append((value, "; ".join(parts + [f"{sums} = {shown}"]), places, set()))
     return out
 
 

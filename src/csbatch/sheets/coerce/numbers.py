@@ -66,13 +66,29 @@ def _signed_decimal(text: str) -> Decimal:
     return -Decimal(text[1:]) if text[0] in "(-" else Decimal(text)
 
 
-def _float_decimals(f: np.ndarray) -> np.ndarray:
+_CENT = Decimal("0.01")
+_NOISE = Decimal("0.000001")
+_HUGE = Decimal("1e15")
+
+
+def _to_cent(d: Decimal) -> Decimal:
+    """A money float within ¥0.000001 of a cent is that cent: 22400.00000000001 is what binary
+    floating point (a formula, a script) makes of ¥22,400.00, not a sub-cent amount."""
+    if d.as_tuple().exponent >= -2 or abs(d) >= _HUGE:  # already whole cents, or beyond money
+        return d
+    cent = d.quantize(_CENT)
+    return cent if abs(d - cent) < _NOISE else d
+
+
+def _float_decimals(f: np.ndarray, money: bool = False) -> np.ndarray:
     """Finite floats → Decimal through their shortest text, so 0.1 is Decimal('0.1')."""
     vals = np.full(len(f), None, dtype=object)
     finite = np.isfinite(f)
     if finite.any():
-        vals[finite] = pd.Series(_number_texts(f[finite]), dtype=object).map(Decimal) \
-            .to_numpy(dtype=object)
+        decimals = pd.Series(_number_texts(f[finite]), dtype=object).map(Decimal)
+        if money:
+            decimals = decimals.map(_to_cent)
+        vals[finite] = decimals.to_numpy(dtype=object)
     return vals
 
 
@@ -129,7 +145,7 @@ def _decimals(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     if g.kind == _STR:
         vals, parsed = _decimal_texts(g.clean, money)
     elif g.kind == _NUM:
-        vals = _float_decimals(g.uniq)
+        vals = _float_decimals(g.uniq, money)
         parsed = np.isfinite(g.uniq)
     else:
         return out.fail(g, what)

@@ -1,0 +1,153 @@
+"""`csbatch explain EMPLOYEE PERIOD`: every point of one employee's scorecard, with where it came
+from — the measured value and the input rows behind it, the band or formula applied and its
+place in the policy, the points, and how the total follows. It runs the close's own stages (not
+a second implementation), so what it shows is what the close computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from csbatch.errors import Issue, Source
+from csbatch.policy.bands import fmt
+from csbatch.measures import show
+from csbatch.scoring.cards import describe_total
+
+SHOWN_SOURCES = 4
+
+
+@dataclass
+class ItemLine:
+    code: str
+    name: str
+    weight: object
+    measured: list[tuple[str, object]]      # (measure, value) the rule used
+    sources: list[str]                       # input rows behind those values
+    rule: str
+    places: list[str]                        # policy places: the item, then bands applied
+    points: object
+    flags: tuple[str, ...]
+
+
+@dataclass
+class Explanation:
+    period: str
+    employee_id: str
+    name: str
+    role: str
+    team: str | None
+    card_code: str
+    card_name: str
+    rated: bool
+    items: list[ItemLine]
+    multiplier: str
+    total_text: str
+    grade: str | None
+    rank: int | None
+    population: int
+    flags: list[str]
+
+
+def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | None = None
+            ) -> tuple[Explanation | None, list[Issue]]:
+    from csbatch.close import run_until_written
+
+    outcome = run_until_written(period, inputs_dir, config_dir, explain_for=frozenset({employee_id}))
+    if not outcome.ok:
+        return None, outcome.issues
+    state = outcome.state
+    card, score = state.scores.member(employee_id)
+    if score is None:
+        roster = state.inputs["roster"]
+        row = roster[roster["employee_id"] == employee_id]
+        if row.empty:
+            why = "is not in the roster"
+        else:
+            role = row.iloc[0]["role"]
+            why = f"has the role {role}, which has no scorecard" if state.policy.roles[role].scorecard is None \
+                else f"is not employed in {period}"
+        return None, outcome.issues + [Issue(None, "explain.no_card", f"employee {employee_id} {why}")]
+    policy = state.policy
+    sources = state.measured.sources
+    items = []
+    for item in card.card.items:
+        s = score.items[item.code]
+        used = list(s.inputs.items())
+        rows: list[str] = []
+        for name, _ in used:
+            for place in sources.get((employee_id, name), []):
+                if place not in rows:
+                    rows.append(place)
+        places = [str(item.place)] + [str(p) for p in s.places if p is not None]
+        items.append(ItemLine(item.code, item.name, item.weight, used, rows, s.rule, places, s.points, s.flags))
+    m = score.member
+    role_name = policy.roles[m.role].name if m.role in policy.roles else m.role
+    return Explanation(period, employee_id, m.name, role_name, m.team, card.code, card.card.name, m.rated,
+                       items, score.multiplier_rule, describe_total(score), score.grade, score.rank,
+                       sum(1 for x in card.members if x.member.rated), score.flags), outcome.issues
+
+
+def _measured_text(line: ItemLine) -> str:
+    return ", ".join(f"{name} = {show(name, v)}" for name, v in line.measured) or "—"
+
+
+def _sources_text(line: ItemLine, sep: str = ", ") -> str:
+    if not line.sources:
+        return "—"
+    shown = sep.join(line.sources[:SHOWN_SOURCES])
+    more = len(line.sources) - SHOWN_SOURCES
+    return shown + (f"{sep}(+{more} more rows)" if more > 0 else "")
+
+
+def header(e: Explanation) -> str:
+    team = f" · {e.team}" if e.team else ""
+    return (f"{e.employee_id} {e.name} · {e.role}{team} · {e.card_code} ({e.card_name}) · {e.period}"
+            + ("" if e.rated else " · not rated (partial month)"))
+
+
+def footer(e: Explanation) -> list[str]:
+    lines = []
+    if e.multiplier:
+        lines.append(e.multiplier)
+    verdict = f"grade {e.grade}, rank {e.rank} of {e.population}" if e.rank else "no grade or rank"
+    lines.append(f"total: {e.total_text} → {verdict}")
+    if e.flags:
+        lines.append(f"flags: {' '.join(e.flags)}")
+    return lines
+
+
+def render_text(e: Explanation) -> str:
+    """Plain text, one block per item (for pipes, mail and tickets)."""
+    out = [header(e), ""]
+    for line in e.items:
+        out.append(f"{line.code} {line.name} — {fmt(line.points)} of {fmt(line.weight)}"
+                   + (f"  [{' '.join(line.flags)}]" if line.flags else ""))
+        out.append(f"  measured: {_measured_text(line)}")
+        out.append(f"  from:     {_sources_text(line)}")
+        out.append(f"  rule:     {line.rule}")
+        out.append(f"  policy:   {', '.join(dict.fromkeys(line.places))}")
+        out.append("")
+    return "\n".join(out + footer(e))
+
+
+def render_rich(e: Explanation):
+    """A rich table for a terminal."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=header(e), show_lines=True, expand=True)
+    for col, kw in (("item", {"ratio": 2}), ("measured", {"ratio": 3}), ("from", {"ratio": 3}),
+                    ("rule (policy)", {"ratio": 5}), ("points", {"justify": "right", "ratio": 1})):
+        table.add_column(col, **kw)
+    for line in e.items:
+        rule = Text(line.rule + "\n")
+        rule.append(", ".join(dict.fromkeys(line.places)), style="dim")
+        table.add_row(f"{line.code}\n{line.name}", _measured_text(line).replace(", ", "\n"),
+                      _sources_text(line, "\n"), rule,
+                      f"{fmt(line.points)} / {fmt(line.weight)}" + (f"\n{' '.join(line.flags)}" if line.flags else ""))
+    return Group(table, *(Text(x) for x in footer(e)))
+
+
+__all__ = ["Explanation", "explain", "render_rich", "render_text", "Source"]
