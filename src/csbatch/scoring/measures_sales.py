@@ -11,14 +11,16 @@ their orders as they are."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Collection
 
+import numpy as np
 import pandas as pd
 
 from csbatch.errors import Issue, Severity
 from csbatch.rules.deadlines import due_at, status
 from csbatch.rules.expressions import parse
-from csbatch.scoring.measures_kit import (ZERO, Context, dsum, is_blank, isum, outside_period,
-                                          places_of, ratio, truthy)
+from csbatch.scoring.measures_kit import (ZERO, Context, Period, dsum, is_blank, isum,
+                                          outside_period, places_of, ratio, truthy)
 
 TEAM_MEASURES = ("team_satisfaction_rate", "team_sales_completion")
 
@@ -41,11 +43,30 @@ def _minute(at) -> str:
 # orders
 
 
+def counted_order_mask(sales: pd.DataFrame, period: Period, statuses: Collection[str]) -> np.ndarray:
+    """The rows of a contract-typed sales frame that count for sales (and pay): status among
+    `statuses` (`measures.counted_sales.statuses`), order_date inside the period, amount given."""
+    return sales["status"].isin(list(statuses)).to_numpy(dtype=bool) \
+        & period.holds(sales["order_date"]) & sales["amount"].notna().to_numpy(dtype=bool)
+
+
+def production_shares(values: pd.DataFrame) -> pd.Series:
+    """employee_id → the share of each counted order that the production-sheet rules let count
+    (1, `late_or_missing_share` or `over_reported_share`), read back from `Measured.values` as
+    counted_sales ÷ actual_sales, so a per-order figure (commission) sums to exactly what
+    `sales_measures` counted. Employees without actual sales have no entry (nothing to share)."""
+    out = {}
+    for emp, counted, actual in zip(values.index, values["counted_sales"], values["actual_sales"]):
+        if is_blank(actual) or actual == 0 or is_blank(counted):
+            continue
+        out[emp] = Decimal(counted) / Decimal(actual)
+    return pd.Series(out, dtype=object)
+
+
 def _counted_orders(ctx: Context) -> pd.DataFrame:
     """The month's orders whose status counts (only the columns measures read)."""
     sales = ctx.frame("sales")
-    counted = sales["status"].isin(ctx.settings.counted_sales.statuses).to_numpy(dtype=bool) \
-        & ctx.period.holds(sales["order_date"]) & sales["amount"].notna().to_numpy(dtype=bool)
+    counted = counted_order_mask(sales, ctx.period, ctx.settings.counted_sales.statuses)
     return sales[["employee_id", "amount", "promo", "_file", "_sheet", "_row"]][counted]
 
 

@@ -1,0 +1,160 @@
+"""The payroll bonus sheet (policies.md §5): every pay component of config/pay.yaml as exact
+Decimal lines, then the wide sheet (one row per employee), the long HR import sheet, the
+sales-rep splits and the per-order pay the ledger keeps for later refunds.
+
+    compute_payroll(period, policy, inputs, attendance, measured, scores, history)
+        -> (PayrollResult, issues)
+
+Each component's `kind` names the mechanism that computes it (`MECHANISMS`); the numbers come from
+the policy. Each line is rounded on its own (policy.pay.rounding); gross pay is the exact sum of an
+employee's rounded lines. Lines come in pay.yaml order per mechanism, then the adjustments sheet,
+then the reversals of refunded orders paid in closed months. Nothing is raised for user data: a
+bad adjustment or an unreversible refund comes back as an issue naming its cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Collection, Sequence
+
+import pandas as pd
+
+from csbatch.errors import Issue
+from csbatch.payroll import fixed, orders, records, scored
+from csbatch.payroll.lines import ZERO, PayContext, PayLine
+from csbatch.scoring.measures_kit import Period
+
+__all__ = ["PayLine", "PayrollResult", "compute_payroll", "tabulate", "PAYROLL_COMPONENTS",
+           "MECHANISMS"]
+
+#: The component columns payroll.csv always has (outputs.md), when the policy has them.
+PAYROLL_COMPONENTS: tuple[str, ...] = (
+    "base_pay", "absence_deduction", "subsidy", "position_allowance", "order_bonus", "commission",
+    "invitation_bonus", "performance_bonus", "awards", "loss_deduction",
+)
+LEAD_COLUMNS = ("employee_id", "name", "role")
+COMPONENT_COLUMNS = ("employee_id", "name", "component", "amount", "reason")
+SPLIT_COLUMNS = ("order_id", "employee_id", "sales_rep_id", "amount", "agent_share", "rep_share")
+ORDER_PAY_COLUMNS = ("order_id", "employee_id", "component", "amount")
+
+Mechanism = Callable[[str, object, PayContext], list[PayLine]]
+
+#: component kind → the function computing its lines (`manual` components only get adjustments)
+MECHANISMS: dict[str, Mechanism] = {
+    "base_pay": fixed.base_pay,
+    "absence_deduction": fixed.absence_deduction,
+    "fixed": fixed.fixed,
+    "position_allowance": fixed.position_allowance,
+    "order_bonus": orders.order_bonus,
+    "commission": orders.commission,
+    "per_unit": scored.per_unit,
+    "performance_bonus": scored.performance_bonus,
+    "awards": records.awards,
+    "loss_deduction": records.loss_deduction,
+}
+
+
+@dataclass
+class PayrollResult:
+    lines: list[PayLine]
+    #: one row per employee of attendance.summary: employee_id, name, role, the components
+    #: (PAYROLL_COMPONENTS and any other with lines, pay.yaml order), gross_pay; Decimal cells
+    payroll: pd.DataFrame
+    #: employee × non-zero component: employee_id, name, component, amount, reason
+    components: pd.DataFrame
+    #: order_id, employee_id, sales_rep_id, amount, agent_share, rep_share (exact)
+    order_splits: pd.DataFrame
+    #: this month's per-order pay for the ledger: order_id, employee_id, component, amount (exact)
+    order_pay: pd.DataFrame
+
+
+def _people(inputs, attendance) -> pd.DataFrame:
+    """The population (attendance summary order) with its roster columns and month figures."""
+    summary = attendance.summary
+    ids = pd.Index(summary["employee_id"].astype(object), name="employee_id")
+    roster = inputs["roster"].reset_index(drop=True).drop_duplicates("employee_id", keep="first")
+    people = roster.drop(columns=[c for c in ("_file", "_sheet", "_row") if c in roster.columns]) \
+        .set_index("employee_id").reindex(ids)
+    people["name"] = summary["name"].to_numpy(dtype=object)
+    people["role"] = people["role"].astype(object).where(people["role"].notna(), None)
+    people["team_lead"] = people["team_lead"].astype("boolean").fillna(False).astype(bool) \
+        if "team_lead" in people.columns else False
+    for column in ("scheduled_days", "month_workdays", "absent_days", "unpaid_leave_days"):
+        people[column] = summary[column].to_numpy(dtype=object)
+    return people
+
+
+def compute_payroll(period: str, policy, inputs, attendance, measured, scores,
+                    history) -> tuple[PayrollResult, list[Issue]]:
+    """Every pay line of `period` for the employees of `attendance.summary`.
+
+    `inputs` follows the typed-table contract of `csbatch.sheets`; `measured` is the month's
+    `Measured`; `scores` answers `member(employee_id)` → (card, MemberScore) or (None, None);
+    `history.paid_orders(order_ids)` gives the per-order pay of closed months (None: no ledger,
+    nothing to reverse)."""
+    ctx = PayContext(period=Period.of(period), policy=policy, inputs=inputs, attendance=attendance,
+                     measured=measured, scores=scores, history=history,
+                     people=_people(inputs, attendance))
+    lines: list[PayLine] = []
+    for code, component in policy.pay.components.items():
+        mechanism = MECHANISMS.get(component.kind)
+        if mechanism is not None:
+            lines += mechanism(code, component, ctx)
+    lines += records.adjustments(ctx)
+    lines += orders.reversals(ctx)
+    lines = [line for line in lines if line.amount != 0]
+
+    codes = list(policy.pay.components)
+    zero = ctx.money(ZERO)
+    payroll, components = tabulate(lines, ctx.people.reset_index()[list(LEAD_COLUMNS)], codes, zero=zero)
+    rank = {code: i for i, code in enumerate(codes)}
+    splits = pd.DataFrame(ctx.splits, columns=list(SPLIT_COLUMNS), dtype=object)
+    splits = splits.sort_values(["order_id", "employee_id"], kind="stable").reset_index(drop=True)
+    order_pay = pd.DataFrame(ctx.order_pay, columns=list(ORDER_PAY_COLUMNS), dtype=object)
+    order_pay = order_pay.sort_values(["order_id", "component", "employee_id"], kind="stable",
+                                      key=lambda c: c.map(rank) if c.name == "component" else c) \
+        .reset_index(drop=True)
+    result = PayrollResult(lines=lines, payroll=payroll, components=components,
+                           order_splits=splits, order_pay=order_pay)
+    return result, ctx.issues
+
+
+def tabulate(lines: Sequence[PayLine], people: pd.DataFrame, components: Sequence[str],
+             always: Collection[str] = PAYROLL_COMPONENTS,
+             zero: Decimal = Decimal("0.00")) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(wide payroll, long components) from `lines`.
+
+    `people` has employee_id, name, role in the order of the sheet; `components` lists the pay
+    component codes in pay.yaml order. The wide sheet has a column for each of `components` that
+    is in `always` or has lines, `zero` where an employee has none, and gross_pay = Σ the
+    employee's lines, exactly. The long sheet lists each employee's non-zero components with the
+    lines' reasons joined by "; "."""
+    sums: dict[tuple[str, str], Decimal] = {}
+    reasons: dict[tuple[str, str], list[str]] = {}
+    gross: dict[str, Decimal] = {}
+    for line in lines:
+        key = (line.employee_id, line.component)
+        sums[key] = sums.get(key, ZERO) + line.amount
+        if line.reason:
+            reasons.setdefault(key, []).append(line.reason)
+        gross[line.employee_id] = gross.get(line.employee_id, ZERO) + line.amount
+    used = {code for _, code in sums}
+    order = [*components, *sorted(used - set(components))]   # (a code pay.yaml lacks: last)
+    columns = [c for c in order if c in always or c in used]
+
+    wide = {c: people[c].astype(object).tolist() for c in LEAD_COLUMNS}
+    for code in columns:
+        wide[code] = [sums.get((emp, code), zero) for emp in people["employee_id"]]
+    wide["gross_pay"] = [gross.get(emp, zero) for emp in people["employee_id"]]
+    payroll = pd.DataFrame(wide, columns=[*LEAD_COLUMNS, *columns, "gross_pay"], dtype=object)
+
+    rows = []
+    for emp, name in zip(people["employee_id"], people["name"]):
+        for code in columns:
+            amount = sums.get((emp, code))
+            if amount is None or amount == 0:
+                continue
+            rows.append((emp, name, code, amount, "; ".join(dict.fromkeys(reasons.get((emp, code), [])))))
+    long = pd.DataFrame(rows, columns=list(COMPONENT_COLUMNS), dtype=object)
+    return payroll, long

@@ -1,0 +1,71 @@
+"""The month's fixed pay (policies.md §1, §5): base pay, the absence deduction, subsidy and
+position allowance — each prorated by scheduled days ÷ the month's workdays, so a joiner or a
+leaver is paid for the workdays employed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from csbatch.payroll.lines import (ZERO, PayContext, PayLine, days_text, decimal_or_zero, prorated,
+                                   proration_reason)
+from csbatch.scoring.measures_kit import is_blank
+
+
+def base_pay(code: str, component, ctx: PayContext) -> list[PayLine]:
+    """Roster base × scheduled days ÷ the month's workdays."""
+    out = []
+    for emp, person in ctx.people.iterrows():
+        if is_blank(person.base_salary):
+            continue
+        out.append(ctx.line(emp, code, prorated(Decimal(person.base_salary), person),
+                            proration_reason(person)))
+    return out
+
+
+def absence_deduction(code: str, component, ctx: PayContext) -> list[PayLine]:
+    """− base ÷ the month's workdays × (absent days + unpaid share of leave days)."""
+    out = []
+    for emp, person in ctx.people.iterrows():
+        absent, unpaid = decimal_or_zero(person.absent_days), decimal_or_zero(person.unpaid_leave_days)
+        days = absent + unpaid
+        workdays = int(person.month_workdays)
+        if is_blank(person.base_salary) or days == 0 or workdays <= 0:
+            continue
+        parts = [f"absent {days_text(absent)} d"] if absent else []
+        parts += [f"unpaid leave {days_text(unpaid)} d"] if unpaid else []
+        exact = -(Decimal(person.base_salary) * days / Decimal(workdays))
+        out.append(ctx.line(emp, code, exact, ", ".join(parts)))
+    return out
+
+
+def fixed(code: str, component, ctx: PayContext) -> list[PayLine]:
+    """The component's amount for the listed roles — or the person's value in the roster's
+    `roster_column` when filled — prorated like base pay."""
+    column = component.roster_column
+    out = []
+    for emp, person in ctx.with_role(component.roles).iterrows():
+        own = person.get(column) if column else None
+        amount = component.amount if is_blank(own) else Decimal(own)
+        if amount == 0:
+            continue
+        out.append(ctx.line(emp, code, prorated(amount, person), proration_reason(person)))
+    return out
+
+
+def position_allowance(code: str, component, ctx: PayContext) -> list[PayLine]:
+    """`team_lead` for an employee flagged team lead, plus the amount of the role when listed;
+    prorated like base pay."""
+    out = []
+    for emp, person in ctx.people.iterrows():
+        amount = ZERO
+        reasons = []
+        if person.team_lead:
+            amount += component.team_lead
+            reasons.append("team lead")
+        if person.role in component.roles:
+            amount += component.roles[person.role]
+        if amount == 0:
+            continue
+        why = "; ".join(r for r in (*reasons, proration_reason(person)) if r)
+        out.append(ctx.line(emp, code, prorated(amount, person), why))
+    return out

@@ -1,0 +1,94 @@
+"""What every pay mechanism is handed (`PayContext`) and what it returns (`PayLine`s).
+
+A mechanism is a function `(code, component, ctx) -> list[PayLine]`, one per component `kind` of
+config/pay.yaml. Lines are rounded to the policy's money rounding one by one; per-order figures
+(order bonus, commission) and the sales-rep splits are collected on the context exactly, for the
+ledger and order_splits.csv.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from csbatch.errors import Issue, Source
+from csbatch.scoring.engine import round_points
+from csbatch.scoring.measures_kit import Period, is_blank
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class PayLine:
+    employee_id: str
+    component: str          # pay component code from config/pay.yaml
+    amount: Decimal         # rounded half-up to ¥0.01 (policy.pay.rounding) — per line
+    reason: str = ""        # printed on the payroll sheet (adjustments, reversals, awards …)
+
+
+@dataclass
+class PayContext:
+    """The month as pay sees it. `people` is indexed by employee_id in the attendance summary's
+    order with: name, role, team_lead (bool), base_salary and the roster's other columns,
+    scheduled_days, month_workdays, absent_days, unpaid_leave_days."""
+
+    period: Period
+    policy: Any
+    inputs: Any
+    attendance: Any
+    measured: Any
+    scores: Any
+    history: Any
+    people: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    #: per-order pay of this month: order_id, employee_id, component, amount (exact)
+    order_pay: list[dict] = field(default_factory=list)
+    #: split orders: order_id, employee_id, sales_rep_id, amount, agent_share, rep_share (exact)
+    splits: list[dict] = field(default_factory=list)
+
+    def money(self, value: Decimal) -> Decimal:
+        """`value` rounded as the policy rounds money (¥0.01 half-up by default)."""
+        return round_points(Decimal(value), self.policy.pay.rounding)
+
+    def line(self, employee_id: str, component: str, exact: Decimal, reason: str = "") -> PayLine:
+        return PayLine(str(employee_id), component, self.money(exact), reason)
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        """An input kind with a fresh 0..n-1 index (intake concatenates files)."""
+        return self.inputs[kind].reset_index(drop=True)
+
+    def cell(self, row: pd.Series, column: str) -> Source:
+        """The place of `column` in an input row."""
+        row = row.copy()
+        row["_sheet"] = None if is_blank(row["_sheet"]) else row["_sheet"]
+        return self.inputs.cell(row, column)
+
+    def with_role(self, roles) -> pd.DataFrame:
+        """The people whose role is among `roles`."""
+        return self.people[self.people["role"].isin(list(roles))]
+
+
+def decimal_or_zero(value) -> Decimal:
+    return ZERO if is_blank(value) else Decimal(value)
+
+
+def prorated(amount: Decimal, person) -> Decimal:
+    """amount × scheduled days ÷ the month's workdays (multiplied first: exact as far as it can)."""
+    workdays = int(person.month_workdays)
+    if workdays <= 0:
+        return ZERO
+    return amount * Decimal(int(person.scheduled_days)) / Decimal(workdays)
+
+
+def days_text(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def proration_reason(person) -> str:
+    """'' for a full month, else 'scheduled 10 of 21 workdays'."""
+    days, workdays = int(person.scheduled_days), int(person.month_workdays)
+    return "" if days == workdays else f"scheduled {days} of {workdays} workdays"

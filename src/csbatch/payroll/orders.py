@@ -1,0 +1,125 @@
+"""Pay per order (policies.md §5): the order bonus with its sales-rep split, commission after the
+production-sheet rules, and the reversal of orders paid in a closed month and refunded now.
+
+Orders counted for pay are the ones counted for sales (`counted_order_mask`: status among
+`measures.counted_sales.statuses`, order_date in the period). Commission applies the share the
+production-sheet rules gave the agent's counted sales (`production_shares`), so each agent's
+commission is exactly rate × measured counted_sales. Every order's pay is kept exactly in
+`ctx.order_pay`, which the ledger stores so a later refund can be reversed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from csbatch.errors import Issue, Severity
+from csbatch.payroll.lines import ONE, ZERO, PayContext, PayLine
+from csbatch.scoring.measures_kit import is_blank
+from csbatch.scoring.measures_sales import counted_order_mask, production_shares
+
+REFUNDED = "refunded"
+
+
+def _counted_orders(ctx: PayContext, roles) -> pd.DataFrame:
+    """The month's counted orders of the people whose role is among `roles`, in file order."""
+    sales = ctx.frame("sales")
+    counted = counted_order_mask(sales, ctx.period, ctx.policy.scoring.measures.counted_sales.statuses)
+    rows = sales[counted]
+    rows = rows[rows["employee_id"].isin(set(ctx.with_role(roles).index)).to_numpy(dtype=bool)]
+    return rows.sort_values(["_file", "_sheet", "_row"], kind="stable", na_position="first")
+
+
+def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal],
+                  reasons: dict[str, str] | None = None) -> list[PayLine]:
+    """One line per employee (population order) of the summed exact per-order pay."""
+    reasons = reasons or {}
+    return [ctx.line(emp, code, exact[emp], reasons.get(emp, ""))
+            for emp in ctx.people.index if emp in exact and exact[emp] != 0]
+
+
+def order_bonus(code: str, component, ctx: PayContext) -> list[PayLine]:
+    """rate × each counted order's amount × the agent's share of its channel (a channel not in
+    `agent_share` earns nothing); below 100% the rest is listed for the sales rep."""
+    rows = _counted_orders(ctx, component.roles)
+    rows = rows[rows["channel"].isin(list(component.agent_share)).to_numpy(dtype=bool)]
+    exact: dict[str, Decimal] = {}
+    for order, emp, amount, channel, rep, place in zip(
+            rows["order_id"], rows["employee_id"], rows["amount"], rows["channel"],
+            rows["sales_rep_id"], range(len(rows))):
+        share = component.agent_share[channel]
+        whole = component.rate * amount
+        agent = whole * share
+        exact[emp] = exact.get(emp, ZERO) + agent
+        if agent != 0:
+            ctx.order_pay.append({"order_id": order, "employee_id": emp, "component": code,
+                                  "amount": agent})
+        if share >= 1:
+            continue
+        rep = None if is_blank(rep) else rep
+        if rep is None:
+            ctx.issues.append(Issue(ctx.cell(rows.iloc[place], "sales_rep_id"), "payroll.no_sales_rep",
+                                    f"order {order} ({channel}) names no sales rep: the rep's share "
+                                    "is listed without one", Severity.WARNING))
+        ctx.splits.append({"order_id": order, "employee_id": emp, "sales_rep_id": rep,
+                           "amount": amount, "agent_share": agent, "rep_share": whole - agent})
+    return _per_employee(ctx, code, exact)
+
+
+def commission(code: str, component, ctx: PayContext) -> list[PayLine]:
+    """rate of the role × each counted order's amount × the production-sheet share of the agent
+    (what counted_sales used: 0% late or missing, 50% over-reported, 100% otherwise)."""
+    values = ctx.measured.values
+    shares = production_shares(values).to_dict()
+    rows = _counted_orders(ctx, component.rates)
+    roles = ctx.people["role"]
+    exact: dict[str, Decimal] = {}
+    for order, emp, amount in zip(rows["order_id"], rows["employee_id"], rows["amount"]):
+        pay = component.rates[roles[emp]] * amount * shares.get(emp, ONE)
+        exact[emp] = exact.get(emp, ZERO) + pay
+        if pay != 0:
+            ctx.order_pay.append({"order_id": order, "employee_id": emp, "component": code,
+                                  "amount": pay})
+    rules = values["counted_sales_rule"] if "counted_sales_rule" in values.columns else {}
+    reasons = {emp: str(rules.get(emp) or "") for emp in exact}
+    return _per_employee(ctx, code, exact, reasons)
+
+
+def reversals(ctx: PayContext) -> list[PayLine]:
+    """A refund reported this month of an order paid in a closed month: per (employee,
+    component) of that order's pay, a negative line of what was paid (rounded), this month."""
+    if ctx.history is None:
+        return []
+    sales = ctx.frame("sales")
+    refunded = sales[sales["status"].eq(REFUNDED).to_numpy(dtype=bool) & sales["order_id"].notna()]
+    if refunded.empty:
+        return []
+    paid = ctx.history.paid_orders(sorted(set(refunded["order_id"])))
+    if paid is None or len(paid) == 0:
+        return []
+    paid = paid[paid["period"].astype(str) < ctx.period.code]
+    where = {row["order_id"]: row for _, row in refunded.iterrows()}
+    totals: dict[tuple[str, str, str, str], Decimal] = {}
+    for order, period, emp, comp, amount in zip(paid["order_id"], paid["period"], paid["employee_id"],
+                                                paid["component"], paid["amount"]):
+        key = (str(order), str(period), str(emp), str(comp))
+        totals[key] = totals.get(key, ZERO) + Decimal(amount)
+    out = []
+    for (order, period, emp, comp), amount in sorted(totals.items()):
+        if amount == 0:
+            continue
+        place = ctx.cell(where[order], "status") if order in where else None
+        if comp not in ctx.policy.pay.components:
+            ctx.issues.append(Issue(place, "payroll.reversal_component",
+                                    f"refund of order {order}: its {period} pay of {emp} is on "
+                                    f"component '{comp}', which pay.yaml no longer has"))
+            continue
+        if emp not in ctx.people.index:
+            ctx.issues.append(Issue(place, "payroll.reversal_not_employed",
+                                    f"refund of order {order}: {emp}, paid ¥{amount:.2f} {comp} for it "
+                                    f"in {period}, is not employed in {ctx.period.code}; "
+                                    "nothing is reversed on this payroll", Severity.WARNING))
+            continue
+        out.append(PayLine(emp, comp, -ctx.money(amount), f"refund of order {order} paid in {period}"))
+    return out

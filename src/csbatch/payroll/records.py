@@ -1,0 +1,84 @@
+"""Pay from the month's records (policies.md §5): award cash from the recognitions sheet, complaint
+losses from the complaint register, and the one-off lines of the adjustments sheet."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from csbatch.errors import Issue, Severity
+from csbatch.payroll.lines import ZERO, PayContext, PayLine
+from csbatch.scoring.measures_kit import is_blank
+
+
+def awards(code: str, component, ctx: PayContext) -> list[PayLine]:
+    """Σ cash of the recognitions dated in the period whose kind the component prices; the reason
+    names them (服务之星; 月度优秀员工)."""
+    rec = ctx.frame("recognitions")
+    rec = rec[ctx.period.holds(rec["date"]) & rec["kind"].isin(list(component.amounts)).to_numpy(dtype=bool)]
+    rec = rec.sort_values(["date", "_file", "_row"], kind="stable")
+    cash: dict[str, Decimal] = {}
+    names: dict[str, list[str]] = {}
+    for emp, kind in zip(rec["employee_id"], rec["kind"]):
+        if emp not in ctx.people.index:
+            continue
+        cash[emp] = cash.get(emp, ZERO) + component.amounts[kind]
+        known = ctx.policy.recognitions.get(kind)
+        names.setdefault(emp, []).append(known.name if known is not None else kind)
+    return [ctx.line(emp, code, cash[emp], "; ".join(names[emp]))
+            for emp in ctx.people.index if cash.get(emp)]
+
+
+def loss_deduction(code: str, component, ctx: PayContext) -> list[PayLine]:
+    """− Σ loss amount of the complaints received in the period that are our fault (a blank
+    our_fault is the column's default: ours), per responsible employee. A loss on a complaint
+    received in another month is left out with a warning (deducted in its own month)."""
+    comp = ctx.frame("complaints")
+    ours = comp["our_fault"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    with_loss = ours & comp["loss_amount"].map(lambda v: not is_blank(v) and v != 0).to_numpy(dtype=bool) \
+        & comp["employee_id"].notna().to_numpy(dtype=bool)
+    inside = ctx.period.holds(comp["received_at"])
+    for _, row in comp[with_loss & ~inside].iterrows():
+        ctx.issues.append(Issue(ctx.cell(row, "loss_amount"), "payroll.loss_outside_period",
+                                f"complaint {row['complaint_id']} was not received in {ctx.period.code}: "
+                                f"its loss is not deducted this month", Severity.WARNING))
+    rows = comp[with_loss & inside].sort_values(["received_at", "_file", "_row"], kind="stable")
+    loss: dict[str, Decimal] = {}
+    ids: dict[str, list[str]] = {}
+    for emp, cid, amount in zip(rows["employee_id"], rows["complaint_id"], rows["loss_amount"]):
+        if emp not in ctx.people.index:
+            continue
+        loss[emp] = loss.get(emp, ZERO) + Decimal(amount)
+        ids.setdefault(emp, []).append(str(cid))
+    return [ctx.line(emp, code, -loss[emp], "complaint " + ", ".join(ids[emp]))
+            for emp in ctx.people.index if loss.get(emp)]
+
+
+def adjustments(ctx: PayContext) -> list[PayLine]:
+    """One line per row of the adjustments sheet, on its component, with its reason. A `manual`
+    component's sign is enforced (a zero amount breaks no sign); a row for someone not on this
+    month's payroll, or breaking the sign, is an error naming the cell."""
+    rows = ctx.frame("adjustments").sort_values(["_file", "_row"], kind="stable")
+    components = ctx.policy.pay.components
+    out = []
+    for _, row in rows.iterrows():
+        emp, code, amount = row["employee_id"], row["component"], row["amount"]
+        if is_blank(emp) or is_blank(code) or is_blank(amount):
+            continue            # intake reports the blank required cell
+        if code not in components:
+            ctx.issues.append(Issue(ctx.cell(row, "component"), "payroll.adjustment_component",
+                                    f"'{code}' is not a pay component of pay.yaml"))
+            continue
+        if emp not in ctx.people.index:
+            ctx.issues.append(Issue(ctx.cell(row, "employee_id"), "payroll.adjustment_not_employed",
+                                    f"adjustment for {emp}, who is not employed in {ctx.period.code}: "
+                                    "no payroll row to put it on"))
+            continue
+        sign = getattr(components[code], "sign", "any")
+        if (sign == "positive" and amount < 0) or (sign == "negative" and amount > 0):
+            ctx.issues.append(Issue(ctx.cell(row, "amount"), "payroll.adjustment_sign",
+                                    f"adjustment {amount} on '{code}' for {emp}: pay.yaml allows only "
+                                    f"{sign} amounts on this component"))
+            continue
+        reason = "" if is_blank(row["reason"]) else str(row["reason"]).strip()
+        out.append(ctx.line(emp, code, Decimal(amount), reason))
+    return out

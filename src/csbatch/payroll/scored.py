@@ -1,0 +1,43 @@
+"""Pay from the month's measured values and scorecards (policies.md §5): the per-unit bonus
+(¥ per accepted invitation) and the performance bonus."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from csbatch.payroll.lines import ZERO, PayContext, PayLine
+from csbatch.scoring.measures_kit import is_blank
+
+
+def per_unit(code: str, component, ctx: PayContext) -> list[PayLine]:
+    """amount × the measured value named by `measure`, for the listed roles."""
+    values = ctx.measured.values
+    out = []
+    for emp in ctx.with_role(component.roles).index:
+        units = values.at[emp, component.measure] if emp in values.index else None
+        if is_blank(units) or units == 0:
+            continue
+        out.append(ctx.line(emp, code, component.amount * Decimal(units),
+                            f"{Decimal(units).normalize():f} × ¥{component.amount.normalize():f}"))
+    return out
+
+
+def performance_bonus(code: str, component, ctx: PayContext) -> list[PayLine]:
+    """bonus base of the role × min(total, cap_total) ÷ 100 from the employee's scorecard total.
+    No line when the role has no base, the employee has no card or is not rated; a negative
+    total pays 0 (a bonus, never a fine)."""
+    out = []
+    for emp, person in ctx.people.iterrows():
+        base = component.bases.get(person.role)
+        if base is None:
+            continue
+        _, score = ctx.scores.member(emp) if ctx.scores is not None else (None, None)
+        if score is None or not score.member.rated or is_blank(score.total):
+            continue
+        total = Decimal(score.total)
+        used = max(ZERO, min(total, component.cap_total))
+        if used == 0:
+            continue
+        why = f"total {total:f} capped at {component.cap_total:f}" if total > component.cap_total else ""
+        out.append(ctx.line(emp, code, base * used / 100, why))
+    return out
