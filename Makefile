@@ -19,6 +19,8 @@ install: $(BIN)/python
 demo: install
 	rm -rf out
 	$(BIN)/csbatch monthly-close $(PERIOD) --inputs samples/$(PERIOD) --out out
+	@echo "--- the same close again is refused (the ledger holds $(PERIOD)):"
+	-$(BIN)/csbatch monthly-close $(PERIOD) --inputs samples/$(PERIOD) --out out
 	@echo "--- written:"
 	@find out -type f | sort
 

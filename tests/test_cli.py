@@ -89,7 +89,7 @@ def test_monthly_close_lists_what_it_wrote(tmp_path):
     assert "closed 2026-10" in result.stdout and "attendance.csv" in result.stdout
     again = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
                                 "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == 1 and "2026-10 is already closed" in again.stderr
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -41,7 +41,8 @@ def test_close_writes_attendance_workbook_and_manifest(tmp_path):
     month = tmp_path / "out" / PERIOD
     assert outcome.state.published == month
     assert sorted(p.relative_to(month).as_posix() for p in month.rglob("*") if p.is_file()) == [
-        "data/attendance.csv", "data/audits.csv", "data/scorecard_items.csv", "data/scorecards.csv",
+        "data/attendance.csv", "data/audits.csv", "data/order_splits.csv", "data/payroll.csv",
+        "data/payroll_components.csv", "data/scorecard_items.csv", "data/scorecards.csv",
         f"kpi_scorecards_{PERIOD}.xlsx", "manifest.json", f"payroll_bonus_{PERIOD}.xlsx"]
 
     raw = (month / "data/attendance.csv").read_bytes()
@@ -67,7 +68,8 @@ def test_close_writes_attendance_workbook_and_manifest(tmp_path):
 
     manifest = json.loads((month / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["period"] == PERIOD
-    assert manifest["counts"] == {"employees": 9, "scored": 9, "audits": 0}
+    assert {k: v for k, v in manifest["counts"].items() if k != "pay_lines"} == {"employees": 9, "scored": 9, "audits": 0}
+    assert manifest["close_id"] and manifest["changes_since_previous_close"] == []
     assert manifest["policy"]["sha256"] and len(manifest["policy"]["sha256"]) == 64
     inputs_by_kind = {i["kind"]: i for i in manifest["inputs"]}
     assert inputs_by_kind["attendance"]["rows"] == 3
@@ -81,7 +83,8 @@ def test_contract_csv_is_byte_identical_across_runs(tmp_path):
     inputs = _month(tmp_path / "in")
     for out in ("a", "b"):
         assert monthly_close(PERIOD, inputs, tmp_path / out, CONFIG).ok
-    for name in ("attendance", "scorecards", "scorecard_items", "audits"):
+    for name in ("attendance", "scorecards", "scorecard_items", "audits", "payroll", "payroll_components",
+                 "order_splits"):
         a = (tmp_path / "a" / PERIOD / f"data/{name}.csv").read_bytes()
         b = (tmp_path / "b" / PERIOD / f"data/{name}.csv").read_bytes()
         assert a == b, name
@@ -96,7 +99,8 @@ def test_bad_input_writes_nothing(tmp_path):
     assert [str(i) for i in outcome.issues if i.is_error] == [
         "sales.xlsx[Sheet1]!E2: column 'amount': '12,3x' is not an amount"]
     assert not (tmp_path / "out" / PERIOD).exists()
-    assert [t.name for t in outcome.timings] == ["check output", "load policy", "read inputs"]
+    assert [t.name for t in outcome.timings] == ["check ledger", "load policy", "read inputs"]
+    assert (tmp_path / "out" / "csbatch-ledger.sqlite").exists()
 
 
 def test_a_published_month_is_never_overwritten(tmp_path):
@@ -104,9 +108,19 @@ def test_a_published_month_is_never_overwritten(tmp_path):
     assert monthly_close(PERIOD, inputs, tmp_path / "out", CONFIG).ok
     before = (tmp_path / "out" / PERIOD / "manifest.json").read_bytes()
     again = monthly_close(PERIOD, inputs, tmp_path / "out", CONFIG)
-    assert not again.ok and "already exists" in str(again.issues[0])
+    assert not again.ok and "2026-10 is already closed" in str(again.issues[0])
+    assert "csbatch reopen 2026-10 --reason" in str(again.issues[0])
     assert (tmp_path / "out" / PERIOD / "manifest.json").read_bytes() == before
-    assert [p.name for p in (tmp_path / "out").iterdir()] == [PERIOD]  # no partial folder left
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [PERIOD, "csbatch-ledger.sqlite"]
+
+
+def test_a_folder_the_ledger_does_not_know_is_not_overwritten(tmp_path):
+    inputs = _month(tmp_path / "in")
+    (tmp_path / "out" / PERIOD).mkdir(parents=True)
+    (tmp_path / "out" / PERIOD / "keep.txt").write_text("someone's file")
+    outcome = monthly_close(PERIOD, inputs, tmp_path / "out", CONFIG)
+    assert not outcome.ok and "already exists but the ledger" in str(outcome.issues[-1])
+    assert (tmp_path / "out" / PERIOD / "keep.txt").read_text() == "someone's file"
 
 
 def test_hostile_text_stays_data(tmp_path):

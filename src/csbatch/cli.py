@@ -141,6 +141,33 @@ def monthly_close(
     typer.echo(f"closed {period}: {outcome.state.published}")
     for path in sorted(p for p in outcome.state.published.rglob("*") if p.is_file()):
         typer.echo(f"  {path}")
+    if outcome.state.changes:
+        typer.echo(f"changes against the previous close of {period}:")
+        print_table(["employee", "component", "before", "after", "change"],
+                    [(c["employee_id"], c["component"], c["before"], c["after"], c["change"])
+                     for c in outcome.state.changes])
+
+
+@app.command("reopen")
+@_guarded
+def reopen(
+    period: PeriodArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why the month is reopened (recorded).")],
+    ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Folder the month was closed into "
+                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+) -> None:
+    """Reopen a closed month so it can be closed again: records who, why and when, and moves the
+    published folder aside; the next close reports what changed."""
+    from csbatch.close import reopen as run
+    from csbatch.ledger.store import default_ledger
+
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    done, issues = run(period, reason, ledger or default_ledger(out))
+    _finish(issues)
+    moved = f"; its folder moved to {done['moved_to']}" if done["moved_to"] else ""
+    typer.echo(f"reopened {period} (closed {done['closed_at']}){moved}")
 
 
 @app.command("explain")

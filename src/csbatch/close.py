@@ -1,10 +1,15 @@
-"""`monthly_close`: the month's pipeline — load policy → read inputs → attendance → QA audits →
-measured values → scorecards → write.
+"""`monthly_close`: the month's pipeline.
 
-Everything is computed in memory first; the write stage builds the month's folder under a hidden
-temporary name inside `--out` and renames it into place only when every file is written, so a
-failed close leaves no `OUT/PERIOD` behind. Later stages (scorecards, pay, VIP, audits) join
-`STAGES` between attendance and write.
+    check ledger → load policy → read inputs → attendance → QA audits → measured values →
+    scorecards → payroll → publish
+
+Everything is computed in memory first. Publishing then follows the ledger's protocol (see
+`csbatch.ledger.store`): every file is written into a staging folder inside `--out`, the internal
+checks run, the ledger commits the close in one transaction, and only then is the staging folder
+renamed to `OUT/PERIOD`. A failure before the commit — bad input, a crash, a full disk, kill -9 —
+leaves the ledger as it was and no `OUT/PERIOD`; a crash right after the commit is finished by the
+next run. Two admins closing at once serialise on the ledger's write lock: one wins, the other is
+told the month is already closed.
 """
 
 from __future__ import annotations
@@ -13,26 +18,43 @@ import datetime as dt
 import os
 import re
 import shutil
-from dataclasses import dataclass, replace
+import uuid
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import pandas as pd
 
 from csbatch.attendance import AttendanceResult, summarise_attendance
 from csbatch.calendar import WorkCalendar, month_bounds
 from csbatch.errors import Issue, Source
-from csbatch.manifest import build_manifest, write_manifest
+from csbatch.failpoints import failpoint
+from csbatch.ledger.store import AlreadyClosed, Ledger, NewClose, changes, default_ledger
+from csbatch.manifest import build_manifest, fsync_tree, write_manifest
+from csbatch.payroll.compute import PayrollResult, compute_payroll
 from csbatch.pipeline import Outcome, Progress, Stage, run_stages
 from csbatch.policy import Policy, load_policy
 from csbatch.reports.csvout import write_csv
 from csbatch.reports.kpi_workbook import write_kpi_workbook
-from csbatch.reports.tables import ATTENDANCE, SCORECARD_ITEMS, SCORECARDS, audits_table
+from csbatch.reports.payroll_workbook import verify_payroll, write_payroll_workbook
+from csbatch.reports.tables import (ATTENDANCE, ORDER_SPLITS, PAYROLL_COMPONENTS, SCORECARD_ITEMS, SCORECARDS,
+                                    audits_table, payroll_table)
+from csbatch.resources import resolve_config
 from csbatch.scoring.cards import ScoreResult, items_frame, score_cards, scorecards_frame
 from csbatch.scoring.measures import Measured, measure_all
 from csbatch.scoring.questionnaire import AuditResult, score_audits
-from csbatch.reports.workbook import Workbook
-from csbatch.resources import resolve_config
 from csbatch.sheets.intake import Inputs, read_inputs
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+class NoHistory:
+    """The history of a ledger with no closed month (and what `explain` uses)."""
+
+    def paid_orders(self, order_ids) -> pd.DataFrame:
+        return pd.DataFrame(columns=["order_id", "period", "employee_id", "component", "amount"])
+
+    def grade(self, employee_id: str, period: str) -> str | None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -41,9 +63,11 @@ class CloseState:
     inputs_dir: Path
     out_dir: Path
     config_dir: Path
-    ledger: Path | None = None
+    ledger_path: Path | None = None
     lang: str = "zh"
     started_at: str = ""
+    close_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    ledger: Ledger | None = None
     policy: Policy | None = None
     inputs: Inputs | None = None
     calendar: WorkCalendar | None = None
@@ -51,12 +75,18 @@ class CloseState:
     audits: AuditResult | None = None
     measured: Measured | None = None
     scores: ScoreResult | None = None
+    payroll: PayrollResult | None = None
     explain_for: frozenset[str] = frozenset()
+    changes: tuple[dict, ...] = ()
     published: Path | None = None
 
     @property
     def target(self) -> Path:
         return self.out_dir / self.period
+
+    @property
+    def history(self):
+        return self.ledger if self.ledger is not None else NoHistory()
 
 
 def check_period(period: str) -> list[Issue]:
@@ -71,12 +101,20 @@ def _now() -> str:
 
 # --- stages ------------------------------------------------------------------------------------
 
-def stage_check_target(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    if s.target.exists():
-        return s, [Issue(Source(str(s.target)), "close.exists",
-                         f"{s.target} already exists: a published close is never overwritten; "
-                         "move it away or choose another --out")]
-    return s, []
+def stage_check_ledger(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    """Refuse early a month the ledger already holds, and finish what a crash interrupted."""
+    issues = check_period(s.period)
+    if issues:
+        return s, issues
+    ledger = Ledger(s.ledger_path or default_ledger(s.out_dir))
+    s = replace(s, ledger=ledger)
+    issues = ledger.reconcile(s.out_dir, s.period) + ledger.check_open(s.period)
+    if not any(i.is_error for i in issues) and s.target.exists():
+        issues.append(Issue(Source(str(s.target)), "close.exists",
+                            f"{s.target} already exists but the ledger {ledger.path} has no close of "
+                            f"{s.period}: a published folder is never overwritten; move it away, or use the "
+                            "ledger it was closed with (--ledger)"))
+    return s, issues
 
 
 def stage_load_policy(s: CloseState) -> tuple[CloseState, list[Issue]]:
@@ -114,52 +152,85 @@ def stage_measures(s: CloseState) -> tuple[CloseState, list[Issue]]:
 
 
 def stage_scorecards(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    scores, issues = score_cards(s.period, s.policy, s.measured, s.inputs, s.attendance)
+    scores, issues = score_cards(s.period, s.policy, s.measured, s.inputs, s.attendance, s.history)
     return replace(s, scores=scores), issues
 
 
+def stage_payroll(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    result, issues = compute_payroll(s.period, s.policy, s.inputs, s.attendance, s.measured, s.scores, s.history)
+    if result is not None and not any(i.is_error for i in issues):
+        issues = issues + verify_payroll(result, s.policy)
+    return replace(s, payroll=result), issues
+
+
 def write_outputs(s: CloseState, folder: Path) -> None:
-    """Every file of the month, written into `folder` (the temporary one)."""
+    """Every file of the month, written into `folder` (the staging one)."""
     data = folder / "data"
+    pay = s.payroll
     write_csv(data / "attendance.csv", ATTENDANCE, s.attendance.summary)
     write_csv(data / "scorecards.csv", SCORECARDS, scorecards_frame(s.scores))
     write_csv(data / "scorecard_items.csv", SCORECARD_ITEMS, items_frame(s.scores))
     write_csv(data / "audits.csv", audits_table(s.policy.questionnaire), s.audits.audits)
-    book = Workbook(folder / f"payroll_bonus_{s.period}.xlsx")
-    book.add_table_sheet(ATTENDANCE, s.attendance.summary, s.lang)
-    book.close()
+    write_csv(data / "payroll.csv", payroll_table(s.policy, pay.payroll.columns), pay.payroll)
+    write_csv(data / "payroll_components.csv", PAYROLL_COMPONENTS, pay.components)
+    write_csv(data / "order_splits.csv", ORDER_SPLITS, pay.order_splits)
+    write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, s.attendance.summary, s.policy, s.lang)
     write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", s.scores, s.policy, s.lang)
 
 
-def stage_write(s: CloseState, warnings: list[Issue] | None = None) -> tuple[CloseState, list[Issue]]:
+def _results(s: CloseState) -> pd.DataFrame:
+    frame = scorecards_frame(s.scores)
+    return frame[["employee_id", "scorecard", "total", "grade", "rank", "rated"]]
+
+
+def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, list[Issue]]:
+    """Stage every file, commit the ledger, then rename the staging folder into place."""
+    ledger = s.ledger
     s.out_dir.mkdir(parents=True, exist_ok=True)
-    temp = s.out_dir / f".{s.period}.partial-{os.getpid()}"
-    if temp.exists():
-        shutil.rmtree(temp)
-    temp.mkdir()
+    staging = s.out_dir / f".{s.period}.partial-{os.getpid()}-{s.close_id[:12]}"
+    staging.mkdir()
+    committed = False
     try:
-        write_outputs(s, temp)
+        failpoint("close.computed")
+        write_outputs(s, staging)
+        lines = pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in s.payroll.lines],
+                             columns=["employee_id", "component", "amount", "reason"])
+        found = changes(ledger.previous_pay(s.period), lines)
         manifest = build_manifest(
-            period=s.period, started_at=s.started_at, finished_at=_now(), policy=s.policy,
-            inputs=s.inputs, out_root=temp,
+            period=s.period, started_at=s.started_at, finished_at=_now(), policy=s.policy, inputs=s.inputs,
+            out_root=staging, warnings=[w for w in warnings if not w.is_error],
             counts={"employees": int(len(s.attendance.summary)),
                     "scored": sum(len(c.members) for c in s.scores.cards.values()),
-                    "audits": int(len(s.audits.audits))},
-            warnings=[w for w in (warnings or []) if not w.is_error])
-        write_manifest(temp / "manifest.json", manifest)
-        if s.target.exists():
-            return s, [Issue(Source(str(s.target)), "close.exists",
-                             f"{s.target} appeared while closing; nothing was published")]
-        os.rename(temp, s.target)
+                    "audits": int(len(s.audits.audits)),
+                    "pay_lines": len(s.payroll.lines)},
+            extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found})
+        write_manifest(staging / "manifest.json", manifest)
+        fsync_tree(staging)
+        failpoint("close.files_written")
+        try:
+            ledger.record_close(NewClose(s.close_id, s.period, s.out_dir, staging, manifest, lines,
+                                         s.payroll.order_pay, _results(s)))
+        except AlreadyClosed as exc:
+            return s, [Issue(Source(str(ledger.path)), "ledger.closed",
+                             "another close finished first: " + ledger.already_closed_message(exc.record))]
+        committed = True
+        failpoint("close.after_commit")
+        os.rename(staging, s.target)
+        fsync_tree(s.out_dir, files=False)
+        ledger.mark_published(s.close_id)
     except OSError as exc:
+        if committed:
+            raise  # the ledger holds the close; the next run's reconcile finishes publishing
         return s, [Issue(Source(str(s.out_dir)), "close.write_failed",
-                         f"cannot write the close: {exc.strerror or exc}; nothing was published")]
+                         f"cannot write the close: {exc.strerror or exc}; nothing was published and the "
+                         "ledger is unchanged")]
     finally:
-        if temp.exists():
-            shutil.rmtree(temp, ignore_errors=True)
-    return replace(s, published=s.target), []
+        if not committed and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return replace(s, published=s.target, changes=tuple(found)), []
 
 
+#: The stages that compute (shared by the close and `explain`).
 STAGES: list[Stage[CloseState]] = [
     Stage("load policy", stage_load_policy),
     Stage("read inputs", stage_read_inputs),
@@ -167,33 +238,56 @@ STAGES: list[Stage[CloseState]] = [
     Stage("QA audits", stage_audits),
     Stage("measured values", stage_measures),
     Stage("scorecards", stage_scorecards),
+    Stage("payroll", stage_payroll),
 ]
 
 
 def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path | None = None,
                   ledger: Path | None = None, lang: str = "zh",
                   progress: Progress | None = None) -> Outcome[CloseState]:
-    """Close `period`: compute everything, then publish `out_dir/period` atomically. Returns the
-    outcome; `outcome.ok` is False (and nothing is written) when any stage found an error."""
+    """Close `period`: compute everything, then commit it to the ledger and publish
+    `out_dir/period`. `outcome.ok` is False (and nothing is written) when any stage found an error."""
     state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path(out_dir),
-                       config_dir=resolve_config(config_dir), ledger=ledger, lang=lang,
-                       started_at=_now())
-    outcome = run_stages([Stage("check output", stage_check_target)] + STAGES, state, progress)
-    if not outcome.ok:
-        return outcome
-    warnings = list(outcome.issues)
-    write = Stage("write", lambda st: stage_write(st, warnings))
-    final = run_stages([write], outcome.state, progress)
-    return Outcome(final.state, outcome.issues + final.issues, outcome.timings + final.timings)
+                       config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang, started_at=_now())
+    outcome = run_stages([Stage("check ledger", stage_check_ledger)] + STAGES, state, progress)
+    try:
+        if not outcome.ok:
+            return outcome
+        warnings = list(outcome.issues)
+        final = run_stages([Stage("publish", lambda st: stage_publish(st, warnings))], outcome.state, progress)
+        return Outcome(final.state, outcome.issues + final.issues, outcome.timings + final.timings)
+    finally:
+        if outcome.state.ledger is not None:
+            outcome.state.ledger.close()
 
 
 def run_until_written(period: str, inputs_dir: Path, config_dir: Path | None = None,
                       explain_for: frozenset[str] = frozenset()) -> Outcome[CloseState]:
-    """Every stage of the close except writing (what `csbatch explain` runs): the same numbers,
-    nothing published."""
+    """Every computing stage of the close (what `csbatch explain` runs): the same numbers,
+    nothing published, the ledger untouched."""
     state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path("."),
                        config_dir=resolve_config(config_dir), started_at=_now(), explain_for=explain_for)
     return run_stages(STAGES, state)
+
+
+def reopen(period: str, reason: str, ledger_path: Path) -> tuple[dict | None, list[Issue]]:
+    """Supersede the month's close so it can be closed again; record who, why and when."""
+    issues = check_period(period)
+    if not reason.strip():
+        issues.append(Issue(None, "reopen.reason", "give the reason for reopening (--reason)"))
+    if issues:
+        return None, issues
+    if not Path(ledger_path).exists():
+        return None, [Issue(Source(str(ledger_path)), "ledger.missing", "no ledger here: nothing was ever closed with it")]
+    ledger = Ledger(ledger_path)
+    try:
+        try:
+            record, moved = ledger.reopen(period, reason.strip())
+        except LookupError:
+            return None, [Issue(Source(str(ledger_path)), "reopen.not_closed", f"{period} is not closed in this ledger")]
+        return {"period": period, "close_id": record.close_id, "moved_to": moved, "closed_at": record.closed_at}, []
+    finally:
+        ledger.close()
 
 
 def check_inputs(period: str, inputs_dir: Path, config_dir: Path | None = None) -> tuple[Inputs | None, list[Issue]]:

@@ -5,6 +5,7 @@ traced and its files verified."""
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import subprocess
 from pathlib import Path
@@ -36,8 +37,30 @@ def git_state(folder: Path) -> tuple[str | None, bool | None]:
         return None, None
 
 
+def fsync_tree(folder: Path, files: bool = True) -> None:
+    """Flush `folder` (and, with `files`, everything below it) to disk, so a committed close
+    cannot point at files a power cut lost."""
+    if files:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                with path.open("rb") as fh:
+                    os.fsync(fh.fileno())
+        for path in sorted(p for p in folder.rglob("*") if p.is_dir()):
+            _fsync_dir(path)
+    _fsync_dir(folder)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def build_manifest(*, period: str, started_at: str, finished_at: str, policy, inputs,
-                   out_root: Path, counts: dict[str, int], warnings: list[Issue]) -> dict[str, Any]:
+                   out_root: Path, counts: dict[str, int], warnings: list[Issue],
+                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
     commit, dirty = git_state(policy.root)
     outputs = [{"path": p.relative_to(out_root).as_posix(), "sha256": sha256_file(p)}
                for p in sorted(out_root.rglob("*")) if p.is_file() and p.name != "manifest.json"]
@@ -53,6 +76,7 @@ def build_manifest(*, period: str, started_at: str, finished_at: str, policy, in
         "outputs": outputs,
         "counts": counts,
         "warnings": [str(w) for w in warnings],
+        **(extra or {}),
     }
 
 

@@ -101,3 +101,31 @@ def audits_table(questionnaire) -> Table:
         Col("score", "decimal", "得分"),
         Col("violations", "text", "违规项"),
     ))
+
+
+PAYROLL_LEAD = (Col("employee_id", "id", "工号"), Col("name", "text", "姓名"), Col("role", "text", "岗位"))
+
+
+def payroll_table(policy, frame_columns) -> Table:
+    """payroll.csv: the contract's components in pay.yaml order, then any other component the
+    month has lines for, then gross pay."""
+    comps = [Col(code, "money", c.name) for code, c in policy.pay.components.items() if code in frame_columns]
+    return Table("payroll", "工资奖金明细", "Payroll", PAYROLL_LEAD + tuple(comps) + (Col("gross_pay", "money", "应发合计"),))
+
+
+PAYROLL_COMPONENTS = Table("payroll_components", "HR导入", "HR import", (
+    Col("employee_id", "id", "工号"),
+    Col("name", "text", "姓名"),
+    Col("component", "text", "项目代码"),
+    Col("amount", "money", "金额"),
+    Col("reason", "text", "原因"),
+))
+
+ORDER_SPLITS = Table("order_splits", "订单分成", "Order splits", (
+    Col("order_id", "id", "订单号"),
+    Col("employee_id", "id", "客服工号"),
+    Col("sales_rep_id", "id", "销售员工号"),
+    Col("amount", "money", "订单金额"),
+    Col("agent_share", "money", "客服分成"),
+    Col("rep_share", "money", "销售分成"),
+))

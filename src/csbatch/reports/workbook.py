@@ -39,6 +39,7 @@ class Workbook:
                                             "text_wrap": True, "valign": "vcenter"})
         self.formats = {k: self.book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}
         self.quoted = self.book.add_format({"quote_prefix": True})
+        self.bold = self.book.add_format({"bold": True})
 
     def write_value(self, ws, r: int, c: int, value: Any, kind: str) -> None:
         if is_missing(value):
@@ -54,17 +55,22 @@ class Workbook:
             text = str(value)
             ws.write_string(r, c, text, self.quoted if runs_as_formula(text) else None)
 
-    def add_table_sheet(self, table: Table, frame: pd.DataFrame, lang: str) -> None:
+    def add_table_sheet(self, table: Table, frame: pd.DataFrame, lang: str, *, filters: bool = True,
+                        bold_last_row: bool = False) -> None:
         ws = self.book.add_worksheet(table.title(lang))
         for c, col in enumerate(table.columns):
             label = col.label(lang)
             ws.write_string(0, c, label, self.header)
             ws.set_column(c, c, max(10, min(40, 2 * len(label) + 2)))
+        last = len(frame)
         for r, row in enumerate(frame[table.names].itertuples(index=False, name=None), start=1):
+            if bold_last_row and r == last:
+                ws.set_row(r, None, self.bold)
             for c, (value, col) in enumerate(zip(row, table.columns)):
                 self.write_value(ws, r, c, value, col.kind)
         ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(len(frame), 1), len(table.columns) - 1)
+        if filters:
+            ws.autofilter(0, 0, max(len(frame), 1), len(table.columns) - 1)
 
     def close(self) -> Path:
         self.book.close()

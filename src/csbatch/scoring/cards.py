@@ -64,7 +64,27 @@ def members_by_card(policy: Policy, inputs, attendance, period: str) -> dict[str
     return cards
 
 
-def score_cards(period: str, policy: Policy, measured, inputs, attendance) -> tuple[ScoreResult, list[Issue]]:
+def _previous_periods(period: str, n: int) -> list[str]:
+    year, month = (int(x) for x in period.split("-"))
+    out = []
+    for _ in range(n):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        out.append(f"{year:04d}-{month:02d}")
+    return out
+
+
+def flag_promotion_review(result: "ScoreResult", policy: Policy, period: str, history) -> None:
+    """[002]: the grade of the promotion review held this month and the months before it
+    (consecutive_months in all) → flagged for promotion review. Needs the ledger's results."""
+    rule = policy.scoring.promotion_review
+    before = _previous_periods(period, rule.consecutive_months - 1)
+    for card in result.cards.values():
+        for s in card.members:
+            if s.grade == rule.grade and all(history.grade(s.member.employee_id, p) == rule.grade for p in before):
+                s.flags = sorted(set(s.flags) | {"promotion_review"})
+
+
+def score_cards(period: str, policy: Policy, measured, inputs, attendance, history=None) -> tuple[ScoreResult, list[Issue]]:
     issues: list[Issue] = []
     grades = policy.bands[policy.scoring.grades]
     promotion = policy.period(period).promotion
@@ -79,7 +99,10 @@ def score_cards(period: str, policy: Policy, measured, inputs, attendance) -> tu
         finish_card(scored, grades, policy.scoring.training_grade, policy.scoring.rounding)
         issues += found
         cards[code] = scored
-    return ScoreResult(cards), issues
+    result = ScoreResult(cards)
+    if history is not None:
+        flag_promotion_review(result, policy, period, history)
+    return result, issues
 
 
 # --- tables ----------------------------------------------------------------------------------

@@ -1,0 +1,64 @@
+"""The ledger's schema, as numbered migrations applied once each and recorded in
+`schema_migrations`. Add a migration at the end; never edit one that has shipped.
+
+Money is stored as TEXT holding the exact Decimal, never as a floating REAL.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "closes, reopenings, pay lines, order pay, results", """
+        CREATE TABLE closes (
+            close_id    TEXT PRIMARY KEY,
+            period      TEXT NOT NULL,
+            closed_at   TEXT NOT NULL,
+            closed_by   TEXT NOT NULL,
+            out_dir     TEXT NOT NULL,      -- the folder the month is published in (OUT)
+            staging     TEXT NOT NULL,      -- the folder renamed to OUT/PERIOD once committed
+            published   INTEGER NOT NULL DEFAULT 0,
+            superseded  INTEGER NOT NULL DEFAULT 0,
+            manifest    TEXT NOT NULL
+        );
+        -- one live close per month: the database itself refuses a second one
+        CREATE UNIQUE INDEX closes_one_live_per_period ON closes(period) WHERE superseded = 0;
+
+        CREATE TABLE reopenings (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            period      TEXT NOT NULL,
+            close_id    TEXT NOT NULL REFERENCES closes(close_id),
+            reopened_at TEXT NOT NULL,
+            reopened_by TEXT NOT NULL,
+            reason      TEXT NOT NULL,
+            moved_to    TEXT
+        );
+
+        CREATE TABLE pay_lines (
+            close_id    TEXT NOT NULL REFERENCES closes(close_id),
+            employee_id TEXT NOT NULL,
+            component   TEXT NOT NULL,
+            amount      TEXT NOT NULL,
+            reason      TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX pay_lines_close ON pay_lines(close_id);
+
+        CREATE TABLE order_pay (
+            close_id    TEXT NOT NULL REFERENCES closes(close_id),
+            order_id    TEXT NOT NULL,
+            employee_id TEXT NOT NULL,
+            component   TEXT NOT NULL,
+            amount      TEXT NOT NULL
+        );
+        CREATE INDEX order_pay_order ON order_pay(order_id);
+
+        CREATE TABLE results (
+            close_id    TEXT NOT NULL REFERENCES closes(close_id),
+            employee_id TEXT NOT NULL,
+            scorecard   TEXT NOT NULL,
+            total       TEXT,
+            grade       TEXT,
+            rank        INTEGER,
+            rated       INTEGER NOT NULL
+        );
+        CREATE INDEX results_employee ON results(employee_id);
+    """),
+]

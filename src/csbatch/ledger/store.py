@@ -1,0 +1,297 @@
+"""What the close asks of the ledger, and how a close and a reopening are recorded.
+
+Publishing a month touches two things that cannot change in one atomic step: the ledger and the
+`OUT/PERIOD` folder. The ledger is the truth. A close writes every file into a staging folder,
+commits the ledger (the one atomic step), then renames the staging folder into place and marks
+the close published. A crash before the commit leaves the ledger as it was and no `OUT/PERIOD`;
+a crash between the commit and the rename leaves a committed close whose staging folder is
+complete, and `reconcile` (run at the start of every close and reopening) finishes the rename.
+HR therefore never sees a folder the ledger does not know.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import shutil
+import socket
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Collection, Iterable
+
+import pandas as pd
+
+from csbatch.errors import Issue, Severity, Source
+from csbatch.ledger.db import immediate, open_ledger
+
+LEDGER_NAME = "csbatch-ledger.sqlite"
+
+
+def default_ledger(out_dir: Path) -> Path:
+    return Path(out_dir) / LEDGER_NAME
+
+
+def who() -> str:
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name in some containers
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"
+
+
+def now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class CloseRecord:
+    close_id: str
+    period: str
+    closed_at: str
+    closed_by: str
+    out_dir: str
+    staging: str
+    published: bool
+    superseded: bool
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.out_dir) / self.period
+
+
+class AlreadyClosed(Exception):
+    def __init__(self, record: CloseRecord):
+        super().__init__(record.close_id)
+        self.record = record
+
+
+@dataclass(frozen=True)
+class NewClose:
+    close_id: str
+    period: str
+    out_dir: Path
+    staging: Path
+    manifest: dict
+    pay_lines: pd.DataFrame      # employee_id, component, amount, reason
+    order_pay: pd.DataFrame      # order_id, employee_id, component, amount
+    results: pd.DataFrame        # employee_id, scorecard, total, grade, rank, rated
+
+
+def _text(value) -> str | None:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    return str(value)
+
+
+class Ledger:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.conn: sqlite3.Connection = open_ledger(self.path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def _record(self, row) -> CloseRecord:
+        return CloseRecord(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), bool(row[7]))
+
+    _COLUMNS = "close_id, period, closed_at, closed_by, out_dir, staging, published, superseded"
+
+    def live_close(self, period: str) -> CloseRecord | None:
+        row = self.conn.execute(f"SELECT {self._COLUMNS} FROM closes WHERE period = ? AND superseded = 0",
+                                (period,)).fetchone()
+        return self._record(row) if row else None
+
+    def close_by_id(self, close_id: str) -> CloseRecord | None:
+        row = self.conn.execute(f"SELECT {self._COLUMNS} FROM closes WHERE close_id = ?", (close_id,)).fetchone()
+        return self._record(row) if row else None
+
+    def closed_periods(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT period FROM closes WHERE superseded = 0 ORDER BY period")]
+
+    def already_closed_message(self, record: CloseRecord) -> str:
+        return (f"{record.period} is already closed (by {record.closed_by} at {record.closed_at}, "
+                f"published in {record.folder}). To close it again, reopen it first: "
+                f"csbatch reopen {record.period} --reason \"…\" --ledger {self.path}")
+
+    def check_open(self, period: str) -> list[Issue]:
+        record = self.live_close(period)
+        if record is None:
+            return []
+        return [Issue(Source(str(self.path)), "ledger.closed", self.already_closed_message(record))]
+
+    # history the stages read -------------------------------------------------------------------
+
+    def paid_orders(self, order_ids: Collection[str]) -> pd.DataFrame:
+        """Per-order pay of live closes for these orders (to reverse refunds)."""
+        ids = list(dict.fromkeys(order_ids))
+        rows = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows += self.conn.execute(
+                f"""SELECT o.order_id, c.period, o.employee_id, o.component, o.amount
+                    FROM order_pay o JOIN closes c ON c.close_id = o.close_id
+                    WHERE c.superseded = 0 AND o.order_id IN ({','.join('?' * len(chunk))})
+                    ORDER BY o.order_id, o.component""", chunk).fetchall()
+        frame = pd.DataFrame(rows, columns=["order_id", "period", "employee_id", "component", "amount"])
+        frame["amount"] = frame["amount"].map(Decimal)
+        return frame
+
+    def grade(self, employee_id: str, period: str) -> str | None:
+        row = self.conn.execute(
+            """SELECT r.grade FROM results r JOIN closes c ON c.close_id = r.close_id
+               WHERE c.superseded = 0 AND c.period = ? AND r.employee_id = ?""", (period, employee_id)).fetchone()
+        return row[0] if row else None
+
+    def previous_pay(self, period: str) -> pd.DataFrame | None:
+        """Pay lines of the latest superseded close of `period` (what a re-close compares with)."""
+        row = self.conn.execute(
+            """SELECT close_id FROM closes WHERE period = ? AND superseded = 1
+               ORDER BY closed_at DESC, rowid DESC LIMIT 1""", (period,)).fetchone()
+        if row is None:
+            return None
+        lines = self.conn.execute("SELECT employee_id, component, amount FROM pay_lines WHERE close_id = ?",
+                                  (row[0],)).fetchall()
+        frame = pd.DataFrame(lines, columns=["employee_id", "component", "amount"])
+        frame["amount"] = frame["amount"].map(Decimal)
+        return frame
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def record_close(self, new: NewClose) -> None:
+        """Commit the close. Raises AlreadyClosed if another close of the month won the race."""
+        try:
+            with immediate(self.conn):
+                existing = self.live_close(new.period)
+                if existing is not None:
+                    raise AlreadyClosed(existing)
+                self.conn.execute(
+                    f"INSERT INTO closes ({self._COLUMNS}, manifest) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)",
+                    (new.close_id, new.period, now(), who(), str(Path(new.out_dir).resolve()),
+                     str(Path(new.staging).resolve()), json.dumps(new.manifest, ensure_ascii=False)))
+                self.conn.executemany("INSERT INTO pay_lines VALUES (?, ?, ?, ?, ?)", (
+                    (new.close_id, r.employee_id, r.component, str(r.amount), r.reason or "")
+                    for r in new.pay_lines.itertuples(index=False)))
+                self.conn.executemany("INSERT INTO order_pay VALUES (?, ?, ?, ?, ?)", (
+                    (new.close_id, r.order_id, r.employee_id, r.component, str(r.amount))
+                    for r in new.order_pay.itertuples(index=False)))
+                self.conn.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", (
+                    (new.close_id, r.employee_id, r.scorecard, _text(r.total), _text(r.grade),
+                     None if pd.isna(r.rank) else int(r.rank), int(bool(r.rated)))
+                    for r in new.results.itertuples(index=False)))
+                from csbatch.failpoints import failpoint
+                failpoint("close.before_commit")
+        except sqlite3.IntegrityError:  # the unique index caught a race the check did not
+            raise AlreadyClosed(self.live_close(new.period)) from None
+
+    def mark_published(self, close_id: str) -> None:
+        with immediate(self.conn):
+            self.conn.execute("UPDATE closes SET published = 1 WHERE close_id = ?", (close_id,))
+
+    def reopen(self, period: str, reason: str) -> tuple[CloseRecord, Path | None]:
+        """Supersede the live close of `period` and move its folder aside. Returns the close and
+        where its folder went."""
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        with immediate(self.conn):
+            record = self.live_close(period)
+            if record is None:
+                raise LookupError(period)
+            moved_to = record.folder.with_name(f"{period}.reopened-{stamp}")
+            self.conn.execute("UPDATE closes SET superseded = 1 WHERE close_id = ?", (record.close_id,))
+            self.conn.execute("INSERT INTO reopenings (period, close_id, reopened_at, reopened_by, reason, "
+                              "moved_to) VALUES (?, ?, ?, ?, ?, ?)",
+                              (period, record.close_id, now(), who(), reason, str(moved_to)))
+        if record.folder.exists():
+            os.rename(record.folder, moved_to)
+            return record, moved_to
+        return record, None
+
+    def reopenings(self, period: str) -> list[tuple[str, str, str]]:
+        return self.conn.execute("SELECT reopened_at, reopened_by, reason FROM reopenings WHERE period = ? "
+                                 "ORDER BY id", (period,)).fetchall()
+
+    # --- recovery ------------------------------------------------------------------------------
+
+    def reconcile(self, out_dir: Path, period: str) -> list[Issue]:
+        """Finish what a crash interrupted, so ledger and folders agree again:
+        a committed close whose staging folder was not yet renamed is published; a superseded
+        close's folder left in place by a crashed reopening is moved aside; staging folders of
+        dead processes that never committed are removed."""
+        issues: list[Issue] = []
+        out_dir = Path(out_dir)
+        live = self.live_close(period)
+        if live is not None and not live.published:
+            staging = Path(live.staging)
+            if staging.exists() and not live.folder.exists():
+                os.rename(staging, live.folder)
+                issues.append(Issue(Source(str(live.folder)), "ledger.recovered", "finished publishing "
+                                    "the close that was interrupted after it was committed", Severity.WARNING))
+            if live.folder.exists():
+                self.mark_published(live.close_id)
+        folder = out_dir / period
+        manifest = folder / "manifest.json"
+        if manifest.exists():
+            try:
+                close_id = json.loads(manifest.read_text(encoding="utf-8")).get("close_id")
+            except (ValueError, OSError):
+                close_id = None
+            record = self.close_by_id(close_id) if close_id else None
+            if record is not None and record.superseded:
+                row = self.conn.execute("SELECT moved_to FROM reopenings WHERE close_id = ? ORDER BY id DESC",
+                                        (record.close_id,)).fetchone()
+                if row and row[0] and not Path(row[0]).exists():
+                    os.rename(folder, row[0])
+                    issues.append(Issue(Source(str(folder)), "ledger.recovered",
+                                        f"moved the reopened close's folder aside to {row[0]}", Severity.WARNING))
+        for staging in out_dir.glob(f".{period}.partial-*"):
+            pid = staging.name.rsplit("-", 2)[-2] if staging.name.count("-") >= 2 else ""
+            if pid.isdigit() and _alive(int(pid)):
+                continue
+            if live is not None and Path(live.staging) == staging.resolve():
+                continue
+            shutil.rmtree(staging, ignore_errors=True)
+        return issues
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def changes(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[dict]:
+    """Per employee and component, what a re-close changed against the close it replaces."""
+    if previous is None:
+        return []
+    def sums(frame: pd.DataFrame) -> dict[tuple[str, str], Decimal]:
+        out: dict[tuple[str, str], Decimal] = {}
+        for r in frame.itertuples(index=False):
+            key = (r.employee_id, r.component)
+            out[key] = out.get(key, Decimal(0)) + Decimal(r.amount)
+        return out
+    old, new = sums(previous), sums(current)
+    rows = []
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key, Decimal("0.00")), new.get(key, Decimal("0.00"))
+        if before != after:
+            rows.append({"employee_id": key[0], "component": key[1], "before": f"{before:.2f}",
+                         "after": f"{after:.2f}", "change": f"{after - before:+.2f}"})
+    return rows
+
+
+__all__ = ["AlreadyClosed", "CloseRecord", "Ledger", "NewClose", "changes", "default_ledger", "who"]
+
+
+def iter_closes(ledger: Ledger) -> Iterable[CloseRecord]:
+    for row in ledger.conn.execute(f"SELECT {Ledger._COLUMNS} FROM closes ORDER BY closed_at"):
+        yield ledger._record(row)

@@ -1,0 +1,71 @@
+"""`payroll_bonus_PERIOD.xlsx`, the workbook HR pays from.
+
+- 工资奖金明细: a row per employee, a column per component, a totals row, ¥ formats, frozen header.
+- HR导入: the shape payroll systems import as "additional salary" — one header row, long format
+  (employee, component, amount, reason), no merged cells, no totals, no formulas.
+- 考勤汇总 and 订单分成 for reference.
+
+Totals are numbers computed here, never formulas, and `verify_payroll` proves before publishing
+that they equal the rows and that every employee's components add up to gross pay.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from csbatch.errors import Issue
+from csbatch.reports.tables import ATTENDANCE, ORDER_SPLITS, PAYROLL_COMPONENTS, payroll_table
+from csbatch.reports.workbook import Workbook
+
+ZERO = Decimal(0)
+
+
+def totals_row(payroll: pd.DataFrame, table) -> dict:
+    row = {c.name: None for c in table.columns}
+    row["employee_id"] = "合计"
+    for col in table.columns:
+        if col.kind == "money":
+            row[col.name] = sum((Decimal(v) for v in payroll[col.name]), ZERO)
+    return row
+
+
+def verify_payroll(result, policy) -> list[Issue]:
+    """Components add up to gross for every employee; the columns' totals equal the long lines'
+    totals. A mismatch is a bug in csbatch: the close stops rather than publish it."""
+    issues = []
+    payroll = result.payroll
+    table = payroll_table(policy, payroll.columns)
+    comps = [c.name for c in table.columns if c.kind == "money" and c.name != "gross_pay"]
+    for row in payroll.itertuples(index=False):
+        values = row._asdict()
+        if sum((values[c] for c in comps), ZERO) != values["gross_pay"]:
+            issues.append(Issue(None, "bug.payroll_sum", f"employee {values['employee_id']}: components do not "
+                                                         "add up to gross pay"))
+    by_component = {code: ZERO for code in comps}
+    for line in result.components.itertuples(index=False):
+        by_component[line.component] = by_component.get(line.component, ZERO) + line.amount
+    totals = totals_row(payroll, table)
+    for code in comps:
+        if totals[code] != by_component.get(code, ZERO):
+            issues.append(Issue(None, "bug.payroll_totals", f"component {code}: column total {totals[code]} "
+                                                            f"differs from the import lines' {by_component.get(code)}"))
+    if totals["gross_pay"] != sum(by_component.values(), ZERO):
+        issues.append(Issue(None, "bug.payroll_totals", "gross pay total differs from the import lines' total"))
+    return [Issue(i.source, i.code, f"internal check failed, nothing was published (a bug in csbatch): "
+                                    f"{i.message}") for i in issues]
+
+
+def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame, policy, lang: str) -> Path:
+    book = Workbook(path)
+    table = payroll_table(policy, result.payroll.columns)
+    people = result.payroll.copy()
+    people["role"] = people["role"].map(lambda r: policy.roles[r].name if r in policy.roles else r)
+    with_totals = pd.concat([people, pd.DataFrame([totals_row(result.payroll, table)])], ignore_index=True)
+    book.add_table_sheet(table, with_totals, lang, bold_last_row=True)
+    book.add_table_sheet(PAYROLL_COMPONENTS, result.components, lang, filters=False)
+    book.add_table_sheet(ATTENDANCE, attendance_summary, lang)
+    book.add_table_sheet(ORDER_SPLITS, result.order_splits, lang)
+    return book.close()

@@ -1,0 +1,265 @@
+"""The ledger and the payroll it publishes: migrations, closed months refused, reopen and change
+reports, refunds of closed months reversed, kill -9 at every step of publishing, two closes at
+once, and the HR import sheet read back exactly."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from builders import write_xlsx
+from conftest import CONFIG, SAMPLES
+from csbatch.close import monthly_close, reopen
+from csbatch.ledger import Ledger
+from csbatch.ledger.db import open_ledger
+from csbatch.ledger.store import NewClose
+from csbatch.reports.payroll_workbook import verify_payroll
+
+ROSTER = [["工号", "姓名", "岗位", "班组", "入职日期", "底薪"],
+          ["1003", "王五", "咨询类客服", "二组", "2024-01-15", 2100],
+          ["1004", "赵六", "咨询类客服", "二组", "2024-02-01", 2100],
+          ["1005", "钱七", "综合类客服", "二组", "2024-02-01", 2400]]
+SALES = ["订单号", "下单日期", "客服工号", "客户编号", "实收金额", "成交方式", "订单状态"]
+
+
+def _month(folder: Path, sales: list[list] = (), adjustments: list[list] = ()) -> Path:
+    write_xlsx(folder / "员工名册.xlsx", {"Sheet1": ROSTER})
+    write_xlsx(folder / "销售订单.xlsx", {"Sheet1": [SALES, *sales]})
+    write_xlsx(folder / "其他调整.xlsx", {"Sheet1": [["工号", "项目", "金额", "原因"], *adjustments]})
+    return folder
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _dump(ledger: Path) -> list:
+    """Everything in the ledger, to compare before and after."""
+    conn = sqlite3.connect(ledger)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return [(t, sorted(conn.execute(f"SELECT * FROM {t}").fetchall())) for t in tables
+                if t != "schema_migrations"]
+    finally:
+        conn.close()
+
+
+def test_migrations_record_themselves_once(tmp_path):
+    conn = open_ledger(tmp_path / "l.sqlite")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2   # FULL
+    first = conn.execute("SELECT version, name FROM schema_migrations").fetchall()
+    conn.close()
+    again = open_ledger(tmp_path / "l.sqlite")
+    assert again.execute("SELECT version, name FROM schema_migrations").fetchall() == first == [
+        (1, "closes, reopenings, pay lines, order pay, results")]
+
+
+def test_reopen_records_who_why_when_and_the_next_close_reports_changes(tmp_path):
+    out = tmp_path / "out"
+    inputs = _month(tmp_path / "in", adjustments=[["1003", "其他调整", 350, "九月加班费补发"]])
+    assert monthly_close("2026-10", inputs, out, CONFIG).ok
+    done, issues = reopen("2026-10", "adjustment amount was wrong", out / "csbatch-ledger.sqlite")
+    assert issues == [] and done["moved_to"].name.startswith("2026-10.reopened-")
+    assert not (out / "2026-10").exists() and (done["moved_to"] / "manifest.json").exists()
+    ledger = Ledger(out / "csbatch-ledger.sqlite")
+    (at, by, reason), = ledger.reopenings("2026-10")
+    assert reason == "adjustment amount was wrong" and "@" in by and at.startswith("20")
+    assert ledger.live_close("2026-10") is None
+    ledger.close()
+
+    _month(inputs, adjustments=[["1003", "其他调整", 500, "九月加班费补发（更正）"]])
+    again = monthly_close("2026-10", inputs, out, CONFIG)
+    assert again.ok, [str(i) for i in again.issues if i.is_error]
+    assert list(again.state.changes) == [{"employee_id": "1003", "component": "other", "before": "350.00",
+                                          "after": "500.00", "change": "+150.00"}]
+    manifest = json.loads((out / "2026-10" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["changes_since_previous_close"] == list(again.state.changes)
+
+
+def test_reopen_needs_a_closed_month_and_a_reason(tmp_path):
+    out = tmp_path / "out"
+    assert monthly_close("2026-10", _month(tmp_path / "in"), out, CONFIG).ok
+    _, issues = reopen("2026-09", "why", out / "csbatch-ledger.sqlite")
+    assert [str(i) for i in issues] == [f"{out / 'csbatch-ledger.sqlite'}: 2026-09 is not closed in this ledger"]
+    _, issues = reopen("2026-10", "  ", out / "csbatch-ledger.sqlite")
+    assert "give the reason" in str(issues[0])
+
+
+def test_refund_of_a_closed_months_order_is_reversed_the_next_month(tmp_path):
+    out = tmp_path / "out"
+    september = _month(tmp_path / "sep", sales=[["O1", "2026-09-15", "1003", "K1", 10000, "电话直接成交", "已完成"],
+                                                ["O2", "2026-09-16", "1005", "K2", 5000, "到店成交", "已完成"]])
+    assert monthly_close("2026-09", september, out, CONFIG).ok
+    sep_payroll = (out / "2026-09" / "data/payroll.csv").read_bytes()
+    sep = {r["employee_id"]: r for r in _csv(out / "2026-09" / "data/payroll.csv")}
+    assert sep["1003"]["order_bonus"] == "100.00" and sep["1005"]["commission"] == "100.00"
+    ledger_sep = _dump(out / "csbatch-ledger.sqlite")
+
+    october = _month(tmp_path / "oct", sales=[["O1", "2026-09-15", "1003", "K1", 10000, "电话直接成交", "已退款"],
+                                              ["O3", "2026-10-20", "1003", "K3", 2000, "电话直接成交", "已完成"]])
+    outcome = monthly_close("2026-10", october, out, CONFIG)
+    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
+    lines = [l for l in outcome.state.payroll.lines if l.employee_id == "1003" and l.component == "order_bonus"]
+    assert sorted(l.amount for l in lines) == [Decimal("-100.00"), Decimal("20.00")]
+    assert any("O1" in l.reason and "2026-09" in l.reason for l in lines)
+    octo = {r["employee_id"]: r for r in _csv(out / "2026-10" / "data/payroll.csv")}
+    assert octo["1003"]["order_bonus"] == "-80.00"
+    # the closed month is never rewritten
+    assert (out / "2026-09" / "data/payroll.csv").read_bytes() == sep_payroll
+    ledger = Ledger(out / "csbatch-ledger.sqlite")
+    sep_close = ledger.live_close("2026-09")
+    sep_lines = ledger.conn.execute("SELECT employee_id, component, amount FROM pay_lines WHERE close_id = ? "
+                                    "ORDER BY employee_id, component", (sep_close.close_id,)).fetchall()
+    ledger.close()
+    assert sep_close.published and ("1003", "order_bonus", "100.00") in sep_lines
+    before, after = dict(ledger_sep), dict(_dump(out / "csbatch-ledger.sqlite"))
+    for table in ("closes", "pay_lines", "order_pay", "results"):   # September's rows untouched
+        assert set(before[table]) <= set(after[table]), table
+
+
+def test_two_consecutive_grades_flag_promotion_review(tmp_path, policy):
+    from csbatch.scoring.cards import flag_promotion_review
+    from csbatch.scoring.engine import CardScore, Member, MemberScore
+
+    ledger = Ledger(tmp_path / "l.sqlite")
+    empty = pd.DataFrame(columns=["employee_id", "component", "amount", "reason"])
+    ledger.record_close(NewClose("c9", "2026-09", tmp_path, tmp_path / "s", {}, empty,
+                                 pd.DataFrame(columns=["order_id", "employee_id", "component", "amount"]),
+                                 pd.DataFrame([["E1", "service_center", "96", "A", 1, True],
+                                               ["E2", "service_center", "80", "C", 2, True]],
+                                              columns=["employee_id", "scorecard", "total", "grade", "rank", "rated"])))
+
+    def score(emp):
+        s = MemberScore(Member(emp), {}, Decimal(96), Decimal(1), "", Decimal(96))
+        s.grade = "A"
+        return s
+
+    from csbatch.scoring.cards import ScoreResult
+    result = ScoreResult({"service_center": CardScore("service_center", policy.scorecards["service_center"],
+                                                      [score("E1"), score("E2")])})
+    flag_promotion_review(result, policy, "2026-10", ledger)
+    flags = {s.member.employee_id: s.flags for s in result.cards["service_center"].members}
+    assert "promotion_review" in flags["E1"] and "promotion_review" not in flags["E2"]
+
+
+def test_hr_import_sheet_reads_back_into_the_components(tmp_path):
+    out = tmp_path / "out"
+    assert monthly_close("2026-10", SAMPLES / "2026-10", out, CONFIG).ok
+    month = out / "2026-10"
+    hr = pd.read_excel(month / "payroll_bonus_2026-10.xlsx", sheet_name="HR导入", dtype={"工号": str, "金额": str},
+                       engine="openpyxl")
+    components = pd.read_csv(month / "data/payroll_components.csv", dtype=str, keep_default_na=False)
+    got = [(e, c, Decimal(a).quantize(Decimal("0.01"))) for e, c, a in zip(hr["工号"], hr["项目代码"], hr["金额"])]
+    want = [(e, c, Decimal(a)) for e, c, a in zip(components["employee_id"], components["component"], components["amount"])]
+    assert got == want and len(got) > 40
+    assert list(hr.columns) == ["工号", "姓名", "项目代码", "金额", "原因"]
+    import openpyxl
+    wb = openpyxl.load_workbook(month / "payroll_bonus_2026-10.xlsx")
+    ws = wb["HR导入"]
+    assert not ws.merged_cells.ranges and ws.freeze_panes == "A2"
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    people = wb["工资奖金明细"]
+    header = [c.value for c in people[1]]
+    last = [c.value for c in people[people.max_row]]
+    assert last[0] == "合计"
+    gross = header.index("应发合计")
+    rows = [r for r in _csv(month / "data/payroll.csv")]
+    assert Decimal(str(last[gross])).quantize(Decimal("0.01")) == sum(Decimal(r["gross_pay"]) for r in rows)
+    assert people.cell(2, gross + 1).number_format.startswith("¥")
+
+
+def test_the_close_stops_on_a_pay_sum_mismatch(tmp_path):
+    from csbatch.close import run_until_written
+
+    state = run_until_written("2026-10", SAMPLES / "2026-10", CONFIG).state
+    assert verify_payroll(state.payroll, state.policy) == []
+    state.payroll.payroll.loc[0, "base_pay"] += Decimal("0.01")
+    issues = verify_payroll(state.payroll, state.policy)
+    assert issues and all("internal check failed, nothing was published" in str(i) for i in issues)
+
+
+# --- crashes and races, with real processes ----------------------------------------------------
+
+def _close_cmd(inputs: Path, out: Path, period: str = "2026-10") -> list[str]:
+    return [sys.executable, "-m", "csbatch.cli", "monthly-close", period, "--inputs", str(inputs),
+            "--out", str(out), "--config", str(CONFIG)]
+
+
+@pytest.mark.parametrize("point", ["close.computed", "close.files_written", "close.before_commit"])
+def test_kill_9_before_the_commit_leaves_ledger_and_outputs_untouched(tmp_path, point):
+    out = tmp_path / "out"
+    inputs = _month(tmp_path / "in", sales=[["O1", "2026-10-15", "1003", "K1", 10000, "电话直接成交", "已完成"]])
+    assert monthly_close("2026-09", _month(tmp_path / "sep"), out, CONFIG).ok   # the ledger holds a month
+    before = _dump(out / "csbatch-ledger.sqlite")
+    killed = subprocess.run(_close_cmd(inputs, out), env={**os.environ, "CSBATCH_FAILPOINT": point},
+                            capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert _dump(out / "csbatch-ledger.sqlite") == before
+    assert not (out / "2026-10").exists()
+    # the next close cleans the dead process's staging folder and succeeds
+    assert monthly_close("2026-10", inputs, out, CONFIG).ok
+    assert sorted(p.name for p in out.iterdir()) == ["2026-09", "2026-10", "csbatch-ledger.sqlite"]
+
+
+def test_kill_9_right_after_the_commit_is_finished_by_the_next_run(tmp_path):
+    out = tmp_path / "out"
+    inputs = _month(tmp_path / "in")
+    killed = subprocess.run(_close_cmd(inputs, out), env={**os.environ, "CSBATCH_FAILPOINT": "close.after_commit"},
+                            capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL
+    ledger = Ledger(out / "csbatch-ledger.sqlite")
+    record = ledger.live_close("2026-10")
+    ledger.close()
+    assert record is not None and not record.published and not (out / "2026-10").exists()
+    again = monthly_close("2026-10", inputs, out, CONFIG)
+    assert not again.ok and "already closed" in str([i for i in again.issues if i.is_error][0])
+    assert any("finished publishing" in str(i) for i in again.issues)
+    manifest = json.loads((out / "2026-10" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["close_id"] == record.close_id
+
+
+def test_kill_9_at_an_arbitrary_moment_of_a_real_close(tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.Popen(_close_cmd(SAMPLES / "2026-10", out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    ledger_file = out / "csbatch-ledger.sqlite"
+    live = Ledger(ledger_file).live_close("2026-10") if ledger_file.exists() else None
+    if live is None:
+        assert not (out / "2026-10").exists()
+    else:  # it had already committed: the folder is there or the next run publishes it
+        assert (out / "2026-10").exists() or Path(live.staging).exists()
+
+
+def test_two_admins_closing_at_once(tmp_path):
+    out = tmp_path / "out"
+    inputs = _month(tmp_path / "in")
+    out.mkdir()
+    procs = [subprocess.Popen(_close_cmd(inputs, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    results = [(p.wait(), p.stderr.read()) for p in procs]
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 1], results
+    loser = next(err for code, err in results if code == 1)
+    assert "2026-10 is already closed" in loser
+    ledger = Ledger(out / "csbatch-ledger.sqlite")
+    live = ledger.live_close("2026-10")
+    assert ledger.conn.execute("SELECT COUNT(*) FROM closes").fetchone()[0] == 1
+    ledger.close()
+    manifest = json.loads((out / "2026-10" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["close_id"] == live.close_id
+    assert sorted(p.name for p in out.iterdir()) == ["2026-10", "csbatch-ledger.sqlite"]
