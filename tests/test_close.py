@@ -69,7 +69,7 @@ def test_close_writes_attendance_workbook_and_manifest(tmp_path):
     manifest = json.loads((month / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["period"] == PERIOD
     assert {k: v for k, v in manifest["counts"].items() if k != "pay_lines"} == {"employees": 9, "scored": 9, "audits": 0}
-    assert manifest["close_id"] and manifest["changes_since_previous_close"] == []
+    assert manifest["close_id"] and manifest["changes_since_previous_close"] is None   # a first close
     assert manifest["policy"]["sha256"] and len(manifest["policy"]["sha256"]) == 64
     inputs_by_kind = {i["kind"]: i for i in manifest["inputs"]}
     assert inputs_by_kind["attendance"]["rows"] == 3

@@ -89,6 +89,19 @@ def test_reopen_records_who_why_when_and_the_next_close_reports_changes(tmp_path
     assert manifest["changes_since_previous_close"] == list(again.state.changes)
 
 
+def test_a_reclose_with_the_same_inputs_says_nothing_changed(tmp_path):
+    from typer.testing import CliRunner
+    from csbatch.cli import app
+
+    out, inputs = tmp_path / "out", _month(tmp_path / "in")
+    args = ["monthly-close", "2026-10", "--inputs", str(inputs), "--out", str(out), "--config", str(CONFIG)]
+    runner = CliRunner()
+    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, ["reopen", "2026-10", "--reason", "check", "--out", str(out)]).exit_code == 0
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "no change against the previous close of 2026-10" in again.stdout
+
+
 def test_reopen_needs_a_closed_month_and_a_reason(tmp_path):
     out = tmp_path / "out"
     assert monthly_close("2026-10", _month(tmp_path / "in"), out, CONFIG).ok

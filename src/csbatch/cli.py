@@ -141,7 +141,9 @@ def monthly_close(
     typer.echo(f"closed {period}: {outcome.state.published}")
     for path in sorted(p for p in outcome.state.published.rglob("*") if p.is_file()):
         typer.echo(f"  {path}")
-    if outcome.state.changes:
+    if outcome.state.changes == ():
+        typer.echo(f"no change against the previous close of {period}")
+    elif outcome.state.changes:
         typer.echo(f"changes against the previous close of {period}:")
         print_table(["employee", "component", "before", "after", "change"],
                     [(c["employee_id"], c["component"], c["before"], c["after"], c["change"])

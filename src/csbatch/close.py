@@ -77,7 +77,7 @@ class CloseState:
     scores: ScoreResult | None = None
     payroll: PayrollResult | None = None
     explain_for: frozenset[str] = frozenset()
-    changes: tuple[dict, ...] = ()
+    changes: tuple[dict, ...] | None = None   # None: a first close, nothing to compare with
     published: Path | None = None
 
     @property
@@ -227,7 +227,7 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
     finally:
         if not committed and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return replace(s, published=s.target, changes=tuple(found)), []
+    return replace(s, published=s.target, changes=None if found is None else tuple(found)), []
 
 
 #: The stages that compute (shared by the close and `explain`).

@@ -269,10 +269,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def changes(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[dict]:
-    """Per employee and component, what a re-close changed against the close it replaces."""
+def changes(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[dict] | None:
+    """Per employee and component, what a re-close changed against the close it replaces (None
+    for a first close: there is nothing to compare with)."""
     if previous is None:
-        return []
+        return None
     def sums(frame: pd.DataFrame) -> dict[tuple[str, str], Decimal]:
         out: dict[tuple[str, str], Decimal] = {}
         for r in frame.itertuples(index=False):
