@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import openpyxl
+import pandas as pd
+from decimal import Decimal
 
 ROSTER_HEADER = ["工号", "姓名", "岗位", "班组", "组长", "入职日期", "离职日期", "底薪", "销售指标", "督导工号"]
 ROSTER_ROWS = [
@@ -57,3 +59,30 @@ def write_csv(path: Path, rows: Sequence[Sequence[Any]], encoding: str = "utf-8"
 
 def write_roster(folder: Path, rows: Sequence[Sequence[Any]] = ROSTER_ROWS, name: str = "员工名册.xlsx") -> Path:
     return write_xlsx(folder / name, {"Sheet1": [ROSTER_HEADER, *rows]})
+
+
+def typed_frame(policy, kind: str, rows: list[dict], *, defaults: dict | None = None,
+                file: str | None = None) -> pd.DataFrame:
+    """A frame of input `kind` with every declared column typed by the contract (as intake
+    returns it), plus provenance: rows start at sheet row 2; a CSV file has no sheet."""
+    rows = [{**(defaults or {}), **r} for r in rows]
+    data = {}
+    for name, col in policy.inputs.kinds[kind].columns.items():
+        values = [r.get(name) for r in rows]
+        if col.type == "int":
+            data[name] = pd.Series(values, dtype="Int64")
+        elif col.type in ("number", "money"):
+            data[name] = pd.Series([None if v is None else Decimal(str(v)) for v in values], dtype=object)
+        elif col.type in ("date", "datetime"):
+            data[name] = pd.Series(pd.to_datetime(values, format="ISO8601"), dtype="datetime64[ns]")
+        elif col.type == "time":
+            data[name] = pd.Series(pd.to_timedelta(values), dtype="timedelta64[ns]")
+        elif col.type == "bool":
+            data[name] = pd.Series(values, dtype="boolean")
+        else:
+            data[name] = pd.Series(values, dtype=object)
+    file = file or f"{kind}.xlsx"
+    data["_file"] = pd.Series([file] * len(rows), dtype=object)
+    data["_sheet"] = pd.Series([None if file.endswith(".csv") else kind] * len(rows), dtype=object)
+    data["_row"] = pd.Series(range(2, len(rows) + 2), dtype="int64")
+    return pd.DataFrame(data)

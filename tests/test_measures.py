@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from builders import typed_frame
 from csbatch.attendance import DAY_COLUMNS, SUMMARY_COLUMNS, AttendanceResult, summarise_attendance
 from csbatch.calendar import WorkCalendar
 from csbatch.errors import Severity
@@ -39,29 +40,7 @@ DEFAULTS = {"sales": {"status": "completed", "promo": False, "channel": "online"
 
 
 def typed(policy, kind: str, rows: list[dict]) -> pd.DataFrame:
-    """A frame of `kind` with every declared column, typed by the contract, plus provenance
-    (rows start at sheet row 2; CSV files have no sheet)."""
-    rows = [{**DEFAULTS.get(kind, {}), **r} for r in rows]
-    data = {}
-    for name, col in policy.inputs.kinds[kind].columns.items():
-        values = [r.get(name) for r in rows]
-        if col.type == "int":
-            data[name] = pd.Series(values, dtype="Int64")
-        elif col.type in ("number", "money"):
-            data[name] = pd.Series([None if v is None else D(str(v)) for v in values], dtype=object)
-        elif col.type in ("date", "datetime"):
-            data[name] = pd.Series(pd.to_datetime(values, format="ISO8601"), dtype="datetime64[ns]")
-        elif col.type == "time":
-            data[name] = pd.Series(pd.to_timedelta(values), dtype="timedelta64[ns]")
-        elif col.type == "bool":
-            data[name] = pd.Series(values, dtype="boolean")
-        else:
-            data[name] = pd.Series(values, dtype=object)
-    file = FILES.get(kind, f"{kind}.xlsx")
-    data["_file"] = pd.Series([file] * len(rows), dtype=object)
-    data["_sheet"] = pd.Series([None if file.endswith(".csv") else kind] * len(rows), dtype=object)
-    data["_row"] = pd.Series(range(2, len(rows) + 2), dtype="int64")
-    return pd.DataFrame(data)
+    return typed_frame(policy, kind, rows, defaults=DEFAULTS.get(kind), file=FILES.get(kind))
 
 
 def agent(emp: str, role: str = "ecommerce_cs", target=None, supervisor=None, days: int = 21):

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builders import typed_frame
 from csbatch.attendance import summarise_attendance
 from csbatch.calendar import WorkCalendar
 from csbatch.payroll.compute import PAYROLL_COMPONENTS, PayLine, compute_payroll, tabulate
@@ -42,26 +43,7 @@ DEFAULTS = {"sales": {"status": "completed", "promo": False, "channel": "online"
 
 
 def typed(policy, kind: str, rows: list[dict]) -> pd.DataFrame:
-    rows = [{**DEFAULTS.get(kind, {}), **r} for r in rows]
-    data = {}
-    for name, col in policy.inputs.kinds[kind].columns.items():
-        values = [r.get(name) for r in rows]
-        if col.type == "int":
-            data[name] = pd.Series(values, dtype="Int64")
-        elif col.type in ("number", "money"):
-            data[name] = pd.Series([None if v is None else D(str(v)) for v in values], dtype=object)
-        elif col.type in ("date", "datetime"):
-            data[name] = pd.Series(pd.to_datetime(values, format="ISO8601"), dtype="datetime64[ns]")
-        elif col.type == "time":
-            data[name] = pd.Series(pd.to_timedelta(values), dtype="timedelta64[ns]")
-        elif col.type == "bool":
-            data[name] = pd.Series(values, dtype="boolean")
-        else:
-            data[name] = pd.Series(values, dtype=object)
-    data["_file"] = pd.Series([FILES.get(kind, f"{kind}.xlsx")] * len(rows), dtype=object)
-    data["_sheet"] = pd.Series([kind] * len(rows), dtype=object)
-    data["_row"] = pd.Series(range(2, len(rows) + 2), dtype="int64")
-    return pd.DataFrame(data)
+    return typed_frame(policy, kind, rows, defaults=DEFAULTS.get(kind), file=FILES.get(kind))
 
 
 def person(emp: str, role: str = "consulting_cs", base=2100, **more) -> dict:

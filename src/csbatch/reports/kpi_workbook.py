@@ -9,19 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from csbatch.reports.tables import TEAMS, Col, Table
+from csbatch.reports.tables import SCORECARDS, TEAMS, Col, Table
 from csbatch.reports.workbook import Workbook
 from csbatch.scoring.cards import ScoreResult, teams_frame
 
-_TAIL = (
-    Col("subtotal", "decimal", "小计"),
-    Col("multiplier", "decimal", "系数"),
-    Col("adjustments", "decimal", "加扣分"),
-    Col("total", "decimal", "总分"),
-    Col("grade", "text", "等级"),
-    Col("rank", "int", "排名"),
-    Col("flags", "text", "标记"),
-)
+_TAIL = tuple(c for c in SCORECARDS.columns
+              if c.name in ("subtotal", "multiplier", "adjustments", "total", "grade", "rank", "flags"))
 
 
 def _card_table(code, card, lang) -> Table:
