@@ -129,3 +129,56 @@ ORDER_SPLITS = Table("order_splits", "订单分成", "Order splits", (
     Col("agent_share", "money", "客服分成"),
     Col("rep_share", "money", "销售分成"),
 ))
+
+
+# --- VIP (policies.md §7): vip_members, vip_points, vip_tasks, vip_discount_audit ---------------
+
+VIP_MEMBERS = Table("vip_members", "会员名册", "Members", (
+    Col("customer_id", "id", "客户编号"),
+    Col("name", "text", "姓名"),
+    Col("programme", "text", "会员计划"),
+    Col("tier", "text", "等级"),
+    Col("card_no", "id", "卡号"),
+    Col("issued_on", "date", "发卡日期"),
+    Col("valid_until", "date", "有效期至"),
+    Col("status", "text", "状态"),
+    Col("spend_month", "money", "本月消费"),
+    Col("spend_12m", "money", "近12个月消费"),
+    Col("points_open", "int", "期初积分"),
+    Col("points_earned", "int", "本月获得"),
+    Col("points_redeemed", "int", "本月兑换"),
+    Col("points_expired", "int", "本月清零"),
+    Col("points_close", "int", "期末积分"),
+    Col("voucher_value", "money", "代金券价值"),
+    Col("next_tier_gap", "money", "距升级差额"),
+))
+
+VIP_POINTS = Table("vip_points", "本月积分明细", "Points entries", (
+    Col("customer_id", "id", "客户编号"),
+    Col("date", "date", "日期"),
+    Col("kind", "text", "类型"),
+    Col("points", "int", "积分"),
+    Col("order_id", "id", "订单号"),
+    Col("note", "text", "说明"),
+))
+
+VIP_TASKS = Table("vip_tasks", "下月问候与提醒", "Greetings and reminders", (
+    Col("customer_id", "id", "客户编号"),
+    Col("name", "text", "姓名"),
+    Col("phone", "id", "电话"),
+    Col("kind", "text", "类型"),
+    Col("due_from", "date", "开始日期"),
+    Col("due_to", "date", "截止日期"),
+    Col("note", "text", "说明"),
+))
+
+VIP_DISCOUNT_AUDIT = Table("vip_discount_audit", "折扣稽核", "Discount audit", (
+    Col("order_id", "id", "订单号"),
+    Col("customer_id", "id", "客户编号"),
+    Col("tier", "text", "等级"),
+    Col("category", "text", "品类"),
+    Col("list_amount", "money", "原价金额"),
+    Col("amount", "money", "成交金额"),
+    Col("expected_amount", "money", "应收金额"),
+    Col("problem", "text", "问题"),
+))

@@ -1,0 +1,56 @@
+"""The discount audit (policies.md §7): member orders priced off the card's terms.
+
+A member order is a completed order of a card holder in their programme's stores, after the
+qualifying purchase (which was priced without a card) and while the card ran. Its expected price
+is `price_with_card` at the tier held when the month began (an upgrade counts from the period's
+last day), less the voucher of a valid redemption on it. Rows: every order whose paid amount
+differs, and every never-discounted (special-price) item sold below its list price."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from csbatch.policy import Policy
+from csbatch.vip.cards import Card
+from csbatch.vip.model import empty
+from csbatch.vip.pricing import ZERO, card_rate, percent, price_with_card, yen
+from csbatch.vip.purchases import Spend
+
+AUDIT_COLUMNS = ["order_id", "customer_id", "tier", "category", "list_amount", "amount", "expected_amount",
+                 "problem"]
+
+
+def discount_audit(cards: list[Card], spend: Spend, vouchers: dict[str, Decimal],
+                   policy: Policy) -> pd.DataFrame:
+    vip = policy.vip
+    never = set(vip.never_discounted)
+    rows = []
+    for card in cards:
+        programme = vip.programmes.get(card.programme)
+        if programme is None or not card.active_this_month:
+            continue
+        tier = card.tier_at_start or card.tier
+        for order in spend.month_orders(card.person, card.programme):
+            if not card.member_order(order):
+                continue
+            voucher = vouchers.get(order.order_id, ZERO)
+            expected = price_with_card(order.list_amount, programme, tier, order.category, voucher, never)
+            if order.amount == expected:
+                continue
+            if order.category in never and order.amount < expected:
+                problem = f"{order.category.replace('_', '-')} item discounted"
+            else:
+                rate = card_rate(programme, tier, order.category, never)
+                terms = "full price" if order.category in never else f"{tier} {percent(rate)}"
+                if voucher:
+                    terms += f", less a {yen(voucher)} voucher"
+                problem = f"paid {yen(order.amount)}, expected {yen(expected)} ({terms})"
+            rows.append({"order_id": order.order_id, "customer_id": order.customer_id, "tier": tier,
+                         "category": order.category, "list_amount": order.list_amount, "amount": order.amount,
+                         "expected_amount": expected, "problem": problem, "_date": order.order_date})
+    if not rows:
+        return empty(AUDIT_COLUMNS)
+    out = pd.DataFrame(rows).sort_values(["_date", "order_id"], kind="stable")
+    return out[AUDIT_COLUMNS].reset_index(drop=True)

@@ -1,0 +1,267 @@
+"""Cards (policies.md §7): what happens to each card in a month, in this order —
+
+1. anniversaries: a card year that has ended by the month's last day is renewed for another year when the card was
+   used in it, else voided (`void_without_purchase`); its points are cleared separately
+   (`points.py`) on the anniversary;
+2. upgrades: a card held at the required tier long enough whose trailing-12-month spend reaches
+   the next tier's threshold moves up on the period's last day;
+3. issues: a person holding no card who qualifies for a programme's entry tier this month — one
+   order at or above `single_order`, else trailing-12-month spend at or above `trailing_12m` —
+   gets a card dated on the qualifying purchase. One card per person: when a person qualifies for
+   two programmes in one month, the programme listed first in vip.yaml wins. Engineering
+   customers never qualify; a customer without a national ID number gets no card (cards are
+   real-name), and a warning says so.
+
+Cards are mutable records here (the month changes them); the frames of `model.py` are built from
+them at the end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+
+from csbatch.calendar import month_bounds
+from csbatch.errors import Issue, Severity
+from csbatch.policy import Policy
+from csbatch.policy.vip import Programme, Tier
+from csbatch.vip.dates import DAY, as_date, months_held, stamp, valid_until
+from csbatch.vip.model import CARD_COLUMNS, empty
+from csbatch.vip.people import People
+from csbatch.vip.pricing import yen
+from csbatch.vip.purchases import Purchase, Spend
+
+ACTIVE = "active"
+VOID = "void"
+
+
+@dataclass
+class Card:
+    card_no: str
+    person: str
+    customer_id: str
+    programme: str
+    tier: str
+    issued_on: dt.date
+    valid_until: dt.date
+    status: str
+    silver_since: dt.date | None = None
+    renewed_on: dt.date | None = None
+    # what this month did to it
+    new: bool = False
+    active_at_start: bool = False
+    tier_at_start: str = ""
+    upgraded_on: dt.date | None = None
+    voided_on: dt.date | None = None
+    anniversaries: list[dt.date] = field(default_factory=list)
+    qualifying_amount: Decimal | None = None
+    qualifying_orders: frozenset[str] = frozenset()
+    qualifying_order: str | None = None
+    qualified_by: str = ""
+
+    @property
+    def active_this_month(self) -> bool:
+        return self.new or self.active_at_start
+
+    def active_on(self, day: dt.date) -> bool:
+        """Whether the card could be used on `day` of this month."""
+        if not self.active_this_month or day < self.issued_on:
+            return False
+        return self.voided_on is None or day < self.voided_on
+
+    def member_order(self, order: Purchase) -> bool:
+        """An order priced with the card: after the qualifying purchase, while the card ran."""
+        if order.order_id in self.qualifying_orders:
+            return False
+        if self.new and order.order_date <= self.issued_on:
+            return False
+        return self.active_on(order.order_date)
+
+
+def entry_tier(programme: Programme) -> str:
+    """The tier a card starts at: the first one that requires no other tier."""
+    return next(code for code, t in programme.tiers.items() if t.requires is None)
+
+
+def next_tier(programme: Programme, tier: str) -> tuple[str, Tier] | None:
+    return next(((code, t) for code, t in programme.tiers.items()
+                 if t.requires is not None and t.requires.tier == tier), None)
+
+
+def load_cards(history: pd.DataFrame) -> list[Card]:
+    cards = []
+    if history is None or history.empty:
+        return cards
+    for r in history[CARD_COLUMNS].itertuples(index=False):
+        status = str(r.status)
+        cards.append(Card(str(r.card_no), str(r.person), str(r.customer_id), str(r.programme), str(r.tier),
+                          as_date(r.issued_on), as_date(r.valid_until), status, as_date(r.silver_since),
+                          as_date(r.renewed_on), active_at_start=status == ACTIVE, tier_at_start=str(r.tier)))
+    return cards
+
+
+def cards_frame(cards: list[Card]) -> pd.DataFrame:
+    if not cards:
+        out = empty(CARD_COLUMNS)
+    else:
+        out = pd.DataFrame([{
+            "card_no": c.card_no, "person": c.person, "customer_id": c.customer_id, "programme": c.programme,
+            "tier": c.tier, "issued_on": stamp(c.issued_on), "valid_until": stamp(c.valid_until),
+            "status": c.status, "silver_since": stamp(c.silver_since), "renewed_on": stamp(c.renewed_on),
+        } for c in sorted(cards, key=lambda c: c.card_no)], columns=CARD_COLUMNS)
+    for col in ("issued_on", "valid_until", "silver_since", "renewed_on"):
+        out[col] = out[col].astype("datetime64[ns]")
+    return out
+
+
+# --- 1. anniversaries ---------------------------------------------------------------------------
+
+def roll_anniversaries(cards: list[Card], period: str, spend: Spend, policy: Policy) -> None:
+    """Renew or void every active card whose year ended before this month's last day."""
+    rules = policy.vip.card
+    _, end = month_bounds(period)
+    for card in cards:
+        while card.status == ACTIVE and card.valid_until + DAY <= end:
+            anniversary = card.valid_until + DAY
+            year_start = card.renewed_on or card.issued_on
+            first_year = card.renewed_on is None
+            used = any((p.order_date > year_start if first_year else p.order_date >= year_start)
+                       and p.order_date <= card.valid_until
+                       for p in spend.kept_orders(card.person, card.programme))
+            card.anniversaries.append(anniversary)
+            if rules.void_without_purchase and not used:
+                card.status = VOID
+                card.voided_on = anniversary
+            else:
+                card.renewed_on = anniversary
+                card.valid_until = valid_until(anniversary, rules.valid_months)
+
+
+# --- 2. upgrades ---------------------------------------------------------------------------------
+
+def upgrade(cards: list[Card], period: str, spend: Spend, policy: Policy) -> None:
+    _, end = month_bounds(period)
+    for card in cards:
+        if card.status != ACTIVE or card.new:
+            continue
+        programme = policy.vip.programmes.get(card.programme)
+        found = next_tier(programme, card.tier) if programme is not None else None
+        if found is None:
+            continue
+        code, tier = found
+        held = months_held(card.silver_since or card.issued_on, end)
+        if held >= tier.requires.held_months and spend.trailing_12m(card.person, card.programme) >= tier.trailing_12m:
+            card.tier = code
+            card.upgraded_on = end
+
+
+# --- 3. issues -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Qualification:
+    programme: str
+    tier: str
+    day: dt.date
+    amount: Decimal
+    orders: frozenset[str]
+    order: str
+    customer_id: str
+    how: str
+
+
+def qualification(person: str, code: str, programme: Programme, spend: Spend) -> Qualification | None:
+    """How a person qualifies for the programme's entry tier this month, if they do."""
+    tier_code = entry_tier(programme)
+    tier = programme.tiers[tier_code]
+    orders = spend.month_orders(person, code)
+    if not orders:
+        return None
+    if tier.single_order is not None:
+        single = next((p for p in orders if p.amount >= tier.single_order), None)
+        if single is not None:
+            return Qualification(code, tier_code, single.order_date, single.amount, frozenset({single.order_id}),
+                                 single.order_id, single.customer_id,
+                                 f"one order of at least {yen(tier.single_order)}")
+    running = spend.trailing_12m(person, code) - sum((p.amount for p in orders), Decimal(0))
+    counted: list[str] = []
+    for p in orders:
+        running += p.amount
+        counted.append(p.order_id)
+        if running >= tier.trailing_12m:
+            return Qualification(code, tier_code, p.order_date, running, frozenset(counted), p.order_id,
+                                 p.customer_id, f"trailing-12-month spend of at least {yen(tier.trailing_12m)}")
+    return None
+
+
+def _could_qualify(key: tuple[str, str], spend: Spend, policy: Policy) -> bool:
+    programme = policy.vip.programmes[key[1]]
+    tier = programme.tiers[entry_tier(programme)]
+    if spend.trailing_12m(*key) >= tier.trailing_12m:
+        return True
+    return tier.single_order is not None and spend.largest_order.get(key, Decimal(0)) >= tier.single_order
+
+
+def _prefixes(policy: Policy) -> dict[str, str]:
+    codes = list(policy.vip.programmes)
+    letters = [c[0].upper() for c in codes]
+    return {c: (letter if letters.count(letter) == 1 else c.upper()) for c, letter in zip(codes, letters)}
+
+
+def issue_cards(cards: list[Card], period: str, spend: Spend, people: People,
+                policy: Policy) -> tuple[list[Card], list[Issue]]:
+    vip = policy.vip
+    order = list(vip.programmes)
+    holding: dict[str, set[str]] = {}
+    for card in cards:
+        if card.status == ACTIVE:
+            holding.setdefault(card.person, set()).add(card.programme)
+    candidates: dict[str, list[Qualification]] = {}
+    for key in sorted(k for k in spend.keys() if _could_qualify(k, spend, policy)):
+        person, code = key
+        held = holding.get(person, set())
+        if (vip.one_card_per_person and held) or code in held:
+            continue
+        found = qualification(person, code, vip.programmes[code], spend)
+        if found is not None:
+            candidates.setdefault(person, []).append(found)
+    issues: list[Issue] = []
+    chosen: list[tuple[str, Qualification]] = []
+    for person, quals in sorted(candidates.items()):
+        quals.sort(key=lambda q: order.index(q.programme))
+        if vip.one_card_per_person:
+            quals = quals[:1]
+        for q in quals:
+            if vip.exclude_engineering and people.engineering(person):
+                continue
+            if not people.real_name(person):
+                rec = people.record(q.customer_id)
+                programme = vip.programmes[q.programme]
+                where = "has no national ID number in the customer sheet" if rec is not None \
+                    else "is not in the customer sheet"
+                issues.append(Issue(rec.source if rec is not None else None, "vip.no_id_number",
+                                    f"customer {q.customer_id} qualifies for {programme.name} "
+                                    f"{programme.tiers[q.tier].name} on {q.day} ({q.how}, order {q.order}) but "
+                                    f"{where}: cards are real-name, so none is issued", Severity.WARNING))
+                continue
+            chosen.append((person, q))
+    prefixes = _prefixes(policy)
+    taken = {c.card_no for c in cards}
+    yyyymm = period.replace("-", "")
+    new: list[Card] = []
+    for code in order:
+        seq = 0
+        mine = sorted(((p, q) for p, q in chosen if q.programme == code),
+                      key=lambda pq: (pq[1].day, pq[1].customer_id))
+        for person, q in mine:
+            seq += 1
+            while f"{prefixes[code]}{yyyymm}{seq:04d}" in taken:
+                seq += 1
+            card_no = f"{prefixes[code]}{yyyymm}{seq:04d}"
+            taken.add(card_no)
+            new.append(Card(card_no, person, q.customer_id, code, q.tier, q.day,
+                            valid_until(q.day, vip.card.valid_months), ACTIVE, silver_since=q.day,
+                            new=True, tier_at_start=q.tier, qualifying_amount=q.amount,
+                            qualifying_orders=q.orders, qualifying_order=q.order, qualified_by=q.how))
+    return new, issues

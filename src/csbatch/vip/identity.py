@@ -1,0 +1,50 @@
+"""People, not customer records: two customer records with the same national ID number are one
+person. The ledger matches people by a keyed hash (HMAC-SHA256) of the normalised ID number; the
+key lives outside the ledger (a key file beside it, or CSBATCH_ID_KEY), so the ledger alone does
+not reveal whose purchases it holds. Outputs print only the last digits of an ID number."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+ENV_KEY = "CSBATCH_ID_KEY"
+
+
+def load_key(ledger_path: Path | None) -> bytes:
+    """The hashing key: CSBATCH_ID_KEY, else `<ledger>.key` beside the ledger (created once,
+    readable by its owner only), else a key for this run only (no ledger: nothing to match)."""
+    if os.environ.get(ENV_KEY):
+        return os.environ[ENV_KEY].encode()
+    if ledger_path is None:
+        return secrets.token_bytes(32)
+    path = Path(str(ledger_path) + ".key")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+def person_of(id_number: str, key: bytes) -> str:
+    return hmac.new(key, id_number.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def mask_id(id_number: str | None, keep: int = 4) -> str:
+    """`110105199003071234` → `**************1234`."""
+    if not id_number:
+        return ""
+    return "*" * (len(id_number) - keep) + id_number[-keep:]
+
+
+def mask_phone(phone: str | None, start: int = 3, end: int = 4) -> str:
+    """`13812341234` → `138****1234`."""
+    if not phone:
+        return ""
+    if len(phone) <= start + end:
+        return "*" * len(phone)
+    return phone[:start] + "*" * (len(phone) - start - end) + phone[-end:]

@@ -1,0 +1,115 @@
+"""What the month prints about its members: `vip_members.csv` (one row per card active at some
+point of the month, voided ones included), `vip_points.csv` (the month's entries) and one
+statement dict per member for the HTML statement (`csbatch.vip.statements`).
+
+Points columns are whole points: redeemed and expired are printed as positive counts, so
+open + earned − redeemed − expired = close; earned counts issue and earn entries, net of
+reversals. A programme without points prints them blank. `next_tier_gap` is what the trailing
+12 months still lack for the next tier (0 when reached), blank at the top tier. The national ID
+number appears only masked (`masking.id_last_digits`), the phone only masked."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csbatch.policy import Policy
+from csbatch.vip.cards import Card, next_tier
+from csbatch.vip.dates import stamp, valid_until
+from csbatch.vip.identity import mask_id, mask_phone
+from csbatch.vip.model import empty
+from csbatch.vip.people import People
+from csbatch.vip.pricing import ZERO, cents, voucher_value
+from csbatch.vip.purchases import Spend
+
+MEMBER_COLUMNS = ["customer_id", "name", "programme", "tier", "card_no", "issued_on", "valid_until", "status",
+                  "spend_month", "spend_12m", "points_open", "points_earned", "points_redeemed",
+                  "points_expired", "points_close", "voucher_value", "next_tier_gap"]
+POINTS_OUT_COLUMNS = ["customer_id", "date", "kind", "points", "order_id", "note"]
+
+
+def _by_card(entries: list[dict]) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for e in entries:
+        found.setdefault(e["card_no"], []).append(e)
+    return found
+
+
+def members_frame(cards: list[Card], spend: Spend, people: People, policy: Policy,
+                  opening: dict[str, int], entries: list[dict]) -> pd.DataFrame:
+    vip = policy.vip
+    by_card = _by_card(entries)
+    rows = []
+    for card in sorted((c for c in cards if c.active_this_month), key=lambda c: c.card_no):
+        programme = vip.programmes.get(card.programme)
+        rec = people.record(card.customer_id, card.person)
+        spend_12m = spend.trailing_12m(card.person, card.programme)
+        row = {"customer_id": card.customer_id, "name": rec.name if rec else None, "programme": card.programme,
+               "tier": card.tier, "card_no": card.card_no, "issued_on": stamp(card.issued_on),
+               "valid_until": stamp(card.valid_until), "status": card.status,
+               "spend_month": spend.spend_month(card.person, card.programme), "spend_12m": spend_12m}
+        if programme is not None and programme.points is not None:
+            mine = by_card.get(card.card_no, [])
+            earned = sum(e["points"] for e in mine if e["kind"] in ("issue", "earn"))
+            redeemed = -sum(e["points"] for e in mine if e["kind"] == "redeem")
+            expired = -sum(e["points"] for e in mine if e["kind"] == "expire")
+            start = opening.get(card.card_no, 0)
+            close = start + earned - redeemed - expired
+            row.update(points_open=start, points_earned=earned, points_redeemed=redeemed,
+                       points_expired=expired, points_close=close, voucher_value=voucher_value(close, policy))
+        else:
+            row.update(points_open=None, points_earned=None, points_redeemed=None, points_expired=None,
+                       points_close=None, voucher_value=None)
+        up = next_tier(programme, card.tier) if programme is not None else None
+        row["next_tier_gap"] = None if up is None else cents(max(up[1].trailing_12m - spend_12m, ZERO))
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=MEMBER_COLUMNS) if rows else empty(MEMBER_COLUMNS)
+    for col in ("issued_on", "valid_until"):
+        out[col] = out[col].astype("datetime64[ns]")
+    for col in ("points_open", "points_earned", "points_redeemed", "points_expired", "points_close"):
+        out[col] = out[col].astype("Int64")
+    return out
+
+
+def points_out_frame(entries: list[dict]) -> pd.DataFrame:
+    if not entries:
+        out = empty(POINTS_OUT_COLUMNS)
+    else:
+        ordered = sorted(entries, key=lambda e: (e["date"], e["customer_id"]))
+        out = pd.DataFrame(ordered, columns=POINTS_OUT_COLUMNS)
+        out["order_id"] = pd.Series([e["order_id"] for e in ordered], index=out.index, dtype=object)
+    out["date"] = out["date"].astype("datetime64[ns]")
+    out["points"] = out["points"].astype("int64")
+    return out
+
+
+def statements(members: pd.DataFrame, cards: list[Card], people: People, policy: Policy,
+               entries: list[dict], tasks: pd.DataFrame) -> list[dict]:
+    vip = policy.vip
+    mask = vip.masking
+    by_no = {c.card_no: c for c in cards}
+    by_card = _by_card(entries)
+    by_customer: dict[str, list[dict]] = {}
+    for t in tasks.to_dict("records"):
+        by_customer.setdefault(t["customer_id"], []).append(t)
+    out = []
+    for row in members.to_dict("records"):
+        card = by_no[row["card_no"]]
+        programme = vip.programmes.get(card.programme)
+        rec = people.record(card.customer_id, card.person)
+        mine = set(people.customers_of.get(card.person, [card.customer_id])) | {card.customer_id}
+        statement = {k: (None if v is pd.NA or v is pd.NaT else v) for k, v in row.items()}
+        statement.update(
+            id_masked=mask_id(rec.id_number if rec else None, mask.id_last_digits),
+            phone_masked=mask_phone(rec.phone if rec else None, mask.phone_keep_start, mask.phone_keep_end),
+            programme_name=programme.name if programme else card.programme,
+            tier_name=programme.tiers[card.tier].name if programme and card.tier in programme.tiers else card.tier,
+            free_cleaning_until=valid_until(card.issued_on, vip.card.free_cleaning_months),
+            entries=[{k: e[k] for k in ("date", "kind", "points", "order_id", "note")}
+                     for e in by_card.get(card.card_no, [])],
+            tasks=sorted(({k: t[k] for k in ("kind", "due_from", "due_to", "note")}
+                          for cid in mine for t in by_customer.get(cid, [])),
+                         key=lambda t: (t["due_from"], t["kind"], t["note"]))
+            if card.status == "active" else [],
+        )
+        out.append(statement)
+    return out

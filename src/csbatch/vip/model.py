@@ -1,0 +1,58 @@
+"""The shapes the VIP stage reads and returns. Frames, one row per record; money Decimal,
+points int, dates datetime64[ns] (midnight). `person` is the keyed hash of the national ID number
+(see `csbatch.vip.identity`): the number itself is never stored or printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+PURCHASE_COLUMNS = ["period", "customer_id", "store_type", "category", "order_id", "order_date", "amount"]
+CARD_COLUMNS = ["card_no", "person", "customer_id", "programme", "tier", "issued_on", "valid_until",
+                "status", "silver_since", "renewed_on"]
+POINT_COLUMNS = ["card_no", "person", "customer_id", "date", "kind", "points", "order_id", "note"]
+
+
+def empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+
+
+@dataclass
+class VipHistory:
+    """What earlier months left, from the ledger's live closes and history imports.
+
+    purchases: PURCHASE_COLUMNS — every completed purchase of earlier months per customer and
+        store type (a refund is a negative row in the month it was reported); amount Decimal.
+    cards: CARD_COLUMNS — every card as the latest close left it (status active/void).
+    points: POINT_COLUMNS — every points entry of earlier months (append-only; kind issue, earn,
+        redeem, expire; points int, negative for redeem/expire and for reversed earnings).
+    """
+
+    purchases: pd.DataFrame = field(default_factory=lambda: empty(PURCHASE_COLUMNS))
+    cards: pd.DataFrame = field(default_factory=lambda: empty(CARD_COLUMNS))
+    points: pd.DataFrame = field(default_factory=lambda: empty(POINT_COLUMNS))
+
+
+@dataclass
+class VipResult:
+    """What one month adds and prints.
+
+    purchases: this month's PURCHASE_COLUMNS rows (for the ledger).
+    cards: CARD_COLUMNS — the state of EVERY card after this month (the ledger keeps it per close).
+    points: this month's new POINT_COLUMNS entries.
+    members: vip_members.csv columns (outputs.md), one row per card active or changed this month.
+    points_out: vip_points.csv columns (customer_id, date, kind, points, order_id, note).
+    tasks: vip_tasks.csv columns (customer_id, name, phone, kind, due_from, due_to, note) for next month.
+    discount_audit: vip_discount_audit.csv columns.
+    statements: one dict per member for the HTML statement (see csbatch.vip.statements).
+    """
+
+    purchases: pd.DataFrame
+    cards: pd.DataFrame
+    points: pd.DataFrame
+    members: pd.DataFrame
+    points_out: pd.DataFrame
+    tasks: pd.DataFrame
+    discount_audit: pd.DataFrame
+    statements: list[dict]

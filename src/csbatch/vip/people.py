@@ -1,0 +1,159 @@
+"""People, not customer records (policies.md §7: one card per person, real name). Customer
+records with the same national ID number are one person, keyed by `person_of` (a keyed hash:
+the number itself goes no further than this module, and only its masked form leaves it). A
+record without an ID number is a person of its own, `customer:<id>`, whose spend is counted but
+who gets no card."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from csbatch.errors import Issue, Severity, Source
+from csbatch.vip.dates import as_date
+from csbatch.vip.identity import mask_id, person_of
+
+ANONYMOUS = "customer:"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row of the customer sheet, as the VIP stage needs it."""
+
+    customer_id: str
+    name: str | None
+    phone: str | None
+    id_number: str | None
+    birthday: dt.date | None
+    engineering: bool
+    source: Source | None
+
+
+def row_source(row) -> Source | None:
+    """`file[sheet]!row N` of a typed-table row (None when the frame has no provenance)."""
+    file = row.get("_file")
+    if file is None or (isinstance(file, float) and file != file):
+        return None
+    sheet = row.get("_sheet")
+    sheet = None if sheet is None or (isinstance(sheet, float) and sheet != sheet) else str(sheet)
+    number = row.get("_row")
+    return Source(str(file), sheet=sheet, row=None if number is None or pd.isna(number) else int(number))
+
+
+def birthday_from_id(id_number: str | None) -> dt.date | None:
+    """Digits 7–14 of an 18-character ID (YYYYMMDD), or 7–12 of a 15-digit one (YYMMDD, 19YY)."""
+    if not id_number:
+        return None
+    text = id_number.strip()
+    digits = text[6:14] if len(text) == 18 else "19" + text[6:12] if len(text) == 15 else ""
+    if len(digits) != 8 or not digits.isdigit():
+        return None
+    try:
+        return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
+
+
+def _flag(value) -> bool:
+    return False if value is None or value is pd.NA or (isinstance(value, float) and value != value) \
+        else bool(value)
+
+
+def _text(value) -> str | None:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+@dataclass
+class People:
+    records: dict[str, Record] = field(default_factory=dict)
+    person_by_customer: dict[str, str] = field(default_factory=dict)
+    customers_of: dict[str, list[str]] = field(default_factory=dict)
+
+    def person(self, customer_id: str) -> str:
+        return self.person_by_customer.get(customer_id) or ANONYMOUS + str(customer_id)
+
+    @staticmethod
+    def real_name(person: str) -> bool:
+        return not person.startswith(ANONYMOUS)
+
+    def engineering(self, person: str) -> bool:
+        return any(self.records[c].engineering for c in self.customers_of.get(person, ())
+                   if c in self.records)
+
+    def record(self, customer_id: str, person: str | None = None) -> Record | None:
+        """The customer's record, else another record of the same person."""
+        if customer_id in self.records:
+            return self.records[customer_id]
+        for other in self.customers_of.get(person or "", ()):
+            if other in self.records:
+                return self.records[other]
+        return None
+
+    def birthday(self, customer_id: str, person: str) -> dt.date | None:
+        """The sheet's birthday, else the ID number's, of the customer, else of the person's
+        other records."""
+        order = [customer_id] + [c for c in self.customers_of.get(person, ()) if c != customer_id]
+        for cid in order:
+            rec = self.records.get(cid)
+            if rec is not None and (rec.birthday or birthday_from_id(rec.id_number)):
+                return rec.birthday or birthday_from_id(rec.id_number)
+        return None
+
+    def masked_id(self, customer_id: str, keep: int) -> str:
+        rec = self.records.get(customer_id)
+        return mask_id(rec.id_number, keep) if rec is not None else ""
+
+
+def build_people(customers: pd.DataFrame, key: bytes) -> tuple[People, list[Issue]]:
+    """People from the customer sheet; a WARNING names every set of records sharing an ID."""
+    people = People()
+    issues: list[Issue] = []
+    if customers is None or customers.empty:
+        return people, issues
+    n = len(customers)
+
+    def column(name: str) -> list:
+        return customers[name].tolist() if name in customers.columns else [None] * n
+
+    birthdays = customers["birthday"].dt.date.tolist() \
+        if "birthday" in customers.columns and pd.api.types.is_datetime64_any_dtype(customers["birthday"]) \
+        else [as_date(b) for b in column("birthday")]
+    places = [row_source({"_file": f, "_sheet": s, "_row": r})
+              for f, s, r in zip(column("_file"), column("_sheet"), column("_row"))]
+    for cid, name, phone, id_number, birthday, eng, place in zip(
+            column("customer_id"), column("name"), column("phone"), column("id_number"),
+            birthdays, column("engineering"), places):
+        cid, id_number = _text(cid), _text(id_number)
+        if cid is None or cid in people.records:
+            continue          # a blank or repeated key is the intake's error, not ours
+        id_number = id_number.upper() if id_number else None
+        people.records[cid] = Record(cid, _text(name), _text(phone), id_number, as_date(birthday),
+                                     _flag(eng), place)
+        person = person_of(id_number, key) if id_number else ANONYMOUS + cid
+        people.person_by_customer[cid] = person
+        people.customers_of.setdefault(person, []).append(cid)
+    for person, cids in people.customers_of.items():
+        if len(cids) < 2:
+            continue
+        recs = [people.records[c] for c in cids]
+        named = " and ".join(f"{r.customer_id} ({r.source})" if r.source else r.customer_id for r in recs)
+        issues.append(Issue(recs[0].source, "vip.same_person",
+                            f"customer records {named} carry the same national ID number "
+                            f"(ending {mask_id(recs[0].id_number, 4)[-4:]}): one person, one card; "
+                            "their purchases count together", Severity.WARNING))
+    return people, issues
+
+
+def add_card_holders(people: People, cards: pd.DataFrame) -> None:
+    """A card's customer who is no longer on the customer sheet still belongs to the card's
+    person (the ledger knows them by the hash)."""
+    for cid, person in zip(cards["customer_id"].tolist(), cards["person"].tolist()):
+        if cid is None or person is None or cid in people.person_by_customer:
+            continue
+        people.person_by_customer[cid] = person
+        people.customers_of.setdefault(person, []).append(cid)

@@ -1,0 +1,80 @@
+"""The month's VIP stage (policies.md §7): `run_vip(period, policy, inputs, history, key)`.
+
+A pure function of the month's sheets (sales, customers, redemptions), the policy and what the
+ledger holds of earlier months (`VipHistory`); it returns what the ledger appends and what the
+outputs print (`VipResult`) and the problems found, as values. The steps, each in its module:
+
+    people      customer records → persons (same national ID = one person)   people.py
+    purchases   this month's store orders and refunds; spend per person       purchases.py
+    cards       anniversaries → upgrades → new cards                          cards.py
+    points      issue, earn, reversals, redemptions, clearing, in date order  points.py
+    audit       member orders priced off the card's terms                     audit.py
+    tasks       next month's greetings and maintenance reminders             tasks.py
+    print       members, points entries, statements                          members.py
+
+`price_with_card` and `voucher_value` (pricing.py) are the two formulas the desk quotes.
+"""
+
+from __future__ import annotations
+
+from csbatch.errors import Issue
+from csbatch.policy import Policy
+from csbatch.vip.audit import discount_audit
+from csbatch.vip.cards import cards_frame, issue_cards, load_cards, roll_anniversaries, upgrade
+from csbatch.vip.members import members_frame, points_out_frame, statements
+from csbatch.vip.model import PURCHASE_COLUMNS, VipHistory, VipResult
+from csbatch.vip.people import add_card_holders, build_people
+from csbatch.vip.points import points_frame, run_points
+from csbatch.vip.pricing import price_with_card, voucher_value
+from csbatch.vip.purchases import Spend, month_purchases
+from csbatch.vip.tasks import next_month_tasks
+
+__all__ = ["run_vip", "price_with_card", "voucher_value"]
+
+
+def _kind(inputs, name: str):
+    try:
+        return inputs[name]
+    except (KeyError, TypeError):
+        return None
+
+
+def run_vip(period: str, policy: Policy, inputs, history: VipHistory | None,
+            key: bytes) -> tuple[VipResult, list[Issue]]:
+    history = history or VipHistory()
+    sales, customers = _kind(inputs, "sales"), _kind(inputs, "customers")
+    issues: list[Issue] = []
+
+    people, found = build_people(customers, key)
+    issues += found
+    add_card_holders(people, history.cards)
+
+    month = month_purchases(period, sales, policy)
+    spend = Spend(period, history.purchases, month, people, policy)
+
+    cards = load_cards(history.cards)
+    roll_anniversaries(cards, period, spend, policy)
+    upgrade(cards, period, spend, policy)
+    new, found = issue_cards(cards, period, spend, people, policy)
+    issues += found
+    cards += new
+
+    points, found = run_points(period, cards, spend, people, policy, history.points, sales,
+                               _kind(inputs, "redemptions"))
+    issues += found
+    audit = discount_audit(cards, spend, points.vouchers, policy)
+    tasks, found = next_month_tasks(period, cards, spend, people, policy)
+    issues += found
+
+    members = members_frame(cards, spend, people, policy, points.balances_open, points.entries)
+    result = VipResult(
+        purchases=month[PURCHASE_COLUMNS].copy(),
+        cards=cards_frame(cards),
+        points=points_frame(points.entries),
+        members=members,
+        points_out=points_out_frame(points.entries),
+        tasks=tasks,
+        discount_audit=audit,
+        statements=statements(members, cards, people, policy, points.entries, tasks),
+    )
+    return result, issues

@@ -1,0 +1,161 @@
+"""One printable HTML statement per member: `vip/<customer_id>.html` (outputs.md), rendered from
+`templates/vip_statement.html.j2` with jinja2, autoescape on — a customer named
+`<script>alert(1)</script>` prints as those characters, never as markup.
+
+A statement is a dict from `VipResult.statements`:
+
+    customer_id, name, id_masked, phone_masked, programme, tier, card_no, issued_on, valid_until,
+    status, spend_month, spend_12m, points_open, points_earned, points_redeemed, points_expired,
+    points_close, voucher_value, next_tier_gap, free_cleaning_until,
+    programme_name, tier_name (optional: the policy's names; else the codes' names below),
+    entries: [{date, kind, points, order_id, note}], tasks: [{kind, due_from, due_to, note}]
+
+Money is Decimal (printed ¥1,234.50), points int, dates date/Timestamp/ISO text; None prints "—".
+A missing key is an error (StrictUndefined), not a blank on a customer's statement.
+
+Customer IDs become file names: an ID that is not a plain name (path separators, `..`, a leading
+dot, control characters, a Windows device name) is written as its cleaned text plus a short hash
+of the original, so it cannot leave `vip/` and two IDs never share a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from csbatch.reports.cells import is_missing, to_decimal
+from csbatch.resources import templates_dir
+
+TEMPLATE = "vip_statement.html.j2"
+DASH = "—"
+
+# Codes the VIP stage uses (vip.yaml, the ledger) and their names on statements and Chinese
+# workbooks; a value not listed prints as it is.
+LABELS: dict[str, dict[str, str]] = {
+    "programme": {"flagship": "专业VIP", "modern": "普通VIP"},
+    "tier": {"silver": "银卡", "gold": "金卡"},
+    "status": {"active": "有效", "new": "新发卡", "issued": "新发卡", "renewed": "已续期",
+               "upgraded": "已升级", "void": "已作废", "voided": "已作废", "expired": "已过期"},
+    "kind": {"issue": "发卡积分", "earn": "消费积分", "redeem": "积分兑换", "expire": "积分清零",
+             "birthday": "生日问候", "festival": "节日问候", "greeting": "节日问候",
+             "maintenance": "保养提醒", "care": "保养提醒"},
+}
+
+
+def label(field: str, value: Any) -> Any:
+    """The name of a code: `label("tier", "gold")` → "金卡"; a festival task (`festival:new_year`)
+    is a 节日问候 whatever the festival (its note names it)."""
+    if is_missing(value):
+        return value
+    code = str(value)
+    if field == "kind" and code.startswith("festival:"):
+        code = "festival"
+    return LABELS.get(field, {}).get(code, value)
+
+
+# --- formatting filters ------------------------------------------------------------------------
+
+def money(value: Any) -> str:
+    """Decimal("1234.5") → "¥1,234.50"; negative → "-¥1,234.50"; missing → "—"."""
+    if is_missing(value) or value == "":
+        return DASH
+    d = to_decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{'-' if d < 0 else ''}¥{abs(d):,.2f}"
+
+
+def points(value: Any, signed: bool = False) -> str:
+    if is_missing(value) or value == "":
+        return DASH
+    n = int(to_decimal(value))
+    return f"{n:+,}" if signed and n else f"{n:,}"
+
+
+def date(value: Any) -> str:
+    if is_missing(value) or value == "":
+        return DASH
+    if isinstance(value, dt.datetime):  # pandas Timestamps too
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return pd.Timestamp(value).date().isoformat()
+
+
+def text(value: Any) -> str:
+    return DASH if is_missing(value) or value == "" else str(value)
+
+
+def blank(value: Any) -> str:
+    """Missing → "" (an empty cell collapses on a phone)."""
+    return "" if is_missing(value) else str(value)
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
+                      undefined=StrictUndefined, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(money=money, points=points, date=date, text=text, blank=blank,
+                       label=lambda value, field: label(field, value))
+    return env
+
+
+# --- file names --------------------------------------------------------------------------------
+
+_PLAIN = re.compile(r"\w[\w.-]{0,99}")
+_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                    *(f"LPT{i}" for i in range(1, 10))}
+
+
+def statement_filename(customer_id: Any) -> str:
+    """`C0001` → `C0001.html`; `../x` → `x-<hash>.html`. Raises ValueError on an empty ID."""
+    cid = "" if is_missing(customer_id) else str(customer_id)
+    if not cid.strip():
+        raise ValueError("a VIP statement has no customer_id")
+    plain = (_PLAIN.fullmatch(cid) and ".." not in cid and not cid.endswith(".")
+             and cid.split(".")[0].upper() not in _WINDOWS_DEVICES)
+    if plain:
+        return f"{cid}.html"
+    cleaned = re.sub(r"[^\w-]+", "_", cid).strip("_.")[:60] or "customer"
+    digest = hashlib.sha256(cid.encode("utf-8")).hexdigest()[:10]
+    return f"{cleaned}-{digest}.html"
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+def period_label(period: str) -> str:
+    """`2026-10` → `2026年10月`."""
+    year, _, month = period.partition("-")
+    return f"{year}年{int(month)}月" if month.isdigit() else period
+
+
+def render_statement(statement: dict, period: str, env: Environment | None = None) -> str:
+    env = env or environment()
+    return env.get_template(TEMPLATE).render(m=statement, period=period, period_label=period_label(period))
+
+
+def render_statements(result, folder: Path, period: str) -> list[Path]:
+    """Write `folder/vip/<customer_id>.html` for every statement of `result`; returns the paths
+    in the statements' order."""
+    out = Path(folder) / "vip"
+    out.mkdir(parents=True, exist_ok=True)
+    env = environment()
+    written: list[Path] = []
+    seen: dict[str, Any] = {}
+    for statement in result.statements:
+        name = statement_filename(statement.get("customer_id"))
+        if name in seen:
+            raise ValueError(f"two VIP statements would share {name}: customers "
+                             f"{seen[name]!r} and {statement.get('customer_id')!r}")
+        seen[name] = statement.get("customer_id")
+        path = out / name
+        if path.resolve().parent != out.resolve():  # cannot happen with the names above
+            raise ValueError(f"customer id {statement.get('customer_id')!r} leaves the vip folder")
+        path.write_text(render_statement(statement, period, env), encoding="utf-8", newline="\n")
+        written.append(path)
+    return written

@@ -1,0 +1,117 @@
+"""Next month's call list for the VIP desk (policies.md §7, value-added services): for every
+member holding an active card when this month closes —
+
+- birthday greetings, due from `from_days_before` to `to_days_before` days before the birthday,
+  for a birthday whose window starts or ends next month (the birthday from the customer sheet,
+  else from the ID number's digits 7–14; 29 February is greeted on 28 February in other years);
+- festival greetings for each festival of vip.yaml falling next month, due from two days before
+  to the day (lunar festivals through a real lunar calendar: Mid-Autumn 2026 is 2026-09-25);
+- maintenance reminders for purchases whose care date (order date + the category's cycle) less
+  `days_before` falls next month, due until the day before the care date.
+
+The phone number is printed whole: staff call it. The list is for staff, not customers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from csbatch.calendar import lunar_to_solar, month_bounds
+from csbatch.errors import Issue, Severity
+from csbatch.policy import Policy
+from csbatch.vip.cards import ACTIVE, Card
+from csbatch.vip.dates import DAY, add_months, shift_period, stamp
+from csbatch.vip.model import empty
+from csbatch.vip.people import People
+from csbatch.vip.purchases import Spend
+from csbatch.vip.pricing import yen
+
+TASK_COLUMNS = ["customer_id", "name", "phone", "kind", "due_from", "due_to", "note"]
+#: Decision: festival greetings go out from two days before the festival to the day itself.
+FESTIVAL_LEAD_DAYS = 2
+
+
+def _on(year: int, month: int, day: int) -> dt.date:
+    """The date, with 29 February as 28 February in a common year."""
+    if month == 2 and day == 29:
+        try:
+            return dt.date(year, 2, 29)
+        except ValueError:
+            return dt.date(year, 2, 28)
+    return dt.date(year, month, day)
+
+
+def festivals_in(period: str, policy: Policy) -> tuple[list[tuple[str, str, dt.date]], list[Issue]]:
+    """(code, name, date) of each festival of vip.yaml that falls in `period`."""
+    first, last = month_bounds(period)
+    found, issues = [], []
+    for f in policy.vip.greetings.festivals:
+        month, day = (int(x) for x in (f.solar or f.lunar).split("-"))
+        if f.solar:
+            candidates = [_on(first.year, month, day)]
+        else:
+            candidates = []
+            for year in (first.year - 1, first.year):   # lunar year Y-1's last months reach into Y
+                try:
+                    candidates.append(lunar_to_solar(year, month, day))
+                except ValueError as exc:
+                    if year == first.year:
+                        issues.append(Issue(f.place, "vip.lunar_date",
+                                            f"festival {f.code}: no lunar {f.lunar} in {year}: {exc}",
+                                            Severity.WARNING))
+        found.extend((f.code, f.name, d) for d in candidates if first <= d <= last)
+    return sorted(found, key=lambda x: (x[2], x[0])), issues
+
+
+def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: People,
+                     policy: Policy) -> tuple[pd.DataFrame, list[Issue]]:
+    vip = policy.vip
+    nxt = shift_period(period, 1)
+    first, last = month_bounds(nxt)
+    festivals, issues = festivals_in(nxt, policy)
+    greet = vip.greetings.birthday
+    care = vip.maintenance
+    rows: list[dict] = []
+
+    def task(cid: str, person: str, kind: str, due_from: dt.date, due_to: dt.date, note: str) -> None:
+        rec = people.record(cid, person)
+        rows.append({"customer_id": cid, "name": rec.name if rec else None, "phone": rec.phone if rec else None,
+                     "kind": kind, "due_from": due_from, "due_to": due_to, "note": note})
+
+    members = sorted((c for c in cards if c.status == ACTIVE), key=lambda c: c.card_no)
+    seen: set[str] = set()
+    for card in members:
+        cid, person = card.customer_id, card.person
+        if person in seen:          # one call per person, whatever cards they hold
+            continue
+        seen.add(person)
+        born = people.birthday(cid, person)
+        if born is not None:
+            for year in (first.year, first.year + 1):
+                day = _on(year, born.month, born.day)
+                start = day - dt.timedelta(days=greet.from_days_before)
+                end = day - dt.timedelta(days=greet.to_days_before)
+                if first <= start <= last or first <= end <= last:
+                    task(cid, person, "birthday", start, end, f"birthday on {day.isoformat()}")
+        for code, name, day in festivals:
+            task(cid, person, f"festival:{code}", day - dt.timedelta(days=FESTIVAL_LEAD_DAYS), day,
+                 f"{name} {day.isoformat()}")
+        for order in spend.kept_orders(person):
+            months = care.cycle_months.get(order.category, care.cycle_months.get("default"))
+            if months is None:
+                continue
+            due = add_months(order.order_date, months)
+            start = due - dt.timedelta(days=care.days_before)
+            if first <= start <= last:
+                task(order.customer_id, person, "maintenance", start, due - DAY,
+                     f"care of order {order.order_id} ({order.category}, {yen(order.amount)}, bought "
+                     f"{order.order_date.isoformat()}) due {due.isoformat()}")
+    if not rows:
+        out = empty(TASK_COLUMNS)
+    else:
+        out = pd.DataFrame(rows, columns=TASK_COLUMNS).sort_values(
+            ["due_from", "customer_id", "kind", "note"], kind="stable").reset_index(drop=True)
+    for col in ("due_from", "due_to"):
+        out[col] = pd.Series([stamp(d) for d in out[col]], index=out.index, dtype="datetime64[ns]")
+    return out, issues
