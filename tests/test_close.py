@@ -43,7 +43,9 @@ def test_close_writes_attendance_workbook_and_manifest(tmp_path):
     assert sorted(p.relative_to(month).as_posix() for p in month.rglob("*") if p.is_file()) == [
         "data/attendance.csv", "data/audits.csv", "data/order_splits.csv", "data/payroll.csv",
         "data/payroll_components.csv", "data/scorecard_items.csv", "data/scorecards.csv",
-        f"kpi_scorecards_{PERIOD}.xlsx", "manifest.json", f"payroll_bonus_{PERIOD}.xlsx"]
+        "data/vip_discount_audit.csv", "data/vip_members.csv", "data/vip_points.csv", "data/vip_tasks.csv",
+        f"kpi_scorecards_{PERIOD}.xlsx", "manifest.json", f"payroll_bonus_{PERIOD}.xlsx",
+        f"vip_statements_{PERIOD}.xlsx"]
 
     raw = (month / "data/attendance.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -68,7 +70,8 @@ def test_close_writes_attendance_workbook_and_manifest(tmp_path):
 
     manifest = json.loads((month / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["period"] == PERIOD
-    assert {k: v for k, v in manifest["counts"].items() if k != "pay_lines"} == {"employees": 9, "scored": 9, "audits": 0}
+    assert {k: v for k, v in manifest["counts"].items() if k != "pay_lines"} == {
+        "employees": 9, "scored": 9, "audits": 0, "members": 0}
     assert manifest["close_id"] and manifest["changes_since_previous_close"] is None   # a first close
     assert manifest["policy"]["sha256"] and len(manifest["policy"]["sha256"]) == 64
     inputs_by_kind = {i["kind"]: i for i in manifest["inputs"]}
@@ -111,7 +114,8 @@ def test_a_published_month_is_never_overwritten(tmp_path):
     assert not again.ok and "2026-10 is already closed" in str(again.issues[0])
     assert "csbatch reopen 2026-10 --reason" in str(again.issues[0])
     assert (tmp_path / "out" / PERIOD / "manifest.json").read_bytes() == before
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [PERIOD, "csbatch-ledger.sqlite"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [PERIOD, "csbatch-ledger.sqlite",
+                                                                     "csbatch-ledger.sqlite.key"]
 
 
 def test_a_folder_the_ledger_does_not_know_is_not_overwritten(tmp_path):

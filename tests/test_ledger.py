@@ -64,7 +64,27 @@ def test_migrations_record_themselves_once(tmp_path):
     conn.close()
     again = open_ledger(tmp_path / "l.sqlite")
     assert again.execute("SELECT version, name FROM schema_migrations").fetchall() == first == [
-        (1, "closes, reopenings, pay lines, order pay, results")]
+        (1, "closes, reopenings, pay lines, order pay, results"),
+        (2, "VIP purchases, history imports, cards and points")]
+
+
+def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
+    from csbatch.ledger import db
+    from csbatch.ledger.migrations import MIGRATIONS
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    version, name, sql = MIGRATIONS[0]
+    for statement in db._statements(sql):
+        conn.execute(statement)
+    conn.execute("INSERT INTO schema_migrations VALUES (1, ?, '2026-01-01')", (name,))
+    conn.execute("INSERT INTO closes VALUES ('c1', '2026-09', 't', 'me', '/o', '/s', 1, 0, '{}')")
+    conn.close()
+    upgraded = open_ledger(path)
+    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2]
+    assert upgraded.execute("SELECT period FROM closes").fetchall() == [("2026-09",)]
+    assert upgraded.execute("SELECT COUNT(*) FROM vip_cards").fetchone() == (0,)
 
 
 def test_reopen_records_who_why_when_and_the_next_close_reports_changes(tmp_path):
@@ -224,7 +244,8 @@ def test_kill_9_before_the_commit_leaves_ledger_and_outputs_untouched(tmp_path, 
     assert not (out / "2026-10").exists()
     # the next close cleans the dead process's staging folder and succeeds
     assert monthly_close("2026-10", inputs, out, CONFIG).ok
-    assert sorted(p.name for p in out.iterdir()) == ["2026-09", "2026-10", "csbatch-ledger.sqlite"]
+    assert sorted(p.name for p in out.iterdir()) == ["2026-09", "2026-10", "csbatch-ledger.sqlite",
+                                                     "csbatch-ledger.sqlite.key"]
 
 
 def test_kill_9_right_after_the_commit_is_finished_by_the_next_run(tmp_path):
@@ -275,4 +296,40 @@ def test_two_admins_closing_at_once(tmp_path):
     ledger.close()
     manifest = json.loads((out / "2026-10" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["close_id"] == live.close_id
-    assert sorted(p.name for p in out.iterdir()) == ["2026-10", "csbatch-ledger.sqlite"]
+    assert sorted(p.name for p in out.iterdir()) == ["2026-10", "csbatch-ledger.sqlite", "csbatch-ledger.sqlite.key"]
+
+
+def test_months_close_and_reopen_in_order(tmp_path):
+    out = tmp_path / "out"
+    assert monthly_close("2026-10", _month(tmp_path / "oct"), out, CONFIG).ok
+    earlier = monthly_close("2026-09", _month(tmp_path / "sep"), out, CONFIG)
+    assert not earlier.ok
+    assert "2026-10 is already closed: months close in order, so 2026-09 cannot be closed after it" in str(earlier.issues[-1])
+    assert monthly_close("2026-11", _month(tmp_path / "nov"), out, CONFIG).ok
+    _, issues = reopen("2026-10", "fix", out / "csbatch-ledger.sqlite")
+    assert [str(i).split(": ", 1)[1] for i in issues] == ["2026-11 is closed after 2026-10: reopen 2026-11 first"]
+    _, issues = reopen("2026-11", "fix", out / "csbatch-ledger.sqlite")
+    assert issues == []
+
+
+def test_vip_history_is_imported_once(tmp_path):
+    from typer.testing import CliRunner
+    from csbatch.cli import app
+
+    history = write_xlsx(tmp_path / "history.xlsx", {"销售": [
+        ["订单号", "下单日期", "客服工号", "客户编号", "实收金额", "门店类型", "订单状态"],
+        ["H1", "2026-05-10", "1003", "K1", 40000, "现代", "已完成"],
+        ["H2", "2026-06-11", "1003", "K1", 30000, "现代", "已完成"],
+        ["H3", "2026-06-12", "1003", "K2", 5000, "", "已完成"],          # online: outside the programmes
+        ["H4", "2026-06-13", "1003", "K1", 2000, "现代", "已退款"]]})
+    runner = CliRunner()
+    args = ["vip", "import-history", str(history), "--out", str(tmp_path / "out"), "--config", str(CONFIG)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "imported 3 purchases of 1 customers for 2026-05, 2026-06" in first.stdout
+    ledger = Ledger(tmp_path / "out" / "csbatch-ledger.sqlite")
+    purchases = ledger.vip_history().purchases
+    ledger.close()
+    assert sorted(map(str, purchases["amount"])) == ["-2000", "30000", "40000"]
+    again = runner.invoke(app, args)
+    assert again.exit_code == 1 and "already has purchases for 2026-05, 2026-06" in again.stderr

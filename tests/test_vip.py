@@ -264,7 +264,7 @@ def test_issue_points_and_earning_after_the_issue(policy):
                                ("C1", "2026-10-19", "earn", 92, "A2"),
                                ("C1", "2026-10-24", "earn", 54, "A3")]
     note = result.points_out.iloc[0]["note"]
-    assert "30% of the qualifying ¥68,800" in note and "one order of at least ¥60,000" in note
+    assert note == "办卡消费 ¥68,800（单笔满 ¥60,000）的30%计入积分，每¥50计1分"
     m = members(result)["C1"]
     assert (m["points_open"], m["points_earned"], m["points_redeemed"], m["points_expired"], m["points_close"]) \
         == (0, 558, 0, 0, 558)
@@ -283,7 +283,7 @@ def test_a_refund_reverses_the_points_its_order_earned(policy):
         order("A2", "2026-10-19", "C1", "4600", status="refunded"),
         order("A5", "2026-11-05", "C1", "1000")]), VipHistory(oct_.purchases, oct_.cards, oct_.points))
     assert entries(nov) == [("C1", "2026-11-01", "earn", -92, "A2"), ("C1", "2026-11-05", "earn", 20, "A5")]
-    assert nov.points_out.iloc[0]["note"] == "refund of order A2"
+    assert nov.points_out.iloc[0]["note"] == "订单 A2 退款，冲回积分"
     m = members(nov)["C1"]
     assert (m["points_open"], m["points_earned"], m["points_close"]) == (504, -72, 432)
     assert (m["spend_month"], m["spend_12m"]) == (D("-3600"), D("69800"))

@@ -29,6 +29,8 @@ policy_app = typer.Typer(help="Check the policy kept in config/ and run its gold
 inputs_app = typer.Typer(help="Check a month's input sheets.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 app.add_typer(inputs_app, name="inputs")
+vip_app = typer.Typer(help="The VIP programme's history.", no_args_is_help=True)
+app.add_typer(vip_app, name="vip")
 
 class Lang(str, Enum):
     zh = "zh"
@@ -170,6 +172,27 @@ def reopen(
     _finish(issues)
     moved = f"; its folder moved to {done['moved_to']}" if done["moved_to"] else ""
     typer.echo(f"reopened {period} (closed {done['closed_at']}){moved}")
+
+
+@vip_app.command("import-history")
+@_guarded
+def vip_import_history(
+    file: Annotated[Path, typer.Argument(help="Earlier months' sales, in the sales-sheet format (.xlsx/.csv).")],
+    ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Folder the months are closed into "
+                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Load earlier purchases once, so trailing-12-month VIP spend is right from the first close."""
+    from csbatch.ledger.store import default_ledger
+    from csbatch.vip.history_import import import_history
+
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    done, issues = import_history(file, ledger or default_ledger(out), config)
+    _finish(issues)
+    typer.echo(f"imported {done['rows']} purchases of {done['customers']} customers for "
+               f"{', '.join(done['periods'])}")
 
 
 @app.command("explain")

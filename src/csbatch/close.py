@@ -1,7 +1,7 @@
 """`monthly_close`: the month's pipeline.
 
     check ledger → load policy → read inputs → attendance → QA audits → measured values →
-    scorecards → payroll → publish
+    scorecards → payroll → VIP → publish
 
 Everything is computed in memory first. Publishing then follows the ledger's protocol (see
 `csbatch.ledger.store`): every file is written into a staging folder inside `--out`, the internal
@@ -28,7 +28,7 @@ from csbatch.attendance import AttendanceResult, summarise_attendance
 from csbatch.calendar import WorkCalendar, month_bounds
 from csbatch.errors import Issue, Source
 from csbatch.failpoints import failpoint
-from csbatch.ledger.store import AlreadyClosed, Ledger, NewClose, changes, default_ledger
+from csbatch.ledger.store import AlreadyClosed, Ledger, NewClose, OrderError, changes, default_ledger
 from csbatch.manifest import build_manifest, fsync_tree, write_manifest
 from csbatch.payroll.compute import PayrollResult, compute_payroll
 from csbatch.pipeline import Outcome, Progress, Stage, run_stages
@@ -37,12 +37,17 @@ from csbatch.reports.csvout import write_csv
 from csbatch.reports.kpi_workbook import write_kpi_workbook
 from csbatch.reports.payroll_workbook import verify_payroll, write_payroll_workbook
 from csbatch.reports.tables import (ATTENDANCE, ORDER_SPLITS, PAYROLL_COMPONENTS, SCORECARD_ITEMS, SCORECARDS,
-                                    audits_table, payroll_table)
+                                    VIP_DISCOUNT_AUDIT, VIP_MEMBERS, VIP_POINTS, VIP_TASKS, audits_table,
+                                    payroll_table)
+from csbatch.reports.vip_workbook import write_vip_workbook
 from csbatch.resources import resolve_config
 from csbatch.scoring.cards import ScoreResult, items_frame, score_cards, scorecards_frame
 from csbatch.scoring.measures import Measured, measure_all
 from csbatch.scoring.questionnaire import AuditResult, score_audits
 from csbatch.sheets.intake import Inputs, read_inputs
+from csbatch.vip.identity import load_key
+from csbatch.vip.programme import run_vip
+from csbatch.vip.statements import render_statements
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -55,6 +60,10 @@ class NoHistory:
 
     def grade(self, employee_id: str, period: str) -> str | None:
         return None
+
+    def vip_history(self):
+        from csbatch.vip.model import VipHistory
+        return VipHistory()
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class CloseState:
     measured: Measured | None = None
     scores: ScoreResult | None = None
     payroll: PayrollResult | None = None
+    vip: object | None = None                 # VipResult
     explain_for: frozenset[str] = frozenset()
     changes: tuple[dict, ...] | None = None   # None: a first close, nothing to compare with
     published: Path | None = None
@@ -108,7 +118,7 @@ def stage_check_ledger(s: CloseState) -> tuple[CloseState, list[Issue]]:
         return s, issues
     ledger = Ledger(s.ledger_path or default_ledger(s.out_dir))
     s = replace(s, ledger=ledger)
-    issues = ledger.reconcile(s.out_dir, s.period) + ledger.check_open(s.period)
+    issues = ledger.reconcile(s.out_dir, s.period) + ledger.check_open(s.period) + ledger.check_order(s.period)
     if not any(i.is_error for i in issues) and s.target.exists():
         issues.append(Issue(Source(str(s.target)), "close.exists",
                             f"{s.target} already exists but the ledger {ledger.path} has no close of "
@@ -163,6 +173,12 @@ def stage_payroll(s: CloseState) -> tuple[CloseState, list[Issue]]:
     return replace(s, payroll=result), issues
 
 
+def stage_vip(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    key = load_key(s.ledger.path if s.ledger is not None else None)
+    result, issues = run_vip(s.period, s.policy, s.inputs, s.history.vip_history(), key)
+    return replace(s, vip=result), issues
+
+
 def write_outputs(s: CloseState, folder: Path) -> None:
     """Every file of the month, written into `folder` (the staging one)."""
     data = folder / "data"
@@ -176,6 +192,13 @@ def write_outputs(s: CloseState, folder: Path) -> None:
     write_csv(data / "order_splits.csv", ORDER_SPLITS, pay.order_splits)
     write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, s.attendance.summary, s.policy, s.lang)
     write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", s.scores, s.policy, s.lang)
+    vip = s.vip
+    write_csv(data / "vip_members.csv", VIP_MEMBERS, vip.members)
+    write_csv(data / "vip_points.csv", VIP_POINTS, vip.points_out)
+    write_csv(data / "vip_tasks.csv", VIP_TASKS, vip.tasks)
+    write_csv(data / "vip_discount_audit.csv", VIP_DISCOUNT_AUDIT, vip.discount_audit)
+    write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang)
+    render_statements(vip, folder, s.period)
 
 
 def _results(s: CloseState) -> pd.DataFrame:
@@ -202,14 +225,15 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
             counts={"employees": int(len(s.attendance.summary)),
                     "scored": sum(len(c.members) for c in s.scores.cards.values()),
                     "audits": int(len(s.audits.audits)),
-                    "pay_lines": len(s.payroll.lines)},
+                    "pay_lines": len(s.payroll.lines),
+                    "members": int(len(s.vip.members))},
             extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found})
         write_manifest(staging / "manifest.json", manifest)
         fsync_tree(staging)
         failpoint("close.files_written")
         try:
             ledger.record_close(NewClose(s.close_id, s.period, s.out_dir, staging, manifest, lines,
-                                         s.payroll.order_pay, _results(s)))
+                                         s.payroll.order_pay, _results(s), s.vip))
         except AlreadyClosed as exc:
             return s, [Issue(Source(str(ledger.path)), "ledger.closed",
                              "another close finished first: " + ledger.already_closed_message(exc.record))]
@@ -239,6 +263,7 @@ STAGES: list[Stage[CloseState]] = [
     Stage("measured values", stage_measures),
     Stage("scorecards", stage_scorecards),
     Stage("payroll", stage_payroll),
+    Stage("VIP", stage_vip),
 ]
 
 
@@ -285,6 +310,9 @@ def reopen(period: str, reason: str, ledger_path: Path) -> tuple[dict | None, li
             record, moved = ledger.reopen(period, reason.strip())
         except LookupError:
             return None, [Issue(Source(str(ledger_path)), "reopen.not_closed", f"{period} is not closed in this ledger")]
+        except OrderError as exc:
+            return None, [Issue(Source(str(ledger_path)), "reopen.order",
+                                f"{exc.args[0]} is closed after {period}: reopen {exc.args[0]} first")]
         return {"period": period, "close_id": record.close_id, "moved_to": moved, "closed_at": record.closed_at}, []
     finally:
         ledger.close()

@@ -41,6 +41,13 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+def _statements(sql: str) -> list[str]:
+    """The statements of a migration: `--` comments dropped (they may contain `;`), split on `;`.
+    Migrations hold no string literal with `--` or `;`."""
+    lines = [line.split("--", 1)[0] for line in sql.splitlines()]
+    return [s for s in "\n".join(lines).split(";") if s.strip()]
+
+
 def migrate(conn: sqlite3.Connection) -> list[int]:
     """Apply the migrations not yet recorded; return the versions applied now."""
     applied_now = []
@@ -51,7 +58,7 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
         for version, name, sql in MIGRATIONS:
             if version in done:
                 continue
-            for statement in (s for s in sql.split(";") if s.strip()):
+            for statement in _statements(sql):
                 conn.execute(statement)
             conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
                          (version, name, dt.datetime.now().astimezone().isoformat(timespec="seconds")))

@@ -61,4 +61,58 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         CREATE INDEX results_employee ON results(employee_id);
     """),
+    (2, "VIP purchases, history imports, cards and points", """
+        CREATE TABLE vip_imports (
+            import_id   TEXT PRIMARY KEY,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            file        TEXT NOT NULL,
+            sha256      TEXT NOT NULL,
+            periods     TEXT NOT NULL,
+            rows        INTEGER NOT NULL
+        );
+
+        -- completed purchases per customer and store type, net of refunds (a refund is a
+        -- negative row of the month it was reported); from a close or a history import
+        CREATE TABLE vip_purchases (
+            source      TEXT NOT NULL,      -- close_id or import_id
+            period      TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            store_type  TEXT NOT NULL,
+            category    TEXT NOT NULL,
+            order_id    TEXT NOT NULL,
+            order_date  TEXT NOT NULL,
+            amount      TEXT NOT NULL
+        );
+        CREATE INDEX vip_purchases_period ON vip_purchases(period);
+
+        -- every card as each close left it (the latest live close's rows are the current state)
+        CREATE TABLE vip_cards (
+            close_id    TEXT NOT NULL REFERENCES closes(close_id),
+            card_no     TEXT NOT NULL,
+            person      TEXT NOT NULL,      -- keyed hash of the ID number, never the number
+            customer_id TEXT NOT NULL,
+            programme   TEXT NOT NULL,
+            tier        TEXT NOT NULL,
+            issued_on   TEXT NOT NULL,
+            valid_until TEXT NOT NULL,
+            status      TEXT NOT NULL,
+            silver_since TEXT,
+            renewed_on  TEXT
+        );
+
+        -- the points ledger: append-only entries; a balance is a sum, never a stored total
+        CREATE TABLE vip_points (
+            close_id    TEXT NOT NULL REFERENCES closes(close_id),
+            card_no     TEXT NOT NULL,
+            person      TEXT NOT NULL,
+            customer_id TEXT NOT NULL,
+            date        TEXT NOT NULL,
+            kind        TEXT NOT NULL CHECK (kind IN ('issue', 'earn', 'redeem', 'expire')),
+            points      INTEGER NOT NULL,
+            order_id    TEXT,
+            note        TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX vip_points_order ON vip_points(order_id);
+    """),
 ]

@@ -63,6 +63,10 @@ class CloseRecord:
         return Path(self.out_dir) / self.period
 
 
+class OrderError(Exception):
+    """A month cannot be reopened while a later month stays closed."""
+
+
 class AlreadyClosed(Exception):
     def __init__(self, record: CloseRecord):
         super().__init__(record.close_id)
@@ -79,6 +83,14 @@ class NewClose:
     pay_lines: pd.DataFrame      # employee_id, component, amount, reason
     order_pay: pd.DataFrame      # order_id, employee_id, component, amount
     results: pd.DataFrame        # employee_id, scorecard, total, grade, rank, rated
+    vip: object | None = None    # VipResult: purchases, cards (state after the close), points
+
+
+def _day(value) -> str | None:
+    """A date as ISO text (YYYY-MM-DD), or None."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return pd.Timestamp(value).date().isoformat()
 
 
 def _text(value) -> str | None:
@@ -185,10 +197,89 @@ class Ledger:
                     (new.close_id, r.employee_id, r.scorecard, _text(r.total), _text(r.grade),
                      None if pd.isna(r.rank) else int(r.rank), int(bool(r.rated)))
                     for r in new.results.itertuples(index=False)))
+                if new.vip is not None:
+                    self._record_vip(new.close_id, new.vip)
                 from csbatch.failpoints import failpoint
                 failpoint("close.before_commit")
         except sqlite3.IntegrityError:  # the unique index caught a race the check did not
             raise AlreadyClosed(self.live_close(new.period)) from None
+
+    def _record_vip(self, close_id: str, vip) -> None:
+        self.conn.executemany("INSERT INTO vip_purchases VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
+            (close_id, r.period, r.customer_id, r.store_type, r.category, r.order_id, _day(r.order_date), str(r.amount))
+            for r in vip.purchases.itertuples(index=False)))
+        self.conn.executemany("INSERT INTO vip_cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+            (close_id, r.card_no, r.person, r.customer_id, r.programme, r.tier, _day(r.issued_on),
+             _day(r.valid_until), r.status, _day(r.silver_since), _day(r.renewed_on))
+            for r in vip.cards.itertuples(index=False)))
+        self.conn.executemany("INSERT INTO vip_points VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+            (close_id, r.card_no, r.person, r.customer_id, _day(r.date), r.kind, int(r.points),
+             _text(r.order_id), r.note or "")
+            for r in vip.points.itertuples(index=False)))
+
+    def vip_history(self):
+        """The VIP programme as earlier months left it: purchases of live closes and history
+        imports, the cards of the latest live close, every points entry of live closes."""
+        from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, PURCHASE_COLUMNS, VipHistory
+
+        purchases = pd.DataFrame(self.conn.execute(
+            """SELECT p.period, p.customer_id, p.store_type, p.category, p.order_id, p.order_date, p.amount
+               FROM vip_purchases p
+               WHERE p.source IN (SELECT close_id FROM closes WHERE superseded = 0)
+                  OR p.source IN (SELECT import_id FROM vip_imports)
+               ORDER BY p.period, p.order_date, p.order_id""").fetchall(), columns=PURCHASE_COLUMNS)
+        purchases["amount"] = purchases["amount"].map(Decimal)
+        purchases["order_date"] = pd.to_datetime(purchases["order_date"])
+        latest = self.conn.execute("SELECT close_id FROM closes WHERE superseded = 0 "
+                                   "ORDER BY period DESC LIMIT 1").fetchone()
+        cards = pd.DataFrame(self.conn.execute(
+            f"SELECT {', '.join(CARD_COLUMNS)} FROM vip_cards WHERE close_id = ? ORDER BY card_no",
+            (latest[0] if latest else "",)).fetchall(), columns=CARD_COLUMNS)
+        for col in ("issued_on", "valid_until", "silver_since", "renewed_on"):
+            cards[col] = pd.to_datetime(cards[col])
+        points = pd.DataFrame(self.conn.execute(
+            f"""SELECT {', '.join('v.' + c for c in POINT_COLUMNS)} FROM vip_points v
+                JOIN closes c ON c.close_id = v.close_id WHERE c.superseded = 0
+                ORDER BY v.date, v.rowid""").fetchall(), columns=POINT_COLUMNS)
+        points["date"] = pd.to_datetime(points["date"])
+        points["points"] = points["points"].astype("int64")
+        return VipHistory(purchases, cards, points)
+
+    def later_close(self, period: str) -> CloseRecord | None:
+        row = self.conn.execute(f"SELECT {self._COLUMNS} FROM closes WHERE period > ? AND superseded = 0 "
+                                "ORDER BY period DESC LIMIT 1", (period,)).fetchone()
+        return self._record(row) if row else None
+
+    def check_order(self, period: str) -> list[Issue]:
+        """Months close in order: what a close carries forward (VIP cards and points, refunds of
+        closed months) would be wrong for a month closed after a later one."""
+        later = self.later_close(period)
+        if later is None:
+            return []
+        return [Issue(Source(str(self.path)), "ledger.order",
+                      f"{later.period} is already closed: months close in order, so {period} cannot be "
+                      f"closed after it (reopen {later.period} first)")]
+
+    def periods_with_purchases(self, periods: Collection[str]) -> list[str]:
+        found = self.conn.execute(
+            f"""SELECT DISTINCT period FROM vip_purchases
+                WHERE period IN ({','.join('?' * len(periods))})
+                  AND (source IN (SELECT close_id FROM closes WHERE superseded = 0)
+                       OR source IN (SELECT import_id FROM vip_imports))""", list(periods)).fetchall()
+        return sorted(r[0] for r in found)
+
+    def import_purchases(self, import_id: str, file: str, sha256: str, purchases: pd.DataFrame) -> None:
+        periods = sorted(set(purchases["period"]))
+        with immediate(self.conn):
+            clash = self.periods_with_purchases(periods)
+            if clash:
+                raise ValueError(f"the ledger already has purchases for {', '.join(clash)}: history is loaded "
+                                 "once, for months it has none of")
+            self.conn.execute("INSERT INTO vip_imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              (import_id, now(), who(), file, sha256, ",".join(periods), len(purchases)))
+            self.conn.executemany("INSERT INTO vip_purchases VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
+                (import_id, r.period, r.customer_id, r.store_type, r.category, r.order_id, _day(r.order_date),
+                 str(r.amount)) for r in purchases.itertuples(index=False)))
 
     def mark_published(self, close_id: str) -> None:
         with immediate(self.conn):
@@ -202,6 +293,9 @@ class Ledger:
             record = self.live_close(period)
             if record is None:
                 raise LookupError(period)
+            later = self.later_close(period)
+            if later is not None:
+                raise OrderError(later.period)
             moved_to = record.folder.with_name(f"{period}.reopened-{stamp}")
             self.conn.execute("UPDATE closes SET superseded = 1 WHERE close_id = ?", (record.close_id,))
             self.conn.execute("INSERT INTO reopenings (period, close_id, reopened_at, reopened_by, reason, "

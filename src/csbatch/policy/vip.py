@@ -71,6 +71,7 @@ class Festival(Model):
 
 class Greetings(Model):
     birthday: Birthday
+    festival_days_before: Int = Field(description="a festival greeting is due from this many days before")
     festivals: list[Festival]
 
 

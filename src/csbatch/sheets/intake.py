@@ -250,3 +250,38 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     if any(i.is_error for i in issues):
         return None, issues
     return inputs, issues
+
+
+def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[pd.DataFrame | None, list[Issue]]:
+    """One file read as input `kind` whatever its name (every visible sheet of a workbook), with
+    the same headers, coercion and key check as the month's folder."""
+    from csbatch.sheets.read import CSV_SUFFIXES, list_sheets
+
+    path = Path(path)
+    spec = policy.inputs.kinds[kind]
+    issues: list[Issue] = []
+    if not path.is_file():
+        return None, [Issue(Source(str(path)), "inputs.missing", "file not found")]
+    if path.suffix.lower() in CSV_SUFFIXES:
+        sheets = [FoundSheet(kind, path, path.name, None)]
+    else:
+        try:
+            infos = list_sheets(path)
+        except ReadError as exc:
+            return None, [Issue(Source(path.name), "inputs.unreadable", str(exc))]
+        sheets = [FoundSheet(kind, path, path.name, i.name) for i in infos if i.visible]
+    frames = []
+    for sheet in sheets:
+        result = _read_sheet(sheet, spec, policy, period, _item_aliases(policy))
+        issues += result.issues
+        if result.frame is not None:
+            frames.append(result.frame)
+    if any(i.is_error for i in issues) or not frames:
+        return None, issues
+    frame = pd.concat(frames, ignore_index=True)
+    if spec.key:
+        dup = frame.duplicated(subset=spec.key, keep="first") & frame[spec.key].notna().all(axis=1)
+        for _, row in frame[dup].iterrows():
+            issues.append(Issue(Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"])), "inputs.duplicate_key",
+                                f"{kind}: {spec.key[0]} '{row[spec.key[0]]}' appears twice"))
+    return (None if any(i.is_error for i in issues) else frame), issues

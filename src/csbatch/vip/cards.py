@@ -183,7 +183,7 @@ def qualification(person: str, code: str, programme: Programme, spend: Spend) ->
         if single is not None:
             return Qualification(code, tier_code, single.order_date, single.amount, frozenset({single.order_id}),
                                  single.order_id, single.customer_id,
-                                 f"one order of at least {yen(tier.single_order)}")
+                                 f"单笔满 {yen(tier.single_order)}")
     running = spend.trailing_12m(person, code) - sum((p.amount for p in orders), Decimal(0))
     counted: list[str] = []
     for p in orders:
@@ -191,7 +191,7 @@ def qualification(person: str, code: str, programme: Programme, spend: Spend) ->
         counted.append(p.order_id)
         if running >= tier.trailing_12m:
             return Qualification(code, tier_code, p.order_date, running, frozenset(counted), p.order_id,
-                                 p.customer_id, f"trailing-12-month spend of at least {yen(tier.trailing_12m)}")
+                                 p.customer_id, f"近12个月累计满 {yen(tier.trailing_12m)}")
     return None
 
 

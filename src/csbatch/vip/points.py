@@ -142,7 +142,7 @@ def run_points(period: str, cards: list[Card], spend: Spend, people: People, pol
     for oid in refunds:
         for card_no, pts in sorted(earned.get(oid, {}).items()):
             if pts > 0 and card_no in by_no:
-                add(Event(start, REVERSAL, 0, by_no[card_no], "earn", -pts, oid, f"refund of order {oid}"))
+                add(Event(start, REVERSAL, 0, by_no[card_no], "earn", -pts, oid, f"订单 {oid} 退款，冲回积分"))
         if oid in issued_for:
             issues.append(Issue(_place(sales, oid), "vip.qualifying_refund",
                                 f"order {oid}, refunded this month, qualified card {issued_for[oid]}: the card "
@@ -152,19 +152,19 @@ def run_points(period: str, cards: list[Card], spend: Spend, people: People, pol
         per = programme.points.per_amount
         if vip.card.clear_points_on_anniversary:
             for day in card.anniversaries:
-                add(Event(day, EXPIRE, 0, card, "expire", 0, None, "points cleared on the card's anniversary"))
+                add(Event(day, EXPIRE, 0, card, "expire", 0, None, "发卡周年，积分清零"))
         if card.new:
             pts = int(vip.card.issue_points_share * card.qualifying_amount // per)
             add(Event(card.issued_on, ISSUE, 0, card, "issue", pts, card.qualifying_order,
-                      f"{percent(vip.card.issue_points_share)} of the qualifying {yen(card.qualifying_amount)} "
-                      f"({card.qualified_by}), 1 point per {yen(per)}"))
+                      f"办卡消费 {yen(card.qualifying_amount)}（{card.qualified_by}）的"
+                      f"{percent(vip.card.issue_points_share)}计入积分，每{yen(per)}计1分"))
         for order in spend.month_orders(card.person, card.programme):
             if not card.member_order(order):
                 continue
             pts = int(order.amount // per)
             if pts:
                 add(Event(order.order_date, EARN, 0, card, "earn", pts, order.order_id,
-                          f"1 point per {yen(per)} of {yen(order.amount)}"))
+                          f"消费 {yen(order.amount)}，每{yen(per)}计1分"))
     wanted = _redemptions(redemptions)
     orders = _orders(sales) if wanted else {}
     holders: dict[str, list[Card]] = {}
@@ -218,7 +218,7 @@ def run_points(period: str, cards: list[Card], spend: Spend, people: People, pol
                 issues.extend(Issue(r.source, code, f"{who}: {text}; the redemption is rejected")
                               for code, text in problems)
                 continue
-            e.note = f"voucher {yen(r.voucher)} on order {r.order_id}"
+            e.note = f"订单 {r.order_id} 使用代金券 {yen(r.voucher)}"
             vouchers[r.order_id] = vouchers.get(r.order_id, ZERO) + r.voucher
         running[no] = bal + e.points
         entries.append({"card_no": no, "person": e.card.person, "customer_id": e.card.customer_id,

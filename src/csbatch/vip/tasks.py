@@ -28,8 +28,6 @@ from csbatch.vip.purchases import Spend
 from csbatch.vip.pricing import yen
 
 TASK_COLUMNS = ["customer_id", "name", "phone", "kind", "due_from", "due_to", "note"]
-#: Decision: festival greetings go out from two days before the festival to the day itself.
-FESTIVAL_LEAD_DAYS = 2
 
 
 def _on(year: int, month: int, day: int) -> dt.date:
@@ -95,7 +93,7 @@ def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: Peopl
                 if first <= start <= last or first <= end <= last:
                     task(cid, person, "birthday", start, end, f"birthday on {day.isoformat()}")
         for code, name, day in festivals:
-            task(cid, person, f"festival:{code}", day - dt.timedelta(days=FESTIVAL_LEAD_DAYS), day,
+            task(cid, person, f"festival:{code}", day - dt.timedelta(days=policy.vip.greetings.festival_days_before), day,
                  f"{name} {day.isoformat()}")
         for order in spend.kept_orders(person):
             months = care.cycle_months.get(order.category, care.cycle_months.get("default"))
