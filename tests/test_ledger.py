@@ -65,7 +65,8 @@ def test_migrations_record_themselves_once(tmp_path):
     again = open_ledger(tmp_path / "l.sqlite")
     assert again.execute("SELECT version, name FROM schema_migrations").fetchall() == first == [
         (1, "closes, reopenings, pay lines, order pay, results"),
-        (2, "VIP purchases, history imports, cards and points")]
+        (2, "VIP purchases, history imports, cards and points"),
+        (3, "audit figures for trends")]
 
 
 def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
@@ -82,7 +83,7 @@ def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
     conn.execute("INSERT INTO closes VALUES ('c1', '2026-09', 't', 'me', '/o', '/s', 1, 0, '{}')")
     conn.close()
     upgraded = open_ledger(path)
-    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2]
+    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3]
     assert upgraded.execute("SELECT period FROM closes").fetchall() == [("2026-09",)]
     assert upgraded.execute("SELECT COUNT(*) FROM vip_cards").fetchone() == (0,)
 
@@ -333,3 +334,19 @@ def test_vip_history_is_imported_once(tmp_path):
     assert sorted(map(str, purchases["amount"])) == ["-2000", "30000", "40000"]
     again = runner.invoke(app, args)
     assert again.exit_code == 1 and "already has purchases for 2026-05, 2026-06" in again.stderr
+
+
+def test_audit_figures_are_kept_for_trends(tmp_path):
+    ledger = Ledger(tmp_path / "l.sqlite")
+    empty = pd.DataFrame(columns=["employee_id", "component", "amount", "reason"])
+    for close_id, period, value in (("c9", "2026-09", "0.9"), ("c10", "2026-10", "0.75")):
+        ledger.record_close(NewClose(close_id, period, tmp_path, tmp_path / "s", {}, empty,
+                                     pd.DataFrame(columns=["order_id", "employee_id", "component", "amount"]),
+                                     pd.DataFrame(columns=["employee_id", "scorecard", "total", "grade", "rank", "rated"]),
+                                     figures={"complaints_on_time_share": Decimal(value), "losses": None}))
+    before_nov = ledger.figures_history("2026-11")
+    assert list(before_nov.itertuples(index=False, name=None)) == [
+        ("2026-09", "complaints_on_time_share", Decimal("0.9")), ("2026-09", "losses", None),
+        ("2026-10", "complaints_on_time_share", Decimal("0.75")), ("2026-10", "losses", None)]
+    assert len(ledger.figures_history("2026-10")) == 2   # only months before
+    ledger.close()

@@ -115,4 +115,12 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         CREATE INDEX vip_points_order ON vip_points(order_id);
     """),
+    (3, "audit figures for trends", """
+        -- the audit report's headline figures of each close (shares as fractions, money as text)
+        CREATE TABLE audit_figures (
+            close_id    TEXT NOT NULL REFERENCES closes(close_id),
+            figure      TEXT NOT NULL,
+            value       TEXT
+        );
+    """),
 ]

@@ -84,6 +84,7 @@ class NewClose:
     order_pay: pd.DataFrame      # order_id, employee_id, component, amount
     results: pd.DataFrame        # employee_id, scorecard, total, grade, rank, rated
     vip: object | None = None    # VipResult: purchases, cards (state after the close), points
+    figures: dict | None = None  # the audit report's headline figures, for later trends
 
 
 def _day(value) -> str | None:
@@ -199,6 +200,8 @@ class Ledger:
                     for r in new.results.itertuples(index=False)))
                 if new.vip is not None:
                     self._record_vip(new.close_id, new.vip)
+                self.conn.executemany("INSERT INTO audit_figures VALUES (?, ?, ?)", (
+                    (new.close_id, figure, _text(value)) for figure, value in sorted((new.figures or {}).items())))
                 from csbatch.failpoints import failpoint
                 failpoint("close.before_commit")
         except sqlite3.IntegrityError:  # the unique index caught a race the check did not
@@ -244,6 +247,16 @@ class Ledger:
         points["date"] = pd.to_datetime(points["date"])
         points["points"] = points["points"].astype("int64")
         return VipHistory(purchases, cards, points)
+
+    def figures_history(self, before: str) -> pd.DataFrame:
+        """Headline audit figures of the live closes of months before `before`: period, figure, value."""
+        rows = self.conn.execute(
+            """SELECT c.period, f.figure, f.value FROM audit_figures f JOIN closes c ON c.close_id = f.close_id
+               WHERE c.superseded = 0 AND c.period < ? ORDER BY c.period, f.figure""", (before,)).fetchall()
+        values = [None if v is None else Decimal(v) for _, _, v in rows]  # pandas would make None a NaN
+        frame = pd.DataFrame([r[:2] for r in rows], columns=["period", "figure"])
+        frame["value"] = pd.Series(values, dtype=object)
+        return frame
 
     def later_close(self, period: str) -> CloseRecord | None:
         row = self.conn.execute(f"SELECT {self._COLUMNS} FROM closes WHERE period > ? AND superseded = 0 "
