@@ -1,0 +1,69 @@
+"""`run_audit`: the audit stage of the close (policies.md §4, §6) — every check of the month into
+one `AuditReport`.
+
+Each check lives in its own module and reads only the policy and the month's inputs:
+`deadlines` (every rule of deadlines.yaml, one mechanism), `complaints` (SLA and categories),
+`exceptions` (special-price refunds), `callbacks`, `qa` (agents, teams, heatmap, taboos,
+auditors) and `figures` (the headline numbers). Problems come back as issues, never raised; the
+same inputs always give the same report (items are judged at their due time, not by the clock).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from csbatch.audit.callbacks import check_callbacks
+from csbatch.audit.complaints import check_complaints
+from csbatch.audit.deadlines import Calendars, check_deadlines
+from csbatch.audit.exceptions import EXCEPTION_COLUMNS, special_price_refunds
+from csbatch.audit.figures import headline_figures
+from csbatch.audit.kit import Month, People, frame_of
+from csbatch.audit.model import AuditReport
+from csbatch.audit.qa import check_qa
+from csbatch.calendar import WorkCalendar
+from csbatch.errors import Issue
+from csbatch.policy import Policy
+from csbatch.scoring.questionnaire import AuditResult
+
+__all__ = ["run_audit"]
+
+
+def run_audit(period: str, policy: Policy, inputs: Any, attendance, audits: AuditResult,
+              calendar: WorkCalendar) -> tuple[AuditReport, list[Issue]]:
+    """The month's audit report and the problems found on the way.
+
+    `inputs` is the close's `Inputs` (or any mapping of input kind → typed frame; a kind left
+    out is an empty sheet), `attendance` its `AttendanceResult` (the summary names the employees
+    of the month), `audits` the scored QA audits, `calendar` the work calendar of the period's
+    year (widened here when a workday count runs into another year)."""
+    month = Month.of(period)
+    people = People.build(attendance.summary, frame_of(inputs, "roster", policy))
+    calendars = Calendars(policy, calendar, period)
+
+    deadlines, issues = check_deadlines(month, policy, inputs, people, calendars)
+    complaints, categories, found = check_complaints(month, policy, frame_of(inputs, "complaints", policy),
+                                                     calendars)
+    issues += found
+    exceptions = special_price_refunds(policy, frame_of(inputs, "sales", policy))
+    callbacks, totals = check_callbacks(month, frame_of(inputs, "callbacks", policy), people)
+    qa = check_qa(month, policy, frame_of(inputs, "audits", policy), audits, people)
+    issues += calendars.issues
+
+    report = AuditReport(
+        period=period,
+        deadlines=deadlines,
+        complaints=complaints,
+        complaint_categories=categories,
+        exceptions=exceptions if exceptions is not None else pd.DataFrame(columns=list(EXCEPTION_COLUMNS)),
+        callbacks=callbacks,
+        qa_agents=qa.agents,
+        qa_teams=qa.teams,
+        qa_heatmap=qa.heatmap,
+        taboos=qa.taboos,
+        not_audited=qa.not_audited,
+        auditors=qa.auditors,
+        figures=headline_figures(deadlines, complaints, exceptions, totals, qa),
+    )
+    return report, issues

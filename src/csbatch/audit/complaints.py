@@ -1,0 +1,133 @@
+"""Complaint SLA (policies.md §4): every complaint of the month's register with its due time, how
+long it was open and where it stands at month end; and the count per category.
+
+The due time is the complaint deadline rule's (the rule whose evidence is the complaints sheet
+and counts from a start, `complaint_resolution` by default), computed by the same `due_at` as
+every deadline, so the SLA table and the deadlines table cannot disagree. At month end a
+complaint is:
+
+* on_time / late — resolved by / after its due minute;
+* open_past_sla — not resolved and due at or before month end (a breach already);
+* open_within_sla — not resolved and due after month end (may still be resolved on time).
+
+days_open runs from intake to resolution, or to the end of the period (next month 00:00) for an
+open complaint, in days with 2 places. The description is kept as the customer's words: text,
+never markup (the HTML report escapes it).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from csbatch.audit.kit import ZERO, Month, blank, half_up, text, timestamp
+from csbatch.audit.model import COMPLAINT_COLUMNS
+from csbatch.errors import Issue, Severity, Source
+from csbatch.rules.deadlines import status
+
+COMPLAINT_FRAME_COLUMNS: tuple[str, ...] = (*COMPLAINT_COLUMNS, "customer_id", "order_id", "description",
+                                            "category_name", "due_at")
+CATEGORY_COLUMNS: tuple[str, ...] = ("category", "category_name", "complaints", "our_fault", "on_time", "late",
+                                     "open_within_sla", "open_past_sla", "loss_amount")
+SLA_STATUSES: tuple[str, ...] = ("on_time", "late", "open_within_sla", "open_past_sla")
+
+_DAY_NS = Decimal(86_400 * 10**9)
+_AT_MONTH_END = {"on_time": "on_time", "late": "late", "open": "open_within_sla", "missing": "open_past_sla"}
+
+
+def complaint_rule(policy):
+    """The deadline rule of complaint resolution: evidence on the complaints sheet, counted from
+    a start (intake). None when the policy has none."""
+    for rule in policy.deadlines.values():
+        if rule.evidence.sheet == "complaints" and rule.evidence.start is not None:
+            return rule
+    return None
+
+
+def _days(span: pd.Timedelta) -> Decimal:
+    return half_up(Decimal(span.value) / _DAY_NS)
+
+
+def _place(row: dict) -> Source | None:
+    file = text(row.get("_file"))
+    if file is None:
+        return None
+    return Source(file, sheet=text(row.get("_sheet")), row=None if blank(row.get("_row")) else int(row["_row"]))
+
+
+def _our_fault(value) -> bool:
+    # the register's column defaults to 是 (inputs.yaml): a blank cell is our fault
+    return True if blank(value) else bool(value)
+
+
+def check_complaints(month: Month, policy, complaints: pd.DataFrame,
+                     calendars) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
+    """(complaints frame, per-category frame, issues) for every row of the month's register,
+    sorted by complaint_id."""
+    issues: list[Issue] = []
+    rule = complaint_rule(policy)
+    categories = policy.complaints.categories
+    records = []
+    for row in complaints.to_dict("records"):
+        received, resolved = timestamp(row.get("received_at")), timestamp(row.get("resolved_at"))
+        due = sla = days = None
+        if received is not None:
+            if rule is not None:
+                found = calendars.due(rule.due, period=month.period, start=received, reference=received)
+                due = pd.Timestamp(found) if found is not None else None
+            if due is not None:
+                sla = _AT_MONTH_END[status(due, resolved, as_of=month.end)]
+            span = (resolved if resolved is not None else month.end) - received
+            if span < pd.Timedelta(0):
+                issues.append(Issue(_place(row), "complaints.resolved_before_received",
+                                    f"complaint {text(row.get('complaint_id'))} is resolved before it was "
+                                    "received (or received after the period): check the times", Severity.WARNING))
+            days = _days(span)
+        loss = row.get("loss_amount")
+        category = text(row.get("category"))
+        records.append({
+            "complaint_id": text(row.get("complaint_id")),
+            "employee_id": text(row.get("employee_id")),
+            "category": category,
+            "our_fault": _our_fault(row.get("our_fault")),
+            "received_at": received,
+            "resolved_at": resolved,
+            "days_open": days,
+            "sla_status": sla,
+            "satisfied": None if blank(row.get("satisfied")) else bool(row.get("satisfied")),
+            "loss_amount": None if blank(loss) else half_up(Decimal(loss)),
+            "customer_id": text(row.get("customer_id")),
+            "order_id": text(row.get("order_id")),
+            "description": None if blank(row.get("description")) else str(row.get("description")),
+            "category_name": categories[category].name if category in categories else None,
+            "due_at": due,
+        })
+    records.sort(key=lambda r: (r["complaint_id"] or "", r["received_at"] or pd.Timestamp.min))
+    frame = pd.DataFrame({
+        name: pd.Series([r[name] for r in records],
+                        dtype="datetime64[ns]" if name in ("received_at", "resolved_at", "due_at") else object)
+        for name in COMPLAINT_FRAME_COLUMNS})
+    return frame, _by_category(frame, categories), issues
+
+
+def _by_category(frame: pd.DataFrame, categories) -> pd.DataFrame:
+    """One row per category of the policy, in policy order (zeros included, so months compare)."""
+    rows = []
+    for code, category in categories.items():
+        mine = frame.loc[frame["category"] == code]
+        statuses = mine["sla_status"].tolist()
+        rows.append({
+            "category": code,
+            "category_name": category.name,
+            "complaints": len(mine),
+            "our_fault": int(sum(bool(v) for v in mine["our_fault"])),
+            **{s: statuses.count(s) for s in SLA_STATUSES},
+            "loss_amount": half_up(sum((v for v in mine["loss_amount"] if not blank(v)), ZERO)),
+        })
+    out = pd.DataFrame(rows, columns=list(CATEGORY_COLUMNS))
+    for name in CATEGORY_COLUMNS[2:-1]:
+        out[name] = out[name].astype("int64")
+    for name in ("category", "category_name", "loss_amount"):
+        out[name] = out[name].astype(object)
+    return out

@@ -1,0 +1,272 @@
+"""Deadline checks (policies.md §4): every rule of `config/deadlines.yaml` through one mechanism.
+
+A rule says what evidence proves an item done (`evidence`: a sheet, optionally rows of one
+`kind`, and its timestamp column), when the item is due (`due`, computed by
+`csbatch.rules.deadlines.due_at`) and which items are expected (`expected.each`):
+
+* `row` — one item per evidence row (each complaint, each service order). The due time counts
+  from the row's `evidence.start` (e.g. received_at) or its `evidence.reference` day.
+* `employee_month` — one item per employee of the month whose role is in `expected.roles` or
+  whose role's scorecard is in `expected.scorecards`, referring to the period (an `after` due
+  form counts from the end of the period). The evidence is that employee's row for the period
+  (the `evidence.reference` column, else `period`); the first if there are several.
+* `employee_week` — one item per such employee per week (Monday–Sunday) whose due time falls
+  inside the period, so every week is judged in exactly one month (an `after` due form counts
+  from the end of the week); weeks the employee was not employed at all are not expected. The
+  evidence is the earliest of the employee's rows whose reference day falls in the week.
+
+An item is judged at its due time, never by the wall clock, so the same inputs always give the
+same table: done by the due minute → on_time, after it → late; nothing done → "open" for a rule
+that counts from a start (a complaint may still be resolved), "missing" for a submission.
+Nothing here names a rule: a new rule in the YAML is checked without a line of code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import pandas as pd
+
+from csbatch.audit.kit import Month, People, blank, frame_of, text, timestamp
+from csbatch.audit.model import DEADLINE_COLUMNS
+from csbatch.calendar import WorkCalendar
+from csbatch.errors import Issue, Severity, Source
+from csbatch.policy.deadlines import DeadlineRule
+from csbatch.rules.deadlines import due_at, status
+
+#: The deadlines frame: the contract's columns, then the extras for reading (`key`: the evidence
+#: row's key, e.g. the complaint id, when the rule names one).
+DEADLINE_FRAME_COLUMNS: tuple[str, ...] = (*DEADLINE_COLUMNS, "rule_name", "employee_name", "due_kind", "key")
+
+
+class Calendars:
+    """The work calendar for `counting: workdays`. The close builds one for the period's year;
+    a count that runs into another year (a complaint received on 30 December) widens it with
+    `WorkCalendar.build`, so a year no holiday list covers is an error naming what to add, never
+    a guess. Each problem is reported once."""
+
+    def __init__(self, policy, calendar: WorkCalendar | None, period: str):
+        self._policy = policy
+        self._calendar = calendar
+        self._years = {int(period[:4])}
+        self._failed: set[frozenset[int]] = set()
+        self.issues: list[Issue] = []
+        if calendar is None:
+            self._widen(set(self._years))
+
+    def due(self, due, **anchor) -> dt.datetime | None:
+        """`due_at(due, **anchor)` with a calendar wide enough; None when none can be built."""
+        start = anchor.get("start")
+        for _ in range(5):
+            if self._calendar is None:
+                return None
+            try:
+                return due_at(due, calendar=self._calendar, **anchor)
+            except KeyError:     # the count reached a year the calendar was not built for
+                if start is None:
+                    raise
+                # the start's year first (last December's complaint in January), then one more
+                # year at a time: never ask for a year the count does not reach
+                more = start.year if start.year not in self._years else max(self._years) + 1
+                if not self._widen(self._years | {more}):
+                    return None
+        return None
+
+    def _widen(self, years: set[int]) -> bool:
+        key = frozenset(years)
+        if key in self._failed:
+            return False
+        calendar, issues = WorkCalendar.build(self._policy.calendar, self._policy.schedule, years)
+        if calendar is None:
+            self._failed.add(key)
+            self.issues.extend(i for i in issues if i not in self.issues)
+            return False
+        self._calendar, self._years = calendar, set(years)
+        return True
+
+
+@dataclass(frozen=True)
+class Item:
+    rule: str
+    employee_id: str | None
+    reference: str
+    due: pd.Timestamp
+    done: pd.Timestamp | None
+    key: str | None
+
+
+@dataclass
+class _Context:
+    code: str
+    rule: DeadlineRule
+    evidence: pd.DataFrame
+    month: Month
+    people: People
+    calendars: Calendars
+    policy: Any
+    issues: list[Issue]
+
+
+def judge(rule: DeadlineRule, due: pd.Timestamp, done: pd.Timestamp | None) -> str:
+    """on_time / late, or — nothing done by the due time — open (counted from a start: it may yet
+    be resolved) or missing (a submission)."""
+    outcome = status(due, done, as_of=due)
+    if outcome == "open" and rule.evidence.start is None:
+        return "missing"
+    return outcome
+
+
+def _place(row: dict) -> Source | None:
+    file = text(row.get("_file"))
+    if file is None:
+        return None
+    row_no = row.get("_row")
+    return Source(file, sheet=text(row.get("_sheet")), row=None if blank(row_no) else int(row_no))
+
+
+def _evidence(inputs, rule: DeadlineRule, policy) -> pd.DataFrame:
+    frame = frame_of(inputs, rule.evidence.sheet, policy)
+    if rule.evidence.kind is not None and "kind" in frame.columns:
+        frame = frame.loc[frame["kind"].astype(object) == rule.evidence.kind]
+    return frame
+
+
+def _day_text(value: Any) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _month_of(value: Any) -> str | None:
+    """A month cell ('2026-10') or a date's month as 'YYYY-MM'."""
+    if blank(value):
+        return None
+    if isinstance(value, str):
+        return value[:7]
+    return pd.Timestamp(value).strftime("%Y-%m")
+
+
+def _each_row(c: _Context) -> Iterator[Item]:
+    ev = c.rule.evidence
+    for row in c.evidence.to_dict("records"):
+        start = timestamp(row.get(ev.start)) if ev.start else None
+        reference = timestamp(row.get(ev.reference)) if ev.reference else None
+        if (ev.start and start is None) or (ev.reference and reference is None):
+            column = ev.start if ev.start and start is None else ev.reference
+            c.issues.append(Issue(_place(row), "deadlines.no_anchor",
+                                  f"{c.rule.name}: column '{column}' is blank, so the row's due time "
+                                  "is unknown; it is not judged"))
+            continue
+        due = c.calendars.due(c.rule.due, period=c.month.period, start=start,
+                              reference=reference if reference is not None else start)
+        if due is None:
+            continue
+        anchor = reference if reference is not None else start
+        yield Item(c.code, text(row.get("employee_id")),
+                   _day_text(anchor) if anchor is not None else c.month.period,
+                   pd.Timestamp(due), timestamp(row.get(ev.done)),
+                   text(row.get(ev.key)) if ev.key else None)
+
+
+def _expected(c: _Context) -> list[str]:
+    return c.people.of_month(c.policy, c.rule.expected.roles, c.rule.expected.scorecards)
+
+
+def _not_expected(c: _Context, rows: list[dict], expected: set[str], what: str) -> None:
+    for row in rows:
+        emp = text(row.get("employee_id"))
+        if emp not in expected:
+            c.issues.append(Issue(_place(row), "deadlines.not_expected",
+                                  f"{c.rule.name} of {emp} for {what}: {emp} is not expected to hand "
+                                  "one in (role or scorecard not listed in the rule); not judged",
+                                  Severity.WARNING))
+
+
+def _each_employee_month(c: _Context) -> Iterator[Item]:
+    ev = c.rule.evidence
+    column = ev.reference or "period"
+    rows = [r for r in c.evidence.to_dict("records") if _month_of(r.get(column)) == c.month.period]
+    due = c.calendars.due(c.rule.due, period=c.month.period, reference=c.month.first,
+                          start=c.month.end.to_pydatetime())
+    expected = _expected(c)
+    _not_expected(c, rows, set(expected), c.month.period)
+    if due is None:
+        return
+    for emp in expected:
+        mine = [r for r in rows if text(r.get("employee_id")) == emp]
+        done = timestamp(mine[0].get(ev.done)) if mine else None
+        yield Item(c.code, emp, c.month.period, pd.Timestamp(due), done, None)
+
+
+def _weeks(c: _Context) -> list[tuple[dt.date, pd.Timestamp]]:
+    """(Monday, due) of every week whose due time falls inside the period."""
+    monday = c.month.first - dt.timedelta(days=c.month.first.weekday()) - dt.timedelta(weeks=5)
+    out = []
+    while monday <= c.month.last:
+        due = c.calendars.due(c.rule.due, period=c.month.period, reference=monday,
+                              start=dt.datetime.combine(monday + dt.timedelta(weeks=1), dt.time()))
+        if due is not None and c.month.holds(due):
+            out.append((monday, pd.Timestamp(due)))
+        monday += dt.timedelta(weeks=1)
+    return out
+
+
+def _each_employee_week(c: _Context) -> Iterator[Item]:
+    ev = c.rule.evidence
+    column = ev.reference or ev.start
+    weeks = _weeks(c)
+    expected = _expected(c)
+    rows = []
+    for row in c.evidence.to_dict("records"):
+        day = timestamp(row.get(column)) if column else None
+        if day is not None:
+            week = day.date() - dt.timedelta(days=day.weekday())
+            if any(week == monday for monday, _ in weeks):
+                rows.append({**row, "_week": week})
+    _not_expected(c, rows, set(expected), "a week judged in " + c.month.period)
+    for emp in expected:
+        for monday, due in weeks:
+            if not c.people.works_during(emp, monday, monday + dt.timedelta(days=6)):
+                continue
+            done = [t for t in (timestamp(r.get(ev.done)) for r in rows
+                                if r["_week"] == monday and text(r.get("employee_id")) == emp)
+                    if t is not None]
+            yield Item(c.code, emp, monday.isoformat(), due, min(done) if done else None, None)
+
+
+_EACH: dict[str, Callable[[_Context], Iterator[Item]]] = {
+    "row": _each_row,
+    "employee_month": _each_employee_month,
+    "employee_week": _each_employee_week,
+}
+
+
+def check_deadlines(month: Month, policy, inputs, people: People,
+                    calendars: Calendars) -> tuple[pd.DataFrame, list[Issue]]:
+    """Every expected item of every deadline rule, judged; sorted by rule (policy order),
+    employee_id, reference."""
+    issues: list[Issue] = []
+    items: list[tuple[int, Item, DeadlineRule]] = []
+    for order, (code, rule) in enumerate(policy.deadlines.items()):
+        context = _Context(code, rule, _evidence(inputs, rule, policy), month, people, calendars,
+                           policy, issues)
+        items.extend((order, item, rule) for item in _EACH[rule.expected.each](context))
+    items.sort(key=lambda t: (t[0], t[1].employee_id is None, t[1].employee_id or "",
+                              t[1].reference, t[1].due, t[1].key or ""))
+    records = [{
+        "rule": item.rule,
+        "employee_id": item.employee_id,
+        "reference": item.reference,
+        "due_at": item.due,
+        "submitted_at": item.done,
+        "status": judge(rule, item.due, item.done),
+        "rule_name": rule.name,
+        "employee_name": people.name(item.employee_id),
+        "due_kind": rule.due.kind,
+        "key": item.key,
+    } for _, item, rule in items]
+    frame = pd.DataFrame({
+        name: pd.Series([r[name] for r in records],
+                        dtype="datetime64[ns]" if name in ("due_at", "submitted_at") else object)
+        for name in DEADLINE_FRAME_COLUMNS})
+    return frame, issues

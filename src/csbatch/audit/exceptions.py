@@ -1,0 +1,43 @@
+"""Exceptions (policies.md §4, source [003]): special-price (特价) products are never returned or
+exchanged, so a refund of a special-price order breaks policy and is listed for the manager —
+when `complaints.special_price_refund_is_exception` says so.
+
+Every row of the month's sales sheet counts, including refunds reported this month of orders
+from an earlier month: the refund is what happened this month."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from csbatch.audit.kit import blank, half_up, text, timestamp
+
+EXCEPTION_COLUMNS: tuple[str, ...] = ("order_id", "customer_id", "employee_id", "order_date", "amount", "note")
+
+#: The order status and product category codes of inputs.yaml's vocabularies.
+REFUNDED, SPECIAL_PRICE = "refunded", "special_price"
+NOTE = "特价商品不退不换 [003]，却已退款"
+
+
+def special_price_refunds(policy, sales: pd.DataFrame) -> pd.DataFrame | None:
+    """Refunded special-price orders sorted by order date and id; None when the policy does not
+    treat them as exceptions (nothing is measured then)."""
+    if not policy.complaints.special_price_refund_is_exception:
+        return None
+    rows = []
+    for row in sales.to_dict("records"):
+        if text(row.get("status")) == REFUNDED and text(row.get("category")) == SPECIAL_PRICE:
+            amount = row.get("amount")
+            rows.append({
+                "order_id": text(row.get("order_id")),
+                "customer_id": text(row.get("customer_id")),
+                "employee_id": text(row.get("employee_id")),
+                "order_date": timestamp(row.get("order_date")),
+                "amount": None if blank(amount) else half_up(Decimal(amount)),
+                "note": NOTE,
+            })
+    rows.sort(key=lambda r: (r["order_date"] or pd.Timestamp.min, r["order_id"] or ""))
+    return pd.DataFrame({name: pd.Series([r[name] for r in rows],
+                                         dtype="datetime64[ns]" if name == "order_date" else object)
+                         for name in EXCEPTION_COLUMNS})

@@ -1,0 +1,170 @@
+"""What every audit check shares: Decimal means and shares rounded one way, the period as
+instants, and who an employee is (name, team, role, employment).
+
+Kept in one place so that a mean in the QA table and the same mean in the headline figures can
+never be rounded differently, and so each check module reads as its rule and nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterable
+
+import pandas as pd
+
+from csbatch.calendar import month_bounds
+
+_CENTS = Decimal("0.01")
+#: Shares (0.9231) keep four places: two decimals once shown as a percentage.
+_SHARE = Decimal("0.0001")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def blank(value: Any) -> bool:
+    """None, NaN, NaT and pd.NA: an empty cell, whatever the column's storage."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def half_up(value: Decimal, places: Decimal = _CENTS) -> Decimal:
+    return value.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def mean(values: Iterable[Decimal]) -> Decimal | None:
+    """Mean half-up to 2 places; None when there is nothing to average."""
+    values = [v for v in values if not blank(v)]
+    if not values:
+        return None
+    return half_up(sum(values, ZERO) / len(values))
+
+
+def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """part ÷ whole as a fraction half-up to 4 places; None when whole is 0."""
+    if not whole:
+        return None
+    return half_up(Decimal(part) / Decimal(whole), _SHARE)
+
+
+def text(value: Any) -> str | None:
+    """A cell as text (IDs, codes), None when blank."""
+    return None if blank(value) else str(value)
+
+
+def timestamp(value: Any) -> pd.Timestamp | None:
+    return None if blank(value) else pd.Timestamp(value)
+
+
+@dataclass(frozen=True)
+class Month:
+    """The period as a half-open range of instants [start, end)."""
+
+    period: str
+    first: dt.date
+    last: dt.date
+
+    @classmethod
+    def of(cls, period: str) -> Month:
+        first, last = month_bounds(period)
+        return cls(period, first, last)
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return pd.Timestamp(self.first)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """The first instant after the period (next month, 00:00)."""
+        return pd.Timestamp(self.last + dt.timedelta(days=1))
+
+    def holds(self, when: Any) -> bool:
+        return self.start <= pd.Timestamp(when) < self.end
+
+
+@dataclass(frozen=True)
+class People:
+    """Who is who: the month's employees (attendance summary, in its order) and, for anyone the
+    sheets name, name, team, role and employment dates from the summary or else the roster."""
+
+    month: tuple[str, ...]
+    names: dict[str, str]
+    teams: dict[str, str]
+    roles: dict[str, str]
+    employed: dict[str, tuple[dt.date | None, dt.date | None]]
+
+    @classmethod
+    def build(cls, summary: pd.DataFrame, roster: pd.DataFrame | None) -> People:
+        names: dict[str, str] = {}
+        teams: dict[str, str] = {}
+        roles: dict[str, str] = {}
+        employed: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+        if roster is not None:
+            for row in roster.to_dict("records"):
+                emp = text(row.get("employee_id"))
+                if emp is None:
+                    continue
+                for mapping, column in ((names, "name"), (teams, "team"), (roles, "role")):
+                    value = text(row.get(column))
+                    if value is not None:
+                        mapping[emp] = value
+                hired, left = timestamp(row.get("hire_date")), timestamp(row.get("leave_date"))
+                employed[emp] = (hired.date() if hired is not None else None,
+                                 left.date() if left is not None else None)
+        month = []
+        for row in summary.to_dict("records"):
+            emp = text(row.get("employee_id"))
+            if emp is None:
+                continue
+            month.append(emp)
+            for mapping, column in ((names, "name"), (roles, "role")):
+                value = text(row.get(column))
+                if value is not None:
+                    mapping[emp] = value
+        return cls(tuple(month), names, teams, roles, employed)
+
+    def name(self, emp: str | None) -> str | None:
+        return self.names.get(emp) if emp is not None else None
+
+    def team(self, emp: str | None) -> str | None:
+        return self.teams.get(emp) if emp is not None else None
+
+    def works_during(self, emp: str, first: dt.date, last: dt.date) -> bool:
+        """Employed for at least one day of [first, last] (unknown dates: yes)."""
+        hired, left = self.employed.get(emp, (None, None))
+        return (hired is None or hired <= last) and (left is None or left >= first)
+
+    def of_month(self, policy, roles: Iterable[str] = (), scorecards: Iterable[str] = ()) -> list[str]:
+        """Employees of the month whose role is in `roles` or whose role's scorecard is in
+        `scorecards`, in summary order."""
+        roles, scorecards = set(roles), set(scorecards)
+        out = []
+        for emp in self.month:
+            role = self.roles.get(emp)
+            card = policy.roles[role].scorecard if role in policy.roles else None
+            if role in roles or (card is not None and card in scorecards):
+                out.append(emp)
+        return out
+
+
+def frame_of(inputs: Any, kind: str, policy) -> pd.DataFrame:
+    """The input sheet `kind`, or an empty frame of its declared columns when none was given
+    (a department that keeps no callback log still closes its month)."""
+    try:
+        frame = inputs[kind]
+    except KeyError:
+        frame = None
+    if frame is not None:
+        return frame
+    columns = policy.inputs.kinds[kind].columns
+    return pd.DataFrame({name: pd.Series([], dtype="datetime64[ns]" if col.type in ("date", "datetime")
+                                         else object) for name, col in columns.items()})
+
+
+def team_key(team: str | None) -> tuple[bool, str]:
+    """Sort teams by name, the agents without a team last."""
+    return (team is None, team or "")
