@@ -41,7 +41,9 @@ def test_close_writes_attendance_workbook_and_manifest(tmp_path):
     month = tmp_path / "out" / PERIOD
     assert outcome.state.published == month
     assert sorted(p.relative_to(month).as_posix() for p in month.rglob("*") if p.is_file()) == [
-        "data/attendance.csv", "data/audits.csv", "data/order_splits.csv", "data/payroll.csv",
+        f"audit_report_{PERIOD}.html", f"audit_report_{PERIOD}.xlsx",
+        "data/attendance.csv", "data/audits.csv", "data/complaints.csv", "data/deadlines.csv",
+        "data/order_splits.csv", "data/payroll.csv",
         "data/payroll_components.csv", "data/scorecard_items.csv", "data/scorecards.csv",
         "data/vip_discount_audit.csv", "data/vip_members.csv", "data/vip_points.csv", "data/vip_tasks.csv",
         f"kpi_scorecards_{PERIOD}.xlsx", "manifest.json", f"payroll_bonus_{PERIOD}.xlsx",
@@ -87,7 +89,8 @@ def test_contract_csv_is_byte_identical_across_runs(tmp_path):
     for out in ("a", "b"):
         assert monthly_close(PERIOD, inputs, tmp_path / out, CONFIG).ok
     for name in ("attendance", "scorecards", "scorecard_items", "audits", "payroll", "payroll_components",
-                 "order_splits"):
+                 "order_splits", "vip_members", "vip_points", "vip_tasks", "vip_discount_audit", "deadlines",
+                 "complaints"):
         a = (tmp_path / "a" / PERIOD / f"data/{name}.csv").read_bytes()
         b = (tmp_path / "b" / PERIOD / f"data/{name}.csv").read_bytes()
         assert a == b, name

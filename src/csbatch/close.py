@@ -1,7 +1,7 @@
 """`monthly_close`: the month's pipeline.
 
     check ledger → load policy → read inputs → attendance → QA audits → measured values →
-    scorecards → payroll → VIP → publish
+    scorecards → payroll → VIP → audit → publish
 
 Everything is computed in memory first. Publishing then follows the ledger's protocol (see
 `csbatch.ledger.store`): every file is written into a staging folder inside `--out`, the internal
@@ -37,9 +37,13 @@ from csbatch.reports.csvout import write_csv
 from csbatch.reports.kpi_workbook import write_kpi_workbook
 from csbatch.reports.payroll_workbook import verify_payroll, write_payroll_workbook
 from csbatch.reports.tables import (ATTENDANCE, ORDER_SPLITS, PAYROLL_COMPONENTS, SCORECARD_ITEMS, SCORECARDS,
-                                    VIP_DISCOUNT_AUDIT, VIP_MEMBERS, VIP_POINTS, VIP_TASKS, audits_table,
+                                    COMPLAINTS, DEADLINES, VIP_DISCOUNT_AUDIT, VIP_MEMBERS, VIP_POINTS, VIP_TASKS,
+                                    audits_table,
                                     payroll_table)
 from csbatch.reports.vip_workbook import write_vip_workbook
+from csbatch.audit.checks import run_audit
+from csbatch.reports.audit_page import write_audit_page
+from csbatch.reports.audit_workbook import write_audit_workbook
 from csbatch.resources import resolve_config
 from csbatch.scoring.cards import ScoreResult, items_frame, score_cards, scorecards_frame
 from csbatch.scoring.measures import Measured, measure_all
@@ -65,6 +69,9 @@ class NoHistory:
         from csbatch.vip.model import VipHistory
         return VipHistory()
 
+    def figures_history(self, before: str) -> pd.DataFrame:
+        return pd.DataFrame(columns=["period", "figure", "value"])
+
 
 @dataclass(frozen=True)
 class CloseState:
@@ -86,6 +93,7 @@ class CloseState:
     scores: ScoreResult | None = None
     payroll: PayrollResult | None = None
     vip: object | None = None                 # VipResult
+    audit: object | None = None               # AuditReport
     explain_for: frozenset[str] = frozenset()
     changes: tuple[dict, ...] | None = None   # None: a first close, nothing to compare with
     published: Path | None = None
@@ -179,6 +187,18 @@ def stage_vip(s: CloseState) -> tuple[CloseState, list[Issue]]:
     return replace(s, vip=result), issues
 
 
+def stage_audit(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    report, issues = run_audit(s.period, s.policy, s.inputs, s.attendance, s.audits, s.calendar)
+    report.trends = trend_rows(s.history.figures_history(s.period), s.period, report.figures)
+    return replace(s, audit=report), issues
+
+
+def trend_rows(earlier: pd.DataFrame, period: str, figures: dict) -> pd.DataFrame:
+    """Earlier closed months' figures and this month's, one row per (period, figure)."""
+    now = pd.DataFrame([(period, f, v) for f, v in sorted(figures.items())], columns=["period", "figure", "value"])
+    return pd.concat([earlier, now], ignore_index=True) if len(earlier) else now
+
+
 def write_outputs(s: CloseState, folder: Path) -> None:
     """Every file of the month, written into `folder` (the staging one)."""
     data = folder / "data"
@@ -199,6 +219,10 @@ def write_outputs(s: CloseState, folder: Path) -> None:
     write_csv(data / "vip_discount_audit.csv", VIP_DISCOUNT_AUDIT, vip.discount_audit)
     write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang)
     render_statements(vip, folder, s.period)
+    write_csv(data / "deadlines.csv", DEADLINES, s.audit.deadlines)
+    write_csv(data / "complaints.csv", COMPLAINTS, s.audit.complaints)
+    write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", s.audit, s.policy, s.lang)
+    write_audit_page(folder / f"audit_report_{s.period}.html", s.audit, s.policy, s.lang)
 
 
 def _results(s: CloseState) -> pd.DataFrame:
@@ -233,7 +257,7 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         failpoint("close.files_written")
         try:
             ledger.record_close(NewClose(s.close_id, s.period, s.out_dir, staging, manifest, lines,
-                                         s.payroll.order_pay, _results(s), s.vip))
+                                         s.payroll.order_pay, _results(s), s.vip, s.audit.figures))
         except AlreadyClosed as exc:
             return s, [Issue(Source(str(ledger.path)), "ledger.closed",
                              "another close finished first: " + ledger.already_closed_message(exc.record))]
@@ -264,6 +288,7 @@ STAGES: list[Stage[CloseState]] = [
     Stage("scorecards", stage_scorecards),
     Stage("payroll", stage_payroll),
     Stage("VIP", stage_vip),
+    Stage("audit", stage_audit),
 ]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from csbatch.errors import Issue, Severity, Source
+from csbatch.policy.audit import AuditPolicy
 from csbatch.policy.bands import BandTable
 from csbatch.policy.catalogues import ComplaintPolicy, Recognition
 from csbatch.policy.deadlines import DeadlineRule
@@ -41,6 +42,7 @@ FILES: dict[str, tuple[str, Any]] = {
     "vip.yaml": ("vip", VipPolicy),
     "deadlines.yaml": ("deadlines", dict[str, DeadlineRule]),
     "inputs.yaml": ("inputs", InputsPolicy),
+    "audit.yaml": ("audit", AuditPolicy),
 }
 SCORECARD_DIR = "kpi"
 PERIOD_DIR = "periods"
@@ -78,6 +80,7 @@ class Policy:
     vip: VipPolicy
     deadlines: dict[str, DeadlineRule]
     inputs: InputsPolicy
+    audit: AuditPolicy
     periods: dict[str, PeriodPolicy]
     files: tuple[PolicyFile, ...] = field(default=())
 

@@ -182,3 +182,125 @@ VIP_DISCOUNT_AUDIT = Table("vip_discount_audit", "折扣稽核", "Discount audit
     Col("expected_amount", "money", "应收金额"),
     Col("problem", "text", "问题"),
 ))
+
+
+# --- audit (policies.md §4, §6): deadlines, complaints and the audit report's other sheets -------
+
+DEADLINES = Table("deadlines", "时限检查", "Deadlines", (
+    Col("rule", "text", "规则"),
+    Col("employee_id", "id", "工号"),
+    Col("reference", "text", "事项"),
+    Col("due_at", "datetime", "截止时间"),
+    Col("submitted_at", "datetime", "提交时间"),
+    Col("status", "text", "状态"),
+    Col("key", "id", "编号"),   # after the contract's columns: which complaint/evidence row it is
+))
+
+COMPLAINTS = Table("complaints", "投诉", "Complaints", (
+    Col("complaint_id", "id", "投诉编号"),
+    Col("employee_id", "id", "工号"),
+    Col("category", "text", "投诉类别"),
+    Col("our_fault", "bool", "我方责任"),
+    Col("received_at", "datetime", "受理时间"),
+    Col("resolved_at", "datetime", "解决时间"),
+    Col("days_open", "number", "处理天数"),
+    Col("sla_status", "text", "时限状态"),
+    Col("satisfied", "bool", "客户满意"),
+    Col("loss_amount", "money", "损失金额"),
+))
+
+# The audit workbook's sheets: the contract's columns first (where there is a contract), then
+# columns for reading (names, descriptions).
+
+DEADLINES_SHEET = Table("deadlines", DEADLINES.zh, DEADLINES.en, DEADLINES.columns + (
+    Col("employee_name", "text", "姓名"),
+))
+
+COMPLAINTS_SHEET = Table("complaints", COMPLAINTS.zh, COMPLAINTS.en, COMPLAINTS.columns + (
+    Col("due_at", "datetime", "处理时限"),
+    Col("customer_id", "id", "客户编号"),
+    Col("order_id", "id", "订单号"),
+    Col("description", "text", "投诉内容"),
+))
+
+COMPLAINT_CATEGORIES = Table("complaint_categories", "投诉分类", "Complaint categories", (
+    Col("category", "text", "投诉类别"),
+    Col("complaints", "int", "投诉数"),
+    Col("our_fault", "int", "我方责任"),
+    Col("on_time", "int", "按时解决"),
+    Col("late", "int", "逾期解决"),
+    Col("open_within_sla", "int", "未结（时限内）"),
+    Col("open_past_sla", "int", "超时未结"),
+    Col("loss_amount", "money", "损失金额"),
+))
+
+AUDIT_EXCEPTIONS = Table("exceptions", "特价退款例外", "Special-price refunds", (
+    Col("order_id", "id", "订单号"),
+    Col("customer_id", "id", "客户编号"),
+    Col("employee_id", "id", "工号"),
+    Col("order_date", "date", "订单日期"),
+    Col("amount", "money", "退款金额"),
+    Col("note", "text", "说明"),
+))
+
+CALLBACKS = Table("callbacks", "回访", "Callbacks", (
+    Col("employee_id", "id", "工号"),
+    Col("name", "text", "姓名"),
+    Col("team", "text", "班组"),
+    Col("planned", "int", "计划回访"),
+    Col("done", "int", "完成回访"),
+    Col("completion", "rate", "完成率"),
+    Col("rated", "int", "有评价"),
+    Col("satisfied", "int", "满意"),
+    Col("neutral", "int", "一般"),
+    Col("dissatisfied", "int", "不满意"),
+    Col("repurchase_yes", "int", "有复购意向"),
+    Col("repurchase_share", "rate", "复购意向占比"),
+))
+
+
+def qa_agents_table(sections: list[tuple[str, str]]) -> Table:
+    """Per agent: the questionnaire's sections (code, name) in policy order between the mean score
+    and the violations."""
+    return Table("qa_agents", "督导问卷-客服", "QA agents", (
+        Col("employee_id", "id", "工号"),
+        Col("name", "text", "姓名"),
+        Col("team", "text", "班组"),
+        Col("audits", "int", "检测次数"),
+        Col("mean_score", "decimal", "平均分"),
+        *(Col(code, "decimal", name) for code, name in sections),
+        Col("violations", "int", "违规次数"),
+    ))
+
+
+def qa_teams_table(sections: list[tuple[str, str]]) -> Table:
+    return Table("qa_teams", "督导问卷-班组", "QA teams", (
+        Col("team", "text", "班组"),
+        Col("agents", "int", "人数"),
+        Col("audits", "int", "检测次数"),
+        Col("mean_score", "decimal", "平均分"),
+        *(Col(code, "decimal", name) for code, name in sections),
+    ))
+
+
+TABOOS = Table("taboos", "服务禁忌", "Taboos", (
+    Col("item", "text", "项目"),
+    Col("text", "text", "内容"),
+    Col("violations", "int", "违规次数"),
+    Col("audits", "int", "检测次数"),
+    Col("share", "rate", "违规率"),
+))
+
+NOT_AUDITED = Table("not_audited", "未检测客服", "Not audited", (
+    Col("employee_id", "id", "工号"),
+    Col("name", "text", "姓名"),
+    Col("team", "text", "班组"),
+))
+
+AUDITORS = Table("auditors", "督导员对比", "Auditors", (
+    Col("auditor", "text", "督导员"),
+    Col("audits", "int", "检测次数"),
+    Col("agents", "int", "检测人数"),
+    Col("mean_score", "decimal", "平均分"),
+    Col("difference", "decimal", "与总平均分之差"),
+))

@@ -1,0 +1,233 @@
+"""`audit_report_PERIOD.html`: the month's audit for reading (outputs.md) — one self-contained page
+rendered from `templates/audit_report.html.j2` with jinja2, autoescape on: inline CSS, charts as
+inline SVG (`csbatch.reports.charts`), no fonts, images or scripts from anywhere, and a strict
+Content-Security-Policy whose only script is the page's own check that each chart drew (pinned by
+its sha256).
+
+The page leads with the headline figures and their change against the previous closed month, then
+shows what went wrong, breaches first: deadlines, complaints (SLA by category, open past SLA,
+losses, special-price refunds), callbacks, QA (who needs coaching, team × item heatmap, taboos,
+agents not audited, auditors compared) and the trends. A complaint described as
+`<script>alert(1)</script>` prints as those characters.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from csbatch.audit.model import FIGURES
+from csbatch.reports import charts
+from csbatch.reports.audit_workbook import (DEADLINE_BREACHES, DEADLINE_STATUS, FIGURE_KINDS, SLA_STATUS,
+                                            qa_sections, trend_values)
+from csbatch.reports.cells import is_missing, to_decimal
+from csbatch.vip.statements import DASH, environment, period_label
+
+TEMPLATE = "audit_report.html.j2"
+
+#: Figures where a rise is good news; for the others (complaints, losses …) a fall is.
+HIGHER_IS_BETTER = {"complaints_on_time_share", "callback_completion", "callback_satisfied_share",
+                    "qa_mean_score", "deadlines_on_time_share"}
+
+#: After load, each chart's figure says whether its SVG has a size (`data-drawn="yes"`) or not
+#: ("no"), so a headless browser's DOM shows a chart that failed to draw.
+DRAWN_SCRIPT = (
+    "(function(){function mark(){var figs=document.querySelectorAll('figure.chart');"
+    "for(var i=0;i<figs.length;i++){var s=figs[i].querySelector('svg');"
+    "var r=s?s.getBoundingClientRect():null;"
+    "figs[i].setAttribute('data-drawn',r&&r.width>0&&r.height>0?'yes':'no');}}"
+    "mark();window.addEventListener('load',mark);})();"
+)
+
+
+def script_hash(script: str = DRAWN_SCRIPT) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+
+
+# --- formatting --------------------------------------------------------------------------------
+
+def _dec(value: Any) -> Decimal | None:
+    if is_missing(value) or value == "":
+        return None
+    return to_decimal(value)
+
+
+def fmt(value: Any, kind: str) -> str:
+    """A value as the page shows it: rate 0.953 → "95.3%", money → "¥1,234.50", decimal (a score)
+    → "86.5", int → "1,234"; missing → "—"."""
+    d = _dec(value)
+    if d is None:
+        return DASH
+    if kind == "rate":
+        return f"{(d * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    if kind == "money":
+        q = d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return f"{'-' if q < 0 else ''}¥{abs(q):,.2f}"
+    if kind == "decimal":
+        return f"{d.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
+    if kind == "int":
+        return f"{int(d):,}"
+    return f"{d.normalize():f}"
+
+
+def delta(change: Decimal, kind: str) -> str:
+    """A change with its sign: "+3", "-2.5 个百分点", "+¥1,200.00", "+1.5"."""
+    sign = "+" if change > 0 else "-" if change < 0 else "±"
+    size = abs(change)
+    if kind == "rate":
+        return f"{sign}{(size * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} 个百分点"
+    return sign + fmt(size, kind)
+
+
+def datetime_text(value: Any) -> str:
+    if is_missing(value) or value == "":
+        return DASH
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+def yesno(value: Any) -> str:
+    return DASH if is_missing(value) or value == "" else ("是" if bool(value) else "否")
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    return [] if frame is None else frame.to_dict("records")
+
+
+# --- the page's content ------------------------------------------------------------------------
+
+def headline(report) -> list[dict]:
+    """Each figure of FIGURES: this month's value, the previous closed month's, the change and
+    whether the change is good news."""
+    values = trend_values(report)
+    out = []
+    for code, label in FIGURES.items():
+        kind = FIGURE_KINDS.get(code, "number")
+        series = values.get(code, {})
+        now = _dec((report.figures or {}).get(code))
+        earlier = [p for p in sorted(series) if p < report.period and _dec(series[p]) is not None]
+        item = dict(code=code, label=label, value=fmt(now, kind), previous_period=None, previous=None,
+                    change=None, tone="flat")
+        if now is not None and earlier:
+            before = _dec(series[earlier[-1]])
+            change = now - before
+            item.update(previous_period=earlier[-1], previous=fmt(before, kind), change=delta(change, kind))
+            if change:
+                better = (change > 0) == (code in HIGHER_IS_BETTER)
+                item["tone"] = "better" if better else "worse"
+        out.append(item)
+    return out
+
+
+def _status_order(frame: pd.DataFrame, column: str, order: tuple[str, ...]) -> pd.DataFrame:
+    rank = {s: i for i, s in enumerate(order)}
+    return frame.assign(_rank=[rank.get(s, len(rank)) for s in frame[column]]).sort_values(
+        ["_rank"], kind="stable").drop(columns="_rank")
+
+
+def deadline_context(report) -> dict:
+    frame = report.deadlines
+    breaches = _status_order(frame[frame["status"].isin(DEADLINE_BREACHES)], "status", ("missing", "late"))
+    names = frame["rule_name"] if "rule_name" in frame.columns else frame["rule"]
+    summary: dict[str, dict] = {}
+    for rule, name, status in zip(frame["rule"], names, frame["status"]):
+        row = summary.setdefault(rule, dict(rule=rule, name=name if not is_missing(name) else rule, total=0,
+                                            **{s: 0 for s in DEADLINE_STATUS}))
+        row["total"] += 1
+        if status in row:
+            row[status] += 1
+    return dict(breaches=_rows(breaches), by_rule=list(summary.values()), total=len(frame),
+                on_time=int((frame["status"] == "on_time").sum()),
+                chart=charts.deadlines_by_rule(frame))
+
+
+def complaint_context(report) -> dict:
+    frame = report.complaints
+    breaches = _status_order(frame[frame["sla_status"].isin(("open_past_sla", "late"))], "sla_status",
+                             ("open_past_sla", "late"))
+    losses = frame[[(_dec(v) or 0) > 0 for v in frame["loss_amount"]]] if len(frame) else frame
+    loss_total = sum((_dec(v) or Decimal(0) for v in frame["loss_amount"]), Decimal(0))
+    return dict(total=len(frame), our_fault=int(sum(bool(v) for v in frame["our_fault"] if not is_missing(v))),
+                open_past_sla=int((frame["sla_status"] == "open_past_sla").sum()),
+                late=int((frame["sla_status"] == "late").sum()),
+                breaches=_rows(breaches), losses=_rows(losses), loss_total=loss_total,
+                categories=_rows(report.complaint_categories), exceptions=_rows(report.exceptions),
+                chart=charts.complaint_sla(report.complaint_categories))
+
+
+def callback_context(report) -> dict:
+    frame = report.callbacks
+    if len(frame):
+        frame = frame.assign(_c=[_dec(v) if _dec(v) is not None else Decimal(2) for v in frame["completion"]])
+        frame = frame.sort_values(["_c", "employee_id"], kind="stable").drop(columns="_c")
+    rows = _rows(frame)
+    for row in rows:
+        c = _dec(row.get("completion"))
+        row["short"] = c is not None and c < 1
+        row["unhappy"] = (_dec(row.get("dissatisfied")) or 0) > 0
+    planned = sum(int(_dec(r.get("planned")) or 0) for r in rows)
+    done = sum(int(_dec(r.get("done")) or 0) for r in rows)
+    return dict(rows=rows, planned=planned, done=done)
+
+
+def qa_context(report, policy) -> dict:
+    sections = qa_sections(report, policy)
+    agents = report.qa_agents
+    rule = policy.audit
+    coaching = []
+    for row in _rows(agents):
+        score = _dec(row.get("mean_score"))
+        violations = int(_dec(row.get("violations")) or 0)
+        low = score is not None and score < rule.coaching.qa_below
+        if low or (rule.coaching.any_taboo and violations > 0):
+            row["low"] = low
+            coaching.append(row)
+    coaching.sort(key=lambda r: (_dec(r.get("mean_score")) if _dec(r.get("mean_score")) is not None
+                                 else Decimal(999), str(r.get("employee_id"))))
+    groups = [(s.name, [i.code for i in s.items]) for s in policy.questionnaire.sections]
+    texts = {i.code: i.text for s in policy.questionnaire.sections for i in s.items}
+    legend = [dict(code=str(c), text=texts.get(str(c), "")) for c in report.qa_heatmap.columns]
+    auditors = _rows(report.auditors)
+    for row in auditors:
+        diff = _dec(row.get("difference"))
+        row["far"] = diff is not None and abs(diff) >= rule.auditor_gap
+    counts = [int(_dec(v) or 0) for v in agents["audits"]] if "audits" in agents.columns else []
+    return dict(sections=sections, coaching=coaching, teams=_rows(report.qa_teams), legend=legend,
+                taboos=_rows(report.taboos), not_audited=_rows(report.not_audited), auditors=auditors,
+                audits=sum(counts), audited=sum(1 for n in counts if n > 0), low=rule.coaching.qa_below, gap=rule.auditor_gap,
+                chart=charts.qa_heatmap(report.qa_heatmap, groups))
+
+
+def trend_context(report) -> dict:
+    drawn = charts.trends(report.trends, FIGURES, FIGURE_KINDS)
+    periods = sorted({str(p) for p in report.trends["period"]}) if len(report.trends) else []
+    return dict(charts=[dict(code=code, label=FIGURES[code], svg=Markup(svg)) for code, svg in drawn.items()],
+                periods=periods)
+
+
+def render_audit_page(report, policy, lang: str = "zh") -> str:
+    """The page's HTML. The page is Chinese whatever `lang` (the workbook follows `--lang`)."""
+    env = environment()
+    env.filters.update(fmt=fmt, dt=datetime_text, yesno=yesno)
+    deadlines = deadline_context(report)
+    complaints = complaint_context(report)
+    qa = qa_context(report, policy)
+    for ctx in (deadlines, complaints, qa):
+        ctx["chart"] = Markup(ctx["chart"]) if ctx["chart"] else None
+    return env.get_template(TEMPLATE).render(
+        period=report.period, period_label=period_label(report.period), figures=headline(report),
+        deadlines=deadlines, complaints=complaints, callbacks=callback_context(report), qa=qa,
+        trends=trend_context(report), deadline_status=DEADLINE_STATUS, sla_status=SLA_STATUS,
+        script=Markup(DRAWN_SCRIPT), script_hash=script_hash(), lang=lang)
+
+
+def write_audit_page(path: Path, report, policy, lang: str = "zh") -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_audit_page(report, policy, lang), encoding="utf-8", newline="\n")
+    return path

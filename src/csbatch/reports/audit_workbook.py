@@ -1,0 +1,238 @@
+"""`audit_report_PERIOD.xlsx`: the month's audit for managers (policies.md §4, §6; outputs.md), one
+sheet per check of the `AuditReport`:
+
+- 时限检查 / Deadlines: every deadline check (deadlines.csv columns, then the employee's name);
+  late and missing rows red.
+- 投诉 / Complaints: every complaint (complaints.csv columns, then due time, customer, order,
+  description); late and open-past-SLA rows red.
+- 投诉分类 / Complaint categories: counts by category; open past SLA red.
+- 特价退款例外 / Special-price refunds: refunds of orders that are never returnable.
+- 回访 / Callbacks: planned vs done per agent; completion below 100 % amber, dissatisfied red.
+- 督导问卷-客服 / QA agents and 督导问卷-班组 / QA teams: mean scores (below 80 amber) and the
+  questionnaire's sections.
+- 问卷项目得分率 / QA items by team: the heatmap as a table (a red–amber–green colour scale).
+- 服务禁忌 / Taboos, 未检测客服 / Not audited, 督导员对比 / Auditors (an auditor whose mean is
+  5 points or more from the overall mean is highlighted), 趋势 / Trends (headline figures by month).
+
+Highlights are conditional formats, so they follow rows when someone sorts or filters. In Chinese
+the rule, category and status codes print as their names; in English as the codes (as in the CSV).
+Every sheet has a frozen header and filters; money is ¥-formatted numbers, dates are dates, and
+text that looks like a formula stays text (`Workbook`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_col_to_name
+
+from csbatch.audit.model import FIGURES
+from csbatch.reports.cells import is_missing, to_decimal
+from csbatch.reports.tables import (AUDIT_EXCEPTIONS, AUDITORS, CALLBACKS, COMPLAINT_CATEGORIES,
+                                    COMPLAINTS_SHEET, DEADLINES_SHEET, NOT_AUDITED, TABOOS, Col, Table,
+                                    qa_agents_table, qa_teams_table)
+from csbatch.reports.workbook import Workbook
+
+#: A QA mean score below this is "low" (amber in the workbook, 需辅导 on the page).
+#: An auditor whose mean differs from the overall mean by at least this many points is flagged.
+
+DEADLINE_STATUS = {"on_time": "按时", "late": "逾期", "missing": "缺失", "open": "未到期"}
+SLA_STATUS = {"on_time": "按时解决", "late": "逾期解决", "open_within_sla": "未结（时限内）",
+              "open_past_sla": "超时未结"}
+DEADLINE_BREACHES = ("late", "missing")
+SLA_BREACHES = ("late", "open_past_sla")
+
+#: How each headline figure is shown: shares as percentages, losses as money, counts as integers.
+FIGURE_KINDS: dict[str, str] = {
+    "complaints": "int", "complaints_on_time_share": "rate", "complaints_open_past_sla": "int",
+    "our_fault_share": "rate", "losses": "money", "callback_completion": "rate",
+    "callback_satisfied_share": "rate", "qa_mean_score": "decimal", "not_audited": "int",
+    "deadlines_on_time_share": "rate", "special_price_refunds": "int",
+}
+
+def qa_sections(report, policy) -> list[tuple[str, str]]:
+    """The questionnaire sections the QA frames carry, as (code, name), in policy order."""
+    cols = list(report.qa_agents.columns)
+    return [(s.code, s.name) for s in policy.questionnaire.sections if s.code in cols]
+
+
+def _names(frame: pd.DataFrame, code_col: str, name_col: str, labels: dict | None = None) -> pd.Series:
+    """The names of a code column for a Chinese sheet: the frame's name column where it has one,
+    else a fixed label, else the code."""
+    names = frame[name_col] if name_col in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+    return pd.Series([n if not is_missing(n) and str(n) != "" else (labels or {}).get(c, c)
+                      for c, n in zip(frame[code_col], names)], index=frame.index, dtype=object)
+
+
+def _ensure(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Columns of the sheet the frame does not carry come out blank (an extra for reading)."""
+    missing = [c for c in table.names if c not in frame.columns]
+    return frame.assign(**{c: None for c in missing}) if missing else frame
+
+
+class _Sheets:
+    def __init__(self, path: Path, lang: str):
+        self.book = Workbook(Path(path))
+        self.lang = lang
+        self.zh = lang == "zh"
+        wb = self.book.book
+        self.red = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.amber = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
+        self.grey = wb.add_format({"font_color": "#808080"})
+
+    def sheet(self, table: Table, frame: pd.DataFrame):
+        frame = _ensure(frame, table)
+        self.book.add_table_sheet(table, frame, self.lang)
+        ws = self.book.book.get_worksheet_by_name(table.title(self.lang))
+        return ws, max(len(frame), 1)
+
+    def rows_where(self, ws, table: Table, n: int, column: str, values, fmt) -> None:
+        """Highlight whole rows whose `column` shows one of `values` (as written on this sheet)."""
+        letter = xl_col_to_name(table.names.index(column))
+        test = ",".join(f'$%s2="%s"' % (letter, v.replace('"', '""')) for v in values)
+        ws.conditional_format(1, 0, n, len(table.columns) - 1,
+                              {"type": "formula", "criteria": f"=OR({test})", "format": fmt})
+
+    def cells(self, ws, table: Table, n: int, column: str, rule: dict) -> None:
+        c = table.names.index(column)
+        ws.conditional_format(1, c, n, c, rule)
+
+
+def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
+    """Write the audit workbook of `report` (an AuditReport) to `path`; `policy` (optional) names
+    the questionnaire's sections and items."""
+    s = _Sheets(path, lang)
+    zh = s.zh
+
+    # deadlines ------------------------------------------------------------------------------
+    frame = report.deadlines.copy()
+    if zh:
+        frame["rule"] = _names(frame, "rule", "rule_name")
+        frame["status"] = frame["status"].map(lambda v: DEADLINE_STATUS.get(v, v))
+    ws, n = s.sheet(DEADLINES_SHEET, frame)
+    shown = DEADLINE_STATUS if zh else {k: k for k in DEADLINE_STATUS}
+    s.rows_where(ws, DEADLINES_SHEET, n, "status", [shown[k] for k in DEADLINE_BREACHES], s.red)
+    s.rows_where(ws, DEADLINES_SHEET, n, "status", [shown["open"]], s.grey)
+
+    # complaints -----------------------------------------------------------------------------
+    frame = report.complaints.copy()
+    if zh:
+        frame["category"] = _names(frame, "category", "category_name")
+        frame["sla_status"] = frame["sla_status"].map(lambda v: SLA_STATUS.get(v, v))
+    ws, n = s.sheet(COMPLAINTS_SHEET, frame)
+    shown = SLA_STATUS if zh else {k: k for k in SLA_STATUS}
+    s.rows_where(ws, COMPLAINTS_SHEET, n, "sla_status", [shown[k] for k in SLA_BREACHES], s.red)
+    s.cells(ws, COMPLAINTS_SHEET, n, "loss_amount", {"type": "cell", "criteria": ">", "value": 0,
+                                                      "format": s.amber})
+
+    frame = report.complaint_categories.copy()
+    if zh:
+        frame["category"] = _names(frame, "category", "category_name")
+    ws, n = s.sheet(COMPLAINT_CATEGORIES, frame)
+    for col in ("open_past_sla", "late"):
+        s.cells(ws, COMPLAINT_CATEGORIES, n, col, {"type": "cell", "criteria": ">", "value": 0,
+                                                   "format": s.red if col == "open_past_sla" else s.amber})
+
+    s.sheet(AUDIT_EXCEPTIONS, report.exceptions)
+
+    # callbacks ------------------------------------------------------------------------------
+    ws, n = s.sheet(CALLBACKS, report.callbacks)
+    s.cells(ws, CALLBACKS, n, "completion", {"type": "cell", "criteria": "<",
+                                             "value": float(policy.audit.callback_completion_target), "format": s.amber})
+    s.cells(ws, CALLBACKS, n, "dissatisfied", {"type": "cell", "criteria": ">", "value": 0, "format": s.red})
+
+    # QA ---------------------------------------------------------------------------------------
+    sections = qa_sections(report, policy)
+    low = {"type": "cell", "criteria": "<", "value": float(policy.audit.coaching.qa_below), "format": s.amber}
+    table = qa_agents_table(sections)
+    ws, n = s.sheet(table, report.qa_agents)
+    s.cells(ws, table, n, "mean_score", low)
+    s.cells(ws, table, n, "violations", {"type": "cell", "criteria": ">", "value": 0, "format": s.red})
+    table = qa_teams_table(sections)
+    ws, n = s.sheet(table, report.qa_teams)
+    s.cells(ws, table, n, "mean_score", low)
+    _heatmap_sheet(s, report.qa_heatmap, policy)
+
+    ws, n = s.sheet(TABOOS, report.taboos)
+    s.cells(ws, TABOOS, n, "violations", {"type": "data_bar", "bar_color": "#F8696B",
+                                                  "data_bar_2010": False})
+    s.sheet(NOT_AUDITED, report.not_audited)
+    ws, n = s.sheet(AUDITORS, report.auditors)
+    letter = xl_col_to_name(AUDITORS.names.index("difference"))
+    ws.conditional_format(1, 0, n, len(AUDITORS.columns) - 1, {
+        "type": "formula", "format": s.amber,
+        "criteria": f'=AND(ISNUMBER(${letter}2),ABS(${letter}2)>={policy.audit.auditor_gap})'})
+
+    _trends_sheet(s, report)
+    return s.book.close()
+
+
+def _heatmap_sheet(s: _Sheets, heatmap: pd.DataFrame, policy) -> None:
+    texts = {i.code: i.text for sec in policy.questionnaire.sections for i in sec.items}
+    items = [str(c) for c in heatmap.columns]
+    table = Table("qa_heatmap", "问卷项目得分率", "QA items by team", (
+        Col("team", "text", "班组"),
+        *(Col(code, "rate", f"{code} {texts[code]}" if code in texts and s.zh else code) for code in items),
+    ))
+    frame = heatmap.copy()
+    frame.columns = items
+    frame = frame.reset_index(names="team") if len(frame) else pd.DataFrame(columns=["team", *items])
+    ws, n = s.sheet(table, frame)
+    if items:
+        ws.set_column(1, len(items), 9)
+        ws.set_row(0, 48)
+        ws.conditional_format(1, 1, n, len(items), {
+            "type": "3_color_scale", "min_type": "num", "min_value": 0.5, "min_color": "#F8696B",
+            "mid_type": "num", "mid_value": 0.75, "mid_color": "#FFEB84",
+            "max_type": "num", "max_value": 1, "max_color": "#63BE7B"})
+
+
+def _trends_sheet(s: _Sheets, report) -> None:
+    """Figures down, months across (oldest first), then the change against the previous month."""
+    zh = s.zh
+    book = s.book
+    ws = book.book.add_worksheet("趋势" if zh else "Trends")
+    values = trend_values(report)
+    periods = sorted({p for per in values.values() for p in per})
+    head = (["指标", "代码"] if zh else ["figure", "code"]) + periods + ["环比变化" if zh else "change"]
+    for c, label in enumerate(head):
+        ws.write_string(0, c, label, book.header)
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 1, 26)
+    ws.set_column(2, len(head) - 1, 12)
+    for r, (code, label) in enumerate(FIGURES.items(), start=1):
+        kind = FIGURE_KINDS.get(code, "number")
+        book.write_value(ws, r, 0, label if zh else code.replace("_", " "), "text")
+        book.write_value(ws, r, 1, code, "text")
+        series = values.get(code, {})
+        for c, period in enumerate(periods, start=2):
+            book.write_value(ws, r, c, series.get(period), kind)
+        change = _change(series, report.period)
+        book.write_value(ws, r, len(head) - 1, change, "rate" if kind == "rate" else kind)
+    ws.freeze_panes(1, 2)
+    ws.autofilter(0, 0, len(FIGURES), len(head) - 1)
+
+
+def trend_values(report) -> dict[str, dict[str, Any]]:
+    """figure → {period → value}: the trend rows, with this month's figures where the trend lacks
+    them."""
+    out: dict[str, dict[str, Any]] = {}
+    trends = report.trends
+    if trends is not None and len(trends):
+        for period, figure, value in zip(trends["period"], trends["figure"], trends["value"]):
+            out.setdefault(str(figure), {})[str(period)] = None if is_missing(value) else value
+    for code, value in (report.figures or {}).items():
+        out.setdefault(code, {}).setdefault(report.period, value)
+    return out
+
+
+def _change(series: dict[str, Any], period: str) -> Decimal | None:
+    """This month's value minus the latest earlier month's (None when either is missing)."""
+    now = series.get(period)
+    earlier = [p for p in sorted(series) if p < period and not is_missing(series[p])]
+    if is_missing(now) or now is None or not earlier:
+        return None
+    return to_decimal(now) - to_decimal(series[earlier[-1]])
