@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from browser import chromium, chromium_or_skip
 from csbatch.reports.tables import VIP_DISCOUNT_AUDIT, VIP_MEMBERS, VIP_POINTS, VIP_TASKS
 from csbatch.reports.vip_workbook import write_vip_workbook
 from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, PURCHASE_COLUMNS, VipResult, empty
@@ -242,27 +242,6 @@ def test_missing_statement_key_is_an_error(tmp_path):
 
 
 # --- headless Chromium -------------------------------------------------------------------------
-
-def chromium_or_skip() -> str:
-    exe = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-    if exe is None:
-        pytest.skip("chromium not installed: `make test` installs Debian's chromium where it can (root + apt-get)")
-    try:
-        probe = subprocess.run([exe, "--headless", "--no-sandbox", "--version"], capture_output=True, text=True,
-                               timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.skip(f"chromium not installed: {exe} cannot run ({exc})")
-    if probe.returncode != 0:
-        pytest.skip(f"chromium not installed: {exe} --version failed: {probe.stderr.strip()[:200]}")
-    return exe
-
-
-def chromium(exe: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={profile}", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env={**os.environ, "LANG": "zh_CN.UTF-8"})
-
 
 def test_statement_renders_in_headless_chromium(tmp_path):
     exe = chromium_or_skip()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from csbatch.audit.kit import Month, People, blank, share, text, timestamp
+from csbatch.audit.kit import blank, Month, People, share, table, text, timestamp
 
 CALLBACK_COLUMNS: tuple[str, ...] = ("employee_id", "name", "team", "planned", "done", "completion", "rated",
                                      "satisfied", "neutral", "dissatisfied", "repurchase_yes", "repurchase_share")
@@ -63,10 +63,6 @@ def check_callbacks(month: Month, callbacks: pd.DataFrame,
                     "rated": c["rated"], **{code: c[code] for code in RATINGS},
                     "repurchase_yes": c["repurchase_yes"],
                     "repurchase_share": share(c["repurchase_yes"], c["answered"])})
-    frame = pd.DataFrame(out, columns=list(CALLBACK_COLUMNS))
-    for name in ("planned", "done", "rated", *RATINGS, "repurchase_yes"):
-        frame[name] = frame[name].astype("int64")
-    for name in ("employee_id", "name", "team", "completion", "repurchase_share"):
-        frame[name] = frame[name].astype(object)
+    frame = table(out, list(CALLBACK_COLUMNS), ("planned", "done", "rated", *RATINGS, "repurchase_yes"))
     total = _count([r for rows in by_agent.values() for r in rows], month)
     return frame, CallbackTotals(total["planned"], total["planned_done"], total["rated"], total["satisfied"])

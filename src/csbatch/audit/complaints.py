@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from csbatch.audit.kit import ZERO, Month, blank, half_up, text, timestamp
+from csbatch.audit.kit import ZERO, blank, half_up, Month, table, text, timestamp
 from csbatch.audit.model import COMPLAINT_COLUMNS
 from csbatch.errors import Issue, Severity, Source
 from csbatch.rules.deadlines import status
@@ -125,9 +125,4 @@ def _by_category(frame: pd.DataFrame, categories) -> pd.DataFrame:
             **{s: statuses.count(s) for s in SLA_STATUSES},
             "loss_amount": half_up(sum((v for v in mine["loss_amount"] if not blank(v)), ZERO)),
         })
-    out = pd.DataFrame(rows, columns=list(CATEGORY_COLUMNS))
-    for name in CATEGORY_COLUMNS[2:-1]:
-        out[name] = out[name].astype("int64")
-    for name in ("category", "category_name", "loss_amount"):
-        out[name] = out[name].astype(object)
-    return out
+    return table(rows, list(CATEGORY_COLUMNS), CATEGORY_COLUMNS[2:-1])

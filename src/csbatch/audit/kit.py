@@ -168,3 +168,12 @@ def frame_of(inputs: Any, kind: str, policy) -> pd.DataFrame:
 def team_key(team: str | None) -> tuple[bool, str]:
     """Sort teams by name, the agents without a team last."""
     return (team is None, team or "")
+
+
+def table(rows: list[dict], columns: list[str], counts: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """A check's table: the `counts` columns as int64, every other column as Python objects
+    (Decimal, str, None), so nothing is silently turned into a float."""
+    frame = pd.DataFrame(rows, columns=list(columns))
+    for name in frame.columns:
+        frame[name] = frame[name].astype("int64" if name in counts else object)
+    return frame

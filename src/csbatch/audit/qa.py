@@ -24,7 +24,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from csbatch.audit.kit import ONE, Month, People, blank, half_up, mean, share, team_key, text
+from csbatch.audit.kit import ONE, blank, half_up, mean, Month, People, share, table, team_key, text
 from csbatch.rules.expressions import ExpressionError, parse
 from csbatch.scoring.questionnaire import AuditResult
 
@@ -107,12 +107,8 @@ def _agents(scored: pd.DataFrame, result: AuditResult, expected: list[str], peop
         rows.append({"employee_id": emp, "name": people.name(emp), "team": people.team(emp),
                      "audits": len(every), "mean_score": means.get(emp),
                      **_sections(mine, sections), "violations": _violations(mine)})
-    frame = pd.DataFrame(rows, columns=["employee_id", "name", "team", "audits", "mean_score", *sections, "violations"])
-    for name in ("audits", "violations"):
-        frame[name] = frame[name].astype("int64")
-    for name in ("employee_id", "name", "team", "mean_score", *sections):
-        frame[name] = frame[name].astype(object)
-    return frame
+    return table(rows, ["employee_id", "name", "team", "audits", "mean_score", *sections, "violations"],
+                 ("audits", "violations"))
 
 
 def _teams(scored: pd.DataFrame, agents: pd.DataFrame, people: People, sections: list[str]) -> pd.DataFrame:
@@ -122,12 +118,7 @@ def _teams(scored: pd.DataFrame, agents: pd.DataFrame, people: People, sections:
         mine = scored.loc[[people.team(text(e)) == team for e in scored["employee_id"]]]
         rows.append({"team": team, "agents": int(mine["employee_id"].nunique()), "audits": len(mine),
                      "mean_score": mean(mine["score"].tolist()), **_sections(mine, sections)})
-    frame = pd.DataFrame(rows, columns=["team", "agents", "audits", "mean_score", *sections])
-    for name in ("agents", "audits"):
-        frame[name] = frame[name].astype("int64")
-    for name in ("team", "mean_score", *sections):
-        frame[name] = frame[name].astype(object)
-    return frame
+    return table(rows, ["team", "agents", "audits", "mean_score", *sections], ("agents", "audits"))
 
 
 def _item_share(marks: list[Decimal | None], per: Decimal, positive: bool) -> tuple[Decimal | None, int, int]:
@@ -168,12 +159,7 @@ def _taboos(marks: list[dict], questionnaire) -> pd.DataFrame:
             rows.append({"item": item.code, "text": item.text, "violations": violated, "audits": applicable,
                          "share": share(violated, applicable)})
     rows.sort(key=lambda r: -r["violations"])   # stable: questionnaire order among equals
-    frame = pd.DataFrame(rows, columns=["item", "text", "violations", "audits", "share"])
-    for name in ("violations", "audits"):
-        frame[name] = frame[name].astype("int64")
-    for name in ("item", "text", "share"):
-        frame[name] = frame[name].astype(object)
-    return frame
+    return table(rows, ["item", "text", "violations", "audits", "share"], ("violations", "audits"))
 
 
 def _auditors(scored: pd.DataFrame, overall: Decimal | None) -> pd.DataFrame:
@@ -185,12 +171,7 @@ def _auditors(scored: pd.DataFrame, overall: Decimal | None) -> pd.DataFrame:
         rows.append({"auditor": auditor, "audits": len(mine), "agents": int(mine["employee_id"].nunique()),
                      "mean_score": score,
                      "difference": None if score is None or overall is None else half_up(score - overall)})
-    frame = pd.DataFrame(rows, columns=["auditor", "audits", "agents", "mean_score", "difference"])
-    for name in ("audits", "agents"):
-        frame[name] = frame[name].astype("int64")
-    for name in ("auditor", "mean_score", "difference"):
-        frame[name] = frame[name].astype(object)
-    return frame
+    return table(rows, ["auditor", "audits", "agents", "mean_score", "difference"], ("audits", "agents"))
 
 
 def check_qa(month: Month, policy, sheet: pd.DataFrame, result: AuditResult, people: People) -> QaFrames:
