@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-import typer
 from typer.main import get_command
 from typer.testing import CliRunner
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from builders import ROSTER_HEADER, ROSTER_ROWS, write_csv, write_roster, write_xlsx
+from builders import ROSTER_ROWS, write_csv, write_roster, write_xlsx
 from conftest import CONFIG
 from csbatch.close import monthly_close
 from csbatch.manifest import sha256_file

@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pandas as pd

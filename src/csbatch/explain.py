@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from csbatch.errors import Issue, Source
+from csbatch.errors import Issue
 from csbatch.policy.bands import fmt
 from csbatch.measures import show
 from csbatch.scoring.cards import describe_total
@@ -150,4 +150,4 @@ def render_rich(e: Explanation):
     return Group(table, *(Text(x) for x in footer(e)))
 
 
-__all__ = ["Explanation", "explain", "render_rich", "render_text", "Source"]
+__all__ = ["Explanation", "explain", "render_rich", "render_text"]

@@ -21,7 +21,7 @@ import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Collection, Iterable
+from typing import Collection
 
 import pandas as pd
 
@@ -399,7 +399,3 @@ def changes(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[dict] 
 
 __all__ = ["AlreadyClosed", "CloseRecord", "Ledger", "NewClose", "changes", "default_ledger", "who"]
 
-
-def iter_closes(ledger: Ledger) -> Iterable[CloseRecord]:
-    for row in ledger.conn.execute(f"SELECT {Ledger._COLUMNS} FROM closes ORDER BY closed_at"):
-        yield ledger._record(row)

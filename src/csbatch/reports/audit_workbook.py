@@ -92,9 +92,22 @@ class _Sheets:
     def rows_where(self, ws, table: Table, n: int, column: str, values, fmt) -> None:
         """Highlight whole rows whose `column` shows one of `values` (as written on this sheet)."""
         letter = xl_col_to_name(table.names.index(column))
-        test = ",".join(f'$%s2="%s"' % (letter, v.replace('"', '""')) for v in values)
+        test = ",".join('$%s2="%s"' % (letter, v.replace('"', '""')) for v in values)
         ws.conditional_format(1, 0, n, len(table.columns) - 1,
                               {"type": "formula", "criteria": f"=OR({test})", "format": fmt})
+
+    def status_sheet(self, table: Table, frame: pd.DataFrame, name_of: tuple[str, str], status: str,
+                     labels: dict[str, str], breaches) -> tuple:
+        """A sheet whose rows carry a status: in Chinese the code column shows names and the status
+        words; rows with a breach status are red. Returns (ws, n, shown status text by code)."""
+        frame = frame.copy()
+        if self.zh:
+            frame[name_of[0]] = _names(frame, *name_of)
+            frame[status] = frame[status].map(lambda v: labels.get(v, v))
+        ws, n = self.sheet(table, frame)
+        shown = labels if self.zh else {k: k for k in labels}
+        self.rows_where(ws, table, n, status, [shown[k] for k in breaches], self.red)
+        return ws, n, shown
 
     def cells(self, ws, table: Table, n: int, column: str, rule: dict) -> None:
         c = table.names.index(column)
@@ -102,29 +115,19 @@ class _Sheets:
 
 
 def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
-    """Write the audit workbook of `report` (an AuditReport) to `path`; `policy` (optional) names
-    the questionnaire's sections and items."""
+    """Write the audit workbook of `report` (an AuditReport) to `path`; `policy` names the
+    questionnaire's sections and items and holds the highlighting thresholds."""
     s = _Sheets(path, lang)
     zh = s.zh
 
     # deadlines ------------------------------------------------------------------------------
-    frame = report.deadlines.copy()
-    if zh:
-        frame["rule"] = _names(frame, "rule", "rule_name")
-        frame["status"] = frame["status"].map(lambda v: DEADLINE_STATUS.get(v, v))
-    ws, n = s.sheet(DEADLINES_SHEET, frame)
-    shown = DEADLINE_STATUS if zh else {k: k for k in DEADLINE_STATUS}
-    s.rows_where(ws, DEADLINES_SHEET, n, "status", [shown[k] for k in DEADLINE_BREACHES], s.red)
+    ws, n, shown = s.status_sheet(DEADLINES_SHEET, report.deadlines, ("rule", "rule_name"), "status",
+                                  DEADLINE_STATUS, DEADLINE_BREACHES)
     s.rows_where(ws, DEADLINES_SHEET, n, "status", [shown["open"]], s.grey)
 
     # complaints -----------------------------------------------------------------------------
-    frame = report.complaints.copy()
-    if zh:
-        frame["category"] = _names(frame, "category", "category_name")
-        frame["sla_status"] = frame["sla_status"].map(lambda v: SLA_STATUS.get(v, v))
-    ws, n = s.sheet(COMPLAINTS_SHEET, frame)
-    shown = SLA_STATUS if zh else {k: k for k in SLA_STATUS}
-    s.rows_where(ws, COMPLAINTS_SHEET, n, "sla_status", [shown[k] for k in SLA_BREACHES], s.red)
+    ws, n, _ = s.status_sheet(COMPLAINTS_SHEET, report.complaints, ("category", "category_name"), "sla_status",
+                              SLA_STATUS, SLA_BREACHES)
     s.cells(ws, COMPLAINTS_SHEET, n, "loss_amount", {"type": "cell", "criteria": ">", "value": 0,
                                                       "format": s.amber})
 

@@ -266,24 +266,24 @@ def _present(values: np.ndarray) -> np.ndarray:
     return np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
 
 
-def _and(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _logic(a: np.ndarray, b: np.ndarray, dominant: bool) -> np.ndarray:
+    """Three-valued `and` (dominant False) / `or` (dominant True): the dominant value on either
+    side decides; otherwise a missing side (None: no data) leaves the result missing."""
     out = _full(len(a), None)
     for i, (x, y) in enumerate(zip(a, b)):
-        if x is False or y is False:
-            out[i] = False
+        if x is dominant or y is dominant:
+            out[i] = dominant
         elif x is not None and y is not None:
-            out[i] = bool(x) and bool(y)
+            out[i] = (bool(x) or bool(y)) if dominant else (bool(x) and bool(y))
     return out
+
+
+def _and(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return _logic(a, b, False)
 
 
 def _or(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    out = _full(len(a), None)
-    for i, (x, y) in enumerate(zip(a, b)):
-        if x is True or y is True:
-            out[i] = True
-        elif x is not None and y is not None:
-            out[i] = bool(x) or bool(y)
-    return out
+    return _logic(a, b, True)
 
 
 def evaluate(expr: Expression, env: Mapping[str, Sequence], n: int, *,

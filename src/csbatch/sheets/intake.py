@@ -15,10 +15,10 @@ from typing import Any, Callable
 import pandas as pd
 
 from csbatch.errors import Issue, Severity, Source
-from csbatch.policy.inputs import Column, Kind
+from csbatch.policy.inputs import Kind
 from csbatch.policy.loader import Policy
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
-from csbatch.sheets.discover import FoundSheet, InputFile, discover
+from csbatch.sheets.discover import FoundSheet, discover
 from csbatch.sheets.headers import find_header
 from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
 from csbatch.text import normalise_header, normalise_label
