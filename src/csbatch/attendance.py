@@ -372,7 +372,7 @@ def _judge_days(grid: pd.DataFrame, clock_days: pd.DataFrame, leave_days: pd.Dat
         "clock_in": clock_in, "clock_out": clock_out,
         "late_minutes": late_minutes,
         "early": early.astype(bool),
-        "missing_punch": (present & (clock_in.isna() | clock_out.isna())).astype(bool),
+        "missing_punch": (present & (clock_in.isna() | clock_out.isna()) & tracked).astype(bool),
         "leave_type": days["leave_type"].astype(object).where(days["leave_type"].notna(), None),
         "leave_share": pd.Series(leave_share, index=days.index, dtype=object),
         "absent_share": pd.Series(absent, index=days.index, dtype=object),
