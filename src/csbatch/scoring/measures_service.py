@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 
 from csbatch.scoring.measures_kit import (ONE, Context, count, decimals, dsum, filled, is_blank,
-                                          outside_period, ratio, truthy)
-from csbatch.sheets.period import counted
+                                          ratio, truthy)
 
 #: Rating codes of the callbacks sheet (the `rating` vocabulary of inputs.yaml).
 RATINGS = {"callbacks_satisfied": "satisfied", "callbacks_neutral": "neutral",
@@ -46,16 +45,11 @@ def _sellers(ctx: Context, callbacks: pd.DataFrame) -> np.ndarray:
     return np.where(found, by_order, own)
 
 
-def _counted(ctx: Context, kind: str) -> np.ndarray:
-    """The rows of `kind` that count this month (inputs.yaml `period`; `csbatch.sheets.period`)."""
-    return counted(ctx.frame(kind), ctx.policy.inputs.kinds.get(kind), ctx.period.code)
-
-
 def callback_measures(ctx: Context) -> dict[str, pd.Series]:
     """Ratings, surveys and feedback of the callbacks of the month (done in it, else planned in
     it); the completion rate of those planned in the month, done by its end."""
     every = ctx.frame("callbacks")
-    cb = every[_counted(ctx, "callbacks")]
+    cb = every[ctx.counted("callbacks")]
     out: dict[str, pd.Series] = {}
     agent = _sellers(ctx, cb)
     rated = cb["rating"].isin(set(RATINGS.values())).to_numpy(dtype=bool)
@@ -96,7 +90,7 @@ def complaint_measures(ctx: Context) -> dict[str, pd.Series]:
     resolved now is in the register for the audit, not counted); only our-fault ones when the
     policy says so (a blank our_fault is the column's default: ours)."""
     complaints = ctx.frame("complaints")
-    keep = _counted(ctx, "complaints") & complaints["employee_id"].notna().to_numpy(dtype=bool)
+    keep = ctx.counted("complaints") & complaints["employee_id"].notna().to_numpy(dtype=bool)
     if ctx.settings.complaints_count_our_fault_only:
         keep = keep & complaints["our_fault"].astype("boolean").fillna(True).to_numpy(dtype=bool)
     rows = complaints[keep]
@@ -146,11 +140,9 @@ def customer_measures(ctx: Context) -> dict[str, pd.Series]:
 
 
 def collaboration_measures(ctx: Context) -> dict[str, pd.Series]:
-    log = ctx.frame("collaboration")
-    inside, issues = outside_period(log, "date", ctx.period, "collaboration")
-    ctx.issues.extend(issues)
-    ctx.feeds.add("collaboration_incidents", log[inside])
-    return {"collaboration_incidents": count(log["employee_id"][inside])}
+    log = ctx.month_rows("collaboration")
+    ctx.feeds.add("collaboration_incidents", log)
+    return {"collaboration_incidents": count(log["employee_id"])}
 
 
 # ---------------------------------------------------------------------------------------------
