@@ -181,3 +181,36 @@ def test_attendance_not_tracked_closes_with_no_absence(tmp_path):
         assert r["late_count"] == "0" and r["early_count"] == "0" and r["missing_punches"] == "0"
         on_leave = Decimal(r["paid_leave_days"]) + Decimal(r["unpaid_leave_days"])
         assert Decimal(r["present_days"]) + on_leave + Decimal(r["absent_days"]) == Decimal(r["scheduled_days"]), r
+
+
+def test_leave_is_of_the_month_it_overlaps(tmp_path, baseline):
+    """A leave from 28 September to 9 October overlaps October and counts (its October days are
+    leave, not absence); one wholly in September is warned and left out."""
+    inputs = sample_month(tmp_path)
+
+    def add(ws):
+        ws.append(["1002", "金晴振", "年假", dt.datetime(2026, 9, 28), dt.datetime(2026, 10, 9), "已批准"])
+        ws.append(["1003", "杜军秋", "年假", dt.datetime(2026, 9, 1), dt.datetime(2026, 9, 3), "已批准"])
+    edit_sheet(inputs / "月度台账_2026-10.xlsx", add, "请假")
+    closer = Closer(tmp_path)
+    closer.warned(inputs, "月度台账_2026-10.xlsx[请假]: warning: 1 请假 row dated outside 2026-10 not "
+                          "counted: D12 (2026-09-01)")
+    summary = {r["employee_id"]: r for r in rows_of(closer.out / PERIOD / "data" / "attendance.csv")}
+    before = {r["employee_id"]: r for r in rows_of(baseline.out / PERIOD / "data" / "attendance.csv")}
+    assert Decimal(summary["1002"]["paid_leave_days"]) > Decimal(before["1002"]["paid_leave_days"])
+    assert summary["1003"] == before["1003"]
+
+
+def test_a_period_column_that_is_not_a_date_is_a_policy_error(tmp_path):
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    path = config / "inputs.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "    period: {date: start, until: end}" in text
+    path.write_text(text.replace("    period: {date: start, until: end}",
+                                 "    period: {date: leave_type, until: ending}"), encoding="utf-8")
+    run = cli("policy", "check", "--config", config)
+    assert run.exit_code == 1, run.output
+    assert "inputs.yaml:" in run.output
+    assert "date: column 'leave_type' is a code column, not a date, datetime or month" in run.output
+    assert "until: column 'ending' does not exist" in run.output

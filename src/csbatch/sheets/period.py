@@ -144,7 +144,7 @@ def month_rows(frames: dict[str, pd.DataFrame], kinds: dict[str, Kind], period: 
             continue
         frame = frame.reset_index(drop=True)
         mine = counted(frame, kind, period)
-        if rule.needed and not mine.any():
+        if rule.needed and not mine.any():      # kept rows alone (a refund) prove no month
             when, _ = _dates(frame, rule)
             held = _months_held(when, _is_month(kind, rule.date[0]))
             files = _files(frame)
