@@ -64,12 +64,10 @@ def counted(frame: pd.DataFrame, kind: Kind | None, period: str) -> np.ndarray:
         return np.ones(len(frame), dtype=bool)
     when, _ = _dates(frame, rule)
     undated = when.isna().to_numpy(dtype=bool)
-    if _is_month(kind, rule.date[0]):
-        return undated | _inside(when, period, True)
+    if rule.until is None:
+        return undated | _inside(when, period, _is_month(kind, rule.date[0]))
     start, end = _bounds(period)
     first = when.astype("datetime64[ns]")
-    if rule.until is None:
-        return undated | ((first >= start) & (first < end)).to_numpy(dtype=bool)
     last = frame[rule.until].astype("datetime64[ns]").fillna(first)
     return undated | ((first < end) & (last >= start)).to_numpy(dtype=bool)
 
