@@ -61,6 +61,16 @@ def write_roster(folder: Path, rows: Sequence[Sequence[Any]] = ROSTER_ROWS, name
     return write_xlsx(folder / name, {"Sheet1": [ROSTER_HEADER, *rows]})
 
 
+def write_attendance(folder: Path, employees: Sequence[str], period: str = "2026-10",
+                     name: str = "考勤.csv") -> Path:
+    """A month in which everyone named came on time every day (days off are ignored by the
+    close): a close in which nobody was present is refused, so a test month needs one."""
+    days = pd.period_range(start=f"{period}-01", end=pd.Period(period, "M").end_time.date(), freq="D")
+    rows = [["工号", "日期", "上班打卡", "下班打卡"]]
+    rows += [[e, str(day), "08:25", "17:35"] for e in employees for day in days]
+    return write_csv(folder / name, rows)
+
+
 def typed_frame(policy, kind: str, rows: list[dict], *, defaults: dict | None = None,
                 file: str | None = None) -> pd.DataFrame:
     """A frame of input `kind` with every declared column typed by the contract (as intake

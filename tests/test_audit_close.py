@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from builders import write_xlsx
+from builders import write_attendance, write_xlsx
 from conftest import CONFIG
 from csbatch.close import monthly_close
 
@@ -17,8 +17,9 @@ ROSTER = [["工号", "姓名", "岗位", "班组", "入职日期", "底薪"],
 HEADER = ["投诉编号", "受理时间", "责任客服", "投诉类别", "我方责任", "解决时间", "客户满意", "损失金额", "投诉内容"]
 
 
-def _month(folder: Path, complaints: list[list]) -> Path:
+def _month(folder: Path, complaints: list[list], period: str = "2026-10") -> Path:
     write_xlsx(folder / "员工名册.xlsx", {"Sheet1": ROSTER})
+    write_attendance(folder, [row[0] for row in ROSTER[1:]], period)
     write_xlsx(folder / "投诉登记.xlsx", {"Sheet1": [HEADER, *complaints]})
     return folder
 
@@ -63,7 +64,7 @@ def test_trends_appear_once_an_earlier_month_is_closed(tmp_path):
     out = tmp_path / "out"
     assert monthly_close("2026-10", _month(tmp_path / "oct", OCTOBER), out, CONFIG).ok
     november = [["N1", "2026-11-09 09:00", "1003", "服务投诉", "是", "2026-11-10 09:00", "是", "", "快"]]
-    outcome = monthly_close("2026-11", _month(tmp_path / "nov", november), out, CONFIG)
+    outcome = monthly_close("2026-11", _month(tmp_path / "nov", november, period="2026-11"), out, CONFIG)
     assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
     trends = outcome.state.audit.trends
     complaints = trends[trends["figure"] == "complaints"].set_index("period")["value"]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from builders import write_roster, write_xlsx
+from builders import ROSTER_ROWS, write_attendance, write_roster, write_xlsx
 from conftest import CONFIG, ROOT
 from csbatch.cli import app
 
@@ -81,6 +81,7 @@ def test_inputs_check_prints_the_table_and_problems(tmp_path):
 
 def test_monthly_close_lists_what_it_wrote(tmp_path):
     write_roster(tmp_path / "in")
+    write_attendance(tmp_path / "in", [row[0] for row in ROSTER_ROWS])
     result = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
                                  "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
     assert result.exit_code == 0, result.output

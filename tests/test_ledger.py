@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from builders import write_xlsx
+from builders import write_attendance, write_xlsx
 from conftest import CONFIG, SAMPLES
 from csbatch.close import monthly_close, reopen
 from csbatch.ledger import Ledger
@@ -33,8 +33,9 @@ ROSTER = [["工号", "姓名", "岗位", "班组", "入职日期", "底薪"],
 SALES = ["订单号", "下单日期", "客服工号", "客户编号", "实收金额", "成交方式", "订单状态"]
 
 
-def _month(folder: Path, sales: list[list] = (), adjustments: list[list] = ()) -> Path:
+def _month(folder: Path, sales: list[list] = (), adjustments: list[list] = (), period: str = "2026-10") -> Path:
     write_xlsx(folder / "员工名册.xlsx", {"Sheet1": ROSTER})
+    write_attendance(folder, [row[0] for row in ROSTER[1:]], period)
     write_xlsx(folder / "销售订单.xlsx", {"Sheet1": [SALES, *sales]})
     write_xlsx(folder / "其他调整.xlsx", {"Sheet1": [["工号", "项目", "金额", "原因"], *adjustments]})
     return folder
@@ -134,7 +135,7 @@ def test_reopen_needs_a_closed_month_and_a_reason(tmp_path):
 
 def test_refund_of_a_closed_months_order_is_reversed_the_next_month(tmp_path):
     out = tmp_path / "out"
-    september = _month(tmp_path / "sep", sales=[["O1", "2026-09-15", "1003", "K1", 10000, "电话直接成交", "已完成"],
+    september = _month(tmp_path / "sep", period="2026-09", sales=[["O1", "2026-09-15", "1003", "K1", 10000, "电话直接成交", "已完成"],
                                                 ["O2", "2026-09-16", "1005", "K2", 5000, "到店成交", "已完成"]])
     assert monthly_close("2026-09", september, out, CONFIG).ok
     sep_payroll = (out / "2026-09" / "data/payroll.csv").read_bytes()
@@ -236,7 +237,7 @@ def _close_cmd(inputs: Path, out: Path, period: str = "2026-10") -> list[str]:
 def test_kill_9_before_the_commit_leaves_ledger_and_outputs_untouched(tmp_path, point):
     out = tmp_path / "out"
     inputs = _month(tmp_path / "in", sales=[["O1", "2026-10-15", "1003", "K1", 10000, "电话直接成交", "已完成"]])
-    assert monthly_close("2026-09", _month(tmp_path / "sep"), out, CONFIG).ok   # the ledger holds a month
+    assert monthly_close("2026-09", _month(tmp_path / "sep", period="2026-09"), out, CONFIG).ok   # the ledger holds a month
     before = _dump(out / "csbatch-ledger.sqlite")
     killed = subprocess.run(_close_cmd(inputs, out), env={**os.environ, "CSBATCH_FAILPOINT": point},
                             capture_output=True, text=True)
@@ -303,10 +304,10 @@ def test_two_admins_closing_at_once(tmp_path):
 def test_months_close_and_reopen_in_order(tmp_path):
     out = tmp_path / "out"
     assert monthly_close("2026-10", _month(tmp_path / "oct"), out, CONFIG).ok
-    earlier = monthly_close("2026-09", _month(tmp_path / "sep"), out, CONFIG)
+    earlier = monthly_close("2026-09", _month(tmp_path / "sep", period="2026-09"), out, CONFIG)
     assert not earlier.ok
     assert "2026-10 is already closed: months close in order, so 2026-09 cannot be closed after it" in str(earlier.issues[-1])
-    assert monthly_close("2026-11", _month(tmp_path / "nov"), out, CONFIG).ok
+    assert monthly_close("2026-11", _month(tmp_path / "nov", period="2026-11"), out, CONFIG).ok
     _, issues = reopen("2026-10", "fix", out / "csbatch-ledger.sqlite")
     assert [str(i).split(": ", 1)[1] for i in issues] == ["2026-11 is closed after 2026-10: reopen 2026-11 first"]
     _, issues = reopen("2026-11", "fix", out / "csbatch-ledger.sqlite")

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 from typer.testing import CliRunner
 
-from builders import write_xlsx
+from builders import write_attendance, write_xlsx
 from conftest import CONFIG
 from csbatch.cli import app
 from csbatch.close import monthly_close
@@ -34,8 +34,9 @@ def _sales(amounts: dict[str, list[float]]) -> list[list]:
     return rows
 
 
-def _month(folder: Path, production: list[list] | None = None) -> Path:
+def _month(folder: Path, production: list[list] | None = None, period: str = "2026-10") -> Path:
     write_xlsx(folder / "员工名册.xlsx", {"Sheet1": ROSTER})
+    write_attendance(folder, [row[0] for row in ROSTER[1:]], period)
     # A ¥9,650, B ¥7,200, C ¥8,950 as in the source's example; D sells ¥8,600, so the average of
     # the four is still ¥8,600 (a ¥5,000 refunded order of A is not counted).
     write_xlsx(folder / "销售订单.xlsx", {"Sheet1": _sales({"A01": [5000, 4650], "B02": [7200],

@@ -317,12 +317,16 @@ def _leave_days(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: _Day
         }
     for (emp, day), halves in _leave_halves(leave[~approved], month_days, times).items():
         codes = "+".join(dict.fromkeys(h[0] for h in halves if h is not None))
-        records.setdefault((emp, day), {})["unapproved_leave_type"] = codes or None
+        record = records.setdefault((emp, day), {})
+        record["unapproved_leave_type"] = codes or None
+        off = (record.get("morning_off", False), record.get("afternoon_off", False))
+        record["unapproved_share"] = Decimal(sum(1 for h, o in zip(halves, off)
+                                                 if h is not None and not o)) / 2
     frame = pd.DataFrame([{"employee_id": emp, "date": day, **values}
                           for (emp, day), values in records.items()],
                          columns=[*_KEY, "morning_off", "afternoon_off", "leave_type",
                                   "leave_share", "paid_leave_share", "unpaid_leave_share",
-                                  "leave_sources", "unapproved_leave_type"])
+                                  "leave_sources", "unapproved_leave_type", "unapproved_share"])
     frame["date"] = frame["date"].astype("datetime64[ns]")
     frame["employee_id"] = frame["employee_id"].astype(object)
     return frame
@@ -333,7 +337,10 @@ def _leave_days(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: _Day
 
 
 def _judge_days(grid: pd.DataFrame, clock_days: pd.DataFrame, leave_days: pd.DataFrame,
-                times: _Day) -> pd.DataFrame:
+                times: _Day, tracked: bool = True) -> pd.DataFrame:
+    """Each scheduled day: present, late, early, on leave, absent. Without a time clock
+    (`tracked` false) a day is present unless leave covers it, and absent only for the halves
+    of unapproved leave that approved leave does not cover."""
     days = grid.merge(clock_days, how="left", on=_KEY).merge(leave_days, how="left", on=_KEY)
     morning_off = days["morning_off"].eq(True).fillna(False).astype(bool)
     afternoon_off = days["afternoon_off"].eq(True).fillna(False).astype(bool)
@@ -350,8 +357,14 @@ def _judge_days(grid: pd.DataFrame, clock_days: pd.DataFrame, leave_days: pd.Dat
     early = (checked & clock_out.notna() & (clock_out < expected_out - times.early_grace))
 
     leave_share = [v if isinstance(v, Decimal) else _ZERO for v in days["leave_share"]]
-    absent = [_ZERO if here else max(_ZERO, _ONE - share)
-              for here, share in zip(present, leave_share)]
+    if tracked:
+        absent = [_ZERO if here else max(_ZERO, _ONE - share)
+                  for here, share in zip(present, leave_share)]
+    else:
+        refused = [v if isinstance(v, Decimal) else _ZERO for v in days["unapproved_share"]]
+        absent = [min(u, max(_ZERO, _ONE - share)) for u, share in zip(refused, leave_share)]
+        present = pd.Series([share + a < _ONE for share, a in zip(leave_share, absent)],
+                            index=days.index, dtype=bool)
     return pd.DataFrame({
         "employee_id": days["employee_id"].astype(object),
         "date": days["date"].astype("datetime64[ns]"),
@@ -359,7 +372,7 @@ def _judge_days(grid: pd.DataFrame, clock_days: pd.DataFrame, leave_days: pd.Dat
         "clock_in": clock_in, "clock_out": clock_out,
         "late_minutes": late_minutes,
         "early": early.astype(bool),
-        "missing_punch": (present & (clock_in.isna() | clock_out.isna())).astype(bool),
+        "missing_punch": (present & (clock_in.isna() | clock_out.isna()) & tracked).astype(bool),
         "leave_type": days["leave_type"].astype(object).where(days["leave_type"].notna(), None),
         "leave_share": pd.Series(leave_share, index=days.index, dtype=object),
         "absent_share": pd.Series(absent, index=days.index, dtype=object),
@@ -412,12 +425,13 @@ def _summarise(employment: pd.DataFrame, days: pd.DataFrame, month_workdays: int
 
 def summarise_attendance(period: str, roster: pd.DataFrame, clock: pd.DataFrame,
                          leave: pd.DataFrame, calendar: WorkCalendar, schedule: Schedule,
-                         leave_types: dict[str, LeaveType]) -> AttendanceResult:
+                         leave_types: dict[str, LeaveType], tracked: bool = True) -> AttendanceResult:
     """The month's attendance per employee (`summary`) and per scheduled day (`days`).
 
     Pure: the frames follow the typed-table contract of `csbatch.sheets`, the calendar must be
     built for the period's year. Employees with no day of employment in the month are left out;
-    one employed only on days off is listed with zero scheduled days."""
+    one employed only on days off is listed with zero scheduled days. Without a time clock
+    (`tracked` false, calendar.yaml) the clock frame is not read: present unless on leave."""
     # intake concatenates files: an index may repeat, and masks below align on it
     roster, clock, leave = (f.reset_index(drop=True) for f in (roster, clock, leave))
     first, last = month_bounds(period)
@@ -425,7 +439,27 @@ def summarise_attendance(period: str, roster: pd.DataFrame, clock: pd.DataFrame,
     times = _day_times(schedule)
     employment = _employment(roster, first, last)
     grid = _scheduled_days(employment, month_days)
-    clock_days = _clock_days(clock, times)
+    clock_days = _clock_days(clock if tracked else clock.iloc[0:0], times)
     leave_days = _leave_days(leave, [pd.Timestamp(d) for d in month_days], times, leave_types)
-    days = _judge_days(grid, clock_days, leave_days, times)
+    days = _judge_days(grid, clock_days, leave_days, times, tracked)
     return AttendanceResult(summary=_summarise(employment, days, len(month_days)), days=days)
+
+
+def check_presence(result: AttendanceResult, period: str, files: list[str]) -> list[Issue]:
+    """A month in which nobody was present on any scheduled day, yet someone was absent, is not a
+    month anyone worked: the attendance file is of another month, of other people, or missing.
+    An error, so that nobody is paid for a month of absence. (A department without a time clock
+    says so in calendar.yaml, and is then never here.)"""
+    summary = result.summary
+    if summary.empty or int(summary["present_days"].sum()) > 0:
+        return []
+    absent = sum(summary["absent_days"], _ZERO)
+    if absent == 0:
+        return []
+    where = Source(", ".join(files)) if files else None
+    given = f"the attendance file ({', '.join(files)})" if files else "no attendance file (考勤) was given, so it"
+    return [Issue(where, "attendance.nobody_present",
+                  f"nobody was present on any workday of {period}: {given} would make all "
+                  f"{len(summary)} employees absent every scheduled day ({absent} days). Give "
+                  f"{period}'s attendance file; a department that keeps no time clock says so in "
+                  "calendar.yaml (attendance: tracked: false)")]

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from csbatch.attendance import AttendanceResult, summarise_attendance
+from csbatch.attendance import AttendanceResult, check_presence, summarise_attendance
 from csbatch.calendar import WorkCalendar, month_bounds
-from csbatch.errors import Issue, Source
+from csbatch.errors import Issue, Severity, Source
 from csbatch.failpoints import failpoint
 from csbatch.ledger.store import AlreadyClosed, Ledger, NewClose, OrderError, changes, default_ledger
 from csbatch.manifest import build_manifest, fsync_tree, write_manifest
@@ -153,8 +153,17 @@ def stage_attendance(s: CloseState) -> tuple[CloseState, list[Issue]]:
     calendar, issues = WorkCalendar.build(s.policy.calendar, s.policy.schedule, {start.year})
     if calendar is None:
         return s, issues
+    tracked = s.policy.worktime.attendance.tracked
+    files = [r.path for r in s.inputs.records if r.kind == "attendance"]
     result = summarise_attendance(s.period, s.inputs["roster"], s.inputs["attendance"], s.inputs["leave"],
-                                  calendar, s.policy.schedule, s.policy.leave.types)
+                                  calendar, s.policy.schedule, s.policy.leave.types, tracked)
+    if tracked:
+        issues = issues + check_presence(result, s.period, files)
+    elif files:
+        issues = issues + [Issue(Source(", ".join(files)), "attendance.not_tracked",
+                                 "calendar.yaml says the department keeps no time clock (attendance: "
+                                 "tracked: false): this attendance file is not read; everyone is present "
+                                 "unless on leave", Severity.WARNING)]
     return replace(s, calendar=calendar, attendance=result), issues
 
 

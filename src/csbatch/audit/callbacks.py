@@ -2,9 +2,13 @@
 month and how many of those were done, and what the customers said.
 
 * planned — rows whose planned_date falls in the period;
-* done — rows with a done_at (an unplanned callback that was made counts as done);
-* completion — planned rows that were done ÷ planned (None when nothing was planned);
-* rated, satisfied / neutral / dissatisfied — rows with a rating, by rating;
+* done — rows of the month with a done_at (an unplanned callback that was made counts as done);
+* completion — planned rows that were done by the end of the period ÷ planned (None when nothing
+  was planned);
+* rated, satisfied / neutral / dissatisfied — rows of the month with a rating, by rating;
+
+Rows of the month are those done in it, else planned in it (inputs.yaml); one planned in the
+month and done in another is in the register only as planned.
 * repurchase_yes, repurchase_share — customers who intend to buy again, of those who answered.
 """
 
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from csbatch.audit.kit import blank, Month, People, share, table, text, timestamp
@@ -20,6 +25,7 @@ CALLBACK_COLUMNS: tuple[str, ...] = ("employee_id", "name", "team", "planned", "
                                      "satisfied", "neutral", "dissatisfied", "repurchase_yes", "repurchase_share")
 #: The rating codes of inputs.yaml's `rating` vocabulary, which the columns are named after.
 RATINGS: tuple[str, ...] = ("satisfied", "neutral", "dissatisfied")
+COUNTED = "_counted"
 
 
 @dataclass(frozen=True)
@@ -30,13 +36,15 @@ class CallbackTotals:
     satisfied: int
 
 
-def _count(rows: list[dict], month: Month) -> dict:
-    planned = [r for r in rows if (t := timestamp(r.get("planned_date"))) is not None and month.holds(t)]
+def _count(every: list[dict], month: Month) -> dict:
+    planned = [r for r in every if (t := timestamp(r.get("planned_date"))) is not None and month.holds(t)]
+    rows = [r for r in every if r.get(COUNTED, True)]
     ratings = [text(r.get("rating")) for r in rows]
     answers = [bool(r.get("repurchase_intent")) for r in rows if not blank(r.get("repurchase_intent"))]
     return {
         "planned": len(planned),
-        "planned_done": sum(1 for r in planned if not blank(r.get("done_at"))),
+        "planned_done": sum(1 for r in planned
+                            if (t := timestamp(r.get("done_at"))) is not None and t < month.end),
         "done": sum(1 for r in rows if not blank(r.get("done_at"))),
         "rated": sum(1 for v in ratings if v is not None),
         **{code: ratings.count(code) for code in RATINGS},
@@ -45,12 +53,15 @@ def _count(rows: list[dict], month: Month) -> dict:
     }
 
 
-def check_callbacks(month: Month, callbacks: pd.DataFrame,
-                    people: People) -> tuple[pd.DataFrame, CallbackTotals]:
+def check_callbacks(month: Month, callbacks: pd.DataFrame, people: People,
+                    counted: np.ndarray | None = None) -> tuple[pd.DataFrame, CallbackTotals]:
     """One row per agent named on the callback sheet, sorted by employee_id; and the totals the
-    headline figures use."""
+    headline figures use. `counted` marks the rows of the month (`csbatch.sheets.period`); the
+    others are in the register only as planned in the month (all rows count when not given)."""
     by_agent: dict[str, list[dict]] = {}
-    for row in callbacks.to_dict("records"):
+    flags = [True] * len(callbacks) if counted is None else counted.tolist()
+    for row, flag in zip(callbacks.to_dict("records"), flags):
+        row[COUNTED] = flag
         emp = text(row.get("employee_id"))
         if emp is not None:
             by_agent.setdefault(emp, []).append(row)

@@ -26,6 +26,7 @@ from csbatch.calendar import WorkCalendar
 from csbatch.errors import Issue
 from csbatch.policy import Policy
 from csbatch.scoring.questionnaire import AuditResult
+from csbatch.sheets.period import counted
 
 __all__ = ["run_audit"]
 
@@ -47,7 +48,9 @@ def run_audit(period: str, policy: Policy, inputs: Any, attendance, audits: Audi
                                                      calendars)
     issues += found
     exceptions = special_price_refunds(policy, frame_of(inputs, "sales", policy))
-    callbacks, totals = check_callbacks(month, frame_of(inputs, "callbacks", policy), people)
+    register = frame_of(inputs, "callbacks", policy)
+    callbacks, totals = check_callbacks(month, register, people,
+                                        counted(register, policy.inputs.kinds.get("callbacks"), period))
     qa = check_qa(month, policy, frame_of(inputs, "audits", policy), audits, people)
     issues += calendars.issues
 

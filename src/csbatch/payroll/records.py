@@ -8,13 +8,15 @@ from decimal import Decimal
 from csbatch.errors import Issue, Severity
 from csbatch.payroll.lines import ZERO, PayContext, PayLine
 from csbatch.scoring.measures_kit import is_blank
+from csbatch.sheets.period import counted
 
 
 def awards(code: str, component, ctx: PayContext) -> list[PayLine]:
     """Σ cash of the recognitions dated in the period whose kind the component prices; the reason
     names them (服务之星; 月度优秀员工)."""
     rec = ctx.frame("recognitions")
-    rec = rec[ctx.period.holds(rec["date"]) & rec["kind"].isin(list(component.amounts)).to_numpy(dtype=bool)]
+    rec = rec[counted(rec, ctx.policy.inputs.kinds.get("recognitions"), ctx.period.code)
+              & rec["kind"].isin(list(component.amounts)).to_numpy(dtype=bool)]
     rec = rec.sort_values(["date", "_file", "_row"], kind="stable")
     cash: dict[str, Decimal] = {}
     names: dict[str, list[str]] = {}
@@ -31,12 +33,13 @@ def awards(code: str, component, ctx: PayContext) -> list[PayLine]:
 def loss_deduction(code: str, component, ctx: PayContext) -> list[PayLine]:
     """− Σ loss amount of the complaints received in the period that are our fault (a blank
     our_fault is the column's default: ours), per responsible employee. A loss on a complaint
-    received in another month is left out with a warning (deducted in its own month)."""
+    received in another month (kept in the register because it was resolved in this one) is left
+    out with a warning: it is deducted in the month it was received."""
     comp = ctx.frame("complaints")
     ours = comp["our_fault"].astype("boolean").fillna(True).to_numpy(dtype=bool)
     with_loss = ours & comp["loss_amount"].map(lambda v: not is_blank(v) and v != 0).to_numpy(dtype=bool) \
         & comp["employee_id"].notna().to_numpy(dtype=bool)
-    inside = ctx.period.holds(comp["received_at"])
+    inside = counted(comp, ctx.policy.inputs.kinds.get("complaints"), ctx.period.code)
     for _, row in comp[with_loss & ~inside].iterrows():
         ctx.issues.append(Issue(ctx.cell(row, "loss_amount"), "payroll.loss_outside_period",
                                 f"complaint {row['complaint_id']} was not received in {ctx.period.code}: "

@@ -302,6 +302,8 @@ def check_inputs(p: Policy) -> list[Issue]:
             if col.codes and col.codes not in POLICY_CODE_LISTS and col.codes not in inp.vocabularies:
                 out.append(_unknown(col, "codes", "code list", col.codes,
                                     [*POLICY_CODE_LISTS, *inp.vocabularies]))
+        if kind.period is not None:
+            out += _period_issues(kind.period, kind, inp)
         seen: dict[str, str] = {}
         for col_name, col in kind.columns.items():
             for label in [col_name, *col.aliases]:
@@ -311,6 +313,36 @@ def check_inputs(p: Policy) -> list[Issue]:
                                                       f"both '{seen[norm]}' and '{col_name}'",
                                       "policy.ambiguous"))
                 seen[norm] = col_name
+    return out
+
+
+_DATED = ("date", "datetime", "month")
+
+
+def _period_issues(rule, kind, inp) -> list[Issue]:
+    """A kind's period columns exist and hold dates (a month column only alone: it has no day);
+    `earlier` names a code column and one of its codes."""
+    out = []
+    for key, names in (("date", rule.date), ("until", [rule.until] if rule.until else []),
+                       ("also", rule.also)):
+        for name in names:
+            col = kind.columns.get(name)
+            if col is None:
+                out.append(_unknown(rule, key, "column", name, kind.columns))
+            elif col.type not in _DATED:
+                out.append(_issue(rule, key, f"{key}: column '{name}' is a {col.type} column, not a "
+                                             "date, datetime or month"))
+            elif col.type == "month" and (key != "date" or len(rule.date) > 1 or rule.until):
+                out.append(_issue(rule, key, f"{key}: month column '{name}' can only be a kind's "
+                                             "only period column"))
+    for name, code in rule.earlier.items():
+        col = kind.columns.get(name)
+        if col is None:
+            out.append(_unknown(rule, "earlier", "column", name, kind.columns))
+        elif col.type != "code":
+            out.append(_issue(rule, "earlier", f"earlier: column '{name}' is not a code column"))
+        elif col.codes in inp.vocabularies and code not in inp.vocabularies[col.codes]:
+            out.append(_unknown(rule, "earlier", f"code of '{col.codes}'", code, inp.vocabularies[col.codes]))
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from csbatch.policy.base import Code, Flag, Int, Model, Number, Text
 
@@ -35,6 +35,32 @@ class Column(Model):
         return self
 
 
+class PeriodRule(Model):
+    """Which rows of a dated kind belong to the month being closed (`csbatch.sheets.period`).
+
+    A row's date is the first filled of `date`; with `until`, the row is a span from that date to
+    `until` and belongs to every month it overlaps. Rows of another month are left out with a
+    warning, except those kept for the lists that need them (never counted): a row with one of
+    `also` inside the month, or one dated before the month whose column holds the code in
+    `earlier`. A kind the month `needs` whose rows all lie in other months is an error."""
+
+    date: list[Code] = Field(min_length=1, description="the row's date: the first filled of these")
+    until: Code | None = Field(None, description="a span's last date")
+    also: list[Code] = Field([], description="kept (not counted) when one of these is in the month")
+    earlier: dict[Code, Code] = Field({}, description="kept (not counted) when dated earlier and "
+                                                       "the column holds this code")
+    needed: Flag = Field(False, description="rows but none in the month is an error")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _one_or_more(cls, value):
+        return [value] if isinstance(value, str) else value
+
+    @property
+    def columns(self) -> list[str]:
+        return [*self.date, *([self.until] if self.until else []), *self.also, *self.earlier]
+
+
 class Kind(Model):
     name: Text
     files: list[Text] = Field(min_length=1, description="file or sheet name patterns (globs)")
@@ -42,6 +68,13 @@ class Kind(Model):
     key: list[Code] = []
     columns: dict[Code, Column] = Field(min_length=1)
     item_columns: Literal["questionnaire"] | None = None
+    period: PeriodRule | None = Field(None, description="a dated kind's period column(s); "
+                                                        "blank: not dated (a roster, a snapshot)")
+
+    @field_validator("period", mode="before")
+    @classmethod
+    def _period_shorthand(cls, value):
+        return {"date": value} if isinstance(value, (str, list)) else value
 
 
 class Booleans(Model):

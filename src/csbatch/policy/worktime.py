@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from csbatch.policy.base import Clock, Code, Int, Model, Number, Rate, Text
+from csbatch.policy.base import Clock, Code, Flag, Int, Model, Number, Rate, Text
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -82,6 +82,15 @@ class ConductPolicy(Model):
     items: dict[Code, ConductItem]
 
 
+class AttendanceTracking(Model):
+    """Whether the department keeps a time clock. Without one (`tracked: false`) everyone is
+    present on every scheduled day that leave does not cover, and no attendance file is expected;
+    with one, a close in which nobody clocked in on any day is refused (the wrong file, or none)."""
+
+    tracked: Flag = True
+
+
 class WorktimeFile(Model):
     calendar: CalendarPolicy
     schedule: Schedule
+    attendance: AttendanceTracking = AttendanceTracking()

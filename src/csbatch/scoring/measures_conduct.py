@@ -16,7 +16,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from csbatch.scoring.measures_kit import ONE, ZERO, Context, dsum, is_blank, outside_period
+from csbatch.scoring.measures_kit import ONE, ZERO, Context, dsum, is_blank
 
 MEASURE = "conduct_points_lost"
 _KEY = ["employee_id", "date", "item"]
@@ -24,10 +24,8 @@ _KEY = ["employee_id", "date", "item"]
 
 def _logged(ctx: Context) -> pd.DataFrame:
     """Counted rows of the conduct log: employee_id, date, item, n (Decimal), provenance."""
-    log = ctx.frame("conduct")
-    inside, issues = outside_period(log, "date", ctx.period, "conduct")
-    ctx.issues.extend(issues)
-    log = log[inside & log["violation"].isin(set(ctx.policy.conduct)).to_numpy(dtype=bool)]
+    log = ctx.month_rows("conduct")
+    log = log[log["violation"].isin(set(ctx.policy.conduct)).to_numpy(dtype=bool)]
     limit = log["violation"].map({c: i.min_minutes_exclusive for c, i in ctx.policy.conduct.items()})
     minutes = log["minutes"].astype("Int64")
     long_enough = limit.isna().to_numpy(dtype=bool) | minutes.isna().to_numpy(dtype=bool) | \

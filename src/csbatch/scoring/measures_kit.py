@@ -1,5 +1,5 @@
 """The small tools every measure is built from: grouped Decimal sums, counts and ratios over
-contract-typed frames (vectorised: a sales sheet can hold a million rows), the period filter, and
+contract-typed frames (vectorised: a sales sheet can hold a million rows), the period, and
 `Feeds`, which remembers which input rows fed a measure of the employees being explained."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from csbatch.calendar import month_bounds
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.sheets.period import counted
 
 if TYPE_CHECKING:
     from csbatch.attendance import AttendanceResult
@@ -54,22 +55,6 @@ class Period:
         """Dates or datetimes inside the period (blank = outside)."""
         when = values.astype("datetime64[ns]")
         return ((when >= self.first) & (when < self.end)).to_numpy(dtype=bool)
-
-
-def outside_period(frame: pd.DataFrame, column: str, period: Period,
-                   kind: str) -> tuple[np.ndarray, list[Issue]]:
-    """The rows of a monthly log dated inside the period, and one warning naming the rows that
-    are not (they are left out, so a row of last month is not counted twice)."""
-    inside = period.holds(frame[column])
-    dated = frame[column].notna().to_numpy(dtype=bool)
-    stray = frame[dated & ~inside]
-    if stray.empty:
-        return inside, []
-    places = places_of(stray.head(5))
-    more = f", … ({len(stray)} rows)" if len(stray) > 5 else ""
-    return inside, [Issue(places[0], "measures.outside_period",
-                          f"{kind}: {column} outside {period.code}, row(s) ignored: "
-                          f"{', '.join(map(str, places))}{more}", Severity.WARNING)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,6 +190,17 @@ class Context:
     def frame(self, kind: str) -> pd.DataFrame:
         """An input kind, with a fresh 0..n-1 index (intake concatenates files)."""
         return self.inputs[kind].reset_index(drop=True)
+
+    def counted(self, kind: str) -> np.ndarray:
+        """Which rows of `frame(kind)` count this month: the one period rule of inputs.yaml
+        (`csbatch.sheets.period`), which intake already applied to the close's inputs — rows of
+        another month were reported there; the register's kept rows are left out here."""
+        return counted(self.frame(kind), self.policy.inputs.kinds.get(kind), self.period.code)
+
+    def month_rows(self, kind: str) -> pd.DataFrame:
+        """The rows of `kind` that count this month (`counted`)."""
+        frame = self.frame(kind)
+        return frame[counted(frame, self.policy.inputs.kinds.get(kind), self.period.code)]
 
     @property
     def settings(self):

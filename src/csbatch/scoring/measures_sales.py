@@ -19,8 +19,8 @@ import pandas as pd
 from csbatch.errors import Issue, Severity
 from csbatch.rules.deadlines import due_at, status
 from csbatch.rules.expressions import parse
-from csbatch.scoring.measures_kit import (ZERO, Context, Period, dsum, is_blank, isum,
-                                          outside_period, places_of, ratio, truthy)
+from csbatch.scoring.measures_kit import (ZERO, Context, Period, dsum, is_blank, isum, ratio,
+                                          truthy)
 
 TEAM_MEASURES = ("team_satisfaction_rate", "team_sales_completion")
 
@@ -71,16 +71,8 @@ def _counted_orders(ctx: Context) -> pd.DataFrame:
 
 
 def _production_rows(ctx: Context) -> pd.DataFrame:
-    """This period's production rows, one per employee (the first in file order); rows of
-    another period are reported and left out."""
-    prod = ctx.frame("production")
-    mine = prod["period"].eq(ctx.period.code).to_numpy(dtype=bool)
-    other = prod[~mine]
-    for emp, month, place in zip(other["employee_id"], other["period"], places_of(other)):
-        ctx.issues.append(Issue(place, "measures.production_other_period",
-                                f"production sheet row of {emp} is for {month}, not "
-                                f"{ctx.period.code}: ignored", Severity.WARNING))
-    prod = prod[mine].sort_values(["_file", "_row"], kind="stable")
+    """This period's production rows, one per employee (the first in file order)."""
+    prod = ctx.month_rows("production").sort_values(["_file", "_row"], kind="stable")
     return prod.drop_duplicates("employee_id", keep="first").set_index("employee_id")
 
 
@@ -164,10 +156,7 @@ def prorated_targets(ctx: Context) -> pd.Series:
 
 def contact_measures(ctx: Context) -> dict[str, pd.Series]:
     """conversion_rate, invitation_success_rate, accepted_invitations, task_completion_rate."""
-    contacts = ctx.frame("contacts")
-    inside, issues = outside_period(contacts, "date", ctx.period, "contacts")
-    ctx.issues.extend(issues)
-    rows = contacts[inside]
+    rows = ctx.month_rows("contacts")
     emp = rows["employee_id"]
     sums = {c: isum(rows[c], emp) for c in
             ("inquiries", "buyers", "invitations", "accepted", "tasks_assigned", "tasks_done")}

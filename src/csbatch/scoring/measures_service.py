@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from csbatch.scoring.measures_kit import (ONE, Context, count, decimals, dsum, filled, is_blank,
-                                          outside_period, ratio, truthy)
+                                          ratio, truthy)
 
 #: Rating codes of the callbacks sheet (the `rating` vocabulary of inputs.yaml).
 RATINGS = {"callbacks_satisfied": "satisfied", "callbacks_neutral": "neutral",
@@ -46,7 +46,10 @@ def _sellers(ctx: Context, callbacks: pd.DataFrame) -> np.ndarray:
 
 
 def callback_measures(ctx: Context) -> dict[str, pd.Series]:
-    cb = ctx.frame("callbacks")
+    """Ratings, surveys and feedback of the callbacks of the month (done in it, else planned in
+    it); the completion rate of those planned in the month, done by its end."""
+    every = ctx.frame("callbacks")
+    cb = every[ctx.counted("callbacks")]
     out: dict[str, pd.Series] = {}
     agent = _sellers(ctx, cb)
     rated = cb["rating"].isin(set(RATINGS.values())).to_numpy(dtype=bool)
@@ -70,11 +73,11 @@ def callback_measures(ctx: Context) -> dict[str, pd.Series]:
     out["feedback_items"] = count(cb["employee_id"][with_feedback])
     ctx.feeds.add("feedback_items", cb[with_feedback])
 
-    planned = ctx.period.holds(cb["planned_date"])
-    done = planned & cb["done_at"].notna().to_numpy(dtype=bool)
-    out["callback_completion_rate"] = ratio(count(cb["employee_id"][done]),
-                                            count(cb["employee_id"][planned]))
-    ctx.feeds.add("callback_completion_rate", cb[planned])
+    planned = ctx.period.holds(every["planned_date"])
+    done = planned & (every["done_at"].astype("datetime64[ns]") < ctx.period.end).to_numpy(dtype=bool)
+    out["callback_completion_rate"] = ratio(count(every["employee_id"][done]),
+                                            count(every["employee_id"][planned]))
+    ctx.feeds.add("callback_completion_rate", every[planned])
     return out
 
 
@@ -83,10 +86,11 @@ def callback_measures(ctx: Context) -> dict[str, pd.Series]:
 
 
 def complaint_measures(ctx: Context) -> dict[str, pd.Series]:
-    """Complaints of the month's register with a responsible employee; only our-fault ones when
-    the policy says so (a blank our_fault is the column's default: ours)."""
+    """Complaints received in the month with a responsible employee (one received earlier and
+    resolved now is in the register for the audit, not counted); only our-fault ones when the
+    policy says so (a blank our_fault is the column's default: ours)."""
     complaints = ctx.frame("complaints")
-    keep = complaints["employee_id"].notna().to_numpy(dtype=bool)
+    keep = ctx.counted("complaints") & complaints["employee_id"].notna().to_numpy(dtype=bool)
     if ctx.settings.complaints_count_our_fault_only:
         keep = keep & complaints["our_fault"].astype("boolean").fillna(True).to_numpy(dtype=bool)
     rows = complaints[keep]
@@ -136,11 +140,9 @@ def customer_measures(ctx: Context) -> dict[str, pd.Series]:
 
 
 def collaboration_measures(ctx: Context) -> dict[str, pd.Series]:
-    log = ctx.frame("collaboration")
-    inside, issues = outside_period(log, "date", ctx.period, "collaboration")
-    ctx.issues.extend(issues)
-    ctx.feeds.add("collaboration_incidents", log[inside])
-    return {"collaboration_incidents": count(log["employee_id"][inside])}
+    log = ctx.month_rows("collaboration")
+    ctx.feeds.add("collaboration_incidents", log)
+    return {"collaboration_incidents": count(log["employee_id"])}
 
 
 # ---------------------------------------------------------------------------------------------

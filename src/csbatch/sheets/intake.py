@@ -1,8 +1,9 @@
 """`read_inputs`: the month's folder → one typed DataFrame per input kind, or every problem.
 
 Stage order: discover files → per sheet: read cells → find the header → coerce each column →
-concatenate each kind → cross-checks (keys, roster references, roster ranges). Every bad cell of
-every file is reported in the one pass; nothing is raised at the user.
+concatenate each kind → cross-checks (keys, roster references, roster ranges) → the month's rows
+(`csbatch.sheets.period`). Every bad cell of every file is reported in the one pass; nothing is
+raised at the user.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from csbatch.policy.loader import Policy
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
 from csbatch.sheets.discover import FoundSheet, discover
 from csbatch.sheets.headers import find_header
+from csbatch.sheets.period import month_rows
 from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
 from csbatch.text import normalise_header, normalise_label
 
@@ -247,6 +249,9 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     inputs = Inputs(period, frames, records, letters)
     for check in CROSS_CHECKS:  # on what could be read, so one run reports everything
         issues.extend(check(inputs, policy, roster_read="roster" in parts))
+    # the month: every later stage sees only the rows of the period (sheets/period.py)
+    inputs.frames, found = month_rows(frames, policy.inputs.kinds, period, letters)
+    issues.extend(found)
     if any(i.is_error for i in issues):
         return None, issues
     return inputs, issues
