@@ -162,8 +162,6 @@ def check_scoring(p: Policy) -> list[Issue]:
     for code in s.award_candidates:
         if code not in p.recognitions:
             out.append(_unknown(s, "award_candidates", "recognition", code, p.recognitions))
-    if not 0 <= s.rated_min_share <= 1:
-        out.append(_issue(s, "rated_min_share", "rated_min_share: must be between 0% and 100%"))
     return out
 
 
