@@ -210,3 +210,10 @@ def test_count_table_without_a_domain_needs_no_negative_bands(policy_copy):
     policy_copy.edit("kpi/service_center.yaml", "    domain: {from: 0}\n", "")
     policy, issues = policy_copy.load()
     assert policy is not None, "\n".join(map(str, issues))
+
+
+def test_voucher_rate_above_100_percent(policy_copy, tmp_path):
+    policy_copy.edit("bands.yaml", "    - {from: 4000, from_inclusive: false, value: 50%}",
+                     "    - {from: 4000, from_inclusive: false, value: 150%}")
+    _refused_everywhere(policy_copy, tmp_path, "bands.yaml", "value: 150%",
+                        "voucher_rate: band #5 (4000, ∞): value 150% is not a voucher rate between 0% and 100%")

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from csbatch.errors import Issue
 from csbatch.measures import FORMULA_NAMES, MEASURES
-from csbatch.policy.bands import BandTable, table_problems
+from csbatch.policy.bands import BandTable, fmt, table_problems
 from csbatch.policy.base import Model
 from csbatch.policy.inputs import POLICY_CODE_LISTS
 from csbatch.policy.loader import Policy
@@ -257,6 +257,13 @@ def check_vip(p: Policy) -> list[Issue]:
             for c in v.maintenance.cycle_months if c not in categories]
     if v.vouchers.rate_table not in p.bands:
         out.append(_unknown(v.vouchers, "rate_table", "band table", v.vouchers.rate_table, p.bands))
+    else:   # its values are the share of the points balance paid out: a rate, 0% to 100%
+        table = p.bands[v.vouchers.rate_table]
+        for i, band in enumerate(table.bands):
+            if band.value is not None and not 0 <= band.value <= 1:
+                out.append(Issue(band.place, "policy.bands",
+                                 f"{v.vouchers.rate_table}: band #{i + 1} {band.describe(table.measure)}: "
+                                 f"value {fmt(band.value, 'rate')} is not a voucher rate between 0% and 100%"))
     for f in v.greetings.festivals:
         if (f.solar is None) == (f.lunar is None):
             out.append(_issue(f, None, f"festival '{f.code}': give exactly one of `solar` or `lunar`"))
