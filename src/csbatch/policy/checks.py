@@ -41,7 +41,7 @@ def _table_issues(name: str, table: BandTable, where: str) -> list[Issue]:
         bands = [table.bands[i] for i in idx]
         lines = " and ".join(f"#{i + 1} on line {b.place.line}" for i, b in zip(idx, bands)
                              if b.place is not None)
-        anchor = bands[0] if bands else table
+        anchor = bands[0] if bands else (table.domain or table)   # no band named: the domain
         out.append(Issue(anchor.place, "policy.bands",
                          f"{where}{name}: {message}" + (f" (bands {lines})" if len(idx) > 1 else "")))
     return out
