@@ -212,3 +212,15 @@ def test_voucher_rate_above_100_percent(policy_copy, tmp_path):
                      "    - {from: 4000, from_inclusive: false, value: 150%}")
     _refused_everywhere(policy_copy, tmp_path, "bands.yaml", "value: 150%",
                         "voucher_rate: band #5 (4000, ∞): value 150% is not a voucher rate between 0% and 100%")
+
+
+def test_git_missing_is_a_warning_not_a_crash(repo, tmp_path, monkeypatch):
+    """Without a git binary the state is unknown: the close warns and goes on."""
+    from csbatch.policy.gitstate import git_state
+
+    _modified(repo)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+    state = git_state(repo / "config")
+    assert state.dirty is None and "git is not installed" in state.unknown
+    PolicyCloser(tmp_path, repo / "config").warned(
+        sample_month(tmp_path), "the policy folder is not kept in git: git is not installed")
