@@ -2,21 +2,52 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / "config"
+#: The repository's policy as checked out: what the `policy` fixture loads (messages: config/…).
+CHECKOUT_CONFIG = ROOT / "config"
 SAMPLES = ROOT / "samples"
+
+
+def git_commit_all(folder: Path, message: str = "policy") -> None:
+    """Commit everything in `folder` (a git work tree, made one when it is not)."""
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(folder), "-c", "user.name=csbatch tests",
+                        "-c", "user.email=tests@example.invalid", "-c", "commit.gpgsign=false", *args],
+                       check=True, capture_output=True)
+    if not (folder / ".git").exists():
+        git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", message)
+
+
+def committed_policy(parent: Path) -> Path:
+    """A copy of the checked-out policy as `parent/config`, committed in its own git repository:
+    clean whatever state the developer's checkout is in (a close refuses uncommitted policy)."""
+    root = parent / "config"
+    shutil.copytree(CHECKOUT_CONFIG, root)
+    git_commit_all(parent)
+    return root
+
+
+_CLEAN = Path(tempfile.mkdtemp(prefix="csbatch-tests-policy-"))
+atexit.register(shutil.rmtree, _CLEAN, ignore_errors=True)
+#: The policy the tests close with: the checkout's policy, committed (see `committed_policy`).
+CONFIG = committed_policy(_CLEAN)
 
 
 @pytest.fixture(scope="session")
 def policy():
     from csbatch.policy import load_policy
 
-    loaded, issues = load_policy(CONFIG)
+    loaded, issues = load_policy(CHECKOUT_CONFIG)
     assert loaded is not None, "\n".join(map(str, issues))
     return loaded
 
@@ -57,6 +88,6 @@ class PolicyCopy:
 @pytest.fixture
 def policy_copy(tmp_path, monkeypatch) -> PolicyCopy:
     root = tmp_path / "config"
-    shutil.copytree(CONFIG, root)
+    shutil.copytree(CHECKOUT_CONFIG, root)
     monkeypatch.chdir(tmp_path)  # messages show paths relative to the working folder: config/…
     return PolicyCopy(root)

@@ -77,12 +77,13 @@ def _finish(issues: list[Issue]) -> None:
 @policy_app.command("check")
 @_guarded
 def policy_check(config: ConfigOpt = None) -> None:
-    """Load and validate the whole policy; print every problem as FILE:LINE:COL: message."""
-    from csbatch.policy import load_policy
+    """Load and validate the whole policy; print every problem as FILE:LINE:COL: message (and,
+    as a warning, policy files with uncommitted git changes, which monthly-close refuses)."""
+    from csbatch.policy import check_policy_folder
     from csbatch.resources import resolve_config
 
     root = resolve_config(config)
-    policy, issues = load_policy(root)
+    policy, issues = check_policy_folder(root)
     _finish(issues)
     typer.echo(f"{policy.display_root}: policy is valid ({len(policy.files)} files, "
                f"{len(policy.scorecards)} scorecards, sha256 {policy.sha256[:12]})")
@@ -134,11 +135,14 @@ def monthly_close(
     ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file (default: "
                                                    "csbatch-ledger.sqlite beside the outputs).")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Workbook headers: Chinese or English.")] = Lang.zh,
+    allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Close even though policy files have "
+                                              "uncommitted git changes (recorded as a warning).")] = False,
 ) -> None:
     """Close the month: read inputs, compute every stage, publish OUT/PERIOD atomically."""
     from csbatch.close import monthly_close as close
 
-    outcome = close(period, inputs, out, config, ledger, lang.value, progress=StageProgress())
+    outcome = close(period, inputs, out, config, ledger, lang.value, progress=StageProgress(),
+                    allow_dirty=allow_dirty)
     _finish(outcome.issues)
     typer.echo(f"closed {period}: {outcome.state.published}")
     for path in sorted(p for p in outcome.state.published.rglob("*") if p.is_file()):

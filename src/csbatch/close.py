@@ -33,6 +33,8 @@ from csbatch.manifest import build_manifest, fsync_tree, write_manifest
 from csbatch.payroll.compute import PayrollResult, compute_payroll
 from csbatch.pipeline import Outcome, Progress, Stage, run_stages
 from csbatch.policy import Policy, load_policy
+from csbatch.policy.gitstate import GitState, close_issues, git_state
+from csbatch.policy.loader import display_root
 from csbatch.reports.csvout import write_csv
 from csbatch.reports.kpi_workbook import write_kpi_workbook
 from csbatch.reports.payroll_workbook import verify_payroll, write_payroll_workbook
@@ -81,10 +83,12 @@ class CloseState:
     config_dir: Path
     ledger_path: Path | None = None
     lang: str = "zh"
+    allow_dirty: bool = False                 # --allow-dirty: uncommitted policy files only warn
     started_at: str = ""
     close_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     ledger: Ledger | None = None
     policy: Policy | None = None
+    policy_git: GitState | None = None        # the policy folder's git state the close checked
     inputs: Inputs | None = None
     calendar: WorkCalendar | None = None
     attendance: AttendanceResult | None = None
@@ -141,6 +145,17 @@ def stage_load_policy(s: CloseState) -> tuple[CloseState, list[Issue]]:
         return s, issues
     policy, found = load_policy(s.config_dir)
     return replace(s, policy=policy), found
+
+
+def stage_load_policy_for_close(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    """The policy, and whether a commit holds it: uncommitted policy files are an error unless
+    `--allow-dirty` (see `csbatch.policy.gitstate`); both are reported together."""
+    s, issues = stage_load_policy(s)
+    if check_period(s.period):
+        return s, issues
+    state = git_state(s.config_dir)
+    shown = s.policy.display_root if s.policy is not None else display_root(s.config_dir)
+    return replace(s, policy_git=state), issues + close_issues(state, shown, s.allow_dirty)
 
 
 def stage_read_inputs(s: CloseState) -> tuple[CloseState, list[Issue]]:
@@ -254,7 +269,7 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         found = changes(ledger.previous_pay(s.period), lines)
         manifest = build_manifest(
             period=s.period, started_at=s.started_at, finished_at=_now(), policy=s.policy, inputs=s.inputs,
-            out_root=staging, warnings=[w for w in warnings if not w.is_error],
+            out_root=staging, warnings=[w for w in warnings if not w.is_error], git=s.policy_git,
             counts={"employees": int(len(s.attendance.summary)),
                     "scored": sum(len(c.members) for c in s.scores.cards.values()),
                     "audits": int(len(s.audits.audits)),
@@ -303,12 +318,16 @@ STAGES: list[Stage[CloseState]] = [
 
 def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path | None = None,
                   ledger: Path | None = None, lang: str = "zh",
-                  progress: Progress | None = None) -> Outcome[CloseState]:
+                  progress: Progress | None = None, allow_dirty: bool = False) -> Outcome[CloseState]:
     """Close `period`: compute everything, then commit it to the ledger and publish
-    `out_dir/period`. `outcome.ok` is False (and nothing is written) when any stage found an error."""
+    `out_dir/period`. `outcome.ok` is False (and nothing is written) when any stage found an error.
+    `allow_dirty` lets a policy with uncommitted changes through, with a warning."""
     state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path(out_dir),
-                       config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang, started_at=_now())
-    outcome = run_stages([Stage("check ledger", stage_check_ledger)] + STAGES, state, progress)
+                       config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang,
+                       allow_dirty=allow_dirty, started_at=_now())
+    stages = [Stage("check ledger", stage_check_ledger), Stage("load policy", stage_load_policy_for_close),
+              *(st for st in STAGES if st.run is not stage_load_policy)]
+    outcome = run_stages(stages, state, progress)
     try:
         if not outcome.ok:
             return outcome

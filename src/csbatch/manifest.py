@@ -7,12 +7,12 @@ from __future__ import annotations
 import hashlib
 import os
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from csbatch import __version__
 from csbatch.errors import Issue
+from csbatch.policy.gitstate import GitState, git_state
 
 
 def sha256_file(path: Path) -> str:
@@ -21,20 +21,6 @@ def sha256_file(path: Path) -> str:
         while chunk := fh.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
-
-
-def git_state(folder: Path) -> tuple[str | None, bool | None]:
-    """(commit, dirty) of the git checkout holding `folder`, or (None, None) outside git."""
-    try:
-        commit = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True,
-                                text=True, timeout=10)
-        if commit.returncode != 0:
-            return None, None
-        status = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--", "."],
-                                capture_output=True, text=True, timeout=10)
-        return commit.stdout.strip(), bool(status.stdout.strip())
-    except (OSError, subprocess.SubprocessError):
-        return None, None
 
 
 def fsync_tree(folder: Path, files: bool = True) -> None:
@@ -60,8 +46,11 @@ def _fsync_dir(path: Path) -> None:
 
 def build_manifest(*, period: str, started_at: str, finished_at: str, policy, inputs,
                    out_root: Path, counts: dict[str, int], warnings: list[Issue],
-                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    commit, dirty = git_state(policy.root)
+                   extra: dict[str, Any] | None = None,
+                   git: GitState | None = None) -> dict[str, Any]:
+    """`git` is the policy folder's state the close checked (read again when not given); a
+    published close with uncommitted policy files was closed with --allow-dirty."""
+    git = git if git is not None else git_state(policy.root)
     outputs = [{"path": p.relative_to(out_root).as_posix(), "sha256": sha256_file(p)}
                for p in sorted(out_root.rglob("*")) if p.is_file() and p.name != "manifest.json"]
     return {
@@ -69,7 +58,9 @@ def build_manifest(*, period: str, started_at: str, finished_at: str, policy, in
         "csbatch_version": __version__,
         "started_at": started_at,
         "finished_at": finished_at,
-        "policy": {"path": policy.display_root, "git_commit": commit, "git_dirty": dirty,
+        "policy": {"path": policy.display_root, "git_commit": git.commit, "git_dirty": git.dirty,
+                   **({"uncommitted": [f"{rel} ({what})" for rel, what in git.changed],
+                       "allow_dirty": True} if git.changed else {}),
                    "sha256": policy.sha256},
         "inputs": [{"path": r.path, "kind": r.kind, "sha256": r.sha256, "rows": r.rows,
                     **({"sheets": list(r.sheets)} if r.sheets else {})} for r in inputs.records],

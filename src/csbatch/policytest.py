@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, Discriminator, Field, Tag
 
 from csbatch.errors import Issue, Source
 from csbatch.policy import Policy
-from csbatch.policy.base import Code, Flag, Int, ItemCode, Model, Rate, Text, parse_rate
+from csbatch.policy.base import Code, Figure, Flag, Int, ItemCode, Model, Text, parse_rate
 from csbatch.policy.bands import fmt
 from csbatch.policy.scorecards import Promotion
 from csbatch.policy.validate import validate
@@ -36,7 +36,7 @@ Mark = Annotated[Decimal | None, BeforeValidator(_mark)]
 
 
 class CaseEmployee(Model):
-    measures: dict[Code, Rate | None] = {}
+    measures: dict[Code, Figure | None] = {}
     team: Text | None = None
     team_lead: Flag = False
     rated: Flag = True

@@ -19,8 +19,9 @@ from typing import Callable
 import openpyxl
 from typer.testing import CliRunner
 
+from conftest import CONFIG  # the checkout's policy committed in a repository of its own: clean
+
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / "config"
 SAMPLE = ROOT / "samples" / "2026-10"
 PERIOD = "2026-10"
 

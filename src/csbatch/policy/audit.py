@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from csbatch.policy.base import Flag, Model, Number, Rate
+from csbatch.policy.base import Flag, Model, NonNegNumber, Rate
 
 
 class Coaching(Model):
-    qa_below: Number = Field(description="an agent whose mean QA score is below this needs coaching")
+    qa_below: NonNegNumber = Field(description="an agent whose mean QA score is below this needs coaching")
     any_taboo: Flag = Field(description="an agent with any taboo violation needs coaching too")
 
 
 class AuditPolicy(Model):
     coaching: Coaching
-    auditor_gap: Number = Field(description="an auditor whose mean differs from the overall mean by at "
+    auditor_gap: NonNegNumber = Field(description="an auditor whose mean differs from the overall mean by at "
                                             "least this many points is highlighted (harsh or lenient)")
     callback_completion_target: Rate = Field(description="callback completion below this is highlighted")

@@ -5,6 +5,13 @@ A band is an interval with a value (a number) or a label (a grade). Bounds are `
 and `to` (exclusive) unless the band says otherwise; `at: X` is the closed point [X, X]; a missing
 bound is open to infinity. A table must cover its domain with no gap and no overlap: the checks
 live here, next to the shape they check, and name the bands involved.
+
+The domain is what the measured value can be: the table's `domain` when it declares one, else the
+measure's natural range (`NATURAL_DOMAIN`: a rate, a count or money is never negative; points and
+scores may be). A declared domain must lie inside the natural one, and every finite bound a band
+writes (`from`, `to`, `at`) must lie inside the domain: `at: 150%` in a table of shares from 0% to
+100%, or `from: -5` in a table of counts, is a slip that would never match (or match what the
+writer did not mean). An open bound (no `from`/`to`) runs to the end of the domain.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from csbatch.policy.base import Flag, Model, Rate, Text
+from csbatch.policy.base import Figure, Flag, Model, Text
 
 Measure = Literal["rate", "count", "points", "money", "score"]
 
@@ -30,9 +37,9 @@ class Bound:
 
 
 class Interval(Model):
-    at: Rate | None = None
-    from_: Rate | None = Field(None, alias="from")
-    to: Rate | None = None
+    at: Figure | None = None
+    from_: Figure | None = Field(None, alias="from")
+    to: Figure | None = None
     from_inclusive: Flag | None = None
     to_inclusive: Flag | None = None
 
@@ -78,9 +85,14 @@ class Interval(Model):
 
 
 class Band(Interval):
-    value: Rate | None = None
+    value: Figure | None = None
     label: Text | None = None
     name: Text | None = None
+
+
+#: The values each measure can take, when its table declares no `domain` (None: no limit).
+NATURAL_DOMAIN: dict[str, Decimal | None] = {"rate": Decimal(0), "count": Decimal(0), "money": Decimal(0),
+                                             "points": None, "score": None}
 
 
 class BandTable(Model):
@@ -89,6 +101,14 @@ class BandTable(Model):
     measure: Measure = "count"
     domain: Interval | None = Field(None, description="values the table must cover; default all")
     bands: list[Band] = Field(min_length=1)
+
+    @property
+    def effective_domain(self) -> Interval:
+        """The declared domain, else the measure's natural range."""
+        if self.domain is not None:
+            return self.domain
+        low = NATURAL_DOMAIN.get(self.measure)
+        return Interval(**{"from": low}) if low is not None else Interval()
 
 
 def fmt(x: Decimal, measure: str = "count") -> str:
@@ -166,9 +186,10 @@ def table_problems(table: BandTable) -> list[tuple[str, list[int]]]:
                         "between them", [a, b]))
         elif rel == "overlap":
             out.append((f"bands #{a + 1} {ba.describe(m)} and #{b + 1} {bb.describe(m)} overlap", [a, b]))
+    out += _outside_domain(table)
     if order:
         first, last = table.bands[order[0]], table.bands[order[-1]]
-        dom = table.domain or Interval()
+        dom = table.effective_domain
         dlo, dhi = dom.lower, dom.upper
         flo, lhi = first.lower, last.upper
         if flo.value is not None and (dlo.value is None or flo.value > dlo.value or (
@@ -179,4 +200,29 @@ def table_problems(table: BandTable) -> list[tuple[str, list[int]]]:
                 lhi.value == dhi.value and dhi.inclusive and not lhi.inclusive)):
             out.append((f"band #{order[-1] + 1} {last.describe(m)} leaves values above it uncovered "
                         f"(the table's domain is {dom.describe(m)})", [order[-1]]))
+    return out
+
+
+def _outside(x: Decimal, dom: Interval) -> bool:
+    lo, hi = dom.lower, dom.upper
+    return (lo.value is not None and x < lo.value) or (hi.value is not None and x > hi.value)
+
+
+def _outside_domain(table: BandTable) -> list[tuple[str, list[int]]]:
+    """A declared domain outside the measure's natural range, and band bounds outside the domain."""
+    m = table.measure
+    out: list[tuple[str, list[int]]] = []
+    natural = NATURAL_DOMAIN.get(m)
+    if table.domain is not None and natural is not None:
+        low = table.domain.lower.value
+        if low is None or low < natural:
+            out.append((f"domain {table.domain.describe(m)} reaches below {fmt(natural, m)}, but a {m} "
+                        "is never negative", []))
+    dom = table.effective_domain
+    for i, b in enumerate(table.bands):
+        written = (("at", b.at), ("from", b.from_), ("to", b.to))
+        bad = [f"{key} {fmt(x, m)}" for key, x in written if x is not None and _outside(x, dom)]
+        if bad:
+            out.append((f"band #{i + 1} {b.describe(m)}: {' and '.join(bad)} lies outside the table's "
+                        f"domain {dom.describe(m)}", [i]))
     return out

@@ -5,6 +5,13 @@ The YAML layer hands over text, so each type here says how its text reads: `95%`
 rate, `08:30` for a clock time, `¥300` or `300` for money. Numbers become `Decimal` straight from
 their text, so `0.85` is exactly 0.85 and money never passes through a float. Booleans must be
 written `true`/`false`: `yes`, `no`, `on` and `off` are text.
+
+Each type also says which values make sense, so a slip is an error at its file:line instead of
+wrong pay: a `Rate` is a share from 0% to 100% (`15` is 1500%, refused, with the hint to write
+`15%`), `Minutes` a grace period of 0–120 minutes, `NonNegMoney` and `NonNegNumber` amounts and
+caps of at least 0, `Int` a count (a whole number of at least 0). `Figure` (a number or a
+percentage) and `Number` are unbounded: band bounds are checked against their table's domain
+(`csbatch.policy.bands`), and points may be negative.
 """
 
 from __future__ import annotations
@@ -90,19 +97,79 @@ def parse_clock(text: Any) -> time:
     return time(int(h), int(m))
 
 
-def _positive_int(text: Any) -> int:
+def _whole(text: Any) -> int:
     value = _decimal(text, "a whole number")
     if value != value.to_integral_value():
         raise ValueError(f"'{text}' is not a whole number")
     return int(value)
 
 
+def _percent(value: Decimal) -> str:
+    return f"{(value * 100).normalize():f}%"
+
+
+def _written(text: Any) -> str:
+    return str(text).strip() if not isinstance(text, Decimal) else f"{text:f}"
+
+
+def parse_share(text: Any) -> Decimal:
+    """A rate from 0% to 100%: `95%` or `0.95`. `15` would be 1500%: refused with the hint."""
+    value = parse_rate(text)
+    if 0 <= value <= 1:
+        return value
+    written = _written(text)
+    hint = ""
+    if not written.endswith("%") and 1 < value <= 100:
+        hint = f" ({written} means {_percent(value)}; write {written}% for a percentage)"
+    raise ValueError(f"'{written}' is not a rate between 0% and 100%{hint}")
+
+
+def _count(text: Any) -> int:
+    value = _whole(text)
+    if value < 0:
+        raise ValueError(f"'{_written(text)}' is negative; write a whole number of at least 0")
+    return value
+
+
+#: The longest grace period (minutes) a schedule may grant: two hours.
+MAX_GRACE_MINUTES = 120
+
+
+def _minutes(text: Any) -> int:
+    value = _whole(text)
+    if not 0 <= value <= MAX_GRACE_MINUTES:
+        raise ValueError(f"'{_written(text)}' is not between 0 and {MAX_GRACE_MINUTES} minutes")
+    return value
+
+
+def _not_negative(parse, what: str):
+    def check(text: Any) -> Decimal:
+        value = parse(text)
+        if value < 0:
+            raise ValueError(f"'{_written(text)}' is negative; {what} is at least 0")
+        return value
+    return check
+
+
+def _positive(text: Any) -> Decimal:
+    value = parse_rate(text)
+    if value <= 0:
+        raise ValueError(f"'{_written(text)}' must be above 0")
+    return value
+
+
 Flag = StrictBool
 Number = Annotated[Decimal, BeforeValidator(parse_number)]
-Rate = Annotated[Decimal, BeforeValidator(parse_rate)]
+NonNegNumber = Annotated[Decimal, BeforeValidator(_not_negative(parse_number, "this number"))]
+Figure = Annotated[Decimal, BeforeValidator(parse_rate)]          # a number, or a percentage with %
+PositiveFigure = Annotated[Decimal, BeforeValidator(_positive)]
+NonNegFigure = Annotated[Decimal, BeforeValidator(_not_negative(parse_rate, "this value"))]
+Rate = Annotated[Decimal, BeforeValidator(parse_share)]
 Money = Annotated[Decimal, BeforeValidator(parse_money)]
+NonNegMoney = Annotated[Decimal, BeforeValidator(_not_negative(parse_money, "an amount"))]
 Clock = Annotated[time, BeforeValidator(parse_clock)]
-Int = Annotated[int, BeforeValidator(_positive_int)]
+Int = Annotated[int, BeforeValidator(_count)]
+Minutes = Annotated[int, BeforeValidator(_minutes)]
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 ItemCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
 Text = Annotated[str, StringConstraints(min_length=1)]

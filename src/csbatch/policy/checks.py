@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from csbatch.errors import Issue
 from csbatch.measures import FORMULA_NAMES, MEASURES
-from csbatch.policy.bands import BandTable, table_problems
+from csbatch.policy.bands import BandTable, fmt, table_problems
 from csbatch.policy.base import Model
 from csbatch.policy.inputs import POLICY_CODE_LISTS
 from csbatch.policy.loader import Policy
@@ -41,7 +41,7 @@ def _table_issues(name: str, table: BandTable, where: str) -> list[Issue]:
         bands = [table.bands[i] for i in idx]
         lines = " and ".join(f"#{i + 1} on line {b.place.line}" for i, b in zip(idx, bands)
                              if b.place is not None)
-        anchor = bands[0] if bands else table
+        anchor = bands[0] if bands else (table.domain or table)   # no band named: the domain
         out.append(Issue(anchor.place, "policy.bands",
                          f"{where}{name}: {message}" + (f" (bands {lines})" if len(idx) > 1 else "")))
     return out
@@ -162,8 +162,6 @@ def check_scoring(p: Policy) -> list[Issue]:
     for code in s.award_candidates:
         if code not in p.recognitions:
             out.append(_unknown(s, "award_candidates", "recognition", code, p.recognitions))
-    if not 0 <= s.rated_min_share <= 1:
-        out.append(_issue(s, "rated_min_share", "rated_min_share: must be between 0% and 100%"))
     return out
 
 
@@ -259,6 +257,13 @@ def check_vip(p: Policy) -> list[Issue]:
             for c in v.maintenance.cycle_months if c not in categories]
     if v.vouchers.rate_table not in p.bands:
         out.append(_unknown(v.vouchers, "rate_table", "band table", v.vouchers.rate_table, p.bands))
+    else:   # its values are the share of the points balance paid out: a rate, 0% to 100%
+        table = p.bands[v.vouchers.rate_table]
+        for i, band in enumerate(table.bands):
+            if band.value is not None and not 0 <= band.value <= 1:
+                out.append(Issue(band.place, "policy.bands",
+                                 f"{v.vouchers.rate_table}: band #{i + 1} {band.describe(table.measure)}: "
+                                 f"value {fmt(band.value, 'rate')} is not a voucher rate between 0% and 100%"))
     for f in v.greetings.festivals:
         if (f.solar is None) == (f.lunar is None):
             out.append(_issue(f, None, f"festival '{f.code}': give exactly one of `solar` or `lunar`"))

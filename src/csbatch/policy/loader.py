@@ -130,7 +130,8 @@ class Policy:
         return {c: [c, *labels] for c, labels in vocab.items()}
 
 
-def _display_root(root: Path) -> str:
+def display_root(root: Path) -> str:
+    """The policy folder as messages show it: relative to the working folder when inside it."""
     try:
         rel = root.resolve().relative_to(Path.cwd().resolve())
         return str(rel) if str(rel) != "." else "."
@@ -143,7 +144,7 @@ def load_policy(root: Path) -> tuple[Policy | None, list[Issue]]:
     from csbatch.policy.checks import FILE_CHECKS, check_policy, check_scorecard_file
 
     root = Path(root)
-    shown = _display_root(root)
+    shown = display_root(root)
     issues: list[Issue] = []
     if not root.is_dir():
         return None, [Issue(Source(shown), "policy.missing", "policy folder not found")]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from csbatch.policy.base import Code, Flag, Int, Model, Money, Text
+from csbatch.policy.base import Code, Flag, Int, Model, NonNegMoney, Text
 
 
 class MoneyRange(Model):
-    min: Money
-    max: Money
+    min: NonNegMoney
+    max: NonNegMoney
 
     @model_validator(mode="after")
     def _ordered(self):

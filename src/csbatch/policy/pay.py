@@ -10,7 +10,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field
 
-from csbatch.policy.base import Code, Model, Money, Number, Rate, Text
+from csbatch.policy.base import Code, Model, NonNegMoney, NonNegNumber, Rate, Text
 from csbatch.policy.scorecards import Rounding
 
 
@@ -36,15 +36,15 @@ class FixedAmount(_Component):
     """A fixed monthly amount for the listed roles; the roster may override it per person."""
 
     kind: Literal["fixed"]
-    amount: Money
+    amount: NonNegMoney
     roles: list[Code] = Field(min_length=1)
     roster_column: Code | None = None
 
 
 class PositionAllowance(_Component):
     kind: Literal["position_allowance"]
-    team_lead: Money = Field(description="for an employee flagged as team lead")
-    roles: dict[Code, Money] = {}
+    team_lead: NonNegMoney = Field(description="for an employee flagged as team lead")
+    roles: dict[Code, NonNegMoney] = {}
 
 
 class OrderBonus(_Component):
@@ -64,7 +64,7 @@ class Commission(_Component):
 class PerUnit(_Component):
     kind: Literal["per_unit"]
     measure: Code
-    amount: Money
+    amount: NonNegMoney
     roles: list[Code] = Field(min_length=1)
 
 
@@ -72,13 +72,13 @@ class PerformanceBonus(_Component):
     """base × total ÷ 100 with the total capped; none when not rated."""
 
     kind: Literal["performance_bonus"]
-    bases: dict[Code, Money] = Field(min_length=1)
-    cap_total: Number
+    bases: dict[Code, NonNegMoney] = Field(min_length=1)
+    cap_total: NonNegNumber
 
 
 class Awards(_Component):
     kind: Literal["awards"]
-    amounts: dict[Code, Money] = Field(min_length=1, description="cash by recognition code")
+    amounts: dict[Code, NonNegMoney] = Field(min_length=1, description="cash by recognition code")
 
 
 class LossDeduction(_Component):

@@ -13,7 +13,8 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 from csbatch.policy.bands import BandTable
-from csbatch.policy.base import Code, Flag, Int, ItemCode, Model, Money, Number, Rate, Text
+from csbatch.policy.base import (Code, Flag, Int, ItemCode, Model, NonNegFigure, NonNegMoney, NonNegNumber, Number,
+                                 PositiveFigure, Rate, Text)
 
 
 class Rounding(Model):
@@ -36,8 +37,8 @@ class LinearRule(Model):
 
     kind: Literal["linear"]
     measure: Code
-    per: Rate = Field(description="the measured value that earns the full weight")
-    cap: Rate = Field(1, description="most multiples of the weight an item can earn")
+    per: PositiveFigure = Field(description="the measured value that earns the full weight")
+    cap: NonNegFigure = Field(1, description="most multiples of the weight an item can earn")
 
 
 class PerEventRule(Model):
@@ -87,7 +88,7 @@ class Item(Model):
     code: Code
     name: Text
     source: str | None = None
-    weight: Number
+    weight: NonNegNumber
     rule: Rule
     floor: Number | None = Field(0, description="lowest points; null = no floor (下不封顶)")
     rounding: Rounding | None = None
@@ -125,7 +126,7 @@ class Scorecard(Model):
     name: Text
     source: str | None = None
     roles_note: str | None = None
-    total_weight: Number | None = Field(None, description="when set, item weights must add up to it")
+    total_weight: NonNegNumber | None = Field(None, description="when set, item weights must add up to it")
     items: list[Item] = Field(min_length=1)
     multiplier: Multiplier | None = None
     adjustments: list[Adjustment] = []
@@ -150,7 +151,7 @@ class CountedSales(Model):
 
 
 class Surveys(Model):
-    five_point_factor: Number = Field(description="a 1–5 score × this is a score out of 100")
+    five_point_factor: NonNegNumber = Field(description="a 1–5 score × this is a score out of 100")
 
 
 class RecordFields(Model):
@@ -191,21 +192,21 @@ class Section(Model):
     code: Code
     name: Text
     kind: Literal["positive", "taboo"]
-    points: Number = Field(description="the section's full points")
-    per_item: Number = Field(description="points per positive item, or deducted per violation")
+    points: NonNegNumber = Field(description="the section's full points")
+    per_item: NonNegNumber = Field(description="points per positive item, or deducted per violation")
     items: list[QuestionnaireItem] = Field(min_length=1)
 
 
 class Questionnaire(Model):
     name: Text
     source: str | None = None
-    scale_to: Number = 100
+    scale_to: NonNegNumber = 100
     sections: list[Section] = Field(min_length=1)
 
 
 class Promotion(Model):
     name: Text
-    standard: Money = Field(description="minimum promo sales for the full points, ¥")
+    standard: NonNegMoney = Field(description="minimum promo sales for the full points, ¥")
     match: Literal["promo_flag"] = "promo_flag"
 
 

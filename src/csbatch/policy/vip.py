@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from csbatch.policy.base import Code, Flag, Int, Model, Money, Rate, Text
+from csbatch.policy.base import Code, Flag, Int, Model, NonNegMoney, Rate, Text
 
 
 def _month_day(text: str) -> str:
@@ -26,13 +26,13 @@ class TierRequirement(Model):
 
 class Tier(Model):
     name: Text
-    single_order: Money | None = Field(None, description="one order at or above qualifies")
-    trailing_12m: Money = Field(description="trailing-12-month spend at or above qualifies")
+    single_order: NonNegMoney | None = Field(None, description="one order at or above qualifies")
+    trailing_12m: NonNegMoney = Field(description="trailing-12-month spend at or above qualifies")
     requires: TierRequirement | None = None
 
 
 class Points(Model):
-    per_amount: Money = Field(description="¥ of paid amount per point, per order, rounded down")
+    per_amount: NonNegMoney = Field(description="¥ of paid amount per point, per order, rounded down")
 
 
 class Programme(Model):
@@ -53,7 +53,7 @@ class Card(Model):
 
 
 class Vouchers(Model):
-    min_purchase: Money
+    min_purchase: NonNegMoney
     rate_table: Code
 
 

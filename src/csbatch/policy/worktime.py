@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from csbatch.policy.base import Clock, Code, Flag, Int, Model, Number, Rate, Text
+from csbatch.policy.base import Clock, Code, Flag, Minutes, Model, NonNegNumber, Rate, Text
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -37,8 +37,8 @@ class Schedule(Model):
     start: Clock
     end: Clock
     lunch: Span | None = None
-    late_grace_minutes: Int = 0
-    early_grace_minutes: Int = 0
+    late_grace_minutes: Minutes = 0
+    early_grace_minutes: Minutes = 0
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -56,12 +56,6 @@ class LeaveType(Model):
     aliases: list[Text] = []
     paid: Rate = Field(description="share of the day that is paid (1 = fully paid)")
 
-    @model_validator(mode="after")
-    def _share(self):
-        if not (0 <= self.paid <= 1):
-            raise ValueError(f"paid share {self.paid} is not between 0% and 100%")
-        return self
-
 
 class LeavePolicy(Model):
     types: dict[Code, LeaveType]
@@ -72,9 +66,9 @@ class ConductItem(Model):
     name: Text
     aliases: list[Text] = []
     source: str | None = None
-    points: Number = Field(description="points lost per occurrence (per day for absence)")
+    points: NonNegNumber = Field(description="points lost per occurrence (per day for absence)")
     from_attendance: Literal["late", "early_leave", "absent"] | None = None
-    min_minutes_exclusive: Int | None = Field(
+    min_minutes_exclusive: Minutes | None = Field(
         None, description="only occurrences longer than this many minutes count")
 
 
