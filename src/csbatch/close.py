@@ -128,7 +128,14 @@ def check_folders(inputs_dir: Path, out_dir: Path, ledger_path: Path) -> list[Is
     """Before anything is written: `--out` and the ledger's folder must be folders this user can
     write, and `--out` and `--inputs` must be apart (a close would read its own outputs, or
     publish into the inbox)."""
-    issues = check_folder(out_dir, "--out") + check_folder(Path(ledger_path).parent, "the ledger's folder")
+    ledger_path = Path(ledger_path)
+    issues = check_folder(out_dir, "--out")
+    if ledger_path.parent.resolve() != Path(out_dir).resolve():
+        issues += check_folder(ledger_path.parent, "the ledger's folder")
+    if ledger_path.is_file() and not os.access(ledger_path, os.R_OK | os.W_OK):
+        issues.append(Issue(Source(str(ledger_path)), "env.permission",
+                            f"the ledger {ledger_path} cannot be written by this user: give the user running "
+                            "csbatch read and write access to it (and to its folder), or close as its owner"))
     inputs, out = Path(inputs_dir).resolve(), Path(out_dir).resolve()
     if out == inputs or out.is_relative_to(inputs):
         issues.append(Issue(Source(str(out_dir)), "close.out_in_inputs",
