@@ -29,7 +29,9 @@ _OS: dict[int, tuple[str, str]] = {
     errno.EDQUOT: ("env.disk_full", "the disk quota is used up: free space there, then run again"),
     errno.EFBIG: ("env.disk_full", _FULL),
     errno.ENOTDIR: ("env.not_a_folder", "a part of the path is a file, not a folder: give a folder"),
-    errno.EISDIR: ("env.is_a_folder", "{where} is a folder, not a file"),
+    errno.EISDIR: ("env.is_a_folder", "it is a folder, not a file: give a file's path"),
+    errno.EEXIST: ("env.exists", "it already exists as a file where a folder was expected: give a folder, "
+                                 "or move the file away"),
     errno.EIO: ("env.io", "the disk reported an input/output error: check the disk, then run again"),
 }
 
@@ -63,10 +65,11 @@ def fault_issue(exc: BaseException, path: Path | str | None, doing: str) -> Issu
     if found is None:
         return None
     code, message = found
-    where_path = Path(getattr(exc, "filename", None) or path or ".")
-    where = where_path if where_path.is_dir() else where_path.parent
-    source = Source(str(getattr(exc, "filename", None) or path)) if (path or getattr(exc, "filename", None)) else None
-    return Issue(source, code, f"cannot {doing}: {message.format(where=where)}")
+    place = getattr(exc, "filename", None) or path
+    if place is None:
+        return Issue(None, code, f"cannot {doing}: {message.format(where='its folder')}")
+    where = Path(place) if Path(place).is_dir() else Path(place).parent
+    return Issue(Source(str(place)), code, f"cannot {doing}: {message.format(where=where)}")
 
 
 def _classify(exc: BaseException) -> tuple[str, str] | None:

@@ -212,6 +212,14 @@ def test_an_out_that_is_a_file(tmp_path):
     assert out.read_text() == "notes"
 
 
+def test_any_command_meeting_a_file_where_a_folder_belongs_is_not_a_bug(tmp_path):
+    """The CLI's last resort: an environment fault no command foresaw is still exit 1, not 3."""
+    note = tmp_path / "samples"
+    note.write_text("x")
+    run = cli("sample", PERIOD, "--out", note, "--config", CONFIG)
+    _refused_env(_completed(run), f"{note}: cannot go on: it already exists as a file where a folder was expected")
+
+
 def _completed(run) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess([], run.exit_code, run.stdout, run.stderr)
 
