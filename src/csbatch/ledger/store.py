@@ -142,7 +142,7 @@ class Ledger:
         table and month changed outside csbatch, and how many digests were checked."""
         found, checked = digests.verify(self.conn)
         return [Issue(Source(str(self.path)), "ledger.tampered",
-                      f"{m}; the ledger was changed outside csbatch, so no month is built on it: restore it "
+                      f"{m}; no month is built on a changed ledger: restore it "
                       "from a backup (or undo the change); `csbatch ledger verify` lists every difference")
                 for m in found], checked
 
