@@ -100,18 +100,27 @@ def test_usage_errors_exit_2(tmp_path):
 
 
 def test_a_bug_is_exit_3_with_a_log_not_a_traceback(tmp_path, monkeypatch):
+    import os
+    import stat
+    import tempfile
+
     import csbatch.close
 
     def broken(*args, **kwargs):
-        raise RuntimeError("boom")
+        raise RuntimeError("boom for 11010519900307123X and 110105199003071234")
 
     monkeypatch.setattr(csbatch.close, "monthly_close", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    import tempfile
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    result = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path), "--out",
-                                 str(tmp_path / "o"), "--config", str(CONFIG)])
-    assert result.exit_code == 3
-    assert "Traceback" not in result.output and "unexpected error" in result.stderr
-    logs = list(tmp_path.glob("csbatch-error-*.log"))
-    assert len(logs) == 1 and "RuntimeError: boom" in logs[0].read_text()
+    args = ["monthly-close", "2026-10", "--inputs", str(tmp_path), "--out", str(tmp_path / "o"), "--config", str(CONFIG)]
+    results = [runner.invoke(app, args) for _ in range(2)]   # two crashes in the same second
+    for result in results:
+        assert result.exit_code == 3
+        assert "Traceback" not in result.output and "unexpected error" in result.stderr
+    folder = tmp_path / f"csbatch-{os.getuid()}"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    logs = sorted(folder.glob("csbatch-error-*.log"))
+    assert len(logs) == 2 and all(str(log) in r.stderr for log, r in zip(logs, sorted(results, key=lambda r: r.stderr)))
+    text = logs[0].read_text()
+    assert "RuntimeError: boom for **************123X and **************1234" in text
+    assert "11010519900307" not in text

@@ -67,7 +67,8 @@ def test_migrations_record_themselves_once(tmp_path):
     assert again.execute("SELECT version, name FROM schema_migrations").fetchall() == first == [
         (1, "closes, reopenings, pay lines, order pay, results"),
         (2, "VIP purchases, history imports, cards and points"),
-        (3, "audit figures for trends")]
+        (3, "audit figures for trends"),
+        (4, "digests of every close and history import")]
 
 
 def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
@@ -84,7 +85,11 @@ def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
     conn.execute("INSERT INTO closes VALUES ('c1', '2026-09', 't', 'me', '/o', '/s', 1, 0, '{}')")
     conn.close()
     upgraded = open_ledger(path)
-    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3]
+    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4]
+    # the closes already there are adopted: their digests recorded, the ledger verifies clean
+    from csbatch.ledger.digests import CLOSE_PARTS, verify
+    assert upgraded.execute("SELECT COUNT(*) FROM digests WHERE owner = 'c1'").fetchone() == (len(CLOSE_PARTS),)
+    assert verify(upgraded) == ([], len(CLOSE_PARTS))
     assert upgraded.execute("SELECT period FROM closes").fetchall() == [("2026-09",)]
     assert upgraded.execute("SELECT COUNT(*) FROM vip_cards").fetchone() == (0,)
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
-import tempfile
 import traceback
-from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -31,6 +29,8 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(inputs_app, name="inputs")
 vip_app = typer.Typer(help="The VIP programme's history.", no_args_is_help=True)
 app.add_typer(vip_app, name="vip")
+ledger_app = typer.Typer(help="The ledger of closed months.", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
 
 class Lang(str, Enum):
     zh = "zh"
@@ -44,7 +44,8 @@ InputsOpt = Annotated[Path, typer.Option("--inputs", help="Folder holding the mo
 
 
 def _guarded(fn):
-    """Expected failures → their messages and exit 1; anything else is a bug → exit 3."""
+    """Expected failures → their messages and exit 1 (a fault of the machine — permissions, a full
+    disk — too: it is not a bug); anything else is a bug → exit 3 with a private crash log."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -58,11 +59,20 @@ def _guarded(fn):
         except KeyboardInterrupt:
             typer.echo("interrupted; nothing was published", err=True)
             raise typer.Exit(130)
-        except Exception:
-            log = Path(tempfile.gettempdir()) / f"csbatch-error-{datetime.now():%Y%m%d-%H%M%S}.log"
-            log.write_text(traceback.format_exc(), encoding="utf-8")
-            typer.echo(f"csbatch: unexpected error (a bug in csbatch, not in your files); details "
-                       f"written to {log}", err=True)
+        except Exception as exc:
+            from csbatch.environment import fault_issue
+
+            issue = fault_issue(exc, getattr(exc, "filename", None), "go on")
+            if issue is not None:
+                print_issues([issue])
+                raise typer.Exit(1)
+            from csbatch.crashlog import write_crash_log
+
+            try:
+                where = f"details written to {write_crash_log(traceback.format_exc())}"
+            except OSError as failed:
+                where = f"no crash log could be written ({failed})"
+            typer.echo(f"csbatch: unexpected error (a bug in csbatch, not in your files); {where}", err=True)
             raise typer.Exit(3)
 
     return wrapper
@@ -172,7 +182,7 @@ def reopen(
 
     if ledger is None and out is None:
         raise typer.BadParameter("give --ledger PATH or --out DIR")
-    done, issues = run(period, reason, ledger or default_ledger(out))
+    done, issues = run(period, reason, ledger or default_ledger(out), out)
     _finish(issues)
     moved = f"; its folder moved to {done['moved_to']}" if done["moved_to"] else ""
     typer.echo(f"reopened {period} (closed {done['closed_at']}){moved}")
@@ -197,6 +207,26 @@ def vip_import_history(
     _finish(issues)
     typer.echo(f"imported {done['rows']} purchases of {done['customers']} customers for "
                f"{', '.join(done['periods'])}")
+
+
+@ledger_app.command("verify")
+@_guarded
+def ledger_verify(
+    ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Folder the months are closed into "
+                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+) -> None:
+    """Check the ledger against the digests each close recorded: exit 0 when nothing was changed
+    outside csbatch, 1 with every table and month that was."""
+    from csbatch.close import verify_ledger
+    from csbatch.ledger.store import default_ledger
+
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    done, issues = verify_ledger(ledger or default_ledger(out))
+    _finish(issues)
+    typer.echo(f"{done['path']}: intact ({done['closes']} closes, {done['live']} live; {done['imports']} "
+               f"history imports; {done['digests']} digests checked)")
 
 
 @app.command("explain")

@@ -18,6 +18,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import sqlite3
 import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,9 +27,13 @@ import pandas as pd
 
 from csbatch.attendance import AttendanceResult, check_presence, summarise_attendance
 from csbatch.calendar import WorkCalendar, month_bounds
+from csbatch.environment import check_folder, fault_issue
 from csbatch.errors import Issue, Severity, Source
 from csbatch.failpoints import failpoint
-from csbatch.ledger.store import AlreadyClosed, Ledger, NewClose, OrderError, changes, default_ledger
+from csbatch.ledger import staging as staging_folders
+from csbatch.ledger.db import NotALedger
+from csbatch.ledger.store import (AlreadyClosed, Ledger, NewClose, OrderError, PublishedElsewhere, changes,
+                                  default_ledger)
 from csbatch.manifest import build_manifest, fsync_tree, write_manifest
 from csbatch.payroll.compute import PayrollResult, compute_payroll
 from csbatch.pipeline import Outcome, Progress, Stage, run_stages
@@ -123,14 +128,77 @@ def _now() -> str:
 
 # --- stages ------------------------------------------------------------------------------------
 
+def check_folders(inputs_dir: Path, out_dir: Path, ledger_path: Path) -> list[Issue]:
+    """Before anything is written: `--out` and the ledger's folder must be folders this user can
+    write, and `--out` and `--inputs` must be apart (a close would read its own outputs, or
+    publish into the inbox)."""
+    ledger_path = Path(ledger_path)
+    issues = check_folder(out_dir, "--out")
+    if ledger_path.parent.resolve() != Path(out_dir).resolve():
+        issues += check_folder(ledger_path.parent, "the ledger's folder")
+    if ledger_path.is_file() and not os.access(ledger_path, os.R_OK | os.W_OK):
+        issues.append(Issue(Source(str(ledger_path)), "env.permission",
+                            f"the ledger {ledger_path} cannot be written by this user: give the user running "
+                            "csbatch read and write access to it (and to its folder), or close as its owner"))
+    inputs, out = Path(inputs_dir).resolve(), Path(out_dir).resolve()
+    if out == inputs or out.is_relative_to(inputs):
+        issues.append(Issue(Source(str(out_dir)), "close.out_in_inputs",
+                            f"--out {out_dir} is inside --inputs {inputs_dir}: the published months and the "
+                            "ledger would be mixed with the input files; give an --out folder outside the inputs"))
+    elif inputs.is_relative_to(out):
+        issues.append(Issue(Source(str(inputs_dir)), "close.inputs_in_out",
+                            f"--inputs {inputs_dir} is inside --out {out_dir}: the input files would be mixed "
+                            "with the published months; keep the inputs in a folder outside --out"))
+    return issues
+
+
+def _open_ledger(path: Path, doing: str) -> tuple[Ledger | None, list[Issue]]:
+    try:
+        return Ledger(path), []
+    except NotALedger as exc:
+        return None, [Issue(Source(str(path)), "env.not_a_ledger", str(exc))]
+    except (OSError, sqlite3.Error) as exc:
+        issue = fault_issue(exc, path, doing)
+        if issue is None:
+            raise
+        return None, [issue]
+
+
+def open_ledger_checked(path: Path, doing: str) -> tuple[Ledger | None, list[Issue]]:
+    """The ledger at `path`, opened (created if new) and checked against its digests; or None and
+    what stops it: a file that is not a ledger, a folder or disk it cannot use, a change made to it
+    outside csbatch."""
+    ledger, issues = _open_ledger(path, doing)
+    if ledger is None:
+        return None, issues
+    issues, _ = ledger.verify()
+    if issues:
+        ledger.close()
+        return None, issues
+    return ledger, []
+
+
 def stage_check_ledger(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    """Refuse early a month the ledger already holds, and finish what a crash interrupted."""
+    """Refuse early a month the ledger already holds, a ledger changed outside csbatch and folders
+    the close cannot use, and finish what a crash interrupted."""
     issues = check_period(s.period)
     if issues:
         return s, issues
-    ledger = Ledger(s.ledger_path or default_ledger(s.out_dir))
+    path = s.ledger_path or default_ledger(s.out_dir)
+    issues = check_folders(s.inputs_dir, s.out_dir, path)
+    if issues:
+        return s, issues
+    ledger, issues = open_ledger_checked(path, "use the ledger")
+    if ledger is None:
+        return s, issues
     s = replace(s, ledger=ledger)
-    issues = ledger.reconcile(s.out_dir, s.period) + ledger.check_open(s.period) + ledger.check_order(s.period)
+    try:
+        issues = ledger.reconcile(s.out_dir, s.period) + ledger.check_open(s.period) + ledger.check_order(s.period)
+    except (OSError, sqlite3.Error) as exc:
+        issue = fault_issue(exc, s.out_dir, "finish the interrupted close")
+        if issue is None:
+            raise
+        return s, [issue]
     if not any(i.is_error for i in issues) and s.target.exists():
         issues.append(Issue(Source(str(s.target)), "close.exists",
                             f"{s.target} already exists but the ledger {ledger.path} has no close of "
@@ -255,13 +323,18 @@ def _results(s: CloseState) -> pd.DataFrame:
 
 
 def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, list[Issue]]:
-    """Stage every file, commit the ledger, then rename the staging folder into place."""
+    """Stage every file, commit the ledger, then rename the staging folder into place. The staging
+    folder is locked while this runs (see `csbatch.ledger.staging`); a full disk or a folder
+    that cannot be written is an error, before the commit with nothing published."""
     ledger = s.ledger
-    s.out_dir.mkdir(parents=True, exist_ok=True)
-    staging = s.out_dir / f".{s.period}.partial-{os.getpid()}-{s.close_id[:12]}"
-    staging.mkdir()
+    staging = s.out_dir / staging_folders.name(s.period, s.close_id)
     committed = False
+    lock = None
+    found = None
     try:
+        s.out_dir.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+        lock = staging_folders.hold(staging)
         failpoint("close.computed")
         write_outputs(s, staging)
         lines = pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in s.payroll.lines],
@@ -290,13 +363,18 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         os.rename(staging, s.target)
         fsync_tree(s.out_dir, files=False)
         ledger.mark_published(s.close_id)
-    except OSError as exc:
-        if committed:
-            raise  # the ledger holds the close; the next run's reconcile finishes publishing
-        return s, [Issue(Source(str(s.out_dir)), "close.write_failed",
-                         f"cannot write the close: {exc.strerror or exc}; nothing was published and the "
-                         "ledger is unchanged")]
+    except (OSError, sqlite3.Error) as exc:
+        issue = fault_issue(exc, ledger.path if isinstance(exc, sqlite3.Error) else s.out_dir, "write the close")
+        if issue is None and (committed or isinstance(exc, sqlite3.Error)):
+            raise  # a bug; once committed, the next run's reconcile finishes publishing
+        if issue is None:
+            issue = Issue(Source(str(s.out_dir)), "close.write_failed", f"cannot write the close: {exc.strerror or exc}")
+        after = ("the ledger holds the close: run the same close again to finish publishing it" if committed
+                 else "nothing was published and the ledger is unchanged")
+        return s, [replace(issue, message=f"{issue.message}; {after}")]
     finally:
+        if lock is not None:
+            staging_folders.release(lock)
         if not committed and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return replace(s, published=s.target, changes=None if found is None else tuple(found)), []
@@ -348,8 +426,11 @@ def run_until_written(period: str, inputs_dir: Path, config_dir: Path | None = N
     return run_stages(STAGES, state)
 
 
-def reopen(period: str, reason: str, ledger_path: Path) -> tuple[dict | None, list[Issue]]:
-    """Supersede the month's close so it can be closed again; record who, why and when."""
+def reopen(period: str, reason: str, ledger_path: Path,
+           out_dir: Path | None = None) -> tuple[dict | None, list[Issue]]:
+    """Supersede the month's close so it can be closed again; record who, why and when, and move
+    its folder aside (under `out_dir` when given: refused when the ledger says the month was
+    published elsewhere)."""
     issues = check_period(period)
     if not reason.strip():
         issues.append(Issue(None, "reopen.reason", "give the reason for reopening (--reason)"))
@@ -357,16 +438,52 @@ def reopen(period: str, reason: str, ledger_path: Path) -> tuple[dict | None, li
         return None, issues
     if not Path(ledger_path).exists():
         return None, [Issue(Source(str(ledger_path)), "ledger.missing", "no ledger here: nothing was ever closed with it")]
-    ledger = Ledger(ledger_path)
+    ledger, issues = open_ledger_checked(Path(ledger_path), "reopen the month")
+    if ledger is None:
+        return None, issues
     try:
         try:
-            record, moved = ledger.reopen(period, reason.strip())
+            record = ledger.live_close(period)
+            if record is not None:
+                folder = ledger.folder_under(record, out_dir)
+                issues = check_folder(folder.parent, "the month's folder") if folder.exists() else []
+                if issues:
+                    return None, issues
+            record, moved = ledger.reopen(period, reason.strip(), out_dir)
         except LookupError:
             return None, [Issue(Source(str(ledger_path)), "reopen.not_closed", f"{period} is not closed in this ledger")]
         except OrderError as exc:
             return None, [Issue(Source(str(ledger_path)), "reopen.order",
                                 f"{exc.args[0]} is closed after {period}: reopen {exc.args[0]} first")]
+        except PublishedElsewhere as exc:
+            return None, [Issue(Source(str(exc.out_dir)), "reopen.elsewhere",
+                                f"the ledger says {period} was published in {exc.record.folder}, and "
+                                f"{Path(exc.out_dir) / period} does not hold that close: give --out "
+                                f"{exc.record.out_dir}, or move the folder back there first")]
+        except (OSError, sqlite3.Error) as exc:
+            issue = fault_issue(exc, ledger_path, "reopen the month")
+            if issue is None:
+                raise
+            return None, [issue]
         return {"period": period, "close_id": record.close_id, "moved_to": moved, "closed_at": record.closed_at}, []
+    finally:
+        ledger.close()
+
+
+def verify_ledger(ledger_path: Path) -> tuple[dict | None, list[Issue]]:
+    """What `csbatch ledger verify` does: check every close and history import of the ledger
+    against the digests recorded with them; every difference is an error naming table and month."""
+    path = Path(ledger_path)
+    if not path.exists():
+        return None, [Issue(Source(str(path)), "ledger.missing", "no ledger here: nothing was ever closed with it")]
+    ledger, issues = _open_ledger(path, "read the ledger")
+    if ledger is None:
+        return None, issues
+    try:
+        issues, checked = ledger.verify()
+        closes, live = ledger.conn.execute("SELECT COUNT(*), TOTAL(superseded = 0) FROM closes").fetchone()
+        imports = ledger.conn.execute("SELECT COUNT(*) FROM vip_imports").fetchone()[0]
+        return {"path": path, "closes": closes, "live": int(live), "imports": imports, "digests": checked}, issues
     finally:
         ledger.close()
 

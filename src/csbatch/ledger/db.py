@@ -8,6 +8,7 @@ two closes at the same time serialise on the database's write lock instead of in
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,27 +19,54 @@ from csbatch.ledger.migrations import MIGRATIONS
 BUSY_TIMEOUT_S = 30.0
 
 
+class NotALedger(Exception):
+    """The file is an SQLite database of something else: csbatch must not add its tables to it."""
+
+    def __init__(self, path: Path, tables: list[str]):
+        super().__init__(f"{path} is an SQLite database but not a csbatch ledger (it holds "
+                         f"{', '.join(tables[:5])}{', …' if len(tables) > 5 else ''}); give --ledger the "
+                         "csbatch-ledger.sqlite file a close wrote, or a path where none exists yet")
+        self.path = path
+
+
 def open_ledger(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """Open (or create) the ledger at `path`. Raises NotALedger for another application's SQLite
+    file (before writing anything to it), sqlite3.Error or OSError when the file or its folder
+    cannot be used (csbatch.environment says what to do)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a ledger file", str(path))
     conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        if tables and "schema_migrations" not in tables:
+            raise NotALedger(path, tables)
+        _configure(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     migrate(conn)
-    return conn
 
 
 @contextmanager
 def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A write transaction that takes the write lock at once (`BEGIN IMMEDIATE`): commits on
-    success, rolls back on any exception."""
+    success, rolls back on any exception (a failed COMMIT included)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
+        conn.execute("COMMIT")  # a full disk may fail the COMMIT itself: then roll back too
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def _statements(sql: str) -> list[str]:
@@ -55,11 +83,13 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
         conn.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
                             version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)""")
         done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-        for version, name, sql in MIGRATIONS:
+        for version, name, sql, *step in MIGRATIONS:
             if version in done:
                 continue
             for statement in _statements(sql):
                 conn.execute(statement)
+            for run in step:  # a Python step after the SQL, in the same transaction
+                run(conn)
             conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
                          (version, name, dt.datetime.now().astimezone().isoformat(timespec="seconds")))
             applied_now.append(version)

@@ -1,12 +1,17 @@
 """The ledger's schema, as numbered migrations applied once each and recorded in
 `schema_migrations`. Add a migration at the end; never edit one that has shipped.
 
-Money is stored as TEXT holding the exact Decimal, never as a floating REAL.
+Money is stored as TEXT holding the exact Decimal, never as a floating REAL. A migration is SQL,
+or SQL and a Python step run after it in the same transaction.
 """
 
 from __future__ import annotations
 
-MIGRATIONS: list[tuple[int, str, str]] = [
+from typing import Callable
+
+from csbatch.ledger.digests import adopt
+
+MIGRATIONS: list[tuple[int, str, str] | tuple[int, str, str, Callable]] = [
     (1, "closes, reopenings, pay lines, order pay, results", """
         CREATE TABLE closes (
             close_id    TEXT PRIMARY KEY,
@@ -123,4 +128,22 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             value       TEXT
         );
     """),
+    (4, "digests of every close and history import", """
+        -- per close (or import) and table: row count and sha256 of its rows (csbatch.ledger.digests);
+        -- a close first checks the ledger against them
+        CREATE TABLE digests (
+            owner       TEXT NOT NULL,      -- close_id or import_id
+            period      TEXT NOT NULL,      -- the month (an import: its months)
+            part        TEXT NOT NULL,      -- the table
+            rows        INTEGER NOT NULL,
+            sha256      TEXT NOT NULL,
+            PRIMARY KEY (owner, part)
+        );
+        CREATE INDEX order_pay_close ON order_pay(close_id);
+        CREATE INDEX results_close ON results(close_id);
+        CREATE INDEX vip_purchases_source ON vip_purchases(source);
+        CREATE INDEX vip_cards_close ON vip_cards(close_id);
+        CREATE INDEX vip_points_close ON vip_points(close_id);
+        CREATE INDEX audit_figures_close ON audit_figures(close_id);
+    """, adopt),
 ]

@@ -15,7 +15,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import shutil
 import socket
 import sqlite3
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Collection
 import pandas as pd
 
 from csbatch.errors import Issue, Severity, Source
+from csbatch.ledger import digests, staging
 from csbatch.ledger.db import immediate, open_ledger
 
 LEDGER_NAME = "csbatch-ledger.sqlite"
@@ -65,6 +65,15 @@ class CloseRecord:
 
 class OrderError(Exception):
     """A month cannot be reopened while a later month stays closed."""
+
+
+class PublishedElsewhere(Exception):
+    """The ledger says the month was published in another folder than the `--out` given."""
+
+    def __init__(self, record: CloseRecord, out_dir: Path):
+        super().__init__(record.close_id)
+        self.record = record
+        self.out_dir = out_dir
 
 
 class AlreadyClosed(Exception):
@@ -127,6 +136,15 @@ class Ledger:
     def closed_periods(self) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "SELECT period FROM closes WHERE superseded = 0 ORDER BY period")]
+
+    def verify(self) -> tuple[list[Issue], int]:
+        """The ledger checked against the digests its closes and imports recorded: one error per
+        table and month changed outside csbatch, and how many digests were checked."""
+        found, checked = digests.verify(self.conn)
+        return [Issue(Source(str(self.path)), "ledger.tampered",
+                      f"{m}; no month is built on a changed ledger: restore it "
+                      "from a backup (or undo the change); `csbatch ledger verify` lists every difference")
+                for m in found], checked
 
     def already_closed_message(self, record: CloseRecord) -> str:
         return (f"{record.period} is already closed (by {record.closed_by} at {record.closed_at}, "
@@ -202,6 +220,7 @@ class Ledger:
                     self._record_vip(new.close_id, new.vip)
                 self.conn.executemany("INSERT INTO audit_figures VALUES (?, ?, ?)", (
                     (new.close_id, figure, _text(value)) for figure, value in sorted((new.figures or {}).items())))
+                digests.record(self.conn, new.close_id, new.period, digests.CLOSE_PARTS)
                 from csbatch.failpoints import failpoint
                 failpoint("close.before_commit")
         except sqlite3.IntegrityError:  # the unique index caught a race the check did not
@@ -293,14 +312,16 @@ class Ledger:
             self.conn.executemany("INSERT INTO vip_purchases VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
                 (import_id, r.period, r.customer_id, r.store_type, r.category, r.order_id, _day(r.order_date),
                  str(r.amount)) for r in purchases.itertuples(index=False)))
+            digests.record(self.conn, import_id, ",".join(periods), digests.IMPORT_PARTS)
 
     def mark_published(self, close_id: str) -> None:
         with immediate(self.conn):
             self.conn.execute("UPDATE closes SET published = 1 WHERE close_id = ?", (close_id,))
 
-    def reopen(self, period: str, reason: str) -> tuple[CloseRecord, Path | None]:
-        """Supersede the live close of `period` and move its folder aside. Returns the close and
-        where its folder went."""
+    def reopen(self, period: str, reason: str, out_dir: Path | None = None) -> tuple[CloseRecord, Path | None]:
+        """Supersede the live close of `period` and move its folder aside, under `out_dir` when
+        given. Returns the close and where its folder went. Raises LookupError (not closed),
+        OrderError (a later month is closed), PublishedElsewhere (`out_dir` does not hold it)."""
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         with immediate(self.conn):
             record = self.live_close(period)
@@ -309,15 +330,37 @@ class Ledger:
             later = self.later_close(period)
             if later is not None:
                 raise OrderError(later.period)
-            moved_to = record.folder.with_name(f"{period}.reopened-{stamp}")
+            folder = self.folder_under(record, out_dir)
+            moved_to = folder.with_name(f"{period}.reopened-{stamp}")
+            n = 1
+            while moved_to.exists() or moved_to.is_symlink():
+                n += 1
+                moved_to = folder.with_name(f"{period}.reopened-{stamp}-{n}")
             self.conn.execute("UPDATE closes SET superseded = 1 WHERE close_id = ?", (record.close_id,))
             self.conn.execute("INSERT INTO reopenings (period, close_id, reopened_at, reopened_by, reason, "
                               "moved_to) VALUES (?, ?, ?, ?, ?, ?)",
                               (period, record.close_id, now(), who(), reason, str(moved_to)))
-        if record.folder.exists():
-            os.rename(record.folder, moved_to)
+        staging.remove_leftovers(folder.parent, self._awaiting_publication())
+        if folder.exists():
+            os.rename(folder, moved_to)
             return record, moved_to
         return record, None
+
+    @staticmethod
+    def folder_under(record: CloseRecord, out_dir: Path | None) -> Path:
+        """The close's published folder: where the ledger says, or under `out_dir` when that is
+        another folder holding this very close (the whole OUT was moved). Anything else is
+        refused rather than guessed."""
+        if out_dir is None or Path(out_dir).resolve() == Path(record.out_dir).resolve():
+            return record.folder
+        here = Path(out_dir) / record.period
+        try:
+            close_id = json.loads((here / "manifest.json").read_text(encoding="utf-8")).get("close_id")
+        except (OSError, ValueError, AttributeError):
+            close_id = None
+        if close_id != record.close_id:
+            raise PublishedElsewhere(record, Path(out_dir))
+        return here
 
     def reopenings(self, period: str) -> list[tuple[str, str, str]]:
         return self.conn.execute("SELECT reopened_at, reopened_by, reason FROM reopenings WHERE period = ? "
@@ -328,15 +371,15 @@ class Ledger:
     def reconcile(self, out_dir: Path, period: str) -> list[Issue]:
         """Finish what a crash interrupted, so ledger and folders agree again:
         a committed close whose staging folder was not yet renamed is published; a superseded
-        close's folder left in place by a crashed reopening is moved aside; staging folders of
-        dead processes that never committed are removed."""
+        close's folder left in place by a crashed reopening is moved aside; staging folders no
+        running close holds (of any month: they hold full outputs) are removed."""
         issues: list[Issue] = []
         out_dir = Path(out_dir)
         live = self.live_close(period)
         if live is not None and not live.published:
-            staging = Path(live.staging)
-            if staging.exists() and not live.folder.exists():
-                os.rename(staging, live.folder)
+            folder = Path(live.staging)
+            if folder.exists() and not live.folder.exists():
+                os.rename(folder, live.folder)
                 issues.append(Issue(Source(str(live.folder)), "ledger.recovered", "finished publishing "
                                     "the close that was interrupted after it was committed", Severity.WARNING))
             if live.folder.exists():
@@ -356,24 +399,13 @@ class Ledger:
                     os.rename(folder, row[0])
                     issues.append(Issue(Source(str(folder)), "ledger.recovered",
                                         f"moved the reopened close's folder aside to {row[0]}", Severity.WARNING))
-        for staging in out_dir.glob(f".{period}.partial-*"):
-            pid = staging.name.rsplit("-", 2)[-2] if staging.name.count("-") >= 2 else ""
-            if pid.isdigit() and _alive(int(pid)):
-                continue
-            if live is not None and Path(live.staging) == staging.resolve():
-                continue
-            shutil.rmtree(staging, ignore_errors=True)
+        staging.remove_leftovers(out_dir, self._awaiting_publication())
         return issues
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    def _awaiting_publication(self) -> set[Path]:
+        """Staging folders of committed closes not yet renamed into place (never leftovers)."""
+        return {Path(r[0]).resolve() for r in self.conn.execute(
+            "SELECT staging FROM closes WHERE published = 0 AND superseded = 0")}
 
 
 def changes(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[dict] | None:
@@ -397,5 +429,6 @@ def changes(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[dict] 
     return rows
 
 
-__all__ = ["AlreadyClosed", "CloseRecord", "Ledger", "NewClose", "changes", "default_ledger", "who"]
+__all__ = ["AlreadyClosed", "CloseRecord", "Ledger", "NewClose", "PublishedElsewhere", "changes", "default_ledger",
+           "who"]
 

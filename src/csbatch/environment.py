@@ -1,0 +1,108 @@
+"""Failures of the machine, not of csbatch: a folder it may not write, a full disk, a file where a
+folder belongs, a file that is not an SQLite database. They are problems the person running
+csbatch can fix, so they are reported as errors (exit 1) saying what to do, never as a bug.
+
+`fault_issue` turns such an exception (OSError by errno, sqlite3.Error by its SQLite error name)
+into an Issue; anything else returns None and stays a bug. `check_folder` looks before writing,
+so a close refuses a folder it cannot use before it computes anything.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+from csbatch.errors import Issue, Source
+
+_FULL = "the disk is full (or a file-size limit was reached): free space there, then run again"
+
+#: errno → (code, what happened and what to do); `{where}` is the folder or file involved.
+_OS: dict[int, tuple[str, str]] = {
+    errno.EACCES: ("env.permission", "permission denied: give the user running csbatch write access to "
+                                     "{where}, or choose another folder"),
+    errno.EPERM: ("env.permission", "operation not permitted: give the user running csbatch write access "
+                                    "to {where}, or choose another folder"),
+    errno.EROFS: ("env.read_only", "{where} is on a read-only file system: choose a folder on a writable disk"),
+    errno.ENOSPC: ("env.disk_full", _FULL),
+    errno.EDQUOT: ("env.disk_full", "the disk quota is used up: free space there, then run again"),
+    errno.EFBIG: ("env.disk_full", _FULL),
+    errno.ENOTDIR: ("env.not_a_folder", "a part of the path is a file, not a folder: give a folder"),
+    errno.EISDIR: ("env.is_a_folder", "it is a folder, not a file: give a file's path"),
+    errno.EEXIST: ("env.exists", "it already exists as a file where a folder was expected: give a folder, "
+                                 "or move the file away"),
+    errno.EIO: ("env.io", "the disk reported an input/output error: check the disk, then run again"),
+}
+
+#: SQLite error names (sqlite3.Error.sqlite_errorname, primary code) → (code, message).
+_SQLITE: dict[str, tuple[str, str]] = {
+    "SQLITE_READONLY": ("env.read_only", "the ledger cannot be written (attempt to write a readonly database): "
+                                         "give the user running csbatch write access to the ledger file and "
+                                         "its folder {where} (SQLite writes -wal and -shm files beside it)"),
+    "SQLITE_CANTOPEN": ("env.cannot_open", "the ledger cannot be opened or created: check that {where} is a "
+                                           "folder the user running csbatch can write, and that --ledger names "
+                                           "a file, not a folder"),
+    "SQLITE_PERM": ("env.permission", "permission denied on the ledger: give the user running csbatch write "
+                                      "access to {where}"),
+    "SQLITE_FULL": ("env.disk_full", "the ledger cannot be written (database or disk is full): free space "
+                                     "on the ledger's disk {where}, then run again"),
+    "SQLITE_NOTADB": ("env.not_a_ledger", "this file is not a csbatch ledger (file is not a database): give "
+                                          "--ledger the csbatch-ledger.sqlite file a close wrote, or a new path"),
+    "SQLITE_CORRUPT": ("env.corrupt", "the ledger file is damaged (database disk image is malformed): restore "
+                                      "it from a backup"),
+    "SQLITE_IOERR": ("env.io", "the disk failed while reading or writing the ledger (disk I/O error): check the "
+                               "disk and its free space, then run again"),
+    "SQLITE_BUSY": ("env.busy", "the ledger is locked by another program (database is locked): wait for it to "
+                                "finish, or close the program holding it, then run again"),
+}
+
+
+def fault_issue(exc: BaseException, path: Path | str | None, doing: str) -> Issue | None:
+    """The Issue for an environment fault met while `doing` (e.g. "write the close") at `path`;
+    None when `exc` is not one (it is then a bug and must stay an exception)."""
+    found = _classify(exc)
+    if found is None:
+        return None
+    code, message = found
+    place = getattr(exc, "filename", None) or path
+    if place is None:
+        return Issue(None, code, f"cannot {doing}: {message.format(where='its folder')}")
+    where = Path(place) if Path(place).is_dir() else Path(place).parent
+    return Issue(Source(str(place)), code, f"cannot {doing}: {message.format(where=where)}")
+
+
+def _classify(exc: BaseException) -> tuple[str, str] | None:
+    if isinstance(exc, sqlite3.Error):
+        name = (getattr(exc, "sqlite_errorname", None) or "").split("_")
+        primary = "_".join(name[:2]) if len(name) >= 2 else ""
+        if primary in _SQLITE:
+            return _SQLITE[primary]
+        text = str(exc).lower()  # a sqlite3 built without error names
+        for needle, key in (("readonly", "SQLITE_READONLY"), ("disk is full", "SQLITE_FULL"),
+                            ("not a database", "SQLITE_NOTADB"), ("unable to open", "SQLITE_CANTOPEN"),
+                            ("disk i/o", "SQLITE_IOERR"), ("locked", "SQLITE_BUSY")):
+            if needle in text:
+                return _SQLITE[key]
+        return None
+    if isinstance(exc, OSError) and exc.errno in _OS:
+        return _OS[exc.errno]
+    return None
+
+
+def check_folder(folder: Path, role: str) -> list[Issue]:
+    """Refuse, before anything is computed, a `folder` csbatch must write into (`role`: "--out",
+    "the ledger's folder") that is a file, sits under a file, or that this user may not write."""
+    folder = Path(folder)
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "is a file" if existing == folder else f"is under {existing}, which is a file"
+        return [Issue(Source(str(folder)), "env.not_a_folder",
+                      f"{role} {folder} {what}, not a folder: give a folder (it is created if missing)")]
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return [Issue(Source(str(folder)), "env.permission",
+                      f"{role} {folder} cannot be written by this user ({existing} is read-only for it): give "
+                      "the user running csbatch write access to it, or choose another folder")]
+    return []

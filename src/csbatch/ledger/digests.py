@@ -1,0 +1,152 @@
+"""Digests of what later months rely on, so a change made to the ledger outside csbatch (an
+`UPDATE vip_points ...` typed into sqlite3) is found before it is carried into a close.
+
+Each close, and each VIP history import, records in the same transaction one digest per table it
+wrote: the row count and a SHA-256 over its rows. A row is the canonical JSON of the columns listed
+in `PARTS` (text as stored, integers as integers, NULL as null; amounts are stored as the exact
+Decimal text, so the digest is of that text), rows sorted by that JSON, so the digest depends on
+the rows only, never on the order SQLite returns them in or on the Python that runs.
+
+The digests detect edits, deletions and insertions made by anyone who does not also recompute
+them; they are not a signature (whoever can write the file can rewrite a digest too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+
+#: Per table, the columns digested and the column naming the close (or import) a row belongs to.
+#: A later migration that adds a column to one of these tables leaves this list as it is.
+PARTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "closes": ("close_id", ("close_id", "period", "closed_at", "closed_by", "out_dir", "staging", "manifest")),
+    "pay_lines": ("close_id", ("employee_id", "component", "amount", "reason")),
+    "order_pay": ("close_id", ("order_id", "employee_id", "component", "amount")),
+    "results": ("close_id", ("employee_id", "scorecard", "total", "grade", "rank", "rated")),
+    "vip_purchases": ("source", ("period", "customer_id", "store_type", "category", "order_id", "order_date",
+                                 "amount")),
+    "vip_cards": ("close_id", ("card_no", "person", "customer_id", "programme", "tier", "issued_on",
+                               "valid_until", "status", "silver_since", "renewed_on")),
+    "vip_points": ("close_id", ("card_no", "person", "customer_id", "date", "kind", "points", "order_id",
+                                "note")),
+    "audit_figures": ("close_id", ("figure", "value")),
+    "vip_imports": ("import_id", ("import_id", "imported_at", "imported_by", "file", "sha256", "periods", "rows")),
+}
+
+#: What a close writes, and what a history import writes.
+CLOSE_PARTS = ("closes", "pay_lines", "order_pay", "results", "vip_purchases", "vip_cards", "vip_points",
+               "audit_figures")
+IMPORT_PARTS = ("vip_imports", "vip_purchases")
+
+
+def _canonical(value):
+    if isinstance(value, bytes):
+        return {"blob": value.hex()}
+    if isinstance(value, float):  # never stored by csbatch; an edit may put one there
+        return {"real": repr(value)}
+    return value
+
+
+def digest_rows(rows) -> tuple[int, str]:
+    """(row count, sha256 hex) of rows, independent of their order."""
+    lines = sorted(json.dumps([_canonical(v) for v in row], ensure_ascii=False, separators=(",", ":"))
+                   for row in rows)
+    h = hashlib.sha256()
+    for line in lines:
+        h.update(line.encode("utf-8"))
+        h.update(b"\n")
+    return len(lines), h.hexdigest()
+
+
+def compute(conn: sqlite3.Connection, part: str, owner: str) -> tuple[int, str]:
+    key, columns = PARTS[part]
+    rows = conn.execute(f"SELECT {', '.join(columns)} FROM {part} WHERE {key} = ?", (owner,)).fetchall()
+    return digest_rows(rows)
+
+
+def record(conn: sqlite3.Connection, owner: str, period: str, parts: tuple[str, ...]) -> None:
+    """Record the digests of `owner`'s rows (inside the transaction that wrote them)."""
+    for part in parts:
+        count, sha = compute(conn, part, owner)
+        conn.execute("INSERT OR REPLACE INTO digests (owner, period, part, rows, sha256) VALUES (?, ?, ?, ?, ?)",
+                     (owner, period, part, count, sha))
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One part of the ledger that is not as csbatch left it."""
+
+    part: str       # the table
+    period: str     # the month (or the months of a history import)
+    owner: str      # the close or import
+    message: str
+
+    def __str__(self) -> str:
+        return f"table {self.part}, {self.period}: {self.message}"
+
+
+def _owners(conn: sqlite3.Connection) -> list[tuple[str, str, tuple[str, ...]]]:
+    closes = [(c, p, CLOSE_PARTS) for c, p in conn.execute("SELECT close_id, period FROM closes ORDER BY period, closed_at")]
+    imports = [(i, p, IMPORT_PARTS) for i, p in conn.execute("SELECT import_id, periods FROM vip_imports "
+                                                            "ORDER BY imported_at")]
+    return closes + imports
+
+
+def verify(conn: sqlite3.Connection) -> tuple[list[Mismatch], int]:
+    """Every mismatch between the ledger's rows and the digests recorded with them, and how many
+    digests were checked."""
+    found: list[Mismatch] = []
+    recorded = {(o, p): (per, n, sha) for o, per, p, n, sha in
+                conn.execute("SELECT owner, period, part, rows, sha256 FROM digests")}
+    owners = _owners(conn)
+    checked = 0
+    for owner, period, parts in owners:
+        for part in parts:
+            if (owner, part) not in recorded:
+                found.append(Mismatch(part, period, owner, f"{_what(part, owner)} has no digest: it was not "
+                                      "written by csbatch, or its digest was deleted"))
+                continue
+            _, count, sha = recorded.pop((owner, part))
+            checked += 1
+            now_count, now_sha = compute(conn, part, owner)
+            if (now_count, now_sha) != (count, sha):
+                change = (f"{count} rows recorded, {now_count} found" if now_count != count
+                          else f"the {count} rows differ from what was recorded")
+                found.append(Mismatch(part, period, owner, f"{_what(part, owner)} changed outside csbatch ({change})"))
+    for (owner, part), (period, _, _) in sorted(recorded.items()):
+        if part == "closes":
+            found.append(Mismatch("closes", period, owner, f"close {owner[:12]} was recorded but its row is gone "
+                                  "(deleted outside csbatch)"))
+        elif part == "vip_imports":
+            found.append(Mismatch("vip_imports", period, owner, f"history import {owner} was recorded but its "
+                                  "row is gone (deleted outside csbatch)"))
+    found += _supersession(conn)
+    return found, checked
+
+
+def _what(part: str, owner: str) -> str:
+    whose = f"history import {owner}" if owner.startswith("import-") else f"close {owner[:12]}"
+    return f"the {part} rows of {whose}"
+
+
+def _supersession(conn: sqlite3.Connection) -> list[Mismatch]:
+    """A close is superseded exactly when a reopening of it is recorded (both in one transaction)."""
+    found = []
+    for close_id, period, superseded, reopened in conn.execute(
+            """SELECT c.close_id, c.period, c.superseded,
+                      EXISTS (SELECT 1 FROM reopenings r WHERE r.close_id = c.close_id)
+               FROM closes c ORDER BY c.period, c.closed_at"""):
+        if bool(superseded) != bool(reopened):
+            state = "superseded without a recorded reopening" if superseded else "reopened but still live"
+            found.append(Mismatch("closes", period, close_id, f"close {close_id[:12]} is {state} (changed "
+                                  "outside csbatch)"))
+    return found
+
+
+def adopt(conn: sqlite3.Connection) -> None:
+    """The migration step that introduces digests: the closes and imports already in the ledger
+    are taken as they are (trust on first use) and their digests recorded."""
+    for owner, period, parts in _owners(conn):
+        record(conn, owner, period, parts)
