@@ -309,3 +309,16 @@ def test_utf16_attendance_csv_is_an_error(tmp_path):
     path = inputs / "考勤_2026-10.csv"
     path.write_bytes(path.read_text(encoding="gb18030").encode("utf-16"))
     with_ledger(Closer(tmp_path)).refused(inputs, "考勤_2026-10.csv: is UTF-16 text", "save it again as CSV UTF-8")
+
+
+def test_blank_team_of_audited_agents_closes(tmp_path):
+    """The roster's team column is optional: agents audited this month without a team are reported
+    as "no team", not a crash in the audit's team table."""
+    inputs = sample_month(tmp_path)
+
+    def blank(ws):
+        col = column_of(ws, "班组")
+        for r in (4, 5, 6):
+            ws.cell(r, col).value = None
+    edit_sheet(inputs / "员工名册.xlsx", blank)
+    Closer(tmp_path).warned(inputs)
