@@ -322,3 +322,43 @@ def test_blank_team_of_audited_agents_closes(tmp_path):
             ws.cell(r, col).value = None
     edit_sheet(inputs / "员工名册.xlsx", blank)
     Closer(tmp_path).warned(inputs)
+
+
+# --- smaller checks of the same mechanisms ---------------------------------------------------------
+
+def test_gbk_csv_with_traditional_characters_still_reads():
+    """GBK holds traditional characters too: only bytes that are not plausible GBK are refused."""
+    from csbatch.sheets.read import decode_text
+
+    text = "工號,姓名,班组\r\n1001,張偉,飞鹰组\r\n1002,陳國華,星辰组\r\n"
+    assert decode_text(text.encode("gbk")) == (text, "gb18030")
+    assert decode_text(text.encode("utf-8-sig")) == (text, "utf-8")
+
+
+def test_utf16_without_bom_is_named():
+    from csbatch.sheets.read import ReadError, decode_text
+
+    with pytest.raises(ReadError, match="UTF-16"):
+        decode_text("工号,姓名\r\n1001,张伟\r\n".encode("utf-16-le"))
+
+
+def test_title_merges_id_like_last_rows_and_hidden_title_rows_are_data_as_before(policy, tmp_path):
+    """A merged title above the header and a hidden title row say nothing; a last row holding only
+    an order number is a data row (its empty required cells are reported), not a note."""
+    from builders import write_roster
+    from csbatch.sheets.intake import read_inputs
+
+    write_roster(tmp_path)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2026年10月 销售订单"])
+    ws.merge_cells("A1:E1")
+    ws.row_dimensions[1].hidden = True
+    ws.append(["订单号", "下单日期", "客服工号", "客户编号", "实收金额"])
+    ws.append(["A1", "2026-10-08", "1001", "C1", 100])
+    ws.append(["A2"])
+    wb.save(tmp_path / "销售订单.xlsx")
+    _, issues = read_inputs(policy, PERIOD, tmp_path)
+    text = [str(i) for i in issues]
+    assert not any("merged" in t or "hidden" in t or "note row" in t for t in text), text
+    assert any("销售订单.xlsx[Sheet]!B4" in t and "required" in t for t in text), text

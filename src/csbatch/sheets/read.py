@@ -153,7 +153,6 @@ def _scan_xml(fh, scan: _Scan, *, rows: bool) -> None:
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → its XML part, from `xl/workbook.xml` and its relationships."""
-    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     targets = {}
     for rel in ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels")):
         target = rel.get("Target", "")
@@ -161,8 +160,11 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
             posixpath.normpath(posixpath.join("xl", target))
     parts = {}
     for element in ElementTree.fromstring(z.read("xl/workbook.xml")).iter():
-        if element.tag.endswith("}sheet") and element.get(rel_ns) in targets:
-            parts[element.get("name")] = targets[element.get(rel_ns)]
+        if element.tag.endswith("}sheet"):
+            # r:id, in the transitional or the strict relationships namespace
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                parts[element.get("name")] = targets[rid]
     return parts
 
 

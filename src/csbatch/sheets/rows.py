@@ -55,7 +55,7 @@ def apply_merges(raw_cols: dict[str, pd.Series], raw: RawSheet, wanted: dict[str
             continue
         for name in covered:
             series = raw_cols[name]
-            top = raw.rows[r1][c1] if c1 < len(raw.rows[r1]) else ""
+            top = raw.rows[r1][c1] if r1 < len(raw.rows) and c1 < len(raw.rows[r1]) else ""
             rows = series.index[(series.index >= r1 + 1) & (series.index <= r2 + 1)]
             series.loc[rows] = top
     return issues
