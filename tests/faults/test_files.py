@@ -362,3 +362,25 @@ def test_title_merges_id_like_last_rows_and_hidden_title_rows_are_data_as_before
     text = [str(i) for i in issues]
     assert not any("merged" in t or "hidden" in t or "note row" in t for t in text), text
     assert any("销售订单.xlsx[Sheet]!B4" in t and "required" in t for t in text), text
+
+
+def test_zip_limits_are_bounded_in_the_policy(tmp_path):
+    closer = PolicyCloser(tmp_path, {"workbook_compression_ratio: 200 ": "workbook_compression_ratio: 5   "})
+    run = cli("policy", "check", "--config", closer.config)
+    assert run.exit_code == 1
+    assert "inputs.yaml:" in run.output and "limits.workbook_compression_ratio" in run.output
+
+
+def test_damaged_sheet_part_is_an_error_not_a_crash(tmp_path):
+    """A workbook whose sheet part's compressed bytes were damaged (a broken download)."""
+    inputs = sample_month(tmp_path)
+    book = inputs / "主管评分_2026-10.xlsx"
+    data = bytearray(book.read_bytes())
+    with zipfile.ZipFile(book) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 5, start + min(info.compress_size, 200)):
+        data[i] ^= 0x5A
+    book.write_bytes(bytes(data))
+    run = with_ledger(Closer(tmp_path)).refused(inputs, "主管评分_2026-10.xlsx")
+    assert "bug" not in run.output

@@ -109,6 +109,13 @@ def what_is(path: Path) -> str:
     return _text_kind(head) or "unknown"
 
 
+def _what_is(path: Path) -> str:
+    try:
+        return what_is(path)
+    except OSError as exc:
+        raise ReadError(f"cannot be read: {exc.strerror or exc}") from None
+
+
 def _misnamed(what: str, suffix: str) -> str:
     if what == "encrypted":
         return ("is protected with a password (encrypted), so it cannot be read: open it in Excel, "
@@ -160,7 +167,7 @@ def check_workbook(path: Path, limits: ZipLimits) -> None:
     """Raise ReadError saying what the file is and what to do, unless it is a workbook of the
     kind its name says and (zip) within limits."""
     suffix = path.suffix.lower()
-    what = what_is(path)
+    what = _what_is(path)
     if what == "zip" and suffix != ".xls":
         check_zip(path, limits, suffix)
     elif what == "zip":
@@ -174,7 +181,7 @@ def check_workbook(path: Path, limits: ZipLimits) -> None:
 
 def check_csv(path: Path) -> None:
     """A `.csv` that is really a workbook (renamed) is named for what it is."""
-    what = what_is(path)
+    what = _what_is(path)
     if what in ("zip", "ole", "encrypted"):
         raise ReadError("is an Excel workbook named .csv, not CSV text: rename it to .xlsx "
                         "(or .xls)" if what != "encrypted" else _misnamed(what, ".csv"))

@@ -29,6 +29,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,18 @@ def _long_run(chunk: bytes) -> bool:
                for start in range(0, len(chunk) - _BLOCK + 1, _BLOCK))
 
 
+def _hidden_rows(body: bytes, found: list[int]) -> None:
+    """Numbers of the `<row>` tags with `hidden="1"` in `body`, found from each `hidden="` (so the
+    cost follows the hidden rows, not the sheet)."""
+    pos = body.find(b'hidden="')
+    while pos >= 0:
+        start, end = body.rfind(b"<", 0, pos), body.find(b">", pos)
+        tag = body[start:end + 1]
+        if _ROW_TAG.match(tag) and _HIDDEN.search(tag) and (number := _ROW_NUMBER.search(tag)):
+            found.append(int(number.group(1)))
+        pos = body.find(b'hidden="', pos + 8)
+
+
 def _scan_xml(fh, scan: _Scan, *, rows: bool) -> None:
     """One streamed pass over a sheet (rows=True) or the shared strings: cut at the last `<` of
     each chunk so no tag is split, and look for each marker with `bytes.find`."""
@@ -141,10 +154,7 @@ def _scan_xml(fh, scan: _Scan, *, rows: bool) -> None:
         else:
             if not scan.risky:
                 scan.risky = any(body.find(marker) >= 0 for marker in _FORMULA_OR_ERROR)
-            if body.find(b'hidden="') >= 0:
-                for tag in _ROW_TAG.finditer(body):
-                    if _HIDDEN.search(tag.group()) and (number := _ROW_NUMBER.search(tag.group())):
-                        scan.hidden_rows.append(int(number.group(1)))
+            _hidden_rows(body, scan.hidden_rows)
             if scan.hidden_rows and not scan.filtered:
                 scan.filtered = body.find(b"autoFilter") >= 0
         if not chunk:
@@ -225,8 +235,8 @@ def read_excel_sheet(path: Path, sheet: str) -> RawSheet:
     ooxml = path.suffix.lower() in OOXML_SUFFIXES
     try:
         date1904, scan = _scan_workbook(path, sheet) if ooxml else (False, _Scan(long_run=True))
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise ReadError(f"not a valid workbook ({exc})") from None
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ElementTree.ParseError) as exc:
+        raise ReadError(f"is a damaged workbook ({exc}): open it in Excel and save it again") from None
     try:
         with CalamineWorkbook.from_path(str(path)) as wb:
             data = wb.get_sheet_by_name(sheet)
@@ -296,7 +306,11 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
 def read_csv(path: Path) -> RawSheet:
     check_csv(path)
-    text, _ = decode_text(path.read_bytes())
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot be read: {exc.strerror or exc}") from None
+    text, _ = decode_text(data)
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
