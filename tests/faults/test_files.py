@@ -113,18 +113,26 @@ def test_symlinks_and_fifos_are_refused_unopened(tmp_path):
 
 # --- 3. .ods (and .xls, .xlsb) read ----------------------------------------------------------------
 
-def _ods_cell(value) -> str:
+def _ods_cell(value, attrs: str = "") -> str:
+    if attrs == "covered":
+        return "<table:covered-table-cell/>"
     if value is None:
-        return "<table:table-cell/>"
+        return f"<table:table-cell{attrs}/>"
     if isinstance(value, (int, float)):
-        return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
-    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+        return (f'<table:table-cell{attrs} office:value-type="float" office:value="{value}">'
+                f'<text:p>{value}</text:p></table:table-cell>')
+    return f'<table:table-cell{attrs} office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
 
 
-def write_ods(path: Path, sheet: str, rows: list[list]) -> Path:
+def write_ods(path: Path, sheet: str, rows: list[list], *, cells: dict[tuple[int, int], str] | None = None,
+              row_attrs: dict[int, str] | None = None) -> Path:
     """A minimal valid OpenDocument spreadsheet (mimetype, manifest, content), as LibreOffice's
-    format defines it; no writer for .ods is installed here."""
-    body = "".join("<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>" for row in rows)
+    format defines it; no writer for .ods is installed here. `cells` adds attributes to cells
+    (0-based row, column), or "covered" for a cell under a merge; `row_attrs` to rows."""
+    cells, row_attrs = cells or {}, row_attrs or {}
+    body = "".join(f"<table:table-row{row_attrs.get(i, '')}>"
+                   + "".join(_ods_cell(v, cells.get((i, j), "")) for j, v in enumerate(row))
+                   + "</table:table-row>" for i, row in enumerate(rows))
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -157,6 +165,21 @@ def test_ods_workbook_is_read(tmp_path):
     read = {r["path"]: r for r in manifest["inputs"]}
     assert read["主管评分_2026-10.ods"]["kind"] == "reviews"
     assert read["主管评分_2026-10.ods"]["rows"] == len(rows) - 1
+
+
+def test_ods_merges_and_hidden_rows_are_checked_too(tmp_path):
+    inputs = sample_month(tmp_path)
+    book = inputs / "主管评分_2026-10.xlsx"
+    ws = openpyxl.load_workbook(book).worksheets[0]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    book.unlink()
+    # 沟通技巧 (column C) merged over the three reviews, the second review's row hidden
+    write_ods(inputs / "主管评分_2026-10.ods", ws.title, rows,
+              cells={(1, 2): ' table:number-rows-spanned="3"', (2, 2): "covered", (3, 2): "covered"},
+              row_attrs={2: ' table:visibility="collapse"'})
+    run = with_ledger(Closer(tmp_path)).refused(
+        inputs, "主管评分_2026-10.ods[主管评分]!C2:C4: merged cells in the data (column 'communication')")
+    assert "主管评分_2026-10.ods[主管评分]: warning: row 3 is hidden" in run.stderr
 
 
 # --- 4. not what the name says ---------------------------------------------------------------------

@@ -12,8 +12,10 @@ name those cells. The same one pass over the sheet XML finds hidden rows (`<row 
 what an autofilter writes for the rows it filters out) and whether any text could be longer than
 Excel's 32,767 characters (only a run of that many bytes without a `<` can hold one). Date serials
 need the workbook's date system (1900 or 1904), read from `xl/workbook.xml`. Merged ranges come
-from calamine, which reads them with the sheet. Only .xlsx/.xlsm can be scanned like this: for
-.xlsb, .xls and .ods the formula and hidden-row checks are not made (see docs/decisions.md).
+from calamine, which reads them with the sheet (xlsx, xls); an .ods's merges and hidden rows from
+its content.xml, parsed only when a byte scan finds a span or a hidden row. Formulas without a
+value can only be found in .xlsx/.xlsm; for .xlsb and .xls neither they nor hidden rows are checked
+(see docs/decisions.md).
 
 CSV files are decoded as UTF-8 (with or without BOM) or GB18030 (a superset of GBK, what Chinese
 Excel saves), strictly: a byte that is neither is an error naming its offset, and bytes that
@@ -200,6 +202,55 @@ def _scan_workbook(path: Path, sheet: str) -> tuple[bool, _Scan]:
     return date1904, scan
 
 
+_ODS_MARKERS = (b'table:visibility="', b"number-rows-spanned", b"number-columns-spanned")
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+#: Repeated hidden rows beyond this many (a sheet hiding its empty tail) are not listed one by one.
+_MAX_LISTED = 100_000
+
+
+def _scan_ods(path: Path, sheet: str) -> tuple[list[tuple[int, int, int, int]], list[int], bool]:
+    """(merged ranges, hidden rows, filtered) of one sheet of an .ods, where calamine reports
+    neither. A byte scan of content.xml first; only a file that spans or hides something is parsed
+    (streamed, counting repeated rows and cells as calamine does)."""
+    with zipfile.ZipFile(path) as z:
+        with z.open("content.xml") as fh:
+            tail, present = b"", False
+            while not present and (chunk := fh.read(_CHUNK)):
+                present = any((tail + chunk).find(m) >= 0 for m in _ODS_MARKERS)
+                tail = chunk[-32:]
+        if not present:
+            return [], [], False
+        merges, hidden, filtered = [], [], False
+        inside, row, col = False, 0, 0
+        with z.open("content.xml") as fh:
+            for event, element in ElementTree.iterparse(fh, events=("start", "end")):
+                tag = element.tag
+                if tag == f"{_TABLE}table":
+                    inside = event == "start" and element.get(f"{_TABLE}name") == sheet
+                    if event == "end":
+                        element.clear()
+                    continue
+                if not inside:
+                    continue
+                if tag == f"{_TABLE}table-row" and event == "start":
+                    col = 0
+                elif tag == f"{_TABLE}table-row":
+                    repeat = int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+                    visibility = element.get(f"{_TABLE}visibility", "visible")
+                    if visibility != "visible":
+                        filtered = filtered or visibility == "filter"
+                        hidden.extend(range(row + 1, row + 1 + min(repeat, _MAX_LISTED)))
+                    row += repeat
+                    element.clear()
+                elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell") and event == "start":
+                    rows = int(element.get(f"{_TABLE}number-rows-spanned", "1"))
+                    cols = int(element.get(f"{_TABLE}number-columns-spanned", "1"))
+                    if rows > 1 or cols > 1:
+                        merges.append((row, col, row + rows - 1, col + cols - 1))
+                    col += int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+    return merges, hidden, filtered
+
+
 def _unreadable_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     """Cells with a cached error value, and formula cells with no cached value (openpyxl)."""
     import openpyxl
@@ -244,6 +295,12 @@ def read_excel_sheet(path: Path, sheet: str) -> RawSheet:
             merges = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (data.merged_cell_ranges or [])]
     except Exception as exc:
         raise _open_error(exc) from None
+    if path.suffix.lower() == ".ods":
+        try:
+            merges, scan.hidden_rows, scan.filtered = _scan_ods(path, sheet)
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ElementTree.ParseError,
+                ValueError) as exc:
+            raise ReadError(f"is a damaged spreadsheet ({exc}): open it and save it again") from None
     unreadable = _unreadable_cells(path, sheet) if scan.risky else {}
     return RawSheet(rows, date1904, unreadable, merges, sorted(set(scan.hidden_rows)), scan.filtered,
                     scan.long_run)
