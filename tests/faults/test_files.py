@@ -205,6 +205,8 @@ def _encrypted(path: Path) -> None:
      ("销售订单_1.xlsx: is CSV text, not a workbook", "rename it to .csv", "save it as Excel Workbook (.xlsx)")),
     ("text", lambda p: p.write_text("十月的订单见附件\n", encoding="utf-8"),
      ("销售订单_1.xlsx: is plain text, not a workbook",)),
+    ("ods", lambda p: write_ods(p, "Sheet1", [["订单号"], ["A1"]]),
+     ("销售订单_1.xlsx: is an OpenDocument spreadsheet named .xlsx: rename it to .ods",)),
     ("encrypted", _encrypted,
      ("销售订单_1.xlsx: is protected with a password (encrypted)", "remove the password", "save it as .xlsx")),
 ])
@@ -258,6 +260,19 @@ def test_merged_team_fills_down_when_the_column_says_so(tmp_path):
     roster = month["roster"].set_index("employee_id")
     assert list(roster.loc[["1003", "1004", "1005"], "team"]) == ["飞鹰组"] * 3
     closer.warned(inputs)
+
+
+def test_blank_team_of_audited_agents_closes(tmp_path):
+    """The roster's team column is optional: agents audited this month without a team are reported
+    as "no team", not a crash in the audit's team table."""
+    inputs = sample_month(tmp_path)
+
+    def blank(ws):
+        col = column_of(ws, "班组")
+        for r in (4, 5, 6):
+            ws.cell(r, col).value = None
+    edit_sheet(inputs / "员工名册.xlsx", blank)
+    Closer(tmp_path).warned(inputs)
 
 
 # --- 6. hidden and filtered-out rows ---------------------------------------------------------------
@@ -333,18 +348,6 @@ def test_utf16_attendance_csv_is_an_error(tmp_path):
     path.write_bytes(path.read_text(encoding="gb18030").encode("utf-16"))
     with_ledger(Closer(tmp_path)).refused(inputs, "考勤_2026-10.csv: is UTF-16 text", "save it again as CSV UTF-8")
 
-
-def test_blank_team_of_audited_agents_closes(tmp_path):
-    """The roster's team column is optional: agents audited this month without a team are reported
-    as "no team", not a crash in the audit's team table."""
-    inputs = sample_month(tmp_path)
-
-    def blank(ws):
-        col = column_of(ws, "班组")
-        for r in (4, 5, 6):
-            ws.cell(r, col).value = None
-    edit_sheet(inputs / "员工名册.xlsx", blank)
-    Closer(tmp_path).warned(inputs)
 
 
 # --- smaller checks of the same mechanisms ---------------------------------------------------------
