@@ -203,10 +203,11 @@ def test_files_that_are_not_inputs(policy, tmp_path):
     write_roster(tmp_path)
     (tmp_path / "说明.txt").write_text("readme")
     (tmp_path / "~$员工名册.xlsx").write_bytes(b"lock")
-    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf")
+    (tmp_path / "old.et").write_bytes(b"\xd0\xcf")
     _, errors, warnings = _read(policy, tmp_path)
     assert errors == []
-    assert "old.xls: warning: not read: only .xlsx, .xlsm and .csv files are (save it as .xlsx)" in warnings
+    assert ("old.et: warning: not read: only .xlsx, .xlsm, .xlsb, .xls, .ods and .csv files are "
+            "(save it as .xlsx)") in warnings
     assert not any("~$" in w for w in warnings)
 
 

@@ -112,7 +112,7 @@ def _agents(scored: pd.DataFrame, result: AuditResult, expected: list[str], peop
 
 
 def _teams(scored: pd.DataFrame, agents: pd.DataFrame, people: People, sections: list[str]) -> pd.DataFrame:
-    teams = sorted({t for t in agents["team"]}, key=team_key)
+    teams = sorted({text(t) for t in agents["team"]}, key=team_key)  # a blank team is NaN here
     rows = []
     for team in teams:
         mine = scored.loc[[people.team(text(e)) == team for e in scored["employee_id"]]]

@@ -27,6 +27,7 @@ class Column(Model):
     min: Number | None = None
     max: Number | None = None
     description: str | None = None
+    fill_down: Flag = Field(False, description="a merged range in this column fills each of its rows")
 
     @model_validator(mode="after")
     def _codes(self):
@@ -87,9 +88,18 @@ class DateRange(Model):
     latest_years_after_period: Int = 1
 
 
+class Limits(Model):
+    """What reading one input file may cost; checked from a workbook's zip directory."""
+
+    workbook_uncompressed_mb: Number = Field(gt=0, description="all parts of a workbook inflated")
+    workbook_compression_ratio: Number = Field(ge=20, description="inflated / stored, per part")
+    compression_ratio_from_mb: Number = Field(ge=0, description="smaller parts are not ratio-checked")
+
+
 class InputsPolicy(Model):
     booleans: Booleans
     not_applicable: list[Text] = Field(min_length=1)
     date_range: DateRange
     vocabularies: dict[Code, dict[Code, list[Text]]] = {}
     kinds: dict[Code, Kind] = Field(min_length=1)
+    limits: Limits

@@ -5,11 +5,17 @@ several kinds as named sheets), else from its file's name (a `销售订单.xlsx`
 `Sheet1`). Names are compared after the usual normalisation (full-width, case). Hidden sheets are
 ignored with a warning; a file or sheet that matches no kind is ignored with a warning; one that
 matches two kinds is an error, since guessing would read the wrong columns.
+
+Entries are looked at with `lstat`, never followed: a symbolic link, a FIFO, a device or a socket
+in the inputs folder is an error and is never opened (a link may point at `/etc/passwd`, a FIFO or
+`/dev/zero` would hang the close). Only the month's own regular files are read.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import os
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +23,7 @@ from pathlib import Path
 from csbatch.errors import Issue, Severity, Source
 from csbatch.manifest import sha256_file
 from csbatch.policy.inputs import InputsPolicy
+from csbatch.sheets.filecheck import ZipLimits
 from csbatch.sheets.read import CSV_SUFFIXES, EXCEL_SUFFIXES, ReadError, list_sheets
 
 
@@ -45,6 +52,16 @@ def kinds_matching(name: str, policy: InputsPolicy) -> list[str]:
             if any(fnmatch.fnmatchcase(norm, _norm(p)) for p in spec.files)]
 
 
+def _special(mode: int) -> str | None:
+    """What a non-regular, non-folder entry is, else None."""
+    for test, what in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return what
+    return None
+
+
 def discover(inputs_dir: Path, policy: InputsPolicy) -> tuple[list[FoundSheet], list[InputFile], list[Issue]]:
     issues: list[Issue] = []
     found: list[FoundSheet] = []
@@ -58,19 +75,30 @@ def discover(inputs_dir: Path, policy: InputsPolicy) -> tuple[list[FoundSheet], 
 
     if not inputs_dir.is_dir():
         return [], [], [Issue(Source(str(inputs_dir)), "inputs.missing", "inputs folder not found")]
+    limits = ZipLimits.from_policy(policy.limits)
 
     for path in sorted(inputs_dir.iterdir(), key=lambda p: p.name):
         display = path.name
         src = Source(display)
         if path.name.startswith((".", "~$")):
             continue
-        if path.is_dir():
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError as exc:
+            error(src, "inputs.unreadable", f"cannot be looked at: {exc.strerror}")
+            continue
+        if (special := _special(mode)) is not None:
+            error(src, "inputs.special_file", f"is {special}, not a file: not opened; copy the file "
+                                              "itself into the inputs folder")
+            continue
+        if stat.S_ISDIR(mode):
             warn(src, "inputs.folder", "folder ignored: put the month's files directly in the inputs folder")
             continue
         suffix = path.suffix.lower()
         if suffix not in EXCEL_SUFFIXES + CSV_SUFFIXES:
-            hint = " (save it as .xlsx)" if suffix in (".xls", ".et", ".ods", ".numbers") else ""
-            warn(src, "inputs.not_read", f"not read: only .xlsx, .xlsm and .csv files are{hint}")
+            hint = " (save it as .xlsx)" if suffix in (".et", ".numbers", ".xltx", ".xlt") else ""
+            warn(src, "inputs.not_read", f"not read: only .xlsx, .xlsm, .xlsb, .xls, .ods and .csv "
+                                         f"files are{hint}")
             continue
         file_kinds = kinds_matching(path.stem, policy)
         if len(file_kinds) > 1:
@@ -86,7 +114,7 @@ def discover(inputs_dir: Path, policy: InputsPolicy) -> tuple[list[FoundSheet], 
             found.append(FoundSheet(file_kind, path, display, None))
         else:
             try:
-                sheets = list_sheets(path)
+                sheets = list_sheets(path, limits)
             except ReadError as exc:
                 error(src, "inputs.unreadable", str(exc))
                 continue

@@ -20,6 +20,7 @@ from csbatch.policy.inputs import Kind
 from csbatch.policy.loader import Policy
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
 from csbatch.sheets.discover import FoundSheet, discover
+from csbatch.sheets import rows as sheet_rows
 from csbatch.sheets.headers import find_header
 from csbatch.sheets.period import month_rows
 from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
@@ -128,11 +129,15 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     raw_cols = {name: pd.Series([r[j] if j < len(r) else "" for r in body], index=index, dtype=object)
                 for name, j in wanted.items()}
 
+    # merged ranges in the data: an error, or filled down where the column says so
+    issues += sheet_rows.apply_merges(raw_cols, raw, wanted, kind, header.row, found.display, found.sheet)
+
     # rows blank in every mapped column are padding, not data (vectorised: empty or missing cells);
     # a row whose only content is an unreadable (formula/error) cell is still reported
-    blank = pd.Series(True, index=index)
+    filled = pd.Series(0, index=index)
     for series in raw_cols.values():
-        blank &= series.isna() | series.eq("")
+        filled += ~(series.isna() | series.eq(""))
+    blank = filled.eq(0)
     unreadable_rows = [r + 1 for (r, c) in raw.unreadable if c in wanted.values()]
     blank &= ~index.isin(unreadable_rows)
     first_col = min(wanted, key=wanted.get)
@@ -140,12 +145,21 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     for r in totals[totals].index:
         issues.append(Issue(Source(found.display, sheet=found.sheet, row=int(r)), "inputs.totals_row",
                             "totals row ignored", Severity.WARNING))
-    keep = ~blank & ~totals
+    notes = sheet_rows.note_rows(raw_cols, filled, blank | totals | index.isin(unreadable_rows))
+    for r, (name, note) in notes.items():
+        shown = note if len(note) <= 40 else note[:40] + "…"
+        issues.append(Issue(Source(found.display, sheet=found.sheet, cell=f"{letters[name]}{r}"),
+                            "inputs.note_row", f"note row ignored (a single text under the data): "
+                                               f"'{shown}'", Severity.WARNING))
+    keep = ~blank & ~totals & ~index.isin(list(notes))
     if len(index) and not keep.all():
         raw_cols = {n: s[keep] for n, s in raw_cols.items()}
     rows_index = raw_cols[first_col].index
+    issues += sheet_rows.hidden_rows(raw, rows_index, found.display, found.sheet)
+    too_long, long_cells = sheet_rows.long_texts(raw_cols, raw, kind, letters, found.display, found.sheet)
+    issues += too_long
 
-    bad_cells: set[tuple[int, str]] = set()
+    bad_cells: set[tuple[int, str]] = set(long_cells)
     by_col = {j: name for name, j in wanted.items()}
     for (r, c), why in sorted(raw.unreadable.items()):
         if c in by_col and (r + 1) in rows_index:
@@ -260,6 +274,7 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
 def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[pd.DataFrame | None, list[Issue]]:
     """One file read as input `kind` whatever its name (every visible sheet of a workbook), with
     the same headers, coercion and key check as the month's folder."""
+    from csbatch.sheets.filecheck import ZipLimits
     from csbatch.sheets.read import CSV_SUFFIXES, list_sheets
 
     path = Path(path)
@@ -271,7 +286,7 @@ def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[
         sheets = [FoundSheet(kind, path, path.name, None)]
     else:
         try:
-            infos = list_sheets(path)
+            infos = list_sheets(path, ZipLimits.from_policy(policy.inputs.limits))
         except ReadError as exc:
             return None, [Issue(Source(path.name), "inputs.unreadable", str(exc))]
         sheets = [FoundSheet(kind, path, path.name, i.name) for i in infos if i.visible]

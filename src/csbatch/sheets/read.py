@@ -1,14 +1,26 @@
-"""Reading a sheet's cells: xlsx/xlsm with python-calamine, CSV decoded strictly.
+"""Reading a sheet's cells: workbooks with python-calamine, CSV decoded strictly.
+
+Workbooks: .xlsx/.xlsm, and .xlsb, .xls and .ods (calamine reads them all). Before calamine opens
+a file, `filecheck.check_workbook` has made sure it is the workbook its name says and, for a zip,
+that it inflates within limits.
 
 python-calamine is fast but returns `""` both for an empty cell and for a cell whose value Excel
 cannot give us: a cached error (`#N/A`, `#REF!`) or a formula written by a script and never
-calculated. Those must be errors, never silent blanks, so when a workbook contains any formula or
+calculated. Those must be errors, never silent blanks, so when a sheet contains any formula or
 error cell at all (a cheap byte scan of its sheet XML), openpyxl looks at that workbook once more to
-name those cells. Date serials need the workbook's date system (1900 or 1904), read from
-`xl/workbook.xml`.
+name those cells. The same one pass over the sheet XML finds hidden rows (`<row hidden="1">`, also
+what an autofilter writes for the rows it filters out) and whether any text could be longer than
+Excel's 32,767 characters (only a run of that many bytes without a `<` can hold one). Date serials
+need the workbook's date system (1900 or 1904), read from `xl/workbook.xml`. Merged ranges come
+from calamine, which reads them with the sheet (xlsx, xls); an .ods's merges and hidden rows from
+its content.xml, parsed only when a byte scan finds a span or a hidden row. Formulas without a
+value can only be found in .xlsx/.xlsm; for .xlsb and .xls neither they nor hidden rows are checked
+(see docs/decisions.md).
 
 CSV files are decoded as UTF-8 (with or without BOM) or GB18030 (a superset of GBK, what Chinese
-Excel saves), strictly: a byte that is neither is an error naming its offset.
+Excel saves), strictly: a byte that is neither is an error naming its offset, and bytes that
+decode as GB18030 but that charset-normalizer finds are not Chinese GBK text (Big5, UTF-16) are an
+error naming the encoding.
 """
 
 from __future__ import annotations
@@ -16,16 +28,24 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+from csbatch.sheets.filecheck import ReadError, ZipLimits, check_csv, check_workbook
+
+OOXML_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_SUFFIXES = (*OOXML_SUFFIXES, ".xlsb", ".xls", ".ods")
 CSV_SUFFIXES = (".csv",)
+#: Excel keeps at most this many characters in a cell; a longer text would be cut in our outputs.
+EXCEL_TEXT_LIMIT = 32_767
 
 
 @dataclass
@@ -36,16 +56,19 @@ class RawSheet:
     date1904: bool = False
     #: (row index, column index) → why the cell has no usable value (formula/error)
     unreadable: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: merged ranges as 0-based inclusive (first row, first column, last row, last column)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    #: 1-based numbers of hidden rows; `filtered`: the sheet has an autofilter
+    hidden_rows: list[int] = field(default_factory=list)
+    filtered: bool = False
+    #: False only when no cell can hold more than EXCEL_TEXT_LIMIT characters (proved by a scan)
+    long_text: bool = True
 
 
 @dataclass(frozen=True)
 class SheetInfo:
     name: str
     visible: bool
-
-
-class ReadError(Exception):
-    """A file that cannot be read at all (corrupt, encrypted, undecodable)."""
 
 
 def column_letter(index: int) -> str:
@@ -58,42 +81,174 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def list_sheets(path: Path) -> list[SheetInfo]:
+def _open_error(exc: Exception) -> ReadError:
+    text = str(exc)
+    if "password" in text.lower() or "encrypt" in text.lower():
+        return ReadError("is protected with a password (encrypted), so it cannot be read: open it "
+                         "in Excel, remove the password and save it as .xlsx")
+    return ReadError(f"cannot open as a workbook: {text}")
+
+
+def list_sheets(path: Path, limits: ZipLimits) -> list[SheetInfo]:
+    """The sheets of a workbook, after `check_workbook` (what it really is, zip limits)."""
+    check_workbook(path, limits)
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        with CalamineWorkbook.from_path(str(path)) as wb:
+            return [SheetInfo(m.name, m.visible == SheetVisibleEnum.Visible) for m in wb.sheets_metadata]
     except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise ReadError(f"cannot open as a workbook: {exc}") from None
-    return [SheetInfo(m.name, m.visible == SheetVisibleEnum.Visible) for m in wb.sheets_metadata]
+        raise _open_error(exc) from None
 
 
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(?:1|true)\"")
 #: Byte strings that only a formula (`<f>`, also namespaced `<x:f>`) or an error cell (`t="e"`)
 #: puts in sheet XML. Plain `bytes.find` scans ~1 GB/s; a regex over the same bytes is 30× slower.
 _FORMULA_OR_ERROR = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b't="e"')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+_HIDDEN = re.compile(rb"\bhidden=\"(?:1|true)\"")
+_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
+#: A text of more than EXCEL_TEXT_LIMIT characters is a run of at least 32,767 bytes without `<`
+#: (the XML escapes `<` in text), and such a run always contains a whole 16 KiB block aligned to
+#: the stream (2 × 16,384 − 1 = 32,767): looking for a `<` in each block costs one short `find`.
+_BLOCK = 16_384
+_CHUNK = 1 << 22  # a multiple of _BLOCK, so blocks stay aligned across chunks
 
 
-def _scan_workbook(path: Path) -> tuple[bool, bool]:
-    """(uses the 1904 date system, has any formula or error cell)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            names = z.namelist()
-            date1904 = bool(_DATE1904.search(z.read("xl/workbook.xml"))) if "xl/workbook.xml" in names else False
-            risky = False
-            for name in names:
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    with z.open(name) as fh:
-                        tail = b""
-                        while chunk := fh.read(1 << 22):
-                            window = tail + chunk
-                            if any(window.find(marker) >= 0 for marker in _FORMULA_OR_ERROR):
-                                risky = True
-                                break
-                            tail = chunk[-8:]
-                if risky:
-                    break
-    except zipfile.BadZipFile:
-        raise ReadError("not a valid .xlsx file (not a zip archive)") from None
-    return date1904, risky
+@dataclass
+class _Scan:
+    risky: bool = False           # a formula or error cell
+    hidden_rows: list[int] = field(default_factory=list)
+    filtered: bool = False
+    long_run: bool = False        # some run of text could exceed EXCEL_TEXT_LIMIT
+
+
+def _long_run(chunk: bytes) -> bool:
+    return any(chunk.find(b"<", start, start + _BLOCK) < 0
+               for start in range(0, len(chunk) - _BLOCK + 1, _BLOCK))
+
+
+def _hidden_rows(body: bytes, found: list[int]) -> None:
+    """Numbers of the `<row>` tags with `hidden="1"` in `body`, found from each `hidden="` (so the
+    cost follows the hidden rows, not the sheet)."""
+    pos = body.find(b'hidden="')
+    while pos >= 0:
+        start, end = body.rfind(b"<", 0, pos), body.find(b">", pos)
+        tag = body[start:end + 1]
+        if _ROW_TAG.match(tag) and _HIDDEN.search(tag) and (number := _ROW_NUMBER.search(tag)):
+            found.append(int(number.group(1)))
+        pos = body.find(b'hidden="', pos + 8)
+
+
+def _scan_xml(fh, scan: _Scan, *, rows: bool) -> None:
+    """One streamed pass over a sheet (rows=True) or the shared strings: cut at the last `<` of
+    each chunk so no tag is split, and look for each marker with `bytes.find`."""
+    carry = b""
+    while True:
+        chunk = fh.read(_CHUNK)
+        if chunk and not scan.long_run:
+            scan.long_run = _long_run(chunk)
+        window = carry + chunk
+        cut = window.rfind(b"<") if chunk else len(window)
+        body, carry = (window[:cut], window[cut:]) if cut > 0 else (window, b"")
+        if not rows:
+            # a rich-text string is split into runs (`<r><t>…</t></r>`): the block test above
+            # cannot see its length, so such a workbook is checked cell by cell
+            scan.long_run = scan.long_run or body.find(b"<r>") >= 0 or body.find(b":r>") >= 0
+        else:
+            if not scan.risky:
+                scan.risky = any(body.find(marker) >= 0 for marker in _FORMULA_OR_ERROR)
+            _hidden_rows(body, scan.hidden_rows)
+            if scan.hidden_rows and not scan.filtered:
+                scan.filtered = body.find(b"autoFilter") >= 0
+        if not chunk:
+            return
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its XML part, from `xl/workbook.xml` and its relationships."""
+    targets = {}
+    for rel in ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels")):
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join("xl", target))
+    parts = {}
+    for element in ElementTree.fromstring(z.read("xl/workbook.xml")).iter():
+        if element.tag.endswith("}sheet"):
+            # r:id, in the transitional or the strict relationships namespace
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                parts[element.get("name")] = targets[rid]
+    return parts
+
+
+def _scan_workbook(path: Path, sheet: str) -> tuple[bool, _Scan]:
+    """(uses the 1904 date system, what one pass over the sheet's XML found)."""
+    scan = _Scan()
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        date1904 = bool(_DATE1904.search(z.read("xl/workbook.xml")))
+        try:
+            parts = [_sheet_parts(z)[sheet]]
+        except (KeyError, ElementTree.ParseError):  # unusual layout: scan every sheet, rows unknown
+            parts = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        for part in parts:
+            if part in names:
+                with z.open(part) as fh:
+                    _scan_xml(fh, scan, rows=len(parts) == 1)
+        if len(parts) != 1:
+            scan.risky = scan.long_run = True
+        if "xl/sharedStrings.xml" in names and not scan.long_run:
+            with z.open("xl/sharedStrings.xml") as fh:
+                _scan_xml(fh, scan, rows=False)
+    return date1904, scan
+
+
+_ODS_MARKERS = (b'table:visibility="', b"number-rows-spanned", b"number-columns-spanned")
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+#: Repeated hidden rows beyond this many (a sheet hiding its empty tail) are not listed one by one.
+_MAX_LISTED = 100_000
+
+
+def _scan_ods(path: Path, sheet: str) -> tuple[list[tuple[int, int, int, int]], list[int], bool]:
+    """(merged ranges, hidden rows, filtered) of one sheet of an .ods, where calamine reports
+    neither. A byte scan of content.xml first; only a file that spans or hides something is parsed
+    (streamed, counting repeated rows and cells as calamine does)."""
+    with zipfile.ZipFile(path) as z:
+        with z.open("content.xml") as fh:
+            tail, present = b"", False
+            while not present and (chunk := fh.read(_CHUNK)):
+                present = any((tail + chunk).find(m) >= 0 for m in _ODS_MARKERS)
+                tail = chunk[-32:]
+        if not present:
+            return [], [], False
+        merges, hidden, filtered = [], [], False
+        inside, row, col = False, 0, 0
+        with z.open("content.xml") as fh:
+            for event, element in ElementTree.iterparse(fh, events=("start", "end")):
+                tag = element.tag
+                if tag == f"{_TABLE}table":
+                    inside = event == "start" and element.get(f"{_TABLE}name") == sheet
+                    if event == "end":
+                        element.clear()
+                    continue
+                if not inside:
+                    continue
+                if tag == f"{_TABLE}table-row" and event == "start":
+                    col = 0
+                elif tag == f"{_TABLE}table-row":
+                    repeat = int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+                    visibility = element.get(f"{_TABLE}visibility", "visible")
+                    if visibility != "visible":
+                        filtered = filtered or visibility == "filter"
+                        hidden.extend(range(row + 1, row + 1 + min(repeat, _MAX_LISTED)))
+                    row += repeat
+                    element.clear()
+                elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell") and event == "start":
+                    rows = int(element.get(f"{_TABLE}number-rows-spanned", "1"))
+                    cols = int(element.get(f"{_TABLE}number-columns-spanned", "1"))
+                    if rows > 1 or cols > 1:
+                        merges.append((row, col, row + rows - 1, col + cols - 1))
+                    col += int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+    return merges, hidden, filtered
 
 
 def _unreadable_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
@@ -127,33 +282,94 @@ def _unreadable_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
 
 
 def read_excel_sheet(path: Path, sheet: str) -> RawSheet:
-    date1904, risky = _scan_workbook(path)
+    """One sheet of a workbook that `list_sheets` has checked."""
+    ooxml = path.suffix.lower() in OOXML_SUFFIXES
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-        rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        date1904, scan = _scan_workbook(path, sheet) if ooxml else (False, _Scan(long_run=True))
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ElementTree.ParseError) as exc:
+        raise ReadError(f"is a damaged workbook ({exc}): open it in Excel and save it again") from None
+    try:
+        with CalamineWorkbook.from_path(str(path)) as wb:
+            data = wb.get_sheet_by_name(sheet)
+            rows = data.to_python(skip_empty_area=False)
+            merges = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (data.merged_cell_ranges or [])]
     except Exception as exc:
-        raise ReadError(f"cannot read sheet: {exc}") from None
-    unreadable = _unreadable_cells(path, sheet) if risky else {}
-    return RawSheet(rows, date1904, unreadable)
+        raise _open_error(exc) from None
+    if path.suffix.lower() == ".ods":
+        try:
+            merges, scan.hidden_rows, scan.filtered = _scan_ods(path, sheet)
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ElementTree.ParseError,
+                ValueError) as exc:
+            raise ReadError(f"is a damaged spreadsheet ({exc}): open it and save it again") from None
+    unreadable = _unreadable_cells(path, sheet) if scan.risky else {}
+    return RawSheet(rows, date1904, unreadable, merges, sorted(set(scan.hidden_rows)), scan.filtered,
+                    scan.long_run)
+
+
+#: charset-normalizer's names → what a person calls them.
+_ENCODING_NAMES = {"big5": "Big5 (traditional Chinese)", "big5hkscs": "Big5 (traditional Chinese)",
+                   "cp950": "Big5 (traditional Chinese)", "utf_16": "UTF-16", "utf_16_le": "UTF-16",
+                   "utf_16_be": "UTF-16", "utf_32": "UTF-32", "utf_32_le": "UTF-32",
+                   "utf_32_be": "UTF-32", "shift_jis": "Shift-JIS (Japanese)",
+                   "cp932": "Shift-JIS (Japanese)", "euc_kr": "EUC-KR (Korean)",
+                   "cp949": "EUC-KR (Korean)"}
+#: The encodings a CSV saved here may be in. GB18030 decodes nearly any bytes, so bytes that
+#: decode under it are asked of charset-normalizer among these: GBK is kept only when it is one
+#: of the plausible readings (when Big5 and GBK both are, GBK wins: it is what Chinese Excel
+#: saves). 64 KB of lines is plenty to tell them apart and keeps a big CSV fast.
+_CANDIDATES = ["gb18030", "big5", "utf_16", "utf_32", "shift_jis", "euc_kr"]
+_SAMPLE = 1 << 16
+_SAVE_UTF8 = "save it again as CSV UTF-8 (Excel: Save As → CSV UTF-8)"
+
+
+def _other_encoding(data: bytes) -> str | None:
+    """What charset-normalizer reads bytes as when GBK is not a plausible reading, else None."""
+    from charset_normalizer import from_bytes
+
+    sample = data[:_SAMPLE]
+    if len(data) > _SAMPLE and b"\n" in sample:
+        sample = sample[:sample.rfind(b"\n") + 1]
+    matches = from_bytes(sample, cp_isolation=_CANDIDATES)
+    if any(m.encoding == "gb18030" for m in matches):
+        return None
+    best = matches.best()
+    return _ENCODING_NAMES.get(best.encoding, best.encoding) if best else "an unknown encoding"
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes strictly: UTF-8 (BOM or not), else GB18030. Returns (text, encoding)."""
+    """Decode CSV bytes strictly: UTF-8 (BOM or not), else GBK/GB18030 when that is what the bytes
+    are. Returns (text, encoding)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ReadError(f"is UTF-16 text, not UTF-8 or GBK/GB18030: {_SAVE_UTF8}")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as first:
         utf8_error = first
     try:
-        return codecs.decode(data, "gb18030"), "gb18030"
+        text = codecs.decode(data, "gb18030")
     except UnicodeDecodeError:
-        raise ReadError(f"not UTF-8 or GBK/GB18030 text (byte {utf8_error.start} cannot be "
-                        "decoded); save the file as CSV UTF-8") from None
+        text = None
+    other = _other_encoding(data)
+    if other in (None, "an unknown encoding") and b"\x00" in data[:_SAMPLE]:
+        other = "UTF-16"  # text in any 8-bit encoding has no NUL bytes; UTF-16 has them in plenty
+    if text is not None and other is None and "\x00" not in text:
+        return text, "gb18030"
+    if other and other != "an unknown encoding":
+        raise ReadError(f"is encoded as {other}, not UTF-8 or GBK/GB18030; read that way its names "
+                        f"would be garbled: {_SAVE_UTF8}")
+    raise ReadError(f"not UTF-8 or GBK/GB18030 text (byte {utf8_error.start} cannot be "
+                    f"decoded); {_SAVE_UTF8}")
 
 
 def read_csv(path: Path) -> RawSheet:
-    text, _ = decode_text(path.read_bytes())
+    check_csv(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot be read: {exc.strerror or exc}") from None
+    text, _ = decode_text(data)
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise ReadError(f"not a readable CSV file: {exc}") from None
-    return RawSheet(rows)
+    return RawSheet(rows, long_text=len(text) > EXCEL_TEXT_LIMIT)
