@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
-from csbatch.sheets.idnumbers import check_character, has_valid_check
+from csbatch.idnumbers import check_character, has_valid_check, mask_ids_in
 
 FIRST_ROW = 2   # sheet rows: the header is row 1
 
@@ -130,17 +130,48 @@ def test_national_id_bad_check_digit_is_a_warning(ctx):
     assert result.values.tolist() == ["110105194912310021"]
     assert result.errors == []
     assert notes(result) == ["id.check_digit"]
-    assert "should be X" in result.notes[0][2]
+    assert result.notes[0][2] == ("'**************0021' fails the national-ID check (GB 11643); "
+                                  "check the number for a typing error")
+
+
+def test_national_id_messages_show_the_last_four_only(ctx):
+    """Personal data: no message about a national-ID cell holds the number whole, nor names the
+    check character it should have."""
+    cells = ["110105194912310021", "11010519491231002x", "\u200b11010519491231002X",
+             "1101051949123100", 110105194912310020.0, "不详"]
+    result = run(ctx, "national_id", cells)
+    texts = [m for _, m in result.errors] + [m for _, _, m in result.notes]
+    assert len(texts) == 6
+    for text in texts:
+        assert not re.search(r"[0-9]{5}", text.replace("GB 11643", "")), text
+        assert "should be" not in text
+    assert "'************3100' is not a national ID number" in " ".join(texts)
+    assert "'不详' is not a national ID number" in " ".join(texts)
+
+
+def test_mask_ids_in_free_text():
+    from csbatch.errors import Issue
+    assert mask_ids_in("'110105194912310021' is not in the roster") == \
+        "'**************0021' is not in the roster"
+    assert mask_ids_in("id 11010519491231002x.") == "id **************002x."
+    for kept in ("order 2026100812345678901", "1101051949123100211", "A110105194912310021"):
+        assert mask_ids_in(kept) == kept
+    assert str(Issue(None, "x", "'110105194912310021' is not an ID")) == \
+        "'**************0021' is not an ID"
 
 
 def test_national_id_any_number_is_an_error(ctx):
-    assert "18-digit ID stored as a number" in error(ctx, "national_id", 110105194912310020.0)
+    assert error(ctx, "national_id", 110105194912310020.0) == (
+        "'**************0016' is an ID number stored as a number (18 digits): its last digits are "
+        "already lost; format the column as text and type the IDs again")
     assert "stored as a number" in error(ctx, "national_id", 110105491231002.0)
 
 
-@pytest.mark.parametrize("cell", ["1101051949123100", "11010519491231002Y", "abc"])
-def test_national_id_bad_shape(ctx, cell):
-    assert error(ctx, "national_id", cell).startswith(f"'{cell}' is not a national ID number")
+@pytest.mark.parametrize("cell, shown", [("1101051949123100", "************3100"),
+                                         ("11010519491231002Y", "**************002Y"),
+                                         ("abc", "abc")])
+def test_national_id_bad_shape(ctx, cell, shown):
+    assert error(ctx, "national_id", cell).startswith(f"'{shown}' is not a national ID number")
 
 
 # -- text ------------------------------------------------------------------------------------------

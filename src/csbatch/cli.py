@@ -20,6 +20,7 @@ import typer
 
 from csbatch.console import StageProgress, print_issues, print_table
 from csbatch.errors import CsbatchError, Issue
+from csbatch.idnumbers import mask_ids_in
 
 app = typer.Typer(help="Month-end close for a customer-service department: attendance, KPI "
                        "scorecards, pay, VIP and audits from policy kept in YAML.",
@@ -60,7 +61,7 @@ def _guarded(fn):
             raise typer.Exit(130)
         except Exception:
             log = Path(tempfile.gettempdir()) / f"csbatch-error-{datetime.now():%Y%m%d-%H%M%S}.log"
-            log.write_text(traceback.format_exc(), encoding="utf-8")
+            log.write_text(mask_ids_in(traceback.format_exc()), encoding="utf-8")
             typer.echo(f"csbatch: unexpected error (a bug in csbatch, not in your files); details "
                        f"written to {log}", err=True)
             raise typer.Exit(3)
