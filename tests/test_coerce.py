@@ -310,14 +310,29 @@ def test_date_outside_range(ctx):
     assert error(ctx, "date", dt.date(1, 1, 1)).startswith("date 0001-01-01 is outside")
 
 
+LOTUS = ("is before 1900-03-01 (an Excel date serial of 60 or less), where Excel's 1900 date "
+         "system counts a 1900-02-29 that never existed; type the real date")
+
+
 def test_date_1900_system(ctx):
-    assert one(ctx, "date", 1) == pd.Timestamp("1900-01-01")
-    assert one(ctx, "date", 59) == pd.Timestamp("1900-02-28")
-    assert error(ctx, "date", 60) == (
-        "'60' is 1900-02-29 in Excel's 1900 date system, a day that never existed")
+    for serial in (1, 59, 60, 60.5):
+        assert error(ctx, "date", serial) == f"'{serial}' {LOTUS}"
     assert one(ctx, "date", 61) == pd.Timestamp("1900-03-01")
+    assert one(ctx, "date", 45000) == pd.Timestamp("2023-03-15")
     assert error(ctx, "date", 0.35) == "'0.35' is a time of day, not a date"
     assert error(ctx, "date", -5) == "'-5' is not a date"
+
+
+@pytest.mark.parametrize("cell", [dt.date(1900, 2, 28), dt.datetime(1900, 2, 28, 12, 0),
+                                  dt.date(1900, 1, 1), dt.datetime(1899, 12, 31)])
+def test_date_cells_of_serial_60_or_less_are_errors(ctx, cell):
+    """A reader turns serials 59 and 60 of a date-formatted cell both into 1900-02-28: any date
+    cell before 1900-03-01 in a 1900-system workbook is refused, as a date, a datetime or a
+    month."""
+    assert error(ctx, "date", cell).endswith(LOTUS)
+    assert error(ctx, "datetime", cell).endswith(LOTUS)
+    assert error(ctx, "month", cell).endswith(LOTUS)
+    assert one(ctx, "date", dt.date(1900, 3, 1)) == pd.Timestamp("1900-03-01")
 
 
 def test_date_1904_system(ctx1904):
@@ -624,9 +639,63 @@ def test_numpy_nat_cells_are_blank(ctx, kind):
 
 
 def test_money_float_noise_is_the_cent_it_stands_for(ctx):
-    raw = pd.Series([22400.00000000001, 0.1 + 0.2, 12.345, 1e-7], dtype=object)
+    raw = pd.Series([22400.00000000001, 0.1 + 0.2, 1797.1200000000001, 1e-7, "1797.1200000000001",
+                     "1797.120"], dtype=object)
     result = coerce_column(raw, Column(type="money"), ctx)
-    assert list(result.values) == [Decimal("22400.00"), Decimal("0.30"), Decimal("12.345"), Decimal("0.00")]
+    assert list(result.values) == [Decimal("22400.00"), Decimal("0.30"), Decimal("1797.12"),
+                                   Decimal("0.00"), Decimal("1797.12"), Decimal("1797.12")]
+    assert result.errors == []
     assert str(coerce_column(pd.Series([12.3], dtype=object), Column(type="money"), ctx).values[0]) == "12.3"
     number = coerce_column(pd.Series([0.1 + 0.2], dtype=object), Column(type="number"), ctx)
     assert number.values[0] == Decimal("0.30000000000000004")  # only money is snapped to cents
+
+
+@pytest.mark.parametrize("cell", ["1797.123", 1797.123, "¥1,797.125", "(12.505)", 0.001, 1797.120001])
+def test_money_with_more_than_two_decimals_is_an_error(ctx, cell):
+    assert error(ctx, "money", cell).endswith(
+        "has more than two decimals: an amount is whole cents (fen)")
+
+
+# -- percentages in points columns -----------------------------------------------------------------
+
+SCORE = {"min": 0, "max": 100}     # callbacks.score: 0–100 (or 1–5)
+
+
+@pytest.mark.parametrize("cell", ["92%", "100%", "９２％", "0.5%"])
+def test_percent_text_in_a_points_column_is_an_error(ctx, cell):
+    assert error(ctx, "number", cell, **SCORE).endswith(
+        "is a percentage; this column holds points 0–100: write the number without %")
+    assert "is a percentage" in error(ctx, "number", cell, min=0, max=10)
+
+
+@pytest.mark.parametrize("cell", [0.92, "0.92", 0.5, 0.01])
+def test_a_fraction_in_a_0_to_100_column_is_an_error(ctx, cell):
+    """Excel keeps a cell typed as 92% as 0.92: in a 0–100 column that is a percentage."""
+    assert "looks like a percentage (Excel keeps 92% as 0.92)" in error(ctx, "number", cell, **SCORE)
+
+
+@pytest.mark.parametrize("cell, want", [(92, "92"), ("92", "92"), (0, "0"), (1, "1"), (4.5, "4.5"),
+                                        (100, "100")])
+def test_points_are_accepted_in_a_0_to_100_column(ctx, cell, want):
+    assert one(ctx, "number", cell, **SCORE) == Decimal(want)
+
+
+def test_percent_still_means_a_fraction_where_the_column_holds_fractions(ctx):
+    assert one(ctx, "number", "92%", min=0, max=1) == Decimal("0.92")
+    assert one(ctx, "number", "92%") == Decimal("0.92")
+    assert one(ctx, "number", 0.92, min=0, max=10) == Decimal("0.92")   # a 0–10 mark may be 0.92
+
+
+# -- phones ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell", ["1381234123", 1381234123, "138-1234-123"])
+def test_ten_digit_phone_is_a_warning(ctx, cell):
+    result = run(ctx, "phone", [cell])
+    assert result.errors == [] and result.values.tolist() == ["1381234123"]
+    assert notes(result) == ["phone.ten_digits"]
+    assert "has 10 digits: a mobile number has 11" in result.notes[0][2]
+
+
+@pytest.mark.parametrize("cell", ["13812341234", "010-12345678", "12345678"])
+def test_other_phone_lengths_are_not_noted(ctx, cell):
+    assert run(ctx, "phone", [cell]).notes == []
