@@ -19,7 +19,7 @@ from csbatch.policy.inputs import Kind
 from csbatch.policy.loader import Policy
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
 from csbatch.sheets.discover import FoundSheet, discover
-from csbatch.sheets.floods import column_issues
+from csbatch.sheets.floods import collapse, column_issues
 from csbatch.sheets.headers import find_header
 from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
 from csbatch.text import normalise_header, normalise_label
@@ -278,7 +278,7 @@ def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[
     frame = pd.concat(frames, ignore_index=True)
     if spec.key:
         dup = frame.duplicated(subset=spec.key, keep="first") & frame[spec.key].notna().all(axis=1)
-        for _, row in frame[dup].iterrows():
-            issues.append(Issue(Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"])), "inputs.duplicate_key",
-                                f"{kind}: {spec.key[0]} '{row[spec.key[0]]}' appears twice"))
+        issues += collapse(Issue(Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"])),
+                                 "inputs.duplicate_key", f"{kind}: {spec.key[0]} '{row[spec.key[0]]}' appears twice")
+                           for _, row in frame[dup].iterrows())
     return (None if any(i.is_error for i in issues) else frame), issues
