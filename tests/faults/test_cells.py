@@ -8,13 +8,18 @@ the manifest. A few smaller tests check the flood rule itself on issues.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import tempfile
 import zipfile
 
 import openpyxl
+import pytest
+import typer
 from harness import Closer, column_of, edit_sheet, sample_month
 from openpyxl.utils import get_column_letter
 
+from csbatch.cli import _guarded
 from csbatch.errors import Issue, Severity, Source
 from csbatch.idnumbers import check_character
 from csbatch.ledger.store import Ledger
@@ -176,7 +181,7 @@ def test_a_few_problems_keep_their_own_cells():
 
 def test_a_flood_of_different_values_names_some_of_them():
     rows = list(range(2, 12))
-    messages = [f"column 'amount': '{v}' is not an amount" for v in "aabcdeeeee"] 
+    messages = [f"column 'amount': '{v}' is not an amount" for v in "aabcdeeeee"]
     messages[9] = "column 'amount': '-3' is negative"
     issues = column_issues("s.xlsx", "S", "E", "cell.invalid", Severity.ERROR, rows, messages)
     assert [str(i) for i in issues] == [
@@ -262,3 +267,18 @@ def test_a_bad_check_digit_id_is_never_shown_whole(tmp_path):
         for needle in (bad, bad[:14]):
             assert needle.encode() not in data, f"{needle} in {where}"
             assert needle.encode("utf-16-le") not in data, f"{needle} in {where}"
+
+
+def test_a_crash_log_masks_id_numbers(tmp_path, monkeypatch, capsys):
+    """Whatever a bug's traceback quotes, an ID number reaches the crash log masked."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    @_guarded
+    def crash():
+        raise KeyError("customer 110105194912310021 not found")
+
+    with pytest.raises(typer.Exit):
+        crash()
+    log = re.search(r"written to (\S+\.log)", capsys.readouterr().err).group(1)
+    text = open(log, encoding="utf-8").read()
+    assert "**************0021" in text and "110105194912310021" not in text
