@@ -169,6 +169,29 @@ def test_one_wrong_id_in_many_rows_is_one_message(tmp_path):
     assert sum("appears twice" in line for line in lines) == 1
 
 
+def test_one_roster_id_typed_wrong_is_one_message_per_sheet(tmp_path):
+    """The issue's case: an employee ID mistyped in the roster makes every row naming that
+    employee unknown, in every sheet: one message per sheet, not one per row (five or fewer rows
+    keep their own messages)."""
+    inputs = sample_month(tmp_path)
+
+    def typo(ws):
+        col = column_of(ws, "工号")
+        for row in range(2, ws.max_row + 1):
+            if str(ws.cell(row, col).value) == "1003":
+                ws.cell(row, col).value = "1OO3"
+    edit_sheet(inputs / ROSTER, typo)
+    run = _refused(tmp_path, inputs, "考勤_2026-10.csv: column 'employee_id': '1003' is not an "
+                                     "employee in the roster (")
+    unknown = [line for line in run.stderr.splitlines() if "'1003' is not an employee" in line]
+    by_sheet: dict[str, list[str]] = {}
+    for line in unknown:
+        by_sheet.setdefault(line.split(": column ")[0].split("!")[0], []).append(line)
+    for lines in by_sheet.values():     # one message, or five at most, each naming its cell
+        assert len(lines) == 1 or (len(lines) <= 5 and all("!" in l for l in lines)), lines
+    assert sum(int(m) for m in re.findall(r"\(([0-9]+) rows: ", "\n".join(unknown))) > 50
+
+
 def test_a_few_problems_keep_their_own_cells():
     """Five or fewer: each its own message, exactly as one would be alone."""
     few = [Issue(Source("a.csv", cell=f"C{r}"), "inputs.unknown_employee",
