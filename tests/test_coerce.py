@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
-from csbatch.sheets.idnumbers import check_character, has_valid_check
+from csbatch.idnumbers import check_character, has_valid_check, mask_ids_in
 
 FIRST_ROW = 2   # sheet rows: the header is row 1
 
@@ -130,17 +130,48 @@ def test_national_id_bad_check_digit_is_a_warning(ctx):
     assert result.values.tolist() == ["110105194912310021"]
     assert result.errors == []
     assert notes(result) == ["id.check_digit"]
-    assert "should be X" in result.notes[0][2]
+    assert result.notes[0][2] == ("'**************0021' fails the national-ID check (GB 11643); "
+                                  "check the number for a typing error")
+
+
+def test_national_id_messages_show_the_last_four_only(ctx):
+    """Personal data: no message about a national-ID cell holds the number whole, nor names the
+    check character it should have."""
+    cells = ["110105194912310021", "11010519491231002x", "\u200b11010519491231002X",
+             "1101051949123100", 110105194912310020.0, "不详"]
+    result = run(ctx, "national_id", cells)
+    texts = [m for _, m in result.errors] + [m for _, _, m in result.notes]
+    assert len(texts) == 6
+    for text in texts:
+        assert not re.search(r"[0-9]{5}", text.replace("GB 11643", "")), text
+        assert "should be" not in text
+    assert "'************3100' is not a national ID number" in " ".join(texts)
+    assert "'不详' is not a national ID number" in " ".join(texts)
+
+
+def test_mask_ids_in_free_text():
+    from csbatch.errors import Issue
+    assert mask_ids_in("'110105194912310021' is not in the roster") == \
+        "'**************0021' is not in the roster"
+    assert mask_ids_in("id 11010519491231002x.") == "id **************002x."
+    for kept in ("order 2026100812345678901", "1101051949123100211", "A110105194912310021"):
+        assert mask_ids_in(kept) == kept
+    assert str(Issue(None, "x", "'110105194912310021' is not an ID")) == \
+        "'**************0021' is not an ID"
 
 
 def test_national_id_any_number_is_an_error(ctx):
-    assert "18-digit ID stored as a number" in error(ctx, "national_id", 110105194912310020.0)
+    assert error(ctx, "national_id", 110105194912310020.0) == (
+        "'**************0016' is an ID number stored as a number (18 digits): its last digits are "
+        "already lost; format the column as text and type the IDs again")
     assert "stored as a number" in error(ctx, "national_id", 110105491231002.0)
 
 
-@pytest.mark.parametrize("cell", ["1101051949123100", "11010519491231002Y", "abc"])
-def test_national_id_bad_shape(ctx, cell):
-    assert error(ctx, "national_id", cell).startswith(f"'{cell}' is not a national ID number")
+@pytest.mark.parametrize("cell, shown", [("1101051949123100", "************3100"),
+                                         ("11010519491231002Y", "**************002Y"),
+                                         ("abc", "abc")])
+def test_national_id_bad_shape(ctx, cell, shown):
+    assert error(ctx, "national_id", cell).startswith(f"'{shown}' is not a national ID number")
 
 
 # -- text ------------------------------------------------------------------------------------------
@@ -279,14 +310,29 @@ def test_date_outside_range(ctx):
     assert error(ctx, "date", dt.date(1, 1, 1)).startswith("date 0001-01-01 is outside")
 
 
+LOTUS = ("is before 1900-03-01 (an Excel date serial of 60 or less), where Excel's 1900 date "
+         "system counts a 1900-02-29 that never existed; type the real date")
+
+
 def test_date_1900_system(ctx):
-    assert one(ctx, "date", 1) == pd.Timestamp("1900-01-01")
-    assert one(ctx, "date", 59) == pd.Timestamp("1900-02-28")
-    assert error(ctx, "date", 60) == (
-        "'60' is 1900-02-29 in Excel's 1900 date system, a day that never existed")
+    for serial in (1, 59, 60, 60.5):
+        assert error(ctx, "date", serial) == f"'{serial}' {LOTUS}"
     assert one(ctx, "date", 61) == pd.Timestamp("1900-03-01")
+    assert one(ctx, "date", 45000) == pd.Timestamp("2023-03-15")
     assert error(ctx, "date", 0.35) == "'0.35' is a time of day, not a date"
     assert error(ctx, "date", -5) == "'-5' is not a date"
+
+
+@pytest.mark.parametrize("cell", [dt.date(1900, 2, 28), dt.datetime(1900, 2, 28, 12, 0),
+                                  dt.date(1900, 1, 1), dt.datetime(1899, 12, 31)])
+def test_date_cells_of_serial_60_or_less_are_errors(ctx, cell):
+    """A reader turns serials 59 and 60 of a date-formatted cell both into 1900-02-28: any date
+    cell before 1900-03-01 in a 1900-system workbook is refused, as a date, a datetime or a
+    month."""
+    assert error(ctx, "date", cell).endswith(LOTUS)
+    assert error(ctx, "datetime", cell).endswith(LOTUS)
+    assert error(ctx, "month", cell).endswith(LOTUS)
+    assert one(ctx, "date", dt.date(1900, 3, 1)) == pd.Timestamp("1900-03-01")
 
 
 def test_date_1904_system(ctx1904):
@@ -593,9 +639,63 @@ def test_numpy_nat_cells_are_blank(ctx, kind):
 
 
 def test_money_float_noise_is_the_cent_it_stands_for(ctx):
-    raw = pd.Series([22400.00000000001, 0.1 + 0.2, 12.345, 1e-7], dtype=object)
+    raw = pd.Series([22400.00000000001, 0.1 + 0.2, 1797.1200000000001, 1e-7, "1797.1200000000001",
+                     "1797.120"], dtype=object)
     result = coerce_column(raw, Column(type="money"), ctx)
-    assert list(result.values) == [Decimal("22400.00"), Decimal("0.30"), Decimal("12.345"), Decimal("0.00")]
+    assert list(result.values) == [Decimal("22400.00"), Decimal("0.30"), Decimal("1797.12"),
+                                   Decimal("0.00"), Decimal("1797.12"), Decimal("1797.12")]
+    assert result.errors == []
     assert str(coerce_column(pd.Series([12.3], dtype=object), Column(type="money"), ctx).values[0]) == "12.3"
     number = coerce_column(pd.Series([0.1 + 0.2], dtype=object), Column(type="number"), ctx)
     assert number.values[0] == Decimal("0.30000000000000004")  # only money is snapped to cents
+
+
+@pytest.mark.parametrize("cell", ["1797.123", 1797.123, "¥1,797.125", "(12.505)", 0.001, 1797.120001])
+def test_money_with_more_than_two_decimals_is_an_error(ctx, cell):
+    assert error(ctx, "money", cell).endswith(
+        "has more than two decimals: an amount is whole cents (fen)")
+
+
+# -- percentages in points columns -----------------------------------------------------------------
+
+SCORE = {"min": 0, "max": 100}     # callbacks.score: 0–100 (or 1–5)
+
+
+@pytest.mark.parametrize("cell", ["92%", "100%", "９２％", "0.5%"])
+def test_percent_text_in_a_points_column_is_an_error(ctx, cell):
+    assert error(ctx, "number", cell, **SCORE).endswith(
+        "is a percentage; this column holds points 0–100: write the number without %")
+    assert "is a percentage" in error(ctx, "number", cell, min=0, max=10)
+
+
+@pytest.mark.parametrize("cell", [0.92, "0.92", 0.5, 0.01])
+def test_a_fraction_in_a_0_to_100_column_is_an_error(ctx, cell):
+    """Excel keeps a cell typed as 92% as 0.92: in a 0–100 column that is a percentage."""
+    assert "looks like a percentage (Excel keeps 92% as 0.92)" in error(ctx, "number", cell, **SCORE)
+
+
+@pytest.mark.parametrize("cell, want", [(92, "92"), ("92", "92"), (0, "0"), (1, "1"), (4.5, "4.5"),
+                                        (100, "100")])
+def test_points_are_accepted_in_a_0_to_100_column(ctx, cell, want):
+    assert one(ctx, "number", cell, **SCORE) == Decimal(want)
+
+
+def test_percent_still_means_a_fraction_where_the_column_holds_fractions(ctx):
+    assert one(ctx, "number", "92%", min=0, max=1) == Decimal("0.92")
+    assert one(ctx, "number", "92%") == Decimal("0.92")
+    assert one(ctx, "number", 0.92, min=0, max=10) == Decimal("0.92")   # a 0–10 mark may be 0.92
+
+
+# -- phones ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell", ["1381234123", 1381234123, "138-1234-123"])
+def test_ten_digit_phone_is_a_warning(ctx, cell):
+    result = run(ctx, "phone", [cell])
+    assert result.errors == [] and result.values.tolist() == ["1381234123"]
+    assert notes(result) == ["phone.ten_digits"]
+    assert "has 10 digits: a mobile number has 11" in result.notes[0][2]
+
+
+@pytest.mark.parametrize("cell", ["13812341234", "010-12345678", "12345678"])
+def test_other_phone_lengths_are_not_noted(ctx, cell):
+    assert run(ctx, "phone", [cell]).notes == []

@@ -20,7 +20,7 @@ import pytest
 
 from builders import typed_frame
 from csbatch.errors import Severity, Source
-from csbatch.sheets.idnumbers import check_character
+from csbatch.idnumbers import check_character
 from csbatch.sheets.intake import read_inputs
 from csbatch.vip.identity import person_of
 from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, PURCHASE_COLUMNS, VipHistory

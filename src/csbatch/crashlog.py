@@ -11,19 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import stat
 import tempfile
 from pathlib import Path
 
-from csbatch.vip.identity import mask_id
-
-#: A mainland ID number's shape: 17 digits and a digit or X, not part of a longer number.
-_ID_SHAPED = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-
-
-def mask_ids(text: str) -> str:
-    return _ID_SHAPED.sub(lambda m: mask_id(m.group(0)), text)
+from csbatch.idnumbers import mask_ids_in
 
 
 def crash_folder() -> Path:
@@ -45,5 +37,5 @@ def write_crash_log(text: str) -> Path:
     fd, name = tempfile.mkstemp(prefix=f"csbatch-error-{dt.datetime.now():%Y%m%d-%H%M%S}-", suffix=".log",
                                 dir=crash_folder())
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(mask_ids(text))
+        fh.write(mask_ids_in(text))
     return Path(name)

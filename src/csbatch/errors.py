@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Iterable
 
+from csbatch.idnumbers import mask_ids_in
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -51,6 +53,10 @@ class Issue:
     code: str
     message: str
     severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        # the last guard for personal data: an ID number never reaches a message whole
+        object.__setattr__(self, "message", mask_ids_in(self.message))
 
     @property
     def is_error(self) -> bool:

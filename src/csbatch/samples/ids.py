@@ -7,22 +7,12 @@ import datetime as dt
 
 import numpy as np
 
-WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
-CHECK = "10X98765432"
+from csbatch.idnumbers import check_characters
+
 _MOBILE = np.array([130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 153, 155, 156,
                     157, 158, 159, 166, 177, 180, 181, 182, 183, 185, 186, 187, 188, 189, 199])
 _MAIL = ("163.com", "126.com", "sina.com", "outlook.com", "foxmail.com")
 _LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyz"))
-
-
-def check_digit(first17: str) -> str:
-    """GB 11643-1999: Σ digit × weight mod 11 → `10X98765432`."""
-    return CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS.tolist())) % 11]
-
-
-def valid_id(number: str) -> bool:
-    return (len(number) == 18 and number[:17].isdigit()
-            and check_digit(number[:17]) == number[17].upper())
 
 
 def national_ids(rng: np.random.Generator, areas: list[str],
@@ -33,8 +23,7 @@ def national_ids(rng: np.random.Generator, areas: list[str],
     seq = rng.integers(1, 1000, n)
     bodies = np.char.add(np.char.add(area, np.array([f"{b:%Y%m%d}" for b in births], "U8")),
                          np.char.zfill(seq.astype("U3"), 3))
-    digits = bodies.view("U1").reshape(n, 17).astype(np.int64) if n else np.zeros((0, 17), int)
-    checks = np.array(list(CHECK))[(digits @ WEIGHTS) % 11] if n else np.array([], "U1")
+    checks = check_characters(bodies.tolist())
     return np.char.add(bodies, checks).tolist()
 
 

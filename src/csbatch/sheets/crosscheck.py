@@ -1,21 +1,62 @@
-"""Checks across rows and sheets once every kind is read: keys seen twice (naming both places),
-employee IDs that are not in the roster, and the roster's expected ranges (warnings)."""
+"""Checks across rows and sheets once every kind is read: files read twice (identical copies,
+or a second copy of a keyed kind's file), keys seen twice (naming both places), employee IDs
+that are not in the roster, and the roster's expected ranges (warnings). One problem in many rows
+is one message (`csbatch.sheets.floods`)."""
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 import pandas as pd
 
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Severity, Source
+from csbatch.idnumbers import mask_id
 from csbatch.policy.loader import Policy
+from csbatch.sheets.floods import collapse
 
 
 def _row_source(row) -> Source:
     return Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"]))
 
 
-def check_keys(inputs, policy: Policy, roster_read: bool) -> list[Issue]:
+def _identical_files(inputs) -> list[list[str]]:
+    """Files read this close with the same content (sha256), each group in name order."""
+    by_sha: dict[str, list[str]] = defaultdict(list)
+    for record in inputs.records:
+        if record.path not in by_sha[record.sha256]:
+            by_sha[record.sha256].append(record.path)
+    return [sorted(files) for files in by_sha.values() if len(files) > 1]
+
+
+def _kinds_of(inputs, policy: Policy, path: str) -> str:
+    order = list(policy.inputs.kinds)
+    kinds = sorted({r.kind for r in inputs.records if r.path == path}, key=order.index)
+    return ", ".join(kinds)
+
+
+def check_copies(inputs, policy: Policy, roster_read: bool) -> list[Issue]:
+    """Two files with the same bytes (a `员工名册 - 副本.xlsx` left beside `员工名册.xlsx`, an
+    attendance export saved twice): one error per copy naming both, whatever their kind, since
+    reading both would count every row twice."""
     out = []
+    for files in _identical_files(inputs):
+        for other in files[1:]:
+            out.append(Issue(Source(other), "inputs.copy",
+                             f"two {_kinds_of(inputs, policy, other)} files: {files[0]} and {other} "
+                             "are identical: keep one"))
+    return out
+
+
+def check_keys(inputs, policy: Policy, roster_read: bool) -> list[Issue]:
+    """A key seen twice, named at the second place with the first. Two files of one kind sharing
+    keys are told apart: when one file's keys are all in the other (a second copy, perhaps
+    edited) and there are two or more, that is one error naming both files; identical files are
+    `check_copies`' one error; otherwise each repeated key is a row error, floods collapsed
+    (`csbatch.sheets.floods`) so one pair of files or one sheet gives one message per problem."""
+    out = []
+    identical = {frozenset((a, b)) for files in _identical_files(inputs)
+                 for i, a in enumerate(files) for b in files[i + 1:]}
     for kind, spec in policy.inputs.kinds.items():
         if not spec.key:
             continue
@@ -26,17 +67,36 @@ def check_keys(inputs, policy: Policy, roster_read: bool) -> list[Issue]:
         dup = keyed.duplicated(subset=spec.key, keep=False)
         if not dup.any():
             continue
-        firsts: dict[tuple, Source] = {}
+        keys_of = {file: set(map(tuple, rows[spec.key].itertuples(index=False)))
+                   for file, rows in keyed.groupby("_file", sort=False)}
+        firsts: dict[tuple, tuple[str, Source]] = {}
+        rows_of_pair: dict[tuple[str, str], list[Issue]] = defaultdict(list)
         for _, row in keyed[dup].iterrows():
             key = tuple(row[c] for c in spec.key)
-            shown = ", ".join(f"{c} '{row[c]}'" for c in spec.key) if len(spec.key) > 1 else \
-                f"{spec.key[0]} '{row[spec.key[0]]}'"
+            shown = ", ".join(f"{c} '{_shown(row[c], spec.columns[c].type)}'" for c in spec.key)
             if key not in firsts:
-                firsts[key] = inputs.cell(row, spec.key[0])
+                firsts[key] = (row["_file"], inputs.cell(row, spec.key[0]))
                 continue
-            out.append(Issue(inputs.cell(row, spec.key[0]), "inputs.duplicate_key",
-                             f"{kind}: {shown} appears twice (also at {firsts[key]})"))
+            first_file, first_at = firsts[key]
+            rows_of_pair[(first_file, row["_file"])].append(
+                Issue(inputs.cell(row, spec.key[0]), "inputs.duplicate_key",
+                      f"{kind}: {shown} appears twice (also at {first_at})"))
+        for (a, b), issues in rows_of_pair.items():
+            if a != b and frozenset((a, b)) in identical:
+                continue
+            shared = keys_of[a] & keys_of[b]
+            if a != b and len(shared) >= 2 and len(shared) == min(len(keys_of[a]), len(keys_of[b])):
+                names = " + ".join(spec.key)
+                out.append(Issue(Source(b), "inputs.copy",
+                                 f"two {kind} files: {a} and {b} hold the same {len(shared)} "
+                                 f"{names} values: keep one"))
+                continue
+            out.extend(collapse(issues))
     return out
+
+
+def _shown(value, column_type: str) -> str:
+    return mask_id(str(value)) if column_type == "national_id" else str(value)
 
 
 #: (kind, column) pairs that name an employee of the roster.
@@ -60,9 +120,10 @@ def check_employee_references(inputs, policy: Policy, roster_read: bool) -> list
         if frame is None or frame.empty or column not in frame:
             continue
         unknown = frame[frame[column].notna() & ~frame[column].isin(known)]
-        for _, row in unknown.iterrows():
-            out.append(Issue(inputs.cell(row, column), "inputs.unknown_employee",
-                             f"column '{column}': '{row[column]}' is not an employee in the roster"))
+        out.extend(collapse(
+            Issue(inputs.cell(row, column), "inputs.unknown_employee",
+                  f"column '{column}': '{row[column]}' is not an employee in the roster")
+            for _, row in unknown.iterrows()))
     return out
 
 
@@ -97,4 +158,4 @@ def check_roster_ranges(inputs, policy: Policy, roster_read: bool) -> list[Issue
     return out
 
 
-CROSS_CHECKS = [check_keys, check_employee_references, check_roster_ranges]
+CROSS_CHECKS = [check_copies, check_keys, check_employee_references, check_roster_ranges]

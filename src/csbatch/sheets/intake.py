@@ -21,6 +21,7 @@ from csbatch.policy.loader import Policy
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
 from csbatch.sheets.discover import FoundSheet, discover
 from csbatch.sheets import rows as sheet_rows
+from csbatch.sheets.floods import collapse, column_issues
 from csbatch.sheets.headers import find_header
 from csbatch.sheets.period import month_rows
 from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
@@ -88,6 +89,22 @@ class _SheetResult:
     frame: pd.DataFrame | None
     letters: dict[str, str]
     issues: list[Issue]
+
+
+def _cell_issues(found: FoundSheet, name: str, letter: str | None, result: Coerced,
+                 bad_cells: set[tuple[int, str]]) -> list[Issue]:
+    """One column's cell errors and notes as issues, a flood (one problem in many rows) as one
+    issue (`csbatch.sheets.floods`); cells already reported as unreadable are left out."""
+    errors = [(idx, msg) for idx, msg in result.errors if (idx, name) not in bad_cells]
+    issues = column_issues(found.display, found.sheet, letter, "cell.invalid", Severity.ERROR,
+                           [idx for idx, _ in errors], [f"column '{name}': {msg}" for _, msg in errors])
+    by_code: dict[str, list[tuple[Any, str]]] = defaultdict(list)
+    for idx, code, msg in result.notes:
+        by_code[code].append((idx, msg))
+    for code, notes in by_code.items():
+        issues += column_issues(found.display, found.sheet, letter, code, Severity.WARNING,
+                                [idx for idx, _ in notes], [f"column '{name}': {msg}" for _, msg in notes])
+    return issues
 
 
 def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
@@ -174,27 +191,7 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
 
     def take(name: str, result: Coerced) -> None:
         out[name] = result.values
-        for idx, msg in result.errors:
-            if (idx, name) in bad_cells:
-                continue
-            letter = letters.get(name)
-            src = Source(found.display, sheet=found.sheet, cell=f"{letter}{idx}") if letter else \
-                Source(found.display, sheet=found.sheet, row=int(idx))
-            issues.append(Issue(src, "cell.invalid", f"column '{name}': {msg}"))
-        grouped: dict[str, list[tuple[Any, str]]] = defaultdict(list)
-        for idx, code, msg in result.notes:
-            grouped[code].append((idx, msg))
-        for code, notes in grouped.items():
-            letter = letters.get(name, "")
-            cells_list = ", ".join(f"{letter}{i}" for i, _ in notes[:5]) + (", …" if len(notes) > 5 else "")
-            first_idx, first_msg = notes[0]
-            if len(notes) == 1:
-                src = Source(found.display, sheet=found.sheet, cell=f"{letter}{first_idx}")
-                text = f"column '{name}': {first_msg}"
-            else:
-                src = Source(found.display, sheet=found.sheet)
-                text = f"column '{name}': {first_msg} (and {len(notes) - 1} more like it: {cells_list})"
-            issues.append(Issue(src, code, text, Severity.WARNING))
+        issues.extend(_cell_issues(found, name, letters.get(name), result, bad_cells))
 
     for name, col in kind.columns.items():
         series = raw_cols.get(name)
@@ -301,7 +298,7 @@ def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[
     frame = pd.concat(frames, ignore_index=True)
     if spec.key:
         dup = frame.duplicated(subset=spec.key, keep="first") & frame[spec.key].notna().all(axis=1)
-        for _, row in frame[dup].iterrows():
-            issues.append(Issue(Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"])), "inputs.duplicate_key",
-                                f"{kind}: {spec.key[0]} '{row[spec.key[0]]}' appears twice"))
+        issues += collapse(Issue(Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"])),
+                                 "inputs.duplicate_key", f"{kind}: {spec.key[0]} '{row[spec.key[0]]}' appears twice")
+                           for _, row in frame[dup].iterrows())
     return (None if any(i.is_error for i in issues) else frame), issues

@@ -34,13 +34,6 @@ def person_of(id_number: str, key: bytes) -> str:
     return hmac.new(key, id_number.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-def mask_id(id_number: str | None, keep: int = 4) -> str:
-    """`110105199003071234` → `**************1234`."""
-    if not id_number:
-        return ""
-    return "*" * (len(id_number) - keep) + id_number[-keep:]
-
-
 def mask_phone(phone: str | None, start: int = 3, end: int = 4) -> str:
     """`13812341234` → `138****1234`."""
     if not phone:

@@ -15,7 +15,8 @@ import pandas as pd
 from csbatch.policy import Policy
 from csbatch.vip.cards import Card, next_tier
 from csbatch.vip.dates import stamp, valid_until
-from csbatch.vip.identity import mask_id, mask_phone
+from csbatch.idnumbers import mask_id
+from csbatch.vip.identity import mask_phone
 from csbatch.vip.model import empty
 from csbatch.vip.people import People
 from csbatch.vip.pricing import ZERO, cents, voucher_value

@@ -13,7 +13,8 @@ import pandas as pd
 
 from csbatch.errors import Issue, Severity, Source
 from csbatch.vip.dates import as_date
-from csbatch.vip.identity import mask_id, person_of
+from csbatch.idnumbers import mask_id
+from csbatch.vip.identity import person_of
 
 ANONYMOUS = "customer:"
 

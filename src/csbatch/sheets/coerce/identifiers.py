@@ -4,7 +4,11 @@ They are kept as text, and the checks here exist because spreadsheets damage the
 a long digit string as a float and loses everything past 15 significant digits, so a numeric ID
 of 16+ digits cannot be repaired and a national ID stored as a number is always refused (retype
 it as text). Invisible characters pasted with an ID, a lowercase `x`, and a wrong national-ID
-check character (`csbatch.sheets.idnumbers`) are noted rather than refused.
+check character (`csbatch.idnumbers`) are noted rather than refused.
+
+A national ID number is personal data: every message about a `national_id` cell shows it masked
+to its last four characters (`mask_id`), and a failed check names no expected character (that
+would give away a fifth). A phone of 10 digits is noted: a mobile number has 11.
 """
 
 from __future__ import annotations
@@ -12,37 +16,42 @@ from __future__ import annotations
 import numpy as np
 
 from csbatch.policy.inputs import Column
-from csbatch.sheets.coerce.cells import _NUM, _STR, _Group, _text_series, _truncate
+from csbatch.sheets.coerce.cells import _NUM, _STR, _Group, _number_texts, _text_series, _truncate
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.results import _messages, _Out
-from csbatch.sheets.idnumbers import check_characters
+from csbatch.idnumbers import check_characters, mask_id
 
 
 def _ids(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
+    national = column.type == "national_id"
     if g.kind == _STR:
-        notes = [("id.trimmed", _invisible_notes(g))]
-        if column.type == "national_id":
+        notes = [("id.trimmed", _invisible_notes(g, national))]
+        if national:
             _national_ids(g, out, notes)
         else:
             out.put(g, g.clean, None, notes)
         return
     if g.kind != _NUM:
-        return out.fail(g, "a national ID number" if column.type == "national_id" else "an ID")
+        return out.fail(g, "a national ID number" if national else "an ID")
     f = g.uniq
     finite = np.isfinite(f)
     whole = finite.copy()
     whole[finite] = f[finite] == np.trunc(f[finite])
     big = whole & (np.abs(np.where(finite, f, 0)) >= 1e15)
-    msgs = _messages(g, ~finite, "is not a national ID number" if column.type == "national_id"
-                     else "is not an ID")
+    if national:    # any number: refused, and shown masked (a number may be a whole ID)
+        texts = _number_texts(f)
+        texts[big] = [str(int(v)) for v in f[big]]
+        lost = [f"an ID number stored as a number ({len(t.lstrip('-'))} digits): its last "
+                "digits are already lost" if b else "an ID number stored as a number"
+                for t, b in zip(texts, big)]
+        msgs = np.array([f"{shown} is {why}; format the column as text and type the IDs again"
+                         for shown, why in zip(_masked(texts), lost)], dtype=object)
+        return out.put(g, None, msgs)
+    msgs = _messages(g, ~finite, "is not an ID")
     for i in np.flatnonzero(big):
         digits = len(str(int(abs(f[i]))))
         msgs[i] = (f"{f[i]:.15g} is an {digits}-digit ID stored as a number: its last digits are "
                    "already lost; format the column as text and type the IDs again")
-    if column.type == "national_id":
-        _messages(g, ~big, "is an ID number stored as a number; format the column as text "
-                           "and type the IDs again", msgs)
-        return out.put(g, None, msgs)
     _messages(g, ~whole, "is not an ID", msgs)
     vals = np.full(len(g), None, dtype=object)
     small = whole & ~big
@@ -50,11 +59,26 @@ def _ids(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     out.put(g, vals, msgs)
 
 
-def _invisible_notes(g: _Group) -> np.ndarray:
+def _masked(texts) -> list[str]:
+    """What was typed in a national-ID cell as quoted in messages: masked to its last four
+    characters (`'**************1234'`) when it holds six digits or more, so a mistyped ID is not
+    printed whole either; text without such digits (`'不详'`) as typed."""
+    shown = []
+    for t in texts:
+        if sum(c.isdigit() for c in t) >= 6:
+            m = mask_id(t)
+            shown.append(f"'{m if len(m) <= 20 else '…' + m[-19:]}'")
+        else:
+            shown.append(f"'{_truncate(t)}'")
+    return shown
+
+
+def _invisible_notes(g: _Group, national: bool = False) -> np.ndarray:
     msgs = np.full(len(g), None, dtype=object)
     for i in np.flatnonzero(g.invisible):
-        msgs[i] = (f"'{_truncate(g.clean[i])}' had invisible characters (zero-width or "
-                   "non-breaking spaces) that were removed")
+        shown = _masked([g.clean[i]])[0] if national else f"'{_truncate(g.clean[i])}'"
+        msgs[i] = (f"{shown} had invisible characters (zero-width or non-breaking spaces) that "
+                   "were removed")
     return msgs
 
 
@@ -66,18 +90,20 @@ def _national_ids(g: _Group, out: _Out, notes: list) -> None:
     f = _text_series(fixed)
     long = f.str.fullmatch(r"[0-9]{17}[0-9X]").to_numpy(dtype=bool)
     old = f.str.fullmatch(r"[0-9]{15}").to_numpy(dtype=bool)
-    msgs = _messages(g, ~(long | old), "is not a national ID number (18 characters: 17 digits "
-                                       "and a digit or X; or 15 digits)")
+    msgs = np.full(len(g), None, dtype=object)
+    for i in np.flatnonzero(~(long | old)):
+        msgs[i] = (f"{_masked([g.clean[i]])[0]} is not a national ID number "
+                   "(18 characters: 17 digits and a digit or X; or 15 digits)")
     x_notes = np.full(len(g), None, dtype=object)
     for i in np.flatnonzero(lower_x):
-        x_notes[i] = f"'{g.clean[i]}' ends in a lowercase x; read as {fixed[i]}"
+        x_notes[i] = f"{_masked([g.clean[i]])[0]} ends in a lowercase x; read as X"
     check_notes = np.full(len(g), None, dtype=object)
     idx = np.flatnonzero(long)
-    expected = check_characters(fixed[idx].tolist())
-    for i, want in zip(idx, expected):
-        if fixed[i][17] != want:
-            check_notes[i] = (f"'{fixed[i]}' fails the national-ID check (its last character "
-                              f"should be {want}); check the number for a typing error")
+    bad = idx[np.array([t[17] for t in fixed[idx]], dtype="<U1") != check_characters(fixed[idx].tolist())] \
+        if len(idx) else idx
+    for i in bad:
+        check_notes[i] = (f"{_masked([fixed[i]])[0]} fails the national-ID check (GB 11643); "
+                          "check the number for a typing error")
     notes += [("id.lowercase_x", x_notes), ("id.check_digit", check_notes)]
     out.put(g, fixed, msgs, notes)
 
@@ -99,4 +125,8 @@ def _phones(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     lengths = np.fromiter((len(v) for v in vals), dtype=np.int64, count=len(vals))
     msgs = _messages(g, ~digits, "is not a phone number")
     _messages(g, (lengths < 7) | (lengths > 15), "is not a phone number (7 to 15 digits)", msgs)
-    out.put(g, vals, msgs)
+    short = np.full(len(g), None, dtype=object)
+    _messages(g, digits & (lengths == 10), "has 10 digits: a mobile number has 11 (a landline "
+                                           "with its area code 11 or 12); check for a missing "
+                                           "digit", short)
+    out.put(g, vals, msgs, [("phone.ten_digits", short)])

@@ -33,8 +33,15 @@ _DATE_RE = re.compile(
 _SERIAL_TEXT = r"[0-9]{5}(?:\.[0-9]+)?"
 
 _DAYS_1899_12_30 = (dt.date(1899, 12, 30) - _EPOCH_DAY).days
-_DAYS_1899_12_31 = (dt.date(1899, 12, 31) - _EPOCH_DAY).days
 _DAYS_1904_01_01 = (dt.date(1904, 1, 1) - _EPOCH_DAY).days
+_US_1899_12_31 = (dt.date(1899, 12, 31) - _EPOCH_DAY).days * _US_PER_DAY
+_US_1900_03_01 = (dt.date(1900, 3, 1) - _EPOCH_DAY).days * _US_PER_DAY
+#: Serials 1–60 of Excel's 1900 date system: Excel (after Lotus 1-2-3) counts a 1900-02-29 that
+#: never existed, so serial 60 has no date and readers disagree on 1–59 (python-calamine reads
+#: both 59 and 60 as 1900-02-28). Such a date is always a mistake in a month's sheets (a day
+#: number typed in a date column, a blanked formula), so it is refused, never guessed.
+_LOTUS = ("is before 1900-03-01 (an Excel date serial of 60 or less), where Excel's 1900 date system "
+          "counts a 1900-02-29 that never existed; type the real date")
 _SERIAL_MAX = 2_958_466      # 9999-12-31 is 2958465 in the 1900 system
 
 
@@ -82,11 +89,10 @@ def _serials(f: np.ndarray, ctx: CoerceContext, g: _Group, what: str,
     else:                # serial 1 is 1900-01-01; below 1 there is only a time of day
         serial = finite & ~ymd & (f >= 1) & (f < _SERIAL_MAX)
         _messages(g, finite & (f >= 0) & (f < 1), f"is a time of day, not {what}", msgs)
-        base = np.where(f < 60, _DAYS_1899_12_31, _DAYS_1899_12_30).astype(np.int64)
-        phantom = serial & (f >= 60) & (f < 61)
-        _messages(g, phantom, "is 1900-02-29 in Excel's 1900 date system, a day that never "
-                              "existed", msgs)
-        serial &= ~phantom
+        base = np.full(len(f), _DAYS_1899_12_30, dtype=np.int64)
+        early = serial & (f < 61)
+        _messages(g, early, _LOTUS, msgs)
+        serial &= ~early
     ms = np.round(np.where(serial, f, 0) * 86_400_000).astype(np.int64)
     us[serial] = (base[serial] * 86_400_000 + ms[serial]) * 1000
     _messages(g, ~serial & ~ymd, f"is not {what}", msgs)
@@ -170,6 +176,8 @@ def _instants(g: _Group, ctx: CoerceContext, what: str) -> tuple[np.ndarray, np.
     if g.kind == _NUM:
         return _serials(g.uniq, ctx, g, what, msgs), msgs
     if g.kind in (_DATETIME, _DATE):
+        if not ctx.date1904:   # a date cell 1899-12-31 … 1900-02-28 was a serial of 60 or less
+            _messages(g, (g.us >= _US_1899_12_31) & (g.us < _US_1900_03_01), _LOTUS, msgs)
         return g.us, msgs
     return np.zeros(len(g), dtype=np.int64), _messages(g, np.ones(len(g), dtype=bool),
                                                        f"is not {what}", msgs)

@@ -72,12 +72,23 @@ _HUGE = Decimal("1e15")
 
 
 def _to_cent(d: Decimal) -> Decimal:
-    """A money float within ¥0.000001 of a cent is that cent: 22400.00000000001 is what binary
-    floating point (a formula, a script) makes of ¥22,400.00, not a sub-cent amount."""
+    """An amount within ¥0.000001 of a cent is that cent: 22400.00000000001 is what binary
+    floating point (a formula, a script, a CSV written from floats) makes of ¥22,400.00, not a
+    sub-cent amount. Binary noise on amounts below 10⁹ is under 10⁻⁶ by nine orders of
+    magnitude, and no one types a millionth of a yuan on purpose."""
     if d.as_tuple().exponent >= -2 or abs(d) >= _HUGE:  # already whole cents, or beyond money
         return d
     cent = d.quantize(_CENT)
     return cent if abs(d - cent) < _NOISE else d
+
+
+def _sub_cent(d: Decimal) -> bool:
+    """More than two decimals that are not zeros (`1797.123`; `1797.120` is whole cents)."""
+    sign, digits, exponent = d.as_tuple()
+    if exponent >= -2:
+        return False
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return exponent + zeros < -2
 
 
 def _float_decimals(f: np.ndarray, money: bool = False) -> np.ndarray:
@@ -112,6 +123,47 @@ def _bound_errors(g: _Group, vals: np.ndarray, ok: np.ndarray, column_min, colum
 def _num(d: Decimal) -> str:
     text = format(Decimal(d), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _sub_cent_errors(g: _Group, vals: np.ndarray, parsed: np.ndarray, msgs: np.ndarray) -> None:
+    """Amounts are whole cents: more than two decimals is an error once float noise is snapped
+    (`_to_cent`, for text too: a CSV written from floats). Only values that may have a third
+    decimal (text with three digits after the point; floats off a cent by more than 10⁻⁸) go
+    through Decimal, so a column of ordinary amounts costs one vectorised test."""
+    if g.kind == _STR:
+        maybe = parsed & _text_series(g.clean).str.contains(r"\.[0-9]{3}", regex=True) \
+            .to_numpy(dtype=bool)
+    else:
+        f = np.where(parsed, g.uniq, 0.0)
+        maybe = parsed & (np.abs(f * 100 - np.round(f * 100)) > 1e-6)
+    if not maybe.any():
+        return
+    decimals = pd.Series(vals[maybe], dtype=object).map(_to_cent)
+    vals[maybe] = decimals.to_numpy(dtype=object)
+    sub_cent = maybe.copy()
+    sub_cent[maybe] = decimals.map(_sub_cent).to_numpy(dtype=bool)
+    _messages(g, sub_cent, "has more than two decimals: an amount is whole cents (fen)", msgs)
+
+
+def _percent_errors(g: _Group, vals: np.ndarray, parsed: np.ndarray, column: Column,
+                    msgs: np.ndarray) -> None:
+    """A percentage where the column holds points (its maximum is above 1: a 0–100 score, a 0–10
+    mark) is an error, never a fraction: `92%` typed in a 0–100 score would be 0.92 and
+    silently lower it. In a column of exactly 0–100 a number strictly between 0 and 1 is refused
+    too: it is what Excel keeps of a cell typed or formatted as 92%."""
+    scale = f"{_num(column.min if column.min is not None else 0)}–{_num(column.max)}"
+    if g.kind == _STR:
+        percent = parsed & _text_series(g.clean).str.endswith("%").to_numpy(dtype=bool)
+        _messages(g, percent, f"is a percentage; this column holds points {scale}: write the "
+                              "number without %", msgs)
+    if column.max == 100 and (column.min is None or column.min == 0):
+        if g.kind == _NUM:
+            fraction = parsed & (g.uniq > 0) & (g.uniq < 1)
+        else:
+            fraction = parsed.copy()
+            fraction[parsed] = np.array([0 < v < 1 for v in vals[parsed]], dtype=bool)
+        _messages(g, fraction, f"looks like a percentage (Excel keeps 92% as 0.92); this column "
+                               f"holds points {scale}: write 92 for 92%", msgs)
 
 
 def _ints(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
@@ -150,5 +202,9 @@ def _decimals(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     else:
         return out.fail(g, what)
     msgs = _messages(g, ~parsed, f"is not {what}")
+    if not money and column.max is not None and column.max > 1 and parsed.any():
+        _percent_errors(g, vals, parsed, column, msgs)
+    if money and parsed.any():
+        _sub_cent_errors(g, vals, parsed, msgs)
     _bound_errors(g, vals, parsed, column.min, column.max, msgs)
     out.put(g, vals, msgs)

@@ -128,7 +128,8 @@ def _months(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
             months[~ym] = us.astype("M8[us]").astype("M8[M]").astype(np.int64)
             msgs[~ym] = sub_msgs
     elif g.kind in (_DATE, _DATETIME):
-        months = g.us.astype("M8[us]").astype("M8[M]").astype(np.int64)
+        us, msgs = _instants(g, ctx, what)
+        months = us.astype("M8[us]").astype("M8[M]").astype(np.int64)
     else:
         return out.fail(g, what)
     lo = (ctx.earliest.year - 1970) * 12 + ctx.earliest.month - 1
