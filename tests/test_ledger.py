@@ -333,11 +333,19 @@ def test_vip_history_is_imported_once(tmp_path):
     args = ["vip", "import-history", str(history), "--out", str(tmp_path / "out"), "--config", str(CONFIG)]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
-    assert "imported 3 purchases of 1 customers for 2026-05, 2026-06" in first.stdout
+    # By hand, each row in the month of its order date, read as the close reads that month's sheet:
+    #   H1 2026-05 现代 completed 40000 → +40000 in 2026-05
+    #   H2 2026-06 现代 completed 30000 → +30000 in 2026-06
+    #   H3 2026-06 no store type (online) → outside both programmes, nothing
+    #   H4 2026-06 现代 refunded  2000 → refunded in its own month, never counted (no completed
+    #      row of H4 here or in the ledger) → nothing; a close of 2026-06 says the same
+    # so 2 purchases, both of K1: 2026-05 +40000, 2026-06 +30000 (K1's 2026-06 spend 30000, not 28000).
+    assert "imported 2 purchases of 1 customers for 2026-05, 2026-06" in first.stdout
     ledger = Ledger(tmp_path / "out" / "csbatch-ledger.sqlite")
     purchases = ledger.vip_history().purchases
     ledger.close()
-    assert sorted(map(str, purchases["amount"])) == ["-2000", "30000", "40000"]
+    assert sorted(zip(purchases["period"], purchases["order_id"], map(str, purchases["amount"]))) == [
+        ("2026-05", "H1", "40000"), ("2026-06", "H2", "30000")]
     again = runner.invoke(app, args)
     assert again.exit_code == 1 and "already has purchases for 2026-05, 2026-06" in again.stderr
 

@@ -15,7 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from csbatch.idnumbers import mask_ids_in
+from csbatch.idnumbers import mask_id_shaped
 
 
 def crash_folder() -> Path:
@@ -37,5 +37,5 @@ def write_crash_log(text: str) -> Path:
     fd, name = tempfile.mkstemp(prefix=f"csbatch-error-{dt.datetime.now():%Y%m%d-%H%M%S}-", suffix=".log",
                                 dir=crash_folder())
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(mask_ids_in(text))
+        fh.write(mask_id_shaped(text))
     return Path(name)

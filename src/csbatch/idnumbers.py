@@ -62,6 +62,16 @@ def mask_id(id_number: str | None, keep: int = SHOWN) -> str:
     return "*" * (len(id_number) - keep) + (id_number[-keep:] if keep else "")
 
 
+#: Any 18-character run shaped like an ID (17 digits and a digit or X), valid date or not: what a
+#: crash log masks, since a traceback may quote a mistyped number too.
+_ID_SHAPED = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+
+
+def mask_id_shaped(text: str) -> str:
+    """`text` with every 18-character ID-shaped run masked, a mistyped one too (for logs)."""
+    return _ID_SHAPED.sub(lambda m: mask_id(m.group(0)), text)
+
+
 def mask_ids_in(text: str) -> str:
     """`text` with every ID-shaped run masked (`mask_id`)."""
     if len(text) < 18:

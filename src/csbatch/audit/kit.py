@@ -173,7 +173,10 @@ def team_key(team: str | None) -> tuple[bool, str]:
 def table(rows: list[dict], columns: list[str], counts: tuple[str, ...] | list[str]) -> pd.DataFrame:
     """A check's table: the `counts` columns as int64, every other column as Python objects
     (Decimal, str, None), so nothing is silently turned into a float."""
-    frame = pd.DataFrame(rows, columns=list(columns))
-    for name in frame.columns:
-        frame[name] = frame[name].astype("int64" if name in counts else object)
+    # Built column by column as objects: a frame built from the rows would infer a text column
+    # with a blank (a team left empty) as pandas' string dtype, turning None into NaN (a float).
+    frame = pd.DataFrame({name: pd.Series([row.get(name) for row in rows], dtype=object) for name in columns})
+    for name in counts:
+        if name in frame.columns:
+            frame[name] = frame[name].astype("int64")
     return frame

@@ -300,8 +300,11 @@ class Ledger:
                        OR source IN (SELECT import_id FROM vip_imports))""", list(periods)).fetchall()
         return sorted(r[0] for r in found)
 
-    def import_purchases(self, import_id: str, file: str, sha256: str, purchases: pd.DataFrame) -> None:
-        periods = sorted(set(purchases["period"]))
+    def import_purchases(self, import_id: str, file: str, sha256: str, purchases: pd.DataFrame,
+                         months: Collection[str] = ()) -> None:
+        """Record a history file's purchases; `months` are the months the file speaks about even
+        where nothing of theirs is recorded (only refunds), refused like the rest if held."""
+        periods = sorted(set(purchases["period"]) | set(months))
         with immediate(self.conn):
             clash = self.periods_with_purchases(periods)
             if clash:

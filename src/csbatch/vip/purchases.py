@@ -5,6 +5,11 @@ store type, are outside both programmes): a completed order dated in the month a
 a refund reported this month of an order from an earlier month subtracts it, in this month. A
 refunded order dated in this month was never counted, so it adds and subtracts nothing.
 
+`vip import-history` reads earlier months through the same function (`history_purchases`): a
+history file is the sales sheets of its months, one row per order with the status it has now, so
+each row belongs to the month of its order date; a refunded order there was never counted and
+adds nothing, exactly as in a close.
+
 `Spend` holds those and the ledger's earlier months per person and programme, and answers what
 the card rules ask: trailing-12-month spend, this month's orders in date order, purchases in a
 card year, the purchases a maintenance reminder comes from."""
@@ -69,6 +74,23 @@ def month_purchases(period: str, sales: pd.DataFrame, policy: Policy) -> pd.Data
                             index=rows.index, dtype=object),
     })
     return out.sort_values(["order_date", "order_id"], kind="stable").reset_index(drop=True)
+
+
+def history_purchases(sales: pd.DataFrame, policy: Policy) -> tuple[pd.DataFrame, list[str]]:
+    """Purchases of a history file (PURCHASE_COLUMNS), each month read by `month_purchases` as
+    the sheet of that month, and the months the file holds programme rows of (a month whose rows
+    add nothing, e.g. only refunds, is still a month the file speaks about)."""
+    stores = {p.store_type for p in policy.vip.programmes.values()}
+    if sales is None or sales.empty:
+        return empty(PURCHASE_COLUMNS), []
+    dated = sales[sales["order_date"].notna()]
+    months = dated["order_date"].dt.strftime("%Y-%m")
+    frames = [month_purchases(month, dated[months == month], policy)[PURCHASE_COLUMNS]
+              for month in sorted(set(months))]
+    found = [f for f in frames if not f.empty]
+    out = pd.concat(found, ignore_index=True) if found else empty(PURCHASE_COLUMNS)
+    spoken = sorted(set(months[dated["store_type"].isin(stores)]))
+    return out, spoken
 
 
 @dataclass(frozen=True)
