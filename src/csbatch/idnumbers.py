@@ -55,7 +55,7 @@ def has_valid_check(id18: str) -> bool:
 
 
 def mask_id(id_number: str | None, keep: int = SHOWN) -> str:
-    """`110105199003071234` → `**************1234`: the last `keep` characters only."""
+    """An 18-character number → `**************` and its last `keep` characters only."""
     if not id_number:
         return ""
     keep = max(0, min(keep, SHOWN, len(id_number) - 1))

@@ -72,14 +72,6 @@ def column_of(ws, header: str) -> int:
     raise AssertionError(f"no header {header!r} in {ws.title}")
 
 
-def header_row(ws, header: str) -> int:
-    for row in ws.iter_rows(min_row=1, max_row=10):
-        for cell in row:
-            if cell.value == header:
-                return cell.row
-    raise AssertionError(f"no header {header!r} in {ws.title}")
-
-
 class Closer:
     """Closes months into `tmp_path/out` with the ledger at `tmp_path/out/csbatch-ledger.sqlite`."""
 
