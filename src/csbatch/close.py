@@ -27,11 +27,11 @@ import pandas as pd
 
 from csbatch.attendance import AttendanceResult, check_presence, summarise_attendance
 from csbatch.calendar import WorkCalendar, month_bounds
-from csbatch.environment import check_folder, fault_issue
+from csbatch.environment import Footprint, check_folder, fault_issue
 from csbatch.errors import Issue, Severity, Source
 from csbatch.failpoints import failpoint
 from csbatch.ledger import staging as staging_folders
-from csbatch.ledger.db import NotALedger
+from csbatch.ledger.opening import open_ledger_checked, open_ledger_unchecked
 from csbatch.ledger.store import (AlreadyClosed, Ledger, NewClose, OrderError, PublishedElsewhere, changes,
                                   default_ledger)
 from csbatch.manifest import build_manifest, fsync_tree, write_manifest
@@ -150,32 +150,6 @@ def check_folders(inputs_dir: Path, out_dir: Path, ledger_path: Path) -> list[Is
                             f"--inputs {inputs_dir} is inside --out {out_dir}: the input files would be mixed "
                             "with the published months; keep the inputs in a folder outside --out"))
     return issues
-
-
-def _open_ledger(path: Path, doing: str) -> tuple[Ledger | None, list[Issue]]:
-    try:
-        return Ledger(path), []
-    except NotALedger as exc:
-        return None, [Issue(Source(str(path)), "env.not_a_ledger", str(exc))]
-    except (OSError, sqlite3.Error) as exc:
-        issue = fault_issue(exc, path, doing)
-        if issue is None:
-            raise
-        return None, [issue]
-
-
-def open_ledger_checked(path: Path, doing: str) -> tuple[Ledger | None, list[Issue]]:
-    """The ledger at `path`, opened (created if new) and checked against its digests; or None and
-    what stops it: a file that is not a ledger, a folder or disk it cannot use, a change made to it
-    outside csbatch."""
-    ledger, issues = _open_ledger(path, doing)
-    if ledger is None:
-        return None, issues
-    issues, _ = ledger.verify()
-    if issues:
-        ledger.close()
-        return None, issues
-    return ledger, []
 
 
 def stage_check_ledger(s: CloseState) -> tuple[CloseState, list[Issue]]:
@@ -405,9 +379,15 @@ def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path
                        allow_dirty=allow_dirty, started_at=_now())
     stages = [Stage("check ledger", stage_check_ledger), Stage("load policy", stage_load_policy_for_close),
               *(st for st in STAGES if st.run is not stage_load_policy)]
+    ledger_path = Path(ledger) if ledger is not None else default_ledger(out_dir)
+    footprint = Footprint([Path(out_dir), ledger_path.parent], ledger_path)
     outcome = run_stages(stages, state, progress)
     try:
         if not outcome.ok:
+            if outcome.state.ledger is not None:
+                outcome.state.ledger.close()
+                outcome = replace(outcome, state=replace(outcome.state, ledger=None))
+            footprint.forget()
             return outcome
         warnings = list(outcome.issues)
         final = run_stages([Stage("publish", lambda st: stage_publish(st, warnings))], outcome.state, progress)
@@ -476,7 +456,7 @@ def verify_ledger(ledger_path: Path) -> tuple[dict | None, list[Issue]]:
     path = Path(ledger_path)
     if not path.exists():
         return None, [Issue(Source(str(path)), "ledger.missing", "no ledger here: nothing was ever closed with it")]
-    ledger, issues = _open_ledger(path, "read the ledger")
+    ledger, issues = open_ledger_unchecked(path, "read the ledger")
     if ledger is None:
         return None, issues
     try:

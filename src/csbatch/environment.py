@@ -106,3 +106,31 @@ def check_folder(folder: Path, role: str) -> list[Issue]:
                       f"{role} {folder} cannot be written by this user ({existing} is read-only for it): give "
                       "the user running csbatch write access to it, or choose another folder")]
     return []
+
+
+class Footprint:
+    """What a run may create before it knows whether it will publish: the `--out` folder (and
+    missing parents), the ledger with its SQLite side files and its key. `forget()` removes
+    exactly what did not exist when the footprint was taken, so a refused first close leaves the
+    disk as it found it. Folders are removed only when empty; nothing that existed is touched."""
+
+    _SIDE_FILES = ("", "-wal", "-shm", "-journal", ".key")
+
+    def __init__(self, folders: list[Path], ledger: Path):
+        self._files = [Path(str(ledger) + side) for side in self._SIDE_FILES
+                       if not Path(str(ledger) + side).exists()]
+        self._folders: list[Path] = []
+        for folder in folders:
+            folder = Path(folder)
+            while not folder.exists() and folder != folder.parent:
+                self._folders.append(folder)
+                folder = folder.parent
+
+    def forget(self) -> None:
+        for path in self._files:
+            path.unlink(missing_ok=True)
+        for folder in sorted(set(self._folders), key=lambda p: len(p.parts), reverse=True):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty, or already gone: it holds something we did not create
+                pass

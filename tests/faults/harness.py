@@ -92,8 +92,9 @@ class Closer:
 
     def refused(self, inputs: Path, *needles: str, period: str = PERIOD, extra: tuple = ()) -> Run:
         """Close, expecting exit 1 with every `needle` in the messages, nothing published and
-        every byte under `out` (ledger included) as it was."""
+        every byte under `out` (ledger included) as it was; a fresh `out` is not even created."""
         before = self.snapshot()
+        out_existed = self.out.exists()
         existed = (self.out / period).exists()
         run = self.close(inputs, period, *extra)
         assert run.exit_code == 1, run.output
@@ -101,6 +102,7 @@ class Closer:
         for needle in needles:
             assert needle in run.stderr, f"{needle!r} not in:\n{run.stderr}"
         assert (self.out / period).exists() == existed
+        assert self.out.exists() == out_existed, "a refused close left the --out folder it created"
         assert self.snapshot() == before
         return run
 

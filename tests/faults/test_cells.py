@@ -22,7 +22,6 @@ from openpyxl.utils import get_column_letter
 from csbatch.cli import _guarded
 from csbatch.errors import Issue, Severity, Source
 from csbatch.idnumbers import check_character
-from csbatch.ledger.store import Ledger
 from csbatch.sheets.floods import collapse, column_issues
 
 SALES = "销售订单_1.xlsx"
@@ -31,12 +30,8 @@ ROSTER = "员工名册.xlsx"
 
 
 def _refused(tmp_path, inputs, *needles):
-    """`Closer.refused` against an existing, empty ledger: the refusal must leave its every byte
-    (a first close creates the ledger before it reads the inputs)."""
-    closer = Closer(tmp_path)
-    closer.out.mkdir(parents=True, exist_ok=True)
-    Ledger(closer.ledger).close()
-    return closer.refused(inputs, *needles)
+    """`Closer.refused` on a fresh `--out`: the refusal leaves no folder, ledger or key behind."""
+    return Closer(tmp_path).refused(inputs, *needles)
 
 
 def _column(path, header, sheet=None) -> str:

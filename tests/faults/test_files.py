@@ -21,16 +21,6 @@ import pytest
 from harness import CONFIG, PERIOD, Closer, cli, column_of, edit_sheet, sample_month
 
 
-def with_ledger(closer: Closer) -> Closer:
-    """A refused close must leave the ledger byte-identical: create it first (a close of a fresh
-    `--out` creates it even when it then refuses)."""
-    from csbatch.ledger.store import Ledger
-
-    closer.out.mkdir(parents=True, exist_ok=True)
-    Ledger(closer.ledger).close()
-    return closer
-
-
 class PolicyCloser(Closer):
     """A Closer with its own copy of the policy, edited by the test."""
 
@@ -84,14 +74,14 @@ def test_zip_bomb_part_is_refused_from_the_zip_directory(tmp_path):
     padded = sheet.replace(b"</worksheet>", b" " * (30 << 20) + b"</worksheet>")
     _rewrite_zip(book, {"xl/worksheets/sheet1.xml": padded})
     assert book.stat().st_size < 1 << 20
-    with_ledger(Closer(tmp_path)).refused(inputs, "销售订单_1.xlsx: part xl/worksheets/sheet1.xml would inflate",
+    Closer(tmp_path).refused(inputs, "销售订单_1.xlsx: part xl/worksheets/sheet1.xml would inflate",
                              "over the limit of 200×", "zip bomb")
 
 
 def test_workbook_over_the_size_limit_is_refused(tmp_path):
     inputs = sample_month(tmp_path)
     closer = PolicyCloser(tmp_path, {"workbook_uncompressed_mb: 1024": "workbook_uncompressed_mb: 0.1"})
-    with_ledger(closer).refused(inputs, "客户档案.xlsx: would inflate to", "over the limit of 0 MB",
+    closer.refused(inputs, "客户档案.xlsx: would inflate to", "over the limit of 0 MB",
                    "limits.workbook_uncompressed_mb")
 
 
@@ -106,7 +96,7 @@ def test_symlinks_and_fifos_are_refused_unopened(tmp_path):
     (inputs / "请假_2026-10.xlsx").symlink_to(inputs / "其他调整_2026-10.xlsx")
     os.mkfifo(inputs / "行为规范记录.csv")
     with deadline(60):
-        with_ledger(Closer(tmp_path)).refused(inputs, "奖惩记录.xlsx: is a symbolic link, not a file: not opened",
+        Closer(tmp_path).refused(inputs, "奖惩记录.xlsx: is a symbolic link, not a file: not opened",
                                  "请假_2026-10.xlsx: is a symbolic link",
                                  "行为规范记录.csv: is a named pipe (FIFO), not a file")
 
@@ -177,7 +167,7 @@ def test_ods_merges_and_hidden_rows_are_checked_too(tmp_path):
     write_ods(inputs / "主管评分_2026-10.ods", ws.title, rows,
               cells={(1, 2): ' table:number-rows-spanned="3"', (2, 2): "covered", (3, 2): "covered"},
               row_attrs={2: ' table:visibility="collapse"'})
-    run = with_ledger(Closer(tmp_path)).refused(
+    run = Closer(tmp_path).refused(
         inputs, "主管评分_2026-10.ods[主管评分]!C2:C4: merged cells in the data (column 'communication')")
     assert "主管评分_2026-10.ods[主管评分]: warning: row 3 is hidden" in run.stderr
 
@@ -213,7 +203,7 @@ def _encrypted(path: Path) -> None:
 def test_file_that_is_not_a_workbook_says_what_it_is(tmp_path, what, make, needles):
     inputs = sample_month(tmp_path)
     make(inputs / "销售订单_1.xlsx")
-    run = with_ledger(Closer(tmp_path)).refused(inputs, *needles)
+    run = Closer(tmp_path).refused(inputs, *needles)
     assert "Zip" not in run.stderr
 
 
@@ -226,7 +216,7 @@ def test_merged_flag_cells_in_the_data_are_an_error(tmp_path):
         col = openpyxl.utils.get_column_letter(column_of(ws, "重点促销"))
         ws.merge_cells(f"{col}5:{col}9")
     edit_sheet(inputs / "销售订单_1.xlsx", merge, "网店订单")
-    with_ledger(Closer(tmp_path)).refused(inputs, "销售订单_1.xlsx[网店订单]!K5:K9: merged cells in the data (column 'promo')",
+    Closer(tmp_path).refused(inputs, "销售订单_1.xlsx[网店订单]!K5:K9: merged cells in the data (column 'promo')",
                              "fill_down: true")
 
 
@@ -237,7 +227,7 @@ def test_merged_team_of_audited_agents_is_an_error_not_a_crash(tmp_path):
         col = openpyxl.utils.get_column_letter(column_of(ws, "班组"))
         ws.merge_cells(f"{col}2:{col}6")
     edit_sheet(inputs / "员工名册.xlsx", merge)
-    run = with_ledger(Closer(tmp_path)).refused(inputs, "员工名册.xlsx[花名册]!D2:D6: merged cells in the data (column 'team')")
+    run = Closer(tmp_path).refused(inputs, "员工名册.xlsx[花名册]!D2:D6: merged cells in the data (column 'team')")
     assert "bug" not in run.stderr
 
 
@@ -304,7 +294,7 @@ def test_text_over_excels_cell_limit_is_an_error(tmp_path):
         sheet = z.read("xl/worksheets/sheet1.xml")
     assert b"LONGTEXT" in sheet
     _rewrite_zip(book, {"xl/worksheets/sheet1.xml": sheet.replace(b"LONGTEXT", ("北京市朝阳区" * 6000).encode())})
-    with_ledger(Closer(tmp_path)).refused(inputs, "客户档案.xlsx[会员资料]!I3: column 'address': text of 36,000 "
+    Closer(tmp_path).refused(inputs, "客户档案.xlsx[会员资料]!I3: column 'address': text of 36,000 "
                                                   "characters", "over Excel's limit of 32,767")
 
 
@@ -338,7 +328,7 @@ def test_big5_roster_csv_is_an_error_naming_the_encoding(tmp_path):
     inputs = sample_month(tmp_path)
     (inputs / "员工名册.xlsx").unlink()
     (inputs / "员工名册.csv").write_bytes("\r\n".join(TRADITIONAL_ROSTER).encode("big5"))
-    with_ledger(Closer(tmp_path)).refused(inputs, "员工名册.csv: is encoded as Big5 (traditional Chinese), not UTF-8 or "
+    Closer(tmp_path).refused(inputs, "员工名册.csv: is encoded as Big5 (traditional Chinese), not UTF-8 or "
                                      "GBK/GB18030", "save it again as CSV UTF-8")
 
 
@@ -346,7 +336,7 @@ def test_utf16_attendance_csv_is_an_error(tmp_path):
     inputs = sample_month(tmp_path)
     path = inputs / "考勤_2026-10.csv"
     path.write_bytes(path.read_text(encoding="gb18030").encode("utf-16"))
-    with_ledger(Closer(tmp_path)).refused(inputs, "考勤_2026-10.csv: is UTF-16 text", "save it again as CSV UTF-8")
+    Closer(tmp_path).refused(inputs, "考勤_2026-10.csv: is UTF-16 text", "save it again as CSV UTF-8")
 
 
 
@@ -408,5 +398,5 @@ def test_damaged_sheet_part_is_an_error_not_a_crash(tmp_path):
     for i in range(start + 5, start + min(info.compress_size, 200)):
         data[i] ^= 0x5A
     book.write_bytes(bytes(data))
-    run = with_ledger(Closer(tmp_path)).refused(inputs, "主管评分_2026-10.xlsx")
+    run = Closer(tmp_path).refused(inputs, "主管评分_2026-10.xlsx")
     assert "bug" not in run.output

@@ -168,3 +168,30 @@ def test_digests_are_deterministic():
     assert digest_rows([("5",)]) != digest_rows([(5,)])
     assert digest_rows([("100.0",)]) != digest_rows([("100.00",)])
     assert digest_rows([]) == (0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+
+
+def test_a_history_import_into_a_changed_ledger_is_refused(closed, tmp_path):
+    """`vip import-history` checks the digests first: a ledger changed outside csbatch takes no
+    more rows, and the message names the changed table."""
+    from builders import write_xlsx
+
+    closer, _ = closed
+    _sql(closer.ledger, "UPDATE vip_points SET points = points + 50000 WHERE rowid = (SELECT MIN(rowid) FROM vip_points)")
+    before = closer.ledger.read_bytes()
+    history = write_xlsx(tmp_path / "history.xlsx", {"销售": [
+        ["订单号", "下单日期", "客服工号", "客户编号", "实收金额", "门店类型", "订单状态"],
+        ["H1", "2026-05-10", "1003", "K1", 40000, "现代", "已完成"]]})
+    run = cli("vip", "import-history", history, "--out", closer.out, "--config", CONFIG)
+    assert run.exit_code == 1, run.output
+    assert "table vip_points" in run.stderr and "Traceback" not in run.output
+    assert closer.ledger.read_bytes() == before
+
+
+def test_a_refused_first_close_leaves_no_out_ledger_or_key(tmp_path):
+    """A first close into a fresh `--out` that is refused (here: a month before the sample's)
+    leaves no `--out` folder, no ledger and no ledger key behind."""
+    inputs = sample_month(tmp_path)
+    out = tmp_path / "deep" / "out"
+    run = cli("monthly-close", "2026-09", "--inputs", inputs, "--out", out, "--config", CONFIG)
+    assert run.exit_code == 1, run.output
+    assert not (tmp_path / "deep").exists()

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 from csbatch.errors import Issue, Source
-from csbatch.ledger import Ledger
+from csbatch.ledger.opening import open_ledger_checked
 from csbatch.manifest import sha256_file
 from csbatch.policy import load_policy
 from csbatch.resources import resolve_config
@@ -30,7 +30,9 @@ def import_history(file: Path, ledger_path: Path, config_dir: Path | None = None
     if sales is None:
         return None, issues
     purchases, months = history_purchases(sales, policy)
-    ledger = Ledger(ledger_path)
+    ledger, refused = open_ledger_checked(Path(ledger_path), "import the purchase history")
+    if ledger is None:
+        return None, issues + refused
     try:
         if purchases.empty and not ledger.periods_with_purchases(months):   # a clash is named below
             return None, issues + [Issue(Source(Path(file).name), "vip.import_empty",
