@@ -151,10 +151,26 @@ def test_nobody_present_is_refused(tmp_path):
     month to pay."""
     inputs = sample_month(tmp_path)
     (inputs / ATTENDANCE).unlink()
-    closer = Closer(tmp_path)
-    assert closer.close(inputs).exit_code == 1      # a first refusal creates the (empty) ledger
-    closer.refused(inputs, "nobody was present on any workday of 2026-10",
+    Closer(tmp_path).refused(inputs, "nobody was present on any workday of 2026-10",
                              "no attendance file (考勤) was given", "attendance: tracked: false")
+
+
+def test_punches_with_their_time_blanked_are_refused(tmp_path):
+    """A punch row whose time was blanked (one cell or the whole column) is no punch: dropping it
+    silently would turn the day into an absence, so each such row is an error, named."""
+    inputs = sample_month(tmp_path)
+    path = inputs / ATTENDANCE
+    with path.open(encoding="gb18030", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header, body = rows[0], rows[1:]
+    at = next(i for i, name in enumerate(header) if "时间" in name)
+    for row in body[:7]:
+        row[at] = ""
+    with path.open("w", encoding="gb18030", newline="") as fh:
+        csv.writer(fh).writerows([header, *body])
+    letter = "ABCDEFGH"[at]
+    Closer(tmp_path).refused(inputs, "7 考勤 rows with no date (date, punch_time): "
+                                     f"{letter}2, {letter}3, {letter}4, {letter}5, {letter}6, …")
 
 
 def test_attendance_not_tracked_closes_with_no_absence(tmp_path):

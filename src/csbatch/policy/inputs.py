@@ -43,7 +43,9 @@ class PeriodRule(Model):
     `until` and belongs to every month it overlaps. Rows of another month are left out with a
     warning, except those kept for the lists that need them (never counted): a row with one of
     `also` inside the month, or one dated before the month whose column holds the code in
-    `earlier`. A kind the month `needs` whose rows all lie in other months is an error."""
+    `earlier`. A kind the month `needs` whose rows all lie in other months is an error. A row
+    with no date counts, unless the kind is `dated`: then it is an error (a punch with its time
+    blanked is no punch, and dropping it would make its day an absence)."""
 
     date: list[Code] = Field(min_length=1, description="the row's date: the first filled of these")
     until: Code | None = Field(None, description="a span's last date")
@@ -51,6 +53,7 @@ class PeriodRule(Model):
     earlier: dict[Code, Code] = Field({}, description="kept (not counted) when dated earlier and "
                                                        "the column holds this code")
     needed: Flag = Field(False, description="rows but none in the month is an error")
+    dated: Flag = Field(False, description="a row with none of `date` filled is an error (else it counts)")
 
     @field_validator("date", mode="before")
     @classmethod

@@ -129,6 +129,25 @@ def _warnings(frame: pd.DataFrame, out: np.ndarray, rule: PeriodRule, kind: Kind
     return issues
 
 
+def _undated(frame: pd.DataFrame, rule: PeriodRule, kind: Kind, letters: dict) -> list[Issue]:
+    """One error per sheet of a `dated` kind: its rows with none of the date columns filled."""
+    when, _ = _dates(frame, rule)
+    rows = frame[when.isna().to_numpy(dtype=bool)]
+    issues = []
+    for (file, sheet), group in rows.groupby([rows["_file"].astype(object),
+                                              rows["_sheet"].astype(object).fillna("")], sort=True):
+        sheet = sheet or None
+        letter = letters.get((file, sheet), {}).get(rule.date[-1], "")
+        cells = [f"{letter}{int(r)}" if letter else f"row {int(r)}" for r in group["_row"].iloc[:SHOWN]]
+        more = ", …" if len(group) > SHOWN else ""
+        n = len(group)
+        issues.append(Issue(Source(str(file), sheet=sheet), "period.undated",
+                            f"{n} {kind.name} row{'s' if n > 1 else ''} with no date "
+                            f"({', '.join(rule.date)}): {', '.join(cells)}{more}: each row needs its "
+                            "date; fill it, or remove the row"))
+    return issues
+
+
 def month_rows(frames: dict[str, pd.DataFrame], kinds: dict[str, Kind], period: str,
                letters: dict) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
     """Each dated kind's frame reduced to its rows of the month (counted or kept), and the
@@ -141,6 +160,11 @@ def month_rows(frames: dict[str, pd.DataFrame], kinds: dict[str, Kind], period: 
         if rule is None or frame is None or frame.empty:
             continue
         frame = frame.reset_index(drop=True)
+        if rule.dated:
+            undated = _undated(frame, rule, kind, letters)
+            if undated:
+                issues += undated
+                continue
         mine = counted(frame, kind, period)
         if rule.needed and not mine.any():      # kept rows alone (a refund) prove no month
             when, _ = _dates(frame, rule)
