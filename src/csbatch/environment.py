@@ -128,7 +128,10 @@ class Footprint:
 
     def forget(self) -> None:
         for path in self._files:
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink()
+            except (FileNotFoundError, NotADirectoryError):   # never created (its folder is a file)
+                pass
         for folder in sorted(set(self._folders), key=lambda p: len(p.parts), reverse=True):
             try:
                 folder.rmdir()

@@ -12,6 +12,7 @@ import shutil
 import signal
 import zipfile
 from contextlib import contextmanager
+import datetime as dt
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -143,8 +144,8 @@ def write_ods(path: Path, sheet: str, rows: list[list], *, cells: dict[tuple[int
 
 
 def test_ods_workbook_is_read(tmp_path):
-    """The supervisors' reviews saved from LibreOffice as .ods close like the .xlsx. (.xls and .xlsb
-    are read by the same calamine call; no writer for them exists here to test with.)"""
+    """The supervisors' reviews saved from LibreOffice as .ods close like the .xlsx. (.xlsb is read
+    by the same calamine call; no writer for it exists to test with.)"""
     inputs = sample_month(tmp_path)
     book = inputs / "主管评分_2026-10.xlsx"
     ws = openpyxl.load_workbook(book).worksheets[0]
@@ -155,6 +156,34 @@ def test_ods_workbook_is_read(tmp_path):
     read = {r["path"]: r for r in manifest["inputs"]}
     assert read["主管评分_2026-10.ods"]["kind"] == "reviews"
     assert read["主管评分_2026-10.ods"]["rows"] == len(rows) - 1
+
+
+def test_xls_workbook_gets_the_same_cell_traps(tmp_path):
+    """An Excel 97 .xls export is read by the same calamine call and checked by the same cell
+    rules: a date serial of 59 and money with three decimals are errors naming the .xls cells."""
+    xlwt = pytest.importorskip("xlwt", reason="xlwt writes the .xls (a test extra)")
+    inputs = sample_month(tmp_path)
+    book = inputs / "销售订单_1.xlsx"
+    ws = openpyxl.load_workbook(book)["网店订单"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    date_col, money_col = rows[0].index("下单日期"), rows[0].index("实收金额")
+    book.unlink()
+    rows[1][date_col] = 59
+    rows[2][money_col] = 1797.123
+    out = xlwt.Workbook()
+    sheet = out.add_sheet("网店订单")
+    when = xlwt.easyxf(num_format_str="yyyy-mm-dd hh:mm:ss")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, (dt.datetime, dt.date)):
+                sheet.write(r, c, value, when)
+            elif value is not None:
+                sheet.write(r, c, value)
+    out.save(str(inputs / "销售订单_1.xls"))
+    d, m = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[date_col], "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[money_col]
+    Closer(tmp_path).refused(
+        inputs, f"销售订单_1.xls[网店订单]!{d}2: column 'order_date': '59' is before 1900-03-01",
+        f"销售订单_1.xls[网店订单]!{m}3: column 'amount': '1797.123'")
 
 
 def test_ods_merges_and_hidden_rows_are_checked_too(tmp_path):
