@@ -106,7 +106,7 @@ def test_bad_input_writes_nothing(tmp_path):
         "sales.xlsx[Sheet1]!E2: column 'amount': '12,3x' is not an amount"]
     assert not (tmp_path / "out" / PERIOD).exists()
     assert [t.name for t in outcome.timings] == ["check ledger", "load policy", "read inputs"]
-    assert (tmp_path / "out" / "csbatch-ledger.sqlite").exists()
+    assert not (tmp_path / "out").exists()      # a refused first close leaves no ledger behind
 
 
 def test_a_published_month_is_never_overwritten(tmp_path):

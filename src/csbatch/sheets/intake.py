@@ -261,7 +261,7 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     for check in CROSS_CHECKS:  # on what could be read, so one run reports everything
         issues.extend(check(inputs, policy, roster_read="roster" in parts))
     # the month: every later stage sees only the rows of the period (sheets/period.py)
-    inputs.frames, found = month_rows(frames, policy.inputs.kinds, period, letters)
+    inputs.frames, found = month_rows(frames, policy.inputs.kinds, period, letters, issues)
     issues.extend(found)
     if any(i.is_error for i in issues):
         return None, issues

@@ -129,10 +129,17 @@ def _warnings(frame: pd.DataFrame, out: np.ndarray, rule: PeriodRule, kind: Kind
     return issues
 
 
-def _undated(frame: pd.DataFrame, rule: PeriodRule, kind: Kind, letters: dict) -> list[Issue]:
-    """One error per sheet of a `dated` kind: its rows with none of the date columns filled."""
+def _undated(frame: pd.DataFrame, rule: PeriodRule, kind: Kind, letters: dict,
+             reported: frozenset[tuple[str, str, int]]) -> list[Issue]:
+    """One error per sheet of a `dated` kind: its rows with none of the date columns filled.
+    A row whose date cell was already refused (`reported`: file, sheet, row) is not named twice."""
     when, _ = _dates(frame, rule)
-    rows = frame[when.isna().to_numpy(dtype=bool)]
+    blank = when.isna().to_numpy(dtype=bool, copy=True)
+    if reported:
+        keys = zip(frame["_file"].astype(str), frame["_sheet"].astype(object).fillna("").astype(str),
+                   frame["_row"].astype(int))
+        blank &= np.fromiter((k not in reported for k in keys), dtype=bool, count=len(frame))
+    rows = frame[blank]
     issues = []
     for (file, sheet), group in rows.groupby([rows["_file"].astype(object),
                                               rows["_sheet"].astype(object).fillna("")], sort=True):
@@ -148,20 +155,38 @@ def _undated(frame: pd.DataFrame, rule: PeriodRule, kind: Kind, letters: dict) -
     return issues
 
 
+def _rows_of(errors: list[Issue]) -> frozenset[tuple[str, str, int]]:
+    """(file, sheet, row) of every error that names a cell or a row."""
+    rows = set()
+    for issue in errors:
+        src = issue.source
+        if not issue.is_error or src is None or src.line is not None:
+            continue
+        row = src.row
+        if row is None and src.cell:
+            digits = "".join(ch for ch in src.cell if ch.isdigit())
+            row = int(digits) if digits else None
+        if row is not None:
+            rows.add((src.path, src.sheet or "", row))
+    return frozenset(rows)
+
+
 def month_rows(frames: dict[str, pd.DataFrame], kinds: dict[str, Kind], period: str,
-               letters: dict) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
+               letters: dict, already: list[Issue] = ()) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
     """Each dated kind's frame reduced to its rows of the month (counted or kept), and the
     problems: a warning per sheet for rows of another month, an error for a kind the month needs
-    whose rows all lie elsewhere. Undated kinds pass through unchanged."""
+    whose rows all lie elsewhere. Undated kinds pass through unchanged. `already`: the errors
+    found so far, whose rows are not reported again."""
     out: dict[str, pd.DataFrame] = dict(frames)
     issues: list[Issue] = []
+    reported = _rows_of(already)
     for name, kind in kinds.items():
         rule, frame = kind.period, frames.get(name)
         if rule is None or frame is None or frame.empty:
             continue
         frame = frame.reset_index(drop=True)
         if rule.dated:
-            undated = _undated(frame, rule, kind, letters)
+            undated = _undated(frame, rule, kind, letters, reported)
             if undated:
                 issues += undated
                 continue
