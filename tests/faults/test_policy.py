@@ -153,22 +153,17 @@ def test_commission_rate_outside_0_to_100_percent(policy_copy, tmp_path, written
                         f"components.commission.rates.comprehensive_cs: {message}")
 
 
-def test_grace_period_of_755_minutes(policy_copy, tmp_path):
-    policy_copy.edit("calendar.yaml", "  late_grace_minutes: 0 ", "  late_grace_minutes: 755 ")
-    _refused_everywhere(policy_copy, tmp_path, "calendar.yaml", "late_grace_minutes: 755",
-                        "schedule.late_grace_minutes: '755' is not between 0 and 120 minutes")
-
-
-def test_negative_amount(policy_copy, tmp_path):
-    policy_copy.edit("pay.yaml", "    amount: 200 ", "    amount: -200 ")
-    _refused_everywhere(policy_copy, tmp_path, "pay.yaml", "amount: -200",
-                        "components.subsidy.amount: '-200' is negative; an amount is at least 0")
-
-
-def test_negative_cap(policy_copy, tmp_path):
-    policy_copy.edit("pay.yaml", "    cap_total: 120", "    cap_total: -120")
-    _refused_everywhere(policy_copy, tmp_path, "pay.yaml", "cap_total: -120",
-                        "components.performance_bonus.cap_total: '-120' is negative")
+@pytest.mark.parametrize("file, written, wrote, message", [
+    ("calendar.yaml", ("  late_grace_minutes: 0 ", "  late_grace_minutes: 755 "), "late_grace_minutes: 755",
+     "schedule.late_grace_minutes: '755' is not between 0 and 120 minutes"),
+    ("pay.yaml", ("    amount: 200 ", "    amount: -200 "), "amount: -200",
+     "components.subsidy.amount: '-200' is negative; an amount is at least 0"),
+    ("pay.yaml", ("    cap_total: 120", "    cap_total: -120"), "cap_total: -120",
+     "components.performance_bonus.cap_total: '-120' is negative"),
+], ids=["grace of 755 minutes", "negative amount", "negative cap"])
+def test_value_outside_its_bounds(policy_copy, tmp_path, file, written, wrote, message):
+    policy_copy.edit(file, *written)
+    _refused_everywhere(policy_copy, tmp_path, file, wrote, message)
 
 
 def test_band_bound_outside_its_tables_domain(policy_copy, tmp_path):
