@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PERIOD ?= 2026-10
 
-.PHONY: demo test install bench samples clean chromium
+.PHONY: demo test check install bench samples clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,13 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-test: $(VENV)/.test-installed chromium
+test: $(VENV)/.test-installed check chromium
 	$(BIN)/python -m pytest -q
+
+# Static checks, run by `make test` before the suite; each tool reads its settings from
+# pyproject.toml. vulture: no dead code in src/ (false positives go in vulture_whitelist.py).
+check: $(VENV)/.test-installed
+	$(BIN)/vulture
 
 # The VIP statement test renders a statement in headless Chromium. Where Chromium (or a Chinese
 # font, without which the screenshot shows boxes) is missing and we can (apt-get, root), install

@@ -102,7 +102,8 @@ def test_reopen_records_who_why_when_and_the_next_close_reports_changes(tmp_path
     assert issues == [] and done["moved_to"].name.startswith("2026-10.reopened-")
     assert not (out / "2026-10").exists() and (done["moved_to"] / "manifest.json").exists()
     ledger = Ledger(out / "csbatch-ledger.sqlite")
-    (at, by, reason), = ledger.reopenings("2026-10")
+    (at, by, reason), = ledger.conn.execute("SELECT reopened_at, reopened_by, reason FROM reopenings "
+                                            "WHERE period = '2026-10'").fetchall()
     assert reason == "adjustment amount was wrong" and "@" in by and at.startswith("20")
     assert ledger.live_close("2026-10") is None
     ledger.close()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 
 def _messages(issues) -> list[str]:
     return [str(i) for i in issues if i.is_error]
@@ -35,6 +37,28 @@ def test_unknown_key_is_an_error_with_a_suggestion(policy_copy):
     assert msg.startswith(f"config/kpi/ecommerce.yaml:{line}:5: ")
     assert "items[1].weigth: unknown key 'weigth' (did you mean 'weight'?)" in msg
 
+
+# Keys that were once accepted and changed nothing (issue 10): each is refused now, since a reader
+# of the policy would believe it is a setting.
+@pytest.mark.parametrize("rel, old, new, key", [
+    ("pay.yaml", "rounding: {places: 2", "currency: CNY\nrounding: {places: 2", "currency"),
+    ("scoring.yaml", "grades: grades", "ranking_ties: share_better\ngrades: grades", "ranking_ties"),
+    ("scoring.yaml", "grades: grades", "team_competition_by: mean_total_before_adjustments\ngrades: grades",
+     "team_competition_by"),
+    ("leave.yaml", "types:", "unapproved: absence\ntypes:", "unapproved"),
+    ("roles.yaml", "  scorecard: ecommerce\n", "  scorecard: ecommerce\n  team_lead_allowed: true\n",
+     "team_lead_allowed"),
+    ("deadlines.yaml", "at: 10:00}", "at: 10:00, covers: previous_week}", "covers"),
+    ("periods/2026-10.yaml", "  standard: 3000", "  match: promo_flag\n  standard: 3000", "match"),
+    ("kpi/ecommerce.yaml", "{kind: rank_bonus, measure: promo_sales}",
+     "{kind: rank_bonus, measure: promo_sales, bonus_first: qualifier_count}", "bonus_first"),
+    ("kpi/ecommerce.yaml", "{kind: rank_bonus, measure: promo_sales}",
+     "{kind: rank_bonus, measure: promo_sales, standard: period.promotion}", "standard"),
+    ("kpi/ecommerce.yaml", "name: 网购客服绩效考核表", "name: 网购客服绩效考核表\nroles_note: e-commerce staff", "roles_note"),
+])
+def test_a_key_that_changes_nothing_is_refused(policy_copy, rel, old, new, key):
+    policy_copy.edit(rel, old, new)
+    assert f"unknown key '{key}'" in _single(policy_copy, f"config/{rel}:", f"unknown key '{key}'")
 
 def test_wrong_type_names_the_key_path(policy_copy):
     policy_copy.edit("kpi/service_center.yaml", "    weight: 20\n    rule: {kind: per_event",
@@ -187,11 +211,11 @@ def test_anchors_and_aliases_are_refused(policy_copy):
 
 def test_tags_are_refused_and_never_constructed(policy_copy, tmp_path):
     marker = tmp_path / "pwned"
-    policy_copy.edit("leave.yaml", "unapproved: absence",
-                     f"unapproved: !!python/object/apply:os.system ['touch {marker}']")
+    policy_copy.edit("scoring.yaml", "training_grade: D",
+                     f"training_grade: !!python/object/apply:os.system ['touch {marker}']")
     policy, issues = policy_copy.load()
-    line = policy_copy.line_of("leave.yaml", "!!python")
-    assert any(str(i).startswith(f"config/leave.yaml:{line}:13: unapproved: explicit tags") for i in issues)
+    line = policy_copy.line_of("scoring.yaml", "!!python")
+    assert any(str(i).startswith(f"config/scoring.yaml:{line}:17: training_grade: explicit tags") for i in issues)
     assert not marker.exists()
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from builders import typed_frame
 from csbatch.errors import Severity, Source
-from csbatch.idnumbers import check_character
+from csbatch.idnumbers import check_characters
 from csbatch.sheets.intake import read_inputs
 from csbatch.vip.identity import person_of
 from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, PURCHASE_COLUMNS, VipHistory
@@ -37,7 +37,7 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 def idn(seq: int, born: str = "19900307") -> str:
     """A valid 18-character ID number (GB 11643 check character) born on `born`."""
     first17 = f"110105{born}{seq:03d}"
-    return first17 + check_character(first17)
+    return first17 + str(check_characters([first17])[0])
 
 
 def person(id_number: str) -> str:

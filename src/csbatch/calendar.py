@@ -92,13 +92,6 @@ class WorkCalendar:
             return True
         return d.weekday() in self._weekdays and d not in year.holidays
 
-    def holiday(self, d: dt.date) -> str | None:
-        """The statutory holiday's name when `d` is one, else None."""
-        return self._year(d).holidays.get(d)
-
-    def is_makeup_workday(self, d: dt.date) -> bool:
-        return d in self._year(d).workdays
-
     def workdays(self, start: dt.date, end: dt.date) -> list[dt.date]:
         """Workdays from `start` to `end`, both included."""
         days = []

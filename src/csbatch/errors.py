@@ -8,7 +8,7 @@ every problem at once; only the CLI decides how to print them and which exit cod
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Iterable
 
@@ -43,9 +43,6 @@ class Source:
             text += f"!row {self.row}"
         return text
 
-    def at_line(self, line: int, col: int | None = None) -> Source:
-        return Source(self.path, line=line, col=col)
-
 
 @dataclass(frozen=True, slots=True)
 class Issue:
@@ -67,48 +64,6 @@ class Issue:
         kind = "warning: " if self.severity is Severity.WARNING else ""
         return f"{where}{kind}{self.message}"
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {
-            "severity": str(self.severity),
-            "where": str(self.source) if self.source is not None else None,
-            "code": self.code,
-            "message": self.message,
-        }
-
-
-@dataclass
-class Problems:
-    """A collector stages append to; it never raises."""
-
-    items: list[Issue] = field(default_factory=list)
-
-    def error(self, source: Source | None, code: str, message: str) -> None:
-        self.items.append(Issue(source, code, message, Severity.ERROR))
-
-    def warning(self, source: Source | None, code: str, message: str) -> None:
-        self.items.append(Issue(source, code, message, Severity.WARNING))
-
-    def extend(self, issues: Iterable[Issue]) -> None:
-        self.items.extend(issues)
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.items if i.is_error]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.items if not i.is_error]
-
-    @property
-    def ok(self) -> bool:
-        return not any(i.is_error for i in self.items)
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
 
 class CsbatchError(Exception):
     """An expected failure: the user's input or policy is wrong. Carries every issue found."""
@@ -119,8 +74,3 @@ class CsbatchError(Exception):
         self.issues: list[Issue] = list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
 
-
-def raise_if_errors(issues: Iterable[Issue]) -> None:
-    issues = list(issues)
-    if any(i.is_error for i in issues):
-        raise CsbatchError(issues)

@@ -4,15 +4,15 @@ crash at that exact moment leaves the ledger and the outputs consistent.
 Set `CSBATCH_FAILPOINT=<name>` in the environment of a `csbatch` process; when it reaches
 `failpoint(<name>)` it kills itself with SIGKILL (kill -9: no cleanup, no `finally`). Without the
 variable a failpoint is a single dictionary lookup.
+
+The close's failpoints, in the order it reaches them: `close.computed`, `close.files_written`,
+`close.before_commit` (inside the ledger's commit), `close.after_commit`.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-
-#: The failpoints of the close, in the order it reaches them.
-POINTS = ("close.computed", "close.files_written", "close.before_commit", "close.after_commit")
 
 
 def failpoint(name: str) -> None:

@@ -33,11 +33,6 @@ _ID_IN_TEXT = re.compile(
     r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
 
 
-def check_character(first17: str) -> str:
-    """The check character for the first 17 digits of an ID."""
-    return str(check_characters([first17])[0])
-
-
 def check_characters(ids: Sequence[str]) -> np.ndarray:
     """The expected check characters of many IDs at once; each starts with 17 ASCII digits."""
     if len(ids) == 0:
@@ -45,13 +40,6 @@ def check_characters(ids: Sequence[str]) -> np.ndarray:
     digits = np.frombuffer("".join(s[:17] for s in ids).encode("ascii"), dtype=np.uint8)
     digits = digits.reshape(-1, 17).astype(np.int64) - ord("0")
     return _CHECKS[(digits @ WEIGHTS) % 11]
-
-
-def has_valid_check(id18: str) -> bool:
-    """Whether an 18-character ID (17 digits, then a digit or X) carries the right check
-    character."""
-    return len(id18) == 18 and id18[:17].isascii() and id18[:17].isdigit() \
-        and check_character(id18) == id18[17].upper()
 
 
 def mask_id(id_number: str | None, keep: int = SHOWN) -> str:

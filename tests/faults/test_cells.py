@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from csbatch.cli import _guarded
 from csbatch.errors import Issue, Severity, Source
-from csbatch.idnumbers import check_character
+from csbatch.idnumbers import check_characters
 from csbatch.sheets.floods import collapse, column_issues
 
 SALES = "销售订单_1.xlsx"
@@ -265,7 +265,7 @@ def test_a_bad_check_digit_id_is_never_shown_whole(tmp_path):
     def damage(ws):
         cell = ws.cell(2, column_of(ws, "身份证号"))
         good = cell.value
-        wrong = next(c for c in "0123456789" if c != check_character(good[:17]))
+        wrong = next(c for c in "0123456789" if c != check_characters([good[:17]])[0])
         cell.value = shown["id"] = good[:17] + wrong
         shown["cell"] = cell.coordinate
     edit_sheet(book, damage)

@@ -133,10 +133,6 @@ class Ledger:
         row = self.conn.execute(f"SELECT {self._COLUMNS} FROM closes WHERE close_id = ?", (close_id,)).fetchone()
         return self._record(row) if row else None
 
-    def closed_periods(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT period FROM closes WHERE superseded = 0 ORDER BY period")]
-
     def verify(self) -> tuple[list[Issue], int]:
         """The ledger checked against the digests its closes and imports recorded: one error per
         table and month changed outside csbatch, and how many digests were checked."""
@@ -364,10 +360,6 @@ class Ledger:
         if close_id != record.close_id:
             raise PublishedElsewhere(record, Path(out_dir))
         return here
-
-    def reopenings(self, period: str) -> list[tuple[str, str, str]]:
-        return self.conn.execute("SELECT reopened_at, reopened_by, reason FROM reopenings WHERE period = ? "
-                                 "ORDER BY id", (period,)).fetchall()
 
     # --- recovery ------------------------------------------------------------------------------
 

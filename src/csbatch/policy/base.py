@@ -165,7 +165,6 @@ Figure = Annotated[Decimal, BeforeValidator(parse_rate)]          # a number, or
 PositiveFigure = Annotated[Decimal, BeforeValidator(_positive)]
 NonNegFigure = Annotated[Decimal, BeforeValidator(_not_negative(parse_rate, "this value"))]
 Rate = Annotated[Decimal, BeforeValidator(parse_share)]
-Money = Annotated[Decimal, BeforeValidator(parse_money)]
 NonNegMoney = Annotated[Decimal, BeforeValidator(_not_negative(parse_money, "an amount"))]
 Clock = Annotated[time, BeforeValidator(parse_clock)]
 Int = Annotated[int, BeforeValidator(_count)]

@@ -36,7 +36,6 @@ class DueWeekly(Model):
     kind: Literal["weekly"]
     weekday: Weekday
     at: Clock
-    covers: Literal["previous_week"] = "previous_week"
 
 
 class DueEndOfWeek(Model):

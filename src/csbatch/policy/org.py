@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from csbatch.policy.base import Code, Flag, Int, Model, NonNegMoney, Text
+from csbatch.policy.base import Code, Int, Model, NonNegMoney, Text
 
 
 class MoneyRange(Model):
@@ -36,4 +36,3 @@ class Role(Model):
     base_pay: MoneyRange | None = Field(None, description="expected roster base pay; none = any")
     headcount: CountRange | None = None
     scorecard: Code | None = None
-    team_lead_allowed: Flag = True

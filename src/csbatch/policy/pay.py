@@ -100,6 +100,5 @@ Component = Annotated[
 
 
 class PayPolicy(Model):
-    currency: Literal["CNY"] = "CNY"
     rounding: Rounding
     components: dict[Code, Component] = Field(min_length=1)

@@ -67,8 +67,6 @@ class RankBonusRule(Model):
 
     kind: Literal["rank_bonus"]
     measure: Code
-    standard: Literal["period.promotion"] = "period.promotion"
-    bonus_first: Literal["qualifier_count"] = "qualifier_count"
 
 
 Rule = Annotated[
@@ -125,7 +123,6 @@ class Adjustment(Model):
 class Scorecard(Model):
     name: Text
     source: str | None = None
-    roles_note: str | None = None
     total_weight: NonNegNumber | None = Field(None, description="when set, item weights must add up to it")
     items: list[Item] = Field(min_length=1)
     multiplier: Multiplier | None = None
@@ -173,8 +170,6 @@ class ScoringPolicy(Model):
     rated_min_share: Rate = Field(description="share of the month's workdays an employee must be "
                                               "scheduled for to be rated")
     grades: Code = Field(description="band table (with labels) that grades a total")
-    ranking_ties: Literal["share_better"] = "share_better"
-    team_competition_by: Literal["mean_total_before_adjustments"] = "mean_total_before_adjustments"
     award_candidates: list[Code] = []
     training_grade: Text
     promotion_review: PromotionReview
@@ -207,7 +202,6 @@ class Questionnaire(Model):
 class Promotion(Model):
     name: Text
     standard: NonNegMoney = Field(description="minimum promo sales for the full points, ¥")
-    match: Literal["promo_flag"] = "promo_flag"
 
 
 class PeriodPolicy(Model):

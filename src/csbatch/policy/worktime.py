@@ -59,7 +59,6 @@ class LeaveType(Model):
 
 class LeavePolicy(Model):
     types: dict[Code, LeaveType]
-    unapproved: Literal["absence"] = "absence"
 
 
 class ConductItem(Model):
@@ -70,10 +69,6 @@ class ConductItem(Model):
     from_attendance: Literal["late", "early_leave", "absent"] | None = None
     min_minutes_exclusive: Minutes | None = Field(
         None, description="only occurrences longer than this many minutes count")
-
-
-class ConductPolicy(Model):
-    items: dict[Code, ConductItem]
 
 
 class AttendanceTracking(Model):

@@ -101,9 +101,6 @@ def check(text: str, known: set[str], table_exists: Callable[[str], bool]) -> li
 
 # --- evaluation ---------------------------------------------------------------------------------
 
-NO_DATA = None
-
-
 @dataclass
 class Evaluation:
     """The result of a formula for every row: a value (Decimal or bool) or None (nothing to

@@ -40,14 +40,6 @@ def codes(policy: Policy, codes: str) -> list[str]:
     return list(found)
 
 
-def column_codes(policy: Policy, kind: str, column: str) -> str:
-    """The code list a code column names (`channel`, `roles`, …)."""
-    name = policy.inputs.kinds[kind].columns[column].codes
-    if name is None:
-        raise ValueError(f"{kind}.{column} is not a code column")
-    return name
-
-
 def yes_no(policy: Policy, value: bool, style: str = "是") -> str:
     """A boolean as typed: `style` names the true word of a pair the policy accepts (是/否, √/×,
     已批准/未批准, 待审批 for a pending request, Y/N)."""

@@ -27,7 +27,6 @@ from csbatch.sheets.period import month_rows
 from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
 from csbatch.text import normalise_header, normalise_label
 
-PROVENANCE = ["_file", "_sheet", "_row"]
 TOTALS = {normalise_label(x) for x in ("合计", "总计", "小计", "total", "totals", "sum")}
 
 

@@ -53,7 +53,6 @@ class Card:
     new: bool = False
     active_at_start: bool = False
     tier_at_start: str = ""
-    upgraded_on: dt.date | None = None
     voided_on: dt.date | None = None
     anniversaries: list[dt.date] = field(default_factory=list)
     qualifying_amount: Decimal | None = None
@@ -154,7 +153,6 @@ def upgrade(cards: list[Card], period: str, spend: Spend, policy: Policy) -> Non
         held = months_held(card.silver_since or card.issued_on, end)
         if held >= tier.requires.held_months and spend.trailing_12m(card.person, card.programme) >= tier.trailing_12m:
             card.tier = code
-            card.upgraded_on = end
 
 
 # --- 3. issues -----------------------------------------------------------------------------------

@@ -105,10 +105,6 @@ class People:
                 return rec.birthday or birthday_from_id(rec.id_number)
         return None
 
-    def masked_id(self, customer_id: str, keep: int) -> str:
-        rec = self.records.get(customer_id)
-        return mask_id(rec.id_number, keep) if rec is not None else ""
-
 
 def build_people(customers: pd.DataFrame, key: bytes) -> tuple[People, list[Issue]]:
     """People from the customer sheet; a WARNING names every set of records sharing an ID."""
