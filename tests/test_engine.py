@@ -5,10 +5,12 @@ competition, partial months, multiplier and adjustments."""
 from __future__ import annotations
 
 from decimal import Decimal as D
+from types import SimpleNamespace
 
 import pytest
 
 from csbatch.policy.scorecards import Promotion
+from csbatch.scoring.cards import ScoreResult, teams_frame
 from csbatch.scoring.engine import Member, finish_card, score_card
 
 
@@ -43,6 +45,28 @@ def test_worked_example_66_and_33(policy):
     assert scores["B"].items["sales"].points == D(33)
     rule = scores["B"].items["sales"].rule
     assert "target_coefficient 90% in [90%, 95%) → 0.8" in rule and "rounded down → 33" in rule
+
+
+@pytest.mark.parametrize("mode,points,words", [("down", "-40", "rounded toward zero → -40"),
+                                               ("floor", "-41", "rounded down → -41")])
+def test_rounding_down_is_toward_zero_and_floor_below(policy_copy, mode, points, words):
+    # with no floor, −50 ÷ mean 50 × 45 × 1.0 (conversion 90%) × 0.9 (target 95%) = −40.5
+    policy_copy.edit("kpi/ecommerce.yaml", "    rounding: {places: 0, mode: down}   # rounded down to whole points",
+                     f"    rounding: {{places: 0, mode: {mode}}}\n    floor: null")
+    b = {"counted_sales": D(150), "conversion_rate": pct("90"), "target_completion": pct("95")}
+    edited, issues = policy_copy.load()
+    assert issues == []
+    scores, issues = run(edited, "ecommerce", {"A": dict(b, counted_sales=D(-50)), "B": b})
+    assert issues == []
+    assert scores["A"].items["sales"].points == D(points) and words in scores["A"].items["sales"].rule
+
+
+def test_team_mean_rounds_half_up():
+    def scored(total: str, rated: bool = True):
+        return SimpleNamespace(member=SimpleNamespace(team="T1", rated=rated), before_adjustments=D(total))
+    card = SimpleNamespace(members=[scored("66.13"), scored("33.00"), scored("10.00", rated=False)])
+    teams = teams_frame(ScoreResult(cards={"ecommerce": card}))
+    assert teams["mean_before_adjustments"].tolist() == [D("49.57")]   # 49.565; half-even: 49.56
 
 
 def test_average_of_zero_gives_zero_not_an_error(policy):

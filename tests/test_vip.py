@@ -383,6 +383,17 @@ def test_price_with_card_worked_example(policy):
     assert price_with_card(D("1280"), flagship, "gold", "special_price", never_discounted=never) == D("1280.00")
 
 
+def test_price_and_voucher_round_half_up_at_the_cent(policy, policy_copy):
+    # 10.05 × 90% = 9.045 → ¥9.05 (half-even would give ¥9.04)
+    assert price_with_card(D("10.05"), policy.vip.programmes["flagship"], "silver", "regular") == D("9.05")
+    # a 32.5% band: 1 point is worth ¥0.325 → ¥0.33 (half-even: ¥0.32)
+    policy_copy.edit("bands.yaml", "- {to: 1000, to_inclusive: true, value: 30%}",
+                     "- {to: 1000, to_inclusive: true, value: 32.5%}")
+    edited, issues = policy_copy.load()
+    assert issues == []
+    assert voucher_value(1, edited) == D("0.33")
+
+
 def test_redemptions_are_checked_in_date_order(policy):
     """A card with 1,000 points; orders A1 (¥3,000 list, ¥2,400 paid with the voucher) and A2
     (¥2,800 list)."""

@@ -75,6 +75,7 @@ def show(name: str, value) -> str:
     """A measured value as a person reads it: ¥5,292.85, 91.67%, 4, or 'no data'."""
     from decimal import Decimal
 
+    from csbatch.money import to_cents
     from csbatch.policy.bands import fmt
 
     if value is None:
@@ -83,7 +84,7 @@ def show(name: str, value) -> str:
     if unit == "text" or not isinstance(value, Decimal):
         return str(value)
     if unit == "money":
-        return f"¥{value.quantize(Decimal('0.01')):,}"
+        return f"¥{to_cents(value):,}"
     if unit == "rate":
         return fmt(value, "rate")
     return fmt(value)

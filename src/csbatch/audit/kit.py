@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Iterable
 
 import pandas as pd
 
 from csbatch.calendar import month_bounds
+from csbatch.money import half_up
 
-_CENTS = Decimal("0.01")
 #: Shares (0.9231) keep four places: two decimals once shown as a percentage.
-_SHARE = Decimal("0.0001")
+_SHARE = 4
 ZERO = Decimal(0)
 ONE = Decimal(1)
 
@@ -30,10 +30,6 @@ def blank(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
-
-
-def half_up(value: Decimal, places: Decimal = _CENTS) -> Decimal:
-    return value.quantize(places, rounding=ROUND_HALF_UP)
 
 
 def mean(values: Iterable[Decimal]) -> Decimal | None:

@@ -30,7 +30,7 @@ from csbatch.scoring.questionnaire import AuditResult
 
 #: The measured value that names the QA mean score in scorecard formulas (csbatch.measures).
 QA_MEASURE = "qa_mean_score"
-_HEAT = Decimal("0.0001")
+_HEAT = 4
 
 
 @dataclass(frozen=True)

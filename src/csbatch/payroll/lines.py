@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from csbatch.errors import Issue, Source
-from csbatch.scoring.engine import round_points
+from csbatch.money import round_by
 from csbatch.scoring.measures_kit import Period, is_blank
 
 ZERO = Decimal(0)
@@ -52,7 +52,7 @@ class PayContext:
 
     def money(self, value: Decimal) -> Decimal:
         """`value` rounded as the policy rounds money (¥0.01 half-up by default)."""
-        return round_points(Decimal(value), self.policy.pay.rounding)
+        return round_by(Decimal(value), self.policy.pay.rounding)
 
     def line(self, employee_id: str, component: str, exact: Decimal, reason: str = "") -> PayLine:
         return PayLine(str(employee_id), component, self.money(exact), reason)

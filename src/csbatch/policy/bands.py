@@ -21,6 +21,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from csbatch.money import floor, half_up
 from csbatch.policy.base import Figure, Flag, Model, Text
 
 Measure = Literal["rate", "count", "points", "money", "score"]
@@ -121,7 +122,7 @@ def fmt(x: Decimal, measure: str = "count") -> str:
 
 def _short(x: Decimal) -> str:
     if x.as_tuple().exponent < -4:
-        x = x.quantize(Decimal("0.0001"))
+        x = half_up(x, 4)
     return f"{x.normalize():f}"
 
 
@@ -133,7 +134,7 @@ def _cmp_upper_lower(hi: Bound, lo: Bound, whole: bool = False) -> str:
     if hi.value < lo.value:
         if whole:
             first = hi.value if (not hi.inclusive and hi.value == hi.value.to_integral_value()) \
-                else hi.value.to_integral_value(rounding="ROUND_FLOOR") + 1
+                else floor(hi.value) + 1
             if first > lo.value or (first == lo.value and lo.inclusive):
                 return "meet"
         return "gap"

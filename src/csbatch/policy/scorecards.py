@@ -18,8 +18,11 @@ from csbatch.policy.base import (Code, Flag, Int, ItemCode, Model, NonNegFigure,
 
 
 class Rounding(Model):
+    """How points or money are rounded (csbatch.money): `half_up` 四舍五入, `down` toward zero,
+    `floor` toward −∞ (they differ only below zero: −1.5 → −1 down, −2 floor)."""
+
     places: Int = 2
-    mode: Literal["half_up", "down"] = "half_up"
+    mode: Literal["half_up", "down", "floor"] = "half_up"
 
 
 class BandRule(Model):

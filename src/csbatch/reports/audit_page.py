@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from csbatch.audit.model import FIGURES
+from csbatch.money import half_up, to_cents
 from csbatch.reports import charts
 from csbatch.reports.audit_workbook import (DEADLINE_BREACHES, DEADLINE_STATUS, FIGURE_KINDS, SLA_STATUS,
                                             qa_sections, trend_values)
@@ -65,12 +66,12 @@ def fmt(value: Any, kind: str) -> str:
     if d is None:
         return DASH
     if kind == "rate":
-        return f"{(d * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+        return f"{half_up(d * 100, 1)}%"
     if kind == "money":
-        q = d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        q = to_cents(d)
         return f"{'-' if q < 0 else ''}¥{abs(q):,.2f}"
     if kind == "decimal":
-        return f"{d.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
+        return f"{half_up(d, 1):,}"
     if kind == "int":
         return f"{int(d):,}"
     return f"{d.normalize():f}"
@@ -81,7 +82,7 @@ def delta(change: Decimal, kind: str) -> str:
     sign = "+" if change > 0 else "-" if change < 0 else "±"
     size = abs(change)
     if kind == "rate":
-        return f"{sign}{(size * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} 个百分点"
+        return f"{sign}{half_up(size * 100, 1)} 个百分点"
     return sign + fmt(size, kind)
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
+from csbatch.money import half_up, to_cents
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CENTS = Decimal("0.01")
 
 
 def is_missing(value: Any) -> bool:
@@ -46,13 +47,13 @@ def csv_text(value: Any, kind: str) -> str:
     if is_missing(value):
         return ""
     if kind == "money" or kind == "points":
-        return f"{to_decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP)}"
+        return f"{to_cents(to_decimal(value))}"
     if kind == "decimal":
         return f"{to_decimal(value):f}"
     if kind in ("days", "rate", "number"):
         d = to_decimal(value)
         if d.as_tuple().exponent < -6:  # a ratio such as 14/15: six places are plenty
-            d = d.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+            d = half_up(d, 6)
         return f"{d.normalize():f}"
     if kind == "int":
         return str(int(value))

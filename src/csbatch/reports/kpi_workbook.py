@@ -4,11 +4,11 @@ summary, and native Excel charts of the grade distribution and the team means.""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
+from csbatch.money import half_up
 from csbatch.reports.tables import SCORECARDS, TEAMS, Col, Table
 from csbatch.reports.workbook import Workbook
 from csbatch.scoring.cards import ScoreResult, teams_frame
@@ -33,7 +33,7 @@ def _card_frame(card_score, policy) -> pd.DataFrame:
         m = s.member
         row = {"employee_id": m.employee_id, "name": m.name, "team": m.team,
                "role": policy.roles[m.role].name if m.role in policy.roles else m.role,
-               "subtotal": s.subtotal, "multiplier": s.multiplier.quantize(Decimal("0.0001")),
+               "subtotal": s.subtotal, "multiplier": half_up(s.multiplier, 4),
                "adjustments": s.adjustment_points, "total": s.total, "grade": s.grade, "rank": s.rank,
                "flags": " ".join(s.flags)}
         for code, item in s.items.items():

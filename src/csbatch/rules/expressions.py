@@ -12,7 +12,7 @@ import ast
 import operator
 import re
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -221,7 +221,7 @@ class _Evaluator:
         elif name == "abs":
             out[ok] = [abs(v) for v in args[0][ok]]
         elif name == "floor":
-            out[ok] = [v.to_integral_value(rounding=ROUND_FLOOR) for v in args[0][ok]]
+            out[ok] = [money.floor(v) for v in args[0][ok]]
         return out
 
     def _mean(self, arg: ast.AST):

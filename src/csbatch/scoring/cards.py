@@ -15,6 +15,7 @@ import pandas as pd
 
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue
+from csbatch.money import half_up
 from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
 from csbatch.scoring.engine import CardScore, Member, finish_card, measured_columns, score_card
@@ -147,7 +148,7 @@ def teams_frame(result: ScoreResult) -> pd.DataFrame:
             teams.setdefault(s.member.team or "—", []).append(s)
         for team, members in sorted(teams.items()):
             rated = [s.before_adjustments for s in members if s.member.rated]
-            mean = (sum(rated, Decimal(0)) / len(rated)).quantize(Decimal("0.01")) if rated else None
+            mean = half_up(sum(rated, Decimal(0)) / len(rated)) if rated else None
             rows.append({"scorecard": code, "team": team, "members": len(members), "rated": len(rated),
                          "mean_before_adjustments": mean})
     frame = pd.DataFrame(rows, columns=["scorecard", "team", "members", "rated", "mean_before_adjustments"])
@@ -160,7 +161,7 @@ def describe_total(s) -> str:
     """How a member's total follows from the items, in words."""
     parts = [f"subtotal {fmt(s.subtotal)}"]
     if s.multiplier != 1 or s.multiplier_rule:
-        parts.append(f"× {fmt(s.multiplier.quantize(Decimal('0.0001')))} = {fmt(s.before_adjustments)}")
+        parts.append(f"× {fmt(half_up(s.multiplier, 4))} = {fmt(s.before_adjustments)}")
     for a in s.adjustments:
         parts.append(f"{'+' if a.points >= 0 else '−'} {fmt(abs(a.points))} ({a.adjustment.name}"
                      + (f" × {a.count}" if a.count > 1 else "") + ")")

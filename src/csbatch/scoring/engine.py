@@ -14,12 +14,13 @@ explains it: the measured value, the band or formula with its policy place, the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
 from csbatch.errors import Issue, Source
+from csbatch.money import half_up, round_by
 from csbatch.policy.bands import BandTable, fmt
 from csbatch.policy.scorecards import (Adjustment, BandRule, FormulaRule, Item, LinearRule, PerEventRule,
                                        Promotion, RankBonusRule, RatingRule, Rounding, Scorecard)
@@ -29,11 +30,6 @@ from csbatch.rules.bands import OutsideTable, lookup
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
-
-
-def round_points(value: Decimal, rounding: Rounding) -> Decimal:
-    exp = Decimal(1).scaleb(-rounding.places)
-    return value.quantize(exp, rounding=ROUND_HALF_UP if rounding.mode == "half_up" else ROUND_FLOOR)
 
 
 @dataclass(frozen=True)
@@ -213,7 +209,7 @@ def _item_raw(item: Item, ctx: _Context) -> list[tuple[Decimal | None, str, list
             sums = expressions.substituted(rule.formula, row, result.means, [b.value for _, b, _ in hits],
                                            lambda name, v: "no data" if v is None else
                                            (show(name, v) if name in UNITS else fmt(v)))
-            shown = fmt(value.quantize(Decimal("0.01"), ROUND_HALF_UP))
+            shown = fmt(half_up(value))
             out.append((value, "; ".join(parts + [f"{sums} = {shown}"]), places, set()))
     return out
 
@@ -269,9 +265,9 @@ def score_item(item: Item, ctx: _Context) -> list[ItemScore]:
         if item.floor is not None and points < item.floor:
             points = item.floor
             text += f"; floored at {fmt(item.floor)}"
-        rounded = round_points(points, rounding)
-        if rounding.mode == "down" and rounded != points:
-            text += f"; rounded down → {fmt(rounded)}"
+        rounded = round_by(points, rounding)
+        if rounding.mode != "half_up" and rounded != points:
+            text += f"; rounded {'down' if rounded < points else 'toward zero'} → {fmt(rounded)}"
         scores.append(ItemScore(firsts[i], rounded, text, flags, inputs, places))
     return scores
 
@@ -297,7 +293,7 @@ def _multipliers(card: Scorecard, ctx: _Context) -> list[tuple[Decimal, str, tup
             v = nd.value if nd else ONE
             out.append((v, f"{m.name}: nothing to measure → {fmt(v)}", (nd.flag,) if nd and nd.flag else ()))
         else:
-            shown = value.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+            shown = half_up(value, 4)
             inputs = ", ".join(f"{n} {fmt(env[n][i])}" for n in sorted(env))
             out.append((value, f"{m.name}: {m.formula} = {fmt(shown)} ({inputs})", ()))
     return out
@@ -330,7 +326,7 @@ def score_card(code: str, card: Scorecard, members: Sequence[Member], measured: 
     for i, member in enumerate(members):
         subtotal = sum((items[c][i].points for c in items), ZERO)
         mult, mult_rule, mult_flags = mults[i]
-        before = round_points(subtotal * mult, rounding)
+        before = round_by(subtotal * mult, rounding)
         flags = [f for c in items for f in items[c][i].flags] + list(mult_flags)
         scores.append(MemberScore(member, {c: items[c][i] for c in items}, subtotal, mult, mult_rule,
                                   before, _adjustments(card, member), flags=flags))
@@ -360,7 +356,7 @@ def finish_card(card: CardScore, grades: BandTable, training_grade: str, roundin
         if not s.member.rated:
             s.flags.append("not_rated")
             continue
-        s.total = round_points(s.before_adjustments + s.adjustment_points, rounding)
+        s.total = round_by(s.before_adjustments + s.adjustment_points, rounding)
         s.grade = lookup(grades, s.total).label
         if s.grade == training_grade:
             s.flags.append("training")

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from csbatch.errors import Issue, Severity
+from csbatch.money import to_cents
 from csbatch.rules.deadlines import due_at, status
 from csbatch.rules.expressions import parse
 from csbatch.scoring.measures_kit import (ZERO, Context, Period, dsum, is_blank, isum, ratio,
@@ -26,8 +27,7 @@ TEAM_MEASURES = ("team_satisfaction_rate", "team_sales_completion")
 
 
 def _yuan(amount: Decimal) -> str:
-    shown = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else \
-        amount.quantize(Decimal("0.01"))
+    shown = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else to_cents(amount)
     return f"¥{shown:,}"
 
 

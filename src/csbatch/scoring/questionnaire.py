@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -29,6 +29,7 @@ import pandas as pd
 
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Severity, Source
+from csbatch.money import half_up
 from csbatch.policy.scorecards import Questionnaire
 
 __all__ = ["AUDIT_LEAD_COLUMNS", "AUDIT_EXTRA_COLUMNS", "AuditScore", "AuditResult",
@@ -44,7 +45,6 @@ AUDIT_EXTRA_COLUMNS: tuple[str, ...] = ("auditor", "applicable", "failed_critica
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
-_CENTS = Decimal("0.01")
 
 
 def audit_columns(questionnaire: Questionnaire) -> tuple[str, ...]:
@@ -52,10 +52,6 @@ def audit_columns(questionnaire: Questionnaire) -> tuple[str, ...]:
     the extras."""
     return (*AUDIT_LEAD_COLUMNS, *(s.code for s in questionnaire.sections),
             *AUDIT_TAIL_COLUMNS, *AUDIT_EXTRA_COLUMNS)
-
-
-def _half_up(value: Decimal) -> Decimal:
-    return value.quantize(_CENTS, rounding=ROUND_HALF_UP)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,9 +147,9 @@ def _score_columns(columns: Mapping[str, Sequence[Any] | None], n: int,
         if p or a == _ZERO:
             scores.append(None)
         elif f:
-            scores.append(_half_up(_ZERO))
+            scores.append(half_up(_ZERO))
         else:
-            scores.append(_half_up(e * scale / a))
+            scores.append(half_up(e * scale / a))
     return _Scored(sections=sections, applicable=available_total, score=scores,
                    violations=[tuple(v) for v in violations],
                    failed_critical=[tuple(f) for f in failed], problems=problems)
@@ -210,7 +206,7 @@ class AuditResult:
         score, sorted by employee_id. The mean is of the rounded audit scores, as audits.csv
         shows them, so anyone can recompute it from that file."""
         scored = self.audits.loc[self.audits["score"].notna(), ["employee_id", "score"]]
-        means = {emp: _half_up(sum(group, _ZERO) / len(group))
+        means = {emp: half_up(sum(group, _ZERO) / len(group))
                  for emp, group in scored.groupby("employee_id", sort=True)["score"]}
         series = pd.Series(means, dtype=object, name="qa_mean_score")
         series.index.name = "employee_id"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from csbatch.money import to_cents
 from csbatch.policy import Policy
 from csbatch.vip.cards import Card, next_tier
 from csbatch.vip.dates import stamp, valid_until
@@ -19,7 +20,7 @@ from csbatch.idnumbers import mask_id
 from csbatch.vip.identity import mask_phone
 from csbatch.vip.model import empty
 from csbatch.vip.people import People
-from csbatch.vip.pricing import ZERO, cents, voucher_value
+from csbatch.vip.pricing import ZERO, voucher_value
 from csbatch.vip.purchases import Spend
 
 MEMBER_COLUMNS = ["customer_id", "name", "programme", "tier", "card_no", "issued_on", "valid_until", "status",
@@ -61,7 +62,7 @@ def members_frame(cards: list[Card], spend: Spend, people: People, policy: Polic
             row.update(points_open=None, points_earned=None, points_redeemed=None, points_expired=None,
                        points_close=None, voucher_value=None)
         up = next_tier(programme, card.tier) if programme is not None else None
-        row["next_tier_gap"] = None if up is None else cents(max(up[1].trailing_12m - spend_12m, ZERO))
+        row["next_tier_gap"] = None if up is None else to_cents(max(up[1].trailing_12m - spend_12m, ZERO))
         rows.append(row)
     out = pd.DataFrame(rows, columns=MEMBER_COLUMNS) if rows else empty(MEMBER_COLUMNS)
     for col in ("issued_on", "valid_until"):

@@ -24,12 +24,13 @@ import pandas as pd
 
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Severity, Source
+from csbatch.money import to_cents
 from csbatch.policy import Policy
 from csbatch.vip.cards import Card
 from csbatch.vip.dates import as_date, stamp
 from csbatch.vip.model import POINT_COLUMNS, empty
 from csbatch.vip.people import People, row_source
-from csbatch.vip.pricing import ZERO, cents, percent, voucher_rate, yen
+from csbatch.vip.pricing import ZERO, percent, voucher_rate, yen
 from csbatch.vip.purchases import Spend
 
 REVERSAL, EXPIRE, ISSUE, REDEEM, EARN = range(5)
@@ -198,7 +199,7 @@ def run_points(period: str, cards: list[Card], spend: Spend, people: People, pol
             if r.points > bal:
                 problems.append(("vip.redemption_balance", f"spends {r.points} points, balance is {bal}"))
             rate = voucher_rate(bal, policy)
-            allowed = cents(Decimal(r.points) * rate)
+            allowed = to_cents(Decimal(r.points) * rate)
             if r.voucher > allowed:
                 problems.append(("vip.redemption_rate",
                                  f"values {r.points} points at {yen(r.voucher)}, more than the "

@@ -7,25 +7,21 @@ half-up, and printed the way people write it (¥2,400, ¥350.35)."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from csbatch.money import to_cents
 from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
 from csbatch.policy.vip import Programme
 from csbatch.rules.bands import lookup
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 ONE = Decimal(1)
 
 
-def cents(amount: Decimal | int) -> Decimal:
-    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def yen(amount: Decimal | int) -> str:
     """`Decimal("2800")` → `¥2,800`; `Decimal("350.35")` → `¥350.35`."""
-    d = cents(amount)
+    d = to_cents(amount)
     text = f"{abs(d):,.2f}"
     if text.endswith(".00"):
         text = text[:-3]
@@ -53,7 +49,7 @@ def price_with_card(list_amount: Decimal, programme: Programme, tier: str, categ
     """What a card holder pays: list × rate (rounded to the cent) − voucher, never below zero.
     Silver flagship, regular, ¥3,000 with a 1,000-point voucher: 3000 × 0.90 − 300 = ¥2,400."""
     rate = card_rate(programme, tier, category, never_discounted)
-    return max(cents(Decimal(list_amount) * rate) - Decimal(voucher), ZERO)
+    return max(to_cents(Decimal(list_amount) * rate) - Decimal(voucher), ZERO)
 
 
 def voucher_rate(balance: int, policy: Policy) -> Decimal:
@@ -69,4 +65,4 @@ def voucher_value(points: int, policy: Policy) -> Decimal:
     nothing for no points."""
     if points <= 0:
         return ZERO
-    return cents(Decimal(int(points)) * voucher_rate(points, policy))
+    return to_cents(Decimal(int(points)) * voucher_rate(points, policy))

@@ -23,13 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from csbatch.money import to_cents
 from csbatch.reports.cells import is_missing, to_decimal
 from csbatch.resources import templates_dir
 
@@ -66,7 +66,7 @@ def money(value: Any) -> str:
     """Decimal("1234.5") → "¥1,234.50"; negative → "-¥1,234.50"; missing → "—"."""
     if is_missing(value) or value == "":
         return DASH
-    d = to_decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    d = to_cents(to_decimal(value))
     return f"{'-' if d < 0 else ''}¥{abs(d):,.2f}"
 
 

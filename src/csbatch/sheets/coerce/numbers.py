@@ -15,6 +15,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from csbatch.money import to_cents
 from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce.cells import _NUM, _STR, _Group, _number_texts, _text_series
 from csbatch.sheets.coerce.context import CoerceContext
@@ -66,7 +67,6 @@ def _signed_decimal(text: str) -> Decimal:
     return -Decimal(text[1:]) if text[0] in "(-" else Decimal(text)
 
 
-_CENT = Decimal("0.01")
 _NOISE = Decimal("0.000001")
 _HUGE = Decimal("1e15")
 
@@ -78,7 +78,7 @@ def _to_cent(d: Decimal) -> Decimal:
     magnitude, and no one types a millionth of a yuan on purpose."""
     if d.as_tuple().exponent >= -2 or abs(d) >= _HUGE:  # already whole cents, or beyond money
         return d
-    cent = d.quantize(_CENT)
+    cent = to_cents(d)
     return cent if abs(d - cent) < _NOISE else d
 
 
