@@ -442,7 +442,7 @@ def test_components_always_add_up_to_gross_pay(lines):
 
 
 def test_sample_month_pays_without_errors(policy):
-    from csbatch.close import run_until_written
+    from csbatch.closing.stages import run_until_written
 
     outcome = run_until_written(PERIOD, SAMPLES / PERIOD, policy.root)
     s = outcome.state

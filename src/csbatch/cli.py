@@ -126,7 +126,7 @@ def policy_test(config: ConfigOpt = None) -> None:
 @_guarded
 def inputs_check(period: PeriodArg, inputs: InputsOpt, config: ConfigOpt = None) -> None:
     """Read every input sheet of the month; print what was found and every problem."""
-    from csbatch.close import check_inputs
+    from csbatch.closing.stages import check_inputs
 
     found, issues = check_inputs(period, inputs, config)
     if found is not None:
@@ -149,7 +149,7 @@ def monthly_close(
                                               "uncommitted git changes (recorded as a warning).")] = False,
 ) -> None:
     """Close the month: read inputs, compute every stage, publish OUT/PERIOD atomically."""
-    from csbatch.close import monthly_close as close
+    from csbatch.closing.stages import monthly_close as close
 
     outcome = close(period, inputs, out, config, ledger, lang.value, progress=StageProgress(),
                     allow_dirty=allow_dirty)
@@ -177,7 +177,7 @@ def reopen(
 ) -> None:
     """Reopen a closed month so it can be closed again: records who, why and when, and moves the
     published folder aside; the next close reports what changed."""
-    from csbatch.close import reopen as run
+    from csbatch.closing.stages import reopen as run
     from csbatch.ledger.store import default_ledger
 
     if ledger is None and out is None:
@@ -199,7 +199,7 @@ def vip_import_history(
 ) -> None:
     """Load earlier purchases once, so trailing-12-month VIP spend is right from the first close."""
     from csbatch.ledger.store import default_ledger
-    from csbatch.vip.history_import import import_history
+    from csbatch.commands.vip_import_history import import_history
 
     if ledger is None and out is None:
         raise typer.BadParameter("give --ledger PATH or --out DIR")
@@ -218,7 +218,7 @@ def ledger_verify(
 ) -> None:
     """Check the ledger against the digests each close recorded: exit 0 when nothing was changed
     outside csbatch, 1 with every table and month that was."""
-    from csbatch.close import verify_ledger
+    from csbatch.closing.stages import verify_ledger
     from csbatch.ledger.store import default_ledger
 
     if ledger is None and out is None:
@@ -240,7 +240,7 @@ def explain(
     """Show how one employee's scorecard was computed: measured values with their input rows,
     the band or formula with its policy place, the points and the total."""
     from csbatch.console import print_explanation
-    from csbatch.explain import explain as run
+    from csbatch.closing.explanation import explain as run
 
     explanation, issues = run(employee, period, inputs, config)
     if explanation is None:
@@ -261,7 +261,7 @@ def sample(
     config: ConfigOpt = None,
 ) -> None:
     """Write a realistic, consistent month of every input kind."""
-    from csbatch.close import check_period
+    from csbatch.closing.stages import check_period
     from csbatch.policy import load_policy
     from csbatch.resources import resolve_config
     from csbatch.samples import generate_month

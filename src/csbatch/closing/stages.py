@@ -34,9 +34,9 @@ from csbatch.ledger import staging as staging_folders
 from csbatch.ledger.opening import open_ledger_checked, open_ledger_unchecked
 from csbatch.ledger.store import (AlreadyClosed, Ledger, NewClose, OrderError, PublishedElsewhere, changes,
                                   default_ledger)
-from csbatch.manifest import build_manifest, fsync_tree, write_manifest
+from csbatch.closing.manifest import build_manifest, fsync_tree, write_manifest
 from csbatch.payroll.compute import PayrollResult, compute_payroll
-from csbatch.pipeline import Outcome, Progress, Stage, run_stages
+from csbatch.closing.runner import Outcome, Progress, Stage, run_stages
 from csbatch.policy import Policy, load_policy
 from csbatch.policy.gitstate import GitState, close_issues, git_state
 from csbatch.policy.loader import display_root
@@ -48,17 +48,17 @@ from csbatch.reports.tables import (ATTENDANCE, ORDER_SPLITS, PAYROLL_COMPONENTS
                                     audits_table,
                                     payroll_table)
 from csbatch.reports.vip_workbook import write_vip_workbook
-from csbatch.audit.checks import run_audit
+from csbatch.audit.run import run_audit
 from csbatch.reports.audit_page import write_audit_page
 from csbatch.reports.audit_workbook import write_audit_workbook
 from csbatch.resources import resolve_config
 from csbatch.scoring.cards import ScoreResult, items_frame, score_cards, scorecards_frame
 from csbatch.scoring.measures import Measured, measure_all
-from csbatch.scoring.questionnaire import AuditResult, score_audits
+from csbatch.qa.questionnaire import AuditResult, score_audits
 from csbatch.sheets.intake import Inputs, read_inputs
 from csbatch.vip.identity import load_key
 from csbatch.vip.programme import run_vip
-from csbatch.vip.statements import render_statements
+from csbatch.reports.vip_statements import render_statements
 
 _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from csbatch.errors import Issue, Source
 from csbatch.ledger.opening import open_ledger_checked
-from csbatch.manifest import sha256_file
+from csbatch.closing.manifest import sha256_file
 from csbatch.policy import load_policy
 from csbatch.resources import resolve_config
 from csbatch.sheets.intake import read_kind_file

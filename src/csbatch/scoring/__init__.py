@@ -10,7 +10,7 @@ Interfaces between the parts:
 
     measure_all(period, policy, inputs, attendance, audits, explain_for=None) -> (Measured, issues)
         Measured.values: DataFrame indexed by employee_id (every employee of the attendance
-            summary), one object column per name of csbatch.measures.MEASURES; Decimal values
+            summary), one object column per name of csbatch.policy.vocabulary.MEASURES; Decimal values
             (counts too, so formulas mix freely), None where there is nothing to measure,
             str for self_evaluation
         Measured.sources: {(employee_id, measure): [input places, e.g. 'sales.xlsx[Sheet1]!row 14']}

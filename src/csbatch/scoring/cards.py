@@ -18,7 +18,7 @@ from csbatch.errors import Issue
 from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
 from csbatch.scoring.engine import CardScore, Member, finish_card, measured_columns, score_card
-from csbatch.measures import MEASURES
+from csbatch.policy.vocabulary import MEASURES
 
 
 @dataclass

@@ -23,9 +23,9 @@ from csbatch.errors import Issue, Source
 from csbatch.policy.bands import BandTable, fmt
 from csbatch.policy.scorecards import (Adjustment, BandRule, FormulaRule, Item, LinearRule, PerEventRule,
                                        Promotion, RankBonusRule, RatingRule, Rounding, Scorecard)
-from csbatch.measures import UNITS, show
-from csbatch.rules import expressions
-from csbatch.rules.bands import OutsideTable, lookup
+from csbatch.policy.vocabulary import UNITS, show
+from csbatch import expressions
+from csbatch.rules.band_lookup import OutsideTable, lookup
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from csbatch.errors import Issue, Severity
-from csbatch.rules.deadlines import due_at, status
-from csbatch.rules.expressions import parse
+from csbatch.rules.due_dates import due_at, status
+from csbatch.expressions import parse
 from csbatch.scoring.measures_kit import (ZERO, Context, Period, dsum, is_blank, isum, ratio,
                                           truthy)
 

@@ -28,7 +28,7 @@ The package, module by module:
 - `column` and `audit`: the two entry points, a declared column and a questionnaire item.
 """
 
-from csbatch.sheets.coerce.audit import coerce_audit_items
+from csbatch.sheets.coerce.qa_marks import coerce_audit_items
 from csbatch.sheets.coerce.column import coerce_column
 from csbatch.sheets.coerce.context import CoerceContext, Coerced
 
