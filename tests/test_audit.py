@@ -423,7 +423,7 @@ def test_figures_with_nothing_to_measure(policy):
 
 @pytest.fixture(scope="module")
 def sample():
-    from csbatch.closing.stages import run_until_written
+    from csbatch.closing.runs import run_until_written
 
     return run_until_written("2026-10", ROOT / "samples" / "2026-10", ROOT / "config").state
 
