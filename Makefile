@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PERIOD ?= 2026-10
 
-.PHONY: demo test install bench samples clean chromium
+.PHONY: demo test check install bench samples clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-test: $(VENV)/.test-installed chromium
+# The static checks (`make check`), then the whole suite.
+check: $(VENV)/.test-installed
+	$(BIN)/lint-imports
+
+test: check $(VENV)/.test-installed chromium
 	$(BIN)/python -m pytest -q
 
 # The VIP statement test renders a statement in headless Chromium. Where Chromium (or a Chinese

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from csbatch.audit.kit import ONE, blank, half_up, mean, Month, People, share, table, team_key, text
-from csbatch.expressions import ExpressionError, parse
+from csbatch.policy.expressions import ExpressionError, parse
 from csbatch.qa.questionnaire import AuditResult
 
 #: The measured value that names the QA mean score in scorecard formulas (csbatch.policy.vocabulary).

@@ -15,10 +15,10 @@ from csbatch.policy.vocabulary import FORMULA_NAMES, MEASURES
 from csbatch.policy.bands import BandTable, fmt, table_problems
 from csbatch.policy.base import Model
 from csbatch.policy.inputs import POLICY_CODE_LISTS
-from csbatch.policy.loader import Policy
+from csbatch.policy.assembled import Policy
 from csbatch.policy.scorecards import (BandRule, FormulaRule, LinearRule, PerEventRule, Questionnaire,
                                        RankBonusRule, RatingRule, Scorecard)
-from csbatch import expressions
+from csbatch.policy import expressions
 from csbatch.text import normalise_header, normalise_label
 
 

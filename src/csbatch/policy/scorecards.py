@@ -3,7 +3,7 @@
 One scorecard shape serves all four cards: items, each turning a measured value into points by
 one of a few rule kinds, then an optional multiplier, then adjustments. The QA questionnaire is a
 scorecard over questionnaire items. Measured values are named (see `csbatch.policy.vocabulary`); formulas
-are checked by `csbatch.expressions`.
+are checked by `csbatch.policy.expressions`.
 """
 
 from __future__ import annotations

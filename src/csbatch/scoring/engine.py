@@ -24,8 +24,8 @@ from csbatch.policy.bands import BandTable, fmt
 from csbatch.policy.scorecards import (Adjustment, BandRule, FormulaRule, Item, LinearRule, PerEventRule,
                                        Promotion, RankBonusRule, RatingRule, Rounding, Scorecard)
 from csbatch.policy.vocabulary import UNITS, show
-from csbatch import expressions
-from csbatch.rules.band_lookup import OutsideTable, lookup
+from csbatch.policy import expressions
+from csbatch.policy.band_lookup import OutsideTable, lookup
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from csbatch.errors import Issue, Severity
 from csbatch.rules.due_dates import due_at, status
-from csbatch.expressions import parse
+from csbatch.policy.expressions import parse
 from csbatch.scoring.measures_kit import (ZERO, Context, Period, dsum, is_blank, isum, ratio,
                                           truthy)
 

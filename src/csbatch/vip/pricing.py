@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
 from csbatch.policy.vip import Programme
-from csbatch.rules.band_lookup import lookup
+from csbatch.policy.band_lookup import lookup
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
