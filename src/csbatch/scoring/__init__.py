@@ -1,5 +1,5 @@
-"""Scorecards: measured values from the input sheets (`measures`), the QA questionnaire
-(`questionnaire`), and the one engine that turns measured values into points, totals, ranks and
+"""Scorecards: measured values from the input sheets (`measures`), the QA questionnaire's scores
+(`csbatch.qa.questionnaire`), and the one engine that turns measured values into points, totals, ranks and
 grades for every scorecard of the policy (`engine`).
 
 Interfaces between the parts:
