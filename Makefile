@@ -31,12 +31,14 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-test: $(VENV)/.test-installed check chromium
+test: check $(VENV)/.test-installed chromium
 	$(BIN)/python -m pytest -q
 
 # Static checks, run by `make test` before the suite; each tool reads its settings from
-# pyproject.toml. vulture: no dead code in src/ (false positives go in vulture_whitelist.py).
+# pyproject.toml. lint-imports: the layers and no cycles (docs/architecture.md); vulture: no dead
+# code in src/ (false positives go in vulture_whitelist.py).
 check: $(VENV)/.test-installed
+	$(BIN)/lint-imports
 	$(BIN)/vulture
 
 # The VIP statement test renders a statement in headless Chromium. Where Chromium (or a Chinese

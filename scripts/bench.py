@@ -26,7 +26,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
     args = parser.parse_args()
 
-    from csbatch.close import monthly_close
+    from csbatch.closing.runs import monthly_close
     from csbatch.policy import load_policy
     from csbatch.samples import generate_month
 

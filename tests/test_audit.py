@@ -18,11 +18,11 @@ import pytest
 
 from builders import typed_frame
 from csbatch.attendance import AttendanceResult
-from csbatch.audit.checks import run_audit
-from csbatch.audit.model import COMPLAINT_COLUMNS, DEADLINE_COLUMNS, FIGURES
+from csbatch.audit.run import run_audit
+from csbatch.audit.report import COMPLAINT_COLUMNS, DEADLINE_COLUMNS, FIGURES
 from csbatch.calendar import WorkCalendar
 from csbatch.policy.worktime import YearDays
-from csbatch.scoring.questionnaire import score_audits
+from csbatch.qa.questionnaire import score_audits
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]
@@ -423,7 +423,7 @@ def test_figures_with_nothing_to_measure(policy):
 
 @pytest.fixture(scope="module")
 def sample():
-    from csbatch.close import run_until_written
+    from csbatch.closing.runs import run_until_written
 
     return run_until_written("2026-10", ROOT / "samples" / "2026-10", ROOT / "config").state
 

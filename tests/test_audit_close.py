@@ -9,7 +9,7 @@ from pathlib import Path
 
 from builders import write_attendance, write_xlsx
 from conftest import CONFIG
-from csbatch.close import monthly_close
+from csbatch.closing.runs import monthly_close
 
 ROSTER = [["工号", "姓名", "岗位", "班组", "入职日期", "底薪"],
           ["1003", "王五", "咨询类客服", "二组", "2024-01-15", 2100],

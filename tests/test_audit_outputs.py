@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from browser import chromium, chromium_or_skip
-from csbatch.audit.model import COMPLAINT_COLUMNS, DEADLINE_COLUMNS, FIGURES, AuditReport
+from csbatch.audit.report import COMPLAINT_COLUMNS, DEADLINE_COLUMNS, FIGURES, AuditReport
 from csbatch.reports import charts
 from csbatch.reports.audit_page import DRAWN_SCRIPT, fmt, script_hash, write_audit_page
 from csbatch.reports.audit_workbook import write_audit_workbook

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csbatch.policy.bands import BandTable, Interval
-from csbatch.rules.bands import OutsideTable, lookup
+from csbatch.policy.band_lookup import OutsideTable, lookup
 
 
 def _tables(policy) -> list[tuple[str, BandTable]]:

@@ -104,12 +104,12 @@ def test_a_bug_is_exit_3_with_a_log_not_a_traceback(tmp_path, monkeypatch):
     import stat
     import tempfile
 
-    import csbatch.close
+    import csbatch.closing.runs
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom for 11010519900307123X and 110105199003071234")
 
-    monkeypatch.setattr(csbatch.close, "monthly_close", broken)
+    monkeypatch.setattr(csbatch.closing.runs, "monthly_close", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     args = ["monthly-close", "2026-10", "--inputs", str(tmp_path), "--out", str(tmp_path / "o"), "--config", str(CONFIG)]

@@ -11,8 +11,8 @@ import openpyxl
 
 from builders import ROSTER_ROWS, write_csv, write_roster, write_xlsx
 from conftest import CONFIG
-from csbatch.close import monthly_close
-from csbatch.manifest import sha256_file
+from csbatch.closing.runs import monthly_close
+from csbatch.filehash import sha256_file
 
 PERIOD = "2026-10"
 

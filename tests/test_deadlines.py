@@ -11,7 +11,7 @@ import pytest
 
 from csbatch.calendar import WorkCalendar
 from csbatch.policy.deadlines import DueAfter, DueNextMonth
-from csbatch.rules.deadlines import due_at, status
+from csbatch.rules.due_dates import due_at, status
 
 
 def at(text: str) -> dt.datetime:

@@ -20,7 +20,8 @@ import pytest
 
 from builders import write_attendance, write_xlsx
 from conftest import CONFIG, SAMPLES
-from csbatch.close import monthly_close, reopen
+from csbatch.closing.runs import monthly_close
+from csbatch.ledger.maintenance import reopen
 from csbatch.ledger import Ledger
 from csbatch.ledger.db import open_ledger
 from csbatch.ledger.store import NewClose
@@ -223,7 +224,7 @@ def test_hr_import_sheet_reads_back_into_the_components(tmp_path):
 
 
 def test_the_close_stops_on_a_pay_sum_mismatch(tmp_path):
-    from csbatch.close import run_until_written
+    from csbatch.closing.runs import run_until_written
 
     state = run_until_written("2026-10", SAMPLES / "2026-10", CONFIG).state
     assert verify_payroll(state.payroll, state.policy) == []

@@ -17,9 +17,9 @@ from builders import typed_frame
 from csbatch.attendance import DAY_COLUMNS, SUMMARY_COLUMNS, AttendanceResult, summarise_attendance
 from csbatch.calendar import WorkCalendar
 from csbatch.errors import Severity
-from csbatch.measures import MEASURES
+from csbatch.policy.vocabulary import MEASURES
 from csbatch.scoring.measures import EXTRA_COLUMNS, measure_all
-from csbatch.scoring.questionnaire import score_audits
+from csbatch.qa.questionnaire import score_audits
 from csbatch.sheets.intake import Inputs, read_inputs
 
 D = Decimal

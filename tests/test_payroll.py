@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from builders import typed_frame
 from csbatch.attendance import summarise_attendance
 from csbatch.calendar import WorkCalendar
+from csbatch.closing.history import History as HistoryProtocol, NoHistory
 from csbatch.payroll.compute import PAYROLL_COMPONENTS, PayLine, compute_payroll, tabulate
 from csbatch.scoring.measures import measure_all
 from csbatch.scoring.measures_sales import production_shares
@@ -65,8 +66,8 @@ class Scores:
                                        member=SimpleNamespace(rated=rated))
 
 
-class History:
-    """The ledger's per-order pay of closed months."""
+class History(NoHistory):
+    """The ledger's per-order pay of closed months (and no other history)."""
 
     def __init__(self, rows: list[tuple[str, str, str, str, str]]):
         self.rows = pd.DataFrame(rows, columns=["order_id", "period", "employee_id", "component", "amount"])
@@ -79,6 +80,18 @@ class History:
 
     def grade(self, employee_id, period):
         return None
+
+
+def test_the_ledger_the_stand_in_and_this_fake_are_one_history(tmp_path):
+    from csbatch.ledger.store import Ledger
+
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    try:
+        for history in (ledger, NoHistory(), History([])):
+            assert isinstance(history, HistoryProtocol), type(history).__name__
+    finally:
+        ledger.close()
+    assert not isinstance(object(), HistoryProtocol)
 
 
 @pytest.fixture(scope="module")
@@ -442,7 +455,7 @@ def test_components_always_add_up_to_gross_pay(lines):
 
 
 def test_sample_month_pays_without_errors(policy):
-    from csbatch.close import run_until_written
+    from csbatch.closing.runs import run_until_written
 
     outcome = run_until_written(PERIOD, SAMPLES / PERIOD, policy.root)
     s = outcome.state

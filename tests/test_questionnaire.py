@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from csbatch.errors import Severity, Source
-from csbatch.scoring.questionnaire import AuditResult, audit_columns, score_audits, score_marks
+from csbatch.qa.questionnaire import AuditResult, audit_columns, score_audits, score_marks
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from builders import write_attendance, write_xlsx
 from conftest import CONFIG
 from csbatch.cli import app
-from csbatch.close import monthly_close
+from csbatch.closing.runs import monthly_close
 
 PERIOD = "2026-10"
 ROSTER = [["工号", "姓名", "岗位", "班组", "入职日期", "底薪", "销售指标"],

@@ -553,7 +553,7 @@ def test_statements_carry_what_the_template_prints(policy):
     assert s["free_cleaning_until"] == dt.date(2027, 10, 9)
     assert [e["kind"] for e in s["entries"]] == ["issue", "earn"]
     assert [t["kind"] for t in s["tasks"]] == ["birthday"]
-    from csbatch.vip.statements import render_statement
+    from csbatch.reports.vip_statements import render_statement
     assert "F2026100001" in render_statement(s, "2026-10")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONFIG, SAMPLES
-from csbatch.close import monthly_close
+from csbatch.closing.runs import monthly_close
 from csbatch.samples import generate_month
 
 

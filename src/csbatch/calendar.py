@@ -12,6 +12,7 @@ Lunar dates (Spring Festival, Mid-Autumn) come from `lunardate`, a real lunar ca
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -114,3 +115,13 @@ def month_bounds(period: str) -> tuple[dt.date, dt.date]:
 def lunar_to_solar(year: int, month: int, day: int) -> dt.date:
     """The solar date of lunar `month`/`day` in lunar year `year` (e.g. Mid-Autumn 8/15)."""
     return LunarDate(year, month, day).to_solar_date()
+
+
+_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def check_period(period: str) -> list[Issue]:
+    if not _PERIOD.match(period):
+        return [Issue(None, "period.invalid", f"'{period}' is not a period; write it as YYYY-MM, e.g. 2026-10")]
+    return []
+

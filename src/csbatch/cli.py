@@ -1,5 +1,6 @@
-"""The `csbatch` command: one thin function per command. Each parses its arguments, calls one
-library function, prints what it returns and maps problems to exit codes:
+"""The `csbatch` command: one thin function per command. Each parses its arguments and hands them
+to its module in `csbatch.commands`, which calls one library function, prints what it returns
+and maps problems to exit codes:
 
     0  done, clean          1  problems in the policy or the inputs (all of them printed)
     2  wrong usage          3  a bug in csbatch (traceback written to a log file, not the screen)
@@ -16,8 +17,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from csbatch.console import StageProgress, print_issues, print_table
-from csbatch.errors import CsbatchError, Issue
+from csbatch.console import print_issues
+from csbatch.errors import CsbatchError
 
 app = typer.Typer(help="Month-end close for a customer-service department: attendance, KPI "
                        "scorecards, pay, VIP and audits from policy kept in YAML.",
@@ -78,61 +79,32 @@ def _guarded(fn):
     return wrapper
 
 
-def _finish(issues: list[Issue]) -> None:
-    print_issues(issues)
-    if any(i.is_error for i in issues):
-        raise typer.Exit(1)
-
-
 @policy_app.command("check")
 @_guarded
 def policy_check(config: ConfigOpt = None) -> None:
     """Load and validate the whole policy; print every problem as FILE:LINE:COL: message (and,
     as a warning, policy files with uncommitted git changes, which monthly-close refuses)."""
-    from csbatch.policy import check_policy_folder
-    from csbatch.resources import resolve_config
+    from csbatch.commands import policy_check as command
 
-    root = resolve_config(config)
-    policy, issues = check_policy_folder(root)
-    _finish(issues)
-    typer.echo(f"{policy.display_root}: policy is valid ({len(policy.files)} files, "
-               f"{len(policy.scorecards)} scorecards, sha256 {policy.sha256[:12]})")
+    command.run(config)
 
 
 @policy_app.command("test")
 @_guarded
 def policy_test(config: ConfigOpt = None) -> None:
     """Run the golden cases of config/tests/ through the scoring engine; print every failure."""
-    from csbatch.policy import load_policy
-    from csbatch.policytest import run_policy_tests
-    from csbatch.resources import resolve_config
+    from csbatch.commands import policy_test_cases as command
 
-    policy, issues = load_policy(resolve_config(config))
-    if policy is None:
-        _finish(issues)
-    outcomes, found = run_policy_tests(policy)
-    failed = [o for o in outcomes if not o.ok]
-    for o in outcomes:
-        typer.echo(f"{'ok  ' if o.ok else 'FAIL'} {o.place}: {o.name}")
-        for failure in o.failures:
-            typer.echo(f"       {failure}")
-    typer.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
-    _finish(issues + found)
-    if failed:
-        raise typer.Exit(1)
+    command.run(config)
 
 
 @inputs_app.command("check")
 @_guarded
 def inputs_check(period: PeriodArg, inputs: InputsOpt, config: ConfigOpt = None) -> None:
     """Read every input sheet of the month; print what was found and every problem."""
-    from csbatch.close import check_inputs
+    from csbatch.commands import inputs_check as command
 
-    found, issues = check_inputs(period, inputs, config)
-    if found is not None:
-        rows = [(r.kind, r.path, ", ".join(r.sheets) or "—", str(r.rows)) for r in found.records]
-        print_table(["kind", "file", "sheet", "rows"], rows, title=f"inputs for {period}")
-    _finish(issues)
+    command.run(period, inputs, config)
 
 
 @app.command("monthly-close")
@@ -149,21 +121,9 @@ def monthly_close(
                                               "uncommitted git changes (recorded as a warning).")] = False,
 ) -> None:
     """Close the month: read inputs, compute every stage, publish OUT/PERIOD atomically."""
-    from csbatch.close import monthly_close as close
+    from csbatch.commands import monthly_close as command
 
-    outcome = close(period, inputs, out, config, ledger, lang.value, progress=StageProgress(),
-                    allow_dirty=allow_dirty)
-    _finish(outcome.issues)
-    typer.echo(f"closed {period}: {outcome.state.published}")
-    for path in sorted(p for p in outcome.state.published.rglob("*") if p.is_file()):
-        typer.echo(f"  {path}")
-    if outcome.state.changes == ():
-        typer.echo(f"no change against the previous close of {period}")
-    elif outcome.state.changes:
-        typer.echo(f"changes against the previous close of {period}:")
-        print_table(["employee", "component", "before", "after", "change"],
-                    [(c["employee_id"], c["component"], c["before"], c["after"], c["change"])
-                     for c in outcome.state.changes])
+    command.run(period, inputs, out, config, ledger, lang.value, allow_dirty)
 
 
 @app.command("reopen")
@@ -177,15 +137,11 @@ def reopen(
 ) -> None:
     """Reopen a closed month so it can be closed again: records who, why and when, and moves the
     published folder aside; the next close reports what changed."""
-    from csbatch.close import reopen as run
-    from csbatch.ledger.store import default_ledger
+    from csbatch.commands import reopen as command
 
     if ledger is None and out is None:
         raise typer.BadParameter("give --ledger PATH or --out DIR")
-    done, issues = run(period, reason, ledger or default_ledger(out), out)
-    _finish(issues)
-    moved = f"; its folder moved to {done['moved_to']}" if done["moved_to"] else ""
-    typer.echo(f"reopened {period} (closed {done['closed_at']}){moved}")
+    command.run(period, reason, ledger, out)
 
 
 @vip_app.command("import-history")
@@ -198,15 +154,11 @@ def vip_import_history(
     config: ConfigOpt = None,
 ) -> None:
     """Load earlier purchases once, so trailing-12-month VIP spend is right from the first close."""
-    from csbatch.ledger.store import default_ledger
-    from csbatch.vip.history_import import import_history
+    from csbatch.commands import vip_import_history as command
 
     if ledger is None and out is None:
         raise typer.BadParameter("give --ledger PATH or --out DIR")
-    done, issues = import_history(file, ledger or default_ledger(out), config)
-    _finish(issues)
-    typer.echo(f"imported {done['rows']} purchases of {done['customers']} customers for "
-               f"{', '.join(done['periods'])}")
+    command.run(file, ledger, out, config)
 
 
 @ledger_app.command("verify")
@@ -218,15 +170,11 @@ def ledger_verify(
 ) -> None:
     """Check the ledger against the digests each close recorded: exit 0 when nothing was changed
     outside csbatch, 1 with every table and month that was."""
-    from csbatch.close import verify_ledger
-    from csbatch.ledger.store import default_ledger
+    from csbatch.commands import ledger_verify as command
 
     if ledger is None and out is None:
         raise typer.BadParameter("give --ledger PATH or --out DIR")
-    done, issues = verify_ledger(ledger or default_ledger(out))
-    _finish(issues)
-    typer.echo(f"{done['path']}: intact ({done['closes']} closes, {done['live']} live; {done['imports']} "
-               f"history imports; {done['digests']} digests checked)")
+    command.run(ledger, out)
 
 
 @app.command("explain")
@@ -239,14 +187,9 @@ def explain(
 ) -> None:
     """Show how one employee's scorecard was computed: measured values with their input rows,
     the band or formula with its policy place, the points and the total."""
-    from csbatch.console import print_explanation
-    from csbatch.explain import explain as run
+    from csbatch.commands import explain as command
 
-    explanation, issues = run(employee, period, inputs, config)
-    if explanation is None:
-        _finish(issues)
-    print_explanation(explanation)
-    _finish([i for i in issues if i.is_error])
+    command.run(employee, period, inputs, config)
 
 
 @app.command("sample")
@@ -261,19 +204,9 @@ def sample(
     config: ConfigOpt = None,
 ) -> None:
     """Write a realistic, consistent month of every input kind."""
-    from csbatch.close import check_period
-    from csbatch.policy import load_policy
-    from csbatch.resources import resolve_config
-    from csbatch.samples import generate_month
+    from csbatch.commands import sample as command
 
-    _finish(check_period(period))
-    policy, issues = load_policy(resolve_config(config))
-    if policy is None:
-        _finish(issues)
-    written = generate_month(policy, period, out, employees=employees, orders=orders, seed=seed)
-    typer.echo(f"wrote {len(written)} files for {period} into {out}")
-    for path in written:
-        typer.echo(f"  {path}")
+    command.run(period, out, employees, orders, seed, config)
 
 
 def main() -> None:

@@ -61,7 +61,7 @@ class StageProgress:
 
 
 def print_explanation(explanation) -> None:
-    from csbatch.explain import render_rich, render_text
+    from csbatch.closing.explanation import render_rich, render_text
 
     if _out.is_terminal:
         _out.print(render_rich(explanation))

@@ -23,7 +23,7 @@ from csbatch.policy.scorecards import Promotion
 from csbatch.policy.validate import validate
 from csbatch.policy.yamlio import load_yaml
 from csbatch.scoring.engine import Member, finish_card, score_card
-from csbatch.scoring.questionnaire import score_marks
+from csbatch.qa.questionnaire import score_marks
 
 
 def _mark(text):

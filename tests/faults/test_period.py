@@ -136,7 +136,7 @@ def test_callback_planned_this_month_done_next_is_planned_not_done(tmp_path, bas
     run = closer.close(inputs)
     assert run.exit_code == 0, run.output
     assert "dated outside" not in run.stderr
-    from csbatch.close import run_until_written
+    from csbatch.closing.runs import run_until_written
 
     before = run_until_written(PERIOD, sample_month(tmp_path, "again"), CONFIG).state.measured.values
     after = run_until_written(PERIOD, inputs, CONFIG).state.measured.values

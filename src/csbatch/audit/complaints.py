@@ -22,9 +22,9 @@ from decimal import Decimal
 import pandas as pd
 
 from csbatch.audit.kit import ZERO, blank, half_up, Month, table, text, timestamp
-from csbatch.audit.model import COMPLAINT_COLUMNS
+from csbatch.audit.report import COMPLAINT_COLUMNS
 from csbatch.errors import Issue, Severity, Source
-from csbatch.rules.deadlines import status
+from csbatch.rules.due_dates import status
 
 COMPLAINT_FRAME_COLUMNS: tuple[str, ...] = (*COMPLAINT_COLUMNS, "customer_id", "order_id", "description",
                                             "category_name", "due_at")

@@ -18,7 +18,7 @@ import pandas as pd
 
 from csbatch.audit.callbacks import CallbackTotals
 from csbatch.audit.kit import ZERO, blank, half_up, share
-from csbatch.audit.model import FIGURES
+from csbatch.audit.report import FIGURES
 from csbatch.audit.qa import QaFrames
 
 

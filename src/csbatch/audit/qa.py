@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 
 from csbatch.audit.kit import ONE, blank, half_up, mean, Month, People, share, table, team_key, text
-from csbatch.rules.expressions import ExpressionError, parse
-from csbatch.scoring.questionnaire import AuditResult
+from csbatch.policy.expressions import ExpressionError, parse
+from csbatch.qa.questionnaire import AuditResult
 
-#: The measured value that names the QA mean score in scorecard formulas (csbatch.measures).
+#: The measured value that names the QA mean score in scorecard formulas (csbatch.policy.vocabulary).
 QA_MEASURE = "qa_mean_score"
 _HEAT = 4
 

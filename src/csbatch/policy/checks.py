@@ -11,14 +11,14 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from csbatch.errors import Issue
-from csbatch.measures import FORMULA_NAMES, MEASURES
+from csbatch.policy.vocabulary import FORMULA_NAMES, MEASURES
 from csbatch.policy.bands import BandTable, fmt, table_problems
 from csbatch.policy.base import Model
 from csbatch.policy.inputs import POLICY_CODE_LISTS
-from csbatch.policy.loader import Policy
+from csbatch.policy.assembled import Policy
 from csbatch.policy.scorecards import (BandRule, FormulaRule, LinearRule, PerEventRule, Questionnaire,
                                        RankBonusRule, RatingRule, Scorecard)
-from csbatch.rules import expressions
+from csbatch.policy import expressions
 from csbatch.text import normalise_header, normalise_label
 
 
@@ -107,7 +107,7 @@ def check_scorecards(p: Policy) -> list[Issue]:
                 if m not in MEASURES:
                     out.append(_issue(rule, "measure" if not isinstance(rule, PerEventRule) else "points",
                                       f"items.{item.code}: measured value '{m}' is not known "
-                                      f"(see csbatch.measures)", "policy.reference"))
+                                      f"(see csbatch.policy.vocabulary)", "policy.reference"))
             if isinstance(rule, BandRule) and rule.table not in tables:
                 out.append(_unknown(rule, "table", "band table", rule.table, tables))
             if isinstance(rule, FormulaRule):

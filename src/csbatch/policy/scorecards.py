@@ -2,8 +2,8 @@
 
 One scorecard shape serves all four cards: items, each turning a measured value into points by
 one of a few rule kinds, then an optional multiplier, then adjustments. The QA questionnaire is a
-scorecard over questionnaire items. Measured values are named (see `csbatch.measures`); formulas
-are checked by `csbatch.rules.expressions`.
+scorecard over questionnaire items. Measured values are named (see `csbatch.policy.vocabulary`); formulas
+are checked by `csbatch.policy.expressions`.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ class RecordFields(Model):
 
 
 class MeasureSettings(Model):
-    """The numbers measured values are computed with (csbatch.measures)."""
+    """The numbers measured values are computed with (csbatch.policy.vocabulary)."""
 
     counted_sales: CountedSales
     surveys: Surveys

@@ -22,13 +22,13 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from csbatch.audit.model import FIGURES
+from csbatch.audit.report import FIGURES
 from csbatch.money import half_up, to_cents
 from csbatch.reports import charts
 from csbatch.reports.audit_workbook import (DEADLINE_BREACHES, DEADLINE_STATUS, FIGURE_KINDS, SLA_STATUS,
                                             qa_sections, trend_values)
 from csbatch.reports.cells import is_missing, to_decimal
-from csbatch.vip.statements import DASH, environment, period_label
+from csbatch.reports.vip_statements import DASH, environment, period_label
 
 TEMPLATE = "audit_report.html.j2"
 

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
-from csbatch.audit.model import FIGURES
+from csbatch.audit.report import FIGURES
 from csbatch.reports.cells import is_missing, to_decimal
 from csbatch.reports.tables import (AUDIT_EXCEPTIONS, AUDITORS, CALLBACKS, COMPLAINT_CATEGORIES,
                                     COMPLAINTS_SHEET, DEADLINES_SHEET, NOT_AUDITED, TABOOS, Col, Table,

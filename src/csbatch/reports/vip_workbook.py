@@ -18,7 +18,7 @@ import pandas as pd
 
 from csbatch.reports.tables import VIP_DISCOUNT_AUDIT, VIP_MEMBERS, VIP_POINTS, VIP_TASKS
 from csbatch.reports.workbook import Workbook
-from csbatch.vip.statements import label
+from csbatch.reports.vip_statements import label
 
 CODED = ("programme", "tier", "status", "kind")
 

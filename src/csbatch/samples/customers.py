@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csbatch.samples.context import Month
+from csbatch.samples.month_context import Month
 from csbatch.samples.ids import emails, mobiles, national_ids
-from csbatch.samples.people import AFTER_SALES, CLERK, INFO, SELLING, Staff, person_names
+from csbatch.samples.staff import AFTER_SALES, CLERK, INFO, SELLING, Staff, person_names
 from csbatch.samples.words import fields, words
 
 POOL = 12

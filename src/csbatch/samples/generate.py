@@ -20,11 +20,11 @@ from csbatch.policy import Policy
 from csbatch.samples import sales_tables as sales
 from csbatch.samples import service_tables as service
 from csbatch.samples import staff_tables as people_tables
-from csbatch.samples.attendance import build_attendance
-from csbatch.samples.context import Month
+from csbatch.samples.punches import build_attendance
+from csbatch.samples.month_context import Month
 from csbatch.samples.customers import build_customers, customer_count
-from csbatch.samples.orders import draw_orders
-from csbatch.samples.people import SELLING, build_staff
+from csbatch.samples.sales_orders import draw_orders
+from csbatch.samples.staff import SELLING, build_staff
 from csbatch.samples.writers import Column, Sheet, write_csv, write_xlsx
 
 ORDERS_PER_SELLER = 15
@@ -50,7 +50,7 @@ class Output:
 
 def default_orders(policy: Policy, employees: int) -> int:
     """About 15 orders per selling agent of an `employees` roster."""
-    from csbatch.samples.people import role_counts
+    from csbatch.samples.staff import role_counts
     return ORDERS_PER_SELLER * sum(n for r, n in role_counts(policy, employees).items()
                                    if r in SELLING)
 

@@ -8,15 +8,15 @@ import math
 
 import numpy as np
 
-from csbatch.samples.attendance import Attendance
-from csbatch.samples.context import Month, at
+from csbatch.samples.punches import Attendance
+from csbatch.samples.month_context import Month, at
 from csbatch.samples.customers import Customers
-from csbatch.samples.labels import header, label, yes_no
+from csbatch.samples.headings import header, label, yes_no
 from csbatch.samples.messy import datetime_text, fullwidth, money_text, sprinkle, typed_dates, \
     typed_money
-from csbatch.samples.orders import (CANCELLED, CATEGORIES, CHANNELS, COMPLETED, FLAGSHIP,
+from csbatch.samples.sales_orders import (CANCELLED, CATEGORIES, CHANNELS, COMPLETED, FLAGSHIP,
                                     IN_STORE, ONLINE, STATUSES, STORES, Orders)
-from csbatch.samples.people import ECOMMERCE, INVITATION, SELLING, Staff
+from csbatch.samples.staff import ECOMMERCE, INVITATION, SELLING, Staff
 from csbatch.samples.writers import DATE, DATETIME, MONEY, Column, Sheet
 
 

@@ -7,13 +7,13 @@ import datetime as dt
 
 import numpy as np
 
-from csbatch.samples.attendance import Attendance
-from csbatch.samples.context import Month, at
+from csbatch.samples.punches import Attendance
+from csbatch.samples.month_context import Month, at
 from csbatch.samples.customers import Customers
-from csbatch.samples.labels import header, label, yes_no
+from csbatch.samples.headings import header, label, yes_no
 from csbatch.samples.messy import datetime_text, money_text
-from csbatch.samples.orders import CANCELLED, INVITED, ONLINE, Orders
-from csbatch.samples.people import (AFTER_SALES, CLERK, ECOMMERCE, INFO, INVITATION,
+from csbatch.samples.sales_orders import CANCELLED, INVITED, ONLINE, Orders
+from csbatch.samples.staff import (AFTER_SALES, CLERK, ECOMMERCE, INFO, INVITATION,
                                     RECEPTIONIST, SUPERVISOR, Employee, Staff)
 from csbatch.samples.words import keyed, words
 from csbatch.samples.writers import DATE, DATETIME, MONEY, TIME, Column, Sheet

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from csbatch.samples.attendance import Attendance
-from csbatch.samples.context import Month
-from csbatch.samples.labels import header, label, yes_no
+from csbatch.samples.punches import Attendance
+from csbatch.samples.month_context import Month
+from csbatch.samples.headings import header, label, yes_no
 from csbatch.samples.messy import date_text, money_text, typed_dates
-from csbatch.samples.people import (AFTER_SALES, CLERK, COMPREHENSIVE, CONSULTING, ECOMMERCE,
+from csbatch.samples.staff import (AFTER_SALES, CLERK, COMPREHENSIVE, CONSULTING, ECOMMERCE,
                                     INFO, INVITATION, Employee, Staff)
 from csbatch.samples.words import keyed, words
 from csbatch.samples.writers import DATE, MONEY, Column, Sheet

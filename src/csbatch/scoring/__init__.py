@@ -1,5 +1,5 @@
-"""Scorecards: measured values from the input sheets (`measures`), the QA questionnaire
-(`questionnaire`), and the one engine that turns measured values into points, totals, ranks and
+"""Scorecards: measured values from the input sheets (`measures`), the QA questionnaire's scores
+(`csbatch.qa.questionnaire`), and the one engine that turns measured values into points, totals, ranks and
 grades for every scorecard of the policy (`engine`).
 
 Interfaces between the parts:
@@ -10,7 +10,7 @@ Interfaces between the parts:
 
     measure_all(period, policy, inputs, attendance, audits, explain_for=None) -> (Measured, issues)
         Measured.values: DataFrame indexed by employee_id (every employee of the attendance
-            summary), one object column per name of csbatch.measures.MEASURES; Decimal values
+            summary), one object column per name of csbatch.policy.vocabulary.MEASURES; Decimal values
             (counts too, so formulas mix freely), None where there is nothing to measure,
             str for self_evaluation
         Measured.sources: {(employee_id, measure): [input places, e.g. 'sales.xlsx[Sheet1]!row 14']}

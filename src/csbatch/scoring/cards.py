@@ -19,7 +19,7 @@ from csbatch.money import half_up
 from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
 from csbatch.scoring.engine import CardScore, Member, finish_card, measured_columns, score_card
-from csbatch.measures import MEASURES
+from csbatch.policy.vocabulary import MEASURES
 
 
 @dataclass

@@ -24,9 +24,9 @@ from csbatch.money import half_up, round_by
 from csbatch.policy.bands import BandTable, fmt
 from csbatch.policy.scorecards import (Adjustment, BandRule, FormulaRule, Item, LinearRule, PerEventRule,
                                        Promotion, RankBonusRule, RatingRule, Rounding, Scorecard)
-from csbatch.measures import UNITS, show
-from csbatch.rules import expressions
-from csbatch.rules.bands import OutsideTable, lookup
+from csbatch.policy.vocabulary import UNITS, show
+from csbatch.policy import expressions
+from csbatch.policy.band_lookup import OutsideTable, lookup
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

@@ -1,5 +1,5 @@
 """Measured values: the month's input sheets → one value per employee and name of
-`csbatch.measures.MEASURES` (what scorecards and pay components are computed from).
+`csbatch.policy.vocabulary.MEASURES` (what scorecards and pay components are computed from).
 
     measure_all(period, policy, inputs, attendance, audits, explain_for=None) -> (Measured, issues)
 
@@ -27,7 +27,7 @@ import pandas as pd
 
 from csbatch.attendance import AttendanceResult
 from csbatch.errors import Issue
-from csbatch.measures import MEASURES
+from csbatch.policy.vocabulary import MEASURES
 from csbatch.policy import Policy
 from csbatch.scoring.measures_conduct import conduct_measures
 from csbatch.scoring.measures_kit import ZERO, Context, Feeds, Period, is_blank

@@ -18,8 +18,8 @@ import pandas as pd
 
 from csbatch.errors import Issue, Severity
 from csbatch.money import to_cents
-from csbatch.rules.deadlines import due_at, status
-from csbatch.rules.expressions import parse
+from csbatch.policy.expressions import parse
+from csbatch.rules.due_dates import due_at, status
 from csbatch.scoring.measures_kit import (ZERO, Context, Period, dsum, is_blank, isum, ratio,
                                           truthy)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csbatch.errors import Issue, Severity, Source
-from csbatch.manifest import sha256_file
+from csbatch.filehash import sha256_file
 from csbatch.policy.inputs import InputsPolicy
 from csbatch.sheets.filecheck import ZipLimits
 from csbatch.sheets.read import CSV_SUFFIXES, EXCEL_SUFFIXES, ReadError, list_sheets

@@ -1,6 +1,6 @@
 """What the month prints about its members: `vip_members.csv` (one row per card active at some
 point of the month, voided ones included), `vip_points.csv` (the month's entries) and one
-statement dict per member for the HTML statement (`csbatch.vip.statements`).
+statement dict per member for the HTML statement (`csbatch.reports.vip_statements`).
 
 Points columns are whole points: redeemed and expired are printed as positive counts, so
 open + earned − redeemed − expired = close; earned counts issue and earn entries, net of
@@ -14,7 +14,7 @@ import pandas as pd
 
 from csbatch.money import to_cents
 from csbatch.policy import Policy
-from csbatch.vip.cards import Card, next_tier
+from csbatch.vip.card_events import Card, next_tier
 from csbatch.vip.dates import stamp, valid_until
 from csbatch.idnumbers import mask_id
 from csbatch.vip.identity import mask_phone

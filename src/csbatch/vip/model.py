@@ -45,7 +45,7 @@ class VipResult:
     points_out: vip_points.csv columns (customer_id, date, kind, points, order_id, note).
     tasks: vip_tasks.csv columns (customer_id, name, phone, kind, due_from, due_to, note) for next month.
     discount_audit: vip_discount_audit.csv columns.
-    statements: one dict per member for the HTML statement (see csbatch.vip.statements).
+    statements: one dict per member for the HTML statement (see csbatch.reports.vip_statements).
     """
 
     purchases: pd.DataFrame

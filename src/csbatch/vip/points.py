@@ -26,7 +26,7 @@ from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Severity, Source
 from csbatch.money import to_cents
 from csbatch.policy import Policy
-from csbatch.vip.cards import Card
+from csbatch.vip.card_events import Card
 from csbatch.vip.dates import as_date, stamp
 from csbatch.vip.model import POINT_COLUMNS, empty
 from csbatch.vip.people import People, row_source

@@ -13,7 +13,7 @@ from csbatch.money import to_cents
 from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
 from csbatch.policy.vip import Programme
-from csbatch.rules.bands import lookup
+from csbatch.policy.band_lookup import lookup
 
 ZERO = Decimal("0.00")
 ONE = Decimal(1)

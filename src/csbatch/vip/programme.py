@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from csbatch.errors import Issue
 from csbatch.policy import Policy
-from csbatch.vip.audit import discount_audit
-from csbatch.vip.cards import cards_frame, issue_cards, load_cards, roll_anniversaries, upgrade
+from csbatch.vip.discount_check import discount_audit
+from csbatch.vip.card_events import cards_frame, issue_cards, load_cards, roll_anniversaries, upgrade
 from csbatch.vip.members import members_frame, points_out_frame, statements
 from csbatch.vip.model import PURCHASE_COLUMNS, VipHistory, VipResult
 from csbatch.vip.people import add_card_holders, build_people

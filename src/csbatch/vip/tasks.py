@@ -20,7 +20,7 @@ import pandas as pd
 from csbatch.calendar import lunar_to_solar, month_bounds
 from csbatch.errors import Issue, Severity
 from csbatch.policy import Policy
-from csbatch.vip.cards import ACTIVE, Card
+from csbatch.vip.card_events import ACTIVE, Card
 from csbatch.vip.dates import DAY, add_months, shift_period, stamp
 from csbatch.vip.model import empty
 from csbatch.vip.people import People

@@ -21,14 +21,14 @@ Messages are the part after the column name: `'12,3x' is not an amount`.
 The package, module by module:
 
 - `context`: what coercion is given (`CoerceContext`) and gives back (`Coerced`);
-- `cells`: step 1, a column split by Python type into groups of distinct values;
+- `type_groups`: step 1, a column split by Python type into groups of distinct values;
 - `results`: step 2's broadcast, per-distinct-value results and messages onto the cells;
 - `numbers`, `identifiers`, `labels`, `instants` and `temporal`: step 2's parsing, per
   declared column type;
-- `column` and `audit`: the two entry points, a declared column and a questionnaire item.
+- `column` and `qa_marks`: the two entry points, a declared column and a questionnaire item.
 """
 
-from csbatch.sheets.coerce.audit import coerce_audit_items
+from csbatch.sheets.coerce.qa_marks import coerce_audit_items
 from csbatch.sheets.coerce.column import coerce_column
 from csbatch.sheets.coerce.context import CoerceContext, Coerced
 

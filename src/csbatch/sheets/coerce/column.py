@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from csbatch.policy.inputs import Column
-from csbatch.sheets.coerce.cells import _object_values, _split
+from csbatch.sheets.coerce.type_groups import _object_values, _split
 from csbatch.sheets.coerce.context import CoerceContext, Coerced
 from csbatch.sheets.coerce.identifiers import _ids, _phones
 from csbatch.sheets.coerce.labels import _bools, _codes, _texts

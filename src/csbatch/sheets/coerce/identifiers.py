@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from csbatch.policy.inputs import Column
-from csbatch.sheets.coerce.cells import _NUM, _STR, _Group, _number_texts, _text_series, _truncate
+from csbatch.sheets.coerce.type_groups import _NUM, _STR, _Group, _number_texts, _text_series, _truncate
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.results import _messages, _Out
 from csbatch.idnumbers import check_characters, mask_id

@@ -17,7 +17,7 @@ import pandas as pd
 
 from csbatch.money import to_cents
 from csbatch.policy.inputs import Column
-from csbatch.sheets.coerce.cells import _NUM, _STR, _Group, _number_texts, _text_series
+from csbatch.sheets.coerce.type_groups import _NUM, _STR, _Group, _number_texts, _text_series
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.results import _messages, _Out
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csbatch.sheets.coerce.cells import _Group
+from csbatch.sheets.coerce.type_groups import _Group
 from csbatch.sheets.coerce.context import Coerced
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from csbatch.errors import CsbatchError
-from csbatch.samples.context import Month
+from csbatch.samples.month_context import Month
 from csbatch.samples.words import words
 
 # Roles with a part in the sample (orders, callbacks, audits, call logs …) and a typical mix

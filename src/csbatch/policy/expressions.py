@@ -236,7 +236,7 @@ class _Evaluator:
         return self._means[key]
 
     def _band(self, table_name: str, values: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        from csbatch.rules.bands import OutsideTable, lookup
+        from csbatch.policy.band_lookup import OutsideTable, lookup
 
         table = self.tables(table_name)
         out = _full(len(rows), None)

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from csbatch.samples.context import Month, at
-from csbatch.samples.people import LEAD, MANAGER, Employee, Staff
+from csbatch.samples.month_context import Month, at
+from csbatch.samples.staff import LEAD, MANAGER, Employee, Staff
 
 PRESENT, LATE, EARLY, NO_OUT, NO_IN, ABSENT, LEAVE = (
     "present", "late", "early", "no_out", "no_in", "absent", "leave")

@@ -16,16 +16,16 @@ import pandas as pd
 
 from csbatch.audit.callbacks import check_callbacks
 from csbatch.audit.complaints import check_complaints
-from csbatch.audit.deadlines import Calendars, check_deadlines
+from csbatch.audit.deadline_checks import Calendars, check_deadlines
 from csbatch.audit.exceptions import EXCEPTION_COLUMNS, special_price_refunds
 from csbatch.audit.figures import headline_figures
 from csbatch.audit.kit import Month, People, frame_of
-from csbatch.audit.model import AuditReport
+from csbatch.audit.report import AuditReport
 from csbatch.audit.qa import check_qa
 from csbatch.calendar import WorkCalendar
 from csbatch.errors import Issue
 from csbatch.policy import Policy
-from csbatch.scoring.questionnaire import AuditResult
+from csbatch.qa.questionnaire import AuditResult
 from csbatch.sheets.period import counted
 
 __all__ = ["run_audit"]

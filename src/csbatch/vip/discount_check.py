@@ -13,7 +13,7 @@ from decimal import Decimal
 import pandas as pd
 
 from csbatch.policy import Policy
-from csbatch.vip.cards import Card
+from csbatch.vip.card_events import Card
 from csbatch.vip.model import empty
 from csbatch.vip.pricing import ZERO, card_rate, percent, price_with_card, yen
 from csbatch.vip.purchases import Spend

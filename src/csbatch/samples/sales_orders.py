@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from csbatch.samples.attendance import Attendance
-from csbatch.samples.context import Month
+from csbatch.samples.punches import Attendance
+from csbatch.samples.month_context import Month
 from csbatch.samples.customers import POOL, Customers
-from csbatch.samples.people import COMPREHENSIVE, CONSULTING, ECOMMERCE, SELLING, Staff
+from csbatch.samples.staff import COMPREHENSIVE, CONSULTING, ECOMMERCE, SELLING, Staff
 from csbatch.samples.words import fields
 
 CHANNELS = ("online", "in_store", "phone_direct", "invitation_sales")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from csbatch.errors import Issue
 from csbatch.policy.bands import fmt
-from csbatch.measures import show
+from csbatch.policy.vocabulary import show
 from csbatch.scoring.cards import describe_total
 
 SHOWN_SOURCES = 4
@@ -51,7 +51,7 @@ class Explanation:
 
 def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | None = None
             ) -> tuple[Explanation | None, list[Issue]]:
-    from csbatch.close import run_until_written
+    from csbatch.closing.runs import run_until_written
 
     outcome = run_until_written(period, inputs_dir, config_dir, explain_for=frozenset({employee_id}))
     if not outcome.ok:

@@ -4,7 +4,6 @@ traced and its files verified."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import json
 from pathlib import Path
@@ -12,15 +11,8 @@ from typing import Any
 
 from csbatch import __version__
 from csbatch.errors import Issue
+from csbatch.filehash import sha256_file
 from csbatch.policy.gitstate import GitState, git_state
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def fsync_tree(folder: Path, files: bool = True) -> None:

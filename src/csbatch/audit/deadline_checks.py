@@ -2,7 +2,7 @@
 
 A rule says what evidence proves an item done (`evidence`: a sheet, optionally rows of one
 `kind`, and its timestamp column), when the item is due (`due`, computed by
-`csbatch.rules.deadlines.due_at`) and which items are expected (`expected.each`):
+`csbatch.rules.due_dates.due_at`) and which items are expected (`expected.each`):
 
 * `row` — one item per evidence row (each complaint, each service order). The due time counts
   from the row's `evidence.start` (e.g. received_at) or its `evidence.reference` day.
@@ -30,11 +30,11 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 
 from csbatch.audit.kit import Month, People, blank, frame_of, text, timestamp
-from csbatch.audit.model import DEADLINE_COLUMNS
+from csbatch.audit.report import DEADLINE_COLUMNS
 from csbatch.calendar import WorkCalendar
 from csbatch.errors import Issue, Severity, Source
 from csbatch.policy.deadlines import DeadlineRule
-from csbatch.rules.deadlines import due_at, status
+from csbatch.rules.due_dates import due_at, status
 
 #: The deadlines frame: the contract's columns, then the extras for reading (`key`: the evidence
 #: row's key, e.g. the complaint id, when the rule names one).

@@ -11,9 +11,13 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
+import typer
+
+from csbatch.commands.exits import finish
 from csbatch.errors import Issue, Source
 from csbatch.ledger.opening import open_ledger_checked
-from csbatch.manifest import sha256_file
+from csbatch.ledger.store import default_ledger
+from csbatch.filehash import sha256_file
 from csbatch.policy import load_policy
 from csbatch.resources import resolve_config
 from csbatch.sheets.intake import read_kind_file
@@ -45,3 +49,10 @@ def import_history(file: Path, ledger_path: Path, config_dir: Path | None = None
         ledger.close()
     periods = sorted(set(purchases["period"]))
     return {"rows": len(purchases), "periods": periods, "customers": purchases["customer_id"].nunique()}, issues
+
+
+def run(file: Path, ledger: Path | None, out: Path | None, config: Path | None) -> None:
+    done, issues = import_history(file, ledger or default_ledger(out), config)
+    finish(issues)
+    typer.echo(f"imported {done['rows']} purchases of {done['customers']} customers for "
+               f"{', '.join(done['periods'])}")

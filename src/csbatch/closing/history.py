@@ -1,0 +1,39 @@
+"""What a close reads from earlier months: the per-order pay a refund reverses, earlier grades,
+the VIP programme's history and earlier figures for the audit report's trends. `History` is the
+interface the stages use; the ledger (`csbatch.ledger.store.Ledger`) implements it, `NoHistory`
+stands in where there is none (a first close, `explain`), and tests may bring their own."""
+
+from __future__ import annotations
+
+from typing import Collection, Protocol, runtime_checkable
+
+import pandas as pd
+
+
+@runtime_checkable
+class History(Protocol):
+    """The methods the close calls on its history (scorecards: `grade`; payroll: `paid_orders`;
+    VIP: `vip_history`; the audit report: `figures_history`)."""
+
+    def paid_orders(self, order_ids: Collection[str]) -> pd.DataFrame: ...
+    def grade(self, employee_id: str, period: str) -> str | None: ...
+    def vip_history(self): ...
+    def figures_history(self, before: str) -> pd.DataFrame: ...
+
+
+class NoHistory:
+    """The history of a ledger with no closed month (and what `explain` uses)."""
+
+    def paid_orders(self, order_ids) -> pd.DataFrame:
+        return pd.DataFrame(columns=["order_id", "period", "employee_id", "component", "amount"])
+
+    def grade(self, employee_id: str, period: str) -> str | None:
+        return None
+
+    def vip_history(self):
+        from csbatch.vip.model import VipHistory
+        return VipHistory()
+
+    def figures_history(self, before: str) -> pd.DataFrame:
+        return pd.DataFrame(columns=["period", "figure", "value"])
+

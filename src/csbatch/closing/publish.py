@@ -1,0 +1,125 @@
+"""Publishing a computed close (the ledger's protocol, see `csbatch.ledger.store`): every file is
+written into a staging folder inside `--out`, the internal checks run, the ledger commits the
+close in one transaction, and only then is the staging folder renamed to `OUT/PERIOD`. A failure
+before the commit leaves the ledger as it was and no `OUT/PERIOD`; a crash right after the commit
+is finished by the next run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from csbatch.closing.manifest import build_manifest, fsync_tree, write_manifest
+from csbatch.closing.state import CloseState, now as _now
+from csbatch.environment import fault_issue
+from csbatch.errors import Issue, Source
+from csbatch.failpoints import failpoint
+from csbatch.ledger import staging as staging_folders
+from csbatch.ledger.store import AlreadyClosed, NewClose, changes
+from csbatch.reports.audit_page import write_audit_page
+from csbatch.reports.audit_workbook import write_audit_workbook
+from csbatch.reports.csvout import write_csv
+from csbatch.reports.kpi_workbook import write_kpi_workbook
+from csbatch.reports.payroll_workbook import write_payroll_workbook
+from csbatch.reports.tables import (ATTENDANCE, ORDER_SPLITS, PAYROLL_COMPONENTS, SCORECARD_ITEMS, SCORECARDS,
+                                    COMPLAINTS, DEADLINES, VIP_DISCOUNT_AUDIT, VIP_MEMBERS, VIP_POINTS, VIP_TASKS,
+                                    audits_table,
+                                    payroll_table)
+from csbatch.reports.vip_statements import render_statements
+from csbatch.reports.vip_workbook import write_vip_workbook
+from csbatch.scoring.cards import items_frame, scorecards_frame
+
+
+def write_outputs(s: CloseState, folder: Path) -> None:
+    """Every file of the month, written into `folder` (the staging one)."""
+    data = folder / "data"
+    pay = s.payroll
+    write_csv(data / "attendance.csv", ATTENDANCE, s.attendance.summary)
+    write_csv(data / "scorecards.csv", SCORECARDS, scorecards_frame(s.scores))
+    write_csv(data / "scorecard_items.csv", SCORECARD_ITEMS, items_frame(s.scores))
+    write_csv(data / "audits.csv", audits_table(s.policy.questionnaire), s.audits.audits)
+    write_csv(data / "payroll.csv", payroll_table(s.policy, pay.payroll.columns), pay.payroll)
+    write_csv(data / "payroll_components.csv", PAYROLL_COMPONENTS, pay.components)
+    write_csv(data / "order_splits.csv", ORDER_SPLITS, pay.order_splits)
+    write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, s.attendance.summary, s.policy, s.lang)
+    write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", s.scores, s.policy, s.lang)
+    vip = s.vip
+    write_csv(data / "vip_members.csv", VIP_MEMBERS, vip.members)
+    write_csv(data / "vip_points.csv", VIP_POINTS, vip.points_out)
+    write_csv(data / "vip_tasks.csv", VIP_TASKS, vip.tasks)
+    write_csv(data / "vip_discount_audit.csv", VIP_DISCOUNT_AUDIT, vip.discount_audit)
+    write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang)
+    render_statements(vip, folder, s.period)
+    write_csv(data / "deadlines.csv", DEADLINES, s.audit.deadlines)
+    write_csv(data / "complaints.csv", COMPLAINTS, s.audit.complaints)
+    write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", s.audit, s.policy, s.lang)
+    write_audit_page(folder / f"audit_report_{s.period}.html", s.audit, s.policy, s.lang)
+
+
+def _results(s: CloseState) -> pd.DataFrame:
+    frame = scorecards_frame(s.scores)
+    return frame[["employee_id", "scorecard", "total", "grade", "rank", "rated"]]
+
+
+def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, list[Issue]]:
+    """Stage every file, commit the ledger, then rename the staging folder into place. The staging
+    folder is locked while this runs (see `csbatch.ledger.staging`); a full disk or a folder
+    that cannot be written is an error, before the commit with nothing published."""
+    ledger = s.ledger
+    staging = s.out_dir / staging_folders.name(s.period, s.close_id)
+    committed = False
+    lock = None
+    found = None
+    try:
+        s.out_dir.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+        lock = staging_folders.hold(staging)
+        failpoint("close.computed")
+        write_outputs(s, staging)
+        lines = pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in s.payroll.lines],
+                             columns=["employee_id", "component", "amount", "reason"])
+        found = changes(ledger.previous_pay(s.period), lines)
+        manifest = build_manifest(
+            period=s.period, started_at=s.started_at, finished_at=_now(), policy=s.policy, inputs=s.inputs,
+            out_root=staging, warnings=[w for w in warnings if not w.is_error], git=s.policy_git,
+            counts={"employees": int(len(s.attendance.summary)),
+                    "scored": sum(len(c.members) for c in s.scores.cards.values()),
+                    "audits": int(len(s.audits.audits)),
+                    "pay_lines": len(s.payroll.lines),
+                    "members": int(len(s.vip.members))},
+            extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found})
+        write_manifest(staging / "manifest.json", manifest)
+        fsync_tree(staging)
+        failpoint("close.files_written")
+        try:
+            ledger.record_close(NewClose(s.close_id, s.period, s.out_dir, staging, manifest, lines,
+                                         s.payroll.order_pay, _results(s), s.vip, s.audit.figures))
+        except AlreadyClosed as exc:
+            return s, [Issue(Source(str(ledger.path)), "ledger.closed",
+                             "another close finished first: " + ledger.already_closed_message(exc.record))]
+        committed = True
+        failpoint("close.after_commit")
+        os.rename(staging, s.target)
+        fsync_tree(s.out_dir, files=False)
+        ledger.mark_published(s.close_id)
+    except (OSError, sqlite3.Error) as exc:
+        issue = fault_issue(exc, ledger.path if isinstance(exc, sqlite3.Error) else s.out_dir, "write the close")
+        if issue is None and (committed or isinstance(exc, sqlite3.Error)):
+            raise  # a bug; once committed, the next run's reconcile finishes publishing
+        if issue is None:
+            issue = Issue(Source(str(s.out_dir)), "close.write_failed", f"cannot write the close: {exc.strerror or exc}")
+        after = ("the ledger holds the close: run the same close again to finish publishing it" if committed
+                 else "nothing was published and the ledger is unchanged")
+        return s, [replace(issue, message=f"{issue.message}; {after}")]
+    finally:
+        if lock is not None:
+            staging_folders.release(lock)
+        if not committed and staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return replace(s, published=s.target, changes=None if found is None else tuple(found)), []
+

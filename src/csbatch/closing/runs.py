@@ -1,0 +1,72 @@
+"""The close's entry points, what the commands call: `monthly_close` (every stage, then publish),
+`run_until_written` (the computing stages only: `explain`) and `check_inputs` (policy and inputs
+only: `inputs check`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from csbatch.calendar import check_period
+from csbatch.closing.publish import stage_publish
+from csbatch.closing.runner import Outcome, Progress, Stage, run_stages
+from csbatch.closing.stages import STAGES, stage_check_ledger, stage_load_policy, stage_load_policy_for_close
+from csbatch.closing.state import CloseState, now as _now
+from csbatch.environment import Footprint
+from csbatch.errors import Issue
+from csbatch.ledger.store import default_ledger
+from csbatch.policy import load_policy
+from csbatch.resources import resolve_config
+from csbatch.sheets.intake import Inputs, read_inputs
+
+
+def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path | None = None,
+                  ledger: Path | None = None, lang: str = "zh",
+                  progress: Progress | None = None, allow_dirty: bool = False) -> Outcome[CloseState]:
+    """Close `period`: compute everything, then commit it to the ledger and publish
+    `out_dir/period`. `outcome.ok` is False (and nothing is written) when any stage found an error.
+    `allow_dirty` lets a policy with uncommitted changes through, with a warning."""
+    state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path(out_dir),
+                       config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang,
+                       allow_dirty=allow_dirty, started_at=_now())
+    stages = [Stage("check ledger", stage_check_ledger), Stage("load policy", stage_load_policy_for_close),
+              *(st for st in STAGES if st.run is not stage_load_policy)]
+    ledger_path = Path(ledger) if ledger is not None else default_ledger(out_dir)
+    footprint = Footprint([Path(out_dir), ledger_path.parent], ledger_path)
+    outcome = run_stages(stages, state, progress)
+    try:
+        if not outcome.ok:
+            if outcome.state.ledger is not None:
+                outcome.state.ledger.close()
+                outcome = replace(outcome, state=replace(outcome.state, ledger=None))
+            footprint.forget()
+            return outcome
+        warnings = list(outcome.issues)
+        final = run_stages([Stage("publish", lambda st: stage_publish(st, warnings))], outcome.state, progress)
+        return Outcome(final.state, outcome.issues + final.issues, outcome.timings + final.timings)
+    finally:
+        if outcome.state.ledger is not None:
+            outcome.state.ledger.close()
+
+
+def run_until_written(period: str, inputs_dir: Path, config_dir: Path | None = None,
+                      explain_for: frozenset[str] = frozenset()) -> Outcome[CloseState]:
+    """Every computing stage of the close (what `csbatch explain` runs): the same numbers,
+    nothing published, the ledger untouched."""
+    state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path("."),
+                       config_dir=resolve_config(config_dir), started_at=_now(), explain_for=explain_for)
+    return run_stages(STAGES, state)
+
+
+
+def check_inputs(period: str, inputs_dir: Path, config_dir: Path | None = None) -> tuple[Inputs | None, list[Issue]]:
+    """What `csbatch inputs check` does: load the policy and read the month's inputs."""
+    issues = check_period(period)
+    if issues:
+        return None, issues
+    policy, found = load_policy(resolve_config(config_dir))
+    if policy is None:
+        return None, found
+    inputs, more = read_inputs(policy, period, Path(inputs_dir))
+    return inputs, found + more
+

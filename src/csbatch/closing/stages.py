@@ -1,0 +1,195 @@
+"""The close's stages, in order, each `(CloseState) -> (CloseState, issues)`:
+
+    check ledger → load policy → read inputs → attendance → QA audits → measured values →
+    scorecards → payroll → VIP → audit → publish
+
+Everything is computed in memory first; publishing (`csbatch.closing.publish`) then follows the
+ledger's protocol, so a failure before the ledger's commit — bad input, a crash, a full disk,
+kill -9 — leaves the ledger as it was and no `OUT/PERIOD`. Two admins closing at once serialise
+on the ledger's write lock: one wins, the other is told the month is already closed. The
+entry points that run these stages are in `csbatch.closing.runs`.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from csbatch.attendance import check_presence, summarise_attendance
+from csbatch.audit.run import run_audit
+from csbatch.calendar import WorkCalendar, check_period, month_bounds
+from csbatch.closing.runner import Stage
+from csbatch.closing.state import CloseState
+from csbatch.environment import check_folder, fault_issue
+from csbatch.errors import Issue, Severity, Source
+from csbatch.ledger.opening import open_ledger_checked
+from csbatch.ledger.store import default_ledger
+from csbatch.payroll.compute import compute_payroll
+from csbatch.policy import load_policy
+from csbatch.policy.gitstate import close_issues, git_state
+from csbatch.policy.loader import display_root
+from csbatch.qa.questionnaire import score_audits
+from csbatch.reports.payroll_workbook import verify_payroll
+from csbatch.scoring.cards import score_cards
+from csbatch.scoring.measures import measure_all
+from csbatch.sheets.intake import read_inputs
+from csbatch.vip.identity import load_key
+from csbatch.vip.programme import run_vip
+
+
+# --- stages ------------------------------------------------------------------------------------
+
+def check_folders(inputs_dir: Path, out_dir: Path, ledger_path: Path) -> list[Issue]:
+    """Before anything is written: `--out` and the ledger's folder must be folders this user can
+    write, and `--out` and `--inputs` must be apart (a close would read its own outputs, or
+    publish into the inbox)."""
+    ledger_path = Path(ledger_path)
+    issues = check_folder(out_dir, "--out")
+    if ledger_path.parent.resolve() != Path(out_dir).resolve():
+        issues += check_folder(ledger_path.parent, "the ledger's folder")
+    if ledger_path.is_file() and not os.access(ledger_path, os.R_OK | os.W_OK):
+        issues.append(Issue(Source(str(ledger_path)), "env.permission",
+                            f"the ledger {ledger_path} cannot be written by this user: give the user running "
+                            "csbatch read and write access to it (and to its folder), or close as its owner"))
+    inputs, out = Path(inputs_dir).resolve(), Path(out_dir).resolve()
+    if out == inputs or out.is_relative_to(inputs):
+        issues.append(Issue(Source(str(out_dir)), "close.out_in_inputs",
+                            f"--out {out_dir} is inside --inputs {inputs_dir}: the published months and the "
+                            "ledger would be mixed with the input files; give an --out folder outside the inputs"))
+    elif inputs.is_relative_to(out):
+        issues.append(Issue(Source(str(inputs_dir)), "close.inputs_in_out",
+                            f"--inputs {inputs_dir} is inside --out {out_dir}: the input files would be mixed "
+                            "with the published months; keep the inputs in a folder outside --out"))
+    return issues
+
+
+def stage_check_ledger(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    """Refuse early a month the ledger already holds, a ledger changed outside csbatch and folders
+    the close cannot use, and finish what a crash interrupted."""
+    issues = check_period(s.period)
+    if issues:
+        return s, issues
+    path = s.ledger_path or default_ledger(s.out_dir)
+    issues = check_folders(s.inputs_dir, s.out_dir, path)
+    if issues:
+        return s, issues
+    ledger, issues = open_ledger_checked(path, "use the ledger")
+    if ledger is None:
+        return s, issues
+    s = replace(s, ledger=ledger)
+    try:
+        issues = ledger.reconcile(s.out_dir, s.period) + ledger.check_open(s.period) + ledger.check_order(s.period)
+    except (OSError, sqlite3.Error) as exc:
+        issue = fault_issue(exc, s.out_dir, "finish the interrupted close")
+        if issue is None:
+            raise
+        return s, [issue]
+    if not any(i.is_error for i in issues) and s.target.exists():
+        issues.append(Issue(Source(str(s.target)), "close.exists",
+                            f"{s.target} already exists but the ledger {ledger.path} has no close of "
+                            f"{s.period}: a published folder is never overwritten; move it away, or use the "
+                            "ledger it was closed with (--ledger)"))
+    return s, issues
+
+
+def stage_load_policy(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    issues = check_period(s.period)
+    if issues:
+        return s, issues
+    policy, found = load_policy(s.config_dir)
+    return replace(s, policy=policy), found
+
+
+def stage_load_policy_for_close(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    """The policy, and whether a commit holds it: uncommitted policy files are an error unless
+    `--allow-dirty` (see `csbatch.policy.gitstate`); both are reported together."""
+    s, issues = stage_load_policy(s)
+    if check_period(s.period):
+        return s, issues
+    state = git_state(s.config_dir)
+    shown = s.policy.display_root if s.policy is not None else display_root(s.config_dir)
+    return replace(s, policy_git=state), issues + close_issues(state, shown, s.allow_dirty)
+
+
+def stage_read_inputs(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    inputs, issues = read_inputs(s.policy, s.period, s.inputs_dir)
+    return replace(s, inputs=inputs), issues
+
+
+def stage_attendance(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    start, end = month_bounds(s.period)
+    calendar, issues = WorkCalendar.build(s.policy.calendar, s.policy.schedule, {start.year})
+    if calendar is None:
+        return s, issues
+    tracked = s.policy.worktime.attendance.tracked
+    files = [r.path for r in s.inputs.records if r.kind == "attendance"]
+    result = summarise_attendance(s.period, s.inputs["roster"], s.inputs["attendance"], s.inputs["leave"],
+                                  calendar, s.policy.schedule, s.policy.leave.types, tracked)
+    if tracked:
+        issues = issues + check_presence(result, s.period, files)
+    elif files:
+        issues = issues + [Issue(Source(", ".join(files)), "attendance.not_tracked",
+                                 "calendar.yaml says the department keeps no time clock (attendance: "
+                                 "tracked: false): this attendance file is not read; everyone is present "
+                                 "unless on leave", Severity.WARNING)]
+    return replace(s, calendar=calendar, attendance=result), issues
+
+
+def stage_audits(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    result, issues = score_audits(s.inputs["audits"], s.policy.questionnaire, s.period)
+    return replace(s, audits=result), issues
+
+
+def stage_measures(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    measured, issues = measure_all(s.period, s.policy, s.inputs, s.attendance, s.audits,
+                                   explain_for=s.explain_for or None)
+    return replace(s, measured=measured), issues
+
+
+def stage_scorecards(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    scores, issues = score_cards(s.period, s.policy, s.measured, s.inputs, s.attendance, s.history)
+    return replace(s, scores=scores), issues
+
+
+def stage_payroll(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    result, issues = compute_payroll(s.period, s.policy, s.inputs, s.attendance, s.measured, s.scores, s.history)
+    if result is not None and not any(i.is_error for i in issues):
+        issues = issues + verify_payroll(result, s.policy)
+    return replace(s, payroll=result), issues
+
+
+def stage_vip(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    key = load_key(s.ledger.path if s.ledger is not None else None)
+    result, issues = run_vip(s.period, s.policy, s.inputs, s.history.vip_history(), key)
+    return replace(s, vip=result), issues
+
+
+def stage_audit(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    report, issues = run_audit(s.period, s.policy, s.inputs, s.attendance, s.audits, s.calendar)
+    report.trends = trend_rows(s.history.figures_history(s.period), s.period, report.figures)
+    return replace(s, audit=report), issues
+
+
+def trend_rows(earlier: pd.DataFrame, period: str, figures: dict) -> pd.DataFrame:
+    """Earlier closed months' figures and this month's, one row per (period, figure)."""
+    now = pd.DataFrame([(period, f, v) for f, v in sorted(figures.items())], columns=["period", "figure", "value"])
+    return pd.concat([earlier, now], ignore_index=True) if len(earlier) else now
+
+
+
+#: The stages that compute (shared by the close and `explain`).
+STAGES: list[Stage[CloseState]] = [
+    Stage("load policy", stage_load_policy),
+    Stage("read inputs", stage_read_inputs),
+    Stage("attendance", stage_attendance),
+    Stage("QA audits", stage_audits),
+    Stage("measured values", stage_measures),
+    Stage("scorecards", stage_scorecards),
+    Stage("payroll", stage_payroll),
+    Stage("VIP", stage_vip),
+    Stage("audit", stage_audit),
+]

@@ -1,0 +1,19 @@
+"""`csbatch inputs check`: read every input sheet of the month, print what was found and every
+problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from csbatch.commands.exits import finish
+from csbatch.console import print_table
+
+
+def run(period: str, inputs: Path, config: Path | None) -> None:
+    from csbatch.closing.runs import check_inputs
+
+    found, issues = check_inputs(period, inputs, config)
+    if found is not None:
+        rows = [(r.kind, r.path, ", ".join(r.sheets) or "—", str(r.rows)) for r in found.records]
+        print_table(["kind", "file", "sheet", "rows"], rows, title=f"inputs for {period}")
+    finish(issues)
