@@ -3,17 +3,24 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PERIOD ?= 2026-10
+# Every package demo and test install, pinned with hashes (runtime, the test extra, the checks);
+# pyproject.toml keeps the ranges for library users. `make lock` rewrites it from pyproject.toml.
+LOCK   := requirements.lock
+UV_VERSION := 0.13.9
 
-.PHONY: demo test check install bench samples clean chromium
+.PHONY: demo test check install bench samples clean chromium lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# A real (non-editable) install: what a user gets from `pip install .`. It replaces the
-# editable one, so the next `make test` reinstalls that (else tests would run a stale copy).
+# A real (non-editable) install, as a user's `pip install .` makes, with the locked versions: the
+# lock first, then csbatch alone (--no-deps) built by the locked hatchling (no build isolation).
+# It replaces the editable one, so the next `make test` reinstalls that (else tests would run a
+# stale copy).
 install: $(BIN)/python
-	$(BIN)/python -m pip install --quiet .
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation .
 	rm -f $(VENV)/.test-installed
 
 # --allow-dirty: the demo closes sample data, so a local edit of config/ (refused by a real close
@@ -26,9 +33,10 @@ demo: install
 	@echo "--- written:"
 	@find out -type f | sort
 
-# Editable install with the test extras, then the whole suite.
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# Editable install with the test extras (all of them in the lock), then the whole suite.
+$(VENV)/.test-installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 test: check $(VENV)/.test-installed chromium
@@ -65,6 +73,14 @@ samples: $(VENV)/.test-installed
 # Times the close on a generated month (2,000 employees, a million orders) and prints a table.
 bench: $(VENV)/.test-installed
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# Rewrite the lock from pyproject.toml (uv resolves on PyPI for every platform, Python 3.11 up).
+# Pins already in the lock stay while they satisfy pyproject.toml; `make lock UV_ARGS=--upgrade`
+# moves every package to its newest release.
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+	  --generate-hashes --quiet --custom-compile-command 'make lock' $(UV_ARGS) -o $(LOCK)
 
 clean:
 	rm -rf out build dist $(VENV) .pytest_cache

@@ -73,17 +73,9 @@ def test_migrations_record_themselves_once(tmp_path):
 
 
 def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
-    from csbatch.ledger import db
-    from csbatch.ledger.migrations import MIGRATIONS
-
-    path = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-    version, name, sql = MIGRATIONS[0]
-    for statement in db._statements(sql):
-        conn.execute(statement)
-    conn.execute("INSERT INTO schema_migrations VALUES (1, ?, '2026-01-01')", (name,))
-    conn.execute("INSERT INTO closes VALUES ('c1', '2026-09', 't', 'me', '/o', '/s', 1, 0, '{}')")
+    path = tmp_path / "old.sqlite"   # written by the code of before issue 10: migration 1 and one close
+    conn = sqlite3.connect(path)
+    conn.executescript((Path(__file__).parent / "fixtures" / "ledger-v1.sql").read_text(encoding="utf-8"))
     conn.close()
     upgraded = open_ledger(path)
     assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4]

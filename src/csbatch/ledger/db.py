@@ -12,9 +12,9 @@ import errno
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from csbatch.ledger.migrations import MIGRATIONS
+from csbatch.ledger.migrations import MIGRATIONS, Migration
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -69,28 +69,22 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
 
 
-def _statements(sql: str) -> list[str]:
-    """The statements of a migration: `--` comments dropped (they may contain `;`), split on `;`.
-    Migrations hold no string literal with `--` or `;`."""
-    lines = [line.split("--", 1)[0] for line in sql.splitlines()]
-    return [s for s in "\n".join(lines).split(";") if s.strip()]
-
-
-def migrate(conn: sqlite3.Connection) -> list[int]:
-    """Apply the migrations not yet recorded; return the versions applied now."""
+def migrate(conn: sqlite3.Connection, migrations: Iterable[Migration] = MIGRATIONS) -> list[int]:
+    """Apply the migrations not yet recorded, in order, all in one transaction (one that fails
+    rolls every one back); return the versions applied now."""
     applied_now = []
     with immediate(conn):
         conn.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
                             version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)""")
         done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-        for version, name, sql, *step in MIGRATIONS:
-            if version in done:
+        for step in migrations:
+            if step.version in done:
                 continue
-            for statement in _statements(sql):
-                conn.execute(statement)
-            for run in step:  # a Python step after the SQL, in the same transaction
-                run(conn)
+            step.apply(conn)
+            if not conn.in_transaction:  # executescript or a COMMIT: what came before is committed
+                raise RuntimeError(f"migration {step.version} ({step.name}) ended the transaction; "
+                                   "run its SQL with conn.execute, not executescript or COMMIT")
             conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                         (version, name, dt.datetime.now().astimezone().isoformat(timespec="seconds")))
-            applied_now.append(version)
+                         (step.version, step.name, dt.datetime.now().astimezone().isoformat(timespec="seconds")))
+            applied_now.append(step.version)
     return applied_now

@@ -1,18 +1,61 @@
-"""The ledger's schema, as numbered migrations applied once each and recorded in
-`schema_migrations`. Add a migration at the end; never edit one that has shipped.
+"""The ledger's schema, as numbered migrations: Python functions registered with
+`@migration(version, name)`, applied once each, in order, inside the transaction that opens the
+ledger (csbatch.ledger.db.migrate), and recorded in `schema_migrations`. A migration runs its SQL
+with `conn.execute`, one statement a call, and may read and rewrite rows in Python between
+statements, so one that must transform data is written like any other. Add a migration at the
+end; never edit one that has shipped (ledgers already record it as applied).
 
-Money is stored as TEXT holding the exact Decimal, never as a floating REAL. A migration is SQL,
-or SQL and a Python step run after it in the same transaction.
+Not `executescript`: it commits the open transaction first, so a failing migration would leave the
+ones before it applied (db.migrate refuses a migration that ends the transaction).
+
+Money is stored as TEXT holding the exact Decimal, never as a floating REAL.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import sqlite3
+from dataclasses import dataclass
+from typing import Callable, Iterator
 
 from csbatch.ledger.digests import adopt
 
-MIGRATIONS: list[tuple[int, str, str] | tuple[int, str, str, Callable]] = [
-    (1, "closes, reopenings, pay lines, order pay, results", """
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+class Migrations:
+    """An ordered register of migrations: versions 1, 2, 3, ... in the order they are registered,
+    so two migrations can never claim one number nor leave a gap."""
+
+    def __init__(self) -> None:
+        self._all: list[Migration] = []
+
+    def register(self, version: int, name: str) -> Callable[[Callable[[sqlite3.Connection], None]],
+                                                            Callable[[sqlite3.Connection], None]]:
+        def add(apply: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Connection], None]:
+            expected = len(self._all) + 1
+            if version != expected:
+                raise ValueError(f"migration {version} ({name!r}) registered where {expected} comes next")
+            self._all.append(Migration(version, name, apply))
+            return apply
+        return add
+
+    def __iter__(self) -> Iterator[Migration]:
+        return iter(self._all)
+
+
+#: csbatch's own ledger schema.
+MIGRATIONS = Migrations()
+migration = MIGRATIONS.register
+
+
+@migration(1, "closes, reopenings, pay lines, order pay, results")
+def _closes_and_pay(conn: sqlite3.Connection) -> None:
+    conn.execute("""
         CREATE TABLE closes (
             close_id    TEXT PRIMARY KEY,
             period      TEXT NOT NULL,
@@ -23,10 +66,10 @@ MIGRATIONS: list[tuple[int, str, str] | tuple[int, str, str, Callable]] = [
             published   INTEGER NOT NULL DEFAULT 0,
             superseded  INTEGER NOT NULL DEFAULT 0,
             manifest    TEXT NOT NULL
-        );
-        -- one live close per month: the database itself refuses a second one
-        CREATE UNIQUE INDEX closes_one_live_per_period ON closes(period) WHERE superseded = 0;
-
+        )""")
+    # one live close per month: the database itself refuses a second one
+    conn.execute("CREATE UNIQUE INDEX closes_one_live_per_period ON closes(period) WHERE superseded = 0")
+    conn.execute("""
         CREATE TABLE reopenings (
             id          INTEGER PRIMARY KEY AUTOINCREMENT,
             period      TEXT NOT NULL,
@@ -35,26 +78,26 @@ MIGRATIONS: list[tuple[int, str, str] | tuple[int, str, str, Callable]] = [
             reopened_by TEXT NOT NULL,
             reason      TEXT NOT NULL,
             moved_to    TEXT
-        );
-
+        )""")
+    conn.execute("""
         CREATE TABLE pay_lines (
             close_id    TEXT NOT NULL REFERENCES closes(close_id),
             employee_id TEXT NOT NULL,
             component   TEXT NOT NULL,
             amount      TEXT NOT NULL,
             reason      TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX pay_lines_close ON pay_lines(close_id);
-
+        )""")
+    conn.execute("CREATE INDEX pay_lines_close ON pay_lines(close_id)")
+    conn.execute("""
         CREATE TABLE order_pay (
             close_id    TEXT NOT NULL REFERENCES closes(close_id),
             order_id    TEXT NOT NULL,
             employee_id TEXT NOT NULL,
             component   TEXT NOT NULL,
             amount      TEXT NOT NULL
-        );
-        CREATE INDEX order_pay_order ON order_pay(order_id);
-
+        )""")
+    conn.execute("CREATE INDEX order_pay_order ON order_pay(order_id)")
+    conn.execute("""
         CREATE TABLE results (
             close_id    TEXT NOT NULL REFERENCES closes(close_id),
             employee_id TEXT NOT NULL,
@@ -63,10 +106,13 @@ MIGRATIONS: list[tuple[int, str, str] | tuple[int, str, str, Callable]] = [
             grade       TEXT,
             rank        INTEGER,
             rated       INTEGER NOT NULL
-        );
-        CREATE INDEX results_employee ON results(employee_id);
-    """),
-    (2, "VIP purchases, history imports, cards and points", """
+        )""")
+    conn.execute("CREATE INDEX results_employee ON results(employee_id)")
+
+
+@migration(2, "VIP purchases, history imports, cards and points")
+def _vip(conn: sqlite3.Connection) -> None:
+    conn.execute("""
         CREATE TABLE vip_imports (
             import_id   TEXT PRIMARY KEY,
             imported_at TEXT NOT NULL,
@@ -75,10 +121,10 @@ MIGRATIONS: list[tuple[int, str, str] | tuple[int, str, str, Callable]] = [
             sha256      TEXT NOT NULL,
             periods     TEXT NOT NULL,
             rows        INTEGER NOT NULL
-        );
-
-        -- completed purchases per customer and store type, net of refunds (a refund is a
-        -- negative row of the month it was reported); from a close or a history import
+        )""")
+    # completed purchases per customer and store type, net of refunds (a refund is a negative row
+    # of the month it was reported); from a close or a history import
+    conn.execute("""
         CREATE TABLE vip_purchases (
             source      TEXT NOT NULL,      -- close_id or import_id
             period      TEXT NOT NULL,
@@ -88,10 +134,10 @@ MIGRATIONS: list[tuple[int, str, str] | tuple[int, str, str, Callable]] = [
             order_id    TEXT NOT NULL,
             order_date  TEXT NOT NULL,
             amount      TEXT NOT NULL
-        );
-        CREATE INDEX vip_purchases_period ON vip_purchases(period);
-
-        -- every card as each close left it (the latest live close's rows are the current state)
+        )""")
+    conn.execute("CREATE INDEX vip_purchases_period ON vip_purchases(period)")
+    # every card as each close left it (the latest live close's rows are the current state)
+    conn.execute("""
         CREATE TABLE vip_cards (
             close_id    TEXT NOT NULL REFERENCES closes(close_id),
             card_no     TEXT NOT NULL,
@@ -104,9 +150,9 @@ MIGRATIONS: list[tuple[int, str, str] | tuple[int, str, str, Callable]] = [
             status      TEXT NOT NULL,
             silver_since TEXT,
             renewed_on  TEXT
-        );
-
-        -- the points ledger: append-only entries; a balance is a sum, never a stored total
+        )""")
+    # the points ledger: append-only entries; a balance is a sum, never a stored total
+    conn.execute("""
         CREATE TABLE vip_points (
             close_id    TEXT NOT NULL REFERENCES closes(close_id),
             card_no     TEXT NOT NULL,
@@ -117,20 +163,26 @@ MIGRATIONS: list[tuple[int, str, str] | tuple[int, str, str, Callable]] = [
             points      INTEGER NOT NULL,
             order_id    TEXT,
             note        TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX vip_points_order ON vip_points(order_id);
-    """),
-    (3, "audit figures for trends", """
-        -- the audit report's headline figures of each close (shares as fractions, money as text)
+        )""")
+    conn.execute("CREATE INDEX vip_points_order ON vip_points(order_id)")
+
+
+@migration(3, "audit figures for trends")
+def _audit_figures(conn: sqlite3.Connection) -> None:
+    # the audit report's headline figures of each close (shares as fractions, money as text)
+    conn.execute("""
         CREATE TABLE audit_figures (
             close_id    TEXT NOT NULL REFERENCES closes(close_id),
             figure      TEXT NOT NULL,
             value       TEXT
-        );
-    """),
-    (4, "digests of every close and history import", """
-        -- per close (or import) and table: row count and sha256 of its rows (csbatch.ledger.digests);
-        -- a close first checks the ledger against them
+        )""")
+
+
+@migration(4, "digests of every close and history import")
+def _digests(conn: sqlite3.Connection) -> None:
+    # per close (or import) and table: row count and sha256 of its rows (csbatch.ledger.digests);
+    # a close first checks the ledger against them
+    conn.execute("""
         CREATE TABLE digests (
             owner       TEXT NOT NULL,      -- close_id or import_id
             period      TEXT NOT NULL,      -- the month (an import: its months)
@@ -138,12 +190,11 @@ MIGRATIONS: list[tuple[int, str, str] | tuple[int, str, str, Callable]] = [
             rows        INTEGER NOT NULL,
             sha256      TEXT NOT NULL,
             PRIMARY KEY (owner, part)
-        );
-        CREATE INDEX order_pay_close ON order_pay(close_id);
-        CREATE INDEX results_close ON results(close_id);
-        CREATE INDEX vip_purchases_source ON vip_purchases(source);
-        CREATE INDEX vip_cards_close ON vip_cards(close_id);
-        CREATE INDEX vip_points_close ON vip_points(close_id);
-        CREATE INDEX audit_figures_close ON audit_figures(close_id);
-    """, adopt),
-]
+        )""")
+    conn.execute("CREATE INDEX order_pay_close ON order_pay(close_id)")
+    conn.execute("CREATE INDEX results_close ON results(close_id)")
+    conn.execute("CREATE INDEX vip_purchases_source ON vip_purchases(source)")
+    conn.execute("CREATE INDEX vip_cards_close ON vip_cards(close_id)")
+    conn.execute("CREATE INDEX vip_points_close ON vip_points(close_id)")
+    conn.execute("CREATE INDEX audit_figures_close ON audit_figures(close_id)")
+    adopt(conn)  # the closes and imports already in the ledger: their digests recorded
