@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -147,21 +147,23 @@ def _band_text(table_name: str, table: BandTable, band, value: Decimal) -> str:
 Raw = tuple[Decimal | None, str, list[Source], set[str]]
 
 
+def _each_measured(ctx: _Context, measure: str, points: Callable[[Decimal], Raw]) -> list[Raw]:
+    """Per member, `points` of the measured value; a missing value gives None and names the
+    measure."""
+    return [(None, "", [], {measure}) if v is None else points(v) for v in ctx.column(measure)]
+
+
 def _band_raw(item: Item, rule: BandRule, ctx: _Context) -> list[Raw]:
     """The band holding the measured value: its value deducted from the weight, as the points,
     or times the weight (`use`)."""
     w = item.weight
     table = ctx.tables(rule.table)
-    out: list[Raw] = []
-    for v in ctx.column(rule.measure):
-        if v is None:
-            out.append((None, "", [], {rule.measure}))
-            continue
+
+    def points(v: Decimal) -> Raw:
         try:
             band = lookup(table, v)
         except OutsideTable:
-            out.append((None, f"{fmt(v, table.measure)} is outside every band of {rule.table}", [], set()))
-            continue
+            return (None, f"{fmt(v, table.measure)} is outside every band of {rule.table}", [], set())
         val = band.value
         if rule.use == "deduct":
             pts, text = w - val, f"{_band_text(rule.table, table, band, v)} → {w} − {fmt(val)}"
@@ -169,21 +171,17 @@ def _band_raw(item: Item, rule: BandRule, ctx: _Context) -> list[Raw]:
             pts, text = val, f"{_band_text(rule.table, table, band, v)} → {fmt(val)}"
         else:
             pts, text = w * val, f"{_band_text(rule.table, table, band, v)} → {w} × {fmt(val)}"
-        out.append((pts, text, [band.place] if band.place else [], set()))
-    return out
+        return (pts, text, [band.place] if band.place else [], set())
+
+    return _each_measured(ctx, rule.measure, points)
 
 
 def _linear_raw(item: Item, rule: LinearRule, ctx: _Context) -> list[Raw]:
     """weight × min(cap, value ÷ per)."""
     w = item.weight
-    out: list[Raw] = []
-    for v in ctx.column(rule.measure):
-        if v is None:
-            out.append((None, "", [], {rule.measure}))
-            continue
-        share = min(rule.cap, v / rule.per)
-        out.append((w * share, f"{w} × min({fmt(rule.cap)}, {fmt(v, 'rate')} ÷ {fmt(rule.per, 'rate')})", [], set()))
-    return out
+    return _each_measured(ctx, rule.measure, lambda v: (
+        w * min(rule.cap, v / rule.per),
+        f"{w} × min({fmt(rule.cap)}, {fmt(v, 'rate')} ÷ {fmt(rule.per, 'rate')})", [], set()))
 
 
 def _per_event_raw(item: Item, rule: PerEventRule, ctx: _Context) -> list[Raw]:
@@ -205,13 +203,8 @@ def _per_event_raw(item: Item, rule: PerEventRule, ctx: _Context) -> list[Raw]:
 def _rating_raw(item: Item, rule: RatingRule, ctx: _Context) -> list[Raw]:
     """The rating given, held between 0 and the weight."""
     w = item.weight
-    out: list[Raw] = []
-    for v in ctx.column(rule.measure):
-        if v is None:
-            out.append((None, "", [], {rule.measure}))
-        else:
-            out.append((min(max(v, ZERO), w), f"rated {fmt(v)} of {w}", [], set()))
-    return out
+    return _each_measured(ctx, rule.measure,
+                          lambda v: (min(max(v, ZERO), w), f"rated {fmt(v)} of {w}", [], set()))
 
 
 def _formula_raw(item: Item, rule: FormulaRule, ctx: _Context) -> list[Raw]:
