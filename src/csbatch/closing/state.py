@@ -10,7 +10,7 @@ from pathlib import Path
 
 from csbatch.attendance import AttendanceResult
 from csbatch.calendar import WorkCalendar
-from csbatch.closing.history import NoHistory
+from csbatch.closing.history import History, NoHistory
 from csbatch.ledger.store import Ledger
 from csbatch.payroll.compute import PayrollResult
 from csbatch.policy import Policy
@@ -53,7 +53,7 @@ class CloseState:
         return self.out_dir / self.period
 
     @property
-    def history(self):
+    def history(self) -> History:
         return self.ledger if self.ledger is not None else NoHistory()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,25 +63,41 @@ def display_root(root: Path) -> str:
         return str(root)
 
 
-def load_policy(root: Path) -> tuple[Policy | None, list[Issue]]:
-    """Load and check the policy folder. Returns (policy, issues); policy is None on any error."""
-    from csbatch.policy.checks import FILE_CHECKS, check_policy, check_scorecard_file
+@dataclass(frozen=True)
+class _Entry:
+    """One file of the policy folder on its way through the per-file steps: what each step made
+    of it and the issues it raised. A step that fails it sets `stopped`; later steps pass it by."""
 
-    root = Path(root)
-    shown = display_root(root)
-    issues: list[Issue] = []
+    path: Path
+    rel: str                            # relative to the policy folder, e.g. kpi/ecommerce.yaml
+    display: str                        # as messages show it
+    file: PolicyFile | None = None      # every .yaml file is fingerprinted, known or not
+    attr: str = ""                      # Policy attribute, "scorecard" or "period"
+    schema: Any = None
+    data: Any = None
+    locs: Any = None
+    value: Any = None
+    issues: tuple[Issue, ...] = ()
+    stopped: bool = False
+
+    def with_issues(self, found: list[Issue], *, stop: bool = False, **changes: Any) -> _Entry:
+        return replace(self, issues=(*self.issues, *found), stopped=self.stopped or stop, **changes)
+
+
+def _refuse_folder(root: Path, shown: str) -> list[Issue]:
+    """A folder that is missing or holds none of the fixed files is no policy folder at all."""
     if not root.is_dir():
-        return None, [Issue(Source(shown), "policy.missing", "policy folder not found")]
-
+        return [Issue(Source(shown), "policy.missing", "policy folder not found")]
     if not any((root / rel).is_file() for rel in FILES):
-        return None, [Issue(Source(shown), "policy.not_a_policy",
-                            f"not a csbatch policy folder: none of {', '.join(FILES)} is in it")]
+        return [Issue(Source(shown), "policy.not_a_policy",
+                      f"not a csbatch policy folder: none of {', '.join(FILES)} is in it")]
+    return []
 
-    parts: dict[str, Any] = {}
-    scorecards: dict[str, Scorecard] = {}
-    periods: dict[str, PeriodPolicy] = {}
-    files: list[PolicyFile] = []
 
+def _discover(root: Path, shown: str) -> tuple[list[_Entry], list[Issue]]:
+    """The YAML files at the top of the folder and in POLICY_DIRS, in path order, each .yaml one
+    fingerprinted; a `.yml` file is refused, and any other folder is ignored with a warning."""
+    issues: list[Issue] = []
     candidates = [p for p in root.iterdir() if p.is_file()]
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if sub.name in POLICY_DIRS:
@@ -89,62 +106,112 @@ def load_policy(root: Path) -> tuple[Policy | None, list[Issue]]:
             issues.append(Issue(Source(f"{shown}/{sub.name}"), "policy.unknown_folder",
                                 f"folder ignored: policy files live in {', '.join(POLICY_DIRS)}/ "
                                 "or at the top of the policy folder", Severity.WARNING))
+    entries: list[_Entry] = []
     for path in sorted(candidates):
         rel = path.relative_to(root).as_posix()
         display = f"{shown}/{rel}" if shown != "." else rel
         if path.name.startswith("."):
             continue
         if path.suffix == ".yml":
-            issues.append(Issue(Source(display), "policy.unknown_file",
-                                "policy files end in .yaml; rename it"))
+            entries.append(_Entry(path, rel, display).with_issues(
+                [Issue(Source(display), "policy.unknown_file", "policy files end in .yaml; rename it")],
+                stop=True))
             continue
         if path.suffix != ".yaml":
             continue
         raw = path.read_bytes()
-        files.append(PolicyFile(path, display, hashlib.sha256(raw).hexdigest()))
-        top, _, name = rel.rpartition("/")
-        if rel in FILES:
-            attr, schema = FILES[rel]
-        elif top == SCORECARD_DIR and _CODE.match(path.stem):
-            attr, schema = "scorecard", Scorecard
-        elif top == PERIOD_DIR and _PERIOD_FILE.match(name):
-            attr, schema = "period", PeriodPolicy
-        else:
-            known = ", ".join([*FILES, f"{SCORECARD_DIR}/CODE.yaml", f"{PERIOD_DIR}/YYYY-MM.yaml"])
-            issues.append(Issue(Source(display), "policy.unknown_file",
-                                f"not a policy file this version knows (expected one of: {known})"))
-            continue
-        data, locs, found = load_yaml(path, display)
-        issues.extend(found)
-        if found and data is None:
-            continue
-        if data is None:
-            issues.append(Issue(Source(display, line=1, col=1), "policy.empty", "file is empty"))
-            continue
-        value, found = validate(schema, data, locs)
-        issues.extend(found)
-        if value is None:
-            continue
-        if attr == "scorecard":
-            issues.extend(check_scorecard_file(path.stem, value))
-            scorecards[path.stem] = value
-        elif attr == "period":
-            periods[path.stem] = value
-        else:
-            if attr in FILE_CHECKS:
-                issues.extend(FILE_CHECKS[attr](value))
-            parts[attr] = value
+        entries.append(_Entry(path, rel, display, PolicyFile(path, display, hashlib.sha256(raw).hexdigest())))
+    return entries, issues
 
-    for rel, (attr, _) in FILES.items():
-        if attr not in parts and not any(f.display.endswith("/" + rel) or f.display == rel
-                                         for f in files):
-            issues.append(Issue(Source(f"{shown}/{rel}"), "policy.missing_file",
-                                "required policy file is missing"))
+
+def _identify(entry: _Entry) -> _Entry:
+    """Which schema the file has, by its place: a fixed file, kpi/CODE.yaml or periods/YYYY-MM.yaml."""
+    top, _, name = entry.rel.rpartition("/")
+    if entry.rel in FILES:
+        attr, schema = FILES[entry.rel]
+    elif top == SCORECARD_DIR and _CODE.match(entry.path.stem):
+        attr, schema = "scorecard", Scorecard
+    elif top == PERIOD_DIR and _PERIOD_FILE.match(name):
+        attr, schema = "period", PeriodPolicy
+    else:
+        known = ", ".join([*FILES, f"{SCORECARD_DIR}/CODE.yaml", f"{PERIOD_DIR}/YYYY-MM.yaml"])
+        return entry.with_issues([Issue(Source(entry.display), "policy.unknown_file",
+                                        f"not a policy file this version knows (expected one of: {known})")],
+                                 stop=True)
+    return replace(entry, attr=attr, schema=schema)
+
+
+def _read(entry: _Entry) -> _Entry:
+    """The file's YAML, with the line and column of every key; an empty file is an error."""
+    data, locs, found = load_yaml(entry.path, entry.display)
+    if found and data is None:
+        return entry.with_issues(found, stop=True)
+    if data is None:
+        return entry.with_issues([*found, Issue(Source(entry.display, line=1, col=1), "policy.empty",
+                                                "file is empty")], stop=True)
+    return entry.with_issues(found, data=data, locs=locs)
+
+
+def _validate(entry: _Entry) -> _Entry:
+    """The YAML against the file's schema: a typed record, or the issues that prevent one."""
+    value, found = validate(entry.schema, entry.data, entry.locs)
+    return entry.with_issues(found, stop=value is None, value=value)
+
+
+def _check_file(entry: _Entry) -> _Entry:
+    """The checks that need only this one file (`FILE_CHECKS`, a scorecard's own checks)."""
+    from csbatch.policy.checks import FILE_CHECKS, check_scorecard_file
+
+    if entry.attr == "scorecard":
+        return entry.with_issues(check_scorecard_file(entry.path.stem, entry.value))
+    if entry.attr in FILE_CHECKS:
+        return entry.with_issues(FILE_CHECKS[entry.attr](entry.value))
+    return entry
+
+
+#: The steps each file goes through, in order (discovery makes the entries).
+FILE_STEPS = (_identify, _read, _validate, _check_file)
+
+
+def _missing_files(shown: str, entries: list[_Entry]) -> list[Issue]:
+    """Every fixed file must be there (a file that is there but broken has its own issues)."""
+    parts = {e.attr for e in entries if not e.stopped}
+    files = [e.file for e in entries if e.file is not None]
+    return [Issue(Source(f"{shown}/{rel}"), "policy.missing_file", "required policy file is missing")
+            for rel, (attr, _) in FILES.items()
+            if attr not in parts and not any(f.display.endswith("/" + rel) or f.display == rel
+                                             for f in files)]
+
+
+def _assemble(root: Path, shown: str, entries: list[_Entry]) -> Policy:
+    """The Policy of the files that passed every step."""
+    loaded = [e for e in entries if not e.stopped]
+    return Policy(root=root, display_root=shown,
+                  scorecards={e.path.stem: e.value for e in loaded if e.attr == "scorecard"},
+                  periods={e.path.stem: e.value for e in loaded if e.attr == "period"},
+                  files=tuple(e.file for e in entries if e.file is not None),
+                  **{e.attr: e.value for e in loaded if e.attr not in ("scorecard", "period")})
+
+
+def load_policy(root: Path) -> tuple[Policy | None, list[Issue]]:
+    """Load and check the policy folder. Returns (policy, issues); policy is None on any error.
+
+    discover → identify → read → validate → check each file → assemble → check the whole."""
+    from csbatch.policy.checks import check_policy
+
+    root = Path(root)
+    shown = display_root(root)
+    refused = _refuse_folder(root, shown)
+    if refused:
+        return None, refused
+    entries, issues = _discover(root, shown)
+    for step in FILE_STEPS:
+        entries = [e if e.stopped else step(e) for e in entries]
+    issues += [i for e in entries for i in e.issues]
+    issues += _missing_files(shown, entries)
     if any(i.is_error for i in issues):
         return None, issues
-
-    policy = Policy(root=root, display_root=shown, scorecards=scorecards, periods=periods,
-                    files=tuple(files), **parts)
+    policy = _assemble(root, shown, entries)
     issues.extend(check_policy(policy))
     if any(i.is_error for i in issues):
         return None, issues

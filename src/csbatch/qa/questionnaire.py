@@ -88,6 +88,43 @@ class _Scored:
     problems: list[list[str]]           # bad marks; the audit then has no score
 
 
+def _checked_mark(code: str, value: Any, per: Decimal, positive: bool) -> tuple[Decimal | None, str | None]:
+    """(mark, problem) of one cell: a positive item's mark is 0…per_item, a taboo item's 1
+    (violated) or 0; None is N/A."""
+    mark, ok = _mark(value)
+    if not ok:
+        return None, f"{code} mark {value!r} is not a Decimal mark"
+    if mark is not None and ((positive and not _ZERO <= mark <= per)
+                             or (not positive and mark not in (_ZERO, _ONE))):
+        allowed = f"0–{_num(per)}" if positive else "1 (violated) or 0"
+        return None, f"{code} mark {_num(mark)} is not {allowed}"
+    return mark, None
+
+
+def _item_marks(raw: Sequence[Any] | None, code: str, per: Decimal, positive: bool,
+                problems: list[list[str]]) -> np.ndarray:
+    """One item's marks across the audits (None: N/A); a bad mark is a problem of its audit."""
+    marks = np.full(len(problems), None, dtype=object)
+    for i, value in enumerate(raw if raw is not None else ()):
+        mark, problem = _checked_mark(code, value, per, positive)
+        if problem is not None:
+            problems[i].append(problem)
+        else:
+            marks[i] = mark
+    return marks
+
+
+def _audit_score(earned: Decimal, available: Decimal, failed_critical: bool, bad_marks: bool,
+                 scale: Decimal) -> Decimal | None:
+    """No score with a bad mark or nothing applicable; 0 when a critical item failed; else
+    earned ÷ available × scale, half-up to 2 places."""
+    if bad_marks or available == _ZERO:
+        return None
+    if failed_critical:
+        return half_up(_ZERO)
+    return half_up(earned * scale / available)
+
+
 def _score_columns(columns: Mapping[str, Sequence[Any] | None], n: int,
                    questionnaire: Questionnaire) -> _Scored:
     """Score n audits given one sequence of marks per item code (None = a column nobody
@@ -105,20 +142,7 @@ def _score_columns(columns: Mapping[str, Sequence[Any] | None], n: int,
         violation_count = np.zeros(n, dtype=np.int64)
         earned = np.full(n, _ZERO, dtype=object)
         for item in section.items:
-            raw = columns.get(item.code)
-            marks = np.full(n, None, dtype=object)
-            if raw is not None:
-                for i, value in enumerate(raw):
-                    mark, ok = _mark(value)
-                    if not ok:
-                        problems[i].append(f"{item.code} mark {value!r} is not a Decimal mark")
-                    elif mark is not None and (
-                            (positive and not _ZERO <= mark <= per)
-                            or (not positive and mark not in (_ZERO, _ONE))):
-                        allowed = f"0–{_num(per)}" if positive else "1 (violated) or 0"
-                        problems[i].append(f"{item.code} mark {_num(mark)} is not {allowed}")
-                    else:
-                        marks[i] = mark
+            marks = _item_marks(columns.get(item.code), item.code, per, positive, problems)
             applicable = np.asarray(pd.notna(marks), dtype=bool)
             applicable_count += applicable
             if positive:
@@ -142,14 +166,8 @@ def _score_columns(columns: Mapping[str, Sequence[Any] | None], n: int,
         earned_total = earned_total + earned
         available_total = available_total + available
     scale = Decimal(questionnaire.scale_to)
-    scores: list[Decimal | None] = []
-    for e, a, f, p in zip(earned_total, available_total, failed, problems):
-        if p or a == _ZERO:
-            scores.append(None)
-        elif f:
-            scores.append(half_up(_ZERO))
-        else:
-            scores.append(half_up(e * scale / a))
+    scores = [_audit_score(e, a, bool(f), bool(p), scale)
+              for e, a, f, p in zip(earned_total, available_total, failed, problems)]
     return _Scored(sections=sections, applicable=available_total, score=scores,
                    violations=[tuple(v) for v in violations],
                    failed_critical=[tuple(f) for f in failed], problems=problems)
@@ -226,51 +244,38 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(None, index=frame.index, dtype=object)
 
 
-def score_audits(audits: pd.DataFrame, questionnaire: Questionnaire,
-                 period: str) -> tuple[AuditResult, list[Issue]]:
-    """Score the audits of `period` ('YYYY-MM') from an audits frame of the typed-table contract
-    (item columns named by item code; a missing item column is N/A for every audit).
-
-    Audits dated outside the period are left out with a warning each. An audit with every item
-    N/A, or with a mark that is not a mark, is an error and keeps a blank score. Rows are sorted
-    by audit_id (then by their place in the input)."""
-    issues: list[Issue] = []
-    frame = audits.reset_index(drop=True)
-    for name in ("_file", "_sheet", "_row"):
-        if name not in frame.columns:
-            frame[name] = None
-    places = [_place(f, s, r) for f, s, r in zip(frame["_file"], frame["_sheet"], frame["_row"])]
-
+def _out_of_period(frame: pd.DataFrame, places: list[Source | None], period: str,
+                   dates: pd.Series) -> tuple[np.ndarray, list[Issue]]:
+    """Which audits are dated in the period; each other one is a warning and is not counted."""
     first, last = month_bounds(period)
-    dates = pd.to_datetime(_column(frame, "audit_date"))
     start, end = pd.Timestamp(first), pd.Timestamp(last + dt.timedelta(days=1))
     inside = np.asarray((dates >= start) & (dates < end), dtype=bool)
+    issues = []
     for i in np.flatnonzero(~inside):
         audit_id, date = frame.at[i, "audit_id"], dates.iat[i]
         when = "has no audit date" if pd.isna(date) else f"is dated {date.date().isoformat()}"
         issues.append(Issue(places[i], "audits.out_of_period",
                             f"audit {audit_id} {when}, outside {period}: not counted",
                             Severity.WARNING))
-    frame = frame.loc[inside]
-    places = [p for p, keep in zip(places, inside) if keep]
+    return inside, issues
 
-    # audit_id order; ties (duplicate ids, reported by intake) keep file, sheet, row order
+
+def _audit_order(frame: pd.DataFrame) -> np.ndarray:
+    """Positions in audit_id order; ties (duplicate ids, reported by intake) keep file, sheet,
+    row order."""
     order = pd.DataFrame({
         "audit_id": frame["audit_id"].astype(object).where(frame["audit_id"].notna(), "").astype(str),
         "_file": frame["_file"].astype(object).where(frame["_file"].notna(), "").astype(str),
         "_sheet": frame["_sheet"].astype(object).where(frame["_sheet"].notna(), "").astype(str),
         "_row": pd.to_numeric(frame["_row"], errors="coerce").fillna(0).astype("int64"),
     }).reset_index(drop=True)
-    positions = order.sort_values(list(order.columns), kind="stable").index.to_numpy()
-    frame = frame.iloc[positions].reset_index(drop=True)
-    places = [places[p] for p in positions]
+    return order.sort_values(list(order.columns), kind="stable").index.to_numpy()
 
-    n = len(frame)
-    codes = [item.code for section in questionnaire.sections for item in section.items]
-    columns = {code: frame[code].tolist() if code in frame.columns else None for code in codes}
-    scored = _score_columns(columns, n, questionnaire)
 
-    for i in range(n):
+def _unscored(frame: pd.DataFrame, places: list[Source | None], scored: _Scored) -> list[Issue]:
+    """An audit with a bad mark, or with every item N/A, is an error and has no score."""
+    issues = []
+    for i in range(len(frame)):
         audit_id = frame.at[i, "audit_id"]
         if scored.problems[i]:
             issues.append(Issue(places[i], "audits.bad_mark",
@@ -278,11 +283,15 @@ def score_audits(audits: pd.DataFrame, questionnaire: Questionnaire,
         elif scored.score[i] is None:
             issues.append(Issue(places[i], "audits.all_not_applicable",
                                 f"audit {audit_id}: every item is N/A, so it has no score"))
+    return issues
 
+
+def _audits_table(frame: pd.DataFrame, dates: pd.Series, scored: _Scored,
+                  questionnaire: Questionnaire) -> pd.DataFrame:
+    """The audits frame: `audit_columns` of the scored audits, in `frame`'s order."""
     out: dict[str, pd.Series] = {
         "audit_id": frame["audit_id"].astype(object),
-        "audit_date": dates.loc[inside].iloc[positions].reset_index(drop=True)
-        .astype("datetime64[ns]"),
+        "audit_date": dates.astype("datetime64[ns]"),
         "employee_id": _column(frame, "employee_id").astype(object),
     }
     for code, earned in scored.sections.items():
@@ -295,6 +304,36 @@ def score_audits(audits: pd.DataFrame, questionnaire: Questionnaire,
     out["_file"] = frame["_file"].astype(object)
     out["_sheet"] = frame["_sheet"].astype(object)
     out["_row"] = frame["_row"]
-    table = pd.DataFrame({name: s.reset_index(drop=True) for name, s in out.items()},
-                         columns=list(audit_columns(questionnaire)))
+    return pd.DataFrame({name: s.reset_index(drop=True) for name, s in out.items()},
+                        columns=list(audit_columns(questionnaire)))
+
+
+def score_audits(audits: pd.DataFrame, questionnaire: Questionnaire,
+                 period: str) -> tuple[AuditResult, list[Issue]]:
+    """Score the audits of `period` ('YYYY-MM') from an audits frame of the typed-table contract
+    (item columns named by item code; a missing item column is N/A for every audit).
+
+    Audits dated outside the period are left out with a warning each. An audit with every item
+    N/A, or with a mark that is not a mark, is an error and keeps a blank score. Rows are sorted
+    by audit_id (then by their place in the input)."""
+    frame = audits.reset_index(drop=True)
+    for name in ("_file", "_sheet", "_row"):
+        if name not in frame.columns:
+            frame[name] = None
+    places = [_place(f, s, r) for f, s, r in zip(frame["_file"], frame["_sheet"], frame["_row"])]
+    dates = pd.to_datetime(_column(frame, "audit_date"))
+    inside, issues = _out_of_period(frame, places, period, dates)
+    frame = frame.loc[inside]
+    places = [p for p, keep in zip(places, inside) if keep]
+
+    positions = _audit_order(frame)
+    frame = frame.iloc[positions].reset_index(drop=True)
+    places = [places[p] for p in positions]
+
+    codes = [item.code for section in questionnaire.sections for item in section.items]
+    columns = {code: frame[code].tolist() if code in frame.columns else None for code in codes}
+    scored = _score_columns(columns, len(frame), questionnaire)
+    issues += _unscored(frame, places, scored)
+    table = _audits_table(frame, dates.loc[inside].iloc[positions].reset_index(drop=True), scored,
+                          questionnaire)
     return AuditResult(audits=table), issues

@@ -158,12 +158,10 @@ def _scripted(month: Month, staff: Staff, customers: Customers,
     return out
 
 
-def draw_orders(month: Month, staff: Staff, customers: Customers, att: Attendance,
-                total: int) -> Orders:
-    check_codes(month)
-    rng = month.rng("orders")
-    scripted = _scripted(month, staff, customers, att, rng)
-    n = max(0, total - len(scripted))
+def _sellers_and_days(month: Month, staff: Staff, att: Attendance, rng: np.random.Generator,
+                      n: int) -> tuple[list, np.ndarray, np.ndarray]:
+    """(selling agents, the agent of each order, its day): agents weighted by role share and
+    days at work, each order on one of its agent's working days."""
     agents = staff.by_role(*SELLING)
     index = {d: i for i, d in enumerate(month.workdays)}
     avail = [[index[d] for d in att.at_work(e)] for e in agents]
@@ -174,6 +172,13 @@ def draw_orders(month: Month, staff: Staff, customers: Customers, att: Attendanc
     weight = np.array([ROLE_SHARE[e.role] for e in agents]) * lens
     a = rng.choice(len(agents), size=n, p=weight / weight.sum())
     day = mat[a, (rng.random(n) * lens[a]).astype(np.int64)]
+    return agents, a, day
+
+
+def _drawn_fields(month: Month, agents: list, a: np.ndarray, customers: Customers,
+                  rng: np.random.Generator, n: int) -> dict:
+    """Channel, store, promotion, product and price, category, status, customer and sales rep
+    of each drawn order (by its agent's role)."""
     role = np.array([SELLING.index(e.role) for e in agents])[a]
     u = rng.random((n, 9))
     channel = np.select([role == 0, role == 1],
@@ -211,24 +216,37 @@ def draw_orders(month: Month, staff: Staff, customers: Customers, att: Attendanc
     product = np.where(online, names_web[pick_web], names_shop[pick_shop])
     if promotion is not None:
         product = np.where(promo, promotion.name, product)
+    return dict(channel=channel, store=store, promo=promo, amount=amount, category=category,
+                status=status, customer=customer, rep_pick=rep_pick, product=product)
+
+
+def draw_orders(month: Month, staff: Staff, customers: Customers, att: Attendance,
+                total: int) -> Orders:
+    check_codes(month)
+    rng = month.rng("orders")
+    scripted = _scripted(month, staff, customers, att, rng)
+    n = max(0, total - len(scripted))
+    agents, a, day = _sellers_and_days(month, staff, att, rng, n)
+    d = _drawn_fields(month, agents, a, customers, rng, n)
+    channel = d["channel"]
 
     s = scripted
     agent_idx = np.array([e.index for e in agents])[a]
     cols = dict(
         day=np.concatenate([day, [x.day for x in s]]).astype(np.int64),
         agent=np.concatenate([agent_idx, [x.agent for x in s]]).astype(np.int64),
-        customer=np.concatenate([customer, [x.customer for x in s]]).astype(np.int64),
-        amount=np.concatenate([amount, [x.amount for x in s]]).astype(np.float64),
+        customer=np.concatenate([d["customer"], [x.customer for x in s]]).astype(np.int64),
+        amount=np.concatenate([d["amount"], [x.amount for x in s]]).astype(np.float64),
         list_amount=np.concatenate([np.full(n, np.nan), [x.list_amount for x in s]]),
         channel=np.concatenate([channel, [x.channel for x in s]]).astype(np.int8),
-        category=np.concatenate([category, [x.category for x in s]]).astype(np.int8),
-        store=np.concatenate([store, [x.store for x in s]]).astype(np.int8),
-        promo=np.concatenate([promo, np.zeros(len(s), bool)]),
-        status=np.concatenate([status, [x.status for x in s]]).astype(np.int8),
+        category=np.concatenate([d["category"], [x.category for x in s]]).astype(np.int8),
+        store=np.concatenate([d["store"], [x.store for x in s]]).astype(np.int8),
+        promo=np.concatenate([d["promo"], np.zeros(len(s), bool)]),
+        status=np.concatenate([d["status"], [x.status for x in s]]).astype(np.int8),
     )
-    products = product.tolist() + [x.product for x in s]
+    products = d["product"].tolist() + [x.product for x in s]
     reps = [SALES_REPS[k] if c == INVITED else None
-            for k, c in zip(rep_pick.tolist(), channel.tolist())] + [x.rep for x in s]
+            for k, c in zip(d["rep_pick"].tolist(), channel.tolist())] + [x.rep for x in s]
     # File order: by day, then shuffled; ids numbered per shop (WD online, MD stores).
     order = np.lexsort((rng.random(len(products)), cols["day"]))
     cols = {k: v[order] for k, v in cols.items()}

@@ -42,45 +42,43 @@ def _labels(month: Month, codes: str, values: tuple[str, ...], pick: int = 0) ->
     return [label(month.policy, codes, v, pick) if v else None for v in values]
 
 
-def sales_sheets(month: Month, staff: Staff, customers: Customers, orders: Orders,
-                 refund: dict | None) -> tuple[list[Sheet], Sheet]:
-    """The web shop's export (with a hidden sheet of drop-down lists) and the stores' list
-    (a title row above the header; last month's order refunded this month at the end)."""
+def _order_cells(month: Month, staff: Staff, customers: Customers, orders: Orders, rows: np.ndarray,
+                 variant: int) -> dict[str, list]:
+    """The cells of some orders, column by column; variant 1 mixes label forms (the stores'
+    list), variant 0 keeps one."""
     p = month.policy
-    rng = month.rng("sales.cells")
     emp_ids = [e.id for e in staff.people]
-    web = np.flatnonzero(orders.channel == ONLINE)
-    shop = np.flatnonzero(orders.channel != ONLINE)
+    ids = [orders.ids[i] for i in rows.tolist()]
+    days = [month.workdays[d] for d in orders.day[rows].tolist()]
+    agents = [emp_ids[a] for a in orders.agent[rows].tolist()]
+    custs = [customers.ids[c] for c in orders.customer[rows].tolist()]
+    amount = orders.amount[rows].tolist()
+    lst = [None if math.isnan(x) else x for x in orders.list_amount[rows].tolist()]
+    chan = [_labels(month, "channel", CHANNELS, variant + k) for k in range(2)]
+    ch = orders.channel[rows].tolist()
+    channel = [chan[k % 2 if variant else 0][c] for k, c in enumerate(ch)]
+    cats = _labels(month, "category", CATEGORIES, variant)
+    stores = [_labels(month, "store_type", STORES, k) for k in range(2)]
+    st = orders.store[rows].tolist()
+    store = [stores[k % 2 if variant else 0][s] for k, s in enumerate(st)]
+    stat = [_labels(month, "order_status", STATUSES, k) for k in range(2)]
+    status = [stat[1 if variant and k % 5 == 4 else 0][s]
+              for k, s in enumerate(orders.status[rows].tolist())]
+    yes, no = (yes_no(p, True, "√"), yes_no(p, False, "√")) if variant else \
+        (yes_no(p, True), yes_no(p, False))
+    promo = [yes if x else (no if k % 3 == 0 else None)
+             for k, x in enumerate(orders.promo[rows].tolist())]
+    return dict(ids=ids, days=days, agents=agents, custs=custs, amount=amount, lst=lst,
+                channel=channel, category=[cats[c] for c in orders.category[rows].tolist()],
+                store=store, status=status, promo=promo,
+                product=[orders.product[i] for i in rows.tolist()],
+                rep=[orders.rep[i] for i in rows.tolist()])
+
+
+def _web_sheets(month: Month, w: dict[str, list], rng: np.random.Generator) -> list[Sheet]:
+    """The web shop's export and its hidden sheet of drop-down lists."""
+    p = month.policy
     h = lambda col, pick=0: header(p, "sales", col, pick)  # noqa: E731
-
-    def cells(rows: np.ndarray, variant: int):
-        ids = [orders.ids[i] for i in rows.tolist()]
-        days = [month.workdays[d] for d in orders.day[rows].tolist()]
-        agents = [emp_ids[a] for a in orders.agent[rows].tolist()]
-        custs = [customers.ids[c] for c in orders.customer[rows].tolist()]
-        amount = orders.amount[rows].tolist()
-        lst = [None if math.isnan(x) else x for x in orders.list_amount[rows].tolist()]
-        chan = [_labels(month, "channel", CHANNELS, variant + k) for k in range(2)]
-        ch = orders.channel[rows].tolist()
-        channel = [chan[k % 2 if variant else 0][c] for k, c in enumerate(ch)]
-        cats = _labels(month, "category", CATEGORIES, variant)
-        stores = [_labels(month, "store_type", STORES, k) for k in range(2)]
-        st = orders.store[rows].tolist()
-        store = [stores[k % 2 if variant else 0][s] for k, s in enumerate(st)]
-        stat = [_labels(month, "order_status", STATUSES, k) for k in range(2)]
-        status = [stat[1 if variant and k % 5 == 4 else 0][s]
-                  for k, s in enumerate(orders.status[rows].tolist())]
-        yes, no = (yes_no(p, True, "√"), yes_no(p, False, "√")) if variant else \
-            (yes_no(p, True), yes_no(p, False))
-        promo = [yes if x else (no if k % 3 == 0 else None)
-                 for k, x in enumerate(orders.promo[rows].tolist())]
-        return dict(ids=ids, days=days, agents=agents, custs=custs, amount=amount, lst=lst,
-                    channel=channel, category=[cats[c] for c in orders.category[rows].tolist()],
-                    store=store, status=status, promo=promo,
-                    product=[orders.product[i] for i in rows.tolist()],
-                    rep=[orders.rep[i] for i in rows.tolist()])
-
-    w = cells(web, 0)
     first = Sheet("网店订单", [
         Column(h("order_id"), w["ids"]),
         Column(h("order_date"), typed_dates(w["days"], rng, 0.03), DATE),
@@ -102,8 +100,15 @@ def sales_sheets(month: Month, staff: Staff, customers: Customers, orders: Order
     where = {c.header: i for i, c in enumerate(first.columns)}
     for letter, (col, _, values) in zip("ABC", drop_downs):
         first.lists[where[h(col)]] = f"=下拉选项!${letter}$2:${letter}${len(values) + 1}"
+    return [first, options]
 
-    s = cells(shop, 1)
+
+def _store_sheet(month: Month, s: dict[str, list], refund: dict | None,
+                 rng: np.random.Generator) -> Sheet:
+    """The stores' list: a title row above the header, some employee ids typed as numbers, and
+    last month's order refunded this month at the end."""
+    p = month.policy
+    h = lambda col, pick=0: header(p, "sales", col, pick)  # noqa: E731
     agents: list = [int(a) if k % 3 == 0 else a for k, a in enumerate(s["agents"])]  # numbers
     notes: list[str | None] = [None] * len(s["ids"])
     if refund is not None:
@@ -121,7 +126,7 @@ def sales_sheets(month: Month, staff: Staff, customers: Customers, orders: Order
         s["promo"].append(None)
         s["status"].append(label(p, "order_status", "refunded"))
         notes.append(f"{refund['day'].month}月订单，本月退款")
-    second = Sheet("门店订单", [
+    return Sheet("门店订单", [
         Column(h("order_id", 1), s["ids"]),
         Column(h("order_date", 1), typed_dates(s["days"], rng, 0.12), DATE),
         Column(h("employee_id", 1), agents),
@@ -137,7 +142,18 @@ def sales_sheets(month: Month, staff: Staff, customers: Customers, orders: Order
         Column(h("status"), s["status"]),
         Column("备注", notes),
     ], title=f"{month.label} 销售订单明细（门店及电话成交）")
-    return [first, options], second
+
+
+def sales_sheets(month: Month, staff: Staff, customers: Customers, orders: Orders,
+                 refund: dict | None) -> tuple[list[Sheet], Sheet]:
+    """The web shop's export (with a hidden sheet of drop-down lists) and the stores' list
+    (a title row above the header; last month's order refunded this month at the end)."""
+    rng = month.rng("sales.cells")
+    web = np.flatnonzero(orders.channel == ONLINE)
+    shop = np.flatnonzero(orders.channel != ONLINE)
+    first = _web_sheets(month, _order_cells(month, staff, customers, orders, web, 0), rng)
+    second = _store_sheet(month, _order_cells(month, staff, customers, orders, shop, 1), refund, rng)
+    return first, second
 
 
 def previous_refund(prev: Month, staff: Staff, customers: Customers, orders: Orders) -> dict | None:

@@ -49,18 +49,15 @@ def _due_hours(month: Month) -> int:
     return int(days) * 24
 
 
-def complaints_sheet(month: Month, staff: Staff, customers: Customers, orders: Orders) -> Sheet:
-    """Every category; our fault yes and no; resolved within 72 h, after, at exactly 72 h, open
-    past its due time and open not yet due; losses on a few; the refunded special-price order."""
+def _complaint_specs(month: Month, orders: Orders,
+                     rng: np.random.Generator) -> list[tuple[int | None, str, str, bool, float | None]]:
+    """(order, category, resolution, our fault, loss) of each complaint about an order: every
+    category once, the refunded special-price order, then one per 60 orders."""
     p = month.policy
-    rng = month.rng("complaints")
-    due = _due_hours(month)
     last_ok = len(month.workdays) - 7
     ok = (orders.status != CANCELLED) & (orders.day <= max(last_ok, 0))
     web = np.flatnonzero(ok & (orders.channel == ONLINE))
     shop = np.flatnonzero(ok & (orders.channel != ONLINE))
-    texts = keyed("complaints")
-    # order, category, resolution, our fault, loss
     specs: list[tuple[int | None, str, str, bool, float | None]] = []
     losses = {0: 200.0, 4: 1280.0, 8: 350.0}
     for k, cat in enumerate(p.complaints.categories):
@@ -76,8 +73,16 @@ def complaints_sheet(month: Month, staff: Staff, customers: Customers, orders: O
         order = int(every[int(rng.integers(len(every)))])
         specs.append((order, cats[int(rng.integers(len(cats)))],
                       "within" if rng.random() < 0.8 else "after", rng.random() < 0.85, None))
+    return specs
+
+
+def _complaint_rows(month: Month, staff: Staff, customers: Customers, orders: Orders,
+                    rng: np.random.Generator) -> list[list]:
+    """The complaints as rows (received, customer, order, agent, category, fault, resolved,
+    satisfied, loss) in the order received, with one still open and not yet due."""
+    due = _due_hours(month)
     rows = []
-    for order, cat, kind, fault, loss in specs:
+    for order, cat, kind, fault, loss in _complaint_specs(month, orders, rng):
         day = month.workdays[orders.day[order]]
         received = at(day + dt.timedelta(days=1 + int(rng.integers(0, 2))),
                       9 + int(rng.integers(0, 8)), int(rng.integers(0, 60)))
@@ -87,9 +92,18 @@ def complaints_sheet(month: Month, staff: Staff, customers: Customers, orders: O
                      staff.people[orders.agent[order]].id, cat, fault, resolved, satisfied, loss])
     # Still open, received on the last workday: not yet due at month end; no order, no agent.
     c = int(customers.free[int(rng.integers(len(customers.free)))])
-    rows.append([at(month.workdays[-1], 15, 20), customers.ids[c], None, None, cats[0], True,
-                 None, None, None])
+    rows.append([at(month.workdays[-1], 15, 20), customers.ids[c], None, None,
+                 list(month.policy.complaints.categories)[0], True, None, None, None])
     rows.sort(key=lambda r: r[0])
+    return rows
+
+
+def complaints_sheet(month: Month, staff: Staff, customers: Customers, orders: Orders) -> Sheet:
+    """Every category; our fault yes and no; resolved within 72 h, after, at exactly 72 h, open
+    past its due time and open not yet due; losses on a few; the refunded special-price order."""
+    p = month.policy
+    rows = _complaint_rows(month, staff, customers, orders, month.rng("complaints"))
+    texts = keyed("complaints")
     h = lambda col, pick=0: header(p, "complaints", col, pick)  # noqa: E731
     yes, no = yes_no(p, True), yes_no(p, False)
     yymm = month.yymm
@@ -118,11 +132,11 @@ def _describe(texts: dict[str, tuple[str, ...]], cat: str, k: int) -> str:
     return found[k % len(found)]
 
 
-def callbacks_sheet(month: Month, staff: Staff, customers: Customers, orders: Orders) -> Sheet:
-    """Callbacks about orders, planned and done (or not), rated 满意/一般/不满意 with a score
-    on 0–100 or, now and then, 1–5. One e-commerce agent's callbacks are all 满意."""
+def _callback_rows(month: Month, staff: Staff, customers: Customers, orders: Orders,
+                   rng: np.random.Generator) -> list[tuple]:
+    """The callbacks as rows (who, customer, order, planned, done, rating, score, feedback,
+    intent) by planned day, then employee."""
     p = month.policy
-    rng = month.rng("callbacks")
     nd = len(month.workdays)
     ok = np.flatnonzero((orders.status != CANCELLED) & (orders.day <= nd - 3))
     share = min(0.3, 30000 / max(len(ok), 1))
@@ -175,6 +189,14 @@ def callbacks_sheet(month: Month, staff: Staff, customers: Customers, orders: Or
         rows.append((who, customers.ids[orders.customer[i]], orders.ids[i], planned, done,
                      rating, score, note, intent))
     rows.sort(key=lambda r: (r[3] or r[4].date(), r[0].id))
+    return rows
+
+
+def callbacks_sheet(month: Month, staff: Staff, customers: Customers, orders: Orders) -> Sheet:
+    """Callbacks about orders, planned and done (or not), rated 满意/一般/不满意 with a score
+    on 0–100 or, now and then, 1–5. One e-commerce agent's callbacks are all 满意."""
+    p = month.policy
+    rows = _callback_rows(month, staff, customers, orders, month.rng("callbacks"))
     h = lambda col, pick=0: header(p, "callbacks", col, pick)  # noqa: E731
     yes, no = yes_no(p, True), yes_no(p, False)
     return Sheet("回访记录", [

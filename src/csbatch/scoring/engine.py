@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -138,79 +138,98 @@ def _band_text(table_name: str, table: BandTable, band, value: Decimal) -> str:
     return f"{table_name} {fmt(value, table.measure)} in {band.describe(table.measure)}"
 
 
-def _item_raw(item: Item, ctx: _Context) -> list[tuple[Decimal | None, str, list[Source], set[str]]]:
-    """Per member: (raw points or None when a measured value is missing, rule text, band places,
-    missing names)."""
-    rule = item.rule
+#: Per member: (raw points or None when a measured value is missing, rule text, band places,
+#: missing names).
+Raw = tuple[Decimal | None, str, list[Source], set[str]]
+
+
+def _each_measured(ctx: _Context, measure: str, points: Callable[[Decimal], Raw]) -> list[Raw]:
+    """Per member, `points` of the measured value; a missing value gives None and names the
+    measure."""
+    return [(None, "", [], {measure}) if v is None else points(v) for v in ctx.column(measure)]
+
+
+def _band_raw(item: Item, rule: BandRule, ctx: _Context) -> list[Raw]:
+    """The band holding the measured value: its value deducted from the weight, as the points,
+    or times the weight (`use`)."""
     w = item.weight
-    out = []
-    if isinstance(rule, BandRule):
-        table = ctx.tables(rule.table)
-        for v in ctx.column(rule.measure):
-            if v is None:
-                out.append((None, "", [], {rule.measure}))
-                continue
-            try:
-                band = lookup(table, v)
-            except OutsideTable:
-                out.append((None, f"{fmt(v, table.measure)} is outside every band of {rule.table}", [], set()))
-                continue
-            val = band.value
-            if rule.use == "deduct":
-                pts, text = w - val, f"{_band_text(rule.table, table, band, v)} → {w} − {fmt(val)}"
-            elif rule.use == "points":
-                pts, text = val, f"{_band_text(rule.table, table, band, v)} → {fmt(val)}"
-            else:
-                pts, text = w * val, f"{_band_text(rule.table, table, band, v)} → {w} × {fmt(val)}"
-            out.append((pts, text, [band.place] if band.place else [], set()))
-    elif isinstance(rule, LinearRule):
-        for v in ctx.column(rule.measure):
-            if v is None:
-                out.append((None, "", [], {rule.measure}))
-                continue
-            share = min(rule.cap, v / rule.per)
-            out.append((w * share, f"{w} × min({fmt(rule.cap)}, {fmt(v, 'rate')} ÷ {fmt(rule.per, 'rate')})", [], set()))
-    elif isinstance(rule, PerEventRule):
-        cols = {name: ctx.column(name) for name in rule.points}
-        for i in range(ctx.n):
-            missing = {name for name in rule.points if cols[name][i] is None}
-            if missing:
-                out.append((None, "", [], missing))
-                continue
-            pts = w + sum((rule.points[n] * cols[n][i] for n in rule.points), ZERO)
-            terms = " ".join(f"{_signed(rule.points[n])} × {fmt(cols[n][i])} ({n})" for n in rule.points)
-            out.append((pts, f"{w} {terms}", [], set()))
-    elif isinstance(rule, RatingRule):
-        for v in ctx.column(rule.measure):
-            if v is None:
-                out.append((None, "", [], {rule.measure}))
-            else:
-                out.append((min(max(v, ZERO), w), f"rated {fmt(v)} of {w}", [], set()))
-    elif isinstance(rule, RankBonusRule):
-        out = _rank_bonus(item, rule, ctx)
-    elif isinstance(rule, FormulaRule):
-        expr = expressions.parse(rule.formula)
-        env = {name: ctx.column(name) for name in expr.names if name != "weight"}
-        env["weight"] = [w] * ctx.n
-        result = expressions.evaluate(expr, env, ctx.n, tables=ctx.tables, population=ctx.rated_rows)
-        for i in range(ctx.n):
-            if i in result.errors:
-                ctx.issues.append(Issue(item.place_of("rule"), "score.formula",
-                                        f"scorecard {ctx.code}, item {item.code}, employee "
-                                        f"{ctx.members[i].employee_id}: {result.errors[i]}"))
-            value = result.values[i]
-            hits = result.hits.get(i, [])
-            parts = [f"{_band_text(t, ctx.tables(t), b, v)} → {fmt(b.value)}" for t, b, v in hits]
-            places = [b.place for _, b, _ in hits if b.place]
-            if value is None:
-                out.append((None, "; ".join(parts), places, result.missing.get(i, set()) or {"?"}))
-                continue
-            row = {name: env[name][i] for name in env}
-            sums = expressions.substituted(rule.formula, row, result.means, [b.value for _, b, _ in hits],
-                                           lambda name, v: "no data" if v is None else
-                                           (show(name, v) if name in UNITS else fmt(v)))
-            shown = fmt(half_up(value))
-            out.append((value, "; ".join(parts + [f"{sums} = {shown}"]), places, set()))
+    table = ctx.tables(rule.table)
+
+    def points(v: Decimal) -> Raw:
+        try:
+            band = lookup(table, v)
+        except OutsideTable:
+            return (None, f"{fmt(v, table.measure)} is outside every band of {rule.table}", [], set())
+        val = band.value
+        if rule.use == "deduct":
+            pts, text = w - val, f"{_band_text(rule.table, table, band, v)} → {w} − {fmt(val)}"
+        elif rule.use == "points":
+            pts, text = val, f"{_band_text(rule.table, table, band, v)} → {fmt(val)}"
+        else:
+            pts, text = w * val, f"{_band_text(rule.table, table, band, v)} → {w} × {fmt(val)}"
+        return (pts, text, [band.place] if band.place else [], set())
+
+    return _each_measured(ctx, rule.measure, points)
+
+
+def _linear_raw(item: Item, rule: LinearRule, ctx: _Context) -> list[Raw]:
+    """weight × min(cap, value ÷ per)."""
+    w = item.weight
+    return _each_measured(ctx, rule.measure, lambda v: (
+        w * min(rule.cap, v / rule.per),
+        f"{w} × min({fmt(rule.cap)}, {fmt(v, 'rate')} ÷ {fmt(rule.per, 'rate')})", [], set()))
+
+
+def _per_event_raw(item: Item, rule: PerEventRule, ctx: _Context) -> list[Raw]:
+    """weight + Σ points per event × events, over every counted measure."""
+    w = item.weight
+    cols = {name: ctx.column(name) for name in rule.points}
+    out: list[Raw] = []
+    for i in range(ctx.n):
+        missing = {name for name in rule.points if cols[name][i] is None}
+        if missing:
+            out.append((None, "", [], missing))
+            continue
+        pts = w + sum((rule.points[n] * cols[n][i] for n in rule.points), ZERO)
+        terms = " ".join(f"{_signed(rule.points[n])} × {fmt(cols[n][i])} ({n})" for n in rule.points)
+        out.append((pts, f"{w} {terms}", [], set()))
+    return out
+
+
+def _rating_raw(item: Item, rule: RatingRule, ctx: _Context) -> list[Raw]:
+    """The rating given, held between 0 and the weight."""
+    w = item.weight
+    return _each_measured(ctx, rule.measure,
+                          lambda v: (min(max(v, ZERO), w), f"rated {fmt(v)} of {w}", [], set()))
+
+
+def _formula_raw(item: Item, rule: FormulaRule, ctx: _Context) -> list[Raw]:
+    """The formula evaluated per member (`weight` is the item's weight); an evaluation error is
+    an issue naming the employee."""
+    w = item.weight
+    expr = expressions.parse(rule.formula)
+    env = {name: ctx.column(name) for name in expr.names if name != "weight"}
+    env["weight"] = [w] * ctx.n
+    result = expressions.evaluate(expr, env, ctx.n, tables=ctx.tables, population=ctx.rated_rows)
+    out: list[Raw] = []
+    for i in range(ctx.n):
+        if i in result.errors:
+            ctx.issues.append(Issue(item.place_of("rule"), "score.formula",
+                                    f"scorecard {ctx.code}, item {item.code}, employee "
+                                    f"{ctx.members[i].employee_id}: {result.errors[i]}"))
+        value = result.values[i]
+        hits = result.hits.get(i, [])
+        parts = [f"{_band_text(t, ctx.tables(t), b, v)} → {fmt(b.value)}" for t, b, v in hits]
+        places = [b.place for _, b, _ in hits if b.place]
+        if value is None:
+            out.append((None, "; ".join(parts), places, result.missing.get(i, set()) or {"?"}))
+            continue
+        row = {name: env[name][i] for name in env}
+        sums = expressions.substituted(rule.formula, row, result.means, [b.value for _, b, _ in hits],
+                                       lambda name, v: "no data" if v is None else
+                                       (show(name, v) if name in UNITS else fmt(v)))
+        shown = fmt(half_up(value))
+        out.append((value, "; ".join(parts + [f"{sums} = {shown}"]), places, set()))
     return out
 
 
@@ -239,6 +258,18 @@ def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context):
         else:
             out.append((w * v / std, f"¥{fmt(v)} < standard ¥{fmt(std)} → {w} × {fmt(v)} ÷ {fmt(std)}", [], set()))
     return out
+
+#: The rule kinds and how each turns measured values into raw points.
+RULE_POINTS = ((BandRule, _band_raw), (LinearRule, _linear_raw), (PerEventRule, _per_event_raw),
+               (RatingRule, _rating_raw), (RankBonusRule, _rank_bonus), (FormulaRule, _formula_raw))
+
+
+def _item_raw(item: Item, ctx: _Context) -> list[Raw]:
+    """Per member, the raw points of the item's rule (see `Raw`)."""
+    for kind, points in RULE_POINTS:
+        if isinstance(item.rule, kind):
+            return points(item, item.rule, ctx)
+    return []
 
 
 def score_item(item: Item, ctx: _Context) -> list[ItemScore]:

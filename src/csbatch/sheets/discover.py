@@ -62,90 +62,111 @@ def _special(mode: int) -> str | None:
     return None
 
 
-def discover(inputs_dir: Path, policy: InputsPolicy) -> tuple[list[FoundSheet], list[InputFile], list[Issue]]:
-    issues: list[Issue] = []
+def _warn(src: Source, code: str, msg: str) -> Issue:
+    return Issue(src, code, msg, Severity.WARNING)
+
+
+def _not_an_input(path: Path) -> Issue | None:
+    """Why a folder entry is not read, looking with `lstat` only: unreadable, special (never
+    opened), a folder, or not a spreadsheet or CSV file. None for a file to read."""
+    src = Source(path.name)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        return Issue(src, "inputs.unreadable", f"cannot be looked at: {exc.strerror}")
+    if (special := _special(mode)) is not None:
+        return Issue(src, "inputs.special_file", f"is {special}, not a file: not opened; copy the file "
+                                                 "itself into the inputs folder")
+    if stat.S_ISDIR(mode):
+        return _warn(src, "inputs.folder", "folder ignored: put the month's files directly in the inputs folder")
+    suffix = path.suffix.lower()
+    if suffix not in EXCEL_SUFFIXES + CSV_SUFFIXES:
+        hint = " (save it as .xlsx)" if suffix in (".et", ".numbers", ".xltx", ".xlt") else ""
+        return _warn(src, "inputs.not_read", f"not read: only .xlsx, .xlsm, .xlsb, .xls, .ods and .csv "
+                                             f"files are{hint}")
+    return None
+
+
+def _workbook_sheets(path: Path, file_kind: str | None, policy: InputsPolicy,
+                     limits: ZipLimits) -> tuple[list[FoundSheet], list[Issue]]:
+    """A workbook's sheets and their kinds: the sheet's own name, else the file's."""
+    display = path.name
+    try:
+        sheets = list_sheets(path, limits)
+    except ReadError as exc:
+        return [], [Issue(Source(display), "inputs.unreadable", str(exc))]
     found: list[FoundSheet] = []
-    files: list[InputFile] = []
+    issues: list[Issue] = []
+    for info in sheets:
+        ssrc = Source(display, sheet=info.name)
+        sheet_kinds = kinds_matching(info.name, policy)
+        if len(sheet_kinds) > 1:
+            issues.append(Issue(ssrc, "inputs.ambiguous",
+                                f"sheet name matches several input kinds: {', '.join(sheet_kinds)}; rename it"))
+            continue
+        kind = sheet_kinds[0] if sheet_kinds else file_kind
+        if not info.visible:
+            if kind is not None:
+                issues.append(_warn(ssrc, "inputs.hidden_sheet", "hidden sheet ignored"))
+            continue
+        if kind is None:
+            issues.append(_warn(ssrc, "inputs.unmatched", "sheet matches no input kind; ignored"))
+            continue
+        found.append(FoundSheet(kind, path, display, info.name))
+    return found, issues
 
-    def warn(src: Source, code: str, msg: str) -> None:
-        issues.append(Issue(src, code, msg, Severity.WARNING))
 
-    def error(src: Source, code: str, msg: str) -> None:
-        issues.append(Issue(src, code, msg))
+def _sheets_of(path: Path, policy: InputsPolicy, limits: ZipLimits) -> tuple[list[FoundSheet], list[Issue]]:
+    """The input sheets one folder entry holds (a CSV file is one), with what was said about it."""
+    refused = _not_an_input(path)
+    if refused is not None:
+        return [], [refused]
+    src = Source(path.name)
+    file_kinds = kinds_matching(path.stem, policy)
+    if len(file_kinds) > 1:
+        return [], [Issue(src, "inputs.ambiguous",
+                          f"file name matches several input kinds: {', '.join(file_kinds)}; rename it")]
+    file_kind = file_kinds[0] if file_kinds else None
+    if path.suffix.lower() not in CSV_SUFFIXES:
+        return _workbook_sheets(path, file_kind, policy, limits)
+    if file_kind is None:
+        return [], [_warn(src, "inputs.unmatched", "file name matches no input kind; ignored "
+                                                   "(see `files:` patterns in config/inputs.yaml)")]
+    return [FoundSheet(file_kind, path, path.name, None)], []
 
-    if not inputs_dir.is_dir():
-        return [], [], [Issue(Source(str(inputs_dir)), "inputs.missing", "inputs folder not found")]
-    limits = ZipLimits.from_policy(policy.limits)
 
-    for path in sorted(inputs_dir.iterdir(), key=lambda p: p.name):
-        display = path.name
-        src = Source(display)
-        if path.name.startswith((".", "~$")):
-            continue
-        try:
-            mode = os.lstat(path).st_mode
-        except OSError as exc:
-            error(src, "inputs.unreadable", f"cannot be looked at: {exc.strerror}")
-            continue
-        if (special := _special(mode)) is not None:
-            error(src, "inputs.special_file", f"is {special}, not a file: not opened; copy the file "
-                                              "itself into the inputs folder")
-            continue
-        if stat.S_ISDIR(mode):
-            warn(src, "inputs.folder", "folder ignored: put the month's files directly in the inputs folder")
-            continue
-        suffix = path.suffix.lower()
-        if suffix not in EXCEL_SUFFIXES + CSV_SUFFIXES:
-            hint = " (save it as .xlsx)" if suffix in (".et", ".numbers", ".xltx", ".xlt") else ""
-            warn(src, "inputs.not_read", f"not read: only .xlsx, .xlsm, .xlsb, .xls, .ods and .csv "
-                                         f"files are{hint}")
-            continue
-        file_kinds = kinds_matching(path.stem, policy)
-        if len(file_kinds) > 1:
-            error(src, "inputs.ambiguous", f"file name matches several input kinds: {', '.join(file_kinds)}; rename it")
-            continue
-        file_kind = file_kinds[0] if file_kinds else None
-        before = len(found)
-        if suffix in CSV_SUFFIXES:
-            if file_kind is None:
-                warn(src, "inputs.unmatched", "file name matches no input kind; ignored "
-                                              "(see `files:` patterns in config/inputs.yaml)")
-                continue
-            found.append(FoundSheet(file_kind, path, display, None))
-        else:
-            try:
-                sheets = list_sheets(path, limits)
-            except ReadError as exc:
-                error(src, "inputs.unreadable", str(exc))
-                continue
-            for info in sheets:
-                ssrc = Source(display, sheet=info.name)
-                sheet_kinds = kinds_matching(info.name, policy)
-                if len(sheet_kinds) > 1:
-                    error(ssrc, "inputs.ambiguous",
-                          f"sheet name matches several input kinds: {', '.join(sheet_kinds)}; rename it")
-                    continue
-                kind = sheet_kinds[0] if sheet_kinds else file_kind
-                if not info.visible:
-                    if kind is not None:
-                        warn(ssrc, "inputs.hidden_sheet", "hidden sheet ignored")
-                    continue
-                if kind is None:
-                    warn(ssrc, "inputs.unmatched", "sheet matches no input kind; ignored")
-                    continue
-                found.append(FoundSheet(kind, path, display, info.name))
-        if len(found) > before:
-            files.append(InputFile(path, display, sha256_file(path)))
-
-    present = {f.kind for f in found}
+def _missing_kinds(inputs_dir: Path, present: set[str], policy: InputsPolicy) -> list[Issue]:
+    """A required kind nobody provided is an error; an optional one, a warning."""
+    issues = []
     for kind, spec in policy.kinds.items():
         if kind in present:
             continue
         patterns = ", ".join(spec.files)
         if spec.required:
-            error(Source(str(inputs_dir)), "inputs.required_missing",
-                  f"no {kind} ({spec.name}) found: expected a file or sheet named {patterns}")
+            issues.append(Issue(Source(str(inputs_dir)), "inputs.required_missing",
+                                f"no {kind} ({spec.name}) found: expected a file or sheet named {patterns}"))
         else:
-            warn(Source(str(inputs_dir)), "inputs.not_provided",
-                 f"{kind} ({spec.name}) not provided: the month has none")
+            issues.append(_warn(Source(str(inputs_dir)), "inputs.not_provided",
+                                f"{kind} ({spec.name}) not provided: the month has none"))
+    return issues
+
+
+def discover(inputs_dir: Path, policy: InputsPolicy) -> tuple[list[FoundSheet], list[InputFile], list[Issue]]:
+    """The month's input sheets by kind, the files they are in (fingerprinted), and what was
+    said on the way: each folder entry in name order, then the kinds nobody provided."""
+    if not inputs_dir.is_dir():
+        return [], [], [Issue(Source(str(inputs_dir)), "inputs.missing", "inputs folder not found")]
+    limits = ZipLimits.from_policy(policy.limits)
+    issues: list[Issue] = []
+    found: list[FoundSheet] = []
+    files: list[InputFile] = []
+    for path in sorted(inputs_dir.iterdir(), key=lambda p: p.name):
+        if path.name.startswith((".", "~$")):
+            continue
+        sheets, said = _sheets_of(path, policy, limits)
+        issues += said
+        found += sheets
+        if sheets:
+            files.append(InputFile(path, path.name, sha256_file(path)))
+    issues += _missing_kinds(inputs_dir, {f.kind for f in found}, policy)
     return found, files, issues

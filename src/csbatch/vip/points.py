@@ -33,6 +33,7 @@ from csbatch.vip.people import People, row_source
 from csbatch.vip.pricing import ZERO, percent, voucher_rate, yen
 from csbatch.vip.purchases import Spend
 
+#: Event ranks: the order of a card's events within one day (see the module's docstring).
 REVERSAL, EXPIRE, ISSUE, REDEEM, EARN = range(5)
 
 
@@ -47,11 +48,13 @@ class Redemption:
     row: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Event:
+    """One points event of a card, before the replay: an expiry's points and a redemption's
+    note depend on the balance at that moment, so the replay fills them in."""
+
     day: dt.date
     rank: int
-    seq: int
     card: Card
     kind: str = ""
     points: int = 0
@@ -65,6 +68,15 @@ class PointsResult:
     entries: list[dict]
     vouchers: dict[str, Decimal]          # order id → voucher of a valid redemption on it
     balances_open: dict[str, int]         # card_no → balance before this month
+
+
+@dataclass(frozen=True)
+class PastPoints:
+    """What the ledger's earlier entries tell this month."""
+
+    balance: dict[str, int]               # card no → balance
+    earned: dict[str, dict[str, int]]     # order id → card no → net points earned
+    issued_for: dict[str, str]            # order id → card issued on it
 
 
 def _redemptions(frame: pd.DataFrame) -> list[Redemption]:
@@ -105,15 +117,12 @@ def _place(sales: pd.DataFrame, order_id: str) -> Source | None:
     return row_source(rows.iloc[-1]) if len(rows) else None
 
 
-def run_points(period: str, cards: list[Card], spend: Spend, people: People, policy: Policy,
-               history_points: pd.DataFrame, sales: pd.DataFrame,
-               redemptions: pd.DataFrame) -> tuple[PointsResult, list[Issue]]:
-    vip = policy.vip
-    start, _ = month_bounds(period)
+def past_points(history_points: pd.DataFrame | None) -> PastPoints:
+    """Balances, points earned per order and cards issued per order, from earlier entries."""
     hist = history_points if history_points is not None and not history_points.empty else empty(POINT_COLUMNS)
     balance: dict[str, int] = {}
-    earned: dict[str, dict[str, int]] = {}         # order id → card no → net points earned
-    issued_for: dict[str, str] = {}                # order id → card issued on it
+    earned: dict[str, dict[str, int]] = {}
+    issued_for: dict[str, str] = {}
     for card_no, kind, pts, oid in zip(hist["card_no"].tolist(), hist["kind"].tolist(),
                                        hist["points"].tolist(), hist["order_id"].tolist()):
         balance[str(card_no)] = balance.get(str(card_no), 0) + int(pts)
@@ -122,55 +131,94 @@ def run_points(period: str, cards: list[Card], spend: Spend, people: People, pol
             per_card[str(card_no)] = per_card.get(str(card_no), 0) + int(pts)
         if oid is not None and oid is not pd.NA and kind == "issue":
             issued_for[str(oid)] = str(card_no)
-    opening = {c.card_no: balance.get(c.card_no, 0) for c in cards}
+    return PastPoints(balance, earned, issued_for)
+
+
+def cards_with_points(cards: list[Card], policy: Policy) -> list[Card]:
+    """The cards of this month whose programme has points."""
+    vip = policy.vip
+    return [c for c in cards if c.active_this_month
+            and vip.programmes.get(c.programme) is not None
+            and vip.programmes[c.programme].points is not None]
+
+
+def refunded_orders(spend: Spend) -> list[str]:
+    """The orders a refund reported this month takes back, sorted."""
+    return sorted({p.order_id for rows in spend.by_key.values() for p in rows
+                   if p.this_month and p.amount < 0})
+
+
+# ---------------------------------------------------------------------------------------------
+# event builders: one per kind of points event
+
+
+def reversal_events(refunds: list[str], past: PastPoints, cards: list[Card],
+                    start: dt.date) -> list[Event]:
+    """A refunded order takes back the points it earned on each card (dated the month's first
+    day: a refund's own date is unknown)."""
     by_no = {c.card_no: c for c in cards}
-    with_points = [c for c in cards if c.active_this_month
-                   and vip.programmes.get(c.programme) is not None
-                   and vip.programmes[c.programme].points is not None]
-    issues: list[Issue] = []
-    events: list[Event] = []
-    seq = 0
-
-    def add(event: Event) -> None:
-        nonlocal seq
-        event.seq = seq
-        seq += 1
-        events.append(event)
-
-    # reversals: refunds reported this month of orders that earned points
-    refunds = sorted({p.order_id for rows in spend.by_key.values() for p in rows
-                      if p.this_month and p.amount < 0})
+    events = []
     for oid in refunds:
-        for card_no, pts in sorted(earned.get(oid, {}).items()):
+        for card_no, pts in sorted(past.earned.get(oid, {}).items()):
             if pts > 0 and card_no in by_no:
-                add(Event(start, REVERSAL, 0, by_no[card_no], "earn", -pts, oid, f"订单 {oid} 退款，冲回积分"))
-        if oid in issued_for:
-            issues.append(Issue(_place(sales, oid), "vip.qualifying_refund",
-                                f"order {oid}, refunded this month, qualified card {issued_for[oid]}: the card "
-                                "and its issue points stand; review them", Severity.WARNING))
-    for card in with_points:
-        programme = vip.programmes[card.programme]
-        per = programme.points.per_amount
-        if vip.card.clear_points_on_anniversary:
-            for day in card.anniversaries:
-                add(Event(day, EXPIRE, 0, card, "expire", 0, None, "发卡周年，积分清零"))
-        if card.new:
-            pts = int(vip.card.issue_points_share * card.qualifying_amount // per)
-            add(Event(card.issued_on, ISSUE, 0, card, "issue", pts, card.qualifying_order,
-                      f"办卡消费 {yen(card.qualifying_amount)}（{card.qualified_by}）的"
-                      f"{percent(vip.card.issue_points_share)}计入积分，每{yen(per)}计1分"))
-        for order in spend.month_orders(card.person, card.programme):
-            if not card.member_order(order):
-                continue
-            pts = int(order.amount // per)
-            if pts:
-                add(Event(order.order_date, EARN, 0, card, "earn", pts, order.order_id,
-                          f"消费 {yen(order.amount)}，每{yen(per)}计1分"))
-    wanted = _redemptions(redemptions)
-    orders = _orders(sales) if wanted else {}
+                events.append(Event(start, REVERSAL, by_no[card_no], "earn", -pts, oid,
+                                    f"订单 {oid} 退款，冲回积分"))
+    return events
+
+
+def qualifying_refund_warnings(refunds: list[str], past: PastPoints,
+                               sales: pd.DataFrame) -> list[Issue]:
+    """A refunded order that qualified a card leaves the card and its issue points standing,
+    for a person to review."""
+    return [Issue(_place(sales, oid), "vip.qualifying_refund",
+                  f"order {oid}, refunded this month, qualified card {past.issued_for[oid]}: the card "
+                  "and its issue points stand; review them", Severity.WARNING)
+            for oid in refunds if oid in past.issued_for]
+
+
+def expire_events(card: Card, policy: Policy) -> list[Event]:
+    """Each anniversary clears the balance (`clear_points_on_anniversary`); how much is known
+    only at the replay."""
+    if not policy.vip.card.clear_points_on_anniversary:
+        return []
+    return [Event(day, EXPIRE, card, "expire", 0, None, "发卡周年，积分清零") for day in card.anniversaries]
+
+
+def issue_events(card: Card, policy: Policy) -> list[Event]:
+    """A new card earns ⌊issue_points_share × qualifying amount ÷ per_amount⌋ on its issue day."""
+    if not card.new:
+        return []
+    vip = policy.vip
+    per = vip.programmes[card.programme].points.per_amount
+    pts = int(vip.card.issue_points_share * card.qualifying_amount // per)
+    return [Event(card.issued_on, ISSUE, card, "issue", pts, card.qualifying_order,
+                  f"办卡消费 {yen(card.qualifying_amount)}（{card.qualified_by}）的"
+                  f"{percent(vip.card.issue_points_share)}计入积分，每{yen(per)}计1分")]
+
+
+def earn_events(card: Card, spend: Spend, policy: Policy) -> list[Event]:
+    """Each member order of the month earns ⌊paid ÷ per_amount⌋ (an order earning 0 leaves no
+    entry)."""
+    per = policy.vip.programmes[card.programme].points.per_amount
+    events = []
+    for order in spend.month_orders(card.person, card.programme):
+        if not card.member_order(order):
+            continue
+        pts = int(order.amount // per)
+        if pts:
+            events.append(Event(order.order_date, EARN, card, "earn", pts, order.order_id,
+                                f"消费 {yen(order.amount)}，每{yen(per)}计1分"))
+    return events
+
+
+def redeem_events(wanted: list[Redemption], cards: list[Card],
+                  people: People) -> tuple[list[Event], list[Issue]]:
+    """Each redemption row on the holder's card with points active that day; a row with no
+    such card is rejected. Whether the balance allows it is known only at the replay."""
     holders: dict[str, list[Card]] = {}
-    for c in with_points:
+    for c in cards:
         holders.setdefault(c.person, []).append(c)
+    events, issues = [], []
     for r in wanted:
         mine = holders.get(people.person(r.customer_id), [])
         card = next((c for c in mine if r.day is not None and c.active_on(r.day)), None)
@@ -179,53 +227,95 @@ def run_points(period: str, cards: list[Card], spend: Spend, people: People, pol
                                 f"customer {r.customer_id} holds no VIP card with points on {r.day}: "
                                 f"the redemption of {r.points} points is rejected"))
             continue
-        add(Event(r.day, REDEEM, 0, card, "redeem", -r.points, r.order_id, redemption=r))
+        events.append(Event(r.day, REDEEM, card, "redeem", -r.points, r.order_id, redemption=r))
+    return events, issues
 
+
+# ---------------------------------------------------------------------------------------------
+# the replay
+
+
+def redemption_problems(r: Redemption, card: Card, balance: int, orders: dict[str, dict],
+                        people: People, policy: Policy) -> list[tuple[str, str]]:
+    """(code, text) of each reason a redemption is refused, given the card's balance then."""
+    min_purchase = policy.vip.vouchers.min_purchase
+    problems = []
+    if r.points > balance:
+        problems.append(("vip.redemption_balance", f"spends {r.points} points, balance is {balance}"))
+    rate = voucher_rate(balance, policy)
+    allowed = to_cents(Decimal(r.points) * rate)
+    if r.voucher > allowed:
+        problems.append(("vip.redemption_rate",
+                         f"values {r.points} points at {yen(r.voucher)}, more than the "
+                         f"{percent(rate)} rate allows: {yen(allowed)}"))
+    order = orders.get(r.order_id or "")
+    if order is None:
+        problems.append(("vip.redemption_order", f"order {r.order_id} is not in this month's sales"))
+    else:
+        if people.person(str(order["customer_id"])) != card.person:
+            problems.append(("vip.redemption_order",
+                             f"order {r.order_id} is customer {order['customer_id']}'s, not the card holder's"))
+        if order["list_amount"] < min_purchase:
+            problems.append(("vip.redemption_minimum",
+                             f"purchase {yen(order['list_amount'])} is under the {yen(min_purchase)} "
+                             "voucher minimum"))
+    return problems
+
+
+def replay(events: list[Event], opening: dict[str, int], orders: dict[str, dict], people: People,
+           policy: Policy) -> tuple[list[dict], dict[str, Decimal], list[Issue]]:
+    """Fold the events into entries in (day, rank) order, events of one day and rank in the
+    order they were built (the sort is stable): an expiry takes the whole positive balance, a
+    redemption is checked against the balance it meets. Returns (entries, vouchers by order id,
+    the rejected redemptions' issues)."""
     entries: list[dict] = []
     vouchers: dict[str, Decimal] = {}
+    issues: list[Issue] = []
     running = dict(opening)
-    min_purchase = vip.vouchers.min_purchase
-    for e in sorted(events, key=lambda e: (e.day, e.rank, e.seq)):
+    for e in sorted(events, key=lambda e: (e.day, e.rank)):
         no = e.card.card_no
         bal = running.get(no, 0)
+        points, note = e.points, e.note
         if e.rank == EXPIRE:
             if bal <= 0:
                 continue
-            e.points = -bal
+            points = -bal
         elif e.rank == REDEEM:
             r = e.redemption
-            who = f"customer {r.customer_id}, {r.day}"
-            problems = []
-            if r.points > bal:
-                problems.append(("vip.redemption_balance", f"spends {r.points} points, balance is {bal}"))
-            rate = voucher_rate(bal, policy)
-            allowed = to_cents(Decimal(r.points) * rate)
-            if r.voucher > allowed:
-                problems.append(("vip.redemption_rate",
-                                 f"values {r.points} points at {yen(r.voucher)}, more than the "
-                                 f"{percent(rate)} rate allows: {yen(allowed)}"))
-            order = orders.get(r.order_id or "")
-            if order is None:
-                problems.append(("vip.redemption_order", f"order {r.order_id} is not in this month's sales"))
-            else:
-                if people.person(str(order["customer_id"])) != e.card.person:
-                    problems.append(("vip.redemption_order",
-                                     f"order {r.order_id} is customer {order['customer_id']}'s, not the card holder's"))
-                if order["list_amount"] < min_purchase:
-                    problems.append(("vip.redemption_minimum",
-                                     f"purchase {yen(order['list_amount'])} is under the {yen(min_purchase)} "
-                                     "voucher minimum"))
+            problems = redemption_problems(r, e.card, bal, orders, people, policy)
             if problems:
+                who = f"customer {r.customer_id}, {r.day}"
                 issues.extend(Issue(r.source, code, f"{who}: {text}; the redemption is rejected")
                               for code, text in problems)
                 continue
-            e.note = f"订单 {r.order_id} 使用代金券 {yen(r.voucher)}"
+            note = f"订单 {r.order_id} 使用代金券 {yen(r.voucher)}"
             vouchers[r.order_id] = vouchers.get(r.order_id, ZERO) + r.voucher
-        running[no] = bal + e.points
+        running[no] = bal + points
         entries.append({"card_no": no, "person": e.card.person, "customer_id": e.card.customer_id,
-                        "date": stamp(e.day), "kind": e.kind, "points": int(e.points),
-                        "order_id": e.order_id, "note": e.note})
-    return PointsResult(entries, vouchers, opening), issues
+                        "date": stamp(e.day), "kind": e.kind, "points": int(points),
+                        "order_id": e.order_id, "note": note})
+    return entries, vouchers, issues
+
+
+def run_points(period: str, cards: list[Card], spend: Spend, people: People, policy: Policy,
+               history_points: pd.DataFrame, sales: pd.DataFrame,
+               redemptions: pd.DataFrame) -> tuple[PointsResult, list[Issue]]:
+    """The month's points: every event built, then replayed card by card in date order."""
+    past = past_points(history_points)
+    opening = {c.card_no: past.balance.get(c.card_no, 0) for c in cards}
+    with_points = cards_with_points(cards, policy)
+    refunds = refunded_orders(spend)
+    start, _ = month_bounds(period)
+    events = reversal_events(refunds, past, cards, start)
+    issues = qualifying_refund_warnings(refunds, past, sales)
+    for card in with_points:
+        events += [*expire_events(card, policy), *issue_events(card, policy),
+                   *earn_events(card, spend, policy)]
+    wanted = _redemptions(redemptions)
+    redeemed, refused = redeem_events(wanted, with_points, people)
+    entries, vouchers, rejected = replay([*events, *redeemed], opening,
+                                         _orders(sales) if wanted else {}, people, policy)
+    return PointsResult(entries, vouchers, opening), [*issues, *refused, *rejected]
 
 
 def points_frame(entries: list[dict]) -> pd.DataFrame:
