@@ -14,7 +14,7 @@ from decimal import Decimal
 import pandas as pd
 
 from csbatch.errors import Severity, Source
-from csbatch.vip.cards import Card
+from csbatch.vip.card_events import Card
 from csbatch.vip.model import POINT_COLUMNS
 from csbatch.vip.people import People
 from csbatch.vip.points import (EARN, EXPIRE, ISSUE, REDEEM, REVERSAL, Event, PastPoints, Redemption,
