@@ -16,10 +16,6 @@ from csbatch.policy.loader import Policy
 from csbatch.sheets.floods import collapse
 
 
-def _row_source(row) -> Source:
-    return Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"]))
-
-
 def _identical_files(inputs) -> list[list[str]]:
     """Files read this close with the same content (sha256), each group in name order."""
     by_sha: dict[str, list[str]] = defaultdict(list)

@@ -53,12 +53,14 @@ class Inputs:
     def __getitem__(self, kind: str) -> pd.DataFrame:
         return self.frames[kind]
 
-    def cell(self, row: pd.Series, column: str) -> Source:
-        """The place of `column` in the sheet row a record came from."""
-        letter = self.letters.get((row["_file"], row["_sheet"]), {}).get(column)
-        if letter is None:
-            return Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"]))
-        return Source(row["_file"], sheet=row["_sheet"], cell=f"{letter}{int(row['_row'])}")
+    def cell(self, row: pd.Series, column: str) -> Source | None:
+        """The place of `column` in the sheet row a record came from (`Source.of_row`; the row
+        alone when the sheet had no such column)."""
+        place = Source.of_row(row)
+        if place is None:
+            return None
+        letter = self.letters.get((place.path, place.sheet), {}).get(column)
+        return place if letter is None else Source.of_row(row, letter)
 
 
 def _item_aliases(policy: Policy) -> dict[str, str]:
@@ -298,7 +300,7 @@ def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[
     frame = pd.concat(frames, ignore_index=True)
     if spec.key:
         dup = frame.duplicated(subset=spec.key, keep="first") & frame[spec.key].notna().all(axis=1)
-        issues += collapse(Issue(Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"])),
+        issues += collapse(Issue(Source.of_row(row),
                                  "inputs.duplicate_key", f"{kind}: {spec.key[0]} '{row[spec.key[0]]}' appears twice")
                            for _, row in frame[dup].iterrows())
     return (None if any(i.is_error for i in issues) else frame), issues
