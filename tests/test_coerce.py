@@ -109,8 +109,12 @@ VALID_ID = "11010519491231002X"
 
 
 def test_check_character():
+    """The two worked examples printed in GB 11643-1999 itself (the one check digit of csbatch,
+    which the sample generator uses too, is held to the standard here)."""
     assert check_character("11010519491231002") == "X"
+    assert check_character("44052418800101001") == "4"
     assert has_valid_check(VALID_ID) and has_valid_check(VALID_ID.lower())
+    assert has_valid_check("440524188001010014")
     assert not has_valid_check("110105194912310021")
 
 
