@@ -71,14 +71,28 @@ def write_attendance(folder: Path, employees: Sequence[str], period: str = "2026
     return write_csv(folder / name, rows)
 
 
+def _column_default(policy, column) -> Any:
+    """What intake puts in a blank cell of `column`: its declared default, coerced by the real
+    coercer (None when it has none)."""
+    from csbatch.sheets.coerce import CoerceContext, coerce_column
+
+    if column.default is None:
+        return None
+    ctx = CoerceContext.from_policy(policy, "2026-10")   # the period only bounds dates
+    value = coerce_column(pd.Series([""], dtype=object), column, ctx).values.iloc[0]
+    return value.item() if hasattr(value, "item") else value
+
+
 def typed_frame(policy, kind: str, rows: list[dict], *, defaults: dict | None = None,
                 file: str | None = None) -> pd.DataFrame:
     """A frame of input `kind` with every declared column typed by the contract (as intake
-    returns it), plus provenance: rows start at sheet row 2; a CSV file has no sheet."""
+    returns it: a blank cell holds the column's declared default), plus provenance: rows start
+    at sheet row 2; a CSV file has no sheet. tests/test_builders.py holds it to `read_inputs`."""
     rows = [{**(defaults or {}), **r} for r in rows]
     data = {}
     for name, col in policy.inputs.kinds[kind].columns.items():
-        values = [r.get(name) for r in rows]
+        default = _column_default(policy, col)
+        values = [default if r.get(name) is None else r.get(name) for r in rows]
         if col.type == "int":
             data[name] = pd.Series(values, dtype="Int64")
         elif col.type in ("number", "money"):
@@ -92,7 +106,9 @@ def typed_frame(policy, kind: str, rows: list[dict], *, defaults: dict | None = 
         else:
             data[name] = pd.Series(values, dtype=object)
     file = file or f"{kind}.xlsx"
-    data["_file"] = pd.Series([file] * len(rows), dtype=object)
-    data["_sheet"] = pd.Series([None if file.endswith(".csv") else kind] * len(rows), dtype=object)
-    data["_row"] = pd.Series(range(2, len(rows) + 2), dtype="int64")
-    return pd.DataFrame(data)
+    frame = pd.DataFrame(data)
+    # assigned as intake assigns them (a scalar each), so the dtypes are the reader's too
+    frame["_file"] = file
+    frame["_sheet"] = None if file.endswith(".csv") else kind
+    frame["_row"] = pd.Series(range(2, len(rows) + 2), dtype="int64")
+    return frame

@@ -33,14 +33,9 @@ FILES = {"roster": "员工名册.xlsx", "sales": "销售订单.xlsx", "productio
          "contacts": "接待统计.csv", "callbacks": "回访记录.xlsx", "complaints": "投诉登记.xlsx",
          "customers": "客户档案.xlsx", "conduct": "月度台账.xlsx", "collaboration": "月度台账.xlsx",
          "reviews": "主管评分.xlsx", "audits": "督导问卷.xlsx"}
-#: what intake fills into a blank cell of these columns
-DEFAULTS = {"sales": {"status": "completed", "promo": False, "channel": "online",
-                      "category": "regular"},
-            "complaints": {"our_fault": True}, "conduct": {"count": 1}}
-
-
 def typed(policy, kind: str, rows: list[dict]) -> pd.DataFrame:
-    return typed_frame(policy, kind, rows, defaults=DEFAULTS.get(kind), file=FILES.get(kind))
+    """Rows typed as intake types them; a blank cell gets the column's declared default there."""
+    return typed_frame(policy, kind, rows, file=FILES.get(kind))
 
 
 def agent(emp: str, role: str = "ecommerce_cs", target=None, supervisor=None, days: int = 21):

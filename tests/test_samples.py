@@ -19,6 +19,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from csbatch.errors import CsbatchError
+from csbatch.idnumbers import has_valid_check
 from csbatch.samples import generate_month
 from csbatch.samples import generate as generate_module
 from csbatch.sheets.intake import read_inputs
@@ -106,14 +107,6 @@ def read_kinds(policy, folder: Path) -> dict[str, list[dict]]:
             rows = book.get_sheet_by_name(meta.name).to_python()
             out.setdefault(kind, []).extend(_table(policy, kind, rows))
     return out
-
-
-def valid_national_id(number: str) -> bool:
-    """GB 11643-1999 check digit, written out here independently of csbatch."""
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    if len(number) != 18 or not number[:17].isdigit():
-        return False
-    return "10X98765432"[sum(int(d) * w for d, w in zip(number, weights)) % 11] == number[17]
 
 
 # --- reproducible ---------------------------------------------------------------------------------
@@ -244,7 +237,7 @@ def test_cross_references_hold(policy, month):
                 assert _id(row["employee_id"]) in roster, (kind, row)
     ids = [r["id_number"] for r in kinds["customers"] if r["id_number"]]
     assert len(ids) > len(kinds["customers"]) / 2
-    assert all(isinstance(x, str) and valid_national_id(x) for x in ids)
+    assert all(isinstance(x, str) and has_valid_check(x) for x in ids)
     assert max(Counter(ids).values()) == 2      # one person registered twice
 
 

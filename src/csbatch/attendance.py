@@ -34,6 +34,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar, month_bounds
 from csbatch.errors import CsbatchError, Issue, Source
 from csbatch.policy.worktime import LeaveType, Schedule
@@ -116,20 +117,9 @@ def _minutes(values: pd.Series) -> pd.Series:
     return values.astype("timedelta64[ns]").dt.floor("min")
 
 
-def _places(frame: pd.DataFrame) -> list[Source | None]:
-    """Each row's place in its input file, from the provenance columns."""
-    if "_file" not in frame.columns:
-        return [None] * len(frame)
-    sheets = frame["_sheet"] if "_sheet" in frame.columns else pd.Series(None, index=frame.index)
-    rows = frame["_row"] if "_row" in frame.columns else pd.Series(None, index=frame.index)
-    return [Source(str(f), sheet=None if pd.isna(s) else str(s),
-                   row=None if pd.isna(r) else int(r))
-            for f, s, r in zip(frame["_file"], sheets, rows)]
-
-
 def _row_sources(frame: pd.DataFrame) -> list[str]:
     """`考勤.csv!row 14` / `考勤.xlsx[Sheet1]!row 14` for each row."""
-    return ["" if place is None else str(place) for place in _places(frame)]
+    return ["" if place is None else str(place) for place in Source.of_rows(frame)]
 
 
 def _provenance_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -271,11 +261,11 @@ def _leave_halves(leave: pd.DataFrame, month_days: list[pd.Timestamp],
     if leave.empty:
         return covered
     rows = _provenance_order(leave).copy()
-    rows["_source"] = _places(rows)
+    rows["_source"] = Source.of_rows(rows)
     rows = rows.sort_values("start", kind="stable")
     for emp, start, end, code, source in zip(rows["employee_id"], rows["start"], rows["end"],
                                              rows["leave_type"], rows["_source"]):
-        if pd.isna(start) or pd.isna(end):
+        if is_blank(start) or is_blank(end):
             continue
         start, end = pd.Timestamp(start), pd.Timestamp(end)
         for day in month_days:

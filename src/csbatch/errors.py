@@ -8,10 +8,12 @@ every problem at once; only the CLI decides how to print them and which exit cod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Iterable
+from typing import Any, Iterable
 
+from csbatch.blanks import is_blank
 from csbatch.idnumbers import mask_ids_in
 
 
@@ -30,6 +32,38 @@ class Source:
     sheet: str | None = None
     cell: str | None = None
     row: int | None = None
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any], letter: str | None = None) -> Source | None:
+        """Where a row of a typed frame came from, read from its provenance columns `_file`,
+        `_sheet` and `_row` (`csbatch.sheets`): `file[sheet]!row 7`, or the cell `file[sheet]!C7`
+        given its column letter. A blank sheet (a CSV) or row number is left out; None when the
+        row has no file (a frame built without provenance). `row` is anything with `.get`: a
+        frame row (Series), a dict of records."""
+        return cls._of(row.get("_file"), row.get("_sheet"), row.get("_row"), letter)
+
+    @classmethod
+    def of_rows(cls, frame: Any) -> list[Source | None]:
+        """`of_row` of every row of a DataFrame, in order (each column read once, not row by row)."""
+        n = len(frame)
+        if "_file" not in frame.columns:
+            return [None] * n
+
+        def column(name: str) -> Iterable[Any]:
+            return frame[name] if name in frame.columns else [None] * n
+
+        return [cls._of(f, s, r) for f, s, r in zip(frame["_file"], column("_sheet"), column("_row"))]
+
+    @classmethod
+    def _of(cls, file: Any, sheet: Any, row: Any, letter: str | None = None) -> Source | None:
+        if is_blank(file):
+            return None
+        sheet = None if is_blank(sheet) else str(sheet)
+        if is_blank(row):
+            return cls(str(file), sheet=sheet)
+        if letter:
+            return cls(str(file), sheet=sheet, cell=f"{letter}{int(row)}")
+        return cls(str(file), sheet=sheet, row=int(row))
 
     def __str__(self) -> str:
         if self.line is not None:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from csbatch.audit.kit import blank, Month, People, share, table, text, timestamp
+from csbatch.audit.kit import Month, People, share, table, text, timestamp
+from csbatch.blanks import is_blank
 
 CALLBACK_COLUMNS: tuple[str, ...] = ("employee_id", "name", "team", "planned", "done", "completion", "rated",
                                      "satisfied", "neutral", "dissatisfied", "repurchase_yes", "repurchase_share")
@@ -40,12 +41,12 @@ def _count(every: list[dict], month: Month) -> dict:
     planned = [r for r in every if (t := timestamp(r.get("planned_date"))) is not None and month.holds(t)]
     rows = [r for r in every if r.get(COUNTED, True)]
     ratings = [text(r.get("rating")) for r in rows]
-    answers = [bool(r.get("repurchase_intent")) for r in rows if not blank(r.get("repurchase_intent"))]
+    answers = [bool(r.get("repurchase_intent")) for r in rows if not is_blank(r.get("repurchase_intent"))]
     return {
         "planned": len(planned),
         "planned_done": sum(1 for r in planned
                             if (t := timestamp(r.get("done_at"))) is not None and t < month.end),
-        "done": sum(1 for r in rows if not blank(r.get("done_at"))),
+        "done": sum(1 for r in rows if not is_blank(r.get("done_at"))),
         "rated": sum(1 for v in ratings if v is not None),
         **{code: ratings.count(code) for code in RATINGS},
         "repurchase_yes": sum(answers),

@@ -21,8 +21,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from csbatch.audit.kit import ZERO, blank, half_up, Month, table, text, timestamp
+from csbatch.audit.kit import ZERO, half_up, Month, table, text, timestamp
 from csbatch.audit.report import COMPLAINT_COLUMNS
+from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity, Source
 from csbatch.rules.due_dates import status
 
@@ -49,16 +50,9 @@ def _days(span: pd.Timedelta) -> Decimal:
     return half_up(Decimal(span.value) / _DAY_NS)
 
 
-def _place(row: dict) -> Source | None:
-    file = text(row.get("_file"))
-    if file is None:
-        return None
-    return Source(file, sheet=text(row.get("_sheet")), row=None if blank(row.get("_row")) else int(row["_row"]))
-
-
 def _our_fault(value) -> bool:
     # the register's column defaults to 是 (inputs.yaml): a blank cell is our fault
-    return True if blank(value) else bool(value)
+    return True if is_blank(value) else bool(value)
 
 
 def check_complaints(month: Month, policy, complaints: pd.DataFrame,
@@ -80,7 +74,7 @@ def check_complaints(month: Month, policy, complaints: pd.DataFrame,
                 sla = _AT_MONTH_END[status(due, resolved, as_of=month.end)]
             span = (resolved if resolved is not None else month.end) - received
             if span < pd.Timedelta(0):
-                issues.append(Issue(_place(row), "complaints.resolved_before_received",
+                issues.append(Issue(Source.of_row(row), "complaints.resolved_before_received",
                                     f"complaint {text(row.get('complaint_id'))} is resolved before it was "
                                     "received (or received after the period): check the times", Severity.WARNING))
             days = _days(span)
@@ -95,11 +89,11 @@ def check_complaints(month: Month, policy, complaints: pd.DataFrame,
             "resolved_at": resolved,
             "days_open": days,
             "sla_status": sla,
-            "satisfied": None if blank(row.get("satisfied")) else bool(row.get("satisfied")),
-            "loss_amount": None if blank(loss) else half_up(Decimal(loss)),
+            "satisfied": None if is_blank(row.get("satisfied")) else bool(row.get("satisfied")),
+            "loss_amount": None if is_blank(loss) else half_up(Decimal(loss)),
             "customer_id": text(row.get("customer_id")),
             "order_id": text(row.get("order_id")),
-            "description": None if blank(row.get("description")) else str(row.get("description")),
+            "description": None if is_blank(row.get("description")) else str(row.get("description")),
             "category_name": categories[category].name if category in categories else None,
             "due_at": due,
         })
@@ -123,6 +117,6 @@ def _by_category(frame: pd.DataFrame, categories) -> pd.DataFrame:
             "complaints": len(mine),
             "our_fault": int(sum(bool(v) for v in mine["our_fault"])),
             **{s: statuses.count(s) for s in SLA_STATUSES},
-            "loss_amount": half_up(sum((v for v in mine["loss_amount"] if not blank(v)), ZERO)),
+            "loss_amount": half_up(sum((v for v in mine["loss_amount"] if not is_blank(v)), ZERO)),
         })
     return table(rows, list(CATEGORY_COLUMNS), CATEGORY_COLUMNS[2:-1])

@@ -29,8 +29,9 @@ from typing import Any, Callable, Iterator
 
 import pandas as pd
 
-from csbatch.audit.kit import Month, People, blank, frame_of, text, timestamp
+from csbatch.audit.kit import Month, People, frame_of, text, timestamp
 from csbatch.audit.report import DEADLINE_COLUMNS
+from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar
 from csbatch.errors import Issue, Severity, Source
 from csbatch.policy.deadlines import DeadlineRule
@@ -118,14 +119,6 @@ def judge(rule: DeadlineRule, due: pd.Timestamp, done: pd.Timestamp | None) -> s
     return outcome
 
 
-def _place(row: dict) -> Source | None:
-    file = text(row.get("_file"))
-    if file is None:
-        return None
-    row_no = row.get("_row")
-    return Source(file, sheet=text(row.get("_sheet")), row=None if blank(row_no) else int(row_no))
-
-
 def _evidence(inputs, rule: DeadlineRule, policy) -> pd.DataFrame:
     frame = frame_of(inputs, rule.evidence.sheet, policy)
     if rule.evidence.kind is not None and "kind" in frame.columns:
@@ -139,7 +132,7 @@ def _day_text(value: Any) -> str:
 
 def _month_of(value: Any) -> str | None:
     """A month cell ('2026-10') or a date's month as 'YYYY-MM'."""
-    if blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, str):
         return value[:7]
@@ -153,7 +146,7 @@ def _each_row(c: _Context) -> Iterator[Item]:
         reference = timestamp(row.get(ev.reference)) if ev.reference else None
         if (ev.start and start is None) or (ev.reference and reference is None):
             column = ev.start if ev.start and start is None else ev.reference
-            c.issues.append(Issue(_place(row), "deadlines.no_anchor",
+            c.issues.append(Issue(Source.of_row(row), "deadlines.no_anchor",
                                   f"{c.rule.name}: column '{column}' is blank, so the row's due time "
                                   "is unknown; it is not judged"))
             continue
@@ -176,7 +169,7 @@ def _not_expected(c: _Context, rows: list[dict], expected: set[str], what: str) 
     for row in rows:
         emp = text(row.get("employee_id"))
         if emp not in expected:
-            c.issues.append(Issue(_place(row), "deadlines.not_expected",
+            c.issues.append(Issue(Source.of_row(row), "deadlines.not_expected",
                                   f"{c.rule.name} of {emp} for {what}: {emp} is not expected to hand "
                                   "one in (role or scorecard not listed in the rule); not judged",
                                   Severity.WARNING))

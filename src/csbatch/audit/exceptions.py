@@ -11,7 +11,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from csbatch.audit.kit import blank, half_up, text, timestamp
+from csbatch.audit.kit import half_up, text, timestamp
+from csbatch.blanks import is_blank
 
 EXCEPTION_COLUMNS: tuple[str, ...] = ("order_id", "customer_id", "employee_id", "order_date", "amount", "note")
 
@@ -34,7 +35,7 @@ def special_price_refunds(policy, sales: pd.DataFrame) -> pd.DataFrame | None:
             "customer_id": text(row.get("customer_id")),
             "employee_id": text(row.get("employee_id")),
             "order_date": timestamp(row.get("order_date")),
-            "amount": None if blank(amount) else half_up(Decimal(amount)),
+            "amount": None if is_blank(amount) else half_up(Decimal(amount)),
             "note": NOTE,
         })
     rows.sort(key=lambda r: (r["order_date"] or pd.Timestamp.min, r["order_id"] or ""))

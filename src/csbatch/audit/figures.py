@@ -17,9 +17,10 @@ from decimal import Decimal
 import pandas as pd
 
 from csbatch.audit.callbacks import CallbackTotals
-from csbatch.audit.kit import ZERO, blank, half_up, share
+from csbatch.audit.kit import ZERO, half_up, share
 from csbatch.audit.report import FIGURES
 from csbatch.audit.qa import QaFrames
+from csbatch.blanks import is_blank
 
 
 def _count(n: int) -> Decimal:
@@ -37,7 +38,7 @@ def headline_figures(deadlines: pd.DataFrame, complaints: pd.DataFrame, exceptio
         "complaints_on_time_share": share(sla.count("on_time"), judged_sla),
         "complaints_open_past_sla": _count(sla.count("open_past_sla")),
         "our_fault_share": share(sum(bool(v) for v in complaints["our_fault"]), len(complaints)),
-        "losses": half_up(sum((Decimal(v) for v in complaints["loss_amount"] if not blank(v)), ZERO)),
+        "losses": half_up(sum((Decimal(v) for v in complaints["loss_amount"] if not is_blank(v)), ZERO)),
         "callback_completion": share(callbacks.planned_done, callbacks.planned),
         "callback_satisfied_share": share(callbacks.satisfied, callbacks.rated),
         "qa_mean_score": qa.mean_score,

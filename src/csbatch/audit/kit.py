@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.money import half_up
 
@@ -22,19 +23,11 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 
 
-def blank(value: Any) -> bool:
-    """None, NaN, NaT and pd.NA: an empty cell, whatever the column's storage."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def mean(values: Iterable[Decimal]) -> Decimal | None:
     """Mean half-up to 2 places; None when there is nothing to average."""
-    values = [v for v in values if not blank(v)]
+    values = [v for v in values if not is_blank(v)]
     if not values:
         return None
     return half_up(sum(values, ZERO) / len(values))
@@ -49,11 +42,11 @@ def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
 
 def text(value: Any) -> str | None:
     """A cell as text (IDs, codes), None when blank."""
-    return None if blank(value) else str(value)
+    return None if is_blank(value) else str(value)
 
 
 def timestamp(value: Any) -> pd.Timestamp | None:
-    return None if blank(value) else pd.Timestamp(value)
+    return None if is_blank(value) else pd.Timestamp(value)
 
 
 @dataclass(frozen=True)

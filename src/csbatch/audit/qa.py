@@ -24,7 +24,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from csbatch.audit.kit import ONE, blank, half_up, mean, Month, People, share, table, team_key, text
+from csbatch.audit.kit import ONE, half_up, mean, Month, People, share, table, team_key, text
+from csbatch.blanks import is_blank
 from csbatch.policy.expressions import ExpressionError, parse
 from csbatch.qa.questionnaire import AuditResult
 
@@ -64,7 +65,7 @@ def expected_agents(policy, people: People) -> list[str]:
 
 
 def _mark(value) -> Decimal | None:
-    if blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, Decimal):
         return value
@@ -74,7 +75,7 @@ def _mark(value) -> Decimal | None:
 
 
 def _provenance(row: dict) -> tuple[str, str, str, str]:
-    return tuple("" if blank(row.get(c)) else str(row.get(c)) for c in ("audit_id", "_file", "_sheet", "_row"))
+    return tuple("" if is_blank(row.get(c)) else str(row.get(c)) for c in ("audit_id", "_file", "_sheet", "_row"))
 
 
 def _marks(scored: pd.DataFrame, sheet: pd.DataFrame, codes: list[str]) -> list[dict[str, Decimal | None]]:
@@ -93,7 +94,7 @@ def _sections(frame: pd.DataFrame, sections: list[str]) -> dict[str, Decimal | N
 
 
 def _violations(frame: pd.DataFrame) -> int:
-    return int(sum(len(str(v).split()) for v in frame["violations"] if not blank(v)))
+    return int(sum(len(str(v).split()) for v in frame["violations"] if not is_blank(v)))
 
 
 def _agents(scored: pd.DataFrame, result: AuditResult, expected: list[str], people: People,

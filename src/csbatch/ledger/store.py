@@ -24,6 +24,7 @@ from typing import Collection
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity, Source
 from csbatch.ledger import digests, staging
 from csbatch.ledger.db import immediate, open_ledger
@@ -98,13 +99,13 @@ class NewClose:
 
 def _day(value) -> str | None:
     """A date as ISO text (YYYY-MM-DD), or None."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+    if is_blank(value):
         return None
     return pd.Timestamp(value).date().isoformat()
 
 
 def _text(value) -> str | None:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    if is_blank(value):
         return None
     return str(value)
 
@@ -210,7 +211,7 @@ class Ledger:
                     for r in new.order_pay.itertuples(index=False)))
                 self.conn.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", (
                     (new.close_id, r.employee_id, r.scorecard, _text(r.total), _text(r.grade),
-                     None if pd.isna(r.rank) else int(r.rank), int(bool(r.rated)))
+                     None if is_blank(r.rank) else int(r.rank), int(bool(r.rated)))
                     for r in new.results.itertuples(index=False)))
                 if new.vip is not None:
                     self._record_vip(new.close_id, new.vip)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from csbatch.blanks import is_blank
 from csbatch.payroll.lines import (ZERO, PayContext, PayLine, days_text, decimal_or_zero, prorated,
                                    proration_reason)
-from csbatch.scoring.measures_kit import is_blank
 
 
 def base_pay(code: str, component, ctx: PayContext) -> list[PayLine]:

@@ -14,9 +14,10 @@ from typing import Any
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.money import round_by
-from csbatch.scoring.measures_kit import Period, is_blank
+from csbatch.scoring.measures_kit import Period
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -61,10 +62,8 @@ class PayContext:
         """An input kind with a fresh 0..n-1 index (intake concatenates files)."""
         return self.inputs[kind].reset_index(drop=True)
 
-    def cell(self, row: pd.Series, column: str) -> Source:
-        """The place of `column` in an input row."""
-        row = row.copy()
-        row["_sheet"] = None if is_blank(row["_sheet"]) else row["_sheet"]
+    def cell(self, row: pd.Series, column: str) -> Source | None:
+        """The place of `column` in an input row (`Inputs.cell`)."""
         return self.inputs.cell(row, column)
 
     def with_role(self, roles) -> pd.DataFrame:

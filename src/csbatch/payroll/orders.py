@@ -14,9 +14,9 @@ from decimal import Decimal
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity
 from csbatch.payroll.lines import ONE, ZERO, PayContext, PayLine
-from csbatch.scoring.measures_kit import is_blank
 from csbatch.scoring.measures_sales import counted_order_mask, production_shares
 
 REFUNDED = "refunded"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity
 from csbatch.payroll.lines import ZERO, PayContext, PayLine
-from csbatch.scoring.measures_kit import is_blank
 from csbatch.sheets.period import counted
 
 

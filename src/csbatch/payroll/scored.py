@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from csbatch.blanks import is_blank
 from csbatch.payroll.lines import ZERO, PayContext, PayLine
-from csbatch.scoring.measures_kit import is_blank
 
 
 def per_unit(code: str, component, ctx: PayContext) -> list[PayLine]:

@@ -17,6 +17,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from csbatch import money
+
 FUNCTIONS: dict[str, str] = {
     "min": "smallest of its arguments",
     "max": "largest of its arguments",

@@ -27,6 +27,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Severity, Source
 from csbatch.money import half_up
@@ -61,14 +62,12 @@ def audit_columns(questionnaire: Questionnaire) -> tuple[str, ...]:
 def _mark(value: Any) -> tuple[Decimal | None, bool]:
     """(mark, ok): None/NaN/NA are N/A; Decimal and int are marks; anything else (a float, a
     text) is not a mark."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if is_blank(value):               # NaN too: from a column a file lacked
         return None, True
     if isinstance(value, Decimal):
-        return (value, True) if value.is_finite() else (None, value.is_nan())
+        return (value, True) if value.is_finite() else (None, False)
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         return Decimal(int(value)), True
-    if isinstance(value, float) and value != value:   # NaN from a column a file lacked
-        return None, True
     return None, False
 
 
@@ -231,13 +230,6 @@ class AuditResult:
         return series
 
 
-def _place(file: Any, sheet: Any, row: Any) -> Source | None:
-    if file is None or pd.isna(file):
-        return None
-    return Source(str(file), sheet=None if pd.isna(sheet) else str(sheet),
-                  row=None if pd.isna(row) else int(row))
-
-
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame.columns:
         return frame[name]
@@ -253,7 +245,7 @@ def _out_of_period(frame: pd.DataFrame, places: list[Source | None], period: str
     issues = []
     for i in np.flatnonzero(~inside):
         audit_id, date = frame.at[i, "audit_id"], dates.iat[i]
-        when = "has no audit date" if pd.isna(date) else f"is dated {date.date().isoformat()}"
+        when = "has no audit date" if is_blank(date) else f"is dated {date.date().isoformat()}"
         issues.append(Issue(places[i], "audits.out_of_period",
                             f"audit {audit_id} {when}, outside {period}: not counted",
                             Severity.WARNING))
@@ -320,7 +312,7 @@ def score_audits(audits: pd.DataFrame, questionnaire: Questionnaire,
     for name in ("_file", "_sheet", "_row"):
         if name not in frame.columns:
             frame[name] = None
-    places = [_place(f, s, r) for f, s, r in zip(frame["_file"], frame["_sheet"], frame["_row"])]
+    places = Source.of_rows(frame)
     dates = pd.to_datetime(_column(frame, "audit_date"))
     inside, issues = _out_of_period(frame, places, period, dates)
     frame = frame.loc[inside]

@@ -23,11 +23,12 @@ import pandas as pd
 from markupsafe import Markup
 
 from csbatch.audit.report import FIGURES
+from csbatch.blanks import is_blank
 from csbatch.money import half_up, to_cents
 from csbatch.reports import charts
 from csbatch.reports.audit_workbook import (DEADLINE_BREACHES, DEADLINE_STATUS, FIGURE_KINDS, SLA_STATUS,
                                             qa_sections, trend_values)
-from csbatch.reports.cells import is_missing, to_decimal
+from csbatch.reports.cells import to_decimal
 from csbatch.reports.vip_statements import DASH, environment, period_label
 
 TEMPLATE = "audit_report.html.j2"
@@ -54,7 +55,7 @@ def script_hash(script: str = DRAWN_SCRIPT) -> str:
 # --- formatting --------------------------------------------------------------------------------
 
 def _dec(value: Any) -> Decimal | None:
-    if is_missing(value) or value == "":
+    if is_blank(value) or value == "":
         return None
     return to_decimal(value)
 
@@ -87,13 +88,13 @@ def delta(change: Decimal, kind: str) -> str:
 
 
 def datetime_text(value: Any) -> str:
-    if is_missing(value) or value == "":
+    if is_blank(value) or value == "":
         return DASH
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 
 def yesno(value: Any) -> str:
-    return DASH if is_missing(value) or value == "" else ("是" if bool(value) else "否")
+    return DASH if is_blank(value) or value == "" else ("是" if bool(value) else "否")
 
 
 def _rows(frame: pd.DataFrame) -> list[dict]:
@@ -137,7 +138,7 @@ def deadline_context(report) -> dict:
     names = frame["rule_name"] if "rule_name" in frame.columns else frame["rule"]
     summary: dict[str, dict] = {}
     for rule, name, status in zip(frame["rule"], names, frame["status"]):
-        row = summary.setdefault(rule, dict(rule=rule, name=name if not is_missing(name) else rule, total=0,
+        row = summary.setdefault(rule, dict(rule=rule, name=name if not is_blank(name) else rule, total=0,
                                             **{s: 0 for s in DEADLINE_STATUS}))
         row["total"] += 1
         if status in row:
@@ -153,7 +154,7 @@ def complaint_context(report) -> dict:
                              ("open_past_sla", "late"))
     losses = frame[[(_dec(v) or 0) > 0 for v in frame["loss_amount"]]] if len(frame) else frame
     loss_total = sum((_dec(v) or Decimal(0) for v in frame["loss_amount"]), Decimal(0))
-    return dict(total=len(frame), our_fault=int(sum(bool(v) for v in frame["our_fault"] if not is_missing(v))),
+    return dict(total=len(frame), our_fault=int(sum(bool(v) for v in frame["our_fault"] if not is_blank(v))),
                 open_past_sla=int((frame["sla_status"] == "open_past_sla").sum()),
                 late=int((frame["sla_status"] == "late").sum()),
                 breaches=_rows(breaches), losses=_rows(losses), loss_total=loss_total,

@@ -30,7 +30,8 @@ import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
 from csbatch.audit.report import FIGURES
-from csbatch.reports.cells import is_missing, to_decimal
+from csbatch.blanks import is_blank
+from csbatch.reports.cells import to_decimal
 from csbatch.reports.tables import (AUDIT_EXCEPTIONS, AUDITORS, CALLBACKS, COMPLAINT_CATEGORIES,
                                     COMPLAINTS_SHEET, DEADLINES_SHEET, NOT_AUDITED, TABOOS, Col, Table,
                                     qa_agents_table, qa_teams_table)
@@ -63,7 +64,7 @@ def _names(frame: pd.DataFrame, code_col: str, name_col: str, labels: dict | Non
     """The names of a code column for a Chinese sheet: the frame's name column where it has one,
     else a fixed label, else the code."""
     names = frame[name_col] if name_col in frame.columns else pd.Series([None] * len(frame), index=frame.index)
-    return pd.Series([n if not is_missing(n) and str(n) != "" else (labels or {}).get(c, c)
+    return pd.Series([n if not is_blank(n) and str(n) != "" else (labels or {}).get(c, c)
                       for c, n in zip(frame[code_col], names)], index=frame.index, dtype=object)
 
 
@@ -226,7 +227,7 @@ def trend_values(report) -> dict[str, dict[str, Any]]:
     trends = report.trends
     if trends is not None and len(trends):
         for period, figure, value in zip(trends["period"], trends["figure"], trends["value"]):
-            out.setdefault(str(figure), {})[str(period)] = None if is_missing(value) else value
+            out.setdefault(str(figure), {})[str(period)] = None if is_blank(value) else value
     for code, value in (report.figures or {}).items():
         out.setdefault(code, {}).setdefault(report.period, value)
     return out
@@ -235,7 +236,7 @@ def trend_values(report) -> dict[str, dict[str, Any]]:
 def _change(series: dict[str, Any], period: str) -> Decimal | None:
     """This month's value minus the latest earlier month's (None when either is missing)."""
     now = series.get(period)
-    earlier = [p for p in sorted(series) if p < period and not is_missing(series[p])]
-    if is_missing(now) or now is None or not earlier:
+    earlier = [p for p in sorted(series) if p < period and not is_blank(series[p])]
+    if is_blank(now) or now is None or not earlier:
         return None
     return to_decimal(now) - to_decimal(series[earlier[-1]])

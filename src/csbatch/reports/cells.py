@@ -10,23 +10,15 @@ customer named `=HYPERLINK(...)` stays data everywhere.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.money import half_up, to_cents
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return False
 
 
 def runs_as_formula(text: str) -> bool:
@@ -44,7 +36,7 @@ def to_decimal(value: Any) -> Decimal:
 def csv_text(value: Any, kind: str) -> str:
     """The contract's text for a value: money and points with two decimals, days and counts as
     plain numbers, rates as fractions, dates ISO."""
-    if is_missing(value):
+    if is_blank(value):
         return ""
     if kind == "money" or kind == "points":
         return f"{to_cents(to_decimal(value))}"

@@ -36,7 +36,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 from matplotlib.transforms import offset_copy  # noqa: E402
 
-from csbatch.reports.cells import is_missing, to_decimal  # noqa: E402
+from csbatch.blanks import is_blank  # noqa: E402
+from csbatch.reports.cells import to_decimal  # noqa: E402
 
 #: The browser picks the first family it has; matplotlib measures with the first it finds.
 FONT_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC",
@@ -136,7 +137,7 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def _num(value: Any) -> float:
-    if is_missing(value):
+    if is_blank(value):
         return math.nan
     try:
         return float(to_decimal(value))
@@ -151,7 +152,7 @@ def _count(value: Any) -> int:
 
 def _name(name: Any, code: Any) -> str:
     """A code's name where there is one, else the code."""
-    return str(code) if is_missing(name) or str(name) == "" else str(name)
+    return str(code) if is_blank(name) or str(name) == "" else str(name)
 
 
 # --- stacked bars ------------------------------------------------------------------------------

@@ -29,8 +29,9 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from csbatch.blanks import is_blank
 from csbatch.money import to_cents
-from csbatch.reports.cells import is_missing, to_decimal
+from csbatch.reports.cells import to_decimal
 from csbatch.resources import templates_dir
 
 TEMPLATE = "vip_statement.html.j2"
@@ -52,7 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
 def label(field: str, value: Any) -> Any:
     """The name of a code: `label("tier", "gold")` → "金卡"; a festival task (`festival:new_year`)
     is a 节日问候 whatever the festival (its note names it)."""
-    if is_missing(value):
+    if is_blank(value):
         return value
     code = str(value)
     if field == "kind" and code.startswith("festival:"):
@@ -64,21 +65,21 @@ def label(field: str, value: Any) -> Any:
 
 def money(value: Any) -> str:
     """Decimal("1234.5") → "¥1,234.50"; negative → "-¥1,234.50"; missing → "—"."""
-    if is_missing(value) or value == "":
+    if is_blank(value) or value == "":
         return DASH
     d = to_cents(to_decimal(value))
     return f"{'-' if d < 0 else ''}¥{abs(d):,.2f}"
 
 
 def points(value: Any, signed: bool = False) -> str:
-    if is_missing(value) or value == "":
+    if is_blank(value) or value == "":
         return DASH
     n = int(to_decimal(value))
     return f"{n:+,}" if signed and n else f"{n:,}"
 
 
 def date(value: Any) -> str:
-    if is_missing(value) or value == "":
+    if is_blank(value) or value == "":
         return DASH
     if isinstance(value, dt.datetime):  # pandas Timestamps too
         return value.date().isoformat()
@@ -88,12 +89,12 @@ def date(value: Any) -> str:
 
 
 def text(value: Any) -> str:
-    return DASH if is_missing(value) or value == "" else str(value)
+    return DASH if is_blank(value) or value == "" else str(value)
 
 
 def blank(value: Any) -> str:
     """Missing → "" (an empty cell collapses on a phone)."""
-    return "" if is_missing(value) else str(value)
+    return "" if is_blank(value) else str(value)
 
 
 def environment() -> Environment:
@@ -114,7 +115,7 @@ _WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10
 
 def statement_filename(customer_id: Any) -> str:
     """`C0001` → `C0001.html`; `../x` → `x-<hash>.html`. Raises ValueError on an empty ID."""
-    cid = "" if is_missing(customer_id) else str(customer_id)
+    cid = "" if is_blank(customer_id) else str(customer_id)
     if not cid.strip():
         raise ValueError("a VIP statement has no customer_id")
     plain = (_PLAIN.fullmatch(cid) and ".." not in cid and not cid.endswith(".")

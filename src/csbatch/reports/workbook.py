@@ -11,7 +11,8 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from csbatch.reports.cells import is_missing, runs_as_formula, to_decimal
+from csbatch.blanks import is_blank
+from csbatch.reports.cells import runs_as_formula, to_decimal
 from csbatch.reports.tables import Table
 
 NUMBER_FORMATS = {
@@ -42,7 +43,7 @@ class Workbook:
         self.bold = self.book.add_format({"bold": True})
 
     def write_value(self, ws, r: int, c: int, value: Any, kind: str) -> None:
-        if is_missing(value):
+        if is_blank(value):
             ws.write_blank(r, c, None)
         elif kind in ("money", "points", "days", "rate", "int", "decimal", "number"):
             ws.write_number(r, c, float(to_decimal(value)), self.formats[kind])

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar
 from csbatch.policy.deadlines import DueAfter, DueEndOfWeek, DueNextMonth, DueWeekly
 from csbatch.policy.worktime import WEEKDAYS
@@ -96,10 +97,6 @@ def _minute(value: dt.datetime) -> dt.datetime:
         else value.replace(second=0, microsecond=0)
 
 
-def _blank(value) -> bool:
-    return value is None or value != value   # None, NaN, NaT (NaT != NaT)
-
-
 def status(due: dt.datetime, done: dt.datetime | None, as_of: dt.datetime) -> Status:
     """On time, late, missing or open, compared in whole minutes.
 
@@ -111,6 +108,6 @@ def status(due: dt.datetime, done: dt.datetime | None, as_of: dt.datetime) -> St
     "missing" was never handed in; for a complaint "missing" means still open past its due time
     (the audit lists both)."""
     due_minute = _minute(due)
-    if not _blank(done):
+    if not is_blank(done):
         return "on_time" if _minute(done) <= due_minute else "late"
     return "missing" if _minute(as_of) > due_minute else "open"

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue
 from csbatch.money import half_up
@@ -60,7 +61,7 @@ def members_by_card(policy: Policy, inputs, attendance, period: str) -> dict[str
         lead = roster.at[emp, "team_lead"]
         rated = Decimal(row.scheduled_days) >= share * Decimal(row.month_workdays)
         cards[card].append(Member(emp, row.name, role, team if isinstance(team, str) and team else None,
-                                  bool(lead) if not pd.isna(lead) else False, rated,
+                                  bool(lead) if not is_blank(lead) else False, rated,
                                   recognitions.get(emp, {})))
     return cards
 

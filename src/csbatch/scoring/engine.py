@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Mapping, Sequence
 
-import pandas as pd
-
+from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.money import half_up, round_by
 from csbatch.policy.bands import BandTable, fmt
@@ -411,6 +410,4 @@ def measured_columns(values, employee_ids: Sequence[str], names) -> dict[str, li
 
 def _clean(v):
     """Missing in any of pandas' spellings (None, NaN, NA) is None: nothing to measure."""
-    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-        return None
-    return v
+    return None if is_blank(v) else v

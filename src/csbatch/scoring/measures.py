@@ -26,11 +26,12 @@ from typing import Any, Collection
 import pandas as pd
 
 from csbatch.attendance import AttendanceResult
+from csbatch.blanks import is_blank
 from csbatch.errors import Issue
 from csbatch.policy.vocabulary import MEASURES
 from csbatch.policy import Policy
 from csbatch.scoring.measures_conduct import conduct_measures
-from csbatch.scoring.measures_kit import ZERO, Context, Feeds, Period, is_blank
+from csbatch.scoring.measures_kit import ZERO, Context, Feeds, Period
 from csbatch.scoring.measures_sales import contact_measures, sales_measures, team_measures
 from csbatch.scoring.measures_service import (callback_measures, collaboration_measures,
                                               complaint_measures, customer_measures, review_measures)

@@ -16,7 +16,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from csbatch.scoring.measures_kit import ONE, ZERO, Context, dsum, is_blank
+from csbatch.blanks import is_blank
+from csbatch.scoring.measures_kit import ONE, ZERO, Context, dsum
 
 MEASURE = "conduct_points_lost"
 _KEY = ["employee_id", "date", "item"]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Collection, Iterable
 import numpy as np
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
 from csbatch.sheets.period import counted
@@ -108,19 +109,8 @@ def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     return pd.Series(out, dtype=object)
 
 
-def is_blank(value) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or \
-        (isinstance(value, float) and value != value)
-
-
 # ---------------------------------------------------------------------------------------------
 # where numbers came from
-
-
-def places_of(rows: pd.DataFrame) -> list[Source]:
-    """Each row's place from its provenance columns (_file, _sheet, _row)."""
-    return [Source(str(f), sheet=None if is_blank(s) else str(s), row=int(r))
-            for f, s, r in zip(rows["_file"], rows["_sheet"], rows["_row"])]
 
 
 @dataclass
@@ -152,7 +142,7 @@ class Feeds:
         picked = rows[mine].assign(_who=keys[mine].to_numpy())
         picked = picked.sort_values(["_file", "_sheet", "_row"], kind="stable")
         names = [measures] if isinstance(measures, str) else list(measures)
-        for emp, place in zip(picked["_who"], places_of(picked)):
+        for emp, place in zip(picked["_who"], Source.of_rows(picked)):
             text = f"{place} ({note})" if note else str(place)
             for m in names:
                 self.places[(str(emp), m)].append(text)
@@ -206,8 +196,6 @@ class Context:
     def settings(self):
         return self.policy.scoring.measures
 
-    def cell(self, row: pd.Series, column: str) -> Source:
-        """The place of `column` in an input row (CSV rows have no sheet)."""
-        row = row.copy()
-        row["_sheet"] = None if is_blank(row["_sheet"]) else row["_sheet"]
+    def cell(self, row: pd.Series, column: str) -> Source | None:
+        """The place of `column` in an input row (`Inputs.cell`)."""
         return self.inputs.cell(row, column)

@@ -16,12 +16,12 @@ from typing import Collection
 import numpy as np
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity
 from csbatch.money import to_cents
 from csbatch.policy.expressions import parse
 from csbatch.rules.due_dates import due_at, status
-from csbatch.scoring.measures_kit import (ZERO, Context, Period, dsum, is_blank, isum, ratio,
-                                          truthy)
+from csbatch.scoring.measures_kit import ZERO, Context, Period, dsum, isum, ratio, truthy
 
 TEAM_MEASURES = ("team_satisfaction_rate", "team_sales_completion")
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from csbatch.scoring.measures_kit import (ONE, Context, count, decimals, dsum, filled, is_blank,
-                                          ratio, truthy)
+from csbatch.blanks import is_blank
+from csbatch.scoring.measures_kit import ONE, Context, count, decimals, dsum, filled, ratio, truthy
 
 #: Rating codes of the callbacks sheet (the `rating` vocabulary of inputs.yaml).
 RATINGS = {"callbacks_satisfied": "satisfied", "callbacks_neutral": "neutral",

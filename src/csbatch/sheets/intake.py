@@ -22,7 +22,7 @@ from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, co
 from csbatch.sheets.discover import FoundSheet, discover
 from csbatch.sheets import rows as sheet_rows
 from csbatch.sheets.floods import collapse, column_issues
-from csbatch.sheets.headers import find_header
+from csbatch.sheets.headers import HeaderMatch, find_header
 from csbatch.sheets.period import month_rows
 from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
 from csbatch.text import normalise_header, normalise_label
@@ -52,12 +52,14 @@ class Inputs:
     def __getitem__(self, kind: str) -> pd.DataFrame:
         return self.frames[kind]
 
-    def cell(self, row: pd.Series, column: str) -> Source:
-        """The place of `column` in the sheet row a record came from."""
-        letter = self.letters.get((row["_file"], row["_sheet"]), {}).get(column)
-        if letter is None:
-            return Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"]))
-        return Source(row["_file"], sheet=row["_sheet"], cell=f"{letter}{int(row['_row'])}")
+    def cell(self, row: pd.Series, column: str) -> Source | None:
+        """The place of `column` in the sheet row a record came from (`Source.of_row`; the row
+        alone when the sheet had no such column)."""
+        place = Source.of_row(row)
+        if place is None:
+            return None
+        letter = self.letters.get((place.path, place.sheet), {}).get(column)
+        return place if letter is None else Source.of_row(row, letter)
 
 
 def _item_aliases(policy: Policy) -> dict[str, str]:
@@ -108,21 +110,56 @@ def _cell_issues(found: FoundSheet, name: str, letter: str | None, result: Coerc
 
 def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
                 items: dict[str, str]) -> _SheetResult:
-    issues: list[Issue] = []
+    """One sheet → its typed frame with provenance, or the problems that stop it: read the cells
+    → locate the header → map the columns → drop padding (blank, totals and note rows) → flag
+    hidden rows, over-long and unreadable cells → coerce each column → add provenance."""
     where = Source(found.display, sheet=found.sheet)
     try:
-        raw: RawSheet = read_csv(found.path) if found.sheet is None else \
-            read_excel_sheet(found.path, found.sheet)
+        raw = _read_raw(found)
     except ReadError as exc:
         return _SheetResult(None, {}, [Issue(where, "inputs.unreadable", str(exc))])
-
     header = find_header(raw.rows, kind, items if kind.item_columns else None)
     if header is None:
-        expected = ", ".join(f"{n} ({c.aliases[0]})" if c.aliases else n
-                             for n, c in kind.columns.items() if c.required)
-        return _SheetResult(None, {}, [Issue(where, "inputs.no_header",
-                                             f"no header row found in the first rows; expected "
-                                             f"columns such as {expected}")])
+        return _SheetResult(None, {}, [_no_header(where, kind)])
+    issues = _header_issues(found, kind, header)
+    if any(i.is_error for i in issues):
+        return _SheetResult(None, {}, issues)
+
+    letters = {name: column_letter(j) for name, j in header.columns.items()}
+    letters.update({code: column_letter(j) for code, j in header.items.items()})
+    wanted = {**header.columns, **header.items}
+    raw_cols = _mapped_columns(raw, header.row, wanted)
+    # merged ranges in the data: an error, or filled down where the column says so
+    issues += sheet_rows.apply_merges(raw_cols, raw, wanted, kind, header.row, found.display, found.sheet)
+    raw_cols, padding = _drop_padding(found, raw, raw_cols, wanted, letters)
+    issues += padding
+    rows_index = raw_cols[min(wanted, key=wanted.get)].index
+    issues += sheet_rows.hidden_rows(raw, rows_index, found.display, found.sheet)
+    too_long, long_cells = sheet_rows.long_texts(raw_cols, raw, kind, letters, found.display, found.sheet)
+    issues += too_long
+    unreadable, bad_cells = _unreadable_cells(found, raw, wanted, rows_index)
+    issues += unreadable
+
+    frame, cell_issues = _coerce_columns(found, kind, policy, period, raw, header, raw_cols, rows_index,
+                                         letters, set(long_cells) | bad_cells)
+    issues += cell_issues
+    return _SheetResult(_with_provenance(frame, found), letters, issues)
+
+
+def _read_raw(found: FoundSheet) -> RawSheet:
+    return read_csv(found.path) if found.sheet is None else read_excel_sheet(found.path, found.sheet)
+
+
+def _no_header(where: Source, kind: Kind) -> Issue:
+    expected = ", ".join(f"{n} ({c.aliases[0]})" if c.aliases else n
+                         for n, c in kind.columns.items() if c.required)
+    return Issue(where, "inputs.no_header",
+                 f"no header row found in the first rows; expected columns such as {expected}")
+
+
+def _header_issues(found: FoundSheet, kind: Kind, header: HeaderMatch) -> list[Issue]:
+    """Two columns meaning one name, and required columns the header lacks."""
+    issues: list[Issue] = []
     header_row = header.row + 1
     for name, first, second in header.duplicates:
         issues.append(Issue(Source(found.display, sheet=found.sheet, cell=f"{column_letter(second)}{header_row}"),
@@ -131,23 +168,26 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     for name, col in kind.columns.items():
         if col.required and name not in header.columns:
             names = ", ".join(col.aliases)
-            issues.append(Issue(where, "inputs.missing_column",
+            issues.append(Issue(Source(found.display, sheet=found.sheet), "inputs.missing_column",
                                 f"missing required column '{name}' ({names}); header found on row {header_row}"))
-    if any(i.is_error for i in issues):
-        return _SheetResult(None, {}, issues)
+    return issues
 
-    letters = {name: column_letter(j) for name, j in header.columns.items()}
-    letters.update({code: column_letter(j) for code, j in header.items.items()})
-    body = raw.rows[header.row + 1:]
-    wanted = {**header.columns, **header.items}
-    index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body))
-    # one list per mapped column, straight from the rows (CSV rows may be short: pad with "")
-    raw_cols = {name: pd.Series([r[j] if j < len(r) else "" for r in body], index=index, dtype=object)
-                for name, j in wanted.items()}
 
-    # merged ranges in the data: an error, or filled down where the column says so
-    issues += sheet_rows.apply_merges(raw_cols, raw, wanted, kind, header.row, found.display, found.sheet)
+def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> dict[str, pd.Series]:
+    """One object series per mapped column (name → column index), straight from the rows under
+    the header and indexed by sheet row number; CSV rows may be short, so they are padded with ""."""
+    body = raw.rows[header_row0 + 1:]
+    index = pd.RangeIndex(header_row0 + 2, header_row0 + 2 + len(body))
+    return {name: pd.Series([r[j] if j < len(r) else "" for r in body], index=index, dtype=object)
+            for name, j in wanted.items()}
 
+
+def _drop_padding(found: FoundSheet, raw: RawSheet, raw_cols: dict[str, pd.Series], wanted: dict[str, int],
+                  letters: dict[str, str]) -> tuple[dict[str, pd.Series], list[Issue]]:
+    """The rows that are data: without rows blank in every mapped column (padding, said nothing
+    about), totals rows and note rows under the data (a warning each)."""
+    issues: list[Issue] = []
+    index = next(iter(raw_cols.values())).index
     # rows blank in every mapped column are padding, not data (vectorised: empty or missing cells);
     # a row whose only content is an unreadable (formula/error) cell is still reported
     filled = pd.Series(0, index=index)
@@ -170,12 +210,15 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     keep = ~blank & ~totals & ~index.isin(list(notes))
     if len(index) and not keep.all():
         raw_cols = {n: s[keep] for n, s in raw_cols.items()}
-    rows_index = raw_cols[first_col].index
-    issues += sheet_rows.hidden_rows(raw, rows_index, found.display, found.sheet)
-    too_long, long_cells = sheet_rows.long_texts(raw_cols, raw, kind, letters, found.display, found.sheet)
-    issues += too_long
+    return raw_cols, issues
 
-    bad_cells: set[tuple[int, str]] = set(long_cells)
+
+def _unreadable_cells(found: FoundSheet, raw: RawSheet, wanted: dict[str, int],
+                      rows_index: pd.Index) -> tuple[list[Issue], set[tuple[int, str]]]:
+    """Formula and error cells of the kept rows' mapped columns: an error each, and the
+    (row, column) cells, so coercion does not report them a second time."""
+    issues: list[Issue] = []
+    bad_cells: set[tuple[int, str]] = set()
     by_col = {j: name for name, j in wanted.items()}
     for (r, c), why in sorted(raw.unreadable.items()):
         if c in by_col and (r + 1) in rows_index:
@@ -183,9 +226,17 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
             bad_cells.add((r + 1, name))
             issues.append(Issue(Source(found.display, sheet=found.sheet, cell=f"{column_letter(c)}{r + 1}"),
                                 "cell.unreadable", f"column '{name}': {why}"))
+    return issues, bad_cells
 
+
+def _coerce_columns(found: FoundSheet, kind: Kind, policy: Policy, period: str, raw: RawSheet,
+                    header: HeaderMatch, raw_cols: dict[str, pd.Series], rows_index: pd.Index,
+                    letters: dict[str, str], bad_cells: set[tuple[int, str]]) -> tuple[pd.DataFrame, list[Issue]]:
+    """Every declared column typed by the contract (a column the sheet lacks reads as blank),
+    then the questionnaire's item columns; the cell errors and notes of each, in column order."""
     ctx = CoerceContext.from_policy(policy, period, date1904=raw.date1904)
     out: dict[str, pd.Series] = {}
+    issues: list[Issue] = []
     sections = _item_sections(policy)
 
     def take(name: str, result: Coerced) -> None:
@@ -200,12 +251,16 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     for code in header.items:
         section = sections[code]
         take(code, coerce_audit_items(raw_cols[code], section.kind, section.per_item, ctx))
+    return pd.DataFrame(out, index=rows_index), issues
 
-    frame = pd.DataFrame(out, index=rows_index)
+
+def _with_provenance(frame: pd.DataFrame, found: FoundSheet) -> pd.DataFrame:
+    """The provenance columns (`PROVENANCE`): file, sheet (None for a CSV), sheet row number."""
+    rows_index = frame.index
     frame["_file"] = found.display
     frame["_sheet"] = found.sheet
     frame["_row"] = rows_index.astype("int64")
-    return _SheetResult(frame.reset_index(drop=True), letters, issues)
+    return frame.reset_index(drop=True)
 
 
 def _empty_frame(kind: Kind, policy: Policy, period: str) -> pd.DataFrame:
@@ -297,7 +352,7 @@ def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[
     frame = pd.concat(frames, ignore_index=True)
     if spec.key:
         dup = frame.duplicated(subset=spec.key, keep="first") & frame[spec.key].notna().all(axis=1)
-        issues += collapse(Issue(Source(row["_file"], sheet=row["_sheet"], row=int(row["_row"])),
+        issues += collapse(Issue(Source.of_row(row),
                                  "inputs.duplicate_key", f"{kind}: {spec.key[0]} '{row[spec.key[0]]}' appears twice")
                            for _, row in frame[dup].iterrows())
     return (None if any(i.is_error for i in issues) else frame), issues

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Severity, Source
 from csbatch.policy.inputs import Kind, PeriodRule
@@ -113,7 +114,7 @@ def _warnings(frame: pd.DataFrame, out: np.ndarray, rule: PeriodRule, kind: Kind
                            "i": np.arange(len(rows))})
     issues = []
     for (file, sheet), group in groups.groupby(["f", "s"], sort=True, dropna=False):
-        sheet = None if sheet is None or (isinstance(sheet, float) and sheet != sheet) else sheet
+        sheet = None if is_blank(sheet) else sheet
         take = group["i"].to_numpy()
         cells = []
         for i in take[:SHOWN]:

@@ -11,14 +11,14 @@ from typing import Any
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
+from csbatch.blanks import is_blank
+
 DAY = dt.timedelta(days=1)
 
 
 def as_date(value: Any) -> dt.date | None:
     """A date from a frame cell (Timestamp, datetime, date, ISO text); None for a blank."""
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, float) and value != value:
+    if is_blank(value):
         return None
     if isinstance(value, dt.datetime):          # pandas Timestamps too
         return value.date()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.money import to_cents
 from csbatch.policy import Policy
 from csbatch.vip.card_events import Card, next_tier
@@ -99,7 +100,7 @@ def statements(members: pd.DataFrame, cards: list[Card], people: People, policy:
         programme = vip.programmes.get(card.programme)
         rec = people.record(card.customer_id, card.person)
         mine = set(people.customers_of.get(card.person, [card.customer_id])) | {card.customer_id}
-        statement = {k: (None if v is pd.NA or v is pd.NaT else v) for k, v in row.items()}
+        statement = {k: (None if is_blank(v) else v) for k, v in row.items()}
         statement.update(
             id_masked=mask_id(rec.id_number if rec else None, mask.id_last_digits),
             phone_masked=mask_phone(rec.phone if rec else None, mask.phone_keep_start, mask.phone_keep_end),

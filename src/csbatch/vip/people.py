@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity, Source
 from csbatch.vip.dates import as_date
 from csbatch.idnumbers import mask_id
@@ -32,17 +33,6 @@ class Record:
     source: Source | None
 
 
-def row_source(row) -> Source | None:
-    """`file[sheet]!row N` of a typed-table row (None when the frame has no provenance)."""
-    file = row.get("_file")
-    if file is None or (isinstance(file, float) and file != file):
-        return None
-    sheet = row.get("_sheet")
-    sheet = None if sheet is None or (isinstance(sheet, float) and sheet != sheet) else str(sheet)
-    number = row.get("_row")
-    return Source(str(file), sheet=sheet, row=None if number is None or pd.isna(number) else int(number))
-
-
 def birthday_from_id(id_number: str | None) -> dt.date | None:
     """Digits 7–14 of an 18-character ID (YYYYMMDD), or 7–12 of a 15-digit one (YYMMDD, 19YY)."""
     if not id_number:
@@ -58,12 +48,11 @@ def birthday_from_id(id_number: str | None) -> dt.date | None:
 
 
 def _flag(value) -> bool:
-    return False if value is None or value is pd.NA or (isinstance(value, float) and value != value) \
-        else bool(value)
+    return False if is_blank(value) else bool(value)
 
 
 def _text(value) -> str | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_blank(value):
         return None
     text = str(value).strip()
     return text or None
@@ -120,8 +109,7 @@ def build_people(customers: pd.DataFrame, key: bytes) -> tuple[People, list[Issu
     birthdays = customers["birthday"].dt.date.tolist() \
         if "birthday" in customers.columns and pd.api.types.is_datetime64_any_dtype(customers["birthday"]) \
         else [as_date(b) for b in column("birthday")]
-    places = [row_source({"_file": f, "_sheet": s, "_row": r})
-              for f, s, r in zip(column("_file"), column("_sheet"), column("_row"))]
+    places = Source.of_rows(customers)
     for cid, name, phone, id_number, birthday, eng, place in zip(
             column("customer_id"), column("name"), column("phone"), column("id_number"),
             birthdays, column("engineering"), places):

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Severity, Source
 from csbatch.money import to_cents
@@ -29,7 +30,7 @@ from csbatch.policy import Policy
 from csbatch.vip.card_events import Card
 from csbatch.vip.dates import as_date, stamp
 from csbatch.vip.model import POINT_COLUMNS, empty
-from csbatch.vip.people import People, row_source
+from csbatch.vip.people import People
 from csbatch.vip.pricing import ZERO, percent, voucher_rate, yen
 from csbatch.vip.purchases import Spend
 
@@ -88,9 +89,9 @@ def _redemptions(frame: pd.DataFrame) -> list[Redemption]:
         voucher = row.get("voucher_amount")
         order = row.get("order_id")
         out.append(Redemption(str(row.get("customer_id")), as_date(row.get("date")),
-                              0 if points is None or points is pd.NA else int(points),
-                              ZERO if voucher is None or voucher is pd.NA else Decimal(voucher),
-                              None if order is None or order is pd.NA else str(order), row_source(row), i))
+                              0 if is_blank(points) else int(points),
+                              ZERO if is_blank(voucher) else Decimal(voucher),
+                              None if is_blank(order) else str(order), Source.of_row(row), i))
     return sorted(out, key=lambda r: (r.day or dt.date.min, r.row))
 
 
@@ -105,7 +106,7 @@ def _orders(sales: pd.DataFrame) -> dict[str, dict]:
         if oid is None or amount is None:
             continue
         out[str(oid)] = {"customer_id": cid, "amount": Decimal(amount),
-                         "list_amount": Decimal(lst) if lst is not None and lst is not pd.NA else Decimal(amount)}
+                         "list_amount": Decimal(amount) if is_blank(lst) else Decimal(lst)}
     return out
 
 
@@ -114,7 +115,7 @@ def _place(sales: pd.DataFrame, order_id: str) -> Source | None:
     if sales is None or sales.empty:
         return None
     rows = sales[sales["order_id"].eq(order_id)]
-    return row_source(rows.iloc[-1]) if len(rows) else None
+    return Source.of_row(rows.iloc[-1]) if len(rows) else None
 
 
 def past_points(history_points: pd.DataFrame | None) -> PastPoints:

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.policy import Policy
 from csbatch.vip.dates import as_date, shift_period
@@ -58,7 +59,7 @@ def month_purchases(period: str, sales: pd.DataFrame, policy: Policy) -> pd.Data
                  & sales["amount"].notna() & sales["customer_id"].notna()]
     is_refund = refunded.loc[rows.index]
     amounts = [-a if r else a for a, r in zip(rows["amount"].tolist(), is_refund.tolist())]
-    lists = [a if (x is None or x is pd.NA) else x
+    lists = [a if is_blank(x) else x
              for a, x in zip(rows["amount"].tolist(), rows["list_amount"].tolist())] \
         if "list_amount" in rows.columns else rows["amount"].tolist()
     out = pd.DataFrame({
@@ -114,7 +115,7 @@ class Purchase:
 def _dates(column: pd.Series) -> list[dt.date | None]:
     """A date column as dates (fast for datetime64, cell by cell otherwise)."""
     if pd.api.types.is_datetime64_any_dtype(column):
-        return [None if pd.isna(d) else d for d in column.dt.date.tolist()]
+        return [None if is_blank(d) else d for d in column.dt.date.tolist()]
     return [as_date(d) for d in column.tolist()]
 
 
