@@ -127,10 +127,10 @@ def past_points(history_points: pd.DataFrame | None) -> PastPoints:
     for card_no, kind, pts, oid in zip(hist["card_no"].tolist(), hist["kind"].tolist(),
                                        hist["points"].tolist(), hist["order_id"].tolist()):
         balance[str(card_no)] = balance.get(str(card_no), 0) + int(pts)
-        if oid is not None and oid is not pd.NA and kind == "earn":
+        if not is_blank(oid) and kind == "earn":
             per_card = earned.setdefault(str(oid), {})
             per_card[str(card_no)] = per_card.get(str(card_no), 0) + int(pts)
-        if oid is not None and oid is not pd.NA and kind == "issue":
+        if not is_blank(oid) and kind == "issue":
             issued_for[str(oid)] = str(card_no)
     return PastPoints(balance, earned, issued_for)
 
