@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PERIOD ?= 2026-10
 
-.PHONY: demo test install bench samples clean chromium
+.PHONY: demo test install bench samples clean chromium docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ chromium:
 samples: $(VENV)/.test-installed
 	rm -rf samples/$(PERIOD)
 	$(BIN)/csbatch sample $(PERIOD) --out samples/$(PERIOD) --employees 20 --seed 2026
+
+# Regenerate docs/policy.md, docs/inputs.md and docs/outputs.md from the code (a test fails when
+# the committed files drift from it).
+docs: $(VENV)/.test-installed
+	$(BIN)/python scripts/gen_docs.py
 
 # Times the close on a generated month (2,000 employees, a million orders) and prints a table.
 bench: $(VENV)/.test-installed

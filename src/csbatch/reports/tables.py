@@ -228,7 +228,7 @@ DEADLINES_SHEET = Table("deadlines", DEADLINES.zh, DEADLINES.en, DEADLINES.colum
 ))
 
 COMPLAINTS_SHEET = Table("complaints", COMPLAINTS.zh, COMPLAINTS.en, COMPLAINTS.columns + (
-    Col("due_at", "datetime", "处理时限", "when the complaint was due resolved"),
+    Col("due_at", "datetime", "处理时限", "when the complaint was due to be resolved"),
     Col("customer_id", "id", "客户编号", "customer ID"),
     Col("order_id", "id", "订单号", "order ID"),
     Col("description", "text", "投诉内容", "the complaint in the customer's words"),
