@@ -8,7 +8,7 @@ PERIOD ?= 2026-10
 LOCK   := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: demo test check install bench samples clean chromium lock
+.PHONY: demo test check install bench samples clean chromium lock docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ chromium:
 samples: $(VENV)/.test-installed
 	rm -rf samples/$(PERIOD)
 	$(BIN)/csbatch sample $(PERIOD) --out samples/$(PERIOD) --employees 20 --seed 2026
+
+# Regenerate docs/policy.md, docs/inputs.md and docs/outputs.md from the code (a test fails when
+# the committed files drift from it).
+docs: $(VENV)/.test-installed
+	$(BIN)/python scripts/gen_docs.py
 
 # Times the close on a generated month (2,000 employees, a million orders) and prints a table.
 bench: $(VENV)/.test-installed

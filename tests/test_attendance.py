@@ -1,4 +1,4 @@
-"""Attendance (policies.md §2) with the default policy and the real 2026 calendar.
+"""Attendance (docs/policy.md#calendar) with the default policy and the real 2026 calendar.
 
 October 2026: National Day holiday Oct 1–7, make-up Saturday Oct 10, Sundays Oct 11/18/25 off:
 21 workdays (Oct 8–31 less three Sundays). September 2026: Mid-Autumn Sept 25–27, make-up Sunday

@@ -1,6 +1,6 @@
-"""The audit stage (policies.md §4, §6): deadlines through one mechanism at their boundaries,
-complaint SLA at month end, callbacks, QA summaries and the exceptions — on small typed frames,
-exact values; and the sample month end to end.
+"""The audit stage (docs/policy.md#deadlines, #questionnaire): deadlines through one mechanism at
+their boundaries, complaint SLA at month end, callbacks, QA summaries and the exceptions — on
+small typed frames, exact values; and the sample month end to end.
 
 October 2026: National Day Oct 1–7 (make-up workday Sat Oct 10), schedule Monday–Saturday.
 Weeks whose Monday-10:00 call-log deadline falls in October start Sep 28, Oct 5, 12 and 19.

@@ -1,5 +1,5 @@
 """The audit report's outputs built from an AuditReport: `audit_report_PERIOD.xlsx` and
-`audit_report_PERIOD.html` with its SVG charts (outputs.md). The report is built by hand here, so
+`audit_report_PERIOD.html` with its SVG charts (docs/outputs.md). The report is built by hand here, so
 the figures checked are the ones given."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Cell coercion (csbatch.sheets.coerce): every form a person types, every message, the reader
-traps of inputs.md, and a property test that no cell ever raises or gets lost."""
+traps of docs/inputs.md, and a property test that no cell ever raises or gets lost."""
 
 from __future__ import annotations
 

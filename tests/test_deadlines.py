@@ -1,4 +1,4 @@
-"""Deadline rules (policies.md §4): `due_at` for every due form of config/deadlines.yaml and
+"""Deadline rules (docs/policy.md#deadlines): `due_at` for every due form of config/deadlines.yaml and
 `status` at the exact boundary. October 2026: National Day Oct 1–7, make-up Saturday Oct 10
 (the schedule is Monday–Saturday anyway); Sundays off."""
 

@@ -1,4 +1,4 @@
-"""Pay (csbatch.payroll.compute, policies.md §5) with the default policy: every component with exact
+"""Pay (csbatch.payroll.compute, docs/policy.md#pay) with the default policy: every component with exact
 Decimal results on small contract-typed input frames, run through the real attendance summary and
 measured values (so proration, leave shares and the production-sheet rules are the real ones);
 scorecard totals and the ledger's history are small stand-ins. Then the tabulation property and

@@ -1,4 +1,4 @@
-"""The QA audit questionnaire (policies.md §6) with the default policy: 2 environment + 4
+"""The QA audit questionnaire (docs/policy.md#questionnaire) with the default policy: 2 environment + 4
 principle + 6 proactive items at 5 points (60), 10 taboos at 4 points (40), scaled to 100.
 """
 

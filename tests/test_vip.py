@@ -1,4 +1,4 @@
-"""The VIP programme (csbatch.vip.programme, policies.md §7) with the default policy: small
+"""The VIP programme (csbatch.vip.programme, docs/policy.md#vip) with the default policy: small
 contract-typed sheets in, exact cards, points, audit rows, tasks and issues out; then the two
 sample months, the first's result fed to the second as the ledger would.
 

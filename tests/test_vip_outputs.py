@@ -1,5 +1,5 @@
 """The VIP outputs built from a VipResult: `vip_statements_PERIOD.xlsx` and `vip/CUSTOMER_ID.html`
-(outputs.md). The VipResult is built by hand here, so the figures checked are the ones given."""
+(docs/outputs.md). The VipResult is built by hand here, so the figures checked are the ones given."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Attendance: clock records and leave requests → a month summary per employee (policies.md §2).
+"""Attendance: clock records and leave requests → a month summary per employee
+(docs/policy.md#calendar, #leave).
 
 The month's numbers feed conduct points (late, early leave, absence), pay (absence and the unpaid
 share of leave are deducted; scheduled days prorate base pay for joiners and leavers) and the

@@ -1,4 +1,4 @@
-"""Callback plans (policies.md §4, source [003]): per agent, how many callbacks were planned for the
+"""Callback plans (docs/policy.md#audit, source [003]): per agent, how many callbacks were planned for the
 month and how many of those were done, and what the customers said.
 
 * planned — rows whose planned_date falls in the period;

@@ -1,4 +1,4 @@
-"""Complaint SLA (policies.md §4): every complaint of the month's register with its due time, how
+"""Complaint SLA (docs/policy.md#complaints): every complaint of the month's register with its due time, how
 long it was open and where it stands at month end; and the count per category.
 
 The due time is the complaint deadline rule's (the rule whose evidence is the complaints sheet

@@ -1,4 +1,4 @@
-"""Deadline checks (policies.md §4): every rule of `config/deadlines.yaml` through one mechanism.
+"""Deadline checks (docs/policy.md#deadlines): every rule of `config/deadlines.yaml` through one mechanism.
 
 A rule says what evidence proves an item done (`evidence`: a sheet, optionally rows of one
 `kind`, and its timestamp column), when the item is due (`due`, computed by

@@ -1,4 +1,4 @@
-"""Exceptions (policies.md §4, source [003]): special-price (特价) products are never returned or
+"""Exceptions (docs/policy.md#complaints, source [003]): special-price (特价) products are never returned or
 exchanged, so a refund of a special-price order breaks policy and is listed for the manager —
 when `complaints.special_price_refund_is_exception` says so.
 

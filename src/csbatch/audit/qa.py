@@ -1,4 +1,4 @@
-"""QA audits (督导问卷, policies.md §6): who needs coaching, which team, which item, and whether an
+"""QA audits (督导问卷, docs/policy.md#questionnaire): who needs coaching, which team, which item, and whether an
 auditor marks harder than the others.
 
 Built on the scored audits (`AuditResult.audits`: section points, score, violations) and, for

@@ -1,5 +1,5 @@
-"""`run_audit`: the audit stage of the close (policies.md §4, §6) — every check of the month into
-one `AuditReport`.
+"""`run_audit`: the audit stage of the close (docs/policy.md#deadlines, #questionnaire) — every
+check of the month into one `AuditReport`.
 
 Each check lives in its own module and reads only the policy and the month's inputs:
 `deadlines` (every rule of deadlines.yaml, one mechanism), `complaints` (SLA and categories),

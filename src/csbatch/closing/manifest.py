@@ -1,6 +1,23 @@
 """`manifest.json`: what went into a close and what came out — input hashes and row counts, the
 policy's hash and git commit, output hashes, counts and warnings — so a published month can be
-traced and its files verified."""
+traced and its files verified.
+
+Its keys (docs/outputs.md#manifest is generated from this list):
+- `period`: the month closed, `YYYY-MM`
+- `csbatch_version`: the version of csbatch that closed it
+- `started_at`: when the close started (ISO, with the UTC offset)
+- `finished_at`: when its files were written
+- `policy`: the policy folder (`path`), its `git_commit` and `git_dirty`, the files not committed
+  (`uncommitted`, with `allow_dirty`: closed with --allow-dirty) and one `sha256` over every policy file
+- `inputs`: every input file read: `path`, `kind`, `sha256`, `rows` (and the workbook's `sheets`)
+- `outputs`: every file written but the manifest: `path` (inside the month's folder) and `sha256`
+- `counts`: employees, scored employees, QA audits, pay lines and VIP members of the month
+- `warnings`: every warning of the close, as printed
+- `close_id`: the close's ID in the ledger
+- `ledger`: the ledger file the close was recorded in
+- `changes_since_previous_close`: per employee and pay component, what this close changed against
+  the close of the month it replaces (after a reopen); null for a first close
+"""
 
 from __future__ import annotations
 

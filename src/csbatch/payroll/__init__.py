@@ -1,4 +1,4 @@
-"""Pay: the components of the payroll bonus sheet (policies.md §5) as exact Decimal lines.
+"""Pay: the components of the payroll bonus sheet (docs/policy.md#pay) as exact Decimal lines.
 
 Interface between the pay computation and the rest of the close:
 

@@ -1,4 +1,4 @@
-"""The payroll bonus sheet (policies.md §5): every pay component of config/pay.yaml as exact
+"""The payroll bonus sheet (docs/policy.md#pay): every pay component of config/pay.yaml as exact
 Decimal lines, then the wide sheet (one row per employee), the long HR import sheet, the
 sales-rep splits and the per-order pay the ledger keeps for later refunds.
 
@@ -28,7 +28,7 @@ from csbatch.scoring.measures_kit import Period
 __all__ = ["PayLine", "PayrollResult", "compute_payroll", "tabulate", "PAYROLL_COMPONENTS",
            "MECHANISMS"]
 
-#: The component columns payroll.csv always has (outputs.md), when the policy has them.
+#: The component columns payroll.csv always has (docs/outputs.md#payroll), when the policy has them.
 PAYROLL_COMPONENTS: tuple[str, ...] = (
     "base_pay", "absence_deduction", "subsidy", "position_allowance", "order_bonus", "commission",
     "invitation_bonus", "performance_bonus", "awards", "loss_deduction",

@@ -1,4 +1,4 @@
-"""The month's fixed pay (policies.md §1, §5): base pay, the absence deduction, subsidy and
+"""The month's fixed pay (docs/policy.md#pay): base pay, the absence deduction, subsidy and
 position allowance — each prorated by scheduled days ÷ the month's workdays, so a joiner or a
 leaver is paid for the workdays employed."""
 

@@ -1,4 +1,4 @@
-"""Pay per order (policies.md §5): the order bonus with its sales-rep split, commission after the
+"""Pay per order (docs/policy.md#pay): the order bonus with its sales-rep split, commission after the
 production-sheet rules, and the reversal of orders paid in a closed month and refunded now.
 
 Orders counted for pay are the ones counted for sales (`counted_order_mask`: status among

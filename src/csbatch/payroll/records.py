@@ -1,4 +1,4 @@
-"""Pay from the month's records (policies.md §5): award cash from the recognitions sheet, complaint
+"""Pay from the month's records (docs/policy.md#pay): award cash from the recognitions sheet, complaint
 losses from the complaint register, and the one-off lines of the adjustments sheet."""
 
 from __future__ import annotations

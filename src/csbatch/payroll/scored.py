@@ -1,4 +1,4 @@
-"""Pay from the month's measured values and scorecards (policies.md §5): the per-unit bonus
+"""Pay from the month's measured values and scorecards (docs/policy.md#pay): the per-unit bonus
 (¥ per accepted invitation) and the performance bonus."""
 
 from __future__ import annotations

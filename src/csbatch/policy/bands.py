@@ -38,11 +38,14 @@ class Bound:
 
 
 class Interval(Model):
-    at: Figure | None = None
-    from_: Figure | None = Field(None, alias="from")
-    to: Figure | None = None
-    from_inclusive: Flag | None = None
-    to_inclusive: Flag | None = None
+    """An interval of values: `from` (inclusive) … `to` (exclusive), or the point `at`; a missing
+    bound is open."""
+
+    at: Figure | None = Field(None, description="exactly this value (instead of from/to)")
+    from_: Figure | None = Field(None, alias="from", description="lower bound; none = open")
+    to: Figure | None = Field(None, description="upper bound; none = open")
+    from_inclusive: Flag | None = Field(None, description="false: the lower bound is excluded")
+    to_inclusive: Flag | None = Field(None, description="true: the upper bound is included")
 
     @model_validator(mode="after")
     def _shape(self):
@@ -86,9 +89,11 @@ class Interval(Model):
 
 
 class Band(Interval):
-    value: Figure | None = None
-    label: Text | None = None
-    name: Text | None = None
+    """A band of a table: an interval with a value or a label."""
+
+    value: Figure | None = Field(None, description="the band's number (points, coefficient, rate)")
+    label: Text | None = Field(None, description="the band's label (a grade)")
+    name: Text | None = Field(None, description="a Chinese name of the label (优秀)")
 
 
 #: The values each measure can take, when its table declares no `domain` (None: no limit).
@@ -97,11 +102,13 @@ NATURAL_DOMAIN: dict[str, Decimal | None] = {"rate": Decimal(0), "count": Decima
 
 
 class BandTable(Model):
-    description: str | None = None
-    source: str | None = None
-    measure: Measure = "count"
+    """A band table: bands that cover the domain with no gap and no overlap."""
+
+    description: str | None = Field(None, description="what the table is, for people")
+    source: str | None = Field(None, description='source document, e.g. "[003]" (docs/policy.md#sources)')
+    measure: Measure = Field("count", description="what is looked up: rate, count, points, money or score")
     domain: Interval | None = Field(None, description="values the table must cover; default all")
-    bands: list[Band] = Field(min_length=1)
+    bands: list[Band] = Field(min_length=1, description="the bands")
 
     @property
     def effective_domain(self) -> Interval:

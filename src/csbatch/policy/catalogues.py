@@ -1,26 +1,37 @@
 """Code lists other rules refer to: recognitions (praise, criticism, awards) and complaint
-categories (policies.md §3, §4)."""
+categories (docs/policy.md#recognitions, #complaints)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from csbatch.policy.base import Code, Flag, Model, Text
 
 
 class Recognition(Model):
-    name: Text
-    aliases: list[Text] = []
-    source: str | None = None
-    kind: Literal["praise", "criticism", "award", "conduct", "overtime"]
+    """A kind of record of the recognitions sheet (奖惩): scorecards turn it into points, pay into
+    cash."""
+
+    name: Text = Field(description="Chinese label, accepted in the recognitions sheet's kind column")
+    aliases: list[Text] = Field([], description="other labels the recognitions sheet may use")
+    source: str | None = Field(None, description='source document, e.g. "[003]" (docs/policy.md#sources)')
+    kind: Literal["praise", "criticism", "award", "conduct", "overtime"] = Field(
+        description="what sort of record it is (scorecard adjustments and award cash name codes)")
 
 
 class ComplaintCategory(Model):
-    name: Text
-    aliases: list[Text] = []
-    source: str | None = None
+    """A complaint category (投诉类别) of the complaints sheet."""
+
+    name: Text = Field(description="Chinese label, accepted in the complaints sheet's category column")
+    aliases: list[Text] = Field([], description="other labels the complaints sheet may use")
+    source: str | None = Field(None, description='source document, e.g. "[003]" (docs/policy.md#sources)')
 
 
 class ComplaintPolicy(Model):
-    categories: dict[Code, ComplaintCategory]
-    special_price_refund_is_exception: Flag = True
+    """Complaint categories; only complaints with our fault count against staff."""
+
+    categories: dict[Code, ComplaintCategory] = Field(description="complaint categories by code")
+    special_price_refund_is_exception: Flag = Field(
+        True, description="a refund of a special-price (特价) order is listed as an exception")

@@ -1,4 +1,4 @@
-"""Deadline rules: one mechanism, several rules (policies.md §4). Each rule names its evidence (an
+"""Deadline rules: one mechanism, several rules (docs/policy.md#deadlines). Each rule names its evidence (an
 input sheet and its timestamp column), when the item is due, and who is expected to submit."""
 
 from __future__ import annotations
@@ -12,33 +12,44 @@ from csbatch.policy.worktime import Weekday
 
 
 class Evidence(Model):
-    sheet: Code
+    """Which input rows show that an item was done, and when."""
+
+    sheet: Code = Field(description="the input kind holding the evidence (docs/inputs.md)")
     done: Code = Field(description="column holding when it was done/submitted")
     start: Code | None = Field(None, description="column the due time counts from")
     reference: Code | None = Field(None, description="column naming the day/week covered")
     kind: Code | None = Field(None, description="only rows of this kind (submissions sheet)")
-    key: Code | None = None
+    key: Code | None = Field(None, description="column naming each row in the deadline list")
 
 
 class DueAfter(Model):
+    """Due a number of days after the `start` column's time (e.g. a complaint: intake + 72 hours)."""
+
     kind: Literal["after"]
-    days: Int
-    counting: Literal["calendar", "workdays"] = "calendar"
+    days: Int = Field(description="days after the start; exactly at the due time is on time")
+    counting: Literal["calendar", "workdays"] = Field("calendar", description="calendar days (24 hours "
+                                                                             "each) or workdays")
 
 
 class DueNextMonth(Model):
+    """Due on a day of the month after the period (e.g. the production sheet: the 2nd, 18:00)."""
+
     kind: Literal["next_month"]
-    day: Int
-    at: Clock
+    day: Int = Field(description="day of the next month")
+    at: Clock = Field(description="time of that day")
 
 
 class DueWeekly(Model):
+    """Due every week (e.g. the previous week's call log, Mondays 10:00)."""
+
     kind: Literal["weekly"]
-    weekday: Weekday
-    at: Clock
+    weekday: Weekday = Field(description="the day it is due")
+    at: Clock = Field(description="time of that day")
 
 
 class DueEndOfWeek(Model):
+    """Due by the end of the week of the row's reference date (e.g. a signed service order)."""
+
     kind: Literal["end_of_week"]
 
 
@@ -46,15 +57,20 @@ Due = Annotated[Union[DueAfter, DueNextMonth, DueWeekly, DueEndOfWeek], Field(di
 
 
 class Expected(Model):
-    each: Literal["row", "employee_month", "employee_week"]
-    roles: list[Code] = []
-    scorecards: list[Code] = []
+    """What is expected, and from whom: an item missing its evidence is `missing`."""
+
+    each: Literal["row", "employee_month", "employee_week"] = Field(
+        description="one item per evidence row, per employee and month, or per employee and week")
+    roles: list[Code] = Field([], description="only employees of these roles (empty: no role filter)")
+    scorecards: list[Code] = Field([], description="only employees scored on these scorecards")
 
 
 class DeadlineRule(Model):
-    name: Text
-    aliases: list[Text] = []
-    source: str | None = None
-    evidence: Evidence
-    due: Due
-    expected: Expected
+    """A deadline rule: each expected item comes out on_time, late, missing or (still) open."""
+
+    name: Text = Field(description="Chinese label, accepted in the submissions sheet's kind column")
+    aliases: list[Text] = Field([], description="other labels the submissions sheet may use")
+    source: str | None = Field(None, description='source document, e.g. "[001]" (docs/policy.md#sources)')
+    evidence: Evidence = Field(description="where the evidence is")
+    due: Due = Field(description="when an item is due, by `kind`")
+    expected: Expected = Field(description="which items are expected")

@@ -1,4 +1,4 @@
-"""`config/inputs.yaml`: how input sheets are found and read (inputs.md) — file-name patterns,
+"""`config/inputs.yaml`: how input sheets are found and read (docs/inputs.md) — file-name patterns,
 header aliases, column types, keys, and the vocabularies people type (是/否, 已完成, 满意)."""
 
 from __future__ import annotations
@@ -19,14 +19,17 @@ POLICY_CODE_LISTS = ("roles", "leave_types", "conduct", "recognitions", "complai
 
 
 class Column(Model):
-    aliases: list[Text] = []
-    type: ColumnType
-    required: Flag = False
+    """A column of an input kind: found by its name or an alias, its cells read as its type."""
+
+    aliases: list[Text] = Field([], description="other header names (case, spaces, full-width "
+                                                "characters and a trailing unit like (元) ignored)")
+    type: ColumnType = Field(description="how its cells are read (docs/inputs.md#column-types)")
+    required: Flag = Field(False, description="the header must be there and every row's cell filled")
     default: str | None = Field(None, description="value used when the cell is blank")
     codes: Code | None = Field(None, description="vocabulary or policy code list for a code column")
-    min: Number | None = None
-    max: Number | None = None
-    description: str | None = None
+    min: Number | None = Field(None, description="smallest value accepted")
+    max: Number | None = Field(None, description="largest value accepted")
+    description: str | None = Field(None, description="what the column holds, for people")
     fill_down: Flag = Field(False, description="a merged range in this column fills each of its rows")
 
     @model_validator(mode="after")
@@ -66,12 +69,17 @@ class PeriodRule(Model):
 
 
 class Kind(Model):
-    name: Text
+    """An input kind: one sort of sheet the close reads (the roster, sales, complaints, ...)."""
+
+    name: Text = Field(description="Chinese label")
+    description: str | None = Field(None, description="what a row is, for people")
     files: list[Text] = Field(min_length=1, description="file or sheet name patterns (globs)")
-    required: Flag = False
-    key: list[Code] = []
-    columns: dict[Code, Column] = Field(min_length=1)
-    item_columns: Literal["questionnaire"] | None = None
+    required: Flag = Field(False, description="a close without it is refused (else it is empty, with a "
+                                              "warning)")
+    key: list[Code] = Field([], description="columns that name a row: a row appearing twice is an error")
+    columns: dict[Code, Column] = Field(min_length=1, description="columns by canonical name")
+    item_columns: Literal["questionnaire"] | None = Field(None, description="further columns are the "
+                                                                           "questionnaire's items")
     period: PeriodRule | None = Field(None, description="a dated kind's period column(s); "
                                                         "blank: not dated (a roster, a snapshot)")
 
@@ -82,13 +90,17 @@ class Kind(Model):
 
 
 class Booleans(Model):
-    true: list[Text] = Field(min_length=1)
-    false: list[Text] = Field(min_length=1)
+    """What people type for yes and no (case ignored)."""
+
+    true: list[Text] = Field(min_length=1, description="read as yes")
+    false: list[Text] = Field(min_length=1, description="read as no")
 
 
 class DateRange(Model):
-    earliest: dt.date
-    latest_years_after_period: Int = 1
+    """Dates outside this range are errors (a typo like 0026)."""
+
+    earliest: dt.date = Field(description="the earliest date accepted")
+    latest_years_after_period: Int = Field(1, description="the latest: this many years after the period")
 
 
 class Limits(Model):
@@ -100,9 +112,13 @@ class Limits(Model):
 
 
 class InputsPolicy(Model):
-    booleans: Booleans
-    not_applicable: list[Text] = Field(min_length=1)
-    date_range: DateRange
-    vocabularies: dict[Code, dict[Code, list[Text]]] = {}
-    kinds: dict[Code, Kind] = Field(min_length=1)
-    limits: Limits
+    """How input sheets are found and read."""
+
+    booleans: Booleans = Field(description="yes/no words")
+    not_applicable: list[Text] = Field(min_length=1, description="what marks a questionnaire item not "
+                                                                 "applicable")
+    date_range: DateRange = Field(description="dates accepted")
+    vocabularies: dict[Code, dict[Code, list[Text]]] = Field(
+        {}, description="code lists of `code` columns: list name → code → labels people type")
+    kinds: dict[Code, Kind] = Field(min_length=1, description="input kinds by code")
+    limits: Limits = Field(description="what reading one file may cost")

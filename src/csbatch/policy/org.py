@@ -1,4 +1,4 @@
-"""Roles and the organisation (policies.md §1)."""
+"""Roles and the organisation (docs/policy.md#roles)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from csbatch.policy.base import Code, Int, Model, NonNegMoney, Text
 
 
 class MoneyRange(Model):
-    min: NonNegMoney
-    max: NonNegMoney
+    """A range of money, both ends included."""
+
+    min: NonNegMoney = Field(description="lowest amount, ¥")
+    max: NonNegMoney = Field(description="highest amount, ¥ (not below `min`)")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -19,8 +21,10 @@ class MoneyRange(Model):
 
 
 class CountRange(Model):
-    min: Int
-    max: Int
+    """A range of counts, both ends included."""
+
+    min: Int = Field(description="fewest")
+    max: Int = Field(description="most (not below `min`)")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -30,9 +34,14 @@ class CountRange(Model):
 
 
 class Role(Model):
+    """A role (岗位) of the roster's `role` column: its expected pay and head-count and the scorecard
+    it is assessed on. A value outside a range is a warning, not an error."""
+
     name: Text = Field(description="Chinese label, accepted in the roster's role column")
-    aliases: list[Text] = []
-    source: str | None = None
+    aliases: list[Text] = Field([], description="other labels the roster may use for this role")
+    source: str | None = Field(None, description='source document, e.g. "[000]" (docs/policy.md#sources)')
     base_pay: MoneyRange | None = Field(None, description="expected roster base pay; none = any")
-    headcount: CountRange | None = None
-    scorecard: Code | None = None
+    headcount: CountRange | None = Field(None, description="expected number of employees in the role; "
+                                                           "none = any")
+    scorecard: Code | None = Field(None, description="the scorecard (kpi/CODE.yaml) the role is assessed on; "
+                                                     "none = not scored")

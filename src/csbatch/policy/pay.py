@@ -1,4 +1,4 @@
-"""Pay components of the payroll bonus sheet (policies.md §5).
+"""Pay components of the payroll bonus sheet (docs/policy.md#pay).
 
 Components are listed in the order the payroll sheet shows them. Each has a `kind` that names the
 mechanism computing it; the numbers (rates, amounts, which roles) are here, never in code.
@@ -15,9 +15,10 @@ from csbatch.policy.scorecards import Rounding
 
 
 class _Component(Model):
-    name: Text
-    aliases: list[Text] = []
-    source: str | None = None
+    name: Text = Field(description="Chinese label: the payroll sheet's column header; accepted in the "
+                                   "adjustments sheet's component column")
+    aliases: list[Text] = Field([], description="other labels the adjustments sheet may use")
+    source: str | None = Field(None, description='source document, e.g. "[000]" (docs/policy.md#sources)')
 
 
 class BasePay(_Component):
@@ -36,52 +37,63 @@ class FixedAmount(_Component):
     """A fixed monthly amount for the listed roles; the roster may override it per person."""
 
     kind: Literal["fixed"]
-    amount: NonNegMoney
-    roles: list[Code] = Field(min_length=1)
-    roster_column: Code | None = None
+    amount: NonNegMoney = Field(description="¥ a month")
+    roles: list[Code] = Field(min_length=1, description="roles that get it")
+    roster_column: Code | None = Field(None, description="roster column that overrides the amount per person "
+                                                         "when filled")
 
 
 class PositionAllowance(_Component):
+    """A monthly allowance (岗位津贴) for team leads and for the listed roles."""
+
     kind: Literal["position_allowance"]
     team_lead: NonNegMoney = Field(description="for an employee flagged as team lead")
-    roles: dict[Code, NonNegMoney] = {}
+    roles: dict[Code, NonNegMoney] = Field({}, description="¥ a month by role")
 
 
 class OrderBonus(_Component):
     """rate × each completed order's amount, shared by channel (the rest goes to the sales rep)."""
 
     kind: Literal["order_bonus"]
-    rate: Rate
-    roles: list[Code] = Field(min_length=1)
+    rate: Rate = Field(description="share of each completed order's amount")
+    roles: list[Code] = Field(min_length=1, description="roles that earn it")
     agent_share: dict[Code, Rate] = Field(description="agent's share by sales channel")
 
 
 class Commission(_Component):
+    """rate × counted sales (业绩提成)."""
+
     kind: Literal["commission"]
     rates: dict[Code, Rate] = Field(min_length=1, description="rate on counted sales, by role")
 
 
 class PerUnit(_Component):
+    """amount × a measured count (e.g. ¥20 per accepted invitation)."""
+
     kind: Literal["per_unit"]
-    measure: Code
-    amount: NonNegMoney
-    roles: list[Code] = Field(min_length=1)
+    measure: Code = Field(description="the measured count (docs/policy.md#measures)")
+    amount: NonNegMoney = Field(description="¥ per unit")
+    roles: list[Code] = Field(min_length=1, description="roles that earn it")
 
 
 class PerformanceBonus(_Component):
     """base × total ÷ 100 with the total capped; none when not rated."""
 
     kind: Literal["performance_bonus"]
-    bases: dict[Code, NonNegMoney] = Field(min_length=1)
-    cap_total: NonNegNumber
+    bases: dict[Code, NonNegMoney] = Field(min_length=1, description="bonus base ¥ by role")
+    cap_total: NonNegNumber = Field(description="a total above this counts as this")
 
 
 class Awards(_Component):
+    """Cash for awards recorded on the recognitions sheet."""
+
     kind: Literal["awards"]
     amounts: dict[Code, NonNegMoney] = Field(min_length=1, description="cash by recognition code")
 
 
 class LossDeduction(_Component):
+    """− the loss amounts of complaints the employee caused."""
+
     kind: Literal["loss_deduction"]
 
 
@@ -89,7 +101,8 @@ class Manual(_Component):
     """Only what the adjustments sheet brings, each line with its reason."""
 
     kind: Literal["manual"]
-    sign: Literal["any", "positive", "negative"] = "any"
+    sign: Literal["any", "positive", "negative"] = Field("any", description="the sign an adjustment line may "
+                                                                     "have")
 
 
 Component = Annotated[
@@ -100,5 +113,8 @@ Component = Annotated[
 
 
 class PayPolicy(Model):
-    rounding: Rounding
-    components: dict[Code, Component] = Field(min_length=1)
+    """The pay components of the payroll bonus sheet."""
+
+    rounding: Rounding = Field(description="rounding of each pay line")
+    components: dict[Code, Component] = Field(min_length=1, description="components by code, in the payroll "
+                                                                        "sheet's column order")

@@ -1,4 +1,5 @@
-"""The work calendar, the daily schedule, leave types and the conduct catalogue (policies.md §2)."""
+"""The work calendar, the daily schedule, leave types and the conduct catalogue
+(docs/policy.md#calendar, #leave, #conduct)."""
 
 from __future__ import annotations
 
@@ -16,29 +17,39 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class YearDays(Model):
     """A year's statutory holidays and make-up workdays, for a year no library covers."""
 
-    holidays: list[dt.date] = []
-    workdays: list[dt.date] = []
+    holidays: list[dt.date] = Field([], description="statutory days off of the year")
+    workdays: list[dt.date] = Field([], description="make-up workdays (调休) of the year, whatever the "
+                                                    "weekday")
 
 
 class CalendarPolicy(Model):
-    holidays_from: Literal["chinesecalendar", "none"] = "chinesecalendar"
+    """Which days are workdays: the weekly schedule, less statutory holidays, plus make-up days."""
+
+    holidays_from: Literal["chinesecalendar", "none"] = Field(
+        "chinesecalendar", description="where mainland China's statutory holidays and make-up workdays come "
+                                       "from: the chinesecalendar package, or none (only `years`)")
     closed: list[dt.date] = Field([], description="extra company days off")
     open: list[dt.date] = Field([], description="extra company workdays")
     years: dict[int, YearDays] = Field({}, description="years the library does not cover")
 
 
 class Span(Model):
-    from_: Clock = Field(alias="from")
-    to: Clock
+    """A span of the day, e.g. lunch."""
+
+    from_: Clock = Field(alias="from", description="when it starts")
+    to: Clock = Field(description="when it ends")
 
 
 class Schedule(Model):
-    workdays: list[Weekday]
-    start: Clock
-    end: Clock
-    lunch: Span | None = None
-    late_grace_minutes: Minutes = 0
-    early_grace_minutes: Minutes = 0
+    """The working day: lateness and early leave are judged against it."""
+
+    workdays: list[Weekday] = Field(description="weekdays worked (a make-up workday is worked too)")
+    start: Clock = Field(description="when the day starts: a later first clock-in is late")
+    end: Clock = Field(description="when the day ends: an earlier last clock-out is early leave")
+    lunch: Span | None = Field(None, description="the lunch break, inside the day; half-day leave "
+                                                 "splits at it")
+    late_grace_minutes: Minutes = Field(0, description="minutes after `start` before a clock-in is late")
+    early_grace_minutes: Minutes = Field(0, description="minutes before `end` a clock-out may be")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -52,21 +63,28 @@ class Schedule(Model):
 
 
 class LeaveType(Model):
-    name: Text
-    aliases: list[Text] = []
+    """A leave type (假别) of the leave sheet."""
+
+    name: Text = Field(description="Chinese label, accepted in the leave sheet's type column")
+    aliases: list[Text] = Field([], description="other labels the leave sheet may use")
     paid: Rate = Field(description="share of the day that is paid (1 = fully paid)")
 
 
 class LeavePolicy(Model):
-    types: dict[Code, LeaveType]
+    """Leave types and their paid share."""
+
+    types: dict[Code, LeaveType] = Field(description="leave types by code")
 
 
 class ConductItem(Model):
-    name: Text
-    aliases: list[Text] = []
-    source: str | None = None
+    """An item of the conduct catalogue (日常行为规范): points lost per occurrence."""
+
+    name: Text = Field(description="Chinese label, accepted in the conduct sheet's violation column")
+    aliases: list[Text] = Field([], description="other labels the conduct sheet may use")
+    source: str | None = Field(None, description='source document, e.g. "[003]" (docs/policy.md#sources)')
     points: NonNegNumber = Field(description="points lost per occurrence (per day for absence)")
-    from_attendance: Literal["late", "early_leave", "absent"] | None = None
+    from_attendance: Literal["late", "early_leave", "absent"] | None = Field(
+        None, description="also counted from the clock records (once per day, with the logged count)")
     min_minutes_exclusive: Minutes | None = Field(
         None, description="only occurrences longer than this many minutes count")
 
@@ -76,10 +94,12 @@ class AttendanceTracking(Model):
     present on every scheduled day that leave does not cover, and no attendance file is expected;
     with one, a close in which nobody clocked in on any day is refused (the wrong file, or none)."""
 
-    tracked: Flag = True
+    tracked: Flag = Field(True, description="a time clock decides who was present")
 
 
 class WorktimeFile(Model):
-    calendar: CalendarPolicy
-    schedule: Schedule
-    attendance: AttendanceTracking = AttendanceTracking()
+    """The work calendar, the daily schedule and whether attendance is tracked."""
+
+    calendar: CalendarPolicy = Field(description="which days are workdays")
+    schedule: Schedule = Field(description="the working day")
+    attendance: AttendanceTracking = Field(AttendanceTracking(), description="whether a time clock is kept")

@@ -1,4 +1,4 @@
-"""The QA audit questionnaire (督导问卷, policies.md §6): item marks → section points → a score
+"""The QA audit questionnaire (督导问卷, docs/policy.md#questionnaire): item marks → section points → a score
 out of `scale_to` per audit, and the month's mean score per employee (the e-commerce supervisor
 coefficient of §3.2 uses it).
 

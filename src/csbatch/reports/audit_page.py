@@ -1,4 +1,4 @@
-"""`audit_report_PERIOD.html`: the month's audit for reading (outputs.md) — one self-contained page
+"""`audit_report_PERIOD.html`: the month's audit for reading (docs/outputs.md) — one self-contained page
 rendered from `templates/audit_report.html.j2` with jinja2, autoescape on: inline CSS, charts as
 inline SVG (`csbatch.reports.charts`), no fonts, images or scripts from anywhere, and a strict
 Content-Security-Policy whose only script is the page's own check that each chart drew (pinned by

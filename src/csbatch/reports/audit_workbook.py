@@ -1,4 +1,4 @@
-"""`audit_report_PERIOD.xlsx`: the month's audit for managers (policies.md §4, §6; outputs.md), one
+"""`audit_report_PERIOD.xlsx`: the month's audit for managers (docs/outputs.md), one
 sheet per check of the `AuditReport`:
 
 - 时限检查 / Deadlines: every deadline check (deadlines.csv columns, then the employee's name);

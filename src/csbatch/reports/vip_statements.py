@@ -1,4 +1,4 @@
-"""One printable HTML statement per member: `vip/<customer_id>.html` (outputs.md), rendered from
+"""`vip/CUSTOMER_ID.html`: one printable statement per member (docs/outputs.md), rendered from
 `templates/vip_statement.html.j2` with jinja2, autoescape on — a customer named
 `<script>alert(1)</script>` prints as those characters, never as markup.
 

@@ -1,4 +1,4 @@
-"""`vip_statements_PERIOD.xlsx`, the VIP desk's workbook (policies.md §7, outputs.md).
+"""`vip_statements_PERIOD.xlsx`, the VIP desk's workbook (docs/outputs.md).
 
 - 会员名册 / Members: one row per card active or changed this month (the vip_members.csv columns).
 - 本月积分明细 / Points entries: the month's points ledger entries.

@@ -1,5 +1,5 @@
 """When an item is due, and whether it came on time: the one mechanism behind every deadline
-rule of `config/deadlines.yaml` (policies.md §4).
+rule of `config/deadlines.yaml` (docs/policy.md#deadlines).
 
     due_at(rule.due, period=..., start=..., reference=..., calendar=...) -> datetime
     status(due, done, as_of) -> "on_time" | "late" | "missing" | "open"

@@ -1,5 +1,5 @@
 """Values the way people type them: the same date, amount or count in the forms the intake must
-accept (inputs.md) — Excel cells, `2026/10/8`, `2026年10月8日`, `¥1,234.50`, `1234.5元`,
+accept (docs/inputs.md) — Excel cells, `2026/10/8`, `2026年10月8日`, `¥1,234.50`, `1234.5元`,
 full-width digits."""
 
 from __future__ import annotations

@@ -158,7 +158,7 @@ def sales_sheets(month: Month, staff: Staff, customers: Customers, orders: Order
 
 def previous_refund(prev: Month, staff: Staff, customers: Customers, orders: Orders) -> dict | None:
     """A completed flagship store order of last month that is refunded this month: it reverses
-    commission and points of a month already closed (policies §5)."""
+    commission and points of a month already closed (docs/policy.md#pay)."""
     scripted = {i for pos in orders.tags.values() for i in pos}
     for i in range(len(orders)):
         if (i not in scripted and orders.status[i] == COMPLETED and orders.store[i] == FLAGSHIP

@@ -179,7 +179,7 @@ def _month_changes(month: Month, staff: Staff) -> None:
     staff.joiner.note = f"{month.first.month}月新入职"
     staff.leaver.leave = days[(3 * len(days)) // 4]
     staff.leaver.note = "个人原因离职"
-    # One base pay just above its role's range: a warning, not an error (policies §1).
+    # One base pay just above its role's range: a warning, not an error (docs/policy.md#roles).
     outlier = staff.steady(COMPREHENSIVE)[0]
     top = month.policy.roles[outlier.role].base_pay
     outlier.base = float(top.max) + 100 if top else outlier.base

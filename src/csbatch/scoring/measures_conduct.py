@@ -1,4 +1,4 @@
-"""Conduct points lost (policies.md §2): the conduct log plus what the clock shows.
+"""Conduct points lost (docs/policy.md#conduct): the conduct log plus what the clock shows.
 
 * A logged item costs count × its points. An item with `min_minutes_exclusive` (personal calls
   over 5 minutes) counts only when the row's minutes exceed it; a row with blank minutes counts

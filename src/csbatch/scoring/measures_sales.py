@@ -1,4 +1,4 @@
-"""Sales and contacts measures (policies.md §3.2–§3.4): counted sales under the production-sheet
+"""Sales and contacts measures (docs/policy.md#kpi): counted sales under the production-sheet
 rules, promotion sales, target completion, conversion, invitations, tasks, and the supervisor's
 team figures built from the agents' numbers.
 

@@ -1,4 +1,4 @@
-"""Service measures (policies.md §3.1–§3.4, §4): callbacks and surveys, complaints, customer
+"""Service measures (docs/policy.md#kpi, #complaints): callbacks and surveys, complaints, customer
 records, the collaboration log and the superior's reviews."""
 
 from __future__ import annotations

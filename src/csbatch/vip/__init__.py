@@ -1,4 +1,4 @@
-"""The VIP programme (policies.md §7): cards, tiers, the points ledger, vouchers, greetings,
+"""The VIP programme (docs/policy.md#vip): cards, tiers, the points ledger, vouchers, greetings,
 maintenance reminders, the discount audit and member statements.
 
 The month's VIP stage is a pure function (`csbatch.vip.programme.run_vip`) over the month's

@@ -1,4 +1,4 @@
-"""Cards (policies.md §7): what happens to each card in a month, in this order —
+"""Cards (docs/policy.md#vip): what happens to each card in a month, in this order —
 
 1. anniversaries: a card year that has ended by the month's last day is renewed for another year when the card was
    used in it, else voided (`void_without_purchase`); its points are cleared separately

@@ -1,4 +1,4 @@
-"""The discount audit (policies.md §7): member orders priced off the card's terms.
+"""The discount audit (docs/policy.md#vip): member orders priced off the card's terms.
 
 A member order is a completed order of a card holder in their programme's stores, after the
 qualifying purchase (which was priced without a card) and while the card ran. Its expected price

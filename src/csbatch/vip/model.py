@@ -41,7 +41,7 @@ class VipResult:
     purchases: this month's PURCHASE_COLUMNS rows (for the ledger).
     cards: CARD_COLUMNS — the state of EVERY card after this month (the ledger keeps it per close).
     points: this month's new POINT_COLUMNS entries.
-    members: vip_members.csv columns (outputs.md), one row per card active or changed this month.
+    members: vip_members.csv columns (docs/outputs.md), one row per card active or changed this month.
     points_out: vip_points.csv columns (customer_id, date, kind, points, order_id, note).
     tasks: vip_tasks.csv columns (customer_id, name, phone, kind, due_from, due_to, note) for next month.
     discount_audit: vip_discount_audit.csv columns.

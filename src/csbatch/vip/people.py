@@ -1,4 +1,4 @@
-"""People, not customer records (policies.md §7: one card per person, real name). Customer
+"""People, not customer records (docs/policy.md#vip: one card per person, real name). Customer
 records with the same national ID number are one person, keyed by `person_of` (a keyed hash:
 the number itself goes no further than this module, and only its masked form leaves it). A
 record without an ID number is a person of its own, `customer:<id>`, whose spend is counted but

@@ -1,4 +1,4 @@
-"""The points ledger of one month (policies.md §7; flagship cards only — a programme without
+"""The points ledger of one month (docs/policy.md#vip; flagship cards only — a programme without
 `points` carries none). Entries are appended, never changed; a balance is their sum.
 
 - issue: at the card's issue, ⌊issue_points_share × qualifying amount ÷ per_amount⌋; the

@@ -1,4 +1,4 @@
-"""Prices and voucher values (policies.md §7): the two formulas the VIP desk quotes to customers
+"""Prices and voucher values (docs/policy.md#vip): the two formulas the VIP desk quotes to customers
 and the checks re-use. A card price is list × the tier's rate for the category (never-discounted
 categories at full price), less a voucher; a voucher is worth points × the rate of the band the
 points balance falls in (bands.yaml `voucher_rate`). Money is Decimal, rounded to the cent

@@ -1,4 +1,4 @@
-"""The month's VIP stage (policies.md §7): `run_vip(period, policy, inputs, history, key)`.
+"""The month's VIP stage (docs/policy.md#vip): `run_vip(period, policy, inputs, history, key)`.
 
 A pure function of the month's sheets (sales, customers, redemptions), the policy and what the
 ledger holds of earlier months (`VipHistory`); it returns what the ledger appends and what the

@@ -1,4 +1,4 @@
-"""Purchases and spend (policies.md §7: "spend is what the customer paid, net of refunds").
+"""Purchases and spend (docs/policy.md#vip: "spend is what the customer paid, net of refunds").
 
 This month's purchases are the sales rows of a programme's store type (online orders, with no
 store type, are outside both programmes): a completed order dated in the month adds its amount;

@@ -1,4 +1,4 @@
-"""Next month's call list for the VIP desk (policies.md §7, value-added services): for every
+"""Next month's call list for the VIP desk (docs/policy.md#vip, value-added services): for every
 member holding an active card when this month closes —
 
 - birthday greetings, due from `from_days_before` to `to_days_before` days before the birthday,
