@@ -281,7 +281,7 @@ def test_an_empty_month(tmp_path, policy):
     r = report()
     quiet = report(**{name: empty(getattr(r, name)) for name in (
         "deadlines", "complaints", "complaint_categories", "exceptions", "callbacks", "qa_agents", "qa_teams",
-        "qa_heatmap", "taboos", "not_audited", "auditors")}, figures={k: None for k in FIGURES},
+        "qa_heatmap", "taboos", "not_audited", "auditors")}, figures=dict.fromkeys(FIGURES),
         trends=pd.DataFrame(columns=["period", "figure", "value"]))
     wb = openpyxl.load_workbook(write_audit_workbook(tmp_path / "empty.xlsx", quiet, policy, "zh"))
     assert wb.sheetnames == SHEETS

@@ -58,7 +58,7 @@ def test_a_policy_key_without_a_description_is_an_error():
     schema = gen_docs._Schema()
     schema.collect(Undocumented)
     schema.finish()
-    with pytest.raises(gen_docs.DocsError, match="Undocumented.cap has no description"):
+    with pytest.raises(gen_docs.DocsError, match=r"Undocumented\.cap has no description"):
         gen_docs._field_rows(schema, Undocumented)
 
 

@@ -222,7 +222,7 @@ def test_invitation_card(policy):
 def test_an_unguarded_division_by_zero_is_a_policy_error(policy_copy):
     policy_copy.edit("kpi/ecommerce.yaml", "formula: qa_mean_score / 100", "formula: 100 / qa_mean_score")
     policy, issues = policy_copy.load()
-    scores, issues = run(policy, "ecommerce", {"A": dict(ECOM_A, qa_mean_score=D(0))})
+    _scores, issues = run(policy, "ecommerce", {"A": dict(ECOM_A, qa_mean_score=D(0))})
     assert len(issues) == 1
     assert str(issues[0]).startswith("config/kpi/ecommerce.yaml:")
     assert "scorecard ecommerce, multiplier, employee A: division by zero in '100 / qa_mean_score'" in str(issues[0])

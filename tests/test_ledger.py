@@ -210,7 +210,7 @@ def test_hr_import_sheet_reads_back_into_the_components(tmp_path):
     last = [c.value for c in people[people.max_row]]
     assert last[0] == "合计"
     gross = header.index("应发合计")
-    rows = [r for r in _csv(month / "data/payroll.csv")]
+    rows = list(_csv(month / "data/payroll.csv"))
     assert Decimal(str(last[gross])).quantize(Decimal("0.01")) == sum(Decimal(r["gross_pay"]) for r in rows)
     assert people.cell(2, gross + 1).number_format.startswith("¥")
 
@@ -260,7 +260,7 @@ def test_kill_9_right_after_the_commit_is_finished_by_the_next_run(tmp_path):
     ledger.close()
     assert record is not None and not record.published and not (out / "2026-10").exists()
     again = monthly_close("2026-10", inputs, out, CONFIG)
-    assert not again.ok and "already closed" in str([i for i in again.issues if i.is_error][0])
+    assert not again.ok and "already closed" in str(next(i for i in again.issues if i.is_error))
     assert any("finished publishing" in str(i) for i in again.issues)
     manifest = json.loads((out / "2026-10" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["close_id"] == record.close_id

@@ -45,7 +45,7 @@ def agent(emp: str, role: str = "ecommerce_cs", target=None, supervisor=None, da
 
 
 def day(emp: str, date: str, late=False, early=False, absent="0", sources="考勤.csv!row 9"):
-    row = {c: None for c in DAY_COLUMNS}
+    row = dict.fromkeys(DAY_COLUMNS)
     row.update(employee_id=emp, date=pd.Timestamp(date), present=absent == "0", late=late,
                early=early, late_minutes=5 if late else 0, missing_punch=False,
                leave_share=D(0), absent_share=D(absent), paid_leave_share=D(0),
@@ -174,7 +174,7 @@ def test_production_sheet_rules_leave_other_roles_alone(policy):
     people = [agent("E01", "comprehensive_cs"), agent("E02", "consulting_cs")]
     sales = [sale("E01", "9650"), sale("E02", "100")]
     production = [sheet("E01", "12000", "2026-11-05 09:00")]       # late and over-reported
-    measured, issues = month(policy, people, sales=sales, production=production)
+    measured, _issues = month(policy, people, sales=sales, production=production)
 
     assert of(measured, "E01", "counted_sales") == D("9650")
     assert of(measured, "E02", "counted_sales") == D("100")            # no sheet, no cut

@@ -115,7 +115,7 @@ def test_a_migration_that_commits_midway_is_refused(tmp_path):
     def _script(conn):
         conn.executescript("CREATE TABLE t (x TEXT);")   # commits the open transaction first
 
-    with pytest.raises(RuntimeError, match="migration 1 .* ended the transaction"):
+    with pytest.raises(RuntimeError, match=r"migration 1 .* ended the transaction"):
         migrate(sqlite3.connect(tmp_path / "l.sqlite", isolation_level=None), registry)
 
 

@@ -137,7 +137,7 @@ def test_gap_at_a_shared_bound_when_both_sides_exclude_it(policy_copy):
 def test_band_lower_bound_above_upper(policy_copy):
     policy_copy.edit("bands.yaml", "    - {from: 75%, to: 80%, value: 3}", "    - {from: 85%, to: 80%, value: 3}")
     line = policy_copy.line_of("bands.yaml", "{from: 85%, to: 80%")
-    policy, issues = policy_copy.load()
+    _policy, issues = policy_copy.load()
     errors = _messages(issues)
     hit = [e for e in errors if "above its upper" in e]
     assert hit == [f"config/bands.yaml:{line}:7: satisfaction_deduction: band #4: lower bound 85% is "
@@ -187,7 +187,7 @@ def test_yes_no_are_text_where_text_is_meant_and_errors_where_a_boolean_is(polic
     line = policy_copy.line_of("vip.yaml", "exclude_engineering: yes")
     assert msg == f"config/vip.yaml:{line}:22: exclude_engineering: 'yes' is not a boolean; write true or false"
     policy_copy.edit("vip.yaml", "exclude_engineering: yes", "exclude_engineering: true")
-    policy, issues = policy_copy.load()
+    policy, _issues = policy_copy.load()
     assert policy is not None and policy.roles["cs_manager"].name == "no"
 
 
@@ -201,7 +201,7 @@ def test_anchors_and_aliases_are_refused(policy_copy):
     policy_copy.edit("leave.yaml", "  annual:       {name: 年假, aliases: [年休假], paid: 100%}",
                      "  annual:       &full {name: 年假, aliases: [年休假], paid: 100%}")
     policy_copy.edit("leave.yaml", "  marriage:     {name: 婚假, paid: 100%}", "  marriage:     *full")
-    policy, issues = policy_copy.load()
+    _policy, issues = policy_copy.load()
     errors = _messages(issues)
     a = policy_copy.line_of("leave.yaml", "&full")
     b = policy_copy.line_of("leave.yaml", "*full")
@@ -213,7 +213,7 @@ def test_tags_are_refused_and_never_constructed(policy_copy, tmp_path):
     marker = tmp_path / "pwned"
     policy_copy.edit("scoring.yaml", "training_grade: D",
                      f"training_grade: !!python/object/apply:os.system ['touch {marker}']")
-    policy, issues = policy_copy.load()
+    _policy, issues = policy_copy.load()
     line = policy_copy.line_of("scoring.yaml", "!!python")
     assert any(str(i).startswith(f"config/scoring.yaml:{line}:17: training_grade: explicit tags") for i in issues)
     assert not marker.exists()
@@ -233,7 +233,7 @@ def test_missing_policy_file(policy_copy):
 
 def test_yaml_syntax_error_has_its_line(policy_copy):
     policy_copy.edit("scoring.yaml", "grades: grades ", "grades: [grades ")
-    policy, issues = policy_copy.load()
+    _policy, issues = policy_copy.load()
     errors = _messages(issues)
     assert len(errors) == 1 and errors[0].startswith("config/scoring.yaml:")
     assert "YAML syntax" in errors[0]
@@ -265,7 +265,7 @@ def test_every_problem_is_reported_at_once(policy_copy):
     policy_copy.edit("kpi/ecommerce.yaml", "    weight: 25\n", "    weigth: 25\n")
     policy_copy.edit("pay.yaml", "    amount: 20              # company-set, per accepted invitation\n",
                      "    amount: lots\n")
-    policy, issues = policy_copy.load()
+    _policy, issues = policy_copy.load()
     errors = _messages(issues)
     assert any("weigth" in e for e in errors) and any("'lots' is not an amount of money" in e for e in errors)
 

@@ -70,6 +70,6 @@ def test_issues_come_file_by_file_in_path_order(policy_copy):
     policy_copy.write("aa.yaml", "x: 1\n")
     policy_copy.write("periods/2026-10.yaml", "")
     (policy_copy.root / "vip.yaml").unlink()
-    policy, issues = policy_copy.load()
+    _policy, issues = policy_copy.load()
     assert [str(i.source) for i in issues] == ["config/aa.yaml", "config/periods/2026-10.yaml:1:1",
                                                "config/zz.yml", "config/vip.yaml"]

@@ -95,7 +95,7 @@ def test_taboo_na_and_a_violation_rescale(q):
 def test_score_rounds_half_up(q):
     # applicable: ENV-1, ENV-2, PRN-1, PRN-2 (20) + TAB-1…3 (12) = 32; earned 17 + 12 = 29
     # 29 ÷ 32 × 100 = 90.625 → 90.63 (half-even would give 90.62)
-    marks = {code: None for code in POSITIVE + TABOOS}
+    marks = dict.fromkeys(POSITIVE + TABOOS)
     marks.update({"ENV-1": D(5), "ENV-2": D(5), "PRN-1": D(5), "PRN-2": D(2),
                   "TAB-1": D(0), "TAB-2": D(0), "TAB-3": D(0)})
     result = score_marks(marks, q)
@@ -115,7 +115,7 @@ def test_marks_may_be_ints(q):
 
 
 @pytest.mark.parametrize("marks, message", [
-    ({code: None for code in POSITIVE + TABOOS}, "every item is N/A"),
+    (dict.fromkeys(POSITIVE + TABOOS), "every item is N/A"),
     ({"ENV-9": D(5)}, "not questionnaire items: ENV-9"),
     ({"ENV-1": D(6)}, "ENV-1 mark 6 is not 0–5"),
     ({"ENV-1": D(-1)}, "ENV-1 mark -1 is not 0–5"),

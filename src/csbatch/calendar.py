@@ -58,7 +58,7 @@ class WorkCalendar:
         for year in sorted(set(years)):
             if year in policy.years:
                 cfg = policy.years[year]
-                known[year] = StatutoryYear({d: "holiday" for d in cfg.holidays},
+                known[year] = StatutoryYear(dict.fromkeys(cfg.holidays, "holiday"),
                                             frozenset(cfg.workdays))
                 continue
             found = _library_year(year) if policy.holidays_from == "chinesecalendar" else \

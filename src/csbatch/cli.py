@@ -56,17 +56,17 @@ def _guarded(fn):
             raise
         except CsbatchError as exc:
             print_issues(exc.issues)
-            raise typer.Exit(1)
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             typer.echo("interrupted; nothing was published", err=True)
-            raise typer.Exit(130)
+            raise typer.Exit(130) from None
         except Exception as exc:
             from csbatch.environment import fault_issue
 
             issue = fault_issue(exc, getattr(exc, "filename", None), "go on")
             if issue is not None:
                 print_issues([issue])
-                raise typer.Exit(1)
+                raise typer.Exit(1) from None
             from csbatch.crashlog import write_crash_log
 
             try:
@@ -74,7 +74,7 @@ def _guarded(fn):
             except OSError as failed:
                 where = f"no crash log could be written ({failed})"
             typer.echo(f"csbatch: unexpected error (a bug in csbatch, not in your files); {where}", err=True)
-            raise typer.Exit(3)
+            raise typer.Exit(3) from None
 
     return wrapper
 

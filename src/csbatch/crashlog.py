@@ -16,14 +16,13 @@ import tempfile
 from pathlib import Path
 
 from csbatch.idnumbers import mask_id_shaped
+import contextlib
 
 
 def crash_folder() -> Path:
     folder = Path(tempfile.gettempdir()) / f"csbatch-{os.getuid()}"
-    try:
+    with contextlib.suppress(FileExistsError):
         folder.mkdir(mode=0o700)
-    except FileExistsError:
-        pass
     info = folder.lstat()
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
         raise PermissionError(f"{folder} is not a private folder of this user; remove it")

@@ -9,6 +9,7 @@ so a close refuses a folder it cannot use before it computes anything.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sqlite3
@@ -128,12 +129,10 @@ class Footprint:
 
     def forget(self) -> None:
         for path in self._files:
-            try:
+            # never created (its folder is a file)
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
                 path.unlink()
-            except (FileNotFoundError, NotADirectoryError):   # never created (its folder is a file)
-                pass
         for folder in sorted(set(self._folders), key=lambda p: len(p.parts), reverse=True):
-            try:
+            # not empty, or already gone: it holds something we did not create
+            with contextlib.suppress(OSError):
                 folder.rmdir()
-            except OSError:  # not empty, or already gone: it holds something we did not create
-                pass

@@ -20,7 +20,7 @@ from decimal import (ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, D
                      InvalidOperation, Overflow)
 from typing import Protocol
 
-__all__ = ["CONTEXT", "MODES", "Rule", "half_up", "to_cents", "floor", "rounded", "round_by"]
+__all__ = ["CONTEXT", "MODES", "Rule", "floor", "half_up", "round_by", "rounded", "to_cents"]
 
 #: 28 significant digits (Python's default) and every error trapped: an amount too long to round
 #: to its places is an error, never a silently different number.

@@ -8,6 +8,7 @@ the manifest. A few smaller tests check the flood rule itself on issues.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import re
 import shutil
 import tempfile
@@ -298,5 +299,5 @@ def test_a_crash_log_masks_id_numbers(tmp_path, monkeypatch, capsys):
     with pytest.raises(typer.Exit):
         crash()
     log = re.search(r"written to (\S+\.log)", capsys.readouterr().err).group(1)
-    text = open(log, encoding="utf-8").read()
+    text = Path(log).read_text(encoding="utf-8")
     assert "**************0021" in text and "110105194912310021" not in text

@@ -216,8 +216,8 @@ def write_edits(folder: Path, changes) -> None:
                     cell.data_type = "s"
             below = row + 2
             if merge and below <= ws.max_row and not any(
-                    r.min_row <= below <= r.max_row + 1 and r.min_col <= col <= r.max_col
-                    or r.min_row <= row + 1 <= r.max_row and r.min_col <= col <= r.max_col
+                    (r.min_row <= below <= r.max_row + 1 and r.min_col <= col <= r.max_col)
+                    or (r.min_row <= row + 1 <= r.max_row and r.min_col <= col <= r.max_col)
                     for r in ws.merged_cells.ranges):
                 ws.merge_cells(start_row=row + 1, start_column=col, end_row=below, end_column=col)
         wb.save(path)

@@ -87,11 +87,11 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         manifest = build_manifest(
             period=s.period, started_at=s.started_at, finished_at=_now(), policy=s.policy, inputs=s.inputs,
             out_root=staging, warnings=[w for w in warnings if not w.is_error], git=s.policy_git,
-            counts={"employees": int(len(s.attendance.summary)),
+            counts={"employees": len(s.attendance.summary),
                     "scored": sum(len(c.members) for c in s.scores.cards.values()),
-                    "audits": int(len(s.audits.audits)),
+                    "audits": len(s.audits.audits),
                     "pay_lines": len(s.payroll.lines),
-                    "members": int(len(s.vip.members))},
+                    "members": len(s.vip.members)},
             extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found})
         write_manifest(staging / "manifest.json", manifest)
         fsync_tree(staging)
@@ -112,7 +112,8 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         if issue is None and (committed or isinstance(exc, sqlite3.Error)):
             raise  # a bug; once committed, the next run's reconcile finishes publishing
         if issue is None:
-            issue = Issue(Source(str(s.out_dir)), "close.write_failed", f"cannot write the close: {exc.strerror or exc}")
+            issue = Issue(Source(str(s.out_dir)), "close.write_failed",
+                          f"cannot write the close: {exc.strerror or exc}")
         after = ("the ledger holds the close: run the same close again to finish publishing it" if committed
                  else "nothing was published and the ledger is unchanged")
         return s, [replace(issue, message=f"{issue.message}; {after}")]

@@ -121,7 +121,7 @@ def stage_read_inputs(s: CloseState) -> tuple[CloseState, list[Issue]]:
 
 
 def stage_attendance(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    start, end = month_bounds(s.period)
+    start, _end = month_bounds(s.period)
     calendar, issues = WorkCalendar.build(s.policy.calendar, s.policy.schedule, {start.year})
     if calendar is None:
         return s, issues

@@ -25,7 +25,8 @@ def reopen(period: str, reason: str, ledger_path: Path,
     if issues:
         return None, issues
     if not Path(ledger_path).exists():
-        return None, [Issue(Source(str(ledger_path)), "ledger.missing", "no ledger here: nothing was ever closed with it")]
+        return None, [Issue(Source(str(ledger_path)), "ledger.missing",
+                            "no ledger here: nothing was ever closed with it")]
     ledger, issues = open_ledger_checked(Path(ledger_path), "reopen the month")
     if ledger is None:
         return None, issues
@@ -39,7 +40,8 @@ def reopen(period: str, reason: str, ledger_path: Path,
                     return None, issues
             record, moved = ledger.reopen(period, reason.strip(), out_dir)
         except LookupError:
-            return None, [Issue(Source(str(ledger_path)), "reopen.not_closed", f"{period} is not closed in this ledger")]
+            return None, [Issue(Source(str(ledger_path)), "reopen.not_closed",
+                                f"{period} is not closed in this ledger")]
         except OrderError as exc:
             return None, [Issue(Source(str(ledger_path)), "reopen.order",
                                 f"{exc.args[0]} is closed after {period}: reopen {exc.args[0]} first")]

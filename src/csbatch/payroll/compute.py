@@ -25,8 +25,14 @@ from csbatch.payroll import fixed, orders, records, scored
 from csbatch.payroll.lines import ZERO, PayContext, PayLine
 from csbatch.scoring.measures_kit import Period
 
-__all__ = ["PayLine", "PayrollResult", "compute_payroll", "tabulate", "PAYROLL_COMPONENTS",
-           "MECHANISMS"]
+__all__ = [
+    "MECHANISMS",
+    "PAYROLL_COMPONENTS",
+    "PayLine",
+    "PayrollResult",
+    "compute_payroll",
+    "tabulate",
+]
 
 #: The component columns payroll.csv always has (docs/outputs.md#payroll), when the policy has them.
 PAYROLL_COMPONENTS: tuple[str, ...] = (

@@ -23,6 +23,7 @@ from pydantic import Field, model_validator
 
 from csbatch.money import floor, half_up
 from csbatch.policy.base import Figure, Flag, Model, Text
+import itertools
 
 Measure = Literal["rate", "count", "points", "money", "score"]
 
@@ -30,7 +31,7 @@ Measure = Literal["rate", "count", "points", "money", "score"]
 class Bound:
     """One end of an interval: a value (None = infinite) and whether it belongs to the interval."""
 
-    __slots__ = ("value", "inclusive")
+    __slots__ = ("inclusive", "value")
 
     def __init__(self, value: Decimal | None, inclusive: bool):
         self.value = value
@@ -75,9 +76,7 @@ class Interval(Model):
         lo, hi = self.lower, self.upper
         if lo.value is not None and (x < lo.value or (x == lo.value and not lo.inclusive)):
             return False
-        if hi.value is not None and (x > hi.value or (x == hi.value and not hi.inclusive)):
-            return False
-        return True
+        return not (hi.value is not None and (x > hi.value or (x == hi.value and not hi.inclusive)))
 
     def describe(self, measure: str = "count") -> str:
         if self.at is not None:
@@ -186,7 +185,7 @@ def table_problems(table: BandTable) -> list[tuple[str, list[int]]]:
         return (lo.value is not None, lo.value if lo.value is not None else Decimal(0), not lo.inclusive)
 
     order = sorted(good, key=start_key)
-    for a, b in zip(order, order[1:]):
+    for a, b in itertools.pairwise(order):
         ba, bb = table.bands[a], table.bands[b]
         rel = _cmp_upper_lower(ba.upper, bb.lower, whole=m == "count")
         if rel == "gap":

@@ -191,7 +191,7 @@ def check_questionnaire_file(q: Questionnaire) -> list[Issue]:
 
 def check_roles(p: Policy) -> list[Issue]:
     out = []
-    for code, role in p.roles.items():
+    for role in p.roles.values():
         if role.scorecard is not None and role.scorecard not in p.scorecards:
             out.append(_unknown(role, "scorecard", "scorecard", role.scorecard, p.scorecards))
     return out
@@ -207,7 +207,7 @@ def _vocab(p: Policy, name: str) -> set[str]:
 
 def check_pay(p: Policy) -> list[Issue]:
     out = []
-    for code, c in p.pay.components.items():
+    for c in p.pay.components.values():
         kind = c.kind
         if kind in ("fixed", "order_bonus", "per_unit"):
             out += _roles_ref(c, "roles", c.roles, p)
@@ -240,10 +240,10 @@ def check_vip(p: Policy) -> list[Issue]:
     v = p.vip
     categories = _vocab(p, "category") | {"default"}
     stores = _vocab(p, "store_type")
-    for code, prog in v.programmes.items():
+    for prog in v.programmes.values():
         if prog.store_type not in stores:
             out.append(_unknown(prog, "store_type", "store type", prog.store_type, stores))
-        for tier_code, tier in prog.tiers.items():
+        for tier in prog.tiers.values():
             if tier.requires and tier.requires.tier not in prog.tiers:
                 out.append(_unknown(tier.requires, "tier", "tier", tier.requires.tier, prog.tiers))
         for tier_code, rates in prog.discounts.items():
@@ -276,7 +276,7 @@ def check_vip(p: Policy) -> list[Issue]:
 
 def check_deadlines(p: Policy) -> list[Issue]:
     out = []
-    for code, rule in p.deadlines.items():
+    for rule in p.deadlines.values():
         ev = rule.evidence
         kind = p.inputs.kinds.get(ev.sheet)
         if kind is None:
@@ -303,7 +303,7 @@ def check_inputs(p: Policy) -> list[Issue]:
         for key in kind.key:
             if key not in kind.columns:
                 out.append(_unknown(kind, "key", "column", key, kind.columns))
-        for col_name, col in kind.columns.items():
+        for col in kind.columns.values():
             if col.codes and col.codes not in POLICY_CODE_LISTS and col.codes not in inp.vocabularies:
                 out.append(_unknown(col, "codes", "code list", col.codes,
                                     [*POLICY_CODE_LISTS, *inp.vocabularies]))

@@ -22,10 +22,8 @@ def _data_path(loc: tuple, data: Any, keep_last: bool) -> PathKey:
     path: list[str | int] = []
     node = data
     for i, seg in enumerate(loc):
-        if isinstance(node, dict) and seg in node:
-            path.append(seg)
-            node = node[seg]
-        elif isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+        in_list = isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)
+        if (isinstance(node, dict) and seg in node) or in_list:
             path.append(seg)
             node = node[seg]
         elif keep_last and i == len(loc) - 1:

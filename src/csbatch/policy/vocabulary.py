@@ -55,18 +55,17 @@ FORMULA_NAMES: dict[str, str] = {
 
 #: How each measured value reads: money (¥), rate (a fraction shown as %), count, score, text.
 UNITS: dict[str, str] = {
-    **{name: "count" for name in (
-        "collaboration_incidents", "feedback_items", "incomplete_customer_records", "conduct_points_lost",
-        "callbacks_rated", "callbacks_satisfied", "callbacks_neutral", "callbacks_dissatisfied",
-        "service_complaints", "wrong_explanation_complaints", "unverifiable_wording_complaints",
-        "customer_records", "complete_customer_records", "classified_customer_records",
-        "assignment_issues", "publicity_issues", "general_issues", "accepted_invitations")},
-    **{name: "rate" for name in (
-        "complaint_unresolved_share", "survey_satisfaction", "callback_completion_rate", "conversion_rate",
-        "target_completion", "team_satisfaction_rate", "team_sales_completion", "invitation_success_rate",
-        "task_completion_rate")},
-    **{name: "money" for name in ("counted_sales", "promo_sales")},
-    **{name: "score" for name in ("qa_mean_score", "onsite_rating", "communication_rating", "teamwork_rating")},
+    **dict.fromkeys(("collaboration_incidents", "feedback_items", "incomplete_customer_records",
+                     "conduct_points_lost", "callbacks_rated", "callbacks_satisfied", "callbacks_neutral",
+                     "callbacks_dissatisfied", "service_complaints", "wrong_explanation_complaints",
+                     "unverifiable_wording_complaints", "customer_records", "complete_customer_records",
+                     "classified_customer_records", "assignment_issues", "publicity_issues", "general_issues",
+                     "accepted_invitations"), "count"),
+    **dict.fromkeys(("complaint_unresolved_share", "survey_satisfaction", "callback_completion_rate",
+                     "conversion_rate", "target_completion", "team_satisfaction_rate", "team_sales_completion",
+                     "invitation_success_rate", "task_completion_rate"), "rate"),
+    **dict.fromkeys(("counted_sales", "promo_sales"), "money"),
+    **dict.fromkeys(("qa_mean_score", "onsite_rating", "communication_rating", "teamwork_rating"), "score"),
     "self_evaluation": "text",
 }
 

@@ -33,8 +33,15 @@ from csbatch.errors import Issue, Severity, Source
 from csbatch.money import half_up
 from csbatch.policy.scorecards import Questionnaire
 
-__all__ = ["AUDIT_LEAD_COLUMNS", "AUDIT_EXTRA_COLUMNS", "AuditScore", "AuditResult",
-           "audit_columns", "score_marks", "score_audits"]
+__all__ = [
+    "AUDIT_EXTRA_COLUMNS",
+    "AUDIT_LEAD_COLUMNS",
+    "AuditResult",
+    "AuditScore",
+    "audit_columns",
+    "score_audits",
+    "score_marks",
+]
 
 #: The audits.csv columns before the section columns (which are the questionnaire's section codes).
 AUDIT_LEAD_COLUMNS: tuple[str, ...] = ("audit_id", "audit_date", "employee_id")

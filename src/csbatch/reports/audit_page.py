@@ -139,7 +139,7 @@ def deadline_context(report) -> dict:
     summary: dict[str, dict] = {}
     for rule, name, status in zip(frame["rule"], names, frame["status"]):
         row = summary.setdefault(rule, dict(rule=rule, name=name if not is_blank(name) else rule, total=0,
-                                            **{s: 0 for s in DEADLINE_STATUS}))
+                                            **dict.fromkeys(DEADLINE_STATUS, 0)))
         row["total"] += 1
         if status in row:
             row[status] += 1
@@ -201,7 +201,8 @@ def qa_context(report, policy) -> dict:
     counts = [int(_dec(v) or 0) for v in agents["audits"]] if "audits" in agents.columns else []
     return dict(sections=sections, coaching=coaching, teams=_rows(report.qa_teams), legend=legend,
                 taboos=_rows(report.taboos), not_audited=_rows(report.not_audited), auditors=auditors,
-                audits=sum(counts), audited=sum(1 for n in counts if n > 0), low=rule.coaching.qa_below, gap=rule.auditor_gap,
+                audits=sum(counts), audited=sum(1 for n in counts if n > 0), low=rule.coaching.qa_below,
+                gap=rule.auditor_gap,
                 chart=charts.qa_heatmap(report.qa_heatmap, groups))
 
 

@@ -71,7 +71,7 @@ def _names(frame: pd.DataFrame, code_col: str, name_col: str, labels: dict | Non
 def _ensure(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Columns of the sheet the frame does not carry come out blank (an extra for reading)."""
     missing = [c for c in table.names if c not in frame.columns]
-    return frame.assign(**{c: None for c in missing}) if missing else frame
+    return frame.assign(**dict.fromkeys(missing)) if missing else frame
 
 
 class _Sheets:
@@ -144,8 +144,9 @@ def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
 
     # callbacks ------------------------------------------------------------------------------
     ws, n = s.sheet(CALLBACKS, report.callbacks)
-    s.cells(ws, CALLBACKS, n, "completion", {"type": "cell", "criteria": "<",
-                                             "value": float(policy.audit.callback_completion_target), "format": s.amber})
+    target = float(policy.audit.callback_completion_target)       # a conditional format's threshold
+    s.cells(ws, CALLBACKS, n, "completion", {"type": "cell", "criteria": "<", "value": target,
+                                             "format": s.amber})
     s.cells(ws, CALLBACKS, n, "dissatisfied", {"type": "cell", "criteria": ">", "value": 0, "format": s.red})
 
     # QA ---------------------------------------------------------------------------------------

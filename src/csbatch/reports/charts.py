@@ -28,16 +28,16 @@ import matplotlib
 
 matplotlib.use("Agg")  # a batch tool: never a window, whatever MPLBACKEND says
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import rc_context  # noqa: E402
-from matplotlib.colors import LinearSegmentedColormap, Normalize  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
-from matplotlib.transforms import offset_copy  # noqa: E402
+import numpy as np
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.colors import LinearSegmentedColormap, Normalize
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.transforms import offset_copy
 
-from csbatch.blanks import is_blank  # noqa: E402
-from csbatch.reports.cells import to_decimal  # noqa: E402
+from csbatch.blanks import is_blank
+from csbatch.reports.cells import to_decimal
 
 #: The browser picks the first family it has; matplotlib measures with the first it finds.
 FONT_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC",

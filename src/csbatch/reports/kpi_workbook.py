@@ -68,7 +68,7 @@ def _charts(book: Workbook, result: ScoreResult, teams: pd.DataFrame, grades: li
             ws.write_number(i, j, sum(1 for s in card.members if s.grade == grade))
     if cards and grades:
         chart = book.book.add_chart({"type": "column"})
-        for j, card in enumerate(cards, start=1):
+        for j in range(1, len(cards) + 1):
             chart.add_series({"name": [ws.name, 1, j], "categories": [ws.name, 2, 0, 1 + len(grades), 0],
                               "values": [ws.name, 2, j, 1 + len(grades), j]})
         chart.set_title({"name": "等级分布" if zh else "Grades"})

@@ -44,7 +44,7 @@ def verify_payroll(result, policy) -> list[Issue]:
         if sum((values[c] for c in comps), ZERO) != values["gross_pay"]:
             issues.append(Issue(None, "bug.payroll_sum", f"employee {values['employee_id']}: components do not "
                                                          "add up to gross pay"))
-    by_component = {code: ZERO for code in comps}
+    by_component = dict.fromkeys(comps, ZERO)
     for line in result.components.itertuples(index=False):
         by_component[line.component] = by_component.get(line.component, ZERO) + line.amount
     totals = totals_row(payroll, table)

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from csbatch.errors import Issue, Severity, Source
+import itertools
 
 #: Cells named in a flood's message.
 SHOWN_CELLS = 5
@@ -114,7 +115,7 @@ def column_issues(path: str, sheet: str | None, letter: str | None, code: str,
     starts = np.flatnonzero(np.r_[True, groups[order][1:] != groups[order][:-1]])
     bounds = np.r_[starts, len(order)]
     found = []
-    for a, b in zip(bounds[:-1], bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         at = order[a:b]                       # positions of one shape, in row order
         if len(at) <= SHOWN_CELLS:
             found += [(i, Issue(where(rows[i]), code, distinct[msg_codes[i]], severity)) for i in at]

@@ -216,7 +216,7 @@ def issue_cards(cards: list[Card], period: str, spend: Spend, people: People,
         if card.status == ACTIVE:
             holding.setdefault(card.person, set()).add(card.programme)
     candidates: dict[str, list[Qualification]] = {}
-    for key in sorted(k for k in spend.keys() if _could_qualify(k, spend, policy)):
+    for key in sorted(k for k in spend.keys() if _could_qualify(k, spend, policy)):  # noqa: SIM118 (Spend is not a dict)
         person, code = key
         held = holding.get(person, set())
         if (vip.one_card_per_person and held) or code in held:

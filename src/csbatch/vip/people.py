@@ -122,7 +122,7 @@ def build_people(customers: pd.DataFrame, key: bytes) -> tuple[People, list[Issu
         person = person_of(id_number, key) if id_number else ANONYMOUS + cid
         people.person_by_customer[cid] = person
         people.customers_of.setdefault(person, []).append(cid)
-    for person, cids in people.customers_of.items():
+    for cids in people.customers_of.values():
         if len(cids) < 2:
             continue
         recs = [people.records[c] for c in cids]

@@ -29,7 +29,7 @@ from csbatch.vip.pricing import price_with_card, voucher_value
 from csbatch.vip.purchases import Spend, month_purchases
 from csbatch.vip.tasks import next_month_tasks
 
-__all__ = ["run_vip", "price_with_card", "voucher_value"]
+__all__ = ["price_with_card", "run_vip", "voucher_value"]
 
 
 def _kind(inputs, name: str):

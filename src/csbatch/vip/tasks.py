@@ -93,7 +93,8 @@ def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: Peopl
                 if first <= start <= last or first <= end <= last:
                     task(cid, person, "birthday", start, end, f"birthday on {day.isoformat()}")
         for code, name, day in festivals:
-            task(cid, person, f"festival:{code}", day - dt.timedelta(days=policy.vip.greetings.festival_days_before), day,
+            lead = dt.timedelta(days=policy.vip.greetings.festival_days_before)
+            task(cid, person, f"festival:{code}", day - lead, day,
                  f"{name} {day.isoformat()}")
         for order in spend.kept_orders(person):
             months = care.cycle_months.get(order.category, care.cycle_months.get("default"))

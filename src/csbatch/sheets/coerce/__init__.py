@@ -32,4 +32,4 @@ from csbatch.sheets.coerce.qa_marks import coerce_audit_items
 from csbatch.sheets.coerce.column import coerce_column
 from csbatch.sheets.coerce.context import CoerceContext, Coerced
 
-__all__ = ["CoerceContext", "Coerced", "coerce_column", "coerce_audit_items"]
+__all__ = ["CoerceContext", "Coerced", "coerce_audit_items", "coerce_column"]

@@ -84,7 +84,7 @@ def _to_cent(d: Decimal) -> Decimal:
 
 def _sub_cent(d: Decimal) -> bool:
     """More than two decimals that are not zeros (`1797.123`; `1797.120` is whole cents)."""
-    sign, digits, exponent = d.as_tuple()
+    _sign, digits, exponent = d.as_tuple()
     if exponent >= -2:
         return False
     zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
