@@ -47,6 +47,7 @@ test: check $(VENV)/.test-installed chromium
 # code in src/ (false positives go in vulture_whitelist.py).
 check: $(VENV)/.test-installed
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/vulture
 
 # The VIP statement test renders a statement in headless Chromium. Where Chromium (or a Chinese
