@@ -83,7 +83,8 @@ def long_texts(raw_cols: dict[str, pd.Series], raw: RawSheet, kind: Kind, letter
     per column with the count and the first cells. Returns (issues, the (row, column) cells)."""
     if not raw.long_text:
         return [], set()
-    issues, cells = [], set()
+    issues: list[Issue] = []
+    cells: set[tuple[int, str]] = set()
     for name, series in raw_cols.items():
         col = kind.columns.get(name)
         if col is None or col.type not in _TEXT_TYPES or series.empty:
