@@ -9,7 +9,6 @@ the same way: `'…' is not …` messages, one per cell, in the cells' order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,7 +68,7 @@ class _Out:
         values.name = raw.name
         where = np.flatnonzero(~pd.isna(self.err))
         errors = list(zip(index.take(where).tolist(), self.err[where].tolist()))
-        notes: list[tuple[Any, str, str]] = []
+        notes: list[tuple[int, str, str]] = []
         if self.notes:
             pos = np.concatenate([p for p, _, _ in self.notes])
             codes = np.concatenate([np.full(len(p), c, dtype=object) for p, c, _ in self.notes])
