@@ -30,6 +30,7 @@ No policy number lives here: the schedule, grace minutes and paid shares come fr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -111,7 +112,7 @@ def _day_times(schedule: Schedule) -> _Day:
 # small column helpers
 
 
-def _dates(values) -> pd.Series:
+def _dates(values: pd.Series | list[dt.date]) -> pd.Series:
     """Midnight timestamps at one resolution, so date keys of different frames merge."""
     return pd.Series(pd.to_datetime(values)).dt.normalize().astype("datetime64[ns]")
 
@@ -138,7 +139,7 @@ def _provenance_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[positions]
 
 
-def _dsum(values) -> Decimal:
+def _dsum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, _ZERO)
 
 

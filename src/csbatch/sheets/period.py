@@ -14,7 +14,9 @@ another month's files. Vectorised throughout: a sales sheet can hold a million r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -95,8 +97,9 @@ def kept(frame: pd.DataFrame, kind: Kind, period: str) -> np.ndarray:
     return keep
 
 
-def _shown(value, is_month: bool) -> str:
-    return str(value) if is_month else pd.Timestamp(value).date().isoformat()
+def _shown(value: object, is_month: bool) -> str:
+    # not a month: a cell of a date column, a Timestamp (pandas-stubs type `.iat` loosely)
+    return str(value) if is_month else pd.Timestamp(cast(dt.datetime, value)).date().isoformat()
 
 
 def _months_held(when: pd.Series, is_month: bool) -> list[str]:

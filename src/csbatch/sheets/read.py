@@ -34,7 +34,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
@@ -138,7 +138,7 @@ def _hidden_rows(body: bytes, found: list[int]) -> None:
         pos = body.find(b'hidden="', pos + 8)
 
 
-def _scan_xml(fh, scan: _Scan, *, rows: bool) -> None:
+def _scan_xml(fh: IO[bytes], scan: _Scan, *, rows: bool) -> None:
     """One streamed pass over a sheet (rows=True) or the shared strings: cut at the last `<` of
     each chunk so no tag is split, and look for each marker with `bytes.find`."""
     carry = b""

@@ -13,6 +13,8 @@ would give away a fifth). A phone of 10 digits is noted: a mobile number has 11.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from csbatch.policy.inputs import Column
@@ -59,7 +61,7 @@ def _ids(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     out.put(g, vals, msgs)
 
 
-def _masked(texts) -> list[str]:
+def _masked(texts: Iterable[str]) -> list[str]:
     """What was typed in a national-ID cell as quoted in messages: masked to its last four
     characters (`'**************1234'`) when it holds six digits or more, so a mistyped ID is not
     printed whole either; text without such digits (`'不详'`) as typed."""

@@ -106,8 +106,8 @@ def _float_decimals(f: np.ndarray, money: bool = False) -> np.ndarray:
     return vals
 
 
-def _bound_errors(g: _Group, vals: np.ndarray, ok: np.ndarray, column_min, column_max,
-                  msgs: np.ndarray) -> None:
+def _bound_errors(g: _Group, vals: np.ndarray, ok: np.ndarray, column_min: Decimal | int | None,
+                  column_max: Decimal | int | None, msgs: np.ndarray) -> None:
     """`'-3' is negative`, `'-3' is less than the minimum 1`, `'120' is more than the maximum
     100`, for values (Decimal or int) outside the column's min/max."""
     if column_min is not None:

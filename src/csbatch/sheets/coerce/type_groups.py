@@ -100,7 +100,7 @@ class _Group:
             out[self.odd] = (shown != u.str.strip(_ASCII_SPACE)).to_numpy(dtype=bool)
         return out
 
-    def show(self, which) -> list[str]:
+    def show(self, which: np.ndarray) -> list[str]:
         """The distinct values at `which` as quoted in messages: `'12,3x'`."""
         idx = np.flatnonzero(which) if np.asarray(which).dtype == bool else np.asarray(which)
         if self.kind == _STR:
@@ -226,7 +226,7 @@ _TO_US: dict[int, Callable[[Any], int | None]] = {
 }
 
 
-def _temporal_group(kind: int):
+def _temporal_group(kind: int) -> Callable[[np.ndarray, np.ndarray], tuple[_Group, np.ndarray]]:
     def build(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarray]:
         codes, uniq = _factorize(values)
         us = [_TO_US[kind](v) for v in uniq]
