@@ -48,6 +48,7 @@ test: check $(VENV)/.test-installed chromium
 check: $(VENV)/.test-installed
 	$(BIN)/lint-imports
 	$(BIN)/ruff check
+	$(BIN)/mypy
 	$(BIN)/vulture
 
 # The VIP statement test renders a statement in headless Chromium. Where Chromium (or a Chinese

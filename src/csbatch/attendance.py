@@ -30,6 +30,7 @@ No policy number lives here: the schedule, grace minutes and paid shares come fr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -63,6 +64,9 @@ _MORNING, _AFTERNOON = 0, 1
 
 @dataclass(frozen=True)
 class AttendanceResult:
+    """What the attendance stage hands on: the month per employee (`SUMMARY_COLUMNS`, then
+    `SUMMARY_EXTRA_COLUMNS`) and per scheduled day (`DAY_COLUMNS`)."""
+
     summary: pd.DataFrame   # one row per employee employed for at least one day of the period
     days: pd.DataFrame      # one row per employee × scheduled workday
 
@@ -108,7 +112,7 @@ def _day_times(schedule: Schedule) -> _Day:
 # small column helpers
 
 
-def _dates(values) -> pd.Series:
+def _dates(values: pd.Series | list[dt.date]) -> pd.Series:
     """Midnight timestamps at one resolution, so date keys of different frames merge."""
     return pd.Series(pd.to_datetime(values)).dt.normalize().astype("datetime64[ns]")
 
@@ -135,7 +139,7 @@ def _provenance_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[positions]
 
 
-def _dsum(values) -> Decimal:
+def _dsum(values: Iterable[Decimal]) -> Decimal:
     return sum(values, _ZERO)
 
 
@@ -155,8 +159,9 @@ def _employment(roster: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataF
     out = pd.DataFrame({
         "employee_id": people["employee_id"].astype(object).to_numpy(),
         "name": people["name"].astype(object).to_numpy(),
-        "from": pd.Series(hired).clip(lower=month_start).to_numpy(),
-        "to": pd.Series(left).clip(upper=month_end).to_numpy(),
+        # pandas-stubs type clip's bounds as numbers; a Timestamp bounds a datetime Series
+        "from": pd.Series(hired).clip(lower=month_start).to_numpy(),  # type: ignore[call-overload]
+        "to": pd.Series(left).clip(upper=month_end).to_numpy(),  # type: ignore[call-overload]
     })
     if "role" in people.columns:
         out["role"] = people["role"].astype(object).to_numpy()
@@ -262,7 +267,7 @@ def _leave_halves(leave: pd.DataFrame, month_days: list[pd.Timestamp],
     if leave.empty:
         return covered
     rows = _provenance_order(leave).copy()
-    rows["_source"] = Source.of_rows(rows)
+    rows["_source"] = pd.Series(Source.of_rows(rows), index=rows.index, dtype=object)
     rows = rows.sort_values("start", kind="stable")
     for emp, start, end, code, source in zip(rows["employee_id"], rows["start"], rows["end"],
                                              rows["leave_type"], rows["_source"]):

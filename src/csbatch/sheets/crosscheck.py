@@ -6,6 +6,7 @@ is one message (`csbatch.sheets.floods`)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -15,8 +16,11 @@ from csbatch.idnumbers import mask_id
 from csbatch.policy.loader import Policy
 from csbatch.sheets.floods import collapse
 
+if TYPE_CHECKING:   # intake runs these checks: a runtime import would be a cycle
+    from csbatch.sheets.intake import Inputs
 
-def _identical_files(inputs) -> list[list[str]]:
+
+def _identical_files(inputs: Inputs) -> list[list[str]]:
     """Files read this close with the same content (sha256), each group in name order."""
     by_sha: dict[str, list[str]] = defaultdict(list)
     for record in inputs.records:
@@ -25,13 +29,13 @@ def _identical_files(inputs) -> list[list[str]]:
     return [sorted(files) for files in by_sha.values() if len(files) > 1]
 
 
-def _kinds_of(inputs, policy: Policy, path: str) -> str:
+def _kinds_of(inputs: Inputs, policy: Policy, path: str) -> str:
     order = list(policy.inputs.kinds)
     kinds = sorted({r.kind for r in inputs.records if r.path == path}, key=order.index)
     return ", ".join(kinds)
 
 
-def check_copies(inputs, policy: Policy, roster_read: bool) -> list[Issue]:
+def check_copies(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]:
     """Two files with the same bytes (a `员工名册 - 副本.xlsx` left beside `员工名册.xlsx`, an
     attendance export saved twice): one error per copy naming both, whatever their kind, since
     reading both would count every row twice."""
@@ -44,7 +48,7 @@ def check_copies(inputs, policy: Policy, roster_read: bool) -> list[Issue]:
     return out
 
 
-def check_keys(inputs, policy: Policy, roster_read: bool) -> list[Issue]:
+def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]:
     """A key seen twice, named at the second place with the first. Two files of one kind sharing
     keys are told apart: when one file's keys are all in the other (a second copy, perhaps
     edited) and there are two or more, that is one error naming both files; identical files are
@@ -65,7 +69,7 @@ def check_keys(inputs, policy: Policy, roster_read: bool) -> list[Issue]:
             continue
         keys_of = {file: set(map(tuple, rows[spec.key].itertuples(index=False)))
                    for file, rows in keyed.groupby("_file", sort=False)}
-        firsts: dict[tuple, tuple[str, Source]] = {}
+        firsts: dict[tuple, tuple[str, Source | None]] = {}
         rows_of_pair: dict[tuple[str, str], list[Issue]] = defaultdict(list)
         for _, row in keyed[dup].iterrows():
             key = tuple(row[c] for c in spec.key)
@@ -91,7 +95,7 @@ def check_keys(inputs, policy: Policy, roster_read: bool) -> list[Issue]:
     return out
 
 
-def _shown(value, column_type: str) -> str:
+def _shown(value: object, column_type: str) -> str:
     return mask_id(str(value)) if column_type == "national_id" else str(value)
 
 
@@ -106,7 +110,7 @@ EMPLOYEE_REFERENCES = [
 ]
 
 
-def check_employee_references(inputs, policy: Policy, roster_read: bool) -> list[Issue]:
+def check_employee_references(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]:
     if not roster_read:
         return []
     known = set(inputs.frames["roster"]["employee_id"].dropna())
@@ -123,7 +127,7 @@ def check_employee_references(inputs, policy: Policy, roster_read: bool) -> list
     return out
 
 
-def check_roster_ranges(inputs, policy: Policy, roster_read: bool) -> list[Issue]:
+def check_roster_ranges(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]:
     """Base pay and head-count outside the role's range: warnings, the close goes on."""
     roster = inputs.frames["roster"]
     if roster.empty:

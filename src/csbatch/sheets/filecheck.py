@@ -16,6 +16,10 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from csbatch.policy.inputs import Limits
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -45,7 +49,7 @@ class ZipLimits:
     ratio_from: int                # ... of at least this many bytes uncompressed
 
     @classmethod
-    def from_policy(cls, limits) -> ZipLimits:
+    def from_policy(cls, limits: Limits) -> ZipLimits:
         """From `InputsPolicy.limits` (sizes in MB there)."""
         mb = 1 << 20
         return cls(int(limits.workbook_uncompressed_mb * mb), float(limits.workbook_compression_ratio),

@@ -78,7 +78,9 @@ def collapse(issues: Iterable[Issue]) -> list[Issue]:
         if src is None or (src.cell is None and src.row is None):
             key: tuple = ("alone", n)
         else:
-            column = _LETTERS.match(src.cell).group(0) if src.cell else None
+            letters = _LETTERS.match(src.cell) if src.cell else None
+            assert letters is not None or not src.cell, "a cell reference starts with its column letters"
+            column = letters.group(0) if letters else None
             key = (src.path, src.sheet, column, issue.code, issue.severity, shape(issue.message))
         groups.setdefault(key, []).append(issue)
     out = []
@@ -87,10 +89,11 @@ def collapse(issues: Iterable[Issue]) -> list[Issue]:
             out.extend(members)
             continue
         first = members[0]
+        places = [m.source for m in members if m.source is not None]   # all: the unplaced are alone
         messages = list(dict.fromkeys(m.message for m in members))
-        out.append(Issue(Source(first.source.path, sheet=first.source.sheet), first.code,
+        out.append(Issue(Source(places[0].path, sheet=places[0].sheet), first.code,
                          flood_message(messages, len(members),
-                                       [_place(m.source) for m in members[:SHOWN_CELLS]]),
+                                       [_place(p) for p in places[:SHOWN_CELLS]]),
                          first.severity))
     return out
 
@@ -107,7 +110,7 @@ def column_issues(path: str, sheet: str | None, letter: str | None, code: str,
         return Source(path, sheet=sheet, cell=f"{letter}{row}") if letter else \
             Source(path, sheet=sheet, row=int(row))
 
-    rows = np.asarray(rows)
+    at_row = np.asarray(rows)
     msg_codes, distinct = pd.factorize(pd.Series(messages, dtype=object))
     shape_codes, _ = pd.factorize(pd.Series([shape(m) for m in distinct], dtype=object))
     groups = shape_codes[msg_codes]
@@ -118,10 +121,10 @@ def column_issues(path: str, sheet: str | None, letter: str | None, code: str,
     for a, b in itertools.pairwise(bounds):
         at = order[a:b]                       # positions of one shape, in row order
         if len(at) <= SHOWN_CELLS:
-            found += [(i, Issue(where(rows[i]), code, distinct[msg_codes[i]], severity)) for i in at]
+            found += [(i, Issue(where(at_row[i]), code, distinct[msg_codes[i]], severity)) for i in at]
             continue
         messages = distinct[pd.unique(msg_codes[at])].tolist()
-        places = [(f"{letter}{r}" if letter else f"row {r}") for r in rows[at[:SHOWN_CELLS]]]
+        places = [(f"{letter}{r}" if letter else f"row {r}") for r in at_row[at[:SHOWN_CELLS]]]
         text = flood_message(messages, len(at), places)
         found.append((at[0], Issue(Source(path, sheet=sheet), code, text, severity)))
     return [issue for _, issue in sorted(found, key=lambda x: x[0])]

@@ -39,9 +39,11 @@ def _match_row(cells: list[Any], aliases: dict[str, str], items: dict[str, str])
         if not isinstance(cell, str) or not cell.strip():
             continue
         key = normalise_header(cell)
-        target, table = (aliases[key], match.columns) if key in aliases else \
-            (items[key], match.items) if key in items else (None, None)
-        if target is None:
+        if key in aliases:
+            target, table = aliases[key], match.columns
+        elif key in items:
+            target, table = items[key], match.items
+        else:
             continue
         if target in table:
             match.duplicates.append((target, table[target], j))

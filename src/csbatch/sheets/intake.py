@@ -9,15 +9,17 @@ raised at the user.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, cast
 
 import pandas as pd
 
 from csbatch.errors import Issue, Severity, Source
 from csbatch.policy.inputs import Kind
 from csbatch.policy.loader import Policy
+from csbatch.policy.scorecards import Section
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
 from csbatch.sheets.discover import FoundSheet, discover
 from csbatch.sheets import rows as sheet_rows
@@ -43,6 +45,10 @@ class InputRecord:
 
 @dataclass
 class Inputs:
+    """What `read_inputs` hands to every stage: the month's typed frame of each input kind (the
+    contract of `csbatch.sheets`, with provenance columns; an empty frame of the declared columns
+    for a kind no file gave), the files read, and the column letters to name cells by."""
+
     period: str
     frames: dict[str, pd.DataFrame]
     records: list[InputRecord]
@@ -55,11 +61,18 @@ class Inputs:
     def cell(self, row: pd.Series, column: str) -> Source | None:
         """The place of `column` in the sheet row a record came from (`Source.of_row`; the row
         alone when the sheet had no such column)."""
-        place = Source.of_row(row)
+        fields = _fields(row)
+        place = Source.of_row(fields)
         if place is None:
             return None
         letter = self.letters.get((place.path, place.sheet), {}).get(column)
-        return place if letter is None else Source.of_row(row, letter)
+        return place if letter is None else Source.of_row(fields, letter)
+
+
+def _fields(row: pd.Series) -> Mapping[str, Any]:
+    """A frame row as what `Source.of_row` reads: pandas-stubs do not make a Series a Mapping,
+    yet it has the `.get` of_row uses."""
+    return cast("Mapping[str, Any]", row)
 
 
 def _item_aliases(policy: Policy) -> dict[str, str]:
@@ -71,7 +84,7 @@ def _item_aliases(policy: Policy) -> dict[str, str]:
     return index
 
 
-def _item_sections(policy: Policy) -> dict[str, Any]:
+def _item_sections(policy: Policy) -> dict[str, Section]:
     return {item.code: section for section in policy.questionnaire.sections for item in section.items}
 
 
@@ -99,7 +112,7 @@ def _cell_issues(found: FoundSheet, name: str, letter: str | None, result: Coerc
     errors = [(idx, msg) for idx, msg in result.errors if (idx, name) not in bad_cells]
     issues = column_issues(found.display, found.sheet, letter, "cell.invalid", Severity.ERROR,
                            [idx for idx, _ in errors], [f"column '{name}': {msg}" for _, msg in errors])
-    by_code: dict[str, list[tuple[Any, str]]] = defaultdict(list)
+    by_code: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for idx, code, msg in result.notes:
         by_code[code].append((idx, msg))
     for code, notes in by_code.items():
@@ -133,7 +146,7 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     issues += sheet_rows.apply_merges(raw_cols, raw, wanted, kind, header.row, found.display, found.sheet)
     raw_cols, padding = _drop_padding(found, raw, raw_cols, wanted, letters)
     issues += padding
-    rows_index = raw_cols[min(wanted, key=wanted.get)].index
+    rows_index = raw_cols[min(wanted, key=wanted.__getitem__)].index
     issues += sheet_rows.hidden_rows(raw, rows_index, found.display, found.sheet)
     too_long, long_cells = sheet_rows.long_texts(raw_cols, raw, kind, letters, found.display, found.sheet)
     issues += too_long
@@ -196,7 +209,7 @@ def _drop_padding(found: FoundSheet, raw: RawSheet, raw_cols: dict[str, pd.Serie
     blank = filled.eq(0)
     unreadable_rows = [r + 1 for (r, c) in raw.unreadable if c in wanted.values()]
     blank &= ~index.isin(unreadable_rows)
-    first_col = min(wanted, key=wanted.get)
+    first_col = min(wanted, key=wanted.__getitem__)
     totals = pd.Series(index.isin(_totals_rows(raw_cols[first_col][~blank])), index=index)
     for r in totals[totals].index:
         issues.append(Issue(Source(found.display, sheet=found.sheet, row=int(r)), "inputs.totals_row",
@@ -315,8 +328,8 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     for check in CROSS_CHECKS:  # on what could be read, so one run reports everything
         issues.extend(check(inputs, policy, roster_read="roster" in parts))
     # the month: every later stage sees only the rows of the period (sheets/period.py)
-    inputs.frames, found = month_rows(frames, policy.inputs.kinds, period, letters, issues)
-    issues.extend(found)
+    inputs.frames, outside = month_rows(frames, policy.inputs.kinds, period, letters, issues)
+    issues.extend(outside)
     if any(i.is_error for i in issues):
         return None, issues
     return inputs, issues
@@ -352,7 +365,7 @@ def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[
     frame = pd.concat(frames, ignore_index=True)
     if spec.key:
         dup = frame.duplicated(subset=spec.key, keep="first") & frame[spec.key].notna().all(axis=1)
-        issues += collapse(Issue(Source.of_row(row),
+        issues += collapse(Issue(Source.of_row(_fields(row)),
                                  "inputs.duplicate_key", f"{kind}: {spec.key[0]} '{row[spec.key[0]]}' appears twice")
                            for _, row in frame[dup].iterrows())
     return (None if any(i.is_error for i in issues) else frame), issues

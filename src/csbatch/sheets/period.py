@@ -14,6 +14,10 @@ another month's files. Vectorised throughout: a sales sheet can hold a million r
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -24,6 +28,9 @@ from csbatch.policy.inputs import Kind, PeriodRule
 
 #: How many cells a warning names before "…".
 SHOWN = 5
+
+#: (file, sheet) → canonical column → column letter (`Inputs.letters`).
+Letters = Mapping[tuple[str, str | None], Mapping[str, str]]
 
 
 def _bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -60,9 +67,9 @@ def counted(frame: pd.DataFrame, kind: Kind | None, period: str) -> np.ndarray:
     """The rows of `kind` whose own date lies in the period (a span: overlaps it). Undated rows
     count (a blank required date is intake's error; a row with no date at all cannot be of another
     month). These are the rows every measure, pay line and count uses."""
-    rule = kind.period if kind is not None else None
-    if rule is None or frame.empty:
+    if kind is None or kind.period is None or frame.empty:
         return np.ones(len(frame), dtype=bool)
+    rule = kind.period
     when, _ = _dates(frame, rule)
     undated = when.isna().to_numpy(dtype=bool)
     if rule.until is None:
@@ -77,6 +84,8 @@ def kept(frame: pd.DataFrame, kind: Kind, period: str) -> np.ndarray:
     """Rows of another month the register keeps for the lists that need them (not counted)."""
     rule = kind.period
     keep = np.zeros(len(frame), dtype=bool)
+    if rule is None:      # an undated kind has no rows of another month
+        return keep
     for name in rule.also:
         keep |= _inside(frame[name], period, _is_month(kind, name))
     if rule.earlier:
@@ -88,8 +97,9 @@ def kept(frame: pd.DataFrame, kind: Kind, period: str) -> np.ndarray:
     return keep
 
 
-def _shown(value, is_month: bool) -> str:
-    return str(value) if is_month else pd.Timestamp(value).date().isoformat()
+def _shown(value: object, is_month: bool) -> str:
+    # not a month: a cell of a date column, a Timestamp (pandas-stubs type `.iat` loosely)
+    return str(value) if is_month else pd.Timestamp(cast(dt.datetime, value)).date().isoformat()
 
 
 def _months_held(when: pd.Series, is_month: bool) -> list[str]:
@@ -104,7 +114,7 @@ def _files(frame: pd.DataFrame) -> list[str]:
 
 
 def _warnings(frame: pd.DataFrame, out: np.ndarray, rule: PeriodRule, kind: Kind, period: str,
-              letters: dict) -> list[Issue]:
+              letters: Letters) -> list[Issue]:
     """One warning per sheet: how many rows of another month, and the first cells with their dates."""
     rows = frame[out]
     when, source = _dates(rows, rule)
@@ -112,15 +122,16 @@ def _warnings(frame: pd.DataFrame, out: np.ndarray, rule: PeriodRule, kind: Kind
     sheets = rows["_sheet"].astype(object).where(rows["_sheet"].notna(), None)
     groups = pd.DataFrame({"f": rows["_file"].astype(object).to_numpy(), "s": sheets.to_numpy(),
                            "i": np.arange(len(rows))})
+    row_numbers = rows["_row"].to_numpy()
     issues = []
-    for (file, sheet), group in groups.groupby(["f", "s"], sort=True, dropna=False):
-        sheet = None if is_blank(sheet) else sheet
+    for (file, sheet_key), group in groups.groupby(["f", "s"], sort=True, dropna=False):
+        sheet = None if is_blank(sheet_key) else str(sheet_key)
         take = group["i"].to_numpy()
         cells = []
         for i in take[:SHOWN]:
             column = rule.date[source[i]]
-            letter = letters.get((file, sheet), {}).get(column, "")
-            place = f"{letter}{int(rows['_row'].iat[i])}" if letter else f"row {int(rows['_row'].iat[i])}"
+            letter = letters.get((str(file), sheet), {}).get(column, "")
+            place = f"{letter}{int(row_numbers[i])}" if letter else f"row {int(row_numbers[i])}"
             cells.append(f"{place} ({_shown(when.iat[i], is_month)})")
         more = ", …" if len(take) > SHOWN else ""
         n = len(take)
@@ -130,7 +141,7 @@ def _warnings(frame: pd.DataFrame, out: np.ndarray, rule: PeriodRule, kind: Kind
     return issues
 
 
-def _undated(frame: pd.DataFrame, rule: PeriodRule, kind: Kind, letters: dict,
+def _undated(frame: pd.DataFrame, rule: PeriodRule, kind: Kind, letters: Letters,
              reported: frozenset[tuple[str, str, int]]) -> list[Issue]:
     """One error per sheet of a `dated` kind: its rows with none of the date columns filled.
     A row whose date cell was already refused (`reported`: file, sheet, row) is not named twice."""
@@ -142,10 +153,10 @@ def _undated(frame: pd.DataFrame, rule: PeriodRule, kind: Kind, letters: dict,
         blank &= np.fromiter((k not in reported for k in keys), dtype=bool, count=len(frame))
     rows = frame[blank]
     issues = []
-    for (file, sheet), group in rows.groupby([rows["_file"].astype(object),
-                                              rows["_sheet"].astype(object).fillna("")], sort=True):
-        sheet = sheet or None
-        letter = letters.get((file, sheet), {}).get(rule.date[-1], "")
+    for (file, sheet_key), group in rows.groupby([rows["_file"].astype(object),
+                                                  rows["_sheet"].astype(object).fillna("")], sort=True):
+        sheet = str(sheet_key) or None
+        letter = letters.get((str(file), sheet), {}).get(rule.date[-1], "")
         cells = [f"{letter}{int(r)}" if letter else f"row {int(r)}" for r in group["_row"].iloc[:SHOWN]]
         more = ", …" if len(group) > SHOWN else ""
         n = len(group)
@@ -156,7 +167,7 @@ def _undated(frame: pd.DataFrame, rule: PeriodRule, kind: Kind, letters: dict,
     return issues
 
 
-def _rows_of(errors: list[Issue]) -> frozenset[tuple[str, str, int]]:
+def _rows_of(errors: Iterable[Issue]) -> frozenset[tuple[str, str, int]]:
     """(file, sheet, row) of every error that names a cell or a row."""
     rows = set()
     for issue in errors:
@@ -173,7 +184,7 @@ def _rows_of(errors: list[Issue]) -> frozenset[tuple[str, str, int]]:
 
 
 def month_rows(frames: dict[str, pd.DataFrame], kinds: dict[str, Kind], period: str,
-               letters: dict, already: list[Issue] = ()) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
+               letters: Letters, already: Sequence[Issue] = ()) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
     """Each dated kind's frame reduced to its rows of the month (counted or kept), and the
     problems: a warning per sheet for rows of another month, an error for a kind the month needs
     whose rows all lie elsewhere. Undated kinds pass through unchanged. `already`: the errors

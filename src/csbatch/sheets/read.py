@@ -34,7 +34,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
@@ -138,7 +138,7 @@ def _hidden_rows(body: bytes, found: list[int]) -> None:
         pos = body.find(b'hidden="', pos + 8)
 
 
-def _scan_xml(fh, scan: _Scan, *, rows: bool) -> None:
+def _scan_xml(fh: IO[bytes], scan: _Scan, *, rows: bool) -> None:
     """One streamed pass over a sheet (rows=True) or the shared strings: cut at the last `<` of
     each chunk so no tag is split, and look for each marker with `bytes.find`."""
     carry = b""
@@ -170,13 +170,14 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
         target = rel.get("Target", "")
         targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else \
             posixpath.normpath(posixpath.join("xl", target))
-    parts = {}
+    parts: dict[str, str] = {}
     for element in ElementTree.fromstring(z.read("xl/workbook.xml")).iter():
         if element.tag.endswith("}sheet"):
             # r:id, in the transitional or the strict relationships namespace
             rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-            if rid in targets:
-                parts[element.get("name")] = targets[rid]
+            name = element.get("name")
+            if rid in targets and name is not None:   # a sheet without a name is never asked for
+                parts[name] = targets[rid]
     return parts
 
 
@@ -220,7 +221,9 @@ def _scan_ods(path: Path, sheet: str) -> tuple[list[tuple[int, int, int, int]], 
                 tail = chunk[-32:]
         if not present:
             return [], [], False
-        merges, hidden, filtered = [], [], False
+        merges: list[tuple[int, int, int, int]] = []
+        hidden: list[int] = []
+        filtered = False
         inside, row, col = False, 0, 0
         with z.open("content.xml") as fh:
             for event, element in ElementTree.iterparse(fh, events=("start", "end")):

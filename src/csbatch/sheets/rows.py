@@ -10,7 +10,6 @@ note-row check looks at the few rows after the last full one.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pandas as pd
 
@@ -83,7 +82,8 @@ def long_texts(raw_cols: dict[str, pd.Series], raw: RawSheet, kind: Kind, letter
     per column with the count and the first cells. Returns (issues, the (row, column) cells)."""
     if not raw.long_text:
         return [], set()
-    issues, cells = [], set()
+    issues: list[Issue] = []
+    cells: set[tuple[int, str]] = set()
     for name, series in raw_cols.items():
         col = kind.columns.get(name)
         if col is None or col.type not in _TEXT_TYPES or series.empty:
@@ -108,7 +108,7 @@ def long_texts(raw_cols: dict[str, pd.Series], raw: RawSheet, kind: Kind, letter
     return issues, cells
 
 
-def note_rows(raw_cols: dict[str, pd.Series], filled: pd.Series, skip: pd.Series) -> dict[int, tuple[str, Any]]:
+def note_rows(raw_cols: dict[str, pd.Series], filled: pd.Series, skip: pd.Series) -> dict[int, tuple[str, str]]:
     """Rows under the data holding a single text cell (`注：本表由…`): row → (column, text).
 
     Only rows after the last row with two or more filled cells can be notes (so a sheet whose
@@ -118,7 +118,7 @@ def note_rows(raw_cols: dict[str, pd.Series], filled: pd.Series, skip: pd.Series
     if not len(full):
         return {}
     after = filled.index[(filled.index > full[-1]) & filled.eq(1) & ~skip]
-    notes = {}
+    notes: dict[int, tuple[str, str]] = {}
     for r in after:
         for name, series in raw_cols.items():
             value = series.at[r]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -66,6 +66,9 @@ class CoerceContext:
 
 @dataclass
 class Coerced:
+    """One column's outcome; cells are named by their index label, which intake makes the sheet
+    row number."""
+
     values: pd.Series                    # typed per the contract, same index as the input
-    errors: list[tuple[Any, str]] = field(default_factory=list)          # (index label, message)
-    notes: list[tuple[Any, str, str]] = field(default_factory=list)      # (label, code, message)
+    errors: list[tuple[int, str]] = field(default_factory=list)          # (index label, message)
+    notes: list[tuple[int, str, str]] = field(default_factory=list)      # (label, code, message)

@@ -13,6 +13,8 @@ would give away a fifth). A phone of 10 digits is noted: a mobile number has 11.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from csbatch.policy.inputs import Column
@@ -29,7 +31,7 @@ def _ids(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
         if national:
             _national_ids(g, out, notes)
         else:
-            out.put(g, g.clean, None, notes)
+            out.put(g, g.cleaned, None, notes)
         return
     if g.kind != _NUM:
         return out.fail(g, "a national ID number" if national else "an ID")
@@ -59,7 +61,7 @@ def _ids(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     out.put(g, vals, msgs)
 
 
-def _masked(texts) -> list[str]:
+def _masked(texts: Iterable[str]) -> list[str]:
     """What was typed in a national-ID cell as quoted in messages: masked to its last four
     characters (`'**************1234'`) when it holds six digits or more, so a mistyped ID is not
     printed whole either; text without such digits (`'不详'`) as typed."""
@@ -76,14 +78,14 @@ def _masked(texts) -> list[str]:
 def _invisible_notes(g: _Group, national: bool = False) -> np.ndarray:
     msgs = np.full(len(g), None, dtype=object)
     for i in np.flatnonzero(g.invisible):
-        shown = _masked([g.clean[i]])[0] if national else f"'{_truncate(g.clean[i])}'"
+        shown = _masked([g.cleaned[i]])[0] if national else f"'{_truncate(g.cleaned[i])}'"
         msgs[i] = (f"{shown} had invisible characters (zero-width or non-breaking spaces) that "
                    "were removed")
     return msgs
 
 
 def _national_ids(g: _Group, out: _Out, notes: list) -> None:
-    s = _text_series(g.clean)
+    s = _text_series(g.cleaned)
     lower_x = s.str.fullmatch(r"[0-9]{17}x").to_numpy(dtype=bool)
     fixed = s.to_numpy(dtype=object).copy()
     fixed[lower_x] = [t[:17] + "X" for t in fixed[lower_x]]
@@ -92,11 +94,11 @@ def _national_ids(g: _Group, out: _Out, notes: list) -> None:
     old = f.str.fullmatch(r"[0-9]{15}").to_numpy(dtype=bool)
     msgs = np.full(len(g), None, dtype=object)
     for i in np.flatnonzero(~(long | old)):
-        msgs[i] = (f"{_masked([g.clean[i]])[0]} is not a national ID number "
+        msgs[i] = (f"{_masked([g.cleaned[i]])[0]} is not a national ID number "
                    "(18 characters: 17 digits and a digit or X; or 15 digits)")
     x_notes = np.full(len(g), None, dtype=object)
     for i in np.flatnonzero(lower_x):
-        x_notes[i] = f"{_masked([g.clean[i]])[0]} ends in a lowercase x; read as X"
+        x_notes[i] = f"{_masked([g.cleaned[i]])[0]} ends in a lowercase x; read as X"
     check_notes = np.full(len(g), None, dtype=object)
     idx = np.flatnonzero(long)
     bad = idx[np.array([t[17] for t in fixed[idx]], dtype="<U1") != check_characters(fixed[idx].tolist())] \
@@ -110,7 +112,7 @@ def _national_ids(g: _Group, out: _Out, notes: list) -> None:
 
 def _phones(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     if g.kind == _STR:
-        s = _text_series(g.clean).str.replace(r"[\s\-()\[\]]", "", regex=True) \
+        s = _text_series(g.cleaned).str.replace(r"[\s\-()\[\]]", "", regex=True) \
             .str.replace(r"^(?:\+86|0086)", "", regex=True)
         digits = s.str.fullmatch(r"[0-9]+").to_numpy(dtype=bool)
         vals = s.to_numpy(dtype=object)

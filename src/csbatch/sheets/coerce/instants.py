@@ -122,7 +122,7 @@ def _text_instants(g: _Group, ctx: CoerceContext, what: str,
                    msgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Text → (microseconds since 1970, carried a time of day) per distinct value; failures
     get a message in `msgs`."""
-    s = _text_series(g.clean)
+    s = _text_series(g.cleaned)
     n = len(s)
     us = np.zeros(n, dtype=np.int64)
     timed = np.zeros(n, dtype=bool)
@@ -146,9 +146,9 @@ def _text_instants(g: _Group, ctx: CoerceContext, what: str,
         todo[where] = False
     serial = todo & s.str.fullmatch(_SERIAL_TEXT).to_numpy(dtype=bool)
     if serial.any():
-        sub = _subgroup(g, serial)
-        sub_msgs = np.full(len(sub), None, dtype=object)
-        us[serial] = _serials(s[serial].astype(float).to_numpy(), ctx, sub, what, sub_msgs)
+        part = _subgroup(g, serial)
+        sub_msgs = np.full(len(part), None, dtype=object)
+        us[serial] = _serials(s[serial].astype(float).to_numpy(), ctx, part, what, sub_msgs)
         timed[serial] = us[serial] % _US_PER_DAY != 0
         msgs[serial] = sub_msgs
     rows = np.flatnonzero(todo & ~serial)
@@ -177,7 +177,7 @@ def _instants(g: _Group, ctx: CoerceContext, what: str) -> tuple[np.ndarray, np.
         return _serials(g.uniq, ctx, g, what, msgs), msgs
     if g.kind in (_DATETIME, _DATE):
         if not ctx.date1904:   # a date cell 1899-12-31 … 1900-02-28 was a serial of 60 or less
-            _messages(g, (g.us >= _US_1899_12_31) & (g.us < _US_1900_03_01), _LOTUS, msgs)
-        return g.us, msgs
+            _messages(g, (g.micros >= _US_1899_12_31) & (g.micros < _US_1900_03_01), _LOTUS, msgs)
+        return g.micros, msgs
     return np.zeros(len(g), dtype=np.int64), _messages(g, np.ones(len(g), dtype=bool),
                                                        f"is not {what}", msgs)

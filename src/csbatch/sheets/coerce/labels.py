@@ -34,7 +34,7 @@ def _bools(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     if g.kind == _BOOL:
         return out.put(g, g.uniq.astype(bool))
     if g.kind == _STR:
-        known, vals = _flags(g.clean, ctx)
+        known, vals = _flags(g.cleaned, ctx)
     elif g.kind == _NUM:
         known = (g.uniq == 0) | (g.uniq == 1)
         vals = g.uniq == 1
@@ -77,10 +77,11 @@ def _known_labels(lookup: dict[str, str], shown: int = 5) -> str:
 
 
 def _codes(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
+    assert column.codes is not None, "a code column names its codes (Column._codes checks it)"
     lookup = ctx.codes.get(column.codes, {})
     what = f"a known {_code_noun(column.codes)} (known: {_known_labels(lookup)})"
     if g.kind == _STR:
-        texts = g.clean
+        texts = g.cleaned
     elif g.kind == _NUM:
         texts = _number_texts(g.uniq)
     else:

@@ -76,7 +76,9 @@ def _to_cent(d: Decimal) -> Decimal:
     floating point (a formula, a script, a CSV written from floats) makes of ¥22,400.00, not a
     sub-cent amount. Binary noise on amounts below 10⁹ is under 10⁻⁶ by nine orders of
     magnitude, and no one types a millionth of a yuan on purpose."""
-    if d.as_tuple().exponent >= -2 or abs(d) >= _HUGE:  # already whole cents, or beyond money
+    exponent = d.as_tuple().exponent
+    assert isinstance(exponent, int), "finite: parsed from digits or from a finite float"
+    if exponent >= -2 or abs(d) >= _HUGE:  # already whole cents, or beyond money
         return d
     cent = to_cents(d)
     return cent if abs(d - cent) < _NOISE else d
@@ -85,6 +87,7 @@ def _to_cent(d: Decimal) -> Decimal:
 def _sub_cent(d: Decimal) -> bool:
     """More than two decimals that are not zeros (`1797.123`; `1797.120` is whole cents)."""
     _sign, digits, exponent = d.as_tuple()
+    assert isinstance(exponent, int), "finite: parsed from digits or from a finite float"
     if exponent >= -2:
         return False
     zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
@@ -103,8 +106,8 @@ def _float_decimals(f: np.ndarray, money: bool = False) -> np.ndarray:
     return vals
 
 
-def _bound_errors(g: _Group, vals: np.ndarray, ok: np.ndarray, column_min, column_max,
-                  msgs: np.ndarray) -> None:
+def _bound_errors(g: _Group, vals: np.ndarray, ok: np.ndarray, column_min: Decimal | int | None,
+                  column_max: Decimal | int | None, msgs: np.ndarray) -> None:
     """`'-3' is negative`, `'-3' is less than the minimum 1`, `'120' is more than the maximum
     100`, for values (Decimal or int) outside the column's min/max."""
     if column_min is not None:
@@ -120,7 +123,7 @@ def _bound_errors(g: _Group, vals: np.ndarray, ok: np.ndarray, column_min, colum
         _messages(g, high, f"is more than the maximum {_num(column_max)}", msgs)
 
 
-def _num(d: Decimal) -> str:
+def _num(d: Decimal | int) -> str:
     text = format(Decimal(d), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -131,7 +134,7 @@ def _sub_cent_errors(g: _Group, vals: np.ndarray, parsed: np.ndarray, msgs: np.n
     decimal (text with three digits after the point; floats off a cent by more than 10⁻⁸) go
     through Decimal, so a column of ordinary amounts costs one vectorised test."""
     if g.kind == _STR:
-        maybe = parsed & _text_series(g.clean).str.contains(r"\.[0-9]{3}", regex=True) \
+        maybe = parsed & _text_series(g.cleaned).str.contains(r"\.[0-9]{3}", regex=True) \
             .to_numpy(dtype=bool)
     else:
         f = np.where(parsed, g.uniq, 0.0)
@@ -151,9 +154,10 @@ def _percent_errors(g: _Group, vals: np.ndarray, parsed: np.ndarray, column: Col
     mark) is an error, never a fraction: `92%` typed in a 0–100 score would be 0.92 and
     silently lower it. In a column of exactly 0–100 a number strictly between 0 and 1 is refused
     too: it is what Excel keeps of a cell typed or formatted as 92%."""
+    assert column.max is not None, "called only for a column whose maximum is above 1"
     scale = f"{_num(column.min if column.min is not None else 0)}–{_num(column.max)}"
     if g.kind == _STR:
-        percent = parsed & _text_series(g.clean).str.endswith("%").to_numpy(dtype=bool)
+        percent = parsed & _text_series(g.cleaned).str.endswith("%").to_numpy(dtype=bool)
         _messages(g, percent, f"is a percentage; this column holds points {scale}: write the "
                               "number without %", msgs)
     if column.max == 100 and (column.min is None or column.min == 0):
@@ -168,7 +172,7 @@ def _percent_errors(g: _Group, vals: np.ndarray, parsed: np.ndarray, column: Col
 
 def _ints(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     if g.kind == _STR:
-        s = _text_series(g.clean)
+        s = _text_series(g.cleaned)
         f = np.full(len(g), np.nan)
         m = s.str.fullmatch(rf"[+-]?(?:{_DIGITS})").to_numpy(dtype=bool)
         if m.any():
@@ -195,7 +199,7 @@ def _decimals(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     money = column.type == "money"
     what = "an amount" if money else "a number"
     if g.kind == _STR:
-        vals, parsed = _decimal_texts(g.clean, money)
+        vals, parsed = _decimal_texts(g.cleaned, money)
     elif g.kind == _NUM:
         vals = _float_decimals(g.uniq, money)
         parsed = np.isfinite(g.uniq)

@@ -38,17 +38,17 @@ def coerce_audit_items(raw: pd.Series, section_kind: Literal["positive", "taboo"
         vals = np.full(len(g), None, dtype=object)
         known = np.zeros(len(g), dtype=bool)
         if g.kind == _STR:
-            labels = _text_series(g.clean).map(normalise_label)
+            labels = _text_series(g.cleaned).map(normalise_label)
             na = labels.isin(ctx.not_applicable).to_numpy(dtype=bool)
             known |= na
             if positive:
-                numbers, parsed = _decimal_texts(g.clean, money=False)
+                numbers, parsed = _decimal_texts(g.cleaned, money=False)
                 parsed &= ~na
                 vals[parsed] = numbers[parsed]
                 known |= parsed
-            flag_known, flag = _flags(g.clean, ctx)
+            flag_known, flag = _flags(g.cleaned, ctx)
             flagged = flag_known & ~known
-            vals[flagged] = np.where(flag[flagged], one, zero)
+            vals[flagged] = _either(flag[flagged], one, zero)
             known |= flagged
         elif g.kind == _NUM:
             f = g.uniq
@@ -57,9 +57,9 @@ def coerce_audit_items(raw: pd.Series, section_kind: Literal["positive", "taboo"
                 known = np.isfinite(f)
             else:
                 known = (f == 0) | (f == 1)
-                vals[known] = np.where(f[known] == 1, one, zero)
+                vals[known] = _either(f[known] == 1, one, zero)
         elif g.kind == _BOOL:
-            vals = np.where(g.uniq, one, zero).astype(object)
+            vals = _either(g.uniq, one, zero)
             known[:] = True
         msgs = _messages(g, ~known, f"is not a mark {hint}")
         if positive:
@@ -76,3 +76,11 @@ def coerce_audit_items(raw: pd.Series, section_kind: Literal["positive", "taboo"
         out.vals[cells.blank] = Decimal(0)
         out.ok[cells.blank] = True
     return out.finish(raw)
+
+
+def _either(mask: np.ndarray, yes: Decimal, no: Decimal) -> np.ndarray:
+    """`yes` where `mask`, else `no`, as an object array (`np.where`, spelled so the Decimals'
+    type is known)."""
+    out = np.full(len(mask), no, dtype=object)
+    out[mask] = yes
+    return out

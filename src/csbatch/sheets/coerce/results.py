@@ -8,7 +8,7 @@ the same way: `'…' is not …` messages, one per cell, in the cells' order.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ class _Out:
         self.notes: list[tuple[np.ndarray, str, np.ndarray]] = []
 
     def put(self, g: _Group, vals_u: np.ndarray | None, err_u: np.ndarray | None = None,
-            notes: list[tuple[str, np.ndarray]] = ()) -> None:
+            notes: Sequence[tuple[str, np.ndarray]] = ()) -> None:
         """Per distinct value: its coerced value, or an error message (None when fine), and
         notes (code, message-or-None per distinct value)."""
         ok_u = np.ones(len(g), dtype=bool) if err_u is None else pd.isna(err_u)
@@ -40,7 +40,7 @@ class _Out:
         if ok.any() and vals_u is not None:
             self.vals[g.pos[ok]] = vals_u[g.codes[ok]]
             self.ok[g.pos[ok]] = True
-        if not ok.all():
+        if err_u is not None and not ok.all():   # no messages: every value is fine
             self.err[g.pos[~ok]] = err_u[g.codes[~ok]]
         for code, msg_u in notes:
             has = ~pd.isna(msg_u) & ok_u
@@ -68,7 +68,7 @@ class _Out:
         values.name = raw.name
         where = np.flatnonzero(~pd.isna(self.err))
         errors = list(zip(index.take(where).tolist(), self.err[where].tolist()))
-        notes: list[tuple[Any, str, str]] = []
+        notes: list[tuple[int, str, str]] = []
         if self.notes:
             pos = np.concatenate([p for p, _, _ in self.notes])
             codes = np.concatenate([np.full(len(p), c, dtype=object) for p, c, _ in self.notes])

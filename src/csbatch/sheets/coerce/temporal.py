@@ -59,7 +59,7 @@ def _times(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     msgs = np.full(len(g), None, dtype=object)
     us = np.zeros(len(g), dtype=np.int64)
     if g.kind == _STR:
-        s = _text_series(g.clean)
+        s = _text_series(g.cleaned)
         ex = s.str.extract(_TIME_RE)
         hit = ex["H"].notna().to_numpy(dtype=bool)
         clock, valid = _clock_us(ex)
@@ -85,11 +85,11 @@ def _times(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
         ok &= us < _US_PER_DAY
         _messages(g, ~ok, f"is not {what} (write 08:30)", msgs)
     elif g.kind == _TIME:
-        us = g.us
+        us = g.micros
     elif g.kind == _DATETIME:
-        us = g.us % _US_PER_DAY
+        us = g.micros % _US_PER_DAY
     elif g.kind == _DELTA:
-        us = g.us
+        us = g.micros
         _messages(g, (us < 0) | (us >= _US_PER_DAY), f"is not {what}", msgs)
     else:
         return out.fail(g, what)
@@ -102,7 +102,7 @@ def _months(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     msgs = np.full(len(g), None, dtype=object)
     months = np.zeros(len(g), dtype=np.int64)       # months since 1970-01
     if g.kind == _STR:
-        ex = _text_series(g.clean).str.extract(_MONTH_RE)
+        ex = _text_series(g.cleaned).str.extract(_MONTH_RE)
         hit = ex["y"].notna().to_numpy(dtype=bool)
         y, m = _ints_of(ex["y"]), _ints_of(ex["m"].fillna(ex["m2"]).fillna(ex["m3"]))
         months[hit] = ((y - 1970) * 12 + m - 1)[hit]

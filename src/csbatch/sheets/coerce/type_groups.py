@@ -72,6 +72,18 @@ class _Group:
         return len(self.uniq)
 
     @property
+    def cleaned(self) -> np.ndarray:
+        """`clean` of a text group, for the handlers' text branches (`_text_group` always sets it)."""
+        assert self.clean is not None, "only a text group is read as text, and _text_group sets clean"
+        return self.clean
+
+    @property
+    def micros(self) -> np.ndarray:
+        """`us` of a date/time group (`_temporal_group` always sets it)."""
+        assert self.us is not None, "only a date/time group is read as microseconds, and _temporal_group sets us"
+        return self.us
+
+    @property
     def shown(self) -> np.ndarray:
         """Text as typed, without invisible characters and surrounding space (no NFKC)."""
         return _text_series(self.uniq).str.replace(_ZERO_WIDTH, "", regex=True).str.strip() \
@@ -88,7 +100,7 @@ class _Group:
             out[self.odd] = (shown != u.str.strip(_ASCII_SPACE)).to_numpy(dtype=bool)
         return out
 
-    def show(self, which) -> list[str]:
+    def show(self, which: np.ndarray) -> list[str]:
         """The distinct values at `which` as quoted in messages: `'12,3x'`."""
         idx = np.flatnonzero(which) if np.asarray(which).dtype == bool else np.asarray(which)
         if self.kind == _STR:
@@ -169,10 +181,10 @@ def _text_group(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarray
     codes, uniq = _factorize(values)
     u = _text_series(uniq)
     odd = ~u.map(str.isascii).to_numpy(dtype=bool)
-    clean = u.str.strip()
+    stripped = u.str.strip()
     if odd.any():    # only non-ASCII text can hold full-width or invisible characters
-        clean[odd] = u[odd].map(_normalised)
-    clean = clean.to_numpy(dtype=object)
+        stripped[odd] = u[odd].map(_normalised)
+    clean = stripped.to_numpy(dtype=object)
     keep = clean[codes] != ""
     return _Group(_STR, pos[keep], codes[keep], uniq, clean=clean, odd=odd), pos[~keep]
 
@@ -214,7 +226,7 @@ _TO_US: dict[int, Callable[[Any], int | None]] = {
 }
 
 
-def _temporal_group(kind: int):
+def _temporal_group(kind: int) -> Callable[[np.ndarray, np.ndarray], tuple[_Group, np.ndarray]]:
     def build(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarray]:
         codes, uniq = _factorize(values)
         us = [_TO_US[kind](v) for v in uniq]
@@ -249,7 +261,7 @@ def _split(values: np.ndarray) -> _Cells:
         types = np.fromiter(map(type, values), dtype=object, count=n)
         tcodes, tuniq = pd.factorize(types)
         kinds = np.array([_kind_of(t) for t in tuniq], dtype=np.int8)[tcodes]
-        numpy_nat = np.isin(types, [np.datetime64, np.timedelta64])
+        numpy_nat = np.isin(types, np.array([np.datetime64, np.timedelta64], dtype=object))
         if numpy_nat.any():  # numpy's NaT is a value of those types, not a type of its own
             idx = np.flatnonzero(numpy_nat)
             kinds[idx[pd.isna(values[idx].astype(object))]] = _BLANK
