@@ -35,7 +35,7 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
         if base is None:
             continue
         _, score = ctx.scores.member(str(emp)) if ctx.scores is not None else (None, None)
-        if score is None or not score.member.rated or is_blank(score.total):
+        if score is None or not score.member.rated or score.total is None or is_blank(score.total):
             continue
         total = Decimal(score.total)
         used = max(ZERO, min(total, component.cap_total))
