@@ -107,7 +107,7 @@ class _Context:
     month: Month
     people: People
     calendars: Calendars
-    policy: Any
+    policy: Policy
     issues: list[Issue]
 
 
