@@ -18,6 +18,7 @@ never markup (the HTML report escapes it).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, cast
 
 import pandas as pd
 
@@ -25,6 +26,8 @@ from csbatch.audit.kit import ZERO, half_up, Month, table, text, timestamp
 from csbatch.audit.report import COMPLAINT_COLUMNS
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity, Source
+from csbatch.policy import Policy
+from csbatch.policy.deadlines import DeadlineRule
 from csbatch.rules.due_dates import status
 
 COMPLAINT_FRAME_COLUMNS: tuple[str, ...] = (*COMPLAINT_COLUMNS, "customer_id", "order_id", "description",
@@ -37,7 +40,7 @@ _DAY_NS = Decimal(86_400 * 10**9)
 _AT_MONTH_END = {"on_time": "on_time", "late": "late", "open": "open_within_sla", "missing": "open_past_sla"}
 
 
-def complaint_rule(policy):
+def complaint_rule(policy: Policy) -> DeadlineRule | None:
     """The deadline rule of complaint resolution: evidence on the complaints sheet, counted from
     a start (intake). None when the policy has none."""
     for rule in policy.deadlines.values():
@@ -55,7 +58,7 @@ def _our_fault(value) -> bool:
     return True if is_blank(value) else bool(value)
 
 
-def check_complaints(month: Month, policy, complaints: pd.DataFrame,
+def check_complaints(month: Month, policy: Policy, complaints: pd.DataFrame,
                      calendars) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
     """(complaints frame, per-category frame, issues) for every row of the month's register,
     sorted by complaint_id."""
@@ -74,11 +77,12 @@ def check_complaints(month: Month, policy, complaints: pd.DataFrame,
                 sla = _AT_MONTH_END[status(due, resolved, as_of=month.end)]
             span = (resolved if resolved is not None else month.end) - received
             if span < pd.Timedelta(0):
-                issues.append(Issue(Source.of_row(row), "complaints.resolved_before_received",
+                issues.append(Issue(Source.of_row(cast("dict[str, Any]", row)),   # a record of the frame
+                                    "complaints.resolved_before_received",
                                     f"complaint {text(row.get('complaint_id'))} is resolved before it was "
                                     "received (or received after the period): check the times", Severity.WARNING))
             days = _days(span)
-        loss = row.get("loss_amount")
+        loss: Any = row.get("loss_amount")      # a cell: blank or a number
         category = text(row.get("category"))
         records.append({
             "complaint_id": text(row.get("complaint_id")),

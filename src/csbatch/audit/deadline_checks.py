@@ -25,15 +25,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, cast
 
 import pandas as pd
 
-from csbatch.audit.kit import Month, People, frame_of, text, timestamp
+from csbatch.audit.kit import Month, People, Sheets, frame_of, text, timestamp
 from csbatch.audit.report import DEADLINE_COLUMNS
 from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar
 from csbatch.errors import Issue, Severity, Source
+from csbatch.policy import Policy
 from csbatch.policy.deadlines import DeadlineRule
 from csbatch.rules.due_dates import due_at, status
 
@@ -48,7 +49,7 @@ class Calendars:
     `WorkCalendar.build`, so a year no holiday list covers is an error naming what to add, never
     a guess. Each problem is reported once."""
 
-    def __init__(self, policy, calendar: WorkCalendar | None, period: str):
+    def __init__(self, policy: Policy, calendar: WorkCalendar | None, period: str):
         self._policy = policy
         self._calendar = calendar
         self._years = {int(period[:4])}
@@ -106,7 +107,7 @@ class _Context:
     month: Month
     people: People
     calendars: Calendars
-    policy: Any
+    policy: Policy
     issues: list[Issue]
 
 
@@ -119,7 +120,7 @@ def judge(rule: DeadlineRule, due: pd.Timestamp, done: pd.Timestamp | None) -> s
     return outcome
 
 
-def _evidence(inputs, rule: DeadlineRule, policy) -> pd.DataFrame:
+def _evidence(inputs: Sheets, rule: DeadlineRule, policy: Policy) -> pd.DataFrame:
     frame = frame_of(inputs, rule.evidence.sheet, policy)
     if rule.evidence.kind is not None and "kind" in frame.columns:
         frame = frame.loc[frame["kind"].astype(object) == rule.evidence.kind]
@@ -146,7 +147,7 @@ def _each_row(c: _Context) -> Iterator[Item]:
         reference = timestamp(row.get(ev.reference)) if ev.reference else None
         if (ev.start and start is None) or (ev.reference and reference is None):
             column = ev.start if ev.start and start is None else ev.reference
-            c.issues.append(Issue(Source.of_row(row), "deadlines.no_anchor",
+            c.issues.append(Issue(Source.of_row(cast("dict[str, Any]", row)), "deadlines.no_anchor",   # a record
                                   f"{c.rule.name}: column '{column}' is blank, so the row's due time "
                                   "is unknown; it is not judged"))
             continue
@@ -234,7 +235,7 @@ _EACH: dict[str, Callable[[_Context], Iterator[Item]]] = {
 }
 
 
-def check_deadlines(month: Month, policy, inputs, people: People,
+def check_deadlines(month: Month, policy: Policy, inputs: Sheets, people: People,
                     calendars: Calendars) -> tuple[pd.DataFrame, list[Issue]]:
     """Every expected item of every deadline rule, judged; sorted by rule (policy order),
     employee_id, reference."""

@@ -8,6 +8,7 @@ from an earlier month: the refund is what happened this month."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -29,7 +30,7 @@ def special_price_refunds(policy, sales: pd.DataFrame) -> pd.DataFrame | None:
     rows = []
     hits = sales[(sales["status"] == REFUNDED) & (sales["category"] == SPECIAL_PRICE)]  # vectorised: sales
     for row in hits.to_dict("records"):                                               # reach a million rows
-        amount = row.get("amount")
+        amount: Any = row.get("amount")         # a cell: blank or a number
         rows.append({
             "order_id": text(row.get("order_id")),
             "customer_id": text(row.get("customer_id")),

@@ -9,13 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping, Union
 
 import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.money import half_up
+from csbatch.policy import Policy
+from csbatch.sheets.intake import Inputs
+
+#: The month's input sheets: the close's `Inputs`, or a mapping of input kind → typed frame
+#: (a kind left out is an empty sheet).
+Sheets = Union[Inputs, Mapping[str, pd.DataFrame]]
 
 #: Shares (0.9231) keep four places: two decimals once shown as a percentage.
 _SHARE = 4
@@ -140,7 +146,7 @@ class People:
         return out
 
 
-def frame_of(inputs: Any, kind: str, policy) -> pd.DataFrame:
+def frame_of(inputs: Sheets, kind: str, policy: Policy) -> pd.DataFrame:
     """The input sheet `kind`, or an empty frame of its declared columns when none was given
     (a department that keeps no callback log still closes its month)."""
     try:

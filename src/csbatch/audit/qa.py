@@ -74,7 +74,7 @@ def _mark(value) -> Decimal | None:
     return None
 
 
-def _provenance(row: dict) -> tuple[str, str, str, str]:
+def _provenance(row: dict) -> tuple[str, ...]:
     return tuple("" if is_blank(row.get(c)) else str(row.get(c)) for c in ("audit_id", "_file", "_sheet", "_row"))
 
 
@@ -100,7 +100,7 @@ def _violations(frame: pd.DataFrame) -> int:
 def _agents(scored: pd.DataFrame, result: AuditResult, expected: list[str], people: People,
             sections: list[str]) -> pd.DataFrame:
     means = result.mean_score()
-    audited = {text(e) for e in result.audits["employee_id"]} - {None}
+    audited = {t for e in result.audits["employee_id"] if (t := text(e)) is not None}
     rows = []
     for emp in sorted(audited | set(expected)):
         mine = scored.loc[scored["employee_id"].astype(object) == emp]

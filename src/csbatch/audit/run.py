@@ -10,16 +10,16 @@ same inputs always give the same report (items are judged at their due time, not
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
+
+from csbatch.attendance import AttendanceResult
 
 from csbatch.audit.callbacks import check_callbacks
 from csbatch.audit.complaints import check_complaints
 from csbatch.audit.deadline_checks import Calendars, check_deadlines
 from csbatch.audit.exceptions import EXCEPTION_COLUMNS, special_price_refunds
 from csbatch.audit.figures import headline_figures
-from csbatch.audit.kit import Month, People, frame_of
+from csbatch.audit.kit import Month, People, Sheets, frame_of
 from csbatch.audit.report import AuditReport
 from csbatch.audit.qa import check_qa
 from csbatch.calendar import WorkCalendar
@@ -31,7 +31,7 @@ from csbatch.sheets.period import counted
 __all__ = ["run_audit"]
 
 
-def run_audit(period: str, policy: Policy, inputs: Any, attendance, audits: AuditResult,
+def run_audit(period: str, policy: Policy, inputs: Sheets, attendance: AttendanceResult, audits: AuditResult,
               calendar: WorkCalendar) -> tuple[AuditReport, list[Issue]]:
     """The month's audit report and the problems found on the way.
 

@@ -5,7 +5,7 @@ Interface between the pay computation and the rest of the close:
     compute_payroll(period, policy, inputs, attendance, measured, scores, history)
         -> (PayrollResult, issues)
 
-    history: anything with
+    history: anything with (`payroll.lines.PaidOrders`; None: no ledger, nothing to reverse)
         paid_orders(order_ids: Collection[str]) -> pd.DataFrame
             columns order_id, period, employee_id, component, amount (Decimal, exact)
             — the per-order pay lines of orders paid in CLOSED months (from the ledger), so a

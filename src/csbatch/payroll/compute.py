@@ -16,14 +16,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Collection, Sequence
+from typing import Any, Callable, Collection, Sequence
 
 import pandas as pd
 
+from csbatch.attendance import AttendanceResult
 from csbatch.errors import Issue
 from csbatch.payroll import fixed, orders, records, scored
-from csbatch.payroll.lines import ZERO, PayContext, PayLine
+from csbatch.payroll.lines import ZERO, PaidOrders, PayContext, PayLine
+from csbatch.policy import Policy
+from csbatch.scoring.cards import ScoreResult
+from csbatch.scoring.measures import Measured
 from csbatch.scoring.measures_kit import Period
+from csbatch.sheets.intake import Inputs
 
 __all__ = [
     "MECHANISMS",
@@ -44,7 +49,10 @@ COMPONENT_COLUMNS = ("employee_id", "name", "component", "amount", "reason")
 SPLIT_COLUMNS = ("order_id", "employee_id", "sales_rep_id", "amount", "agent_share", "rep_share")
 ORDER_PAY_COLUMNS = ("order_id", "employee_id", "component", "amount")
 
-Mechanism = Callable[[str, object, PayContext], list[PayLine]]
+#: (code, component, ctx) → lines. The component is the pay.yaml class its `kind` names (the
+#: policy's discriminator guarantees the pairing, and each mechanism is typed with its class);
+#: a Callable type cannot tie the class to the table's key, hence Any in this internal table.
+Mechanism = Callable[[str, Any, PayContext], list[PayLine]]
 
 #: component kind → the function computing its lines (`manual` components only get adjustments)
 MECHANISMS: dict[str, Mechanism] = {
@@ -75,7 +83,7 @@ class PayrollResult:
     order_pay: pd.DataFrame
 
 
-def _people(inputs, attendance) -> pd.DataFrame:
+def _people(inputs: Inputs, attendance: AttendanceResult) -> pd.DataFrame:
     """The population (attendance summary order) with its roster columns and month figures."""
     summary = attendance.summary
     ids = pd.Index(summary["employee_id"].astype(object), name="employee_id")
@@ -91,14 +99,15 @@ def _people(inputs, attendance) -> pd.DataFrame:
     return people
 
 
-def compute_payroll(period: str, policy, inputs, attendance, measured, scores,
-                    history) -> tuple[PayrollResult, list[Issue]]:
+def compute_payroll(period: str, policy: Policy, inputs: Inputs, attendance: AttendanceResult,
+                    measured: Measured, scores: ScoreResult | None,
+                    history: PaidOrders | None) -> tuple[PayrollResult, list[Issue]]:
     """Every pay line of `period` for the employees of `attendance.summary`.
 
     `inputs` follows the typed-table contract of `csbatch.sheets`; `measured` is the month's
-    `Measured`; `scores` answers `member(employee_id)` → (card, MemberScore) or (None, None);
-    `history.paid_orders(order_ids)` gives the per-order pay of closed months (None: no ledger,
-    nothing to reverse)."""
+    `Measured`; `scores` answers `member(employee_id)` → (card, MemberScore) or (None, None)
+    (None: no performance bonus); `history.paid_orders(order_ids)` gives the per-order pay of
+    closed months (`PaidOrders`; None: no ledger, nothing to reverse)."""
     ctx = PayContext(period=Period.of(period), policy=policy, inputs=inputs, attendance=attendance,
                      measured=measured, scores=scores, history=history,
                      people=_people(inputs, attendance))

@@ -7,11 +7,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from csbatch.blanks import is_blank
+from csbatch.policy.pay import AbsenceDeduction, BasePay, FixedAmount, PositionAllowance
 from csbatch.payroll.lines import (ZERO, PayContext, PayLine, days_text, decimal_or_zero, prorated,
                                    proration_reason)
 
 
-def base_pay(code: str, component, ctx: PayContext) -> list[PayLine]:
+def base_pay(code: str, component: BasePay, ctx: PayContext) -> list[PayLine]:
     """Roster base × scheduled days ÷ the month's workdays."""
     out = []
     for emp, person in ctx.people.iterrows():
@@ -22,7 +23,7 @@ def base_pay(code: str, component, ctx: PayContext) -> list[PayLine]:
     return out
 
 
-def absence_deduction(code: str, component, ctx: PayContext) -> list[PayLine]:
+def absence_deduction(code: str, component: AbsenceDeduction, ctx: PayContext) -> list[PayLine]:
     """− base ÷ the month's workdays × (absent days + unpaid share of leave days)."""
     out = []
     for emp, person in ctx.people.iterrows():
@@ -38,21 +39,21 @@ def absence_deduction(code: str, component, ctx: PayContext) -> list[PayLine]:
     return out
 
 
-def fixed(code: str, component, ctx: PayContext) -> list[PayLine]:
+def fixed(code: str, component: FixedAmount, ctx: PayContext) -> list[PayLine]:
     """The component's amount for the listed roles — or the person's value in the roster's
     `roster_column` when filled — prorated like base pay."""
     column = component.roster_column
     out = []
     for emp, person in ctx.with_role(component.roles).iterrows():
         own = person.get(column) if column else None
-        amount = component.amount if is_blank(own) else Decimal(own)
+        amount = component.amount if own is None or is_blank(own) else Decimal(own)
         if amount == 0:
             continue
         out.append(ctx.line(emp, code, prorated(amount, person), proration_reason(person)))
     return out
 
 
-def position_allowance(code: str, component, ctx: PayContext) -> list[PayLine]:
+def position_allowance(code: str, component: PositionAllowance, ctx: PayContext) -> list[PayLine]:
     """`team_lead` for an employee flagged team lead, plus the amount of the role when listed;
     prorated like base pay."""
     out = []

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Collection, Hashable, Iterable, Protocol
 
 import pandas as pd
 
+from csbatch.attendance import AttendanceResult
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.money import round_by
+from csbatch.policy import Policy
+from csbatch.scoring.cards import ScoreResult
+from csbatch.scoring.measures import Measured
 from csbatch.scoring.measures_kit import Period
+from csbatch.sheets.intake import Inputs
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -31,6 +36,14 @@ class PayLine:
     reason: str = ""        # printed on the payroll sheet (adjustments, reversals, awards …)
 
 
+class PaidOrders(Protocol):
+    """The part of the close's history pay reads (`csbatch.closing.history.History` has it; pay
+    sits below the close, so it names only what it calls): the per-order pay lines of orders
+    paid in closed months — order_id, period, employee_id, component, amount (Decimal, exact)."""
+
+    def paid_orders(self, order_ids: Collection[str]) -> pd.DataFrame: ...
+
+
 @dataclass
 class PayContext:
     """The month as pay sees it. `people` is indexed by employee_id in the attendance summary's
@@ -38,24 +51,25 @@ class PayContext:
     scheduled_days, month_workdays, absent_days, unpaid_leave_days."""
 
     period: Period
-    policy: Any
-    inputs: Any
-    attendance: Any
-    measured: Any
-    scores: Any
-    history: Any
+    policy: Policy
+    inputs: Inputs
+    attendance: AttendanceResult
+    measured: Measured
+    scores: ScoreResult | None          # None: no scorecards, so no performance bonus
+    history: PaidOrders | None          # None: no ledger, nothing to reverse
     people: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
     #: per-order pay of this month: order_id, employee_id, component, amount (exact)
-    order_pay: list[dict] = field(default_factory=list)
+    order_pay: list[dict[str, Any]] = field(default_factory=list)
     #: split orders: order_id, employee_id, sales_rep_id, amount, agent_share, rep_share (exact)
-    splits: list[dict] = field(default_factory=list)
+    splits: list[dict[str, Any]] = field(default_factory=list)
 
     def money(self, value: Decimal) -> Decimal:
         """`value` rounded as the policy rounds money (¥0.01 half-up by default)."""
         return round_by(Decimal(value), self.policy.pay.rounding)
 
-    def line(self, employee_id: str, component: str, exact: Decimal, reason: str = "") -> PayLine:
+    def line(self, employee_id: Hashable, component: str, exact: Decimal, reason: str = "") -> PayLine:
+        """`employee_id` is a label of `people`' index (an ID; pandas types labels as Hashable)."""
         return PayLine(str(employee_id), component, self.money(exact), reason)
 
     def frame(self, kind: str) -> pd.DataFrame:
@@ -66,16 +80,16 @@ class PayContext:
         """The place of `column` in an input row (`Inputs.cell`)."""
         return self.inputs.cell(row, column)
 
-    def with_role(self, roles) -> pd.DataFrame:
+    def with_role(self, roles: Iterable[str]) -> pd.DataFrame:
         """The people whose role is among `roles`."""
         return self.people[self.people["role"].isin(list(roles))]
 
 
-def decimal_or_zero(value) -> Decimal:
+def decimal_or_zero(value: Any) -> Decimal:
     return ZERO if is_blank(value) else Decimal(value)
 
 
-def prorated(amount: Decimal, person) -> Decimal:
+def prorated(amount: Decimal, person: pd.Series) -> Decimal:
     """amount × scheduled days ÷ the month's workdays (multiplied first: exact as far as it can)."""
     workdays = int(person.month_workdays)
     if workdays <= 0:
@@ -87,7 +101,7 @@ def days_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def proration_reason(person) -> str:
+def proration_reason(person: pd.Series) -> str:
     """'' for a full month, else 'scheduled 10 of 21 workdays'."""
     days, workdays = int(person.scheduled_days), int(person.month_workdays)
     return "" if days == workdays else f"scheduled {days} of {workdays} workdays"

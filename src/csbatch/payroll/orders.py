@@ -11,18 +11,20 @@ commission is exactly rate × measured counted_sales. Every order's pay is kept 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Iterable
 
 import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity
 from csbatch.payroll.lines import ONE, ZERO, PayContext, PayLine
+from csbatch.policy.pay import Commission, OrderBonus
 from csbatch.scoring.measures_sales import counted_order_mask, production_shares
 
 REFUNDED = "refunded"
 
 
-def _counted_orders(ctx: PayContext, roles) -> pd.DataFrame:
+def _counted_orders(ctx: PayContext, roles: Iterable[str]) -> pd.DataFrame:
     """The month's counted orders of the people whose role is among `roles`, in file order."""
     sales = ctx.frame("sales")
     counted = counted_order_mask(sales, ctx.period, ctx.policy.scoring.measures.counted_sales.statuses)
@@ -39,7 +41,7 @@ def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal],
             for emp in ctx.people.index if emp in exact and exact[emp] != 0]
 
 
-def order_bonus(code: str, component, ctx: PayContext) -> list[PayLine]:
+def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLine]:
     """rate × each counted order's amount × the agent's share of its channel (a channel not in
     `agent_share` earns nothing); below 100% the rest is listed for the sales rep."""
     rows = _counted_orders(ctx, component.roles)
@@ -67,7 +69,7 @@ def order_bonus(code: str, component, ctx: PayContext) -> list[PayLine]:
     return _per_employee(ctx, code, exact)
 
 
-def commission(code: str, component, ctx: PayContext) -> list[PayLine]:
+def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLine]:
     """rate of the role × each counted order's amount × the production-sheet share of the agent
     (what counted_sales used: 0% late or missing, 50% over-reported, 100% otherwise)."""
     values = ctx.measured.values
@@ -81,7 +83,7 @@ def commission(code: str, component, ctx: PayContext) -> list[PayLine]:
         if pay != 0:
             ctx.order_pay.append({"order_id": order, "employee_id": emp, "component": code,
                                   "amount": pay})
-    rules = values["counted_sales_rule"] if "counted_sales_rule" in values.columns else {}
+    rules: pd.Series | dict[str, str] = values["counted_sales_rule"] if "counted_sales_rule" in values.columns else {}
     reasons = {emp: str(rules.get(emp) or "") for emp in exact}
     return _per_employee(ctx, code, exact, reasons)
 

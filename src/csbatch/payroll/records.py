@@ -8,10 +8,11 @@ from decimal import Decimal
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity
 from csbatch.payroll.lines import ZERO, PayContext, PayLine
+from csbatch.policy.pay import Awards, LossDeduction
 from csbatch.sheets.period import counted
 
 
-def awards(code: str, component, ctx: PayContext) -> list[PayLine]:
+def awards(code: str, component: Awards, ctx: PayContext) -> list[PayLine]:
     """Σ cash of the recognitions dated in the period whose kind the component prices; the reason
     names them (服务之星; 月度优秀员工)."""
     rec = ctx.frame("recognitions")
@@ -30,7 +31,7 @@ def awards(code: str, component, ctx: PayContext) -> list[PayLine]:
             for emp in ctx.people.index if cash.get(emp)]
 
 
-def loss_deduction(code: str, component, ctx: PayContext) -> list[PayLine]:
+def loss_deduction(code: str, component: LossDeduction, ctx: PayContext) -> list[PayLine]:
     """− Σ loss amount of the complaints received in the period that are our fault (a blank
     our_fault is the column's default: ours), per responsible employee. A loss on a complaint
     received in another month (kept in the register because it was resolved in this one) is left

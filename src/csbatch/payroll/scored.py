@@ -4,25 +4,28 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from csbatch.blanks import is_blank
 from csbatch.payroll.lines import ZERO, PayContext, PayLine
+from csbatch.policy.pay import PerformanceBonus, PerUnit
 
 
-def per_unit(code: str, component, ctx: PayContext) -> list[PayLine]:
+def per_unit(code: str, component: PerUnit, ctx: PayContext) -> list[PayLine]:
     """amount × the measured value named by `measure`, for the listed roles."""
     values = ctx.measured.values
     out = []
     for emp in ctx.with_role(component.roles).index:
-        units = values.at[emp, component.measure] if emp in values.index else None
-        if is_blank(units) or units == 0:
+        # a measured cell is a Decimal or blank (`Measured.values`); pandas types cells loosely
+        units = cast("Decimal | None", values.at[emp, component.measure]) if emp in values.index else None
+        if units is None or is_blank(units) or units == 0:
             continue
         out.append(ctx.line(emp, code, component.amount * Decimal(units),
                             f"{Decimal(units).normalize():f} × ¥{component.amount.normalize():f}"))
     return out
 
 
-def performance_bonus(code: str, component, ctx: PayContext) -> list[PayLine]:
+def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -> list[PayLine]:
     """bonus base of the role × min(total, cap_total) ÷ 100 from the employee's scorecard total.
     No line when the role has no base, the employee has no card or is not rated; a negative
     total pays 0 (a bonus, never a fine)."""
@@ -31,8 +34,8 @@ def performance_bonus(code: str, component, ctx: PayContext) -> list[PayLine]:
         base = component.bases.get(person.role)
         if base is None:
             continue
-        _, score = ctx.scores.member(emp) if ctx.scores is not None else (None, None)
-        if score is None or not score.member.rated or is_blank(score.total):
+        _, score = ctx.scores.member(str(emp)) if ctx.scores is not None else (None, None)
+        if score is None or not score.member.rated or score.total is None or is_blank(score.total):
             continue
         total = Decimal(score.total)
         used = max(ZERO, min(total, component.cap_total))

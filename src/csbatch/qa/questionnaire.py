@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, cast
 
 import numpy as np
 import pandas as pd
@@ -147,16 +147,18 @@ def _score_columns(columns: Mapping[str, Sequence[Any] | None], n: int,
         applicable_count = np.zeros(n, dtype=np.int64)
         violation_count = np.zeros(n, dtype=np.int64)
         earned = np.full(n, _ZERO, dtype=object)
+        # the fill-ins of np.where as object arrays (numpy's stubs take no Decimal scalar)
+        per_cells, zero_cells = np.full(n, per, dtype=object), np.full(n, _ZERO, dtype=object)
         for item in section.items:
             marks = _item_marks(columns.get(item.code), item.code, per, positive, problems)
             applicable = np.asarray(pd.notna(marks), dtype=bool)
             applicable_count += applicable
             if positive:
-                given = np.where(applicable, marks, per)
-                earned = earned + np.where(applicable, marks, _ZERO)
+                given = np.where(applicable, marks, per_cells)
+                earned = earned + np.where(applicable, marks, zero_cells)
                 fails = applicable & np.asarray(given < per, dtype=bool)
             else:
-                fails = applicable & np.asarray(np.where(applicable, marks, _ZERO) == _ONE,
+                fails = applicable & np.asarray(np.where(applicable, marks, zero_cells) == _ONE,
                                                 dtype=bool)
                 violation_count += fails
                 for i in np.flatnonzero(fails):
@@ -251,10 +253,11 @@ def _out_of_period(frame: pd.DataFrame, places: list[Source | None], period: str
     inside = np.asarray((dates >= start) & (dates < end), dtype=bool)
     issues = []
     for i in np.flatnonzero(~inside):
-        audit_id, date = frame.at[i, "audit_id"], dates.iat[i]
-        when = "has no audit date" if is_blank(date) else f"is dated {date.date().isoformat()}"
+        audit_id, date = frame.at[int(i), "audit_id"], dates.iat[int(i)]
+        when = "has no audit date" if is_blank(date) else \
+            f"is dated {cast(pd.Timestamp, date).date().isoformat()}"   # a datetime column
         issues.append(Issue(places[i], "audits.out_of_period",
-                            f"audit {audit_id} {when}, outside {period}: not counted",
+                            f"audit {audit_id!s} {when}, outside {period}: not counted",
                             Severity.WARNING))
     return inside, issues
 
@@ -278,10 +281,10 @@ def _unscored(frame: pd.DataFrame, places: list[Source | None], scored: _Scored)
         audit_id = frame.at[i, "audit_id"]
         if scored.problems[i]:
             issues.append(Issue(places[i], "audits.bad_mark",
-                                f"audit {audit_id}: {'; '.join(scored.problems[i])}"))
+                                f"audit {audit_id!s}: {'; '.join(scored.problems[i])}"))
         elif scored.score[i] is None:
             issues.append(Issue(places[i], "audits.all_not_applicable",
-                                f"audit {audit_id}: every item is N/A, so it has no score"))
+                                f"audit {audit_id!s}: every item is N/A, so it has no score"))
     return issues
 
 

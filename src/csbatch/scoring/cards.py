@@ -10,24 +10,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol, cast
 
 import pandas as pd
 
+from csbatch.attendance import AttendanceResult
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue
 from csbatch.money import half_up
 from csbatch.policy import Policy
-from csbatch.policy.bands import fmt
-from csbatch.scoring.engine import CardScore, Member, finish_card, measured_columns, score_card
+from csbatch.policy.bands import BandTable, fmt
+from csbatch.scoring.engine import (CardScore, Member, MemberScore, Tables, finish_card, measured_columns,
+                                    score_card)
 from csbatch.policy.vocabulary import MEASURES
+from csbatch.scoring.measures import Measured
+from csbatch.sheets.intake import Inputs
+
+
+class Grades(Protocol):
+    """The part of the close's history scorecards read (`csbatch.closing.history.History` has
+    it): the grade an employee had in a closed month, None when none."""
+
+    def grade(self, employee_id: str, period: str) -> str | None: ...
 
 
 @dataclass
 class ScoreResult:
     cards: dict[str, CardScore]
 
-    def member(self, employee_id: str):
+    def member(self, employee_id: str) -> tuple[CardScore, MemberScore] | tuple[None, None]:
+        """The employee's card and score; (None, None) when on no card."""
         for card in self.cards.values():
             for s in card.members:
                 if s.member.employee_id == employee_id:
@@ -35,35 +48,48 @@ class ScoreResult:
         return None, None
 
 
-def _recognitions(inputs, period: str) -> dict[str, dict[str, int]]:
+def _recognitions(inputs: Inputs, period: str) -> dict[str, dict[str, int]]:
     frame = inputs["recognitions"]
     start, end = month_bounds(period)
     inside = frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(end))]
     counts: dict[str, dict[str, int]] = {}
-    for (emp, kind), n in inside.groupby(["employee_id", "kind"]).size().items():
+    for key, n in inside.groupby(["employee_id", "kind"]).size().items():
+        emp, kind = cast("tuple[str, str]", key)     # grouped by two text columns
         counts.setdefault(emp, {})[kind] = int(n)
     return counts
 
 
-def members_by_card(policy: Policy, inputs, attendance, period: str) -> dict[str, list[Member]]:
+def members_by_card(policy: Policy, inputs: Inputs, attendance: AttendanceResult, period: str) -> dict[str, list[Member]]:
     roster = inputs["roster"].drop_duplicates("employee_id").set_index("employee_id")
     summary = attendance.summary
     recognitions = _recognitions(inputs, period)
     share = policy.scoring.rated_min_share
     cards: dict[str, list[Member]] = {code: [] for code in policy.scorecards}
-    for row in summary.itertuples(index=False):
-        emp = row.employee_id
+    for emp, name, scheduled, workdays in zip(summary["employee_id"], summary["name"],
+                                              summary["scheduled_days"], summary["month_workdays"]):
         role = roster.at[emp, "role"]
-        card = policy.roles[role].scorecard if role in policy.roles else None
+        if not isinstance(role, str) or role not in policy.roles:
+            continue
+        card = policy.roles[role].scorecard
         if card is None:
             continue
         team = roster.at[emp, "team"]
         lead = roster.at[emp, "team_lead"]
-        rated = Decimal(row.scheduled_days) >= share * Decimal(row.month_workdays)
-        cards[card].append(Member(emp, row.name, role, team if isinstance(team, str) and team else None,
+        rated = Decimal(scheduled) >= share * Decimal(workdays)
+        cards[card].append(Member(emp, name, role, team if isinstance(team, str) and team else None,
                                   bool(lead) if not is_blank(lead) else False, rated,
                                   recognitions.get(emp, {})))
     return cards
+
+
+def _tables(policy: Policy, scorecard: str) -> Tables:
+    """The band tables a scorecard's rules name (its own first, then the policy's)."""
+    def table(name: str) -> BandTable:
+        found = policy.band_table(name, scorecard)
+        if found is None:   # the policy's reference checks reject a rule naming no table
+            raise KeyError(f"scorecard {scorecard}: no band table '{name}'")
+        return found
+    return table
 
 
 def _previous_periods(period: str, n: int) -> list[str]:
@@ -75,7 +101,7 @@ def _previous_periods(period: str, n: int) -> list[str]:
     return out
 
 
-def flag_promotion_review(result: "ScoreResult", policy: Policy, period: str, history) -> None:
+def flag_promotion_review(result: ScoreResult, policy: Policy, period: str, history: Grades) -> None:
     """[002]: the grade of the promotion review held this month and the months before it
     (consecutive_months in all) → flagged for promotion review. Needs the ledger's results."""
     rule = policy.scoring.promotion_review
@@ -86,17 +112,19 @@ def flag_promotion_review(result: "ScoreResult", policy: Policy, period: str, hi
                 s.flags = sorted(set(s.flags) | {"promotion_review"})
 
 
-def score_cards(period: str, policy: Policy, measured, inputs, attendance, history=None) -> tuple[ScoreResult, list[Issue]]:
+def score_cards(period: str, policy: Policy, measured: Measured, inputs: Inputs, attendance: AttendanceResult,
+                history: Grades | None = None) -> tuple[ScoreResult, list[Issue]]:
+    """Every scorecard of `period` for its members; `history` (the ledger's earlier grades)
+    flags promotion reviews, None: no history, no flags."""
     issues: list[Issue] = []
     grades = policy.bands[policy.scoring.grades]
     promotion = policy.period(period).promotion
-    cards = {}
+    cards: dict[str, CardScore] = {}
     for code, members in members_by_card(policy, inputs, attendance, period).items():
         card = policy.scorecards[code]
         ids = [m.employee_id for m in members]
         columns = measured_columns(measured.values, ids, MEASURES)
-        scored, found = score_card(code, card, members, columns,
-                                   tables=lambda t, c=code: policy.band_table(t, c),
+        scored, found = score_card(code, card, members, columns, tables=_tables(policy, code),
                                    rounding=policy.scoring.rounding, promotion=promotion, period=period)
         finish_card(scored, grades, policy.scoring.training_grade, policy.scoring.rounding)
         issues += found
@@ -158,7 +186,7 @@ def teams_frame(result: ScoreResult) -> pd.DataFrame:
     return frame
 
 
-def describe_total(s) -> str:
+def describe_total(s: MemberScore) -> str:
     """How a member's total follows from the items, in words."""
     parts = [f"subtotal {fmt(s.subtotal)}"]
     if s.multiplier != 1 or s.multiplier_rule:

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence, cast
+
+import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.money import half_up, round_by
-from csbatch.policy.bands import BandTable, fmt
+from csbatch.policy.bands import Band, BandTable, fmt
 from csbatch.policy.scorecards import (Adjustment, BandRule, FormulaRule, Item, LinearRule, PerEventRule,
                                        Promotion, RankBonusRule, RatingRule, Rounding, Scorecard)
 from csbatch.policy.vocabulary import UNITS, show
@@ -89,11 +91,15 @@ class CardScore:
 
 # --- items -----------------------------------------------------------------------------------
 
+#: band table name → the table (the policy's `band_table`, for the card at hand)
+Tables = Callable[[str], BandTable]
+
+
 class _Context:
     """What an item rule needs besides its own definition."""
 
     def __init__(self, code: str, card: Scorecard, members: Sequence[Member], measured: Mapping[str, Sequence],
-                 tables, rounding: Rounding, promotion: Promotion | None, period: str):
+                 tables: Tables, rounding: Rounding, promotion: Promotion | None, period: str):
         self.code = code
         self.card = card
         self.members = members
@@ -133,7 +139,12 @@ def _signed(x: Decimal) -> str:
     return f"− {fmt(-x)}" if x < 0 else f"+ {fmt(x)}"
 
 
-def _band_text(table_name: str, table: BandTable, band, value: Decimal) -> str:
+def _band_value(band: Band) -> str:
+    """What a band gives: its value, or its label in a table of labels."""
+    return fmt(band.value) if band.value is not None else str(band.label)
+
+
+def _band_text(table_name: str, table: BandTable, band: Band, value: Decimal) -> str:
     return f"{table_name} {fmt(value, table.measure)} in {band.describe(table.measure)}"
 
 
@@ -160,6 +171,8 @@ def _band_raw(item: Item, rule: BandRule, ctx: _Context) -> list[Raw]:
         except OutsideTable:
             return (None, f"{fmt(v, table.measure)} is outside every band of {rule.table}", [], set())
         val = band.value
+        if val is None:     # a table of labels (grades) gives no points
+            raise TypeError(f"band table {rule.table} has labels, not values: a band rule needs values")
         if rule.use == "deduct":
             pts, text = w - val, f"{_band_text(rule.table, table, band, v)} → {w} − {fmt(val)}"
         elif rule.use == "points":
@@ -217,22 +230,24 @@ def _formula_raw(item: Item, rule: FormulaRule, ctx: _Context) -> list[Raw]:
                                     f"scorecard {ctx.code}, item {item.code}, employee "
                                     f"{ctx.members[i].employee_id}: {result.errors[i]}"))
         value = result.values[i]
-        hits = result.hits.get(i, [])
-        parts = [f"{_band_text(t, ctx.tables(t), b, v)} → {fmt(b.value)}" for t, b, v in hits]
+        # the expression evaluator types a hit's band as object; it is the Band `lookup` found
+        hits = cast("list[tuple[str, Band, Decimal]]", result.hits.get(i, []))
+        parts = [f"{_band_text(t, ctx.tables(t), b, v)} → {_band_value(b)}" for t, b, v in hits]
         places = [b.place for _, b, _ in hits if b.place]
         if value is None:
             out.append((None, "; ".join(parts), places, result.missing.get(i, set()) or {"?"}))
             continue
         row = {name: env[name][i] for name in env}
+        # what is substituted is a measured value, a mean or a band value: a Decimal, or None
         sums = expressions.substituted(rule.formula, row, result.means, [b.value for _, b, _ in hits],
                                        lambda name, v: "no data" if v is None else
-                                       (show(name, v) if name in UNITS else fmt(v)))
+                                       (show(name, v) if name in UNITS else fmt(cast(Decimal, v))))
         shown = fmt(half_up(value))
         out.append((value, "; ".join(parts + [f"{sums} = {shown}"]), places, set()))
     return out
 
 
-def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context):
+def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context) -> list[Raw]:
     w = item.weight
     values = ctx.column(rule.measure)
     promo = ctx.promotion
@@ -242,7 +257,7 @@ def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context):
     qualifiers = [i for i in ctx.rated_rows if values[i] is not None and values[i] >= std]
     n = len(qualifiers)
     ordered = sorted((values[i] for i in qualifiers), reverse=True)
-    out = []
+    out: list[Raw] = []
     for i, v in enumerate(values):
         if v is None:
             v = ZERO
@@ -258,16 +273,21 @@ def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context):
             out.append((w * v / std, f"¥{fmt(v)} < standard ¥{fmt(std)} → {w} × {fmt(v)} ÷ {fmt(std)}", [], set()))
     return out
 
-#: The rule kinds and how each turns measured values into raw points.
-RULE_POINTS = ((BandRule, _band_raw), (LinearRule, _linear_raw), (PerEventRule, _per_event_raw),
-               (RatingRule, _rating_raw), (RankBonusRule, _rank_bonus), (FormulaRule, _formula_raw))
-
-
 def _item_raw(item: Item, ctx: _Context) -> list[Raw]:
-    """Per member, the raw points of the item's rule (see `Raw`)."""
-    for kind, points in RULE_POINTS:
-        if isinstance(item.rule, kind):
-            return points(item, item.rule, ctx)
+    """Per member, the raw points of the item's rule (see `Raw`): one function per rule kind."""
+    rule = item.rule
+    if isinstance(rule, BandRule):
+        return _band_raw(item, rule, ctx)
+    if isinstance(rule, LinearRule):
+        return _linear_raw(item, rule, ctx)
+    if isinstance(rule, PerEventRule):
+        return _per_event_raw(item, rule, ctx)
+    if isinstance(rule, RatingRule):
+        return _rating_raw(item, rule, ctx)
+    if isinstance(rule, RankBonusRule):
+        return _rank_bonus(item, rule, ctx)
+    if isinstance(rule, FormulaRule):
+        return _formula_raw(item, rule, ctx)
     return []
 
 
@@ -311,7 +331,7 @@ def _multipliers(card: Scorecard, ctx: _Context) -> list[tuple[Decimal, str, tup
     expr = expressions.parse(m.formula)
     env = {name: ctx.column(name) for name in expr.names}
     result = expressions.evaluate(expr, env, ctx.n, tables=ctx.tables, population=ctx.rated_rows)
-    out = []
+    out: list[tuple[Decimal, str, tuple[str, ...]]] = []
     for i in range(ctx.n):
         value = result.values[i]
         if i in result.errors:
@@ -346,7 +366,8 @@ def _adjustments(card: Scorecard, member: Member) -> list[AdjustmentLine]:
 
 
 def score_card(code: str, card: Scorecard, members: Sequence[Member], measured: Mapping[str, Sequence], *,
-               tables, rounding: Rounding, promotion: Promotion | None, period: str) -> tuple[CardScore, list[Issue]]:
+               tables: Tables, rounding: Rounding, promotion: Promotion | None,
+               period: str) -> tuple[CardScore, list[Issue]]:
     """Items, subtotal, multiplier and adjustments of one card (team competition, rank and grade
     come after, in `finish_card`)."""
     ctx = _Context(code, card, members, measured, tables, rounding, promotion, period)
@@ -399,15 +420,16 @@ def finish_card(card: CardScore, grades: BandTable, training_grade: str, roundin
         s.flags = sorted(set(s.flags))
 
 
-def measured_columns(values, employee_ids: Sequence[str], names) -> dict[str, list]:
+def measured_columns(values: pd.DataFrame, employee_ids: Sequence[str],
+                     names: Iterable[str]) -> dict[str, list[Any]]:
     """Measured values of `employee_ids`, as lists per measure (None where absent)."""
-    out = {}
+    out: dict[str, list[Any]] = {}
     for name in names:
         col = values[name] if name in values.columns else None
         out[name] = [None if col is None else _clean(col.get(e)) for e in employee_ids]
     return out
 
 
-def _clean(v):
+def _clean(v: Any) -> Any:
     """Missing in any of pandas' spellings (None, NaN, NA) is None: nothing to measure."""
     return None if is_blank(v) else v

@@ -30,6 +30,7 @@ from csbatch.blanks import is_blank
 from csbatch.errors import Issue
 from csbatch.policy.vocabulary import MEASURES
 from csbatch.policy import Policy
+from csbatch.qa.questionnaire import AuditResult
 from csbatch.scoring.measures_conduct import conduct_measures
 from csbatch.scoring.measures_kit import ZERO, Context, Feeds, Period
 from csbatch.scoring.measures_sales import contact_measures, sales_measures, team_measures
@@ -92,7 +93,7 @@ def _people(policy: Policy, inputs: Inputs,
     return people, roster
 
 
-def _qa(ctx: Context, audits) -> dict[str, pd.Series]:
+def _qa(ctx: Context, audits: AuditResult | None) -> dict[str, pd.Series]:
     if audits is None:
         return {"qa_mean_score": pd.Series([], dtype=object)}
     scores = audits.mean_score()
@@ -110,7 +111,8 @@ def _column(series: pd.Series | None, ids: pd.Index, fill) -> list:
     return [fill if is_blank(v) else v for v in aligned.to_numpy(dtype=object)]
 
 
-def measure_all(period: str, policy: Policy, inputs: Inputs, attendance: AttendanceResult, audits,
+def measure_all(period: str, policy: Policy, inputs: Inputs, attendance: AttendanceResult,
+                audits: AuditResult | None,
                 explain_for: Collection[str] | None = None) -> tuple[Measured, list[Issue]]:
     """Every measured value of every employee of `attendance.summary` for `period`.
 

@@ -12,12 +12,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
-from csbatch.scoring.measures_kit import ONE, ZERO, Context, dsum
+from csbatch.scoring.measures_kit import ONE, ZERO, Context, decimal_sum, dsum
 
 MEASURE = "conduct_points_lost"
 _KEY = ["employee_id", "date", "item"]
@@ -34,7 +35,7 @@ def _logged(ctx: Context) -> pd.DataFrame:
     log = log[long_enough]
     n = log["count"].astype("Int64").fillna(1)
     rows = log.assign(item=log["violation"], date=log["date"].astype("datetime64[ns]").dt.normalize(),
-                      n=[Decimal(int(v)) for v in n])
+                      n=pd.Series([Decimal(int(v)) for v in n], index=log.index, dtype=object))
     return rows[rows["n"].map(bool).to_numpy(dtype=bool)] if len(rows) else rows
 
 
@@ -59,19 +60,20 @@ def _clocked(ctx: Context) -> pd.DataFrame:
                                    "item": code, "clock_n": n,
                                    "sources": picked["sources"].astype(object).to_numpy()}))
     if not parts:
-        return _empty({"clock_n": object, "sources": object})
+        return _empty("clock_n", "sources")
     return pd.concat(parts, ignore_index=True)
 
 
-def _empty(columns: dict[str, object]) -> pd.DataFrame:
+def _empty(*columns: str) -> pd.DataFrame:
     return pd.DataFrame({"employee_id": pd.Series([], dtype=object),
                          "date": pd.Series([], dtype="datetime64[ns]"),
                          "item": pd.Series([], dtype=object),
-                         **{c: pd.Series([], dtype=t) for c, t in columns.items()}})
+                         **{c: pd.Series([], dtype=object) for c in columns}})
 
 
-def _n(value) -> Decimal:
-    return ZERO if is_blank(value) else value
+def _n(value: object) -> Decimal:
+    """A count cell: a Decimal, or blank (None, or NaN where the outer merge found no row)."""
+    return ZERO if is_blank(value) else cast(Decimal, value)
 
 
 def conduct_measures(ctx: Context) -> dict[str, pd.Series]:
@@ -85,12 +87,12 @@ def conduct_measures(ctx: Context) -> dict[str, pd.Series]:
                              index=plain.index, dtype=object)
 
     both = logged[logged["item"].isin(clocked_items).to_numpy(dtype=bool)]
-    log_n = both.groupby(_KEY, sort=False)["n"].agg(lambda v: sum(v, ZERO)).rename("log_n") \
-        .reset_index() if len(both) else _empty({"log_n": object})
+    log_n = both.groupby(_KEY, sort=False)["n"].agg(decimal_sum).rename("log_n") \
+        .reset_index() if len(both) else _empty("log_n")
     merged = _clocked(ctx).merge(log_n, on=_KEY, how="outer")
-    once = [max(_n(c), _n(l)) * points[i]
-            for c, l, i in zip(merged["clock_n"], merged["log_n"], merged["item"])]
-    once = pd.Series(once, index=merged.index, dtype=object)
+    once = pd.Series([max(_n(c), _n(l)) * points[i]
+                      for c, l, i in zip(merged["clock_n"], merged["log_n"], merged["item"])],
+                     index=merged.index, dtype=object)
 
     total = pd.concat([dsum(plain_points, plain["employee_id"]),
                        dsum(once, merged["employee_id"])])
@@ -102,5 +104,5 @@ def conduct_measures(ctx: Context) -> dict[str, pd.Series]:
             where = sources if isinstance(sources, str) and sources else "no clock record"
             ctx.feeds.text(emp, MEASURE, f"attendance {pd.Timestamp(day):%Y-%m-%d} {item} "
                                          f"{n.normalize():f}: {where}")
-    return {MEASURE: total.groupby(level=0, sort=False).agg(lambda v: sum(v, ZERO)).astype(object)
+    return {MEASURE: total.groupby(level=0, sort=False).agg(decimal_sum).astype(object)
             if len(total) else pd.Series([], dtype=object)}

@@ -62,7 +62,8 @@ class Period:
 # grouped numbers (index: employee_id)
 
 
-def _dsum(values: Iterable) -> Decimal:
+def decimal_sum(values: Iterable[Decimal]) -> Decimal:
+    """Σ of Decimals, exactly (0 for none)."""
     return sum(values, ZERO)
 
 
@@ -72,7 +73,7 @@ def dsum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
     keep = values.notna() & keys.notna()
     if not keep.any():
         return pd.Series([], dtype=object)
-    return values[keep].groupby(keys[keep], sort=False).agg(_dsum).astype(object)
+    return values[keep].groupby(keys[keep], sort=False).agg(decimal_sum).astype(object)
 
 
 def isum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
@@ -105,7 +106,7 @@ def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
         if is_blank(d) or d == 0:
             continue
         n = num.get(key)
-        out[key] = (ZERO if is_blank(n) else Decimal(n)) / Decimal(d)
+        out[key] = (ZERO if n is None or is_blank(n) else Decimal(n)) / Decimal(d)
     return pd.Series(out, dtype=object)
 
 

@@ -11,7 +11,7 @@ their orders as they are."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Collection
+from typing import Collection, cast
 
 import numpy as np
 import pandas as pd
@@ -115,7 +115,7 @@ def sales_measures(ctx: Context) -> dict[str, pd.Series]:
         if not under_rule:
             counted_out[emp], rules[emp] = a, ""
             continue
-        row = production.loc[emp] if emp in has_sheet else None
+        row = production.loc[cast(str, emp)] if emp in has_sheet else None   # index: employee IDs
         share, why = _production_rule(a, row, due, cs)
         counted_out[emp], rules[emp] = a * share, why
         if emp not in ctx.feeds.who:
@@ -203,8 +203,8 @@ def team_measures(ctx: Context, values: dict[str, pd.Series]) -> dict[str, pd.Se
     reports = people[people["supervisor_id"].notna()]
     wrong = reports[~reports["supervisor_id"].isin(set(supervisors))]
     for emp, boss in wrong["supervisor_id"].items():
-        row = ctx.roster.loc[emp]
-        role = people.at[boss, "role"] if boss in people.index else None
+        row = cast(pd.Series, ctx.roster.loc[cast(str, emp)])   # one row per employee ID (`_people`)
+        role = cast("str | None", people.at[boss, "role"]) if boss in people.index else None
         what = f"a {role}" if role else "not employed this month"
         ctx.issues.append(Issue(ctx.cell(row, "supervisor_id"), "measures.not_a_supervisor",
                                 f"supervisor_id of {emp} names {boss}, who is {what}, not a "

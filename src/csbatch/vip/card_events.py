@@ -90,13 +90,15 @@ def next_tier(programme: Programme, tier: str) -> tuple[str, Tier] | None:
 
 
 def load_cards(history: pd.DataFrame) -> list[Card]:
-    cards = []
+    cards: list[Card] = []
     if history is None or history.empty:
         return cards
     for r in history[CARD_COLUMNS].itertuples(index=False):
         status = str(r.status)
+        issued, until = as_date(r.issued_on), as_date(r.valid_until)
+        assert issued is not None and until is not None, "the ledger keeps both dates of every card"
         cards.append(Card(str(r.card_no), str(r.person), str(r.customer_id), str(r.programme), str(r.tier),
-                          as_date(r.issued_on), as_date(r.valid_until), status, as_date(r.silver_since),
+                          issued, until, status, as_date(r.silver_since),
                           as_date(r.renewed_on), active_at_start=status == ACTIVE, tier_at_start=str(r.tier)))
     return cards
 
@@ -150,6 +152,7 @@ def upgrade(cards: list[Card], period: str, spend: Spend, policy: Policy) -> Non
         if found is None:
             continue
         code, tier = found
+        assert tier.requires is not None, "next_tier finds only a tier that requires one"
         held = months_held(card.silver_since or card.issued_on, end)
         if held >= tier.requires.held_months and spend.trailing_12m(card.person, card.programme) >= tier.trailing_12m:
             card.tier = code

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+from pandas.api.typing import NaTType
 from dateutil.relativedelta import relativedelta
 
 from csbatch.blanks import is_blank
@@ -50,6 +51,6 @@ def shift_period(period: str, months: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def stamp(day: dt.date | None) -> pd.Timestamp:
+def stamp(day: dt.date | None) -> pd.Timestamp | NaTType:
     """A date as the frames hold it: midnight Timestamp, NaT for None."""
     return pd.NaT if day is None else pd.Timestamp(day)

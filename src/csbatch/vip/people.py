@@ -95,7 +95,7 @@ class People:
         return None
 
 
-def build_people(customers: pd.DataFrame, key: bytes) -> tuple[People, list[Issue]]:
+def build_people(customers: pd.DataFrame | None, key: bytes) -> tuple[People, list[Issue]]:
     """People from the customer sheet; a WARNING names every set of records sharing an ID."""
     people = People()
     issues: list[Issue] = []

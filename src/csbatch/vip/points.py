@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Mapping, cast
 
 import pandas as pd
 
@@ -41,7 +42,7 @@ REVERSAL, EXPIRE, ISSUE, REDEEM, EARN = range(5)
 @dataclass(frozen=True)
 class Redemption:
     customer_id: str
-    day: dt.date
+    day: dt.date | None         # None: the row has no date (no card holds points then)
     points: int
     voucher: Decimal
     order_id: str | None
@@ -80,22 +81,22 @@ class PastPoints:
     issued_for: dict[str, str]            # order id → card issued on it
 
 
-def _redemptions(frame: pd.DataFrame) -> list[Redemption]:
+def _redemptions(frame: pd.DataFrame | None) -> list[Redemption]:
     if frame is None or frame.empty:
         return []
     out = []
     for i, (_, row) in enumerate(frame.iterrows()):
-        points = row.get("points")
-        voucher = row.get("voucher_amount")
-        order = row.get("order_id")
+        points: Any = row.get("points")              # cells: blank or what intake typed
+        voucher: Any = row.get("voucher_amount")
+        order: Any = row.get("order_id")
         out.append(Redemption(str(row.get("customer_id")), as_date(row.get("date")),
                               0 if is_blank(points) else int(points),
                               ZERO if is_blank(voucher) else Decimal(voucher),
-                              None if is_blank(order) else str(order), Source.of_row(row), i))
+                              None if is_blank(order) else str(order), _of_row(row), i))
     return sorted(out, key=lambda r: (r.day or dt.date.min, r.row))
 
 
-def _orders(sales: pd.DataFrame) -> dict[str, dict]:
+def _orders(sales: pd.DataFrame | None) -> dict[str, dict]:
     """This month's sales rows by order id (the redemption checks look them up)."""
     if sales is None or sales.empty:
         return {}
@@ -110,12 +111,17 @@ def _orders(sales: pd.DataFrame) -> dict[str, dict]:
     return out
 
 
-def _place(sales: pd.DataFrame, order_id: str) -> Source | None:
+def _place(sales: pd.DataFrame | None, order_id: str) -> Source | None:
     """The sheet row of an order (the refund row, when the order is refunded this month)."""
     if sales is None or sales.empty:
         return None
     rows = sales[sales["order_id"].eq(order_id)]
-    return Source.of_row(rows.iloc[-1]) if len(rows) else None
+    return _of_row(rows.iloc[-1]) if len(rows) else None
+
+
+def _of_row(row: pd.Series) -> Source | None:
+    # `Source.of_row` reads a row through `.get`, which a frame row has; its annotation says Mapping
+    return Source.of_row(cast("Mapping[str, Any]", row))
 
 
 def past_points(history_points: pd.DataFrame | None) -> PastPoints:
@@ -168,7 +174,7 @@ def reversal_events(refunds: list[str], past: PastPoints, cards: list[Card],
 
 
 def qualifying_refund_warnings(refunds: list[str], past: PastPoints,
-                               sales: pd.DataFrame) -> list[Issue]:
+                               sales: pd.DataFrame | None) -> list[Issue]:
     """A refunded order that qualified a card leaves the card and its issue points standing,
     for a person to review."""
     return [Issue(_place(sales, oid), "vip.qualifying_refund",
@@ -185,22 +191,31 @@ def expire_events(card: Card, policy: Policy) -> list[Event]:
     return [Event(day, EXPIRE, card, "expire", 0, None, "发卡周年，积分清零") for day in card.anniversaries]
 
 
+def _per_amount(card: Card, policy: Policy) -> Decimal:
+    """¥ per point of the card's programme."""
+    points = policy.vip.programmes[card.programme].points
+    assert points is not None, "only cards of a programme with points get here (cards_with_points)"
+    return points.per_amount
+
+
 def issue_events(card: Card, policy: Policy) -> list[Event]:
     """A new card earns ⌊issue_points_share × qualifying amount ÷ per_amount⌋ on its issue day."""
     if not card.new:
         return []
     vip = policy.vip
-    per = vip.programmes[card.programme].points.per_amount
-    pts = int(vip.card.issue_points_share * card.qualifying_amount // per)
+    per = _per_amount(card, policy)
+    amount = card.qualifying_amount
+    assert amount is not None, "a new card has the amount that qualified it (issue_cards)"
+    pts = int(vip.card.issue_points_share * amount // per)
     return [Event(card.issued_on, ISSUE, card, "issue", pts, card.qualifying_order,
-                  f"办卡消费 {yen(card.qualifying_amount)}（{card.qualified_by}）的"
+                  f"办卡消费 {yen(amount)}（{card.qualified_by}）的"
                   f"{percent(vip.card.issue_points_share)}计入积分，每{yen(per)}计1分")]
 
 
 def earn_events(card: Card, spend: Spend, policy: Policy) -> list[Event]:
     """Each member order of the month earns ⌊paid ÷ per_amount⌋ (an order earning 0 leaves no
     entry)."""
-    per = policy.vip.programmes[card.programme].points.per_amount
+    per = _per_amount(card, policy)
     events = []
     for order in spend.month_orders(card.person, card.programme):
         if not card.member_order(order):
@@ -223,7 +238,7 @@ def redeem_events(wanted: list[Redemption], cards: list[Card],
     for r in wanted:
         mine = holders.get(people.person(r.customer_id), [])
         card = next((c for c in mine if r.day is not None and c.active_on(r.day)), None)
-        if card is None:
+        if card is None or r.day is None:
             issues.append(Issue(r.source, "vip.redemption_no_card",
                                 f"customer {r.customer_id} holds no VIP card with points on {r.day}: "
                                 f"the redemption of {r.points} points is rejected"))
@@ -283,12 +298,14 @@ def replay(events: list[Event], opening: dict[str, int], orders: dict[str, dict]
             points = -bal
         elif e.rank == REDEEM:
             r = e.redemption
+            assert r is not None, "a REDEEM event carries its redemption (redeem_events)"
             problems = redemption_problems(r, e.card, bal, orders, people, policy)
             if problems:
                 who = f"customer {r.customer_id}, {r.day}"
                 issues.extend(Issue(r.source, code, f"{who}: {text}; the redemption is rejected")
                               for code, text in problems)
                 continue
+            assert r.order_id is not None, "no problem: its order is in this month's sales"
             note = f"订单 {r.order_id} 使用代金券 {yen(r.voucher)}"
             vouchers[r.order_id] = vouchers.get(r.order_id, ZERO) + r.voucher
         running[no] = bal + points
@@ -299,8 +316,8 @@ def replay(events: list[Event], opening: dict[str, int], orders: dict[str, dict]
 
 
 def run_points(period: str, cards: list[Card], spend: Spend, people: People, policy: Policy,
-               history_points: pd.DataFrame, sales: pd.DataFrame,
-               redemptions: pd.DataFrame) -> tuple[PointsResult, list[Issue]]:
+               history_points: pd.DataFrame, sales: pd.DataFrame | None,
+               redemptions: pd.DataFrame | None) -> tuple[PointsResult, list[Issue]]:
     """The month's points: every event built, then replayed card by card in date order."""
     past = past_points(history_points)
     opening = {c.card_no: past.balance.get(c.card_no, 0) for c in cards}

@@ -57,7 +57,10 @@ def voucher_rate(balance: int, policy: Policy) -> Decimal:
     table = policy.band_table(policy.vip.vouchers.rate_table)
     if table is None:
         raise KeyError(f"band table '{policy.vip.vouchers.rate_table}' is not in bands.yaml")
-    return lookup(table, Decimal(max(int(balance), 0))).value
+    rate = lookup(table, Decimal(max(int(balance), 0))).value
+    if rate is None:
+        raise KeyError(f"band table '{policy.vip.vouchers.rate_table}' has labels, not voucher rates")
+    return rate
 
 
 def voucher_value(points: int, policy: Policy) -> Decimal:

@@ -17,8 +17,13 @@ outputs print (`VipResult`) and the problems found, as values. The steps, each i
 
 from __future__ import annotations
 
+from typing import Mapping
+
+import pandas as pd
+
 from csbatch.errors import Issue
 from csbatch.policy import Policy
+from csbatch.sheets.intake import Inputs
 from csbatch.vip.discount_check import discount_audit
 from csbatch.vip.card_events import cards_frame, issue_cards, load_cards, roll_anniversaries, upgrade
 from csbatch.vip.members import members_frame, points_out_frame, statements
@@ -32,15 +37,18 @@ from csbatch.vip.tasks import next_month_tasks
 __all__ = ["price_with_card", "run_vip", "voucher_value"]
 
 
-def _kind(inputs, name: str):
+def _kind(inputs: Inputs | Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame | None:
     try:
         return inputs[name]
     except (KeyError, TypeError):
         return None
 
 
-def run_vip(period: str, policy: Policy, inputs, history: VipHistory | None,
-            key: bytes) -> tuple[VipResult, list[Issue]]:
+def run_vip(period: str, policy: Policy, inputs: Inputs | Mapping[str, pd.DataFrame],
+            history: VipHistory | None, key: bytes) -> tuple[VipResult, list[Issue]]:
+    """The month's VIP programme: `inputs` is the close's `Inputs` or a mapping of input kind →
+    typed frame (a kind left out is no rows); `history` what the ledger holds of earlier months
+    (None: a first close)."""
     history = history or VipHistory()
     sales, customers = _kind(inputs, "sales"), _kind(inputs, "customers")
     issues: list[Issue] = []

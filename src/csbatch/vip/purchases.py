@@ -42,7 +42,7 @@ def sales_default(policy: Policy, column: str, fallback: str) -> str:
     return col.default if col is not None and col.default else fallback
 
 
-def month_purchases(period: str, sales: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+def month_purchases(period: str, sales: pd.DataFrame | None, policy: Policy) -> pd.DataFrame:
     """PURCHASE_COLUMNS rows of this month, plus `list_amount` (the list price, defaulting to the
     amount) and `status`, sorted by order date and order id."""
     stores = {p.store_type for p in policy.vip.programmes.values()}

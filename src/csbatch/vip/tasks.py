@@ -43,9 +43,12 @@ def _on(year: int, month: int, day: int) -> dt.date:
 def festivals_in(period: str, policy: Policy) -> tuple[list[tuple[str, str, dt.date]], list[Issue]]:
     """(code, name, date) of each festival of vip.yaml that falls in `period`."""
     first, last = month_bounds(period)
-    found, issues = [], []
+    found: list[tuple[str, str, dt.date]] = []
+    issues: list[Issue] = []
     for f in policy.vip.greetings.festivals:
-        month, day = (int(x) for x in (f.solar or f.lunar).split("-"))
+        on = f.solar or f.lunar
+        assert on is not None, f"festival {f.code}: vip.yaml gives it a solar or a lunar date"
+        month, day = (int(x) for x in on.split("-"))
         if f.solar:
             candidates = [_on(first.year, month, day)]
         else:
