@@ -59,7 +59,8 @@ def _recognitions(inputs: Inputs, period: str) -> dict[str, dict[str, int]]:
     return counts
 
 
-def members_by_card(policy: Policy, inputs: Inputs, attendance: AttendanceResult, period: str) -> dict[str, list[Member]]:
+def members_by_card(policy: Policy, inputs: Inputs, attendance: AttendanceResult,
+                    period: str) -> dict[str, list[Member]]:
     roster = inputs["roster"].drop_duplicates("employee_id").set_index("employee_id")
     summary = attendance.summary
     recognitions = _recognitions(inputs, period)

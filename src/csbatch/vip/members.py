@@ -48,7 +48,8 @@ def members_frame(cards: list[Card], spend: Spend, people: People, policy: Polic
         programme = vip.programmes.get(card.programme)
         rec = people.record(card.customer_id, card.person)
         spend_12m = spend.trailing_12m(card.person, card.programme)
-        row: dict[str, Any] = {"customer_id": card.customer_id, "name": rec.name if rec else None, "programme": card.programme,
+        row: dict[str, Any] = {"customer_id": card.customer_id, "name": rec.name if rec else None,
+               "programme": card.programme,
                "tier": card.tier, "card_no": card.card_no, "issued_on": stamp(card.issued_on),
                "valid_until": stamp(card.valid_until), "status": card.status,
                "spend_month": spend.spend_month(card.person, card.programme), "spend_12m": spend_12m}
