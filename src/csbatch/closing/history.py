@@ -40,3 +40,10 @@ class NoHistory:
     def figures_history(self, before: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["period", "figure", "value"])
 
+
+
+if TYPE_CHECKING:
+    from csbatch.ledger.store import Ledger
+
+    # mypy checks each implementation against the interface here (tests/test_payroll.py checks its fake)
+    _IMPLEMENTATIONS: tuple[type[History], ...] = (Ledger, NoHistory)
