@@ -8,7 +8,7 @@ Like beancount's validators, each check is a function `(policy) -> issues`, list
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from csbatch.errors import Issue
 from csbatch.policy.vocabulary import FORMULA_NAMES, MEASURES
@@ -404,7 +404,7 @@ def check_conduct(p: Policy) -> list[Issue]:
 
 #: Checks of one file on its own, run as soon as it validates (so a schema error elsewhere does
 #: not hide them): attribute of Policy → check.
-FILE_CHECKS = {
+FILE_CHECKS: dict[str, Callable[[Any], list[Issue]]] = {   # each takes its file's validated value
     "bands": check_bands_file,
     "questionnaire": check_questionnaire_file,
 }

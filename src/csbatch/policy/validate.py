@@ -9,6 +9,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from csbatch.errors import Issue
 from csbatch.policy.base import Model
@@ -63,7 +64,7 @@ def _known_keys(annotation: Any, path: PathKey) -> list[str]:
                    for n, f in t.model_fields.items()})
 
 
-def _message(err: dict, path: PathKey, annotation: Any) -> str:
+def _message(err: ErrorDetails, path: PathKey, annotation: Any) -> str:
     kind = err["type"]
     value = err.get("input")
     where = format_path(path)
