@@ -39,6 +39,15 @@ def default_ledger(out_dir: Path) -> Path:
     return Path(out_dir) / LEDGER_NAME
 
 
+def ledger_at(ledger: Path | None, out_dir: Path | None) -> Path:
+    """`--ledger`, else the ledger in `--out` (the command line refuses neither given)."""
+    if ledger is not None:
+        return ledger
+    if out_dir is None:
+        raise ValueError("no ledger: give --ledger PATH or --out DIR")
+    return default_ledger(out_dir)
+
+
 def who() -> str:
     try:
         user = getpass.getuser()
