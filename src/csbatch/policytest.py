@@ -121,10 +121,11 @@ def run_card_case(case: CardCase, policy: Policy) -> list[str]:
             failures.append(f"{emp}: not an employee of the case")
             continue
         s = scores[emp]
-        fields = {"subtotal": s.subtotal, "multiplier": s.multiplier, "adjustments": s.adjustment_points,
+        fields: dict[str, Decimal | str | list[str] | None] = {"subtotal": s.subtotal, "multiplier": s.multiplier, "adjustments": s.adjustment_points,
                   "before_adjustments": s.before_adjustments, "total": s.total, "grade": s.grade,
                   "rank": Decimal(s.rank) if s.rank is not None else None, "flags": s.flags}
         for key, want in expected.items():
+            got: Decimal | str | list[str] | None
             if key in s.items:
                 got, rule = s.items[key].points, s.items[key].rule
             elif key in fields:
