@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Collection
+from collections.abc import Collection
 
 import pandas as pd
 import pytest

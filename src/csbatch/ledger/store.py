@@ -17,10 +17,11 @@ import json
 import os
 import socket
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Collection, Mapping, SupportsInt, cast
+from typing import TYPE_CHECKING, Collection, SupportsInt, cast
 
 import pandas as pd
 

@@ -8,7 +8,8 @@ Like beancount's validators, each check is a function `(policy) -> issues`, list
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from collections.abc import Callable
+from typing import Any, Iterable
 
 from csbatch.errors import Issue
 from csbatch.policy.vocabulary import FORMULA_NAMES, MEASURES
