@@ -6,10 +6,10 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails
 
 from csbatch.errors import Issue
 from csbatch.policy.base import Model
@@ -64,7 +64,7 @@ def _known_keys(annotation: Any, path: PathKey) -> list[str]:
                    for n, f in t.model_fields.items()})
 
 
-def _message(err: ErrorDetails, path: PathKey, annotation: Any) -> str:
+def _message(err: Mapping[str, Any], path: PathKey, annotation: Any) -> str:   # one of ValidationError.errors()
     kind = err["type"]
     value = err.get("input")
     where = format_path(path)
