@@ -14,6 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
+from collections.abc import Collection
 
 import pandas as pd
 import pytest
@@ -73,17 +74,21 @@ class History(NoHistory):
         self.rows["amount"] = [D(a) for a in self.rows["amount"]]
         self.asked: list[str] = []
 
-    def paid_orders(self, order_ids):
+    def paid_orders(self, order_ids: Collection[str]) -> pd.DataFrame:
         self.asked += list(order_ids)
         return self.rows[self.rows["order_id"].isin(list(order_ids))].reset_index(drop=True)
 
-    def grade(self, employee_id, period):
+    def grade(self, employee_id: str, period: str) -> str | None:
         return None
 
 
-def test_the_ledger_the_stand_in_and_this_fake_are_one_history(tmp_path):
+def test_the_ledger_the_stand_in_and_this_fake_are_one_history(tmp_path: Path) -> None:
+    """At run time by method names; `checked` has mypy compare the fake's signatures with
+    History's (mypy checks the ledger and NoHistory in csbatch.closing.history)."""
     from csbatch.ledger.store import Ledger
 
+    checked: HistoryProtocol = History([])
+    assert isinstance(checked, HistoryProtocol)
     ledger = Ledger(tmp_path / "ledger.sqlite")
     try:
         for history in (ledger, NoHistory(), History([])):

@@ -9,7 +9,6 @@ and maps problems to exit codes:
 from __future__ import annotations
 
 import functools
-import sys
 import traceback
 from enum import Enum
 from pathlib import Path
@@ -214,4 +213,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -4,12 +4,15 @@ terminal, plain text when it is piped or captured, so output can be grepped and 
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from rich.console import Console
 from rich.table import Table
 
 from csbatch.errors import Issue
+
+if TYPE_CHECKING:
+    from csbatch.closing.explanation import Explanation
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 _out = Console(highlight=False, soft_wrap=True)
@@ -60,7 +63,7 @@ class StageProgress:
             _err.print(f"{mark} {stage} ({seconds:.1f} s)", style="green" if ok else "red", markup=False)
 
 
-def print_explanation(explanation) -> None:
+def print_explanation(explanation: Explanation) -> None:
     from csbatch.closing.explanation import render_rich, render_text
 
     if _out.is_terminal:

@@ -37,8 +37,8 @@ def check_characters(ids: Sequence[str]) -> np.ndarray:
     """The expected check characters of many IDs at once; each starts with 17 ASCII digits."""
     if len(ids) == 0:
         return np.array([], dtype="<U1")
-    digits = np.frombuffer("".join(s[:17] for s in ids).encode("ascii"), dtype=np.uint8)
-    digits = digits.reshape(-1, 17).astype(np.int64) - ord("0")
+    codes = np.frombuffer("".join(s[:17] for s in ids).encode("ascii"), dtype=np.uint8)
+    digits = codes.reshape(-1, 17).astype(np.int64) - ord("0")
     return _CHECKS[(digits @ WEIGHTS) % 11]
 
 

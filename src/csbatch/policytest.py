@@ -22,6 +22,7 @@ from csbatch.policy.bands import fmt
 from csbatch.policy.scorecards import Promotion
 from csbatch.policy.validate import validate
 from csbatch.policy.yamlio import load_yaml
+from csbatch.scoring.cards import band_tables
 from csbatch.scoring.engine import Member, finish_card, score_card
 from csbatch.qa.questionnaire import score_marks
 
@@ -111,7 +112,7 @@ def run_card_case(case: CardCase, policy: Policy) -> list[str]:
     names = {n for c in case.employees.values() for n in c.measures}
     measured = {n: [case.employees[e].measures.get(n) for e in ids] for n in names}
     card, issues = score_card(case.scorecard, policy.scorecards[case.scorecard], members, measured,
-                              tables=lambda t: policy.band_table(t, case.scorecard),
+                              tables=band_tables(policy, case.scorecard),
                               rounding=policy.scoring.rounding, promotion=case.promotion, period=case.period)
     finish_card(card, policy.bands[policy.scoring.grades], policy.scoring.training_grade, policy.scoring.rounding)
     failures = [str(i) for i in issues]
@@ -121,10 +122,12 @@ def run_card_case(case: CardCase, policy: Policy) -> list[str]:
             failures.append(f"{emp}: not an employee of the case")
             continue
         s = scores[emp]
-        fields = {"subtotal": s.subtotal, "multiplier": s.multiplier, "adjustments": s.adjustment_points,
+        fields: dict[str, Decimal | str | list[str] | None] = {
+                  "subtotal": s.subtotal, "multiplier": s.multiplier, "adjustments": s.adjustment_points,
                   "before_adjustments": s.before_adjustments, "total": s.total, "grade": s.grade,
                   "rank": Decimal(s.rank) if s.rank is not None else None, "flags": s.flags}
         for key, want in expected.items():
+            got: Decimal | str | list[str] | None
             if key in s.items:
                 got, rule = s.items[key].points, s.items[key].rule
             elif key in fields:

@@ -7,6 +7,7 @@ a second implementation), so what it shows is what the close computed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from csbatch.errors import Issue
@@ -21,12 +22,12 @@ SHOWN_SOURCES = 4
 class ItemLine:
     code: str
     name: str
-    weight: object
+    weight: Decimal
     measured: list[tuple[str, object]]      # (measure, value) the rule used
     sources: list[str]                       # input rows behind those values
     rule: str
     places: list[str]                        # policy places: the item, then bands applied
-    points: object
+    points: Decimal
     flags: tuple[str, ...]
 
 
@@ -56,9 +57,9 @@ def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | 
     outcome = run_until_written(period, inputs_dir, config_dir, explain_for=frozenset({employee_id}))
     if not outcome.ok:
         return None, outcome.issues
-    state = outcome.state
+    state = outcome.state.computed()
     card, score = state.scores.member(employee_id)
-    if score is None:
+    if card is None or score is None:
         roster = state.inputs["roster"]
         row = roster[roster["employee_id"] == employee_id]
         if row.empty:

@@ -5,9 +5,12 @@ stands in where there is none (a first close, `explain`), and tests may bring th
 
 from __future__ import annotations
 
-from typing import Collection, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Collection, Protocol, runtime_checkable
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from csbatch.vip.model import VipHistory
 
 
 @runtime_checkable
@@ -17,23 +20,30 @@ class History(Protocol):
 
     def paid_orders(self, order_ids: Collection[str]) -> pd.DataFrame: ...
     def grade(self, employee_id: str, period: str) -> str | None: ...
-    def vip_history(self): ...
+    def vip_history(self) -> VipHistory: ...
     def figures_history(self, before: str) -> pd.DataFrame: ...
 
 
 class NoHistory:
     """The history of a ledger with no closed month (and what `explain` uses)."""
 
-    def paid_orders(self, order_ids) -> pd.DataFrame:
+    def paid_orders(self, order_ids: Collection[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=["order_id", "period", "employee_id", "component", "amount"])
 
     def grade(self, employee_id: str, period: str) -> str | None:
         return None
 
-    def vip_history(self):
+    def vip_history(self) -> VipHistory:
         from csbatch.vip.model import VipHistory
         return VipHistory()
 
     def figures_history(self, before: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["period", "figure", "value"])
 
+
+
+if TYPE_CHECKING:
+    from csbatch.ledger.store import Ledger
+
+    # mypy checks each implementation against the interface here (tests/test_payroll.py checks its fake)
+    _IMPLEMENTATIONS: tuple[type[History], ...] = (Ledger, NoHistory)

@@ -29,7 +29,9 @@ from typing import Any
 from csbatch import __version__
 from csbatch.errors import Issue
 from csbatch.filehash import sha256_file
+from csbatch.policy import Policy
 from csbatch.policy.gitstate import GitState, git_state
+from csbatch.sheets.intake import Inputs
 
 
 def fsync_tree(folder: Path, files: bool = True) -> None:
@@ -53,7 +55,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def build_manifest(*, period: str, started_at: str, finished_at: str, policy, inputs,
+def build_manifest(*, period: str, started_at: str, finished_at: str, policy: Policy, inputs: Inputs,
                    out_root: Path, counts: dict[str, int], warnings: list[Issue],
                    extra: dict[str, Any] | None = None,
                    git: GitState | None = None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.closing.manifest import build_manifest, fsync_tree, write_manifest
-from csbatch.closing.state import CloseState, now as _now
+from csbatch.closing.state import CloseState, need, now as _now
 from csbatch.environment import fault_issue
 from csbatch.errors import Issue, Source
 from csbatch.failpoints import failpoint
@@ -32,37 +32,38 @@ from csbatch.reports.tables import (ATTENDANCE, ORDER_SPLITS, PAYROLL_COMPONENTS
                                     payroll_table)
 from csbatch.reports.vip_statements import render_statements
 from csbatch.reports.vip_workbook import write_vip_workbook
-from csbatch.scoring.cards import items_frame, scorecards_frame
+from csbatch.scoring.cards import ScoreResult, items_frame, scorecards_frame
 
 
 def write_outputs(s: CloseState, folder: Path) -> None:
     """Every file of the month, written into `folder` (the staging one)."""
     data = folder / "data"
-    pay = s.payroll
-    write_csv(data / "attendance.csv", ATTENDANCE, s.attendance.summary)
-    write_csv(data / "scorecards.csv", SCORECARDS, scorecards_frame(s.scores))
-    write_csv(data / "scorecard_items.csv", SCORECARD_ITEMS, items_frame(s.scores))
-    write_csv(data / "audits.csv", audits_table(s.policy.questionnaire), s.audits.audits)
-    write_csv(data / "payroll.csv", payroll_table(s.policy, pay.payroll.columns), pay.payroll)
+    c = s.computed()
+    pay = c.payroll
+    write_csv(data / "attendance.csv", ATTENDANCE, c.attendance.summary)
+    write_csv(data / "scorecards.csv", SCORECARDS, scorecards_frame(c.scores))
+    write_csv(data / "scorecard_items.csv", SCORECARD_ITEMS, items_frame(c.scores))
+    write_csv(data / "audits.csv", audits_table(c.policy.questionnaire), c.audits.audits)
+    write_csv(data / "payroll.csv", payroll_table(c.policy, pay.payroll.columns), pay.payroll)
     write_csv(data / "payroll_components.csv", PAYROLL_COMPONENTS, pay.components)
     write_csv(data / "order_splits.csv", ORDER_SPLITS, pay.order_splits)
-    write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, s.attendance.summary, s.policy, s.lang)
-    write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", s.scores, s.policy, s.lang)
-    vip = s.vip
+    write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, c.attendance.summary, c.policy, s.lang)
+    write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", c.scores, c.policy, s.lang)
+    vip = c.vip
     write_csv(data / "vip_members.csv", VIP_MEMBERS, vip.members)
     write_csv(data / "vip_points.csv", VIP_POINTS, vip.points_out)
     write_csv(data / "vip_tasks.csv", VIP_TASKS, vip.tasks)
     write_csv(data / "vip_discount_audit.csv", VIP_DISCOUNT_AUDIT, vip.discount_audit)
     write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang)
     render_statements(vip, folder, s.period)
-    write_csv(data / "deadlines.csv", DEADLINES, s.audit.deadlines)
-    write_csv(data / "complaints.csv", COMPLAINTS, s.audit.complaints)
-    write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", s.audit, s.policy, s.lang)
-    write_audit_page(folder / f"audit_report_{s.period}.html", s.audit, s.policy, s.lang)
+    write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)
+    write_csv(data / "complaints.csv", COMPLAINTS, c.audit.complaints)
+    write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang)
+    write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang)
 
 
-def _results(s: CloseState) -> pd.DataFrame:
-    frame = scorecards_frame(s.scores)
+def _results(scores: ScoreResult) -> pd.DataFrame:
+    frame = scorecards_frame(scores)
     return frame[["employee_id", "scorecard", "total", "grade", "rank", "rated"]]
 
 
@@ -70,7 +71,8 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
     """Stage every file, commit the ledger, then rename the staging folder into place. The staging
     folder is locked while this runs (see `csbatch.ledger.staging`); a full disk or a folder
     that cannot be written is an error, before the commit with nothing published."""
-    ledger = s.ledger
+    ledger = need(s.ledger, "ledger")
+    c = s.computed()
     staging = s.out_dir / staging_folders.name(s.period, s.close_id)
     committed = False
     lock = None
@@ -81,24 +83,24 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         lock = staging_folders.hold(staging)
         failpoint("close.computed")
         write_outputs(s, staging)
-        lines = pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in s.payroll.lines],
+        lines = pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in c.payroll.lines],
                              columns=["employee_id", "component", "amount", "reason"])
         found = changes(ledger.previous_pay(s.period), lines)
         manifest = build_manifest(
-            period=s.period, started_at=s.started_at, finished_at=_now(), policy=s.policy, inputs=s.inputs,
+            period=s.period, started_at=s.started_at, finished_at=_now(), policy=c.policy, inputs=c.inputs,
             out_root=staging, warnings=[w for w in warnings if not w.is_error], git=s.policy_git,
-            counts={"employees": len(s.attendance.summary),
-                    "scored": sum(len(c.members) for c in s.scores.cards.values()),
-                    "audits": len(s.audits.audits),
-                    "pay_lines": len(s.payroll.lines),
-                    "members": len(s.vip.members)},
+            counts={"employees": len(c.attendance.summary),
+                    "scored": sum(len(card.members) for card in c.scores.cards.values()),
+                    "audits": len(c.audits.audits),
+                    "pay_lines": len(c.payroll.lines),
+                    "members": len(c.vip.members)},
             extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found})
         write_manifest(staging / "manifest.json", manifest)
         fsync_tree(staging)
         failpoint("close.files_written")
         try:
             ledger.record_close(NewClose(s.close_id, s.period, s.out_dir, staging, manifest, lines,
-                                         s.payroll.order_pay, _results(s), s.vip, s.audit.figures))
+                                         c.payroll.order_pay, _results(c.scores), c.vip, c.audit.figures))
         except AlreadyClosed as exc:
             return s, [Issue(Source(str(ledger.path)), "ledger.closed",
                              "another close finished first: " + ledger.already_closed_message(exc.record))]
@@ -109,9 +111,9 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         ledger.mark_published(s.close_id)
     except (OSError, sqlite3.Error) as exc:
         issue = fault_issue(exc, ledger.path if isinstance(exc, sqlite3.Error) else s.out_dir, "write the close")
-        if issue is None and (committed or isinstance(exc, sqlite3.Error)):
-            raise  # a bug; once committed, the next run's reconcile finishes publishing
         if issue is None:
+            if committed or not isinstance(exc, OSError):
+                raise  # a bug; once committed, the next run's reconcile finishes publishing
             issue = Issue(Source(str(s.out_dir)), "close.write_failed",
                           f"cannot write the close: {exc.strerror or exc}")
         after = ("the ledger holds the close: run the same close again to finish publishing it" if committed

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +25,7 @@ from csbatch.attendance import check_presence, summarise_attendance
 from csbatch.audit.run import run_audit
 from csbatch.calendar import WorkCalendar, check_period, month_bounds
 from csbatch.closing.runner import Stage
-from csbatch.closing.state import CloseState
+from csbatch.closing.state import CloseState, need
 from csbatch.environment import check_folder, fault_issue
 from csbatch.errors import Issue, Severity, Source
 from csbatch.ledger.opening import open_ledger_checked
@@ -116,19 +118,20 @@ def stage_load_policy_for_close(s: CloseState) -> tuple[CloseState, list[Issue]]
 
 
 def stage_read_inputs(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    inputs, issues = read_inputs(s.policy, s.period, s.inputs_dir)
+    inputs, issues = read_inputs(need(s.policy, "policy"), s.period, s.inputs_dir)
     return replace(s, inputs=inputs), issues
 
 
 def stage_attendance(s: CloseState) -> tuple[CloseState, list[Issue]]:
+    policy, inputs = need(s.policy, "policy"), need(s.inputs, "inputs")
     start, _end = month_bounds(s.period)
-    calendar, issues = WorkCalendar.build(s.policy.calendar, s.policy.schedule, {start.year})
+    calendar, issues = WorkCalendar.build(policy.calendar, policy.schedule, {start.year})
     if calendar is None:
         return s, issues
-    tracked = s.policy.worktime.attendance.tracked
-    files = [r.path for r in s.inputs.records if r.kind == "attendance"]
-    result = summarise_attendance(s.period, s.inputs["roster"], s.inputs["attendance"], s.inputs["leave"],
-                                  calendar, s.policy.schedule, s.policy.leave.types, tracked)
+    tracked = policy.worktime.attendance.tracked
+    files = [r.path for r in inputs.records if r.kind == "attendance"]
+    result = summarise_attendance(s.period, inputs["roster"], inputs["attendance"], inputs["leave"],
+                                  calendar, policy.schedule, policy.leave.types, tracked)
     if tracked:
         issues = issues + check_presence(result, s.period, files)
     elif files:
@@ -140,41 +143,46 @@ def stage_attendance(s: CloseState) -> tuple[CloseState, list[Issue]]:
 
 
 def stage_audits(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    result, issues = score_audits(s.inputs["audits"], s.policy.questionnaire, s.period)
+    result, issues = score_audits(need(s.inputs, "inputs")["audits"], need(s.policy, "policy").questionnaire, s.period)
     return replace(s, audits=result), issues
 
 
 def stage_measures(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    measured, issues = measure_all(s.period, s.policy, s.inputs, s.attendance, s.audits,
+    measured, issues = measure_all(s.period, need(s.policy, "policy"), need(s.inputs, "inputs"),
+                                   need(s.attendance, "attendance"), need(s.audits, "audits"),
                                    explain_for=s.explain_for or None)
     return replace(s, measured=measured), issues
 
 
 def stage_scorecards(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    scores, issues = score_cards(s.period, s.policy, s.measured, s.inputs, s.attendance, s.history)
+    scores, issues = score_cards(s.period, need(s.policy, "policy"), need(s.measured, "measured"),
+                                 need(s.inputs, "inputs"), need(s.attendance, "attendance"), s.history)
     return replace(s, scores=scores), issues
 
 
 def stage_payroll(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    result, issues = compute_payroll(s.period, s.policy, s.inputs, s.attendance, s.measured, s.scores, s.history)
-    if result is not None and not any(i.is_error for i in issues):
-        issues = issues + verify_payroll(result, s.policy)
+    policy = need(s.policy, "policy")
+    result, issues = compute_payroll(s.period, policy, need(s.inputs, "inputs"), need(s.attendance, "attendance"),
+                                     need(s.measured, "measured"), need(s.scores, "scores"), s.history)
+    if not any(i.is_error for i in issues):
+        issues = issues + verify_payroll(result, policy)
     return replace(s, payroll=result), issues
 
 
 def stage_vip(s: CloseState) -> tuple[CloseState, list[Issue]]:
     key = load_key(s.ledger.path if s.ledger is not None else None)
-    result, issues = run_vip(s.period, s.policy, s.inputs, s.history.vip_history(), key)
+    result, issues = run_vip(s.period, need(s.policy, "policy"), need(s.inputs, "inputs"), s.history.vip_history(), key)
     return replace(s, vip=result), issues
 
 
 def stage_audit(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    report, issues = run_audit(s.period, s.policy, s.inputs, s.attendance, s.audits, s.calendar)
+    report, issues = run_audit(s.period, need(s.policy, "policy"), need(s.inputs, "inputs"),
+                               need(s.attendance, "attendance"), need(s.audits, "audits"), need(s.calendar, "calendar"))
     report.trends = trend_rows(s.history.figures_history(s.period), s.period, report.figures)
     return replace(s, audit=report), issues
 
 
-def trend_rows(earlier: pd.DataFrame, period: str, figures: dict) -> pd.DataFrame:
+def trend_rows(earlier: pd.DataFrame, period: str, figures: Mapping[str, Decimal | None]) -> pd.DataFrame:
     """Earlier closed months' figures and this month's, one row per (period, figure)."""
     now = pd.DataFrame([(period, f, v) for f, v in sorted(figures.items())], columns=["period", "figure", "value"])
     return pd.concat([earlier, now], ignore_index=True) if len(earlier) else now

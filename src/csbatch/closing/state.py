@@ -1,5 +1,8 @@
 """`CloseState`: what the close's stages hand on, one immutable value replaced by each stage
-(see `csbatch.closing.stages` for the order and what each stage adds)."""
+(see `csbatch.closing.stages` for the order and what each stage adds). A stage reads an earlier
+stage's result through `need` (the runner stops at the first stage with an error, so a stage
+runs only after the ones before it produced theirs); publishing and `explain`, which run after
+every computing stage, read them all at once as `Computed`."""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from csbatch.attendance import AttendanceResult
+from csbatch.audit.report import AuditReport
 from csbatch.calendar import WorkCalendar
 from csbatch.closing.history import History, NoHistory
 from csbatch.ledger.store import Ledger
@@ -19,6 +24,9 @@ from csbatch.qa.questionnaire import AuditResult
 from csbatch.scoring.cards import ScoreResult
 from csbatch.scoring.measures import Measured
 from csbatch.sheets.intake import Inputs
+from csbatch.vip.model import VipResult
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,10 +50,10 @@ class CloseState:
     measured: Measured | None = None
     scores: ScoreResult | None = None
     payroll: PayrollResult | None = None
-    vip: object | None = None                 # VipResult
-    audit: object | None = None               # AuditReport
+    vip: VipResult | None = None
+    audit: AuditReport | None = None
     explain_for: frozenset[str] = frozenset()
-    changes: tuple[dict, ...] | None = None   # None: a first close, nothing to compare with
+    changes: tuple[dict[str, str], ...] | None = None   # None: a first close, nothing to compare with
     published: Path | None = None
 
     @property
@@ -55,6 +63,37 @@ class CloseState:
     @property
     def history(self) -> History:
         return self.ledger if self.ledger is not None else NoHistory()
+
+    def computed(self) -> Computed:
+        """Every computing stage's result; only once they all ran without an error."""
+        return Computed(policy=need(self.policy, "policy"), inputs=need(self.inputs, "inputs"),
+                        calendar=need(self.calendar, "calendar"), attendance=need(self.attendance, "attendance"),
+                        audits=need(self.audits, "audits"), measured=need(self.measured, "measured"),
+                        scores=need(self.scores, "scores"), payroll=need(self.payroll, "payroll"),
+                        vip=need(self.vip, "vip"), audit=need(self.audit, "audit"))
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What the computing stages handed on, none missing: what publishing and `explain` read."""
+    policy: Policy
+    inputs: Inputs
+    calendar: WorkCalendar
+    attendance: AttendanceResult
+    audits: AuditResult
+    measured: Measured
+    scores: ScoreResult
+    payroll: PayrollResult
+    vip: VipResult
+    audit: AuditReport
+
+
+def need(value: T | None, what: str) -> T:
+    """An earlier stage's result. None is a bug (a stage placed before the one computing `what`,
+    or run after an error): the runner never gets here with valid stages."""
+    if value is None:
+        raise RuntimeError(f"the close's {what} is not computed yet: a stage runs before the one computing it")
+    return value
 
 
 

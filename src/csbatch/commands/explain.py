@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csbatch.commands.exits import finish
+from csbatch.commands.exits import finish, stop
 from csbatch.console import print_explanation
 
 
@@ -13,6 +13,6 @@ def run(employee: str, period: str, inputs: Path, config: Path | None) -> None:
 
     explanation, issues = explain(employee, period, inputs, config)
     if explanation is None:
-        finish(issues)
+        stop(issues)
     print_explanation(explanation)
     finish([i for i in issues if i.is_error])

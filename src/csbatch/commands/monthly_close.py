@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from csbatch.commands.exits import finish
+from csbatch.commands.exits import finish_with
 from csbatch.console import StageProgress, print_table
 
 
@@ -17,9 +17,9 @@ def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path 
 
     outcome = close(period, inputs, out, config, ledger, lang, progress=StageProgress(),
                     allow_dirty=allow_dirty)
-    finish(outcome.issues)
-    typer.echo(f"closed {period}: {outcome.state.published}")
-    for path in sorted(p for p in outcome.state.published.rglob("*") if p.is_file()):
+    published = finish_with(outcome.state.published, outcome.issues)
+    typer.echo(f"closed {period}: {published}")
+    for path in sorted(p for p in published.rglob("*") if p.is_file()):
         typer.echo(f"  {path}")
     if outcome.state.changes == ():
         typer.echo(f"no change against the previous close of {period}")

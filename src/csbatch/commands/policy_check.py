@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from csbatch.commands.exits import finish
+from csbatch.commands.exits import finish_with
 
 
 def run(config: Path | None) -> None:
@@ -14,7 +14,6 @@ def run(config: Path | None) -> None:
     from csbatch.resources import resolve_config
 
     root = resolve_config(config)
-    policy, issues = check_policy_folder(root)
-    finish(issues)
+    policy = finish_with(*check_policy_folder(root))
     typer.echo(f"{policy.display_root}: policy is valid ({len(policy.files)} files, "
                f"{len(policy.scorecards)} scorecards, sha256 {policy.sha256[:12]})")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from csbatch.commands.exits import finish
+from csbatch.commands.exits import finish, stop
 
 
 def run(config: Path | None) -> None:
@@ -17,7 +17,7 @@ def run(config: Path | None) -> None:
 
     policy, issues = load_policy(resolve_config(config))
     if policy is None:
-        finish(issues)
+        stop(issues)
     outcomes, found = run_policy_tests(policy)
     failed = [o for o in outcomes if not o.ok]
     for o in outcomes:

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import typer
 
-from csbatch.commands.exits import finish
+from csbatch.commands.exits import finish_with
 
 
 def run(period: str, reason: str, ledger: Path | None, out: Path | None) -> None:
     from csbatch.ledger.maintenance import reopen
-    from csbatch.ledger.store import default_ledger
+    from csbatch.ledger.store import ledger_at
 
-    done, issues = reopen(period, reason, ledger or default_ledger(out), out)
-    finish(issues)
+    done = finish_with(*reopen(period, reason, ledger_at(ledger, out), out))
     moved = f"; its folder moved to {done['moved_to']}" if done["moved_to"] else ""
     typer.echo(f"reopened {period} (closed {done['closed_at']}){moved}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from csbatch.commands.exits import finish
+from csbatch.commands.exits import finish, stop
 
 
 def run(period: str, out: Path, employees: int, orders: int | None, seed: int, config: Path | None) -> None:
@@ -18,7 +18,7 @@ def run(period: str, out: Path, employees: int, orders: int | None, seed: int, c
     finish(check_period(period))
     policy, issues = load_policy(resolve_config(config))
     if policy is None:
-        finish(issues)
+        stop(issues)
     written = generate_month(policy, period, out, employees=employees, orders=orders, seed=seed)
     typer.echo(f"wrote {len(written)} files for {period} into {out}")
     for path in written:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from pathlib import Path
+from typing import TypedDict
 
 import typer
 
-from csbatch.commands.exits import finish
+from csbatch.commands.exits import finish_with
 from csbatch.errors import Issue, Source
 from csbatch.ledger.opening import open_ledger_checked
-from csbatch.ledger.store import default_ledger
+from csbatch.ledger.store import ledger_at
 from csbatch.filehash import sha256_file
 from csbatch.policy import load_policy
 from csbatch.resources import resolve_config
@@ -24,7 +25,14 @@ from csbatch.sheets.intake import read_kind_file
 from csbatch.vip.purchases import history_purchases
 
 
-def import_history(file: Path, ledger_path: Path, config_dir: Path | None = None) -> tuple[dict | None, list[Issue]]:
+class Imported(TypedDict):
+    rows: int
+    periods: list[str]
+    customers: int
+
+
+def import_history(file: Path, ledger_path: Path,
+                   config_dir: Path | None = None) -> tuple[Imported | None, list[Issue]]:
     policy, issues = load_policy(resolve_config(config_dir))
     if policy is None:
         return None, issues
@@ -48,11 +56,10 @@ def import_history(file: Path, ledger_path: Path, config_dir: Path | None = None
     finally:
         ledger.close()
     periods = sorted(set(purchases["period"]))
-    return {"rows": len(purchases), "periods": periods, "customers": purchases["customer_id"].nunique()}, issues
+    return Imported(rows=len(purchases), periods=periods, customers=purchases["customer_id"].nunique()), issues
 
 
 def run(file: Path, ledger: Path | None, out: Path | None, config: Path | None) -> None:
-    done, issues = import_history(file, ledger or default_ledger(out), config)
-    finish(issues)
+    done = finish_with(*import_history(file, ledger_at(ledger, out), config))
     typer.echo(f"imported {done['rows']} purchases of {done['customers']} customers for "
                f"{', '.join(done['periods'])}")

@@ -88,10 +88,10 @@ class Mismatch:
 
 
 def _owners(conn: sqlite3.Connection) -> list[tuple[str, str, tuple[str, ...]]]:
-    closes = [(c, p, CLOSE_PARTS)
-              for c, p in conn.execute("SELECT close_id, period FROM closes ORDER BY period, closed_at")]
-    imports = [(i, p, IMPORT_PARTS) for i, p in conn.execute("SELECT import_id, periods FROM vip_imports "
-                                                            "ORDER BY imported_at")]
+    owners = "SELECT close_id, period FROM closes ORDER BY period, closed_at"
+    closes: list[tuple[str, str, tuple[str, ...]]] = [(c, p, CLOSE_PARTS) for c, p in conn.execute(owners)]
+    imported = "SELECT import_id, periods FROM vip_imports ORDER BY imported_at"
+    imports: list[tuple[str, str, tuple[str, ...]]] = [(i, p, IMPORT_PARTS) for i, p in conn.execute(imported)]
     return closes + imports
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TypedDict
 
 from csbatch.calendar import check_period
 from csbatch.environment import check_folder, fault_issue
@@ -14,8 +15,23 @@ from csbatch.ledger.opening import open_ledger_checked, open_ledger_unchecked
 from csbatch.ledger.store import OrderError, PublishedElsewhere
 
 
+class Reopened(TypedDict):
+    period: str
+    close_id: str
+    moved_to: Path | None     # where the month's folder went (None: it had none)
+    closed_at: str
+
+
+class Verified(TypedDict):
+    path: Path
+    closes: int
+    live: int
+    imports: int
+    digests: int              # digests checked
+
+
 def reopen(period: str, reason: str, ledger_path: Path,
-           out_dir: Path | None = None) -> tuple[dict | None, list[Issue]]:
+           out_dir: Path | None = None) -> tuple[Reopened | None, list[Issue]]:
     """Supersede the month's close so it can be closed again; record who, why and when, and move
     its folder aside (under `out_dir` when given: refused when the ledger says the month was
     published elsewhere)."""
@@ -55,12 +71,12 @@ def reopen(period: str, reason: str, ledger_path: Path,
             if issue is None:
                 raise
             return None, [issue]
-        return {"period": period, "close_id": record.close_id, "moved_to": moved, "closed_at": record.closed_at}, []
+        return Reopened(period=period, close_id=record.close_id, moved_to=moved, closed_at=record.closed_at), []
     finally:
         ledger.close()
 
 
-def verify_ledger(ledger_path: Path) -> tuple[dict | None, list[Issue]]:
+def verify_ledger(ledger_path: Path) -> tuple[Verified | None, list[Issue]]:
     """What `csbatch ledger verify` does: check every close and history import of the ledger
     against the digests recorded with them; every difference is an error naming table and month."""
     path = Path(ledger_path)
@@ -73,7 +89,7 @@ def verify_ledger(ledger_path: Path) -> tuple[dict | None, list[Issue]]:
         issues, checked = ledger.verify()
         closes, live = ledger.conn.execute("SELECT COUNT(*), TOTAL(superseded = 0) FROM closes").fetchone()
         imports = ledger.conn.execute("SELECT COUNT(*) FROM vip_imports").fetchone()[0]
-        return {"path": path, "closes": closes, "live": int(live), "imports": imports, "digests": checked}, issues
+        return Verified(path=path, closes=closes, live=int(live), imports=imports, digests=checked), issues
     finally:
         ledger.close()
 

@@ -17,10 +17,11 @@ import json
 import os
 import socket
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Collection
+from typing import TYPE_CHECKING, Collection, SupportsInt, cast
 
 import pandas as pd
 
@@ -29,11 +30,23 @@ from csbatch.errors import Issue, Severity, Source
 from csbatch.ledger import digests, staging
 from csbatch.ledger.db import immediate, open_ledger
 
+if TYPE_CHECKING:
+    from csbatch.vip.model import VipHistory, VipResult
+
 LEDGER_NAME = "csbatch-ledger.sqlite"
 
 
 def default_ledger(out_dir: Path) -> Path:
     return Path(out_dir) / LEDGER_NAME
+
+
+def ledger_at(ledger: Path | None, out_dir: Path | None) -> Path:
+    """`--ledger`, else the ledger in `--out` (the command line refuses neither given)."""
+    if ledger is not None:
+        return ledger
+    if out_dir is None:
+        raise ValueError("no ledger: give --ledger PATH or --out DIR")
+    return default_ledger(out_dir)
 
 
 def who() -> str:
@@ -93,8 +106,8 @@ class NewClose:
     pay_lines: pd.DataFrame      # employee_id, component, amount, reason
     order_pay: pd.DataFrame      # order_id, employee_id, component, amount
     results: pd.DataFrame        # employee_id, scorecard, total, grade, rank, rated
-    vip: object | None = None    # VipResult: purchases, cards (state after the close), points
-    figures: dict | None = None  # the audit report's headline figures, for later trends
+    vip: VipResult | None = None                         # purchases, cards (state after the close), points
+    figures: Mapping[str, Decimal | None] | None = None  # the audit report's headline figures, for later trends
 
 
 def _day(value) -> str | None:
@@ -211,7 +224,7 @@ class Ledger:
                     for r in new.order_pay.itertuples(index=False)))
                 self.conn.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", (
                     (new.close_id, r.employee_id, r.scorecard, _text(r.total), _text(r.grade),
-                     None if is_blank(r.rank) else int(r.rank), int(bool(r.rated)))
+                     None if is_blank(r.rank) else int(cast(SupportsInt, r.rank)), int(bool(r.rated)))
                     for r in new.results.itertuples(index=False)))
                 if new.vip is not None:
                     self._record_vip(new.close_id, new.vip)
@@ -221,9 +234,12 @@ class Ledger:
                 from csbatch.failpoints import failpoint
                 failpoint("close.before_commit")
         except sqlite3.IntegrityError:  # the unique index caught a race the check did not
-            raise AlreadyClosed(self.live_close(new.period)) from None
+            winner = self.live_close(new.period)
+            if winner is None:  # not that index: a bug in what the close recorded
+                raise
+            raise AlreadyClosed(winner) from None
 
-    def _record_vip(self, close_id: str, vip) -> None:
+    def _record_vip(self, close_id: str, vip: VipResult) -> None:
         self.conn.executemany("INSERT INTO vip_purchases VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
             (close_id, r.period, r.customer_id, r.store_type, r.category, r.order_id, _day(r.order_date), str(r.amount))
             for r in vip.purchases.itertuples(index=False)))
@@ -232,11 +248,11 @@ class Ledger:
              _day(r.valid_until), r.status, _day(r.silver_since), _day(r.renewed_on))
             for r in vip.cards.itertuples(index=False)))
         self.conn.executemany("INSERT INTO vip_points VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-            (close_id, r.card_no, r.person, r.customer_id, _day(r.date), r.kind, int(r.points),
+            (close_id, r.card_no, r.person, r.customer_id, _day(r.date), r.kind, int(cast(SupportsInt, r.points)),
              _text(r.order_id), r.note or "")
             for r in vip.points.itertuples(index=False)))
 
-    def vip_history(self):
+    def vip_history(self) -> VipHistory:
         """The VIP programme as earlier months left it: purchases of live closes and history
         imports, the cards of the latest live close, every points entry of live closes."""
         from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, PURCHASE_COLUMNS, VipHistory
@@ -404,16 +420,16 @@ class Ledger:
             "SELECT staging FROM closes WHERE published = 0 AND superseded = 0")}
 
 
-def changes(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[dict] | None:
+def changes(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[dict[str, str]] | None:
     """Per employee and component, what a re-close changed against the close it replaces (None
     for a first close: there is nothing to compare with)."""
     if previous is None:
         return None
     def sums(frame: pd.DataFrame) -> dict[tuple[str, str], Decimal]:
         out: dict[tuple[str, str], Decimal] = {}
-        for r in frame.itertuples(index=False):
-            key = (r.employee_id, r.component)
-            out[key] = out.get(key, Decimal(0)) + Decimal(r.amount)
+        for employee_id, component, amount in zip(frame["employee_id"], frame["component"], frame["amount"]):
+            key = (employee_id, component)
+            out[key] = out.get(key, Decimal(0)) + Decimal(amount)
         return out
     old, new = sums(previous), sums(current)
     rows = []

@@ -127,7 +127,8 @@ def fmt(x: Decimal, measure: str = "count") -> str:
 
 
 def _short(x: Decimal) -> str:
-    if x.as_tuple().exponent < -4:
+    exponent = x.as_tuple().exponent           # a letter for NaN and infinity, not rounded
+    if isinstance(exponent, int) and exponent < -4:
         x = half_up(x, 4)
     return f"{x.normalize():f}"
 
@@ -185,14 +186,14 @@ def table_problems(table: BandTable) -> list[tuple[str, list[int]]]:
         return (lo.value is not None, lo.value if lo.value is not None else Decimal(0), not lo.inclusive)
 
     order = sorted(good, key=start_key)
-    for a, b in itertools.pairwise(order):
-        ba, bb = table.bands[a], table.bands[b]
+    for ia, ib in itertools.pairwise(order):
+        ba, bb = table.bands[ia], table.bands[ib]
         rel = _cmp_upper_lower(ba.upper, bb.lower, whole=m == "count")
         if rel == "gap":
-            out.append((f"bands #{a + 1} {ba.describe(m)} and #{b + 1} {bb.describe(m)} leave a gap "
-                        "between them", [a, b]))
+            out.append((f"bands #{ia + 1} {ba.describe(m)} and #{ib + 1} {bb.describe(m)} leave a gap "
+                        "between them", [ia, ib]))
         elif rel == "overlap":
-            out.append((f"bands #{a + 1} {ba.describe(m)} and #{b + 1} {bb.describe(m)} overlap", [a, b]))
+            out.append((f"bands #{ia + 1} {ba.describe(m)} and #{ib + 1} {bb.describe(m)} overlap", [ia, ib]))
     out += _outside_domain(table)
     if order:
         first, last = table.bands[order[0]], table.bands[order[-1]]

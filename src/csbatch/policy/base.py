@@ -91,9 +91,10 @@ _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 def parse_clock(text: Any) -> time:
     if isinstance(text, time):
         return text
-    if not isinstance(text, str) or not _CLOCK.match(text.strip()):
+    found = _CLOCK.match(text.strip()) if isinstance(text, str) else None
+    if found is None:
         raise ValueError(f"{text!r} is not a clock time (write it as HH:MM, e.g. 08:30)")
-    h, m = _CLOCK.match(text.strip()).groups()
+    h, m = found.groups()
     return time(int(h), int(m))
 
 

@@ -8,6 +8,7 @@ Like beancount's validators, each check is a function `(policy) -> issues`, list
 from __future__ import annotations
 
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any, Iterable
 
 from csbatch.errors import Issue
@@ -16,6 +17,8 @@ from csbatch.policy.bands import BandTable, fmt, table_problems
 from csbatch.policy.base import Model
 from csbatch.policy.inputs import POLICY_CODE_LISTS
 from csbatch.policy.assembled import Policy
+from csbatch.policy.pay import (Awards, Commission, FixedAmount, OrderBonus, PerformanceBonus, PerUnit,
+                                PositionAllowance)
 from csbatch.policy.scorecards import (BandRule, FormulaRule, LinearRule, PerEventRule, Questionnaire,
                                        RankBonusRule, RatingRule, Scorecard)
 from csbatch.policy import expressions
@@ -207,29 +210,26 @@ def _vocab(p: Policy, name: str) -> set[str]:
 
 def check_pay(p: Policy) -> list[Issue]:
     out = []
-    for c in p.pay.components.values():
-        kind = c.kind
-        if kind in ("fixed", "order_bonus", "per_unit"):
+    for c in p.pay.components.values():   # each kind is one class (`kind` is the tag)
+        if isinstance(c, (FixedAmount, OrderBonus, PerUnit, PositionAllowance)):
             out += _roles_ref(c, "roles", c.roles, p)
-        if kind == "position_allowance":
-            out += _roles_ref(c, "roles", c.roles, p)
-        if kind == "commission":
+        if isinstance(c, Commission):
             out += _roles_ref(c, "rates", c.rates, p)
-        if kind == "performance_bonus":
+        if isinstance(c, PerformanceBonus):
             out += _roles_ref(c, "bases", c.bases, p)
             for r in c.bases:
                 if r in p.roles and p.roles[r].scorecard is None:
                     out.append(_issue(c, "bases", f"bases: role '{r}' has no scorecard, so it is "
                                                   "never rated and cannot earn a performance bonus",
                                       "policy.reference"))
-        if kind == "awards":
+        if isinstance(c, Awards):
             out += [_unknown(c, "amounts", "recognition", r, p.recognitions)
                     for r in c.amounts if r not in p.recognitions]
-        if kind == "order_bonus":
+        if isinstance(c, OrderBonus):
             channels = _vocab(p, "channel")
             out += [_unknown(c, "agent_share", "sales channel", ch, channels)
                     for ch in c.agent_share if ch not in channels]
-        if kind == "per_unit" and c.measure not in MEASURES:
+        if isinstance(c, PerUnit) and c.measure not in MEASURES:
             out.append(_issue(c, "measure", f"measure: measured value '{c.measure}' is not known",
                               "policy.reference"))
     return out
@@ -372,7 +372,9 @@ def check_code_labels(p: Policy) -> list[Issue]:
         "pay_components": p.pay.components, "deadline_rules": p.deadlines,
     }
     for name in (*POLICY_CODE_LISTS, *p.inputs.vocabularies):
-        for label, first, second in _shared_labels(p.code_list(name)):
+        labels = p.code_list(name)
+        assert labels is not None, name   # each name is a policy code list or a vocabulary
+        for label, first, second in _shared_labels(labels):
             if name in records:
                 rec = records[name][second]
                 where, what = (rec, "aliases" if label in rec.aliases else "name"), name.replace("_", " ")
@@ -403,7 +405,7 @@ def check_conduct(p: Policy) -> list[Issue]:
 
 #: Checks of one file on its own, run as soon as it validates (so a schema error elsewhere does
 #: not hide them): attribute of Policy → check.
-FILE_CHECKS = {
+FILE_CHECKS: dict[str, Callable[[Any], list[Issue]]] = {   # each takes its file's validated value
     "bands": check_bands_file,
     "questionnaire": check_questionnaire_file,
 }

@@ -13,11 +13,14 @@ import operator
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 import numpy as np
 
 from csbatch import money
+
+if TYPE_CHECKING:
+    from csbatch.policy.bands import BandTable
 
 FUNCTIONS: dict[str, str] = {
     "min": "smallest of its arguments",
@@ -53,7 +56,7 @@ class Expression:
     def tables(self) -> set[str]:
         return {n.args[0].value for n in ast.walk(self.tree)
                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "band"
-                and n.args and isinstance(n.args[0], ast.Constant)}
+                and n.args and isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str)}
 
 
 def parse(text: str) -> Expression:
@@ -80,12 +83,12 @@ def parse(text: str) -> Expression:
                     len(node.args) == 2 and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
                 raise ExpressionError("band() takes a quoted table name and a value", node.col_offset)
-    strings = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    strings = [(n, n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     band_names = {id(n.args[0]) for n in ast.walk(tree)
                   if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "band"}
-    for s in strings:
+    for s, written in strings:
         if id(s) not in band_names:
-            raise ExpressionError(f"text '{s.value}' is only allowed as band()'s table name",
+            raise ExpressionError(f"text '{written}' is only allowed as band()'s table name",
                                   s.col_offset)
     return Expression(text.strip(), tree)
 
@@ -116,7 +119,7 @@ class Evaluation:
 
 
 class _Evaluator:
-    def __init__(self, env: Mapping[str, np.ndarray], n: int, tables: Callable[[str], object],
+    def __init__(self, env: Mapping[str, np.ndarray], n: int, tables: Callable[[str], BandTable],
                  population: np.ndarray):
         self.env = env
         self.n = n
@@ -286,7 +289,7 @@ def _or(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def evaluate(expr: Expression, env: Mapping[str, Sequence], n: int, *,
-             tables: Callable[[str], object], population: Sequence[int] | None = None) -> Evaluation:
+             tables: Callable[[str], BandTable], population: Sequence[int] | None = None) -> Evaluation:
     """Evaluate `expr` for rows 0..n-1. `env` maps each name to a length-n sequence (Decimal or
     None); `population` is the rows `mean()` averages over (default: all)."""
     arrays = {k: np.asarray(list(v), dtype=object) for k, v in env.items()}

@@ -9,6 +9,7 @@ are checked by `csbatch.policy.expressions`.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
@@ -44,7 +45,7 @@ class LinearRule(Model):
     kind: Literal["linear"]
     measure: Code = Field(description="the measured value (docs/policy.md#measures)")
     per: PositiveFigure = Field(description="the measured value that earns the full weight")
-    cap: NonNegFigure = Field(1, description="most multiples of the weight an item can earn")
+    cap: NonNegFigure = Field(Decimal(1), description="most multiples of the weight an item can earn")
 
 
 class PerEventRule(Model):
@@ -100,7 +101,7 @@ class Item(Model):
     source: str | None = Field(None, description='source document, e.g. "[003]" (docs/policy.md#sources)')
     weight: NonNegNumber = Field(description="full points of the item")
     rule: Rule = Field(description="how the measured value gives points, by `kind`")
-    floor: Number | None = Field(0, description="lowest points; null = no floor (下不封顶)")
+    floor: Number | None = Field(Decimal(0), description="lowest points; null = no floor (下不封顶)")
     rounding: Rounding | None = Field(None, description="rounding of the item's points; none = scoring.yaml's")
     when_no_data: NoData | None = Field(None, description="points when there is nothing to measure; none = "
                                                           "0, flagged no_data")
@@ -237,7 +238,7 @@ class Questionnaire(Model):
 
     name: Text = Field(description="Chinese label")
     source: str | None = Field(None, description='source document, e.g. "[004]" (docs/policy.md#sources)')
-    scale_to: NonNegNumber = Field(100, description="score of an audit with full points on every "
+    scale_to: NonNegNumber = Field(Decimal(100), description="score of an audit with full points on every "
                                                     "applicable item")
     sections: list[Section] = Field(min_length=1, description="the sections, in audits.csv column order")
 

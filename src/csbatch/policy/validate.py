@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -61,7 +62,7 @@ def _known_keys(annotation: Any, path: PathKey) -> list[str]:
                    for n, f in t.model_fields.items()})
 
 
-def _message(err: dict, path: PathKey, annotation: Any) -> str:
+def _message(err: Mapping[str, Any], path: PathKey, annotation: Any) -> str:   # one of ValidationError.errors()
     kind = err["type"]
     value = err.get("input")
     where = format_path(path)

@@ -107,7 +107,7 @@ class _Builder:
         if isinstance(ev, yaml.ScalarEvent):
             return _scalar(ev)
         if isinstance(ev, yaml.SequenceStartEvent):
-            items = []
+            items: list[Any] = []
             while True:
                 nxt = next(events)
                 if isinstance(nxt, yaml.SequenceEndEvent):
@@ -138,8 +138,10 @@ class _Builder:
                               f"(first defined on line {first_seen[key]})")
                     self._node(next(events), events, path + (f"{key}#dup",))
                     continue
-                first_seen[key] = kev.start_mark.line + 1
-                self.locs.keys[kpath] = (kev.start_mark.line + 1, kev.start_mark.column + 1)
+                mark = kev.start_mark
+                assert mark is not None   # the parser marks every event it emits
+                first_seen[key] = mark.line + 1
+                self.locs.keys[kpath] = (mark.line + 1, mark.column + 1)
                 mapping[key] = self._node(next(events), events, kpath)
         raise AssertionError(f"unexpected YAML event {ev!r}")
 

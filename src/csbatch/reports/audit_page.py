@@ -112,13 +112,13 @@ def headline(report) -> list[dict]:
         kind = FIGURE_KINDS.get(code, "number")
         series = values.get(code, {})
         now = _dec((report.figures or {}).get(code))
-        earlier = [p for p in sorted(series) if p < report.period and _dec(series[p]) is not None]
+        earlier = [(p, v) for p in sorted(series) if p < report.period and (v := _dec(series[p])) is not None]
         item = dict(code=code, label=label, value=fmt(now, kind), previous_period=None, previous=None,
                     change=None, tone="flat")
         if now is not None and earlier:
-            before = _dec(series[earlier[-1]])
+            previous_period, before = earlier[-1]
             change = now - before
-            item.update(previous_period=earlier[-1], previous=fmt(before, kind), change=delta(change, kind))
+            item.update(previous_period=previous_period, previous=fmt(before, kind), change=delta(change, kind))
             if change:
                 better = (change > 0) == (code in HIGHER_IS_BETTER)
                 item["tone"] = "better" if better else "worse"

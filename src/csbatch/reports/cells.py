@@ -44,7 +44,8 @@ def csv_text(value: Any, kind: str) -> str:
         return f"{to_decimal(value):f}"
     if kind in ("days", "rate", "number"):
         d = to_decimal(value)
-        if d.as_tuple().exponent < -6:  # a ratio such as 14/15: six places are plenty
+        exponent = d.as_tuple().exponent   # a letter for infinity, not rounded
+        if isinstance(exponent, int) and exponent < -6:  # a ratio such as 14/15: six places are plenty
             d = half_up(d, 6)
         return f"{d.normalize():f}"
     if kind == "int":

@@ -22,7 +22,7 @@ import math
 import re
 import warnings
 from contextlib import contextmanager
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import matplotlib
 
@@ -38,6 +38,9 @@ from matplotlib.transforms import offset_copy
 
 from csbatch.blanks import is_blank
 from csbatch.reports.cells import to_decimal
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 #: The browser picks the first family it has; matplotlib measures with the first it finds.
 FONT_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC",
@@ -64,7 +67,7 @@ HEAT = LinearSegmentedColormap.from_list("csbatch_heat", ["#e5484d", "#f5c451", 
 HEAT_FLOOR = 0.5
 
 
-def _rc(name: str) -> dict[str, Any]:
+def _rc(name: str) -> dict[RcKeyType, Any]:
     return {
         "svg.fonttype": "none",
         "svg.hashsalt": f"csbatch-{name}",

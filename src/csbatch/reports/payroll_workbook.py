@@ -17,14 +17,16 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.errors import Issue
-from csbatch.reports.tables import ATTENDANCE, ORDER_SPLITS, PAYROLL_COMPONENTS, payroll_table
+from csbatch.payroll.compute import PayrollResult
+from csbatch.policy import Policy
+from csbatch.reports.tables import ATTENDANCE, ORDER_SPLITS, PAYROLL_COMPONENTS, Table, payroll_table
 from csbatch.reports.workbook import Workbook
 
 ZERO = Decimal(0)
 
 
-def totals_row(payroll: pd.DataFrame, table) -> dict:
-    row = {c.name: None for c in table.columns}
+def totals_row(payroll: pd.DataFrame, table: Table) -> dict[str, str | Decimal | None]:
+    row: dict[str, str | Decimal | None] = {c.name: None for c in table.columns}
     row["employee_id"] = "合计"
     for col in table.columns:
         if col.kind == "money":
@@ -32,21 +34,20 @@ def totals_row(payroll: pd.DataFrame, table) -> dict:
     return row
 
 
-def verify_payroll(result, policy) -> list[Issue]:
+def verify_payroll(result: PayrollResult, policy: Policy) -> list[Issue]:
     """Components add up to gross for every employee; the columns' totals equal the long lines'
     totals. A mismatch is a bug in csbatch: the close stops rather than publish it."""
     issues = []
     payroll = result.payroll
     table = payroll_table(policy, payroll.columns)
     comps = [c.name for c in table.columns if c.kind == "money" and c.name != "gross_pay"]
-    for row in payroll.itertuples(index=False):
-        values = row._asdict()
+    for values in payroll.to_dict("records"):
         if sum((values[c] for c in comps), ZERO) != values["gross_pay"]:
             issues.append(Issue(None, "bug.payroll_sum", f"employee {values['employee_id']}: components do not "
                                                          "add up to gross pay"))
     by_component = dict.fromkeys(comps, ZERO)
-    for line in result.components.itertuples(index=False):
-        by_component[line.component] = by_component.get(line.component, ZERO) + line.amount
+    for component, amount in zip(result.components["component"], result.components["amount"]):
+        by_component[component] = by_component.get(component, ZERO) + amount
     totals = totals_row(payroll, table)
     for code in comps:
         if totals[code] != by_component.get(code, ZERO):

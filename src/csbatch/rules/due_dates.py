@@ -26,6 +26,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+import pandas as pd
+
 from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar
 from csbatch.policy.deadlines import DueAfter, DueEndOfWeek, DueNextMonth, DueWeekly
@@ -93,8 +95,9 @@ def due_at(due, *, period: str | None = None, start: dt.datetime | None = None,
 
 
 def _minute(value: dt.datetime) -> dt.datetime:
-    return value.replace(second=0, microsecond=0, nanosecond=0) if hasattr(value, "nanosecond") \
-        else value.replace(second=0, microsecond=0)
+    if isinstance(value, pd.Timestamp):
+        return value.replace(second=0, microsecond=0, nanosecond=0)
+    return value.replace(second=0, microsecond=0)
 
 
 def status(due: dt.datetime, done: dt.datetime | None, as_of: dt.datetime) -> Status:
@@ -108,6 +111,6 @@ def status(due: dt.datetime, done: dt.datetime | None, as_of: dt.datetime) -> St
     "missing" was never handed in; for a complaint "missing" means still open past its due time
     (the audit lists both)."""
     due_minute = _minute(due)
-    if not is_blank(done):
+    if done is not None and not is_blank(done):
         return "on_time" if _minute(done) <= due_minute else "late"
     return "missing" if _minute(as_of) > due_minute else "open"

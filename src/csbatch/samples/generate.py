@@ -13,7 +13,7 @@ import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, cast
 
 from csbatch.errors import CsbatchError
 from csbatch.policy import Policy
@@ -150,7 +150,8 @@ def _write(policy: Policy, out_dir: Path, out: Output, created: dt.datetime,
     made = out.make()
     if out.encoding:
         _check_kind(policy, out.name, out.kinds)
-        return write_csv(path, made, out.encoding)
+        return write_csv(path, cast(list[Column], made), out.encoding)   # a CSV output makes columns
+    made = cast(list[Sheet], made)                                         # a workbook output, sheets
     by_file = kinds_matching(policy, out.name)
     if by_file:
         _check_kind(policy, out.name, out.kinds)

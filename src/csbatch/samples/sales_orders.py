@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from csbatch.errors import CsbatchError
 from csbatch.samples.punches import Attendance
 from csbatch.samples.month_context import Month
 from csbatch.samples.customers import POOL, Customers
@@ -91,6 +92,9 @@ def split(total: float, cap: float) -> list[float]:
 def _tier(month: Month, store: str) -> tuple[float, float]:
     prog = next(p for p in month.policy.vip.programmes.values() if p.store_type == store)
     silver = prog.tiers["silver"]
+    if silver.single_order is None:
+        raise CsbatchError(f"the sample month scripts a qualifying single order: give the silver tier of "
+                           f"the {store} programme a single_order in vip.yaml", "sample.single_order")
     return float(silver.single_order), float(silver.trailing_12m)
 
 
@@ -170,9 +174,9 @@ def _sellers_and_days(month: Month, staff: Staff, att: Attendance, rng: np.rando
     for i, a in enumerate(avail):
         mat[i, : len(a)] = a
     weight = np.array([ROLE_SHARE[e.role] for e in agents]) * lens
-    a = rng.choice(len(agents), size=n, p=weight / weight.sum())
-    day = mat[a, (rng.random(n) * lens[a]).astype(np.int64)]
-    return agents, a, day
+    agent = rng.choice(len(agents), size=n, p=weight / weight.sum())
+    day = mat[agent, (rng.random(n) * lens[agent]).astype(np.int64)]
+    return agents, agent, day
 
 
 def _drawn_fields(month: Month, agents: list, a: np.ndarray, customers: Customers,

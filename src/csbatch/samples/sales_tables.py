@@ -239,7 +239,7 @@ def contacts_columns(month: Month, staff: Staff, att: Attendance, orders: Orders
     for e in staff.people:
         days = att.at_work(e)
         buyers = [int(per_day[e.index, index[d]]) for d in days]
-        extra = [0] * len(days)
+        extra: list[int] | np.ndarray = [0] * len(days)
         if e.role in SELLING and days:
             # Inquiries that did not buy, spread over the days: the month converts at `c`.
             c = conv.get(e.index, 0.9 + 0.1 * rng.random())

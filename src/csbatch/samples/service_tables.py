@@ -4,6 +4,7 @@ adjustments and deadline submissions (call logs, service orders)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,7 @@ def _due_hours(month: Month) -> int:
 
 
 def _complaint_specs(month: Month, orders: Orders,
-                     rng: np.random.Generator) -> list[tuple[int | None, str, str, bool, float | None]]:
+                     rng: np.random.Generator) -> list[tuple[int, str, str, bool, float | None]]:
     """(order, category, resolution, our fault, loss) of each complaint about an order: every
     category once, the refunded special-price order, then one per 60 orders."""
     p = month.policy
@@ -58,7 +59,7 @@ def _complaint_specs(month: Month, orders: Orders,
     ok = (orders.status != CANCELLED) & (orders.day <= max(last_ok, 0))
     web = np.flatnonzero(ok & (orders.channel == ONLINE))
     shop = np.flatnonzero(ok & (orders.channel != ONLINE))
-    specs: list[tuple[int | None, str, str, bool, float | None]] = []
+    specs: list[tuple[int, str, str, bool, float | None]] = []
     losses = {0: 200.0, 4: 1280.0, 8: 350.0}
     for k, cat in enumerate(p.complaints.categories):
         pool = web if cat in CHAT_CATEGORIES else shop
@@ -81,7 +82,7 @@ def _complaint_rows(month: Month, staff: Staff, customers: Customers, orders: Or
     """The complaints as rows (received, customer, order, agent, category, fault, resolved,
     satisfied, loss) in the order received, with one still open and not yet due."""
     due = _due_hours(month)
-    rows = []
+    rows: list[list[Any]] = []   # one complaint's cells
     for order, cat, kind, fault, loss in _complaint_specs(month, orders, rng):
         day = month.workdays[orders.day[order]]
         received = at(day + dt.timedelta(days=1 + int(rng.integers(0, 2))),
@@ -150,7 +151,7 @@ def _callback_rows(month: Month, staff: Staff, customers: Customers, orders: Ord
     missing = [c for c in rating_codes if c not in (p.code_list("rating") or {})]
     if missing:
         raise ValueError(f"vocabulary rating lacks {missing}")
-    rows = []
+    rows: list[tuple[Any, ...]] = []   # one callback's cells
     forced = 0
     for i in picked.tolist():
         agent = staff.people[orders.agent[i]]
@@ -273,7 +274,7 @@ def reviews_sheet(month: Month, staff: Staff) -> Sheet:
     p = month.policy
     rng = month.rng("reviews")
     selfs = words("self_evaluations")
-    rows = []
+    rows: list[tuple[Any, ...]] = []   # one rating's cells
     for e in staff.by_role(INVITATION, SUPERVISOR):
         if e.role == INVITATION:
             rows.append((e, float(rng.integers(12, 21)) / 2, float(rng.integers(12, 21)) / 2,

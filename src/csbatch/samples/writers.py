@@ -46,12 +46,12 @@ class Sheet:
 
 def serial(value: dt.date | dt.datetime | dt.time) -> float:
     """Excel's serial number of a date, datetime or time of day."""
-    if type(value) is dt.time:
+    if isinstance(value, dt.time):
         return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-    if type(value) is dt.date:
-        return float((value - _EPOCH.date()).days)
-    delta = value - _EPOCH
-    return delta.days + delta.seconds / 86400
+    if isinstance(value, dt.datetime):
+        delta = value - _EPOCH
+        return delta.days + delta.seconds / 86400
+    return float((value - _EPOCH.date()).days)
 
 
 def _width(col: Column) -> float:

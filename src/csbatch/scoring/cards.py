@@ -83,7 +83,7 @@ def members_by_card(policy: Policy, inputs: Inputs, attendance: AttendanceResult
     return cards
 
 
-def _tables(policy: Policy, scorecard: str) -> Tables:
+def band_tables(policy: Policy, scorecard: str) -> Tables:
     """The band tables a scorecard's rules name (its own first, then the policy's)."""
     def table(name: str) -> BandTable:
         found = policy.band_table(name, scorecard)
@@ -125,7 +125,7 @@ def score_cards(period: str, policy: Policy, measured: Measured, inputs: Inputs,
         card = policy.scorecards[code]
         ids = [m.employee_id for m in members]
         columns = measured_columns(measured.values, ids, MEASURES)
-        scored, found = score_card(code, card, members, columns, tables=_tables(policy, code),
+        scored, found = score_card(code, card, members, columns, tables=band_tables(policy, code),
                                    rounding=policy.scoring.rounding, promotion=promotion, period=period)
         finish_card(scored, grades, policy.scoring.training_grade, policy.scoring.rounding)
         issues += found

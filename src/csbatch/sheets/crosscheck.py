@@ -6,7 +6,6 @@ is one message (`csbatch.sheets.floods`)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -15,9 +14,7 @@ from csbatch.errors import Issue, Severity, Source
 from csbatch.idnumbers import mask_id
 from csbatch.policy.loader import Policy
 from csbatch.sheets.floods import collapse
-
-if TYPE_CHECKING:   # intake runs these checks: a runtime import would be a cycle
-    from csbatch.sheets.intake import Inputs
+from csbatch.sheets.month_inputs import Inputs
 
 
 def _identical_files(inputs: Inputs) -> list[list[str]]:

@@ -9,10 +9,9 @@ raised at the user.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
 
 import pandas as pd
 
@@ -25,6 +24,7 @@ from csbatch.sheets.discover import FoundSheet, discover
 from csbatch.sheets import rows as sheet_rows
 from csbatch.sheets.floods import collapse, column_issues
 from csbatch.sheets.headers import HeaderMatch, find_header
+from csbatch.sheets.month_inputs import InputRecord, Inputs, row_fields
 from csbatch.sheets.period import month_rows
 from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
 from csbatch.text import normalise_header, normalise_label
@@ -32,47 +32,6 @@ from csbatch.text import normalise_header, normalise_label
 TOTALS = {normalise_label(x) for x in ("合计", "总计", "小计", "total", "totals", "sum")}
 
 
-@dataclass(frozen=True)
-class InputRecord:
-    """One file × kind that went into the close (for the manifest)."""
-
-    path: str
-    kind: str
-    sha256: str
-    rows: int
-    sheets: tuple[str, ...] = ()
-
-
-@dataclass
-class Inputs:
-    """What `read_inputs` hands to every stage: the month's typed frame of each input kind (the
-    contract of `csbatch.sheets`, with provenance columns; an empty frame of the declared columns
-    for a kind no file gave), the files read, and the column letters to name cells by."""
-
-    period: str
-    frames: dict[str, pd.DataFrame]
-    records: list[InputRecord]
-    #: (file, sheet) → canonical column → column letter, to name cells in later messages
-    letters: dict[tuple[str, str | None], dict[str, str]] = field(default_factory=dict)
-
-    def __getitem__(self, kind: str) -> pd.DataFrame:
-        return self.frames[kind]
-
-    def cell(self, row: pd.Series, column: str) -> Source | None:
-        """The place of `column` in the sheet row a record came from (`Source.of_row`; the row
-        alone when the sheet had no such column)."""
-        fields = _fields(row)
-        place = Source.of_row(fields)
-        if place is None:
-            return None
-        letter = self.letters.get((place.path, place.sheet), {}).get(column)
-        return place if letter is None else Source.of_row(fields, letter)
-
-
-def _fields(row: pd.Series) -> Mapping[str, Any]:
-    """A frame row as what `Source.of_row` reads: pandas-stubs do not make a Series a Mapping,
-    yet it has the `.get` of_row uses."""
-    return cast("Mapping[str, Any]", row)
 
 
 def _item_aliases(policy: Policy) -> dict[str, str]:
@@ -365,7 +324,7 @@ def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[
     frame = pd.concat(frames, ignore_index=True)
     if spec.key:
         dup = frame.duplicated(subset=spec.key, keep="first") & frame[spec.key].notna().all(axis=1)
-        issues += collapse(Issue(Source.of_row(_fields(row)),
+        issues += collapse(Issue(Source.of_row(row_fields(row)),
                                  "inputs.duplicate_key", f"{kind}: {spec.key[0]} '{row[spec.key[0]]}' appears twice")
                            for _, row in frame[dup].iterrows())
     return (None if any(i.is_error for i in issues) else frame), issues
