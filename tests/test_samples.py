@@ -10,15 +10,18 @@ from __future__ import annotations
 import csv
 import fnmatch
 import io
+import shutil
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import CONFIG
 from python_calamine import CalamineWorkbook
 
 from csbatch.errors import CsbatchError
+from csbatch.policy import load_policy
 from csbatch.idnumbers import check_characters
 from csbatch.samples import generate_month
 from csbatch.samples import generate as generate_module
@@ -353,6 +356,19 @@ def test_hidden_sheet_and_mixed_value_forms(policy, month):
 def test_too_few_employees_is_an_error(policy, tmp_path):
     with pytest.raises(CsbatchError, match="at least"):
         generate_month(policy, PERIOD, tmp_path, employees=5)
+
+
+def test_a_silver_tier_without_a_single_order_is_refused_by_name(tmp_path):
+    """The sample month scripts a customer who qualifies by one order: a policy whose silver tier
+    qualifies only over twelve months cannot be sampled, and says which setting it needs."""
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    vip = config / "vip.yaml"
+    vip.write_text(vip.read_text(encoding="utf-8").replace("single_order: 60000, ", ""), encoding="utf-8")
+    policy, issues = load_policy(config)
+    assert policy is not None, [str(i) for i in issues]
+    with pytest.raises(CsbatchError, match=r"silver tier of the .* programme a single_order in vip\.yaml"):
+        generate_month(policy, PERIOD, tmp_path / "out")
 
 
 def test_larger_rosters_scale(policy, tmp_path):
