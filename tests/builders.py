@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import openpyxl
 import pandas as pd
-from decimal import Decimal
 
 ROSTER_HEADER = ["工号", "姓名", "岗位", "班组", "组长", "入职日期", "离职日期", "底薪", "销售指标", "督导工号"]
 ROSTER_ROWS = [

@@ -18,8 +18,8 @@ import pytest
 
 from builders import typed_frame
 from csbatch.attendance import AttendanceResult
-from csbatch.audit.run import run_audit
 from csbatch.audit.report import COMPLAINT_COLUMNS, DEADLINE_COLUMNS, FIGURES
+from csbatch.audit.run import run_audit
 from csbatch.calendar import WorkCalendar
 from csbatch.policy.worktime import YearDays
 from csbatch.qa.questionnaire import score_audits

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csbatch.policy.bands import BandTable, Interval
 from csbatch.policy.band_lookup import OutsideTable, lookup
+from csbatch.policy.bands import BandTable, Interval
 
 
 def _tables(policy) -> list[tuple[str, BandTable]]:

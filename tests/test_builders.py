@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from csbatch.sheets.intake import read_inputs
 from builders import typed_frame, write_csv, write_xlsx
+from csbatch.sheets.intake import read_inputs
 
 PERIOD = "2026-10"
 KINDS = ("roster", "attendance", "leave", "conduct", "recognitions", "sales", "production", "contacts",

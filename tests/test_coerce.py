@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from csbatch.idnumbers import check_characters, mask_ids_in
 from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
-from csbatch.idnumbers import check_characters, mask_ids_in
 
 FIRST_ROW = 2   # sheet rows: the header is row 1
 

@@ -114,7 +114,7 @@ def test_csv_encodings(policy, tmp_path, encoding):
 
 def test_csv_that_is_neither_utf8_nor_gbk(policy, tmp_path):
     write_roster(tmp_path)
-    (tmp_path / "考勤.csv").write_bytes("工号,日期\n".encode("utf-8") + b"1001,\xff\xff\xff\n")
+    (tmp_path / "考勤.csv").write_bytes("工号,日期\n".encode() + b"1001,\xff\xff\xff\n")
     _, errors, _ = _read(policy, tmp_path)
     assert len(errors) == 1 and errors[0].startswith("考勤.csv: not UTF-8 or GBK/GB18030 text (byte ")
 

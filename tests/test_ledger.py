@@ -21,9 +21,9 @@ import pytest
 from builders import write_attendance, write_xlsx
 from conftest import CONFIG, SAMPLES
 from csbatch.closing.runs import monthly_close
-from csbatch.ledger.maintenance import reopen
 from csbatch.ledger import Ledger
 from csbatch.ledger.db import open_ledger
+from csbatch.ledger.maintenance import reopen
 from csbatch.ledger.store import NewClose
 from csbatch.reports.payroll_workbook import verify_payroll
 
@@ -112,6 +112,7 @@ def test_reopen_records_who_why_when_and_the_next_close_reports_changes(tmp_path
 
 def test_a_reclose_with_the_same_inputs_says_nothing_changed(tmp_path):
     from typer.testing import CliRunner
+
     from csbatch.cli import app
 
     out, inputs = tmp_path / "out", _month(tmp_path / "in")
@@ -315,6 +316,7 @@ def test_months_close_and_reopen_in_order(tmp_path):
 
 def test_vip_history_is_imported_once(tmp_path):
     from typer.testing import CliRunner
+
     from csbatch.cli import app
 
     history = write_xlsx(tmp_path / "history.xlsx", {"销售": [

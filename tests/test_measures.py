@@ -18,8 +18,8 @@ from csbatch.attendance import DAY_COLUMNS, SUMMARY_COLUMNS, AttendanceResult, s
 from csbatch.calendar import WorkCalendar
 from csbatch.errors import Severity
 from csbatch.policy.vocabulary import MEASURES
-from csbatch.scoring.measures import EXTRA_COLUMNS, measure_all
 from csbatch.qa.questionnaire import score_audits
+from csbatch.scoring.measures import EXTRA_COLUMNS, measure_all
 from csbatch.sheets.intake import Inputs, read_inputs
 
 D = Decimal

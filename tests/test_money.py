@@ -6,7 +6,8 @@ their binary expansion. Each user's own tie is tested beside it: a VIP price and
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal as D, localcontext
+from decimal import ROUND_HALF_EVEN, localcontext
+from decimal import Decimal as D
 
 import pytest
 

@@ -11,10 +11,10 @@ of 2026-10 is due 2026-11-02 18:00. A base of ¥2,100 makes a workday ¥100.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
-from collections.abc import Collection
 
 import pandas as pd
 import pytest
@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from builders import typed_frame
 from csbatch.attendance import summarise_attendance
 from csbatch.calendar import WorkCalendar
-from csbatch.closing.history import History as HistoryProtocol, NoHistory
+from csbatch.closing.history import History as HistoryProtocol
+from csbatch.closing.history import NoHistory
 from csbatch.payroll.compute import PAYROLL_COMPONENTS, PayLine, compute_payroll, tabulate
 from csbatch.scoring.measures import measure_all
 from csbatch.scoring.measures_sales import production_shares

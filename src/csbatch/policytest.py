@@ -11,20 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Union
+from typing import Annotated
 
 from pydantic import BeforeValidator, Discriminator, Field, Tag
 
 from csbatch.errors import Issue, Source
 from csbatch.policy import Policy
-from csbatch.policy.base import Code, Figure, Flag, Int, ItemCode, Model, Text, parse_rate
 from csbatch.policy.bands import fmt
+from csbatch.policy.base import Code, Figure, Flag, Int, ItemCode, Model, Text, parse_rate
 from csbatch.policy.scorecards import Promotion
 from csbatch.policy.validate import validate
 from csbatch.policy.yamlio import load_yaml
+from csbatch.qa.questionnaire import score_marks
 from csbatch.scoring.cards import band_tables
 from csbatch.scoring.engine import Member, finish_card, score_card
-from csbatch.qa.questionnaire import score_marks
 
 
 def _mark(text):
@@ -63,7 +63,7 @@ def _case_kind(value) -> str:
     return "audit" if isinstance(value, dict) and "marks" in value else "card"
 
 
-Case = Annotated[Union[Annotated[CardCase, Tag("card")], Annotated[AuditCase, Tag("audit")]],
+Case = Annotated[Annotated[CardCase, Tag("card")] | Annotated[AuditCase, Tag("audit")],
                  Discriminator(_case_kind)]
 
 

@@ -8,11 +8,11 @@ the manifest. A few smaller tests check the flood rule itself on issues.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 import re
 import shutil
 import tempfile
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest

@@ -18,7 +18,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from harness import CONFIG, PERIOD, ROOT, Closer, cli, sample_month
 
 NOBODY = 65534

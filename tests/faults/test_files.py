@@ -7,18 +7,17 @@ hidden rows, over-long text, note rows under the data, CSVs in Big5 or UTF-16.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
 import zipfile
 from contextlib import contextmanager
-import datetime as dt
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
-
 from harness import CONFIG, PERIOD, Closer, cli, column_of, edit_sheet, sample_month
 
 

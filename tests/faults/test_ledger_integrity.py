@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from harness import CONFIG, PERIOD, Closer, cli, sample_month
 
 

@@ -15,7 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from harness import CONFIG, PERIOD, Closer, cli, edit_sheet, sample_month
 
 SALES = "销售订单_1.xlsx"

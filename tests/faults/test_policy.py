@@ -13,8 +13,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CHECKOUT_CONFIG, git_commit_all
 from harness import PERIOD, Closer, cli, sample_month
+
+from conftest import CHECKOUT_CONFIG, git_commit_all
 
 
 class PolicyCloser(Closer):

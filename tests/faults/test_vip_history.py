@@ -10,8 +10,9 @@ import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
-from builders import write_xlsx
 from harness import CONFIG, Closer, cli, sample_month
+
+from builders import write_xlsx
 
 HEADER = ["订单号", "下单日期", "客服工号", "客户编号", "实收金额", "门店类型", "订单状态"]
 

@@ -22,7 +22,7 @@ from typing import Any, cast
 
 import pandas as pd
 
-from csbatch.audit.kit import ZERO, half_up, Month, table, text, timestamp
+from csbatch.audit.kit import ZERO, Month, half_up, table, text, timestamp
 from csbatch.audit.report import COMPLAINT_COLUMNS
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity, Source

@@ -24,8 +24,9 @@ Nothing here names a rule: a new rule in the YAML is checked without a line of c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, cast
+from typing import Any, cast
 
 import pandas as pd
 

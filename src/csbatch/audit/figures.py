@@ -18,8 +18,8 @@ import pandas as pd
 
 from csbatch.audit.callbacks import CallbackTotals
 from csbatch.audit.kit import ZERO, half_up, share
-from csbatch.audit.report import FIGURES
 from csbatch.audit.qa import QaFrames
+from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
 
 

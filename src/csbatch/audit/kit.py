@@ -7,9 +7,10 @@ never be rounded differently, and so each check module reads as its rule and not
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Union
+from typing import Any
 
 import pandas as pd
 
@@ -21,7 +22,7 @@ from csbatch.sheets.intake import Inputs
 
 #: The month's input sheets: the close's `Inputs`, or a mapping of input kind → typed frame
 #: (a kind left out is an empty sheet).
-Sheets = Union[Inputs, Mapping[str, pd.DataFrame]]
+Sheets = Inputs | Mapping[str, pd.DataFrame]
 
 #: Shares (0.9231) keep four places: two decimals once shown as a percentage.
 _SHARE = 4

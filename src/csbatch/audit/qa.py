@@ -24,7 +24,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from csbatch.audit.kit import ONE, half_up, mean, Month, People, share, table, team_key, text
+from csbatch.audit.kit import ONE, Month, People, half_up, mean, share, table, team_key, text
 from csbatch.blanks import is_blank
 from csbatch.policy.expressions import ExpressionError, parse
 from csbatch.qa.questionnaire import AuditResult

@@ -13,15 +13,14 @@ from __future__ import annotations
 import pandas as pd
 
 from csbatch.attendance import AttendanceResult
-
 from csbatch.audit.callbacks import check_callbacks
 from csbatch.audit.complaints import check_complaints
 from csbatch.audit.deadline_checks import Calendars, check_deadlines
 from csbatch.audit.exceptions import EXCEPTION_COLUMNS, special_price_refunds
 from csbatch.audit.figures import headline_figures
 from csbatch.audit.kit import Month, People, Sheets, frame_of
-from csbatch.audit.report import AuditReport
 from csbatch.audit.qa import check_qa
+from csbatch.audit.report import AuditReport
 from csbatch.calendar import WorkCalendar
 from csbatch.errors import Issue
 from csbatch.policy import Policy

@@ -5,7 +5,8 @@ stands in where there is none (a first close, `explain`), and tests may bring th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Collection, Protocol, runtime_checkable
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import pandas as pd
 

@@ -21,8 +21,8 @@ Its keys (docs/outputs.md#manifest is generated from this list):
 
 from __future__ import annotations
 
-import os
 import json
+import os
 from pathlib import Path
 from typing import Any
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.closing.manifest import build_manifest, fsync_tree, write_manifest
-from csbatch.closing.state import CloseState, need, now as _now
+from csbatch.closing.state import CloseState, need
+from csbatch.closing.state import now as _now
 from csbatch.environment import fault_issue
 from csbatch.errors import Issue, Source
 from csbatch.failpoints import failpoint
@@ -26,10 +27,21 @@ from csbatch.reports.audit_workbook import write_audit_workbook
 from csbatch.reports.csvout import write_csv
 from csbatch.reports.kpi_workbook import write_kpi_workbook
 from csbatch.reports.payroll_workbook import write_payroll_workbook
-from csbatch.reports.tables import (ATTENDANCE, ORDER_SPLITS, PAYROLL_COMPONENTS, SCORECARD_ITEMS, SCORECARDS,
-                                    COMPLAINTS, DEADLINES, VIP_DISCOUNT_AUDIT, VIP_MEMBERS, VIP_POINTS, VIP_TASKS,
-                                    audits_table,
-                                    payroll_table)
+from csbatch.reports.tables import (
+    ATTENDANCE,
+    COMPLAINTS,
+    DEADLINES,
+    ORDER_SPLITS,
+    PAYROLL_COMPONENTS,
+    SCORECARD_ITEMS,
+    SCORECARDS,
+    VIP_DISCOUNT_AUDIT,
+    VIP_MEMBERS,
+    VIP_POINTS,
+    VIP_TASKS,
+    audits_table,
+    payroll_table,
+)
 from csbatch.reports.vip_statements import render_statements
 from csbatch.reports.vip_workbook import write_vip_workbook
 from csbatch.scoring.cards import ScoreResult, items_frame, scorecards_frame

@@ -8,8 +8,9 @@ the first stages (reading policy and inputs) and the last (writing) touch files.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from csbatch.errors import Issue
 

@@ -11,7 +11,8 @@ from csbatch.calendar import check_period
 from csbatch.closing.publish import stage_publish
 from csbatch.closing.runner import Outcome, Progress, Stage, run_stages
 from csbatch.closing.stages import STAGES, stage_check_ledger, stage_load_policy, stage_load_policy_for_close
-from csbatch.closing.state import CloseState, now as _now
+from csbatch.closing.state import CloseState
+from csbatch.closing.state import now as _now
 from csbatch.environment import Footprint
 from csbatch.errors import Issue
 from csbatch.ledger.store import default_ledger

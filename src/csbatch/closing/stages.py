@@ -42,7 +42,6 @@ from csbatch.sheets.intake import read_inputs
 from csbatch.vip.identity import load_key
 from csbatch.vip.programme import run_vip
 
-
 # --- stages ------------------------------------------------------------------------------------
 
 def check_folders(inputs_dir: Path, out_dir: Path, ledger_path: Path) -> list[Issue]:

@@ -16,9 +16,9 @@ import typer
 
 from csbatch.commands.exits import finish_with
 from csbatch.errors import Issue, Source
+from csbatch.filehash import sha256_file
 from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import ledger_at
-from csbatch.filehash import sha256_file
 from csbatch.policy import load_policy
 from csbatch.resources import resolve_config
 from csbatch.sheets.intake import read_kind_file

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import sqlite3
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from csbatch.ledger.migrations import MIGRATIONS, Migration
 

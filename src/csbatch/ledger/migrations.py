@@ -14,8 +14,8 @@ Money is stored as TEXT holding the exact Decimal, never as a floating REAL.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from csbatch.ledger.digests import adopt
 

@@ -17,11 +17,11 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Collection, SupportsInt, cast
+from typing import TYPE_CHECKING, SupportsInt, cast
 
 import pandas as pd
 

@@ -14,9 +14,10 @@ bad adjustment or an unreversible refund comes back as an issue naming its cell.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Collection, Sequence
+from typing import Any
 
 import pandas as pd
 

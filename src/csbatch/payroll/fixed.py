@@ -7,9 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from csbatch.blanks import is_blank
+from csbatch.payroll.lines import ZERO, PayContext, PayLine, days_text, decimal_or_zero, prorated, proration_reason
 from csbatch.policy.pay import AbsenceDeduction, BasePay, FixedAmount, PositionAllowance
-from csbatch.payroll.lines import (ZERO, PayContext, PayLine, days_text, decimal_or_zero, prorated,
-                                   proration_reason)
 
 
 def base_pay(code: str, component: BasePay, ctx: PayContext) -> list[PayLine]:

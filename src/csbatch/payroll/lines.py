@@ -8,9 +8,10 @@ ledger and order_splits.csv.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Collection, Hashable, Iterable, Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 

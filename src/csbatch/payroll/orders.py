@@ -10,8 +10,8 @@ commission is exactly rate × measured counted_sales. Every order's pay is kept 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Iterable
 
 import pandas as pd
 

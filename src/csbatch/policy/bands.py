@@ -16,6 +16,7 @@ writer did not mean). An open bound (no `from`/`to`) runs to the end of the doma
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from typing import Literal
 
@@ -23,7 +24,6 @@ from pydantic import Field, model_validator
 
 from csbatch.money import floor, half_up
 from csbatch.policy.base import Figure, Flag, Model, Text
-import itertools
 
 Measure = Literal["rate", "count", "points", "money", "score"]
 

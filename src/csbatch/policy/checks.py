@@ -7,21 +7,28 @@ Like beancount's validators, each check is a function `(policy) -> issues`, list
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from collections.abc import Callable
-from typing import Any, Iterable
+from typing import Any
 
 from csbatch.errors import Issue
-from csbatch.policy.vocabulary import FORMULA_NAMES, MEASURES
+from csbatch.policy import expressions
+from csbatch.policy.assembled import Policy
 from csbatch.policy.bands import BandTable, fmt, table_problems
 from csbatch.policy.base import Model
 from csbatch.policy.inputs import POLICY_CODE_LISTS
-from csbatch.policy.assembled import Policy
-from csbatch.policy.pay import (Awards, Commission, FixedAmount, OrderBonus, PerformanceBonus, PerUnit,
-                                PositionAllowance)
-from csbatch.policy.scorecards import (BandRule, FormulaRule, LinearRule, PerEventRule, Questionnaire,
-                                       RankBonusRule, RatingRule, Scorecard)
-from csbatch.policy import expressions
+from csbatch.policy.pay import Awards, Commission, FixedAmount, OrderBonus, PerformanceBonus, PerUnit, PositionAllowance
+from csbatch.policy.scorecards import (
+    BandRule,
+    FormulaRule,
+    LinearRule,
+    PerEventRule,
+    Questionnaire,
+    RankBonusRule,
+    RatingRule,
+    Scorecard,
+)
+from csbatch.policy.vocabulary import FORMULA_NAMES, MEASURES
 from csbatch.text import normalise_header, normalise_label
 
 

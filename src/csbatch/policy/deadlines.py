@@ -3,7 +3,7 @@ input sheet and its timestamp column), when the item is due, and who is expected
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -53,7 +53,7 @@ class DueEndOfWeek(Model):
     kind: Literal["end_of_week"]
 
 
-Due = Annotated[Union[DueAfter, DueNextMonth, DueWeekly, DueEndOfWeek], Field(discriminator="kind")]
+Due = Annotated[DueAfter | DueNextMonth | DueWeekly | DueEndOfWeek, Field(discriminator="kind")]
 
 
 class Expected(Model):

@@ -6,7 +6,7 @@ mechanism computing it; the numbers (rates, amounts, which roles) are here, neve
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -106,8 +106,8 @@ class Manual(_Component):
 
 
 Component = Annotated[
-    Union[BasePay, AbsenceDeduction, FixedAmount, PositionAllowance, OrderBonus, Commission,
-          PerUnit, PerformanceBonus, Awards, LossDeduction, Manual],
+    BasePay | AbsenceDeduction | FixedAmount | PositionAllowance | OrderBonus | Commission | PerUnit
+    | PerformanceBonus | Awards | LossDeduction | Manual,
     Field(discriminator="kind"),
 ]
 

@@ -10,13 +10,25 @@ are checked by `csbatch.policy.expressions`.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from csbatch.policy.bands import BandTable
-from csbatch.policy.base import (Code, Flag, Int, ItemCode, Model, NonNegFigure, NonNegMoney, NonNegNumber, Number,
-                                 PositiveFigure, Rate, Text)
+from csbatch.policy.base import (
+    Code,
+    Flag,
+    Int,
+    ItemCode,
+    Model,
+    NonNegFigure,
+    NonNegMoney,
+    NonNegNumber,
+    Number,
+    PositiveFigure,
+    Rate,
+    Text,
+)
 
 
 class Rounding(Model):
@@ -81,7 +93,7 @@ class RankBonusRule(Model):
 
 
 Rule = Annotated[
-    Union[BandRule, LinearRule, PerEventRule, FormulaRule, RatingRule, RankBonusRule],
+    BandRule | LinearRule | PerEventRule | FormulaRule | RatingRule | RankBonusRule,
     Field(discriminator="kind"),
 ]
 

@@ -20,9 +20,10 @@ All arithmetic is Decimal. The work goes column by column (one item across every
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping, Sequence, cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd

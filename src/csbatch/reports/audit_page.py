@@ -26,8 +26,14 @@ from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
 from csbatch.money import half_up, to_cents
 from csbatch.reports import charts
-from csbatch.reports.audit_workbook import (DEADLINE_BREACHES, DEADLINE_STATUS, FIGURE_KINDS, SLA_STATUS,
-                                            qa_sections, trend_values)
+from csbatch.reports.audit_workbook import (
+    DEADLINE_BREACHES,
+    DEADLINE_STATUS,
+    FIGURE_KINDS,
+    SLA_STATUS,
+    qa_sections,
+    trend_values,
+)
 from csbatch.reports.cells import to_decimal
 from csbatch.reports.vip_statements import DASH, environment, period_label
 

@@ -32,9 +32,20 @@ from xlsxwriter.utility import xl_col_to_name
 from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
 from csbatch.reports.cells import to_decimal
-from csbatch.reports.tables import (AUDIT_EXCEPTIONS, AUDITORS, CALLBACKS, COMPLAINT_CATEGORIES,
-                                    COMPLAINTS_SHEET, DEADLINES_SHEET, NOT_AUDITED, TABOOS, Col, Table,
-                                    qa_agents_table, qa_teams_table)
+from csbatch.reports.tables import (
+    AUDIT_EXCEPTIONS,
+    AUDITORS,
+    CALLBACKS,
+    COMPLAINT_CATEGORIES,
+    COMPLAINTS_SHEET,
+    DEADLINES_SHEET,
+    NOT_AUDITED,
+    TABOOS,
+    Col,
+    Table,
+    qa_agents_table,
+    qa_teams_table,
+)
 from csbatch.reports.workbook import Workbook
 
 #: A QA mean score below this is "low" (amber in the workbook, 需辅导 on the page).
@@ -93,7 +104,8 @@ class _Sheets:
     def rows_where(self, ws, table: Table, n: int, column: str, values, fmt) -> None:
         """Highlight whole rows whose `column` shows one of `values` (as written on this sheet)."""
         letter = xl_col_to_name(table.names.index(column))
-        test = ",".join('$%s2="%s"' % (letter, v.replace('"', '""')) for v in values)
+        quoted = (v.replace('"', '""') for v in values)
+        test = ",".join(f'${letter}2="{v}"' for v in quoted)
         ws.conditional_format(1, 0, n, len(table.columns) - 1,
                               {"type": "formula", "criteria": f"=OR({test})", "format": fmt})
 

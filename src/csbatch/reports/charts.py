@@ -21,8 +21,9 @@ import logging
 import math
 import re
 import warnings
+from collections.abc import Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 

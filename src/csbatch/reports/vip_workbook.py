@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.reports.tables import VIP_DISCOUNT_AUDIT, VIP_MEMBERS, VIP_POINTS, VIP_TASKS
-from csbatch.reports.workbook import Workbook
 from csbatch.reports.vip_statements import label
+from csbatch.reports.workbook import Workbook
 
 CODED = ("programme", "tier", "status", "kind")
 

@@ -21,9 +21,8 @@ from csbatch.errors import Issue
 from csbatch.money import half_up
 from csbatch.policy import Policy
 from csbatch.policy.bands import BandTable, fmt
-from csbatch.scoring.engine import (CardScore, Member, MemberScore, Tables, finish_card, measured_columns,
-                                    score_card)
 from csbatch.policy.vocabulary import MEASURES
+from csbatch.scoring.engine import CardScore, Member, MemberScore, Tables, finish_card, measured_columns, score_card
 from csbatch.scoring.measures import Measured
 from csbatch.sheets.intake import Inputs
 

@@ -13,21 +13,33 @@ explains it: the measured value, the band or formula with its policy place, the 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping, Sequence, cast
+from typing import Any, cast
 
 import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.money import half_up, round_by
-from csbatch.policy.bands import Band, BandTable, fmt
-from csbatch.policy.scorecards import (Adjustment, BandRule, FormulaRule, Item, LinearRule, PerEventRule,
-                                       Promotion, RankBonusRule, RatingRule, Rounding, Scorecard)
-from csbatch.policy.vocabulary import UNITS, show
 from csbatch.policy import expressions
 from csbatch.policy.band_lookup import OutsideTable, lookup
+from csbatch.policy.bands import Band, BandTable, fmt
+from csbatch.policy.scorecards import (
+    Adjustment,
+    BandRule,
+    FormulaRule,
+    Item,
+    LinearRule,
+    PerEventRule,
+    Promotion,
+    RankBonusRule,
+    RatingRule,
+    Rounding,
+    Scorecard,
+)
+from csbatch.policy.vocabulary import UNITS, show
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

@@ -20,22 +20,28 @@ with the row's place; nothing is raised for user data.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any, Collection
+from typing import Any
 
 import pandas as pd
 
 from csbatch.attendance import AttendanceResult
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue
-from csbatch.policy.vocabulary import MEASURES
 from csbatch.policy import Policy
+from csbatch.policy.vocabulary import MEASURES
 from csbatch.qa.questionnaire import AuditResult
 from csbatch.scoring.measures_conduct import conduct_measures
 from csbatch.scoring.measures_kit import ZERO, Context, Feeds, Period
 from csbatch.scoring.measures_sales import contact_measures, sales_measures, team_measures
-from csbatch.scoring.measures_service import (callback_measures, collaboration_measures,
-                                              complaint_measures, customer_measures, review_measures)
+from csbatch.scoring.measures_service import (
+    callback_measures,
+    collaboration_measures,
+    complaint_measures,
+    customer_measures,
+    review_measures,
+)
 from csbatch.sheets.intake import Inputs
 
 #: Columns after the measures in `Measured.values` (not measures: no scorecard may name them).

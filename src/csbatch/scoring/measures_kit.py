@@ -5,9 +5,10 @@ contract-typed frames (vectorised: a sales sheet can hold a million rows), the p
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Collection, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd

@@ -10,8 +10,9 @@ their orders as they are."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
-from typing import Collection, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd

@@ -16,6 +16,7 @@ exactly (`file[sheet]!E6: column 'x': …`): one message would name every cell a
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -23,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from csbatch.errors import Issue, Severity, Source
-import itertools
 
 #: Cells named in a flood's message.
 SHOWN_CELLS = 5

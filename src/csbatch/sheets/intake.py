@@ -19,9 +19,9 @@ from csbatch.errors import Issue, Severity, Source
 from csbatch.policy.inputs import Kind
 from csbatch.policy.loader import Policy
 from csbatch.policy.scorecards import Section
+from csbatch.sheets import rows as sheet_rows
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
 from csbatch.sheets.discover import FoundSheet, discover
-from csbatch.sheets import rows as sheet_rows
 from csbatch.sheets.floods import collapse, column_issues
 from csbatch.sheets.headers import HeaderMatch, find_header
 from csbatch.sheets.month_inputs import InputRecord, Inputs, row_fields

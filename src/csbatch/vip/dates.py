@@ -9,8 +9,8 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from pandas.api.typing import NaTType
 from dateutil.relativedelta import relativedelta
+from pandas.api.typing import NaTType
 
 from csbatch.blanks import is_blank
 

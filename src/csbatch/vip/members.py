@@ -15,11 +15,11 @@ from typing import Any
 import pandas as pd
 
 from csbatch.blanks import is_blank
+from csbatch.idnumbers import mask_id
 from csbatch.money import to_cents
 from csbatch.policy import Policy
 from csbatch.vip.card_events import Card, next_tier
 from csbatch.vip.dates import stamp, valid_until
-from csbatch.idnumbers import mask_id
 from csbatch.vip.identity import mask_phone
 from csbatch.vip.model import empty
 from csbatch.vip.people import People

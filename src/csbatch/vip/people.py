@@ -13,8 +13,8 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity, Source
-from csbatch.vip.dates import as_date
 from csbatch.idnumbers import mask_id
+from csbatch.vip.dates import as_date
 from csbatch.vip.identity import person_of
 
 ANONYMOUS = "customer:"

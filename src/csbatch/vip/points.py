@@ -17,9 +17,10 @@ redemptions (a voucher is taken at the till, before the order's own points), and
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping, cast
+from typing import Any, cast
 
 import pandas as pd
 

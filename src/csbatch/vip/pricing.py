@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from csbatch.money import to_cents
 from csbatch.policy import Policy
+from csbatch.policy.band_lookup import lookup
 from csbatch.policy.bands import fmt
 from csbatch.policy.vip import Programme
-from csbatch.policy.band_lookup import lookup
 
 ZERO = Decimal("0.00")
 ONE = Decimal(1)

@@ -17,15 +17,15 @@ outputs print (`VipResult`) and the problems found, as values. The steps, each i
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
 from csbatch.errors import Issue
 from csbatch.policy import Policy
 from csbatch.sheets.intake import Inputs
-from csbatch.vip.discount_check import discount_audit
 from csbatch.vip.card_events import cards_frame, issue_cards, load_cards, roll_anniversaries, upgrade
+from csbatch.vip.discount_check import discount_audit
 from csbatch.vip.members import members_frame, points_out_frame, statements
 from csbatch.vip.model import PURCHASE_COLUMNS, VipHistory, VipResult
 from csbatch.vip.people import add_card_holders, build_people

@@ -24,8 +24,8 @@ from csbatch.vip.card_events import ACTIVE, Card
 from csbatch.vip.dates import DAY, add_months, shift_period, stamp
 from csbatch.vip.model import empty
 from csbatch.vip.people import People
-from csbatch.vip.purchases import Spend
 from csbatch.vip.pricing import yen
+from csbatch.vip.purchases import Spend
 
 TASK_COLUMNS = ["customer_id", "name", "phone", "kind", "due_from", "due_to", "note"]
 

@@ -28,8 +28,8 @@ The package, module by module:
 - `column` and `qa_marks`: the two entry points, a declared column and a questionnaire item.
 """
 
-from csbatch.sheets.coerce.qa_marks import coerce_audit_items
 from csbatch.sheets.coerce.column import coerce_column
 from csbatch.sheets.coerce.context import CoerceContext, Coerced
+from csbatch.sheets.coerce.qa_marks import coerce_audit_items
 
 __all__ = ["CoerceContext", "Coerced", "coerce_audit_items", "coerce_column"]

@@ -10,14 +10,13 @@ from __future__ import annotations
 import pandas as pd
 
 from csbatch.policy.inputs import Column
-from csbatch.sheets.coerce.type_groups import _object_values, _split
 from csbatch.sheets.coerce.context import CoerceContext, Coerced
 from csbatch.sheets.coerce.identifiers import _ids, _phones
 from csbatch.sheets.coerce.labels import _bools, _codes, _texts
 from csbatch.sheets.coerce.numbers import _decimals, _ints
 from csbatch.sheets.coerce.results import _Out
 from csbatch.sheets.coerce.temporal import _dates, _months, _times
-
+from csbatch.sheets.coerce.type_groups import _object_values, _split
 
 _STORAGE = {"id": "object", "text": "object", "code": "object", "month": "object",
             "phone": "object", "national_id": "object", "int": "Int64", "number": "object",

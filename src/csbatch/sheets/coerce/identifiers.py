@@ -17,11 +17,11 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from csbatch.idnumbers import check_characters, mask_id
 from csbatch.policy.inputs import Column
-from csbatch.sheets.coerce.type_groups import _NUM, _STR, _Group, _number_texts, _text_series, _truncate
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.results import _messages, _Out
-from csbatch.idnumbers import check_characters, mask_id
+from csbatch.sheets.coerce.type_groups import _NUM, _STR, _Group, _number_texts, _text_series, _truncate
 
 
 def _ids(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:

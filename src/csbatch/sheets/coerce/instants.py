@@ -16,10 +16,18 @@ import re
 import numpy as np
 import pandas as pd
 
-from csbatch.sheets.coerce.type_groups import (
-    _DATE, _DATETIME, _EPOCH_DAY, _NUM, _STR, _US_PER_DAY, _Group, _text_series)
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.results import _messages
+from csbatch.sheets.coerce.type_groups import (
+    _DATE,
+    _DATETIME,
+    _EPOCH_DAY,
+    _NUM,
+    _STR,
+    _US_PER_DAY,
+    _Group,
+    _text_series,
+)
 
 _DATE_RE = re.compile(
     r"^(?P<y>[0-9]{4})"

@@ -12,11 +12,10 @@ import numpy as np
 import pandas as pd
 
 from csbatch.policy.inputs import Column
-from csbatch.sheets.coerce.type_groups import (
-    _BOOL, _NUM, _OTHER, _STR, _as_text, _Group, _number_texts, _text_series)
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.numbers import _PLAIN
 from csbatch.sheets.coerce.results import _messages, _Out
+from csbatch.sheets.coerce.type_groups import _BOOL, _NUM, _OTHER, _STR, _as_text, _Group, _number_texts, _text_series
 from csbatch.text import normalise_label
 
 

@@ -17,9 +17,9 @@ import pandas as pd
 
 from csbatch.money import to_cents
 from csbatch.policy.inputs import Column
-from csbatch.sheets.coerce.type_groups import _NUM, _STR, _Group, _number_texts, _text_series
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.results import _messages, _Out
+from csbatch.sheets.coerce.type_groups import _NUM, _STR, _Group, _number_texts, _text_series
 
 _DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+"
 _PLAIN = r"[+-]?[0-9]+(?:\.[0-9]+)?"

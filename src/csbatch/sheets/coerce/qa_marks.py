@@ -13,11 +13,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from csbatch.sheets.coerce.type_groups import _BOOL, _NUM, _STR, _object_values, _split, _text_series
 from csbatch.sheets.coerce.context import CoerceContext, Coerced
 from csbatch.sheets.coerce.labels import _flags
 from csbatch.sheets.coerce.numbers import _bound_errors, _decimal_texts, _float_decimals, _num
 from csbatch.sheets.coerce.results import _messages, _Out
+from csbatch.sheets.coerce.type_groups import _BOOL, _NUM, _STR, _object_values, _split, _text_series
 from csbatch.text import normalise_label
 
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from csbatch.sheets.coerce.type_groups import _Group
 from csbatch.sheets.coerce.context import Coerced
+from csbatch.sheets.coerce.type_groups import _Group
 
 
 class _Out:

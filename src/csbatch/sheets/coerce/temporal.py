@@ -16,12 +16,21 @@ import numpy as np
 import pandas as pd
 
 from csbatch.policy.inputs import Column
-from csbatch.sheets.coerce.type_groups import (
-    _DATE, _DATETIME, _DELTA, _EPOCH_DAY, _NUM, _STR, _TIME, _US_PER_DAY, _Group, _text_series)
 from csbatch.sheets.coerce.context import CoerceContext
-from csbatch.sheets.coerce.instants import (
-    _clock_us, _instants, _ints_of, _serials, _subgroup, _text_instants)
+from csbatch.sheets.coerce.instants import _clock_us, _instants, _ints_of, _serials, _subgroup, _text_instants
 from csbatch.sheets.coerce.results import _messages, _Out
+from csbatch.sheets.coerce.type_groups import (
+    _DATE,
+    _DATETIME,
+    _DELTA,
+    _EPOCH_DAY,
+    _NUM,
+    _STR,
+    _TIME,
+    _US_PER_DAY,
+    _Group,
+    _text_series,
+)
 
 _TIME_RE = re.compile(
     r"^(?P<H>[0-9]{1,2})\s*[:时点]\s*(?P<M>[0-9]{1,2})"
