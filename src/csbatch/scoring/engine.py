@@ -285,6 +285,7 @@ def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context) -> list[Raw]:
             out.append((w * v / std, f"¥{fmt(v)} < standard ¥{fmt(std)} → {w} × {fmt(v)} ÷ {fmt(std)}", [], set()))
     return out
 
+
 def _item_raw(item: Item, ctx: _Context) -> list[Raw]:
     """Per member, the raw points of the item's rule (see `Raw`): one function per rule kind."""
     rule = item.rule
