@@ -150,7 +150,7 @@ PAYROLL_CHANGES = Table("payroll_changes", "变更明细", "Changes", (
     Col("reason", "text", "重开原因", "why the month was reopened (`csbatch reopen --reason`)"),
     Col("reopened_by", "text", "重开人", "who reopened it (user@host)"),
     Col("reopened_at", "text", "重开时间", "when it was reopened (ISO date and time)"),
-), row="employee × pay component whose amount a re-close changed, then a total row; only after a re-close")
+), row="employee × pay component whose amount a re-close changed, then a total row")
 
 
 # --- VIP (docs/policy.md#vip): vip_members, vip_points, vip_tasks, vip_discount_audit ---------------
