@@ -7,8 +7,9 @@ code that decides what they describe, so the reference cannot drift from it (`ma
 - inputs.md: `config/inputs.yaml` as the loader reads it (kinds, file patterns, columns, aliases,
   types, the period rule), with the file's own header comment as the introduction.
 - outputs.md: what a real close of the committed sample month writes (files, workbook sheets,
-  CSV headers, manifest keys), described by the output table definitions (each column's
-  `description`), the writers' docstrings and the manifest module's docstring.
+  CSV headers, manifest keys) and the sheets a re-close of it adds, described by the output table
+  definitions (each column's `description`), the writers' docstrings and the manifest module's
+  docstring.
 
 The script finds what it documents through stable entry points (`csbatch.policy`, the CLI, and
 modules found by what they define), not by module paths, so moving a module does not break it.
@@ -542,18 +543,32 @@ def _num(value, prefix: str) -> str:
 
 # --- outputs.md -------------------------------------------------------------------------------
 
-def _close_sample(out: Path) -> tuple[str, Path]:
-    """Close the committed sample month with the repository's policy, through the CLI."""
+def _close_sample(out: Path, *, reopen_first: bool = False) -> tuple[str, Path]:
+    """Close the committed sample month with the repository's policy, through the CLI;
+    `reopen_first`: reopen the month closed before and close it again (a re-close)."""
     samples = sorted(p for p in (ROOT / "samples").iterdir() if re.fullmatch(r"\d{4}-\d{2}", p.name))
     period = samples[0].name
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(Path(csbatch.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]))
-    done = subprocess.run([sys.executable, "-m", "csbatch.cli", "monthly-close", period, "--inputs",
-                           str(samples[0]), "--out", str(out), "--config", str(ROOT / "config"),
-                           "--allow-dirty"], capture_output=True, text=True, env=env, cwd=out.parent)
-    if done.returncode != 0:
-        raise DocsError(f"the sample close failed:\n{done.stdout}\n{done.stderr}")
+    reopen = [["reopen", period, "--reason", "docs", "--out", str(out)]] if reopen_first else []
+    for args in [*reopen, ["monthly-close", period, "--inputs", str(samples[0]), "--out", str(out),
+                           "--config", str(ROOT / "config"), "--allow-dirty"]]:
+        done = subprocess.run([sys.executable, "-m", "csbatch.cli", *args], capture_output=True, text=True,
+                              env=env, cwd=out.parent)
+        if done.returncode != 0:
+            raise DocsError(f"the sample {args[0]} failed:\n{done.stdout}\n{done.stderr}")
     return period, out / period
+
+
+def _sheets(folder: Path, period: str) -> dict[str, list[str]]:
+    """Workbook file pattern → its sheet names, as the close in `folder` wrote them."""
+    from openpyxl import load_workbook
+    sheets = {}
+    for path in sorted(folder.glob("*.xlsx")):
+        book = load_workbook(path, read_only=True)
+        sheets[_pattern(path.name, period)] = list(book.sheetnames)
+        book.close()
+    return sheets
 
 
 def _pattern(path: str, period: str) -> str:
@@ -610,12 +625,13 @@ def render_outputs(policy) -> str:
         for path in sorted((folder / "data").glob("*.csv")):
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 headers[path.name] = next(csv.reader(fh))
-        sheets = {}
-        from openpyxl import load_workbook
-        for path in sorted(folder.glob("*.xlsx")):
-            book = load_workbook(path, read_only=True)
-            sheets[_pattern(path.name, period)] = list(book.sheetnames)
-            book.close()
+        sheets = _sheets(folder, period)
+        # sheets only a re-close writes (what changed against the close it replaces)
+        _, again = _close_sample(Path(tmp) / "out", reopen_first=True)
+        reclose_only = {(b, n) for b, names in _sheets(again, period).items() for n in names
+                        if n not in sheets.get(b, [])}
+        for book, name in sorted(reclose_only):
+            sheets.setdefault(book, []).append(name)
 
     lines = ["# Output reference", "", GENERATED, "",
              "`csbatch monthly-close PERIOD --inputs DIR --out OUT` writes everything for the month into "
@@ -632,7 +648,8 @@ def render_outputs(policy) -> str:
             continue
         if f not in writers:
             raise DocsError(f"no module docstring starts with `{f}`: say what the file is there")
-        rows.append([f"`{f}`", writers[f], ", ".join(sheets.get(f, []))])
+        rows.append([f"`{f}`", writers[f], ", ".join(n + " (after a re-close)" * ((f, n) in reclose_only)
+                                                      for n in sheets.get(f, []))])
     rows.append(["`data/*.csv`", "every result table, in the columns below", ""])
     lines += _table(["file", "what", "sheets"], rows)
 
@@ -664,7 +681,9 @@ def render_outputs(policy) -> str:
         for sheet in names:
             t = by_zh.get(sheet)
             row = (t.row or getattr(csv_tables.get(t.name), "row", "")) if t else ""
-            rows.append([f"`{book}`", sheet, t.en if t else "", f"one row per {row}" if row else ""])
+            rows.append([f"`{book}`", sheet, t.en if t else "", (f"one row per {row}" if row else "")
+                         + ("; written only by a re-close (a month reopened and closed again)"
+                            * ((book, sheet) in reclose_only))])
             if t is None or t.names == getattr(csv_tables.get(t.name), "names", None):
                 continue
             base = csv_tables.get(t.name)

@@ -22,6 +22,8 @@ from csbatch.errors import Issue, Source
 from csbatch.failpoints import failpoint
 from csbatch.ledger import staging as staging_folders
 from csbatch.ledger.store import AlreadyClosed, NewClose, changes
+from csbatch.payroll.changes import PayChanges
+from csbatch.payroll.changes import describe as describe_changes
 from csbatch.reports.audit_page import write_audit_page
 from csbatch.reports.audit_workbook import write_audit_workbook
 from csbatch.reports.csvout import write_csv
@@ -47,8 +49,9 @@ from csbatch.reports.vip_workbook import write_vip_workbook
 from csbatch.scoring.cards import ScoreResult, items_frame, scorecards_frame
 
 
-def write_outputs(s: CloseState, folder: Path) -> None:
-    """Every file of the month, written into `folder` (the staging one)."""
+def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None) -> None:
+    """Every file of the month, written into `folder` (the staging one); `changed`, a re-close's
+    pay changes, gives the payroll workbook its 变更明细 sheet."""
     data = folder / "data"
     c = s.computed()
     pay = c.payroll
@@ -59,7 +62,8 @@ def write_outputs(s: CloseState, folder: Path) -> None:
     write_csv(data / "payroll.csv", payroll_table(c.policy, pay.payroll.columns), pay.payroll)
     write_csv(data / "payroll_components.csv", PAYROLL_COMPONENTS, pay.components)
     write_csv(data / "order_splits.csv", ORDER_SPLITS, pay.order_splits)
-    write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, c.attendance.summary, c.policy, s.lang)
+    write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, c.attendance.summary, c.policy, s.lang,
+                           changed)
     write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", c.scores, c.policy, s.lang)
     vip = c.vip
     write_csv(data / "vip_members.csv", VIP_MEMBERS, vip.members)
@@ -88,16 +92,18 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
     staging = s.out_dir / staging_folders.name(s.period, s.close_id)
     committed = False
     lock = None
-    found = None
+    found = changed = None
     try:
         s.out_dir.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
         lock = staging_folders.hold(staging)
         failpoint("close.computed")
-        write_outputs(s, staging)
         lines = pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in c.payroll.lines],
                              columns=["employee_id", "component", "amount", "reason"])
         found = changes(ledger.previous_pay(s.period), lines)
+        if found is not None:
+            changed = describe_changes(found, c.payroll.payroll, c.policy, ledger.last_reopening(s.period))
+        write_outputs(s, staging, changed)
         manifest = build_manifest(
             period=s.period, started_at=s.started_at, finished_at=_now(), policy=c.policy, inputs=c.inputs,
             out_root=staging, warnings=[w for w in warnings if not w.is_error], git=s.policy_git,
@@ -136,5 +142,5 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
             staging_folders.release(lock)
         if not committed and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return replace(s, published=s.target, changes=None if found is None else tuple(found)), []
+    return replace(s, published=s.target, changes=None if found is None else tuple(found), pay_changes=changed), []
 

@@ -17,6 +17,7 @@ from csbatch.audit.report import AuditReport
 from csbatch.calendar import WorkCalendar
 from csbatch.closing.history import History, NoHistory
 from csbatch.ledger.store import Ledger
+from csbatch.payroll.changes import PayChanges
 from csbatch.payroll.compute import PayrollResult
 from csbatch.policy import Policy
 from csbatch.policy.gitstate import GitState
@@ -54,6 +55,7 @@ class CloseState:
     audit: AuditReport | None = None
     explain_for: frozenset[str] = frozenset()
     changes: tuple[dict[str, str], ...] | None = None   # None: a first close, nothing to compare with
+    pay_changes: PayChanges | None = None   # the same with names and the reopening's reason (for HR)
     published: Path | None = None
 
     @property

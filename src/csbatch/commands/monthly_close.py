@@ -21,10 +21,16 @@ def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path 
     typer.echo(f"closed {period}: {published}")
     for path in sorted(p for p in published.rglob("*") if p.is_file()):
         typer.echo(f"  {path}")
-    if outcome.state.changes == ():
-        typer.echo(f"no change against the previous close of {period}")
-    elif outcome.state.changes:
-        typer.echo(f"changes against the previous close of {period}:")
-        print_table(["employee", "component", "before", "after", "change"],
-                    [(c["employee_id"], c["component"], c["before"], c["after"], c["change"])
-                     for c in outcome.state.changes])
+    changed = outcome.state.pay_changes
+    if changed is None:
+        return
+    why = changed.reopening
+    reopened = f" (reopened by {why.reopened_by} at {why.reopened_at}: {why.reason})" if why else ""
+    if not changed.lines:
+        typer.echo(f"no change against the previous close of {period}{reopened}")
+        return
+    typer.echo(f"changes against the previous close of {period}{reopened}:")
+    print_table(["employee", "name", "component", "before", "after", "change"],
+                [(c.employee_id, c.name, c.component_name, f"{c.before:.2f}", f"{c.after:.2f}", f"{c.change:+.2f}")
+                 for c in changed.lines]
+                + [("total", "", "", f"{changed.before:.2f}", f"{changed.after:.2f}", f"{changed.change:+.2f}")])

@@ -29,6 +29,7 @@ from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity, Source
 from csbatch.ledger import digests, staging
 from csbatch.ledger.db import immediate, open_ledger
+from csbatch.payroll.changes import Reopening
 
 if TYPE_CHECKING:
     from csbatch.vip.model import VipHistory, VipResult
@@ -202,6 +203,12 @@ class Ledger:
         frame = pd.DataFrame(lines, columns=["employee_id", "component", "amount"])
         frame["amount"] = frame["amount"].map(Decimal)
         return frame
+
+    def last_reopening(self, period: str) -> Reopening | None:
+        """Who reopened `period` last, when and why (what a re-close tells HR)."""
+        row = self.conn.execute("SELECT reopened_at, reopened_by, reason FROM reopenings WHERE period = ? "
+                                "ORDER BY id DESC LIMIT 1", (period,)).fetchone()
+        return Reopening(*row) if row else None
 
     # --- writing -------------------------------------------------------------------------------
 

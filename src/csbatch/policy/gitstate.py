@@ -47,7 +47,7 @@ class GitState:
         return bool(self.changed) if self.versioned else None
 
 
-def _git(folder: Path, *args: str) -> subprocess.CompletedProcess:
+def run_git(folder: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in _REDIRECTS}
     env["GIT_OPTIONAL_LOCKS"] = "0"
     env["LC_ALL"] = "C"
@@ -86,19 +86,19 @@ def git_state(folder: Path) -> GitState:
     """Read the git state of `folder` (see the module's docstring)."""
     folder = Path(folder)
     try:
-        top = _git(folder, "rev-parse", "--show-toplevel")
+        top = run_git(folder, "rev-parse", "--show-toplevel")
         if top.returncode != 0:
             err = top.stderr.decode("utf-8", "replace").strip().splitlines()
             if err and "not a git repository" in err[0]:
                 return GitState(unknown="it is not inside a git work tree")
             return GitState(unknown="git could not read it (" + (err[0] if err else f"exit {top.returncode}") + ")")
         toplevel = Path(os.path.realpath(top.stdout.decode("utf-8", "surrogateescape").strip()))
-        tracked = _git(folder, "ls-files", "-z", "--", ".")
+        tracked = run_git(folder, "ls-files", "-z", "--", ".")
         if tracked.returncode == 0 and not tracked.stdout.strip(b"\0"):
             return GitState(unknown="no file of it is committed to the git work tree it lies in "
                                     "(it is ignored or was never added)")
-        head = _git(folder, "rev-parse", "--verify", "--quiet", "HEAD")
-        status = _git(folder, "status", "--porcelain=v1", "-z", "--untracked-files=all",
+        head = run_git(folder, "rev-parse", "--verify", "--quiet", "HEAD")
+        status = run_git(folder, "status", "--porcelain=v1", "-z", "--untracked-files=all",
                       "--ignored=traditional", "--", ".")
         if status.returncode != 0:
             err = status.stderr.decode("utf-8", "replace").strip().splitlines()

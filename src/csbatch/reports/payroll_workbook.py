@@ -4,6 +4,8 @@
 - HR导入: the shape payroll systems import as "additional salary" — one header row, long format
   (employee, component, amount, reason), no merged cells, no totals, no formulas.
 - 考勤汇总 and 订单分成 for reference.
+- 变更明细, after a re-close only: what the re-close changed against the close it replaces, per
+  employee and component (by name), with a total row and the reason for the reopening.
 
 Totals are numbers computed here, never formulas, and `verify_payroll` proves before publishing
 that they equal the rows and that every employee's components add up to gross pay.
@@ -17,9 +19,17 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.errors import Issue
+from csbatch.payroll.changes import PayChanges
 from csbatch.payroll.compute import PayrollResult
 from csbatch.policy import Policy
-from csbatch.reports.tables import ATTENDANCE, ORDER_SPLITS, PAYROLL_COMPONENTS, Table, payroll_table
+from csbatch.reports.tables import (
+    ATTENDANCE,
+    ORDER_SPLITS,
+    PAYROLL_CHANGES,
+    PAYROLL_COMPONENTS,
+    Table,
+    payroll_table,
+)
 from csbatch.reports.workbook import Workbook
 
 ZERO = Decimal(0)
@@ -59,7 +69,9 @@ def verify_payroll(result: PayrollResult, policy: Policy) -> list[Issue]:
                                     f"{i.message}") for i in issues]
 
 
-def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame, policy, lang: str) -> Path:
+def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame, policy, lang: str,
+                           changed: PayChanges | None = None) -> Path:
+    """`changed`: a re-close's changes (the 变更明细 sheet); None for a first close (no such sheet)."""
     book = Workbook(path)
     table = payroll_table(policy, result.payroll.columns)
     people = result.payroll.copy()
@@ -69,4 +81,6 @@ def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame,
     book.add_table_sheet(PAYROLL_COMPONENTS, result.components, lang, filters=False)
     book.add_table_sheet(ATTENDANCE, attendance_summary, lang)
     book.add_table_sheet(ORDER_SPLITS, result.order_splits, lang)
+    if changed is not None:
+        book.add_table_sheet(PAYROLL_CHANGES, changed.frame(), lang, filters=False, bold_last_row=True)
     return book.close()

@@ -140,6 +140,18 @@ ORDER_SPLITS = Table("order_splits", "订单分成", "Order splits", (
     Col("rep_share", "money", "销售分成", "the sales rep's part of the order bonus, ¥"),
 ), row="order whose bonus is split with a sales rep")
 
+PAYROLL_CHANGES = Table("payroll_changes", "变更明细", "Changes", (
+    Col("employee_id", "id", "工号", "the employee's ID; the last row, 合计, totals the money columns"),
+    Col("name", "text", "姓名", "the employee's name (roster; blank when no longer on the payroll)"),
+    Col("component", "text", "项目", "the pay component's name (pay.yaml `name`)"),
+    Col("before", "money", "变更前", "the component's amount in the close the re-close replaces, ¥"),
+    Col("after", "money", "变更后", "the component's amount now, ¥"),
+    Col("change", "money", "变动", "after − before, ¥"),
+    Col("reason", "text", "重开原因", "why the month was reopened (`csbatch reopen --reason`)"),
+    Col("reopened_by", "text", "重开人", "who reopened it (user@host)"),
+    Col("reopened_at", "text", "重开时间", "when it was reopened (ISO date and time)"),
+), row="employee × pay component whose amount a re-close changed, then a total row")
+
 
 # --- VIP (docs/policy.md#vip): vip_members, vip_points, vip_tasks, vip_discount_audit ---------------
 
