@@ -69,7 +69,8 @@ def test_docs_point_inside_the_repository():
     bare = re.compile(r"(?<!docs/)\b(?:inputs|outputs)\.md")
     hits = []
     for path in [ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("src/**/*.py"),
-                 *ROOT.glob("tests/**/*.py"), *ROOT.glob("config/**/*.yaml"), *ROOT.glob("templates/*")]:
+                 *ROOT.glob("tests/**/*.py"), *ROOT.glob("config/**/*.yaml"),
+                 *(p for p in ROOT.glob("templates/**/*") if p.is_file())]:
         if path.name == Path(__file__).name:
             continue
         text = path.read_text(encoding="utf-8")

@@ -20,6 +20,7 @@ def test_the_wheel_carries_what_csbatch_needs_at_run_time(tmp_path):
     policy = {p.relative_to(CONFIG).as_posix() for p in CONFIG.rglob("*.yaml")}
     assert {f"csbatch/_default/config/{p}" for p in policy} <= names
     assert any(n.startswith("csbatch/samples/words/") and n.endswith(".txt") for n in names)
+    assert {f"csbatch/_default/templates/policy-repo/{n}" for n in ("README.md", "gitignore", "pre-commit-config.yaml")} <= names
     assert "csbatch/cli.py" in names and any(n.endswith("entry_points.txt") for n in names)
 
     target = tmp_path / "site"

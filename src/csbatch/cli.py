@@ -191,6 +191,18 @@ def explain(
     command.run(employee, period, inputs, config)
 
 
+@app.command("init")
+@_guarded
+def init(
+    folder: Annotated[Path, typer.Argument(help="New or empty folder for the policy repository.")],
+) -> None:
+    """Make a new company's policy repository: config/ (the default policy, the values a company
+    sets marked), .gitignore, README, pre-commit hooks, and a first git commit when git is installed."""
+    from csbatch.commands import init as command
+
+    command.run(folder)
+
+
 @app.command("sample")
 @_guarded
 def sample(
