@@ -1,0 +1,90 @@
+"""Golden cases of a VIP programme (config/vip.yaml): a month's purchases of a few customers →
+each one's card tier, points and voucher worth, exactly as the close's VIP stage gives them.
+
+The case runs `run_vip`, the close's own stage, on the case's customer records and store orders
+typed by the real coercer (`csbatch.sheets.given`), as a first close (no earlier months): so a
+threshold, a points rate or a voucher band changed in the policy moves the case's figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from csbatch.errors import Source
+from csbatch.calendar import month_bounds
+from csbatch.policy import Policy
+from csbatch.policy.base import Code, Flag, Model, Text
+from csbatch.policytest.kit import Row, compare
+from csbatch.sheets.given import typed_rows
+from csbatch.vip.programme import run_vip
+
+#: the key people are hashed with: a case's ID numbers are made up, and nothing is kept
+CASE_KEY = b"csbatch policy test"
+#: the agent a case's orders are booked to (the VIP stage does not read it)
+AGENT = "E"
+
+#: expectation word → vip_members.csv column (docs/outputs.md)
+FIELDS = {"programme": "programme", "tier": "tier", "card": "status", "issued_on": "issued_on",
+          "spend_month": "spend_month", "spend_12m": "spend_12m", "points": "points_close",
+          "points_earned": "points_earned", "voucher": "voucher_value", "next_tier_gap": "next_tier_gap"}
+
+
+class VipCustomer(Model):
+    """A customer record: a card is real-name, so only a customer with an ID number gets one."""
+
+    id_number: Text | None = None
+    name: Text | None = None
+    engineering: Flag = False
+
+
+class VipCase(Model):
+    name: Text
+    vip: Code
+    period: Text = "2026-10"
+    customers: dict[Text, VipCustomer] = Field(min_length=1)
+    purchases: list[Row] = Field(min_length=1)
+    expect: dict[Text, dict[Code, Text]] = Field(min_length=1)
+
+
+def _cell(value: Any) -> Any:
+    """A members cell as a case compares it: a date as its day."""
+    return value.date().isoformat() if hasattr(value, "date") and callable(value.date) else value
+
+
+def run_vip_case(case: VipCase, policy: Policy) -> list[str]:
+    programme = policy.vip.programmes.get(case.vip)
+    if programme is None:
+        return [f"VIP programme '{case.vip}' does not exist"]
+    place = case.place or Source("tests")
+    first, _ = month_bounds(case.period)
+    customers = [{"customer_id": cid, "name": c.name or cid, "id_number": c.id_number,
+                  "engineering": c.engineering} for cid, c in case.customers.items()]
+    orders = [{"order_id": f"V{n}", "order_date": first.isoformat(), "employee_id": AGENT,
+               "store_type": programme.store_type, **row.cells()} for n, row in enumerate(case.purchases, 1)]
+    failures: list[str] = []
+    frames = {}
+    for kind, rows, places in (
+            ("customers", customers, [c.place or place for c in case.customers.values()]),
+            ("sales", orders, [row.where(place) for row in case.purchases])):
+        frames[kind], found = typed_rows(policy, kind, rows, case.period, places)
+        failures += [str(i) for i in found]
+    if failures:
+        return failures
+    result, issues = run_vip(case.period, policy, frames, None, CASE_KEY)
+    failures += [str(i) for i in issues if i.is_error]
+    members = result.members
+    for cid, expected in case.expect.items():
+        if cid not in case.customers:
+            failures.append(f"{cid}: not a customer of the case")
+            continue
+        rows = members[(members["customer_id"] == cid) & (members["programme"] == case.vip)]
+        row = rows.iloc[0] if len(rows) else None
+        for key, want in expected.items():
+            if key not in FIELDS:
+                failures.append(f"{cid}.{key}: no such field ({', '.join(FIELDS)})")
+                continue
+            got = None if row is None else _cell(row[FIELDS[key]])
+            failures += compare(f"{cid}.{key}", want, got)
+    return failures
