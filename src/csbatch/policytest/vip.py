@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from pydantic import Field
 
-from csbatch.errors import Source
+from csbatch.blanks import is_blank
+
 from csbatch.calendar import month_bounds
+from csbatch.errors import Source
 from csbatch.policy import Policy
 from csbatch.policy.base import Code, Flag, Model, Text
 from csbatch.policytest.kit import Row, compare
@@ -49,8 +52,10 @@ class VipCase(Model):
 
 
 def _cell(value: Any) -> Any:
-    """A members cell as a case compares it: a date as its day."""
-    return value.date().isoformat() if hasattr(value, "date") and callable(value.date) else value
+    """A members cell as a case compares it: blank as None, a date as its day."""
+    if is_blank(value):
+        return None
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) else value
 
 
 def run_vip_case(case: VipCase, policy: Policy) -> list[str]:
