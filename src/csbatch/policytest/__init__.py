@@ -30,27 +30,28 @@ from csbatch.policytest.deadlines import DeadlineCase, run_deadline_case
 from csbatch.policytest.pay import PayCase, run_pay_case
 from csbatch.policytest.vip import VipCase, run_vip_case
 
-#: the key that tells a case's kind → its model and runner (a case with none of them: a scorecard)
-KINDS: dict[str, tuple[type, Callable[[Any, Policy], list[str]]]] = {
-    "marks": (AuditCase, run_audit_case),
-    "pay": (PayCase, run_pay_case),
-    "vip": (VipCase, run_vip_case),
-    "deadline": (DeadlineCase, run_deadline_case),
-    "scorecard": (CardCase, run_card_case),
+#: a case's kind: the key that tells it → (tag, model, runner); a case with none of the keys is a
+#: scorecard case. Tags are no key a case could have, so an error's place follows the data.
+KINDS: dict[str, tuple[str, type, Callable[[Any, Policy], list[str]]]] = {
+    "marks": ("audit-case", AuditCase, run_audit_case),
+    "pay": ("pay-case", PayCase, run_pay_case),
+    "vip": ("vip-case", VipCase, run_vip_case),
+    "deadline": ("deadline-case", DeadlineCase, run_deadline_case),
 }
+CARD = "card-case"
 
 
 def _case_kind(value) -> str:
     if isinstance(value, dict):
-        for key in KINDS:
+        for key, (tag, _, _) in KINDS.items():
             if key in value:
-                return key
-    return "scorecard"
+                return tag
+    return CARD
 
 
-Case = Annotated[Annotated[CardCase, Tag("scorecard")] | Annotated[AuditCase, Tag("marks")]
-                 | Annotated[PayCase, Tag("pay")] | Annotated[VipCase, Tag("vip")]
-                 | Annotated[DeadlineCase, Tag("deadline")],
+Case = Annotated[Annotated[CardCase, Tag(CARD)] | Annotated[AuditCase, Tag("audit-case")]
+                 | Annotated[PayCase, Tag("pay-case")] | Annotated[VipCase, Tag("vip-case")]
+                 | Annotated[DeadlineCase, Tag("deadline-case")],
                  Discriminator(_case_kind)]
 
 
@@ -78,7 +79,7 @@ def run_policy_tests(policy: Policy) -> tuple[list[Outcome], list[Issue]]:
     if not files:
         issues.append(Issue(Source(f"{policy.display_root}/tests"), "policytest.none",
                             "no golden cases: add YAML files of cases under tests/"))
-    runners = [(model, runner) for model, runner in KINDS.values()]
+    runners = [(model, runner) for _, model, runner in KINDS.values()] + [(CardCase, run_card_case)]
     for path in files:
         display = f"{policy.display_root}/tests/{path.name}"
         data, locs, found = load_yaml(path, display)
