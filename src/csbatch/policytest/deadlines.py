@@ -24,6 +24,7 @@ from csbatch.policy.base import Code, Model, Text
 from csbatch.policytest.kit import Row, compare
 from csbatch.sheets.given import typed_rows
 
+
 def _item(value):
     return value if isinstance(value, dict) else {"status": value}
 
@@ -61,7 +62,7 @@ def _labels(items) -> list[tuple[str, ...]]:
         count[emp] = count.get(emp, 0) + 1
     out = []
     for emp, ref, key in zip(items["employee_id"], items["reference"], items["key"]):
-        names = [n for n in (key, emp if count[emp] == 1 else None, f"{emp} {ref}" if emp else None) if n]
+        names = [str(n) for n in (key, emp if count[emp] == 1 else None, f"{emp} {ref}" if emp else None) if n]
         out.append(tuple(names))
     return out
 
@@ -92,8 +93,8 @@ def run_deadline_case(case: DeadlineCase, policy: Policy) -> list[str]:
     for i, names in enumerate(labels):
         label = next((n for n in names if n in expected), None)
         if label is None:
-            failures.append(f"{names[-1] if names else i}: expected no item, got "
-                            f"{items.at[i, 'status']} (due {_minute(items.at[i, 'due_at'])})")
+            failures.append(f"{names[-1] if names else f'item {i + 1}'}: expected no item, got "
+                            f"{items.at[i, 'status']!s} (due {_minute(items.at[i, 'due_at'])})")
             continue
         seen.add(label)
         for key, want in expected[label].model_dump(exclude_none=True).items():

@@ -8,8 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import ConfigDict
 
-from csbatch.policy.bands import fmt
 from csbatch.errors import Source
+from csbatch.policy.bands import fmt
 from csbatch.policy.base import Model, parse_money, parse_rate
 
 #: what an expectation writes for "nothing" (no line, no card, no due time)
@@ -42,12 +42,17 @@ def shown(got) -> str:
     return "none" if got is None else str(got)
 
 
-def compare(label: str, want: str, got, why: str = "") -> list[str]:
-    """[] when `got` is `want`, else the failure line `label: expected …, got …` (with the rule
-    that gave it, when known)."""
+def money(amount: Decimal | None) -> str:
+    """A pay line's amount as the payroll sheet shows it: to its cents (115.80)."""
+    return "none" if amount is None else f"{amount:f}"
+
+
+def compare(label: str, want: str, got, why: str = "", as_text=shown) -> list[str]:
+    """[] when `got` is `want`, else the failure line `label: expected …, got …` (`as_text(got)`,
+    with the rule that gave it, when known)."""
     if same(want, got):
         return []
-    return [f"{label}: expected {want}, got {shown(got)}" + (f" ({why})" if why else "")]
+    return [f"{label}: expected {want}, got {as_text(got)}" + (f" ({why})" if why else "")]
 
 
 class Row(Model):

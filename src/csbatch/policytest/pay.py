@@ -25,13 +25,15 @@ from csbatch.payroll.compute import compute_payroll
 from csbatch.policy import Policy
 from csbatch.policy.base import Code, Figure, Flag, Int, Model, Text
 from csbatch.policy.vocabulary import MEASURES
-from csbatch.policytest.kit import Row, compare, shown
+from csbatch.policytest.kit import Row, compare, money
 from csbatch.scoring.cards import ScoreResult
 from csbatch.scoring.engine import CardScore, Member, MemberScore
 from csbatch.scoring.measures import EXTRA_COLUMNS, Measured
 from csbatch.sheets.given import typed_rows
 from csbatch.sheets.intake import Inputs
 
+#: the columns of `Measured.values` a case may give
+MEASURED = (*MEASURES, *EXTRA_COLUMNS)
 #: what a case leaves out of the rows it writes (docs/policy.md#golden-cases)
 CUSTOMER = "K"
 CATEGORY = "service"
@@ -139,12 +141,8 @@ def _scores(case: PayCase, policy: Policy) -> ScoreResult:
 
 def _measured(case: PayCase) -> Measured:
     ids = pd.Index(list(case.employees), name="employee_id", dtype=object)
-    columns = [*MEASURES, *EXTRA_COLUMNS]
-    values = pd.DataFrame({c: pd.Series([None] * len(ids), index=ids, dtype=object) for c in columns})
-    for emp, e in case.employees.items():
-        for name, value in e.measures.items():
-            values.at[emp, name] = value
-    return Measured(values)
+    cells = {c: [e.measures.get(c) for e in case.employees.values()] for c in MEASURED}
+    return Measured(pd.DataFrame({c: pd.Series(v, index=ids, dtype=object) for c, v in cells.items()}))
 
 
 def run_pay_case(case: PayCase, policy: Policy) -> list[str]:
@@ -155,6 +153,8 @@ def run_pay_case(case: PayCase, policy: Policy) -> list[str]:
     failures += [f"{emp}.{c}: no such pay component" for emp, lines in case.expect.items()
                  for c in lines if c not in policy.pay.components]
     failures += [f"{emp}: not an employee of the case" for emp in case.expect if emp not in case.employees]
+    failures += [f"{emp}.measures.{name}: not a measured value ({', '.join(MEASURED)})"
+                 for emp, e in case.employees.items() for name in e.measures if name not in MEASURED]
     workdays, found = _month_workdays(policy, case.period)
     failures += found
     if failures or workdays is None:
@@ -193,10 +193,10 @@ def run_pay_case(case: PayCase, policy: Policy) -> list[str]:
             label = f"{emp}.{code}"
             if want is None:
                 if amount is not None:
-                    failures.append(f"{label}: expected no line, got {shown(amount)}"
+                    failures.append(f"{label}: expected no line, got {money(amount)}"
                                     + (f" ({reason})" if reason else ""))
                 continue
-            wrong = compare(label, want.amount, amount, reason)
+            wrong = compare(label, want.amount, amount, reason, money)
             failures += wrong
             if not wrong and want.reason is not None and amount is not None and want.reason != reason:
                 failures.append(f"{label}: expected the reason '{want.reason}', got '{reason}'")

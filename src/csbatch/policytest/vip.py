@@ -14,7 +14,6 @@ import pandas as pd
 from pydantic import Field
 
 from csbatch.blanks import is_blank
-
 from csbatch.calendar import month_bounds
 from csbatch.errors import Source
 from csbatch.policy import Policy
@@ -83,10 +82,10 @@ def run_vip_case(case: VipCase, policy: Policy) -> list[str]:
                "store_type": programme.store_type, **row.cells()} for n, row in enumerate(case.purchases, 1)]
     failures: list[str] = []
     frames = {}
-    for kind, rows, places in (
+    for kind, given, places in (
             ("customers", customers, [c.place or place for c in case.customers.values()]),
             ("sales", orders, [row.where(place) for row in case.purchases])):
-        frames[kind], found = typed_rows(policy, kind, rows, case.period, places)
+        frames[kind], found = typed_rows(policy, kind, given, case.period, places)
         failures += [str(i) for i in found]
     if failures:
         return failures
