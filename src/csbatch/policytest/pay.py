@@ -34,7 +34,7 @@ from csbatch.sheets.intake import Inputs
 
 #: the columns of `Measured.values` a case may give
 MEASURED = (*MEASURES, *EXTRA_COLUMNS)
-#: what a case leaves out of the rows it writes (docs/policy.md#golden-cases)
+#: what a case leaves out of the rows it writes (docs/golden-cases.md)
 CUSTOMER = "K"
 CATEGORY = "service"
 
