@@ -52,12 +52,19 @@ def _policy_test(policy_copy) -> tuple[int, str]:
     return result.exit_code, result.stdout
 
 
+def _fails(policy_copy, rel: str, name: str) -> str:
+    """`policy test`'s output, having checked that it failed and that the case named `name` of
+    `rel` is the one failing, at its line."""
+    code, out = _policy_test(policy_copy)
+    assert code == 1, out
+    line = policy_copy.line_of(rel, name)
+    assert f"FAIL config/{rel}:{line}:5: {name}" in out, out
+    return out
+
+
 def test_a_pay_rate_change_fails_the_pay_case_naming_its_line(policy_copy):
     policy_copy.edit("pay.yaml", "      ecommerce_cs: 1%\n", "      ecommerce_cs: 1.2%\n")
-    code, out = _policy_test(policy_copy)
-    assert code == 1
-    line = policy_copy.line_of("tests/pay.yaml", "name: commission 2% (comprehensive)")
-    assert f"FAIL config/tests/pay.yaml:{line}:5: commission 2% (comprehensive)" in out
+    out = _fails(policy_copy, "tests/pay.yaml", "commission 2% (comprehensive)")
     assert "ECOM.commission: expected 96.50, got 115.80" in out        # 9650 × 1.2%
     assert "HALF.commission: expected 48.25, got 57.90" in out
     assert "COMP.commission" not in out                                 # the comprehensive rate is unchanged
@@ -77,10 +84,7 @@ def test_a_pay_line_that_appears_or_changes_its_reason_fails(policy_copy):
 def test_a_vip_threshold_change_fails_the_vip_case(policy_copy):
     policy_copy.edit("vip.yaml", "silver: {name: 银卡, single_order: 25000, trailing_12m: 80000}",
                      "silver: {name: 银卡, single_order: 30000, trailing_12m: 80000}")
-    code, out = _policy_test(policy_copy)
-    assert code == 1
-    line = policy_copy.line_of("tests/vip.yaml", "普通VIP: ¥25,000 in one order")
-    assert f"FAIL config/tests/vip.yaml:{line}:5: 普通VIP: ¥25,000 in one order" in out
+    out = _fails(policy_copy, "tests/vip.yaml", "普通VIP: ¥25,000 in one order")
     assert "SINGLE.tier: expected silver, got none" in out
     assert "ok   config/tests/vip.yaml:10:5: 专业VIP" in out           # the flagship programme is untouched
 
@@ -88,18 +92,14 @@ def test_a_vip_threshold_change_fails_the_vip_case(policy_copy):
 def test_a_voucher_band_change_fails_the_vip_case(policy_copy):
     policy_copy.edit("bands.yaml", "    - {to: 1000, to_inclusive: true, value: 30%}",
                      "    - {to: 1000, to_inclusive: true, value: 25%}")
-    code, out = _policy_test(policy_copy)
-    assert code == 1
+    out = _fails(policy_copy, "tests/vip.yaml", "专业VIP: a single order of ¥60,000")
     assert "SINGLE.voucher: expected 126.00, got 105" in out           # 420 points × 25%
 
 
 def test_a_deadline_time_change_fails_the_deadline_case(policy_copy):
     policy_copy.edit("deadlines.yaml", "due: {kind: next_month, day: 2, at: 18:00}",
                      "due: {kind: next_month, day: 2, at: 17:30}")
-    code, out = _policy_test(policy_copy)
-    assert code == 1
-    line = policy_copy.line_of("tests/deadlines.yaml", "the production sheet is due")
-    assert f"FAIL config/tests/deadlines.yaml:{line}:5: the production sheet is due" in out
+    out = _fails(policy_copy, "tests/deadlines.yaml", "the production sheet is due")
     assert "ON.status: expected on_time, got late" in out
     assert "ON.due_at: expected 2026-11-02 18:00, got 2026-11-02 17:30" in out
 
