@@ -27,3 +27,8 @@ _._Compare
 _._BoolOp
 _._IfExp
 _._Call
+
+# Expectation fields of `policy test`'s VIP cases (csbatch.policytest.vip.MemberExpect): compared
+# by name through model_dump, each against the vip_members.csv column of that name.
+_.points_earned
+_.next_tier_gap

@@ -1,27 +1,18 @@
-"""`csbatch policy test`: golden cases kept beside the policy, in `config/tests/*.yaml`.
-
-A case gives measured values for a few employees of one scorecard (or the marks of one QA
-audit) and the points, totals, grades or ranks they must get. The cases run through the same
-engine as the close, so a team that edits a band table sees at once which cases move. A
-failing case prints expected vs got with the file and line of the case.
-"""
+"""Golden cases of scorecards (measured values → points, totals, grades, ranks) and of the QA
+audit questionnaire (marks → score, sections, violations), run through the close's scoring
+engine and questionnaire."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag
+from pydantic import BeforeValidator, Field
 
-from csbatch.errors import Issue, Source
 from csbatch.policy import Policy
-from csbatch.policy.bands import fmt
 from csbatch.policy.base import Code, Figure, Flag, Int, ItemCode, Model, Text, parse_rate
 from csbatch.policy.scorecards import Promotion
-from csbatch.policy.validate import validate
-from csbatch.policy.yamlio import load_yaml
+from csbatch.policytest.kit import same, shown
 from csbatch.qa.questionnaire import score_marks
 from csbatch.scoring.cards import band_tables
 from csbatch.scoring.engine import Member, finish_card, score_card
@@ -59,50 +50,6 @@ class AuditCase(Model):
     expect: dict[Text, Text] = Field(min_length=1)
 
 
-def _case_kind(value) -> str:
-    return "audit" if isinstance(value, dict) and "marks" in value else "card"
-
-
-Case = Annotated[Annotated[CardCase, Tag("card")] | Annotated[AuditCase, Tag("audit")],
-                 Discriminator(_case_kind)]
-
-
-class CasesFile(Model):
-    cases: list[Case] = Field(min_length=1)
-
-
-@dataclass
-class Outcome:
-    place: Source
-    name: str
-    failures: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-
-def _same(expected: str, got) -> bool:
-    if isinstance(got, Decimal):
-        try:
-            return parse_rate(expected) == got
-        except (ValueError, InvalidOperation):
-            return False
-    if isinstance(got, (list, tuple)):
-        return sorted(expected.split()) == sorted(got)
-    if got is None:
-        return expected.strip().lower() in ("none", "null", "")
-    return expected == str(got)
-
-
-def _shown(got) -> str:
-    if isinstance(got, Decimal):
-        return fmt(got)
-    if isinstance(got, (list, tuple)):
-        return " ".join(got) or "(none)"
-    return "none" if got is None else str(got)
-
-
 def run_card_case(case: CardCase, policy: Policy) -> list[str]:
     if case.scorecard not in policy.scorecards:
         return [f"scorecard '{case.scorecard}' does not exist"]
@@ -135,8 +82,8 @@ def run_card_case(case: CardCase, policy: Policy) -> list[str]:
             else:
                 failures.append(f"{emp}.{key}: no such item or field on '{case.scorecard}'")
                 continue
-            if not _same(want, got):
-                failures.append(f"{emp}.{key}: expected {want}, got {_shown(got)}" + (f" ({rule})" if rule else ""))
+            if not same(want, got):
+                failures.append(f"{emp}.{key}: expected {want}, got {shown(got)}" + (f" ({rule})" if rule else ""))
     return failures
 
 
@@ -151,31 +98,6 @@ def run_audit_case(case: AuditCase, policy: Policy) -> list[str]:
     for key, want in case.expect.items():
         if key not in fields:
             failures.append(f"{key}: no such field (score, violations, failed_critical or a section)")
-        elif not _same(want, fields[key]):
-            failures.append(f"{key}: expected {want}, got {_shown(fields[key])}")
+        elif not same(want, fields[key]):
+            failures.append(f"{key}: expected {want}, got {shown(fields[key])}")
     return failures
-
-
-def run_policy_tests(policy: Policy) -> tuple[list[Outcome], list[Issue]]:
-    """Every case of every file in `tests/` of the policy folder."""
-    folder = Path(policy.root) / "tests"
-    outcomes: list[Outcome] = []
-    issues: list[Issue] = []
-    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-    if not files:
-        issues.append(Issue(Source(f"{policy.display_root}/tests"), "policytest.none",
-                            "no golden cases: add YAML files of cases under tests/"))
-    for path in files:
-        display = f"{policy.display_root}/tests/{path.name}"
-        data, locs, found = load_yaml(path, display)
-        issues += found
-        if data is None:
-            continue
-        parsed, found = validate(CasesFile, data, locs)
-        issues += found
-        if parsed is None:
-            continue
-        for case in parsed.cases:
-            runner = run_card_case if isinstance(case, CardCase) else run_audit_case
-            outcomes.append(Outcome(case.place, case.name, runner(case, policy)))
-    return outcomes, issues
