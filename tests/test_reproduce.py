@@ -75,3 +75,21 @@ def test_a_kept_input_edited_on_disk_is_refused(tmp_path):
     result = runner.invoke(app, ["reproduce", "2026-10", "--out", str(out), "--config", str(CONFIG)])
     assert result.exit_code == 1
     assert "was changed on disk" in result.output and kept.name in result.output
+
+
+def test_each_month_reproduces_with_the_history_its_close_saw(tmp_path):
+    """2026-11 reads 2026-10's VIP cards, points and grades; 2026-10 recomputed after 2026-11 closed
+    must not see 2026-11's."""
+    from csbatch.policy import load_policy
+    from csbatch.samples import generate_month
+
+    _, out = _close(tmp_path)
+    policy, _ = load_policy(CONFIG)
+    november = tmp_path / "in-11"
+    generate_month(policy, "2026-11", november, employees=20, seed=11)
+    result = runner.invoke(app, ["monthly-close", "2026-11", "--inputs", str(november), "--out", str(out),
+                                 "--config", str(CONFIG)])
+    assert result.exit_code == 0, result.output
+    for period in ("2026-10", "2026-11"):
+        done, issues = reproduce(period, out / "csbatch-ledger.sqlite", CONFIG)
+        assert done is not None and done.differences == [], (period, issues)
