@@ -41,30 +41,10 @@ class NoHistory:
     def figures_history(self, before: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["period", "figure", "value"])
 
-class HistoryBefore:
-    """The ledger's history as the close of `period` saw it: the live closes of earlier months
-    (what `reproduce` and `what-if` recompute a closed month with; months close in order, so no
-    earlier month was closed again while this one stayed closed)."""
-
-    def __init__(self, ledger: Ledger, period: str):
-        self.ledger = ledger
-        self.period = period
-
-    def paid_orders(self, order_ids: Collection[str]) -> pd.DataFrame:
-        return self.ledger.paid_orders(order_ids, before=self.period)
-
-    def grade(self, employee_id: str, period: str) -> str | None:
-        return self.ledger.grade(employee_id, period) if period < self.period else None
-
-    def vip_history(self) -> VipHistory:
-        return self.ledger.vip_history(before=self.period)
-
-    def figures_history(self, before: str) -> pd.DataFrame:
-        return self.ledger.figures_history(min(before, self.period))
 
 
 if TYPE_CHECKING:
     from csbatch.ledger.store import Ledger
 
     # mypy checks each implementation against the interface here (tests/test_payroll.py checks its fake)
-    _IMPLEMENTATIONS: tuple[type[History], ...] = (Ledger, NoHistory, HistoryBefore)
+    _IMPLEMENTATIONS: tuple[type[History], ...] = (Ledger, NoHistory)

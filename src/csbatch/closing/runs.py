@@ -61,7 +61,7 @@ def run_until_written(period: str, inputs_dir: Path, config_dir: Path | None = N
     state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path("."),
                        config_dir=resolve_config(config_dir), started_at=_now(), explain_for=explain_for,
                        ledger=history_of,
-                       past=HistoryBefore(history_of, period) if history_of is not None else None)
+                       history_of=HistoryBefore(history_of, period) if history_of is not None else None)
     return run_stages(STAGES, state)
 
 

@@ -53,7 +53,6 @@ class CloseState:
     vip: VipResult | None = None
     audit: AuditReport | None = None
     explain_for: frozenset[str] = frozenset()
-    past: History | None = None               # the history to read instead of the ledger's (a recomputed month)
     changes: tuple[dict[str, str], ...] | None = None   # None: a first close, nothing to compare with
     published: Path | None = None
 
@@ -63,8 +62,6 @@ class CloseState:
 
     @property
     def history(self) -> History:
-        if self.past is not None:
-            return self.past
         return self.ledger if self.ledger is not None else NoHistory()
 
     def computed(self) -> Computed:

@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from csbatch.vip.model import VipHistory, VipResult
 
 LEDGER_NAME = "csbatch-ledger.sqlite"
-#: A month after every month: "every live close" where a history query takes a `before`.
-AFTER_ALL = "9999-99"
 
 
 def default_ledger(out_dir: Path) -> Path:
@@ -176,8 +174,8 @@ class Ledger:
 
     # history the stages read -------------------------------------------------------------------
 
-    def paid_orders(self, order_ids: Collection[str], before: str = AFTER_ALL) -> pd.DataFrame:
-        """Per-order pay of live closes (of months before `before`) for these orders (to reverse refunds)."""
+    def paid_orders(self, order_ids: Collection[str]) -> pd.DataFrame:
+        """Per-order pay of live closes for these orders (to reverse refunds)."""
         ids = list(dict.fromkeys(order_ids))
         rows = []
         for start in range(0, len(ids), 500):
@@ -185,8 +183,8 @@ class Ledger:
             rows += self.conn.execute(
                 f"""SELECT o.order_id, c.period, o.employee_id, o.component, o.amount
                     FROM order_pay o JOIN closes c ON c.close_id = o.close_id
-                    WHERE c.superseded = 0 AND c.period < ? AND o.order_id IN ({','.join('?' * len(chunk))})
-                    ORDER BY o.order_id, o.component""", [before, *chunk]).fetchall()
+                    WHERE c.superseded = 0 AND o.order_id IN ({','.join('?' * len(chunk))})
+                    ORDER BY o.order_id, o.component""", chunk).fetchall()
         frame = pd.DataFrame(rows, columns=["order_id", "period", "employee_id", "component", "amount"])
         frame["amount"] = frame["amount"].map(Decimal)
         return frame
@@ -268,22 +266,21 @@ class Ledger:
              _text(r.order_id), r.note or "")
             for r in vip.points.itertuples(index=False)))
 
-    def vip_history(self, before: str = AFTER_ALL) -> VipHistory:
+    def vip_history(self) -> VipHistory:
         """The VIP programme as earlier months left it: purchases of live closes and history
-        imports, the cards of the latest live close, every points entry of live closes (live
-        closes of months before `before`: a closed month recomputed sees what its close saw)."""
+        imports, the cards of the latest live close, every points entry of live closes."""
         from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, PURCHASE_COLUMNS, VipHistory
 
         purchases = pd.DataFrame(self.conn.execute(
             """SELECT p.period, p.customer_id, p.store_type, p.category, p.order_id, p.order_date, p.amount
                FROM vip_purchases p
-               WHERE p.source IN (SELECT close_id FROM closes WHERE superseded = 0 AND period < ?)
+               WHERE p.source IN (SELECT close_id FROM closes WHERE superseded = 0)
                   OR p.source IN (SELECT import_id FROM vip_imports)
-               ORDER BY p.period, p.order_date, p.order_id""", (before,)).fetchall(), columns=PURCHASE_COLUMNS)
+               ORDER BY p.period, p.order_date, p.order_id""").fetchall(), columns=PURCHASE_COLUMNS)
         purchases["amount"] = purchases["amount"].map(Decimal)
         purchases["order_date"] = pd.to_datetime(purchases["order_date"])
-        latest = self.conn.execute("SELECT close_id FROM closes WHERE superseded = 0 AND period < ? "
-                                   "ORDER BY period DESC LIMIT 1", (before,)).fetchone()
+        latest = self.conn.execute("SELECT close_id FROM closes WHERE superseded = 0 "
+                                   "ORDER BY period DESC LIMIT 1").fetchone()
         cards = pd.DataFrame(self.conn.execute(
             f"SELECT {', '.join(CARD_COLUMNS)} FROM vip_cards WHERE close_id = ? ORDER BY card_no",
             (latest[0] if latest else "",)).fetchall(), columns=CARD_COLUMNS)
@@ -291,8 +288,8 @@ class Ledger:
             cards[col] = pd.to_datetime(cards[col])
         points = pd.DataFrame(self.conn.execute(
             f"""SELECT {', '.join('v.' + c for c in POINT_COLUMNS)} FROM vip_points v
-                JOIN closes c ON c.close_id = v.close_id WHERE c.superseded = 0 AND c.period < ?
-                ORDER BY v.date, v.rowid""", (before,)).fetchall(), columns=POINT_COLUMNS)
+                JOIN closes c ON c.close_id = v.close_id WHERE c.superseded = 0
+                ORDER BY v.date, v.rowid""").fetchall(), columns=POINT_COLUMNS)
         points["date"] = pd.to_datetime(points["date"])
         points["points"] = points["points"].astype("int64")
         return VipHistory(purchases, cards, points)
