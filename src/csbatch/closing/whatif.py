@@ -14,6 +14,7 @@ voucher; per month the totals (and the months together, for the cost of a change
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,13 +24,17 @@ from typing import Any
 import pandas as pd
 
 from csbatch.blanks import is_blank
+from csbatch.calendar import check_period
 from csbatch.closing.history import HistoryBefore
 from csbatch.closing.runner import run_stages
 from csbatch.closing.stages import STAGES
 from csbatch.closing.state import CloseState, Computed, now
-from csbatch.errors import Issue
+from csbatch.errors import Issue, Source
+from csbatch.ledger.kept import close_of, recorded_policy, restore_inputs, restore_policy
+from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import Ledger
 from csbatch.policy.diff import describe_changes
+from csbatch.policy.revisions import policy_at
 from csbatch.reports.whatif_report import ALL_MONTHS, MEMBERS, PAY, ROLES, SCORES, TOTALS, WhatIf
 
 ZERO = Decimal(0)
@@ -217,4 +222,94 @@ def what_if(months: Sequence[Month], after_dir: Path, ledger: Ledger | None, bef
     return result, issues
 
 
-__all__ = ["Month", "compare", "recompute", "what_if"]
+# --- closed months, from the ledger -------------------------------------------------------------
+
+def months_between(first: str, last: str) -> tuple[list[str], list[Issue]]:
+    """`2026-07`, `2026-10` → the four months from July to October."""
+    issues = check_period(first) + check_period(last)
+    if issues:
+        return [], issues
+    if last < first:
+        return [], [Issue(None, "what_if.months", f"--to {last} is before --from {first}")]
+    months, (year, month) = [], (int(first[:4]), int(first[5:]))
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months, []
+
+
+def read_policy(config_dir: Path, policy: str, dest: Path) -> tuple[Path | None, str, list[Issue]]:
+    """`--policy REV|DIR`: a folder as it is, else a git revision of the policy repository holding
+    `config_dir`, written into `dest` without touching the work tree. Returns the folder and the
+    policy in words."""
+    if Path(policy).is_dir():
+        return Path(policy), f"the policy folder {policy}", []
+    revision, issues = policy_at(Path(config_dir), policy, dest)
+    if revision is None:
+        return None, policy, issues
+    return revision.folder, f"{policy} (commit {revision.commit[:12]})", []
+
+
+def _closed_policy(ledger: Ledger, period: str) -> str:
+    revision = recorded_policy(ledger, period)
+    if revision is None:
+        return "unknown"
+    return revision[:21] if revision.startswith("snapshot:") else f"commit {revision[:12]}"
+
+
+def what_if_closed(periods: Sequence[str], policy: str, config_dir: Path, ledger_path: Path,
+                   inputs_dir: Path | None = None, before: str | None = None) -> tuple[WhatIf | None, list[Issue]]:
+    """Closed months of the ledger at `ledger_path` recomputed under `policy` (a folder or a git
+    revision of the repository holding `config_dir`), from their kept inputs (or `inputs_dir`, for a
+    single month closed before csbatch kept them), compared with the same months under the policy
+    their close used (or `before`, a folder or revision). The ledger is only read."""
+    ledger, issues = open_ledger_checked(ledger_path, "read the ledger")
+    if ledger is None:
+        return None, issues
+    try:
+        with tempfile.TemporaryDirectory(prefix="csbatch-what-if-") as tmp:
+            work = Path(tmp)
+            after_dir, after_label, found = read_policy(config_dir, policy, work / "after")
+            if after_dir is None:
+                return None, found
+            before_dir: Path | None = None
+            before_label = "the policy each month was closed with"
+            if before is not None:
+                before_dir, before_label, found = read_policy(config_dir, before, work / "before")
+                if before_dir is None:
+                    return None, found
+            months = []
+            for period in periods:
+                if close_of(ledger, period) is None:
+                    return None, [Issue(Source(str(ledger_path)), "what_if.not_closed",
+                                        f"{period} was never closed with the ledger {ledger_path}: "
+                                        "what-if recomputes closed months")]
+                month_inputs = inputs_dir
+                if month_inputs is None:
+                    month_inputs, found = restore_inputs(ledger, period, work / period / "inputs")
+                    if month_inputs is None:
+                        return None, found + _hint_inputs(period)
+                month_policy = before_dir
+                if month_policy is None:
+                    month_policy, found = restore_policy(ledger, period, config_dir, work / period / "policy")
+                    issues += found
+                    if month_policy is None:
+                        return None, issues + _hint_before(period)
+                months.append(Month(period, month_inputs, month_policy))
+            if before is None and len(periods) == 1:
+                before_label = f"as closed ({_closed_policy(ledger, periods[0])})"
+            result, found = what_if(months, after_dir, ledger, before_label, after_label)
+            return result, issues + found
+    finally:
+        ledger.close()
+
+
+def _hint_inputs(period: str) -> list[Issue]:
+    return [Issue(None, "what_if.inputs", f"give the input files {period} was closed with as --inputs DIR")]
+
+
+def _hint_before(period: str) -> list[Issue]:
+    return [Issue(None, "what_if.before", f"give the policy {period} was closed with as --before REV|DIR")]
+
+
+__all__ = ["Month", "compare", "months_between", "read_policy", "recompute", "what_if", "what_if_closed"]

@@ -110,20 +110,26 @@ def _cell(value, kind: str) -> str:
     return blank(value)
 
 
-def render_page(what: WhatIf, lang: str = "zh") -> str:
-    from csbatch.reports.vip_statements import environment
-
+def text_tables(what: WhatIf, lang: str = "zh") -> list[dict]:
+    """Each table as text cells (title, headers, numeric per column, rows): the page and the
+    terminal show the same."""
     frames = what.frames()
-    sheets = []
+    out = []
     for table in SHEETS:
         frame = frames[table.name]
         rows = [[_cell(v, c.kind) for v, c in zip(row, table.columns)]
                 for row in frame[table.names].itertuples(index=False, name=None)]
         numeric = [c.kind in ("money", "decimal", "int") for c in table.columns]
-        sheets.append({"title": table.title(lang), "headers": [c.label(lang) for c in table.columns],
-                       "numeric": numeric, "rows": rows})
+        out.append({"title": table.title(lang), "headers": [c.label(lang) for c in table.columns],
+                    "numeric": numeric, "rows": rows})
+    return out
+
+
+def render_page(what: WhatIf, lang: str = "zh") -> str:
+    from csbatch.reports.vip_statements import environment
+
     return environment().get_template("what_if.html.j2").render(
-        periods=what.periods, before=what.before, after=what.after, sheets=sheets)
+        periods=what.periods, before=what.before, after=what.after, sheets=text_tables(what, lang))
 
 
 def write_page(what: WhatIf, path: Path, lang: str = "zh") -> Path:
@@ -132,4 +138,4 @@ def write_page(what: WhatIf, path: Path, lang: str = "zh") -> Path:
     return path
 
 
-__all__ = ["ALL_MONTHS", "SHEETS", "WhatIf", "render_page", "write_page", "write_workbook"]
+__all__ = ["ALL_MONTHS", "SHEETS", "WhatIf", "render_page", "text_tables", "write_page", "write_workbook"]
