@@ -210,6 +210,65 @@ def explain(
     command.run(employee, period, inputs, config)
 
 
+PolicyOpt = Annotated[str, typer.Option("--policy", help="The other policy: a git revision of the policy "
+                                         "repository (a commit, branch, tag, HEAD~1), or a policy folder.")]
+LedgerOpt = Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")]
+ClosedOutOpt = Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
+                                                   "(its ledger is OUT/csbatch-ledger.sqlite).")]
+ReportOpt = Annotated[Path | None, typer.Option("--report", help="Folder the what-if workbook and page are "
+                                                "written into (default: what-if/ beside the ledger).")]
+
+
+@app.command("what-if")
+@_guarded
+def what_if(
+    period: Annotated[str | None, typer.Argument(help="The closed month, as YYYY-MM (or --from/--to).")] = None,
+    policy: PolicyOpt = "HEAD",
+    first: Annotated[str | None, typer.Option("--from", help="First closed month of a range.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last closed month of a range.")] = None,
+    before: Annotated[str | None, typer.Option("--before", help="Compare with this policy (revision or "
+                                               "folder) instead of the one each month was closed with.")] = None,
+    inputs: Annotated[Path | None, typer.Option("--inputs", help="The month's input files, for a month "
+                                                "closed before csbatch kept them.")] = None,
+    config: ConfigOpt = None,
+    ledger: LedgerOpt = None,
+    out: ClosedOutOpt = None,
+    report: ReportOpt = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Headers: Chinese or English.")] = Lang.zh,
+) -> None:
+    """Recompute closed months from their kept inputs under another policy and show what would
+    change: pay per employee and role, scores, VIP members, totals. Writes nothing to the ledger."""
+    from csbatch.commands import what_if as command
+
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    if (period is None) == (first is None or last is None) or (period is not None and (first or last)):
+        raise typer.BadParameter("give a PERIOD, or --from and --to")
+    command.run(period, policy, first, last, before, inputs, config, ledger, out, report, lang.value)
+
+
+@policy_app.command("diff")
+@_guarded
+def policy_diff(
+    rev1: Annotated[str, typer.Argument(help="The policy before: a git revision of the policy repository, "
+                                        "or a folder.")],
+    rev2: Annotated[str | None, typer.Argument(help="The policy after (default: the work tree).")] = None,
+    config: ConfigOpt = None,
+    month: Annotated[str | None, typer.Option("--month", help="Also show what the change would do to this "
+                                              "closed month (what-if).")] = None,
+    ledger: LedgerOpt = None,
+    out: ClosedOutOpt = None,
+    report: ReportOpt = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Headers: Chinese or English.")] = Lang.zh,
+) -> None:
+    """The rule changes between two policies, in words, read from the typed policy."""
+    from csbatch.commands import policy_diff as command
+
+    if month is not None and ledger is None and out is None:
+        raise typer.BadParameter("--month needs the ledger: give --ledger PATH or --out DIR")
+    command.run(rev1, rev2, config, month, ledger, out, report, lang.value)
+
+
 @app.command("sample")
 @_guarded
 def sample(

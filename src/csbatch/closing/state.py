@@ -53,6 +53,7 @@ class CloseState:
     vip: VipResult | None = None
     audit: AuditReport | None = None
     explain_for: frozenset[str] = frozenset()
+    history_of: History | None = None         # what-if: earlier months as the ledger held them then
     changes: tuple[dict[str, str], ...] | None = None   # None: a first close, nothing to compare with
     published: Path | None = None
 
@@ -62,6 +63,8 @@ class CloseState:
 
     @property
     def history(self) -> History:
+        if self.history_of is not None:
+            return self.history_of
         return self.ledger if self.ledger is not None else NoHistory()
 
     def computed(self) -> Computed:
