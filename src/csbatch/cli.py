@@ -118,11 +118,16 @@ def monthly_close(
     lang: Annotated[Lang, typer.Option("--lang", help="Workbook headers: Chinese or English.")] = Lang.zh,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Close even though policy files have "
                                               "uncommitted git changes (recorded as a warning).")] = False,
+    policy_rev: Annotated[str | None, typer.Option("--policy-rev", help="Close with this git revision of the "
+                                                   "policy repository (read without touching the work tree); "
+                                                   "'worktree': the policy folder as it is. Default: a reopened "
+                                                   "month uses the revision it was closed with, else the "
+                                                   "folder as it is.")] = None,
 ) -> None:
     """Close the month: read inputs, compute every stage, publish OUT/PERIOD atomically."""
     from csbatch.commands import monthly_close as command
 
-    command.run(period, inputs, out, config, ledger, lang.value, allow_dirty)
+    command.run(period, inputs, out, config, ledger, lang.value, allow_dirty, policy_rev)
 
 
 @app.command("reopen")

@@ -4,6 +4,7 @@ only: `inputs check`)."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,13 +25,21 @@ from csbatch.sheets.intake import Inputs, read_inputs
 
 def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path | None = None,
                   ledger: Path | None = None, lang: str = "zh",
-                  progress: Progress | None = None, allow_dirty: bool = False) -> Outcome[CloseState]:
+                  progress: Progress | None = None, allow_dirty: bool = False,
+                  policy_rev: str | None = None) -> Outcome[CloseState]:
     """Close `period`: compute everything, then commit it to the ledger and publish
     `out_dir/period`. `outcome.ok` is False (and nothing is written) when any stage found an error.
-    `allow_dirty` lets a policy with uncommitted changes through, with a warning."""
-    state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path(out_dir),
-                       config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang,
-                       allow_dirty=allow_dirty, started_at=_now())
+    `allow_dirty` lets a policy with uncommitted changes through, with a warning; `policy_rev`
+    chooses the policy's git revision (a re-close uses the one the month was closed with)."""
+    with tempfile.TemporaryDirectory(prefix="csbatch-close-") as scratch:
+        state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path(out_dir),
+                           config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang,
+                           allow_dirty=allow_dirty, started_at=_now(), policy_rev=policy_rev, scratch=Path(scratch))
+        return _close(state, progress)
+
+
+def _close(state: CloseState, progress: Progress | None) -> Outcome[CloseState]:
+    out_dir, ledger = state.out_dir, state.ledger_path
     stages = [Stage("check ledger", stage_check_ledger), Stage("load policy", stage_load_policy_for_close),
               *(st for st in STAGES if st.run is not stage_load_policy)]
     ledger_path = Path(ledger) if ledger is not None else default_ledger(out_dir)
