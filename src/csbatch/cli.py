@@ -29,7 +29,8 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(inputs_app, name="inputs")
 vip_app = typer.Typer(help="The VIP programme's history.", no_args_is_help=True)
 app.add_typer(vip_app, name="vip")
-ledger_app = typer.Typer(help="The ledger of closed months.", no_args_is_help=True)
+ledger_app = typer.Typer(help="The ledger of closed months: with no command, every close and reopening.",
+                         invoke_without_command=True)
 app.add_typer(ledger_app, name="ledger")
 
 class Lang(StrEnum):
@@ -163,6 +164,42 @@ def vip_import_history(
     if ledger is None and out is None:
         raise typer.BadParameter("give --ledger PATH or --out DIR")
     command.run(file, ledger, out, config)
+
+
+@ledger_app.callback()
+@_guarded
+def ledger_list(
+    ctx: typer.Context,
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
+                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+) -> None:
+    """List the closed months (closed at, by whom, policy revision, input files, pay total, VIP
+    members) and every reopening (who, why, when)."""
+    from csbatch.commands import ledger_list as command
+
+    if ctx.invoked_subcommand is not None:
+        return
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    command.run(ledger, out)
+
+
+@ledger_app.command("show")
+@_guarded
+def ledger_show(
+    period: PeriodArg,
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
+                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+) -> None:
+    """One month in detail: its input files (kind, size, sha256), its policy revision, its pay
+    totals, its closes and reopenings."""
+    from csbatch.commands import ledger_show as command
+
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    command.run(period, ledger, out)
 
 
 @ledger_app.command("verify")
