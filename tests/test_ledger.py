@@ -247,7 +247,7 @@ def test_kill_9_before_the_commit_leaves_ledger_and_outputs_untouched(tmp_path, 
     assert not (out / "2026-10").exists()
     # the next close cleans the dead process's staging folder and succeeds
     assert monthly_close("2026-10", inputs, out, CONFIG).ok
-    assert sorted(p.name for p in out.iterdir()) == ["2026-09", "2026-10", "csbatch-ledger.sqlite",
+    assert sorted(p.name for p in out.iterdir()) == ["2026-09", "2026-10", "csbatch-inputs", "csbatch-ledger.sqlite",
                                                      "csbatch-ledger.sqlite.key"]
 
 
@@ -299,7 +299,7 @@ def test_two_admins_closing_at_once(tmp_path):
     ledger.close()
     manifest = json.loads((out / "2026-10" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["close_id"] == live.close_id
-    assert sorted(p.name for p in out.iterdir()) == ["2026-10", "csbatch-ledger.sqlite", "csbatch-ledger.sqlite.key"]
+    assert sorted(p.name for p in out.iterdir()) == ["2026-10", "csbatch-inputs", "csbatch-ledger.sqlite", "csbatch-ledger.sqlite.key"]
 
 
 def test_months_close_and_reopen_in_order(tmp_path):
