@@ -170,9 +170,8 @@ def vip_import_history(
 @_guarded
 def ledger_list(
     ctx: typer.Context,
-    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
-                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+    ledger: LedgerOpt = None,
+    out: ClosedOutOpt = None,
 ) -> None:
     """List the closed months (closed at, by whom, policy revision, input files, pay total, VIP
     members) and every reopening (who, why, when)."""
@@ -189,9 +188,8 @@ def ledger_list(
 @_guarded
 def ledger_show(
     period: PeriodArg,
-    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
-                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+    ledger: LedgerOpt = None,
+    out: ClosedOutOpt = None,
 ) -> None:
     """One month in detail: its input files (kind, size, sha256), its policy revision, its pay
     totals, its closes and reopenings."""
@@ -222,9 +220,8 @@ def ledger_verify(
 @_guarded
 def reproduce(
     period: PeriodArg,
-    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
-                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+    ledger: LedgerOpt = None,
+    out: ClosedOutOpt = None,
     config: Annotated[Path | None, typer.Option("--config", help="Policy folder whose git repository holds "
                                                    "the recorded commit (default: ./config).")] = None,
 ) -> None:

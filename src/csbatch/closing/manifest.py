@@ -35,6 +35,7 @@ from typing import Any
 from csbatch import __version__
 from csbatch.errors import Issue
 from csbatch.filehash import sha256_file
+from csbatch.ledger.blobs import fsync_dir
 from csbatch.policy import Policy
 from csbatch.policy.gitstate import GitState, git_state
 from csbatch.sheets.intake import Inputs
@@ -49,16 +50,8 @@ def fsync_tree(folder: Path, files: bool = True) -> None:
                 with path.open("rb") as fh:
                     os.fsync(fh.fileno())
         for path in sorted(p for p in folder.rglob("*") if p.is_dir()):
-            _fsync_dir(path)
-    _fsync_dir(folder)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+            fsync_dir(path)
+    fsync_dir(folder)
 
 
 def build_manifest(*, period: str, started_at: str, finished_at: str, policy: Policy, inputs: Inputs,

@@ -65,7 +65,8 @@ def sha256_of(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename into it) to disk."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -98,7 +99,7 @@ def keep(ledger_path: Path, source: Path, sha256: str, role: str, name: str, kin
             raise ChangedWhileRead(name)
         temp.chmod(0o400)
         os.replace(temp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     finally:
         if temp.exists():
             temp.unlink()
