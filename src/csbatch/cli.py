@@ -176,6 +176,25 @@ def ledger_verify(
     command.run(ledger, out)
 
 
+@app.command("reproduce")
+@_guarded
+def reproduce(
+    period: PeriodArg,
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
+                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Policy folder whose git repository holds "
+                                                   "the recorded commit (default: ./config).")] = None,
+) -> None:
+    """Recompute a closed month from the input files and the policy revision its close kept, and
+    compare with what was recorded: exit 0 "identical", 1 with every difference."""
+    from csbatch.commands import reproduce as command
+
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    command.run(period, ledger, out, config)
+
+
 @app.command("explain")
 @_guarded
 def explain(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.closing.manifest import build_manifest, fsync_tree, write_manifest
-from csbatch.closing.state import CloseState, need
+from csbatch.closing.state import CloseState, Computed, need
 from csbatch.closing.state import now as _now
 from csbatch.environment import fault_issue
 from csbatch.errors import Issue, Source
@@ -76,9 +76,16 @@ def write_outputs(s: CloseState, folder: Path) -> None:
     write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang)
 
 
-def _results(scores: ScoreResult) -> pd.DataFrame:
+def results_frame(scores: ScoreResult) -> pd.DataFrame:
+    """Each employee's results as the ledger records them."""
     frame = scorecards_frame(scores)
     return frame[["employee_id", "scorecard", "total", "grade", "rank", "rated"]]
+
+
+def pay_lines_frame(c: Computed) -> pd.DataFrame:
+    """The month's pay lines as the ledger records them."""
+    return pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in c.payroll.lines],
+                        columns=["employee_id", "component", "amount", "reason"])
 
 
 def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, list[Issue]]:
@@ -97,8 +104,7 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         lock = staging_folders.hold(staging)
         failpoint("close.computed")
         write_outputs(s, staging)
-        lines = pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in c.payroll.lines],
-                             columns=["employee_id", "component", "amount", "reason"])
+        lines = pay_lines_frame(c)
         found = changes(ledger.previous_pay(s.period), lines)
         try:
             kept_inputs = keep_inputs(ledger.path, s.inputs_dir, c.inputs.records)
@@ -122,7 +128,7 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         failpoint("close.files_written")
         try:
             ledger.record_close(NewClose(s.close_id, s.period, s.out_dir, staging, manifest, lines,
-                                         c.payroll.order_pay, _results(c.scores), c.vip, c.audit.figures,
+                                         c.payroll.order_pay, results_frame(c.scores), c.vip, c.audit.figures,
                                          kept=(*kept_inputs, *kept_policy), policy_revision=revision))
         except AlreadyClosed as exc:
             return s, [Issue(Source(str(ledger.path)), "ledger.closed",
