@@ -147,3 +147,29 @@ def test_the_page_escapes_and_the_workbook_keeps_text_as_text(tmp_path):
     book = openpyxl.load_workbook(write_workbook(what, tmp_path / "w.xlsx"))
     cell = book["工资变化"]["D2"]
     assert cell.value == "=HYPERLINK(\"x\")" and cell.data_type == "s"
+
+
+def test_several_months_give_the_cost_of_a_change_per_month_and_together(tmp_path):
+    from csbatch.policy import load_policy
+    from csbatch.samples import generate_month
+
+    config = committed_policy(tmp_path / "repo")
+    out = tmp_path / "out"
+    policy, _ = load_policy(config)
+    september = tmp_path / "2026-09"
+    generate_month(policy, "2026-09", september)
+    for period, inputs in (("2026-09", september), ("2026-10", SAMPLES / "2026-10")):
+        outcome = monthly_close(period, inputs, out, config)
+        assert outcome.ok, "\n".join(map(str, outcome.issues))
+    pay = config / "pay.yaml"
+    pay.write_text(pay.read_text(encoding="utf-8").replace("      ecommerce_cs: 1%", "      ecommerce_cs: 1.2%"),
+                   encoding="utf-8")
+    git_commit_all(tmp_path / "repo", "commission ecommerce_cs 1.2%")
+    result = CliRunner().invoke(app, ["what-if", "--from", "2026-09", "--to", "2026-10", "--policy", "HEAD",
+                                      "--config", str(config), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    totals = openpyxl.load_workbook(out / "what-if" / "2026-09_2026-10-HEAD.xlsx")["合计"]
+    rows = list(totals.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["2026-09", "2026-10", "合计"]
+    assert rows[0][3] > 0 and rows[1][3] > 0
+    assert rows[2][1:4] == pytest.approx([rows[0][i] + rows[1][i] for i in (1, 2, 3)])
