@@ -117,7 +117,7 @@ def test_a_published_month_is_never_overwritten(tmp_path):
     assert not again.ok and "2026-10 is already closed" in str(again.issues[0])
     assert "csbatch reopen 2026-10 --reason" in str(again.issues[0])
     assert (tmp_path / "out" / PERIOD / "manifest.json").read_bytes() == before
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [PERIOD, "csbatch-ledger.sqlite",
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [PERIOD, "csbatch-inputs", "csbatch-ledger.sqlite",
                                                                      "csbatch-ledger.sqlite.key"]
 
 

@@ -69,7 +69,8 @@ def test_migrations_record_themselves_once(tmp_path):
         (1, "closes, reopenings, pay lines, order pay, results"),
         (2, "VIP purchases, history imports, cards and points"),
         (3, "audit figures for trends"),
-        (4, "digests of every close and history import")]
+        (4, "digests of every close and history import"),
+        (5, "kept input and policy files, the policy revision of each close")]
 
 
 def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
@@ -78,7 +79,7 @@ def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
     conn.executescript((Path(__file__).parent / "fixtures" / "ledger-v1.sql").read_text(encoding="utf-8"))
     conn.close()
     upgraded = open_ledger(path)
-    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4]
+    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5]
     # the closes already there are adopted: their digests recorded, the ledger verifies clean
     from csbatch.ledger.digests import CLOSE_PARTS, verify
     assert upgraded.execute("SELECT COUNT(*) FROM digests WHERE owner = 'c1'").fetchone() == (len(CLOSE_PARTS),)
@@ -246,7 +247,7 @@ def test_kill_9_before_the_commit_leaves_ledger_and_outputs_untouched(tmp_path, 
     assert not (out / "2026-10").exists()
     # the next close cleans the dead process's staging folder and succeeds
     assert monthly_close("2026-10", inputs, out, CONFIG).ok
-    assert sorted(p.name for p in out.iterdir()) == ["2026-09", "2026-10", "csbatch-ledger.sqlite",
+    assert sorted(p.name for p in out.iterdir()) == ["2026-09", "2026-10", "csbatch-inputs", "csbatch-ledger.sqlite",
                                                      "csbatch-ledger.sqlite.key"]
 
 
@@ -298,7 +299,7 @@ def test_two_admins_closing_at_once(tmp_path):
     ledger.close()
     manifest = json.loads((out / "2026-10" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["close_id"] == live.close_id
-    assert sorted(p.name for p in out.iterdir()) == ["2026-10", "csbatch-ledger.sqlite", "csbatch-ledger.sqlite.key"]
+    assert sorted(p.name for p in out.iterdir()) == ["2026-10", "csbatch-inputs", "csbatch-ledger.sqlite", "csbatch-ledger.sqlite.key"]
 
 
 def test_months_close_and_reopen_in_order(tmp_path):

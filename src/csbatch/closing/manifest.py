@@ -8,8 +8,11 @@ Its keys (docs/outputs.md#manifest is generated from this list):
 - `started_at`: when the close started (ISO, with the UTC offset)
 - `finished_at`: when its files were written
 - `policy`: the policy folder (`path`), its `git_commit` and `git_dirty`, the files not committed
-  (`uncommitted`, with `allow_dirty`: closed with --allow-dirty) and one `sha256` over every policy file
-- `inputs`: every input file read: `path`, `kind`, `sha256`, `rows` (and the workbook's `sheets`)
+  (`uncommitted`, with `allow_dirty`: closed with --allow-dirty), one `sha256` over every policy file
+  and the `revision` a re-close or `reproduce` reads it back from: the git commit, or
+  `snapshot:<sha256>` of the policy files kept beside the ledger (not in git, or --allow-dirty)
+- `inputs`: every input file read: `path`, `kind`, `sha256`, `rows` (and the workbook's `sheets`), and
+  where the close `kept` its copy, relative to the ledger's folder (`csbatch-inputs/…`)
 - `outputs`: every file written but the manifest: `path` (inside the month's folder) and `sha256`
 - `counts`: employees, scored employees, QA audits, pay lines and VIP members of the month
 - `warnings`: every warning of the close, as printed
@@ -17,6 +20,9 @@ Its keys (docs/outputs.md#manifest is generated from this list):
 - `ledger`: the ledger file the close was recorded in
 - `changes_since_previous_close`: per employee and pay component, what this close changed against
   the close of the month it replaces (after a reopen); null for a first close
+- `policy_change`: only in a re-close under another policy revision than the close it replaces:
+  `from` and `to` (the revisions) and the rule `changes` in words (null when the earlier policy
+  could not be read)
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 from csbatch import __version__
 from csbatch.errors import Issue
 from csbatch.filehash import sha256_file
+from csbatch.ledger.blobs import fsync_dir
 from csbatch.policy import Policy
 from csbatch.policy.gitstate import GitState, git_state
 from csbatch.sheets.intake import Inputs
@@ -43,24 +50,18 @@ def fsync_tree(folder: Path, files: bool = True) -> None:
                 with path.open("rb") as fh:
                     os.fsync(fh.fileno())
         for path in sorted(p for p in folder.rglob("*") if p.is_dir()):
-            _fsync_dir(path)
-    _fsync_dir(folder)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+            fsync_dir(path)
+    fsync_dir(folder)
 
 
 def build_manifest(*, period: str, started_at: str, finished_at: str, policy: Policy, inputs: Inputs,
                    out_root: Path, counts: dict[str, int], warnings: list[Issue],
                    extra: dict[str, Any] | None = None,
-                   git: GitState | None = None) -> dict[str, Any]:
+                   git: GitState | None = None, kept: dict[str, str] | None = None,
+                   policy_revision: str | None = None) -> dict[str, Any]:
     """`git` is the policy folder's state the close checked (read again when not given); a
-    published close with uncommitted policy files was closed with --allow-dirty."""
+    published close with uncommitted policy files was closed with --allow-dirty. `kept`: input
+    file → its kept copy; `policy_revision`: what the ledger records (csbatch.ledger.kept)."""
     git = git if git is not None else git_state(policy.root)
     outputs = [{"path": p.relative_to(out_root).as_posix(), "sha256": sha256_file(p)}
                for p in sorted(out_root.rglob("*")) if p.is_file() and p.name != "manifest.json"]
@@ -72,9 +73,10 @@ def build_manifest(*, period: str, started_at: str, finished_at: str, policy: Po
         "policy": {"path": policy.display_root, "git_commit": git.commit, "git_dirty": git.dirty,
                    **({"uncommitted": [f"{rel} ({what})" for rel, what in git.changed],
                        "allow_dirty": True} if git.changed else {}),
-                   "sha256": policy.sha256},
+                   "sha256": policy.sha256, **({"revision": policy_revision} if policy_revision else {})},
         "inputs": [{"path": r.path, "kind": r.kind, "sha256": r.sha256, "rows": r.rows,
-                    **({"sheets": list(r.sheets)} if r.sheets else {})} for r in inputs.records],
+                    **({"sheets": list(r.sheets)} if r.sheets else {}),
+                    **({"kept": kept[r.path]} if kept and r.path in kept else {})} for r in inputs.records],
         "outputs": outputs,
         "counts": counts,
         "warnings": [str(w) for w in warnings],

@@ -28,6 +28,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity, Source
 from csbatch.ledger import digests, staging
+from csbatch.ledger.blobs import KeptFile
 from csbatch.ledger.db import immediate, open_ledger
 from csbatch.payroll.changes import Reopening
 
@@ -109,6 +110,10 @@ class NewClose:
     results: pd.DataFrame        # employee_id, scorecard, total, grade, rank, rated
     vip: VipResult | None = None                         # purchases, cards (state after the close), points
     figures: Mapping[str, Decimal | None] | None = None  # the audit report's headline figures, for later trends
+    kept: tuple[KeptFile, ...] = ()                      # the input and policy files it read, kept (ledger.kept)
+    policy_revision: str | None = None                   # a git commit or "snapshot:<sha256>"
+    policy_previous: str | None = None                   # a re-close's: the replaced close's, when it differs
+    policy_changes: tuple[str, ...] | None = None        # ... and the rule changes in words, when known
 
 
 def _day(value) -> str | None:
@@ -237,6 +242,7 @@ class Ledger:
                     self._record_vip(new.close_id, new.vip)
                 self.conn.executemany("INSERT INTO audit_figures VALUES (?, ?, ?)", (
                     (new.close_id, figure, _text(value)) for figure, value in sorted((new.figures or {}).items())))
+                self._record_kept(new)
                 digests.record(self.conn, new.close_id, new.period, digests.CLOSE_PARTS)
                 from csbatch.failpoints import failpoint
                 failpoint("close.before_commit")
@@ -245,6 +251,14 @@ class Ledger:
             if winner is None:  # not that index: a bug in what the close recorded
                 raise
             raise AlreadyClosed(winner) from None
+
+    def _record_kept(self, new: NewClose) -> None:
+        self.conn.executemany("INSERT INTO kept_files VALUES (?, ?, ?, ?, ?, ?, ?)", (
+            (new.close_id, k.role, k.name, k.kinds, k.sha256, k.size, k.stored) for k in new.kept))
+        if new.policy_revision is not None:
+            changes = None if new.policy_changes is None else json.dumps(list(new.policy_changes), ensure_ascii=False)
+            self.conn.execute("INSERT INTO close_policy VALUES (?, ?, ?, ?)",
+                              (new.close_id, new.policy_revision, new.policy_previous, changes))
 
     def _record_vip(self, close_id: str, vip: VipResult) -> None:
         self.conn.executemany("INSERT INTO vip_purchases VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
@@ -259,21 +273,24 @@ class Ledger:
              _text(r.order_id), r.note or "")
             for r in vip.points.itertuples(index=False)))
 
-    def vip_history(self) -> VipHistory:
+    def vip_history(self, before: str | None = None) -> VipHistory:
         """The VIP programme as earlier months left it: purchases of live closes and history
-        imports, the cards of the latest live close, every points entry of live closes."""
+        imports, the cards of the latest live close, every points entry of live closes. With
+        `before` (a period), as it stood when that month closed: only what months before it left
+        (what-if recomputes a closed month on it)."""
         from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, PURCHASE_COLUMNS, VipHistory
 
+        until = before or "9999-99"
         purchases = pd.DataFrame(self.conn.execute(
             """SELECT p.period, p.customer_id, p.store_type, p.category, p.order_id, p.order_date, p.amount
                FROM vip_purchases p
-               WHERE p.source IN (SELECT close_id FROM closes WHERE superseded = 0)
-                  OR p.source IN (SELECT import_id FROM vip_imports)
-               ORDER BY p.period, p.order_date, p.order_id""").fetchall(), columns=PURCHASE_COLUMNS)
+               WHERE (p.source IN (SELECT close_id FROM closes WHERE superseded = 0)
+                      OR p.source IN (SELECT import_id FROM vip_imports)) AND p.period < ?
+               ORDER BY p.period, p.order_date, p.order_id""", (until,)).fetchall(), columns=PURCHASE_COLUMNS)
         purchases["amount"] = purchases["amount"].map(Decimal)
         purchases["order_date"] = pd.to_datetime(purchases["order_date"])
-        latest = self.conn.execute("SELECT close_id FROM closes WHERE superseded = 0 "
-                                   "ORDER BY period DESC LIMIT 1").fetchone()
+        latest = self.conn.execute("SELECT close_id FROM closes WHERE superseded = 0 AND period < ? "
+                                   "ORDER BY period DESC LIMIT 1", (until,)).fetchone()
         cards = pd.DataFrame(self.conn.execute(
             f"SELECT {', '.join(CARD_COLUMNS)} FROM vip_cards WHERE close_id = ? ORDER BY card_no",
             (latest[0] if latest else "",)).fetchall(), columns=CARD_COLUMNS)
@@ -281,8 +298,8 @@ class Ledger:
             cards[col] = pd.to_datetime(cards[col])
         points = pd.DataFrame(self.conn.execute(
             f"""SELECT {', '.join('v.' + c for c in POINT_COLUMNS)} FROM vip_points v
-                JOIN closes c ON c.close_id = v.close_id WHERE c.superseded = 0
-                ORDER BY v.date, v.rowid""").fetchall(), columns=POINT_COLUMNS)
+                JOIN closes c ON c.close_id = v.close_id WHERE c.superseded = 0 AND c.period < ?
+                ORDER BY v.date, v.rowid""", (until,)).fetchall(), columns=POINT_COLUMNS)
         points["date"] = pd.to_datetime(points["date"])
         points["points"] = points["points"].astype("int64")
         return VipHistory(purchases, cards, points)
