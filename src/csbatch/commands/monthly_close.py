@@ -22,11 +22,11 @@ def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path 
     published = finish_with(outcome.state.published, outcome.issues)
     typer.echo(f"closed {period}: {published}")
     if outcome.state.policy_previous:
-        changed = outcome.state.policy_changes
+        rules = outcome.state.policy_changes
         typer.echo(f"policy changed against the close it replaces ({outcome.state.policy_previous[:12]}): "
-                   + ("recorded with its rule changes:" if changed else
-                      "no rule changed" if changed == () else "recorded (the earlier policy could not be read)"))
-        for line in changed or ():
+                   + ("recorded with its rule changes:" if rules else
+                      "no rule changed" if rules == () else "recorded (the earlier policy could not be read)"))
+        for line in rules or ():
             typer.echo(f"  {line}")
     for path in sorted(p for p in published.rglob("*") if p.is_file()):
         typer.echo(f"  {path}")
