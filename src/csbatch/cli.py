@@ -183,12 +183,14 @@ def explain(
     period: PeriodArg,
     inputs: InputsOpt,
     config: ConfigOpt = None,
+    pay: Annotated[bool, typer.Option("--pay", help="Explain the employee's pay too: each pay line with its "
+                                                    "rule, inputs and policy place.")] = False,
 ) -> None:
     """Show how one employee's scorecard was computed: measured values with their input rows,
-    the band or formula with its policy place, the points and the total."""
+    the band or formula with its policy place, the points and the total; with --pay, each pay line too."""
     from csbatch.commands import explain as command
 
-    command.run(employee, period, inputs, config)
+    command.run(employee, period, inputs, config, pay)
 
 
 @app.command("sample")

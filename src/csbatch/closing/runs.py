@@ -15,7 +15,7 @@ from csbatch.closing.state import CloseState
 from csbatch.closing.state import now as _now
 from csbatch.environment import Footprint
 from csbatch.errors import Issue
-from csbatch.ledger.store import default_ledger
+from csbatch.ledger.store import Ledger, default_ledger
 from csbatch.policy import load_policy
 from csbatch.resources import resolve_config
 from csbatch.sheets.intake import Inputs, read_inputs
@@ -51,12 +51,18 @@ def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path
 
 
 def run_until_written(period: str, inputs_dir: Path, config_dir: Path | None = None,
-                      explain_for: frozenset[str] = frozenset()) -> Outcome[CloseState]:
+                      explain_for: frozenset[str] = frozenset(), ledger: Ledger | None = None,
+                      through: str | None = None) -> Outcome[CloseState]:
     """Every computing stage of the close (what `csbatch explain` runs): the same numbers,
-    nothing published, the ledger untouched."""
+    nothing published, the ledger untouched. `ledger` (open; the caller closes it) is the
+    history, as in a close (none: `NoHistory`); `through` names the last stage to run."""
+    stages = STAGES
+    if through is not None:
+        stages = STAGES[:[st.name for st in STAGES].index(through) + 1]
     state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path("."),
-                       config_dir=resolve_config(config_dir), started_at=_now(), explain_for=explain_for)
-    return run_stages(STAGES, state)
+                       config_dir=resolve_config(config_dir), started_at=_now(), explain_for=explain_for,
+                       ledger=ledger)
+    return run_stages(stages, state)
 
 
 

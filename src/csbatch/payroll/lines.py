@@ -130,7 +130,8 @@ def prorated(amount: Decimal, person: pd.Series) -> Decimal:
 def yuan(value: Decimal) -> str:
     """¥1,234.50: an amount as explain shows it (to the fen; an exact per-order figure keeps its
     digits, so the line's rounding shows where it happens)."""
-    return f"¥{value:,.2f}" if value == round(value, 2) else f"¥{value.normalize():,f}"
+    sign, value = ("-", -value) if value < 0 else ("", value)
+    return sign + (f"¥{value:,.2f}" if value == round(value, 2) else f"¥{value.normalize():,f}")
 
 
 def days_text(value: Decimal) -> str:

@@ -8,8 +8,8 @@ from typing import cast
 
 from csbatch.blanks import is_blank
 from csbatch.payroll.lines import ZERO, PayContext, PayInput, PayLine, yuan
-from csbatch.policy.vocabulary import show
 from csbatch.policy.pay import PerformanceBonus, PerUnit
+from csbatch.policy.vocabulary import show
 
 
 def per_unit(code: str, component: PerUnit, ctx: PayContext) -> list[PayLine]:
