@@ -8,8 +8,11 @@ Its keys (docs/outputs.md#manifest is generated from this list):
 - `started_at`: when the close started (ISO, with the UTC offset)
 - `finished_at`: when its files were written
 - `policy`: the policy folder (`path`), its `git_commit` and `git_dirty`, the files not committed
-  (`uncommitted`, with `allow_dirty`: closed with --allow-dirty) and one `sha256` over every policy file
-- `inputs`: every input file read: `path`, `kind`, `sha256`, `rows` (and the workbook's `sheets`)
+  (`uncommitted`, with `allow_dirty`: closed with --allow-dirty), one `sha256` over every policy file
+  and the `revision` a re-close or `reproduce` reads it back from: the git commit, or
+  `snapshot:<sha256>` of the policy files kept beside the ledger (not in git, or --allow-dirty)
+- `inputs`: every input file read: `path`, `kind`, `sha256`, `rows` (and the workbook's `sheets`), and
+  where the close `kept` its copy, relative to the ledger's folder (`csbatch-inputs/…`)
 - `outputs`: every file written but the manifest: `path` (inside the month's folder) and `sha256`
 - `counts`: employees, scored employees, QA audits, pay lines and VIP members of the month
 - `warnings`: every warning of the close, as printed
@@ -58,9 +61,11 @@ def _fsync_dir(path: Path) -> None:
 def build_manifest(*, period: str, started_at: str, finished_at: str, policy: Policy, inputs: Inputs,
                    out_root: Path, counts: dict[str, int], warnings: list[Issue],
                    extra: dict[str, Any] | None = None,
-                   git: GitState | None = None) -> dict[str, Any]:
+                   git: GitState | None = None, kept: dict[str, str] | None = None,
+                   policy_revision: str | None = None) -> dict[str, Any]:
     """`git` is the policy folder's state the close checked (read again when not given); a
-    published close with uncommitted policy files was closed with --allow-dirty."""
+    published close with uncommitted policy files was closed with --allow-dirty. `kept`: input
+    file → its kept copy; `policy_revision`: what the ledger records (csbatch.ledger.kept)."""
     git = git if git is not None else git_state(policy.root)
     outputs = [{"path": p.relative_to(out_root).as_posix(), "sha256": sha256_file(p)}
                for p in sorted(out_root.rglob("*")) if p.is_file() and p.name != "manifest.json"]
@@ -72,9 +77,10 @@ def build_manifest(*, period: str, started_at: str, finished_at: str, policy: Po
         "policy": {"path": policy.display_root, "git_commit": git.commit, "git_dirty": git.dirty,
                    **({"uncommitted": [f"{rel} ({what})" for rel, what in git.changed],
                        "allow_dirty": True} if git.changed else {}),
-                   "sha256": policy.sha256},
+                   "sha256": policy.sha256, **({"revision": policy_revision} if policy_revision else {})},
         "inputs": [{"path": r.path, "kind": r.kind, "sha256": r.sha256, "rows": r.rows,
-                    **({"sheets": list(r.sheets)} if r.sheets else {})} for r in inputs.records],
+                    **({"sheets": list(r.sheets)} if r.sheets else {}),
+                    **({"kept": kept[r.path]} if kept and r.path in kept else {})} for r in inputs.records],
         "outputs": outputs,
         "counts": counts,
         "warnings": [str(w) for w in warnings],

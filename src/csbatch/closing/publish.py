@@ -21,6 +21,8 @@ from csbatch.environment import fault_issue
 from csbatch.errors import Issue, Source
 from csbatch.failpoints import failpoint
 from csbatch.ledger import staging as staging_folders
+from csbatch.ledger.blobs import ChangedWhileRead
+from csbatch.ledger.kept import keep_inputs, keep_policy
 from csbatch.ledger.store import AlreadyClosed, NewClose, changes
 from csbatch.reports.audit_page import write_audit_page
 from csbatch.reports.audit_workbook import write_audit_workbook
@@ -98,6 +100,13 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         lines = pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in c.payroll.lines],
                              columns=["employee_id", "component", "amount", "reason"])
         found = changes(ledger.previous_pay(s.period), lines)
+        try:
+            kept_inputs = keep_inputs(ledger.path, s.inputs_dir, c.inputs.records)
+            kept_policy, revision = keep_policy(ledger.path, c.policy, s.policy_git)
+        except ChangedWhileRead as exc:
+            return s, [Issue(Source(exc.name), "close.changed_while_read",
+                             f"{exc.name} changed while the close ran: the close keeps the exact files it read, "
+                             "and this one is no longer that file; nothing was published, close again")]
         manifest = build_manifest(
             period=s.period, started_at=s.started_at, finished_at=_now(), policy=c.policy, inputs=c.inputs,
             out_root=staging, warnings=[w for w in warnings if not w.is_error], git=s.policy_git,
@@ -106,13 +115,15 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
                     "audits": len(c.audits.audits),
                     "pay_lines": len(c.payroll.lines),
                     "members": len(c.vip.members)},
-            extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found})
+            extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found},
+            kept={k.name: k.stored for k in kept_inputs}, policy_revision=revision)
         write_manifest(staging / "manifest.json", manifest)
         fsync_tree(staging)
         failpoint("close.files_written")
         try:
             ledger.record_close(NewClose(s.close_id, s.period, s.out_dir, staging, manifest, lines,
-                                         c.payroll.order_pay, _results(c.scores), c.vip, c.audit.figures))
+                                         c.payroll.order_pay, _results(c.scores), c.vip, c.audit.figures,
+                                         kept=(*kept_inputs, *kept_policy), policy_revision=revision))
         except AlreadyClosed as exc:
             return s, [Issue(Source(str(ledger.path)), "ledger.closed",
                              "another close finished first: " + ledger.already_closed_message(exc.record))]

@@ -33,11 +33,15 @@ PARTS: dict[str, tuple[str, tuple[str, ...]]] = {
                                 "note")),
     "audit_figures": ("close_id", ("figure", "value")),
     "vip_imports": ("import_id", ("import_id", "imported_at", "imported_by", "file", "sha256", "periods", "rows")),
+    "kept_files": ("close_id", ("role", "name", "kinds", "sha256", "size", "stored")),
+    "close_policy": ("close_id", ("revision", "previous", "changes")),
 }
 
 #: What a close writes, and what a history import writes.
 CLOSE_PARTS = ("closes", "pay_lines", "order_pay", "results", "vip_purchases", "vip_cards", "vip_points",
-               "audit_figures")
+               "audit_figures", "kept_files", "close_policy")
+#: What a close wrote when migration 4 introduced digests (kept files came with migration 5).
+_CLOSE_PARTS_4 = CLOSE_PARTS[:8]
 IMPORT_PARTS = ("vip_imports", "vip_purchases")
 
 
@@ -87,11 +91,13 @@ class Mismatch:
         return f"table {self.part}, {self.period}: {self.message}"
 
 
-def _owners(conn: sqlite3.Connection) -> list[tuple[str, str, tuple[str, ...]]]:
+def _owners(conn: sqlite3.Connection, close_parts: tuple[str, ...] = CLOSE_PARTS,
+            import_parts: tuple[str, ...] = IMPORT_PARTS) -> list[tuple[str, str, tuple[str, ...]]]:
     owners = "SELECT close_id, period FROM closes ORDER BY period, closed_at"
-    closes: list[tuple[str, str, tuple[str, ...]]] = [(c, p, CLOSE_PARTS) for c, p in conn.execute(owners)]
+    closes: list[tuple[str, str, tuple[str, ...]]] = [(c, p, close_parts) for c, p in conn.execute(owners)]
     imported = "SELECT import_id, periods FROM vip_imports ORDER BY imported_at"
-    imports: list[tuple[str, str, tuple[str, ...]]] = [(i, p, IMPORT_PARTS) for i, p in conn.execute(imported)]
+    imports: list[tuple[str, str, tuple[str, ...]]] = [(i, p, import_parts) for i, p in conn.execute(imported)
+                                                       if import_parts]
     return closes + imports
 
 
@@ -148,6 +154,14 @@ def _supersession(conn: sqlite3.Connection) -> list[Mismatch]:
 
 def adopt(conn: sqlite3.Connection) -> None:
     """The migration step that introduces digests: the closes and imports already in the ledger
-    are taken as they are (trust on first use) and their digests recorded."""
-    for owner, period, parts in _owners(conn):
+    are taken as they are (trust on first use) and their digests recorded (of the tables there
+    were then: a later migration adopts its own with `adopt_parts`)."""
+    for owner, period, parts in _owners(conn, _CLOSE_PARTS_4):
+        record(conn, owner, period, parts)
+
+
+def adopt_parts(conn: sqlite3.Connection, close_parts: tuple[str, ...]) -> None:
+    """The digests of tables a later migration adds to what a close writes, for the closes already
+    in the ledger (their rows: none)."""
+    for owner, period, parts in _owners(conn, close_parts, ()):
         record(conn, owner, period, parts)

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from csbatch.ledger.digests import adopt
+from csbatch.ledger.digests import adopt, adopt_parts
 
 
 @dataclass(frozen=True)
@@ -198,3 +198,29 @@ def _digests(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX vip_points_close ON vip_points(close_id)")
     conn.execute("CREATE INDEX audit_figures_close ON audit_figures(close_id)")
     adopt(conn)  # the closes and imports already in the ledger: their digests recorded
+
+
+@migration(5, "kept input and policy files, the policy revision of each close")
+def _kept(conn: sqlite3.Connection) -> None:
+    # the files a close read, kept by content beside the ledger (csbatch.ledger.blobs)
+    conn.execute("""
+        CREATE TABLE kept_files (
+            close_id    TEXT NOT NULL REFERENCES closes(close_id),
+            role        TEXT NOT NULL CHECK (role IN ('input', 'policy')),
+            name        TEXT NOT NULL,      -- relative to the inputs folder or the policy folder
+            kinds       TEXT NOT NULL,      -- input kinds read from it, comma-separated ('' for policy)
+            sha256      TEXT NOT NULL,
+            size        INTEGER NOT NULL,
+            stored      TEXT NOT NULL,      -- its copy, relative to the ledger's folder
+            PRIMARY KEY (close_id, role, name)
+        )""")
+    # the policy revision a close used: a git commit, or "snapshot:<sha256>" of its kept policy
+    # files; for a re-close with another policy than the close it replaces, that one and the changes
+    conn.execute("""
+        CREATE TABLE close_policy (
+            close_id    TEXT PRIMARY KEY REFERENCES closes(close_id),
+            revision    TEXT NOT NULL,
+            previous    TEXT,               -- the replaced close's revision, when it differs
+            changes     TEXT                -- JSON list of the rule changes in words, when known
+        )""")
+    adopt_parts(conn, ("kept_files", "close_policy"))  # closes made before: none kept, digested as such

@@ -28,6 +28,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity, Source
 from csbatch.ledger import digests, staging
+from csbatch.ledger.blobs import KeptFile
 from csbatch.ledger.db import immediate, open_ledger
 
 if TYPE_CHECKING:
@@ -108,6 +109,10 @@ class NewClose:
     results: pd.DataFrame        # employee_id, scorecard, total, grade, rank, rated
     vip: VipResult | None = None                         # purchases, cards (state after the close), points
     figures: Mapping[str, Decimal | None] | None = None  # the audit report's headline figures, for later trends
+    kept: tuple[KeptFile, ...] = ()                      # the input and policy files it read, kept (ledger.kept)
+    policy_revision: str | None = None                   # a git commit or "snapshot:<sha256>"
+    policy_previous: str | None = None                   # a re-close's: the replaced close's, when it differs
+    policy_changes: tuple[str, ...] | None = None        # ... and the rule changes in words, when known
 
 
 def _day(value) -> str | None:
@@ -230,6 +235,7 @@ class Ledger:
                     self._record_vip(new.close_id, new.vip)
                 self.conn.executemany("INSERT INTO audit_figures VALUES (?, ?, ?)", (
                     (new.close_id, figure, _text(value)) for figure, value in sorted((new.figures or {}).items())))
+                self._record_kept(new)
                 digests.record(self.conn, new.close_id, new.period, digests.CLOSE_PARTS)
                 from csbatch.failpoints import failpoint
                 failpoint("close.before_commit")
@@ -238,6 +244,14 @@ class Ledger:
             if winner is None:  # not that index: a bug in what the close recorded
                 raise
             raise AlreadyClosed(winner) from None
+
+    def _record_kept(self, new: NewClose) -> None:
+        self.conn.executemany("INSERT INTO kept_files VALUES (?, ?, ?, ?, ?, ?, ?)", (
+            (new.close_id, k.role, k.name, k.kinds, k.sha256, k.size, k.stored) for k in new.kept))
+        if new.policy_revision is not None:
+            changes = None if new.policy_changes is None else json.dumps(list(new.policy_changes), ensure_ascii=False)
+            self.conn.execute("INSERT INTO close_policy VALUES (?, ?, ?, ?)",
+                              (new.close_id, new.policy_revision, new.policy_previous, changes))
 
     def _record_vip(self, close_id: str, vip: VipResult) -> None:
         self.conn.executemany("INSERT INTO vip_purchases VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (

@@ -1,0 +1,171 @@
+"""What a close kept so its month can be recomputed: the exact input files it read and the policy
+it used, recorded in the ledger (`kept_files`, `close_policy`) with the copies in the content store
+beside it (`csbatch.ledger.blobs`).
+
+The policy revision of a close is the git commit of its policy folder when that was committed and
+clean; otherwise (not in git, or closed with `--allow-dirty`) it is `snapshot:<sha256>`, the id of
+the policy files it loaded (`blobs.snapshot_id`). Those files are kept in every case (they are a
+few kilobytes), so a commit a rewritten history lost can still be restored.
+
+`restore_inputs`, `restore_policy` and `recorded_policy` are what `reproduce`, `what-if`,
+`explain` and a re-close read: the close of a month is its live close, or, while it is reopened,
+the latest close it had.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from csbatch.errors import Issue, Severity, Source
+from csbatch.ledger import blobs
+from csbatch.ledger.blobs import KeptFile
+from csbatch.ledger.store import CloseRecord, Ledger
+from csbatch.policy.assembled import Policy
+from csbatch.policy.gitstate import GitState
+from csbatch.policy.revisions import policy_at
+from csbatch.sheets.month_inputs import InputRecord
+
+SNAPSHOT = "snapshot:"
+
+
+@dataclass(frozen=True)
+class ClosePolicy:
+    """The policy revision a close used; for a re-close with another policy than the close it
+    replaced, that close's revision and the rule changes in words (None when not known)."""
+
+    revision: str
+    previous: str | None
+    changes: tuple[str, ...] | None
+
+
+# --- keeping (the close, while it publishes) ---------------------------------------------------
+
+def keep_inputs(ledger_path: Path, inputs_dir: Path, records: Iterable[InputRecord]) -> list[KeptFile]:
+    """Keep every input file the close read (one per file, with every kind read from it). Raises
+    blobs.ChangedWhileRead for a file changed since it was read, OSError."""
+    kinds: dict[str, list[str]] = {}
+    sha: dict[str, str] = {}
+    for r in records:
+        kinds.setdefault(r.path, []).append(r.kind)
+        sha[r.path] = r.sha256
+    return [blobs.keep(ledger_path, Path(inputs_dir) / name, sha[name], "input", name, ",".join(kinds[name]))
+            for name in sorted(kinds)]
+
+
+def keep_policy(ledger_path: Path, policy: Policy, git: GitState | None) -> tuple[list[KeptFile], str]:
+    """Keep every policy file the close loaded; return them and the close's policy revision."""
+    root = Path(policy.root)
+    kept = [blobs.keep(ledger_path, f.path, f.sha256, "policy", Path(f.path).relative_to(root).as_posix())
+            for f in sorted(policy.files, key=lambda f: str(f.path))]
+    if git is not None and git.versioned and not git.changed and git.commit:
+        return kept, git.commit
+    return kept, SNAPSHOT + blobs.snapshot_id(kept)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def close_of(ledger: Ledger, period: str) -> CloseRecord | None:
+    """The month's live close, else (reopened) its latest close."""
+    live = ledger.live_close(period)
+    if live is not None:
+        return live
+    row = ledger.conn.execute("SELECT close_id FROM closes WHERE period = ? ORDER BY closed_at DESC, rowid DESC "
+                              "LIMIT 1", (period,)).fetchone()
+    return ledger.close_by_id(row[0]) if row else None
+
+
+def kept_files(ledger: Ledger, close_id: str, role: str | None = None) -> list[KeptFile]:
+    rows = ledger.conn.execute("SELECT role, name, kinds, sha256, size, stored FROM kept_files WHERE close_id = ? "
+                               "ORDER BY role, name", (close_id,)).fetchall()
+    return [KeptFile(*r) for r in rows if role is None or r[0] == role]
+
+
+def close_policy(ledger: Ledger, close_id: str) -> ClosePolicy | None:
+    row = ledger.conn.execute("SELECT revision, previous, changes FROM close_policy WHERE close_id = ?",
+                              (close_id,)).fetchone()
+    if row is None:
+        return None
+    return ClosePolicy(row[0], row[1], None if row[2] is None else tuple(json.loads(row[2])))
+
+
+def recorded_policy(ledger: Ledger, period: str) -> str | None:
+    """The policy revision the close of `period` used: a commit id or "snapshot:<sha256>" (None:
+    not closed, or closed before csbatch recorded it)."""
+    record = close_of(ledger, period)
+    found = close_policy(ledger, record.close_id) if record is not None else None
+    return found.revision if found is not None else None
+
+
+# --- restoring ----------------------------------------------------------------------------------
+
+def _not_closed(ledger: Ledger, period: str) -> list[Issue]:
+    return [Issue(Source(str(ledger.path)), "kept.not_closed", f"{period} was never closed with this ledger")]
+
+
+def _restore_all(ledger: Ledger, files: list[KeptFile], dest: Path, what: str) -> list[Issue]:
+    issues = []
+    for kept in files:
+        problem = blobs.restore(ledger.path, kept, dest)
+        if problem is not None:
+            issues.append(Issue(Source(str(ledger.path.parent / kept.stored)), "kept.damaged",
+                                f"{what} {kept.name}: {problem}; the month cannot be recomputed from it: "
+                                "restore the ledger's folder from a backup"))
+    return issues
+
+
+def restore_inputs(ledger: Ledger, period: str, dest: Path) -> tuple[Path | None, list[Issue]]:
+    """The exact input files the close of `period` read, written into `dest` with their original
+    names; the folder to read as `--inputs`. Each copy's bytes are checked against its sha256."""
+    record = close_of(ledger, period)
+    if record is None:
+        return None, _not_closed(ledger, period)
+    files = kept_files(ledger, record.close_id, "input")
+    if not files:
+        return None, [Issue(Source(str(ledger.path)), "kept.none",
+                            f"{period} was closed (at {record.closed_at}) before csbatch kept the input files "
+                            "of each close: it cannot be recomputed from the ledger")]
+    dest.mkdir(parents=True, exist_ok=True)
+    issues = _restore_all(ledger, files, dest, "input file")
+    return (None if issues else dest), issues
+
+
+def _matches(folder: Path, files: list[KeptFile]) -> bool:
+    return all((folder / f.name).is_file() and blobs.sha256_of(folder / f.name)[0] == f.sha256 for f in files)
+
+
+def restore_policy(ledger: Ledger, period: str, config_dir: Path, dest: Path) -> tuple[Path | None, list[Issue]]:
+    """The policy folder the close of `period` used, written into `dest` (empty or missing): its
+    commit read from the git repository of `config_dir` (without touching the work tree) when
+    that commit holds the very files the close loaded; else the kept copies of those files."""
+    record = close_of(ledger, period)
+    if record is None:
+        return None, _not_closed(ledger, period)
+    found = close_policy(ledger, record.close_id)
+    files = kept_files(ledger, record.close_id, "policy")
+    if found is None or not files:
+        return None, [Issue(Source(str(ledger.path)), "kept.none",
+                            f"{period} was closed (at {record.closed_at}) before csbatch recorded the policy of "
+                            "each close: its policy revision is not known")]
+    issues: list[Issue] = []
+    if not found.revision.startswith(SNAPSHOT):
+        revision, problems = policy_at(Path(config_dir), found.revision, dest)
+        if revision is not None and _matches(dest, files):
+            return dest, []
+        why = "; ".join(i.message for i in problems) or "its files there differ from those the close loaded"
+        issues.append(Issue(Source(str(config_dir)), "kept.policy_copy",
+                            f"the policy commit {found.revision[:12]} {period} was closed with could not be read "
+                            f"from the policy repository ({why}): the kept copies of the policy files are used",
+                            Severity.WARNING))
+        if dest.exists():
+            shutil.rmtree(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    damaged = _restore_all(ledger, files, dest, "policy file")
+    return (None if damaged else dest), issues + damaged
+
+
+__all__ = ["ClosePolicy", "close_of", "close_policy", "keep_inputs", "keep_policy", "kept_files",
+           "recorded_policy", "restore_inputs", "restore_policy"]
