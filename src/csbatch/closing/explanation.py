@@ -59,20 +59,37 @@ class Explanation:
 
 
 def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | None = None,
-            pay: bool = False, ledger: Ledger | None = None
+            pay: bool = False, ledger: Ledger | None = None, policy_shown_as: tuple[str, str] | None = None
             ) -> tuple[Explanation | None, PayExplanation | None, list[Issue]]:
     """The scorecard explanation of `employee_id` and, with `pay`, the pay explanation. Without
-    `pay` an employee with no scorecard is an error; with it, only one not on the payroll is."""
+    `pay` an employee with no scorecard is an error; with it, only one not on the payroll is.
+    `policy_shown_as` (folder as shown, as it should be shown) names the policy's places after
+    the folder a restored copy came from."""
     from csbatch.closing.runs import run_until_written
 
     outcome = run_until_written(period, inputs_dir, config_dir, frozenset({employee_id}), ledger, through="payroll")
     if not outcome.ok:
         return None, None, outcome.issues
     card_explanation, issues = _explain_card(outcome.state, employee_id)
+    pay_explanation, more = explain_pay(outcome.state, employee_id) if pay else (None, [])
+    if policy_shown_as is not None:
+        _show_policy_as(card_explanation, pay_explanation, *policy_shown_as)
     if not pay:
         return card_explanation, None, outcome.issues + issues
-    pay_explanation, more = explain_pay(outcome.state, employee_id)
     return card_explanation, pay_explanation, outcome.issues + more
+
+
+def _show_policy_as(card: Explanation | None, pay: PayExplanation | None, shown: str, wanted: str) -> None:
+    def place(text: str) -> str:
+        return wanted + text[len(shown):] if text.startswith(shown + "/") else text
+
+    if card is not None:
+        for line in card.items:
+            line.places = [place(p) for p in line.places]
+    if pay is not None:
+        for item in pay.items:
+            item.place = place(item.place)
+            item.inputs = [(text, None if where is None else place(where)) for text, where in item.inputs]
 
 
 def _explain_card(state: CloseState, employee_id: str) -> tuple[Explanation | None, list[Issue]]:
