@@ -179,3 +179,16 @@ def test_a_refund_of_a_closed_months_order_is_explained_as_its_reversal(tmp_path
     assert after.stdout == before.stdout
     row, = [r for r in _csv(out / PERIOD / "data" / "payroll.csv") if r["employee_id"] == "1003"]
     assert f"gross pay: ¥{Decimal(row['gross_pay']):,}" in after.stdout and row["order_bonus"] == "-80.00"
+
+
+def test_in_a_terminal_pay_is_a_table():
+    from rich.console import Console
+
+    from csbatch.closing.pay_explanation import render_rich
+
+    _, pay, _ = explain("1006", PERIOD, MONTH, CONFIG, pay=True)
+    console = Console(width=160, record=True, force_terminal=True, color_system=None)
+    console.print(render_rich(pay))
+    shown = console.export_text()
+    assert "┃ component" in shown and "-¥1,630.00" in shown and shown.rstrip().endswith("gross pay: ¥11,099.61 (8 lines)")
+    assert "(投诉登记_2026-10.xlsx[投诉登记]!J13)" in shown          # a sheet name in brackets is not markup

@@ -163,7 +163,7 @@ def render_text(p: PayExplanation) -> str:
 
 
 def render_rich(p: PayExplanation):
-    """A rich table for a terminal."""
+    """A rich table for a terminal (cells are Text: a sheet name in brackets is not markup)."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -175,8 +175,8 @@ def render_rich(p: PayExplanation):
     for item in p.items:
         rule = Text(item.rule + "\n")
         rule.append(item.place, style="dim")
-        table.add_row(f"{item.component}\n{item.name}" + (f"\n{item.reason}" if item.reason else ""), rule,
-                      "\n".join(_inputs_lines(item, SHOWN_INPUTS)), yuan(item.amount))
+        table.add_row(Text(f"{item.component}\n{item.name}" + (f"\n{item.reason}" if item.reason else "")), rule,
+                      Text("\n".join(_inputs_lines(item, SHOWN_INPUTS))), Text(yuan(item.amount)))
     return Group(table, Text(footer(p)))
 
 
