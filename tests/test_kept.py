@@ -143,3 +143,47 @@ def test_a_month_never_closed_has_nothing_to_restore(tmp_path):
     assert recorded_policy(ledger, "2026-10") is None
     assert [i.code for i in restore_inputs(ledger, "2026-10", tmp_path / "x")[1]] == ["kept.not_closed"]
     ledger.close()
+
+
+def test_ledger_lists_closes_and_reopenings_shows_a_month_and_verifies_the_kept_copies(tmp_path):
+    from typer.testing import CliRunner
+
+    from csbatch.cli import app
+    from csbatch.ledger.maintenance import reopen
+
+    runner = CliRunner()
+    inputs, out = month(tmp_path / "in"), tmp_path / "out"
+    assert monthly_close("2026-10", inputs, out, CONFIG).ok
+    assert reopen("2026-10", "adjustment was wrong", out / "csbatch-ledger.sqlite")[1] == []
+    assert monthly_close("2026-10", month(inputs, adjustment=500), out, CONFIG).ok
+    ledger = Ledger(out / "csbatch-ledger.sqlite")
+    files = kept_files(ledger, close_of(ledger, "2026-10").close_id, "input")
+    total = ledger.conn.execute("SELECT amount FROM pay_lines WHERE close_id = ?",
+                                (close_of(ledger, "2026-10").close_id,)).fetchall()
+    ledger.close()
+    from decimal import Decimal
+    pay_total = f"{sum(Decimal(a) for (a,) in total):,.2f}"
+
+    listed = runner.invoke(app, ["ledger", "--out", str(out)])
+    assert listed.exit_code == 0, listed.output
+    lines = [line.split("\t") for line in listed.stdout.splitlines() if line.startswith("2026-10")]
+    assert [row[1] for row in lines if len(row) == 8] == ["reopened", "live"]
+    live = next(row for row in lines if len(row) == 8 and row[1] == "live")
+    assert live[4] == head(CONFIG)[:12] and live[6] == pay_total and "@" in live[3]
+    assert live[5] == f"{len(files)}: " + " ".join(f.sha256[:8] for f in files)
+    assert any(row[-1] == "adjustment was wrong" for row in lines)
+
+    shown = runner.invoke(app, ["ledger", "show", "2026-10", "--out", str(out)])
+    assert shown.exit_code == 0, shown.output
+    assert f"policy: {head(CONFIG)}" in shown.stdout
+    for f in files:
+        assert f"{f.name}\t{f.kinds}\t{f.size:,}\t{f.sha256}\t{f.stored}" in shown.stdout
+    assert f"(all)\t{pay_total}" in shown.stdout and "adjustment was wrong" in shown.stdout
+    assert runner.invoke(app, ["ledger", "show", "2026-09", "--out", str(out)]).exit_code == 1
+
+    assert runner.invoke(app, ["ledger", "verify", "--out", str(out)]).exit_code == 0
+    copy = out / files[0].stored
+    copy.chmod(0o600)
+    copy.write_bytes(b"edited")
+    verified = runner.invoke(app, ["ledger", "verify", "--out", str(out)])
+    assert verified.exit_code == 1 and "was changed on disk" in verified.output and files[0].name in verified.output

@@ -29,7 +29,8 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(inputs_app, name="inputs")
 vip_app = typer.Typer(help="The VIP programme's history.", no_args_is_help=True)
 app.add_typer(vip_app, name="vip")
-ledger_app = typer.Typer(help="The ledger of closed months.", no_args_is_help=True)
+ledger_app = typer.Typer(help="The ledger of closed months: with no command, every close and reopening.",
+                         invoke_without_command=True)
 app.add_typer(ledger_app, name="ledger")
 
 class Lang(StrEnum):
@@ -118,11 +119,16 @@ def monthly_close(
     lang: Annotated[Lang, typer.Option("--lang", help="Workbook headers: Chinese or English.")] = Lang.zh,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Close even though policy files have "
                                               "uncommitted git changes (recorded as a warning).")] = False,
+    policy_rev: Annotated[str | None, typer.Option("--policy-rev", help="Close with this git revision of the "
+                                                   "policy repository (read without touching the work tree); "
+                                                   "'worktree': the policy folder as it is. Default: a reopened "
+                                                   "month uses the revision it was closed with, else the "
+                                                   "folder as it is.")] = None,
 ) -> None:
     """Close the month: read inputs, compute every stage, publish OUT/PERIOD atomically."""
     from csbatch.commands import monthly_close as command
 
-    command.run(period, inputs, out, config, ledger, lang.value, allow_dirty)
+    command.run(period, inputs, out, config, ledger, lang.value, allow_dirty, policy_rev)
 
 
 @app.command("reopen")
@@ -160,6 +166,42 @@ def vip_import_history(
     command.run(file, ledger, out, config)
 
 
+@ledger_app.callback()
+@_guarded
+def ledger_list(
+    ctx: typer.Context,
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
+                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+) -> None:
+    """List the closed months (closed at, by whom, policy revision, input files, pay total, VIP
+    members) and every reopening (who, why, when)."""
+    from csbatch.commands import ledger_list as command
+
+    if ctx.invoked_subcommand is not None:
+        return
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    command.run(ledger, out)
+
+
+@ledger_app.command("show")
+@_guarded
+def ledger_show(
+    period: PeriodArg,
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
+                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+) -> None:
+    """One month in detail: its input files (kind, size, sha256), its policy revision, its pay
+    totals, its closes and reopenings."""
+    from csbatch.commands import ledger_show as command
+
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    command.run(period, ledger, out)
+
+
 @ledger_app.command("verify")
 @_guarded
 def ledger_verify(
@@ -174,6 +216,25 @@ def ledger_verify(
     if ledger is None and out is None:
         raise typer.BadParameter("give --ledger PATH or --out DIR")
     command.run(ledger, out)
+
+
+@app.command("reproduce")
+@_guarded
+def reproduce(
+    period: PeriodArg,
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
+                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Policy folder whose git repository holds "
+                                                   "the recorded commit (default: ./config).")] = None,
+) -> None:
+    """Recompute a closed month from the input files and the policy revision its close kept, and
+    compare with what was recorded: exit 0 "identical", 1 with every difference."""
+    from csbatch.commands import reproduce as command
+
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    command.run(period, ledger, out, config)
 
 
 @app.command("explain")
@@ -197,6 +258,65 @@ def explain(
     from csbatch.commands import explain as command
 
     command.run(employee, period, inputs, config, pay, out, ledger)
+
+
+PolicyOpt = Annotated[str, typer.Option("--policy", help="The other policy: a git revision of the policy "
+                                         "repository (a commit, branch, tag, HEAD~1), or a policy folder.")]
+LedgerOpt = Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")]
+ClosedOutOpt = Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
+                                                   "(its ledger is OUT/csbatch-ledger.sqlite).")]
+ReportOpt = Annotated[Path | None, typer.Option("--report", help="Folder the what-if workbook and page are "
+                                                "written into (default: what-if/ beside the ledger).")]
+
+
+@app.command("what-if")
+@_guarded
+def what_if(
+    period: Annotated[str | None, typer.Argument(help="The closed month, as YYYY-MM (or --from/--to).")] = None,
+    policy: PolicyOpt = "HEAD",
+    first: Annotated[str | None, typer.Option("--from", help="First closed month of a range.")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last closed month of a range.")] = None,
+    before: Annotated[str | None, typer.Option("--before", help="Compare with this policy (revision or "
+                                               "folder) instead of the one each month was closed with.")] = None,
+    inputs: Annotated[Path | None, typer.Option("--inputs", help="The month's input files, for a month "
+                                                "closed before csbatch kept them.")] = None,
+    config: ConfigOpt = None,
+    ledger: LedgerOpt = None,
+    out: ClosedOutOpt = None,
+    report: ReportOpt = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Headers: Chinese or English.")] = Lang.zh,
+) -> None:
+    """Recompute closed months from their kept inputs under another policy and show what would
+    change: pay per employee and role, scores, VIP members, totals. Writes nothing to the ledger."""
+    from csbatch.commands import what_if as command
+
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    if (period is None) == (first is None or last is None) or (period is not None and (first or last)):
+        raise typer.BadParameter("give a PERIOD, or --from and --to")
+    command.run(period, policy, first, last, before, inputs, config, ledger, out, report, lang.value)
+
+
+@policy_app.command("diff")
+@_guarded
+def policy_diff(
+    rev1: Annotated[str, typer.Argument(help="The policy before: a git revision of the policy repository, "
+                                        "or a folder.")],
+    rev2: Annotated[str | None, typer.Argument(help="The policy after (default: the work tree).")] = None,
+    config: ConfigOpt = None,
+    month: Annotated[str | None, typer.Option("--month", help="Also show what the change would do to this "
+                                              "closed month (what-if).")] = None,
+    ledger: LedgerOpt = None,
+    out: ClosedOutOpt = None,
+    report: ReportOpt = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Headers: Chinese or English.")] = Lang.zh,
+) -> None:
+    """The rule changes between two policies, in words, read from the typed policy."""
+    from csbatch.commands import policy_diff as command
+
+    if month is not None and ledger is None and out is None:
+        raise typer.BadParameter("--month needs the ledger: give --ledger PATH or --out DIR")
+    command.run(rev1, rev2, config, month, ledger, out, report, lang.value)
 
 
 @app.command("sample")

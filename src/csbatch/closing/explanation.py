@@ -5,8 +5,8 @@ a second implementation), so what it shows is what the close computed. With `pay
 employee's pay lines too (`csbatch.closing.pay_explanation`).
 
 It runs the computing stages up to payroll (VIP and the audit report explain nothing here), with
-the ledger as the history when one is given: so a refund of an order paid in an earlier month
-shows as the reversal the close makes of it.
+the ledger's history before the month when a ledger is given: so a refund of an order paid in an
+earlier month shows as the reversal the close makes of it.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | 
     the folder a restored copy came from."""
     from csbatch.closing.runs import run_until_written
 
-    outcome = run_until_written(period, inputs_dir, config_dir, frozenset({employee_id}), ledger, through="payroll")
+    outcome = run_until_written(period, inputs_dir, config_dir, frozenset({employee_id}), history_of=ledger,
+                                through="payroll")
     if not outcome.ok:
         return None, None, outcome.issues
     card_explanation, issues = _explain_card(outcome.state, employee_id)

@@ -42,9 +42,31 @@ class NoHistory:
         return pd.DataFrame(columns=["period", "figure", "value"])
 
 
+class HistoryBefore:
+    """The ledger's history as it stood when `period` closed: only what months before it left.
+    `what-if` and `reproduce` recompute a closed month on it, with the month itself (and any
+    later month) already in the ledger."""
+
+    def __init__(self, ledger: Ledger, period: str):
+        self.ledger = ledger
+        self.period = period
+
+    def paid_orders(self, order_ids: Collection[str]) -> pd.DataFrame:
+        paid = self.ledger.paid_orders(order_ids)
+        return paid[paid["period"].astype(str) < self.period].reset_index(drop=True)
+
+    def grade(self, employee_id: str, period: str) -> str | None:
+        return self.ledger.grade(employee_id, period) if period < self.period else None
+
+    def vip_history(self) -> VipHistory:
+        return self.ledger.vip_history(before=self.period)
+
+    def figures_history(self, before: str) -> pd.DataFrame:
+        return self.ledger.figures_history(min(before, self.period))
+
 
 if TYPE_CHECKING:
     from csbatch.ledger.store import Ledger
 
     # mypy checks each implementation against the interface here (tests/test_payroll.py checks its fake)
-    _IMPLEMENTATIONS: tuple[type[History], ...] = (Ledger, NoHistory)
+    _IMPLEMENTATIONS: tuple[type[History], ...] = (Ledger, NoHistory, HistoryBefore)

@@ -20,6 +20,9 @@ Its keys (docs/outputs.md#manifest is generated from this list):
 - `ledger`: the ledger file the close was recorded in
 - `changes_since_previous_close`: per employee and pay component, what this close changed against
   the close of the month it replaces (after a reopen); null for a first close
+- `policy_change`: only in a re-close under another policy revision than the close it replaces:
+  `from` and `to` (the revisions) and the rule `changes` in words (null when the earlier policy
+  could not be read)
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.closing.manifest import build_manifest, fsync_tree, write_manifest
-from csbatch.closing.state import CloseState, need
+from csbatch.closing.policy_choice import policy_changes
+from csbatch.closing.state import CloseState, Computed, need
 from csbatch.closing.state import now as _now
 from csbatch.environment import fault_issue
 from csbatch.errors import Issue, Source
@@ -76,9 +77,16 @@ def write_outputs(s: CloseState, folder: Path) -> None:
     write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang)
 
 
-def _results(scores: ScoreResult) -> pd.DataFrame:
+def results_frame(scores: ScoreResult) -> pd.DataFrame:
+    """Each employee's results as the ledger records them."""
     frame = scorecards_frame(scores)
     return frame[["employee_id", "scorecard", "total", "grade", "rank", "rated"]]
+
+
+def pay_lines_frame(c: Computed) -> pd.DataFrame:
+    """The month's pay lines as the ledger records them."""
+    return pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in c.payroll.lines],
+                        columns=["employee_id", "component", "amount", "reason"])
 
 
 def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, list[Issue]]:
@@ -97,12 +105,13 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         lock = staging_folders.hold(staging)
         failpoint("close.computed")
         write_outputs(s, staging)
-        lines = pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in c.payroll.lines],
-                             columns=["employee_id", "component", "amount", "reason"])
+        lines = pay_lines_frame(c)
         found = changes(ledger.previous_pay(s.period), lines)
         try:
             kept_inputs = keep_inputs(ledger.path, s.inputs_dir, c.inputs.records)
             kept_policy, revision = keep_policy(ledger.path, c.policy, s.policy_git)
+            previous = s.policy_previous if s.policy_previous != revision else None
+            policy_changed = policy_changes(s.policy_before, c.policy) if previous else None
         except ChangedWhileRead as exc:
             return s, [Issue(Source(exc.name), "close.changed_while_read",
                              f"{exc.name} changed while the close ran: the close keeps the exact files it read, "
@@ -115,15 +124,19 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
                     "audits": len(c.audits.audits),
                     "pay_lines": len(c.payroll.lines),
                     "members": len(c.vip.members)},
-            extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found},
+            extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found,
+                   **({"policy_change": {"from": previous, "to": revision,
+                                         "changes": None if policy_changed is None else list(policy_changed)}}
+                      if previous else {})},
             kept={k.name: k.stored for k in kept_inputs}, policy_revision=revision)
         write_manifest(staging / "manifest.json", manifest)
         fsync_tree(staging)
         failpoint("close.files_written")
         try:
             ledger.record_close(NewClose(s.close_id, s.period, s.out_dir, staging, manifest, lines,
-                                         c.payroll.order_pay, _results(c.scores), c.vip, c.audit.figures,
-                                         kept=(*kept_inputs, *kept_policy), policy_revision=revision))
+                                         c.payroll.order_pay, results_frame(c.scores), c.vip, c.audit.figures,
+                                         kept=(*kept_inputs, *kept_policy), policy_revision=revision,
+                                         policy_previous=previous, policy_changes=policy_changed))
         except AlreadyClosed as exc:
             return s, [Issue(Source(str(ledger.path)), "ledger.closed",
                              "another close finished first: " + ledger.already_closed_message(exc.record))]
@@ -147,5 +160,6 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
             staging_folders.release(lock)
         if not committed and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return replace(s, published=s.target, changes=None if found is None else tuple(found)), []
+    return replace(s, published=s.target, changes=None if found is None else tuple(found),
+                   policy_previous=previous, policy_changes=policy_changed), []
 

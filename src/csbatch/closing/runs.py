@@ -4,10 +4,12 @@ only: `inputs check`)."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 from csbatch.calendar import check_period
+from csbatch.closing.history import HistoryBefore
 from csbatch.closing.publish import stage_publish
 from csbatch.closing.runner import Outcome, Progress, Stage, run_stages
 from csbatch.closing.stages import STAGES, stage_check_ledger, stage_load_policy, stage_load_policy_for_close
@@ -23,13 +25,21 @@ from csbatch.sheets.intake import Inputs, read_inputs
 
 def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path | None = None,
                   ledger: Path | None = None, lang: str = "zh",
-                  progress: Progress | None = None, allow_dirty: bool = False) -> Outcome[CloseState]:
+                  progress: Progress | None = None, allow_dirty: bool = False,
+                  policy_rev: str | None = None) -> Outcome[CloseState]:
     """Close `period`: compute everything, then commit it to the ledger and publish
     `out_dir/period`. `outcome.ok` is False (and nothing is written) when any stage found an error.
-    `allow_dirty` lets a policy with uncommitted changes through, with a warning."""
-    state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path(out_dir),
-                       config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang,
-                       allow_dirty=allow_dirty, started_at=_now())
+    `allow_dirty` lets a policy with uncommitted changes through, with a warning; `policy_rev`
+    chooses the policy's git revision (a re-close uses the one the month was closed with)."""
+    with tempfile.TemporaryDirectory(prefix="csbatch-close-") as scratch:
+        state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path(out_dir),
+                           config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang,
+                           allow_dirty=allow_dirty, started_at=_now(), policy_rev=policy_rev, scratch=Path(scratch))
+        return _close(state, progress)
+
+
+def _close(state: CloseState, progress: Progress | None) -> Outcome[CloseState]:
+    out_dir, ledger = state.out_dir, state.ledger_path
     stages = [Stage("check ledger", stage_check_ledger), Stage("load policy", stage_load_policy_for_close),
               *(st for st in STAGES if st.run is not stage_load_policy)]
     ledger_path = Path(ledger) if ledger is not None else default_ledger(out_dir)
@@ -51,17 +61,19 @@ def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path
 
 
 def run_until_written(period: str, inputs_dir: Path, config_dir: Path | None = None,
-                      explain_for: frozenset[str] = frozenset(), ledger: Ledger | None = None,
+                      explain_for: frozenset[str] = frozenset(), history_of: Ledger | None = None,
                       through: str | None = None) -> Outcome[CloseState]:
     """Every computing stage of the close (what `csbatch explain` runs): the same numbers,
-    nothing published, the ledger untouched. `ledger` (open; the caller closes it) is the
-    history, as in a close (none: `NoHistory`); `through` names the last stage to run."""
+    nothing published, the ledger untouched. With `history_of`, the month is computed with that
+    ledger's history as its close saw it (`HistoryBefore`) and its VIP key (a closed month
+    recomputed: `reproduce`). `through` names the last stage to run (`explain`: payroll)."""
     stages = STAGES
     if through is not None:
         stages = STAGES[:[st.name for st in STAGES].index(through) + 1]
     state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path("."),
                        config_dir=resolve_config(config_dir), started_at=_now(), explain_for=explain_for,
-                       ledger=ledger)
+                       ledger=history_of,
+                       history_of=HistoryBefore(history_of, period) if history_of is not None else None)
     return run_stages(stages, state)
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from csbatch.attendance import check_presence, summarise_attendance
 from csbatch.audit.run import run_audit
 from csbatch.calendar import WorkCalendar, check_period, month_bounds
+from csbatch.closing.policy_choice import choose_policy
 from csbatch.closing.runner import Stage
 from csbatch.closing.state import CloseState, need
 from csbatch.environment import check_folder, fault_issue
@@ -32,8 +33,6 @@ from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import default_ledger
 from csbatch.payroll.compute import compute_payroll
 from csbatch.policy import load_policy
-from csbatch.policy.gitstate import close_issues, git_state
-from csbatch.policy.loader import display_root
 from csbatch.qa.questionnaire import score_audits
 from csbatch.reports.payroll_workbook import verify_payroll
 from csbatch.scoring.cards import score_cards
@@ -107,13 +106,15 @@ def stage_load_policy(s: CloseState) -> tuple[CloseState, list[Issue]]:
 
 def stage_load_policy_for_close(s: CloseState) -> tuple[CloseState, list[Issue]]:
     """The policy, and whether a commit holds it: uncommitted policy files are an error unless
-    `--allow-dirty` (see `csbatch.policy.gitstate`); both are reported together."""
-    s, issues = stage_load_policy(s)
-    if check_period(s.period):
+    `--allow-dirty` (see `csbatch.policy.gitstate`); both are reported together. A re-close uses
+    the revision the month was closed with, `--policy-rev` another (`csbatch.closing.policy_choice`)."""
+    issues = check_period(s.period)
+    if issues:
         return s, issues
-    state = git_state(s.config_dir)
-    shown = s.policy.display_root if s.policy is not None else display_root(s.config_dir)
-    return replace(s, policy_git=state), issues + close_issues(state, shown, s.allow_dirty)
+    chosen, issues = choose_policy(s.period, s.config_dir, need(s.ledger, "ledger"), s.policy_rev, s.allow_dirty,
+                                   need(s.scratch, "scratch"))
+    return replace(s, policy=chosen.policy, policy_git=chosen.git, policy_note=chosen.note,
+                   policy_previous=chosen.previous, policy_before=chosen.before), issues
 
 
 def stage_read_inputs(s: CloseState) -> tuple[CloseState, list[Issue]]:

@@ -53,6 +53,13 @@ class CloseState:
     vip: VipResult | None = None
     audit: AuditReport | None = None
     explain_for: frozenset[str] = frozenset()
+    history_of: History | None = None         # what-if: earlier months as the ledger held them then
+    policy_rev: str | None = None             # --policy-rev: the policy revision to close with
+    scratch: Path | None = None               # a folder the close's policy revision is written into
+    policy_note: str | None = None            # which policy a (re-)close uses, when not the folder as it is
+    policy_previous: str | None = None        # a re-close: the revision the month was closed with
+    policy_before: Policy | None = None       # ... and that policy, to describe what changed
+    policy_changes: tuple[str, ...] | None = None  # a re-close under another policy: the rule changes
     changes: tuple[dict[str, str], ...] | None = None   # None: a first close, nothing to compare with
     published: Path | None = None
 
@@ -62,6 +69,8 @@ class CloseState:
 
     @property
     def history(self) -> History:
+        if self.history_of is not None:
+            return self.history_of
         return self.ledger if self.ledger is not None else NoHistory()
 
     def computed(self) -> Computed:

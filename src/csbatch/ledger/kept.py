@@ -117,6 +117,22 @@ def _restore_all(ledger: Ledger, files: list[KeptFile], dest: Path, what: str) -
     return issues
 
 
+def damaged_copies(ledger: Ledger) -> list[Issue]:
+    """Every kept copy any close refers to that is missing or whose bytes are not its sha256's
+    (what `ledger verify` adds to the digests: the copies live outside the database)."""
+    issues = []
+    rows = ledger.conn.execute("""SELECT k.stored, k.sha256, MIN(k.role), MIN(k.name), GROUP_CONCAT(DISTINCT c.period)
+                                  FROM kept_files k JOIN closes c ON c.close_id = k.close_id
+                                  GROUP BY k.stored, k.sha256 ORDER BY k.stored""").fetchall()
+    for stored, sha256, role, name, periods in rows:
+        problem = blobs.damaged(ledger.path, KeptFile(role, name, "", sha256, 0, stored))
+        if problem is not None:
+            issues.append(Issue(Source(str(ledger.path.parent / stored)), "ledger.kept_damaged",
+                                f"{role} file {name} of {periods}: {problem}; those months cannot be recomputed "
+                                "from it: restore the ledger's folder from a backup"))
+    return issues
+
+
 def restore_inputs(ledger: Ledger, period: str, dest: Path) -> tuple[Path | None, list[Issue]]:
     """The exact input files the close of `period` read, written into `dest` with their original
     names; the folder to read as `--inputs`. Each copy's bytes are checked against its sha256."""

@@ -11,6 +11,7 @@ from typing import TypedDict
 from csbatch.calendar import check_period
 from csbatch.environment import check_folder, fault_issue
 from csbatch.errors import Issue, Source
+from csbatch.ledger.kept import damaged_copies
 from csbatch.ledger.opening import open_ledger_checked, open_ledger_unchecked
 from csbatch.ledger.store import OrderError, PublishedElsewhere
 
@@ -87,6 +88,7 @@ def verify_ledger(ledger_path: Path) -> tuple[Verified | None, list[Issue]]:
         return None, issues
     try:
         issues, checked = ledger.verify()
+        issues += damaged_copies(ledger)
         closes, live = ledger.conn.execute("SELECT COUNT(*), TOTAL(superseded = 0) FROM closes").fetchone()
         imports = ledger.conn.execute("SELECT COUNT(*) FROM vip_imports").fetchone()[0]
         return Verified(path=path, closes=closes, live=int(live), imports=imports, digests=checked), issues

@@ -266,21 +266,24 @@ class Ledger:
              _text(r.order_id), r.note or "")
             for r in vip.points.itertuples(index=False)))
 
-    def vip_history(self) -> VipHistory:
+    def vip_history(self, before: str | None = None) -> VipHistory:
         """The VIP programme as earlier months left it: purchases of live closes and history
-        imports, the cards of the latest live close, every points entry of live closes."""
+        imports, the cards of the latest live close, every points entry of live closes. With
+        `before` (a period), as it stood when that month closed: only what months before it left
+        (what-if recomputes a closed month on it)."""
         from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, PURCHASE_COLUMNS, VipHistory
 
+        until = before or "9999-99"
         purchases = pd.DataFrame(self.conn.execute(
             """SELECT p.period, p.customer_id, p.store_type, p.category, p.order_id, p.order_date, p.amount
                FROM vip_purchases p
-               WHERE p.source IN (SELECT close_id FROM closes WHERE superseded = 0)
-                  OR p.source IN (SELECT import_id FROM vip_imports)
-               ORDER BY p.period, p.order_date, p.order_id""").fetchall(), columns=PURCHASE_COLUMNS)
+               WHERE (p.source IN (SELECT close_id FROM closes WHERE superseded = 0)
+                      OR p.source IN (SELECT import_id FROM vip_imports)) AND p.period < ?
+               ORDER BY p.period, p.order_date, p.order_id""", (until,)).fetchall(), columns=PURCHASE_COLUMNS)
         purchases["amount"] = purchases["amount"].map(Decimal)
         purchases["order_date"] = pd.to_datetime(purchases["order_date"])
-        latest = self.conn.execute("SELECT close_id FROM closes WHERE superseded = 0 "
-                                   "ORDER BY period DESC LIMIT 1").fetchone()
+        latest = self.conn.execute("SELECT close_id FROM closes WHERE superseded = 0 AND period < ? "
+                                   "ORDER BY period DESC LIMIT 1", (until,)).fetchone()
         cards = pd.DataFrame(self.conn.execute(
             f"SELECT {', '.join(CARD_COLUMNS)} FROM vip_cards WHERE close_id = ? ORDER BY card_no",
             (latest[0] if latest else "",)).fetchall(), columns=CARD_COLUMNS)
@@ -288,8 +291,8 @@ class Ledger:
             cards[col] = pd.to_datetime(cards[col])
         points = pd.DataFrame(self.conn.execute(
             f"""SELECT {', '.join('v.' + c for c in POINT_COLUMNS)} FROM vip_points v
-                JOIN closes c ON c.close_id = v.close_id WHERE c.superseded = 0
-                ORDER BY v.date, v.rowid""").fetchall(), columns=POINT_COLUMNS)
+                JOIN closes c ON c.close_id = v.close_id WHERE c.superseded = 0 AND c.period < ?
+                ORDER BY v.date, v.rowid""", (until,)).fetchall(), columns=POINT_COLUMNS)
         points["date"] = pd.to_datetime(points["date"])
         points["points"] = points["points"].astype("int64")
         return VipHistory(purchases, cards, points)
