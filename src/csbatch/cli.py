@@ -239,14 +239,22 @@ def reproduce(
 def explain(
     employee: Annotated[str, typer.Argument(help="Employee ID (工号).")],
     period: PeriodArg,
-    inputs: InputsOpt,
+    inputs: Annotated[Path | None, typer.Option("--inputs", help="Folder holding the month's input files "
+                                                    "(needed unless the month is closed in the ledger).")] = None,
     config: ConfigOpt = None,
+    pay: Annotated[bool, typer.Option("--pay", help="Explain the employee's pay too: each pay line with its "
+                                                    "rule, inputs and policy place.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into (its ledger "
+                                                "is OUT/csbatch-ledger.sqlite): a closed month is explained "
+                                                "from what its close kept.")] = None,
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
 ) -> None:
     """Show how one employee's scorecard was computed: measured values with their input rows,
-    the band or formula with its policy place, the points and the total."""
+    the band or formula with its policy place, the points and the total; with --pay, each pay line too.
+    For a month closed in the ledger (--out/--ledger), from the inputs and policy its close kept."""
     from csbatch.commands import explain as command
 
-    command.run(employee, period, inputs, config)
+    command.run(employee, period, inputs, config, pay, out, ledger)
 
 
 @app.command("init")

@@ -14,6 +14,7 @@ from csbatch.errors import Issue
 
 if TYPE_CHECKING:
     from csbatch.closing.explanation import Explanation
+    from csbatch.closing.pay_explanation import PayExplanation
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 _out = Console(highlight=False, soft_wrap=True)
@@ -64,10 +65,17 @@ class StageProgress:
             _err.print(f"{mark} {stage} ({seconds:.1f} s)", style="green" if ok else "red", markup=False)
 
 
-def print_explanation(explanation: Explanation) -> None:
-    from csbatch.closing.explanation import render_rich, render_text
+def print_explanation(explanation: Explanation | PayExplanation) -> None:
+    """A scorecard's or a month's pay explanation: a table on a terminal, plain text when piped."""
+    from csbatch.closing import explanation as card
+    from csbatch.closing import pay_explanation as pay
 
-    if _out.is_terminal:
-        _out.print(render_rich(explanation))
+    terminal = _out.is_terminal
+    if isinstance(explanation, pay.PayExplanation):
+        shown = pay.render_rich(explanation) if terminal else pay.render_text(explanation)
     else:
-        print(render_text(explanation))
+        shown = card.render_rich(explanation) if terminal else card.render_text(explanation)
+    if terminal:
+        _out.print(shown)
+    else:
+        print(shown)

@@ -1,7 +1,12 @@
 """`csbatch explain EMPLOYEE PERIOD`: every point of one employee's scorecard, with where it came
 from — the measured value and the input rows behind it, the band or formula applied and its
 place in the policy, the points, and how the total follows. It runs the close's own stages (not
-a second implementation), so what it shows is what the close computed.
+a second implementation), so what it shows is what the close computed. With `pay`, the
+employee's pay lines too (`csbatch.closing.pay_explanation`).
+
+It runs the computing stages up to payroll (VIP and the audit report explain nothing here), with
+the ledger's history before the month when a ledger is given: so a refund of an order paid in an
+earlier month shows as the reversal the close makes of it.
 """
 
 from __future__ import annotations
@@ -10,7 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from csbatch.closing.pay_explanation import PayExplanation, explain_pay
+from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
+from csbatch.ledger.store import Ledger
 from csbatch.policy.bands import fmt
 from csbatch.policy.vocabulary import show
 from csbatch.scoring.cards import describe_total
@@ -50,27 +58,55 @@ class Explanation:
     flags: list[str]
 
 
-def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | None = None
-            ) -> tuple[Explanation | None, list[Issue]]:
+def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | None = None,
+            pay: bool = False, ledger: Ledger | None = None, policy_shown_as: tuple[str, str] | None = None
+            ) -> tuple[Explanation | None, PayExplanation | None, list[Issue]]:
+    """The scorecard explanation of `employee_id` and, with `pay`, the pay explanation. Without
+    `pay` an employee with no scorecard is an error; with it, only one not on the payroll is.
+    `policy_shown_as` (folder as shown, as it should be shown) names the policy's places after
+    the folder a restored copy came from."""
     from csbatch.closing.runs import run_until_written
 
-    outcome = run_until_written(period, inputs_dir, config_dir, explain_for=frozenset({employee_id}))
+    outcome = run_until_written(period, inputs_dir, config_dir, frozenset({employee_id}), history_of=ledger,
+                                through="payroll")
     if not outcome.ok:
-        return None, outcome.issues
-    state = outcome.state.computed()
-    card, score = state.scores.member(employee_id)
+        return None, None, outcome.issues
+    card_explanation, issues = _explain_card(outcome.state, employee_id)
+    pay_explanation, more = explain_pay(outcome.state, employee_id) if pay else (None, [])
+    if policy_shown_as is not None:
+        _show_policy_as(card_explanation, pay_explanation, *policy_shown_as)
+    if not pay:
+        return card_explanation, None, outcome.issues + issues
+    return card_explanation, pay_explanation, outcome.issues + more
+
+
+def _show_policy_as(card: Explanation | None, pay: PayExplanation | None, shown: str, wanted: str) -> None:
+    def place(text: str) -> str:
+        return wanted + text[len(shown):] if text.startswith(shown + "/") else text
+
+    if card is not None:
+        for line in card.items:
+            line.places = [place(p) for p in line.places]
+    if pay is not None:
+        for item in pay.items:
+            item.place = place(item.place)
+            item.inputs = [(text, None if where is None else place(where)) for text, where in item.inputs]
+
+
+def _explain_card(state: CloseState, employee_id: str) -> tuple[Explanation | None, list[Issue]]:
+    period, policy, scores = state.period, need(state.policy, "policy"), need(state.scores, "scores")
+    card, score = scores.member(employee_id)
     if card is None or score is None:
-        roster = state.inputs["roster"]
+        roster = need(state.inputs, "inputs")["roster"]
         row = roster[roster["employee_id"] == employee_id]
         if row.empty:
             why = "is not in the roster"
         else:
             role = row.iloc[0]["role"]
-            why = f"has the role {role}, which has no scorecard" if state.policy.roles[role].scorecard is None \
+            why = f"has the role {role}, which has no scorecard" if policy.roles[role].scorecard is None \
                 else f"is not employed in {period}"
-        return None, outcome.issues + [Issue(None, "explain.no_card", f"employee {employee_id} {why}")]
-    policy = state.policy
-    sources = state.measured.sources
+        return None, [Issue(None, "explain.no_card", f"employee {employee_id} {why}")]
+    sources = need(state.measured, "measured").sources
     items = []
     for item in card.card.items:
         s = score.items[item.code]
@@ -86,7 +122,7 @@ def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | 
     role_name = policy.roles[m.role].name if m.role in policy.roles else m.role
     return Explanation(period, employee_id, m.name, role_name, m.team, card.code, card.card.name, m.rated,
                        items, score.multiplier_rule, describe_total(score), score.grade, score.rank,
-                       sum(1 for x in card.members if x.member.rated), score.flags), outcome.issues
+                       sum(1 for x in card.members if x.member.rated), score.flags), []
 
 
 def _measured_text(line: ItemLine) -> str:

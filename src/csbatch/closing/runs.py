@@ -61,17 +61,20 @@ def _close(state: CloseState, progress: Progress | None) -> Outcome[CloseState]:
 
 
 def run_until_written(period: str, inputs_dir: Path, config_dir: Path | None = None,
-                      explain_for: frozenset[str] = frozenset(), history_of: Ledger | None = None
-                      ) -> Outcome[CloseState]:
+                      explain_for: frozenset[str] = frozenset(), history_of: Ledger | None = None,
+                      through: str | None = None) -> Outcome[CloseState]:
     """Every computing stage of the close (what `csbatch explain` runs): the same numbers,
     nothing published, the ledger untouched. With `history_of`, the month is computed with that
     ledger's history as its close saw it (`HistoryBefore`) and its VIP key (a closed month
-    recomputed: `reproduce`)."""
+    recomputed: `reproduce`). `through` names the last stage to run (`explain`: payroll)."""
+    stages = STAGES
+    if through is not None:
+        stages = STAGES[:[st.name for st in STAGES].index(through) + 1]
     state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path("."),
                        config_dir=resolve_config(config_dir), started_at=_now(), explain_for=explain_for,
                        ledger=history_of,
                        history_of=HistoryBefore(history_of, period) if history_of is not None else None)
-    return run_stages(STAGES, state)
+    return run_stages(stages, state)
 
 
 

@@ -1,18 +1,40 @@
-"""`csbatch explain`: how one employee's scorecard was computed."""
+"""`csbatch explain`: how one employee's scorecard, and with `--pay` their pay, was computed; for a
+closed month from the inputs and policy its close kept (`csbatch.closing.closed_month`)."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+
+import typer
 
 from csbatch.commands.exits import finish, stop
 from csbatch.console import print_explanation
 
 
-def run(employee: str, period: str, inputs: Path, config: Path | None) -> None:
+def run(employee: str, period: str, inputs: Path | None, config: Path | None, pay: bool = False,
+        out: Path | None = None, ledger: Path | None = None) -> None:
+    from csbatch.closing.closed_month import month_basis
     from csbatch.closing.explanation import explain
 
-    explanation, issues = explain(employee, period, inputs, config)
-    if explanation is None:
-        stop(issues)
-    print_explanation(explanation)
-    finish([i for i in issues if i.is_error])
+    with tempfile.TemporaryDirectory(prefix="csbatch-explain-") as work:
+        basis, said = month_basis(period, inputs, config, out, ledger, Path(work))
+        if basis is None:
+            stop(said)
+        try:
+            card, paid, issues = explain(employee, period, basis.inputs, basis.config, pay=pay,
+                                         ledger=basis.ledger, policy_shown_as=basis.policy_shown_as)
+        finally:
+            if basis.ledger is not None:
+                basis.ledger.close()
+    if basis.note:
+        typer.echo(basis.note, err=True)
+    if card is None and paid is None:
+        stop(said + issues)
+    if card is not None:
+        print_explanation(card)
+    if paid is not None:
+        if card is not None:
+            print()
+        print_explanation(paid)
+    finish(said + [i for i in issues if i.is_error])

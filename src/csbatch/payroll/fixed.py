@@ -7,7 +7,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from csbatch.blanks import is_blank
-from csbatch.payroll.lines import ZERO, PayContext, PayLine, days_text, decimal_or_zero, prorated, proration_reason
+from csbatch.payroll.lines import (
+    ZERO,
+    PayContext,
+    PayInput,
+    PayLine,
+    days_text,
+    decimal_or_zero,
+    prorated,
+    proration_reason,
+    schedule_input,
+    yuan,
+)
 from csbatch.policy.pay import AbsenceDeduction, BasePay, FixedAmount, PositionAllowance
 
 
@@ -17,8 +28,9 @@ def base_pay(code: str, component: BasePay, ctx: PayContext) -> list[PayLine]:
     for emp, person in ctx.people.iterrows():
         if is_blank(person.base_salary):
             continue
+        base = PayInput(f"base salary {yuan(Decimal(person.base_salary))}", ctx.roster_cell(emp, "base_salary"))
         out.append(ctx.line(emp, code, prorated(Decimal(person.base_salary), person),
-                            proration_reason(person)))
+                            proration_reason(person), (base, schedule_input(person))))
     return out
 
 
@@ -34,7 +46,10 @@ def absence_deduction(code: str, component: AbsenceDeduction, ctx: PayContext) -
         parts = [f"absent {days_text(absent)} d"] if absent else []
         parts += [f"unpaid leave {days_text(unpaid)} d"] if unpaid else []
         exact = -(Decimal(person.base_salary) * days / Decimal(workdays))
-        out.append(ctx.line(emp, code, exact, ", ".join(parts)))
+        inputs = (PayInput(f"base salary {yuan(Decimal(person.base_salary))}", ctx.roster_cell(emp, "base_salary")),
+                  PayInput(f"absent {days_text(absent)} d, unpaid leave {days_text(unpaid)} d "
+                           f"of {workdays} workdays"))
+        out.append(ctx.line(emp, code, exact, ", ".join(parts), inputs))
     return out
 
 
@@ -45,10 +60,16 @@ def fixed(code: str, component: FixedAmount, ctx: PayContext) -> list[PayLine]:
     out = []
     for emp, person in ctx.with_role(component.roles).iterrows():
         own = person.get(column) if column else None
-        amount = component.amount if own is None or is_blank(own) else Decimal(own)
+        if own is None or is_blank(own):
+            amount, given = component.amount, PayInput(f"{yuan(component.amount)} a month for role {person.role}",
+                                                        component.place_of("amount"))
+        else:
+            amount = Decimal(own)
+            given = PayInput(f"roster {column} {yuan(amount)}", ctx.roster_cell(emp, str(column)))
         if amount == 0:
             continue
-        out.append(ctx.line(emp, code, prorated(amount, person), proration_reason(person)))
+        out.append(ctx.line(emp, code, prorated(amount, person), proration_reason(person),
+                            (given, schedule_input(person))))
     return out
 
 
@@ -59,13 +80,17 @@ def position_allowance(code: str, component: PositionAllowance, ctx: PayContext)
     for emp, person in ctx.people.iterrows():
         amount = ZERO
         reasons = []
+        inputs = []
         if person.team_lead:
             amount += component.team_lead
             reasons.append("team lead")
+            inputs.append(PayInput(f"team lead {yuan(component.team_lead)}", ctx.roster_cell(emp, "team_lead")))
         if person.role in component.roles:
             amount += component.roles[person.role]
+            inputs.append(PayInput(f"role {person.role} {yuan(component.roles[person.role])}",
+                                   ctx.roster_cell(emp, "role")))
         if amount == 0:
             continue
         why = "; ".join(r for r in (*reasons, proration_reason(person)) if r)
-        out.append(ctx.line(emp, code, prorated(amount, person), why))
+        out.append(ctx.line(emp, code, prorated(amount, person), why, (*inputs, schedule_input(person))))
     return out

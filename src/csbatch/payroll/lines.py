@@ -30,11 +30,30 @@ ONE = Decimal(1)
 
 
 @dataclass(frozen=True)
+class PayInput:
+    """One thing a pay line was computed from, in words, and where it was read (an input cell or
+    row; None for a figure of the attendance summary or the scorecard): what `csbatch explain
+    --pay` lists."""
+
+    text: str
+    place: Source | None = None
+
+
+#: `PayLine.origin`: the component's rule, a row of the adjustments sheet, or the reversal of a
+#: refunded order paid in a closed month.
+RULE, ADJUSTMENT, REVERSAL = "rule", "adjustment", "reversal"
+
+
+@dataclass(frozen=True)
 class PayLine:
     employee_id: str
     component: str          # pay component code from config/pay.yaml
     amount: Decimal         # rounded half-up to ¥0.01 (policy.pay.rounding) — per line
     reason: str = ""        # printed on the payroll sheet (adjustments, reversals, awards …)
+    #: what the line was computed from (for `csbatch explain --pay`; a line equals another with
+    #: the same amount and reason, so these two are not compared)
+    inputs: tuple[PayInput, ...] = field(default=(), compare=False)
+    origin: str = field(default=RULE, compare=False)
 
 
 class PaidOrders(Protocol):
@@ -64,14 +83,24 @@ class PayContext:
     order_pay: list[dict[str, Any]] = field(default_factory=list)
     #: split orders: order_id, employee_id, sales_rep_id, amount, agent_share, rep_share (exact)
     splits: list[dict[str, Any]] = field(default_factory=list)
+    _roster: dict[str, pd.Series] | None = field(default=None, repr=False)
 
     def money(self, value: Decimal) -> Decimal:
         """`value` rounded as the policy rounds money (¥0.01 half-up by default)."""
         return round_by(Decimal(value), self.policy.pay.rounding)
 
-    def line(self, employee_id: Hashable, component: str, exact: Decimal, reason: str = "") -> PayLine:
+    def line(self, employee_id: Hashable, component: str, exact: Decimal, reason: str = "",
+             inputs: Iterable[PayInput] = ()) -> PayLine:
         """`employee_id` is a label of `people`' index (an ID; pandas types labels as Hashable)."""
-        return PayLine(str(employee_id), component, self.money(exact), reason)
+        return PayLine(str(employee_id), component, self.money(exact), reason, tuple(inputs))
+
+    def roster_cell(self, employee_id: Hashable, column: str) -> Source | None:
+        """The place of `column` in the employee's roster row (the first, as `people` reads it)."""
+        if self._roster is None:
+            roster = self.frame("roster").drop_duplicates("employee_id", keep="first")
+            self._roster = {str(row["employee_id"]): row for _, row in roster.iterrows()}
+        row = self._roster.get(str(employee_id))
+        return None if row is None else self.cell(row, column)
 
     def frame(self, kind: str) -> pd.DataFrame:
         """An input kind with a fresh 0..n-1 index (intake concatenates files)."""
@@ -98,8 +127,20 @@ def prorated(amount: Decimal, person: pd.Series) -> Decimal:
     return amount * Decimal(int(person.scheduled_days)) / Decimal(workdays)
 
 
+def yuan(value: Decimal) -> str:
+    """¥1,234.50: an amount as explain shows it (to the fen; an exact per-order figure keeps its
+    digits, so the line's rounding shows where it happens)."""
+    sign, value = ("-", -value) if value < 0 else ("", value)
+    return sign + (f"¥{value:,.2f}" if value == round(value, 2) else f"¥{value.normalize():,f}")
+
+
 def days_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
+
+
+def schedule_input(person: pd.Series) -> PayInput:
+    """The proration figures of fixed pay, from the attendance summary."""
+    return PayInput(f"scheduled {int(person.scheduled_days)} of {int(person.month_workdays)} workdays")
 
 
 def proration_reason(person: pd.Series) -> str:

@@ -17,7 +17,8 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity
-from csbatch.payroll.lines import ONE, ZERO, PayContext, PayLine
+from csbatch.payroll.lines import ONE, REVERSAL, ZERO, PayContext, PayInput, PayLine, yuan
+from csbatch.policy.bands import fmt
 from csbatch.policy.pay import Commission, OrderBonus
 from csbatch.scoring.measures_sales import counted_order_mask, production_shares
 
@@ -33,11 +34,11 @@ def _counted_orders(ctx: PayContext, roles: Iterable[str]) -> pd.DataFrame:
     return rows.sort_values(["_file", "_sheet", "_row"], kind="stable", na_position="first")
 
 
-def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal],
+def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal], inputs: dict[str, list[PayInput]],
                   reasons: dict[str, str] | None = None) -> list[PayLine]:
     """One line per employee (population order) of the summed exact per-order pay."""
     reasons = reasons or {}
-    return [ctx.line(emp, code, exact[emp], reasons.get(emp, ""))
+    return [ctx.line(emp, code, exact[emp], reasons.get(emp, ""), inputs.get(emp, ()))
             for emp in ctx.people.index if emp in exact and exact[emp] != 0]
 
 
@@ -47,6 +48,7 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
     rows = _counted_orders(ctx, component.roles)
     rows = rows[rows["channel"].isin(list(component.agent_share)).to_numpy(dtype=bool)]
     exact: dict[str, Decimal] = {}
+    inputs: dict[str, list[PayInput]] = {}
     for order, emp, amount, channel, rep, place in zip(
             rows["order_id"], rows["employee_id"], rows["amount"], rows["channel"],
             rows["sales_rep_id"], range(len(rows))):
@@ -57,6 +59,9 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
         if agent != 0:
             ctx.order_pay.append({"order_id": order, "employee_id": emp, "component": code,
                                   "amount": agent})
+            inputs.setdefault(emp, []).append(PayInput(
+                f"order {order} {yuan(amount)} × {fmt(component.rate, 'rate')} × {channel} share "
+                f"{fmt(share, 'rate')} = {yuan(agent)}", ctx.cell(rows.iloc[place], "amount")))
         if share >= 1:
             continue
         rep = None if is_blank(rep) else rep
@@ -66,7 +71,7 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
                                     "is listed without one", Severity.WARNING))
         ctx.splits.append({"order_id": order, "employee_id": emp, "sales_rep_id": rep,
                            "amount": amount, "agent_share": agent, "rep_share": whole - agent})
-    return _per_employee(ctx, code, exact)
+    return _per_employee(ctx, code, exact, inputs)
 
 
 def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLine]:
@@ -77,15 +82,20 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
     rows = _counted_orders(ctx, component.rates)
     roles = ctx.people["role"]
     exact: dict[str, Decimal] = {}
-    for order, emp, amount in zip(rows["order_id"], rows["employee_id"], rows["amount"]):
-        pay = component.rates[roles[emp]] * amount * shares.get(emp, ONE)
+    inputs: dict[str, list[PayInput]] = {}
+    for order, emp, amount, place in zip(rows["order_id"], rows["employee_id"], rows["amount"], range(len(rows))):
+        rate, share = component.rates[roles[emp]], shares.get(emp, ONE)
+        pay = rate * amount * share
         exact[emp] = exact.get(emp, ZERO) + pay
         if pay != 0:
             ctx.order_pay.append({"order_id": order, "employee_id": emp, "component": code,
                                   "amount": pay})
+            inputs.setdefault(emp, []).append(PayInput(
+                f"order {order} {yuan(amount)} × {fmt(rate, 'rate')} × production share {fmt(share, 'rate')} "
+                f"= {yuan(pay)}", ctx.cell(rows.iloc[place], "amount")))
     rules: pd.Series | dict[str, str] = values["counted_sales_rule"] if "counted_sales_rule" in values.columns else {}
     reasons = {emp: str(rules.get(emp) or "") for emp in exact}
-    return _per_employee(ctx, code, exact, reasons)
+    return _per_employee(ctx, code, exact, inputs, reasons)
 
 
 def reversals(ctx: PayContext) -> list[PayLine]:
@@ -123,5 +133,7 @@ def reversals(ctx: PayContext) -> list[PayLine]:
                                     f"in {period}, is not employed in {ctx.period.code}; "
                                     "nothing is reversed on this payroll", Severity.WARNING))
             continue
-        out.append(PayLine(emp, comp, -ctx.money(amount), f"refund of order {order} paid in {period}"))
+        out.append(PayLine(emp, comp, -ctx.money(amount), f"refund of order {order} paid in {period}",
+                           (PayInput(f"order {order} refunded this month; its {comp} paid in {period}: "
+                                     f"{yuan(amount)}", place),), REVERSAL))
     return out

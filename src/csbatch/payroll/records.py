@@ -3,11 +3,12 @@ losses from the complaint register, and the one-off lines of the adjustments she
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity
-from csbatch.payroll.lines import ZERO, PayContext, PayLine
+from csbatch.payroll.lines import ADJUSTMENT, ZERO, PayContext, PayInput, PayLine, yuan
 from csbatch.policy.pay import Awards, LossDeduction
 from csbatch.sheets.period import counted
 
@@ -21,13 +22,16 @@ def awards(code: str, component: Awards, ctx: PayContext) -> list[PayLine]:
     rec = rec.sort_values(["date", "_file", "_row"], kind="stable")
     cash: dict[str, Decimal] = {}
     names: dict[str, list[str]] = {}
-    for emp, kind in zip(rec["employee_id"], rec["kind"]):
+    inputs: dict[str, list[PayInput]] = {}
+    for emp, kind, place in zip(rec["employee_id"], rec["kind"], range(len(rec))):
         if emp not in ctx.people.index:
             continue
         cash[emp] = cash.get(emp, ZERO) + component.amounts[kind]
         known = ctx.policy.recognitions.get(kind)
         names.setdefault(emp, []).append(known.name if known is not None else kind)
-    return [ctx.line(emp, code, cash[emp], "; ".join(names[emp]))
+        inputs.setdefault(emp, []).append(PayInput(f"recognition {names[emp][-1]} {yuan(component.amounts[kind])}",
+                                                   ctx.cell(rec.iloc[place], "kind")))
+    return [ctx.line(emp, code, cash[emp], "; ".join(names[emp]), inputs[emp])
             for emp in ctx.people.index if cash.get(emp)]
 
 
@@ -48,12 +52,16 @@ def loss_deduction(code: str, component: LossDeduction, ctx: PayContext) -> list
     rows = comp[with_loss & inside].sort_values(["received_at", "_file", "_row"], kind="stable")
     loss: dict[str, Decimal] = {}
     ids: dict[str, list[str]] = {}
-    for emp, cid, amount in zip(rows["employee_id"], rows["complaint_id"], rows["loss_amount"]):
+    inputs: dict[str, list[PayInput]] = {}
+    for emp, cid, amount, place in zip(rows["employee_id"], rows["complaint_id"], rows["loss_amount"],
+                                       range(len(rows))):
         if emp not in ctx.people.index:
             continue
         loss[emp] = loss.get(emp, ZERO) + Decimal(amount)
         ids.setdefault(emp, []).append(str(cid))
-    return [ctx.line(emp, code, -loss[emp], "complaint " + ", ".join(ids[emp]))
+        inputs.setdefault(emp, []).append(PayInput(f"complaint {cid} loss {yuan(Decimal(amount))}",
+                                                   ctx.cell(rows.iloc[place], "loss_amount")))
+    return [ctx.line(emp, code, -loss[emp], "complaint " + ", ".join(ids[emp]), inputs[emp])
             for emp in ctx.people.index if loss.get(emp)]
 
 
@@ -84,5 +92,8 @@ def adjustments(ctx: PayContext) -> list[PayLine]:
                                     f"{sign} amounts on this component"))
             continue
         reason = "" if is_blank(row["reason"]) else str(row["reason"]).strip()
-        out.append(ctx.line(emp, code, Decimal(amount), reason))
+        given = PayInput(f"adjustment {yuan(Decimal(amount))}" + (f": {reason}" if reason else ""),
+                         ctx.cell(row, "amount"))
+        line = ctx.line(emp, code, Decimal(amount), reason, (given,))
+        out.append(replace(line, origin=ADJUSTMENT))
     return out

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import cast
 
 from csbatch.blanks import is_blank
-from csbatch.payroll.lines import ZERO, PayContext, PayLine
+from csbatch.payroll.lines import ZERO, PayContext, PayInput, PayLine, yuan
 from csbatch.policy.pay import PerformanceBonus, PerUnit
+from csbatch.policy.vocabulary import show
 
 
 def per_unit(code: str, component: PerUnit, ctx: PayContext) -> list[PayLine]:
@@ -20,8 +21,9 @@ def per_unit(code: str, component: PerUnit, ctx: PayContext) -> list[PayLine]:
         units = cast("Decimal | None", values.at[emp, component.measure]) if emp in values.index else None
         if units is None or is_blank(units) or units == 0:
             continue
+        measured = PayInput(f"{component.measure} = {show(component.measure, units)}")
         out.append(ctx.line(emp, code, component.amount * Decimal(units),
-                            f"{Decimal(units).normalize():f} × ¥{component.amount.normalize():f}"))
+                            f"{Decimal(units).normalize():f} × ¥{component.amount.normalize():f}", (measured,)))
     return out
 
 
@@ -42,5 +44,7 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
         if used == 0:
             continue
         why = f"total {total:f} capped at {component.cap_total:f}" if total > component.cap_total else ""
-        out.append(ctx.line(emp, code, base * used / 100, why))
+        inputs = (PayInput(f"scorecard total {total:f}"),
+                  PayInput(f"bonus base of {person.role} {yuan(base)}", component.place_of("bases")))
+        out.append(ctx.line(emp, code, base * used / 100, why, inputs))
     return out

@@ -1,0 +1,183 @@
+"""`csbatch explain EMPLOYEE PERIOD --pay`: every pay line of one employee as the close computed it
+— the component with its rule in words (from pay.yaml: kind, rate or amount, caps, proration) and
+its place in the policy, what the line was computed from (the `PayInput`s each mechanism records:
+orders with their rows, attendance figures, recognitions, complaints, adjustment rows, refund
+reversals), and the amount. The lines are the close's own `PayLine`s, not recomputed here, so
+they add up to the employee's gross pay in payroll.csv to the fen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from csbatch.closing.state import CloseState, need
+from csbatch.errors import Issue
+from csbatch.payroll.lines import ADJUSTMENT, REVERSAL, yuan
+from csbatch.policy import Policy
+from csbatch.policy.bands import fmt
+from csbatch.policy.pay import (
+    AbsenceDeduction,
+    Awards,
+    BasePay,
+    Commission,
+    FixedAmount,
+    LossDeduction,
+    Manual,
+    OrderBonus,
+    PerformanceBonus,
+    PerUnit,
+    PositionAllowance,
+)
+
+PRORATED = "× scheduled days ÷ the month's workdays"
+SHOWN_INPUTS = 8      # in a terminal's table; plain text lists every input
+
+
+@dataclass
+class PayItem:
+    component: str                          # pay.yaml code
+    name: str                               # its label on the payroll sheet
+    rule: str                               # in words
+    place: str                              # where pay.yaml defines the component
+    inputs: list[tuple[str, str | None]]    # (what, where it was read)
+    reason: str                             # as the payroll sheet prints it
+    amount: Decimal
+
+
+@dataclass
+class PayExplanation:
+    period: str
+    employee_id: str
+    name: str
+    role: str
+    items: list[PayItem]
+    gross: Decimal                          # the employee's gross_pay in payroll.csv
+
+
+def rule_text(component, role: str | None) -> str:
+    """A pay.yaml component's rule in words, for an employee of `role`."""
+    c = component
+    if isinstance(c, BasePay):
+        return f"roster base salary {PRORATED}"
+    if isinstance(c, AbsenceDeduction):
+        return "− base salary ÷ the month's workdays × (absent days + unpaid leave days)"
+    if isinstance(c, FixedAmount):
+        own = f" (or the roster's {c.roster_column} when filled)" if c.roster_column else ""
+        return f"{yuan(c.amount)} a month for {', '.join(c.roles)}{own}, {PRORATED}"
+    if isinstance(c, PositionAllowance):
+        parts = [f"team lead {yuan(c.team_lead)}"] + [f"{r} {yuan(v)}" for r, v in c.roles.items()]
+        return f"{' + '.join(parts)} a month, {PRORATED}"
+    if isinstance(c, OrderBonus):
+        shares = ", ".join(f"{ch} {fmt(s, 'rate')}" for ch, s in c.agent_share.items())
+        return (f"{fmt(c.rate, 'rate')} × each counted order's amount × the agent's share by channel "
+                f"({shares}; the rest goes to the sales rep)")
+    if isinstance(c, Commission):
+        rate = c.rates.get(role or "")
+        shown = fmt(rate, "rate") if rate is not None else "the role's rate"
+        return f"{shown} ({role}) × each counted order's amount × the production-sheet share"
+    if isinstance(c, PerUnit):
+        return f"{yuan(c.amount)} × {c.measure}"
+    if isinstance(c, PerformanceBonus):
+        base = c.bases.get(role or "")
+        shown = yuan(base) if base is not None else "the role's bonus base"
+        return (f"bonus base {shown} × min(scorecard total, {fmt(c.cap_total)}) ÷ 100; "
+                "none when not rated, never below 0")
+    if isinstance(c, Awards):
+        return "cash per recognition: " + ", ".join(f"{k} {yuan(v)}" for k, v in c.amounts.items())
+    if isinstance(c, LossDeduction):
+        return "− the loss of each complaint received in the month that is our fault"
+    if isinstance(c, Manual):
+        return "only lines of the adjustments sheet" + ("" if c.sign == "any" else f" ({c.sign} amounts)")
+    return c.kind
+
+
+def _line_rule(policy: Policy, code: str, origin: str, role: str | None) -> tuple[str, str, str]:
+    """(label, rule in words, policy place) of a pay line."""
+    component = policy.pay.components.get(code)
+    if component is None:           # compute_payroll keeps no line on an unknown component
+        return code, "—", "—"
+    place = str(component.place) if component.place is not None else "—"
+    if origin == ADJUSTMENT:
+        rule = "a line of the adjustments sheet, as written"
+    elif origin == REVERSAL:
+        rule = "refund of an order paid in a closed month: − what that month paid for it"
+    else:
+        rule = rule_text(component, role)
+    return component.name, rule, place
+
+
+def explain_pay(state: CloseState, employee_id: str) -> tuple[PayExplanation | None, list[Issue]]:
+    """The pay lines of `employee_id` in the state the computing stages left (through payroll)."""
+    policy, payroll = need(state.policy, "policy"), need(state.payroll, "payroll")
+    rows = payroll.payroll[payroll.payroll["employee_id"] == employee_id]
+    if rows.empty:
+        return None, [Issue(None, "explain.no_pay", f"employee {employee_id} is not on the payroll of "
+                                                    f"{state.period} (not employed in the month)")]
+    row = rows.iloc[0]
+    role = None if row["role"] is None else str(row["role"])
+    sources = need(state.measured, "measured").sources
+    items = []
+    for line in payroll.lines:
+        if line.employee_id != employee_id:
+            continue
+        name, rule, place = _line_rule(policy, line.component, line.origin, role)
+        inputs = [(i.text, None if i.place is None else str(i.place)) for i in line.inputs]
+        component = policy.pay.components.get(line.component)
+        if isinstance(component, PerUnit) and line.origin not in (ADJUSTMENT, REVERSAL):
+            inputs += [(f"  from {place}", None) for place in sources.get((employee_id, component.measure), [])]
+        items.append(PayItem(line.component, name, rule, place, inputs, line.reason, line.amount))
+    role_name = policy.roles[role].name if role in policy.roles else (role or "—")
+    return PayExplanation(state.period, employee_id, str(row["name"]), role_name, items,
+                          row["gross_pay"]), []
+
+
+def _inputs_lines(item: PayItem, shown: int | None = None) -> list[str]:
+    """Each input with its place; the first `shown` of them (None: all)."""
+    lines = [text + (f"  ({where})" if where else "") for text, where in item.inputs[:shown]]
+    more = len(item.inputs) - len(lines)
+    return lines + ([f"(+{more} more)"] if more > 0 else []) or ["—"]
+
+
+def header(p: PayExplanation) -> str:
+    return f"{p.employee_id} {p.name} · {p.role} · pay · {p.period}"
+
+
+def footer(p: PayExplanation) -> str:
+    return f"gross pay: {yuan(p.gross)} ({len(p.items)} lines)"
+
+
+def render_text(p: PayExplanation) -> str:
+    """Plain text, one block per pay line with every input (for pipes, mail and tickets)."""
+    out = [header(p), ""]
+    for item in p.items:
+        out.append(f"{item.component} {item.name} — {yuan(item.amount)}"
+                   + (f"  [{item.reason}]" if item.reason else ""))
+        out.append(f"  rule:     {item.rule}")
+        lines = _inputs_lines(item)
+        out.append(f"  inputs:   {lines[0]}")
+        out += [f"            {x}" for x in lines[1:]]
+        out.append(f"  policy:   {item.place}")
+        out.append("")
+    return "\n".join([*out, footer(p)])
+
+
+def render_rich(p: PayExplanation):
+    """A rich table for a terminal (cells are Text: a sheet name in brackets is not markup)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=header(p), show_lines=True, expand=True)
+    for col, kw in (("component", {"ratio": 2}), ("rule (policy)", {"ratio": 4}), ("inputs", {"ratio": 5}),
+                    ("amount", {"justify": "right", "ratio": 1})):
+        table.add_column(col, **kw)
+    for item in p.items:
+        rule = Text(item.rule + "\n")
+        rule.append(item.place, style="dim")
+        table.add_row(Text(f"{item.component}\n{item.name}" + (f"\n{item.reason}" if item.reason else "")), rule,
+                      Text("\n".join(_inputs_lines(item, SHOWN_INPUTS))), Text(yuan(item.amount)))
+    return Group(table, Text(footer(p)))
+
+
+__all__ = ["PayExplanation", "explain_pay", "render_rich", "render_text", "rule_text"]

@@ -1,0 +1,194 @@
+"""`csbatch explain EMPLOYEE PERIOD --pay` agrees with what was paid: each pay line with its rule,
+inputs and policy place, amounts equal to the close's pay lines and adding up to gross pay in
+payroll.csv; for a closed month it reads the kept inputs and the policy revision of the close."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from builders import write_attendance, write_xlsx
+from conftest import CONFIG, SAMPLES, committed_policy
+from csbatch.cli import app
+from csbatch.closing.explanation import explain
+from csbatch.closing.runs import monthly_close
+
+PERIOD = "2026-10"
+MONTH = SAMPLES / PERIOD
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def closed(tmp_path_factory):
+    """The sample month closed with the committed default policy: (out folder, the close's outcome)."""
+    out = tmp_path_factory.mktemp("closed") / "out"
+    outcome = monthly_close(PERIOD, MONTH, out, CONFIG)
+    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
+    return out, outcome
+
+
+# 1003: order bonus split by channel, an adjustment; 1006: absence, commission, award, complaint
+# losses, an adjustment; 1009: team lead, commission at the over-reported 50% share; 1008: per unit
+@pytest.mark.parametrize("employee", ["1003", "1006", "1008", "1009"])
+def test_each_pay_line_is_the_closes_and_they_add_up_to_gross_pay(closed, employee):
+    out, outcome = closed
+    _, pay, issues = explain(employee, PERIOD, MONTH, CONFIG, pay=True)
+    assert pay is not None, [str(i) for i in issues]
+    paid = [(l.component, l.amount, l.reason) for l in outcome.state.payroll.lines if l.employee_id == employee]
+    assert [(i.component, i.amount, i.reason) for i in pay.items] == paid
+    row, = [r for r in _csv(out / PERIOD / "data" / "payroll.csv") if r["employee_id"] == employee]
+    assert sum(i.amount for i in pay.items) == pay.gross == Decimal(row["gross_pay"])
+    for component in {i.component for i in pay.items}:
+        assert sum(i.amount for i in pay.items if i.component == component) == Decimal(row[component])
+    assert all(i.rule and "config/pay.yaml:" in i.place and i.inputs for i in pay.items)
+
+
+def test_pay_explanation_names_rules_inputs_and_places():
+    result = CliRunner().invoke(app, ["explain", "1006", PERIOD, "--inputs", str(MONTH), "--config", str(CONFIG),
+                                      "--pay"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("1006 ") and "total:" in out            # the scorecard first, as without --pay
+    pay = out[out.index("1006 赵志 · 综合类客服 · pay · 2026-10"):]
+    assert "absence_deduction 缺勤扣款 — -¥114.29  [absent 1 d]" in pay
+    assert "absent 1 d, unpaid leave 0 d of 21 workdays" in pay
+    assert "2% (comprehensive_cs) × each counted order's amount × the production-sheet share" in pay
+    assert "order MD26100000005 ¥15,000.00 × 2% × production share 100% = ¥300.00  (销售订单_2.xlsx[门店订单]!F8)" in pay
+    assert "recognition 服务之星 ¥200.00  (月度台账_2026-10.xlsx[奖惩记录]!D2)" in pay
+    assert "complaint TS26100010 loss ¥1,280.00  (投诉登记_2026-10.xlsx[投诉登记]!J13)" in pay
+    assert "a line of the adjustments sheet, as written" in pay
+    assert "adjustment -¥200.00: 遗失门店钥匙赔偿  (其他调整_2026-10.xlsx[其他调整]!D3)" in pay
+    assert "/config/pay.yaml:92:5\n" in pay
+    assert pay.rstrip().endswith("gross pay: ¥11,099.61 (8 lines)")
+
+
+def test_pay_of_someone_without_a_scorecard_is_explained(tmp_path):
+    runner = CliRunner()
+    args = ["explain", "1001", PERIOD, "--inputs", str(MONTH), "--config", str(CONFIG)]
+    assert runner.invoke(app, args).exit_code == 1                 # a manager has no scorecard
+    result = runner.invoke(app, [*args, "--pay"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("1001 龚薇丹 · ") and "unpaid leave 1 d" in result.stdout
+    gone = runner.invoke(app, ["explain", "Z99", PERIOD, "--inputs", str(MONTH), "--config", str(CONFIG), "--pay"])
+    assert gone.exit_code == 1 and "employee Z99 is not on the payroll of 2026-10" in gone.stderr
+
+
+def _explain(*args: str):
+    return CliRunner().invoke(app, ["explain", *args])
+
+
+def _commission(text: str) -> str:
+    line, = [x for x in text.splitlines() if x.startswith("commission 业绩提成 — ")]
+    return line
+
+
+def test_a_closed_month_is_explained_with_the_policy_and_inputs_of_its_close(tmp_path, monkeypatch):
+    config = committed_policy(tmp_path / "repo")
+    out = tmp_path / "out"
+    assert monthly_close(PERIOD, MONTH, out, config).ok
+    paid, = [r for r in _csv(out / PERIOD / "data" / "payroll.csv") if r["employee_id"] == "1006"]
+    assert paid["commission"] == "10003.90"
+    # the work tree's rate changes without a re-close: the month still explains what was paid
+    pay_yaml = config / "pay.yaml"
+    pay_yaml.write_text(pay_yaml.read_text(encoding="utf-8").replace("comprehensive_cs: 2%", "comprehensive_cs: 3%"),
+                        encoding="utf-8")
+    today = _explain("1006", PERIOD, "--inputs", str(MONTH), "--config", str(config), "--pay")
+    assert today.exit_code == 0 and _commission(today.stdout).startswith("commission 业绩提成 — ¥15,005.85")
+    result = _explain("1006", PERIOD, "--out", str(out), "--config", str(config), "--pay")
+    assert result.exit_code == 0, result.output
+    assert _commission(result.stdout) == "commission 业绩提成 — ¥10,003.90"
+    assert "2% (comprehensive_cs) × each counted order's amount" in result.stdout
+    assert result.stdout.rstrip().endswith(f"gross pay: ¥{Decimal(paid['gross_pay']):,} (8 lines)")
+    assert (f"{PERIOD} is closed (at " in result.stderr and "explained from the 15 input files its close kept"
+            in result.stderr and "(commit " in result.stderr)
+    # its places name the policy folder, not the temporary copy explain read
+    assert f"policy:   {config}/pay.yaml:43:5" in result.stdout.replace("\\", "/")
+    assert "csbatch-explain-" not in result.stdout
+
+
+def test_inputs_that_differ_from_the_kept_ones_warn_and_the_kept_ones_are_explained(tmp_path):
+    out, given = tmp_path / "out", tmp_path / "given"
+    assert monthly_close(PERIOD, MONTH, out, CONFIG).ok
+    shutil.copytree(MONTH, given)
+    same = _explain("1006", PERIOD, "--out", str(out), "--inputs", str(given), "--config", str(CONFIG), "--pay")
+    assert same.exit_code == 0 and "differs" not in same.stderr
+    (given / "其他调整_2026-10.xlsx").unlink()
+    with (given / "考勤_2026-10.csv").open("a", encoding="utf-8") as fh:
+        fh.write("\n")
+    result = _explain("1006", PERIOD, "--out", str(out), "--inputs", str(given), "--config", str(CONFIG), "--pay")
+    assert result.exit_code == 0, result.output
+    assert (f"--inputs {given} differs from the input files {PERIOD} was closed with (其他调整_2026-10.xlsx "
+            "missing; 考勤_2026-10.csv changed): explaining what was paid, from the kept files") in result.stderr
+    assert "1 warning" in result.stderr
+    assert "adjustment -¥200.00: 遗失门店钥匙赔偿" in result.stdout          # from the kept adjustments sheet
+
+
+def test_a_month_not_closed_needs_its_inputs(tmp_path):
+    out = tmp_path / "out"
+    assert monthly_close(PERIOD, MONTH, out, CONFIG).ok
+    result = _explain("1006", "2026-11", "--out", str(out), "--config", str(CONFIG))
+    assert result.exit_code == 1
+    assert f"2026-11 is not closed in the ledger {out / 'csbatch-ledger.sqlite'}: give --inputs FOLDER" in result.stderr
+    result = _explain("1006", PERIOD, "--config", str(CONFIG))
+    assert result.exit_code == 1 and "give --inputs FOLDER (the month's input files), or --out/--ledger" in result.stderr
+    result = _explain("1006", PERIOD, "--ledger", str(tmp_path / "none.sqlite"), "--config", str(CONFIG))
+    assert result.exit_code == 1 and "no ledger at" in result.stderr and not (tmp_path / "none.sqlite").exists()
+
+
+ROSTER = [["工号", "姓名", "岗位", "班组", "入职日期", "底薪"],
+          ["1003", "王五", "咨询类客服", "二组", "2024-01-15", 2100],
+          ["1005", "钱七", "综合类客服", "二组", "2024-02-01", 2400]]
+SALES = ["订单号", "下单日期", "客服工号", "客户编号", "实收金额", "成交方式", "订单状态"]
+
+
+def _small_month(folder: Path, period: str, sales: list[list], adjustments: list[list] = ()) -> Path:
+    write_xlsx(folder / "员工名册.xlsx", {"Sheet1": ROSTER})
+    write_attendance(folder, [row[0] for row in ROSTER[1:]], period)
+    write_xlsx(folder / "销售订单.xlsx", {"Sheet1": [SALES, *sales]})
+    write_xlsx(folder / "其他调整.xlsx", {"Sheet1": [["工号", "项目", "金额", "原因"], *adjustments]})
+    return folder
+
+
+def test_a_refund_of_a_closed_months_order_is_explained_as_its_reversal(tmp_path):
+    out = tmp_path / "out"
+    september = _small_month(tmp_path / "sep", "2026-09", [["O1", "2026-09-15", "1003", "K1", 10000, "电话直接成交", "已完成"]])
+    assert monthly_close("2026-09", september, out, CONFIG).ok
+    october = _small_month(tmp_path / "oct", PERIOD, [["O1", "2026-09-15", "1003", "K1", 10000, "电话直接成交", "已退款"],
+                                                      ["O3", "2026-10-20", "1003", "K3", 2000, "电话直接成交", "已完成"]],
+                           [["1003", "其他调整", 350, "九月加班费补发"]])
+    args = ["1003", PERIOD, "--out", str(out), "--config", str(CONFIG), "--pay"]
+    before = _explain(*args, "--inputs", str(october))          # October open: from its files, the ledger's history
+    assert before.exit_code == 0, before.output
+    assert "order_bonus 订单奖金 — -¥100.00  [refund of order O1 paid in 2026-09]" in before.stdout
+    assert "refund of an order paid in a closed month: − what that month paid for it" in before.stdout
+    assert "order O1 refunded this month; its order_bonus paid in 2026-09: ¥100.00  (销售订单.xlsx[Sheet1]!" \
+        in before.stdout
+    assert "order O3 ¥2,000.00 × 1% × phone_direct share 100% = ¥20.00" in before.stdout
+    assert monthly_close(PERIOD, october, out, CONFIG).ok
+    after = _explain(*args)
+    assert after.exit_code == 0, after.output
+    assert after.stdout == before.stdout
+    row, = [r for r in _csv(out / PERIOD / "data" / "payroll.csv") if r["employee_id"] == "1003"]
+    assert f"gross pay: ¥{Decimal(row['gross_pay']):,}" in after.stdout and row["order_bonus"] == "-80.00"
+
+
+def test_in_a_terminal_pay_is_a_table():
+    from rich.console import Console
+
+    from csbatch.closing.pay_explanation import render_rich
+
+    _, pay, _ = explain("1006", PERIOD, MONTH, CONFIG, pay=True)
+    console = Console(width=160, record=True, force_terminal=True, color_system=None)
+    console.print(render_rich(pay))
+    shown = console.export_text()
+    assert "┃ component" in shown and "-¥1,630.00" in shown and shown.rstrip().endswith("gross pay: ¥11,099.61 (8 lines)")
+    assert "(投诉登记_2026-10.xlsx[投诉登记]!J13)" in shown          # a sheet name in brackets is not markup
