@@ -48,8 +48,9 @@ def test_a_close_keeps_its_inputs_and_policy_by_content(tmp_path):
                                  (next(inputs.glob("*考勤*")), "attendance")])
     for f in files:
         copy = out / f.stored
-        assert f.stored == f"csbatch-inputs/{f.sha256[:2]}/{f.sha256}.{f.name.rsplit('.', 1)[1]}"
-        assert sha256_file(copy) == f.sha256 == sha256_file(inputs / f.name) and f.size == copy.stat().st_size
+        assert f.stored == f"csbatch-inputs/{f.sha256[:2]}/{f.sha256}.sealed"   # its plain sha256, nothing else
+        assert f.sha256 == sha256_file(inputs / f.name) and f.size == (inputs / f.name).stat().st_size
+        assert sha256_file(copy) != f.sha256 and (inputs / f.name).read_bytes() not in copy.read_bytes()   # sealed
         assert not copy.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)   # read-only
     assert stat.S_IMODE((out / "csbatch-inputs").stat().st_mode) == 0o700   # personal data: owner only
     policy = kept_files(ledger, record.close_id, "policy")
@@ -86,13 +87,16 @@ def test_a_kept_copy_changed_on_disk_is_refused_by_its_hash(tmp_path):
     ledger = Ledger(out / "csbatch-ledger.sqlite")
     roster = next(f for f in kept_files(ledger, close_of(ledger, "2026-10").close_id)
                   if f.name == "员工名册.xlsx")
+    adjustments = next(f for f in kept_files(ledger, close_of(ledger, "2026-10").close_id)
+                       if f.name == "其他调整.xlsx")
     copy = out / roster.stored
     copy.chmod(0o600)
-    shutil.copyfile(month(tmp_path / "other", adjustment=999) / "其他调整.xlsx", copy)   # other bytes
+    shutil.copyfile(out / adjustments.stored, copy)   # another copy sealed under the same key
     restored, issues = restore_inputs(ledger, "2026-10", tmp_path / "again")
     assert restored is None
     assert [(i.code, str(i.source)) for i in issues] == [("kept.damaged", str(copy))]
-    assert "员工名册.xlsx" in issues[0].message and "changed on disk" in issues[0].message
+    assert "员工名册.xlsx" in issues[0].message and "changed on disk (it opens to other bytes" in issues[0].message
+    assert not (tmp_path / "again" / "员工名册.xlsx").exists()   # nothing half-restored is left
     copy.unlink()
     _, issues = restore_inputs(ledger, "2026-10", tmp_path / "again2")
     assert "is missing" in issues[0].message

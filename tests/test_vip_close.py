@@ -58,9 +58,8 @@ def test_statements_are_written_for_members(two_months):
 
 def _texts(folder: Path):
     """Every output file's text: CSV, JSON and HTML as they are, workbooks by their XML parts,
-    the ledger by its bytes; not the kept copies of the input files (`csbatch-inputs/`, issue 11:
-    the user's own inputs, kept as they are)."""
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "csbatch-inputs" not in p.parts):
+    the ledger and the kept copies of the input files (`csbatch-inputs/`, sealed) by their bytes."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if path.suffix == ".xlsx":
             with zipfile.ZipFile(path) as z:
                 yield path, "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))

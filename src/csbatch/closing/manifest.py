@@ -12,7 +12,7 @@ Its keys (docs/outputs.md#manifest is generated from this list):
   and the `revision` a re-close or `reproduce` reads it back from: the git commit, or
   `snapshot:<sha256>` of the policy files kept beside the ledger (not in git, or --allow-dirty)
 - `inputs`: every input file read: `path`, `kind`, `sha256`, `rows` (and the workbook's `sheets`), and
-  where the close `kept` its copy, relative to the ledger's folder (`csbatch-inputs/…`)
+  where the close `kept` its sealed copy, relative to the ledger's folder (`csbatch-inputs/….sealed`)
 - `outputs`: every file written but the manifest: `path` (inside the month's folder) and `sha256`
 - `counts`: employees, scored employees, QA audits, pay lines and VIP members of the month
 - `warnings`: every warning of the close, as printed

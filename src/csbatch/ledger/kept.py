@@ -106,10 +106,18 @@ def _not_closed(ledger: Ledger, period: str) -> list[Issue]:
     return [Issue(Source(str(ledger.path)), "kept.not_closed", f"{period} was never closed with this ledger")]
 
 
+def _no_key(code: str, missing: blobs.NoKey) -> list[Issue]:
+    return [Issue(Source(str(missing.path)), code, missing.message)]
+
+
 def _restore_all(ledger: Ledger, files: list[KeptFile], dest: Path, what: str) -> list[Issue]:
+    try:
+        fernet = blobs.sealing_key(ledger.path)
+    except blobs.NoKey as missing:
+        return _no_key("kept.no_key", missing)
     issues = []
     for kept in files:
-        problem = blobs.restore(ledger.path, kept, dest)
+        problem = blobs.restore(ledger.path, kept, dest, fernet)
         if problem is not None:
             issues.append(Issue(Source(str(ledger.path.parent / kept.stored)), "kept.damaged",
                                 f"{what} {kept.name}: {problem}; the month cannot be recomputed from it: "
@@ -118,14 +126,21 @@ def _restore_all(ledger: Ledger, files: list[KeptFile], dest: Path, what: str) -
 
 
 def damaged_copies(ledger: Ledger) -> list[Issue]:
-    """Every kept copy any close refers to that is missing or whose bytes are not its sha256's
-    (what `ledger verify` adds to the digests: the copies live outside the database)."""
+    """Every kept copy any close refers to that is missing, does not open with the ledger's key or
+    opens to bytes that are not its sha256's (what `ledger verify` adds to the digests: the copies
+    live outside the database). Each copy is opened and hashed; no plain byte is written."""
     issues = []
     rows = ledger.conn.execute("""SELECT k.stored, k.sha256, MIN(k.role), MIN(k.name), GROUP_CONCAT(DISTINCT c.period)
                                   FROM kept_files k JOIN closes c ON c.close_id = k.close_id
                                   GROUP BY k.stored, k.sha256 ORDER BY k.stored""").fetchall()
+    if not rows:
+        return []
+    try:
+        fernet = blobs.sealing_key(ledger.path)
+    except blobs.NoKey as missing:
+        return _no_key("ledger.kept_no_key", missing)
     for stored, sha256, role, name, periods in rows:
-        problem = blobs.damaged(ledger.path, KeptFile(role, name, "", sha256, 0, stored))
+        problem = blobs.damaged(ledger.path, KeptFile(role, name, "", sha256, 0, stored), fernet)
         if problem is not None:
             issues.append(Issue(Source(str(ledger.path.parent / stored)), "ledger.kept_damaged",
                                 f"{role} file {name} of {periods}: {problem}; those months cannot be recomputed "

@@ -21,13 +21,27 @@ def load_key(ledger_path: Path | None) -> bytes:
         return os.environ[ENV_KEY].encode()
     if ledger_path is None:
         return secrets.token_bytes(32)
-    path = Path(str(ledger_path) + ".key")
+    path = key_file(ledger_path)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
     return path.read_text().strip().encode()
+
+
+def key_file(ledger_path: Path) -> Path:
+    """Where the ledger's key is kept when CSBATCH_ID_KEY is not set: `<ledger>.key` beside it."""
+    return Path(str(ledger_path) + ".key")
+
+
+def existing_key(ledger_path: Path) -> bytes | None:
+    """The ledger's key as `load_key` finds it, but never a new one: None when CSBATCH_ID_KEY is
+    not set and the key file is missing (what was sealed under the lost key cannot be opened)."""
+    if os.environ.get(ENV_KEY):
+        return os.environ[ENV_KEY].encode()
+    path = key_file(ledger_path)
+    return path.read_text().strip().encode() if path.is_file() else None
 
 
 def person_of(id_number: str, key: bytes) -> str:
