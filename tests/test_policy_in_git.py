@@ -90,12 +90,17 @@ def story(tmp_path_factory) -> Story:
     s.pay["close"] = payroll(repo)
     s.by_hand = _commission_by_hand(repo, s.pay["close"])
 
-    # 2. the rate change, committed on top (as merged from a reviewed branch)
+    # 2. the rate change on a branch, reviewed against the main branch, merged
+    main = git(repo, "branch", "--show-current").strip()
+    git(repo, "checkout", "-q", "-b", "commission")
     pay = repo / "config" / "pay.yaml"
     text = pay.read_text(encoding="utf-8")
     assert text.count("      ecommerce_cs: 1%") == 1
     pay.write_text(text.replace("      ecommerce_cs: 1%", "      ecommerce_cs: 1.2%"), encoding="utf-8")
     git(repo, "commit", "-q", "-am", "commission ecommerce_cs 1.2%")
+    s.said["review"] = ok(repo, "policy", "diff", main, "commission")
+    git(repo, "checkout", "-q", main)
+    git(repo, "merge", "-q", "--ff-only", "commission")
     s.second = git(repo, "rev-parse", "HEAD").strip()
     s.said["status"] = git(repo, "status", "--porcelain", "--untracked-files=all")
 
@@ -153,6 +158,7 @@ def test_policy_diff_names_the_change_in_words(story):
     said = story.said["diff"]
     assert f"HEAD~1 (commit {story.first[:12]}) → HEAD (commit {story.second[:12]}): 1 rule change" in said
     assert [l.strip() for l in said.splitlines()[1:] if l.strip()] == [RULE]
+    assert [l.strip() for l in str(story.said["review"]).splitlines()[1:] if l.strip()] == [RULE]
 
 
 def test_what_if_reports_exactly_the_changed_lines_and_totals(story):
