@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -33,19 +35,16 @@ COMMISSION = "业绩提成 (commission)"
 GROSS = "应发合计"
 
 
-def csbatch(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "csbatch.cli", *args], capture_output=True, text=True, cwd=repo)
-
-
-def ok(repo: Path, *args: str) -> str:
-    done = csbatch(repo, *args)
-    assert done.returncode == 0, (args, done.stdout, done.stderr)
-    return done.stdout
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), "-c", "user.name=Wang Fang", "-c", "user.email=wang@example.com",
-                           "-c", "commit.gpgsign=false", *args], capture_output=True, text=True, check=True).stdout
+#: The routine's commands, exactly as both READMEs show them (README.md "Policy in git" and the
+#: admin README `init` writes), run by the story below.
+ROUTINE = {
+    "close": f"monthly-close {PERIOD} --inputs inbox/{PERIOD} --out closes",
+    "review": "policy diff main commission-rate",
+    "what-if branch": f"what-if {PERIOD} --policy commission-rate --out closes",
+    "reproduce": f"reproduce {PERIOD} --out closes",
+    "ledger": "ledger --out closes",
+    "show": f"ledger show {PERIOD} --out closes",
+}
 
 
 def cents(value) -> Decimal:
@@ -67,6 +66,7 @@ def ledger_digest(repo: Path) -> str:
 @dataclass
 class Story:
     repo: Path
+    env: dict[str, str]             # git configured by this story only: an identity, no default branch
     first: str = ""                 # the commit the month was first closed with
     second: str = ""                # the commit with the new rate
     said: dict[str, subprocess.CompletedProcess | str] = field(default_factory=dict)
@@ -74,55 +74,74 @@ class Story:
     by_hand: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
     ledger_untouched: bool = False
 
+    def csbatch(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "csbatch.cli", *args], capture_output=True, text=True,
+                              cwd=cwd or self.repo, env=self.env)
+
+    def ok(self, *args: str, cwd: Path | None = None) -> str:
+        done = self.csbatch(*args, cwd=cwd)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+        return done.stdout
+
+    def routine(self, step: str, *more: str) -> str:
+        return self.ok(*shlex.split(ROUTINE[step]), *more)
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(["git", "-C", str(self.repo), *args], capture_output=True, text=True, check=True,
+                              env=self.env).stdout
+
 
 @pytest.fixture(scope="module")
 def story(tmp_path_factory) -> Story:
     root = tmp_path_factory.mktemp("policy-in-git")
-    ok(root, "init", "acme")
-    s = Story(repo=root / "acme")
+    (root / ".gitconfig").write_text("[user]\n\tname = Wang Fang\n\temail = wang@example.com\n"
+                                     "[commit]\n\tgpgsign = false\n", encoding="utf-8")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GIT_")}, "HOME": str(root),
+           "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": str(root / ".gitconfig")}
+    s = Story(repo=root / "acme", env=env)
+    s.ok("init", "acme", cwd=root)
     repo = s.repo
-    s.first = git(repo, "rev-parse", "HEAD").strip()
+    s.first = s.git("rev-parse", "HEAD").strip()
 
     # 1. close the month from the committed policy; inbox/ and closes/ stay out of git
     shutil.copytree(SAMPLES / PERIOD, repo / "inbox" / PERIOD)
-    close = ("monthly-close", PERIOD, "--inputs", f"inbox/{PERIOD}", "--out", "closes")
-    s.said["close"] = ok(repo, *close)
+    s.said["close"] = s.routine("close")
     s.pay["close"] = payroll(repo)
     s.by_hand = _commission_by_hand(repo, s.pay["close"])
 
-    # 2. the rate change on a branch, reviewed against the main branch, merged
-    main = git(repo, "branch", "--show-current").strip()
-    git(repo, "checkout", "-q", "-b", "commission")
+    # 2. the rate change on a branch, reviewed against main and tried on the closed month, merged
+    s.git("switch", "-q", "-c", "commission-rate")
     pay = repo / "config" / "pay.yaml"
     text = pay.read_text(encoding="utf-8")
     assert text.count("      ecommerce_cs: 1%") == 1
     pay.write_text(text.replace("      ecommerce_cs: 1%", "      ecommerce_cs: 1.2%"), encoding="utf-8")
-    git(repo, "commit", "-q", "-am", "commission ecommerce_cs 1.2%")
-    s.said["review"] = ok(repo, "policy", "diff", main, "commission")
-    git(repo, "checkout", "-q", main)
-    git(repo, "merge", "-q", "--ff-only", "commission")
-    s.second = git(repo, "rev-parse", "HEAD").strip()
-    s.said["status"] = git(repo, "status", "--porcelain", "--untracked-files=all")
+    s.git("commit", "-q", "-am", "commission ecommerce_cs 1.2%")
+    s.said["review"] = s.routine("review")
+    s.said["what-if branch"] = s.routine("what-if branch")
+    s.git("switch", "-q", "main")
+    s.git("merge", "-q", "--ff-only", "commission-rate")
+    s.second = s.git("rev-parse", "HEAD").strip()
+    s.said["status"] = s.git("status", "--porcelain", "--untracked-files=all")
 
-    # 3. review: the rule change in words, the month under the new rate; the ledger untouched
-    s.said["diff"] = ok(repo, "policy", "diff", "HEAD~1", "HEAD")
+    # 3. after the merge: the rule change in words, the month under HEAD; the ledger untouched
+    s.said["diff"] = s.ok("policy", "diff", "HEAD~1", "HEAD")
     before = ledger_digest(repo)
-    s.said["what-if"] = ok(repo, "what-if", PERIOD, "--policy", "HEAD", "--out", "closes")
+    s.said["what-if"] = s.ok("what-if", PERIOD, "--policy", "HEAD", "--out", "closes")
     s.ledger_untouched = ledger_digest(repo) == before
-    s.said["reproduce"] = csbatch(repo, "reproduce", PERIOD, "--out", "closes")
+    s.said["reproduce"] = s.csbatch(*shlex.split(ROUTINE["reproduce"]))
 
     # 4. reopen and close again: the revision the month was closed with, not the work tree's rate
-    s.said["reopen"] = ok(repo, "reopen", PERIOD, "--reason", "a late leave note", "--out", "closes")
-    s.said["reclose"] = ok(repo, *close)
+    s.said["reopen"] = s.ok("reopen", PERIOD, "--reason", "a late leave note", "--out", "closes")
+    s.said["reclose"] = s.routine("close")
     s.pay["reclose"] = payroll(repo)
 
     # 5. reopen and close with the new revision: the new rate, recorded with its rule change
-    ok(repo, "reopen", PERIOD, "--reason", "the new rate applies from October", "--out", "closes")
-    s.said["new-rate"] = ok(repo, *close, "--policy-rev", "HEAD")
+    s.ok("reopen", PERIOD, "--reason", "the new rate applies from October", "--out", "closes")
+    s.said["new-rate"] = s.routine("close", "--policy-rev", "HEAD")
     s.pay["new-rate"] = payroll(repo)
-    s.said["ledger"] = ok(repo, "ledger", "--out", "closes")
-    s.said["show"] = ok(repo, "ledger", "show", PERIOD, "--out", "closes")
-    s.said["reproduce-new"] = csbatch(repo, "reproduce", PERIOD, "--out", "closes")
+    s.said["ledger"] = s.routine("ledger")
+    s.said["show"] = s.routine("show")
+    s.said["reproduce-new"] = s.csbatch(*shlex.split(ROUTINE["reproduce"]))
     return s
 
 
@@ -138,7 +157,7 @@ def _commission_by_hand(repo: Path, pay: dict[str, dict[str, str]]) -> dict[str,
     for employee, amount in rows:
         if pay[employee]["role"] == "ecommerce_cs":
             exact[employee] = exact.get(employee, Decimal(0)) + Decimal(amount)
-    return {e: ((x).quantize(CENT, ROUND_HALF_UP), (x * NEW / OLD).quantize(CENT, ROUND_HALF_UP))
+    return {e: (x.quantize(CENT, ROUND_HALF_UP), (x * NEW / OLD).quantize(CENT, ROUND_HALF_UP))
             for e, x in exact.items()}
 
 
@@ -198,6 +217,25 @@ def test_what_if_reports_exactly_the_changed_lines_and_totals(story):
     assert [r[0] for r in book["规则变化"].iter_rows(min_row=2, values_only=True)] == [RULE]
     assert book["考核变化"].max_row == 1 and book["会员变化"].max_row == 1    # a rate changes no score or member
     assert RULE in (story.repo / page).read_text(encoding="utf-8")
+
+
+def test_the_branch_before_the_merge_gives_the_same_what_if_as_head_after_it(story):
+    def rows(said) -> list[str]:
+        return [l for l in str(said).splitlines() if l.startswith(f"{PERIOD}\t")]
+
+    assert rows(story.said["what-if branch"]) == rows(story.said["what-if"]) != []
+    assert f"after:  commission-rate (commit {story.second[:12]})" in str(story.said["what-if branch"])
+    assert (story.repo / "closes" / "what-if" / f"{PERIOD}-commission-rate.xlsx").is_file()
+
+
+def test_both_readmes_show_the_commands_this_story_runs():
+    from conftest import ROOT
+
+    for readme in (ROOT / "README.md", ROOT / "templates" / "policy-repo" / "README.md"):
+        text = " ".join(readme.read_text(encoding="utf-8").split())     # lines wrapped anywhere
+        for step, command in ROUTINE.items():
+            assert f"csbatch {command}" in text, (readme.relative_to(ROOT), step)
+        assert "csbatch reopen 2026-10 --reason" in text and "--policy-rev HEAD" in text, readme
 
 
 def test_reproduce_says_identical(story):
