@@ -211,7 +211,7 @@ def test_what_if_reports_exactly_the_changed_lines_and_totals(story):
     assert {k: v for k, v in lines.items() if k[1] == COMMISSION} == \
            {(e, COMMISSION): (b, a, a - b) for e, (b, a) in expected.items()}
     assert {k[0]: v[2] for k, v in lines.items() if k[1] == GROSS} == {e: a - b for e, (b, a) in expected.items()}
-    totals = [r for r in book["合计"].iter_rows(min_row=2, values_only=True)]
+    totals = list(book["合计"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], *map(cents, r[1:4]), *r[4:7]) for r in totals] == \
            [(PERIOD, gross_before, gross_before + total_change, total_change, len(expected), 0, 0)]
     assert [r[0] for r in book["规则变化"].iter_rows(min_row=2, values_only=True)] == [RULE]
