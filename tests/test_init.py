@@ -150,6 +150,25 @@ def test_the_first_commit_is_the_users_else_a_fixed_identity_for_that_commit_onl
     assert git(tmp_path / "mine", "log", "--format=%an <%ae>") == "Wang Fang <wang@example.com>\n"
 
 
+@needs_git
+def test_the_first_branch_is_main_unless_the_users_git_config_names_its_own(tmp_path):
+    """The README's routine reviews with `policy diff main BRANCH`: git's own default (master, on
+    git before 3.0 without init.defaultBranch) would leave that command failing."""
+    home = tmp_path / "home"
+    home.mkdir()
+    bare = {**{k: v for k, v in os.environ.items() if not k.startswith("GIT_")}, "HOME": str(home),
+            "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": str(home / ".gitconfig")}
+    made = csbatch("init", "acme", cwd=tmp_path, env=bare)
+    assert made.returncode == 0, made.stderr
+    assert git(tmp_path / "acme", "branch", "--show-current") == "main\n"
+    assert " on branch main\n" in made.stdout
+    assert csbatch("policy", "diff", "main", "--config", "config", cwd=tmp_path / "acme").returncode == 0
+
+    (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = trunk\n")
+    assert csbatch("init", "ours", cwd=tmp_path, env=bare).returncode == 0
+    assert git(tmp_path / "ours", "branch", "--show-current") == "trunk\n"
+
+
 # --- the pre-commit hooks ------------------------------------------------------------------------
 
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))

@@ -10,7 +10,8 @@ values are its own to set. `init_repository` writes, into an empty folder:
 - `.gitignore`, `README.md` and `.pre-commit-config.yaml` from `templates/policy-repo/`;
 - when git is installed, a repository with one commit holding all of it, authored by the user's
   git identity, else by a fixed "csbatch init" identity given for that commit only (`git -c`:
-  nothing is written to any git config).
+  nothing is written to any git config), on a branch `main` (the README's routine reviews a
+  change with `policy diff main BRANCH`) unless the user's git config names its own default branch.
 """
 
 from __future__ import annotations
@@ -62,17 +63,20 @@ _TEMPLATES = {"README.md": "README.md", "gitignore": ".gitignore",
 _FALLBACK_IDENTITY = {"user.name": ("csbatch init", ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME")),
                       "user.email": ("csbatch-init@localhost", ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"))}
 _COMMIT_MESSAGE = "csbatch init: the default policy, to be set for this company"
+#: The first branch's name, unless the user's git config sets `init.defaultBranch`.
+MAIN_BRANCH = "main"
 
 
 @dataclass(frozen=True)
 class Initialised:
-    """What `init_repository` made: the folder, the files written, the first commit (None
-    without git) and the marked values."""
+    """What `init_repository` made: the folder, the files written, the first commit and its
+    branch (None without git) and the marked values."""
 
     folder: Path
     files: tuple[str, ...]
     commit: str | None
     marked: int
+    branch: str | None = None
 
 
 def _matches(path: PathKey, pattern: str) -> bool:
@@ -174,6 +178,9 @@ def _first_commit(folder: Path) -> tuple[str | None, list[Issue]]:
     if made.returncode != 0:
         return None, [Issue(where, "init.git", "git init failed (" + made.stderr.decode("utf-8", "replace").strip()
                             + "): the policy was written but is not committed", Severity.WARNING)]
+    if _git_text(folder, "config", "init.defaultBranch") is None:
+        # the routine in the README reviews against `main`; git's own default may still be master
+        run_git(folder, "symbolic-ref", "HEAD", f"refs/heads/{MAIN_BRANCH}")
     identity: list[str] = []
     for key, (value, variables) in _FALLBACK_IDENTITY.items():
         if not all(os.environ.get(v) for v in variables) and not _git_text(folder, "config", key):
@@ -196,4 +203,5 @@ def init_repository(folder: Path) -> tuple[Initialised | None, list[Issue]]:
     folder.mkdir(parents=True, exist_ok=True)
     files, marked = _write_files(folder)
     commit, issues = _first_commit(folder)
-    return Initialised(folder, tuple(files), commit, marked), issues
+    branch = _git_text(folder, "symbolic-ref", "--short", "HEAD") if commit else None
+    return Initialised(folder, tuple(files), commit, marked, branch), issues

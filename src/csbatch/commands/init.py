@@ -15,6 +15,6 @@ def run(folder: Path) -> None:
     made = finish_with(*init_repository(folder))
     typer.echo(f"made a policy repository in {made.folder} ({len(made.files)} files)")
     if made.commit:
-        typer.echo(f"  git: first commit {made.commit[:12]}")
+        typer.echo(f"  git: first commit {made.commit[:12]} on branch {made.branch}")
     typer.echo(f"  {made.marked} values the company sets are marked '{MARKER}' in config/: "
                f"review them (grep -rn 公司设定 {made.folder / 'config'}), then read {made.folder / 'README.md'}")
