@@ -42,6 +42,15 @@ ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Policy folder 
                                                                      "else the policy shipped with csbatch).")]
 PeriodArg = Annotated[str, typer.Argument(help="The month, as YYYY-MM.")]
 InputsOpt = Annotated[Path, typer.Option("--inputs", help="Folder holding the month's input files.")]
+LedgerOpt = Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")]
+ClosedOutOpt = Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
+                                                   "(its ledger is OUT/csbatch-ledger.sqlite).")]
+
+
+def _need_ledger(ledger: Path | None, out: Path | None) -> None:
+    """A command that reads the ledger is told where: the file, or the folder months close into."""
+    if ledger is None and out is None:
+        raise typer.BadParameter("give --ledger PATH or --out DIR")
 
 
 def _guarded(fn):
@@ -144,8 +153,7 @@ def reopen(
     published folder aside; the next close reports what changed."""
     from csbatch.commands import reopen as command
 
-    if ledger is None and out is None:
-        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    _need_ledger(ledger, out)
     command.run(period, reason, ledger, out)
 
 
@@ -161,8 +169,7 @@ def vip_import_history(
     """Load earlier purchases once, so trailing-12-month VIP spend is right from the first close."""
     from csbatch.commands import vip_import_history as command
 
-    if ledger is None and out is None:
-        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    _need_ledger(ledger, out)
     command.run(file, ledger, out, config)
 
 
@@ -179,8 +186,7 @@ def ledger_list(
 
     if ctx.invoked_subcommand is not None:
         return
-    if ledger is None and out is None:
-        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    _need_ledger(ledger, out)
     command.run(ledger, out)
 
 
@@ -195,24 +201,18 @@ def ledger_show(
     totals, its closes and reopenings."""
     from csbatch.commands import ledger_show as command
 
-    if ledger is None and out is None:
-        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    _need_ledger(ledger, out)
     command.run(period, ledger, out)
 
 
 @ledger_app.command("verify")
 @_guarded
-def ledger_verify(
-    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
-                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
-) -> None:
+def ledger_verify(ledger: LedgerOpt = None, out: ClosedOutOpt = None) -> None:
     """Check the ledger against the digests each close recorded: exit 0 when nothing was changed
     outside csbatch, 1 with every table and month that was."""
     from csbatch.commands import ledger_verify as command
 
-    if ledger is None and out is None:
-        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    _need_ledger(ledger, out)
     command.run(ledger, out)
 
 
@@ -229,8 +229,7 @@ def reproduce(
     compare with what was recorded: exit 0 "identical", 1 with every difference."""
     from csbatch.commands import reproduce as command
 
-    if ledger is None and out is None:
-        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    _need_ledger(ledger, out)
     command.run(period, ledger, out, config)
 
 
@@ -271,9 +270,6 @@ def init(
 
 PolicyOpt = Annotated[str, typer.Option("--policy", help="The other policy: a git revision of the policy "
                                          "repository (a commit, branch, tag, HEAD~1), or a policy folder.")]
-LedgerOpt = Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")]
-ClosedOutOpt = Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
-                                                   "(its ledger is OUT/csbatch-ledger.sqlite).")]
 ReportOpt = Annotated[Path | None, typer.Option("--report", help="Folder the what-if workbook and page are "
                                                 "written into (default: what-if/ beside the ledger).")]
 
@@ -299,8 +295,7 @@ def what_if(
     change: pay per employee and role, scores, VIP members, totals. Writes nothing to the ledger."""
     from csbatch.commands import what_if as command
 
-    if ledger is None and out is None:
-        raise typer.BadParameter("give --ledger PATH or --out DIR")
+    _need_ledger(ledger, out)
     if (period is None) == (first is None or last is None) or (period is not None and (first or last)):
         raise typer.BadParameter("give a PERIOD, or --from and --to")
     command.run(period, policy, first, last, before, inputs, config, ledger, out, report, lang.value)
