@@ -40,3 +40,20 @@ def test_a_required_kind_nobody_provided_is_an_error_an_optional_one_a_warning(p
     assert issues[0].message.endswith("found: expected a file or sheet named roster*, 员工*, 花名册*")
     assert issues[1].message.endswith("not provided: the month has none")
     assert _missing_kinds(tmp_path, kinds, policy.inputs) == []
+
+
+def test_a_说明_sheet_is_instructions_never_rows_unless_its_name_names_a_kind(policy, tmp_path):
+    import openpyxl
+
+    from csbatch.sheets.discover import discover
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "员工名册"
+    wb.create_sheet("说明")
+    wb.create_sheet("Instructions")
+    wb.create_sheet("Sheet2")
+    wb.save(tmp_path / "员工名册.xlsx")
+    found, _, issues = discover(tmp_path, policy.inputs)
+    # Sheet2 falls back to the file's kind; 说明 and Instructions are skipped without a word
+    assert [(f.kind, f.sheet) for f in found] == [("roster", "员工名册"), ("roster", "Sheet2")]
+    assert not [i for i in issues if i.source is not None and i.source.sheet in ("说明", "Instructions")]

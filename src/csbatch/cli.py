@@ -340,6 +340,20 @@ def sample(
     command.run(period, out, employees, orders, seed, config)
 
 
+@app.command("templates")
+@_guarded
+def templates(
+    out: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder to write the templates into.")],
+    lang: Annotated[Lang, typer.Option("--lang", help="Headers and instructions: Chinese or English.")] = Lang.zh,
+    config: ConfigOpt = None,
+) -> None:
+    """Write a blank input workbook for every input kind of the policy: its headers, dropdowns
+    of the policy's codes, date formats and a 说明 sheet."""
+    from csbatch.commands import templates as command
+
+    command.run(out, config, lang.value)
+
+
 def main() -> None:
     app()
 

@@ -4,7 +4,9 @@ A sheet's kind comes from its own name when that matches a kind's pattern (one w
 several kinds as named sheets), else from its file's name (a `销售订单.xlsx` whose sheet is
 `Sheet1`). Names are compared after the usual normalisation (full-width, case). Hidden sheets are
 ignored with a warning; a file or sheet that matches no kind is ignored with a warning; one that
-matches two kinds is an error, since guessing would read the wrong columns.
+matches two kinds is an error, since guessing would read the wrong columns. A sheet named like an
+instructions sheet (`NOTES_SHEETS`: the 说明 sheet of `csbatch templates`) is never data: it is
+skipped without a word unless its own name matches a kind.
 
 Entries are looked at with `lstat`, never followed: a symbolic link, a FIFO, a device or a socket
 in the inputs folder is an error and is never opened (a link may point at `/etc/passwd`, a FIFO or
@@ -42,6 +44,10 @@ class InputFile:
     sha256: str
 
 
+#: Sheet names that hold instructions for people, never rows (normalised as `_norm` does).
+NOTES_SHEETS = frozenset({"说明", "填写说明", "instructions", "readme"})
+
+
 def _norm(name: str) -> str:
     return unicodedata.normalize("NFKC", name).casefold().strip()
 
@@ -50,6 +56,11 @@ def kinds_matching(name: str, policy: InputsPolicy) -> list[str]:
     norm = _norm(name)
     return [kind for kind, spec in policy.kinds.items()
             if any(fnmatch.fnmatchcase(norm, _norm(p)) for p in spec.files)]
+
+
+def is_notes_sheet(name: str) -> bool:
+    """An instructions sheet (说明), which no kind's pattern names: never read as data."""
+    return _norm(name) in NOTES_SHEETS
 
 
 def _special(mode: int) -> str | None:
@@ -103,6 +114,8 @@ def _workbook_sheets(path: Path, file_kind: str | None, policy: InputsPolicy,
         if len(sheet_kinds) > 1:
             issues.append(Issue(ssrc, "inputs.ambiguous",
                                 f"sheet name matches several input kinds: {', '.join(sheet_kinds)}; rename it"))
+            continue
+        if not sheet_kinds and is_notes_sheet(info.name):
             continue
         kind = sheet_kinds[0] if sheet_kinds else file_kind
         if not info.visible:

@@ -21,7 +21,7 @@ from csbatch.policy.loader import Policy
 from csbatch.policy.scorecards import Section
 from csbatch.sheets import rows as sheet_rows
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
-from csbatch.sheets.discover import FoundSheet, discover
+from csbatch.sheets.discover import FoundSheet, discover, is_notes_sheet
 from csbatch.sheets.floods import collapse, column_issues
 from csbatch.sheets.headers import HeaderMatch, find_header
 from csbatch.sheets.month_inputs import InputRecord, Inputs, row_fields
@@ -312,7 +312,8 @@ def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[
             infos = list_sheets(path, ZipLimits.from_policy(policy.inputs.limits))
         except ReadError as exc:
             return None, [Issue(Source(path.name), "inputs.unreadable", str(exc))]
-        sheets = [FoundSheet(kind, path, path.name, i.name) for i in infos if i.visible]
+        sheets = [FoundSheet(kind, path, path.name, i.name) for i in infos
+                  if i.visible and not is_notes_sheet(i.name)]
     frames = []
     for sheet in sheets:
         result = _read_sheet(sheet, spec, policy, period, _item_aliases(policy))
