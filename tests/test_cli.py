@@ -124,3 +124,67 @@ def test_a_bug_is_exit_3_with_a_log_not_a_traceback(tmp_path, monkeypatch):
     text = logs[0].read_text()
     assert "RuntimeError: boom for **************123X and **************1234" in text
     assert "11010519900307" not in text
+
+
+def _panel_rows(lines, title):
+    """The rows of a help panel (`╭─ Commands ─…╮`), without its borders."""
+    start = next((i for i, l in enumerate(lines) if l.startswith(f"╭─ {title} ")), None)
+    if start is None:
+        return []
+    rows = []
+    for line in lines[start + 1:]:
+        if line.startswith("╰"):
+            break
+        rows.append(line[2:-2])
+    return rows
+
+
+def _groups(group, prefix=()):
+    yield prefix, group
+    for name, cmd in sorted(group.commands.items()):
+        if hasattr(cmd, "commands"):
+            yield from _groups(cmd, prefix + (name,))
+
+
+def test_help_reads_as_whole_sentences_at_80_columns():
+    """Every help page at 80 columns: no line wider, the command's text whole (its first sentence
+    intact, no word cut), and in each command list no description line broken before the
+    column's end (the docstrings' own line breaks used to show there)."""
+    from rich.cells import cell_len
+
+    root = get_command(app)
+    pages = [(p, c) for p, c in _commands(root)] + list(_groups(root))
+    for path, cmd in pages:
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"})
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert all(cell_len(l) <= 80 for l in lines), f"{' '.join(path)}: a help line is wider than 80"
+        usage = next(i for i, l in enumerate(lines) if "Usage:" in l)
+        panel = next(i for i, l in enumerate(lines) if l.startswith("╭"))
+        shown = " ".join(" ".join(lines[usage + 1:panel]).split())
+        wanted = " ".join((cmd.help or "").split())
+        assert shown == wanted, f"{' '.join(path)}: help shown as {shown!r}"
+        assert shown.split(". ")[0] in " ".join(lines), f"{' '.join(path)}: first sentence broken"
+        rows = _panel_rows(lines, "Commands")
+        if not rows:
+            continue
+        column = len(rows[0]) - len(rows[0].split("  ", 1)[1].lstrip())   # where descriptions start
+        width = len(rows[0])
+        for this, following in zip(rows, rows[1:]):
+            if following[:column].strip():        # the next command's row
+                continue
+            text = this[column:].rstrip()
+            next_word = following[column:].split()[0]
+            assert cell_len(text) + 1 + cell_len(next_word) > width - column, \
+                f"{' '.join(path)}: {text!r} is broken before {next_word!r}"
+
+
+def test_version_and_short_help_everywhere():
+    version = subprocess.run([Path(sys.executable).with_name("csbatch"), "--version"], capture_output=True, text=True)
+    from importlib.metadata import version as installed
+
+    assert version.returncode == 0 and version.stdout.strip() == f"csbatch {installed('csbatch')}"
+    for path, _ in _commands(get_command(app)):
+        short = runner.invoke(app, [*path, "-h"])
+        assert short.exit_code == 0 and "Usage" in short.output, " ".join(path)
+    assert "-h" in runner.invoke(app, ["policy", "-h"]).output
