@@ -172,11 +172,14 @@ def monthly_close(
                                                    "'worktree': the policy folder as it is. Default: a reopened "
                                                    "month uses the revision it was closed with, else the "
                                                    "folder as it is.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="End with every file written, not "
+                                          "only the month's workbooks and pages.")] = False,
 ) -> None:
-    """Close the month: read inputs, compute every stage, publish OUT/PERIOD atomically."""
+    """Close the month: read inputs, compute every stage, publish OUT/PERIOD atomically. Ends with a
+    summary: employees, rated, gross pay total, VIP members, warnings by kind, where the files are."""
     from csbatch.commands import monthly_close as command
 
-    command.run(period, inputs, out, config, ledger, lang.value, allow_dirty, policy_rev)
+    command.run(period, inputs, out, config, ledger, lang.value, allow_dirty, policy_rev, verbose)
 
 
 @app.command("reopen")
