@@ -11,7 +11,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from builders import ROSTER_ROWS, write_attendance, write_roster, write_xlsx
-from conftest import CONFIG, ROOT
+from conftest import CONFIG, ROOT, SAMPLES
 from csbatch.cli import app
 
 runner = CliRunner()
@@ -85,7 +85,8 @@ def test_monthly_close_lists_what_it_wrote(tmp_path):
     result = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
                                  "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
     assert result.exit_code == 0, result.output
-    assert "closed 2026-10" in result.stdout and "attendance.csv" in result.stdout
+    assert "closed 2026-10" in result.stdout and "payroll_bonus_2026-10.xlsx" in result.stdout
+    assert "data/attendance.csv" not in result.stdout          # the full list only with --verbose
     again = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
                                 "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
     assert again.exit_code == 1 and "2026-10 is already closed" in again.stderr
@@ -164,12 +165,19 @@ def test_help_reads_as_whole_sentences_at_80_columns():
         shown = " ".join(" ".join(lines[usage + 1:panel]).split())
         wanted = " ".join((cmd.help or "").split())
         assert shown == wanted, f"{' '.join(path)}: help shown as {shown!r}"
-        assert shown.split(". ")[0] in " ".join(lines), f"{' '.join(path)}: first sentence broken"
         rows = _panel_rows(lines, "Commands")
         if not rows:
             continue
         column = len(rows[0]) - len(rows[0].split("  ", 1)[1].lstrip())   # where descriptions start
         width = len(rows[0])
+        listed: dict[str, list[str]] = {}
+        for row in rows:
+            if row[:column].strip():
+                listed[row[:column].strip()] = []
+            listed[list(listed)[-1]].append(row[column:].strip())
+        for name, described in listed.items():
+            first = " ".join((cmd.commands[name].help or "").split()).split(". ")[0]
+            assert " ".join(described).startswith(first), f"{' '.join(path)} {name}: first sentence broken"
         for this, following in zip(rows, rows[1:]):
             if following[:column].strip():        # the next command's row
                 continue
@@ -188,3 +196,33 @@ def test_version_and_short_help_everywhere():
         short = runner.invoke(app, [*path, "-h"])
         assert short.exit_code == 0 and "Usage" in short.output, " ".join(path)
     assert "-h" in runner.invoke(app, ["policy", "-h"]).output
+
+
+def test_a_close_of_the_sample_month_ends_with_its_summary(tmp_path):
+    """Through the installed command: the summary's numbers are the published files' numbers."""
+    import csv
+    import json
+    from decimal import Decimal
+
+    csbatch = Path(sys.executable).with_name("csbatch")
+    args = [csbatch, "monthly-close", "2026-10", "--inputs", SAMPLES / "2026-10", "--config", CONFIG,
+            "--allow-dirty"]
+    zh = subprocess.run([*args, "--out", tmp_path / "zh"], capture_output=True, text=True, encoding="utf-8")
+    assert zh.returncode == 0, zh.stderr
+    month = tmp_path / "zh" / "2026-10"
+    with (month / "data" / "payroll.csv").open(encoding="utf-8-sig") as fh:
+        gross = sum((Decimal(row["gross_pay"]) for row in csv.DictReader(fh)), Decimal(0))
+    counts = json.loads((month / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    warnings = json.loads((month / "manifest.json").read_text(encoding="utf-8"))["warnings"]
+    out = zh.stdout
+    assert (f"员工 {counts['employees']} 人，已考核 {counts['scored']} 人，应发工资合计 ¥{gross:,.2f}，"
+            f"VIP 会员 {counts['members']} 人") in out
+    assert f"警告 {len(warnings)} 条" in out and "vip.same_person ×12" in out
+    assert f"文件夹：{month}" in out and "    payroll_bonus_2026-10.xlsx" in out
+    assert "data/payroll.csv" not in out and "--verbose" in out
+
+    en = subprocess.run([*args, "--out", tmp_path / "en", "--lang", "en", "-v"], capture_output=True,
+                        text=True, encoding="utf-8")
+    assert en.returncode == 0, en.stderr
+    assert f"{counts['employees']} employees, {counts['scored']} rated, gross pay total ¥{gross:,.2f}" in en.stdout
+    assert "    data/payroll.csv" in en.stdout and "    vip/" in en.stdout
