@@ -3,6 +3,7 @@ names every problem. Runs the real command in a subprocess where the entry point
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -178,7 +179,7 @@ def test_help_reads_as_whole_sentences_at_80_columns():
         for name, described in listed.items():
             first = " ".join((cmd.commands[name].help or "").split()).split(". ")[0]
             assert " ".join(described).startswith(first), f"{' '.join(path)} {name}: first sentence broken"
-        for this, following in zip(rows, rows[1:]):
+        for this, following in itertools.pairwise(rows):
             if following[:column].strip():        # the next command's row
                 continue
             text = this[column:].rstrip()
