@@ -3,6 +3,7 @@ names every problem. Runs the real command in a subprocess where the entry point
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from builders import ROSTER_ROWS, write_attendance, write_roster, write_xlsx
-from conftest import CONFIG, ROOT
+from conftest import CONFIG, ROOT, SAMPLES
 from csbatch.cli import app
 
 runner = CliRunner()
@@ -85,7 +86,8 @@ def test_monthly_close_lists_what_it_wrote(tmp_path):
     result = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
                                  "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
     assert result.exit_code == 0, result.output
-    assert "closed 2026-10" in result.stdout and "attendance.csv" in result.stdout
+    assert "closed 2026-10" in result.stdout and "payroll_bonus_2026-10.xlsx" in result.stdout
+    assert "data/attendance.csv" not in result.stdout          # the full list only with --verbose
     again = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
                                 "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
     assert again.exit_code == 1 and "2026-10 is already closed" in again.stderr
@@ -124,3 +126,104 @@ def test_a_bug_is_exit_3_with_a_log_not_a_traceback(tmp_path, monkeypatch):
     text = logs[0].read_text()
     assert "RuntimeError: boom for **************123X and **************1234" in text
     assert "11010519900307" not in text
+
+
+def _panel_rows(lines, title):
+    """The rows of a help panel (`╭─ Commands ─…╮`), without its borders."""
+    start = next((i for i, l in enumerate(lines) if l.startswith(f"╭─ {title} ")), None)
+    if start is None:
+        return []
+    rows = []
+    for line in lines[start + 1:]:
+        if line.startswith("╰"):
+            break
+        rows.append(line[2:-2])
+    return rows
+
+
+def _groups(group, prefix=()):
+    yield prefix, group
+    for name, cmd in sorted(group.commands.items()):
+        if hasattr(cmd, "commands"):
+            yield from _groups(cmd, prefix + (name,))
+
+
+def test_help_reads_as_whole_sentences_at_80_columns():
+    """Every help page at 80 columns: no line wider, the command's text whole (its first sentence
+    intact, no word cut), and in each command list no description line broken before the
+    column's end (the docstrings' own line breaks used to show there)."""
+    from rich.cells import cell_len
+
+    root = get_command(app)
+    pages = [(p, c) for p, c in _commands(root)] + list(_groups(root))
+    for path, cmd in pages:
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "80", "TERMINAL_WIDTH": "80"})
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert all(cell_len(l) <= 80 for l in lines), f"{' '.join(path)}: a help line is wider than 80"
+        usage = next(i for i, l in enumerate(lines) if "Usage:" in l)
+        panel = next(i for i, l in enumerate(lines) if l.startswith("╭"))
+        shown = " ".join(" ".join(lines[usage + 1:panel]).split())
+        wanted = " ".join((cmd.help or "").split())
+        assert shown == wanted, f"{' '.join(path)}: help shown as {shown!r}"
+        rows = _panel_rows(lines, "Commands")
+        if not rows:
+            continue
+        column = len(rows[0]) - len(rows[0].split("  ", 1)[1].lstrip())   # where descriptions start
+        width = len(rows[0])
+        listed: dict[str, list[str]] = {}
+        for row in rows:
+            if row[:column].strip():
+                listed[row[:column].strip()] = []
+            listed[list(listed)[-1]].append(row[column:].strip())
+        for name, described in listed.items():
+            first = " ".join((cmd.commands[name].help or "").split()).split(". ")[0]
+            assert " ".join(described).startswith(first), f"{' '.join(path)} {name}: first sentence broken"
+        for this, following in itertools.pairwise(rows):
+            if following[:column].strip():        # the next command's row
+                continue
+            text = this[column:].rstrip()
+            next_word = following[column:].split()[0]
+            assert cell_len(text) + 1 + cell_len(next_word) > width - column, \
+                f"{' '.join(path)}: {text!r} is broken before {next_word!r}"
+
+
+def test_version_and_short_help_everywhere():
+    version = subprocess.run([Path(sys.executable).with_name("csbatch"), "--version"], capture_output=True, text=True)
+    from importlib.metadata import version as installed
+
+    assert version.returncode == 0 and version.stdout.strip() == f"csbatch {installed('csbatch')}"
+    for path, _ in _commands(get_command(app)):
+        short = runner.invoke(app, [*path, "-h"])
+        assert short.exit_code == 0 and "Usage" in short.output, " ".join(path)
+    assert "-h" in runner.invoke(app, ["policy", "-h"]).output
+
+
+def test_a_close_of_the_sample_month_ends_with_its_summary(tmp_path):
+    """Through the installed command: the summary's numbers are the published files' numbers."""
+    import csv
+    import json
+    from decimal import Decimal
+
+    csbatch = Path(sys.executable).with_name("csbatch")
+    args = [csbatch, "monthly-close", "2026-10", "--inputs", SAMPLES / "2026-10", "--config", CONFIG,
+            "--allow-dirty"]
+    zh = subprocess.run([*args, "--out", tmp_path / "zh"], capture_output=True, text=True, encoding="utf-8")
+    assert zh.returncode == 0, zh.stderr
+    month = tmp_path / "zh" / "2026-10"
+    with (month / "data" / "payroll.csv").open(encoding="utf-8-sig") as fh:
+        gross = sum((Decimal(row["gross_pay"]) for row in csv.DictReader(fh)), Decimal(0))
+    counts = json.loads((month / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    warnings = json.loads((month / "manifest.json").read_text(encoding="utf-8"))["warnings"]
+    out = zh.stdout
+    assert (f"员工 {counts['employees']} 人，已考核 {counts['scored']} 人，应发工资合计 ¥{gross:,.2f}，"
+            f"VIP 会员 {counts['members']} 人") in out
+    assert f"警告 {len(warnings)} 条" in out and "vip.same_person ×12" in out
+    assert f"文件夹：{month}" in out and "    payroll_bonus_2026-10.xlsx" in out
+    assert "data/payroll.csv" not in out and "--verbose" in out
+
+    en = subprocess.run([*args, "--out", tmp_path / "en", "--lang", "en", "-v"], capture_output=True,
+                        text=True, encoding="utf-8")
+    assert en.returncode == 0, en.stderr
+    assert f"{counts['employees']} employees, {counts['scored']} rated, gross pay total ¥{gross:,.2f}" in en.stdout
+    assert "    data/payroll.csv" in en.stdout and "    vip/" in en.stdout

@@ -19,9 +19,12 @@ import typer
 from csbatch.console import print_issues
 from csbatch.errors import CsbatchError
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}   # every command and group: -h as well as --help
+
 app = typer.Typer(help="Month-end close for a customer-service department: attendance, KPI "
                        "scorecards, pay, VIP and audits from policy kept in YAML.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  context_settings=HELP_OPTIONS)
 policy_app = typer.Typer(help="Check the policy kept in config/ and run its golden cases.",
                          no_args_is_help=True)
 inputs_app = typer.Typer(help="Check a month's input sheets.", no_args_is_help=True)
@@ -45,6 +48,41 @@ InputsOpt = Annotated[Path, typer.Option("--inputs", help="Folder holding the mo
 LedgerOpt = Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")]
 ClosedOutOpt = Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
                                                    "(its ledger is OUT/csbatch-ledger.sqlite).")]
+
+
+def _version() -> str:
+    """The installed distribution's version; the package's own when run from a source tree."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("csbatch")
+    except PackageNotFoundError:
+        from csbatch import __version__
+
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"csbatch {_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    _show_version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                                help="Print csbatch's version and exit.")] = False,
+) -> None:
+    """Options before any command: `--version` (the app's help is the `Typer(help=...)` above)."""
+
+
+def _one_paragraph(doc: str | None) -> str | None:
+    """A docstring as help: its lines joined into whole paragraphs, so typer's rich help wraps
+    the sentences to the terminal instead of keeping the source's line breaks (in the command
+    list they cut sentences in half)."""
+    if doc is None:
+        return None
+    return "\n\n".join(" ".join(part.split()) for part in doc.strip().split("\n\n"))
 
 
 def _need_ledger(ledger: Path | None, out: Path | None) -> None:
@@ -85,6 +123,7 @@ def _guarded(fn):
             typer.echo(f"csbatch: unexpected error (a bug in csbatch, not in your files); {where}", err=True)
             raise typer.Exit(3) from None
 
+    wrapper.__doc__ = _one_paragraph(fn.__doc__)
     return wrapper
 
 
@@ -133,11 +172,14 @@ def monthly_close(
                                                    "'worktree': the policy folder as it is. Default: a reopened "
                                                    "month uses the revision it was closed with, else the "
                                                    "folder as it is.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="End with every file written, not "
+                                          "only the month's workbooks and pages.")] = False,
 ) -> None:
-    """Close the month: read inputs, compute every stage, publish OUT/PERIOD atomically."""
+    """Close the month: read inputs, compute every stage, publish OUT/PERIOD atomically. Ends with a
+    summary: employees, rated, gross pay total, VIP members, warnings by kind, where the files are."""
     from csbatch.commands import monthly_close as command
 
-    command.run(period, inputs, out, config, ledger, lang.value, allow_dirty, policy_rev)
+    command.run(period, inputs, out, config, ledger, lang.value, allow_dirty, policy_rev, verbose)
 
 
 @app.command("reopen")

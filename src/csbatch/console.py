@@ -15,6 +15,7 @@ from csbatch.errors import Issue
 if TYPE_CHECKING:
     from csbatch.closing.explanation import Explanation
     from csbatch.closing.pay_explanation import PayExplanation
+    from csbatch.closing.summary import CloseSummary
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 _out = Console(highlight=False, soft_wrap=True)
@@ -79,3 +80,51 @@ def print_explanation(explanation: Explanation | PayExplanation) -> None:
         _out.print(shown)
     else:
         print(shown)
+
+
+#: the close's summary in each language (`--lang`); a later gettext catalogue takes these words
+SUMMARY_WORDS = {
+    "zh": {"title": "{period} 结账摘要",
+           "counts": "员工 {employees} 人，已考核 {rated} 人，应发工资合计 ¥{gross}，VIP 会员 {members} 人",
+           "warnings": "警告 {count} 条（按类别）：", "no_warnings": "无警告",
+           "folder": "文件夹：{folder}", "files": "主要文件：",
+           "more": "另有 {count} 个文件（data/ 下的 CSV、清单等），加 --verbose 列出全部",
+           "every": "全部文件："},
+    "en": {"title": "{period} close summary",
+           "counts": "{employees} employees, {rated} rated, gross pay total ¥{gross}, {members} VIP members",
+           "warnings": "{count} warnings, by kind:", "no_warnings": "no warnings",
+           "folder": "folder: {folder}", "files": "main files:",
+           "more": "{count} more files (data/ CSVs, the manifest, ...): --verbose lists them all",
+           "every": "every file:"},
+}
+
+
+def print_close_summary(summary: CloseSummary, lang: str, verbose: bool = False) -> None:
+    """The end of a close: the month's counts, the gross pay total, the warnings grouped by kind
+    with their counts and where the files are (every file only with `verbose`)."""
+    words = SUMMARY_WORDS.get(lang, SUMMARY_WORDS["zh"])
+    warned = sum(count for _, count in summary.warnings)
+    lines = [words["title"].format(period=summary.period),
+             "  " + words["counts"].format(employees=summary.employees, rated=summary.rated,
+                                           gross=f"{summary.gross_pay:,.2f}", members=summary.members)]
+    if summary.warnings:
+        lines.append("  " + words["warnings"].format(count=warned))
+        lines += [f"    {code} ×{count}" for code, count in summary.warnings]
+    else:
+        lines.append("  " + words["no_warnings"])
+    lines.append("  " + words["folder"].format(folder=summary.folder))
+    if verbose:
+        lines.append("  " + words["every"])
+        lines += [f"    {path.relative_to(summary.folder).as_posix()}" for path in summary.all_files]
+    else:
+        lines.append("  " + words["files"])
+        lines += [f"    {path.name}" for path in summary.main_files]
+        rest = len(summary.all_files) - len(summary.main_files)
+        if rest:
+            lines.append("  " + words["more"].format(count=rest))
+    if _out.is_terminal:
+        _out.print(lines[0], style="bold", markup=False)
+        for line in lines[1:]:
+            _out.print(line, markup=False)
+    else:
+        print("\n".join(lines))

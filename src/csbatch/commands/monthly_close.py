@@ -1,5 +1,6 @@
-"""`csbatch monthly-close`: close the month and print what was published and what changed against
-the previous close of the same month."""
+"""`csbatch monthly-close`: close the month and print a summary of what was published (counts, gross
+pay, warnings by kind, where the files are) and what changed against the previous close of the
+same month."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from pathlib import Path
 import typer
 
 from csbatch.commands.exits import finish_with
-from csbatch.console import StageProgress, print_table
+from csbatch.console import StageProgress, print_close_summary, print_table
 
 
 def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path | None, lang: str,
-        allow_dirty: bool, policy_rev: str | None = None) -> None:
+        allow_dirty: bool, policy_rev: str | None = None, verbose: bool = False) -> None:
     from csbatch.closing.runs import monthly_close as close
+    from csbatch.closing.summary import summarize
 
     outcome = close(period, inputs, out, config, ledger, lang, progress=StageProgress(),
                     allow_dirty=allow_dirty, policy_rev=policy_rev)
@@ -28,8 +30,7 @@ def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path 
                       "no rule changed" if rules == () else "recorded (the earlier policy could not be read)"))
         for line in rules or ():
             typer.echo(f"  {line}")
-    for path in sorted(p for p in published.rglob("*") if p.is_file()):
-        typer.echo(f"  {path}")
+    print_close_summary(summarize(outcome.state, outcome.issues), lang, verbose)
     changed = outcome.state.pay_changes
     if changed is None:
         return
