@@ -92,6 +92,28 @@ def test_header_under_title_rows_with_aliases_fullwidth_and_units(policy, tmp_pa
     assert row["status"] == "completed" and row["channel"] == "online"  # defaults
 
 
+def test_progress_is_told_each_file_then_its_rows_in_order(policy, tmp_path):
+    """A long read shows which file it is in and, when done, its rows: one `reading` and one
+    `read` per file (not per sheet), in the folder's order."""
+    write_xlsx(tmp_path / "10月数据.xlsx", {"员工名册": [ROSTER_HEADER, *ROSTER_ROWS],
+                                          "销售": [SALES_HEADER, ["A1", "2026-10-08", "1001", "C1", 100]]})
+    write_xlsx(tmp_path / "订单_补录.xlsx", {"Sheet1": [SALES_HEADER, ["A2", "2026-10-09", "1002", "C2", 200]],
+                                            "Sheet2": [SALES_HEADER, ["A3", "2026-10-10", "1001", "C3", 300]]})
+    told: list[tuple[str, ...]] = []
+
+    class Recorder:
+        def reading(self, name):
+            told.append(("reading", name))
+
+        def read(self, name, rows):
+            told.append(("read", name, rows))
+
+    inputs, issues = read_inputs(policy, PERIOD, tmp_path, Recorder())
+    assert inputs is not None, issues
+    assert told == [("reading", "10月数据.xlsx"), ("read", "10月数据.xlsx", len(ROSTER_ROWS) + 1),
+                    ("reading", "订单_补录.xlsx"), ("read", "订单_补录.xlsx", 2)]
+
+
 def test_missing_required_column_is_one_error(policy, tmp_path):
     write_roster(tmp_path)
     write_xlsx(tmp_path / "销售订单.xlsx", {"Sheet1": [["订单号", "下单日期", "客服工号", "客户编号"],

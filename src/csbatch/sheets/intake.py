@@ -9,9 +9,9 @@ raised at the user.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -30,6 +30,15 @@ from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, re
 from csbatch.text import normalise_header, normalise_label
 
 TOTALS = {normalise_label(x) for x in ("合计", "总计", "小计", "total", "totals", "sum")}
+
+
+class ReadProgress(Protocol):
+    """Told of each input file as it is read, so a long read can show which file it is in and,
+    when done, its rows (the close's progress on a terminal: `csbatch.console.StageProgress`);
+    the sheets layer only calls it and prints nothing itself."""
+
+    def reading(self, name: str) -> None: ...
+    def read(self, name: str, rows: int) -> None: ...
 
 
 
@@ -248,9 +257,10 @@ def _empty_frame(kind: Kind, policy: Policy, period: str) -> pd.DataFrame:
 
 
 def read_inputs(policy: Policy, period: str, inputs_dir: Path,
-                on_sheet: Callable[[FoundSheet], None] | None = None) -> tuple[Inputs | None, list[Issue]]:
+                progress: ReadProgress | None = None) -> tuple[Inputs | None, list[Issue]]:
     """Read every input kind for `period` from `inputs_dir`. Returns (inputs, issues); inputs is
-    None when any issue is an error."""
+    None when any issue is an error. `progress` is told of each file as it starts and, once all
+    its sheets are read, of the rows read from it (before the month's rows are chosen)."""
     from csbatch.sheets.crosscheck import CROSS_CHECKS
 
     found, files, issues = discover(Path(inputs_dir), policy.inputs)
@@ -259,9 +269,11 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     letters: dict[tuple[str, str | None], dict[str, str]] = {}
     rows_by_file: dict[tuple[str, str], int] = defaultdict(int)
     sheets_by_file: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for sheet in found:
-        if on_sheet:
-            on_sheet(sheet)
+    file_rows: dict[str, int] = {}
+    for i, sheet in enumerate(found):
+        if progress and sheet.display not in file_rows:
+            progress.reading(sheet.display)
+        file_rows.setdefault(sheet.display, 0)
         kind = policy.inputs.kinds[sheet.kind]
         result = _read_sheet(sheet, kind, policy, period, items)
         issues.extend(result.issues)
@@ -271,6 +283,9 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
             rows_by_file[(sheet.display, sheet.kind)] += len(result.frame)
             if sheet.sheet is not None:
                 sheets_by_file[(sheet.display, sheet.kind)].append(sheet.sheet)
+            file_rows[sheet.display] += len(result.frame)
+        if progress and (i + 1 == len(found) or found[i + 1].display != sheet.display):
+            progress.read(sheet.display, file_rows[sheet.display])
 
     frames: dict[str, pd.DataFrame] = {}
     for name, kind in policy.inputs.kinds.items():
