@@ -120,7 +120,24 @@ def test_missing_required_column_is_one_error(policy, tmp_path):
                                                    ["A1", "2026-10-08", "1001", "C1"]]})
     _, errors, _ = _read(policy, tmp_path)
     assert errors == ["销售订单.xlsx[Sheet1]: missing required column 'amount' (金额, 成交金额, 实收金额); "
-                      "header found on row 1"]
+                      "header found on row 1: 订单号, 下单日期, 客服工号, 客户编号; if one of these is 'amount', "
+                      "add it to kinds.sales.columns.amount.aliases in config/inputs.yaml"]
+
+
+def test_missing_column_message_lists_the_headers_found_and_where_an_alias_goes(policy, tmp_path):
+    """The fix-it message: every header of the row as written (a title row above is skipped), a
+    very wide row cut short, and the inputs.yaml key the alias goes under."""
+    write_roster(tmp_path)
+    extra = [f"备注{i}" for i in range(1, 25)]
+    write_xlsx(tmp_path / "销售订单.xlsx", {"Sheet1": [["2026年10月 销售订单明细"],
+                                                   ["订单号", "下单日期", "客服工号", "客户编号", "成交额(元)", *extra],
+                                                   ["A1", "2026-10-08", "1001", "C1", 100, *([""] * 24)]]})
+    _, errors, _ = _read(policy, tmp_path)
+    [message] = errors
+    assert "header found on row 2: 订单号, 下单日期, 客服工号, 客户编号, 成交额(元), 备注1, " in message
+    assert "备注15, … (9 more); " in message and "备注16" not in message
+    assert message.endswith("if one of these is 'amount', add it to kinds.sales.columns.amount.aliases "
+                            "in config/inputs.yaml")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -102,7 +102,7 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     header = find_header(raw.rows, kind, items if kind.item_columns else None)
     if header is None:
         return _SheetResult(None, {}, [_no_header(where, kind)])
-    issues = _header_issues(found, kind, header)
+    issues = _header_issues(found, kind, header, raw.rows[header.row])
     if any(i.is_error for i in issues):
         return _SheetResult(None, {}, issues)
 
@@ -138,8 +138,19 @@ def _no_header(where: Source, kind: Kind) -> Issue:
                  f"no header row found in the first rows; expected columns such as {expected}")
 
 
-def _header_issues(found: FoundSheet, kind: Kind, header: HeaderMatch) -> list[Issue]:
-    """Two columns meaning one name, and required columns the header lacks."""
+#: how many of a header row's cells a missing-column message lists
+SHOWN_HEADERS = 20
+
+
+def _headers_found(cells: list[Any]) -> str:
+    texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+    shown = ", ".join(texts[:SHOWN_HEADERS])
+    return shown + (f", … ({len(texts) - SHOWN_HEADERS} more)" if len(texts) > SHOWN_HEADERS else "")
+
+
+def _header_issues(found: FoundSheet, kind: Kind, header: HeaderMatch, cells: list[Any]) -> list[Issue]:
+    """Two columns meaning one name, and required columns the header lacks: said with the
+    headers the row does have and where an alias goes, so the fix is one line of inputs.yaml."""
     issues: list[Issue] = []
     header_row = header.row + 1
     for name, first, second in header.duplicates:
@@ -150,7 +161,9 @@ def _header_issues(found: FoundSheet, kind: Kind, header: HeaderMatch) -> list[I
         if col.required and name not in header.columns:
             names = ", ".join(col.aliases)
             issues.append(Issue(Source(found.display, sheet=found.sheet), "inputs.missing_column",
-                                f"missing required column '{name}' ({names}); header found on row {header_row}"))
+                                f"missing required column '{name}' ({names}); header found on row {header_row}: "
+                                f"{_headers_found(cells)}; if one of these is '{name}', add it to "
+                                f"kinds.{found.kind}.columns.{name}.aliases in config/inputs.yaml"))
     return issues
 
 
