@@ -88,9 +88,33 @@ def test_monthly_close_lists_what_it_wrote(tmp_path):
     assert result.exit_code == 0, result.output
     assert "closed 2026-10" in result.stdout and "payroll_bonus_2026-10.xlsx" in result.stdout
     assert "data/attendance.csv" not in result.stdout          # the full list only with --verbose
+    assert "读取" not in result.stderr                          # per-file progress: a terminal only
     again = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
                                 "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
     assert again.exit_code == 1 and "2026-10 is already closed" in again.stderr
+
+
+def test_a_close_on_a_terminal_shows_each_file_read_with_its_rows(tmp_path, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import csbatch.console
+
+    shown = io.StringIO()
+    monkeypatch.setattr(csbatch.console, "_err", Console(file=shown, force_terminal=True, color_system=None,
+                                                         width=200))
+    write_roster(tmp_path / "in")
+    write_attendance(tmp_path / "in", [row[0] for row in ROSTER_ROWS])
+    result = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
+                                 "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
+    assert result.exit_code == 0, result.output
+    text = shown.getvalue()
+    files = sorted(p.name for p in (tmp_path / "in").iterdir())
+    assert "  读取 员工名册.xlsx …" in text
+    assert f"  读取 员工名册.xlsx … {len(ROSTER_ROWS)} 行\n" in text
+    assert [name for name in files if f"读取 {name} … " in text] == files
+    assert text.index("读取 员工名册.xlsx") < text.index("✓ read inputs")
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -92,13 +92,52 @@ def test_header_under_title_rows_with_aliases_fullwidth_and_units(policy, tmp_pa
     assert row["status"] == "completed" and row["channel"] == "online"  # defaults
 
 
+def test_progress_is_told_each_file_then_its_rows_in_order(policy, tmp_path):
+    """A long read shows which file it is in and, when done, its rows: one `reading` and one
+    `read` per file (not per sheet), in the folder's order."""
+    write_xlsx(tmp_path / "10月数据.xlsx", {"员工名册": [ROSTER_HEADER, *ROSTER_ROWS],
+                                          "销售": [SALES_HEADER, ["A1", "2026-10-08", "1001", "C1", 100]]})
+    write_xlsx(tmp_path / "订单_补录.xlsx", {"Sheet1": [SALES_HEADER, ["A2", "2026-10-09", "1002", "C2", 200]],
+                                            "Sheet2": [SALES_HEADER, ["A3", "2026-10-10", "1001", "C3", 300]]})
+    told: list[tuple[str, ...]] = []
+
+    class Recorder:
+        def reading(self, name):
+            told.append(("reading", name))
+
+        def read(self, name, rows):
+            told.append(("read", name, rows))
+
+    inputs, issues = read_inputs(policy, PERIOD, tmp_path, Recorder())
+    assert inputs is not None, issues
+    assert told == [("reading", "10月数据.xlsx"), ("read", "10月数据.xlsx", len(ROSTER_ROWS) + 1),
+                    ("reading", "订单_补录.xlsx"), ("read", "订单_补录.xlsx", 2)]
+
+
 def test_missing_required_column_is_one_error(policy, tmp_path):
     write_roster(tmp_path)
     write_xlsx(tmp_path / "销售订单.xlsx", {"Sheet1": [["订单号", "下单日期", "客服工号", "客户编号"],
                                                    ["A1", "2026-10-08", "1001", "C1"]]})
     _, errors, _ = _read(policy, tmp_path)
     assert errors == ["销售订单.xlsx[Sheet1]: missing required column 'amount' (金额, 成交金额, 实收金额); "
-                      "header found on row 1"]
+                      "header found on row 1: 订单号, 下单日期, 客服工号, 客户编号; if one of these is 'amount', "
+                      "add it to kinds.sales.columns.amount.aliases in config/inputs.yaml"]
+
+
+def test_missing_column_message_lists_the_headers_found_and_where_an_alias_goes(policy, tmp_path):
+    """The fix-it message: every header of the row as written (a title row above is skipped), a
+    very wide row cut short, and the inputs.yaml key the alias goes under."""
+    write_roster(tmp_path)
+    extra = [f"备注{i}" for i in range(1, 25)]
+    write_xlsx(tmp_path / "销售订单.xlsx", {"Sheet1": [["2026年10月 销售订单明细"],
+                                                   ["订单号", "下单日期", "客服工号", "客户编号", "成交额(元)", *extra],
+                                                   ["A1", "2026-10-08", "1001", "C1", 100, *([""] * 24)]]})
+    _, errors, _ = _read(policy, tmp_path)
+    [message] = errors
+    assert "header found on row 2: 订单号, 下单日期, 客服工号, 客户编号, 成交额(元), 备注1, " in message
+    assert "备注15, … (9 more); " in message and "备注16" not in message
+    assert message.endswith("if one of these is 'amount', add it to kinds.sales.columns.amount.aliases "
+                            "in config/inputs.yaml")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.control import Control
+from rich.segment import ControlType
 from rich.table import Table
 
 from csbatch.errors import Issue
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 _out = Console(highlight=False, soft_wrap=True)
+_ERASE_LINE = Control((ControlType.ERASE_IN_LINE, 2))   # what a "\r" line left behind
 
 
 def print_issues(issues: Sequence[Issue]) -> None:
@@ -53,8 +56,27 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: st
         print("\t".join(row))
 
 
+#: the per-file progress of a long read in each language (`--lang`)
+PROGRESS_WORDS = {"zh": {"reading": "  读取 {name} …", "read": "  读取 {name} … {rows:,} 行"},
+                  "en": {"reading": "  reading {name} …", "read": "  reading {name} … {rows:,} rows"}}
+
+
 class StageProgress:
-    """Shows each stage of the close as it runs, with its time (on a terminal only)."""
+    """Shows each stage of the close as it runs, with its time, and while the inputs are read
+    each file and then its rows (on a terminal only: piped output stays quiet)."""
+
+    def __init__(self, lang: str = "zh") -> None:
+        self.words = PROGRESS_WORDS.get(lang, PROGRESS_WORDS["zh"])
+
+    def reading(self, name: str) -> None:
+        if _err.is_terminal:
+            _err.control(_ERASE_LINE)
+            _err.print(self.words["reading"].format(name=name), end="\r", markup=False)
+
+    def read(self, name: str, rows: int) -> None:
+        if _err.is_terminal:
+            _err.control(_ERASE_LINE)
+            _err.print(self.words["read"].format(name=name, rows=rows), markup=False)
 
     def started(self, stage: str) -> None:
         if _err.is_terminal:

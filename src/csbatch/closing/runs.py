@@ -7,6 +7,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from csbatch.calendar import check_period
 from csbatch.closing.history import HistoryBefore
@@ -20,12 +21,16 @@ from csbatch.errors import Issue
 from csbatch.ledger.store import Ledger, default_ledger
 from csbatch.policy import load_policy
 from csbatch.resources import resolve_config
-from csbatch.sheets.intake import Inputs, read_inputs
+from csbatch.sheets.intake import Inputs, ReadProgress, read_inputs
+
+
+class CloseProgress(Progress, ReadProgress, Protocol):
+    """A close's progress: each stage, and each input file as the inputs are read."""
 
 
 def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path | None = None,
                   ledger: Path | None = None, lang: str = "zh",
-                  progress: Progress | None = None, allow_dirty: bool = False,
+                  progress: CloseProgress | None = None, allow_dirty: bool = False,
                   policy_rev: str | None = None) -> Outcome[CloseState]:
     """Close `period`: compute everything, then commit it to the ledger and publish
     `out_dir/period`. `outcome.ok` is False (and nothing is written) when any stage found an error.
@@ -34,7 +39,8 @@ def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path
     with tempfile.TemporaryDirectory(prefix="csbatch-close-") as scratch:
         state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path(out_dir),
                            config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang,
-                           allow_dirty=allow_dirty, started_at=_now(), policy_rev=policy_rev, scratch=Path(scratch))
+                           allow_dirty=allow_dirty, started_at=_now(), policy_rev=policy_rev, scratch=Path(scratch),
+                           read_progress=progress)
         return _close(state, progress)
 
 
@@ -78,14 +84,16 @@ def run_until_written(period: str, inputs_dir: Path, config_dir: Path | None = N
 
 
 
-def check_inputs(period: str, inputs_dir: Path, config_dir: Path | None = None) -> tuple[Inputs | None, list[Issue]]:
-    """What `csbatch inputs check` does: load the policy and read the month's inputs."""
+def check_inputs(period: str, inputs_dir: Path, config_dir: Path | None = None,
+                 progress: ReadProgress | None = None) -> tuple[Inputs | None, list[Issue]]:
+    """What `csbatch inputs check` does: load the policy and read the month's inputs (each file
+    told to `progress` as it is read)."""
     issues = check_period(period)
     if issues:
         return None, issues
     policy, found = load_policy(resolve_config(config_dir))
     if policy is None:
         return None, found
-    inputs, more = read_inputs(policy, period, Path(inputs_dir))
+    inputs, more = read_inputs(policy, period, Path(inputs_dir), progress)
     return inputs, found + more
 

@@ -118,7 +118,7 @@ def stage_load_policy_for_close(s: CloseState) -> tuple[CloseState, list[Issue]]
 
 
 def stage_read_inputs(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    inputs, issues = read_inputs(need(s.policy, "policy"), s.period, s.inputs_dir)
+    inputs, issues = read_inputs(need(s.policy, "policy"), s.period, s.inputs_dir, s.read_progress)
     return replace(s, inputs=inputs), issues
 
 

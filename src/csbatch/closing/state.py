@@ -24,7 +24,7 @@ from csbatch.policy.gitstate import GitState
 from csbatch.qa.questionnaire import AuditResult
 from csbatch.scoring.cards import ScoreResult
 from csbatch.scoring.measures import Measured
-from csbatch.sheets.intake import Inputs
+from csbatch.sheets.intake import Inputs, ReadProgress
 from csbatch.vip.model import VipResult
 
 T = TypeVar("T")
@@ -64,6 +64,7 @@ class CloseState:
     changes: tuple[dict[str, str], ...] | None = None   # None: a first close, nothing to compare with
     pay_changes: PayChanges | None = None   # the same with names and the reopening's reason (for HR)
     published: Path | None = None
+    read_progress: ReadProgress | None = field(default=None, compare=False, repr=False)  # per-file progress
 
     @property
     def target(self) -> Path:

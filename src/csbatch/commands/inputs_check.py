@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from csbatch.commands.exits import finish
-from csbatch.console import print_table
+from csbatch.console import StageProgress, print_table
 
 
 def run(period: str, inputs: Path, config: Path | None) -> None:
     from csbatch.closing.runs import check_inputs
 
-    found, issues = check_inputs(period, inputs, config)
+    found, issues = check_inputs(period, inputs, config, StageProgress())
     if found is not None:
         rows = [(r.kind, r.path, ", ".join(r.sheets) or "—", str(r.rows)) for r in found.records]
         print_table(["kind", "file", "sheet", "rows"], rows, title=f"inputs for {period}")

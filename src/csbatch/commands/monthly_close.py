@@ -17,7 +17,7 @@ def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path 
     from csbatch.closing.runs import monthly_close as close
     from csbatch.closing.summary import summarize
 
-    outcome = close(period, inputs, out, config, ledger, lang, progress=StageProgress(),
+    outcome = close(period, inputs, out, config, ledger, lang, progress=StageProgress(lang),
                     allow_dirty=allow_dirty, policy_rev=policy_rev)
     if outcome.state.policy_note:
         typer.echo(outcome.state.policy_note)

@@ -9,9 +9,9 @@ raised at the user.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -30,6 +30,15 @@ from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, re
 from csbatch.text import normalise_header, normalise_label
 
 TOTALS = {normalise_label(x) for x in ("合计", "总计", "小计", "total", "totals", "sum")}
+
+
+class ReadProgress(Protocol):
+    """Told of each input file as it is read, so a long read can show which file it is in and,
+    when done, its rows (the close's progress on a terminal: `csbatch.console.StageProgress`);
+    the sheets layer only calls it and prints nothing itself."""
+
+    def reading(self, name: str) -> None: ...
+    def read(self, name: str, rows: int) -> None: ...
 
 
 
@@ -93,7 +102,7 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     header = find_header(raw.rows, kind, items if kind.item_columns else None)
     if header is None:
         return _SheetResult(None, {}, [_no_header(where, kind)])
-    issues = _header_issues(found, kind, header)
+    issues = _header_issues(found, kind, header, raw.rows[header.row])
     if any(i.is_error for i in issues):
         return _SheetResult(None, {}, issues)
 
@@ -129,8 +138,19 @@ def _no_header(where: Source, kind: Kind) -> Issue:
                  f"no header row found in the first rows; expected columns such as {expected}")
 
 
-def _header_issues(found: FoundSheet, kind: Kind, header: HeaderMatch) -> list[Issue]:
-    """Two columns meaning one name, and required columns the header lacks."""
+#: how many of a header row's cells a missing-column message lists
+SHOWN_HEADERS = 20
+
+
+def _headers_found(cells: list[Any]) -> str:
+    texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+    shown = ", ".join(texts[:SHOWN_HEADERS])
+    return shown + (f", … ({len(texts) - SHOWN_HEADERS} more)" if len(texts) > SHOWN_HEADERS else "")
+
+
+def _header_issues(found: FoundSheet, kind: Kind, header: HeaderMatch, cells: list[Any]) -> list[Issue]:
+    """Two columns meaning one name, and required columns the header lacks: said with the
+    headers the row does have and where an alias goes, so the fix is one line of inputs.yaml."""
     issues: list[Issue] = []
     header_row = header.row + 1
     for name, first, second in header.duplicates:
@@ -141,7 +161,9 @@ def _header_issues(found: FoundSheet, kind: Kind, header: HeaderMatch) -> list[I
         if col.required and name not in header.columns:
             names = ", ".join(col.aliases)
             issues.append(Issue(Source(found.display, sheet=found.sheet), "inputs.missing_column",
-                                f"missing required column '{name}' ({names}); header found on row {header_row}"))
+                                f"missing required column '{name}' ({names}); header found on row {header_row}: "
+                                f"{_headers_found(cells)}; if one of these is '{name}', add it to "
+                                f"kinds.{found.kind}.columns.{name}.aliases in config/inputs.yaml"))
     return issues
 
 
@@ -248,9 +270,10 @@ def _empty_frame(kind: Kind, policy: Policy, period: str) -> pd.DataFrame:
 
 
 def read_inputs(policy: Policy, period: str, inputs_dir: Path,
-                on_sheet: Callable[[FoundSheet], None] | None = None) -> tuple[Inputs | None, list[Issue]]:
+                progress: ReadProgress | None = None) -> tuple[Inputs | None, list[Issue]]:
     """Read every input kind for `period` from `inputs_dir`. Returns (inputs, issues); inputs is
-    None when any issue is an error."""
+    None when any issue is an error. `progress` is told of each file as it starts and, once all
+    its sheets are read, of the rows read from it (before the month's rows are chosen)."""
     from csbatch.sheets.crosscheck import CROSS_CHECKS
 
     found, files, issues = discover(Path(inputs_dir), policy.inputs)
@@ -259,9 +282,11 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     letters: dict[tuple[str, str | None], dict[str, str]] = {}
     rows_by_file: dict[tuple[str, str], int] = defaultdict(int)
     sheets_by_file: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for sheet in found:
-        if on_sheet:
-            on_sheet(sheet)
+    file_rows: dict[str, int] = {}
+    for i, sheet in enumerate(found):
+        if progress and sheet.display not in file_rows:
+            progress.reading(sheet.display)
+        file_rows.setdefault(sheet.display, 0)
         kind = policy.inputs.kinds[sheet.kind]
         result = _read_sheet(sheet, kind, policy, period, items)
         issues.extend(result.issues)
@@ -271,6 +296,9 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
             rows_by_file[(sheet.display, sheet.kind)] += len(result.frame)
             if sheet.sheet is not None:
                 sheets_by_file[(sheet.display, sheet.kind)].append(sheet.sheet)
+            file_rows[sheet.display] += len(result.frame)
+        if progress and (i + 1 == len(found) or found[i + 1].display != sheet.display):
+            progress.read(sheet.display, file_rows[sheet.display])
 
     frames: dict[str, pd.DataFrame] = {}
     for name, kind in policy.inputs.kinds.items():
