@@ -13,7 +13,6 @@ from pydantic import Field, StringConstraints, model_validator
 from csbatch.policy.base import Code, Model, NonNegMoney, NonNegNumber, Rate, Text
 from csbatch.policy.scorecards import Rounding
 
-
 #: A code or label a payroll system imports: 1 to 40 characters, kept whole (never truncated).
 HrText = Annotated[str, StringConstraints(min_length=1, max_length=40, strip_whitespace=True)]
 

@@ -24,7 +24,6 @@ from csbatch.errors import Issue
 from csbatch.payroll.changes import PayChanges
 from csbatch.payroll.compute import PayrollResult
 from csbatch.policy import Policy
-from csbatch.rules.reasons import worded
 from csbatch.reports.tables import (
     ATTENDANCE,
     HR_IMPORT_COLUMNS,
@@ -35,6 +34,7 @@ from csbatch.reports.tables import (
     payroll_table,
 )
 from csbatch.reports.workbook import Workbook
+from csbatch.rules.reasons import worded
 
 ZERO = Decimal(0)
 
