@@ -67,6 +67,7 @@ SOURCES = {
 #: `Minutes`' upper bound is read from the schema module (MAX_GRACE_MINUTES).
 VALUE_TYPES = {
     "Text": ("text", "not empty"),
+    "HrText": ("text a payroll system imports (spaces around it removed)", "1–40 characters, never cut"),
     "Code": ("a code: lowercase letters, digits and `_`, starting with a letter", "`^[a-z][a-z0-9_]*$`"),
     "ItemCode": ("an item code such as `ENV-1`", "letters, digits, `_` and `-`, starting with a letter"),
     "Flag": ("`true` or `false` (`yes`, `no`, `on`, `off` are text, refused)", "—"),

@@ -201,7 +201,7 @@ def test_hr_import_sheet_reads_back_into_the_components(tmp_path):
     got = [(e, c, Decimal(a).quantize(Decimal("0.01"))) for e, c, a in zip(hr["工号"], hr["项目代码"], hr["金额"])]
     want = [(e, c, Decimal(a)) for e, c, a in zip(components["employee_id"], components["component"], components["amount"])]
     assert got == want and len(got) > 40
-    assert list(hr.columns) == ["工号", "姓名", "项目代码", "金额", "原因"]
+    assert list(hr.columns) == ["期间", "工号", "姓名", "项目代码", "项目名称", "金额", "备注"]   # issue 12
     import openpyxl
     wb = openpyxl.load_workbook(month / "payroll_bonus_2026-10.xlsx")
     ws = wb["HR导入"]

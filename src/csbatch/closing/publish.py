@@ -66,7 +66,7 @@ def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None
     write_csv(data / "payroll_components.csv", PAYROLL_COMPONENTS, pay.components)
     write_csv(data / "order_splits.csv", ORDER_SPLITS, pay.order_splits)
     write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, c.attendance.summary, c.policy, s.lang,
-                           changed)
+                           changed, period=s.period)
     write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", c.scores, c.policy, s.lang)
     vip = c.vip
     write_csv(data / "vip_members.csv", VIP_MEMBERS, vip.members)

@@ -26,6 +26,7 @@ from csbatch.errors import Issue
 from csbatch.payroll import fixed, orders, records, scored
 from csbatch.payroll.lines import ZERO, PaidOrders, PayContext, PayLine
 from csbatch.policy import Policy
+from csbatch.rules.reasons import Reason
 from csbatch.scoring.cards import ScoreResult
 from csbatch.scoring.measures import Measured
 from csbatch.scoring.measures_kit import Period
@@ -145,7 +146,7 @@ def tabulate(lines: Sequence[PayLine], people: pd.DataFrame, components: Sequenc
     component codes in pay.yaml order. The wide sheet has a column for each of `components` that
     is in `always` or has lines, `zero` where an employee has none, and gross_pay = Σ the
     employee's lines, exactly. The long sheet lists each employee's non-zero components with the
-    lines' reasons joined by "; "."""
+    lines' reasons joined by "; " (a `Reason`: the HR import sheet words it in its language)."""
     sums: dict[tuple[str, str], Decimal] = {}
     reasons: dict[tuple[str, str], list[str]] = {}
     gross: dict[str, Decimal] = {}
@@ -171,6 +172,6 @@ def tabulate(lines: Sequence[PayLine], people: pd.DataFrame, components: Sequenc
             amount = sums.get((emp, code))
             if amount is None or amount == 0:
                 continue
-            rows.append((emp, name, code, amount, "; ".join(dict.fromkeys(reasons.get((emp, code), [])))))
+            rows.append((emp, name, code, amount, Reason.join(dict.fromkeys(reasons.get((emp, code), [])))))
     long = pd.DataFrame(rows, columns=list(COMPONENT_COLUMNS), dtype=object)
     return payroll, long

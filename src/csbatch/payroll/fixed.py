@@ -20,6 +20,7 @@ from csbatch.payroll.lines import (
     yuan,
 )
 from csbatch.policy.pay import AbsenceDeduction, BasePay, FixedAmount, PositionAllowance
+from csbatch.rules.reasons import Reason
 
 
 def base_pay(code: str, component: BasePay, ctx: PayContext) -> list[PayLine]:
@@ -43,13 +44,13 @@ def absence_deduction(code: str, component: AbsenceDeduction, ctx: PayContext) -
         workdays = int(person.month_workdays)
         if is_blank(person.base_salary) or days == 0 or workdays <= 0:
             continue
-        parts = [f"absent {days_text(absent)} d"] if absent else []
-        parts += [f"unpaid leave {days_text(unpaid)} d"] if unpaid else []
+        parts = [Reason.of("absent", days=days_text(absent))] if absent else []
+        parts += [Reason.of("unpaid_leave", days=days_text(unpaid))] if unpaid else []
         exact = -(Decimal(person.base_salary) * days / Decimal(workdays))
         inputs = (PayInput(f"base salary {yuan(Decimal(person.base_salary))}", ctx.roster_cell(emp, "base_salary")),
                   PayInput(f"absent {days_text(absent)} d, unpaid leave {days_text(unpaid)} d "
                            f"of {workdays} workdays"))
-        out.append(ctx.line(emp, code, exact, ", ".join(parts), inputs))
+        out.append(ctx.line(emp, code, exact, Reason.join(parts, ", "), inputs))
     return out
 
 
@@ -79,11 +80,11 @@ def position_allowance(code: str, component: PositionAllowance, ctx: PayContext)
     out = []
     for emp, person in ctx.people.iterrows():
         amount = ZERO
-        reasons = []
+        reasons: list[str] = []
         inputs = []
         if person.team_lead:
             amount += component.team_lead
-            reasons.append("team lead")
+            reasons.append(Reason.of("team_lead"))
             inputs.append(PayInput(f"team lead {yuan(component.team_lead)}", ctx.roster_cell(emp, "team_lead")))
         if person.role in component.roles:
             amount += component.roles[person.role]
@@ -91,6 +92,6 @@ def position_allowance(code: str, component: PositionAllowance, ctx: PayContext)
                                    ctx.roster_cell(emp, "role")))
         if amount == 0:
             continue
-        why = "; ".join(r for r in (*reasons, proration_reason(person)) if r)
+        why = Reason.join((*reasons, proration_reason(person)))
         out.append(ctx.line(emp, code, prorated(amount, person), why, (*inputs, schedule_input(person))))
     return out

@@ -20,6 +20,7 @@ from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.money import round_by
 from csbatch.policy import Policy
+from csbatch.rules.reasons import Reason
 from csbatch.scoring.cards import ScoreResult
 from csbatch.scoring.measures import Measured
 from csbatch.scoring.measures_kit import Period
@@ -146,4 +147,4 @@ def schedule_input(person: pd.Series) -> PayInput:
 def proration_reason(person: pd.Series) -> str:
     """'' for a full month, else 'scheduled 10 of 21 workdays'."""
     days, workdays = int(person.scheduled_days), int(person.month_workdays)
-    return "" if days == workdays else f"scheduled {days} of {workdays} workdays"
+    return "" if days == workdays else Reason.of("scheduled", days=days, workdays=workdays)

@@ -20,6 +20,7 @@ from csbatch.errors import Issue, Severity
 from csbatch.payroll.lines import ONE, REVERSAL, ZERO, PayContext, PayInput, PayLine, yuan
 from csbatch.policy.bands import fmt
 from csbatch.policy.pay import Commission, OrderBonus
+from csbatch.rules.reasons import Reason
 from csbatch.scoring.measures_sales import counted_order_mask, production_shares
 
 REFUNDED = "refunded"
@@ -94,7 +95,7 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
                 f"order {order} {yuan(amount)} × {fmt(rate, 'rate')} × production share {fmt(share, 'rate')} "
                 f"= {yuan(pay)}", ctx.cell(rows.iloc[place], "amount")))
     rules: pd.Series | dict[str, str] = values["counted_sales_rule"] if "counted_sales_rule" in values.columns else {}
-    reasons = {emp: str(rules.get(emp) or "") for emp in exact}
+    reasons = {emp: rules.get(emp) or "" for emp in exact}   # a Reason keeps its wording
     return _per_employee(ctx, code, exact, inputs, reasons)
 
 
@@ -133,7 +134,7 @@ def reversals(ctx: PayContext) -> list[PayLine]:
                                     f"in {period}, is not employed in {ctx.period.code}; "
                                     "nothing is reversed on this payroll", Severity.WARNING))
             continue
-        out.append(PayLine(emp, comp, -ctx.money(amount), f"refund of order {order} paid in {period}",
+        out.append(PayLine(emp, comp, -ctx.money(amount), Reason.of("refund", order=order, period=period),
                            (PayInput(f"order {order} refunded this month; its {comp} paid in {period}: "
                                      f"{yuan(amount)}", place),), REVERSAL))
     return out

@@ -10,6 +10,7 @@ from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Severity
 from csbatch.payroll.lines import ADJUSTMENT, ZERO, PayContext, PayInput, PayLine, yuan
 from csbatch.policy.pay import Awards, LossDeduction
+from csbatch.rules.reasons import Reason
 from csbatch.sheets.period import counted
 
 
@@ -31,7 +32,7 @@ def awards(code: str, component: Awards, ctx: PayContext) -> list[PayLine]:
         names.setdefault(emp, []).append(known.name if known is not None else kind)
         inputs.setdefault(emp, []).append(PayInput(f"recognition {names[emp][-1]} {yuan(component.amounts[kind])}",
                                                    ctx.cell(rec.iloc[place], "kind")))
-    return [ctx.line(emp, code, cash[emp], "; ".join(names[emp]), inputs[emp])
+    return [ctx.line(emp, code, cash[emp], Reason.join(names[emp]), inputs[emp])
             for emp in ctx.people.index if cash.get(emp)]
 
 
@@ -61,7 +62,7 @@ def loss_deduction(code: str, component: LossDeduction, ctx: PayContext) -> list
         ids.setdefault(emp, []).append(str(cid))
         inputs.setdefault(emp, []).append(PayInput(f"complaint {cid} loss {yuan(Decimal(amount))}",
                                                    ctx.cell(rows.iloc[place], "loss_amount")))
-    return [ctx.line(emp, code, -loss[emp], "complaint " + ", ".join(ids[emp]), inputs[emp])
+    return [ctx.line(emp, code, -loss[emp], Reason.of("complaints", ids=", ".join(ids[emp])), inputs[emp])
             for emp in ctx.people.index if loss.get(emp)]
 
 

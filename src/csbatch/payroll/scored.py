@@ -10,6 +10,7 @@ from csbatch.blanks import is_blank
 from csbatch.payroll.lines import ZERO, PayContext, PayInput, PayLine, yuan
 from csbatch.policy.pay import PerformanceBonus, PerUnit
 from csbatch.policy.vocabulary import show
+from csbatch.rules.reasons import Reason
 
 
 def per_unit(code: str, component: PerUnit, ctx: PayContext) -> list[PayLine]:
@@ -23,7 +24,8 @@ def per_unit(code: str, component: PerUnit, ctx: PayContext) -> list[PayLine]:
             continue
         measured = PayInput(f"{component.measure} = {show(component.measure, units)}")
         out.append(ctx.line(emp, code, component.amount * Decimal(units),
-                            f"{Decimal(units).normalize():f} × ¥{component.amount.normalize():f}", (measured,)))
+                            Reason.of("per_unit", units=f"{Decimal(units).normalize():f}",
+                                      amount=f"{component.amount.normalize():f}"), (measured,)))
     return out
 
 
@@ -43,7 +45,8 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
         used = max(ZERO, min(total, component.cap_total))
         if used == 0:
             continue
-        why = f"total {total:f} capped at {component.cap_total:f}" if total > component.cap_total else ""
+        why = Reason.of("capped", total=f"{total:f}", cap=f"{component.cap_total:f}") \
+            if total > component.cap_total else ""
         inputs = (PayInput(f"scorecard total {total:f}"),
                   PayInput(f"bonus base of {person.role} {yuan(base)}", component.place_of("bases")))
         out.append(ctx.line(emp, code, base * used / 100, why, inputs))

@@ -239,6 +239,13 @@ def check_pay(p: Policy) -> list[Issue]:
         if isinstance(c, PerUnit) and c.measure not in MEASURES:
             out.append(_issue(c, "measure", f"measure: measured value '{c.measure}' is not known",
                               "policy.reference"))
+    seen: dict[str, str] = {}
+    for code, c in p.pay.components.items():   # an HR system would merge two items of one code
+        hr = c.hr_code or code
+        if hr in seen:
+            out.append(_issue(c, "hr_code" if c.hr_code else None,
+                              f"{code}: HR item code '{hr}' is also {seen[hr]}'s; give each component its own"))
+        seen[hr] = code
     return out
 
 

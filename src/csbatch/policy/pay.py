@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints, model_validator
 
 from csbatch.policy.base import Code, Model, NonNegMoney, NonNegNumber, Rate, Text
 from csbatch.policy.scorecards import Rounding
+
+#: A code or label a payroll system imports: 1 to 40 characters, kept whole (never truncated).
+HrText = Annotated[str, StringConstraints(min_length=1, max_length=40, strip_whitespace=True)]
 
 
 class _Component(Model):
     name: Text = Field(description="Chinese label: the payroll sheet's column header; accepted in the "
                                    "adjustments sheet's component column")
+    hr_code: HrText | None = Field(None, description="the item code the HR system imports (HR import sheet's "
+                                                    "项目代码); default: the component's code")
+    hr_name: HrText | None = Field(None, description="the item name the HR system imports (项目名称); "
+                                                    "default: `name`")
     aliases: list[Text] = Field([], description="other labels the adjustments sheet may use")
     source: str | None = Field(None, description='source document, e.g. "[000]" (docs/policy.md#sources)')
 
@@ -112,9 +119,39 @@ Component = Annotated[
 ]
 
 
+class HrImportHeaders(Model):
+    """The HR import sheet's header text, column by column; a column left out has the workbook
+    language's default (期间, 工号, 姓名, 项目代码, 项目名称, 金额, 备注)."""
+
+    period: HrText | None = Field(None, description="header of the period column (YYYY-MM)")
+    employee_id: HrText | None = Field(None, description="header of the employee ID column")
+    name: HrText | None = Field(None, description="header of the employee name column")
+    code: HrText | None = Field(None, description="header of the item code column (`hr_code`)")
+    item: HrText | None = Field(None, description="header of the item name column (`hr_name`)")
+    amount: HrText | None = Field(None, description="header of the amount column (¥, negative = deduction)")
+    note: HrText | None = Field(None, description="header of the note column (the reason, in the workbook's "
+                                                  "language)")
+
+    @model_validator(mode="after")
+    def _distinct(self):
+        given = [v for v in self.model_dump().values() if v is not None]
+        twice = sorted({v for v in given if given.count(v) > 1})
+        if twice:
+            raise ValueError(f"headers must differ: {', '.join(twice)} is given to more than one column")
+        return self
+
+
+class HrImport(Model):
+    """How the payroll workbook's HR import sheet names its columns (items are named per component:
+    `hr_code`, `hr_name`)."""
+
+    headers: HrImportHeaders = Field(HrImportHeaders(), description="header text by column")
+
+
 class PayPolicy(Model):
     """The pay components of the payroll bonus sheet."""
 
     rounding: Rounding = Field(description="rounding of each pay line")
     components: dict[Code, Component] = Field(min_length=1, description="components by code, in the payroll "
                                                                         "sheet's column order")
+    hr_import: HrImport = Field(HrImport(), description="the HR import sheet's headers (optional)")

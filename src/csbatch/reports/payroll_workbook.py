@@ -2,7 +2,9 @@
 
 - 工资奖金明细: a row per employee, a column per component, a totals row, ¥ formats, frozen header.
 - HR导入: the shape payroll systems import as "additional salary" — one header row, long format
-  (employee, component, amount, reason), no merged cells, no totals, no formulas.
+  (期间, 工号, 姓名, 项目代码, 项目名称, 金额, 备注: the lines of payroll_components.csv with the
+  period, the item's HR code and name from pay.yaml and the reason worded in the workbook's
+  language), no merged cells, no totals, no formulas; headers as pay.yaml `hr_import` names them.
 - 考勤汇总 and 订单分成 for reference.
 - 变更明细, after a re-close only: what the re-close changed against the close it replaces, per
   employee and component (by name), with a total row and the reason for the reopening.
@@ -24,13 +26,15 @@ from csbatch.payroll.compute import PayrollResult
 from csbatch.policy import Policy
 from csbatch.reports.tables import (
     ATTENDANCE,
+    HR_IMPORT_COLUMNS,
     ORDER_SPLITS,
     PAYROLL_CHANGES,
-    PAYROLL_COMPONENTS,
     Table,
+    hr_import_table,
     payroll_table,
 )
 from csbatch.reports.workbook import Workbook
+from csbatch.rules.reasons import worded
 
 ZERO = Decimal(0)
 
@@ -69,8 +73,23 @@ def verify_payroll(result: PayrollResult, policy: Policy) -> list[Issue]:
                                     f"{i.message}") for i in issues]
 
 
+def hr_import_frame(components: pd.DataFrame, policy: Policy, period: str, lang: str) -> pd.DataFrame:
+    """payroll_components.csv's lines as the HR system imports them (`hr_import_table`'s columns)."""
+    known = policy.pay.components
+    codes = components["component"]
+    return pd.DataFrame({
+        "period": [period] * len(components),
+        "employee_id": components["employee_id"].tolist(),
+        "name": components["name"].tolist(),
+        "code": [(known[c].hr_code or c) if c in known else c for c in codes],
+        "item": [(known[c].hr_name or known[c].name) if c in known else c for c in codes],
+        "amount": components["amount"].tolist(),
+        "note": [worded(r, lang) for r in components["reason"]],
+    }, columns=[c[0] for c in HR_IMPORT_COLUMNS], dtype=object)
+
+
 def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame, policy, lang: str,
-                           changed: PayChanges | None = None) -> Path:
+                           changed: PayChanges | None = None, *, period: str) -> Path:
     """`changed`: a re-close's changes (the 变更明细 sheet); None for a first close (no such sheet)."""
     book = Workbook(path)
     table = payroll_table(policy, result.payroll.columns)
@@ -78,9 +97,21 @@ def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame,
     people["role"] = people["role"].map(lambda r: policy.roles[r].name if r in policy.roles else r)
     with_totals = pd.concat([people, pd.DataFrame([totals_row(result.payroll, table)])], ignore_index=True)
     book.add_table_sheet(table, with_totals, lang, bold_last_row=True)
-    book.add_table_sheet(PAYROLL_COMPONENTS, result.components, lang, filters=False)
+    hr_table = hr_import_table(policy)
+    hr_rows = hr_import_frame(result.components, policy, period, lang)
+    book.add_table_sheet(hr_table, hr_rows, lang, filters=False)
+    fit_widths(book, hr_table, hr_rows, lang)
     book.add_table_sheet(ATTENDANCE, attendance_summary, lang)
     book.add_table_sheet(ORDER_SPLITS, result.order_splits, lang)
     if changed is not None:
         book.add_table_sheet(PAYROLL_CHANGES, changed.frame(), lang, filters=False, bold_last_row=True)
     return book.close()
+
+
+def fit_widths(book: Workbook, table: Table, frame: pd.DataFrame, lang: str) -> None:
+    """Columns as wide as their longest text (a CJK character counts two), so no code is cut."""
+    ws = book.book.get_worksheet_by_name(table.title(lang))
+    for c, col in enumerate(table.columns):
+        texts = [col.label(lang), *(str(v) for v in frame[col.name] if v is not None)]
+        width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) for text in texts)
+        ws.set_column(c, c, max(10, min(80, width + 2)))

@@ -22,9 +22,10 @@ class Col:
     kind: Kind
     zh: str
     description: str = ""
+    en: str = ""      # the English header when not the name spelled out
 
     def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.name.replace("_", " ")
+        return self.zh if lang == "zh" else self.en or self.name.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,31 @@ PAYROLL_COMPONENTS = Table("payroll_components", "HR导入", "HR import", (
     Col("amount", "money", "金额", "amount, ¥ (negative = deduction)"),
     Col("reason", "text", "原因", "why: the adjustments sheet's reason, or what the rule counted"),
 ), row="employee × non-zero component")
+
+#: The HR import sheet's columns: (name, kind, Chinese header, English header, description).
+HR_IMPORT_COLUMNS: tuple[tuple[str, Kind, str, str, str], ...] = (
+    ("period", "id", "期间", "period", "the month closed, YYYY-MM"),
+    ("employee_id", "id", "工号", "employee id", "the employee's ID (roster)"),
+    ("name", "text", "姓名", "name", "the employee's name (roster)"),
+    ("code", "id", "项目代码", "item code", "the component's `hr_code` (pay.yaml; default: its code), never cut"),
+    ("item", "text", "项目名称", "item name", "the component's `hr_name` (pay.yaml; default: its `name`)"),
+    ("amount", "money", "金额", "amount", "amount, ¥, a number with two decimals (negative = deduction)"),
+    ("note", "text", "备注", "note", "why, in the workbook's language: the adjustments sheet's reason, or what "
+                                    "the rule counted"),
+)
+
+
+def hr_import_table(policy) -> Table:
+    """The payroll workbook's HR import sheet: a row per line of payroll_components.csv, its headers
+    those of pay.yaml `hr_import.headers` where given (the same in either language)."""
+    given = policy.pay.hr_import.headers
+    cols = []
+    for name, kind, zh, en, description in HR_IMPORT_COLUMNS:
+        header = getattr(given, name)
+        cols.append(Col(name, kind, header or zh, description, en=header or en))
+    return Table("hr_import", "HR导入", "HR import", tuple(cols), row="employee × non-zero component (as "
+                 "payroll_components.csv)")
+
 
 ORDER_SPLITS = Table("order_splits", "订单分成", "Order splits", (
     Col("order_id", "id", "订单号", "order ID (sales sheet)"),

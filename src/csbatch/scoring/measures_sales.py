@@ -22,6 +22,7 @@ from csbatch.errors import Issue, Severity
 from csbatch.money import to_cents
 from csbatch.policy.expressions import parse
 from csbatch.rules.due_dates import due_at, status
+from csbatch.rules.reasons import Reason
 from csbatch.scoring.measures_kit import ZERO, Context, Period, dsum, isum, ratio, truthy
 
 TEAM_MEASURES = ("team_satisfaction_rate", "team_sales_completion")
@@ -80,17 +81,17 @@ def _production_rows(ctx: Context) -> pd.DataFrame:
 def _production_rule(actual: Decimal, row, due, cs) -> tuple[Decimal, str]:
     """(share counted, why) for one employee under the production-sheet rules."""
     if row is None or is_blank(row.submitted_at):
-        missing = f"production sheet missing → {_share(cs.late_or_missing_share)}"
-        return cs.late_or_missing_share, missing
+        return cs.late_or_missing_share, Reason.of("sheet_missing", share=_share(cs.late_or_missing_share))
     reported = row.reported_sales
     over = not is_blank(reported) and reported > actual
-    over_text = f"reported {_yuan(reported)} > actual {_yuan(actual)}" if over else ""
+    figures = {"reported": _yuan(reported), "actual": _yuan(actual)} if over else {}
     if status(due, row.submitted_at, as_of=due) == "late":
-        text = (f"production sheet late ({_minute(row.submitted_at)} > {_minute(due)}) → "
-                f"{_share(cs.late_or_missing_share)}")
-        return cs.late_or_missing_share, text + (f"; also {over_text}" if over else "")
+        late = Reason.of("sheet_late", submitted=_minute(row.submitted_at), due=_minute(due),
+                         share=_share(cs.late_or_missing_share))
+        return cs.late_or_missing_share, Reason.join([late, Reason.of("also_over_reported", **figures)]) \
+            if over else late
     if over:
-        return cs.over_reported_share, f"{over_text} → {_share(cs.over_reported_share)}"
+        return cs.over_reported_share, Reason.of("over_reported", share=_share(cs.over_reported_share), **figures)
     return Decimal(1), ""
 
 
