@@ -71,7 +71,7 @@ def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | 
                                 through="payroll")
     if not outcome.ok:
         return None, None, outcome.issues
-    card_explanation, issues = _explain_card(outcome.state, employee_id)
+    card_explanation, issues = explain_card(outcome.state, employee_id)
     pay_explanation, more = explain_pay(outcome.state, employee_id) if pay else (None, [])
     if policy_shown_as is not None:
         _show_policy_as(card_explanation, pay_explanation, *policy_shown_as)
@@ -93,7 +93,9 @@ def _show_policy_as(card: Explanation | None, pay: PayExplanation | None, shown:
             item.inputs = [(text, None if where is None else place(where)) for text, where in item.inputs]
 
 
-def _explain_card(state: CloseState, employee_id: str) -> tuple[Explanation | None, list[Issue]]:
+def explain_card(state: CloseState, employee_id: str) -> tuple[Explanation | None, list[Issue]]:
+    """The scorecard explanation of `employee_id` in the state the computing stages left (what
+    `explain` prints and what the close's `staff/ID.html` page shows)."""
     period, policy, scores = state.period, need(state.policy, "policy"), need(state.scores, "scores")
     card, score = scores.member(employee_id)
     if card is None or score is None:
@@ -187,4 +189,4 @@ def render_rich(e: Explanation):
     return Group(table, *(Text(x) for x in footer(e)))
 
 
-__all__ = ["Explanation", "explain", "render_rich", "render_text"]
+__all__ = ["Explanation", "explain", "explain_card", "render_rich", "render_text"]

@@ -34,7 +34,8 @@ def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path
     with tempfile.TemporaryDirectory(prefix="csbatch-close-") as scratch:
         state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path(out_dir),
                            config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang,
-                           allow_dirty=allow_dirty, started_at=_now(), policy_rev=policy_rev, scratch=Path(scratch))
+                           allow_dirty=allow_dirty, started_at=_now(), policy_rev=policy_rev, scratch=Path(scratch),
+                           sources_for_all=True)
         return _close(state, progress)
 
 

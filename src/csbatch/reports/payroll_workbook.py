@@ -3,6 +3,9 @@
 - 工资奖金明细: a row per employee, a column per component, a totals row, ¥ formats, frozen header.
 - HR导入: the shape payroll systems import as "additional salary" — one header row, long format
   (employee, component, amount, reason), no merged cells, no totals, no formulas.
+- 工资条: the classic payslip strips, to print and cut — for each employee a header row (工号,
+  姓名, each component's name, 应发合计) above that employee's row, a blank row between
+  employees; fitted to one page wide, landscape when the strip is wide.
 - 考勤汇总 and 订单分成 for reference.
 - 变更明细, after a re-close only: what the re-close changed against the close it replaces, per
   employee and component (by name), with a total row and the reason for the reopening.
@@ -33,6 +36,10 @@ from csbatch.reports.tables import (
 from csbatch.reports.workbook import Workbook
 
 ZERO = Decimal(0)
+
+#: The payslip sheet's name by language (a later gettext catalogue replaces this).
+PAYSLIPS = {"zh": "工资条", "en": "Payslips"}
+LANDSCAPE_FROM = 8      # strips of more columns print landscape
 
 
 def totals_row(payroll: pd.DataFrame, table: Table) -> dict[str, str | Decimal | None]:
@@ -69,6 +76,29 @@ def verify_payroll(result: PayrollResult, policy: Policy) -> list[Issue]:
                                     f"{i.message}") for i in issues]
 
 
+def add_payslips(book: Workbook, table: Table, payroll: pd.DataFrame, lang: str) -> None:
+    """The 工资条 sheet: header row, employee row, blank row, for every employee (no totals)."""
+    columns = [c for c in table.columns if c.name in ("employee_id", "name") or c.kind == "money"]
+    ws = book.book.add_worksheet(PAYSLIPS.get(lang, PAYSLIPS["zh"]))
+    r = 0
+    for values in payroll[[c.name for c in columns]].itertuples(index=False, name=None):
+        for c, col in enumerate(columns):
+            ws.write_string(r, c, col.label(lang), book.header)
+            book.write_value(ws, r + 1, c, values[c], col.kind)
+        r += 3
+    for c, col in enumerate(columns):
+        ws.set_column(c, c, 12 if col.kind == "money" else max(8, 2 * len(col.label(lang)) + 2))
+    ws.set_paper(9)                                        # A4
+    if len(columns) >= LANDSCAPE_FROM:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)                                  # one page wide, as many pages tall as needed
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.hide_gridlines(0)                                   # gridlines print: the strips are cut along them
+    ws.print_area(0, 0, max(r - 2, 0), len(columns) - 1)
+
+
 def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame, policy, lang: str,
                            changed: PayChanges | None = None) -> Path:
     """`changed`: a re-close's changes (the 变更明细 sheet); None for a first close (no such sheet)."""
@@ -79,6 +109,7 @@ def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame,
     with_totals = pd.concat([people, pd.DataFrame([totals_row(result.payroll, table)])], ignore_index=True)
     book.add_table_sheet(table, with_totals, lang, bold_last_row=True)
     book.add_table_sheet(PAYROLL_COMPONENTS, result.components, lang, filters=False)
+    add_payslips(book, table, result.payroll, lang)
     book.add_table_sheet(ATTENDANCE, attendance_summary, lang)
     book.add_table_sheet(ORDER_SPLITS, result.order_splits, lang)
     if changed is not None:
