@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from csbatch.closing.explanation import explain_card
+from csbatch.closing.card_explanation import explain_card
 from csbatch.closing.manifest import build_manifest, fsync_tree, write_manifest
 from csbatch.closing.pay_explanation import explain_pay
 from csbatch.closing.policy_choice import policy_changes

@@ -113,4 +113,4 @@ def render_pages(pages: list[StaffPage], folder: Path, period: str, lang: str = 
 
 
 def attendance_by_employee(summary: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    return {str(r["employee_id"]): r for r in summary.to_dict("records")}
+    return {str(r["employee_id"]): {str(k): v for k, v in r.items()} for r in summary.to_dict("records")}
