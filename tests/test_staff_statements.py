@@ -128,3 +128,27 @@ def test_page_fits_the_viewport_in_chromium(month, tmp_path, width):
     scroll, inner, items = (int(x) for x in found.groups())
     assert inner == width and items > 0     # the statement was laid out at that width
     assert scroll <= width
+
+
+# --- company identity (company.yaml) -----------------------------------------------------------
+
+def test_company_name_on_every_page(month):
+    from csbatch.policy import load_policy
+
+    policy, _ = load_policy(CONFIG)
+    assert policy is not None and policy.company.shown
+    for page in (month / "staff").glob("*.html"):
+        assert policy.company.shown in page.read_text(encoding="utf-8"), page.name
+
+
+def test_company_yaml_is_optional_and_checked(policy_copy):
+    (policy_copy.root / "company.yaml").unlink()
+    policy, issues = policy_copy.load()
+    assert policy is not None, [str(i) for i in issues]
+    assert policy.company.name == "" and policy.company.shown == ""
+    policy_copy.write("company.yaml", "name: 甲公司\nshort: 甲\n")
+    policy, issues = policy_copy.load()
+    assert policy is None and any("short" in str(i) for i in issues)
+    policy_copy.write("company.yaml", "name: 甲公司有限公司\nshort_name: 甲公司\n")
+    policy, _ = policy_copy.load()
+    assert policy is not None and policy.company.shown == "甲公司"
