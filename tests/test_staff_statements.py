@@ -152,3 +152,13 @@ def test_company_yaml_is_optional_and_checked(policy_copy):
     policy_copy.write("company.yaml", "name: 甲公司有限公司\nshort_name: 甲公司\n")
     policy, _ = policy_copy.load()
     assert policy is not None and policy.company.shown == "甲公司"
+
+
+def test_a_company_name_change_is_a_policy_change(policy_copy):
+    from csbatch.policy.diff import describe_changes
+
+    before, _ = policy_copy.load()
+    policy_copy.write("company.yaml", "name: 乙公司\n")
+    after, _ = policy_copy.load()
+    assert before is not None and after is not None
+    assert any(line.startswith("company name:") and "乙公司" in line for line in describe_changes(before, after))
