@@ -574,6 +574,7 @@ def _sheets(folder: Path, period: str) -> dict[str, list[str]]:
 
 def _pattern(path: str, period: str) -> str:
     path = path.replace(period, "PERIOD")
+    path = re.sub(r"^staff/[^/]+\.html$", "staff/EMPLOYEE_ID.html", path)
     return re.sub(r"^vip/[^/]+\.html$", "vip/CUSTOMER_ID.html", path)
 
 

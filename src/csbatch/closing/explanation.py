@@ -11,51 +11,16 @@ earlier month shows as the reversal the close makes of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
+from csbatch.closing.card_explanation import Explanation, ItemLine, explain_card
 from csbatch.closing.pay_explanation import PayExplanation, explain_pay
-from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
 from csbatch.ledger.store import Ledger
 from csbatch.policy.bands import fmt
 from csbatch.policy.vocabulary import show
-from csbatch.scoring.cards import describe_total
 
 SHOWN_SOURCES = 4
-
-
-@dataclass
-class ItemLine:
-    code: str
-    name: str
-    weight: Decimal
-    measured: list[tuple[str, object]]      # (measure, value) the rule used
-    sources: list[str]                       # input rows behind those values
-    rule: str
-    places: list[str]                        # policy places: the item, then bands applied
-    points: Decimal
-    flags: tuple[str, ...]
-
-
-@dataclass
-class Explanation:
-    period: str
-    employee_id: str
-    name: str
-    role: str
-    team: str | None
-    card_code: str
-    card_name: str
-    rated: bool
-    items: list[ItemLine]
-    multiplier: str
-    total_text: str
-    grade: str | None
-    rank: int | None
-    population: int
-    flags: list[str]
 
 
 def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | None = None,
@@ -71,7 +36,7 @@ def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | 
                                 through="payroll")
     if not outcome.ok:
         return None, None, outcome.issues
-    card_explanation, issues = _explain_card(outcome.state, employee_id)
+    card_explanation, issues = explain_card(outcome.state, employee_id)
     pay_explanation, more = explain_pay(outcome.state, employee_id) if pay else (None, [])
     if policy_shown_as is not None:
         _show_policy_as(card_explanation, pay_explanation, *policy_shown_as)
@@ -91,38 +56,6 @@ def _show_policy_as(card: Explanation | None, pay: PayExplanation | None, shown:
         for item in pay.items:
             item.place = place(item.place)
             item.inputs = [(text, None if where is None else place(where)) for text, where in item.inputs]
-
-
-def _explain_card(state: CloseState, employee_id: str) -> tuple[Explanation | None, list[Issue]]:
-    period, policy, scores = state.period, need(state.policy, "policy"), need(state.scores, "scores")
-    card, score = scores.member(employee_id)
-    if card is None or score is None:
-        roster = need(state.inputs, "inputs")["roster"]
-        row = roster[roster["employee_id"] == employee_id]
-        if row.empty:
-            why = "is not in the roster"
-        else:
-            role = row.iloc[0]["role"]
-            why = f"has the role {role}, which has no scorecard" if policy.roles[role].scorecard is None \
-                else f"is not employed in {period}"
-        return None, [Issue(None, "explain.no_card", f"employee {employee_id} {why}")]
-    sources = need(state.measured, "measured").sources
-    items = []
-    for item in card.card.items:
-        s = score.items[item.code]
-        used = list(s.inputs.items())
-        rows: list[str] = []
-        for name, _ in used:
-            for place in sources.get((employee_id, name), []):
-                if place not in rows:
-                    rows.append(place)
-        places = [str(item.place)] + [str(p) for p in s.places if p is not None]
-        items.append(ItemLine(item.code, item.name, item.weight, used, rows, s.rule, places, s.points, s.flags))
-    m = score.member
-    role_name = policy.roles[m.role].name if m.role in policy.roles else m.role
-    return Explanation(period, employee_id, m.name, role_name, m.team, card.code, card.card.name, m.rated,
-                       items, score.multiplier_rule, describe_total(score), score.grade, score.rank,
-                       sum(1 for x in card.members if x.member.rated), score.flags), []
 
 
 def _measured_text(line: ItemLine) -> str:
@@ -187,4 +120,4 @@ def render_rich(e: Explanation):
     return Group(table, *(Text(x) for x in footer(e)))
 
 
-__all__ = ["Explanation", "explain", "render_rich", "render_text"]
+__all__ = ["Explanation", "explain", "explain_card", "render_rich", "render_text"]

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from csbatch.closing.card_explanation import explain_card
 from csbatch.closing.manifest import build_manifest, fsync_tree, write_manifest
+from csbatch.closing.pay_explanation import explain_pay
 from csbatch.closing.policy_choice import policy_changes
 from csbatch.closing.state import CloseState, Computed, need
 from csbatch.closing.state import now as _now
@@ -32,6 +34,7 @@ from csbatch.reports.audit_workbook import write_audit_workbook
 from csbatch.reports.csvout import write_csv
 from csbatch.reports.kpi_workbook import write_kpi_workbook
 from csbatch.reports.payroll_workbook import write_payroll_workbook
+from csbatch.reports.staff_statements import StaffPage, attendance_by_employee, render_pages
 from csbatch.reports.tables import (
     ATTENDANCE,
     COMPLAINTS,
@@ -75,10 +78,30 @@ def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None
     write_csv(data / "vip_discount_audit.csv", VIP_DISCOUNT_AUDIT, vip.discount_audit)
     write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang)
     render_statements(vip, folder, s.period)
+    render_pages(staff_pages(s), folder, s.period, s.lang, c.policy.company.shown)
     write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)
     write_csv(data / "complaints.csv", COMPLAINTS, c.audit.complaints)
     write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang)
     write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang)
+
+
+def staff_pages(s: CloseState) -> list[StaffPage]:
+    """One page per employee on the month's payroll, built from `explain`'s own explanations of
+    the close's computed results (not a second computation)."""
+    c = s.computed()
+    attendance = attendance_by_employee(c.attendance.summary)
+    pages = []
+    for row in c.payroll.payroll.to_dict("records"):
+        eid = str(row["employee_id"])
+        card, _ = explain_card(s, eid)          # no scorecard (a manager): attendance and pay only
+        pay, _ = explain_pay(s, eid)
+        _, score = c.scores.member(eid)
+        role = row["role"]
+        role_name = c.policy.roles[role].name if role in c.policy.roles else str(role)
+        team = card.team if card is not None else None
+        pages.append(StaffPage(eid, str(row["name"]), role_name, team,
+                               attendance.get(eid), card, None if score is None else score.total, pay))
+    return pages
 
 
 def results_frame(scores: ScoreResult) -> pd.DataFrame:

@@ -40,7 +40,7 @@ def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path
         state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path(out_dir),
                            config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang,
                            allow_dirty=allow_dirty, started_at=_now(), policy_rev=policy_rev, scratch=Path(scratch),
-                           read_progress=progress)
+                           read_progress=progress, sources_for_all=True)
         return _close(state, progress)
 
 

@@ -148,9 +148,13 @@ def stage_audits(s: CloseState) -> tuple[CloseState, list[Issue]]:
 
 
 def stage_measures(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    measured, issues = measure_all(s.period, need(s.policy, "policy"), need(s.inputs, "inputs"),
+    inputs = need(s.inputs, "inputs")
+    who = s.explain_for
+    if s.sources_for_all:   # each employee's statement lists the rows behind their values
+        who = who | frozenset(str(e) for e in inputs["roster"]["employee_id"])
+    measured, issues = measure_all(s.period, need(s.policy, "policy"), inputs,
                                    need(s.attendance, "attendance"), need(s.audits, "audits"),
-                                   explain_for=s.explain_for or None)
+                                   explain_for=who or None)
     return replace(s, measured=measured), issues
 
 

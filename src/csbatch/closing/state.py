@@ -54,6 +54,7 @@ class CloseState:
     vip: VipResult | None = None
     audit: AuditReport | None = None
     explain_for: frozenset[str] = frozenset()
+    sources_for_all: bool = False             # the close: every employee's input rows (staff/ID.html)
     history_of: History | None = None         # what-if: earlier months as the ledger held them then
     policy_rev: str | None = None             # --policy-rev: the policy revision to close with
     scratch: Path | None = None               # a folder the close's policy revision is written into

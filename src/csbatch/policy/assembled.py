@@ -14,7 +14,7 @@ from csbatch.policy.bands import BandTable
 from csbatch.policy.catalogues import ComplaintPolicy, Recognition
 from csbatch.policy.deadlines import DeadlineRule
 from csbatch.policy.inputs import InputsPolicy
-from csbatch.policy.org import Role
+from csbatch.policy.org import Company, Role
 from csbatch.policy.pay import PayPolicy
 from csbatch.policy.scorecards import PeriodPolicy, Questionnaire, Scorecard, ScoringPolicy
 from csbatch.policy.vip import VipPolicy
@@ -51,6 +51,7 @@ class Policy:
     audit: AuditPolicy
     periods: dict[str, PeriodPolicy]
     files: tuple[PolicyFile, ...] = field(default=())
+    company: Company = field(default_factory=Company)   # company.yaml is optional
 
     @property
     def calendar(self):

@@ -37,6 +37,7 @@ PARTS: dict[str, str] = {
     "recognitions": "recognition", "complaints": "complaints", "bands": "band table",
     "scoring": "scoring", "scorecards": "scorecard", "questionnaire": "QA questionnaire", "pay": "pay",
     "vip": "VIP", "deadlines": "deadline", "inputs": "inputs", "audit": "audit report", "periods": "period",
+    "company": "company",
 }
 #: `Policy` fields that are not rules: where the policy was read from.
 NOT_RULES = frozenset({"root", "display_root", "files"})

@@ -20,7 +20,7 @@ from csbatch.policy.bands import BandTable
 from csbatch.policy.catalogues import ComplaintPolicy, Recognition
 from csbatch.policy.deadlines import DeadlineRule
 from csbatch.policy.inputs import InputsPolicy
-from csbatch.policy.org import Role
+from csbatch.policy.org import Company, Role
 from csbatch.policy.pay import PayPolicy
 from csbatch.policy.scorecards import PeriodPolicy, Questionnaire, Scorecard, ScoringPolicy
 from csbatch.policy.validate import validate
@@ -44,7 +44,10 @@ FILES: dict[str, tuple[str, Any]] = {
     "deadlines.yaml": ("deadlines", dict[str, DeadlineRule]),
     "inputs.yaml": ("inputs", InputsPolicy),
     "audit.yaml": ("audit", AuditPolicy),
+    "company.yaml": ("company", Company),
 }
+#: Files of FILES a policy may leave out (the Policy's default stands in).
+OPTIONAL_FILES = frozenset({"company.yaml"})
 SCORECARD_DIR = "kpi"
 PERIOD_DIR = "periods"
 #: Folders of policy-adjacent YAML that `policy check` does not load (golden cases, issue 3).
@@ -179,8 +182,8 @@ def _missing_files(shown: str, entries: list[_Entry]) -> list[Issue]:
     files = [e.file for e in entries if e.file is not None]
     return [Issue(Source(f"{shown}/{rel}"), "policy.missing_file", "required policy file is missing")
             for rel, (attr, _) in FILES.items()
-            if attr not in parts and not any(f.display.endswith("/" + rel) or f.display == rel
-                                             for f in files)]
+            if rel not in OPTIONAL_FILES and attr not in parts
+            and not any(f.display.endswith("/" + rel) or f.display == rel for f in files)]
 
 
 def _assemble(root: Path, shown: str, entries: list[_Entry]) -> Policy:

@@ -1,4 +1,4 @@
-"""Roles and the organisation (docs/policy.md#roles)."""
+"""Roles and the organisation (docs/policy.md#roles), and the company's identity (company.yaml)."""
 
 from __future__ import annotations
 
@@ -45,3 +45,16 @@ class Role(Model):
                                                            "none = any")
     scorecard: Code | None = Field(None, description="the scorecard (kpi/CODE.yaml) the role is assessed on; "
                                                      "none = not scored")
+
+
+class Company(Model):
+    """Who publishes the close (company.yaml): the name on every employee's statement. The file is
+    optional, so a policy written before it (or a month closed with one) still loads."""
+
+    name: str = Field("", description="the company's full name, e.g. 上海某某家居有限公司; empty = none shown")
+    short_name: str = Field("", description="a short name for narrow places (a page's header on a phone); "
+                                            "empty = the full name")
+
+    @property
+    def shown(self) -> str:
+        return self.short_name or self.name

@@ -5,6 +5,9 @@
   (期间, 工号, 姓名, 项目代码, 项目名称, 金额, 备注: the lines of payroll_components.csv with the
   period, the item's HR code and name from pay.yaml and the reason worded in the workbook's
   language), no merged cells, no totals, no formulas; headers as pay.yaml `hr_import` names them.
+- 工资条: the classic payslip strips, to print and cut — for each employee a header row (工号,
+  姓名, each component's name, 应发合计) above that employee's row, a blank row between
+  employees; fitted to one page wide, landscape when the strip is wide.
 - 考勤汇总 and 订单分成 for reference.
 - 变更明细, after a re-close only: what the re-close changed against the close it replaces, per
   employee and component (by name), with a total row and the reason for the reopening.
@@ -37,6 +40,10 @@ from csbatch.reports.workbook import Workbook
 from csbatch.rules.reasons import worded
 
 ZERO = Decimal(0)
+
+#: The payslip sheet's name by language (a later gettext catalogue replaces this).
+PAYSLIPS = {"zh": "工资条", "en": "Payslips"}
+LANDSCAPE_FROM = 8      # strips of more columns print landscape
 
 
 def totals_row(payroll: pd.DataFrame, table: Table) -> dict[str, str | Decimal | None]:
@@ -88,6 +95,29 @@ def hr_import_frame(components: pd.DataFrame, policy: Policy, period: str, lang:
     }, columns=[c[0] for c in HR_IMPORT_COLUMNS], dtype=object)
 
 
+def add_payslips(book: Workbook, table: Table, payroll: pd.DataFrame, lang: str) -> None:
+    """The 工资条 sheet: header row, employee row, blank row, for every employee (no totals)."""
+    columns = [c for c in table.columns if c.name in ("employee_id", "name") or c.kind == "money"]
+    ws = book.book.add_worksheet(PAYSLIPS.get(lang, PAYSLIPS["zh"]))
+    r = 0
+    for values in payroll[[c.name for c in columns]].itertuples(index=False, name=None):
+        for c, col in enumerate(columns):
+            ws.write_string(r, c, col.label(lang), book.header)
+            book.write_value(ws, r + 1, c, values[c], col.kind)
+        r += 3
+    for c, col in enumerate(columns):
+        ws.set_column(c, c, 12 if col.kind == "money" else max(8, 2 * len(col.label(lang)) + 2))
+    ws.set_paper(9)                                        # A4
+    if len(columns) >= LANDSCAPE_FROM:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)                                  # one page wide, as many pages tall as needed
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.hide_gridlines(0)                                   # gridlines print: the strips are cut along them
+    ws.print_area(0, 0, max(r - 2, 0), len(columns) - 1)
+
+
 def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame, policy, lang: str,
                            changed: PayChanges | None = None, *, period: str) -> Path:
     """`changed`: a re-close's changes (the 变更明细 sheet); None for a first close (no such sheet)."""
@@ -101,6 +131,7 @@ def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame,
     hr_rows = hr_import_frame(result.components, policy, period, lang)
     book.add_table_sheet(hr_table, hr_rows, lang, filters=False)
     fit_widths(book, hr_table, hr_rows, lang)
+    add_payslips(book, table, result.payroll, lang)
     book.add_table_sheet(ATTENDANCE, attendance_summary, lang)
     book.add_table_sheet(ORDER_SPLITS, result.order_splits, lang)
     if changed is not None:

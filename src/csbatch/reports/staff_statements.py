@@ -1,0 +1,116 @@
+"""`staff/EMPLOYEE_ID.html`: one page per employee of the close (docs/outputs.md), so an agent
+learns why a point was lost without being shown the whole department's KPI sheet.
+
+A page holds only that employee's data: the scorecard as `csbatch explain` explains it (each
+item's measured values, the input rows counted, the band or formula in words, points, the
+multiplier and adjustments), the month's attendance, and every pay line with its reason (as
+`explain --pay` explains them; they add up to payroll.csv's gross). Employees without a scorecard
+(managers) get attendance and pay.
+
+The close builds the explanations (`csbatch.closing.explanation`), this module only renders them:
+`card` and `pay` are read by attribute (an `Explanation` and a `PayExplanation`), so reports does
+not import the close. Rendering goes through the Jinja environment of the VIP statements
+(autoescape on, StrictUndefined), and every free text passes through `mask_ids_in`, so a national
+ID quoted in an input row or an adjustment's note shows masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from csbatch.blanks import is_blank
+from csbatch.idnumbers import mask_ids_in
+from csbatch.policy.vocabulary import show
+from csbatch.reports.tables import ATTENDANCE
+from csbatch.reports.vip_statements import environment, period_label, statement_filename
+
+TEMPLATE = "staff_statement.html.j2"
+FOLDER = "staff"
+
+#: Every word of the page a person reads, by language (a later gettext catalogue replaces this).
+WORDS: dict[str, dict[str, str]] = {
+    "zh": {"title": "员工月度明细", "id": "工号", "role": "岗位", "team": "班组", "period": "期间",
+           "company": "", "scorecard": "考核", "item": "考核项", "measured": "实测值", "rows": "计入记录",
+           "rule": "评分规则", "points": "得分", "of": "满分", "total": "总分", "grade": "等级",
+           "rank": "排名", "rank_of": "名 / 共 {n} 人", "not_rated": "本月不参与评级（不满整月）",
+           "multiplier": "系数", "how": "计算过程", "flags": "标记", "attendance": "考勤",
+           "pay": "工资明细", "component": "项目", "reason": "说明", "amount": "金额",
+           "gross": "应发合计", "more_rows": "另有 {n} 条", "no_card": "本岗位无考核表",
+           "no_pay": "本月无工资记录", "footer": "本页仅含本人数据；证件号与手机号已遮盖。"},
+    "en": {"title": "Monthly statement", "id": "Employee ID", "role": "Role", "team": "Team",
+           "period": "Period", "company": "", "scorecard": "Scorecard", "item": "Item",
+           "measured": "Measured", "rows": "Rows counted", "rule": "Rule", "points": "Points",
+           "of": "of", "total": "Total", "grade": "Grade", "rank": "Rank", "rank_of": "of {n}",
+           "not_rated": "Not rated this month (partial month)", "multiplier": "Multiplier",
+           "how": "How the total follows", "flags": "Flags", "attendance": "Attendance", "pay": "Pay",
+           "component": "Component", "reason": "Reason", "amount": "Amount", "gross": "Gross pay",
+           "more_rows": "+{n} more", "no_card": "This role has no scorecard", "no_pay": "Not on this month's payroll",
+           "footer": "This page holds only your own data; ID and phone numbers are masked."},
+}
+
+SHOWN_ROWS = 12     # input rows listed per item; the rest are counted
+
+
+@dataclass
+class StaffPage:
+    employee_id: str
+    name: str
+    role: str
+    team: str | None
+    attendance: dict[str, Any] | None   # the employee's row of the attendance summary
+    card: Any                           # closing.explanation.Explanation, or None (no scorecard)
+    total: Any                          # the scorecard total (Decimal), None when not rated
+    pay: Any                            # closing.pay_explanation.PayExplanation, or None
+
+
+def _attendance_rows(row: dict[str, Any] | None, lang: str) -> list[tuple[str, Any]]:
+    if row is None:
+        return []
+    return [(col.label(lang), row.get(col.name)) for col in ATTENDANCE.columns
+            if col.name not in ("employee_id", "name")]
+
+
+def _number(value: Any) -> str:
+    if is_blank(value):
+        return "—"
+    text = f"{value}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def render_page(page: StaffPage, period: str, lang: str = "zh", company: str = "", env=None) -> str:
+    env = env or environment()
+    env.filters.setdefault("masked", lambda v: "" if is_blank(v) else mask_ids_in(str(v)))
+    env.filters.setdefault("number", _number)
+    env.filters.setdefault("measured", lambda value, name: show(name, value))
+    words = WORDS.get(lang, WORDS["zh"])
+    return env.get_template(TEMPLATE).render(
+        p=page, w=words, lang=lang, company=company, period=period,
+        period_label=period_label(period) if lang == "zh" else period,
+        attendance=_attendance_rows(page.attendance, lang), shown_rows=SHOWN_ROWS)
+
+
+def render_pages(pages: list[StaffPage], folder: Path, period: str, lang: str = "zh",
+                 company: str = "") -> list[Path]:
+    """Write `folder/staff/<employee_id>.html` for every page; returns the paths in order."""
+    out = Path(folder) / FOLDER
+    out.mkdir(parents=True, exist_ok=True)
+    env = environment()
+    written: list[Path] = []
+    seen: dict[str, str] = {}
+    for page in pages:
+        name = statement_filename(page.employee_id)
+        if name in seen:
+            raise ValueError(f"two staff pages would share {name}: employees {seen[name]!r} and {page.employee_id!r}")
+        seen[name] = page.employee_id
+        path = out / name
+        path.write_text(render_page(page, period, lang, company, env), encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
+
+
+def attendance_by_employee(summary: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    return {str(r["employee_id"]): {str(k): v for k, v in r.items()} for r in summary.to_dict("records")}
