@@ -5,11 +5,9 @@ says, and trends once the ledger holds an earlier month."""
 from __future__ import annotations
 
 import csv
-import html
-import re
 from pathlib import Path
 
-from browser import chromium, chromium_or_skip
+from browser import chromium_or_skip, measured_in_iframe
 from builders import write_attendance, write_xlsx
 from conftest import CONFIG, SAMPLES
 from csbatch.closing.runs import monthly_close
@@ -92,25 +90,15 @@ def test_first_close_page_fits_a_phone_and_says_nothing_of_a_previous_month(tmp_
 
     exe = chromium_or_skip()
     width = 390
-    probe = (f'<!doctype html><html><head><title>probe</title></head><body style="margin:0">'
-             f'<iframe id="f" style="border:0;width:{width}px;height:900px" srcdoc="{html.escape(page)}"></iframe>'
-             "<script>document.getElementById('f').onload = function () { var d = this.contentDocument;"
-             " var cells = Array.prototype.filter.call(d.querySelectorAll('td, th'), function (c) {"
-             "   return /\\d{4}-\\d{2}/.test(c.textContent); }), broken = 0;"
-             " for (var i = 0; i < cells.length; i++) { var r = d.createRange(); r.selectNodeContents(cells[i]);"
-             "   var tops = {}; var rects = r.getClientRects();"
-             "   for (var j = 0; j < rects.length; j++) { tops[Math.round(rects[j].top)] = 1; }"
-             "   if (Object.keys(tops).length > 1) { broken++; } }"
-             " document.title = 'SW:' + d.documentElement.scrollWidth + ':' + this.contentWindow.innerWidth"
-             " + ':' + cells.length + ':' + broken; };</script></body></html>")
-    path = tmp_path / "probe.html"
-    path.write_text(probe, encoding="utf-8")
-    dom = chromium(exe, tmp_path / "profile", "--window-size=1400,1000", "--virtual-time-budget=5000",
-                   "--dump-dom", path.resolve().as_uri())
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    found = re.search(r"<title>SW:(\d+):(\d+):(\d+):(\d+)</title>", dom.stdout)
-    assert found, dom.stdout[:300]
-    scroll, inner, dates, broken = (int(x) for x in found.groups())
+    measured = measured_in_iframe(exe, tmp_path, page, width, (
+        "var cells = Array.prototype.filter.call(d.querySelectorAll('td, th'), function (c) {"
+        "  return /\\d{4}-\\d{2}/.test(c.textContent); }), broken = 0;"
+        "for (var i = 0; i < cells.length; i++) { var r = d.createRange(); r.selectNodeContents(cells[i]);"
+        "  var tops = {}, rects = r.getClientRects();"
+        "  for (var j = 0; j < rects.length; j++) { tops[Math.round(rects[j].top)] = 1; }"
+        "  if (Object.keys(tops).length > 1) { broken++; } }"
+        "return d.documentElement.scrollWidth + ':' + w.innerWidth + ':' + cells.length + ':' + broken;"))
+    scroll, inner, dates, broken = (int(x) for x in measured.split(":"))
     assert inner == width and dates > 0     # the report was laid out at that width, with its dates
     assert broken == 0, f"{broken} of {dates} date cells break across lines"
     assert scroll <= width
