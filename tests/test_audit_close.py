@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from browser import chromium_or_skip, measured_in_iframe
 from builders import write_attendance, write_xlsx
-from conftest import CONFIG
+from conftest import CONFIG, SAMPLES
 from csbatch.closing.runs import monthly_close
 
 ROSTER = [["工号", "姓名", "岗位", "班组", "入职日期", "底薪"],
@@ -71,3 +72,33 @@ def test_trends_appear_once_an_earlier_month_is_closed(tmp_path):
     assert {p: int(v) for p, v in complaints.items()} == {"2026-10": 4, "2026-11": 1}
     page = (out / "2026-11" / "audit_report_2026-11.html").read_text(encoding="utf-8")
     assert 'data-chart="trend' in page and "2026-10" in page
+
+
+# --- the sample month's page on a phone (headless Chromium) ------------------------------------
+
+def test_first_close_page_fits_a_phone_and_says_nothing_of_a_previous_month(tmp_path):
+    """The sample month closed into an empty out folder is a first close: its figure cards say
+    nothing about a comparison. In an iframe 390 px wide (headless Chromium keeps a window at least
+    500 px wide; the page itself runs no script but its own, so it is measured from outside) the
+    page does not scroll sideways (wide tables scroll in their own box) and no date breaks across
+    lines."""
+    outcome = monthly_close("2026-10", SAMPLES / "2026-10", tmp_path / "out", CONFIG)
+    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
+    page = (tmp_path / "out" / "2026-10" / "audit_report_2026-10.html").read_text(encoding="utf-8")
+    assert "无上月数据" not in page and 'class="d"' not in page and 'class="p"' not in page
+    assert 'id="fig-complaints"' in page and 'class="when"' in page
+
+    exe = chromium_or_skip()
+    width = 390
+    measured = measured_in_iframe(exe, tmp_path, page, width, (
+        "var cells = Array.prototype.filter.call(d.querySelectorAll('td, th'), function (c) {"
+        "  return /\\d{4}-\\d{2}/.test(c.textContent); }), broken = 0;"
+        "for (var i = 0; i < cells.length; i++) { var r = d.createRange(); r.selectNodeContents(cells[i]);"
+        "  var tops = {}, rects = r.getClientRects();"
+        "  for (var j = 0; j < rects.length; j++) { tops[Math.round(rects[j].top)] = 1; }"
+        "  if (Object.keys(tops).length > 1) { broken++; } }"
+        "return d.documentElement.scrollWidth + ':' + w.innerWidth + ':' + cells.length + ':' + broken;"))
+    scroll, inner, dates, broken = (int(x) for x in measured.split(":"))
+    assert inner == width and dates > 0     # the report was laid out at that width, with its dates
+    assert broken == 0, f"{broken} of {dates} date cells break across lines"
+    assert scroll <= width

@@ -4,7 +4,6 @@ month with the committed policy copy."""
 from __future__ import annotations
 
 import csv
-import html
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from browser import chromium, chromium_or_skip
+from browser import chromium_or_skip, measured_in_iframe
 from conftest import CONFIG, SAMPLES
 from csbatch.closing.runs import monthly_close
 from csbatch.reports.staff_statements import StaffPage, render_page
@@ -113,19 +112,10 @@ def test_page_fits_the_viewport_in_chromium(month, tmp_path, width):
     exe = chromium_or_skip()
     page = (month / "staff/1005.html").read_text(encoding="utf-8")
     assert "<main" in page
-    probe = (f'<!doctype html><html><head><title>probe</title></head><body style="margin:0">'
-             f'<iframe id="f" style="border:0;width:{width}px;height:900px" srcdoc="{html.escape(page)}"></iframe>'
-             "<script>document.getElementById('f').onload = function () { var d = this.contentDocument;"
-             " document.title = 'SW:' + d.documentElement.scrollWidth + ':' + this.contentWindow.innerWidth"
-             " + ':' + d.getElementsByClassName('item').length; };</script></body></html>")
-    path = tmp_path / "probe.html"
-    path.write_text(probe, encoding="utf-8")
-    dom = chromium(exe, tmp_path / "profile", "--window-size=1400,1000", "--virtual-time-budget=5000",
-                   "--dump-dom", path.resolve().as_uri())
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    found = re.search(r"<title>SW:(\d+):(\d+):(\d+)</title>", dom.stdout)
-    assert found, dom.stdout[:300]
-    scroll, inner, items = (int(x) for x in found.groups())
+    measured = measured_in_iframe(exe, tmp_path, page, width,
+                                  "return d.documentElement.scrollWidth + ':' + w.innerWidth"
+                                  " + ':' + d.getElementsByClassName('item').length;")
+    scroll, inner, items = (int(x) for x in measured.split(":"))
     assert inner == width and items > 0     # the statement was laid out at that width
     assert scroll <= width
 
