@@ -187,7 +187,7 @@ def monthly_close(
 def reopen(
     period: PeriodArg,
     reason: Annotated[str, typer.Option("--reason", help="Why the month is reopened (recorded).")],
-    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
+    ledger: LedgerOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Folder the month was closed into "
                                                 "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
 ) -> None:
@@ -203,9 +203,8 @@ def reopen(
 @_guarded
 def vip_import_history(
     file: Annotated[Path, typer.Argument(help="Earlier months' sales, in the sales-sheet format (.xlsx/.csv).")],
-    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into "
-                                                "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+    ledger: LedgerOpt = None,
+    out: ClosedOutOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Load earlier purchases once, so trailing-12-month VIP spend is right from the first close."""
@@ -288,7 +287,7 @@ def explain(
     out: Annotated[Path | None, typer.Option("--out", help="Folder the months are closed into (its ledger "
                                                 "is OUT/csbatch-ledger.sqlite): a closed month is explained "
                                                 "from what its close kept.")] = None,
-    ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file.")] = None,
+    ledger: LedgerOpt = None,
 ) -> None:
     """Show how one employee's scorecard was computed: measured values with their input rows,
     the band or formula with its policy place, the points and the total; with --pay, each pay line too.
