@@ -8,7 +8,7 @@ PERIOD ?= 2026-10
 LOCK   := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: demo test check install bench samples clean chromium lock docs
+.PHONY: demo test check install bench samples clean chromium lock docs catalogue
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ samples: $(VENV)/.test-installed
 # the committed files drift from it).
 docs: $(VENV)/.test-installed
 	$(BIN)/python scripts/gen_docs.py
+
+# The Chinese catalogue (src/csbatch/locale/zh/LC_MESSAGES/csbatch.po) in step with the code: new
+# marked strings added with an empty msgstr to fill in, removed ones dropped (docs/language.md).
+catalogue: $(VENV)/.test-installed
+	$(BIN)/python scripts/catalogue.py
 
 # Times the close on a generated month (2,000 employees, a million orders) and prints a table.
 bench: $(VENV)/.test-installed

@@ -32,3 +32,11 @@ _._Call
 # by name through model_dump, each against the vip_members.csv column of that name.
 _.points_earned
 _.next_tier_gap
+
+# csbatch.i18n's API for the catalogue migration (issue 12): used by the modules being moved onto it
+from csbatch.errors import Issue
+from csbatch.i18n import translator, word_in
+
+Issue.warn
+translator
+word_in

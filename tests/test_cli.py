@@ -59,7 +59,7 @@ def test_policy_check_fails_with_every_problem(policy_copy):
     assert any(l.startswith("config/kpi/ecommerce.yaml:") and "unknown key 'weigth'" in l for l in lines)
     assert any(l.startswith("config/bands.yaml:") and "overlap" in l for l in lines)
     assert any("missing required key 'weight'" in l for l in lines)
-    assert lines[-1] == "3 errors, 0 warnings"
+    assert lines[-1] == "错误 3 条，警告 0 条"        # the count in the default language
 
 
 def test_inputs_check_prints_the_table_and_problems(tmp_path):

@@ -128,7 +128,7 @@ def test_inputs_that_differ_from_the_kept_ones_warn_and_the_kept_ones_are_explai
     assert result.exit_code == 0, result.output
     assert (f"--inputs {given} differs from the input files {PERIOD} was closed with (其他调整_2026-10.xlsx "
             "missing; 考勤_2026-10.csv changed): explaining what was paid, from the kept files") in result.stderr
-    assert "1 warning" in result.stderr
+    assert "警告 1 条" in result.stderr
     assert "adjustment -¥200.00: 遗失门店钥匙赔偿" in result.stdout          # from the kept adjustments sheet
 
 

@@ -24,7 +24,7 @@ def _check(folder):
 def test_committed_sample_is_clean():
     result = _check(MONTH)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.strip().endswith("0 errors, 2 warnings")
+    assert result.stderr.strip().endswith("错误 0 条，警告 2 条")
     kinds = {line.split("\t")[0] for line in result.stdout.splitlines()[2:]}
     assert kinds == {"roster", "attendance", "leave", "conduct", "recognitions", "sales", "production",
                      "contacts", "complaints", "callbacks", "customers", "redemptions", "audits",
@@ -64,7 +64,7 @@ def test_damaged_copy_names_every_bad_cell(tmp_path):
 
     result = _check(damaged)
     assert result.exit_code == 1
-    errors = [l for l in result.stderr.splitlines() if ": warning: " not in l][:-1]
+    errors = [l for l in result.stderr.splitlines() if ": 警告：" not in l][:-1]
     a, s, e, d, o = (col[k] for k in ("成交金额（元）", "订单状态", "工号", "成交日期", "单号"))
     expected = {
         f"销售订单_2.xlsx[门店订单]!{a}4: column 'amount': '12,3x' is not an amount",

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from csbatch.console import print_issues
+from csbatch.console import language, print_issues, use_language
 from csbatch.errors import CsbatchError
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}   # every command and group: -h as well as --help
@@ -39,6 +39,20 @@ app.add_typer(ledger_app, name="ledger")
 class Lang(StrEnum):
     zh = "zh"
     en = "en"
+
+
+def _use_language(value: Lang | None) -> Lang | None:
+    """A command's `--lang` (or CSBATCH_LANG) also sets the language its messages are printed in."""
+    if value is not None:
+        use_language(value.value)
+    return value
+
+
+_LANG_HELP = ("Language of what people read (workbooks, pages, messages): zh (Chinese, the default) "
+              "or en (English).")
+AppLangOpt = Annotated[Lang | None, typer.Option("--lang", envvar="CSBATCH_LANG", help=_LANG_HELP)]
+LangOpt = Annotated[Lang | None, typer.Option("--lang", envvar="CSBATCH_LANG", callback=_use_language,
+                                              help=_LANG_HELP)]
 
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Policy folder (default: ./config, "
@@ -72,8 +86,11 @@ def _print_version(value: bool) -> None:
 def _main(
     _show_version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
                                                 help="Print csbatch's version and exit.")] = False,
+    lang: AppLangOpt = None,
 ) -> None:
-    """Options before any command: `--version` (the app's help is the `Typer(help=...)` above)."""
+    """Options before any command: `--version`, `--lang` (the app's help is the `Typer(help=...)`
+    above). Every run starts from its own language: this option, else CSBATCH_LANG, else zh."""
+    use_language(lang.value if lang is not None else None)
 
 
 def _one_paragraph(doc: str | None) -> str | None:
@@ -164,7 +181,7 @@ def monthly_close(
     config: ConfigOpt = None,
     ledger: Annotated[Path | None, typer.Option("--ledger", help="Ledger file (default: "
                                                    "csbatch-ledger.sqlite beside the outputs).")] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Workbook headers: Chinese or English.")] = Lang.zh,
+    lang: LangOpt = None,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Close even though policy files have "
                                               "uncommitted git changes (recorded as a warning).")] = False,
     policy_rev: Annotated[str | None, typer.Option("--policy-rev", help="Close with this git revision of the "
@@ -179,7 +196,7 @@ def monthly_close(
     summary: employees, rated, gross pay total, VIP members, warnings by kind, where the files are."""
     from csbatch.commands import monthly_close as command
 
-    command.run(period, inputs, out, config, ledger, lang.value, allow_dirty, policy_rev, verbose)
+    command.run(period, inputs, out, config, ledger, language(), allow_dirty, policy_rev, verbose)
 
 
 @app.command("reopen")
@@ -330,7 +347,7 @@ def what_if(
     ledger: LedgerOpt = None,
     out: ClosedOutOpt = None,
     report: ReportOpt = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Headers: Chinese or English.")] = Lang.zh,
+    lang: LangOpt = None,
 ) -> None:
     """Recompute closed months from their kept inputs under another policy and show what would
     change: pay per employee and role, scores, VIP members, totals. Writes nothing to the ledger."""
@@ -339,7 +356,7 @@ def what_if(
     _need_ledger(ledger, out)
     if (period is None) == (first is None or last is None) or (period is not None and (first or last)):
         raise typer.BadParameter("give a PERIOD, or --from and --to")
-    command.run(period, policy, first, last, before, inputs, config, ledger, out, report, lang.value)
+    command.run(period, policy, first, last, before, inputs, config, ledger, out, report, language())
 
 
 @policy_app.command("diff")
@@ -354,14 +371,14 @@ def policy_diff(
     ledger: LedgerOpt = None,
     out: ClosedOutOpt = None,
     report: ReportOpt = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Headers: Chinese or English.")] = Lang.zh,
+    lang: LangOpt = None,
 ) -> None:
     """The rule changes between two policies, in words, read from the typed policy."""
     from csbatch.commands import policy_diff as command
 
     if month is not None and ledger is None and out is None:
         raise typer.BadParameter("--month needs the ledger: give --ledger PATH or --out DIR")
-    command.run(rev1, rev2, config, month, ledger, out, report, lang.value)
+    command.run(rev1, rev2, config, month, ledger, out, report, language())
 
 
 @app.command("sample")
@@ -385,14 +402,14 @@ def sample(
 @_guarded
 def templates(
     out: Annotated[Path, typer.Argument(metavar="DIR", help="A new or empty folder to write the templates into.")],
-    lang: Annotated[Lang, typer.Option("--lang", help="Headers and instructions: Chinese or English.")] = Lang.zh,
+    lang: LangOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Write a blank input workbook for every input kind of the policy: its headers, dropdowns
     of the policy's codes, date formats and a 说明 sheet."""
     from csbatch.commands import templates as command
 
-    command.run(out, config, lang.value)
+    command.run(out, config, language())
 
 
 def main() -> None:

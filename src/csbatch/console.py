@@ -12,6 +12,7 @@ from rich.control import Control
 from rich.segment import ControlType
 from rich.table import Table
 
+from csbatch import i18n
 from csbatch.errors import Issue
 
 if TYPE_CHECKING:
@@ -22,20 +23,36 @@ if TYPE_CHECKING:
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 _out = Console(highlight=False, soft_wrap=True)
 _ERASE_LINE = Control((ControlType.ERASE_IN_LINE, 2))   # what a "\r" line left behind
+_language = [i18n.resolve_lang()]     # what messages are printed in: `--lang`, else CSBATCH_LANG, else zh
+
+
+def use_language(lang: str | None) -> str:
+    """Prints every later message in `lang` (the CLI's `--lang` sets it); returns the one in use."""
+    _language[0] = i18n.resolve_lang(lang)
+    return _language[0]
+
+
+def language() -> str:
+    return _language[0]
 
 
 def print_issues(issues: Sequence[Issue]) -> None:
-    """Every problem on its own line (errors first, then warnings), then a count."""
+    """Every problem on its own line (errors first, then warnings), in the language in use, then
+    a count."""
+    lang = language()
     errors = [i for i in issues if i.is_error]
     warnings = [i for i in issues if not i.is_error]
     for issue in errors + warnings:
-        text = str(issue)
+        text = issue.shown(lang)
         if _err.is_terminal:
             _err.print(text, style="red" if issue.is_error else "yellow", markup=False)
         else:
             print(text, file=sys.stderr)
     if errors or warnings:
-        summary = f"{len(errors)} error{'s' * (len(errors) != 1)}, {len(warnings)} warning{'s' * (len(warnings) != 1)}"
+        words = i18n.translations(lang)
+        summary = (words.ngettext("{count} error", "{count} errors", len(errors)).format(count=len(errors))
+                   + words.gettext(", ")
+                   + words.ngettext("{count} warning", "{count} warnings", len(warnings)).format(count=len(warnings)))
         if _err.is_terminal:
             _err.print(summary, style="bold", markup=False)
         else:

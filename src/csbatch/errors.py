@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from csbatch.blanks import is_blank
+from csbatch.i18n import N_, word
 from csbatch.idnumbers import mask_ids_in
 
 
@@ -80,18 +81,47 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
+    """A problem with its place. `message` is the English text (what logs, the manifest and the
+    ledger keep); a person reads `shown(lang)`, the catalogue's words for `template` filled with
+    `params`. An issue made with a plain message (no template) is shown as it is."""
+
     source: Source | None
     code: str
     message: str
     severity: Severity = Severity.ERROR
+    template: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         # the last guard for personal data: an ID number never reaches a message whole
         object.__setattr__(self, "message", mask_ids_in(self.message))
 
+    @classmethod
+    def of(cls, source: Source | None, code: str, template: str, /, severity: Severity = Severity.ERROR,
+           **params: Any) -> Issue:
+        """An issue whose message is a catalogue string: `template` marked with `N_` (its
+        `{name}` placeholders filled from `params`), so it can be shown in any language."""
+        return cls(source, code, template.format(**params), severity, template, tuple(params.items()))
+
+    @classmethod
+    def warn(cls, source: Source | None, code: str, template: str, /, **params: Any) -> Issue:
+        return cls.of(source, code, template, Severity.WARNING, **params)
+
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    def text(self, lang: str) -> str:
+        """The message in the language (ID numbers masked, as in `message`)."""
+        if self.template is None:
+            return self.message
+        return mask_ids_in(word(lang, self.template).format(**dict(self.params)))
+
+    def shown(self, lang: str) -> str:
+        """The whole line a person reads: place, kind and message."""
+        where = f"{self.source}: " if self.source is not None else ""
+        kind = word(lang, N_("warning: ")) if self.severity is Severity.WARNING else ""
+        return f"{where}{kind}{self.text(lang)}"
 
     def __str__(self) -> str:
         where = f"{self.source}: " if self.source is not None else ""

@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "2026-10"
 PERIOD = "2026-10"
 
-runner = CliRunner()
+# The fault tests read each refusal's message in English (the msgids: what the code says);
+# tests/test_catalogues.py and the zh tests check the same messages in Chinese.
+runner = CliRunner(env={"CSBATCH_LANG": "en"})
 
 
 @dataclass

@@ -1,0 +1,82 @@
+"""The words a person reads, from gettext catalogues: Chinese by default, English on request.
+
+Source strings (msgids) are English and stay in the code, marked where they are written:
+`N_("...")` for a message kept to be translated later (an `Issue`'s template), `_("...")` (or
+`word(lang, "...")`) for words translated on the spot with a translator from `translator(lang)`.
+The Chinese words live in the catalogue `csbatch/locale/zh/LC_MESSAGES/csbatch.po`, kept by Babel
+(`make catalogue` extracts the marked strings and updates it); English is the msgids themselves.
+Codes (`award_candidate`, `base_pay`) are for machines and the `data/*.csv` files; a person sees
+the catalogue's word for them.
+
+The catalogue is read from its `.po` text (compiled in memory once per process), so a source
+checkout, an editable install and a wheel need no compiled `.mo` file kept in step.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from collections.abc import Callable
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+ENV_VAR = "CSBATCH_LANG"     # the language when no --lang is given
+DOMAIN = "csbatch"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogue without translating it (it is translated where shown)."""
+    return message
+
+
+def catalogue_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def resolve_lang(lang: str | None = None) -> str:
+    """The language to use: the one asked for, else `CSBATCH_LANG`, else Chinese; an unknown
+    value falls back to Chinese (the CLI refuses it before this is reached)."""
+    chosen = lang or os.environ.get(ENV_VAR) or DEFAULT_LANG
+    return chosen if chosen in LANGS else DEFAULT_LANG
+
+
+@cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The language's catalogue as a gettext object (also what Jinja's i18n extension installs);
+    English, the source language, is the msgids themselves."""
+    path = catalogue_path(lang)
+    if not path.is_file():
+        return _gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=lang, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """`_ = translator(lang)`, then `_("Employee ID")` is that language's word for it."""
+    return translations(resolve_lang(lang)).gettext
+
+
+def word(lang: str, message: str) -> str:
+    """One string (usually a `N_`-marked one held in a variable) in the language."""
+    return translations(resolve_lang(lang)).gettext(message)
+
+
+def word_in(lang: str, context: str, message: str) -> str:
+    """A string whose word depends on where it stands (`word_in(lang, "vip", "regular")`)."""
+    return translations(resolve_lang(lang)).pgettext(context, message)
+
+
+def yes_no(lang: str, value: bool) -> str:
+    """A boolean for a person: 是/否 (yes/no), never TRUE/FALSE."""
+    return word(lang, N_("yes")) if value else word(lang, N_("no"))
