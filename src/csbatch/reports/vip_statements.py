@@ -160,7 +160,7 @@ def render_statement(statement: dict, period: str, env: Environment | None = Non
                      company: str = "") -> str:
     env = env or environment(lang)
     return env.get_template(TEMPLATE).render(m=statement, period=period, company=company,
-                                             period_label=period_label(period, env.globals["lang"]))
+                                             period_label=period_label(period, str(env.globals["lang"])))
 
 
 def render_statements(result, folder: Path, period: str, lang: str = "zh", company: str = "") -> list[Path]:
