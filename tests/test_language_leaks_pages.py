@@ -17,7 +17,7 @@ from csbatch.audit.exceptions import NOTE as EXCEPTION_NOTE
 from csbatch.closing.runs import monthly_close
 from csbatch.i18n import catalogue_path
 from csbatch.reports.whatif_report import write_page
-from leaks import leaks, output_codes, page_texts, policy_codes
+from leaks import _walk, leaks, output_codes, page_texts, policy_codes
 
 PERIOD = "2026-10"
 HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -45,17 +45,7 @@ def codes(month: Path, config: Path = CONFIG) -> set[str]:
 
 def policy_texts(config: Path) -> set[str]:
     """Every text of the policy (its names for items, tiers, questionnaire items …)."""
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                yield str(key)
-                yield from walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from walk(value)
-        elif node is not None:
-            yield str(node)
-    return {text for path in config.rglob("*.yaml") for text in walk(yaml.safe_load(path.read_text(encoding="utf-8")))}
+    return {text for path in config.rglob("*.yaml") for text in _walk(yaml.safe_load(path.read_text(encoding="utf-8")))}
 
 
 def own_words() -> set[str]:
