@@ -77,7 +77,7 @@ def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None
     write_csv(data / "vip_tasks.csv", VIP_TASKS, vip.tasks)
     write_csv(data / "vip_discount_audit.csv", VIP_DISCOUNT_AUDIT, vip.discount_audit)
     write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang)
-    render_statements(vip, folder, s.period)
+    render_statements(vip, folder, s.period, s.lang, c.policy.company.shown)
     render_pages(staff_pages(s), folder, s.period, s.lang, c.policy.company.shown)
     write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)
     write_csv(data / "complaints.csv", COMPLAINTS, c.audit.complaints)

@@ -24,13 +24,13 @@ from markupsafe import Markup
 
 from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
+from csbatch.i18n import N_, resolve_lang, word, yes_no
 from csbatch.money import half_up, to_cents
 from csbatch.reports import charts
 from csbatch.reports.audit_workbook import (
     DEADLINE_BREACHES,
     DEADLINE_STATUS,
     FIGURE_KINDS,
-    SLA_STATUS,
     qa_sections,
     trend_values,
 )
@@ -38,6 +38,22 @@ from csbatch.reports.cells import to_decimal
 from csbatch.reports.vip_statements import DASH, environment, period_label
 
 TEMPLATE = "audit_report.html.j2"
+
+#: Each headline figure's words on the page (FIGURES holds the workbook's Chinese names; the
+#: catalogue has these words' Chinese, the same names).
+FIGURE_WORDS: dict[str, str] = {
+    "complaints": N_("Number of complaints"),
+    "complaints_on_time_share": N_("Complaints resolved on time"),
+    "complaints_open_past_sla": N_("Complaints open past the SLA"),
+    "our_fault_share": N_("Share our fault"),
+    "losses": N_("Loss from complaints"),
+    "callback_completion": N_("Callback completion"),
+    "callback_satisfied_share": N_("Callbacks satisfied"),
+    "qa_mean_score": N_("QA mean score"),
+    "not_audited": N_("Number of agents not audited"),
+    "deadlines_on_time_share": N_("Deadlines on time"),
+    "special_price_refunds": N_("Special-price refund exceptions"),
+}
 
 #: Figures where a rise is good news; for the others (complaints, losses …) a fall is.
 HIGHER_IS_BETTER = {"complaints_on_time_share", "callback_completion", "callback_satisfied_share",
@@ -84,12 +100,12 @@ def fmt(value: Any, kind: str) -> str:
     return f"{d.normalize():f}"
 
 
-def delta(change: Decimal, kind: str) -> str:
-    """A change with its sign: "+3", "-2.5 个百分点", "+¥1,200.00", "+1.5"."""
+def delta(change: Decimal, kind: str, lang: str = "zh") -> str:
+    """A change with its sign: "+3", "-2.5 个百分点" ("-2.5 points"), "+¥1,200.00", "+1.5"."""
     sign = "+" if change > 0 else "-" if change < 0 else "±"
     size = abs(change)
     if kind == "rate":
-        return f"{sign}{half_up(size * 100, 1)} 个百分点"
+        return word(lang, N_("{change} percentage points")).format(change=f"{sign}{half_up(size * 100, 1)}")
     return sign + fmt(size, kind)
 
 
@@ -99,8 +115,8 @@ def datetime_text(value: Any) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 
-def yesno(value: Any) -> str:
-    return DASH if is_blank(value) or value == "" else ("是" if bool(value) else "否")
+def yesno(value: Any, lang: str = "zh") -> str:
+    return DASH if is_blank(value) or value == "" else yes_no(lang, bool(value))
 
 
 def _rows(frame: pd.DataFrame) -> list[dict]:
@@ -109,12 +125,13 @@ def _rows(frame: pd.DataFrame) -> list[dict]:
 
 # --- the page's content ------------------------------------------------------------------------
 
-def headline(report) -> list[dict]:
+def headline(report, lang: str = "zh") -> list[dict]:
     """Each figure of FIGURES: this month's value, the previous closed month's, the change and
     whether the change is good news."""
     values = trend_values(report)
     out = []
-    for code, label in FIGURES.items():
+    for code in FIGURES:
+        label = word(lang, FIGURE_WORDS[code])
         kind = FIGURE_KINDS.get(code, "number")
         series = values.get(code, {})
         now = _dec((report.figures or {}).get(code))
@@ -124,7 +141,7 @@ def headline(report) -> list[dict]:
         if now is not None and earlier:
             previous_period, before = earlier[-1]
             change = now - before
-            item.update(previous_period=previous_period, previous=fmt(before, kind), change=delta(change, kind))
+            item.update(previous_period=previous_period, previous=fmt(before, kind), change=delta(change, kind, lang))
             if change:
                 better = (change > 0) == (code in HIGHER_IS_BETTER)
                 item["tone"] = "better" if better else "worse"
@@ -138,7 +155,7 @@ def _status_order(frame: pd.DataFrame, column: str, order: tuple[str, ...]) -> p
         ["_rank"], kind="stable").drop(columns="_rank")
 
 
-def deadline_context(report) -> dict:
+def deadline_context(report, lang: str = "zh") -> dict:
     frame = report.deadlines
     breaches = _status_order(frame[frame["status"].isin(DEADLINE_BREACHES)], "status", ("missing", "late"))
     names = frame["rule_name"] if "rule_name" in frame.columns else frame["rule"]
@@ -151,10 +168,10 @@ def deadline_context(report) -> dict:
             row[status] += 1
     return dict(breaches=_rows(breaches), by_rule=list(summary.values()), total=len(frame),
                 on_time=int((frame["status"] == "on_time").sum()),
-                chart=charts.deadlines_by_rule(frame))
+                chart=charts.deadlines_by_rule(frame, lang=lang))
 
 
-def complaint_context(report) -> dict:
+def complaint_context(report, lang: str = "zh") -> dict:
     frame = report.complaints
     breaches = _status_order(frame[frame["sla_status"].isin(("open_past_sla", "late"))], "sla_status",
                              ("open_past_sla", "late"))
@@ -165,7 +182,7 @@ def complaint_context(report) -> dict:
                 late=int((frame["sla_status"] == "late").sum()),
                 breaches=_rows(breaches), losses=_rows(losses), loss_total=loss_total,
                 categories=_rows(report.complaint_categories), exceptions=_rows(report.exceptions),
-                chart=charts.complaint_sla(report.complaint_categories))
+                chart=charts.complaint_sla(report.complaint_categories, lang=lang))
 
 
 def callback_context(report) -> dict:
@@ -183,7 +200,7 @@ def callback_context(report) -> dict:
     return dict(rows=rows, planned=planned, done=done)
 
 
-def qa_context(report, policy) -> dict:
+def qa_context(report, policy, lang: str = "zh") -> dict:
     sections = qa_sections(report, policy)
     agents = report.qa_agents
     rule = policy.audit
@@ -209,30 +226,34 @@ def qa_context(report, policy) -> dict:
                 taboos=_rows(report.taboos), not_audited=_rows(report.not_audited), auditors=auditors,
                 audits=sum(counts), audited=sum(1 for n in counts if n > 0), low=rule.coaching.qa_below,
                 gap=rule.auditor_gap,
-                chart=charts.qa_heatmap(report.qa_heatmap, groups))
+                chart=charts.qa_heatmap(report.qa_heatmap, groups, lang=lang))
 
 
-def trend_context(report) -> dict:
-    drawn = charts.trends(report.trends, FIGURES, FIGURE_KINDS)
+def trend_context(report, lang: str = "zh") -> dict:
+    labels = {code: word(lang, FIGURE_WORDS[code]) for code in FIGURES}
+    drawn = charts.trends(report.trends, labels, FIGURE_KINDS)
     periods = sorted({str(p) for p in report.trends["period"]}) if len(report.trends) else []
-    return dict(charts=[dict(code=code, label=FIGURES[code], svg=Markup(svg)) for code, svg in drawn.items()],
+    return dict(charts=[dict(code=code, label=labels[code], svg=Markup(svg)) for code, svg in drawn.items()],
                 periods=periods)
 
 
 def render_audit_page(report, policy, lang: str = "zh") -> str:
-    """The page's HTML. The page is Chinese whatever `lang` (the workbook follows `--lang`)."""
-    env = environment()
-    env.filters.update(fmt=fmt, dt=datetime_text, yesno=yesno)
-    deadlines = deadline_context(report)
-    complaints = complaint_context(report)
-    qa = qa_context(report, policy)
+    """The page's HTML in `lang`, with the company's name (company.yaml) over the title."""
+    lang = resolve_lang(lang)
+    env = environment(lang)
+    env.filters.update(fmt=fmt, dt=datetime_text, yesno=lambda value: yesno(value, lang))
+    deadlines = deadline_context(report, lang)
+    complaints = complaint_context(report, lang)
+    qa = qa_context(report, policy, lang)
     for ctx in (deadlines, complaints, qa):
         ctx["chart"] = Markup(ctx["chart"]) if ctx["chart"] else None
     return env.get_template(TEMPLATE).render(
-        period=report.period, period_label=period_label(report.period), figures=headline(report),
+        period=report.period, period_label=period_label(report.period, lang), figures=headline(report, lang),
         deadlines=deadlines, complaints=complaints, callbacks=callback_context(report), qa=qa,
-        trends=trend_context(report), deadline_status=DEADLINE_STATUS, sla_status=SLA_STATUS,
-        script=Markup(DRAWN_SCRIPT), script_hash=script_hash(), lang=lang)
+        trends=trend_context(report, lang),
+        deadline_status={code: word(lang, name) for code, name, _ in charts.DEADLINE_SERIES},
+        sla_status={code: word(lang, name) for code, name, _ in charts.SLA_SERIES},
+        company=policy.company.shown, script=Markup(DRAWN_SCRIPT), script_hash=script_hash())
 
 
 def write_audit_page(path: Path, report, policy, lang: str = "zh") -> Path:

@@ -38,6 +38,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import offset_copy
 
 from csbatch.blanks import is_blank
+from csbatch.i18n import N_, word
 from csbatch.reports.cells import to_decimal
 
 if TYPE_CHECKING:
@@ -57,10 +58,11 @@ LATE = "#e8a33d"
 OPEN = "#a9b8c9"
 BAD = "#d64545"
 
-SLA_SERIES = (("on_time", "按时解决", GOOD), ("late", "逾期解决", LATE),
-              ("open_within_sla", "未结（时限内）", OPEN), ("open_past_sla", "超时未结", BAD))
-DEADLINE_SERIES = (("on_time", "按时", GOOD), ("late", "逾期", LATE), ("missing", "缺失", BAD),
-                   ("open", "未到期", OPEN))
+#: (status code, its word (the catalogue has the Chinese), colour)
+SLA_SERIES = (("on_time", N_("Resolved on time"), GOOD), ("late", N_("Resolved late"), LATE),
+              ("open_within_sla", N_("Open (within SLA)"), OPEN), ("open_past_sla", N_("Open past SLA"), BAD))
+DEADLINE_SERIES = (("on_time", N_("On time"), GOOD), ("late", N_("Late"), LATE), ("missing", N_("Missing"), BAD),
+                   ("open", N_("Not yet due"), OPEN))
 
 # share of points earned: red below 50 %, amber around 75 %, green at 100 %
 HEAT = LinearSegmentedColormap.from_list("csbatch_heat", ["#e5484d", "#f5c451", "#6cc07a"]).with_extremes(
@@ -161,7 +163,8 @@ def _name(name: Any, code: Any) -> str:
 
 # --- stacked bars ------------------------------------------------------------------------------
 
-def _stacked_barh(name: str, title: str, labels: Sequence[str], series, counts: dict[str, list[int]]) -> str:
+def _stacked_barh(name: str, title: str, labels: Sequence[str], series, counts: dict[str, list[int]],
+                  lang: str) -> str:
     n = len(labels)
     fig = _figure(7.6, 0.9 + 0.36 * n)
     ax = fig.subplots()
@@ -172,7 +175,8 @@ def _stacked_barh(name: str, title: str, labels: Sequence[str], series, counts: 
         totals += np.array(counts[code], dtype=float)
     for code, label, colour in series:
         values = np.array(counts[code], dtype=float)
-        ax.barh(y, values, left=left, color=colour, height=0.62, label=label, edgecolor="white", linewidth=0.8)
+        ax.barh(y, values, left=left, color=colour, height=0.62, label=word(lang, label), edgecolor="white",
+                linewidth=0.8)
         for i, (v, x0) in enumerate(zip(values, left)):
             if v > 0 and v >= 0.06 * max(totals.max(), 1):
                 ax.text(x0 + v / 2, i, f"{int(v)}", ha="center", va="center", fontsize=8,
@@ -195,7 +199,8 @@ def _stacked_barh(name: str, title: str, labels: Sequence[str], series, counts: 
     return _svg(fig, name, title)
 
 
-def complaint_sla(categories: pd.DataFrame, title: str = "投诉处理时限（按类别）") -> str | None:
+def complaint_sla(categories: pd.DataFrame, title: str = N_("Complaint resolution times (by category)"),
+                  lang: str = "zh") -> str | None:
     """Complaints by category as stacked bars: on time, late, open within and open past the SLA.
     `categories` is AuditReport.complaint_categories; categories without complaints are left out."""
     if categories is None or categories.empty:
@@ -208,10 +213,11 @@ def complaint_sla(categories: pd.DataFrame, title: str = "投诉处理时限（�
     labels = [_name(n, c) for n, c in zip(names, frame["category"])]
     counts = {code: [_count(v) for v in frame[code]] for code, _, _ in SLA_SERIES}
     with rc_context(_rc("complaint_sla")):
-        return _stacked_barh("complaint_sla", title, labels, SLA_SERIES, counts)
+        return _stacked_barh("complaint_sla", word(lang, title), labels, SLA_SERIES, counts, lang)
 
 
-def deadlines_by_rule(deadlines: pd.DataFrame, title: str = "时限检查（按规则）") -> str | None:
+def deadlines_by_rule(deadlines: pd.DataFrame, title: str = N_("Deadline checks (by rule)"),
+                      lang: str = "zh") -> str | None:
     """Deadline checks per rule as stacked bars: on time, late, missing, open."""
     if deadlines is None or deadlines.empty:
         return None
@@ -223,13 +229,14 @@ def deadlines_by_rule(deadlines: pd.DataFrame, title: str = "时限检查（按�
         if status in counts:
             counts[status][order.index(key)] += 1
     with rc_context(_rc("deadlines")):
-        return _stacked_barh("deadlines", title, order, DEADLINE_SERIES, counts)
+        return _stacked_barh("deadlines", word(lang, title), order, DEADLINE_SERIES, counts, lang)
 
 
 # --- QA heatmap --------------------------------------------------------------------------------
 
 def qa_heatmap(heatmap: pd.DataFrame, groups: Sequence[tuple[str, Sequence[str]]] = (),
-               title: str = "督导问卷各项得分率（班组 × 项目）") -> str | None:
+               title: str = N_("QA questionnaire: share of points by item (team × item)"),
+               lang: str = "zh") -> str | None:
     """Teams × questionnaire items, each cell coloured by the share earned (taboos: the share of
     audits without the violation) and annotated in percent; no data is a grey dash. `groups` names
     the sections over their items: [(section name, [item codes])]."""
@@ -272,7 +279,7 @@ def qa_heatmap(heatmap: pd.DataFrame, groups: Sequence[tuple[str, Sequence[str]]
                     color=INK, parse_math=False)
             if lo > 0:
                 ax.axvline(lo, color="white", linewidth=3.5)
-        return _svg(fig, "qa_heatmap", title)
+        return _svg(fig, "qa_heatmap", word(lang, title))
 
 
 # --- trends ------------------------------------------------------------------------------------

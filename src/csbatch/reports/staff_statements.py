@@ -31,27 +31,6 @@ from csbatch.reports.vip_statements import environment, period_label, statement_
 TEMPLATE = "staff_statement.html.j2"
 FOLDER = "staff"
 
-#: Every word of the page a person reads, by language (a later gettext catalogue replaces this).
-WORDS: dict[str, dict[str, str]] = {
-    "zh": {"title": "员工月度明细", "id": "工号", "role": "岗位", "team": "班组", "period": "期间",
-           "company": "", "scorecard": "考核", "item": "考核项", "measured": "实测值", "rows": "计入记录",
-           "rule": "评分规则", "points": "得分", "of": "满分", "total": "总分", "grade": "等级",
-           "rank": "排名", "rank_of": "名 / 共 {n} 人", "not_rated": "本月不参与评级（不满整月）",
-           "multiplier": "系数", "how": "计算过程", "flags": "标记", "attendance": "考勤",
-           "pay": "工资明细", "component": "项目", "reason": "说明", "amount": "金额",
-           "gross": "应发合计", "more_rows": "另有 {n} 条", "no_card": "本岗位无考核表",
-           "no_pay": "本月无工资记录", "footer": "本页仅含本人数据；证件号与手机号已遮盖。"},
-    "en": {"title": "Monthly statement", "id": "Employee ID", "role": "Role", "team": "Team",
-           "period": "Period", "company": "", "scorecard": "Scorecard", "item": "Item",
-           "measured": "Measured", "rows": "Rows counted", "rule": "Rule", "points": "Points",
-           "of": "of", "total": "Total", "grade": "Grade", "rank": "Rank", "rank_of": "of {n}",
-           "not_rated": "Not rated this month (partial month)", "multiplier": "Multiplier",
-           "how": "How the total follows", "flags": "Flags", "attendance": "Attendance", "pay": "Pay",
-           "component": "Component", "reason": "Reason", "amount": "Amount", "gross": "Gross pay",
-           "more_rows": "+{n} more", "no_card": "This role has no scorecard", "no_pay": "Not on this month's payroll",
-           "footer": "This page holds only your own data; ID and phone numbers are masked."},
-}
-
 SHOWN_ROWS = 12     # input rows listed per item; the rest are counted
 
 
@@ -82,14 +61,12 @@ def _number(value: Any) -> str:
 
 
 def render_page(page: StaffPage, period: str, lang: str = "zh", company: str = "", env=None) -> str:
-    env = env or environment()
+    env = env or environment(lang)
     env.filters.setdefault("masked", lambda v: "" if is_blank(v) else mask_ids_in(str(v)))
     env.filters.setdefault("number", _number)
     env.filters.setdefault("measured", lambda value, name: show(name, value))
-    words = WORDS.get(lang, WORDS["zh"])
     return env.get_template(TEMPLATE).render(
-        p=page, w=words, lang=lang, company=company, period=period,
-        period_label=period_label(period) if lang == "zh" else period,
+        p=page, company=company, period=period, period_label=period_label(period, lang),
         attendance=_attendance_rows(page.attendance, lang), shown_rows=SHOWN_ROWS)
 
 
@@ -98,7 +75,7 @@ def render_pages(pages: list[StaffPage], folder: Path, period: str, lang: str = 
     """Write `folder/staff/<employee_id>.html` for every page; returns the paths in order."""
     out = Path(folder) / FOLDER
     out.mkdir(parents=True, exist_ok=True)
-    env = environment()
+    env = environment(lang)
     written: list[Path] = []
     seen: dict[str, str] = {}
     for page in pages:

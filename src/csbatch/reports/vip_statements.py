@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from csbatch.blanks import is_blank
+from csbatch.i18n import N_, resolve_lang, translations, word
 from csbatch.money import to_cents
 from csbatch.reports.cells import to_decimal
 from csbatch.resources import templates_dir
@@ -37,28 +39,31 @@ from csbatch.resources import templates_dir
 TEMPLATE = "vip_statement.html.j2"
 DASH = "—"
 
-# Codes the VIP stage uses (vip.yaml, the ledger) and their names on statements and Chinese
-# workbooks; a value not listed prints as it is.
+# Codes the VIP stage uses (vip.yaml, the ledger) and their words on statements and workbooks (the
+# catalogue has their Chinese); a value not listed prints as it is.
 LABELS: dict[str, dict[str, str]] = {
-    "programme": {"flagship": "专业VIP", "modern": "普通VIP"},
-    "tier": {"silver": "银卡", "gold": "金卡"},
-    "status": {"active": "有效", "new": "新发卡", "issued": "新发卡", "renewed": "已续期",
-               "upgraded": "已升级", "void": "已作废", "voided": "已作废", "expired": "已过期"},
-    "kind": {"issue": "发卡积分", "earn": "消费积分", "redeem": "积分兑换", "expire": "积分清零",
-             "birthday": "生日问候", "festival": "节日问候", "greeting": "节日问候",
-             "maintenance": "保养提醒", "care": "保养提醒"},
+    "programme": {"flagship": N_("Premium VIP"), "modern": N_("Regular VIP")},
+    "tier": {"silver": N_("Silver card"), "gold": N_("Gold card")},
+    "status": {"active": N_("Active"), "new": N_("Newly issued"), "issued": N_("Newly issued"),
+               "renewed": N_("Renewed"), "upgraded": N_("Upgraded"), "void": N_("Void"), "voided": N_("Void"),
+               "expired": N_("Expired")},
+    "kind": {"issue": N_("Points on issue"), "earn": N_("Points on purchases"), "redeem": N_("Points redeemed"),
+             "expire": N_("Points cleared"), "birthday": N_("Birthday greeting"),
+             "festival": N_("Holiday greeting"), "greeting": N_("Holiday greeting"),
+             "maintenance": N_("Care reminder"), "care": N_("Care reminder")},
 }
 
 
-def label(field: str, value: Any) -> Any:
-    """The name of a code: `label("tier", "gold")` → "金卡"; a festival task (`festival:new_year`)
-    is a 节日问候 whatever the festival (its note names it)."""
+def label(field: str, value: Any, lang: str = "zh") -> Any:
+    """The name of a code: `label("tier", "gold")` → "金卡" ("Gold card" in English); a festival
+    task (`festival:new_year`) is a 节日问候 whatever the festival (its note names it)."""
     if is_blank(value):
         return value
     code = str(value)
     if field == "kind" and code.startswith("festival:"):
         code = "festival"
-    return LABELS.get(field, {}).get(code, value)
+    found = LABELS.get(field, {}).get(code)
+    return value if found is None else word(lang, found)
 
 
 # --- formatting filters ------------------------------------------------------------------------
@@ -97,12 +102,20 @@ def blank(value: Any) -> str:
     return "" if is_blank(value) else str(value)
 
 
-def environment() -> Environment:
+@cache
+def environment(lang: str = "zh") -> Environment:
+    """The pages' Jinja environment in one language (one per language, kept for the process):
+    autoescape on, StrictUndefined, the catalogue installed for `{{ _("...") }}` and `{% trans %}`,
+    and the formatting filters. Callers add their own filters to it; they must not depend on
+    anything but the language."""
+    lang = resolve_lang(lang)
     env = Environment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
                       undefined=StrictUndefined, keep_trailing_newline=True,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(money=money, points=points, date=date, text=text, blank=blank,
-                       label=lambda value, field: label(field, value))
+                       label=lambda value, field: label(field, value, lang))
+    env.globals.update(lang=lang, html_lang="zh-CN" if lang == "zh" else "en")
     return env
 
 
@@ -129,23 +142,33 @@ def statement_filename(customer_id: Any) -> str:
 
 # --- rendering ---------------------------------------------------------------------------------
 
-def period_label(period: str) -> str:
-    """`2026-10` → `2026年10月`."""
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")     # not %B: that follows the machine's locale
+
+
+def period_label(period: str, lang: str = "zh") -> str:
+    """`2026-10` → `2026年10月` (English: `October 2026`)."""
     year, _, month = period.partition("-")
-    return f"{year}年{int(month)}月" if month.isdigit() else period
+    if not (month.isdigit() and 1 <= int(month) <= 12):
+        return period
+    if resolve_lang(lang) == "en":
+        return f"{MONTHS[int(month) - 1]} {year}"
+    return f"{year}年{int(month)}月"
 
 
-def render_statement(statement: dict, period: str, env: Environment | None = None) -> str:
-    env = env or environment()
-    return env.get_template(TEMPLATE).render(m=statement, period=period, period_label=period_label(period))
+def render_statement(statement: dict, period: str, env: Environment | None = None, lang: str = "zh",
+                     company: str = "") -> str:
+    env = env or environment(lang)
+    return env.get_template(TEMPLATE).render(m=statement, period=period, company=company,
+                                             period_label=period_label(period, str(env.globals["lang"])))
 
 
-def render_statements(result, folder: Path, period: str) -> list[Path]:
+def render_statements(result, folder: Path, period: str, lang: str = "zh", company: str = "") -> list[Path]:
     """Write `folder/vip/<customer_id>.html` for every statement of `result`; returns the paths
-    in the statements' order."""
+    in the statements' order. `company`: the name shown on each statement (company.yaml)."""
     out = Path(folder) / "vip"
     out.mkdir(parents=True, exist_ok=True)
-    env = environment()
+    env = environment(lang)
     written: list[Path] = []
     seen: dict[str, Any] = {}
     for statement in result.statements:
@@ -157,6 +180,6 @@ def render_statements(result, folder: Path, period: str) -> list[Path]:
         path = out / name
         if path.resolve().parent != out.resolve():  # cannot happen with the names above
             raise ValueError(f"customer id {statement.get('customer_id')!r} leaves the vip folder")
-        path.write_text(render_statement(statement, period, env), encoding="utf-8", newline="\n")
+        path.write_text(render_statement(statement, period, env, company=company), encoding="utf-8", newline="\n")
         written.append(path)
     return written

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from csbatch.i18n import N_, word
 from csbatch.reports.tables import Col, Table
 from csbatch.reports.workbook import Workbook
 
@@ -112,13 +113,17 @@ def _cell(value, kind: str) -> str:
 
 def text_tables(what: WhatIf, lang: str = "zh") -> list[dict]:
     """Each table as text cells (title, headers, numeric per column, rows): the page and the
-    terminal show the same."""
+    terminal show the same; the months-together row says so in the language."""
     frames = what.frames()
     out = []
     for table in SHEETS:
         frame = frames[table.name]
         rows = [[_cell(v, c.kind) for v, c in zip(row, table.columns)]
                 for row in frame[table.names].itertuples(index=False, name=None)]
+        if "period" in table.names:
+            at = table.names.index("period")
+            for cells in rows:
+                cells[at] = word(lang, N_("All months")) if cells[at] == ALL_MONTHS else cells[at]
         numeric = [c.kind in ("money", "decimal", "int") for c in table.columns]
         out.append({"title": table.title(lang), "headers": [c.label(lang) for c in table.columns],
                     "numeric": numeric, "rows": rows})
@@ -128,7 +133,7 @@ def text_tables(what: WhatIf, lang: str = "zh") -> list[dict]:
 def render_page(what: WhatIf, lang: str = "zh") -> str:
     from csbatch.reports.vip_statements import environment
 
-    return environment().get_template("what_if.html.j2").render(
+    return environment(lang).get_template("what_if.html.j2").render(
         periods=what.periods, before=what.before, after=what.after, sheets=text_tables(what, lang))
 
 
