@@ -170,10 +170,11 @@ class Workbook:
         """A4, one page wide, the orientation its width needs, the repeated titles it declared,
         company and period above, page numbers below."""
         setup = self.printing.get(ws.name, PrintSetup())
-        # XlsxWriter keeps the widths set and the last column written (3.x: `col_info`, `dim_colmax`)
+        # XlsxWriter keeps the last column written and each set width in pixels (3.3: `dim_colmax`,
+        # `col_info`; a character is 7 px plus 5 of padding; an unset column is 64 px, 8.43)
         last = ws.dim_colmax if ws.dim_colmax is not None else 0
-        widths = {c: info.width for c, info in ws.col_info.items() if info.width is not None}
-        wide = sum(widths.get(c, 8.43) for c in range(last + 1)) > PORTRAIT_WIDTH
+        pixels = {c: info.width for c, info in ws.col_info.items() if info.width is not None}
+        wide = sum(max(pixels.get(c, 64) - 5, 0) / 7 for c in range(last + 1)) > PORTRAIT_WIDTH
         ws.set_paper(9)
         if setup.landscape if setup.landscape is not None else wide:
             ws.set_landscape()
@@ -185,9 +186,9 @@ class Workbook:
             ws.repeat_rows(0, setup.rows - 1)
         if setup.columns:
             ws.repeat_columns(0, setup.columns - 1)
-        left = self.company.replace("&", "&&")[:80]
-        right = self.period.replace("&", "&&")[:40]
-        ws.set_header(f"&L{left}&C&A&R{right}", {"margin": 0.3})
+        left = f"&L{self.company[:80].replace('&', '&&')}" if self.company else ""     # & alone is a code
+        right = f"&R{self.period[:40].replace('&', '&&')}" if self.period else ""
+        ws.set_header(f"{left}&C&A{right}", {"margin": 0.3})                           # &A: the sheet's name
         ws.set_footer("&C" + word(self.lang, PAGE_OF).format(page="&P", pages="&N"), {"margin": 0.3})
 
     def close(self) -> Path:
