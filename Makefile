@@ -8,7 +8,7 @@ PERIOD ?= 2026-10
 LOCK   := requirements.lock
 UV_VERSION := 0.13.9
 
-.PHONY: demo test check install bench samples clean chromium lock docs catalogue
+.PHONY: demo test check install bench samples clean chromium libreoffice lock docs catalogue
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ $(VENV)/.test-installed: pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-test: check $(VENV)/.test-installed chromium
+test: check $(VENV)/.test-installed chromium libreoffice
 	$(BIN)/python -m pytest -q
 
 # Static checks, run by `make test` before the suite; each tool reads its settings from
@@ -65,6 +65,21 @@ chromium:
 	  { apt-get update -qq >/dev/null 2>&1 && \
 	    apt-get install -y -qq --no-install-recommends $(CHROMIUM_PKGS) >/dev/null 2>&1; } || \
 	  echo "could not install $(CHROMIUM_PKGS): the statement test will skip or render without a Chinese font"; \
+	fi
+
+# The print test converts the workbooks to PDF with headless LibreOffice: installed like Chromium
+# (Calc and a Chinese font, root + apt-get only); a failure never fails `make test`, the test skips.
+LIBREOFFICE_PKGS := libreoffice-calc fonts-wqy-microhei
+
+libreoffice:
+	@if command -v soffice >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing $(LIBREOFFICE_PKGS) (apt-get) for the print test..."; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq --no-install-recommends $(LIBREOFFICE_PKGS) >/dev/null 2>&1 || \
+	  { apt-get update -qq >/dev/null 2>&1 && \
+	    apt-get install -y -qq --no-install-recommends $(LIBREOFFICE_PKGS) >/dev/null 2>&1; } || \
+	  echo "could not install $(LIBREOFFICE_PKGS): the print test will skip"; \
 	fi
 
 # Regenerate the committed sample month (same seed, same files).

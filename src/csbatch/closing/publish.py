@@ -70,13 +70,14 @@ def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None
     write_csv(data / "order_splits.csv", ORDER_SPLITS, pay.order_splits)
     write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, c.attendance.summary, c.policy, s.lang,
                            changed, period=s.period)
-    write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", c.scores, c.policy, s.lang)
+    write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", c.scores, c.policy, s.lang, period=s.period)
     vip = c.vip
     write_csv(data / "vip_members.csv", VIP_MEMBERS, vip.members)
     write_csv(data / "vip_points.csv", VIP_POINTS, vip.points_out)
     write_csv(data / "vip_tasks.csv", VIP_TASKS, vip.tasks)
     write_csv(data / "vip_discount_audit.csv", VIP_DISCOUNT_AUDIT, vip.discount_audit)
-    write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang)
+    write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang, company=c.policy.company.shown,
+                       period=s.period)
     render_statements(vip, folder, s.period, s.lang, c.policy.company.shown)
     render_pages(staff_pages(s), folder, s.period, s.lang, c.policy.company.shown)
     write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)

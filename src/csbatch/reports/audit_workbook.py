@@ -86,8 +86,8 @@ def _ensure(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 class _Sheets:
-    def __init__(self, path: Path, lang: str):
-        self.book = Workbook(Path(path))
+    def __init__(self, path: Path, lang: str, company: str = "", period: str = ""):
+        self.book = Workbook(Path(path), lang, company=company, period=period)
         self.lang = lang
         self.zh = lang == "zh"
         wb = self.book.book
@@ -130,7 +130,7 @@ class _Sheets:
 def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
     """Write the audit workbook of `report` (an AuditReport) to `path`; `policy` names the
     questionnaire's sections and items and holds the highlighting thresholds."""
-    s = _Sheets(path, lang)
+    s = _Sheets(path, lang, policy.company.shown, report.period)
     zh = s.zh
 
     # deadlines ------------------------------------------------------------------------------
@@ -230,6 +230,7 @@ def _trends_sheet(s: _Sheets, report) -> None:
         change = _change(series, report.period)
         book.write_value(ws, r, len(head) - 1, change, "rate" if kind == "rate" else kind)
     ws.freeze_panes(1, 2)
+    book.prints(ws, rows=1, columns=1)
     ws.autofilter(0, 0, len(FIGURES), len(head) - 1)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from csbatch.errors import Issue, Source
 from csbatch.policy import Policy
 from csbatch.policy.inputs import Column, Kind
-from csbatch.reports.workbook import Workbook
+from csbatch.reports.workbook import Workbook, display_width
 from csbatch.sheets.discover import is_notes_sheet, kinds_matching
 from csbatch.sheets.headers import alias_index
 from csbatch.sheets.read import column_letter
@@ -74,11 +74,6 @@ TYPE_WIDTHS = {"date": 12, "datetime": 17, "time": 8, "national_id": 20, "phone"
                "month": 9, "id": 12}
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: wide (CJK, full-width) characters count two."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 @dataclass(frozen=True)
@@ -217,6 +212,7 @@ def _write_data_sheet(wb: Workbook, name: str, fields: list[_Field], lists: dict
                 "validate": "list", "source": lists[c], "ignore_blank": True, "error_type": "warning",
                 "error_title": f.header[:32], "error_message": f.rule[:255]})
     ws.freeze_panes(1, 0)
+    wb.prints(ws, rows=1)
     ws.activate()
 
 
@@ -277,6 +273,7 @@ def _write_notes(wb: Workbook, kind: Kind, fields: list[_Field], lang: str) -> N
         for r, choice in enumerate(f.choices, start=_LIST_ROW):
             wb.write_value(ws, r, col, choice, "int" if choice.isdigit() else "text")
     ws.freeze_panes(5, 0)
+    wb.prints(ws, rows=5)
 
 
 def write_input_templates(policy: Policy, out: Path, lang: str = "zh") -> tuple[list[Path], list[Issue]]:
@@ -300,7 +297,7 @@ def write_input_templates(policy: Policy, out: Path, lang: str = "zh") -> tuple[
         if kind.item_columns == "questionnaire":
             fields += _item_fields(policy, lang)
         name = names[code] or code
-        wb = Workbook(out / f"{name}.xlsx")
+        wb = Workbook(out / f"{name}.xlsx", lang, company=policy.company.shown)
         notes = WORDS[lang]["notes"]
         lists = {c: _list_source(notes, col, fields[c]) for c, col in _list_columns(fields).items()}
         _write_data_sheet(wb, name, fields, lists)      # first: the sheet Excel opens on

@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.money import half_up
-from csbatch.reports.tables import SCORECARDS, TEAMS, Col, Table
+from csbatch.reports.tables import SCORECARDS, TEAMS, Col, Table, measured_kind
 from csbatch.reports.workbook import Workbook
 from csbatch.scoring.cards import ScoreResult, teams_frame
+from csbatch.scoring.engine import measured_name
 
 _TAIL = tuple(c for c in SCORECARDS.columns
               if c.name in ("subtotal", "multiplier", "adjustments", "total", "grade", "rank", "flags"))
@@ -21,7 +22,7 @@ def _card_table(code, card, lang) -> Table:
     cols = [Col("employee_id", "id", "工号"), Col("name", "text", "姓名"), Col("role", "text", "岗位"),
             Col("team", "text", "班组")]
     for item in card.items:
-        cols.append(Col(f"{item.code}.measured", "number", f"{item.name}（测量值）"))
+        cols.append(Col(f"{item.code}.measured", measured_kind(measured_name(item)), f"{item.name}（测量值）"))
         cols.append(Col(f"{item.code}.points", "decimal", f"{item.name}（得分）"))
     title = card.name[:31] if lang == "zh" else code[:31]
     return Table(code, title, title, tuple(cols) + _TAIL)
@@ -43,8 +44,8 @@ def _card_frame(card_score, policy) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_kpi_workbook(path: Path, result: ScoreResult, policy, lang: str) -> Path:
-    book = Workbook(path)
+def write_kpi_workbook(path: Path, result: ScoreResult, policy, lang: str, *, period: str = "") -> Path:
+    book = Workbook(path, lang, company=policy.company.shown, period=period)
     for code, card_score in result.cards.items():
         if card_score.members:
             book.add_table_sheet(_card_table(code, card_score.card, lang), _card_frame(card_score, policy), lang)

@@ -107,13 +107,7 @@ def add_payslips(book: Workbook, table: Table, payroll: pd.DataFrame, lang: str)
         r += 3
     for c, col in enumerate(columns):
         ws.set_column(c, c, 12 if col.kind == "money" else max(8, 2 * len(col.label(lang)) + 2))
-    ws.set_paper(9)                                        # A4
-    if len(columns) >= LANDSCAPE_FROM:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.fit_to_pages(1, 0)                                  # one page wide, as many pages tall as needed
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    book.prints(ws, landscape=len(columns) >= LANDSCAPE_FROM)   # no repeated header: each strip has its own
     ws.hide_gridlines(0)                                   # gridlines print: the strips are cut along them
     ws.print_area(0, 0, max(r - 2, 0), len(columns) - 1)
 
@@ -121,7 +115,7 @@ def add_payslips(book: Workbook, table: Table, payroll: pd.DataFrame, lang: str)
 def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame, policy, lang: str,
                            changed: PayChanges | None = None, *, period: str) -> Path:
     """`changed`: a re-close's changes (the 变更明细 sheet); None for a first close (no such sheet)."""
-    book = Workbook(path)
+    book = Workbook(path, lang, company=policy.company.shown, period=period)
     table = payroll_table(policy, result.payroll.columns)
     people = result.payroll.copy()
     people["role"] = people["role"].map(lambda r: policy.roles[r].name if r in policy.roles else r)
@@ -130,7 +124,6 @@ def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame,
     hr_table = hr_import_table(policy)
     hr_rows = hr_import_frame(result.components, policy, period, lang)
     book.add_table_sheet(hr_table, hr_rows, lang, filters=False)
-    fit_widths(book, hr_table, hr_rows, lang)
     add_payslips(book, table, result.payroll, lang)
     book.add_table_sheet(ATTENDANCE, attendance_summary, lang)
     book.add_table_sheet(ORDER_SPLITS, result.order_splits, lang)
@@ -138,11 +131,3 @@ def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame,
         book.add_table_sheet(PAYROLL_CHANGES, changed.frame(), lang, filters=False, bold_last_row=True)
     return book.close()
 
-
-def fit_widths(book: Workbook, table: Table, frame: pd.DataFrame, lang: str) -> None:
-    """Columns as wide as their longest text (a CJK character counts two), so no code is cut."""
-    ws = book.book.get_worksheet_by_name(table.title(lang))
-    for c, col in enumerate(table.columns):
-        texts = [col.label(lang), *(str(v) for v in frame[col.name] if v is not None)]
-        width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) for text in texts)
-        ws.set_column(c, c, max(10, min(80, width + 2)))

@@ -10,10 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from csbatch.policy.vocabulary import UNITS
+
 Kind = Literal["text", "id", "int", "days", "money", "points", "rate", "date", "datetime", "bool",
                "number", "decimal"]
 # number: a plain decimal (normalised: 0.95, 9650); decimal: a Decimal printed exactly as it was
 # rounded (66, 33.15, 20.00) — points keep the places their rounding rule gave them.
+
+
+#: A measured value's column kind by its unit (`policy.vocabulary.UNITS`): rates in %, money in ¥.
+MEASURED_KINDS: dict[str, Kind] = {"rate": "rate", "money": "money"}
+
+
+def measured_kind(name: str | None) -> Kind:
+    """The kind of a column showing the measured value `name` (a count or score: a plain number)."""
+    return MEASURED_KINDS.get(UNITS.get(name or "", ""), "number")
 
 
 @dataclass(frozen=True)

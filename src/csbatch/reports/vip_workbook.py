@@ -33,8 +33,8 @@ def _shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def write_vip_workbook(path: Path, result, lang: str = "zh") -> Path:
-    book = Workbook(Path(path))
+def write_vip_workbook(path: Path, result, lang: str = "zh", *, company: str = "", period: str = "") -> Path:
+    book = Workbook(Path(path), lang, company=company, period=period)
     book.add_table_sheet(VIP_MEMBERS, _shown(result.members, lang), lang)
     book.add_table_sheet(VIP_POINTS, _shown(result.points_out, lang), lang)
     book.add_table_sheet(VIP_TASKS, _shown(result.tasks, lang), lang)

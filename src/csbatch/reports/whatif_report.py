@@ -93,7 +93,7 @@ class WhatIf:
 
 def write_workbook(what: WhatIf, path: Path, lang: str = "zh") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = Workbook(path)
+    book = Workbook(path, lang, period=" – ".join(dict.fromkeys(what.periods[:1] + what.periods[-1:])))
     frames = what.frames()
     for table in SHEETS:
         frame = frames[table.name]

@@ -138,6 +138,12 @@ def _measure_names(item: Item) -> list[str]:
     return [rule.measure]
 
 
+def measured_name(item: Item) -> str | None:
+    """The measured value an item's score shows as its own (`ItemScore.measured`): its rule's first."""
+    names = _measure_names(item)
+    return names[0] if names else None
+
+
 def _ordered_names(text: str) -> list[str]:
     import re
     seen: list[str] = []
