@@ -87,16 +87,6 @@ SCORECARD_ITEMS = Table("scorecard_items", "考核明细", "Scorecard items", (
     Col("rule", "text", "计算规则", "in words, which band or formula gave the points"),
 ), row="employee × item")
 
-TEAMS = Table("teams", "班组汇总", "Teams", (
-    Col("scorecard", "text", "考核表", "scorecard code"),
-    Col("team", "text", "班组", "team"),
-    Col("members", "int", "人数", "members of the team on the card"),
-    Col("rated", "int", "参评人数", "rated members"),
-    Col("mean_before_adjustments", "decimal", "平均分（加扣分前）", "rated members' mean total before adjustments"),
-    Col("team_rank", "int", "班组排名", "rank of the team in the team competition"),
-), row="team of a scorecard")
-
-
 def audits_table(questionnaire) -> Table:
     """audits.csv: its section columns are the questionnaire's sections, in policy order."""
     return Table("audits", "督导问卷", "QA audits", (
