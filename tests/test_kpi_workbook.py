@@ -23,12 +23,9 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 
 
-@pytest.fixture(scope="module")
-def month(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("kpi") / "out"
-    outcome = monthly_close(PERIOD, SAMPLES / PERIOD, out, CONFIG)
-    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
-    return out / PERIOD
+@pytest.fixture
+def month(sample_close) -> Path:
+    return sample_close
 
 
 def _scorecards(month: Path) -> list[dict[str, str]]:
