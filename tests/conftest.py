@@ -44,6 +44,18 @@ CONFIG = committed_policy(_CLEAN)
 
 
 @pytest.fixture(scope="session")
+def sample_close(tmp_path_factory) -> Path:
+    """The committed sample month closed once with the committed policy: `OUT/2026-10`, for the
+    tests that only read what a close publishes."""
+    from csbatch.closing.runs import monthly_close
+
+    out = tmp_path_factory.mktemp("sample-close") / "out"
+    outcome = monthly_close("2026-10", SAMPLES / "2026-10", out, CONFIG)
+    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
+    return out / "2026-10"
+
+
+@pytest.fixture(scope="session")
 def policy():
     from csbatch.policy import load_policy
 

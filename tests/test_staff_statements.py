@@ -12,20 +12,16 @@ import openpyxl
 import pytest
 
 from browser import chromium_or_skip, measured_in_iframe
-from conftest import CONFIG, SAMPLES
-from csbatch.closing.runs import monthly_close
+from conftest import CONFIG
 from csbatch.reports.staff_statements import StaffPage, render_page
 
 PERIOD = "2026-10"
 ID_SHAPED = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 
 
-@pytest.fixture(scope="module")
-def month(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("staff") / "out"
-    outcome = monthly_close(PERIOD, SAMPLES / PERIOD, out, CONFIG)
-    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
-    return out / PERIOD
+@pytest.fixture
+def month(sample_close) -> Path:
+    return sample_close
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

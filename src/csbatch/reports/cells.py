@@ -42,7 +42,7 @@ def csv_text(value: Any, kind: str) -> str:
         return f"{to_cents(to_decimal(value))}"
     if kind == "decimal":
         return f"{to_decimal(value):f}"
-    if kind in ("days", "rate", "number"):
+    if kind in ("days", "rate", "measured_rate", "number"):
         d = to_decimal(value)
         exponent = d.as_tuple().exponent   # a letter for infinity, not rounded
         if isinstance(exponent, int) and exponent < -6:  # a ratio such as 14/15: six places are plenty

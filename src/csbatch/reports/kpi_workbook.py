@@ -1,24 +1,34 @@
 """`kpi_scorecards_PERIOD.xlsx`: one sheet per scorecard (a row per employee, each item's measured
 value and points, then subtotal, multiplier, adjustments, total, grade, rank, flags), the team
-summary, and native Excel charts of the grade distribution and the team means."""
+summary of each scorecard, and native Excel charts: the grade distribution and, per scorecard,
+its teams' means.
+
+Read by managers: every figure a total comes from is on the sheet as it was used (the multiplier
+with all its decimals, so subtotal × multiplier + adjustments gives the total to the cent), rates
+read as percentages, and every team summary and team chart names its scorecard (a team such as
+飞鹰组 can sit on several cards)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
+from csbatch.i18n import N_, translator
 from csbatch.money import half_up
-from csbatch.reports.tables import SCORECARDS, TEAMS, Col, Table, measured_kind
+from csbatch.reports.tables import SCORECARDS, Col, Kind, Table, measured_kind
 from csbatch.reports.workbook import Workbook
 from csbatch.scoring.cards import ScoreResult, teams_frame
-from csbatch.scoring.engine import measured_name
+from csbatch.scoring.engine import CardScore, measured_name
 
 _TAIL = tuple(c for c in SCORECARDS.columns
               if c.name in ("subtotal", "multiplier", "adjustments", "total", "grade", "rank", "flags"))
 
 
 def _card_table(code, card, lang) -> Table:
+    """A scorecard's sheet: each item's measured value (in its unit's format: rates in %, money
+    in ¥) and points, then the total's parts."""
     cols = [Col("employee_id", "id", "工号"), Col("name", "text", "姓名"), Col("role", "text", "岗位"),
             Col("team", "text", "班组")]
     for item in card.items:
@@ -34,7 +44,7 @@ def _card_frame(card_score, policy) -> pd.DataFrame:
         m = s.member
         row = {"employee_id": m.employee_id, "name": m.name, "team": m.team,
                "role": policy.roles[m.role].name if m.role in policy.roles else m.role,
-               "subtotal": s.subtotal, "multiplier": half_up(s.multiplier, 4),
+               "subtotal": s.subtotal, "multiplier": s.multiplier,
                "adjustments": s.adjustment_points, "total": s.total, "grade": s.grade, "rank": s.rank,
                "flags": " ".join(s.flags)}
         for code, item in s.items.items():
@@ -46,42 +56,130 @@ def _card_frame(card_score, policy) -> pd.DataFrame:
 
 def write_kpi_workbook(path: Path, result: ScoreResult, policy, lang: str, *, period: str = "") -> Path:
     book = Workbook(path, lang, company=policy.company.shown, period=period)
-    for code, card_score in result.cards.items():
-        if card_score.members:
-            book.add_table_sheet(_card_table(code, card_score.card, lang), _card_frame(card_score, policy), lang)
-    teams = teams_frame(result)
-    book.add_table_sheet(TEAMS, teams, lang)
-    _charts(book, result, teams, [b.label for b in policy.bands[policy.scoring.grades].bands], lang)
+    cards = [c for c in result.cards.values() if c.members]
+    for card_score in cards:
+        book.add_table_sheet(_card_table(card_score.code, card_score.card, lang), _card_frame(card_score, policy), lang)
+    grades = [b.label for b in policy.bands[policy.scoring.grades].bands]
+    blocks = _team_summaries(book, cards, grades, lang)
+    _charts(book, cards, grades, blocks, lang)
     return book.close()
 
 
-def _charts(book: Workbook, result: ScoreResult, teams: pd.DataFrame, grades: list[str], lang: str) -> None:
-    """A grade-count table with a clustered column chart, and a bar chart of team means."""
-    zh = lang == "zh"
-    ws = book.book.add_worksheet("图表" if zh else "Charts")
-    cards = [c for c in result.cards.values() if c.members]
-    ws.write_string(0, 0, "等级分布" if zh else "Grade distribution", book.header)
+# --- team summaries ---------------------------------------------------------------------------
+
+#: The team summary's columns after the team: (header, key, kind); then a column per grade, then
+#: the team's rank in the card's team competition.
+_TEAM_FIGURES: tuple[tuple[str, str, Kind], ...] = (
+    (N_("Team members"), "members", "int"),
+    (N_("Rated members"), "rated", "int"),
+    (N_("Mean before adjustments"), "mean_before_adjustments", "points"),
+    (N_("Mean total"), "mean_total", "points"),
+    (N_("Lowest total"), "min_total", "points"),
+    (N_("Highest total"), "max_total", "points"),
+)
+_NO_TEAM = "—"
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return half_up(sum(values, Decimal(0)) / len(values)) if values else None
+
+
+def _figures(members: list, grades: list[str]) -> dict:
+    totals = [s.total for s in members if s.total is not None]
+    row = {"members": len(members), "rated": sum(1 for s in members if s.member.rated),
+           "mean_before_adjustments": _mean([s.before_adjustments for s in members if s.member.rated]),
+           "mean_total": _mean(totals), "min_total": min(totals, default=None),
+           "max_total": max(totals, default=None), "team_rank": None}
+    return row | {f"grade:{g}": sum(1 for s in members if s.grade == g) for g in grades}
+
+
+def _team_rows(card: CardScore, grades: list[str], lang: str) -> list[dict]:
+    """A row per team of the card (grouped, and ranked in the team competition, as `teams_frame`
+    does), then a row over all the card's members."""
+    groups: dict[str, list] = {}
+    for s in card.members:
+        groups.setdefault(s.member.team or _NO_TEAM, []).append(s)
+    ranks = teams_frame(ScoreResult({card.code: card})).set_index("team")["team_rank"]
+    rows = [{"team": team, **_figures(members, grades), "team_rank": ranks.get(team)}
+            for team, members in sorted(groups.items())]
+    _ = translator(lang)
+    return [*rows, {"team": _("All teams"), **_figures(card.members, grades)}]
+
+
+def _team_summaries(book: Workbook, cards: list[CardScore], grades: list[str],
+                    lang: str) -> dict[str, tuple[str, int, int]]:
+    """One sheet, a block per scorecard: the card's name as the block's title, a header row, a row
+    per team and one for all teams. Returns card code → (sheet, first team row, last team row)
+    for the charts."""
+    _ = translator(lang)
+    ws = book.book.add_worksheet(_("Team summary"))
+    title = book.book.add_format({"bold": True, "font_size": 12})
+    columns: list[tuple[str, str, Kind]] = [
+        (_("Team"), "team", "text"), *((_(h), key, kind) for h, key, kind in _TEAM_FIGURES),
+        *((_("Graded {grade}").format(grade=g), f"grade:{g}", "int") for g in grades),
+        (_("Team rank"), "team_rank", "int")]
+    for c, (header, _key, _kind) in enumerate(columns):
+        ws.set_column(c, c, max(10, min(24, 2 * len(header) + 2)))
+    blocks: dict[str, tuple[str, int, int]] = {}
+    r = 0
+    for card in cards:
+        ws.write_string(r, 0, _("{scorecard}: teams").format(scorecard=_card_name(card)), title)
+        for c, (header, _key, _kind) in enumerate(columns):
+            ws.write_string(r + 1, c, header, book.header)
+        rows = _team_rows(card, grades, lang)
+        for i, row in enumerate(rows, start=r + 2):
+            if i == r + 1 + len(rows):
+                ws.set_row(i, None, book.bold)
+            for c, (_header, key, kind) in enumerate(columns):
+                book.write_value(ws, i, c, row[key], kind)
+        blocks[card.code] = (ws.name, r + 2, r + len(rows))      # the team rows, not "all teams"
+        r += len(rows) + 3
+    return blocks
+
+
+def _card_name(card: CardScore) -> str:
+    """The scorecard as the policy names it (docs/language.md: a person never reads its code)."""
+    return card.card.name
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+_CHART_ROWS = 16        # a chart's height in rows, and a little room below it
+
+
+def _charts(book: Workbook, cards: list[CardScore], grades: list[str],
+            blocks: dict[str, tuple[str, int, int]], lang: str) -> None:
+    """A grade-count table with a clustered column chart (a series per scorecard), then one bar
+    chart per scorecard of its teams' means before adjustments (the team competition's figure),
+    titled with the scorecard's name."""
+    _ = translator(lang)
+    ws = book.book.add_worksheet(_("Charts"))
+    ws.write_string(0, 0, _("Grade distribution"), book.header)
     for j, card in enumerate(cards, start=1):
-        ws.write_string(1, j, card.card.name if zh else card.code, book.header)
+        ws.write_string(1, j, _card_name(card), book.header)
     for i, grade in enumerate(grades, start=2):
         ws.write_string(i, 0, grade)
         for j, card in enumerate(cards, start=1):
             ws.write_number(i, j, sum(1 for s in card.members if s.grade == grade))
+    at = len(cards) + 2
     if cards and grades:
         chart = book.book.add_chart({"type": "column"})
         for j in range(1, len(cards) + 1):
             chart.add_series({"name": [ws.name, 1, j], "categories": [ws.name, 2, 0, 1 + len(grades), 0],
                               "values": [ws.name, 2, j, 1 + len(grades), j]})
-        chart.set_title({"name": "等级分布" if zh else "Grades"})
-        chart.set_x_axis({"name": "等级" if zh else "grade"})
-        chart.set_y_axis({"name": "人数" if zh else "employees"})
-        ws.insert_chart(1, len(cards) + 2, chart)
-    if len(teams):
+        chart.set_title({"name": _("Grades by scorecard")})
+        chart.set_x_axis({"name": _("grade")})
+        chart.set_y_axis({"name": _("employees")})
+        ws.insert_chart(1, at, chart)
+    mean_column = 1 + [key for _h, key, _k in _TEAM_FIGURES].index("mean_before_adjustments")
+    for n, card in enumerate(cards, start=1):
+        sheet, first, last = blocks[card.code]
         chart = book.book.add_chart({"type": "bar"})
-        sheet = TEAMS.title(lang)
-        n = len(teams)
-        chart.add_series({"name": "平均分" if zh else "mean before adjustments",
-                          "categories": [sheet, 1, 1, n, 1], "values": [sheet, 1, 4, n, 4]})
-        chart.set_title({"name": "班组平均分（加扣分前）" if zh else "Team means"})
+        chart.add_series({"name": _("Mean before adjustments"),
+                          "categories": [sheet, first, 0, last, 0],
+                          "values": [sheet, first, mean_column, last, mean_column],
+                          "data_labels": {"value": True}})
+        chart.set_title({"name": _("{scorecard}: team means before adjustments").format(
+            scorecard=_card_name(card))})
         chart.set_legend({"none": True})
-        ws.insert_chart(18, len(cards) + 2, chart)
+        ws.insert_chart(1 + n * _CHART_ROWS, at, chart)

@@ -13,13 +13,15 @@ from typing import Literal
 from csbatch.policy.vocabulary import UNITS
 
 Kind = Literal["text", "id", "int", "days", "money", "points", "rate", "date", "datetime", "bool",
-               "number", "decimal"]
+               "number", "decimal", "measured_rate"]
 # number: a plain decimal (normalised: 0.95, 9650); decimal: a Decimal printed exactly as it was
-# rounded (66, 33.15, 20.00) — points keep the places their rounding rule gave them.
+# rounded (66, 33.15, 20.00) — points keep the places their rounding rule gave them;
+# measured_rate: a rate a band is decided on (at whole percents), shown to two decimals of a
+# percent so 94.96% never reads 95.0%.
 
 
 #: A measured value's column kind by its unit (`policy.vocabulary.UNITS`): rates in %, money in ¥.
-MEASURED_KINDS: dict[str, Kind] = {"rate": "rate", "money": "money"}
+MEASURED_KINDS: dict[str, Kind] = {"rate": "measured_rate", "money": "money"}
 
 
 def measured_kind(name: str | None) -> Kind:
@@ -97,16 +99,6 @@ SCORECARD_ITEMS = Table("scorecard_items", "考核明细", "Scorecard items", (
     Col("weight", "number", "权重", "the item's full points"),
     Col("rule", "text", "计算规则", "in words, which band or formula gave the points"),
 ), row="employee × item")
-
-TEAMS = Table("teams", "班组汇总", "Teams", (
-    Col("scorecard", "text", "考核表", "scorecard code"),
-    Col("team", "text", "班组", "team"),
-    Col("members", "int", "人数", "members of the team on the card"),
-    Col("rated", "int", "参评人数", "rated members"),
-    Col("mean_before_adjustments", "decimal", "平均分（加扣分前）", "rated members' mean total before adjustments"),
-    Col("team_rank", "int", "班组排名", "rank of the team in the team competition"),
-), row="team of a scorecard")
-
 
 def audits_table(questionnaire) -> Table:
     """audits.csv: its section columns are the questionnaire's sections, in policy order."""

@@ -34,10 +34,11 @@ NUMBER_FORMATS = {
     "days": "0.0#",
     "int": "0",
     "rate": "0.0%",
+    "measured_rate": "0.00%",
     "date": "yyyy-mm-dd",
     "datetime": "yyyy-mm-dd hh:mm",
 }
-NUMERIC = ("money", "points", "days", "rate", "int", "decimal", "number")
+NUMERIC = ("money", "points", "days", "rate", "measured_rate", "int", "decimal", "number")
 
 #: Columns (in Excel's width units, about a Latin character) a portrait A4 page holds at 100 %;
 #: a sheet wider than this prints landscape (and any sheet is scaled to one page wide).
@@ -75,6 +76,8 @@ def shown_width(value: Any, kind: str) -> int:
         return len(f"¥{d:,.2f}")
     if kind == "rate":
         return len(f"{d * 100:.1f}%")
+    if kind == "measured_rate":
+        return len(f"{d * 100:.2f}%")
     if kind == "int":
         return len(str(int(d)))
     if kind == "decimal":
