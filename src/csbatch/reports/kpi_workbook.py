@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from csbatch.i18n import N_, word
 from csbatch.money import half_up
+from csbatch.reports.codewords import flags_text, spelled
 from csbatch.reports.tables import SCORECARDS, TEAMS, Col, Table
 from csbatch.reports.workbook import Workbook
 from csbatch.scoring.cards import ScoreResult, teams_frame
@@ -17,17 +19,23 @@ _TAIL = tuple(c for c in SCORECARDS.columns
               if c.name in ("subtotal", "multiplier", "adjustments", "total", "grade", "rank", "flags"))
 
 
-def _card_table(code, card, lang) -> Table:
-    cols = [Col("employee_id", "id", "工号"), Col("name", "text", "姓名"), Col("role", "text", "岗位"),
-            Col("team", "text", "班组")]
+_LEAD = tuple(c for c in SCORECARDS.columns if c.name in ("employee_id", "name", "role", "team"))
+MEASURED = N_("{item} (measured)")
+POINTS = N_("{item} (points)")
+
+
+def _card_table(code, card) -> Table:
+    """The card's sheet: named by the policy in Chinese, by its code spelled out in English; each
+    item's columns likewise."""
+    cols = list(_LEAD)
     for item in card.items:
-        cols.append(Col(f"{item.code}.measured", "number", f"{item.name}（测量值）"))
-        cols.append(Col(f"{item.code}.points", "decimal", f"{item.name}（得分）"))
-    title = card.name[:31] if lang == "zh" else code[:31]
-    return Table(code, title, title, tuple(cols) + _TAIL)
+        for suffix, kind, header in (("measured", "number", MEASURED), ("points", "decimal", POINTS)):
+            cols.append(Col(f"{item.code}.{suffix}", kind, header.format(item=spelled(item.code)),
+                            named=word("zh", header).format(item=item.name)))
+    return Table(code, spelled(code)[:31], tuple(cols) + _TAIL, named=card.name[:31])
 
 
-def _card_frame(card_score, policy) -> pd.DataFrame:
+def _card_frame(card_score, policy, lang: str) -> pd.DataFrame:
     rows = []
     for s in card_score.members:
         m = s.member
@@ -35,7 +43,7 @@ def _card_frame(card_score, policy) -> pd.DataFrame:
                "role": policy.roles[m.role].name if m.role in policy.roles else m.role,
                "subtotal": s.subtotal, "multiplier": half_up(s.multiplier, 4),
                "adjustments": s.adjustment_points, "total": s.total, "grade": s.grade, "rank": s.rank,
-               "flags": " ".join(s.flags)}
+               "flags": flags_text(s.flags, lang)}
         for code, item in s.items.items():
             row[f"{code}.measured"] = item.measured
             row[f"{code}.points"] = item.points
@@ -47,9 +55,11 @@ def write_kpi_workbook(path: Path, result: ScoreResult, policy, lang: str) -> Pa
     book = Workbook(path)
     for code, card_score in result.cards.items():
         if card_score.members:
-            book.add_table_sheet(_card_table(code, card_score.card, lang), _card_frame(card_score, policy), lang)
+            book.add_table_sheet(_card_table(code, card_score.card), _card_frame(card_score, policy, lang), lang)
     teams = teams_frame(result)
-    book.add_table_sheet(TEAMS, teams, lang)
+    cards = {code: c.card.name for code, c in result.cards.items()}
+    shown = teams.assign(scorecard=[cards.get(c, c) if lang == "zh" else spelled(c) for c in teams["scorecard"]])
+    book.add_table_sheet(TEAMS, shown, lang)
     _charts(book, result, teams, [b.label for b in policy.bands[policy.scoring.grades].bands], lang)
     return book.close()
 

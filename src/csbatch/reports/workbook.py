@@ -12,6 +12,7 @@ import pandas as pd
 import xlsxwriter
 
 from csbatch.blanks import is_blank
+from csbatch.i18n import yes_no
 from csbatch.reports.cells import runs_as_formula, to_decimal
 from csbatch.reports.tables import Table
 
@@ -42,7 +43,8 @@ class Workbook:
         self.quoted = self.book.add_format({"quote_prefix": True})
         self.bold = self.book.add_format({"bold": True})
 
-    def write_value(self, ws, r: int, c: int, value: Any, kind: str) -> None:
+    def write_value(self, ws, r: int, c: int, value: Any, kind: str, lang: str = "zh") -> None:
+        """One cell; a boolean is the language's word for it (是/否), never TRUE/FALSE."""
         if is_blank(value):
             ws.write_blank(r, c, None)
         elif kind in ("money", "points", "days", "rate", "int", "decimal", "number"):
@@ -51,7 +53,7 @@ class Workbook:
             stamp = value if isinstance(value, dt.datetime) else pd.Timestamp(value).to_pydatetime()
             ws.write_datetime(r, c, stamp, self.formats[kind])
         elif kind == "bool":
-            ws.write_boolean(r, c, bool(value))
+            ws.write_string(r, c, yes_no(lang, bool(value)))
         else:
             text = str(value)
             ws.write_string(r, c, text, self.quoted if runs_as_formula(text) else None)
@@ -68,7 +70,7 @@ class Workbook:
             if bold_last_row and r == last:
                 ws.set_row(r, None, self.bold)
             for c, (value, col) in enumerate(zip(row, table.columns)):
-                self.write_value(ws, r, c, value, col.kind)
+                self.write_value(ws, r, c, value, col.kind, lang)
         ws.freeze_panes(1, 0)
         if filters:
             ws.autofilter(0, 0, max(len(frame), 1), len(table.columns) - 1)
