@@ -33,7 +33,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
-from csbatch.i18n import NC_, N_, word
+from csbatch.i18n import N_, NC_, word
 from csbatch.reports.cells import to_decimal
 from csbatch.reports.codewords import spelled
 from csbatch.reports.tables import (

@@ -7,7 +7,7 @@ out (`no_calls` → "no calls"): a readable word rather than a code, in either l
 
 from __future__ import annotations
 
-from csbatch.i18n import NC_, N_, word
+from csbatch.i18n import N_, NC_, word
 
 #: scorecard flags: the engine's own and the sample policy's `when_no_data.flag`s
 FLAGS = {

@@ -11,7 +11,7 @@ import pandas as pd
 from csbatch.i18n import N_, word
 from csbatch.money import half_up
 from csbatch.reports.codewords import flags_text, spelled
-from csbatch.reports.tables import SCORECARDS, TEAMS, Col, Table
+from csbatch.reports.tables import SCORECARDS, TEAMS, Col, Kind, Table
 from csbatch.reports.workbook import Workbook
 from csbatch.scoring.cards import ScoreResult, teams_frame
 
@@ -29,7 +29,8 @@ def _card_table(code, card) -> Table:
     item's columns likewise."""
     cols = list(_LEAD)
     for item in card.items:
-        for suffix, kind, header in (("measured", "number", MEASURED), ("points", "decimal", POINTS)):
+        parts: tuple[tuple[str, Kind, str], ...] = (("measured", "number", MEASURED), ("points", "decimal", POINTS))
+        for suffix, kind, header in parts:
             cols.append(Col(f"{item.code}.{suffix}", kind, header.format(item=spelled(item.code)),
                             named=word("zh", header).format(item=item.name)))
     return Table(code, spelled(code)[:31], tuple(cols) + _TAIL, named=card.name[:31])

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.errors import Issue
-from csbatch.i18n import NC_, N_, word
+from csbatch.i18n import N_, NC_, word
 from csbatch.payroll.changes import PayChanges
 from csbatch.payroll.compute import PayrollResult
 from csbatch.policy import Policy

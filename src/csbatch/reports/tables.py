@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from csbatch.i18n import NC_, N_, word
+from csbatch.i18n import N_, NC_, word
 from csbatch.reports.codewords import spelled
 
 Kind = Literal["text", "id", "int", "days", "money", "points", "rate", "date", "datetime", "bool",
@@ -71,7 +71,8 @@ class Table:
 ATTENDANCE = Table("attendance", N_("Attendance"), (
     Col("employee_id", "id", N_("employee id"), "the employee's ID (roster)"),
     Col("name", "text", N_("name"), "the employee's name (roster)"),
-    Col("scheduled_days", "days", N_("scheduled days"), "workdays between hire (or month start) and leave (or month end)"),
+    Col("scheduled_days", "days", N_("scheduled days"),
+        "workdays between hire (or month start) and leave (or month end)"),
     Col("present_days", "days", N_("present days"), "scheduled days with a clock record"),
     Col("late_count", "int", N_("late count"), "days with the first clock-in late"),
     Col("late_minutes", "int", N_("late minutes"), "minutes late, summed, counted from the schedule's start"),
@@ -79,7 +80,8 @@ ATTENDANCE = Table("attendance", N_("Attendance"), (
     Col("absent_days", "days", N_("absent days"), "scheduled days with no clock record and no approved leave (unpaid)"),
     Col("paid_leave_days", "days", N_("paid leave days"), "leave days × the leave type's paid share"),
     Col("unpaid_leave_days", "days", N_("unpaid leave days"), "leave days × the unpaid share"),
-    Col("missing_punches", "int", N_("missing punches"), "days with only one of clock-in and clock-out (counted present)"),
+    Col("missing_punches", "int", N_("missing punches"),
+        "days with only one of clock-in and clock-out (counted present)"),
 ), row="employee")
 
 
@@ -116,7 +118,8 @@ TEAMS = Table("teams", N_("Teams"), (
     Col("team", "text", N_("team"), "team"),
     Col("members", "int", N_("members"), "members of the team on the card"),
     Col("rated", "int", NC_("teams", "rated"), "rated members"),
-    Col("mean_before_adjustments", "decimal", N_("mean before adjustments"), "rated members' mean total before adjustments"),
+    Col("mean_before_adjustments", "decimal", N_("mean before adjustments"),
+        "rated members' mean total before adjustments"),
     Col("team_rank", "int", N_("team rank"), "rank of the team in the team competition"),
 ), row="team of a scorecard")
 
@@ -136,7 +139,8 @@ def audits_table(questionnaire) -> Table:
 
 
 PAYROLL_LEAD = (Col("employee_id", "id", N_("employee id"), "the employee's ID (roster)"),
-                Col("name", "text", N_("name"), "the employee's name (roster)"), Col("role", "text", N_("role"), "role code"))
+                Col("name", "text", N_("name"), "the employee's name (roster)"),
+                Col("role", "text", N_("role"), "role code"))
 
 
 def payroll_table(policy, frame_columns) -> Table:
@@ -165,8 +169,8 @@ HR_IMPORT_COLUMNS: tuple[tuple[str, Kind, str, str], ...] = (
     ("code", "id", N_("item code"), "the component's `hr_code` (pay.yaml; default: its code), never cut"),
     ("item", "text", N_("item name"), "the component's `hr_name` (pay.yaml; default: its `name`)"),
     ("amount", "money", N_("amount"), "amount, ¥, a number with two decimals (negative = deduction)"),
-    ("note", "text", NC_("hr import", "note"), "why, in the workbook's language: the adjustments sheet's reason, or what "
-                                 "the rule counted"),
+    ("note", "text", NC_("hr import", "note"),
+     "why, in the workbook's language: the adjustments sheet's reason, or what the rule counted"),
 )
 
 

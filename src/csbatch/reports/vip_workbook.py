@@ -7,8 +7,9 @@
 
 The columns are the CSV contract's; in Chinese the programme, tier, status and kind codes print as
 their names (专业VIP, 银卡, 有效, 消费积分 …), in English as the codes spelled out; the product
-category as the catalogue's word and the discount problem worded in the workbook's language. Money cells are numbers with
-the ¥ format, dates are dates, and a name such as `=HYPERLINK(...)` stays text (`Workbook`).
+category as the catalogue's word and the discount problem worded in the workbook's language.
+Money cells are numbers with the ¥ format, dates are dates, and a name such as `=HYPERLINK(...)`
+stays text (`Workbook`).
 """
 
 from __future__ import annotations

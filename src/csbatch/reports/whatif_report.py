@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from csbatch.i18n import N_, NC_
 from csbatch.reports.tables import Col, Table
 from csbatch.reports.workbook import Workbook
 
 PAY = Table("what_if_pay", N_("Pay"), (
     Col("period", "text", N_("period")), Col("employee_id", "id", N_("employee id")), Col("name", "text", N_("name")),
-    Col("role", "text", N_("role")), Col("component", "text", N_("component")), Col("before", "money", NC_("what if pay", "before")),
+    Col("role", "text", N_("role")), Col("component", "text", N_("component")),
+    Col("before", "money", NC_("what if pay", "before")),
     Col("after", "money", NC_("what if pay", "after")), Col("change", "money", N_("change")),
 ), row="pay component of an employee whose amount changes (应发合计: the employee's gross pay)")
 
@@ -35,12 +37,14 @@ SCORES = Table("what_if_scores", N_("Scores"), (
 
 ROLES = Table("what_if_roles", N_("By role"), (
     Col("period", "text", N_("period")), Col("role", "text", N_("role")), Col("employees", "int", N_("employees")),
-    Col("before", "money", NC_("what if roles", "before")), Col("after", "money", NC_("what if roles", "after")), Col("change", "money", N_("change")),
+    Col("before", "money", NC_("what if roles", "before")), Col("after", "money", NC_("what if roles", "after")),
+    Col("change", "money", N_("change")),
 ), row="role whose gross pay changes")
 
 MEMBERS = Table("what_if_members", N_("VIP members"), (
     Col("period", "text", N_("period")), Col("customer_id", "id", N_("customer id")), Col("name", "text", N_("name")),
-    Col("programme", "text", NC_("what if members", "programme")), Col("tier_before", "text", N_("tier before")), Col("tier_after", "text", N_("tier after")),
+    Col("programme", "text", NC_("what if members", "programme")), Col("tier_before", "text", N_("tier before")),
+    Col("tier_after", "text", N_("tier after")),
     Col("points_before", "int", N_("points before")), Col("points_after", "int", N_("points after")),
     Col("points_change", "int", N_("points change")),
     Col("voucher_before", "money", N_("voucher before")), Col("voucher_after", "money", N_("voucher after")),
@@ -48,7 +52,8 @@ MEMBERS = Table("what_if_members", N_("VIP members"), (
 ), row="member whose tier, points or voucher changes")
 
 TOTALS = Table("what_if_totals", N_("Totals"), (
-    Col("period", "text", N_("period")), Col("pay_before", "money", N_("pay before")), Col("pay_after", "money", N_("pay after")),
+    Col("period", "text", N_("period")), Col("pay_before", "money", N_("pay before")),
+    Col("pay_after", "money", N_("pay after")),
     Col("pay_change", "money", N_("pay change")), Col("employees_changed", "int", N_("employees changed")),
     Col("scores_changed", "int", N_("scores changed")), Col("members_changed", "int", N_("members changed")),
 ), row="month, then the months together")
