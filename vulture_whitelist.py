@@ -40,3 +40,7 @@ from csbatch.i18n import translator, word_in
 Issue.warn
 translator
 word_in
+
+# `Table.en` (the English title) is read by scripts/gen_docs.py, outside src/; `Lang.en` is a
+# choice typer offers for --lang, picked by its value.
+_.en

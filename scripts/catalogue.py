@@ -1,6 +1,6 @@
 """Keeps the Chinese catalogue in step with the code: `make catalogue`.
 
-Extracts every marked string (`N_`, `_`, `word`, `word_in` in src/, `_()` and `{% trans %}` in
+Extracts every marked string (`N_`, `NC_`, `_`, `word`, `word_in` in src/, `_()` and `{% trans %}` in
 templates/) with Babel, adds the new ones to `src/csbatch/locale/zh/LC_MESSAGES/csbatch.po` with an
 empty translation, drops the ones the code no longer has, and writes it sorted without source
 locations (so two branches adding words rarely touch the same lines). Then fill in the msgstr.
@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "src" / "csbatch" / "locale" / "zh" / "LC_MESSAGES" / "csbatch.po"
 #: csbatch.i18n's own functions take the language first
-KEYWORDS = {**DEFAULT_KEYWORDS, "word": (2,), "word_in": ((2, "c"), 3)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "word": (2,), "word_in": ((2, "c"), 3), "NC_": ((1, "c"), 2)}
 SOURCES = [(ROOT / "src" / "csbatch", [("**.py", "python")]),
            (ROOT / "templates", [("**.j2", "jinja2")])]
 FIXED_DATE = datetime(2026, 12, 1, tzinfo=UTC)   # no date churn in the header on every update

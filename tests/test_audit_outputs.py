@@ -206,9 +206,9 @@ def test_workbook_sheets_headers_frozen_and_filtered(book):
     assert header(book["督导问卷-客服"]) == ["工号", "姓名", "班组", "检测次数", "平均分", "办公环境", "服务原则",
                                           "服务三主动", "服务禁忌", "违规次数"]
     assert header(book["问卷项目得分率"])[:2] == ["班组", "ENV-1 办公桌是否整洁"]
-    assert header(book["趋势"]) == ["指标", "代码", "2026-08", "2026-09", "2026-10", "环比变化"]
+    assert header(book["趋势"]) == ["指标", "2026-08", "2026-09", "2026-10", "环比变化"]   # no code column
     for ws in book.worksheets:
-        assert ws.freeze_panes in ("A2", "C2"), ws.title
+        assert ws.freeze_panes in ("A2", "B2"), ws.title
         assert ws.auto_filter.ref, ws.title
 
 
@@ -237,7 +237,7 @@ def test_typed_cells(book):
     loss = ws.cell(4, column(ws, "损失金额"))
     assert loss.value == pytest.approx(350.5) and isinstance(loss.value, float) and "¥" in loss.number_format
     assert ws.cell(3, column(ws, "损失金额")).value == 1200  # a number, not the text "1200.00"
-    assert ws.cell(2, column(ws, "我方责任")).value is True
+    assert ws.cell(2, column(ws, "我方责任")).value == "是"        # a boolean in words, never TRUE
     assert ws.cell(4, column(ws, "处理天数")).value == pytest.approx(14.5)
     exc = book["特价退款例外"]
     assert exc["D2"].is_date and exc["E2"].value == pytest.approx(499.0) and "¥" in exc["E2"].number_format
@@ -245,14 +245,13 @@ def test_typed_cells(book):
     assert heat["A2"].value == "一组" and heat["C2"].value == pytest.approx(0.75) and heat["C2"].number_format == "0.0%"
     assert heat["W3"].value is None  # no data
     trend = book["趋势"]
-    rows = {trend.cell(r, 2).value: r for r in range(2, trend.max_row + 1)}
-    r = rows["losses"]
-    assert trend.cell(r, 1).value == "投诉损失金额"
-    assert [trend.cell(r, c).value for c in (3, 4, 5)] == pytest.approx([2400.0, 980.0, 1550.5])
-    assert "¥" in trend.cell(r, 5).number_format
-    assert trend.cell(r, 6).value == pytest.approx(570.5)
-    r = rows["complaints_on_time_share"]
-    assert trend.cell(r, 5).number_format == "0.0%" and trend.cell(r, 6).value == pytest.approx(-0.11)
+    rows = {trend.cell(r, 1).value: r for r in range(2, trend.max_row + 1)}
+    r = rows["投诉损失金额"]
+    assert [trend.cell(r, c).value for c in (2, 3, 4)] == pytest.approx([2400.0, 980.0, 1550.5])
+    assert "¥" in trend.cell(r, 4).number_format
+    assert trend.cell(r, 5).value == pytest.approx(570.5)
+    r = rows["投诉按时解决率"]
+    assert trend.cell(r, 4).number_format == "0.0%" and trend.cell(r, 5).value == pytest.approx(-0.11)
 
 
 def test_formula_looking_text_stays_text(book):
@@ -266,10 +265,11 @@ def test_formula_looking_text_stays_text(book):
             assert not any(c.data_type == "f" for c in row), sheet.title
 
 
-def test_english_workbook_keeps_codes(tmp_path, policy):
+def test_english_workbook_shows_words(tmp_path, policy):
     wb = openpyxl.load_workbook(write_audit_workbook(tmp_path / "en.xlsx", report(), policy, "en"))
     assert wb.sheetnames[:3] == ["Deadlines", "Complaints", "Complaint categories"]
-    assert wb["Deadlines"]["A2"].value == "complaint_resolution" and wb["Deadlines"]["F3"].value == "late"
+    # the policy names rules in Chinese only: English shows the code spelled out, never the code
+    assert wb["Deadlines"]["A2"].value == "complaint resolution" and wb["Deadlines"]["F3"].value == "late"
     assert header(wb["QA agents"])[5:9] == SECTIONS
     assert ("A2:H10", "expression", ['OR($F2="late",$F2="missing")']) in formats(wb["Deadlines"])
 

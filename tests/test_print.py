@@ -108,9 +108,9 @@ def test_payroll_repeats_its_keys_and_kpi_shows_rates_and_coefficients(books):
 
 
 def test_english_footer_and_a_wide_sheet_lands_landscape(tmp_path):
-    table = Table("t", "表", "Wide", tuple(Col(f"c{i}", "text", f"列{i}") for i in range(12)))
     import pandas as pd
 
+    table = Table("t", "Wide", tuple(Col(f"c{i}", "text", f"column {i}") for i in range(12)))
     frame = pd.DataFrame([{f"c{i}": "x" * 15 for i in range(12)}])
     book = Workbook(tmp_path / "w.xlsx", "en", company="A & B Ltd", period=PERIOD)
     book.add_table_sheet(table, frame, "en")

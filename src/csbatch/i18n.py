@@ -33,6 +33,20 @@ def N_(message: str) -> str:
     return message
 
 
+class _InContext(str):
+    """A marked string that remembers its gettext context (see `NC_`)."""
+
+    context: str
+
+
+def NC_(context: str, message: str) -> str:
+    """Marks a string whose word depends on where it stands (`NC_("order splits", "employee id")`
+    is 客服工号 where plain "employee id" is 工号); `word` then translates it in that context."""
+    marked = _InContext(message)
+    marked.context = context
+    return marked
+
+
 def catalogue_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -68,7 +82,10 @@ def translator(lang: str) -> Callable[[str], str]:
 
 
 def word(lang: str, message: str) -> str:
-    """One string (usually a `N_`-marked one held in a variable) in the language."""
+    """One string (usually a `N_`- or `NC_`-marked one held in a variable) in the language."""
+    context = getattr(message, "context", "")
+    if context:
+        return translations(resolve_lang(lang)).pgettext(context, message)
     return translations(resolve_lang(lang)).gettext(message)
 
 

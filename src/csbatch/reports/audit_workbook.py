@@ -14,8 +14,10 @@ sheet per check of the `AuditReport`:
 - 服务禁忌 / Taboos, 未检测客服 / Not audited, 督导员对比 / Auditors (an auditor whose mean is
   5 points or more from the overall mean is highlighted), 趋势 / Trends (headline figures by month).
 
-Highlights are conditional formats, so they follow rows when someone sorts or filters. In Chinese
-the rule, category and status codes print as their names; in English as the codes (as in the CSV).
+Highlights are conditional formats, so they follow rows when someone sorts or filters. The rule,
+category and status codes print as words: in Chinese the policy's names and the catalogue's words,
+in English the catalogue's words and the policy's codes spelled out (the policy names them in
+Chinese only); the CSV files keep the codes.
 Every sheet has a frozen header and filters; money is ¥-formatted numbers, dates are dates, and
 text that looks like a formula stays text (`Workbook`).
 """
@@ -31,7 +33,9 @@ from xlsxwriter.utility import xl_col_to_name
 
 from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
+from csbatch.i18n import N_, NC_, word
 from csbatch.reports.cells import to_decimal
+from csbatch.reports.codewords import spelled
 from csbatch.reports.tables import (
     AUDIT_EXCEPTIONS,
     AUDITORS,
@@ -51,9 +55,10 @@ from csbatch.reports.workbook import Workbook
 #: A QA mean score below this is "low" (amber in the workbook, 需辅导 on the page).
 #: An auditor whose mean differs from the overall mean by at least this many points is flagged.
 
-DEADLINE_STATUS = {"on_time": "按时", "late": "逾期", "missing": "缺失", "open": "未到期"}
-SLA_STATUS = {"on_time": "按时解决", "late": "逾期解决", "open_within_sla": "未结（时限内）",
-              "open_past_sla": "超时未结"}
+DEADLINE_STATUS = {"on_time": NC_("deadline", "on time"), "late": NC_("deadline", "late"),
+                   "missing": N_("missing"), "open": N_("not yet due")}
+SLA_STATUS = {"on_time": N_("on time"), "late": N_("late"), "open_within_sla": N_("open within sla"),
+              "open_past_sla": N_("open past sla")}
 DEADLINE_BREACHES = ("late", "missing")
 SLA_BREACHES = ("late", "open_past_sla")
 
@@ -111,16 +116,21 @@ class _Sheets:
 
     def status_sheet(self, table: Table, frame: pd.DataFrame, name_of: tuple[str, str], status: str,
                      labels: dict[str, str], breaches) -> tuple:
-        """A sheet whose rows carry a status: in Chinese the code column shows names and the status
-        words; rows with a breach status are red. Returns (ws, n, shown status text by code)."""
+        """A sheet whose rows carry a status: the code column shows names (Chinese: the policy's; English:
+        the code spelled out) and the status its words; rows with a breach status are red. Returns
+        (ws, n, shown status text by code)."""
         frame = frame.copy()
-        if self.zh:
-            frame[name_of[0]] = _names(frame, *name_of)
-            frame[status] = frame[status].map(lambda v: labels.get(v, v))
+        frame[name_of[0]] = self.names(frame, *name_of)
+        shown = {k: word(self.lang, v) for k, v in labels.items()}
+        frame[status] = frame[status].map(lambda v: shown.get(v, v))
         ws, n = self.sheet(table, frame)
-        shown = labels if self.zh else {k: k for k in labels}
         self.rows_where(ws, table, n, status, [shown[k] for k in breaches], self.red)
         return ws, n, shown
+
+    def names(self, frame: pd.DataFrame, code_col: str, name_col: str) -> pd.Series:
+        if self.zh:
+            return _names(frame, code_col, name_col)
+        return frame[code_col].map(lambda c: c if is_blank(c) else spelled(str(c)))
 
     def cells(self, ws, table: Table, n: int, column: str, rule: dict) -> None:
         c = table.names.index(column)
@@ -131,7 +141,6 @@ def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
     """Write the audit workbook of `report` (an AuditReport) to `path`; `policy` names the
     questionnaire's sections and items and holds the highlighting thresholds."""
     s = _Sheets(path, lang, policy.company.shown, report.period)
-    zh = s.zh
 
     # deadlines ------------------------------------------------------------------------------
     ws, n, shown = s.status_sheet(DEADLINES_SHEET, report.deadlines, ("rule", "rule_name"), "status",
@@ -145,8 +154,7 @@ def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
                                                       "format": s.amber})
 
     frame = report.complaint_categories.copy()
-    if zh:
-        frame["category"] = _names(frame, "category", "category_name")
+    frame["category"] = s.names(frame, "category", "category_name")
     ws, n = s.sheet(COMPLAINT_CATEGORIES, frame)
     for col in ("open_past_sla", "late"):
         s.cells(ws, COMPLAINT_CATEGORIES, n, col, {"type": "cell", "criteria": ">", "value": 0,
@@ -190,9 +198,9 @@ def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
 def _heatmap_sheet(s: _Sheets, heatmap: pd.DataFrame, policy) -> None:
     texts = {i.code: i.text for sec in policy.questionnaire.sections for i in sec.items}
     items = [str(c) for c in heatmap.columns]
-    table = Table("qa_heatmap", "问卷项目得分率", "QA items by team", (
-        Col("team", "text", "班组"),
-        *(Col(code, "rate", f"{code} {texts[code]}" if code in texts and s.zh else code) for code in items),
+    table = Table("qa_heatmap", N_("QA items by team"), (
+        Col("team", "text", N_("team")),
+        *(Col(code, "rate", code, named=f"{code} {texts[code]}" if code in texts else "") for code in items),
     ))
     frame = heatmap.copy()
     frame.columns = items
@@ -211,25 +219,23 @@ def _trends_sheet(s: _Sheets, report) -> None:
     """Figures down, months across (oldest first), then the change against the previous month."""
     zh = s.zh
     book = s.book
-    ws = book.book.add_worksheet("趋势" if zh else "Trends")
+    ws = book.book.add_worksheet(word(s.lang, N_("Trends")))
     values = trend_values(report)
     periods = sorted({p for per in values.values() for p in per})
-    head = (["指标", "代码"] if zh else ["figure", "code"]) + periods + ["环比变化" if zh else "change"]
+    head = [word(s.lang, N_("figure")), *periods, word(s.lang, NC_("trends", "change"))]
     for c, label in enumerate(head):
         ws.write_string(0, c, label, book.header)
-    ws.set_column(0, 0, 18)
-    ws.set_column(1, 1, 26)
-    ws.set_column(2, len(head) - 1, 12)
+    ws.set_column(0, 0, 18 if zh else 26)
+    ws.set_column(1, len(head) - 1, 12)
     for r, (code, label) in enumerate(FIGURES.items(), start=1):
         kind = FIGURE_KINDS.get(code, "number")
-        book.write_value(ws, r, 0, label if zh else code.replace("_", " "), "text")
-        book.write_value(ws, r, 1, code, "text")
+        book.write_value(ws, r, 0, label if zh else spelled(code), "text")
         series = values.get(code, {})
-        for c, period in enumerate(periods, start=2):
+        for c, period in enumerate(periods, start=1):
             book.write_value(ws, r, c, series.get(period), kind)
         change = _change(series, report.period)
         book.write_value(ws, r, len(head) - 1, change, "rate" if kind == "rate" else kind)
-    ws.freeze_panes(1, 2)
+    ws.freeze_panes(1, 1)
     book.prints(ws, rows=1, columns=1)
     ws.autofilter(0, 0, len(FIGURES), len(head) - 1)
 

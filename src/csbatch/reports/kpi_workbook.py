@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from csbatch.i18n import N_, translator
+from csbatch.i18n import N_, translator, word
 from csbatch.money import half_up
+from csbatch.reports.codewords import flags_text, spelled
 from csbatch.reports.tables import SCORECARDS, Col, Kind, Table, measured_kind
 from csbatch.reports.workbook import Workbook
 from csbatch.scoring.cards import ScoreResult, teams_frame
@@ -26,19 +27,26 @@ _TAIL = tuple(c for c in SCORECARDS.columns
               if c.name in ("subtotal", "multiplier", "adjustments", "total", "grade", "rank", "flags"))
 
 
-def _card_table(code, card, lang) -> Table:
-    """A scorecard's sheet: each item's measured value (in its unit's format: rates in %, money
-    in ¥) and points, then the total's parts."""
-    cols = [Col("employee_id", "id", "工号"), Col("name", "text", "姓名"), Col("role", "text", "岗位"),
-            Col("team", "text", "班组")]
+_LEAD = tuple(c for c in SCORECARDS.columns if c.name in ("employee_id", "name", "role", "team"))
+MEASURED = N_("{item} (measured)")
+POINTS = N_("{item} (points)")
+
+
+def _card_table(code, card) -> Table:
+    """The card's sheet: named by the policy in Chinese, by its code spelled out in English; each
+    item's columns likewise: its measured value in its unit's format (rates in %, money in ¥),
+    then its points, then the total's parts."""
+    cols = list(_LEAD)
     for item in card.items:
-        cols.append(Col(f"{item.code}.measured", measured_kind(measured_name(item)), f"{item.name}（测量值）"))
-        cols.append(Col(f"{item.code}.points", "decimal", f"{item.name}（得分）"))
-    title = card.name[:31] if lang == "zh" else code[:31]
-    return Table(code, title, title, tuple(cols) + _TAIL)
+        parts: tuple[tuple[str, Kind, str], ...] = (("measured", measured_kind(measured_name(item)), MEASURED),
+                                                    ("points", "decimal", POINTS))
+        for suffix, kind, header in parts:
+            cols.append(Col(f"{item.code}.{suffix}", kind, header.format(item=spelled(item.code)),
+                            named=word("zh", header).format(item=item.name)))
+    return Table(code, spelled(code)[:31], tuple(cols) + _TAIL, named=card.name[:31])
 
 
-def _card_frame(card_score, policy) -> pd.DataFrame:
+def _card_frame(card_score, policy, lang: str) -> pd.DataFrame:
     rows = []
     for s in card_score.members:
         m = s.member
@@ -46,7 +54,7 @@ def _card_frame(card_score, policy) -> pd.DataFrame:
                "role": policy.roles[m.role].name if m.role in policy.roles else m.role,
                "subtotal": s.subtotal, "multiplier": s.multiplier,
                "adjustments": s.adjustment_points, "total": s.total, "grade": s.grade, "rank": s.rank,
-               "flags": " ".join(s.flags)}
+               "flags": flags_text(s.flags, lang)}
         for code, item in s.items.items():
             row[f"{code}.measured"] = item.measured
             row[f"{code}.points"] = item.points
@@ -58,7 +66,7 @@ def write_kpi_workbook(path: Path, result: ScoreResult, policy, lang: str, *, pe
     book = Workbook(path, lang, company=policy.company.shown, period=period)
     cards = [c for c in result.cards.values() if c.members]
     for card_score in cards:
-        book.add_table_sheet(_card_table(card_score.code, card_score.card, lang), _card_frame(card_score, policy), lang)
+        book.add_table_sheet(_card_table(card_score.code, card_score.card), _card_frame(card_score, policy, lang), lang)
     grades = [b.label for b in policy.bands[policy.scoring.grades].bands]
     blocks = _team_summaries(book, cards, grades, lang)
     _charts(book, cards, grades, blocks, lang)

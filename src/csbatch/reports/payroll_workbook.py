@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.errors import Issue
+from csbatch.i18n import N_, NC_, word
 from csbatch.payroll.changes import PayChanges
 from csbatch.payroll.compute import PayrollResult
 from csbatch.policy import Policy
@@ -41,14 +42,14 @@ from csbatch.rules.reasons import worded
 
 ZERO = Decimal(0)
 
-#: The payslip sheet's name by language (a later gettext catalogue replaces this).
-PAYSLIPS = {"zh": "工资条", "en": "Payslips"}
+PAYSLIPS = N_("Payslips")      # the payslip sheet's name
+TOTAL = NC_("totals row", "total")     # the totals row's label
 LANDSCAPE_FROM = 8      # strips of more columns print landscape
 
 
-def totals_row(payroll: pd.DataFrame, table: Table) -> dict[str, str | Decimal | None]:
+def totals_row(payroll: pd.DataFrame, table: Table, lang: str = "zh") -> dict[str, str | Decimal | None]:
     row: dict[str, str | Decimal | None] = {c.name: None for c in table.columns}
-    row["employee_id"] = "合计"
+    row["employee_id"] = word(lang, TOTAL)
     for col in table.columns:
         if col.kind == "money":
             row[col.name] = sum((Decimal(v) for v in payroll[col.name]), ZERO)
@@ -98,7 +99,7 @@ def hr_import_frame(components: pd.DataFrame, policy: Policy, period: str, lang:
 def add_payslips(book: Workbook, table: Table, payroll: pd.DataFrame, lang: str) -> None:
     """The 工资条 sheet: header row, employee row, blank row, for every employee (no totals)."""
     columns = [c for c in table.columns if c.name in ("employee_id", "name") or c.kind == "money"]
-    ws = book.book.add_worksheet(PAYSLIPS.get(lang, PAYSLIPS["zh"]))
+    ws = book.book.add_worksheet(word(lang, PAYSLIPS))
     r = 0
     for values in payroll[[c.name for c in columns]].itertuples(index=False, name=None):
         for c, col in enumerate(columns):
@@ -119,7 +120,7 @@ def write_payroll_workbook(path: Path, result, attendance_summary: pd.DataFrame,
     table = payroll_table(policy, result.payroll.columns)
     people = result.payroll.copy()
     people["role"] = people["role"].map(lambda r: policy.roles[r].name if r in policy.roles else r)
-    with_totals = pd.concat([people, pd.DataFrame([totals_row(result.payroll, table)])], ignore_index=True)
+    with_totals = pd.concat([people, pd.DataFrame([totals_row(result.payroll, table, lang)])], ignore_index=True)
     book.add_table_sheet(table, with_totals, lang, bold_last_row=True)
     hr_table = hr_import_table(policy)
     hr_rows = hr_import_frame(result.components, policy, period, lang)

@@ -6,8 +6,10 @@
 - 折扣稽核 / Discount audit: member orders priced off the tier's rate.
 
 The columns are the CSV contract's; in Chinese the programme, tier, status and kind codes print as
-their names (专业VIP, 银卡, 有效, 消费积分 …), in English as the codes. Money cells are numbers with
-the ¥ format, dates are dates, and a name such as `=HYPERLINK(...)` stays text (`Workbook`).
+their names (专业VIP, 银卡, 有效, 消费积分 …), in English as the codes spelled out; the product
+category as the catalogue's word and the discount problem worded in the workbook's language.
+Money cells are numbers with the ¥ format, dates are dates, and a name such as `=HYPERLINK(...)`
+stays text (`Workbook`).
 """
 
 from __future__ import annotations
@@ -16,20 +18,31 @@ from pathlib import Path
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
+from csbatch.reports.codewords import category_word, spelled
 from csbatch.reports.tables import VIP_DISCOUNT_AUDIT, VIP_MEMBERS, VIP_POINTS, VIP_TASKS
 from csbatch.reports.vip_statements import label
 from csbatch.reports.workbook import Workbook
+from csbatch.rules.reasons import worded
 
 CODED = ("programme", "tier", "status", "kind")
 
 
+def _word(col: str, value, lang: str):
+    if is_blank(value):
+        return value
+    return label(col, value) if lang == "zh" else spelled(str(value))
+
+
 def _shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    if lang != "zh":
-        return frame
     out = frame.copy()
     for col in CODED:
         if col in out.columns:
-            out[col] = out[col].map(lambda v, col=col: label(col, v))
+            out[col] = out[col].map(lambda v, col=col: _word(col, v, lang))
+    if "category" in out.columns:
+        out["category"] = out["category"].map(lambda v: v if is_blank(v) else category_word(str(v), lang))
+    if "problem" in out.columns:
+        out["problem"] = out["problem"].map(lambda v: worded(v, lang))
     return out
 
 

@@ -16,45 +16,49 @@ from pathlib import Path
 
 import pandas as pd
 
-from csbatch.i18n import N_, word
+from csbatch.i18n import N_, NC_, word
 from csbatch.reports.tables import Col, Table
 from csbatch.reports.workbook import Workbook
 
-PAY = Table("what_if_pay", "工资变化", "Pay", (
-    Col("period", "text", "月份"), Col("employee_id", "id", "工号"), Col("name", "text", "姓名"),
-    Col("role", "text", "岗位"), Col("component", "text", "项目"), Col("before", "money", "原金额"),
-    Col("after", "money", "新金额"), Col("change", "money", "变化"),
+PAY = Table("what_if_pay", N_("Pay"), (
+    Col("period", "text", N_("period")), Col("employee_id", "id", N_("employee id")), Col("name", "text", N_("name")),
+    Col("role", "text", N_("role")), Col("component", "text", N_("component")),
+    Col("before", "money", NC_("what if pay", "before")),
+    Col("after", "money", NC_("what if pay", "after")), Col("change", "money", N_("change")),
 ), row="pay component of an employee whose amount changes (应发合计: the employee's gross pay)")
 
-SCORES = Table("what_if_scores", "考核变化", "Scores", (
-    Col("period", "text", "月份"), Col("employee_id", "id", "工号"), Col("name", "text", "姓名"),
-    Col("scorecard", "text", "考核表"), Col("total_before", "decimal", "原总分"),
-    Col("total_after", "decimal", "新总分"), Col("total_change", "decimal", "总分变化"),
-    Col("grade_before", "text", "原等级"), Col("grade_after", "text", "新等级"),
-    Col("rank_before", "int", "原排名"), Col("rank_after", "int", "新排名"),
+SCORES = Table("what_if_scores", N_("Scores"), (
+    Col("period", "text", N_("period")), Col("employee_id", "id", N_("employee id")), Col("name", "text", N_("name")),
+    Col("scorecard", "text", N_("scorecard")), Col("total_before", "decimal", N_("total before")),
+    Col("total_after", "decimal", N_("total after")), Col("total_change", "decimal", N_("total change")),
+    Col("grade_before", "text", N_("grade before")), Col("grade_after", "text", N_("grade after")),
+    Col("rank_before", "int", N_("rank before")), Col("rank_after", "int", N_("rank after")),
 ), row="employee whose total, grade or rank changes")
 
-ROLES = Table("what_if_roles", "岗位汇总", "By role", (
-    Col("period", "text", "月份"), Col("role", "text", "岗位"), Col("employees", "int", "人数"),
-    Col("before", "money", "原应发合计"), Col("after", "money", "新应发合计"), Col("change", "money", "变化"),
+ROLES = Table("what_if_roles", N_("By role"), (
+    Col("period", "text", N_("period")), Col("role", "text", N_("role")), Col("employees", "int", N_("employees")),
+    Col("before", "money", NC_("what if roles", "before")), Col("after", "money", NC_("what if roles", "after")),
+    Col("change", "money", N_("change")),
 ), row="role whose gross pay changes")
 
-MEMBERS = Table("what_if_members", "会员变化", "VIP members", (
-    Col("period", "text", "月份"), Col("customer_id", "id", "客户编号"), Col("name", "text", "姓名"),
-    Col("programme", "text", "会员体系"), Col("tier_before", "text", "原等级"), Col("tier_after", "text", "新等级"),
-    Col("points_before", "int", "原积分"), Col("points_after", "int", "新积分"),
-    Col("points_change", "int", "积分变化"),
-    Col("voucher_before", "money", "原返现"), Col("voucher_after", "money", "新返现"),
-    Col("voucher_change", "money", "返现变化"),
+MEMBERS = Table("what_if_members", N_("VIP members"), (
+    Col("period", "text", N_("period")), Col("customer_id", "id", N_("customer id")), Col("name", "text", N_("name")),
+    Col("programme", "text", NC_("what if members", "programme")), Col("tier_before", "text", N_("tier before")),
+    Col("tier_after", "text", N_("tier after")),
+    Col("points_before", "int", N_("points before")), Col("points_after", "int", N_("points after")),
+    Col("points_change", "int", N_("points change")),
+    Col("voucher_before", "money", N_("voucher before")), Col("voucher_after", "money", N_("voucher after")),
+    Col("voucher_change", "money", N_("voucher change")),
 ), row="member whose tier, points or voucher changes")
 
-TOTALS = Table("what_if_totals", "合计", "Totals", (
-    Col("period", "text", "月份"), Col("pay_before", "money", "原应发合计"), Col("pay_after", "money", "新应发合计"),
-    Col("pay_change", "money", "变化"), Col("employees_changed", "int", "工资变化人数"),
-    Col("scores_changed", "int", "考核变化人数"), Col("members_changed", "int", "会员变化人数"),
+TOTALS = Table("what_if_totals", N_("Totals"), (
+    Col("period", "text", N_("period")), Col("pay_before", "money", N_("pay before")),
+    Col("pay_after", "money", N_("pay after")),
+    Col("pay_change", "money", N_("pay change")), Col("employees_changed", "int", N_("employees changed")),
+    Col("scores_changed", "int", N_("scores changed")), Col("members_changed", "int", N_("members changed")),
 ), row="month, then the months together")
 
-RULES = Table("what_if_rules", "规则变化", "Rule changes", (Col("change", "text", "变化"),),
+RULES = Table("what_if_rules", N_("Rule changes"), (Col("change", "text", N_("change")),),
               row="rule change between the two policies")
 
 SHEETS = (TOTALS, PAY, SCORES, ROLES, MEMBERS, RULES)

@@ -22,7 +22,7 @@ import pandas as pd
 import xlsxwriter
 
 from csbatch.blanks import is_blank
-from csbatch.i18n import N_, word
+from csbatch.i18n import N_, word, yes_no
 from csbatch.reports.cells import runs_as_formula, to_decimal
 from csbatch.reports.tables import Table
 
@@ -123,6 +123,7 @@ class Workbook:
         return self.places[n]
 
     def write_value(self, ws, r: int, c: int, value: Any, kind: str) -> None:
+        """One cell; a boolean is the workbook language's word for it (是/否), never TRUE/FALSE."""
         if is_blank(value):
             ws.write_blank(r, c, None)
         elif kind == "decimal":
@@ -134,7 +135,7 @@ class Workbook:
             stamp = value if isinstance(value, dt.datetime) else pd.Timestamp(value).to_pydatetime()
             ws.write_datetime(r, c, stamp, self.formats[kind])
         elif kind == "bool":
-            ws.write_boolean(r, c, bool(value))
+            ws.write_string(r, c, yes_no(self.lang, bool(value)))
         else:
             text = str(value)
             ws.write_string(r, c, text, self.quoted if runs_as_formula(text) else None)

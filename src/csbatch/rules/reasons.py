@@ -1,12 +1,12 @@
-"""Why a pay line has its amount, worded in the workbook's language: every reason kind's English
-and Chinese wording, kept in this one place.
+"""Why a line has its amount (a pay line, a mispriced VIP order), worded in the workbook's
+language: every reason kind's English, marked for the catalogue (its Chinese is in csbatch.po).
 
 A `Reason` IS its English text (a `str`): `data/*.csv`, the ledger, `csbatch explain` and the
 policy golden cases keep reading the words they read before. It also remembers its kind and
-figures, so the payroll workbook's HR import sheet can say it in Chinese (`text("zh")`). Scoring
-(counted sales' production-sheet rule) and pay both word reasons, so this sits below both.
+figures, so a workbook can say it in Chinese (`text("zh")`). Scoring (counted sales'
+production-sheet rule), pay and the VIP audit word reasons, so this sits below them.
 A plain `str` among reasons (an adjustment's own words, a recognition's policy name) is shown as
-written in every language.
+written in every language; `Reason.named` is a policy name with its English stand-in.
 """
 
 from __future__ import annotations
@@ -14,36 +14,40 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-#: reason kind → language → wording ({name} fields are the reason's figures, already formatted)
-WORDS: dict[str, dict[str, str]] = {
-    "scheduled": {"en": "scheduled {days} of {workdays} workdays",
-                  "zh": "应出勤{days}天（本月{workdays}个工作日）"},
-    "absent": {"en": "absent {days} d", "zh": "旷工{days}天"},
-    "unpaid_leave": {"en": "unpaid leave {days} d", "zh": "无薪假{days}天"},
-    "team_lead": {"en": "team lead", "zh": "班组长"},
-    "per_unit": {"en": "{units} × ¥{amount}", "zh": "{units} × ¥{amount}"},
-    "capped": {"en": "total {total} capped at {cap}", "zh": "总分{total}，按上限{cap}计"},
-    "complaints": {"en": "complaint {ids}", "zh": "投诉{ids}"},
-    "refund": {"en": "refund of order {order} paid in {period}", "zh": "订单{order}退款（已于{period}发放）"},
-    "sheet_missing": {"en": "production sheet missing → {share}", "zh": "未交生产日报 → 按{share}计"},
-    "sheet_late": {"en": "production sheet late ({submitted} > {due}) → {share}",
-                   "zh": "生产日报迟交（{submitted} > {due}）→ 按{share}计"},
-    "over_reported": {"en": "reported {reported} > actual {actual} → {share}",
-                      "zh": "上报{reported} > 实际{actual} → 按{share}计"},
-    "also_over_reported": {"en": "also reported {reported} > actual {actual}",
-                           "zh": "另上报{reported} > 实际{actual}"},
+from csbatch.i18n import N_, word
+
+#: reason kind → its English wording ({name} fields are the reason's figures, already formatted,
+#: or reasons themselves, worded in the same language)
+WORDS: dict[str, str] = {
+    "scheduled": N_("scheduled {days} of {workdays} workdays"),
+    "absent": N_("absent {days} d"),
+    "unpaid_leave": N_("unpaid leave {days} d"),
+    "team_lead": N_("team lead"),
+    "per_unit": N_("{units} × ¥{amount}"),
+    "capped": N_("total {total} capped at {cap}"),
+    "complaints": N_("complaint {ids}"),
+    "refund": N_("refund of order {order} paid in {period}"),
+    "sheet_missing": N_("production sheet missing → {share}"),
+    "sheet_late": N_("production sheet late ({submitted} > {due}) → {share}"),
+    "over_reported": N_("reported {reported} > actual {actual} → {share}"),
+    "also_over_reported": N_("also reported {reported} > actual {actual}"),
+    "off_terms": N_("paid {paid}, expected {expected} ({terms})"),
+    "card_rate": N_("{tier} {rate}"),
+    "full_price": N_("full price"),
+    "less_voucher": N_("{terms}, less a {voucher} voucher"),
+    "never_discounted": N_("{category} item discounted"),
 }
 
-#: how reasons are joined, by language (the English separator is the key)
-SEPARATORS: dict[str, dict[str, str]] = {
-    "; ": {"en": "; ", "zh": "；"},
-    ", ": {"en": ", ", "zh": "，"},
-}
+#: how reasons are joined (the English separator is the msgid)
+SEPARATORS: dict[str, str] = {"; ": N_("; "), ", ": N_(", ")}
+
+NAMED = "="     # the kind of a `Reason.named`: its args are its text by language
 
 
 def _render(kind: str, args: Mapping[str, Any], lang: str) -> str:
-    words = WORDS[kind]
-    return words.get(lang, words["en"]).format(**args)
+    if kind == NAMED:
+        return args.get(lang, args["en"])
+    return word(lang, WORDS[kind]).format(**{k: worded(v, lang) for k, v in args.items()})
 
 
 class Reason(str):
@@ -59,6 +63,14 @@ class Reason(str):
         """One reason of a kind of `WORDS`, with its figures."""
         made = cls._make(_render(kind, args, "en"))
         made._kind, made._args = kind, args
+        return made
+
+    @classmethod
+    def named(cls, english: str, chinese: str) -> Reason:
+        """A name the policy gives in Chinese only (a VIP tier, a category), with the English it
+        stands for (its code, as the CSV files have it)."""
+        made = cls._make(english)
+        made._kind, made._args = NAMED, {"en": english, "zh": chinese}
         return made
 
     @classmethod
@@ -82,7 +94,7 @@ class Reason(str):
         if self._kind:
             return _render(self._kind, self._args, lang)
         if self._sep:
-            sep = SEPARATORS.get(self._sep, {}).get(lang, self._sep)
+            sep = word(lang, SEPARATORS[self._sep]) if self._sep in SEPARATORS else self._sep
             return sep.join(worded(p, lang) for p in self._parts)
         return str(self)
 

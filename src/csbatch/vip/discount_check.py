@@ -13,6 +13,7 @@ from decimal import Decimal
 import pandas as pd
 
 from csbatch.policy import Policy
+from csbatch.rules.reasons import Reason
 from csbatch.vip.card_events import Card
 from csbatch.vip.model import empty
 from csbatch.vip.pricing import ZERO, card_rate, percent, price_with_card, yen
@@ -20,6 +21,12 @@ from csbatch.vip.purchases import Spend
 
 AUDIT_COLUMNS = ["order_id", "customer_id", "tier", "category", "list_amount", "amount", "expected_amount",
                  "problem"]
+
+
+def _category_name(policy: Policy, code: str) -> str:
+    """The category's Chinese label in the policy's vocabulary (inputs.yaml), else its code."""
+    labels = policy.code_list("category") or {}
+    return next((x for x in labels.get(code, [])[1:] if not x.isascii()), code)
 
 
 def discount_audit(cards: list[Card], spend: Spend, vouchers: dict[str, Decimal],
@@ -39,14 +46,18 @@ def discount_audit(cards: list[Card], spend: Spend, vouchers: dict[str, Decimal]
             expected = price_with_card(order.list_amount, programme, tier, order.category, voucher, never)
             if order.amount == expected:
                 continue
+            problem: Reason
             if order.category in never and order.amount < expected:
-                problem = f"{order.category.replace('_', '-')} item discounted"
+                problem = Reason.of("never_discounted", category=Reason.named(
+                    order.category.replace("_", "-"), _category_name(policy, order.category)))
             else:
                 rate = card_rate(programme, tier, order.category, never)
-                terms = "full price" if order.category in never else f"{tier} {percent(rate)}"
+                tier_name = programme.tiers[tier].name if tier in programme.tiers else tier
+                terms = (Reason.of("full_price") if order.category in never else
+                         Reason.of("card_rate", tier=Reason.named(tier, tier_name), rate=percent(rate)))
                 if voucher:
-                    terms += f", less a {yen(voucher)} voucher"
-                problem = f"paid {yen(order.amount)}, expected {yen(expected)} ({terms})"
+                    terms = Reason.of("less_voucher", terms=terms, voucher=yen(voucher))
+                problem = Reason.of("off_terms", paid=yen(order.amount), expected=yen(expected), terms=terms)
             rows.append({"order_id": order.order_id, "customer_id": order.customer_id, "tier": tier,
                          "category": order.category, "list_amount": order.list_amount, "amount": order.amount,
                          "expected_amount": expected, "problem": problem, "_date": order.order_date})
