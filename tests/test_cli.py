@@ -62,13 +62,15 @@ def test_policy_check_fails_with_every_problem(policy_copy):
                         r"'weight'？）$", l) for l in lines), lines
     assert any(re.match(r"config/kpi/ecommerce\.yaml:\d+:\d+: items\[\d\]\.weight：缺少必填的键 'weight'$", l)
                for l in lines), lines
-    assert any(l.startswith("config/bands.yaml:") and "overlap" in l for l in lines)
+    assert any(re.match(r"config/bands\.yaml:\d+:\d+: satisfaction_deduction：第 3 档 \[80%, 96%\) 与第 2 档 "
+                        r"\[95%, 100%\) 重叠（第 3 档在第 \d+ 行，第 2 档在第 \d+ 行）$", l) for l in lines), lines
     assert lines[-1] == "错误 3 条，警告 0 条"        # the count in the default language
     english = runner.invoke(app, ["--lang", "en", "policy", "check", "--config", "config"]).stderr.splitlines()
     assert any(re.match(r"config/kpi/ecommerce\.yaml:\d+:\d+: items\[\d\]\.weigth: unknown key 'weigth' \(did you "
                         r"mean 'weight'\?\)$", l) for l in english), english
     assert any(re.match(r"config/kpi/ecommerce\.yaml:\d+:\d+: items\[\d\]\.weight: missing required key 'weight'$", l)
                for l in english), english
+    assert any(l.startswith("config/bands.yaml:") and "[95%, 100%) overlap (bands #3 on line" in l for l in english)
     assert english[-1] == "3 errors, 0 warnings"
 
 

@@ -203,7 +203,7 @@ def test_the_hooks_pass_a_clean_policy_and_fail_a_broken_band_table_naming_its_l
     for hook in HOOKS:
         failed = run_hook(hook, repo)
         assert failed.returncode == 1, (hook["id"], failed.stdout, failed.stderr)
-        assert any(l.startswith(f"config/bands.yaml:{line}:") and "overlap" in l for l in failed.stderr.splitlines()), \
+        assert any(l.startswith(f"config/bands.yaml:{line}:") and "重叠" in l for l in failed.stderr.splitlines()), \
             (hook["id"], failed.stderr)
 
 
