@@ -98,7 +98,7 @@ class StageProgress:
 
     def started(self, stage: str) -> None:
         if _err.is_terminal:
-            _err.print(f"… {i18n.word(self.lang, stage)}", end="\r", markup=False)
+            _err.print(f"… {stage_name(self.lang, stage)}", end="\r", markup=False)
 
     def finished(self, stage: str, seconds: float, ok: bool) -> None:
         if _err.is_terminal:
@@ -115,7 +115,12 @@ def progress_line(lang: str, name: str, rows: int | None = None) -> str:
 def stage_line(lang: str, stage: str, seconds: float, ok: bool) -> str:
     """A stage done: its mark, its name in the language (`STAGE_NAMES`) and its time."""
     mark = "✓" if ok else "✗"
-    return f"{mark} {i18n.word(lang, stage)} ({seconds:.1f} s)"
+    return f"{mark} {stage_name(lang, stage)} ({seconds:.1f} s)"
+
+
+def stage_name(lang: str, stage: str) -> str:
+    """A stage of the close in the language; a stage `STAGE_NAMES` does not know, as it is named."""
+    return i18n.word(lang, stage) if stage in STAGE_NAMES else stage
 
 
 def print_explanation(explanation: Explanation | PayExplanation) -> None:

@@ -13,6 +13,7 @@ import io
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
@@ -28,7 +29,7 @@ class Revision:
     folder: Path
 
 
-def _error(folder: Path, template: str, **params: str) -> list[Issue]:
+def _error(folder: Path, template: str, **params: Any) -> list[Issue]:
     return [Issue.of(Source(str(folder)), "policy.revision", template, **params)]
 
 

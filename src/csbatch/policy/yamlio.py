@@ -80,7 +80,7 @@ class _Builder:
     def _at(self, mark) -> Source:
         return Source(self.display, line=mark.line + 1, col=mark.column + 1)
 
-    def _err(self, mark, code: str, template: str, **params: object) -> None:
+    def _err(self, mark, code: str, template: str, **params: Any) -> None:
         self.issues.append(Issue.of(self._at(mark), code, template, **params))
 
     def _check_node_event(self, ev, path: PathKey) -> None:
