@@ -53,8 +53,8 @@ def run(period: str | None, policy: str, first: str | None, last: str | None, be
         finish(issues)
         periods = found
     if inputs is not None and len(periods) > 1:
-        raise typer.BadParameter(translator(lang)("--inputs gives one month's files: what-if them one month at a "
-                                                  "time"),
+        _ = translator(lang)
+        raise typer.BadParameter(_("--inputs gives one month's files: what-if them one month at a time"),
                                  param_hint="--inputs")
     ledger_path = ledger_at(ledger, out)
     what, issues = what_if_closed(periods, policy, resolve_config(config), ledger_path, inputs, before)
@@ -63,5 +63,6 @@ def run(period: str | None, policy: str, first: str | None, last: str | None, be
     folder = report if report is not None else ledger_path.parent / "what-if"
     name = report_name(periods, policy)
     written = [write_workbook(what, folder / f"{name}.xlsx", lang), write_page(what, folder / f"{name}.html", lang)]
-    typer.echo(translator(lang)("written: {files}").format(files=", ".join(str(p) for p in written)))
+    _ = translator(lang)
+    typer.echo(_("written: {files}").format(files=", ".join(str(p) for p in written)))
     finish([i for i in issues if not i.is_error])
