@@ -188,7 +188,7 @@ def test_what_if_reports_exactly_the_changed_lines_and_totals(story):
 
     # the terminal: every pay row of the month is a changed commission or that employee's gross
     said = str(story.said["what-if"])
-    assert f"\n  之前：" in said and f"(commit {story.first[:12]})\n" in said     # Chinese by default
+    assert "\n  之前：" in said and f"(commit {story.first[:12]})\n" in said     # Chinese by default
     assert f"\n  之后：HEAD (commit {story.second[:12]})" in said
     rows = [l.split("\t") for l in said.splitlines() if l.startswith(f"{PERIOD}\t") and len(l.split("\t")) == 8]
     assert {(r[1], r[4]) for r in rows} == {(e, c) for e in expected for c in (COMMISSION, GROSS)}
@@ -280,17 +280,17 @@ def test_policy_rev_head_applies_the_new_rate_and_records_the_change(story):
     # and that close reproduces from its own revision
     done = story.said["reproduce-new"]
     assert isinstance(done, subprocess.CompletedProcess) and done.returncode == 0, done.stdout + done.stderr
-    assert f"the policy it was closed with ({story.second[:12]})" in done.stdout
+    assert f"结账时的策略（{story.second[:12]}）" in done.stdout
 
 
 def test_the_ledger_lists_the_closes_and_the_reopenings(story):
     said = str(story.said["ledger"]).splitlines()
     closes = [l.split("\t") for l in said if l.startswith(f"{PERIOD}\t") and len(l.split("\t")) == 8]
-    assert [(c[1], c[4]) for c in closes] == [("reopened", story.first[:12]), ("reopened", story.first[:12]),
-                                             ("live", story.second[:12])]
+    assert [(c[1], c[4]) for c in closes] == [("已重新打开", story.first[:12]), ("已重新打开", story.first[:12]),
+                                             ("有效", story.second[:12])]                # Chinese by default
     gross = sum((Decimal(r["gross_pay"]) for r in story.pay["close"].values()), Decimal(0))
     change = sum((a - b for b, a in changed(story).values()), Decimal(0))
     assert [c[6] for c in closes] == [f"{gross:,.2f}", f"{gross:,.2f}", f"{gross + change:,.2f}"]
-    reopenings = said[said.index("reopenings"):]
+    reopenings = said[said.index("重新打开记录"):]
     assert [l.split("\t")[-1] for l in reopenings if l.startswith(f"{PERIOD}\t")] == \
            ["a late leave note", "the new rate applies from October"]
