@@ -33,13 +33,6 @@ _._Call
 _.points_earned
 _.next_tier_gap
 
-# csbatch.i18n's API for the catalogue migration (issue 12): used by the modules being moved onto it
-from csbatch.errors import Issue
-from csbatch.i18n import translator, word_in
-
-Issue.warn
-translator
-word_in
 
 # `Table.en` (the English title) is read by scripts/gen_docs.py, outside src/; `Lang.en` is a
 # choice typer offers for --lang, picked by its value.

@@ -4,6 +4,7 @@ names every problem. Runs the real command in a subprocess where the entry point
 from __future__ import annotations
 
 import itertools
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_policy_check_through_the_installed_entry_point(tmp_path):
     ok = subprocess.run([Path(sys.executable).with_name("csbatch"), "policy", "check", "--config", str(CONFIG)],
                         capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert "policy is valid" in ok.stdout
+    assert "：策略有效（" in ok.stdout and "张考核表" in ok.stdout     # Chinese by default
 
 
 def test_policy_check_fails_with_every_problem(policy_copy):
@@ -56,10 +57,21 @@ def test_policy_check_fails_with_every_problem(policy_copy):
     result = runner.invoke(app, ["policy", "check", "--config", "config"])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert any(l.startswith("config/kpi/ecommerce.yaml:") and "unknown key 'weigth'" in l for l in lines)
-    assert any(l.startswith("config/bands.yaml:") and "overlap" in l for l in lines)
-    assert any("missing required key 'weight'" in l for l in lines)
+    # Chinese by default, each problem at its file, line and column
+    assert any(re.match(r"config/kpi/ecommerce\.yaml:\d+:\d+: items\[\d\]\.weigth：未知的键 'weigth'（是不是想写 "
+                        r"'weight'？）$", l) for l in lines), lines
+    assert any(re.match(r"config/kpi/ecommerce\.yaml:\d+:\d+: items\[\d\]\.weight：缺少必填的键 'weight'$", l)
+               for l in lines), lines
+    assert any(re.match(r"config/bands\.yaml:\d+:\d+: satisfaction_deduction：第 3 档 \[80%, 96%\) 与第 2 档 "
+                        r"\[95%, 100%\) 重叠（第 3 档在第 \d+ 行，第 2 档在第 \d+ 行）$", l) for l in lines), lines
     assert lines[-1] == "错误 3 条，警告 0 条"        # the count in the default language
+    english = runner.invoke(app, ["--lang", "en", "policy", "check", "--config", "config"]).stderr.splitlines()
+    assert any(re.match(r"config/kpi/ecommerce\.yaml:\d+:\d+: items\[\d\]\.weigth: unknown key 'weigth' \(did you "
+                        r"mean 'weight'\?\)$", l) for l in english), english
+    assert any(re.match(r"config/kpi/ecommerce\.yaml:\d+:\d+: items\[\d\]\.weight: missing required key 'weight'$", l)
+               for l in english), english
+    assert any(l.startswith("config/bands.yaml:") and "[95%, 100%) overlap (bands #3 on line" in l for l in english)
+    assert english[-1] == "3 errors, 0 warnings"
 
 
 def test_inputs_check_prints_the_table_and_problems(tmp_path):
@@ -86,7 +98,7 @@ def test_monthly_close_lists_what_it_wrote(tmp_path):
     result = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
                                  "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
     assert result.exit_code == 0, result.output
-    assert "closed 2026-10" in result.stdout and "payroll_bonus_2026-10.xlsx" in result.stdout
+    assert "已结账 2026-10" in result.stdout and "payroll_bonus_2026-10.xlsx" in result.stdout
     assert "data/attendance.csv" not in result.stdout          # the full list only with --verbose
     assert "读取" not in result.stderr                          # per-file progress: a terminal only
     again = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
@@ -114,7 +126,7 @@ def test_a_close_on_a_terminal_shows_each_file_read_with_its_rows(tmp_path, monk
     assert "  读取 员工名册.xlsx …" in text
     assert f"  读取 员工名册.xlsx … {len(ROSTER_ROWS)} 行\n" in text
     assert [name for name in files if f"读取 {name} … " in text] == files
-    assert text.index("读取 员工名册.xlsx") < text.index("✓ read inputs")
+    assert text.index("读取 员工名册.xlsx") < text.index("✓ 读取输入")   # the stage in Chinese too
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -142,7 +154,7 @@ def test_a_bug_is_exit_3_with_a_log_not_a_traceback(tmp_path, monkeypatch):
     results = [runner.invoke(app, args) for _ in range(2)]   # two crashes in the same second
     for result in results:
         assert result.exit_code == 3
-        assert "Traceback" not in result.output and "unexpected error" in result.stderr
+        assert "Traceback" not in result.output and "意外错误" in result.stderr
     folder = tmp_path / f"csbatch-{os.getuid()}"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     logs = sorted(folder.glob("csbatch-error-*.log"))
@@ -242,7 +254,8 @@ def test_a_close_of_the_sample_month_ends_with_its_summary(tmp_path):
     out = zh.stdout
     assert (f"员工 {counts['employees']} 人，已考核 {counts['scored']} 人，应发工资合计 ¥{gross:,.2f}，"
             f"VIP 会员 {counts['members']} 人") in out
-    assert f"警告 {len(warnings)} 条" in out and "vip.same_person ×12" in out
+    assert f"警告 {len(warnings)} 条" in out and "    疑似同一人的客户 ×12" in out   # a kind in words, not its code
+    assert "vip.same_person" not in out
     assert f"文件夹：{month}" in out and "    payroll_bonus_2026-10.xlsx" in out
     assert "data/payroll.csv" not in out and "--verbose" in out
 
@@ -251,3 +264,4 @@ def test_a_close_of_the_sample_month_ends_with_its_summary(tmp_path):
     assert en.returncode == 0, en.stderr
     assert f"{counts['employees']} employees, {counts['scored']} rated, gross pay total ¥{gross:,.2f}" in en.stdout
     assert "    data/payroll.csv" in en.stdout and "    vip/" in en.stdout
+    assert "    customers that look like the same person ×12" in en.stdout

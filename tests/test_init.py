@@ -51,7 +51,7 @@ def test_init_makes_a_committed_policy_repository_with_the_default_policys_value
     for name in (".gitignore", "README.md", ".pre-commit-config.yaml", "config/pay.yaml", "config/kpi/ecommerce.yaml",
                  "config/tests/ecommerce.yaml"):
         assert (repo / name).is_file(), name
-    assert "made a policy repository in acme" in made.stdout
+    assert "已在 acme 建立策略仓库" in made.stdout     # Chinese by default
 
     default, issues = load_policy(CHECKOUT_CONFIG)
     assert default is not None, issues
@@ -115,10 +115,10 @@ def test_a_folder_that_is_not_empty_is_refused(tmp_path):
     (tmp_path / "acme" / ".keep").write_text("")
     refused = csbatch("init", "acme", cwd=tmp_path)
     assert refused.returncode == 1
-    assert "acme is not empty" in refused.stderr
+    assert "acme 不是空的" in refused.stderr
     assert sorted(p.name for p in (tmp_path / "acme").iterdir()) == [".keep"]
     (tmp_path / "file").write_text("x")
-    assert "file is not a folder" in csbatch("init", "file", cwd=tmp_path).stderr
+    assert "file 不是文件夹" in csbatch("init", "file", cwd=tmp_path).stderr
 
 
 def _without_git(tmp_path: Path) -> dict[str, str]:
@@ -130,7 +130,7 @@ def _without_git(tmp_path: Path) -> dict[str, str]:
 def test_without_git_the_files_are_written_and_a_warning_says_so(tmp_path):
     made = csbatch("init", "acme", cwd=tmp_path, env=_without_git(tmp_path))
     assert made.returncode == 0, made.stderr
-    assert "git is not installed" in made.stderr and "not a git repository yet" in made.stderr
+    assert "未安装 git" in made.stderr and "还不是 git 仓库" in made.stderr
     assert (tmp_path / "acme" / "config" / "pay.yaml").is_file() and not (tmp_path / "acme" / ".git").exists()
 
 
@@ -161,7 +161,7 @@ def test_the_first_branch_is_main_unless_the_users_git_config_names_its_own(tmp_
     made = csbatch("init", "acme", cwd=tmp_path, env=bare)
     assert made.returncode == 0, made.stderr
     assert git(tmp_path / "acme", "branch", "--show-current") == "main\n"
-    assert " on branch main\n" in made.stdout
+    assert "分支 main\n" in made.stdout
     assert csbatch("policy", "diff", "main", "--config", "config", cwd=tmp_path / "acme").returncode == 0
 
     (home / ".gitconfig").write_text("[init]\n\tdefaultBranch = trunk\n")
@@ -203,7 +203,7 @@ def test_the_hooks_pass_a_clean_policy_and_fail_a_broken_band_table_naming_its_l
     for hook in HOOKS:
         failed = run_hook(hook, repo)
         assert failed.returncode == 1, (hook["id"], failed.stdout, failed.stderr)
-        assert any(l.startswith(f"config/bands.yaml:{line}:") and "overlap" in l for l in failed.stderr.splitlines()), \
+        assert any(l.startswith(f"config/bands.yaml:{line}:") and "重叠" in l for l in failed.stderr.splitlines()), \
             (hook["id"], failed.stderr)
 
 

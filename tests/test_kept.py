@@ -155,7 +155,7 @@ def test_ledger_lists_closes_and_reopenings_shows_a_month_and_verifies_the_kept_
     from csbatch.cli import app
     from csbatch.ledger.maintenance import reopen
 
-    runner = CliRunner()
+    runner = CliRunner(env={"CSBATCH_LANG": "en"})
     inputs, out = month(tmp_path / "in"), tmp_path / "out"
     assert monthly_close("2026-10", inputs, out, CONFIG).ok
     assert reopen("2026-10", "adjustment was wrong", out / "csbatch-ledger.sqlite")[1] == []

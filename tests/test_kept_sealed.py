@@ -22,7 +22,7 @@ from csbatch.closing.runs import monthly_close
 from csbatch.ledger import Ledger, blobs
 from csbatch.ledger.kept import close_of, kept_files, restore_inputs
 
-runner = CliRunner()
+runner = CliRunner(env={"CSBATCH_LANG": "en"})   # the English lines are the point
 PERIOD = "2026-10"
 
 

@@ -118,7 +118,7 @@ def test_a_reclose_with_the_same_inputs_says_nothing_changed(tmp_path):
 
     out, inputs = tmp_path / "out", _month(tmp_path / "in")
     args = ["monthly-close", "2026-10", "--inputs", str(inputs), "--out", str(out), "--config", str(CONFIG)]
-    runner = CliRunner()
+    runner = CliRunner(env={"CSBATCH_LANG": "en"})
     assert runner.invoke(app, args).exit_code == 0
     assert runner.invoke(app, ["reopen", "2026-10", "--reason", "check", "--out", str(out)]).exit_code == 0
     again = runner.invoke(app, args)
@@ -326,7 +326,7 @@ def test_vip_history_is_imported_once(tmp_path):
         ["H2", "2026-06-11", "1003", "K1", 30000, "现代", "已完成"],
         ["H3", "2026-06-12", "1003", "K2", 5000, "", "已完成"],          # online: outside the programmes
         ["H4", "2026-06-13", "1003", "K1", 2000, "现代", "已退款"]]})
-    runner = CliRunner()
+    runner = CliRunner(env={"CSBATCH_LANG": "en"})
     args = ["vip", "import-history", str(history), "--out", str(tmp_path / "out"), "--config", str(CONFIG)]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output

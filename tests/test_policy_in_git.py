@@ -175,7 +175,7 @@ def test_the_close_pays_what_the_ledger_recorded_and_leaves_git_clean(story):
 
 def test_policy_diff_names_the_change_in_words(story):
     said = story.said["diff"]
-    assert f"HEAD~1 (commit {story.first[:12]}) → HEAD (commit {story.second[:12]}): 1 rule change" in said
+    assert f"HEAD~1 (commit {story.first[:12]}) → HEAD (commit {story.second[:12]}): 规则变化 1 处" in said
     assert [l.strip() for l in said.splitlines()[1:] if l.strip()] == [RULE]
     assert [l.strip() for l in str(story.said["review"]).splitlines()[1:] if l.strip()] == [RULE]
 
@@ -188,8 +188,8 @@ def test_what_if_reports_exactly_the_changed_lines_and_totals(story):
 
     # the terminal: every pay row of the month is a changed commission or that employee's gross
     said = str(story.said["what-if"])
-    assert f"before: as closed (commit {story.first[:12]})" in said
-    assert f"after:  HEAD (commit {story.second[:12]})" in said
+    assert "\n  之前：" in said and f"(commit {story.first[:12]})\n" in said     # Chinese by default
+    assert f"\n  之后：HEAD (commit {story.second[:12]})" in said
     rows = [l.split("\t") for l in said.splitlines() if l.startswith(f"{PERIOD}\t") and len(l.split("\t")) == 8]
     assert {(r[1], r[4]) for r in rows} == {(e, c) for e in expected for c in (COMMISSION, GROSS)}
     for _, employee, name, role, component, before, after, change in rows:
@@ -200,9 +200,9 @@ def test_what_if_reports_exactly_the_changed_lines_and_totals(story):
         assert (before, after, change) == tuple(f"¥{v:,.2f}" for v in (*want, want[1] - want[0])), employee
     assert f"{PERIOD}\t¥{gross_before:,.2f}\t¥{gross_before + total_change:,.2f}\t¥{total_change:,.2f}\t" \
            f"{len(expected)}\t0\t0" in said
-    assert RULE in said and f"gross pay change: ¥{total_change:,.2f}" in said
+    assert RULE in said and f"应发工资变化：¥{total_change:,.2f}" in said
     workbook, page = (Path("closes") / "what-if" / f"{PERIOD}-HEAD.{ext}" for ext in ("xlsx", "html"))
-    assert f"written: {workbook}, {page}" in said
+    assert f"已写入：{workbook}, {page}" in said
     assert story.ledger_untouched
 
     # the workbook, read back
@@ -224,7 +224,7 @@ def test_the_branch_before_the_merge_gives_the_same_what_if_as_head_after_it(sto
         return [l for l in str(said).splitlines() if l.startswith(f"{PERIOD}\t")]
 
     assert rows(story.said["what-if branch"]) == rows(story.said["what-if"]) != []
-    assert f"after:  commission-rate (commit {story.second[:12]})" in str(story.said["what-if branch"])
+    assert f"之后：commission-rate (commit {story.second[:12]})" in str(story.said["what-if branch"])
     assert (story.repo / "closes" / "what-if" / f"{PERIOD}-commission-rate.xlsx").is_file()
 
 
@@ -242,14 +242,14 @@ def test_reproduce_says_identical(story):
     done = story.said["reproduce"]
     assert isinstance(done, subprocess.CompletedProcess)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.startswith(f"{PERIOD}: identical")
-    assert f"the policy it was closed with ({story.first[:12]})" in done.stdout
+    assert done.stdout.startswith(f"{PERIOD}：完全一致")
+    assert f"结账时的策略（{story.first[:12]}）" in done.stdout
 
 
 def test_a_reclose_after_a_reopen_uses_the_recorded_revision(story):
     said = str(story.said["reclose"])
     assert f"re-closing {PERIOD} with the policy it was closed with, {story.first[:12]}" in said
-    assert f"no change against the previous close of {PERIOD}" in said and "a late leave note" in said
+    assert f"与 {PERIOD} 上一次结账相比没有变化" in said and "a late leave note" in said
     assert story.pay["reclose"] == story.pay["close"]        # the old pay, though the work tree says 1.2 %
     assert "ecommerce_cs: 1.2%" in (story.repo / "config" / "pay.yaml").read_text(encoding="utf-8")
 
@@ -259,7 +259,7 @@ def test_policy_rev_head_applies_the_new_rate_and_records_the_change(story):
     said = str(story.said["new-rate"])
     assert f"closing {PERIOD} with the policy of HEAD ({story.second[:12]}), not the one it was closed with, " \
            f"{story.first[:12]}" in said
-    assert f"policy changed against the close it replaces ({story.first[:12]}): recorded with its rule changes:\n" \
+    assert f"策略与被替换的那次结账（{story.first[:12]}）不同：已记录，规则变化如下：\n" \
            f"  {RULE}\n" in said
     for employee, (b, a) in expected.items():
         assert f"{employee}\t{story.pay['close'][employee]['name']}\t业绩提成\t{b}\t{a}\t{a - b:+}" in said
@@ -273,24 +273,24 @@ def test_policy_rev_head_applies_the_new_rate_and_records_the_change(story):
     assert manifest["policy"]["git_commit"] == story.second
     assert manifest["policy_change"] == {"from": story.first, "to": story.second, "changes": [RULE]}
     show = str(story.said["show"])
-    assert f"policy: {story.second}\n  changed from {story.first} (the close it replaced)\n  {RULE}\n" in show
+    assert f"策略：{story.second}\n  由 {story.first} 变更而来（被替换的那次结账）\n  {RULE}\n" in show
     sheet = openpyxl.load_workbook(story.repo / "closes" / PERIOD / f"payroll_bonus_{PERIOD}.xlsx")["变更明细"]
     assert {r[0]: (cents(r[3]), cents(r[4]), r[6]) for r in sheet.iter_rows(min_row=2, values_only=True)
             if r[0] != "合计"} == {e: (b, a, "the new rate applies from October") for e, (b, a) in expected.items()}
     # and that close reproduces from its own revision
     done = story.said["reproduce-new"]
     assert isinstance(done, subprocess.CompletedProcess) and done.returncode == 0, done.stdout + done.stderr
-    assert f"the policy it was closed with ({story.second[:12]})" in done.stdout
+    assert f"结账时的策略（{story.second[:12]}）" in done.stdout
 
 
 def test_the_ledger_lists_the_closes_and_the_reopenings(story):
     said = str(story.said["ledger"]).splitlines()
     closes = [l.split("\t") for l in said if l.startswith(f"{PERIOD}\t") and len(l.split("\t")) == 8]
-    assert [(c[1], c[4]) for c in closes] == [("reopened", story.first[:12]), ("reopened", story.first[:12]),
-                                             ("live", story.second[:12])]
+    assert [(c[1], c[4]) for c in closes] == [("已重新打开", story.first[:12]), ("已重新打开", story.first[:12]),
+                                             ("有效", story.second[:12])]                # Chinese by default
     gross = sum((Decimal(r["gross_pay"]) for r in story.pay["close"].values()), Decimal(0))
     change = sum((a - b for b, a in changed(story).values()), Decimal(0))
     assert [c[6] for c in closes] == [f"{gross:,.2f}", f"{gross:,.2f}", f"{gross + change:,.2f}"]
-    reopenings = said[said.index("reopenings"):]
+    reopenings = said[said.index("重新打开记录"):]
     assert [l.split("\t")[-1] for l in reopenings if l.startswith(f"{PERIOD}\t")] == \
            ["a late leave note", "the new rate applies from October"]

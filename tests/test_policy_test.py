@@ -9,13 +9,16 @@ from typer.testing import CliRunner
 
 from csbatch.cli import app
 
-runner = CliRunner()
+runner = CliRunner(env={"CSBATCH_LANG": "en"})   # the failures' English is the point
 
 
 def test_shipped_cases_pass(policy_copy):
     result = runner.invoke(app, ["policy", "test", "--config", "config"])
     assert result.exit_code == 0, result.output
     assert "0 failed" in result.stdout
+    chinese = CliRunner().invoke(app, ["policy", "test", "--config", "config"]).stdout   # the default
+    assert chinese.splitlines()[-1].endswith("失败 0 个")
+    assert "通过 config/tests/ecommerce.yaml:5:5: worked example of [004]: A = 66, B = 33" in chinese
     assert "ok   config/tests/ecommerce.yaml:5:5: worked example of [004]: A = 66, B = 33" in result.stdout
     assert "ok   config/tests/questionnaire.yaml:4:5: every item met and no violation is the 100-point total" in result.stdout
 

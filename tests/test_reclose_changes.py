@@ -44,7 +44,7 @@ def test_a_reclose_shows_hr_each_changed_line_by_name_with_the_reason_and_a_tota
     first = runner.invoke(app, close)
     assert first.exit_code == 0, first.output
     names, _ = _rows(out / "2026-10" / WORKBOOK, None)
-    assert "变更明细" not in names and "changes against" not in first.stdout     # a first close
+    assert "变更明细" not in names and "上一次结账相比" not in first.stdout     # a first close
     assert runner.invoke(app, ["reopen", "2026-10", "--reason", REASON, "--out", str(out)]).exit_code == 0
 
     # the sample's adjustments: 1003 杜军秋 350, 1009 朱伟 ¥500.00 (component other, named 其他调整)
@@ -64,12 +64,12 @@ def test_a_reclose_shows_hr_each_changed_line_by_name_with_the_reason_and_a_tota
     assert cell.data_type == "n" and "¥" in cell.number_format     # a number with the money format
     book.close()
 
-    printed = again.stdout.split("changes against the previous close of 2026-10", 1)[1].splitlines()
-    assert f": {REASON})" in printed[0] and "reopened by" in printed[0]
-    assert printed[1:5] == ["employee\tname\tcomponent\tbefore\tafter\tchange",
+    printed = again.stdout.split("与 2026-10 上一次结账相比的变化", 1)[1].splitlines()   # Chinese by default
+    assert f"：{REASON}）" in printed[0] and "重新打开" in printed[0]
+    assert printed[1:5] == ["工号\t姓名\t工资项目\t之前\t之后\t变化",
                             "1003\t杜军秋\t其他调整\t350.00\t500.00\t+150.00",
                             "1009\t朱伟\t其他调整\t500.00\t420.00\t-80.00",
-                            "total\t\t\t850.00\t920.00\t+70.00"]
+                            "合计\t\t\t850.00\t920.00\t+70.00"]
 
     # a re-close that changes nothing still shows HR it happened, in the English workbook too
     assert runner.invoke(app, ["reopen", "2026-10", "--reason", "recheck", "--out", str(out)]).exit_code == 0

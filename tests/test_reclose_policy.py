@@ -17,7 +17,7 @@ from csbatch.closing.reproduction import reproduce
 from csbatch.ledger import Ledger
 from csbatch.ledger.kept import close_of, close_policy, recorded_policy
 
-runner = CliRunner()
+runner = CliRunner(env={"CSBATCH_LANG": "en"})   # the close's English lines are the point
 
 
 def _head(repo: Path) -> str:

@@ -15,7 +15,7 @@ from csbatch.ledger import Ledger
 from csbatch.ledger.digests import record
 from csbatch.ledger.kept import close_of, kept_files
 
-runner = CliRunner()
+runner = CliRunner(env={"CSBATCH_LANG": "en"})   # the English lines are the point
 
 
 def _close(tmp_path, period="2026-10"):

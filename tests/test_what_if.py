@@ -112,7 +112,7 @@ def test_the_commands_print_and_write_the_change(closed, tmp_path):
     assert result.exit_code == 0, result.output
     assert ledger_state(out) == untouched
     workbook, page = tmp_path / "2026-10-HEAD.xlsx", tmp_path / "2026-10-HEAD.html"
-    assert f"written: {workbook}, {page}" in result.output
+    assert f"已写入：{workbook}, {page}" in result.output      # Chinese by default
     expected = {emp: ba for emp, ba in by_hand(out).items() if ba[0] != ba[1]}
     sheet = openpyxl.load_workbook(workbook)["工资变化"]
     rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[4] == COMMISSION]

@@ -18,6 +18,7 @@ import typer
 
 from csbatch.console import language, print_issues, use_language
 from csbatch.errors import CsbatchError
+from csbatch.i18n import N_, word
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}   # every command and group: -h as well as --help
 
@@ -105,7 +106,7 @@ def _one_paragraph(doc: str | None) -> str | None:
 def _need_ledger(ledger: Path | None, out: Path | None) -> None:
     """A command that reads the ledger is told where: the file, or the folder months close into."""
     if ledger is None and out is None:
-        raise typer.BadParameter("give --ledger PATH or --out DIR")
+        raise typer.BadParameter(word(language(), N_("give --ledger PATH or --out DIR")))
 
 
 def _guarded(fn):
@@ -122,7 +123,7 @@ def _guarded(fn):
             print_issues(exc.issues)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            typer.echo("interrupted; nothing was published", err=True)
+            typer.echo(word(language(), N_("interrupted; nothing was published")), err=True)
             raise typer.Exit(130) from None
         except Exception as exc:
             from csbatch.environment import fault_issue
@@ -134,10 +135,13 @@ def _guarded(fn):
             from csbatch.crashlog import write_crash_log
 
             try:
-                where = f"details written to {write_crash_log(traceback.format_exc())}"
+                log = write_crash_log(traceback.format_exc())
+                said = word(language(), N_("csbatch: unexpected error (a bug in csbatch, not in your files); "
+                                           "details written to {log}")).format(log=log)
             except OSError as failed:
-                where = f"no crash log could be written ({failed})"
-            typer.echo(f"csbatch: unexpected error (a bug in csbatch, not in your files); {where}", err=True)
+                said = word(language(), N_("csbatch: unexpected error (a bug in csbatch, not in your files); "
+                                           "no crash log could be written ({why})")).format(why=failed)
+            typer.echo(said, err=True)
             raise typer.Exit(3) from None
 
     wrapper.__doc__ = _one_paragraph(fn.__doc__)
@@ -355,7 +359,7 @@ def what_if(
 
     _need_ledger(ledger, out)
     if (period is None) == (first is None or last is None) or (period is not None and (first or last)):
-        raise typer.BadParameter("give a PERIOD, or --from and --to")
+        raise typer.BadParameter(word(language(), N_("give a PERIOD, or --from and --to")))
     command.run(period, policy, first, last, before, inputs, config, ledger, out, report, language())
 
 
@@ -377,7 +381,7 @@ def policy_diff(
     from csbatch.commands import policy_diff as command
 
     if month is not None and ledger is None and out is None:
-        raise typer.BadParameter("--month needs the ledger: give --ledger PATH or --out DIR")
+        raise typer.BadParameter(word(language(), N_("--month needs the ledger: give --ledger PATH or --out DIR")))
     command.run(rev1, rev2, config, month, ledger, out, report, language())
 
 

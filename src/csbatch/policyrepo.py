@@ -23,7 +23,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.policy.gitstate import run_git
 from csbatch.policy.yamlio import PathKey, parse_yaml
 from csbatch.resources import default_config_dir, templates_dir
@@ -131,10 +132,11 @@ def mark_company_set(text: str, rel: str) -> tuple[str, int]:
 
 
 def _refusal(folder: Path) -> str | None:
+    """Why `folder` cannot take a new repository (a catalogue template of `{folder}`), or None."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        return f"{folder} is not a folder; give a new or empty folder"
+        return N_("{folder} is not a folder; give a new or empty folder")
     if folder.is_dir() and any(folder.iterdir()):
-        return f"{folder} is not empty; csbatch init makes a new policy repository in a new or empty folder"
+        return N_("{folder} is not empty; csbatch init makes a new policy repository in a new or empty folder")
     return None
 
 
@@ -172,12 +174,12 @@ def _first_commit(folder: Path) -> tuple[str | None, list[Issue]]:
     try:
         made = run_git(folder, "init", "-q")
     except FileNotFoundError:
-        return None, [Issue(where, "init.no_git", "git is not installed: the policy was written but is not "
-                                                 "a git repository yet; install git, then run `git init` "
-                                                 "and commit it", Severity.WARNING)]
+        return None, [Issue.warn(where, "init.no_git", N_("git is not installed: the policy was written but is not "
+                                                      "a git repository yet; install git, then run `git init` "
+                                                      "and commit it"))]
     if made.returncode != 0:
-        return None, [Issue(where, "init.git", "git init failed (" + made.stderr.decode("utf-8", "replace").strip()
-                            + "): the policy was written but is not committed", Severity.WARNING)]
+        return None, [Issue.warn(where, "init.git", N_("git init failed ({why}): the policy was written but is not "
+                                                    "committed"), why=made.stderr.decode("utf-8", "replace").strip())]
     if _git_text(folder, "config", "init.defaultBranch") is None:
         # the routine in the README reviews against `main`; git's own default may still be master
         run_git(folder, "symbolic-ref", "HEAD", f"refs/heads/{MAIN_BRANCH}")
@@ -189,8 +191,8 @@ def _first_commit(folder: Path) -> tuple[str | None, list[Issue]]:
     done = run_git(folder, *identity, "commit", "-q", "-m", _COMMIT_MESSAGE)
     if done.returncode != 0:
         why = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
-        return None, [Issue(where, "init.git", "git commit failed (" + (why[0] if why else f"exit {done.returncode}")
-                            + "): the files are added to git but not committed", Severity.WARNING)]
+        return None, [Issue.warn(where, "init.git", N_("git commit failed ({why}): the files are added to git but not "
+                                                    "committed"), why=why[0] if why else f"exit {done.returncode}")]
     return _git_text(folder, "rev-parse", "HEAD"), []
 
 
@@ -199,7 +201,7 @@ def init_repository(folder: Path) -> tuple[Initialised | None, list[Issue]]:
     folder = Path(folder)
     refused = _refusal(folder)
     if refused:
-        return None, [Issue(Source(str(folder)), "init.not_empty", refused)]
+        return None, [Issue.of(Source(str(folder)), "init.not_empty", refused, folder=folder)]
     folder.mkdir(parents=True, exist_ok=True)
     files, marked = _write_files(folder)
     commit, issues = _first_commit(folder)

@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from csbatch.commands.exits import finish_with
+from csbatch.console import language
+from csbatch.i18n import N_, word
 
 
 def run(ledger: Path | None, out: Path | None) -> None:
@@ -14,5 +16,5 @@ def run(ledger: Path | None, out: Path | None) -> None:
     from csbatch.ledger.store import ledger_at
 
     done = finish_with(*verify_ledger(ledger_at(ledger, out)))
-    typer.echo(f"{done['path']}: intact ({done['closes']} closes, {done['live']} live; {done['imports']} "
-               f"history imports; {done['digests']} digests checked)")
+    typer.echo(word(language(), N_("{path}: intact ({closes} closes, {live} live; {imports} history imports; "
+                                   "{digests} digests checked)")).format(**done))

@@ -10,6 +10,7 @@ import typer
 
 from csbatch.commands.exits import finish_with
 from csbatch.console import StageProgress, print_close_summary, print_table
+from csbatch.i18n import translator, word_in
 
 
 def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path | None, lang: str,
@@ -21,13 +22,17 @@ def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path 
                     allow_dirty=allow_dirty, policy_rev=policy_rev)
     if outcome.state.policy_note:
         typer.echo(outcome.state.policy_note)
+    _ = translator(lang)
     published = finish_with(outcome.state.published, outcome.issues)
-    typer.echo(f"closed {period}: {published}")
+    typer.echo(_("closed {period}: {folder}").format(period=period, folder=published))
     if outcome.state.policy_previous:
         rules = outcome.state.policy_changes
-        typer.echo(f"policy changed against the close it replaces ({outcome.state.policy_previous[:12]}): "
-                   + ("recorded with its rule changes:" if rules else
-                      "no rule changed" if rules == () else "recorded (the earlier policy could not be read)"))
+        said = (_("policy changed against the close it replaces ({previous}): recorded with its rule changes:")
+                if rules else
+                _("policy changed against the close it replaces ({previous}): no rule changed") if rules == () else
+                _("policy changed against the close it replaces ({previous}): recorded (the earlier policy could "
+                  "not be read)"))
+        typer.echo(said.format(previous=outcome.state.policy_previous[:12]))
         for line in rules or ():
             typer.echo(f"  {line}")
     print_close_summary(summarize(outcome.state, outcome.issues), lang, verbose)
@@ -35,12 +40,14 @@ def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path 
     if changed is None:
         return
     why = changed.reopening
-    reopened = f" (reopened by {why.reopened_by} at {why.reopened_at}: {why.reason})" if why else ""
+    reopened = "" if why is None else " " + _("(reopened by {by} at {at}: {reason})").format(
+        by=why.reopened_by, at=why.reopened_at, reason=why.reason)
     if not changed.lines:
-        typer.echo(f"no change against the previous close of {period}{reopened}")
+        typer.echo(_("no change against the previous close of {period}").format(period=period) + reopened)
         return
-    typer.echo(f"changes against the previous close of {period}{reopened}:")
-    print_table(["employee", "name", "component", "before", "after", "change"],
+    typer.echo(_("changes against the previous close of {period}").format(period=period) + reopened + ":")
+    print_table([_("employee"), _("name"), _("component"), _("before"), _("after"), _("change")],
                 [(c.employee_id, c.name, c.component_name, f"{c.before:.2f}", f"{c.after:.2f}", f"{c.change:+.2f}")
                  for c in changed.lines]
-                + [("total", "", "", f"{changed.before:.2f}", f"{changed.after:.2f}", f"{changed.change:+.2f}")])
+                + [(word_in(lang, "totals row", "total"), "", "", f"{changed.before:.2f}", f"{changed.after:.2f}",
+                    f"{changed.change:+.2f}")])

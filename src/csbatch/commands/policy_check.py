@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from csbatch.commands.exits import finish_with
+from csbatch.console import language
+from csbatch.i18n import N_, word
 
 
 def run(config: Path | None) -> None:
@@ -15,5 +17,6 @@ def run(config: Path | None) -> None:
 
     root = resolve_config(config)
     policy = finish_with(*check_policy_folder(root))
-    typer.echo(f"{policy.display_root}: policy is valid ({len(policy.files)} files, "
-               f"{len(policy.scorecards)} scorecards, sha256 {policy.sha256[:12]})")
+    typer.echo(word(language(), N_("{root}: policy is valid ({files} files, {scorecards} scorecards, sha256 "
+                                   "{sha256})")).format(root=policy.display_root, files=len(policy.files),
+                                                        scorecards=len(policy.scorecards), sha256=policy.sha256[:12]))

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import typer
 
+from csbatch import i18n
 from csbatch.commands.exits import finish_with
+from csbatch.i18n import translator
 
 
 def run(rev1: str, rev2: str | None, config: Path | None, month: str | None, ledger: Path | None,
@@ -19,12 +21,13 @@ def run(rev1: str, rev2: str | None, config: Path | None, month: str | None, led
     from csbatch.policy.diff import describe_changes
     from csbatch.resources import resolve_config
 
+    _ = translator(lang)
     config_dir = resolve_config(config)
     with tempfile.TemporaryDirectory(prefix="csbatch-policy-diff-") as tmp:
         policies = []
         for name, rev in (("before", rev1), ("after", rev2)):
             folder: Path | None = config_dir
-            words = f"the work tree {config_dir}"
+            words = _("the work tree {folder}").format(folder=config_dir)
             if rev is not None:
                 folder, words, issues = read_policy(config_dir, rev, Path(tmp) / name)
                 folder = finish_with(folder, issues)
@@ -32,8 +35,9 @@ def run(rev1: str, rev2: str | None, config: Path | None, month: str | None, led
             policies.append((finish_with(loaded, [i for i in issues if i.is_error]), words))
         (before, before_words), (after, after_words) = policies
         changes = describe_changes(before, after)
+    count = i18n.translations(lang).ngettext("{count} rule change", "{count} rule changes", len(changes))
     typer.echo(f"{before_words} → {after_words}: "
-               + (f"{len(changes)} rule change{'s' * (len(changes) != 1)}" if changes else "the same rules"))
+               + (count.format(count=len(changes)) if changes else _("the same rules")))
     for line in changes:
         typer.echo(f"  {line}")
     if month is not None:

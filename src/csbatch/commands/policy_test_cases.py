@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 
 from csbatch.commands.exits import finish, stop
+from csbatch.console import language
+from csbatch.i18n import translator
 
 
 def run(config: Path | None) -> None:
@@ -18,13 +20,16 @@ def run(config: Path | None) -> None:
     policy, issues = load_policy(resolve_config(config))
     if policy is None:
         stop(issues)
+    _ = translator(language())
     outcomes, found = run_policy_tests(policy)
     failed = [o for o in outcomes if not o.ok]
+    ok, fail = _("ok"), _("FAIL")
+    width = max(len(ok), len(fail))
     for o in outcomes:
-        typer.echo(f"{'ok  ' if o.ok else 'FAIL'} {o.place}: {o.name}")
+        typer.echo(f"{(ok if o.ok else fail).ljust(width)} {o.place}: {o.name}")
         for failure in o.failures:
             typer.echo(f"       {failure}")
-    typer.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    typer.echo(_("{passed} passed, {failed} failed").format(passed=len(outcomes) - len(failed), failed=len(failed)))
     finish(issues + found)
     if failed:
         raise typer.Exit(1)

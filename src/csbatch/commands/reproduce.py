@@ -7,8 +7,10 @@ from pathlib import Path
 
 import typer
 
+from csbatch import i18n
 from csbatch.commands.exits import finish_with
-from csbatch.console import print_table
+from csbatch.console import language, print_table
+from csbatch.i18n import translator
 
 
 def _revision(revision: str) -> str:
@@ -19,15 +21,20 @@ def run(period: str, ledger: Path | None, out: Path | None, config: Path | None)
     from csbatch.closing.reproduction import reproduce
     from csbatch.ledger.store import ledger_at
 
+    lang = language()
+    _ = translator(lang)
     done = finish_with(*reproduce(period, ledger_at(ledger, out), config))
-    source = (f"from its {done.inputs} kept input files and the policy it was closed with "
-              f"({_revision(done.revision)})")
+    said = {"period": period, "inputs": done.inputs, "revision": _revision(done.revision)}
     if done.identical:
-        typer.echo(f"{period}: identical — recomputed {source}, every ledger row and data file is as recorded")
+        typer.echo(_("{period}: identical — recomputed from its {inputs} kept input files and the policy it was "
+                     "closed with ({revision}), every ledger row and data file is as recorded").format(**said))
         return
-    print_table(["table or file", "row", "field", "recorded", "recomputed"],
+    print_table([_("table or file"), _("row"), _("field"), _("recorded"), _("recomputed")],
                 [(d.part, d.row, d.field, d.recorded, d.recomputed) for d in done.differences],
-                title=f"{period} recomputed {source}")
-    typer.echo(f"{period}: {len(done.differences)} difference{'s' if len(done.differences) != 1 else ''} "
-               "against what was recorded")
+                title=_("{period} recomputed from its {inputs} kept input files and the policy it was closed "
+                        "with ({revision})").format(**said))
+    typer.echo(i18n.translations(lang).ngettext(
+        "{period}: {count} difference against what was recorded",
+        "{period}: {count} differences against what was recorded",
+        len(done.differences)).format(period=period, count=len(done.differences)))
     raise typer.Exit(1)

@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 
 from csbatch.commands.exits import finish, stop
+from csbatch.console import language
+from csbatch.i18n import N_, word
 
 
 def run(period: str, out: Path, employees: int, orders: int | None, seed: int, config: Path | None) -> None:
@@ -20,6 +22,7 @@ def run(period: str, out: Path, employees: int, orders: int | None, seed: int, c
     if policy is None:
         stop(issues)
     written = generate_month(policy, period, out, employees=employees, orders=orders, seed=seed)
-    typer.echo(f"wrote {len(written)} files for {period} into {out}")
+    typer.echo(word(language(), N_("wrote {count} files for {period} into {out}")).format(
+        count=len(written), period=period, out=out))
     for path in written:
         typer.echo(f"  {path}")

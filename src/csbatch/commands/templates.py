@@ -7,9 +7,7 @@ from pathlib import Path
 import typer
 
 from csbatch.commands.exits import finish, stop
-
-#: What the command says when done, by language.
-WORDS = {"zh": "已在 {out} 写入 {n} 个输入模板", "en": "wrote {n} input templates into {out}"}
+from csbatch.i18n import N_, word
 
 
 def run(out: Path, config: Path | None, lang: str) -> None:
@@ -22,6 +20,6 @@ def run(out: Path, config: Path | None, lang: str) -> None:
         stop(issues)
     written, problems = write_input_templates(policy, out, lang)
     finish(issues + problems)
-    typer.echo(WORDS[lang].format(n=len(written), out=out))
+    typer.echo(word(lang, N_("wrote {n} input templates into {out}")).format(n=len(written), out=out))
     for path in written:
         typer.echo(f"  {path}")

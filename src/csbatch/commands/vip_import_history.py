@@ -15,8 +15,10 @@ from typing import TypedDict
 import typer
 
 from csbatch.commands.exits import finish_with
+from csbatch.console import language
 from csbatch.errors import Issue, Source
 from csbatch.filehash import sha256_file
+from csbatch.i18n import N_, word
 from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import ledger_at
 from csbatch.policy import load_policy
@@ -47,8 +49,8 @@ def import_history(file: Path, ledger_path: Path,
         return None, issues + refused
     try:
         if purchases.empty and not ledger.periods_with_purchases(months):   # a clash is named below
-            return None, issues + [Issue(Source(Path(file).name), "vip.import_empty",
-                                         "no completed purchase with a store type (旗舰/现代) in the file")]
+            return None, issues + [Issue.of(Source(Path(file).name), "vip.import_empty",
+                                            N_("no completed purchase with a store type (旗舰/现代) in the file"))]
         ledger.import_purchases(f"import-{uuid.uuid4().hex[:12]}", Path(file).name, sha256_file(Path(file)),
                                 purchases, months)
     except ValueError as exc:
@@ -61,5 +63,5 @@ def import_history(file: Path, ledger_path: Path,
 
 def run(file: Path, ledger: Path | None, out: Path | None, config: Path | None) -> None:
     done = finish_with(*import_history(file, ledger_at(ledger, out), config))
-    typer.echo(f"imported {done['rows']} purchases of {done['customers']} customers for "
-               f"{', '.join(done['periods'])}")
+    typer.echo(word(language(), N_("imported {rows} purchases of {customers} customers for {periods}")).format(
+        rows=done["rows"], customers=done["customers"], periods=", ".join(done["periods"])))

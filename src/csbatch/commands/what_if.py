@@ -10,6 +10,7 @@ import typer
 
 from csbatch.commands.exits import finish, finish_with
 from csbatch.console import print_table
+from csbatch.i18n import translator
 
 
 def report_name(periods: list[str], policy: str) -> str:
@@ -24,13 +25,17 @@ def show(what, lang: str) -> None:
     from csbatch.reports.vip_statements import money
     from csbatch.reports.whatif_report import text_tables
 
-    typer.echo(f"what-if {', '.join(what.periods)}\n  before: {what.before}\n  after:  {what.after}")
+    _ = translator(lang)
+    typer.echo(_("what-if {periods}").format(periods=", ".join(what.periods)))
+    typer.echo("  " + _("before: {policy}").format(policy=what.before))
+    typer.echo("  " + _("after:  {policy}").format(policy=what.after))
     for table in text_tables(what, lang):
         if table["rows"]:
             print_table(table["headers"], table["rows"], title=table["title"])
     if not what.rules:
-        typer.echo("the two policies have the same rules")
-    typer.echo(f"gross pay change: {money(what.pay_change)}" + (" over the months" if len(what.periods) > 1 else ""))
+        typer.echo(_("the two policies have the same rules"))
+    said = _("gross pay change: {change} over the months") if len(what.periods) > 1 else _("gross pay change: {change}")
+    typer.echo(said.format(change=money(what.pay_change)))
 
 
 def run(period: str | None, policy: str, first: str | None, last: str | None, before: str | None,
@@ -48,7 +53,8 @@ def run(period: str | None, policy: str, first: str | None, last: str | None, be
         finish(issues)
         periods = found
     if inputs is not None and len(periods) > 1:
-        raise typer.BadParameter("--inputs gives one month's files: what-if them one month at a time",
+        _ = translator(lang)
+        raise typer.BadParameter(_("--inputs gives one month's files: what-if them one month at a time"),
                                  param_hint="--inputs")
     ledger_path = ledger_at(ledger, out)
     what, issues = what_if_closed(periods, policy, resolve_config(config), ledger_path, inputs, before)
@@ -57,5 +63,6 @@ def run(period: str | None, policy: str, first: str | None, last: str | None, be
     folder = report if report is not None else ledger_path.parent / "what-if"
     name = report_name(periods, policy)
     written = [write_workbook(what, folder / f"{name}.xlsx", lang), write_page(what, folder / f"{name}.html", lang)]
-    typer.echo("written: " + ", ".join(str(p) for p in written))
+    _ = translator(lang)
+    typer.echo(_("written: {files}").format(files=", ".join(str(p) for p in written)))
     finish([i for i in issues if not i.is_error])

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from csbatch.i18n import N_
 from csbatch.money import floor, half_up
 from csbatch.policy.base import Figure, Flag, Model, Text
 
@@ -154,30 +155,37 @@ def _cmp_upper_lower(hi: Bound, lo: Bound, whole: bool = False) -> str:
     return "meet"
 
 
-def table_problems(table: BandTable) -> list[tuple[str, list[int]]]:
-    """Every structural problem of a table as (message, indices of the bands it names)."""
+#: a table's problem: (catalogue template, its values, indices of the bands it names); every
+#: template starts with `{table}: `, the table's name as the message shows it
+Problem = tuple[str, dict[str, Any], list[int]]
+
+
+def table_problems(table: BandTable) -> list[Problem]:
+    """Every structural problem of a table (see `Problem`); `{table}` is left for the caller."""
     m = table.measure
-    out: list[tuple[str, list[int]]] = []
+    out: list[Problem] = []
     kinds = {("value" if b.value is not None else "") + ("label" if b.label is not None else "")
              for b in table.bands}
     if "" in kinds:
         i = next(i for i, b in enumerate(table.bands) if b.value is None and b.label is None)
-        out.append((f"band #{i + 1} {table.bands[i].describe(m)} has neither `value` nor `label`", [i]))
+        out.append((N_("{table}: band #{n} {band} has neither `value` nor `label`"),
+                    {"n": i + 1, "band": table.bands[i].describe(m)}, [i]))
     elif len(kinds) > 1:
-        out.append(("bands mix `value` and `label`; a table yields one or the other",
-                    list(range(len(table.bands)))))
+        lines = [str(b.place.line) for b in table.bands if b.place is not None]
+        out.append((N_("{table}: bands mix `value` and `label`; a table yields one or the other (bands on lines "
+                       "{lines})"), {"lines": ", ".join(lines)}, list(range(len(table.bands)))))
     good: list[int] = []
     for i, b in enumerate(table.bands):
         lo, hi = b.lower, b.upper
         if lo.value is not None and hi.value is not None:
             if lo.value > hi.value:
-                out.append((f"band #{i + 1}: lower bound {fmt(lo.value, m)} is above its upper bound "
-                            f"{fmt(hi.value, m)}", [i]))
+                out.append((N_("{table}: band #{n}: lower bound {lower} is above its upper bound {upper}"),
+                            {"n": i + 1, "lower": fmt(lo.value, m), "upper": fmt(hi.value, m)}, [i]))
                 continue
             if lo.value == hi.value and not (lo.inclusive and hi.inclusive):
-                out.append((f"band #{i + 1} {b.describe(m)} is empty: its bounds are equal but not both "
-                            f"inclusive; declare `to_inclusive: true` or write `at: {fmt(lo.value, m)}`",
-                            [i]))
+                out.append((N_("{table}: band #{n} {band} is empty: its bounds are equal but not both inclusive; "
+                               "declare `to_inclusive: true` or write `at: {at}`"),
+                            {"n": i + 1, "band": b.describe(m), "at": fmt(lo.value, m)}, [i]))
                 continue
         good.append(i)
 
@@ -189,11 +197,18 @@ def table_problems(table: BandTable) -> list[tuple[str, list[int]]]:
     for ia, ib in itertools.pairwise(order):
         ba, bb = table.bands[ia], table.bands[ib]
         rel = _cmp_upper_lower(ba.upper, bb.lower, whole=m == "count")
+        pair = {"a": ia + 1, "band_a": ba.describe(m), "b": ib + 1, "band_b": bb.describe(m),
+                "line_a": ba.place.line if ba.place else None, "line_b": bb.place.line if bb.place else None}
+        placed = ba.place is not None and bb.place is not None
         if rel == "gap":
-            out.append((f"bands #{ia + 1} {ba.describe(m)} and #{ib + 1} {bb.describe(m)} leave a gap "
-                        "between them", [ia, ib]))
+            out.append((N_("{table}: bands #{a} {band_a} and #{b} {band_b} leave a gap between them (bands #{a} "
+                           "on line {line_a} and #{b} on line {line_b})") if placed else
+                        N_("{table}: bands #{a} {band_a} and #{b} {band_b} leave a gap between them"),
+                        pair, [ia, ib]))
         elif rel == "overlap":
-            out.append((f"bands #{ia + 1} {ba.describe(m)} and #{ib + 1} {bb.describe(m)} overlap", [ia, ib]))
+            out.append((N_("{table}: bands #{a} {band_a} and #{b} {band_b} overlap (bands #{a} on line {line_a} "
+                           "and #{b} on line {line_b})") if placed else
+                        N_("{table}: bands #{a} {band_a} and #{b} {band_b} overlap"), pair, [ia, ib]))
     out += _outside_domain(table)
     if order:
         first, last = table.bands[order[0]], table.bands[order[-1]]
@@ -202,12 +217,14 @@ def table_problems(table: BandTable) -> list[tuple[str, list[int]]]:
         flo, lhi = first.lower, last.upper
         if flo.value is not None and (dlo.value is None or flo.value > dlo.value or (
                 flo.value == dlo.value and dlo.inclusive and not flo.inclusive)):
-            out.append((f"band #{order[0] + 1} {first.describe(m)} leaves values below it uncovered "
-                        f"(the table's domain is {dom.describe(m)})", [order[0]]))
+            out.append((N_("{table}: band #{n} {band} leaves values below it uncovered (the table's domain is "
+                           "{domain})"), {"n": order[0] + 1, "band": first.describe(m), "domain": dom.describe(m)},
+                        [order[0]]))
         if lhi.value is not None and (dhi.value is None or lhi.value < dhi.value or (
                 lhi.value == dhi.value and dhi.inclusive and not lhi.inclusive)):
-            out.append((f"band #{order[-1] + 1} {last.describe(m)} leaves values above it uncovered "
-                        f"(the table's domain is {dom.describe(m)})", [order[-1]]))
+            out.append((N_("{table}: band #{n} {band} leaves values above it uncovered (the table's domain is "
+                           "{domain})"), {"n": order[-1] + 1, "band": last.describe(m), "domain": dom.describe(m)},
+                        [order[-1]]))
     return out
 
 
@@ -216,21 +233,25 @@ def _outside(x: Decimal, dom: Interval) -> bool:
     return (lo.value is not None and x < lo.value) or (hi.value is not None and x > hi.value)
 
 
-def _outside_domain(table: BandTable) -> list[tuple[str, list[int]]]:
+def _outside_domain(table: BandTable) -> list[Problem]:
     """A declared domain outside the measure's natural range, and band bounds outside the domain."""
     m = table.measure
-    out: list[tuple[str, list[int]]] = []
+    out: list[Problem] = []
     natural = NATURAL_DOMAIN.get(m)
     if table.domain is not None and natural is not None:
         low = table.domain.lower.value
         if low is None or low < natural:
-            out.append((f"domain {table.domain.describe(m)} reaches below {fmt(natural, m)}, but a {m} "
-                        "is never negative", []))
+            out.append((N_("{table}: domain {domain} reaches below {natural}, but a {measure} is never negative"),
+                        {"domain": table.domain.describe(m), "natural": fmt(natural, m), "measure": m}, []))
     dom = table.effective_domain
     for i, b in enumerate(table.bands):
         written = (("at", b.at), ("from", b.from_), ("to", b.to))
         bad = [f"{key} {fmt(x, m)}" for key, x in written if x is not None and _outside(x, dom)]
-        if bad:
-            out.append((f"band #{i + 1} {b.describe(m)}: {' and '.join(bad)} lies outside the table's "
-                        f"domain {dom.describe(m)}", [i]))
+        said = {"n": i + 1, "band": b.describe(m), "domain": dom.describe(m), "bounds": bad[0] if bad else "",
+                "other": bad[-1] if bad else ""}
+        if len(bad) == 1:
+            out.append((N_("{table}: band #{n} {band}: {bounds} lies outside the table's domain {domain}"), said, [i]))
+        elif bad:
+            out.append((N_("{table}: band #{n} {band}: {bounds} and {other} lies outside the table's domain "
+                           "{domain}"), said, [i]))
     return out

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from csbatch.errors import Issue
+from csbatch.i18n import N_
 from csbatch.policy import expressions
 from csbatch.policy.assembled import Policy
 from csbatch.policy.bands import BandTable, fmt, table_problems
@@ -32,28 +33,46 @@ from csbatch.policy.vocabulary import FORMULA_NAMES, MEASURES
 from csbatch.text import normalise_header, normalise_label
 
 
-def _issue(record: Model, key: str | None, message: str, code: str = "policy.check") -> Issue:
-    src = record.place_of(key) if key else record.place
-    return Issue(src, code, message)
+def _issue(record: Model, at: str | None, template: str, code: str = "policy.check", /, **params: Any) -> Issue:
+    """An issue at `record`'s key `at` (or the record), its message a catalogue template (`N_`)."""
+    src = record.place_of(at) if at else record.place
+    return Issue.of(src, code, template, **params)
 
 
-def _unknown(record: Model, key: str, what: str, name: str, known: Iterable[str]) -> Issue:
-    known = sorted(known)
-    return _issue(record, key, f"{key}: {what} '{name}' does not exist (known: {', '.join(known)})",
-                  "policy.reference")
+#: "does not exist" by what the name should have been (a catalogue string each, so each is said whole)
+_UNKNOWN = {
+    "band table": N_("{key}: band table '{name}' does not exist (known: {known})"),
+    "code list": N_("{key}: code list '{name}' does not exist (known: {known})"),
+    "column": N_("{key}: column '{name}' does not exist (known: {known})"),
+    "customers column": N_("{key}: customers column '{name}' does not exist (known: {known})"),
+    "deadline rule": N_("{key}: deadline rule '{name}' does not exist (known: {known})"),
+    "input kind": N_("{key}: input kind '{name}' does not exist (known: {known})"),
+    "order status": N_("{key}: order status '{name}' does not exist (known: {known})"),
+    "product category": N_("{key}: product category '{name}' does not exist (known: {known})"),
+    "recognition": N_("{key}: recognition '{name}' does not exist (known: {known})"),
+    "role": N_("{key}: role '{name}' does not exist (known: {known})"),
+    "sales channel": N_("{key}: sales channel '{name}' does not exist (known: {known})"),
+    "scorecard": N_("{key}: scorecard '{name}' does not exist (known: {known})"),
+    "store type": N_("{key}: store type '{name}' does not exist (known: {known})"),
+    "tier": N_("{key}: tier '{name}' does not exist (known: {known})"),
+    "column of": N_("{key}: column of '{of}' '{name}' does not exist (known: {known})"),
+    "code of": N_("{key}: code of '{of}' '{name}' does not exist (known: {known})"),
+}
+
+
+def _unknown(record: Model, key: str, what: str, name: str, known: Iterable[str], of: str = "") -> Issue:
+    return _issue(record, key, _UNKNOWN[what], "policy.reference", key=key, name=name,
+                  known=", ".join(sorted(known)), of=of)
 
 
 # --- band tables -------------------------------------------------------------------------------
 
 def _table_issues(name: str, table: BandTable, where: str) -> list[Issue]:
     out = []
-    for message, idx in table_problems(table):
+    for template, params, idx in table_problems(table):
         bands = [table.bands[i] for i in idx]
-        lines = " and ".join(f"#{i + 1} on line {b.place.line}" for i, b in zip(idx, bands)
-                             if b.place is not None)
         anchor = bands[0] if bands else (table.domain or table)   # no band named: the domain
-        out.append(Issue(anchor.place, "policy.bands",
-                         f"{where}{name}: {message}" + (f" (bands {lines})" if len(idx) > 1 else "")))
+        out.append(Issue.of(anchor.place, "policy.bands", template, table=f"{where}{name}", **params))
     return out
 
 
@@ -69,9 +88,9 @@ def check_shared_names(p: Policy) -> list[Issue]:
     for card, sc in p.scorecards.items():
         for name, table in sc.bands.items():
             if name in p.bands:
-                out.append(_issue(table, None, f"band table '{name}' of scorecard '{card}' has the "
-                                               "same name as a shared table in bands.yaml",
-                                  "policy.duplicate"))
+                out.append(_issue(table, None, N_("band table '{name}' of scorecard '{card}' has the same "
+                                                  "name as a shared table in bands.yaml"),
+                                  "policy.duplicate", name=name, card=card))
     return out
 
 
@@ -89,13 +108,13 @@ def check_scorecard_file(card: str, sc: Scorecard) -> list[Issue]:
         if total != sc.total_weight:
             parts = " + ".join(f"{i.code} {i.weight}" for i in sc.items)
             out.append(_issue(sc, "total_weight",
-                              f"total_weight: item weights add up to {total} ({parts}), "
-                              f"not {sc.total_weight}", "policy.weights"))
+                              N_("total_weight: item weights add up to {total} ({parts}), not {wanted}"),
+                              "policy.weights", total=total, parts=parts, wanted=sc.total_weight))
     seen: set[str] = set()
     for item in sc.items:
         if item.code in seen:
-            out.append(_issue(item, "code", f"item code '{item.code}' is used twice in "
-                                            f"scorecard '{card}'", "policy.duplicate"))
+            out.append(_issue(item, "code", N_("item code '{code}' is used twice in scorecard '{card}'"),
+                                  "policy.duplicate", code=item.code, card=card))
         seen.add(item.code)
     return out
 
@@ -116,26 +135,26 @@ def check_scorecards(p: Policy) -> list[Issue]:
             for m in measures:
                 if m not in MEASURES:
                     out.append(_issue(rule, "measure" if not isinstance(rule, PerEventRule) else "points",
-                                      f"items.{item.code}: measured value '{m}' is not known "
-                                      f"(see csbatch.policy.vocabulary)", "policy.reference"))
+                                      N_("items.{item}: measured value '{measure}' is not known (see "
+                                         "csbatch.policy.vocabulary)"), "policy.reference", item=item.code, measure=m))
             if isinstance(rule, BandRule) and rule.table not in tables:
                 out.append(_unknown(rule, "table", "band table", rule.table, tables))
             if isinstance(rule, FormulaRule):
                 for msg in expressions.check(rule.formula, names, tables.__contains__):
-                    out.append(_issue(rule, "formula", f"items.{item.code}.formula: {msg}",
-                                      "policy.formula"))
+                    out.append(_issue(rule, "formula", N_("items.{item}.formula: {problem}"), "policy.formula",
+                                      item=item.code, problem=msg))
         if sc.multiplier is not None:
             for msg in expressions.check(sc.multiplier.formula, names, tables.__contains__):
-                out.append(_issue(sc.multiplier, "formula", f"multiplier.formula: {msg}",
-                                  "policy.formula"))
+                out.append(_issue(sc.multiplier, "formula", N_("multiplier.formula: {problem}"), "policy.formula",
+                                  problem=msg))
         for adj in sc.adjustments:
             if adj.per_recognition and adj.per_recognition not in p.recognitions:
                 out.append(_unknown(adj, "per_recognition", "recognition", adj.per_recognition,
                                     p.recognitions))
         for shown in sc.shown:
             if shown not in MEASURES:
-                out.append(_issue(sc, "shown", f"shown: measured value '{shown}' is not known",
-                                  "policy.reference"))
+                out.append(_issue(sc, "shown", N_("shown: measured value '{measure}' is not known"),
+                                  "policy.reference", measure=shown))
     return out
 
 
@@ -148,13 +167,13 @@ def check_scoring(p: Policy) -> list[Issue]:
     else:
         labels = [b.label for b in table.bands]
         if any(l is None for l in labels):
-            out.append(_issue(s, "grades", f"grades: band table '{s.grades}' must give each band a "
-                                           "label (the grade)", "policy.reference"))
+            out.append(_issue(s, "grades", N_("grades: band table '{table}' must give each band a label (the grade)"),
+                              "policy.reference", table=s.grades))
         for key, grade in (("training_grade", s.training_grade),
                            ("promotion_review", s.promotion_review.grade)):
             if grade not in labels:
-                out.append(_issue(s, key, f"{key}: grade '{grade}' is not a label of '{s.grades}'",
-                                  "policy.reference"))
+                out.append(_issue(s, key, N_("{key}: grade '{grade}' is not a label of '{table}'"),
+                                  "policy.reference", key=key, grade=grade, table=s.grades))
     m = s.measures
     cs = m.counted_sales
     if cs.production_sheet_rule not in p.deadlines:
@@ -179,20 +198,22 @@ def check_questionnaire_file(q: Questionnaire) -> list[Issue]:
     out = []
     total = sum((s.points for s in q.sections), Decimal(0))
     if total != q.scale_to:
-        out.append(_issue(q, "scale_to", f"scale_to: sections add up to {total}, not {q.scale_to}",
-                          "policy.weights"))
+        out.append(_issue(q, "scale_to", N_("scale_to: sections add up to {total}, not {wanted}"),
+                          "policy.weights", total=total, wanted=q.scale_to))
     codes: set[str] = set()
     for s in q.sections:
         full = s.per_item * len(s.items)
         if full != s.points:
-            verb = "items × per_item" if s.kind == "positive" else "violations × per_item"
-            out.append(_issue(s, "points", f"sections.{s.code}: {len(s.items)} {verb} "
-                                           f"{s.per_item} = {full}, not the section's {s.points}",
-                              "policy.weights"))
+            said = (N_("sections.{section}: {count} items × per_item {per_item} = {full}, not the section's "
+                       "{points}") if s.kind == "positive" else
+                    N_("sections.{section}: {count} violations × per_item {per_item} = {full}, not the section's "
+                       "{points}"))
+            out.append(_issue(s, "points", said, "policy.weights", section=s.code, count=len(s.items),
+                              per_item=s.per_item, full=full, points=s.points))
         for item in s.items:
             if item.code in codes:
-                out.append(_issue(item, "code", f"questionnaire item '{item.code}' is listed twice",
-                                  "policy.duplicate"))
+                out.append(_issue(item, "code", N_("questionnaire item '{code}' is listed twice"),
+                                  "policy.duplicate", code=item.code))
             codes.add(item.code)
     return out
 
@@ -226,9 +247,9 @@ def check_pay(p: Policy) -> list[Issue]:
             out += _roles_ref(c, "bases", c.bases, p)
             for r in c.bases:
                 if r in p.roles and p.roles[r].scorecard is None:
-                    out.append(_issue(c, "bases", f"bases: role '{r}' has no scorecard, so it is "
-                                                  "never rated and cannot earn a performance bonus",
-                                      "policy.reference"))
+                    out.append(_issue(c, "bases", N_("bases: role '{role}' has no scorecard, so it is never rated and "
+                                                     "cannot earn a performance bonus"),
+                                      "policy.reference", role=r))
         if isinstance(c, Awards):
             out += [_unknown(c, "amounts", "recognition", r, p.recognitions)
                     for r in c.amounts if r not in p.recognitions]
@@ -237,14 +258,15 @@ def check_pay(p: Policy) -> list[Issue]:
             out += [_unknown(c, "agent_share", "sales channel", ch, channels)
                     for ch in c.agent_share if ch not in channels]
         if isinstance(c, PerUnit) and c.measure not in MEASURES:
-            out.append(_issue(c, "measure", f"measure: measured value '{c.measure}' is not known",
-                              "policy.reference"))
+            out.append(_issue(c, "measure", N_("measure: measured value '{measure}' is not known"),
+                              "policy.reference", measure=c.measure))
     seen: dict[str, str] = {}
     for code, c in p.pay.components.items():   # an HR system would merge two items of one code
         hr = c.hr_code or code
         if hr in seen:
             out.append(_issue(c, "hr_code" if c.hr_code else None,
-                              f"{code}: HR item code '{hr}' is also {seen[hr]}'s; give each component its own"))
+                              N_("{code}: HR item code '{hr}' is also {other}'s; give each component its own"),
+                              code=code, hr=hr, other=seen[hr]))
         seen[hr] = code
     return out
 
@@ -275,16 +297,16 @@ def check_vip(p: Policy) -> list[Issue]:
         table = p.bands[v.vouchers.rate_table]
         for i, band in enumerate(table.bands):
             if band.value is not None and not 0 <= band.value <= 1:
-                out.append(Issue(band.place, "policy.bands",
-                                 f"{v.vouchers.rate_table}: band #{i + 1} {band.describe(table.measure)}: "
-                                 f"value {fmt(band.value, 'rate')} is not a voucher rate between 0% and 100%"))
+                out.append(Issue.of(band.place, "policy.bands",
+                                    N_("{table}: band #{n} {band}: value {value} is not a voucher rate between 0% "
+                                       "and 100%"), table=v.vouchers.rate_table, n=i + 1,
+                                    band=band.describe(table.measure), value=fmt(band.value, "rate")))
     for f in v.greetings.festivals:
         if (f.solar is None) == (f.lunar is None):
-            out.append(_issue(f, None, f"festival '{f.code}': give exactly one of `solar` or `lunar`"))
+            out.append(_issue(f, None, N_("festival '{code}': give exactly one of `solar` or `lunar`"), code=f.code))
     b = v.greetings.birthday
     if b.from_days_before < b.to_days_before:
-        out.append(_issue(b, "from_days_before", "birthday: from_days_before must be at least "
-                                                 "to_days_before"))
+        out.append(_issue(b, "from_days_before", N_("birthday: from_days_before must be at least to_days_before")))
     return out
 
 
@@ -299,7 +321,7 @@ def check_deadlines(p: Policy) -> list[Issue]:
         for key in ("done", "start", "reference", "key"):
             col = getattr(ev, key)
             if col is not None and col not in kind.columns:
-                out.append(_unknown(ev, key, f"column of '{ev.sheet}'", col, kind.columns))
+                out.append(_unknown(ev, key, "column of", col, kind.columns, of=ev.sheet))
         if ev.kind is not None and ev.kind not in p.deadlines:
             out.append(_unknown(ev, "kind", "deadline rule", ev.kind, p.deadlines))
         out += _roles_ref(rule.expected, "roles", rule.expected.roles, p)
@@ -312,7 +334,7 @@ def check_inputs(p: Policy) -> list[Issue]:
     out = []
     inp = p.inputs
     if "roster" not in inp.kinds:
-        out.append(_issue(inp, "kinds", "kinds: the roster kind is required"))
+        out.append(_issue(inp, "kinds", N_("kinds: the roster kind is required")))
     for name, kind in inp.kinds.items():
         for key in kind.key:
             if key not in kind.columns:
@@ -328,9 +350,9 @@ def check_inputs(p: Policy) -> list[Issue]:
             for label in [col_name, *col.aliases]:
                 norm = normalise_header(label)
                 if norm in seen and seen[norm] != col_name:
-                    out.append(_issue(col, "aliases", f"kinds.{name}: header '{label}' would match "
-                                                      f"both '{seen[norm]}' and '{col_name}'",
-                                      "policy.ambiguous"))
+                    out.append(_issue(col, "aliases",
+                                      N_("kinds.{kind}: header '{label}' would match both '{first}' and '{second}'"),
+                                      "policy.ambiguous", kind=name, label=label, first=seen[norm], second=col_name))
                 seen[norm] = col_name
     return out
 
@@ -349,19 +371,19 @@ def _period_issues(rule, kind, inp) -> list[Issue]:
             if col is None:
                 out.append(_unknown(rule, key, "column", name, kind.columns))
             elif col.type not in _DATED:
-                out.append(_issue(rule, key, f"{key}: column '{name}' is a {col.type} column, not a "
-                                             "date, datetime or month"))
+                out.append(_issue(rule, key, N_("{key}: column '{name}' is a {type} column, not a date, datetime or "
+                                                "month"), key=key, name=name, type=col.type))
             elif col.type == "month" and (key != "date" or len(rule.date) > 1 or rule.until):
-                out.append(_issue(rule, key, f"{key}: month column '{name}' can only be a kind's "
-                                             "only period column"))
+                out.append(_issue(rule, key, N_("{key}: month column '{name}' can only be a kind's only period column"),
+                                      key=key, name=name))
     for name, code in rule.earlier.items():
         col = kind.columns.get(name)
         if col is None:
             out.append(_unknown(rule, "earlier", "column", name, kind.columns))
         elif col.type != "code":
-            out.append(_issue(rule, "earlier", f"earlier: column '{name}' is not a code column"))
+            out.append(_issue(rule, "earlier", N_("earlier: column '{name}' is not a code column"), name=name))
         elif col.codes in inp.vocabularies and code not in inp.vocabularies[col.codes]:
-            out.append(_unknown(rule, "earlier", f"code of '{col.codes}'", code, inp.vocabularies[col.codes]))
+            out.append(_unknown(rule, "earlier", "code of", code, inp.vocabularies[col.codes], of=col.codes))
     return out
 
 
@@ -394,13 +416,13 @@ def check_code_labels(p: Policy) -> list[Issue]:
                 where, what = (rec, "aliases" if label in rec.aliases else "name"), name.replace("_", " ")
             else:
                 where, what = (p.inputs, "vocabularies"), f"vocabularies.{name}"
-            out.append(_issue(*where, f"{what}: label '{label}' belongs to both '{first}' and "
-                                      f"'{second}'", "policy.ambiguous"))
+            out.append(_issue(*where, N_("{what}: label '{label}' belongs to both '{first}' and '{second}'"),
+                              "policy.ambiguous", what=what, label=label, first=first, second=second))
     bools = p.inputs.booleans
     both = {normalise_label(x) for x in bools.true} & {normalise_label(x) for x in bools.false}
     if both:
-        out.append(_issue(bools, None, f"booleans: {', '.join(sorted(both))} listed as both true "
-                                       "and false", "policy.ambiguous"))
+        out.append(_issue(bools, None, N_("booleans: {labels} listed as both true and false"), "policy.ambiguous",
+                          labels=", ".join(sorted(both))))
     return out
 
 
@@ -411,8 +433,9 @@ def check_conduct(p: Policy) -> list[Issue]:
         if item.from_attendance:
             if item.from_attendance in seen:
                 out.append(_issue(item, "from_attendance",
-                                  f"conduct '{code}' and '{seen[item.from_attendance]}' both count "
-                                  f"attendance '{item.from_attendance}'", "policy.duplicate"))
+                                  N_("conduct '{code}' and '{other}' both count attendance '{kind}'"),
+                                  "policy.duplicate", code=code, other=seen[item.from_attendance],
+                                  kind=item.from_attendance))
             seen[item.from_attendance] = code
     return out
 

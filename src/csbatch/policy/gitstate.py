@@ -18,7 +18,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 
 #: Shown in a message before "and N more".
 _SHOWN = 10
@@ -134,22 +135,25 @@ def close_issues(state: GitState, shown_root: str, allow_dirty: bool) -> list[Is
     (a warning with `allow_dirty`); a policy not versioned is a warning."""
     where = Source(shown_root)
     if not state.versioned:
-        return [Issue(where, "policy.not_versioned",
-                      f"the policy folder is not kept in git: {state.unknown}; this close cannot be "
-                      "traced to a reviewed policy commit (the manifest records the policy's sha256 "
-                      "only)", Severity.WARNING)]
+        return [Issue.warn(where, "policy.not_versioned",
+                           N_("the policy folder is not kept in git: {why}; this close cannot be traced to "
+                              "a reviewed policy commit (the manifest records the policy's sha256 only)"),
+                           why=state.unknown)]
     if not state.changed:
         return []
     files = _listed(shown_root, state.changed)
     if allow_dirty:
-        return [Issue(where, "policy.uncommitted",
-                      f"closed with uncommitted policy changes (--allow-dirty): {files}; the policy "
-                      "used is not the one of commit " + (state.commit or "(none yet)")[:12],
-                      Severity.WARNING)]
-    return [Issue(where, "policy.uncommitted",
-                  f"the policy has uncommitted changes: {files}; commit them (or undo them) so the "
-                  "close uses a reviewed policy, or close with --allow-dirty to record them as a "
-                  "warning")]
+        if state.commit is None:
+            return [Issue.warn(where, "policy.uncommitted",
+                               N_("closed with uncommitted policy changes (--allow-dirty): {files}; the policy "
+                                  "used is not the one of commit (none yet)"), files=files)]
+        return [Issue.warn(where, "policy.uncommitted",
+                           N_("closed with uncommitted policy changes (--allow-dirty): {files}; the policy "
+                              "used is not the one of commit {commit}"), files=files, commit=state.commit[:12])]
+    return [Issue.of(where, "policy.uncommitted",
+                     N_("the policy has uncommitted changes: {files}; commit them (or undo them) so the "
+                        "close uses a reviewed policy, or close with --allow-dirty to record them as a "
+                        "warning"), files=files)]
 
 
 def check_issues(state: GitState, shown_root: str) -> list[Issue]:
@@ -157,6 +161,6 @@ def check_issues(state: GitState, shown_root: str) -> list[Issue]:
     them — a warning, so the editor knows before closing."""
     if not state.versioned or not state.changed:
         return []
-    return [Issue(Source(shown_root), "policy.uncommitted",
-                  f"uncommitted changes: {_listed(shown_root, state.changed)}; monthly-close refuses "
-                  "them until they are committed (or --allow-dirty)", Severity.WARNING)]
+    return [Issue.warn(Source(shown_root), "policy.uncommitted",
+                       N_("uncommitted changes: {files}; monthly-close refuses them until they are "
+                          "committed (or --allow-dirty)"), files=_listed(shown_root, state.changed))]

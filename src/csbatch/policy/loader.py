@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.policy.assembled import Policy, PolicyFile
 from csbatch.policy.audit import AuditPolicy
 from csbatch.policy.bands import BandTable
@@ -90,10 +91,10 @@ class _Entry:
 def _refuse_folder(root: Path, shown: str) -> list[Issue]:
     """A folder that is missing or holds none of the fixed files is no policy folder at all."""
     if not root.is_dir():
-        return [Issue(Source(shown), "policy.missing", "policy folder not found")]
+        return [Issue.of(Source(shown), "policy.missing", N_("policy folder not found"))]
     if not any((root / rel).is_file() for rel in FILES):
-        return [Issue(Source(shown), "policy.not_a_policy",
-                      f"not a csbatch policy folder: none of {', '.join(FILES)} is in it")]
+        return [Issue.of(Source(shown), "policy.not_a_policy",
+                         N_("not a csbatch policy folder: none of {files} is in it"), files=", ".join(FILES))]
     return []
 
 
@@ -106,9 +107,9 @@ def _discover(root: Path, shown: str) -> tuple[list[_Entry], list[Issue]]:
         if sub.name in POLICY_DIRS:
             candidates += [p for p in sub.iterdir() if p.is_file()]
         elif sub.name not in OTHER_DIRS:
-            issues.append(Issue(Source(f"{shown}/{sub.name}"), "policy.unknown_folder",
-                                f"folder ignored: policy files live in {', '.join(POLICY_DIRS)}/ "
-                                "or at the top of the policy folder", Severity.WARNING))
+            issues.append(Issue.warn(Source(f"{shown}/{sub.name}"), "policy.unknown_folder",
+                                     N_("folder ignored: policy files live in {folders}/ or at the top of "
+                                        "the policy folder"), folders=", ".join(POLICY_DIRS)))
     entries: list[_Entry] = []
     for path in sorted(candidates):
         rel = path.relative_to(root).as_posix()
@@ -117,7 +118,7 @@ def _discover(root: Path, shown: str) -> tuple[list[_Entry], list[Issue]]:
             continue
         if path.suffix == ".yml":
             entries.append(_Entry(path, rel, display).with_issues(
-                [Issue(Source(display), "policy.unknown_file", "policy files end in .yaml; rename it")],
+                [Issue.of(Source(display), "policy.unknown_file", N_("policy files end in .yaml; rename it"))],
                 stop=True))
             continue
         if path.suffix != ".yaml":
@@ -138,8 +139,9 @@ def _identify(entry: _Entry) -> _Entry:
         attr, schema = "period", PeriodPolicy
     else:
         known = ", ".join([*FILES, f"{SCORECARD_DIR}/CODE.yaml", f"{PERIOD_DIR}/YYYY-MM.yaml"])
-        return entry.with_issues([Issue(Source(entry.display), "policy.unknown_file",
-                                        f"not a policy file this version knows (expected one of: {known})")],
+        return entry.with_issues([Issue.of(Source(entry.display), "policy.unknown_file",
+                                           N_("not a policy file this version knows (expected one of: {known})"),
+                                           known=known)],
                                  stop=True)
     return replace(entry, attr=attr, schema=schema)
 
@@ -150,8 +152,8 @@ def _read(entry: _Entry) -> _Entry:
     if found and data is None:
         return entry.with_issues(found, stop=True)
     if data is None:
-        return entry.with_issues([*found, Issue(Source(entry.display, line=1, col=1), "policy.empty",
-                                                "file is empty")], stop=True)
+        return entry.with_issues([*found, Issue.of(Source(entry.display, line=1, col=1), "policy.empty",
+                                                   N_("file is empty"))], stop=True)
     return entry.with_issues(found, data=data, locs=locs)
 
 
@@ -180,7 +182,7 @@ def _missing_files(shown: str, entries: list[_Entry]) -> list[Issue]:
     """Every fixed file must be there (a file that is there but broken has its own issues)."""
     parts = {e.attr for e in entries if not e.stopped}
     files = [e.file for e in entries if e.file is not None]
-    return [Issue(Source(f"{shown}/{rel}"), "policy.missing_file", "required policy file is missing")
+    return [Issue.of(Source(f"{shown}/{rel}"), "policy.missing_file", N_("required policy file is missing"))
             for rel, (attr, _) in FILES.items()
             if rel not in OPTIONAL_FILES and attr not in parts
             and not any(f.display.endswith("/" + rel) or f.display == rel for f in files)]

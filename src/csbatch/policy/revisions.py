@@ -13,8 +13,10 @@ import io
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.policy.gitstate import run_git
 
 
@@ -27,8 +29,8 @@ class Revision:
     folder: Path
 
 
-def _error(folder: Path, message: str) -> list[Issue]:
-    return [Issue(Source(str(folder)), "policy.revision", message)]
+def _error(folder: Path, template: str, **params: Any) -> list[Issue]:
+    return [Issue.of(Source(str(folder)), "policy.revision", template, **params)]
 
 
 def resolve(folder: Path, rev: str) -> tuple[str | None, list[Issue]]:
@@ -36,13 +38,13 @@ def resolve(folder: Path, rev: str) -> tuple[str | None, list[Issue]]:
     try:
         found = run_git(folder, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     except FileNotFoundError:
-        return None, _error(folder, "git is not installed, so a policy revision cannot be read")
+        return None, _error(folder, N_("git is not installed, so a policy revision cannot be read"))
     if found.returncode != 0:
         inside = run_git(folder, "rev-parse", "--show-toplevel")
         if inside.returncode != 0:
-            return None, _error(folder, f"the policy folder is not in a git repository, so there is no "
-                                        f"revision '{rev}' to read")
-        return None, _error(folder, f"'{rev}' is not a commit of the policy's git repository")
+            return None, _error(folder, N_("the policy folder is not in a git repository, so there is no "
+                                           "revision '{rev}' to read"), rev=rev)
+        return None, _error(folder, N_("'{rev}' is not a commit of the policy's git repository"), rev=rev)
     return found.stdout.decode().strip(), []
 
 
@@ -57,7 +59,8 @@ def policy_at(folder: Path, rev: str, dest: Path) -> tuple[Revision | None, list
     # Run inside the policy folder, `git archive` writes that folder's subtree, relative to it.
     archive = run_git(folder, "archive", "--format=tar", commit, "--", ".")
     if archive.returncode != 0 or not archive.stdout:
-        return None, _error(folder, f"revision {commit[:12]} holds no policy folder '{prefix}'")
+        return None, _error(folder, N_("revision {commit} holds no policy folder '{prefix}'"), commit=commit[:12],
+                            prefix=prefix)
     dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(dest, filter="data")

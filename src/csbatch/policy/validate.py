@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from csbatch.errors import Issue
+from csbatch.i18n import N_
 from csbatch.policy.base import Model
 from csbatch.policy.yamlio import Locations, PathKey, format_path
 
@@ -62,54 +63,95 @@ def _known_keys(annotation: Any, path: PathKey) -> list[str]:
                    for n, f in t.model_fields.items()})
 
 
-def _message(err: Mapping[str, Any], path: PathKey, annotation: Any) -> str:   # one of ValidationError.errors()
-    kind = err["type"]
+#: Our own words for pydantic's errors, keyed by its error `type`: a person reads these (in the
+#: language in use), never pydantic's English; a type not listed falls back to pydantic's message.
+_TEMPLATES = {
+    "missing": N_("{where}: missing required key '{key}'"),
+    "extra_forbidden": N_("{where}: unknown key '{key}'"),
+    "bool_type": N_("{where}: '{value}' is not a boolean; write true or false"),
+    "int_type": N_("{where}: '{value}' is not a number"),
+    "literal_error": N_("{where}: '{value}' is not one of {expected}"),
+    "union_tag_invalid": N_("{where}: kind '{tag}' is not one of {expected}"),
+    "union_tag_not_found": N_("{where}: missing required key 'kind'"),
+    "string_pattern_mismatch": N_("{where}: '{value}' is not a valid code (lowercase letters, digits and _)"),
+    "date_type": N_("{where}: '{value}' is not a date (write YYYY-MM-DD)"),
+    "too_short": N_("{where}: must not be empty"),
+    "greater_than": N_("{where}: '{value}' must be above {limit}"),
+    "greater_than_equal": N_("{where}: '{value}' must be at least {limit}"),
+    "less_than": N_("{where}: '{value}' must be below {limit}"),
+    "less_than_equal": N_("{where}: '{value}' must be at most {limit}"),
+}
+#: pydantic's types that say the same thing as one above
+_SAME = {"bool_parsing": "bool_type", "int_parsing": "int_type", "decimal_parsing": "int_type",
+         "decimal_type": "int_type", "float_parsing": "int_type", "float_type": "int_type", "enum": "literal_error",
+         "date_from_datetime_parsing": "date_type", "date_parsing": "date_type",
+         "dict_type": "mapping", "model_type": "mapping", "model_attributes_type": "mapping"}
+#: "expected X, got Y": by what was expected and what was written (nothing, a mapping, a list, a value)
+_WRONG_SHAPE = {
+    ("mapping", "nothing"): N_("{where}: expected a mapping of keys, got nothing"),
+    ("mapping", "list"): N_("{where}: expected a mapping of keys, got a list"),
+    ("mapping", "value"): N_("{where}: expected a mapping of keys, got '{value}'"),
+    ("list_type", "nothing"): N_("{where}: expected a list, got nothing"),
+    ("list_type", "mapping"): N_("{where}: expected a list, got a mapping"),
+    ("list_type", "value"): N_("{where}: expected a list, got '{value}'"),
+    ("string_type", "nothing"): N_("{where}: expected text, got nothing"),
+    ("string_type", "mapping"): N_("{where}: expected text, got a mapping"),
+    ("string_type", "list"): N_("{where}: expected text, got a list"),
+    ("string_type", "value"): N_("{where}: expected text, got '{value}'"),
+}
+#: the same, for the whole file (a file that is not a mapping of keys)
+_FILE_SHAPE = {
+    "nothing": N_("file: expected a mapping of keys, got nothing"),
+    "list": N_("file: expected a mapping of keys, got a list"),
+    "value": N_("file: expected a mapping of keys, got '{value}'"),
+}
+_DID_YOU_MEAN = N_("{where}: unknown key '{key}' (did you mean '{hint}'?)")
+_OTHER = N_("{where}: {msg}")
+_OTHER_NOWHERE = N_("{msg}")
+
+
+def _message(err: Mapping[str, Any], path: PathKey, annotation: Any) -> tuple[str, dict[str, Any]]:
+    """One of ValidationError.errors() as our catalogue template and its values."""
+    kind = _SAME.get(err["type"], err["type"])
     value = err.get("input")
+    ctx = err.get("ctx", {})
     where = format_path(path)
-    if kind == "missing":
-        return f"{where}: missing required key '{path[-1]}'"
-    if kind == "extra_forbidden":
-        hint = difflib.get_close_matches(str(path[-1]), _known_keys(annotation, path[:-1]), n=1)
-        more = f" (did you mean '{hint[0]}'?)" if hint else ""
-        return f"{where}: unknown key '{path[-1]}'{more}"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"{where}: '{value}' is not a boolean; write true or false"
-    if kind in ("int_parsing", "int_type", "decimal_parsing", "decimal_type", "float_parsing"):
-        return f"{where}: '{value}' is not a number"
-    if kind in ("literal_error", "enum"):
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"{where}: '{value}' is not one of {expected}"
+    if kind in ("missing", "extra_forbidden"):
+        hint = difflib.get_close_matches(str(path[-1]), _known_keys(annotation, path[:-1]), n=1) \
+            if kind == "extra_forbidden" else []
+        if hint:
+            return _DID_YOU_MEAN, {"where": where, "key": path[-1], "hint": hint[0]}
+        return _TEMPLATES[kind], {"where": where, "key": path[-1]}
+    if kind == "mapping" and not path and _written(value) in _FILE_SHAPE:
+        return _FILE_SHAPE[_written(value)], {"value": _value(value)}
+    if (kind, _written(value)) in _WRONG_SHAPE:
+        return _WRONG_SHAPE[kind, _written(value)], {"where": where, "value": _value(value)}
     if kind == "union_tag_invalid":
-        ctx = err.get("ctx", {})
-        return f"{where}: kind '{ctx.get('tag')}' is not one of {ctx.get('expected_tags')}"
-    if kind == "union_tag_not_found":
-        return f"{where}: missing required key 'kind'"
-    if kind == "string_pattern_mismatch":
-        return f"{where}: '{value}' is not a valid code (lowercase letters, digits and _)"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"{where or 'file'}: expected a mapping of keys, got {_shown(value)}"
-    if kind == "list_type":
-        return f"{where}: expected a list, got {_shown(value)}"
-    if kind in ("string_type",):
-        return f"{where}: expected text, got {_shown(value)}"
-    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        return f"{where}: '{value}' is not a date (write YYYY-MM-DD)"
-    if kind == "too_short":
-        return f"{where}: must not be empty"
+        return _TEMPLATES[kind], {"where": where, "tag": ctx.get("tag"), "expected": ctx.get("expected_tags")}
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        limit = next(iter(ctx.values()), "")
+        return _TEMPLATES[kind], {"where": where, "value": _value(value), "limit": limit}
+    if kind in _TEMPLATES:
+        return _TEMPLATES[kind], {"where": where, "value": _value(value), "expected": ctx.get("expected", "")}
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
-    return f"{where}: {msg}" if where else msg
+    return (_OTHER, {"where": format_path(path), "msg": msg}) if path else (_OTHER_NOWHERE, {"msg": msg})
 
 
-def _shown(value: Any) -> str:
+def _written(value: Any) -> str:
+    """What kind of thing the YAML held where another was expected."""
     if value is None:
         return "nothing"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    return f"'{value}'"
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return "value"
+
+
+def _value(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def validate(annotation: Any, data: Any, locs: Locations) -> tuple[Any, list[Issue]]:
@@ -124,8 +166,8 @@ def validate(annotation: Any, data: Any, locs: Locations) -> tuple[Any, list[Iss
                               keep_last=err["type"] in ("missing", "extra_forbidden"))
             key = err["type"] == "extra_forbidden"
             src_path = path if err["type"] != "missing" else path[:-1]
-            issues.append(Issue(locs.source(src_path, key=key), "policy.schema",
-                                _message(err, path, annotation)))
+            template, params = _message(err, path, annotation)
+            issues.append(Issue.of(locs.source(src_path, key=key), "policy.schema", template, **params))
         return None, issues
     attach_sources(value, (), locs)
     return value, []

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 
 PathKey = tuple[str | int, ...]
 
@@ -65,6 +66,11 @@ def format_path(path: PathKey) -> str:
     return out
 
 
+def _where(path: PathKey) -> str:
+    """A key path for a message; the top of the file is `document` (a YAML word, as written)."""
+    return format_path(path) or "document"
+
+
 class _Builder:
     def __init__(self, display: str):
         self.display = display
@@ -74,15 +80,15 @@ class _Builder:
     def _at(self, mark) -> Source:
         return Source(self.display, line=mark.line + 1, col=mark.column + 1)
 
-    def _err(self, mark, code: str, message: str) -> None:
-        self.issues.append(Issue(self._at(mark), code, message))
+    def _err(self, mark, code: str, template: str, **params: Any) -> None:
+        self.issues.append(Issue.of(self._at(mark), code, template, **params))
 
     def _check_node_event(self, ev, path: PathKey) -> None:
         anchor = getattr(ev, "anchor", None)
         if anchor is not None:
             self._err(ev.start_mark, "yaml.anchor",
-                      f"{format_path(path) or 'document'}: anchors (&{anchor}) are not allowed; "
-                      "write the value out in full so a reviewer sees it")
+                      N_("{where}: anchors (&{anchor}) are not allowed; write the value out in full so "
+                         "a reviewer sees it"), where=_where(path), anchor=anchor)
         tag = getattr(ev, "tag", None)
         implicit = getattr(ev, "implicit", True)
         explicit = tag is not None and not (
@@ -90,7 +96,7 @@ class _Builder:
         )
         if explicit:
             self._err(ev.start_mark, "yaml.tag",
-                      f"{format_path(path) or 'document'}: explicit tags ({tag}) are not allowed")
+                      N_("{where}: explicit tags ({tag}) are not allowed"), where=_where(path), tag=tag)
 
     def build(self, events) -> Any:
         """Consume the events of one node and return its value."""
@@ -99,8 +105,8 @@ class _Builder:
     def _node(self, ev, events, path: PathKey) -> Any:
         if isinstance(ev, yaml.AliasEvent):
             self._err(ev.start_mark, "yaml.alias",
-                      f"{format_path(path)}: aliases (*{ev.anchor}) are not allowed; "
-                      "write the value out in full")
+                      N_("{where}: aliases (*{anchor}) are not allowed; write the value out in full"),
+                      where=format_path(path), anchor=ev.anchor)
             return None
         self._check_node_event(ev, path)
         self.locs.values[path] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
@@ -122,7 +128,7 @@ class _Builder:
                     return mapping
                 if not isinstance(kev, yaml.ScalarEvent):
                     self._err(kev.start_mark, "yaml.complex_key",
-                              f"{format_path(path) or 'document'}: keys must be plain text")
+                              N_("{where}: keys must be plain text"), where=_where(path))
                     self._skip(kev, events)  # the key
                     self._skip(next(events), events)  # its value
                     continue
@@ -131,11 +137,11 @@ class _Builder:
                 kpath = path + (key,)
                 if key == "<<":
                     self._err(kev.start_mark, "yaml.merge",
-                              f"{format_path(path) or 'document'}: merge keys (<<) are not allowed")
+                              N_("{where}: merge keys (<<) are not allowed"), where=_where(path))
                 if key in mapping or key in first_seen:
                     self._err(kev.start_mark, "yaml.duplicate_key",
-                              f"{format_path(kpath)}: duplicate key '{key}' "
-                              f"(first defined on line {first_seen[key]})")
+                              N_("{where}: duplicate key '{key}' (first defined on line {line})"),
+                              where=format_path(kpath), key=key, line=first_seen[key])
                     self._node(next(events), events, path + (f"{key}#dup",))
                     continue
                 mark = kev.start_mark
@@ -182,13 +188,14 @@ def parse_yaml(text: str, display: str) -> tuple[Any, Locations, list[Issue]]:
         ev = next(events)
         if not isinstance(ev, yaml.StreamEndEvent):
             builder._err(ev.start_mark, "yaml.multiple_documents",
-                         "a policy file holds one YAML document; split it into two files")
+                         N_("a policy file holds one YAML document; split it into two files"))
         return data, builder.locs, builder.issues
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Source(display, line=mark.line + 1, col=mark.column + 1) if mark else Source(display)
         what = " ".join(x for x in (exc.context, exc.problem) if x)
-        return None, builder.locs, builder.issues + [Issue(where, "yaml.syntax", f"YAML syntax: {what}")]
+        syntax = Issue.of(where, "yaml.syntax", N_("YAML syntax: {what}"), what=what)
+        return None, builder.locs, builder.issues + [syntax]
 
 
 def load_yaml(path: Path, display: str) -> tuple[Any, Locations, list[Issue]]:
@@ -196,5 +203,5 @@ def load_yaml(path: Path, display: str) -> tuple[Any, Locations, list[Issue]]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return None, Locations(display), [
-            Issue(Source(display), "yaml.encoding", f"not UTF-8 text (byte {exc.start})")]
+            Issue.of(Source(display), "yaml.encoding", N_("not UTF-8 text (byte {byte})"), byte=exc.start)]
     return parse_yaml(text, display)

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 from pydantic import Discriminator, Field, Tag
 
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.policy import Policy
 from csbatch.policy.base import Model
 from csbatch.policy.validate import validate
@@ -77,8 +78,8 @@ def run_policy_tests(policy: Policy) -> tuple[list[Outcome], list[Issue]]:
     issues: list[Issue] = []
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not files:
-        issues.append(Issue(Source(f"{policy.display_root}/tests"), "policytest.none",
-                            "no golden cases: add YAML files of cases under tests/"))
+        issues.append(Issue.of(Source(f"{policy.display_root}/tests"), "policytest.none",
+                               N_("no golden cases: add YAML files of cases under tests/")))
     runners = [(model, runner) for _, model, runner in KINDS.values()] + [(CardCase, run_card_case)]
     for path in files:
         display = f"{policy.display_root}/tests/{path.name}"
