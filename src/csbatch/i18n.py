@@ -98,7 +98,7 @@ class Said(str):
         self.params = tuple(params.items())
         return self
 
-    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:   # pickles as made
+    def __getnewargs_ex__(self) -> tuple[tuple[str, ...], dict[str, object]]:   # pickles as made
         return (self.template,), dict(self.params)
 
     def text(self, lang: str) -> str:
@@ -107,22 +107,23 @@ class Said(str):
 
 class Named(Said):
     """A name said one way in English (a column's key, `hire_date`, as the English messages have
-    always named it) and another in every other language (the header the person's sheet has)."""
+    always named it) and another in every other language (the header the person's sheet has;
+    `other` may itself be `Said`)."""
 
-    def __new__(cls, english: str, other: str) -> Named:   # `other` may itself be `Said`
+    other: str
+
+    def __new__(cls, english: str, other: str) -> Named:
         self = str.__new__(cls, english)
-        self.template = english
-        self.params = (("other", other),)
+        self.template, self.params, self.other = english, (), other
         return self
 
-    def __getnewargs_ex__(self) -> tuple[tuple[str, str], dict[str, object]]:
-        return (self.template, self.params[0][1]), {}
+    def __getnewargs_ex__(self) -> tuple[tuple[str, ...], dict[str, object]]:
+        return (self.template, self.other), {}
 
     def text(self, lang: str) -> str:
         if resolve_lang(lang) == "en":
             return self.template
-        other = self.params[0][1]
-        return other.text(lang) if isinstance(other, Said) else str(other)
+        return self.other.text(lang) if isinstance(self.other, Said) else self.other
 
 
 def said_params(lang: str, params: Iterable[tuple[str, object]]) -> dict[str, object]:

@@ -13,6 +13,7 @@ from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_, Named
 from csbatch.idnumbers import mask_id
+from csbatch.policy.inputs import Kind
 from csbatch.policy.loader import Policy
 from csbatch.sheets.floods import collapse
 from csbatch.sheets.month_inputs import Inputs
@@ -71,14 +72,16 @@ def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]
         rows_of_pair: dict[tuple[str, str], list[Issue]] = defaultdict(list)
         for _, row in keyed[dup].iterrows():
             key = tuple(row[c] for c in spec.key)
-            shown = ", ".join(f"{c} '{_shown(row[c], spec.columns[c].type)}'" for c in spec.key)
+            shown = Named(", ".join(f"{c} '{_shown(row[c], spec.columns[c].type)}'" for c in spec.key),
+                          "，".join(f"{_header(inputs, row, spec, c)}“{_shown(row[c], spec.columns[c].type)}”"
+                                   for c in spec.key))
             if key not in firsts:
                 firsts[key] = (row["_file"], inputs.cell(row, spec.key[0]))
                 continue
             first_file, first_at = firsts[key]
             rows_of_pair[(first_file, row["_file"])].append(
                 Issue.of(inputs.cell(row, spec.key[0]), "inputs.duplicate_key",
-                         N_("{kind}: {key} appears twice (also at {first})"), kind=kind, key=shown,
+                         N_("{kind}: {key} appears twice (also at {first})"), kind=Named(kind, spec.name), key=shown,
                          first=str(first_at)))
         for (a, b), issues in rows_of_pair.items():
             if a != b and frozenset((a, b)) in identical:
@@ -93,6 +96,12 @@ def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]
                 continue
             out.extend(collapse(issues))
     return out
+
+
+def _header(inputs: Inputs, row: pd.Series, spec: Kind, column: str) -> str:
+    """A column as the person's sheet heads it, else as the policy first names it."""
+    aliases = spec.columns[column].aliases
+    return inputs.header(row, column) or (aliases[0] if aliases else column)
 
 
 def _shown(value: object, column_type: str) -> str:
@@ -121,11 +130,11 @@ def check_employee_references(inputs: Inputs, policy: Policy, roster_read: bool)
             continue
         unknown = frame[frame[column].notna() & ~frame[column].isin(known)]
         declared = policy.inputs.kinds[kind].columns.get(column)
-        named = Named(column, declared.aliases[0] if declared and declared.aliases else column)
+        alias = declared.aliases[0] if declared and declared.aliases else column
         out.extend(collapse(
             Issue.of(inputs.cell(row, column), "inputs.unknown_employee",
                      N_("column '{column}': '{value}' is not an employee in the roster"),
-                     column=named, value=row[column])
+                     column=Named(column, inputs.header(row, column) or alias), value=row[column])
             for _, row in unknown.iterrows()))
     return out
 

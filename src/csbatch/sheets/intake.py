@@ -72,6 +72,7 @@ class _SheetResult:
     frame: pd.DataFrame | None
     letters: dict[str, str]
     issues: list[Issue]
+    headers: dict[str, str] | None = None
 
 
 _IN_COLUMN = N_("column '{column}': {problem}")
@@ -132,15 +133,16 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     too_long, long_cells = sheet_rows.long_texts(raw_cols, raw, kind, letters, found.display, found.sheet)
     issues += too_long
     headings = raw.rows[header.row]
-    columns = {name: _column(name, str(headings[j]).strip() if j < len(headings) and headings[j] is not None
-                             else None) for name, j in wanted.items()}
+    texts = {name: str(headings[j]).strip() for name, j in wanted.items()
+             if j < len(headings) and headings[j] is not None and str(headings[j]).strip()}
+    columns = {name: _column(name, texts.get(name)) for name in wanted}
     unreadable, bad_cells = _unreadable_cells(found, raw, wanted, columns, rows_index)
     issues += unreadable
 
     frame, cell_issues = _coerce_columns(found, kind, policy, period, raw, header, raw_cols, rows_index,
                                          letters, columns, set(long_cells) | bad_cells)
     issues += cell_issues
-    return _SheetResult(_with_provenance(frame, found), letters, issues)
+    return _SheetResult(_with_provenance(frame, found), letters, issues, texts)
 
 
 def _read_raw(found: FoundSheet) -> RawSheet:
@@ -303,6 +305,7 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     items = _item_aliases(policy)
     parts: dict[str, list[pd.DataFrame]] = defaultdict(list)
     letters: dict[tuple[str, str | None], dict[str, str]] = {}
+    headers: dict[tuple[str, str | None], dict[str, str]] = {}
     rows_by_file: dict[tuple[str, str], int] = defaultdict(int)
     sheets_by_file: dict[tuple[str, str], list[str]] = defaultdict(list)
     file_rows: dict[str, int] = {}
@@ -316,6 +319,7 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
         if result.frame is not None:
             parts[sheet.kind].append(result.frame)
             letters[(sheet.display, sheet.sheet)] = result.letters
+            headers[(sheet.display, sheet.sheet)] = result.headers or {}
             rows_by_file[(sheet.display, sheet.kind)] += len(result.frame)
             if sheet.sheet is not None:
                 sheets_by_file[(sheet.display, sheet.kind)].append(sheet.sheet)
@@ -334,7 +338,7 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     order = {kind: i for i, kind in enumerate(policy.inputs.kinds)}
     records = [InputRecord(display, kind, sha[display], rows, tuple(sheets_by_file[(display, kind)]))
                for (display, kind), rows in sorted(rows_by_file.items(), key=lambda kv: (order[kv[0][1]], kv[0][0]))]
-    inputs = Inputs(period, frames, records, letters)
+    inputs = Inputs(period, frames, records, letters, headers)
     for check in CROSS_CHECKS:  # on what could be read, so one run reports everything
         issues.extend(check(inputs, policy, roster_read="roster" in parts))
     # the month: every later stage sees only the rows of the period (sheets/period.py)
