@@ -122,8 +122,8 @@ class Issue:
 
     def text(self, lang: str) -> str:
         """The message in the language (ID numbers masked, as in `message`)."""
-        if self.template is None:
-            return self.message
+        if self.template is None or mask_ids_in(self.template.format(**dict(self.params))) != self.message:
+            return self.message   # no template, or a message rewritten after it was made (`replace`)
         return mask_ids_in(word(lang, self.template).format(**said_params(lang, self.params)))
 
     def shown(self, lang: str) -> str:
