@@ -89,7 +89,11 @@ def test_inputs_check_prints_the_table_and_problems(tmp_path):
     bad = runner.invoke(app, ["inputs", "check", "2026-10", "--inputs", str(tmp_path / "in"),
                               "--config", str(CONFIG)])
     assert bad.exit_code == 1
-    assert "sales.xlsx[Sheet1]!E2: column 'amount': '12,3x' is not an amount" in bad.stderr
+    # Chinese by default, the column named by the sheet's own header; English on request
+    assert "sales.xlsx[Sheet1]!E2: 列“实收金额”：'12,3x' 不是金额" in bad.stderr.splitlines()
+    english = runner.invoke(app, ["--lang", "en", "inputs", "check", "2026-10", "--inputs", str(tmp_path / "in"),
+                                  "--config", str(CONFIG)])
+    assert "sales.xlsx[Sheet1]!E2: column 'amount': '12,3x' is not an amount" in english.stderr.splitlines()
 
 
 def test_monthly_close_lists_what_it_wrote(tmp_path):

@@ -261,3 +261,21 @@ def test_leave_and_codes_from_labels(policy, tmp_path):
     assert list(leave["leave_type"]) == ["sick", "sick"]
     assert list(leave["approved"]) == [True, False]
     assert leave.loc[0, "start"] == pd.Timestamp("2026-10-08 13:00")
+
+
+def test_input_messages_are_said_in_chinese_with_each_piece_translated(policy, tmp_path):
+    """A person reads every input message in Chinese (issue 12): a cell's problem inside its
+    column (named by the sheet's header), a flood with its first message, a file that is not
+    what its name says; the English `message` stays what logs and the ledger keep."""
+    write_roster(tmp_path)
+    rows = [SALES_HEADER] + [[f"A{i}", "2026-10-08", "1001", "C1", f"{i}x"] for i in range(8)]
+    write_xlsx(tmp_path / "sales.xlsx", {"Sheet1": rows})
+    (tmp_path / "接待统计.xlsx").write_text("工号,日期\n1001,2026-10-08\n", encoding="utf-8")
+    _, issues = read_inputs(policy, PERIOD, tmp_path)
+    flood = next(i for i in issues if i.code == "cell.invalid")
+    assert flood.message.startswith("column 'amount': '0x' is not an amount (also '1x', '2x', '3x' and 4 more; 8 rows:")
+    assert flood.shown("zh").startswith("sales.xlsx[Sheet1]: 列“实收金额”：'0x' 不是金额（还有 '1x', '2x', '3x' 等另外 4 个值；共 8 行：E2")
+    assert flood.shown("en") == f"{flood.source}: {flood.message}"
+    misnamed = next(i for i in issues if i.code == "inputs.unreadable")
+    assert misnamed.shown("zh").startswith("接待统计.xlsx: 是 CSV 文本，不是工作簿，虽然扩展名是 .xlsx：请改名为 .csv，或请用 Excel")
+    assert "rename it to .csv, or open it in Excel" in misnamed.message

@@ -66,13 +66,14 @@ def test_damaged_copy_names_every_bad_cell(tmp_path):
     assert result.exit_code == 1
     errors = [l for l in result.stderr.splitlines() if ": 警告：" not in l][:-1]
     a, s, e, d, o = (col[k] for k in ("成交金额（元）", "订单状态", "工号", "成交日期", "单号"))
+    # in Chinese by default: each column by the header the sheet has
     expected = {
-        f"销售订单_2.xlsx[门店订单]!{a}4: column 'amount': '12,3x' is not an amount",
-        f"销售订单_2.xlsx[门店订单]!{e}6: column 'employee_id': '9999' is not an employee in the roster",
+        f"销售订单_2.xlsx[门店订单]!{a}4: 列“成交金额（元）”：'12,3x' 不是金额",
+        f"销售订单_2.xlsx[门店订单]!{e}6: 列“工号”：“9999”不是员工名册中的员工",
     }
     assert expected <= set(errors), errors
-    assert any(l.startswith(f"销售订单_2.xlsx[门店订单]!{s}5: column 'status': '已发货' is not a known") for l in errors)
-    assert any(l.startswith(f"销售订单_2.xlsx[门店订单]!{d}7: column 'order_date': '2026-13-45'") for l in errors)
-    assert any(l.startswith(f"销售订单_2.xlsx[门店订单]!{o}8: sales: order_id ") and "appears twice" in l for l in errors)
+    assert any(l.startswith(f"销售订单_2.xlsx[门店订单]!{s}5: 列“订单状态”：'已发货' 不是有效的值") for l in errors)
+    assert any(l.startswith(f"销售订单_2.xlsx[门店订单]!{d}7: 列“成交日期”：'2026-13-45'") for l in errors)
+    assert any(l.startswith(f"销售订单_2.xlsx[门店订单]!{o}8: 销售订单：单号“") and "出现了两次" in l for l in errors)
     assert any(l.startswith("考勤_2026-10.csv!D") and "'2026-10-31 25:61'" in l for l in errors)
     assert len(errors) == 6, errors

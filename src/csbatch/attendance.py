@@ -39,6 +39,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar, month_bounds
 from csbatch.errors import CsbatchError, Issue, Source
+from csbatch.i18n import N_, Said
 from csbatch.policy.worktime import LeaveType, Schedule
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
@@ -289,8 +290,8 @@ def _paid_share(code: str, leave_types: dict[str, LeaveType], place: Source | No
     try:
         return leave_types[code].paid
     except KeyError:
-        raise CsbatchError([Issue(place, "attendance.leave_type",
-                                  f"leave type '{code}' is not in leave.yaml")]) from None
+        raise CsbatchError([Issue.of(place, "attendance.leave_type", N_("leave type '{code}' is not in leave.yaml"),
+                                     code=code)]) from None
 
 
 def _leave_days(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: _Day,
@@ -453,9 +454,11 @@ def check_presence(result: AttendanceResult, period: str, files: list[str]) -> l
     if absent == 0:
         return []
     where = Source(", ".join(files)) if files else None
-    given = f"the attendance file ({', '.join(files)})" if files else "no attendance file (考勤) was given, so it"
-    return [Issue(where, "attendance.nobody_present",
-                  f"nobody was present on any workday of {period}: {given} would make all "
-                  f"{len(summary)} employees absent every scheduled day ({absent} days). Give "
-                  f"{period}'s attendance file; a department that keeps no time clock says so in "
-                  "calendar.yaml (attendance: tracked: false)")]
+    given = Said(N_("the attendance file ({files})"), files=", ".join(files)) if files else \
+        Said(N_("no attendance file (考勤) was given, so it"))
+    return [Issue.of(where, "attendance.nobody_present",
+                     N_("nobody was present on any workday of {period}: {given} would make all {n} "
+                        "employees absent every scheduled day ({days} days). Give {period}'s attendance "
+                        "file; a department that keeps no time clock says so in calendar.yaml "
+                        "(attendance: tracked: false)"),
+                     period=period, given=given, n=len(summary), days=absent)]

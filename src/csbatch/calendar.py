@@ -21,6 +21,7 @@ from chinese_calendar import constants as cc_constants
 from lunardate import LunarDate
 
 from csbatch.errors import Issue
+from csbatch.i18n import N_
 from csbatch.policy.worktime import WEEKDAYS, CalendarPolicy, Schedule
 
 
@@ -64,13 +65,13 @@ class WorkCalendar:
             found = _library_year(year) if policy.holidays_from == "chinesecalendar" else \
                 StatutoryYear({}, frozenset())
             if found is None:
-                issues.append(Issue(
+                issues.append(Issue.of(
                     policy.place_of("years") or policy.place, "calendar.year_not_covered",
-                    f"no holiday calendar covers {year}: the chinesecalendar package knows up to "
-                    f"{max(d.year for d in cc_constants.holidays)}. Add {year}'s statutory holidays "
-                    f"and make-up workdays under `years:` in calendar.yaml, e.g.\n"
-                    f"  years:\n    {year}:\n      holidays: [{year}-01-01, ...]\n"
-                    f"      workdays: [...]"))
+                    N_("no holiday calendar covers {year}: the chinesecalendar package knows up to "
+                       "{known}. Add {year}'s statutory holidays and make-up workdays under `years:` in "
+                       "calendar.yaml, e.g.\n  years:\n    {year}:\n      holidays: [{year}-01-01, ...]\n"
+                       "      workdays: [...]"),
+                    year=year, known=max(d.year for d in cc_constants.holidays)))
                 continue
             known[year] = found
         if issues:
@@ -122,6 +123,7 @@ _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 def check_period(period: str) -> list[Issue]:
     if not _PERIOD.match(period):
-        return [Issue(None, "period.invalid", f"'{period}' is not a period; write it as YYYY-MM, e.g. 2026-10")]
+        return [Issue.of(None, "period.invalid", N_("'{period}' is not a period; write it as YYYY-MM, e.g. 2026-10"),
+                         period=period)]
     return []
 

@@ -16,47 +16,56 @@ import sqlite3
 from pathlib import Path
 
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_, Said
 
-_FULL = "the disk is full (or a file-size limit was reached): free space there, then run again"
+_FULL = N_("the disk is full (or a file-size limit was reached): free space there, then run again")
 
 #: errno → (code, what happened and what to do); `{where}` is the folder or file involved.
 _OS: dict[int, tuple[str, str]] = {
-    errno.EACCES: ("env.permission", "permission denied: give the user running csbatch write access to "
-                                     "{where}, or choose another folder"),
-    errno.EPERM: ("env.permission", "operation not permitted: give the user running csbatch write access "
-                                    "to {where}, or choose another folder"),
-    errno.EROFS: ("env.read_only", "{where} is on a read-only file system: choose a folder on a writable disk"),
+    errno.EACCES: ("env.permission", N_("permission denied: give the user running csbatch write access to "
+                                     "{where}, or choose another folder")),
+    errno.EPERM: ("env.permission", N_("operation not permitted: give the user running csbatch write access "
+                                    "to {where}, or choose another folder")),
+    errno.EROFS: ("env.read_only", N_("{where} is on a read-only file system: choose a folder on a writable disk")),
     errno.ENOSPC: ("env.disk_full", _FULL),
-    errno.EDQUOT: ("env.disk_full", "the disk quota is used up: free space there, then run again"),
+    errno.EDQUOT: ("env.disk_full", N_("the disk quota is used up: free space there, then run again")),
     errno.EFBIG: ("env.disk_full", _FULL),
-    errno.ENOTDIR: ("env.not_a_folder", "a part of the path is a file, not a folder: give a folder"),
-    errno.EISDIR: ("env.is_a_folder", "it is a folder, not a file: give a file's path"),
-    errno.EEXIST: ("env.exists", "it already exists as a file where a folder was expected: give a folder, "
-                                 "or move the file away"),
-    errno.EIO: ("env.io", "the disk reported an input/output error: check the disk, then run again"),
+    errno.ENOTDIR: ("env.not_a_folder", N_("a part of the path is a file, not a folder: give a folder")),
+    errno.EISDIR: ("env.is_a_folder", N_("it is a folder, not a file: give a file's path")),
+    errno.EEXIST: ("env.exists", N_("it already exists as a file where a folder was expected: give a folder, "
+                                 "or move the file away")),
+    errno.EIO: ("env.io", N_("the disk reported an input/output error: check the disk, then run again")),
 }
 
 #: SQLite error names (sqlite3.Error.sqlite_errorname, primary code) → (code, message).
 _SQLITE: dict[str, tuple[str, str]] = {
-    "SQLITE_READONLY": ("env.read_only", "the ledger cannot be written (attempt to write a readonly database): "
+    "SQLITE_READONLY": ("env.read_only", N_("the ledger cannot be written (attempt to write a readonly database): "
                                          "give the user running csbatch write access to the ledger file and "
-                                         "its folder {where} (SQLite writes -wal and -shm files beside it)"),
-    "SQLITE_CANTOPEN": ("env.cannot_open", "the ledger cannot be opened or created: check that {where} is a "
+                                         "its folder {where} (SQLite writes -wal and -shm files beside it)")),
+    "SQLITE_CANTOPEN": ("env.cannot_open", N_("the ledger cannot be opened or created: check that {where} is a "
                                            "folder the user running csbatch can write, and that --ledger names "
-                                           "a file, not a folder"),
-    "SQLITE_PERM": ("env.permission", "permission denied on the ledger: give the user running csbatch write "
-                                      "access to {where}"),
-    "SQLITE_FULL": ("env.disk_full", "the ledger cannot be written (database or disk is full): free space "
-                                     "on the ledger's disk {where}, then run again"),
-    "SQLITE_NOTADB": ("env.not_a_ledger", "this file is not a csbatch ledger (file is not a database): give "
-                                          "--ledger the csbatch-ledger.sqlite file a close wrote, or a new path"),
-    "SQLITE_CORRUPT": ("env.corrupt", "the ledger file is damaged (database disk image is malformed): restore "
-                                      "it from a backup"),
-    "SQLITE_IOERR": ("env.io", "the disk failed while reading or writing the ledger (disk I/O error): check the "
-                               "disk and its free space, then run again"),
-    "SQLITE_BUSY": ("env.busy", "the ledger is locked by another program (database is locked): wait for it to "
-                                "finish, or close the program holding it, then run again"),
+                                           "a file, not a folder")),
+    "SQLITE_PERM": ("env.permission", N_("permission denied on the ledger: give the user running csbatch write "
+                                      "access to {where}")),
+    "SQLITE_FULL": ("env.disk_full", N_("the ledger cannot be written (database or disk is full): free space "
+                                     "on the ledger's disk {where}, then run again")),
+    "SQLITE_NOTADB": ("env.not_a_ledger", N_("this file is not a csbatch ledger (file is not a database): give "
+                                          "--ledger the csbatch-ledger.sqlite file a close wrote, or a new path")),
+    "SQLITE_CORRUPT": ("env.corrupt", N_("the ledger file is damaged (database disk image is malformed): restore "
+                                      "it from a backup")),
+    "SQLITE_IOERR": ("env.io", N_("the disk failed while reading or writing the ledger (disk I/O error): check the "
+                               "disk and its free space, then run again")),
+    "SQLITE_BUSY": ("env.busy", N_("the ledger is locked by another program (database is locked): wait for it to "
+                                "finish, or close the program holding it, then run again")),
 }
+
+
+#: What the callers of `fault_issue` and `check_folder` say they were doing, and which folder they
+#: check: marked here so a person reads them in the catalogue's language (a new caller's words
+#: belong here too, or are shown as they are).
+_CALLERS_WORDS = (N_("go on"), N_("write the close"), N_("reopen the month"), N_("finish the interrupted close"),
+                  N_("import the purchase history"), N_("read the ledger"), N_("reproduce the month"),
+                  N_("use the ledger"), N_("the month's folder"), N_("the ledger's folder"))
 
 
 def fault_issue(exc: BaseException, path: Path | str | None, doing: str) -> Issue | None:
@@ -68,9 +77,11 @@ def fault_issue(exc: BaseException, path: Path | str | None, doing: str) -> Issu
     code, message = found
     place = getattr(exc, "filename", None) or path
     if place is None:
-        return Issue(None, code, f"cannot {doing}: {message.format(where='its folder')}")
+        return Issue.of(None, code, N_("cannot {doing}: {problem}"), doing=Said(doing),
+                        problem=Said(message, where=Said(N_("its folder"))))
     where = Path(place) if Path(place).is_dir() else Path(place).parent
-    return Issue(Source(str(place)), code, f"cannot {doing}: {message.format(where=where)}")
+    return Issue.of(Source(str(place)), code, N_("cannot {doing}: {problem}"), doing=Said(doing),
+                    problem=Said(message, where=str(where)))
 
 
 def _classify(exc: BaseException) -> tuple[str, str] | None:
@@ -99,13 +110,16 @@ def check_folder(folder: Path, role: str) -> list[Issue]:
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        what = "is a file" if existing == folder else f"is under {existing}, which is a file"
-        return [Issue(Source(str(folder)), "env.not_a_folder",
-                      f"{role} {folder} {what}, not a folder: give a folder (it is created if missing)")]
+        what = Said(N_("is a file")) if existing == folder else \
+            Said(N_("is under {existing}, which is a file"), existing=str(existing))
+        return [Issue.of(Source(str(folder)), "env.not_a_folder",
+                         N_("{role} {folder} {what}, not a folder: give a folder (it is created if missing)"),
+                         role=Said(role), folder=str(folder), what=what)]
     if not os.access(existing, os.W_OK | os.X_OK):
-        return [Issue(Source(str(folder)), "env.permission",
-                      f"{role} {folder} cannot be written by this user ({existing} is read-only for it): give "
-                      "the user running csbatch write access to it, or choose another folder")]
+        return [Issue.of(Source(str(folder)), "env.permission",
+                         N_("{role} {folder} cannot be written by this user ({existing} is read-only for it): "
+                            "give the user running csbatch write access to it, or choose another folder"),
+                         role=Said(role), folder=str(folder), existing=str(existing))]
     return []
 
 

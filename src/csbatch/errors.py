@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from csbatch.blanks import is_blank
-from csbatch.i18n import N_, word
+from csbatch.i18n import N_, Said, said_params, word
 from csbatch.idnumbers import mask_ids_in
 
 
@@ -104,6 +104,15 @@ class Issue:
         return cls(source, code, template.format(**params), severity, template, tuple(params.items()))
 
     @classmethod
+    def said(cls, source: Source | None, code: str, message: str, /,
+             severity: Severity = Severity.ERROR) -> Issue:
+        """An issue whose message was built before its place was known: a `Said` keeps its
+        catalogue template (and is shown in any language), a plain string is shown as it is."""
+        if isinstance(message, Said):
+            return cls(source, code, str(message), severity, message.template, message.params)
+        return cls(source, code, message, severity)
+
+    @classmethod
     def warn(cls, source: Source | None, code: str, template: str, /, **params: Any) -> Issue:
         return cls.of(source, code, template, Severity.WARNING, **params)
 
@@ -113,9 +122,9 @@ class Issue:
 
     def text(self, lang: str) -> str:
         """The message in the language (ID numbers masked, as in `message`)."""
-        if self.template is None:
-            return self.message
-        return mask_ids_in(word(lang, self.template).format(**dict(self.params)))
+        if self.template is None or mask_ids_in(self.template.format(**dict(self.params))) != self.message:
+            return self.message   # no template, or a message rewritten after it was made (`replace`)
+        return mask_ids_in(word(lang, self.template).format(**said_params(lang, self.params)))
 
     def shown(self, lang: str) -> str:
         """The whole line a person reads: place, kind and message."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -97,3 +97,52 @@ def word_in(lang: str, context: str, message: str) -> str:
 def yes_no(lang: str, value: bool) -> str:
     """A boolean for a person: 是/否 (yes/no), never TRUE/FALSE."""
     return word(lang, N_("yes")) if value else word(lang, N_("no"))
+
+
+class Said(str):
+    """English text that can be said in another language: the string itself is the English (so
+    it compares, sorts and prints as the English message always has), and `text(lang)` is the
+    catalogue's words for its `template` filled with its `params`. Made where a message is built
+    from pieces (a cell's problem inside `column '…': …`, a flood's first message), so each piece
+    is translated, not only the whole. A param that is itself `Said` is said in the same language."""
+
+    template: str
+    params: tuple[tuple[str, object], ...]
+
+    def __new__(cls, template: str, /, **params: object) -> Said:
+        self = super().__new__(cls, template.format(**params))
+        self.template = template
+        self.params = tuple(params.items())
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str, ...], dict[str, object]]:   # pickles as made
+        return (self.template,), dict(self.params)
+
+    def text(self, lang: str) -> str:
+        return word(lang, self.template).format(**said_params(lang, self.params))
+
+
+class Named(Said):
+    """A name said one way in English (a column's key, `hire_date`, as the English messages have
+    always named it) and another in every other language (the header the person's sheet has;
+    `other` may itself be `Said`)."""
+
+    other: str
+
+    def __new__(cls, english: str, other: str) -> Named:
+        self = str.__new__(cls, english)
+        self.template, self.params, self.other = english, (), other
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str, ...], dict[str, object]]:
+        return (self.template, self.other), {}
+
+    def text(self, lang: str) -> str:
+        if resolve_lang(lang) == "en":
+            return self.template
+        return self.other.text(lang) if isinstance(self.other, Said) else self.other
+
+
+def said_params(lang: str, params: Iterable[tuple[str, object]]) -> dict[str, object]:
+    """Message parameters for `.format`, each `Said` one in the language."""
+    return {k: v.text(lang) if isinstance(v, Said) else v for k, v in params}

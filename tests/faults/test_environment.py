@@ -24,7 +24,7 @@ NOBODY = 65534
 
 
 def _close_cmd(inputs: Path, out: Path, *extra: str | Path) -> list[str]:
-    return [sys.executable, "-m", "csbatch.cli", "monthly-close", PERIOD, "--inputs", str(inputs),
+    return [sys.executable, "-m", "csbatch.cli", "--lang", "en", "monthly-close", PERIOD, "--inputs", str(inputs),
             "--out", str(out), "--config", str(CONFIG), *map(str, extra)]
 
 
@@ -47,7 +47,8 @@ def _python_for_nobody() -> str | None:
 def _nobody_env(home: Path | None = None) -> dict[str, str]:
     site = [p for p in sys.path if p.endswith("site-packages")]
     return {"PATH": "/usr/bin:/bin", "HOME": str(home or "/nonexistent"), "MPLCONFIGDIR": str(home or "/tmp"),
-            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *site]), "LANG": "C.UTF-8"}
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), *site]), "LANG": "C.UTF-8",
+            "CSBATCH_LANG": "en"}      # the faults pin what each refusal says: the English msgid
 
 
 @pytest.fixture

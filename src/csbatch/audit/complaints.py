@@ -25,7 +25,8 @@ import pandas as pd
 from csbatch.audit.kit import ZERO, Month, half_up, table, text, timestamp
 from csbatch.audit.report import COMPLAINT_COLUMNS
 from csbatch.blanks import is_blank
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.policy import Policy
 from csbatch.policy.deadlines import DeadlineRule
 from csbatch.rules.due_dates import status
@@ -77,10 +78,11 @@ def check_complaints(month: Month, policy: Policy, complaints: pd.DataFrame,
                 sla = _AT_MONTH_END[status(due, resolved, as_of=month.end)]
             span = (resolved if resolved is not None else month.end) - received
             if span < pd.Timedelta(0):
-                issues.append(Issue(Source.of_row(cast("dict[str, Any]", row)),   # a record of the frame
-                                    "complaints.resolved_before_received",
-                                    f"complaint {text(row.get('complaint_id'))} is resolved before it was "
-                                    "received (or received after the period): check the times", Severity.WARNING))
+                issues.append(Issue.warn(Source.of_row(cast("dict[str, Any]", row)),   # a record of the frame
+                                         "complaints.resolved_before_received",
+                                         N_("complaint {complaint} is resolved before it was received (or "
+                                            "received after the period): check the times"),
+                                         complaint=text(row.get("complaint_id"))))
             days = _days(span)
         loss: Any = row.get("loss_amount")      # a cell: blank or a number
         category = text(row.get("category"))

@@ -34,7 +34,8 @@ from csbatch.audit.kit import Month, People, Sheets, frame_of, text, timestamp
 from csbatch.audit.report import DEADLINE_COLUMNS
 from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_, Said
 from csbatch.policy import Policy
 from csbatch.policy.deadlines import DeadlineRule
 from csbatch.rules.due_dates import due_at, status
@@ -148,9 +149,9 @@ def _each_row(c: _Context) -> Iterator[Item]:
         reference = timestamp(row.get(ev.reference)) if ev.reference else None
         if (ev.start and start is None) or (ev.reference and reference is None):
             column = ev.start if ev.start and start is None else ev.reference
-            c.issues.append(Issue(Source.of_row(cast("dict[str, Any]", row)), "deadlines.no_anchor",   # a record
-                                  f"{c.rule.name}: column '{column}' is blank, so the row's due time "
-                                  "is unknown; it is not judged"))
+            c.issues.append(Issue.of(Source.of_row(cast("dict[str, Any]", row)), "deadlines.no_anchor",   # a record
+                                     N_("{rule}: column '{column}' is blank, so the row's due time is unknown; "
+                                        "it is not judged"), rule=c.rule.name, column=column))
             continue
         due = c.calendars.due(c.rule.due, period=c.month.period, start=start,
                               reference=reference if reference is not None else start)
@@ -168,13 +169,14 @@ def _expected(c: _Context) -> list[str]:
 
 
 def _not_expected(c: _Context, rows: list[dict], expected: set[str], what: str) -> None:
+    """`what`: the month (`2026-10`), or `Said` for a week judged in it."""
     for row in rows:
         emp = text(row.get("employee_id"))
         if emp not in expected:
-            c.issues.append(Issue(Source.of_row(row), "deadlines.not_expected",
-                                  f"{c.rule.name} of {emp} for {what}: {emp} is not expected to hand "
-                                  "one in (role or scorecard not listed in the rule); not judged",
-                                  Severity.WARNING))
+            c.issues.append(Issue.warn(Source.of_row(row), "deadlines.not_expected",
+                                       N_("{rule} of {employee} for {what}: {employee} is not expected to hand "
+                                          "one in (role or scorecard not listed in the rule); not judged"),
+                                       rule=c.rule.name, employee=emp, what=what))
 
 
 def _each_employee_month(c: _Context) -> Iterator[Item]:
@@ -218,7 +220,7 @@ def _each_employee_week(c: _Context) -> Iterator[Item]:
             week = day.date() - dt.timedelta(days=day.weekday())
             if any(week == monday for monday, _ in weeks):
                 rows.append({**row, "_week": week})
-    _not_expected(c, rows, set(expected), "a week judged in " + c.month.period)
+    _not_expected(c, rows, set(expected), Said(N_("a week judged in {period}"), period=c.month.period))
     for emp in expected:
         for monday, due in weeks:
             if not c.people.works_during(emp, monday, monday + dt.timedelta(days=6)):

@@ -30,7 +30,8 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.money import half_up
 from csbatch.policy.scorecards import Questionnaire
 
@@ -255,11 +256,15 @@ def _out_of_period(frame: pd.DataFrame, places: list[Source | None], period: str
     issues = []
     for i in np.flatnonzero(~inside):
         audit_id, date = frame.at[int(i), "audit_id"], dates.iat[int(i)]
-        when = "has no audit date" if is_blank(date) else \
-            f"is dated {cast(pd.Timestamp, date).date().isoformat()}"   # a datetime column
-        issues.append(Issue(places[i], "audits.out_of_period",
-                            f"audit {audit_id!s} {when}, outside {period}: not counted",
-                            Severity.WARNING))
+        if is_blank(date):
+            issues.append(Issue.warn(places[i], "audits.out_of_period",
+                                     N_("audit {audit} has no audit date, outside {period}: not counted"),
+                                     audit=str(audit_id), period=period))
+        else:
+            issues.append(Issue.warn(places[i], "audits.out_of_period",
+                                     N_("audit {audit} is dated {date}, outside {period}: not counted"),
+                                     audit=str(audit_id), period=period,
+                                     date=cast(pd.Timestamp, date).date().isoformat()))   # a datetime column
     return inside, issues
 
 
@@ -281,11 +286,11 @@ def _unscored(frame: pd.DataFrame, places: list[Source | None], scored: _Scored)
     for i in range(len(frame)):
         audit_id = frame.at[i, "audit_id"]
         if scored.problems[i]:
-            issues.append(Issue(places[i], "audits.bad_mark",
-                                f"audit {audit_id!s}: {'; '.join(scored.problems[i])}"))
+            issues.append(Issue.of(places[i], "audits.bad_mark", N_("audit {audit}: {problems}"),
+                                   audit=str(audit_id), problems="; ".join(scored.problems[i])))
         elif scored.score[i] is None:
-            issues.append(Issue(places[i], "audits.all_not_applicable",
-                                f"audit {audit_id!s}: every item is N/A, so it has no score"))
+            issues.append(Issue.of(places[i], "audits.all_not_applicable",
+                                   N_("audit {audit}: every item is N/A, so it has no score"), audit=str(audit_id)))
     return issues
 
 

@@ -10,8 +10,10 @@ from collections import defaultdict
 import pandas as pd
 
 from csbatch.calendar import month_bounds
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_, Named
 from csbatch.idnumbers import mask_id
+from csbatch.policy.inputs import Kind
 from csbatch.policy.loader import Policy
 from csbatch.sheets.floods import collapse
 from csbatch.sheets.month_inputs import Inputs
@@ -39,9 +41,9 @@ def check_copies(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issu
     out = []
     for files in _identical_files(inputs):
         for other in files[1:]:
-            out.append(Issue(Source(other), "inputs.copy",
-                             f"two {_kinds_of(inputs, policy, other)} files: {files[0]} and {other} "
-                             "are identical: keep one"))
+            out.append(Issue.of(Source(other), "inputs.copy",
+                                N_("two {kind} files: {first} and {other} are identical: keep one"),
+                                kind=_kinds_of(inputs, policy, other), first=files[0], other=other))
     return out
 
 
@@ -70,26 +72,36 @@ def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]
         rows_of_pair: dict[tuple[str, str], list[Issue]] = defaultdict(list)
         for _, row in keyed[dup].iterrows():
             key = tuple(row[c] for c in spec.key)
-            shown = ", ".join(f"{c} '{_shown(row[c], spec.columns[c].type)}'" for c in spec.key)
+            shown = Named(", ".join(f"{c} '{_shown(row[c], spec.columns[c].type)}'" for c in spec.key),
+                          "，".join(f"{_header(inputs, row, spec, c)}“{_shown(row[c], spec.columns[c].type)}”"
+                                   for c in spec.key))
             if key not in firsts:
                 firsts[key] = (row["_file"], inputs.cell(row, spec.key[0]))
                 continue
             first_file, first_at = firsts[key]
             rows_of_pair[(first_file, row["_file"])].append(
-                Issue(inputs.cell(row, spec.key[0]), "inputs.duplicate_key",
-                      f"{kind}: {shown} appears twice (also at {first_at})"))
+                Issue.of(inputs.cell(row, spec.key[0]), "inputs.duplicate_key",
+                         N_("{kind}: {key} appears twice (also at {first})"), kind=Named(kind, spec.name), key=shown,
+                         first=str(first_at)))
         for (a, b), issues in rows_of_pair.items():
             if a != b and frozenset((a, b)) in identical:
                 continue
             shared = keys_of[a] & keys_of[b]
             if a != b and len(shared) >= 2 and len(shared) == min(len(keys_of[a]), len(keys_of[b])):
                 names = " + ".join(spec.key)
-                out.append(Issue(Source(b), "inputs.copy",
-                                 f"two {kind} files: {a} and {b} hold the same {len(shared)} "
-                                 f"{names} values: keep one"))
+                out.append(Issue.of(Source(b), "inputs.copy",
+                                    N_("two {kind} files: {first} and {other} hold the same {n} {names} "
+                                       "values: keep one"), kind=kind, first=a, other=b, n=len(shared),
+                                    names=names))
                 continue
             out.extend(collapse(issues))
     return out
+
+
+def _header(inputs: Inputs, row: pd.Series, spec: Kind, column: str) -> str:
+    """A column as the person's sheet heads it, else as the policy first names it."""
+    aliases = spec.columns[column].aliases
+    return inputs.header(row, column) or (aliases[0] if aliases else column)
 
 
 def _shown(value: object, column_type: str) -> str:
@@ -117,9 +129,12 @@ def check_employee_references(inputs: Inputs, policy: Policy, roster_read: bool)
         if frame is None or frame.empty or column not in frame:
             continue
         unknown = frame[frame[column].notna() & ~frame[column].isin(known)]
+        declared = policy.inputs.kinds[kind].columns.get(column)
+        alias = declared.aliases[0] if declared and declared.aliases else column
         out.extend(collapse(
-            Issue(inputs.cell(row, column), "inputs.unknown_employee",
-                  f"column '{column}': '{row[column]}' is not an employee in the roster")
+            Issue.of(inputs.cell(row, column), "inputs.unknown_employee",
+                     N_("column '{column}': '{value}' is not an employee in the roster"),
+                     column=Named(column, inputs.header(row, column) or alias), value=row[column])
             for _, row in unknown.iterrows()))
     return out
 
@@ -136,9 +151,10 @@ def check_roster_ranges(inputs: Inputs, policy: Policy, roster_read: bool) -> li
         if role is None or role.base_pay is None or base is None:
             continue
         if not (role.base_pay.min <= base <= role.base_pay.max):
-            out.append(Issue(inputs.cell(row, "base_salary"), "roster.base_pay_range",
-                             f"base pay {base} of {row['employee_id']} is outside the {role.name} "
-                             f"range {role.base_pay.min}–{role.base_pay.max}", Severity.WARNING))
+            out.append(Issue.warn(inputs.cell(row, "base_salary"), "roster.base_pay_range",
+                                  N_("base pay {base} of {employee} is outside the {role} range {low}–{high}"),
+                                  base=base, employee=row["employee_id"], role=role.name,
+                                  low=role.base_pay.min, high=role.base_pay.max))
     start, end = month_bounds(inputs.period)
     active = roster[(roster["hire_date"] <= pd.Timestamp(end)) &
                     (roster["leave_date"].isna() | (roster["leave_date"] >= pd.Timestamp(start)))]
@@ -149,9 +165,10 @@ def check_roster_ranges(inputs: Inputs, policy: Policy, roster_read: bool) -> li
             continue
         n = int(counts.get(code, 0))
         if not (role.headcount.min <= n <= role.headcount.max):
-            out.append(Issue(Source(files[0]), "roster.headcount_range",
-                             f"{n} {role.name} ({code}) in the roster; the policy expects "
-                             f"{role.headcount.min}–{role.headcount.max}", Severity.WARNING))
+            out.append(Issue.warn(Source(files[0]), "roster.headcount_range",
+                                  N_("{n} {role} ({code}) in the roster; the policy expects {low}–{high}"),
+                                  n=n, role=role.name, code=code, low=role.headcount.min,
+                                  high=role.headcount.max))
     return out
 
 

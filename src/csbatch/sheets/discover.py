@@ -22,8 +22,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
 from csbatch.filehash import sha256_file
+from csbatch.i18n import N_, Said
 from csbatch.policy.inputs import InputsPolicy
 from csbatch.sheets.filecheck import ZipLimits
 from csbatch.sheets.read import CSV_SUFFIXES, EXCEL_SUFFIXES, ReadError, list_sheets
@@ -65,16 +66,12 @@ def is_notes_sheet(name: str) -> bool:
 
 def _special(mode: int) -> str | None:
     """What a non-regular, non-folder entry is, else None."""
-    for test, what in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISSOCK, "a socket")):
+    for test, what in ((stat.S_ISLNK, N_("a symbolic link")), (stat.S_ISFIFO, N_("a named pipe (FIFO)")),
+                       (stat.S_ISCHR, N_("a character device")), (stat.S_ISBLK, N_("a block device")),
+                       (stat.S_ISSOCK, N_("a socket"))):
         if test(mode):
             return what
     return None
-
-
-def _warn(src: Source, code: str, msg: str) -> Issue:
-    return Issue(src, code, msg, Severity.WARNING)
 
 
 def _not_an_input(path: Path) -> Issue | None:
@@ -84,17 +81,20 @@ def _not_an_input(path: Path) -> Issue | None:
     try:
         mode = os.lstat(path).st_mode
     except OSError as exc:
-        return Issue(src, "inputs.unreadable", f"cannot be looked at: {exc.strerror}")
+        return Issue.of(src, "inputs.unreadable", N_("cannot be looked at: {why}"), why=exc.strerror)
     if (special := _special(mode)) is not None:
-        return Issue(src, "inputs.special_file", f"is {special}, not a file: not opened; copy the file "
-                                                 "itself into the inputs folder")
+        return Issue.of(src, "inputs.special_file", N_("is {what}, not a file: not opened; copy the file "
+                                                       "itself into the inputs folder"), what=Said(special))
     if stat.S_ISDIR(mode):
-        return _warn(src, "inputs.folder", "folder ignored: put the month's files directly in the inputs folder")
+        return Issue.warn(src, "inputs.folder",
+                          N_("folder ignored: put the month's files directly in the inputs folder"))
     suffix = path.suffix.lower()
     if suffix not in EXCEL_SUFFIXES + CSV_SUFFIXES:
-        hint = " (save it as .xlsx)" if suffix in (".et", ".numbers", ".xltx", ".xlt") else ""
-        return _warn(src, "inputs.not_read", f"not read: only .xlsx, .xlsm, .xlsb, .xls, .ods and .csv "
-                                             f"files are{hint}")
+        if suffix in (".et", ".numbers", ".xltx", ".xlt"):
+            return Issue.warn(src, "inputs.not_read", N_("not read: only .xlsx, .xlsm, .xlsb, .xls, .ods "
+                                                         "and .csv files are (save it as .xlsx)"))
+        return Issue.warn(src, "inputs.not_read",
+                          N_("not read: only .xlsx, .xlsm, .xlsb, .xls, .ods and .csv files are"))
     return None
 
 
@@ -105,25 +105,26 @@ def _workbook_sheets(path: Path, file_kind: str | None, policy: InputsPolicy,
     try:
         sheets = list_sheets(path, limits)
     except ReadError as exc:
-        return [], [Issue(Source(display), "inputs.unreadable", str(exc))]
+        return [], [Issue.said(Source(display), "inputs.unreadable", exc.said)]
     found: list[FoundSheet] = []
     issues: list[Issue] = []
     for info in sheets:
         ssrc = Source(display, sheet=info.name)
         sheet_kinds = kinds_matching(info.name, policy)
         if len(sheet_kinds) > 1:
-            issues.append(Issue(ssrc, "inputs.ambiguous",
-                                f"sheet name matches several input kinds: {', '.join(sheet_kinds)}; rename it"))
+            issues.append(Issue.of(ssrc, "inputs.ambiguous",
+                                   N_("sheet name matches several input kinds: {kinds}; rename it"),
+                                   kinds=", ".join(sheet_kinds)))
             continue
         if not sheet_kinds and is_notes_sheet(info.name):
             continue
         kind = sheet_kinds[0] if sheet_kinds else file_kind
         if not info.visible:
             if kind is not None:
-                issues.append(_warn(ssrc, "inputs.hidden_sheet", "hidden sheet ignored"))
+                issues.append(Issue.warn(ssrc, "inputs.hidden_sheet", N_("hidden sheet ignored")))
             continue
         if kind is None:
-            issues.append(_warn(ssrc, "inputs.unmatched", "sheet matches no input kind; ignored"))
+            issues.append(Issue.warn(ssrc, "inputs.unmatched", N_("sheet matches no input kind; ignored")))
             continue
         found.append(FoundSheet(kind, path, display, info.name))
     return found, issues
@@ -137,14 +138,14 @@ def _sheets_of(path: Path, policy: InputsPolicy, limits: ZipLimits) -> tuple[lis
     src = Source(path.name)
     file_kinds = kinds_matching(path.stem, policy)
     if len(file_kinds) > 1:
-        return [], [Issue(src, "inputs.ambiguous",
-                          f"file name matches several input kinds: {', '.join(file_kinds)}; rename it")]
+        return [], [Issue.of(src, "inputs.ambiguous", N_("file name matches several input kinds: {kinds}; rename it"),
+                             kinds=", ".join(file_kinds))]
     file_kind = file_kinds[0] if file_kinds else None
     if path.suffix.lower() not in CSV_SUFFIXES:
         return _workbook_sheets(path, file_kind, policy, limits)
     if file_kind is None:
-        return [], [_warn(src, "inputs.unmatched", "file name matches no input kind; ignored "
-                                                   "(see `files:` patterns in config/inputs.yaml)")]
+        return [], [Issue.warn(src, "inputs.unmatched", N_("file name matches no input kind; ignored "
+                                                           "(see `files:` patterns in config/inputs.yaml)"))]
     return [FoundSheet(file_kind, path, path.name, None)], []
 
 
@@ -156,11 +157,13 @@ def _missing_kinds(inputs_dir: Path, present: set[str], policy: InputsPolicy) ->
             continue
         patterns = ", ".join(spec.files)
         if spec.required:
-            issues.append(Issue(Source(str(inputs_dir)), "inputs.required_missing",
-                                f"no {kind} ({spec.name}) found: expected a file or sheet named {patterns}"))
+            issues.append(Issue.of(Source(str(inputs_dir)), "inputs.required_missing",
+                                   N_("no {kind} ({name}) found: expected a file or sheet named {patterns}"),
+                                   kind=kind, name=spec.name, patterns=patterns))
         else:
-            issues.append(_warn(Source(str(inputs_dir)), "inputs.not_provided",
-                                f"{kind} ({spec.name}) not provided: the month has none"))
+            issues.append(Issue.warn(Source(str(inputs_dir)), "inputs.not_provided",
+                                     N_("{kind} ({name}) not provided: the month has none"), kind=kind,
+                                     name=spec.name))
     return issues
 
 
@@ -168,7 +171,7 @@ def discover(inputs_dir: Path, policy: InputsPolicy) -> tuple[list[FoundSheet], 
     """The month's input sheets by kind, the files they are in (fingerprinted), and what was
     said on the way: each folder entry in name order, then the kinds nobody provided."""
     if not inputs_dir.is_dir():
-        return [], [], [Issue(Source(str(inputs_dir)), "inputs.missing", "inputs folder not found")]
+        return [], [], [Issue.of(Source(str(inputs_dir)), "inputs.missing", N_("inputs folder not found"))]
     limits = ZipLimits.from_policy(policy.limits)
     issues: list[Issue] = []
     found: list[FoundSheet] = []

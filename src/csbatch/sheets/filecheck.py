@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from csbatch.i18n import N_, Said
+
 if TYPE_CHECKING:
     from csbatch.policy.inputs import Limits
 
@@ -26,7 +28,7 @@ ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 #: The stream name an encrypted Office 2007+ file keeps its workbook in (UTF-16LE in the OLE
 #: directory), and the one an encrypted .xls has instead of a plain `Workbook`.
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_SAVE_AS = "open it in Excel (or WPS) and save it as Excel Workbook (.xlsx)"
+_SAVE_AS = Said(N_("open it in Excel (or WPS) and save it as Excel Workbook (.xlsx)"))
 _HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<body|<table|<meta|<style|<div)", re.I)
 _SPREADSHEETML = b"urn:schemas-microsoft-com:office:spreadsheet"
 
@@ -37,7 +39,12 @@ _FLAVOURS = {"xl/workbook.xml": ("Excel workbook", (".xlsx", ".xlsm")),
 
 
 class ReadError(Exception):
-    """A file that cannot be read at all (misnamed, corrupt, encrypted, undecodable, too big)."""
+    """A file that cannot be read at all (misnamed, corrupt, encrypted, undecodable, too big).
+    Made with a `Said` (or, for a library's own words, a plain string), kept as `said`."""
+
+    def __init__(self, said: str):
+        super().__init__(said)
+        self.said = said
 
 
 @dataclass(frozen=True)
@@ -117,26 +124,30 @@ def _what_is(path: Path) -> str:
     try:
         return what_is(path)
     except OSError as exc:
-        raise ReadError(f"cannot be read: {exc.strerror or exc}") from None
+        raise ReadError(Said(N_("cannot be read: {why}"), why=exc.strerror or str(exc))) from None
 
 
-def _misnamed(what: str, suffix: str) -> str:
+def _misnamed(what: str, suffix: str) -> Said:
     if what == "encrypted":
-        return ("is protected with a password (encrypted), so it cannot be read: open it in Excel, "
-                "remove the password (File → Info → Protect Workbook) and save it as .xlsx")
+        return Said(N_("is protected with a password (encrypted), so it cannot be read: open it in "
+                       "Excel, remove the password (File → Info → Protect Workbook) and save it as .xlsx"))
     if what == "html":
-        return (f"is a web page (HTML), not a workbook, although it is named {suffix} (some systems "
-                f"export tables this way): {_SAVE_AS}")
+        return Said(N_("is a web page (HTML), not a workbook, although it is named {suffix} (some "
+                       "systems export tables this way): {save_as}"), suffix=suffix, save_as=_SAVE_AS)
     if what == "spreadsheetml":
-        return f"is an XML Spreadsheet 2003 file, not a workbook: {_SAVE_AS}"
-    if what in ("CSV text", "plain text"):
-        rename = " rename it to .csv, or" if what == "CSV text" else ""
-        return f"is {what}, not a workbook, although it is named {suffix}:{rename} {_SAVE_AS}"
+        return Said(N_("is an XML Spreadsheet 2003 file, not a workbook: {save_as}"), save_as=_SAVE_AS)
+    if what == "CSV text":
+        return Said(N_("is CSV text, not a workbook, although it is named {suffix}: rename it to .csv, "
+                       "or {save_as}"), suffix=suffix, save_as=_SAVE_AS)
+    if what == "plain text":
+        return Said(N_("is plain text, not a workbook, although it is named {suffix}: {save_as}"),
+                    suffix=suffix, save_as=_SAVE_AS)
     if what == "pdf":
-        return "is a PDF document, not a workbook: export the table from its source as .xlsx"
+        return Said(N_("is a PDF document, not a workbook: export the table from its source as .xlsx"))
     if what == "empty":
-        return "is empty (0 bytes)"
-    return f"is not a workbook (its content is not one of .xlsx, .xlsm, .xlsb, .xls, .ods): {_SAVE_AS}"
+        return Said(N_("is empty (0 bytes)"))
+    return Said(N_("is not a workbook (its content is not one of .xlsx, .xlsm, .xlsb, .xls, .ods): "
+                   "{save_as}"), save_as=_SAVE_AS)
 
 
 def check_zip(path: Path, limits: ZipLimits, suffix: str) -> None:
@@ -145,26 +156,32 @@ def check_zip(path: Path, limits: ZipLimits, suffix: str) -> None:
         with zipfile.ZipFile(path) as z:
             members = z.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ReadError(f"is a damaged zip file ({exc}): {_SAVE_AS} again") from None
+        raise ReadError(Said(N_("is a damaged zip file ({error}): {save_as} again"), error=str(exc),
+                             save_as=_SAVE_AS)) from None
     names = {m.filename for m in members}
     flavour = next((f for f in _FLAVOURS if f in names), None)
     if flavour is None:
-        raise ReadError(f"is a zip archive but not a workbook (it holds no workbook part): {_SAVE_AS}")
+        raise ReadError(Said(N_("is a zip archive but not a workbook (it holds no workbook part): {save_as}"),
+                             save_as=_SAVE_AS))
     what, suffixes = _FLAVOURS[flavour]
     if suffix not in suffixes:
-        raise ReadError(f"is an {what} named {suffix}: rename it to {suffixes[0]}")
+        raise ReadError(Said(N_("is an {what} named {suffix}: rename it to {right}"), what=what, suffix=suffix,
+                             right=suffixes[0]))
     total = sum(m.file_size for m in members)
     if total > limits.max_uncompressed:
-        raise ReadError(f"would inflate to {total / 2**20:,.0f} MB of content, over the limit of "
-                        f"{limits.max_uncompressed / 2**20:,.0f} MB (limits.workbook_uncompressed_mb "
-                        "in config/inputs.yaml): not read; split it, or check where it came from")
+        raise ReadError(Said(N_("would inflate to {size} MB of content, over the limit of {limit} MB "
+                                "(limits.workbook_uncompressed_mb in config/inputs.yaml): not read; "
+                                "split it, or check where it came from"),
+                             size=f"{total / 2**20:,.0f}", limit=f"{limits.max_uncompressed / 2**20:,.0f}"))
     for m in members:
         if m.file_size >= limits.ratio_from and m.file_size > limits.max_ratio * max(m.compress_size, 1):
             ratio = m.file_size / max(m.compress_size, 1)
-            raise ReadError(f"part {m.filename} would inflate {ratio:,.0f}× ({m.compress_size:,} bytes → "
-                            f"{m.file_size:,}), over the limit of {limits.max_ratio:g}× "
-                            "(limits.workbook_compression_ratio in config/inputs.yaml): not read, "
-                            "since no real sheet compresses so well (a \"zip bomb\")")
+            raise ReadError(Said(N_("part {part} would inflate {ratio}× ({packed} bytes → {size}), over the "
+                                    "limit of {limit}× (limits.workbook_compression_ratio in "
+                                    "config/inputs.yaml): not read, since no real sheet compresses so "
+                                    "well (a \"zip bomb\")"),
+                                 part=m.filename, ratio=f"{ratio:,.0f}", packed=f"{m.compress_size:,}",
+                                 size=f"{m.file_size:,}", limit=f"{limits.max_ratio:g}"))
 
 
 def check_workbook(path: Path, limits: ZipLimits) -> None:
@@ -175,10 +192,10 @@ def check_workbook(path: Path, limits: ZipLimits) -> None:
     if what == "zip" and suffix != ".xls":
         check_zip(path, limits, suffix)
     elif what == "zip":
-        raise ReadError("is an Excel workbook (.xlsx) named .xls: rename it to .xlsx")
+        raise ReadError(Said(N_("is an Excel workbook (.xlsx) named .xls: rename it to .xlsx")))
     elif what == "ole" and suffix != ".xls":
-        raise ReadError(f"is an Excel 97-2003 workbook (.xls) named {suffix}: rename it to .xls, "
-                        f"or {_SAVE_AS}")
+        raise ReadError(Said(N_("is an Excel 97-2003 workbook (.xls) named {suffix}: rename it to .xls, "
+                                "or {save_as}"), suffix=suffix, save_as=_SAVE_AS))
     elif what != "ole":
         raise ReadError(_misnamed(what, suffix))
 
@@ -187,7 +204,7 @@ def check_csv(path: Path) -> None:
     """A `.csv` that is really a workbook (renamed) is named for what it is."""
     what = _what_is(path)
     if what in ("zip", "ole", "encrypted"):
-        raise ReadError("is an Excel workbook named .csv, not CSV text: rename it to .xlsx "
-                        "(or .xls)" if what != "encrypted" else _misnamed(what, ".csv"))
+        raise ReadError(Said(N_("is an Excel workbook named .csv, not CSV text: rename it to .xlsx "
+                                "(or .xls)")) if what != "encrypted" else _misnamed(what, ".csv"))
     if what in ("html", "spreadsheetml", "pdf"):
         raise ReadError(_misnamed(what, ".csv"))

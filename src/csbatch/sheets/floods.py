@@ -12,6 +12,10 @@ The shape of a message is its text with quoted values (`'10O1'`) and cell refere
 whose message names up to three other values (`'12,3x' is not an amount (also 'abc', 'x';
 7 rows: E2, …)`), while `is negative` is another. Up to five keep their own places and texts
 exactly (`file[sheet]!E6: column 'x': …`): one message would name every cell anyway.
+
+The flood's message is `Said`: its first message keeps its own catalogue words inside the flood's
+(`{first} ({n} rows: {cells})`), so a Chinese reader gets both in Chinese; the places stay as
+places are written everywhere (`E6`, `row 7`).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from csbatch.errors import Issue, Severity, Source
+from csbatch.i18n import N_, Said
 
 #: Cells named in a flood's message.
 SHOWN_CELLS = 5
@@ -49,19 +54,28 @@ def _value(message: str) -> str | None:
     return found.group(0) if found else None
 
 
-def flood_message(messages: Sequence[str], n: int, places: Sequence[str]) -> str:
+def flood_message(messages: Sequence[str], n: int, places: Sequence[str]) -> Said:
     """The one message for `n` cells or rows: the first of their distinct `messages` (in sheet
     order), up to three other values they name, the count and the first five `places`."""
     first = messages[0]
     shown = ", ".join(places[:SHOWN_CELLS]) + (", …" if n > SHOWN_CELLS else "")
     if len(messages) == 1:
-        return f"{first} ({n} rows: {shown})"
+        return Said(N_("{first} ({n} rows: {cells})"), first=first, n=n, cells=shown)
     values = list(dict.fromkeys(v for v in map(_value, messages) if v is not None))
     others = [v for v in values if v != _value(first)]
     if not others:
-        return f"{first} (and {n - 1} more like it; {n} rows: {shown})"
-    also = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-    return f"{first} (also {also}; {n} rows: {shown})"
+        return Said(N_("{first} (and {more} more like it; {n} rows: {cells})"), first=first, more=n - 1,
+                    n=n, cells=shown)
+    if len(others) > 3:
+        return Said(N_("{first} (also {also} and {more} more; {n} rows: {cells})"), first=first,
+                    also=", ".join(others[:3]), more=len(others) - 3, n=n, cells=shown)
+    return Said(N_("{first} (also {also}; {n} rows: {cells})"), first=first, also=", ".join(others),
+                n=n, cells=shown)
+
+
+def said(issue: Issue) -> str:
+    """An issue's message as it was made: `Said` when it has catalogue words, else its text."""
+    return Said(issue.template, **dict(issue.params)) if issue.template is not None else issue.message
 
 
 def _place(source: Source) -> str:
@@ -90,11 +104,11 @@ def collapse(issues: Iterable[Issue]) -> list[Issue]:
             continue
         first = members[0]
         places = [m.source for m in members if m.source is not None]   # all: the unplaced are alone
-        messages = list(dict.fromkeys(m.message for m in members))
-        out.append(Issue(Source(places[0].path, sheet=places[0].sheet), first.code,
-                         flood_message(messages, len(members),
-                                       [_place(p) for p in places[:SHOWN_CELLS]]),
-                         first.severity))
+        messages = list(dict.fromkeys(said(m) for m in members))
+        out.append(Issue.said(Source(places[0].path, sheet=places[0].sheet), first.code,
+                              flood_message(messages, len(members),
+                                            [_place(p) for p in places[:SHOWN_CELLS]]),
+                              first.severity))
     return out
 
 
@@ -121,10 +135,10 @@ def column_issues(path: str, sheet: str | None, letter: str | None, code: str,
     for a, b in itertools.pairwise(bounds):
         at = order[a:b]                       # positions of one shape, in row order
         if len(at) <= SHOWN_CELLS:
-            found += [(i, Issue(where(at_row[i]), code, distinct[msg_codes[i]], severity)) for i in at]
+            found += [(i, Issue.said(where(at_row[i]), code, distinct[msg_codes[i]], severity)) for i in at]
             continue
         messages = distinct[pd.unique(msg_codes[at])].tolist()
         places = [(f"{letter}{r}" if letter else f"row {r}") for r in at_row[at[:SHOWN_CELLS]]]
         text = flood_message(messages, len(at), places)
-        found.append((at[0], Issue(Source(path, sheet=sheet), code, text, severity)))
+        found.append((at[0], Issue.said(Source(path, sheet=sheet), code, text, severity)))
     return [issue for _, issue in sorted(found, key=lambda x: x[0])]

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.policy.loader import Policy
 from csbatch.sheets.coerce import CoerceContext, coerce_column
 
@@ -31,15 +32,15 @@ def typed_rows(policy: Policy, kind: str, rows: Sequence[Mapping[str, Any]], per
     for row, place in zip(rows, places):
         for name in row:
             if name not in spec.columns:
-                issues.append(Issue(place, "policytest.column",
-                                    f"'{name}' is not a column of {kind} (inputs.yaml): "
-                                    f"{', '.join(spec.columns)}"))
+                issues.append(Issue.of(place, "policytest.column",
+                                       N_("'{name}' is not a column of {kind} (inputs.yaml): {columns}"),
+                                       name=name, kind=kind, columns=", ".join(spec.columns)))
     out: dict[str, pd.Series] = {}
     for name, col in spec.columns.items():
         cells = pd.Series(["" if row.get(name) is None else row.get(name) for row in rows], dtype=object)
         result = coerce_column(cells, col, ctx)
-        issues += [Issue(places[idx], "cell.invalid", f"{kind} column '{name}': {msg}")
-                   for idx, msg in result.errors]
+        issues += [Issue.of(places[idx], "cell.invalid", N_("{kind} column '{name}': {problem}"), kind=kind,
+                            name=name, problem=msg) for idx, msg in result.errors]
         out[name] = result.values
     frame = pd.DataFrame(out)
     frame["_file"] = pd.Series([p.path for p in places], dtype=object)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from csbatch.errors import Issue, Severity, Source
+from csbatch.i18n import N_, Named, Said
 from csbatch.policy.inputs import Kind
 from csbatch.policy.loader import Policy
 from csbatch.policy.scorecards import Section
@@ -71,21 +72,34 @@ class _SheetResult:
     frame: pd.DataFrame | None
     letters: dict[str, str]
     issues: list[Issue]
+    headers: dict[str, str] | None = None
 
 
-def _cell_issues(found: FoundSheet, name: str, letter: str | None, result: Coerced,
+_IN_COLUMN = N_("column '{column}': {problem}")
+
+
+def _column(name: str, header: str | None) -> Named:
+    """A column as a message names it: by its key in English (as it always has), by the header
+    the person's sheet has in every other language (the key when the sheet lacks the column)."""
+    return Named(name, header or name)
+
+
+def _cell_issues(found: FoundSheet, column: Named, letter: str | None, result: Coerced,
                  bad_cells: set[tuple[int, str]]) -> list[Issue]:
     """One column's cell errors and notes as issues, a flood (one problem in many rows) as one
     issue (`csbatch.sheets.floods`); cells already reported as unreadable are left out."""
+    name = str(column)
     errors = [(idx, msg) for idx, msg in result.errors if (idx, name) not in bad_cells]
     issues = column_issues(found.display, found.sheet, letter, "cell.invalid", Severity.ERROR,
-                           [idx for idx, _ in errors], [f"column '{name}': {msg}" for _, msg in errors])
+                           [idx for idx, _ in errors],
+                           [Said(_IN_COLUMN, column=column, problem=msg) for _, msg in errors])
     by_code: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for idx, code, msg in result.notes:
         by_code[code].append((idx, msg))
     for code, notes in by_code.items():
         issues += column_issues(found.display, found.sheet, letter, code, Severity.WARNING,
-                                [idx for idx, _ in notes], [f"column '{name}': {msg}" for _, msg in notes])
+                                [idx for idx, _ in notes],
+                                [Said(_IN_COLUMN, column=column, problem=msg) for _, msg in notes])
     return issues
 
 
@@ -98,7 +112,7 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     try:
         raw = _read_raw(found)
     except ReadError as exc:
-        return _SheetResult(None, {}, [Issue(where, "inputs.unreadable", str(exc))])
+        return _SheetResult(None, {}, [Issue.said(where, "inputs.unreadable", exc.said)])
     header = find_header(raw.rows, kind, items if kind.item_columns else None)
     if header is None:
         return _SheetResult(None, {}, [_no_header(where, kind)])
@@ -118,13 +132,17 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     issues += sheet_rows.hidden_rows(raw, rows_index, found.display, found.sheet)
     too_long, long_cells = sheet_rows.long_texts(raw_cols, raw, kind, letters, found.display, found.sheet)
     issues += too_long
-    unreadable, bad_cells = _unreadable_cells(found, raw, wanted, rows_index)
+    headings = raw.rows[header.row]
+    texts = {name: str(headings[j]).strip() for name, j in wanted.items()
+             if j < len(headings) and headings[j] is not None and str(headings[j]).strip()}
+    columns = {name: _column(name, texts.get(name)) for name in wanted}
+    unreadable, bad_cells = _unreadable_cells(found, raw, wanted, columns, rows_index)
     issues += unreadable
 
     frame, cell_issues = _coerce_columns(found, kind, policy, period, raw, header, raw_cols, rows_index,
-                                         letters, set(long_cells) | bad_cells)
+                                         letters, columns, set(long_cells) | bad_cells)
     issues += cell_issues
-    return _SheetResult(_with_provenance(frame, found), letters, issues)
+    return _SheetResult(_with_provenance(frame, found), letters, issues, texts)
 
 
 def _read_raw(found: FoundSheet) -> RawSheet:
@@ -134,8 +152,9 @@ def _read_raw(found: FoundSheet) -> RawSheet:
 def _no_header(where: Source, kind: Kind) -> Issue:
     expected = ", ".join(f"{n} ({c.aliases[0]})" if c.aliases else n
                          for n, c in kind.columns.items() if c.required)
-    return Issue(where, "inputs.no_header",
-                 f"no header row found in the first rows; expected columns such as {expected}")
+    return Issue.of(where, "inputs.no_header",
+                    N_("no header row found in the first rows; expected columns such as {expected}"),
+                    expected=expected)
 
 
 #: how many of a header row's cells a missing-column message lists
@@ -145,7 +164,8 @@ SHOWN_HEADERS = 20
 def _headers_found(cells: list[Any]) -> str:
     texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
     shown = ", ".join(texts[:SHOWN_HEADERS])
-    return shown + (f", … ({len(texts) - SHOWN_HEADERS} more)" if len(texts) > SHOWN_HEADERS else "")
+    more = len(texts) - SHOWN_HEADERS
+    return Said(N_("{shown}, … ({more} more)"), shown=shown, more=more) if more > 0 else shown
 
 
 def _header_issues(found: FoundSheet, kind: Kind, header: HeaderMatch, cells: list[Any]) -> list[Issue]:
@@ -154,16 +174,18 @@ def _header_issues(found: FoundSheet, kind: Kind, header: HeaderMatch, cells: li
     issues: list[Issue] = []
     header_row = header.row + 1
     for name, first, second in header.duplicates:
-        issues.append(Issue(Source(found.display, sheet=found.sheet, cell=f"{column_letter(second)}{header_row}"),
-                            "inputs.duplicate_column",
-                            f"columns {column_letter(first)} and {column_letter(second)} both mean '{name}'"))
+        issues.append(Issue.of(Source(found.display, sheet=found.sheet, cell=f"{column_letter(second)}{header_row}"),
+                               "inputs.duplicate_column", N_("columns {first} and {second} both mean '{name}'"),
+                               first=column_letter(first), second=column_letter(second), name=name))
     for name, col in kind.columns.items():
         if col.required and name not in header.columns:
             names = ", ".join(col.aliases)
-            issues.append(Issue(Source(found.display, sheet=found.sheet), "inputs.missing_column",
-                                f"missing required column '{name}' ({names}); header found on row {header_row}: "
-                                f"{_headers_found(cells)}; if one of these is '{name}', add it to "
-                                f"kinds.{found.kind}.columns.{name}.aliases in config/inputs.yaml"))
+            issues.append(Issue.of(Source(found.display, sheet=found.sheet), "inputs.missing_column",
+                                   N_("missing required column '{name}' ({names}); header found on row "
+                                      "{row}: {found}; if one of these is '{name}', add it to "
+                                      "kinds.{kind}.columns.{name}.aliases in config/inputs.yaml"),
+                                   name=name, names=names, row=header_row, found=_headers_found(cells),
+                                   kind=found.kind))
     return issues
 
 
@@ -193,21 +215,21 @@ def _drop_padding(found: FoundSheet, raw: RawSheet, raw_cols: dict[str, pd.Serie
     first_col = min(wanted, key=wanted.__getitem__)
     totals = pd.Series(index.isin(_totals_rows(raw_cols[first_col][~blank])), index=index)
     for r in totals[totals].index:
-        issues.append(Issue(Source(found.display, sheet=found.sheet, row=int(r)), "inputs.totals_row",
-                            "totals row ignored", Severity.WARNING))
+        issues.append(Issue.warn(Source(found.display, sheet=found.sheet, row=int(r)), "inputs.totals_row",
+                                 N_("totals row ignored")))
     notes = sheet_rows.note_rows(raw_cols, filled, blank | totals | index.isin(unreadable_rows))
     for r, (name, note) in notes.items():
         shown = note if len(note) <= 40 else note[:40] + "…"
-        issues.append(Issue(Source(found.display, sheet=found.sheet, cell=f"{letters[name]}{r}"),
-                            "inputs.note_row", f"note row ignored (a single text under the data): "
-                                               f"'{shown}'", Severity.WARNING))
+        issues.append(Issue.warn(Source(found.display, sheet=found.sheet, cell=f"{letters[name]}{r}"),
+                                 "inputs.note_row", N_("note row ignored (a single text under the data): "
+                                                       "'{note}'"), note=shown))
     keep = ~blank & ~totals & ~index.isin(list(notes))
     if len(index) and not keep.all():
         raw_cols = {n: s[keep] for n, s in raw_cols.items()}
     return raw_cols, issues
 
 
-def _unreadable_cells(found: FoundSheet, raw: RawSheet, wanted: dict[str, int],
+def _unreadable_cells(found: FoundSheet, raw: RawSheet, wanted: dict[str, int], columns: dict[str, Named],
                       rows_index: pd.Index) -> tuple[list[Issue], set[tuple[int, str]]]:
     """Formula and error cells of the kept rows' mapped columns: an error each, and the
     (row, column) cells, so coercion does not report them a second time."""
@@ -218,14 +240,15 @@ def _unreadable_cells(found: FoundSheet, raw: RawSheet, wanted: dict[str, int],
         if c in by_col and (r + 1) in rows_index:
             name = by_col[c]
             bad_cells.add((r + 1, name))
-            issues.append(Issue(Source(found.display, sheet=found.sheet, cell=f"{column_letter(c)}{r + 1}"),
-                                "cell.unreadable", f"column '{name}': {why}"))
+            issues.append(Issue.of(Source(found.display, sheet=found.sheet, cell=f"{column_letter(c)}{r + 1}"),
+                                   "cell.unreadable", _IN_COLUMN, column=columns[name], problem=why))
     return issues, bad_cells
 
 
 def _coerce_columns(found: FoundSheet, kind: Kind, policy: Policy, period: str, raw: RawSheet,
                     header: HeaderMatch, raw_cols: dict[str, pd.Series], rows_index: pd.Index,
-                    letters: dict[str, str], bad_cells: set[tuple[int, str]]) -> tuple[pd.DataFrame, list[Issue]]:
+                    letters: dict[str, str], columns: dict[str, Named],
+                    bad_cells: set[tuple[int, str]]) -> tuple[pd.DataFrame, list[Issue]]:
     """Every declared column typed by the contract (a column the sheet lacks reads as blank),
     then the questionnaire's item columns; the cell errors and notes of each, in column order."""
     ctx = CoerceContext.from_policy(policy, period, date1904=raw.date1904)
@@ -235,7 +258,9 @@ def _coerce_columns(found: FoundSheet, kind: Kind, policy: Policy, period: str, 
 
     def take(name: str, result: Coerced) -> None:
         out[name] = result.values
-        issues.extend(_cell_issues(found, name, letters.get(name), result, bad_cells))
+        declared = kind.columns.get(name)
+        column = columns.get(name) or _column(name, declared.aliases[0] if declared and declared.aliases else None)
+        issues.extend(_cell_issues(found, column, letters.get(name), result, bad_cells))
 
     for name, col in kind.columns.items():
         series = raw_cols.get(name)
@@ -280,6 +305,7 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     items = _item_aliases(policy)
     parts: dict[str, list[pd.DataFrame]] = defaultdict(list)
     letters: dict[tuple[str, str | None], dict[str, str]] = {}
+    headers: dict[tuple[str, str | None], dict[str, str]] = {}
     rows_by_file: dict[tuple[str, str], int] = defaultdict(int)
     sheets_by_file: dict[tuple[str, str], list[str]] = defaultdict(list)
     file_rows: dict[str, int] = {}
@@ -293,6 +319,7 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
         if result.frame is not None:
             parts[sheet.kind].append(result.frame)
             letters[(sheet.display, sheet.sheet)] = result.letters
+            headers[(sheet.display, sheet.sheet)] = result.headers or {}
             rows_by_file[(sheet.display, sheet.kind)] += len(result.frame)
             if sheet.sheet is not None:
                 sheets_by_file[(sheet.display, sheet.kind)].append(sheet.sheet)
@@ -311,7 +338,7 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     order = {kind: i for i, kind in enumerate(policy.inputs.kinds)}
     records = [InputRecord(display, kind, sha[display], rows, tuple(sheets_by_file[(display, kind)]))
                for (display, kind), rows in sorted(rows_by_file.items(), key=lambda kv: (order[kv[0][1]], kv[0][0]))]
-    inputs = Inputs(period, frames, records, letters)
+    inputs = Inputs(period, frames, records, letters, headers)
     for check in CROSS_CHECKS:  # on what could be read, so one run reports everything
         issues.extend(check(inputs, policy, roster_read="roster" in parts))
     # the month: every later stage sees only the rows of the period (sheets/period.py)
@@ -332,14 +359,14 @@ def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[
     spec = policy.inputs.kinds[kind]
     issues: list[Issue] = []
     if not path.is_file():
-        return None, [Issue(Source(str(path)), "inputs.missing", "file not found")]
+        return None, [Issue.of(Source(str(path)), "inputs.missing", N_("file not found"))]
     if path.suffix.lower() in CSV_SUFFIXES:
         sheets = [FoundSheet(kind, path, path.name, None)]
     else:
         try:
             infos = list_sheets(path, ZipLimits.from_policy(policy.inputs.limits))
         except ReadError as exc:
-            return None, [Issue(Source(path.name), "inputs.unreadable", str(exc))]
+            return None, [Issue.said(Source(path.name), "inputs.unreadable", exc.said)]
         sheets = [FoundSheet(kind, path, path.name, i.name) for i in infos
                   if i.visible and not is_notes_sheet(i.name)]
     frames = []
@@ -353,7 +380,8 @@ def read_kind_file(policy: Policy, kind: str, path: Path, period: str) -> tuple[
     frame = pd.concat(frames, ignore_index=True)
     if spec.key:
         dup = frame.duplicated(subset=spec.key, keep="first") & frame[spec.key].notna().all(axis=1)
-        issues += collapse(Issue(Source.of_row(row_fields(row)),
-                                 "inputs.duplicate_key", f"{kind}: {spec.key[0]} '{row[spec.key[0]]}' appears twice")
+        issues += collapse(Issue.of(Source.of_row(row_fields(row)), "inputs.duplicate_key",
+                                    N_("{kind}: {key} '{value}' appears twice"), kind=kind, key=spec.key[0],
+                                    value=row[spec.key[0]])
                            for _, row in frame[dup].iterrows())
     return (None if any(i.is_error for i in issues) else frame), issues

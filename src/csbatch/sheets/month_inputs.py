@@ -36,9 +36,17 @@ class Inputs:
     records: list[InputRecord]
     #: (file, sheet) → canonical column → column letter, to name cells in later messages
     letters: dict[tuple[str, str | None], dict[str, str]] = field(default_factory=dict)
+    #: (file, sheet) → canonical column → the header the sheet has for it, to name columns in
+    #: later messages as the person's sheet does
+    headers: dict[tuple[str, str | None], dict[str, str]] = field(default_factory=dict)
 
     def __getitem__(self, kind: str) -> pd.DataFrame:
         return self.frames[kind]
+
+    def header(self, row: pd.Series, column: str) -> str | None:
+        """The header `column` has in the sheet a record came from; None when unknown."""
+        place = Source.of_row(row_fields(row))
+        return None if place is None else self.headers.get((place.path, place.sheet), {}).get(column)
 
     def cell(self, row: pd.Series, column: str) -> Source | None:
         """The place of `column` in the sheet row a record came from (`Source.of_row`; the row

@@ -23,7 +23,8 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_, Said
 from csbatch.policy.inputs import Kind, PeriodRule
 
 #: How many cells a warning names before "…".
@@ -135,9 +136,10 @@ def _warnings(frame: pd.DataFrame, out: np.ndarray, rule: PeriodRule, kind: Kind
             cells.append(f"{place} ({_shown(when.iat[i], is_month)})")
         more = ", …" if len(take) > SHOWN else ""
         n = len(take)
-        issues.append(Issue(Source(str(file), sheet=sheet), "period.outside",
-                            f"{n} {kind.name} row{'s' if n > 1 else ''} dated outside {period} not "
-                            f"counted: {', '.join(cells)}{more}", Severity.WARNING))
+        issues.append(Issue.warn(Source(str(file), sheet=sheet), "period.outside",
+                                 N_("{n} {kind} rows dated outside {period} not counted: {cells}") if n > 1
+                                 else N_("{n} {kind} row dated outside {period} not counted: {cells}"),
+                                 n=n, kind=kind.name, period=period, cells=", ".join(cells) + more))
     return issues
 
 
@@ -160,10 +162,13 @@ def _undated(frame: pd.DataFrame, rule: PeriodRule, kind: Kind, letters: Letters
         cells = [f"{letter}{int(r)}" if letter else f"row {int(r)}" for r in group["_row"].iloc[:SHOWN]]
         more = ", …" if len(group) > SHOWN else ""
         n = len(group)
-        issues.append(Issue(Source(str(file), sheet=sheet), "period.undated",
-                            f"{n} {kind.name} row{'s' if n > 1 else ''} with no date "
-                            f"({', '.join(rule.date)}): {', '.join(cells)}{more}: each row needs its "
-                            "date; fill it, or remove the row"))
+        issues.append(Issue.of(Source(str(file), sheet=sheet), "period.undated",
+                               N_("{n} {kind} rows with no date ({columns}): {cells}: each row needs its "
+                                  "date; fill it, or remove the row") if n > 1
+                               else N_("{n} {kind} row with no date ({columns}): {cells}: each row needs "
+                                       "its date; fill it, or remove the row"),
+                               n=n, kind=kind.name, columns=", ".join(rule.date),
+                               cells=", ".join(cells) + more))
     return issues
 
 
@@ -207,12 +212,12 @@ def month_rows(frames: dict[str, pd.DataFrame], kinds: dict[str, Kind], period: 
             when, _ = _dates(frame, rule)
             held = _months_held(when, _is_month(kind, rule.date[0]))
             files = _files(frame)
-            holds = f"these files hold {', '.join(held)}, not {period}" if held else \
-                f"no row is dated in {period}"
-            issues.append(Issue(Source(", ".join(files)), "period.wrong_month",
-                                f"{holds}: no {kind.name} row ({', '.join(rule.date)}) is dated in "
-                                f"{period}. Close the month the files are of, or give {period}'s "
-                                f"{kind.name}"))
+            holds = Said(N_("these files hold {months}, not {period}"), months=", ".join(held), period=period) \
+                if held else Said(N_("no row is dated in {period}"), period=period)
+            issues.append(Issue.of(Source(", ".join(files)), "period.wrong_month",
+                                   N_("{holds}: no {kind} row ({columns}) is dated in {period}. Close the "
+                                      "month the files are of, or give {period}'s {kind}"),
+                                   holds=holds, kind=kind.name, columns=", ".join(rule.date), period=period))
             continue
         other = ~mine & ~kept(frame, kind, period)
         if other.any():

@@ -39,6 +39,7 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
+from csbatch.i18n import N_, Said
 from csbatch.sheets.filecheck import ReadError, ZipLimits, check_csv, check_workbook
 
 OOXML_SUFFIXES = (".xlsx", ".xlsm")
@@ -84,9 +85,9 @@ def column_letter(index: int) -> str:
 def _open_error(exc: Exception) -> ReadError:
     text = str(exc)
     if "password" in text.lower() or "encrypt" in text.lower():
-        return ReadError("is protected with a password (encrypted), so it cannot be read: open it "
-                         "in Excel, remove the password and save it as .xlsx")
-    return ReadError(f"cannot open as a workbook: {text}")
+        return ReadError(Said(N_("is protected with a password (encrypted), so it cannot be read: open "
+                                 "it in Excel, remove the password and save it as .xlsx")))
+    return ReadError(Said(N_("cannot open as a workbook: {error}"), error=text))
 
 
 def list_sheets(path: Path, limits: ZipLimits) -> list[SheetInfo]:
@@ -274,11 +275,11 @@ def _unreadable_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
             for c, cell in enumerate(row):
                 kind = getattr(cell, "data_type", None)
                 if kind == "e":
-                    found[(r, c)] = f"holds the error value {cell.value}"
+                    found[(r, c)] = Said(N_("holds the error value {value}"), value=cell.value)
                 elif (r, c) in formulas and cell.value is None:
-                    found[(r, c)] = ("is a formula with no calculated value (the file was written "
-                                     "by a program and never opened in Excel); open and save it in "
-                                     "Excel, or paste values")
+                    found[(r, c)] = Said(N_("is a formula with no calculated value (the file was "
+                                            "written by a program and never opened in Excel); open "
+                                            "and save it in Excel, or paste values"))
     finally:
         wb.close()
     return found
@@ -290,7 +291,8 @@ def read_excel_sheet(path: Path, sheet: str) -> RawSheet:
     try:
         date1904, scan = _scan_workbook(path, sheet) if ooxml else (False, _Scan(long_run=True))
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ElementTree.ParseError) as exc:
-        raise ReadError(f"is a damaged workbook ({exc}): open it in Excel and save it again") from None
+        raise ReadError(Said(N_("is a damaged workbook ({error}): open it in Excel and save it again"),
+                             error=str(exc))) from None
     try:
         with CalamineWorkbook.from_path(str(path)) as wb:
             data = wb.get_sheet_by_name(sheet)
@@ -303,7 +305,8 @@ def read_excel_sheet(path: Path, sheet: str) -> RawSheet:
             merges, scan.hidden_rows, scan.filtered = _scan_ods(path, sheet)
         except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ElementTree.ParseError,
                 ValueError) as exc:
-            raise ReadError(f"is a damaged spreadsheet ({exc}): open it and save it again") from None
+            raise ReadError(Said(N_("is a damaged spreadsheet ({error}): open it and save it again"),
+                                 error=str(exc))) from None
     unreadable = _unreadable_cells(path, sheet) if scan.risky else {}
     return RawSheet(rows, date1904, unreadable, merges, sorted(set(scan.hidden_rows)), scan.filtered,
                     scan.long_run)
@@ -322,7 +325,7 @@ _ENCODING_NAMES = {"big5": "Big5 (traditional Chinese)", "big5hkscs": "Big5 (tra
 #: saves). 64 KB of lines is plenty to tell them apart and keeps a big CSV fast.
 _CANDIDATES = ["gb18030", "big5", "utf_16", "utf_32", "shift_jis", "euc_kr"]
 _SAMPLE = 1 << 16
-_SAVE_UTF8 = "save it again as CSV UTF-8 (Excel: Save As → CSV UTF-8)"
+_SAVE_UTF8 = Said(N_("save it again as CSV UTF-8 (Excel: Save As → CSV UTF-8)"))
 
 
 def _other_encoding(data: bytes) -> str | None:
@@ -343,7 +346,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """Decode CSV bytes strictly: UTF-8 (BOM or not), else GBK/GB18030 when that is what the bytes
     are. Returns (text, encoding)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ReadError(f"is UTF-16 text, not UTF-8 or GBK/GB18030: {_SAVE_UTF8}")
+        raise ReadError(Said(N_("is UTF-16 text, not UTF-8 or GBK/GB18030: {save_as}"), save_as=_SAVE_UTF8))
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as first:
@@ -358,10 +361,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if text is not None and other is None and "\x00" not in text:
         return text, "gb18030"
     if other and other != "an unknown encoding":
-        raise ReadError(f"is encoded as {other}, not UTF-8 or GBK/GB18030; read that way its names "
-                        f"would be garbled: {_SAVE_UTF8}")
-    raise ReadError(f"not UTF-8 or GBK/GB18030 text (byte {utf8_error.start} cannot be "
-                    f"decoded); {_SAVE_UTF8}")
+        raise ReadError(Said(N_("is encoded as {encoding}, not UTF-8 or GBK/GB18030; read that way its "
+                                "names would be garbled: {save_as}"), encoding=other, save_as=_SAVE_UTF8))
+    raise ReadError(Said(N_("not UTF-8 or GBK/GB18030 text (byte {byte} cannot be decoded); {save_as}"),
+                         byte=utf8_error.start, save_as=_SAVE_UTF8))
 
 
 def read_csv(path: Path) -> RawSheet:
@@ -369,10 +372,10 @@ def read_csv(path: Path) -> RawSheet:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReadError(f"cannot be read: {exc.strerror or exc}") from None
+        raise ReadError(Said(N_("cannot be read: {why}"), why=exc.strerror or str(exc))) from None
     text, _ = decode_text(data)
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise ReadError(f"not a readable CSV file: {exc}") from None
+        raise ReadError(Said(N_("not a readable CSV file: {error}"), error=str(exc))) from None
     return RawSheet(rows, long_text=len(text) > EXCEL_TEXT_LIMIT)

@@ -13,7 +13,8 @@ import re
 
 import pandas as pd
 
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_, Named, Said
 from csbatch.policy.inputs import Kind
 from csbatch.sheets.read import EXCEL_TEXT_LIMIT, RawSheet, column_letter
 
@@ -46,11 +47,11 @@ def apply_merges(raw_cols: dict[str, pd.Series], raw: RawSheet, wanted: dict[str
         refuse = [n for n in covered if n not in kind.columns or not kind.columns[n].fill_down]
         if refuse:
             names = ", ".join(f"'{n}'" for n in refuse)
-            issues.append(Issue(Source(display, sheet=sheet, cell=_range(r1, c1, r2, c2)), "inputs.merged_cells",
-                                f"merged cells in the data (column {names}): only the first row of the "
-                                f"range holds the value and the other rows would read as blank; unmerge "
-                                f"the cells and fill every row, or declare `fill_down: true` for the "
-                                f"column in config/inputs.yaml"))
+            issues.append(Issue.of(Source(display, sheet=sheet, cell=_range(r1, c1, r2, c2)), "inputs.merged_cells",
+                                   N_("merged cells in the data (column {names}): only the first row of the "
+                                      "range holds the value and the other rows would read as blank; unmerge "
+                                      "the cells and fill every row, or declare `fill_down: true` for the "
+                                      "column in config/inputs.yaml"), names=names))
             continue
         for name in covered:
             series = raw_cols[name]
@@ -66,14 +67,18 @@ def hidden_rows(raw: RawSheet, data_rows: pd.Index, display: str, sheet: str | N
     hidden = [r for r in raw.hidden_rows if r in data_rows]
     if not hidden:
         return []
-    shown = ", ".join(str(r) for r in hidden[:5])
-    more = f" and {len(hidden) - 5} more, {len(hidden)} in all" if len(hidden) > 5 else ""
-    how = "hidden or filtered out by the sheet's autofilter" if raw.filtered else "hidden"
-    rows = "row" if len(hidden) == 1 else "rows"
-    return [Issue(Source(display, sheet=sheet), "inputs.hidden_rows",
-                  f"{rows} {shown}{more} {'is' if len(hidden) == 1 else 'are'} {how}; they are read "
-                  f"and counted like every other row (hiding is not deleting): unhide them to check, "
-                  f"and delete the rows that do not belong", Severity.WARNING)]
+    shown: str = ", ".join(str(r) for r in hidden[:5])
+    if len(hidden) > 5:
+        shown = Said(N_("{rows} and {more} more, {total} in all"), rows=shown, more=len(hidden) - 5,
+                     total=len(hidden))
+    how = Said(N_("hidden or filtered out by the sheet's autofilter")) if raw.filtered else Said(N_("hidden"))
+    return [Issue.warn(Source(display, sheet=sheet), "inputs.hidden_rows",
+                       N_("row {rows} is {how}; they are read and counted like every other row (hiding "
+                          "is not deleting): unhide them to check, and delete the rows that do not belong")
+                       if len(hidden) == 1 else
+                       N_("rows {rows} are {how}; they are read and counted like every other row (hiding "
+                          "is not deleting): unhide them to check, and delete the rows that do not belong"),
+                       rows=shown, how=how)]
 
 
 def long_texts(raw_cols: dict[str, pd.Series], raw: RawSheet, kind: Kind, letters: dict[str, str],
@@ -96,15 +101,20 @@ def long_texts(raw_cols: dict[str, pd.Series], raw: RawSheet, kind: Kind, letter
         letter = letters[name]
         first = int(over[0])
         longest = int(lengths.max())
+        column = Named(name, str(col.aliases[0]) if col.aliases else name)
         if len(over) == 1:
-            src, where = Source(display, sheet=sheet, cell=f"{letter}{first}"), ""
-        else:
-            listed = ", ".join(f"{letter}{int(r)}" for r in over[:5]) + (", …" if len(over) > 5 else "")
-            src, where = Source(display, sheet=sheet), f" in {len(over)} cells ({listed})"
-        issues.append(Issue(src, "cell.too_long",
-                            f"column '{name}': text of {longest:,} characters{where}, over Excel's limit "
-                            f"of {EXCEL_TEXT_LIMIT:,} per cell (the workbooks csbatch writes would cut "
-                            f"it): shorten it"))
+            issues.append(Issue.of(Source(display, sheet=sheet, cell=f"{letter}{first}"), "cell.too_long",
+                                   N_("column '{column}': text of {length} characters, over Excel's limit of "
+                                      "{limit} per cell (the workbooks csbatch writes would cut it): shorten it"),
+                                   column=column, length=f"{longest:,}", limit=f"{EXCEL_TEXT_LIMIT:,}"))
+            continue
+        listed = ", ".join(f"{letter}{int(r)}" for r in over[:5]) + (", …" if len(over) > 5 else "")
+        issues.append(Issue.of(Source(display, sheet=sheet), "cell.too_long",
+                               N_("column '{column}': text of {length} characters in {n} cells ({cells}), "
+                                  "over Excel's limit of {limit} per cell (the workbooks csbatch writes "
+                                  "would cut it): shorten it"),
+                               column=column, length=f"{longest:,}", n=len(over), cells=listed,
+                               limit=f"{EXCEL_TEXT_LIMIT:,}"))
     return issues, cells
 
 

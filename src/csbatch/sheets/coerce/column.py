@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from csbatch.i18n import N_, Said
 from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce.context import CoerceContext, Coerced
 from csbatch.sheets.coerce.identifiers import _ids, _phones
@@ -40,5 +41,5 @@ def coerce_column(raw: pd.Series, column: Column, ctx: CoerceContext) -> Coerced
     for g in cells.groups:
         handler(g, column, ctx, out)
     if column.required:
-        out.err[cells.blank] = "is required but empty"
+        out.err[cells.blank] = Said(N_("is required but empty"))
     return out.finish(raw)

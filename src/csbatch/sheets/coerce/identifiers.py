@@ -17,11 +17,19 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from csbatch.i18n import N_, Said
 from csbatch.idnumbers import check_characters, mask_id
 from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.results import _messages, _Out
 from csbatch.sheets.coerce.type_groups import _NUM, _STR, _Group, _number_texts, _text_series, _truncate
+
+NATIONAL_ID = Said(N_("a national ID number"))
+AN_ID = Said(N_("an ID"))
+PHONE = Said(N_("a phone number"))
+_RETYPE = N_("{value} is an ID number stored as a number; format the column as text and type the IDs again")
+_RETYPE_LOST = N_("{value} is an ID number stored as a number ({digits} digits): its last digits are "
+                  "already lost; format the column as text and type the IDs again")
 
 
 def _ids(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
@@ -34,7 +42,7 @@ def _ids(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
             out.put(g, g.cleaned, None, notes)
         return
     if g.kind != _NUM:
-        return out.fail(g, "a national ID number" if national else "an ID")
+        return out.fail(g, NATIONAL_ID if national else AN_ID)
     f = g.uniq
     finite = np.isfinite(f)
     whole = finite.copy()
@@ -43,18 +51,16 @@ def _ids(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     if national:    # any number: refused, and shown masked (a number may be a whole ID)
         texts = _number_texts(f)
         texts[big] = [str(int(v)) for v in f[big]]
-        lost = [f"an ID number stored as a number ({len(t.lstrip('-'))} digits): its last "
-                "digits are already lost" if b else "an ID number stored as a number"
-                for t, b in zip(texts, big)]
-        msgs = np.array([f"{shown} is {why}; format the column as text and type the IDs again"
-                         for shown, why in zip(_masked(texts), lost)], dtype=object)
+        msgs = np.array([Said(_RETYPE_LOST, value=shown, digits=len(t.lstrip("-"))) if b
+                         else Said(_RETYPE, value=shown)
+                         for shown, t, b in zip(_masked(texts), texts, big)], dtype=object)
         return out.put(g, None, msgs)
-    msgs = _messages(g, ~finite, "is not an ID")
+    msgs = _messages(g, ~finite, N_("{value} is not {what}"), what=AN_ID)
     for i in np.flatnonzero(big):
-        digits = len(str(int(abs(f[i]))))
-        msgs[i] = (f"{f[i]:.15g} is an {digits}-digit ID stored as a number: its last digits are "
-                   "already lost; format the column as text and type the IDs again")
-    _messages(g, ~whole, "is not an ID", msgs)
+        msgs[i] = Said(N_("{value} is an {digits}-digit ID stored as a number: its last digits are "
+                          "already lost; format the column as text and type the IDs again"),
+                       value=f"{f[i]:.15g}", digits=len(str(int(abs(f[i])))))
+    _messages(g, ~whole, N_("{value} is not {what}"), msgs, what=AN_ID)
     vals = np.full(len(g), None, dtype=object)
     small = whole & ~big
     vals[small] = f[small].astype(np.int64).astype(str).tolist()
@@ -79,8 +85,8 @@ def _invisible_notes(g: _Group, national: bool = False) -> np.ndarray:
     msgs = np.full(len(g), None, dtype=object)
     for i in np.flatnonzero(g.invisible):
         shown = _masked([g.cleaned[i]])[0] if national else f"'{_truncate(g.cleaned[i])}'"
-        msgs[i] = (f"{shown} had invisible characters (zero-width or non-breaking spaces) that "
-                   "were removed")
+        msgs[i] = Said(N_("{value} had invisible characters (zero-width or non-breaking spaces) "
+                          "that were removed"), value=shown)
     return msgs
 
 
@@ -94,18 +100,18 @@ def _national_ids(g: _Group, out: _Out, notes: list) -> None:
     old = f.str.fullmatch(r"[0-9]{15}").to_numpy(dtype=bool)
     msgs = np.full(len(g), None, dtype=object)
     for i in np.flatnonzero(~(long | old)):
-        msgs[i] = (f"{_masked([g.cleaned[i]])[0]} is not a national ID number "
-                   "(18 characters: 17 digits and a digit or X; or 15 digits)")
+        msgs[i] = Said(N_("{value} is not a national ID number (18 characters: 17 digits and a "
+                          "digit or X; or 15 digits)"), value=_masked([g.cleaned[i]])[0])
     x_notes = np.full(len(g), None, dtype=object)
     for i in np.flatnonzero(lower_x):
-        x_notes[i] = f"{_masked([g.cleaned[i]])[0]} ends in a lowercase x; read as X"
+        x_notes[i] = Said(N_("{value} ends in a lowercase x; read as X"), value=_masked([g.cleaned[i]])[0])
     check_notes = np.full(len(g), None, dtype=object)
     idx = np.flatnonzero(long)
     bad = idx[np.array([t[17] for t in fixed[idx]], dtype="<U1") != check_characters(fixed[idx].tolist())] \
         if len(idx) else idx
     for i in bad:
-        check_notes[i] = (f"{_masked([fixed[i]])[0]} fails the national-ID check (GB 11643); "
-                          "check the number for a typing error")
+        check_notes[i] = Said(N_("{value} fails the national-ID check (GB 11643); check the number "
+                                 "for a typing error"), value=_masked([fixed[i]])[0])
     notes += [("id.lowercase_x", x_notes), ("id.check_digit", check_notes)]
     out.put(g, fixed, msgs, notes)
 
@@ -123,12 +129,12 @@ def _phones(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
         vals = np.full(len(g), "", dtype=object)
         vals[digits] = f[digits].astype(np.int64).astype(str).tolist()
     else:
-        return out.fail(g, "a phone number")
+        return out.fail(g, PHONE)
     lengths = np.fromiter((len(v) for v in vals), dtype=np.int64, count=len(vals))
-    msgs = _messages(g, ~digits, "is not a phone number")
-    _messages(g, (lengths < 7) | (lengths > 15), "is not a phone number (7 to 15 digits)", msgs)
+    msgs = _messages(g, ~digits, N_("{value} is not {what}"), what=PHONE)
+    _messages(g, (lengths < 7) | (lengths > 15), N_("{value} is not a phone number (7 to 15 digits)"), msgs)
     short = np.full(len(g), None, dtype=object)
-    _messages(g, digits & (lengths == 10), "has 10 digits: a mobile number has 11 (a landline "
-                                           "with its area code 11 or 12); check for a missing "
-                                           "digit", short)
+    _messages(g, digits & (lengths == 10), N_("{value} has 10 digits: a mobile number has 11 (a "
+                                              "landline with its area code 11 or 12); check for a "
+                                              "missing digit"), short)
     out.put(g, vals, msgs, [("phone.ten_digits", short)])

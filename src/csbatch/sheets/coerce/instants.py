@@ -16,6 +16,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from csbatch.i18n import N_, Said
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.results import _messages
 from csbatch.sheets.coerce.type_groups import (
@@ -48,8 +49,8 @@ _US_1900_03_01 = (dt.date(1900, 3, 1) - _EPOCH_DAY).days * _US_PER_DAY
 #: never existed, so serial 60 has no date and readers disagree on 1–59 (python-calamine reads
 #: both 59 and 60 as 1900-02-28). Such a date is always a mistake in a month's sheets (a day
 #: number typed in a date column, a blanked formula), so it is refused, never guessed.
-_LOTUS = ("is before 1900-03-01 (an Excel date serial of 60 or less), where Excel's 1900 date system "
-          "counts a 1900-02-29 that never existed; type the real date")
+_LOTUS = N_("{value} is before 1900-03-01 (an Excel date serial of 60 or less), where Excel's 1900 "
+            "date system counts a 1900-02-29 that never existed; type the real date")
 _SERIAL_MAX = 2_958_466      # 9999-12-31 is 2958465 in the 1900 system
 
 
@@ -76,7 +77,7 @@ def _clock_us(parts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return ((h * 60 + m) * 60 + s) * 1_000_000 + micro, valid
 
 
-def _serials(f: np.ndarray, ctx: CoerceContext, g: _Group, what: str,
+def _serials(f: np.ndarray, ctx: CoerceContext, g: _Group, what: Said,
              msgs: np.ndarray) -> np.ndarray:
     """Excel serial numbers → microseconds; 8-digit whole numbers read as YYYYMMDD."""
     us = np.zeros(len(f), dtype=np.int64)
@@ -90,20 +91,20 @@ def _serials(f: np.ndarray, ctx: CoerceContext, g: _Group, what: str,
         us[ymd] = days * _US_PER_DAY
         impossible = np.zeros(len(f), dtype=bool)
         impossible[np.flatnonzero(ymd)[~valid]] = True
-        _messages(g, impossible, f"is not {what}", msgs)
+        _messages(g, impossible, N_("{value} is not {what}"), msgs, what=what)
     if ctx.date1904:     # serial 0 is 1904-01-01
         serial = finite & ~ymd & (f >= 0) & (f < _SERIAL_MAX)
         base = np.full(len(f), _DAYS_1904_01_01, dtype=np.int64)
     else:                # serial 1 is 1900-01-01; below 1 there is only a time of day
         serial = finite & ~ymd & (f >= 1) & (f < _SERIAL_MAX)
-        _messages(g, finite & (f >= 0) & (f < 1), f"is a time of day, not {what}", msgs)
+        _messages(g, finite & (f >= 0) & (f < 1), N_("{value} is a time of day, not {what}"), msgs, what=what)
         base = np.full(len(f), _DAYS_1899_12_30, dtype=np.int64)
         early = serial & (f < 61)
         _messages(g, early, _LOTUS, msgs)
         serial &= ~early
     ms = np.round(np.where(serial, f, 0) * 86_400_000).astype(np.int64)
     us[serial] = (base[serial] * 86_400_000 + ms[serial]) * 1000
-    _messages(g, ~serial & ~ymd, f"is not {what}", msgs)
+    _messages(g, ~serial & ~ymd, N_("{value} is not {what}"), msgs, what=what)
     return us
 
 
@@ -126,7 +127,7 @@ _FAST_DATES = [
 ]
 
 
-def _text_instants(g: _Group, ctx: CoerceContext, what: str,
+def _text_instants(g: _Group, ctx: CoerceContext, what: Said,
                    msgs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Text → (microseconds since 1970, carried a time of day) per distinct value; failures
     get a message in `msgs`."""
@@ -172,11 +173,11 @@ def _text_instants(g: _Group, ctx: CoerceContext, what: str,
         timed[rows] = ex["H"].notna().to_numpy(dtype=bool)
         bad = np.zeros(n, dtype=bool)
         bad[rows[~valid]] = True
-        _messages(g, bad, f"is not {what}", msgs)
+        _messages(g, bad, N_("{value} is not {what}"), msgs, what=what)
     return us, timed
 
 
-def _instants(g: _Group, ctx: CoerceContext, what: str) -> tuple[np.ndarray, np.ndarray]:
+def _instants(g: _Group, ctx: CoerceContext, what: Said) -> tuple[np.ndarray, np.ndarray]:
     """Any cell → (microseconds since 1970, error messages) per distinct value."""
     msgs = np.full(len(g), None, dtype=object)
     if g.kind == _STR:
@@ -188,4 +189,4 @@ def _instants(g: _Group, ctx: CoerceContext, what: str) -> tuple[np.ndarray, np.
             _messages(g, (g.micros >= _US_1899_12_31) & (g.micros < _US_1900_03_01), _LOTUS, msgs)
         return g.micros, msgs
     return np.zeros(len(g), dtype=np.int64), _messages(g, np.ones(len(g), dtype=bool),
-                                                       f"is not {what}", msgs)
+                                                       N_("{value} is not {what}"), msgs, what=what)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from csbatch.i18n import N_, NC_, Named, Said
 from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.numbers import _PLAIN
@@ -18,12 +19,16 @@ from csbatch.sheets.coerce.results import _messages, _Out
 from csbatch.sheets.coerce.type_groups import _BOOL, _NUM, _OTHER, _STR, _as_text, _Group, _number_texts, _text_series
 from csbatch.text import normalise_label
 
+TEXT = Said(NC_("kind of value", "text"))
+YES_NO = Said(N_("yes or no (write 是 or 否)"))
+VALUE = Said(N_("value"))
+
 
 def _texts(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     if g.kind == _STR:
         return out.put(g, g.shown)
     if g.kind == _OTHER:
-        return out.fail(g, "text")
+        return out.fail(g, TEXT)
     if g.kind == _NUM:
         return out.put(g, _number_texts(g.uniq))
     out.put(g, np.array([_as_text(v) for v in g.uniq], dtype=object))
@@ -38,8 +43,8 @@ def _bools(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
         known = (g.uniq == 0) | (g.uniq == 1)
         vals = g.uniq == 1
     else:
-        return out.fail(g, "yes or no (write 是 or 否)")
-    out.put(g, vals, _messages(g, ~known, "is not yes or no (write 是 or 否)"))
+        return out.fail(g, YES_NO)
+    out.put(g, vals, _messages(g, ~known, N_("{value} is not {what}"), what=YES_NO))
 
 
 def _flags(clean: np.ndarray, ctx: CoerceContext) -> tuple[np.ndarray, np.ndarray]:
@@ -78,7 +83,10 @@ def _known_labels(lookup: dict[str, str], shown: int = 5) -> str:
 def _codes(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     assert column.codes is not None, "a code column names its codes (Column._codes checks it)"
     lookup = ctx.codes.get(column.codes, {})
-    what = f"a known {_code_noun(column.codes)} (known: {_known_labels(lookup)})"
+    # the list's own name in English (`leave type`); other languages say "a value" (the message
+    # names the column by its header already)
+    what = Said(N_("a known {noun} (known: {labels})"), noun=Named(_code_noun(column.codes), VALUE),
+                labels=_known_labels(lookup))
     if g.kind == _STR:
         texts = g.cleaned
     elif g.kind == _NUM:
@@ -87,4 +95,4 @@ def _codes(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
         return out.fail(g, what)
     looked = _text_series(texts).map(normalise_label).map(lookup)
     known = looked.notna().to_numpy(dtype=bool)
-    out.put(g, looked.to_numpy(dtype=object), _messages(g, ~known, f"is not {what}"))
+    out.put(g, looked.to_numpy(dtype=object), _messages(g, ~known, N_("{value} is not {what}"), what=what))

@@ -15,6 +15,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from csbatch.i18n import N_, Said
 from csbatch.money import to_cents
 from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce.context import CoerceContext
@@ -23,6 +24,9 @@ from csbatch.sheets.coerce.type_groups import _NUM, _STR, _Group, _number_texts,
 
 _DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+"
 _PLAIN = r"[+-]?[0-9]+(?:\.[0-9]+)?"
+WHOLE_NUMBER = Said(N_("a whole number"))
+AN_AMOUNT = Said(N_("an amount"))
+A_NUMBER = Said(N_("a number"))
 _CURRENCY = r"(?:¥|RMB|CNY|人民币)"
 _YUAN = r"(?:元|块|圆)"
 #: A number as typed: sign, valid thousands groups, exponent, percent.
@@ -114,13 +118,13 @@ def _bound_errors(g: _Group, vals: np.ndarray, ok: np.ndarray, column_min: Decim
         low = ok.copy()
         low[ok] = np.array(vals[ok] < column_min, dtype=bool)
         if column_min == 0:
-            _messages(g, low, "is negative", msgs)
+            _messages(g, low, N_("{value} is negative"), msgs)
         else:
-            _messages(g, low, f"is less than the minimum {_num(column_min)}", msgs)
+            _messages(g, low, N_("{value} is less than the minimum {minimum}"), msgs, minimum=_num(column_min))
     if column_max is not None:
         high = ok.copy()
         high[ok] = np.array(vals[ok] > column_max, dtype=bool)
-        _messages(g, high, f"is more than the maximum {_num(column_max)}", msgs)
+        _messages(g, high, N_("{value} is more than the maximum {maximum}"), msgs, maximum=_num(column_max))
 
 
 def _num(d: Decimal | int) -> str:
@@ -145,7 +149,7 @@ def _sub_cent_errors(g: _Group, vals: np.ndarray, parsed: np.ndarray, msgs: np.n
     vals[maybe] = decimals.to_numpy(dtype=object)
     sub_cent = maybe.copy()
     sub_cent[maybe] = decimals.map(_sub_cent).to_numpy(dtype=bool)
-    _messages(g, sub_cent, "has more than two decimals: an amount is whole cents (fen)", msgs)
+    _messages(g, sub_cent, N_("{value} has more than two decimals: an amount is whole cents (fen)"), msgs)
 
 
 def _percent_errors(g: _Group, vals: np.ndarray, parsed: np.ndarray, column: Column,
@@ -158,16 +162,16 @@ def _percent_errors(g: _Group, vals: np.ndarray, parsed: np.ndarray, column: Col
     scale = f"{_num(column.min if column.min is not None else 0)}–{_num(column.max)}"
     if g.kind == _STR:
         percent = parsed & _text_series(g.cleaned).str.endswith("%").to_numpy(dtype=bool)
-        _messages(g, percent, f"is a percentage; this column holds points {scale}: write the "
-                              "number without %", msgs)
+        _messages(g, percent, N_("{value} is a percentage; this column holds points {scale}: write "
+                                 "the number without %"), msgs, scale=scale)
     if column.max == 100 and (column.min is None or column.min == 0):
         if g.kind == _NUM:
             fraction = parsed & (g.uniq > 0) & (g.uniq < 1)
         else:
             fraction = parsed.copy()
             fraction[parsed] = np.array([0 < v < 1 for v in vals[parsed]], dtype=bool)
-        _messages(g, fraction, f"looks like a percentage (Excel keeps 92% as 0.92); this column "
-                               f"holds points {scale}: write 92 for 92%", msgs)
+        _messages(g, fraction, N_("{value} looks like a percentage (Excel keeps 92% as 0.92); this "
+                                  "column holds points {scale}: write 92 for 92%"), msgs, scale=scale)
 
 
 def _ints(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
@@ -181,13 +185,13 @@ def _ints(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     elif g.kind == _NUM:
         f = g.uniq.copy()
     else:
-        return out.fail(g, "a whole number")
+        return out.fail(g, WHOLE_NUMBER)
     finite = np.isfinite(f)
     whole = finite.copy()
     whole[finite] = f[finite] == np.trunc(f[finite])
     big = whole & (np.abs(np.where(finite, f, 0)) >= 1e15)
-    msgs = _messages(g, big, "is too large for a count")
-    _messages(g, ~whole, "is not a whole number", msgs)
+    msgs = _messages(g, big, N_("{value} is too large for a count"))
+    _messages(g, ~whole, N_("{value} is not {what}"), msgs, what=WHOLE_NUMBER)
     ok = whole & ~big
     vals = np.zeros(len(g), dtype=np.int64)
     vals[ok] = f[ok].astype(np.int64)
@@ -197,7 +201,7 @@ def _ints(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
 
 def _decimals(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     money = column.type == "money"
-    what = "an amount" if money else "a number"
+    what = AN_AMOUNT if money else A_NUMBER
     if g.kind == _STR:
         vals, parsed = _decimal_texts(g.cleaned, money)
     elif g.kind == _NUM:
@@ -205,7 +209,7 @@ def _decimals(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
         parsed = np.isfinite(g.uniq)
     else:
         return out.fail(g, what)
-    msgs = _messages(g, ~parsed, f"is not {what}")
+    msgs = _messages(g, ~parsed, N_("{value} is not {what}"), what=what)
     if not money and column.max is not None and column.max > 1 and parsed.any():
         _percent_errors(g, vals, parsed, column, msgs)
     if money and parsed.any():

@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from csbatch.i18n import N_, Said
 from csbatch.sheets.coerce.context import CoerceContext, Coerced
 from csbatch.sheets.coerce.labels import _flags
 from csbatch.sheets.coerce.numbers import _bound_errors, _decimal_texts, _float_decimals, _num
@@ -31,8 +32,8 @@ def coerce_audit_items(raw: pd.Series, section_kind: Literal["positive", "taboo"
     values = _object_values(raw)
     cells = _split(values)
     out = _Out(cells.n, "object")
-    hint = (f"(write points 0–{_num(per_item)}, ✓/✗ or N/A)" if positive
-            else "(✓/是 = violated; ✗/否 or blank = not; N/A)")
+    hint = (Said(N_("(write points 0–{points}, ✓/✗ or N/A)"), points=_num(per_item)) if positive
+            else Said(N_("(✓/是 = violated; ✗/否 or blank = not; N/A)")))
     one, zero = (per_item, Decimal(0)) if positive else (Decimal(1), Decimal(0))
     for g in cells.groups:
         vals = np.full(len(g), None, dtype=object)
@@ -61,17 +62,18 @@ def coerce_audit_items(raw: pd.Series, section_kind: Literal["positive", "taboo"
         elif g.kind == _BOOL:
             vals = _either(g.uniq, one, zero)
             known[:] = True
-        msgs = _messages(g, ~known, f"is not a mark {hint}")
+        msgs = _messages(g, ~known, N_("{value} is not a mark {hint}"), hint=hint)
         if positive:
             _bound_errors(g, vals, known & ~pd.isna(vals), Decimal(0), None, msgs)
             high = known & ~pd.isna(vals)
             high[high] = np.array(vals[high] > per_item, dtype=bool)
-            _messages(g, high, f"is more than the item's {_num(per_item)} points", msgs)
+            _messages(g, high, N_("{value} is more than the item's {points} points"), msgs,
+                      points=_num(per_item))
         out.put(g, vals, msgs)
         na_cells = pd.isna(vals)[g.codes] & pd.isna(msgs)[g.codes]
         out.ok[g.pos[na_cells]] = False   # N/A: legitimately missing
     if positive:
-        out.err[cells.blank] = "no mark (write points, ✓/✗ or N/A)"
+        out.err[cells.blank] = Said(N_("no mark (write points, ✓/✗ or N/A)"))
     else:
         out.vals[cells.blank] = Decimal(0)
         out.ok[cells.blank] = True

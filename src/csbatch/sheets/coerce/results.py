@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from csbatch.i18n import N_, Said
 from csbatch.sheets.coerce.context import Coerced
 from csbatch.sheets.coerce.type_groups import _Group
 
@@ -48,10 +49,10 @@ class _Out:
                 at = has[g.codes]
                 self.notes.append((g.pos[at], code, msg_u[g.codes[at]]))
 
-    def fail(self, g: _Group, what: str) -> None:
+    def fail(self, g: _Group, what: Said) -> None:
         """Every cell of the group is an error: `'…' is not {what}`."""
-        self.put(g, None, np.array([f"{s} is not {what}" for s in g.show(np.arange(len(g)))],
-                                   dtype=object))
+        self.put(g, None, np.array([Said(N_("{value} is not {what}"), value=s, what=what)
+                                    for s in g.show(np.arange(len(g)))], dtype=object))
 
     def finish(self, raw: pd.Series) -> Coerced:
         index = raw.index
@@ -79,10 +80,12 @@ class _Out:
         return Coerced(values, errors, notes)
 
 
-def _messages(g: _Group, bad: np.ndarray, text: str, into: np.ndarray | None = None) -> np.ndarray:
-    """Error messages `'…' {text}` for the distinct values where `bad` (None elsewhere)."""
+def _messages(g: _Group, bad: np.ndarray, template: str, into: np.ndarray | None = None,
+              **params: object) -> np.ndarray:
+    """Error messages for the distinct values where `bad` (None elsewhere): `template` (marked
+    with `N_`, its `{value}` the quoted value, e.g. `"{value} is negative"`) filled with `params`."""
     msgs = np.full(len(g), None, dtype=object) if into is None else into
     idx = np.flatnonzero(bad & pd.isna(msgs))
     if len(idx):
-        msgs[idx] = [f"{s} {text}" for s in g.show(idx)]
+        msgs[idx] = [Said(template, value=s, **params) for s in g.show(idx)]
     return msgs

@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from csbatch.i18n import N_, Said
 from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.instants import _clock_us, _instants, _ints_of, _serials, _subgroup, _text_instants
@@ -41,6 +42,11 @@ _MONTH_RE = re.compile(
 
 _NS_LAST_DAY = dt.date(2262, 4, 10)
 
+A_DATE = Said(N_("a date"))
+A_DATETIME = Said(N_("a date and time"))
+A_TIME = Said(N_("a time of day"))
+A_MONTH = Said(N_("a month (write 2026-10)"))
+
 
 def _in_range(g: _Group, days: np.ndarray, ctx: CoerceContext, msgs: np.ndarray) -> None:
     latest = min(ctx.latest, _NS_LAST_DAY)
@@ -49,12 +55,12 @@ def _in_range(g: _Group, days: np.ndarray, ctx: CoerceContext, msgs: np.ndarray)
     out = pd.isna(msgs) & ((days < lo) | (days > hi))
     for i in np.flatnonzero(out):
         shown = np.datetime64(int(days[i]), "D")
-        msgs[i] = (f"date {shown} is outside the sensible range {ctx.earliest.isoformat()} … "
-                   f"{latest.isoformat()}")
+        msgs[i] = Said(N_("date {date} is outside the sensible range {earliest} … {latest}"),
+                       date=str(shown), earliest=ctx.earliest.isoformat(), latest=latest.isoformat())
 
 
 def _dates(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
-    what = "a date" if column.type == "date" else "a date and time"
+    what = A_DATE if column.type == "date" else A_DATETIME
     us, msgs = _instants(g, ctx, what)
     days = us // _US_PER_DAY
     _in_range(g, days, ctx, msgs)
@@ -64,7 +70,7 @@ def _dates(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
 
 
 def _times(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
-    what = "a time of day"
+    what = A_TIME
     msgs = np.full(len(g), None, dtype=object)
     us = np.zeros(len(g), dtype=np.int64)
     if g.kind == _STR:
@@ -86,20 +92,20 @@ def _times(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
             sub_us, timed = _text_instants(sub, ctx, what, sub_msgs)
             us[rest] = sub_us % _US_PER_DAY
             ok[rest] = pd.isna(sub_msgs) & timed
-        _messages(g, ~ok, f"is not {what}", msgs)
+        _messages(g, ~ok, N_("{value} is not {what}"), msgs, what=what)
     elif g.kind == _NUM:
         f = g.uniq
         ok = np.isfinite(f) & (f >= 0) & (f < 1)
         us[ok] = np.round(f[ok] * 86_400_000).astype(np.int64) * 1000
         ok &= us < _US_PER_DAY
-        _messages(g, ~ok, f"is not {what} (write 08:30)", msgs)
+        _messages(g, ~ok, N_("{value} is not {what} (write 08:30)"), msgs, what=what)
     elif g.kind == _TIME:
         us = g.micros
     elif g.kind == _DATETIME:
         us = g.micros % _US_PER_DAY
     elif g.kind == _DELTA:
         us = g.micros
-        _messages(g, (us < 0) | (us >= _US_PER_DAY), f"is not {what}", msgs)
+        _messages(g, (us < 0) | (us >= _US_PER_DAY), N_("{value} is not {what}"), msgs, what=what)
     else:
         return out.fail(g, what)
     keep = np.where(pd.isna(msgs), us, 0)
@@ -107,7 +113,7 @@ def _times(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
 
 
 def _months(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
-    what = "a month (write 2026-10)"
+    what = A_MONTH
     msgs = np.full(len(g), None, dtype=object)
     months = np.zeros(len(g), dtype=np.int64)       # months since 1970-01
     if g.kind == _STR:
@@ -115,7 +121,7 @@ def _months(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
         hit = ex["y"].notna().to_numpy(dtype=bool)
         y, m = _ints_of(ex["y"]), _ints_of(ex["m"].fillna(ex["m2"]).fillna(ex["m3"]))
         months[hit] = ((y - 1970) * 12 + m - 1)[hit]
-        _messages(g, hit & ((m < 1) | (m > 12)), f"is not {what}", msgs)
+        _messages(g, hit & ((m < 1) | (m > 12)), N_("{value} is not {what}"), msgs, what=what)
         rest = ~hit
         if rest.any():   # a whole date: its month
             sub = _subgroup(g, rest)
@@ -129,7 +135,7 @@ def _months(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
         ym[ym] = f[ym] == np.trunc(f[ym])
         n = np.where(ym, f, 0).astype(np.int64)
         months[ym] = ((n // 100 - 1970) * 12 + n % 100 - 1)[ym]
-        _messages(g, ym & ((n % 100 < 1) | (n % 100 > 12)), f"is not {what}", msgs)
+        _messages(g, ym & ((n % 100 < 1) | (n % 100 > 12)), N_("{value} is not {what}"), msgs, what=what)
         if (~ym).any():
             sub = _subgroup(g, ~ym)
             sub_msgs = np.full(len(sub), None, dtype=object)
@@ -145,8 +151,9 @@ def _months(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     hi = (ctx.latest.year - 1970) * 12 + ctx.latest.month - 1
     outside = pd.isna(msgs) & ((months < lo) | (months > hi))
     for i in np.flatnonzero(outside):
-        msgs[i] = (f"month {np.datetime64(int(months[i]), 'M')} is outside the sensible range "
-                   f"{ctx.earliest:%Y-%m} … {ctx.latest:%Y-%m}")
+        msgs[i] = Said(N_("month {month} is outside the sensible range {earliest} … {latest}"),
+                       month=str(np.datetime64(int(months[i]), "M")),
+                       earliest=f"{ctx.earliest:%Y-%m}", latest=f"{ctx.latest:%Y-%m}")
     ok = pd.isna(msgs)
     vals = np.full(len(g), None, dtype=object)
     vals[ok] = months[ok].astype("M8[M]").astype(str).tolist()
