@@ -66,7 +66,7 @@ def test_a_reclose_shows_hr_each_changed_line_by_name_with_the_reason_and_a_tota
 
     printed = again.stdout.split("与 2026-10 上一次结账相比的变化", 1)[1].splitlines()   # Chinese by default
     assert f"：{REASON}）" in printed[0] and "重新打开" in printed[0]
-    assert printed[1:5] == ["工号\t姓名\t工资项目\t之前\t之后\t变化",
+    assert printed[1:5] == ["工号\t姓名\t项目\t变更前\t变更后\t变化",
                             "1003\t杜军秋\t其他调整\t350.00\t500.00\t+150.00",
                             "1009\t朱伟\t其他调整\t500.00\t420.00\t-80.00",
                             "合计\t\t\t850.00\t920.00\t+70.00"]
