@@ -292,7 +292,7 @@ def test_two_admins_closing_at_once(tmp_path):
     codes = sorted(code for code, _ in results)
     assert codes == [0, 1], results
     loser = next(err for code, err in results if code == 1)
-    assert "2026-10 is already closed" in loser
+    assert "2026-10 已结账" in loser                 # the refusal in Chinese, the default language
     ledger = Ledger(out / "csbatch-ledger.sqlite")
     live = ledger.live_close("2026-10")
     assert ledger.conn.execute("SELECT COUNT(*) FROM closes").fetchone()[0] == 1

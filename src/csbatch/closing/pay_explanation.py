@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
+from csbatch.i18n import N_
 from csbatch.payroll.lines import ADJUSTMENT, REVERSAL, yuan
 from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
@@ -112,8 +113,9 @@ def explain_pay(state: CloseState, employee_id: str) -> tuple[PayExplanation | N
     policy, payroll = need(state.policy, "policy"), need(state.payroll, "payroll")
     rows = payroll.payroll[payroll.payroll["employee_id"] == employee_id]
     if rows.empty:
-        return None, [Issue(None, "explain.no_pay", f"employee {employee_id} is not on the payroll of "
-                                                    f"{state.period} (not employed in the month)")]
+        return None, [Issue.of(None, "explain.no_pay", N_("employee {employee} is not on the payroll of {period} (not "
+                                                          "employed in the month)"),
+                                      employee=employee_id, period=state.period)]
     row = rows.iloc[0]
     role = None if row["role"] is None else str(row["role"])
     sources = need(state.measured, "measured").sources

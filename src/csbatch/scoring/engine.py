@@ -22,6 +22,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.money import half_up, round_by
 from csbatch.policy import expressions
 from csbatch.policy.band_lookup import OutsideTable, lookup
@@ -238,9 +239,10 @@ def _formula_raw(item: Item, rule: FormulaRule, ctx: _Context) -> list[Raw]:
     out: list[Raw] = []
     for i in range(ctx.n):
         if i in result.errors:
-            ctx.issues.append(Issue(item.place_of("rule"), "score.formula",
-                                    f"scorecard {ctx.code}, item {item.code}, employee "
-                                    f"{ctx.members[i].employee_id}: {result.errors[i]}"))
+            ctx.issues.append(Issue.of(item.place_of("rule"), "score.formula",
+                                       N_("scorecard {card}, item {item}, employee {employee}: {problem}"),
+                                       card=ctx.code, item=item.code, employee=ctx.members[i].employee_id,
+                                       problem=result.errors[i]))
         value = result.values[i]
         # the expression evaluator types a hit's band as object; it is the Band `lookup` found
         hits = cast("list[tuple[str, Band, Decimal]]", result.hits.get(i, []))
@@ -348,9 +350,9 @@ def _multipliers(card: Scorecard, ctx: _Context) -> list[tuple[Decimal, str, tup
     for i in range(ctx.n):
         value = result.values[i]
         if i in result.errors:
-            ctx.issues.append(Issue(m.place_of("formula"), "score.formula",
-                                    f"scorecard {ctx.code}, multiplier, employee "
-                                    f"{ctx.members[i].employee_id}: {result.errors[i]}"))
+            ctx.issues.append(Issue.of(m.place_of("formula"), "score.formula",
+                                       N_("scorecard {card}, multiplier, employee {employee}: {problem}"),
+                                       card=ctx.code, employee=ctx.members[i].employee_id, problem=result.errors[i]))
         if value is None:
             nd = m.when_no_data
             v = nd.value if nd else ONE

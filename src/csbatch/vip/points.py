@@ -26,7 +26,8 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.money import to_cents
 from csbatch.policy import Policy
 from csbatch.vip.card_events import Card
@@ -178,9 +179,9 @@ def qualifying_refund_warnings(refunds: list[str], past: PastPoints,
                                sales: pd.DataFrame | None) -> list[Issue]:
     """A refunded order that qualified a card leaves the card and its issue points standing,
     for a person to review."""
-    return [Issue(_place(sales, oid), "vip.qualifying_refund",
-                  f"order {oid}, refunded this month, qualified card {past.issued_for[oid]}: the card "
-                  "and its issue points stand; review them", Severity.WARNING)
+    return [Issue.warn(_place(sales, oid), "vip.qualifying_refund",
+                       N_("order {order}, refunded this month, qualified card {card}: the card and its issue "
+                          "points stand; review them"), order=oid, card=past.issued_for[oid])
             for oid in refunds if oid in past.issued_for]
 
 
@@ -240,9 +241,10 @@ def redeem_events(wanted: list[Redemption], cards: list[Card],
         mine = holders.get(people.person(r.customer_id), [])
         card = next((c for c in mine if r.day is not None and c.active_on(r.day)), None)
         if card is None or r.day is None:
-            issues.append(Issue(r.source, "vip.redemption_no_card",
-                                f"customer {r.customer_id} holds no VIP card with points on {r.day}: "
-                                f"the redemption of {r.points} points is rejected"))
+            issues.append(Issue.of(r.source, "vip.redemption_no_card",
+                                   N_("customer {customer} holds no VIP card with points on {day}: the "
+                                      "redemption of {points} points is rejected"),
+                                   customer=r.customer_id, day=r.day, points=r.points))
             continue
         events.append(Event(r.day, REDEEM, card, "redeem", -r.points, r.order_id, redemption=r))
     return events, issues
