@@ -94,8 +94,8 @@ def staff_pages(s: CloseState) -> list[StaffPage]:
     pages = []
     for row in c.payroll.payroll.to_dict("records"):
         eid = str(row["employee_id"])
-        card, _ = explain_card(s, eid)          # no scorecard (a manager): attendance and pay only
-        pay, _ = explain_pay(s, eid)
+        card, _ = explain_card(s, eid, s.lang)  # no scorecard (a manager): attendance and pay only
+        pay, _ = explain_pay(s, eid, s.lang)
         _, score = c.scores.member(eid)
         role = row["role"]
         role_name = c.policy.roles[role].name if role in c.policy.roles else str(role)
