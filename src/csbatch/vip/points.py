@@ -254,31 +254,49 @@ def redeem_events(wanted: list[Redemption], cards: list[Card],
 # the replay
 
 
-def redemption_problems(r: Redemption, card: Card, balance: int, orders: dict[str, dict],
-                        people: People, policy: Policy) -> list[tuple[str, str]]:
-    """(code, text) of each reason a redemption is refused, given the card's balance then."""
+#: Why a redemption is refused, as the issue says it (`customer …, day: why; the redemption is
+#: rejected`); `redemption_problems` gives the why alone, between that prefix and suffix.
+_REFUSED_BY, _REFUSED = "customer {customer}, {day}: ", "; the redemption is rejected"
+BALANCE = N_("customer {customer}, {day}: spends {points} points, balance is {balance}; the redemption is rejected")
+RATE = N_("customer {customer}, {day}: values {points} points at {voucher}, more than the {rate} rate allows: "
+          "{allowed}; the redemption is rejected")
+NO_ORDER = N_("customer {customer}, {day}: order {order} is not in this month's sales; the redemption is rejected")
+OTHERS_ORDER = N_("customer {customer}, {day}: order {order} is customer {buyer}'s, not the card holder's; the "
+                  "redemption is rejected")
+MINIMUM = N_("customer {customer}, {day}: purchase {amount} is under the {minimum} voucher minimum; the redemption "
+             "is rejected")
+
+
+def _refusals(r: Redemption, card: Card, balance: int, orders: dict[str, dict], people: People,
+              policy: Policy) -> list[tuple[str, str, dict[str, Any]]]:
+    """(code, template, params) of each reason a redemption is refused, given the card's balance then."""
     min_purchase = policy.vip.vouchers.min_purchase
-    problems = []
+    problems: list[tuple[str, str, dict[str, Any]]] = []
     if r.points > balance:
-        problems.append(("vip.redemption_balance", f"spends {r.points} points, balance is {balance}"))
+        problems.append(("vip.redemption_balance", BALANCE, {"points": r.points, "balance": balance}))
     rate = voucher_rate(balance, policy)
     allowed = to_cents(Decimal(r.points) * rate)
     if r.voucher > allowed:
-        problems.append(("vip.redemption_rate",
-                         f"values {r.points} points at {yen(r.voucher)}, more than the "
-                         f"{percent(rate)} rate allows: {yen(allowed)}"))
+        problems.append(("vip.redemption_rate", RATE, {"points": r.points, "voucher": yen(r.voucher),
+                                                       "rate": percent(rate), "allowed": yen(allowed)}))
     order = orders.get(r.order_id or "")
     if order is None:
-        problems.append(("vip.redemption_order", f"order {r.order_id} is not in this month's sales"))
+        problems.append(("vip.redemption_order", NO_ORDER, {"order": r.order_id}))
     else:
         if people.person(str(order["customer_id"])) != card.person:
-            problems.append(("vip.redemption_order",
-                             f"order {r.order_id} is customer {order['customer_id']}'s, not the card holder's"))
+            problems.append(("vip.redemption_order", OTHERS_ORDER,
+                             {"order": r.order_id, "buyer": order["customer_id"]}))
         if order["list_amount"] < min_purchase:
-            problems.append(("vip.redemption_minimum",
-                             f"purchase {yen(order['list_amount'])} is under the {yen(min_purchase)} "
-                             "voucher minimum"))
+            problems.append(("vip.redemption_minimum", MINIMUM,
+                             {"amount": yen(order["list_amount"]), "minimum": yen(min_purchase)}))
     return problems
+
+
+def redemption_problems(r: Redemption, card: Card, balance: int, orders: dict[str, dict],
+                        people: People, policy: Policy) -> list[tuple[str, str]]:
+    """(code, text) of each reason a redemption is refused, given the card's balance then."""
+    return [(code, template.removeprefix(_REFUSED_BY).removesuffix(_REFUSED).format(**params))
+            for code, template, params in _refusals(r, card, balance, orders, people, policy)]
 
 
 def replay(events: list[Event], opening: dict[str, int], orders: dict[str, dict], people: People,
@@ -302,11 +320,10 @@ def replay(events: list[Event], opening: dict[str, int], orders: dict[str, dict]
         elif e.rank == REDEEM:
             r = e.redemption
             assert r is not None, "a REDEEM event carries its redemption (redeem_events)"
-            problems = redemption_problems(r, e.card, bal, orders, people, policy)
+            problems = _refusals(r, e.card, bal, orders, people, policy)
             if problems:
-                who = f"customer {r.customer_id}, {r.day}"
-                issues.extend(Issue(r.source, code, f"{who}: {text}; the redemption is rejected")
-                              for code, text in problems)
+                issues.extend(Issue.of(r.source, code, template, customer=r.customer_id, day=r.day, **params)
+                              for code, template, params in problems)
                 continue
             assert r.order_id is not None, "no problem: its order is in this month's sales"
             note = f"订单 {r.order_id} 使用代金券 {yen(r.voucher)}"
