@@ -143,10 +143,11 @@ def explain_pay(state: CloseState, employee_id: str, lang: str = "zh") -> tuple[
         if line.employee_id != employee_id:
             continue
         name, rule, place = _line_rule(policy, line.component, line.origin, role, lang)
-        inputs = [(i.text, None if i.place is None else str(i.place)) for i in line.inputs]
+        inputs = [(i.text_in(lang), None if i.place is None else str(i.place)) for i in line.inputs]
         component = policy.pay.components.get(line.component)
         if isinstance(component, PerUnit) and line.origin not in (ADJUSTMENT, REVERSAL):
-            inputs += [(f"  from {place}", None) for place in sources.get((employee_id, component.measure), [])]
+            came = word(lang, N_("  from {place}"))
+            inputs += [(came.format(place=place), None) for place in sources.get((employee_id, component.measure), [])]
         items.append(PayItem(line.component, name, rule, place, inputs, line.reason, line.amount))
     role_name = policy.roles[role].name if role in policy.roles else (role or "—")
     return PayExplanation(state.period, employee_id, str(row["name"]), role_name, items,

@@ -61,9 +61,10 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
         if agent != 0:
             ctx.order_pay.append({"order_id": order, "employee_id": emp, "component": code,
                                   "amount": agent})
-            inputs.setdefault(emp, []).append(PayInput(
-                f"order {order} {yuan(amount)} × {fmt(component.rate, 'rate')} × {channel} share "
-                f"{fmt(share, 'rate')} = {yuan(agent)}", ctx.cell(rows.iloc[place], "amount")))
+            inputs.setdefault(emp, []).append(PayInput.of(
+                N_("order {order} {amount} × {rate} × {channel} share {share} = {pay}"),
+                ctx.cell(rows.iloc[place], "amount"), order=order, amount=yuan(amount),
+                rate=fmt(component.rate, "rate"), channel=channel, share=fmt(share, "rate"), pay=yuan(agent)))
         if share >= 1:
             continue
         rep = None if is_blank(rep) else rep
@@ -92,9 +93,10 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
         if pay != 0:
             ctx.order_pay.append({"order_id": order, "employee_id": emp, "component": code,
                                   "amount": pay})
-            inputs.setdefault(emp, []).append(PayInput(
-                f"order {order} {yuan(amount)} × {fmt(rate, 'rate')} × production share {fmt(share, 'rate')} "
-                f"= {yuan(pay)}", ctx.cell(rows.iloc[place], "amount")))
+            inputs.setdefault(emp, []).append(PayInput.of(
+                N_("order {order} {amount} × {rate} × production share {share} = {pay}"),
+                ctx.cell(rows.iloc[place], "amount"), order=order, amount=yuan(amount), rate=fmt(rate, "rate"),
+                share=fmt(share, "rate"), pay=yuan(pay)))
     rules: pd.Series | dict[str, str] = values["counted_sales_rule"] if "counted_sales_rule" in values.columns else {}
     reasons = {emp: rules.get(emp) or "" for emp in exact}   # a Reason keeps its wording
     return _per_employee(ctx, code, exact, inputs, reasons)
@@ -138,6 +140,7 @@ def reversals(ctx: PayContext) -> list[PayLine]:
                                          component=comp, period=period, month=ctx.period.code))
             continue
         out.append(PayLine(emp, comp, -ctx.money(amount), Reason.of("refund", order=order, period=period),
-                           (PayInput(f"order {order} refunded this month; its {comp} paid in {period}: "
-                                     f"{yuan(amount)}", place),), REVERSAL))
+                           (PayInput.of(N_("order {order} refunded this month; its {component} paid in {period}: "
+                                           "{amount}"), place, order=order, component=comp, period=period,
+                                        amount=yuan(amount)),), REVERSAL))
     return out

@@ -31,8 +31,9 @@ def awards(code: str, component: Awards, ctx: PayContext) -> list[PayLine]:
         cash[emp] = cash.get(emp, ZERO) + component.amounts[kind]
         known = ctx.policy.recognitions.get(kind)
         names.setdefault(emp, []).append(known.name if known is not None else kind)
-        inputs.setdefault(emp, []).append(PayInput(f"recognition {names[emp][-1]} {yuan(component.amounts[kind])}",
-                                                   ctx.cell(rec.iloc[place], "kind")))
+        inputs.setdefault(emp, []).append(PayInput.of(N_("recognition {name} {amount}"),
+                                                      ctx.cell(rec.iloc[place], "kind"), name=names[emp][-1],
+                                                      amount=yuan(component.amounts[kind])))
     return [ctx.line(emp, code, cash[emp], Reason.join(names[emp]), inputs[emp])
             for emp in ctx.people.index if cash.get(emp)]
 
@@ -61,8 +62,9 @@ def loss_deduction(code: str, component: LossDeduction, ctx: PayContext) -> list
             continue
         loss[emp] = loss.get(emp, ZERO) + Decimal(amount)
         ids.setdefault(emp, []).append(str(cid))
-        inputs.setdefault(emp, []).append(PayInput(f"complaint {cid} loss {yuan(Decimal(amount))}",
-                                                   ctx.cell(rows.iloc[place], "loss_amount")))
+        inputs.setdefault(emp, []).append(PayInput.of(N_("complaint {complaint} loss {amount}"),
+                                                      ctx.cell(rows.iloc[place], "loss_amount"), complaint=cid,
+                                                      amount=yuan(Decimal(amount))))
     return [ctx.line(emp, code, -loss[emp], Reason.of("complaints", ids=", ".join(ids[emp])), inputs[emp])
             for emp in ctx.people.index if loss.get(emp)]
 
@@ -95,8 +97,9 @@ def adjustments(ctx: PayContext) -> list[PayLine]:
                                        amount=amount, component=code, employee=emp, sign=sign))
             continue
         reason = "" if is_blank(row["reason"]) else str(row["reason"]).strip()
-        given = PayInput(f"adjustment {yuan(Decimal(amount))}" + (f": {reason}" if reason else ""),
-                         ctx.cell(row, "amount"))
+        given = (PayInput.of(N_("adjustment {amount}: {reason}"), ctx.cell(row, "amount"),
+                             amount=yuan(Decimal(amount)), reason=reason) if reason else
+                 PayInput.of(N_("adjustment {amount}"), ctx.cell(row, "amount"), amount=yuan(Decimal(amount))))
         line = ctx.line(emp, code, Decimal(amount), reason, (given,))
         out.append(replace(line, origin=ADJUSTMENT))
     return out
