@@ -254,9 +254,7 @@ def redeem_events(wanted: list[Redemption], cards: list[Card],
 # the replay
 
 
-#: Why a redemption is refused, as the issue says it (`customer …, day: why; the redemption is
-#: rejected`); `redemption_problems` gives the why alone, between that prefix and suffix.
-_REFUSED_BY, _REFUSED = "customer {customer}, {day}: ", "; the redemption is rejected"
+#: Why a redemption is refused (`redemption_problems`).
 BALANCE = N_("customer {customer}, {day}: spends {points} points, balance is {balance}; the redemption is rejected")
 RATE = N_("customer {customer}, {day}: values {points} points at {voucher}, more than the {rate} rate allows: "
           "{allowed}; the redemption is rejected")
@@ -267,9 +265,9 @@ MINIMUM = N_("customer {customer}, {day}: purchase {amount} is under the {minimu
              "is rejected")
 
 
-def _refusals(r: Redemption, card: Card, balance: int, orders: dict[str, dict], people: People,
-              policy: Policy) -> list[tuple[str, str, dict[str, Any]]]:
-    """(code, template, params) of each reason a redemption is refused, given the card's balance then."""
+def redemption_problems(r: Redemption, card: Card, balance: int, orders: dict[str, dict], people: People,
+                        policy: Policy) -> list[Issue]:
+    """An issue for each reason a redemption is refused, given the card's balance then."""
     min_purchase = policy.vip.vouchers.min_purchase
     problems: list[tuple[str, str, dict[str, Any]]] = []
     if r.points > balance:
@@ -289,14 +287,8 @@ def _refusals(r: Redemption, card: Card, balance: int, orders: dict[str, dict], 
         if order["list_amount"] < min_purchase:
             problems.append(("vip.redemption_minimum", MINIMUM,
                              {"amount": yen(order["list_amount"]), "minimum": yen(min_purchase)}))
-    return problems
-
-
-def redemption_problems(r: Redemption, card: Card, balance: int, orders: dict[str, dict],
-                        people: People, policy: Policy) -> list[tuple[str, str]]:
-    """(code, text) of each reason a redemption is refused, given the card's balance then."""
-    return [(code, template.removeprefix(_REFUSED_BY).removesuffix(_REFUSED).format(**params))
-            for code, template, params in _refusals(r, card, balance, orders, people, policy)]
+    return [Issue.of(r.source, code, template, customer=r.customer_id, day=r.day, **params)
+            for code, template, params in problems]
 
 
 def replay(events: list[Event], opening: dict[str, int], orders: dict[str, dict], people: People,
@@ -320,10 +312,9 @@ def replay(events: list[Event], opening: dict[str, int], orders: dict[str, dict]
         elif e.rank == REDEEM:
             r = e.redemption
             assert r is not None, "a REDEEM event carries its redemption (redeem_events)"
-            problems = _refusals(r, e.card, bal, orders, people, policy)
+            problems = redemption_problems(r, e.card, bal, orders, people, policy)
             if problems:
-                issues.extend(Issue.of(r.source, code, template, customer=r.customer_id, day=r.day, **params)
-                              for code, template, params in problems)
+                issues.extend(problems)
                 continue
             assert r.order_id is not None, "no problem: its order is in this month's sales"
             note = f"订单 {r.order_id} 使用代金券 {yen(r.voucher)}"
