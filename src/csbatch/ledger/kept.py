@@ -108,7 +108,7 @@ def _not_closed(ledger: Ledger, period: str) -> list[Issue]:
 
 
 def _no_key(code: str, missing: blobs.NoKey) -> list[Issue]:
-    return [Issue(Source(str(missing.path)), code, missing.message)]
+    return [Issue.of(Source(str(missing.path)), code, missing.MESSAGE, path=missing.path, env=blobs.ENV_KEY)]
 
 
 #: a kept copy that does not restore, by what it is a copy of
