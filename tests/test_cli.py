@@ -107,7 +107,7 @@ def test_monthly_close_lists_what_it_wrote(tmp_path):
     assert "读取" not in result.stderr                          # per-file progress: a terminal only
     again = runner.invoke(app, ["monthly-close", "2026-10", "--inputs", str(tmp_path / "in"),
                                 "--out", str(tmp_path / "out"), "--config", str(CONFIG)])
-    assert again.exit_code == 1 and "2026-10 is already closed" in again.stderr
+    assert again.exit_code == 1 and "2026-10 已结账" in again.stderr            # refused, in Chinese
 
 
 def test_a_close_on_a_terminal_shows_each_file_read_with_its_rows(tmp_path, monkeypatch):

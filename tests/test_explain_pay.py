@@ -22,6 +22,13 @@ PERIOD = "2026-10"
 MONTH = SAMPLES / PERIOD
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """These tests read the rules, inputs and messages word for word: in English (`CSBATCH_LANG`);
+    the Chinese default has its own tests below."""
+    monkeypatch.setenv("CSBATCH_LANG", "en")
+
+
 def _csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -61,7 +68,7 @@ def test_pay_explanation_names_rules_inputs_and_places():
     pay = out[out.index("1006 赵志 · 综合类客服 · pay · 2026-10"):]
     assert "absence_deduction 缺勤扣款 — -¥114.29  [absent 1 d]" in pay
     assert "absent 1 d, unpaid leave 0 d of 21 workdays" in pay
-    assert "2% (comprehensive_cs) × each counted order's amount × the production-sheet share" in pay
+    assert "2% (综合类客服) × each counted order's amount × the production-sheet share" in pay
     assert "order MD26100000005 ¥15,000.00 × 2% × production share 100% = ¥300.00  (销售订单_2.xlsx[门店订单]!F8)" in pay
     assert "recognition 服务之星 ¥200.00  (月度台账_2026-10.xlsx[奖惩记录]!D2)" in pay
     assert "complaint TS26100010 loss ¥1,280.00  (投诉登记_2026-10.xlsx[投诉登记]!J13)" in pay
@@ -106,7 +113,7 @@ def test_a_closed_month_is_explained_with_the_policy_and_inputs_of_its_close(tmp
     result = _explain("1006", PERIOD, "--out", str(out), "--config", str(config), "--pay")
     assert result.exit_code == 0, result.output
     assert _commission(result.stdout) == "commission 业绩提成 — ¥10,003.90"
-    assert "2% (comprehensive_cs) × each counted order's amount" in result.stdout
+    assert "2% (综合类客服) × each counted order's amount" in result.stdout     # the role by its policy name
     assert result.stdout.rstrip().endswith(f"gross pay: ¥{Decimal(paid['gross_pay']):,} (8 lines)")
     assert (f"{PERIOD} is closed (at " in result.stderr and "explained from the 15 input files its close kept"
             in result.stderr and "(commit " in result.stderr)
@@ -128,7 +135,7 @@ def test_inputs_that_differ_from_the_kept_ones_warn_and_the_kept_ones_are_explai
     assert result.exit_code == 0, result.output
     assert (f"--inputs {given} differs from the input files {PERIOD} was closed with (其他调整_2026-10.xlsx "
             "missing; 考勤_2026-10.csv changed): explaining what was paid, from the kept files") in result.stderr
-    assert "警告 1 条" in result.stderr
+    assert "0 errors, 1 warning" in result.stderr
     assert "adjustment -¥200.00: 遗失门店钥匙赔偿" in result.stdout          # from the kept adjustments sheet
 
 
@@ -186,9 +193,55 @@ def test_in_a_terminal_pay_is_a_table():
 
     from csbatch.closing.pay_explanation import render_rich
 
-    _, pay, _ = explain("1006", PERIOD, MONTH, CONFIG, pay=True)
+    _, pay, _ = explain("1006", PERIOD, MONTH, CONFIG, pay=True, lang="en")
     console = Console(width=160, record=True, force_terminal=True, color_system=None)
     console.print(render_rich(pay))
     shown = console.export_text()
     assert "┃ component" in shown and "-¥1,630.00" in shown and shown.rstrip().endswith("gross pay: ¥11,099.61 (8 lines)")
     assert "(投诉登记_2026-10.xlsx[投诉登记]!J13)" in shown          # a sheet name in brackets is not markup
+
+
+def test_explain_speaks_chinese_by_default(monkeypatch):
+    monkeypatch.delenv("CSBATCH_LANG")
+    result = CliRunner().invoke(app, ["explain", "1006", PERIOD, "--inputs", str(MONTH), "--config", str(CONFIG),
+                                      "--pay"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "satisfaction 客户满意度 — 18 分（满分 20）" in out
+    assert "  规则：    satisfaction_deduction 82.8% 落在 [80%, 95%) → 20 − 2" in out
+    assert "总分：小计 80 = 80 → 等级 C，排名 9/9" in out
+    assert "名册基本工资 × 应出勤天数 ÷ 当月工作日数" in out
+    assert out.rstrip().endswith("应发工资：¥11,099.61（共 8 行）")
+    assert not any(word in out for word in ("rule:", "measured:", "total:", "gross pay", " of 20", "a month, ",
+                                            "scheduled days", "adjustments sheet"))
+    gone = CliRunner().invoke(app, ["explain", "Z99", PERIOD, "--inputs", str(MONTH), "--config", str(CONFIG),
+                                    "--pay"])
+    assert gone.exit_code == 1 and "员工 Z99 不在 2026-10 的工资表中（当月不在职）" in gone.stderr
+
+
+def test_explain_speaks_english_with_lang_en(monkeypatch):
+    monkeypatch.delenv("CSBATCH_LANG")
+    result = CliRunner().invoke(app, ["--lang", "en", "explain", "1006", PERIOD, "--inputs", str(MONTH),
+                                      "--config", str(CONFIG), "--pay"])
+    assert result.exit_code == 0, result.output
+    assert "satisfaction 客户满意度 — 18 of 20" in result.stdout            # the policy's names stay its own
+    assert "  rule:     satisfaction_deduction 82.8% in [80%, 95%) → 20 − 2" in result.stdout
+    assert result.stdout.rstrip().endswith("gross pay: ¥11,099.61 (8 lines)")
+    assert "规则" not in result.stdout and "应发工资" not in result.stdout
+
+
+def test_the_staff_pages_rules_are_in_the_close_language(closed):
+    from dataclasses import replace
+
+    from csbatch.closing.publish import staff_pages
+
+    _, outcome = closed
+    zh, = [p for p in staff_pages(outcome.state) if p.employee_id == "1006"]
+    rules = [line.rule for line in zh.card.items] + [item.rule for item in zh.pay.items]
+    assert "satisfaction_deduction 82.8% 落在 [80%, 95%) → 20 − 2" in rules
+    assert "名册基本工资 × 应出勤天数 ÷ 当月工作日数" in rules
+    assert zh.card.total_text == "小计 80 = 80"
+    assert not any(w in r for r in rules for w in (" in [", "a month", "scheduled days", "roster"))
+    en, = [p for p in staff_pages(replace(outcome.state, lang="en")) if p.employee_id == "1006"]
+    assert "satisfaction_deduction 82.8% in [80%, 95%) → 20 − 2" in [line.rule for line in en.card.items]
+    assert en.card.total_text == "subtotal 80 = 80"

@@ -134,6 +134,23 @@ def test_reopen_needs_a_closed_month_and_a_reason(tmp_path):
     assert "give the reason" in str(issues[0])
 
 
+def test_a_ledger_refusal_is_printed_in_chinese_unless_english_is_asked(tmp_path):
+    from typer.testing import CliRunner
+
+    from csbatch.cli import app
+
+    out = tmp_path / "out"
+    assert monthly_close("2026-10", _month(tmp_path / "in"), out, CONFIG).ok
+    ledger = out / "csbatch-ledger.sqlite"
+    runner = CliRunner(env={"CSBATCH_LANG": None})
+    refused = runner.invoke(app, ["reopen", "2026-09", "--reason", "why", "--ledger", str(ledger)])
+    assert refused.exit_code == 1 and f"{ledger}: 2026-09 在此结账台账中未结账\n" in refused.stderr
+    missing = runner.invoke(app, ["reopen", "2026-10", "--reason", "why", "--ledger", str(tmp_path / "x.sqlite")])
+    assert missing.exit_code == 1 and "这里没有结账台账：从未用它结过账" in missing.stderr
+    english = runner.invoke(app, ["--lang", "en", "reopen", "2026-09", "--reason", "why", "--ledger", str(ledger)])
+    assert english.exit_code == 1 and "2026-09 is not closed in this ledger" in english.stderr
+
+
 def test_refund_of_a_closed_months_order_is_reversed_the_next_month(tmp_path):
     out = tmp_path / "out"
     september = _month(tmp_path / "sep", period="2026-09", sales=[["O1", "2026-09-15", "1003", "K1", 10000, "电话直接成交", "已完成"],
@@ -292,7 +309,7 @@ def test_two_admins_closing_at_once(tmp_path):
     codes = sorted(code for code, _ in results)
     assert codes == [0, 1], results
     loser = next(err for code, err in results if code == 1)
-    assert "2026-10 is already closed" in loser
+    assert "2026-10 已结账" in loser                 # the refusal in Chinese, the default language
     ledger = Ledger(out / "csbatch-ledger.sqlite")
     live = ledger.live_close("2026-10")
     assert ledger.conn.execute("SELECT COUNT(*) FROM closes").fetchone()[0] == 1

@@ -103,14 +103,14 @@ def test_explain_shows_rows_bands_places_and_total(tmp_path):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("B02 乙 · 网购客服 · 二组 · ecommerce (网购客服绩效考核表) · 2026-10")
-    assert "sales 销售业绩 — 33 of 45" in out
+    assert "sales 销售业绩 — 33 分（满分 45）" in out                       # Chinese, the default language
     assert "counted_sales = ¥7,200.00" in out and "销售订单.xlsx[Sheet1]!row 4" in out
-    assert "target_coefficient 90% in [90%, 95%) → 0.8" in out
+    assert "target_coefficient 90% 落在 [90%, 95%) → 0.8" in out
     assert "config/kpi/ecommerce.yaml:" in out
-    assert "total: subtotal" in out and "rank" in out
+    assert "总分：小计" in out and "排名" in out
 
 
 def test_explain_for_someone_without_a_card(tmp_path):
     inputs = _month(tmp_path / "in")
     result = CliRunner().invoke(app, ["explain", "Z99", PERIOD, "--inputs", str(inputs), "--config", str(CONFIG)])
-    assert result.exit_code == 1 and "employee Z99 is not in the roster" in result.stderr
+    assert result.exit_code == 1 and "员工 Z99 不在员工名册中" in result.stderr

@@ -164,13 +164,19 @@ def test_a_redemption_within_balance_rate_and_minimum_passes(policy):
 
 def test_a_redemption_is_refused_for_each_rule_it_breaks(policy):
     orders = {"A1": sale("C2", "2800")}
+    def why(issues):
+        who, rejected = "customer C1, 2026-10-20: ", "; the redemption is rejected"
+        assert all(i.message.startswith(who) and i.message.endswith(rejected) for i in issues)
+        return [(i.code, i.message.removeprefix(who).removesuffix(rejected)) for i in issues]
+
     found = redemption_problems(redemption(1200, "420"), card(), 1000, orders, PEOPLE, policy)
-    assert found == [("vip.redemption_balance", "spends 1200 points, balance is 1000"),
-                     ("vip.redemption_rate", "values 1200 points at ¥420, more than the 30% rate "
-                                             "allows: ¥360"),
-                     ("vip.redemption_order", "order A1 is customer C2's, not the card holder's"),
-                     ("vip.redemption_minimum", "purchase ¥2,800 is under the ¥3,000 voucher minimum")]
-    assert redemption_problems(redemption(10, "3", order_id="Z9"), card(), 1000, orders, PEOPLE, policy) == \
+    assert why(found) == [("vip.redemption_balance", "spends 1200 points, balance is 1000"),
+                          ("vip.redemption_rate", "values 1200 points at ¥420, more than the 30% rate "
+                                                  "allows: ¥360"),
+                          ("vip.redemption_order", "order A1 is customer C2's, not the card holder's"),
+                          ("vip.redemption_minimum", "purchase ¥2,800 is under the ¥3,000 voucher minimum")]
+    assert found[0].text("zh") == "客户 C1，2026-10-20：使用 1200 积分，但积分余额为 1000；兑换被拒绝"
+    assert why(redemption_problems(redemption(10, "3", order_id="Z9"), card(), 1000, orders, PEOPLE, policy)) == \
         [("vip.redemption_order", "order Z9 is not in this month's sales")]
 
 

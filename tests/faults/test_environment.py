@@ -44,6 +44,9 @@ def _python_for_nobody() -> str | None:
     return None
 
 
+ENGLISH = {**os.environ, "CSBATCH_LANG": "en"}     # a subprocess's refusals, read in English
+
+
 def _nobody_env(home: Path | None = None) -> dict[str, str]:
     site = [p for p in sys.path if p.endswith("site-packages")]
     return {"PATH": "/usr/bin:/bin", "HOME": str(home or "/nonexistent"), "MPLCONFIGDIR": str(home or "/tmp"),
@@ -183,7 +186,8 @@ def test_a_full_disk_at_commit(tmp_path):
     # every output file fits under the limit; the ledger's write-ahead log of the commit does not
     limit = max(p.stat().st_size for p in moved.rglob("*") if p.is_file()) + 8192
     before = closer.snapshot()
-    run = subprocess.run(_close_cmd(inputs, closer.out), preexec_fn=_limited(limit), capture_output=True, text=True)
+    run = subprocess.run(_close_cmd(inputs, closer.out), preexec_fn=_limited(limit), capture_output=True, text=True,
+                         env=ENGLISH)
     _refused_env(run, "cannot write the close", "csbatch-ledger.sqlite", "disk",
                  "nothing was published and the ledger is unchanged")
     assert closer.snapshot() == before and not (closer.out / PERIOD).exists()
@@ -194,7 +198,7 @@ def test_a_full_disk_while_writing_the_outputs(tmp_path):
     closer, inputs, _ = _reopened_month(tmp_path)
     before = closer.snapshot()
     run = subprocess.run(_close_cmd(inputs, closer.out), preexec_fn=_limited(32 * 1024), capture_output=True,
-                         text=True)
+                         text=True, env=ENGLISH)
     _refused_env(run, "cannot write the close: the disk is full", "nothing was published")
     assert closer.snapshot() == before and not list(closer.out.glob(".*.partial-*"))
 

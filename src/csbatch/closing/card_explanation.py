@@ -6,11 +6,13 @@ without importing the runner (no cycle)."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
 from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
+from csbatch.i18n import N_
 from csbatch.scoring.cards import describe_total
 
 
@@ -44,23 +46,39 @@ class Explanation:
     rank: int | None
     population: int
     flags: list[str]
+    lang: str = "zh"                         # the language of the texts above and of rendering
 
 
-def explain_card(state: CloseState, employee_id: str) -> tuple[Explanation | None, list[Issue]]:
+def width(text: str) -> int:
+    """How many columns `text` takes in a terminal (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def label_column(*labels: str) -> list[str]:
+    """Labels padded to one column (at least ten wide) so the texts after them line up."""
+    wide = max(10, *(width(x) + 1 for x in labels))
+    return [x + " " * (wide - width(x)) for x in labels]
+
+
+def explain_card(state: CloseState, employee_id: str, lang: str = "zh") -> tuple[Explanation | None, list[Issue]]:
     """The scorecard explanation of `employee_id` in the state the computing stages left (what
-    `explain` prints and what the close's `staff/ID.html` page shows)."""
+    `explain` prints and what the close's `staff/ID.html` page shows), its rules in words in
+    `lang`."""
     period, policy, scores = state.period, need(state.policy, "policy"), need(state.scores, "scores")
     card, score = scores.member(employee_id)
     if card is None or score is None:
         roster = need(state.inputs, "inputs")["roster"]
         row = roster[roster["employee_id"] == employee_id]
         if row.empty:
-            why = "is not in the roster"
-        else:
-            role = row.iloc[0]["role"]
-            why = f"has the role {role}, which has no scorecard" if policy.roles[role].scorecard is None \
-                else f"is not employed in {period}"
-        return None, [Issue(None, "explain.no_card", f"employee {employee_id} {why}")]
+            return None, [Issue.of(None, "explain.no_card", N_("employee {employee} is not in the roster"),
+                                   employee=employee_id)]
+        role = row.iloc[0]["role"]
+        if policy.roles[role].scorecard is None:
+            return None, [Issue.of(None, "explain.no_card",
+                                   N_("employee {employee} has the role {role}, which has no scorecard"),
+                                   employee=employee_id, role=role)]
+        return None, [Issue.of(None, "explain.no_card", N_("employee {employee} is not employed in {period}"),
+                               employee=employee_id, period=period)]
     sources = need(state.measured, "measured").sources
     items = []
     for item in card.card.items:
@@ -72,12 +90,13 @@ def explain_card(state: CloseState, employee_id: str) -> tuple[Explanation | Non
                 if place not in rows:
                     rows.append(place)
         places = [str(item.place)] + [str(p) for p in s.places if p is not None]
-        items.append(ItemLine(item.code, item.name, item.weight, used, rows, s.rule, places, s.points, s.flags))
+        items.append(ItemLine(item.code, item.name, item.weight, used, rows, s.rule_in(lang), places, s.points,
+                              s.flags))
     m = score.member
     role_name = policy.roles[m.role].name if m.role in policy.roles else m.role
     return Explanation(period, employee_id, m.name, role_name, m.team, card.code, card.card.name, m.rated,
-                       items, score.multiplier_rule, describe_total(score), score.grade, score.rank,
-                       sum(1 for x in card.members if x.member.rated), score.flags), []
+                       items, score.multiplier_in(lang), describe_total(score, lang), score.grade, score.rank,
+                       sum(1 for x in card.members if x.member.rated), score.flags, lang), []
 
 
-__all__ = ["Explanation", "ItemLine", "explain_card"]
+__all__ = ["Explanation", "ItemLine", "explain_card", "label_column", "width"]

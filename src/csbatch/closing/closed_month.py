@@ -14,17 +14,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.ledger.store import Ledger, ledger_at
 from csbatch.resources import resolve_config
 from csbatch.sheets.read import CSV_SUFFIXES, EXCEL_SUFFIXES
 
-NO_INPUTS = ("give --inputs FOLDER (the month's input files), or --out/--ledger to explain a closed month "
-             "from the files its close kept")
-NOT_CLOSED = "{period} is not closed in the ledger {ledger}: give --inputs FOLDER to explain it from the month's files"
-NO_LEDGER = "no ledger at {ledger}: give the --out folder or --ledger file the month was closed with"
-DIFFERS = ("--inputs {given} differs from the input files {period} was closed with ({what}): explaining what was "
-           "paid, from the kept files; to pay from the new files, reopen {period} and close it again")
+NO_INPUTS = N_("give --inputs FOLDER (the month's input files), or --out/--ledger to explain a closed month "
+                "from the files its close kept")
+NOT_CLOSED = N_("{period} is not closed in the ledger {ledger}: give --inputs FOLDER to explain it from the "
+                "month's files")
+NO_LEDGER = N_("no ledger at {ledger}: give the --out folder or --ledger file the month was closed with")
+DIFFERS = N_("--inputs {given} differs from the input files {period} was closed with ({what}): explaining what "
+             "was paid, from the kept files; to pay from the new files, reopen {period} and close it again")
 FROM_KEPT = ("{period} is closed (at {at} by {by}): explained from the {count} input files its close kept and the "
              "policy it used ({revision}); policy places are in that revision")
 SHOWN_DIFFERENCES = 3
@@ -52,11 +54,11 @@ def month_basis(period: str, inputs: Path | None, config: Path | None, out: Path
     config_dir = resolve_config(config)
     if out is None and ledger is None:
         if inputs is None:
-            return None, [Issue(None, "explain.no_inputs", NO_INPUTS)]
+            return None, [Issue.of(None, "explain.no_inputs", NO_INPUTS)]
         return MonthBasis(Path(inputs), config_dir), []
     path = ledger_at(ledger, out)
     if not path.is_file():
-        return None, [Issue(Source(str(path)), "explain.no_ledger", NO_LEDGER.format(ledger=path))]
+        return None, [Issue.of(Source(str(path)), "explain.no_ledger", NO_LEDGER, ledger=path)]
     opened, issues = open_ledger_checked(path, "read the ledger")
     if opened is None:
         return None, issues
@@ -64,7 +66,7 @@ def month_basis(period: str, inputs: Path | None, config: Path | None, out: Path
     if record is None:
         if inputs is None:
             opened.close()
-            return None, [Issue(Source(str(path)), "explain.not_closed", NOT_CLOSED.format(period=period, ledger=path))]
+            return None, [Issue.of(Source(str(path)), "explain.not_closed", NOT_CLOSED, period=period, ledger=path)]
         return MonthBasis(Path(inputs), config_dir, opened), []
     basis, issues = _kept(opened, period, inputs, config_dir, work)
     if basis is None:
@@ -110,8 +112,8 @@ def _kept(ledger: Ledger, period: str, inputs: Path | None, config_dir: Path,
             shown = "; ".join(differences[:SHOWN_DIFFERENCES])
             if len(differences) > SHOWN_DIFFERENCES:
                 shown += f"; +{len(differences) - SHOWN_DIFFERENCES} more"
-            issues.append(Issue(Source(str(inputs)), "explain.inputs_differ",
-                                DIFFERS.format(given=inputs, period=period, what=shown), Severity.WARNING))
+            issues.append(Issue.warn(Source(str(inputs)), "explain.inputs_differ", DIFFERS,
+                                     given=inputs, period=period, what=shown))
     return MonthBasis(kept_inputs, kept_policy, ledger,
                       (display_root(kept_policy), display_root(config_dir))), issues
 

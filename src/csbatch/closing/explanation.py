@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csbatch.closing.card_explanation import Explanation, ItemLine, explain_card
+from csbatch.closing.card_explanation import Explanation, ItemLine, explain_card, label_column
 from csbatch.closing.pay_explanation import PayExplanation, explain_pay
 from csbatch.errors import Issue
+from csbatch.i18n import N_, translator, word, word_in
 from csbatch.ledger.store import Ledger
 from csbatch.policy.bands import fmt
 from csbatch.policy.vocabulary import show
@@ -24,11 +25,11 @@ SHOWN_SOURCES = 4
 
 
 def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | None = None,
-            pay: bool = False, ledger: Ledger | None = None, policy_shown_as: tuple[str, str] | None = None
-            ) -> tuple[Explanation | None, PayExplanation | None, list[Issue]]:
-    """The scorecard explanation of `employee_id` and, with `pay`, the pay explanation. Without
-    `pay` an employee with no scorecard is an error; with it, only one not on the payroll is.
-    `policy_shown_as` (folder as shown, as it should be shown) names the policy's places after
+            pay: bool = False, ledger: Ledger | None = None, policy_shown_as: tuple[str, str] | None = None,
+            lang: str = "zh") -> tuple[Explanation | None, PayExplanation | None, list[Issue]]:
+    """The scorecard explanation of `employee_id` and, with `pay`, the pay explanation, in `lang`.
+    Without `pay` an employee with no scorecard is an error; with it, only one not on the payroll
+    is. `policy_shown_as` (folder as shown, as it should be shown) names the policy's places after
     the folder a restored copy came from."""
     from csbatch.closing.runs import run_until_written
 
@@ -36,8 +37,8 @@ def explain(employee_id: str, period: str, inputs_dir: Path, config_dir: Path | 
                                 through="payroll")
     if not outcome.ok:
         return None, None, outcome.issues
-    card_explanation, issues = explain_card(outcome.state, employee_id)
-    pay_explanation, more = explain_pay(outcome.state, employee_id) if pay else (None, [])
+    card_explanation, issues = explain_card(outcome.state, employee_id, lang)
+    pay_explanation, more = explain_pay(outcome.state, employee_id, lang) if pay else (None, [])
     if policy_shown_as is not None:
         _show_policy_as(card_explanation, pay_explanation, *policy_shown_as)
     if not pay:
@@ -62,41 +63,46 @@ def _measured_text(line: ItemLine) -> str:
     return ", ".join(f"{name} = {show(name, v)}" for name, v in line.measured) or "—"
 
 
-def _sources_text(line: ItemLine, sep: str = ", ") -> str:
+def _sources_text(line: ItemLine, lang: str, sep: str = ", ") -> str:
     if not line.sources:
         return "—"
     shown = sep.join(line.sources[:SHOWN_SOURCES])
     more = len(line.sources) - SHOWN_SOURCES
-    return shown + (f"{sep}(+{more} more rows)" if more > 0 else "")
+    return shown + (sep + word(lang, N_("(+{count} more rows)")).format(count=more) if more > 0 else "")
 
 
 def header(e: Explanation) -> str:
     team = f" · {e.team}" if e.team else ""
     return (f"{e.employee_id} {e.name} · {e.role}{team} · {e.card_code} ({e.card_name}) · {e.period}"
-            + ("" if e.rated else " · not rated (partial month)"))
+            + ("" if e.rated else " · " + word(e.lang, N_("not rated (partial month)"))))
 
 
 def footer(e: Explanation) -> list[str]:
+    _ = translator(e.lang)
     lines = []
     if e.multiplier:
         lines.append(e.multiplier)
-    verdict = f"grade {e.grade}, rank {e.rank} of {e.population}" if e.rank else "no grade or rank"
-    lines.append(f"total: {e.total_text} → {verdict}")
+    verdict = (_("grade {grade}, rank {rank} of {of}").format(grade=e.grade, rank=e.rank, of=e.population)
+               if e.rank else _("no grade or rank"))
+    lines.append(_("total: {total} → {verdict}").format(total=e.total_text, verdict=verdict))
     if e.flags:
-        lines.append(f"flags: {' '.join(e.flags)}")
+        lines.append(_("flags: {flags}").format(flags=" ".join(e.flags)))
     return lines
 
 
 def render_text(e: Explanation) -> str:
-    """Plain text, one block per item (for pipes, mail and tickets)."""
+    """Plain text, one block per item (for pipes, mail and tickets), in the explanation's language."""
+    _ = translator(e.lang)
+    measured, source, rule, policy = label_column(_("measured:"), _("from:"), _("rule:"), _("policy:"))
     out = [header(e), ""]
     for line in e.items:
-        out.append(f"{line.code} {line.name} — {fmt(line.points)} of {fmt(line.weight)}"
+        out.append(_("{code} {name} — {points} of {weight}").format(
+            code=line.code, name=line.name, points=fmt(line.points), weight=fmt(line.weight))
                    + (f"  [{' '.join(line.flags)}]" if line.flags else ""))
-        out.append(f"  measured: {_measured_text(line)}")
-        out.append(f"  from:     {_sources_text(line)}")
-        out.append(f"  rule:     {line.rule}")
-        out.append(f"  policy:   {', '.join(dict.fromkeys(line.places))}")
+        out.append(f"  {measured}{_measured_text(line)}")
+        out.append(f"  {source}{_sources_text(line, e.lang)}")
+        out.append(f"  {rule}{line.rule}")
+        out.append(f"  {policy}{', '.join(dict.fromkeys(line.places))}")
         out.append("")
     return "\n".join(out + footer(e))
 
@@ -108,14 +114,17 @@ def render_rich(e: Explanation):
     from rich.text import Text
 
     table = Table(title=header(e), show_lines=True, expand=True)
-    for col, kw in (("item", {"ratio": 2}), ("measured", {"ratio": 3}), ("from", {"ratio": 3}),
-                    ("rule (policy)", {"ratio": 5}), ("points", {"justify": "right", "ratio": 1})):
+    for col, kw in ((word_in(e.lang, "explain", "item"), {"ratio": 2}),
+                    (word_in(e.lang, "explain", "measured"), {"ratio": 3}),
+                    (word_in(e.lang, "explain", "from"), {"ratio": 3}),
+                    (word_in(e.lang, "explain", "rule (policy)"), {"ratio": 5}),
+                    (word_in(e.lang, "explain", "points"), {"justify": "right", "ratio": 1})):
         table.add_column(col, **kw)
     for line in e.items:
         rule = Text(line.rule + "\n")
         rule.append(", ".join(dict.fromkeys(line.places)), style="dim")
         table.add_row(f"{line.code}\n{line.name}", _measured_text(line).replace(", ", "\n"),
-                      _sources_text(line, "\n"), rule,
+                      _sources_text(line, e.lang, "\n"), rule,
                       f"{fmt(line.points)} / {fmt(line.weight)}" + (f"\n{' '.join(line.flags)}" if line.flags else ""))
     return Group(table, *(Text(x) for x in footer(e)))
 

@@ -8,11 +8,14 @@ they add up to the employee's gross pay in payroll.csv to the fen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from csbatch.closing.card_explanation import label_column, width
 from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
+from csbatch.i18n import N_, translator, word, word_in
 from csbatch.payroll.lines import ADJUSTMENT, REVERSAL, yuan
 from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
@@ -30,7 +33,7 @@ from csbatch.policy.pay import (
     PositionAllowance,
 )
 
-PRORATED = "× scheduled days ÷ the month's workdays"
+PRORATED = N_("× scheduled days ÷ the month's workdays")
 SHOWN_INPUTS = 8      # in a terminal's table; plain text lists every input
 
 
@@ -53,67 +56,85 @@ class PayExplanation:
     role: str
     items: list[PayItem]
     gross: Decimal                          # the employee's gross_pay in payroll.csv
+    lang: str = "zh"                        # the language of the rules above and of rendering
 
 
-def rule_text(component, role: str | None) -> str:
-    """A pay.yaml component's rule in words, for an employee of `role`."""
-    c = component
+def rule_text(component, role: str | None, lang: str = "zh", role_names: Mapping[str, str] | None = None) -> str:
+    """A pay.yaml component's rule in words, for an employee of `role`, in `lang`; roles by the
+    names the policy gives them (`role_names`, code → name) when given."""
+    _ = translator(lang)
+    c, prorated = component, _(PRORATED)
+
+    def named(code: str | None) -> str | None:
+        return (role_names or {}).get(code or "", code)
+
     if isinstance(c, BasePay):
-        return f"roster base salary {PRORATED}"
+        return _("roster base salary {prorated}").format(prorated=prorated)
     if isinstance(c, AbsenceDeduction):
-        return "− base salary ÷ the month's workdays × (absent days + unpaid leave days)"
+        return _("− base salary ÷ the month's workdays × (absent days + unpaid leave days)")
     if isinstance(c, FixedAmount):
-        own = f" (or the roster's {c.roster_column} when filled)" if c.roster_column else ""
-        return f"{yuan(c.amount)} a month for {', '.join(c.roles)}{own}, {PRORATED}"
+        roles = ", ".join(str(named(r)) for r in c.roles)
+        if c.roster_column:
+            return _("{amount} a month for {roles} (or the roster's {column} when filled), {prorated}").format(
+                amount=yuan(c.amount), roles=roles, column=c.roster_column, prorated=prorated)
+        return _("{amount} a month for {roles}, {prorated}").format(amount=yuan(c.amount), roles=roles,
+                                                                    prorated=prorated)
     if isinstance(c, PositionAllowance):
-        parts = [f"team lead {yuan(c.team_lead)}"] + [f"{r} {yuan(v)}" for r, v in c.roles.items()]
-        return f"{' + '.join(parts)} a month, {PRORATED}"
+        parts = [_("team lead {amount}").format(amount=yuan(c.team_lead)),
+                 *(f"{named(r)} {yuan(v)}" for r, v in c.roles.items())]
+        return _("{parts} a month, {prorated}").format(parts=" + ".join(parts), prorated=prorated)
     if isinstance(c, OrderBonus):
         shares = ", ".join(f"{ch} {fmt(s, 'rate')}" for ch, s in c.agent_share.items())
-        return (f"{fmt(c.rate, 'rate')} × each counted order's amount × the agent's share by channel "
-                f"({shares}; the rest goes to the sales rep)")
+        return _("{rate} × each counted order's amount × the agent's share by channel ({shares}; the rest goes "
+                 "to the sales rep)").format(rate=fmt(c.rate, "rate"), shares=shares)
     if isinstance(c, Commission):
         rate = c.rates.get(role or "")
-        shown = fmt(rate, "rate") if rate is not None else "the role's rate"
-        return f"{shown} ({role}) × each counted order's amount × the production-sheet share"
+        shown = fmt(rate, "rate") if rate is not None else _("the role's rate")
+        return _("{rate} ({role}) × each counted order's amount × the production-sheet share").format(
+            rate=shown, role=named(role))
     if isinstance(c, PerUnit):
         return f"{yuan(c.amount)} × {c.measure}"
     if isinstance(c, PerformanceBonus):
         base = c.bases.get(role or "")
-        shown = yuan(base) if base is not None else "the role's bonus base"
-        return (f"bonus base {shown} × min(scorecard total, {fmt(c.cap_total)}) ÷ 100; "
-                "none when not rated, never below 0")
+        shown = yuan(base) if base is not None else _("the role's bonus base")
+        return _("bonus base {base} × min(scorecard total, {cap}) ÷ 100; none when not rated, never below 0").format(
+            base=shown, cap=fmt(c.cap_total))
     if isinstance(c, Awards):
-        return "cash per recognition: " + ", ".join(f"{k} {yuan(v)}" for k, v in c.amounts.items())
+        return _("cash per recognition: {amounts}").format(
+            amounts=", ".join(f"{k} {yuan(v)}" for k, v in c.amounts.items()))
     if isinstance(c, LossDeduction):
-        return "− the loss of each complaint received in the month that is our fault"
+        return _("− the loss of each complaint received in the month that is our fault")
     if isinstance(c, Manual):
-        return "only lines of the adjustments sheet" + ("" if c.sign == "any" else f" ({c.sign} amounts)")
+        if c.sign == "any":
+            return _("only lines of the adjustments sheet")
+        return _("only lines of the adjustments sheet ({sign} amounts)").format(sign=c.sign)
     return c.kind
 
 
-def _line_rule(policy: Policy, code: str, origin: str, role: str | None) -> tuple[str, str, str]:
+def _line_rule(policy: Policy, code: str, origin: str, role: str | None, lang: str) -> tuple[str, str, str]:
     """(label, rule in words, policy place) of a pay line."""
     component = policy.pay.components.get(code)
     if component is None:           # compute_payroll keeps no line on an unknown component
         return code, "—", "—"
     place = str(component.place) if component.place is not None else "—"
     if origin == ADJUSTMENT:
-        rule = "a line of the adjustments sheet, as written"
+        rule = word(lang, N_("a line of the adjustments sheet, as written"))
     elif origin == REVERSAL:
-        rule = "refund of an order paid in a closed month: − what that month paid for it"
+        rule = word(lang, N_("refund of an order paid in a closed month: − what that month paid for it"))
     else:
-        rule = rule_text(component, role)
+        rule = rule_text(component, role, lang, {code: r.name for code, r in policy.roles.items()})
     return component.name, rule, place
 
 
-def explain_pay(state: CloseState, employee_id: str) -> tuple[PayExplanation | None, list[Issue]]:
-    """The pay lines of `employee_id` in the state the computing stages left (through payroll)."""
+def explain_pay(state: CloseState, employee_id: str, lang: str = "zh") -> tuple[PayExplanation | None, list[Issue]]:
+    """The pay lines of `employee_id` in the state the computing stages left (through payroll),
+    their rules in words in `lang`."""
     policy, payroll = need(state.policy, "policy"), need(state.payroll, "payroll")
     rows = payroll.payroll[payroll.payroll["employee_id"] == employee_id]
     if rows.empty:
-        return None, [Issue(None, "explain.no_pay", f"employee {employee_id} is not on the payroll of "
-                                                    f"{state.period} (not employed in the month)")]
+        return None, [Issue.of(None, "explain.no_pay", N_("employee {employee} is not on the payroll of {period} (not "
+                                                          "employed in the month)"),
+                                      employee=employee_id, period=state.period)]
     row = rows.iloc[0]
     role = None if row["role"] is None else str(row["role"])
     sources = need(state.measured, "measured").sources
@@ -121,43 +142,47 @@ def explain_pay(state: CloseState, employee_id: str) -> tuple[PayExplanation | N
     for line in payroll.lines:
         if line.employee_id != employee_id:
             continue
-        name, rule, place = _line_rule(policy, line.component, line.origin, role)
-        inputs = [(i.text, None if i.place is None else str(i.place)) for i in line.inputs]
+        name, rule, place = _line_rule(policy, line.component, line.origin, role, lang)
+        inputs = [(i.text_in(lang), None if i.place is None else str(i.place)) for i in line.inputs]
         component = policy.pay.components.get(line.component)
         if isinstance(component, PerUnit) and line.origin not in (ADJUSTMENT, REVERSAL):
-            inputs += [(f"  from {place}", None) for place in sources.get((employee_id, component.measure), [])]
+            came = word(lang, N_("  from {place}"))
+            inputs += [(came.format(place=place), None) for place in sources.get((employee_id, component.measure), [])]
         items.append(PayItem(line.component, name, rule, place, inputs, line.reason, line.amount))
     role_name = policy.roles[role].name if role in policy.roles else (role or "—")
     return PayExplanation(state.period, employee_id, str(row["name"]), role_name, items,
-                          row["gross_pay"]), []
+                          row["gross_pay"], lang), []
 
 
-def _inputs_lines(item: PayItem, shown: int | None = None) -> list[str]:
+def _inputs_lines(item: PayItem, lang: str, shown: int | None = None) -> list[str]:
     """Each input with its place; the first `shown` of them (None: all)."""
     lines = [text + (f"  ({where})" if where else "") for text, where in item.inputs[:shown]]
     more = len(item.inputs) - len(lines)
-    return lines + ([f"(+{more} more)"] if more > 0 else []) or ["—"]
+    return lines + ([word(lang, N_("(+{count} more)")).format(count=more)] if more > 0 else []) or ["—"]
 
 
 def header(p: PayExplanation) -> str:
-    return f"{p.employee_id} {p.name} · {p.role} · pay · {p.period}"
+    pay = word_in(p.lang, "explain", "pay")
+    return f"{p.employee_id} {p.name} · {p.role} · {pay} · {p.period}"
 
 
 def footer(p: PayExplanation) -> str:
-    return f"gross pay: {yuan(p.gross)} ({len(p.items)} lines)"
+    return word(p.lang, N_("gross pay: {amount} ({count} lines)")).format(amount=yuan(p.gross), count=len(p.items))
 
 
 def render_text(p: PayExplanation) -> str:
     """Plain text, one block per pay line with every input (for pipes, mail and tickets)."""
+    _ = translator(p.lang)
+    labels = label_column(_("rule:"), _("inputs:"), _("policy:"))
     out = [header(p), ""]
     for item in p.items:
         out.append(f"{item.component} {item.name} — {yuan(item.amount)}"
                    + (f"  [{item.reason}]" if item.reason else ""))
-        out.append(f"  rule:     {item.rule}")
-        lines = _inputs_lines(item)
-        out.append(f"  inputs:   {lines[0]}")
-        out += [f"            {x}" for x in lines[1:]]
-        out.append(f"  policy:   {item.place}")
+        out.append(f"  {labels[0]}{item.rule}")
+        lines = _inputs_lines(item, p.lang)
+        out.append(f"  {labels[1]}{lines[0]}")
+        out += [f"  {' ' * width(labels[1])}{x}" for x in lines[1:]]
+        out.append(f"  {labels[2]}{item.place}")
         out.append("")
     return "\n".join([*out, footer(p)])
 
@@ -169,14 +194,16 @@ def render_rich(p: PayExplanation):
     from rich.text import Text
 
     table = Table(title=header(p), show_lines=True, expand=True)
-    for col, kw in (("component", {"ratio": 2}), ("rule (policy)", {"ratio": 4}), ("inputs", {"ratio": 5}),
-                    ("amount", {"justify": "right", "ratio": 1})):
+    for col, kw in ((word_in(p.lang, "explain", "component"), {"ratio": 2}),
+                    (word_in(p.lang, "explain", "rule (policy)"), {"ratio": 4}),
+                    (word_in(p.lang, "explain", "inputs"), {"ratio": 5}),
+                    (word_in(p.lang, "explain", "amount"), {"justify": "right", "ratio": 1})):
         table.add_column(col, **kw)
     for item in p.items:
         rule = Text(item.rule + "\n")
         rule.append(item.place, style="dim")
         table.add_row(Text(f"{item.component}\n{item.name}" + (f"\n{item.reason}" if item.reason else "")), rule,
-                      Text("\n".join(_inputs_lines(item, SHOWN_INPUTS))), Text(yuan(item.amount)))
+                      Text("\n".join(_inputs_lines(item, p.lang, SHOWN_INPUTS))), Text(yuan(item.amount)))
     return Group(table, Text(footer(p)))
 
 

@@ -23,6 +23,7 @@ from csbatch.closing.state import now as _now
 from csbatch.environment import fault_issue
 from csbatch.errors import Issue, Source
 from csbatch.failpoints import failpoint
+from csbatch.i18n import N_
 from csbatch.ledger import staging as staging_folders
 from csbatch.ledger.blobs import ChangedWhileRead
 from csbatch.ledger.kept import keep_inputs, keep_policy
@@ -94,8 +95,8 @@ def staff_pages(s: CloseState) -> list[StaffPage]:
     pages = []
     for row in c.payroll.payroll.to_dict("records"):
         eid = str(row["employee_id"])
-        card, _ = explain_card(s, eid)          # no scorecard (a manager): attendance and pay only
-        pay, _ = explain_pay(s, eid)
+        card, _ = explain_card(s, eid, s.lang)  # no scorecard (a manager): attendance and pay only
+        pay, _ = explain_pay(s, eid, s.lang)
         _, score = c.scores.member(eid)
         role = row["role"]
         role_name = c.policy.roles[role].name if role in c.policy.roles else str(role)
@@ -143,9 +144,10 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
             previous = s.policy_previous if s.policy_previous != revision else None
             policy_changed = policy_changes(s.policy_before, c.policy) if previous else None
         except ChangedWhileRead as exc:
-            return s, [Issue(Source(exc.name), "close.changed_while_read",
-                             f"{exc.name} changed while the close ran: the close keeps the exact files it read, "
-                             "and this one is no longer that file; nothing was published, close again")]
+            return s, [Issue.of(Source(exc.name), "close.changed_while_read",
+                                N_("{name} changed while the close ran: the close keeps the exact files it read, "
+                                   "and this one is no longer that file; nothing was published, close again"),
+                                name=exc.name)]
         manifest = build_manifest(
             period=s.period, started_at=s.started_at, finished_at=_now(), policy=c.policy, inputs=c.inputs,
             out_root=staging, warnings=[w for w in warnings if not w.is_error], git=s.policy_git,
@@ -168,8 +170,10 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
                                          kept=(*kept_inputs, *kept_policy), policy_revision=revision,
                                          policy_previous=previous, policy_changes=policy_changed))
         except AlreadyClosed as exc:
-            return s, [Issue(Source(str(ledger.path)), "ledger.closed",
-                             "another close finished first: " + ledger.already_closed_message(exc.record))]
+            return s, [ledger.already_closed(exc.record, N_("another close finished first: {period} is already closed "
+                                                        "(by {by} at {at}, published in {folder}). To close it "
+                                                        "again, reopen it first: csbatch reopen {period} --reason "
+                                                        "\"…\" --ledger {ledger}"))]
         committed = True
         failpoint("close.after_commit")
         os.rename(staging, s.target)
@@ -180,11 +184,11 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         if issue is None:
             if committed or not isinstance(exc, OSError):
                 raise  # a bug; once committed, the next run's reconcile finishes publishing
-            issue = Issue(Source(str(s.out_dir)), "close.write_failed",
-                          f"cannot write the close: {exc.strerror or exc}")
-        after = ("the ledger holds the close: run the same close again to finish publishing it" if committed
-                 else "nothing was published and the ledger is unchanged")
-        return s, [replace(issue, message=f"{issue.message}; {after}")]
+            issue = Issue.of(Source(str(s.out_dir)), "close.write_failed", N_("cannot write the close: {why}"),
+                             why=exc.strerror or exc)
+        after = (N_("{problem}; the ledger holds the close: run the same close again to finish publishing it")
+                 if committed else N_("{problem}; nothing was published and the ledger is unchanged"))
+        return s, [Issue.of(issue.source, issue.code, after, problem=issue.message)]
     finally:
         if lock is not None:
             staging_folders.release(lock)

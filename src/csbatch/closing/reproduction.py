@@ -29,7 +29,7 @@ from csbatch.filehash import sha256_file
 from csbatch.ledger.digests import PARTS
 from csbatch.ledger.kept import close_of, kept_files, recorded_policy, restore_inputs, restore_policy
 from csbatch.ledger.opening import open_ledger_checked
-from csbatch.ledger.store import Ledger, NewClose
+from csbatch.ledger.store import NO_LEDGER, Ledger, NewClose
 from csbatch.resources import resolve_config
 
 #: The tables compared, and the columns that name a row in each (the other digested columns are
@@ -117,7 +117,7 @@ def reproduce(period: str, ledger_path: Path, config_dir: Path | None = None
     `config_dir` is the policy folder whose git repository holds the recorded commit."""
     path = Path(ledger_path)
     if not path.exists():
-        return None, [Issue(Source(str(path)), "ledger.missing", "no ledger here: nothing was ever closed with it")]
+        return None, [Issue.of(Source(str(path)), "ledger.missing", NO_LEDGER)]
     ledger, issues = open_ledger_checked(path, "reproduce the month")
     if ledger is None:
         return None, issues

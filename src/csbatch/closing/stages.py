@@ -28,7 +28,8 @@ from csbatch.closing.policy_choice import choose_policy
 from csbatch.closing.runner import Stage
 from csbatch.closing.state import CloseState, need
 from csbatch.environment import check_folder, fault_issue
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import default_ledger
 from csbatch.payroll.compute import compute_payroll
@@ -52,18 +53,21 @@ def check_folders(inputs_dir: Path, out_dir: Path, ledger_path: Path) -> list[Is
     if ledger_path.parent.resolve() != Path(out_dir).resolve():
         issues += check_folder(ledger_path.parent, "the ledger's folder")
     if ledger_path.is_file() and not os.access(ledger_path, os.R_OK | os.W_OK):
-        issues.append(Issue(Source(str(ledger_path)), "env.permission",
-                            f"the ledger {ledger_path} cannot be written by this user: give the user running "
-                            "csbatch read and write access to it (and to its folder), or close as its owner"))
+        issues.append(Issue.of(Source(str(ledger_path)), "env.permission",
+                               N_("the ledger {ledger} cannot be written by this user: give the user running "
+                                  "csbatch read and write access to it (and to its folder), or close as its owner"),
+                               ledger=ledger_path))
     inputs, out = Path(inputs_dir).resolve(), Path(out_dir).resolve()
     if out == inputs or out.is_relative_to(inputs):
-        issues.append(Issue(Source(str(out_dir)), "close.out_in_inputs",
-                            f"--out {out_dir} is inside --inputs {inputs_dir}: the published months and the "
-                            "ledger would be mixed with the input files; give an --out folder outside the inputs"))
+        issues.append(Issue.of(Source(str(out_dir)), "close.out_in_inputs",
+                               N_("--out {out} is inside --inputs {inputs}: the published months and the ledger "
+                                  "would be mixed with the input files; give an --out folder outside the inputs"),
+                               out=out_dir, inputs=inputs_dir))
     elif inputs.is_relative_to(out):
-        issues.append(Issue(Source(str(inputs_dir)), "close.inputs_in_out",
-                            f"--inputs {inputs_dir} is inside --out {out_dir}: the input files would be mixed "
-                            "with the published months; keep the inputs in a folder outside --out"))
+        issues.append(Issue.of(Source(str(inputs_dir)), "close.inputs_in_out",
+                               N_("--inputs {inputs} is inside --out {out}: the input files would be mixed with "
+                                  "the published months; keep the inputs in a folder outside --out"),
+                               out=out_dir, inputs=inputs_dir))
     return issues
 
 
@@ -89,10 +93,10 @@ def stage_check_ledger(s: CloseState) -> tuple[CloseState, list[Issue]]:
             raise
         return s, [issue]
     if not any(i.is_error for i in issues) and s.target.exists():
-        issues.append(Issue(Source(str(s.target)), "close.exists",
-                            f"{s.target} already exists but the ledger {ledger.path} has no close of "
-                            f"{s.period}: a published folder is never overwritten; move it away, or use the "
-                            "ledger it was closed with (--ledger)"))
+        issues.append(Issue.of(Source(str(s.target)), "close.exists",
+                               N_("{target} already exists but the ledger {ledger} has no close of {period}: a "
+                                  "published folder is never overwritten; move it away, or use the ledger it was "
+                                  "closed with (--ledger)"), target=s.target, ledger=ledger.path, period=s.period))
     return s, issues
 
 
@@ -135,10 +139,10 @@ def stage_attendance(s: CloseState) -> tuple[CloseState, list[Issue]]:
     if tracked:
         issues = issues + check_presence(result, s.period, files)
     elif files:
-        issues = issues + [Issue(Source(", ".join(files)), "attendance.not_tracked",
-                                 "calendar.yaml says the department keeps no time clock (attendance: "
-                                 "tracked: false): this attendance file is not read; everyone is present "
-                                 "unless on leave", Severity.WARNING)]
+        issues = issues + [Issue.warn(Source(", ".join(files)), "attendance.not_tracked",
+                                      N_("calendar.yaml says the department keeps no time clock (attendance: "
+                                         "tracked: false): this attendance file is not read; everyone is present "
+                                         "unless on leave"))]
     return replace(s, calendar=calendar, attendance=result), issues
 
 

@@ -30,6 +30,7 @@ from csbatch.closing.runner import run_stages
 from csbatch.closing.stages import STAGES
 from csbatch.closing.state import CloseState, Computed, now
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.ledger.kept import close_of, recorded_policy, restore_inputs, restore_policy
 from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import Ledger
@@ -230,7 +231,8 @@ def months_between(first: str, last: str) -> tuple[list[str], list[Issue]]:
     if issues:
         return [], issues
     if last < first:
-        return [], [Issue(None, "what_if.months", f"--to {last} is before --from {first}")]
+        return [], [Issue.of(None, "what_if.months", N_("--to {last} is before --from {first}"),
+                             last=last, first=first)]
     months, (year, month) = [], (int(first[:4]), int(first[5:]))
     while f"{year:04d}-{month:02d}" <= last:
         months.append(f"{year:04d}-{month:02d}")
@@ -281,9 +283,9 @@ def what_if_closed(periods: Sequence[str], policy: str, config_dir: Path, ledger
             months = []
             for period in periods:
                 if close_of(ledger, period) is None:
-                    return None, [Issue(Source(str(ledger_path)), "what_if.not_closed",
-                                        f"{period} was never closed with the ledger {ledger_path}: "
-                                        "what-if recomputes closed months")]
+                    return None, [Issue.of(Source(str(ledger_path)), "what_if.not_closed",
+                                           N_("{period} was never closed with the ledger {ledger}: what-if "
+                                              "recomputes closed months"), period=period, ledger=ledger_path)]
                 month_inputs = inputs_dir
                 if month_inputs is None:
                     month_inputs, found = restore_inputs(ledger, period, work / period / "inputs")
@@ -305,11 +307,13 @@ def what_if_closed(periods: Sequence[str], policy: str, config_dir: Path, ledger
 
 
 def _hint_inputs(period: str) -> list[Issue]:
-    return [Issue(None, "what_if.inputs", f"give the input files {period} was closed with as --inputs DIR")]
+    return [Issue.of(None, "what_if.inputs", N_("give the input files {period} was closed with as --inputs DIR"),
+                     period=period)]
 
 
 def _hint_before(period: str) -> list[Issue]:
-    return [Issue(None, "what_if.before", f"give the policy {period} was closed with as --before REV|DIR")]
+    return [Issue.of(None, "what_if.before", N_("give the policy {period} was closed with as --before REV|DIR"),
+                     period=period)]
 
 
 __all__ = ["Month", "compare", "months_between", "read_policy", "recompute", "what_if", "what_if_closed"]

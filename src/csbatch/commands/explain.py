@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from csbatch.commands.exits import finish, stop
-from csbatch.console import print_explanation
+from csbatch.console import language, print_explanation
 
 
 def run(employee: str, period: str, inputs: Path | None, config: Path | None, pay: bool = False,
@@ -23,7 +23,7 @@ def run(employee: str, period: str, inputs: Path | None, config: Path | None, pa
             stop(said)
         try:
             card, paid, issues = explain(employee, period, basis.inputs, basis.config, pay=pay,
-                                         ledger=basis.ledger, policy_shown_as=basis.policy_shown_as)
+                                         ledger=basis.ledger, policy_shown_as=basis.policy_shown_as, lang=language())
         finally:
             if basis.ledger is not None:
                 basis.ledger.close()

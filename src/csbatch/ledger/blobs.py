@@ -34,6 +34,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from csbatch.i18n import N_
 from csbatch.vip.identity import ENV_KEY, existing_key, key_file, load_key
 
 #: The store's folder, beside the ledger file.
@@ -72,12 +73,14 @@ class NoKey(Exception):
     """The ledger's key is missing (no key file, CSBATCH_ID_KEY not set): nothing sealed under it
     can be opened."""
 
+    MESSAGE = N_("the ledger's key {path} is missing (and {env} is not set): the kept copies of the files of its "
+                 "closes are sealed under it and cannot be opened without it; put the key file back from where it "
+                 "was backed up, or set its key in {env}")
+
     def __init__(self, path: Path):
         super().__init__(str(path))
         self.path = path
-        self.message = (f"the ledger's key {path} is missing (and {ENV_KEY} is not set): the kept copies of "
-                        "the files of its closes are sealed under it and cannot be opened without it; put the "
-                        "key file back from where it was backed up, or set its key in " + ENV_KEY)
+        self.message = self.MESSAGE.format(path=path, env=ENV_KEY)
 
 
 def sealing_key(ledger_path: Path, create: bool = False) -> Fernet:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from csbatch.i18n import N_
 from csbatch.ledger.migrations import MIGRATIONS, Migration
 
 BUSY_TIMEOUT_S = 30.0
@@ -22,11 +23,13 @@ BUSY_TIMEOUT_S = 30.0
 class NotALedger(Exception):
     """The file is an SQLite database of something else: csbatch must not add its tables to it."""
 
+    MESSAGE = N_("{path} is an SQLite database but not a csbatch ledger (it holds {tables}); give --ledger the "
+                 "csbatch-ledger.sqlite file a close wrote, or a path where none exists yet")
+
     def __init__(self, path: Path, tables: list[str]):
-        super().__init__(f"{path} is an SQLite database but not a csbatch ledger (it holds "
-                         f"{', '.join(tables[:5])}{', …' if len(tables) > 5 else ''}); give --ledger the "
-                         "csbatch-ledger.sqlite file a close wrote, or a path where none exists yet")
         self.path = path
+        self.tables = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        super().__init__(self.MESSAGE.format(path=path, tables=self.tables))
 
 
 def open_ledger(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:

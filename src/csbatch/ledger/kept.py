@@ -20,10 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.ledger import blobs
 from csbatch.ledger.blobs import KeptFile
-from csbatch.ledger.store import CloseRecord, Ledger
+from csbatch.ledger.store import NEVER_CLOSED, CloseRecord, Ledger
 from csbatch.policy.assembled import Policy
 from csbatch.policy.gitstate import GitState
 from csbatch.policy.revisions import policy_at
@@ -103,11 +104,18 @@ def recorded_policy(ledger: Ledger, period: str) -> str | None:
 # --- restoring ----------------------------------------------------------------------------------
 
 def _not_closed(ledger: Ledger, period: str) -> list[Issue]:
-    return [Issue(Source(str(ledger.path)), "kept.not_closed", f"{period} was never closed with this ledger")]
+    return [Issue.of(Source(str(ledger.path)), "kept.not_closed", NEVER_CLOSED, period=period)]
 
 
 def _no_key(code: str, missing: blobs.NoKey) -> list[Issue]:
-    return [Issue(Source(str(missing.path)), code, missing.message)]
+    return [Issue.of(Source(str(missing.path)), code, missing.MESSAGE, path=missing.path, env=blobs.ENV_KEY)]
+
+
+#: a kept copy that does not restore, by what it is a copy of
+DAMAGED = {"input": N_("input file {name}: {problem}; the month cannot be recomputed from it: restore the "
+                       "ledger's folder from a backup"),
+           "policy": N_("policy file {name}: {problem}; the month cannot be recomputed from it: restore the "
+                        "ledger's folder from a backup")}
 
 
 def _restore_all(ledger: Ledger, files: list[KeptFile], dest: Path, what: str) -> list[Issue]:
@@ -119,9 +127,8 @@ def _restore_all(ledger: Ledger, files: list[KeptFile], dest: Path, what: str) -
     for kept in files:
         problem = blobs.restore(ledger.path, kept, dest, fernet)
         if problem is not None:
-            issues.append(Issue(Source(str(ledger.path.parent / kept.stored)), "kept.damaged",
-                                f"{what} {kept.name}: {problem}; the month cannot be recomputed from it: "
-                                "restore the ledger's folder from a backup"))
+            issues.append(Issue.of(Source(str(ledger.path.parent / kept.stored)), "kept.damaged",
+                                   DAMAGED[what], name=kept.name, problem=problem))
     return issues
 
 
@@ -142,9 +149,10 @@ def damaged_copies(ledger: Ledger) -> list[Issue]:
     for stored, sha256, role, name, periods in rows:
         problem = blobs.damaged(ledger.path, KeptFile(role, name, "", sha256, 0, stored), fernet)
         if problem is not None:
-            issues.append(Issue(Source(str(ledger.path.parent / stored)), "ledger.kept_damaged",
-                                f"{role} file {name} of {periods}: {problem}; those months cannot be recomputed "
-                                "from it: restore the ledger's folder from a backup"))
+            issues.append(Issue.of(Source(str(ledger.path.parent / stored)), "ledger.kept_damaged",
+                                   N_("{role} file {name} of {periods}: {problem}; those months cannot be "
+                                      "recomputed from it: restore the ledger's folder from a backup"),
+                                   role=role, name=name, periods=periods, problem=problem))
     return issues
 
 
@@ -156,11 +164,12 @@ def restore_inputs(ledger: Ledger, period: str, dest: Path) -> tuple[Path | None
         return None, _not_closed(ledger, period)
     files = kept_files(ledger, record.close_id, "input")
     if not files:
-        return None, [Issue(Source(str(ledger.path)), "kept.none",
-                            f"{period} was closed (at {record.closed_at}) before csbatch kept the input files "
-                            "of each close: it cannot be recomputed from the ledger")]
+        return None, [Issue.of(Source(str(ledger.path)), "kept.none",
+                               N_("{period} was closed (at {at}) before csbatch kept the input files of each "
+                                  "close: it cannot be recomputed from the ledger"),
+                               period=period, at=record.closed_at)]
     dest.mkdir(parents=True, exist_ok=True)
-    issues = _restore_all(ledger, files, dest, "input file")
+    issues = _restore_all(ledger, files, dest, "input")
     return (None if issues else dest), issues
 
 
@@ -178,23 +187,23 @@ def restore_policy(ledger: Ledger, period: str, config_dir: Path, dest: Path) ->
     found = close_policy(ledger, record.close_id)
     files = kept_files(ledger, record.close_id, "policy")
     if found is None or not files:
-        return None, [Issue(Source(str(ledger.path)), "kept.none",
-                            f"{period} was closed (at {record.closed_at}) before csbatch recorded the policy of "
-                            "each close: its policy revision is not known")]
+        return None, [Issue.of(Source(str(ledger.path)), "kept.none",
+                               N_("{period} was closed (at {at}) before csbatch recorded the policy of each "
+                                  "close: its policy revision is not known"), period=period, at=record.closed_at)]
     issues: list[Issue] = []
     if not found.revision.startswith(SNAPSHOT):
         revision, problems = policy_at(Path(config_dir), found.revision, dest)
         if revision is not None and _matches(dest, files):
             return dest, []
         why = "; ".join(i.message for i in problems) or "its files there differ from those the close loaded"
-        issues.append(Issue(Source(str(config_dir)), "kept.policy_copy",
-                            f"the policy commit {found.revision[:12]} {period} was closed with could not be read "
-                            f"from the policy repository ({why}): the kept copies of the policy files are used",
-                            Severity.WARNING))
+        issues.append(Issue.warn(Source(str(config_dir)), "kept.policy_copy",
+                                 N_("the policy commit {revision} {period} was closed with could not be read from "
+                                    "the policy repository ({why}): the kept copies of the policy files are used"),
+                                 revision=found.revision[:12], period=period, why=why))
         if dest.exists():
             shutil.rmtree(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    damaged = _restore_all(ledger, files, dest, "policy file")
+    damaged = _restore_all(ledger, files, dest, "policy")
     return (None if damaged else dest), issues + damaged
 
 

@@ -14,7 +14,7 @@ from csbatch.errors import Issue, Source
 from csbatch.ledger.blobs import KeptFile
 from csbatch.ledger.kept import ClosePolicy, close_policy, kept_files
 from csbatch.ledger.opening import open_ledger_unchecked
-from csbatch.ledger.store import Ledger
+from csbatch.ledger.store import NEVER_CLOSED, NO_LEDGER, Ledger
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def _summary(ledger: Ledger, row: tuple) -> CloseSummary:
 
 def _open(path: Path) -> tuple[Ledger | None, list[Issue]]:
     if not Path(path).exists():
-        return None, [Issue(Source(str(path)), "ledger.missing", "no ledger here: nothing was ever closed with it")]
+        return None, [Issue.of(Source(str(path)), "ledger.missing", NO_LEDGER)]
     return open_ledger_unchecked(Path(path), "read the ledger")
 
 
@@ -86,7 +86,7 @@ def overview(path: Path, period: str | None = None) -> tuple[Overview | None, li
     finally:
         ledger.close()
     if period and not closes:
-        return None, [Issue(Source(str(path)), "ledger.not_closed", f"{period} was never closed with this ledger")]
+        return None, [Issue.of(Source(str(path)), "ledger.not_closed", NEVER_CLOSED, period=period)]
     return Overview(Path(path), closes, reopenings), []
 
 

@@ -11,9 +11,10 @@ from typing import TypedDict
 from csbatch.calendar import check_period
 from csbatch.environment import check_folder, fault_issue
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.ledger.kept import damaged_copies
 from csbatch.ledger.opening import open_ledger_checked, open_ledger_unchecked
-from csbatch.ledger.store import OrderError, PublishedElsewhere
+from csbatch.ledger.store import NO_LEDGER, OrderError, PublishedElsewhere
 
 
 class Reopened(TypedDict):
@@ -38,12 +39,11 @@ def reopen(period: str, reason: str, ledger_path: Path,
     published elsewhere)."""
     issues = check_period(period)
     if not reason.strip():
-        issues.append(Issue(None, "reopen.reason", "give the reason for reopening (--reason)"))
+        issues.append(Issue.of(None, "reopen.reason", N_("give the reason for reopening (--reason)")))
     if issues:
         return None, issues
     if not Path(ledger_path).exists():
-        return None, [Issue(Source(str(ledger_path)), "ledger.missing",
-                            "no ledger here: nothing was ever closed with it")]
+        return None, [Issue.of(Source(str(ledger_path)), "ledger.missing", NO_LEDGER)]
     ledger, issues = open_ledger_checked(Path(ledger_path), "reopen the month")
     if ledger is None:
         return None, issues
@@ -57,16 +57,18 @@ def reopen(period: str, reason: str, ledger_path: Path,
                     return None, issues
             record, moved = ledger.reopen(period, reason.strip(), out_dir)
         except LookupError:
-            return None, [Issue(Source(str(ledger_path)), "reopen.not_closed",
-                                f"{period} is not closed in this ledger")]
+            return None, [Issue.of(Source(str(ledger_path)), "reopen.not_closed",
+                                   N_("{period} is not closed in this ledger"), period=period)]
         except OrderError as exc:
-            return None, [Issue(Source(str(ledger_path)), "reopen.order",
-                                f"{exc.args[0]} is closed after {period}: reopen {exc.args[0]} first")]
+            return None, [Issue.of(Source(str(ledger_path)), "reopen.order",
+                                   N_("{later} is closed after {period}: reopen {later} first"),
+                                   later=exc.args[0], period=period)]
         except PublishedElsewhere as exc:
-            return None, [Issue(Source(str(exc.out_dir)), "reopen.elsewhere",
-                                f"the ledger says {period} was published in {exc.record.folder}, and "
-                                f"{Path(exc.out_dir) / period} does not hold that close: give --out "
-                                f"{exc.record.out_dir}, or move the folder back there first")]
+            return None, [Issue.of(Source(str(exc.out_dir)), "reopen.elsewhere",
+                                   N_("the ledger says {period} was published in {folder}, and {here} does "
+                                      "not hold that close: give --out {out}, or move the folder back there first"),
+                                   period=period, folder=exc.record.folder, here=Path(exc.out_dir) / period,
+                                   out=exc.record.out_dir)]
         except (OSError, sqlite3.Error) as exc:
             issue = fault_issue(exc, ledger_path, "reopen the month")
             if issue is None:
@@ -82,7 +84,7 @@ def verify_ledger(ledger_path: Path) -> tuple[Verified | None, list[Issue]]:
     against the digests recorded with them; every difference is an error naming table and month."""
     path = Path(ledger_path)
     if not path.exists():
-        return None, [Issue(Source(str(path)), "ledger.missing", "no ledger here: nothing was ever closed with it")]
+        return None, [Issue.of(Source(str(path)), "ledger.missing", NO_LEDGER)]
     ledger, issues = open_ledger_unchecked(path, "read the ledger")
     if ledger is None:
         return None, issues

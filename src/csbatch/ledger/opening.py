@@ -19,7 +19,7 @@ def open_ledger_unchecked(path: Path, doing: str) -> tuple[Ledger | None, list[I
     try:
         return Ledger(path), []
     except NotALedger as exc:
-        return None, [Issue(Source(str(path)), "env.not_a_ledger", str(exc))]
+        return None, [Issue.of(Source(str(path)), "env.not_a_ledger", exc.MESSAGE, path=exc.path, tables=exc.tables)]
     except (OSError, sqlite3.Error) as exc:
         issue = fault_issue(exc, path, doing)
         if issue is None:

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, SupportsInt, cast
 import pandas as pd
 
 from csbatch.blanks import is_blank
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.ledger import digests, staging
 from csbatch.ledger.blobs import KeptFile
 from csbatch.ledger.db import immediate, open_ledger
@@ -36,6 +37,11 @@ if TYPE_CHECKING:
     from csbatch.vip.model import VipHistory, VipResult
 
 LEDGER_NAME = "csbatch-ledger.sqlite"
+#: the messages every command that reads a ledger may give (catalogue strings, `Issue.of`)
+NO_LEDGER = N_("no ledger here: nothing was ever closed with it")
+NEVER_CLOSED = N_("{period} was never closed with this ledger")
+ALREADY_CLOSED = N_("{period} is already closed (by {by} at {at}, published in {folder}). To close it again, "
+                    "reopen it first: csbatch reopen {period} --reason \"…\" --ledger {ledger}")
 
 
 def default_ledger(out_dir: Path) -> Path:
@@ -157,21 +163,21 @@ class Ledger:
         """The ledger checked against the digests its closes and imports recorded: one error per
         table and month changed outside csbatch, and how many digests were checked."""
         found, checked = digests.verify(self.conn)
-        return [Issue(Source(str(self.path)), "ledger.tampered",
-                      f"{m}; no month is built on a changed ledger: restore it "
-                      "from a backup (or undo the change); `csbatch ledger verify` lists every difference")
+        return [Issue.of(Source(str(self.path)), "ledger.tampered",
+                         N_("{change}; no month is built on a changed ledger: restore it from a backup (or "
+                            "undo the change); `csbatch ledger verify` lists every difference"), change=m)
                 for m in found], checked
 
-    def already_closed_message(self, record: CloseRecord) -> str:
-        return (f"{record.period} is already closed (by {record.closed_by} at {record.closed_at}, "
-                f"published in {record.folder}). To close it again, reopen it first: "
-                f"csbatch reopen {record.period} --reason \"…\" --ledger {self.path}")
+    def already_closed(self, record: CloseRecord, template: str = ALREADY_CLOSED) -> Issue:
+        """The refusal to close a month again (`template`: ALREADY_CLOSED, or a message built on it)."""
+        return Issue.of(Source(str(self.path)), "ledger.closed", template, period=record.period,
+                        by=record.closed_by, at=record.closed_at, folder=record.folder, ledger=self.path)
 
     def check_open(self, period: str) -> list[Issue]:
         record = self.live_close(period)
         if record is None:
             return []
-        return [Issue(Source(str(self.path)), "ledger.closed", self.already_closed_message(record))]
+        return [self.already_closed(record)]
 
     # history the stages read -------------------------------------------------------------------
 
@@ -325,9 +331,9 @@ class Ledger:
         later = self.later_close(period)
         if later is None:
             return []
-        return [Issue(Source(str(self.path)), "ledger.order",
-                      f"{later.period} is already closed: months close in order, so {period} cannot be "
-                      f"closed after it (reopen {later.period} first)")]
+        return [Issue.of(Source(str(self.path)), "ledger.order",
+                         N_("{later} is already closed: months close in order, so {period} cannot be "
+                            "closed after it (reopen {later} first)"), later=later.period, period=period)]
 
     def periods_with_purchases(self, periods: Collection[str]) -> list[str]:
         found = self.conn.execute(
@@ -416,8 +422,9 @@ class Ledger:
             folder = Path(live.staging)
             if folder.exists() and not live.folder.exists():
                 os.rename(folder, live.folder)
-                issues.append(Issue(Source(str(live.folder)), "ledger.recovered", "finished publishing "
-                                    "the close that was interrupted after it was committed", Severity.WARNING))
+                issues.append(Issue.warn(Source(str(live.folder)), "ledger.recovered",
+                                         N_("finished publishing the close that was interrupted after it "
+                                            "was committed")))
             if live.folder.exists():
                 self.mark_published(live.close_id)
         folder = out_dir / period
@@ -433,8 +440,8 @@ class Ledger:
                                         (record.close_id,)).fetchone()
                 if row and row[0] and not Path(row[0]).exists():
                     os.rename(folder, row[0])
-                    issues.append(Issue(Source(str(folder)), "ledger.recovered",
-                                        f"moved the reopened close's folder aside to {row[0]}", Severity.WARNING))
+                    issues.append(Issue.warn(Source(str(folder)), "ledger.recovered",
+                                             N_("moved the reopened close's folder aside to {moved}"), moved=row[0]))
         staging.remove_leftovers(out_dir, self._awaiting_publication())
         return issues
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from csbatch.blanks import is_blank
+from csbatch.i18n import N_
 from csbatch.payroll.lines import (
     ZERO,
     PayContext,
@@ -22,6 +23,8 @@ from csbatch.payroll.lines import (
 from csbatch.policy.pay import AbsenceDeduction, BasePay, FixedAmount, PositionAllowance
 from csbatch.rules.reasons import Reason
 
+BASE_SALARY = N_("base salary {amount}")     # what base pay and the absence deduction start from
+
 
 def base_pay(code: str, component: BasePay, ctx: PayContext) -> list[PayLine]:
     """Roster base × scheduled days ÷ the month's workdays."""
@@ -29,7 +32,7 @@ def base_pay(code: str, component: BasePay, ctx: PayContext) -> list[PayLine]:
     for emp, person in ctx.people.iterrows():
         if is_blank(person.base_salary):
             continue
-        base = PayInput(f"base salary {yuan(Decimal(person.base_salary))}", ctx.roster_cell(emp, "base_salary"))
+        base = PayInput.of(BASE_SALARY, ctx.roster_cell(emp, "base_salary"), amount=yuan(Decimal(person.base_salary)))
         out.append(ctx.line(emp, code, prorated(Decimal(person.base_salary), person),
                             proration_reason(person), (base, schedule_input(person))))
     return out
@@ -47,9 +50,10 @@ def absence_deduction(code: str, component: AbsenceDeduction, ctx: PayContext) -
         parts = [Reason.of("absent", days=days_text(absent))] if absent else []
         parts += [Reason.of("unpaid_leave", days=days_text(unpaid))] if unpaid else []
         exact = -(Decimal(person.base_salary) * days / Decimal(workdays))
-        inputs = (PayInput(f"base salary {yuan(Decimal(person.base_salary))}", ctx.roster_cell(emp, "base_salary")),
-                  PayInput(f"absent {days_text(absent)} d, unpaid leave {days_text(unpaid)} d "
-                           f"of {workdays} workdays"))
+        inputs = (PayInput.of(BASE_SALARY, ctx.roster_cell(emp, "base_salary"),
+                              amount=yuan(Decimal(person.base_salary))),
+                  PayInput.of(N_("absent {absent} d, unpaid leave {unpaid} d of {workdays} workdays"),
+                              absent=days_text(absent), unpaid=days_text(unpaid), workdays=workdays))
         out.append(ctx.line(emp, code, exact, Reason.join(parts, ", "), inputs))
     return out
 
@@ -62,11 +66,13 @@ def fixed(code: str, component: FixedAmount, ctx: PayContext) -> list[PayLine]:
     for emp, person in ctx.with_role(component.roles).iterrows():
         own = person.get(column) if column else None
         if own is None or is_blank(own):
-            amount, given = component.amount, PayInput(f"{yuan(component.amount)} a month for role {person.role}",
-                                                        component.place_of("amount"))
+            amount, given = component.amount, PayInput.of(N_("{amount} a month for role {role}"),
+                                                           component.place_of("amount"), amount=yuan(component.amount),
+                                                           role=ctx.role_name(person.role))
         else:
             amount = Decimal(own)
-            given = PayInput(f"roster {column} {yuan(amount)}", ctx.roster_cell(emp, str(column)))
+            given = PayInput.of(N_("roster {column} {amount}"), ctx.roster_cell(emp, str(column)), column=column,
+                                amount=yuan(amount))
         if amount == 0:
             continue
         out.append(ctx.line(emp, code, prorated(amount, person), proration_reason(person),
@@ -85,11 +91,12 @@ def position_allowance(code: str, component: PositionAllowance, ctx: PayContext)
         if person.team_lead:
             amount += component.team_lead
             reasons.append(Reason.of("team_lead"))
-            inputs.append(PayInput(f"team lead {yuan(component.team_lead)}", ctx.roster_cell(emp, "team_lead")))
+            inputs.append(PayInput.of(N_("team lead {amount}"), ctx.roster_cell(emp, "team_lead"),
+                                      amount=yuan(component.team_lead)))
         if person.role in component.roles:
             amount += component.roles[person.role]
-            inputs.append(PayInput(f"role {person.role} {yuan(component.roles[person.role])}",
-                                   ctx.roster_cell(emp, "role")))
+            inputs.append(PayInput.of(N_("role {role} {amount}"), ctx.roster_cell(emp, "role"),
+                                      role=ctx.role_name(person.role), amount=yuan(component.roles[person.role])))
         if amount == 0:
             continue
         why = Reason.join((*reasons, proration_reason(person)))

@@ -18,6 +18,7 @@ import pandas as pd
 from csbatch.attendance import AttendanceResult
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_, word
 from csbatch.money import round_by
 from csbatch.policy import Policy
 from csbatch.rules.reasons import Reason
@@ -36,8 +37,18 @@ class PayInput:
     row; None for a figure of the attendance summary or the scorecard): what `csbatch explain
     --pay` lists."""
 
-    text: str
+    text: str                               # in English
     place: Source | None = None
+    template: str | None = None             # `text` as a catalogue string (`N_`) and its values
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, template: str, place: Source | None = None, /, **params: Any) -> PayInput:
+        return cls(template.format(**params), place, template, tuple(params.items()))
+
+    def text_in(self, lang: str) -> str:
+        """The input in words in the language."""
+        return self.text if self.template is None else word(lang, self.template).format(**dict(self.params))
 
 
 #: `PayLine.origin`: the component's rule, a row of the adjustments sheet, or the reversal of a
@@ -85,6 +96,10 @@ class PayContext:
     #: split orders: order_id, employee_id, sales_rep_id, amount, agent_share, rep_share (exact)
     splits: list[dict[str, Any]] = field(default_factory=list)
     _roster: dict[str, pd.Series] | None = field(default=None, repr=False)
+
+    def role_name(self, role: str) -> str:
+        """A role as the policy names it (its code when the policy has no such role)."""
+        return self.policy.roles[role].name if role in self.policy.roles else role
 
     def money(self, value: Decimal) -> Decimal:
         """`value` rounded as the policy rounds money (¥0.01 half-up by default)."""
@@ -141,7 +156,8 @@ def days_text(value: Decimal) -> str:
 
 def schedule_input(person: pd.Series) -> PayInput:
     """The proration figures of fixed pay, from the attendance summary."""
-    return PayInput(f"scheduled {int(person.scheduled_days)} of {int(person.month_workdays)} workdays")
+    return PayInput.of(N_("scheduled {days} of {workdays} workdays"), days=int(person.scheduled_days),
+                       workdays=int(person.month_workdays))
 
 
 def proration_reason(person: pd.Series) -> str:

@@ -16,7 +16,8 @@ from decimal import Decimal
 import pandas as pd
 
 from csbatch.blanks import is_blank
-from csbatch.errors import Issue, Severity
+from csbatch.errors import Issue
+from csbatch.i18n import N_
 from csbatch.payroll.lines import ONE, REVERSAL, ZERO, PayContext, PayInput, PayLine, yuan
 from csbatch.policy.bands import fmt
 from csbatch.policy.pay import Commission, OrderBonus
@@ -60,16 +61,17 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
         if agent != 0:
             ctx.order_pay.append({"order_id": order, "employee_id": emp, "component": code,
                                   "amount": agent})
-            inputs.setdefault(emp, []).append(PayInput(
-                f"order {order} {yuan(amount)} × {fmt(component.rate, 'rate')} × {channel} share "
-                f"{fmt(share, 'rate')} = {yuan(agent)}", ctx.cell(rows.iloc[place], "amount")))
+            inputs.setdefault(emp, []).append(PayInput.of(
+                N_("order {order} {amount} × {rate} × {channel} share {share} = {pay}"),
+                ctx.cell(rows.iloc[place], "amount"), order=order, amount=yuan(amount),
+                rate=fmt(component.rate, "rate"), channel=channel, share=fmt(share, "rate"), pay=yuan(agent)))
         if share >= 1:
             continue
         rep = None if is_blank(rep) else rep
         if rep is None:
-            ctx.issues.append(Issue(ctx.cell(rows.iloc[place], "sales_rep_id"), "payroll.no_sales_rep",
-                                    f"order {order} ({channel}) names no sales rep: the rep's share "
-                                    "is listed without one", Severity.WARNING))
+            ctx.issues.append(Issue.warn(ctx.cell(rows.iloc[place], "sales_rep_id"), "payroll.no_sales_rep",
+                                         N_("order {order} ({channel}) names no sales rep: the rep's share is "
+                                            "listed without one"), order=order, channel=channel))
         ctx.splits.append({"order_id": order, "employee_id": emp, "sales_rep_id": rep,
                            "amount": amount, "agent_share": agent, "rep_share": whole - agent})
     return _per_employee(ctx, code, exact, inputs)
@@ -91,9 +93,10 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
         if pay != 0:
             ctx.order_pay.append({"order_id": order, "employee_id": emp, "component": code,
                                   "amount": pay})
-            inputs.setdefault(emp, []).append(PayInput(
-                f"order {order} {yuan(amount)} × {fmt(rate, 'rate')} × production share {fmt(share, 'rate')} "
-                f"= {yuan(pay)}", ctx.cell(rows.iloc[place], "amount")))
+            inputs.setdefault(emp, []).append(PayInput.of(
+                N_("order {order} {amount} × {rate} × production share {share} = {pay}"),
+                ctx.cell(rows.iloc[place], "amount"), order=order, amount=yuan(amount), rate=fmt(rate, "rate"),
+                share=fmt(share, "rate"), pay=yuan(pay)))
     rules: pd.Series | dict[str, str] = values["counted_sales_rule"] if "counted_sales_rule" in values.columns else {}
     reasons = {emp: rules.get(emp) or "" for emp in exact}   # a Reason keeps its wording
     return _per_employee(ctx, code, exact, inputs, reasons)
@@ -124,17 +127,20 @@ def reversals(ctx: PayContext) -> list[PayLine]:
             continue
         place = ctx.cell(where[order], "status") if order in where else None
         if comp not in ctx.policy.pay.components:
-            ctx.issues.append(Issue(place, "payroll.reversal_component",
-                                    f"refund of order {order}: its {period} pay of {emp} is on "
-                                    f"component '{comp}', which pay.yaml no longer has"))
+            ctx.issues.append(Issue.of(place, "payroll.reversal_component",
+                                       N_("refund of order {order}: its {period} pay of {employee} is on "
+                                          "component '{component}', which pay.yaml no longer has"),
+                                       order=order, period=period, employee=emp, component=comp))
             continue
         if emp not in ctx.people.index:
-            ctx.issues.append(Issue(place, "payroll.reversal_not_employed",
-                                    f"refund of order {order}: {emp}, paid ¥{amount:.2f} {comp} for it "
-                                    f"in {period}, is not employed in {ctx.period.code}; "
-                                    "nothing is reversed on this payroll", Severity.WARNING))
+            ctx.issues.append(Issue.warn(place, "payroll.reversal_not_employed",
+                                         N_("refund of order {order}: {employee}, paid ¥{amount} {component} for "
+                                            "it in {period}, is not employed in {month}; nothing is reversed on "
+                                            "this payroll"), order=order, employee=emp, amount=f"{amount:.2f}",
+                                         component=comp, period=period, month=ctx.period.code))
             continue
         out.append(PayLine(emp, comp, -ctx.money(amount), Reason.of("refund", order=order, period=period),
-                           (PayInput(f"order {order} refunded this month; its {comp} paid in {period}: "
-                                     f"{yuan(amount)}", place),), REVERSAL))
+                           (PayInput.of(N_("order {order} refunded this month; its {component} paid in {period}: "
+                                           "{amount}"), place, order=order, component=comp, period=period,
+                                        amount=yuan(amount)),), REVERSAL))
     return out

@@ -7,7 +7,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 from csbatch.blanks import is_blank
-from csbatch.errors import Issue, Severity
+from csbatch.errors import Issue
+from csbatch.i18n import N_
 from csbatch.payroll.lines import ADJUSTMENT, ZERO, PayContext, PayInput, PayLine, yuan
 from csbatch.policy.pay import Awards, LossDeduction
 from csbatch.rules.reasons import Reason
@@ -30,8 +31,9 @@ def awards(code: str, component: Awards, ctx: PayContext) -> list[PayLine]:
         cash[emp] = cash.get(emp, ZERO) + component.amounts[kind]
         known = ctx.policy.recognitions.get(kind)
         names.setdefault(emp, []).append(known.name if known is not None else kind)
-        inputs.setdefault(emp, []).append(PayInput(f"recognition {names[emp][-1]} {yuan(component.amounts[kind])}",
-                                                   ctx.cell(rec.iloc[place], "kind")))
+        inputs.setdefault(emp, []).append(PayInput.of(N_("recognition {name} {amount}"),
+                                                      ctx.cell(rec.iloc[place], "kind"), name=names[emp][-1],
+                                                      amount=yuan(component.amounts[kind])))
     return [ctx.line(emp, code, cash[emp], Reason.join(names[emp]), inputs[emp])
             for emp in ctx.people.index if cash.get(emp)]
 
@@ -47,9 +49,9 @@ def loss_deduction(code: str, component: LossDeduction, ctx: PayContext) -> list
         & comp["employee_id"].notna().to_numpy(dtype=bool)
     inside = counted(comp, ctx.policy.inputs.kinds.get("complaints"), ctx.period.code)
     for _, row in comp[with_loss & ~inside].iterrows():
-        ctx.issues.append(Issue(ctx.cell(row, "loss_amount"), "payroll.loss_outside_period",
-                                f"complaint {row['complaint_id']} was not received in {ctx.period.code}: "
-                                f"its loss is not deducted this month", Severity.WARNING))
+        ctx.issues.append(Issue.warn(ctx.cell(row, "loss_amount"), "payroll.loss_outside_period",
+                                     N_("complaint {complaint} was not received in {period}: its loss is not "
+                                        "deducted this month"), complaint=row["complaint_id"], period=ctx.period.code))
     rows = comp[with_loss & inside].sort_values(["received_at", "_file", "_row"], kind="stable")
     loss: dict[str, Decimal] = {}
     ids: dict[str, list[str]] = {}
@@ -60,8 +62,9 @@ def loss_deduction(code: str, component: LossDeduction, ctx: PayContext) -> list
             continue
         loss[emp] = loss.get(emp, ZERO) + Decimal(amount)
         ids.setdefault(emp, []).append(str(cid))
-        inputs.setdefault(emp, []).append(PayInput(f"complaint {cid} loss {yuan(Decimal(amount))}",
-                                                   ctx.cell(rows.iloc[place], "loss_amount")))
+        inputs.setdefault(emp, []).append(PayInput.of(N_("complaint {complaint} loss {amount}"),
+                                                      ctx.cell(rows.iloc[place], "loss_amount"), complaint=cid,
+                                                      amount=yuan(Decimal(amount))))
     return [ctx.line(emp, code, -loss[emp], Reason.of("complaints", ids=", ".join(ids[emp])), inputs[emp])
             for emp in ctx.people.index if loss.get(emp)]
 
@@ -78,23 +81,25 @@ def adjustments(ctx: PayContext) -> list[PayLine]:
         if is_blank(emp) or is_blank(code) or is_blank(amount):
             continue            # intake reports the blank required cell
         if code not in components:
-            ctx.issues.append(Issue(ctx.cell(row, "component"), "payroll.adjustment_component",
-                                    f"'{code}' is not a pay component of pay.yaml"))
+            ctx.issues.append(Issue.of(ctx.cell(row, "component"), "payroll.adjustment_component",
+                                       N_("'{component}' is not a pay component of pay.yaml"), component=code))
             continue
         if emp not in ctx.people.index:
-            ctx.issues.append(Issue(ctx.cell(row, "employee_id"), "payroll.adjustment_not_employed",
-                                    f"adjustment for {emp}, who is not employed in {ctx.period.code}: "
-                                    "no payroll row to put it on"))
+            ctx.issues.append(Issue.of(ctx.cell(row, "employee_id"), "payroll.adjustment_not_employed",
+                                       N_("adjustment for {employee}, who is not employed in {period}: no payroll "
+                                          "row to put it on"), employee=emp, period=ctx.period.code))
             continue
         sign = getattr(components[code], "sign", "any")
         if (sign == "positive" and amount < 0) or (sign == "negative" and amount > 0):
-            ctx.issues.append(Issue(ctx.cell(row, "amount"), "payroll.adjustment_sign",
-                                    f"adjustment {amount} on '{code}' for {emp}: pay.yaml allows only "
-                                    f"{sign} amounts on this component"))
+            ctx.issues.append(Issue.of(ctx.cell(row, "amount"), "payroll.adjustment_sign",
+                                       N_("adjustment {amount} on '{component}' for {employee}: pay.yaml allows "
+                                          "only {sign} amounts on this component"),
+                                       amount=amount, component=code, employee=emp, sign=sign))
             continue
         reason = "" if is_blank(row["reason"]) else str(row["reason"]).strip()
-        given = PayInput(f"adjustment {yuan(Decimal(amount))}" + (f": {reason}" if reason else ""),
-                         ctx.cell(row, "amount"))
+        given = (PayInput.of(N_("adjustment {amount}: {reason}"), ctx.cell(row, "amount"),
+                             amount=yuan(Decimal(amount)), reason=reason) if reason else
+                 PayInput.of(N_("adjustment {amount}"), ctx.cell(row, "amount"), amount=yuan(Decimal(amount))))
         line = ctx.line(emp, code, Decimal(amount), reason, (given,))
         out.append(replace(line, origin=ADJUSTMENT))
     return out

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import cast
 
 from csbatch.blanks import is_blank
+from csbatch.i18n import N_
 from csbatch.payroll.lines import ZERO, PayContext, PayInput, PayLine, yuan
 from csbatch.policy.pay import PerformanceBonus, PerUnit
 from csbatch.policy.vocabulary import show
@@ -47,7 +48,8 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
             continue
         why = Reason.of("capped", total=f"{total:f}", cap=f"{component.cap_total:f}") \
             if total > component.cap_total else ""
-        inputs = (PayInput(f"scorecard total {total:f}"),
-                  PayInput(f"bonus base of {person.role} {yuan(base)}", component.place_of("bases")))
+        inputs = (PayInput.of(N_("scorecard total {total}"), total=f"{total:f}"),
+                  PayInput.of(N_("bonus base of {role} {amount}"), component.place_of("bases"),
+                              role=ctx.role_name(person.role), amount=yuan(base)))
         out.append(ctx.line(emp, code, base * used / 100, why, inputs))
     return out

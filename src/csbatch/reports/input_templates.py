@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.policy import Policy
 from csbatch.policy.inputs import Column, Kind
 from csbatch.reports.workbook import Workbook, display_width
@@ -285,8 +286,9 @@ def write_input_templates(policy: Policy, out: Path, lang: str = "zh") -> tuple[
                           "is not an empty folder: templates are written into a new or empty folder"
                           if lang == "en" else "不是空文件夹：模板只写入新的或空的文件夹")]
     names = {code: template_name(code, kind, policy, lang) for code, kind in policy.inputs.kinds.items()}
-    unnamed = [Issue(Source("config/inputs.yaml"), "templates.no_name",
-                     f"kinds.{code}.files: no plain name among the patterns finds {code} and no other kind")
+    unnamed = [Issue.of(Source("config/inputs.yaml"), "templates.no_name",
+                        N_("kinds.{kind}.files: no plain name among the patterns finds {kind} and no other kind"),
+                        kind=code)
                for code, name in names.items() if name is None]
     if unnamed:
         return [], unnamed

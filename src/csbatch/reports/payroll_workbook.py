@@ -65,20 +65,23 @@ def verify_payroll(result: PayrollResult, policy: Policy) -> list[Issue]:
     comps = [c.name for c in table.columns if c.kind == "money" and c.name != "gross_pay"]
     for values in payroll.to_dict("records"):
         if sum((values[c] for c in comps), ZERO) != values["gross_pay"]:
-            issues.append(Issue(None, "bug.payroll_sum", f"employee {values['employee_id']}: components do not "
-                                                         "add up to gross pay"))
+            issues.append(Issue.of(None, "bug.payroll_sum",
+                                   N_("employee {employee}: components do not add up to gross pay"),
+                                   employee=values["employee_id"]))
     by_component = dict.fromkeys(comps, ZERO)
     for component, amount in zip(result.components["component"], result.components["amount"]):
         by_component[component] = by_component.get(component, ZERO) + amount
     totals = totals_row(payroll, table)
     for code in comps:
         if totals[code] != by_component.get(code, ZERO):
-            issues.append(Issue(None, "bug.payroll_totals", f"component {code}: column total {totals[code]} "
-                                                            f"differs from the import lines' {by_component.get(code)}"))
+            issues.append(Issue.of(None, "bug.payroll_totals",
+                                   N_("component {component}: column total {total} differs from the import "
+                                      "lines' {lines}"),
+                                   component=code, total=totals[code], lines=by_component.get(code)))
     if totals["gross_pay"] != sum(by_component.values(), ZERO):
-        issues.append(Issue(None, "bug.payroll_totals", "gross pay total differs from the import lines' total"))
-    return [Issue(i.source, i.code, f"internal check failed, nothing was published (a bug in csbatch): "
-                                    f"{i.message}") for i in issues]
+        issues.append(Issue.of(None, "bug.payroll_totals", N_("gross pay total differs from the import lines' total")))
+    return [Issue.of(i.source, i.code, N_("internal check failed, nothing was published (a bug in csbatch): "
+                                       "{problem}"), problem=i.message) for i in issues]
 
 
 def hr_import_frame(components: pd.DataFrame, policy: Policy, period: str, lang: str) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from csbatch.attendance import AttendanceResult
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue
+from csbatch.i18n import translator
 from csbatch.money import half_up
 from csbatch.policy import Policy
 from csbatch.policy.bands import BandTable, fmt
@@ -186,9 +187,10 @@ def teams_frame(result: ScoreResult) -> pd.DataFrame:
     return frame
 
 
-def describe_total(s: MemberScore) -> str:
-    """How a member's total follows from the items, in words."""
-    parts = [f"subtotal {fmt(s.subtotal)}"]
+def describe_total(s: MemberScore, lang: str = "zh") -> str:
+    """How a member's total follows from the items, in words (in `lang`)."""
+    _ = translator(lang)
+    parts = [_("subtotal {points}").format(points=fmt(s.subtotal))]
     if s.multiplier != 1 or s.multiplier_rule:
         parts.append(f"× {fmt(half_up(s.multiplier, 4))} = {fmt(s.before_adjustments)}")
     for a in s.adjustments:
@@ -197,5 +199,5 @@ def describe_total(s: MemberScore) -> str:
     if s.total is not None:
         parts.append(f"= {fmt(s.total)}")
     else:
-        parts.append("= not rated")
+        parts.append(_("= not rated"))
     return " ".join(parts)

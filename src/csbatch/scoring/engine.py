@@ -22,6 +22,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_, word
 from csbatch.money import half_up, round_by
 from csbatch.policy import expressions
 from csbatch.policy.band_lookup import OutsideTable, lookup
@@ -46,6 +47,36 @@ ONE = Decimal(1)
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A piece of a rule in words: a catalogue string (`N_`) with its `{placeholders}` filled, so
+    the same rule reads in English (the scores' `rule`, `data/*.csv`) and in Chinese (`explain`,
+    the staff pages). A plain piece (numbers and signs only) has no words to translate."""
+
+    template: str
+    params: tuple[tuple[str, Any], ...] = ()
+    plain: bool = False
+
+    def text(self, lang: str = "en") -> str:
+        template = self.template if self.plain or lang == "en" else word(lang, self.template)
+        return template.format(**dict(self.params)) if self.params else template
+
+
+def said(template: str, /, **params: Any) -> Phrase:
+    """`said(N_("rated {value} of {weight}"), value=..., weight=...)`: a phrase with words."""
+    return Phrase(template, tuple(params.items()))
+
+
+def plain(text: str) -> Phrase:
+    """A phrase with no words (a formula with its numbers): the same in every language."""
+    return Phrase(text, plain=True)
+
+
+def spoken(phrases: Sequence[Phrase], lang: str = "en") -> str:
+    """A rule's phrases in the language, joined as `ItemScore.rule` joins them."""
+    return "; ".join(p.text(lang) for p in phrases)
+
+
+@dataclass(frozen=True)
 class Member:
     """Who is scored and what the card needs to know about them besides measured values."""
 
@@ -62,10 +93,15 @@ class Member:
 class ItemScore:
     measured: Decimal | None
     points: Decimal
-    rule: str
+    rule: str                                                   # in English (`data/*.csv`)
     flags: tuple[str, ...] = ()
     inputs: dict[str, Any] = field(default_factory=dict)        # measured values the rule used
     places: list[Source] = field(default_factory=list)          # policy places of bands applied
+    phrases: tuple[Phrase, ...] = ()                            # `rule`, to say in any language
+
+    def rule_in(self, lang: str) -> str:
+        """The rule in words in the language (`rule` when it was made without phrases)."""
+        return spoken(self.phrases, lang) if self.phrases else self.rule
 
 
 @dataclass
@@ -88,6 +124,10 @@ class MemberScore:
     grade: str | None = None
     rank: int | None = None
     flags: list[str] = field(default_factory=list)
+    multiplier_phrase: Phrase | None = None     # `multiplier_rule`, to say in any language
+
+    def multiplier_in(self, lang: str) -> str:
+        return self.multiplier_phrase.text(lang) if self.multiplier_phrase is not None else self.multiplier_rule
 
     @property
     def adjustment_points(self) -> Decimal:
@@ -162,19 +202,21 @@ def _band_value(band: Band) -> str:
     return fmt(band.value) if band.value is not None else str(band.label)
 
 
-def _band_text(table_name: str, table: BandTable, band: Band, value: Decimal) -> str:
-    return f"{table_name} {fmt(value, table.measure)} in {band.describe(table.measure)}"
+def _band_text(table_name: str, table: BandTable, band: Band, value: Decimal, then: str) -> Phrase:
+    """`table value in [band) → then`."""
+    return said(N_("{table} {value} in {band} → {then}"), table=table_name, value=fmt(value, table.measure),
+                band=band.describe(table.measure), then=then)
 
 
-#: Per member: (raw points or None when a measured value is missing, rule text, band places,
-#: missing names).
-Raw = tuple[Decimal | None, str, list[Source], set[str]]
+#: Per member: (raw points or None when a measured value is missing, the rule's phrases, band
+#: places, missing names).
+Raw = tuple[Decimal | None, list[Phrase], list[Source], set[str]]
 
 
 def _each_measured(ctx: _Context, measure: str, points: Callable[[Decimal], Raw]) -> list[Raw]:
     """Per member, `points` of the measured value; a missing value gives None and names the
     measure."""
-    return [(None, "", [], {measure}) if v is None else points(v) for v in ctx.column(measure)]
+    return [(None, [], [], {measure}) if v is None else points(v) for v in ctx.column(measure)]
 
 
 def _band_raw(item: Item, rule: BandRule, ctx: _Context) -> list[Raw]:
@@ -187,17 +229,18 @@ def _band_raw(item: Item, rule: BandRule, ctx: _Context) -> list[Raw]:
         try:
             band = lookup(table, v)
         except OutsideTable:
-            return (None, f"{fmt(v, table.measure)} is outside every band of {rule.table}", [], set())
+            return (None, [said(N_("{value} is outside every band of {table}"), value=fmt(v, table.measure),
+                                table=rule.table)], [], set())
         val = band.value
         if val is None:     # a table of labels (grades) gives no points
             raise TypeError(f"band table {rule.table} has labels, not values: a band rule needs values")
         if rule.use == "deduct":
-            pts, text = w - val, f"{_band_text(rule.table, table, band, v)} → {w} − {fmt(val)}"
+            pts, then = w - val, f"{w} − {fmt(val)}"
         elif rule.use == "points":
-            pts, text = val, f"{_band_text(rule.table, table, band, v)} → {fmt(val)}"
+            pts, then = val, fmt(val)
         else:
-            pts, text = w * val, f"{_band_text(rule.table, table, band, v)} → {w} × {fmt(val)}"
-        return (pts, text, [band.place] if band.place else [], set())
+            pts, then = w * val, f"{w} × {fmt(val)}"
+        return (pts, [_band_text(rule.table, table, band, v, then)], [band.place] if band.place else [], set())
 
     return _each_measured(ctx, rule.measure, points)
 
@@ -207,7 +250,7 @@ def _linear_raw(item: Item, rule: LinearRule, ctx: _Context) -> list[Raw]:
     w = item.weight
     return _each_measured(ctx, rule.measure, lambda v: (
         w * min(rule.cap, v / rule.per),
-        f"{w} × min({fmt(rule.cap)}, {fmt(v, 'rate')} ÷ {fmt(rule.per, 'rate')})", [], set()))
+        [plain(f"{w} × min({fmt(rule.cap)}, {fmt(v, 'rate')} ÷ {fmt(rule.per, 'rate')})")], [], set()))
 
 
 def _per_event_raw(item: Item, rule: PerEventRule, ctx: _Context) -> list[Raw]:
@@ -218,11 +261,11 @@ def _per_event_raw(item: Item, rule: PerEventRule, ctx: _Context) -> list[Raw]:
     for i in range(ctx.n):
         missing = {name for name in rule.points if cols[name][i] is None}
         if missing:
-            out.append((None, "", [], missing))
+            out.append((None, [], [], missing))
             continue
         pts = w + sum((rule.points[n] * cols[n][i] for n in rule.points), ZERO)
         terms = " ".join(f"{_signed(rule.points[n])} × {fmt(cols[n][i])} ({n})" for n in rule.points)
-        out.append((pts, f"{w} {terms}", [], set()))
+        out.append((pts, [plain(f"{w} {terms}")], [], set()))
     return out
 
 
@@ -230,7 +273,8 @@ def _rating_raw(item: Item, rule: RatingRule, ctx: _Context) -> list[Raw]:
     """The rating given, held between 0 and the weight."""
     w = item.weight
     return _each_measured(ctx, rule.measure,
-                          lambda v: (min(max(v, ZERO), w), f"rated {fmt(v)} of {w}", [], set()))
+                          lambda v: (min(max(v, ZERO), w),
+                                     [said(N_("rated {value} of {weight}"), value=fmt(v), weight=w)], [], set()))
 
 
 def _formula_raw(item: Item, rule: FormulaRule, ctx: _Context) -> list[Raw]:
@@ -244,16 +288,17 @@ def _formula_raw(item: Item, rule: FormulaRule, ctx: _Context) -> list[Raw]:
     out: list[Raw] = []
     for i in range(ctx.n):
         if i in result.errors:
-            ctx.issues.append(Issue(item.place_of("rule"), "score.formula",
-                                    f"scorecard {ctx.code}, item {item.code}, employee "
-                                    f"{ctx.members[i].employee_id}: {result.errors[i]}"))
+            ctx.issues.append(Issue.of(item.place_of("rule"), "score.formula",
+                                       N_("scorecard {card}, item {item}, employee {employee}: {problem}"),
+                                       card=ctx.code, item=item.code, employee=ctx.members[i].employee_id,
+                                       problem=result.errors[i]))
         value = result.values[i]
         # the expression evaluator types a hit's band as object; it is the Band `lookup` found
         hits = cast("list[tuple[str, Band, Decimal]]", result.hits.get(i, []))
-        parts = [f"{_band_text(t, ctx.tables(t), b, v)} → {_band_value(b)}" for t, b, v in hits]
+        parts = [_band_text(t, ctx.tables(t), b, v, _band_value(b)) for t, b, v in hits]
         places = [b.place for _, b, _ in hits if b.place]
         if value is None:
-            out.append((None, "; ".join(parts), places, result.missing.get(i, set()) or {"?"}))
+            out.append((None, parts, places, result.missing.get(i, set()) or {"?"}))
             continue
         row = {name: env[name][i] for name in env}
         # what is substituted is a measured value, a mean or a band value: a Decimal, or None
@@ -261,7 +306,7 @@ def _formula_raw(item: Item, rule: FormulaRule, ctx: _Context) -> list[Raw]:
                                        lambda name, v: "no data" if v is None else
                                        (show(name, v) if name in UNITS else fmt(cast(Decimal, v))))
         shown = fmt(half_up(value))
-        out.append((value, "; ".join(parts + [f"{sums} = {shown}"]), places, set()))
+        out.append((value, [*parts, plain(f"{sums} = {shown}")], places, set()))
     return out
 
 
@@ -270,7 +315,8 @@ def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context) -> list[Raw]:
     values = ctx.column(rule.measure)
     promo = ctx.promotion
     if promo is None:
-        return [(w, f"no key promotion set for {ctx.period} → {w}", [], set()) for _ in values]
+        return [(w, [said(N_("no key promotion set for {period} → {weight}"), period=ctx.period, weight=w)],
+                 [], set()) for _ in values]
     std = promo.standard
     qualifiers = [i for i in ctx.rated_rows if values[i] is not None and values[i] >= std]
     n = len(qualifiers)
@@ -283,12 +329,15 @@ def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context) -> list[Raw]:
             if i in qualifiers:
                 rank = ordered.index(v) + 1  # ties share the better rank
                 bonus = Decimal(n - rank + 1)
-                out.append((w + bonus, f"¥{fmt(v)} ≥ standard ¥{fmt(std)}: rank {rank} of {n} → {w} + {fmt(bonus)}",
-                            [], set()))
+                out.append((w + bonus, [said(N_("¥{value} ≥ standard ¥{standard}: rank {rank} of {of} → {weight} + "
+                                                "{bonus}"), value=fmt(v), standard=fmt(std), rank=rank, of=n,
+                                             weight=w, bonus=fmt(bonus))], [], set()))
             else:
-                out.append((w, f"¥{fmt(v)} ≥ standard ¥{fmt(std)}; not rated, no rank bonus → {w}", [], set()))
+                out.append((w, [said(N_("¥{value} ≥ standard ¥{standard}; not rated, no rank bonus → {weight}"),
+                                     value=fmt(v), standard=fmt(std), weight=w)], [], set()))
         else:
-            out.append((w * v / std, f"¥{fmt(v)} < standard ¥{fmt(std)} → {w} × {fmt(v)} ÷ {fmt(std)}", [], set()))
+            out.append((w * v / std, [said(N_("¥{value} < standard ¥{standard} → {weight} × {value} ÷ {standard}"),
+                                           value=fmt(v), standard=fmt(std), weight=w)], [], set()))
     return out
 
 
@@ -316,55 +365,58 @@ def score_item(item: Item, ctx: _Context) -> list[ItemScore]:
     firsts = ctx.column(names[0]) if names else [None] * ctx.n
     raws = _item_raw(item, ctx)
     scores = []
-    for i, (raw, text, places, missing) in enumerate(raws):
+    for i, (raw, phrases, places, missing) in enumerate(raws):
         inputs = {name: ctx.column(name)[i] for name in names}
         flags: tuple[str, ...] = ()
         if raw is None:
             nd = item.when_no_data
             if nd is not None and missing:
                 raw = item.weight if nd.give == "full" else ZERO
-                text = f"nothing to measure → {'full ' + fmt(item.weight) if nd.give == 'full' else '0'}"
+                phrases = [said(N_("nothing to measure → full {weight}"), weight=fmt(item.weight))
+                           if nd.give == "full" else said(N_("nothing to measure → 0"))]
                 flags = (nd.flag,) if nd.flag else ()
             else:
                 raw = ZERO
-                what = ", ".join(sorted(missing)) if missing else "a value"
-                text = (text + "; " if text else "") + f"no data for {what} → 0"
+                phrases = [*phrases, said(N_("no data for {names} → 0"), names=", ".join(sorted(missing)))
+                           if missing else said(N_("no data for a value → 0"))]
                 flags = tuple(f"no_data:{m}" for m in sorted(missing) if m != "?")
         points = raw
         if item.floor is not None and points < item.floor:
             points = item.floor
-            text += f"; floored at {fmt(item.floor)}"
+            phrases = [*phrases, said(N_("floored at {floor}"), floor=fmt(item.floor))]
         rounded = round_by(points, rounding)
         if rounding.mode != "half_up" and rounded != points:
-            text += f"; rounded {'down' if rounded < points else 'toward zero'} → {fmt(rounded)}"
-        scores.append(ItemScore(firsts[i], rounded, text, flags, inputs, places))
+            phrases = [*phrases, said(N_("rounded down → {points}") if rounded < points
+                                      else N_("rounded toward zero → {points}"), points=fmt(rounded))]
+        scores.append(ItemScore(firsts[i], rounded, spoken(phrases), flags, inputs, places, tuple(phrases)))
     return scores
 
 
 # --- the card --------------------------------------------------------------------------------
 
-def _multipliers(card: Scorecard, ctx: _Context) -> list[tuple[Decimal, str, tuple[str, ...]]]:
+def _multipliers(card: Scorecard, ctx: _Context) -> list[tuple[Decimal, Phrase, tuple[str, ...]]]:
     m = card.multiplier
     if m is None:
-        return [(ONE, "", ())] * ctx.n
+        return [(ONE, plain(""), ())] * ctx.n
     expr = expressions.parse(m.formula)
     env = {name: ctx.column(name) for name in expr.names}
     result = expressions.evaluate(expr, env, ctx.n, tables=ctx.tables, population=ctx.rated_rows)
-    out: list[tuple[Decimal, str, tuple[str, ...]]] = []
+    out: list[tuple[Decimal, Phrase, tuple[str, ...]]] = []
     for i in range(ctx.n):
         value = result.values[i]
         if i in result.errors:
-            ctx.issues.append(Issue(m.place_of("formula"), "score.formula",
-                                    f"scorecard {ctx.code}, multiplier, employee "
-                                    f"{ctx.members[i].employee_id}: {result.errors[i]}"))
+            ctx.issues.append(Issue.of(m.place_of("formula"), "score.formula",
+                                       N_("scorecard {card}, multiplier, employee {employee}: {problem}"),
+                                       card=ctx.code, employee=ctx.members[i].employee_id, problem=result.errors[i]))
         if value is None:
             nd = m.when_no_data
             v = nd.value if nd else ONE
-            out.append((v, f"{m.name}: nothing to measure → {fmt(v)}", (nd.flag,) if nd and nd.flag else ()))
+            out.append((v, said(N_("{name}: nothing to measure → {value}"), name=m.name, value=fmt(v)),
+                        (nd.flag,) if nd and nd.flag else ()))
         else:
             shown = half_up(value, 4)
             inputs = ", ".join(f"{n} {fmt(env[n][i])}" for n in sorted(env))
-            out.append((value, f"{m.name}: {m.formula} = {fmt(shown)} ({inputs})", ()))
+            out.append((value, plain(f"{m.name}: {m.formula} = {fmt(shown)} ({inputs})"), ()))
     return out
 
 
@@ -398,8 +450,8 @@ def score_card(code: str, card: Scorecard, members: Sequence[Member], measured: 
         mult, mult_rule, mult_flags = mults[i]
         before = round_by(subtotal * mult, rounding)
         flags = [f for c in items for f in items[c][i].flags] + list(mult_flags)
-        scores.append(MemberScore(member, {c: items[c][i] for c in items}, subtotal, mult, mult_rule,
-                                  before, _adjustments(card, member), flags=flags))
+        scores.append(MemberScore(member, {c: items[c][i] for c in items}, subtotal, mult, mult_rule.text(),
+                                  before, _adjustments(card, member), flags=flags, multiplier_phrase=mult_rule))
     return CardScore(code, card, scores), ctx.issues
 
 

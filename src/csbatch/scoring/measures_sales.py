@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
-from csbatch.errors import Issue, Severity
+from csbatch.errors import Issue
+from csbatch.i18n import N_
 from csbatch.money import to_cents
 from csbatch.policy.expressions import parse
 from csbatch.rules.due_dates import due_at, status
@@ -208,9 +209,10 @@ def team_measures(ctx: Context, values: dict[str, pd.Series]) -> dict[str, pd.Se
         row = cast(pd.Series, ctx.roster.loc[cast(str, emp)])   # one row per employee ID (`_people`)
         role = cast("str | None", people.at[boss, "role"]) if boss in people.index else None
         what = f"a {role}" if role else "not employed this month"
-        ctx.issues.append(Issue(ctx.cell(row, "supervisor_id"), "measures.not_a_supervisor",
-                                f"supervisor_id of {emp} names {boss}, who is {what}, not a "
-                                f"supervisor: {emp} counts for no team", Severity.WARNING))
+        ctx.issues.append(Issue.warn(ctx.cell(row, "supervisor_id"), "measures.not_a_supervisor",
+                                     N_("supervisor_id of {employee} names {boss}, who is {what}, not a "
+                                        "supervisor: {employee} counts for no team"),
+                                     employee=emp, boss=boss, what=what))
     reports = reports[reports["supervisor_id"].isin(set(supervisors))]
     boss = reports["supervisor_id"]
 

@@ -24,7 +24,8 @@ from decimal import Decimal
 import pandas as pd
 
 from csbatch.calendar import month_bounds
-from csbatch.errors import Issue, Severity
+from csbatch.errors import Issue
+from csbatch.i18n import N_
 from csbatch.policy import Policy
 from csbatch.policy.vip import Programme, Tier
 from csbatch.vip.dates import DAY, as_date, months_held, stamp, valid_until
@@ -239,12 +240,15 @@ def issue_cards(cards: list[Card], period: str, spend: Spend, people: People,
             if not people.real_name(person):
                 rec = people.record(q.customer_id)
                 programme = vip.programmes[q.programme]
-                where = "has no national ID number in the customer sheet" if rec is not None \
-                    else "is not in the customer sheet"
-                issues.append(Issue(rec.source if rec is not None else None, "vip.no_id_number",
-                                    f"customer {q.customer_id} qualifies for {programme.name} "
-                                    f"{programme.tiers[q.tier].name} on {q.day} ({q.how}, order {q.order}) but "
-                                    f"{where}: cards are real-name, so none is issued", Severity.WARNING))
+                template = (N_("customer {customer} qualifies for {programme} {tier} on {day} ({how}, order "
+                               "{order}) but has no national ID number in the customer sheet: cards are "
+                               "real-name, so none is issued") if rec is not None else
+                            N_("customer {customer} qualifies for {programme} {tier} on {day} ({how}, order "
+                               "{order}) but is not in the customer sheet: cards are real-name, so none is "
+                               "issued"))
+                issues.append(Issue.warn(rec.source if rec is not None else None, "vip.no_id_number", template,
+                                         customer=q.customer_id, programme=programme.name,
+                                         tier=programme.tiers[q.tier].name, day=q.day, how=q.how, order=q.order))
                 continue
             chosen.append((person, q))
     prefixes = _prefixes(policy)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from csbatch.blanks import is_blank
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.idnumbers import mask_id
 from csbatch.vip.dates import as_date
 from csbatch.vip.identity import person_of
@@ -127,10 +128,10 @@ def build_people(customers: pd.DataFrame | None, key: bytes) -> tuple[People, li
             continue
         recs = [people.records[c] for c in cids]
         named = " and ".join(f"{r.customer_id} ({r.source})" if r.source else r.customer_id for r in recs)
-        issues.append(Issue(recs[0].source, "vip.same_person",
-                            f"customer records {named} carry the same national ID number "
-                            f"(ending {mask_id(recs[0].id_number, 4)[-4:]}): one person, one card; "
-                            "their purchases count together", Severity.WARNING))
+        issues.append(Issue.warn(recs[0].source, "vip.same_person",
+                                 N_("customer records {named} carry the same national ID number (ending "
+                                    "{ending}): one person, one card; their purchases count together"),
+                                 named=named, ending=mask_id(recs[0].id_number, 4)[-4:]))
     return people, issues
 
 

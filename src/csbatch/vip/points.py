@@ -26,7 +26,8 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
-from csbatch.errors import Issue, Severity, Source
+from csbatch.errors import Issue, Source
+from csbatch.i18n import N_
 from csbatch.money import to_cents
 from csbatch.policy import Policy
 from csbatch.vip.card_events import Card
@@ -178,9 +179,9 @@ def qualifying_refund_warnings(refunds: list[str], past: PastPoints,
                                sales: pd.DataFrame | None) -> list[Issue]:
     """A refunded order that qualified a card leaves the card and its issue points standing,
     for a person to review."""
-    return [Issue(_place(sales, oid), "vip.qualifying_refund",
-                  f"order {oid}, refunded this month, qualified card {past.issued_for[oid]}: the card "
-                  "and its issue points stand; review them", Severity.WARNING)
+    return [Issue.warn(_place(sales, oid), "vip.qualifying_refund",
+                       N_("order {order}, refunded this month, qualified card {card}: the card and its issue "
+                          "points stand; review them"), order=oid, card=past.issued_for[oid])
             for oid in refunds if oid in past.issued_for]
 
 
@@ -240,9 +241,10 @@ def redeem_events(wanted: list[Redemption], cards: list[Card],
         mine = holders.get(people.person(r.customer_id), [])
         card = next((c for c in mine if r.day is not None and c.active_on(r.day)), None)
         if card is None or r.day is None:
-            issues.append(Issue(r.source, "vip.redemption_no_card",
-                                f"customer {r.customer_id} holds no VIP card with points on {r.day}: "
-                                f"the redemption of {r.points} points is rejected"))
+            issues.append(Issue.of(r.source, "vip.redemption_no_card",
+                                   N_("customer {customer} holds no VIP card with points on {day}: the "
+                                      "redemption of {points} points is rejected"),
+                                   customer=r.customer_id, day=r.day, points=r.points))
             continue
         events.append(Event(r.day, REDEEM, card, "redeem", -r.points, r.order_id, redemption=r))
     return events, issues
@@ -252,31 +254,41 @@ def redeem_events(wanted: list[Redemption], cards: list[Card],
 # the replay
 
 
-def redemption_problems(r: Redemption, card: Card, balance: int, orders: dict[str, dict],
-                        people: People, policy: Policy) -> list[tuple[str, str]]:
-    """(code, text) of each reason a redemption is refused, given the card's balance then."""
+#: Why a redemption is refused (`redemption_problems`).
+BALANCE = N_("customer {customer}, {day}: spends {points} points, balance is {balance}; the redemption is rejected")
+RATE = N_("customer {customer}, {day}: values {points} points at {voucher}, more than the {rate} rate allows: "
+          "{allowed}; the redemption is rejected")
+NO_ORDER = N_("customer {customer}, {day}: order {order} is not in this month's sales; the redemption is rejected")
+OTHERS_ORDER = N_("customer {customer}, {day}: order {order} is customer {buyer}'s, not the card holder's; the "
+                  "redemption is rejected")
+MINIMUM = N_("customer {customer}, {day}: purchase {amount} is under the {minimum} voucher minimum; the redemption "
+             "is rejected")
+
+
+def redemption_problems(r: Redemption, card: Card, balance: int, orders: dict[str, dict], people: People,
+                        policy: Policy) -> list[Issue]:
+    """An issue for each reason a redemption is refused, given the card's balance then."""
     min_purchase = policy.vip.vouchers.min_purchase
-    problems = []
+    problems: list[tuple[str, str, dict[str, Any]]] = []
     if r.points > balance:
-        problems.append(("vip.redemption_balance", f"spends {r.points} points, balance is {balance}"))
+        problems.append(("vip.redemption_balance", BALANCE, {"points": r.points, "balance": balance}))
     rate = voucher_rate(balance, policy)
     allowed = to_cents(Decimal(r.points) * rate)
     if r.voucher > allowed:
-        problems.append(("vip.redemption_rate",
-                         f"values {r.points} points at {yen(r.voucher)}, more than the "
-                         f"{percent(rate)} rate allows: {yen(allowed)}"))
+        problems.append(("vip.redemption_rate", RATE, {"points": r.points, "voucher": yen(r.voucher),
+                                                       "rate": percent(rate), "allowed": yen(allowed)}))
     order = orders.get(r.order_id or "")
     if order is None:
-        problems.append(("vip.redemption_order", f"order {r.order_id} is not in this month's sales"))
+        problems.append(("vip.redemption_order", NO_ORDER, {"order": r.order_id}))
     else:
         if people.person(str(order["customer_id"])) != card.person:
-            problems.append(("vip.redemption_order",
-                             f"order {r.order_id} is customer {order['customer_id']}'s, not the card holder's"))
+            problems.append(("vip.redemption_order", OTHERS_ORDER,
+                             {"order": r.order_id, "buyer": order["customer_id"]}))
         if order["list_amount"] < min_purchase:
-            problems.append(("vip.redemption_minimum",
-                             f"purchase {yen(order['list_amount'])} is under the {yen(min_purchase)} "
-                             "voucher minimum"))
-    return problems
+            problems.append(("vip.redemption_minimum", MINIMUM,
+                             {"amount": yen(order["list_amount"]), "minimum": yen(min_purchase)}))
+    return [Issue.of(r.source, code, template, customer=r.customer_id, day=r.day, **params)
+            for code, template, params in problems]
 
 
 def replay(events: list[Event], opening: dict[str, int], orders: dict[str, dict], people: People,
@@ -302,9 +314,7 @@ def replay(events: list[Event], opening: dict[str, int], orders: dict[str, dict]
             assert r is not None, "a REDEEM event carries its redemption (redeem_events)"
             problems = redemption_problems(r, e.card, bal, orders, people, policy)
             if problems:
-                who = f"customer {r.customer_id}, {r.day}"
-                issues.extend(Issue(r.source, code, f"{who}: {text}; the redemption is rejected")
-                              for code, text in problems)
+                issues.extend(problems)
                 continue
             assert r.order_id is not None, "no problem: its order is in this month's sales"
             note = f"订单 {r.order_id} 使用代金券 {yen(r.voucher)}"

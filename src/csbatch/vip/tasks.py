@@ -18,7 +18,8 @@ import datetime as dt
 import pandas as pd
 
 from csbatch.calendar import lunar_to_solar, month_bounds
-from csbatch.errors import Issue, Severity
+from csbatch.errors import Issue
+from csbatch.i18n import N_
 from csbatch.policy import Policy
 from csbatch.vip.card_events import ACTIVE, Card
 from csbatch.vip.dates import DAY, add_months, shift_period, stamp
@@ -58,9 +59,9 @@ def festivals_in(period: str, policy: Policy) -> tuple[list[tuple[str, str, dt.d
                     candidates.append(lunar_to_solar(year, month, day))
                 except ValueError as exc:
                     if year == first.year:
-                        issues.append(Issue(f.place, "vip.lunar_date",
-                                            f"festival {f.code}: no lunar {f.lunar} in {year}: {exc}",
-                                            Severity.WARNING))
+                        issues.append(Issue.warn(f.place, "vip.lunar_date",
+                                                 N_("festival {festival}: no lunar {lunar} in {year}: {why}"),
+                                                 festival=f.code, lunar=f.lunar, year=year, why=exc))
         found.extend((f.code, f.name, d) for d in candidates if first <= d <= last)
     return sorted(found, key=lambda x: (x[2], x[0])), issues
 
