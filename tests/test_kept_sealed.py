@@ -123,7 +123,7 @@ def test_without_the_ledgers_key_nothing_kept_can_be_opened_and_the_key_file_is_
     assert not key.exists()   # restoring never makes a new key: it would open nothing
     verified = runner.invoke(app, ["ledger", "verify", "--out", str(out)])
     assert verified.exit_code == 1 and str(key) in verified.output.replace("\n", "")
-    result = runner.invoke(app, ["reproduce", PERIOD, "--out", str(out), "--config", str(CONFIG)])
+    result = runner.invoke(app, ["--lang", "zh", "reproduce", PERIOD, "--out", str(out), "--config", str(CONFIG)])
     assert result.exit_code != 0 and f"结账台账的密钥 {key} 不见了" in result.output.replace("\n", "")
 
 
