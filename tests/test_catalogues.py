@@ -52,3 +52,11 @@ def test_lang_option_and_environment_choose_the_messages_language(tmp_path):
     assert runner.invoke(app, args, env={"CSBATCH_LANG": "en"}).stderr.splitlines()[-1] == "1 error, 0 warnings"
     # each run starts again from the default: the last one's language does not stick
     assert runner.invoke(app, args).stderr.splitlines()[-1] == "错误 1 条，警告 0 条"
+
+
+def test_an_issue_inside_another_is_shown_in_the_same_language():
+    inner = Issue.of(Source("out"), "close.write_failed", i18n.N_("cannot write the close: {why}"), why="disk full")
+    outer = Issue.of(inner.source, inner.code, i18n.N_("{problem}; nothing was published and the ledger is unchanged"),
+                     problem=inner.as_said())
+    assert outer.message == "cannot write the close: disk full; nothing was published and the ledger is unchanged"
+    assert outer.text("zh") == "无法写入结账结果：disk full；未发布任何结果，结账台账未改动"

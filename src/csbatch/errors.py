@@ -120,6 +120,13 @@ class Issue:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    def as_said(self) -> str:
+        """The message as a piece of another message (`{problem}; nothing was published`): a
+        `Said` when it has a template, so the outer message shows it in the same language."""
+        if self.template is None:
+            return self.message
+        return Said(self.template, **dict(self.params))
+
     def text(self, lang: str) -> str:
         """The message in the language (ID numbers masked, as in `message`)."""
         if self.template is None or mask_ids_in(self.template.format(**dict(self.params))) != self.message:

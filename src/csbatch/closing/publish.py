@@ -188,7 +188,7 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
                              why=exc.strerror or exc)
         after = (N_("{problem}; the ledger holds the close: run the same close again to finish publishing it")
                  if committed else N_("{problem}; nothing was published and the ledger is unchanged"))
-        return s, [Issue.of(issue.source, issue.code, after, problem=issue.message)]
+        return s, [Issue.of(issue.source, issue.code, after, problem=issue.as_said())]
     finally:
         if lock is not None:
             staging_folders.release(lock)

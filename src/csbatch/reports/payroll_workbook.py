@@ -81,7 +81,7 @@ def verify_payroll(result: PayrollResult, policy: Policy) -> list[Issue]:
     if totals["gross_pay"] != sum(by_component.values(), ZERO):
         issues.append(Issue.of(None, "bug.payroll_totals", N_("gross pay total differs from the import lines' total")))
     return [Issue.of(i.source, i.code, N_("internal check failed, nothing was published (a bug in csbatch): "
-                                       "{problem}"), problem=i.message) for i in issues]
+                                       "{problem}"), problem=i.as_said()) for i in issues]
 
 
 def hr_import_frame(components: pd.DataFrame, policy: Policy, period: str, lang: str) -> pd.DataFrame:
