@@ -150,7 +150,7 @@ def _guarded(fn):
 
 @policy_app.command("check")
 @_guarded
-def policy_check(config: ConfigOpt = None) -> None:
+def policy_check(config: ConfigOpt = None, lang: LangOpt = None) -> None:
     """Load and validate the whole policy; print every problem as FILE:LINE:COL: message (and,
     as a warning, policy files with uncommitted git changes, which monthly-close refuses)."""
     from csbatch.commands import policy_check as command
@@ -160,7 +160,7 @@ def policy_check(config: ConfigOpt = None) -> None:
 
 @policy_app.command("test")
 @_guarded
-def policy_test(config: ConfigOpt = None) -> None:
+def policy_test(config: ConfigOpt = None, lang: LangOpt = None) -> None:
     """Run the golden cases of config/tests/ through the scoring engine; print every failure."""
     from csbatch.commands import policy_test_cases as command
 
@@ -169,7 +169,7 @@ def policy_test(config: ConfigOpt = None) -> None:
 
 @inputs_app.command("check")
 @_guarded
-def inputs_check(period: PeriodArg, inputs: InputsOpt, config: ConfigOpt = None) -> None:
+def inputs_check(period: PeriodArg, inputs: InputsOpt, config: ConfigOpt = None, lang: LangOpt = None) -> None:
     """Read every input sheet of the month; print what was found and every problem."""
     from csbatch.commands import inputs_check as command
 
@@ -211,6 +211,7 @@ def reopen(
     ledger: LedgerOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Folder the month was closed into "
                                                 "(its ledger is OUT/csbatch-ledger.sqlite).")] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Reopen a closed month so it can be closed again: records who, why and when, and moves the
     published folder aside; the next close reports what changed."""
@@ -227,6 +228,7 @@ def vip_import_history(
     ledger: LedgerOpt = None,
     out: ClosedOutOpt = None,
     config: ConfigOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Load earlier purchases once, so trailing-12-month VIP spend is right from the first close."""
     from csbatch.commands import vip_import_history as command
@@ -241,6 +243,7 @@ def ledger_list(
     ctx: typer.Context,
     ledger: LedgerOpt = None,
     out: ClosedOutOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """List the closed months (closed at, by whom, policy revision, input files, pay total, VIP
     members) and every reopening (who, why, when)."""
@@ -258,6 +261,7 @@ def ledger_show(
     period: PeriodArg,
     ledger: LedgerOpt = None,
     out: ClosedOutOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """One month in detail: its input files (kind, size, sha256), its policy revision, its pay
     totals, its closes and reopenings."""
@@ -269,7 +273,7 @@ def ledger_show(
 
 @ledger_app.command("verify")
 @_guarded
-def ledger_verify(ledger: LedgerOpt = None, out: ClosedOutOpt = None) -> None:
+def ledger_verify(ledger: LedgerOpt = None, out: ClosedOutOpt = None, lang: LangOpt = None) -> None:
     """Check the ledger against the digests each close recorded: exit 0 when nothing was changed
     outside csbatch, 1 with every table and month that was."""
     from csbatch.commands import ledger_verify as command
@@ -286,6 +290,7 @@ def reproduce(
     out: ClosedOutOpt = None,
     config: Annotated[Path | None, typer.Option("--config", help="Policy folder whose git repository holds "
                                                    "the recorded commit (default: ./config).")] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Recompute a closed month from the input files and the policy revision its close kept, and
     compare with what was recorded: exit 0 "identical", 1 with every difference."""
@@ -309,6 +314,7 @@ def explain(
                                                 "is OUT/csbatch-ledger.sqlite): a closed month is explained "
                                                 "from what its close kept.")] = None,
     ledger: LedgerOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Show how one employee's scorecard was computed: measured values with their input rows,
     the band or formula with its policy place, the points and the total; with --pay, each pay line too.
@@ -322,6 +328,7 @@ def explain(
 @_guarded
 def init(
     folder: Annotated[Path, typer.Argument(help="New or empty folder for the policy repository.")],
+    lang: LangOpt = None,
 ) -> None:
     """Make a new company's policy repository: config/ (the default policy, the values a company
     sets marked), .gitignore, README, pre-commit hooks, and a first git commit when git is installed."""
@@ -395,6 +402,7 @@ def sample(
                                                   "about 15 per selling agent).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 2026,
     config: ConfigOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Write a realistic, consistent month of every input kind."""
     from csbatch.commands import sample as command
