@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_
+from csbatch.i18n import N_, NC_, word
 from csbatch.policy import Policy
 from csbatch.policy.inputs import Column, Kind
 from csbatch.reports.workbook import Workbook, display_width
@@ -30,41 +30,50 @@ from csbatch.text import normalise_header, normalise_label
 #: Rows of the data sheet that carry the dropdowns and bounds (formats cover whole columns).
 TEMPLATE_ROWS = 2000
 
-#: Every word a person reads in a template, by language.
+#: Every word a person reads in a template (English msgids; the Chinese is in the catalogue, in
+#: the context "input template" so a template's "text" or "type" keeps its own word).
 WORDS = {
-    "zh": {
-        "notes": "说明", "column": "列名", "required": "必填", "type": "类型", "default": "默认值",
-        "values": "可填写的值", "aliases": "也可用的表头", "yes": "是", "no": "否",
-        "kind_required": "每月必须提供", "kind_optional": "没有时可不提供",
-        "files": "文件名或工作表名符合以下任一即可识别：{patterns}",
-        "layout": "第一行为表头，每行一条记录；本“说明”工作表不会被读取。",
-        "from": "不小于 {min}", "to": "不大于 {max}", "lists": "下拉选项",
-        "item": "问卷项目", "positive_list": "得分", "taboo_list": "禁忌",
-        "item_list": "问卷项目（{what}）",
-        "positive": "得分 0–{max}，√ 为满分，× 为 0，{na} 为不适用",
-        "taboo": "√/是 = 违反，×/否或空白 = 未违反，{na} = 不适用",
-        "id": "编号（文本）", "text": "文本", "int": "整数", "number": "数字", "money": "金额（元）",
-        "date": "日期（2026-10-31）", "datetime": "日期时间（2026-10-31 09:30）", "time": "时间（09:30）",
-        "month": "月份（2026-10）", "bool": "是/否", "code": "选项（见下拉列表）", "phone": "电话（文本）",
-        "national_id": "身份证号（文本）",
-    },
-    "en": {
-        "notes": "Instructions", "column": "Column", "required": "Required", "type": "Type",
-        "default": "Default", "values": "Allowed values", "aliases": "Other accepted headers",
-        "yes": "yes", "no": "no", "kind_required": "required every month",
-        "kind_optional": "optional", "files": "Found by a file or sheet name matching any of: {patterns}",
-        "layout": "The first row is the header, one record per row; this sheet is never read.",
-        "from": "at least {min}", "to": "at most {max}", "lists": "Dropdown lists",
-        "item": "questionnaire item", "positive_list": "points", "taboo_list": "taboo",
-        "item_list": "questionnaire item ({what})",
-        "positive": "points 0–{max}, √ = full, × = 0, {na} = not applicable",
-        "taboo": "√/yes = violated, ×/no or blank = not, {na} = not applicable",
-        "id": "ID (text)", "text": "text", "int": "whole number", "number": "number",
-        "money": "amount (yuan)", "date": "date (2026-10-31)", "datetime": "date and time (2026-10-31 09:30)",
-        "time": "time (09:30)", "month": "month (2026-10)", "bool": "yes/no", "code": "one of the list",
-        "phone": "phone (text)", "national_id": "national ID (text)",
-    },
+    "notes": NC_("input template", "Instructions"),
+    "column": NC_("input template", "Column"),
+    "required": NC_("input template", "Required"),
+    "type": NC_("input template", "Type"),
+    "default": NC_("input template", "Default"),
+    "values": NC_("input template", "Allowed values"),
+    "aliases": NC_("input template", "Other accepted headers"),
+    "yes": NC_("input template", "yes"),
+    "no": NC_("input template", "no"),
+    "kind_required": NC_("input template", "required every month"),
+    "kind_optional": NC_("input template", "optional"),
+    "files": NC_("input template", "Found by a file or sheet name matching any of: {patterns}"),
+    "layout": NC_("input template", "The first row is the header, one record per row; this sheet is never read."),
+    "from": NC_("input template", "at least {min}"),
+    "to": NC_("input template", "at most {max}"),
+    "lists": NC_("input template", "Dropdown lists"),
+    "item": NC_("input template", "questionnaire item"),
+    "positive_list": NC_("input template", "points"),
+    "taboo_list": NC_("input template", "taboo"),
+    "item_list": NC_("input template", "questionnaire item ({what})"),
+    "positive": NC_("input template", "points 0–{max}, √ = full, × = 0, {na} = not applicable"),
+    "taboo": NC_("input template", "√/yes = violated, ×/no or blank = not, {na} = not applicable"),
+    "id": NC_("input template", "ID (text)"),
+    "text": NC_("input template", "text"),
+    "int": NC_("input template", "whole number"),
+    "number": NC_("input template", "number"),
+    "money": NC_("input template", "amount (yuan)"),
+    "date": NC_("input template", "date (2026-10-31)"),
+    "datetime": NC_("input template", "date and time (2026-10-31 09:30)"),
+    "time": NC_("input template", "time (09:30)"),
+    "month": NC_("input template", "month (2026-10)"),
+    "bool": NC_("input template", "yes/no"),
+    "code": NC_("input template", "one of the list"),
+    "phone": NC_("input template", "phone (text)"),
+    "national_id": NC_("input template", "national ID (text)"),
 }
+
+def _words(lang: str) -> dict[str, str]:
+    """The template's words in the language."""
+    return {key: word(lang, text) for key, text in WORDS.items()}
+
 
 #: Number format of a column by its declared type; "@" is Excel's text format.
 TYPE_FORMATS = {"id": "@", "text": "@", "code": "@", "phone": "@", "national_id": "@", "month": "@",
@@ -140,7 +149,7 @@ def _number(value: Decimal) -> str:
 
 
 def _field(name: str, column: Column, kind: Kind, policy: Policy, lang: str) -> _Field:
-    words = WORDS[lang]
+    words = _words(lang)
     labels: dict[str, str] = {}
     default = column.default or ""
     if column.type == "code" and column.codes is not None:
@@ -163,7 +172,7 @@ def _field(name: str, column: Column, kind: Kind, policy: Policy, lang: str) -> 
 
 def _item_fields(policy: Policy, lang: str) -> list[_Field]:
     """The questionnaire's items, one column each (an audits kind's `item_columns`)."""
-    words = WORDS[lang]
+    words = _words(lang)
     inputs = policy.inputs
     tick = next(x for x in inputs.booleans.true if not x.isalnum())
     cross = next(x for x in inputs.booleans.false if not x.isalnum())
@@ -243,7 +252,7 @@ def _write_notes(wb: Workbook, kind: Kind, fields: list[_Field], lang: str) -> N
     """The 说明 sheet: the kind, how it is found, each column (required, type, default, allowed
     values, other headers), and to the right the dropdowns' lists (a range, so a list of any
     length and any characters works)."""
-    words = WORDS[lang]
+    words = _words(lang)
     ws = wb.book.add_worksheet(words["notes"])
     title = wb.book.add_format({"bold": True, "font_size": 14})
     wrap = wb.book.add_format({"text_wrap": True, "valign": "top"})
@@ -282,9 +291,8 @@ def write_input_templates(policy: Policy, out: Path, lang: str = "zh") -> tuple[
     overwrites a month's files). Returns the files written and the problems (an error: none written)."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        return [], [Issue(Source(str(out)), "templates.not_empty",
-                          "is not an empty folder: templates are written into a new or empty folder"
-                          if lang == "en" else "不是空文件夹：模板只写入新的或空的文件夹")]
+        return [], [Issue.of(Source(str(out)), "templates.not_empty",
+                             N_("is not an empty folder: templates are written into a new or empty folder"))]
     names = {code: template_name(code, kind, policy, lang) for code, kind in policy.inputs.kinds.items()}
     unnamed = [Issue.of(Source("config/inputs.yaml"), "templates.no_name",
                         N_("kinds.{kind}.files: no plain name among the patterns finds {kind} and no other kind"),
@@ -300,7 +308,7 @@ def write_input_templates(policy: Policy, out: Path, lang: str = "zh") -> tuple[
             fields += _item_fields(policy, lang)
         name = names[code] or code
         wb = Workbook(out / f"{name}.xlsx", lang, company=policy.company.shown)
-        notes = WORDS[lang]["notes"]
+        notes = _words(lang)["notes"]
         lists = {c: _list_source(notes, col, fields[c]) for c, col in _list_columns(fields).items()}
         _write_data_sheet(wb, name, fields, lists)      # first: the sheet Excel opens on
         _write_notes(wb, kind, fields, lang)
