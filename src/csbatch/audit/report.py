@@ -9,23 +9,26 @@ from decimal import Decimal
 
 import pandas as pd
 
+from csbatch.i18n import N_
+
 DEADLINE_COLUMNS = ["rule", "employee_id", "reference", "due_at", "submitted_at", "status"]
 COMPLAINT_COLUMNS = ["complaint_id", "employee_id", "category", "our_fault", "received_at", "resolved_at",
                      "days_open", "sla_status", "satisfied", "loss_amount"]
 
-#: Headline figures kept in the ledger for trends: code → Chinese label.
+#: Headline figures kept in the ledger for trends: code → the words a person reads (English
+#: msgids; the Chinese, 投诉数 …, is in the catalogue). The audit page and workbook both show these.
 FIGURES: dict[str, str] = {
-    "complaints": "投诉数",
-    "complaints_on_time_share": "投诉按时解决率",
-    "complaints_open_past_sla": "超时未结投诉",
-    "our_fault_share": "我方责任占比",
-    "losses": "投诉损失金额",
-    "callback_completion": "回访完成率",
-    "callback_satisfied_share": "回访满意率",
-    "qa_mean_score": "督导问卷平均分",
-    "not_audited": "未检测客服人数",
-    "deadlines_on_time_share": "时限按时率",
-    "special_price_refunds": "特价退款例外",
+    "complaints": N_("Number of complaints"),
+    "complaints_on_time_share": N_("Complaints resolved on time"),
+    "complaints_open_past_sla": N_("Complaints open past the SLA"),
+    "our_fault_share": N_("Share our fault"),
+    "losses": N_("Loss from complaints"),
+    "callback_completion": N_("Callback completion"),
+    "callback_satisfied_share": N_("Callbacks satisfied"),
+    "qa_mean_score": N_("QA mean score"),
+    "not_audited": N_("Number of agents not audited"),
+    "deadlines_on_time_share": N_("Deadlines on time"),
+    "special_price_refunds": N_("Special-price refund exceptions"),
 }
 
 

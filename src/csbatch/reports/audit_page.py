@@ -39,22 +39,6 @@ from csbatch.reports.vip_statements import DASH, environment, period_label
 
 TEMPLATE = "audit_report.html.j2"
 
-#: Each headline figure's words on the page (FIGURES holds the workbook's Chinese names; the
-#: catalogue has these words' Chinese, the same names).
-FIGURE_WORDS: dict[str, str] = {
-    "complaints": N_("Number of complaints"),
-    "complaints_on_time_share": N_("Complaints resolved on time"),
-    "complaints_open_past_sla": N_("Complaints open past the SLA"),
-    "our_fault_share": N_("Share our fault"),
-    "losses": N_("Loss from complaints"),
-    "callback_completion": N_("Callback completion"),
-    "callback_satisfied_share": N_("Callbacks satisfied"),
-    "qa_mean_score": N_("QA mean score"),
-    "not_audited": N_("Number of agents not audited"),
-    "deadlines_on_time_share": N_("Deadlines on time"),
-    "special_price_refunds": N_("Special-price refund exceptions"),
-}
-
 #: Figures where a rise is good news; for the others (complaints, losses …) a fall is.
 HIGHER_IS_BETTER = {"complaints_on_time_share", "callback_completion", "callback_satisfied_share",
                     "qa_mean_score", "deadlines_on_time_share"}
@@ -131,7 +115,7 @@ def headline(report, lang: str = "zh") -> list[dict]:
     values = trend_values(report)
     out = []
     for code in FIGURES:
-        label = word(lang, FIGURE_WORDS[code])
+        label = word(lang, FIGURES[code])
         kind = FIGURE_KINDS.get(code, "number")
         series = values.get(code, {})
         now = _dec((report.figures or {}).get(code))
@@ -230,7 +214,7 @@ def qa_context(report, policy, lang: str = "zh") -> dict:
 
 
 def trend_context(report, lang: str = "zh") -> dict:
-    labels = {code: word(lang, FIGURE_WORDS[code]) for code in FIGURES}
+    labels = {code: word(lang, FIGURES[code]) for code in FIGURES}
     drawn = charts.trends(report.trends, labels, FIGURE_KINDS)
     periods = sorted({str(p) for p in report.trends["period"]}) if len(report.trends) else []
     return dict(charts=[dict(code=code, label=labels[code], svg=Markup(svg)) for code, svg in drawn.items()],

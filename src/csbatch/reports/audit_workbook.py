@@ -229,7 +229,7 @@ def _trends_sheet(s: _Sheets, report) -> None:
     ws.set_column(1, len(head) - 1, 12)
     for r, (code, label) in enumerate(FIGURES.items(), start=1):
         kind = FIGURE_KINDS.get(code, "number")
-        book.write_value(ws, r, 0, label if zh else spelled(code), "text")
+        book.write_value(ws, r, 0, word(s.lang, label), "text")
         series = values.get(code, {})
         for c, period in enumerate(periods, start=1):
             book.write_value(ws, r, c, series.get(period), kind)
