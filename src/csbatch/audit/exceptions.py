@@ -14,12 +14,13 @@ import pandas as pd
 
 from csbatch.audit.kit import half_up, text, timestamp
 from csbatch.blanks import is_blank
+from csbatch.i18n import N_
 
 EXCEPTION_COLUMNS: tuple[str, ...] = ("order_id", "customer_id", "employee_id", "order_date", "amount", "note")
 
 #: The order status and product category codes of inputs.yaml's vocabularies.
 REFUNDED, SPECIAL_PRICE = "refunded", "special_price"
-NOTE = "特价商品不退不换 [003]，却已退款"
+NOTE = N_("special-price goods are not returnable [003], yet refunded")   # said in the reader's language where shown
 
 
 def special_price_refunds(policy, sales: pd.DataFrame) -> pd.DataFrame | None:

@@ -160,7 +160,10 @@ def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
         s.cells(ws, COMPLAINT_CATEGORIES, n, col, {"type": "cell", "criteria": ">", "value": 0,
                                                    "format": s.red if col == "open_past_sla" else s.amber})
 
-    s.sheet(AUDIT_EXCEPTIONS, report.exceptions)
+    exceptions = report.exceptions
+    if exceptions is not None and len(exceptions):
+        exceptions = exceptions.assign(note=[word(lang, n) for n in exceptions["note"]])
+    s.sheet(AUDIT_EXCEPTIONS, exceptions)
 
     # callbacks ------------------------------------------------------------------------------
     ws, n = s.sheet(CALLBACKS, report.callbacks)
