@@ -5,6 +5,8 @@ scorecard, item, role, leave, conduct, category, tier and pay-item codes, and th
 names) and the outputs' machine side (every identifier-like value of the close's `data/*.csv`,
 where codes belong: flags, reasons, kinds), plus TRUE/FALSE. A Chinese workbook's cells and a
 page's visible text (not its markup, styles or scripts) are scanned for them as whole words.
+A place in an input (`回访记录_2026-10.xlsx[回访记录]!row 9`, `考勤.csv!B7`) is a place, written the
+same in every language (decided in issue 12): it is skipped, not scanned.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import yaml
 
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 WORD = re.compile(r"(?<![A-Za-z0-9_./:-])([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)(?![A-Za-z0-9_/(-]|\.[a-z])")
+#: a place in an input file: `file[sheet]!row N` (or `rows N–M`), `file!A1`
+PLACE = re.compile(r"[^\s;,，；：()（）]+!(?:rows? \d+(?:[–-]\d+)?|\$?[A-Z]{1,3}\$?\d+)")
 ALWAYS = {"TRUE", "FALSE", "True", "False", "true", "false", "None", "nan", "NaN"}
 
 
@@ -100,7 +104,7 @@ def leaks(texts: Iterable[tuple[str, str]], codes: set[str]) -> list[str]:
     codes = codes | ALWAYS
     found = []
     for where, text in texts:
-        for match in WORD.finditer(text):
+        for match in WORD.finditer(PLACE.sub(" ", text)):
             if match.group(1) in codes:
                 found.append(f"{where}: {match.group(1)!r} in {text[:80]!r}")
     return found

@@ -207,8 +207,8 @@ def test_explain_speaks_chinese_by_default(monkeypatch):
                                       "--pay"])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "satisfaction 客户满意度 — 18 分（满分 20）" in out
-    assert "  规则：    satisfaction_deduction 82.8% 落在 [80%, 95%) → 20 − 2" in out
+    assert "\n客户满意度 — 18 分（满分 20）" in out            # the item by its name, no code (issue 12)
+    assert "  规则：    满意度扣分 82.8% 落在 [80%, 95%) → 20 − 2" in out
     assert "总分：小计 80 = 80 → 等级 C，排名 9/9" in out
     assert "名册基本工资 × 应出勤天数 ÷ 当月工作日数" in out
     assert out.rstrip().endswith("应发工资：¥11,099.61（共 8 行）")
@@ -238,7 +238,7 @@ def test_the_staff_pages_rules_are_in_the_close_language(closed):
     _, outcome = closed
     zh, = [p for p in staff_pages(outcome.state) if p.employee_id == "1006"]
     rules = [line.rule for line in zh.card.items] + [item.rule for item in zh.pay.items]
-    assert "satisfaction_deduction 82.8% 落在 [80%, 95%) → 20 − 2" in rules
+    assert "满意度扣分 82.8% 落在 [80%, 95%) → 20 − 2" in rules           # the band table by its name
     assert "名册基本工资 × 应出勤天数 ÷ 当月工作日数" in rules
     assert zh.card.total_text == "小计 80 = 80"
     assert not any(w in r for r in rules for w in (" in [", "a month", "scheduled days", "roster"))

@@ -72,6 +72,46 @@ def test_zh_audit_page_and_vip_statements_show_no_code(zh):
     assert not found, "\n".join(found[:20])
 
 
+def test_zh_staff_pages_show_no_code(zh):
+    """Every employee's page: measured values, band tables, formulas, flags, recognitions and roster
+    columns by their words, not their codes (issue 12)."""
+    pages = sorted((zh / "staff").glob("*.html"))
+    assert len(pages) > 10
+    found = [leak for page in pages for leak in leaks(page_texts(page), codes(zh))]
+    assert not found, "\n".join(found[:20])
+    texts = {page.stem: " ".join(t for _, t in page_texts(page)) for page in pages}
+    assert "协作问题次数 = 0" in texts["1006"] and "20 − 2 × 0 (协作问题次数)" in texts["1006"]
+    assert "满意度扣分 82.8% 落在 [80%, 95%) → 20 − 2" in texts["1006"]
+    assert "每项表彰的奖金：服务之星 ¥200.00" in texts["1006"] and "名册中填写了 补助" in texts["1006"]
+    assert "考勤 2026-10-16 旷工 1：无打卡记录" in texts["1006"]
+    assert "投诉未解决比例 = 无数据" in texts["1003"]
+    assert "(5 如果 3 > 0 且 3 == 3 否则 0) = 20" in texts["1004"]
+
+
+def test_zh_explain_pay_prints_no_code(zh):
+    """`csbatch explain … --pay` in Chinese (the default) names no card, item, component, measure,
+    recognition or roster column by its code; English keeps the codes it always printed."""
+    from typer.testing import CliRunner
+
+    from csbatch.cli import app
+
+    args = ["explain", "1006", PERIOD, "--inputs", str(SAMPLES / PERIOD), "--config", str(CONFIG), "--pay"]
+    result = CliRunner().invoke(app, args, env={"CSBATCH_LANG": "zh"})
+    assert result.exit_code == 0, result.output
+    found = leaks([("explain", line) for line in result.stdout.splitlines()], codes(zh))
+    assert not found, "\n".join(found[:20])
+    assert "客服中心绩效考核表" in result.stdout and "服务之星 ¥200.00" in result.stdout
+    english = CliRunner().invoke(app, ["--lang", "en", *args])
+    assert "collaboration_incidents = 0" in english.stdout and "service_star ¥200.00" in english.stdout
+
+
+def test_leak_scan_skips_input_places():
+    """A place in an input file (`file[sheet]!row N`, `file!A1`) is a place, written as it is in
+    every language; the same word outside a place is still found."""
+    assert not leaks([("x", "回访记录_2026-10.xlsx[回访记录]!row 9; 考勤.csv!B7")], {"row"})
+    assert leaks([("x", "row 9")], {"row"})
+
+
 def test_zh_pages_carry_the_company_and_chinese(zh):
     audit = (zh / f"audit_report_{PERIOD}.html").read_text(encoding="utf-8")
     vip = next((zh / "vip").glob("*.html")).read_text(encoding="utf-8")

@@ -102,10 +102,10 @@ def test_explain_shows_rows_bands_places_and_total(tmp_path):
     result = CliRunner().invoke(app, ["explain", "B02", PERIOD, "--inputs", str(inputs), "--config", str(CONFIG)])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("B02 乙 · 网购客服 · 二组 · ecommerce (网购客服绩效考核表) · 2026-10")
-    assert "sales 销售业绩 — 33 分（满分 45）" in out                       # Chinese, the default language
-    assert "counted_sales = ¥7,200.00" in out and "销售订单.xlsx[Sheet1]!row 4" in out
-    assert "target_coefficient 90% 落在 [90%, 95%) → 0.8" in out
+    assert out.startswith("B02 乙 · 网购客服 · 二组 · 网购客服绩效考核表 · 2026-10")     # names, no codes
+    assert "\n销售业绩 — 33 分（满分 45）" in out                       # Chinese, the default language
+    assert "计入销售额 = ¥7,200.00" in out and "销售订单.xlsx[Sheet1]!row 4" in out
+    assert "销售指标完成率系数 90% 落在 [90%, 95%) → 0.8" in out
     assert "config/kpi/ecommerce.yaml:" in out
     assert "总分：小计" in out and "排名" in out
 

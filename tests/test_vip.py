@@ -205,6 +205,8 @@ def test_one_person_with_two_customer_records_gets_one_card_on_combined_spend(po
     assert len(warnings) == 1 and warnings[0].severity is Severity.WARNING
     assert warnings[0].source == Source("customers.xlsx", sheet="customers", row=2)
     assert "C1 (customers.xlsx[customers]!row 2) and C2 (customers.xlsx[customers]!row 3)" in warnings[0].message
+    # said in Chinese, the names are joined by 和, not "and" (issue 12)
+    assert "C1 (customers.xlsx[customers]!row 2) 和 C2 (customers.xlsx[customers]!row 3)" in warnings[0].text("zh")
     # 20,000 + 22,400 + 22,400 + 20,000 = 84,800 ≥ 80,000 at M4 (C2's order); M5 is a member's order
     assert len(result.cards) == 1
     c = result.cards.iloc[0]

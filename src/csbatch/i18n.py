@@ -143,6 +143,39 @@ class Named(Said):
         return self.other.text(lang) if isinstance(self.other, Said) else self.other
 
 
+def said_in(lang: str, value: object) -> str:
+    """A text in the language when it can be said in one (`Said`), else as written."""
+    return value.text(lang) if isinstance(value, Said) else str(value)
+
+
 def said_params(lang: str, params: Iterable[tuple[str, object]]) -> dict[str, object]:
-    """Message parameters for `.format`, each `Said` one in the language."""
-    return {k: v.text(lang) if isinstance(v, Said) else v for k, v in params}
+    """Message parameters for `.format`, each `Said` one in the language (and each other text
+    that can say itself in a language, as `rules.reasons.Reason` can)."""
+    return {k: _in(lang, v) for k, v in params}
+
+
+def _in(lang: str, value: object) -> object:
+    if isinstance(value, Said):
+        return value.text(lang)
+    says = getattr(value, "text", None) if isinstance(value, str) else None
+    return says(lang) if callable(says) else value
+
+
+class Listed(Said):
+    """Names said one by one in the language and joined as the language joins a list: the English
+    is the names' English joined by ", " (as messages have always listed codes), the Chinese by
+    "、"-style catalogue words (`word(lang, ", ")`)."""
+
+    items: tuple[str, ...]
+
+    def __new__(cls, items: Iterable[str]) -> Listed:
+        kept = tuple(items)
+        self = str.__new__(cls, ", ".join(kept))
+        self.template, self.params, self.items = str(self), (), kept
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple[tuple[str, ...]], dict[str, object]]:  # type: ignore[override]
+        return (self.items,), {}
+
+    def text(self, lang: str) -> str:
+        return word(lang, N_(", ")).join(i.text(lang) if isinstance(i, Said) else i for i in self.items)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
-from csbatch.i18n import N_
+from csbatch.i18n import N_, resolve_lang
 from csbatch.scoring.cards import describe_total
 
 
@@ -52,6 +52,12 @@ class Explanation:
 def width(text: str) -> int:
     """How many columns `text` takes in a terminal (a Chinese character takes two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def coded(lang: str, code: str, name: str, sep: str = " ") -> str:
+    """A policy name, after its code in English (as `explain` always printed it); in any other
+    language the name alone (a person reads no code)."""
+    return f"{code}{sep}{name}" if resolve_lang(lang) == "en" else name
 
 
 def label_column(*labels: str) -> list[str]:
@@ -99,4 +105,4 @@ def explain_card(state: CloseState, employee_id: str, lang: str = "zh") -> tuple
                        sum(1 for x in card.members if x.member.rated), score.flags, lang), []
 
 
-__all__ = ["Explanation", "ItemLine", "explain_card", "label_column", "width"]
+__all__ = ["Explanation", "ItemLine", "coded", "explain_card", "label_column", "width"]

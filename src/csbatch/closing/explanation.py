@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csbatch.closing.card_explanation import Explanation, ItemLine, explain_card, label_column
+from csbatch.closing.card_explanation import Explanation, ItemLine, coded, explain_card, label_column
 from csbatch.closing.pay_explanation import PayExplanation, explain_pay
 from csbatch.errors import Issue
-from csbatch.i18n import N_, translator, word, word_in
+from csbatch.i18n import N_, resolve_lang, said_in, translator, word, word_in
 from csbatch.ledger.store import Ledger
 from csbatch.policy.bands import fmt
-from csbatch.policy.vocabulary import show
+from csbatch.policy.vocabulary import measure_word, show
+from csbatch.reports.codewords import flag_word
 
 SHOWN_SOURCES = 4
 
@@ -59,21 +60,29 @@ def _show_policy_as(card: Explanation | None, pay: PayExplanation | None, shown:
             item.inputs = [(text, None if where is None else place(where)) for text, where in item.inputs]
 
 
-def _measured_text(line: ItemLine) -> str:
-    return ", ".join(f"{name} = {show(name, v)}" for name, v in line.measured) or "—"
+def _measured_text(line: ItemLine, lang: str, sep: str | None = None) -> str:
+    """`name = value` of each measured value, joined by `sep` (the language's comma)."""
+    return (word(lang, N_(", ")) if sep is None else sep).join(
+        f"{measure_word(lang, name)} = {show(name, v, lang)}" for name, v in line.measured) or "—"
+
+
+def _flags(flags, lang: str) -> str:
+    """Flags as words (the language's; English keeps the codes it always printed)."""
+    return " ".join(flags if lang == "en" else (flag_word(f, lang) for f in flags))
 
 
 def _sources_text(line: ItemLine, lang: str, sep: str = ", ") -> str:
     if not line.sources:
         return "—"
-    shown = sep.join(line.sources[:SHOWN_SOURCES])
+    shown = sep.join(said_in(lang, s) for s in line.sources[:SHOWN_SOURCES])
     more = len(line.sources) - SHOWN_SOURCES
     return shown + (sep + word(lang, N_("(+{count} more rows)")).format(count=more) if more > 0 else "")
 
 
 def header(e: Explanation) -> str:
     team = f" · {e.team}" if e.team else ""
-    return (f"{e.employee_id} {e.name} · {e.role}{team} · {e.card_code} ({e.card_name}) · {e.period}"
+    card = f"{e.card_code} ({e.card_name})" if resolve_lang(e.lang) == "en" else e.card_name
+    return (f"{e.employee_id} {e.name} · {e.role}{team} · {card} · {e.period}"
             + ("" if e.rated else " · " + word(e.lang, N_("not rated (partial month)"))))
 
 
@@ -86,7 +95,7 @@ def footer(e: Explanation) -> list[str]:
                if e.rank else _("no grade or rank"))
     lines.append(_("total: {total} → {verdict}").format(total=e.total_text, verdict=verdict))
     if e.flags:
-        lines.append(_("flags: {flags}").format(flags=" ".join(e.flags)))
+        lines.append(_("flags: {flags}").format(flags=_flags(e.flags, e.lang)))
     return lines
 
 
@@ -97,9 +106,10 @@ def render_text(e: Explanation) -> str:
     out = [header(e), ""]
     for line in e.items:
         out.append(_("{code} {name} — {points} of {weight}").format(
-            code=line.code, name=line.name, points=fmt(line.points), weight=fmt(line.weight))
-                   + (f"  [{' '.join(line.flags)}]" if line.flags else ""))
-        out.append(f"  {measured}{_measured_text(line)}")
+            code=line.code if resolve_lang(e.lang) == "en" else "", name=line.name, points=fmt(line.points),
+            weight=fmt(line.weight)).lstrip()
+                   + (f"  [{_flags(line.flags, e.lang)}]" if line.flags else ""))
+        out.append(f"  {measured}{_measured_text(line, e.lang)}")
         out.append(f"  {source}{_sources_text(line, e.lang)}")
         out.append(f"  {rule}{line.rule}")
         out.append(f"  {policy}{', '.join(dict.fromkeys(line.places))}")
@@ -123,9 +133,9 @@ def render_rich(e: Explanation):
     for line in e.items:
         rule = Text(line.rule + "\n")
         rule.append(", ".join(dict.fromkeys(line.places)), style="dim")
-        table.add_row(f"{line.code}\n{line.name}", _measured_text(line).replace(", ", "\n"),
-                      _sources_text(line, e.lang, "\n"), rule,
-                      f"{fmt(line.points)} / {fmt(line.weight)}" + (f"\n{' '.join(line.flags)}" if line.flags else ""))
+        flags = f"\n{_flags(line.flags, e.lang)}" if line.flags else ""
+        table.add_row(coded(e.lang, line.code, line.name, "\n"), _measured_text(line, e.lang, "\n"),
+                      _sources_text(line, e.lang, "\n"), rule, f"{fmt(line.points)} / {fmt(line.weight)}" + flags)
     return Group(table, *(Text(x) for x in footer(e)))
 
 

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from csbatch.closing.card_explanation import label_column, width
+from csbatch.closing.card_explanation import coded, label_column, width
 from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
-from csbatch.i18n import N_, translator, word, word_in
+from csbatch.i18n import N_, resolve_lang, translator, word, word_in
 from csbatch.payroll.lines import ADJUSTMENT, REVERSAL, yuan
 from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
@@ -32,6 +32,8 @@ from csbatch.policy.pay import (
     PerUnit,
     PositionAllowance,
 )
+from csbatch.policy.vocabulary import measure_word
+from csbatch.rules.reasons import worded
 
 PRORATED = N_("× scheduled days ÷ the month's workdays")
 SHOWN_INPUTS = 8      # in a terminal's table; plain text lists every input
@@ -59,24 +61,41 @@ class PayExplanation:
     lang: str = "zh"                        # the language of the rules above and of rendering
 
 
-def rule_text(component, role: str | None, lang: str = "zh", role_names: Mapping[str, str] | None = None) -> str:
+def rule_text(component, role: str | None, lang: str = "zh", role_names: Mapping[str, str] | None = None,
+              policy: Policy | None = None) -> str:
     """A pay.yaml component's rule in words, for an employee of `role`, in `lang`; roles by the
-    names the policy gives them (`role_names`, code → name) when given."""
+    names the policy gives them (`role_names`, code → name) when given. With `policy`, in any
+    language but English, recognitions, roster columns and sales channels are named as the
+    policy names them (服务之星, the roster's header 补助, 电话直接成交), not by their codes."""
     _ = translator(lang)
     c, prorated = component, _(PRORATED)
+    own = policy is not None and resolve_lang(lang) != "en"
 
     def named(code: str | None) -> str | None:
         return (role_names or {}).get(code or "", code)
+
+    def recognition(code: str) -> str:
+        found = policy.recognitions.get(code) if own and policy is not None else None
+        return found.name if found is not None else code
+
+    def column(key: str) -> str:
+        kind = policy.inputs.kinds.get("roster") if own and policy is not None else None
+        col = kind.columns.get(key) if kind is not None else None
+        return str(col.aliases[0]) if col is not None and col.aliases else key
+
+    def channel(code: str) -> str:
+        labels = policy.inputs.vocabularies.get("channel", {}).get(code) if own and policy is not None else None
+        return str(labels[0]) if labels else code
 
     if isinstance(c, BasePay):
         return _("roster base salary {prorated}").format(prorated=prorated)
     if isinstance(c, AbsenceDeduction):
         return _("− base salary ÷ the month's workdays × (absent days + unpaid leave days)")
     if isinstance(c, FixedAmount):
-        roles = ", ".join(str(named(r)) for r in c.roles)
+        roles = _(", ").join(str(named(r)) for r in c.roles)
         if c.roster_column:
             return _("{amount} a month for {roles} (or the roster's {column} when filled), {prorated}").format(
-                amount=yuan(c.amount), roles=roles, column=c.roster_column, prorated=prorated)
+                amount=yuan(c.amount), roles=roles, column=column(c.roster_column), prorated=prorated)
         return _("{amount} a month for {roles}, {prorated}").format(amount=yuan(c.amount), roles=roles,
                                                                     prorated=prorated)
     if isinstance(c, PositionAllowance):
@@ -84,7 +103,7 @@ def rule_text(component, role: str | None, lang: str = "zh", role_names: Mapping
                  *(f"{named(r)} {yuan(v)}" for r, v in c.roles.items())]
         return _("{parts} a month, {prorated}").format(parts=" + ".join(parts), prorated=prorated)
     if isinstance(c, OrderBonus):
-        shares = ", ".join(f"{ch} {fmt(s, 'rate')}" for ch, s in c.agent_share.items())
+        shares = _(", ").join(f"{channel(ch)} {fmt(s, 'rate')}" for ch, s in c.agent_share.items())
         return _("{rate} × each counted order's amount × the agent's share by channel ({shares}; the rest goes "
                  "to the sales rep)").format(rate=fmt(c.rate, "rate"), shares=shares)
     if isinstance(c, Commission):
@@ -93,7 +112,7 @@ def rule_text(component, role: str | None, lang: str = "zh", role_names: Mapping
         return _("{rate} ({role}) × each counted order's amount × the production-sheet share").format(
             rate=shown, role=named(role))
     if isinstance(c, PerUnit):
-        return f"{yuan(c.amount)} × {c.measure}"
+        return f"{yuan(c.amount)} × {measure_word(lang, c.measure)}"
     if isinstance(c, PerformanceBonus):
         base = c.bases.get(role or "")
         shown = yuan(base) if base is not None else _("the role's bonus base")
@@ -101,7 +120,7 @@ def rule_text(component, role: str | None, lang: str = "zh", role_names: Mapping
             base=shown, cap=fmt(c.cap_total))
     if isinstance(c, Awards):
         return _("cash per recognition: {amounts}").format(
-            amounts=", ".join(f"{k} {yuan(v)}" for k, v in c.amounts.items()))
+            amounts=_(", ").join(f"{recognition(k)} {yuan(v)}" for k, v in c.amounts.items()))
     if isinstance(c, LossDeduction):
         return _("− the loss of each complaint received in the month that is our fault")
     if isinstance(c, Manual):
@@ -122,7 +141,7 @@ def _line_rule(policy: Policy, code: str, origin: str, role: str | None, lang: s
     elif origin == REVERSAL:
         rule = word(lang, N_("refund of an order paid in a closed month: − what that month paid for it"))
     else:
-        rule = rule_text(component, role, lang, {code: r.name for code, r in policy.roles.items()})
+        rule = rule_text(component, role, lang, {code: r.name for code, r in policy.roles.items()}, policy)
     return component.name, rule, place
 
 
@@ -176,8 +195,8 @@ def render_text(p: PayExplanation) -> str:
     labels = label_column(_("rule:"), _("inputs:"), _("policy:"))
     out = [header(p), ""]
     for item in p.items:
-        out.append(f"{item.component} {item.name} — {yuan(item.amount)}"
-                   + (f"  [{item.reason}]" if item.reason else ""))
+        out.append(f"{coded(p.lang, item.component, item.name)} — {yuan(item.amount)}"
+                   + (f"  [{worded(item.reason, p.lang)}]" if item.reason else ""))
         out.append(f"  {labels[0]}{item.rule}")
         lines = _inputs_lines(item, p.lang)
         out.append(f"  {labels[1]}{lines[0]}")
@@ -202,7 +221,8 @@ def render_rich(p: PayExplanation):
     for item in p.items:
         rule = Text(item.rule + "\n")
         rule.append(item.place, style="dim")
-        table.add_row(Text(f"{item.component}\n{item.name}" + (f"\n{item.reason}" if item.reason else "")), rule,
+        reason = f"\n{worded(item.reason, p.lang)}" if item.reason else ""
+        table.add_row(Text(coded(p.lang, item.component, item.name, "\n") + reason), rule,
                       Text("\n".join(_inputs_lines(item, p.lang, SHOWN_INPUTS))), Text(yuan(item.amount)))
     return Group(table, Text(footer(p)))
 

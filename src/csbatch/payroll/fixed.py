@@ -71,7 +71,8 @@ def fixed(code: str, component: FixedAmount, ctx: PayContext) -> list[PayLine]:
                                                            role=ctx.role_name(person.role))
         else:
             amount = Decimal(own)
-            given = PayInput.of(N_("roster {column} {amount}"), ctx.roster_cell(emp, str(column)), column=column,
+            given = PayInput.of(N_("roster {column} {amount}"), ctx.roster_cell(emp, str(column)),
+                                column=ctx.roster_header(str(column)),
                                 amount=yuan(amount))
         if amount == 0:
             continue

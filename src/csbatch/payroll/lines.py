@@ -18,7 +18,7 @@ import pandas as pd
 from csbatch.attendance import AttendanceResult
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_, word
+from csbatch.i18n import N_, Named, said_params, word
 from csbatch.money import round_by
 from csbatch.policy import Policy
 from csbatch.rules.reasons import Reason
@@ -48,7 +48,9 @@ class PayInput:
 
     def text_in(self, lang: str) -> str:
         """The input in words in the language."""
-        return self.text if self.template is None else word(lang, self.template).format(**dict(self.params))
+        if self.template is None:
+            return self.text
+        return word(lang, self.template).format(**said_params(lang, self.params))
 
 
 #: `PayLine.origin`: the component's rule, a row of the adjustments sheet, or the reversal of a
@@ -96,6 +98,13 @@ class PayContext:
     #: split orders: order_id, employee_id, sales_rep_id, amount, agent_share, rep_share (exact)
     splits: list[dict[str, Any]] = field(default_factory=list)
     _roster: dict[str, pd.Series] | None = field(default=None, repr=False)
+
+    def roster_header(self, column: str) -> Named:
+        """A roster column named for a person: its key in English (as pay inputs always said),
+        its header (the column's first alias in inputs.yaml, 补助) otherwise."""
+        kind = self.policy.inputs.kinds.get("roster")
+        col = kind.columns.get(column) if kind is not None else None
+        return Named(column, str(col.aliases[0]) if col is not None and col.aliases else column)
 
     def role_name(self, role: str) -> str:
         """A role as the policy names it (its code when the policy has no such role)."""

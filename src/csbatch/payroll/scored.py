@@ -10,7 +10,7 @@ from csbatch.blanks import is_blank
 from csbatch.i18n import N_
 from csbatch.payroll.lines import ZERO, PayContext, PayInput, PayLine, yuan
 from csbatch.policy.pay import PerformanceBonus, PerUnit
-from csbatch.policy.vocabulary import show
+from csbatch.policy.vocabulary import named, show
 from csbatch.rules.reasons import Reason
 
 
@@ -23,7 +23,8 @@ def per_unit(code: str, component: PerUnit, ctx: PayContext) -> list[PayLine]:
         units = cast("Decimal | None", values.at[emp, component.measure]) if emp in values.index else None
         if units is None or is_blank(units) or units == 0:
             continue
-        measured = PayInput(f"{component.measure} = {show(component.measure, units)}")
+        measured = PayInput.of(N_("{measure} = {value}"), measure=named(component.measure),
+                               value=show(component.measure, units))
         out.append(ctx.line(emp, code, component.amount * Decimal(units),
                             Reason.of("per_unit", units=f"{Decimal(units).normalize():f}",
                                       amount=f"{component.amount.normalize():f}"), (measured,)))

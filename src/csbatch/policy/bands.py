@@ -104,6 +104,8 @@ NATURAL_DOMAIN: dict[str, Decimal | None] = {"rate": Decimal(0), "count": Decima
 class BandTable(Model):
     """A band table: bands that cover the domain with no gap and no overlap."""
 
+    name: Text | None = Field(None, description="the table's name as a person reads it in a rule "
+                                                "(满意度扣分); its code, spelled out, when none")
     description: str | None = Field(None, description="what the table is, for people")
     source: str | None = Field(None, description='source document, e.g. "[003]" (docs/policy.md#sources)')
     measure: Measure = Field("count", description="what is looked up: rate, count, points, money or score")

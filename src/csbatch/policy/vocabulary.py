@@ -7,6 +7,8 @@ policy names them, and `policy check` refuses a name that is not here. The descr
 
 from __future__ import annotations
 
+from csbatch.i18n import N_, Named, Said, word
+
 MEASURES: dict[str, str] = {
     # service_center [003]
     "collaboration_incidents": "incidents of poor coordination on the collaboration sheet",
@@ -53,6 +55,60 @@ FORMULA_NAMES: dict[str, str] = {
     "weight": "the item's full points",
 }
 
+#: Each measured value's short name for a person (issue 12): a rule, a measured list or a formula
+#: shown to people names a value by this word (协作问题次数), never by its code; `data/*.csv` and
+#: the English `rule` keep the code.
+WORDS: dict[str, str] = {
+    "collaboration_incidents": N_("coordination incidents"),
+    "complaint_unresolved_share": N_("share of complaints not resolved"),
+    "survey_satisfaction": N_("callback satisfaction"),
+    "feedback_items": N_("callbacks with feedback"),
+    "callback_completion_rate": N_("callback completion rate"),
+    "incomplete_customer_records": N_("incomplete customer records"),
+    "conduct_points_lost": N_("conduct points lost"),
+    "counted_sales": N_("counted sales"),
+    "conversion_rate": N_("conversion rate"),
+    "target_completion": N_("sales target completion"),
+    "promo_sales": N_("key promotion sales"),
+    "callbacks_rated": N_("rated callbacks"),
+    "callbacks_satisfied": N_("callbacks rated satisfied"),
+    "callbacks_neutral": N_("callbacks rated neutral"),
+    "callbacks_dissatisfied": N_("callbacks rated dissatisfied"),
+    "service_complaints": N_("service complaints"),
+    "wrong_explanation_complaints": N_("wrong-explanation complaints"),
+    "unverifiable_wording_complaints": N_("unverifiable-wording complaints"),
+    "customer_records": N_("customer records"),
+    "complete_customer_records": N_("complete customer records"),
+    "classified_customer_records": N_("classified customer records"),
+    "qa_mean_score": N_("mean QA score"),
+    "team_satisfaction_rate": N_("team satisfaction rate"),
+    "team_sales_completion": N_("team sales target completion"),
+    "assignment_issues": N_("work-assignment nonconformities"),
+    "publicity_issues": N_("publicity nonconformities"),
+    "general_issues": N_("general-management nonconformities"),
+    "onsite_rating": N_("on-site supervision rating"),
+    "invitation_success_rate": N_("invitation success rate"),
+    "accepted_invitations": N_("accepted invitations"),
+    "task_completion_rate": N_("on-time task completion rate"),
+    "communication_rating": N_("communication rating"),
+    "teamwork_rating": N_("teamwork rating"),
+    "self_evaluation": N_("self-evaluation"),
+    "weight": N_("full points"),
+}
+NO_DATA = N_("no data")
+
+
+def named(name: str) -> Named:
+    """A measured value's name: its code in English (as `rule` and `data/*.csv` have it), its word
+    in any other language (a name the vocabulary lacks is spelled out: `no_calls` → "no calls")."""
+    return Named(name, Said(WORDS[name]) if name in WORDS else name.replace("_", " "))
+
+
+def measure_word(lang: str, name: str) -> str:
+    """A measured value's name as a person reads it in `lang` (see `named`)."""
+    return named(name).text(lang)
+
+
 #: How each measured value reads: money (¥), rate (a fraction shown as %), count, score, text.
 UNITS: dict[str, str] = {
     **dict.fromkeys(("collaboration_incidents", "feedback_items", "incomplete_customer_records",
@@ -70,15 +126,15 @@ UNITS: dict[str, str] = {
 }
 
 
-def show(name: str, value) -> str:
-    """A measured value as a person reads it: ¥5,292.85, 91.67%, 4, or 'no data'."""
+def show(name: str, value, lang: str = "en") -> str:
+    """A measured value as a person reads it: ¥5,292.85, 91.67%, 4, or 'no data' (in `lang`)."""
     from decimal import Decimal
 
     from csbatch.money import to_cents
     from csbatch.policy.bands import fmt
 
     if value is None:
-        return "no data"
+        return word(lang, NO_DATA)
     unit = UNITS.get(name, "count")
     if unit == "text" or not isinstance(value, Decimal):
         return str(value)

@@ -23,10 +23,13 @@ from typing import Any
 import pandas as pd
 
 from csbatch.blanks import is_blank
+from csbatch.i18n import said_in
 from csbatch.idnumbers import mask_ids_in
-from csbatch.policy.vocabulary import show
+from csbatch.policy.vocabulary import measure_word, show
+from csbatch.reports.codewords import flag_word
 from csbatch.reports.tables import ATTENDANCE
 from csbatch.reports.vip_statements import environment, period_label, statement_filename
+from csbatch.rules.reasons import worded
 
 TEMPLATE = "staff_statement.html.j2"
 FOLDER = "staff"
@@ -64,7 +67,11 @@ def render_page(page: StaffPage, period: str, lang: str = "zh", company: str = "
     env = env or environment(lang)
     env.filters.setdefault("masked", lambda v: "" if is_blank(v) else mask_ids_in(str(v)))
     env.filters.setdefault("number", _number)
-    env.filters.setdefault("measured", lambda value, name: show(name, value))
+    env.filters.setdefault("measured", lambda value, name: show(name, value, lang))
+    env.filters.setdefault("measure", lambda name: measure_word(lang, name))     # a measured value's word
+    env.filters.setdefault("flag", lambda flag: flag_word(flag, lang))
+    env.filters.setdefault("worded", lambda reason: worded(reason, lang))       # a pay line's reason
+    env.filters.setdefault("said", lambda text: said_in(lang, text))            # an input row's place and note
     return env.get_template(TEMPLATE).render(
         p=page, company=company, period=period, period_label=period_label(period, lang),
         attendance=_attendance_rows(page.attendance, lang), shown_rows=SHOWN_ROWS)

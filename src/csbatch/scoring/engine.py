@@ -13,6 +13,7 @@ explains it: the measured value, the band or formula with its policy place, the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,7 +23,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_, word
+from csbatch.i18n import N_, NC_, Listed, Named, Said, said_params, word
 from csbatch.money import half_up, round_by
 from csbatch.policy import expressions
 from csbatch.policy.band_lookup import OutsideTable, lookup
@@ -40,7 +41,7 @@ from csbatch.policy.scorecards import (
     Rounding,
     Scorecard,
 )
-from csbatch.policy.vocabulary import UNITS, show
+from csbatch.policy.vocabulary import NO_DATA, UNITS, named, show
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -50,7 +51,9 @@ ONE = Decimal(1)
 class Phrase:
     """A piece of a rule in words: a catalogue string (`N_`) with its `{placeholders}` filled, so
     the same rule reads in English (the scores' `rule`, `data/*.csv`) and in Chinese (`explain`,
-    the staff pages). A plain piece (numbers and signs only) has no words to translate."""
+    the staff pages). A plain piece (numbers and signs only) has no words to translate. A param
+    that is `Said` (a measured value's or a band table's name) is said in the language too: its
+    English is the code, so `rule` reads as it always has."""
 
     template: str
     params: tuple[tuple[str, Any], ...] = ()
@@ -58,7 +61,7 @@ class Phrase:
 
     def text(self, lang: str = "en") -> str:
         template = self.template if self.plain or lang == "en" else word(lang, self.template)
-        return template.format(**dict(self.params)) if self.params else template
+        return template.format(**said_params(lang, self.params)) if self.params else template
 
 
 def said(template: str, /, **params: Any) -> Phrase:
@@ -69,6 +72,45 @@ def said(template: str, /, **params: Any) -> Phrase:
 def plain(text: str) -> Phrase:
     """A phrase with no words (a formula with its numbers): the same in every language."""
     return Phrase(text, plain=True)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+#: a formula's words, said in the language when the formula is shown (`5 if 3 > 0 and 3 == 3 else 0`)
+FORMULA_WORDS = {"if": NC_("formula", "if"), "else": NC_("formula", "else"), "and": NC_("formula", "and"),
+                 "or": NC_("formula", "or"), "not": NC_("formula", "not")}
+_FORMULA_WORD = re.compile(r"\bno data\b|(?<!')\b[A-Za-z_][A-Za-z0-9_]*\b(?!')")
+
+
+def formula(text: str, names: Iterable[str] = (), head: str = "") -> Phrase:
+    """A formula as shown (`plain`), whose keywords (if, else, and, or, not), "no data" and the
+    measured values among `names` are said in the language; the English is `head + text` (`head`,
+    a policy's name before the formula, is shown as written)."""
+    measures = set(names)
+    params: list[tuple[str, Any]] = []
+    template, end = "", 0
+    for m in _FORMULA_WORD.finditer(text):
+        found = m.group()
+        if found == "no data" or found in FORMULA_WORDS:
+            said_as: Said = Said(NO_DATA if found == "no data" else FORMULA_WORDS[found])
+        elif found in measures:
+            said_as = named(found)
+        else:
+            continue
+        params.append((f"w{len(params)}", said_as))
+        template += _escaped(text[end:m.start()]) + "{" + params[-1][0] + "}"
+        end = m.end()
+    if not params:
+        return plain(head + text)
+    return Phrase(_escaped(head) + template + _escaped(text[end:]), tuple(params), plain=True)
+
+
+def table_named(code: str, table: BandTable) -> Named:
+    """A band table's name: its code in English (`rule`), else its `name` in bands.yaml, spelled
+    out when it has none."""
+    return Named(code, table.name or code.replace("_", " "))
 
 
 def spoken(phrases: Sequence[Phrase], lang: str = "en") -> str:
@@ -185,7 +227,6 @@ def measured_name(item: Item) -> str | None:
 
 
 def _ordered_names(text: str) -> list[str]:
-    import re
     seen: list[str] = []
     for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
         if name not in seen:
@@ -204,7 +245,8 @@ def _band_value(band: Band) -> str:
 
 def _band_text(table_name: str, table: BandTable, band: Band, value: Decimal, then: str) -> Phrase:
     """`table value in [band) → then`."""
-    return said(N_("{table} {value} in {band} → {then}"), table=table_name, value=fmt(value, table.measure),
+    return said(N_("{table} {value} in {band} → {then}"), table=table_named(table_name, table),
+                value=fmt(value, table.measure),
                 band=band.describe(table.measure), then=then)
 
 
@@ -230,7 +272,7 @@ def _band_raw(item: Item, rule: BandRule, ctx: _Context) -> list[Raw]:
             band = lookup(table, v)
         except OutsideTable:
             return (None, [said(N_("{value} is outside every band of {table}"), value=fmt(v, table.measure),
-                                table=rule.table)], [], set())
+                                table=table_named(rule.table, table))], [], set())
         val = band.value
         if val is None:     # a table of labels (grades) gives no points
             raise TypeError(f"band table {rule.table} has labels, not values: a band rule needs values")
@@ -264,8 +306,9 @@ def _per_event_raw(item: Item, rule: PerEventRule, ctx: _Context) -> list[Raw]:
             out.append((None, [], [], missing))
             continue
         pts = w + sum((rule.points[n] * cols[n][i] for n in rule.points), ZERO)
-        terms = " ".join(f"{_signed(rule.points[n])} × {fmt(cols[n][i])} ({n})" for n in rule.points)
-        out.append((pts, [plain(f"{w} {terms}")], [], set()))
+        terms = " ".join(f"{_signed(rule.points[n])} × {fmt(cols[n][i])} ({{m{k}}})" for k, n in enumerate(rule.points))
+        said_terms = Phrase(f"{w} {terms}", tuple((f"m{k}", named(n)) for k, n in enumerate(rule.points)), plain=True)
+        out.append((pts, [said_terms], [], set()))
     return out
 
 
@@ -306,7 +349,7 @@ def _formula_raw(item: Item, rule: FormulaRule, ctx: _Context) -> list[Raw]:
                                        lambda name, v: "no data" if v is None else
                                        (show(name, v) if name in UNITS else fmt(cast(Decimal, v))))
         shown = fmt(half_up(value))
-        out.append((value, [*parts, plain(f"{sums} = {shown}")], places, set()))
+        out.append((value, [*parts, formula(f"{sums} = {shown}")], places, set()))
     return out
 
 
@@ -377,7 +420,8 @@ def score_item(item: Item, ctx: _Context) -> list[ItemScore]:
                 flags = (nd.flag,) if nd.flag else ()
             else:
                 raw = ZERO
-                phrases = [*phrases, said(N_("no data for {names} → 0"), names=", ".join(sorted(missing)))
+                phrases = [*phrases, said(N_("no data for {names} → 0"),
+                                          names=Listed(named(m) for m in sorted(missing)))
                            if missing else said(N_("no data for a value → 0"))]
                 flags = tuple(f"no_data:{m}" for m in sorted(missing) if m != "?")
         points = raw
@@ -416,7 +460,7 @@ def _multipliers(card: Scorecard, ctx: _Context) -> list[tuple[Decimal, Phrase, 
         else:
             shown = half_up(value, 4)
             inputs = ", ".join(f"{n} {fmt(env[n][i])}" for n in sorted(env))
-            out.append((value, plain(f"{m.name}: {m.formula} = {fmt(shown)} ({inputs})"), ()))
+            out.append((value, formula(f"{m.formula} = {fmt(shown)} ({inputs})", env, f"{m.name}: "), ()))
     return out
 
 

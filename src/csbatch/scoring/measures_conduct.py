@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
+from csbatch.i18n import N_, Named, Said
 from csbatch.scoring.measures_kit import ONE, ZERO, Context, decimal_sum, dsum
 
 MEASURE = "conduct_points_lost"
@@ -101,8 +102,11 @@ def conduct_measures(ctx: Context) -> dict[str, pd.Series]:
                                               merged["clock_n"], merged["sources"]):
             if is_blank(n):
                 continue
-            where = sources if isinstance(sources, str) and sources else "no clock record"
-            ctx.feeds.text(emp, MEASURE, f"attendance {pd.Timestamp(day):%Y-%m-%d} {item} "
-                                         f"{n.normalize():f}: {where}")
+            where = sources if isinstance(sources, str) and sources else Said(N_("no clock record"))
+            conduct = ctx.policy.conduct.get(item)
+            ctx.feeds.text(emp, MEASURE, Said(N_("attendance {day} {item} {count}: {where}"),
+                                              day=f"{pd.Timestamp(day):%Y-%m-%d}",
+                                              item=Named(item, conduct.name if conduct is not None else item),
+                                              count=f"{n.normalize():f}", where=where))
     return {MEASURE: total.groupby(level=0, sort=False).agg(decimal_sum).astype(object)
             if len(total) else pd.Series([], dtype=object)}

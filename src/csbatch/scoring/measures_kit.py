@@ -16,6 +16,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
+from csbatch.i18n import N_, Said
 from csbatch.sheets.period import counted
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ class Feeds:
         picked = picked.sort_values(["_file", "_sheet", "_row"], kind="stable")
         names = [measures] if isinstance(measures, str) else list(measures)
         for emp, place in zip(picked["_who"], Source.of_rows(picked)):
-            text = f"{place} ({note})" if note else str(place)
+            text = Said(N_("{place} ({note})"), place=str(place), note=note) if note else str(place)
             for m in names:
                 self.places[(str(emp), m)].append(text)
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Said
 from csbatch.money import to_cents
 from csbatch.policy.expressions import parse
 from csbatch.rules.due_dates import due_at, status
@@ -125,7 +125,7 @@ def sales_measures(ctx: Context) -> dict[str, pd.Series]:
             continue
         if row is not None:
             ctx.feeds.add(["counted_sales", "target_completion"], production.loc[[emp]].reset_index(),
-                          note=why or "production sheet on time")
+                          note=why or Said(N_("production sheet on time")))
         else:
             ctx.feeds.text(emp, ["counted_sales", "target_completion"],
                            f"production sheet: no row for {ctx.period.code} ({why})")

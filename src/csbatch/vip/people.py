@@ -13,7 +13,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Said
 from csbatch.idnumbers import mask_id
 from csbatch.vip.dates import as_date
 from csbatch.vip.identity import person_of
@@ -127,7 +127,10 @@ def build_people(customers: pd.DataFrame | None, key: bytes) -> tuple[People, li
         if len(cids) < 2:
             continue
         recs = [people.records[c] for c in cids]
-        named = " and ".join(f"{r.customer_id} ({r.source})" if r.source else r.customer_id for r in recs)
+        names = [f"{r.customer_id} ({r.source})" if r.source else r.customer_id for r in recs]
+        named: str = names[0]
+        for more in names[1:]:      # "A and B and C", said in the message's language
+            named = Said(N_("{first} and {second}"), first=named, second=more)
         issues.append(Issue.warn(recs[0].source, "vip.same_person",
                                  N_("customer records {named} carry the same national ID number (ending "
                                     "{ending}): one person, one card; their purchases count together"),
