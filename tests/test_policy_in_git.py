@@ -176,7 +176,7 @@ def test_the_close_pays_what_the_ledger_recorded_and_leaves_git_clean(story):
 
 def test_policy_diff_names_the_change_in_words(story):
     said = story.said["diff"]
-    assert f"HEAD~1（提交 {story.first[:12]}） → HEAD（提交 {story.second[:12]}）: 规则变化 1 处" in said
+    assert f"HEAD~1（提交 {story.first[:12]}） → HEAD（提交 {story.second[:12]}）：规则变化 1 处" in said
     assert [l.strip() for l in said.splitlines()[1:] if l.strip()] == [RULE_ZH]
     assert [l.strip() for l in str(story.said["review"]).splitlines()[1:] if l.strip()] == [RULE_ZH]
 

@@ -37,8 +37,9 @@ def run(rev1: str, rev2: str | None, config: Path | None, month: str | None, led
         (before, before_words), (after, after_words) = policies
         changes = describe_changes(before, after)
     count = i18n.translations(lang).ngettext("{count} rule change", "{count} rule changes", len(changes))
-    typer.echo(f"{said(before_words, lang)} → {said(after_words, lang)}: "
-               + (count.format(count=len(changes)) if changes else _("the same rules")))
+    typer.echo(_("{before} → {after}: {changes}").format(
+        before=said(before_words, lang), after=said(after_words, lang),
+        changes=count.format(count=len(changes)) if changes else _("the same rules")))
     for line in changes:
         typer.echo(f"  {said(line, lang)}")
     if month is not None:
