@@ -170,8 +170,6 @@ def test_what_if_page_is_chinese(what_if):
     assert '<html lang="zh-CN">' in html and "<h1>假设测算 · 2026-10</h1>" in html and "调整后：HEAD" in html
 
 
-@pytest.mark.xfail(strict=True, reason="the what-if tables name pay items and roles as 'name (code)' "
-                   "(closing/whatif.py) and list the rule changes in policy diff's English; not this slice")
 def test_what_if_page_shows_no_code(what_if):
     page, month, config = what_if
     found = leaks(page_texts(page), codes(month, config))

@@ -29,9 +29,10 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 PERIOD = "2026-10"
 OLD, NEW = Decimal("0.01"), Decimal("0.012")          # commission ecommerce_cs: 1% → 1.2%
-RULE = "pay component commission rate ecommerce_cs: 1% → 1.2%"
+RULE = "pay component commission rate ecommerce_cs: 1% → 1.2%"     # as the ledger and the manifest record it
+RULE_ZH = "工资·项目·业绩提成·比例·网购客服：1% → 1.2%"              # as a person reads it: the policy's names
 CENT = Decimal("0.01")
-COMMISSION = "业绩提成 (commission)"
+COMMISSION = "业绩提成"
 GROSS = "应发合计"
 
 
@@ -175,9 +176,9 @@ def test_the_close_pays_what_the_ledger_recorded_and_leaves_git_clean(story):
 
 def test_policy_diff_names_the_change_in_words(story):
     said = story.said["diff"]
-    assert f"HEAD~1 (commit {story.first[:12]}) → HEAD (commit {story.second[:12]}): 规则变化 1 处" in said
-    assert [l.strip() for l in said.splitlines()[1:] if l.strip()] == [RULE]
-    assert [l.strip() for l in str(story.said["review"]).splitlines()[1:] if l.strip()] == [RULE]
+    assert f"HEAD~1（提交 {story.first[:12]}） → HEAD（提交 {story.second[:12]}）：规则变化 1 处" in said
+    assert [l.strip() for l in said.splitlines()[1:] if l.strip()] == [RULE_ZH]
+    assert [l.strip() for l in str(story.said["review"]).splitlines()[1:] if l.strip()] == [RULE_ZH]
 
 
 def test_what_if_reports_exactly_the_changed_lines_and_totals(story):
@@ -188,19 +189,19 @@ def test_what_if_reports_exactly_the_changed_lines_and_totals(story):
 
     # the terminal: every pay row of the month is a changed commission or that employee's gross
     said = str(story.said["what-if"])
-    assert "\n  之前：" in said and f"(commit {story.first[:12]})\n" in said     # Chinese by default
-    assert f"\n  之后：HEAD (commit {story.second[:12]})" in said
+    assert f"\n  之前：按结账时（提交 {story.first[:12]}）\n" in said     # Chinese by default
+    assert f"\n  之后：HEAD（提交 {story.second[:12]}）" in said
     rows = [l.split("\t") for l in said.splitlines() if l.startswith(f"{PERIOD}\t") and len(l.split("\t")) == 8]
     assert {(r[1], r[4]) for r in rows} == {(e, c) for e in expected for c in (COMMISSION, GROSS)}
     for _, employee, name, role, component, before, after, change in rows:
         b, a = expected[employee]
         gross = Decimal(pay[employee]["gross_pay"])
         want = (b, a) if component == COMMISSION else (gross, gross + a - b)
-        assert (role, name) == ("网购客服 (ecommerce_cs)", pay[employee]["name"])
+        assert (role, name) == ("网购客服", pay[employee]["name"])
         assert (before, after, change) == tuple(f"¥{v:,.2f}" for v in (*want, want[1] - want[0])), employee
     assert f"{PERIOD}\t¥{gross_before:,.2f}\t¥{gross_before + total_change:,.2f}\t¥{total_change:,.2f}\t" \
            f"{len(expected)}\t0\t0" in said
-    assert RULE in said and f"应发工资变化：¥{total_change:,.2f}" in said
+    assert RULE_ZH in said and f"应发工资变化：¥{total_change:,.2f}" in said
     workbook, page = (Path("closes") / "what-if" / f"{PERIOD}-HEAD.{ext}" for ext in ("xlsx", "html"))
     assert f"已写入：{workbook}, {page}" in said
     assert story.ledger_untouched
@@ -214,9 +215,9 @@ def test_what_if_reports_exactly_the_changed_lines_and_totals(story):
     totals = list(book["合计"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], *map(cents, r[1:4]), *r[4:7]) for r in totals] == \
            [(PERIOD, gross_before, gross_before + total_change, total_change, len(expected), 0, 0)]
-    assert [r[0] for r in book["规则变化"].iter_rows(min_row=2, values_only=True)] == [RULE]
+    assert [r[0] for r in book["规则变化"].iter_rows(min_row=2, values_only=True)] == [RULE_ZH]
     assert book["考核变化"].max_row == 1 and book["会员变化"].max_row == 1    # a rate changes no score or member
-    assert RULE in (story.repo / page).read_text(encoding="utf-8")
+    assert RULE_ZH in (story.repo / page).read_text(encoding="utf-8")
 
 
 def test_the_branch_before_the_merge_gives_the_same_what_if_as_head_after_it(story):
@@ -224,7 +225,7 @@ def test_the_branch_before_the_merge_gives_the_same_what_if_as_head_after_it(sto
         return [l for l in str(said).splitlines() if l.startswith(f"{PERIOD}\t")]
 
     assert rows(story.said["what-if branch"]) == rows(story.said["what-if"]) != []
-    assert f"之后：commission-rate (commit {story.second[:12]})" in str(story.said["what-if branch"])
+    assert f"之后：commission-rate（提交 {story.second[:12]}）" in str(story.said["what-if branch"])
     assert (story.repo / "closes" / "what-if" / f"{PERIOD}-commission-rate.xlsx").is_file()
 
 
@@ -248,7 +249,7 @@ def test_reproduce_says_identical(story):
 
 def test_a_reclose_after_a_reopen_uses_the_recorded_revision(story):
     said = str(story.said["reclose"])
-    assert f"re-closing {PERIOD} with the policy it was closed with, {story.first[:12]}" in said
+    assert f"{PERIOD} 重新结账，沿用上次结账所用的制度 {story.first[:12]}" in said
     assert f"与 {PERIOD} 上一次结账相比没有变化" in said and "a late leave note" in said
     assert story.pay["reclose"] == story.pay["close"]        # the old pay, though the work tree says 1.2 %
     assert "ecommerce_cs: 1.2%" in (story.repo / "config" / "pay.yaml").read_text(encoding="utf-8")
@@ -257,10 +258,9 @@ def test_a_reclose_after_a_reopen_uses_the_recorded_revision(story):
 def test_policy_rev_head_applies_the_new_rate_and_records_the_change(story):
     expected = changed(story)
     said = str(story.said["new-rate"])
-    assert f"closing {PERIOD} with the policy of HEAD ({story.second[:12]}), not the one it was closed with, " \
-           f"{story.first[:12]}" in said
+    assert f"{PERIOD} 按 HEAD（{story.second[:12]}）的制度结账，而不是上次结账所用的 {story.first[:12]}" in said
     assert f"策略与被替换的那次结账（{story.first[:12]}）不同：已记录，规则变化如下：\n" \
-           f"  {RULE}\n" in said
+           f"  {RULE_ZH}\n" in said
     for employee, (b, a) in expected.items():
         assert f"{employee}\t{story.pay['close'][employee]['name']}\t业绩提成\t{b}\t{a}\t{a - b:+}" in said
     old, new = story.pay["close"], story.pay["new-rate"]

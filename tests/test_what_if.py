@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -18,9 +19,10 @@ from csbatch.cli import app
 from csbatch.closing.runs import monthly_close
 from csbatch.closing.whatif import what_if_closed
 from csbatch.money import half_up
-from csbatch.reports.whatif_report import WhatIf, render_page, write_workbook
+from csbatch.reports.whatif_report import ALL_MONTHS, WhatIf, render_page, write_workbook
 
-COMMISSION = "业绩提成 (commission)"
+COMMISSION = "业绩提成 (commission)"      # the library's English: the policy's name and the code
+GROSS = "gross pay"
 
 
 @pytest.fixture(scope="module")
@@ -77,10 +79,10 @@ def test_what_if_lists_exactly_the_changed_lines_and_totals(closed):
     expected = {emp: ba for emp, ba in by_hand(out).items() if ba[0] != ba[1]}
     assert len(expected) >= 2
     pay = what.pay
-    assert sorted(set(pay["component"])) == sorted({COMMISSION, "应发合计"})
+    assert sorted(set(pay["component"])) == sorted({COMMISSION, GROSS})
     commission = pay[pay["component"] == COMMISSION]
     assert {r.employee_id: (r.before, r.after) for r in commission.itertuples()} == expected
-    gross = pay[pay["component"] == "应发合计"]
+    gross = pay[pay["component"] == GROSS]
     assert {r.employee_id: r.change for r in gross.itertuples()} == {e: a - b for e, (b, a) in expected.items()}
     change = sum((a - b for b, a in expected.values()), Decimal(0))
     assert what.pay_change == change
@@ -106,7 +108,11 @@ def test_the_commands_print_and_write_the_change(closed, tmp_path):
     runner = CliRunner()
     diff = runner.invoke(app, ["policy", "diff", "HEAD~1", "HEAD", "--config", str(config)])
     assert diff.exit_code == 0, diff.output
-    assert "pay component commission rate ecommerce_cs: 1% → 1.2%" in diff.output
+    assert "工资·项目·业绩提成·比例·网购客服：1% → 1.2%" in diff.output     # Chinese by default: names, no codes
+    english = runner.invoke(app, ["policy", "diff", "HEAD~1", "HEAD", "--config", str(config)],
+                            env={"CSBATCH_LANG": "en"})
+    assert english.exit_code == 0, english.output
+    assert "pay component commission rate ecommerce_cs: 1% → 1.2%" in english.output
     result = runner.invoke(app, ["what-if", "2026-10", "--policy", "HEAD", "--config", str(config),
                                  "--out", str(out), "--report", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -115,14 +121,14 @@ def test_the_commands_print_and_write_the_change(closed, tmp_path):
     assert f"已写入：{workbook}, {page}" in result.output      # Chinese by default
     expected = {emp: ba for emp, ba in by_hand(out).items() if ba[0] != ba[1]}
     sheet = openpyxl.load_workbook(workbook)["工资变化"]
-    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[4] == COMMISSION]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[4] == "业绩提成"]    # the name alone
     assert {r[1]: (r[5], r[6]) for r in rows} == {e: (float(b), float(a)) for e, (b, a) in expected.items()}
     assert "1% → 1.2%" in page.read_text(encoding="utf-8")
     # policy diff --month: the rule change, then the month's what-if
     month = runner.invoke(app, ["policy", "diff", "HEAD~1", "HEAD", "--config", str(config), "--month", "2026-10",
                                 "--out", str(out), "--report", str(tmp_path / "diff")])
     assert month.exit_code == 0, month.output
-    assert "commission rate ecommerce_cs" in month.output and (tmp_path / "diff" / "2026-10-HEAD.xlsx").is_file()
+    assert "业绩提成·比例·网购客服" in month.output and (tmp_path / "diff" / "2026-10-HEAD.xlsx").is_file()
 
 
 def test_a_month_never_closed_is_refused(closed):
@@ -132,8 +138,6 @@ def test_a_month_never_closed_is_refused(closed):
 
 
 def test_the_page_escapes_and_the_workbook_keeps_text_as_text(tmp_path):
-    import pandas as pd
-
     from csbatch.reports.whatif_report import PAY
 
     what = WhatIf(periods=["2026-10"], before="<b>before</b>", after="HEAD",
@@ -173,3 +177,22 @@ def test_several_months_give_the_cost_of_a_change_per_month_and_together(tmp_pat
     assert [r[0] for r in rows] == ["2026-09", "2026-10", "合计"]
     assert rows[0][3] > 0 and rows[1][3] > 0
     assert rows[2][1:4] == pytest.approx([rows[0][i] + rows[1][i] for i in (1, 2, 3)])
+
+
+def test_the_report_speaks_one_language(closed, tmp_path):
+    """Chinese: the policy's names alone, the labels and the rule changes in Chinese; English: the
+    name with its code, the English labels, and the months-together row says "All months"."""
+    config, out = closed
+    what, issues = what_if_closed(["2026-10"], "HEAD", config, out / "csbatch-ledger.sqlite")
+    assert what is not None, "\n".join(map(str, issues))
+    zh, en = render_page(what, "zh"), render_page(what, "en")
+    assert "调整前：按结账时（提交 " in zh and "工资·项目·业绩提成·比例·网购客服：1% → 1.2%" in zh
+    assert "业绩提成 (commission)" not in zh and ">应发合计<" in zh and ">网购客服<" in zh
+    assert "Before: as closed (commit " in en and "pay component commission rate ecommerce_cs: 1% → 1.2%" in en
+    assert ">业绩提成 (commission)<" in en and ">gross pay<" in en and ">网购客服 (ecommerce_cs)<" in en
+    two = WhatIf(periods=["2026-09", "2026-10"], before="a", after="b", totals=pd.concat(
+        [what.totals, what.totals.assign(period=ALL_MONTHS)], ignore_index=True))
+    english = openpyxl.load_workbook(write_workbook(two, tmp_path / "en.xlsx", "en"))["Totals"]
+    chinese = openpyxl.load_workbook(write_workbook(two, tmp_path / "zh.xlsx", "zh"))["合计"]
+    assert [r[0] for r in english.iter_rows(min_row=2, values_only=True)] == ["2026-10", "All months"]
+    assert [r[0] for r in chinese.iter_rows(min_row=2, values_only=True)] == ["2026-10", "合计"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from csbatch.errors import Issue
+from csbatch.i18n import N_, Said
 from csbatch.ledger.kept import close_of, recorded_policy, restore_policy
 from csbatch.ledger.store import Ledger
 from csbatch.policy import Policy, load_policy
@@ -58,9 +59,10 @@ def choose_policy(period: str, config_dir: Path, ledger: Ledger, policy_rev: str
     if policy_rev == WORKTREE or (policy_rev is None and recorded is None):
         chosen, issues = _worktree(config_dir, allow_dirty)
         if recorded is not None:
-            chosen = replace(chosen, note=f"re-closing {period} with the policy folder as it is "
-                                          f"(--policy-rev {WORKTREE}), not the one it was closed with, "
-                                          f"{short(recorded)}")
+            chosen = replace(chosen, note=Said(N_("re-closing {period} with the policy folder as it is "
+                                                  "(--policy-rev {worktree}), not the one it was closed with, "
+                                                  "{recorded}"), period=period, worktree=WORKTREE,
+                                               recorded=short(recorded)))
     elif policy_rev is not None:
         revision, issues = policy_at(config_dir, policy_rev, scratch / "chosen")
         if revision is None:
@@ -69,8 +71,11 @@ def choose_policy(period: str, config_dir: Path, ledger: Ledger, policy_rev: str
         issues += found
         shown = f"{display_root(config_dir)}@{revision.commit[:12]}"
         chosen = Chosen(policy and replace(policy, display_root=shown), GitState(commit=revision.commit),
-                        note=f"closing {period} with the policy of {policy_rev} ({revision.commit[:12]})"
-                             + (f", not the one it was closed with, {short(recorded)}" if recorded else ""))
+                        note=Said(N_("closing {period} with the policy of {revision} ({commit}), not the one it "
+                                     "was closed with, {recorded}"), period=period, revision=policy_rev,
+                                  commit=revision.commit[:12], recorded=short(recorded)) if recorded else
+                        Said(N_("closing {period} with the policy of {revision} ({commit})"), period=period,
+                             revision=policy_rev, commit=revision.commit[:12]))
     else:
         assert recorded is not None
         folder, issues = restore_policy(ledger, period, config_dir, scratch / "recorded")
@@ -82,7 +87,8 @@ def choose_policy(period: str, config_dir: Path, ledger: Ledger, policy_rev: str
         git = GitState(commit=recorded) if not recorded.startswith("snapshot:") else GitState(
             unknown="the policy is the kept copy of the files the month was closed with")
         return Chosen(policy and replace(policy, display_root=shown), git,
-                      note=f"re-closing {period} with the policy it was closed with, {short(recorded)}"), issues
+                      note=Said(N_("re-closing {period} with the policy it was closed with, {recorded}"),
+                                period=period, recorded=short(recorded))), issues
     if recorded is None or chosen.policy is None:
         return chosen, issues
     before_folder, _ = restore_policy(ledger, period, config_dir, scratch / "before")

@@ -15,7 +15,7 @@ voucher; per month the totals (and the months together, for the cost of a change
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +30,7 @@ from csbatch.closing.runner import run_stages
 from csbatch.closing.stages import STAGES
 from csbatch.closing.state import CloseState, Computed, now
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Named, Said
 from csbatch.ledger.kept import close_of, recorded_policy, restore_inputs, restore_policy
 from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import Ledger
@@ -40,7 +40,7 @@ from csbatch.reports.whatif_report import ALL_MONTHS, MEMBERS, PAY, ROLES, SCORE
 
 ZERO = Decimal(0)
 GROSS = "gross_pay"
-GROSS_NAME = "应发合计"
+GROSS_NAME = Said(N_("gross pay"))
 
 
 @dataclass(frozen=True)
@@ -83,20 +83,39 @@ def _people(c: Computed) -> dict[str, tuple[str, str]]:
     return {str(e): (str(n), str(r)) for e, n, r in zip(frame["employee_id"], frame["name"], frame["role"])}
 
 
+def _named(code: str, entries: Sequence[Mapping[str, Any]]) -> str:
+    """A code of the policy as its name: `业绩提成 (commission)` in English (the name the policy
+    gives it, and the code the English reader knows), the name alone in the other languages."""
+    for found in entries:
+        if code in found:
+            name = str(found[code].name)
+            return Named(f"{name} ({code})", name)
+    return code
+
+
 def _component_name(code: str, before: Computed, after: Computed) -> str:
     if code == GROSS:
         return GROSS_NAME
-    for c in (after, before):
-        if code in c.policy.pay.components:
-            return f"{c.policy.pay.components[code].name} ({code})"
-    return code
+    return _named(code, [c.policy.pay.components for c in (after, before)])
 
 
 def _role_name(code: str, before: Computed, after: Computed) -> str:
-    for c in (after, before):
-        if code in c.policy.roles:
-            return f"{c.policy.roles[code].name} ({code})"
-    return code
+    return _named(code, [c.policy.roles for c in (after, before)])
+
+
+def _scorecard_name(code: str, before: Computed, after: Computed) -> str:
+    return _named(code, [c.policy.scorecards for c in (after, before)])
+
+
+def _programme_name(code: str, before: Computed, after: Computed) -> str:
+    return _named(code, [c.policy.vip.programmes for c in (after, before)])
+
+
+def _tier_name(programme: str, code: Any, before: Computed, after: Computed) -> Any:
+    if is_blank(code):
+        return code
+    return _named(str(code), [c.policy.vip.programmes[programme].tiers for c in (after, before)
+                              if programme in c.policy.vip.programmes])
 
 
 def _scores(c: Computed) -> dict[str, tuple[str, Decimal | None, str | None, int | None]]:
@@ -145,7 +164,8 @@ def compare(period: str, before: Computed, after: Computed) -> dict[str, list[di
         card_a, total_a, grade_a, rank_a = score_a.get(emp, (None, None, None, None))
         if (card_b, total_b, grade_b, rank_b) != (card_a, total_a, grade_a, rank_a):
             score_rows.append({"period": period, "employee_id": emp, "name": people.get(emp, ("", ""))[0],
-                               "scorecard": card_a or card_b, "total_before": total_b, "total_after": total_a,
+                               "scorecard": _scorecard_name(str(card_a or card_b), before, after),
+                               "total_before": total_b, "total_after": total_a,
                                "total_change": None if total_a is None or total_b is None else total_a - total_b,
                                "grade_before": grade_b, "grade_after": grade_a,
                                "rank_before": rank_b, "rank_after": rank_a})
@@ -167,7 +187,9 @@ def compare(period: str, before: Computed, after: Computed) -> dict[str, list[di
         voucher = (_voucher(mb.get("voucher_value")), _voucher(ma.get("voucher_value")))
         if tier[0] != tier[1] or points[0] != points[1] or voucher[0] != voucher[1]:
             member_rows.append({"period": period, "customer_id": key[0], "name": (ma or mb).get("name"),
-                                "programme": key[1], "tier_before": tier[0], "tier_after": tier[1],
+                                "programme": _programme_name(key[1], before, after),
+                                "tier_before": _tier_name(key[1], tier[0], before, after),
+                                "tier_after": _tier_name(key[1], tier[1], before, after),
                                 "points_before": points[0], "points_after": points[1],
                                 "points_change": _minus(points[1], points[0]),
                                 "voucher_before": voucher[0], "voucher_after": voucher[1],
@@ -185,7 +207,8 @@ def _rules(months: Sequence[Month], befores: Sequence[Computed], after: Computed
     per_month = [describe_changes(b.policy, after.policy) for b in befores]
     if all(lines == per_month[0] for lines in per_month):
         return per_month[0]
-    return [f"{m.period}: {line}" for m, lines in zip(months, per_month) for line in lines]
+    return [Said(N_("{period}: {change}"), period=m.period, change=line)
+            for m, lines in zip(months, per_month) for line in lines]
 
 
 def what_if(months: Sequence[Month], after_dir: Path, ledger: Ledger | None, before_label: str,
@@ -245,18 +268,18 @@ def read_policy(config_dir: Path, policy: str, dest: Path) -> tuple[Path | None,
     `config_dir`, written into `dest` without touching the work tree. Returns the folder and the
     policy in words."""
     if Path(policy).is_dir():
-        return Path(policy), f"the policy folder {policy}", []
+        return Path(policy), Said(N_("the policy folder {folder}"), folder=policy), []
     revision, issues = policy_at(Path(config_dir), policy, dest)
     if revision is None:
         return None, policy, issues
-    return revision.folder, f"{policy} (commit {revision.commit[:12]})", []
+    return revision.folder, Said(N_("{revision} (commit {commit})"), revision=policy, commit=revision.commit[:12]), []
 
 
 def _closed_policy(ledger: Ledger, period: str) -> str:
     revision = recorded_policy(ledger, period)
     if revision is None:
-        return "unknown"
-    return revision[:21] if revision.startswith("snapshot:") else f"commit {revision[:12]}"
+        return Said(N_("unknown"))
+    return revision[:21] if revision.startswith("snapshot:") else Said(N_("commit {commit}"), commit=revision[:12])
 
 
 def what_if_closed(periods: Sequence[str], policy: str, config_dir: Path, ledger_path: Path,
@@ -275,7 +298,7 @@ def what_if_closed(periods: Sequence[str], policy: str, config_dir: Path, ledger
             if after_dir is None:
                 return None, found
             before_dir: Path | None = None
-            before_label = "the policy each month was closed with"
+            before_label: str = Said(N_("the policy each month was closed with"))
             if before is not None:
                 before_dir, before_label, found = read_policy(config_dir, before, work / "before")
                 if before_dir is None:
@@ -299,7 +322,7 @@ def what_if_closed(periods: Sequence[str], policy: str, config_dir: Path, ledger
                         return None, issues + _hint_before(period)
                 months.append(Month(period, month_inputs, month_policy))
             if before is None and len(periods) == 1:
-                before_label = f"as closed ({_closed_policy(ledger, periods[0])})"
+                before_label = Said(N_("as closed ({policy})"), policy=_closed_policy(ledger, periods[0]))
             result, found = what_if(months, after_dir, ledger, before_label, after_label)
             return result, issues + found
     finally:

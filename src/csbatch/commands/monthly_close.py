@@ -10,7 +10,7 @@ import typer
 
 from csbatch.commands.exits import finish_with
 from csbatch.console import StageProgress, print_close_summary, print_table
-from csbatch.i18n import translator, word_in
+from csbatch.i18n import Said, translator, word_in
 
 
 def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path | None, lang: str,
@@ -21,7 +21,8 @@ def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path 
     outcome = close(period, inputs, out, config, ledger, lang, progress=StageProgress(lang),
                     allow_dirty=allow_dirty, policy_rev=policy_rev)
     if outcome.state.policy_note:
-        typer.echo(outcome.state.policy_note)
+        note = outcome.state.policy_note
+        typer.echo(note.text(lang) if isinstance(note, Said) else note)
     _ = translator(lang)
     published = finish_with(outcome.state.published, outcome.issues)
     typer.echo(_("closed {period}: {folder}").format(period=period, folder=published))
@@ -34,7 +35,7 @@ def run(period: str, inputs: Path, out: Path, config: Path | None, ledger: Path 
                   "not be read)"))
         typer.echo(said.format(previous=outcome.state.policy_previous[:12]))
         for line in rules or ():
-            typer.echo(f"  {line}")
+            typer.echo(f"  {line.text(lang) if isinstance(line, Said) else line}")
     print_close_summary(summarize(outcome.state, outcome.issues), lang, verbose)
     changed = outcome.state.pay_changes
     if changed is None:

@@ -19,6 +19,7 @@ def run(rev1: str, rev2: str | None, config: Path | None, month: str | None, led
     from csbatch.closing.whatif import read_policy
     from csbatch.policy import load_policy
     from csbatch.policy.diff import describe_changes
+    from csbatch.reports.whatif_report import said
     from csbatch.resources import resolve_config
 
     _ = translator(lang)
@@ -36,10 +37,11 @@ def run(rev1: str, rev2: str | None, config: Path | None, month: str | None, led
         (before, before_words), (after, after_words) = policies
         changes = describe_changes(before, after)
     count = i18n.translations(lang).ngettext("{count} rule change", "{count} rule changes", len(changes))
-    typer.echo(f"{before_words} → {after_words}: "
-               + (count.format(count=len(changes)) if changes else _("the same rules")))
+    typer.echo(_("{before} → {after}: {changes}").format(
+        before=said(before_words, lang), after=said(after_words, lang),
+        changes=count.format(count=len(changes)) if changes else _("the same rules")))
     for line in changes:
-        typer.echo(f"  {line}")
+        typer.echo(f"  {said(line, lang)}")
     if month is not None:
         from csbatch.commands import what_if
 

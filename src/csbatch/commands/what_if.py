@@ -23,12 +23,13 @@ def report_name(periods: list[str], policy: str) -> str:
 
 def show(what, lang: str) -> None:
     from csbatch.reports.vip_statements import money
+    from csbatch.reports.whatif_report import said as in_lang
     from csbatch.reports.whatif_report import text_tables
 
     _ = translator(lang)
     typer.echo(_("what-if {periods}").format(periods=", ".join(what.periods)))
-    typer.echo("  " + _("before: {policy}").format(policy=what.before))
-    typer.echo("  " + _("after:  {policy}").format(policy=what.after))
+    typer.echo("  " + _("before: {policy}").format(policy=in_lang(what.before, lang)))
+    typer.echo("  " + _("after:  {policy}").format(policy=in_lang(what.after, lang)))
     for table in text_tables(what, lang):
         if table["rows"]:
             print_table(table["headers"], table["rows"], title=table["title"])

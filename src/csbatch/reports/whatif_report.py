@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from csbatch.i18n import N_, NC_, word
+from csbatch.i18n import N_, NC_, Said
 from csbatch.reports.tables import Col, Table
 from csbatch.reports.workbook import Workbook
 
@@ -62,7 +62,12 @@ RULES = Table("what_if_rules", N_("Rule changes"), (Col("change", "text", N_("ch
               row="rule change between the two policies")
 
 SHEETS = (TOTALS, PAY, SCORES, ROLES, MEMBERS, RULES)
-ALL_MONTHS = "合计"
+ALL_MONTHS = Said(N_("All months"))       # the months-together row of the totals
+
+
+def said(text: str, lang: str) -> str:
+    """A text of the report in the language (the policies' labels are `Said`)."""
+    return text.text(lang) if isinstance(text, Said) else text
 
 
 def _frame(table: Table) -> pd.DataFrame:
@@ -89,7 +94,12 @@ class WhatIf:
         months = self.totals[self.totals["period"] != ALL_MONTHS]
         return sum((Decimal(x) for x in months["pay_change"]), Decimal(0))
 
-    def frames(self) -> dict[str, pd.DataFrame]:
+    def frames(self, lang: str | None = None) -> dict[str, pd.DataFrame]:
+        """The tables by name; with `lang`, every cell said in it (a name the policy gives a code,
+        the months-together row)."""
+        if lang is not None:
+            return {name: frame.map(lambda v: v.text(lang) if isinstance(v, Said) else v)
+                    for name, frame in self.frames().items()}
         return {"what_if_totals": self.totals, "what_if_pay": self.pay, "what_if_scores": self.scores,
                 "what_if_roles": self.roles, "what_if_members": self.members,
                 "what_if_rules": pd.DataFrame({"change": self.rules}, columns=RULES.names)}
@@ -98,7 +108,7 @@ class WhatIf:
 def write_workbook(what: WhatIf, path: Path, lang: str = "zh") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook(path, lang, period=" – ".join(dict.fromkeys(what.periods[:1] + what.periods[-1:])))
-    frames = what.frames()
+    frames = what.frames(lang)
     for table in SHEETS:
         frame = frames[table.name]
         book.add_table_sheet(table, frame, lang, bold_last_row=table is TOTALS and len(what.periods) > 1)
@@ -117,17 +127,13 @@ def _cell(value, kind: str) -> str:
 
 def text_tables(what: WhatIf, lang: str = "zh") -> list[dict]:
     """Each table as text cells (title, headers, numeric per column, rows): the page and the
-    terminal show the same; the months-together row says so in the language."""
-    frames = what.frames()
+    terminal show the same, in the language."""
+    frames = what.frames(lang)
     out = []
     for table in SHEETS:
         frame = frames[table.name]
         rows = [[_cell(v, c.kind) for v, c in zip(row, table.columns)]
                 for row in frame[table.names].itertuples(index=False, name=None)]
-        if "period" in table.names:
-            at = table.names.index("period")
-            for cells in rows:
-                cells[at] = word(lang, N_("All months")) if cells[at] == ALL_MONTHS else cells[at]
         numeric = [c.kind in ("money", "decimal", "int") for c in table.columns]
         out.append({"title": table.title(lang), "headers": [c.label(lang) for c in table.columns],
                     "numeric": numeric, "rows": rows})
@@ -138,7 +144,8 @@ def render_page(what: WhatIf, lang: str = "zh") -> str:
     from csbatch.reports.vip_statements import environment
 
     return environment(lang).get_template("what_if.html.j2").render(
-        periods=what.periods, before=what.before, after=what.after, sheets=text_tables(what, lang))
+        periods=what.periods, before=said(what.before, lang), after=said(what.after, lang),
+        sheets=text_tables(what, lang))
 
 
 def write_page(what: WhatIf, path: Path, lang: str = "zh") -> Path:
@@ -147,4 +154,4 @@ def write_page(what: WhatIf, path: Path, lang: str = "zh") -> Path:
     return path
 
 
-__all__ = ["ALL_MONTHS", "SHEETS", "WhatIf", "render_page", "text_tables", "write_page", "write_workbook"]
+__all__ = ["ALL_MONTHS", "SHEETS", "WhatIf", "render_page", "said", "text_tables", "write_page", "write_workbook"]
