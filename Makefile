@@ -51,36 +51,27 @@ check: $(VENV)/.test-installed
 	$(BIN)/mypy
 	$(BIN)/vulture
 
-# The VIP statement test renders a statement in headless Chromium. Where Chromium (or a Chinese
-# font, without which the screenshot shows boxes) is missing and we can (apt-get, root), install
-# Debian's packages quietly; a failure never fails `make test`: the test then skips and says why.
-CHROMIUM_PKGS := chromium fonts-wqy-microhei
+# Where a test needs a system package (Chromium for the pages, LibreOffice Calc to print the
+# workbooks, each with a Chinese font, without which the output shows boxes) and it is missing and
+# we can (apt-get, root), install Debian's packages quietly; a failure never fails `make test`:
+# the test then skips and says why. $(call apt_install,COMMAND,PACKAGES,WHICH TESTS)
+define apt_install
+	@if command -v $(1) >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing $(2) (apt-get) for $(3)..."; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq --no-install-recommends $(2) >/dev/null 2>&1 || \
+	  { apt-get update -qq >/dev/null 2>&1 && \
+	    apt-get install -y -qq --no-install-recommends $(2) >/dev/null 2>&1; } || \
+	  echo "could not install $(2): $(3) will skip"; \
+	fi
+endef
 
 chromium:
-	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
-	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	  echo "installing $(CHROMIUM_PKGS) (apt-get) for the VIP statement test..."; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get install -y -qq --no-install-recommends $(CHROMIUM_PKGS) >/dev/null 2>&1 || \
-	  { apt-get update -qq >/dev/null 2>&1 && \
-	    apt-get install -y -qq --no-install-recommends $(CHROMIUM_PKGS) >/dev/null 2>&1; } || \
-	  echo "could not install $(CHROMIUM_PKGS): the statement test will skip or render without a Chinese font"; \
-	fi
-
-# The print test converts the workbooks to PDF with headless LibreOffice: installed like Chromium
-# (Calc and a Chinese font, root + apt-get only); a failure never fails `make test`, the test skips.
-LIBREOFFICE_PKGS := libreoffice-calc fonts-wqy-microhei
+	$(call apt_install,chromium,chromium fonts-wqy-microhei,the page tests)
 
 libreoffice:
-	@if command -v soffice >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
-	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	  echo "installing $(LIBREOFFICE_PKGS) (apt-get) for the print test..."; \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get install -y -qq --no-install-recommends $(LIBREOFFICE_PKGS) >/dev/null 2>&1 || \
-	  { apt-get update -qq >/dev/null 2>&1 && \
-	    apt-get install -y -qq --no-install-recommends $(LIBREOFFICE_PKGS) >/dev/null 2>&1; } || \
-	  echo "could not install $(LIBREOFFICE_PKGS): the print test will skip"; \
-	fi
+	$(call apt_install,soffice,libreoffice-calc fonts-wqy-microhei,the print test)
 
 # Regenerate the committed sample month (same seed, same files).
 samples: $(VENV)/.test-installed

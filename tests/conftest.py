@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import shutil
 import subprocess
 import tempfile
@@ -11,6 +12,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_script(name: str):
+    """A script of `scripts/` (not a package) as a module, for the tests of what it generates."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 #: The repository's policy as checked out: what the `policy` fixture loads (messages: config/…).
 CHECKOUT_CONFIG = ROOT / "config"
 SAMPLES = ROOT / "samples"

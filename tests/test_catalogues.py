@@ -4,23 +4,16 @@ the language of the messages."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from typer.testing import CliRunner
 
+from conftest import load_script
 from csbatch import i18n
 from csbatch.cli import app
 from csbatch.errors import Issue, Source
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def _catalogue_script():
-    spec = importlib.util.spec_from_file_location("catalogue", ROOT / "scripts" / "catalogue.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("catalogue")
 
 
 def test_every_marked_string_has_its_chinese():

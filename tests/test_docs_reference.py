@@ -4,26 +4,19 @@ when the code gains a policy key, column or output file without a description.""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
 from pydantic import Field
 
+from conftest import load_script
 from csbatch.policy.base import Model, Rate
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _gen_docs():
-    spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-gen_docs = _gen_docs()
+gen_docs = load_script("gen_docs")
 
 
 @pytest.fixture(scope="module")
