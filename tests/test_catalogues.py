@@ -44,6 +44,9 @@ def test_lang_option_and_environment_choose_the_messages_language(tmp_path):
     assert runner.invoke(app, ["--lang", "en", *args]).stderr.splitlines()[-1] == "1 error, 0 warnings"
     assert runner.invoke(app, [*args, "--lang", "en"]).stderr.splitlines()[-1] == "1 error, 0 warnings"
     assert runner.invoke(app, args, env={"CSBATCH_LANG": "en"}).stderr.splitlines()[-1] == "1 error, 0 warnings"
+    # an explicit --lang, before or after the command, wins over the environment
+    for given in (["--lang", "zh", *args], [*args, "--lang", "zh"]):
+        assert runner.invoke(app, given, env={"CSBATCH_LANG": "en"}).stderr.splitlines()[-1] == "错误 1 条，警告 0 条"
     # each run starts again from the default: the last one's language does not stick
     assert runner.invoke(app, args).stderr.splitlines()[-1] == "错误 1 条，警告 0 条"
 

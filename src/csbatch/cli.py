@@ -52,8 +52,9 @@ def _use_language(value: Lang | None) -> Lang | None:
 _LANG_HELP = ("Language of what people read (workbooks, pages, messages): zh (Chinese, the default) "
               "or en (English).")
 AppLangOpt = Annotated[Lang | None, typer.Option("--lang", envvar="CSBATCH_LANG", help=_LANG_HELP)]
-LangOpt = Annotated[Lang | None, typer.Option("--lang", envvar="CSBATCH_LANG", callback=_use_language,
-                                              help=_LANG_HELP)]
+# CSBATCH_LANG is read once, by the app's option: a command's own --lang wins over the app's, and
+# the app's (given or from the environment) is what a command without one uses.
+LangOpt = Annotated[Lang | None, typer.Option("--lang", callback=_use_language, help=_LANG_HELP)]
 
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Policy folder (default: ./config, "
