@@ -70,7 +70,8 @@ def test_migrations_record_themselves_once(tmp_path):
         (2, "VIP purchases, history imports, cards and points"),
         (3, "audit figures for trends"),
         (4, "digests of every close and history import"),
-        (5, "kept input and policy files, the policy revision of each close")]
+        (5, "kept input and policy files, the policy revision of each close"),
+        (6, "VIP members imported at go-live")]
 
 
 def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
@@ -79,7 +80,7 @@ def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
     conn.executescript((Path(__file__).parent / "fixtures" / "ledger-v1.sql").read_text(encoding="utf-8"))
     conn.close()
     upgraded = open_ledger(path)
-    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5]
+    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6]
     # the closes already there are adopted: their digests recorded, the ledger verifies clean
     from csbatch.ledger.digests import CLOSE_PARTS, verify
     assert upgraded.execute("SELECT COUNT(*) FROM digests WHERE owner = 'c1'").fetchone() == (len(CLOSE_PARTS),)

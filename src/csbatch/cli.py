@@ -238,6 +238,24 @@ def vip_import_history(
     command.run(file, ledger, out, config)
 
 
+@vip_app.command("import-members")
+@_guarded
+def vip_import_members(
+    file: Annotated[Path, typer.Argument(help="The VIP member register (VIP会员名册, .xlsx/.csv).")],
+    first: Annotated[str, typer.Option("--first", help="The first month to be closed with these members, "
+                                                      "as YYYY-MM.")],
+    ledger: LedgerOpt = None,
+    out: ClosedOutOpt = None,
+    config: ConfigOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Load the current VIP members once, before the first close, so it treats them as existing."""
+    from csbatch.commands import vip_import_members as command
+
+    _need_ledger(ledger, out)
+    command.run(file, first, ledger, out, config)
+
+
 @ledger_app.callback()
 @_guarded
 def ledger_list(

@@ -32,6 +32,8 @@ PARTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "vip_points": ("close_id", ("card_no", "person", "customer_id", "date", "kind", "points", "order_id",
                                 "note")),
     "audit_figures": ("close_id", ("figure", "value")),
+    "vip_member_cards": ("import_id", ("card_no", "person", "customer_id", "programme", "tier", "issued_on",
+                                       "valid_until", "silver_since", "renewed_on", "points")),
     "vip_imports": ("import_id", ("import_id", "imported_at", "imported_by", "file", "sha256", "periods", "rows")),
     "kept_files": ("close_id", ("role", "name", "kinds", "sha256", "size", "stored")),
     "close_policy": ("close_id", ("revision", "previous", "changes")),
@@ -42,7 +44,9 @@ CLOSE_PARTS = ("closes", "pay_lines", "order_pay", "results", "vip_purchases", "
                "audit_figures", "kept_files", "close_policy")
 #: What a close wrote when migration 4 introduced digests (kept files came with migration 5).
 _CLOSE_PARTS_4 = CLOSE_PARTS[:8]
-IMPORT_PARTS = ("vip_imports", "vip_purchases")
+IMPORT_PARTS = ("vip_imports", "vip_purchases", "vip_member_cards")
+#: What an import wrote when migration 4 introduced digests (member registers came with migration 6).
+_IMPORT_PARTS_4 = IMPORT_PARTS[:2]
 
 
 def _canonical(value):
@@ -156,12 +160,13 @@ def adopt(conn: sqlite3.Connection) -> None:
     """The migration step that introduces digests: the closes and imports already in the ledger
     are taken as they are (trust on first use) and their digests recorded (of the tables there
     were then: a later migration adopts its own with `adopt_parts`)."""
-    for owner, period, parts in _owners(conn, _CLOSE_PARTS_4):
+    for owner, period, parts in _owners(conn, _CLOSE_PARTS_4, _IMPORT_PARTS_4):
         record(conn, owner, period, parts)
 
 
-def adopt_parts(conn: sqlite3.Connection, close_parts: tuple[str, ...]) -> None:
-    """The digests of tables a later migration adds to what a close writes, for the closes already
-    in the ledger (their rows: none)."""
-    for owner, period, parts in _owners(conn, close_parts, ()):
+def adopt_parts(conn: sqlite3.Connection, close_parts: tuple[str, ...],
+                import_parts: tuple[str, ...] = ()) -> None:
+    """The digests of tables a later migration adds to what a close (or an import) writes, for the
+    closes and imports already in the ledger (their rows: none)."""
+    for owner, period, parts in _owners(conn, close_parts, import_parts):
         record(conn, owner, period, parts)

@@ -224,3 +224,25 @@ def _kept(conn: sqlite3.Connection) -> None:
             changes     TEXT                -- JSON list of the rule changes in words, when known
         )""")
     adopt_parts(conn, ("kept_files", "close_policy"))  # closes made before: none kept, digested as such
+
+
+@migration(6, "VIP members imported at go-live")
+def _vip_members(conn: sqlite3.Connection) -> None:
+    # the company's member register as `csbatch vip import-members` loaded it: the cards a first
+    # close starts from (with no earlier live close), each with its points balance then
+    conn.execute("""
+        CREATE TABLE vip_member_cards (
+            import_id   TEXT NOT NULL REFERENCES vip_imports(import_id),
+            card_no     TEXT NOT NULL,
+            person      TEXT NOT NULL,      -- keyed hash of the ID number, never the number
+            customer_id TEXT NOT NULL,
+            programme   TEXT NOT NULL,
+            tier        TEXT NOT NULL,
+            issued_on   TEXT NOT NULL,
+            valid_until TEXT NOT NULL,      -- the card year the first close starts in
+            silver_since TEXT,
+            renewed_on  TEXT,
+            points      INTEGER NOT NULL
+        )""")
+    conn.execute("CREATE INDEX vip_member_cards_import ON vip_member_cards(import_id)")
+    adopt_parts(conn, (), ("vip_member_cards",))  # history imports made before: no members, digested as such

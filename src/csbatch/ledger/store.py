@@ -21,7 +21,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, SupportsInt, cast
+from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
 import pandas as pd
 
@@ -96,6 +96,15 @@ class PublishedElsewhere(Exception):
         super().__init__(record.close_id)
         self.record = record
         self.out_dir = out_dir
+
+
+class MembersRefused(Exception):
+    """The member register cannot be imported into this ledger (a catalogue message and its values)."""
+
+    def __init__(self, template: str, **values: Any):
+        super().__init__(template)
+        self.template = template
+        self.values = values
 
 
 class AlreadyClosed(Exception):
@@ -297,15 +306,27 @@ class Ledger:
         purchases["order_date"] = pd.to_datetime(purchases["order_date"])
         latest = self.conn.execute("SELECT close_id FROM closes WHERE superseded = 0 AND period < ? "
                                    "ORDER BY period DESC LIMIT 1", (until,)).fetchone()
-        cards = pd.DataFrame(self.conn.execute(
-            f"SELECT {', '.join(CARD_COLUMNS)} FROM vip_cards WHERE close_id = ? ORDER BY card_no",
-            (latest[0] if latest else "",)).fetchall(), columns=CARD_COLUMNS)
+        if latest is not None:
+            card_rows = self.conn.execute(
+                f"SELECT {', '.join(CARD_COLUMNS)} FROM vip_cards WHERE close_id = ? ORDER BY card_no",
+                (latest[0],)).fetchall()
+        else:  # no earlier close: the members imported at go-live, all active
+            card_rows = self.conn.execute(
+                f"""SELECT {', '.join("'active'" if c == "status" else c for c in CARD_COLUMNS)}
+                    FROM vip_member_cards ORDER BY card_no""").fetchall()
+        cards = pd.DataFrame(card_rows, columns=CARD_COLUMNS)
         for col in ("issued_on", "valid_until", "silver_since", "renewed_on"):
             cards[col] = pd.to_datetime(cards[col])
         points = pd.DataFrame(self.conn.execute(
             f"""SELECT {', '.join('v.' + c for c in POINT_COLUMNS)} FROM vip_points v
                 JOIN closes c ON c.close_id = v.close_id WHERE c.superseded = 0 AND c.period < ?
                 ORDER BY v.date, v.rowid""", (until,)).fetchall(), columns=POINT_COLUMNS)
+        imported = pd.DataFrame(self.conn.execute(
+            """SELECT card_no, person, customer_id, COALESCE(renewed_on, issued_on), 'issue', points, NULL,
+                      '导入的积分余额' FROM vip_member_cards WHERE points != 0 ORDER BY card_no""").fetchall(),
+            columns=POINT_COLUMNS)
+        if not imported.empty:  # the balance each imported card had at go-live: the first entry of its sum
+            points = pd.concat([imported, points], ignore_index=True) if not points.empty else imported
         points["date"] = pd.to_datetime(points["date"])
         points["points"] = points["points"].astype("int64")
         return VipHistory(purchases, cards, points)
@@ -359,6 +380,30 @@ class Ledger:
                 (import_id, r.period, r.customer_id, r.store_type, r.category, r.order_id, _day(r.order_date),
                  str(r.amount)) for r in purchases.itertuples(index=False)))
             digests.record(self.conn, import_id, ",".join(periods), digests.IMPORT_PARTS)
+
+    def import_members(self, import_id: str, file: str, sha256: str, first_period: str,
+                       cards: pd.DataFrame) -> None:
+        """Record the member register (`vip.register.register_cards`: CARD_COLUMNS and points),
+        once, before any close: raises MembersRefused when members were imported already or a
+        live close carries cards of its own."""
+        with immediate(self.conn):
+            done = self.conn.execute("SELECT i.import_id, i.imported_at, i.file FROM vip_imports i WHERE EXISTS "
+                                     "(SELECT 1 FROM vip_member_cards m WHERE m.import_id = i.import_id)").fetchone()
+            if done is not None:
+                raise MembersRefused(N_("the members were imported already ({file}, at {at}): the register is "
+                                        "loaded once"), file=str(done[2]), at=str(done[1]))
+            live = self.conn.execute("SELECT period FROM closes WHERE superseded = 0 ORDER BY period LIMIT 1"
+                                     ).fetchone()
+            if live is not None:
+                raise MembersRefused(N_("{period} is already closed with this ledger: its close made the "
+                                        "members; the register is loaded before the first close"), period=str(live[0]))
+            self.conn.execute("INSERT INTO vip_imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              (import_id, now(), who(), file, sha256, first_period, len(cards)))
+            self.conn.executemany("INSERT INTO vip_member_cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
+                (import_id, r.card_no, r.person, r.customer_id, r.programme, r.tier, _day(r.issued_on),
+                 _day(r.valid_until), _day(r.silver_since), _day(r.renewed_on), int(cast(SupportsInt, r.points)))
+                for r in cards.itertuples(index=False)))
+            digests.record(self.conn, import_id, first_period, digests.IMPORT_PARTS)
 
     def mark_published(self, close_id: str) -> None:
         with immediate(self.conn):
@@ -472,6 +517,6 @@ def changes(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[dict[s
     return rows
 
 
-__all__ = ["AlreadyClosed", "CloseRecord", "Ledger", "NewClose", "PublishedElsewhere", "changes", "default_ledger",
-           "who"]
+__all__ = ["AlreadyClosed", "CloseRecord", "Ledger", "MembersRefused", "NewClose", "PublishedElsewhere", "changes",
+           "default_ledger", "who"]
 

@@ -76,6 +76,9 @@ class Kind(Model):
     files: list[Text] = Field(min_length=1, description="file or sheet name patterns (globs)")
     required: Flag = Field(False, description="a close without it is refused (else it is empty, with a "
                                               "warning)")
+    monthly: Flag = Field(True, description="read by the close from the month's inputs folder; false: a "
+                                            "one-time file only its own command reads (the VIP member "
+                                            "register of `csbatch vip import-members`)")
     key: list[Code] = Field([], description="columns that name a row: a row appearing twice is an error")
     columns: dict[Code, Column] = Field(min_length=1, description="columns by canonical name")
     item_columns: Literal["questionnaire"] | None = Field(None, description="further columns are the "

@@ -56,7 +56,7 @@ def _norm(name: str) -> str:
 def kinds_matching(name: str, policy: InputsPolicy) -> list[str]:
     norm = _norm(name)
     return [kind for kind, spec in policy.kinds.items()
-            if any(fnmatch.fnmatchcase(norm, _norm(p)) for p in spec.files)]
+            if spec.monthly and any(fnmatch.fnmatchcase(norm, _norm(p)) for p in spec.files)]
 
 
 def is_notes_sheet(name: str) -> bool:
@@ -153,7 +153,7 @@ def _missing_kinds(inputs_dir: Path, present: set[str], policy: InputsPolicy) ->
     """A required kind nobody provided is an error; an optional one, a warning."""
     issues = []
     for kind, spec in policy.kinds.items():
-        if kind in present:
+        if kind in present or not spec.monthly:
             continue
         patterns = ", ".join(spec.files)
         if spec.required:
