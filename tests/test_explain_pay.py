@@ -74,8 +74,8 @@ def test_pay_explanation_names_rules_inputs_and_places():
     assert "complaint TS26100010 loss ¥1,280.00  (投诉登记_2026-10.xlsx[投诉登记]!J13)" in pay
     assert "a line of the adjustments sheet, as written" in pay
     assert "adjustment -¥200.00: 遗失门店钥匙赔偿  (其他调整_2026-10.xlsx[其他调整]!D3)" in pay
-    assert "/config/pay.yaml:92:5\n" in pay
-    assert pay.rstrip().endswith("gross pay: ¥11,099.61 (8 lines)")
+    assert "/config/pay.yaml:93:5\n" in pay
+    assert pay.rstrip().endswith("gross pay: ¥11,102.31 (8 lines)")
 
 
 def test_pay_of_someone_without_a_scorecard_is_explained(tmp_path):
@@ -197,7 +197,7 @@ def test_in_a_terminal_pay_is_a_table():
     console = Console(width=160, record=True, force_terminal=True, color_system=None)
     console.print(render_rich(pay))
     shown = console.export_text()
-    assert "┃ component" in shown and "-¥1,630.00" in shown and shown.rstrip().endswith("gross pay: ¥11,099.61 (8 lines)")
+    assert "┃ component" in shown and "-¥1,630.00" in shown and shown.rstrip().endswith("gross pay: ¥11,102.31 (8 lines)")
     assert "(投诉登记_2026-10.xlsx[投诉登记]!J13)" in shown          # a sheet name in brackets is not markup
 
 
@@ -211,7 +211,7 @@ def test_explain_speaks_chinese_by_default(monkeypatch):
     assert "  规则：    满意度扣分 82.8% 落在 [80%, 95%) → 20 − 2" in out
     assert "总分：小计 80 = 80 → 等级 C，排名 9/9" in out
     assert "名册基本工资 × 应出勤天数 ÷ 当月工作日数" in out
-    assert out.rstrip().endswith("应发工资：¥11,099.61（共 8 行）")
+    assert out.rstrip().endswith("应发工资：¥11,102.31（共 8 行）")
     assert not any(word in out for word in ("rule:", "measured:", "total:", "gross pay", " of 20", "a month, ",
                                             "scheduled days", "adjustments sheet"))
     gone = CliRunner().invoke(app, ["explain", "Z99", PERIOD, "--inputs", str(MONTH), "--config", str(CONFIG),
@@ -226,7 +226,7 @@ def test_explain_speaks_english_with_lang_en(monkeypatch):
     assert result.exit_code == 0, result.output
     assert "satisfaction 客户满意度 — 18 of 20" in result.stdout            # the policy's names stay its own
     assert "  rule:     satisfaction_deduction 82.8% in [80%, 95%) → 20 − 2" in result.stdout
-    assert result.stdout.rstrip().endswith("gross pay: ¥11,099.61 (8 lines)")
+    assert result.stdout.rstrip().endswith("gross pay: ¥11,102.31 (8 lines)")
     assert "规则" not in result.stdout and "应发工资" not in result.stdout
 
 

@@ -54,7 +54,8 @@ def person(emp: str, role: str = "consulting_cs", base=2100, **more) -> dict:
 
 
 class Scores:
-    """What the scorecards stage hands over: member(id) → (card, score with .total, .member.rated)."""
+    """What the scorecards stage hands over: member(id) → (card, score with .total, .member.rated);
+    no one is in a team, so the performance bonus is all on the own total."""
 
     def __init__(self, totals: dict[str, tuple[str | None, bool]]):
         self.totals = totals
@@ -63,8 +64,8 @@ class Scores:
         if employee_id not in self.totals:
             return None, None
         total, rated = self.totals[employee_id]
-        return "card", SimpleNamespace(total=None if total is None else D(total),
-                                       member=SimpleNamespace(rated=rated))
+        return SimpleNamespace(code="card", members=[]), SimpleNamespace(
+            total=None if total is None else D(total), member=SimpleNamespace(rated=rated, team=None))
 
 
 class History(NoHistory):

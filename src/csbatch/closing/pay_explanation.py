@@ -116,6 +116,11 @@ def rule_text(component, role: str | None, lang: str = "zh", role_names: Mapping
     if isinstance(c, PerformanceBonus):
         base = c.bases.get(role or "")
         shown = yuan(base) if base is not None else _("the role's bonus base")
+        if c.team_share > 0:
+            return _("bonus base {base} × ({share} × min(team's mean total, {cap}) + {own} × min(scorecard total, "
+                     "{cap})) ÷ 100, each part to the fen; the team's mean is over its rated members on the same "
+                     "scorecard (no team: all on the scorecard total); none when not rated, never below 0").format(
+                base=shown, share=fmt(c.team_share, "rate"), own=fmt(1 - c.team_share, "rate"), cap=fmt(c.cap_total))
         return _("bonus base {base} × min(scorecard total, {cap}) ÷ 100; none when not rated, never below 0").format(
             base=shown, cap=fmt(c.cap_total))
     if isinstance(c, Awards):

@@ -1,17 +1,23 @@
 """Pay from the month's measured values and scorecards (docs/policy.md#pay): the per-unit bonus
-(¥ per accepted invitation) and the performance bonus."""
+(¥ per accepted invitation) and the performance bonus, with its team part paid on the team's
+mean total ([002] 根据团队整体业绩和个人业绩)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_
-from csbatch.payroll.lines import ZERO, PayContext, PayInput, PayLine, yuan
+from csbatch.money import round_by
+from csbatch.payroll.lines import ONE, ZERO, PayContext, PayInput, PayLine, yuan
+from csbatch.policy import Policy
+from csbatch.policy.bands import fmt
 from csbatch.policy.pay import PerformanceBonus, PerUnit
 from csbatch.policy.vocabulary import named, show
 from csbatch.rules.reasons import Reason
+from csbatch.scoring.engine import CardScore
 
 
 def per_unit(code: str, component: PerUnit, ctx: PayContext) -> list[PayLine]:
@@ -31,26 +37,76 @@ def per_unit(code: str, component: PerUnit, ctx: PayContext) -> list[PayLine]:
     return out
 
 
+@dataclass(frozen=True)
+class TeamMean:
+    """A team's mean total on one scorecard, and the rated members it was computed over."""
+
+    team: str
+    mean: Decimal                               # rounded as scoring rounds points
+    members: tuple[tuple[str, str, Decimal], ...]   # (employee_id, name, total)
+
+
+def team_means(card: CardScore, policy: Policy) -> dict[str, TeamMean]:
+    """Each team's mean total over its rated members on `card` (the team part of the
+    performance bonus reads it)."""
+    found: dict[str, list[tuple[str, str, Decimal]]] = {}
+    for s in card.members:
+        if s.member.team and s.member.rated and s.total is not None and not is_blank(s.total):
+            found.setdefault(s.member.team, []).append((s.member.employee_id, s.member.name, Decimal(s.total)))
+    return {team: TeamMean(team, round_by(sum((t for _, _, t in rows), ZERO) / len(rows), policy.scoring.rounding),
+                           tuple(rows))
+            for team, rows in found.items()}
+
+
 def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -> list[PayLine]:
     """bonus base of the role × min(total, cap_total) ÷ 100 from the employee's scorecard total.
+    With a team share, that share of the base is paid on min(the team's mean total, cap_total)
+    instead, each part rounded to the fen by itself (so the reason's parts add up to the line).
     No line when the role has no base, the employee has no card or is not rated; a negative
     total pays 0 (a bonus, never a fine)."""
     out = []
+    means: dict[str, dict[str, TeamMean]] = {}
     for emp, person in ctx.people.iterrows():
         base = component.bases.get(person.role)
         if base is None:
             continue
-        _, score = ctx.scores.member(str(emp)) if ctx.scores is not None else (None, None)
-        if score is None or not score.member.rated or score.total is None or is_blank(score.total):
+        card, score = ctx.scores.member(str(emp)) if ctx.scores is not None else (None, None)
+        if card is None or score is None or not score.member.rated or score.total is None \
+                or is_blank(score.total):
             continue
         total = Decimal(score.total)
-        used = max(ZERO, min(total, component.cap_total))
-        if used == 0:
-            continue
-        why = Reason.of("capped", total=f"{total:f}", cap=f"{component.cap_total:f}") \
-            if total > component.cap_total else ""
-        inputs = (PayInput.of(N_("scorecard total {total}"), total=f"{total:f}"),
+        inputs = [PayInput.of(N_("scorecard total {total}"), total=f"{total:f}"),
                   PayInput.of(N_("bonus base of {role} {amount}"), component.place_of("bases"),
-                              role=ctx.role_name(person.role), amount=yuan(base)))
-        out.append(ctx.line(emp, code, base * used / 100, why, inputs))
+                              role=ctx.role_name(person.role), amount=yuan(base))]
+        capped = [Reason.of("capped", total=f"{total:f}", cap=f"{component.cap_total:f}")] \
+            if total > component.cap_total else []
+        team = means.setdefault(card.code, team_means(card, ctx.policy)).get(score.member.team or "") \
+            if component.team_share > 0 else None
+        if team is None:
+            amount = base * _used(total, component) / 100
+            if amount == 0:
+                continue
+            out.append(ctx.line(emp, code, amount, Reason.join(capped), inputs))
+            continue
+        share = component.team_share
+        team_part = ctx.money(base * share * _used(team.mean, component) / 100)
+        own_part = ctx.money(base * (ONE - share) * _used(total, component) / 100)
+        if team_part + own_part == 0:
+            continue
+        if team.mean > component.cap_total:
+            capped.append(Reason.of("team_capped", mean=f"{team.mean:f}", cap=f"{component.cap_total:f}"))
+        inputs += [PayInput.of(N_("team share {share}"), component.place_of("team_share"),
+                               share=fmt(share, "rate")),
+                   PayInput.of(N_("team {team} mean total {mean} over {count} rated: {members}"), team=team.team,
+                               mean=f"{team.mean:f}", count=len(team.members),
+                               members=", ".join(f"{i} {n} {t:f}" for i, n, t in team.members))]
+        why = Reason.of("team_split", share=fmt(share, "rate"), team=team.team, mean=f"{team.mean:f}",
+                        team_part=yuan(team_part), own_share=fmt(ONE - share, "rate"), total=f"{total:f}",
+                        own_part=yuan(own_part))
+        out.append(ctx.line(emp, code, team_part + own_part, Reason.join([why, *capped]), inputs))
     return out
+
+
+def _used(total: Decimal, component: PerformanceBonus) -> Decimal:
+    """The total a bonus is paid on: capped, never below 0."""
+    return max(ZERO, min(total, component.cap_total))

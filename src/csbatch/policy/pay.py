@@ -6,6 +6,7 @@ mechanism computing it; the numbers (rates, amounts, which roles) are here, neve
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -84,11 +85,17 @@ class PerUnit(_Component):
 
 
 class PerformanceBonus(_Component):
-    """base × total ÷ 100 with the total capped; none when not rated."""
+    """base × total ÷ 100 with the total capped; none when not rated. With a team share ([002]
+    根据团队整体业绩和个人业绩), that share of the base is paid on the team's mean total instead."""
 
     kind: Literal["performance_bonus"]
     bases: dict[Code, NonNegMoney] = Field(min_length=1, description="bonus base ¥ by role")
     cap_total: NonNegNumber = Field(description="a total above this counts as this")
+    team_share: Rate = Field(Decimal(0), description="share of the bonus base paid on the team's mean total (the "
+                                                     "mean of the rated members of the employee's team on the same "
+                                                     "scorecard, capped alike); the rest is paid on the employee's "
+                                                     "own total. An employee with no team gets it all on their own "
+                                                     "total. 0% to 100%; 0%: no team part")
 
 
 class Awards(_Component):

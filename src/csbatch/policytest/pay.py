@@ -54,6 +54,7 @@ class PayEmployee(Model):
     role: Code
     base_salary: Text = "0"
     team_lead: Flag = False
+    team: Text | None = None
     roster: dict[Code, Text | None] = {}
     scheduled_days: Int | None = None
     absent_days: Figure = Decimal(0)
@@ -109,7 +110,8 @@ def _rows(case: PayCase, first: dt.date, place: Source) -> _Rows:
     for emp, e in case.employees.items():
         where = e.place or place
         out.add("roster", {"employee_id": emp, "name": emp, "role": e.role, "hire_date": day,
-                           "base_salary": e.base_salary, "team_lead": e.team_lead, **e.roster}, where)
+                           "base_salary": e.base_salary, "team_lead": e.team_lead, "team": e.team, **e.roster},
+                where)
         for kind in e.recognitions:
             out.add("recognitions", {"employee_id": emp, "date": day, "kind": kind}, where)
         for n, row in enumerate(e.orders, 1):
@@ -133,7 +135,7 @@ def _scores(case: PayCase, policy: Policy) -> ScoreResult:
             continue
         code = role.scorecard
         card = cards.setdefault(code, CardScore(code, policy.scorecards[code], []))
-        card.members.append(MemberScore(Member(emp, name=emp, role=e.role, rated=e.rated), items={},
+        card.members.append(MemberScore(Member(emp, name=emp, role=e.role, team=e.team, rated=e.rated), items={},
                                         subtotal=e.total, multiplier=Decimal(1), multiplier_rule="",
                                         before_adjustments=e.total, total=e.total))
     return ScoreResult(cards)

@@ -25,6 +25,9 @@ WORDS: dict[str, str] = {
     "team_lead": N_("team lead"),
     "per_unit": N_("{units} × ¥{amount}"),
     "capped": N_("total {total} capped at {cap}"),
+    "team_split": N_("team part {share} on team {team}'s mean total {mean}: {team_part}; own part {own_share} "
+                     "on own total {total}: {own_part}"),
+    "team_capped": N_("team mean {mean} capped at {cap}"),
     "complaints": N_("complaint {ids}"),
     "refund": N_("refund of order {order} paid in {period}"),
     "sheet_missing": N_("production sheet missing → {share}"),
