@@ -136,9 +136,19 @@ def test_promotion_rank_bonus_with_ties(policy):
     sales = {"A": "5000", "B": "4000", "C": "4000", "D": "3000", "E": "1500"}
     scores, _ = run(policy, "ecommerce", {k: {"promo_sales": D(v)} for k, v in sales.items()}, promotion=promo)
     points = {k: scores[k].items["promotion"].points for k in sales}
-    # 4 at or above the standard: 1st +4, B and C tie for 2nd (+3 each), D 4th (+1)
-    assert points == {"A": D(29), "B": D(28), "C": D(28), "D": D(26), "E": D("12.50")}
-    assert "rank 2 of 4 → 25 + 3" in scores["B"].items["promotion"].rule
+    # [004] "超出标准的按排名进行加分": 3 exceed the standard: 1st +3, B and C tie for 2nd (+2 each);
+    # D is exactly at it: full points, no rank bonus
+    assert points == {"A": D(28), "B": D(27), "C": D(27), "D": D(25), "E": D("12.50")}
+    assert "rank 2 of 3 → 25 + 2" in scores["B"].items["promotion"].rule
+    assert "no rank bonus" in scores["D"].items["promotion"].rule
+
+
+def test_promotion_exactly_at_the_standard_gets_no_rank_bonus_just_above_does(policy):
+    promo = Promotion(name="组合", standard=D(3000))
+    sales = {"AT": D(3000), "ABOVE": D("3000.01")}
+    scores, _ = run(policy, "ecommerce", {k: {"promo_sales": v} for k, v in sales.items()}, promotion=promo)
+    assert scores["AT"].items["promotion"].points == D(25)
+    assert scores["ABOVE"].items["promotion"].points == D(26)      # the only one above: rank 1 of 1 → +1
 
 
 def test_no_promotion_set_gives_everyone_full_points(policy):

@@ -215,3 +215,15 @@ def test_the_new_repositorys_pre_commit_config_runs_the_shipped_hooks(tmp_path):
     for hook in HOOKS:
         assert {k: local[hook["id"]][k] for k in ("entry", "pass_filenames", "files")} == \
                {k: hook[k] for k in ("entry", "pass_filenames", "files")}
+
+
+def test_the_ecommerce_coefficients_the_seed_does_not_give_are_company_set():
+    """[004]'s copy gives two coefficients (成交率 90% → 1, 指标完成率 100%–110% → 1): those two stay
+    unmarked; every other coefficient value is the company's."""
+    from csbatch.policyrepo import mark_company_set
+
+    text, _ = mark_company_set((CHECKOUT_CONFIG / "kpi" / "ecommerce.yaml").read_text(encoding="utf-8"), "kpi/ecommerce.yaml")
+    bands = [line for line in text.splitlines() if line.lstrip().startswith("- {from:")]
+    unmarked = [line.split("#")[0].strip() for line in bands if MARKER not in line]
+    assert unmarked == ["- {from: 90%, to: 95%, value: 1.0}", "- {from: 100%, to: 110%, value: 1.0}"]
+    assert len(bands) == 16

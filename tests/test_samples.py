@@ -190,6 +190,7 @@ def test_codes_and_rules_are_all_exercised(policy, inputs):
                           ("store_type", "store_type"), ("status", "order_status")):
         assert set(sales[column].dropna()) == set(policy.code_list(vocab))
     assert set(found["callbacks"]["rating"].dropna()) == set(policy.code_list("rating"))
+    assert set(found["chat_checks"]["result"]) == set(policy.code_list("check_result"))
     assert set(found["submissions"]["kind"]) == {"call_log", "service_order"}
     minutes = found["conduct"]["minutes"].dropna().astype(int)
     assert (minutes <= 5).any() and (minutes > 5).any()
@@ -376,4 +377,4 @@ def test_larger_rosters_scale(policy, tmp_path):
     found, issues = read_inputs(policy, PERIOD, tmp_path)
     assert not [str(i) for i in issues if i.is_error]
     assert len(found["roster"]) == 120 and len(found["sales"]) == 3001
-    assert len(files) == 15
+    assert len(files) == 16

@@ -114,3 +114,43 @@ def test_explain_for_someone_without_a_card(tmp_path):
     inputs = _month(tmp_path / "in")
     result = CliRunner().invoke(app, ["explain", "Z99", PERIOD, "--inputs", str(inputs), "--config", str(CONFIG)])
     assert result.exit_code == 1 and "员工 Z99 不在员工名册中" in result.stderr
+
+
+def test_promotion_rank_bonus_only_above_the_standard_through_the_close(tmp_path):
+    """[004] "达到标准的得满分，超出标准的按排名进行加分": exactly at the ¥3,000 standard is full
+    points without a rank bonus; just above it is ranked."""
+    folder = _month(tmp_path / "in")
+    rows = [["订单号", "下单日期", "客服工号", "客户编号", "实收金额", "重点促销"],
+            ["P1", "2026-10-10", "A01", "K1", 3000, "是"],         # exactly at the standard
+            ["P2", "2026-10-11", "B02", "K2", 3000.01, "是"],      # just above: the only one ranked
+            ["P3", "2026-10-12", "C03", "K3", 1500, "是"]]         # below: 25 × 1500 ÷ 3000
+    write_xlsx(folder / "销售订单.xlsx", {"Sheet1": rows})
+    outcome = monthly_close(PERIOD, folder, tmp_path / "out", CONFIG)
+    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
+    items = _items(tmp_path / "out" / PERIOD)
+    assert items[("A01", "promotion")]["points"] == "25.00"
+    assert items[("B02", "promotion")]["points"] == "26.00"
+    assert items[("C03", "promotion")]["points"] == "12.50"
+
+
+def test_chat_log_spot_checks_count_in_the_service_check_and_explain_shows_them(tmp_path):
+    """[004] 服务检测 "2.聊天记录抽查": the QA chat-check sheet; a failed check costs the policy's
+    points (−3, company-set), and the card and `explain` show the checks counted and their rows."""
+    folder = _month(tmp_path / "in")
+    write_xlsx(folder / "聊天记录抽查.xlsx", {"Sheet1": [
+        ["抽查日期", "工号", "抽查结果", "备注"],
+        ["2026-10-12", "B02", "合格", ""],
+        ["2026-10-19", "B02", "不合格", "未主动问候"],
+        ["2026-10-20", "B02", "不合格", "否定式语言"],
+        ["2026-10-21", "A01", "合格", ""]]})
+    outcome = monthly_close(PERIOD, folder, tmp_path / "out", CONFIG)
+    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
+    items = _items(tmp_path / "out" / PERIOD)
+    assert items[("B02", "service_check")]["points"] == "9.00"     # 15 − 2 × 3
+    assert items[("A01", "service_check")]["points"] == "15.00"
+    assert items[("C03", "service_check")]["points"] == "15.00"    # not checked: nothing taken
+    result = CliRunner().invoke(app, ["explain", "B02", PERIOD, "--inputs", str(folder), "--config", str(CONFIG)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "抽查聊天数 = 3" in out and "抽查不合格数 = 2" in out
+    assert "聊天记录抽查.xlsx[Sheet1]!row 3" in out

@@ -45,6 +45,9 @@ COMPANY_SET: dict[str, tuple[str, ...]] = {
     "bands.yaml": ("grades", "voucher_rate"),
     "scoring.yaml": ("rated_min_share",),
     "kpi/*.yaml": ("items.*.weight",),
+    # [004] gives only the 90%–95% conversion value (band 2) and the 100%–110% target value (band 2)
+    "kpi/ecommerce.yaml": ("bands.conversion_coefficient.bands.[013456].value",
+                           "bands.target_coefficient.bands.[01345678].value"),
     "pay.yaml": ("rounding", "components.*.amount", "components.*.rate", "components.*.rates",
                  "components.*.amounts", "components.*.bases", "components.*.team_lead",
                  "components.*.roles", "components.*.cap_total", "components.*.agent_share"),

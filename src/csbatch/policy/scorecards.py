@@ -84,9 +84,9 @@ class RatingRule(Model):
 
 
 class RankBonusRule(Model):
-    """The key-promotion rule: no standard set → full weight; at or above the standard → weight
-    plus a rank bonus (N for the first of N qualifiers, ties share the better rank); below →
-    weight × measured ÷ standard."""
+    """The key-promotion rule ([004]): no standard set → full weight; at the standard → weight;
+    above it → weight plus a rank bonus (N for the first of the N above, ties share the better
+    rank); below → weight × measured ÷ standard."""
 
     kind: Literal["rank_bonus"]
     measure: Code = Field(description="the measured value ranked (promo sales)")

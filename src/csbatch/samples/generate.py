@@ -107,6 +107,8 @@ def generate_month(policy: Policy, period: str, out_dir: Path, *, employees: int
         Output(f"积分兑换_{p}.xlsx", ("redemptions",), lambda: [sales.redemptions_sheet(month)]),
         Output(f"督导问卷_{p}.xlsx", ("audits",),
                lambda: [service.audits_sheet(month, staff, att)]),
+        Output(f"聊天记录抽查_{p}.xlsx", ("chat_checks",),
+               lambda: [service.chat_checks_sheet(month, staff, att)]),
         Output(f"主管评分_{p}.xlsx", ("reviews",), lambda: [service.reviews_sheet(month, staff)]),
         Output(f"其他调整_{p}.xlsx", ("adjustments",),
                lambda: [service.adjustments_sheet(month, staff)]),

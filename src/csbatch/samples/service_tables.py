@@ -215,6 +215,29 @@ def callbacks_sheet(month: Month, staff: Staff, customers: Customers, orders: Or
     ])
 
 
+def chat_checks_sheet(month: Month, staff: Staff, att: Attendance) -> Sheet:
+    """The QA supervisor's chat-log spot-checks ([004] 服务检测, 聊天记录抽查): a few chats of each
+    steady e-commerce agent, about one in six failed with a note."""
+    p = month.policy
+    rng = month.rng("chat_checks")
+    notes = words("chat_checks")
+    rows = []
+    for e in staff.steady(ECOMMERCE):
+        days = att.at_work(e)
+        picks = rng.choice(len(days), size=min(len(days), 3), replace=False)
+        for d in sorted(days[int(x)] for x in picks):
+            failed = bool(rng.random() < 0.17)
+            rows.append((e, d, failed, notes[int(rng.integers(len(notes)))] if failed else None))
+    rows.sort(key=lambda r: (r[1], r[0].id))
+    h = lambda col: header(p, "chat_checks", col)  # noqa: E731
+    return Sheet("聊天记录抽查", [
+        Column(h("date"), [r[1] for r in rows], DATE),
+        Column(h("employee_id"), [r[0].id for r in rows]),
+        Column(h("result"), [label(p, "check_result", "failed" if r[2] else "passed") for r in rows]),
+        Column(h("note"), [r[3] for r in rows]),
+    ])
+
+
 def audits_sheet(month: Month, staff: Staff, att: Attendance) -> Sheet:
     """QA audits of the e-commerce agents, several each (the joiner is not audited: the
     supervisor coefficient then defaults). Item columns by the item's text in some sections and

@@ -361,23 +361,27 @@ def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context) -> list[Raw]:
         return [(w, [said(N_("no key promotion set for {period} → {weight}"), period=ctx.period, weight=w)],
                  [], set()) for _ in values]
     std = promo.standard
-    qualifiers = [i for i in ctx.rated_rows if values[i] is not None and values[i] >= std]
+    # [004] "达到标准的得满分，超出标准的按排名进行加分": only those above the standard are ranked
+    qualifiers = [i for i in ctx.rated_rows if values[i] is not None and values[i] > std]
     n = len(qualifiers)
     ordered = sorted((values[i] for i in qualifiers), reverse=True)
     out: list[Raw] = []
     for i, v in enumerate(values):
         if v is None:
             v = ZERO
-        if v >= std:
+        if v > std:
             if i in qualifiers:
                 rank = ordered.index(v) + 1  # ties share the better rank
                 bonus = Decimal(n - rank + 1)
-                out.append((w + bonus, [said(N_("¥{value} ≥ standard ¥{standard}: rank {rank} of {of} → {weight} + "
+                out.append((w + bonus, [said(N_("¥{value} > standard ¥{standard}: rank {rank} of {of} → {weight} + "
                                                 "{bonus}"), value=fmt(v), standard=fmt(std), rank=rank, of=n,
                                              weight=w, bonus=fmt(bonus))], [], set()))
             else:
-                out.append((w, [said(N_("¥{value} ≥ standard ¥{standard}; not rated, no rank bonus → {weight}"),
+                out.append((w, [said(N_("¥{value} > standard ¥{standard}; not rated, no rank bonus → {weight}"),
                                      value=fmt(v), standard=fmt(std), weight=w)], [], set()))
+        elif v == std:
+            out.append((w, [said(N_("¥{value} = standard ¥{standard}: met, not exceeded, no rank bonus → {weight}"),
+                                 value=fmt(v), standard=fmt(std), weight=w)], [], set()))
         else:
             out.append((w * v / std, [said(N_("¥{value} < standard ¥{standard} → {weight} × {value} ÷ {standard}"),
                                            value=fmt(v), standard=fmt(std), weight=w)], [], set()))

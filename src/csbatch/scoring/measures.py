@@ -12,7 +12,7 @@ rules) and `counted_sales_rule` (why counted sales differ from them, "" when the
 
 The work is split by what the numbers come from: `measures_sales` (orders, production sheet,
 contacts, supervisors' teams), `measures_service` (callbacks, complaints, customer records,
-collaboration, reviews), `measures_conduct` (conduct log and clock); `measures_kit` holds the
+chat-log spot-checks, collaboration, reviews), `measures_conduct` (conduct log and clock); `measures_kit` holds the
 shared tools. Data problems the intake cannot see (a production row of another month, a
 supervisor_id naming a non-supervisor, log rows dated outside the period) come back as warnings
 with the row's place; nothing is raised for user data.
@@ -37,6 +37,7 @@ from csbatch.scoring.measures_kit import ZERO, Context, Feeds, Period
 from csbatch.scoring.measures_sales import contact_measures, sales_measures, team_measures
 from csbatch.scoring.measures_service import (
     callback_measures,
+    chat_check_measures,
     collaboration_measures,
     complaint_measures,
     customer_measures,
@@ -55,11 +56,12 @@ ZERO_WHEN_NO_ROWS = frozenset({
     "wrong_explanation_complaints", "unverifiable_wording_complaints", "collaboration_incidents",
     "incomplete_customer_records", "customer_records", "complete_customer_records",
     "classified_customer_records", "conduct_points_lost", "accepted_invitations",
+    "chat_checks", "chat_checks_failed",
 })
 
 #: The steps in order; each returns {name: Series indexed by employee_id (a subset)}.
 STEPS = (sales_measures, contact_measures, callback_measures, complaint_measures,
-         customer_measures, collaboration_measures, conduct_measures, review_measures)
+         customer_measures, chat_check_measures, collaboration_measures, conduct_measures, review_measures)
 
 
 @dataclass(frozen=True)

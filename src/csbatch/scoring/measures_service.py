@@ -1,5 +1,5 @@
 """Service measures (docs/policy.md#kpi, #complaints): callbacks and surveys, complaints, customer
-records, the collaboration log and the superior's reviews."""
+records, the QA chat-log spot-checks, the collaboration log and the superior's reviews."""
 
 from __future__ import annotations
 
@@ -137,6 +137,17 @@ def customer_measures(ctx: Context) -> dict[str, pd.Series]:
         "complete_customer_records": count(owner[complete]),
         "classified_customer_records": count(owner[classified]),
     }
+
+
+def chat_check_measures(ctx: Context) -> dict[str, pd.Series]:
+    """The QA supervisor's chat-log spot-checks of the month ([004] 服务检测, 聊天记录抽查): how
+    many of each agent's chats were checked and how many failed."""
+    checks = ctx.month_rows("chat_checks")
+    failed = checks["result"].eq("failed").to_numpy(dtype=bool)
+    ctx.feeds.add("chat_checks", checks)
+    ctx.feeds.add("chat_checks_failed", checks[failed])
+    return {"chat_checks": count(checks["employee_id"]),
+            "chat_checks_failed": count(checks["employee_id"][failed])}
 
 
 def collaboration_measures(ctx: Context) -> dict[str, pd.Series]:
