@@ -69,6 +69,10 @@ def test_department_scope_gives_everyone_the_department_share(tmp_path):
     assert {e: (items[e]["measured"], items[e]["points"]) for e in SERVICE_CENTER} == \
         dict.fromkeys(SERVICE_CENTER, ("0.003984", "18.00"))      # 1 − 250 ÷ 251, to 4 places
     assert "over the whole department's complaints" in items["1008"]["rule"]
+    # 1008 has no complaint of their own: the staff page lists the department's rows counted
+    page = (tmp_path / "out" / PERIOD / "staff/1008.html").read_text(encoding="utf-8")
+    assert "按全部门的投诉计算" in page and "投诉登记.xlsx[Sheet1]!row 2" in page
+    assert "投诉登记.xlsx[Sheet1]!row 253" not in page
 
 
 def test_explain_lists_the_scope_complaints_counted(tmp_path):
