@@ -50,6 +50,15 @@ def _items(month: Path) -> dict[str, dict[str, str]]:
         return {r["employee_id"]: r for r in csv.DictReader(fh) if r["item"] == "complaint_resolution"}
 
 
+def _close(tmp_path: Path, complaints: list[list], scope: str | None = None) -> dict[str, dict[str, str]]:
+    """Close the month with `complaints` (and `complaint_resolution_scope: scope` when given): the
+    complaint_resolution item per employee."""
+    config = CONFIG if scope is None else _policy(tmp_path / "policy", scope)
+    outcome = monthly_close(PERIOD, _month(tmp_path / "in", complaints), tmp_path / "out", config)
+    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
+    return _items(tmp_path / "out" / PERIOD)
+
+
 #: 1003's one complaint not resolved to the customer's satisfaction among 251 counted: 0.398 %
 #: (< 0.4 % → −2). 1007's complaint received on 30 October 16:00 is due 2 November 16:00, still
 #: open within its due time at month end: counted as unresolved it would make 2 of 252 = 0.79 %
@@ -63,9 +72,7 @@ DEPARTMENT = [
 
 
 def test_department_scope_gives_everyone_the_department_share(tmp_path):
-    outcome = monthly_close(PERIOD, _month(tmp_path / "in", DEPARTMENT), tmp_path / "out", CONFIG)
-    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
-    items = _items(tmp_path / "out" / PERIOD)
+    items = _close(tmp_path, DEPARTMENT)
     assert {e: (items[e]["measured"], items[e]["points"]) for e in SERVICE_CENTER} == \
         dict.fromkeys(SERVICE_CENTER, ("0.003984", "18.00"))      # 1 − 250 ÷ 251, to 4 places
     assert "over the whole department's complaints" in items["1008"]["rule"]
@@ -97,31 +104,22 @@ AGENT = [
 
 
 def test_agent_scope_measures_each_agent_alone(tmp_path):
-    config = _policy(tmp_path / "policy", "agent")
-    outcome = monthly_close(PERIOD, _month(tmp_path / "in", AGENT), tmp_path / "out", config)
-    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
-    items = _items(tmp_path / "out" / PERIOD)
+    items = _close(tmp_path, AGENT, "agent")
     assert {e: items[e]["points"] for e in SERVICE_CENTER} == {
         "1003": "10.00", "1004": "10.00", "1005": "20.00", "1006": "20.00", "1007": "20.00", "1008": "20.00"}
     assert "over the agent's own complaints" in items["1003"]["rule"]
 
 
 def test_an_open_complaint_within_its_due_time_alone_is_nothing_to_measure(tmp_path):
-    config = _policy(tmp_path / "policy", "agent")
     month = [_complaint(1, "1007", "2026-10-30 16:00"),      # due 2 November 16:00: not yet unresolved
              _complaint(2, "1008", "2026-10-28 23:59")]      # due 31 October 23:59: past it at month end
-    outcome = monthly_close(PERIOD, _month(tmp_path / "in", month), tmp_path / "out", config)
-    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
-    items = _items(tmp_path / "out" / PERIOD)
+    items = _close(tmp_path, month, "agent")
     assert items["1007"]["points"] == "20.00" and "nothing to measure" in items["1007"]["rule"]
     assert items["1008"]["points"] == "10.00"
 
 
 def test_team_scope_shares_the_roster_team(tmp_path):
-    config = _policy(tmp_path / "policy", "team")
-    outcome = monthly_close(PERIOD, _month(tmp_path / "in", AGENT), tmp_path / "out", config)
-    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
-    items = _items(tmp_path / "out" / PERIOD)
+    items = _close(tmp_path, AGENT, "team")
     # 二组 (1003–1006): 1003's unsatisfied and 1004's overdue of 4 → 50 %; 三组 (1007, 1008): 0
     assert {e: items[e]["points"] for e in SERVICE_CENTER} == {
         "1003": "10.00", "1004": "10.00", "1005": "10.00", "1006": "10.00", "1007": "20.00", "1008": "20.00"}
