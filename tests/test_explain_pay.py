@@ -209,7 +209,8 @@ def test_explain_speaks_chinese_by_default(monkeypatch):
     out = result.stdout
     assert "\n客户满意度 — 18 分（满分 20）" in out            # the item by its name, no code (issue 12)
     assert "  规则：    满意度扣分 82.8% 落在 [80%, 95%) → 20 − 2" in out
-    assert "总分：小计 80 = 80 → 等级 C，排名 9/9" in out
+    # issue 13: complaint resolution is the department's share, so 1006 ranks 4th of 9 (was 9th)
+    assert "总分：小计 80 = 80 → 等级 C，排名 4/9" in out
     assert "名册基本工资 × 应出勤天数 ÷ 当月工作日数" in out
     assert out.rstrip().endswith("应发工资：¥11,102.31（共 8 行）")
     assert not any(word in out for word in ("rule:", "measured:", "total:", "gross pay", " of 20", "a month, ",

@@ -7,6 +7,7 @@ October 2026 has 21 workdays; the production sheet of 2026-10 is due 2026-11-02 
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
@@ -320,6 +321,12 @@ def complaint(cid, emp, category="service", resolved=None, satisfied=None, our_f
             "our_fault": our_fault}
 
 
+def scoped(policy, scope: str):
+    """The policy with `complaint_resolution_scope: scope` (issue 13)."""
+    measures = policy.scoring.measures.model_copy(update={"complaint_resolution_scope": scope})
+    return dataclasses.replace(policy, scoring=policy.scoring.model_copy(update={"measures": measures}))
+
+
 def test_complaints_count_our_fault_only(policy):
     people = [agent("E01", "comprehensive_cs"), agent("E02", "clerk"), agent("E03", "clerk")]
     complaints = [
@@ -331,7 +338,7 @@ def test_complaints_count_our_fault_only(policy):
         complaint("T6", None, "quality"),                                   # nobody's
         complaint("T7", "E02", "quality", "2026-10-14 09:00", True),
     ]
-    measured, _ = month(policy, people, complaints=complaints)
+    measured, _ = month(scoped(policy, "agent"), people, complaints=complaints)
 
     e1 = measured.of("E01")
     assert e1["complaint_unresolved_share"] == D("0.5")                     # 1 − 2/4
@@ -340,6 +347,11 @@ def test_complaints_count_our_fault_only(policy):
     assert of(measured, "E02", "complaint_unresolved_share") == D(0)
     assert of(measured, "E02", "service_complaints") == D(0)
     assert of(measured, "E03", "complaint_unresolved_share") is None        # no complaints
+
+    # the default scope, the department: 1 − 3/5 for everyone, E03 too [003]
+    measured, _ = month(policy, people, complaints=complaints)
+    assert {e: of(measured, e, "complaint_unresolved_share") for e in ("E01", "E02", "E03")} == \
+        dict.fromkeys(("E01", "E02", "E03"), D("0.4"))
 
 
 def customer(cid, owner, name="张三", phone="13800000000", product="沙发", email="a@b.cn",

@@ -28,7 +28,7 @@ from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
 from csbatch.policy import Policy
-from csbatch.policy.deadlines import DeadlineRule
+from csbatch.rules.due_calendars import complaint_rule
 from csbatch.rules.due_dates import status
 
 COMPLAINT_FRAME_COLUMNS: tuple[str, ...] = (*COMPLAINT_COLUMNS, "customer_id", "order_id", "description",
@@ -39,15 +39,6 @@ SLA_STATUSES: tuple[str, ...] = ("on_time", "late", "open_within_sla", "open_pas
 
 _DAY_NS = Decimal(86_400 * 10**9)
 _AT_MONTH_END = {"on_time": "on_time", "late": "late", "open": "open_within_sla", "missing": "open_past_sla"}
-
-
-def complaint_rule(policy: Policy) -> DeadlineRule | None:
-    """The deadline rule of complaint resolution: evidence on the complaints sheet, counted from
-    a start (intake). None when the policy has none."""
-    for rule in policy.deadlines.values():
-        if rule.evidence.sheet == "complaints" and rule.evidence.start is not None:
-            return rule
-    return None
 
 
 def _days(span: pd.Timedelta) -> Decimal:

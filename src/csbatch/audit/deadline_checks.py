@@ -33,62 +33,16 @@ import pandas as pd
 from csbatch.audit.kit import Month, People, Sheets, frame_of, text, timestamp
 from csbatch.audit.report import DEADLINE_COLUMNS
 from csbatch.blanks import is_blank
-from csbatch.calendar import WorkCalendar
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_, Said
 from csbatch.policy import Policy
 from csbatch.policy.deadlines import DeadlineRule
-from csbatch.rules.due_dates import due_at, status
+from csbatch.rules.due_calendars import Calendars
+from csbatch.rules.due_dates import status
 
 #: The deadlines frame: the contract's columns, then the extras for reading (`key`: the evidence
 #: row's key, e.g. the complaint id, when the rule names one).
 DEADLINE_FRAME_COLUMNS: tuple[str, ...] = (*DEADLINE_COLUMNS, "rule_name", "employee_name", "due_kind", "key")
-
-
-class Calendars:
-    """The work calendar for `counting: workdays`. The close builds one for the period's year;
-    a count that runs into another year (a complaint received on 30 December) widens it with
-    `WorkCalendar.build`, so a year no holiday list covers is an error naming what to add, never
-    a guess. Each problem is reported once."""
-
-    def __init__(self, policy: Policy, calendar: WorkCalendar | None, period: str):
-        self._policy = policy
-        self._calendar = calendar
-        self._years = {int(period[:4])}
-        self._failed: set[frozenset[int]] = set()
-        self.issues: list[Issue] = []
-        if calendar is None:
-            self._widen(set(self._years))
-
-    def due(self, due, **anchor) -> dt.datetime | None:
-        """`due_at(due, **anchor)` with a calendar wide enough; None when none can be built."""
-        start = anchor.get("start")
-        for _ in range(5):
-            if self._calendar is None:
-                return None
-            try:
-                return due_at(due, calendar=self._calendar, **anchor)
-            except KeyError:     # the count reached a year the calendar was not built for
-                if start is None:
-                    raise
-                # the start's year first (last December's complaint in January), then one more
-                # year at a time: never ask for a year the count does not reach
-                more = start.year if start.year not in self._years else max(self._years) + 1
-                if not self._widen(self._years | {more}):
-                    return None
-        return None
-
-    def _widen(self, years: set[int]) -> bool:
-        key = frozenset(years)
-        if key in self._failed:
-            return False
-        calendar, issues = WorkCalendar.build(self._policy.calendar, self._policy.schedule, years)
-        if calendar is None:
-            self._failed.add(key)
-            self.issues.extend(i for i in issues if i not in self.issues)
-            return False
-        self._calendar, self._years = calendar, set(years)
-        return True
 
 
 @dataclass(frozen=True)

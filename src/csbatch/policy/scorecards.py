@@ -207,6 +207,10 @@ class MeasureSettings(Model):
                                                                 "(ecommerce archive)")
     complaints_count_our_fault_only: Flag = Field(True, description="only complaints with our fault (我方责任) "
                                                                     "count against staff")
+    complaint_resolution_scope: Literal["agent", "team", "department"] = Field(
+        "department", description="whose complaints complaint_unresolved_share is measured over: the agent's "
+                                  "own, the roster team's (blank team: the agent's own) or the whole "
+                                  "department's; everyone in the scope gets the same value [003]")
 
 
 class ScoringPolicy(Model):

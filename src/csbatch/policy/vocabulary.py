@@ -12,7 +12,9 @@ from csbatch.i18n import N_, Named, Said, word
 MEASURES: dict[str, str] = {
     # service_center [003]
     "collaboration_incidents": "incidents of poor coordination on the collaboration sheet",
-    "complaint_unresolved_share": "1 − our-fault complaints resolved to satisfaction ÷ our-fault complaints",
+    "complaint_unresolved_share": "1 − our-fault complaints resolved to satisfaction ÷ our-fault complaints, "
+                                  "over the complaints of the scope complaint_resolution_scope sets (agent, "
+                                  "team or department); one still open within its due time is left out",
     "survey_satisfaction": "mean callback survey score as a share of 100 (1–5 scores ×20)",
     "feedback_items": "callbacks done with non-empty feedback",
     "callback_completion_rate": "callbacks done ÷ callbacks planned",

@@ -15,7 +15,7 @@ from csbatch.policy.scorecards import Promotion
 from csbatch.policytest.kit import same, shown
 from csbatch.qa.questionnaire import score_marks
 from csbatch.scoring.cards import band_tables
-from csbatch.scoring.engine import Member, finish_card, score_card
+from csbatch.scoring.engine import Member, finish_card, measure_scopes, score_card
 
 
 def _mark(text):
@@ -60,7 +60,8 @@ def run_card_case(case: CardCase, policy: Policy) -> list[str]:
     measured = {n: [case.employees[e].measures.get(n) for e in ids] for n in names}
     card, issues = score_card(case.scorecard, policy.scorecards[case.scorecard], members, measured,
                               tables=band_tables(policy, case.scorecard),
-                              rounding=policy.scoring.rounding, promotion=case.promotion, period=case.period)
+                              rounding=policy.scoring.rounding, promotion=case.promotion, period=case.period,
+                              scopes=measure_scopes(policy.scoring.measures))
     finish_card(card, policy.bands[policy.scoring.grades], policy.scoring.training_grade, policy.scoring.rounding)
     failures = [str(i) for i in issues]
     scores = {s.member.employee_id: s for s in card.members}

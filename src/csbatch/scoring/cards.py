@@ -23,7 +23,16 @@ from csbatch.money import half_up
 from csbatch.policy import Policy
 from csbatch.policy.bands import BandTable, fmt
 from csbatch.policy.vocabulary import MEASURES
-from csbatch.scoring.engine import CardScore, Member, MemberScore, Tables, finish_card, measured_columns, score_card
+from csbatch.scoring.engine import (
+    CardScore,
+    Member,
+    MemberScore,
+    Tables,
+    finish_card,
+    measure_scopes,
+    measured_columns,
+    score_card,
+)
 from csbatch.scoring.measures import Measured
 from csbatch.sheets.intake import Inputs
 
@@ -126,7 +135,8 @@ def score_cards(period: str, policy: Policy, measured: Measured, inputs: Inputs,
         ids = [m.employee_id for m in members]
         columns = measured_columns(measured.values, ids, MEASURES)
         scored, found = score_card(code, card, members, columns, tables=band_tables(policy, code),
-                                   rounding=policy.scoring.rounding, promotion=promotion, period=period)
+                                   rounding=policy.scoring.rounding, promotion=promotion, period=period,
+                                   scopes=measure_scopes(policy.scoring.measures))
         finish_card(scored, grades, policy.scoring.training_grade, policy.scoring.rounding)
         issues += found
         cards[code] = scored

@@ -34,6 +34,7 @@ from csbatch.policy.scorecards import (
     FormulaRule,
     Item,
     LinearRule,
+    MeasureSettings,
     PerEventRule,
     Promotion,
     RankBonusRule,
@@ -193,7 +194,8 @@ class _Context:
     """What an item rule needs besides its own definition."""
 
     def __init__(self, code: str, card: Scorecard, members: Sequence[Member], measured: Mapping[str, Sequence],
-                 tables: Tables, rounding: Rounding, promotion: Promotion | None, period: str):
+                 tables: Tables, rounding: Rounding, promotion: Promotion | None, period: str,
+                 scopes: Mapping[str, Phrase] | None = None):
         self.code = code
         self.card = card
         self.members = members
@@ -203,6 +205,7 @@ class _Context:
         self.rounding = rounding
         self.promotion = promotion
         self.period = period
+        self.scopes = scopes or {}
         self.rated_rows = [i for i, m in enumerate(members) if m.rated]
         self.issues: list[Issue] = []
 
@@ -436,6 +439,7 @@ def score_item(item: Item, ctx: _Context) -> list[ItemScore]:
         if rounding.mode != "half_up" and rounded != points:
             phrases = [*phrases, said(N_("rounded down → {points}") if rounded < points
                                       else N_("rounded toward zero → {points}"), points=fmt(rounded))]
+        phrases = [*phrases, *(ctx.scopes[n] for n in names if n in ctx.scopes)]
         scores.append(ItemScore(firsts[i], rounded, spoken(phrases), flags, inputs, places, tuple(phrases)))
     return scores
 
@@ -484,12 +488,24 @@ def _adjustments(card: Scorecard, member: Member) -> list[AdjustmentLine]:
     return lines
 
 
+#: Whose complaints `complaint_unresolved_share` is taken over, by `complaint_resolution_scope`.
+COMPLAINT_SCOPES = {"agent": N_("over the agent's own complaints"),
+                    "team": N_("over the complaints of the agent's team"),
+                    "department": N_("over the whole department's complaints")}
+
+
+def measure_scopes(settings: MeasureSettings) -> dict[str, Phrase]:
+    """The scope phrase of each measured value taken over more than one employee's rows."""
+    return {"complaint_unresolved_share": said(COMPLAINT_SCOPES[settings.complaint_resolution_scope])}
+
+
 def score_card(code: str, card: Scorecard, members: Sequence[Member], measured: Mapping[str, Sequence], *,
                tables: Tables, rounding: Rounding, promotion: Promotion | None,
-               period: str) -> tuple[CardScore, list[Issue]]:
+               period: str, scopes: Mapping[str, Phrase] | None = None) -> tuple[CardScore, list[Issue]]:
     """Items, subtotal, multiplier and adjustments of one card (team competition, rank and grade
-    come after, in `finish_card`)."""
-    ctx = _Context(code, card, members, measured, tables, rounding, promotion, period)
+    come after, in `finish_card`). `scopes` (`measure_scopes`) says, after an item's rule, whose
+    rows a measured value it names was taken over."""
+    ctx = _Context(code, card, members, measured, tables, rounding, promotion, period, scopes)
     items = {item.code: score_item(item, ctx) for item in card.items}
     mults = _multipliers(card, ctx)
     scores = []

@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
+from csbatch.rules.due_calendars import Calendars, complaint_rule
+from csbatch.rules.due_dates import status
 from csbatch.scoring.measures_kit import ONE, Context, count, decimals, dsum, filled, ratio, truthy
 
 #: Rating codes of the callbacks sheet (the `rating` vocabulary of inputs.yaml).
@@ -95,16 +97,59 @@ def complaint_measures(ctx: Context) -> dict[str, pd.Series]:
         keep = keep & complaints["our_fault"].astype("boolean").fillna(True).to_numpy(dtype=bool)
     rows = complaints[keep]
     emp = rows["employee_id"]
-    good = rows["resolved_at"].notna().to_numpy(dtype=bool) & truthy(rows["satisfied"])
-    resolved_share = ratio(count(emp[good]), count(emp))
-    out = {"complaint_unresolved_share": pd.Series({k: ONE - v for k, v in resolved_share.items()},
-                                                   dtype=object)}
-    ctx.feeds.add("complaint_unresolved_share", rows)
+    out = {"complaint_unresolved_share": _unresolved_share(ctx, rows)}
     for measure, code in COMPLAINT_COUNTS.items():
         mask = rows["category"].eq(code).to_numpy(dtype=bool)
         out[measure] = count(emp[mask])
         ctx.feeds.add(measure, rows[mask])
     return out
+
+
+def _within_due(ctx: Context, rows: pd.DataFrame) -> np.ndarray:
+    """Complaints not resolved whose due time (the complaint deadline rule's, as the audit's SLA
+    table has it) is after the end of the month: they may still be resolved in time."""
+    rule = complaint_rule(ctx.policy)
+    if rule is None or rows.empty:
+        return np.zeros(len(rows), dtype=bool)
+    calendars = Calendars(ctx.policy, None, ctx.period.code)   # its problems are the audit's to report
+    within = []
+    for received, resolved in zip(rows["received_at"], rows["resolved_at"]):
+        due = None if is_blank(received) else calendars.due(rule.due, period=ctx.period.code,
+                                                            start=pd.Timestamp(received), reference=received)
+        within.append(due is not None and is_blank(resolved)
+                      and status(due, None, as_of=ctx.period.end) == "open")
+    return np.asarray(within, dtype=bool)
+
+
+def _scope_keys(ctx: Context) -> pd.Series:
+    """Each employee's scope (`complaint_resolution_scope`) as a key: the employee, the roster
+    team (blank: the employee alone) or the one department."""
+    ids = ctx.people.index
+    scope = ctx.settings.complaint_resolution_scope
+    if scope == "department":
+        return pd.Series("department", index=ids, dtype=object)
+    if scope == "team":
+        team = ctx.roster["team"].astype(object)
+        return pd.Series([f"agent:{e}" if is_blank(t) or not str(t).strip() else f"team:{str(t).strip()}"
+                          for e, t in team.items()], index=ids, dtype=object)
+    return pd.Series([f"agent:{e}" for e in ids], index=ids, dtype=object)
+
+
+def _unresolved_share(ctx: Context, rows: pd.DataFrame) -> pd.Series:
+    """1 − resolved to satisfaction ÷ complaints, over the complaints of each employee's scope
+    [003]; a complaint still open within its due time at month end is neither (issue 13)."""
+    rows = rows[~_within_due(ctx, rows)]
+    keys = _scope_keys(ctx)
+    rows = rows[rows["employee_id"].isin(set(keys.index)).to_numpy(dtype=bool)]
+    scope = _objects(rows["employee_id"].map(keys))
+    good = rows["resolved_at"].notna().to_numpy(dtype=bool) & truthy(rows["satisfied"])
+    resolved_share = ratio(count(scope[good]), count(scope))
+    share = {k: ONE - v for k, v in resolved_share.items()}
+    if ctx.feeds.active:   # each explained employee's rows: every counted complaint of the scope
+        for who in ctx.feeds.who & set(keys.index):
+            mine = scope == keys[who]
+            ctx.feeds.add("complaint_unresolved_share", rows[mine], by=np.full(int(mine.sum()), who, dtype=object))
+    return pd.Series({e: share[k] for e, k in keys.items() if k in share}, dtype=object)
 
 
 # ---------------------------------------------------------------------------------------------
