@@ -142,6 +142,12 @@ def _month_of(value: Any) -> str | None:
     return pd.Timestamp(value).strftime("%Y-%m")
 
 
+def agreed_due(rule: DeadlineRule, row: dict) -> pd.Timestamp | None:
+    """The due time agreed on the row (the rule's `evidence.agreed` column), or None when the rule
+    has no such column or the cell is blank: then the rule's own due time applies."""
+    return timestamp(row.get(rule.evidence.agreed)) if rule.evidence.agreed else None
+
+
 def _each_row(c: _Context) -> Iterator[Item]:
     ev = c.rule.evidence
     for row in c.evidence.to_dict("records"):
@@ -153,8 +159,8 @@ def _each_row(c: _Context) -> Iterator[Item]:
                                      N_("{rule}: column '{column}' is blank, so the row's due time is unknown; "
                                         "it is not judged"), rule=c.rule.name, column=column))
             continue
-        due = c.calendars.due(c.rule.due, period=c.month.period, start=start,
-                              reference=reference if reference is not None else start)
+        due = agreed_due(c.rule, row) or c.calendars.due(c.rule.due, period=c.month.period, start=start,
+                                                         reference=reference if reference is not None else start)
         if due is None:
             continue
         anchor = reference if reference is not None else start

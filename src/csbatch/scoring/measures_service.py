@@ -104,6 +104,12 @@ def complaint_measures(ctx: Context) -> dict[str, pd.Series]:
         mask = rows["category"].eq(code).to_numpy(dtype=bool)
         out[measure] = count(emp[mask])
         ctx.feeds.add(measure, rows[mask])
+    # 依情节轻重 [003]: each complaint costs its category's penalty points (complaints.yaml)
+    categories = ctx.policy.complaints.categories
+    points = pd.Series([categories[c].penalty_points if c in categories else None for c in rows["category"]],
+                       index=rows.index, dtype=object)
+    out["complaint_penalty_points"] = dsum(points, emp)
+    ctx.feeds.add("complaint_penalty_points", rows)
     return out
 
 
