@@ -27,7 +27,6 @@ in a month whose register records it (some cell filled): a register that does no
 from __future__ import annotations
 
 from decimal import Decimal
-import typing
 from typing import Any, cast
 
 import pandas as pd
@@ -39,7 +38,7 @@ from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
 from csbatch.policy import Policy
-from csbatch.policy.catalogues import ComplaintStage
+from csbatch.policy.catalogues import COMPLAINT_STAGES
 from csbatch.policy.deadlines import DeadlineRule
 from csbatch.rules.due_dates import status
 
@@ -48,7 +47,6 @@ COMPLAINT_FRAME_COLUMNS: tuple[str, ...] = (*COMPLAINT_COLUMNS, "customer_id", "
 CATEGORY_COLUMNS: tuple[str, ...] = ("category", "category_name", "complaints", "our_fault", "on_time", "late",
                                      "open_within_sla", "open_past_sla", "loss_amount")
 SLA_STATUSES: tuple[str, ...] = ("on_time", "late", "open_within_sla", "open_past_sla")
-STAGES: tuple[ComplaintStage, ...] = typing.get_args(ComplaintStage)
 
 _DAY_NS = Decimal(86_400 * 10**9)
 _AT_MONTH_END = {"on_time": "on_time", "late": "late", "open": "open_within_sla", "missing": "open_past_sla"}
@@ -129,14 +127,14 @@ def missing_stages(policy: Policy, complaints: pd.DataFrame) -> pd.DataFrame:
     """One row per resolved complaint of the register lacking a stage its category requires
     (STAGE_COLUMNS; `missing` the stage codes, space-separated, in process order), by complaint_id.
     Only the stages the register records this month are judged (module docstring)."""
-    kept = [s for s in STAGES if s in complaints.columns and not all(is_blank(v) for v in complaints[s])]
+    kept = [s for s in COMPLAINT_STAGES if s in complaints.columns and not all(is_blank(v) for v in complaints[s])]
     categories = policy.complaints.categories
     rows = []
     for row in complaints.to_dict("records"):
         category = categories.get(text(row.get("category")) or "")
         if category is None or timestamp(row.get("resolved_at")) is None:
             continue
-        missing = [s for s in STAGES if s in category.stages and s in kept
+        missing = [s for s in COMPLAINT_STAGES if s in category.stages and s in kept
                    and (is_blank(row.get(s)) or not bool(row.get(s)))]
         if missing:
             rows.append({"complaint_id": text(row.get("complaint_id")), "employee_id": text(row.get("employee_id")),

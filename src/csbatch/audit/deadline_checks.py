@@ -5,7 +5,8 @@ A rule says what evidence proves an item done (`evidence`: a sheet, optionally r
 `csbatch.rules.due_dates.due_at`) and which items are expected (`expected.each`):
 
 * `row` — one item per evidence row (each complaint, each service order). The due time counts
-  from the row's `evidence.start` (e.g. received_at) or its `evidence.reference` day.
+  from the row's `evidence.start` (e.g. received_at) or its `evidence.reference` day; a due time
+  agreed on the row (`evidence.agreed`, a complaint's 协商确定最终期限) replaces the rule's.
 * `employee_month` — one item per employee of the month whose role is in `expected.roles` or
   whose role's scorecard is in `expected.scorecards`, referring to the period (an `after` due
   form counts from the end of the period). The evidence is that employee's row for the period

@@ -3,7 +3,8 @@ categories (docs/policy.md#recognitions, #complaints)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from decimal import Decimal
+from typing import Literal, get_args
 
 from pydantic import Field
 
@@ -15,6 +16,8 @@ from csbatch.policy.base import Code, Flag, Model, NonNegNumber, Text
 #: escalated to the manager, and the sales manager reviewed the return or exchange.
 ComplaintStage = Literal["customer_signed", "archived", "product_retrieved", "escalated",
                          "sales_manager_reviewed"]
+#: The stages in process order.
+COMPLAINT_STAGES: tuple[ComplaintStage, ...] = get_args(ComplaintStage)
 
 
 class Recognition(Model):
@@ -35,7 +38,7 @@ class ComplaintCategory(Model):
     aliases: list[Text] = Field([], description="other labels the complaints sheet may use")
     source: str | None = Field(None, description='source document, e.g. "[003]" (docs/policy.md#sources)')
     penalty_points: NonNegNumber = Field(
-        0, description="scorecard points an our-fault complaint of the category costs its agent, by how "
+        Decimal(0), description="scorecard points an our-fault complaint of the category costs its agent, by how "
                        "serious the category is (依情节轻重 [003]); summed as the measure complaint_penalty_points")
     stages: list[ComplaintStage] = Field(
         [], description="stages of the complaint process a resolved complaint of the category must record "
