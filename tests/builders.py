@@ -72,6 +72,22 @@ def write_attendance(folder: Path, employees: Sequence[str], period: str = "2026
     return write_csv(folder / name, rows)
 
 
+def write_complaints_month(folder: Path, roster: Sequence[Sequence[Any]], complaints: Sequence[Sequence[Any]],
+                           period: str = "2026-10") -> Path:
+    """A month folder of a roster (header row first), everyone on time, and a complaints register
+    (header row first)."""
+    write_xlsx(folder / "员工名册.xlsx", {"Sheet1": roster})
+    write_attendance(folder, [row[0] for row in roster[1:]], period)
+    write_xlsx(folder / "投诉登记.xlsx", {"Sheet1": complaints})
+    return folder
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    """An output CSV (UTF-8 with BOM) as dicts by header."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def _column_default(policy, column) -> Any:
     """What intake puts in a blank cell of `column`: its declared default, coerced by the real
     coercer (None when it has none)."""

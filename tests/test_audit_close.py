@@ -4,11 +4,10 @@ says, and trends once the ledger holds an earlier month."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from browser import chromium_or_skip, measured_in_iframe
-from builders import write_attendance, write_xlsx
+from builders import read_csv_rows, write_complaints_month
 from conftest import CONFIG, SAMPLES
 from csbatch.closing.runs import monthly_close
 
@@ -19,15 +18,10 @@ HEADER = ["投诉编号", "受理时间", "责任客服", "投诉类别", "我�
 
 
 def _month(folder: Path, complaints: list[list], period: str = "2026-10") -> Path:
-    write_xlsx(folder / "员工名册.xlsx", {"Sheet1": ROSTER})
-    write_attendance(folder, [row[0] for row in ROSTER[1:]], period)
-    write_xlsx(folder / "投诉登记.xlsx", {"Sheet1": [HEADER, *complaints]})
-    return folder
+    return write_complaints_month(folder, ROSTER, [HEADER, *complaints], period)
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
+_rows = read_csv_rows
 
 
 OCTOBER = [

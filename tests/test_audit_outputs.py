@@ -124,6 +124,9 @@ def report(**kw) -> AuditReport:
         deadlines=deadlines(),
         complaints=complaints(),
         complaint_categories=categories(),
+        complaint_stages=frame([dict(complaint_id="T9", employee_id="E002", category="quality", category_name="质量问题",
+                                     resolved_at=T("2026-10-09 10:00"), missing="customer_signed product_retrieved")],
+                               ["complaint_id", "employee_id", "category", "category_name", "resolved_at", "missing"]),
         exceptions=frame([dict(order_id="SO-202610-0088", customer_id="C0009", employee_id="E002",
                                order_date=T("2026-10-08"), amount=D("499.00"), note="特价商品退款 @客服")],
                          ["order_id", "customer_id", "employee_id", "order_date", "amount", "note"]),
@@ -174,7 +177,7 @@ def test_tables_are_the_csv_contract():
 
 # --- workbook ----------------------------------------------------------------------------------
 
-SHEETS = ["时限检查", "投诉", "投诉分类", "特价退款例外", "回访", "督导问卷-客服", "督导问卷-班组", "问卷项目得分率",
+SHEETS = ["时限检查", "投诉", "投诉分类", "投诉环节缺失", "特价退款例外", "回访", "督导问卷-客服", "督导问卷-班组", "问卷项目得分率",
           "服务禁忌", "未检测客服", "督导员对比", "趋势"]
 
 

@@ -120,8 +120,8 @@ def test_per_event_floor_and_no_floor(policy):
                                                "B": {"collaboration_incidents": D(11)}})
     assert scores["A"].items["collaboration"].points == 14
     assert scores["B"].items["collaboration"].points == 0 and "floored at 0" in scores["B"].items["collaboration"].rule
-    complaints = {"service_complaints": D(1), "wrong_explanation_complaints": D(1), "unverifiable_wording_complaints": D(1)}
-    ecom, _ = run(policy, "ecommerce", {"A": complaints})
+    # one complaint each of service, wrong_explanation, unverifiable_wording: 10 + 6 + 3 points
+    ecom, _ = run(policy, "ecommerce", {"A": {"complaint_penalty_points": D(19)}})
     assert ecom["A"].items["complaints"].points == D(5 - 10 - 6 - 3)  # 下不封顶
 
 

@@ -346,6 +346,10 @@ def test_complaints_count_our_fault_only(policy):
             e1["unverifiable_wording_complaints"]) == (2, 1, 1)
     assert of(measured, "E02", "complaint_unresolved_share") == D(0)
     assert of(measured, "E02", "service_complaints") == D(0)
+    # severity points by category (complaints.yaml): 2 × service 10 + wrong_explanation 6 + unverifiable 3;
+    # quality costs none by default
+    assert e1["complaint_penalty_points"] == D(29)
+    assert of(measured, "E02", "complaint_penalty_points") == D(0)
     assert of(measured, "E03", "complaint_unresolved_share") is None        # no complaints
 
     # the default scope, the department: 1 − 3/5 for everyone, E03 too [003]

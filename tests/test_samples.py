@@ -287,6 +287,18 @@ def test_production_sheets_late_over_and_missing(policy, inputs):
     assert len(over) == 1
 
 
+def test_complaints_carry_the_agreed_deadline_and_the_stages(policy, inputs):
+    """[003]'s process (issue 13): the open complaint has an agreed deadline; the stage columns
+    are filled, with a required stage missing somewhere for the audit to list."""
+    from csbatch.audit.complaints import missing_stages
+
+    found, _ = inputs
+    complaints = found["complaints"]
+    assert complaints["agreed_deadline"].notna().sum() == 1
+    assert complaints["customer_signed"].notna().any() and complaints["escalated"].notna().any()
+    assert len(missing_stages(policy, complaints)) >= 1
+
+
 def test_a_customer_qualifies_only_over_two_months(policy, tmp_path):
     """VIP trailing spend needs history: with the same seed, some customer's modern-store spend
     crosses the threshold only when October and November are added up."""

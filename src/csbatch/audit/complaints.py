@@ -13,6 +13,15 @@ complaint is:
 days_open runs from intake to resolution, or to the end of the period (next month 00:00) for an
 open complaint, in days with 2 places. The description is kept as the customer's words: text,
 never markup (the HTML report escapes it).
+
+A final deadline agreed with the customer (the rule's `evidence.agreed` column, 协商确定最终期限
+[003]) replaces the rule's due time when recorded, here and in the deadlines table alike.
+
+The stages of the complaint process [003] (customer signature, archived, product retrieved,
+escalated, sales manager's review) are yes/no columns; a resolved complaint whose category
+requires a stage (complaints.yaml) not recorded as done is listed. A stage column is judged only
+in a month whose register records it (some cell filled): a register that does not keep a stage
+(the column left out, or blank throughout) is not a register of missed stages.
 """
 
 from __future__ import annotations
@@ -23,12 +32,13 @@ from typing import Any, cast
 import pandas as pd
 
 from csbatch.audit.kit import ZERO, Month, half_up, table, text, timestamp
-from csbatch.audit.report import COMPLAINT_COLUMNS
+from csbatch.audit.report import COMPLAINT_COLUMNS, STAGE_COLUMNS
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
 from csbatch.policy import Policy
-from csbatch.rules.due_calendars import complaint_rule
+from csbatch.policy.catalogues import COMPLAINT_STAGES
+from csbatch.rules.due_calendars import agreed_due, complaint_rule
 from csbatch.rules.due_dates import status
 
 COMPLAINT_FRAME_COLUMNS: tuple[str, ...] = (*COMPLAINT_COLUMNS, "customer_id", "order_id", "description",
@@ -63,7 +73,8 @@ def check_complaints(month: Month, policy: Policy, complaints: pd.DataFrame,
         due = sla = days = None
         if received is not None:
             if rule is not None:
-                found = calendars.due(rule.due, period=month.period, start=received, reference=received)
+                found = agreed_due(rule, row) or calendars.due(rule.due, period=month.period, start=received,
+                                                               reference=received)
                 due = pd.Timestamp(found) if found is not None else None
             if due is not None:
                 sla = _AT_MONTH_END[status(due, resolved, as_of=month.end)]
@@ -100,6 +111,29 @@ def check_complaints(month: Month, policy: Policy, complaints: pd.DataFrame,
                         dtype="datetime64[ns]" if name in ("received_at", "resolved_at", "due_at") else object)
         for name in COMPLAINT_FRAME_COLUMNS})
     return frame, _by_category(frame, categories), issues
+
+
+def missing_stages(policy: Policy, complaints: pd.DataFrame) -> pd.DataFrame:
+    """One row per resolved complaint of the register lacking a stage its category requires
+    (STAGE_COLUMNS; `missing` the stage codes, space-separated, in process order), by complaint_id.
+    Only the stages the register records this month are judged (module docstring)."""
+    kept = [s for s in COMPLAINT_STAGES if s in complaints.columns and not all(is_blank(v) for v in complaints[s])]
+    categories = policy.complaints.categories
+    rows = []
+    for row in complaints.to_dict("records"):
+        category = categories.get(text(row.get("category")) or "")
+        if category is None or timestamp(row.get("resolved_at")) is None:
+            continue
+        missing = [s for s in COMPLAINT_STAGES if s in category.stages and s in kept
+                   and (is_blank(row.get(s)) or not bool(row.get(s)))]
+        if missing:
+            rows.append({"complaint_id": text(row.get("complaint_id")), "employee_id": text(row.get("employee_id")),
+                         "category": text(row.get("category")), "category_name": category.name,
+                         "resolved_at": timestamp(row.get("resolved_at")), "missing": " ".join(missing)})
+    rows.sort(key=lambda r: r["complaint_id"] or "")
+    frame = table(rows, list(STAGE_COLUMNS), ())
+    frame["resolved_at"] = pd.Series([r["resolved_at"] for r in rows], dtype="datetime64[ns]")
+    return frame
 
 
 def _by_category(frame: pd.DataFrame, categories) -> pd.DataFrame:

@@ -5,7 +5,8 @@ A rule says what evidence proves an item done (`evidence`: a sheet, optionally r
 `csbatch.rules.due_dates.due_at`) and which items are expected (`expected.each`):
 
 * `row` — one item per evidence row (each complaint, each service order). The due time counts
-  from the row's `evidence.start` (e.g. received_at) or its `evidence.reference` day.
+  from the row's `evidence.start` (e.g. received_at) or its `evidence.reference` day; a due time
+  agreed on the row (`evidence.agreed`, a complaint's 协商确定最终期限) replaces the rule's.
 * `employee_month` — one item per employee of the month whose role is in `expected.roles` or
   whose role's scorecard is in `expected.scorecards`, referring to the period (an `after` due
   form counts from the end of the period). The evidence is that employee's row for the period
@@ -37,7 +38,7 @@ from csbatch.errors import Issue, Source
 from csbatch.i18n import N_, Said
 from csbatch.policy import Policy
 from csbatch.policy.deadlines import DeadlineRule
-from csbatch.rules.due_calendars import Calendars
+from csbatch.rules.due_calendars import Calendars, agreed_due
 from csbatch.rules.due_dates import status
 
 #: The deadlines frame: the contract's columns, then the extras for reading (`key`: the evidence
@@ -107,8 +108,8 @@ def _each_row(c: _Context) -> Iterator[Item]:
                                      N_("{rule}: column '{column}' is blank, so the row's due time is unknown; "
                                         "it is not judged"), rule=c.rule.name, column=column))
             continue
-        due = c.calendars.due(c.rule.due, period=c.month.period, start=start,
-                              reference=reference if reference is not None else start)
+        due = agreed_due(c.rule, row) or c.calendars.due(c.rule.due, period=c.month.period, start=start,
+                                                         reference=reference if reference is not None else start)
         if due is None:
             continue
         anchor = reference if reference is not None else start

@@ -14,6 +14,7 @@ from csbatch.i18n import N_
 DEADLINE_COLUMNS = ["rule", "employee_id", "reference", "due_at", "submitted_at", "status"]
 COMPLAINT_COLUMNS = ["complaint_id", "employee_id", "category", "our_fault", "received_at", "resolved_at",
                      "days_open", "sla_status", "satisfied", "loss_amount"]
+STAGE_COLUMNS = ["complaint_id", "employee_id", "category", "category_name", "resolved_at", "missing"]
 
 #: Headline figures kept in the ledger for trends: code → the words a person reads (English
 #: msgids; the Chinese, 投诉数 …, is in the catalogue). The audit page and workbook both show these.
@@ -43,6 +44,9 @@ class AuditReport:
     # by category: category, category_name, complaints, our_fault, on_time, late, open_within_sla,
     # open_past_sla, loss_amount
     complaint_categories: pd.DataFrame
+    # resolved complaints missing a stage their category requires (complaints.yaml): STAGE_COLUMNS,
+    # missing = stage codes (customer_signed archived ...), space-separated
+    complaint_stages: pd.DataFrame
     # refunds of special-price orders (never returnable): order_id, customer_id, employee_id, order_date,
     # amount, note
     exceptions: pd.DataFrame

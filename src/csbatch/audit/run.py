@@ -14,7 +14,7 @@ import pandas as pd
 
 from csbatch.attendance import AttendanceResult
 from csbatch.audit.callbacks import check_callbacks
-from csbatch.audit.complaints import check_complaints
+from csbatch.audit.complaints import check_complaints, missing_stages
 from csbatch.audit.deadline_checks import Calendars, check_deadlines
 from csbatch.audit.exceptions import EXCEPTION_COLUMNS, special_price_refunds
 from csbatch.audit.figures import headline_figures
@@ -46,6 +46,7 @@ def run_audit(period: str, policy: Policy, inputs: Sheets, attendance: Attendanc
     complaints, categories, found = check_complaints(month, policy, frame_of(inputs, "complaints", policy),
                                                      calendars)
     issues += found
+    stages = missing_stages(policy, frame_of(inputs, "complaints", policy))
     exceptions = special_price_refunds(policy, frame_of(inputs, "sales", policy))
     register = frame_of(inputs, "callbacks", policy)
     callbacks, totals = check_callbacks(month, register, people,
@@ -58,6 +59,7 @@ def run_audit(period: str, policy: Policy, inputs: Sheets, attendance: Attendanc
         deadlines=deadlines,
         complaints=complaints,
         complaint_categories=categories,
+        complaint_stages=stages,
         exceptions=exceptions if exceptions is not None else pd.DataFrame(columns=list(EXCEPTION_COLUMNS)),
         callbacks=callbacks,
         qa_agents=qa.agents,

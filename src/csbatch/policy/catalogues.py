@@ -3,11 +3,21 @@ categories (docs/policy.md#recognitions, #complaints)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from decimal import Decimal
+from typing import Literal, get_args
 
 from pydantic import Field
 
-from csbatch.policy.base import Code, Flag, Model, Text
+from csbatch.policy.base import Code, Flag, Model, NonNegNumber, Text
+
+#: The stages of the complaint process [003], each an optional yes/no column of the complaints
+#: sheet (config/inputs.yaml) under the same code: the customer signed the complaint form,
+#: the case was archived, the complained-of product was retrieved (客诉品取回), the complaint was
+#: escalated to the manager, and the sales manager reviewed the return or exchange.
+ComplaintStage = Literal["customer_signed", "archived", "product_retrieved", "escalated",
+                         "sales_manager_reviewed"]
+#: The stages in process order.
+COMPLAINT_STAGES: tuple[ComplaintStage, ...] = get_args(ComplaintStage)
 
 
 class Recognition(Model):
@@ -27,6 +37,12 @@ class ComplaintCategory(Model):
     name: Text = Field(description="Chinese label, accepted in the complaints sheet's category column")
     aliases: list[Text] = Field([], description="other labels the complaints sheet may use")
     source: str | None = Field(None, description='source document, e.g. "[003]" (docs/policy.md#sources)')
+    penalty_points: NonNegNumber = Field(
+        Decimal(0), description="scorecard points an our-fault complaint of the category costs its agent, by how "
+                       "serious the category is (依情节轻重 [003]); summed as the measure complaint_penalty_points")
+    stages: list[ComplaintStage] = Field(
+        [], description="stages of the complaint process a resolved complaint of the category must record "
+                        "as done (yes); one missing is listed in the audit report")
 
 
 class ComplaintPolicy(Model):

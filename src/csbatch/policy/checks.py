@@ -318,7 +318,7 @@ def check_deadlines(p: Policy) -> list[Issue]:
         if kind is None:
             out.append(_unknown(ev, "sheet", "input kind", ev.sheet, p.inputs.kinds))
             continue
-        for key in ("done", "start", "reference", "key"):
+        for key in ("done", "start", "reference", "key", "agreed"):
             col = getattr(ev, key)
             if col is not None and col not in kind.columns:
                 out.append(_unknown(ev, key, "column of", col, kind.columns, of=ev.sheet))

@@ -20,6 +20,8 @@ class Evidence(Model):
     reference: Code | None = Field(None, description="column naming the day/week covered")
     kind: Code | None = Field(None, description="only rows of this kind (submissions sheet)")
     key: Code | None = Field(None, description="column naming each row in the deadline list")
+    agreed: Code | None = Field(None, description="column holding a due time agreed on the row (a complaint's "
+                                                  "协商确定最终期限 [003]); when filled it replaces the rule's")
 
 
 class DueAfter(Model):

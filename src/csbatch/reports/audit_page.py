@@ -35,6 +35,7 @@ from csbatch.reports.audit_workbook import (
     trend_values,
 )
 from csbatch.reports.cells import to_decimal
+from csbatch.reports.codewords import stages_text
 from csbatch.reports.vip_statements import DASH, environment, period_label
 
 TEMPLATE = "audit_report.html.j2"
@@ -166,6 +167,7 @@ def complaint_context(report, lang: str = "zh") -> dict:
                 late=int((frame["sla_status"] == "late").sum()),
                 breaches=_rows(breaches), losses=_rows(losses), loss_total=loss_total,
                 categories=_rows(report.complaint_categories), exceptions=_rows(report.exceptions),
+                stages=[{**r, "missing": stages_text(r["missing"], lang)} for r in _rows(report.complaint_stages)],
                 chart=charts.complaint_sla(report.complaint_categories, lang=lang))
 
 

@@ -6,6 +6,8 @@ sheet per check of the `AuditReport`:
 - 投诉 / Complaints: every complaint (complaints.csv columns, then due time, customer, order,
   description); late and open-past-SLA rows red.
 - 投诉分类 / Complaint categories: counts by category; open past SLA red.
+- 投诉环节缺失 / Complaint stages missing: resolved complaints lacking a stage their category
+  requires (complaints.yaml), the stages in words; amber.
 - 特价退款例外 / Special-price refunds: refunds of orders that are never returnable.
 - 回访 / Callbacks: planned vs done per agent; completion below 100 % amber, dissatisfied red.
 - 督导问卷-客服 / QA agents and 督导问卷-班组 / QA teams: mean scores (below 80 amber) and the
@@ -35,12 +37,13 @@ from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_, NC_, word
 from csbatch.reports.cells import to_decimal
-from csbatch.reports.codewords import spelled
+from csbatch.reports.codewords import spelled, stages_text
 from csbatch.reports.tables import (
     AUDIT_EXCEPTIONS,
     AUDITORS,
     CALLBACKS,
     COMPLAINT_CATEGORIES,
+    COMPLAINT_STAGES,
     COMPLAINTS_SHEET,
     DEADLINES_SHEET,
     NOT_AUDITED,
@@ -159,6 +162,12 @@ def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
     for col in ("open_past_sla", "late"):
         s.cells(ws, COMPLAINT_CATEGORIES, n, col, {"type": "cell", "criteria": ">", "value": 0,
                                                    "format": s.red if col == "open_past_sla" else s.amber})
+
+    stages = report.complaint_stages.copy()
+    stages["category"] = s.names(stages, "category", "category_name")
+    stages["missing"] = [stages_text(v, lang) for v in stages["missing"]]
+    ws, n = s.sheet(COMPLAINT_STAGES, stages)
+    s.cells(ws, COMPLAINT_STAGES, n, "missing", {"type": "no_blanks", "format": s.amber})
 
     exceptions = report.exceptions
     if exceptions is not None and len(exceptions):

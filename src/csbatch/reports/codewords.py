@@ -28,6 +28,15 @@ CATEGORIES = {
     "new": NC_("product", "new"),
 }
 
+#: stages of the complaint process (csbatch.policy.catalogues.ComplaintStage), as a person reads them
+STAGES = {
+    "customer_signed": N_("customer signature"),
+    "archived": N_("archived"),
+    "product_retrieved": N_("product retrieved"),
+    "escalated": N_("escalated to the manager"),
+    "sales_manager_reviewed": N_("reviewed by the sales manager"),
+}
+
 
 def spelled(code: str) -> str:
     """A code as words (`base_pay` → "base pay")."""
@@ -48,3 +57,8 @@ def flags_text(flags, lang: str) -> str:
 
 def category_word(category: str, lang: str) -> str:
     return word(lang, CATEGORIES[category]) if category in CATEGORIES else spelled(category)
+
+
+def stages_text(stages: str, lang: str) -> str:
+    """A space-separated list of stage codes as words, joined as the language joins a list."""
+    return word(lang, N_(", ")).join(word(lang, STAGES[s]) if s in STAGES else spelled(s) for s in stages.split())

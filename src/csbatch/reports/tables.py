@@ -313,6 +313,14 @@ COMPLAINT_CATEGORIES = Table("complaint_categories", N_("Complaint categories"),
     Col("loss_amount", "money", N_("loss amount"), "losses, summed, ¥"),
 ), row="complaint category")
 
+COMPLAINT_STAGES = Table("complaint_stages", N_("Complaint stages missing"), (
+    Col("complaint_id", "id", N_("complaint id"), "complaint ID"),
+    Col("employee_id", "id", N_("employee id"), "the responsible agent"),
+    Col("category", "text", N_("category"), "complaint category"),
+    Col("resolved_at", "datetime", N_("resolved at"), "when it was resolved"),
+    Col("missing", "text", N_("stages missing"), "the stages its category requires that are not recorded as done"),
+), row="resolved complaint missing a required stage")
+
 AUDIT_EXCEPTIONS = Table("exceptions", N_("Special-price refunds"), (
     Col("order_id", "id", N_("order id"), "order ID"),
     Col("customer_id", "id", N_("customer id"), "customer ID"),

@@ -6,7 +6,12 @@ complaint by these, so "open within its due time" means the same minute in both.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
+import pandas as pd
+
+from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar
 from csbatch.errors import Issue
 from csbatch.policy import Policy
@@ -67,3 +72,11 @@ def complaint_rule(policy: Policy) -> DeadlineRule | None:
         if rule.evidence.sheet == "complaints" and rule.evidence.start is not None:
             return rule
     return None
+
+
+def agreed_due(rule: DeadlineRule, row: Mapping[Any, Any]) -> pd.Timestamp | None:
+    """The due time agreed on the row (the rule's `evidence.agreed` column, 协商确定最终期限), or
+    None when the rule has no such column or the cell is blank: then the rule's own due time
+    applies. One place, so the audit's tables and the complaint-resolution measure agree."""
+    value: Any = row.get(rule.evidence.agreed) if rule.evidence.agreed else None
+    return None if is_blank(value) else pd.Timestamp(value)

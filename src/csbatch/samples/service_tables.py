@@ -17,6 +17,7 @@ from csbatch.samples.sales_orders import CANCELLED, INVITED, ONLINE, Orders
 from csbatch.samples.staff import (AFTER_SALES, CLERK, ECOMMERCE, INFO, INVITATION,
                                     RECEPTIONIST, SUPERVISOR, Employee, Staff)
 from csbatch.samples.words import keyed, words
+from csbatch.policy.catalogues import COMPLAINT_STAGES
 from csbatch.samples.writers import DATE, DATETIME, MONEY, TIME, Column, Sheet
 
 #: Complaint categories the e-commerce scorecard counts: complaints about web-shop chats.
@@ -125,7 +126,34 @@ def complaints_sheet(month: Month, staff: Staff, customers: Customers, orders: O
                                   for r in rows], MONEY),
         Column(h("description", 0), [_describe(texts, r[4], k) for k, r in enumerate(rows)],
                width=36),
+        # [003] the agreed final deadline (协商最终期限) on the complaint still open at month end, later
+        # than the 72 h; the stages: each required one done (是), but every 7th resolved complaint
+        # lacks its last one, and a complaint with a loss was escalated to the manager
+        Column(h("agreed_deadline"), [r[0] + dt.timedelta(days=5) if r[2] is None and r[6] is None else None
+                                      for r in rows], DATETIME),
+        *(Column(h(stage), _stage_cells(p, rows, stage, yes, no)) for stage in COMPLAINT_STAGES),
     ], title=f"客服部投诉登记表（{month.label}）")
+
+
+def _stage_cells(p, rows: list[list], stage: str, yes: str, no: str) -> list[str | None]:
+    """One stage column: blank while open; 是 where the category requires it (complaints.yaml)
+    except the last required stage of every 7th resolved complaint (否); 是 for escalated where a
+    loss was recorded."""
+    cells: list[str | None] = []
+    resolved = 0
+    for r in rows:
+        if r[6] is None:
+            cells.append(None)
+            continue
+        resolved += 1
+        required = p.complaints.categories[r[4]].stages
+        if stage == "escalated" and stage not in required:
+            cells.append(yes if r[8] else None)
+        elif stage not in required:
+            cells.append(None)
+        else:
+            cells.append(no if resolved % 7 == 0 and stage == required[-1] else yes)
+    return cells
 
 
 def _describe(texts: dict[str, tuple[str, ...]], cat: str, k: int) -> str:

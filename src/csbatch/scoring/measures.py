@@ -53,7 +53,8 @@ EXTRA_COLUMNS: tuple[str, ...] = ("actual_sales", "counted_sales_rule")
 ZERO_WHEN_NO_ROWS = frozenset({
     "counted_sales", "actual_sales", "promo_sales", "callbacks_rated", "callbacks_satisfied",
     "callbacks_neutral", "callbacks_dissatisfied", "feedback_items", "service_complaints",
-    "wrong_explanation_complaints", "unverifiable_wording_complaints", "collaboration_incidents",
+    "wrong_explanation_complaints", "unverifiable_wording_complaints", "complaint_penalty_points",
+    "collaboration_incidents",
     "incomplete_customer_records", "customer_records", "complete_customer_records",
     "classified_customer_records", "conduct_points_lost", "accepted_invitations",
     "chat_checks", "chat_checks_failed",

@@ -3,11 +3,13 @@ records, the QA chat-log spot-checks, the collaboration log and the superior's r
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
-from csbatch.rules.due_calendars import Calendars, complaint_rule
+from csbatch.rules.due_calendars import Calendars, agreed_due, complaint_rule
 from csbatch.rules.due_dates import status
 from csbatch.scoring.measures_kit import ONE, Context, count, decimals, dsum, filled, ratio, truthy
 
@@ -102,6 +104,12 @@ def complaint_measures(ctx: Context) -> dict[str, pd.Series]:
         mask = rows["category"].eq(code).to_numpy(dtype=bool)
         out[measure] = count(emp[mask])
         ctx.feeds.add(measure, rows[mask])
+    # 依情节轻重 [003]: each complaint costs its category's penalty points (complaints.yaml)
+    categories = ctx.policy.complaints.categories
+    points = pd.Series([categories[c].penalty_points if c in categories else None for c in rows["category"]],
+                       index=rows.index, dtype=object)
+    out["complaint_penalty_points"] = dsum(points, emp)
+    ctx.feeds.add("complaint_penalty_points", rows)
     return out
 
 
@@ -113,9 +121,12 @@ def _within_due(ctx: Context, rows: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(rows), dtype=bool)
     calendars = Calendars(ctx.policy, None, ctx.period.code)   # its problems are the audit's to report
     within = []
-    for received, resolved in zip(rows["received_at"], rows["resolved_at"]):
-        due = None if is_blank(received) else calendars.due(rule.due, period=ctx.period.code,
-                                                            start=pd.Timestamp(received), reference=received)
+    for row in rows.to_dict("records"):
+        received: Any = row.get("received_at")
+        resolved = row.get("resolved_at")
+        due = None if is_blank(received) else (
+            agreed_due(rule, row) or calendars.due(rule.due, period=ctx.period.code, start=pd.Timestamp(received),
+                                                   reference=received))
         within.append(due is not None and is_blank(resolved)
                       and status(due, None, as_of=ctx.period.end) == "open")
     return np.asarray(within, dtype=bool)
