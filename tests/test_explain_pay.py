@@ -75,7 +75,7 @@ def test_pay_explanation_names_rules_inputs_and_places():
     assert "a line of the adjustments sheet, as written" in pay
     assert "adjustment -¥200.00: 遗失门店钥匙赔偿  (其他调整_2026-10.xlsx[其他调整]!D3)" in pay
     assert "/config/pay.yaml:93:5\n" in pay
-    assert pay.rstrip().endswith("gross pay: ¥11,102.31 (8 lines)")
+    assert pay.rstrip().endswith("gross pay: ¥11,096.31 (8 lines)")
 
 
 def test_pay_of_someone_without_a_scorecard_is_explained(tmp_path):
@@ -115,7 +115,7 @@ def test_a_closed_month_is_explained_with_the_policy_and_inputs_of_its_close(tmp
     assert _commission(result.stdout) == "commission 业绩提成 — ¥10,003.90"
     assert "2% (综合类客服) × each counted order's amount" in result.stdout     # the role by its policy name
     assert result.stdout.rstrip().endswith(f"gross pay: ¥{Decimal(paid['gross_pay']):,} (8 lines)")
-    assert (f"{PERIOD} is closed (at " in result.stderr and "explained from the 15 input files its close kept"
+    assert (f"{PERIOD} is closed (at " in result.stderr and "explained from the 16 input files its close kept"
             in result.stderr and "(commit " in result.stderr)
     # its places name the policy folder, not the temporary copy explain read
     assert f"policy:   {config}/pay.yaml:43:5" in result.stdout.replace("\\", "/")
@@ -197,7 +197,7 @@ def test_in_a_terminal_pay_is_a_table():
     console = Console(width=160, record=True, force_terminal=True, color_system=None)
     console.print(render_rich(pay))
     shown = console.export_text()
-    assert "┃ component" in shown and "-¥1,630.00" in shown and shown.rstrip().endswith("gross pay: ¥11,102.31 (8 lines)")
+    assert "┃ component" in shown and "-¥1,630.00" in shown and shown.rstrip().endswith("gross pay: ¥11,096.31 (8 lines)")
     assert "(投诉登记_2026-10.xlsx[投诉登记]!J13)" in shown          # a sheet name in brackets is not markup
 
 
@@ -212,7 +212,7 @@ def test_explain_speaks_chinese_by_default(monkeypatch):
     # issue 13: complaint resolution is the department's share, so 1006 ranks 4th of 9 (was 9th)
     assert "总分：小计 80 = 80 → 等级 C，排名 4/9" in out
     assert "名册基本工资 × 应出勤天数 ÷ 当月工作日数" in out
-    assert out.rstrip().endswith("应发工资：¥11,102.31（共 8 行）")
+    assert out.rstrip().endswith("应发工资：¥11,096.31（共 8 行）")
     assert not any(word in out for word in ("rule:", "measured:", "total:", "gross pay", " of 20", "a month, ",
                                             "scheduled days", "adjustments sheet"))
     gone = CliRunner().invoke(app, ["explain", "Z99", PERIOD, "--inputs", str(MONTH), "--config", str(CONFIG),
@@ -227,7 +227,7 @@ def test_explain_speaks_english_with_lang_en(monkeypatch):
     assert result.exit_code == 0, result.output
     assert "satisfaction 客户满意度 — 18 of 20" in result.stdout            # the policy's names stay its own
     assert "  rule:     satisfaction_deduction 82.8% in [80%, 95%) → 20 − 2" in result.stdout
-    assert result.stdout.rstrip().endswith("gross pay: ¥11,102.31 (8 lines)")
+    assert result.stdout.rstrip().endswith("gross pay: ¥11,096.31 (8 lines)")
     assert "规则" not in result.stdout and "应发工资" not in result.stdout
 
 

@@ -287,13 +287,16 @@ def _write_notes(wb: Workbook, kind: Kind, fields: list[_Field], lang: str) -> N
 
 
 def write_input_templates(policy: Policy, out: Path, lang: str = "zh") -> tuple[list[Path], list[Issue]]:
-    """One blank workbook per input kind in `out`, a new or empty folder (a template never
-    overwrites a month's files). Returns the files written and the problems (an error: none written)."""
+    """One blank workbook per input kind a close reads in `out`, a new or empty folder (a template
+    never overwrites a month's files; the go-live member register, read once by `vip
+    import-members`, is not a month's sheet). Returns the files written and the problems (an
+    error: none written)."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         return [], [Issue.of(Source(str(out)), "templates.not_empty",
                              N_("is not an empty folder: templates are written into a new or empty folder"))]
-    names = {code: template_name(code, kind, policy, lang) for code, kind in policy.inputs.kinds.items()}
+    kinds = {code: kind for code, kind in policy.inputs.kinds.items() if kind.monthly}
+    names = {code: template_name(code, kind, policy, lang) for code, kind in kinds.items()}
     unnamed = [Issue.of(Source("config/inputs.yaml"), "templates.no_name",
                         N_("kinds.{kind}.files: no plain name among the patterns finds {kind} and no other kind"),
                         kind=code)
@@ -302,7 +305,7 @@ def write_input_templates(policy: Policy, out: Path, lang: str = "zh") -> tuple[
         return [], unnamed
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for code, kind in policy.inputs.kinds.items():
+    for code, kind in kinds.items():
         fields = [_field(n, col, kind, policy, lang) for n, col in kind.columns.items()]
         if kind.item_columns == "questionnaire":
             fields += _item_fields(policy, lang)
