@@ -86,7 +86,7 @@ def test_zh_staff_pages_show_no_code(zh):
     assert "考勤 2026-10-16 旷工 1：无打卡记录" in texts["1006"]
     assert "投诉未解决比例 = " in texts["1003"]          # measured over the department (issue 13)
     assert "(5 如果 3 > 0 且 3 == 3 否则 0) - (3 × 0 如果 3 > 0 否则 0) = 20" in texts["1004"]
-    assert "抽查不合格数 = 0" in texts["1004"] and "抽查聊天数 = 0" in texts["1004"]      # 服务检测's chat checks
+    assert "抽查不合格数 = 0" in texts["1004"] and "抽查聊天数 = 3" in texts["1004"]      # 服务检测's chat checks
 
 
 def test_zh_explain_pay_prints_no_code(zh):
