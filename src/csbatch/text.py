@@ -21,3 +21,8 @@ def normalise_header(text: str) -> str:
     text = unicodedata.normalize("NFKC", str(text)).strip()
     text = _UNIT.sub("", text.rstrip("*✱ ")).strip()
     return normalise_label(text)
+
+
+def spelled(code: str) -> str:
+    """A code as words, for a reader with no better name for it (`base_pay` → "base pay")."""
+    return code.replace("_", " ")

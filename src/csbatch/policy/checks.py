@@ -30,7 +30,7 @@ from csbatch.policy.scorecards import (
     Scorecard,
 )
 from csbatch.policy.vocabulary import FORMULA_NAMES, MEASURES
-from csbatch.text import normalise_header, normalise_label
+from csbatch.text import normalise_header, normalise_label, spelled
 
 
 def _issue(record: Model, at: str | None, template: str, code: str = "policy.check", /, **params: Any) -> Issue:
@@ -413,7 +413,7 @@ def check_code_labels(p: Policy) -> list[Issue]:
         for label, first, second in _shared_labels(labels):
             if name in records:
                 rec = records[name][second]
-                where, what = (rec, "aliases" if label in rec.aliases else "name"), name.replace("_", " ")
+                where, what = (rec, "aliases" if label in rec.aliases else "name"), spelled(name)
             else:
                 where, what = (p.inputs, "vocabularies"), f"vocabularies.{name}"
             out.append(_issue(*where, N_("{what}: label '{label}' belongs to both '{first}' and '{second}'"),

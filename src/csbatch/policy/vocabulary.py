@@ -8,6 +8,7 @@ policy names them, and `policy check` refuses a name that is not here. The descr
 from __future__ import annotations
 
 from csbatch.i18n import N_, Named, Said, word
+from csbatch.text import spelled
 
 MEASURES: dict[str, str] = {
     # service_center [003]
@@ -110,7 +111,7 @@ NO_DATA = N_("no data")
 def named(name: str) -> Named:
     """A measured value's name: its code in English (as `rule` and `data/*.csv` have it), its word
     in any other language (a name the vocabulary lacks is spelled out: `no_calls` → "no calls")."""
-    return Named(name, Said(WORDS[name]) if name in WORDS else name.replace("_", " "))
+    return Named(name, Said(WORDS[name]) if name in WORDS else spelled(name))
 
 
 def measure_word(lang: str, name: str) -> str:

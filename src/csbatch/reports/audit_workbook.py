@@ -37,7 +37,7 @@ from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_, NC_, word
 from csbatch.reports.cells import to_decimal
-from csbatch.reports.codewords import spelled, stages_text
+from csbatch.reports.codewords import stages_text
 from csbatch.reports.tables import (
     AUDIT_EXCEPTIONS,
     AUDITORS,
@@ -54,6 +54,7 @@ from csbatch.reports.tables import (
     qa_teams_table,
 )
 from csbatch.reports.workbook import Workbook
+from csbatch.text import spelled
 
 #: A QA mean score below this is "low" (amber in the workbook, 需辅导 on the page).
 #: An auditor whose mean differs from the overall mean by at least this many points is flagged.

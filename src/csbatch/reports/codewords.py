@@ -8,6 +8,7 @@ out (`no_calls` → "no calls"): a readable word rather than a code, in either l
 from __future__ import annotations
 
 from csbatch.i18n import N_, NC_, word
+from csbatch.text import spelled
 
 #: scorecard flags: the engine's own and the sample policy's `when_no_data.flag`s
 FLAGS = {
@@ -36,11 +37,6 @@ STAGES = {
     "escalated": N_("escalated to the manager"),
     "sales_manager_reviewed": N_("reviewed by the sales manager"),
 }
-
-
-def spelled(code: str) -> str:
-    """A code as words (`base_pay` → "base pay")."""
-    return code.replace("_", " ")
 
 
 def flag_word(flag: str, lang: str) -> str:

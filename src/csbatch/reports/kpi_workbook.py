@@ -17,11 +17,12 @@ import pandas as pd
 
 from csbatch.i18n import N_, translator, word
 from csbatch.money import half_up
-from csbatch.reports.codewords import flags_text, spelled
+from csbatch.reports.codewords import flags_text
 from csbatch.reports.tables import SCORECARDS, Col, Kind, Table, measured_kind
 from csbatch.reports.workbook import Workbook
 from csbatch.scoring.cards import ScoreResult, teams_frame
 from csbatch.scoring.engine import CardScore, measured_name
+from csbatch.text import spelled
 
 _TAIL = tuple(c for c in SCORECARDS.columns
               if c.name in ("subtotal", "multiplier", "adjustments", "total", "grade", "rank", "flags"))

@@ -17,7 +17,7 @@ from typing import Literal
 
 from csbatch.i18n import N_, NC_, word
 from csbatch.policy.vocabulary import UNITS
-from csbatch.reports.codewords import spelled
+from csbatch.text import spelled
 
 Kind = Literal["text", "id", "int", "days", "money", "points", "rate", "date", "datetime", "bool",
                "number", "decimal", "measured_rate"]

@@ -43,6 +43,7 @@ from csbatch.policy.scorecards import (
     Scorecard,
 )
 from csbatch.policy.vocabulary import NO_DATA, UNITS, named, show
+from csbatch.text import spelled
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -111,7 +112,7 @@ def formula(text: str, names: Iterable[str] = (), head: str = "") -> Phrase:
 def table_named(code: str, table: BandTable) -> Named:
     """A band table's name: its code in English (`rule`), else its `name` in bands.yaml, spelled
     out when it has none."""
-    return Named(code, table.name or code.replace("_", " "))
+    return Named(code, table.name or spelled(code))
 
 
 def spoken(phrases: Sequence[Phrase], lang: str = "en") -> str:

@@ -17,7 +17,7 @@ from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.numbers import _PLAIN
 from csbatch.sheets.coerce.results import _messages, _Out
 from csbatch.sheets.coerce.type_groups import _BOOL, _NUM, _OTHER, _STR, _as_text, _Group, _number_texts, _text_series
-from csbatch.text import normalise_label
+from csbatch.text import normalise_label, spelled
 
 TEXT = Said(NC_("kind of value", "text"))
 YES_NO = Said(N_("yes or no (write 是 or 否)"))
@@ -63,7 +63,7 @@ def _flags(clean: np.ndarray, ctx: CoerceContext) -> tuple[np.ndarray, np.ndarra
 
 
 def _code_noun(name: str) -> str:
-    noun = name.replace("_", " ")
+    noun = spelled(name)
     if noun.endswith("ies"):
         return noun[:-3] + "y"
     if noun.endswith("s") and not noun.endswith(("ss", "us")):
