@@ -68,6 +68,7 @@ WORDS = {
     "code": NC_("input template", "one of the list"),
     "phone": NC_("input template", "phone (text)"),
     "national_id": NC_("input template", "national ID (text)"),
+    "list_sep": NC_("input template", ", "),        # between the items of a list: 、
 }
 
 def _words(lang: str) -> dict[str, str]:
@@ -161,10 +162,10 @@ def _field(name: str, column: Column, kind: Kind, policy: Policy, lang: str) -> 
         default = default and ("true" if normalise_label(default) in truthy else "false")
     choices = list(labels.values())
     default = labels.get(default, default)
-    rule = "、".join(choices) if lang == "zh" else ", ".join(choices)
+    rule = words["list_sep"].join(choices)
     bounds = [words["from"].format(min=_number(column.min))] if column.min is not None else []
     bounds += [words["to"].format(max=_number(column.max))] if column.max is not None else []
-    rule = rule or ("，" if lang == "zh" else ", ").join(bounds)
+    rule = rule or word(lang, ", ").join(bounds)
     header = _header(name, column, kind, lang)
     others = [a for a in (name, *column.aliases) if a != header]
     return _Field(header, column.type, column.required, default, choices, rule, others)
@@ -256,7 +257,7 @@ def _write_notes(wb: Workbook, kind: Kind, fields: list[_Field], lang: str) -> N
     ws = wb.book.add_worksheet(words["notes"])
     title = wb.book.add_format({"bold": True, "font_size": 14})
     wrap = wb.book.add_format({"text_wrap": True, "valign": "top"})
-    sep = "、" if lang == "zh" else ", "
+    sep = words["list_sep"]
     found = words["files"].format(patterns=sep.join(kind.files))
     needed = words["kind_required"] if kind.required else words["kind_optional"]
     if lang == "zh":
