@@ -65,6 +65,21 @@ def sample_close(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def sample_close_en(tmp_path_factory) -> Path:
+    """The same month closed once in English through the command line (`csbatch --lang en
+    monthly-close …`), so the option is seen to reach every output: `OUT/2026-10`."""
+    from typer.testing import CliRunner
+
+    from csbatch.cli import app
+
+    out = tmp_path_factory.mktemp("sample-close-en") / "out"
+    result = CliRunner().invoke(app, ["--lang", "en", "monthly-close", "2026-10", "--inputs",
+                                      str(SAMPLES / "2026-10"), "--out", str(out), "--config", str(CONFIG)])
+    assert result.exit_code == 0, result.output
+    return out / "2026-10"
+
+
+@pytest.fixture(scope="session")
 def policy():
     from csbatch.policy import load_policy
 

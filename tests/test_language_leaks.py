@@ -12,10 +12,8 @@ import re
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from conftest import CONFIG, SAMPLES
-from csbatch.cli import app
+from conftest import CONFIG
 from leaks import leaks, output_codes, policy_codes, workbook_texts
 
 PERIOD = "2026-10"
@@ -24,21 +22,14 @@ MACHINE_COLUMNS = {("payroll_bonus_2026-10.xlsx", "HR导入", "D")}
 WHERE = re.compile(r"^(?P<book>[^\[]+)\[(?P<sheet>[^\]]+)\](?:!(?P<col>[A-Z]+)\d+)?:")
 
 
-def _close(out, lang: str):
-    result = CliRunner().invoke(app, ["--lang", lang, "monthly-close", PERIOD, "--inputs", str(SAMPLES / PERIOD),
-                                      "--out", str(out), "--config", str(CONFIG), "--allow-dirty"])
-    assert result.exit_code == 0, result.output
-    return out / PERIOD
+@pytest.fixture(scope="module")
+def closed_zh(sample_close):
+    return sample_close
 
 
 @pytest.fixture(scope="module")
-def closed_zh(tmp_path_factory):
-    return _close(tmp_path_factory.mktemp("zh"), "zh")
-
-
-@pytest.fixture(scope="module")
-def closed_en(tmp_path_factory):
-    return _close(tmp_path_factory.mktemp("en"), "en")
+def closed_en(sample_close_en):
+    return sample_close_en
 
 
 def _machine(found: str) -> bool:

@@ -30,13 +30,13 @@ def close(out: Path, lang: str, config: Path = CONFIG) -> Path:
 
 
 @pytest.fixture(scope="module")
-def zh(tmp_path_factory) -> Path:
-    return close(tmp_path_factory.mktemp("zh") / "out", "zh")
+def zh(sample_close) -> Path:
+    return sample_close
 
 
 @pytest.fixture(scope="module")
-def en(tmp_path_factory) -> Path:
-    return close(tmp_path_factory.mktemp("en") / "out", "en")
+def en(sample_close_en) -> Path:
+    return sample_close_en
 
 
 def codes(month: Path, config: Path = CONFIG) -> set[str]:

@@ -16,8 +16,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from conftest import CONFIG, SAMPLES
-from csbatch.closing.runs import monthly_close
+from conftest import CONFIG
 from csbatch.policy import load_policy
 from csbatch.reports.input_templates import write_input_templates
 from csbatch.reports.tables import Col, Table
@@ -30,16 +29,14 @@ ROWS_PER_PAGE = 20
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory) -> tuple[Path, list[Path]]:
-    """(folder, workbooks): the close's four workbooks and the blank templates."""
-    root = tmp_path_factory.mktemp("print")
-    outcome = monthly_close(PERIOD, SAMPLES / PERIOD, root / "out", CONFIG)
-    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
+def books(sample_close, tmp_path_factory) -> tuple[Path, list[Path]]:
+    """(the month's folder, workbooks): the sample close's four workbooks and the blank templates."""
+    month, root = sample_close, tmp_path_factory.mktemp("print")
     policy, issues = load_policy(CONFIG)
     assert policy is not None, issues
     templates, issues = write_input_templates(policy, root / "templates")
     assert templates and not issues
-    return root, sorted((root / "out" / PERIOD).glob("*.xlsx")) + templates
+    return month, sorted(month.glob("*.xlsx")) + templates
 
 
 @pytest.fixture(scope="module")
@@ -86,12 +83,12 @@ def test_every_sheet_has_a_print_setup(books, company):
 
 
 def test_payroll_repeats_its_keys_and_kpi_shows_rates_and_coefficients(books):
-    root, _ = books
-    payroll = openpyxl.load_workbook(root / "out" / PERIOD / f"payroll_bonus_{PERIOD}.xlsx")
+    month, _ = books
+    payroll = openpyxl.load_workbook(month / f"payroll_bonus_{PERIOD}.xlsx")
     ws = payroll["工资奖金明细"]
     assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$A:$B"
     assert payroll["工资条"].print_title_rows is None          # each strip carries its own header
-    kpi = openpyxl.load_workbook(root / "out" / PERIOD / f"kpi_scorecards_{PERIOD}.xlsx")
+    kpi = openpyxl.load_workbook(month / f"kpi_scorecards_{PERIOD}.xlsx")
     card = kpi["邀约客服绩效考核表"]
     head = {c.value: c.column for c in card[1]}
     rate = card.cell(2, head["邀约成功率（测量值）"])
