@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -39,16 +40,36 @@ def open_ledger(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connecti
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder, not a ledger file", str(path))
-    conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        if tables and "schema_migrations" not in tables:
-            raise NotALedger(path, tables)
-        _configure(conn)
-    except BaseException:
-        conn.close()
-        raise
+    with _opening(path.parent):
+        conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
+        try:
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            if tables and "schema_migrations" not in tables:
+                raise NotALedger(path, tables)
+            _configure(conn)
+        except BaseException:
+            conn.close()
+            raise
     return conn
+
+
+@contextmanager
+def _opening(folder: Path) -> Iterator[None]:
+    """One process at a time creates and configures a ledger in `folder`: two closes started
+    together on a new ledger otherwise race in switching the fresh file to WAL (one sees "database
+    is locked", the other a disk I/O error, and neither closes). An advisory lock on the folder
+    itself (nothing new appears in it), where the platform has one."""
+    try:
+        import fcntl
+    except ImportError:          # no flock (Windows): SQLite's own locking only
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)             # closing the descriptor releases the lock
 
 
 def _configure(conn: sqlite3.Connection) -> None:
