@@ -28,7 +28,6 @@ from csbatch.vip.identity import mask_phone
 from csbatch.vip.model import MEMBER_CHANGE_COLUMNS, empty
 from csbatch.vip.people import People
 
-
 #: Where a cell of a change row is: `Inputs.cell` in a close, the row alone otherwise.
 Place = Callable[[pd.Series, str], Source | None]
 
