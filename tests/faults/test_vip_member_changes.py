@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from builders import write_xlsx
 from harness import Closer, sample_month
+
+from builders import write_xlsx
 
 FILE = "VIP资料变更_2026-10.xlsx"
 HEADER = ["卡号", "新电话", "新地址", "登记日期", "处理日期"]
