@@ -81,3 +81,9 @@ def test_a_change_of_an_unknown_card_is_refused_with_its_cell(tmp_path):
     assert "VIP资料变更_2026-10.xlsx" in str(errors[0].source) and "A3" in str(errors[0].source)
     assert "X20269999" in str(errors[0])
     assert not (out / "2026-10").exists()
+
+
+def test_the_csv_contract_is_the_stage_s_columns():
+    from csbatch.reports.tables import VIP_MEMBER_CHANGES
+    from csbatch.vip.model import MEMBER_CHANGE_COLUMNS
+    assert VIP_MEMBER_CHANGES.names == MEMBER_CHANGE_COLUMNS
