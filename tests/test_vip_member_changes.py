@@ -6,9 +6,12 @@ every output; a change naming a card nobody knows is refused with its cell and n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import zipfile
+
+import pandas as pd
 
 from builders import read_csv_rows, write_csv, write_xlsx
 from conftest import CONFIG, SAMPLES
@@ -87,3 +90,30 @@ def test_the_csv_contract_is_the_stage_s_columns():
     from csbatch.reports.tables import VIP_MEMBER_CHANGES
     from csbatch.vip.model import MEMBER_CHANGE_COLUMNS
     assert VIP_MEMBER_CHANGES.names == MEMBER_CHANGE_COLUMNS
+
+
+def test_due_day_and_status_at_month_end(policy):
+    """Handled after the due day is `late`; with no `handle_within_days` there is no due day, and an
+    unhandled change stays `open` however long ago it was reported."""
+    from builders import typed_frame
+    from csbatch.vip.card_events import Card
+    from csbatch.vip.changes import member_changes
+    from csbatch.vip.people import People
+
+    card = Card("F2026100001", "p1", "KH1", "flagship", "silver", dt.date(2026, 10, 1), dt.date(2027, 9, 30),
+                "active")
+    rows = typed_frame(policy, "member_changes", [
+        {"card_no": "F2026100001", "new_address": "新地址1号", "reported_on": "2026-10-02",
+         "handled_on": "2026-10-09"},
+        {"card_no": "F2026100001", "new_phone": "13912345678", "reported_on": "2026-10-03"}])
+
+    def status(p):
+        out, issues = member_changes("2026-10", rows, [card], People(), p, lambda row, col: None)
+        assert issues == []
+        return [(r["status"], None if pd.isna(r["due_on"]) else r["due_on"].date().isoformat())
+                for r in out.to_dict("records")]
+
+    assert status(policy) == [("late", "2026-10-05"), ("overdue", "2026-10-06")]
+    unset = dataclasses.replace(policy, vip=policy.vip.model_copy(update={
+        "member_changes": policy.vip.member_changes.model_copy(update={"handle_within_days": None})}))
+    assert status(unset) == [("done", None), ("open", None)]
