@@ -63,7 +63,7 @@ def test_chinese_workbook_words(closed_zh):
 def test_english_workbook_has_english_headers_and_no_codes(closed_en):
     book = openpyxl.load_workbook(closed_en / f"vip_statements_{PERIOD}.xlsx", read_only=True)
     assert [ws.title for ws in book.worksheets] == ["Members", "Points entries", "Greetings and reminders",
-                                                    "Discount audit"]
+                                                    "Member changes", "Discount audit"]
     audit = book["Discount audit"]
     rows = list(audit.iter_rows(values_only=True))
     assert rows[0][:4] == ("order id", "customer id", "tier", "category")

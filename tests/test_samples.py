@@ -389,4 +389,4 @@ def test_larger_rosters_scale(policy, tmp_path):
     found, issues = read_inputs(policy, PERIOD, tmp_path)
     assert not [str(i) for i in issues if i.is_error]
     assert len(found["roster"]) == 120 and len(found["sales"]) == 3001
-    assert len(files) == 16
+    assert len(files) == 17

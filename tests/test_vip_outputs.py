@@ -103,13 +103,15 @@ def test_tables_are_the_csv_contract():
 
 
 def test_workbook_sheets_and_chinese_headers(book):
-    assert book.sheetnames == ["会员名册", "本月积分明细", "下月问候与提醒", "折扣稽核"]
+    assert book.sheetnames == ["会员名册", "本月积分明细", "下月问候与提醒", "会员资料变更", "折扣稽核"]
     assert header(book["会员名册"]) == ["客户编号", "姓名", "会员计划", "等级", "卡号", "发卡日期", "有效期至",
                                         "状态", "本月消费", "近12个月消费", "期初积分", "本月获得", "本月兑换",
                                         "本月清零", "期末积分", "代金券价值", "距升级差额"]
     assert header(book["本月积分明细"])[:4] == ["客户编号", "日期", "类型", "积分"]
     assert header(book["下月问候与提醒"])[:3] == ["客户编号", "姓名", "电话"]
     assert header(book["折扣稽核"])[4:7] == ["原价金额", "成交金额", "应收金额"]
+    assert header(book["会员资料变更"]) == ["卡号", "客户编号", "姓名", "类型", "变更后内容", "登记日期", "处理期限",
+                                            "处理日期", "状态"]
     ws = book["会员名册"]
     assert ws.freeze_panes == "A2"
     assert [ws.cell(2, c).value for c in (3, 4, 8)] == ["专业VIP", "银卡", "有效"]
@@ -120,7 +122,8 @@ def test_workbook_sheets_and_chinese_headers(book):
 
 def test_english_workbook(tmp_path):
     wb = openpyxl.load_workbook(write_vip_workbook(tmp_path / "en.xlsx", vip_result(), "en"))
-    assert wb.sheetnames == ["Members", "Points entries", "Greetings and reminders", "Discount audit"]
+    assert wb.sheetnames == ["Members", "Points entries", "Greetings and reminders", "Member changes",
+                             "Discount audit"]
     assert header(wb["Members"])[:3] == ["customer id", "name", "programme"]
     assert wb["Members"]["D2"].value == "silver"  # codes, as in the CSV
 
@@ -167,7 +170,7 @@ def test_a_month_without_members(tmp_path):
                        members=frame(VIP_MEMBERS), points_out=frame(VIP_POINTS), tasks=frame(VIP_TASKS),
                        discount_audit=frame(VIP_DISCOUNT_AUDIT), statements=[])
     wb = openpyxl.load_workbook(write_vip_workbook(tmp_path / "empty.xlsx", result, "zh"))
-    assert [ws.max_row for ws in wb.worksheets] == [1, 1, 1, 1]
+    assert [ws.max_row for ws in wb.worksheets] == [1, 1, 1, 1, 1]
     assert render_statements(result, tmp_path, PERIOD) == [] and (tmp_path / "vip").is_dir()
 
 

@@ -45,6 +45,7 @@ from csbatch.reports.tables import (
     SCORECARD_ITEMS,
     SCORECARDS,
     VIP_DISCOUNT_AUDIT,
+    VIP_MEMBER_CHANGES,
     VIP_MEMBERS,
     VIP_POINTS,
     VIP_TASKS,
@@ -76,6 +77,7 @@ def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None
     write_csv(data / "vip_members.csv", VIP_MEMBERS, vip.members)
     write_csv(data / "vip_points.csv", VIP_POINTS, vip.points_out)
     write_csv(data / "vip_tasks.csv", VIP_TASKS, vip.tasks)
+    write_csv(data / "vip_member_changes.csv", VIP_MEMBER_CHANGES, vip.member_changes)
     write_csv(data / "vip_discount_audit.csv", VIP_DISCOUNT_AUDIT, vip.discount_audit)
     write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang, company=c.policy.company.shown,
                        period=s.period)

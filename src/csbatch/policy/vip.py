@@ -112,6 +112,14 @@ class Masking(Model):
     phone_keep_end: Int = Field(4, description="trailing digits of a phone number printed")
 
 
+class MemberChanges(Model):
+    """A member's reported address or phone change ([003]: 客服人员应及时处理, promptly, no number)."""
+
+    handle_within_days: Int | None = Field(None, le=365, description="a change is due this many days after it "
+                                                                      "was reported (company-set; blank: no due "
+                                                                      "day)")
+
+
 class VipPolicy(Model):
     """The VIP programmes: cards, tiers, points, vouchers and value-added services."""
 
@@ -124,3 +132,5 @@ class VipPolicy(Model):
     greetings: Greetings = Field(description="greetings on the call list")
     maintenance: Maintenance = Field(description="maintenance reminders on the call list")
     masking: Masking = Field(Masking(), description="how IDs and phone numbers print")
+    member_changes: MemberChanges = Field(MemberChanges(), description="members' address and phone changes on "
+                                                                       "the VIP list")

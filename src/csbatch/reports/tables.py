@@ -209,7 +209,7 @@ PAYROLL_CHANGES = Table("payroll_changes", N_("Changes"), (
 ), row="employee × pay component whose amount a re-close changed, then a total row")
 
 
-# --- VIP (docs/policy.md#vip): vip_members, vip_points, vip_tasks, vip_discount_audit ---------------
+# --- VIP (docs/policy.md#vip): vip_members, vip_points, vip_tasks, vip_member_changes, vip_discount_audit ---
 
 VIP_MEMBERS = Table("vip_members", N_("Members"), (
     Col("customer_id", "id", N_("customer id"), "customer ID (a person's first record)"),
@@ -249,6 +249,18 @@ VIP_TASKS = Table("vip_tasks", N_("Greetings and reminders"), (
     Col("due_to", "date", N_("due to"), "last day to call"),
     Col("note", "text", N_("note"), "what the call is about"),
 ), row="greeting or reminder due next month")
+
+VIP_MEMBER_CHANGES = Table("vip_member_changes", N_("Member changes"), (
+    Col("card_no", "id", N_("card no"), "card number"),
+    Col("customer_id", "id", N_("customer id"), "customer ID the card is on"),
+    Col("name", "text", N_("name"), "the member's name"),
+    Col("kind", "text", N_("kind"), "phone_change or address_change"),
+    Col("new_value", "text", N_("new value"), "the new phone, masked, or the new address"),
+    Col("reported_on", "date", N_("reported on"), "day the member reported it"),
+    Col("due_on", "date", N_("due on"), "last day to handle it (vip.yaml `member_changes`; blank: none set)"),
+    Col("handled_on", "date", N_("handled on"), "day it was handled (blank: not yet)"),
+    Col("status", "text", N_("status"), "done, late, open or overdue at month end"),
+), row="address or phone change a member reported this month")
 
 VIP_DISCOUNT_AUDIT = Table("vip_discount_audit", N_("Discount audit"), (
     Col("order_id", "id", N_("order id"), "order ID"),

@@ -46,11 +46,13 @@ LABELS: dict[str, dict[str, str]] = {
     "tier": {"silver": N_("Silver card"), "gold": N_("Gold card")},
     "status": {"active": N_("Active"), "new": N_("Newly issued"), "issued": N_("Newly issued"),
                "renewed": N_("Renewed"), "upgraded": N_("Upgraded"), "void": N_("Void"), "voided": N_("Void"),
-               "expired": N_("Expired")},
+               "expired": N_("Expired"), "open": N_("To handle"), "done": N_("Handled"),
+               "late": N_("Handled late"), "overdue": N_("Overdue")},
     "kind": {"issue": N_("Points on issue"), "earn": N_("Points on purchases"), "redeem": N_("Points redeemed"),
              "expire": N_("Points cleared"), "birthday": N_("Birthday greeting"),
              "festival": N_("Holiday greeting"), "greeting": N_("Holiday greeting"),
-             "maintenance": N_("Care reminder"), "care": N_("Care reminder")},
+             "maintenance": N_("Care reminder"), "care": N_("Care reminder"),
+             "phone_change": N_("Phone change"), "address_change": N_("Address change")},
 }
 
 

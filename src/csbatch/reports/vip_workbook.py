@@ -3,6 +3,8 @@
 - 会员名册 / Members: one row per card active or changed this month (the vip_members.csv columns).
 - 本月积分明细 / Points entries: the month's points ledger entries.
 - 下月问候与提醒 / Greetings and reminders: next month's call list (the phone unmasked: staff call it).
+- 会员资料变更 / Member changes: members' reported phone and address changes as tasks (the new
+  phone masked).
 - 折扣稽核 / Discount audit: member orders priced off the tier's rate.
 
 The columns are the CSV contract's; in Chinese the programme, tier, status and kind codes print as
@@ -20,7 +22,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.reports.codewords import category_word
-from csbatch.reports.tables import VIP_DISCOUNT_AUDIT, VIP_MEMBERS, VIP_POINTS, VIP_TASKS
+from csbatch.reports.tables import VIP_DISCOUNT_AUDIT, VIP_MEMBER_CHANGES, VIP_MEMBERS, VIP_POINTS, VIP_TASKS
 from csbatch.reports.vip_statements import label
 from csbatch.reports.workbook import Workbook
 from csbatch.rules.reasons import worded
@@ -52,5 +54,6 @@ def write_vip_workbook(path: Path, result, lang: str = "zh", *, company: str = "
     book.add_table_sheet(VIP_MEMBERS, _shown(result.members, lang), lang)
     book.add_table_sheet(VIP_POINTS, _shown(result.points_out, lang), lang)
     book.add_table_sheet(VIP_TASKS, _shown(result.tasks, lang), lang)
+    book.add_table_sheet(VIP_MEMBER_CHANGES, _shown(result.member_changes, lang), lang)
     book.add_table_sheet(VIP_DISCOUNT_AUDIT, _shown(result.discount_audit, lang), lang)
     return book.close()

@@ -105,6 +105,8 @@ def generate_month(policy: Policy, period: str, out_dir: Path, *, employees: int
         Output("客户档案.xlsx", ("customers",), lambda: [sales.customers_sheet(month, customers)],
                rows=len(customers), stable=True),
         Output(f"积分兑换_{p}.xlsx", ("redemptions",), lambda: [sales.redemptions_sheet(month)]),
+        Output(f"VIP资料变更_{p}.xlsx", ("member_changes",),
+               lambda: [sales.member_changes_sheet(month, customers)]),
         Output(f"督导问卷_{p}.xlsx", ("audits",),
                lambda: [service.audits_sheet(month, staff, att)]),
         Output(f"聊天记录抽查_{p}.xlsx", ("chat_checks",),

@@ -12,12 +12,14 @@ from csbatch.samples.punches import Attendance
 from csbatch.samples.month_context import Month, at
 from csbatch.samples.customers import Customers
 from csbatch.samples.headings import header, label, yes_no
+from csbatch.samples.ids import mobiles
 from csbatch.samples.messy import datetime_text, fullwidth, money_text, sprinkle, typed_dates, \
     typed_money
 from csbatch.samples.sales_orders import (CANCELLED, CATEGORIES, CHANNELS, COMPLETED, FLAGSHIP,
                                     IN_STORE, ONLINE, STATUSES, STORES, Orders)
 from csbatch.samples.staff import ECOMMERCE, INVITATION, SELLING, Staff
 from csbatch.samples.writers import DATE, DATETIME, MONEY, Column, Sheet
+from csbatch.vip.card_events import card_prefixes
 
 
 def completed_sales(orders: Orders, n_people: int) -> np.ndarray:
@@ -291,6 +293,30 @@ def customers_sheet(month: Month, customers: Customers) -> Sheet:
         Column(h("address"), c.addresses, width=40),
         Column(h("engineering"), [yes if x else None for x in c.engineering]),
         Column(h("owner_id"), c.owners),
+    ])
+
+
+def member_changes_sheet(month: Month, customers: Customers) -> Sheet:
+    """Two changes reported to the VIP desk ([003] 地址和电话发生变更时,客服人员应及时处理): a new phone
+    for the month's first flagship card (the scripted qualifying order's), handled the next day, and
+    a new address for the first card of the next programme, still to handle at month end. The card
+    numbers are the ones the close issues: the programme's prefix, the month, 0001."""
+    p = month.policy
+    rng = month.rng("member_changes")
+    prefixes = card_prefixes(p)
+    flagship, other = (next(c for c, prog in p.vip.programmes.items() if prog.store_type == s)
+                       for s in ("flagship", "modern"))
+    yyyymm = month.period.replace("-", "")
+    days = month.workdays
+    moved = [a for a in customers.addresses if a]
+    new_address = moved[int(rng.integers(len(moved)))] if moved else "上海市徐汇区漕溪北路1号"
+    h = lambda col: header(p, "member_changes", col)  # noqa: E731
+    return Sheet("VIP资料变更", [
+        Column(h("card_no"), [f"{prefixes[flagship]}{yyyymm}0001", f"{prefixes[other]}{yyyymm}0001"]),
+        Column(h("new_phone"), [mobiles(rng, 1)[0], None], width=14),
+        Column(h("new_address"), [None, new_address], width=40),
+        Column(h("reported_on"), [days[-4], days[-1]], DATE),
+        Column(h("handled_on"), [days[-3], None], DATE),
     ])
 
 

@@ -205,7 +205,8 @@ def _could_qualify(key: tuple[str, str], spend: Spend, policy: Policy) -> bool:
     return tier.single_order is not None and spend.largest_order.get(key, Decimal(0)) >= tier.single_order
 
 
-def _prefixes(policy: Policy) -> dict[str, str]:
+def card_prefixes(policy: Policy) -> dict[str, str]:
+    """Each programme's card-number prefix: its code's first letter (the whole code when two share one)."""
     codes = list(policy.vip.programmes)
     letters = [c[0].upper() for c in codes]
     return {c: (letter if letters.count(letter) == 1 else c.upper()) for c, letter in zip(codes, letters)}
@@ -251,7 +252,7 @@ def issue_cards(cards: list[Card], period: str, spend: Spend, people: People,
                                          tier=programme.tiers[q.tier].name, day=q.day, how=q.how, order=q.order))
                 continue
             chosen.append((person, q))
-    prefixes = _prefixes(policy)
+    prefixes = card_prefixes(policy)
     taken = {c.card_no for c in cards}
     yyyymm = period.replace("-", "")
     new: list[Card] = []

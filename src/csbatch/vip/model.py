@@ -11,6 +11,8 @@ import pandas as pd
 PURCHASE_COLUMNS = ["period", "customer_id", "store_type", "category", "order_id", "order_date", "amount"]
 CARD_COLUMNS = ["card_no", "person", "customer_id", "programme", "tier", "issued_on", "valid_until",
                 "status", "silver_since", "renewed_on"]
+MEMBER_CHANGE_COLUMNS = ["card_no", "customer_id", "name", "kind", "new_value", "reported_on", "due_on",
+                         "handled_on", "status"]
 POINT_COLUMNS = ["card_no", "person", "customer_id", "date", "kind", "points", "order_id", "note"]
 
 
@@ -46,6 +48,7 @@ class VipResult:
     tasks: vip_tasks.csv columns (customer_id, name, phone, kind, due_from, due_to, note) for next month.
     discount_audit: vip_discount_audit.csv columns.
     statements: one dict per member for the HTML statement (see csbatch.reports.vip_statements).
+    member_changes: vip_member_changes.csv columns, members' reported address and phone changes.
     """
 
     purchases: pd.DataFrame
@@ -56,3 +59,4 @@ class VipResult:
     tasks: pd.DataFrame
     discount_audit: pd.DataFrame
     statements: list[dict]
+    member_changes: pd.DataFrame = field(default_factory=lambda: empty(MEMBER_CHANGE_COLUMNS))

@@ -10,6 +10,7 @@ outputs print (`VipResult`) and the problems found, as values. The steps, each i
     points      issue, earn, reversals, redemptions, clearing, in date order  points.py
     audit       member orders priced off the card's terms                     audit.py
     tasks       next month's greetings and maintenance reminders             tasks.py
+    changes     members' reported address and phone changes                  changes.py
     print       members, points entries, statements                          members.py
 
 `price_with_card` and `voucher_value` (pricing.py) are the two formulas the desk quotes.
@@ -21,10 +22,12 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from csbatch.errors import Issue
+from csbatch.errors import Issue, Source
 from csbatch.policy import Policy
 from csbatch.sheets.intake import Inputs
+from csbatch.sheets.month_inputs import row_fields
 from csbatch.vip.card_events import cards_frame, issue_cards, load_cards, roll_anniversaries, upgrade
+from csbatch.vip.changes import member_changes
 from csbatch.vip.discount_check import discount_audit
 from csbatch.vip.members import members_frame, points_out_frame, statements
 from csbatch.vip.model import PURCHASE_COLUMNS, VipHistory, VipResult
@@ -73,6 +76,9 @@ def run_vip(period: str, policy: Policy, inputs: Inputs | Mapping[str, pd.DataFr
     audit = discount_audit(cards, spend, points.vouchers, policy)
     tasks, found = next_month_tasks(period, cards, spend, people, policy)
     issues += found
+    place = inputs.cell if isinstance(inputs, Inputs) else lambda row, _col: Source.of_row(row_fields(row))
+    changes, found = member_changes(period, _kind(inputs, "member_changes"), cards, people, policy, place)
+    issues += found
 
     members = members_frame(cards, spend, people, policy, points.balances_open, points.entries)
     result = VipResult(
@@ -84,5 +90,6 @@ def run_vip(period: str, policy: Policy, inputs: Inputs | Mapping[str, pd.DataFr
         tasks=tasks,
         discount_audit=audit,
         statements=statements(members, cards, people, policy, points.entries, tasks),
+        member_changes=changes,
     )
     return result, issues
