@@ -12,6 +12,7 @@ review's own reading of the ledger."""
 from __future__ import annotations
 
 import csv
+import itertools
 import shutil
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -124,8 +125,8 @@ def test_each_employee_has_the_months_totals_grades_mean_and_rank(quarter):
     for card in {r["考核表"] for r in people.values()}:
         ranked = sorted((r for r in people.values() if r["考核表"] == card and r["月均总分"] is not None),
                         key=lambda r: -r["月均总分"])
-        assert [r["排名"] for r in ranked][0] == 1
-        assert all(a["排名"] <= b["排名"] for a, b in zip(ranked, ranked[1:]))
+        assert ranked[0]["排名"] == 1
+        assert all(a["排名"] <= b["排名"] for a, b in itertools.pairwise(ranked))
 
 
 def test_the_team_competition_ranks_each_teams_mean_total_per_month(quarter, policy):
@@ -145,7 +146,7 @@ def test_the_team_competition_ranks_each_teams_mean_total_per_month(quarter, pol
         assert t["月均总分"] == float(_mean(monthly))
     for code in {card_of[t["考核表"]] for t in teams}:
         ranked = sorted((t for t in teams if card_of[t["考核表"]] == code), key=lambda t: -t["月均总分"])
-        assert ranked[0]["排名"] == 1 and all(a["排名"] <= b["排名"] for a, b in zip(ranked, ranked[1:]))
+        assert ranked[0]["排名"] == 1 and all(a["排名"] <= b["排名"] for a, b in itertools.pairwise(ranked))
 
 
 def test_award_candidates_follow_the_policys_rules(quarter):

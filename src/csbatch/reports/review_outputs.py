@@ -1,4 +1,4 @@
-"""What `csbatch review` publishes in OUT/review-LABEL/ (docs/outputs.md#review):
+"""What `csbatch review` publishes in OUT/review-LABEL/ (docs/review.md):
 
 - `review_LABEL.xlsx`: the employees' months, mean and rank; the team competition; the award
   candidates; for a year, the annual review sheet (年度考核表). Written by the close's workbook
@@ -127,10 +127,10 @@ def write_recognitions(folder: Path, review: Review, policy: Policy, lang: str) 
     table = Table("recognitions", name, tuple(Col(c, "date" if c == "date" else "text", h)
                                                for c, h in headers.items()))
     day = pd.Timestamp(f"{review.paid_in}-01")
-    rows = pd.DataFrame([{"employee_id": r.employee_id, "date": day, "kind": labels.get(r.award, r.award),
-                          "note": word(lang, NOTE).format(award=labels.get(r.award, r.award),
-                                                          period=review.label)}
-                         for r in review.candidates.itertuples(index=False)],
+    shown = [labels.get(str(code), str(code)) for code in review.candidates["award"]]
+    rows = pd.DataFrame([{"employee_id": eid, "date": day, "kind": award,
+                          "note": word(lang, NOTE).format(award=award, period=review.label)}
+                         for eid, award in zip(review.candidates["employee_id"], shown, strict=True)],
                         columns=["employee_id", "date", "kind", "note"])
     wb = Workbook(folder / f"{name}_{review.label}.xlsx", lang, company=policy.company.shown,
                   period=review.paid_in)
