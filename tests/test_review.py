@@ -223,3 +223,39 @@ def test_the_recognitions_sheet_pays_the_awards_in_the_next_close(quarter):
     assert paid[(candidates["季度优秀客服"], "季度优秀客服")] == Decimal("500.00")
     cards = {r["employee_id"]: r for r in _rows(out / "2026-10" / "data" / "scorecards.csv")}
     assert Decimal(cards[candidates["季度优秀客服"]]["adjustments"]) >= 10
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("excellent_cs_year:      {period: year", "excellent_cs_decade:    {period: year", "excellent_cs_decade"),
+    ("scorecards: [ecommerce], source: \"[004]\"}  # 季度", "scorecards: [ecomerce], source: \"[004]\"}  # 季度",
+     "ecomerce"),
+    ("{period: quarter, rule: highest_counted_sales", "{period: month, rule: highest_counted_sales", "period"),
+])
+def test_a_bad_award_is_a_policy_error_with_its_place(policy_copy, old, new, message):
+    policy_copy.edit("awards.yaml", old, new)
+    loaded, issues = policy_copy.load()
+    assert loaded is None
+    errors = [str(i) for i in issues if i.is_error]
+    assert any(e.startswith("config/awards.yaml:") and message in e for e in errors), errors
+
+
+def test_the_chinese_review_shows_no_codes(quarter):
+    """The language-leak scanner over the review's workbook, page and recognitions sheet."""
+    from leaks import leaks, output_codes, page_texts, policy_codes, workbook_texts
+
+    codes = policy_codes(CONFIG) | set().union(*(output_codes(quarter["out"] / p / "data") for p in QUARTER))
+    folder = quarter["folder"]
+    texts = [*workbook_texts(folder / "review_2026Q3.xlsx"), *workbook_texts(folder / "奖惩记录_2026Q3.xlsx"),
+             *page_texts(folder / "review_2026Q3.html")]
+    assert leaks(texts, codes) == []
+
+
+def test_a_review_written_again_replaces_the_earlier_one(quarter, tmp_path):
+    folder = tmp_path / "out" / "review-2026Q3"
+    shutil.copytree(quarter["folder"], folder)
+    shutil.copy(quarter["out"] / "csbatch-ledger.sqlite", tmp_path / "out")
+    result = _cli("--lang", "en", "review", "2026Q3", "--out", tmp_path / "out", "--config", CONFIG)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["recognition_2026Q3.xlsx", "review_2026Q3.html",
+                                                        "review_2026Q3.xlsx"]
+    assert "Team competition" in openpyxl.load_workbook(folder / "review_2026Q3.xlsx").sheetnames

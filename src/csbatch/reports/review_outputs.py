@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import pandas as pd
 
 from csbatch.i18n import N_, resolve_lang, word
 from csbatch.policy import Policy
-from csbatch.reports.input_templates import _header, code_choices, template_name
+from csbatch.reports.input_templates import WORDS, _header, code_choices, template_name
 from csbatch.reports.tables import Col, Table
 from csbatch.reports.vip_statements import environment, period_label
 from csbatch.reports.workbook import Workbook
@@ -110,7 +111,7 @@ def write_workbook(path: Path, review: Review, policy: Policy, lang: str) -> Pat
     wb.add_table_sheet(teams_table(review), teams, lang)
     wb.add_table_sheet(CANDIDATES, candidates, lang)
     if review.kind == "year":
-        awards = candidates.groupby("employee_id")["award_name"].agg("、".join if lang == "zh" else ", ".join)
+        awards = candidates.groupby("employee_id")["award_name"].agg(word(lang, WORDS["list_sep"]).join)
         wb.add_table_sheet(annual_table(review), people.assign(awards=people["employee_id"].map(awards),
                                                                assessment=None), lang)
     return wb.close()
@@ -159,13 +160,18 @@ def render_page(review: Review, policy: Policy, lang: str) -> str:
 
 
 def write_review(review: Review, folder: Path, policy: Policy, lang: str) -> Path:
-    """Every file of the review, into `folder` (replaced when a review of the period was written
-    before: a review is read from the ledger, so writing it again gives the same files)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Every file of the review, written beside `folder` and then put in its place: a review of the
+    period written before (it is read from the ledger, so it can be written again at any time, in
+    another language too) is replaced whole, never mixed with the new files."""
+    work = folder.with_name(f".{folder.name}.writing")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
     label = review.label
-    write_workbook(folder / f"review_{label}.xlsx", review, policy, lang)
-    (folder / f"review_{label}.html").write_text(render_page(review, policy, lang), encoding="utf-8", newline="\n")
-    write_recognitions(folder, review, policy, lang)
+    write_workbook(work / f"review_{label}.xlsx", review, policy, lang)
+    (work / f"review_{label}.html").write_text(render_page(review, policy, lang), encoding="utf-8", newline="\n")
+    write_recognitions(work, review, policy, lang)
+    shutil.rmtree(folder, ignore_errors=True)
+    work.rename(folder)
     return folder
 
 
