@@ -165,13 +165,11 @@ def test_award_candidates_follow_the_policys_rules(quarter):
         assert Decimal(str(people[eid]["计入销售额"])) == sum(Decimal(v) for v in rows["measured"])
 
 
-def test_the_page_shows_the_review_escaped(quarter):
-    page = (quarter["folder"] / "review_2026Q3.html").read_text(encoding="utf-8")
-    assert "2026Q3" in page and "团队竞赛" in page and "奖项候选" in page
+def _reviewed(quarter):
+    """The quarter's review as the library builds it from the fixture's ledger, and the policy."""
     from csbatch.closing.review import ReviewPeriod, build_review
     from csbatch.ledger.store import Ledger
     from csbatch.policy import load_policy
-    from csbatch.reports.review_outputs import render_page
 
     policy, _ = load_policy(CONFIG)
     ledger = Ledger(quarter["out"] / "csbatch-ledger.sqlite")
@@ -179,6 +177,15 @@ def test_the_page_shows_the_review_escaped(quarter):
         review, _ = build_review(ledger, ReviewPeriod.parse("2026Q3"), policy)
     finally:
         ledger.close()
+    return review, policy
+
+
+def test_the_page_shows_the_review_escaped(quarter):
+    page = (quarter["folder"] / "review_2026Q3.html").read_text(encoding="utf-8")
+    assert "2026Q3" in page and "团队竞赛" in page and "奖项候选" in page
+    from csbatch.reports.review_outputs import render_page
+
+    review, policy = _reviewed(quarter)
     people = review.people.copy()
     people.loc[0, "name"] = "<script>alert(1)</script>"
     html = render_page(replace(review, people=people), policy, "zh")
@@ -188,17 +195,9 @@ def test_the_page_shows_the_review_escaped(quarter):
 def test_a_year_review_adds_the_annual_review_sheet(quarter, tmp_path):
     """The annual sheet's writer, on the quarter's real figures presented as a year (closing twelve
     months would take the suite a minute)."""
-    from csbatch.closing.review import ReviewPeriod, build_review
-    from csbatch.ledger.store import Ledger
-    from csbatch.policy import load_policy
     from csbatch.reports.review_outputs import write_review
 
-    policy, _ = load_policy(CONFIG)
-    ledger = Ledger(quarter["out"] / "csbatch-ledger.sqlite")
-    try:
-        review, _ = build_review(ledger, ReviewPeriod.parse("2026Q3"), policy)
-    finally:
-        ledger.close()
+    review, policy = _reviewed(quarter)
     write_review(replace(review, kind="year", label="2026"), tmp_path, policy, "zh")
     book = openpyxl.load_workbook(tmp_path / "review_2026.xlsx")
     assert "年度考核表" in book.sheetnames
