@@ -206,22 +206,24 @@ def test_a_year_review_adds_the_annual_review_sheet(quarter, tmp_path):
     assert book["年度考核表"].print_options is not None and book["年度考核表"].page_setup.paperSize == 9
 
 
-def test_the_recognitions_sheet_pays_the_awards_in_the_next_close(quarter):
+def test_the_recognitions_sheet_pays_the_awards_in_the_next_close(quarter, tmp_path):
     """The review's recognitions file, dropped into 2026-10's inputs as it is: the quarter's
-    awards are paid (pay.yaml `awards`) and scored (excellent CS +10, [004]) by that close."""
-    root, out = quarter["root"], quarter["out"]
+    awards are paid (pay.yaml `awards`: 1000 and 500) by that close, besides the recognitions the
+    month's own ledger sheet (月度台账[奖惩记录]) records."""
+    out = tmp_path / "out"
+    shutil.copytree(quarter["out"], out)     # the quarter's ledger, closed on in a copy
     candidates = {r["奖项"]: str(r["工号"]) for r in _sheet(quarter["folder"] / "review_2026Q3.xlsx", "奖项候选")}
-    inputs = _sample("2026-10", root / "in-2026-10")
+    inputs = _sample("2026-10", tmp_path / "in-2026-10")
     recognitions = quarter["folder"] / "奖惩记录_2026Q3.xlsx"
     assert [r["类型"] for r in _sheet(recognitions, "奖惩记录")] == list(candidates)
+    own = [(str(r["工号"]), r["奖惩类型"]) for r in _sheet(inputs / "月度台账_2026-10.xlsx", "奖惩记录")]
     shutil.copy(recognitions, inputs)
     _close("2026-10", inputs, out)
     lines = _rows(out / "2026-10" / "data" / "payroll_components.csv")
-    paid = {(r["employee_id"], r["reason"]): Decimal(r["amount"]) for r in lines if r["component"] == "awards"}
-    assert paid[(candidates["季度销售冠军"], "季度销售冠军")] == Decimal("1000.00")
-    assert paid[(candidates["季度优秀客服"], "季度优秀客服")] == Decimal("500.00")
-    cards = {r["employee_id"]: r for r in _rows(out / "2026-10" / "data" / "scorecards.csv")}
-    assert Decimal(cards[candidates["季度优秀客服"]]["adjustments"]) >= 10
+    paid = [(r["employee_id"], r["reason"], Decimal(r["amount"])) for r in lines if r["component"] == "awards"]
+    for award, amount in (("季度销售冠军", Decimal("1000.00")), ("季度优秀客服", Decimal("500.00"))):
+        eid = candidates[award]
+        assert paid.count((eid, award, amount)) == own.count((eid, award)) + 1, award
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -258,3 +260,13 @@ def test_a_review_written_again_replaces_the_earlier_one(quarter, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == ["recognition_2026Q3.xlsx", "review_2026Q3.html",
                                                         "review_2026Q3.xlsx"]
     assert "Team competition" in openpyxl.load_workbook(folder / "review_2026Q3.xlsx").sheetnames
+
+
+def test_a_reopened_month_is_not_closed_for_the_review(quarter, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(quarter["out"], out)
+    reopened = _cli("reopen", "2026-09", "--reason", "late adjustments", "--out", out)
+    assert reopened.exit_code == 0, reopened.output
+    result = _cli("--lang", "en", "review", "2026Q3", "--out", out, "--config", CONFIG)
+    assert result.exit_code == 1
+    assert "2026-09 of 2026Q3 is not closed" in result.output and "2026-08 of" not in result.output
