@@ -204,6 +204,24 @@ def monthly_close(
     command.run(period, inputs, out, config, ledger, language(), allow_dirty, policy_rev, verbose)
 
 
+@app.command("review")
+@_guarded
+def review(
+    period: Annotated[str, typer.Argument(metavar="PERIOD", help="A quarter (2026Q4) or a year (2026).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder the months were closed into; the review is "
+                                                   "written into OUT/review-PERIOD.")],
+    config: ConfigOpt = None,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Review a quarter or a year from its closed months: each employee's totals, grades, mean and
+    rank, the team competition, the award candidates (config/awards.yaml), for a year the annual
+    review sheet; as a workbook, a page and a recognitions sheet for the next month's inputs."""
+    from csbatch.commands import review as command
+
+    command.run(period, out, config, ledger, language())
+
+
 @app.command("reopen")
 @_guarded
 def reopen(

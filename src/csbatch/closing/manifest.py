@@ -18,6 +18,8 @@ Its keys (docs/outputs.md#manifest is generated from this list):
 - `warnings`: every warning of the close, as printed
 - `close_id`: the close's ID in the ledger
 - `ledger`: the ledger file the close was recorded in
+- `review`: per scored employee, the `name`, `role`, `team` and `counted_sales` (exact Decimal text)
+  that `csbatch review` reads with the ledger's results to review a quarter or a year
 - `changes_since_previous_close`: per employee and pay component, what this close changed against
   the close of the month it replaces (after a reopen); null for a first close
 - `policy_change`: only in a re-close under another policy revision than the close it replaces:

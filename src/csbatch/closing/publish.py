@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from csbatch.blanks import is_blank
 from csbatch.closing.card_explanation import explain_card
 from csbatch.closing.manifest import build_manifest, fsync_tree, write_manifest
 from csbatch.closing.pay_explanation import explain_pay
@@ -114,6 +115,21 @@ def results_frame(scores: ScoreResult) -> pd.DataFrame:
     return frame[["employee_id", "scorecard", "total", "grade", "rank", "rated"]]
 
 
+def review_figures(c: Computed) -> dict[str, dict[str, str | None]]:
+    """What `csbatch review` reads of each scored employee besides the ledger's results: name,
+    role, team and counted sales (as exact Decimal text), kept in the manifest the ledger records."""
+    frame = scorecards_frame(c.scores)
+    sales = c.measured.values["counted_sales"] if "counted_sales" in c.measured.values.columns else None
+    figures: dict[str, dict[str, str | None]] = {}
+    for row in frame.itertuples(index=False):
+        eid = str(row.employee_id)
+        value = sales.get(eid) if sales is not None else None
+        figures[eid] = {"name": str(row.name), "role": str(row.role),
+                        "team": None if is_blank(row.team) else str(row.team),
+                        "counted_sales": None if is_blank(value) else str(value)}
+    return figures
+
+
 def pay_lines_frame(c: Computed) -> pd.DataFrame:
     """The month's pay lines as the ledger records them."""
     return pd.DataFrame([(l.employee_id, l.component, l.amount, l.reason) for l in c.payroll.lines],
@@ -159,6 +175,7 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
                     "pay_lines": len(c.payroll.lines),
                     "members": len(c.vip.members)},
             extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found,
+                   "review": review_figures(c),
                    **({"policy_change": {"from": previous, "to": revision,
                                          "changes": None if policy_changed is None else list(policy_changed)}}
                       if previous else {})},

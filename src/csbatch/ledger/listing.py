@@ -90,4 +90,13 @@ def overview(path: Path, period: str | None = None) -> tuple[Overview | None, li
     return Overview(Path(path), closes, reopenings), []
 
 
-__all__ = ["CloseSummary", "Overview", "Reopening", "overview"]
+def month_results(ledger: Ledger, close_id: str) -> tuple[str, list[tuple]]:
+    """A close's manifest (JSON text) and its results rows (employee_id, scorecard, total, grade,
+    rank, rated), for `csbatch review`."""
+    manifest = ledger.conn.execute("SELECT manifest FROM closes WHERE close_id = ?", (close_id,)).fetchone()[0]
+    rows = ledger.conn.execute("SELECT employee_id, scorecard, total, grade, rank, rated FROM results "
+                               "WHERE close_id = ? ORDER BY employee_id", (close_id,)).fetchall()
+    return manifest, rows
+
+
+__all__ = ["CloseSummary", "Overview", "Reopening", "month_results", "overview"]

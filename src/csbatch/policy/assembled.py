@@ -11,7 +11,7 @@ from typing import Any
 
 from csbatch.policy.audit import AuditPolicy
 from csbatch.policy.bands import BandTable
-from csbatch.policy.catalogues import ComplaintPolicy, Recognition
+from csbatch.policy.catalogues import Award, ComplaintPolicy, Recognition
 from csbatch.policy.deadlines import DeadlineRule
 from csbatch.policy.inputs import InputsPolicy
 from csbatch.policy.org import Company, Role
@@ -52,6 +52,7 @@ class Policy:
     periods: dict[str, PeriodPolicy]
     files: tuple[PolicyFile, ...] = field(default=())
     company: Company = field(default_factory=Company)   # company.yaml is optional
+    awards: dict[str, Award] = field(default_factory=dict)   # awards.yaml too (csbatch review)
 
     @property
     def calendar(self):

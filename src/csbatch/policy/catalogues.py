@@ -31,6 +31,20 @@ class Recognition(Model):
         description="what sort of record it is (scorecard adjustments and award cash name codes)")
 
 
+class Award(Model):
+    """A quarterly or annual award (config/awards.yaml): `csbatch review` names its candidates by
+    the rule and writes them as recognitions of the award's code (the key, a recognitions code of
+    kind award), which pay and scorecards turn into cash and points in the next close."""
+
+    period: Literal["quarter", "year"] = Field(description="the review it is decided in: a quarter's or a year's")
+    rule: Literal["highest_counted_sales", "highest_mean_total"] = Field(
+        description="who is the candidate: the highest counted sales summed over the period's months, or the "
+                    "highest mean scorecard total over the months the employee was rated")
+    scorecards: list[Code] = Field([], description="only members of these scorecards (kpi/CODE.yaml) are "
+                                                   "candidates; empty: every scored employee")
+    source: str | None = Field(None, description='source document, e.g. "[004]" (docs/policy.md#sources)')
+
+
 class ComplaintCategory(Model):
     """A complaint category (投诉类别) of the complaints sheet."""
 

@@ -191,6 +191,11 @@ def check_scoring(p: Policy) -> list[Issue]:
     for code in s.award_candidates:
         if code not in p.recognitions:
             out.append(_unknown(s, "award_candidates", "recognition", code, p.recognitions))
+    for code, award in p.awards.items():   # an award is paid as the recognition of its code
+        if code not in p.recognitions:
+            out.append(_unknown(award, "code", "recognition", code, p.recognitions))
+        out += [_unknown(award, "scorecards", "scorecard", c, p.scorecards)
+                for c in award.scorecards if c not in p.scorecards]
     return out
 
 

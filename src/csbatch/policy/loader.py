@@ -18,7 +18,7 @@ from csbatch.i18n import N_
 from csbatch.policy.assembled import Policy, PolicyFile
 from csbatch.policy.audit import AuditPolicy
 from csbatch.policy.bands import BandTable
-from csbatch.policy.catalogues import ComplaintPolicy, Recognition
+from csbatch.policy.catalogues import Award, ComplaintPolicy, Recognition
 from csbatch.policy.deadlines import DeadlineRule
 from csbatch.policy.inputs import InputsPolicy
 from csbatch.policy.org import Company, Role
@@ -36,6 +36,7 @@ FILES: dict[str, tuple[str, Any]] = {
     "leave.yaml": ("leave", LeavePolicy),
     "conduct.yaml": ("conduct", dict[str, ConductItem]),
     "recognitions.yaml": ("recognitions", dict[str, Recognition]),
+    "awards.yaml": ("awards", dict[str, Award]),
     "complaints.yaml": ("complaints", ComplaintPolicy),
     "bands.yaml": ("bands", dict[str, BandTable]),
     "scoring.yaml": ("scoring", ScoringPolicy),
@@ -48,7 +49,7 @@ FILES: dict[str, tuple[str, Any]] = {
     "company.yaml": ("company", Company),
 }
 #: Files of FILES a policy may leave out (the Policy's default stands in).
-OPTIONAL_FILES = frozenset({"company.yaml"})
+OPTIONAL_FILES = frozenset({"company.yaml", "awards.yaml"})
 SCORECARD_DIR = "kpi"
 PERIOD_DIR = "periods"
 #: Folders of policy-adjacent YAML that `policy check` does not load (golden cases, issue 3).
