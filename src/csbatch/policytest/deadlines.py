@@ -12,6 +12,7 @@ key (a complaint id), or its employee, or `employee reference` when an employee 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
@@ -33,7 +34,7 @@ class ItemExpect(Model):
     """One expected item: its status, and when given its due and submitted times (to the minute:
     `2026-11-02 18:00`; `none` for no submission). A bare word is the status."""
 
-    status: Literal["on_time", "late", "missing", "open"] | None = None
+    status: Literal["on_time", "late", "missing", "open", "excused"] | None = None
     due_at: Text | None = None
     submitted_at: Text | None = None
 
@@ -84,7 +85,9 @@ def run_deadline_case(case: DeadlineCase, policy: Policy) -> list[str]:
     emps = tuple(case.employees)
     people = People(emps, {e: e for e in emps}, {}, dict(case.employees), {})
     calendars = Calendars(policy, None, case.period)
-    table, issues = check_deadlines(Month.of(case.period), policy, {rule.evidence.sheet: frame}, people, calendars)
+    # the case's rule alone: the other rules' evidence is not in the case
+    only = dataclasses.replace(policy, deadlines={case.deadline: rule})
+    table, issues = check_deadlines(Month.of(case.period), only, {rule.evidence.sheet: frame}, people, calendars)
     failures += [str(i) for i in [*calendars.issues, *issues]]
     items = table[table["rule"] == case.deadline].reset_index(drop=True)
     labels = _labels(items)
