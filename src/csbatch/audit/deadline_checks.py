@@ -229,9 +229,9 @@ def _each_employee_day(c: _Context) -> Iterator[Item]:
     rows: dict[tuple[str | None, dt.date], list[dict]] = {}
     month_rows = []
     for row in c.evidence.to_dict("records"):
-        day = timestamp(row.get(column)) if column else None
-        if day is not None and c.month.holds(day):
-            rows.setdefault((text(row.get("employee_id")), day.date()), []).append(row)
+        covered = timestamp(row.get(column)) if column else None
+        if covered is not None and c.month.holds(covered):
+            rows.setdefault((text(row.get("employee_id")), covered.date()), []).append(row)
             month_rows.append(row)
     _not_expected(c, month_rows, set(expected), c.month.period)
     for emp in expected:

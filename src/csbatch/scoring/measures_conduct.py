@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -87,9 +87,13 @@ def _absences(ctx: Context) -> list[pd.DataFrame]:
         parts.append(pd.DataFrame({"employee_id": picked["employee_id"].astype(object).to_numpy(),
                                    "date": picked[day].astype("datetime64[ns]").dt.normalize().to_numpy(),
                                    "item": code, "clock_n": np.full(len(picked), ONE, dtype=object),
-                                   "sources": [str(Source.of_row(r)) if Source.of_row(r) else ""
-                                               for r in picked.to_dict("records")]}))
+                                   "sources": [_place(r) for r in picked.to_dict("records")]}))
     return parts
+
+
+def _place(row: dict) -> str:
+    place = Source.of_row(cast("dict[str, Any]", row))
+    return str(place) if place is not None else ""
 
 
 def _empty(*columns: str) -> pd.DataFrame:
