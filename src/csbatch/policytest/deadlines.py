@@ -44,6 +44,7 @@ class DeadlineCase(Model):
     deadline: Code
     period: Text = "2026-10"
     employees: dict[Text, Code] = {}
+    team_leads: list[Text] = []
     rows: list[Row] = []
     expect: dict[Text, Annotated[ItemExpect, BeforeValidator(_item)]] = Field(min_length=1)
 
@@ -83,7 +84,7 @@ def run_deadline_case(case: DeadlineCase, policy: Policy) -> list[str]:
     if failures:
         return failures
     emps = tuple(case.employees)
-    people = People(emps, {e: e for e in emps}, {}, dict(case.employees), {})
+    people = People(emps, {e: e for e in emps}, {}, dict(case.employees), {}, frozenset(case.team_leads))
     calendars = Calendars(policy, None, case.period)
     # the case's rule alone: the other rules' evidence is not in the case
     only = dataclasses.replace(policy, deadlines={case.deadline: rule})
