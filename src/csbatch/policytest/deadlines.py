@@ -13,6 +13,7 @@ key (a complaint id), or its employee, or `employee reference` when an employee 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
@@ -45,6 +46,7 @@ class DeadlineCase(Model):
     period: Text = "2026-10"
     employees: dict[Text, Code] = {}
     team_leads: list[Text] = []
+    hired: dict[Text, Text] = {}      # ID → hire date (YYYY-MM-DD): not expected before it
     rows: list[Row] = []
     expect: dict[Text, Annotated[ItemExpect, BeforeValidator(_item)]] = Field(min_length=1)
 
@@ -84,7 +86,8 @@ def run_deadline_case(case: DeadlineCase, policy: Policy) -> list[str]:
     if failures:
         return failures
     emps = tuple(case.employees)
-    people = People(emps, {e: e for e in emps}, {}, dict(case.employees), {}, frozenset(case.team_leads))
+    hired = {e: (dt.date.fromisoformat(str(d)), None) for e, d in case.hired.items()}
+    people = People(emps, {e: e for e in emps}, {}, dict(case.employees), hired, frozenset(case.team_leads))
     calendars = Calendars(policy, None, case.period)
     # the case's rule alone: the other rules' evidence is not in the case
     only = dataclasses.replace(policy, deadlines={case.deadline: rule})
