@@ -46,7 +46,7 @@ class DeadlineCase(Model):
     period: Text = "2026-10"
     employees: dict[Text, Code] = {}
     team_leads: list[Text] = []
-    hired: dict[Text, Text] = {}      # ID → hire date (YYYY-MM-DD): not expected before it
+    hired: dict[Text, dt.date] = {}   # ID → hire date: not expected before it
     rows: list[Row] = []
     expect: dict[Text, Annotated[ItemExpect, BeforeValidator(_item)]] = Field(min_length=1)
 
@@ -86,7 +86,7 @@ def run_deadline_case(case: DeadlineCase, policy: Policy) -> list[str]:
     if failures:
         return failures
     emps = tuple(case.employees)
-    hired = {e: (dt.date.fromisoformat(str(d)), None) for e, d in case.hired.items()}
+    hired: dict[str, tuple[dt.date | None, dt.date | None]] = {e: (d, None) for e, d in case.hired.items()}
     people = People(emps, {e: e for e in emps}, {}, dict(case.employees), hired, frozenset(case.team_leads))
     calendars = Calendars(policy, None, case.period)
     # the case's rule alone: the other rules' evidence is not in the case
