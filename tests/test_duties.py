@@ -44,9 +44,11 @@ MEETING_ROWS = [
 ]
 
 
-def month(folder: Path, *, submissions=(*DAILY, *WEEKLY_REVIEW), meetings=MEETING_ROWS) -> Path:
+def month(folder: Path, *, submissions=(*DAILY, *WEEKLY_REVIEW), meetings=MEETING_ROWS, leave=()) -> Path:
     write_xlsx(folder / "员工名册.xlsx", {"Sheet1": [ROSTER_HEADER, *ROSTER]})
     write_attendance(folder, [r[0] for r in ROSTER])
+    if leave:
+        write_xlsx(folder / "请假.xlsx", {"Sheet1": [["工号", "开始时间", "结束时间", "请假类型", "审批状态"], *leave]})
     if submissions:
         write_xlsx(folder / "提交记录.xlsx", {"Sheet1": [SUBMISSIONS, *submissions]})
     if meetings:
@@ -77,6 +79,12 @@ def test_daily_records_by_17_30_on_each_workday(tmp_path):
     assert len(days) == 21
     assert {r["status"] for r in of_rule(out, "daily_record", "1004").values()} == {"missing"}
     assert of_rule(out, "daily_record", "1002") == {}          # not a role the rule names
+
+
+def test_a_day_of_approved_leave_is_not_expected(tmp_path):
+    _, out = close(tmp_path, leave=[["1004", "2026-10-14 08:30", "2026-10-14 17:30", "事假", "是"]])
+    days = of_rule(out, "daily_record", "1004")
+    assert "2026-10-14" not in days and "2026-10-13" in days and len(days) == 20
 
 
 def test_a_make_up_workday_of_the_policy_calendar_is_expected(tmp_path, policy_copy):

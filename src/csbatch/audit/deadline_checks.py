@@ -11,6 +11,9 @@ A rule says what evidence proves an item done (`evidence`: a sheet, optionally r
   whose role's scorecard is in `expected.scorecards`, referring to the period (an `after` due
   form counts from the end of the period). The evidence is that employee's row for the period
   (the `evidence.reference` column, else `period`); the first if there are several.
+* `employee_day` — one item per such employee per workday of the policy calendar (make-up
+  workdays included) on which the employee was employed and not on leave the whole day; the
+  evidence is the earliest of the employee's rows for that day.
 * `employee_week` — one item per such employee per week (Monday–Sunday) whose due time falls
   inside the period, so every week is judged in exactly one month (an `after` due form counts
   from the end of the week); weeks the employee was not employed at all are not expected. The
@@ -221,7 +224,8 @@ def _each_employee_week(c: _Context) -> Iterator[Item]:
 
 def _each_employee_day(c: _Context) -> Iterator[Item]:
     """One item per expected employee and workday of the policy calendar in the period (make-up
-    workdays included, holidays and rest days not), on the days the employee was employed."""
+    workdays included, holidays and rest days not), on the days the employee was employed and not
+    on leave the whole day."""
     ev = c.rule.evidence
     column = ev.reference or ev.start
     days = c.calendars.workdays(c.month.first, c.month.last)
@@ -236,7 +240,7 @@ def _each_employee_day(c: _Context) -> Iterator[Item]:
     _not_expected(c, month_rows, set(expected), c.month.period)
     for emp in expected:
         for day in days or ():
-            if not c.people.works_during(emp, day, day):
+            if not c.people.works_during(emp, day, day) or (emp, day) in c.people.on_leave:
                 continue
             due = c.calendars.due(c.rule.due, period=c.month.period, reference=day,
                                   start=dt.datetime.combine(day, dt.time()))

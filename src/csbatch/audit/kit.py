@@ -93,9 +93,12 @@ class People:
     roles: dict[str, str]
     employed: dict[str, tuple[dt.date | None, dt.date | None]]
     leads: frozenset[str] = frozenset()   # flagged team lead on the roster
+    on_leave: frozenset[tuple[str, dt.date]] = frozenset()   # (employee, day) of a whole day's leave
 
     @classmethod
-    def build(cls, summary: pd.DataFrame, roster: pd.DataFrame | None) -> People:
+    def build(cls, summary: pd.DataFrame, roster: pd.DataFrame | None,
+              days: pd.DataFrame | None = None) -> People:
+        """`days`: the attendance days (employee_id, date, leave_share), for `on_leave`."""
         names: dict[str, str] = {}
         teams: dict[str, str] = {}
         roles: dict[str, str] = {}
@@ -125,7 +128,12 @@ class People:
                 value = text(row.get(column))
                 if value is not None:
                     mapping[emp] = value
-        return cls(tuple(month), names, teams, roles, employed, frozenset(leads))
+        on_leave: set[tuple[str, dt.date]] = set()
+        if days is not None and {"employee_id", "date", "leave_share"} <= set(days.columns):
+            for emp, day, share in zip(days["employee_id"], days["date"], days["leave_share"]):
+                if not is_blank(share) and share >= 1:
+                    on_leave.add((str(emp), pd.Timestamp(day).date()))
+        return cls(tuple(month), names, teams, roles, employed, frozenset(leads), frozenset(on_leave))
 
     def name(self, emp: str | None) -> str | None:
         return self.names.get(emp) if emp is not None else None
