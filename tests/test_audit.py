@@ -114,14 +114,17 @@ def test_production_sheet_on_time_at_the_due_minute_late_a_minute_after_and_miss
     ]
     assert rows(of_rule(report, "production_sheet").head(1), "rule_name", "employee_name", "due_kind") == [
         ("产量表", "张三", "next_month")]
-    # 1005 is comprehensive_cs, not on the ecommerce scorecard: reported, not judged
-    assert [(i.code, i.severity) for i in issues] == [("deadlines.not_expected", "warning")]
+    # 1005 is comprehensive_cs, not on the ecommerce scorecard: reported, not judged; the recurring
+    # duties without evidence this month: one warning
+    assert [(i.code, i.severity) for i in issues] == [("deadlines.not_expected", "warning"),
+                                                      ("deadlines.no_evidence", "warning")]
     assert "1005" in issues[0].message
 
 
 def test_deadlines_frame_columns_and_order(policy):
     report, _ = audit_month(policy)
-    assert list(report.deadlines.columns) == [*DEADLINE_COLUMNS, "rule_name", "employee_name", "due_kind", "key"]
+    assert list(report.deadlines.columns) == [*DEADLINE_COLUMNS, "rule_name", "employee_name", "due_kind", "key",
+                                              "score", "passed"]
     assert str(report.deadlines["due_at"].dtype) == "datetime64[ns]"
     # with no evidence at all: the production sheets and call logs are missing, in policy order
     assert report.deadlines["rule"].unique().tolist() == ["production_sheet", "call_log"]

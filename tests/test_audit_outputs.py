@@ -203,7 +203,8 @@ def formats(ws) -> list[tuple[str, str, list]]:
 
 def test_workbook_sheets_headers_frozen_and_filtered(book):
     assert book.sheetnames == SHEETS
-    assert header(book["时限检查"]) == ["规则", "工号", "事项", "截止时间", "提交时间", "状态", "编号", "姓名"]
+    assert header(book["时限检查"]) == ["规则", "工号", "事项", "截止时间", "提交时间", "状态", "编号", "姓名",
+                                         "考核成绩", "考核及格"]
     assert header(book["投诉"])[:10] == ["投诉编号", "工号", "投诉类别", "我方责任", "受理时间", "解决时间", "处理天数",
                                         "时限状态", "客户满意", "损失金额"]
     assert header(book["督导问卷-客服"]) == ["工号", "姓名", "班组", "检测次数", "平均分", "办公环境", "服务原则",
@@ -220,7 +221,7 @@ def test_breaches_are_highlighted(book):
     assert [deadlines_ws.cell(r, 6).value for r in range(2, 5)] == ["按时", "逾期", "缺失"]
     assert deadlines_ws["A2"].value == "投诉处理时限"  # the rule's name in Chinese
     rules = formats(deadlines_ws)
-    assert ("A2:H10", "expression", ['OR($F2="逾期",$F2="缺失")']) in rules
+    assert ("A2:J10", "expression", ['OR($F2="逾期",$F2="缺失")']) in rules
     complaints_ws = book["投诉"]
     assert ("A2:N7", "expression", ['OR($H2="逾期解决",$H2="超时未结")']) in formats(complaints_ws)
     assert complaints_ws["H4"].value == "超时未结"
@@ -274,7 +275,7 @@ def test_english_workbook_shows_words(tmp_path, policy):
     # the policy names rules in Chinese only: English shows the code spelled out, never the code
     assert wb["Deadlines"]["A2"].value == "complaint resolution" and wb["Deadlines"]["F3"].value == "late"
     assert header(wb["QA agents"])[5:9] == SECTIONS
-    assert ("A2:H10", "expression", ['OR($F2="late",$F2="missing")']) in formats(wb["Deadlines"])
+    assert ("A2:J10", "expression", ['OR($F2="late",$F2="missing")']) in formats(wb["Deadlines"])
 
 
 def test_an_empty_month(tmp_path, policy):

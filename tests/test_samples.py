@@ -191,7 +191,12 @@ def test_codes_and_rules_are_all_exercised(policy, inputs):
         assert set(sales[column].dropna()) == set(policy.code_list(vocab))
     assert set(found["callbacks"]["rating"].dropna()) == set(policy.code_list("rating"))
     assert set(found["chat_checks"]["result"]) == set(policy.code_list("check_result"))
-    assert set(found["submissions"]["kind"]) == {"call_log", "service_order"}
+    # every rule over the submissions and meetings sheets (issue 13: the recurring duties)
+    assert set(found["submissions"]["kind"]) | set(found["meetings"]["kind"]) == {
+        code for code, rule in policy.deadlines.items() if rule.evidence.sheet in ("submissions", "meetings")}
+    meetings = found["meetings"]
+    assert ((meetings["attended"] == False) & meetings["reason"].isna()).sum() == 1  # noqa: E712  unexcused
+    assert (meetings["test_score"].dropna() < 60).sum() == 1
     minutes = found["conduct"]["minutes"].dropna().astype(int)
     assert (minutes <= 5).any() and (minutes > 5).any()
     complaints = found["complaints"]

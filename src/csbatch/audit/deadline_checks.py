@@ -11,6 +11,9 @@ A rule says what evidence proves an item done (`evidence`: a sheet, optionally r
   whose role's scorecard is in `expected.scorecards`, referring to the period (an `after` due
   form counts from the end of the period). The evidence is that employee's row for the period
   (the `evidence.reference` column, else `period`); the first if there are several.
+* `employee_day` — one item per such employee per workday of the policy calendar (make-up
+  workdays included) on which the employee was employed and not on leave the whole day; the
+  evidence is the earliest of the employee's rows for that day.
 * `employee_week` — one item per such employee per week (Monday–Sunday) whose due time falls
   inside the period, so every week is judged in exactly one month (an `after` due form counts
   from the end of the week); weeks the employee was not employed at all are not expected. The
@@ -27,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, cast
 
 import pandas as pd
@@ -35,7 +39,7 @@ from csbatch.audit.kit import Month, People, Sheets, frame_of, text, timestamp
 from csbatch.audit.report import DEADLINE_COLUMNS
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_, Said
+from csbatch.i18n import N_, Listed, Named, Said
 from csbatch.policy import Policy
 from csbatch.policy.deadlines import DeadlineRule
 from csbatch.rules.due_calendars import Calendars, agreed_due
@@ -43,7 +47,8 @@ from csbatch.rules.due_dates import status
 
 #: The deadlines frame: the contract's columns, then the extras for reading (`key`: the evidence
 #: row's key, e.g. the complaint id, when the rule names one).
-DEADLINE_FRAME_COLUMNS: tuple[str, ...] = (*DEADLINE_COLUMNS, "rule_name", "employee_name", "due_kind", "key")
+DEADLINE_FRAME_COLUMNS: tuple[str, ...] = (*DEADLINE_COLUMNS, "rule_name", "employee_name", "due_kind", "key",
+                                           "score", "passed")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class Item:
     due: pd.Timestamp
     done: pd.Timestamp | None
     key: str | None
+    excused: bool = False            # absent, with a reason (evidence.excuse)
+    score: Decimal | None = None     # the test score (evidence.score)
 
 
 @dataclass
@@ -68,20 +75,49 @@ class _Context:
     issues: list[Issue]
 
 
-def judge(rule: DeadlineRule, due: pd.Timestamp, done: pd.Timestamp | None) -> str:
+def judge(rule: DeadlineRule, due: pd.Timestamp, done: pd.Timestamp | None, excused: bool = False) -> str:
     """on_time / late, or — nothing done by the due time — open (counted from a start: it may yet
-    be resolved) or missing (a submission)."""
+    be resolved), excused (absent with a reason) or missing (a submission)."""
     outcome = status(due, done, as_of=due)
     if outcome == "open" and rule.evidence.start is None:
-        return "missing"
+        return "excused" if excused else "missing"
     return outcome
 
 
-def _evidence(inputs: Sheets, rule: DeadlineRule, policy: Policy) -> pd.DataFrame:
+def _evidence(inputs: Sheets, rule: DeadlineRule, policy: Policy) -> pd.DataFrame | None:
+    """The rule's evidence rows (of its kind); None when the inputs hold none (no such sheet, or
+    no row of its kind) and the rule is judged only when they do (`expected.if_supplied`)."""
     frame = frame_of(inputs, rule.evidence.sheet, policy)
     if rule.evidence.kind is not None and "kind" in frame.columns:
         frame = frame.loc[frame["kind"].astype(object) == rule.evidence.kind]
+    if rule.expected.if_supplied and frame.empty:
+        return None
     return frame
+
+
+def _attended(c: _Context, row: dict) -> bool:
+    """A row is evidence unless the rule reads attendance and the row says the person was absent."""
+    column = c.rule.evidence.attended
+    return column is None or is_blank(row.get(column)) or bool(row.get(column))
+
+
+def _excused(c: _Context, rows: list[dict]) -> bool:
+    """Any of the rows an absence with a reason."""
+    column = c.rule.evidence.excuse
+    return column is not None and any(not _attended(c, r) and text(r.get(column)) for r in rows)
+
+
+def _done_and_score(c: _Context, rows: list[dict]) -> tuple[pd.Timestamp | None, Decimal | None]:
+    """The earliest time among the rows the person attended, and that row's score."""
+    ev = c.rule.evidence
+    best: tuple[pd.Timestamp, Any] | None = None
+    for row in rows:
+        done = timestamp(row.get(ev.done)) if _attended(c, row) else None
+        if done is not None and (best is None or done < best[0]):
+            best = (done, row.get(ev.score) if ev.score else None)
+    if best is None:
+        return None, None
+    return best[0], None if is_blank(best[1]) else Decimal(str(best[1]))
 
 
 def _day_text(value: Any) -> str:
@@ -120,7 +156,8 @@ def _each_row(c: _Context) -> Iterator[Item]:
 
 
 def _expected(c: _Context) -> list[str]:
-    return c.people.of_month(c.policy, c.rule.expected.roles, c.rule.expected.scorecards)
+    e = c.rule.expected
+    return c.people.of_month(c.policy, e.roles, e.scorecards, e.team_lead)
 
 
 def _not_expected(c: _Context, rows: list[dict], expected: set[str], what: str) -> None:
@@ -146,8 +183,8 @@ def _each_employee_month(c: _Context) -> Iterator[Item]:
         return
     for emp in expected:
         mine = [r for r in rows if text(r.get("employee_id")) == emp]
-        done = timestamp(mine[0].get(ev.done)) if mine else None
-        yield Item(c.code, emp, c.month.period, pd.Timestamp(due), done, None)
+        done = timestamp(mine[0].get(ev.done)) if mine and _attended(c, mine[0]) else None
+        yield Item(c.code, emp, c.month.period, pd.Timestamp(due), done, None, _excused(c, mine[:1]))
 
 
 def _weeks(c: _Context) -> list[tuple[dt.date, pd.Timestamp]]:
@@ -180,17 +217,53 @@ def _each_employee_week(c: _Context) -> Iterator[Item]:
         for monday, due in weeks:
             if not c.people.works_during(emp, monday, monday + dt.timedelta(days=6)):
                 continue
-            done = [t for t in (timestamp(r.get(ev.done)) for r in rows
-                                if r["_week"] == monday and text(r.get("employee_id")) == emp)
-                    if t is not None]
-            yield Item(c.code, emp, monday.isoformat(), due, min(done) if done else None, None)
+            mine = [r for r in rows if r["_week"] == monday and text(r.get("employee_id")) == emp]
+            done, score = _done_and_score(c, mine)
+            yield Item(c.code, emp, monday.isoformat(), due, done, None, _excused(c, mine), score)
+
+
+def _each_employee_day(c: _Context) -> Iterator[Item]:
+    """One item per expected employee and workday of the policy calendar in the period (make-up
+    workdays included, holidays and rest days not), on the days the employee was employed and not
+    on leave the whole day."""
+    ev = c.rule.evidence
+    column = ev.reference or ev.start
+    days = c.calendars.workdays(c.month.first, c.month.last)
+    expected = _expected(c)
+    rows: dict[tuple[str | None, dt.date], list[dict]] = {}
+    month_rows = []
+    for row in c.evidence.to_dict("records"):
+        covered = timestamp(row.get(column)) if column else None
+        if covered is not None and c.month.holds(covered):
+            rows.setdefault((text(row.get("employee_id")), covered.date()), []).append(row)
+            month_rows.append(row)
+    _not_expected(c, month_rows, set(expected), c.month.period)
+    for emp in expected:
+        for day in days or ():
+            if not c.people.works_during(emp, day, day) or (emp, day) in c.people.on_leave:
+                continue
+            due = c.calendars.due(c.rule.due, period=c.month.period, reference=day,
+                                  start=dt.datetime.combine(day, dt.time()))
+            if due is None:
+                continue
+            mine = rows.get((emp, day), [])
+            done, score = _done_and_score(c, mine)
+            yield Item(c.code, emp, day.isoformat(), pd.Timestamp(due), done, None, _excused(c, mine), score)
 
 
 _EACH: dict[str, Callable[[_Context], Iterator[Item]]] = {
     "row": _each_row,
     "employee_month": _each_employee_month,
     "employee_week": _each_employee_week,
+    "employee_day": _each_employee_day,
 }
+
+
+def _passed(rule: DeadlineRule, score: Decimal | None) -> bool | None:
+    """Whether a test score reaches the rule's pass mark; None without a score or a pass mark."""
+    if score is None or rule.pass_mark is None:
+        return None
+    return score >= rule.pass_mark
 
 
 def check_deadlines(month: Month, policy: Policy, inputs: Sheets, people: People,
@@ -199,10 +272,19 @@ def check_deadlines(month: Month, policy: Policy, inputs: Sheets, people: People
     employee_id, reference."""
     issues: list[Issue] = []
     items: list[tuple[int, Item, DeadlineRule]] = []
+    unsupplied: list[tuple[str, DeadlineRule]] = []
     for order, (code, rule) in enumerate(policy.deadlines.items()):
-        context = _Context(code, rule, _evidence(inputs, rule, policy), month, people, calendars,
-                           policy, issues)
+        evidence = _evidence(inputs, rule, policy)
+        if evidence is None:
+            unsupplied.append((code, rule))
+            continue
+        context = _Context(code, rule, evidence, month, people, calendars, policy, issues)
         items.extend((order, item, rule) for item in _EACH[rule.expected.each](context))
+    if unsupplied:
+        issues.append(Issue.warn(unsupplied[0][1].place, "deadlines.no_evidence",
+                                 N_("no evidence sheet supplied for {rules}: not judged this month, nobody is "
+                                    "listed missing"),
+                                 rules=Listed(Named(code, rule.name) for code, rule in unsupplied)))
     items.sort(key=lambda t: (t[0], t[1].employee_id is None, t[1].employee_id or "",
                               t[1].reference, t[1].due, t[1].key or ""))
     records = [{
@@ -211,11 +293,13 @@ def check_deadlines(month: Month, policy: Policy, inputs: Sheets, people: People
         "reference": item.reference,
         "due_at": item.due,
         "submitted_at": item.done,
-        "status": judge(rule, item.due, item.done),
+        "status": judge(rule, item.due, item.done, item.excused),
         "rule_name": rule.name,
         "employee_name": people.name(item.employee_id),
         "due_kind": rule.due.kind,
         "key": item.key,
+        "score": item.score,
+        "passed": _passed(rule, item.score),
     } for _, item, rule in items]
     frame = pd.DataFrame({
         name: pd.Series([r[name] for r in records],

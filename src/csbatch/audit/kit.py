@@ -92,13 +92,18 @@ class People:
     teams: dict[str, str]
     roles: dict[str, str]
     employed: dict[str, tuple[dt.date | None, dt.date | None]]
+    leads: frozenset[str] = frozenset()   # flagged team lead on the roster
+    on_leave: frozenset[tuple[str, dt.date]] = frozenset()   # (employee, day) of a whole day's leave
 
     @classmethod
-    def build(cls, summary: pd.DataFrame, roster: pd.DataFrame | None) -> People:
+    def build(cls, summary: pd.DataFrame, roster: pd.DataFrame | None,
+              days: pd.DataFrame | None = None) -> People:
+        """`days`: the attendance days (employee_id, date, leave_share), for `on_leave`."""
         names: dict[str, str] = {}
         teams: dict[str, str] = {}
         roles: dict[str, str] = {}
         employed: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+        leads: set[str] = set()
         if roster is not None:
             for row in roster.to_dict("records"):
                 emp = text(row.get("employee_id"))
@@ -111,6 +116,8 @@ class People:
                 hired, left = timestamp(row.get("hire_date")), timestamp(row.get("leave_date"))
                 employed[emp] = (hired.date() if hired is not None else None,
                                  left.date() if left is not None else None)
+                if not is_blank(row.get("team_lead")) and bool(row.get("team_lead")):
+                    leads.add(emp)
         month = []
         for row in summary.to_dict("records"):
             emp = text(row.get("employee_id"))
@@ -121,7 +128,12 @@ class People:
                 value = text(row.get(column))
                 if value is not None:
                     mapping[emp] = value
-        return cls(tuple(month), names, teams, roles, employed)
+        on_leave: set[tuple[str, dt.date]] = set()
+        if days is not None and {"employee_id", "date", "leave_share"} <= set(days.columns):
+            for emp, day, share in zip(days["employee_id"], days["date"], days["leave_share"]):
+                if not is_blank(share) and share >= 1:
+                    on_leave.add((str(emp), pd.Timestamp(day).date()))
+        return cls(tuple(month), names, teams, roles, employed, frozenset(leads), frozenset(on_leave))
 
     def name(self, emp: str | None) -> str | None:
         return self.names.get(emp) if emp is not None else None
@@ -134,15 +146,19 @@ class People:
         hired, left = self.employed.get(emp, (None, None))
         return (hired is None or hired <= last) and (left is None or left >= first)
 
-    def of_month(self, policy, roles: Iterable[str] = (), scorecards: Iterable[str] = ()) -> list[str]:
+    def of_month(self, policy, roles: Iterable[str] = (), scorecards: Iterable[str] = (),
+                 team_lead: bool | None = None) -> list[str]:
         """Employees of the month whose role is in `roles` or whose role's scorecard is in
-        `scorecards`, in summary order."""
+        `scorecards` (both empty: everyone), and who are (team_lead true) or are not (false) flagged
+        team lead, in summary order."""
         roles, scorecards = set(roles), set(scorecards)
         out = []
         for emp in self.month:
             role = self.roles.get(emp)
             card = policy.roles[role].scorecard if role in policy.roles else None
-            if role in roles or (card is not None and card in scorecards):
+            if team_lead is not None and (emp in self.leads) != team_lead:
+                continue
+            if (not roles and not scorecards) or role in roles or (card is not None and card in scorecards):
                 out.append(emp)
         return out
 

@@ -39,7 +39,7 @@ def run_audit(period: str, policy: Policy, inputs: Sheets, attendance: Attendanc
     of the month), `audits` the scored QA audits, `calendar` the work calendar of the period's
     year (widened here when a workday count runs into another year)."""
     month = Month.of(period)
-    people = People.build(attendance.summary, frame_of(inputs, "roster", policy))
+    people = People.build(attendance.summary, frame_of(inputs, "roster", policy), attendance.days)
     calendars = Calendars(policy, calendar, period)
 
     deadlines, issues = check_deadlines(month, policy, inputs, people, calendars)

@@ -323,7 +323,7 @@ def check_deadlines(p: Policy) -> list[Issue]:
         if kind is None:
             out.append(_unknown(ev, "sheet", "input kind", ev.sheet, p.inputs.kinds))
             continue
-        for key in ("done", "start", "reference", "key", "agreed"):
+        for key in ("done", "start", "reference", "key", "agreed", "attended", "excuse", "score"):
             col = getattr(ev, key)
             if col is not None and col not in kind.columns:
                 out.append(_unknown(ev, key, "column of", col, kind.columns, of=ev.sheet))
@@ -442,6 +442,11 @@ def check_conduct(p: Policy) -> list[Issue]:
                                   "policy.duplicate", code=code, other=seen[item.from_attendance],
                                   kind=item.from_attendance))
             seen[item.from_attendance] = code
+        rule = p.deadlines.get(item.from_absence) if item.from_absence else None
+        if item.from_absence and (rule is None or rule.evidence.attended is None):
+            out.append(_issue(item, "from_absence",
+                              N_("conduct '{code}': from_absence '{rule}' is not a deadline rule whose "
+                                 "evidence reads attendance (evidence.attended)"), code=code, rule=item.from_absence))
     return out
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from csbatch.policy.base import Clock, Code, Int, Model, Text
+from csbatch.policy.base import Clock, Code, Flag, Int, Model, NonNegNumber, Text
 from csbatch.policy.worktime import Weekday
 
 
@@ -22,6 +22,10 @@ class Evidence(Model):
     key: Code | None = Field(None, description="column naming each row in the deadline list")
     agreed: Code | None = Field(None, description="column holding a due time agreed on the row (a complaint's "
                                                   "协商确定最终期限 [003]); when filled it replaces the rule's")
+    attended: Code | None = Field(None, description="yes/no column (a meeting's attendance): a row marked no is an "
+                                                    "absence, not evidence")
+    excuse: Code | None = Field(None, description="column giving an absence's reason: an absence with one is excused")
+    score: Code | None = Field(None, description="column holding a test score, compared with the rule's pass_mark")
 
 
 class DueAfter(Model):
@@ -42,11 +46,21 @@ class DueNextMonth(Model):
 
 
 class DueWeekly(Model):
-    """Due every week (e.g. the previous week's call log, Mondays 10:00)."""
+    """Due every week on a weekday (e.g. the previous week's call log, Mondays 10:00)."""
 
     kind: Literal["weekly"]
     weekday: Weekday = Field(description="the day it is due")
     at: Clock = Field(description="time of that day")
+    week: Literal["next", "same"] = Field("next", description="that weekday of the week after the one covered "
+                                                              "(next) or of the week covered (same)")
+
+
+class DueDaily(Model):
+    """Due each workday of the policy calendar (make-up workdays included), at a time of that day
+    (e.g. the day's business records to the manager by 17:30 [000])."""
+
+    kind: Literal["daily"]
+    at: Clock = Field(description="time of the day covered")
 
 
 class DueEndOfWeek(Model):
@@ -55,16 +69,23 @@ class DueEndOfWeek(Model):
     kind: Literal["end_of_week"]
 
 
-Due = Annotated[DueAfter | DueNextMonth | DueWeekly | DueEndOfWeek, Field(discriminator="kind")]
+Due = Annotated[DueAfter | DueNextMonth | DueWeekly | DueDaily | DueEndOfWeek, Field(discriminator="kind")]
 
 
 class Expected(Model):
     """What is expected, and from whom: an item missing its evidence is `missing`."""
 
-    each: Literal["row", "employee_month", "employee_week"] = Field(
-        description="one item per evidence row, per employee and month, or per employee and week")
-    roles: list[Code] = Field([], description="only employees of these roles (empty: no role filter)")
+    each: Literal["row", "employee_month", "employee_week", "employee_day"] = Field(
+        description="one item per evidence row, per employee and month, per employee and week, or per "
+                    "employee and workday of the policy calendar")
+    roles: list[Code] = Field([], description="only employees of these roles (roles and scorecards both "
+                                              "empty: everyone)")
     scorecards: list[Code] = Field([], description="only employees scored on these scorecards")
+    team_lead: Flag | None = Field(None, description="only team leads (true) or only the others (false); "
+                                                     "blank: both")
+    if_supplied: Flag = Field(False, description="judged only in a month whose inputs hold evidence for the rule "
+                                                 "(its sheet, with rows of its kind); else one warning, nothing "
+                                                 "missing")
 
 
 class DeadlineRule(Model):
@@ -76,3 +97,5 @@ class DeadlineRule(Model):
     evidence: Evidence = Field(description="where the evidence is")
     due: Due = Field(description="when an item is due, by `kind`")
     expected: Expected = Field(description="which items are expected")
+    pass_mark: NonNegNumber | None = Field(None, description="a test score (evidence.score) below it is listed "
+                                                             "in the audit")

@@ -85,6 +85,9 @@ class ConductItem(Model):
     points: NonNegNumber = Field(description="points lost per occurrence (per day for absence)")
     from_attendance: Literal["late", "early_leave", "absent"] | None = Field(
         None, description="also counted from the clock records (once per day, with the logged count)")
+    from_absence: Code | None = Field(
+        None, description="also counted from a deadline rule's attendance (a meeting): each absence "
+                          "without a reason is one occurrence (once per day, with the logged count)")
     min_minutes_exclusive: Minutes | None = Field(
         None, description="only occurrences longer than this many minutes count")
 

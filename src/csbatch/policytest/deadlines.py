@@ -12,6 +12,8 @@ key (a complaint id), or its employee, or `employee reference` when an employee 
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field
@@ -33,7 +35,7 @@ class ItemExpect(Model):
     """One expected item: its status, and when given its due and submitted times (to the minute:
     `2026-11-02 18:00`; `none` for no submission). A bare word is the status."""
 
-    status: Literal["on_time", "late", "missing", "open"] | None = None
+    status: Literal["on_time", "late", "missing", "open", "excused"] | None = None
     due_at: Text | None = None
     submitted_at: Text | None = None
 
@@ -43,6 +45,8 @@ class DeadlineCase(Model):
     deadline: Code
     period: Text = "2026-10"
     employees: dict[Text, Code] = {}
+    team_leads: list[Text] = []
+    hired: dict[Text, dt.date] = {}   # ID → hire date: not expected before it
     rows: list[Row] = []
     expect: dict[Text, Annotated[ItemExpect, BeforeValidator(_item)]] = Field(min_length=1)
 
@@ -82,9 +86,12 @@ def run_deadline_case(case: DeadlineCase, policy: Policy) -> list[str]:
     if failures:
         return failures
     emps = tuple(case.employees)
-    people = People(emps, {e: e for e in emps}, {}, dict(case.employees), {})
+    hired: dict[str, tuple[dt.date | None, dt.date | None]] = {e: (d, None) for e, d in case.hired.items()}
+    people = People(emps, {e: e for e in emps}, {}, dict(case.employees), hired, frozenset(case.team_leads))
     calendars = Calendars(policy, None, case.period)
-    table, issues = check_deadlines(Month.of(case.period), policy, {rule.evidence.sheet: frame}, people, calendars)
+    # the case's rule alone: the other rules' evidence is not in the case
+    only = dataclasses.replace(policy, deadlines={case.deadline: rule})
+    table, issues = check_deadlines(Month.of(case.period), only, {rule.evidence.sheet: frame}, people, calendars)
     failures += [str(i) for i in [*calendars.issues, *issues]]
     items = table[table["rule"] == case.deadline].reset_index(drop=True)
     labels = _labels(items)

@@ -151,7 +151,8 @@ def deadline_context(report, lang: str = "zh") -> dict:
         row["total"] += 1
         if status in row:
             row[status] += 1
-    return dict(breaches=_rows(breaches), by_rule=list(summary.values()), total=len(frame),
+    failed = frame[[v is False for v in frame["passed"]]] if "passed" in frame.columns else frame.iloc[:0]
+    return dict(breaches=_rows(breaches), failed_tests=_rows(failed), by_rule=list(summary.values()), total=len(frame),
                 on_time=int((frame["status"] == "on_time").sum()),
                 chart=charts.deadlines_by_rule(frame, lang=lang))
 

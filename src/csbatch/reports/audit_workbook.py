@@ -60,7 +60,7 @@ from csbatch.text import spelled
 #: An auditor whose mean differs from the overall mean by at least this many points is flagged.
 
 DEADLINE_STATUS = {"on_time": NC_("deadline", "on time"), "late": NC_("deadline", "late"),
-                   "missing": N_("missing"), "open": N_("not yet due")}
+                   "missing": N_("missing"), "open": N_("not yet due"), "excused": N_("absent with a reason")}
 SLA_STATUS = {"on_time": N_("on time"), "late": N_("late"), "open_within_sla": N_("open within sla"),
               "open_past_sla": N_("open past sla")}
 DEADLINE_BREACHES = ("late", "missing")

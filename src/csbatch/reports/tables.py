@@ -283,7 +283,7 @@ DEADLINES = Table("deadlines", N_("Deadlines"), (
     Col("reference", "text", N_("reference"), "the day, week or month the item covers"),
     Col("due_at", "datetime", N_("due at"), "when it was due"),
     Col("submitted_at", "datetime", N_("submitted at"), "when it was done (blank: not yet)"),
-    Col("status", "text", N_("status"), "on_time, late, missing or open"),
+    Col("status", "text", N_("status"), "on_time, late, missing, open or excused (absent with a reason)"),
     Col("key", "id", N_("key"), "which evidence row it is (e.g. the complaint ID)"),   # after the contract's columns
 ), row="expected item of a deadline rule")
 
@@ -305,6 +305,8 @@ COMPLAINTS = Table("complaints", N_("Complaints"), (
 
 DEADLINES_SHEET = Table("deadlines", DEADLINES.heading, DEADLINES.columns + (
     Col("employee_name", "text", N_("employee name"), "the employee's name (roster)"),
+    Col("score", "number", N_("test score"), "the training test's score (rules with a pass mark)"),
+    Col("passed", "bool", N_("test passed"), "the score reaches the rule's pass mark (blank: no test)"),
 ))
 
 COMPLAINTS_SHEET = Table("complaints", COMPLAINTS.heading, COMPLAINTS.columns + (

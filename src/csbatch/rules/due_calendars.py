@@ -52,6 +52,14 @@ class Calendars:
                     return None
         return None
 
+    def workdays(self, first: dt.date, last: dt.date) -> list[dt.date] | None:
+        """The workdays of [first, last] by the policy calendar (make-up workdays included); None
+        when no calendar could be built (its problem is in `issues`)."""
+        if self._calendar is None:
+            return None
+        days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+        return [d for d in days if self._calendar.is_workday(d)]
+
     def _widen(self, years: set[int]) -> bool:
         key = frozenset(years)
         if key in self._failed:

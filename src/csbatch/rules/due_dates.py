@@ -13,7 +13,10 @@ Each due form needs its own anchor:
 * `next_month` (production sheet): the `day`-th of the month after `period`, at `at`; a day past
   the end of that month means its last day.
 * `weekly` (call log): the first `weekday` after the week (Monday–Sunday) that holds
-  `reference`, at `at` — the Monday-10:00 rule covers the previous week.
+  `reference`, at `at` — the Monday-10:00 rule covers the previous week; with `week: same`, that
+  weekday of the week itself (a training's test by Friday 18:00).
+* `daily` (business records): the `reference` day itself at `at` (which days are expected — the
+  workdays of the policy calendar — is the audit's business, not the due time's).
 * `end_of_week` (service order): the last instant of the Sunday of the week that holds
   `reference` (23:59:59.999999), i.e. anything before the next Monday 00:00 is on time.
 
@@ -30,7 +33,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar
-from csbatch.policy.deadlines import DueAfter, DueEndOfWeek, DueNextMonth, DueWeekly
+from csbatch.policy.deadlines import DueAfter, DueDaily, DueEndOfWeek, DueNextMonth, DueWeekly
 from csbatch.policy.worktime import WEEKDAYS
 
 Status = Literal["on_time", "late", "missing", "open"]
@@ -73,8 +76,8 @@ def due_at(due, *, period: str | None = None, start: dt.datetime | None = None,
     """The moment `due` (a rule's `due:` record) falls due for one expected item.
 
     Pass what the form needs: `start` for `after` (and `calendar` when counting workdays),
-    `period` ('YYYY-MM') for `next_month`, `reference` (a date or datetime) for `weekly` and
-    `end_of_week`. A missing anchor is a programming error (ValueError), not a data problem."""
+    `period` ('YYYY-MM') for `next_month`, `reference` (a date or datetime) for `weekly`, `daily`
+    and `end_of_week`. A missing anchor is a programming error (ValueError), not a data problem."""
     if isinstance(due, DueAfter):
         start = _need(start, "start", "after")
         if due.counting == "workdays":
@@ -86,8 +89,10 @@ def due_at(due, *, period: str | None = None, start: dt.datetime | None = None,
         return dt.datetime.combine(dt.date(year, month, min(due.day, last)), due.at)
     if isinstance(due, DueWeekly):
         monday = _week_monday(_need(reference, "reference", "weekly"))
-        day = monday + dt.timedelta(days=7 + WEEKDAYS.index(due.weekday))
+        day = monday + dt.timedelta(days=(7 if due.week == "next" else 0) + WEEKDAYS.index(due.weekday))
         return dt.datetime.combine(day, due.at)
+    if isinstance(due, DueDaily):
+        return dt.datetime.combine(_day(_need(reference, "reference", "daily")), due.at)
     if isinstance(due, DueEndOfWeek):
         sunday = _week_monday(_need(reference, "reference", "end_of_week")) + dt.timedelta(days=6)
         return dt.datetime.combine(sunday, _END_OF_DAY)

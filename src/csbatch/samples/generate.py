@@ -17,6 +17,7 @@ from typing import Callable, cast
 
 from csbatch.errors import CsbatchError
 from csbatch.policy import Policy
+from csbatch.samples import duty_tables as duties
 from csbatch.samples import sales_tables as sales
 from csbatch.samples import service_tables as service
 from csbatch.samples import staff_tables as people_tables
@@ -116,6 +117,7 @@ def generate_month(policy: Policy, period: str, out_dir: Path, *, employees: int
                lambda: [service.adjustments_sheet(month, staff)]),
         Output(f"提交记录_{p}.xlsx", ("submissions",),
                lambda: [service.submissions_sheet(month, staff, att)]),
+        Output(f"会议培训记录_{p}.xlsx", ("meetings",), lambda: [duties.meetings_sheet(month, staff, att)]),
     ]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ import numpy as np
 from csbatch.samples.punches import Attendance
 from csbatch.samples.month_context import Month, at
 from csbatch.samples.customers import Customers
+from csbatch.samples.duty_tables import duty_rows
 from csbatch.samples.headings import header, label, yes_no
 from csbatch.samples.messy import datetime_text, money_text
 from csbatch.samples.sales_orders import CANCELLED, INVITED, ONLINE, Orders
@@ -369,7 +370,8 @@ def adjustments_sheet(month: Month, staff: Staff) -> Sheet:
 
 def submissions_sheet(month: Month, staff: Staff, att: Attendance) -> Sheet:
     """Receptionists' weekly call logs (due Monday 10:00 for the week before: one late, one
-    missing) and after-sales service orders (archived the same week: one late, one missing)."""
+    missing), after-sales service orders (archived the same week: one late, one missing) and the
+    recurring duties (`duty_tables.duty_rows`)."""
     p = month.policy
     rng = month.rng("submissions")
     rows: list[tuple[Employee, str, dt.date, dt.datetime | None]] = []
@@ -391,6 +393,7 @@ def submissions_sheet(month: Month, staff: Staff, att: Attendance) -> Sheet:
             when = None if case == "missing" else at(sunday + dt.timedelta(days=2), 11) \
                 if case == "late" else at(min(visit + dt.timedelta(days=1), sunday), 16, 30)
             rows.append((e, "service_order", visit, when))
+    rows += duty_rows(month, staff, att)
     h = lambda col: header(p, "submissions", col)  # noqa: E731
     return Sheet("提交记录", [
         Column(h("employee_id"), [r[0].id for r in rows]),

@@ -4,20 +4,22 @@
   over 5 minutes) counts only when the row's minutes exceed it; a row with blank minutes counts
   (the logger saw a call long enough to write down).
 * Items with `from_attendance` are also read from the attendance days: a late day is 1, an
-  early leave 1, an absent day its absent share (½ for a half day). Logged and clocked are the
-  same occurrence, so per employee, date and item the points are
-  max(logged count, clocked count) × points — never the sum.
+  early leave 1, an absent day its absent share (½ for a half day). Items with `from_absence`
+  are read from a deadline rule's attendance rows (a team meeting): each row marked absent with
+  no reason is 1. Logged and clocked (or recorded) are the same occurrence, so per employee, date
+  and item the points are max(logged count, clocked count) × points — never the sum.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
+from csbatch.errors import Source
 from csbatch.i18n import N_, Named, Said
 from csbatch.scoring.measures_kit import ONE, ZERO, Context, decimal_sum, dsum
 
@@ -60,9 +62,38 @@ def _clocked(ctx: Context) -> pd.DataFrame:
                                    "date": picked["date"].astype("datetime64[ns]").to_numpy(),
                                    "item": code, "clock_n": n,
                                    "sources": picked["sources"].astype(object).to_numpy()}))
+    parts += _absences(ctx)
     if not parts:
         return _empty("clock_n", "sources")
     return pd.concat(parts, ignore_index=True)
+
+
+def _absences(ctx: Context) -> list[pd.DataFrame]:
+    """Absences without a reason on the attendance rows of the rule each `from_absence` item names."""
+    parts = []
+    for code, item in ctx.policy.conduct.items():
+        rule = ctx.policy.deadlines.get(item.from_absence) if item.from_absence else None
+        if rule is None or rule.evidence.attended is None:
+            continue
+        ev = rule.evidence
+        rows = ctx.month_rows(ev.sheet)
+        if ev.kind is not None and "kind" in rows.columns:
+            rows = rows[(rows["kind"].astype(object) == ev.kind).to_numpy(dtype=bool)]
+        reasons = rows[ev.excuse] if ev.excuse else [None] * len(rows)
+        absent = [not is_blank(a) and not bool(a) and (is_blank(r) or not str(r).strip())
+                  for a, r in zip(rows[ev.attended], reasons)]
+        picked = rows[np.array(absent, dtype=bool)] if len(rows) else rows
+        day = ev.reference or ev.done
+        parts.append(pd.DataFrame({"employee_id": picked["employee_id"].astype(object).to_numpy(),
+                                   "date": picked[day].astype("datetime64[ns]").dt.normalize().to_numpy(),
+                                   "item": code, "clock_n": np.full(len(picked), ONE, dtype=object),
+                                   "sources": [_place(r) for r in picked.to_dict("records")]}))
+    return parts
+
+
+def _place(row: dict) -> str:
+    place = Source.of_row(cast("dict[str, Any]", row))
+    return str(place) if place is not None else ""
 
 
 def _empty(*columns: str) -> pd.DataFrame:
@@ -79,7 +110,7 @@ def _n(value: object) -> Decimal:
 
 def conduct_measures(ctx: Context) -> dict[str, pd.Series]:
     points = {c: i.points for c, i in ctx.policy.conduct.items()}
-    clocked_items = {c for c, i in ctx.policy.conduct.items() if i.from_attendance}
+    clocked_items = {c for c, i in ctx.policy.conduct.items() if i.from_attendance or i.from_absence}
     logged = _logged(ctx)
     ctx.feeds.add(MEASURE, logged)
 
