@@ -24,7 +24,7 @@ WORDS: dict[str, str] = {
     "unpaid_leave": N_("unpaid leave {days} d"),
     "team_lead": N_("team lead"),
     "floated": N_("floating: total {total} → {share}"),
-    "not_floated": N_("not rated: not floated"),
+    "not_floated": N_("no rated total: paid as set"),
     "per_unit": N_("{units} × ¥{amount}"),
     "capped": N_("total {total} capped at {cap}"),
     "team_split": N_("team part {share} on team {team}'s mean total {mean}: {team_part}; own part {own_share} "
