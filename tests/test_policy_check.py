@@ -26,7 +26,8 @@ def test_default_policy_is_clean(policy_copy):
     policy, issues = policy_copy.load()
     assert policy is not None, "\n".join(map(str, issues))
     assert issues == []
-    assert set(policy.scorecards) == {"service_center", "ecommerce", "supervisor", "invitation"}
+    assert set(policy.scorecards) == {"service_center", "ecommerce", "supervisor", "invitation", "receptionist",
+                                      "onsite"}
     assert policy.roles["ecommerce_cs"].scorecard == "ecommerce"
 
 
