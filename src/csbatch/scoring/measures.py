@@ -15,8 +15,9 @@ The work is split by what the numbers come from: `measures_sales` (orders, produ
 contacts, supervisors' teams), `measures_service` (callbacks, complaints, customer records,
 chat-log spot-checks, collaboration, reviews), `measures_conduct` (conduct log and clock),
 `measures_duties` (dispatched tasks and deadline duties of the receptionist and on-site
-specialist, from the month's deadline outcomes); `measures_kit` holds the shared tools. Data problems the intake cannot see (a production row of another month, a
-supervisor_id naming a non-supervisor, log rows dated outside the period) come back as warnings
+specialist, from the month's deadline outcomes); `measures_kit` holds the shared tools.
+Data problems the intake cannot see (a production row of another month, a supervisor_id naming
+a non-supervisor, log rows dated outside the period) come back as warnings
 with the row's place; nothing is raised for user data.
 """
 
