@@ -205,7 +205,7 @@ def _callback_rows(month: Month, staff: Staff, customers: Customers, orders: Ord
             if agent.index == all_happy:
                 r = 0
             elif agent.index == mixed and forced < 2:
-                r, forced = 1 + forced, forced + 1
+                r, forced = 2 - forced, forced + 1   # 不满意 first: a small month still has one
             rating = rating_codes[r]
             lo, hi = ((90, 101), (70, 89), (35, 66))[r]
             score = int(rng.integers(lo, hi))
