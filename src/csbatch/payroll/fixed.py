@@ -124,7 +124,7 @@ def position_allowance(code: str, component: PositionAllowance, ctx: PayContext)
 
 def _float_share(component: PositionAllowance, emp: str, ctx: PayContext) -> tuple[Decimal, str, list[PayInput]]:
     """The share of the floating allowance the holder's scorecard total earns, why, and what it
-    was read from (a holder with no rated total: 100%, "not rated")."""
+    was read from (a holder with no rated total: 100%, "no rated total: paid as set")."""
     floating = component.floating
     assert floating is not None
     card, score = ctx.scores.member(emp) if ctx.scores is not None else (None, None)
