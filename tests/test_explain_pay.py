@@ -74,7 +74,7 @@ def test_pay_explanation_names_rules_inputs_and_places():
     assert "complaint TS26100010 loss ¥1,280.00  (投诉登记_2026-10.xlsx[投诉登记]!J13)" in pay
     assert "a line of the adjustments sheet, as written" in pay
     assert "adjustment -¥200.00: 遗失门店钥匙赔偿  (其他调整_2026-10.xlsx[其他调整]!D3)" in pay
-    assert "/config/pay.yaml:93:5\n" in pay
+    assert "/config/pay.yaml:94:5\n" in pay
     assert pay.rstrip().endswith("gross pay: ¥11,096.31 (8 lines)")
 
 
@@ -118,7 +118,7 @@ def test_a_closed_month_is_explained_with_the_policy_and_inputs_of_its_close(tmp
     assert (f"{PERIOD} is closed (at " in result.stderr and "explained from the 16 input files its close kept"
             in result.stderr and "(commit " in result.stderr)
     # its places name the policy folder, not the temporary copy explain read
-    assert f"policy:   {config}/pay.yaml:43:5" in result.stdout.replace("\\", "/")
+    assert f"policy:   {config}/pay.yaml:44:5" in result.stdout.replace("\\", "/")
     assert "csbatch-explain-" not in result.stdout
 
 

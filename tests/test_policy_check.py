@@ -26,7 +26,8 @@ def test_default_policy_is_clean(policy_copy):
     policy, issues = policy_copy.load()
     assert policy is not None, "\n".join(map(str, issues))
     assert issues == []
-    assert set(policy.scorecards) == {"service_center", "ecommerce", "supervisor", "invitation"}
+    assert set(policy.scorecards) == {"service_center", "ecommerce", "supervisor", "invitation", "receptionist",
+                                      "onsite"}
     assert policy.roles["ecommerce_cs"].scorecard == "ecommerce"
 
 
@@ -287,3 +288,15 @@ def test_ambiguous_vocabulary_label(policy_copy):
     policy_copy.edit("inputs.yaml", "    in_store: [到店成交]", "    in_store: [到店成交, 在线成交]")
     msg = _single(policy_copy, "belongs to both")
     assert msg.endswith("vocabularies.channel: label '在线成交' belongs to both 'online' and 'in_store'")
+
+
+def test_a_floating_allowance_needs_a_points_table_of_shares_and_allowance_roles(policy_copy):
+    """浮动制度 [001]: the band table must exist, look up points and give shares; a floating role must
+    have an allowance (issue 13, item 6)."""
+    line = "    floating: {table: allowance_float, team_lead: true, roles: [online_lead]}"
+    policy_copy.edit("pay.yaml", line, line.replace("allowance_float", "grades").replace("online_lead", "clerk"))
+    for needle in ("band table 'grades' must look up points and give each band a share",
+                   "role 'clerk' has no position allowance"):
+        assert "config/pay.yaml:" in _single(policy_copy, needle)
+    policy_copy.edit("pay.yaml", "table: grades", "table: allowance_flaot")
+    assert "allowance_flaot" in _single(policy_copy, "band table 'allowance_flaot' does not exist")

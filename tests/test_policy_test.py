@@ -75,13 +75,15 @@ def test_a_pay_rate_change_fails_the_pay_case_naming_its_line(policy_copy):
 
 
 def test_a_pay_line_that_appears_or_changes_its_reason_fails(policy_copy):
-    policy_copy.edit("pay.yaml", "    roles: {cs_lead: 500}", "    roles: {cs_lead: 500, consulting_cs: 100}")
-    policy_copy.edit("tests/pay.yaml", "      LEAD: {position_allowance: {amount: 300, reason: team lead}}",
+    policy_copy.edit("pay.yaml", "    roles: {online_lead: 500, cs_lead: 500}",
+                     "    roles: {online_lead: 500, cs_lead: 500, consulting_cs: 100}")
+    policy_copy.edit("tests/pay.yaml",
+                     '      LEAD: {position_allowance: {amount: 300, reason: "team lead; floating: total 90 → 100%"}}',
                      "      LEAD: {position_allowance: {amount: 400, reason: teamlead}}")
     code, out = _policy_test(policy_copy)
     assert code == 1
     assert "AGENT.position_allowance: expected no line, got 100.00" in out
-    assert "LEAD.position_allowance: expected the reason 'teamlead', got 'team lead'" in out
+    assert "LEAD.position_allowance: expected the reason 'teamlead', got 'team lead; floating: total 90 → 100%'" in out
 
 
 def test_a_vip_threshold_change_fails_the_vip_case(policy_copy):

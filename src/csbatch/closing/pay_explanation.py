@@ -101,7 +101,12 @@ def rule_text(component, role: str | None, lang: str = "zh", role_names: Mapping
     if isinstance(c, PositionAllowance):
         parts = [_("team lead {amount}").format(amount=yuan(c.team_lead)),
                  *(f"{named(r)} {yuan(v)}" for r, v in c.roles.items())]
-        return _("{parts} a month, {prorated}").format(parts=" + ".join(parts), prorated=prorated)
+        rule = _("{parts} a month, {prorated}").format(parts=" + ".join(parts), prorated=prorated)
+        if c.floating is not None:   # 浮动制度 [001]
+            table = policy.bands.get(c.floating.table) if own and policy is not None else None
+            rule += _("; floating: × the share band table {table} gives the holder's scorecard total").format(
+                table=table.name if table is not None and table.name else c.floating.table)
+        return rule
     if isinstance(c, OrderBonus):
         shares = _(", ").join(f"{channel(ch)} {fmt(s, 'rate')}" for ch, s in c.agent_share.items())
         return _("{rate} × each counted order's amount × the agent's share by channel ({shares}; the rest goes "

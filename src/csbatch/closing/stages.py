@@ -22,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.attendance import check_presence, summarise_attendance
+from csbatch.audit.deadline_checks import Calendars, check_deadlines
+from csbatch.audit.kit import Month, People, frame_of
 from csbatch.audit.run import run_audit
 from csbatch.calendar import WorkCalendar, check_period, month_bounds
 from csbatch.closing.policy_choice import choose_policy
@@ -158,8 +160,20 @@ def stage_measures(s: CloseState) -> tuple[CloseState, list[Issue]]:
         who = who | frozenset(str(e) for e in inputs["roster"]["employee_id"])
     measured, issues = measure_all(s.period, need(s.policy, "policy"), inputs,
                                    need(s.attendance, "attendance"), need(s.audits, "audits"),
-                                   explain_for=who or None)
+                                   explain_for=who or None, deadlines=_deadline_outcomes(s))
     return replace(s, measured=measured), issues
+
+
+def _deadline_outcomes(s: CloseState) -> pd.DataFrame:
+    """The month's deadline outcomes for the duty measures ([001] call log, service orders): the
+    audit's own judgement (`check_deadlines`), run here too because scoring comes before the audit
+    stage; its problems are reported once, by the audit stage."""
+    policy, attendance = need(s.policy, "policy"), need(s.attendance, "attendance")
+    inputs = need(s.inputs, "inputs")
+    people = People.build(attendance.summary, frame_of(inputs, "roster", policy))
+    outcomes, _ = check_deadlines(Month.of(s.period), policy, inputs, people,
+                                  Calendars(policy, need(s.calendar, "calendar"), s.period))
+    return outcomes
 
 
 def stage_scorecards(s: CloseState) -> tuple[CloseState, list[Issue]]:

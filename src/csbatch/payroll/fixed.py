@@ -9,6 +9,7 @@ from decimal import Decimal
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_
 from csbatch.payroll.lines import (
+    ONE,
     ZERO,
     PayContext,
     PayInput,
@@ -20,6 +21,8 @@ from csbatch.payroll.lines import (
     schedule_input,
     yuan,
 )
+from csbatch.policy.band_lookup import lookup
+from csbatch.policy.bands import fmt
 from csbatch.policy.pay import AbsenceDeduction, BasePay, FixedAmount, PositionAllowance
 from csbatch.rules.reasons import Reason
 
@@ -83,23 +86,54 @@ def fixed(code: str, component: FixedAmount, ctx: PayContext) -> list[PayLine]:
 
 def position_allowance(code: str, component: PositionAllowance, ctx: PayContext) -> list[PayLine]:
     """`team_lead` for an employee flagged team lead, plus the amount of the role when listed;
-    prorated like base pay."""
+    the parts `floating` names are × the share its band table gives the holder's scorecard total
+    (浮动制度 [001]; paid as set when the holder is not rated); prorated like base pay."""
     out = []
+    floating = component.floating
     for emp, person in ctx.people.iterrows():
-        amount = ZERO
+        fixed_part = floated = ZERO
         reasons: list[str] = []
         inputs = []
         if person.team_lead:
-            amount += component.team_lead
+            if floating is not None and floating.team_lead:
+                floated += component.team_lead
+            else:
+                fixed_part += component.team_lead
             reasons.append(Reason.of("team_lead"))
             inputs.append(PayInput.of(N_("team lead {amount}"), ctx.roster_cell(emp, "team_lead"),
                                       amount=yuan(component.team_lead)))
         if person.role in component.roles:
-            amount += component.roles[person.role]
+            if floating is not None and person.role in floating.roles:
+                floated += component.roles[person.role]
+            else:
+                fixed_part += component.roles[person.role]
             inputs.append(PayInput.of(N_("role {role} {amount}"), ctx.roster_cell(emp, "role"),
                                       role=ctx.role_name(person.role), amount=yuan(component.roles[person.role])))
+        if floated:
+            share, why, given = _float_share(component, str(emp), ctx)
+            floated *= share
+            reasons.append(why)
+            inputs += given
+        amount = fixed_part + floated
         if amount == 0:
             continue
         why = Reason.join((*reasons, proration_reason(person)))
         out.append(ctx.line(emp, code, prorated(amount, person), why, (*inputs, schedule_input(person))))
     return out
+
+
+def _float_share(component: PositionAllowance, emp: str, ctx: PayContext) -> tuple[Decimal, str, list[PayInput]]:
+    """The share of the floating allowance the holder's scorecard total earns, why, and what it
+    was read from (a holder with no rated total: 100%, "no rated total: paid as set")."""
+    floating = component.floating
+    assert floating is not None
+    card, score = ctx.scores.member(emp) if ctx.scores is not None else (None, None)
+    if card is None or score is None or not score.member.rated or score.total is None or is_blank(score.total):
+        return ONE, Reason.of("not_floated"), []
+    total = Decimal(score.total)
+    band = lookup(ctx.policy.bands[floating.table], total)
+    share = Decimal(band.value if band.value is not None else 0)
+    given = [PayInput.of(N_("scorecard total {total}"), total=f"{total:f}"),
+             PayInput.of(N_("floating allowance: total {total} → {share}"), component.place_of("floating"),
+                         total=f"{total:f}", share=fmt(share, "rate"))]
+    return share, Reason.of("floated", total=f"{total:f}", share=fmt(share, "rate")), given

@@ -181,6 +181,10 @@ def check_scoring(p: Policy) -> list[Issue]:
                             p.deadlines))
     out += [_unknown(cs, "production_sheet_scorecards", "scorecard", c, p.scorecards)
             for c in cs.production_sheet_scorecards if c not in p.scorecards]
+    out += [_unknown(m.duties, key, "deadline rule", rule, p.deadlines)
+            for key, rule in (("call_log_rule", m.duties.call_log_rule),
+                              ("service_order_rule", m.duties.service_order_rule))
+            if rule is not None and rule not in p.deadlines]
     statuses = _vocab(p, "order_status")
     out += [_unknown(cs, "statuses", "order status", c, statuses) for c in cs.statuses if c not in statuses]
     customer_columns = p.inputs.kinds["customers"].columns if "customers" in p.inputs.kinds else {}
@@ -255,6 +259,8 @@ def check_pay(p: Policy) -> list[Issue]:
                     out.append(_issue(c, "bases", N_("bases: role '{role}' has no scorecard, so it is never rated and "
                                                      "cannot earn a performance bonus"),
                                       "policy.reference", role=r))
+        if isinstance(c, PositionAllowance) and c.floating is not None:
+            out += _floating(c, p)
         if isinstance(c, Awards):
             out += [_unknown(c, "amounts", "recognition", r, p.recognitions)
                     for r in c.amounts if r not in p.recognitions]
@@ -273,6 +279,21 @@ def check_pay(p: Policy) -> list[Issue]:
                               N_("{code}: HR item code '{hr}' is also {other}'s; give each component its own"),
                               code=code, hr=hr, other=seen[hr]))
         seen[hr] = code
+    return out
+
+
+def _floating(c: PositionAllowance, p: Policy) -> list[Issue]:
+    """浮动制度: a points table of shares, over roles that have an allowance."""
+    f = c.floating
+    assert f is not None
+    out = [_issue(f, "roles", N_("floating: role '{role}' has no position allowance in roles"),
+                  "policy.reference", role=r) for r in f.roles if r not in c.roles]
+    table = p.bands.get(f.table)
+    if table is None:
+        return [*out, _unknown(f, "table", "band table", f.table, p.bands)]
+    if table.measure != "points" or any(b.value is None or b.value < 0 for b in table.bands):
+        out.append(_issue(f, "table", N_("floating: band table '{table}' must look up points and give each band a "
+                                         "share of 0% or more"), "policy.reference", table=f.table))
     return out
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from csbatch.policy.base import Code, Model, NonNegMoney, NonNegNumber, Rate, Text
+from csbatch.policy.base import Code, Flag, Model, NonNegMoney, NonNegNumber, Rate, Text
 from csbatch.policy.scorecards import Rounding
 
 #: A code or label a payroll system imports: 1 to 40 characters, kept whole (never truncated).
@@ -51,12 +51,26 @@ class FixedAmount(_Component):
                                                          "when filled")
 
 
+class FloatingAllowance(Model):
+    """浮动制度 [001]: the allowance × the share a band table gives the holder's scorecard total."""
+
+    table: Code = Field(description="band table (bands.yaml, measure points) whose band of the holder's "
+                                    "scorecard total gives the share of the allowance paid (a rate, 0% or more)")
+    team_lead: Flag = Field(True, description="the team-lead allowance floats")
+    roles: list[Code] = Field([], description="roles whose allowance floats; a holder with no scorecard or "
+                                              "not rated is paid the allowance as set")
+
+
 class PositionAllowance(_Component):
-    """A monthly allowance (岗位津贴) for team leads and for the listed roles."""
+    """A monthly allowance (岗位津贴) for team leads and for the listed roles, floating with the
+    holder's scorecard total when `floating` says so."""
 
     kind: Literal["position_allowance"]
     team_lead: NonNegMoney = Field(description="for an employee flagged as team lead")
     roles: dict[Code, NonNegMoney] = Field({}, description="¥ a month by role")
+    floating: FloatingAllowance | None = Field(None, description="浮动制度: which allowances float with the "
+                                                                 "holder's total, by which band table; none = "
+                                                                 "all paid as set")
 
 
 class OrderBonus(_Component):

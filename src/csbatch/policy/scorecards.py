@@ -196,6 +196,16 @@ class RecordFields(Model):
     required: list[Code] = Field(min_length=1, description="customer columns that must be filled")
 
 
+class Duties(Model):
+    """The deadline rules (deadlines.yaml) whose outcomes the duty measures count [001]; none =
+    not measured."""
+
+    call_log_rule: Code | None = Field(None, description="rule of the receptionist's weekly call log "
+                                                         "(call_log_on_time_rate)")
+    service_order_rule: Code | None = Field(None, description="rule of service orders archived in the week "
+                                                              "(service_order_on_time_rate)")
+
+
 class MeasureSettings(Model):
     """The numbers measured values are computed with (csbatch.policy.vocabulary)."""
 
@@ -211,6 +221,8 @@ class MeasureSettings(Model):
         "department", description="whose complaints complaint_unresolved_share is measured over: the agent's "
                                   "own, the roster team's (blank team: the agent's own) or the whole "
                                   "department's; everyone in the scope gets the same value [003]")
+    duties: Duties = Field(Duties(), description="deadline rules the duty measures count (receptionist, "
+                                                 "on-site specialist [001])")
 
 
 class ScoringPolicy(Model):

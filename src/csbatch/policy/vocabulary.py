@@ -55,6 +55,15 @@ MEASURES: dict[str, str] = {
     "communication_rating": "superior's rating of communication, 0–10 (reviews sheet)",
     "teamwork_rating": "superior's rating of teamwork, 0–10 (reviews sheet)",
     "self_evaluation": "the employee's self-evaluation text (shown, never scored)",
+    # receptionist, on-site specialist [001]
+    "dispatched_tasks": "tasks the receptionist dispatched: submissions rows of the month naming them in "
+                        "dispatched_by",
+    "dispatched_tasks_closed": "dispatched tasks reported done and logged (submitted_at filled)",
+    "dispatched_task_closure_rate": "dispatched tasks closed ÷ dispatched tasks",
+    "received_task_closure_rate": "tasks dispatched to the employee closed ÷ tasks dispatched to them",
+    "call_log_on_time_rate": "weekly call logs handed in on time ÷ weeks expected (duties.call_log_rule)",
+    "service_order_on_time_rate": "own service orders archived on time ÷ own service orders judged in the "
+                                  "month (duties.service_order_rule)",
 }
 
 #: Names a formula may use besides measured values.
@@ -103,6 +112,12 @@ WORDS: dict[str, str] = {
     "communication_rating": N_("communication rating"),
     "teamwork_rating": N_("teamwork rating"),
     "self_evaluation": N_("self-evaluation"),
+    "dispatched_tasks": N_("tasks dispatched"),
+    "dispatched_tasks_closed": N_("dispatched tasks closed"),
+    "dispatched_task_closure_rate": N_("dispatched-task closure rate"),
+    "received_task_closure_rate": N_("received-task closure rate"),
+    "call_log_on_time_rate": N_("call logs on time"),
+    "service_order_on_time_rate": N_("service orders archived on time"),
     "weight": N_("full points"),
 }
 NO_DATA = N_("no data")
@@ -127,10 +142,11 @@ UNITS: dict[str, str] = {
                      "unverifiable_wording_complaints", "complaint_penalty_points", "customer_records",
                      "complete_customer_records", "classified_customer_records", "assignment_issues",
                      "publicity_issues", "general_issues", "accepted_invitations", "chat_checks",
-                     "chat_checks_failed"), "count"),
+                     "chat_checks_failed", "dispatched_tasks", "dispatched_tasks_closed"), "count"),
     **dict.fromkeys(("complaint_unresolved_share", "survey_satisfaction", "callback_completion_rate",
                      "conversion_rate", "target_completion", "team_satisfaction_rate", "team_sales_completion",
-                     "invitation_success_rate", "task_completion_rate"), "rate"),
+                     "invitation_success_rate", "task_completion_rate", "dispatched_task_closure_rate",
+                     "received_task_closure_rate", "call_log_on_time_rate", "service_order_on_time_rate"), "rate"),
     **dict.fromkeys(("counted_sales", "promo_sales"), "money"),
     **dict.fromkeys(("qa_mean_score", "onsite_rating", "communication_rating", "teamwork_rating"), "score"),
     "self_evaluation": "text",

@@ -23,6 +23,8 @@ WORDS: dict[str, str] = {
     "absent": N_("absent {days} d"),
     "unpaid_leave": N_("unpaid leave {days} d"),
     "team_lead": N_("team lead"),
+    "floated": N_("floating: total {total} → {share}"),
+    "not_floated": N_("no rated total: paid as set"),
     "per_unit": N_("{units} × ¥{amount}"),
     "capped": N_("total {total} capped at {cap}"),
     "team_split": N_("team part {share} on team {team}'s mean total {mean}: {team_part}; own part {own_share} "

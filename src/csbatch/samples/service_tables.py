@@ -15,7 +15,7 @@ from csbatch.samples.duty_tables import duty_rows
 from csbatch.samples.headings import header, label, yes_no
 from csbatch.samples.messy import datetime_text, money_text
 from csbatch.samples.sales_orders import CANCELLED, INVITED, ONLINE, Orders
-from csbatch.samples.staff import (AFTER_SALES, CLERK, ECOMMERCE, INFO, INVITATION,
+from csbatch.samples.staff import (AFTER_SALES, CLERK, ECOMMERCE, INFO, INVITATION, ONSITE,
                                     RECEPTIONIST, SUPERVISOR, Employee, Staff)
 from csbatch.samples.words import keyed, words
 from csbatch.policy.catalogues import COMPLAINT_STAGES
@@ -206,7 +206,7 @@ def _callback_rows(month: Month, staff: Staff, customers: Customers, orders: Ord
             if agent.index == all_happy:
                 r = 0
             elif agent.index == mixed and forced < 2:
-                r, forced = 1 + forced, forced + 1
+                r, forced = 2 - forced, forced + 1   # 不满意 first: a small month still has one
             rating = rating_codes[r]
             lo, hi = ((90, 101), (70, 89), (35, 66))[r]
             score = int(rng.integers(lo, hi))
@@ -370,13 +370,16 @@ def adjustments_sheet(month: Month, staff: Staff) -> Sheet:
 
 def submissions_sheet(month: Month, staff: Staff, att: Attendance) -> Sheet:
     """Receptionists' weekly call logs (due Monday 10:00 for the week before: one late, one
-    missing), after-sales service orders (archived the same week: one late, one missing) and the
-    recurring duties (`duty_tables.duty_rows`)."""
+    missing), after-sales and on-site service orders (archived the same week: one late, one
+    missing), each visit a task the receptionist dispatched ([001] 接线员下发任务; one on-site task
+    not yet reported done), and the recurring duties (`duty_tables.duty_rows`)."""
     p = month.policy
     rng = month.rng("submissions")
-    rows: list[tuple[Employee, str, dt.date, dt.datetime | None]] = []
+    rows: list[tuple[Employee, str, dt.date, dt.datetime | None, str | None]] = []
     days_ = [month.first + dt.timedelta(days=k) for k in range(month.last.day)]
-    mondays = [d for d in days_ if d.weekday() == 0]
+    # the weeks judged this month: those whose Monday-10:00 due time falls in it
+    mondays = [d - dt.timedelta(days=7) for d in days_ if d.weekday() == 0]
+    receptionists = staff.steady(RECEPTIONIST)
     for n, e in enumerate(staff.by_role(RECEPTIONIST)):
         for w, monday in enumerate(mondays):
             due = at(monday + dt.timedelta(days=7), 10)
@@ -384,16 +387,19 @@ def submissions_sheet(month: Month, staff: Staff, att: Attendance) -> Sheet:
                 ("late" if rng.random() < 0.05 else "ok")
             when = None if case == "missing" else due + dt.timedelta(minutes=40) \
                 if case == "late" else due - dt.timedelta(minutes=5 + int(rng.integers(0, 90)))
-            rows.append((e, "call_log", monday, when))
-    for n, e in enumerate(staff.steady(AFTER_SALES)):
+            rows.append((e, "call_log", monday, when, None))
+    dispatcher = receptionists[0].id if receptionists else None
+    for n, e in enumerate(staff.steady(AFTER_SALES, ONSITE)):
         days = att.at_work(e)
-        for v, case in enumerate(("ok", "late", "missing") if n == 0 else ("ok", "ok")):
+        onsite = e.role == ONSITE
+        cases = ("ok", "late", "missing") if n == 0 else ("ok", "ok", "open") if onsite else ("ok", "ok")
+        for v, case in enumerate(cases):
             visit = days[min(len(days) - 1, (v * 2 + 1) * len(days) // 7)]
             sunday = visit + dt.timedelta(days=6 - visit.weekday())
-            when = None if case == "missing" else at(sunday + dt.timedelta(days=2), 11) \
+            when = None if case in ("missing", "open") else at(sunday + dt.timedelta(days=2), 11) \
                 if case == "late" else at(min(visit + dt.timedelta(days=1), sunday), 16, 30)
-            rows.append((e, "service_order", visit, when))
-    rows += duty_rows(month, staff, att)
+            rows.append((e, "service_order", visit, when, dispatcher))
+    rows += [(*row, None) for row in duty_rows(month, staff, att)]
     h = lambda col: header(p, "submissions", col)  # noqa: E731
     return Sheet("提交记录", [
         Column(h("employee_id"), [r[0].id for r in rows]),
@@ -401,4 +407,5 @@ def submissions_sheet(month: Month, staff: Staff, att: Attendance) -> Sheet:
         Column(h("kind"), [label(p, "deadline_rules", r[1], k) for k, r in enumerate(rows)]),
         Column(h("reference_date"), [r[2] for r in rows], DATE),
         Column(h("submitted_at"), [r[3] for r in rows], DATETIME),
+        Column(h("dispatched_by"), [r[4] for r in rows]),
     ])

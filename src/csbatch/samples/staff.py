@@ -21,13 +21,15 @@ from csbatch.samples.words import words
 ECOMMERCE, COMPREHENSIVE, CONSULTING = "ecommerce_cs", "comprehensive_cs", "consulting_cs"
 INVITATION, SUPERVISOR, RECEPTIONIST = "invitation_cs", "supervisor", "receptionist"
 AFTER_SALES, INFO, CLERK = "after_sales", "info_specialist", "clerk"
-LEAD, MANAGER = "cs_lead", "cs_manager"
+LEAD, MANAGER, ONLINE_LEAD, ONSITE = "cs_lead", "cs_manager", "online_lead", "onsite_specialist"
 SELLING = (ECOMMERCE, COMPREHENSIVE, CONSULTING)
-MIX = {MANAGER: (1, 1), LEAD: (0.5, 1), SUPERVISOR: (2, 1), CONSULTING: (2, 1),
-       COMPREHENSIVE: (4, 2), ECOMMERCE: (5, 5), INVITATION: (1, 1), INFO: (1, 1),
-       AFTER_SALES: (1, 1), CLERK: (1, 1), RECEPTIONIST: (1, 1)}
+MIX = {MANAGER: (1, 1), LEAD: (0.5, 1), ONLINE_LEAD: (0.5, 1), SUPERVISOR: (2, 1), CONSULTING: (2, 1),
+       COMPREHENSIVE: (4, 4), ECOMMERCE: (5, 5), INVITATION: (1, 1), INFO: (1, 1),
+       AFTER_SALES: (1, 1), CLERK: (1, 1), RECEPTIONIST: (1, 1), ONSITE: (1, 1)}
+#: Roles without a team (they lead or manage the department or a part of it).
+UNTEAMED = (MANAGER, LEAD, ONLINE_LEAD, SUPERVISOR)
 #: Base pay of roles the policy gives no range (the roster's value is taken as is).
-UNRANGED_PAY = {MANAGER: (6500, 8000), LEAD: (4500, 5500)}
+UNRANGED_PAY = {MANAGER: (6500, 8000), LEAD: (4500, 5500), ONLINE_LEAD: (4000, 5000)}
 FIRST_ID = 1001
 
 
@@ -81,7 +83,7 @@ def role_counts(policy, n: int) -> dict[str, int]:
     if n < least:
         raise CsbatchError(f"a sample needs at least {least} employees to hold every role "
                            f"and every scripted case (asked for {n})")
-    counts = {r: 1 if r == MANAGER else max(MIX[r][1], round(MIX[r][0] * n / 20))
+    counts = {r: 1 if r in (MANAGER, ONLINE_LEAD) else max(MIX[r][1], round(MIX[r][0] * n / 20))
               for r in MIX}
     counts.update({r: 1 for r in policy.roles if r not in MIX})
     grow = [ECOMMERCE, COMPREHENSIVE, CONSULTING, AFTER_SALES, INVITATION]
@@ -90,7 +92,7 @@ def role_counts(policy, n: int) -> dict[str, int]:
         counts[grow[k % len(grow)]] += 1
         k += 1
     while sum(counts.values()) > n:
-        role = max((r for r in MIX if r != MANAGER and counts[r] > MIX[r][1]),
+        role = max((r for r in MIX if r not in (MANAGER, ONLINE_LEAD) and counts[r] > MIX[r][1]),
                    key=lambda r: (counts[r] - MIX[r][1], r))
         counts[role] -= 1
     return {r: counts[r] for r in policy.roles}
@@ -118,8 +120,8 @@ def build_staff(month: Month, n: int) -> Staff:
     policy = month.policy
     rng = month.base_rng("staff")
     counts = role_counts(policy, n)
-    roles = [r for r in (MANAGER, LEAD) for _ in range(counts[r])]
-    rest = [r for r in counts if r not in (MANAGER, LEAD) for _ in range(counts[r])]
+    roles = [r for r in (MANAGER, LEAD, ONLINE_LEAD) for _ in range(counts[r])]
+    rest = [r for r in counts if r not in (MANAGER, LEAD, ONLINE_LEAD) for _ in range(counts[r])]
     roles += [rest[i] for i in rng.permutation(len(rest)).tolist()]
     # The newest hire (highest id) is the month's joiner: an e-commerce agent.
     last = max(i for i, r in enumerate(roles) if r == ECOMMERCE)
@@ -137,7 +139,7 @@ def build_staff(month: Month, n: int) -> Staff:
     for i, role in enumerate(roles):
         people.append(Employee(i, str(FIRST_ID + i), names[i], role, None, False, hires[i],
                                None, _base_pay(policy, role, float(pay[i]))))
-    agents = [e for e in people if e.role not in (MANAGER, LEAD, SUPERVISOR)]
+    agents = [e for e in people if e.role not in UNTEAMED]
     for k, e in enumerate(agents):
         e.team = teams[k % teams_n]
     staff = Staff(people, joiner=people[-1], leaver=people_of(people, COMPREHENSIVE)[-1])

@@ -1,7 +1,8 @@
 """Measured values: the month's input sheets → one value per employee and name of
 `csbatch.policy.vocabulary.MEASURES` (what scorecards and pay components are computed from).
 
-    measure_all(period, policy, inputs, attendance, audits, explain_for=None) -> (Measured, issues)
+    measure_all(period, policy, inputs, attendance, audits, explain_for=None, deadlines=None)
+        -> (Measured, issues)
 
 The population is the attendance summary: everyone employed on at least one day of the period,
 in its order. Every value is a Decimal (counts too, so formulas mix freely), None where there is
@@ -12,9 +13,11 @@ rules) and `counted_sales_rule` (why counted sales differ from them, "" when the
 
 The work is split by what the numbers come from: `measures_sales` (orders, production sheet,
 contacts, supervisors' teams), `measures_service` (callbacks, complaints, customer records,
-chat-log spot-checks, collaboration, reviews), `measures_conduct` (conduct log and clock); `measures_kit` holds the
-shared tools. Data problems the intake cannot see (a production row of another month, a
-supervisor_id naming a non-supervisor, log rows dated outside the period) come back as warnings
+chat-log spot-checks, collaboration, reviews), `measures_conduct` (conduct log and clock),
+`measures_duties` (dispatched tasks and deadline duties of the receptionist and on-site
+specialist, from the month's deadline outcomes); `measures_kit` holds the shared tools.
+Data problems the intake cannot see (a production row of another month, a supervisor_id naming
+a non-supervisor, log rows dated outside the period) come back as warnings
 with the row's place; nothing is raised for user data.
 """
 
@@ -33,6 +36,7 @@ from csbatch.policy import Policy
 from csbatch.policy.vocabulary import MEASURES
 from csbatch.qa.questionnaire import AuditResult
 from csbatch.scoring.measures_conduct import conduct_measures
+from csbatch.scoring.measures_duties import duty_measures
 from csbatch.scoring.measures_kit import ZERO, Context, Feeds, Period
 from csbatch.scoring.measures_sales import contact_measures, sales_measures, team_measures
 from csbatch.scoring.measures_service import (
@@ -57,12 +61,13 @@ ZERO_WHEN_NO_ROWS = frozenset({
     "collaboration_incidents",
     "incomplete_customer_records", "customer_records", "complete_customer_records",
     "classified_customer_records", "conduct_points_lost", "accepted_invitations",
-    "chat_checks", "chat_checks_failed",
+    "chat_checks", "chat_checks_failed", "dispatched_tasks", "dispatched_tasks_closed",
 })
 
 #: The steps in order; each returns {name: Series indexed by employee_id (a subset)}.
 STEPS = (sales_measures, contact_measures, callback_measures, complaint_measures,
-         customer_measures, chat_check_measures, collaboration_measures, conduct_measures, review_measures)
+         customer_measures, chat_check_measures, collaboration_measures, conduct_measures, review_measures,
+         duty_measures)
 
 
 @dataclass(frozen=True)
@@ -122,15 +127,17 @@ def _column(series: pd.Series | None, ids: pd.Index, fill) -> list:
 
 def measure_all(period: str, policy: Policy, inputs: Inputs, attendance: AttendanceResult,
                 audits: AuditResult | None,
-                explain_for: Collection[str] | None = None) -> tuple[Measured, list[Issue]]:
+                explain_for: Collection[str] | None = None,
+                deadlines: pd.DataFrame | None = None) -> tuple[Measured, list[Issue]]:
     """Every measured value of every employee of `attendance.summary` for `period`.
 
     `inputs` follows the typed-table contract of `csbatch.sheets`; `audits` is the QA result
     (`mean_score()` → employee_id → Decimal) or None. `explain_for` names the employees whose
-    input places are collected into `Measured.sources`."""
+    input places are collected into `Measured.sources`. `deadlines` is the month's deadline
+    outcomes (`csbatch.audit.deadline_checks.check_deadlines`) the duty measures count."""
     people, roster = _people(policy, inputs, attendance)
     ctx = Context(period=Period.of(period), policy=policy, inputs=inputs, attendance=attendance,
-                  people=people, roster=roster, feeds=Feeds.for_(explain_for))
+                  people=people, roster=roster, feeds=Feeds.for_(explain_for), deadlines=deadlines)
     parts: dict[str, pd.Series] = {}
     for step in STEPS:
         parts.update(step(ctx))

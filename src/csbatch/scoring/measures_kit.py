@@ -179,6 +179,9 @@ class Context:
     roster: pd.DataFrame      # the roster rows of the population (provenance kept), same index
     feeds: Feeds
     issues: list[Issue] = field(default_factory=list)
+    #: the month's deadline outcomes (`csbatch.audit.deadline_checks`: rule, employee_id, status, …);
+    #: None when the caller has none, so the on-time shares measure nothing
+    deadlines: pd.DataFrame | None = None
 
     def frame(self, kind: str) -> pd.DataFrame:
         """An input kind, with a fresh 0..n-1 index (intake concatenates files)."""

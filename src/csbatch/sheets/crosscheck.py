@@ -115,7 +115,7 @@ EMPLOYEE_REFERENCES = [
     ("contacts", "employee_id"), ("complaints", "employee_id"), ("callbacks", "employee_id"),
     ("customers", "owner_id"), ("audits", "employee_id"), ("collaboration", "employee_id"),
     ("reviews", "employee_id"), ("adjustments", "employee_id"), ("submissions", "employee_id"),
-    ("chat_checks", "employee_id"), ("meetings", "employee_id"),
+    ("submissions", "dispatched_by"), ("chat_checks", "employee_id"), ("meetings", "employee_id"),
     ("roster", "supervisor_id"),
 ]
 
