@@ -15,7 +15,7 @@ ColumnType = Literal["id", "text", "int", "number", "money", "date", "datetime",
 
 #: Code lists defined elsewhere in the policy that a `code` column may name.
 POLICY_CODE_LISTS = ("roles", "leave_types", "conduct", "recognitions", "complaint_categories",
-                     "pay_components", "deadline_rules")
+                     "pay_components", "deadline_rules", "shifts")
 
 
 class Column(Model):
@@ -81,8 +81,10 @@ class Kind(Model):
                                             "register of `csbatch vip import-members`)")
     key: list[Code] = Field([], description="columns that name a row: a row appearing twice is an error")
     columns: dict[Code, Column] = Field(min_length=1, description="columns by canonical name")
-    item_columns: Literal["questionnaire"] | None = Field(None, description="further columns are the "
-                                                                           "questionnaire's items")
+    item_columns: Literal["questionnaire", "month_days"] | None = Field(
+        None, description="further columns are the questionnaire's items, or the month's days (a wide "
+                          "grid, header 1…31 or dates: each cell is the `value` column of its day)")
+    value: Code | None = Field(None, description="with month_days: the column each day's cell fills")
     period: PeriodRule | None = Field(None, description="a dated kind's period column(s); "
                                                         "blank: not dated (a roster, a snapshot)")
 
