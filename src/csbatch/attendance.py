@@ -476,8 +476,8 @@ def _judge_days(grid: pd.DataFrame, clock_days: pd.DataFrame, leave_days: pd.Dat
 
     present = clock_in.notna() | clock_out.notna()
     checked = ~(morning_off & afternoon_off)
-    expected_in = days["start"].where(~morning_off, days["afternoon_start"])
-    expected_out = days["end"].where(~afternoon_off, days["morning_end"])
+    expected_in = days["start"].where(~morning_off, days["afternoon_start"]).astype("timedelta64[ns]")
+    expected_out = days["end"].where(~afternoon_off, days["morning_end"]).astype("timedelta64[ns]")
     late = (checked & clock_in.notna() & (clock_in > expected_in + times.late_grace))
     late_minutes = ((clock_in - expected_in) // _MINUTE).where(late, 0).astype("int64")
     early = (checked & clock_out.notna() & (clock_out < expected_out - times.early_grace))

@@ -79,6 +79,8 @@ class Kind(Model):
     monthly: Flag = Field(True, description="read by the close from the month's inputs folder; false: a "
                                             "one-time file only its own command reads (the VIP member "
                                             "register of `csbatch vip import-members`)")
+    noted_missing: Flag = Field(True, description="a month without it is a warning; false: quietly empty "
+                                                  "(the shift schedule, which most months need not have)")
     key: list[Code] = Field([], description="columns that name a row: a row appearing twice is an error")
     columns: dict[Code, Column] = Field(min_length=1, description="columns by canonical name")
     item_columns: Literal["questionnaire", "month_days"] | None = Field(

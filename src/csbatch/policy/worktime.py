@@ -76,10 +76,6 @@ class Shift(Model):
     breaks: list[Span] = Field([], description="breaks inside the shift; the first splits it in halves "
                                                "for half-day leave (none: its middle)")
 
-    @property
-    def crosses_midnight(self) -> bool:
-        return self.start is not None and self.end is not None and self.end <= self.start
-
     @model_validator(mode="after")
     def _hours(self):
         if (self.start is None) != (self.end is None):
