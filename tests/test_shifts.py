@@ -11,10 +11,13 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pytest
+from pydantic import ValidationError
 
 from builders import write_csv, write_xlsx
 from conftest import CONFIG
 from csbatch.closing.runs import monthly_close
+from csbatch.policy.worktime import Shift
 
 ROSTER = [["工号", "姓名", "岗位", "班组", "入职日期", "底薪"],
           ["1003", "王五", "咨询类客服", "二组", "2024-01-15", 2100],
@@ -131,3 +134,30 @@ def test_a_grid_headed_by_dates(tmp_path):
     rows = [head, *_grid()[2:]]
     days = _days(tmp_path, rows)
     assert days.loc[("1004", dt.date(2026, 10, 13)), "clock_out"] == pd.Timedelta(hours=30)
+
+
+def test_daily_rows_on_a_night_shift(tmp_path):
+    """A time clock's daily rows (date, in, out): the night's clock-out before its start is the
+    next morning's."""
+    folder = tmp_path / "in"
+    write_xlsx(folder / "员工名册.xlsx", {"Sheet1": ROSTER})
+    rows = [["工号", "日期", "上班打卡", "下班打卡"]]
+    rows += [[e, str(day), "08:25", "17:35"] for e in ("1003", "1004") for day in sorted(set(WORKDAYS))
+             if (e, day) != ("1004", dt.date(2026, 10, 12))]
+    rows += [["1004", "2026-10-12", "22:00", "05:40"]]
+    write_csv(folder / "考勤.csv", rows)
+    write_xlsx(folder / "排班表.xlsx", {"Sheet1": [["工号", "日期", "班次"], ["1004", "2026-10-12", "夜班"]]})
+    outcome = monthly_close("2026-10", folder, tmp_path / "out", CONFIG)
+    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
+    days = outcome.state.attendance.days
+    night = days[(days["employee_id"] == "1004") & (days["date"] == pd.Timestamp("2026-10-12"))].iloc[0]
+    assert night["clock_out"] == pd.Timedelta(hours=29, minutes=40)
+    assert night["early"] and not night["late"]       # 05:40 is twenty minutes before 06:00
+
+
+def test_a_break_outside_its_shift_is_refused():
+    Shift.model_validate({"name": "夜班", "start": "22:00", "end": "06:00",
+                          "breaks": [{"from": "02:00", "to": "02:30"}]})
+    with pytest.raises(ValidationError):
+        Shift.model_validate({"name": "中班", "start": "13:00", "end": "22:00",
+                              "breaks": [{"from": "11:30", "to": "12:00"}]})

@@ -82,8 +82,19 @@ class Shift(Model):
             raise ValueError("a shift gives both start and end, or neither (the schedule's day)")
         if self.start is None and self.breaks:
             raise ValueError("breaks need the shift's own start and end")
-        if self.start is not None and self.start == self.end:
+        if self.start is None or self.end is None:
+            return self
+        if self.start == self.end:
             raise ValueError("a shift cannot start and end at the same time")
+
+        start = self.start.hour * 60 + self.start.minute
+
+        def after_start(t: dt.time) -> int:   # minutes from the start, the next day's after midnight
+            return (t.hour * 60 + t.minute - start) % (24 * 60)
+
+        for span in self.breaks:
+            if not 0 < after_start(span.from_) < after_start(span.to) < after_start(self.end):
+                raise ValueError("a break must lie inside its shift")
         return self
 
 
