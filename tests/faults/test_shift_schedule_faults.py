@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from builders import write_attendance, write_xlsx
 from conftest import CONFIG
 from csbatch.closing.runs import monthly_close
@@ -25,43 +27,32 @@ def _refused(tmp_path: Path, schedule: list[list], period: str = "2026-10") -> l
     return [str(i) for i in outcome.issues if i.is_error]
 
 
-def test_an_unknown_shift_code_names_its_cell(tmp_path):
-    grid = [["工号", "姓名", *range(1, 32)], ["1003", "王五", *[""] * 11, "大夜班", *[""] * 19]]
-    errors = _refused(tmp_path, grid)
-    assert any("排班表.xlsx[排班]!N2" in e and "大夜班" in e for e in errors), errors
+HEAD = [["工号", "日期", "班次"]]
+GRID = [["工号", "姓名", *range(1, 32)]]
 
 
-def test_an_unknown_shift_code_in_the_long_form(tmp_path):
-    errors = _refused(tmp_path, [["工号", "日期", "班次"], ["1003", "2026-10-12", "夜斑"]])
-    assert any("排班表.xlsx[排班]!C2" in e and "夜斑" in e for e in errors), errors
+def _grid_row(day: int, code: str) -> list:
+    """王五's grid row with `code` on `day` and every other day blank."""
+    return ["1003", "王五", *[""] * (day - 1), code, *[""] * (31 - day)]
 
 
-def test_an_employee_not_in_the_roster(tmp_path):
-    errors = _refused(tmp_path, [["工号", "日期", "班次"], ["1003", "2026-10-12", "夜班"],
-                                 ["1099", "2026-10-13", "夜班"]])
-    assert any("排班表.xlsx[排班]!A3" in e and "1099" in e for e in errors), errors
+CASES = {
+    "unknown code in the grid": (GRID + [_grid_row(12, "大夜班")], "2026-10", "!N2", "大夜班"),
+    "unknown code in the long form": (HEAD + [["1003", "2026-10-12", "夜斑"]], "2026-10", "!C2", "夜斑"),
+    "employee not in the roster": (HEAD + [["1003", "2026-10-12", "夜班"], ["1099", "2026-10-13", "夜班"]],
+                                   "2026-10", "!A3", "1099"),
+    # November has 30 days: a template's 31st column may stay blank, a shift in it is refused
+    "a filled day outside the month": (GRID + [_grid_row(31, "夜班")], "2026-11", "!AG1", "31"),
+    "the same employee and day twice": (HEAD + [["1003", "2026-10-12", "夜班"], ["1003", "2026-10-12", "白班"]],
+                                        "2026-10", "!A3", "appears twice"),
+    "the same employee twice in the grid": (GRID + [_grid_row(12, "夜班"), _grid_row(12, "白班")],
+                                            "2026-10", "!A3", "appears twice"),
+    "a long row without a date": (HEAD + [["1003", "", "夜班"]], "2026-10", "!B2", "date"),
+}
 
 
-def test_a_filled_day_outside_the_month(tmp_path):
-    """November has 30 days: a template's 31st column may stay blank, a shift in it is refused."""
-    grid = [["工号", "姓名", *range(1, 32)], ["1003", "王五", *[""] * 30, "夜班"]]
-    errors = _refused(tmp_path, grid, "2026-11")
-    assert any("排班表.xlsx[排班]!AG1" in e and "31" in e for e in errors), errors
-
-
-def test_the_same_employee_and_day_twice(tmp_path):
-    errors = _refused(tmp_path, [["工号", "日期", "班次"], ["1003", "2026-10-12", "夜班"],
-                                 ["1003", "2026-10-12", "白班"]])
-    assert any("排班表.xlsx[排班]!A3" in e and "appears twice" in e for e in errors), errors
-
-
-def test_the_same_employee_twice_in_the_grid(tmp_path):
-    grid = [["工号", "姓名", *range(1, 32)], ["1003", "王五", *[""] * 11, "夜班", *[""] * 19],
-            ["1003", "王五", *[""] * 11, "白班", *[""] * 19]]
-    errors = _refused(tmp_path, grid)
-    assert any("排班表.xlsx[排班]!A3" in e and "appears twice" in e for e in errors), errors
-
-
-def test_a_long_row_without_a_date(tmp_path):
-    errors = _refused(tmp_path, [["工号", "日期", "班次"], ["1003", "", "夜班"]])
-    assert any("排班表.xlsx[排班]!B2" in e for e in errors), errors
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_bad_schedule_is_refused_with_its_place(tmp_path, case):
+    sheet, period, cell, word = CASES[case]
+    errors = _refused(tmp_path, sheet, period)
+    assert any(f"排班表.xlsx[排班]{cell}" in e and word in e for e in errors), errors
