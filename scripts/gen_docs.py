@@ -510,11 +510,15 @@ def render_inputs(policy) -> str:
             lines += [kind.description[0].upper() + kind.description[1:] + ".", ""]
         lines += [f"- files or sheets: {', '.join(f'`{p}`' for p in kind.files)}"
                   + (" (required: a close without it is refused)" if kind.required else
-                     " (optional: none for the month is a warning, and the kind is empty)"),
+                     " (optional: none for the month is a warning, and the kind is empty)"
+                     if kind.noted_missing else " (optional: a month without it is as without the kind)"),
                   f"- month: {_period_text(kind.period)}"]
         if kind.key:
             lines.append(f"- key: {', '.join(f'`{k}`' for k in kind.key)} (a row appearing twice is an error)")
-        if kind.item_columns:
+        if kind.item_columns == "month_days":
+            lines.append(f"- or a month grid: a column per day (headed 1…31, 1日, or dates), each cell the "
+                         f"day's `{kind.value}`; a blank cell is no entry")
+        elif kind.item_columns:
             lines.append(f"- further columns: the {kind.item_columns}'s items, by code or text "
                          "([policy.md](policy.md#questionnaire))")
         lines.append("")

@@ -21,7 +21,7 @@ from csbatch.sheets.intake import read_inputs
 PERIOD = "2026-10"
 KINDS = ("roster", "attendance", "leave", "conduct", "recognitions", "sales", "production", "contacts",
          "complaints", "callbacks", "customers", "redemptions", "audits", "collaboration", "reviews",
-         "adjustments", "submissions", "chat_checks")
+         "adjustments", "submissions", "chat_checks", "shifts")
 EMPLOYEES = ("E01", "E02")
 #: one value per declared type, as a test hands it to typed_frame
 SAMPLE = {"id": "X-1", "text": "备注 A", "bool": True, "date": "2026-10-05", "datetime": "2026-10-05 09:15:00",
@@ -37,6 +37,7 @@ OVERRIDES: dict[str, list[dict]] = {
                {"role": "supervisor", "base_salary": "3500.5"}],
     "attendance": [{"punch_time": None}, {"date": "2026-10-06"}],
     "leave": [{"end": "2026-10-05 18:00:00"}, {"end": "2026-10-06 18:00:00"}],
+    "shifts": [{}, {"date": "2026-10-06", "shift": "off"}],   # a row without a shift is no entry
 }
 
 

@@ -20,6 +20,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from conftest import CONFIG
+from csbatch.closing.runs import monthly_close
 from csbatch.errors import CsbatchError
 from csbatch.idnumbers import check_characters
 from csbatch.policy import load_policy
@@ -395,3 +396,20 @@ def test_larger_rosters_scale(policy, tmp_path):
     assert not [str(i) for i in issues if i.is_error]
     assert len(found["roster"]) == 120 and len(found["sales"]) == 3001
     assert len(files) == 17
+
+
+def test_the_sample_month_has_a_shift_grid_and_closes_with_it(policy, month, inputs, tmp_path):
+    """排班表 as a month grid: two people on a week of nights each, then a weekday off; the
+    month closes with it, their nights present without a missing punch and the day off no absence."""
+    found, _ = inputs
+    rota = found["shifts"]
+    assert set(rota["shift"]) == {"night", "off"} and rota["employee_id"].nunique() == 2
+    wb = openpyxl.load_workbook(next(month.glob("排班表*.xlsx")))
+    assert [c.value for c in wb.worksheets[0][3]][:4] == ["工号", "姓名", "1", "2"]   # the grid
+    outcome = monthly_close(PERIOD, month, tmp_path / "out", CONFIG)
+    assert outcome.ok, [str(i) for i in outcome.issues if i.is_error]
+    days = outcome.state.attendance.days.set_index(["employee_id", "date"])
+    nights = rota[rota["shift"] == "night"].set_index(["employee_id", "date"]).index
+    assert days.loc[nights, "present"].all() and not days.loc[nights, "missing_punch"].any()
+    offs = rota[rota["shift"] == "off"].set_index(["employee_id", "date"]).index
+    assert not offs.isin(days.index).any()

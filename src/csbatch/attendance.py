@@ -23,6 +23,13 @@ How a day is read:
 * A half day on leave moves the expected clock-in to the end of lunch (morning off) or the
   expected clock-out to the start of lunch (afternoon off); a day fully on leave is not checked.
 * Absence is the part of a scheduled day with no clock record that approved leave does not cover.
+* With a shift schedule (排班表, calendar.yaml `shifts`) a day is judged against the person's
+  shift that day: a shift on any day of employment is judged (a Sunday, a holiday), a day off
+  (休) is not, even on a workday, and a day the schedule leaves blank is the calendar's as
+  without a schedule. A night shift ending after midnight owns the punches after midnight up
+  to the middle between its end and the start of the next day's own shift (midnight without
+  one); a daily row's clock-out before the shift's start is the next morning's. Scheduled days
+  (pay proration, the rated share) stay the calendar's workdays inside employment.
 
 No policy number lives here: the schedule, grace minutes and paid shares come from the policy.
 """
@@ -40,7 +47,7 @@ from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar, month_bounds
 from csbatch.errors import CsbatchError, Issue, Source
 from csbatch.i18n import N_, Said
-from csbatch.policy.worktime import LeaveType, Schedule
+from csbatch.policy.worktime import LeaveType, Schedule, Shift
 
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "employee_id", "name", "scheduled_days", "present_days", "late_count", "late_minutes",
@@ -107,6 +114,60 @@ def _day_times(schedule: Schedule) -> _Day:
     return _Day(start, end, morning_end, afternoon_start,
                 pd.Timedelta(minutes=schedule.late_grace_minutes),
                 pd.Timedelta(minutes=schedule.early_grace_minutes))
+
+
+_DAY = pd.Timedelta(days=1)
+
+
+def _shift_times(shift: Shift, schedule: Schedule) -> _Day:
+    """A shift's times from its day's midnight; a shift without times is the schedule's day. An
+    end (or a break) not after the start is the next day's: 24 hours later."""
+    if shift.start is None or shift.end is None:
+        return _day_times(schedule)
+    start = _offset(shift.start)
+
+    def after_start(t: dt.time) -> pd.Timedelta:
+        return _offset(t) + (_DAY if _offset(t) <= start else pd.Timedelta(0))
+
+    end = after_start(shift.end)
+    if shift.breaks:
+        morning_end, afternoon_start = after_start(shift.breaks[0].from_), after_start(shift.breaks[0].to)
+    else:
+        morning_end = afternoon_start = start + (end - start) / 2
+    return _Day(start, end, morning_end, afternoon_start,
+                pd.Timedelta(minutes=schedule.late_grace_minutes),
+                pd.Timedelta(minutes=schedule.early_grace_minutes))
+
+
+@dataclass(frozen=True)
+class ShiftSchedule:
+    """The month's shift schedule: `rows` (employee_id, date, shift — a shift code or `off`, as
+    the 排班表 reader gives them) and the policy's shifts by code."""
+
+    rows: pd.DataFrame
+    types: dict[str, Shift]
+
+
+_DEFAULT = ""   # the shift column of a day the schedule does not name: the schedule's day
+
+
+def _times_table(times: _Day, schedule: Schedule, shifts: ShiftSchedule | None) -> dict[str, _Day]:
+    table = {_DEFAULT: times}
+    if shifts is not None:
+        table.update({code: _shift_times(shift, schedule) for code, shift in shifts.types.items()})
+    return table
+
+
+def _with_times(frame: pd.DataFrame, table: dict[str, _Day]) -> pd.DataFrame:
+    """The day's expected times beside each row of a frame with a `shift` column."""
+    codes = frame["shift"]
+    out = frame.copy()
+    for field in ("start", "end", "morning_end", "afternoon_start"):
+        values = {code: getattr(day, field) for code, day in table.items()}
+        out[field] = codes.map(values).astype("timedelta64[ns]")
+    out["lone_boundary"] = codes.map({c: d.lone_punch_boundary for c, d in table.items()}) \
+        .astype("timedelta64[ns]")
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,35 +239,92 @@ def _scheduled_days(employment: pd.DataFrame, month_days: list[dt.date]) -> pd.D
     return grid[_KEY].sort_values(_KEY, kind="stable").reset_index(drop=True)
 
 
+def _judged_days(employment: pd.DataFrame, scheduled: pd.DataFrame,
+                 shifts: ShiftSchedule | None) -> pd.DataFrame:
+    """The days judged and each one's shift (`_DEFAULT`: the schedule's day): the calendar's
+    scheduled days, less the schedule's days off, plus its shifts on other days of employment."""
+    grid = scheduled.assign(shift=_DEFAULT)
+    if shifts is None or shifts.rows.empty:
+        return grid
+    plan = pd.DataFrame({"employee_id": shifts.rows["employee_id"].astype(object).to_numpy(),
+                         "date": _dates(shifts.rows["date"]).to_numpy(),
+                         "planned": shifts.rows["shift"].astype(object).to_numpy()})
+    plan = plan.dropna().drop_duplicates(_KEY, keep="first")
+    plan = plan.merge(employment[["employee_id", "from", "to"]], on="employee_id")
+    plan = plan[(plan["date"] >= plan["from"]) & (plan["date"] <= plan["to"])][[*_KEY, "planned"]]
+    grid = grid.merge(plan, how="outer", on=_KEY)
+    grid["shift"] = grid["planned"].where(grid["planned"].notna(), grid["shift"]).fillna(_DEFAULT)
+    grid = grid[grid["shift"] != "off"]
+    return grid[[*_KEY, "shift"]].astype({"employee_id": object, "date": "datetime64[ns]"}) \
+        .sort_values(_KEY, kind="stable").reset_index(drop=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # clock records → one clock-in / clock-out per employee and day
 
 
-def _punch_days(punches: pd.DataFrame, times: _Day) -> pd.DataFrame:
-    """Raw punches: first of the day is the clock-in, last the clock-out; a lone punch takes the
-    side of the lunch break's middle it falls on."""
-    at = punches["punch_time"].astype("datetime64[ns]")
+def _overnight(judged: pd.DataFrame) -> pd.DataFrame:
+    """The judged days whose shift ends after midnight, with `cutoff`: from that day's midnight,
+    the middle between the shift's end and the start of the next day's own shift (the next day's
+    end when it has none); a punch of the next day before it is this shift's."""
+    night = judged[judged["end"] > _DAY]
+    if night.empty:
+        return night.assign(cutoff=pd.Series(dtype="timedelta64[ns]"))
+    following = judged[_KEY + ["start"]].assign(date=judged["date"] - _DAY) \
+        .rename(columns={"start": "next_start"})
+    night = night.merge(following, how="left", on=_KEY)
+    next_start = night["next_start"].astype("timedelta64[ns]").fillna(_DAY) + _DAY
+    return night.assign(cutoff=night["end"] + (next_start - night["end"]) / 2)
+
+
+def _shift_dates(emp: pd.Series, at: pd.Series, overnight: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each punch's day and time from that day's midnight: a punch after midnight before the
+    cutoff of the previous day's night shift is that day's, 24 hours and more after its midnight."""
     day = at.dt.normalize()
-    frame = pd.DataFrame({"employee_id": punches["employee_id"].astype(object), "date": day,
-                          "t": _minutes(at - day)})
+    t = at - day
+    if overnight.empty:
+        return day, t
+    prev = pd.DataFrame({"employee_id": emp.to_numpy(), "date": (day - _DAY).to_numpy()})
+    cutoff = prev.merge(overnight[[*_KEY, "cutoff"]], how="left", on=_KEY)["cutoff"]
+    back = pd.Series((t + _DAY).to_numpy() < cutoff.astype("timedelta64[ns]").to_numpy(), index=at.index)
+    return day.where(~back, day - _DAY), t.where(~back, t + _DAY)
+
+
+def _punch_days(punches: pd.DataFrame, times: _Day, judged: pd.DataFrame,
+                overnight: pd.DataFrame) -> pd.DataFrame:
+    """Raw punches: first of the day is the clock-in, last the clock-out; a lone punch takes the
+    side of the lunch break's (the shift's first break's) middle it falls on."""
+    emp = punches["employee_id"].astype(object)
+    day, t = _shift_dates(emp, punches["punch_time"].astype("datetime64[ns]"), overnight)
+    frame = pd.DataFrame({"employee_id": emp, "date": day, "t": _minutes(t)})
     g = frame.groupby(_KEY).agg(first=("t", "min"), last=("t", "max"), n=("t", "size"))
+    boundary = pd.Series(times.lone_punch_boundary, index=g.index)
+    if not overnight.empty or (judged["shift"] != _DEFAULT).any():
+        own = judged.set_index(_KEY)["lone_boundary"]
+        boundary = own.reindex(g.index).fillna(times.lone_punch_boundary)
     lone = g["n"] == 1
     return pd.DataFrame({
-        "clock_in": g["first"].where(~lone | (g["first"] < times.lone_punch_boundary)),
-        "clock_out": g["last"].where(~lone | (g["last"] >= times.lone_punch_boundary)),
+        "clock_in": g["first"].where(~lone | (g["first"] < boundary)),
+        "clock_out": g["last"].where(~lone | (g["last"] >= boundary)),
     })
 
 
-def _daily_row_days(daily: pd.DataFrame) -> pd.DataFrame:
-    """Daily rows: several for one day merge into the earliest clock-in and latest clock-out."""
+def _daily_row_days(daily: pd.DataFrame, overnight: pd.DataFrame) -> pd.DataFrame:
+    """Daily rows: several for one day merge into the earliest clock-in and latest clock-out. On
+    a night shift's day, a clock-out before the shift's start is the next morning's."""
     frame = pd.DataFrame({"employee_id": daily["employee_id"].astype(object),
                           "date": _dates(daily["date"]).to_numpy(),
                           "clock_in": _minutes(daily["clock_in"]).to_numpy(),
                           "clock_out": _minutes(daily["clock_out"]).to_numpy()})
+    if not overnight.empty:
+        start = frame[_KEY].merge(overnight[[*_KEY, "start"]], how="left", on=_KEY)["start"] \
+            .astype("timedelta64[ns]").to_numpy()
+        next_day = pd.Series(frame["clock_out"].to_numpy() < start, index=frame.index)
+        frame["clock_out"] = frame["clock_out"].where(~next_day, frame["clock_out"] + _DAY)
     return frame.groupby(_KEY).agg(clock_in=("clock_in", "min"), clock_out=("clock_out", "max"))
 
 
-def _clock_days(clock: pd.DataFrame, times: _Day) -> pd.DataFrame:
+def _clock_days(clock: pd.DataFrame, times: _Day, judged: pd.DataFrame) -> pd.DataFrame:
     """One row per employee and day with a clock record: clock_in, clock_out (either may be NaT,
     not both) and the provenance of the rows that made them.
 
@@ -218,15 +336,22 @@ def _clock_days(clock: pd.DataFrame, times: _Day) -> pd.DataFrame:
                              "clock_in": pd.Series(dtype="timedelta64[ns]"),
                              "clock_out": pd.Series(dtype="timedelta64[ns]"),
                              "sources": pd.Series(dtype=object)})
+    overnight = _overnight(judged)
     is_punch = clock["punch_time"].notna()
     is_daily = ~is_punch & clock["date"].notna() & \
         (clock["clock_in"].notna() | clock["clock_out"].notna())
-    parts = [_punch_days(clock[is_punch], times), _daily_row_days(clock[is_daily])]
+    parts = [_punch_days(clock[is_punch], times, judged, overnight),
+             _daily_row_days(clock[is_daily], overnight)]
     merged = pd.concat(parts).groupby(level=_KEY).agg(clock_in=("clock_in", "min"),
                                                       clock_out=("clock_out", "max"))
 
     used = _provenance_order(clock[is_punch | is_daily])
     day = _dates(used["punch_time"].where(is_punch[used.index], used["date"])).to_numpy()
+    if not overnight.empty:
+        punched = is_punch[used.index].to_numpy()
+        moved, _ = _shift_dates(used["employee_id"].astype(object),
+                                used["punch_time"].astype("datetime64[ns]"), overnight)
+        day = pd.Series(day).where(~punched, moved.to_numpy()).astype("datetime64[ns]").to_numpy()
     by_day: dict[tuple[str, int], list[str]] = {}   # dates as ns integers: fast to hash
     for key, source in zip(zip(used["employee_id"].astype(object), day.view("int64")),
                            _row_sources(used)):
@@ -258,9 +383,10 @@ def _halves_covered(start: pd.Timestamp, end: pd.Timestamp, day: pd.Timestamp,
 _Halves = list[tuple[str, Source | None] | None]   # [morning, afternoon]: (leave type, place)
 
 
-def _leave_halves(leave: pd.DataFrame, month_days: list[pd.Timestamp],
-                  times: _Day) -> dict[tuple[str, pd.Timestamp], _Halves]:
-    """(employee, workday) → [morning, afternoon], each (leave type, place) or None.
+def _leave_halves(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: _Day,
+                  own: dict[tuple[str, pd.Timestamp], _Day]) -> dict[tuple[str, pd.Timestamp], _Halves]:
+    """(employee, workday) → [morning, afternoon], each (leave type, place) or None; a day on a
+    shift (`own`) splits at the shift's times.
 
     Two requests covering the same half count once (the earlier start wins, then file order),
     so a request entered twice is not leave twice."""
@@ -279,7 +405,8 @@ def _leave_halves(leave: pd.DataFrame, month_days: list[pd.Timestamp],
             if not start.normalize() <= day <= end.normalize():
                 continue
             halves = covered.setdefault((str(emp), day), [None, None])
-            for half, on in enumerate(_halves_covered(start, end, day, times)):
+            day_times = own.get((str(emp), day), times)
+            for half, on in enumerate(_halves_covered(start, end, day, day_times)):
                 if on and halves[half] is None:
                     halves[half] = (str(code), source)
     return covered
@@ -295,13 +422,15 @@ def _paid_share(code: str, leave_types: dict[str, LeaveType], place: Source | No
 
 
 def _leave_days(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: _Day,
-                leave_types: dict[str, LeaveType]) -> pd.DataFrame:
+                leave_types: dict[str, LeaveType],
+                own: dict[tuple[str, pd.Timestamp], _Day] | None = None) -> pd.DataFrame:
     """Per employee and workday: approved leave by half day, its share of the day and the paid
     and unpaid parts of that share; and the type of unapproved leave, shown beside an absence."""
     approved = leave["approved"].eq(True).fillna(False).astype(bool) if not leave.empty \
         else pd.Series(dtype=bool)
     records: dict[tuple[str, pd.Timestamp], dict] = {}
-    for (emp, day), halves in _leave_halves(leave[approved], month_days, times).items():
+    own = own or {}
+    for (emp, day), halves in _leave_halves(leave[approved], month_days, times, own).items():
         taken = [h for h in halves if h is not None]
         paid = _dsum(_paid_share(code, leave_types, src) / 2 for code, src in taken)
         share = Decimal(len(taken)) / 2
@@ -312,7 +441,7 @@ def _leave_days(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: _Day
             "leave_share": share, "paid_leave_share": paid, "unpaid_leave_share": share - paid,
             "leave_sources": "; ".join(dict.fromkeys(str(src) for _, src in taken if src)),
         }
-    for (emp, day), halves in _leave_halves(leave[~approved], month_days, times).items():
+    for (emp, day), halves in _leave_halves(leave[~approved], month_days, times, own).items():
         codes = "+".join(dict.fromkeys(h[0] for h in halves if h is not None))
         record = records.setdefault((emp, day), {})
         record["unapproved_leave_type"] = codes or None
@@ -335,7 +464,8 @@ def _leave_days(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: _Day
 
 def _judge_days(grid: pd.DataFrame, clock_days: pd.DataFrame, leave_days: pd.DataFrame,
                 times: _Day, tracked: bool = True) -> pd.DataFrame:
-    """Each scheduled day: present, late, early, on leave, absent. Without a time clock
+    """Each scheduled day: present, late, early, on leave, absent, against its own times (the
+    grid's start, end, morning_end, afternoon_start: the day's shift). Without a time clock
     (`tracked` false) a day is present unless leave covers it, and absent only for the halves
     of unapproved leave that approved leave does not cover."""
     days = grid.merge(clock_days, how="left", on=_KEY).merge(leave_days, how="left", on=_KEY)
@@ -346,9 +476,8 @@ def _judge_days(grid: pd.DataFrame, clock_days: pd.DataFrame, leave_days: pd.Dat
 
     present = clock_in.notna() | clock_out.notna()
     checked = ~(morning_off & afternoon_off)
-    expected_in = pd.Series(times.start, index=days.index).where(~morning_off,
-                                                                  times.afternoon_start)
-    expected_out = pd.Series(times.end, index=days.index).where(~afternoon_off, times.morning_end)
+    expected_in = days["start"].where(~morning_off, days["afternoon_start"]).astype("timedelta64[ns]")
+    expected_out = days["end"].where(~afternoon_off, days["morning_end"]).astype("timedelta64[ns]")
     late = (checked & clock_in.notna() & (clock_in > expected_in + times.late_grace))
     late_minutes = ((clock_in - expected_in) // _MINUTE).where(late, 0).astype("int64")
     early = (checked & clock_out.notna() & (clock_out < expected_out - times.early_grace))
@@ -393,10 +522,13 @@ def _decimal_column(values: pd.Series) -> pd.Series:
 # the month per employee
 
 
-def _summarise(employment: pd.DataFrame, days: pd.DataFrame, month_workdays: int) -> pd.DataFrame:
+def _summarise(employment: pd.DataFrame, days: pd.DataFrame, month_workdays: int,
+               scheduled: pd.DataFrame) -> pd.DataFrame:
+    """`scheduled_days` are the calendar's workdays of the employment (`scheduled`), whatever a
+    shift schedule moves: they prorate pay, and a day off in a rota is no unpaid day."""
     g = days.groupby("employee_id", sort=True)
     counts = pd.DataFrame({
-        "scheduled_days": g.size(),
+        "scheduled_days": scheduled.groupby("employee_id", sort=True).size(),
         "present_days": g["present"].sum(),
         "late_count": g["late"].sum(),
         "late_minutes": g["late_minutes"].sum(),
@@ -422,24 +554,31 @@ def _summarise(employment: pd.DataFrame, days: pd.DataFrame, month_workdays: int
 
 def summarise_attendance(period: str, roster: pd.DataFrame, clock: pd.DataFrame,
                          leave: pd.DataFrame, calendar: WorkCalendar, schedule: Schedule,
-                         leave_types: dict[str, LeaveType], tracked: bool = True) -> AttendanceResult:
+                         leave_types: dict[str, LeaveType], tracked: bool = True,
+                         shifts: ShiftSchedule | None = None) -> AttendanceResult:
     """The month's attendance per employee (`summary`) and per scheduled day (`days`).
 
     Pure: the frames follow the typed-table contract of `csbatch.sheets`, the calendar must be
     built for the period's year. Employees with no day of employment in the month are left out;
     one employed only on days off is listed with zero scheduled days. Without a time clock
-    (`tracked` false, calendar.yaml) the clock frame is not read: present unless on leave."""
+    (`tracked` false, calendar.yaml) the clock frame is not read: present unless on leave. With
+    a shift schedule (`shifts`) each day is judged against the person's shift that day."""
     # intake concatenates files: an index may repeat, and masks below align on it
     roster, clock, leave = (f.reset_index(drop=True) for f in (roster, clock, leave))
     first, last = month_bounds(period)
     month_days = calendar.workdays(first, last)
     times = _day_times(schedule)
     employment = _employment(roster, first, last)
-    grid = _scheduled_days(employment, month_days)
-    clock_days = _clock_days(clock if tracked else clock.iloc[0:0], times)
-    leave_days = _leave_days(leave, [pd.Timestamp(d) for d in month_days], times, leave_types)
+    scheduled = _scheduled_days(employment, month_days)
+    table = _times_table(times, schedule, shifts)
+    grid = _with_times(_judged_days(employment, scheduled, shifts), table)
+    clock_days = _clock_days(clock if tracked else clock.iloc[0:0], times, grid)
+    judged_dates = sorted({pd.Timestamp(d) for d in month_days} | set(grid["date"]))
+    own = {(str(emp), pd.Timestamp(day)): table[code]
+           for emp, day, code in zip(grid["employee_id"], grid["date"], grid["shift"]) if code != _DEFAULT}
+    leave_days = _leave_days(leave, judged_dates, times, leave_types, own)
     days = _judge_days(grid, clock_days, leave_days, times, tracked)
-    return AttendanceResult(summary=_summarise(employment, days, len(month_days)), days=days)
+    return AttendanceResult(summary=_summarise(employment, days, len(month_days), scheduled), days=days)
 
 
 def check_presence(result: AttendanceResult, period: str, files: list[str]) -> list[Issue]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from csbatch.attendance import check_presence, summarise_attendance
+from csbatch.attendance import ShiftSchedule, check_presence, summarise_attendance
 from csbatch.audit.deadline_checks import Calendars, check_deadlines
 from csbatch.audit.kit import Month, People, frame_of
 from csbatch.audit.run import run_audit
@@ -136,8 +136,10 @@ def stage_attendance(s: CloseState) -> tuple[CloseState, list[Issue]]:
         return s, issues
     tracked = policy.worktime.attendance.tracked
     files = [r.path for r in inputs.records if r.kind == "attendance"]
+    rota = inputs["shifts"]
+    shifts = ShiftSchedule(rota, policy.worktime.shifts.types) if not rota.empty else None
     result = summarise_attendance(s.period, inputs["roster"], inputs["attendance"], inputs["leave"],
-                                  calendar, policy.schedule, policy.leave.types, tracked)
+                                  calendar, policy.schedule, policy.leave.types, tracked, shifts)
     if tracked:
         issues = issues + check_presence(result, s.period, files)
     elif files:

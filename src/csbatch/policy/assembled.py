@@ -91,6 +91,9 @@ class Policy:
             "complaint_categories": lambda: labelled(self.complaints.categories),
             "pay_components": lambda: labelled(self.pay.components),
             "deadline_rules": lambda: labelled(self.deadlines),
+            # a shift schedule's cell: a shift, or the day off
+            "shifts": lambda: {**labelled(self.worktime.shifts.types),
+                               "off": ["off", *self.worktime.shifts.off]},
         }
         if name in lists:
             return lists[name]()

@@ -15,7 +15,7 @@ ColumnType = Literal["id", "text", "int", "number", "money", "date", "datetime",
 
 #: Code lists defined elsewhere in the policy that a `code` column may name.
 POLICY_CODE_LISTS = ("roles", "leave_types", "conduct", "recognitions", "complaint_categories",
-                     "pay_components", "deadline_rules")
+                     "pay_components", "deadline_rules", "shifts")
 
 
 class Column(Model):
@@ -79,10 +79,14 @@ class Kind(Model):
     monthly: Flag = Field(True, description="read by the close from the month's inputs folder; false: a "
                                             "one-time file only its own command reads (the VIP member "
                                             "register of `csbatch vip import-members`)")
+    noted_missing: Flag = Field(True, description="a month without it is a warning; false: quietly empty "
+                                                  "(the shift schedule, which most months need not have)")
     key: list[Code] = Field([], description="columns that name a row: a row appearing twice is an error")
     columns: dict[Code, Column] = Field(min_length=1, description="columns by canonical name")
-    item_columns: Literal["questionnaire"] | None = Field(None, description="further columns are the "
-                                                                           "questionnaire's items")
+    item_columns: Literal["questionnaire", "month_days"] | None = Field(
+        None, description="further columns are the questionnaire's items, or the month's days (a wide "
+                          "grid, header 1…31 or dates: each cell is the `value` column of its day)")
+    value: Code | None = Field(None, description="with month_days: the column each day's cell fills")
     period: PeriodRule | None = Field(None, description="a dated kind's period column(s); "
                                                         "blank: not dated (a roster, a snapshot)")
 

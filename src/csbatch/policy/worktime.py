@@ -62,6 +62,60 @@ class Schedule(Model):
         return self
 
 
+class Shift(Model):
+    """A shift (班次) the shift schedule (排班表) may name. Without `start` and `end` it is the
+    working day of `schedule` (its start, end and lunch): the day everyone works without a
+    schedule. An `end` not after `start` ends the next day (a night shift); its punches after
+    midnight belong to the day the shift starts."""
+
+    name: Text = Field(description="Chinese label, accepted in the shift schedule's cells")
+    aliases: list[Text] = Field([], description="other labels the shift schedule may use")
+    start: Clock | None = Field(None, description="when the shift starts (blank: the schedule's start)")
+    end: Clock | None = Field(None, description="when it ends; not after `start`: the next day "
+                                                "(blank: the schedule's end)")
+    breaks: list[Span] = Field([], description="breaks inside the shift; the first splits it in halves "
+                                               "for half-day leave (none: its middle)")
+
+    @model_validator(mode="after")
+    def _hours(self):
+        if (self.start is None) != (self.end is None):
+            raise ValueError("a shift gives both start and end, or neither (the schedule's day)")
+        if self.start is None and self.breaks:
+            raise ValueError("breaks need the shift's own start and end")
+        if self.start is None or self.end is None:
+            return self
+        if self.start == self.end:
+            raise ValueError("a shift cannot start and end at the same time")
+
+        start = self.start.hour * 60 + self.start.minute
+
+        def after_start(t: dt.time) -> int:   # minutes from the start, the next day's after midnight
+            return (t.hour * 60 + t.minute - start) % (24 * 60)
+
+        for span in self.breaks:
+            if not 0 < after_start(span.from_) < after_start(span.to) < after_start(self.end):
+                raise ValueError("a break must lie inside its shift")
+        return self
+
+
+class ShiftPolicy(Model):
+    """The shifts of an optional shift schedule (排班表). A month without one, and every day it
+    leaves blank, is the schedule's working day on the calendar's workdays, as without shifts."""
+
+    off: list[Text] = Field(min_length=1, description="what a day off is written as in the schedule "
+                                                      "(休): never an absence, even on a workday")
+    types: dict[Code, Shift] = Field(description="shifts by code")
+
+    @model_validator(mode="after")
+    def _no_off_code(self):
+        if "off" in self.types:
+            raise ValueError("'off' is the day off, not a shift code")
+        return self
+
+
+DEFAULT_SHIFTS = ShiftPolicy(off=["休"], types={"day": Shift(name="白班")})
+
+
 class LeaveType(Model):
     """A leave type (假别) of the leave sheet."""
 
@@ -101,8 +155,9 @@ class AttendanceTracking(Model):
 
 
 class WorktimeFile(Model):
-    """The work calendar, the daily schedule and whether attendance is tracked."""
+    """The work calendar, the daily schedule, the shifts and whether attendance is tracked."""
 
     calendar: CalendarPolicy = Field(description="which days are workdays")
     schedule: Schedule = Field(description="the working day")
+    shifts: ShiftPolicy = Field(DEFAULT_SHIFTS, description="shifts a shift schedule (排班表) may name")
     attendance: AttendanceTracking = Field(AttendanceTracking(), description="whether a time clock is kept")

@@ -88,6 +88,7 @@ def generate_month(policy: Policy, period: str, out_dir: Path, *, employees: int
         Output("员工名册.xlsx", ("roster",), lambda: [people_tables.roster_sheet(month, staff)]),
         Output(f"考勤_{p}.csv", ("attendance",),
                lambda: people_tables.punch_columns(month, staff, att), "gbk"),
+        Output(f"排班表_{p}.xlsx", ("shifts",), lambda: [people_tables.shifts_sheet(month, staff, att)]),
         Output(f"月度台账_{p}.xlsx", ("leave", "conduct", "recognitions", "collaboration"),
                lambda: [people_tables.leave_sheet(month, att),
                         people_tables.conduct_sheet(month, staff, att),

@@ -1,7 +1,8 @@
 """Clock punches and leave requests for every scheduled workday (WorkCalendar), with the cases the
 attendance rules must meet: a clock-in at 08:30:59 and one at 08:31:00, an early leave, a day
 with only an in-punch and one with only an out-punch, an absence, and leave of every type —
-approved, refused and pending, one sick leave, one spanning a day off."""
+approved, refused and pending, one sick leave, one spanning a day off. Two people work a week of
+night shifts each (排班表), clocking out the next morning, with a day off (休) on a workday after it."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import numpy as np
 from csbatch.samples.month_context import Month, at
 from csbatch.samples.staff import LEAD, MANAGER, Employee, Staff
 
-PRESENT, LATE, EARLY, NO_OUT, NO_IN, ABSENT, LEAVE = (
-    "present", "late", "early", "no_out", "no_in", "absent", "leave")
+PRESENT, LATE, EARLY, NO_OUT, NO_IN, ABSENT, LEAVE, OFF = (
+    "present", "late", "early", "no_out", "no_in", "absent", "leave", "off")
 AT_WORK = (PRESENT, LATE, EARLY, NO_OUT, NO_IN)
 
 
@@ -34,6 +35,7 @@ class Attendance:
     leave: list[LeaveRequest]
     days: dict[int, dict[dt.date, str]]                  # employee index → day → status
     anchors: dict[str, tuple[Employee, dt.date]] = field(default_factory=dict)
+    rota: dict[tuple[int, dt.date], str] = field(default_factory=dict)  # (employee, day) → shift code
 
     def at_work(self, e: Employee) -> list[dt.date]:
         return [d for d, s in self.days.get(e.index, {}).items() if s in AT_WORK]
@@ -99,6 +101,24 @@ def _leave_days(month: Month, r: LeaveRequest) -> list[dt.date]:
     return [d for d in month.workdays if start <= d <= end]
 
 
+def _rota(month: Month, people: list[Employee], leave: list[LeaveRequest]) -> dict[tuple[int, dt.date], str]:
+    """Nights for two people without leave (the policy's `night` shift, when it has one): the
+    first a week of workdays from the 6th workday, the second the week after, each then a day off."""
+    if "night" not in month.policy.worktime.shifts.types:
+        return {}
+    on_leave = {r.employee.index for r in leave}
+    pair = [e for e in people[4:] if e.index not in on_leave][:2]
+    days = month.workdays
+    rota: dict[tuple[int, dt.date], str] = {}
+    for k, e in enumerate(pair):
+        block = days[5 + 6 * k: 11 + 6 * k]
+        if len(block) < 6 or len(days) <= 11 + 6 * k:
+            continue
+        rota.update({(e.index, d): "night" for d in block})
+        rota[(e.index, days[11 + 6 * k])] = "off"
+    return rota
+
+
 def build_attendance(month: Month, staff: Staff) -> Attendance:
     rng = month.rng("attendance")
     people = [e for e in staff.steady(*month.policy.roles) if e.role not in (MANAGER, LEAD)]
@@ -119,6 +139,7 @@ def build_attendance(month: Month, staff: Staff) -> Attendance:
     }
     anchors = {"late": (people[0], d(4)), "early_leave": (people[1], d(6)),
                "absent": (people[3], d(7))}
+    rota = _rota(month, people, leave)
     punches: list[tuple[Employee, dt.datetime, int]] = []
     status: dict[int, dict[dt.date, str]] = {}
     for e in staff.people:
@@ -130,6 +151,15 @@ def build_attendance(month: Month, staff: Staff) -> Attendance:
                 continue
             kind, when = script.get((e.index, day), (None, None))
             u = rng.random(6)
+            shift = rota.get((e.index, day))
+            if shift is not None:        # a night 21:4x–06:0x the next morning, or the day off
+                mine[day] = OFF if shift == "off" else PRESENT
+                if shift == "night":
+                    t_in, t_out = 21 * 3600 + 40 * 60 + int(u[1] * 600), 6 * 3600 + int(u[2] * 1200)
+                    punches.append((e, at(day, t_in // 3600, t_in // 60 % 60, t_in % 60), clock))
+                    morning = day + dt.timedelta(days=1)
+                    punches.append((e, at(morning, t_out // 3600, t_out // 60 % 60, t_out % 60), clock))
+                continue
             if kind is None:
                 kind = (LATE if u[0] < 0.02 else EARLY if u[0] < 0.03 else
                         NO_OUT if u[0] < 0.034 else NO_IN if u[0] < 0.037 else
@@ -157,4 +187,4 @@ def build_attendance(month: Month, staff: Staff) -> Attendance:
                 times.append(t_out)
             for t in sorted(times):
                 punches.append((e, at(day, t // 3600, t // 60 % 60, t % 60), clock))
-    return Attendance(punches, leave, status, anchors)
+    return Attendance(punches, leave, status, anchors, rota)

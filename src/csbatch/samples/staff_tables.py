@@ -59,6 +59,24 @@ def punch_columns(month: Month, staff: Staff, att: Attendance) -> list:
             Column("比对方式", ["指纹" if clock == 1 else "人脸" for _, _, clock in rows])]
 
 
+def shifts_sheet(month: Month, staff: Staff, att: Attendance) -> Sheet:
+    """The shift schedule (排班表) as people keep it: a month grid, a row per person on the rota,
+    a column per day (1…31), the shift's name in a cell, 休 for a day off, blank for the day."""
+    p = month.policy
+    people = [e for e in staff.people if any(key[0] == e.index for key in att.rota)]
+    days = range(1, month.last.day + 1)
+
+    def cell(e, n: int) -> str | None:
+        code = att.rota.get((e.index, month.first.replace(day=n)))
+        return None if code is None else label(p, "shifts", code)
+
+    return Sheet("排班表", [
+        Column(header(p, "shifts", "employee_id"), [e.id for e in people]),
+        Column(header(p, "shifts", "name"), [e.name for e in people]),
+        *[Column(str(n), [cell(e, n) for e in people]) for n in days],
+    ], title=f"{month.first.year}年{month.first.month}月 排班表")
+
+
 def leave_sheet(month: Month, att: Attendance) -> Sheet:
     p = month.policy
     reqs = sorted(att.leave, key=lambda r: (str(r.start), r.employee.id))

@@ -116,6 +116,7 @@ EMPLOYEE_REFERENCES = [
     ("customers", "owner_id"), ("audits", "employee_id"), ("collaboration", "employee_id"),
     ("reviews", "employee_id"), ("adjustments", "employee_id"), ("submissions", "employee_id"),
     ("submissions", "dispatched_by"), ("chat_checks", "employee_id"), ("meetings", "employee_id"),
+    ("shifts", "employee_id"),
     ("roster", "supervisor_id"),
 ]
 

@@ -153,7 +153,7 @@ def _missing_kinds(inputs_dir: Path, present: set[str], policy: InputsPolicy) ->
     """A required kind nobody provided is an error; an optional one, a warning."""
     issues = []
     for kind, spec in policy.kinds.items():
-        if kind in present or not spec.monthly:
+        if kind in present or not spec.monthly or not (spec.required or spec.noted_missing):
             continue
         patterns = ", ".join(spec.files)
         if spec.required:

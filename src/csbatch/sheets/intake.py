@@ -20,6 +20,7 @@ from csbatch.i18n import N_, Named, Said
 from csbatch.policy.inputs import Kind
 from csbatch.policy.loader import Policy
 from csbatch.policy.scorecards import Section
+from csbatch.sheets import month_grid
 from csbatch.sheets import rows as sheet_rows
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
 from csbatch.sheets.discover import FoundSheet, discover, is_notes_sheet
@@ -142,6 +143,9 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     frame, cell_issues = _coerce_columns(found, kind, policy, period, raw, header, raw_cols, rows_index,
                                          letters, columns, set(long_cells) | bad_cells)
     issues += cell_issues
+    if kind.item_columns == "month_days":
+        frame, grid_issues = month_grid.long_form(frame, kind, header, period, where, letters)
+        issues += grid_issues
     return _SheetResult(_with_provenance(frame, found), letters, issues, texts)
 
 
@@ -268,6 +272,13 @@ def _coerce_columns(found: FoundSheet, kind: Kind, policy: Policy, period: str, 
             series = pd.Series("", index=rows_index, dtype=object)
         take(name, coerce_column(series, col, ctx))
     for code in header.items:
+        if kind.item_columns == "month_days" and kind.value:   # a day's cell: the value column
+            value = kind.columns[kind.value].model_copy(update={"required": False, "default": None})
+            result = coerce_column(raw_cols[code], value, ctx)
+            out[code] = result.values
+            day = columns.get(code) or _column(code, None)
+            issues.extend(_cell_issues(found, day, letters.get(code), result, bad_cells))
+            continue
         section = sections[code]
         take(code, coerce_audit_items(raw_cols[code], section.kind, section.per_item, ctx))
     return pd.DataFrame(out, index=rows_index), issues
