@@ -76,7 +76,7 @@ libreoffice:
 # Regenerate the committed sample month (same seed, same files).
 samples: $(VENV)/.test-installed
 	rm -rf samples/$(PERIOD)
-	$(BIN)/csbatch sample $(PERIOD) --out samples/$(PERIOD) --employees 20 --seed 2026
+	$(BIN)/csbatch sample $(PERIOD) --out samples/$(PERIOD) --employees 21 --seed 2026
 
 # Regenerate docs/policy.md, docs/inputs.md and docs/outputs.md from the code (a test fails when
 # the committed files drift from it).

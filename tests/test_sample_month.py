@@ -39,7 +39,7 @@ def _cells(path):
 
 
 def test_committed_sample_matches_its_generator(policy, tmp_path):
-    written = generate_month(policy, "2026-10", tmp_path, employees=20, seed=2026)
+    written = generate_month(policy, "2026-10", tmp_path, employees=21, seed=2026)
     assert sorted(p.name for p in written) == sorted(p.name for p in MONTH.iterdir())
     for path in written:
         assert _cells(path) == _cells(MONTH / path.name), f"{path.name} drifted: run `make samples`"
