@@ -177,7 +177,7 @@ def test_tables_are_the_csv_contract():
 
 # --- workbook ----------------------------------------------------------------------------------
 
-SHEETS = ["时限检查", "投诉", "投诉分类", "投诉环节缺失", "特价退款例外", "回访", "督导问卷-客服", "督导问卷-班组", "问卷项目得分率",
+SHEETS = ["时限检查", "时限按人汇总", "投诉", "投诉分类", "投诉环节缺失", "特价退款例外", "回访", "督导问卷-客服", "督导问卷-班组", "问卷项目得分率",
           "服务禁忌", "未检测客服", "督导员对比", "趋势"]
 
 
@@ -271,7 +271,7 @@ def test_formula_looking_text_stays_text(book):
 
 def test_english_workbook_shows_words(tmp_path, policy):
     wb = openpyxl.load_workbook(write_audit_workbook(tmp_path / "en.xlsx", report(), policy, "en"))
-    assert wb.sheetnames[:3] == ["Deadlines", "Complaints", "Complaint categories"]
+    assert wb.sheetnames[:4] == ["Deadlines", "Deadlines by person", "Complaints", "Complaint categories"]
     # the policy names rules in Chinese only: English shows the code spelled out, never the code
     assert wb["Deadlines"]["A2"].value == "complaint resolution" and wb["Deadlines"]["F3"].value == "late"
     assert header(wb["QA agents"])[5:9] == SECTIONS

@@ -146,3 +146,44 @@ def test_a_month_without_the_duty_sheets_lists_nobody_missing(tmp_path):
     assert not rules & {"daily_record", "team_meeting", "training", "lead_weekly_review", "work_summary"}
     warned = [i for i in outcome.issues if i.code == "deadlines.no_evidence"]
     assert len(warned) == 1 and "业务记录" in warned[0].text("zh") and "团队例会" in warned[0].text("zh")
+
+
+def test_counts_per_person_and_rule_in_the_workbook_and_on_the_page(tmp_path):
+    """赵六 (1004) hands in the daily record on every workday but one late (Oct 15, 17:45) and one
+    missing (Oct 9): the workbook's 时限按人汇总 and the page's per-person table count 19 on time,
+    1 late, 1 missing of 21, by name and rule name; 王五's meetings count the absence with a reason
+    apart."""
+    import datetime as dt
+
+    import pandas as pd
+
+    days = [dt.date(2026, 10, d) for d in range(8, 32) if dt.date(2026, 10, d).weekday() != 6]
+    assert len(days) == 21
+    handed = [["1004", "业务记录", d.isoformat(), f"{d.isoformat()} {'17:45' if d.day == 15 else '17:00'}"]
+              for d in days if d.day != 9]
+    _, out = close(tmp_path, submissions=(*DAILY, *WEEKLY_REVIEW, *handed))
+    assert [r["status"] for r in of_rule(out, "daily_record", "1004").values()].count("on_time") == 19
+
+    sheet = pd.read_excel(out / "audit_report_2026-10.xlsx", sheet_name="时限按人汇总", dtype={"工号": str},
+                          engine="openpyxl")
+    assert list(sheet.columns) == ["工号", "姓名", "规则", "按时", "逾期", "缺失", "有因缺席", "未到期", "应完成项数"]
+    daily = sheet[sheet["规则"] == "业务记录"].set_index("工号")
+    assert daily.loc["1004", ["姓名", "按时", "逾期", "缺失", "有因缺席", "未到期", "应完成项数"]].tolist() == \
+        ["赵六", 19, 1, 1, 0, 0, 21]
+    assert daily.loc["1003", ["姓名", "按时", "逾期", "缺失", "应完成项数"]].tolist() == ["王五", 2, 1, 18, 21]
+    meeting = sheet[(sheet["规则"] == "团队例会") & (sheet["工号"] == "1003")].iloc[0]
+    assert (meeting["按时"], meeting["缺失"], meeting["有因缺席"]) == (1, 2, 1)
+    assert "daily_record" not in set(sheet["规则"])             # names, not codes
+    ws = openpyxl.load_workbook(out / "audit_report_2026-10.xlsx")["时限按人汇总"]
+    assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1" and ws.page_setup.paperSize == 9
+
+    page = (out / "audit_report_2026-10.html").read_text(encoding="utf-8")
+    table = page[page.index('id="deadlines-by-person"'):]
+    table = table[:table.index("</table>")]
+    start = table.index('data-employee="1004" data-rule="daily_record"')
+    row = table[table.rindex("<tr", 0, start):]
+    row = row[:row.index("</tr>")]
+    assert row.startswith('<tr class="bad"')                  # something missing: red
+    cells = [c.split(">", 1)[1].split("<", 1)[0] for c in row.split("<td")[1:]]
+    assert cells == ["赵六", "业务记录", "19", "1", "1", "0", "0"]
+    assert ">daily_record<" not in table and ">1004<" not in table

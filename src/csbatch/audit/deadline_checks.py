@@ -306,3 +306,34 @@ def check_deadlines(month: Month, policy: Policy, inputs: Sheets, people: People
                         dtype="datetime64[ns]" if name in ("due_at", "submitted_at") else object)
         for name in DEADLINE_FRAME_COLUMNS})
     return frame, issues
+
+
+#: The statuses an item can end in, in the order the per-person summary counts them.
+STATUSES: tuple[str, ...] = ("on_time", "late", "missing", "excused", "open")
+#: The per-person summary's columns (`by_person`).
+BY_PERSON_COLUMNS: tuple[str, ...] = ("employee_id", "name", "rule", "rule_name", *STATUSES, "items")
+
+
+def by_person(deadlines: pd.DataFrame) -> pd.DataFrame:
+    """Per employee and rule, how many of the month's expected items ended in each status, and in
+    all — the deadlines frame counted, not a second judgement. People in employee-ID order, each
+    person's rules in policy order (the frame's); items nobody is expected to hand in (a rule over
+    rows without an employee) are left out."""
+    def column(name: str, fallback: str) -> list[Any]:
+        return list(deadlines[name] if name in deadlines.columns else deadlines[fallback])
+
+    order: dict[str, int] = {}
+    counts: dict[tuple[str, str], dict[str, Any]] = {}
+    for rule, rule_name, emp, name, state in zip(deadlines["rule"], column("rule_name", "rule"),
+                                                  deadlines["employee_id"], column("employee_name", "employee_id"),
+                                                  deadlines["status"]):
+        if is_blank(emp) or str(emp) == "":
+            continue
+        order.setdefault(rule, len(order))
+        row = counts.setdefault((str(emp), rule), dict(employee_id=str(emp), name=name, rule=rule,
+                                                       rule_name=rule_name, **dict.fromkeys(STATUSES, 0), items=0))
+        row["items"] += 1
+        if state in STATUSES:
+            row[state] += 1
+    rows = sorted(counts.values(), key=lambda r: (r["employee_id"], order[r["rule"]]))
+    return pd.DataFrame(rows, columns=list(BY_PERSON_COLUMNS))

@@ -5,7 +5,7 @@ Content-Security-Policy whose only script is the page's own check that each char
 its sha256).
 
 The page leads with the headline figures and their change against the previous closed month, then
-shows what went wrong, breaches first: deadlines, complaints (SLA by category, open past SLA,
+shows what went wrong, breaches first: deadlines (and their counts per person and rule), complaints (SLA by category, open past SLA,
 losses, special-price refunds), callbacks, QA (who needs coaching, team × item heatmap, taboos,
 agents not audited, auditors compared) and the trends. A complaint described as
 `<script>alert(1)</script>` prints as those characters.
@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from csbatch.audit.deadline_checks import by_person
 from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_, resolve_lang, word, yes_no
@@ -152,7 +153,8 @@ def deadline_context(report, lang: str = "zh") -> dict:
         if status in row:
             row[status] += 1
     failed = frame[[v is False for v in frame["passed"]]] if "passed" in frame.columns else frame.iloc[:0]
-    return dict(breaches=_rows(breaches), failed_tests=_rows(failed), by_rule=list(summary.values()), total=len(frame),
+    return dict(breaches=_rows(breaches), failed_tests=_rows(failed), by_rule=list(summary.values()),
+                by_person=_rows(by_person(frame)), total=len(frame),
                 on_time=int((frame["status"] == "on_time").sum()),
                 chart=charts.deadlines_by_rule(frame, lang=lang))
 

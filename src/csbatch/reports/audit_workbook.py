@@ -3,6 +3,8 @@ sheet per check of the `AuditReport`:
 
 - 时限检查 / Deadlines: every deadline check (deadlines.csv columns, then the employee's name);
   late and missing rows red.
+- 时限按人汇总 / Deadlines by person: per employee and rule, the items on time, late, missing,
+  absent with a reason and not yet due (the deadline sheet counted); late amber, missing red.
 - 投诉 / Complaints: every complaint (complaints.csv columns, then due time, customer, order,
   description); late and open-past-SLA rows red.
 - 投诉分类 / Complaint categories: counts by category; open past SLA red.
@@ -33,6 +35,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
+from csbatch.audit.deadline_checks import by_person
 from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_, NC_, word
@@ -45,6 +48,7 @@ from csbatch.reports.tables import (
     COMPLAINT_CATEGORIES,
     COMPLAINT_STAGES,
     COMPLAINTS_SHEET,
+    DEADLINES_BY_PERSON,
     DEADLINES_SHEET,
     NOT_AUDITED,
     TABOOS,
@@ -150,6 +154,12 @@ def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
     ws, n, shown = s.status_sheet(DEADLINES_SHEET, report.deadlines, ("rule", "rule_name"), "status",
                                   DEADLINE_STATUS, DEADLINE_BREACHES)
     s.rows_where(ws, DEADLINES_SHEET, n, "status", [shown["open"]], s.grey)
+    people = by_person(report.deadlines)
+    people["rule"] = s.names(people, "rule", "rule_name")
+    ws, n = s.sheet(DEADLINES_BY_PERSON, people)
+    for col in DEADLINE_BREACHES:
+        s.cells(ws, DEADLINES_BY_PERSON, n, col, {"type": "cell", "criteria": ">", "value": 0,
+                                                  "format": s.red if col == "missing" else s.amber})
 
     # complaints -----------------------------------------------------------------------------
     ws, n, _ = s.status_sheet(COMPLAINTS_SHEET, report.complaints, ("category", "category_name"), "sla_status",

@@ -311,6 +311,18 @@ DEADLINES_SHEET = Table("deadlines", DEADLINES.heading, DEADLINES.columns + (
     Col("passed", "bool", N_("test passed"), "the score reaches the rule's pass mark (blank: no test)"),
 ))
 
+DEADLINES_BY_PERSON = Table("deadlines_by_person", N_("Deadlines by person"), (
+    Col("employee_id", "id", N_("employee id"), "the employee's ID (roster)"),
+    Col("name", "text", N_("name"), "the employee's name (roster)"),
+    Col("rule", "text", NC_("deadlines", "rule"), "the deadline rule's name (deadlines.yaml `name`)"),
+    Col("on_time", "int", NC_("deadline", "on time"), "items done by their due time"),
+    Col("late", "int", NC_("deadline", "late"), "items done after their due time"),
+    Col("missing", "int", N_("missing"), "items not done (an absence without a reason included)"),
+    Col("excused", "int", N_("absent with a reason"), "absences with a reason (rules that read attendance)"),
+    Col("open", "int", N_("not yet due"), "items not done, under a rule that counts from a start (a complaint may yet be resolved)"),
+    Col("items", "int", N_("expected items"), "the items expected of the person under the rule, in all"),
+), row="employee × deadline rule with an item expected of them (the Deadlines sheet counted)")
+
 COMPLAINTS_SHEET = Table("complaints", COMPLAINTS.heading, COMPLAINTS.columns + (
     Col("due_at", "datetime", NC_("complaints", "due at"), "when the complaint was due to be resolved"),
     Col("customer_id", "id", N_("customer id"), "customer ID"),
