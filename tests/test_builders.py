@@ -21,7 +21,7 @@ from csbatch.sheets.intake import read_inputs
 PERIOD = "2026-10"
 KINDS = ("roster", "attendance", "leave", "conduct", "recognitions", "sales", "production", "contacts",
          "complaints", "callbacks", "customers", "redemptions", "audits", "collaboration", "reviews",
-         "adjustments", "submissions", "chat_checks", "shifts")
+         "adjustments", "submissions", "chat_checks", "shifts", "meetings", "member_changes")
 EMPLOYEES = ("E01", "E02")
 #: one value per declared type, as a test hands it to typed_frame
 SAMPLE = {"id": "X-1", "text": "备注 A", "bool": True, "date": "2026-10-05", "datetime": "2026-10-05 09:15:00",
@@ -30,7 +30,7 @@ SAMPLE = {"id": "X-1", "text": "备注 A", "bool": True, "date": "2026-10-05", "
 #: kinds written as CSV (every cell text, no sheet); the others as a workbook with one sheet
 CSV = {"attendance", "contacts"}
 #: columns naming an employee must name one on the roster
-EMPLOYEE_COLUMNS = {"employee_id", "supervisor_id", "sales_rep_id", "owner_id"}
+EMPLOYEE_COLUMNS = {"employee_id", "supervisor_id", "sales_rep_id", "owner_id", "dispatched_by"}
 #: rows a kind needs to be read as the period's (dated kinds, roster roles)
 OVERRIDES: dict[str, list[dict]] = {
     "roster": [{"supervisor_id": "E02", "leave_date": None, "base_salary": "3500.5"},

@@ -25,10 +25,11 @@ from typer.testing import CliRunner
 
 from conftest import CONFIG
 from csbatch.cli import app
+from csbatch.policy import load_policy
 
 runner = CliRunner()
 QUARTER = ("2026-07", "2026-08", "2026-09")   # paid in 2026-10 (the calendar knows no 2027 yet)
-EMPLOYEES = "16"   # the fewest a sample holds every role with
+EMPLOYEES = "20"   # the fewest a sample holds every role with
 
 
 def _cli(*args) -> object:
@@ -221,9 +222,16 @@ def test_the_recognitions_sheet_pays_the_awards_in_the_next_close(quarter, tmp_p
     _close("2026-10", inputs, out)
     lines = _rows(out / "2026-10" / "data" / "payroll_components.csv")
     paid = [(r["employee_id"], r["reason"], Decimal(r["amount"])) for r in lines if r["component"] == "awards"]
-    for award, amount in (("季度销售冠军", Decimal("1000.00")), ("季度优秀客服", Decimal("500.00"))):
+    # one awards line per employee, its reasons joined by "; " (a month's own award may share it)
+    policy, _ = load_policy(CONFIG)
+    cash = {r.name: policy.pay.components["awards"].amounts.get(code, Decimal(0))
+            for code, r in policy.recognitions.items()}
+    for award in ("季度销售冠军", "季度优秀客服"):
         eid = candidates[award]
-        assert paid.count((eid, award, amount)) == own.count((eid, award)) + 1, award
+        reasons = [name for e, reason, _ in paid if e == eid for name in reason.split("; ")]
+        assert reasons.count(award) == own.count((eid, award)) + 1, award
+        mine = [name for e, name in own if e == eid] + [award]
+        assert sum(a for e, _, a in paid if e == eid) == sum(cash.get(n, Decimal(0)) for n in mine), award
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [

@@ -231,7 +231,7 @@ def test_an_edited_copy_of_a_keyed_file_is_one_error_naming_both_files(tmp_path)
     edit_sheet(copy, lambda ws: ws.cell(2, column_of(ws, "姓名")).__setattr__("value", "龚薇"))
     run = _refused(
         tmp_path, inputs, "员工名册.xlsx: two roster files: 员工名册 - 副本.xlsx and 员工名册.xlsx hold the same "
-                "20 employee_id values: keep one")
+                "21 employee_id values: keep one")
     assert "appears twice" not in run.stderr
 
 

@@ -198,5 +198,13 @@ class Workbook:
     def close(self) -> Path:
         for ws in self.book.worksheets():
             self._print_setup(ws)
-        self.book.close()
+        try:
+            self.book.close()
+        except xlsxwriter.exceptions.FileCreateError as exc:
+            # XlsxWriter wraps the OSError of a full disk or a file-size limit in its own exception:
+            # unwrap it, so the close reports an environment fault, not a bug in csbatch
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc.__context__
+            if isinstance(cause, OSError):
+                raise cause from None
+            raise
         return self.path
