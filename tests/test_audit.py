@@ -436,7 +436,7 @@ def test_sample_month_audits_without_errors(sample):
     report, issues = run_audit("2026-10", st.policy, st.inputs, st.attendance, st.audits, st.calendar)
     assert errors(issues) == []
     assert list(report.figures) == list(FIGURES)
-    assert set(report.deadlines["status"]) <= {"on_time", "late", "missing", "open"}
+    assert set(report.deadlines["status"]) <= {"on_time", "late", "missing", "open", "excused"}
     assert set(report.complaints["sla_status"]) <= {"on_time", "late", "open_within_sla", "open_past_sla"}
     assert len(report.complaints) == len(st.inputs["complaints"])
     # an agent's QA mean is the very number the scorecard used

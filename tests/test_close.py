@@ -45,7 +45,8 @@ def test_close_writes_attendance_workbook_and_manifest(tmp_path):
         "data/attendance.csv", "data/audits.csv", "data/complaints.csv", "data/deadlines.csv",
         "data/order_splits.csv", "data/payroll.csv",
         "data/payroll_components.csv", "data/scorecard_items.csv", "data/scorecards.csv",
-        "data/vip_discount_audit.csv", "data/vip_members.csv", "data/vip_points.csv", "data/vip_tasks.csv",
+        "data/vip_discount_audit.csv", "data/vip_member_changes.csv", "data/vip_members.csv",
+        "data/vip_points.csv", "data/vip_tasks.csv",
         f"kpi_scorecards_{PERIOD}.xlsx", "manifest.json", f"payroll_bonus_{PERIOD}.xlsx",
         *sorted(f"staff/{r['employee_id']}.html" for r in _csv_rows(month / "data/payroll.csv")),
         f"vip_statements_{PERIOD}.xlsx"]

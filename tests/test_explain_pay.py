@@ -43,9 +43,11 @@ def closed(tmp_path_factory):
     return out, outcome
 
 
-# 1003: order bonus split by channel, an adjustment; 1006: absence, commission, award, complaint
-# losses, an adjustment; 1009: team lead, commission at the over-reported 50% share; 1008: per unit
-@pytest.mark.parametrize("employee", ["1003", "1006", "1008", "1009"])
+# 1003: the online lead's allowance, an adjustment; 1004: order bonus split by channel; 1006: absence,
+# commission, a complaint loss, an adjustment; 1007: unpaid leave, commission, an award, a complaint
+# loss; 1009: per unit, a floating team-lead allowance, an award, an adjustment; 1010: team lead,
+# commission at the over-reported 50% share
+@pytest.mark.parametrize("employee", ["1003", "1004", "1006", "1007", "1009", "1010"])
 def test_each_pay_line_is_the_closes_and_they_add_up_to_gross_pay(closed, employee):
     out, outcome = closed
     _, pay, issues = explain(employee, PERIOD, MONTH, CONFIG, pay=True)
@@ -65,17 +67,23 @@ def test_pay_explanation_names_rules_inputs_and_places():
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("1006 ") and "total:" in out            # the scorecard first, as without --pay
-    pay = out[out.index("1006 赵志 · 综合类客服 · pay · 2026-10"):]
-    assert "absence_deduction 缺勤扣款 — -¥114.29  [absent 1 d]" in pay
+    pay = out[out.index("1006 赵冬 · 综合类客服 · pay · 2026-10"):]
+    assert "absence_deduction 缺勤扣款 — -¥123.81  [absent 1 d]" in pay
     assert "absent 1 d, unpaid leave 0 d of 21 workdays" in pay
     assert "2% (综合类客服) × each counted order's amount × the production-sheet share" in pay
-    assert "order MD26100000005 ¥15,000.00 × 2% × production share 100% = ¥300.00  (销售订单_2.xlsx[门店订单]!F8)" in pay
-    assert "recognition 服务之星 ¥200.00  (月度台账_2026-10.xlsx[奖惩记录]!D2)" in pay
-    assert "complaint TS26100010 loss ¥1,280.00  (投诉登记_2026-10.xlsx[投诉登记]!J13)" in pay
+    assert "order MD26100000005 ¥15,100.00 × 2% × production share 100% = ¥302.00  (销售订单_2.xlsx[门店订单]!F8)" in pay
+    assert "complaint TS26100002 loss ¥350.00  (投诉登记_2026-10.xlsx[投诉登记]!J5)" in pay
     assert "a line of the adjustments sheet, as written" in pay
     assert "adjustment -¥200.00: 遗失门店钥匙赔偿  (其他调整_2026-10.xlsx[其他调整]!D3)" in pay
     assert "/config/pay.yaml:94:5\n" in pay
-    assert pay.rstrip().endswith("gross pay: ¥11,096.31 (8 lines)")
+    assert pay.rstrip().endswith("gross pay: ¥4,859.53 (7 lines)")
+    # the sample's award of 服务之星 went to 1007 (with its other complaint loss)
+    awarded = CliRunner().invoke(app, ["explain", "1007", PERIOD, "--inputs", str(MONTH), "--config", str(CONFIG),
+                                       "--pay"])
+    assert awarded.exit_code == 0, awarded.output
+    pay = awarded.stdout[awarded.stdout.index("1007 夏伟明 · 综合类客服 · pay · 2026-10"):]
+    assert "recognition 服务之星 ¥200.00  (月度台账_2026-10.xlsx[奖惩记录]!D2)" in pay
+    assert "complaint TS26100009 loss ¥1,280.00  (投诉登记_2026-10.xlsx[投诉登记]!J12)" in pay
 
 
 def test_pay_of_someone_without_a_scorecard_is_explained(tmp_path):
@@ -84,7 +92,7 @@ def test_pay_of_someone_without_a_scorecard_is_explained(tmp_path):
     assert runner.invoke(app, args).exit_code == 1                 # a manager has no scorecard
     result = runner.invoke(app, [*args, "--pay"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("1001 龚薇丹 · ") and "unpaid leave 1 d" in result.stdout
+    assert result.stdout.startswith("1001 龚军娟 · ") and "unpaid leave 1 d" in result.stdout
     gone = runner.invoke(app, ["explain", "Z99", PERIOD, "--inputs", str(MONTH), "--config", str(CONFIG), "--pay"])
     assert gone.exit_code == 1 and "employee Z99 is not on the payroll of 2026-10" in gone.stderr
 
@@ -103,19 +111,19 @@ def test_a_closed_month_is_explained_with_the_policy_and_inputs_of_its_close(tmp
     out = tmp_path / "out"
     assert monthly_close(PERIOD, MONTH, out, config).ok
     paid, = [r for r in _csv(out / PERIOD / "data" / "payroll.csv") if r["employee_id"] == "1006"]
-    assert paid["commission"] == "10003.90"
+    assert paid["commission"] == "2492.44"
     # the work tree's rate changes without a re-close: the month still explains what was paid
     pay_yaml = config / "pay.yaml"
     pay_yaml.write_text(pay_yaml.read_text(encoding="utf-8").replace("comprehensive_cs: 2%", "comprehensive_cs: 3%"),
                         encoding="utf-8")
     today = _explain("1006", PERIOD, "--inputs", str(MONTH), "--config", str(config), "--pay")
-    assert today.exit_code == 0 and _commission(today.stdout).startswith("commission 业绩提成 — ¥15,005.85")
+    assert today.exit_code == 0 and _commission(today.stdout).startswith("commission 业绩提成 — ¥3,738.66")
     result = _explain("1006", PERIOD, "--out", str(out), "--config", str(config), "--pay")
     assert result.exit_code == 0, result.output
-    assert _commission(result.stdout) == "commission 业绩提成 — ¥10,003.90"
+    assert _commission(result.stdout) == "commission 业绩提成 — ¥2,492.44"
     assert "2% (综合类客服) × each counted order's amount" in result.stdout     # the role by its policy name
-    assert result.stdout.rstrip().endswith(f"gross pay: ¥{Decimal(paid['gross_pay']):,} (8 lines)")
-    assert (f"{PERIOD} is closed (at " in result.stderr and "explained from the 16 input files its close kept"
+    assert result.stdout.rstrip().endswith(f"gross pay: ¥{Decimal(paid['gross_pay']):,} (7 lines)")
+    assert (f"{PERIOD} is closed (at " in result.stderr and "explained from the 19 input files its close kept"
             in result.stderr and "(commit " in result.stderr)
     # its places name the policy folder, not the temporary copy explain read
     assert f"policy:   {config}/pay.yaml:44:5" in result.stdout.replace("\\", "/")
@@ -197,8 +205,8 @@ def test_in_a_terminal_pay_is_a_table():
     console = Console(width=160, record=True, force_terminal=True, color_system=None)
     console.print(render_rich(pay))
     shown = console.export_text()
-    assert "┃ component" in shown and "-¥1,630.00" in shown and shown.rstrip().endswith("gross pay: ¥11,096.31 (8 lines)")
-    assert "(投诉登记_2026-10.xlsx[投诉登记]!J13)" in shown          # a sheet name in brackets is not markup
+    assert "┃ component" in shown and "-¥350.00" in shown and shown.rstrip().endswith("gross pay: ¥4,859.53 (7 lines)")
+    assert "(投诉登记_2026-10.xlsx[投诉登记]!J5)" in shown          # a sheet name in brackets is not markup
 
 
 def test_explain_speaks_chinese_by_default(monkeypatch):
@@ -207,12 +215,12 @@ def test_explain_speaks_chinese_by_default(monkeypatch):
                                       "--pay"])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "\n客户满意度 — 18 分（满分 20）" in out            # the item by its name, no code (issue 12)
-    assert "  规则：    满意度扣分 82.8% 落在 [80%, 95%) → 20 − 2" in out
-    # issue 13: complaint resolution is the department's share, so 1006 ranks 4th of 9 (was 9th)
-    assert "总分：小计 80 = 80 → 等级 C，排名 4/9" in out
+    assert "\n客户满意度 — 19 分（满分 20）" in out            # the item by its name, no code (issue 12)
+    assert "  规则：    满意度扣分 96.5% 落在 [95%, 100%) → 20 − 1" in out
+    # issue 13: complaint resolution is the department's share; 1006 ranks 4th of 9, its 公司表扬 added
+    assert "总分：小计 77 + 3 (公司表扬) = 80 → 等级 C，排名 4/9" in out
     assert "名册基本工资 × 应出勤天数 ÷ 当月工作日数" in out
-    assert out.rstrip().endswith("应发工资：¥11,096.31（共 8 行）")
+    assert out.rstrip().endswith("应发工资：¥4,859.53（共 7 行）")
     assert not any(word in out for word in ("rule:", "measured:", "total:", "gross pay", " of 20", "a month, ",
                                             "scheduled days", "adjustments sheet"))
     gone = CliRunner().invoke(app, ["explain", "Z99", PERIOD, "--inputs", str(MONTH), "--config", str(CONFIG),
@@ -225,9 +233,9 @@ def test_explain_speaks_english_with_lang_en(monkeypatch):
     result = CliRunner().invoke(app, ["--lang", "en", "explain", "1006", PERIOD, "--inputs", str(MONTH),
                                       "--config", str(CONFIG), "--pay"])
     assert result.exit_code == 0, result.output
-    assert "satisfaction 客户满意度 — 18 of 20" in result.stdout            # the policy's names stay its own
-    assert "  rule:     satisfaction_deduction 82.8% in [80%, 95%) → 20 − 2" in result.stdout
-    assert result.stdout.rstrip().endswith("gross pay: ¥11,096.31 (8 lines)")
+    assert "satisfaction 客户满意度 — 19 of 20" in result.stdout            # the policy's names stay its own
+    assert "  rule:     satisfaction_deduction 96.5% in [95%, 100%) → 20 − 1" in result.stdout
+    assert result.stdout.rstrip().endswith("gross pay: ¥4,859.53 (7 lines)")
     assert "规则" not in result.stdout and "应发工资" not in result.stdout
 
 
@@ -239,10 +247,10 @@ def test_the_staff_pages_rules_are_in_the_close_language(closed):
     _, outcome = closed
     zh, = [p for p in staff_pages(outcome.state) if p.employee_id == "1006"]
     rules = [line.rule for line in zh.card.items] + [item.rule for item in zh.pay.items]
-    assert "满意度扣分 82.8% 落在 [80%, 95%) → 20 − 2" in rules           # the band table by its name
+    assert "满意度扣分 96.5% 落在 [95%, 100%) → 20 − 1" in rules           # the band table by its name
     assert "名册基本工资 × 应出勤天数 ÷ 当月工作日数" in rules
-    assert zh.card.total_text == "小计 80 = 80"
+    assert zh.card.total_text == "小计 77 + 3 (公司表扬) = 80"
     assert not any(w in r for r in rules for w in (" in [", "a month", "scheduled days", "roster"))
     en, = [p for p in staff_pages(replace(outcome.state, lang="en")) if p.employee_id == "1006"]
-    assert "satisfaction_deduction 82.8% in [80%, 95%) → 20 − 2" in [line.rule for line in en.card.items]
-    assert en.card.total_text == "subtotal 80 = 80"
+    assert "satisfaction_deduction 96.5% in [95%, 100%) → 20 − 1" in [line.rule for line in en.card.items]
+    assert en.card.total_text == "subtotal 77 + 3 (公司表扬) = 80"

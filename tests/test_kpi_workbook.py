@@ -88,10 +88,10 @@ def test_team_summary_per_scorecard_matches_scorecards_csv(month, policy):
             assert Decimal(str(shown["最低总分"])) == min(totals) and Decimal(str(shown["最高总分"])) == max(totals)
             for g in grades:
                 assert shown[f"{g}级人数"] == sum(1 for r in members if r["grade"] == g), (code, shown["班组"], g)
-    # the sample's e-commerce card: 星辰组 (1004 and 1007) leads 飞鹰组 in the team competition
+    # the sample's e-commerce card: 星辰组 (1005 and 1008 rated) leads 飞鹰组 in the team competition
     ecommerce = {b["班组"]: b for b in blocks["网购客服绩效考核表：班组汇总"]}
     assert (ecommerce["星辰组"]["班组排名"], ecommerce["飞鹰组"]["班组排名"]) == (1, 2)
-    assert ecommerce["飞鹰组"]["人数"] == 3 and ecommerce["飞鹰组"]["参评人数"] == 2   # 1020 not rated
+    assert ecommerce["星辰组"]["人数"] == 3 and ecommerce["星辰组"]["参评人数"] == 2   # 1021 not rated
 
 
 def test_one_team_chart_per_scorecard_titled_with_its_name(month, policy):

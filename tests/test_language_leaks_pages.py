@@ -80,13 +80,13 @@ def test_zh_staff_pages_show_no_code(zh):
     found = [leak for page in pages for leak in leaks(page_texts(page), codes(zh))]
     assert not found, "\n".join(found[:20])
     texts = {page.stem: " ".join(t for _, t in page_texts(page)) for page in pages}
-    assert "协作问题次数 = 0" in texts["1006"] and "20 − 2 × 0 (协作问题次数)" in texts["1006"]
-    assert "满意度扣分 82.8% 落在 [80%, 95%) → 20 − 2" in texts["1006"]
-    assert "每项表彰的奖金：服务之星 ¥200.00" in texts["1006"] and "名册中填写了 补助" in texts["1006"]
+    assert "协作问题次数 = 2" in texts["1006"] and "20 − 2 × 2 (协作问题次数)" in texts["1006"]
+    assert "满意度扣分 96.5% 落在 [95%, 100%) → 20 − 1" in texts["1006"]
+    assert "每项表彰的奖金：服务之星 ¥200.00" in texts["1007"] and "名册中填写了 补助" in texts["1007"]   # 1007's award
     assert "考勤 2026-10-16 旷工 1：无打卡记录" in texts["1006"]
-    assert "投诉未解决比例 = " in texts["1003"]          # measured over the department (issue 13)
-    assert "(5 如果 3 > 0 且 3 == 3 否则 0) - (3 × 0 如果 3 > 0 否则 0) = 20" in texts["1004"]
-    assert "抽查不合格数 = 0" in texts["1004"] and "抽查聊天数 = 3" in texts["1004"]      # 服务检测's chat checks
+    assert "投诉未解决比例 = " in texts["1004"]          # measured over the department (issue 13)
+    assert "(5 如果 3 > 0 且 3 == 3 否则 0) - (3 × 0 如果 3 > 0 否则 0) = 20" in texts["1010"]
+    assert "抽查不合格数 = 0" in texts["1010"] and "抽查聊天数 = 3" in texts["1010"]      # 服务检测's chat checks
 
 
 def test_zh_explain_pay_prints_no_code(zh):
@@ -96,11 +96,14 @@ def test_zh_explain_pay_prints_no_code(zh):
 
     from csbatch.cli import app
 
-    args = ["explain", "1006", PERIOD, "--inputs", str(SAMPLES / PERIOD), "--config", str(CONFIG), "--pay"]
-    result = CliRunner().invoke(app, args, env={"CSBATCH_LANG": "zh"})
-    assert result.exit_code == 0, result.output
-    found = leaks([("explain", line) for line in result.stdout.splitlines()], codes(zh))
-    assert not found, "\n".join(found[:20])
+    # 1006: an absence, a complaint loss, an adjustment; 1007: unpaid leave, an award (服务之星), no
+    # collaboration incident: between them every kind of line
+    for employee in ("1006", "1007"):
+        args = ["explain", employee, PERIOD, "--inputs", str(SAMPLES / PERIOD), "--config", str(CONFIG), "--pay"]
+        result = CliRunner().invoke(app, args, env={"CSBATCH_LANG": "zh"})
+        assert result.exit_code == 0, result.output
+        found = leaks([("explain", line) for line in result.stdout.splitlines()], codes(zh))
+        assert not found, "\n".join(found[:20])
     assert "客服中心绩效考核表" in result.stdout and "服务之星 ¥200.00" in result.stdout
     english = CliRunner().invoke(app, ["--lang", "en", *args])
     assert "collaboration_incidents = 0" in english.stdout and "service_star ¥200.00" in english.stdout

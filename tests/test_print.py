@@ -161,5 +161,7 @@ def test_close_workbooks_print_within_bounds(pdfs):
               if p.name.endswith(f"{PERIOD}.xlsx")}
     assert counts["payroll_bonus"] <= 9
     assert counts["kpi_scorecards"] <= 8
-    assert counts["audit_report"] <= 14
+    # 14 sheets a page each, but 时限检查 holds issue 13's recurring duties: 239 deadline items (26 in
+    # the sample before), 7 landscape pages at one page wide, so 13 + 7
+    assert counts["audit_report"] <= 20
     assert counts["vip_statements"] <= 5

@@ -47,7 +47,7 @@ def test_a_reclose_shows_hr_each_changed_line_by_name_with_the_reason_and_a_tota
     assert "变更明细" not in names and "上一次结账相比" not in first.stdout     # a first close
     assert runner.invoke(app, ["reopen", "2026-10", "--reason", REASON, "--out", str(out)]).exit_code == 0
 
-    # the sample's adjustments: 1003 杜军秋 350, 1009 朱伟 ¥500.00 (component other, named 其他调整)
+    # the sample's adjustments: 1003 杜博欢 350, 1009 朱欢云 ¥500.00 (component other, named 其他调整)
     _set_adjustments(inputs, {"1003": 500, "1009": 420})
     again = runner.invoke(app, close)
     assert again.exit_code == 0, again.output
@@ -56,7 +56,7 @@ def test_a_reclose_shows_hr_each_changed_line_by_name_with_the_reason_and_a_tota
     assert names[-1] == "变更明细"
     assert rows[0] == ["工号", "姓名", "项目", "变更前", "变更后", "变动", "重开原因", "重开人", "重开时间"]
     lines = [r[:6] for r in rows[1:-1]]
-    assert lines == [["1003", "杜军秋", "其他调整", 350, 500, 150], ["1009", "朱伟", "其他调整", 500, 420, -80]]
+    assert lines == [["1003", "杜博欢", "其他调整", 350, 500, 150], ["1009", "朱欢云", "其他调整", 500, 420, -80]]
     assert {r[6] for r in rows[1:-1]} == {REASON} and all("@" in r[7] and r[8].startswith("20") for r in rows[1:-1])
     assert rows[-1] == ["合计", None, None, 850, 920, 70, None, None, None]
     book = load_workbook(out / "2026-10" / WORKBOOK)
@@ -67,8 +67,8 @@ def test_a_reclose_shows_hr_each_changed_line_by_name_with_the_reason_and_a_tota
     printed = again.stdout.split("与 2026-10 上一次结账相比的变化", 1)[1].splitlines()   # Chinese by default
     assert f"：{REASON}）" in printed[0] and "重新打开" in printed[0]
     assert printed[1:5] == ["工号\t姓名\t项目\t变更前\t变更后\t变化",
-                            "1003\t杜军秋\t其他调整\t350.00\t500.00\t+150.00",
-                            "1009\t朱伟\t其他调整\t500.00\t420.00\t-80.00",
+                            "1003\t杜博欢\t其他调整\t350.00\t500.00\t+150.00",
+                            "1009\t朱欢云\t其他调整\t500.00\t420.00\t-80.00",
                             "合计\t\t\t850.00\t920.00\t+70.00"]
 
     # a re-close that changes nothing still shows HR it happened, in the English workbook too

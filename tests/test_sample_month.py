@@ -28,7 +28,8 @@ def test_committed_sample_is_clean():
     kinds = {line.split("\t")[0] for line in result.stdout.splitlines()[2:]}
     assert kinds == {"roster", "attendance", "leave", "conduct", "recognitions", "sales", "production",
                      "contacts", "complaints", "callbacks", "customers", "redemptions", "audits",
-                     "collaboration", "reviews", "adjustments", "submissions", "chat_checks", "shifts"}
+                     "collaboration", "reviews", "adjustments", "submissions", "chat_checks", "shifts",
+                     "member_changes", "meetings"}
 
 
 def _cells(path):

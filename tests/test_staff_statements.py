@@ -47,12 +47,15 @@ def test_pay_lines_add_up_to_payroll_gross(month):
 
 def test_agent_page_explains_the_scorecard_and_only_that_employee(month):
     cards = {r["employee_id"]: r for r in _rows(month / "data/scorecards.csv")}
-    items = [r for r in _rows(month / "data/scorecard_items.csv") if r["employee_id"] == "1005"]
-    html = (month / "staff/1005.html").read_text(encoding="utf-8")
+    # an agent with a late arrival or an early leave: their conduct item counts attendance rows
+    agent = min(r["employee_id"] for r in _rows(month / "data/attendance.csv")
+                if r["employee_id"] in cards and int(r["late_count"]) + int(r["early_count"]) > 0)
+    items = [r for r in _rows(month / "data/scorecard_items.csv") if r["employee_id"] == agent]
+    html = (month / f"staff/{agent}.html").read_text(encoding="utf-8")
     assert 'id="scorecard"' in html and html.count('<div class="item">') == len(items) > 0
-    assert f'id="total">{cards["1005"]["total"]}<' in html
+    assert f'id="total">{cards[agent]["total"]}<' in html
     assert "计入记录" in html and "考勤_2026-10.csv!row" in html      # the rows counted
-    others = [r["name"] for r in _rows(month / "data/payroll.csv") if r["employee_id"] != "1005"]
+    others = [r["name"] for r in _rows(month / "data/payroll.csv") if r["employee_id"] != agent]
     assert not [n for n in others if n in html]
     manager = (month / "staff/1001.html").read_text(encoding="utf-8")
     assert "本岗位无考核表" in manager and 'id="attendance"' in manager and 'id="gross"' in manager

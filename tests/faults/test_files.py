@@ -293,6 +293,14 @@ def test_blank_team_of_audited_agents_closes(tmp_path):
     Closer(tmp_path).warned(inputs)
 
 
+def _order_rows(inputs: Path) -> int:
+    """The sample's online orders: the rows of 网店订单 under its header row (every one an order)."""
+    ws = openpyxl.load_workbook(inputs / "销售订单_1.xlsx", read_only=True)["网店订单"]
+    values = list(ws.iter_rows(min_row=2, values_only=True))
+    assert values and all(row[0] for row in values), "a blank or note row in the sample's orders"
+    return len(values)
+
+
 # --- 6. hidden and filtered-out rows ---------------------------------------------------------------
 
 def test_hidden_and_filtered_rows_are_a_warning_and_still_counted(tmp_path):
@@ -302,12 +310,13 @@ def test_hidden_and_filtered_rows_are_a_warning_and_still_counted(tmp_path):
         for r in (4, 7, 8, 9, 10, 11, 12):
             ws.row_dimensions[r].hidden = True
         ws.auto_filter.ref = f"A1:L{ws.max_row}"
+    orders = _order_rows(inputs)
     edit_sheet(inputs / "销售订单_1.xlsx", hide, "网店订单")
     manifest = Closer(tmp_path).warned(
         inputs, "销售订单_1.xlsx[网店订单]: warning: rows 4, 7, 8, 9, 10 and 2 more, 7 in all are hidden "
                 "or filtered out by the sheet's autofilter", "read and counted like every other row")
     rows = {r["path"]: r["rows"] for r in manifest["inputs"]}
-    assert rows["销售订单_1.xlsx"] == 85
+    assert rows["销售订单_1.xlsx"] == orders
 
 
 # --- 7. text too long for a workbook ---------------------------------------------------------------
@@ -334,11 +343,13 @@ def test_trailing_note_row_is_a_warning_not_a_row(tmp_path):
     def note(ws):
         last = ws.max_row
         ws.cell(last + 2, 1).value = "注：本表由客服部制作，金额单位为元，仅供内部核算使用"
+    orders = _order_rows(inputs)
     edit_sheet(inputs / "销售订单_1.xlsx", note, "网店订单")
-    run_manifest = Closer(tmp_path).warned(inputs, "销售订单_1.xlsx[网店订单]!A88: warning: note row ignored",
-                                           "注：本表由客服部制作")
+    # the note goes two rows under the last order (a header row, then the orders)
+    run_manifest = Closer(tmp_path).warned(
+        inputs, f"销售订单_1.xlsx[网店订单]!A{orders + 3}: warning: note row ignored", "注：本表由客服部制作")
     rows = {r["path"]: r["rows"] for r in run_manifest["inputs"]}
-    assert rows["销售订单_1.xlsx"] == 85
+    assert rows["销售订单_1.xlsx"] == orders
 
 
 # --- 9. CSV neither UTF-8 nor GBK ------------------------------------------------------------------

@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from harness import CONFIG, PERIOD, Closer, cli, edit_sheet, sample_month
 
@@ -58,14 +60,18 @@ def test_files_of_another_month_are_refused(tmp_path):
 
 def test_last_months_sales_order_is_warned_and_not_paid(tmp_path, baseline):
     inputs = sample_month(tmp_path)
+    added = []
 
     def add_order(ws):
-        ws.append(["WD26090000999", dt.datetime(2026, 9, 30), "1004", "KH000098", "乳胶枕", 5000,
+        # sold by whoever sold the sheet's first October order: an order this month would pay them
+        seller = ws.cell(2, 3).value
+        ws.append(["WD26090000999", dt.datetime(2026, 9, 30), seller, "KH000098", "乳胶枕", 5000,
                    None, "在线成交", "常规", None, "是", "已完成"])
+        added.append(ws.max_row)
     edit_sheet(inputs / SALES, add_order, "网店订单")
     closer = Closer(tmp_path)
     closer.warned(inputs, f"{SALES}[网店订单]: warning: 1 销售订单 row dated outside 2026-10 not "
-                          "counted: B87 (2026-09-30)")
+                          f"counted: B{added[0]} (2026-09-30)")
     for name in ("payroll.csv", "payroll_components.csv", "order_splits.csv", "scorecard_items.csv",
                  "vip_members.csv"):
         assert data(closer, name) == data(baseline, name), name
@@ -79,13 +85,17 @@ def _complaint(ws, cid: str, received, resolved, employee: str = "1007"):
 def test_august_complaint_is_warned_and_not_scored_nor_late(tmp_path, baseline):
     """An open complaint of August left in the running register: not 投诉管理 −10 for October,
     not 'late, 61.93 days' in October's audit."""
+    # against someone whose scorecard counts complaints and who has none in the sample October
+    scored = rows_of(baseline.out / PERIOD / "data" / "scorecard_items.csv")
+    employee = next(r["employee_id"] for r in scored if r["item"] == "complaints" and r["measured"] == "0")
     inputs = sample_month(tmp_path)
-    edit_sheet(inputs / COMPLAINTS, lambda ws: _complaint(ws, "TS26080001", dt.datetime(2026, 8, 30, 10), None))
+    edit_sheet(inputs / COMPLAINTS, lambda ws: _complaint(ws, "TS26080001", dt.datetime(2026, 8, 30, 10), None,
+                                                          employee))
     closer = Closer(tmp_path)
     closer.warned(inputs, f"{COMPLAINTS}[投诉登记]: warning: 1 投诉登记 row dated outside 2026-10 not "
                           "counted: B18 (2026-08-30)")
     items = {(r["employee_id"], r["item"]): r for r in rows_of(closer.out / PERIOD / "data" / "scorecard_items.csv")}
-    assert items[("1007", "complaints")]["points"] == "5.00"
+    assert items[(employee, "complaints")]["points"] == "5.00"
     assert data(closer, "scorecards.csv") == data(baseline, "scorecards.csv")
     assert data(closer, "complaints.csv") == data(baseline, "complaints.csv")
     assert "TS26080001" not in data(closer, "complaints.csv").decode("utf-8-sig")
@@ -128,8 +138,12 @@ def test_callback_planned_this_month_done_next_is_planned_not_done(tmp_path, bas
     """Planned for 31 October, done on 2 November: October planned it and did not do it (its
     rating counts in November), so October's completion rate falls; no warning, it belongs here."""
     inputs = sample_month(tmp_path)
+    # the person with the most callbacks in the sample October (so a completion rate to fall)
+    planned = Counter(row[:2] for row in openpyxl.load_workbook(inputs / CALLBACKS).worksheets[0]
+                      .iter_rows(min_row=2, values_only=True) if row[0])
+    (employee, name), _ = planned.most_common(1)[0]
     edit_sheet(inputs / CALLBACKS, lambda ws: ws.append(
-        ["1009", "朱伟", "KH000140", None, dt.datetime(2026, 10, 31), dt.datetime(2026, 11, 2, 10),
+        [employee, name, "KH000140", None, dt.datetime(2026, 10, 31), dt.datetime(2026, 11, 2, 10),
          "不满意", 20, "太慢", "否"]))
     closer = Closer(tmp_path)
     run = closer.close(inputs)
@@ -140,9 +154,9 @@ def test_callback_planned_this_month_done_next_is_planned_not_done(tmp_path, bas
     before = run_until_written(PERIOD, sample_month(tmp_path, "again"), CONFIG).state.measured.values
     after = run_until_written(PERIOD, inputs, CONFIG).state.measured.values
     rate = "callback_completion_rate"
-    assert after.at["1009", rate] < before.at["1009", rate]
+    assert after.at[employee, rate] < before.at[employee, rate]
     for measure in ("callbacks_dissatisfied", "callbacks_rated", "survey_satisfaction"):
-        assert after.at["1009", measure] == before.at["1009", measure], measure
+        assert after.at[employee, measure] == before.at[employee, measure], measure
 
 
 def test_nobody_present_is_refused(tmp_path):
@@ -188,14 +202,25 @@ def test_attendance_not_tracked_closes_with_no_absence(tmp_path):
     assert run.exit_code == 0, run.output
     assert "nobody was present" not in run.stderr
     summary = rows_of(out / PERIOD / "data" / "attendance.csv")
-    assert len(summary) == 20
-    # absent only on unapproved leave (1015 two days, 1009 and 1013 one each in the sample)
+    roster = openpyxl.load_workbook(inputs / "员工名册.xlsx").worksheets[0]
+    employees = [str(row[0]) for row in roster.iter_rows(min_row=2, values_only=True) if row[0] is not None]
+    assert len(employees) == 21   # the sample's roster: everyone is in the attendance summary
+    assert sorted(r["employee_id"] for r in summary) == sorted(employees)
+    # absent only on unapproved leave (1014 two days, 1009 and 1013 one each in the sample's 请假)
     assert {r["employee_id"]: r["absent_days"] for r in summary if r["absent_days"] != "0"} == \
-        {"1009": "1", "1013": "1", "1015": "2"}
+        {"1009": "1", "1013": "1", "1014": "2"}
+    # a day off in the 排班表 is neither present nor absent, and no day of pay less (scheduled_days
+    # stay the calendar's): the sample's two night workers each have one, on a Wednesday
+    rota = openpyxl.load_workbook(inputs / "排班表_2026-10.xlsx").worksheets[0]
+    days_off = {str(row[0]): sum(1 for cell in row[2:] if cell == "休")
+                for row in rota.iter_rows(values_only=True) if row[0] is not None and str(row[0]).isdigit()}
+    assert {e: n for e, n in days_off.items() if n} == {"1016": 1, "1017": 1}
     for r in summary:
         assert r["late_count"] == "0" and r["early_count"] == "0" and r["missing_punches"] == "0"
         on_leave = Decimal(r["paid_leave_days"]) + Decimal(r["unpaid_leave_days"])
-        assert Decimal(r["present_days"]) + on_leave + Decimal(r["absent_days"]) == Decimal(r["scheduled_days"]), r
+        off = days_off.get(r["employee_id"], 0)
+        assert Decimal(r["present_days"]) + on_leave + Decimal(r["absent_days"]) + off == \
+            Decimal(r["scheduled_days"]), r
 
 
 def test_leave_is_of_the_month_it_overlaps(tmp_path, baseline):

@@ -41,28 +41,28 @@ def members(out: Path) -> dict[tuple[str, str], dict]:
 
 
 def test_imported_refund_never_counted_adds_nothing_and_the_card_follows(tmp_path):
-    # KH000097 spends 27,960 at modern stores in the sample October (five orders, none ≥ 25,000).
-    # Earlier months, by hand: three completed modern orders of 18,000 (May–July) = 54,000; the
+    # KH000097 spends 25,610 at modern stores in the sample October (four orders, none ≥ 25,000).
+    # Earlier months, by hand: three completed modern orders of 18,500 (May–July) = 55,500; the
     # August order of 5,000 was refunded, so never counted: it adds nothing (recording it as
-    # −5,000 would leave 49,000). Trailing 12 months at the October close: 54,000 + 27,960 =
-    # 81,960 ≥ 80,000 → a modern silver card. With the −5,000: 76,960, no card.
+    # −5,000 would leave 50,500). Trailing 12 months at the October close: 55,500 + 25,610 =
+    # 81,110 ≥ 80,000 → a modern silver card. With the −5,000: 76,110, no card.
     file = history(tmp_path / "history.xlsx",
-                   ["H1", "2026-05-10", "1003", "KH000097", 18000, "现代", "已完成"],
-                   ["H2", "2026-06-10", "1003", "KH000097", 18000, "现代", "已完成"],
-                   ["H3", "2026-07-10", "1003", "KH000097", 18000, "现代", "已完成"],
+                   ["H1", "2026-05-10", "1003", "KH000097", 18500, "现代", "已完成"],
+                   ["H2", "2026-06-10", "1003", "KH000097", 18500, "现代", "已完成"],
+                   ["H3", "2026-07-10", "1003", "KH000097", 18500, "现代", "已完成"],
                    ["H4", "2026-08-10", "1003", "KH000097", 5000, "现代", "已退款"])
     closer = Closer(tmp_path)
     run = import_history(file, closer.out)
     assert run.exit_code == 0, run.output
     assert "imported 3 purchases of 1 customers for 2026-05, 2026-06, 2026-07" in run.stdout
     assert [(p, o, a) for p, _, o, a in ledger_purchases(closer.ledger)] == [
-        ("2026-05", "H1", Decimal("18000")), ("2026-06", "H2", Decimal("18000")),
-        ("2026-07", "H3", Decimal("18000"))]
+        ("2026-05", "H1", Decimal("18500")), ("2026-06", "H2", Decimal("18500")),
+        ("2026-07", "H3", Decimal("18500"))]
 
     run = closer.close(sample_month(tmp_path))
     assert run.exit_code == 0, run.output
     member = members(closer.out)[("KH000097", "modern")]
-    assert (member["spend_month"], member["spend_12m"], member["tier"]) == ("27960.00", "81960.00", "silver")
+    assert (member["spend_month"], member["spend_12m"], member["tier"]) == ("25610.00", "81110.00", "silver")
 
 
 def test_import_and_close_count_a_month_alike(tmp_path):

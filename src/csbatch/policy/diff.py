@@ -51,6 +51,7 @@ PARTS: dict[str, str] = {
     "pay": NC_("policy part", "pay"), "vip": NC_("policy part", "VIP"), "deadlines": NC_("policy part", "deadline"),
     "inputs": NC_("policy part", "inputs"), "audit": NC_("policy part", "audit report"),
     "periods": NC_("policy part", "period"), "company": NC_("policy part", "company"),
+    "awards": NC_("policy part", "award"),
 }
 #: `Policy` fields that are not rules: where the policy was read from.
 NOT_RULES = frozenset({"root", "display_root", "files"})

@@ -153,14 +153,19 @@ def _card_name(card: CardScore) -> str:
 
 # --- charts -----------------------------------------------------------------------------------
 
-_CHART_ROWS = 16        # a chart's height in rows, and a little room below it
+_CHART_ROWS = 16        # a chart's height in rows (20 px each), and a little room below it
+_CHART_WIDTH = 480      # px: XlsxWriter's default chart width (288 px high)
+_COLUMN_PX = 64         # px: an unset column's width (8.43)
+_GAP = 16               # px between two charts side by side
 
 
 def _charts(book: Workbook, cards: list[CardScore], grades: list[str],
             blocks: dict[str, tuple[str, int, int]], lang: str) -> None:
-    """A grade-count table with a clustered column chart (a series per scorecard), then one bar
-    chart per scorecard of its teams' means before adjustments (the team competition's figure),
-    titled with the scorecard's name."""
+    """A grade-count table with a clustered column chart beside it (a series per scorecard), then
+    one bar chart per scorecard of its teams' means before adjustments (the team competition's
+    figure), titled with the scorecard's name, two charts a row: the sheet prints one page wide,
+    and two columns keep it short enough for one page (a column of charts ran onto a second page,
+    cutting a chart at the page break)."""
     _ = translator(lang)
     ws = book.book.add_worksheet(_("Charts"))
     ws.write_string(0, 0, _("Grade distribution"), book.header)
@@ -170,7 +175,8 @@ def _charts(book: Workbook, cards: list[CardScore], grades: list[str],
         ws.write_string(i, 0, grade)
         for j, card in enumerate(cards, start=1):
             ws.write_number(i, j, sum(1 for s in card.members if s.grade == grade))
-    at = len(cards) + 2
+    # the right-hand column of charts: clear of the grade table and of a chart on the left
+    right = max((len(cards) + 2) * _COLUMN_PX, _CHART_WIDTH + _GAP)
     if cards and grades:
         chart = book.book.add_chart({"type": "column"})
         for j in range(1, len(cards) + 1):
@@ -179,9 +185,10 @@ def _charts(book: Workbook, cards: list[CardScore], grades: list[str],
         chart.set_title({"name": _("Grades by scorecard")})
         chart.set_x_axis({"name": _("grade")})
         chart.set_y_axis({"name": _("employees")})
-        ws.insert_chart(1, at, chart)
+        ws.insert_chart(1, 0, chart, {"x_offset": right})
+    top = max(1 + _CHART_ROWS, len(grades) + 3)     # below the grade chart and the grade table
     mean_column = 1 + [key for _h, key, _k in _TEAM_FIGURES].index("mean_before_adjustments")
-    for n, card in enumerate(cards, start=1):
+    for n, card in enumerate(cards):
         sheet, first, last = blocks[card.code]
         chart = book.book.add_chart({"type": "bar"})
         chart.add_series({"name": _("Mean before adjustments"),
@@ -191,4 +198,4 @@ def _charts(book: Workbook, cards: list[CardScore], grades: list[str],
         chart.set_title({"name": _("{scorecard}: team means before adjustments").format(
             scorecard=_card_name(card))})
         chart.set_legend({"none": True})
-        ws.insert_chart(1 + n * _CHART_ROWS, at, chart)
+        ws.insert_chart(top + n // 2 * _CHART_ROWS, 0, chart, {"x_offset": n % 2 * right})
