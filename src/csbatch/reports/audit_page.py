@@ -5,9 +5,9 @@ Content-Security-Policy whose only script is the page's own check that each char
 its sha256).
 
 The page leads with the headline figures and their change against the previous closed month, then
-shows what went wrong, breaches first: deadlines (and their counts per person and rule), complaints (SLA by category, open past SLA,
-losses, special-price refunds), callbacks, QA (who needs coaching, team × item heatmap, taboos,
-agents not audited, auditors compared) and the trends. A complaint described as
+shows what went wrong, breaches first: deadlines (and their counts per person and rule),
+complaints (SLA by category, open past SLA, losses, special-price refunds), callbacks, QA (who
+needs coaching, team × item heatmap, taboos, agents not audited, auditors compared) and the trends. A complaint described as
 `<script>alert(1)</script>` prints as those characters.
 """
 

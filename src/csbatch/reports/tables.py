@@ -319,7 +319,8 @@ DEADLINES_BY_PERSON = Table("deadlines_by_person", N_("Deadlines by person"), (
     Col("late", "int", NC_("deadline", "late"), "items done after their due time"),
     Col("missing", "int", N_("missing"), "items not done (an absence without a reason included)"),
     Col("excused", "int", N_("absent with a reason"), "absences with a reason (rules that read attendance)"),
-    Col("open", "int", N_("not yet due"), "items not done, under a rule that counts from a start (a complaint may yet be resolved)"),
+    Col("open", "int", N_("not yet due"),
+        "items not done, under a rule that counts from a start (a complaint may yet be resolved)"),
     Col("items", "int", N_("expected items"), "the items expected of the person under the rule, in all"),
 ), row="employee × deadline rule with an item expected of them (the Deadlines sheet counted)")
 
