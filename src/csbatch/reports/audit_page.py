@@ -7,7 +7,8 @@ its sha256).
 The page leads with the headline figures and their change against the previous closed month, then
 shows what went wrong, breaches first: deadlines (and their counts per person and rule),
 complaints (SLA by category, open past SLA, losses, special-price refunds), callbacks, QA (who
-needs coaching, team × item heatmap, taboos, agents not audited, auditors compared) and the trends. A complaint described as
+needs coaching, team × item heatmap, taboos, agents not audited, auditors compared) and the trends.
+A complaint described as
 `<script>alert(1)</script>` prints as those characters.
 """
 
