@@ -26,8 +26,15 @@ from csbatch.errors import Issue, Source
 from csbatch.policy import Policy
 from csbatch.sheets.intake import Inputs
 from csbatch.sheets.month_inputs import row_fields
-from csbatch.vip.card_events import (ACTIVE, cards_frame, issue_cards, load_cards, roll_anniversaries, upgrade,
-                                     years_since)
+from csbatch.vip.card_events import (
+    ACTIVE,
+    cards_frame,
+    issue_cards,
+    load_cards,
+    roll_anniversaries,
+    upgrade,
+    years_since,
+)
 from csbatch.vip.changes import member_changes
 from csbatch.vip.discount_check import discount_audit
 from csbatch.vip.members import members_frame, points_out_frame, statements

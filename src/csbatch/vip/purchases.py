@@ -10,9 +10,11 @@ history file is the sales sheets of its months, one row per order with the statu
 each row belongs to the month of its order date; a refunded order there was never counted and
 adds nothing, exactly as in a close.
 
-`Spend` holds those and the ledger's earlier months per person and programme, and answers what
-the card rules ask: trailing-12-month spend, this month's orders in date order, purchases in a
-card year, the purchases a maintenance reminder comes from."""
+`Spend` answers what the card rules ask per person and programme: trailing-12-month spend,
+this month's orders in date order, purchases in a card year, the purchases a maintenance reminder
+comes from. Earlier months come from `EarlierPurchases` (the ledger sums them in SQL): sums for
+the people this month concerns, rows only for card holders, so a close costs what its month
+holds, not what the ledger has gathered."""
 
 from __future__ import annotations
 
@@ -105,7 +107,6 @@ class Purchase:
     order_date: dt.date
     amount: Decimal
     list_amount: Decimal
-    this_month: bool
 
     @property
     def is_order(self) -> bool:
@@ -241,7 +242,7 @@ class Spend:
                 found["amount"].tolist(), found["refunded"].tolist()):
             if amount > 0 and not refunded:
                 self._earlier_orders[self.people.person(cid)].append(
-                    Purchase(per, cid, self.programme_of[store], cat, oid, day, amount, amount, False))
+                    Purchase(per, cid, self.programme_of[store], cat, oid, day, amount, amount))
 
     def trailing_12m(self, person: str, programme: str) -> Decimal:
         return self.trailing.get((person, programme), ZERO)
@@ -252,7 +253,7 @@ class Spend:
     def _purchase(self, i: int) -> Purchase:
         per, cid, code, cat, oid, day, amount, lst = self._rows[i]
         lst = amount if lst is None else _decimal(lst)
-        return Purchase(per, cid, code, cat, oid, day, amount, lst, True)
+        return Purchase(per, cid, code, cat, oid, day, amount, lst)
 
     def month_rows(self, person: str, programme: str) -> list[Purchase]:
         """This month's rows (orders and refunds), by date and order id."""
