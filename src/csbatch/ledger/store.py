@@ -290,20 +290,14 @@ class Ledger:
 
     def vip_history(self, before: str | None = None) -> VipHistory:
         """The VIP programme as earlier months left it: purchases of live closes and history
-        imports, the cards of the latest live close, every points entry of live closes. With
-        `before` (a period), as it stood when that month closed: only what months before it left
-        (what-if recomputes a closed month on it)."""
-        from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, PURCHASE_COLUMNS, VipHistory
+        imports (asked for in SQL, `ledger.vip_reads`; loaded whole only when read), the cards of
+        the latest live close, every points entry of live closes. With `before` (a period), as it
+        stood when that month closed: only what months before it left (what-if recomputes a
+        closed month on it)."""
+        from csbatch.ledger.vip_reads import LedgerPurchases
+        from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, VipHistory
 
         until = before or "9999-99"
-        purchases = pd.DataFrame(self.conn.execute(
-            """SELECT p.period, p.customer_id, p.store_type, p.category, p.order_id, p.order_date, p.amount
-               FROM vip_purchases p
-               WHERE (p.source IN (SELECT close_id FROM closes WHERE superseded = 0)
-                      OR p.source IN (SELECT import_id FROM vip_imports)) AND p.period < ?
-               ORDER BY p.period, p.order_date, p.order_id""", (until,)).fetchall(), columns=PURCHASE_COLUMNS)
-        purchases["amount"] = purchases["amount"].map(Decimal)
-        purchases["order_date"] = pd.to_datetime(purchases["order_date"])
         latest = self.conn.execute("SELECT close_id FROM closes WHERE superseded = 0 AND period < ? "
                                    "ORDER BY period DESC LIMIT 1", (until,)).fetchone()
         if latest is not None:
@@ -329,7 +323,7 @@ class Ledger:
             points = pd.concat([imported, points], ignore_index=True) if not points.empty else imported
         points["date"] = pd.to_datetime(points["date"])
         points["points"] = points["points"].astype("int64")
-        return VipHistory(purchases, cards, points)
+        return VipHistory(None, cards, points, earlier=LedgerPurchases(self.conn, until))
 
     def figures_history(self, before: str) -> pd.DataFrame:
         """Headline audit figures of the live closes of months before `before`: period, figure, value."""

@@ -141,6 +141,15 @@ def roll_anniversaries(cards: list[Card], period: str, spend: Spend, policy: Pol
                 card.valid_until = valid_until(anniversary, rules.valid_months)
 
 
+def years_since(cards: list[Card], period: str) -> str:
+    """The first month whose orders `roll_anniversaries` looks at: the start of the year of the
+    earliest card whose year ends before this month's last day (this month, when none does)."""
+    _, end = month_bounds(period)
+    starts = [(c.renewed_on or c.issued_on).strftime("%Y-%m") for c in cards
+              if c.status == ACTIVE and c.valid_until + DAY <= end]
+    return min([period, *starts])
+
+
 # --- 2. upgrades ---------------------------------------------------------------------------------
 
 def upgrade(cards: list[Card], period: str, spend: Spend, policy: Policy) -> None:

@@ -4,7 +4,9 @@ points int, dates datetime64[ns] (midnight). `person` is the keyed hash of the n
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pandas as pd
 
@@ -20,20 +22,56 @@ def empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
 
 
-@dataclass
+class EarlierPurchases(Protocol):
+    """The purchases of earlier months, asked for only what a month needs: sums for spend, and
+    the orders of the people whose cards look back at them (the ledger answers in SQL:
+    `csbatch.ledger.vip_reads`; a frame of every purchase: `csbatch.vip.purchases.FramePurchases`).
+    Both look at months `since` <= period < `before`, rows of the store types `stores`."""
+
+    def spend(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
+        """customer_id, store_type, amount: each of `customers`' net spend per store type over
+        those months; amount Decimal, `Decimal("0.00")` plus the rows' amounts."""
+        ...
+
+    def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
+        """PURCHASE_COLUMNS rows of `customers` in those months, and `refunded`: whether a refund
+        row of those months (any customer's) names the row's order. Dates datetime64, amount
+        Decimal, customer and order ids text."""
+        ...
+
+    def frame(self) -> pd.DataFrame:
+        """Every purchase (PURCHASE_COLUMNS, amount Decimal, order_date datetime64)."""
+        ...
+
+
 class VipHistory:
     """What earlier months left, from the ledger's live closes and history imports.
 
     purchases: PURCHASE_COLUMNS — every completed purchase of earlier months per customer and
         store type (a refund is a negative row in the month it was reported); amount Decimal.
+        From the ledger it is loaded only when read: the close asks `earlier` for what it needs.
     cards: CARD_COLUMNS — every card as the latest close left it (status active/void).
     points: POINT_COLUMNS — every points entry of earlier months (append-only; kind issue, earn,
         redeem, expire; points int, negative for redeem/expire and for reversed earnings).
+    earlier: the ledger's purchases to ask (None: `purchases` is all there is).
     """
 
-    purchases: pd.DataFrame = field(default_factory=lambda: empty(PURCHASE_COLUMNS))
-    cards: pd.DataFrame = field(default_factory=lambda: empty(CARD_COLUMNS))
-    points: pd.DataFrame = field(default_factory=lambda: empty(POINT_COLUMNS))
+    def __init__(self, purchases: pd.DataFrame | None = None, cards: pd.DataFrame | None = None,
+                 points: pd.DataFrame | None = None, earlier: EarlierPurchases | None = None):
+        self._purchases = purchases
+        self.cards = cards if cards is not None else empty(CARD_COLUMNS)
+        self.points = points if points is not None else empty(POINT_COLUMNS)
+        self.earlier = earlier
+
+    @property
+    def purchases(self) -> pd.DataFrame:
+        if self._purchases is None:
+            self._purchases = self.earlier.frame() if self.earlier is not None else empty(PURCHASE_COLUMNS)
+        return self._purchases
+
+    @purchases.setter
+    def purchases(self, frame: pd.DataFrame) -> None:
+        self._purchases, self.earlier = frame, None
 
 
 @dataclass

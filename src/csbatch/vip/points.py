@@ -153,8 +153,7 @@ def cards_with_points(cards: list[Card], policy: Policy) -> list[Card]:
 
 def refunded_orders(spend: Spend) -> list[str]:
     """The orders a refund reported this month takes back, sorted."""
-    return sorted({p.order_id for rows in spend.by_key.values() for p in rows
-                   if p.this_month and p.amount < 0})
+    return sorted(spend.refunds)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,7 +26,15 @@ from csbatch.errors import Issue, Source
 from csbatch.policy import Policy
 from csbatch.sheets.intake import Inputs
 from csbatch.sheets.month_inputs import row_fields
-from csbatch.vip.card_events import cards_frame, issue_cards, load_cards, roll_anniversaries, upgrade
+from csbatch.vip.card_events import (
+    ACTIVE,
+    cards_frame,
+    issue_cards,
+    load_cards,
+    roll_anniversaries,
+    upgrade,
+    years_since,
+)
 from csbatch.vip.changes import member_changes
 from csbatch.vip.discount_check import discount_audit
 from csbatch.vip.members import members_frame, points_out_frame, statements
@@ -35,7 +43,7 @@ from csbatch.vip.people import add_card_holders, build_people
 from csbatch.vip.points import points_frame, run_points
 from csbatch.vip.pricing import price_with_card, voucher_value
 from csbatch.vip.purchases import Spend, month_purchases
-from csbatch.vip.tasks import next_month_tasks
+from csbatch.vip.tasks import maintenance_since, next_month_tasks
 
 __all__ = ["price_with_card", "run_vip", "voucher_value"]
 
@@ -61,14 +69,19 @@ def run_vip(period: str, policy: Policy, inputs: Inputs | Mapping[str, pd.DataFr
     add_card_holders(people, history.cards)
 
     month = month_purchases(period, sales, policy)
-    spend = Spend(period, history.purchases, month, people, policy)
-
     cards = load_cards(history.cards)
+    holders = {c.person for c in cards if c.status == ACTIVE}
+    spend = Spend(period, history.earlier if history.earlier is not None else history.purchases, month, people,
+                  policy, holders)
+    since = min(years_since(cards, period), maintenance_since(period, policy))
+    spend.load_orders(holders, since)     # the orders anniversaries and reminders look back at
+
     roll_anniversaries(cards, period, spend, policy)
     upgrade(cards, period, spend, policy)
     new, found = issue_cards(cards, period, spend, people, policy)
     issues += found
     cards += new
+    spend.load_orders({c.person for c in new}, since)
 
     points, found = run_points(period, cards, spend, people, policy, history.points, sales,
                                _kind(inputs, "redemptions"))

@@ -10,13 +10,16 @@ history file is the sales sheets of its months, one row per order with the statu
 each row belongs to the month of its order date; a refunded order there was never counted and
 adds nothing, exactly as in a close.
 
-`Spend` holds those and the ledger's earlier months per person and programme, and answers what
-the card rules ask: trailing-12-month spend, this month's orders in date order, purchases in a
-card year, the purchases a maintenance reminder comes from."""
+`Spend` answers what the card rules ask per person and programme: trailing-12-month spend,
+this month's orders in date order, purchases in a card year, the purchases a maintenance reminder
+comes from. Earlier months come from `EarlierPurchases` (the ledger sums them in SQL): sums for
+the people this month concerns, rows only for card holders, so a close costs what its month
+holds, not what the ledger has gathered."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,8 +29,8 @@ from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.policy import Policy
 from csbatch.vip.dates import as_date, shift_period
-from csbatch.vip.model import PURCHASE_COLUMNS, empty
-from csbatch.vip.people import People
+from csbatch.vip.model import PURCHASE_COLUMNS, EarlierPurchases, empty
+from csbatch.vip.people import ANONYMOUS, People
 from csbatch.vip.pricing import ZERO
 
 COMPLETED = "completed"
@@ -104,7 +107,6 @@ class Purchase:
     order_date: dt.date
     amount: Decimal
     list_amount: Decimal
-    this_month: bool
 
     @property
     def is_order(self) -> bool:
@@ -119,52 +121,128 @@ def _dates(column: pd.Series) -> list[dt.date | None]:
     return [as_date(d) for d in column.tolist()]
 
 
-class Spend:
-    """Every purchase of earlier months (the ledger's) and of this month, per person and
-    programme."""
+def _decimal(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(value)
 
-    def __init__(self, period: str, history: pd.DataFrame, month: pd.DataFrame, people: People,
-                 policy: Policy):
+
+def _order_key(p: Purchase) -> tuple[dt.date, str]:
+    return p.order_date or dt.date.min, p.order_id
+
+
+class FramePurchases:
+    """`EarlierPurchases` over a frame of every earlier purchase (a `VipHistory` built by hand,
+    as tests do; the ledger answers in SQL instead)."""
+
+    def __init__(self, frame: pd.DataFrame | None):
+        self._frame = frame if frame is not None and not frame.empty else empty(PURCHASE_COLUMNS)
+
+    def _rows(self, since: str, before: str, stores: Collection[str]) -> pd.DataFrame:
+        f = self._frame
+        period = f["period"].astype(str)
+        return f[period.ge(since) & period.lt(before) & f["store_type"].isin(list(stores))]
+
+    def _of(self, rows: pd.DataFrame, customers: Collection[str]) -> pd.DataFrame:
+        return rows[rows["customer_id"].astype(str).isin(set(customers))]
+
+    def spend(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
+        sums: dict[tuple[str, str], Decimal] = {}
+        rows = self._of(self._rows(since, before, stores), customers)
+        for cid, store, amount in zip(rows["customer_id"].tolist(), rows["store_type"].tolist(),
+                                      rows["amount"].tolist()):
+            sums[str(cid), store] = sums.get((str(cid), store), ZERO) + _decimal(amount)
+        return pd.DataFrame({"customer_id": pd.Series([k[0] for k in sums], dtype=object),
+                             "store_type": pd.Series([k[1] for k in sums], dtype=object),
+                             "amount": pd.Series(list(sums.values()), dtype=object)})
+
+    def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
+        rows = self._rows(since, before, stores)
+        refunds = {str(o) for o, a in zip(rows["order_id"].tolist(), rows["amount"].tolist()) if _decimal(a) < 0}
+        mine = self._of(rows, customers)
+        out = mine[PURCHASE_COLUMNS].copy()
+        out["customer_id"] = out["customer_id"].astype(str)
+        out["order_id"] = out["order_id"].astype(str)
+        out["amount"] = pd.Series([_decimal(a) for a in out["amount"].tolist()], index=out.index, dtype=object)
+        out["refunded"] = out["order_id"].isin(refunds)
+        return out.reset_index(drop=True)
+
+    def frame(self) -> pd.DataFrame:
+        return self._frame
+
+
+class Spend:
+    """Spend per person and programme: this month's purchases (objects made only for the keys
+    asked about), trailing-12-month sums of earlier months as `EarlierPurchases` sums them for
+    the people this month concerns (this month's buyers, `holders` of cards), and the earlier
+    orders of the people whose cards look back at them (`load_orders`)."""
+
+    def __init__(self, period: str, history: EarlierPurchases | pd.DataFrame | None, month: pd.DataFrame,
+                 people: People, policy: Policy, holders: Collection[str] = ()):
         self.period = period
-        programme_of = {p.store_type: code for code, p in policy.vip.programmes.items()}
-        hist = history if history is not None and not history.empty else empty(PURCHASE_COLUMNS)
-        hist = hist[hist["period"].astype(str) < period]   # this month comes from its own sheet
-        first_window = shift_period(period, -(MONTHS - 1))
-        rows: list[Purchase] = []
-        for frame, this_month in ((hist, False), (month, True)):
-            lists = frame["list_amount"].tolist() if "list_amount" in frame.columns else frame["amount"].tolist()
-            for per, cid, store, cat, oid, day, amount, lst in zip(
-                    frame["period"].astype(str).tolist(), frame["customer_id"].tolist(),
-                    frame["store_type"].tolist(), frame["category"].tolist(), frame["order_id"].tolist(),
-                    _dates(frame["order_date"]), frame["amount"].tolist(), lists):
-                if store not in programme_of:
-                    continue
-                amount = amount if isinstance(amount, Decimal) else Decimal(amount)
-                lst = amount if lst is None else lst if isinstance(lst, Decimal) else Decimal(lst)
-                rows.append(Purchase(per, str(cid), programme_of[store], cat, str(oid), day, amount, lst,
-                                     this_month))
-        self.by_key: dict[tuple[str, str], list[Purchase]] = {}
-        self.by_person: dict[str, list[Purchase]] = {}
-        self.trailing: dict[tuple[str, str], Decimal] = {}
+        self.people = people
+        self.programme_of = {p.store_type: code for code, p in policy.vip.programmes.items()}
+        self.earlier = FramePurchases(history) if history is None or isinstance(history, pd.DataFrame) else history
+        rows = month[month["store_type"].isin(list(self.programme_of))]
+        lists = rows["list_amount"].tolist() if "list_amount" in rows.columns else rows["amount"].tolist()
+        self._rows = list(zip(rows["period"].astype(str).tolist(), [str(c) for c in rows["customer_id"].tolist()],
+                              [self.programme_of[s] for s in rows["store_type"].tolist()], rows["category"].tolist(),
+                              [str(o) for o in rows["order_id"].tolist()], _dates(rows["order_date"]),
+                              [_decimal(a) for a in rows["amount"].tolist()], lists))
         self.month: dict[tuple[str, str], Decimal] = {}
         self.largest_order: dict[tuple[str, str], Decimal] = {}     # this month's
-        refunded: set[str] = set()
-        for p in rows:
-            person = people.person(p.customer_id)
-            key = (person, p.programme)
-            self.by_key.setdefault(key, []).append(p)
-            self.by_person.setdefault(person, []).append(p)
-            if first_window <= p.period <= period:
-                self.trailing[key] = self.trailing.get(key, ZERO) + p.amount
-            if p.this_month:
-                self.month[key] = self.month.get(key, ZERO) + p.amount
-                if p.amount > self.largest_order.get(key, ZERO):
-                    self.largest_order[key] = p.amount
-            if p.amount < 0:
-                refunded.add(p.order_id)
-        self.refunded = frozenset(refunded)
-        for found in [*self.by_key.values(), *self.by_person.values()]:
-            found.sort(key=lambda p: (p.order_date or dt.date.min, p.order_id))
+        self._at: dict[tuple[str, str], list[int]] = {}             # this month's rows per key
+        self._of_person: dict[str, list[int]] = {}
+        refunds: set[str] = set()
+        for i, (_, cid, code, _, oid, _, amount, _) in enumerate(self._rows):
+            person = people.person(cid)
+            key = (person, code)
+            self._at.setdefault(key, []).append(i)
+            self._of_person.setdefault(person, []).append(i)
+            self.month[key] = self.month.get(key, ZERO) + amount
+            if amount > self.largest_order.get(key, ZERO):
+                self.largest_order[key] = amount
+            if amount < 0:
+                refunds.add(oid)
+        self.refunds = frozenset(refunds)
+        self._made: dict[tuple[str, str], list[Purchase]] = {}
+        self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
+        self.trailing: dict[tuple[str, str], Decimal] = {}
+        persons = {*self._of_person, *holders}
+        earlier = self.earlier.spend(shift_period(period, -(MONTHS - 1)), period, self.programme_of,
+                                     self._customers(persons))
+        for cid, store, amount in zip(earlier["customer_id"].tolist(), earlier["store_type"].tolist(),
+                                      earlier["amount"].tolist()):
+            key = (people.person(str(cid)), self.programme_of[store])
+            self.trailing[key] = self.trailing.get(key, ZERO) + amount
+        for key, amount in self.month.items():
+            self.trailing[key] = self.trailing.get(key, ZERO) + amount
+
+    def _customers(self, persons: Collection[str]) -> list[str]:
+        """The customer ids whose purchases count for `persons`."""
+        out = []
+        for person in persons:
+            cids = self.people.customers_of.get(person)
+            if cids:
+                out += cids
+            elif person.startswith(ANONYMOUS):
+                out.append(person[len(ANONYMOUS):])
+        return out
+
+    def load_orders(self, persons: Collection[str], since: str) -> None:
+        """Read the earlier orders (months from `since` on) of the `persons` not read yet, for
+        `kept_orders`."""
+        todo = sorted({p for p in persons if p not in self._earlier_orders})
+        if not todo:
+            return
+        for person in todo:
+            self._earlier_orders[person] = []
+        found = self.earlier.orders(since, self.period, self.programme_of, self._customers(todo))
+        for per, cid, store, cat, oid, day, amount, refunded in zip(
+                found["period"].astype(str).tolist(), found["customer_id"].tolist(), found["store_type"].tolist(),
+                found["category"].tolist(), found["order_id"].tolist(), _dates(found["order_date"]),
+                found["amount"].tolist(), found["refunded"].tolist()):
+            if amount > 0 and not refunded:
+                self._earlier_orders[self.people.person(cid)].append(
+                    Purchase(per, cid, self.programme_of[store], cat, oid, day, amount, amount))
 
     def trailing_12m(self, person: str, programme: str) -> Decimal:
         return self.trailing.get((person, programme), ZERO)
@@ -172,17 +250,30 @@ class Spend:
     def spend_month(self, person: str, programme: str) -> Decimal:
         return self.month.get((person, programme), ZERO)
 
+    def _purchase(self, i: int) -> Purchase:
+        per, cid, code, cat, oid, day, amount, lst = self._rows[i]
+        lst = amount if lst is None else _decimal(lst)
+        return Purchase(per, cid, code, cat, oid, day, amount, lst)
+
     def month_rows(self, person: str, programme: str) -> list[Purchase]:
         """This month's rows (orders and refunds), by date and order id."""
-        return [p for p in self.by_key.get((person, programme), ()) if p.this_month]
+        key = (person, programme)
+        if key not in self._made:
+            self._made[key] = sorted((self._purchase(i) for i in self._at.get(key, ())), key=_order_key)
+        return self._made[key]
 
     def month_orders(self, person: str, programme: str) -> list[Purchase]:
         return [p for p in self.month_rows(person, programme) if p.is_order]
 
     def kept_orders(self, person: str, programme: str | None = None) -> list[Purchase]:
-        """Completed orders, earlier months and this one, that were not refunded later."""
-        found = self.by_person.get(person, ()) if programme is None else self.by_key.get((person, programme), ())
-        return [p for p in found if p.is_order and p.order_id not in self.refunded]
+        """Completed orders, earlier months and this one, that were not refunded later (earlier
+        months: those `load_orders` read; a person it did not read is read whole)."""
+        if person not in self._earlier_orders:
+            self.load_orders([person], "")
+        found = [p for p in self._earlier_orders[person] if programme is None or p.programme == programme]
+        found += [p for p in (self._purchase(i) for i in self._of_person.get(person, ()))
+                  if p.is_order and (programme is None or p.programme == programme)]
+        return sorted((p for p in found if p.order_id not in self.refunds), key=_order_key)
 
     def keys(self):
-        return self.by_key.keys()
+        return self.trailing.keys()

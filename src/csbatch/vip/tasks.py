@@ -66,6 +66,17 @@ def festivals_in(period: str, policy: Policy) -> tuple[list[tuple[str, str, dt.d
     return sorted(found, key=lambda x: (x[2], x[0])), issues
 
 
+def maintenance_since(period: str, policy: Policy) -> str:
+    """The first month whose orders can fall due for care next month: the month of next month's
+    first day plus `days_before`, less the longest cycle."""
+    care = policy.vip.maintenance
+    if not care.cycle_months:
+        return period
+    first, _ = month_bounds(shift_period(period, 1))
+    earliest = first + dt.timedelta(days=care.days_before)
+    return shift_period(earliest.strftime("%Y-%m"), -max(care.cycle_months.values()))
+
+
 def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: People,
                      policy: Policy) -> tuple[pd.DataFrame, list[Issue]]:
     vip = policy.vip
