@@ -7,10 +7,8 @@ is finished by the next run."""
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
 import sqlite3
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,22 +60,7 @@ from csbatch.scoring.cards import ScoreResult, items_frame, scorecards_frame
 
 def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None) -> None:
     """Every file of the month, written into `folder` (the staging one); `changed`, a re-close's
-    pay changes, gives the payroll workbook its 变更明细 sheet. The audit's files are written by
-    a second process meanwhile (`beside`): the writers are pure Python, one core each."""
-    beside(lambda: write_audit_files(s, folder), lambda: write_month_files(s, folder, changed))
-
-
-def write_audit_files(s: CloseState, folder: Path) -> None:
-    c = s.computed()
-    data = folder / "data"
-    write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)
-    write_csv(data / "complaints.csv", COMPLAINTS, c.audit.complaints)
-    write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang)
-    write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang)
-
-
-def write_month_files(s: CloseState, folder: Path, changed: PayChanges | None) -> None:
-    """Every file of the month but the audit's."""
+    pay changes, gives the payroll workbook its 变更明细 sheet."""
     data = folder / "data"
     c = s.computed()
     pay = c.payroll
@@ -101,42 +84,10 @@ def write_month_files(s: CloseState, folder: Path, changed: PayChanges | None) -
                        period=s.period)
     render_statements(vip, folder, s.period, s.lang, c.policy.company.shown)
     render_pages(staff_pages(s), folder, s.period, s.lang, c.policy.company.shown)
-
-
-def beside(other: Callable[[], None], here: Callable[[], None]) -> None:
-    """Run `other` in a forked child while this process runs `here`; when both are done, raise
-    what either raised (this process's first). Without fork (not POSIX), one after the other."""
-    if not hasattr(os, "fork"):
-        other()
-        here()
-        return
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:   # the child: run, send back None or the exception, and leave without cleanup
-        try:
-            os.close(read)
-            try:
-                other()
-                result = pickle.dumps(None)
-            except BaseException as exc:   # noqa: BLE001 — raised again in the parent
-                try:
-                    result = pickle.dumps(exc)
-                except Exception:   # noqa: BLE001 — an exception that does not pickle
-                    result = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
-            with os.fdopen(write, "wb") as out:
-                out.write(result)
-        finally:
-            os._exit(0)
-    os.close(write)
-    try:
-        here()
-    finally:
-        with os.fdopen(read, "rb") as back:
-            result = back.read()
-        _, status = os.waitpid(pid, 0)
-    error = pickle.loads(result) if result else RuntimeError(f"the writer process ended with status {status}")
-    if error is not None:
-        raise error
+    write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)
+    write_csv(data / "complaints.csv", COMPLAINTS, c.audit.complaints)
+    write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang)
+    write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang)
 
 
 def staff_pages(s: CloseState) -> list[StaffPage]:
