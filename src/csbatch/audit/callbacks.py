@@ -26,7 +26,6 @@ CALLBACK_COLUMNS: tuple[str, ...] = ("employee_id", "name", "team", "planned", "
                                      "satisfied", "neutral", "dissatisfied", "repurchase_yes", "repurchase_share")
 #: The rating codes of inputs.yaml's `rating` vocabulary, which the columns are named after.
 RATINGS: tuple[str, ...] = ("satisfied", "neutral", "dissatisfied")
-COUNTED = "_counted"
 
 
 @dataclass(frozen=True)

@@ -80,15 +80,8 @@ _CSV_TEXT = {"money": _money_text, "points": _money_text, "decimal": _decimal_te
              "bool": _bool_text, "date": _date_text, "datetime": _datetime_text}
 
 
-def csv_text(value: Any, kind: str) -> str:
-    """The contract's text for a value: money and points with two decimals, days and counts as
-    plain numbers, rates as fractions, dates ISO."""
-    if is_blank(value):
-        return ""
-    return _CSV_TEXT.get(kind, _plain_text)(value)
-
-
 def csv_column(values: list[Any], kind: str) -> list[str]:
-    """`csv_text` of a whole column (the kind looked up once)."""
+    """The contract's text for a column of values: money and points with two decimals, days and
+    counts as plain numbers, rates as fractions, dates ISO; blank as empty (the kind looked up once)."""
     text = _CSV_TEXT.get(kind, _plain_text)
     return ["" if is_blank(v) else text(v) for v in values]
