@@ -26,7 +26,6 @@ CALLBACK_COLUMNS: tuple[str, ...] = ("employee_id", "name", "team", "planned", "
                                      "satisfied", "neutral", "dissatisfied", "repurchase_yes", "repurchase_share")
 #: The rating codes of inputs.yaml's `rating` vocabulary, which the columns are named after.
 RATINGS: tuple[str, ...] = ("satisfied", "neutral", "dissatisfied")
-COUNTED = "_counted"
 
 
 @dataclass(frozen=True)
@@ -37,21 +36,21 @@ class CallbackTotals:
     satisfied: int
 
 
-def _count(every: list[dict], month: Month) -> dict:
-    planned = [r for r in every if (t := timestamp(r.get("planned_date"))) is not None and month.holds(t)]
-    rows = [r for r in every if r.get(COUNTED, True)]
-    ratings = [text(r.get("rating")) for r in rows]
-    answers = [bool(r.get("repurchase_intent")) for r in rows if not is_blank(r.get("repurchase_intent"))]
-    return {
-        "planned": len(planned),
-        "planned_done": sum(1 for r in planned
-                            if (t := timestamp(r.get("done_at"))) is not None and t < month.end),
-        "done": sum(1 for r in rows if not is_blank(r.get("done_at"))),
-        "rated": sum(1 for v in ratings if v is not None),
-        **{code: ratings.count(code) for code in RATINGS},
-        "repurchase_yes": sum(answers),
-        "answered": len(answers),
-    }
+def _instants(callbacks: pd.DataFrame, column: str) -> list[pd.Timestamp | None]:
+    """The column's cells as instants (None when blank or the column is absent), read as a whole column."""
+    if column not in callbacks.columns:
+        return [None] * len(callbacks)
+    values = callbacks[column]
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        return [None if v is pd.NaT else v for v in values.tolist()]
+    return [timestamp(v) for v in values.tolist()]
+
+
+def _cells(callbacks: pd.DataFrame, column: str) -> list:
+    return callbacks[column].tolist() if column in callbacks.columns else [None] * len(callbacks)
+
+
+_COUNTS: tuple[str, ...] = ("planned", "planned_done", "done", "rated", *RATINGS, "repurchase_yes", "answered")
 
 
 def check_callbacks(month: Month, callbacks: pd.DataFrame, people: People,
@@ -59,16 +58,36 @@ def check_callbacks(month: Month, callbacks: pd.DataFrame, people: People,
     """One row per agent named on the callback sheet, sorted by employee_id; and the totals the
     headline figures use. `counted` marks the rows of the month (`csbatch.sheets.period`); the
     others are in the register only as planned in the month (all rows count when not given)."""
-    by_agent: dict[str, list[dict]] = {}
     flags = [True] * len(callbacks) if counted is None else counted.tolist()
-    for row, flag in zip(callbacks.to_dict("records"), flags):
-        row[COUNTED] = flag
-        emp = text(row.get("employee_id"))
-        if emp is not None:
-            by_agent.setdefault(emp, []).append(row)
+    start, end = month.start, month.end
+    by_agent: dict[str, dict[str, int]] = {}
+    # one pass over the register's columns: a row adds to its agent's counts
+    for emp, planned_on, done_at, rating, intent, flag in zip(
+            _cells(callbacks, "employee_id"), _instants(callbacks, "planned_date"),
+            _instants(callbacks, "done_at"), _cells(callbacks, "rating"),
+            _cells(callbacks, "repurchase_intent"), flags):
+        agent = text(emp)
+        if agent is None:
+            continue
+        c = by_agent.get(agent)
+        if c is None:
+            c = by_agent[agent] = dict.fromkeys(_COUNTS, 0)
+        if planned_on is not None and start <= planned_on < end:
+            c["planned"] += 1
+            c["planned_done"] += done_at is not None and done_at < end
+        if not flag:
+            continue
+        c["done"] += done_at is not None
+        if not is_blank(rating):
+            c["rated"] += 1
+            if (code := str(rating)) in RATINGS:
+                c[code] += 1
+        if not is_blank(intent):
+            c["answered"] += 1
+            c["repurchase_yes"] += bool(intent)
     out = []
     for emp in sorted(by_agent):
-        c = _count(by_agent[emp], month)
+        c = by_agent[emp]
         out.append({"employee_id": emp, "name": people.name(emp), "team": people.team(emp),
                     "planned": c["planned"], "done": c["done"],
                     "completion": share(c["planned_done"], c["planned"]),
@@ -76,5 +95,5 @@ def check_callbacks(month: Month, callbacks: pd.DataFrame, people: People,
                     "repurchase_yes": c["repurchase_yes"],
                     "repurchase_share": share(c["repurchase_yes"], c["answered"])})
     frame = table(out, list(CALLBACK_COLUMNS), ("planned", "done", "rated", *RATINGS, "repurchase_yes"))
-    total = _count([r for rows in by_agent.values() for r in rows], month)
+    total = {name: sum(c[name] for c in by_agent.values()) for name in _COUNTS}
     return frame, CallbackTotals(total["planned"], total["planned_done"], total["rated"], total["satisfied"])

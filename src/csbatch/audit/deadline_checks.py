@@ -181,8 +181,11 @@ def _each_employee_month(c: _Context) -> Iterator[Item]:
     _not_expected(c, rows, set(expected), c.month.period)
     if due is None:
         return
+    of: dict[str | None, list[dict]] = {}
+    for r in rows:
+        of.setdefault(text(r.get("employee_id")), []).append(r)
     for emp in expected:
-        mine = [r for r in rows if text(r.get("employee_id")) == emp]
+        mine = of.get(emp, [])
         done = timestamp(mine[0].get(ev.done)) if mine and _attended(c, mine[0]) else None
         yield Item(c.code, emp, c.month.period, pd.Timestamp(due), done, None, _excused(c, mine[:1]))
 
@@ -205,19 +208,22 @@ def _each_employee_week(c: _Context) -> Iterator[Item]:
     column = ev.reference or ev.start
     weeks = _weeks(c)
     expected = _expected(c)
+    mondays = {monday for monday, _ in weeks}
     rows = []
+    of: dict[tuple[str | None, dt.date], list[dict]] = {}   # (employee, Monday) → rows, in sheet order
     for row in c.evidence.to_dict("records"):
         day = timestamp(row.get(column)) if column else None
         if day is not None:
             week = day.date() - dt.timedelta(days=day.weekday())
-            if any(week == monday for monday, _ in weeks):
-                rows.append({**row, "_week": week})
+            if week in mondays:
+                rows.append(row)
+                of.setdefault((text(row.get("employee_id")), week), []).append(row)
     _not_expected(c, rows, set(expected), Said(N_("a week judged in {period}"), period=c.month.period))
     for emp in expected:
         for monday, due in weeks:
             if not c.people.works_during(emp, monday, monday + dt.timedelta(days=6)):
                 continue
-            mine = [r for r in rows if r["_week"] == monday and text(r.get("employee_id")) == emp]
+            mine = of.get((emp, monday), [])
             done, score = _done_and_score(c, mine)
             yield Item(c.code, emp, monday.isoformat(), due, done, None, _excused(c, mine), score)
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -69,11 +70,12 @@ class Month:
         first, last = month_bounds(period)
         return cls(period, first, last)
 
-    @property
+    # Cached: `holds` is asked once per row of every sheet a check reads.
+    @cached_property
     def start(self) -> pd.Timestamp:
         return pd.Timestamp(self.first)
 
-    @property
+    @cached_property
     def end(self) -> pd.Timestamp:
         """The first instant after the period (next month, 00:00)."""
         return pd.Timestamp(self.last + dt.timedelta(days=1))

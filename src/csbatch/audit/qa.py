@@ -89,6 +89,14 @@ def _marks(scored: pd.DataFrame, sheet: pd.DataFrame, codes: list[str]) -> list[
     return out
 
 
+def _positions(keys) -> dict:
+    """Key → positions of the rows that have it, in row order (one pass, not a scan per key)."""
+    out: dict = {}
+    for i, key in enumerate(keys):
+        out.setdefault(key, []).append(i)
+    return out
+
+
 def _sections(frame: pd.DataFrame, sections: list[str]) -> dict[str, Decimal | None]:
     return {code: mean(frame[code].tolist()) for code in sections}
 
@@ -101,12 +109,14 @@ def _agents(scored: pd.DataFrame, result: AuditResult, expected: list[str], peop
             sections: list[str]) -> pd.DataFrame:
     means = result.mean_score()
     audited = {t for e in result.audits["employee_id"] if (t := text(e)) is not None}
+    # an ID matches only as the same text (`== emp` on the column as objects did the same)
+    of_scored = _positions(e if isinstance(e, str) else None for e in scored["employee_id"].tolist())
+    of_every = _positions(e if isinstance(e, str) else None for e in result.audits["employee_id"].tolist())
     rows = []
     for emp in sorted(audited | set(expected)):
-        mine = scored.loc[scored["employee_id"].astype(object) == emp]
-        every = result.audits.loc[result.audits["employee_id"].astype(object) == emp]
+        mine = scored.iloc[of_scored.get(emp, [])]
         rows.append({"employee_id": emp, "name": people.name(emp), "team": people.team(emp),
-                     "audits": len(every), "mean_score": means.get(emp),
+                     "audits": len(of_every.get(emp, ())), "mean_score": means.get(emp),
                      **_sections(mine, sections), "violations": _violations(mine)})
     return table(rows, ["employee_id", "name", "team", "audits", "mean_score", *sections, "violations"],
                  ("audits", "violations"))
@@ -114,9 +124,10 @@ def _agents(scored: pd.DataFrame, result: AuditResult, expected: list[str], peop
 
 def _teams(scored: pd.DataFrame, agents: pd.DataFrame, people: People, sections: list[str]) -> pd.DataFrame:
     teams = sorted({text(t) for t in agents["team"]}, key=team_key)  # a blank team is NaN here
+    of_team = _positions(people.team(text(e)) for e in scored["employee_id"])
     rows = []
     for team in teams:
-        mine = scored.loc[[people.team(text(e)) == team for e in scored["employee_id"]]]
+        mine = scored.iloc[of_team.get(team, [])]
         rows.append({"team": team, "agents": int(mine["employee_id"].nunique()), "audits": len(mine),
                      "mean_score": mean(mine["score"].tolist()), **_sections(mine, sections)})
     return table(rows, ["team", "agents", "audits", "mean_score", *sections], ("agents", "audits"))
@@ -137,12 +148,12 @@ def _heatmap(scored: pd.DataFrame, marks: list[dict], people: People, questionna
     teams = sorted({people.team(text(e)) for e in scored["employee_id"]}, key=team_key)
     items = [(item.code, Decimal(s.per_item), s.kind == "positive")
              for s in questionnaire.sections for item in s.items]
-    of_team = [people.team(text(e)) for e in scored["employee_id"]]
+    of_team = _positions(people.team(text(e)) for e in scored["employee_id"])
     data = {}
     for code, per, positive in items:
         column = []
         for team in teams:
-            value, _, _ = _item_share([m[code] for m, t in zip(marks, of_team) if t == team], per, positive)
+            value, _, _ = _item_share([marks[i][code] for i in of_team.get(team, ())], per, positive)
             column.append(np.nan if value is None else float(half_up(value, _HEAT)))
         data[code] = pd.Series(column, dtype="float64")
     frame = pd.DataFrame(data, columns=[code for code, _, _ in items])
@@ -164,10 +175,10 @@ def _taboos(marks: list[dict], questionnaire) -> pd.DataFrame:
 
 
 def _auditors(scored: pd.DataFrame, overall: Decimal | None) -> pd.DataFrame:
-    names = sorted({text(a) for a in scored["auditor"]}, key=team_key)
+    of_auditor = _positions(text(a) for a in scored["auditor"])
     rows = []
-    for auditor in names:
-        mine = scored.loc[[text(a) == auditor for a in scored["auditor"]]]
+    for auditor in sorted(of_auditor, key=team_key):
+        mine = scored.iloc[of_auditor[auditor]]
         score = mean(mine["score"].tolist())
         rows.append({"auditor": auditor, "audits": len(mine), "agents": int(mine["employee_id"].nunique()),
                      "mean_score": score,

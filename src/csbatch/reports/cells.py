@@ -33,32 +33,55 @@ def to_decimal(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
-def csv_text(value: Any, kind: str) -> str:
-    """The contract's text for a value: money and points with two decimals, days and counts as
-    plain numbers, rates as fractions, dates ISO."""
-    if is_blank(value):
-        return ""
-    if kind == "money" or kind == "points":
-        return f"{to_cents(to_decimal(value))}"
-    if kind == "decimal":
-        return f"{to_decimal(value):f}"
-    if kind in ("days", "rate", "measured_rate", "number"):
-        d = to_decimal(value)
-        exponent = d.as_tuple().exponent   # a letter for infinity, not rounded
-        if isinstance(exponent, int) and exponent < -6:  # a ratio such as 14/15: six places are plenty
-            d = half_up(d, 6)
-        return f"{d.normalize():f}"
-    if kind == "int":
-        return str(int(value))
-    if kind == "bool":
-        return "true" if bool(value) else "false"
-    if kind == "date":
-        if isinstance(value, dt.datetime):  # pandas Timestamps are datetimes too
-            return value.date().isoformat()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return pd.Timestamp(value).date().isoformat()
-    if kind == "datetime":
-        return pd.Timestamp(value).isoformat(sep=" ")
+def _money_text(value: Any) -> str:
+    return f"{to_cents(to_decimal(value))}"
+
+
+def _decimal_text(value: Any) -> str:
+    return f"{to_decimal(value):f}"
+
+
+def _number_text(value: Any) -> str:
+    d = to_decimal(value)
+    exponent = d.as_tuple().exponent   # a letter for infinity, not rounded
+    if isinstance(exponent, int) and exponent < -6:  # a ratio such as 14/15: six places are plenty
+        d = half_up(d, 6)
+    return f"{d.normalize():f}"
+
+
+def _int_text(value: Any) -> str:
+    return str(int(value))
+
+
+def _bool_text(value: Any) -> str:
+    return "true" if bool(value) else "false"
+
+
+def _date_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):  # pandas Timestamps are datetimes too
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _datetime_text(value: Any) -> str:
+    return pd.Timestamp(value).isoformat(sep=" ")
+
+
+def _plain_text(value: Any) -> str:
     text = str(value)
     return "'" + text if runs_as_formula(text) else text
+
+
+#: How a non-blank value of each kind is written as CSV text (any other kind: as text).
+_CSV_TEXT = {"money": _money_text, "points": _money_text, "decimal": _decimal_text, "days": _number_text,
+             "rate": _number_text, "measured_rate": _number_text, "number": _number_text, "int": _int_text,
+             "bool": _bool_text, "date": _date_text, "datetime": _datetime_text}
+
+
+def csv_column(values: list[Any], kind: str) -> list[str]:
+    """The contract's text for a column of values: money and points with two decimals, days and
+    counts as plain numbers, rates as fractions, dates ISO; blank as empty (the kind looked up once)."""
+    text = _CSV_TEXT.get(kind, _plain_text)
+    return ["" if is_blank(v) else text(v) for v in values]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from csbatch.reports.cells import csv_text
+from csbatch.reports.cells import csv_column
 from csbatch.reports.tables import Table
 
 
@@ -17,11 +17,10 @@ def write_csv(path: Path, table: Table, frame: pd.DataFrame) -> Path:
     missing = [c for c in table.names if c not in frame.columns]
     if missing:
         raise ValueError(f"{table.name}: the frame lacks contract columns {missing}")
-    kinds = [c.kind for c in table.columns]
+    columns = [csv_column(frame[c.name].tolist(), c.kind) for c in table.columns]   # each column at once
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(table.names)
-        for row in frame[table.names].itertuples(index=False, name=None):
-            writer.writerow([csv_text(v, k) for v, k in zip(row, kinds)])
+        writer.writerows(zip(*columns))
     return path

@@ -52,6 +52,8 @@ PAGE_OF = N_("page {page} of {pages}")
 
 def display_width(text: str) -> int:
     """Columns a text takes in a spreadsheet: wide (CJK, full-width) characters count two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
@@ -83,6 +85,46 @@ def shown_width(value: Any, kind: str) -> int:
     if kind == "decimal":
         return len(f"{d:f}")
     return len(f"{d.quantize(Decimal('0.0001')).normalize() if d.is_finite() else d:,f}")
+
+
+#: Excel's day 0 (1899-12-31) in microseconds since 1970, and the first day XlsxWriter's own
+#: conversion needs no 1900 leap-year or time-only correction for (1900-03-01).
+_MICRO = dt.timedelta(microseconds=1)
+_EXCEL_EPOCH_US = (dt.datetime(1899, 12, 31) - dt.datetime(1970, 1, 1)) // _MICRO
+_PLAIN_FROM_US = (dt.datetime(1900, 3, 1) - dt.datetime(1970, 1, 1)) // _MICRO
+_DAY_US = 86_400_000_000
+
+
+def excel_serials(values: pd.Series) -> list[float | None] | None:
+    """A naive datetime64 column as Excel serial numbers (None for NaT), the very floats
+    XlsxWriter's `write_datetime` computes (days, then seconds and microseconds as a fraction of
+    a day, one more after the phantom 1900-02-29), without a datetime object per cell. None when
+    the column is not such a column or holds a day before 1900-03-01 (written cell by cell)."""
+    if not (pd.api.types.is_datetime64_dtype(values.dtype) and values.dtype == "datetime64[ns]"):
+        return None
+    blank = values.isna().to_numpy()
+    micros = values.to_numpy().view("int64") // 1000     # Timestamp → timedelta: ns dropped, floor
+    if (micros[~blank] < _PLAIN_FROM_US).any():
+        return None
+    out: list[float | None] = []
+    for us, nat in zip((micros - _EXCEL_EPOCH_US).tolist(), blank.tolist()):
+        if nat:
+            out.append(None)
+            continue
+        days, rest = divmod(us, _DAY_US)
+        seconds, micro = divmod(rest, 1_000_000)
+        out.append(days + (float(seconds) + float(micro) / 1e6) / 86400 + 1)
+    return out
+
+
+def _widest(values: pd.Series, kind: str) -> int:
+    """The widest of a column's values as shown (0 for none); a date column's width is fixed."""
+    if not len(values):
+        return 0
+    if kind in ("date", "datetime"):
+        given = values.notna()
+        return shown_width(values[given].iloc[0], kind) if given.any() else 0
+    return max(shown_width(v, kind) for v in values.tolist())
 
 
 @dataclass(frozen=True)
@@ -124,21 +166,38 @@ class Workbook:
 
     def write_value(self, ws, r: int, c: int, value: Any, kind: str) -> None:
         """One cell; a boolean is the workbook language's word for it (是/否), never TRUE/FALSE."""
+        cell = self.cell(value, kind)
+        if cell is not None:      # a blank cell without a format is no cell at all (XlsxWriter)
+            write, shown, fmt = cell
+            getattr(ws, write)(r, c, shown, fmt)
+
+    def cell(self, value: Any, kind: str) -> tuple[str, Any, Any] | None:
+        """How a value is written: (worksheet method, what it writes, format); None when blank."""
         if is_blank(value):
-            ws.write_blank(r, c, None)
-        elif kind == "decimal":
+            return None
+        if kind == "decimal":
             d = to_decimal(value)
-            ws.write_number(r, c, float(d), self.decimal_format(d))
-        elif kind in NUMERIC:
-            ws.write_number(r, c, float(to_decimal(value)), self.formats[kind])
-        elif kind in ("date", "datetime"):
+            return "write_number", float(d), self.decimal_format(d)
+        if kind in NUMERIC:
+            return "write_number", float(value if isinstance(value, Decimal) else to_decimal(value)), self.formats[kind]
+        if kind in ("date", "datetime"):
             stamp = value if isinstance(value, dt.datetime) else pd.Timestamp(value).to_pydatetime()
-            ws.write_datetime(r, c, stamp, self.formats[kind])
-        elif kind == "bool":
-            ws.write_string(r, c, yes_no(self.lang, bool(value)))
-        else:
-            text = str(value)
-            ws.write_string(r, c, text, self.quoted if runs_as_formula(text) else None)
+            return "write_datetime", stamp, self.formats[kind]
+        if kind == "bool":
+            return "write_string", yes_no(self.lang, bool(value)), None
+        text = str(value)
+        return "write_string", text, self.quoted if runs_as_formula(text) else None
+
+    def column_cells(self, values: pd.Series, kind: str) -> list[tuple[str, Any, Any] | None]:
+        """`cell` for a whole column; a naive date column's serial numbers are computed at once
+        (the same numbers `write_datetime` stores, written as numbers with the date format)."""
+        if kind in ("date", "datetime"):
+            serials = excel_serials(values)
+            if serials is not None:
+                fmt = self.formats[kind]
+                return [None if v is None else ("write_number", v, fmt) for v in serials]
+        cell = self.cell
+        return [cell(v, kind) for v in values.tolist()]
 
     def prints(self, ws, *, rows: int = 0, columns: int = 0, landscape: bool | None = None) -> None:
         """Declare how a sheet prints where it differs from the rest (see `PrintSetup`)."""
@@ -151,7 +210,7 @@ class Workbook:
         for c, col in enumerate(table.columns):
             label = col.label(lang)
             ws.write_string(0, c, label, self.header)
-            values = max((shown_width(v, col.kind) for v in frame[col.name]), default=0) if len(frame) else 0
+            values = _widest(frame[col.name], col.kind)
             head = display_width(label)
             width = min(max(values, min(head, max(values, 12))), WIDEST) + 2
             ws.set_column(c, c, width, self.wrap if values > WIDEST else None)
@@ -159,11 +218,15 @@ class Workbook:
         if head_lines > 1:
             ws.set_row(0, 15 * head_lines + 2)
         last = len(frame)
-        for r, row in enumerate(frame[table.names].itertuples(index=False, name=None), start=1):
-            if bold_last_row and r == last:
-                ws.set_row(r, None, self.bold)
-            for c, (value, col) in enumerate(zip(row, table.columns)):
-                self.write_value(ws, r, c, value, col.kind)
+        if bold_last_row and last:
+            ws.set_row(last, None, self.bold)
+        # each column converted at once, then written row by row (the file comes out the same)
+        columns = [self.column_cells(frame[col.name], col.kind) for col in table.columns]
+        writers = {name: getattr(ws, name) for name in ("write_number", "write_string", "write_datetime")}
+        for r, row in enumerate(zip(*columns), start=1):
+            for c, cell in enumerate(row):
+                if cell is not None:
+                    writers[cell[0]](r, c, cell[1], cell[2])
         ws.freeze_panes(1, 0)
         if filters:
             ws.autofilter(0, 0, max(len(frame), 1), len(table.columns) - 1)
