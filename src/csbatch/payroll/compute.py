@@ -128,7 +128,9 @@ def compute_payroll(period: str, policy: Policy, inputs: Inputs, attendance: Att
     rank = {code: i for i, code in enumerate(codes)}
     splits = pd.DataFrame(ctx.splits, columns=list(SPLIT_COLUMNS), dtype=object)
     splits = splits.sort_values(["order_id", "employee_id"], kind="stable").reset_index(drop=True)
-    order_pay = pd.DataFrame(ctx.order_pay, columns=list(ORDER_PAY_COLUMNS), dtype=object)
+    paid = ctx.order_pay
+    order_pay = pd.DataFrame({c: getattr(paid, c) for c in ORDER_PAY_COLUMNS}, columns=list(ORDER_PAY_COLUMNS),
+                             dtype=object)
     order_pay = order_pay.sort_values(["order_id", "component", "employee_id"], kind="stable",
                                       key=lambda c: c.map(rank) if c.name == "component" else c) \
         .reset_index(drop=True)

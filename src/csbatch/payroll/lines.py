@@ -9,7 +9,7 @@ ledger and order_splits.csv.
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -79,6 +79,26 @@ class PaidOrders(Protocol):
 
 
 @dataclass
+class OrderPay:
+    """Per-order pay as columns (a million orders are four lists, not a million dicts)."""
+
+    order_id: list[Any] = field(default_factory=list)
+    employee_id: list[Any] = field(default_factory=list)
+    component: list[str] = field(default_factory=list)
+    amount: list[Decimal] = field(default_factory=list)
+
+    def extend(self, component: str, order_ids: list[Any], employee_ids: list[Any], amounts: list[Decimal]) -> None:
+        """One component's orders: their ids, agents and exact pay."""
+        self.order_id += order_ids
+        self.employee_id += employee_ids
+        self.component += [component] * len(order_ids)
+        self.amount += amounts
+
+    def __len__(self) -> int:
+        return len(self.order_id)
+
+
+@dataclass
 class PayContext:
     """The month as pay sees it. `people` is indexed by employee_id in the attendance summary's
     order with: name, role, team_lead (bool), base_salary and the roster's other columns,
@@ -94,7 +114,7 @@ class PayContext:
     people: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
     #: per-order pay of this month: order_id, employee_id, component, amount (exact)
-    order_pay: list[dict[str, Any]] = field(default_factory=list)
+    order_pay: OrderPay = field(default_factory=OrderPay)
     #: split orders: order_id, employee_id, sales_rep_id, amount, agent_share, rep_share (exact)
     splits: list[dict[str, Any]] = field(default_factory=list)
     _roster: dict[str, pd.Series] | None = field(default=None, repr=False)
@@ -134,6 +154,15 @@ class PayContext:
     def cell(self, row: pd.Series, column: str) -> Source | None:
         """The place of `column` in an input row (`Inputs.cell`)."""
         return self.inputs.cell(row, column)
+
+    def cells(self, rows: pd.DataFrame, column: str) -> list[Source | None]:
+        """`cell(row, column)` of every row of `rows`, in order (the provenance columns read
+        once, not row by row)."""
+        letters = self.inputs.letters
+        return [place if place is None or place.row is None
+                or not (letter := letters.get((place.path, place.sheet), {}).get(column))
+                else replace(place, row=None, cell=f"{letter}{place.row}")
+                for place in Source.of_rows(rows)]
 
     def with_role(self, roles: Iterable[str]) -> pd.DataFrame:
         """The people whose role is among `roles`."""

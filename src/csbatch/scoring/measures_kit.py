@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -145,10 +145,24 @@ class Feeds:
         picked = rows[mine].assign(_who=keys[mine].to_numpy())
         picked = picked.sort_values(["_file", "_sheet", "_row"], kind="stable")
         names = [measures] if isinstance(measures, str) else list(measures)
-        for emp, place in zip(picked["_who"], Source.of_rows(picked)):
-            text = Said(N_("{place} ({note})"), place=str(place), note=note) if note else str(place)
+        for emp, place in zip(picked["_who"], place_texts(picked)):
+            text = _noted(place, note)
             for m in names:
                 self.places[(str(emp), m)].append(text)
+
+    def add_shared(self, measures: str | Iterable[str], rows: pd.DataFrame, who: Iterable[str],
+                   note: str = "") -> None:
+        """The same `rows` fed `measures` of every employee of `who` (the complaints of a team or
+        of the department): their places are worded once, not once per employee."""
+        who = [w for w in who if w in self.who]
+        if not who or rows.empty:
+            return
+        picked = rows.sort_values(["_file", "_sheet", "_row"], kind="stable")
+        texts = [_noted(place, note) for place in place_texts(picked)]
+        names = [measures] if isinstance(measures, str) else list(measures)
+        for emp in who:
+            for m in names:
+                self.places[(str(emp), m)].extend(texts)
 
     def text(self, employee_id: str, measures: str | Iterable[str], text: str) -> None:
         if employee_id not in self.who or not text:
@@ -159,6 +173,34 @@ class Feeds:
     def result(self) -> dict[tuple[str, str], list[str]]:
         """Each list without repeats, first mention first."""
         return {key: list(dict.fromkeys(v)) for key, v in self.places.items() if v}
+
+
+def _noted(place: str, note: str) -> str:
+    return Said(N_("{place} ({note})"), place=place, note=note) if note else place
+
+
+def place_texts(rows: pd.DataFrame) -> list[str]:
+    """`str(Source.of_row(row))` of every row, in order: each file and sheet is worded once,
+    then only the row number per row (a million-row sheet feeds several measures)."""
+    n = len(rows)
+    if "_file" not in rows.columns:
+        return [str(None)] * n
+
+    def column(name: str) -> list[Any]:
+        return rows[name].to_numpy(dtype=object).tolist() if name in rows.columns else [None] * n
+
+    numbers = column("_row")
+    blank = pd.isna(np.asarray(numbers, dtype=object)).tolist()
+    sheets: dict[tuple[Any, Any], tuple[bool, str]] = {}
+    out = []
+    for file, sheet, number, no_row in zip(column("_file"), column("_sheet"), numbers, blank):
+        known = sheets.get((file, sheet))
+        if known is None:
+            place = Source.of_row({"_file": file, "_sheet": sheet})
+            known = sheets[(file, sheet)] = (place is None, str(place))
+        unplaced, text = known
+        out.append(text if unplaced or no_row else f"{text}!row {int(number)}")
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
