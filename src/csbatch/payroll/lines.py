@@ -9,7 +9,7 @@ ledger and order_splits.csv.
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -24,7 +24,7 @@ from csbatch.policy import Policy
 from csbatch.rules.reasons import Reason
 from csbatch.scoring.cards import ScoreResult
 from csbatch.scoring.measures import Measured
-from csbatch.scoring.measures_kit import Period
+from csbatch.scoring.measures_kit import Period, SheetRows
 from csbatch.sheets.intake import Inputs
 
 ZERO = Decimal(0)
@@ -156,13 +156,20 @@ class PayContext:
         return self.inputs.cell(row, column)
 
     def cells(self, rows: pd.DataFrame, column: str) -> list[Source | None]:
-        """`cell(row, column)` of every row of `rows`, in order (the provenance columns read
-        once, not row by row)."""
-        letters = self.inputs.letters
-        return [place if place is None or place.row is None
-                or not (letter := letters.get((place.path, place.sheet), {}).get(column))
-                else replace(place, row=None, cell=f"{letter}{place.row}")
-                for place in Source.of_rows(rows)]
+        """`cell(row, column)` of every row of `rows`, in order: the column's letter is looked up
+        once per file and sheet (`SheetRows`)."""
+        letters: dict[Source, str | None] = {}
+        out: list[Source | None] = []
+        for place, number in SheetRows.of(rows):
+            if place is None or number is None:
+                out.append(place)
+                continue
+            if place not in letters:
+                letters[place] = self.inputs.letters.get((place.path, place.sheet), {}).get(column)
+            letter = letters[place]
+            out.append(Source(place.path, sheet=place.sheet, cell=f"{letter}{number}") if letter
+                       else Source(place.path, sheet=place.sheet, row=number))
+        return out
 
     def with_role(self, roles: Iterable[str]) -> pd.DataFrame:
         """The people whose role is among `roles`."""
