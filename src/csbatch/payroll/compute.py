@@ -141,8 +141,8 @@ def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
     frame = pd.DataFrame({c: getattr(paid, c) for c in ORDER_PAY_COLUMNS}, columns=list(ORDER_PAY_COLUMNS),
                          dtype=object)
     if all(type(v) is str for v in paid.order_id) and all(type(v) is str for v in paid.employee_id):
-        at = np.lexsort((np.asarray(paid.employee_id, dtype=str), np.array([rank.get(c, len(rank)) for c in paid.component]),
-                         np.asarray(paid.order_id, dtype=str)))
+        components = np.array([rank.get(c, len(rank)) for c in paid.component])   # unknown: last
+        at = np.lexsort((np.asarray(paid.employee_id, dtype=str), components, np.asarray(paid.order_id, dtype=str)))
         return frame.take(at).reset_index(drop=True)
     return frame.sort_values(["order_id", "component", "employee_id"], kind="stable",
                              key=lambda c: c.map(rank) if c.name == "component" else c).reset_index(drop=True)
