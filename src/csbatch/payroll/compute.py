@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from csbatch.attendance import AttendanceResult
 from csbatch.errors import Issue
 from csbatch.payroll import fixed, orders, records, scored
-from csbatch.payroll.lines import ZERO, PaidOrders, PayContext, PayLine
+from csbatch.payroll.lines import ZERO, OrderPay, PaidOrders, PayContext, PayLine
 from csbatch.policy import Policy
 from csbatch.rules.reasons import Reason
 from csbatch.scoring.cards import ScoreResult
@@ -128,13 +129,23 @@ def compute_payroll(period: str, policy: Policy, inputs: Inputs, attendance: Att
     rank = {code: i for i, code in enumerate(codes)}
     splits = pd.DataFrame(ctx.splits, columns=list(SPLIT_COLUMNS), dtype=object)
     splits = splits.sort_values(["order_id", "employee_id"], kind="stable").reset_index(drop=True)
-    order_pay = pd.DataFrame(ctx.order_pay, columns=list(ORDER_PAY_COLUMNS), dtype=object)
-    order_pay = order_pay.sort_values(["order_id", "component", "employee_id"], kind="stable",
-                                      key=lambda c: c.map(rank) if c.name == "component" else c) \
-        .reset_index(drop=True)
     result = PayrollResult(lines=lines, payroll=payroll, components=components,
-                           order_splits=splits, order_pay=order_pay)
+                           order_splits=splits, order_pay=_order_pay(ctx.order_pay, rank))
     return result, ctx.issues
+
+
+def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
+    """The month's per-order pay by order, component (pay.yaml order), employee; stable. Text IDs
+    are sorted as fixed-width strings (the same code-point order, without a Python comparison per
+    pair: a million orders), anything else as pandas sorts objects."""
+    frame = pd.DataFrame({c: getattr(paid, c) for c in ORDER_PAY_COLUMNS}, columns=list(ORDER_PAY_COLUMNS),
+                         dtype=object)
+    if all(type(v) is str for v in paid.order_id) and all(type(v) is str for v in paid.employee_id):
+        components = np.array([rank.get(c, len(rank)) for c in paid.component])   # unknown: last
+        at = np.lexsort((np.asarray(paid.employee_id, dtype=str), components, np.asarray(paid.order_id, dtype=str)))
+        return frame.take(at).reset_index(drop=True)
+    return frame.sort_values(["order_id", "component", "employee_id"], kind="stable",
+                             key=lambda c: c.map(rank) if c.name == "component" else c).reset_index(drop=True)
 
 
 def tabulate(lines: Sequence[PayLine], people: pd.DataFrame, components: Sequence[str],

@@ -24,7 +24,7 @@ from csbatch.policy import Policy
 from csbatch.rules.reasons import Reason
 from csbatch.scoring.cards import ScoreResult
 from csbatch.scoring.measures import Measured
-from csbatch.scoring.measures_kit import Period
+from csbatch.scoring.measures_kit import Period, SheetRows
 from csbatch.sheets.intake import Inputs
 
 ZERO = Decimal(0)
@@ -79,6 +79,26 @@ class PaidOrders(Protocol):
 
 
 @dataclass
+class OrderPay:
+    """Per-order pay as columns (a million orders are four lists, not a million dicts)."""
+
+    order_id: list[Any] = field(default_factory=list)
+    employee_id: list[Any] = field(default_factory=list)
+    component: list[str] = field(default_factory=list)
+    amount: list[Decimal] = field(default_factory=list)
+
+    def extend(self, component: str, order_ids: list[Any], employee_ids: list[Any], amounts: list[Decimal]) -> None:
+        """One component's orders: their ids, agents and exact pay."""
+        self.order_id += order_ids
+        self.employee_id += employee_ids
+        self.component += [component] * len(order_ids)
+        self.amount += amounts
+
+    def __len__(self) -> int:
+        return len(self.order_id)
+
+
+@dataclass
 class PayContext:
     """The month as pay sees it. `people` is indexed by employee_id in the attendance summary's
     order with: name, role, team_lead (bool), base_salary and the roster's other columns,
@@ -94,7 +114,7 @@ class PayContext:
     people: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
     #: per-order pay of this month: order_id, employee_id, component, amount (exact)
-    order_pay: list[dict[str, Any]] = field(default_factory=list)
+    order_pay: OrderPay = field(default_factory=OrderPay)
     #: split orders: order_id, employee_id, sales_rep_id, amount, agent_share, rep_share (exact)
     splits: list[dict[str, Any]] = field(default_factory=list)
     _roster: dict[str, pd.Series] | None = field(default=None, repr=False)
@@ -134,6 +154,22 @@ class PayContext:
     def cell(self, row: pd.Series, column: str) -> Source | None:
         """The place of `column` in an input row (`Inputs.cell`)."""
         return self.inputs.cell(row, column)
+
+    def cells(self, rows: pd.DataFrame, column: str) -> list[Source | None]:
+        """`cell(row, column)` of every row of `rows`, in order: the column's letter is looked up
+        once per file and sheet (`SheetRows`)."""
+        letters: dict[Source, str | None] = {}
+        out: list[Source | None] = []
+        for place, number in SheetRows.of(rows):
+            if place is None or number is None:
+                out.append(place)
+                continue
+            if place not in letters:
+                letters[place] = self.inputs.letters.get((place.path, place.sheet), {}).get(column)
+            letter = letters[place]
+            out.append(Source(place.path, sheet=place.sheet, cell=f"{letter}{number}") if letter
+                       else Source(place.path, sheet=place.sheet, row=number))
+        return out
 
     def with_role(self, roles: Iterable[str]) -> pd.DataFrame:
         """The people whose role is among `roles`."""

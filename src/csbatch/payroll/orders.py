@@ -51,29 +51,37 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
     rows = rows[rows["channel"].isin(list(component.agent_share)).to_numpy(dtype=bool)]
     exact: dict[str, Decimal] = {}
     inputs: dict[str, list[PayInput]] = {}
+    paid: tuple[list, list, list[Decimal]] = ([], [], [])
+    rate = component.rate
+    rate_text = fmt(rate, "rate")
+    share_texts = {channel: fmt(share, "rate") for channel, share in component.agent_share.items()}
+    amounts, reps = ctx.cells(rows, "amount"), None
     for order, emp, amount, channel, rep, place in zip(
             rows["order_id"], rows["employee_id"], rows["amount"], rows["channel"],
             rows["sales_rep_id"], range(len(rows))):
         share = component.agent_share[channel]
-        whole = component.rate * amount
+        whole = rate * amount
         agent = whole * share
         exact[emp] = exact.get(emp, ZERO) + agent
         if agent != 0:
-            ctx.order_pay.append({"order_id": order, "employee_id": emp, "component": code,
-                                  "amount": agent})
+            paid[0].append(order)
+            paid[1].append(emp)
+            paid[2].append(agent)
             inputs.setdefault(emp, []).append(PayInput.of(
                 N_("order {order} {amount} × {rate} × {channel} share {share} = {pay}"),
-                ctx.cell(rows.iloc[place], "amount"), order=order, amount=yuan(amount),
-                rate=fmt(component.rate, "rate"), channel=channel, share=fmt(share, "rate"), pay=yuan(agent)))
+                amounts[place], order=order, amount=yuan(amount), rate=rate_text, channel=channel,
+                share=share_texts[channel], pay=yuan(agent)))
         if share >= 1:
             continue
         rep = None if is_blank(rep) else rep
         if rep is None:
-            ctx.issues.append(Issue.warn(ctx.cell(rows.iloc[place], "sales_rep_id"), "payroll.no_sales_rep",
+            reps = reps or ctx.cells(rows, "sales_rep_id")
+            ctx.issues.append(Issue.warn(reps[place], "payroll.no_sales_rep",
                                          N_("order {order} ({channel}) names no sales rep: the rep's share is "
                                             "listed without one"), order=order, channel=channel))
         ctx.splits.append({"order_id": order, "employee_id": emp, "sales_rep_id": rep,
                            "amount": amount, "agent_share": agent, "rep_share": whole - agent})
+    ctx.order_pay.extend(code, *paid)
     return _per_employee(ctx, code, exact, inputs)
 
 
@@ -83,20 +91,28 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
     values = ctx.measured.values
     shares = production_shares(values).to_dict()
     rows = _counted_orders(ctx, component.rates)
-    roles = ctx.people["role"]
+    roles = dict(zip(ctx.people.index, ctx.people["role"]))
+    # per agent, once: (rate of the role, production share, both as explain words them)
+    terms: dict[str, tuple[Decimal, Decimal, str, str]] = {}
+    for emp in dict.fromkeys(rows["employee_id"]):
+        rate, share = component.rates[roles[emp]], shares.get(emp, ONE)
+        terms[emp] = (rate, share, fmt(rate, "rate"), fmt(share, "rate"))
     exact: dict[str, Decimal] = {}
     inputs: dict[str, list[PayInput]] = {}
-    for order, emp, amount, place in zip(rows["order_id"], rows["employee_id"], rows["amount"], range(len(rows))):
-        rate, share = component.rates[roles[emp]], shares.get(emp, ONE)
+    paid: tuple[list, list, list[Decimal]] = ([], [], [])
+    cells = ctx.cells(rows, "amount")
+    for order, emp, amount, place in zip(rows["order_id"], rows["employee_id"], rows["amount"], cells):
+        rate, share, rate_text, share_text = terms[emp]
         pay = rate * amount * share
         exact[emp] = exact.get(emp, ZERO) + pay
         if pay != 0:
-            ctx.order_pay.append({"order_id": order, "employee_id": emp, "component": code,
-                                  "amount": pay})
+            paid[0].append(order)
+            paid[1].append(emp)
+            paid[2].append(pay)
             inputs.setdefault(emp, []).append(PayInput.of(
                 N_("order {order} {amount} × {rate} × production share {share} = {pay}"),
-                ctx.cell(rows.iloc[place], "amount"), order=order, amount=yuan(amount), rate=fmt(rate, "rate"),
-                share=fmt(share, "rate"), pay=yuan(pay)))
+                place, order=order, amount=yuan(amount), rate=rate_text, share=share_text, pay=yuan(pay)))
+    ctx.order_pay.extend(code, *paid)
     rules: pd.Series | dict[str, str] = values["counted_sales_rule"] if "counted_sales_rule" in values.columns else {}
     reasons = {emp: rules.get(emp) or "" for emp in exact}   # a Reason keeps its wording
     return _per_employee(ctx, code, exact, inputs, reasons)

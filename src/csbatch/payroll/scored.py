@@ -80,8 +80,9 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
                               role=ctx.role_name(person.role), amount=yuan(base))]
         capped = [Reason.of("capped", total=f"{total:f}", cap=f"{component.cap_total:f}")] \
             if total > component.cap_total else []
-        team = means.setdefault(card.code, team_means(card, ctx.policy)).get(score.member.team or "") \
-            if component.team_share > 0 else None
+        if component.team_share > 0 and card.code not in means:   # once per card, not per member
+            means[card.code] = team_means(card, ctx.policy)
+        team = means[card.code].get(score.member.team or "") if component.team_share > 0 else None
         if team is None:
             amount = base * _used(total, component) / 100
             if amount == 0:

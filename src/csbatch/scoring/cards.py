@@ -8,7 +8,7 @@ month) whose role names that card. A member is rated when scheduled for at least
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol, cast
 
@@ -47,14 +47,19 @@ class Grades(Protocol):
 @dataclass
 class ScoreResult:
     cards: dict[str, CardScore]
+    #: employee_id → (card, score), the first card listing the employee; built on the first
+    #: `member` call (the cards are complete by then)
+    _by_member: dict[str, tuple[CardScore, MemberScore]] | None = field(default=None, init=False, repr=False,
+                                                                         compare=False)
 
     def member(self, employee_id: str) -> tuple[CardScore, MemberScore] | tuple[None, None]:
         """The employee's card and score; (None, None) when on no card."""
-        for card in self.cards.values():
-            for s in card.members:
-                if s.member.employee_id == employee_id:
-                    return card, s
-        return None, None
+        if self._by_member is None:
+            self._by_member = {}
+            for card in self.cards.values():
+                for s in card.members:
+                    self._by_member.setdefault(s.member.employee_id, (card, s))
+        return self._by_member.get(employee_id, (None, None))
 
 
 def _recognitions(inputs: Inputs, period: str) -> dict[str, dict[str, int]]:

@@ -5,7 +5,7 @@ contract-typed frames (vectorised: a sales sheet can hold a million rows), the p
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -145,10 +145,24 @@ class Feeds:
         picked = rows[mine].assign(_who=keys[mine].to_numpy())
         picked = picked.sort_values(["_file", "_sheet", "_row"], kind="stable")
         names = [measures] if isinstance(measures, str) else list(measures)
-        for emp, place in zip(picked["_who"], Source.of_rows(picked)):
-            text = Said(N_("{place} ({note})"), place=str(place), note=note) if note else str(place)
+        for emp, place in zip(picked["_who"], place_texts(picked)):
+            text = _noted(place, note)
             for m in names:
                 self.places[(str(emp), m)].append(text)
+
+    def add_shared(self, measures: str | Iterable[str], rows: pd.DataFrame, who: Iterable[str],
+                   note: str = "") -> None:
+        """The same `rows` fed `measures` of every employee of `who` (the complaints of a team or
+        of the department): their places are worded once, not once per employee."""
+        who = [w for w in who if w in self.who]
+        if not who or rows.empty:
+            return
+        picked = rows.sort_values(["_file", "_sheet", "_row"], kind="stable")
+        texts = [_noted(place, note) for place in place_texts(picked)]
+        names = [measures] if isinstance(measures, str) else list(measures)
+        for emp in who:
+            for m in names:
+                self.places[(str(emp), m)].extend(texts)
 
     def text(self, employee_id: str, measures: str | Iterable[str], text: str) -> None:
         if employee_id not in self.who or not text:
@@ -159,6 +173,59 @@ class Feeds:
     def result(self) -> dict[tuple[str, str], list[str]]:
         """Each list without repeats, first mention first."""
         return {key: list(dict.fromkeys(v)) for key, v in self.places.items() if v}
+
+
+def _noted(place: str, note: str) -> str:
+    return Said(N_("{place} ({note})"), place=place, note=note) if note else place
+
+
+@dataclass(frozen=True)
+class SheetRows:
+    """Where each row of a frame with provenance columns came from, column-wise: `places` the
+    distinct file-and-sheet places (`Source.of_row` without the row; None: no file), `which`
+    each row's index into them, `numbers` its row number (-1 when blank or unplaced)."""
+
+    places: list[Source | None]
+    which: np.ndarray
+    numbers: np.ndarray
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame) -> SheetRows:
+        """Each file and sheet placed once, the row numbers read as one column (million-row
+        sheets feed several measures and every order is paid)."""
+        n = len(rows)
+        if "_file" not in rows.columns:
+            return cls([None], np.zeros(n, dtype=np.intp), np.full(n, -1, dtype=np.int64))
+
+        def column(name: str) -> np.ndarray:
+            return rows[name].to_numpy(dtype=object) if name in rows.columns else np.full(n, None, dtype=object)
+
+        files, sheets = column("_file"), column("_sheet")
+        which = pd.DataFrame({"f": files, "s": sheets}).groupby(["f", "s"], dropna=False, sort=False) \
+            .ngroup().to_numpy(dtype=np.intp)
+        _, first = np.unique(which, return_index=True)
+        places = [Source.of_row({"_file": files[i], "_sheet": sheets[i]}) for i in first]
+        numbers = column("_row")
+        blank = pd.isna(numbers) | np.array([p is None for p in places], dtype=bool)[which]
+        numbers = pd.to_numeric(pd.Series(np.where(blank, 0, numbers))).to_numpy()
+        return cls(places, which, np.where(blank, -1, numbers).astype(np.int64))
+
+    def __iter__(self) -> Iterator[tuple[Source | None, int | None]]:
+        """(place of the file and sheet, row number or None) of each row."""
+        for at, number in zip(self.which.tolist(), self.numbers.tolist()):
+            yield self.places[at], (None if number < 0 else number)
+
+    def texts(self) -> list[str]:
+        """`str(Source.of_row(row))` of each row."""
+        words = np.array([str(p) for p in self.places], dtype=object)[self.which]
+        numbered = self.numbers >= 0
+        words[numbered] = words[numbered] + "!row " + self.numbers[numbered].astype(str).astype(object)
+        return words.tolist()
+
+
+def place_texts(rows: pd.DataFrame) -> list[str]:
+    """`str(Source.of_row(row))` of every row, in order."""
+    return SheetRows.of(rows).texts()
 
 
 # ---------------------------------------------------------------------------------------------

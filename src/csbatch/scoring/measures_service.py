@@ -157,9 +157,11 @@ def _unresolved_share(ctx: Context, rows: pd.DataFrame) -> pd.Series:
     resolved_share = ratio(count(scope[good]), count(scope))
     share = {k: ONE - v for k, v in resolved_share.items()}
     if ctx.feeds.active:   # each explained employee's rows: every counted complaint of the scope
+        sharing: dict[str, list[str]] = {}
         for who in ctx.feeds.who & set(keys.index):
-            mine = scope == keys[who]
-            ctx.feeds.add("complaint_unresolved_share", rows[mine], by=np.full(int(mine.sum()), who, dtype=object))
+            sharing.setdefault(keys[who], []).append(who)
+        for key, who_all in sharing.items():
+            ctx.feeds.add_shared("complaint_unresolved_share", rows[scope == key], who_all)
     return pd.Series({e: share[k] for e, k in keys.items() if k in share}, dtype=object)
 
 
