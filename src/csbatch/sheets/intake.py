@@ -8,11 +8,13 @@ raised at the user.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from csbatch.errors import Issue, Severity, Source
@@ -31,6 +33,7 @@ from csbatch.sheets.period import month_rows
 from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
 from csbatch.text import normalise_header, normalise_label
 
+_DIGIT = re.compile("[0-9]")
 TOTALS = {normalise_label(x) for x in ("合计", "总计", "小计", "total", "totals", "sum")}
 
 
@@ -63,9 +66,13 @@ def _totals_rows(first: pd.Series) -> pd.Index:
     normalised (a million-row sheet must not pay for a per-cell check)."""
     if pd.api.types.infer_dtype(first, skipna=True) not in ("string", "mixed", "mixed-integer"):
         return pd.Index([])
-    lengths = first.map(lambda v: len(v) if isinstance(v, str) else 99, na_action="ignore")
-    short = first[lengths.le(8).fillna(False).astype(bool)]
-    return short.index[short.map(lambda v: normalise_label(v) in TOTALS)]
+    # each distinct value once (factorised in C); a text with an ASCII digit is never a total
+    codes, uniq = pd.factorize(first.to_numpy(dtype=object))
+    hit = np.fromiter((isinstance(v, str) and len(v) <= 8 and not _DIGIT.search(v) and normalise_label(v) in TOTALS
+                       for v in uniq), dtype=bool, count=len(uniq))
+    if not hit.any():
+        return pd.Index([])
+    return first.index[(codes >= 0) & hit[codes]]
 
 
 @dataclass
@@ -198,6 +205,13 @@ def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> 
     the header and indexed by sheet row number; CSV rows may be short, so they are padded with ""."""
     body = raw.rows[header_row0 + 1:]
     index = pd.RangeIndex(header_row0 + 2, header_row0 + 2 + len(body))
+    lengths = set(map(len, body))
+    if len(lengths) == 1 and min(lengths) > max(wanted.values(), default=-1):
+        # a workbook's rows are all as wide: one 2-D object array (built in C, no per-cell
+        # Python loop and no container per row), each column a copy of one of its columns
+        cells = np.array(body, dtype=object)
+        return {name: pd.Series(cells[:, j].copy(), index=index, dtype=object, copy=False)
+                for name, j in wanted.items()}
     return {name: pd.Series([r[j] if j < len(r) else "" for r in body], index=index, dtype=object)
             for name, j in wanted.items()}
 
