@@ -8,11 +8,16 @@ raised at the user.
 
 from __future__ import annotations
 
+import gc
+import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from csbatch.errors import Issue, Severity, Source
@@ -31,6 +36,7 @@ from csbatch.sheets.period import month_rows
 from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
 from csbatch.text import normalise_header, normalise_label
 
+_DIGIT = re.compile("[0-9]")
 TOTALS = {normalise_label(x) for x in ("合计", "总计", "小计", "total", "totals", "sum")}
 
 
@@ -63,9 +69,13 @@ def _totals_rows(first: pd.Series) -> pd.Index:
     normalised (a million-row sheet must not pay for a per-cell check)."""
     if pd.api.types.infer_dtype(first, skipna=True) not in ("string", "mixed", "mixed-integer"):
         return pd.Index([])
-    lengths = first.map(lambda v: len(v) if isinstance(v, str) else 99, na_action="ignore")
-    short = first[lengths.le(8).fillna(False).astype(bool)]
-    return short.index[short.map(lambda v: normalise_label(v) in TOTALS)]
+    # each distinct value once (factorised in C); a text with an ASCII digit is never a total
+    codes, uniq = pd.factorize(first.to_numpy(dtype=object))
+    hit = np.fromiter((isinstance(v, str) and len(v) <= 8 and not _DIGIT.search(v) and normalise_label(v) in TOTALS
+                       for v in uniq), dtype=bool, count=len(uniq))
+    if not hit.any():
+        return pd.Index([])
+    return first.index[(codes >= 0) & hit[codes]]
 
 
 @dataclass
@@ -149,6 +159,20 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     return _SheetResult(_with_provenance(frame, found), letters, issues, texts)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Reading a sheet makes millions of cell objects and no reference cycles: the cyclic garbage
+    collector would walk them again and again while they are made (~7% of the read at 100k
+    orders), so it waits until the sheet is read."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _read_raw(found: FoundSheet) -> RawSheet:
     return read_csv(found.path) if found.sheet is None else read_excel_sheet(found.path, found.sheet)
 
@@ -198,6 +222,13 @@ def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> 
     the header and indexed by sheet row number; CSV rows may be short, so they are padded with ""."""
     body = raw.rows[header_row0 + 1:]
     index = pd.RangeIndex(header_row0 + 2, header_row0 + 2 + len(body))
+    lengths = set(map(len, body))
+    if len(lengths) == 1 and min(lengths) > max(wanted.values(), default=-1):
+        # a workbook's rows are all as wide: one 2-D object array (built in C, no per-cell
+        # Python loop and no container per row), each column a copy of one of its columns
+        cells = np.array(body, dtype=object)
+        return {name: pd.Series(cells[:, j].copy(), index=index, dtype=object, copy=False)
+                for name, j in wanted.items()}
     return {name: pd.Series([r[j] if j < len(r) else "" for r in body], index=index, dtype=object)
             for name, j in wanted.items()}
 
@@ -325,7 +356,8 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
             progress.reading(sheet.display)
         file_rows.setdefault(sheet.display, 0)
         kind = policy.inputs.kinds[sheet.kind]
-        result = _read_sheet(sheet, kind, policy, period, items)
+        with _collector_paused():
+            result = _read_sheet(sheet, kind, policy, period, items)
         issues.extend(result.issues)
         if result.frame is not None:
             parts[sheet.kind].append(result.frame)
