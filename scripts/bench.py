@@ -1,68 +1,327 @@
-"""`make bench`: time the close's stages on a large generated month and print a table.
+"""`make bench`: the close beside a fastexcel read of its own input files, on a generated month.
 
-    python scripts/bench.py [--employees 2000] [--orders 1000000] [--keep DIR]
+    python scripts/bench.py [--employees 500] [--orders 100000] [--rounds 3] [--months 1]
+                            [--with-pandas] [--keep DIR] [--period 2026-10]
 
-Speed is measured here, never by a timed test. The month is generated once into a temporary
-folder (or --keep DIR, reused when it exists).
+Generates a month at the given size (or reuses --keep DIR, generating into it when it does not
+exist), then, round after round, closes it, reads the same workbooks with fastexcel (every sheet,
+every cell as a string) and, with --with-pandas, reads the sales workbooks with pandas + openpyxl,
+the way a hand-written script would. Each of these runs in a fresh Python process, so its peak
+RSS (VmHWM, reset as it starts; else ru_maxrss) is its own; seconds are timed inside that
+process, imports excluded. Prints, per stage of the close and per read, the median seconds, the
+share of the close and the peak RSS, then the ratios close ÷ fastexcel read (issue 14's limit:
+1.5) and pandas ÷ close (wanted: ≥ 10).
+
+--months 2 then closes the next period (generated with the same employees, in a temporary folder,
+never in --keep) on a copy of the ledger the first month left, and prints its table too: the cost
+of the history the ledger holds. Speed is measured here, never by a timed test. Needs the `bench`
+extra (`pip install .[bench]`: fastexcel).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
+import platform
+import resource
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "config"
+LIMIT = 1.5  # issue 14: the close within 1.5x the fastexcel read of its inputs
+PANDAS_WANTED = 10.0  # issue 14: >= 10x faster than the pandas + openpyxl read
+CLOSE, FASTEXCEL, PANDAS = "close", "fastexcel", "pandas"
+WORKBOOKS = (".xlsx", ".xlsm", ".xls")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--employees", type=int, default=2000)
-    parser.add_argument("--orders", type=int, default=1_000_000)
-    parser.add_argument("--period", default="2026-10")
-    parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
-    args = parser.parse_args()
+def _reset_peak() -> None:
+    """Forget the peak this process inherited: on Linux ru_maxrss keeps the parent's resident set
+    at the fork (the bench's own, large after generating a month); writing 5 to clear_refs resets
+    VmHWM, which `_peak_mib` reads."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
+
+def _peak_mib() -> float:
+    """This process's peak resident set so far: VmHWM where /proc has it (reset at the start),
+    else ru_maxrss (KiB on Linux, bytes on macOS)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+# ---------------------------------------------------------------- the child processes (one run)
+
+def _child_close(period: str, inputs: Path, out: Path) -> dict:
     from csbatch.closing.runs import monthly_close
+
+    stages: list[list] = []
+    files: list[list] = []
+
+    class Timer:  # the close's progress protocol (closing.runs.CloseProgress)
+        def started(self, stage: str) -> None:
+            pass
+
+        def finished(self, stage: str, seconds: float, ok: bool) -> None:
+            stages.append([stage, seconds, _peak_mib(), ok])
+
+        def reading(self, name: str) -> None:
+            pass
+
+        def read(self, name: str, rows: int) -> None:
+            files.append([name, rows])
+
+    began = time.perf_counter()
+    outcome = monthly_close(period, inputs, out, CONFIG, progress=Timer(), allow_dirty=True)
+    seconds = time.perf_counter() - began
+    errors = [str(i) for i in outcome.issues if i.is_error]
+    return {"seconds": seconds, "peak": _peak_mib(), "stages": stages, "files": files,
+            "ok": outcome.ok, "errors": errors[:10]}
+
+
+def _child_fastexcel(paths: list[Path]) -> dict:
+    import fastexcel
+
+    held, sheets, rows, cells = [], 0, 0, 0
+    began = time.perf_counter()
+    for path in paths:
+        reader = fastexcel.read_excel(path)
+        for i in range(len(reader.sheet_names)):
+            sheet = reader.load_sheet(i, header_row=None, dtypes="string")
+            held.append(sheet)  # kept, as the close keeps what it read
+            sheets, rows, cells = sheets + 1, rows + sheet.height, cells + sheet.height * sheet.width
+    seconds = time.perf_counter() - began
+    return {"seconds": seconds, "peak": _peak_mib(), "sheets": sheets, "rows": rows, "cells": cells}
+
+
+def _child_pandas(paths: list[Path]) -> dict:
+    import pandas as pd
+
+    held, rows = [], 0
+    began = time.perf_counter()
+    for path in paths:
+        frames = pd.read_excel(path, sheet_name=None, engine="openpyxl")
+        held.append(frames)
+        rows += sum(len(f) for f in frames.values())
+    seconds = time.perf_counter() - began
+    return {"seconds": seconds, "peak": _peak_mib(), "rows": rows}
+
+
+def _child(argv: list[str]) -> int:
+    """`bench.py --child KIND RESULT.json ARGS...`: one timed run, its figures written as JSON."""
+    kind, result, rest = argv[0], Path(argv[1]), argv[2:]
+    _reset_peak()
+    if kind == CLOSE:
+        figures = _child_close(rest[0], Path(rest[1]), Path(rest[2]))
+    elif kind == FASTEXCEL:
+        figures = _child_fastexcel([Path(p) for p in rest])
+    else:
+        figures = _child_pandas([Path(p) for p in rest])
+    result.write_text(json.dumps(figures), encoding="utf-8")
+    return 0
+
+
+def _run(kind: str, args: list[str], work: Path) -> dict:
+    result = work / f"{kind}.json"
+    result.unlink(missing_ok=True)
+    done = subprocess.run([sys.executable, __file__, "--child", kind, str(result), *args])
+    if done.returncode != 0 or not result.exists():
+        raise SystemExit(f"bench: the {kind} run failed (exit {done.returncode})")
+    return json.loads(result.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- the parent (rounds and tables)
+
+@dataclass
+class Month:
+    period: str
+    inputs: Path
+    workbooks: list[Path] = field(default_factory=list)
+    sales: list[Path] = field(default_factory=list)
+    csv_bytes: int = 0
+
+
+def _files(period: str, inputs: Path) -> Month:
+    """The files the close reads (csbatch's own discovery): all workbooks, and the sales ones."""
+    from csbatch.policy import load_policy
+    from csbatch.sheets.discover import discover
+
+    policy, issues = load_policy(CONFIG)
+    if policy is None:
+        raise SystemExit("bench: the policy does not load:\n" + "\n".join(map(str, issues)))
+    found, files, _ = discover(inputs, policy.inputs)
+    month = Month(period, inputs)
+    month.workbooks = [f.path for f in files if f.path.suffix.lower() in WORKBOOKS]
+    month.sales = sorted({s.path for s in found if s.kind == "sales" and s.path.suffix.lower() in WORKBOOKS})
+    month.csv_bytes = sum(f.path.stat().st_size for f in files if f.path.suffix.lower() not in WORKBOOKS)
+    return month
+
+
+def _generate(period: str, inputs: Path, employees: int, orders: int) -> None:
     from csbatch.policy import load_policy
     from csbatch.samples import generate_month
 
-    rows: list[tuple[str, float, str]] = []
-    policy, issues = load_policy(ROOT / "config")
-    assert policy is not None, issues
-    work = Path(tempfile.mkdtemp(prefix="csbatch-bench-"))
-    inputs = args.keep or work / "inputs"
+    policy, issues = load_policy(CONFIG)
+    if policy is None:
+        raise SystemExit("bench: the policy does not load:\n" + "\n".join(map(str, issues)))
+    began = time.perf_counter()
+    generate_month(policy, period, inputs, employees=employees, orders=orders, seed=7)
+    print(f"generated {period} ({employees:,} employees, {orders:,} orders) in {inputs}: "
+          f"{time.perf_counter() - began:.1f} s")
+
+
+def _next_period(period: str) -> str:
+    year, month = map(int, period.split("-"))
+    return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
+def _machine() -> str:
+    model = "unknown CPU"
     try:
-        if not inputs.exists():
-            began = time.perf_counter()
-            generate_month(policy, args.period, inputs, employees=args.employees, orders=args.orders, seed=7)
-            rows.append(("generate sample", time.perf_counter() - began,
-                         f"{args.employees} employees, {args.orders} orders"))
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.lower().startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor() or model
+    return (f"machine: nproc {os.cpu_count()}, {model}; Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}; {date.today().isoformat()}")
 
-        class Timer:
-            def started(self, stage):
-                pass
 
-            def finished(self, stage, seconds, ok):
-                rows.append((stage, seconds, "ok" if ok else "FAILED"))
+def _mib(path: Path) -> float:
+    return path.stat().st_size / (1024 * 1024) if path.exists() else 0.0
 
-        began = time.perf_counter()
-        outcome = monthly_close(args.period, inputs, work / "out", ROOT / "config", progress=Timer())
-        rows.append(("monthly-close total", time.perf_counter() - began,
-                     "ok" if outcome.ok else f"{sum(i.is_error for i in outcome.issues)} errors"))
-        if not outcome.ok:
-            for issue in [i for i in outcome.issues if i.is_error][:10]:
-                print(issue, file=sys.stderr)
+
+def _measure(month: Month, rounds: int, with_pandas: bool, ledger_from: Path | None, work: Path) -> tuple[dict, Path]:
+    """`rounds` rounds of close / fastexcel / pandas, alternating; each close into a fresh out
+    folder (a copy of `ledger_from` when given). Returns the runs by kind and the last close's
+    out folder (kept: the next month closes on its ledger)."""
+    runs: dict[str, list[dict]] = {CLOSE: [], FASTEXCEL: [], PANDAS: []}
+    out = work / f"out-{month.period}"
+    for r in range(rounds):
+        shutil.rmtree(out, ignore_errors=True)
+        if ledger_from is not None:
+            shutil.copytree(ledger_from, out)
+        close = _run(CLOSE, [month.period, str(month.inputs), str(out)], work)
+        if not close["ok"]:
+            raise SystemExit(f"bench: the close of {month.period} failed:\n" + "\n".join(close["errors"]))
+        runs[CLOSE].append(close)
+        runs[FASTEXCEL].append(_run(FASTEXCEL, [str(p) for p in month.workbooks], work))
+        if with_pandas:
+            runs[PANDAS].append(_run(PANDAS, [str(p) for p in month.sales], work))
+        print(f"  round {r + 1}/{rounds}: close {close['seconds']:.2f} s, fastexcel "
+              f"{runs[FASTEXCEL][-1]['seconds']:.2f} s"
+              + (f", pandas {runs[PANDAS][-1]['seconds']:.2f} s" if with_pandas else ""), flush=True)
+    return runs, out
+
+
+def _table(month: Month, runs: dict, out: Path, rounds: int) -> list[str]:
+    from csbatch.ledger.store import default_ledger
+
+    closes = runs[CLOSE]
+    close_s = statistics.median(c["seconds"] for c in closes)
+    rows: list[tuple[str, float, float]] = []
+    for i, (stage, *_rest) in enumerate(closes[0]["stages"]):
+        rows.append((stage, statistics.median(c["stages"][i][1] for c in closes),
+                     max(c["stages"][i][2] for c in closes)))
+    rows.append(("close (total)", close_s, max(c["peak"] for c in closes)))
+    reads = [(FASTEXCEL, "fastexcel read, all sheets as strings")]
+    if runs[PANDAS]:
+        reads.append((PANDAS, "pandas + openpyxl read of the sales files"))
+    for kind, label in reads:
+        rows.append((label, statistics.median(r["seconds"] for r in runs[kind]), max(r["peak"] for r in runs[kind])))
+
+    input_rows = sum(rows_ for _name, rows_ in closes[0]["files"])
+    wb_mib = sum(p.stat().st_size for p in month.workbooks) / (1024 * 1024)
+    fx = runs[FASTEXCEL][0]
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{month.period}: {input_rows:,} input rows read by the close; {len(month.workbooks)} workbooks "
+             f"({wb_mib:.1f} MiB, {fx['sheets']} sheets, {fx['rows']:,} rows, {fx['cells']:,} cells for fastexcel; "
+             f"the CSVs, {month.csv_bytes / (1024 * 1024):.1f} MiB, are not in its read); median of {rounds} round(s)",
+             f"{'stage':<{width}}  {'median s':>9}  {'share':>6}  {'peak RSS':>10}",
+             f"{'-' * width}  {'-' * 9}  {'-' * 6}  {'-' * 10}"]
+    for name, seconds, peak in rows:
+        share = f"{seconds / close_s:.0%}" if close_s else "-"
+        if name == "close (total)":
+            lines.append(f"{'-' * width}  {'-' * 9}  {'-' * 6}  {'-' * 10}")
+        lines.append(f"{name:<{width}}  {seconds:>9.2f}  {share:>6}  {peak:>6.0f} MiB")
+    fx_s = statistics.median(r["seconds"] for r in runs[FASTEXCEL])
+    lines.append(f"close ÷ fastexcel read: {close_s / fx_s:.2f}  (limit {LIMIT})")
+    if runs[PANDAS]:
+        pd_s = statistics.median(r["seconds"] for r in runs[PANDAS])
+        lines.append(f"pandas ÷ close: {pd_s / close_s:.2f}  (wanted ≥ {PANDAS_WANTED:g})")
+    lines.append(f"ledger after the close: {_mib(default_ledger(out)):.1f} MiB")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        return _child(argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--employees", type=int, default=500)
+    parser.add_argument("--orders", type=int, default=100_000)
+    parser.add_argument("--period", default="2026-10", help="the first month (default 2026-10)")
+    parser.add_argument("--keep", type=Path, help="the first month's inputs: reused when the folder exists, "
+                                                  "else generated into it")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of close / reads, alternating (default 3)")
+    parser.add_argument("--months", type=int, default=1, help="months closed one after the other on the same "
+                                                               "ledger (default 1)")
+    parser.add_argument("--with-pandas", action="store_true", help="also time pandas + openpyxl reading "
+                                                                   "the sales files")
+    args = parser.parse_args(argv)
+    if args.rounds < 1 or args.months < 1:
+        parser.error("--rounds and --months are at least 1")
+    try:
+        import fastexcel  # noqa: F401  (the reference read; checked before minutes of generating)
+    except ImportError:
+        parser.error("fastexcel is not installed: `pip install .[bench]` (or `make bench`)")
+
+    print(_machine())
+    work = Path(tempfile.mkdtemp(prefix="csbatch-bench-"))
+    try:
+        period, ledger_from, first_close = args.period, None, None
+        for m in range(args.months):
+            inputs = args.keep if (m == 0 and args.keep) else work / f"inputs-{period}"
+            if inputs.exists():
+                print(f"reusing {inputs} for {period}")
+            else:
+                _generate(period, inputs, args.employees, args.orders)
+            month = _files(period, inputs)
+            print(f"closing {period}" + (" on the ledger the month before left" if ledger_from else ""), flush=True)
+            runs, out = _measure(month, args.rounds, args.with_pandas, ledger_from, work)
+            table = _table(month, runs, out, args.rounds)
+            close_s = statistics.median(c["seconds"] for c in runs[CLOSE])
+            if first_close is None:
+                first_close = close_s
+            else:
+                table.append(f"close ÷ first month's close: {close_s / first_close:.2f}  "
+                             f"(history: the ledger holds {m} month(s) before this one)")
+            print("\n".join(["", *table, ""]), flush=True)
+            if ledger_from is not None:
+                shutil.rmtree(ledger_from, ignore_errors=True)
+            ledger_from = work / f"base-{period}"
+            out.rename(ledger_from)
+            if m + 1 < args.months and inputs.parent == work:
+                shutil.rmtree(inputs, ignore_errors=True)  # disk is shared; the next month is generated anew
+            period = _next_period(period)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-    width = max(len(r[0]) for r in rows)
-    print(f"{'stage':<{width}}  {'seconds':>8}  note")
-    for name, seconds, note in rows:
-        print(f"{name:<{width}}  {seconds:>8.2f}  {note}")
     return 0
 
 
