@@ -29,7 +29,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
-from csbatch.ledger import digests, staging
+from csbatch.ledger import compact, digests, staging
 from csbatch.ledger.blobs import KeptFile
 from csbatch.ledger.db import immediate, open_ledger
 from csbatch.payroll.changes import Reopening
@@ -203,13 +203,15 @@ class Ledger:
         """Per-order pay of live closes for these orders (to reverse refunds)."""
         ids = list(dict.fromkeys(order_ids))
         rows = []
-        for start in range(0, len(ids), 500):
+        for start in range(0, len(ids), 500):  # each live close's rows by key: its close, the order's number
             chunk = ids[start:start + 500]
             rows += self.conn.execute(
-                f"""SELECT o.order_id, c.period, o.employee_id, o.component, o.amount
-                    FROM order_pay o JOIN closes c ON c.close_id = o.close_id
-                    WHERE c.superseded = 0 AND o.order_id IN ({','.join('?' * len(chunk))})
-                    ORDER BY o.order_id, o.component""", chunk).fetchall()
+                f"""SELECT c.period, {compact.ORDER_PAY_COLUMNS}
+                    FROM closes c JOIN ledger_keys w ON w.text = c.close_id
+                         JOIN order_pay_rows o ON o.owner = w.key {compact.ORDER_PAY_KEYS}
+                    WHERE c.superseded = 0 AND o.order_ref IN ({','.join('?' * len(chunk))})""",
+                compact.id_refs(self.conn, chunk, add=False)).fetchall()
+        rows = sorted(((o, p, e, k, a) for p, o, e, k, a in rows), key=lambda r: (r[0], r[3]))
         frame = pd.DataFrame(rows, columns=["order_id", "period", "employee_id", "component", "amount"])
         frame["amount"] = frame["amount"].map(Decimal)
         return frame
@@ -256,9 +258,8 @@ class Ledger:
                 self.conn.executemany("INSERT INTO pay_lines VALUES (?, ?, ?, ?, ?)", zip(
                     repeat(new.close_id), lines["employee_id"], lines["component"], map(str, lines["amount"]),
                     (reason or "" for reason in lines["reason"])))
-                self.conn.executemany("INSERT INTO order_pay VALUES (?, ?, ?, ?, ?)", zip(
-                    repeat(new.close_id), paid["order_id"], paid["employee_id"], paid["component"],
-                    map(str, paid["amount"])))
+                compact.insert_order_pay(self.conn, new.close_id, list(paid["order_id"]), list(paid["employee_id"]),
+                                         list(paid["component"]), map(str, paid["amount"]))
                 self.conn.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", (
                     (new.close_id, r.employee_id, r.scorecard, _text(r.total), _text(r.grade),
                      None if is_blank(r.rank) else int(cast(SupportsInt, r.rank)), int(bool(r.rated)))
@@ -298,10 +299,10 @@ class Ledger:
 
     def _record_purchases(self, source: str, purchases: pd.DataFrame) -> None:
         """VIP purchases (PURCHASE_COLUMNS) of a close or a history import, inserted from columns."""
-        self.conn.executemany("INSERT INTO vip_purchases VALUES (?, ?, ?, ?, ?, ?, ?, ?)", zip(
-            repeat(source), purchases["period"], purchases["customer_id"], purchases["store_type"],
-            purchases["category"], purchases["order_id"], _days(purchases["order_date"]),
-            map(str, purchases["amount"])))
+        compact.insert_purchases(self.conn, source, list(purchases["period"]), list(purchases["customer_id"]),
+                                 list(purchases["store_type"]), list(purchases["category"]),
+                                 list(purchases["order_id"]), _days(purchases["order_date"]),
+                                 map(str, purchases["amount"]))
 
     def vip_history(self, before: str | None = None) -> VipHistory:
         """The VIP programme as earlier months left it: purchases of live closes and history
