@@ -51,7 +51,9 @@ def _dump(ledger: Path) -> list:
     """Everything in the ledger, to compare before and after."""
     conn = sqlite3.connect(ledger)
     try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        # views too: order_pay and vip_purchases are views since migration 7 (issue 14), same rows
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                                             "ORDER BY name")]
         return [(t, sorted(conn.execute(f"SELECT * FROM {t}").fetchall())) for t in tables
                 if t != "schema_migrations"]
     finally:
@@ -71,7 +73,8 @@ def test_migrations_record_themselves_once(tmp_path):
         (3, "audit figures for trends"),
         (4, "digests of every close and history import"),
         (5, "kept input and policy files, the policy revision of each close"),
-        (6, "VIP members imported at go-live")]
+        (6, "VIP members imported at go-live"),
+        (7, "per-order pay and VIP purchases stored compactly")]  # issue 14: a migration added
 
 
 def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
@@ -80,7 +83,8 @@ def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
     conn.executescript((Path(__file__).parent / "fixtures" / "ledger-v1.sql").read_text(encoding="utf-8"))
     conn.close()
     upgraded = open_ledger(path)
-    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6]
+    # (issue 14: migration 7 added)
+    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6, 7]
     # the closes already there are adopted: their digests recorded, the ledger verifies clean
     from csbatch.ledger.digests import CLOSE_PARTS, verify
     assert upgraded.execute("SELECT COUNT(*) FROM digests WHERE owner = 'c1'").fetchone() == (len(CLOSE_PARTS),)

@@ -28,7 +28,8 @@ def _restore(dump: str, path: Path) -> Path:
 def _everything(conn: sqlite3.Connection) -> list:
     """The schema as SQLite stores it and every row of every table, schema_migrations included."""
     schema = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
-    tables = [name for kind, name, _, _ in schema if kind == "table"]
+    # views too (issue 14: migration 7 made order_pay and vip_purchases views returning the same rows)
+    tables = sorted(name for kind, name, _, _ in schema if kind in ("table", "view"))
     return [schema, *[(t, sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)) for t in tables]]
 
 
@@ -43,7 +44,21 @@ def _schema(conn: sqlite3.Connection) -> list:
 #: What migration 5 (issue 11: kept inputs and policy revisions) adds to a ledger of version 4.
 KEPT_TABLES = ("kept_files", "close_policy", "sqlite_autoindex_kept_files_1", "sqlite_autoindex_close_policy_1",
                # ... and migration 6 (issue 13: VIP members imported at go-live)
-               "vip_member_cards", "vip_member_cards_import")
+               "vip_member_cards", "vip_member_cards_import",
+               # ... and migration 7 (issue 14: per-order pay and purchases stored compactly)
+               "ledger_keys", "sqlite_autoindex_ledger_keys_1", "ledger_prefixes", "sqlite_autoindex_ledger_prefixes_1",
+               "order_pay_rows", "vip_purchase_rows",
+               "order_pay_insert", "order_pay_delete", "order_pay_update", "vip_purchases_insert",
+               "vip_purchases_delete", "vip_purchases_update")
+#: What migration 7 turned from tables into views (same columns, same rows) and the indexes it
+#: dropped with them: compared by their columns and rows, not by their CREATE statements.
+CONVERTED = ("order_pay", "vip_purchases", "order_pay_order", "order_pay_close", "vip_purchases_period",
+             "vip_purchases_source")
+
+
+def _without_converted(everything: list) -> list:
+    schema, *tables = everything
+    return [[row for row in schema if row[1] not in CONVERTED], *tables]
 
 
 def _without_kept(everything: list) -> list:
@@ -69,16 +84,20 @@ def test_a_ledger_of_before_opens_unchanged(tmp_path):
     assert migrate(conn) == []
     # every row as it was (the versions and when they were applied, too); migration 5 added its
     # empty tables and their digests for the closes already there
-    assert _without_kept(_everything(conn)) == before
+    assert _without_converted(_without_kept(_everything(conn))) == _without_converted(before)
     assert conn.execute("SELECT COUNT(*) FROM kept_files").fetchone() == (0,)
     assert verify(conn)[0] == []
-    assert [r[0] for r in conn.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6]
+    assert [r[0] for r in conn.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6, 7]
 
 
 def test_a_new_ledger_has_the_schema_the_code_of_before_wrote(tmp_path):
     new = open_ledger(tmp_path / "new.sqlite")
     old = sqlite3.connect(_restore("ledger-v4.sql", tmp_path / "old.sqlite"))
-    assert [row for row in _schema(new) if row[1] not in KEPT_TABLES] == _schema(old)
+    assert ([row for row in _schema(new) if row[1] not in KEPT_TABLES + CONVERTED]
+            == [row for row in _schema(old) if row[1] not in CONVERTED])
+    for name in ("order_pay", "vip_purchases"):  # views since migration 7: the columns of before
+        assert ([r[1] for r in new.execute(f"PRAGMA table_info({name})")]
+                == [r[1] for r in old.execute(f"PRAGMA table_info({name})")])
     assert (new.execute("SELECT version, name FROM schema_migrations WHERE version < 5").fetchall()
             == old.execute("SELECT version, name FROM schema_migrations").fetchall())
 

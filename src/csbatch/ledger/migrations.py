@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from csbatch.ledger import compact
 from csbatch.ledger.digests import adopt, adopt_parts
 
 
@@ -246,3 +247,10 @@ def _vip_members(conn: sqlite3.Connection) -> None:
         )""")
     conn.execute("CREATE INDEX vip_member_cards_import ON vip_member_cards(import_id)")
     adopt_parts(conn, (), ("vip_member_cards",))  # history imports made before: no members, digested as such
+
+
+@migration(7, "per-order pay and VIP purchases stored compactly")
+def _compact(conn: sqlite3.Connection) -> None:
+    # order_pay and vip_purchases become views over WITHOUT ROWID tables of small integers
+    # (csbatch.ledger.compact), returning the rows of before to the letter: digests still match
+    compact.convert(conn)

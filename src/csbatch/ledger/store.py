@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
@@ -28,7 +29,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
-from csbatch.ledger import digests, staging
+from csbatch.ledger import compact, digests, staging
 from csbatch.ledger.blobs import KeptFile
 from csbatch.ledger.db import immediate, open_ledger
 from csbatch.payroll.changes import Reopening
@@ -138,6 +139,14 @@ def _day(value) -> str | None:
     return pd.Timestamp(value).date().isoformat()
 
 
+def _days(values: pd.Series) -> list[str | None]:
+    """`_day` of each value; a datetime column at once (NaT: None), any other value by value."""
+    if not pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return [_day(v) for v in values]
+    text = values.dt.strftime("%Y-%m-%d")
+    return [None if blank else t for t, blank in zip(text, values.isna())]
+
+
 def _text(value) -> str | None:
     if is_blank(value):
         return None
@@ -194,13 +203,15 @@ class Ledger:
         """Per-order pay of live closes for these orders (to reverse refunds)."""
         ids = list(dict.fromkeys(order_ids))
         rows = []
-        for start in range(0, len(ids), 500):
+        for start in range(0, len(ids), 500):  # each live close's rows by key: its close, the order's number
             chunk = ids[start:start + 500]
             rows += self.conn.execute(
-                f"""SELECT o.order_id, c.period, o.employee_id, o.component, o.amount
-                    FROM order_pay o JOIN closes c ON c.close_id = o.close_id
-                    WHERE c.superseded = 0 AND o.order_id IN ({','.join('?' * len(chunk))})
-                    ORDER BY o.order_id, o.component""", chunk).fetchall()
+                f"""SELECT c.period, {compact.ORDER_PAY_COLUMNS}
+                    FROM closes c JOIN ledger_keys w ON w.text = c.close_id
+                         JOIN order_pay_rows o ON o.owner = w.key {compact.ORDER_PAY_KEYS}
+                    WHERE c.superseded = 0 AND o.order_ref IN ({','.join('?' * len(chunk))})""",
+                compact.id_refs(self.conn, chunk, add=False)).fetchall()
+        rows = sorted(((o, p, e, k, a) for p, o, e, k, a in rows), key=lambda r: (r[0], r[3]))
         frame = pd.DataFrame(rows, columns=["order_id", "period", "employee_id", "component", "amount"])
         frame["amount"] = frame["amount"].map(Decimal)
         return frame
@@ -243,12 +254,12 @@ class Ledger:
                     f"INSERT INTO closes ({self._COLUMNS}, manifest) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)",
                     (new.close_id, new.period, now(), who(), str(Path(new.out_dir).resolve()),
                      str(Path(new.staging).resolve()), json.dumps(new.manifest, ensure_ascii=False)))
-                self.conn.executemany("INSERT INTO pay_lines VALUES (?, ?, ?, ?, ?)", (
-                    (new.close_id, r.employee_id, r.component, str(r.amount), r.reason or "")
-                    for r in new.pay_lines.itertuples(index=False)))
-                self.conn.executemany("INSERT INTO order_pay VALUES (?, ?, ?, ?, ?)", (
-                    (new.close_id, r.order_id, r.employee_id, r.component, str(r.amount))
-                    for r in new.order_pay.itertuples(index=False)))
+                lines, paid = new.pay_lines, new.order_pay
+                self.conn.executemany("INSERT INTO pay_lines VALUES (?, ?, ?, ?, ?)", zip(
+                    repeat(new.close_id), lines["employee_id"], lines["component"], map(str, lines["amount"]),
+                    (reason or "" for reason in lines["reason"])))
+                compact.insert_order_pay(self.conn, new.close_id, list(paid["order_id"]), list(paid["employee_id"]),
+                                         list(paid["component"]), map(str, paid["amount"]))
                 self.conn.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", (
                     (new.close_id, r.employee_id, r.scorecard, _text(r.total), _text(r.grade),
                      None if is_blank(r.rank) else int(cast(SupportsInt, r.rank)), int(bool(r.rated)))
@@ -276,9 +287,7 @@ class Ledger:
                               (new.close_id, new.policy_revision, new.policy_previous, changes))
 
     def _record_vip(self, close_id: str, vip: VipResult) -> None:
-        self.conn.executemany("INSERT INTO vip_purchases VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
-            (close_id, r.period, r.customer_id, r.store_type, r.category, r.order_id, _day(r.order_date), str(r.amount))
-            for r in vip.purchases.itertuples(index=False)))
+        self._record_purchases(close_id, vip.purchases)
         self.conn.executemany("INSERT INTO vip_cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
             (close_id, r.card_no, r.person, r.customer_id, r.programme, r.tier, _day(r.issued_on),
              _day(r.valid_until), r.status, _day(r.silver_since), _day(r.renewed_on))
@@ -287,6 +296,13 @@ class Ledger:
             (close_id, r.card_no, r.person, r.customer_id, _day(r.date), r.kind, int(cast(SupportsInt, r.points)),
              _text(r.order_id), r.note or "")
             for r in vip.points.itertuples(index=False)))
+
+    def _record_purchases(self, source: str, purchases: pd.DataFrame) -> None:
+        """VIP purchases (PURCHASE_COLUMNS) of a close or a history import, inserted from columns."""
+        compact.insert_purchases(self.conn, source, list(purchases["period"]), list(purchases["customer_id"]),
+                                 list(purchases["store_type"]), list(purchases["category"]),
+                                 list(purchases["order_id"]), _days(purchases["order_date"]),
+                                 map(str, purchases["amount"]))
 
     def vip_history(self, before: str | None = None) -> VipHistory:
         """The VIP programme as earlier months left it: purchases of live closes and history
@@ -370,9 +386,7 @@ class Ledger:
                                  "once, for months it has none of")
             self.conn.execute("INSERT INTO vip_imports VALUES (?, ?, ?, ?, ?, ?, ?)",
                               (import_id, now(), who(), file, sha256, ",".join(periods), len(purchases)))
-            self.conn.executemany("INSERT INTO vip_purchases VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
-                (import_id, r.period, r.customer_id, r.store_type, r.category, r.order_id, _day(r.order_date),
-                 str(r.amount)) for r in purchases.itertuples(index=False)))
+            self._record_purchases(import_id, purchases)
             digests.record(self.conn, import_id, ",".join(periods), digests.IMPORT_PARTS)
 
     def import_members(self, import_id: str, file: str, sha256: str, first_period: str,

@@ -1,0 +1,284 @@
+"""Per-order pay and VIP purchases stored compactly (migration 7, issue 14): the two tables that
+grow with every order, a million rows a month, kept in `WITHOUT ROWID` tables of small integers,
+read through views named `order_pay` and `vip_purchases` that return the columns and the exact
+text of before (so every reader, and every digest a ledger recorded, sees the same rows).
+
+How a value is stored, and read back exactly:
+- a close's or import's id, a component, a month, a store type, a category: a key of
+  `ledger_keys` (one row per distinct text; key 0 is the empty text);
+- an ID (order, employee, customer) ending in a number without a leading zero: that number × 32 +
+  the key of the text before it in `ledger_prefixes` (`MD26100000002`: 26100000002 and `MD`;
+  `KH013550`: 13550 and `KH0`; `1041`: 1041 and the empty text, key 0), the first 32 such texts;
+  any other ID: its text;
+- an amount: the exact decimal text as an integer `unscaled × 8 + decimals` (`253.8000`:
+  2538000 × 8 + 4; `-2370`: -2370 × 8), any other text (an exponent, `-0.00`, 8 or more decimals)
+  as that text: integer cents where the text has two decimals, never a float;
+- a date: days since 1970-01-01 when it is `YYYY-MM-DD` of a year 1900-2999, else its text.
+
+No secondary index: the key starts with the close (or import), which is how digests and refunds
+read them. Hand edits through the views (`UPDATE vip_purchases ...`) still work, by `INSTEAD OF`
+triggers storing the text as given, so `csbatch ledger verify` finds them like any other change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import repeat
+from typing import Any
+
+_DIGITS = "0123456789"
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def split_id(value: Any) -> tuple[str, Any]:
+    """(prefix, number) of an ID ending in a number without a leading zero, else ('', its text)."""
+    if not isinstance(value, str):
+        return "", str(value)
+    head = value.rstrip(_DIGITS)
+    number = value[len(head):].lstrip("0")
+    if not number or len(number) > 18:
+        return "", value
+    return value[:len(value) - len(number)], int(number)
+
+
+def amount(value: Any) -> Any:
+    """The stored form of an amount: its text (`str` of the Decimal, as before) as `unscaled × 8 +
+    decimals` where that reads back to the same text, else the text."""
+    text = value if isinstance(value, str) else str(value)
+    body = text[1:] if text.startswith("-") else text
+    whole, dot, decimals = body.partition(".")
+    digits = whole + decimals
+    if (not whole.isdigit() or not digits.isascii() or (dot and not decimals.isdigit()) or len(decimals) > 7
+            or len(digits) > 17 or (whole.startswith("0") and whole != "0")):
+        return text
+    unscaled = int(digits)
+    if text.startswith("-"):
+        if unscaled == 0:
+            return text          # -0.00: no integer keeps the sign
+        unscaled = -unscaled
+    return unscaled * 8 + len(decimals)
+
+
+def day(value: Any) -> Any:
+    """The stored form of a date: days since 1970-01-01 for `YYYY-MM-DD` (1900-2999), else as given."""
+    if isinstance(value, str) and len(value) == 10 and value[:2] in ("19", "20", "21", "22", "23", "24", "25",
+                                                                     "26", "27", "28", "29"):
+        try:
+            parsed = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+        if parsed.isoformat() == value:
+            return parsed.toordinal() - _EPOCH
+    return value
+
+
+def _amount_sql(col: str) -> str:
+    """SQL reading an `amount` column back as the exact text."""
+    scale = f"({col} & 7)"
+    padded = f"printf('%0*d', {scale} + 1, abs({col} >> 3))"
+    return (f"CASE WHEN typeof({col}) = 'integer' THEN (CASE WHEN {col} < 0 THEN '-' ELSE '' END) || "
+            f"CASE WHEN {scale} = 0 THEN CAST(abs({col} >> 3) AS TEXT) ELSE "
+            f"substr({padded}, 1, length({padded}) - {scale}) || '.' || substr({padded}, -{scale}) END "
+            f"ELSE {col} END")
+
+
+def _day_sql(col: str) -> str:
+    return f"CASE WHEN typeof({col}) = 'integer' THEN date({col} * 86400, 'unixepoch') ELSE {col} END"
+
+
+def _key(text: str) -> str:
+    return f"(SELECT key FROM ledger_keys WHERE text = {text})"
+
+
+def _keep(text: str) -> str:
+    return f"INSERT OR IGNORE INTO ledger_keys (text) VALUES ({text})"
+
+
+def _id_sql(col: str) -> str:
+    """SQL reading an ID column back as its text."""
+    return (f"CASE WHEN typeof({col}) = 'integer' THEN (SELECT text FROM ledger_prefixes WHERE key = {col} & 31) "
+            f"|| ({col} >> 5) ELSE {col} END")
+
+
+#: order_pay's columns but the close, read back from `order_pay_rows o` (ORDER_PAY_KEYS joined)
+ORDER_PAY_COLUMNS = f"{_id_sql('o.order_ref')}, {_id_sql('o.employee_ref')}, k.text, {_amount_sql('o.amount')}"
+ORDER_PAY_KEYS = "JOIN ledger_keys k ON k.key = o.component"
+_ORDER_PAY_VIEW = f"""
+    CREATE VIEW order_pay (close_id, order_id, employee_id, component, amount) AS
+    SELECT w.text, {ORDER_PAY_COLUMNS}
+    FROM order_pay_rows o JOIN ledger_keys w ON w.key = o.owner {ORDER_PAY_KEYS}"""
+_PURCHASES_VIEW = f"""
+    CREATE VIEW vip_purchases (source, period, customer_id, store_type, category, order_id, order_date, amount) AS
+    SELECT w.text, pe.text, {_id_sql('p.customer_ref')}, s.text, k.text, {_id_sql('p.order_ref')},
+           {_day_sql('p.order_date')}, {_amount_sql('p.amount')}
+    FROM vip_purchase_rows p JOIN ledger_keys w ON w.key = p.owner JOIN ledger_keys pe ON pe.key = p.period
+         JOIN ledger_keys s ON s.key = p.store_type JOIN ledger_keys k ON k.key = p.category"""
+
+#: Hand edits through the views: rows matched by what the view shows, new rows stored as text.
+_ORDER_PAY_MATCH = (f"owner = {_key('OLD.close_id')} AND {_id_sql('order_ref')} IS OLD.order_id "
+                    f"AND {_id_sql('employee_ref')} IS OLD.employee_id AND component = {_key('OLD.component')} "
+                    f"AND {_amount_sql('amount')} IS OLD.amount")
+_ORDER_PAY_INSERT = (f"{_keep('NEW.close_id')}; {_keep('NEW.component')}; "
+                     f"INSERT INTO order_pay_rows VALUES ({_key('NEW.close_id')}, CAST(NEW.order_id AS TEXT), "
+                     f"{_key('NEW.component')}, CAST(NEW.employee_id AS TEXT), abs(random() % 1000000000) + 1, "
+                     "CAST(NEW.amount AS TEXT));")
+_PURCHASES_MATCH = (f"owner = {_key('OLD.source')} AND period = {_key('OLD.period')} "
+                    f"AND {_id_sql('customer_ref')} IS OLD.customer_id "
+                    f"AND store_type = {_key('OLD.store_type')} AND category = {_key('OLD.category')} "
+                    f"AND {_id_sql('order_ref')} IS OLD.order_id "
+                    f"AND {_day_sql('order_date')} IS OLD.order_date AND {_amount_sql('amount')} IS OLD.amount")
+_PURCHASES_INSERT = (f"{_keep('NEW.source')}; {_keep('NEW.period')}; {_keep('NEW.store_type')}; "
+                     f"{_keep('NEW.category')}; INSERT INTO vip_purchase_rows VALUES ({_key('NEW.source')}, "
+                     f"CAST(NEW.order_id AS TEXT), {_key('NEW.period')}, CAST(NEW.customer_id AS TEXT), "
+                     f"{_key('NEW.store_type')}, {_key('NEW.category')}, abs(random() % 1000000000) + 1, "
+                     "CAST(NEW.order_date AS TEXT), CAST(NEW.amount AS TEXT));")
+
+SCHEMA = (
+    "CREATE TABLE ledger_keys (key INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)",
+    "CREATE TABLE ledger_prefixes (key INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)",
+    "INSERT INTO ledger_prefixes VALUES (0, '')",
+    """CREATE TABLE order_pay_rows (
+        owner           INTEGER NOT NULL,   -- ledger_keys: the close
+        order_ref       NOT NULL,           -- the order ID: number × 32 + ledger_prefixes key (or its text)
+        component       INTEGER NOT NULL,   -- ledger_keys
+        employee_ref    NOT NULL,           -- the employee ID, as order_ref
+        dup             INTEGER NOT NULL,   -- 0; 1, 2, ... for a repeat of the same key
+        amount          NOT NULL,           -- unscaled × 8 + decimals (or the text)
+        PRIMARY KEY (owner, order_ref, component, employee_ref, dup)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE vip_purchase_rows (
+        owner           INTEGER NOT NULL,   -- ledger_keys: the close or history import
+        order_ref       NOT NULL,
+        period          INTEGER NOT NULL,   -- ledger_keys
+        customer_ref    NOT NULL,
+        store_type      INTEGER NOT NULL,   -- ledger_keys
+        category        INTEGER NOT NULL,   -- ledger_keys
+        dup             INTEGER NOT NULL,
+        order_date      NOT NULL,           -- days since 1970-01-01 (or the text)
+        amount          NOT NULL,
+        PRIMARY KEY (owner, order_ref, period, customer_ref, store_type, category, dup)
+    ) WITHOUT ROWID""",
+    _ORDER_PAY_VIEW,
+    _PURCHASES_VIEW,
+    f"CREATE TRIGGER order_pay_insert INSTEAD OF INSERT ON order_pay BEGIN {_ORDER_PAY_INSERT} END",
+    f"CREATE TRIGGER order_pay_delete INSTEAD OF DELETE ON order_pay BEGIN "
+    f"DELETE FROM order_pay_rows WHERE {_ORDER_PAY_MATCH}; END",
+    f"CREATE TRIGGER order_pay_update INSTEAD OF UPDATE ON order_pay BEGIN "
+    f"DELETE FROM order_pay_rows WHERE {_ORDER_PAY_MATCH}; {_ORDER_PAY_INSERT} END",
+    f"CREATE TRIGGER vip_purchases_insert INSTEAD OF INSERT ON vip_purchases BEGIN {_PURCHASES_INSERT} END",
+    f"CREATE TRIGGER vip_purchases_delete INSTEAD OF DELETE ON vip_purchases BEGIN "
+    f"DELETE FROM vip_purchase_rows WHERE {_PURCHASES_MATCH}; END",
+    f"CREATE TRIGGER vip_purchases_update INSTEAD OF UPDATE ON vip_purchases BEGIN "
+    f"DELETE FROM vip_purchase_rows WHERE {_PURCHASES_MATCH}; {_PURCHASES_INSERT} END",
+)
+
+
+def id_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -> list[Any]:
+    """The stored form of IDs: number × 32 + the key of the text before it (`split_id`) where that
+    key is below 32 (new prefixes added when `add`), else the ID's text."""
+    distinct = list(dict.fromkeys(values))       # an ID repeats (employees, customers): encoded once
+    parts = list(map(split_id, distinct))
+    prefixes: dict[str, int] = dict(conn.execute("SELECT text, key FROM ledger_prefixes"))
+    new = {p for p, n in parts if isinstance(n, int)} - prefixes.keys()
+    if new and add:
+        conn.executemany("INSERT OR IGNORE INTO ledger_prefixes (text) VALUES (?)", ((p,) for p in sorted(new)))
+        prefixes = dict(conn.execute("SELECT text, key FROM ledger_prefixes"))
+    refs = []
+    for prefix, number in parts:
+        if not isinstance(number, int):
+            refs.append(number)
+        elif prefixes.get(prefix, 32) < 32 and number < 1 << 57:
+            refs.append(number * 32 + prefixes[prefix])
+        else:
+            refs.append(f"{prefix}{number}")
+    return list(map(dict(zip(distinct, refs)).__getitem__, values))
+
+
+def _each(encode: Callable[[Any], Any], values: Iterable[Any]) -> list[Any]:
+    """`encode` of each value, once per distinct value (amounts and dates repeat)."""
+    values = list(values)
+    return list(map({v: encode(v) for v in dict.fromkeys(values)}.__getitem__, values))
+
+
+class Keys:
+    """`ledger_keys` as a dictionary: text → key, new texts added on demand."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.known: dict[str, int] = dict(conn.execute("SELECT text, key FROM ledger_keys"))
+
+    def of(self, texts: Iterable[Any]) -> dict[Any, int]:
+        """The key of each distinct value (as text), added where new."""
+        values = set(texts)
+        new = {str(v) for v in values} - self.known.keys()
+        if new:
+            self.conn.executemany("INSERT OR IGNORE INTO ledger_keys (text) VALUES (?)", ((t,) for t in sorted(new)))
+            self.known = dict(self.conn.execute("SELECT text, key FROM ledger_keys"))
+        return {v: self.known[str(v)] for v in values}
+
+
+def _with_dups(rows: list[tuple], key_width: int) -> Iterator[tuple]:
+    """Rows whose key (the first `key_width` columns, `dup` 0 after them) repeats get dup 1, 2, ..."""
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        key = row[:key_width]
+        n = seen.get(key, -1) + 1
+        seen[key] = n
+        yield (*key, n, *row[key_width + 1:])
+
+
+def _insert(conn: sqlite3.Connection, table: str, owner: int, rows: list[tuple], key_width: int) -> None:
+    if not rows:
+        return
+    sql = f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})"
+    try:
+        conn.executemany(sql, rows)
+    except sqlite3.IntegrityError:  # a key twice (rare): number the repeats
+        conn.execute(f"DELETE FROM {table} WHERE owner = ?", (owner,))
+        conn.executemany(sql, _with_dups(rows, key_width))
+
+
+def insert_order_pay(conn: sqlite3.Connection, owner_id: str, order_ids: Sequence[Any],
+                     employee_ids: Sequence[Any], components: Sequence[Any], amounts: Iterable[Any]) -> None:
+    """Per-order pay of a close (`amounts`: the text stored before, `str` of each Decimal)."""
+    keys = Keys(conn)
+    owner = keys.of([owner_id])[owner_id]
+    codes = keys.of(components)
+    rows = list(zip(repeat(owner), id_refs(conn, order_ids), map(codes.__getitem__, components),
+                    id_refs(conn, employee_ids), repeat(0), _each(amount, amounts)))
+    _insert(conn, "order_pay_rows", owner, rows, 4)
+
+
+def insert_purchases(conn: sqlite3.Connection, owner_id: str, periods: Sequence[Any], customer_ids: Sequence[Any],
+                     store_types: Sequence[Any], categories: Sequence[Any], order_ids: Sequence[Any],
+                     order_dates: Iterable[Any], amounts: Iterable[Any]) -> None:
+    """VIP purchases of a close or a history import (dates as `YYYY-MM-DD` text, amounts as text)."""
+    keys = Keys(conn)
+    owner = keys.of([owner_id])[owner_id]
+    codes = keys.of([*periods, *store_types, *categories])
+    rows = list(zip(repeat(owner), id_refs(conn, order_ids), map(codes.__getitem__, periods),
+                    id_refs(conn, customer_ids), map(codes.__getitem__, store_types),
+                    map(codes.__getitem__, categories), repeat(0), _each(day, order_dates), _each(amount, amounts)))
+    _insert(conn, "vip_purchase_rows", owner, rows, 6)
+
+
+def convert(conn: sqlite3.Connection) -> None:
+    """Migration 7: the tables `order_pay` and `vip_purchases` of before become the compact tables
+    and the views of the same names, every row kept (the views read back its exact text)."""
+    conn.execute("ALTER TABLE order_pay RENAME TO order_pay_v6")
+    conn.execute("ALTER TABLE vip_purchases RENAME TO vip_purchases_v6")
+    for statement in SCHEMA:
+        conn.execute(statement)
+    for (owner,) in conn.execute("SELECT DISTINCT close_id FROM order_pay_v6").fetchall():
+        rows = conn.execute("SELECT order_id, employee_id, component, amount FROM order_pay_v6 WHERE close_id = ?",
+                            (owner,)).fetchall()
+        insert_order_pay(conn, owner, *map(list, zip(*rows)))
+    for (owner,) in conn.execute("SELECT DISTINCT source FROM vip_purchases_v6").fetchall():
+        rows = conn.execute("SELECT period, customer_id, store_type, category, order_id, order_date, amount "
+                            "FROM vip_purchases_v6 WHERE source = ?", (owner,)).fetchall()
+        insert_purchases(conn, owner, *map(list, zip(*rows)))
+    conn.execute("DROP TABLE order_pay_v6")        # its indexes go with it
+    conn.execute("DROP TABLE vip_purchases_v6")
+
