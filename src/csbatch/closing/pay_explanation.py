@@ -8,13 +8,12 @@ they add up to the employee's gross pay in payroll.csv to the fen.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import overload
 
-from csbatch.closing.card_explanation import coded, label_column, width
+from csbatch.closing.card_explanation import coded, first_row_of, kept, label_column, width
 from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
 from csbatch.i18n import N_, resolve_lang, translator, word, word_in
@@ -204,69 +203,38 @@ def _line_rule(policy: Policy, code: str, origin: str, role: str | None, lang: s
     return component.name, rule, place
 
 
-@dataclass
-class _ByEmployee:
-    """A payroll's rows and lines by employee, built once for all the employees of a close."""
-
-    rows: dict[str, int]                    # employee_id → position of its first payroll row
-    lines: dict[str, list[PayLine]]         # employee_id → its pay lines, in payroll order
-    count: int                              # len(payroll.lines) when built
-    #: (component, origin, role, lang) → `_line_rule`'s (label, rule, place), under `policy`
-    rules: dict[tuple[str, str, str | None, str], tuple[str, str, str]]
-    policy: weakref.ref[Policy] | None = None
-
-    def rule(self, policy: Policy, code: str, origin: str, role: str | None, lang: str) -> tuple[str, str, str]:
-        if self.policy is None or self.policy() is not policy:
-            self.policy, self.rules = weakref.ref(policy), {}
-        key = (code, origin, role, lang)
-        if key not in self.rules:
-            self.rules[key] = _line_rule(policy, code, origin, role, lang)
-        return self.rules[key]
-
-
-_indexed: tuple[weakref.ref[PayrollResult], _ByEmployee] | None = None
-
-
-def _by_employee(payroll: PayrollResult) -> _ByEmployee:
-    """The payroll by employee: built on the first call for `payroll` and kept while it lives, so
-    explaining every employee of a month (its staff pages) goes over the lines once, not once per
-    employee."""
-    global _indexed
-    if _indexed is not None and _indexed[0]() is payroll and _indexed[1].count == len(payroll.lines):
-        return _indexed[1]
-    rows: dict[str, int] = {}
-    for i, eid in enumerate(payroll.payroll["employee_id"]):
-        rows.setdefault(eid, i)
+def _lines_by_employee(payroll: PayrollResult) -> dict[str, list[PayLine]]:
     lines: dict[str, list[PayLine]] = {}
     for line in payroll.lines:
         lines.setdefault(line.employee_id, []).append(line)
-    index = _ByEmployee(rows, lines, len(payroll.lines), {})
-    _indexed = (weakref.ref(payroll), index)
-    weakref.finalize(payroll, _forget, index)     # its lines are not kept after the payroll
-    return index
+    return lines
 
 
-def _forget(index: _ByEmployee) -> None:
-    global _indexed
-    if _indexed is not None and _indexed[1] is index:
-        _indexed = None
+def _rule(policy: Policy, code: str, origin: str, role: str | None, lang: str) -> tuple[str, str, str]:
+    """`_line_rule`, worded once per policy, component, origin, role and language."""
+    rules: dict[tuple[str, str, str | None, str], tuple[str, str, str]] = kept(policy, "pay rules", dict)
+    key = (code, origin, role, lang)
+    if key not in rules:
+        rules[key] = _line_rule(policy, code, origin, role, lang)
+    return rules[key]
 
 
 def explain_pay(state: CloseState, employee_id: str, lang: str = "zh") -> tuple[PayExplanation | None, list[Issue]]:
     """The pay lines of `employee_id` in the state the computing stages left (through payroll),
     their rules in words in `lang` (each line's inputs worded when read)."""
     policy, payroll = need(state.policy, "policy"), need(state.payroll, "payroll")
-    index = _by_employee(payroll)
-    if employee_id not in index.rows:
+    at = first_row_of(payroll.payroll, employee_id)
+    if at is None:
         return None, [Issue.of(None, "explain.no_pay", N_("employee {employee} is not on the payroll of {period} (not "
                                                           "employed in the month)"),
                                       employee=employee_id, period=state.period)]
-    row = payroll.payroll.iloc[index.rows[employee_id]]
+    row = payroll.payroll.iloc[at]
     role = None if row["role"] is None else str(row["role"])
     sources = need(state.measured, "measured").sources
     items = []
-    for line in index.lines.get(employee_id, []):
-        name, rule, place = index.rule(policy, line.component, line.origin, role, lang)
+    lines = kept(payroll, "pay lines by employee", lambda: _lines_by_employee(payroll))
+    for line in lines.get(employee_id, []):
+        name, rule, place = _rule(policy, line.component, line.origin, role, lang)
         inputs = WordedInputs(line.inputs, lang)
         component = policy.pay.components.get(line.component)
         if isinstance(component, PerUnit) and line.origin not in (ADJUSTMENT, REVERSAL):
