@@ -7,13 +7,21 @@ without importing the runner (no cycle)."""
 from __future__ import annotations
 
 import unicodedata
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar, cast
+
+import pandas as pd
 
 from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
 from csbatch.i18n import N_, resolve_lang
 from csbatch.scoring.cards import describe_total
+from csbatch.scoring.engine import CardScore
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -66,6 +74,43 @@ def label_column(*labels: str) -> list[str]:
     return [x + " " * (wide - width(x)) for x in labels]
 
 
+#: (id of the owner, what) → (the owner, weakly, what `kept` built of it)
+_kept: dict[tuple[int, str], tuple[weakref.ref[Any], Any]] = {}
+
+
+def kept(owner: object, what: str, build: Callable[[], T]) -> T:
+    """`build()`, computed on the first call for `owner` (a close's payroll, a scorecard, the
+    roster) and kept while `owner` lives: what explaining every employee of a month (its staff
+    pages) looks up in the month's results, built once for all of them instead of a scan per
+    employee."""
+    key = (id(owner), what)
+    found = _kept.get(key)
+    if found is not None and found[0]() is owner:
+        return cast(T, found[1])
+    value = build()
+    _kept[key] = (weakref.ref(owner, lambda _: _kept.pop(key, None)), value)
+    return value
+
+
+def _first_rows(frame: pd.DataFrame) -> dict[Any, int]:
+    """employee_id → position of the employee's first row of `frame`."""
+    rows: dict[Any, int] = {}
+    for i, eid in enumerate(frame["employee_id"]):
+        rows.setdefault(eid, i)
+    return rows
+
+
+def first_row_of(frame: pd.DataFrame, employee_id: str) -> int | None:
+    """The position of `employee_id`'s first row of `frame` (a DataFrame with an employee_id
+    column), by an index built once per frame; None when it has none."""
+    return kept(frame, "rows by employee", lambda: _first_rows(frame)).get(employee_id)
+
+
+def _population(card: CardScore) -> int:
+    """How many of the card's members are rated (counted once per card)."""
+    return kept(card, "rated members", lambda: sum(1 for x in card.members if x.member.rated))
+
+
 def explain_card(state: CloseState, employee_id: str, lang: str = "zh") -> tuple[Explanation | None, list[Issue]]:
     """The scorecard explanation of `employee_id` in the state the computing stages left (what
     `explain` prints and what the close's `staff/ID.html` page shows), its rules in words in
@@ -74,11 +119,11 @@ def explain_card(state: CloseState, employee_id: str, lang: str = "zh") -> tuple
     card, score = scores.member(employee_id)
     if card is None or score is None:
         roster = need(state.inputs, "inputs")["roster"]
-        row = roster[roster["employee_id"] == employee_id]
-        if row.empty:
+        at = first_row_of(roster, employee_id)
+        if at is None:
             return None, [Issue.of(None, "explain.no_card", N_("employee {employee} is not in the roster"),
                                    employee=employee_id)]
-        role = row.iloc[0]["role"]
+        role = roster.iloc[at]["role"]
         if policy.roles[role].scorecard is None:
             return None, [Issue.of(None, "explain.no_card",
                                    N_("employee {employee} has the role {role}, which has no scorecard"),
@@ -102,7 +147,7 @@ def explain_card(state: CloseState, employee_id: str, lang: str = "zh") -> tuple
     role_name = policy.roles[m.role].name if m.role in policy.roles else m.role
     return Explanation(period, employee_id, m.name, role_name, m.team, card.code, card.card.name, m.rated,
                        items, score.multiplier_in(lang), describe_total(score, lang), score.grade, score.rank,
-                       sum(1 for x in card.members if x.member.rated), score.flags, lang), []
+                       _population(card), score.flags, lang), []
 
 
-__all__ = ["Explanation", "ItemLine", "coded", "explain_card", "label_column", "width"]
+__all__ = ["Explanation", "ItemLine", "coded", "explain_card", "first_row_of", "kept", "label_column", "width"]

@@ -8,15 +8,17 @@ they add up to the employee's gross pay in payroll.csv to the fen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import overload
 
-from csbatch.closing.card_explanation import coded, label_column, width
+from csbatch.closing.card_explanation import coded, first_row_of, kept, label_column, width
 from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
 from csbatch.i18n import N_, resolve_lang, translator, word, word_in
-from csbatch.payroll.lines import ADJUSTMENT, REVERSAL, yuan
+from csbatch.payroll.compute import PayrollResult
+from csbatch.payroll.lines import ADJUSTMENT, REVERSAL, PayInput, PayLine, yuan
 from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
 from csbatch.policy.pay import (
@@ -39,13 +41,59 @@ PRORATED = N_("× scheduled days ÷ the month's workdays")
 SHOWN_INPUTS = 8      # in a terminal's table; plain text lists every input
 
 
+Input = tuple[str, str | None]             # (what, where it was read)
+
+
+class WordedInputs(Sequence[Input]):
+    """A pay line's inputs, each worded in the language only when read: `explain --pay` lists
+    them all (a terminal's table the first few), a staff page none, and a commission line of a
+    big month has thousands (one per order)."""
+
+    def __init__(self, inputs: Sequence[PayInput], lang: str, came: str = "", places: Sequence[str] = ()) -> None:
+        """`inputs` then, without a place of their own, `came` said of each of `places`."""
+        self._inputs, self._lang, self._came, self._more = inputs, lang, came, places
+        self._worded: dict[int, Input] = {}
+
+    def __len__(self) -> int:
+        return len(self._inputs) + len(self._more)
+
+    @overload
+    def __getitem__(self, index: int) -> Input: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Input]: ...
+
+    def __getitem__(self, index: int | slice) -> Input | list[Input]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        n = len(self)
+        i = index + n if index < 0 else index
+        if not 0 <= i < n:
+            raise IndexError(index)
+        if i not in self._worded:
+            if i < len(self._inputs):
+                given = self._inputs[i]
+                self._worded[i] = (given.text_in(self._lang), None if given.place is None else str(given.place))
+            else:
+                self._worded[i] = (self._came.format(place=self._more[i - len(self._inputs)]), None)
+        return self._worded[i]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]   # as a list's
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
 @dataclass
 class PayItem:
     component: str                          # pay.yaml code
     name: str                               # its label on the payroll sheet
     rule: str                               # in words
     place: str                              # where pay.yaml defines the component
-    inputs: list[tuple[str, str | None]]    # (what, where it was read)
+    inputs: Sequence[Input]                 # (what, where it was read), worded when read
     reason: str                             # as the payroll sheet prints it
     amount: Decimal
 
@@ -155,28 +203,43 @@ def _line_rule(policy: Policy, code: str, origin: str, role: str | None, lang: s
     return component.name, rule, place
 
 
+def _lines_by_employee(payroll: PayrollResult) -> dict[str, list[PayLine]]:
+    lines: dict[str, list[PayLine]] = {}
+    for line in payroll.lines:
+        lines.setdefault(line.employee_id, []).append(line)
+    return lines
+
+
+def _rule(policy: Policy, code: str, origin: str, role: str | None, lang: str) -> tuple[str, str, str]:
+    """`_line_rule`, worded once per policy, component, origin, role and language."""
+    rules: dict[tuple[str, str, str | None, str], tuple[str, str, str]] = kept(policy, "pay rules", dict)
+    key = (code, origin, role, lang)
+    if key not in rules:
+        rules[key] = _line_rule(policy, code, origin, role, lang)
+    return rules[key]
+
+
 def explain_pay(state: CloseState, employee_id: str, lang: str = "zh") -> tuple[PayExplanation | None, list[Issue]]:
     """The pay lines of `employee_id` in the state the computing stages left (through payroll),
-    their rules in words in `lang`."""
+    their rules in words in `lang` (each line's inputs worded when read)."""
     policy, payroll = need(state.policy, "policy"), need(state.payroll, "payroll")
-    rows = payroll.payroll[payroll.payroll["employee_id"] == employee_id]
-    if rows.empty:
+    at = first_row_of(payroll.payroll, employee_id)
+    if at is None:
         return None, [Issue.of(None, "explain.no_pay", N_("employee {employee} is not on the payroll of {period} (not "
                                                           "employed in the month)"),
                                       employee=employee_id, period=state.period)]
-    row = rows.iloc[0]
+    row = payroll.payroll.iloc[at]
     role = None if row["role"] is None else str(row["role"])
     sources = need(state.measured, "measured").sources
     items = []
-    for line in payroll.lines:
-        if line.employee_id != employee_id:
-            continue
-        name, rule, place = _line_rule(policy, line.component, line.origin, role, lang)
-        inputs = [(i.text_in(lang), None if i.place is None else str(i.place)) for i in line.inputs]
+    lines = kept(payroll, "pay lines by employee", lambda: _lines_by_employee(payroll))
+    for line in lines.get(employee_id, []):
+        name, rule, place = _rule(policy, line.component, line.origin, role, lang)
+        inputs = WordedInputs(line.inputs, lang)
         component = policy.pay.components.get(line.component)
         if isinstance(component, PerUnit) and line.origin not in (ADJUSTMENT, REVERSAL):
-            came = word(lang, N_("  from {place}"))
-            inputs += [(came.format(place=place), None) for place in sources.get((employee_id, component.measure), [])]
+            inputs = WordedInputs(line.inputs, lang, word(lang, N_("  from {place}")),
+                                  sources.get((employee_id, component.measure), []))
         items.append(PayItem(line.component, name, rule, place, inputs, line.reason, line.amount))
     role_name = policy.roles[role].name if role in policy.roles else (role or "—")
     return PayExplanation(state.period, employee_id, str(row["name"]), role_name, items,
