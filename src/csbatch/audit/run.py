@@ -10,6 +10,8 @@ same inputs always give the same report (items are judged at their due time, not
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from csbatch.attendance import AttendanceResult
@@ -27,22 +29,43 @@ from csbatch.policy import Policy
 from csbatch.qa.questionnaire import AuditResult
 from csbatch.sheets.period import counted
 
-__all__ = ["run_audit"]
+__all__ = ["Deadlines", "judge_deadlines", "run_audit"]
+
+
+@dataclass
+class Deadlines:
+    """The month's deadlines judged once: the duty measures ([001] call log, service orders) read
+    the outcomes before the audit stage reports them, with their problems, the people they were
+    judged for and the calendars the judging widened."""
+
+    outcomes: pd.DataFrame
+    issues: list[Issue]
+    people: People
+    calendars: Calendars
+
+
+def judge_deadlines(period: str, policy: Policy, inputs: Sheets, attendance: AttendanceResult,
+                    calendar: WorkCalendar) -> Deadlines:
+    """Every rule of deadlines.yaml over the month's inputs (`check_deadlines`)."""
+    people = People.build(attendance.summary, frame_of(inputs, "roster", policy), attendance.days)
+    calendars = Calendars(policy, calendar, period)
+    outcomes, issues = check_deadlines(Month.of(period), policy, inputs, people, calendars)
+    return Deadlines(outcomes, issues, people, calendars)
 
 
 def run_audit(period: str, policy: Policy, inputs: Sheets, attendance: AttendanceResult, audits: AuditResult,
-              calendar: WorkCalendar) -> tuple[AuditReport, list[Issue]]:
+              calendar: WorkCalendar, judged: Deadlines | None = None) -> tuple[AuditReport, list[Issue]]:
     """The month's audit report and the problems found on the way.
 
     `inputs` is the close's `Inputs` (or any mapping of input kind → typed frame; a kind left
     out is an empty sheet), `attendance` its `AttendanceResult` (the summary names the employees
     of the month), `audits` the scored QA audits, `calendar` the work calendar of the period's
-    year (widened here when a workday count runs into another year)."""
+    year (widened here when a workday count runs into another year), `judged` the deadlines the
+    close already judged for its measures (judged here when not given)."""
     month = Month.of(period)
-    people = People.build(attendance.summary, frame_of(inputs, "roster", policy), attendance.days)
-    calendars = Calendars(policy, calendar, period)
-
-    deadlines, issues = check_deadlines(month, policy, inputs, people, calendars)
+    judged = judged or judge_deadlines(period, policy, inputs, attendance, calendar)
+    people, calendars = judged.people, judged.calendars
+    deadlines, issues = judged.outcomes, list(judged.issues)
     complaints, categories, found = check_complaints(month, policy, frame_of(inputs, "complaints", policy),
                                                      calendars)
     issues += found

@@ -22,9 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.attendance import ShiftSchedule, check_presence, summarise_attendance
-from csbatch.audit.deadline_checks import Calendars, check_deadlines
-from csbatch.audit.kit import Month, People, frame_of
-from csbatch.audit.run import run_audit
+from csbatch.audit.run import judge_deadlines, run_audit
 from csbatch.calendar import WorkCalendar, check_period, month_bounds
 from csbatch.closing.policy_choice import choose_policy
 from csbatch.closing.runner import Stage
@@ -160,22 +158,13 @@ def stage_measures(s: CloseState) -> tuple[CloseState, list[Issue]]:
     who = s.explain_for
     if s.sources_for_all:   # each employee's statement lists the rows behind their values
         who = who | frozenset(str(e) for e in inputs["roster"]["employee_id"])
-    measured, issues = measure_all(s.period, need(s.policy, "policy"), inputs,
-                                   need(s.attendance, "attendance"), need(s.audits, "audits"),
-                                   explain_for=who or None, deadlines=_deadline_outcomes(s))
-    return replace(s, measured=measured), issues
-
-
-def _deadline_outcomes(s: CloseState) -> pd.DataFrame:
-    """The month's deadline outcomes for the duty measures ([001] call log, service orders): the
-    audit's own judgement (`check_deadlines`), run here too because scoring comes before the audit
-    stage; its problems are reported once, by the audit stage."""
     policy, attendance = need(s.policy, "policy"), need(s.attendance, "attendance")
-    inputs = need(s.inputs, "inputs")
-    people = People.build(attendance.summary, frame_of(inputs, "roster", policy))
-    outcomes, _ = check_deadlines(Month.of(s.period), policy, inputs, people,
-                                  Calendars(policy, need(s.calendar, "calendar"), s.period))
-    return outcomes
+    # the duty measures ([001] call log, service orders) count the audit's own deadline outcomes:
+    # judged once here, because scoring comes before the audit stage, which reports their problems
+    judged = judge_deadlines(s.period, policy, inputs, attendance, need(s.calendar, "calendar"))
+    measured, issues = measure_all(s.period, policy, inputs, attendance, need(s.audits, "audits"),
+                                   explain_for=who or None, deadlines=judged.outcomes)
+    return replace(s, measured=measured, deadlines=judged), issues
 
 
 def stage_scorecards(s: CloseState) -> tuple[CloseState, list[Issue]]:
@@ -201,7 +190,8 @@ def stage_vip(s: CloseState) -> tuple[CloseState, list[Issue]]:
 
 def stage_audit(s: CloseState) -> tuple[CloseState, list[Issue]]:
     report, issues = run_audit(s.period, need(s.policy, "policy"), need(s.inputs, "inputs"),
-                               need(s.attendance, "attendance"), need(s.audits, "audits"), need(s.calendar, "calendar"))
+                               need(s.attendance, "attendance"), need(s.audits, "audits"), need(s.calendar, "calendar"),
+                               s.deadlines)
     report.trends = trend_rows(s.history.figures_history(s.period), s.period, report.figures)
     return replace(s, audit=report), issues
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from csbatch.attendance import AttendanceResult
 from csbatch.audit.report import AuditReport
+from csbatch.audit.run import Deadlines
 from csbatch.calendar import WorkCalendar
 from csbatch.closing.history import History, NoHistory
 from csbatch.ledger.store import Ledger
@@ -49,6 +50,7 @@ class CloseState:
     attendance: AttendanceResult | None = None
     audits: AuditResult | None = None
     measured: Measured | None = None
+    deadlines: Deadlines | None = None      # judged with the measures, reported by the audit
     scores: ScoreResult | None = None
     payroll: PayrollResult | None = None
     vip: VipResult | None = None
