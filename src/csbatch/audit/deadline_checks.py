@@ -244,17 +244,23 @@ def _each_employee_day(c: _Context) -> Iterator[Item]:
             rows.setdefault((text(row.get("employee_id")), covered.date()), []).append(row)
             month_rows.append(row)
     _not_expected(c, month_rows, set(expected), c.month.period)
+    # a day's due time is everyone's: computed once per day (when first needed), not once per
+    # employee and day
+    dues: dict[dt.date, tuple[str, pd.Timestamp] | None] = {}
     for emp in expected:
         for day in days or ():
             if not c.people.works_during(emp, day, day) or (emp, day) in c.people.on_leave:
                 continue
-            due = c.calendars.due(c.rule.due, period=c.month.period, reference=day,
-                                  start=dt.datetime.combine(day, dt.time()))
-            if due is None:
+            if day not in dues:
+                due = c.calendars.due(c.rule.due, period=c.month.period, reference=day,
+                                      start=dt.datetime.combine(day, dt.time()))
+                dues[day] = None if due is None else (day.isoformat(), pd.Timestamp(due))
+            if (judged := dues[day]) is None:
                 continue
+            reference, due_at = judged
             mine = rows.get((emp, day), [])
             done, score = _done_and_score(c, mine)
-            yield Item(c.code, emp, day.isoformat(), pd.Timestamp(due), done, None, _excused(c, mine), score)
+            yield Item(c.code, emp, reference, due_at, done, None, _excused(c, mine), score)
 
 
 _EACH: dict[str, Callable[[_Context], Iterator[Item]]] = {
