@@ -85,9 +85,13 @@ class _Group:
 
     @property
     def shown(self) -> np.ndarray:
-        """Text as typed, without invisible characters and surrounding space (no NFKC)."""
-        return _text_series(self.uniq).str.replace(_ZERO_WIDTH, "", regex=True).str.strip() \
-            .to_numpy(dtype=object)
+        """Text as typed, without invisible characters and surrounding space (no NFKC). Plain
+        ASCII text has no invisible characters and nothing for NFKC to change: it is `clean`."""
+        assert self.odd is not None, "only a text group is shown as text, and _text_group sets odd"
+        shown = self.cleaned.copy()
+        if self.odd.any():
+            shown[self.odd] = [_visible(t) for t in self.uniq[self.odd]]
+        return shown
 
     @property
     def invisible(self) -> np.ndarray:
