@@ -62,10 +62,13 @@ def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]
         frame = inputs.frames[kind]
         if frame.empty:
             continue
-        keyed = frame.dropna(subset=spec.key)
-        dup = keyed.duplicated(subset=spec.key, keep=False)
-        if not dup.any():
+        # the key columns alone first: the frame is copied only when some key is seen twice
+        keys = frame[spec.key]
+        has_key = keys.notna().all(axis=1)
+        if not keys[has_key].duplicated(keep=False).any():
             continue
+        keyed = frame[has_key]
+        dup = keyed.duplicated(subset=spec.key, keep=False)
         keys_of = {file: set(map(tuple, rows[spec.key].itertuples(index=False)))
                    for file, rows in keyed.groupby("_file", sort=False)}
         firsts: dict[tuple, tuple[str, Source | None]] = {}

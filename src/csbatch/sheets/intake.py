@@ -38,6 +38,8 @@ from csbatch.text import normalise_header, normalise_label
 
 _DIGIT = re.compile("[0-9]")
 TOTALS = {normalise_label(x) for x in ("合计", "总计", "小计", "total", "totals", "sum")}
+#: the longest cell `_totals_rows` looks at (`合计` with spaces, `Totals:`)
+_TOTAL_LENGTH = 8
 
 
 class ReadProgress(Protocol):
@@ -69,13 +71,18 @@ def _totals_rows(first: pd.Series) -> pd.Index:
     normalised (a million-row sheet must not pay for a per-cell check)."""
     if pd.api.types.infer_dtype(first, skipna=True) not in ("string", "mixed", "mixed-integer"):
         return pd.Index([])
+    values = first.to_numpy(dtype=object)
+    try:   # a column of texts: the short ones by one C-level `len` per cell (IDs are all longer)
+        short = np.flatnonzero(np.fromiter(map(len, values), dtype=np.int64, count=len(values)) <= _TOTAL_LENGTH)
+    except TypeError:   # numbers, dates or missing cells among the texts
+        short = np.arange(len(values))
     # each distinct value once (factorised in C); a text with an ASCII digit is never a total
-    codes, uniq = pd.factorize(first.to_numpy(dtype=object))
-    hit = np.fromiter((isinstance(v, str) and len(v) <= 8 and not _DIGIT.search(v) and normalise_label(v) in TOTALS
-                       for v in uniq), dtype=bool, count=len(uniq))
+    codes, uniq = pd.factorize(values[short])
+    hit = np.fromiter((isinstance(v, str) and len(v) <= _TOTAL_LENGTH and not _DIGIT.search(v)
+                       and normalise_label(v) in TOTALS for v in uniq), dtype=bool, count=len(uniq))
     if not hit.any():
         return pd.Index([])
-    return first.index[(codes >= 0) & hit[codes]]
+    return first.index[short[(codes >= 0) & hit[codes]]]
 
 
 @dataclass
@@ -137,6 +144,9 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
     raw_cols = _mapped_columns(raw, header.row, wanted)
     # merged ranges in the data: an error, or filled down where the column says so
     issues += sheet_rows.apply_merges(raw_cols, raw, wanted, kind, header.row, found.display, found.sheet)
+    # the cells under the header are in raw_cols now: the rows (their lists and the cells of the
+    # columns not read) are freed before coercion makes its values (the read's peak memory)
+    del raw.rows[header.row + 1:]
     raw_cols, padding = _drop_padding(found, raw, raw_cols, wanted, letters)
     issues += padding
     rows_index = raw_cols[min(wanted, key=wanted.__getitem__)].index
@@ -233,6 +243,16 @@ def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> 
             for name, j in wanted.items()}
 
 
+def _blank_cells(series: pd.Series) -> np.ndarray:
+    """Empty or missing cells of a raw object column, on its numpy array (a pandas comparison
+    and isna on an object Series cost three times as much); a column of texts only (no missing
+    cell possible) needs the comparison alone."""
+    values = series.to_numpy(dtype=object, copy=False)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values == ""
+    return pd.isna(values) | (values == "")
+
+
 def _drop_padding(found: FoundSheet, raw: RawSheet, raw_cols: dict[str, pd.Series], wanted: dict[str, int],
                   letters: dict[str, str]) -> tuple[dict[str, pd.Series], list[Issue]]:
     """The rows that are data: without rows blank in every mapped column (padding, said nothing
@@ -241,18 +261,18 @@ def _drop_padding(found: FoundSheet, raw: RawSheet, raw_cols: dict[str, pd.Serie
     index = next(iter(raw_cols.values())).index
     # rows blank in every mapped column are padding, not data (vectorised: empty or missing cells);
     # a row whose only content is an unreadable (formula/error) cell is still reported
-    filled = pd.Series(0, index=index)
+    counts = np.zeros(len(index), dtype=np.int32)
     for series in raw_cols.values():
-        filled += ~(series.isna() | series.eq(""))
-    blank = filled.eq(0)
-    unreadable_rows = [r + 1 for (r, c) in raw.unreadable if c in wanted.values()]
-    blank &= ~index.isin(unreadable_rows)
+        counts += ~_blank_cells(series)
+    filled = pd.Series(counts, index=index, copy=False)
+    unreadable = index.isin([r + 1 for (r, c) in raw.unreadable if c in wanted.values()])
+    blank = (counts == 0) & ~unreadable
     first_col = min(wanted, key=wanted.__getitem__)
-    totals = pd.Series(index.isin(_totals_rows(raw_cols[first_col][~blank])), index=index)
-    for r in totals[totals].index:
+    totals = index.isin(_totals_rows(raw_cols[first_col][~blank]))
+    for r in index[totals]:
         issues.append(Issue.warn(Source(found.display, sheet=found.sheet, row=int(r)), "inputs.totals_row",
                                  N_("totals row ignored")))
-    notes = sheet_rows.note_rows(raw_cols, filled, blank | totals | index.isin(unreadable_rows))
+    notes = sheet_rows.note_rows(raw_cols, filled, pd.Series(blank | totals | unreadable, index=index, copy=False))
     for r, (name, note) in notes.items():
         shown = note if len(note) <= 40 else note[:40] + "…"
         issues.append(Issue.warn(Source(found.display, sheet=found.sheet, cell=f"{letters[name]}{r}"),

@@ -142,7 +142,8 @@ def _sub_cent_errors(g: _Group, vals: np.ndarray, parsed: np.ndarray, msgs: np.n
             .to_numpy(dtype=bool)
     else:
         f = np.where(parsed, g.uniq, 0.0)
-        maybe = parsed & (np.abs(f * 100 - np.round(f * 100)) > 1e-6)
+        with np.errstate(over="ignore", invalid="ignore"):  # huge floats are refused before this
+            maybe = parsed & (np.abs(f * 100 - np.round(f * 100)) > 1e-6)
     if not maybe.any():
         return
     decimals = pd.Series(vals[maybe], dtype=object).map(_to_cent)
@@ -172,6 +173,15 @@ def _percent_errors(g: _Group, vals: np.ndarray, parsed: np.ndarray, column: Col
             fraction[parsed] = np.array([0 < v < 1 for v in vals[parsed]], dtype=bool)
         _messages(g, fraction, N_("{value} looks like a percentage (Excel keeps 92% as 0.92); this "
                                   "column holds points {scale}: write 92 for 92%"), msgs, scale=scale)
+
+
+def _too_large(g: _Group, vals: np.ndarray, parsed: np.ndarray, msgs: np.ndarray) -> np.ndarray:
+    """Amounts of ¥10¹⁵ or more (`1e308` typed or computed in a cell): no one is paid a
+    quadrillion yuan, and such a float is beyond cents (× 100 overflows), so it is an error."""
+    huge = parsed.copy()
+    huge[parsed] = np.array([abs(v) >= _HUGE for v in vals[parsed]], dtype=bool)
+    _messages(g, huge, N_("{value} is too large for an amount"), msgs)
+    return huge
 
 
 def _ints(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
@@ -210,6 +220,8 @@ def _decimals(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     else:
         return out.fail(g, what)
     msgs = _messages(g, ~parsed, N_("{value} is not {what}"), what=what)
+    if money and parsed.any():
+        parsed = parsed & ~_too_large(g, vals, parsed, msgs)
     if not money and column.max is not None and column.max > 1 and parsed.any():
         _percent_errors(g, vals, parsed, column, msgs)
     if money and parsed.any():

@@ -37,6 +37,10 @@ class _Out:
         """Per distinct value: its coerced value, or an error message (None when fine), and
         notes (code, message-or-None per distinct value)."""
         ok_u = np.ones(len(g), dtype=bool) if err_u is None else pd.isna(err_u)
+        if ok_u.all() and vals_u is not None and not notes:   # the common case: no masks per cell
+            self.vals[g.pos] = vals_u[g.codes]
+            self.ok[g.pos] = True
+            return
         ok = ok_u[g.codes]
         if ok.any() and vals_u is not None:
             self.vals[g.pos[ok]] = vals_u[g.codes[ok]]

@@ -85,9 +85,13 @@ class _Group:
 
     @property
     def shown(self) -> np.ndarray:
-        """Text as typed, without invisible characters and surrounding space (no NFKC)."""
-        return _text_series(self.uniq).str.replace(_ZERO_WIDTH, "", regex=True).str.strip() \
-            .to_numpy(dtype=object)
+        """Text as typed, without invisible characters and surrounding space (no NFKC). Plain
+        ASCII text has no invisible characters and nothing for NFKC to change: it is `clean`."""
+        assert self.odd is not None, "only a text group is shown as text, and _text_group sets odd"
+        shown = self.cleaned.copy()
+        if self.odd.any():
+            shown[self.odd] = [_visible(t) for t in self.uniq[self.odd]]
+        return shown
 
     @property
     def invisible(self) -> np.ndarray:
@@ -179,13 +183,15 @@ def _normalised(text: str) -> str:
 
 def _text_group(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarray]:
     codes, uniq = _factorize(values)
-    u = _text_series(uniq)
-    odd = ~u.map(str.isascii).to_numpy(dtype=bool)
-    stripped = u.str.strip()
+    # one C-level `map` per distinct value (the pandas `.str` accessor costs twice as much)
+    odd = ~np.fromiter(map(str.isascii, uniq), dtype=bool, count=len(uniq))
+    clean = np.fromiter(map(str.strip, uniq), dtype=object, count=len(uniq))
     if odd.any():    # only non-ASCII text can hold full-width or invisible characters
-        stripped[odd] = u[odd].map(_normalised)
-    clean = stripped.to_numpy(dtype=object)
-    keep = clean[codes] != ""
+        clean[odd] = [_normalised(t) for t in uniq[odd]]
+    filled = clean != ""
+    if filled.all():
+        return _Group(_STR, pos, codes, uniq, clean=clean, odd=odd), pos[:0]
+    keep = filled[codes]
     return _Group(_STR, pos[keep], codes[keep], uniq, clean=clean, odd=odd), pos[~keep]
 
 
@@ -261,9 +267,9 @@ def _split(values: np.ndarray) -> _Cells:
         types = np.fromiter(map(type, values), dtype=object, count=n)
         tcodes, tuniq = pd.factorize(types)
         kinds = np.array([_kind_of(t) for t in tuniq], dtype=np.int8)[tcodes]
-        numpy_nat = np.isin(types, np.array([np.datetime64, np.timedelta64], dtype=object))
-        if numpy_nat.any():  # numpy's NaT is a value of those types, not a type of its own
-            idx = np.flatnonzero(numpy_nat)
+        numpy_types = [i for i, t in enumerate(tuniq) if t in (np.datetime64, np.timedelta64)]
+        if numpy_types:  # numpy's NaT is a value of those types, not a type of its own
+            idx = np.flatnonzero(np.isin(tcodes, numpy_types))
             kinds[idx[pd.isna(values[idx].astype(object))]] = _BLANK
         by_kind = {int(k): np.flatnonzero(kinds == k) for k in np.unique(kinds)}
     groups = []
