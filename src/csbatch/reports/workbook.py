@@ -169,6 +169,12 @@ def _number_column(items: list[Any], kind: str) -> tuple[list[float | None], int
     return [None if b else f for f, b in zip(floats.tolist(), blank.tolist())], widest
 
 
+def _date_column(values: pd.Series, kind: str) -> tuple[list[float | None], int] | None:
+    """A naive date column's serial numbers and its (fixed) width; None: cell by cell."""
+    serials = excel_serials(values)
+    return None if serials is None else (serials, _widest(values, kind))
+
+
 def _text_width(texts: list[str | None], kind: str) -> int:
     """`_widest` of a text or boolean column from its written strings, once per distinct one."""
     shown = {t for t in texts if t is not None}
@@ -275,8 +281,10 @@ class Workbook:
             ws.write_string(0, c, label, self.header)
             series = frame[col.name]
             items = series.tolist()
-            number = _number_column(items, col.kind) if col.kind in _BY_VALUE else None
-            if col.kind in NUMERIC or col.kind in ("date", "datetime"):
+            dates = col.kind in ("date", "datetime")
+            number = (_number_column(items, col.kind) if col.kind in _BY_VALUE else
+                      _date_column(series, col.kind) if dates else None)
+            if col.kind in NUMERIC or dates:
                 if number is not None:
                     numbers[c] = (number[0], self.formats[col.kind])
                     values = number[1]
@@ -295,7 +303,9 @@ class Workbook:
         last = len(frame)
         if bold_last_row and last:
             ws.set_row(last, None, self.bold)
-        write_number = ws.write_number
+        # XlsxWriter's public writers only read "A1" notation before calling these (3.x); a cell
+        # costs a third less without that step
+        write_number = getattr(ws, "_write_number", ws.write_number)
         for c, (floats, fmt) in numbers.items():
             for r, v in enumerate(floats, start=1):
                 if v is not None:
@@ -305,7 +315,7 @@ class Workbook:
             for r, cell in enumerate(column, start=1):
                 if cell is not None:
                     writers[cell[0]](r, c, cell[1], cell[2])
-        write_string, quoted = ws.write_string, self.quoted
+        write_string, quoted = getattr(ws, "_write_string", ws.write_string), self.quoted
         at = list(texts)
         for r, row in enumerate(zip(*texts.values()), start=1):
             for c, text in zip(at, row):
