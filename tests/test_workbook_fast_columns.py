@@ -127,3 +127,10 @@ def test_stages_worded_once_per_distinct_value_are_the_same_words():
     values = ["archived escalated", "archived", "archived escalated", "no_such_stage", ""]
     for lang in ("zh", "en"):
         assert stages_texts(values, lang) == [stages_text(v, lang) for v in values]
+
+
+def test_csv_text_of_strings_is_the_value_by_value_text():
+    from csbatch.blanks import is_blank
+    from csbatch.reports.cells import _plain_text
+    values = ["abc", "=HYPERLINK(\"x\")", None, float("nan"), 3, "-1", "", "张三", Named("@x"), "\tx"]
+    assert csv_column(values, "text") == ["" if is_blank(v) else _plain_text(v) for v in values]

@@ -85,6 +85,9 @@ def csv_column(values: list[Any], kind: str) -> list[str]:
     """The contract's text for a column of values: money and points with two decimals, days and
     counts as plain numbers, rates as fractions, dates ISO; blank as empty (the kind looked up once)."""
     text = _CSV_TEXT.get(kind, _plain_text)
+    if text is _plain_text:     # a str is its own text unless it runs as a formula
+        return [v if type(v) is str and not v.startswith(FORMULA_START) else "" if is_blank(v) else text(v)
+                for v in values]
     return ["" if is_blank(v) else text(v) for v in values]
 
 
