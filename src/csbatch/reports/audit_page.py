@@ -37,7 +37,7 @@ from csbatch.reports.audit_workbook import (
     trend_values,
 )
 from csbatch.reports.cells import to_decimal
-from csbatch.reports.codewords import stages_text
+from csbatch.reports.codewords import stages_texts
 from csbatch.reports.vip_statements import DASH, environment, period_label
 
 TEMPLATE = "audit_report.html.j2"
@@ -171,8 +171,16 @@ def complaint_context(report, lang: str = "zh") -> dict:
                 late=int((frame["sla_status"] == "late").sum()),
                 breaches=_rows(breaches), losses=_rows(losses), loss_total=loss_total,
                 categories=_rows(report.complaint_categories), exceptions=_rows(report.exceptions),
-                stages=[{**r, "missing": stages_text(r["missing"], lang)} for r in _rows(report.complaint_stages)],
+                stages=_stage_rows(report.complaint_stages, lang),
                 chart=charts.complaint_sla(report.complaint_categories, lang=lang))
+
+
+def _stage_rows(frame: pd.DataFrame, lang: str) -> list[dict]:
+    """The complaints lacking a stage, their missing stages in words."""
+    rows = _rows(frame)
+    for row, text in zip(rows, stages_texts([r["missing"] for r in rows], lang)):
+        row["missing"] = text
+    return rows
 
 
 def callback_context(report) -> dict:

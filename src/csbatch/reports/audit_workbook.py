@@ -40,7 +40,7 @@ from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_, NC_, word
 from csbatch.reports.cells import to_decimal
-from csbatch.reports.codewords import stages_text
+from csbatch.reports.codewords import stages_texts
 from csbatch.reports.tables import (
     AUDIT_EXCEPTIONS,
     AUDITORS,
@@ -176,7 +176,7 @@ def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
 
     stages = report.complaint_stages.copy()
     stages["category"] = s.names(stages, "category", "category_name")
-    stages["missing"] = [stages_text(v, lang) for v in stages["missing"]]
+    stages["missing"] = stages_texts(stages["missing"], lang)
     ws, n = s.sheet(COMPLAINT_STAGES, stages)
     s.cells(ws, COMPLAINT_STAGES, n, "missing", {"type": "no_blanks", "format": s.amber})
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
@@ -84,4 +85,28 @@ def csv_column(values: list[Any], kind: str) -> list[str]:
     """The contract's text for a column of values: money and points with two decimals, days and
     counts as plain numbers, rates as fractions, dates ISO; blank as empty (the kind looked up once)."""
     text = _CSV_TEXT.get(kind, _plain_text)
+    if text is _plain_text:     # a str is its own text unless it runs as a formula
+        return [v if type(v) is str and not v.startswith(FORMULA_START) else "" if is_blank(v) else text(v)
+                for v in values]
     return ["" if is_blank(v) else text(v) for v in values]
+
+
+#: numpy's unit for each kind's text: a date to the day, a date and time to the second.
+_ISO_UNITS: dict[str, Literal["D", "s"]] = {"date": "D", "datetime": "s"}
+
+
+def csv_dates(values: pd.Series, kind: str) -> list[str] | None:
+    """A naive datetime64 column (any unit)'s CSV text at once (numpy's ISO text, the very text `_date_text` and
+    `_datetime_text` give each value): None when the column is not one, or for a datetime a value
+    has a fraction of a second (its text then carries the fraction; written value by value)."""
+    unit = _ISO_UNITS.get(kind)
+    if unit is None or not (isinstance(values.dtype, np.dtype) and values.dtype.kind == "M"):
+        return None
+    stamps = values.to_numpy()
+    blank = np.isnat(stamps)
+    if unit == "s" and (stamps[~blank] != stamps[~blank].astype("datetime64[s]")).any():
+        return None
+    texts = np.datetime_as_string(stamps, unit=unit).tolist()
+    if unit == "s":
+        texts = [t.replace("T", " ") for t in texts]
+    return ["" if b else t for t, b in zip(texts, blank.tolist())]

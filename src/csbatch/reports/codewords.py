@@ -58,3 +58,9 @@ def category_word(category: str, lang: str) -> str:
 def stages_text(stages: str, lang: str) -> str:
     """A space-separated list of stage codes as words, joined as the language joins a list."""
     return word(lang, N_(", ")).join(word(lang, STAGES[s]) if s in STAGES else spelled(s) for s in stages.split())
+
+
+def stages_texts(values, lang: str) -> list[str]:
+    """`stages_text` of each value of a column, worded once per distinct value."""
+    said: dict[str, str] = {}
+    return [said[v] if v in said else said.setdefault(v, stages_text(v, lang)) for v in values]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from csbatch.reports.cells import csv_column
+from csbatch.reports.cells import csv_column, csv_dates
 from csbatch.reports.tables import Table
 
 
@@ -17,10 +17,15 @@ def write_csv(path: Path, table: Table, frame: pd.DataFrame) -> Path:
     missing = [c for c in table.names if c not in frame.columns]
     if missing:
         raise ValueError(f"{table.name}: the frame lacks contract columns {missing}")
-    columns = [csv_column(frame[c.name].tolist(), c.kind) for c in table.columns]   # each column at once
+    columns = [_column(frame[c.name], c.kind) for c in table.columns]   # each column at once
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(table.names)
         writer.writerows(zip(*columns))
     return path
+
+
+def _column(values: pd.Series, kind: str) -> list[str]:
+    dates = csv_dates(values, kind)
+    return dates if dates is not None else csv_column(values.tolist(), kind)

@@ -103,11 +103,15 @@ def add_payslips(book: Workbook, table: Table, payroll: pd.DataFrame, lang: str)
     """The 工资条 sheet: header row, employee row, blank row, for every employee (no totals)."""
     columns = [c for c in table.columns if c.name in ("employee_id", "name") or c.kind == "money"]
     ws = book.book.add_worksheet(word(lang, PAYSLIPS))
+    labels = [col.label(lang) for col in columns]
+    cells = [book.column_cells(payroll[col.name], col.kind) for col in columns]    # each column at once
+    writers = {name: getattr(ws, name) for name in ("write_number", "write_string", "write_datetime")}
     r = 0
-    for values in payroll[[c.name for c in columns]].itertuples(index=False, name=None):
-        for c, col in enumerate(columns):
-            ws.write_string(r, c, col.label(lang), book.header)
-            book.write_value(ws, r + 1, c, values[c], col.kind)
+    for row in zip(*cells):
+        for c, cell in enumerate(row):      # header and value cell by cell: the shared strings' order
+            ws.write_string(r, c, labels[c], book.header)
+            if cell is not None:
+                writers[cell[0]](r + 1, c, cell[1], cell[2])
         r += 3
     for c, col in enumerate(columns):
         ws.set_column(c, c, 12 if col.kind == "money" else max(8, 2 * len(col.label(lang)) + 2))

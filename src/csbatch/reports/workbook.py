@@ -18,12 +18,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_, word, yes_no
-from csbatch.reports.cells import runs_as_formula, to_decimal
+from csbatch.reports.cells import FORMULA_START, runs_as_formula, to_decimal
 from csbatch.reports.tables import Table
 
 NUMBER_FORMATS = {
@@ -96,14 +97,21 @@ _DAY_US = 86_400_000_000
 
 
 def excel_serials(values: pd.Series) -> list[float | None] | None:
-    """A naive datetime64 column as Excel serial numbers (None for NaT), the very floats
-    XlsxWriter's `write_datetime` computes (days, then seconds and microseconds as a fraction of
-    a day, one more after the phantom 1900-02-29), without a datetime object per cell. None when
+    """A naive datetime64 column (of nanoseconds or a coarser unit) as Excel serial numbers (None
+    for NaT), the very floats XlsxWriter's `write_datetime` computes (days, then seconds and
+    microseconds as a fraction of a day, one more after the phantom 1900-02-29), without a
+    datetime object per cell. None when
     the column is not such a column or holds a day before 1900-03-01 (written cell by cell)."""
-    if not (pd.api.types.is_datetime64_dtype(values.dtype) and values.dtype == "datetime64[ns]"):
+    if not (isinstance(values.dtype, np.dtype) and values.dtype.kind == "M"):
         return None
     blank = values.isna().to_numpy()
-    micros = values.to_numpy().view("int64") // 1000     # Timestamp → timedelta: ns dropped, floor
+    stamps = values.to_numpy()
+    if stamps.dtype == "datetime64[ns]":
+        micros = stamps.view("int64") // 1000              # Timestamp → timedelta: ns dropped, floor
+    elif stamps.dtype.itemsize == 8 and np.datetime_data(stamps.dtype)[0] in ("us", "ms", "s", "m", "h", "D"):
+        micros = stamps.astype("datetime64[us]").view("int64")     # exact: microseconds or coarser
+    else:
+        return None
     if (micros[~blank] < _PLAIN_FROM_US).any():
         return None
     out: list[float | None] = []
@@ -125,6 +133,54 @@ def _widest(values: pd.Series, kind: str) -> int:
         given = values.notna()
         return shown_width(values[given].iloc[0], kind) if given.any() else 0
     return max(shown_width(v, kind) for v in values.tolist())
+
+
+#: Number kinds whose shown width and written float depend on a value's number only (not on the
+#: places it was rounded to, as "decimal"'s do).
+_BY_VALUE = frozenset(NUMERIC) - {"decimal"}
+
+
+def _floats(items: list[Any]) -> np.ndarray | None:
+    """A column of Decimal, int and float values (blank: None or NaN) as floats at once, NaN for a
+    blank: the floats `float(to_decimal(v))` gives each (a Decimal's float is its text's float).
+    None when the column holds anything else or an infinity (written cell by cell)."""
+    kinds = set(map(type, items))
+    if not kinds <= {Decimal, int, float, type(None)}:
+        return None
+    try:
+        floats = np.array(items, dtype=float)
+    except (ValueError, OverflowError):       # a signalling NaN, an int beyond a float
+        return None
+    return None if np.isinf(floats).any() else floats
+
+
+def _number_column(items: list[Any], kind: str) -> tuple[list[float | None], int] | None:
+    """A by-value number column's floats (None for blank) and widest shown width, its widths
+    computed once per distinct value; None when it needs the cell-by-cell path."""
+    floats = _floats(items)
+    if floats is None:
+        return None
+    blank = np.isnan(floats)
+    zero = floats == 0
+    if (zero & np.signbit(floats)).any():     # -0 equals 0 but shows its sign: widths per value
+        return None
+    given = [v for v, b in zip(items, blank.tolist()) if not b]
+    widest = max((shown_width(v, kind) for v in set(given)), default=0)
+    return [None if b else f for f, b in zip(floats.tolist(), blank.tolist())], widest
+
+
+def _date_column(values: pd.Series, kind: str) -> tuple[list[float | None], int] | None:
+    """A naive date column's serial numbers and its (fixed) width; None: cell by cell."""
+    serials = excel_serials(values)
+    return None if serials is None else (serials, _widest(values, kind))
+
+
+def _text_width(texts: list[str | None], kind: str) -> int:
+    """`_widest` of a text or boolean column from its written strings, once per distinct one."""
+    shown = {t for t in texts if t is not None}
+    if kind == "bool":
+        return 5 if shown else 0
+    return max(map(display_width, shown), default=0)
 
 
 @dataclass(frozen=True)
@@ -203,14 +259,41 @@ class Workbook:
         """Declare how a sheet prints where it differs from the rest (see `PrintSetup`)."""
         self.printing[ws.name] = PrintSetup(rows, columns, landscape)
 
+    def texts(self, values: list[Any], kind: str) -> list[str | None]:
+        """A text or boolean column as the strings `cell` writes (None for blank)."""
+        if kind == "bool":
+            yes, no = yes_no(self.lang, True), yes_no(self.lang, False)
+            return [None if is_blank(v) else yes if v else no for v in values]
+        return [v if type(v) is str else None if is_blank(v) else str(v) for v in values]
+
     def add_table_sheet(self, table: Table, frame: pd.DataFrame, lang: str, *, filters: bool = True,
                         bold_last_row: bool = False) -> None:
+        """A sheet of `table`'s columns: each column converted at once (numbers and dates written
+        column by column, text row by row so the shared strings keep their order), widths computed
+        once per distinct value; the file comes out as writing `cell` by cell made it."""
         ws = self.book.add_worksheet(table.title(lang))
+        texts: dict[int, list[str | None]] = {}
+        numbers: dict[int, tuple[list[float | None], Any]] = {}
+        cells: dict[int, list[tuple[str, Any, Any] | None]] = {}
         head_lines = 1
         for c, col in enumerate(table.columns):
             label = col.label(lang)
             ws.write_string(0, c, label, self.header)
-            values = _widest(frame[col.name], col.kind)
+            series = frame[col.name]
+            items = series.tolist()
+            dates = col.kind in ("date", "datetime")
+            number = (_number_column(items, col.kind) if col.kind in _BY_VALUE else
+                      _date_column(series, col.kind) if dates else None)
+            if col.kind in NUMERIC or dates:
+                if number is not None:
+                    numbers[c] = (number[0], self.formats[col.kind])
+                    values = number[1]
+                else:
+                    cells[c] = self.column_cells(series, col.kind)
+                    values = _widest(series, col.kind)
+            else:
+                texts[c] = self.texts(items, col.kind)
+                values = _text_width(texts[c], col.kind)
             head = display_width(label)
             width = min(max(values, min(head, max(values, 12))), WIDEST) + 2
             ws.set_column(c, c, width, self.wrap if values > WIDEST else None)
@@ -220,13 +303,24 @@ class Workbook:
         last = len(frame)
         if bold_last_row and last:
             ws.set_row(last, None, self.bold)
-        # each column converted at once, then written row by row (the file comes out the same)
-        columns = [self.column_cells(frame[col.name], col.kind) for col in table.columns]
+        # XlsxWriter's public writers only read "A1" notation before calling these (3.x); a cell
+        # costs a third less without that step
+        write_number = getattr(ws, "_write_number", ws.write_number)
+        for c, (floats, fmt) in numbers.items():
+            for r, v in enumerate(floats, start=1):
+                if v is not None:
+                    write_number(r, c, v, fmt)
         writers = {name: getattr(ws, name) for name in ("write_number", "write_string", "write_datetime")}
-        for r, row in enumerate(zip(*columns), start=1):
-            for c, cell in enumerate(row):
+        for c, column in cells.items():
+            for r, cell in enumerate(column, start=1):
                 if cell is not None:
                     writers[cell[0]](r, c, cell[1], cell[2])
+        write_string, quoted = getattr(ws, "_write_string", ws.write_string), self.quoted
+        at = list(texts)
+        for r, row in enumerate(zip(*texts.values()), start=1):
+            for c, text in zip(at, row):
+                if text is not None:
+                    write_string(r, c, text, quoted if text.startswith(FORMULA_START) else None)
         ws.freeze_panes(1, 0)
         if filters:
             ws.autofilter(0, 0, max(len(frame), 1), len(table.columns) - 1)
