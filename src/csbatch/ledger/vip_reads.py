@@ -78,7 +78,7 @@ class LedgerPurchases:
             found[1] += odd
             found[2].append(ref)
         amounts = []
-        for (cid, store), (cents, odd, same) in sorted(sums.items()):
+        for (_, store), (cents, odd, same) in sorted(sums.items()):
             if odd:     # a form cents cannot hold: the group's amounts as Decimals
                 found = self.conn.execute(
                     f"""SELECT {compact.amount_sql('p.amount')} FROM vip_purchase_rows p

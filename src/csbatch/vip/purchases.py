@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -188,8 +189,9 @@ class Spend:
         oids = [str(o) for o in rows["order_id"].tolist()]
         amounts = list(map(_decimal, rows["amount"].tolist()))
         #: this month's rows as columns (a `Purchase` is made only for the keys asked about)
-        self._columns = (rows["period"].astype(str).tolist(), cids, codes, rows["category"].tolist(), oids,
-                         _dates(rows["order_date"]), amounts, lists)
+        self._columns: tuple[list[Any], ...] = (rows["period"].astype(str).tolist(), cids, codes,
+                                                rows["category"].tolist(), oids, _dates(rows["order_date"]),
+                                                amounts, lists)
         person_of = {cid: people.person(cid) for cid in dict.fromkeys(cids)}   # once per customer
         self._at: dict[tuple[str, str], list[int]] = {}             # this month's rows per key, in order
         self.month: dict[tuple[str, str], Decimal] = {}
