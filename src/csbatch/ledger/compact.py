@@ -74,7 +74,7 @@ def day(value: Any) -> Any:
     return value
 
 
-def _amount_sql(col: str) -> str:
+def amount_sql(col: str) -> str:
     """SQL reading an `amount` column back as the exact text."""
     scale = f"({col} & 7)"
     padded = f"printf('%0*d', {scale} + 1, abs({col} >> 3))"
@@ -84,7 +84,7 @@ def _amount_sql(col: str) -> str:
             f"ELSE {col} END")
 
 
-def _day_sql(col: str) -> str:
+def day_sql(col: str) -> str:
     return f"CASE WHEN typeof({col}) = 'integer' THEN date({col} * 86400, 'unixepoch') ELSE {col} END"
 
 
@@ -96,14 +96,14 @@ def _keep(text: str) -> str:
     return f"INSERT OR IGNORE INTO ledger_keys (text) VALUES ({text})"
 
 
-def _id_sql(col: str) -> str:
+def id_sql(col: str) -> str:
     """SQL reading an ID column back as its text."""
     return (f"CASE WHEN typeof({col}) = 'integer' THEN (SELECT text FROM ledger_prefixes WHERE key = {col} & 31) "
             f"|| ({col} >> 5) ELSE {col} END")
 
 
 #: order_pay's columns but the close, read back from `order_pay_rows o` (ORDER_PAY_KEYS joined)
-ORDER_PAY_COLUMNS = f"{_id_sql('o.order_ref')}, {_id_sql('o.employee_ref')}, k.text, {_amount_sql('o.amount')}"
+ORDER_PAY_COLUMNS = f"{id_sql('o.order_ref')}, {id_sql('o.employee_ref')}, k.text, {amount_sql('o.amount')}"
 ORDER_PAY_KEYS = "JOIN ledger_keys k ON k.key = o.component"
 _ORDER_PAY_VIEW = f"""
     CREATE VIEW order_pay (close_id, order_id, employee_id, component, amount) AS
@@ -111,24 +111,24 @@ _ORDER_PAY_VIEW = f"""
     FROM order_pay_rows o JOIN ledger_keys w ON w.key = o.owner {ORDER_PAY_KEYS}"""
 _PURCHASES_VIEW = f"""
     CREATE VIEW vip_purchases (source, period, customer_id, store_type, category, order_id, order_date, amount) AS
-    SELECT w.text, pe.text, {_id_sql('p.customer_ref')}, s.text, k.text, {_id_sql('p.order_ref')},
-           {_day_sql('p.order_date')}, {_amount_sql('p.amount')}
+    SELECT w.text, pe.text, {id_sql('p.customer_ref')}, s.text, k.text, {id_sql('p.order_ref')},
+           {day_sql('p.order_date')}, {amount_sql('p.amount')}
     FROM vip_purchase_rows p JOIN ledger_keys w ON w.key = p.owner JOIN ledger_keys pe ON pe.key = p.period
          JOIN ledger_keys s ON s.key = p.store_type JOIN ledger_keys k ON k.key = p.category"""
 
 #: Hand edits through the views: rows matched by what the view shows, new rows stored as text.
-_ORDER_PAY_MATCH = (f"owner = {_key('OLD.close_id')} AND {_id_sql('order_ref')} IS OLD.order_id "
-                    f"AND {_id_sql('employee_ref')} IS OLD.employee_id AND component = {_key('OLD.component')} "
-                    f"AND {_amount_sql('amount')} IS OLD.amount")
+_ORDER_PAY_MATCH = (f"owner = {_key('OLD.close_id')} AND {id_sql('order_ref')} IS OLD.order_id "
+                    f"AND {id_sql('employee_ref')} IS OLD.employee_id AND component = {_key('OLD.component')} "
+                    f"AND {amount_sql('amount')} IS OLD.amount")
 _ORDER_PAY_INSERT = (f"{_keep('NEW.close_id')}; {_keep('NEW.component')}; "
                      f"INSERT INTO order_pay_rows VALUES ({_key('NEW.close_id')}, CAST(NEW.order_id AS TEXT), "
                      f"{_key('NEW.component')}, CAST(NEW.employee_id AS TEXT), abs(random() % 1000000000) + 1, "
                      "CAST(NEW.amount AS TEXT));")
 _PURCHASES_MATCH = (f"owner = {_key('OLD.source')} AND period = {_key('OLD.period')} "
-                    f"AND {_id_sql('customer_ref')} IS OLD.customer_id "
+                    f"AND {id_sql('customer_ref')} IS OLD.customer_id "
                     f"AND store_type = {_key('OLD.store_type')} AND category = {_key('OLD.category')} "
-                    f"AND {_id_sql('order_ref')} IS OLD.order_id "
-                    f"AND {_day_sql('order_date')} IS OLD.order_date AND {_amount_sql('amount')} IS OLD.amount")
+                    f"AND {id_sql('order_ref')} IS OLD.order_id "
+                    f"AND {day_sql('order_date')} IS OLD.order_date AND {amount_sql('amount')} IS OLD.amount")
 _PURCHASES_INSERT = (f"{_keep('NEW.source')}; {_keep('NEW.period')}; {_keep('NEW.store_type')}; "
                      f"{_keep('NEW.category')}; INSERT INTO vip_purchase_rows VALUES ({_key('NEW.source')}, "
                      f"CAST(NEW.order_id AS TEXT), {_key('NEW.period')}, CAST(NEW.customer_id AS TEXT), "
@@ -172,6 +172,37 @@ SCHEMA = (
     f"DELETE FROM vip_purchase_rows WHERE {_PURCHASES_MATCH}; END",
     f"CREATE TRIGGER vip_purchases_update INSTEAD OF UPDATE ON vip_purchases BEGIN "
     f"DELETE FROM vip_purchase_rows WHERE {_PURCHASES_MATCH}; {_PURCHASES_INSERT} END",
+)
+
+
+#: Migration 8: purchases keyed by close (or import), month, store type and customer first, so
+#: trailing spend (`ledger.vip_reads`) reads the months and customers it asks about, not every row.
+PURCHASE_ROWS = ("owner", "period", "store_type", "customer_ref", "order_ref", "category", "dup", "order_date",
+                 "amount")
+_PURCHASES_INSERT_8 = (f"{_keep('NEW.source')}; {_keep('NEW.period')}; {_keep('NEW.store_type')}; "
+                       f"{_keep('NEW.category')}; INSERT INTO vip_purchase_rows ({', '.join(PURCHASE_ROWS)}) VALUES "
+                       f"({_key('NEW.source')}, {_key('NEW.period')}, {_key('NEW.store_type')}, "
+                       f"CAST(NEW.customer_id AS TEXT), CAST(NEW.order_id AS TEXT), {_key('NEW.category')}, "
+                       "abs(random() % 1000000000) + 1, CAST(NEW.order_date AS TEXT), CAST(NEW.amount AS TEXT));")
+PURCHASES_8 = (
+    """CREATE TABLE vip_purchase_rows (
+        owner           INTEGER NOT NULL,   -- ledger_keys: the close or history import
+        period          INTEGER NOT NULL,   -- ledger_keys
+        store_type      INTEGER NOT NULL,   -- ledger_keys
+        customer_ref    NOT NULL,           -- the customer ID: number × 32 + ledger_prefixes key (or its text)
+        order_ref       NOT NULL,           -- the order ID, as customer_ref
+        category        INTEGER NOT NULL,   -- ledger_keys
+        dup             INTEGER NOT NULL,   -- 0; 1, 2, ... for a repeat of the same key
+        order_date      NOT NULL,           -- days since 1970-01-01 (or the text)
+        amount          NOT NULL,           -- unscaled × 8 + decimals (or the text)
+        PRIMARY KEY (owner, period, store_type, customer_ref, order_ref, category, dup)
+    ) WITHOUT ROWID""",
+    _PURCHASES_VIEW,
+    f"CREATE TRIGGER vip_purchases_insert INSTEAD OF INSERT ON vip_purchases BEGIN {_PURCHASES_INSERT_8} END",
+    f"CREATE TRIGGER vip_purchases_delete INSTEAD OF DELETE ON vip_purchases BEGIN "
+    f"DELETE FROM vip_purchase_rows WHERE {_PURCHASES_MATCH}; END",
+    f"CREATE TRIGGER vip_purchases_update INSTEAD OF UPDATE ON vip_purchases BEGIN "
+    f"DELETE FROM vip_purchase_rows WHERE {_PURCHASES_MATCH}; {_PURCHASES_INSERT_8} END",
 )
 
 
@@ -229,10 +260,19 @@ def _with_dups(rows: list[tuple], key_width: int) -> Iterator[tuple]:
         yield (*key, n, *row[key_width + 1:])
 
 
-def _insert(conn: sqlite3.Connection, table: str, owner: int, rows: list[tuple], key_width: int) -> None:
+def _purchase_order(row: tuple) -> tuple:
+    """A purchase row's place in the order of its table's key, as SQLite orders the values (an ID
+    stored as an integer before one stored as text), so rows are inserted in key order."""
+    _, period, store, customer, order, category = row[:6]
+    return period, store, isinstance(customer, str), customer, isinstance(order, str), order, category
+
+
+def _insert(conn: sqlite3.Connection, table: str, owner: int, rows: list[tuple], key_width: int,
+            columns: Sequence[str] | None = None) -> None:
     if not rows:
         return
-    sql = f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})"
+    named = f" ({', '.join(columns)})" if columns else ""
+    sql = f"INSERT INTO {table}{named} VALUES ({', '.join('?' * len(rows[0]))})"
     try:
         conn.executemany(sql, rows)
     except sqlite3.IntegrityError:  # a key twice (rare): number the repeats
@@ -254,14 +294,16 @@ def insert_order_pay(conn: sqlite3.Connection, owner_id: str, order_ids: Sequenc
 def insert_purchases(conn: sqlite3.Connection, owner_id: str, periods: Sequence[Any], customer_ids: Sequence[Any],
                      store_types: Sequence[Any], categories: Sequence[Any], order_ids: Sequence[Any],
                      order_dates: Iterable[Any], amounts: Iterable[Any]) -> None:
-    """VIP purchases of a close or a history import (dates as `YYYY-MM-DD` text, amounts as text)."""
+    """VIP purchases of a close or a history import (dates as `YYYY-MM-DD` text, amounts as text),
+    in the order of the table's key (migration 8's `PURCHASE_ROWS`, by column name)."""
     keys = Keys(conn)
     owner = keys.of([owner_id])[owner_id]
     codes = keys.of([*periods, *store_types, *categories])
-    rows = list(zip(repeat(owner), id_refs(conn, order_ids), map(codes.__getitem__, periods),
-                    id_refs(conn, customer_ids), map(codes.__getitem__, store_types),
-                    map(codes.__getitem__, categories), repeat(0), _each(day, order_dates), _each(amount, amounts)))
-    _insert(conn, "vip_purchase_rows", owner, rows, 6)
+    rows = list(zip(repeat(owner), map(codes.__getitem__, periods), map(codes.__getitem__, store_types),
+                    id_refs(conn, customer_ids), id_refs(conn, order_ids), map(codes.__getitem__, categories),
+                    repeat(0), _each(day, order_dates), _each(amount, amounts)))
+    rows.sort(key=_purchase_order)
+    _insert(conn, "vip_purchase_rows", owner, rows, 6, PURCHASE_ROWS)
 
 
 def convert(conn: sqlite3.Connection) -> None:
@@ -282,3 +324,18 @@ def convert(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE order_pay_v6")        # its indexes go with it
     conn.execute("DROP TABLE vip_purchases_v6")
 
+
+
+def reorder_purchases(conn: sqlite3.Connection) -> None:
+    """Migration 8: `vip_purchase_rows` keyed by close, month, store type and customer first
+    (`PURCHASES_8`), every row kept; the view and its triggers made again over it."""
+    for name in ("vip_purchases_insert", "vip_purchases_delete", "vip_purchases_update"):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP VIEW vip_purchases")
+    conn.execute("ALTER TABLE vip_purchase_rows RENAME TO vip_purchase_rows_7")
+    for statement in PURCHASES_8:
+        conn.execute(statement)
+    columns = ", ".join(PURCHASE_ROWS)
+    conn.execute(f"INSERT INTO vip_purchase_rows ({columns}) SELECT {columns} FROM vip_purchase_rows_7 "
+                 f"ORDER BY {', '.join(PURCHASE_ROWS[:7])}")
+    conn.execute("DROP TABLE vip_purchase_rows_7")

@@ -3,11 +3,12 @@ SQL: a close no longer loads every purchase of every month. Spend is a sum per c
 store type over the trailing months, in integer cents; rows come back only for the customers
 whose cards look back at their orders (anniversaries, maintenance reminders).
 
-Every query here reads `vip_purchases` of live sources (closes not superseded, history imports),
-periods `since` <= period < `before` (and before the ledger's own limit, for what-if), through
-the period index, so its cost follows the months asked for, not the months the ledger holds.
-`amount` is the text of a Decimal today; `_CENTS` turns the plain forms (at most two decimals)
-into integer cents, and a group with any other form is summed as Decimals instead."""
+Every query here reads the purchases of live sources (closes not superseded, history imports),
+periods `since` <= period < `before` (and before the ledger's own limit, for what-if), by the key
+of `vip_purchase_rows` (owner, period, store type, customer: migration 8), so its cost follows the
+months and customers asked for, not the months the ledger holds. An amount is stored as
+`unscaled × 8 + decimals` (`ledger.compact`); `_PLAIN` ones (at most two decimals) are summed
+as integer cents, and a group with any other form as Decimals of the exact text instead."""
 
 from __future__ import annotations
 
@@ -15,19 +16,23 @@ import json
 import sqlite3
 from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
+
+from csbatch.ledger import compact
 
 ZERO = Decimal("0.00")   # what a sum starts from (csbatch.vip.pricing.ZERO)
 
 _LIVE = """(source IN (SELECT close_id FROM closes WHERE superseded = 0)
             OR source IN (SELECT import_id FROM vip_imports))"""
-_WHERE = f"""period >= ? AND period < ? AND {_LIVE}
-             AND store_type IN (SELECT value FROM json_each(?))"""
-_DECIMALS = "(CASE instr(amount, '.') WHEN 0 THEN 0 ELSE length(amount) - instr(amount, '.') END)"
-_CENTS = f"CAST(replace(amount, '.', '') AS INTEGER) * (CASE {_DECIMALS} WHEN 0 THEN 100 WHEN 1 THEN 10 ELSE 1 END)"
-_ODD = f"(amount GLOB '*[^0-9.-]*' OR amount NOT GLOB '*[0-9]*' OR length(amount) > 18 OR {_DECIMALS} > 2)"
-_NEGATIVE = "(amount LIKE '-%' AND amount GLOB '*[1-9]*')"   # Decimal(amount) < 0 (-0.00 is not)
+#: The rows of live owners, months and store types (`LedgerPurchases._keys`), by the table's key.
+_KEYED = """p.owner IN (SELECT value FROM json_each(?)) AND p.period IN (SELECT value FROM json_each(?))
+            AND p.store_type IN (SELECT value FROM json_each(?))"""
+#: A stored amount (`compact.amount`: unscaled × 8 + decimals) that whole cents hold: at most two
+#: decimals, under 10^13 (so that sums of millions stay within SQLite's integers); its cents.
+_PLAIN = "(typeof(p.amount) = 'integer' AND (p.amount & 7) <= 2 AND abs(p.amount >> 3) < 10000000000000)"
+_STORED_CENTS = "(p.amount >> 3) * (CASE p.amount & 7 WHEN 0 THEN 100 WHEN 1 THEN 10 ELSE 1 END)"
 
 
 class LedgerPurchases:
@@ -40,37 +45,73 @@ class LedgerPurchases:
     def _range(self, since: str, before: str, stores: Collection[str]) -> tuple[str, str, str]:
         return since, min(before, self.until), json.dumps(sorted(stores))
 
+    def _keys(self, since: str, before: str, stores: Collection[str]) -> tuple[str, str, str]:
+        """The keys (`ledger_keys`, as JSON lists) of the live owners, of the months `since` <=
+        period < `before` and of the store types: what `vip_purchase_rows` is keyed by first."""
+        since, before, stores_json = self._range(since, before, stores)
+        def keys(sql: str, *args: str) -> str:
+            return json.dumps([k for (k,) in self.conn.execute(f"SELECT key FROM ledger_keys WHERE {sql}", args)])
+        return (keys(_LIVE.replace("source", "text")), keys("text >= ? AND text < ?", since, before),
+                keys("text IN (SELECT value FROM json_each(?))", stores_json))
+
+    def _refs(self, customers: Collection[str]) -> tuple[dict[Any, str], str]:
+        """Each customer's stored forms (its `compact.id_refs` and its text, as a hand edit stores
+        it) → the customer, and those forms as a JSON list."""
+        texts = [str(c) for c in customers]
+        forms = {**dict(zip(texts, texts)), **dict(zip(compact.id_refs(self.conn, texts, add=False), texts))}
+        return forms, json.dumps(list(forms))
+
     def spend(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
-        where = f"{_WHERE} AND customer_id IN (SELECT value FROM json_each(?))"
-        args = (*self._range(since, before, stores), json.dumps(sorted(customers)))
-        rows = self.conn.execute(
-            f"""SELECT customer_id, store_type, SUM({_CENTS}), MAX({_ODD}) FROM vip_purchases
-                WHERE {where} GROUP BY customer_id, store_type ORDER BY customer_id, store_type""", args).fetchall()
+        """Summed in SQL over the rows of the months, store types and customers asked for only
+        (the table's key starts with them: migration 8): integer cents where every amount of a
+        customer and store type is plain, else that group's amounts as Decimals."""
+        keys = self._keys(since, before, stores)
+        forms, refs = self._refs(customers)
+        sums: dict[tuple[str, str], list] = {}
+        for ref, store, cents, odd in self.conn.execute(
+                f"""SELECT p.customer_ref, s.text, SUM(CASE WHEN {_PLAIN} THEN {_STORED_CENTS} END), SUM(NOT {_PLAIN})
+                    FROM vip_purchase_rows p JOIN ledger_keys s ON s.key = p.store_type
+                    WHERE {_KEYED} AND +p.customer_ref IN (SELECT value FROM json_each(?))
+                    GROUP BY p.customer_ref, p.store_type""", (*keys, refs)):
+            found = sums.setdefault((forms[ref], store), [0, 0, []])
+            found[0] += cents or 0
+            found[1] += odd
+            found[2].append(ref)
         amounts = []
-        for cid, store, cents, odd in rows:
+        for (_, store), (cents, odd, same) in sorted(sums.items()):
             if odd:     # a form cents cannot hold: the group's amounts as Decimals
-                found = self.conn.execute(f"SELECT amount FROM vip_purchases WHERE {where} AND customer_id = ? "
-                                          "AND store_type = ?", (*args, cid, store)).fetchall()
+                found = self.conn.execute(
+                    f"""SELECT {compact.amount_sql('p.amount')} FROM vip_purchase_rows p
+                        JOIN ledger_keys s ON s.key = p.store_type
+                        WHERE {_KEYED} AND s.text = ? AND +p.customer_ref IN (SELECT value FROM json_each(?))""",
+                    (*keys, store, json.dumps(same))).fetchall()
                 amounts.append(sum((Decimal(a) for (a,) in found), ZERO))
             else:
                 amounts.append(ZERO + Decimal(cents).scaleb(-2))
-        return pd.DataFrame({"customer_id": pd.Series([r[0] for r in rows], dtype=object),
-                             "store_type": pd.Series([r[1] for r in rows], dtype=object),
+        return pd.DataFrame({"customer_id": pd.Series([k[0] for k in sorted(sums)], dtype=object),
+                             "store_type": pd.Series([k[1] for k in sorted(sums)], dtype=object),
                              "amount": pd.Series(amounts, dtype=object)})
 
     def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
         from csbatch.vip.model import PURCHASE_COLUMNS
 
-        ranged = self._range(since, before, stores)
+        keys = self._keys(since, before, stores)
+        _, refs = self._refs(customers)
+        refunds = {o for (o,) in self.conn.execute(
+            f"""SELECT {compact.id_sql('p.order_ref')} FROM vip_purchase_rows p
+                WHERE {_KEYED} AND (CASE WHEN typeof(p.amount) = 'integer' THEN p.amount < 0
+                                         ELSE p.amount LIKE '-%' AND p.amount GLOB '*[1-9]*' END)""", keys)}
         rows = self.conn.execute(
-            f"""SELECT period, customer_id, store_type, category, order_id, order_date, amount,
-                       order_id IN (SELECT order_id FROM vip_purchases WHERE {_WHERE} AND {_NEGATIVE})
-                FROM vip_purchases WHERE {_WHERE} AND customer_id IN (SELECT value FROM json_each(?))
-                ORDER BY period, order_date, order_id""", (*ranged, *ranged, json.dumps(sorted(customers)))).fetchall()
-        out = pd.DataFrame([r[:7] for r in rows], columns=PURCHASE_COLUMNS)
+            f"""SELECT pe.text, {compact.id_sql('p.customer_ref')}, s.text, k.text, {compact.id_sql('p.order_ref')},
+                       {compact.day_sql('p.order_date')}, {compact.amount_sql('p.amount')}
+                FROM vip_purchase_rows p JOIN ledger_keys pe ON pe.key = p.period
+                     JOIN ledger_keys s ON s.key = p.store_type JOIN ledger_keys k ON k.key = p.category
+                WHERE {_KEYED} AND +p.customer_ref IN (SELECT value FROM json_each(?))
+                ORDER BY 1, 6, 5""", (*keys, refs)).fetchall()
+        out = pd.DataFrame(rows, columns=PURCHASE_COLUMNS)
         out["amount"] = pd.Series([Decimal(r[6]) for r in rows], dtype=object)
         out["order_date"] = pd.to_datetime(out["order_date"])
-        out["refunded"] = pd.Series([bool(r[7]) for r in rows], dtype=bool)
+        out["refunded"] = pd.Series([r[4] in refunds for r in rows], dtype=bool)
         return out
 
     def frame(self) -> pd.DataFrame:

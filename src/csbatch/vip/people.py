@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -31,7 +32,16 @@ class Record:
     id_number: str | None
     birthday: dt.date | None
     engineering: bool
-    source: Source | None
+    place: tuple[Any, Any, Any] | None   # the row's `_file`, `_sheet`, `_row` (`source`, made when asked)
+
+    @property
+    def source(self) -> Source | None:
+        """Where the row came from (`Source.of_row`): made for the few records a message names,
+        not for every customer."""
+        if self.place is None:
+            return None
+        file, sheet, row = self.place
+        return Source.of_row({"_file": file, "_sheet": sheet, "_row": row})
 
 
 def birthday_from_id(id_number: str | None) -> dt.date | None:
@@ -110,7 +120,8 @@ def build_people(customers: pd.DataFrame | None, key: bytes) -> tuple[People, li
     birthdays = customers["birthday"].dt.date.tolist() \
         if "birthday" in customers.columns and pd.api.types.is_datetime64_any_dtype(customers["birthday"]) \
         else [as_date(b) for b in column("birthday")]
-    places = Source.of_rows(customers)
+    places = list(zip(column("_file"), column("_sheet"), column("_row"))) if "_file" in customers.columns \
+        else [None] * n
     for cid, name, phone, id_number, birthday, eng, place in zip(
             column("customer_id"), column("name"), column("phone"), column("id_number"),
             birthdays, column("engineering"), places):

@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -183,26 +184,34 @@ class Spend:
         self.earlier = FramePurchases(history) if history is None or isinstance(history, pd.DataFrame) else history
         rows = month[month["store_type"].isin(list(self.programme_of))]
         lists = rows["list_amount"].tolist() if "list_amount" in rows.columns else rows["amount"].tolist()
-        self._rows = list(zip(rows["period"].astype(str).tolist(), [str(c) for c in rows["customer_id"].tolist()],
-                              [self.programme_of[s] for s in rows["store_type"].tolist()], rows["category"].tolist(),
-                              [str(o) for o in rows["order_id"].tolist()], _dates(rows["order_date"]),
-                              [_decimal(a) for a in rows["amount"].tolist()], lists))
+        cids = [str(c) for c in rows["customer_id"].tolist()]
+        codes = list(map(self.programme_of.__getitem__, rows["store_type"].tolist()))
+        oids = [str(o) for o in rows["order_id"].tolist()]
+        amounts = list(map(_decimal, rows["amount"].tolist()))
+        #: this month's rows as columns (a `Purchase` is made only for the keys asked about)
+        self._columns: tuple[list[Any], ...] = (rows["period"].astype(str).tolist(), cids, codes,
+                                                rows["category"].tolist(), oids, _dates(rows["order_date"]),
+                                                amounts, lists)
+        person_of = {cid: people.person(cid) for cid in dict.fromkeys(cids)}   # once per customer
+        self._at: dict[tuple[str, str], list[int]] = {}             # this month's rows per key, in order
         self.month: dict[tuple[str, str], Decimal] = {}
-        self.largest_order: dict[tuple[str, str], Decimal] = {}     # this month's
-        self._at: dict[tuple[str, str], list[int]] = {}             # this month's rows per key
+        for i, key in enumerate(zip(map(person_of.__getitem__, cids), codes)):
+            found = self._at.get(key)
+            if found is None:
+                self._at[key] = [i]
+            else:
+                found.append(i)
         self._of_person: dict[str, list[int]] = {}
-        refunds: set[str] = set()
-        for i, (_, cid, code, _, oid, _, amount, _) in enumerate(self._rows):
-            person = people.person(cid)
-            key = (person, code)
-            self._at.setdefault(key, []).append(i)
-            self._of_person.setdefault(person, []).append(i)
-            self.month[key] = self.month.get(key, ZERO) + amount
-            if amount > self.largest_order.get(key, ZERO):
-                self.largest_order[key] = amount
-            if amount < 0:
-                refunds.add(oid)
-        self.refunds = frozenset(refunds)
+        self.largest_order: dict[tuple[str, str], Decimal] = {}     # this month's (the first of equals)
+        for key, at in self._at.items():
+            of_key = [amounts[i] for i in at]
+            self.month[key] = sum(of_key, ZERO)
+            largest = max(of_key)
+            if largest > ZERO:
+                self.largest_order[key] = largest
+            mine = self._of_person.get(key[0])
+            self._of_person[key[0]] = at if mine is None else sorted(mine + at)
+        self.refunds = frozenset(oid for oid, amount in zip(oids, amounts) if amount < 0)
         self._made: dict[tuple[str, str], list[Purchase]] = {}
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
         self.trailing: dict[tuple[str, str], Decimal] = {}
@@ -251,7 +260,7 @@ class Spend:
         return self.month.get((person, programme), ZERO)
 
     def _purchase(self, i: int) -> Purchase:
-        per, cid, code, cat, oid, day, amount, lst = self._rows[i]
+        per, cid, code, cat, oid, day, amount, lst = (column[i] for column in self._columns)
         lst = amount if lst is None else _decimal(lst)
         return Purchase(per, cid, code, cat, oid, day, amount, lst)
 
