@@ -5,10 +5,10 @@ contract-typed frames (vectorised: a sales sheet can hold a million rows), the p
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -116,13 +116,31 @@ def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 # where numbers came from
 
 
+@dataclass(frozen=True)
+class _Fed:
+    """Rows one `add` fed to a measure of one employee, as numbers: each key is the id of its
+    (file-and-sheet place, note) in `Feeds` shifted left 32 bits, plus its row number + 1 (0: no
+    row number); `note` is the note said after each place."""
+
+    keys: np.ndarray
+    note: str
+
+
 @dataclass
 class Feeds:
     """The input places behind each (employee, measure), kept only for the employees asked
-    about: `add` filters first, so a million-row sheet costs one `isin`."""
+    about: `add` filters first, so a million-row sheet costs one `isin`. Rows are kept as numbers
+    (`_Fed`), one array per employee and `add` shared by every measure it feeds, and worded only
+    when an explanation reads them (`Sources`): the close explains everyone."""
 
     who: frozenset[str] = frozenset()
-    places: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    parts: dict[tuple[str, str], list[_Fed | str]] = field(default_factory=lambda: defaultdict(list))
+    #: (place text, note) of each key's id, and the ids by (place text, note)
+    words: list[tuple[str, str]] = field(default_factory=list)
+    ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: equal keys ⇔ equal texts (no place or note holds "!row ", no unnumbered row has a note);
+    #: otherwise `Sources` dedupes the worded texts, as before
+    exact: bool = True
 
     @classmethod
     def for_(cls, explain_for: Collection[str] | None) -> Feeds:
@@ -131,6 +149,24 @@ class Feeds:
     @property
     def active(self) -> bool:
         return bool(self.who)
+
+    def _keys(self, rows: pd.DataFrame, note: str) -> np.ndarray:
+        """The key of each of `rows` (sorted by place) with `note`."""
+        placed = SheetRows.of(rows)
+        ids = np.array([self._id(str(p), str(note)) for p in placed.places], dtype=np.int64)
+        if note and (placed.numbers < 0).any():
+            self.exact = False
+        return (ids[placed.which] << _ROW_BITS) | (placed.numbers + 1)
+
+    def _id(self, place: str, note: str) -> int:
+        key = (place, note)
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.words)
+            self.words.append(key)
+            if "!row " in place or "!row " in note:
+                self.exact = False
+        return found
 
     def add(self, measures: str | Iterable[str], rows: pd.DataFrame,
             by: str | pd.Series | np.ndarray = "employee_id", note: str = "") -> None:
@@ -142,41 +178,144 @@ class Feeds:
         mine = keys.isin(self.who).to_numpy(dtype=bool)
         if not mine.any():
             return
-        picked = rows[mine].assign(_who=keys[mine].to_numpy())
-        picked = picked.sort_values(["_file", "_sheet", "_row"], kind="stable")
+        picked = rows.loc[mine, [c for c in _PLACE_COLUMNS if c in rows.columns]] \
+            .assign(_who=keys[mine].to_numpy())
+        picked = picked.sort_values(list(_PLACE_COLUMNS), kind="stable")
+        fed = self._keys(picked, note)
+        codes, emps = pd.factorize(picked["_who"], sort=False)
+        order = np.argsort(codes, kind="stable")
+        sizes = np.bincount(codes, minlength=len(emps))
+        ends = np.cumsum(sizes)
         names = [measures] if isinstance(measures, str) else list(measures)
-        for emp, place in zip(picked["_who"], place_texts(picked)):
-            text = _noted(place, note)
+        for emp, start, end in zip(emps, (ends - sizes).tolist(), ends.tolist()):
+            part = _Fed(fed[order[start:end]], note)
             for m in names:
-                self.places[(str(emp), m)].append(text)
+                self.parts[(str(emp), m)].append(part)
 
     def add_shared(self, measures: str | Iterable[str], rows: pd.DataFrame, who: Iterable[str],
                    note: str = "") -> None:
         """The same `rows` fed `measures` of every employee of `who` (the complaints of a team or
-        of the department): their places are worded once, not once per employee."""
+        of the department): kept once, not once per employee."""
         who = [w for w in who if w in self.who]
         if not who or rows.empty:
             return
-        picked = rows.sort_values(["_file", "_sheet", "_row"], kind="stable")
-        texts = [_noted(place, note) for place in place_texts(picked)]
+        part = _Fed(self._keys(rows.sort_values(list(_PLACE_COLUMNS), kind="stable"), note), note)
         names = [measures] if isinstance(measures, str) else list(measures)
         for emp in who:
             for m in names:
-                self.places[(str(emp), m)].extend(texts)
+                self.parts[(str(emp), m)].append(part)
 
     def text(self, employee_id: str, measures: str | Iterable[str], text: str) -> None:
         if employee_id not in self.who or not text:
             return
         for m in [measures] if isinstance(measures, str) else measures:
-            self.places[(employee_id, m)].append(text)
+            self.parts[(employee_id, m)].append(text)
 
-    def result(self) -> dict[tuple[str, str], list[str]]:
-        """Each list without repeats, first mention first."""
-        return {key: list(dict.fromkeys(v)) for key, v in self.places.items() if v}
+    def result(self) -> Sources:
+        """Each (employee, measure)'s places without repeats, first mention first."""
+        return Sources(self)
+
+
+_ROW_BITS = 32
+_PLACE_COLUMNS = ("_file", "_sheet", "_row")
 
 
 def _noted(place: str, note: str) -> str:
     return Said(N_("{place} ({note})"), place=place, note=note) if note else place
+
+
+class Places(Sequence[str]):
+    """The places that fed one or more measures of one employee, without repeats, first mention
+    first (as `dict.fromkeys` of their texts): the repeats found on the numbers, a place worded
+    only when read (a page shows a dozen of a salesperson's thousands of order rows)."""
+
+    def __init__(self, feeds: Feeds, parts: list[_Fed | str]) -> None:
+        self._feeds, self._parts = feeds, parts
+        self._texts: list[str] | None = None
+        self._keys = np.zeros(0, dtype=np.int64)
+        self._first = np.zeros(0, dtype=np.intp)     # positions in _keys of the first mentions
+        self._ends = np.zeros(0, dtype=np.intp)      # where each part ends in _keys
+        self._worded: dict[int, str] = {}
+        if not parts:
+            self._texts = []
+        elif feeds.exact and all(isinstance(p, _Fed) for p in parts):
+            fed = cast("list[_Fed]", parts)
+            self._keys = np.concatenate([p.keys for p in fed]) if len(fed) != 1 else fed[0].keys
+            self._first = np.sort(np.unique(self._keys, return_index=True)[1])
+            self._ends = np.cumsum([len(p.keys) for p in fed])
+        else:
+            self._texts = list(dict.fromkeys(t for p in parts for t in self._part_texts(p)))
+
+    def _part_texts(self, part: _Fed | str) -> list[str]:
+        if isinstance(part, str):
+            return [part]
+        return [self._word(part, int(k)) for k in part.keys]
+
+    def _word(self, part: _Fed, key: int) -> str:
+        place, _ = self._feeds.words[key >> _ROW_BITS]
+        number = (key & ((1 << _ROW_BITS) - 1)) - 1
+        return _noted(place if number < 0 else f"{place}!row {number}", part.note)
+
+    def __len__(self) -> int:
+        return len(self._texts) if self._texts is not None else len(self._first)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if self._texts is not None:
+            return self._texts[index]
+        n = len(self)
+        i = index + n if index < 0 else index
+        if not 0 <= i < n:
+            raise IndexError(index)
+        if i not in self._worded:
+            at = int(self._first[i])
+            part = cast(_Fed, self._parts[int(np.searchsorted(self._ends, at, side="right"))])
+            self._worded[i] = self._word(part, int(self._keys[at]))
+        return self._worded[i]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]   # as a list's
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+class Sources(Mapping[tuple[str, str], Places]):
+    """(employee_id, measure) → the `Places` that fed it (`Feeds.result`)."""
+
+    def __init__(self, feeds: Feeds) -> None:
+        self._feeds = feeds
+        self._parts = {key: v for key, v in feeds.parts.items() if v}
+
+    def __getitem__(self, key: tuple[str, str]) -> Places:
+        return Places(self._feeds, self._parts[key])
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def joined(self, employee_id: str, measures: Iterable[str]) -> Places:
+        """The places of each of `measures` of `employee_id`, one after the other, without repeats."""
+        return Places(self._feeds, [p for m in measures for p in self._parts.get((employee_id, m), [])])
+
+
+def joined_places(sources: Mapping[tuple[str, str], Sequence[str]], employee_id: str,
+                  measures: Iterable[str]) -> Sequence[str]:
+    """`Sources.joined` of `sources`, or of a plain mapping of lists."""
+    if isinstance(sources, Sources):
+        return sources.joined(employee_id, measures)
+    return list(dict.fromkeys(p for m in measures for p in sources.get((employee_id, m), [])))
 
 
 @dataclass(frozen=True)
