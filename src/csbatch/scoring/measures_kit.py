@@ -150,13 +150,28 @@ class Feeds:
     def active(self) -> bool:
         return bool(self.who)
 
-    def _keys(self, rows: pd.DataFrame, note: str) -> np.ndarray:
-        """The key of each of `rows` (sorted by place) with `note`."""
-        placed = SheetRows.of(rows)
+    def _keys(self, rows: pd.DataFrame, mine: np.ndarray | None, note: str) -> tuple[np.ndarray, np.ndarray]:
+        """(key of each row of `rows` picked by `mine` with `note`, the order of those rows by
+        file, sheet and row number: a stable sort of the place and row number columns)."""
+        def column(name: str) -> pd.Series:
+            return rows[name] if mine is None else rows[name][mine]
+
+        files, sheets, numbers = (column(c) for c in _PLACE_COLUMNS)
+        placed = SheetRows.of_columns(files.to_numpy(dtype=object), sheets.to_numpy(dtype=object),
+                                      numbers.to_numpy(dtype=object))
         ids = np.array([self._id(str(p), str(note)) for p in placed.places], dtype=np.int64)
         if note and (placed.numbers < 0).any():
             self.exact = False
-        return (ids[placed.which] << _ROW_BITS) | (placed.numbers + 1)
+        keys = (ids[placed.which] << _ROW_BITS) | (placed.numbers + 1)
+        # the places in the order a sort of the rows by file and sheet puts them, then the rows
+        _, first = np.unique(placed.which, return_index=True)
+        by_place = pd.DataFrame({"f": files.to_numpy()[first], "s": sheets.to_numpy()[first]}) \
+            .sort_values(["f", "s"], kind="stable").index.to_numpy()
+        rank = np.empty(len(by_place), dtype=np.intp)
+        rank[by_place] = np.arange(len(by_place))
+        order = pd.DataFrame({"at": rank[placed.which], "row": numbers.reset_index(drop=True)}) \
+            .sort_values(["at", "row"], kind="stable").index.to_numpy()
+        return keys, order
 
     def _id(self, place: str, note: str) -> int:
         key = (place, note)
@@ -178,12 +193,9 @@ class Feeds:
         mine = keys.isin(self.who).to_numpy(dtype=bool)
         if not mine.any():
             return
-        picked = rows.loc[mine, [c for c in _PLACE_COLUMNS if c in rows.columns]] \
-            .assign(_who=keys[mine].to_numpy())
-        picked = picked.sort_values(list(_PLACE_COLUMNS), kind="stable")
-        fed = self._keys(picked, note)
-        codes, emps = pd.factorize(picked["_who"], sort=False)
-        order = np.argsort(codes, kind="stable")
+        fed, order = self._keys(rows, mine, note)
+        codes, emps = pd.factorize(keys[mine].to_numpy(dtype=object)[order], sort=False)
+        order = order[np.argsort(codes, kind="stable")]
         sizes = np.bincount(codes, minlength=len(emps))
         ends = np.cumsum(sizes)
         names = [measures] if isinstance(measures, str) else list(measures)
@@ -199,7 +211,8 @@ class Feeds:
         who = [w for w in who if w in self.who]
         if not who or rows.empty:
             return
-        part = _Fed(self._keys(rows.sort_values(list(_PLACE_COLUMNS), kind="stable"), note), note)
+        fed, order = self._keys(rows, None, note)
+        part = _Fed(fed[order], note)
         names = [measures] if isinstance(measures, str) else list(measures)
         for emp in who:
             for m in names:
@@ -339,12 +352,17 @@ class SheetRows:
         def column(name: str) -> np.ndarray:
             return rows[name].to_numpy(dtype=object) if name in rows.columns else np.full(n, None, dtype=object)
 
-        files, sheets = column("_file"), column("_sheet")
-        which = pd.DataFrame({"f": files, "s": sheets}).groupby(["f", "s"], dropna=False, sort=False) \
-            .ngroup().to_numpy(dtype=np.intp)
+        return cls.of_columns(column("_file"), column("_sheet"), column("_row"))
+
+    @classmethod
+    def of_columns(cls, files: np.ndarray, sheets: np.ndarray, numbers: np.ndarray) -> SheetRows:
+        """`of` the provenance columns as object arrays (a blank file, sheet or row: None or NaN)."""
+        file_codes, _ = pd.factorize(files)           # blanks: -1
+        sheet_codes, sheet_names = pd.factorize(sheets)
+        pairs = (file_codes.astype(np.int64) + 1) * (len(sheet_names) + 1) + sheet_codes + 1
+        which = pd.factorize(pairs)[0].astype(np.intp)
         _, first = np.unique(which, return_index=True)
         places = [Source.of_row({"_file": files[i], "_sheet": sheets[i]}) for i in first]
-        numbers = column("_row")
         blank = pd.isna(numbers) | np.array([p is None for p in places], dtype=bool)[which]
         numbers = pd.to_numeric(pd.Series(np.where(blank, 0, numbers))).to_numpy()
         return cls(places, which, np.where(blank, -1, numbers).astype(np.int64))
