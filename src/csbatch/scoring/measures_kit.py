@@ -120,10 +120,13 @@ def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 class _Fed:
     """Rows one `add` fed to a measure of one employee, as numbers: each key is the id of its
     (file-and-sheet place, note) in `Feeds` shifted left 32 bits, plus its row number + 1 (0: no
-    row number); `note` is the note said after each place."""
+    row number); `note` is the note said after each place (or each row's)."""
 
     keys: np.ndarray
-    note: str
+    note: str | np.ndarray          # one for every row, or each row's (object array, as `keys`)
+
+    def note_of(self, at: int) -> str:
+        return self.note if isinstance(self.note, str) else self.note[at]
 
 
 @dataclass
@@ -150,19 +153,28 @@ class Feeds:
     def active(self) -> bool:
         return bool(self.who)
 
-    def _keys(self, rows: pd.DataFrame, mine: np.ndarray | None, note: str) -> tuple[np.ndarray, np.ndarray]:
-        """(key of each row of `rows` picked by `mine` with `note`, the order of those rows by
-        file, sheet and row number: a stable sort of the place and row number columns)."""
+    def _keys(self, rows: pd.DataFrame, mine: np.ndarray | None,
+              note: str | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(key of each row of `rows` picked by `mine` with `note` (or each row's), the order of
+        those rows by file, sheet and row number: a stable sort of the place and row number columns)."""
         def column(name: str) -> pd.Series:
             return rows[name] if mine is None else rows[name][mine]
 
         files, sheets, numbers = (column(c) for c in _PLACE_COLUMNS)
         placed = SheetRows.of_columns(files.to_numpy(dtype=object), sheets.to_numpy(dtype=object),
                                       numbers.to_numpy(dtype=object))
-        ids = np.array([self._id(str(p), str(note)) for p in placed.places], dtype=np.int64)
-        if note and (placed.numbers < 0).any():
+        notes: Sequence[str] | np.ndarray
+        if isinstance(note, str):
+            notes, noted = [note], np.zeros(len(placed.which), dtype=np.intp)
+        else:
+            noted, notes = pd.factorize(note)
+        pairs = placed.which.astype(np.int64) * len(notes) + noted
+        each, pair = pd.factorize(pairs)
+        ids = np.array([self._id(str(placed.places[p // len(notes)]), str(notes[p % len(notes)])) for p in pair],
+                       dtype=np.int64)
+        if ((np.asarray([bool(n) for n in notes], dtype=bool)[noted]) & (placed.numbers < 0)).any():
             self.exact = False
-        keys = (ids[placed.which] << _ROW_BITS) | (placed.numbers + 1)
+        keys = (ids[each] << _ROW_BITS) | (placed.numbers + 1)
         # the places in the order a sort of the rows by file and sheet puts them, then the rows
         _, first = np.unique(placed.which, return_index=True)
         by_place = pd.DataFrame({"f": files.to_numpy()[first], "s": sheets.to_numpy()[first]}) \
@@ -184,8 +196,9 @@ class Feeds:
         return found
 
     def add(self, measures: str | Iterable[str], rows: pd.DataFrame,
-            by: str | pd.Series | np.ndarray = "employee_id", note: str = "") -> None:
-        """The `rows` fed `measures` of the employee in column/series `by` of each row."""
+            by: str | pd.Series | np.ndarray = "employee_id", note: str | Sequence[str] = "") -> None:
+        """The `rows` fed `measures` of the employee in column/series `by` of each row, each said
+        with `note` (one for all, or one per row)."""
         if not self.who or rows.empty:
             return
         keys = rows[by] if isinstance(by, str) else \
@@ -193,14 +206,16 @@ class Feeds:
         mine = keys.isin(self.who).to_numpy(dtype=bool)
         if not mine.any():
             return
-        fed, order = self._keys(rows, mine, note)
+        notes = note if isinstance(note, str) else np.asarray(note, dtype=object)[mine]
+        fed, order = self._keys(rows, mine, notes)
         codes, emps = pd.factorize(keys[mine].to_numpy(dtype=object)[order], sort=False)
         order = order[np.argsort(codes, kind="stable")]
         sizes = np.bincount(codes, minlength=len(emps))
         ends = np.cumsum(sizes)
         names = [measures] if isinstance(measures, str) else list(measures)
         for emp, start, end in zip(emps, (ends - sizes).tolist(), ends.tolist()):
-            part = _Fed(fed[order[start:end]], note)
+            at = order[start:end]
+            part = _Fed(fed[at], notes if isinstance(notes, str) else notes[at])
             for m in names:
                 self.parts[(str(emp), m)].append(part)
 
@@ -262,12 +277,13 @@ class Places(Sequence[str]):
     def _part_texts(self, part: _Fed | str) -> list[str]:
         if isinstance(part, str):
             return [part]
-        return [self._word(part, int(k)) for k in part.keys]
+        return [self._word(part, j) for j in range(len(part.keys))]
 
-    def _word(self, part: _Fed, key: int) -> str:
+    def _word(self, part: _Fed, at: int) -> str:
+        key = int(part.keys[at])
         place, _ = self._feeds.words[key >> _ROW_BITS]
         number = (key & ((1 << _ROW_BITS) - 1)) - 1
-        return _noted(place if number < 0 else f"{place}!row {number}", part.note)
+        return _noted(place if number < 0 else f"{place}!row {number}", part.note_of(at))
 
     def __len__(self) -> int:
         return len(self._texts) if self._texts is not None else len(self._first)
@@ -289,8 +305,9 @@ class Places(Sequence[str]):
             raise IndexError(index)
         if i not in self._worded:
             at = int(self._first[i])
-            part = cast(_Fed, self._parts[int(np.searchsorted(self._ends, at, side="right"))])
-            self._worded[i] = self._word(part, int(self._keys[at]))
+            which = int(np.searchsorted(self._ends, at, side="right"))
+            part = cast(_Fed, self._parts[which])
+            self._worded[i] = self._word(part, at - (int(self._ends[which - 1]) if which else 0))
         return self._worded[i]
 
     def __eq__(self, other: object) -> bool:
