@@ -124,6 +124,7 @@ class _Fed:
 
     keys: np.ndarray
     note: str | np.ndarray          # one for every row, or each row's (object array, as `keys`)
+    unique: bool = False            # no key twice
 
     def note_of(self, at: int) -> str:
         return self.note if isinstance(self.note, str) else self.note[at]
@@ -208,6 +209,7 @@ class Feeds:
             return
         notes = note if isinstance(note, str) else np.asarray(note, dtype=object)[mine]
         fed, order = self._keys(rows, mine, notes)
+        unique = len(np.unique(fed)) == len(fed)
         codes, emps = pd.factorize(keys[mine].to_numpy(dtype=object)[order], sort=False)
         order = order[np.argsort(codes, kind="stable")]
         sizes = np.bincount(codes, minlength=len(emps))
@@ -215,7 +217,7 @@ class Feeds:
         names = [measures] if isinstance(measures, str) else list(measures)
         for emp, start, end in zip(emps, (ends - sizes).tolist(), ends.tolist()):
             at = order[start:end]
-            part = _Fed(fed[at], notes if isinstance(notes, str) else notes[at])
+            part = _Fed(fed[at], notes if isinstance(notes, str) else notes[at], unique)
             for m in names:
                 self.parts[(str(emp), m)].append(part)
 
@@ -227,7 +229,7 @@ class Feeds:
         if not who or rows.empty:
             return
         fed, order = self._keys(rows, None, note)
-        part = _Fed(fed[order], note)
+        part = _Fed(fed[order], note, len(np.unique(fed)) == len(fed))
         names = [measures] if isinstance(measures, str) else list(measures)
         for emp in who:
             for m in names:
@@ -258,21 +260,23 @@ class Places(Sequence[str]):
     only when read (a page shows a dozen of a salesperson's thousands of order rows)."""
 
     def __init__(self, feeds: Feeds, parts: list[_Fed | str]) -> None:
+        # a part met again (the rows of one `add` behind two measures of an item) adds nothing
+        parts = list({id(p): p for p in parts}.values())
         self._feeds, self._parts = feeds, parts
         self._texts: list[str] | None = None
-        self._keys = np.zeros(0, dtype=np.int64)
-        self._first = np.zeros(0, dtype=np.intp)     # positions in _keys of the first mentions
-        self._ends = np.zeros(0, dtype=np.intp)      # where each part ends in _keys
-        self._worded: dict[int, str] = {}
-        if not parts:
-            self._texts = []
-        elif feeds.exact and all(isinstance(p, _Fed) for p in parts):
-            fed = cast("list[_Fed]", parts)
-            self._keys = np.concatenate([p.keys for p in fed]) if len(fed) != 1 else fed[0].keys
-            self._first = np.sort(np.unique(self._keys, return_index=True)[1])
-            self._ends = np.cumsum([len(p.keys) for p in fed])
-        else:
+        self._first: np.ndarray | None = None        # positions of the first mentions (None: all)
+        if not (feeds.exact and all(isinstance(p, _Fed) for p in parts)):
             self._texts = list(dict.fromkeys(t for p in parts for t in self._part_texts(p)))
+            return
+        fed = cast("list[_Fed]", parts)
+        sizes = np.array([len(p.keys) for p in fed], dtype=np.intp)
+        self._ends = np.cumsum(sizes)
+        self._starts = self._ends - sizes
+        self._n = int(self._ends[-1]) if len(fed) else 0
+        if len(fed) != 1 or not fed[0].unique:
+            keys = np.concatenate([p.keys for p in fed]) if fed else np.zeros(0, dtype=np.int64)
+            self._first = np.sort(np.unique(keys, return_index=True)[1])
+            self._n = len(self._first)
 
     def _part_texts(self, part: _Fed | str) -> list[str]:
         if isinstance(part, str):
@@ -286,7 +290,7 @@ class Places(Sequence[str]):
         return _noted(place if number < 0 else f"{place}!row {number}", part.note_of(at))
 
     def __len__(self) -> int:
-        return len(self._texts) if self._texts is not None else len(self._first)
+        return len(self._texts) if self._texts is not None else self._n
 
     @overload
     def __getitem__(self, index: int) -> str: ...
@@ -295,20 +299,27 @@ class Places(Sequence[str]):
     def __getitem__(self, index: slice) -> list[str]: ...
 
     def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
         if self._texts is not None:
             return self._texts[index]
-        n = len(self)
-        i = index + n if index < 0 else index
-        if not 0 <= i < n:
+        if isinstance(index, slice):
+            lo, hi, step = index.indices(self._n)
+            if step != 1:
+                return [self[i] for i in range(lo, hi, step)]
+            return self._worded(lo, max(lo, hi))
+        i = index + self._n if index < 0 else index
+        if not 0 <= i < self._n:
             raise IndexError(index)
-        if i not in self._worded:
-            at = int(self._first[i])
-            which = int(np.searchsorted(self._ends, at, side="right"))
-            part = cast(_Fed, self._parts[which])
-            self._worded[i] = self._word(part, at - (int(self._ends[which - 1]) if which else 0))
-        return self._worded[i]
+        return self._worded(i, i + 1)[0]
+
+    def _worded(self, lo: int, hi: int) -> list[str]:
+        """The texts of the first mentions lo..hi-1, one look-up of their parts for all."""
+        at = np.arange(lo, hi) if self._first is None else self._first[lo:hi]
+        which = np.searchsorted(self._ends, at, side="right")
+        return [self._word(cast(_Fed, self._parts[w]), a - s)
+                for a, w, s in zip(at.tolist(), which.tolist(), self._starts[which].tolist())]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self[:])
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
