@@ -366,16 +366,16 @@ def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context) -> list[Raw]:
                  [], set()) for _ in values]
     std = promo.standard
     # [004] "达到标准的得满分，超出标准的按排名进行加分": only those above the standard are ranked
-    qualifiers = [i for i in ctx.rated_rows if values[i] is not None and values[i] > std]
+    qualifiers = {i for i in ctx.rated_rows if values[i] is not None and values[i] > std}
     n = len(qualifiers)
-    ordered = sorted((values[i] for i in qualifiers), reverse=True)
+    ranks = _ranks(values[i] for i in qualifiers)
     out: list[Raw] = []
     for i, v in enumerate(values):
         if v is None:
             v = ZERO
         if v > std:
             if i in qualifiers:
-                rank = ordered.index(v) + 1  # ties share the better rank
+                rank = ranks[v]  # ties share the better rank
                 bonus = Decimal(n - rank + 1)
                 out.append((w + bonus, [said(N_("¥{value} > standard ¥{standard}: rank {rank} of {of} → {weight} + "
                                                 "{bonus}"), value=fmt(v), standard=fmt(std), rank=rank, of=n,
@@ -413,11 +413,12 @@ def _item_raw(item: Item, ctx: _Context) -> list[Raw]:
 def score_item(item: Item, ctx: _Context) -> list[ItemScore]:
     rounding = item.rounding or ctx.rounding
     names = _measure_names(item)
-    firsts = ctx.column(names[0]) if names else [None] * ctx.n
+    columns = {name: ctx.column(name) for name in names}     # once per item, not once per member
+    firsts = columns[names[0]] if names else [None] * ctx.n
     raws = _item_raw(item, ctx)
     scores = []
     for i, (raw, phrases, places, missing) in enumerate(raws):
-        inputs = {name: ctx.column(name)[i] for name in names}
+        inputs = {name: column[i] for name, column in columns.items()}
         flags: tuple[str, ...] = ()
         if raw is None:
             nd = item.when_no_data
@@ -520,6 +521,15 @@ def score_card(code: str, card: Scorecard, members: Sequence[Member], measured: 
     return CardScore(code, card, scores), ctx.issues
 
 
+def _ranks(values: Iterable[Decimal]) -> dict[Decimal, int]:
+    """Each value's rank, highest first; equal values share the better rank (1 + how many are
+    higher), as the position of its first equal in the values sorted high to low."""
+    ranks: dict[Decimal, int] = {}
+    for at, v in enumerate(sorted(values, reverse=True), start=1):
+        ranks.setdefault(v, at)
+    return ranks
+
+
 def team_winners(card: CardScore) -> set[str]:
     """Teams with the best mean total before adjustments of their rated members (ties all win)."""
     totals: dict[str, list[Decimal]] = {}
@@ -547,10 +557,10 @@ def finish_card(card: CardScore, grades: BandTable, training_grade: str, roundin
         s.grade = lookup(grades, s.total).label
         if s.grade == training_grade:
             s.flags.append("training")
-    rated = sorted((s.total for s in card.members if s.total is not None), reverse=True)
+    ranks = _ranks(s.total for s in card.members if s.total is not None)
     for s in card.members:
         if s.total is not None:
-            s.rank = rated.index(s.total) + 1
+            s.rank = ranks[s.total]
             if s.rank == 1:
                 s.flags.append("award_candidate")
         s.flags = sorted(set(s.flags))

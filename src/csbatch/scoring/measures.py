@@ -23,7 +23,7 @@ with the row's place; nothing is raised for user data.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +76,7 @@ class Measured:
     #: name of MEASURES, then EXTRA_COLUMNS
     values: pd.DataFrame
     #: (employee_id, measure) → input places that fed it; only for `explain_for` employees
-    sources: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    sources: Mapping[tuple[str, str], Sequence[str]] = field(default_factory=dict)
 
     def of(self, employee_id: str) -> dict[str, Any]:
         """Every column of one employee (KeyError when not in the population)."""

@@ -129,15 +129,27 @@ def conduct_measures(ctx: Context) -> dict[str, pd.Series]:
     total = pd.concat([dsum(plain_points, plain["employee_id"]),
                        dsum(once, merged["employee_id"])])
     if ctx.feeds.active:
-        for emp, day, item, n, sources in zip(merged["employee_id"], merged["date"], merged["item"],
-                                              merged["clock_n"], merged["sources"]):
-            if is_blank(n):
-                continue
-            where = sources if isinstance(sources, str) and sources else Said(N_("no clock record"))
-            conduct = ctx.policy.conduct.get(item)
-            ctx.feeds.text(emp, MEASURE, Said(N_("attendance {day} {item} {count}: {where}"),
-                                              day=f"{pd.Timestamp(day):%Y-%m-%d}",
-                                              item=Named(item, conduct.name if conduct is not None else item),
-                                              count=f"{n.normalize():f}", where=where))
+        _feed_clocked(ctx, merged)
     return {MEASURE: total.groupby(level=0, sort=False).agg(decimal_sum).astype(object)
             if len(total) else pd.Series([], dtype=object)}
+
+
+def _feed_clocked(ctx: Context, merged: pd.DataFrame) -> None:
+    """Each clocked (or recorded) occurrence of an explained employee, in words, as a place of
+    the measure: only their rows are worded, the days formatted as one column."""
+    mine = merged["employee_id"].isin(ctx.feeds.who).to_numpy(dtype=bool) & \
+        merged["clock_n"].notna().to_numpy(dtype=bool)
+    rows = merged[mine]
+    days = pd.to_datetime(rows["date"]).dt.strftime("%Y-%m-%d")
+    items: dict[str, Named] = {}
+    for emp, day, item, n, sources in zip(rows["employee_id"], days, rows["item"], rows["clock_n"], rows["sources"]):
+        if is_blank(n):
+            continue
+        if item not in items:
+            conduct = ctx.policy.conduct.get(item)
+            items[item] = Named(item, conduct.name if conduct is not None else item)
+        if not isinstance(day, str):    # no date (NaT): as the row-by-row wording did
+            day = f"{pd.Timestamp(day):%Y-%m-%d}"
+        where = sources if isinstance(sources, str) and sources else Said(N_("no clock record"))
+        ctx.feeds.text(emp, MEASURE, Said(N_("attendance {day} {item} {count}: {where}"), day=day,
+                                          item=items[item], count=f"{n.normalize():f}", where=where))

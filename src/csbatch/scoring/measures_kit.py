@@ -5,10 +5,10 @@ contract-typed frames (vectorised: a sales sheet can hold a million rows), the p
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -116,13 +116,35 @@ def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 # where numbers came from
 
 
+@dataclass(frozen=True)
+class _Fed:
+    """Rows one `add` fed to a measure of one employee, as numbers: each key is the id of its
+    (file-and-sheet place, note) in `Feeds` shifted left 32 bits, plus its row number + 1 (0: no
+    row number); `note` is the note said after each place (or each row's)."""
+
+    keys: np.ndarray
+    note: str | np.ndarray          # one for every row, or each row's (object array, as `keys`)
+    unique: bool = False            # no key twice
+
+    def note_of(self, at: int) -> str:
+        return self.note if isinstance(self.note, str) else self.note[at]
+
+
 @dataclass
 class Feeds:
     """The input places behind each (employee, measure), kept only for the employees asked
-    about: `add` filters first, so a million-row sheet costs one `isin`."""
+    about: `add` filters first, so a million-row sheet costs one `isin`. Rows are kept as numbers
+    (`_Fed`), one array per employee and `add` shared by every measure it feeds, and worded only
+    when an explanation reads them (`Sources`): the close explains everyone."""
 
     who: frozenset[str] = frozenset()
-    places: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    parts: dict[tuple[str, str], list[_Fed | str]] = field(default_factory=lambda: defaultdict(list))
+    #: (place text, note) of each key's id, and the ids by (place text, note)
+    words: list[tuple[str, str]] = field(default_factory=list)
+    ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: equal keys ⇔ equal texts (no place or note holds "!row ", no unnumbered row has a note);
+    #: otherwise `Sources` dedupes the worded texts, as before
+    exact: bool = True
 
     @classmethod
     def for_(cls, explain_for: Collection[str] | None) -> Feeds:
@@ -132,9 +154,52 @@ class Feeds:
     def active(self) -> bool:
         return bool(self.who)
 
+    def _keys(self, rows: pd.DataFrame, mine: np.ndarray | None,
+              note: str | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(key of each row of `rows` picked by `mine` with `note` (or each row's), the order of
+        those rows by file, sheet and row number: a stable sort of the place and row number columns)."""
+        def column(name: str) -> pd.Series:
+            return rows[name] if mine is None else rows[name][mine]
+
+        files, sheets, numbers = (column(c) for c in _PLACE_COLUMNS)
+        placed = SheetRows.of_columns(files.to_numpy(dtype=object), sheets.to_numpy(dtype=object),
+                                      numbers.to_numpy(dtype=object))
+        notes: Sequence[str] | np.ndarray
+        if isinstance(note, str):
+            notes, noted = [note], np.zeros(len(placed.which), dtype=np.intp)
+        else:
+            noted, notes = pd.factorize(note)
+        pairs = placed.which.astype(np.int64) * len(notes) + noted
+        each, pair = pd.factorize(pairs)
+        ids = np.array([self._id(str(placed.places[p // len(notes)]), str(notes[p % len(notes)])) for p in pair],
+                       dtype=np.int64)
+        if ((np.asarray([bool(n) for n in notes], dtype=bool)[noted]) & (placed.numbers < 0)).any():
+            self.exact = False
+        keys = (ids[each] << _ROW_BITS) | (placed.numbers + 1)
+        # the places in the order a sort of the rows by file and sheet puts them, then the rows
+        _, first = np.unique(placed.which, return_index=True)
+        by_place = pd.DataFrame({"f": files.to_numpy()[first], "s": sheets.to_numpy()[first]}) \
+            .sort_values(["f", "s"], kind="stable").index.to_numpy()
+        rank = np.empty(len(by_place), dtype=np.intp)
+        rank[by_place] = np.arange(len(by_place))
+        order = pd.DataFrame({"at": rank[placed.which], "row": numbers.reset_index(drop=True)}) \
+            .sort_values(["at", "row"], kind="stable").index.to_numpy()
+        return keys, order
+
+    def _id(self, place: str, note: str) -> int:
+        key = (place, note)
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.words)
+            self.words.append(key)
+            if "!row " in place or "!row " in note:
+                self.exact = False
+        return found
+
     def add(self, measures: str | Iterable[str], rows: pd.DataFrame,
-            by: str | pd.Series | np.ndarray = "employee_id", note: str = "") -> None:
-        """The `rows` fed `measures` of the employee in column/series `by` of each row."""
+            by: str | pd.Series | np.ndarray = "employee_id", note: str | Sequence[str] = "") -> None:
+        """The `rows` fed `measures` of the employee in column/series `by` of each row, each said
+        with `note` (one for all, or one per row)."""
         if not self.who or rows.empty:
             return
         keys = rows[by] if isinstance(by, str) else \
@@ -142,41 +207,156 @@ class Feeds:
         mine = keys.isin(self.who).to_numpy(dtype=bool)
         if not mine.any():
             return
-        picked = rows[mine].assign(_who=keys[mine].to_numpy())
-        picked = picked.sort_values(["_file", "_sheet", "_row"], kind="stable")
+        notes = note if isinstance(note, str) else np.asarray(note, dtype=object)[mine]
+        fed, order = self._keys(rows, mine, notes)
+        unique = len(np.unique(fed)) == len(fed)
+        codes, emps = pd.factorize(keys[mine].to_numpy(dtype=object)[order], sort=False)
+        order = order[np.argsort(codes, kind="stable")]
+        sizes = np.bincount(codes, minlength=len(emps))
+        ends = np.cumsum(sizes)
         names = [measures] if isinstance(measures, str) else list(measures)
-        for emp, place in zip(picked["_who"], place_texts(picked)):
-            text = _noted(place, note)
+        for emp, start, end in zip(emps, (ends - sizes).tolist(), ends.tolist()):
+            at = order[start:end]
+            part = _Fed(fed[at], notes if isinstance(notes, str) else notes[at], unique)
             for m in names:
-                self.places[(str(emp), m)].append(text)
+                self.parts[(str(emp), m)].append(part)
 
     def add_shared(self, measures: str | Iterable[str], rows: pd.DataFrame, who: Iterable[str],
                    note: str = "") -> None:
         """The same `rows` fed `measures` of every employee of `who` (the complaints of a team or
-        of the department): their places are worded once, not once per employee."""
+        of the department): kept once, not once per employee."""
         who = [w for w in who if w in self.who]
         if not who or rows.empty:
             return
-        picked = rows.sort_values(["_file", "_sheet", "_row"], kind="stable")
-        texts = [_noted(place, note) for place in place_texts(picked)]
+        fed, order = self._keys(rows, None, note)
+        part = _Fed(fed[order], note, len(np.unique(fed)) == len(fed))
         names = [measures] if isinstance(measures, str) else list(measures)
         for emp in who:
             for m in names:
-                self.places[(str(emp), m)].extend(texts)
+                self.parts[(str(emp), m)].append(part)
 
     def text(self, employee_id: str, measures: str | Iterable[str], text: str) -> None:
         if employee_id not in self.who or not text:
             return
         for m in [measures] if isinstance(measures, str) else measures:
-            self.places[(employee_id, m)].append(text)
+            self.parts[(employee_id, m)].append(text)
 
-    def result(self) -> dict[tuple[str, str], list[str]]:
-        """Each list without repeats, first mention first."""
-        return {key: list(dict.fromkeys(v)) for key, v in self.places.items() if v}
+    def result(self) -> Sources:
+        """Each (employee, measure)'s places without repeats, first mention first."""
+        return Sources(self)
+
+
+_ROW_BITS = 32
+_PLACE_COLUMNS = ("_file", "_sheet", "_row")
 
 
 def _noted(place: str, note: str) -> str:
     return Said(N_("{place} ({note})"), place=place, note=note) if note else place
+
+
+class Places(Sequence[str]):
+    """The places that fed one or more measures of one employee, without repeats, first mention
+    first (as `dict.fromkeys` of their texts): the repeats found on the numbers, a place worded
+    only when read (a page shows a dozen of a salesperson's thousands of order rows)."""
+
+    def __init__(self, feeds: Feeds, parts: list[_Fed | str]) -> None:
+        # a part met again (the rows of one `add` behind two measures of an item) adds nothing
+        parts = list({id(p): p for p in parts}.values())
+        self._feeds, self._parts = feeds, parts
+        self._texts: list[str] | None = None
+        self._first: np.ndarray | None = None        # positions of the first mentions (None: all)
+        if not (feeds.exact and all(isinstance(p, _Fed) for p in parts)):
+            self._texts = list(dict.fromkeys(t for p in parts for t in self._part_texts(p)))
+            return
+        fed = cast("list[_Fed]", parts)
+        sizes = np.array([len(p.keys) for p in fed], dtype=np.intp)
+        self._ends = np.cumsum(sizes)
+        self._starts = self._ends - sizes
+        self._n = int(self._ends[-1]) if len(fed) else 0
+        if len(fed) != 1 or not fed[0].unique:
+            keys = np.concatenate([p.keys for p in fed]) if fed else np.zeros(0, dtype=np.int64)
+            self._first = np.sort(np.unique(keys, return_index=True)[1])
+            self._n = len(self._first)
+
+    def _part_texts(self, part: _Fed | str) -> list[str]:
+        if isinstance(part, str):
+            return [part]
+        return [self._word(part, j) for j in range(len(part.keys))]
+
+    def _word(self, part: _Fed, at: int) -> str:
+        key = int(part.keys[at])
+        place, _ = self._feeds.words[key >> _ROW_BITS]
+        number = (key & ((1 << _ROW_BITS) - 1)) - 1
+        return _noted(place if number < 0 else f"{place}!row {number}", part.note_of(at))
+
+    def __len__(self) -> int:
+        return len(self._texts) if self._texts is not None else self._n
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if self._texts is not None:
+            return self._texts[index]
+        if isinstance(index, slice):
+            lo, hi, step = index.indices(self._n)
+            if step != 1:
+                return [self[i] for i in range(lo, hi, step)]
+            return self._worded(lo, max(lo, hi))
+        i = index + self._n if index < 0 else index
+        if not 0 <= i < self._n:
+            raise IndexError(index)
+        return self._worded(i, i + 1)[0]
+
+    def _worded(self, lo: int, hi: int) -> list[str]:
+        """The texts of the first mentions lo..hi-1, one look-up of their parts for all."""
+        at = np.arange(lo, hi) if self._first is None else self._first[lo:hi]
+        which = np.searchsorted(self._ends, at, side="right")
+        return [self._word(cast(_Fed, self._parts[w]), a - s)
+                for a, w, s in zip(at.tolist(), which.tolist(), self._starts[which].tolist())]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self[:])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]   # as a list's
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+class Sources(Mapping[tuple[str, str], Places]):
+    """(employee_id, measure) → the `Places` that fed it (`Feeds.result`)."""
+
+    def __init__(self, feeds: Feeds) -> None:
+        self._feeds = feeds
+        self._parts = {key: v for key, v in feeds.parts.items() if v}
+
+    def __getitem__(self, key: tuple[str, str]) -> Places:
+        return Places(self._feeds, self._parts[key])
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def joined(self, employee_id: str, measures: Iterable[str]) -> Places:
+        """The places of each of `measures` of `employee_id`, one after the other, without repeats."""
+        return Places(self._feeds, [p for m in measures for p in self._parts.get((employee_id, m), [])])
+
+
+def joined_places(sources: Mapping[tuple[str, str], Sequence[str]], employee_id: str,
+                  measures: Iterable[str]) -> Sequence[str]:
+    """`Sources.joined` of `sources`, or of a plain mapping of lists."""
+    if isinstance(sources, Sources):
+        return sources.joined(employee_id, measures)
+    return list(dict.fromkeys(p for m in measures for p in sources.get((employee_id, m), [])))
 
 
 @dataclass(frozen=True)
@@ -200,12 +380,17 @@ class SheetRows:
         def column(name: str) -> np.ndarray:
             return rows[name].to_numpy(dtype=object) if name in rows.columns else np.full(n, None, dtype=object)
 
-        files, sheets = column("_file"), column("_sheet")
-        which = pd.DataFrame({"f": files, "s": sheets}).groupby(["f", "s"], dropna=False, sort=False) \
-            .ngroup().to_numpy(dtype=np.intp)
+        return cls.of_columns(column("_file"), column("_sheet"), column("_row"))
+
+    @classmethod
+    def of_columns(cls, files: np.ndarray, sheets: np.ndarray, numbers: np.ndarray) -> SheetRows:
+        """`of` the provenance columns as object arrays (a blank file, sheet or row: None or NaN)."""
+        file_codes, _ = pd.factorize(files)           # blanks: -1
+        sheet_codes, sheet_names = pd.factorize(sheets)
+        pairs = (file_codes.astype(np.int64) + 1) * (len(sheet_names) + 1) + sheet_codes + 1
+        which = pd.factorize(pairs)[0].astype(np.intp)
         _, first = np.unique(which, return_index=True)
         places = [Source.of_row({"_file": files[i], "_sheet": sheets[i]}) for i in first]
-        numbers = column("_row")
         blank = pd.isna(numbers) | np.array([p is None for p in places], dtype=bool)[which]
         numbers = pd.to_numeric(pd.Series(np.where(blank, 0, numbers))).to_numpy()
         return cls(places, which, np.where(blank, -1, numbers).astype(np.int64))

@@ -111,6 +111,7 @@ def sales_measures(ctx: Context) -> dict[str, pd.Series]:
     production = _production_rows(ctx)
     due = due_at(ctx.policy.deadlines[cs.production_sheet_rule].due, period=ctx.period.code)
     counted_out, rules, actual_out = {}, {}, {}
+    noted: dict[str, str] = {}
     has_sheet = set(production.index)
     for emp, under_rule in subject.items():
         a = actual.get(emp, ZERO)
@@ -124,11 +125,13 @@ def sales_measures(ctx: Context) -> dict[str, pd.Series]:
         if emp not in ctx.feeds.who:
             continue
         if row is not None:
-            ctx.feeds.add(["counted_sales", "target_completion"], production.loc[[emp]].reset_index(),
-                          note=why or Said(N_("production sheet on time")))
+            noted[emp] = why or Said(N_("production sheet on time"))
         else:
             ctx.feeds.text(emp, ["counted_sales", "target_completion"],
                            f"production sheet: no row for {ctx.period.code} ({why})")
+    # each explained employee's production row, said with its verdict (one add, not one per employee)
+    ctx.feeds.add(["counted_sales", "target_completion"], production.loc[list(noted)].reset_index(),
+                  note=list(noted.values()))
     counted_sales = pd.Series(counted_out, dtype=object)
     targets = prorated_targets(ctx)
     ctx.feeds.add("target_completion", ctx.roster.reset_index())

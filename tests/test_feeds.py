@@ -1,0 +1,106 @@
+"""`Feeds` keeps the rows behind each measure as numbers and words them when read: what an
+explanation reads (`Sources`, `joined_places`) is what wording every row and dropping repeats
+(`dict.fromkeys`, first mention first) always gave, notes, blanks and odd file names included."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+
+from csbatch.i18n import N_, Said
+from csbatch.scoring.measures_kit import Feeds, _noted, joined_places, place_texts
+
+WHO = ["E1", "E2", "E3"]
+
+
+def _rows(rng: random.Random, n: int, files: list[str | None], blanks: bool = True) -> pd.DataFrame:
+    return pd.DataFrame({
+        "employee_id": [rng.choice([*WHO, "X9", None]) for _ in range(n)],
+        "_file": [rng.choice(files) for _ in range(n)],
+        "_sheet": [rng.choice(["S1", "S2", None]) for _ in range(n)],
+        "_row": pd.array([rng.choice([None, *range(2, 9)] if blanks else range(2, 9)) for _ in range(n)], dtype="Int64"),
+    })
+
+
+class _Reference:
+    """The row-by-row wording Feeds replaced."""
+
+    def __init__(self) -> None:
+        self.places: dict[tuple[str, str], list[str]] = {}
+
+    def add(self, names, rows, by="employee_id", note=""):
+        keys = rows[by].to_numpy(dtype=object) if isinstance(by, str) else np.asarray(by, dtype=object)
+        notes = [note] * len(rows) if isinstance(note, str) else list(note)
+        mine = pd.Series(keys).isin(WHO).to_numpy()
+        picked = rows[mine].assign(_who=keys[mine], _note=[n for n, m in zip(notes, mine) if m])
+        picked = picked.sort_values(["_file", "_sheet", "_row"], kind="stable")
+        for emp, place, n in zip(picked["_who"], place_texts(picked), picked["_note"]):
+            for m in [names] if isinstance(names, str) else names:
+                self.places.setdefault((emp, m), []).append(_noted(place, n))
+
+    def add_shared(self, names, rows, who, note=""):
+        picked = rows.sort_values(["_file", "_sheet", "_row"], kind="stable")
+        for emp in who:
+            for m in [names] if isinstance(names, str) else names:
+                self.places.setdefault((emp, m), []).extend(_noted(p, note) for p in place_texts(picked))
+
+    def text(self, emp, names, text):
+        for m in [names] if isinstance(names, str) else names:
+            self.places.setdefault((emp, m), []).append(text)
+
+    def result(self):
+        return {k: list(dict.fromkeys(v)) for k, v in self.places.items()}
+
+
+def _same(feeds: Feeds, ref: _Reference) -> None:
+    got, want = feeds.result(), ref.result()
+    assert set(got) == set(want)
+    for key, places in want.items():
+        assert list(got[key]) == places and len(got[key]) == len(places)
+        assert [type(p) for p in got[key]] == [type(p) for p in places]
+        assert got[key][-1] == places[-1] and got[key][1:3] == places[1:3]
+    for emp in WHO:
+        names = ["a", "b", "c"]
+        assert list(joined_places(got, emp, names)) == list(joined_places(want, emp, names))
+
+
+def _month(files: list[str | None], seed: int, blanks: bool = True) -> bool:
+    """Feeds and the reference fed the same random rows say the same; whether on the numbers."""
+    rng = random.Random(seed)
+    feeds, ref = Feeds.for_(WHO), _Reference()
+    for target in (feeds, ref):
+        r = random.Random(seed)
+        for step in range(6):
+            rows = _rows(r, r.randint(0, 30), files, blanks)
+            if step == 2:
+                notes = [r.choice(["", "late", Said(N_("production sheet on time"))]) for _ in range(len(rows))]
+                target.add(["a", "c"], rows, note=notes)
+            elif step == 3:
+                target.add_shared("b", rows, ["E1", "E3"], note="shared")
+            else:
+                target.add(r.choice(["a", "b", ["a", "b"]]), rows, note=r.choice(["", "x"]))
+            target.text("E2", "c", r.choice(["free text", "file.xlsx[S1]!row 3"]))
+    assert rng  # one seed drives both
+    _same(feeds, ref)
+    return feeds.exact
+
+
+def test_feeds_say_what_the_row_texts_said():
+    for seed in range(40):
+        assert _month(["a.xlsx", "b.csv", "c (1).xlsx"], seed, blanks=False)
+
+
+def test_unnumbered_noted_rows_and_odd_file_names_fall_back_to_the_texts():
+    for seed in range(20):
+        _month(["a.xlsx", "b.csv", None], seed)
+        assert not _month(["a.xlsx!row 3", "a.xlsx", None, "b)"], seed)
+
+
+def test_shared_rows_are_kept_once():
+    feeds = Feeds.for_(WHO)
+    rows = _rows(random.Random(1), 50, ["a.xlsx"])
+    feeds.add_shared(["a", "b"], rows, WHO)
+    parts = {id(p[0]) for p in feeds.parts.values()}
+    assert len(parts) == 1
