@@ -127,7 +127,8 @@ def compute_payroll(period: str, policy: Policy, inputs: Inputs, attendance: Att
     zero = ctx.money(ZERO)
     payroll, components = tabulate(lines, ctx.people.reset_index()[list(LEAD_COLUMNS)], codes, zero=zero)
     rank = {code: i for i, code in enumerate(codes)}
-    splits = pd.DataFrame(ctx.splits, columns=list(SPLIT_COLUMNS), dtype=object)
+    splits = pd.DataFrame({c: getattr(ctx.splits, c) for c in SPLIT_COLUMNS}, columns=list(SPLIT_COLUMNS),
+                          dtype=object)
     splits = splits.sort_values(["order_id", "employee_id"], kind="stable").reset_index(drop=True)
     result = PayrollResult(lines=lines, payroll=payroll, components=components,
                            order_splits=splits, order_pay=_order_pay(ctx.order_pay, rank))

@@ -8,11 +8,12 @@ ledger and order_splits.csv.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
+import numpy as np
 import pandas as pd
 
 from csbatch.attendance import AttendanceResult
@@ -53,6 +54,80 @@ class PayInput:
         return word(lang, self.template).format(**said_params(lang, self.params))
 
 
+class RowPlaces(Sequence["Source | None"]):
+    """The place of `column` in each row of a frame with provenance columns, made when read: the
+    column's letter is looked up once per file and sheet (`SheetRows`), no `Source` is kept."""
+
+    def __init__(self, inputs: Inputs, rows: pd.DataFrame, column: str) -> None:
+        self._rows = SheetRows.of(rows)
+        self._letters = [None if p is None else inputs.letters.get((p.path, p.sheet), {}).get(column)
+                         for p in self._rows.places]
+
+    def __len__(self) -> int:
+        return len(self._rows.which)
+
+    @overload
+    def __getitem__(self, index: int) -> Source | None: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Source | None]: ...
+
+    def __getitem__(self, index: int | slice) -> Source | None | list[Source | None]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        at, number = int(self._rows.which[index]), int(self._rows.numbers[index])
+        place, letter = self._rows.places[at], self._letters[at]
+        if place is None or number < 0:
+            return place
+        return (Source(place.path, sheet=place.sheet, cell=f"{letter}{number}") if letter
+                else Source(place.path, sheet=place.sheet, row=number))
+
+
+@dataclass(frozen=True)
+class InputRows:
+    """The per-row inputs of one pay component (an order each: a million-order month has a
+    million), kept as the columns they are read from and worded only when asked (`explain --pay`):
+    row `i` is `PayInput.of(template, places[i], **params(i))`."""
+
+    template: str
+    places: Sequence[Source | None]
+    params: Callable[[int], dict[str, Any]]
+
+    def __getitem__(self, i: int) -> PayInput:
+        return PayInput.of(self.template, self.places[i], **self.params(i))
+
+    def of(self, at: Sequence[int]) -> RowInputs:
+        """The inputs of rows `at` (positions, in order): one pay line's."""
+        return RowInputs(self, np.asarray(at, dtype=np.int64))
+
+
+class RowInputs(Sequence[PayInput]):
+    """A pay line's per-row inputs as positions into its component's `InputRows`; read like
+    the tuple of `PayInput`s they stand for, each made when read."""
+
+    __slots__ = ("_at", "_rows")
+
+    def __init__(self, rows: InputRows, at: np.ndarray) -> None:
+        self._rows, self._at = rows, at
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    @overload
+    def __getitem__(self, index: int) -> PayInput: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[PayInput, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> PayInput | tuple[PayInput, ...]:
+        if isinstance(index, slice):
+            return tuple(self._rows[i] for i in self._at[index].tolist())
+        return self._rows[int(self._at[index])]
+
+    def __repr__(self) -> str:
+        return f"RowInputs({len(self)} × {self._rows.template!r})"
+
+
 #: `PayLine.origin`: the component's rule, a row of the adjustments sheet, or the reversal of a
 #: refunded order paid in a closed month.
 RULE, ADJUSTMENT, REVERSAL = "rule", "adjustment", "reversal"
@@ -66,7 +141,8 @@ class PayLine:
     reason: str = ""        # printed on the payroll sheet (adjustments, reversals, awards …)
     #: what the line was computed from (for `csbatch explain --pay`; a line equals another with
     #: the same amount and reason, so these two are not compared)
-    inputs: tuple[PayInput, ...] = field(default=(), compare=False)
+    #: (a tuple, or `RowInputs` for the per-order inputs of order bonus and commission)
+    inputs: Sequence[PayInput] = field(default=(), compare=False)
     origin: str = field(default=RULE, compare=False)
 
 
@@ -99,6 +175,23 @@ class OrderPay:
 
 
 @dataclass
+class Splits:
+    """The orders whose order bonus is split with a sales rep, as columns."""
+
+    order_id: list[Any] = field(default_factory=list)
+    employee_id: list[Any] = field(default_factory=list)
+    sales_rep_id: list[Any] = field(default_factory=list)
+    amount: list[Decimal] = field(default_factory=list)
+    agent_share: list[Decimal] = field(default_factory=list)
+    rep_share: list[Decimal] = field(default_factory=list)
+
+    def add(self, order: Any, employee: Any, rep: Any, amount: Decimal, agent: Decimal, rep_share: Decimal) -> None:
+        for column, value in zip((self.order_id, self.employee_id, self.sales_rep_id, self.amount,
+                                  self.agent_share, self.rep_share), (order, employee, rep, amount, agent, rep_share)):
+            column.append(value)
+
+
+@dataclass
 class PayContext:
     """The month as pay sees it. `people` is indexed by employee_id in the attendance summary's
     order with: name, role, team_lead (bool), base_salary and the roster's other columns,
@@ -116,7 +209,7 @@ class PayContext:
     #: per-order pay of this month: order_id, employee_id, component, amount (exact)
     order_pay: OrderPay = field(default_factory=OrderPay)
     #: split orders: order_id, employee_id, sales_rep_id, amount, agent_share, rep_share (exact)
-    splits: list[dict[str, Any]] = field(default_factory=list)
+    splits: Splits = field(default_factory=lambda: Splits())
     _roster: dict[str, pd.Series] | None = field(default=None, repr=False)
 
     def roster_header(self, column: str) -> Named:
@@ -137,7 +230,8 @@ class PayContext:
     def line(self, employee_id: Hashable, component: str, exact: Decimal, reason: str = "",
              inputs: Iterable[PayInput] = ()) -> PayLine:
         """`employee_id` is a label of `people`' index (an ID; pandas types labels as Hashable)."""
-        return PayLine(str(employee_id), component, self.money(exact), reason, tuple(inputs))
+        given = inputs if isinstance(inputs, RowInputs) else tuple(inputs)
+        return PayLine(str(employee_id), component, self.money(exact), reason, given)
 
     def roster_cell(self, employee_id: Hashable, column: str) -> Source | None:
         """The place of `column` in the employee's roster row (the first, as `people` reads it)."""
@@ -156,20 +250,8 @@ class PayContext:
         return self.inputs.cell(row, column)
 
     def cells(self, rows: pd.DataFrame, column: str) -> list[Source | None]:
-        """`cell(row, column)` of every row of `rows`, in order: the column's letter is looked up
-        once per file and sheet (`SheetRows`)."""
-        letters: dict[Source, str | None] = {}
-        out: list[Source | None] = []
-        for place, number in SheetRows.of(rows):
-            if place is None or number is None:
-                out.append(place)
-                continue
-            if place not in letters:
-                letters[place] = self.inputs.letters.get((place.path, place.sheet), {}).get(column)
-            letter = letters[place]
-            out.append(Source(place.path, sheet=place.sheet, cell=f"{letter}{number}") if letter
-                       else Source(place.path, sheet=place.sheet, row=number))
-        return out
+        """`cell(row, column)` of every row of `rows`, in order (`RowPlaces` makes them when read)."""
+        return list(RowPlaces(self.inputs, rows, column))
 
     def with_role(self, roles: Iterable[str]) -> pd.DataFrame:
         """The people whose role is among `roles`."""
