@@ -143,10 +143,19 @@ def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
                          dtype=object)
     if all(type(v) is str for v in paid.order_id) and all(type(v) is str for v in paid.employee_id):
         components = np.array([rank.get(c, len(rank)) for c in paid.component])   # unknown: last
-        at = np.lexsort((np.asarray(paid.employee_id, dtype=str), components, np.asarray(paid.order_id, dtype=str)))
+        at = np.lexsort((_fixed_width(paid.employee_id), components, _fixed_width(paid.order_id)))
         return frame.take(at).reset_index(drop=True)
     return frame.sort_values(["order_id", "component", "employee_id"], kind="stable",
                              key=lambda c: c.map(rank) if c.name == "component" else c).reset_index(drop=True)
+
+
+def _fixed_width(texts: list[str]) -> np.ndarray:
+    """`texts` as a fixed-width array that sorts in code-point order: bytes when they are all
+    ASCII (half the width of UCS-4, compared faster), else UCS-4."""
+    try:
+        return np.asarray(texts, dtype=np.bytes_)
+    except UnicodeEncodeError:
+        return np.asarray(texts, dtype=np.str_)
 
 
 def tabulate(lines: Sequence[PayLine], people: pd.DataFrame, components: Sequence[str],

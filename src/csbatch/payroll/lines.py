@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol, overload
+from typing import Any, Protocol, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -72,7 +72,7 @@ class RowPlaces(Sequence["Source | None"]):
     @overload
     def __getitem__(self, index: slice) -> list[Source | None]: ...
 
-    def __getitem__(self, index: int | slice) -> Source | None | list[Source | None]:
+    def __getitem__(self, index: int | slice) -> list[Source | None] | Source | None:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         at, number = int(self._rows.which[index]), int(self._rows.numbers[index])
@@ -209,8 +209,12 @@ class PayContext:
     #: per-order pay of this month: order_id, employee_id, component, amount (exact)
     order_pay: OrderPay = field(default_factory=OrderPay)
     #: split orders: order_id, employee_id, sales_rep_id, amount, agent_share, rep_share (exact)
-    splits: Splits = field(default_factory=lambda: Splits())
-    _roster: dict[str, pd.Series] | None = field(default=None, repr=False)
+    splits: Splits = field(default_factory=Splits)
+    #: the positions of the month's counted orders in the sales frame, in file order
+    #: (`orders._counted_orders`), found once
+    counted_sales: np.ndarray | None = field(default=None, repr=False)
+    _roster: Roster | None = field(default=None, repr=False)
+    _persons: list[tuple[str, Person]] | None = field(default=None, repr=False)
 
     def roster_header(self, column: str) -> Named:
         """A roster column named for a person: its key in English (as pay inputs always said),
@@ -237,9 +241,9 @@ class PayContext:
         """The place of `column` in the employee's roster row (the first, as `people` reads it)."""
         if self._roster is None:
             roster = self.frame("roster").drop_duplicates("employee_id", keep="first")
-            self._roster = {str(row["employee_id"]): row for _, row in roster.iterrows()}
-        row = self._roster.get(str(employee_id))
-        return None if row is None else self.cell(row, column)
+            self._roster = Roster({str(emp): i for i, emp in enumerate(roster["employee_id"])}, roster)
+        at = self._roster.at.get(str(employee_id))
+        return None if at is None else self._roster.places(self.inputs, column)[at]
 
     def frame(self, kind: str) -> pd.DataFrame:
         """An input kind with a fresh 0..n-1 index (intake concatenates files)."""
@@ -257,12 +261,49 @@ class PayContext:
         """The people whose role is among `roles`."""
         return self.people[self.people["role"].isin(list(roles))]
 
+    def persons(self, roles: Iterable[str] | None = None) -> list[tuple[str, Person]]:
+        """(employee_id, row of `people`) of everyone, or of the people whose role is among
+        `roles`, in `people`' order: rows read once, not a Series each per component."""
+        if self._persons is None:
+            records = cast("list[dict[str, Any]]", self.people.to_dict("records"))   # columns are names
+            self._persons = list(zip(self.people.index, map(Person, records)))
+        if roles is None:
+            return self._persons
+        wanted = set(roles)
+        return [(emp, person) for emp, person in self._persons if person.role in wanted]
+
+
+class Person(dict[str, Any]):
+    """A row of `PayContext.people` by column, read by attribute as a Series row is
+    (`person.role`, `person.get(column)`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class Roster:
+    """The roster's first row of each employee: its position (`at`), and the places of a column
+    in those rows, made when a pay input names one."""
+
+    at: dict[str, int]
+    rows: pd.DataFrame
+    _places: dict[str, RowPlaces] = field(default_factory=dict)
+
+    def places(self, inputs: Inputs, column: str) -> RowPlaces:
+        if column not in self._places:
+            self._places[column] = RowPlaces(inputs, self.rows, column)
+        return self._places[column]
+
 
 def decimal_or_zero(value: Any) -> Decimal:
     return ZERO if is_blank(value) else Decimal(value)
 
 
-def prorated(amount: Decimal, person: pd.Series) -> Decimal:
+def prorated(amount: Decimal, person: Person) -> Decimal:
     """amount × scheduled days ÷ the month's workdays (multiplied first: exact as far as it can)."""
     workdays = int(person.month_workdays)
     if workdays <= 0:
@@ -281,13 +322,13 @@ def days_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def schedule_input(person: pd.Series) -> PayInput:
+def schedule_input(person: Person) -> PayInput:
     """The proration figures of fixed pay, from the attendance summary."""
     return PayInput.of(N_("scheduled {days} of {workdays} workdays"), days=int(person.scheduled_days),
                        workdays=int(person.month_workdays))
 
 
-def proration_reason(person: pd.Series) -> str:
+def proration_reason(person: Person) -> str:
     """'' for a full month, else 'scheduled 10 of 21 workdays'."""
     days, workdays = int(person.scheduled_days), int(person.month_workdays)
     return "" if days == workdays else Reason.of("scheduled", days=days, workdays=workdays)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
@@ -37,15 +38,21 @@ from csbatch.rules.reasons import Reason
 from csbatch.scoring.measures_sales import counted_order_mask, production_shares
 
 REFUNDED = "refunded"
+#: the columns of the sales sheet pay reads per order (and where each row was read)
+ORDER_COLUMNS = ("order_id", "employee_id", "amount", "channel", "sales_rep_id", "_file", "_sheet", "_row")
 
 
 def _counted_orders(ctx: PayContext, roles: Iterable[str]) -> pd.DataFrame:
-    """The month's counted orders of the people whose role is among `roles`, in file order."""
+    """The month's counted orders of the people whose role is among `roles`, in file order, with
+    the columns pay reads (which orders count, in which order, is found once per close: order
+    bonus and commission both ask)."""
     sales = ctx.frame("sales")
-    counted = counted_order_mask(sales, ctx.period, ctx.policy.scoring.measures.counted_sales.statuses)
-    rows = sales[counted]
-    rows = rows[rows["employee_id"].isin(set(ctx.with_role(roles).index)).to_numpy(dtype=bool)]
-    return rows.sort_values(["_file", "_sheet", "_row"], kind="stable", na_position="first")
+    if ctx.counted_sales is None:
+        counted = counted_order_mask(sales, ctx.period, ctx.policy.scoring.measures.counted_sales.statuses)
+        rows = sales[counted].sort_values(["_file", "_sheet", "_row"], kind="stable", na_position="first")
+        ctx.counted_sales = rows.index.to_numpy(dtype=np.intp)
+    rows = sales[[c for c in ORDER_COLUMNS if c in sales.columns]].take(ctx.counted_sales)
+    return rows[rows["employee_id"].isin(set(ctx.with_role(roles).index)).to_numpy(dtype=bool)]
 
 
 def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal], inputs: dict[str, Sequence[PayInput]],
@@ -146,7 +153,8 @@ def reversals(ctx: PayContext) -> list[PayLine]:
     if paid is None or len(paid) == 0:
         return []
     paid = paid[paid["period"].astype(str) < ctx.period.code]
-    where = {row["order_id"]: row for _, row in refunded.iterrows()}
+    where = {order: i for i, order in enumerate(refunded["order_id"])}      # (the last row of an order)
+    places = RowPlaces(ctx.inputs, refunded, "status")
     totals: dict[tuple[str, str, str, str], Decimal] = {}
     for order, period, emp, comp, amount in zip(paid["order_id"], paid["period"], paid["employee_id"],
                                                 paid["component"], paid["amount"]):
@@ -156,7 +164,7 @@ def reversals(ctx: PayContext) -> list[PayLine]:
     for (order, period, emp, comp), amount in sorted(totals.items()):
         if amount == 0:
             continue
-        place = ctx.cell(where[order], "status") if order in where else None
+        place = places[where[order]] if order in where else None
         if comp not in ctx.policy.pay.components:
             ctx.issues.append(Issue.of(place, "payroll.reversal_component",
                                        N_("refund of order {order}: its {period} pay of {employee} is on "
