@@ -141,7 +141,7 @@ def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
     pair: a million orders), anything else as pandas sorts objects."""
     frame = pd.DataFrame({c: getattr(paid, c) for c in ORDER_PAY_COLUMNS}, columns=list(ORDER_PAY_COLUMNS),
                          dtype=object)
-    if all(type(v) is str for v in paid.order_id) and all(type(v) is str for v in paid.employee_id):
+    if set(map(type, paid.order_id)) <= {str} and set(map(type, paid.employee_id)) <= {str}:
         components = np.array([rank.get(c, len(rank)) for c in paid.component])   # unknown: last
         at = np.lexsort((_fixed_width(paid.employee_id), components, _fixed_width(paid.order_id)))
         return frame.take(at).reset_index(drop=True)

@@ -49,10 +49,12 @@ def _counted_orders(ctx: PayContext, roles: Iterable[str]) -> pd.DataFrame:
     sales = ctx.frame("sales")
     if ctx.counted_sales is None:
         counted = counted_order_mask(sales, ctx.period, ctx.policy.scoring.measures.counted_sales.statuses)
-        rows = sales[counted].sort_values(["_file", "_sheet", "_row"], kind="stable", na_position="first")
-        ctx.counted_sales = rows.index.to_numpy(dtype=np.intp)
-    rows = sales[[c for c in ORDER_COLUMNS if c in sales.columns]].take(ctx.counted_sales)
-    return rows[rows["employee_id"].isin(set(ctx.with_role(roles).index)).to_numpy(dtype=bool)]
+        order = sales[["_file", "_sheet", "_row"]][counted].sort_values(["_file", "_sheet", "_row"], kind="stable",
+                                                                        na_position="first")
+        ctx.counted_sales = order.index.to_numpy(dtype=np.intp)
+    at = ctx.counted_sales
+    at = at[sales["employee_id"].take(at).isin(set(ctx.with_role(roles).index)).to_numpy(dtype=bool)]
+    return sales[[c for c in ORDER_COLUMNS if c in sales.columns]].take(at)
 
 
 def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal], inputs: dict[str, Sequence[PayInput]],
@@ -67,16 +69,15 @@ def _paid(code: str, ctx: PayContext, orders: list[Any], emps: list[Any], pays: 
           inputs: InputRows) -> tuple[dict[str, Decimal], dict[str, RowInputs]]:
     """The orders that pay something (kept in `ctx.order_pay`), and per employee their exact sum
     and their inputs (positions into `inputs`, in file order)."""
-    exact: dict[str, Decimal] = {}
-    at: dict[str, list[int]] = {}
-    kept = []
-    for i, emp, pay in zip(range(len(pays)), emps, pays):
-        if pay != 0:
-            exact[emp] = exact[emp] + pay if emp in exact else pay
-            at.setdefault(emp, []).append(i)
-            kept.append(i)
-    ctx.order_pay.extend(code, [orders[i] for i in kept], [emps[i] for i in kept], [pays[i] for i in kept])
-    return exact, {emp: inputs.of(positions) for emp, positions in at.items()}
+    kept = np.flatnonzero(np.fromiter(map(bool, pays), dtype=bool, count=len(pays)))   # pay ≠ 0
+    paid_emps = np.asarray(emps, dtype=object)[kept]
+    ctx.order_pay.extend(code, np.asarray(orders, dtype=object)[kept].tolist(), paid_emps.tolist(),
+                         [pays[i] for i in kept.tolist()])
+    codes, agents = pd.factorize(paid_emps)
+    by_agent = np.split(kept[np.argsort(codes, kind="stable")], np.cumsum(np.bincount(codes))[:-1]) \
+        if len(kept) else []
+    exact = {emp: sum(map(pays.__getitem__, at.tolist()), ZERO) for emp, at in zip(agents, by_agent)}
+    return exact, {emp: inputs.of(at) for emp, at in zip(agents, by_agent)}
 
 
 def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLine]:
