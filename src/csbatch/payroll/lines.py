@@ -96,7 +96,7 @@ class InputRows:
     def __getitem__(self, i: int) -> PayInput:
         return PayInput.of(self.template, self.places[i], **self.params(i))
 
-    def of(self, at: Sequence[int]) -> RowInputs:
+    def of(self, at: Sequence[int] | np.ndarray) -> RowInputs:
         """The inputs of rows `at` (positions, in order): one pay line's."""
         return RowInputs(self, np.asarray(at, dtype=np.int64))
 
