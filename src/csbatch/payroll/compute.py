@@ -127,7 +127,8 @@ def compute_payroll(period: str, policy: Policy, inputs: Inputs, attendance: Att
     zero = ctx.money(ZERO)
     payroll, components = tabulate(lines, ctx.people.reset_index()[list(LEAD_COLUMNS)], codes, zero=zero)
     rank = {code: i for i, code in enumerate(codes)}
-    splits = pd.DataFrame(ctx.splits, columns=list(SPLIT_COLUMNS), dtype=object)
+    splits = pd.DataFrame({c: getattr(ctx.splits, c) for c in SPLIT_COLUMNS}, columns=list(SPLIT_COLUMNS),
+                          dtype=object)
     splits = splits.sort_values(["order_id", "employee_id"], kind="stable").reset_index(drop=True)
     result = PayrollResult(lines=lines, payroll=payroll, components=components,
                            order_splits=splits, order_pay=_order_pay(ctx.order_pay, rank))
@@ -140,12 +141,21 @@ def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
     pair: a million orders), anything else as pandas sorts objects."""
     frame = pd.DataFrame({c: getattr(paid, c) for c in ORDER_PAY_COLUMNS}, columns=list(ORDER_PAY_COLUMNS),
                          dtype=object)
-    if all(type(v) is str for v in paid.order_id) and all(type(v) is str for v in paid.employee_id):
+    if set(map(type, paid.order_id)) <= {str} and set(map(type, paid.employee_id)) <= {str}:
         components = np.array([rank.get(c, len(rank)) for c in paid.component])   # unknown: last
-        at = np.lexsort((np.asarray(paid.employee_id, dtype=str), components, np.asarray(paid.order_id, dtype=str)))
+        at = np.lexsort((_fixed_width(paid.employee_id), components, _fixed_width(paid.order_id)))
         return frame.take(at).reset_index(drop=True)
     return frame.sort_values(["order_id", "component", "employee_id"], kind="stable",
                              key=lambda c: c.map(rank) if c.name == "component" else c).reset_index(drop=True)
+
+
+def _fixed_width(texts: list[str]) -> np.ndarray:
+    """`texts` as a fixed-width array that sorts in code-point order: bytes when they are all
+    ASCII (half the width of UCS-4, compared faster), else UCS-4."""
+    try:
+        return np.asarray(texts, dtype=np.bytes_)
+    except UnicodeEncodeError:
+        return np.asarray(texts, dtype=np.str_)
 
 
 def tabulate(lines: Sequence[PayLine], people: pd.DataFrame, components: Sequence[str],

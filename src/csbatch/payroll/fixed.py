@@ -32,7 +32,7 @@ BASE_SALARY = N_("base salary {amount}")     # what base pay and the absence ded
 def base_pay(code: str, component: BasePay, ctx: PayContext) -> list[PayLine]:
     """Roster base × scheduled days ÷ the month's workdays."""
     out = []
-    for emp, person in ctx.people.iterrows():
+    for emp, person in ctx.persons():
         if is_blank(person.base_salary):
             continue
         base = PayInput.of(BASE_SALARY, ctx.roster_cell(emp, "base_salary"), amount=yuan(Decimal(person.base_salary)))
@@ -44,7 +44,7 @@ def base_pay(code: str, component: BasePay, ctx: PayContext) -> list[PayLine]:
 def absence_deduction(code: str, component: AbsenceDeduction, ctx: PayContext) -> list[PayLine]:
     """− base ÷ the month's workdays × (absent days + unpaid share of leave days)."""
     out = []
-    for emp, person in ctx.people.iterrows():
+    for emp, person in ctx.persons():
         absent, unpaid = decimal_or_zero(person.absent_days), decimal_or_zero(person.unpaid_leave_days)
         days = absent + unpaid
         workdays = int(person.month_workdays)
@@ -66,7 +66,7 @@ def fixed(code: str, component: FixedAmount, ctx: PayContext) -> list[PayLine]:
     `roster_column` when filled — prorated like base pay."""
     column = component.roster_column
     out = []
-    for emp, person in ctx.with_role(component.roles).iterrows():
+    for emp, person in ctx.persons(component.roles):
         own = person.get(column) if column else None
         if own is None or is_blank(own):
             amount, given = component.amount, PayInput.of(N_("{amount} a month for role {role}"),
@@ -90,7 +90,7 @@ def position_allowance(code: str, component: PositionAllowance, ctx: PayContext)
     (浮动制度 [001]; paid as set when the holder is not rated); prorated like base pay."""
     out = []
     floating = component.floating
-    for emp, person in ctx.people.iterrows():
+    for emp, person in ctx.persons():
         fixed_part = floated = ZERO
         reasons: list[str] = []
         inputs = []

@@ -8,11 +8,12 @@ ledger and order_splits.csv.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, cast, overload
 
+import numpy as np
 import pandas as pd
 
 from csbatch.attendance import AttendanceResult
@@ -53,6 +54,80 @@ class PayInput:
         return word(lang, self.template).format(**said_params(lang, self.params))
 
 
+class RowPlaces(Sequence["Source | None"]):
+    """The place of `column` in each row of a frame with provenance columns, made when read: the
+    column's letter is looked up once per file and sheet (`SheetRows`), no `Source` is kept."""
+
+    def __init__(self, inputs: Inputs, rows: pd.DataFrame, column: str) -> None:
+        self._rows = SheetRows.of(rows)
+        self._letters = [None if p is None else inputs.letters.get((p.path, p.sheet), {}).get(column)
+                         for p in self._rows.places]
+
+    def __len__(self) -> int:
+        return len(self._rows.which)
+
+    @overload
+    def __getitem__(self, index: int) -> Source | None: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Source | None]: ...
+
+    def __getitem__(self, index: int | slice) -> list[Source | None] | Source | None:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        at, number = int(self._rows.which[index]), int(self._rows.numbers[index])
+        place, letter = self._rows.places[at], self._letters[at]
+        if place is None or number < 0:
+            return place
+        return (Source(place.path, sheet=place.sheet, cell=f"{letter}{number}") if letter
+                else Source(place.path, sheet=place.sheet, row=number))
+
+
+@dataclass(frozen=True)
+class InputRows:
+    """The per-row inputs of one pay component (an order each: a million-order month has a
+    million), kept as the columns they are read from and worded only when asked (`explain --pay`):
+    row `i` is `PayInput.of(template, places[i], **params(i))`."""
+
+    template: str
+    places: Sequence[Source | None]
+    params: Callable[[int], dict[str, Any]]
+
+    def __getitem__(self, i: int) -> PayInput:
+        return PayInput.of(self.template, self.places[i], **self.params(i))
+
+    def of(self, at: Sequence[int] | np.ndarray) -> RowInputs:
+        """The inputs of rows `at` (positions, in order): one pay line's."""
+        return RowInputs(self, np.asarray(at, dtype=np.int64))
+
+
+class RowInputs(Sequence[PayInput]):
+    """A pay line's per-row inputs as positions into its component's `InputRows`; read like
+    the tuple of `PayInput`s they stand for, each made when read."""
+
+    __slots__ = ("_at", "_rows")
+
+    def __init__(self, rows: InputRows, at: np.ndarray) -> None:
+        self._rows, self._at = rows, at
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    @overload
+    def __getitem__(self, index: int) -> PayInput: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[PayInput, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> PayInput | tuple[PayInput, ...]:
+        if isinstance(index, slice):
+            return tuple(self._rows[i] for i in self._at[index].tolist())
+        return self._rows[int(self._at[index])]
+
+    def __repr__(self) -> str:
+        return f"RowInputs({len(self)} × {self._rows.template!r})"
+
+
 #: `PayLine.origin`: the component's rule, a row of the adjustments sheet, or the reversal of a
 #: refunded order paid in a closed month.
 RULE, ADJUSTMENT, REVERSAL = "rule", "adjustment", "reversal"
@@ -66,7 +141,8 @@ class PayLine:
     reason: str = ""        # printed on the payroll sheet (adjustments, reversals, awards …)
     #: what the line was computed from (for `csbatch explain --pay`; a line equals another with
     #: the same amount and reason, so these two are not compared)
-    inputs: tuple[PayInput, ...] = field(default=(), compare=False)
+    #: (a tuple, or `RowInputs` for the per-order inputs of order bonus and commission)
+    inputs: Sequence[PayInput] = field(default=(), compare=False)
     origin: str = field(default=RULE, compare=False)
 
 
@@ -99,6 +175,23 @@ class OrderPay:
 
 
 @dataclass
+class Splits:
+    """The orders whose order bonus is split with a sales rep, as columns."""
+
+    order_id: list[Any] = field(default_factory=list)
+    employee_id: list[Any] = field(default_factory=list)
+    sales_rep_id: list[Any] = field(default_factory=list)
+    amount: list[Decimal] = field(default_factory=list)
+    agent_share: list[Decimal] = field(default_factory=list)
+    rep_share: list[Decimal] = field(default_factory=list)
+
+    def add(self, order: Any, employee: Any, rep: Any, amount: Decimal, agent: Decimal, rep_share: Decimal) -> None:
+        for column, value in zip((self.order_id, self.employee_id, self.sales_rep_id, self.amount,
+                                  self.agent_share, self.rep_share), (order, employee, rep, amount, agent, rep_share)):
+            column.append(value)
+
+
+@dataclass
 class PayContext:
     """The month as pay sees it. `people` is indexed by employee_id in the attendance summary's
     order with: name, role, team_lead (bool), base_salary and the roster's other columns,
@@ -116,8 +209,12 @@ class PayContext:
     #: per-order pay of this month: order_id, employee_id, component, amount (exact)
     order_pay: OrderPay = field(default_factory=OrderPay)
     #: split orders: order_id, employee_id, sales_rep_id, amount, agent_share, rep_share (exact)
-    splits: list[dict[str, Any]] = field(default_factory=list)
-    _roster: dict[str, pd.Series] | None = field(default=None, repr=False)
+    splits: Splits = field(default_factory=Splits)
+    #: the positions of the month's counted orders in the sales frame, in file order
+    #: (`orders._counted_orders`), found once
+    counted_sales: np.ndarray | None = field(default=None, repr=False)
+    _roster: Roster | None = field(default=None, repr=False)
+    _persons: list[tuple[str, Person]] | None = field(default=None, repr=False)
 
     def roster_header(self, column: str) -> Named:
         """A roster column named for a person: its key in English (as pay inputs always said),
@@ -137,15 +234,16 @@ class PayContext:
     def line(self, employee_id: Hashable, component: str, exact: Decimal, reason: str = "",
              inputs: Iterable[PayInput] = ()) -> PayLine:
         """`employee_id` is a label of `people`' index (an ID; pandas types labels as Hashable)."""
-        return PayLine(str(employee_id), component, self.money(exact), reason, tuple(inputs))
+        given = inputs if isinstance(inputs, RowInputs) else tuple(inputs)
+        return PayLine(str(employee_id), component, self.money(exact), reason, given)
 
     def roster_cell(self, employee_id: Hashable, column: str) -> Source | None:
         """The place of `column` in the employee's roster row (the first, as `people` reads it)."""
         if self._roster is None:
             roster = self.frame("roster").drop_duplicates("employee_id", keep="first")
-            self._roster = {str(row["employee_id"]): row for _, row in roster.iterrows()}
-        row = self._roster.get(str(employee_id))
-        return None if row is None else self.cell(row, column)
+            self._roster = Roster({str(emp): i for i, emp in enumerate(roster["employee_id"])}, roster)
+        at = self._roster.at.get(str(employee_id))
+        return None if at is None else self._roster.places(self.inputs, column)[at]
 
     def frame(self, kind: str) -> pd.DataFrame:
         """An input kind with a fresh 0..n-1 index (intake concatenates files)."""
@@ -156,31 +254,56 @@ class PayContext:
         return self.inputs.cell(row, column)
 
     def cells(self, rows: pd.DataFrame, column: str) -> list[Source | None]:
-        """`cell(row, column)` of every row of `rows`, in order: the column's letter is looked up
-        once per file and sheet (`SheetRows`)."""
-        letters: dict[Source, str | None] = {}
-        out: list[Source | None] = []
-        for place, number in SheetRows.of(rows):
-            if place is None or number is None:
-                out.append(place)
-                continue
-            if place not in letters:
-                letters[place] = self.inputs.letters.get((place.path, place.sheet), {}).get(column)
-            letter = letters[place]
-            out.append(Source(place.path, sheet=place.sheet, cell=f"{letter}{number}") if letter
-                       else Source(place.path, sheet=place.sheet, row=number))
-        return out
+        """`cell(row, column)` of every row of `rows`, in order (`RowPlaces` makes them when read)."""
+        return list(RowPlaces(self.inputs, rows, column))
 
     def with_role(self, roles: Iterable[str]) -> pd.DataFrame:
         """The people whose role is among `roles`."""
         return self.people[self.people["role"].isin(list(roles))]
+
+    def persons(self, roles: Iterable[str] | None = None) -> list[tuple[str, Person]]:
+        """(employee_id, row of `people`) of everyone, or of the people whose role is among
+        `roles`, in `people`' order: rows read once, not a Series each per component."""
+        if self._persons is None:
+            records = cast("list[dict[str, Any]]", self.people.to_dict("records"))   # columns are names
+            self._persons = list(zip(self.people.index, map(Person, records)))
+        if roles is None:
+            return self._persons
+        wanted = set(roles)
+        return [(emp, person) for emp, person in self._persons if person.role in wanted]
+
+
+class Person(dict[str, Any]):
+    """A row of `PayContext.people` by column, read by attribute as a Series row is
+    (`person.role`, `person.get(column)`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class Roster:
+    """The roster's first row of each employee: its position (`at`), and the places of a column
+    in those rows, made when a pay input names one."""
+
+    at: dict[str, int]
+    rows: pd.DataFrame
+    _places: dict[str, RowPlaces] = field(default_factory=dict)
+
+    def places(self, inputs: Inputs, column: str) -> RowPlaces:
+        if column not in self._places:
+            self._places[column] = RowPlaces(inputs, self.rows, column)
+        return self._places[column]
 
 
 def decimal_or_zero(value: Any) -> Decimal:
     return ZERO if is_blank(value) else Decimal(value)
 
 
-def prorated(amount: Decimal, person: pd.Series) -> Decimal:
+def prorated(amount: Decimal, person: Person) -> Decimal:
     """amount × scheduled days ÷ the month's workdays (multiplied first: exact as far as it can)."""
     workdays = int(person.month_workdays)
     if workdays <= 0:
@@ -199,13 +322,13 @@ def days_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def schedule_input(person: pd.Series) -> PayInput:
+def schedule_input(person: Person) -> PayInput:
     """The proration figures of fixed pay, from the attendance summary."""
     return PayInput.of(N_("scheduled {days} of {workdays} workdays"), days=int(person.scheduled_days),
                        workdays=int(person.month_workdays))
 
 
-def proration_reason(person: pd.Series) -> str:
+def proration_reason(person: Person) -> str:
     """'' for a full month, else 'scheduled 10 of 21 workdays'."""
     days, workdays = int(person.scheduled_days), int(person.month_workdays)
     return "" if days == workdays else Reason.of("scheduled", days=days, workdays=workdays)

@@ -10,33 +10,54 @@ commission is exactly rate × measured counted_sales. Every order's pay is kept 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue
 from csbatch.i18n import N_
-from csbatch.payroll.lines import ONE, REVERSAL, ZERO, PayContext, PayInput, PayLine, yuan
+from csbatch.payroll.lines import (
+    ONE,
+    REVERSAL,
+    ZERO,
+    InputRows,
+    PayContext,
+    PayInput,
+    PayLine,
+    RowInputs,
+    RowPlaces,
+    yuan,
+)
 from csbatch.policy.bands import fmt
 from csbatch.policy.pay import Commission, OrderBonus
 from csbatch.rules.reasons import Reason
 from csbatch.scoring.measures_sales import counted_order_mask, production_shares
 
 REFUNDED = "refunded"
+#: the columns of the sales sheet pay reads per order (and where each row was read)
+ORDER_COLUMNS = ("order_id", "employee_id", "amount", "channel", "sales_rep_id", "_file", "_sheet", "_row")
 
 
 def _counted_orders(ctx: PayContext, roles: Iterable[str]) -> pd.DataFrame:
-    """The month's counted orders of the people whose role is among `roles`, in file order."""
+    """The month's counted orders of the people whose role is among `roles`, in file order, with
+    the columns pay reads (which orders count, in which order, is found once per close: order
+    bonus and commission both ask)."""
     sales = ctx.frame("sales")
-    counted = counted_order_mask(sales, ctx.period, ctx.policy.scoring.measures.counted_sales.statuses)
-    rows = sales[counted]
-    rows = rows[rows["employee_id"].isin(set(ctx.with_role(roles).index)).to_numpy(dtype=bool)]
-    return rows.sort_values(["_file", "_sheet", "_row"], kind="stable", na_position="first")
+    if ctx.counted_sales is None:
+        counted = counted_order_mask(sales, ctx.period, ctx.policy.scoring.measures.counted_sales.statuses)
+        order = sales[["_file", "_sheet", "_row"]][counted].sort_values(["_file", "_sheet", "_row"], kind="stable",
+                                                                        na_position="first")
+        ctx.counted_sales = order.index.to_numpy(dtype=np.intp)
+    at = ctx.counted_sales
+    at = at[sales["employee_id"].take(at).isin(set(ctx.with_role(roles).index)).to_numpy(dtype=bool)]
+    return sales[[c for c in ORDER_COLUMNS if c in sales.columns]].take(at)
 
 
-def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal], inputs: dict[str, list[PayInput]],
+def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal], inputs: dict[str, Sequence[PayInput]],
                   reasons: dict[str, str] | None = None) -> list[PayLine]:
     """One line per employee (population order) of the summed exact per-order pay."""
     reasons = reasons or {}
@@ -44,45 +65,54 @@ def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal], inputs:
             for emp in ctx.people.index if emp in exact and exact[emp] != 0]
 
 
+def _paid(code: str, ctx: PayContext, orders: list[Any], emps: list[Any], pays: list[Decimal],
+          inputs: InputRows) -> tuple[dict[str, Decimal], dict[str, RowInputs]]:
+    """The orders that pay something (kept in `ctx.order_pay`), and per employee their exact sum
+    and their inputs (positions into `inputs`, in file order)."""
+    kept = np.flatnonzero(np.fromiter(map(bool, pays), dtype=bool, count=len(pays)))   # pay ≠ 0
+    paid_emps = np.asarray(emps, dtype=object)[kept]
+    ctx.order_pay.extend(code, np.asarray(orders, dtype=object)[kept].tolist(), paid_emps.tolist(),
+                         [pays[i] for i in kept.tolist()])
+    codes, agents = pd.factorize(paid_emps)
+    by_agent = np.split(kept[np.argsort(codes, kind="stable")], np.cumsum(np.bincount(codes))[:-1]) \
+        if len(kept) else []
+    exact = {emp: sum(map(pays.__getitem__, at.tolist()), ZERO) for emp, at in zip(agents, by_agent)}
+    return exact, {emp: inputs.of(at) for emp, at in zip(agents, by_agent)}
+
+
 def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLine]:
     """rate × each counted order's amount × the agent's share of its channel (a channel not in
     `agent_share` earns nothing); below 100% the rest is listed for the sales rep."""
     rows = _counted_orders(ctx, component.roles)
     rows = rows[rows["channel"].isin(list(component.agent_share)).to_numpy(dtype=bool)]
-    exact: dict[str, Decimal] = {}
-    inputs: dict[str, list[PayInput]] = {}
-    paid: tuple[list, list, list[Decimal]] = ([], [], [])
+    orders, emps, amounts, channels = (rows[c].tolist() for c in ("order_id", "employee_id", "amount", "channel"))
     rate = component.rate
+    shares = [component.agent_share[channel] for channel in channels]
+    wholes = [rate * amount for amount in amounts]
+    agents = [whole * share for whole, share in zip(wholes, shares)]
+    split = [i for i, share in enumerate(shares) if share < 1]
+    if split:
+        reps = rows["sales_rep_id"].tolist()
+        places: RowPlaces | None = None
+        for i in split:
+            rep = None if is_blank(reps[i]) else reps[i]
+            if rep is None:
+                places = places or RowPlaces(ctx.inputs, rows, "sales_rep_id")
+                ctx.issues.append(Issue.warn(places[i], "payroll.no_sales_rep",
+                                             N_("order {order} ({channel}) names no sales rep: the rep's share is "
+                                                "listed without one"), order=orders[i], channel=channels[i]))
+            ctx.splits.add(orders[i], emps[i], rep, amounts[i], agents[i], wholes[i] - agents[i])
     rate_text = fmt(rate, "rate")
     share_texts = {channel: fmt(share, "rate") for channel, share in component.agent_share.items()}
-    amounts, reps = ctx.cells(rows, "amount"), None
-    for order, emp, amount, channel, rep, place in zip(
-            rows["order_id"], rows["employee_id"], rows["amount"], rows["channel"],
-            rows["sales_rep_id"], range(len(rows))):
-        share = component.agent_share[channel]
-        whole = rate * amount
-        agent = whole * share
-        exact[emp] = exact.get(emp, ZERO) + agent
-        if agent != 0:
-            paid[0].append(order)
-            paid[1].append(emp)
-            paid[2].append(agent)
-            inputs.setdefault(emp, []).append(PayInput.of(
-                N_("order {order} {amount} × {rate} × {channel} share {share} = {pay}"),
-                amounts[place], order=order, amount=yuan(amount), rate=rate_text, channel=channel,
-                share=share_texts[channel], pay=yuan(agent)))
-        if share >= 1:
-            continue
-        rep = None if is_blank(rep) else rep
-        if rep is None:
-            reps = reps or ctx.cells(rows, "sales_rep_id")
-            ctx.issues.append(Issue.warn(reps[place], "payroll.no_sales_rep",
-                                         N_("order {order} ({channel}) names no sales rep: the rep's share is "
-                                            "listed without one"), order=order, channel=channel))
-        ctx.splits.append({"order_id": order, "employee_id": emp, "sales_rep_id": rep,
-                           "amount": amount, "agent_share": agent, "rep_share": whole - agent})
-    ctx.order_pay.extend(code, *paid)
-    return _per_employee(ctx, code, exact, inputs)
+
+    def said(i: int) -> dict[str, Any]:
+        return {"order": orders[i], "amount": yuan(amounts[i]), "rate": rate_text, "channel": channels[i],
+                "share": share_texts[channels[i]], "pay": yuan(agents[i])}
+
+    inputs = InputRows(N_("order {order} {amount} × {rate} × {channel} share {share} = {pay}"),
+                       RowPlaces(ctx.inputs, rows, "amount"), said)
+    exact, given = _paid(code, ctx, orders, emps, agents, inputs)
+    return _per_employee(ctx, code, exact, dict(given))
 
 
 def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLine]:
@@ -91,31 +121,24 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
     values = ctx.measured.values
     shares = production_shares(values).to_dict()
     rows = _counted_orders(ctx, component.rates)
+    orders, emps, amounts = (rows[c].tolist() for c in ("order_id", "employee_id", "amount"))
     roles = dict(zip(ctx.people.index, ctx.people["role"]))
-    # per agent, once: (rate of the role, production share, both as explain words them)
-    terms: dict[str, tuple[Decimal, Decimal, str, str]] = {}
-    for emp in dict.fromkeys(rows["employee_id"]):
-        rate, share = component.rates[roles[emp]], shares.get(emp, ONE)
-        terms[emp] = (rate, share, fmt(rate, "rate"), fmt(share, "rate"))
-    exact: dict[str, Decimal] = {}
-    inputs: dict[str, list[PayInput]] = {}
-    paid: tuple[list, list, list[Decimal]] = ([], [], [])
-    cells = ctx.cells(rows, "amount")
-    for order, emp, amount, place in zip(rows["order_id"], rows["employee_id"], rows["amount"], cells):
-        rate, share, rate_text, share_text = terms[emp]
-        pay = rate * amount * share
-        exact[emp] = exact.get(emp, ZERO) + pay
-        if pay != 0:
-            paid[0].append(order)
-            paid[1].append(emp)
-            paid[2].append(pay)
-            inputs.setdefault(emp, []).append(PayInput.of(
-                N_("order {order} {amount} × {rate} × production share {share} = {pay}"),
-                place, order=order, amount=yuan(amount), rate=rate_text, share=share_text, pay=yuan(pay)))
-    ctx.order_pay.extend(code, *paid)
+    # per agent, once: (rate of the role, production share), and both as explain words them
+    terms = {emp: (component.rates[roles[emp]], shares.get(emp, ONE)) for emp in dict.fromkeys(emps)}
+    texts = {emp: (fmt(rate, "rate"), fmt(share, "rate")) for emp, (rate, share) in terms.items()}
+    pays = [rate * amount * share for (rate, share), amount in zip(map(terms.__getitem__, emps), amounts)]
+
+    def said(i: int) -> dict[str, Any]:
+        rate_text, share_text = texts[emps[i]]
+        return {"order": orders[i], "amount": yuan(amounts[i]), "rate": rate_text, "share": share_text,
+                "pay": yuan(pays[i])}
+
+    inputs = InputRows(N_("order {order} {amount} × {rate} × production share {share} = {pay}"),
+                       RowPlaces(ctx.inputs, rows, "amount"), said)
+    exact, given = _paid(code, ctx, orders, emps, pays, inputs)
     rules: pd.Series | dict[str, str] = values["counted_sales_rule"] if "counted_sales_rule" in values.columns else {}
     reasons = {emp: rules.get(emp) or "" for emp in exact}   # a Reason keeps its wording
-    return _per_employee(ctx, code, exact, inputs, reasons)
+    return _per_employee(ctx, code, exact, dict(given), reasons)
 
 
 def reversals(ctx: PayContext) -> list[PayLine]:
@@ -131,7 +154,8 @@ def reversals(ctx: PayContext) -> list[PayLine]:
     if paid is None or len(paid) == 0:
         return []
     paid = paid[paid["period"].astype(str) < ctx.period.code]
-    where = {row["order_id"]: row for _, row in refunded.iterrows()}
+    where = {order: i for i, order in enumerate(refunded["order_id"])}      # (the last row of an order)
+    places = RowPlaces(ctx.inputs, refunded, "status")
     totals: dict[tuple[str, str, str, str], Decimal] = {}
     for order, period, emp, comp, amount in zip(paid["order_id"], paid["period"], paid["employee_id"],
                                                 paid["component"], paid["amount"]):
@@ -141,7 +165,7 @@ def reversals(ctx: PayContext) -> list[PayLine]:
     for (order, period, emp, comp), amount in sorted(totals.items()):
         if amount == 0:
             continue
-        place = ctx.cell(where[order], "status") if order in where else None
+        place = places[where[order]] if order in where else None
         if comp not in ctx.policy.pay.components:
             ctx.issues.append(Issue.of(place, "payroll.reversal_component",
                                        N_("refund of order {order}: its {period} pay of {employee} is on "

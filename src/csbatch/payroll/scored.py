@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import cast
 
 from csbatch.blanks import is_blank
@@ -45,6 +46,11 @@ class TeamMean:
     mean: Decimal                               # rounded as scoring rounds points
     members: tuple[tuple[str, str, Decimal], ...]   # (employee_id, name, total)
 
+    @cached_property
+    def listed(self) -> str:
+        """The members as a pay input lists them ("1001 张三 85, 1002 李四 90"), once per team."""
+        return ", ".join(f"{i} {n} {t:f}" for i, n, t in self.members)
+
 
 def team_means(card: CardScore, policy: Policy) -> dict[str, TeamMean]:
     """Each team's mean total over its rated members on `card` (the team part of the
@@ -66,7 +72,7 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
     total pays 0 (a bonus, never a fine)."""
     out = []
     means: dict[str, dict[str, TeamMean]] = {}
-    for emp, person in ctx.people.iterrows():
+    for emp, person in ctx.persons():
         base = component.bases.get(person.role)
         if base is None:
             continue
@@ -100,7 +106,7 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
                                share=fmt(share, "rate")),
                    PayInput.of(N_("team {team} mean total {mean} over {count} rated: {members}"), team=team.team,
                                mean=f"{team.mean:f}", count=len(team.members),
-                               members=", ".join(f"{i} {n} {t:f}" for i, n, t in team.members))]
+                               members=team.listed)]
         why = Reason.of("team_split", share=fmt(share, "rate"), team=team.team, mean=f"{team.mean:f}",
                         team_part=yuan(team_part), own_share=fmt(ONE - share, "rate"), total=f"{total:f}",
                         own_part=yuan(own_part))
