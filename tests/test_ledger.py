@@ -74,7 +74,8 @@ def test_migrations_record_themselves_once(tmp_path):
         (4, "digests of every close and history import"),
         (5, "kept input and policy files, the policy revision of each close"),
         (6, "VIP members imported at go-live"),
-        (7, "per-order pay and VIP purchases stored compactly")]  # issue 14: a migration added
+        (7, "per-order pay and VIP purchases stored compactly"),  # issue 14: a migration added
+        (8, "changes made outside csbatch logged by the ledger")]   # ... and another
 
 
 def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
@@ -84,7 +85,7 @@ def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
     conn.close()
     upgraded = open_ledger(path)
     # (issue 14: migration 7 added)
-    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6, 7]
+    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6, 7, 8]
     # the closes already there are adopted: their digests recorded, the ledger verifies clean
     from csbatch.ledger.digests import CLOSE_PARTS, verify
     assert upgraded.execute("SELECT COUNT(*) FROM digests WHERE owner = 'c1'").fetchone() == (len(CLOSE_PARTS),)

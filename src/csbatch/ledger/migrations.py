@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from csbatch.ledger import compact
+from csbatch.ledger import compact, guard
 from csbatch.ledger.digests import adopt, adopt_parts
 
 
@@ -254,3 +254,10 @@ def _compact(conn: sqlite3.Connection) -> None:
     # order_pay and vip_purchases become views over WITHOUT ROWID tables of small integers
     # (csbatch.ledger.compact), returning the rows of before to the letter: digests still match
     compact.convert(conn)
+
+
+@migration(8, "changes made outside csbatch logged by the ledger")
+def _outside_changes(conn: sqlite3.Connection) -> None:
+    # triggers log every change csbatch did not make itself (csbatch.ledger.guard), so a close
+    # recomputes the digests only when the log holds something: the first open after this once
+    guard.install(conn)
