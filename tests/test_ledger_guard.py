@@ -30,12 +30,17 @@ def _close(ledger: Ledger, close_id: str, period: str, folder: Path) -> None:
     ledger.mark_published(close_id)
 
 
-def _log(path: Path) -> list:
-    conn = sqlite3.connect(path)
+def _sql(path: Path, *statements: str) -> list:
+    """Statements run as an admin would in the sqlite3 shell (no csbatch involved); the last one's rows."""
+    conn = sqlite3.connect(path, isolation_level=None)
     try:
-        return conn.execute(f"SELECT tbl, op FROM {guard.LOG} ORDER BY id").fetchall()
+        return [conn.execute(statement).fetchall() for statement in statements][-1]
     finally:
         conn.close()
+
+
+def _log(path: Path) -> list:
+    return _sql(path, f"SELECT tbl, op FROM {guard.LOG} ORDER BY id")
 
 
 @pytest.fixture
@@ -51,15 +56,6 @@ def three_months(tmp_path) -> Path:
     opened.close()
     assert _log(path) == []
     return path
-
-
-def _sql(path: Path, *statements: str) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        for statement in statements:
-            conn.execute(statement)
-    finally:
-        conn.close()
 
 
 def _refusal(path: Path) -> list[str]:
@@ -113,12 +109,12 @@ def test_a_deleted_digest_or_close_is_refused_as_before(three_months):
 
 
 def test_a_close_writes_its_rows_with_the_insert_triggers_lifted_and_leaves_them_in_place(three_months, tmp_path):
-    schema = sorted(sqlite3.connect(three_months).execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    schema = _sql(three_months, triggers)
     ledger = Ledger(three_months)
     _close(ledger, "close3", "2026-11", tmp_path)
     ledger.close()
-    assert sorted(sqlite3.connect(three_months).execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
-                  ) == schema
+    assert _sql(three_months, triggers) == schema
     assert _log(three_months) == []
     _sql(three_months, "INSERT INTO pay_lines VALUES ('close3', 'E3', 'bonus', '5000.00', '')")
     assert any("table pay_lines, 2026-11: " in m for m in _refusal(three_months))
