@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from csbatch.i18n import N_
+from csbatch.ledger import guard
 from csbatch.ledger.migrations import MIGRATIONS, Migration
 
 BUSY_TIMEOUT_S = 30.0
@@ -82,10 +83,13 @@ def _configure(conn: sqlite3.Connection) -> None:
 @contextmanager
 def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A write transaction that takes the write lock at once (`BEGIN IMMEDIATE`): commits on
-    success, rolls back on any exception (a failed COMMIT included)."""
+    success, rolls back on any exception (a failed COMMIT included). What it writes is csbatch's
+    own: the entries the ledger's triggers logged for it are forgotten (csbatch.ledger.guard)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
+        since = guard.mark(conn)   # csbatch's own writes are no change made outside csbatch
         yield conn
+        guard.forget_own(conn, since)
         conn.execute("COMMIT")  # a full disk may fail the COMMIT itself: then roll back too
     except BaseException:
         if conn.in_transaction:

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from csbatch.ledger import compact
+from csbatch.ledger import compact, guard
 from csbatch.ledger.digests import adopt, adopt_parts
 
 
@@ -261,3 +261,10 @@ def _purchases_by_customer(conn: sqlite3.Connection) -> None:
     # trailing-12-month spend reads the months and customers it asks about (csbatch.ledger.vip_reads),
     # not every purchase the ledger holds; the view vip_purchases returns the same rows
     compact.reorder_purchases(conn)
+
+
+@migration(9, "changes made outside csbatch logged by the ledger")
+def _outside_changes(conn: sqlite3.Connection) -> None:
+    # triggers log every change csbatch did not make itself (csbatch.ledger.guard), so a close
+    # recomputes the digests only when the log holds something: the first open after this once
+    guard.install(conn)

@@ -28,13 +28,14 @@ def open_ledger_unchecked(path: Path, doing: str) -> tuple[Ledger | None, list[I
 
 
 def open_ledger_checked(path: Path, doing: str) -> tuple[Ledger | None, list[Issue]]:
-    """The ledger at `path`, opened (created if new) and checked against its digests; or None and
-    what stops it: a file that is not a ledger, a folder or disk it cannot use, a change made to it
+    """The ledger at `path`, opened (created if new) and checked against its digests (recomputed
+    only when the ledger logged a change made outside csbatch: `Ledger.check`); or None and what
+    stops it: a file that is not a ledger, a folder or disk it cannot use, a change made to it
     outside csbatch."""
     ledger, issues = open_ledger_unchecked(path, doing)
     if ledger is None:
         return None, issues
-    issues, _ = ledger.verify()
+    issues = ledger.check()
     if issues:
         ledger.close()
         return None, issues

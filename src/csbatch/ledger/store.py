@@ -29,7 +29,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
-from csbatch.ledger import compact, digests, staging
+from csbatch.ledger import compact, digests, guard, staging
 from csbatch.ledger.blobs import KeptFile
 from csbatch.ledger.db import immediate, open_ledger
 from csbatch.payroll.changes import Reopening
@@ -177,14 +177,27 @@ class Ledger:
         row = self.conn.execute(f"SELECT {self._COLUMNS} FROM closes WHERE close_id = ?", (close_id,)).fetchone()
         return self._record(row) if row else None
 
-    def verify(self) -> tuple[list[Issue], int]:
+    def verify(self, recompute: bool = True) -> tuple[list[Issue], int]:
         """The ledger checked against the digests its closes and imports recorded: one error per
-        table and month changed outside csbatch, and how many digests were checked."""
-        found, checked = digests.verify(self.conn)
+        table and month changed outside csbatch, and how many digests were checked (without
+        `recompute`: none, only the checks `digests.verify` makes without reading rows)."""
+        found, checked = digests.verify(self.conn, recompute)
         return [Issue.of(Source(str(self.path)), "ledger.tampered",
                          N_("{change}; no month is built on a changed ledger: restore it from a backup (or "
                             "undo the change); `csbatch ledger verify` lists every difference"), change=m)
                 for m in found], checked
+
+    def check(self) -> list[Issue]:
+        """What every command that builds on the ledger checks first: its digests recomputed only
+        when the ledger logged a change csbatch did not make (csbatch.ledger.guard), so the check
+        costs the same however many months the ledger holds; found intact, the log is emptied."""
+        if guard.untouched(self.conn):
+            return self.verify(recompute=False)[0]
+        with immediate(self.conn):   # the write lock: no change is logged between the check and the clear
+            issues, _ = self.verify()
+            if not issues and guard.mark(self.conn) is not None:
+                guard.clear(self.conn)
+        return issues
 
     def already_closed(self, record: CloseRecord, template: str = ALREADY_CLOSED) -> Issue:
         """The refusal to close a month again (`template`: ALREADY_CLOSED, or a message built on it)."""
@@ -246,7 +259,8 @@ class Ledger:
     def record_close(self, new: NewClose) -> None:
         """Commit the close. Raises AlreadyClosed if another close of the month won the race."""
         try:
-            with immediate(self.conn):
+            # the row tables' insert triggers lifted while csbatch writes its own rows (ledger.guard)
+            with immediate(self.conn), guard.lifted(self.conn):
                 existing = self.live_close(new.period)
                 if existing is not None:
                     raise AlreadyClosed(existing)
@@ -379,7 +393,7 @@ class Ledger:
         """Record a history file's purchases; `months` are the months the file speaks about even
         where nothing of theirs is recorded (only refunds), refused like the rest if held."""
         periods = sorted(set(purchases["period"]) | set(months))
-        with immediate(self.conn):
+        with immediate(self.conn), guard.lifted(self.conn):
             clash = self.periods_with_purchases(periods)
             if clash:
                 raise ValueError(f"the ledger already has purchases for {', '.join(clash)}: history is loaded "
@@ -394,7 +408,7 @@ class Ledger:
         """Record the member register (`vip.register.register_cards`: CARD_COLUMNS and points),
         once, before any close: raises MembersRefused when members were imported already or a
         live close carries cards of its own."""
-        with immediate(self.conn):
+        with immediate(self.conn), guard.lifted(self.conn):
             done = self.conn.execute("SELECT i.import_id, i.imported_at, i.file FROM vip_imports i WHERE EXISTS "
                                      "(SELECT 1 FROM vip_member_cards m WHERE m.import_id = i.import_id)").fetchone()
             if done is not None:
