@@ -45,7 +45,8 @@ def existing_key(ledger_path: Path) -> bytes | None:
 
 
 def person_of(id_number: str, key: bytes) -> str:
-    return hmac.new(key, id_number.strip().upper().encode(), hashlib.sha256).hexdigest()
+    # hmac.digest: the one-shot form (no HMAC object per call), the same bytes as hmac.new(...)
+    return hmac.digest(key, id_number.strip().upper().encode(), hashlib.sha256).hex()
 
 
 def mask_phone(phone: str | None, start: int = 3, end: int = 4) -> str:

@@ -63,6 +63,8 @@ def _flag(value) -> bool:
 
 
 def _text(value) -> str | None:
+    if type(value) is str:      # the common cell, without is_blank's checks
+        return value.strip() or None
     if is_blank(value):
         return None
     text = str(value).strip()
@@ -129,7 +131,8 @@ def build_people(customers: pd.DataFrame | None, key: bytes) -> tuple[People, li
         if cid is None or cid in people.records:
             continue          # a blank or repeated key is the intake's error, not ours
         id_number = id_number.upper() if id_number else None
-        people.records[cid] = Record(cid, _text(name), _text(phone), id_number, as_date(birthday),
+        people.records[cid] = Record(cid, _text(name), _text(phone), id_number,
+                                     birthday if type(birthday) is dt.date else as_date(birthday),
                                      _flag(eng), place)
         person = person_of(id_number, key) if id_number else ANONYMOUS + cid
         people.person_by_customer[cid] = person
