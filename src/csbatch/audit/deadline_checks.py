@@ -258,7 +258,10 @@ def _each_employee_day(c: _Context) -> Iterator[Item]:
             if (judged := dues[day]) is None:
                 continue
             reference, due_at = judged
-            mine = rows.get((emp, day), [])
+            mine = rows.get((emp, day))
+            if mine is None:        # no row that day: nothing done, nothing excused
+                yield Item(c.code, emp, reference, due_at, None, None, False, None)
+                continue
             done, score = _done_and_score(c, mine)
             yield Item(c.code, emp, reference, due_at, done, None, _excused(c, mine), score)
 
