@@ -40,6 +40,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -185,8 +186,23 @@ def _minutes(values: pd.Series) -> pd.Series:
 
 
 def _row_sources(frame: pd.DataFrame) -> list[str]:
-    """`考勤.csv!row 14` / `考勤.xlsx[Sheet1]!row 14` for each row."""
-    return ["" if place is None else str(place) for place in Source.of_rows(frame)]
+    """`考勤.csv!row 14` / `考勤.xlsx[Sheet1]!row 14` for each row: `str(Source.of_row(row))`
+    ("" without a file), the file-and-sheet part worded once per file and sheet, not a `Source`
+    per row."""
+    if "_file" not in frame.columns or "_row" not in frame.columns:
+        return ["" if place is None else str(place) for place in Source.of_rows(frame)]
+    rows = frame["_row"]
+    numbers = [-1 if blank else int(r) for r, blank in zip(rows.tolist(), rows.isna().tolist())]
+    sheets = frame["_sheet"].tolist() if "_sheet" in frame.columns else [None] * len(frame)
+    heads: dict[tuple[Any, Any], str] = {}
+    out = []
+    for file, sheet, row in zip(frame["_file"].tolist(), sheets, numbers):
+        head = heads.get((file, sheet))
+        if head is None:
+            place = Source.of_row({"_file": file, "_sheet": sheet})
+            head = heads[file, sheet] = "" if place is None else str(place)
+        out.append(head if row < 0 or not head else f"{head}!row {row}")
+    return out
 
 
 def _provenance_order(frame: pd.DataFrame) -> pd.DataFrame:

@@ -258,7 +258,10 @@ def _each_employee_day(c: _Context) -> Iterator[Item]:
             if (judged := dues[day]) is None:
                 continue
             reference, due_at = judged
-            mine = rows.get((emp, day), [])
+            mine = rows.get((emp, day))
+            if mine is None:        # no row that day: nothing done, nothing excused
+                yield Item(c.code, emp, reference, due_at, None, None, False, None)
+                continue
             done, score = _done_and_score(c, mine)
             yield Item(c.code, emp, reference, due_at, done, None, _excused(c, mine), score)
 
@@ -299,23 +302,25 @@ def check_deadlines(month: Month, policy: Policy, inputs: Sheets, people: People
                                  rules=Listed(Named(code, rule.name) for code, rule in unsupplied)))
     items.sort(key=lambda t: (t[0], t[1].employee_id is None, t[1].employee_id or "",
                               t[1].reference, t[1].due, t[1].key or ""))
-    records = [{
-        "rule": item.rule,
-        "employee_id": item.employee_id,
-        "reference": item.reference,
-        "due_at": item.due,
-        "submitted_at": item.done,
-        "status": judge(rule, item.due, item.done, item.excused),
-        "rule_name": rule.name,
-        "employee_name": people.name(item.employee_id),
-        "due_kind": rule.due.kind,
-        "key": item.key,
-        "score": item.score,
-        "passed": _passed(rule, item.score),
-    } for _, item, rule in items]
+    # the frame built column by column (no dict per item); a rule's fixed words looked up once
+    columns: dict[str, list[Any]] = {name: [] for name in DEADLINE_FRAME_COLUMNS}
+    put = {name: columns[name].append for name in DEADLINE_FRAME_COLUMNS}
+    names = people.name
+    for _, item, rule in items:
+        put["rule"](item.rule)
+        put["employee_id"](item.employee_id)
+        put["reference"](item.reference)
+        put["due_at"](item.due)
+        put["submitted_at"](item.done)
+        put["status"](judge(rule, item.due, item.done, item.excused))
+        put["rule_name"](rule.name)
+        put["employee_name"](names(item.employee_id))
+        put["due_kind"](rule.due.kind)
+        put["key"](item.key)
+        put["score"](item.score)
+        put["passed"](_passed(rule, item.score))
     frame = pd.DataFrame({
-        name: pd.Series([r[name] for r in records],
-                        dtype="datetime64[ns]" if name in ("due_at", "submitted_at") else object)
+        name: pd.Series(columns[name], dtype="datetime64[ns]" if name in ("due_at", "submitted_at") else object)
         for name in DEADLINE_FRAME_COLUMNS})
     return frame, issues
 

@@ -206,9 +206,13 @@ def qualification(person: str, code: str, programme: Programme, spend: Spend) ->
     return None
 
 
-def _could_qualify(key: tuple[str, str], spend: Spend, policy: Policy) -> bool:
-    programme = policy.vip.programmes[key[1]]
-    tier = programme.tiers[entry_tier(programme)]
+def _entry_tiers(policy: Policy) -> dict[str, Tier]:
+    """Each programme's entry tier (looked up once per close, not once per person)."""
+    return {code: p.tiers[entry_tier(p)] for code, p in policy.vip.programmes.items()}
+
+
+def _could_qualify(key: tuple[str, str], spend: Spend, entry: dict[str, Tier]) -> bool:
+    tier = entry[key[1]]
     if spend.trailing_12m(*key) >= tier.trailing_12m:
         return True
     return tier.single_order is not None and spend.largest_order.get(key, Decimal(0)) >= tier.single_order
@@ -230,7 +234,8 @@ def issue_cards(cards: list[Card], period: str, spend: Spend, people: People,
         if card.status == ACTIVE:
             holding.setdefault(card.person, set()).add(card.programme)
     candidates: dict[str, list[Qualification]] = {}
-    for key in sorted(k for k in spend.keys() if _could_qualify(k, spend, policy)):  # noqa: SIM118 (Spend is not a dict)
+    entry = _entry_tiers(policy)
+    for key in sorted(k for k in spend.keys() if _could_qualify(k, spend, entry)):  # noqa: SIM118 (Spend is not a dict)
         person, code = key
         held = holding.get(person, set())
         if (vip.one_card_per_person and held) or code in held:

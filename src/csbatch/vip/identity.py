@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 ENV_KEY = "CSBATCH_ID_KEY"
@@ -46,6 +47,18 @@ def existing_key(ledger_path: Path) -> bytes | None:
 
 def person_of(id_number: str, key: bytes) -> str:
     return hmac.new(key, id_number.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def person_hasher(key: bytes) -> Callable[[str], str]:
+    """`person_of` under one key, for many ID numbers: the keyed state is set up once and copied
+    per number (the same digest, without hashing the key again each time)."""
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+
+    def person(id_number: str) -> str:
+        h = keyed.copy()
+        h.update(id_number.strip().upper().encode())
+        return h.hexdigest()
+    return person
 
 
 def mask_phone(phone: str | None, start: int = 3, end: int = 4) -> str:

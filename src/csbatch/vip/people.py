@@ -17,7 +17,7 @@ from csbatch.errors import Issue, Source
 from csbatch.i18n import N_, Said
 from csbatch.idnumbers import mask_id
 from csbatch.vip.dates import as_date
-from csbatch.vip.identity import person_of
+from csbatch.vip.identity import person_hasher
 
 ANONYMOUS = "customer:"
 
@@ -63,6 +63,8 @@ def _flag(value) -> bool:
 
 
 def _text(value) -> str | None:
+    if type(value) is str:      # the common cell, without is_blank's checks
+        return value.strip() or None
     if is_blank(value):
         return None
     text = str(value).strip()
@@ -120,6 +122,7 @@ def build_people(customers: pd.DataFrame | None, key: bytes) -> tuple[People, li
     birthdays = customers["birthday"].dt.date.tolist() \
         if "birthday" in customers.columns and pd.api.types.is_datetime64_any_dtype(customers["birthday"]) \
         else [as_date(b) for b in column("birthday")]
+    person_of = person_hasher(key)
     places = list(zip(column("_file"), column("_sheet"), column("_row"))) if "_file" in customers.columns \
         else [None] * n
     for cid, name, phone, id_number, birthday, eng, place in zip(
@@ -129,9 +132,10 @@ def build_people(customers: pd.DataFrame | None, key: bytes) -> tuple[People, li
         if cid is None or cid in people.records:
             continue          # a blank or repeated key is the intake's error, not ours
         id_number = id_number.upper() if id_number else None
-        people.records[cid] = Record(cid, _text(name), _text(phone), id_number, as_date(birthday),
+        people.records[cid] = Record(cid, _text(name), _text(phone), id_number,
+                                     birthday if type(birthday) is dt.date else as_date(birthday),
                                      _flag(eng), place)
-        person = person_of(id_number, key) if id_number else ANONYMOUS + cid
+        person = person_of(id_number) if id_number else ANONYMOUS + cid
         people.person_by_customer[cid] = person
         people.customers_of.setdefault(person, []).append(cid)
     for cids in people.customers_of.values():

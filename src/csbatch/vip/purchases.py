@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
@@ -78,6 +79,17 @@ def month_purchases(period: str, sales: pd.DataFrame | None, policy: Policy) -> 
         "status": pd.Series([REFUNDED if r else COMPLETED for r in is_refund.tolist()],
                             index=rows.index, dtype=object),
     })
+    return _by_date_and_id(out)
+
+
+def _by_date_and_id(out: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by order date, then order id (stable). Text ids and no blank date (a month's
+    rows): one numpy lexsort over the ids as fixed-width text, which orders as Python compares
+    strings; anything else: pandas' sort."""
+    oids, dates = out["order_id"].tolist(), out["order_date"]
+    if oids and not dates.isna().any() and all(type(o) is str and not o.endswith("\0") for o in oids):
+        order = np.lexsort((np.array(oids, dtype=str), dates.to_numpy().view("int64")))
+        return out.take(order).reset_index(drop=True)
     return out.sort_values(["order_date", "order_id"], kind="stable").reset_index(drop=True)
 
 

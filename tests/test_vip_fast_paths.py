@@ -1,0 +1,29 @@
+"""The VIP stage's fast paths give what the plain forms give (issue 14)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from csbatch.vip.identity import person_hasher, person_of
+from csbatch.vip.purchases import _by_date_and_id
+
+
+def test_person_hasher_is_person_of():
+    key = b"k" * 32
+    hasher = person_hasher(key)
+    for number in ("110101199001011234", " 11010119900101123x ", "", "中文"):
+        assert hasher(number) == person_of(number, key)
+
+
+def test_date_and_id_order_is_pandas_order():
+    frame = pd.DataFrame({
+        "order_id": pd.Series(["b", "a", "B", "a1", "", "é", "a"], dtype=object),
+        "order_date": pd.to_datetime(["2026-10-02", "2026-10-02", "2026-10-01", "2026-10-02",
+                                      "2026-10-02", "2026-10-01", "2026-10-01"]),
+        "n": range(7),
+    })
+    want = frame.sort_values(["order_date", "order_id"], kind="stable").reset_index(drop=True)
+    assert _by_date_and_id(frame).equals(want)
+    undated = frame.assign(order_date=frame["order_date"].where(frame["n"] != 3))   # pandas' sort then
+    assert _by_date_and_id(undated).equals(
+        undated.sort_values(["order_date", "order_id"], kind="stable").reset_index(drop=True))
