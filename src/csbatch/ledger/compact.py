@@ -351,7 +351,8 @@ def convert(conn: sqlite3.Connection) -> None:
     for (owner,) in conn.execute("SELECT DISTINCT close_id FROM order_pay_v6").fetchall():
         rows = conn.execute("SELECT order_id, employee_id, component, amount FROM order_pay_v6 WHERE close_id = ?",
                             (owner,)).fetchall()
-        insert_order_pay(conn, owner, *map(list, zip(*rows)), staff=id_refs)
+        order_ids, employee_ids, components, amounts = map(list, zip(*rows))
+        insert_order_pay(conn, owner, order_ids, employee_ids, components, amounts, staff=id_refs)
     for (owner,) in conn.execute("SELECT DISTINCT source FROM vip_purchases_v6").fetchall():
         rows = conn.execute("SELECT period, customer_id, store_type, category, order_id, order_date, amount "
                             "FROM vip_purchases_v6 WHERE source = ?", (owner,)).fetchall()
