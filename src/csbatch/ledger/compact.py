@@ -102,13 +102,28 @@ def id_sql(col: str) -> str:
             f"|| ({col} >> 5) ELSE {col} END")
 
 
+def staff_sql(col: str) -> str:
+    """SQL reading an employee column of `order_pay_rows` (migration 10: `staff_refs`) back as its text."""
+    return (f"CASE WHEN typeof({col}) != 'integer' THEN {col} WHEN {col} >= 0 THEN CAST({col} AS TEXT) "
+            f"ELSE (SELECT text FROM ledger_prefixes WHERE key = -{col} & 31) || (-{col} >> 5) END")
+
+
+def _order_pay_columns(staff: Callable[[str], str]) -> str:
+    return f"{id_sql('o.order_ref')}, {staff('o.employee_ref')}, k.text, {amount_sql('o.amount')}"
+
+
 #: order_pay's columns but the close, read back from `order_pay_rows o` (ORDER_PAY_KEYS joined)
-ORDER_PAY_COLUMNS = f"{id_sql('o.order_ref')}, {id_sql('o.employee_ref')}, k.text, {amount_sql('o.amount')}"
+ORDER_PAY_COLUMNS = _order_pay_columns(staff_sql)
 ORDER_PAY_KEYS = "JOIN ledger_keys k ON k.key = o.component"
-_ORDER_PAY_VIEW = f"""
+
+
+def _order_pay_view(staff: Callable[[str], str]) -> str:
+    return f"""
     CREATE VIEW order_pay (close_id, order_id, employee_id, component, amount) AS
-    SELECT w.text, {ORDER_PAY_COLUMNS}
+    SELECT w.text, {_order_pay_columns(staff)}
     FROM order_pay_rows o JOIN ledger_keys w ON w.key = o.owner {ORDER_PAY_KEYS}"""
+
+
 _PURCHASES_VIEW = f"""
     CREATE VIEW vip_purchases (source, period, customer_id, store_type, category, order_id, order_date, amount) AS
     SELECT w.text, pe.text, {id_sql('p.customer_ref')}, s.text, k.text, {id_sql('p.order_ref')},
@@ -116,10 +131,13 @@ _PURCHASES_VIEW = f"""
     FROM vip_purchase_rows p JOIN ledger_keys w ON w.key = p.owner JOIN ledger_keys pe ON pe.key = p.period
          JOIN ledger_keys s ON s.key = p.store_type JOIN ledger_keys k ON k.key = p.category"""
 
-#: Hand edits through the views: rows matched by what the view shows, new rows stored as text.
-_ORDER_PAY_MATCH = (f"owner = {_key('OLD.close_id')} AND {id_sql('order_ref')} IS OLD.order_id "
-                    f"AND {id_sql('employee_ref')} IS OLD.employee_id AND component = {_key('OLD.component')} "
-                    f"AND {amount_sql('amount')} IS OLD.amount")
+def _order_pay_match(staff: Callable[[str], str]) -> str:
+    """Hand edits through the views: rows matched by what the view shows, new rows stored as text."""
+    return (f"owner = {_key('OLD.close_id')} AND {id_sql('order_ref')} IS OLD.order_id "
+            f"AND {staff('employee_ref')} IS OLD.employee_id AND component = {_key('OLD.component')} "
+            f"AND {amount_sql('amount')} IS OLD.amount")
+
+
 _ORDER_PAY_INSERT = (f"{_keep('NEW.close_id')}; {_keep('NEW.component')}; "
                      f"INSERT INTO order_pay_rows VALUES ({_key('NEW.close_id')}, CAST(NEW.order_id AS TEXT), "
                      f"{_key('NEW.component')}, CAST(NEW.employee_id AS TEXT), abs(random() % 1000000000) + 1, "
@@ -134,6 +152,17 @@ _PURCHASES_INSERT = (f"{_keep('NEW.source')}; {_keep('NEW.period')}; {_keep('NEW
                      f"CAST(NEW.order_id AS TEXT), {_key('NEW.period')}, CAST(NEW.customer_id AS TEXT), "
                      f"{_key('NEW.store_type')}, {_key('NEW.category')}, abs(random() % 1000000000) + 1, "
                      "CAST(NEW.order_date AS TEXT), CAST(NEW.amount AS TEXT));")
+
+def _order_pay_views(staff: Callable[[str], str]) -> tuple[str, ...]:
+    """The view `order_pay` and its hand-edit triggers, reading employees with `staff`."""
+    match = _order_pay_match(staff)
+    return (_order_pay_view(staff),
+            f"CREATE TRIGGER order_pay_insert INSTEAD OF INSERT ON order_pay BEGIN {_ORDER_PAY_INSERT} END",
+            f"CREATE TRIGGER order_pay_delete INSTEAD OF DELETE ON order_pay BEGIN "
+            f"DELETE FROM order_pay_rows WHERE {match}; END",
+            f"CREATE TRIGGER order_pay_update INSTEAD OF UPDATE ON order_pay BEGIN "
+            f"DELETE FROM order_pay_rows WHERE {match}; {_ORDER_PAY_INSERT} END")
+
 
 SCHEMA = (
     "CREATE TABLE ledger_keys (key INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)",
@@ -160,13 +189,9 @@ SCHEMA = (
         amount          NOT NULL,
         PRIMARY KEY (owner, order_ref, period, customer_ref, store_type, category, dup)
     ) WITHOUT ROWID""",
-    _ORDER_PAY_VIEW,
+    *_order_pay_views(id_sql)[:1],
     _PURCHASES_VIEW,
-    f"CREATE TRIGGER order_pay_insert INSTEAD OF INSERT ON order_pay BEGIN {_ORDER_PAY_INSERT} END",
-    f"CREATE TRIGGER order_pay_delete INSTEAD OF DELETE ON order_pay BEGIN "
-    f"DELETE FROM order_pay_rows WHERE {_ORDER_PAY_MATCH}; END",
-    f"CREATE TRIGGER order_pay_update INSTEAD OF UPDATE ON order_pay BEGIN "
-    f"DELETE FROM order_pay_rows WHERE {_ORDER_PAY_MATCH}; {_ORDER_PAY_INSERT} END",
+    *_order_pay_views(id_sql)[1:],
     f"CREATE TRIGGER vip_purchases_insert INSTEAD OF INSERT ON vip_purchases BEGIN {_PURCHASES_INSERT} END",
     f"CREATE TRIGGER vip_purchases_delete INSTEAD OF DELETE ON vip_purchases BEGIN "
     f"DELETE FROM vip_purchase_rows WHERE {_PURCHASES_MATCH}; END",
@@ -227,6 +252,14 @@ def id_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -
     return list(map(dict(zip(distinct, refs)).__getitem__, values))
 
 
+def staff_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -> list[Any]:
+    """The stored form of employee IDs in `order_pay_rows` (migration 10): the number of an ID
+    that is only a number (`1041`: 1041, two bytes where `id_refs` takes three), else minus its
+    `id_refs` integer (`E1041`: -(1041 × 32 + key)), else its text."""
+    return [-ref if isinstance(ref, int) and ref & 31 else ref >> 5 if isinstance(ref, int) else ref
+            for ref in id_refs(conn, values, add)]
+
+
 def _each(encode: Callable[[Any], Any], values: Iterable[Any]) -> list[Any]:
     """`encode` of each value, once per distinct value (amounts and dates repeat)."""
     values = list(values)
@@ -281,13 +314,15 @@ def _insert(conn: sqlite3.Connection, table: str, owner: int, rows: list[tuple],
 
 
 def insert_order_pay(conn: sqlite3.Connection, owner_id: str, order_ids: Sequence[Any],
-                     employee_ids: Sequence[Any], components: Sequence[Any], amounts: Iterable[Any]) -> None:
-    """Per-order pay of a close (`amounts`: the text stored before, `str` of each Decimal)."""
+                     employee_ids: Sequence[Any], components: Sequence[Any], amounts: Iterable[Any],
+                     staff: Callable[..., list[Any]] | None = None) -> None:
+    """Per-order pay of a close (`amounts`: the text stored before, `str` of each Decimal);
+    employees stored by `staff` (`staff_refs`; migration 7 stored them by `id_refs`)."""
     keys = Keys(conn)
     owner = keys.of([owner_id])[owner_id]
     codes = keys.of(components)
     rows = list(zip(repeat(owner), id_refs(conn, order_ids), map(codes.__getitem__, components),
-                    id_refs(conn, employee_ids), repeat(0), _each(amount, amounts)))
+                    (staff or staff_refs)(conn, employee_ids), repeat(0), _each(amount, amounts)))
     _insert(conn, "order_pay_rows", owner, rows, 4)
 
 
@@ -316,7 +351,8 @@ def convert(conn: sqlite3.Connection) -> None:
     for (owner,) in conn.execute("SELECT DISTINCT close_id FROM order_pay_v6").fetchall():
         rows = conn.execute("SELECT order_id, employee_id, component, amount FROM order_pay_v6 WHERE close_id = ?",
                             (owner,)).fetchall()
-        insert_order_pay(conn, owner, *map(list, zip(*rows)))
+        order_ids, employee_ids, components, amounts = map(list, zip(*rows))
+        insert_order_pay(conn, owner, order_ids, employee_ids, components, amounts, staff=id_refs)
     for (owner,) in conn.execute("SELECT DISTINCT source FROM vip_purchases_v6").fetchall():
         rows = conn.execute("SELECT period, customer_id, store_type, category, order_id, order_date, amount "
                             "FROM vip_purchases_v6 WHERE source = ?", (owner,)).fetchall()
@@ -339,3 +375,37 @@ def reorder_purchases(conn: sqlite3.Connection) -> None:
     conn.execute(f"INSERT INTO vip_purchase_rows ({columns}) SELECT {columns} FROM vip_purchase_rows_7 "
                  f"ORDER BY {', '.join(PURCHASE_ROWS[:7])}")
     conn.execute("DROP TABLE vip_purchase_rows_7")
+
+
+#: Migration 10: employees in `order_pay_rows` stored by `staff_refs` (a number alone: the number).
+ORDER_PAY_ROWS_10 = """CREATE TABLE order_pay_rows_10 (
+        owner           INTEGER NOT NULL,   -- ledger_keys: the close
+        order_ref       NOT NULL,           -- the order ID: number × 32 + ledger_prefixes key (or its text)
+        component       INTEGER NOT NULL,   -- ledger_keys
+        employee_ref    NOT NULL,           -- the employee ID: its number, or -(number × 32 + key) (or its text)
+        dup             INTEGER NOT NULL,   -- 0; 1, 2, ... for a repeat of the same key
+        amount          NOT NULL,           -- unscaled × 8 + decimals (or the text)
+        PRIMARY KEY (owner, order_ref, component, employee_ref, dup)
+    ) WITHOUT ROWID"""
+
+
+def restaff_order_pay(conn: sqlite3.Connection) -> None:
+    """Migration 10: `order_pay_rows` made again with its employees stored by `staff_refs`, every
+    row kept (the view reads back the same text); the view, its hand-edit triggers and the
+    triggers on the table (the outside-changes log's, ledger.guard: those in place) made again."""
+    triggers = [sql for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                                               "AND tbl_name = 'order_pay_rows' ORDER BY name")]
+    for name in ("order_pay_insert", "order_pay_delete", "order_pay_update"):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP VIEW order_pay")
+    conn.execute(ORDER_PAY_ROWS_10)
+    conn.execute("""INSERT INTO order_pay_rows_10
+                    SELECT owner, order_ref, component,
+                           CASE WHEN typeof(employee_ref) != 'integer' THEN employee_ref
+                                WHEN employee_ref & 31 = 0 THEN employee_ref >> 5 ELSE -employee_ref END,
+                           dup, amount
+                    FROM order_pay_rows ORDER BY 1, 2, 3, 4, 5""")
+    conn.execute("DROP TABLE order_pay_rows")
+    conn.execute("ALTER TABLE order_pay_rows_10 RENAME TO order_pay_rows")
+    for statement in (*_order_pay_views(staff_sql), *triggers):
+        conn.execute(statement)

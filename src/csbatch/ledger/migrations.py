@@ -268,3 +268,10 @@ def _outside_changes(conn: sqlite3.Connection) -> None:
     # triggers log every change csbatch did not make itself (csbatch.ledger.guard), so a close
     # recomputes the digests only when the log holds something: the first open after this once
     guard.install(conn)
+
+
+@migration(10, "employees of per-order pay stored by their number")
+def _order_pay_staff(conn: sqlite3.Connection) -> None:
+    # an employee ID that is only a number is stored as that number (two bytes a row, not three);
+    # the view order_pay returns the same rows, the outside-changes triggers are made again
+    compact.restaff_order_pay(conn)
