@@ -84,10 +84,10 @@ def _install_filters(env, lang: str) -> None:
 
 
 @cache
-def _words(lang: str) -> Callable[..., Markup]:
-    """`{{ _("...") }}` for the staff pages: what the environment's own (new-style, autoescaping)
-    gettext returns, a fixed text's translation kept once looked up (a month has thousands of
-    pages, each asking for the same twenty words)."""
+def fixed_words(lang: str) -> Callable[..., Markup]:
+    """`{{ _("...") }}` for a page rendered many times or asking for the same words row after row
+    (the staff pages, the audit page's tables), passed to `render` as `_`: what the environment's
+    own (new-style, autoescaping) gettext returns, each text's translation kept once looked up."""
     gettext = translations(resolve_lang(lang)).gettext
     kept: dict[str, Markup] = {}
 
@@ -111,7 +111,7 @@ def render_page(page: StaffPage, period: str, lang: str = "zh", company: str = "
 def _render(template, page: StaffPage, company: str, period: str, label: str, lang: str) -> str:
     return template.render(p=page, company=company, period=period, period_label=label,
                            attendance=_attendance_rows(page.attendance, lang), shown_rows=SHOWN_ROWS,
-                           _=_words(lang))
+                           _=fixed_words(lang))
 
 
 def render_pages(pages: list[StaffPage], folder: Path, period: str, lang: str = "zh",
