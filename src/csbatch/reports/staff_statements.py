@@ -52,11 +52,17 @@ class StaffPage:
     pay: Any                            # closing.pay_explanation.PayExplanation, or None
 
 
+@cache
+def _attendance_labels(lang: str) -> tuple[tuple[str, str], ...]:
+    """(column, label) of the attendance a page shows, worded once per language."""
+    return tuple((col.name, col.label(lang)) for col in ATTENDANCE.columns
+                 if col.name not in ("employee_id", "name"))
+
+
 def _attendance_rows(row: dict[str, Any] | None, lang: str) -> list[tuple[str, Any]]:
     if row is None:
         return []
-    return [(col.label(lang), row.get(col.name)) for col in ATTENDANCE.columns
-            if col.name not in ("employee_id", "name")]
+    return [(label, row.get(name)) for name, label in _attendance_labels(lang)]
 
 
 def _number(value: Any) -> str:
@@ -73,12 +79,25 @@ def _masked(value: Any) -> str:
     return "" if is_blank(value) else mask_ids_in(str(value))
 
 
+def _kept_words(wording: Callable[[str], str]) -> Callable[[str], str]:
+    kept: dict[str, str] = {}
+
+    def said(name: str) -> str:
+        found = kept.get(name)
+        if found is None:
+            found = kept[name] = wording(name)
+        return found
+
+    return said
+
+
 def _install_filters(env, lang: str) -> None:
     env.filters.setdefault("masked", _masked)
     env.filters.setdefault("number", _number)
     env.filters.setdefault("measured", lambda value, name: show(name, value, lang))
-    env.filters.setdefault("measure", lambda name: measure_word(lang, name))     # a measured value's word
-    env.filters.setdefault("flag", lambda flag: flag_word(flag, lang))
+    # a measured value's word, a flag's: a few names, each worded once
+    env.filters.setdefault("measure", _kept_words(lambda name: measure_word(lang, name)))
+    env.filters.setdefault("flag", _kept_words(lambda flag: flag_word(flag, lang)))
     env.filters.setdefault("worded", lambda reason: worded(reason, lang))       # a pay line's reason
     env.filters.setdefault("said", lambda text: said_in(lang, text))            # an input row's place and note
 

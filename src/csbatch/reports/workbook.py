@@ -191,6 +191,29 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
     attribute list and escaping per cell (a reference or a format index has nothing to escape);
     every other kind of cell, and a constant-memory sheet, goes through XlsxWriter's own writer."""
 
+    def _calculate_spans(self) -> None:
+        """`Worksheet._calculate_spans` from each row's own cells (not every column of the sheet):
+        the first and last column used in each block of 16 rows, 1-based."""
+        if self.comments:
+            super()._calculate_spans()
+            return
+        spans: dict[int, str] = {}
+        table, last = self.table, self.dim_rowmax
+        low = high = -1
+        for row_num in range(self.dim_rowmin, last + 1):
+            cells = table.get(row_num)
+            if cells:
+                first, end = min(cells), max(cells)
+                if low < 0:
+                    low, high = first, end
+                else:
+                    low, high = min(low, first), max(high, end)
+            if (row_num + 1) % 16 == 0 or row_num == last:
+                if low >= 0:
+                    spans[row_num // 16] = f"{low + 1}:{high + 1}"
+                    low = -1
+        self.row_spans = spans
+
     def _write_rows(self) -> None:
         if self.constant_memory or self.comments:
             super()._write_rows()
