@@ -208,10 +208,9 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                     low, high = first, end
                 else:
                     low, high = min(low, first), max(high, end)
-            if (row_num + 1) % 16 == 0 or row_num == last:
-                if low >= 0:
-                    spans[row_num // 16] = f"{low + 1}:{high + 1}"
-                    low = -1
+            if ((row_num + 1) % 16 == 0 or row_num == last) and low >= 0:
+                spans[row_num // 16] = f"{low + 1}:{high + 1}"
+                low = -1
         self.row_spans = spans
 
     def _write_rows(self) -> None:
@@ -224,7 +223,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         column_formats = {c: info.column_format for c, info in self.col_info.items()
                           if info.column_format is not None}
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
-            cells = table[row_num] if row_num in table else None
+            cells = table.get(row_num)
             info = row_info.get(row_num)
             if not cells:
                 if info is not None:
@@ -255,8 +254,10 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             self._xml_end_tag("row")
 
 
+
+
 class _Book(xlsxwriter.Workbook):
-    worksheet_class = _Worksheet
+    worksheet_class = _Worksheet      # what `add_worksheet` makes when given no class (3.x)
 
 
 @dataclass(frozen=True)
@@ -278,9 +279,8 @@ class Workbook:
         self.company = company
         self.period = period
         self.printing: dict[str, PrintSetup] = {}
-        self.book = _Book(str(path), {"strings_to_formulas": False,
-                                                    "strings_to_urls": False,
-                                                    "strings_to_numbers": False})
+        self.book = _Book(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                      "strings_to_numbers": False})
         self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
                                             "text_wrap": True, "valign": "vcenter"})
         self.formats = {k: self.book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}
