@@ -43,3 +43,6 @@ _.en
 # `Feeds` keeps places as numbers (issue 14); tests/test_sheet_rows.py and tests/test_feeds.py
 # hold the column-wise wording to the row-by-row one through it.
 _.place_texts
+
+# `reports.workbook._Book.worksheet_class`: XlsxWriter's `add_worksheet` reads it (issue 14).
+_.worksheet_class

@@ -38,6 +38,7 @@ from csbatch.reports.audit_workbook import (
 )
 from csbatch.reports.cells import to_decimal
 from csbatch.reports.codewords import stages_texts
+from csbatch.reports.staff_statements import fixed_words
 from csbatch.reports.vip_statements import DASH, environment, period_label
 
 TEMPLATE = "audit_report.html.j2"
@@ -251,7 +252,7 @@ def render_audit_page(report, policy, lang: str = "zh") -> str:
         trends=trend_context(report, lang),
         deadline_status={code: word(lang, name) for code, name, _ in charts.DEADLINE_SERIES},
         sla_status={code: word(lang, name) for code, name, _ in charts.SLA_SERIES},
-        company=policy.company.shown, script=Markup(DRAWN_SCRIPT), script_hash=script_hash())
+        company=policy.company.shown, script=Markup(DRAWN_SCRIPT), script_hash=script_hash(), _=fixed_words(lang))
 
 
 def write_audit_page(path: Path, report, policy, lang: str = "zh") -> Path:

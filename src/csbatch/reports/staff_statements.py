@@ -16,14 +16,17 @@ ID quoted in an input row or an adjustment's note shows masked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from csbatch.blanks import is_blank
-from csbatch.i18n import said_in
+from csbatch.i18n import resolve_lang, said_in, translations
 from csbatch.idnumbers import mask_ids_in
 from csbatch.policy.vocabulary import measure_word, show
 from csbatch.reports.codewords import flag_word
@@ -49,11 +52,17 @@ class StaffPage:
     pay: Any                            # closing.pay_explanation.PayExplanation, or None
 
 
+@cache
+def _attendance_labels(lang: str) -> tuple[tuple[str, str], ...]:
+    """(column, label) of the attendance a page shows, worded once per language."""
+    return tuple((col.name, col.label(lang)) for col in ATTENDANCE.columns
+                 if col.name not in ("employee_id", "name"))
+
+
 def _attendance_rows(row: dict[str, Any] | None, lang: str) -> list[tuple[str, Any]]:
     if row is None:
         return []
-    return [(col.label(lang), row.get(col.name)) for col in ATTENDANCE.columns
-            if col.name not in ("employee_id", "name")]
+    return [(label, row.get(name)) for name, label in _attendance_labels(lang)]
 
 
 def _number(value: Any) -> str:
@@ -63,26 +72,77 @@ def _number(value: Any) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def render_page(page: StaffPage, period: str, lang: str = "zh", company: str = "", env=None) -> str:
-    env = env or environment(lang)
-    env.filters.setdefault("masked", lambda v: "" if is_blank(v) else mask_ids_in(str(v)))
+def _masked(value: Any) -> str:
+    """An input's free text with national IDs masked (a short text holds none)."""
+    if type(value) is str:
+        return value if len(value) < 18 else mask_ids_in(value)
+    return "" if is_blank(value) else mask_ids_in(str(value))
+
+
+def _kept_words(wording: Callable[[str], str]) -> Callable[[str], str]:
+    kept: dict[str, str] = {}
+
+    def said(name: str) -> str:
+        found = kept.get(name)
+        if found is None:
+            found = kept[name] = wording(name)
+        return found
+
+    return said
+
+
+def _install_filters(env, lang: str) -> None:
+    env.filters.setdefault("masked", _masked)
     env.filters.setdefault("number", _number)
     env.filters.setdefault("measured", lambda value, name: show(name, value, lang))
-    env.filters.setdefault("measure", lambda name: measure_word(lang, name))     # a measured value's word
-    env.filters.setdefault("flag", lambda flag: flag_word(flag, lang))
+    # a measured value's word, a flag's: a few names, each worded once
+    env.filters.setdefault("measure", _kept_words(lambda name: measure_word(lang, name)))
+    env.filters.setdefault("flag", _kept_words(lambda flag: flag_word(flag, lang)))
     env.filters.setdefault("worded", lambda reason: worded(reason, lang))       # a pay line's reason
     env.filters.setdefault("said", lambda text: said_in(lang, text))            # an input row's place and note
-    return env.get_template(TEMPLATE).render(
-        p=page, company=company, period=period, period_label=period_label(period, lang),
-        attendance=_attendance_rows(page.attendance, lang), shown_rows=SHOWN_ROWS)
+
+
+@cache
+def fixed_words(lang: str) -> Callable[..., Markup]:
+    """`{{ _("...") }}` for a page rendered many times or asking for the same words row after row
+    (the staff pages, the audit page's tables), passed to `render` as `_`: what the environment's
+    own (new-style, autoescaping) gettext returns, each text's translation kept once looked up."""
+    gettext = translations(resolve_lang(lang)).gettext
+    kept: dict[str, Markup] = {}
+
+    def _(string: str, **variables: Any) -> Markup:
+        if variables:
+            return Markup(gettext(string)) % variables
+        found = kept.get(string)
+        if found is None:
+            found = kept[string] = Markup(gettext(string)) % variables
+        return found
+
+    return _
+
+
+def render_page(page: StaffPage, period: str, lang: str = "zh", company: str = "", env=None) -> str:
+    env = env or environment(lang)
+    _install_filters(env, lang)
+    return _render(env.get_template(TEMPLATE), page, company, period, period_label(period, lang), lang)
+
+
+def _render(template, page: StaffPage, company: str, period: str, label: str, lang: str) -> str:
+    return template.render(p=page, company=company, period=period, period_label=label,
+                           attendance=_attendance_rows(page.attendance, lang), shown_rows=SHOWN_ROWS,
+                           _=fixed_words(lang))
 
 
 def render_pages(pages: list[StaffPage], folder: Path, period: str, lang: str = "zh",
                  company: str = "") -> list[Path]:
-    """Write `folder/staff/<employee_id>.html` for every page; returns the paths in order."""
+    """Write `folder/staff/<employee_id>.html` for every page; returns the paths in order. The
+    template is compiled (and looked up) once for all of them."""
     out = Path(folder) / FOLDER
     out.mkdir(parents=True, exist_ok=True)
     env = environment(lang)
+    _install_filters(env, lang)
+    template = env.get_template(TEMPLATE)
+    label = period_label(period, lang)
     written: list[Path] = []
     seen: dict[str, str] = {}
     for page in pages:
@@ -91,7 +151,7 @@ def render_pages(pages: list[StaffPage], folder: Path, period: str, lang: str = 
             raise ValueError(f"two staff pages would share {name}: employees {seen[name]!r} and {page.employee_id!r}")
         seen[name] = page.employee_id
         path = out / name
-        path.write_text(render_page(page, period, lang, company, env), encoding="utf-8", newline="\n")
+        path.write_text(_render(template, page, company, period, label, lang), encoding="utf-8", newline="\n")
         written.append(path)
     return written
 

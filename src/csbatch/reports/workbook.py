@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple
 
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_, word, yes_no
@@ -183,6 +185,81 @@ def _text_width(texts: list[str | None], kind: str) -> int:
     return max(map(display_width, shown), default=0)
 
 
+class _Worksheet(xlsxwriter.worksheet.Worksheet):
+    """XlsxWriter's worksheet, its cells' XML written a row at a time: a number, date or (shared)
+    string cell comes out as the very text `Worksheet._write_cell` (3.3) writes, without its
+    attribute list and escaping per cell (a reference or a format index has nothing to escape);
+    every other kind of cell, and a constant-memory sheet, goes through XlsxWriter's own writer."""
+
+    def _calculate_spans(self) -> None:
+        """`Worksheet._calculate_spans` from each row's own cells (not every column of the sheet):
+        the first and last column used in each block of 16 rows, 1-based."""
+        if self.comments:
+            super()._calculate_spans()
+            return
+        spans: dict[int, str] = {}
+        table, last = self.table, self.dim_rowmax
+        low = high = -1
+        for row_num in range(self.dim_rowmin, last + 1):
+            cells = table.get(row_num)
+            if cells:
+                first, end = min(cells), max(cells)
+                if low < 0:
+                    low, high = first, end
+                else:
+                    low, high = min(low, first), max(high, end)
+            if ((row_num + 1) % 16 == 0 or row_num == last) and low >= 0:
+                spans[row_num // 16] = f"{low + 1}:{high + 1}"
+                low = -1
+        self.row_spans = spans
+
+    def _write_rows(self) -> None:
+        if self.constant_memory or self.comments:
+            super()._write_rows()
+            return
+        self._calculate_spans()
+        table, row_info, spans, write = self.table, self.row_info, self.row_spans, self.fh.write
+        columns: dict[int, str] = {}
+        column_formats = {c: info.column_format for c, info in self.col_info.items()
+                          if info.column_format is not None}
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table.get(row_num)
+            info = row_info.get(row_num)
+            if not cells:
+                if info is not None:
+                    self._write_empty_row(row_num, spans.get(row_num // 16), info)
+                continue
+            self._write_row(row_num, spans.get(row_num // 16), info)
+            number = str(row_num + 1)
+            row_format = info.row_format if info is not None else None
+            parts: list[str] = []
+            for col_num in sorted(cells):
+                cell = cells[col_num]
+                kind = type(cell)
+                if kind is not CellNumberTuple and kind is not CellStringTuple and kind is not CellDatetimeTuple:
+                    write("".join(parts))
+                    parts.clear()
+                    self._write_cell(row_num, col_num, cell)
+                    continue
+                name = columns.get(col_num)
+                if name is None:
+                    name = columns[col_num] = xl_col_to_name(col_num)
+                fmt = cell.format or row_format or column_formats.get(col_num)
+                style = f' s="{fmt._get_xf_index()}"' if fmt else ""
+                if kind is CellStringTuple:
+                    parts.append(f'<c r="{name}{number}"{style} t="s"><v>{cell.string}</v></c>')
+                else:
+                    parts.append(f'<c r="{name}{number}"{style}><v>{cell.number:.16G}</v></c>')
+            write("".join(parts))
+            self._xml_end_tag("row")
+
+
+
+
+class _Book(xlsxwriter.Workbook):
+    worksheet_class = _Worksheet      # what `add_worksheet` makes when given no class (3.x)
+
+
 @dataclass(frozen=True)
 class PrintSetup:
     """What a sheet declares about its printing; the rest is the same for every sheet."""
@@ -202,9 +279,8 @@ class Workbook:
         self.company = company
         self.period = period
         self.printing: dict[str, PrintSetup] = {}
-        self.book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                                    "strings_to_urls": False,
-                                                    "strings_to_numbers": False})
+        self.book = _Book(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                      "strings_to_numbers": False})
         self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
                                             "text_wrap": True, "valign": "vcenter"})
         self.formats = {k: self.book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}

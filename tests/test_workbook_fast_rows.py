@@ -1,0 +1,85 @@
+"""Issue 14 (round 4): a workbook's sheets write their cells' XML a row at a time
+(`csbatch.reports.workbook._Worksheet`). The sheet XML comes out byte for byte as XlsxWriter's own
+writer makes it: numbers, dates and strings with a cell, row or column format or none, rows with
+only a format or a height, gaps between rows and columns, and cells of other kinds (a formula, a
+boolean, a blank with a format, a rich string, a comment) mixed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import zipfile
+from pathlib import Path
+
+import xlsxwriter
+
+from csbatch.reports.workbook import Workbook, _Book
+
+
+def _fill(book: xlsxwriter.Workbook, seed: int, *, others: bool, comments: bool = False) -> None:
+    rnd = random.Random(seed)
+    formats = [None, *(book.add_format(f) for f in ({"bold": True}, {"num_format": "0.00"},
+                                                    {"num_format": "yyyy-mm-dd"}, {"text_wrap": True}))]
+    ws = book.add_worksheet("data")
+    ws.set_column(2, 3, 20, formats[1])
+    ws.set_column(6, 6, 30)
+    ws.set_row(5, 30)
+    ws.set_row(7, None, formats[4])
+    ws.set_row(40, 20)                           # a row with only a height, past every cell
+    for r in range(0, 60):
+        if r % 11 == 10:
+            continue                             # a gap
+        for c in rnd.sample(range(0, 40), rnd.randint(0, 12)):
+            fmt = rnd.choice(formats)
+            pick = rnd.random()
+            if pick < 0.35:
+                ws.write_number(r, c, rnd.choice([0.0, -0.0, 1 / 3, 1e20, -12.5, 7, 1e-9]), fmt)
+            elif pick < 0.7:
+                ws.write_string(r, c, rnd.choice(["a", " lead", "<&>\"'", "中文", "=1+1", "x" * 50]), fmt)
+            elif pick < 0.8:
+                ws.write_datetime(r, c, dt.datetime(2026, 10, rnd.randint(1, 31), 9, 30), formats[3])
+            elif others and pick < 0.85:
+                ws.write_formula(r, c, "=1+2", fmt, 3)
+            elif others and pick < 0.9:
+                ws.write_boolean(r, c, rnd.random() < 0.5, fmt)
+            elif others and pick < 0.95:
+                ws.write_blank(r, c, None, formats[1])
+            elif others:
+                ws.write_rich_string(r, c, "x", formats[1], "bold", " y")
+    if comments:
+        ws.write_comment(3, 3, "a note")
+        ws.write_comment(50, 45, "far away")
+    ws.freeze_panes(1, 0)
+
+
+def _sheets(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()
+                if n.startswith("xl/worksheets/") or n in ("xl/sharedStrings.xml", "xl/styles.xml")}
+
+
+def test_rows_come_out_as_xlsxwriter_writes_them(tmp_path: Path) -> None:
+    for seed in range(6):
+        for others in (False, True):
+            for comments in (False, True):
+                for kind, name in ((xlsxwriter.Workbook, "stock"), (_Book, "fast")):
+                    book = kind(str(tmp_path / f"{name}.xlsx"), {})
+                    _fill(book, seed, others=others, comments=comments)
+                    book.close()
+                assert _sheets(tmp_path / "fast.xlsx") == _sheets(tmp_path / "stock.xlsx"), (seed, others, comments)
+
+
+def test_constant_memory_sheets_are_left_to_xlsxwriter(tmp_path: Path) -> None:
+    for kind, name in ((xlsxwriter.Workbook, "stock"), (_Book, "fast")):
+        book = kind(str(tmp_path / f"{name}.xlsx"), {"constant_memory": True})
+        ws = book.add_worksheet()
+        for r in range(30):
+            ws.write_number(r, 0, r / 7)
+            ws.write_string(r, 2, f"row {r}")
+        book.close()
+    assert _sheets(tmp_path / "fast.xlsx") == _sheets(tmp_path / "stock.xlsx")
+
+
+def test_the_wrapper_writes_with_the_fast_sheets(tmp_path: Path) -> None:
+    book = Workbook(tmp_path / "w.xlsx")
+    assert type(book.book.add_worksheet("x")).__name__ == "_Worksheet"
