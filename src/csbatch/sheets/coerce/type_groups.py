@@ -181,8 +181,25 @@ def _normalised(text: str) -> str:
     return unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)).strip()
 
 
-def _text_group(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarray]:
-    codes, uniq = _factorize(values)
+_SAMPLE = 2048
+
+
+def _distinct_texts(values: np.ndarray, per_cell: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The text cells factorised, or (`per_cell`: the column's handler costs about as much per
+    value as hashing it, as for IDs and text) each cell its own value when a spread sample of
+    them is mostly distinct plain ASCII (order and customer IDs: about one value per cell).
+    Hashing a million distinct strings costs more than cleaning each cell (two C-level maps), and
+    no handler needs its values distinct, only each cell's index into them."""
+    n = len(values)
+    if per_cell and n >= 4 * _SAMPLE:
+        sample = values[::n // _SAMPLE]
+        if len(set(sample)) >= 0.9 * len(sample) and all(map(str.isascii, sample)):
+            return np.arange(n), values
+    return _factorize(values)
+
+
+def _text_group(values: np.ndarray, pos: np.ndarray, per_cell: bool = False) -> tuple[_Group, np.ndarray]:
+    codes, uniq = _distinct_texts(values, per_cell)
     # one C-level `map` per distinct value (the pandas `.str` accessor costs twice as much)
     odd = ~np.fromiter(map(str.isascii, uniq), dtype=bool, count=len(uniq))
     clean = np.fromiter(map(str.strip, uniq), dtype=object, count=len(uniq))
@@ -247,13 +264,14 @@ def _other_group(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarra
     return _Group(_OTHER, pos, np.arange(len(values)), values), pos[:0]
 
 
-_BUILDERS = {_STR: _text_group, _NUM: _number_group, _BOOL: _bool_group,
+_BUILDERS = {_NUM: _number_group, _BOOL: _bool_group,
              _DATETIME: _temporal_group(_DATETIME), _DATE: _temporal_group(_DATE),
              _TIME: _temporal_group(_TIME), _DELTA: _temporal_group(_DELTA),
              _OTHER: _other_group}
 
 
-def _split(values: np.ndarray) -> _Cells:
+def _split(values: np.ndarray, per_cell_text: bool = False) -> _Cells:
+    """`values` by kind into groups; `per_cell_text`: see `_distinct_texts`."""
     n = len(values)
     blank = np.zeros(n, dtype=bool)
     if n == 0:
@@ -277,7 +295,8 @@ def _split(values: np.ndarray) -> _Cells:
         if kind == _BLANK:
             blank[pos] = True
             continue
-        group, blanks = _BUILDERS[kind](values[pos], pos)
+        cells = values if len(pos) == n else values[pos]
+        group, blanks = _text_group(cells, pos, per_cell_text) if kind == _STR else _BUILDERS[kind](cells, pos)
         blank[blanks] = True
         if len(group.pos):
             groups.append(group)
