@@ -45,5 +45,5 @@ def coerce_column(raw: pd.Series, column: Column, ctx: CoerceContext) -> Coerced
     for g in cells.groups:
         handler(g, column, ctx, out)
     if column.required:
-        out.err[cells.blank] = Said(N_("is required but empty"))
+        out.error_at(cells.blank, Said(N_("is required but empty")))
     return out.finish(raw)
