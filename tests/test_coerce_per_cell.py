@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from csbatch.policy.inputs import Column
-from csbatch.sheets.coerce import CoerceContext, coerce_column
-from csbatch.sheets.coerce import type_groups
+from csbatch.sheets.coerce import CoerceContext, coerce_column, type_groups
 
 
 @pytest.fixture(scope="module")
