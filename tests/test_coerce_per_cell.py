@@ -49,3 +49,15 @@ def test_per_cell_path_taken(monkeypatch) -> None:
     assert uniq is values and (codes == range(20_000)).all()
     codes, uniq = type_groups._distinct_texts(values, per_cell=False)
     assert len(uniq) == 20_000
+
+
+@pytest.mark.parametrize("cell", ["13800138000", "0086138", "008613800138000", "+86 138-0013-8000",
+                                  "²³", "١٢٣", "(010)12345678", "12a", "0", "0086", "00861", "[12]"])
+def test_phone_plain_digits_same_as_cleaned(ctx, cell) -> None:
+    """Plain ASCII digits skip the regexes (`_phone_texts`): the same as the regex path."""
+    from csbatch.sheets.coerce.identifiers import _phone_texts
+
+    vals, digits = _phone_texts(pd.Series([cell], dtype=object).to_numpy())
+    s = pd.Series([cell]).str.replace(r"[\s\-()\[\]]", "", regex=True) \
+        .str.replace(r"^(?:\+86|0086)", "", regex=True)
+    assert vals[0] == s[0] and bool(digits[0]) == bool(s.str.fullmatch(r"[0-9]+")[0])
