@@ -27,19 +27,23 @@ _HANDLERS = {"id": _ids, "national_id": _ids, "text": _texts, "int": _ints, "num
              "money": _decimals, "date": _dates, "datetime": _dates, "time": _times,
              "month": _months, "bool": _bools, "code": _codes, "phone": _phones}
 
+#: Column types whose handlers cost about as much per text value as hashing it (see `_distinct_texts`).
+_PER_CELL_TEXT = frozenset({"id", "text"})
+
 
 def coerce_column(raw: pd.Series, column: Column, ctx: CoerceContext) -> Coerced:
     """Coerce one column of raw cells to its declared type (see `csbatch.sheets`)."""
     values = _object_values(raw)
-    cells = _split(values)
+    per_cell = column.type in _PER_CELL_TEXT
+    cells = _split(values, per_cell)
     if column.default is not None and cells.blank.any():
         values = values.copy()
         values[cells.blank] = column.default
-        cells = _split(values)
+        cells = _split(values, per_cell)
     out = _Out(cells.n, _STORAGE[column.type])
     handler = _HANDLERS[column.type]
     for g in cells.groups:
         handler(g, column, ctx, out)
     if column.required:
-        out.err[cells.blank] = Said(N_("is required but empty"))
+        out.error_at(cells.blank, Said(N_("is required but empty")))
     return out.finish(raw)

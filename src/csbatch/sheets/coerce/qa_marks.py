@@ -73,7 +73,7 @@ def coerce_audit_items(raw: pd.Series, section_kind: Literal["positive", "taboo"
         na_cells = pd.isna(vals)[g.codes] & pd.isna(msgs)[g.codes]
         out.ok[g.pos[na_cells]] = False   # N/A: legitimately missing
     if positive:
-        out.err[cells.blank] = Said(N_("no mark (write points, ✓/✗ or N/A)"))
+        out.error_at(cells.blank, Said(N_("no mark (write points, ✓/✗ or N/A)")))
     else:
         out.vals[cells.blank] = Decimal(0)
         out.ok[cells.blank] = True

@@ -30,6 +30,7 @@ class _Out:
                      "m8": lambda: np.full(n, np.timedelta64("NaT"), dtype="m8[ns]")}[storage]()
         self.ok = np.zeros(n, dtype=bool)
         self.err = np.full(n, None, dtype=object)
+        self.erred = False      # any message in `err` (most columns have none: no scan for them)
         self.notes: list[tuple[np.ndarray, str, np.ndarray]] = []
 
     def put(self, g: _Group, vals_u: np.ndarray | None, err_u: np.ndarray | None = None,
@@ -37,7 +38,12 @@ class _Out:
         """Per distinct value: its coerced value, or an error message (None when fine), and
         notes (code, message-or-None per distinct value)."""
         ok_u = np.ones(len(g), dtype=bool) if err_u is None else pd.isna(err_u)
-        if ok_u.all() and vals_u is not None and not notes:   # the common case: no masks per cell
+        noted = []      # notes with a message for a fine value
+        for code, msg_u in notes:
+            has = ~pd.isna(msg_u) & ok_u
+            if has.any():
+                noted.append((code, has, msg_u))
+        if ok_u.all() and vals_u is not None and not noted:   # the common case: no masks per cell
             self.vals[g.pos] = vals_u[g.codes]
             self.ok[g.pos] = True
             return
@@ -46,12 +52,15 @@ class _Out:
             self.vals[g.pos[ok]] = vals_u[g.codes[ok]]
             self.ok[g.pos[ok]] = True
         if err_u is not None and not ok.all():   # no messages: every value is fine
-            self.err[g.pos[~ok]] = err_u[g.codes[~ok]]
-        for code, msg_u in notes:
-            has = ~pd.isna(msg_u) & ok_u
-            if has.any():
-                at = has[g.codes]
-                self.notes.append((g.pos[at], code, msg_u[g.codes[at]]))
+            self.error_at(g.pos[~ok], err_u[g.codes[~ok]])
+        for code, has, msg_u in noted:
+            at = has[g.codes]
+            self.notes.append((g.pos[at], code, msg_u[g.codes[at]]))
+
+    def error_at(self, cells: np.ndarray, msgs: np.ndarray | Said) -> None:
+        """Error messages for the cells at `cells` (positions or a mask): one each, or one for all."""
+        self.err[cells] = msgs
+        self.erred = True
 
     def fail(self, g: _Group, what: Said) -> None:
         """Every cell of the group is an error: `'…' is not {what}`."""
@@ -65,14 +74,17 @@ class _Out:
         elif self.storage == "boolean":
             values = pd.Series(pd.arrays.BooleanArray(self.vals, ~self.ok), index=index)
         elif self.storage == "object":
-            self.vals[~self.ok] = None
+            if not self.ok.all():
+                self.vals[~self.ok] = None
             values = pd.Series(self.vals, index=index, dtype=object)
         else:
             self.vals[~self.ok] = self.vals.dtype.type("NaT")
             values = pd.Series(self.vals, index=index)
         values.name = raw.name
-        where = np.flatnonzero(~pd.isna(self.err))
-        errors = list(zip(index.take(where).tolist(), self.err[where].tolist()))
+        errors = []
+        if self.erred:
+            where = np.flatnonzero(~pd.isna(self.err))
+            errors = list(zip(index.take(where).tolist(), self.err[where].tolist()))
         notes: list[tuple[int, str, str]] = []
         if self.notes:
             pos = np.concatenate([p for p, _, _ in self.notes])

@@ -24,6 +24,7 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 _STR, _NUM, _BOOL, _DATETIME, _DATE, _TIME, _DELTA, _OTHER, _BLANK = range(9)
+_NP_DATETIME, _NP_DELTA = 9, 10   # numpy's, whose NaT is a value of the type: sorted out in `_split`
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _ASCII_SPACE = " \t\r\n\x0b\x0c"
@@ -42,18 +43,31 @@ def _kind_of(t: type) -> int:
     if t is type(None) or t is type(pd.NaT) or t is type(pd.NA):
         return _BLANK
     if issubclass(t, np.timedelta64):  # numpy counts timedelta64 as an integer type
-        return _DELTA
+        return _NP_DELTA
+    if issubclass(t, np.datetime64):
+        return _NP_DATETIME
     if issubclass(t, (int, float, Decimal, np.integer, np.floating)):
         return _NUM
-    if issubclass(t, (dt.datetime, np.datetime64)):
+    if issubclass(t, dt.datetime):
         return _DATETIME
     if issubclass(t, dt.date):
         return _DATE
     if issubclass(t, dt.time):
         return _TIME
-    if issubclass(t, (dt.timedelta, np.timedelta64)):
+    if issubclass(t, dt.timedelta):
         return _DELTA
     return _OTHER
+
+
+class _Kinds(dict[type, int]):
+    """Python type → kind, learnt type by type (a column holds a handful)."""
+
+    def __missing__(self, t: type) -> int:
+        self[t] = kind = _kind_of(t)
+        return kind
+
+
+_KINDS = _Kinds()
 
 
 @dataclass
@@ -181,8 +195,25 @@ def _normalised(text: str) -> str:
     return unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)).strip()
 
 
-def _text_group(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarray]:
-    codes, uniq = _factorize(values)
+_SAMPLE = 2048
+
+
+def _distinct_texts(values: np.ndarray, per_cell: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The text cells factorised, or (`per_cell`: the column's handler costs about as much per
+    value as hashing it, as for IDs and text) each cell its own value when a spread sample of
+    them is mostly distinct plain ASCII (order and customer IDs: about one value per cell).
+    Hashing a million distinct strings costs more than cleaning each cell (two C-level maps), and
+    no handler needs its values distinct, only each cell's index into them."""
+    n = len(values)
+    if per_cell and n >= 4 * _SAMPLE:
+        sample = values[::n // _SAMPLE]
+        if len(set(sample)) >= 0.9 * len(sample) and all(map(str.isascii, sample)):
+            return np.arange(n), values
+    return _factorize(values)
+
+
+def _text_group(values: np.ndarray, pos: np.ndarray, per_cell: bool = False) -> tuple[_Group, np.ndarray]:
+    codes, uniq = _distinct_texts(values, per_cell)
     # one C-level `map` per distinct value (the pandas `.str` accessor costs twice as much)
     odd = ~np.fromiter(map(str.isascii, uniq), dtype=bool, count=len(uniq))
     clean = np.fromiter(map(str.strip, uniq), dtype=object, count=len(uniq))
@@ -247,13 +278,14 @@ def _other_group(values: np.ndarray, pos: np.ndarray) -> tuple[_Group, np.ndarra
     return _Group(_OTHER, pos, np.arange(len(values)), values), pos[:0]
 
 
-_BUILDERS = {_STR: _text_group, _NUM: _number_group, _BOOL: _bool_group,
+_BUILDERS = {_NUM: _number_group, _BOOL: _bool_group,
              _DATETIME: _temporal_group(_DATETIME), _DATE: _temporal_group(_DATE),
              _TIME: _temporal_group(_TIME), _DELTA: _temporal_group(_DELTA),
              _OTHER: _other_group}
 
 
-def _split(values: np.ndarray) -> _Cells:
+def _split(values: np.ndarray, per_cell_text: bool = False) -> _Cells:
+    """`values` by kind into groups; `per_cell_text`: see `_distinct_texts`."""
     n = len(values)
     blank = np.zeros(n, dtype=bool)
     if n == 0:
@@ -264,20 +296,22 @@ def _split(values: np.ndarray) -> _Cells:
     elif inferred in ("floating", "integer", "mixed-integer-float"):
         by_kind = {_NUM: np.arange(n)}
     else:
-        types = np.fromiter(map(type, values), dtype=object, count=n)
-        tcodes, tuniq = pd.factorize(types)
-        kinds = np.array([_kind_of(t) for t in tuniq], dtype=np.int8)[tcodes]
-        numpy_types = [i for i, t in enumerate(tuniq) if t in (np.datetime64, np.timedelta64)]
-        if numpy_types:  # numpy's NaT is a value of those types, not a type of its own
-            idx = np.flatnonzero(np.isin(tcodes, numpy_types))
-            kinds[idx[pd.isna(values[idx].astype(object))]] = _BLANK
-        by_kind = {int(k): np.flatnonzero(kinds == k) for k in np.unique(kinds)}
+        # one dict look-up per cell, in C (cheaper than factorising the cells' types)
+        kinds = np.fromiter(map(_KINDS.__getitem__, map(type, values)), dtype=np.int8, count=n)
+        present = np.flatnonzero(np.bincount(kinds, minlength=_NP_DELTA + 1))
+        for numpy_kind, kind in ((_NP_DATETIME, _DATETIME), (_NP_DELTA, _DELTA)):
+            if numpy_kind in present:  # numpy's NaT is a value of those types, not a type of its own
+                idx = np.flatnonzero(kinds == numpy_kind)
+                kinds[idx] = np.where(pd.isna(values[idx].astype(object)), _BLANK, kind)
+        present = np.flatnonzero(np.bincount(kinds, minlength=_NP_DELTA + 1))
+        by_kind = {int(k): np.flatnonzero(kinds == k) for k in present}
     groups = []
     for kind, pos in by_kind.items():
         if kind == _BLANK:
             blank[pos] = True
             continue
-        group, blanks = _BUILDERS[kind](values[pos], pos)
+        cells = values if len(pos) == n else values[pos]
+        group, blanks = _text_group(cells, pos, per_cell_text) if kind == _STR else _BUILDERS[kind](cells, pos)
         blank[blanks] = True
         if len(group.pos):
             groups.append(group)
