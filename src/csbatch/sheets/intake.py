@@ -13,7 +13,7 @@ import gc
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -176,7 +176,9 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
 def _collector_paused() -> Iterator[None]:
     """Reading a sheet makes millions of cell objects and no reference cycles: the cyclic garbage
     collector would walk them again and again while they are made (~7% of the read at 100k
-    orders), so it waits until the sheet is read."""
+    orders, default thresholds), so it waits until the month's sheets are read. Paused once around
+    the whole read, not per sheet: the switch is global, and the worker reading ahead
+    (`_raw_sheets`) makes its cells between two sheets of this thread."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -205,7 +207,7 @@ def read_ahead_default() -> bool:
     return min(2, os.cpu_count() or 1) > 1
 
 
-def _raw_sheets(found: list[FoundSheet], ahead: bool) -> Iterator[RawSheet | ReadError]:
+def _raw_sheets(found: list[FoundSheet], ahead: bool) -> Generator[RawSheet | ReadError, None, None]:
     """Each sheet's cells (or its ReadError), in `found` order. With `ahead`, one worker thread
     reads sheet N+1 while the caller maps and coerces sheet N: python-calamine's parse and zlib's
     inflating release the GIL, so they run on the second core. At most one sheet is read ahead
