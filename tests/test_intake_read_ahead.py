@@ -5,6 +5,7 @@ ones among them; an unexpected error in the worker still reaches the caller."""
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -31,15 +32,9 @@ def _month(folder):
 
 def _read(policy, folder, ahead):
     told: list[tuple[object, ...]] = []
-
-    class Recorder:
-        def reading(self, name):
-            told.append(("reading", name))
-
-        def read(self, name, rows):
-            told.append(("read", name, rows))
-
-    inputs, issues = read_inputs(policy, PERIOD, folder, Recorder(), read_ahead=ahead)
+    recorder = SimpleNamespace(reading=lambda name: told.append(("reading", name)),
+                               read=lambda name, rows: told.append(("read", name, rows)))
+    inputs, issues = read_inputs(policy, PERIOD, folder, recorder, read_ahead=ahead)
     return inputs, [(str(i), i.code, i.severity) for i in issues], told
 
 
