@@ -8,10 +8,13 @@ raised at the user.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,15 +125,15 @@ def _cell_issues(found: FoundSheet, column: Named, letter: str | None, result: C
 
 
 def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
-                items: dict[str, str]) -> _SheetResult:
+                items: dict[str, str], cells: RawSheet | ReadError | None = None) -> _SheetResult:
     """One sheet → its typed frame with provenance, or the problems that stop it: read the cells
-    → locate the header → map the columns → drop padding (blank, totals and note rows) → flag
-    hidden rows, over-long and unreadable cells → coerce each column → add provenance."""
+    (unless `cells` holds them, or the ReadError reading them gave, from `_raw_sheets`) → locate
+    the header → map the columns → drop padding (blank, totals and note rows) → flag hidden rows,
+    over-long and unreadable cells → coerce each column → add provenance."""
     where = Source(found.display, sheet=found.sheet)
-    try:
-        raw = _read_raw(found)
-    except ReadError as exc:
-        return _SheetResult(None, {}, [Issue.said(where, "inputs.unreadable", exc.said)])
+    raw = _try_raw(found) if cells is None else cells
+    if isinstance(raw, ReadError):
+        return _SheetResult(None, {}, [Issue.said(where, "inputs.unreadable", raw.said)])
     header = find_header(raw.rows, kind, items if kind.item_columns else None)
     if header is None:
         return _SheetResult(None, {}, [_no_header(where, kind)])
@@ -173,7 +176,9 @@ def _read_sheet(found: FoundSheet, kind: Kind, policy: Policy, period: str,
 def _collector_paused() -> Iterator[None]:
     """Reading a sheet makes millions of cell objects and no reference cycles: the cyclic garbage
     collector would walk them again and again while they are made (~7% of the read at 100k
-    orders), so it waits until the sheet is read."""
+    orders, default thresholds), so it waits until the month's sheets are read. Paused once around
+    the whole read, not per sheet: the switch is global, and the worker reading ahead
+    (`_raw_sheets`) makes its cells between two sheets of this thread."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -185,6 +190,42 @@ def _collector_paused() -> Iterator[None]:
 
 def _read_raw(found: FoundSheet) -> RawSheet:
     return read_csv(found.path) if found.sheet is None else read_excel_sheet(found.path, found.sheet)
+
+
+def _try_raw(found: FoundSheet) -> RawSheet | ReadError:
+    """A sheet's cells, or the ReadError that says why they cannot be read (handed back, not
+    raised, so a worker thread's read reaches `_read_sheet` as the same issue)."""
+    try:
+        return _read_raw(found)
+    except ReadError as exc:
+        return exc
+
+
+def read_ahead_default() -> bool:
+    """Whether the month's sheets are read one ahead in a second thread: with two cores or more
+    (min(2, cores) workers: this one and the reader), never with one."""
+    return min(2, os.cpu_count() or 1) > 1
+
+
+def _raw_sheets(found: list[FoundSheet], ahead: bool) -> Generator[RawSheet | ReadError, None, None]:
+    """Each sheet's cells (or its ReadError), in `found` order. With `ahead`, one worker thread
+    reads sheet N+1 while the caller maps and coerces sheet N: python-calamine's parse and zlib's
+    inflating release the GIL, so they run on the second core. At most one sheet is read ahead
+    (the read's peak memory: two sheets' cells at once, never three); what is yielded, and in what
+    order, does not depend on the threads' timing, and an error the worker meets (ReadError as a
+    value, anything else raised) reaches the caller at that sheet, as it would without it."""
+    if not ahead or len(found) < 2:
+        for sheet in found:
+            yield _try_raw(sheet)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csbatch-read") as pool:
+        pending = pool.submit(_try_raw, found[0])
+        for following in [*found[1:], None]:
+            cells = pending.result()
+            if following is not None:
+                pending = pool.submit(_try_raw, following)
+            yield cells
+            del cells   # the caller frees this sheet's rows; this frame must not keep them
 
 
 def _no_header(where: Source, kind: Kind) -> Issue:
@@ -357,10 +398,13 @@ def _empty_frame(kind: Kind, policy: Policy, period: str) -> pd.DataFrame:
 
 
 def read_inputs(policy: Policy, period: str, inputs_dir: Path,
-                progress: ReadProgress | None = None) -> tuple[Inputs | None, list[Issue]]:
+                progress: ReadProgress | None = None, *,
+                read_ahead: bool | None = None) -> tuple[Inputs | None, list[Issue]]:
     """Read every input kind for `period` from `inputs_dir`. Returns (inputs, issues); inputs is
     None when any issue is an error. `progress` is told of each file as it starts and, once all
-    its sheets are read, of the rows read from it (before the month's rows are chosen)."""
+    its sheets are read, of the rows read from it (before the month's rows are chosen).
+    `read_ahead` (default: with two cores, `read_ahead_default`) reads the next sheet in a second
+    thread while this one is typed (`_raw_sheets`); the result is the same either way."""
     from csbatch.sheets.crosscheck import CROSS_CHECKS
 
     found, files, issues = discover(Path(inputs_dir), policy.inputs)
@@ -371,24 +415,25 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     rows_by_file: dict[tuple[str, str], int] = defaultdict(int)
     sheets_by_file: dict[tuple[str, str], list[str]] = defaultdict(list)
     file_rows: dict[str, int] = {}
-    for i, sheet in enumerate(found):
-        if progress and sheet.display not in file_rows:
-            progress.reading(sheet.display)
-        file_rows.setdefault(sheet.display, 0)
-        kind = policy.inputs.kinds[sheet.kind]
-        with _collector_paused():
-            result = _read_sheet(sheet, kind, policy, period, items)
-        issues.extend(result.issues)
-        if result.frame is not None:
-            parts[sheet.kind].append(result.frame)
-            letters[(sheet.display, sheet.sheet)] = result.letters
-            headers[(sheet.display, sheet.sheet)] = result.headers or {}
-            rows_by_file[(sheet.display, sheet.kind)] += len(result.frame)
-            if sheet.sheet is not None:
-                sheets_by_file[(sheet.display, sheet.kind)].append(sheet.sheet)
-            file_rows[sheet.display] += len(result.frame)
-        if progress and (i + 1 == len(found) or found[i + 1].display != sheet.display):
-            progress.read(sheet.display, file_rows[sheet.display])
+    ahead = read_ahead_default() if read_ahead is None else read_ahead
+    with _collector_paused(), contextlib.closing(_raw_sheets(found, ahead)) as raws:
+        for i, sheet in enumerate(found):
+            if progress and sheet.display not in file_rows:
+                progress.reading(sheet.display)
+            file_rows.setdefault(sheet.display, 0)
+            kind = policy.inputs.kinds[sheet.kind]
+            result = _read_sheet(sheet, kind, policy, period, items, next(raws))
+            issues.extend(result.issues)
+            if result.frame is not None:
+                parts[sheet.kind].append(result.frame)
+                letters[(sheet.display, sheet.sheet)] = result.letters
+                headers[(sheet.display, sheet.sheet)] = result.headers or {}
+                rows_by_file[(sheet.display, sheet.kind)] += len(result.frame)
+                if sheet.sheet is not None:
+                    sheets_by_file[(sheet.display, sheet.kind)].append(sheet.sheet)
+                file_rows[sheet.display] += len(result.frame)
+            if progress and (i + 1 == len(found) or found[i + 1].display != sheet.display):
+                progress.read(sheet.display, file_rows[sheet.display])
 
     frames: dict[str, pd.DataFrame] = {}
     for name, kind in policy.inputs.kinds.items():
