@@ -52,9 +52,7 @@ def install(conn: sqlite3.Connection) -> None:
     check after it recomputes every digest once (what the ledger held before is checked, not
     trusted), then finds the log empty."""
     conn.execute(f"CREATE TABLE {LOG} (id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, op TEXT NOT NULL)")
-    for table in (*ROWS, *_SMALL):
-        for op in _OPS:
-            conn.execute(_trigger(table, op))
+    _make_triggers(conn, present=set())
     conn.execute(f"INSERT INTO {LOG} (tbl, op) VALUES ('*', 'installed')")
 
 
@@ -101,7 +99,11 @@ def clear(conn: sqlite3.Connection) -> None:
     """Empty the log and make any missing trigger again (inside the write transaction that found
     every digest intact)."""
     conn.execute(f"DELETE FROM {LOG}")
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    _make_triggers(conn, present={r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")})
+
+
+def _make_triggers(conn: sqlite3.Connection, present: set[str]) -> None:
+    """Every trigger of `TRIGGERS` whose name is not in `present`."""
     for table in (*ROWS, *_SMALL):
         for op in _OPS:
             if f"outside_{table}_{op}" not in present:

@@ -202,9 +202,9 @@ def _try_raw(found: FoundSheet) -> RawSheet | ReadError:
 
 
 def read_ahead_default() -> bool:
-    """Whether the month's sheets are read one ahead in a second thread: with two cores or more
-    (min(2, cores) workers: this one and the reader), never with one."""
-    return min(2, os.cpu_count() or 1) > 1
+    """Whether the month's sheets are read one ahead in a second thread (this one and the
+    reader): with two cores or more, never with one."""
+    return (os.cpu_count() or 1) >= 2
 
 
 def _raw_sheets(found: list[FoundSheet], ahead: bool) -> Generator[RawSheet | ReadError, None, None]:
