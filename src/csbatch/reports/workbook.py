@@ -254,8 +254,6 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             self._xml_end_tag("row")
 
 
-
-
 class _Book(xlsxwriter.Workbook):
     worksheet_class = _Worksheet      # what `add_worksheet` makes when given no class (3.x)
 
