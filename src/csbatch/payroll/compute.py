@@ -32,6 +32,7 @@ from csbatch.scoring.cards import ScoreResult
 from csbatch.scoring.measures import Measured
 from csbatch.scoring.measures_kit import Period
 from csbatch.sheets.intake import Inputs
+from csbatch.text import sort_keys
 
 __all__ = [
     "MECHANISMS",
@@ -141,21 +142,13 @@ def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
     pair: a million orders), anything else as pandas sorts objects."""
     frame = pd.DataFrame({c: getattr(paid, c) for c in ORDER_PAY_COLUMNS}, columns=list(ORDER_PAY_COLUMNS),
                          dtype=object)
-    if set(map(type, paid.order_id)) <= {str} and set(map(type, paid.employee_id)) <= {str}:
+    order_keys, staff_keys = sort_keys(paid.order_id), sort_keys(paid.employee_id)
+    if order_keys is not None and staff_keys is not None:
         components = np.array([rank.get(c, len(rank)) for c in paid.component])   # unknown: last
-        at = np.lexsort((_fixed_width(paid.employee_id), components, _fixed_width(paid.order_id)))
+        at = np.lexsort((staff_keys, components, order_keys))
         return frame.take(at).reset_index(drop=True)
     return frame.sort_values(["order_id", "component", "employee_id"], kind="stable",
                              key=lambda c: c.map(rank) if c.name == "component" else c).reset_index(drop=True)
-
-
-def _fixed_width(texts: list[str]) -> np.ndarray:
-    """`texts` as a fixed-width array that sorts in code-point order: bytes when they are all
-    ASCII (half the width of UCS-4, compared faster), else UCS-4."""
-    try:
-        return np.asarray(texts, dtype=np.bytes_)
-    except UnicodeEncodeError:
-        return np.asarray(texts, dtype=np.str_)
 
 
 def tabulate(lines: Sequence[PayLine], people: pd.DataFrame, components: Sequence[str],

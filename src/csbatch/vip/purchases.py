@@ -30,6 +30,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.policy import Policy
+from csbatch.text import sort_keys
 from csbatch.vip.dates import as_date, shift_period
 from csbatch.vip.model import PURCHASE_COLUMNS, EarlierPurchases, empty
 from csbatch.vip.people import ANONYMOUS, People
@@ -86,9 +87,9 @@ def _by_date_and_id(out: pd.DataFrame) -> pd.DataFrame:
     """Rows sorted by order date, then order id (stable). Text ids and no blank date (a month's
     rows): one numpy lexsort over the ids as fixed-width text, which orders as Python compares
     strings; anything else: pandas' sort."""
-    oids, dates = out["order_id"].tolist(), out["order_date"]
-    if oids and not dates.isna().any() and all(type(o) is str and not o.endswith("\0") for o in oids):
-        order = np.lexsort((np.array(oids, dtype=str), dates.to_numpy().view("int64")))
+    oids, dates = sort_keys(out["order_id"].tolist()), out["order_date"]
+    if oids is not None and len(oids) and not dates.isna().any():
+        order = np.lexsort((oids, dates.to_numpy().view("int64")))
         return out.take(order).reset_index(drop=True)
     return out.sort_values(["order_date", "order_id"], kind="stable").reset_index(drop=True)
 
