@@ -5,6 +5,7 @@ through the real write path into a real ledger and compare with the digest read 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from decimal import Decimal
 
@@ -76,3 +77,45 @@ def test_a_close_records_the_digests_a_full_verify_recomputes(sample_close):
         assert recorded[part][0] > 0
         assert recorded[part] == digests.compute(conn, part, close_id)
     assert digests.verify(conn)[0] == []
+
+
+def _reference_refs(conn: sqlite3.Connection, values: list) -> list:
+    """The stored form of IDs as the module docstring of `ledger.compact` states it, by a regular
+    expression: a trailing number without leading zeros (at most 18 digits) × 32 + its prefix's
+    key where that key is below 32 and the number below 2^57, else the text."""
+    found = [re.fullmatch(r"((?:.*[^0-9])?0*)([1-9][0-9]*)", v, re.DOTALL) if isinstance(v, str) else None
+             for v in values]
+    split = [m if m and len(m.group(2)) <= 18 else None for m in found]
+    new = sorted({m.group(1) for m in split if m} - {t for (t,) in conn.execute("SELECT text FROM ledger_prefixes")})
+    conn.executemany("INSERT OR IGNORE INTO ledger_prefixes (text) VALUES (?)", ((p,) for p in new))
+    keys = dict(conn.execute("SELECT text, key FROM ledger_prefixes"))
+    return [int(m.group(2)) * 32 + keys[m.group(1)] if m and keys[m.group(1)] < 32 and int(m.group(2)) < 1 << 57
+            else v if isinstance(v, str) else str(v) for v, m in zip(values, split)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(IDS, st.integers(), st.sampled_from(["P7", "Q07", "9" * 18, "1" + "0" * 17])),
+                max_size=60), st.integers(0, 40))
+def test_id_refs_store_ids_as_the_format_says(values, taken):
+    """`compact.id_refs` (one loop over a million IDs, encoded once each when they repeat) gives
+    what the format says, also once the first 32 prefix keys are taken."""
+    conn, reference = _ledger(), _ledger()
+    for c in (conn, reference):
+        c.executemany("INSERT INTO ledger_prefixes (text) VALUES (?)", ((f"taken{i}",) for i in range(taken)))
+    assert compact.id_refs(conn, values) == _reference_refs(reference, values)
+    assert list(conn.execute("SELECT * FROM ledger_prefixes")) == list(reference.execute("SELECT * FROM ledger_prefixes"))
+
+
+NUMBER = st.one_of(st.integers(0, (1 << 62) - 1), st.sampled_from([0, 1, 7, 32]))
+
+
+def _purchase_rows(ref):
+    return st.lists(st.tuples(st.just(1), st.integers(0, 3), st.integers(0, 3), ref, ref, st.integers(0, 3),
+                              st.just(0), st.integers(), st.integers()), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_purchase_rows(NUMBER), _purchase_rows(st.one_of(NUMBER, st.text(max_size=3)))))
+def test_purchases_go_in_in_the_order_of_the_tables_key(rows):
+    """numpy's sort of purchase rows (every customer and order a number) is the keyed sort's."""
+    assert compact._in_key_order(rows) == sorted(rows, key=compact._purchase_order)
