@@ -5,6 +5,7 @@ through the real write path into a real ledger and compare with the digest read 
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from decimal import Decimal
@@ -119,3 +120,11 @@ def _purchase_rows(ref):
 def test_purchases_go_in_in_the_order_of_the_tables_key(rows):
     """numpy's sort of purchase rows (every customer and order a number) is the keyed sort's."""
     assert compact._in_key_order(rows) == sorted(rows, key=compact._purchase_order)
+
+
+def test_the_ledger_keeps_the_manifest_as_compact_json(sample_close):
+    """The manifest's copy in the ledger (a megabyte a month at a million orders) without the
+    spaces of JSON's default separators: every reader parses it."""
+    conn = sqlite3.connect(f"file:{sample_close.parent / 'csbatch-ledger.sqlite'}?mode=ro", uri=True)
+    (stored,) = conn.execute("SELECT manifest FROM closes").fetchone()
+    assert stored == json.dumps(json.loads(stored), ensure_ascii=False, separators=(",", ":"))

@@ -267,7 +267,8 @@ class Ledger:
                 self.conn.execute(
                     f"INSERT INTO closes ({self._COLUMNS}, manifest) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)",
                     (new.close_id, new.period, now(), who(), str(Path(new.out_dir).resolve()),
-                     str(Path(new.staging).resolve()), json.dumps(new.manifest, ensure_ascii=False)))
+                     str(Path(new.staging).resolve()),
+                     json.dumps(new.manifest, ensure_ascii=False, separators=(",", ":"))))  # read as JSON only
                 lines, paid = new.pay_lines, new.order_pay
                 self.conn.executemany("INSERT INTO pay_lines VALUES (?, ?, ?, ?, ?)", zip(
                     repeat(new.close_id), lines["employee_id"], lines["component"], map(str, lines["amount"]),
