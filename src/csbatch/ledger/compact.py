@@ -28,19 +28,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from typing import Any
 
+import numpy as np
+
 _DIGITS = "0123456789"
 _EPOCH = dt.date(1970, 1, 1).toordinal()
-
-
-def split_id(value: Any) -> tuple[str, Any]:
-    """(prefix, number) of an ID ending in a number without a leading zero, else ('', its text)."""
-    if not isinstance(value, str):
-        return "", str(value)
-    head = value.rstrip(_DIGITS)
-    number = value[len(head):].lstrip("0")
-    if not number or len(number) > 18:
-        return "", value
-    return value[:len(value) - len(number)], int(number)
 
 
 def amount(value: Any) -> Any:
@@ -232,24 +223,39 @@ PURCHASES_8 = (
 
 
 def id_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -> list[Any]:
-    """The stored form of IDs: number × 32 + the key of the text before it (`split_id`) where that
-    key is below 32 (new prefixes added when `add`), else the ID's text."""
-    distinct = list(dict.fromkeys(values))       # an ID repeats (employees, customers): encoded once
-    parts = list(map(split_id, distinct))
+    """The stored form of IDs: number × 32 + the key of the text before it (`_split_ids`) where
+    that key is below 32 (new prefixes added when `add`), else the ID's text."""
+    distinct = dict.fromkeys(values)
+    few = len(distinct) * 2 < len(values)   # an ID that repeats (employees, customers): encoded once
+    parts = _split_ids(distinct if few else values)
     prefixes: dict[str, int] = dict(conn.execute("SELECT text, key FROM ledger_prefixes"))
-    new = {p for p, n in parts if isinstance(n, int)} - prefixes.keys()
+    new = {p for p, n, _ in parts if n is not None} - prefixes.keys()
     if new and add:
         conn.executemany("INSERT OR IGNORE INTO ledger_prefixes (text) VALUES (?)", ((p,) for p in sorted(new)))
         prefixes = dict(conn.execute("SELECT text, key FROM ledger_prefixes"))
-    refs = []
-    for prefix, number in parts:
-        if not isinstance(number, int):
-            refs.append(number)
-        elif prefixes.get(prefix, 32) < 32 and number < 1 << 57:
-            refs.append(number * 32 + prefixes[prefix])
+    low = {p: k for p, k in prefixes.items() if k < 32}
+    refs = [text if number is None else number * 32 + low[prefix] if prefix in low and number < 1 << 57
+            else text for prefix, number, text in parts]
+    return list(map(dict(zip(distinct, refs)).__getitem__, values)) if few else refs
+
+
+def _split_ids(values: Iterable[Any]) -> list[tuple[str, int | None, str]]:
+    """(prefix, number, text) of each ID, in one loop (a million order IDs): an ID ending in a
+    number without a leading zero, of at most 18 digits, splits into the text before that number
+    and the number (`KH013550`: `KH0` and 13550); any other (no number, too long, not text: its
+    `str`) has the number None and is stored as its text."""
+    parts: list[tuple[str, int | None, str]] = []
+    add = parts.append
+    for value in values:
+        if not isinstance(value, str):
+            add(("", None, str(value)))
+            continue
+        number = value[len(value.rstrip(_DIGITS)):].lstrip("0")
+        if number and len(number) <= 18:
+            add((value[:len(value) - len(number)], int(number), value))
         else:
-            refs.append(f"{prefix}{number}")
-    return list(map(dict(zip(distinct, refs)).__getitem__, values))
+            add(("", None, value))
+    return parts
 
 
 def staff_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -> list[Any]:
@@ -300,6 +306,16 @@ def _purchase_order(row: tuple) -> tuple:
     return period, store, isinstance(customer, str), customer, isinstance(order, str), order, category
 
 
+def _in_key_order(rows: list[tuple]) -> list[tuple]:
+    """Purchase rows sorted by `_purchase_order` (stable): with numpy where every customer and
+    order is stored as a number (the common case: half a million rows without a Python key each)."""
+    columns = [[row[i] for row in rows] for i in (1, 2, 3, 4, 5)]
+    if not rows or not all(set(map(type, columns[i])) == {int} for i in (2, 3)):
+        return sorted(rows, key=_purchase_order)
+    order = np.lexsort([np.array(c, dtype=np.int64) for c in reversed(columns)])
+    return list(map(rows.__getitem__, order.tolist()))
+
+
 def _insert(conn: sqlite3.Connection, table: str, owner: int, rows: list[tuple], key_width: int,
             columns: Sequence[str] | None = None) -> None:
     if not rows:
@@ -337,8 +353,7 @@ def insert_purchases(conn: sqlite3.Connection, owner_id: str, periods: Sequence[
     rows = list(zip(repeat(owner), map(codes.__getitem__, periods), map(codes.__getitem__, store_types),
                     id_refs(conn, customer_ids), id_refs(conn, order_ids), map(codes.__getitem__, categories),
                     repeat(0), _each(day, order_dates), _each(amount, amounts)))
-    rows.sort(key=_purchase_order)
-    _insert(conn, "vip_purchase_rows", owner, rows, 6, PURCHASE_ROWS)
+    _insert(conn, "vip_purchase_rows", owner, _in_key_order(rows), 6, PURCHASE_ROWS)
 
 
 def convert(conn: sqlite3.Connection) -> None:

@@ -267,23 +267,29 @@ class Ledger:
                 self.conn.execute(
                     f"INSERT INTO closes ({self._COLUMNS}, manifest) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)",
                     (new.close_id, new.period, now(), who(), str(Path(new.out_dir).resolve()),
-                     str(Path(new.staging).resolve()), json.dumps(new.manifest, ensure_ascii=False)))
+                     str(Path(new.staging).resolve()),
+                     json.dumps(new.manifest, ensure_ascii=False, separators=(",", ":"))))  # read as JSON only
                 lines, paid = new.pay_lines, new.order_pay
                 self.conn.executemany("INSERT INTO pay_lines VALUES (?, ?, ?, ?, ?)", zip(
                     repeat(new.close_id), lines["employee_id"], lines["component"], map(str, lines["amount"]),
                     (reason or "" for reason in lines["reason"])))
-                compact.insert_order_pay(self.conn, new.close_id, list(paid["order_id"]), list(paid["employee_id"]),
-                                         list(paid["component"]), map(str, paid["amount"]))
+                order_ids, employee_ids, components = (list(paid[c]) for c in ("order_id", "employee_id", "component"))
+                amounts = [str(a) for a in paid["amount"]]
+                compact.insert_order_pay(self.conn, new.close_id, order_ids, employee_ids, components, amounts)
+                # the view reads back these very texts (ledger.compact): digested as written
+                known = {"order_pay": digests.digest_columns([order_ids, employee_ids, components, amounts])}
+                del order_ids, employee_ids, components, amounts
                 self.conn.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", (
                     (new.close_id, r.employee_id, r.scorecard, _text(r.total), _text(r.grade),
                      None if is_blank(r.rank) else int(cast(SupportsInt, r.rank)), int(bool(r.rated)))
                     for r in new.results.itertuples(index=False)))
                 if new.vip is not None:
-                    self._record_vip(new.close_id, new.vip)
+                    known["vip_purchases"] = self._record_vip(new.close_id, new.vip)
                 self.conn.executemany("INSERT INTO audit_figures VALUES (?, ?, ?)", (
                     (new.close_id, figure, _text(value)) for figure, value in sorted((new.figures or {}).items())))
                 self._record_kept(new)
-                digests.record(self.conn, new.close_id, new.period, digests.CLOSE_PARTS)
+                digests.record(self.conn, new.close_id, new.period, digests.CLOSE_PARTS,
+                               {part: d for part, d in known.items() if d is not None})
                 from csbatch.failpoints import failpoint
                 failpoint("close.before_commit")
         except sqlite3.IntegrityError:  # the unique index caught a race the check did not
@@ -300,8 +306,9 @@ class Ledger:
             self.conn.execute("INSERT INTO close_policy VALUES (?, ?, ?, ?)",
                               (new.close_id, new.policy_revision, new.policy_previous, changes))
 
-    def _record_vip(self, close_id: str, vip: VipResult) -> None:
-        self._record_purchases(close_id, vip.purchases)
+    def _record_vip(self, close_id: str, vip: VipResult) -> tuple[int, str] | None:
+        """The close's VIP rows; returns the digest of its purchases, as `_record_purchases`."""
+        purchases = self._record_purchases(close_id, vip.purchases)
         self.conn.executemany("INSERT INTO vip_cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
             (close_id, r.card_no, r.person, r.customer_id, r.programme, r.tier, _day(r.issued_on),
              _day(r.valid_until), r.status, _day(r.silver_since), _day(r.renewed_on))
@@ -310,13 +317,17 @@ class Ledger:
             (close_id, r.card_no, r.person, r.customer_id, _day(r.date), r.kind, int(cast(SupportsInt, r.points)),
              _text(r.order_id), r.note or "")
             for r in vip.points.itertuples(index=False)))
+        return purchases
 
-    def _record_purchases(self, source: str, purchases: pd.DataFrame) -> None:
-        """VIP purchases (PURCHASE_COLUMNS) of a close or a history import, inserted from columns."""
-        compact.insert_purchases(self.conn, source, list(purchases["period"]), list(purchases["customer_id"]),
-                                 list(purchases["store_type"]), list(purchases["category"]),
-                                 list(purchases["order_id"]), _days(purchases["order_date"]),
-                                 map(str, purchases["amount"]))
+    def _record_purchases(self, source: str, purchases: pd.DataFrame) -> tuple[int, str] | None:
+        """VIP purchases (PURCHASE_COLUMNS) of a close or a history import, inserted from columns;
+        returns their digest computed from the texts written (`digests.digest_columns`: the view
+        reads them back), None where it must be read back."""
+        columns = [list(purchases["period"]), list(purchases["customer_id"]), list(purchases["store_type"]),
+                   list(purchases["category"]), list(purchases["order_id"]), _days(purchases["order_date"]),
+                   [str(a) for a in purchases["amount"]]]
+        compact.insert_purchases(self.conn, source, *columns)
+        return digests.digest_columns(columns)
 
     def vip_history(self, before: str | None = None) -> VipHistory:
         """The VIP programme as earlier months left it: purchases of live closes and history
@@ -400,8 +411,9 @@ class Ledger:
                                  "once, for months it has none of")
             self.conn.execute("INSERT INTO vip_imports VALUES (?, ?, ?, ?, ?, ?, ?)",
                               (import_id, now(), who(), file, sha256, ",".join(periods), len(purchases)))
-            self._record_purchases(import_id, purchases)
-            digests.record(self.conn, import_id, ",".join(periods), digests.IMPORT_PARTS)
+            known = self._record_purchases(import_id, purchases)
+            digests.record(self.conn, import_id, ",".join(periods), digests.IMPORT_PARTS,
+                           None if known is None else {"vip_purchases": known})
 
     def import_members(self, import_id: str, file: str, sha256: str, first_period: str,
                        cards: pd.DataFrame) -> None:
