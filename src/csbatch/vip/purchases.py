@@ -152,8 +152,8 @@ def _days(column: pd.Series) -> list[Any]:
     return days
 
 
-def _day(value: Any) -> dt.date | None:
-    """A value of `_days` as a date."""
+def _day(value: Any) -> Any:
+    """A value of `_days` as the date `_dates` gives (None for a blank)."""
     return dt.date.fromordinal(_EPOCH + value) if type(value) is int else value
 
 
