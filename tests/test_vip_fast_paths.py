@@ -27,3 +27,18 @@ def test_date_and_id_order_is_pandas_order():
     undated = frame.assign(order_date=frame["order_date"].where(frame["n"] != 3))   # pandas' sort then
     assert _by_date_and_id(undated).equals(
         undated.sort_values(["order_date", "order_id"], kind="stable").reset_index(drop=True))
+
+
+def test_dates_made_when_asked_are_the_dates_of_the_column():
+    """Round 5: `Spend` keeps this month's order dates as day numbers and makes a date only for
+    the rows asked about; they are the dates `_dates` gives, whatever the column's unit."""
+    from csbatch.vip.purchases import _dates, _day, _days
+
+    texts = ["2026-10-01", None, "1969-12-31 13:00", "1969-12-31 23:59:59.999", "1900-01-01", "2999-12-31"]
+    column = pd.Series(pd.to_datetime(texts, format="ISO8601"))
+    for unit in ("s", "ms", "us"):
+        typed = column.astype(f"datetime64[{unit}]")
+        assert [_day(d) for d in _days(typed)] == _dates(typed)
+    assert [_day(d) for d in _days(column[:4].astype("datetime64[ns]"))] == _dates(column[:4])
+    as_text = pd.Series(["2026-10-01", None], dtype=object)
+    assert [_day(d) for d in _days(as_text)] == _dates(as_text)

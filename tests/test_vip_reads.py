@@ -64,3 +64,20 @@ def test_the_ledger_sums_and_orders_as_the_frame_does(tmp_path):
         assert len(LedgerPurchases(ledger.conn, "2026-03").frame()) == 6
     finally:
         ledger.close()
+
+
+def test_spend_comes_sorted_and_a_ledger_without_purchases_sums_nothing(tmp_path):
+    """Round 5: the sums come back by customer and store type (what `Spend` adds them in), and a
+    ledger with no live purchases of the months asked (a first close) asks nothing of them."""
+    ledger = Ledger(tmp_path / "l.sqlite")
+    try:
+        stores, customers = ["flagship", "modern"], ["K3", "K1", "K2", "K9"]
+        empty = LedgerPurchases(ledger.conn, "9999-99").spend("2025-11", "2026-10", stores, customers)
+        assert empty.empty and list(empty.columns) == ["customer_id", "store_type", "amount"]
+        ledger.import_purchases("imp1", "h.xlsx", "0" * 64, _frame())
+        spent = LedgerPurchases(ledger.conn, "9999-99").spend("2025-11", "2026-10", stores, customers)
+        keys = list(zip(spent["customer_id"], spent["store_type"]))
+        assert keys == sorted(keys) == [("K1", "flagship"), ("K1", "modern"), ("K2", "flagship"), ("K3", "flagship")]
+        assert LedgerPurchases(ledger.conn, "9999-99").spend("2027-01", "2027-02", stores, customers).empty
+    finally:
+        ledger.close()

@@ -213,17 +213,25 @@ class Ledger:
     # history the stages read -------------------------------------------------------------------
 
     def paid_orders(self, order_ids: Collection[str]) -> pd.DataFrame:
-        """Per-order pay of live closes for these orders (to reverse refunds)."""
+        """Per-order pay of live closes for these orders (to reverse refunds): the orders' stored
+        forms (`compact.id_refs`, encoded once) in a TEMP table, each live close's rows read by
+        the key of `order_pay_rows` (its close, the order), so the cost follows the orders asked
+        about and the months closed, never a scan of every row the ledger holds."""
         ids = list(dict.fromkeys(order_ids))
-        rows = []
-        for start in range(0, len(ids), 500):  # each live close's rows by key: its close, the order's number
-            chunk = ids[start:start + 500]
-            rows += self.conn.execute(
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS paid_refs (ref PRIMARY KEY) WITHOUT ROWID")
+        try:
+            self.conn.execute("DELETE FROM temp.paid_refs")
+            self.conn.executemany("INSERT OR IGNORE INTO temp.paid_refs VALUES (?)",
+                                  ((ref,) for ref in compact.id_refs(self.conn, ids, add=False)))
+            # CROSS JOIN fixes the order: the live closes, then the orders, then the rows by key
+            rows = self.conn.execute(
                 f"""SELECT c.period, {compact.ORDER_PAY_COLUMNS}
-                    FROM closes c JOIN ledger_keys w ON w.text = c.close_id
-                         JOIN order_pay_rows o ON o.owner = w.key {compact.ORDER_PAY_KEYS}
-                    WHERE c.superseded = 0 AND o.order_ref IN ({','.join('?' * len(chunk))})""",
-                compact.id_refs(self.conn, chunk, add=False)).fetchall()
+                    FROM closes c CROSS JOIN ledger_keys w CROSS JOIN temp.paid_refs r
+                         CROSS JOIN order_pay_rows o {compact.ORDER_PAY_KEYS}
+                    WHERE c.superseded = 0 AND w.text = c.close_id AND o.owner = w.key AND o.order_ref = r.ref
+                    ORDER BY o.owner, o.order_ref, o.component, o.employee_ref, o.dup""").fetchall()
+        finally:
+            self.conn.execute("DELETE FROM temp.paid_refs")
         rows = sorted(((o, p, e, k, a) for p, o, e, k, a in rows), key=lambda r: (r[0], r[3]))
         frame = pd.DataFrame(rows, columns=["order_id", "period", "employee_id", "component", "amount"])
         frame["amount"] = frame["amount"].map(Decimal)

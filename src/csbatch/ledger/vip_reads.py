@@ -66,8 +66,10 @@ class LedgerPurchases:
         (the table's key starts with them: migration 8): integer cents where every amount of a
         customer and store type is plain, else that group's amounts as Decimals."""
         keys = self._keys(since, before, stores)
-        forms, refs = self._refs(customers)
         sums: dict[tuple[str, str], list] = {}
+        if "[]" in keys:    # no live owner, month or store type: nothing to sum (a first close)
+            customers = ()
+        forms, refs = self._refs(customers)
         for ref, store, cents, odd in self.conn.execute(
                 f"""SELECT p.customer_ref, s.text, SUM(CASE WHEN {_PLAIN} THEN {_STORED_CENTS} END), SUM(NOT {_PLAIN})
                     FROM vip_purchase_rows p JOIN ledger_keys s ON s.key = p.store_type
@@ -77,8 +79,11 @@ class LedgerPurchases:
             found[0] += cents or 0
             found[1] += odd
             found[2].append(ref)
+        ordered = sorted(sums)      # by customer and store type, sorted once
         amounts = []
-        for (_, store), (cents, odd, same) in sorted(sums.items()):
+        for key in ordered:
+            cents, odd, same = sums[key]
+            store = key[1]
             if odd:     # a form cents cannot hold: the group's amounts as Decimals
                 found = self.conn.execute(
                     f"""SELECT {compact.amount_sql('p.amount')} FROM vip_purchase_rows p
@@ -88,8 +93,8 @@ class LedgerPurchases:
                 amounts.append(sum((Decimal(a) for (a,) in found), ZERO))
             else:
                 amounts.append(ZERO + Decimal(cents).scaleb(-2))
-        return pd.DataFrame({"customer_id": pd.Series([k[0] for k in sorted(sums)], dtype=object),
-                             "store_type": pd.Series([k[1] for k in sorted(sums)], dtype=object),
+        return pd.DataFrame({"customer_id": pd.Series([k[0] for k in ordered], dtype=object),
+                             "store_type": pd.Series([k[1] for k in ordered], dtype=object),
                              "amount": pd.Series(amounts, dtype=object)})
 
     def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:

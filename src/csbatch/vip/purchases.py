@@ -135,6 +135,28 @@ def _dates(column: pd.Series) -> list[dt.date | None]:
     return [as_date(d) for d in column.tolist()]
 
 
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def _days(column: pd.Series) -> list[Any]:
+    """A date column as `_dates` gives it, but for a column of datetime64 (no time zone) as the
+    days since 1970-01-01 (None for a blank), made a date by `_day` only for the rows asked about
+    (a million rows are not a million date objects)."""
+    if not pd.api.types.is_datetime64_dtype(column):
+        return _dates(column)
+    days: list[Any] = column.to_numpy().astype("datetime64[D]").view("int64").tolist()
+    blank = column.isna().to_numpy()
+    if blank.any():
+        for i in np.flatnonzero(blank).tolist():
+            days[i] = None
+    return days
+
+
+def _day(value: Any) -> Any:
+    """A value of `_days` as the date `_dates` gives (None for a blank)."""
+    return dt.date.fromordinal(_EPOCH + value) if type(value) is int else value
+
+
 def _decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value)
 
@@ -203,7 +225,7 @@ class Spend:
         amounts = list(map(_decimal, rows["amount"].tolist()))
         #: this month's rows as columns (a `Purchase` is made only for the keys asked about)
         self._columns: tuple[list[Any], ...] = (rows["period"].astype(str).tolist(), cids, codes,
-                                                rows["category"].tolist(), oids, _dates(rows["order_date"]),
+                                                rows["category"].tolist(), oids, _days(rows["order_date"]),
                                                 amounts, lists)
         person_of = {cid: people.person(cid) for cid in dict.fromkeys(cids)}   # once per customer
         self._at: dict[tuple[str, str], list[int]] = {}             # this month's rows per key, in order
@@ -275,7 +297,7 @@ class Spend:
     def _purchase(self, i: int) -> Purchase:
         per, cid, code, cat, oid, day, amount, lst = (column[i] for column in self._columns)
         lst = amount if lst is None else _decimal(lst)
-        return Purchase(per, cid, code, cat, oid, day, amount, lst)
+        return Purchase(per, cid, code, cat, oid, _day(day), amount, lst)
 
     def month_rows(self, person: str, programme: str) -> list[Purchase]:
         """This month's rows (orders and refunds), by date and order id."""
