@@ -32,6 +32,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -125,12 +126,25 @@ class _Scan:
     long_run: bool = False        # some run of text could exceed EXCEL_TEXT_LIMIT
 
 
+#: `f` bytes looked at one by one before the rest of a chunk is left to numpy
+_FEW_F = 1_000
+
+
 def _formula_or_error(body: bytes) -> bool:
     """Whether `body` holds an error cell or a formula: the same bytes as `<f>`, `<f `, `<f/`,
-    `:f>`, `:f `, found from the few `f` bytes of sheet XML (tags and numbers have none) in one
-    numpy pass, where five `bytes.find` calls would each scan the whole chunk (20× slower)."""
+    `:f>`, `:f `, found from the few `f` bytes of sheet XML (tags and numbers have none), where
+    five `bytes.find` calls would each scan the whole chunk (20× slower): the first `_FEW_F` by
+    `bytes.find` (memchr: a chunk with a handful costs one fast pass, no array), a chunk with
+    more (English texts) in one numpy pass."""
     if body.find(_ERROR_CELL) >= 0:
         return True
+    pos, last = body.find(b"f", 1), len(body) - 1
+    for _ in range(_FEW_F):
+        if not 0 <= pos < last:
+            return False
+        if body[pos - 1] in _BEFORE_F and body[pos + 1] in _AFTER_F:
+            return True
+        pos = body.find(b"f", pos + 1)
     cells = np.frombuffer(body, dtype=np.uint8)
     at = np.flatnonzero(cells[1:-1] == _F) + 1
     before, after = cells[at - 1], cells[at + 1]
@@ -300,21 +314,43 @@ def _unreadable_cells(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     return found
 
 
-def read_excel_sheet(path: Path, sheet: str) -> RawSheet:
-    """One sheet of a workbook that `list_sheets` has checked."""
-    ooxml = path.suffix.lower() in OOXML_SUFFIXES
+def _checked_scan(path: Path, sheet: str) -> tuple[bool, _Scan]:
+    """`_scan_workbook`, a damaged zip said as a ReadError."""
     try:
-        date1904, scan = _scan_workbook(path, sheet) if ooxml else (False, _Scan(long_run=True))
+        return _scan_workbook(path, sheet)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ElementTree.ParseError) as exc:
         raise ReadError(Said(N_("is a damaged workbook ({error}): open it in Excel and save it again"),
                              error=str(exc))) from None
+
+
+def _calamine_cells(path: Path, sheet: str) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
+    """(rows, merged ranges) of one sheet, as python-calamine reads them."""
     try:
         with CalamineWorkbook.from_path(str(path)) as wb:
             data = wb.get_sheet_by_name(sheet)
             rows = data.to_python(skip_empty_area=False)
-            merges = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (data.merged_cell_ranges or [])]
+            return rows, [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (data.merged_cell_ranges or [])]
     except Exception as exc:
         raise _open_error(exc) from None
+
+
+def read_excel_sheet(path: Path, sheet: str) -> RawSheet:
+    """One sheet of a workbook that `list_sheets` has checked. An .xlsx's scan runs in a second
+    thread while calamine parses the same sheet (both mostly without the GIL: zlib's inflating,
+    numpy's compare, calamine's parse), so the read takes the longer of the two, not their sum;
+    the outcome is that of scanning first: a damaged zip is said as such, whatever calamine met."""
+    if path.suffix.lower() not in OOXML_SUFFIXES:
+        date1904, scan = False, _Scan(long_run=True)
+        rows, merges = _calamine_cells(path, sheet)
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csbatch-scan") as pool:
+            scanning = pool.submit(_checked_scan, path, sheet)
+            try:
+                rows, merges = _calamine_cells(path, sheet)
+            except ReadError:
+                scanning.result()   # a damaged workbook's own error first, as when scanned first
+                raise
+            date1904, scan = scanning.result()
     if path.suffix.lower() == ".ods":
         try:
             merges, scan.hidden_rows, scan.filtered = _scan_ods(path, sheet)
