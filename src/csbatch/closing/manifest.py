@@ -43,7 +43,6 @@ from csbatch.policy import Policy
 from csbatch.policy.gitstate import GitState, git_state
 from csbatch.sheets.intake import Inputs
 
-
 FSYNC_THREADS = 16  # fsyncs waiting together: the file system commits them in a few journal writes
 
 

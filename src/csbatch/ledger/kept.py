@@ -76,7 +76,7 @@ def keep_inputs(ledger_path: Path, inputs_dir: Path, records: Iterable[InputReco
 def keep_policy(ledger_path: Path, policy: Policy, git: GitState | None) -> tuple[list[KeptFile], str]:
     """Keep every policy file the close loaded; return them and the close's policy revision."""
     root = Path(policy.root)
-    kept = _keep_all(ledger_path, [(f.path, f.sha256, "policy", Path(f.path).relative_to(root).as_posix())
+    kept = _keep_all(ledger_path, [(f.path, f.sha256, "policy", Path(f.path).relative_to(root).as_posix(), "")
                                    for f in sorted(policy.files, key=lambda f: str(f.path))])
     if git is not None and git.versioned and not git.changed and git.commit:
         return kept, git.commit
