@@ -213,35 +213,38 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 low = -1
         self.row_spans = spans
 
-    def _claim(self, col: int, rows: list[int]) -> bool:
-        """`_check_dimensions` of each of `rows` (ascending) of `col` at once, as each cell's write
-        does it; False when one is off the sheet or the sheet is constant-memory (cell by cell)."""
-        if not rows:
+    def _claim(self, col: int, values: list[Any]) -> bool:
+        """`_check_dimensions` of each cell of `values` but None (rows 1 down) of `col` at once, as
+        each cell's write does it; False when one is off the sheet or the sheet is constant-memory
+        (cell by cell)."""
+        first = next((r for r, v in enumerate(values, start=1) if v is not None), None)
+        if first is None:
             return True
-        if self.constant_memory or rows[-1] >= self.xls_rowmax or col >= self.xls_colmax or rows[0] < 0:
+        last = len(values) - next(i for i, v in enumerate(reversed(values)) if v is not None)
+        if self.constant_memory or last >= self.xls_rowmax or col >= self.xls_colmax:
             return False
-        self._check_dimensions(rows[0], col)
-        self._check_dimensions(rows[-1], col)
+        self._check_dimensions(first, col)
+        self._check_dimensions(last, col)
         return True
 
     def numbers_down(self, col: int, values: list[float | None], fmt: Any) -> None:
         """`_write_number(row, col, value, fmt)` of each value but None, from row 1 down: finite
         floats (no NaN or infinity), so each cell is stored as that writer stores it."""
-        rows = [r for r, v in enumerate(values, start=1) if v is not None]
-        if not self._claim(col, rows):
-            for r in rows:
-                self._write_number(r, col, values[r - 1], fmt)
+        if not self._claim(col, values):
+            for r, v in enumerate(values, start=1):
+                if v is not None:
+                    self._write_number(r, col, v, fmt)
             return
         table = self.table
-        for r in rows:
-            table[r][col] = CellNumberTuple(values[r - 1], fmt)
+        for r, v in enumerate(values, start=1):
+            if v is not None:
+                table[r][col] = CellNumberTuple(v, fmt)
 
     def strings_across(self, columns: dict[int, list[str | None]], quoted: Any) -> None:
         """`_write_string(row, col, text, quoted if it runs as a formula)` of each text but None,
         row by row from row 1 (the shared strings numbered in that order)."""
         at = list(columns)
-        fits = all(self._claim(c, [r for r, t in enumerate(texts, start=1) if t is not None])
-                   for c, texts in columns.items())
+        fits = all(self._claim(c, texts) for c, texts in columns.items())   # else every text cell by cell
         table, index, half = self.table, self.str_table._get_shared_string_index, self.xls_strmax // 2
         for r, row in enumerate(zip(*columns.values()), start=1):
             for c, text in zip(at, row):
