@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,21 +45,6 @@ class ClosePolicy:
 
 # --- keeping (the close, while it publishes) ---------------------------------------------------
 
-KEEP_THREADS = 4   # copies sealed at once: each waits on its own fsyncs, the others go on
-
-
-def _keep_all(ledger_path: Path, files: list[tuple[Path, str, str, str, str]]) -> list[KeptFile]:
-    """`blobs.keep` of each (source, sha256, role, name, kinds), in order, a few at once (a copy
-    is mostly reading and the fsyncs of its file and folder, which wait without the GIL). The
-    ledger's key is made first, once, before the threads read it. Raises the first file's
-    exception in order (ChangedWhileRead, OSError) once every copy has finished."""
-    if not files:
-        return []
-    blobs.sealing_key(ledger_path, create=True)
-    with ThreadPoolExecutor(max_workers=KEEP_THREADS, thread_name_prefix="csbatch-keep") as pool:
-        return list(pool.map(lambda f: blobs.keep(ledger_path, *f), files))
-
-
 def keep_inputs(ledger_path: Path, inputs_dir: Path, records: Iterable[InputRecord]) -> list[KeptFile]:
     """Keep every input file the close read (one per file, with every kind read from it). Raises
     blobs.ChangedWhileRead for a file changed since it was read, OSError."""
@@ -69,15 +53,15 @@ def keep_inputs(ledger_path: Path, inputs_dir: Path, records: Iterable[InputReco
     for r in records:
         kinds.setdefault(r.path, []).append(r.kind)
         sha[r.path] = r.sha256
-    return _keep_all(ledger_path, [(Path(inputs_dir) / name, sha[name], "input", name, ",".join(kinds[name]))
-                                   for name in sorted(kinds)])
+    return [blobs.keep(ledger_path, Path(inputs_dir) / name, sha[name], "input", name, ",".join(kinds[name]))
+            for name in sorted(kinds)]
 
 
 def keep_policy(ledger_path: Path, policy: Policy, git: GitState | None) -> tuple[list[KeptFile], str]:
     """Keep every policy file the close loaded; return them and the close's policy revision."""
     root = Path(policy.root)
-    kept = _keep_all(ledger_path, [(f.path, f.sha256, "policy", Path(f.path).relative_to(root).as_posix(), "")
-                                   for f in sorted(policy.files, key=lambda f: str(f.path))])
+    kept = [blobs.keep(ledger_path, f.path, f.sha256, "policy", Path(f.path).relative_to(root).as_posix())
+            for f in sorted(policy.files, key=lambda f: str(f.path))]
     if git is not None and git.versioned and not git.changed and git.commit:
         return kept, git.commit
     return kept, SNAPSHOT + blobs.snapshot_id(kept)
