@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -42,17 +43,28 @@ from csbatch.policy import Policy
 from csbatch.policy.gitstate import GitState, git_state
 from csbatch.sheets.intake import Inputs
 
+FSYNC_THREADS = 16  # fsyncs waiting together: the file system commits them in a few journal writes
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
 
 def fsync_tree(folder: Path, files: bool = True) -> None:
     """Flush `folder` (and, with `files`, everything below it) to disk, so a committed close
-    cannot point at files a power cut lost."""
+    cannot point at files a power cut lost. The fsyncs of the files, then of the folders, run
+    in threads (an fsync waits on the disk without the GIL): one after the other, each waits for
+    a journal commit of its own, ~3 ms a file, seconds for a month's thousands of staff pages;
+    waiting together, they share the commits. Every file and folder is still flushed before this
+    returns, and the first failure is raised."""
     if files:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                with path.open("rb") as fh:
-                    os.fsync(fh.fileno())
-        for path in sorted(p for p in folder.rglob("*") if p.is_dir()):
-            fsync_dir(path)
+        paths = sorted(folder.rglob("*"))
+        with ThreadPoolExecutor(max_workers=FSYNC_THREADS, thread_name_prefix="csbatch-fsync") as pool:
+            for _ in pool.map(_fsync_file, [p for p in paths if p.is_file()]):
+                pass
+            for _ in pool.map(fsync_dir, [p for p in paths if p.is_dir()]):
+                pass
     fsync_dir(folder)
 
 

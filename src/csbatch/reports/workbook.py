@@ -213,6 +213,49 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 low = -1
         self.row_spans = spans
 
+    def _claim(self, col: int, values: list[Any]) -> bool:
+        """`_check_dimensions` of each cell of `values` but None (rows 1 down) of `col` at once, as
+        each cell's write does it; False when one is off the sheet or the sheet is constant-memory
+        (cell by cell)."""
+        first = next((r for r, v in enumerate(values, start=1) if v is not None), None)
+        if first is None:
+            return True
+        last = len(values) - next(i for i, v in enumerate(reversed(values)) if v is not None)
+        if self.constant_memory or last >= self.xls_rowmax or col >= self.xls_colmax:
+            return False
+        self._check_dimensions(first, col)
+        self._check_dimensions(last, col)
+        return True
+
+    def numbers_down(self, col: int, values: list[float | None], fmt: Any) -> None:
+        """`_write_number(row, col, value, fmt)` of each value but None, from row 1 down: finite
+        floats (no NaN or infinity), so each cell is stored as that writer stores it."""
+        if not self._claim(col, values):
+            for r, v in enumerate(values, start=1):
+                if v is not None:
+                    self._write_number(r, col, v, fmt)
+            return
+        table = self.table
+        for r, v in enumerate(values, start=1):
+            if v is not None:
+                table[r][col] = CellNumberTuple(v, fmt)
+
+    def strings_across(self, columns: dict[int, list[str | None]], quoted: Any) -> None:
+        """`_write_string(row, col, text, quoted if it runs as a formula)` of each text but None,
+        row by row from row 1 (the shared strings numbered in that order)."""
+        at = list(columns)
+        fits = all(self._claim(c, texts) for c, texts in columns.items())   # else every text cell by cell
+        table, index, half = self.table, self.str_table._get_shared_string_index, self.xls_strmax // 2
+        for r, row in enumerate(zip(*columns.values()), start=1):
+            for c, text in zip(at, row):
+                if text is None:
+                    continue
+                fmt = quoted if text.startswith(FORMULA_START) else None
+                if not fits or len(text) > half:
+                    self._write_string(r, c, text, fmt)
+                else:
+                    table[r][c] = CellStringTuple(index(text), fmt)
+
     def _write_rows(self) -> None:
         if self.constant_memory or self.comments:
             super()._write_rows()
@@ -220,6 +263,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         self._calculate_spans()
         table, row_info, spans, write = self.table, self.row_info, self.row_spans, self.fh.write
         columns: dict[int, str] = {}
+        styles: dict[Any, str] = {}     # a format's attribute (its index is fixed while the sheets are written)
         column_formats = {c: info.column_format for c, info in self.col_info.items()
                           if info.column_format is not None}
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
@@ -245,7 +289,9 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 if name is None:
                     name = columns[col_num] = xl_col_to_name(col_num)
                 fmt = cell.format or row_format or column_formats.get(col_num)
-                style = f' s="{fmt._get_xf_index()}"' if fmt else ""
+                style = styles.get(fmt, "")
+                if fmt and not style:
+                    style = styles[fmt] = f' s="{fmt._get_xf_index()}"'
                 if kind is CellStringTuple:
                     parts.append(f'<c r="{name}{number}"{style} t="s"><v>{cell.string}</v></c>')
                 else:
@@ -354,8 +400,8 @@ class Workbook:
             label = col.label(lang)
             ws.write_string(0, c, label, self.header)
             series = frame[col.name]
-            items = series.tolist()
             dates = col.kind in ("date", "datetime")
+            items = [] if dates else series.tolist()      # a date column's Timestamps: only if written cell by cell
             number = (_number_column(items, col.kind) if col.kind in _BY_VALUE else
                       _date_column(series, col.kind) if dates else None)
             if col.kind in NUMERIC or dates:
@@ -377,24 +423,15 @@ class Workbook:
         last = len(frame)
         if bold_last_row and last:
             ws.set_row(last, None, self.bold)
-        # XlsxWriter's public writers only read "A1" notation before calling these (3.x); a cell
-        # costs a third less without that step
-        write_number = getattr(ws, "_write_number", ws.write_number)
+        # the dimensions checked once a column, each cell stored as XlsxWriter's own writer stores it
         for c, (floats, fmt) in numbers.items():
-            for r, v in enumerate(floats, start=1):
-                if v is not None:
-                    write_number(r, c, v, fmt)
+            ws.numbers_down(c, floats, fmt)
         writers = {name: getattr(ws, name) for name in ("write_number", "write_string", "write_datetime")}
         for c, column in cells.items():
             for r, cell in enumerate(column, start=1):
                 if cell is not None:
                     writers[cell[0]](r, c, cell[1], cell[2])
-        write_string, quoted = getattr(ws, "_write_string", ws.write_string), self.quoted
-        at = list(texts)
-        for r, row in enumerate(zip(*texts.values()), start=1):
-            for c, text in zip(at, row):
-                if text is not None:
-                    write_string(r, c, text, quoted if text.startswith(FORMULA_START) else None)
+        ws.strings_across(texts, self.quoted)
         ws.freeze_panes(1, 0)
         if filters:
             ws.autofilter(0, 0, max(len(frame), 1), len(table.columns) - 1)
