@@ -95,6 +95,19 @@ def _evidence(inputs: Sheets, rule: DeadlineRule, policy: Policy) -> pd.DataFram
     return frame
 
 
+#: the columns every rule reads from an evidence row besides the ones it names
+_ROW_COLUMNS = ("employee_id", "period", "_file", "_sheet", "_row")
+
+
+def _records(c: _Context) -> list[dict[str, Any]]:
+    """The evidence rows as dicts of only the columns the rule reads (`row.get` of any other is
+    None either way): a sheet's other columns are not boxed cell by cell."""
+    ev = c.rule.evidence
+    read = {*_ROW_COLUMNS, ev.done, ev.start, ev.reference, ev.key, ev.agreed, ev.attended, ev.excuse, ev.score}
+    return cast("list[dict[str, Any]]", c.evidence[[col for col in c.evidence.columns if col in read]]
+                .to_dict("records"))
+
+
 def _attended(c: _Context, row: dict) -> bool:
     """A row is evidence unless the rule reads attendance and the row says the person was absent."""
     column = c.rule.evidence.attended
@@ -135,12 +148,12 @@ def _month_of(value: Any) -> str | None:
 
 def _each_row(c: _Context) -> Iterator[Item]:
     ev = c.rule.evidence
-    for row in c.evidence.to_dict("records"):
+    for row in _records(c):
         start = timestamp(row.get(ev.start)) if ev.start else None
         reference = timestamp(row.get(ev.reference)) if ev.reference else None
         if (ev.start and start is None) or (ev.reference and reference is None):
             column = ev.start if ev.start and start is None else ev.reference
-            c.issues.append(Issue.of(Source.of_row(cast("dict[str, Any]", row)), "deadlines.no_anchor",   # a record
+            c.issues.append(Issue.of(Source.of_row(row), "deadlines.no_anchor",   # a record
                                      N_("{rule}: column '{column}' is blank, so the row's due time is unknown; "
                                         "it is not judged"), rule=c.rule.name, column=column))
             continue
@@ -174,7 +187,7 @@ def _not_expected(c: _Context, rows: list[dict], expected: set[str], what: str) 
 def _each_employee_month(c: _Context) -> Iterator[Item]:
     ev = c.rule.evidence
     column = ev.reference or "period"
-    rows = [r for r in c.evidence.to_dict("records") if _month_of(r.get(column)) == c.month.period]
+    rows = [r for r in _records(c) if _month_of(r.get(column)) == c.month.period]
     due = c.calendars.due(c.rule.due, period=c.month.period, reference=c.month.first,
                           start=c.month.end.to_pydatetime())
     expected = _expected(c)
@@ -211,7 +224,7 @@ def _each_employee_week(c: _Context) -> Iterator[Item]:
     mondays = {monday for monday, _ in weeks}
     rows = []
     of: dict[tuple[str | None, dt.date], list[dict]] = {}   # (employee, Monday) → rows, in sheet order
-    for row in c.evidence.to_dict("records"):
+    for row in _records(c):
         day = timestamp(row.get(column)) if column else None
         if day is not None:
             week = day.date() - dt.timedelta(days=day.weekday())
@@ -238,7 +251,7 @@ def _each_employee_day(c: _Context) -> Iterator[Item]:
     expected = _expected(c)
     rows: dict[tuple[str | None, dt.date], list[dict]] = {}
     month_rows = []
-    for row in c.evidence.to_dict("records"):
+    for row in _records(c):
         covered = timestamp(row.get(column)) if column else None
         if covered is not None and c.month.holds(covered):
             rows.setdefault((text(row.get("employee_id")), covered.date()), []).append(row)

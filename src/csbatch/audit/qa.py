@@ -18,8 +18,10 @@ per-item shares, the marks of the audits sheet the scores came from.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -101,8 +103,8 @@ def _sections(frame: pd.DataFrame, sections: list[str]) -> dict[str, Decimal | N
     return {code: mean(frame[code].tolist()) for code in sections}
 
 
-def _violations(frame: pd.DataFrame) -> int:
-    return int(sum(len(str(v).split()) for v in frame["violations"] if not is_blank(v)))
+def _violation_count(cells: Iterable[Any]) -> int:
+    return int(sum(len(str(v).split()) for v in cells if not is_blank(v)))
 
 
 def _agents(scored: pd.DataFrame, result: AuditResult, expected: list[str], people: People,
@@ -112,12 +114,16 @@ def _agents(scored: pd.DataFrame, result: AuditResult, expected: list[str], peop
     # an ID matches only as the same text (`== emp` on the column as objects did the same)
     of_scored = _positions(e if isinstance(e, str) else None for e in scored["employee_id"].tolist())
     of_every = _positions(e if isinstance(e, str) else None for e in result.audits["employee_id"].tolist())
+    # the columns read once as lists, each agent's cells picked by position (not a frame per agent)
+    columns = {code: scored[code].tolist() for code in sections}
+    violations = scored["violations"].tolist()
     rows = []
     for emp in sorted(audited | set(expected)):
-        mine = scored.iloc[of_scored.get(emp, [])]
+        at = of_scored.get(emp, [])
         rows.append({"employee_id": emp, "name": people.name(emp), "team": people.team(emp),
                      "audits": len(of_every.get(emp, ())), "mean_score": means.get(emp),
-                     **_sections(mine, sections), "violations": _violations(mine)})
+                     **{code: mean([cells[i] for i in at]) for code, cells in columns.items()},
+                     "violations": _violation_count(violations[i] for i in at)})
     return table(rows, ["employee_id", "name", "team", "audits", "mean_score", *sections, "violations"],
                  ("audits", "violations"))
 

@@ -142,13 +142,27 @@ def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
     pair: a million orders), anything else as pandas sorts objects."""
     frame = pd.DataFrame({c: getattr(paid, c) for c in ORDER_PAY_COLUMNS}, columns=list(ORDER_PAY_COLUMNS),
                          dtype=object)
-    order_keys, staff_keys = sort_keys(paid.order_id), sort_keys(paid.employee_id)
+    order_keys, staff_keys = _text_ranks(paid.order_id), _text_ranks(paid.employee_id)
     if order_keys is not None and staff_keys is not None:
-        components = np.array([rank.get(c, len(rank)) for c in paid.component])   # unknown: last
+        codes, names = pd.factorize(np.asarray(paid.component, dtype=object), use_na_sentinel=False)
+        components = np.array([rank.get(c, len(rank)) for c in names], dtype=np.intp)[codes]   # unknown: last
         at = np.lexsort((staff_keys, components, order_keys))
         return frame.take(at).reset_index(drop=True)
     return frame.sort_values(["order_id", "component", "employee_id"], kind="stable",
                              key=lambda c: c.map(rank) if c.name == "component" else c).reset_index(drop=True)
+
+
+def _text_ranks(texts: list[Any]) -> np.ndarray | None:
+    """Each of `texts`' rank among its distinct values in `sort_keys` order (equal texts, equal
+    ranks: sorts as the texts do), the distinct values found by a hash first (an employee is
+    paid for thousands of orders); None where `sort_keys` is."""
+    codes, distinct = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=False)
+    keys = sort_keys(distinct.tolist())
+    if keys is None:
+        return None
+    ranks = np.empty(len(keys), dtype=np.intp)
+    ranks[np.argsort(keys, kind="stable")] = np.arange(len(keys))
+    return ranks[codes]
 
 
 def tabulate(lines: Sequence[PayLine], people: pd.DataFrame, components: Sequence[str],

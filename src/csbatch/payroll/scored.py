@@ -72,6 +72,9 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
     total pays 0 (a bonus, never a fine)."""
     out = []
     means: dict[str, dict[str, TeamMean]] = {}
+    # the policy's places and words, once (not once per employee)
+    bases_at, share_at = component.place_of("bases"), component.place_of("team_share")
+    share_text, own_text = fmt(component.team_share, "rate"), fmt(ONE - component.team_share, "rate")
     for emp, person in ctx.persons():
         base = component.bases.get(person.role)
         if base is None:
@@ -82,7 +85,7 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
             continue
         total = Decimal(score.total)
         inputs = [PayInput.of(N_("scorecard total {total}"), total=f"{total:f}"),
-                  PayInput.of(N_("bonus base of {role} {amount}"), component.place_of("bases"),
+                  PayInput.of(N_("bonus base of {role} {amount}"), bases_at,
                               role=ctx.role_name(person.role), amount=yuan(base))]
         capped = [Reason.of("capped", total=f"{total:f}", cap=f"{component.cap_total:f}")] \
             if total > component.cap_total else []
@@ -102,13 +105,12 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
             continue
         if team.mean > component.cap_total:
             capped.append(Reason.of("team_capped", mean=f"{team.mean:f}", cap=f"{component.cap_total:f}"))
-        inputs += [PayInput.of(N_("team share {share}"), component.place_of("team_share"),
-                               share=fmt(share, "rate")),
+        inputs += [PayInput.of(N_("team share {share}"), share_at, share=share_text),
                    PayInput.of(N_("team {team} mean total {mean} over {count} rated: {members}"), team=team.team,
                                mean=f"{team.mean:f}", count=len(team.members),
                                members=team.listed)]
-        why = Reason.of("team_split", share=fmt(share, "rate"), team=team.team, mean=f"{team.mean:f}",
-                        team_part=yuan(team_part), own_share=fmt(ONE - share, "rate"), total=f"{total:f}",
+        why = Reason.of("team_split", share=share_text, team=team.team, mean=f"{team.mean:f}",
+                        team_part=yuan(team_part), own_share=own_text, total=f"{total:f}",
                         own_part=yuan(own_part))
         out.append(ctx.line(emp, code, team_part + own_part, Reason.join([why, *capped]), inputs))
     return out

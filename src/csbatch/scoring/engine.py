@@ -570,9 +570,21 @@ def measured_columns(values: pd.DataFrame, employee_ids: Sequence[str],
                      names: Iterable[str]) -> dict[str, list[Any]]:
     """Measured values of `employee_ids`, as lists per measure (None where absent)."""
     out: dict[str, list[Any]] = {}
+    if not values.index.is_unique:
+        for name in names:
+            col = values[name] if name in values.columns else None
+            out[name] = [None if col is None else _clean(col.get(e)) for e in employee_ids]
+        return out
+    # each employee's row found once for every measure (a unique index: `get` is one look-up)
+    at = values.index.get_indexer(pd.Index(list(employee_ids), dtype=object))
+    absent = at < 0
     for name in names:
-        col = values[name] if name in values.columns else None
-        out[name] = [None if col is None else _clean(col.get(e)) for e in employee_ids]
+        if name not in values.columns or values.empty:
+            out[name] = [None] * len(at)
+            continue
+        cells = values[name].to_numpy(dtype=object)[at]      # (a fresh array: taken)
+        cells[absent | pd.isna(cells)] = None                  # `_clean` of each, at once
+        out[name] = cells.tolist()
     return out
 
 

@@ -121,8 +121,9 @@ def _qa(ctx: Context, audits: AuditResult | None) -> dict[str, pd.Series]:
 def _column(series: pd.Series | None, ids: pd.Index, fill) -> list:
     if series is None or series.empty:
         return [fill] * len(ids)
-    aligned = series[~series.index.duplicated()].reindex(ids)
-    return [fill if is_blank(v) else v for v in aligned.to_numpy(dtype=object)]
+    cells = series[~series.index.duplicated()].reindex(ids).to_numpy(dtype=object, copy=True)
+    cells[pd.isna(cells)] = fill          # `is_blank` of each cell, at once
+    return cells.tolist()
 
 
 def measure_all(period: str, policy: Policy, inputs: Inputs, attendance: AttendanceResult,

@@ -38,9 +38,14 @@ def truthy(values: pd.Series) -> np.ndarray:
 
 
 def filled(values: pd.Series) -> np.ndarray:
-    """Cells that hold something: not blank, not only spaces."""
-    text = values.astype(object).where(values.notna(), "")
-    return ~text.map(lambda v: str(v).strip() == "").to_numpy(dtype=bool)
+    """Cells that hold something: not blank, not only spaces (`str(v).strip() != ""`, asked of
+    the cells that are not blank only)."""
+    cells = values.to_numpy(dtype=object)
+    out = ~pd.isna(cells)
+    at = np.flatnonzero(out)
+    if len(at):
+        out[at] = [not (text := str(v)).isspace() and text != "" for v in cells[at]]
+    return out
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,16 @@ def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 # where numbers came from
 
 
+def first_codes(codes: np.ndarray) -> np.ndarray:
+    """The position of each code's first row, by code, for `pd.factorize` codes without blanks
+    (numbered in order of first appearance): `np.unique(codes, return_index=True)[1]` in one
+    pass instead of a sort."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.intp)
+    seen = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
+
+
 @dataclass(frozen=True)
 class _Fed:
     """Rows one `add` fed to a measure of one employee, as numbers: each key is the id of its
@@ -177,7 +192,7 @@ class Feeds:
             self.exact = False
         keys = (ids[each] << _ROW_BITS) | (placed.numbers + 1)
         # the places in the order a sort of the rows by file and sheet puts them, then the rows
-        _, first = np.unique(placed.which, return_index=True)
+        first = first_codes(placed.which)
         by_place = pd.DataFrame({"f": files.to_numpy()[first], "s": sheets.to_numpy()[first]}) \
             .sort_values(["f", "s"], kind="stable").index.to_numpy()
         rank = np.empty(len(by_place), dtype=np.intp)
@@ -209,7 +224,7 @@ class Feeds:
             return
         notes = note if isinstance(note, str) else np.asarray(note, dtype=object)[mine]
         fed, order = self._keys(rows, mine, notes)
-        unique = len(np.unique(fed)) == len(fed)
+        unique = pd.Index(fed).is_unique
         codes, emps = pd.factorize(keys[mine].to_numpy(dtype=object)[order], sort=False)
         order = order[np.argsort(codes, kind="stable")]
         sizes = np.bincount(codes, minlength=len(emps))
@@ -229,7 +244,7 @@ class Feeds:
         if not who or rows.empty:
             return
         fed, order = self._keys(rows, None, note)
-        part = _Fed(fed[order], note, len(np.unique(fed)) == len(fed))
+        part = _Fed(fed[order], note, pd.Index(fed).is_unique)
         names = [measures] if isinstance(measures, str) else list(measures)
         for emp in who:
             for m in names:
@@ -275,7 +290,7 @@ class Places(Sequence[str]):
         self._n = int(self._ends[-1]) if len(fed) else 0
         if len(fed) != 1 or not fed[0].unique:
             keys = np.concatenate([p.keys for p in fed]) if fed else np.zeros(0, dtype=np.int64)
-            self._first = np.sort(np.unique(keys, return_index=True)[1])
+            self._first = np.flatnonzero(~pd.Index(keys).duplicated())
             self._n = len(self._first)
 
     def _part_texts(self, part: _Fed | str) -> list[str]:
@@ -389,7 +404,7 @@ class SheetRows:
         sheet_codes, sheet_names = pd.factorize(sheets)
         pairs = (file_codes.astype(np.int64) + 1) * (len(sheet_names) + 1) + sheet_codes + 1
         which = pd.factorize(pairs)[0].astype(np.intp)
-        _, first = np.unique(which, return_index=True)
+        first = first_codes(which)
         places = [Source.of_row({"_file": files[i], "_sheet": sheets[i]}) for i in first]
         blank = pd.isna(numbers) | np.array([p is None for p in places], dtype=bool)[which]
         numbers = pd.to_numeric(pd.Series(np.where(blank, 0, numbers))).to_numpy()
