@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import repeat
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from itertools import compress, repeat
 from typing import Any
 
 import numpy as np
@@ -227,35 +227,38 @@ def id_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -
     that key is below 32 (new prefixes added when `add`), else the ID's text."""
     distinct = dict.fromkeys(values)
     few = len(distinct) * 2 < len(values)   # an ID that repeats (employees, customers): encoded once
-    parts = _split_ids(distinct if few else values)
+    ids: Collection[Any] = distinct if few else values
+    heads, numbers = _split_ids(ids)
     prefixes: dict[str, int] = dict(conn.execute("SELECT text, key FROM ledger_prefixes"))
-    new = {p for p, n, _ in parts if n is not None} - prefixes.keys()
+    new = set(compress(heads, numbers)) - prefixes.keys()   # numbers: None, or 1 and more
     if new and add:
         conn.executemany("INSERT OR IGNORE INTO ledger_prefixes (text) VALUES (?)", ((p,) for p in sorted(new)))
         prefixes = dict(conn.execute("SELECT text, key FROM ledger_prefixes"))
     low = {p: k for p, k in prefixes.items() if k < 32}
-    refs = [text if number is None else number * 32 + low[prefix] if prefix in low and number < 1 << 57
-            else text for prefix, number, text in parts]
+    refs = [(value if isinstance(value, str) else str(value)) if number is None
+            else number * 32 + low[head] if head in low and number < 1 << 57 else value
+            for value, head, number in zip(ids, heads, numbers)]
     return list(map(dict(zip(distinct, refs)).__getitem__, values)) if few else refs
 
 
-def _split_ids(values: Iterable[Any]) -> list[tuple[str, int | None, str]]:
-    """(prefix, number, text) of each ID, in one loop (a million order IDs): an ID ending in a
-    number without a leading zero, of at most 18 digits, splits into the text before that number
-    and the number (`KH013550`: `KH0` and 13550); any other (no number, too long, not text: its
-    `str`) has the number None and is stored as its text."""
-    parts: list[tuple[str, int | None, str]] = []
-    add = parts.append
+def _split_ids(values: Iterable[Any]) -> tuple[list[str], list[int | None]]:
+    """The prefix and the number of each ID, in one loop (a million order IDs), as two lists (not
+    a tuple per ID: this runs at the publish stage's peak of memory): an ID ending in a number
+    without a leading zero, of at most 18 digits, splits into the text before that number and the
+    number (`KH013550`: `KH0` and 13550); any other (no number, too long, not text) has the
+    number None (and the prefix '') and is stored as its text (`str` of it)."""
+    heads: list[str] = []
+    numbers: list[int | None] = []
+    head, number_of = heads.append, numbers.append
     for value in values:
-        if not isinstance(value, str):
-            add(("", None, str(value)))
-            continue
-        number = value[len(value.rstrip(_DIGITS)):].lstrip("0")
+        number = value[len(value.rstrip(_DIGITS)):].lstrip("0") if isinstance(value, str) else ""
         if number and len(number) <= 18:
-            add((value[:len(value) - len(number)], int(number), value))
+            head(value[:len(value) - len(number)])
+            number_of(int(number))
         else:
-            add(("", None, value))
-    return parts
+            head("")
+            number_of(None)
+    return heads, numbers
 
 
 def staff_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -> list[Any]:
@@ -316,17 +319,17 @@ def _in_key_order(rows: list[tuple]) -> list[tuple]:
     return list(map(rows.__getitem__, order.tolist()))
 
 
-def _insert(conn: sqlite3.Connection, table: str, owner: int, rows: list[tuple], key_width: int,
-            columns: Sequence[str] | None = None) -> None:
-    if not rows:
-        return
+def _insert(conn: sqlite3.Connection, table: str, owner: int, rows: Callable[[], Iterable[tuple]], width: int,
+            key_width: int, columns: Sequence[str] | None = None) -> None:
+    """Insert `rows()` (made again, numbered, if a key repeats): made as they are inserted, not a
+    list of a million tuples at the publish stage's peak of memory."""
     named = f" ({', '.join(columns)})" if columns else ""
-    sql = f"INSERT INTO {table}{named} VALUES ({', '.join('?' * len(rows[0]))})"
+    sql = f"INSERT INTO {table}{named} VALUES ({', '.join('?' * width)})"
     try:
-        conn.executemany(sql, rows)
+        conn.executemany(sql, rows())
     except sqlite3.IntegrityError:  # a key twice (rare): number the repeats
         conn.execute(f"DELETE FROM {table} WHERE owner = ?", (owner,))
-        conn.executemany(sql, _with_dups(rows, key_width))
+        conn.executemany(sql, _with_dups(list(rows()), key_width))
 
 
 def insert_order_pay(conn: sqlite3.Connection, owner_id: str, order_ids: Sequence[Any],
@@ -337,9 +340,10 @@ def insert_order_pay(conn: sqlite3.Connection, owner_id: str, order_ids: Sequenc
     keys = Keys(conn)
     owner = keys.of([owner_id])[owner_id]
     codes = keys.of(components)
-    rows = list(zip(repeat(owner), id_refs(conn, order_ids), map(codes.__getitem__, components),
-                    (staff or staff_refs)(conn, employee_ids), repeat(0), _each(amount, amounts)))
-    _insert(conn, "order_pay_rows", owner, rows, 4)
+    orders, staff_ids = id_refs(conn, order_ids), (staff or staff_refs)(conn, employee_ids)
+    stored = _each(amount, amounts)
+    _insert(conn, "order_pay_rows", owner, lambda: zip(repeat(owner), orders, map(codes.__getitem__, components),
+                                                       staff_ids, repeat(0), stored), 6, 4)
 
 
 def insert_purchases(conn: sqlite3.Connection, owner_id: str, periods: Sequence[Any], customer_ids: Sequence[Any],
@@ -353,7 +357,8 @@ def insert_purchases(conn: sqlite3.Connection, owner_id: str, periods: Sequence[
     rows = list(zip(repeat(owner), map(codes.__getitem__, periods), map(codes.__getitem__, store_types),
                     id_refs(conn, customer_ids), id_refs(conn, order_ids), map(codes.__getitem__, categories),
                     repeat(0), _each(day, order_dates), _each(amount, amounts)))
-    _insert(conn, "vip_purchase_rows", owner, _in_key_order(rows), 6, PURCHASE_ROWS)
+    rows = _in_key_order(rows)
+    _insert(conn, "vip_purchase_rows", owner, lambda: rows, len(PURCHASE_ROWS), 6, PURCHASE_ROWS)
 
 
 def convert(conn: sqlite3.Connection) -> None:
