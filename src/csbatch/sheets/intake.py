@@ -481,12 +481,12 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     rows_by_file: dict[tuple[str, str], int] = defaultdict(int)
     sheets_by_file: dict[tuple[str, str], list[str]] = defaultdict(list)
     ahead = read_ahead_default() if read_ahead is None else read_ahead
-    order = reading_order(found) if ahead else list(range(len(found)))
+    sequence = reading_order(found) if ahead else list(range(len(found)))
     results: list[_SheetResult | None] = [None] * len(found)
     told = _FolderProgress(found, results, progress)
-    with _collector_paused(), contextlib.closing(_raw_sheets([found[j] for j in order], ahead)) as raws:
+    with _collector_paused(), contextlib.closing(_raw_sheets([found[j] for j in sequence], ahead)) as raws:
         told.advance()
-        for j in order:
+        for j in sequence:
             sheet = found[j]
             results[j] = _read_sheet(sheet, policy.inputs.kinds[sheet.kind], policy, period, items, next(raws))
             told.advance()
