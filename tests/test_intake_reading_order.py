@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+import test_intake_read_ahead as read_ahead_tests
 from builders import ROSTER_ROWS, write_csv, write_roster, write_xlsx
 from csbatch.sheets import intake
 from csbatch.sheets.discover import FoundSheet
@@ -79,10 +80,10 @@ def test_reordered_read_gives_the_same_issues_frames_and_progress(policy, tmp_pa
 
     monkeypatch.setattr(intake, "_try_raw", recording)
     inputs, issues, told = _read(policy, tmp_path, ahead=True)
-    folder_order = list(read)
+    reordered = list(read)
     read.clear()
     seq_inputs, seq_issues, seq_told = _read(policy, tmp_path, ahead=False)
-    assert folder_order != read and sorted(folder_order) == sorted(read)   # the new path was taken
+    assert reordered != read and sorted(reordered) == sorted(read)   # the new path was taken (read: the folder order)
     assert inputs is None and seq_inputs is None   # the bad files are errors
     assert issues == seq_issues and told == seq_told
     codes = {code for _, code, _, _ in issues}
@@ -96,35 +97,21 @@ def test_reordered_read_gives_the_same_frames_and_records(policy, tmp_path, heav
         write_xlsx(tmp_path / f"销售订单_{n}.xlsx", {
             f"S{k}": [SALES_HEADER, *[[f"A{n}{k}-{i}", "2026-10-08", ROSTER_ROWS[i % 3][0], f" C{i}", f"{i}.5"]
                                       for i in range(rows)]] for k in range(2)})
-    inputs, issues, told = _read(policy, tmp_path, ahead=True)
-    seq_inputs, seq_issues, seq_told = _read(policy, tmp_path, ahead=False)
-    assert inputs is not None and seq_inputs is not None
-    assert issues == seq_issues and told == seq_told
+    (inputs, *rest), (seq_inputs, *seq_rest) = (_read(policy, tmp_path, ahead) for ahead in (True, False))
+    assert inputs is not None and seq_inputs is not None and rest == seq_rest   # issues, progress
+    assert (inputs.records, list(inputs.letters.items()), list(inputs.headers.items())) == \
+        (seq_inputs.records, list(seq_inputs.letters.items()), list(seq_inputs.headers.items()))
+    assert list(inputs.frames) == list(seq_inputs.frames)
     for name, frame in seq_inputs.frames.items():
         pd.testing.assert_frame_equal(inputs.frames[name], frame)
-    assert inputs.records == seq_inputs.records
-    assert inputs.letters == seq_inputs.letters and list(inputs.letters) == list(seq_inputs.letters)
 
 
 def test_still_at_most_one_sheet_read_ahead(policy, tmp_path, heavy_from_zero, monkeypatch):
-    """In the reading order, sheet N+2 is read only once sheet N is typed."""
-    _month(tmp_path)
-    events: list[tuple[str, str, str | None]] = []
-    try_raw, read_sheet = intake._try_raw, intake._read_sheet
-
-    def reading(found):
-        events.append(("raw", found.display, found.sheet))
-        return try_raw(found)
-
-    def typed(found, *args):
-        result = read_sheet(found, *args)
-        events.append(("typed", found.display, found.sheet))
-        return result
-
-    monkeypatch.setattr(intake, "_try_raw", reading)
-    monkeypatch.setattr(intake, "_read_sheet", typed)
-    read_inputs(policy, PERIOD, tmp_path, read_ahead=True)
-    raws = [e[1:] for e in events if e[0] == "raw"]
-    assert len(raws) == 7
-    for n, sheet in enumerate(raws[2:]):
-        assert events.index(("typed", *raws[n])) < events.index(("raw", *sheet))
+    """The read-ahead test's check (sheet N+2 is read only once sheet N is typed, by a worker),
+    on its month read in an order that is not the folder's."""
+    read_ahead_tests._month(tmp_path / "order")
+    found, _, _ = intake.discover(tmp_path / "order", policy.inputs)
+    assert reading_order(found) != list(range(len(found)))
+    month = tmp_path / "month"
+    month.mkdir()
+    read_ahead_tests.test_at_most_one_sheet_is_read_ahead_in_another_thread(policy, month, monkeypatch)
