@@ -228,6 +228,72 @@ def _raw_sheets(found: list[FoundSheet], ahead: bool) -> Generator[RawSheet | Re
             del cells   # the caller frees this sheet's rows; this frame must not keep them
 
 
+#: a sheet whose estimated read is at least this many bytes of workbook (and a tenth of the
+#: month's) is read in the middle of the month rather than at its place in the folder
+HEAVY_BYTES = 1 << 20
+#: a CSV's bytes cost about an eighth of a workbook's (compressed) bytes to read
+_CSV_SHARE = 8
+
+
+def _read_weights(found: list[FoundSheet]) -> list[float]:
+    """Each sheet's estimated read cost: its file's bytes shared among the file's sheets, a CSV's
+    bytes counted at an eighth (plain text, no inflating, no XML)."""
+    sheets: dict[Path, int] = defaultdict(int)
+    for sheet in found:
+        sheets[sheet.path] += 1
+    sizes = {path: path.stat().st_size if path.is_file() else 0 for path in sheets}
+    return [sizes[s.path] / sheets[s.path] / (_CSV_SHARE if s.sheet is None else 1) for s in found]
+
+
+def reading_order(found: list[FoundSheet]) -> list[int]:
+    """The order the sheets are read and typed in with a worker reading one ahead (positions in
+    `found`): the heavy sheets (`HEAVY_BYTES`, a tenth of the month's estimated read) in the
+    middle, so neither end of the two-thread pipeline waits on one: light sheets in the folder's
+    order first (the main thread starts typing at once), then the heavy ones, heaviest first (the
+    worker reads the next big sheet while the main thread types one), then the heaviest light
+    sheet (the worker's read while the last heavy sheet is typed), so the main thread's typing
+    after the worker's last read is of a light sheet. Without a heavy sheet, the folder's order.
+    What `read_inputs` returns does not depend on this order."""
+    weights = _read_weights(found)
+    total = sum(weights)
+    heavy = [j for j, w in enumerate(weights) if w >= HEAVY_BYTES and w >= total / 10]
+    if not heavy:
+        return list(range(len(found)))
+    light = [j for j in range(len(found)) if j not in heavy]
+    heavy.sort(key=lambda j: (-weights[j], j))
+    follower = [max(light, key=lambda j: (weights[j], -j))] if light else []
+    return [j for j in light if j not in follower] + heavy + follower
+
+
+class _FolderProgress:
+    """The progress calls in the folder's order whatever order the sheets are typed in: a file's
+    `reading` once the sheets before it are typed, its `read` once its own are."""
+
+    def __init__(self, found: list[FoundSheet], results: list[_SheetResult | None],
+                 progress: ReadProgress | None) -> None:
+        self.found, self.results, self.progress = found, results, progress
+        self.next = 0
+        self.rows = 0
+        self.said = False
+
+    def advance(self) -> None:
+        found, results = self.found, self.results
+        while self.next < len(found):
+            sheet = found[self.next]
+            if self.progress and not self.said:
+                self.progress.reading(sheet.display)
+            self.said = True
+            result = results[self.next]
+            if result is None:
+                return
+            self.rows += 0 if result.frame is None else len(result.frame)
+            self.next += 1
+            if self.next == len(found) or found[self.next].display != sheet.display:
+                if self.progress:
+                    self.progress.read(sheet.display, self.rows)
+                self.rows, self.said = 0, False
+
+
 def _no_header(where: Source, kind: Kind) -> Issue:
     expected = ", ".join(f"{n} ({c.aliases[0]})" if c.aliases else n
                          for n, c in kind.columns.items() if c.required)
@@ -414,26 +480,26 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     headers: dict[tuple[str, str | None], dict[str, str]] = {}
     rows_by_file: dict[tuple[str, str], int] = defaultdict(int)
     sheets_by_file: dict[tuple[str, str], list[str]] = defaultdict(list)
-    file_rows: dict[str, int] = {}
     ahead = read_ahead_default() if read_ahead is None else read_ahead
-    with _collector_paused(), contextlib.closing(_raw_sheets(found, ahead)) as raws:
-        for i, sheet in enumerate(found):
-            if progress and sheet.display not in file_rows:
-                progress.reading(sheet.display)
-            file_rows.setdefault(sheet.display, 0)
-            kind = policy.inputs.kinds[sheet.kind]
-            result = _read_sheet(sheet, kind, policy, period, items, next(raws))
-            issues.extend(result.issues)
-            if result.frame is not None:
-                parts[sheet.kind].append(result.frame)
-                letters[(sheet.display, sheet.sheet)] = result.letters
-                headers[(sheet.display, sheet.sheet)] = result.headers or {}
-                rows_by_file[(sheet.display, sheet.kind)] += len(result.frame)
-                if sheet.sheet is not None:
-                    sheets_by_file[(sheet.display, sheet.kind)].append(sheet.sheet)
-                file_rows[sheet.display] += len(result.frame)
-            if progress and (i + 1 == len(found) or found[i + 1].display != sheet.display):
-                progress.read(sheet.display, file_rows[sheet.display])
+    sequence = reading_order(found) if ahead else list(range(len(found)))
+    results: list[_SheetResult | None] = [None] * len(found)
+    told = _FolderProgress(found, results, progress)
+    with _collector_paused(), contextlib.closing(_raw_sheets([found[j] for j in sequence], ahead)) as raws:
+        told.advance()
+        for j in sequence:
+            sheet = found[j]
+            results[j] = _read_sheet(sheet, policy.inputs.kinds[sheet.kind], policy, period, items, next(raws))
+            told.advance()
+    for sheet, result in zip(found, results, strict=True):   # in the folder's order, whatever the reading order
+        assert result is not None
+        issues.extend(result.issues)
+        if result.frame is not None:
+            parts[sheet.kind].append(result.frame)
+            letters[(sheet.display, sheet.sheet)] = result.letters
+            headers[(sheet.display, sheet.sheet)] = result.headers or {}
+            rows_by_file[(sheet.display, sheet.kind)] += len(result.frame)
+            if sheet.sheet is not None:
+                sheets_by_file[(sheet.display, sheet.kind)].append(sheet.sheet)
 
     frames: dict[str, pd.DataFrame] = {}
     for name, kind in policy.inputs.kinds.items():
