@@ -83,3 +83,25 @@ def test_constant_memory_sheets_are_left_to_xlsxwriter(tmp_path: Path) -> None:
 def test_the_wrapper_writes_with_the_fast_sheets(tmp_path: Path) -> None:
     book = Workbook(tmp_path / "w.xlsx")
     assert type(book.book.add_worksheet("x")).__name__ == "_Worksheet"
+
+
+def test_plain_rows_other_heights_and_2010_data_bars_are_xlsxwriter_s_rows(tmp_path: Path) -> None:
+    """A row without a format or height opens as `<row r= spans=>` written at once; a sheet whose
+    default row height changed, or one a 2010 data bar turns into an Excel 2010 sheet, leaves the
+    row's tag to XlsxWriter."""
+    for setup in ("plain", "default_height", "hidden_default", "data_bar_2010"):
+        for seed in range(3):
+            for kind, name in ((xlsxwriter.Workbook, "stock"), (_Book, "fast")):
+                book = kind(str(tmp_path / f"{name}.xlsx"), {})
+                _fill(book, seed, others=True)
+                ws = book.get_worksheet_by_name("data")
+                if setup == "default_height":
+                    ws.set_default_row(24)
+                elif setup == "hidden_default":
+                    ws.set_default_row(hide_unused_rows=True)
+                elif setup == "data_bar_2010":
+                    ws.conditional_format(0, 0, 59, 0, {"type": "data_bar", "data_bar_2010": True})
+                for r in range(60, 90):                 # rows past 16-row blocks, a cell in one column
+                    ws.write_number(r, 1 + r % 3, r)
+                book.close()
+            assert _sheets(tmp_path / "fast.xlsx") == _sheets(tmp_path / "stock.xlsx"), (setup, seed)

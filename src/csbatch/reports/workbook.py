@@ -266,6 +266,8 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         styles: dict[Any, str] = {}     # a format's attribute (its index is fixed while the sheets are written)
         column_formats = {c: info.column_format for c, info in self.col_info.items()
                           if info.column_format is not None}
+        # a row without row_info at the default height: `_write_row`'s <row> is its number and spans
+        plain_rows = self.default_row_height == self.original_row_height and self.excel_version != 2010
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
             info = row_info.get(row_num)
@@ -273,10 +275,14 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 if info is not None:
                     self._write_empty_row(row_num, spans.get(row_num // 16), info)
                 continue
-            self._write_row(row_num, spans.get(row_num // 16), info)
             number = str(row_num + 1)
-            row_format = info.row_format if info is not None else None
+            span = spans.get(row_num // 16)
             parts: list[str] = []
+            if info is None and plain_rows:
+                parts.append(f'<row r="{number}" spans="{span}">' if span else f'<row r="{number}">')
+            else:
+                self._write_row(row_num, span, info)
+            row_format = info.row_format if info is not None else None
             for col_num in sorted(cells):
                 cell = cells[col_num]
                 kind = type(cell)
@@ -296,8 +302,8 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                     parts.append(f'<c r="{name}{number}"{style} t="s"><v>{cell.string}</v></c>')
                 else:
                     parts.append(f'<c r="{name}{number}"{style}><v>{cell.number:.16G}</v></c>')
+            parts.append("</row>")
             write("".join(parts))
-            self._xml_end_tag("row")
 
 
 class _Book(xlsxwriter.Workbook):
