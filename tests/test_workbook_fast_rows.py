@@ -105,3 +105,37 @@ def test_plain_rows_other_heights_and_2010_data_bars_are_xlsxwriter_s_rows(tmp_p
                     ws.write_number(r, 1 + r % 3, r)
                 book.close()
             assert _sheets(tmp_path / "fast.xlsx") == _sheets(tmp_path / "stock.xlsx"), (setup, seed)
+
+
+def test_cells_in_order_are_the_writers_cells(tmp_path: Path) -> None:
+    """`_Worksheet.cells_in_order` stores what `write_number` and `write_string` store, in the same
+    order (shared strings), with the same dimensions; a long text, a date, a cell off the sheet
+    and a constant-memory sheet through the writers."""
+    for seed in range(5):
+        for memory in (False, True):
+            rnd = random.Random(seed)
+            fmt_specs = [{"bold": True}, {"num_format": "0.00"}, {"num_format": "yyyy-mm-dd"}]
+            cells = []
+            for _ in range(400):
+                r, c = rnd.randint(2, 80) if not memory else len(cells) // 5 + 2, rnd.randint(1, 30)
+                pick = rnd.random()
+                if pick < 0.45:
+                    cells.append((r, c, "write_string", rnd.choice(["a", "中文", "<&>", "=1+1", "y" * 20000]), 0))
+                elif pick < 0.9:
+                    cells.append((r, c, "write_number", rnd.choice([0.0, -1.5, 1e20, 7]), 1))
+                elif pick < 0.95:
+                    cells.append((r, c, "write_datetime", dt.datetime(2026, 10, 5, 8), 2))
+                else:
+                    cells.append((rnd.choice([r, 1_048_576]), rnd.choice([c, 16_384]), "write_number", 3.0, None))
+            for kind, name in ((xlsxwriter.Workbook, "stock"), (_Book, "fast")):
+                book = kind(str(tmp_path / f"{name}.xlsx"), {"constant_memory": memory})
+                formats = [book.add_format(f) for f in fmt_specs]
+                ws = book.add_worksheet("x")
+                placed = [(r, c, w, v, None if f is None else formats[f]) for r, c, w, v, f in cells]
+                if kind is _Book:
+                    ws.cells_in_order(iter(placed))
+                else:
+                    for r, c, w, v, f in placed:
+                        getattr(ws, w)(r, c, v, f)
+                book.close()
+            assert _sheets(tmp_path / "fast.xlsx") == _sheets(tmp_path / "stock.xlsx"), (seed, memory)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -255,6 +256,32 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                     self._write_string(r, c, text, fmt)
                 else:
                     table[r][c] = CellStringTuple(index(text), fmt)
+
+    def cells_in_order(self, cells: Iterable[tuple[int, int, str, Any, Any]]) -> None:
+        """`writer(row, col, value, format)` of each (row, col, writer, value, format) in order (the
+        shared strings numbered in that order): a finite number of `write_number` and a text of
+        `write_string` up to half the cell limit stored as those writers store them, the dimensions
+        then checked once at the corners the stored cells reach; any other cell, a cell off the
+        sheet and every cell of a constant-memory sheet through its writer."""
+        table, index, half = self.table, self.str_table._get_shared_string_index, self.xls_strmax // 2
+        rows, cols, fast = self.xls_rowmax, self.xls_colmax, not self.constant_memory
+        low_row = low_col = high_row = high_col = -1
+        for r, c, writer, value, fmt in cells:
+            if fast and 0 <= r < rows and 0 <= c < cols and (
+                    (writer == "write_string" and len(value) <= half)
+                    or (writer == "write_number" and math.isfinite(value))):
+                table[r][c] = (CellStringTuple(index(value), fmt) if writer == "write_string"
+                               else CellNumberTuple(value, fmt))
+                if low_row < 0:
+                    low_row, high_row, low_col, high_col = r, r, c, c
+                else:
+                    low_row, high_row = min(low_row, r), max(high_row, r)
+                    low_col, high_col = min(low_col, c), max(high_col, c)
+            else:
+                getattr(self, writer)(r, c, value, fmt)
+        if low_row >= 0:
+            self._check_dimensions(low_row, low_col)
+            self._check_dimensions(high_row, high_col)
 
     def _write_rows(self) -> None:
         if self.constant_memory or self.comments:
