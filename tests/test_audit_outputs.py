@@ -406,3 +406,24 @@ def test_coaching_and_auditor_thresholds_come_from_the_policy(policy_copy):
     assert (default["low"], changed["low"]) == (80, 0)
     assert default["coaching"] and changed["coaching"] == []   # no score below 0, and taboos no longer count
     assert sum(r["far"] for r in changed["auditors"]) > sum(r["far"] for r in default["auditors"])
+
+
+def test_deadlines_by_person_counted_once_are_what_each_output_counts(tmp_path, policy):
+    """The close counts `by_person` once and hands it to the workbook and the page: each writes
+    what it writes counting it itself, and leaves the frame as it was."""
+    import zipfile
+
+    from csbatch.audit.deadline_checks import by_person
+
+    people = by_person(report().deadlines)
+    before = people.copy()
+    alone = write_audit_workbook(tmp_path / "alone.xlsx", report(), policy, "zh")
+    given = write_audit_workbook(tmp_path / "given.xlsx", report(), policy, "zh", people)
+    a, g = zipfile.ZipFile(alone), zipfile.ZipFile(given)
+    for name in a.namelist():
+        if name.startswith("xl/worksheets/") or name in ("xl/sharedStrings.xml", "xl/styles.xml"):
+            assert a.read(name) == g.read(name), name
+    page_alone = write_audit_page(tmp_path / "alone.html", report(), policy, "zh")
+    page_given = write_audit_page(tmp_path / "given.html", report(), policy, "zh", people)
+    assert page_alone.read_bytes() == page_given.read_bytes()
+    pd.testing.assert_frame_equal(people, before)

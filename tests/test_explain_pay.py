@@ -254,3 +254,20 @@ def test_the_staff_pages_rules_are_in_the_close_language(closed):
     en, = [p for p in staff_pages(replace(outcome.state, lang="en")) if p.employee_id == "1006"]
     assert "satisfaction_deduction 96.5% in [95%, 100%) → 20 − 1" in [line.rule for line in en.card.items]
     assert en.card.total_text == "subtotal 77 + 3 (公司表扬) = 80"
+
+
+def test_each_employee_s_name_role_and_gross_are_those_of_the_payroll_row(closed):
+    """`explain_pay` reads an employee's role, name and gross from the payroll's columns (kept once
+    for the close): what the row of the payroll frame holds, for every employee of the close."""
+    from csbatch.closing.pay_explanation import explain_pay
+
+    _, outcome = closed
+    state = outcome.state
+    policy, frame = state.policy, state.payroll.payroll
+    for at, employee in enumerate(frame["employee_id"].tolist()):
+        row = frame.iloc[at]
+        pay, issues = explain_pay(state, str(employee), "en")
+        assert pay is not None and not issues
+        role = None if row["role"] is None else str(row["role"])
+        assert (pay.name, pay.gross) == (str(row["name"]), row["gross_pay"])
+        assert pay.role == (policy.roles[role].name if role in policy.roles else (role or "—"))

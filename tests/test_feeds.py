@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from csbatch.i18n import N_, Said
-from csbatch.scoring.measures_kit import Feeds, _noted, joined_places, place_texts
+from csbatch.scoring.measures_kit import _FEW_KEYS, Feeds, _first_mentions, _noted, joined_places, place_texts
 
 WHO = ["E1", "E2", "E3"]
 
@@ -104,3 +104,39 @@ def test_shared_rows_are_kept_once():
     feeds.add_shared(["a", "b"], rows, WHO)
     parts = {id(p[0]) for p in feeds.parts.values()}
     assert len(parts) == 1
+
+
+def _many(rng: random.Random, n: int, rows: int) -> pd.DataFrame:
+    """`n` rows of two files over `rows` row numbers (more distinct places than a dict is used for)."""
+    return pd.DataFrame({
+        "employee_id": [rng.choice(WHO) for _ in range(n)],
+        "_file": [rng.choice(["a.xlsx", "b.csv"]) for _ in range(n)],
+        "_sheet": ["S1"] * n,
+        "_row": pd.array([rng.randint(2, rows) for _ in range(n)], dtype="Int64"),
+    })
+
+
+def test_first_mentions_are_the_index_s_on_either_side_of_the_dict_limit():
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 2, _FEW_KEYS - 1, _FEW_KEYS, _FEW_KEYS + 1, 3000):
+        for spread in (1, max(1, n // 3), 4 * n + 1):
+            keys = rng.integers(0, spread, n).astype(np.int64) << 32
+            want = np.flatnonzero(~pd.Index(keys).duplicated())
+            got = _first_mentions(keys)
+            assert got.tolist() == want.tolist() and got.dtype == want.dtype
+
+
+def test_many_rows_and_single_parts_say_what_the_row_texts_said():
+    for seed in range(4):
+        feeds, ref = Feeds.for_(WHO), _Reference()
+        for target in (feeds, ref):
+            r = random.Random(seed)
+            target.add(["a", "b"], _many(r, 1500, 400))            # repeats, more than a dict's limit
+            target.add("b", _many(r, 300, 900), note="x")           # a second part of b
+            unique = pd.DataFrame({"employee_id": [WHO[i % 3] for i in range(900)], "_file": "c.xlsx",
+                                   "_sheet": "S1", "_row": pd.array(range(2, 902), dtype="Int64")})
+            target.add("c", unique)                                 # one part, no repeats
+        assert feeds.exact
+        _same(feeds, ref)
+        got = feeds.result()
+        assert got[("E1", "c")][5] == ref.result()[("E1", "c")][5] and got[("E2", "c")][-3:] == ref.result()[("E2", "c")][-3:]

@@ -151,3 +151,25 @@ def test_a_company_name_change_is_a_policy_change(policy_copy):
     after, _ = policy_copy.load()
     assert before is not None and after is not None
     assert any(line.startswith("company name:") and "乙公司" in line for line in describe_changes(before, after))
+
+
+def test_every_item_says_its_words_once_looked_up_per_page():
+    """The words each item repeats (looked up once a page with `{% set %}`) are said for every item,
+    in the page's language, with the count of rows past the shown ones."""
+    from types import SimpleNamespace as NS
+
+    def item(name: str, rows: int) -> NS:
+        return NS(name=name, flags=(), points=Decimal("8"), weight=Decimal("10"), rule="band",
+                  measured=[("counted_sales", Decimal("1200")), ("orders", Decimal("3"))],
+                  sources=[f"a.xlsx[S1]!row {i}" for i in range(2, 2 + rows)])
+
+    card = NS(card_name="agents", grade="A", rank=1, population=3, rated=True, total_text="8 + 9",
+              multiplier=None, flags=(), items=[item("Sales", 15), item("Care", 20), item("Few", 2)])
+    page = StaffPage("X1", "Li", "agent", None, None, card, Decimal("17"), None)
+    for lang, words, more in (("en", ("Measured", "Scoring rule", "Rows counted"), "+{n} more"),
+                              ("zh", None, "另有 {n} 条")):
+        html = render_page(page, PERIOD, lang)
+        if words:
+            assert all(html.count(f"<dt>{w}</dt>") == 3 for w in words), lang
+        assert html.count(more.format(n=3)) == 1 and html.count(more.format(n=8)) == 1, lang
+        assert html.count("<li>a.xlsx[S1]!row") == 12 + 12 + 2

@@ -134,3 +134,29 @@ def test_csv_text_of_strings_is_the_value_by_value_text():
     from csbatch.reports.cells import _plain_text
     values = ["abc", "=HYPERLINK(\"x\")", None, float("nan"), 3, "-1", "", "张三", Named("@x"), "\tx"]
     assert csv_column(values, "text") == ["" if is_blank(v) else _plain_text(v) for v in values]
+
+
+def test_csv_text_of_money_and_numbers_is_the_value_by_value_text():
+    """A money column's finite Decimals to the fen inline, a blank of any other kind told without
+    `is_blank` for an int or a text: the very texts of `is_blank` and each kind's text function."""
+    import numpy as np
+
+    from csbatch.blanks import is_blank
+    from csbatch.reports.cells import _CSV_TEXT
+
+    values = [Decimal("2.675"), Decimal("-2.675"), Decimal("90.625"), Decimal("-0.004"), Decimal("-0"),
+              Decimal("1E+3"), Decimal("12345678901234.565"), Decimal("0.1"), Decimal("NaN"), None, pd.NA,
+              float("nan"), np.float64("nan"), 3, 0, True, False, 2.5, np.int64(7), np.float64(1.125), "4.5",
+              Decimal("7"), pd.NaT]
+    for kind in ("money", "points", "decimal", "days", "rate", "number", "int", "bool"):
+        text = _CSV_TEXT[kind]
+        for v in values:
+            try:
+                want = "" if is_blank(v) else text(v)
+            except (TypeError, ValueError, ArithmeticError) as exc:
+                with pytest.raises(type(exc)):
+                    csv_column([v], kind)
+                continue
+            assert csv_column([v], kind) == [want], (kind, v)
+    with pytest.raises(ArithmeticError):        # an infinite amount is refused as `to_cents` refuses it
+        csv_column([Decimal("Infinity")], "money")

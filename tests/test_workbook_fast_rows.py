@@ -83,3 +83,59 @@ def test_constant_memory_sheets_are_left_to_xlsxwriter(tmp_path: Path) -> None:
 def test_the_wrapper_writes_with_the_fast_sheets(tmp_path: Path) -> None:
     book = Workbook(tmp_path / "w.xlsx")
     assert type(book.book.add_worksheet("x")).__name__ == "_Worksheet"
+
+
+def test_plain_rows_other_heights_and_2010_data_bars_are_xlsxwriter_s_rows(tmp_path: Path) -> None:
+    """A row without a format or height opens as `<row r= spans=>` written at once; a sheet whose
+    default row height changed, or one a 2010 data bar turns into an Excel 2010 sheet, leaves the
+    row's tag to XlsxWriter."""
+    for setup in ("plain", "default_height", "hidden_default", "data_bar_2010"):
+        for seed in range(3):
+            for kind, name in ((xlsxwriter.Workbook, "stock"), (_Book, "fast")):
+                book = kind(str(tmp_path / f"{name}.xlsx"), {})
+                _fill(book, seed, others=True)
+                ws = book.get_worksheet_by_name("data")
+                if setup == "default_height":
+                    ws.set_default_row(24)
+                elif setup == "hidden_default":
+                    ws.set_default_row(hide_unused_rows=True)
+                elif setup == "data_bar_2010":
+                    ws.conditional_format(0, 0, 59, 0, {"type": "data_bar", "data_bar_2010": True})
+                for r in range(60, 90):                 # rows past 16-row blocks, a cell in one column
+                    ws.write_number(r, 1 + r % 3, r)
+                book.close()
+            assert _sheets(tmp_path / "fast.xlsx") == _sheets(tmp_path / "stock.xlsx"), (setup, seed)
+
+
+def test_cells_in_order_are_the_writers_cells(tmp_path: Path) -> None:
+    """`_Worksheet.cells_in_order` stores what `write_number` and `write_string` store, in the same
+    order (shared strings), with the same dimensions; a long text, a date, a cell off the sheet
+    and a constant-memory sheet through the writers."""
+    for seed in range(5):
+        for memory in (False, True):
+            rnd = random.Random(seed)
+            fmt_specs = [{"bold": True}, {"num_format": "0.00"}, {"num_format": "yyyy-mm-dd"}]
+            cells = []
+            for _ in range(400):
+                r, c = rnd.randint(2, 80) if not memory else len(cells) // 5 + 2, rnd.randint(1, 30)
+                pick = rnd.random()
+                if pick < 0.45:
+                    cells.append((r, c, "write_string", rnd.choice(["a", "中文", "<&>", "=1+1", "y" * 20000]), 0))
+                elif pick < 0.9:
+                    cells.append((r, c, "write_number", rnd.choice([0.0, -1.5, 1e20, 7]), 1))
+                elif pick < 0.95:
+                    cells.append((r, c, "write_datetime", dt.datetime(2026, 10, 5, 8), 2))
+                else:
+                    cells.append((rnd.choice([r, 1_048_576]), rnd.choice([c, 16_384]), "write_number", 3.0, None))
+            for kind, name in ((xlsxwriter.Workbook, "stock"), (_Book, "fast")):
+                book = kind(str(tmp_path / f"{name}.xlsx"), {"constant_memory": memory})
+                formats = [book.add_format(f) for f in fmt_specs]
+                ws = book.add_worksheet("x")
+                placed = [(r, c, w, v, None if f is None else formats[f]) for r, c, w, v, f in cells]
+                if kind is _Book:
+                    ws.cells_in_order(iter(placed))
+                else:
+                    for r, c, w, v, f in placed:
+                        getattr(ws, w)(r, c, v, f)
+                book.close()
+            assert _sheets(tmp_path / "fast.xlsx") == _sheets(tmp_path / "stock.xlsx"), (seed, memory)

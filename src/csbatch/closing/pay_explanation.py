@@ -228,7 +228,10 @@ def explain_pay(state: CloseState, employee_id: str, lang: str = "zh") -> tuple[
         return None, [Issue.of(None, "explain.no_pay", N_("employee {employee} is not on the payroll of {period} (not "
                                                           "employed in the month)"),
                                       employee=employee_id, period=state.period)]
-    row = payroll.payroll.iloc[at]
+    # the three values read of the employee's payroll row (`iloc[at]` built a Series per employee)
+    columns = kept(payroll, "payroll role, name and gross",
+                   lambda: {name: payroll.payroll[name].tolist() for name in ("role", "name", "gross_pay")})
+    row = {name: values[at] for name, values in columns.items()}
     role = None if row["role"] is None else str(row["role"])
     sources = need(state.measured, "measured").sources
     items = []

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from csbatch.audit.deadline_checks import by_person
 from csbatch.blanks import is_blank
 from csbatch.closing.card_explanation import explain_card
 from csbatch.closing.manifest import build_manifest, fsync_tree, write_manifest
@@ -86,8 +87,9 @@ def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None
     render_pages(staff_pages(s), folder, s.period, s.lang, c.policy.company.shown)
     write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)
     write_csv(data / "complaints.csv", COMPLAINTS, c.audit.complaints)
-    write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang)
-    write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang)
+    people = by_person(c.audit.deadlines)          # the workbook's sheet and the page's table
+    write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang, people)
+    write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang, people)
 
 
 def staff_pages(s: CloseState) -> list[StaffPage]:

@@ -143,7 +143,9 @@ def _status_order(frame: pd.DataFrame, column: str, order: tuple[str, ...]) -> p
         ["_rank"], kind="stable").drop(columns="_rank")
 
 
-def deadline_context(report, lang: str = "zh") -> dict:
+def deadline_context(report, lang: str = "zh", people: pd.DataFrame | None = None) -> dict:
+    """The deadlines' part of the page; `people`, `by_person(report.deadlines)` when the caller
+    has it already (the close counts it once for the workbook and the page)."""
     frame = report.deadlines
     breaches = _status_order(frame[frame["status"].isin(DEADLINE_BREACHES)], "status", ("missing", "late"))
     names = frame["rule_name"] if "rule_name" in frame.columns else frame["rule"]
@@ -156,7 +158,7 @@ def deadline_context(report, lang: str = "zh") -> dict:
             row[status] += 1
     failed = frame[[v is False for v in frame["passed"]]] if "passed" in frame.columns else frame.iloc[:0]
     return dict(breaches=_rows(breaches), failed_tests=_rows(failed), by_rule=list(summary.values()),
-                by_person=_rows(by_person(frame)), total=len(frame),
+                by_person=_rows(by_person(frame) if people is None else people), total=len(frame),
                 on_time=int((frame["status"] == "on_time").sum()),
                 chart=charts.deadlines_by_rule(frame, lang=lang))
 
@@ -236,12 +238,12 @@ def trend_context(report, lang: str = "zh") -> dict:
                 periods=periods)
 
 
-def render_audit_page(report, policy, lang: str = "zh") -> str:
+def render_audit_page(report, policy, lang: str = "zh", people: pd.DataFrame | None = None) -> str:
     """The page's HTML in `lang`, with the company's name (company.yaml) over the title."""
     lang = resolve_lang(lang)
     env = environment(lang)
     env.filters.update(fmt=fmt, dt=datetime_text, yesno=lambda value: yesno(value, lang))
-    deadlines = deadline_context(report, lang)
+    deadlines = deadline_context(report, lang, people)
     complaints = complaint_context(report, lang)
     qa = qa_context(report, policy, lang)
     for ctx in (deadlines, complaints, qa):
@@ -255,8 +257,8 @@ def render_audit_page(report, policy, lang: str = "zh") -> str:
         company=policy.company.shown, script=Markup(DRAWN_SCRIPT), script_hash=script_hash(), _=fixed_words(lang))
 
 
-def write_audit_page(path: Path, report, policy, lang: str = "zh") -> Path:
+def write_audit_page(path: Path, report, policy, lang: str = "zh", people: pd.DataFrame | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_audit_page(report, policy, lang), encoding="utf-8", newline="\n")
+    path.write_text(render_audit_page(report, policy, lang, people), encoding="utf-8", newline="\n")
     return path

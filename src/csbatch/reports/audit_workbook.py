@@ -145,17 +145,18 @@ class _Sheets:
         ws.conditional_format(1, c, n, c, rule)
 
 
-def write_audit_workbook(path: Path, report, policy, lang: str = "zh") -> Path:
+def write_audit_workbook(path: Path, report, policy, lang: str = "zh", people: pd.DataFrame | None = None) -> Path:
     """Write the audit workbook of `report` (an AuditReport) to `path`; `policy` names the
-    questionnaire's sections and items and holds the highlighting thresholds."""
+    questionnaire's sections and items and holds the highlighting thresholds; `people`,
+    `by_person(report.deadlines)` when the caller has it already (left as it is)."""
     s = _Sheets(path, lang, policy.company.shown, report.period)
 
     # deadlines ------------------------------------------------------------------------------
     ws, n, shown = s.status_sheet(DEADLINES_SHEET, report.deadlines, ("rule", "rule_name"), "status",
                                   DEADLINE_STATUS, DEADLINE_BREACHES)
     s.rows_where(ws, DEADLINES_SHEET, n, "status", [shown["open"]], s.grey)
-    people = by_person(report.deadlines)
-    people["rule"] = s.names(people, "rule", "rule_name")
+    people = by_person(report.deadlines) if people is None else people
+    people = people.assign(rule=s.names(people, "rule", "rule_name"))
     ws, n = s.sheet(DEADLINES_BY_PERSON, people)
     for col in DEADLINE_BREACHES:
         s.cells(ws, DEADLINES_BY_PERSON, n, col, {"type": "cell", "criteria": ">", "value": 0,

@@ -105,14 +105,18 @@ def add_payslips(book: Workbook, table: Table, payroll: pd.DataFrame, lang: str)
     ws = book.book.add_worksheet(word(lang, PAYSLIPS))
     labels = [col.label(lang) for col in columns]
     cells = [book.column_cells(payroll[col.name], col.kind) for col in columns]    # each column at once
-    writers = {name: getattr(ws, name) for name in ("write_number", "write_string", "write_datetime")}
-    r = 0
-    for row in zip(*cells):
-        for c, cell in enumerate(row):      # header and value cell by cell: the shared strings' order
-            ws.write_string(r, c, labels[c], book.header)
-            if cell is not None:
-                writers[cell[0]](r + 1, c, cell[1], cell[2])
-        r += 3
+    header = book.header
+
+    def strips():       # header and value cell by cell: the shared strings' order
+        for strip, row in enumerate(zip(*cells)):
+            r = 3 * strip
+            for c, cell in enumerate(row):
+                yield r, c, "write_string", labels[c], header
+                if cell is not None:
+                    yield r + 1, c, cell[0], cell[1], cell[2]
+
+    ws.cells_in_order(strips())
+    r = 3 * len(cells[0]) if cells else 0
     for c, col in enumerate(columns):
         ws.set_column(c, c, 12 if col.kind == "money" else max(8, 2 * len(col.label(lang)) + 2))
     book.prints(ws, landscape=len(columns) >= LANDSCAPE_FROM)   # no repeated header: each strip has its own

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -256,6 +257,32 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 else:
                     table[r][c] = CellStringTuple(index(text), fmt)
 
+    def cells_in_order(self, cells: Iterable[tuple[int, int, str, Any, Any]]) -> None:
+        """`writer(row, col, value, format)` of each (row, col, writer, value, format) in order (the
+        shared strings numbered in that order): a finite number of `write_number` and a text of
+        `write_string` up to half the cell limit stored as those writers store them, the dimensions
+        then checked once at the corners the stored cells reach; any other cell, a cell off the
+        sheet and every cell of a constant-memory sheet through its writer."""
+        table, index, half = self.table, self.str_table._get_shared_string_index, self.xls_strmax // 2
+        rows, cols, fast = self.xls_rowmax, self.xls_colmax, not self.constant_memory
+        low_row = low_col = high_row = high_col = -1
+        for r, c, writer, value, fmt in cells:
+            if fast and 0 <= r < rows and 0 <= c < cols and (
+                    (writer == "write_string" and len(value) <= half)
+                    or (writer == "write_number" and math.isfinite(value))):
+                table[r][c] = (CellStringTuple(index(value), fmt) if writer == "write_string"
+                               else CellNumberTuple(value, fmt))
+                if low_row < 0:
+                    low_row, high_row, low_col, high_col = r, r, c, c
+                else:
+                    low_row, high_row = min(low_row, r), max(high_row, r)
+                    low_col, high_col = min(low_col, c), max(high_col, c)
+            else:
+                getattr(self, writer)(r, c, value, fmt)
+        if low_row >= 0:
+            self._check_dimensions(low_row, low_col)
+            self._check_dimensions(high_row, high_col)
+
     def _write_rows(self) -> None:
         if self.constant_memory or self.comments:
             super()._write_rows()
@@ -266,6 +293,8 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         styles: dict[Any, str] = {}     # a format's attribute (its index is fixed while the sheets are written)
         column_formats = {c: info.column_format for c, info in self.col_info.items()
                           if info.column_format is not None}
+        # a row without row_info at the default height: `_write_row`'s <row> is its number and spans
+        plain_rows = self.default_row_height == self.original_row_height and self.excel_version != 2010
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
             info = row_info.get(row_num)
@@ -273,10 +302,14 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 if info is not None:
                     self._write_empty_row(row_num, spans.get(row_num // 16), info)
                 continue
-            self._write_row(row_num, spans.get(row_num // 16), info)
             number = str(row_num + 1)
-            row_format = info.row_format if info is not None else None
+            span = spans.get(row_num // 16)
             parts: list[str] = []
+            if info is None and plain_rows:
+                parts.append(f'<row r="{number}" spans="{span}">' if span else f'<row r="{number}">')
+            else:
+                self._write_row(row_num, span, info)
+            row_format = info.row_format if info is not None else None
             for col_num in sorted(cells):
                 cell = cells[col_num]
                 kind = type(cell)
@@ -296,8 +329,8 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                     parts.append(f'<c r="{name}{number}"{style} t="s"><v>{cell.string}</v></c>')
                 else:
                     parts.append(f'<c r="{name}{number}"{style}><v>{cell.number:.16G}</v></c>')
+            parts.append("</row>")
             write("".join(parts))
-            self._xml_end_tag("row")
 
 
 class _Book(xlsxwriter.Workbook):

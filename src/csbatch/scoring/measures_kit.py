@@ -269,6 +269,19 @@ def _noted(place: str, note: str) -> str:
     return Said(N_("{place} ({note})"), place=place, note=note) if note else place
 
 
+_FEW_KEYS = 256     # deduplicated in a dict below this: building an Index costs ~20 µs
+
+
+def _first_mentions(keys: np.ndarray) -> np.ndarray:
+    """The positions of each key's first mention, in order (`~pd.Index(keys).duplicated()`'s)."""
+    if len(keys) > _FEW_KEYS:
+        return np.flatnonzero(~pd.Index(keys).duplicated())
+    first: dict[int, int] = {}
+    for at, key in enumerate(keys.tolist()):
+        first.setdefault(key, at)
+    return np.fromiter(first.values(), dtype=np.intp, count=len(first))
+
+
 class Places(Sequence[str]):
     """The places that fed one or more measures of one employee, without repeats, first mention
     first (as `dict.fromkeys` of their texts): the repeats found on the numbers, a place worded
@@ -290,7 +303,7 @@ class Places(Sequence[str]):
         self._n = int(self._ends[-1]) if len(fed) else 0
         if len(fed) != 1 or not fed[0].unique:
             keys = np.concatenate([p.keys for p in fed]) if fed else np.zeros(0, dtype=np.int64)
-            self._first = np.flatnonzero(~pd.Index(keys).duplicated())
+            self._first = _first_mentions(keys)
             self._n = len(self._first)
 
     def _part_texts(self, part: _Fed | str) -> list[str]:
@@ -328,6 +341,9 @@ class Places(Sequence[str]):
 
     def _worded(self, lo: int, hi: int) -> list[str]:
         """The texts of the first mentions lo..hi-1, one look-up of their parts for all."""
+        if self._first is None and len(self._parts) == 1:      # one part, no repeats: its own keys
+            part = cast(_Fed, self._parts[0])
+            return [self._word(part, a) for a in range(lo, hi)]
         at = np.arange(lo, hi) if self._first is None else self._first[lo:hi]
         which = np.searchsorted(self._ends, at, side="right")
         return [self._word(cast(_Fed, self._parts[w]), a - s)
