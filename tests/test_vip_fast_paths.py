@@ -42,3 +42,24 @@ def test_dates_made_when_asked_are_the_dates_of_the_column():
     assert [_day(d) for d in _days(column[:4].astype("datetime64[ns]"))] == _dates(column[:4])
     as_text = pd.Series(["2026-10-01", None], dtype=object)
     assert [_day(d) for d in _days(as_text)] == _dates(as_text)
+
+
+def test_spend_groups_rows_as_a_dict_per_row_groups_them():
+    """Round 6: `Spend` finds each key's and each person's rows with `pd.factorize` and a stable
+    sort; the same rows, in the same order, keys and persons in order of first appearance."""
+    from csbatch.vip.people import People
+    from csbatch.vip.purchases import _groups
+
+    people = People(person_by_customer={"c1": "P", "c2": "P", "c3": "Q", "中": "Q", "c\0": "R"})
+    cids = ["c1", "c9", "c2", "c3", "c1", "中", "", "c\0", "c9", "c2", "nan", "c\0 "]
+    codes = ["gold", "gold", "gold", "elite", "elite", "gold", "gold", "elite", "gold", "elite", "gold", "gold"]
+    at, of_person = _groups(cids, codes, people)
+    want_at: dict = {}
+    want_person: dict = {}
+    for i, (cid, code) in enumerate(zip(cids, codes)):
+        person = people.person(cid)
+        want_at.setdefault((person, code), []).append(i)
+        want_person.setdefault(person, []).append(i)
+    assert list(at.items()) == list(want_at.items())
+    assert list(of_person.items()) == list(want_person.items())
+    assert _groups([], [], people) == ({}, {})
