@@ -120,3 +120,39 @@ def test_complaint_resolved_at_exactly_72_hours_is_on_time(policy):
     month_end = at("2026-10-31 23:59")
     assert status(due, pd.Timestamp("2026-10-15 11:54"), month_end) == "on_time"
     assert status(due, pd.Timestamp("2026-10-15 11:55"), month_end) == "late"
+
+
+def test_status_by_whole_minutes_answers_as_minutes_made_by_replace():
+    """Round 6: two time-zone-less Timestamps are compared by their nanoseconds floor-divided to
+    the minute; anything else (datetimes, time zones, Timestamps beyond nanoseconds) as before,
+    by `replace`. Both give the same outcome."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from csbatch.rules.due_dates import _minute, status
+
+    def plain_status(due, done, as_of):      # round 5's form
+        if done is not None and not pd.isna(done):
+            return "on_time" if _minute(done) <= _minute(due) else "late"
+        return "missing" if _minute(as_of) > _minute(due) else "open"
+
+    times = [pd.Timestamp("2026-10-01 10:00"), pd.Timestamp("2026-10-01 10:00:59.999999999"),
+             pd.Timestamp("2026-10-01 10:01"), pd.Timestamp("2026-10-01 09:59:59"),
+             pd.Timestamp("1969-12-31 23:59:30"), pd.Timestamp("1969-12-31 23:58:59.5"),
+             pd.Timestamp("2026-10-01 10:00:30").as_unit("s"), pd.Timestamp("2026-10-01 10:00:30").as_unit("ms"),
+             pd.Timestamp("2999-12-31 23:59:30"), pd.Timestamp("1200-01-01 00:00:30"),
+             dt.datetime(2026, 10, 1, 10, 0, 45), dt.datetime(2026, 10, 1, 9, 59, 59, 999999)]
+    def outcome(how, *args):
+        try:
+            return how(*args)
+        except (OverflowError, ValueError) as e:     # what `replace` cannot make (beyond nanoseconds)
+            return type(e)
+
+    for due in times:
+        for done in [*times, None, pd.NaT]:
+            for as_of in times:
+                assert outcome(status, due, done, as_of) == outcome(plain_status, due, done, as_of), \
+                    (due, done, as_of)
+    aware = pd.Timestamp("2026-10-01 10:00:30", tz="Asia/Shanghai")
+    assert status(aware, aware + pd.Timedelta(seconds=20), aware) == "on_time"

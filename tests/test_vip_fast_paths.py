@@ -42,3 +42,68 @@ def test_dates_made_when_asked_are_the_dates_of_the_column():
     assert [_day(d) for d in _days(column[:4].astype("datetime64[ns]"))] == _dates(column[:4])
     as_text = pd.Series(["2026-10-01", None], dtype=object)
     assert [_day(d) for d in _days(as_text)] == _dates(as_text)
+
+
+def test_spend_groups_rows_as_a_dict_per_row_groups_them():
+    """Round 6: `Spend` finds each key's and each person's rows with `pd.factorize` and a stable
+    sort; the same rows, in the same order, keys and persons in order of first appearance."""
+    from csbatch.vip.people import People
+    from csbatch.vip.purchases import _groups
+
+    people = People(person_by_customer={"c1": "P", "c2": "P", "c3": "Q", "中": "Q", "c\0": "R"})
+    cids = ["c1", "c9", "c2", "c3", "c1", "中", "", "c\0", "c9", "c2", "nan", "c\0 "]
+    codes = ["gold", "gold", "gold", "elite", "elite", "gold", "gold", "elite", "gold", "elite", "gold", "gold"]
+    at, of_person = _groups(cids, codes, people)
+    want_at: dict = {}
+    want_person: dict = {}
+    for i, (cid, code) in enumerate(zip(cids, codes)):
+        person = people.person(cid)
+        want_at.setdefault((person, code), []).append(i)
+        want_person.setdefault(person, []).append(i)
+    assert list(at.items()) == list(want_at.items())
+    assert list(of_person.items()) == list(want_person.items())
+    assert _groups([], [], people) == ({}, {})
+
+
+def test_records_made_when_asked_are_the_records_built_row_by_row():
+    """Round 6: `build_people` finds each customer's person for every row, but makes a `Record`
+    only when one is asked for; it is the record the row-by-row build made (the first row of a
+    repeated id; blanks, NUL, full-width and padded text as `_text` reads them)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    import numpy as np
+
+    from csbatch.vip.dates import as_date
+    from csbatch.vip.people import Record, _flag, _text, build_people
+
+    customers = pd.DataFrame({
+        "customer_id": pd.Series(["c1", " c2 ", "c1", None, "", "c\0", "中文", 7, "c9"], dtype=object),
+        "name": pd.Series(["  Ann ", None, "dup", "x", "y", "\0", "张三", float("nan"), Decimal("1.50")], dtype=object),
+        "phone": pd.Series(["138", " ", "1", "2", "3", "4", "５", None, 13800000000], dtype=object),
+        "id_number": pd.Series(["11010119900101123x", " 11010119900101123X", None, "", "z", "a\0",
+                                "ＡＢ", np.nan, "  "], dtype=object),
+        "birthday": pd.to_datetime(["1990-01-01", None, "1980-02-29", None, None, "2000-12-31", None,
+                                    "1970-01-01", None]),
+        "engineering": pd.Series([True, None, False, True, pd.NA, True, False, None, True], dtype=object),
+        "_file": "customers.xlsx", "_sheet": "Sheet1", "_row": range(2, 11),
+    })
+    people, issues = build_people(customers, b"k" * 32)
+    want: dict[str, Record] = {}
+    rows = zip(*(customers[c].tolist() for c in ("customer_id", "name", "phone", "id_number", "engineering",
+                                                 "_file", "_sheet", "_row")),
+               customers["birthday"].dt.date.tolist())
+    for cid, name, phone, id_number, eng, file, sheet, row, birthday in rows:   # round 5's build
+        cid, id_number = _text(cid), _text(id_number)
+        if cid is None or cid in want:
+            continue
+        want[cid] = Record(cid, _text(name), _text(phone), id_number.upper() if id_number else None,
+                           birthday if type(birthday) is dt.date else as_date(birthday), _flag(eng),
+                           (file, sheet, row))
+    assert list(people.records) == list(want) and len(people.records) == len(want)
+    assert {cid: people.records[cid] for cid in reversed(list(want))} == want
+    assert "c1" in people.records and "nope" not in people.records and people.records.get("nope") is None
+    assert people.person("c1") == people.person("c2")      # one ID number, one person
+    assert people.person("7") == "customer:7" or people.records["7"].id_number is None
+    assert [i.code for i in issues] == ["vip.same_person"]
+    assert people.record("c2", people.person("c2")) is people.records["c2"]

@@ -37,10 +37,19 @@ def sort_keys(texts: Sequence[Any]) -> np.ndarray | None:
     """`texts` as a fixed-width numpy array that sorts (`np.lexsort`, `np.argsort`) as Python
     compares the strings (code-point order): bytes when all are ASCII (half the width of UCS-4,
     compared faster), else UCS-4. None when a value is not a plain `str`, or ends in NUL (numpy
-    drops trailing NULs, so `"a\0"` would sort as `"a"`): sort those the slow way."""
-    if not all(type(t) is str and not t.endswith("\0") for t in texts):
+    drops trailing NULs, so `"a\0"` would sort as `"a"`): sort those the slow way. Both checks
+    are column-wise: the set of the values' types, and the characters numpy kept against the
+    texts' lengths."""
+    if len(texts) == 0:
+        return np.asarray([], dtype=np.bytes_)
+    if set(map(type, texts)) != {str}:
         return None
     try:
-        return np.asarray(texts, dtype=np.bytes_)
+        keys = np.asarray(texts, dtype=np.bytes_)
     except UnicodeEncodeError:
-        return np.asarray(texts, dtype=np.str_)
+        keys = np.asarray(texts, dtype=np.str_)
+    # numpy keeps a text without its trailing NULs (never longer): fewer characters in all is
+    # a text that ended in NUL
+    if int(np.strings.str_len(keys).sum()) != sum(map(len, texts)):
+        return None
+    return keys

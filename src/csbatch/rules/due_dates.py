@@ -105,6 +105,29 @@ def _minute(value: dt.datetime) -> dt.datetime:
     return value.replace(second=0, microsecond=0)
 
 
+_NS_PER_MINUTE = 60_000_000_000
+
+
+def _minutes(value: dt.datetime) -> int | None:
+    """The whole minutes since 1970 of a time-zone-less Timestamp (its nanoseconds floor-divided:
+    the minute `_minute` keeps, without making a Timestamp); None for anything else (a datetime,
+    a Timestamp with a time zone, or one too far from 1970 for nanoseconds)."""
+    if type(value) is pd.Timestamp and value.tz is None:
+        try:
+            return value.value // _NS_PER_MINUTE
+        except OverflowError:
+            return None
+    return None
+
+
+def _not_after(earlier: dt.datetime, later: dt.datetime) -> bool:
+    """`earlier`'s minute at or before `later`'s."""
+    first, second = _minutes(earlier), _minutes(later)
+    if first is not None and second is not None:
+        return first <= second
+    return _minute(earlier) <= _minute(later)
+
+
 def status(due: dt.datetime, done: dt.datetime | None, as_of: dt.datetime) -> Status:
     """On time, late, missing or open, compared in whole minutes.
 
@@ -115,7 +138,6 @@ def status(due: dt.datetime, done: dt.datetime | None, as_of: dt.datetime) -> St
     `done` may be None or NaT. Callers name the outcome for their rule: a submission that is
     "missing" was never handed in; for a complaint "missing" means still open past its due time
     (the audit lists both)."""
-    due_minute = _minute(due)
     if done is not None and not is_blank(done):
-        return "on_time" if _minute(done) <= due_minute else "late"
-    return "missing" if _minute(as_of) > due_minute else "open"
+        return "on_time" if _not_after(done, due) else "late"
+    return "open" if _not_after(as_of, due) else "missing"

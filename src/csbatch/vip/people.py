@@ -7,6 +7,7 @@ who gets no card."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,9 +72,43 @@ def _text(value) -> str | None:
     return text or None
 
 
+class _Records(Mapping[str, Record]):
+    """The customer sheet's records by customer id, each made when first asked for (a close asks
+    for the few people a card, a task or a message concerns, not for every customer): the row of
+    each id (its first), and the sheet's columns as lists."""
+
+    def __init__(self, row_of: dict[str, int], columns: dict[str, list[Any]]):
+        self._row_of, self._columns = row_of, columns
+        self._made: dict[str, Record] = {}
+
+    def __getitem__(self, customer_id: str) -> Record:
+        made = self._made.get(customer_id)
+        if made is None:
+            made = self._made[customer_id] = self._record(customer_id, self._row_of[customer_id])
+        return made
+
+    def _record(self, cid: str, i: int) -> Record:
+        col = self._columns
+        id_number = _text(col["id_number"][i])
+        birthday = col["birthday"][i]
+        place = (col["_file"][i], col["_sheet"][i], col["_row"][i]) if "_file" in col else None
+        return Record(cid, _text(col["name"][i]), _text(col["phone"][i]), id_number.upper() if id_number else None,
+                      birthday if type(birthday) is dt.date else as_date(birthday), _flag(col["engineering"][i]),
+                      place)
+
+    def __contains__(self, customer_id: object) -> bool:
+        return customer_id in self._row_of
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row_of)
+
+    def __len__(self) -> int:
+        return len(self._row_of)
+
+
 @dataclass
 class People:
-    records: dict[str, Record] = field(default_factory=dict)
+    records: Mapping[str, Record] = field(default_factory=dict)
     person_by_customer: dict[str, str] = field(default_factory=dict)
     customers_of: dict[str, list[str]] = field(default_factory=dict)
 
@@ -123,21 +158,21 @@ def build_people(customers: pd.DataFrame | None, key: bytes) -> tuple[People, li
         if "birthday" in customers.columns and pd.api.types.is_datetime64_any_dtype(customers["birthday"]) \
         else [as_date(b) for b in column("birthday")]
     person_of = person_hasher(key)
-    places = list(zip(column("_file"), column("_sheet"), column("_row"))) if "_file" in customers.columns \
-        else [None] * n
-    for cid, name, phone, id_number, birthday, eng, place in zip(
-            column("customer_id"), column("name"), column("phone"), column("id_number"),
-            birthdays, column("engineering"), places):
-        cid, id_number = _text(cid), _text(id_number)
-        if cid is None or cid in people.records:
+    row_of: dict[str, int] = {}
+    ids = column("id_number")
+    for i, cid in enumerate(column("customer_id")):
+        cid = _text(cid)
+        if cid is None or cid in row_of:
             continue          # a blank or repeated key is the intake's error, not ours
-        id_number = id_number.upper() if id_number else None
-        people.records[cid] = Record(cid, _text(name), _text(phone), id_number,
-                                     birthday if type(birthday) is dt.date else as_date(birthday),
-                                     _flag(eng), place)
-        person = person_of(id_number) if id_number else ANONYMOUS + cid
+        row_of[cid] = i
+        id_number = _text(ids[i])
+        person = person_of(id_number.upper()) if id_number else ANONYMOUS + cid
         people.person_by_customer[cid] = person
         people.customers_of.setdefault(person, []).append(cid)
+    columns = {"id_number": ids, "birthday": birthdays,
+               **{name: column(name) for name in ("name", "phone", "engineering")},
+               **({name: column(name) for name in ("_file", "_sheet", "_row")} if "_file" in customers.columns else {})}
+    people.records = _Records(row_of, columns)
     for cids in people.customers_of.values():
         if len(cids) < 2:
             continue

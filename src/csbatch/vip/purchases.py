@@ -205,6 +205,36 @@ class FramePurchases:
         return self._frame
 
 
+def _groups(cids: list[str], codes: list[str], people: People
+            ) -> tuple[dict[tuple[str, str], list[int]], dict[str, list[int]]]:
+    """The row numbers of each (person, programme) key and of each person, ascending; keys and
+    persons in order of first appearance. One `pd.factorize` per column and a stable sort of the
+    codes instead of a dict look-up per row; a person is found once per customer id."""
+    if not cids:
+        return {}, {}
+    cid_codes, cid_uniques = pd.factorize(np.asarray(cids, dtype=object))
+    of_cid, persons = pd.factorize(np.asarray([people.person(c) for c in cid_uniques.tolist()], dtype=object))
+    person_codes = of_cid[cid_codes]
+    code_codes, programmes = pd.factorize(np.asarray(codes, dtype=object))
+    key_codes, keys = pd.factorize(person_codes.astype(np.int64) * len(programmes) + code_codes)
+    person_list, programme_list = persons.tolist(), programmes.tolist()
+    by_key = _runs(key_codes, len(keys))
+    at = {(person_list[k // len(programmes)], programme_list[k % len(programmes)]): rows
+          for k, rows in zip(keys.tolist(), by_key)}
+    return at, dict(zip(person_list, _runs(person_codes, len(persons))))
+
+
+def _runs(codes: np.ndarray, n: int) -> list[list[int]]:
+    """For each code 0..n-1, the positions holding it, ascending (a stable sort of the codes)."""
+    order = np.argsort(codes, kind="stable").tolist()
+    ends = np.cumsum(np.bincount(codes, minlength=n)).tolist()
+    out, start = [], 0
+    for end in ends:
+        out.append(order[start:end])
+        start = end
+    return out
+
+
 class Spend:
     """Spend per person and programme: this month's purchases (objects made only for the keys
     asked about), trailing-12-month sums of earlier months as `EarlierPurchases` sums them for
@@ -227,25 +257,15 @@ class Spend:
         self._columns: tuple[list[Any], ...] = (rows["period"].astype(str).tolist(), cids, codes,
                                                 rows["category"].tolist(), oids, _days(rows["order_date"]),
                                                 amounts, lists)
-        person_of = {cid: people.person(cid) for cid in dict.fromkeys(cids)}   # once per customer
-        self._at: dict[tuple[str, str], list[int]] = {}             # this month's rows per key, in order
+        self._at, self._of_person = _groups(cids, codes, people)    # this month's rows per key / person, in order
         self.month: dict[tuple[str, str], Decimal] = {}
-        for i, key in enumerate(zip(map(person_of.__getitem__, cids), codes)):
-            found = self._at.get(key)
-            if found is None:
-                self._at[key] = [i]
-            else:
-                found.append(i)
-        self._of_person: dict[str, list[int]] = {}
         self.largest_order: dict[tuple[str, str], Decimal] = {}     # this month's (the first of equals)
         for key, at in self._at.items():
-            of_key = [amounts[i] for i in at]
+            of_key = list(map(amounts.__getitem__, at))
             self.month[key] = sum(of_key, ZERO)
             largest = max(of_key)
             if largest > ZERO:
                 self.largest_order[key] = largest
-            mine = self._of_person.get(key[0])
-            self._of_person[key[0]] = at if mine is None else sorted(mine + at)
         self.refunds = frozenset(oid for oid, amount in zip(oids, amounts) if amount < 0)
         self._made: dict[tuple[str, str], list[Purchase]] = {}
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
