@@ -519,4 +519,4 @@ class Workbook:
         1.7 million cells alive through the publish stage, its peak of memory."""
         for ws in self.book.worksheets():
             ws.table.clear()
-        self.book.str_table.string_array = []     # the shared strings, once written
+        self.book.str_table.string_array.clear()     # the shared strings, once written
