@@ -10,14 +10,14 @@ customer named `=HYPERLINK(...)` stays data everywhere.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
-from csbatch.money import CONTEXT, half_up, to_cents
+from csbatch.money import half_up, to_cents
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -88,13 +88,12 @@ def csv_column(values: list[Any], kind: str) -> list[str]:
     if text is _plain_text:     # a str is its own text unless it runs as a formula
         return [v if type(v) is str and not v.startswith(FORMULA_START) else "" if is_blank(v) else text(v)
                 for v in values]
-    if text is _money_text:     # a finite Decimal to the fen inline (`to_cents`'s very quantize)
-        return [f"{v.quantize(_CENT, ROUND_HALF_UP, CONTEXT)}" if type(v) is Decimal and v.is_finite()
+    if text is _money_text:     # a finite Decimal straight to the fen
+        return [f"{to_cents(v)}" if type(v) is Decimal and v.is_finite()
                 else "" if is_blank(v) else text(v) for v in values]
     return ["" if v is None or (type(v) not in _NEVER_BLANK and is_blank(v)) else text(v) for v in values]
 
 
-_CENT = Decimal("0.01")
 _NEVER_BLANK = frozenset({int, str, bool})      # types `is_blank` is always False for
 
 
