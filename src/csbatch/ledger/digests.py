@@ -117,9 +117,10 @@ def compute(conn: sqlite3.Connection, part: str, owner: str) -> tuple[int, str]:
 
 
 def record(conn: sqlite3.Connection, owner: str, period: str, parts: tuple[str, ...],
-           known: dict[str, tuple[int, str]] | None = None) -> None:
+           known: dict[str, tuple[int, str] | None] | None = None) -> None:
     """Record the digests of `owner`'s rows (inside the transaction that wrote them); `known`: the
-    digests of parts already computed from the values written (`digest_columns`)."""
+    digests of parts already computed from the values written (`digest_columns`; None: read
+    back)."""
     for part in parts:
         count, sha = (known or {}).get(part) or compute(conn, part, owner)
         conn.execute("INSERT OR REPLACE INTO digests (owner, period, part, rows, sha256) VALUES (?, ?, ?, ?, ?)",

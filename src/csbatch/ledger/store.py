@@ -296,8 +296,7 @@ class Ledger:
                 self.conn.executemany("INSERT INTO audit_figures VALUES (?, ?, ?)", (
                     (new.close_id, figure, _text(value)) for figure, value in sorted((new.figures or {}).items())))
                 self._record_kept(new)
-                digests.record(self.conn, new.close_id, new.period, digests.CLOSE_PARTS,
-                               {part: d for part, d in known.items() if d is not None})
+                digests.record(self.conn, new.close_id, new.period, digests.CLOSE_PARTS, known)
                 from csbatch.failpoints import failpoint
                 failpoint("close.before_commit")
         except sqlite3.IntegrityError:  # the unique index caught a race the check did not
@@ -420,8 +419,7 @@ class Ledger:
             self.conn.execute("INSERT INTO vip_imports VALUES (?, ?, ?, ?, ?, ?, ?)",
                               (import_id, now(), who(), file, sha256, ",".join(periods), len(purchases)))
             known = self._record_purchases(import_id, purchases)
-            digests.record(self.conn, import_id, ",".join(periods), digests.IMPORT_PARTS,
-                           None if known is None else {"vip_purchases": known})
+            digests.record(self.conn, import_id, ",".join(periods), digests.IMPORT_PARTS, {"vip_purchases": known})
 
     def import_members(self, import_id: str, file: str, sha256: str, first_period: str,
                        cards: pd.DataFrame) -> None:
