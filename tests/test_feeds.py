@@ -140,3 +140,23 @@ def test_many_rows_and_single_parts_say_what_the_row_texts_said():
         _same(feeds, ref)
         got = feeds.result()
         assert got[("E1", "c")][5] == ref.result()[("E1", "c")][5] and got[("E2", "c")][-3:] == ref.result()[("E2", "c")][-3:]
+
+
+def test_integer_row_numbers_say_what_the_row_texts_said():
+    """Row numbers in a plain int64 column (a sheet's own, no blank) are placed and ordered
+    without boxing them (a lexsort): the same places in the same order as the nullable column."""
+    for seed in range(30):
+        feeds, ref = Feeds.for_(WHO), _Reference()
+        for target in (feeds, ref):
+            r = random.Random(seed)
+            for step in range(5):
+                rows = _rows(r, r.randint(0, 40), ["a.xlsx", "b.csv", None, "c (1).xlsx"], blanks=False)
+                rows["_row"] = rows["_row"].astype(np.int64)
+                if step == 1:
+                    notes = [r.choice(["", "late", Said(N_("production sheet on time"))]) for _ in range(len(rows))]
+                    target.add(["a", "c"], rows, note=notes)
+                elif step == 3:
+                    target.add_shared("b", rows, ["E1", "E3"], note="shared")
+                else:
+                    target.add(r.choice(["a", "b", ["a", "b"]]), rows.iloc[::-1], note=r.choice(["", "x"]))
+        _same(feeds, ref)

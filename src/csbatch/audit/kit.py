@@ -11,8 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
@@ -55,6 +56,42 @@ def text(value: Any) -> str | None:
 
 def timestamp(value: Any) -> pd.Timestamp | None:
     return None if is_blank(value) else pd.Timestamp(value)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """`frame.to_dict("records")` built from the columns read once as lists: the same values of
+    the same types. `to_dict` boxes each cell of an object or extension column as a Python value
+    (`maybe_box_native`); here only a column holding a type that boxing changes is boxed."""
+    columns = frame.columns.tolist()
+    if not columns:
+        return cast("list[dict[str, Any]]", frame.to_dict("records"))
+    cells = [list(frame.iloc[:, k]) for k in range(len(columns))]
+    for k, kind in enumerate(frame.dtypes):
+        if (not isinstance(kind, np.dtype) or kind.kind == "O") and not set(map(type, cells[k])) <= _NATIVE:
+            cells[k] = [_native(v) for v in cells[k]]
+    return [dict(zip(columns, row)) for row in zip(*cells)]
+
+
+#: Cell types `maybe_box_native` leaves as they are (it makes numpy scalars and subclasses of
+#: int and float plain Python values, and pd.NA None).
+_NATIVE = frozenset({str, Decimal, type(None), float, int, bool, pd.Timestamp, pd.Timedelta, type(pd.NaT),
+                     dt.date, dt.datetime, dt.time})
+
+
+def _native(value: Any) -> Any:
+    """pandas' `maybe_box_native` of one cell (numpy's timedelta64 is an integer type to
+    `isinstance`, not to pandas: asked first)."""
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):
+        return pd.Timedelta(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    return None if value is pd.NA else value
 
 
 @dataclass(frozen=True)

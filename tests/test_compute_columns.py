@@ -1,0 +1,67 @@
+"""Column-wise forms of the compute stages' per-row helpers give what the pandas calls they
+replaced gave, odd values included: `dsum` (a groupby of exact Decimal sums) and the deadline
+checks' evidence rows (`records`, `DataFrame.to_dict("records")`)."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from csbatch.audit.kit import records
+from csbatch.scoring.measures_kit import decimal_sum, dsum
+
+
+def _groupby_dsum(values: pd.Series, keys) -> pd.Series:
+    """What `dsum` was: a pandas groupby of `decimal_sum`."""
+    keys = pd.Series(np.asarray(keys, dtype=object), index=values.index)
+    keep = values.notna() & keys.notna()
+    if not keep.any():
+        return pd.Series([], dtype=object)
+    return values[keep].groupby(keys[keep], sort=False).agg(decimal_sum).astype(object)
+
+
+ODD = [Decimal("1.50"), Decimal("2.5"), Decimal("-0.00"), Decimal("-3"), Decimal("1E+2"), Decimal("0.001"),
+       Decimal("NaN"), None, np.nan, Decimal("123456789.123456789"), Decimal("-1.50")]
+
+
+def test_dsum_is_the_groupby_sum_digit_for_digit():
+    rng = random.Random(5)
+    for n in (0, 1, 2, 7, 60, 400):
+        for keys_of in (["E1", "E2", "E3"], ["E1", None, np.nan, "E2"], [1, "1", 2.0, "E"]):
+            values = pd.Series([rng.choice(ODD) for _ in range(n)], dtype=object, name=rng.choice(["amount", None]))
+            keys = [rng.choice(keys_of) for _ in range(n)]
+            for index in (values.index, pd.Index([f"r{i}" for i in range(n)])):
+                v = values.set_axis(index)
+                for k in (keys, pd.Series(keys, index=index, dtype=object), np.asarray(keys, dtype=object)):
+                    got, want = dsum(v, k), _groupby_dsum(v, k)
+                    pd.testing.assert_series_equal(got, want)
+                    assert [str(x) for x in got] == [str(x) for x in want]   # the same exponents
+
+
+def test_evidence_records_are_the_frame_s_dict_records():
+    frame = pd.DataFrame({
+        "employee_id": pd.Series(["E1", None, "E2", np.nan], dtype=object),
+        "code": pd.Series(["a", None, "b", "c"], dtype="str"),
+        "done": pd.to_datetime(["2026-10-01 09:00", None, "2026-10-03 00:00", "2026-10-04 23:59:59.5"], format="mixed"),
+        "took": pd.to_timedelta(["1h", None, "0s", "2h"]),
+        "attended": pd.array([True, None, False, True], dtype="boolean"),
+        "n": pd.array([1, None, 3, 4], dtype="Int64"),
+        "_row": np.array([2, 3, 4, 5], dtype=np.int64),
+        "score": pd.Series([Decimal("1.50"), None, 3, 2.5], dtype=object),
+        "x": np.array([0.5, np.nan, 1.0, 2.0]),
+    })
+    for picked in (frame, frame.iloc[:0], frame[["employee_id"]], frame.iloc[[3, 0]], frame[[]],
+                   frame.assign(score=pd.Series([np.int64(3), None, np.float64(2.5), np.datetime64("2026-10-01")],
+                                                dtype=object)),
+                   frame.assign(score=pd.Series([pd.NA, True, np.bool_(False), np.timedelta64(5, "s")], dtype=object),
+                                n=pd.array([None, None, 7, None], dtype="Int64"))):
+        got, want = records(picked), picked.to_dict("records")
+        assert len(got) == len(want)
+        for g, w in zip(got, want):
+            assert list(g) == list(w)
+            for key in w:
+                assert type(g[key]) is type(w[key]) and (g[key] is w[key] or g[key] == w[key]
+                                                           or (pd.isna(g[key]) and pd.isna(w[key]))), key
