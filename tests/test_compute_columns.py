@@ -10,6 +10,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from csbatch.attendance import _sources_by_day
 from csbatch.audit.kit import records
 from csbatch.scoring.measures_kit import decimal_sum, dsum
 
@@ -65,3 +66,27 @@ def test_evidence_records_are_the_frame_s_dict_records():
             for key in w:
                 assert type(g[key]) is type(w[key]) and (g[key] is w[key] or g[key] == w[key]
                                                            or (pd.isna(g[key]) and pd.isna(w[key]))), key
+
+
+def _by_day_dict(emps, days, texts):
+    """What attendance grouped the clock rows' places with: a dictionary per row."""
+    by_day: dict = {}
+    for key, source in zip(zip(emps, days), texts):
+        by_day.setdefault(key, []).append(source)
+    return list(by_day), ["; ".join(v) for v in by_day.values()]
+
+
+def test_clock_sources_by_day_group_as_the_dictionary_did():
+    rng = random.Random(8)
+    nat = np.datetime64("NaT").view("int64")
+    for n in (0, 1, 2, 5, 50, 700):
+        emps = np.array([rng.choice(["E1", "E2", "e1", "E10", 7]) for _ in range(n)], dtype=object)
+        days = np.array([rng.choice([0, 86_400 * 10**9, 3 * 86_400 * 10**9, nat]) for _ in range(n)], dtype=np.int64)
+        texts = [f"clock.xlsx[S]!row {i + 2}" for i in range(n)]
+        keys, joined = _sources_by_day(emps, days, texts)
+        want_keys, want_joined = _by_day_dict(emps, days.tolist(), texts)
+        assert keys == want_keys and joined == want_joined
+        assert [type(e) for e, _ in keys] == [type(e) for e, _ in want_keys]
+    blank = np.array(["E1", None, np.nan, "E1", np.nan], dtype=object)
+    assert _sources_by_day(blank, np.zeros(5, dtype=np.int64), list("abcde")) == \
+        _by_day_dict(blank, [0] * 5, list("abcde"))
