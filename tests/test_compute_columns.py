@@ -4,6 +4,7 @@ checks' evidence rows (`records`, `DataFrame.to_dict("records")`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from decimal import Decimal
 
@@ -11,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from csbatch.attendance import _sources_by_day
-from csbatch.audit.kit import records
+from csbatch.audit.kit import records, text, timestamp
+from csbatch.blanks import is_blank
 from csbatch.scoring.measures_kit import decimal_sum, dsum
 
 
@@ -90,3 +92,21 @@ def test_clock_sources_by_day_group_as_the_dictionary_did():
     blank = np.array(["E1", None, np.nan, "E1", np.nan], dtype=object)
     assert _sources_by_day(blank, np.zeros(5, dtype=np.int64), list("abcde")) == \
         _by_day_dict(blank, [0] * 5, list("abcde"))
+
+
+def test_cell_text_and_timestamp_answer_as_before_for_odd_cells():
+    class Name(str):
+        def __str__(self) -> str:
+            return "shown"
+
+    blanks = [None, np.nan, pd.NA, pd.NaT, np.datetime64("NaT"), Decimal("NaN")]
+    for cell in ["E1", "", " ", Name("E2"), 7, 7.0, np.int64(3), Decimal("1.50"), True, *blanks]:
+        want = None if is_blank(cell) else str(cell)
+        assert text(cell) == want and type(text(cell)) is type(want)
+    for cell in [pd.Timestamp("2026-10-01 09:30:00.000000001"), pd.Timestamp("2026-10-01", tz="Asia/Shanghai"),
+                 pd.Timestamp("2026-10-01").as_unit("s"), np.datetime64("2026-10-02T08:00"), "2026-10-03 10:00",
+                 dt.datetime(2026, 10, 4, 7, 5), dt.date(2026, 10, 5), *blanks]:
+        want = None if is_blank(cell) else pd.Timestamp(cell)
+        got = timestamp(cell)
+        assert (got is None and want is None) or (type(got) is type(want) and got == want
+                                                  and got.unit == want.unit and got.tz == want.tz)

@@ -50,11 +50,17 @@ def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
 
 
 def text(value: Any) -> str | None:
-    """A cell as text (IDs, codes), None when blank."""
+    """A cell as text (IDs, codes), None when blank (a `str` is its own text: asked first, as
+    this is called for every cell of the deadline checks' evidence)."""
+    if type(value) is str:
+        return value
     return None if is_blank(value) else str(value)
 
 
 def timestamp(value: Any) -> pd.Timestamp | None:
+    """A cell as a Timestamp, None when blank (a Timestamp, what a datetime column holds, as it is)."""
+    if type(value) is pd.Timestamp:
+        return value
     return None if is_blank(value) else pd.Timestamp(value)
 
 
@@ -169,9 +175,10 @@ class People:
                     mapping[emp] = value
         on_leave: set[tuple[str, dt.date]] = set()
         if days is not None and {"employee_id", "date", "leave_share"} <= set(days.columns):
-            for emp, day, share in zip(days["employee_id"], days["date"], days["leave_share"]):
-                if not is_blank(share) and share >= 1:
-                    on_leave.add((str(emp), pd.Timestamp(day).date()))
+            # only the whole days of leave are read further (a day row per employee and day)
+            whole = [i for i, share in enumerate(days["leave_share"].tolist()) if not is_blank(share) and share >= 1]
+            for emp, day in zip(days["employee_id"].iloc[whole], days["date"].iloc[whole]):
+                on_leave.add((str(emp), pd.Timestamp(day).date()))
         return cls(tuple(month), names, teams, roles, employed, frozenset(leads), frozenset(on_leave))
 
     def name(self, emp: str | None) -> str | None:
