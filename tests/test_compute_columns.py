@@ -110,3 +110,24 @@ def test_cell_text_and_timestamp_answer_as_before_for_odd_cells():
         got = timestamp(cell)
         assert (got is None and want is None) or (type(got) is type(want) and got == want
                                                   and got.unit == want.unit and got.tz == want.tz)
+
+
+def test_paid_sums_each_agent_s_orders_as_the_gathered_sum_did():
+    from types import SimpleNamespace
+
+    from csbatch.payroll.orders import _paid
+
+    rng = random.Random(11)
+    for n in (0, 1, 9, 300):
+        emps = [rng.choice(["E1", "E2", "E3", "E10"]) for _ in range(n)]
+        pays = [rng.choice([Decimal(0), Decimal("32.58500"), Decimal("-1.5"), Decimal("0.00"), Decimal("7"),
+                            Decimal("1E+3"), Decimal("0.0000001")]) for _ in range(n)]
+        ctx = SimpleNamespace(order_pay=SimpleNamespace(extend=lambda *columns: None))
+        exact, given = _paid("commission", ctx, [f"O{i}" for i in range(n)], emps, pays,
+                             SimpleNamespace(of=lambda at: at.tolist()))
+        want: dict = {}
+        for emp, pay in zip(emps, pays):
+            if pay:
+                want[emp] = want.get(emp, Decimal(0)) + pay
+        assert list(exact) == list(want) and [str(v) for v in exact.values()] == [str(v) for v in want.values()]
+        assert all(all(emps[i] == emp and pays[i] for i in given[emp]) for emp in given)

@@ -80,12 +80,13 @@ def dsum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
     kept = np.flatnonzero(~(pd.isna(cells) | pd.isna(owners)))
     if not len(kept):
         return pd.Series([], dtype=object)
-    # a groupby's sum per key without a Python call per group: the rows sorted by key (stably, so
-    # each key's cells in row order), then one exact sum per slice; keys in order of first appearance
+    # a groupby's sum per key without a Python call per group: each key's cells added to its sum
+    # in row order (the rows read in order: gathering them per key reads them scattered over
+    # memory, slower); keys in order of first appearance
     codes, uniques = pd.factorize(owners[kept])
-    ordered = cells[kept[np.argsort(codes, kind="stable")]].tolist()
-    ends = np.cumsum(np.bincount(codes)).tolist()
-    sums = [sum(ordered[start:end], ZERO) for start, end in zip([0, *ends[:-1]], ends)]
+    sums = [ZERO] * len(uniques)
+    for at, cell in zip(codes.tolist(), cells[kept].tolist()):
+        sums[at] += cell
     return pd.Series(sums, index=pd.Index(uniques), dtype=object, name=values.name)
 
 
