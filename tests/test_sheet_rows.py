@@ -67,3 +67,13 @@ def test_order_pay_sorted_as_pandas_sorts_it():
                                                   key=lambda c: c.map(rank) if c.name == "component" else c)
     assert _order_pay(paid, rank).equals(want.reset_index(drop=True))
     assert _order_pay(OrderPay(), rank).empty
+
+
+def test_integer_row_numbers_place_rows_as_the_nullable_column_does():
+    plain = ROWS.assign(_row=np.array([2, 11, 4, 5, 6, 7, 9, 3], dtype=np.int64))
+    nullable = plain.assign(_row=plain["_row"].astype("Int64"))
+    for frame in (plain, nullable, plain.iloc[::-1], plain.iloc[:0]):
+        got, want = SheetRows.of(frame), SheetRows.of(frame.assign(_row=frame["_row"].astype("Int64")))
+        assert got.numbers.tolist() == want.numbers.tolist() and got.numbers.dtype == want.numbers.dtype
+        assert got.which.tolist() == want.which.tolist() and got.places == want.places
+        assert got.texts() == _row_by_row(frame)

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
@@ -368,16 +369,33 @@ def _clock_days(clock: pd.DataFrame, times: _Day, judged: pd.DataFrame) -> pd.Da
         moved, _ = _shift_dates(used["employee_id"].astype(object),
                                 used["punch_time"].astype("datetime64[ns]"), overnight)
         day = pd.Series(day).where(~punched, moved.to_numpy()).astype("datetime64[ns]").to_numpy()
-    by_day: dict[tuple[str, int], list[str]] = {}   # dates as ns integers: fast to hash
-    for key, source in zip(zip(used["employee_id"].astype(object), day.view("int64")),
-                           _row_sources(used)):
-        by_day.setdefault(key, []).append(source)
+    emps, texts = used["employee_id"].astype(object).to_numpy(), _row_sources(used)
+    keys, joined = _sources_by_day(emps, day.view("int64"), texts)
     index = pd.MultiIndex.from_arrays(
-        [pd.Index([emp for emp, _ in by_day], dtype=object),
-         pd.DatetimeIndex(pd.to_datetime([ns for _, ns in by_day], unit="ns"))], names=_KEY)
-    sources = pd.Series(["; ".join(v) for v in by_day.values()], index=index, dtype=object,
-                        name="sources")
+        [pd.Index([emp for emp, _ in keys], dtype=object),
+         pd.DatetimeIndex(pd.to_datetime([ns for _, ns in keys], unit="ns"))], names=_KEY)
+    sources = pd.Series(joined, index=index, dtype=object, name="sources")
     return merged.join(sources).reset_index()
+
+
+def _sources_by_day(emps: np.ndarray, days: np.ndarray, texts: list[str]) -> tuple[list[tuple[Any, int]], list[str]]:
+    """The distinct (employee, day as ns) keys in order of first appearance, and each key's
+    `texts` joined by "; " in row order. Grouped by codes (`pd.factorize`, a stable sort) when no
+    employee is blank; a dictionary per row otherwise (NaN keys are told apart by identity)."""
+    if len(emps) and not pd.isna(emps).any():
+        emp_codes, _ = pd.factorize(emps)
+        day_codes, day_values = pd.factorize(days)
+        codes, _ = pd.factorize(emp_codes.astype(np.int64) * len(day_values) + day_codes)
+        seen = np.maximum.accumulate(codes)        # codes number keys in order of first appearance
+        first = np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
+        ordered = [texts[i] for i in np.argsort(codes, kind="stable").tolist()]
+        ends = np.cumsum(np.bincount(codes)).tolist()
+        return (list(zip(emps[first].tolist(), days[first].tolist())),
+                ["; ".join(ordered[start:end]) for start, end in zip([0, *ends[:-1]], ends)])
+    by_day: dict[tuple[Any, int], list[str]] = {}   # dates as ns integers: fast to hash
+    for key, source in zip(zip(emps, days.tolist()), texts):
+        by_day.setdefault(key, []).append(source)
+    return list(by_day), ["; ".join(v) for v in by_day.values()]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,11 +31,11 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
-from csbatch.audit.kit import Month, People, Sheets, frame_of, text, timestamp
+from csbatch.audit.kit import Month, People, Sheets, frame_of, records, text, timestamp
 from csbatch.audit.report import DEADLINE_COLUMNS
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
@@ -104,8 +104,7 @@ def _records(c: _Context) -> list[dict[str, Any]]:
     None either way): a sheet's other columns are not boxed cell by cell."""
     ev = c.rule.evidence
     read = {*_ROW_COLUMNS, ev.done, ev.start, ev.reference, ev.key, ev.agreed, ev.attended, ev.excuse, ev.score}
-    return cast("list[dict[str, Any]]", c.evidence[[col for col in c.evidence.columns if col in read]]
-                .to_dict("records"))
+    return records(c.evidence[[col for col in c.evidence.columns if col in read]])
 
 
 def _attended(c: _Context, row: dict) -> bool:

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
+import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
@@ -49,12 +50,54 @@ def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
 
 
 def text(value: Any) -> str | None:
-    """A cell as text (IDs, codes), None when blank."""
+    """A cell as text (IDs, codes), None when blank (a `str` is its own text: asked first, as
+    this is called for every cell of the deadline checks' evidence)."""
+    if type(value) is str:
+        return value
     return None if is_blank(value) else str(value)
 
 
 def timestamp(value: Any) -> pd.Timestamp | None:
+    """A cell as a Timestamp, None when blank (a Timestamp, what a datetime column holds, as it is)."""
+    if type(value) is pd.Timestamp:
+        return value
     return None if is_blank(value) else pd.Timestamp(value)
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """`frame.to_dict("records")` built from the columns read once as lists: the same values of
+    the same types. `to_dict` boxes each cell of an object or extension column as a Python value
+    (`maybe_box_native`); here only a column holding a type that boxing changes is boxed."""
+    columns = frame.columns.tolist()
+    if not columns:
+        return cast("list[dict[str, Any]]", frame.to_dict("records"))
+    cells = [list(frame.iloc[:, k]) for k in range(len(columns))]
+    for k, kind in enumerate(frame.dtypes):
+        if (not isinstance(kind, np.dtype) or kind.kind == "O") and not set(map(type, cells[k])) <= _NATIVE:
+            cells[k] = [_native(v) for v in cells[k]]
+    return [dict(zip(columns, row)) for row in zip(*cells)]
+
+
+#: Cell types `maybe_box_native` leaves as they are (it makes numpy scalars and subclasses of
+#: int and float plain Python values, and pd.NA None).
+_NATIVE = frozenset({str, Decimal, type(None), float, int, bool, pd.Timestamp, pd.Timedelta, type(pd.NaT),
+                     dt.date, dt.datetime, dt.time})
+
+
+def _native(value: Any) -> Any:
+    """pandas' `maybe_box_native` of one cell (numpy's timedelta64 is an integer type to
+    `isinstance`, not to pandas: asked first)."""
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):
+        return pd.Timedelta(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    return None if value is pd.NA else value
 
 
 @dataclass(frozen=True)
@@ -132,9 +175,10 @@ class People:
                     mapping[emp] = value
         on_leave: set[tuple[str, dt.date]] = set()
         if days is not None and {"employee_id", "date", "leave_share"} <= set(days.columns):
-            for emp, day, share in zip(days["employee_id"], days["date"], days["leave_share"]):
-                if not is_blank(share) and share >= 1:
-                    on_leave.add((str(emp), pd.Timestamp(day).date()))
+            # only the whole days of leave are read further (a day row per employee and day)
+            whole = [i for i, share in enumerate(days["leave_share"].tolist()) if not is_blank(share) and share >= 1]
+            for emp, day in zip(days["employee_id"].iloc[whole], days["date"].iloc[whole]):
+                on_leave.add((str(emp), pd.Timestamp(day).date()))
         return cls(tuple(month), names, teams, roles, employed, frozenset(leads), frozenset(on_leave))
 
     def name(self, emp: str | None) -> str | None:

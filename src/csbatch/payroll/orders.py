@@ -76,8 +76,12 @@ def _paid(code: str, ctx: PayContext, orders: list[Any], emps: list[Any], pays: 
     codes, agents = pd.factorize(paid_emps)
     by_agent = np.split(kept[np.argsort(codes, kind="stable")], np.cumsum(np.bincount(codes))[:-1]) \
         if len(kept) else []
-    exact = {emp: sum(map(pays.__getitem__, at.tolist()), ZERO) for emp, at in zip(agents, by_agent)}
-    return exact, {emp: inputs.of(at) for emp, at in zip(agents, by_agent)}
+    # each agent's exact sum in row order, the rows read in file order (summing the pays gathered
+    # per agent reads them scattered over memory: three times slower at 300k orders)
+    sums = [ZERO] * len(agents)
+    for at, pay in zip(codes.tolist(), map(pays.__getitem__, kept.tolist())):
+        sums[at] += pay
+    return dict(zip(agents, sums)), {emp: inputs.of(at) for emp, at in zip(agents, by_agent)}
 
 
 def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLine]:

@@ -76,11 +76,18 @@ def decimal_sum(values: Iterable[Decimal]) -> Decimal:
 
 def dsum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
     """Σ of Decimal cells per key (blank cells and blank keys skipped)."""
-    keys = pd.Series(np.asarray(keys, dtype=object), index=values.index)
-    keep = values.notna() & keys.notna()
-    if not keep.any():
+    cells, owners = values.to_numpy(dtype=object), np.asarray(keys, dtype=object)
+    kept = np.flatnonzero(~(pd.isna(cells) | pd.isna(owners)))
+    if not len(kept):
         return pd.Series([], dtype=object)
-    return values[keep].groupby(keys[keep], sort=False).agg(decimal_sum).astype(object)
+    # a groupby's sum per key without a Python call per group: each key's cells added to its sum
+    # in row order (the rows read in order: gathering them per key reads them scattered over
+    # memory, slower); keys in order of first appearance
+    codes, uniques = pd.factorize(owners[kept])
+    sums = [ZERO] * len(uniques)
+    for at, cell in zip(codes.tolist(), cells[kept].tolist()):
+        sums[at] += cell
+    return pd.Series(sums, index=pd.Index(uniques), dtype=object, name=values.name)
 
 
 def isum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
@@ -177,8 +184,8 @@ class Feeds:
             return rows[name] if mine is None else rows[name][mine]
 
         files, sheets, numbers = (column(c) for c in _PLACE_COLUMNS)
-        placed = SheetRows.of_columns(files.to_numpy(dtype=object), sheets.to_numpy(dtype=object),
-                                      numbers.to_numpy(dtype=object))
+        row_numbers = _numbers(numbers)
+        placed = SheetRows.of_columns(files.to_numpy(dtype=object), sheets.to_numpy(dtype=object), row_numbers)
         notes: Sequence[str] | np.ndarray
         if isinstance(note, str):
             notes, noted = [note], np.zeros(len(placed.which), dtype=np.intp)
@@ -197,6 +204,8 @@ class Feeds:
             .sort_values(["f", "s"], kind="stable").index.to_numpy()
         rank = np.empty(len(by_place), dtype=np.intp)
         rank[by_place] = np.arange(len(by_place))
+        if row_numbers.dtype.kind in "iu":    # row numbers without blanks: one stable lexsort
+            return keys, np.lexsort((row_numbers, rank[placed.which]))
         order = pd.DataFrame({"at": rank[placed.which], "row": numbers.reset_index(drop=True)}) \
             .sort_values(["at", "row"], kind="stable").index.to_numpy()
         return keys, order
@@ -390,6 +399,12 @@ def joined_places(sources: Mapping[tuple[str, str], Sequence[str]], employee_id:
     return list(dict.fromkeys(p for m in measures for p in sources.get((employee_id, m), [])))
 
 
+def _numbers(column: pd.Series) -> np.ndarray:
+    """A row-number column as it is when it holds integers only (no blank), else as objects."""
+    plain = isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu"   # not a nullable Int64
+    return column.to_numpy() if plain else column.to_numpy(dtype=object)
+
+
 @dataclass(frozen=True)
 class SheetRows:
     """Where each row of a frame with provenance columns came from, column-wise: `places` the
@@ -411,18 +426,23 @@ class SheetRows:
         def column(name: str) -> np.ndarray:
             return rows[name].to_numpy(dtype=object) if name in rows.columns else np.full(n, None, dtype=object)
 
-        return cls.of_columns(column("_file"), column("_sheet"), column("_row"))
+        numbers = _numbers(rows["_row"]) if "_row" in rows.columns else column("_row")
+        return cls.of_columns(column("_file"), column("_sheet"), numbers)
 
     @classmethod
     def of_columns(cls, files: np.ndarray, sheets: np.ndarray, numbers: np.ndarray) -> SheetRows:
-        """`of` the provenance columns as object arrays (a blank file, sheet or row: None or NaN)."""
+        """`of` the provenance columns as object arrays (a blank file, sheet or row: None or NaN);
+        the row numbers may also be a column of integers (no blanks), read as they are."""
         file_codes, _ = pd.factorize(files)           # blanks: -1
         sheet_codes, sheet_names = pd.factorize(sheets)
         pairs = (file_codes.astype(np.int64) + 1) * (len(sheet_names) + 1) + sheet_codes + 1
         which = pd.factorize(pairs)[0].astype(np.intp)
         first = first_codes(which)
         places = [Source.of_row({"_file": files[i], "_sheet": sheets[i]}) for i in first]
-        blank = pd.isna(numbers) | np.array([p is None for p in places], dtype=bool)[which]
+        unplaced = np.array([p is None for p in places], dtype=bool)[which]
+        if numbers.dtype.kind in "iu":
+            return cls(places, which, np.where(unplaced, -1, numbers).astype(np.int64))
+        blank = pd.isna(numbers) | unplaced
         numbers = pd.to_numeric(pd.Series(np.where(blank, 0, numbers))).to_numpy()
         return cls(places, which, np.where(blank, -1, numbers).astype(np.int64))
 
