@@ -77,7 +77,8 @@ def test_migrations_record_themselves_once(tmp_path):
         (7, "per-order pay and VIP purchases stored compactly"),  # issue 14: a migration added
         (8, "VIP purchases keyed by month, store type and customer"),  # issue 14 round 3: another
         (9, "changes made outside csbatch logged by the ledger"),   # ... and another
-        (10, "employees of per-order pay stored by their number")]   # issue 14 round 4
+        (10, "employees of per-order pay stored by their number"),   # issue 14 round 4
+        (11, "per-order pay stored in each close's own forms")]   # issue 14 round 8
 
 
 def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
@@ -87,7 +88,7 @@ def test_an_older_ledger_is_migrated_with_its_data(tmp_path):
     conn.close()
     upgraded = open_ledger(path)
     # (issue 14: migrations 7, 8 and 9 added)
-    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert [r[0] for r in upgraded.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
     # the closes already there are adopted: their digests recorded, the ledger verifies clean
     from csbatch.ledger.digests import CLOSE_PARTS, verify
     assert upgraded.execute("SELECT COUNT(*) FROM digests WHERE owner = 'c1'").fetchone() == (len(CLOSE_PARTS),)

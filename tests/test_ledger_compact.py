@@ -52,7 +52,7 @@ def test_a_v6_ledger_migrates_with_its_rows_and_verifies(tmp_path):
     before = {t: _rows(old, t) for t in ("order_pay", "vip_purchases")}
     old.close()
     conn = open_ledger(tmp_path / "l.sqlite")
-    assert [r[0] for r in conn.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    assert [r[0] for r in conn.execute("SELECT version FROM schema_migrations")] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
     assert [r[0] for r in conn.execute("SELECT type FROM sqlite_master WHERE name IN ('order_pay', 'vip_purchases')")
             ] == ["view", "view"]
     for table, rows in before.items():

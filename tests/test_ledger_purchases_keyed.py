@@ -51,7 +51,7 @@ def test_a_v7_ledger_migrates_with_its_purchases_and_verifies(tmp_path):
                  "'2026-09-02', '5')")     # a hand edit: stored as text
     digests.record(conn, "import-1", "2025-09", digests.IMPORT_PARTS)
     before = sorted(conn.execute("SELECT * FROM vip_purchases").fetchall(), key=repr)
-    assert migrate(conn) == [8, 9, 10]   # 9: the outside-changes log; 10: employees by number
+    assert migrate(conn) == [8, 9, 10, 11]   # 9: the outside-changes log; 10: employees by number
     assert sorted(conn.execute("SELECT * FROM vip_purchases").fetchall(), key=repr) == before
     assert digests.verify(conn)[0] == []
     assert [r[2] for r in conn.execute("PRAGMA index_info(sqlite_autoindex_vip_purchase_rows_1)")] == [

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import compress, repeat
 from typing import Any
@@ -103,8 +104,7 @@ def _order_pay_columns(staff: Callable[[str], str]) -> str:
     return f"{id_sql('o.order_ref')}, {staff('o.employee_ref')}, k.text, {amount_sql('o.amount')}"
 
 
-#: order_pay's columns but the close, read back from `order_pay_rows o` (ORDER_PAY_KEYS joined)
-ORDER_PAY_COLUMNS = _order_pay_columns(staff_sql)
+#: how the view of migrations 7 and 10 joined the components (migration 11: a close's own forms)
 ORDER_PAY_KEYS = "JOIN ledger_keys k ON k.key = o.component"
 
 
@@ -336,12 +336,25 @@ def insert_order_pay(conn: sqlite3.Connection, owner_id: str, order_ids: Sequenc
                      employee_ids: Sequence[Any], components: Sequence[Any], amounts: Iterable[Any],
                      staff: Callable[..., list[Any]] | None = None) -> None:
     """Per-order pay of a close (`amounts`: the text stored before, `str` of each Decimal);
-    employees stored by `staff` (`staff_refs`; migration 7 stored them by `id_refs`)."""
+    employees stored by `staff` (`staff_refs`; migration 7 stored them by `id_refs`); orders and
+    components in the close's own forms where the ledger has `order_pay_owners` (migration 11)."""
     keys = Keys(conn)
     owner = keys.of([owner_id])[owner_id]
     codes = keys.of(components)
     orders, staff_ids = id_refs(conn, order_ids), (staff or staff_refs)(conn, employee_ids)
+    shift = 0
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'order_pay_owners'").fetchone():
+        known = order_forms(conn).get(owner)
+        if known is None:
+            base, width, orders = _owned_orders(orders, order_ids)
+            counts = Counter(components)
+            shift = codes[max(counts, key=counts.__getitem__)] if counts else 0   # the commonest: stored as 0
+            conn.execute("INSERT INTO order_pay_owners VALUES (?, ?, ?, ?)", (owner, base, width, shift))
+        else:   # more rows of a close already recorded: its forms, the text where an order does not fit
+            base, width, shift = known
+            orders = [owned_order(ref, text, base, width) for ref, text in zip(orders, order_ids)]
     stored = _each(amount, amounts)
+    codes = {component: key - shift for component, key in codes.items()}
     _insert(conn, "order_pay_rows", owner, lambda: zip(repeat(owner), orders, map(codes.__getitem__, components),
                                                        staff_ids, repeat(0), stored), 6, 4)
 
@@ -429,3 +442,104 @@ def restaff_order_pay(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE order_pay_rows_10 RENAME TO order_pay_rows")
     for statement in (*_order_pay_views(staff_sql), *triggers):
         conn.execute(statement)
+
+
+#: Migration 11: per close, how `order_pay_rows` stores its orders and components. An order ID
+#: stored by `id_refs` as `number × 32 + prefix key` is stored as `(number - base) × width +
+#: prefix key` (width: the close's largest prefix key + 1; base: its smallest number), so a month's
+#: orders (`MD26100000002`, ...) take three bytes, not six; a component as its key minus
+#: `component` (the key of the close's commonest component: zero, no byte). A close without a row
+#: here (recorded before migration 11, or put in by hand through the view) keeps the forms of
+#: before: base 0, width 32, component 0.
+ORDER_PAY_OWNERS = """CREATE TABLE order_pay_owners (
+        owner           INTEGER PRIMARY KEY,   -- ledger_keys: the close
+        base            INTEGER NOT NULL,      -- order_ref: (number - base) × width + ledger_prefixes key
+        width           INTEGER NOT NULL,
+        component       INTEGER NOT NULL       -- component: ledger_keys key - component
+    )"""
+_FORMS = (("base", 0), ("width", 32), ("component", 0))
+
+
+def _form(what: str, owner: str) -> str:
+    """SQL of a close's stored form (`_FORMS`), `owner` its ledger key, the form of before where it has none."""
+    default = dict(_FORMS)[what]
+    return f"COALESCE((SELECT {what} FROM order_pay_owners WHERE owner = {owner}), {default})"
+
+
+def owned_id_sql(col: str, base: str, width: str) -> str:
+    """SQL reading an order of `order_pay_rows` back as its text (migration 11: its close's form)."""
+    return (f"CASE WHEN typeof({col}) = 'integer' THEN (SELECT text FROM ledger_prefixes WHERE key = {col} % {width}) "
+            f"|| ({col} / {width} + {base}) ELSE {col} END")
+
+
+_ORDER_PAY_VIEW_11 = f"""
+    CREATE VIEW order_pay (close_id, order_id, employee_id, component, amount) AS
+    SELECT w.text, {owned_id_sql('o.order_ref', 'COALESCE(b.base, 0)', 'COALESCE(b.width, 32)')},
+           {staff_sql('o.employee_ref')}, k.text, {amount_sql('o.amount')}
+    FROM order_pay_rows o JOIN ledger_keys w ON w.key = o.owner LEFT JOIN order_pay_owners b ON b.owner = o.owner
+         JOIN ledger_keys k ON k.key = o.component + COALESCE(b.component, 0)"""
+_OLD_OWNER = _key("OLD.close_id")
+_ORDER_PAY_MATCH_11 = (f"owner = {_OLD_OWNER} "
+                       f"AND {owned_id_sql('order_ref', _form('base', _OLD_OWNER), _form('width', _OLD_OWNER))} "
+                       f"IS OLD.order_id AND {staff_sql('employee_ref')} IS OLD.employee_id "
+                       f"AND component + {_form('component', _OLD_OWNER)} = {_key('OLD.component')} "
+                       f"AND {amount_sql('amount')} IS OLD.amount")
+_ORDER_PAY_INSERT_11 = (f"{_keep('NEW.close_id')}; {_keep('NEW.component')}; "
+                        f"INSERT INTO order_pay_rows VALUES ({_key('NEW.close_id')}, CAST(NEW.order_id AS TEXT), "
+                        f"{_key('NEW.component')} - {_form('component', _key('NEW.close_id'))}, "
+                        "CAST(NEW.employee_id AS TEXT), abs(random() % 1000000000) + 1, CAST(NEW.amount AS TEXT));")
+ORDER_PAY_11 = (
+    ORDER_PAY_OWNERS,
+    _ORDER_PAY_VIEW_11,
+    f"CREATE TRIGGER order_pay_insert INSTEAD OF INSERT ON order_pay BEGIN {_ORDER_PAY_INSERT_11} END",
+    f"CREATE TRIGGER order_pay_delete INSTEAD OF DELETE ON order_pay BEGIN "
+    f"DELETE FROM order_pay_rows WHERE {_ORDER_PAY_MATCH_11}; END",
+    f"CREATE TRIGGER order_pay_update INSTEAD OF UPDATE ON order_pay BEGIN "
+    f"DELETE FROM order_pay_rows WHERE {_ORDER_PAY_MATCH_11}; {_ORDER_PAY_INSERT_11} END",
+)
+
+
+def own_order_pay(conn: sqlite3.Connection) -> None:
+    """Migration 11: the table of each close's forms (`ORDER_PAY_OWNERS`), and the view `order_pay`
+    and its hand-edit triggers made again to read them. No row is rewritten: the closes already
+    recorded have no row there and keep the forms of before."""
+    for name in ("order_pay_insert", "order_pay_delete", "order_pay_update"):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP VIEW order_pay")
+    for statement in ORDER_PAY_11:
+        conn.execute(statement)
+
+
+def order_forms(conn: sqlite3.Connection) -> dict[int, tuple[int, int, int]]:
+    """Each close's (base, width, component) in `order_pay_owners` (migration 11), by its key."""
+    return {owner: (base, width, component) for owner, base, width, component
+            in conn.execute("SELECT owner, base, width, component FROM order_pay_owners")}
+
+
+def owned_order(ref: Any, text: Any, base: int, width: int) -> Any:
+    """The stored form of an order under its close's `base` and `width`: `ref` (its `id_refs`
+    form) re-based where it is a number of a prefix below `width` from `base` on, else its text."""
+    if isinstance(ref, int):
+        number, prefix = ref >> 5, ref & 31
+        if number >= base and prefix < width:
+            return (number - base) * width + prefix
+        return text if isinstance(text, str) else str(text)
+    return ref
+
+
+def _owned_orders(refs: list[Any], texts: Sequence[Any]) -> tuple[int, int, list[Any]]:
+    """(base, width, stored forms) of a close's orders: base the smallest number of the prefixes
+    that hold at least 1/64 of its numbered orders (an odd ID with a small number, `1041`, does not
+    make every order long; it is stored as its text), width the largest prefix key + 1, every
+    number stored re-based (`owned_order`)."""
+    numbered = [ref for ref in refs if isinstance(ref, int)]
+    if not numbered:
+        return 0, 32, refs
+    array = np.array(numbered, dtype=np.int64)
+    numbers, prefixes = array >> 5, array & 31
+    common = np.bincount(prefixes, minlength=32) * 64 >= len(array)
+    base = int(numbers[common[prefixes]].min())
+    width = int(prefixes[numbers >= base].max()) + 1
+    if len(array) == len(refs) and base == int(numbers.min()):   # the common case, at once (a million orders)
+        return base, width, ((numbers - base) * width + prefixes).tolist()
+    return base, width, [owned_order(ref, text, base, width) for ref, text in zip(refs, texts)]

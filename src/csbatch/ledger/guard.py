@@ -35,7 +35,8 @@ LOG = "outside_changes"
 ROWS = ("pay_lines", "results", "vip_cards", "vip_points", "audit_figures", "kept_files", "close_policy",
         "vip_member_cards", "order_pay_rows", "vip_purchase_rows")
 #: The others guarded (csbatch writes a few rows a close to them).
-_SMALL = ("closes", "vip_imports", "digests", "reopenings", "ledger_keys", "ledger_prefixes")
+_SMALL = ("closes", "vip_imports", "digests", "reopenings", "ledger_keys", "ledger_prefixes",
+          "order_pay_owners")   # migration 11 (made then: `watch`)
 _OPS = ("insert", "update", "delete")
 
 TRIGGERS = tuple(f"outside_{table}_{op}" for table in (*ROWS, *_SMALL) for op in _OPS)
@@ -102,9 +103,16 @@ def clear(conn: sqlite3.Connection) -> None:
     _make_triggers(conn, present={r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")})
 
 
-def _make_triggers(conn: sqlite3.Connection, present: set[str]) -> None:
-    """Every trigger of `TRIGGERS` whose name is not in `present`."""
-    for table in (*ROWS, *_SMALL):
+def watch(conn: sqlite3.Connection, table: str) -> None:
+    """The migration step of a table made after migration 9: its triggers."""
+    _make_triggers(conn, present=set(), tables=(table,))
+
+
+def _make_triggers(conn: sqlite3.Connection, present: set[str], tables: tuple[str, ...] = (*ROWS, *_SMALL)) -> None:
+    """Every trigger of `TRIGGERS` on `tables` whose name is not in `present`, on the tables
+    there are (migration 9 comes before the tables later migrations make)."""
+    there = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in tables:
         for op in _OPS:
-            if f"outside_{table}_{op}" not in present:
+            if f"outside_{table}_{op}" not in present and table in there:
                 conn.execute(_trigger(table, op))

@@ -275,3 +275,12 @@ def _order_pay_staff(conn: sqlite3.Connection) -> None:
     # an employee ID that is only a number is stored as that number (two bytes a row, not three);
     # the view order_pay returns the same rows, the outside-changes triggers are made again
     compact.restaff_order_pay(conn)
+
+
+@migration(11, "per-order pay stored in each close's own forms")
+def _order_pay_owners(conn: sqlite3.Connection) -> None:
+    # a close's orders stored from its smallest number on and its commonest component as 0
+    # (order_pay_owners): ~4 bytes a row less; the closes of before keep their rows as they are,
+    # the view order_pay returns the same rows; the new table logged like the others (ledger.guard)
+    compact.own_order_pay(conn)
+    guard.watch(conn, "order_pay_owners")

@@ -213,26 +213,39 @@ class Ledger:
     # history the stages read -------------------------------------------------------------------
 
     def paid_orders(self, order_ids: Collection[str]) -> pd.DataFrame:
-        """Per-order pay of live closes for these orders (to reverse refunds): the orders' stored
-        forms (`compact.id_refs`, encoded once) in a TEMP table, each live close's rows read by
-        the key of `order_pay_rows` (its close, the order), so the cost follows the orders asked
-        about and the months closed, never a scan of every row the ledger holds."""
+        """Per-order pay of live closes for these orders (to reverse refunds): each live close's
+        stored form of each order (`compact.id_refs`, encoded once, in the close's own forms since
+        migration 11) in a TEMP table, the rows read by the key of `order_pay_rows` (its close,
+        the order), so the cost follows the orders asked about and the months closed, never a
+        scan of every row the ledger holds."""
         ids = list(dict.fromkeys(order_ids))
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS paid_refs (ref PRIMARY KEY) WITHOUT ROWID")
+        texts = [i if isinstance(i, str) else str(i) for i in ids]
+        refs = compact.id_refs(self.conn, ids, add=False)
+        forms = compact.order_forms(self.conn)
+        live = self.conn.execute("SELECT w.key, c.period FROM closes c JOIN ledger_keys w ON w.text = c.close_id "
+                                 "WHERE c.superseded = 0").fetchall()
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS paid_forms (owner, ref, order_id, PRIMARY KEY (owner, ref)) "
+                          "WITHOUT ROWID")
         try:
-            self.conn.execute("DELETE FROM temp.paid_refs")
-            self.conn.executemany("INSERT OR IGNORE INTO temp.paid_refs VALUES (?)",
-                                  ((ref,) for ref in compact.id_refs(self.conn, ids, add=False)))
-            # CROSS JOIN fixes the order: the live closes, then the orders, then the rows by key
+            self.conn.execute("DELETE FROM temp.paid_forms")
+            for owner, _ in live:
+                base, width, _ = forms.get(owner, (0, 32, 0))
+                self.conn.executemany("INSERT OR IGNORE INTO temp.paid_forms VALUES (?, ?, ?)", (
+                    (owner, compact.owned_order(ref, text, base, width), text) for ref, text in zip(refs, texts)))
+            # CROSS JOIN fixes the order: the orders of each close, then its rows by key
             rows = self.conn.execute(
-                f"""SELECT c.period, {compact.ORDER_PAY_COLUMNS}
-                    FROM closes c CROSS JOIN ledger_keys w CROSS JOIN temp.paid_refs r
-                         CROSS JOIN order_pay_rows o {compact.ORDER_PAY_KEYS}
-                    WHERE c.superseded = 0 AND w.text = c.close_id AND o.owner = w.key AND o.order_ref = r.ref
+                f"""SELECT r.owner, r.order_id, {compact.staff_sql('o.employee_ref')}, o.component,
+                           {compact.amount_sql('o.amount')}
+                    FROM temp.paid_forms r CROSS JOIN order_pay_rows o
+                    WHERE o.owner = r.owner AND o.order_ref = r.ref
                     ORDER BY o.owner, o.order_ref, o.component, o.employee_ref, o.dup""").fetchall()
         finally:
-            self.conn.execute("DELETE FROM temp.paid_refs")
-        rows = sorted(((o, p, e, k, a) for p, o, e, k, a in rows), key=lambda r: (r[0], r[3]))
+            self.conn.execute("DELETE FROM temp.paid_forms")
+        periods = dict(live)
+        keys = dict(self.conn.execute("SELECT key, text FROM ledger_keys")) if rows else {}
+        shifts = {owner: forms.get(owner, (0, 32, 0))[2] for owner in periods}
+        rows = sorted(((o, periods[w], e, keys[k + shifts[w]], a) for w, o, e, k, a in rows),
+                      key=lambda r: (r[0], r[3]))
         frame = pd.DataFrame(rows, columns=["order_id", "period", "employee_id", "component", "amount"])
         frame["amount"] = frame["amount"].map(Decimal)
         return frame
