@@ -239,26 +239,38 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 if v is not None:
                     self._write_number(r, col, v, fmt)
             return
-        table = self.table
+        table, make = self.table, tuple.__new__      # the cell tuple made directly
         for r, v in enumerate(values, start=1):
             if v is not None:
-                table[r][col] = CellNumberTuple(v, fmt)
+                table[r][col] = make(CellNumberTuple, (v, fmt))
 
     def strings_across(self, columns: dict[int, list[str | None]], quoted: Any) -> None:
         """`_write_string(row, col, text, quoted if it runs as a formula)` of each text but None,
-        row by row from row 1 (the shared strings numbered in that order)."""
+        row by row from row 1 (the shared strings numbered in that order). The cells are stored
+        as that writer stores them: the text's index as `_get_shared_string_index` (3.x) gives it
+        (a new text the next number, every cell counted once) and the cell tuple made directly."""
         at = list(columns)
         fits = all(self._claim(c, texts) for c, texts in columns.items())   # else every text cell by cell
-        table, index, half = self.table, self.str_table._get_shared_string_index, self.xls_strmax // 2
+        table, half, strings = self.table, self.xls_strmax // 2, self.str_table
+        known, make, counted = strings.string_table, tuple.__new__, 0
         for r, row in enumerate(zip(*columns.values()), start=1):
+            cells = None
             for c, text in zip(at, row):
                 if text is None:
                     continue
                 fmt = quoted if text.startswith(FORMULA_START) else None
                 if not fits or len(text) > half:
                     self._write_string(r, c, text, fmt)
-                else:
-                    table[r][c] = CellStringTuple(index(text), fmt)
+                    continue
+                index = known.get(text)
+                if index is None:
+                    index = known[text] = strings.unique_count
+                    strings.unique_count += 1
+                counted += 1
+                if cells is None:
+                    cells = table[r]
+                cells[c] = make(CellStringTuple, (index, fmt))
+        strings.count += counted
 
     def cells_in_order(self, cells: Iterable[tuple[int, int, str, Any, Any]]) -> None:
         """`writer(row, col, value, format)` of each (row, col, writer, value, format) in order (the
