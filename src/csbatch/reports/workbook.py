@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple
 
@@ -236,26 +239,38 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 if v is not None:
                     self._write_number(r, col, v, fmt)
             return
-        table = self.table
+        table, make = self.table, tuple.__new__      # the cell tuple made directly
         for r, v in enumerate(values, start=1):
             if v is not None:
-                table[r][col] = CellNumberTuple(v, fmt)
+                table[r][col] = make(CellNumberTuple, (v, fmt))
 
     def strings_across(self, columns: dict[int, list[str | None]], quoted: Any) -> None:
         """`_write_string(row, col, text, quoted if it runs as a formula)` of each text but None,
-        row by row from row 1 (the shared strings numbered in that order)."""
+        row by row from row 1 (the shared strings numbered in that order). The cells are stored
+        as that writer stores them: the text's index as `_get_shared_string_index` (3.x) gives it
+        (a new text the next number, every cell counted once) and the cell tuple made directly."""
         at = list(columns)
         fits = all(self._claim(c, texts) for c, texts in columns.items())   # else every text cell by cell
-        table, index, half = self.table, self.str_table._get_shared_string_index, self.xls_strmax // 2
+        table, half, strings = self.table, self.xls_strmax // 2, self.str_table
+        known, make, counted = strings.string_table, tuple.__new__, 0
         for r, row in enumerate(zip(*columns.values()), start=1):
+            cells = None
             for c, text in zip(at, row):
                 if text is None:
                     continue
                 fmt = quoted if text.startswith(FORMULA_START) else None
                 if not fits or len(text) > half:
                     self._write_string(r, c, text, fmt)
-                else:
-                    table[r][c] = CellStringTuple(index(text), fmt)
+                    continue
+                index = known.get(text)
+                if index is None:
+                    index = known[text] = strings.unique_count
+                    strings.unique_count += 1
+                counted += 1
+                if cells is None:
+                    cells = table[r]
+                cells[c] = make(CellStringTuple, (index, fmt))
+        strings.count += counted
 
     def cells_in_order(self, cells: Iterable[tuple[int, int, str, Any, Any]]) -> None:
         """`writer(row, col, value, format)` of each (row, col, writer, value, format) in order (the
@@ -333,8 +348,35 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             write("".join(parts))
 
 
+#: zlib's level for a workbook's parts. XlsxWriter zips at zlib's default (6); level 1 deflates
+#: the month's sheet XML in about a third of the time for files about a third larger (300k orders:
+#: 0.32 → 0.09 s CPU, 2.9 → 3.9 MB for the four workbooks). The parts' XML is the same.
+ZIP_LEVEL = 1
+
+_zipping = threading.Lock()
+
+
+class _LevelZipFile(zipfile.ZipFile):
+    """The ZipFile XlsxWriter's `_store_workbook` makes, its members deflated at `ZIP_LEVEL`."""
+
+    def __init__(self, file: Any, mode: Literal["w"] = "w", compression: int = zipfile.ZIP_DEFLATED,
+                 allowZip64: bool = True) -> None:
+        super().__init__(file, mode, compression, allowZip64, compresslevel=ZIP_LEVEL)
+
+
 class _Book(xlsxwriter.Workbook):
     worksheet_class = _Worksheet      # what `add_worksheet` makes when given no class (3.x)
+
+    def _store_workbook(self) -> None:
+        # XlsxWriter 3.x names `ZipFile` in its module and takes no level: it is swapped for
+        # `_LevelZipFile` while this workbook is stored (one workbook at a time)
+        with _zipping:
+            made = xlsxwriter.workbook.ZipFile
+            xlsxwriter.workbook.ZipFile = _LevelZipFile
+            try:
+                super()._store_workbook()
+            finally:
+                xlsxwriter.workbook.ZipFile = made
 
 
 @dataclass(frozen=True)
