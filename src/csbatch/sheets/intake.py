@@ -81,8 +81,13 @@ def _totals_rows(first: pd.Series) -> pd.Index:
         short = np.arange(len(values))
     # each distinct value once (factorised in C); a text with an ASCII digit is never a total
     codes, uniq = pd.factorize(values[short])
-    hit = np.fromiter((isinstance(v, str) and len(v) <= _TOTAL_LENGTH and not _DIGIT.search(v)
-                       and normalise_label(v) in TOTALS for v in uniq), dtype=bool, count=len(uniq))
+    try:   # texts only: those with a digit (short IDs: most of them) ruled out by a C-level `map`
+        maybe = np.flatnonzero(~np.fromiter(map(bool, map(_DIGIT.search, uniq)), dtype=bool, count=len(uniq)))
+    except TypeError:   # numbers, dates or missing cells among them
+        maybe = np.arange(len(uniq))
+    hit = np.zeros(len(uniq), dtype=bool)
+    hit[maybe] = [isinstance(v, str) and len(v) <= _TOTAL_LENGTH and not _DIGIT.search(v)
+                  and normalise_label(v) in TOTALS for v in uniq[maybe]]
     if not hit.any():
         return pd.Index([])
     return first.index[short[(codes >= 0) & hit[codes]]]
@@ -350,14 +355,31 @@ def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> 
             for name, j in wanted.items()}
 
 
-def _blank_cells(series: pd.Series) -> np.ndarray:
-    """Empty or missing cells of a raw object column, on its numpy array (a pandas comparison
-    and isna on an object Series cost three times as much); a column of texts only (no missing
-    cell possible) needs the comparison alone."""
-    values = series.to_numpy(dtype=object, copy=False)
+def _blank_cells(values: np.ndarray) -> np.ndarray:
+    """Empty or missing cells of raw object cells (a pandas comparison and isna on an object
+    Series cost three times as much); cells of text only (no missing cell possible) need the
+    comparison alone."""
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
         return values == ""
     return pd.isna(values) | (values == "")
+
+
+def _filled_counts(raw_cols: dict[str, pd.Series]) -> np.ndarray:
+    """Per row, how many mapped cells are filled, exact up to 2 (a higher count reads as 2 or
+    more, all `_drop_padding` and `rows.note_rows` ask): a column is looked at only in the rows
+    still under two, so a sheet of full rows pays for two columns' blank tests, not every
+    column's (padding, totals and note rows are the few that go on)."""
+    columns = iter(raw_cols.values())
+    first = next(columns)
+    counts = np.zeros(len(first), dtype=np.int32)
+    rows = np.arange(len(first))
+    for series in (first, *columns):
+        if not len(rows):
+            break
+        values = series.to_numpy(dtype=object, copy=False)
+        counts[rows] += ~_blank_cells(values if len(rows) == len(values) else values[rows])
+        rows = rows[counts[rows] < 2]
+    return counts
 
 
 def _drop_padding(found: FoundSheet, raw: RawSheet, raw_cols: dict[str, pd.Series], wanted: dict[str, int],
@@ -368,9 +390,7 @@ def _drop_padding(found: FoundSheet, raw: RawSheet, raw_cols: dict[str, pd.Serie
     index = next(iter(raw_cols.values())).index
     # rows blank in every mapped column are padding, not data (vectorised: empty or missing cells);
     # a row whose only content is an unreadable (formula/error) cell is still reported
-    counts = np.zeros(len(index), dtype=np.int32)
-    for series in raw_cols.values():
-        counts += ~_blank_cells(series)
+    counts = _filled_counts(raw_cols)
     filled = pd.Series(counts, index=index, copy=False)
     unreadable = index.isin([r + 1 for (r, c) in raw.unreadable if c in wanted.values()])
     blank = (counts == 0) & ~unreadable
