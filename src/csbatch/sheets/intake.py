@@ -14,7 +14,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Generator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +36,15 @@ from csbatch.sheets.floods import collapse, column_issues
 from csbatch.sheets.headers import HeaderMatch, find_header
 from csbatch.sheets.month_inputs import InputRecord, Inputs, row_fields
 from csbatch.sheets.period import month_rows
-from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
+from csbatch.sheets.read import (
+    ParsedSheet,
+    RawSheet,
+    ReadError,
+    column_letter,
+    parse_excel_sheet,
+    read_csv,
+    read_excel_sheet,
+)
 from csbatch.text import normalise_header, normalise_label
 
 _DIGIT = re.compile("[0-9]")
@@ -193,8 +201,62 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class _HeavyParses:
+    """The heavy workbook sheets' calamine parses, all in one thread of their own (`_parsing_early`):
+    the first one's started at once, each other's when the worker reading ahead comes to it."""
+
+    def __init__(self, pool: ThreadPoolExecutor, sheets: list[FoundSheet]) -> None:
+        self.pool = pool
+        self.heavy = {(s.path, s.sheet) for s in sheets if s.sheet is not None}
+        self.started: dict[tuple[Path, str | None], Future[ParsedSheet]] = {}
+
+    def start(self, found: FoundSheet) -> None:
+        assert found.sheet is not None
+        self.started[(found.path, found.sheet)] = self.pool.submit(parse_excel_sheet, found.path, found.sheet)
+
+    def take(self, found: FoundSheet) -> ParsedSheet | None:
+        """The sheet's parse (waited for; its ReadError raised), or None for a sheet not heavy."""
+        key = (found.path, found.sheet)
+        if key not in self.heavy:
+            return None
+        if key not in self.started:
+            self.start(found)
+        return self.started.pop(key).result()
+
+
+#: the heavy sheets' parses of the read in progress (`_parsing_early`), taken by `_read_raw`
+_HEAVY: list[_HeavyParses] = []
+
+
 def _read_raw(found: FoundSheet) -> RawSheet:
-    return read_csv(found.path) if found.sheet is None else read_excel_sheet(found.path, found.sheet)
+    if found.sheet is None:
+        return read_csv(found.path)
+    parsed = _HEAVY[-1].take(found) if _HEAVY else None
+    return read_excel_sheet(found.path, found.sheet, parsed)
+
+
+@contextmanager
+def _parsing_early(heavy: list[FoundSheet]) -> Iterator[None]:
+    """calamine's parse of the heavy workbook sheets in a thread of their own, the first one's
+    started at once, while the light sheets before it are read and typed: a parse holds no GIL
+    and makes no Python object, so only calamine's own copy of the cells waits (the Python rows
+    are still made one sheet ahead, by `_raw_sheets`, when the sheet's turn comes); without it the
+    main thread waits for the whole of that parse after the light sheets. One thread for all of
+    them, so calamine's memory is reused from one big sheet to the next (a thread allocates from
+    its own heap). A parse not taken (the read stopped by an error) is awaited and dropped."""
+    sheets = [s for s in heavy if s.sheet is not None]  # a CSV is read in Python (the GIL): nothing to win
+    if not sheets:
+        yield
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csbatch-parse") as pool:
+        parses = _HeavyParses(pool, sheets)
+        parses.start(sheets[0])
+        _HEAVY.append(parses)
+        try:
+            yield
+        finally:
+            _HEAVY.remove(parses)
+            parses.started.clear()
 
 
 def _try_raw(found: FoundSheet) -> RawSheet | ReadError:
@@ -250,6 +312,15 @@ def _read_weights(found: list[FoundSheet]) -> list[float]:
     return [sizes[s.path] / sheets[s.path] / (_CSV_SHARE if s.sheet is None else 1) for s in found]
 
 
+def _heavy(found: list[FoundSheet]) -> tuple[list[int], list[float]]:
+    """(the heavy sheets' positions, heaviest first; every sheet's estimated read cost)."""
+    weights = _read_weights(found)
+    total = sum(weights)
+    heavy = [j for j, w in enumerate(weights) if w >= HEAVY_BYTES and w >= total / 10]
+    heavy.sort(key=lambda j: (-weights[j], j))
+    return heavy, weights
+
+
 def reading_order(found: list[FoundSheet]) -> list[int]:
     """The order the sheets are read and typed in with a worker reading one ahead (positions in
     `found`): the heavy sheets (`HEAVY_BYTES`, a tenth of the month's estimated read) in the
@@ -259,13 +330,10 @@ def reading_order(found: list[FoundSheet]) -> list[int]:
     sheet (the worker's read while the last heavy sheet is typed), so the main thread's typing
     after the worker's last read is of a light sheet. Without a heavy sheet, the folder's order.
     What `read_inputs` returns does not depend on this order."""
-    weights = _read_weights(found)
-    total = sum(weights)
-    heavy = [j for j, w in enumerate(weights) if w >= HEAVY_BYTES and w >= total / 10]
+    heavy, weights = _heavy(found)
     if not heavy:
         return list(range(len(found)))
     light = [j for j in range(len(found)) if j not in heavy]
-    heavy.sort(key=lambda j: (-weights[j], j))
     follower = [max(light, key=lambda j: (weights[j], -j))] if light else []
     return [j for j in light if j not in follower] + heavy + follower
 
@@ -504,7 +572,9 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     sequence = reading_order(found) if ahead else list(range(len(found)))
     results: list[_SheetResult | None] = [None] * len(found)
     told = _FolderProgress(found, results, progress)
-    with _collector_paused(), contextlib.closing(_raw_sheets([found[j] for j in sequence], ahead)) as raws:
+    heavy = [found[j] for j in _heavy(found)[0]] if ahead else []   # in the reading order
+    with _collector_paused(), _parsing_early(heavy), \
+            contextlib.closing(_raw_sheets([found[j] for j in sequence], ahead)) as raws:
         told.advance()
         for j in sequence:
             sheet = found[j]
