@@ -14,7 +14,7 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Generator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +36,15 @@ from csbatch.sheets.floods import collapse, column_issues
 from csbatch.sheets.headers import HeaderMatch, find_header
 from csbatch.sheets.month_inputs import InputRecord, Inputs, row_fields
 from csbatch.sheets.period import month_rows
-from csbatch.sheets.read import RawSheet, ReadError, column_letter, read_csv, read_excel_sheet
+from csbatch.sheets.read import (
+    ParsedSheet,
+    RawSheet,
+    ReadError,
+    column_letter,
+    parse_excel_sheet,
+    read_csv,
+    read_excel_sheet,
+)
 from csbatch.text import normalise_header, normalise_label
 
 _DIGIT = re.compile("[0-9]")
@@ -81,8 +89,13 @@ def _totals_rows(first: pd.Series) -> pd.Index:
         short = np.arange(len(values))
     # each distinct value once (factorised in C); a text with an ASCII digit is never a total
     codes, uniq = pd.factorize(values[short])
-    hit = np.fromiter((isinstance(v, str) and len(v) <= _TOTAL_LENGTH and not _DIGIT.search(v)
-                       and normalise_label(v) in TOTALS for v in uniq), dtype=bool, count=len(uniq))
+    try:   # texts only: those with a digit (short IDs: most of them) ruled out by a C-level `map`
+        maybe = np.flatnonzero(~np.fromiter(map(bool, map(_DIGIT.search, uniq)), dtype=bool, count=len(uniq)))
+    except TypeError:   # numbers, dates or missing cells among them
+        maybe = np.arange(len(uniq))
+    hit = np.zeros(len(uniq), dtype=bool)
+    hit[maybe] = [isinstance(v, str) and len(v) <= _TOTAL_LENGTH and not _DIGIT.search(v)
+                  and normalise_label(v) in TOTALS for v in uniq[maybe]]
     if not hit.any():
         return pd.Index([])
     return first.index[short[(codes >= 0) & hit[codes]]]
@@ -188,8 +201,62 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class _HeavyParses:
+    """The heavy workbook sheets' calamine parses, all in one thread of their own (`_parsing_early`):
+    the first one's started at once, each other's when the worker reading ahead comes to it."""
+
+    def __init__(self, pool: ThreadPoolExecutor, sheets: list[FoundSheet]) -> None:
+        self.pool = pool
+        self.heavy = {(s.path, s.sheet) for s in sheets if s.sheet is not None}
+        self.started: dict[tuple[Path, str | None], Future[ParsedSheet]] = {}
+
+    def start(self, found: FoundSheet) -> None:
+        assert found.sheet is not None
+        self.started[(found.path, found.sheet)] = self.pool.submit(parse_excel_sheet, found.path, found.sheet)
+
+    def take(self, found: FoundSheet) -> ParsedSheet | None:
+        """The sheet's parse (waited for; its ReadError raised), or None for a sheet not heavy."""
+        key = (found.path, found.sheet)
+        if key not in self.heavy:
+            return None
+        if key not in self.started:
+            self.start(found)
+        return self.started.pop(key).result()
+
+
+#: the heavy sheets' parses of the read in progress (`_parsing_early`), taken by `_read_raw`
+_HEAVY: list[_HeavyParses] = []
+
+
 def _read_raw(found: FoundSheet) -> RawSheet:
-    return read_csv(found.path) if found.sheet is None else read_excel_sheet(found.path, found.sheet)
+    if found.sheet is None:
+        return read_csv(found.path)
+    parsed = _HEAVY[-1].take(found) if _HEAVY else None
+    return read_excel_sheet(found.path, found.sheet, parsed)
+
+
+@contextmanager
+def _parsing_early(heavy: list[FoundSheet]) -> Iterator[None]:
+    """calamine's parse of the heavy workbook sheets in a thread of their own, the first one's
+    started at once, while the light sheets before it are read and typed: a parse holds no GIL
+    and makes no Python object, so only calamine's own copy of the cells waits (the Python rows
+    are still made one sheet ahead, by `_raw_sheets`, when the sheet's turn comes); without it the
+    main thread waits for the whole of that parse after the light sheets. One thread for all of
+    them, so calamine's memory is reused from one big sheet to the next (a thread allocates from
+    its own heap). A parse not taken (the read stopped by an error) is awaited and dropped."""
+    sheets = [s for s in heavy if s.sheet is not None]  # a CSV is read in Python (the GIL): nothing to win
+    if not sheets:
+        yield
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csbatch-parse") as pool:
+        parses = _HeavyParses(pool, sheets)
+        parses.start(sheets[0])
+        _HEAVY.append(parses)
+        try:
+            yield
+        finally:
+            _HEAVY.remove(parses)
+            parses.started.clear()
 
 
 def _try_raw(found: FoundSheet) -> RawSheet | ReadError:
@@ -245,6 +312,15 @@ def _read_weights(found: list[FoundSheet]) -> list[float]:
     return [sizes[s.path] / sheets[s.path] / (_CSV_SHARE if s.sheet is None else 1) for s in found]
 
 
+def _heavy(found: list[FoundSheet]) -> tuple[list[int], list[float]]:
+    """(the heavy sheets' positions, heaviest first; every sheet's estimated read cost)."""
+    weights = _read_weights(found)
+    total = sum(weights)
+    heavy = [j for j, w in enumerate(weights) if w >= HEAVY_BYTES and w >= total / 10]
+    heavy.sort(key=lambda j: (-weights[j], j))
+    return heavy, weights
+
+
 def reading_order(found: list[FoundSheet]) -> list[int]:
     """The order the sheets are read and typed in with a worker reading one ahead (positions in
     `found`): the heavy sheets (`HEAVY_BYTES`, a tenth of the month's estimated read) in the
@@ -254,13 +330,10 @@ def reading_order(found: list[FoundSheet]) -> list[int]:
     sheet (the worker's read while the last heavy sheet is typed), so the main thread's typing
     after the worker's last read is of a light sheet. Without a heavy sheet, the folder's order.
     What `read_inputs` returns does not depend on this order."""
-    weights = _read_weights(found)
-    total = sum(weights)
-    heavy = [j for j, w in enumerate(weights) if w >= HEAVY_BYTES and w >= total / 10]
+    heavy, weights = _heavy(found)
     if not heavy:
         return list(range(len(found)))
     light = [j for j in range(len(found)) if j not in heavy]
-    heavy.sort(key=lambda j: (-weights[j], j))
     follower = [max(light, key=lambda j: (weights[j], -j))] if light else []
     return [j for j in light if j not in follower] + heavy + follower
 
@@ -350,14 +423,31 @@ def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> 
             for name, j in wanted.items()}
 
 
-def _blank_cells(series: pd.Series) -> np.ndarray:
-    """Empty or missing cells of a raw object column, on its numpy array (a pandas comparison
-    and isna on an object Series cost three times as much); a column of texts only (no missing
-    cell possible) needs the comparison alone."""
-    values = series.to_numpy(dtype=object, copy=False)
+def _blank_cells(values: np.ndarray) -> np.ndarray:
+    """Empty or missing cells of raw object cells (a pandas comparison and isna on an object
+    Series cost three times as much); cells of text only (no missing cell possible) need the
+    comparison alone."""
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
         return values == ""
     return pd.isna(values) | (values == "")
+
+
+def _filled_counts(raw_cols: dict[str, pd.Series]) -> np.ndarray:
+    """Per row, how many mapped cells are filled, exact up to 2 (a higher count reads as 2 or
+    more, all `_drop_padding` and `rows.note_rows` ask): a column is looked at only in the rows
+    still under two, so a sheet of full rows pays for two columns' blank tests, not every
+    column's (padding, totals and note rows are the few that go on)."""
+    columns = iter(raw_cols.values())
+    first = next(columns)
+    counts = np.zeros(len(first), dtype=np.int32)
+    rows = np.arange(len(first))
+    for series in (first, *columns):
+        if not len(rows):
+            break
+        values = series.to_numpy(dtype=object, copy=False)
+        counts[rows] += ~_blank_cells(values if len(rows) == len(values) else values[rows])
+        rows = rows[counts[rows] < 2]
+    return counts
 
 
 def _drop_padding(found: FoundSheet, raw: RawSheet, raw_cols: dict[str, pd.Series], wanted: dict[str, int],
@@ -368,9 +458,7 @@ def _drop_padding(found: FoundSheet, raw: RawSheet, raw_cols: dict[str, pd.Serie
     index = next(iter(raw_cols.values())).index
     # rows blank in every mapped column are padding, not data (vectorised: empty or missing cells);
     # a row whose only content is an unreadable (formula/error) cell is still reported
-    counts = np.zeros(len(index), dtype=np.int32)
-    for series in raw_cols.values():
-        counts += ~_blank_cells(series)
+    counts = _filled_counts(raw_cols)
     filled = pd.Series(counts, index=index, copy=False)
     unreadable = index.isin([r + 1 for (r, c) in raw.unreadable if c in wanted.values()])
     blank = (counts == 0) & ~unreadable
@@ -484,7 +572,9 @@ def read_inputs(policy: Policy, period: str, inputs_dir: Path,
     sequence = reading_order(found) if ahead else list(range(len(found)))
     results: list[_SheetResult | None] = [None] * len(found)
     told = _FolderProgress(found, results, progress)
-    with _collector_paused(), contextlib.closing(_raw_sheets([found[j] for j in sequence], ahead)) as raws:
+    heavy = [found[j] for j in _heavy(found)[0]] if ahead else []   # in the reading order
+    with _collector_paused(), _parsing_early(heavy), \
+            contextlib.closing(_raw_sheets([found[j] for j in sequence], ahead)) as raws:
         told.advance()
         for j in sequence:
             sheet = found[j]

@@ -323,34 +323,62 @@ def _checked_scan(path: Path, sheet: str) -> tuple[bool, _Scan]:
                              error=str(exc))) from None
 
 
-def _calamine_cells(path: Path, sheet: str) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
-    """(rows, merged ranges) of one sheet, as python-calamine reads them."""
+def _calamine_sheet(path: Path, sheet: str) -> Any:
+    """One sheet as python-calamine parses it (its cells held in Rust; the GIL is released)."""
     try:
         with CalamineWorkbook.from_path(str(path)) as wb:
-            data = wb.get_sheet_by_name(sheet)
-            rows = data.to_python(skip_empty_area=False)
-            return rows, [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (data.merged_cell_ranges or [])]
+            return wb.get_sheet_by_name(sheet)
     except Exception as exc:
         raise _open_error(exc) from None
 
 
-def read_excel_sheet(path: Path, sheet: str) -> RawSheet:
-    """One sheet of a workbook that `list_sheets` has checked. An .xlsx's scan runs in a second
-    thread while calamine parses the same sheet (both mostly without the GIL: zlib's inflating,
-    numpy's compare, calamine's parse), so the read takes the longer of the two, not their sum;
-    the outcome is that of scanning first: a damaged zip is said as such, whatever calamine met."""
+def _calamine_cells(data: Any) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
+    """(rows, merged ranges) of a parsed sheet, as Python objects (`to_python` holds the GIL)."""
+    try:
+        rows = data.to_python(skip_empty_area=False)
+        return rows, [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (data.merged_cell_ranges or [])]
+    except Exception as exc:
+        raise _open_error(exc) from None
+
+
+@dataclass
+class ParsedSheet:
+    """The part of a sheet's read that runs without the GIL, done: calamine's parse (its cells
+    still in Rust, no Python object per cell yet) and what the .xlsx's scan found."""
+
+    data: Any
+    date1904: bool
+    scan: _Scan
+
+
+def parse_excel_sheet(path: Path, sheet: str) -> ParsedSheet:
+    """The first half of `read_excel_sheet`: an .xlsx's scan runs in a second thread while calamine
+    parses the same sheet (both mostly without the GIL: zlib's inflating, numpy's compare,
+    calamine's parse), so it takes the longer of the two, not their sum; the outcome is that of
+    scanning first: a damaged zip is said as such, whatever calamine met. It can run ahead in a
+    worker (`csbatch.sheets.intake`) while another thread makes Python objects."""
     if path.suffix.lower() not in OOXML_SUFFIXES:
-        date1904, scan = False, _Scan(long_run=True)
-        rows, merges = _calamine_cells(path, sheet)
-    else:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csbatch-scan") as pool:
-            scanning = pool.submit(_checked_scan, path, sheet)
-            try:
-                rows, merges = _calamine_cells(path, sheet)
-            except ReadError:
-                scanning.result()   # a damaged workbook's own error first, as when scanned first
-                raise
-            date1904, scan = scanning.result()
+        return ParsedSheet(_calamine_sheet(path, sheet), False, _Scan(long_run=True))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csbatch-scan") as pool:
+        scanning = pool.submit(_checked_scan, path, sheet)
+        try:
+            data = _calamine_sheet(path, sheet)
+        except ReadError:
+            scanning.result()   # a damaged workbook's own error first, as when scanned first
+            raise
+        date1904, scan = scanning.result()
+    return ParsedSheet(data, date1904, scan)
+
+
+def read_excel_sheet(path: Path, sheet: str, parsed: ParsedSheet | None = None) -> RawSheet:
+    """One sheet of a workbook that `list_sheets` has checked: `parse_excel_sheet` (unless
+    `parsed` holds what it gave), then the cells as Python objects, then what calamine does not
+    report (an .ods's merges and hidden rows, the cells behind formulas and error values)."""
+    if parsed is None:
+        parsed = parse_excel_sheet(path, sheet)
+    date1904, scan = parsed.date1904, parsed.scan
+    rows, merges = _calamine_cells(parsed.data)
+    parsed.data = None   # calamine's copy of the cells is freed before the checks below
     if path.suffix.lower() == ".ods":
         try:
             merges, scan.hidden_rows, scan.filtered = _scan_ods(path, sheet)
