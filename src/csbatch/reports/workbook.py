@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -359,9 +359,9 @@ _zipping = threading.Lock()
 class _LevelZipFile(zipfile.ZipFile):
     """The ZipFile XlsxWriter's `_store_workbook` makes, its members deflated at `ZIP_LEVEL`."""
 
-    def __init__(self, file: Any, mode: Literal["w"] = "w", compression: int = zipfile.ZIP_DEFLATED,
-                 allowZip64: bool = True) -> None:
-        super().__init__(file, mode, compression, allowZip64, compresslevel=ZIP_LEVEL)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.compresslevel = ZIP_LEVEL
 
 
 class _Book(xlsxwriter.Workbook):
@@ -372,11 +372,11 @@ class _Book(xlsxwriter.Workbook):
         # `_LevelZipFile` while this workbook is stored (one workbook at a time)
         with _zipping:
             made = xlsxwriter.workbook.ZipFile
-            xlsxwriter.workbook.ZipFile = _LevelZipFile
+            xlsxwriter.workbook.ZipFile = _LevelZipFile     # type: ignore[misc]
             try:
                 super()._store_workbook()
             finally:
-                xlsxwriter.workbook.ZipFile = made
+                xlsxwriter.workbook.ZipFile = made          # type: ignore[misc]
 
 
 @dataclass(frozen=True)
