@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import threading
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,7 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xlsxwriter
-import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple
 
@@ -348,35 +345,8 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             write("".join(parts))
 
 
-#: zlib's level for a workbook's parts. XlsxWriter zips at zlib's default (6); level 1 deflates
-#: the month's sheet XML in about a third of the time for files about a third larger (300k orders:
-#: 0.32 → 0.09 s CPU, 2.9 → 3.9 MB for the four workbooks). The parts' XML is the same.
-ZIP_LEVEL = 1
-
-_zipping = threading.Lock()
-
-
-class _LevelZipFile(zipfile.ZipFile):
-    """The ZipFile XlsxWriter's `_store_workbook` makes, its members deflated at `ZIP_LEVEL`."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.compresslevel = ZIP_LEVEL
-
-
 class _Book(xlsxwriter.Workbook):
     worksheet_class = _Worksheet      # what `add_worksheet` makes when given no class (3.x)
-
-    def _store_workbook(self) -> None:
-        # XlsxWriter 3.x names `ZipFile` in its module and takes no level: it is swapped for
-        # `_LevelZipFile` while this workbook is stored (one workbook at a time)
-        with _zipping:
-            made = xlsxwriter.workbook.ZipFile
-            xlsxwriter.workbook.ZipFile = _LevelZipFile     # type: ignore[misc]
-            try:
-                super()._store_workbook()
-            finally:
-                xlsxwriter.workbook.ZipFile = made          # type: ignore[misc]
 
 
 @dataclass(frozen=True)
