@@ -128,7 +128,7 @@ def test_hand_edits_and_sources_no_longer_live(tmp_path):
         for since, before in WINDOWS:
             assert _rows(sql.spend(since, before, STORES, CUSTOMERS)) == \
                 _old_spend(sql, since, before, STORES, CUSTOMERS)
-        spent = dict(((c, s), a) for c, s, a in _rows(sql.spend("2025-11", "2026-10", STORES, ["K1", "K3"])))
+        spent = {(c, s): a for c, s, a in _rows(sql.spend("2025-11", "2026-10", STORES, ["K1", "K3"]))}
         assert spent[("K1", "flagship")] == "693.50" and spent[("K3", "flagship")] == "2.50"
         assert _rows(sql.spend("2026-04", "2026-05", STORES, ["K9"])) == [("K9", "modern", "3.000")]
     finally:
@@ -143,5 +143,28 @@ def test_the_temp_table_is_left_empty_and_a_first_close_asks_nothing(tmp_path):
         ledger.import_purchases("imp1", "h.xlsx", "0" * 64, _frame(ROWS))
         assert not sql.spend("2025-11", "2026-10", STORES, CUSTOMERS).empty
         assert ledger.conn.execute("SELECT count(*) FROM temp.spend_refs").fetchone() == (0,)
+    finally:
+        ledger.close()
+
+
+def test_orders_asked_twice_read_the_refunds_once_and_answer_as_fresh(tmp_path):
+    """`orders` keeps each window's refunded orders (the close asks for card holders, then for new
+    cards): a second question on the same window answers as a fresh reader and as the frame do."""
+    ledger = Ledger(tmp_path / "l.sqlite")
+    try:
+        ledger.import_purchases("imp1", "h.xlsx", "0" * 64, _frame(ROWS))
+        sql, reference = LedgerPurchases(ledger.conn, "9999-99"), FramePurchases(_frame(ROWS))
+        columns = [*PURCHASE_COLUMNS, "refunded"]
+        for since, before in WINDOWS:
+            for customers in (["K1"], ["K3", "K2"], CUSTOMERS):
+                again = sql.orders(since, before, STORES, customers)
+                fresh = LedgerPurchases(ledger.conn, "9999-99").orders(since, before, STORES, customers)
+                assert again.astype(str).values.tolist() == fresh.astype(str).values.tolist()
+                assert sorted(map(tuple, again[columns].astype(str).values.tolist())) == \
+                    sorted(map(tuple, reference.orders(since, before, STORES, customers)[columns].astype(str).values.tolist()))
+        assert len(sql._refunded) == len(WINDOWS)
+        held = sql.orders("2025-11", "2026-10", STORES, ["K3"])
+        assert list(zip(held["order_id"], map(str, held["amount"]), held["refunded"])) == [
+            ("H7", "12.30", True), ("H7", "-12.30", True)]
     finally:
         ledger.close()

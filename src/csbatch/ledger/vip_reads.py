@@ -44,6 +44,9 @@ class LedgerPurchases:
     def __init__(self, conn: sqlite3.Connection, until: str):
         self.conn = conn
         self.until = until
+        #: the refunded orders of each window `orders` was asked about (the close asks twice: card
+        #: holders, then new cards); an instance reads the ledger as one close sees it
+        self._refunded: dict[tuple[str, str, str], set[str]] = {}
 
     def _range(self, since: str, before: str, stores: Collection[str]) -> tuple[str, str, str]:
         return since, min(before, self.until), json.dumps(sorted(stores))
@@ -75,8 +78,8 @@ class LedgerPurchases:
         if "[]" in keys:    # no live owner, month or store type: nothing to sum (a first close)
             customers = ()
         forms, refs = self._refs(customers)
-        named = dict(self.conn.execute("SELECT key, text FROM ledger_keys WHERE key IN (SELECT value FROM json_each(?))",
-                                       (keys[2],)))
+        named = dict(self.conn.execute(
+            "SELECT key, text FROM ledger_keys WHERE key IN (SELECT value FROM json_each(?))", (keys[2],)))
         sums: dict[tuple[str, str], list] = {}
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS spend_refs (ref PRIMARY KEY) WITHOUT ROWID")
         try:
@@ -123,10 +126,12 @@ class LedgerPurchases:
 
         keys = self._keys(since, before, stores)
         _, refs = self._refs(customers)
-        refunds = {o for (o,) in self.conn.execute(
-            f"""SELECT {compact.id_sql('p.order_ref')} FROM vip_purchase_rows p
-                WHERE {_KEYED} AND (CASE WHEN typeof(p.amount) = 'integer' THEN p.amount < 0
-                                         ELSE p.amount LIKE '-%' AND p.amount GLOB '*[1-9]*' END)""", keys)}
+        refunds = self._refunded.get(keys)
+        if refunds is None:
+            refunds = self._refunded[keys] = {o for (o,) in self.conn.execute(
+                f"""SELECT {compact.id_sql('p.order_ref')} FROM vip_purchase_rows p
+                    WHERE {_KEYED} AND (CASE WHEN typeof(p.amount) = 'integer' THEN p.amount < 0
+                                             ELSE p.amount LIKE '-%' AND p.amount GLOB '*[1-9]*' END)""", keys)}
         rows = self.conn.execute(
             f"""SELECT pe.text, {compact.id_sql('p.customer_ref')}, s.text, k.text, {compact.id_sql('p.order_ref')},
                        {compact.day_sql('p.order_date')}, {compact.amount_sql('p.amount')}
