@@ -80,7 +80,6 @@ class LedgerPurchases:
         forms, refs = self._refs(customers)
         named = dict(self.conn.execute(
             "SELECT key, text FROM ledger_keys WHERE key IN (SELECT value FROM json_each(?))", (keys[2],)))
-        sums: dict[tuple[str, str], list] = {}
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS spend_refs (ref PRIMARY KEY) WITHOUT ROWID")
         try:
             self.conn.execute("DELETE FROM temp.spend_refs")
@@ -94,29 +93,25 @@ class LedgerPurchases:
                     GROUP BY customer_ref, store_type""", keys).fetchall()
         finally:
             self.conn.execute("DELETE FROM temp.spend_refs")
+        sums: dict[tuple[str, str], int | float] = {}
         for ref, store, cents in found_rows:
             key = (forms[ref], named[store])
-            odd = type(cents) is not int
-            found = sums.get(key)
-            if found is None:
-                sums[key] = [cents, odd, [ref]]
-            else:   # the same customer stored in two forms (a hand edit)
-                found[0] += cents
-                found[1] |= odd
-                found[2].append(ref)
+            # the same customer stored in two forms (a hand edit) adds up; a float marks the group
+            sums[key] = sums[key] + cents if key in sums else cents
         ordered = sorted(sums)      # by customer and store type, sorted once
-        amounts = []
-        for key in ordered:
-            cents, odd, same = sums[key]
-            if odd:     # a form cents cannot hold: the group's amounts as Decimals
+        amounts = [ZERO + Decimal(sums[key]).scaleb(-2) if type(sums[key]) is int else None for key in ordered]
+        forms_of: dict[str, list[Any]] = {}
+        for i, key in enumerate(ordered):
+            if amounts[i] is None:  # a form cents cannot hold: the group's amounts as Decimals
+                if not forms_of:
+                    for form, customer in forms.items():
+                        forms_of.setdefault(customer, []).append(form)
                 found = self.conn.execute(
                     f"""SELECT {compact.amount_sql('p.amount')} FROM vip_purchase_rows p
                         JOIN ledger_keys s ON s.key = p.store_type
                         WHERE {_KEYED} AND s.text = ? AND +p.customer_ref IN (SELECT value FROM json_each(?))""",
-                    (*keys, key[1], json.dumps(same))).fetchall()
-                amounts.append(sum((Decimal(a) for (a,) in found), ZERO))
-            else:
-                amounts.append(ZERO + Decimal(cents).scaleb(-2))
+                    (*keys, key[1], json.dumps(forms_of[key[0]]))).fetchall()
+                amounts[i] = sum((Decimal(a) for (a,) in found), ZERO)
         return pd.DataFrame({"customer_id": pd.Series([k[0] for k in ordered], dtype=object),
                              "store_type": pd.Series([k[1] for k in ordered], dtype=object),
                              "amount": pd.Series(amounts, dtype=object)})
