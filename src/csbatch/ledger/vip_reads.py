@@ -33,6 +33,9 @@ _KEYED = """p.owner IN (SELECT value FROM json_each(?)) AND p.period IN (SELECT 
 #: decimals, under 10^13 (so that sums of millions stay within SQLite's integers); its cents.
 _PLAIN = "(typeof(p.amount) = 'integer' AND (p.amount & 7) <= 2 AND abs(p.amount >> 3) < 10000000000000)"
 _STORED_CENTS = "(p.amount >> 3) * (CASE p.amount & 7 WHEN 0 THEN 100 WHEN 1 THEN 10 ELSE 1 END)"
+#: A row's cents when its amount is `_PLAIN`, else 0.5: SQLite's SUM of integers is an integer,
+#: and a sum holding any other row is a float, which marks the group to sum as Decimals.
+_CENTS_OR_MARK = f"(CASE WHEN {_PLAIN} THEN {_STORED_CENTS} ELSE 0.5 END)"
 
 
 class LedgerPurchases:
@@ -41,6 +44,9 @@ class LedgerPurchases:
     def __init__(self, conn: sqlite3.Connection, until: str):
         self.conn = conn
         self.until = until
+        #: the refunded orders of each window `orders` was asked about (the close asks twice: card
+        #: holders, then new cards); an instance reads the ledger as one close sees it
+        self._refunded: dict[tuple[str, str, str], set[str]] = {}
 
     def _range(self, since: str, before: str, stores: Collection[str]) -> tuple[str, str, str]:
         return since, min(before, self.until), json.dumps(sorted(stores))
@@ -64,35 +70,48 @@ class LedgerPurchases:
     def spend(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
         """Summed in SQL over the rows of the months, store types and customers asked for only
         (the table's key starts with them: migration 8): integer cents where every amount of a
-        customer and store type is plain, else that group's amounts as Decimals."""
+        customer and store type is plain, else that group's amounts as Decimals. Each month's rows
+        are summed per customer in the table's key order (no sort), the asked customers' sums kept
+        (their stored forms in a TEMP table: one look-up per customer and month, not per row), then
+        added up over the months; store types come back as keys, named here."""
         keys = self._keys(since, before, stores)
-        sums: dict[tuple[str, str], list] = {}
         if "[]" in keys:    # no live owner, month or store type: nothing to sum (a first close)
             customers = ()
         forms, refs = self._refs(customers)
-        for ref, store, cents, odd in self.conn.execute(
-                f"""SELECT p.customer_ref, s.text, SUM(CASE WHEN {_PLAIN} THEN {_STORED_CENTS} END), SUM(NOT {_PLAIN})
-                    FROM vip_purchase_rows p JOIN ledger_keys s ON s.key = p.store_type
-                    WHERE {_KEYED} AND +p.customer_ref IN (SELECT value FROM json_each(?))
-                    GROUP BY p.customer_ref, p.store_type""", (*keys, refs)):
-            found = sums.setdefault((forms[ref], store), [0, 0, []])
-            found[0] += cents or 0
-            found[1] += odd
-            found[2].append(ref)
+        named = dict(self.conn.execute(
+            "SELECT key, text FROM ledger_keys WHERE key IN (SELECT value FROM json_each(?))", (keys[2],)))
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS spend_refs (ref PRIMARY KEY) WITHOUT ROWID")
+        try:
+            self.conn.execute("DELETE FROM temp.spend_refs")
+            self.conn.execute("INSERT OR IGNORE INTO temp.spend_refs SELECT value FROM json_each(?)", (refs,))
+            found_rows = self.conn.execute(
+                f"""SELECT customer_ref, store_type, SUM(cents) FROM (
+                        SELECT p.customer_ref, p.store_type, SUM({_CENTS_OR_MARK}) AS cents
+                        FROM vip_purchase_rows p WHERE {_KEYED}
+                        GROUP BY p.owner, p.period, p.store_type, p.customer_ref
+                        HAVING p.customer_ref IN temp.spend_refs)
+                    GROUP BY customer_ref, store_type""", keys).fetchall()
+        finally:
+            self.conn.execute("DELETE FROM temp.spend_refs")
+        sums: dict[tuple[str, str], int | float] = {}
+        for ref, store, cents in found_rows:
+            key = (forms[ref], named[store])
+            # the same customer stored in two forms (a hand edit) adds up; a float marks the group
+            sums[key] = sums[key] + cents if key in sums else cents
         ordered = sorted(sums)      # by customer and store type, sorted once
-        amounts = []
-        for key in ordered:
-            cents, odd, same = sums[key]
-            store = key[1]
-            if odd:     # a form cents cannot hold: the group's amounts as Decimals
+        amounts = [ZERO + Decimal(sums[key]).scaleb(-2) if type(sums[key]) is int else None for key in ordered]
+        forms_of: dict[str, list[Any]] = {}
+        for i, key in enumerate(ordered):
+            if amounts[i] is None:  # a form cents cannot hold: the group's amounts as Decimals
+                if not forms_of:
+                    for form, customer in forms.items():
+                        forms_of.setdefault(customer, []).append(form)
                 found = self.conn.execute(
                     f"""SELECT {compact.amount_sql('p.amount')} FROM vip_purchase_rows p
                         JOIN ledger_keys s ON s.key = p.store_type
                         WHERE {_KEYED} AND s.text = ? AND +p.customer_ref IN (SELECT value FROM json_each(?))""",
-                    (*keys, store, json.dumps(same))).fetchall()
-                amounts.append(sum((Decimal(a) for (a,) in found), ZERO))
-            else:
-                amounts.append(ZERO + Decimal(cents).scaleb(-2))
+                    (*keys, key[1], json.dumps(forms_of[key[0]]))).fetchall()
+                amounts[i] = sum((Decimal(a) for (a,) in found), ZERO)
         return pd.DataFrame({"customer_id": pd.Series([k[0] for k in ordered], dtype=object),
                              "store_type": pd.Series([k[1] for k in ordered], dtype=object),
                              "amount": pd.Series(amounts, dtype=object)})
@@ -102,10 +121,12 @@ class LedgerPurchases:
 
         keys = self._keys(since, before, stores)
         _, refs = self._refs(customers)
-        refunds = {o for (o,) in self.conn.execute(
-            f"""SELECT {compact.id_sql('p.order_ref')} FROM vip_purchase_rows p
-                WHERE {_KEYED} AND (CASE WHEN typeof(p.amount) = 'integer' THEN p.amount < 0
-                                         ELSE p.amount LIKE '-%' AND p.amount GLOB '*[1-9]*' END)""", keys)}
+        refunds = self._refunded.get(keys)
+        if refunds is None:
+            refunds = self._refunded[keys] = {o for (o,) in self.conn.execute(
+                f"""SELECT {compact.id_sql('p.order_ref')} FROM vip_purchase_rows p
+                    WHERE {_KEYED} AND (CASE WHEN typeof(p.amount) = 'integer' THEN p.amount < 0
+                                             ELSE p.amount LIKE '-%' AND p.amount GLOB '*[1-9]*' END)""", keys)}
         rows = self.conn.execute(
             f"""SELECT pe.text, {compact.id_sql('p.customer_ref')}, s.text, k.text, {compact.id_sql('p.order_ref')},
                        {compact.day_sql('p.order_date')}, {compact.amount_sql('p.amount')}
