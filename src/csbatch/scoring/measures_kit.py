@@ -306,14 +306,18 @@ class Places(Sequence[str]):
             self._texts = list(dict.fromkeys(t for p in parts for t in self._part_texts(p)))
             return
         fed = cast("list[_Fed]", parts)
+        if len(fed) == 1:           # most items: one part, worded from its own keys (`_worded`)
+            self._n = len(fed[0].keys)
+            if not fed[0].unique:
+                self._first = _first_mentions(fed[0].keys)
+                self._n = len(self._first)
+            return
         sizes = np.array([len(p.keys) for p in fed], dtype=np.intp)
         self._ends = np.cumsum(sizes)
         self._starts = self._ends - sizes
-        self._n = int(self._ends[-1]) if len(fed) else 0
-        if len(fed) != 1 or not fed[0].unique:
-            keys = np.concatenate([p.keys for p in fed]) if fed else np.zeros(0, dtype=np.int64)
-            self._first = _first_mentions(keys)
-            self._n = len(self._first)
+        keys = np.concatenate([p.keys for p in fed]) if fed else np.zeros(0, dtype=np.int64)
+        self._first = _first_mentions(keys)
+        self._n = len(self._first)
 
     def _part_texts(self, part: _Fed | str) -> list[str]:
         if isinstance(part, str):
@@ -350,9 +354,10 @@ class Places(Sequence[str]):
 
     def _worded(self, lo: int, hi: int) -> list[str]:
         """The texts of the first mentions lo..hi-1, one look-up of their parts for all."""
-        if self._first is None and len(self._parts) == 1:      # one part, no repeats: its own keys
+        if len(self._parts) == 1:       # one part: its own keys, or its first mentions
             part = cast(_Fed, self._parts[0])
-            return [self._word(part, a) for a in range(lo, hi)]
+            at = range(lo, hi) if self._first is None else self._first[lo:hi].tolist()
+            return [self._word(part, a) for a in at]
         at = np.arange(lo, hi) if self._first is None else self._first[lo:hi]
         which = np.searchsorted(self._ends, at, side="right")
         return [self._word(cast(_Fed, self._parts[w]), a - s)
