@@ -325,10 +325,12 @@ class Places(Sequence[str]):
         return [self._word(part, j) for j in range(len(part.keys))]
 
     def _word(self, part: _Fed, at: int) -> str:
-        key = int(part.keys[at])
+        return self._said(int(part.keys[at]), part.note_of(at))
+
+    def _said(self, key: int, note: str) -> str:
         place, _ = self._feeds.words[key >> _ROW_BITS]
         number = (key & ((1 << _ROW_BITS) - 1)) - 1
-        return _noted(place if number < 0 else f"{place}!row {number}", part.note_of(at))
+        return _noted(place if number < 0 else f"{place}!row {number}", note)
 
     def __len__(self) -> int:
         return len(self._texts) if self._texts is not None else self._n
@@ -356,8 +358,11 @@ class Places(Sequence[str]):
         """The texts of the first mentions lo..hi-1, one look-up of their parts for all."""
         if len(self._parts) == 1:       # one part: its own keys, or its first mentions
             part = cast(_Fed, self._parts[0])
-            at = range(lo, hi) if self._first is None else self._first[lo:hi].tolist()
-            return [self._word(part, a) for a in at]
+            at = slice(lo, hi) if self._first is None else self._first[lo:hi]
+            keys, note = part.keys[at].tolist(), part.note
+            if isinstance(note, str):
+                return [self._said(key, note) for key in keys]
+            return [self._said(key, said) for key, said in zip(keys, note[at].tolist())]
         at = np.arange(lo, hi) if self._first is None else self._first[lo:hi]
         which = np.searchsorted(self._ends, at, side="right")
         return [self._word(cast(_Fed, self._parts[w]), a - s)
