@@ -46,3 +46,9 @@ _.place_texts
 
 # `reports.workbook._Book.worksheet_class`: XlsxWriter's `add_worksheet` reads it (issue 14).
 _.worksheet_class
+
+# `reports.workbook`: XlsxWriter calls them: `_Book._get_packager` (its hook for the packager),
+# `_Packager._write_shared_strings_file`, `_SharedStrings._write_sst_strings` (issue 14, round 9).
+_._get_packager
+_._write_shared_strings_file
+_._write_sst_strings

@@ -150,3 +150,22 @@ def test_integer_row_numbers_say_what_the_row_texts_said():
     without boxing them (a lexsort): the same places in the same order as the nullable column."""
     for seed in range(30):
         _month(["a.xlsx", "b.csv", None, "c (1).xlsx"], seed, blanks=False, plain=True)
+
+
+def test_a_single_part_read_in_slices_says_what_the_row_texts_said():
+    """One part (repeats or not, one note or a note per row) read whole, by slices and by index."""
+    for seed in range(6):
+        feeds, ref = Feeds.for_(WHO), _Reference()
+        for target in (feeds, ref):
+            r = random.Random(seed)
+            rows = _many(r, 600, 40 if seed % 2 else 5000)
+            notes = [r.choice(["", "late", Said(N_("production sheet on time"))]) for _ in range(len(rows))]
+            target.add("a", rows, note=notes if seed < 3 else "x")
+        got, want = feeds.result(), ref.result()
+        for key, places in want.items():
+            part = got[key]
+            assert len(part) == len(places)
+            for lo, hi in ((0, 12), (3, 7), (len(places) - 2, len(places) + 5), (5, 5)):
+                assert part[lo:hi] == places[lo:hi]
+            assert [part[i] for i in (0, -1, len(places) // 2)] == [places[i] for i in (0, -1, len(places) // 2)]
+            assert [type(p) for p in part[:12]] == [type(p) for p in places[:12]]

@@ -31,7 +31,7 @@ from csbatch.idnumbers import mask_ids_in
 from csbatch.policy.vocabulary import measure_word, show
 from csbatch.reports.codewords import flag_word
 from csbatch.reports.tables import ATTENDANCE
-from csbatch.reports.vip_statements import environment, period_label, statement_filename
+from csbatch.reports.vip_statements import environment, period_label, statement_filename, write_page
 from csbatch.rules.reasons import worded
 
 TEMPLATE = "staff_statement.html.j2"
@@ -151,7 +151,7 @@ def render_pages(pages: list[StaffPage], folder: Path, period: str, lang: str = 
             raise ValueError(f"two staff pages would share {name}: employees {seen[name]!r} and {page.employee_id!r}")
         seen[name] = page.employee_id
         path = out / name
-        path.write_text(_render(template, page, company, period, label, lang), encoding="utf-8", newline="\n")
+        write_page(str(path), _render(template, page, company, period, label, lang))
         written.append(path)
     return written
 

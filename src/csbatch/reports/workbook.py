@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.packager
+import xlsxwriter.sharedstrings
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellDatetimeTuple, CellNumberTuple, CellStringTuple
 
@@ -345,8 +348,52 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             write("".join(parts))
 
 
+#: a shared string XlsxWriter's `SharedStrings._write_si` (3.3) changes or marks: a control
+#: character, a literal `_xHHHH_`, a non-character, XML's `& < >`, or whitespace at either end
+_SST_CAREFUL = re.compile(r"[\x00-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+
+_SST_BATCH = 4096   # strings joined per write
+
+
+class _SharedStrings(xlsxwriter.sharedstrings.SharedStrings):
+    """XlsxWriter's sharedStrings.xml, a plain string written as the very `<si><t>…</t></si>`
+    `_write_si` writes for it (nothing to escape, no whitespace to preserve, not a rich string),
+    many per write; any other string through `_write_si` itself, in the table's order."""
+
+    def _write_sst_strings(self) -> None:
+        careful, write = _SST_CAREFUL.search, self.fh.write
+        parts: list[str] = []
+        for string in self.string_table.string_array:
+            if type(string) is str and careful(string) is None:
+                parts.append(f"<si><t>{string}</t></si>")
+                if len(parts) < _SST_BATCH:
+                    continue
+            else:
+                write("".join(parts))
+                parts.clear()
+                self._write_si(string)
+                continue
+            write("".join(parts))
+            parts.clear()
+        write("".join(parts))
+
+
+class _Packager(xlsxwriter.packager.Packager):
+    def _write_shared_strings_file(self) -> None:
+        """`Packager._write_shared_strings_file` (3.3) with `_SharedStrings`."""
+        if not self.workbook.str_table.count:
+            return
+        sst = _SharedStrings()
+        sst.string_table = self.workbook.str_table
+        sst._set_xml_writer(self._filename("xl/sharedStrings.xml"))
+        sst._assemble_xml_file()
+
+
 class _Book(xlsxwriter.Workbook):
     worksheet_class = _Worksheet      # what `add_worksheet` makes when given no class (3.x)
+
+    def _get_packager(self) -> xlsxwriter.packager.Packager:
+        return _Packager()      # XlsxWriter's hook for its packager
 
 
 @dataclass(frozen=True)

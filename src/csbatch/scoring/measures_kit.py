@@ -306,14 +306,18 @@ class Places(Sequence[str]):
             self._texts = list(dict.fromkeys(t for p in parts for t in self._part_texts(p)))
             return
         fed = cast("list[_Fed]", parts)
+        if len(fed) == 1:           # most items: one part, worded from its own keys (`_worded`)
+            self._n = len(fed[0].keys)
+            if not fed[0].unique:
+                self._first = _first_mentions(fed[0].keys)
+                self._n = len(self._first)
+            return
         sizes = np.array([len(p.keys) for p in fed], dtype=np.intp)
         self._ends = np.cumsum(sizes)
         self._starts = self._ends - sizes
-        self._n = int(self._ends[-1]) if len(fed) else 0
-        if len(fed) != 1 or not fed[0].unique:
-            keys = np.concatenate([p.keys for p in fed]) if fed else np.zeros(0, dtype=np.int64)
-            self._first = _first_mentions(keys)
-            self._n = len(self._first)
+        keys = np.concatenate([p.keys for p in fed]) if fed else np.zeros(0, dtype=np.int64)
+        self._first = _first_mentions(keys)
+        self._n = len(self._first)
 
     def _part_texts(self, part: _Fed | str) -> list[str]:
         if isinstance(part, str):
@@ -321,10 +325,12 @@ class Places(Sequence[str]):
         return [self._word(part, j) for j in range(len(part.keys))]
 
     def _word(self, part: _Fed, at: int) -> str:
-        key = int(part.keys[at])
+        return self._said(int(part.keys[at]), part.note_of(at))
+
+    def _said(self, key: int, note: str) -> str:
         place, _ = self._feeds.words[key >> _ROW_BITS]
         number = (key & ((1 << _ROW_BITS) - 1)) - 1
-        return _noted(place if number < 0 else f"{place}!row {number}", part.note_of(at))
+        return _noted(place if number < 0 else f"{place}!row {number}", note)
 
     def __len__(self) -> int:
         return len(self._texts) if self._texts is not None else self._n
@@ -350,9 +356,13 @@ class Places(Sequence[str]):
 
     def _worded(self, lo: int, hi: int) -> list[str]:
         """The texts of the first mentions lo..hi-1, one look-up of their parts for all."""
-        if self._first is None and len(self._parts) == 1:      # one part, no repeats: its own keys
+        if len(self._parts) == 1:       # one part: its own keys, or its first mentions
             part = cast(_Fed, self._parts[0])
-            return [self._word(part, a) for a in range(lo, hi)]
+            at = slice(lo, hi) if self._first is None else self._first[lo:hi]
+            keys, note = part.keys[at].tolist(), part.note
+            if isinstance(note, str):
+                return [self._said(key, note) for key in keys]
+            return [self._said(key, said) for key, said in zip(keys, note[at].tolist())]
         at = np.arange(lo, hi) if self._first is None else self._first[lo:hi]
         which = np.searchsorted(self._ends, at, side="right")
         return [self._word(cast(_Fed, self._parts[w]), a - s)
