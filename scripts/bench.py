@@ -209,12 +209,16 @@ def _mib(path: Path) -> float:
 
 def _measure(month: Month, rounds: int, with_pandas: bool, ledger_from: Path | None, work: Path) -> tuple[dict, Path]:
     """`rounds` rounds of close / fastexcel / pandas, alternating; each close into a fresh out
-    folder (a copy of `ledger_from` when given). Returns the runs by kind and the last close's
-    out folder (kept: the next month closes on its ledger)."""
+    folder of its own (a copy of `ledger_from` when given). Returns the runs by kind and the last
+    close's out folder (kept: the next month closes on its ledger). The rounds' folders are all
+    deleted with `work` at the end, not before the next close: deleting a close's ten thousand
+    files just before the next one creates as many made every file creation of that close slow
+    here (ext4 without a journal looks past each recently freed inode), a cost of the bench that a
+    close in its own folder does not meet."""
     runs: dict[str, list[dict]] = {CLOSE: [], FASTEXCEL: [], PANDAS: []}
-    out = work / f"out-{month.period}"
+    out = work
     for r in range(rounds):
-        shutil.rmtree(out, ignore_errors=True)
+        out = work / f"out-{month.period}-{r + 1}"
         if ledger_from is not None:
             shutil.copytree(ledger_from, out)
         close = _run(CLOSE, [month.period, str(month.inputs), str(out)], work)
