@@ -26,7 +26,7 @@ import datetime as dt
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from itertools import compress, repeat
+from itertools import chain, compress, islice, repeat
 from typing import Any
 
 import numpy as np
@@ -319,17 +319,38 @@ def _in_key_order(rows: list[tuple]) -> list[tuple]:
     return list(map(rows.__getitem__, order.tolist()))
 
 
+#: Rows per `INSERT ... VALUES (...), (...), ...` statement (`_insert_many`).
+CHUNK = 1000
+
+
+def _insert_many(conn: sqlite3.Connection, sql: str, width: int, rows: Iterable[tuple]) -> None:
+    """`executemany(sql, rows)` as statements of `CHUNK` rows each, their values bound from one
+    flat list: SQLite then inserts a thousand rows per call with the GIL released, instead of
+    the sqlite3 module taking it back for every row (half the CPU for a million rows)."""
+    values = f"({', '.join('?' * width)})"
+    full = f"{sql} VALUES {', '.join([values] * CHUNK)}"
+    it = iter(rows)
+    while True:
+        flat = list(chain.from_iterable(islice(it, CHUNK)))
+        if len(flat) == width * CHUNK:
+            conn.execute(full, flat)
+            continue
+        if flat:
+            conn.execute(f"{sql} VALUES {', '.join([values] * (len(flat) // width))}", flat)
+        return
+
+
 def _insert(conn: sqlite3.Connection, table: str, owner: int, rows: Callable[[], Iterable[tuple]], width: int,
             key_width: int, columns: Sequence[str] | None = None) -> None:
     """Insert `rows()` (made again, numbered, if a key repeats): made as they are inserted, not a
     list of a million tuples at the publish stage's peak of memory."""
     named = f" ({', '.join(columns)})" if columns else ""
-    sql = f"INSERT INTO {table}{named} VALUES ({', '.join('?' * width)})"
+    sql = f"INSERT INTO {table}{named}"
     try:
-        conn.executemany(sql, rows())
+        _insert_many(conn, sql, width, rows())
     except sqlite3.IntegrityError:  # a key twice (rare): number the repeats
         conn.execute(f"DELETE FROM {table} WHERE owner = ?", (owner,))
-        conn.executemany(sql, _with_dups(list(rows()), key_width))
+        _insert_many(conn, sql, width, _with_dups(list(rows()), key_width))
 
 
 def insert_order_pay(conn: sqlite3.Connection, owner_id: str, order_ids: Sequence[Any],
