@@ -227,18 +227,79 @@ def id_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -
     that key is below 32 (new prefixes added when `add`), else the ID's text."""
     distinct = dict.fromkeys(values)
     few = len(distinct) * 2 < len(values)   # an ID that repeats (employees, customers): encoded once
-    ids: Collection[Any] = distinct if few else values
-    heads, numbers = _split_ids(ids)
+    ids: Sequence[Any] = list(distinct) if few else values
+    split = _split_texts(ids)
+    if split is None:
+        heads, numbers = _split_ids(ids)
+        used = set(compress(heads, numbers))   # numbers: None, or 1 and more
+    else:
+        used = set(split[0])
     prefixes: dict[str, int] = dict(conn.execute("SELECT text, key FROM ledger_prefixes"))
-    new = set(compress(heads, numbers)) - prefixes.keys()   # numbers: None, or 1 and more
+    new = used - prefixes.keys()
     if new and add:
         conn.executemany("INSERT OR IGNORE INTO ledger_prefixes (text) VALUES (?)", ((p,) for p in sorted(new)))
         prefixes = dict(conn.execute("SELECT text, key FROM ledger_prefixes"))
     low = {p: k for p, k in prefixes.items() if k < 32}
-    refs = [(value if isinstance(value, str) else str(value)) if number is None
-            else number * 32 + low[head] if head in low and number < 1 << 57 else value
-            for value, head, number in zip(ids, heads, numbers)]
+    if split is None:
+        refs = [(value if isinstance(value, str) else str(value)) if number is None
+                else number * 32 + low[head] if head in low and number < 1 << 57 else value
+                for value, head, number in zip(ids, heads, numbers)]
+    else:
+        texts, which, number_of = split
+        key = np.array([low.get(text, -1) for text in texts] + [-1], dtype=np.int64)[which]   # which -1: none
+        refs = (number_of * 32 + key).tolist()
+        for i in np.flatnonzero((key < 0) | (number_of >= 1 << 57)).tolist():
+            refs[i] = ids[i]
     return list(map(dict(zip(distinct, refs)).__getitem__, values)) if few else refs
+
+
+#: IDs per slice of `_split_texts` (a slice's characters as a numpy array of code points).
+_SLICE = 65536
+#: Odd multipliers hashing a prefix's code points (`_split_texts`; a clash is found and split the slow way).
+_MIX = np.random.default_rng(14).integers(1, 1 << 62, size=256, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+
+
+def _split_texts(ids: Sequence[Any]) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+    """`_split_ids` of IDs that are all text, with numpy, a slice at a time: the distinct prefixes
+    of the IDs with a number, and per ID the index of its prefix there (-1: no number) and its
+    number (0: none). None where an ID is not text (`_split_ids` then splits them)."""
+    if set(map(type, ids)) - {str}:
+        return None
+    texts: dict[str, int] = {}
+    which, numbers = [], []
+    for start in range(0, len(ids), _SLICE):
+        chunk = list(ids[start:start + _SLICE])
+        lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
+        width = max(int(lengths.max()), 1)
+        codes = np.array(chunk, dtype=f"<U{width}").view(np.uint32).reshape(len(chunk), width)
+        place = np.arange(width)
+        inside = place < lengths[:, None]
+        digit = inside & (codes - 48 < 10)    # unsigned: a code point below `0` wraps to a large number
+        first = np.where(inside & ~digit, place, -1).max(axis=1) + 1   # the trailing digits start here
+        lead = np.where(digit & (codes != 48) & (place >= first[:, None]), place, width).min(axis=1)
+        numbered = (lengths - lead >= 1) & (lengths - lead <= 18)      # a number without leading zero
+        rows = np.flatnonzero(numbered)
+        number = np.zeros(len(chunk), dtype=np.int64)
+        spans = lead[rows] * (width + 1) + lengths[rows]               # where the number is: a few forms
+        for span in np.unique(spans).tolist():                         # each form's numbers at once
+            begin, end = divmod(span, width + 1)
+            these = rows[spans == span]
+            number[these] = (codes[these, begin:end].astype(np.int64) - 48) @ 10 ** np.arange(end - begin - 1, -1, -1)
+        head = np.where(place < lead[:, None], codes, 0)               # the prefix, and its length
+        keyed = np.concatenate([head, lead[:, None].astype(np.uint32)], axis=1)[rows]
+        hashed = keyed.astype(np.uint64) @ _MIX[:width + 1]            # wraps: equal prefixes, equal hashes
+        _, first_of, of = np.unique(hashed, return_index=True, return_inverse=True)
+        of = of.ravel()
+        if not (keyed == keyed[first_of][of]).all():                   # two prefixes of one hash
+            return None
+        one = rows[first_of]
+        local = np.array([texts.setdefault(chunk[i][:lead[i]], len(texts)) for i in one.tolist()], dtype=np.int64)
+        index = np.full(len(chunk), -1, dtype=np.int64)
+        index[rows] = local[of.ravel()]
+        which.append(index)
+        numbers.append(number)
+    return (list(texts), np.concatenate(which) if which else np.zeros(0, dtype=np.int64),
+            np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64))
 
 
 def _split_ids(values: Iterable[Any]) -> tuple[list[str], list[int | None]]:
