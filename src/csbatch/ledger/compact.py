@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, compress, islice, repeat
 from typing import Any
 
@@ -373,11 +373,16 @@ def _purchase_order(row: tuple) -> tuple:
 def _in_key_order(rows: list[tuple]) -> list[tuple]:
     """Purchase rows sorted by `_purchase_order` (stable): with numpy where every customer and
     order is stored as a number (the common case: half a million rows without a Python key each)."""
-    columns = [[row[i] for row in rows] for i in (1, 2, 3, 4, 5)]
-    if not rows or not all(set(map(type, columns[i])) == {int} for i in (2, 3)):
-        return sorted(rows, key=_purchase_order)
-    order = np.lexsort([np.array(c, dtype=np.int64) for c in reversed(columns)])
-    return list(map(rows.__getitem__, order.tolist()))
+    order = _key_order([[row[i] for row in rows] for i in (1, 2, 3, 4, 5)])
+    return sorted(rows, key=_purchase_order) if order is None else list(map(rows.__getitem__, order))
+
+
+def _key_order(columns: Sequence[Sequence[Any]]) -> list[int] | None:
+    """The stable order of rows by these columns (period, store type, customer, order, category),
+    with numpy, where every customer and order is stored as a number; else None."""
+    if not columns[0] or not all(set(map(type, columns[i])) == {int} for i in (2, 3)):
+        return None
+    return np.lexsort([np.array(c, dtype=np.int64) for c in reversed(columns)]).tolist()
 
 
 #: Rows per `INSERT ... VALUES (...), (...), ...` statement (`_insert_many`), at most.
@@ -451,10 +456,12 @@ def insert_purchases(conn: sqlite3.Connection, owner_id: str, periods: Sequence[
     keys = Keys(conn)
     owner = keys.of([owner_id])[owner_id]
     codes = keys.of([*periods, *store_types, *categories])
-    rows = list(zip(repeat(owner), map(codes.__getitem__, periods), map(codes.__getitem__, store_types),
-                    id_refs(conn, customer_ids), id_refs(conn, order_ids), map(codes.__getitem__, categories),
-                    repeat(0), _each(day, order_dates), _each(amount, amounts)))
-    rows = _in_key_order(rows)
+    keyed = [list(map(codes.__getitem__, periods)), list(map(codes.__getitem__, store_types)),
+             id_refs(conn, customer_ids), id_refs(conn, order_ids), list(map(codes.__getitem__, categories))]
+    rows = list(zip(repeat(owner), *keyed, repeat(0), _each(day, order_dates), _each(amount, amounts)))
+    order = _key_order(keyed)
+    del keyed
+    rows = sorted(rows, key=_purchase_order) if order is None else list(map(rows.__getitem__, order))
     _insert(conn, "vip_purchase_rows", owner, lambda: rows, len(PURCHASE_ROWS), 6, PURCHASE_ROWS)
 
 
