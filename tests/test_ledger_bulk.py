@@ -57,10 +57,13 @@ def test_ids_split_with_numpy_as_one_by_one(values, repeated):
         "SELECT * FROM ledger_prefixes").fetchall()
 
 
-def test_ids_that_are_not_all_text_split_one_by_one():
+def test_ids_that_are_not_all_text_or_are_long_split_one_by_one():
     assert compact._split_texts(["MD1", 1041]) is None
     conn = _ledger()
     assert compact.id_refs(conn, ["MD1", 1041, None]) == _by_rows(_ledger(), ["MD1", 1041, None])
+    long = ["X" * 100 + "7", "MD" + "1" * 70, "MD12"]
+    assert compact._split_texts(long) is None
+    assert compact.id_refs(_ledger(), long) == _by_rows(_ledger(), long)
 
 
 def test_ids_past_the_first_32_prefixes_and_slices_of_many():

@@ -255,14 +255,17 @@ def id_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -
 
 #: IDs per slice of `_split_texts` (a slice's characters as a numpy array of code points).
 _SLICE = 65536
-#: Odd multipliers hashing a prefix's code points (`_split_texts`; a clash is found and split the slow way).
-_MIX = np.random.default_rng(14).integers(1, 1 << 62, size=256, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+#: The longest ID `_split_texts` splits (a slice takes 4 bytes a character of its longest ID)...
+_WIDEST = 64
+#: ... and odd multipliers hashing a prefix's code points (a clash is found: the slow way then).
+_MIX = np.random.default_rng(14).integers(1, 1 << 62, size=_WIDEST + 1, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 
 
 def _split_texts(ids: Sequence[Any]) -> tuple[list[str], np.ndarray, np.ndarray] | None:
     """`_split_ids` of IDs that are all text, with numpy, a slice at a time: the distinct prefixes
     of the IDs with a number, and per ID the index of its prefix there (-1: no number) and its
-    number (0: none). None where an ID is not text (`_split_ids` then splits them)."""
+    number (0: none). None where an ID is not text or longer than `_WIDEST` (`_split_ids` then
+    splits them)."""
     if set(map(type, ids)) - {str}:
         return None
     texts: dict[str, int] = {}
@@ -271,6 +274,8 @@ def _split_texts(ids: Sequence[Any]) -> tuple[list[str], np.ndarray, np.ndarray]
         chunk = list(ids[start:start + _SLICE])
         lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
         width = max(int(lengths.max()), 1)
+        if width > _WIDEST:
+            return None
         codes = np.array(chunk, dtype=f"<U{width}").view(np.uint32).reshape(len(chunk), width)
         place = np.arange(width)
         inside = place < lengths[:, None]
@@ -295,7 +300,7 @@ def _split_texts(ids: Sequence[Any]) -> tuple[list[str], np.ndarray, np.ndarray]
         one = rows[first_of]
         local = np.array([texts.setdefault(chunk[i][:lead[i]], len(texts)) for i in one.tolist()], dtype=np.int64)
         index = np.full(len(chunk), -1, dtype=np.int64)
-        index[rows] = local[of.ravel()]
+        index[rows] = local[of]
         which.append(index)
         numbers.append(number)
     return (list(texts), np.concatenate(which) if which else np.zeros(0, dtype=np.int64),
