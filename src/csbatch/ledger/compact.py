@@ -375,10 +375,11 @@ def _purchase_order(row: tuple) -> tuple:
     return period, store, isinstance(customer, str), customer, isinstance(order, str), order, category
 
 
-def _in_key_order(rows: list[tuple]) -> list[tuple]:
+def _in_key_order(rows: list[tuple], columns: Sequence[Sequence[Any]] | None = None) -> list[tuple]:
     """Purchase rows sorted by `_purchase_order` (stable): with numpy where every customer and
-    order is stored as a number (the common case: half a million rows without a Python key each)."""
-    order = _key_order([[row[i] for row in rows] for i in (1, 2, 3, 4, 5)])
+    order is stored as a number (the common case: half a million rows without a Python key each).
+    `columns`: the rows' period, store type, customer, order and category, where the caller has them."""
+    order = _key_order([[row[i] for row in rows] for i in (1, 2, 3, 4, 5)] if columns is None else columns)
     return sorted(rows, key=_purchase_order) if order is None else list(map(rows.__getitem__, order))
 
 
@@ -464,9 +465,8 @@ def insert_purchases(conn: sqlite3.Connection, owner_id: str, periods: Sequence[
     keyed = [list(map(codes.__getitem__, periods)), list(map(codes.__getitem__, store_types)),
              id_refs(conn, customer_ids), id_refs(conn, order_ids), list(map(codes.__getitem__, categories))]
     rows = list(zip(repeat(owner), *keyed, repeat(0), _each(day, order_dates), _each(amount, amounts)))
-    order = _key_order(keyed)
+    rows = _in_key_order(rows, keyed)
     del keyed
-    rows = sorted(rows, key=_purchase_order) if order is None else list(map(rows.__getitem__, order))
     _insert(conn, "vip_purchase_rows", owner, lambda: rows, len(PURCHASE_ROWS), 6, PURCHASE_ROWS)
 
 
