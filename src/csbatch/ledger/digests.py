@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -98,7 +97,7 @@ def digest_columns(columns: Sequence[Sequence[Any]]) -> tuple[int, str] | None:
             return None
         if "\0" in joined:
             return None
-        plain = plain and _UNPLAIN.search(joined) is None
+        plain = plain and not any(c in joined for c in _UNPLAIN)   # a search a character: faster than a regex
     if not columns or not columns[0]:
         return _digest_inner([], "", "")
     if plain:   # nothing to escape: a row's line is its values joined by `","` inside `["` and `"]`
@@ -119,7 +118,7 @@ def digest_columns(columns: Sequence[Sequence[Any]]) -> tuple[int, str] | None:
 #: Rows per slice of `digest_columns` and of the text hashed at once.
 _SLICE = 65536
 #: What JSON escapes in a string (`ensure_ascii=False`), and the two characters that sort before `"`.
-_UNPLAIN = re.compile(r'[\x00-\x1f"\\ !]')
+_UNPLAIN = (*map(chr, range(32)), '"', "\\", " ", "!")
 #: A list of rows of text as JSON, as `_line` writes each row.
 _ROWS_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
