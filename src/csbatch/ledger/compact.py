@@ -225,8 +225,11 @@ PURCHASES_8 = (
 def id_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -> list[Any]:
     """The stored form of IDs: number × 32 + the key of the text before it (`_split_ids`) where
     that key is below 32 (new prefixes added when `add`), else the ID's text."""
-    distinct = dict.fromkeys(values)
-    few = len(distinct) * 2 < len(values)   # an ID that repeats (employees, customers): encoded once
+    if len(values) > _SAMPLE and not set(map(type, values)) - {str} and len(set(values[:_SAMPLE])) * 2 > _SAMPLE:
+        distinct, few = {}, False   # text that does not repeat (a million order IDs): not put in a dict first
+    else:
+        distinct = dict.fromkeys(values)
+        few = len(distinct) * 2 < len(values)   # an ID that repeats (employees, customers): encoded once
     ids: Sequence[Any] = list(distinct) if few else values
     split = _split_texts(ids)
     if split is None:
@@ -253,6 +256,9 @@ def id_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -
     return list(map(dict(zip(distinct, refs)).__getitem__, values)) if few else refs
 
 
+#: The first IDs `id_refs` looks at to tell text IDs that repeat from those that do not (each
+#: encoded once either way: the same stored forms, one dictionary less)
+_SAMPLE = 4096
 #: IDs per slice of `_split_texts` (a slice's characters as a numpy array of code points).
 _SLICE = 65536
 #: The longest ID `_split_texts` splits (a slice takes 4 bytes a character of its longest ID)...
