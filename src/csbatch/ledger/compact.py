@@ -25,8 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from itertools import compress, repeat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, compress, islice, repeat
 from typing import Any
 
 import numpy as np
@@ -225,20 +225,92 @@ PURCHASES_8 = (
 def id_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True) -> list[Any]:
     """The stored form of IDs: number × 32 + the key of the text before it (`_split_ids`) where
     that key is below 32 (new prefixes added when `add`), else the ID's text."""
-    distinct = dict.fromkeys(values)
-    few = len(distinct) * 2 < len(values)   # an ID that repeats (employees, customers): encoded once
-    ids: Collection[Any] = distinct if few else values
-    heads, numbers = _split_ids(ids)
+    if len(values) > _SAMPLE and not set(map(type, values)) - {str} and len(set(values[:_SAMPLE])) * 2 > _SAMPLE:
+        distinct, few = {}, False   # text that does not repeat (a million order IDs): not put in a dict first
+    else:
+        distinct = dict.fromkeys(values)
+        few = len(distinct) * 2 < len(values)   # an ID that repeats (employees, customers): encoded once
+    ids: Sequence[Any] = list(distinct) if few else values
+    split = _split_texts(ids)
+    if split is None:
+        heads, numbers = _split_ids(ids)
+        used = set(compress(heads, numbers))   # numbers: None, or 1 and more
+    else:
+        used = set(split[0])
     prefixes: dict[str, int] = dict(conn.execute("SELECT text, key FROM ledger_prefixes"))
-    new = set(compress(heads, numbers)) - prefixes.keys()   # numbers: None, or 1 and more
+    new = used - prefixes.keys()
     if new and add:
         conn.executemany("INSERT OR IGNORE INTO ledger_prefixes (text) VALUES (?)", ((p,) for p in sorted(new)))
         prefixes = dict(conn.execute("SELECT text, key FROM ledger_prefixes"))
     low = {p: k for p, k in prefixes.items() if k < 32}
-    refs = [(value if isinstance(value, str) else str(value)) if number is None
-            else number * 32 + low[head] if head in low and number < 1 << 57 else value
-            for value, head, number in zip(ids, heads, numbers)]
+    if split is None:
+        refs = [(value if isinstance(value, str) else str(value)) if number is None
+                else number * 32 + low[head] if head in low and number < 1 << 57 else value
+                for value, head, number in zip(ids, heads, numbers)]
+    else:
+        texts, which, number_of = split
+        key = np.array([low.get(text, -1) for text in texts] + [-1], dtype=np.int64)[which]   # which -1: none
+        refs = (number_of * 32 + key).tolist()
+        for i in np.flatnonzero((key < 0) | (number_of >= 1 << 57)).tolist():
+            refs[i] = ids[i]
     return list(map(dict(zip(distinct, refs)).__getitem__, values)) if few else refs
+
+
+#: The first IDs `id_refs` looks at to tell text IDs that repeat from those that do not (each
+#: encoded once either way: the same stored forms, one dictionary less)
+_SAMPLE = 4096
+#: IDs per slice of `_split_texts` (a slice's characters as a numpy array of code points).
+_SLICE = 65536
+#: The longest ID `_split_texts` splits (a slice takes 4 bytes a character of its longest ID)...
+_WIDEST = 64
+#: ... and odd multipliers hashing a prefix's code points (a clash is found: the slow way then).
+_MIX = np.random.default_rng(14).integers(1, 1 << 62, size=_WIDEST + 1, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+
+
+def _split_texts(ids: Sequence[Any]) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+    """`_split_ids` of IDs that are all text, with numpy, a slice at a time: the distinct prefixes
+    of the IDs with a number, and per ID the index of its prefix there (-1: no number) and its
+    number (0: none). None where an ID is not text or longer than `_WIDEST` (`_split_ids` then
+    splits them)."""
+    if set(map(type, ids)) - {str}:
+        return None
+    texts: dict[str, int] = {}
+    which, numbers = [], []
+    for start in range(0, len(ids), _SLICE):
+        chunk = list(ids[start:start + _SLICE])
+        lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
+        width = max(int(lengths.max()), 1)
+        if width > _WIDEST:
+            return None
+        codes = np.array(chunk, dtype=f"<U{width}").view(np.uint32).reshape(len(chunk), width)
+        place = np.arange(width)
+        inside = place < lengths[:, None]
+        digit = inside & (codes - 48 < 10)    # unsigned: a code point below `0` wraps to a large number
+        first = np.where(inside & ~digit, place, -1).max(axis=1) + 1   # the trailing digits start here
+        lead = np.where(digit & (codes != 48) & (place >= first[:, None]), place, width).min(axis=1)
+        numbered = (lengths - lead >= 1) & (lengths - lead <= 18)      # a number without leading zero
+        rows = np.flatnonzero(numbered)
+        number = np.zeros(len(chunk), dtype=np.int64)
+        spans = lead[rows] * (width + 1) + lengths[rows]               # where the number is: a few forms
+        for span in np.unique(spans).tolist():                         # each form's numbers at once
+            begin, end = divmod(span, width + 1)
+            these = rows[spans == span]
+            number[these] = (codes[these, begin:end].astype(np.int64) - 48) @ 10 ** np.arange(end - begin - 1, -1, -1)
+        head = np.where(place < lead[:, None], codes, 0)               # the prefix, and its length
+        keyed = np.concatenate([head, lead[:, None].astype(np.uint32)], axis=1)[rows]
+        hashed = keyed.astype(np.uint64) @ _MIX[:width + 1]            # wraps: equal prefixes, equal hashes
+        _, first_of, of = np.unique(hashed, return_index=True, return_inverse=True)
+        of = of.ravel()
+        if not (keyed == keyed[first_of][of]).all():                   # two prefixes of one hash
+            return None
+        one = rows[first_of]
+        local = np.array([texts.setdefault(chunk[i][:lead[i]], len(texts)) for i in one.tolist()], dtype=np.int64)
+        index = np.full(len(chunk), -1, dtype=np.int64)
+        index[rows] = local[of]
+        which.append(index)
+        numbers.append(number)
+    return (list(texts), np.concatenate(which) if which else np.zeros(0, dtype=np.int64),
+            np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64))
 
 
 def _split_ids(values: Iterable[Any]) -> tuple[list[str], list[int | None]]:
@@ -309,14 +381,43 @@ def _purchase_order(row: tuple) -> tuple:
     return period, store, isinstance(customer, str), customer, isinstance(order, str), order, category
 
 
-def _in_key_order(rows: list[tuple]) -> list[tuple]:
+def _in_key_order(rows: list[tuple], columns: Sequence[Sequence[Any]] | None = None) -> list[tuple]:
     """Purchase rows sorted by `_purchase_order` (stable): with numpy where every customer and
-    order is stored as a number (the common case: half a million rows without a Python key each)."""
-    columns = [[row[i] for row in rows] for i in (1, 2, 3, 4, 5)]
-    if not rows or not all(set(map(type, columns[i])) == {int} for i in (2, 3)):
-        return sorted(rows, key=_purchase_order)
-    order = np.lexsort([np.array(c, dtype=np.int64) for c in reversed(columns)])
-    return list(map(rows.__getitem__, order.tolist()))
+    order is stored as a number (the common case: half a million rows without a Python key each).
+    `columns`: the rows' period, store type, customer, order and category, where the caller has them."""
+    order = _key_order([[row[i] for row in rows] for i in (1, 2, 3, 4, 5)] if columns is None else columns)
+    return sorted(rows, key=_purchase_order) if order is None else list(map(rows.__getitem__, order))
+
+
+def _key_order(columns: Sequence[Sequence[Any]]) -> list[int] | None:
+    """The stable order of rows by these columns (period, store type, customer, order, category),
+    with numpy, where every customer and order is stored as a number; else None."""
+    if not columns[0] or not all(set(map(type, columns[i])) == {int} for i in (2, 3)):
+        return None
+    return np.lexsort([np.array(c, dtype=np.int64) for c in reversed(columns)]).tolist()
+
+
+#: Rows per `INSERT ... VALUES (...), (...), ...` statement (`_insert_many`), at most.
+CHUNK = 2000
+
+
+def _insert_many(conn: sqlite3.Connection, sql: str, width: int, rows: Iterable[tuple]) -> None:
+    """`executemany(sql, rows)` as statements of `CHUNK` rows each (fewer where this SQLite binds
+    fewer values), their values bound from one flat list: SQLite then inserts the rows of a call
+    with the GIL released, instead of the sqlite3 module taking it back for every row (0.6 of the
+    CPU for a million rows)."""
+    chunk = max(1, min(CHUNK, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+    values = f"({', '.join('?' * width)})"
+    full = f"{sql} VALUES {', '.join([values] * chunk)}"
+    it = iter(rows)
+    while True:
+        flat = list(chain.from_iterable(islice(it, chunk)))
+        if len(flat) == width * chunk:
+            conn.execute(full, flat)
+            continue
+        if flat:
+            conn.execute(f"{sql} VALUES {', '.join([values] * (len(flat) // width))}", flat)
+        return
 
 
 def _insert(conn: sqlite3.Connection, table: str, owner: int, rows: Callable[[], Iterable[tuple]], width: int,
@@ -324,12 +425,12 @@ def _insert(conn: sqlite3.Connection, table: str, owner: int, rows: Callable[[],
     """Insert `rows()` (made again, numbered, if a key repeats): made as they are inserted, not a
     list of a million tuples at the publish stage's peak of memory."""
     named = f" ({', '.join(columns)})" if columns else ""
-    sql = f"INSERT INTO {table}{named} VALUES ({', '.join('?' * width)})"
+    sql = f"INSERT INTO {table}{named}"
     try:
-        conn.executemany(sql, rows())
+        _insert_many(conn, sql, width, rows())
     except sqlite3.IntegrityError:  # a key twice (rare): number the repeats
         conn.execute(f"DELETE FROM {table} WHERE owner = ?", (owner,))
-        conn.executemany(sql, _with_dups(list(rows()), key_width))
+        _insert_many(conn, sql, width, _with_dups(list(rows()), key_width))
 
 
 def insert_order_pay(conn: sqlite3.Connection, owner_id: str, order_ids: Sequence[Any],
@@ -367,10 +468,11 @@ def insert_purchases(conn: sqlite3.Connection, owner_id: str, periods: Sequence[
     keys = Keys(conn)
     owner = keys.of([owner_id])[owner_id]
     codes = keys.of([*periods, *store_types, *categories])
-    rows = list(zip(repeat(owner), map(codes.__getitem__, periods), map(codes.__getitem__, store_types),
-                    id_refs(conn, customer_ids), id_refs(conn, order_ids), map(codes.__getitem__, categories),
-                    repeat(0), _each(day, order_dates), _each(amount, amounts)))
-    rows = _in_key_order(rows)
+    keyed = [list(map(codes.__getitem__, periods)), list(map(codes.__getitem__, store_types)),
+             id_refs(conn, customer_ids), id_refs(conn, order_ids), list(map(codes.__getitem__, categories))]
+    rows = list(zip(repeat(owner), *keyed, repeat(0), _each(day, order_dates), _each(amount, amounts)))
+    rows = _in_key_order(rows, keyed)
+    del keyed
     _insert(conn, "vip_purchase_rows", owner, lambda: rows, len(PURCHASE_ROWS), 6, PURCHASE_ROWS)
 
 

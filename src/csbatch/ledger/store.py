@@ -24,6 +24,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, SupportsInt, cast
 
+import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
@@ -143,6 +144,10 @@ def _days(values: pd.Series) -> list[str | None]:
     """`_day` of each value; a datetime column at once (NaT: None), any other value by value."""
     if not pd.api.types.is_datetime64_any_dtype(values.dtype):
         return [_day(v) for v in values]
+    if values.dtype == np.dtype("datetime64[ns]"):   # no time zone: numpy's ISO text of each distinct day
+        days, where = np.unique(values.to_numpy().astype("datetime64[D]"), return_inverse=True)
+        texts = [None if np.isnat(d) else t for d, t in zip(days, np.datetime_as_string(days, unit="D").tolist())]
+        return list(map(texts.__getitem__, where.ravel().tolist()))
     text = values.dt.strftime("%Y-%m-%d")
     return [None if blank else t for t, blank in zip(text, values.isna())]
 
