@@ -142,7 +142,7 @@ def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
     pair: a million orders), anything else as pandas sorts objects."""
     frame = pd.DataFrame({c: getattr(paid, c) for c in ORDER_PAY_COLUMNS}, columns=list(ORDER_PAY_COLUMNS),
                          dtype=object)
-    order_keys, staff_keys = _text_ranks(paid.order_id), _text_ranks(paid.employee_id)
+    order_keys, staff_keys = _text_ranks(paid.order_id, distinct=True), _text_ranks(paid.employee_id)
     if order_keys is not None and staff_keys is not None:
         codes, names = pd.factorize(np.asarray(paid.component, dtype=object), use_na_sentinel=False)
         components = np.array([rank.get(c, len(rank)) for c in names], dtype=np.intp)[codes]   # unknown: last
@@ -152,12 +152,17 @@ def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
                              key=lambda c: c.map(rank) if c.name == "component" else c).reset_index(drop=True)
 
 
-def _text_ranks(texts: list[Any]) -> np.ndarray | None:
+def _text_ranks(texts: list[Any], distinct: bool = False) -> np.ndarray | None:
     """Each of `texts`' rank among its distinct values in `sort_keys` order (equal texts, equal
-    ranks: sorts as the texts do), the distinct values found by a hash first (an employee is
-    paid for thousands of orders); None where `sort_keys` is."""
-    codes, distinct = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=False)
-    keys = sort_keys(distinct.tolist())
+    ranks: sorts as the texts do); None where `sort_keys` is. With `distinct` (most texts differ:
+    order IDs) the fixed-width keys of all texts are sorted once (`np.unique`), without hashing
+    each; else the distinct values are found by a hash first (an employee is paid for thousands
+    of orders) and only they are sorted."""
+    if distinct:
+        keys = sort_keys(texts)
+        return None if keys is None else np.unique(keys, return_inverse=True)[1].astype(np.intp, copy=False)
+    codes, distinct_texts = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=False)
+    keys = sort_keys(distinct_texts.tolist())
     if keys is None:
         return None
     ranks = np.empty(len(keys), dtype=np.intp)

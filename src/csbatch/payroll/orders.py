@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -69,17 +70,18 @@ def _paid(code: str, ctx: PayContext, orders: list[Any], emps: list[Any], pays: 
           inputs: InputRows) -> tuple[dict[str, Decimal], dict[str, RowInputs]]:
     """The orders that pay something (kept in `ctx.order_pay`), and per employee their exact sum
     and their inputs (positions into `inputs`, in file order)."""
-    kept = np.flatnonzero(np.fromiter(map(bool, pays), dtype=bool, count=len(pays)))   # pay ≠ 0
-    paid_emps = np.asarray(emps, dtype=object)[kept]
-    ctx.order_pay.extend(code, np.asarray(orders, dtype=object)[kept].tolist(), paid_emps.tolist(),
-                         [pays[i] for i in kept.tolist()])
-    codes, agents = pd.factorize(paid_emps)
+    nonzero = list(map(bool, pays))                                           # pay ≠ 0
+    kept = np.flatnonzero(np.fromiter(nonzero, dtype=bool, count=len(nonzero)))
+    # the kept orders, agents and pays taken in row order by `compress` (no object array each)
+    paid_emps, paid_pays = list(compress(emps, nonzero)), list(compress(pays, nonzero))
+    ctx.order_pay.extend(code, list(compress(orders, nonzero)), paid_emps, paid_pays)
+    codes, agents = pd.factorize(np.asarray(paid_emps, dtype=object))
     by_agent = np.split(kept[np.argsort(codes, kind="stable")], np.cumsum(np.bincount(codes))[:-1]) \
         if len(kept) else []
     # each agent's exact sum in row order, the rows read in file order (summing the pays gathered
     # per agent reads them scattered over memory: three times slower at 300k orders)
     sums = [ZERO] * len(agents)
-    for at, pay in zip(codes.tolist(), map(pays.__getitem__, kept.tolist())):
+    for at, pay in zip(codes.tolist(), paid_pays):
         sums[at] += pay
     return dict(zip(agents, sums)), {emp: inputs.of(at) for emp, at in zip(agents, by_agent)}
 
