@@ -168,3 +168,13 @@ def test_orders_asked_twice_read_the_refunds_once_and_answer_as_fresh(tmp_path):
             ("H7", "12.30", True), ("H7", "-12.30", True)]
     finally:
         ledger.close()
+
+
+def test_nothing_keyed_when_any_key_list_is_empty():
+    """A first close (no live owner, month or store type yet) sums nothing; any key present sums."""
+    from csbatch.ledger.vip_reads import _nothing_keyed
+
+    assert _nothing_keyed(("[]", "[3]", "[4]"))
+    assert _nothing_keyed(("[1]", "[]", "[4]"))
+    assert _nothing_keyed(("[1]", "[3]", "[]"))
+    assert not _nothing_keyed(("[1]", "[3, 5]", "[4]"))

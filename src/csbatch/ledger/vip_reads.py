@@ -38,6 +38,12 @@ _STORED_CENTS = "(p.amount >> 3) * (CASE p.amount & 7 WHEN 0 THEN 100 WHEN 1 THE
 _CENTS_OR_MARK = f"(CASE WHEN {_PLAIN} THEN {_STORED_CENTS} ELSE 0.5 END)"
 
 
+def _nothing_keyed(keys: tuple[str, str, str]) -> bool:
+    """Whether one of `LedgerPurchases._keys`' JSON lists is empty: no live owner, no month or no
+    store type in the ledger, so no purchase row can match (a first close asks this)."""
+    return any(json.loads(k) == [] for k in keys)
+
+
 class LedgerPurchases:
     """The ledger's purchases of months before `until`, asked for what a month needs."""
 
@@ -75,7 +81,7 @@ class LedgerPurchases:
         (their stored forms in a TEMP table: one look-up per customer and month, not per row), then
         added up over the months; store types come back as keys, named here."""
         keys = self._keys(since, before, stores)
-        if "[]" in keys:    # no live owner, month or store type: nothing to sum (a first close)
+        if _nothing_keyed(keys):    # a first close: nothing to sum
             customers = ()
         forms, refs = self._refs(customers)
         named = dict(self.conn.execute(
