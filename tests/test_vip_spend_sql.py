@@ -13,7 +13,7 @@ from decimal import Decimal
 import pandas as pd
 
 from csbatch.ledger import Ledger, compact
-from csbatch.ledger.vip_reads import _KEYED, _PLAIN, ZERO, LedgerPurchases
+from csbatch.ledger.vip_reads import _KEYED, _PLAIN, ZERO, LedgerPurchases, _nothing_keyed
 from csbatch.vip.model import PURCHASE_COLUMNS
 from csbatch.vip.purchases import FramePurchases
 
@@ -172,8 +172,6 @@ def test_orders_asked_twice_read_the_refunds_once_and_answer_as_fresh(tmp_path):
 
 def test_nothing_keyed_when_any_key_list_is_empty():
     """A first close (no live owner, month or store type yet) sums nothing; any key present sums."""
-    from csbatch.ledger.vip_reads import _nothing_keyed
-
     assert _nothing_keyed(("[]", "[3]", "[4]"))
     assert _nothing_keyed(("[1]", "[]", "[4]"))
     assert _nothing_keyed(("[1]", "[3]", "[]"))
