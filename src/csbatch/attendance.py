@@ -48,6 +48,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar, month_bounds
 from csbatch.errors import CsbatchError, Issue, Source
+from csbatch.grouping import first_codes, runs
 from csbatch.i18n import N_, Said
 from csbatch.policy.worktime import LeaveType, Schedule, Shift
 
@@ -385,13 +386,10 @@ def _sources_by_day(emps: np.ndarray, days: np.ndarray, texts: list[str]) -> tup
     if len(emps) and not pd.isna(emps).any():
         emp_codes, _ = pd.factorize(emps)
         day_codes, day_values = pd.factorize(days)
-        codes, _ = pd.factorize(emp_codes.astype(np.int64) * len(day_values) + day_codes)
-        seen = np.maximum.accumulate(codes)        # codes number keys in order of first appearance
-        first = np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
-        ordered = [texts[i] for i in np.argsort(codes, kind="stable").tolist()]
-        ends = np.cumsum(np.bincount(codes)).tolist()
+        codes, keys = pd.factorize(emp_codes.astype(np.int64) * len(day_values) + day_codes)
+        first = first_codes(codes)
         return (list(zip(emps[first].tolist(), days[first].tolist())),
-                ["; ".join(ordered[start:end]) for start, end in zip([0, *ends[:-1]], ends)])
+                ["; ".join([texts[i] for i in run]) for run in runs(codes, len(keys))])
     by_day: dict[tuple[Any, int], list[str]] = {}   # dates as ns integers: fast to hash
     for key, source in zip(zip(emps, days.tolist()), texts):
         by_day.setdefault(key, []).append(source)

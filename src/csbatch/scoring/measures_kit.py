@@ -16,6 +16,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
+from csbatch.grouping import first_codes
 from csbatch.i18n import N_, Said
 from csbatch.sheets.period import counted
 
@@ -126,16 +127,6 @@ def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------------------------------------
 # where numbers came from
-
-
-def first_codes(codes: np.ndarray) -> np.ndarray:
-    """The position of each code's first row, by code, for `pd.factorize` codes without blanks
-    (numbered in order of first appearance): `np.unique(codes, return_index=True)[1]` in one
-    pass instead of a sort."""
-    if not len(codes):
-        return np.zeros(0, dtype=np.intp)
-    seen = np.maximum.accumulate(codes)
-    return np.flatnonzero(np.concatenate(([True], seen[1:] > seen[:-1])))
 
 
 @dataclass(frozen=True)

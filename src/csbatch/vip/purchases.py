@@ -29,6 +29,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
+from csbatch.grouping import runs
 from csbatch.policy import Policy
 from csbatch.text import sort_keys
 from csbatch.vip.dates import as_date, shift_period
@@ -218,21 +219,10 @@ def _groups(cids: list[str], codes: list[str], people: People
     code_codes, programmes = pd.factorize(np.asarray(codes, dtype=object))
     key_codes, keys = pd.factorize(person_codes.astype(np.int64) * len(programmes) + code_codes)
     person_list, programme_list = persons.tolist(), programmes.tolist()
-    by_key = _runs(key_codes, len(keys))
+    by_key = runs(key_codes, len(keys))
     at = {(person_list[k // len(programmes)], programme_list[k % len(programmes)]): rows
           for k, rows in zip(keys.tolist(), by_key)}
-    return at, dict(zip(person_list, _runs(person_codes, len(persons))))
-
-
-def _runs(codes: np.ndarray, n: int) -> list[list[int]]:
-    """For each code 0..n-1, the positions holding it, ascending (a stable sort of the codes)."""
-    order = np.argsort(codes, kind="stable").tolist()
-    ends = np.cumsum(np.bincount(codes, minlength=n)).tolist()
-    out, start = [], 0
-    for end in ends:
-        out.append(order[start:end])
-        start = end
-    return out
+    return at, dict(zip(person_list, runs(person_codes, len(persons))))
 
 
 class Spend:
