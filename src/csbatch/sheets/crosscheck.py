@@ -6,6 +6,7 @@ is one message (`csbatch.sheets.floods`)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -47,6 +48,18 @@ def check_copies(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issu
     return out
 
 
+def _any_repeat(frame: pd.DataFrame, key: Sequence[str]) -> bool:
+    """Whether a key whose every column is filled is seen twice. A one-column key (order IDs: a
+    million distinct texts) is hashed once as a Series; a frame's `duplicated` would factorise
+    the column first and then hash the codes again."""
+    if len(key) == 1:
+        column = frame[key[0]]
+        filled = column.notna()
+        return bool((column if filled.all() else column[filled]).duplicated().any())
+    keys = frame[list(key)]
+    return bool(keys[keys.notna().all(axis=1)].duplicated(keep=False).any())
+
+
 def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]:
     """A key seen twice, named at the second place with the first. Two files of one kind sharing
     keys are told apart: when one file's keys are all in the other (a second copy, perhaps
@@ -63,11 +76,9 @@ def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]
         if frame.empty:
             continue
         # the key columns alone first: the frame is copied only when some key is seen twice
-        keys = frame[spec.key]
-        has_key = keys.notna().all(axis=1)
-        if not keys[has_key].duplicated(keep=False).any():
+        if not _any_repeat(frame, spec.key):
             continue
-        keyed = frame[has_key]
+        keyed = frame[frame[spec.key].notna().all(axis=1)]
         dup = keyed.duplicated(subset=spec.key, keep=False)
         keys_of = {file: set(map(tuple, rows[spec.key].itertuples(index=False)))
                    for file, rows in keyed.groupby("_file", sort=False)}

@@ -22,7 +22,7 @@ from csbatch.idnumbers import check_characters, mask_id
 from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.results import _messages, _Out
-from csbatch.sheets.coerce.type_groups import _NUM, _STR, _Group, _number_texts, _text_series, _truncate
+from csbatch.sheets.coerce.type_groups import _NUM, _STR, _full_matches, _Group, _number_texts, _text_series, _truncate
 
 NATIONAL_ID = Said(N_("a national ID number"))
 AN_ID = Said(N_("an ID"))
@@ -92,12 +92,12 @@ def _invisible_notes(g: _Group, national: bool = False) -> np.ndarray:
 
 def _national_ids(g: _Group, out: _Out, notes: list) -> None:
     s = _text_series(g.cleaned)
-    lower_x = s.str.fullmatch(r"[0-9]{17}x").to_numpy(dtype=bool)
+    lower_x = _full_matches(s, r"[0-9]{17}x")
     fixed = s.to_numpy(dtype=object).copy()
     fixed[lower_x] = [t[:17] + "X" for t in fixed[lower_x]]
     f = _text_series(fixed)
-    long = f.str.fullmatch(r"[0-9]{17}[0-9X]").to_numpy(dtype=bool)
-    old = f.str.fullmatch(r"[0-9]{15}").to_numpy(dtype=bool)
+    long = _full_matches(f, r"[0-9]{17}[0-9X]")
+    old = _full_matches(f, r"[0-9]{15}")
     msgs = np.full(len(g), None, dtype=object)
     for i in np.flatnonzero(~(long | old)):
         msgs[i] = Said(N_("{value} is not a national ID number (18 characters: 17 digits and a "
@@ -151,6 +151,6 @@ def _phone_texts(clean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(rest):
         s = _text_series(clean[rest]).str.replace(r"[\s\-()\[\]]", "", regex=True) \
             .str.replace(r"^(?:\+86|0086)", "", regex=True)
-        digits[rest] = s.str.fullmatch(r"[0-9]+").to_numpy(dtype=bool)
+        digits[rest] = _full_matches(s, r"[0-9]+")
         vals[rest] = s.to_numpy(dtype=object)
     return vals, digits

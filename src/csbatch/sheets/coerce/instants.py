@@ -26,6 +26,7 @@ from csbatch.sheets.coerce.type_groups import (
     _NUM,
     _STR,
     _US_PER_DAY,
+    _full_matches,
     _Group,
     _text_series,
 )
@@ -141,7 +142,7 @@ def _text_instants(g: _Group, ctx: CoerceContext, what: Said,
         if not len(idx):
             break
         sub = s.iloc[idx]
-        hit = sub.str.fullmatch(gate).to_numpy(dtype=bool)
+        hit = _full_matches(sub, gate)
         if not hit.any():
             continue
         try:
@@ -153,7 +154,7 @@ def _text_instants(g: _Group, ctx: CoerceContext, what: Said,
         us[where] = parsed[good].to_numpy().astype("M8[us]").astype(np.int64)
         timed[where] = sub[hit][good].str.len().to_numpy() > 10
         todo[where] = False
-    serial = todo & s.str.fullmatch(_SERIAL_TEXT).to_numpy(dtype=bool)
+    serial = todo & _full_matches(s, _SERIAL_TEXT)
     if serial.any():
         part = _subgroup(g, serial)
         sub_msgs = np.full(len(part), None, dtype=object)

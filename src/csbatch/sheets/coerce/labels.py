@@ -16,7 +16,17 @@ from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.numbers import _PLAIN
 from csbatch.sheets.coerce.results import _messages, _Out
-from csbatch.sheets.coerce.type_groups import _BOOL, _NUM, _OTHER, _STR, _as_text, _Group, _number_texts, _text_series
+from csbatch.sheets.coerce.type_groups import (
+    _BOOL,
+    _NUM,
+    _OTHER,
+    _STR,
+    _as_text,
+    _full_matches,
+    _Group,
+    _number_texts,
+    _text_series,
+)
 from csbatch.text import normalise_label, spelled
 
 TEXT = Said(NC_("kind of value", "text"))
@@ -54,7 +64,7 @@ def _flags(clean: np.ndarray, ctx: CoerceContext) -> tuple[np.ndarray, np.ndarra
     looked = s.map(normalise_label).map(ctx.booleans)
     known = looked.notna().to_numpy(dtype=bool).copy()
     value = (looked == True).to_numpy(dtype=bool).copy()  # noqa: E712 (NaN → False)
-    numeric = s.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+    numeric = _full_matches(s, _PLAIN)
     if numeric.any():
         number = pd.to_numeric(s[numeric], errors="coerce").to_numpy(dtype=np.float64)
         known[numeric] = (number == 0) | (number == 1)

@@ -20,7 +20,7 @@ from csbatch.money import to_cents
 from csbatch.policy.inputs import Column
 from csbatch.sheets.coerce.context import CoerceContext
 from csbatch.sheets.coerce.results import _messages, _Out
-from csbatch.sheets.coerce.type_groups import _NUM, _STR, _Group, _number_texts, _text_series
+from csbatch.sheets.coerce.type_groups import _NUM, _STR, _full_matches, _Group, _number_texts, _text_series
 
 _DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+"
 _PLAIN = r"[+-]?[0-9]+(?:\.[0-9]+)?"
@@ -44,14 +44,14 @@ def _decimal_texts(clean: np.ndarray, money: bool) -> tuple[np.ndarray, np.ndarr
     digits, so no per-value regex groups are extracted."""
     s = _text_series(clean)
     vals = np.full(len(s), None, dtype=object)
-    plain = s.str.fullmatch(_PLAIN).to_numpy(dtype=bool)
+    plain = _full_matches(s, _PLAIN)
     if plain.any():
         vals[plain] = s[plain].map(Decimal).to_numpy(dtype=object)
     parsed = plain.copy()
     rest = np.flatnonzero(~plain)
     if len(rest):
         r = s.iloc[rest]
-        good = r.str.fullmatch(_MONEY_TEXT if money else _NUMBER_TEXT).to_numpy(dtype=bool)
+        good = _full_matches(r, _MONEY_TEXT if money else _NUMBER_TEXT)
         if good.any():
             r = r[good]
             if money:   # keep digits, the point and the sign: `-12.5`, `(12.50`
@@ -188,7 +188,7 @@ def _ints(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     if g.kind == _STR:
         s = _text_series(g.cleaned)
         f = np.full(len(g), np.nan)
-        m = s.str.fullmatch(rf"[+-]?(?:{_DIGITS})").to_numpy(dtype=bool)
+        m = _full_matches(s, rf"[+-]?(?:{_DIGITS})")
         if m.any():
             f[m] = pd.to_numeric(s[m].str.replace(",", "", regex=False), errors="coerce") \
                 .to_numpy(dtype=np.float64)

@@ -29,6 +29,7 @@ from csbatch.sheets.coerce.type_groups import (
     _STR,
     _TIME,
     _US_PER_DAY,
+    _full_matches,
     _Group,
     _text_series,
 )
@@ -80,7 +81,7 @@ def _times(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
         clock, valid = _clock_us(ex)
         us[hit] = clock[hit]
         ok = hit & valid
-        fraction = ~hit & s.str.fullmatch(r"0?\.[0-9]+").to_numpy(dtype=bool)
+        fraction = ~hit & _full_matches(s, r"0?\.[0-9]+")
         if fraction.any():
             ms = np.round(s[fraction].astype(float).to_numpy() * 86_400_000)
             us[fraction] = ms.astype(np.int64) * 1000
