@@ -220,8 +220,11 @@ def _groups(cids: list[str], codes: list[str], people: People
     key_codes, keys = pd.factorize(person_codes.astype(np.int64) * len(programmes) + code_codes)
     person_list, programme_list = persons.tolist(), programmes.tolist()
     by_key = runs(key_codes, len(keys))
-    at = {(person_list[k // len(programmes)], programme_list[k % len(programmes)]): rows
-          for k, rows in zip(keys.tolist(), by_key)}
+    # each key's (person, programme) from its code's quotient and remainder, taken as whole arrays
+    packed = np.asarray(keys, dtype=np.int64)
+    owners = map(person_list.__getitem__, (packed // len(programmes)).tolist())
+    kinds = map(programme_list.__getitem__, (packed % len(programmes)).tolist())
+    at = dict(zip(zip(owners, kinds), by_key))
     return at, dict(zip(person_list, runs(person_codes, len(persons))))
 
 
