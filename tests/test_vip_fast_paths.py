@@ -117,3 +117,31 @@ def test_records_made_when_asked_are_the_records_built_row_by_row():
     assert people.person("7") == "customer:7" or people.records["7"].id_number is None
     assert [i.code for i in issues] == ["vip.same_person"]
     assert people.record("c2", people.person("c2")) is people.records["c2"]
+
+
+def test_spend_month_sums_and_refunds_are_the_plain_loops(policy):
+    """Round 11: a key with one purchase takes `ZERO + amount` (what `sum([amount], ZERO)` is),
+    and refunds are picked by `ZERO > amount`: the same sums (value and exponent), largest orders
+    and refunded order ids as the per-key `sum`/`max` and the per-row `amount < 0`."""
+    from decimal import Decimal
+
+    from csbatch.vip.people import People
+    from csbatch.vip.pricing import ZERO
+    from csbatch.vip.purchases import Spend
+
+    people = People(person_by_customer={"C1": "P1", "C2": "P1", "C3": "P3"})
+    store = next(p.store_type for p in policy.vip.programmes.values())
+    amounts = ["5E+1", "-0", "0.000", "-12.5", "1.2300", "7", "7.00", "-3", "0", "100.10", "2E-2"]
+    cids = ["C1", "C2", "C3", "C4", "C4", "C5", "C1", "C6", "C7", "C8", "C8"]
+    month = pd.DataFrame({"period": "2026-10", "customer_id": cids, "store_type": store, "category": "regular",
+                          "order_id": [f"O{i}" for i in range(len(cids))],
+                          "order_date": pd.Timestamp("2026-10-05"), "amount": [Decimal(a) for a in amounts]})
+    spend = Spend("2026-10", None, month, people, policy)
+    want_month: dict = {}
+    for cid, amount in zip(cids, amounts):
+        want_month.setdefault(people.person(cid), []).append(Decimal(amount))
+    code = spend.programme_of[store]
+    assert {k: (str(v), v.as_tuple()) for k, v in spend.month.items()} == \
+        {(p, code): (str(sum(v, ZERO)), sum(v, ZERO).as_tuple()) for p, v in want_month.items()}
+    assert spend.largest_order == {(p, code): max(v) for p, v in want_month.items() if max(v) > ZERO}
+    assert spend.refunds == frozenset(f"O{i}" for i, a in enumerate(amounts) if Decimal(a) < 0)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import compress
 from decimal import Decimal
 from typing import Any
 
@@ -254,12 +255,16 @@ class Spend:
         self.month: dict[tuple[str, str], Decimal] = {}
         self.largest_order: dict[tuple[str, str], Decimal] = {}     # this month's (the first of equals)
         for key, at in self._at.items():
-            of_key = list(map(amounts.__getitem__, at))
-            self.month[key] = sum(of_key, ZERO)
-            largest = max(of_key)
+            if len(at) == 1:        # most keys: one purchase (its sum is still ZERO + it, as `sum` gives)
+                largest = amounts[at[0]]
+                self.month[key] = ZERO + largest
+            else:
+                of_key = list(map(amounts.__getitem__, at))
+                self.month[key] = sum(of_key, ZERO)
+                largest = max(of_key)
             if largest > ZERO:
                 self.largest_order[key] = largest
-        self.refunds = frozenset(oid for oid, amount in zip(oids, amounts) if amount < 0)
+        self.refunds = frozenset(compress(oids, map(ZERO.__gt__, amounts)))   # amount < 0
         self._made: dict[tuple[str, str], list[Purchase]] = {}
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
         self.trailing: dict[tuple[str, str], Decimal] = {}
