@@ -21,8 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
-from itertools import compress
 from decimal import Decimal
+from itertools import compress
 from typing import Any
 
 import numpy as np
