@@ -1,0 +1,28 @@
+"""Round 11 (issue 14): column forms in the audit and scorecards hold to the per-cell forms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from csbatch.blanks import is_blank
+
+
+def test_a_stage_column_is_all_blank_by_isna_as_by_is_blank_per_cell():
+    """`missing_stages` keeps a stage column unless every cell is blank: `Series.isna().all()`
+    gives `all(is_blank(v) for v in column)` for every dtype a register's column may have."""
+    columns = [
+        pd.Series([None, None], dtype=object), pd.Series([np.nan, None, pd.NaT], dtype=object),
+        pd.Series([Decimal("NaN"), None], dtype=object), pd.Series([pd.NA, None], dtype=object),
+        pd.array([None, None], dtype="boolean"), pd.array([True, None], dtype="boolean"),
+        pd.Series([False, None], dtype=object), pd.Series(["", None], dtype=object),
+        pd.Series([" ", None], dtype=object), pd.Series([0.0, np.nan]), pd.Series([np.nan, np.nan]),
+        pd.to_datetime(pd.Series([None, None])), pd.to_datetime(pd.Series([None, "2026-10-01"])),
+        pd.Series([np.datetime64("NaT"), None], dtype=object), pd.Series([Decimal("0"), None], dtype=object),
+        pd.Series([], dtype=object), pd.Series([None, "x"], dtype="str"), pd.Series([None, None], dtype="str"),
+    ]
+    for column in columns:
+        series = pd.Series(column)
+        assert bool(series.isna().all()) == all(is_blank(v) for v in series), series
