@@ -26,3 +26,29 @@ def test_a_stage_column_is_all_blank_by_isna_as_by_is_blank_per_cell():
     for column in columns:
         series = pd.Series(column)
         assert bool(series.isna().all()) == all(is_blank(v) for v in series), series
+
+
+def test_attendance_shift_days_and_dates_as_the_per_row_forms():
+    """`summarise_attendance` boxes the grid's dates once per distinct date and only the rows a
+    shift names: the same set of dates and the same {(employee, day): times} in row order."""
+    from csbatch.attendance import _DEFAULT
+
+    dates = [pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-02"), pd.Timestamp("2026-10-01"),
+             pd.Timestamp("2026-10-03 00:00:00.5"), pd.Timestamp("2026-10-02")]
+    grids = [
+        pd.DataFrame({"employee_id": ["E1", "E2", 3, "E1", None], "date": dates,
+                      "shift": ["", "A", None, np.nan, "B"]}),
+        pd.DataFrame({"employee_id": ["E1", "E2", "E3", "E1", "E2"], "date": pd.Series(dates, dtype=object),
+                      "shift": ["", "", "", "", ""]}),
+        pd.DataFrame({"employee_id": pd.Series([], dtype=object), "date": pd.Series([], dtype="datetime64[ns]"),
+                      "shift": pd.Series([], dtype=object)}),
+    ]
+    table = {"A": "a", "B": "b", None: "none"}
+    for grid in grids:
+        assert set(pd.unique(grid["date"])) == set(grid["date"])
+        want = {(str(e), pd.Timestamp(d)): table.get(c) for e, d, c in
+                zip(grid["employee_id"], grid["date"], grid["shift"]) if c != _DEFAULT}
+        named = grid[(grid["shift"] != _DEFAULT).to_numpy(dtype=bool)]
+        got = {(str(e), pd.Timestamp(d)): table.get(c) for e, d, c in
+               zip(named["employee_id"], named["date"], named["shift"])}
+        assert list(got.items()) == list(want.items())
