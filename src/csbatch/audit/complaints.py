@@ -27,7 +27,7 @@ in a month whose register records it (some cell filled): a register that does no
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -80,7 +80,7 @@ def check_complaints(month: Month, policy: Policy, complaints: pd.DataFrame,
                 sla = _AT_MONTH_END[status(due, resolved, as_of=month.end)]
             span = (resolved if resolved is not None else month.end) - received
             if span < pd.Timedelta(0):
-                issues.append(Issue.warn(Source.of_row(cast("dict[str, Any]", row)),   # a record of the frame
+                issues.append(Issue.warn(Source.of_row(row),   # a record of the frame
                                          "complaints.resolved_before_received",
                                          N_("complaint {complaint} is resolved before it was received (or "
                                             "received after the period): check the times"),
