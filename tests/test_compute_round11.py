@@ -52,3 +52,40 @@ def test_attendance_shift_days_and_dates_as_the_per_row_forms():
         got = {(str(e), pd.Timestamp(d)): table.get(c) for e, d, c in
                zip(named["employee_id"], named["date"], named["shift"])}
         assert list(got.items()) == list(want.items())
+
+
+def _ratio_by_series_get(num: pd.Series, den: pd.Series) -> pd.Series:
+    """`measures_kit.ratio` before round 11: a `Series.get` per key."""
+    out = {}
+    for key, d in den.items():
+        if is_blank(d) or d == 0:
+            continue
+        n = num.get(key)
+        out[key] = (Decimal(0) if n is None or is_blank(n) else Decimal(n)) / Decimal(d)
+    return pd.Series(out, dtype=object)
+
+
+def test_ratio_reads_numerators_as_series_get_does():
+    from csbatch.scoring.measures_kit import ratio
+
+    D = Decimal
+    nums = [
+        pd.Series([D(3), None, np.nan, D("0.50"), 2], index=pd.Index(["E1", "E2", "E3", 1, "1"], dtype=object),
+                  dtype=object),
+        pd.Series([D(1), D(2)], index=pd.Index(["E1", None], dtype=object), dtype=object),      # a blank key
+        pd.Series([D(1), D(2)], index=pd.Index(["E1", np.nan], dtype=object), dtype=object),
+        pd.Series([D(1), D(2)], index=pd.Index(["E2", "E1"], dtype="str"), dtype=object),
+        pd.Series([D(1)], index=pd.Index(["E1"], dtype=object), dtype=object).iloc[:0],
+        pd.Series([], dtype=object),
+    ]
+    dens = [
+        pd.Series([D(2), D(0), None, D(4), D(3), D(5), D("7.0")],
+                  index=pd.Index(["E1", "E2", "E3", 1, "1", "E9", "E2 "], dtype=object), dtype=object),
+        pd.Series([D(2)], index=pd.Index(["E1"], dtype=object), dtype=object),
+        pd.Series([D(2), D(1)], index=pd.Index(["E1", "E2"], dtype="str"), dtype=object),
+    ]
+    for num in nums:
+        for den in dens:
+            got, want = ratio(num, den), _ratio_by_series_get(num, den)
+            pd.testing.assert_series_equal(got, want)
+            assert [str(x) for x in got] == [str(x) for x in want]
