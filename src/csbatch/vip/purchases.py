@@ -50,6 +50,10 @@ def sales_default(policy: Policy, column: str, fallback: str) -> str:
     return col.default if col is not None and col.default else fallback
 
 
+#: the sales columns `month_purchases` reads
+_MONTH_COLUMNS = ("customer_id", "store_type", "category", "order_id", "order_date", "amount", "list_amount")
+
+
 def month_purchases(period: str, sales: pd.DataFrame | None, policy: Policy) -> pd.DataFrame:
     """PURCHASE_COLUMNS rows of this month, plus `list_amount` (the list price, defaulting to the
     amount) and `status`, sorted by order date and order id."""
@@ -63,9 +67,12 @@ def month_purchases(period: str, sales: pd.DataFrame | None, policy: Policy) -> 
     dates = sales["order_date"]
     completed = status.eq(COMPLETED) & dates.ge(start) & dates.le(end)
     refunded = status.eq(REFUNDED) & dates.lt(start)
-    rows = sales[sales["store_type"].isin(stores) & (completed | refunded)
-                 & sales["amount"].notna() & sales["customer_id"].notna()]
-    is_refund = refunded.loc[rows.index]
+    keep = (sales["store_type"].isin(stores) & (completed | refunded)
+            & sales["amount"].notna() & sales["customer_id"].notna()).to_numpy(dtype=bool)
+    # only the columns read below are taken (not every sales column), and with a unique index the
+    # refund flags by position (what `.loc[rows.index]` finds by label)
+    rows = sales.loc[keep, [c for c in _MONTH_COLUMNS if c in sales.columns]]
+    is_refund = refunded[keep] if sales.index.is_unique else refunded.loc[rows.index]
     amounts = [-a if r else a for a, r in zip(rows["amount"].tolist(), is_refund.tolist())]
     lists = [a if is_blank(x) else x
              for a, x in zip(rows["amount"].tolist(), rows["list_amount"].tolist())] \
