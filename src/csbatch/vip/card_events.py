@@ -220,7 +220,6 @@ def _could_qualify(key: tuple[str, str], spend: Spend, entry: dict[str, Tier]) -
     return tier.single_order is not None and spend.largest_order.get(key, ZERO) >= tier.single_order
 
 
-
 def card_prefixes(policy: Policy) -> dict[str, str]:
     """Each programme's card-number prefix: its code's first letter (the whole code when two share one)."""
     codes = list(policy.vip.programmes)
