@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from csbatch.vip.identity import person_hasher, person_of
 from csbatch.vip.purchases import _by_date_and_id
@@ -13,6 +15,16 @@ def test_person_hasher_is_person_of():
     hasher = person_hasher(key)
     for number in ("110101199001011234", " 11010119900101123x ", "", "中文"):
         assert hasher(number) == person_of(number, key)
+
+
+def test_person_hasher_is_hmac_for_every_key_length():
+    """The RFC 2104 form holds for keys shorter than, equal to and longer than SHA-256's block
+    (a longer key is hashed first), empty and non-ASCII keys and numbers."""
+    numbers = ("110101199001011234", " 11010119900101123x ", "", "中文", "a" * 200, "\0", "ß")
+    for key in (b"", b"k", b"k" * 32, b"k" * 63, b"k" * 64, b"k" * 65, b"k" * 200, "密钥".encode(), bytes(range(256))):
+        hasher = person_hasher(key)
+        for number in numbers:
+            assert hasher(number) == person_of(number, key)
 
 
 def test_date_and_id_order_is_pandas_order():
@@ -107,3 +119,93 @@ def test_records_made_when_asked_are_the_records_built_row_by_row():
     assert people.person("7") == "customer:7" or people.records["7"].id_number is None
     assert [i.code for i in issues] == ["vip.same_person"]
     assert people.record("c2", people.person("c2")) is people.records["c2"]
+
+
+def test_spend_month_sums_and_refunds_are_the_plain_loops(policy):
+    """Round 11: a key with one purchase takes `ZERO + amount` (what `sum([amount], ZERO)` is),
+    and refunds are picked by `ZERO > amount`: the same sums (value and exponent), largest orders
+    and refunded order ids as the per-key `sum`/`max` and the per-row `amount < 0`."""
+    from decimal import Decimal
+
+    from csbatch.vip.people import People
+    from csbatch.vip.pricing import ZERO
+    from csbatch.vip.purchases import Spend
+
+    people = People(person_by_customer={"C1": "P1", "C2": "P1", "C3": "P3"})
+    store = next(p.store_type for p in policy.vip.programmes.values())
+    amounts = ["5E+1", "-0", "0.000", "-12.5", "1.2300", "7", "7.00", "-3", "0", "100.10", "2E-2"]
+    cids = ["C1", "C2", "C3", "C4", "C4", "C5", "C1", "C6", "C7", "C8", "C8"]
+    month = pd.DataFrame({"period": "2026-10", "customer_id": cids, "store_type": store, "category": "regular",
+                          "order_id": [f"O{i}" for i in range(len(cids))],
+                          "order_date": pd.Timestamp("2026-10-05"), "amount": [Decimal(a) for a in amounts]})
+    spend = Spend("2026-10", None, month, people, policy)
+    want_month: dict = {}
+    for cid, amount in zip(cids, amounts):
+        want_month.setdefault(people.person(cid), []).append(Decimal(amount))
+    code = spend.programme_of[store]
+    assert {k: (str(v), v.as_tuple()) for k, v in spend.month.items()} == \
+        {(p, code): (str(sum(v, ZERO)), sum(v, ZERO).as_tuple()) for p, v in want_month.items()}
+    assert spend.largest_order == {(p, code): max(v) for p, v in want_month.items() if max(v) > ZERO}
+    assert spend.refunds == frozenset(f"O{i}" for i, a in enumerate(amounts) if Decimal(a) < 0)
+
+
+def _month_purchases_taking_every_column(period, sales, policy):
+    """`month_purchases` before round 11: every sales column taken, refund flags by label."""
+    from csbatch.blanks import is_blank
+    from csbatch.calendar import month_bounds
+    from csbatch.vip.purchases import COMPLETED, REFUNDED, _by_date_and_id, sales_default
+
+    stores = {p.store_type for p in policy.vip.programmes.values()}
+    start, end = (pd.Timestamp(d) for d in month_bounds(period))
+    status = sales["status"].fillna(sales_default(policy, "status", COMPLETED))
+    dates = sales["order_date"]
+    completed = status.eq(COMPLETED) & dates.ge(start) & dates.le(end)
+    refunded = status.eq(REFUNDED) & dates.lt(start)
+    rows = sales[sales["store_type"].isin(stores) & (completed | refunded)
+                 & sales["amount"].notna() & sales["customer_id"].notna()]
+    is_refund = refunded.loc[rows.index]
+    amounts = [-a if r else a for a, r in zip(rows["amount"].tolist(), is_refund.tolist())]
+    lists = [a if is_blank(x) else x for a, x in zip(rows["amount"].tolist(), rows["list_amount"].tolist())] \
+        if "list_amount" in rows.columns else rows["amount"].tolist()
+    out = pd.DataFrame({
+        "period": period, "customer_id": rows["customer_id"].astype(object),
+        "store_type": rows["store_type"].astype(object),
+        "category": rows["category"].fillna(sales_default(policy, "category", "regular")).astype(object),
+        "order_id": rows["order_id"].astype(object), "order_date": rows["order_date"].astype("datetime64[ns]"),
+        "amount": pd.Series(amounts, index=rows.index, dtype=object),
+        "list_amount": pd.Series(lists, index=rows.index, dtype=object),
+        "status": pd.Series([REFUNDED if r else COMPLETED for r in is_refund.tolist()], index=rows.index, dtype=object),
+    })
+    return _by_date_and_id(out)
+
+
+def test_month_purchases_take_only_the_columns_they_read(policy):
+    """Round 11: the month's purchases from the columns read and refund flags by position give
+    the frame every column and `.loc` by label gave (a unique index, a repeated one, blanks)."""
+    from decimal import Decimal
+
+    from csbatch.vip.purchases import month_purchases
+
+    store = next(p.store_type for p in policy.vip.programmes.values())
+    sales = pd.DataFrame({
+        "order_id": ["A1", "A2", "A3", "A4", "A5", "A6", "A7"],
+        "customer_id": ["C1", None, "C2", "C3", "C1", "C4", "C2"],
+        "store_type": [store, store, "elsewhere", store, store, store, store],
+        "status": [None, "completed", "completed", "refunded", "refunded", "completed", "cancelled"],
+        "category": [None, "regular", "regular", "regular", None, "regular", "regular"],
+        "order_date": pd.to_datetime(["2026-10-03", "2026-10-04", "2026-10-05", "2026-09-20", "2026-10-06",
+                                      "2026-10-03", "2026-10-07"]),
+        "amount": [Decimal("10.00"), Decimal(5), Decimal(7), Decimal("3.5"), Decimal(8), None, Decimal(2)],
+        "list_amount": [None, Decimal(6), Decimal(7), Decimal(4), np.nan, Decimal(1), Decimal(2)],
+        "employee_id": ["E1"] * 7, "_file": ["s.xlsx"] * 7, "_row": range(2, 9),
+    })
+    for frame in (sales, sales.drop(columns=["list_amount"]), sales.set_axis([5, 3, 1, 0, 2, 4, 6]),
+                  sales.set_axis(["b", "a", "c", "d", "e", "f", "g"])):
+        got = month_purchases("2026-10", frame, policy)
+        want = _month_purchases_taking_every_column("2026-10", frame, policy)
+        pd.testing.assert_frame_equal(got, want)
+    repeated = sales.set_axis([0, 1, 0, 1, 2, 2, 3])     # by label, as before: the same failure
+    with pytest.raises(ValueError):
+        _month_purchases_taking_every_column("2026-10", repeated, policy)
+    with pytest.raises(ValueError):
+        month_purchases("2026-10", repeated, policy)

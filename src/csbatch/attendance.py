@@ -605,9 +605,11 @@ def summarise_attendance(period: str, roster: pd.DataFrame, clock: pd.DataFrame,
     table = _times_table(times, schedule, shifts)
     grid = _with_times(_judged_days(employment, scheduled, shifts), table)
     clock_days = _clock_days(clock if tracked else clock.iloc[0:0], times, grid)
-    judged_dates = sorted({pd.Timestamp(d) for d in month_days} | set(grid["date"]))
+    # the grid's dates boxed once per distinct date, and only the rows a shift names boxed per row
+    judged_dates = sorted({pd.Timestamp(d) for d in month_days} | set(pd.unique(grid["date"])))
+    named = grid[(grid["shift"] != _DEFAULT).to_numpy(dtype=bool)]
     own = {(str(emp), pd.Timestamp(day)): table[code]
-           for emp, day, code in zip(grid["employee_id"], grid["date"], grid["shift"]) if code != _DEFAULT}
+           for emp, day, code in zip(named["employee_id"], named["date"], named["shift"])}
     leave_days = _leave_days(leave, judged_dates, times, leave_types, own)
     days = _judge_days(grid, clock_days, leave_days, times, tracked)
     return AttendanceResult(summary=_summarise(employment, days, len(month_days), scheduled), days=days)

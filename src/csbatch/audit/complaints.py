@@ -27,11 +27,11 @@ in a month whose register records it (some cell filled): a register that does no
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
-from csbatch.audit.kit import ZERO, Month, half_up, table, text, timestamp
+from csbatch.audit.kit import ZERO, Month, half_up, records, table, text, timestamp
 from csbatch.audit.report import COMPLAINT_COLUMNS, STAGE_COLUMNS
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
@@ -67,8 +67,8 @@ def check_complaints(month: Month, policy: Policy, complaints: pd.DataFrame,
     issues: list[Issue] = []
     rule = complaint_rule(policy)
     categories = policy.complaints.categories
-    records = []
-    for row in complaints.to_dict("records"):
+    entries = []
+    for row in records(complaints):
         received, resolved = timestamp(row.get("received_at")), timestamp(row.get("resolved_at"))
         due = sla = days = None
         if received is not None:
@@ -80,7 +80,7 @@ def check_complaints(month: Month, policy: Policy, complaints: pd.DataFrame,
                 sla = _AT_MONTH_END[status(due, resolved, as_of=month.end)]
             span = (resolved if resolved is not None else month.end) - received
             if span < pd.Timedelta(0):
-                issues.append(Issue.warn(Source.of_row(cast("dict[str, Any]", row)),   # a record of the frame
+                issues.append(Issue.warn(Source.of_row(row),   # a record of the frame
                                          "complaints.resolved_before_received",
                                          N_("complaint {complaint} is resolved before it was received (or "
                                             "received after the period): check the times"),
@@ -88,7 +88,7 @@ def check_complaints(month: Month, policy: Policy, complaints: pd.DataFrame,
             days = _days(span)
         loss: Any = row.get("loss_amount")      # a cell: blank or a number
         category = text(row.get("category"))
-        records.append({
+        entries.append({
             "complaint_id": text(row.get("complaint_id")),
             "employee_id": text(row.get("employee_id")),
             "category": category,
@@ -105,9 +105,9 @@ def check_complaints(month: Month, policy: Policy, complaints: pd.DataFrame,
             "category_name": categories[category].name if category in categories else None,
             "due_at": due,
         })
-    records.sort(key=lambda r: (r["complaint_id"] or "", r["received_at"] or pd.Timestamp.min))
+    entries.sort(key=lambda r: (r["complaint_id"] or "", r["received_at"] or pd.Timestamp.min))
     frame = pd.DataFrame({
-        name: pd.Series([r[name] for r in records],
+        name: pd.Series([r[name] for r in entries],
                         dtype="datetime64[ns]" if name in ("received_at", "resolved_at", "due_at") else object)
         for name in COMPLAINT_FRAME_COLUMNS})
     return frame, _by_category(frame, categories), issues
@@ -117,10 +117,10 @@ def missing_stages(policy: Policy, complaints: pd.DataFrame) -> pd.DataFrame:
     """One row per resolved complaint of the register lacking a stage its category requires
     (STAGE_COLUMNS; `missing` the stage codes, space-separated, in process order), by complaint_id.
     Only the stages the register records this month are judged (module docstring)."""
-    kept = [s for s in COMPLAINT_STAGES if s in complaints.columns and not all(is_blank(v) for v in complaints[s])]
+    kept = [s for s in COMPLAINT_STAGES if s in complaints.columns and not complaints[s].isna().all()]
     categories = policy.complaints.categories
     rows = []
-    for row in complaints.to_dict("records"):
+    for row in records(complaints):
         category = categories.get(text(row.get("category")) or "")
         if category is None or timestamp(row.get("resolved_at")) is None:
             continue

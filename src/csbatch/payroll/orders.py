@@ -153,7 +153,10 @@ def reversals(ctx: PayContext) -> list[PayLine]:
     if ctx.history is None:
         return []
     sales = ctx.frame("sales")
-    refunded = sales[sales["status"].eq(REFUNDED).to_numpy(dtype=bool) & sales["order_id"].notna()]
+    # only the columns read here: the order and its place (not a copy of every sales column)
+    read = [c for c in ("order_id", "status", "_file", "_sheet", "_row") if c in sales.columns]
+    mask = sales["status"].eq(REFUNDED).to_numpy(dtype=bool) & sales["order_id"].notna().to_numpy(dtype=bool)
+    refunded = sales.loc[mask, read]
     if refunded.empty:
         return []
     paid = ctx.history.paid_orders(sorted(set(refunded["order_id"])))

@@ -270,6 +270,7 @@ def _band_raw(item: Item, rule: BandRule, ctx: _Context) -> list[Raw]:
     or times the weight (`use`)."""
     w = item.weight
     table = ctx.tables(rule.table)
+    places: dict[int, Source | None] = {}   # each band's place read once (a pydantic private attribute)
 
     def points(v: Decimal) -> Raw:
         try:
@@ -286,7 +287,8 @@ def _band_raw(item: Item, rule: BandRule, ctx: _Context) -> list[Raw]:
             pts, then = val, fmt(val)
         else:
             pts, then = w * val, f"{w} × {fmt(val)}"
-        return (pts, [_band_text(rule.table, table, band, v, then)], [band.place] if band.place else [], set())
+        place = places[id(band)] if id(band) in places else places.setdefault(id(band), band.place)
+        return (pts, [_band_text(rule.table, table, band, v, then)], [place] if place else [], set())
 
     return _each_measured(ctx, rule.measure, points)
 

@@ -31,7 +31,7 @@ from csbatch.policy.vip import Programme, Tier
 from csbatch.vip.dates import DAY, as_date, months_held, stamp, valid_until
 from csbatch.vip.model import CARD_COLUMNS, empty
 from csbatch.vip.people import People
-from csbatch.vip.pricing import yen
+from csbatch.vip.pricing import ZERO, yen
 from csbatch.vip.purchases import Purchase, Spend
 
 ACTIVE = "active"
@@ -212,10 +212,12 @@ def _entry_tiers(policy: Policy) -> dict[str, Tier]:
 
 
 def _could_qualify(key: tuple[str, str], spend: Spend, entry: dict[str, Tier]) -> bool:
+    """`key` is one of `spend.keys()`: its trailing spend is held (`trailing_12m` without the
+    method call and the default)."""
     tier = entry[key[1]]
-    if spend.trailing_12m(*key) >= tier.trailing_12m:
+    if spend.trailing[key] >= tier.trailing_12m:
         return True
-    return tier.single_order is not None and spend.largest_order.get(key, Decimal(0)) >= tier.single_order
+    return tier.single_order is not None and spend.largest_order.get(key, ZERO) >= tier.single_order
 
 
 def card_prefixes(policy: Policy) -> dict[str, str]:

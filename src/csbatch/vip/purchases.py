@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,10 @@ def sales_default(policy: Policy, column: str, fallback: str) -> str:
     return col.default if col is not None and col.default else fallback
 
 
+#: the sales columns `month_purchases` reads
+_MONTH_COLUMNS = ("customer_id", "store_type", "category", "order_id", "order_date", "amount", "list_amount")
+
+
 def month_purchases(period: str, sales: pd.DataFrame | None, policy: Policy) -> pd.DataFrame:
     """PURCHASE_COLUMNS rows of this month, plus `list_amount` (the list price, defaulting to the
     amount) and `status`, sorted by order date and order id."""
@@ -62,9 +67,12 @@ def month_purchases(period: str, sales: pd.DataFrame | None, policy: Policy) -> 
     dates = sales["order_date"]
     completed = status.eq(COMPLETED) & dates.ge(start) & dates.le(end)
     refunded = status.eq(REFUNDED) & dates.lt(start)
-    rows = sales[sales["store_type"].isin(stores) & (completed | refunded)
-                 & sales["amount"].notna() & sales["customer_id"].notna()]
-    is_refund = refunded.loc[rows.index]
+    keep = (sales["store_type"].isin(stores) & (completed | refunded)
+            & sales["amount"].notna() & sales["customer_id"].notna()).to_numpy(dtype=bool)
+    # only the columns read below are taken (not every sales column), and with a unique index the
+    # refund flags by position (what `.loc[rows.index]` finds by label)
+    rows = sales.loc[keep, [c for c in _MONTH_COLUMNS if c in sales.columns]]
+    is_refund = refunded[keep] if sales.index.is_unique else refunded.loc[rows.index]
     amounts = [-a if r else a for a, r in zip(rows["amount"].tolist(), is_refund.tolist())]
     lists = [a if is_blank(x) else x
              for a, x in zip(rows["amount"].tolist(), rows["list_amount"].tolist())] \
@@ -220,8 +228,11 @@ def _groups(cids: list[str], codes: list[str], people: People
     key_codes, keys = pd.factorize(person_codes.astype(np.int64) * len(programmes) + code_codes)
     person_list, programme_list = persons.tolist(), programmes.tolist()
     by_key = runs(key_codes, len(keys))
-    at = {(person_list[k // len(programmes)], programme_list[k % len(programmes)]): rows
-          for k, rows in zip(keys.tolist(), by_key)}
+    # each key's (person, programme) from its code's quotient and remainder, taken as whole arrays
+    packed = np.asarray(keys, dtype=np.int64)
+    owners = map(person_list.__getitem__, (packed // len(programmes)).tolist())
+    kinds = map(programme_list.__getitem__, (packed % len(programmes)).tolist())
+    at = dict(zip(zip(owners, kinds), by_key))
     return at, dict(zip(person_list, runs(person_codes, len(persons))))
 
 
@@ -251,12 +262,16 @@ class Spend:
         self.month: dict[tuple[str, str], Decimal] = {}
         self.largest_order: dict[tuple[str, str], Decimal] = {}     # this month's (the first of equals)
         for key, at in self._at.items():
-            of_key = list(map(amounts.__getitem__, at))
-            self.month[key] = sum(of_key, ZERO)
-            largest = max(of_key)
+            if len(at) == 1:        # most keys: one purchase (its sum is still ZERO + it, as `sum` gives)
+                largest = amounts[at[0]]
+                self.month[key] = ZERO + largest
+            else:
+                of_key = list(map(amounts.__getitem__, at))
+                self.month[key] = sum(of_key, ZERO)
+                largest = max(of_key)
             if largest > ZERO:
                 self.largest_order[key] = largest
-        self.refunds = frozenset(oid for oid, amount in zip(oids, amounts) if amount < 0)
+        self.refunds = frozenset(compress(oids, map(ZERO.__gt__, amounts)))   # amount < 0
         self._made: dict[tuple[str, str], list[Purchase]] = {}
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
         self.trailing: dict[tuple[str, str], Decimal] = {}
