@@ -17,16 +17,6 @@ def test_person_hasher_is_person_of():
         assert hasher(number) == person_of(number, key)
 
 
-def test_person_hasher_is_hmac_for_every_key_length():
-    """The RFC 2104 form holds for keys shorter than, equal to and longer than SHA-256's block
-    (a longer key is hashed first), empty and non-ASCII keys and numbers."""
-    numbers = ("110101199001011234", " 11010119900101123x ", "", "中文", "a" * 200, "\0", "ß")
-    for key in (b"", b"k", b"k" * 32, b"k" * 63, b"k" * 64, b"k" * 65, b"k" * 200, "密钥".encode(), bytes(range(256))):
-        hasher = person_hasher(key)
-        for number in numbers:
-            assert hasher(number) == person_of(number, key)
-
-
 def test_date_and_id_order_is_pandas_order():
     frame = pd.DataFrame({
         "order_id": pd.Series(["b", "a", "B", "a1", "", "é", "a"], dtype=object),
