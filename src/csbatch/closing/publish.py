@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import replace
+from itertools import islice
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +27,7 @@ from csbatch.closing.state import now as _now
 from csbatch.environment import fault_issue
 from csbatch.errors import Issue, Source
 from csbatch.failpoints import failpoint
+from csbatch.forked import beside
 from csbatch.i18n import N_
 from csbatch.ledger import staging as staging_folders
 from csbatch.ledger.blobs import ChangedWhileRead
@@ -58,10 +61,34 @@ from csbatch.reports.vip_statements import render_statements
 from csbatch.reports.vip_workbook import write_vip_workbook
 from csbatch.scoring.cards import ScoreResult, items_frame, scorecards_frame
 
+#: Staff pages built and rendered at a time: a forked child builds each few pages, renders them
+#: and lets them go, so its own memory stays that of a few pages (not a copy of all of them).
+PAGES_AT_ONCE = 64
 
-def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None) -> None:
+
+def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None, fork: bool | None = None) -> None:
     """Every file of the month, written into `folder` (the staging one); `changed`, a re-close's
-    pay changes, gives the payroll workbook its 变更明细 sheet."""
+    pay changes, gives the payroll workbook its 变更明细 sheet. The staff pages are written by a
+    forked child while this process writes the rest (`beside`: the writers are pure Python, one
+    core each); with one core (or `fork=False`) one after the other. The files are the same either
+    way."""
+    beside(lambda: write_staff_pages(s, folder), lambda: write_tables(s, folder, changed), fork)
+
+
+def write_staff_pages(s: CloseState, folder: Path) -> None:
+    """`folder/staff/`: each employee's page, `PAGES_AT_ONCE` pages built and rendered at a time."""
+    c = s.computed()
+    pages = each_staff_page(s)
+    written: set[Path] = set()
+    while chunk := list(islice(pages, PAGES_AT_ONCE)):
+        for path in render_pages(chunk, folder, s.period, s.lang, c.policy.company.shown):
+            if path in written:
+                raise ValueError(f"two staff pages would share {path.name}")
+            written.add(path)
+
+
+def write_tables(s: CloseState, folder: Path, changed: PayChanges | None) -> None:
+    """Every file of the month but the staff pages: workbooks, CSVs, VIP statements, the audit page."""
     data = folder / "data"
     c = s.computed()
     pay = c.payroll
@@ -83,10 +110,9 @@ def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None
     write_csv(data / "vip_discount_audit.csv", VIP_DISCOUNT_AUDIT, vip.discount_audit)
     write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang, company=c.policy.company.shown,
                        period=s.period)
-    render_statements(vip, folder, s.period, s.lang, c.policy.company.shown)
-    render_pages(staff_pages(s), folder, s.period, s.lang, c.policy.company.shown)
     write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)
     write_csv(data / "complaints.csv", COMPLAINTS, c.audit.complaints)
+    render_statements(vip, folder, s.period, s.lang, c.policy.company.shown)
     people = by_person(c.audit.deadlines)          # the workbook's sheet and the page's table
     write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang, people)
     write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang, people)
@@ -95,9 +121,13 @@ def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None
 def staff_pages(s: CloseState) -> list[StaffPage]:
     """One page per employee on the month's payroll, built from `explain`'s own explanations of
     the close's computed results (not a second computation)."""
+    return list(each_staff_page(s))
+
+
+def each_staff_page(s: CloseState) -> Iterator[StaffPage]:
+    """`staff_pages`, one page at a time."""
     c = s.computed()
     attendance = attendance_by_employee(c.attendance.summary)
-    pages = []
     for row in c.payroll.payroll.to_dict("records"):
         eid = str(row["employee_id"])
         card, _ = explain_card(s, eid, s.lang)  # no scorecard (a manager): attendance and pay only
@@ -106,9 +136,8 @@ def staff_pages(s: CloseState) -> list[StaffPage]:
         role = row["role"]
         role_name = c.policy.roles[role].name if role in c.policy.roles else str(role)
         team = card.team if card is not None else None
-        pages.append(StaffPage(eid, str(row["name"]), role_name, team,
-                               attendance.get(eid), card, None if score is None else score.total, pay))
-    return pages
+        yield StaffPage(eid, str(row["name"]), role_name, team,
+                        attendance.get(eid), card, None if score is None else score.total, pay)
 
 
 def results_frame(scores: ScoreResult) -> pd.DataFrame:
