@@ -10,12 +10,12 @@ import signal
 import zipfile
 
 import pytest
+from harness import CONFIG, PERIOD, Closer, cli, sample_month
 
 from csbatch import forked
 from csbatch.closing import publish
 from csbatch.closing.runs import monthly_close
 from csbatch.forked import ChildDied
-from harness import CONFIG, PERIOD, Closer, cli, sample_month
 
 
 @pytest.fixture

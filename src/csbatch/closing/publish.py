@@ -9,9 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
-from itertools import islice
 from pathlib import Path
 
 import pandas as pd
@@ -61,10 +59,6 @@ from csbatch.reports.vip_statements import render_statements
 from csbatch.reports.vip_workbook import write_vip_workbook
 from csbatch.scoring.cards import ScoreResult, items_frame, scorecards_frame
 
-#: Staff pages built and rendered at a time: a forked child builds each few pages, renders them
-#: and lets them go, so its own memory stays that of a few pages (not a copy of all of them).
-PAGES_AT_ONCE = 64
-
 
 def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None, fork: bool | None = None) -> None:
     """Every file of the month, written into `folder` (the staging one); `changed`, a re-close's
@@ -76,15 +70,8 @@ def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None
 
 
 def write_staff_pages(s: CloseState, folder: Path) -> None:
-    """`folder/staff/`: each employee's page, `PAGES_AT_ONCE` pages built and rendered at a time."""
-    c = s.computed()
-    pages = each_staff_page(s)
-    written: set[Path] = set()
-    while chunk := list(islice(pages, PAGES_AT_ONCE)):
-        for path in render_pages(chunk, folder, s.period, s.lang, c.policy.company.shown):
-            if path in written:
-                raise ValueError(f"two staff pages would share {path.name}")
-            written.add(path)
+    """`folder/staff/`: each employee's page."""
+    render_pages(staff_pages(s), folder, s.period, s.lang, s.computed().policy.company.shown)
 
 
 def write_tables(s: CloseState, folder: Path, changed: PayChanges | None) -> None:
@@ -121,13 +108,9 @@ def write_tables(s: CloseState, folder: Path, changed: PayChanges | None) -> Non
 def staff_pages(s: CloseState) -> list[StaffPage]:
     """One page per employee on the month's payroll, built from `explain`'s own explanations of
     the close's computed results (not a second computation)."""
-    return list(each_staff_page(s))
-
-
-def each_staff_page(s: CloseState) -> Iterator[StaffPage]:
-    """`staff_pages`, one page at a time."""
     c = s.computed()
     attendance = attendance_by_employee(c.attendance.summary)
+    pages = []
     for row in c.payroll.payroll.to_dict("records"):
         eid = str(row["employee_id"])
         card, _ = explain_card(s, eid, s.lang)  # no scorecard (a manager): attendance and pay only
@@ -136,8 +119,9 @@ def each_staff_page(s: CloseState) -> Iterator[StaffPage]:
         role = row["role"]
         role_name = c.policy.roles[role].name if role in c.policy.roles else str(role)
         team = card.team if card is not None else None
-        yield StaffPage(eid, str(row["name"]), role_name, team,
-                        attendance.get(eid), card, None if score is None else score.total, pay)
+        pages.append(StaffPage(eid, str(row["name"]), role_name, team,
+                               attendance.get(eid), card, None if score is None else score.total, pay))
+    return pages
 
 
 def results_frame(scores: ScoreResult) -> pd.DataFrame:
