@@ -83,3 +83,12 @@ def test_a_child_killed_midway_is_an_error_not_a_success(tmp_path, monkeypatch, 
         monthly_close(PERIOD, inputs, closer.out, CONFIG)
     assert closer.snapshot() == before and not (closer.out / PERIOD).exists()
     assert not list(closer.out.glob(".*.partial-*"))
+
+
+def test_no_child_without_room_for_it(tmp_path, monkeypatch):
+    """A month whose close already holds most of the memory limit writes its pages here."""
+    monkeypatch.setattr(publish, "MEMORY_LIMIT", 1)
+    assert not publish.room_for_a_child()
+    monkeypatch.setattr(forked, "fork_helps", lambda: pytest.fail("a child was made without room for it"))
+    outcome = monthly_close(PERIOD, sample_month(tmp_path), tmp_path / "out", CONFIG)
+    assert outcome.ok and (tmp_path / "out" / PERIOD / "staff").is_dir()
