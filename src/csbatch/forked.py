@@ -66,15 +66,14 @@ def beside(other: Callable[[], None], here: Callable[[], None], fork: bool | Non
         _child(other, write)
     gc.unfreeze()
     os.close(write)
-    try:
-        here()
-    except BaseException:
-        os.kill(pid, signal.SIGKILL)
-        os.close(read)
-        os.waitpid(pid, 0)
-        raise
     with os.fdopen(read, "rb") as back:
-        said = back.read()
+        try:
+            here()
+            said = back.read()
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
     _, status = os.waitpid(pid, 0)
     _raise_what(said, status)
 
@@ -119,7 +118,10 @@ def _raise_what(said: bytes, status: int) -> None:
         else:
             how = f"ended with status {os.waitstatus_to_exitcode(status)}"
         raise ChildDied(f"the forked writer {how} without saying whether its work was done")
-    what = pickle.loads(said)
+    try:
+        what = pickle.loads(said)
+    except Exception as cut:  # cut short: killed while it said it
+        raise ChildDied(f"the forked writer ended with status {status} halfway through saying what happened") from cut
     if what[0] == "done" and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
         return
     if what[0] == "raised":
