@@ -1,0 +1,133 @@
+"""Two pieces of pure-Python work on two cores: `beside(other, here)` runs `other` in a forked child
+process while this process runs `here`. A thread would not help (the GIL); a process pool would
+have to pickle what the work reads, where a forked child inherits it as it is.
+
+What the child raises is raised again here as the same exception: an `OSError` keeps its errno,
+strerror and filename (a full disk is said as one), anything else keeps the child's traceback as
+text in its `__cause__` (a `ChildTraceback`), so a crash log shows where the child failed. A child
+that ends without a word (killed, `os._exit`) is a `ChildDied`, never a silent success. The child
+leaves with `os._exit`: no atexit handlers, no flushing of buffers it inherited, no finalizers.
+What `other` may do there: write its own files; never print, never use a connection (SQLite) or a
+lock the parent holds.
+
+Memory: the collector's objects are frozen across the fork (`gc.freeze`), so a collection in the
+child does not write to (and copy) every page of the parent's objects; the child's private memory
+is what it allocates and the pages its reference counting touches."""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import signal
+import traceback
+from collections.abc import Callable
+from typing import NoReturn
+
+
+class ChildTraceback(Exception):
+    """The child's traceback, as text: the `__cause__` of what it raised."""
+
+    def __str__(self) -> str:
+        return "\n" + str(self.args[0]) if self.args else ""
+
+
+class ChildDied(RuntimeError):
+    """The child ended without saying whether its work was done (killed, or `os._exit`)."""
+
+
+def fork_helps() -> bool:
+    """Whether `beside` forks: where `os.fork` exists and with two cores or more, never with one."""
+    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+
+
+def beside(other: Callable[[], None], here: Callable[[], None], fork: bool | None = None) -> None:
+    """Run `other` in a forked child while this process runs `here`, then wait for the child.
+    Without `fork` (default: `fork_helps()`), or when no child can be made, `other` then `here`
+    in this process. When `here` raises, the child is killed and waited for, and `here`'s
+    exception is raised; else what the child raised (or `ChildDied`)."""
+    if not (fork_helps() if fork is None else fork):
+        other()
+        here()
+        return
+    read, write = os.pipe()
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory or no process left for a child: the same work, one after the other
+        gc.unfreeze()
+        os.close(read)
+        os.close(write)
+        other()
+        here()
+        return
+    if pid == 0:
+        os.close(read)
+        _child(other, write)
+    gc.unfreeze()
+    os.close(write)
+    with os.fdopen(read, "rb") as back:
+        try:
+            here()
+            said = back.read()
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
+    _, status = os.waitpid(pid, 0)
+    _raise_what(said, status)
+
+
+def _child(other: Callable[[], None], write: int) -> NoReturn:
+    """The child: run `other`, send back nothing (done) or what it raised, and leave at once."""
+    code = 0
+    try:
+        try:
+            other()
+            said = pickle.dumps(("done",))
+        except BaseException as exc:  # raised again in the parent
+            said = _said(exc)
+        view = memoryview(said)
+        while view:
+            view = view[os.write(write, view):]
+    except BaseException:  # the pipe is gone: the parent sees no word and says so
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _said(exc: BaseException) -> bytes:
+    """`exc` and its traceback's text, pickled; an exception that does not pickle (or unpickle)
+    is sent as its type's name and text."""
+    text = "".join(traceback.format_exception(exc))
+    try:
+        sent = pickle.dumps(("raised", exc, text))
+        pickle.loads(sent)
+    except Exception:  # any exception may fail to pickle; its text still goes
+        if isinstance(exc, OSError):   # still an OSError, with what says it to the user
+            return pickle.dumps(("raised", OSError(exc.errno, exc.strerror or str(exc), exc.filename), text))
+        sent = pickle.dumps(("unpicklable", f"{type(exc).__module__}.{type(exc).__qualname__}: {exc}", text))
+    return sent
+
+
+def _raise_what(said: bytes, status: int) -> None:
+    """Raise what the child said it raised, or `ChildDied` when it said nothing or did not end well."""
+    if not said:
+        if os.WIFSIGNALED(status):
+            how = f"was killed by signal {os.WTERMSIG(status)}"
+        else:
+            how = f"ended with status {os.waitstatus_to_exitcode(status)}"
+        raise ChildDied(f"the forked writer {how} without saying whether its work was done")
+    try:
+        what = pickle.loads(said)
+    except Exception as cut:  # cut short: killed while it said it
+        raise ChildDied(f"the forked writer ended with status {status} halfway through saying what happened") from cut
+    if what[0] == "done" and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+        return
+    if what[0] == "raised":
+        _, exc, text = what
+        raise exc from ChildTraceback(text)
+    if what[0] == "unpicklable":
+        _, head, text = what
+        raise ChildDied(f"the forked writer raised {head}") from ChildTraceback(text)
+    raise ChildDied(f"the forked writer ended with status {status} after saying {what[0]!r}")
