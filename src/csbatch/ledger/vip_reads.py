@@ -47,8 +47,8 @@ _DIGIT_TEXT = "(typeof(p.customer_ref) = 'text' AND p.customer_ref GLOB '*[0-9]'
 #: The rows of the asked customers (`temp.order_refs`: both stored forms of each) in the live
 #: owners' months and store types, found by the table's key: each (owner, month, store type,
 #: customer) looked up, in the order a scan of the key meets them (every list ascending, as
-#: SQLite walks an IN list: the rows of equal sort keys come out as before), not the window's rows scanned for the few customers asked (at 1M
-#: orders, 0.17–0.27 s a call, 2 a close). Sorted by month, day and order as before.
+#: SQLite walks an IN list: the rows of equal sort keys come out as before), not the window's
+#: rows scanned for the few customers asked. Sorted by month, day and order as before.
 _ORDERS = f"""
     SELECT pe.text, {compact.id_sql('p.customer_ref')}, s.text, k.text, {compact.id_sql('p.order_ref')},
            {compact.day_sql('p.order_date')}, {compact.amount_sql('p.amount')}
@@ -138,7 +138,7 @@ class LedgerPurchases:
         finally:
             self.conn.execute("DELETE FROM temp.spend_refs")
         found_refs, found_stores, found_cents = zip(*found_rows) if found_rows else ((), (), ())
-        found_customers = list(map(of_ref.get, found_refs))
+        found_customers: list[Any] = list(map(of_ref.get, found_refs))
         if None in found_customers:     # a text form (`_DIGIT_TEXT`): a hand edit, or a customer not asked
             asked = set(texts)
             keep = [c is not None or r in asked for c, r in zip(found_customers, found_refs)]
