@@ -16,6 +16,7 @@ import json
 import sqlite3
 from collections.abc import Collection
 from decimal import Decimal
+from itertools import compress
 from typing import Any
 
 import pandas as pd
@@ -36,12 +37,42 @@ _STORED_CENTS = "(p.amount >> 3) * (CASE p.amount & 7 WHEN 0 THEN 100 WHEN 1 THE
 #: A row's cents when its amount is `_PLAIN`, else 0.5: SQLite's SUM of integers is an integer,
 #: and a sum holding any other row is a float, which marks the group to sum as Decimals.
 _CENTS_OR_MARK = f"(CASE WHEN {_PLAIN} THEN {_STORED_CENTS} ELSE 0.5 END)"
+#: A customer stored as the text of an ID that `compact.id_refs` stores as a number (a hand edit
+#: through the view): such an ID ends in a digit. Trailing spend asks the database for the
+#: customers' `id_refs` forms only (half the TEMP table of both forms) and keeps these groups
+#: too, matched to the asked customers in Python.
+_DIGIT_TEXT = "(typeof(p.customer_ref) = 'text' AND p.customer_ref GLOB '*[0-9]')"
+
+
+#: The rows of the asked customers (`temp.order_refs`: both stored forms of each) in the live
+#: owners' months and store types, found by the table's key: each (owner, month, store type,
+#: customer) looked up, in the order a scan of the key meets them (every list ascending, as
+#: SQLite walks an IN list: the rows of equal sort keys come out as before), not the window's
+#: rows scanned for the few customers asked. Sorted by month, day and order as before.
+_ORDERS = f"""
+    SELECT pe.text, {compact.id_sql('p.customer_ref')}, s.text, k.text, {compact.id_sql('p.order_ref')},
+           {compact.day_sql('p.order_date')}, {compact.amount_sql('p.amount')}
+    FROM json_each(?) o CROSS JOIN json_each(?) m CROSS JOIN json_each(?) t CROSS JOIN temp.order_refs r
+         CROSS JOIN vip_purchase_rows p ON p.owner = o.value AND p.period = m.value AND p.store_type = t.value
+                                           AND p.customer_ref = r.ref
+         JOIN ledger_keys pe ON pe.key = p.period JOIN ledger_keys s ON s.key = p.store_type
+         JOIN ledger_keys k ON k.key = p.category
+    ORDER BY 1, 6, 5"""
 
 
 def _nothing_keyed(keys: tuple[str, str, str]) -> bool:
     """Whether one of `LedgerPurchases._keys`' JSON lists is empty: no live owner, no month or no
     store type in the ledger, so no purchase row can match (a first close asks this)."""
     return any(json.loads(k) == [] for k in keys)
+
+
+def _in_key_order(forms: Collection[Any]) -> list[Any]:
+    """Stored forms with the integers first, ascending, as SQLite keeps them (every integer before
+    any text): a TEMP table's key filled in that order appends to its last page instead of
+    searching the tree for each one. Texts follow as given. Only the speed of the insert
+    depends on it, not what the table holds."""
+    numbers = sorted(f for f in forms if type(f) is int)
+    return [*numbers, *(f for f in forms if type(f) is not int)] if len(numbers) < len(forms) else numbers
 
 
 class LedgerPurchases:
@@ -68,10 +99,18 @@ class LedgerPurchases:
 
     def _refs(self, customers: Collection[str]) -> tuple[dict[Any, str], str]:
         """Each customer's stored forms (its `compact.id_refs` and its text, as a hand edit stores
-        it) → the customer, and those forms as a JSON list."""
+        it) → the customer, and those forms as a JSON list (in key order: `_in_key_order`)."""
         texts = [str(c) for c in customers]
         forms = {**dict(zip(texts, texts)), **dict(zip(compact.id_refs(self.conn, texts, add=False), texts))}
-        return forms, json.dumps(list(forms))
+        return forms, json.dumps(_in_key_order(forms))
+
+    def _fill(self, table: str, refs: str) -> None:
+        """A TEMP table of stored forms (`refs`, a JSON list), emptied first; a TEMP table rather
+        than `json_each` in the query: an ID ending in NUL, a text that looks like a number and
+        an integer form stay exactly what they are (as `Ledger.paid_orders`)."""
+        self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (ref PRIMARY KEY) WITHOUT ROWID")
+        self.conn.execute(f"DELETE FROM temp.{table}")
+        self.conn.execute(f"INSERT OR IGNORE INTO temp.{table} SELECT value FROM json_each(?)", (refs,))
 
     def spend(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
         """Summed in SQL over the rows of the months, store types and customers asked for only
@@ -83,34 +122,46 @@ class LedgerPurchases:
         keys = self._keys(since, before, stores)
         if _nothing_keyed(keys):    # a first close: nothing to sum
             customers = ()
-        forms, refs = self._refs(customers)
+        texts = [str(c) for c in customers]
+        of_ref = dict(zip(compact.id_refs(self.conn, texts, add=False), texts))
         named = dict(self.conn.execute(
             "SELECT key, text FROM ledger_keys WHERE key IN (SELECT value FROM json_each(?))", (keys[2],)))
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS spend_refs (ref PRIMARY KEY) WITHOUT ROWID")
         try:
-            self.conn.execute("DELETE FROM temp.spend_refs")
-            self.conn.execute("INSERT OR IGNORE INTO temp.spend_refs SELECT value FROM json_each(?)", (refs,))
+            self._fill("spend_refs", json.dumps(_in_key_order(of_ref)))
             found_rows = self.conn.execute(
                 f"""SELECT customer_ref, store_type, SUM(cents) FROM (
                         SELECT p.customer_ref, p.store_type, SUM({_CENTS_OR_MARK}) AS cents
                         FROM vip_purchase_rows p WHERE {_KEYED}
                         GROUP BY p.owner, p.period, p.store_type, p.customer_ref
-                        HAVING p.customer_ref IN temp.spend_refs)
+                        HAVING p.customer_ref IN temp.spend_refs OR {_DIGIT_TEXT})
                     GROUP BY customer_ref, store_type""", keys).fetchall()
         finally:
             self.conn.execute("DELETE FROM temp.spend_refs")
-        sums: dict[tuple[str, str], int | float] = {}
-        for ref, store, cents in found_rows:
-            key = (forms[ref], named[store])
-            # the same customer stored in two forms (a hand edit) adds up; a float marks the group
-            sums[key] = sums[key] + cents if key in sums else cents
+        found_refs, found_stores, found_cents = zip(*found_rows) if found_rows else ((), (), ())
+        found_customers: list[Any] = list(map(of_ref.get, found_refs))
+        if None in found_customers:     # a text form (`_DIGIT_TEXT`): a hand edit, or a customer not asked
+            asked = set(texts)
+            keep = [c is not None or r in asked for c, r in zip(found_customers, found_refs)]
+            found_refs, found_stores, found_cents = (tuple(compress(c, keep)) for c in (found_refs, found_stores,
+                                                                                         found_cents))
+            found_customers = [of_ref.get(r, r) for r in found_refs]
+        found_keys = list(zip(found_customers, map(named.__getitem__, found_stores)))
+        sums: dict[tuple[str, str], int | float] = dict(zip(found_keys, found_cents))
+        if len(sums) < len(found_keys):     # a customer stored in two forms (a hand edit): its sums add up
+            sums = {}
+            for key, cents in zip(found_keys, found_cents):
+                sums[key] = sums[key] + cents if key in sums else cents   # a float marks the group
         ordered = sorted(sums)      # by customer and store type, sorted once
-        amounts = [ZERO + Decimal(sums[key]).scaleb(-2) if type(sums[key]) is int else None for key in ordered]
+        cents_of = list(map(sums.__getitem__, ordered))
+        # one Decimal per distinct sum of cents (sums repeat); a float marks a group summed below
+        # (asked by type, never by value: 101.0 == 101, and both hash alike)
+        made = {c: ZERO + Decimal(c).scaleb(-2) for c in {c for c in cents_of if type(c) is int}}
+        amounts: list[Decimal | None] = [made[c] if type(c) is int else None for c in cents_of]
         forms_of: dict[str, list[Any]] = {}
         for i, key in enumerate(ordered):
             if amounts[i] is None:  # a form cents cannot hold: the group's amounts as Decimals
                 if not forms_of:
-                    for form, customer in forms.items():
+                    for form, customer in {**dict(zip(texts, texts)), **of_ref}.items():
                         forms_of.setdefault(customer, []).append(form)
                 found = self.conn.execute(
                     f"""SELECT {compact.amount_sql('p.amount')} FROM vip_purchase_rows p
@@ -133,13 +184,11 @@ class LedgerPurchases:
                 f"""SELECT {compact.id_sql('p.order_ref')} FROM vip_purchase_rows p
                     WHERE {_KEYED} AND (CASE WHEN typeof(p.amount) = 'integer' THEN p.amount < 0
                                              ELSE p.amount LIKE '-%' AND p.amount GLOB '*[1-9]*' END)""", keys)}
-        rows = self.conn.execute(
-            f"""SELECT pe.text, {compact.id_sql('p.customer_ref')}, s.text, k.text, {compact.id_sql('p.order_ref')},
-                       {compact.day_sql('p.order_date')}, {compact.amount_sql('p.amount')}
-                FROM vip_purchase_rows p JOIN ledger_keys pe ON pe.key = p.period
-                     JOIN ledger_keys s ON s.key = p.store_type JOIN ledger_keys k ON k.key = p.category
-                WHERE {_KEYED} AND +p.customer_ref IN (SELECT value FROM json_each(?))
-                ORDER BY 1, 6, 5""", (*keys, refs)).fetchall()
+        try:
+            self._fill("order_refs", refs)
+            rows = self.conn.execute(_ORDERS, [json.dumps(sorted(json.loads(k))) for k in keys]).fetchall()
+        finally:
+            self.conn.execute("DELETE FROM temp.order_refs")
         out = pd.DataFrame(rows, columns=PURCHASE_COLUMNS)
         out["amount"] = pd.Series([Decimal(r[6]) for r in rows], dtype=object)
         out["order_date"] = pd.to_datetime(out["order_date"])
