@@ -60,7 +60,7 @@ from csbatch.reports.vip_workbook import write_vip_workbook
 from csbatch.scoring.cards import ScoreResult, items_frame, scorecards_frame
 
 #: The close's memory limit (issue 14: 2 GB at a million orders), and the share of this process's
-#: resident memory a forked writer of the staff pages copies (the pages it touches: measured
+#: resident memory the forked child (`write_per_person`) copies (the pages it touches: measured
 #: 0.18 at 100k orders, 0.30 at 300k, growing with the month). The child is made only while
 #: both fit under the limit.
 MEMORY_LIMIT = 2 * 1024 ** 3
@@ -69,13 +69,13 @@ CHILD_SHARE = 0.4
 
 def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None, fork: bool | None = None) -> None:
     """Every file of the month, written into `folder` (the staging one); `changed`, a re-close's
-    pay changes, gives the payroll workbook its 变更明细 sheet. The staff pages are written by a
-    forked child while this process writes the rest (`beside`: the writers are pure Python, one
+    pay changes, gives the payroll workbook its 变更明细 sheet. `write_per_person` is written by
+    a forked child while this process writes the rest (`beside`: the writers are pure Python, one
     core each); with one core, without room for the child (`room_for_a_child`) or with
     `fork=False`, one after the other. The files are the same either way."""
     if fork is None and not room_for_a_child():
         fork = False
-    beside(lambda: write_staff_pages(s, folder), lambda: write_tables(s, folder, changed), fork)
+    beside(lambda: write_per_person(s, folder), lambda: write_tables(s, folder, changed), fork)
 
 
 def room_for_a_child() -> bool:
@@ -87,13 +87,18 @@ def room_for_a_child() -> bool:
     return resident * (1 + CHILD_SHARE) <= MEMORY_LIMIT
 
 
-def write_staff_pages(s: CloseState, folder: Path) -> None:
-    """`folder/staff/`: each employee's page."""
-    render_pages(staff_pages(s), folder, s.period, s.lang, s.computed().policy.company.shown)
+def write_per_person(s: CloseState, folder: Path) -> None:
+    """What is written person by person: each employee's page (`folder/staff/`), the scorecards
+    workbook and the VIP members' statements (the forked child's half: about as long as the rest)."""
+    c = s.computed()
+    render_pages(staff_pages(s), folder, s.period, s.lang, c.policy.company.shown)
+    write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", c.scores, c.policy, s.lang, period=s.period)
+    render_statements(c.vip, folder, s.period, s.lang, c.policy.company.shown)
 
 
 def write_tables(s: CloseState, folder: Path, changed: PayChanges | None) -> None:
-    """Every file of the month but the staff pages: workbooks, CSVs, VIP statements, the audit page."""
+    """Every file of the month but `write_per_person`'s: the CSVs, the payroll, VIP and audit
+    workbooks, the audit page."""
     data = folder / "data"
     c = s.computed()
     pay = c.payroll
@@ -106,7 +111,6 @@ def write_tables(s: CloseState, folder: Path, changed: PayChanges | None) -> Non
     write_csv(data / "order_splits.csv", ORDER_SPLITS, pay.order_splits)
     write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, c.attendance.summary, c.policy, s.lang,
                            changed, period=s.period)
-    write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", c.scores, c.policy, s.lang, period=s.period)
     vip = c.vip
     write_csv(data / "vip_members.csv", VIP_MEMBERS, vip.members)
     write_csv(data / "vip_points.csv", VIP_POINTS, vip.points_out)
@@ -117,7 +121,6 @@ def write_tables(s: CloseState, folder: Path, changed: PayChanges | None) -> Non
                        period=s.period)
     write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)
     write_csv(data / "complaints.csv", COMPLAINTS, c.audit.complaints)
-    render_statements(vip, folder, s.period, s.lang, c.policy.company.shown)
     people = by_person(c.audit.deadlines)          # the workbook's sheet and the page's table
     write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang, people)
     write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang, people)
