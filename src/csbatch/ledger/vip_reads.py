@@ -66,13 +66,19 @@ def _nothing_keyed(keys: tuple[str, str, str]) -> bool:
     return any(json.loads(k) == [] for k in keys)
 
 
-def _in_key_order(forms: Collection[Any]) -> list[Any]:
+def _forms_in_key_order(forms: Collection[Any]) -> list[Any]:
     """Stored forms with the integers first, ascending, as SQLite keeps them (every integer before
     any text): a TEMP table's key filled in that order appends to its last page instead of
     searching the tree for each one. Texts follow as given. Only the speed of the insert
     depends on it, not what the table holds."""
     numbers = sorted(f for f in forms if type(f) is int)
     return [*numbers, *(f for f in forms if type(f) is not int)] if len(numbers) < len(forms) else numbers
+
+
+def _every_form(texts: list[str], of_ref: dict[Any, str]) -> dict[Any, str]:
+    """Each customer's stored forms → the customer: its `compact.id_refs` form (`of_ref`) and its
+    text, as a hand edit through the view stores it."""
+    return {**dict(zip(texts, texts)), **of_ref}
 
 
 class LedgerPurchases:
@@ -97,12 +103,16 @@ class LedgerPurchases:
         return (keys(_LIVE.replace("source", "text")), keys("text >= ? AND text < ?", since, before),
                 keys("text IN (SELECT value FROM json_each(?))", stores_json))
 
-    def _refs(self, customers: Collection[str]) -> tuple[dict[Any, str], str]:
-        """Each customer's stored forms (its `compact.id_refs` and its text, as a hand edit stores
-        it) → the customer, and those forms as a JSON list (in key order: `_in_key_order`)."""
+    def _id_forms(self, customers: Collection[str]) -> tuple[list[str], dict[Any, str]]:
+        """The customers as text, and each one's `compact.id_refs` form → the customer."""
         texts = [str(c) for c in customers]
-        forms = {**dict(zip(texts, texts)), **dict(zip(compact.id_refs(self.conn, texts, add=False), texts))}
-        return forms, json.dumps(_in_key_order(forms))
+        return texts, dict(zip(compact.id_refs(self.conn, texts, add=False), texts))
+
+    def _refs(self, customers: Collection[str]) -> tuple[dict[Any, str], str]:
+        """`_every_form` of the customers, and those forms as a JSON list (in key order:
+        `_forms_in_key_order`)."""
+        forms = _every_form(*self._id_forms(customers))
+        return forms, json.dumps(_forms_in_key_order(forms))
 
     def _fill(self, table: str, refs: str) -> None:
         """A TEMP table of stored forms (`refs`, a JSON list), emptied first; a TEMP table rather
@@ -122,12 +132,11 @@ class LedgerPurchases:
         keys = self._keys(since, before, stores)
         if _nothing_keyed(keys):    # a first close: nothing to sum
             customers = ()
-        texts = [str(c) for c in customers]
-        of_ref = dict(zip(compact.id_refs(self.conn, texts, add=False), texts))
+        texts, of_ref = self._id_forms(customers)
         named = dict(self.conn.execute(
             "SELECT key, text FROM ledger_keys WHERE key IN (SELECT value FROM json_each(?))", (keys[2],)))
         try:
-            self._fill("spend_refs", json.dumps(_in_key_order(of_ref)))
+            self._fill("spend_refs", json.dumps(_forms_in_key_order(of_ref)))
             found_rows = self.conn.execute(
                 f"""SELECT customer_ref, store_type, SUM(cents) FROM (
                         SELECT p.customer_ref, p.store_type, SUM({_CENTS_OR_MARK}) AS cents
@@ -161,7 +170,7 @@ class LedgerPurchases:
         for i, key in enumerate(ordered):
             if amounts[i] is None:  # a form cents cannot hold: the group's amounts as Decimals
                 if not forms_of:
-                    for form, customer in {**dict(zip(texts, texts)), **of_ref}.items():
+                    for form, customer in _every_form(texts, of_ref).items():
                         forms_of.setdefault(customer, []).append(form)
                 found = self.conn.execute(
                     f"""SELECT {compact.amount_sql('p.amount')} FROM vip_purchase_rows p
