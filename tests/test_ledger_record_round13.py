@@ -84,14 +84,15 @@ def _old_record_purchases(self: Ledger, source: str, purchases: pd.DataFrame) ->
     _old_insert(self.conn, "vip_purchase_rows", owner, rows, 6, tuple(compact.PURCHASE_ROWS))
 
 
-def _close(n: int, text_ids: bool) -> NewClose:
-    orders = [f"MD261{i:08d}" for i in range(2, n + 2)] + ["MD26100000003", *ODD_IDS]
+def _close(n: int, text_ids: bool, twice: bool) -> NewClose:
+    orders = [f"MD261{i:08d}" for i in range(2, n + 2)] + ["MD26100000003" if twice else "MD26199999999", *ODD_IDS]
     staff = [str(1000 + i % 37) if i % 5 else f"E{i % 11}" for i in range(n)] + ["1001", *ODD_IDS[::-1]]
     components = ["commission" if i % 3 else "order_bonus" for i in range(n)] + ["order_bonus", "奖金", *["c"] * 10]
     amounts = [AMOUNTS[i % len(AMOUNTS)] for i in range(len(orders))]
     order_pay = pd.DataFrame({"order_id": orders, "employee_id": staff, "component": components, "amount": amounts},
                              dtype=object)
-    order_pay.loc[len(order_pay)] = ["MD26100000003", staff[1], components[1], amounts[1]]   # a row twice
+    if twice:   # a row twice: the rows numbered (`dup`) as before
+        order_pay.loc[len(order_pay)] = ["MD26100000003", staff[1], components[1], amounts[1]]
     customers = [f"KH0{(i * 7919) % 997 + 1:05d}" for i in range(n)]
     if text_ids:
         customers[::97] = (ODD_IDS * n)[:len(customers[::97])]
@@ -101,7 +102,8 @@ def _close(n: int, text_ids: bool) -> NewClose:
         "category": ["regular" if i % 4 else "imported" for i in range(n)], "order_id": orders[:n],
         "order_date": pd.to_datetime([f"2026-10-{1 + i % 28:02d}" for i in range(n)]),
         "amount": [AMOUNTS[i % len(AMOUNTS)] for i in range(n)]})
-    purchases = pd.concat([purchases, purchases.iloc[[3, 3]]], ignore_index=True)   # a purchase three times
+    if twice:   # a purchase three times
+        purchases = pd.concat([purchases, purchases.iloc[[3, 3]]], ignore_index=True)
     empty = pd.DataFrame()
     cards = pd.DataFrame([["C1", "p", "KH000001", "vip", "gold", pd.Timestamp("2026-01-02"), pd.Timestamp("2027-01-01"), "active",
                            pd.NaT, pd.NaT]], columns=CARD_COLUMNS)
@@ -138,8 +140,10 @@ def _record(path: Path, new: NewClose) -> dict[str, list]:
 
 
 @pytest.mark.parametrize("text_ids", [False, True])
-def test_a_close_records_the_ledger_of_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text_ids: bool):
-    new = _close(5000, text_ids)
+@pytest.mark.parametrize("twice", [False, True])
+def test_a_close_records_the_ledger_of_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text_ids: bool,
+                                              twice: bool):
+    new = _close(5000, text_ids, twice)
     monkeypatch.setattr(store, "now", lambda: "2026-11-01T00:00:00+00:00")
     monkeypatch.setattr(store, "who", lambda: "hr@host")
     fast = _record(tmp_path / "fast.sqlite", new)
