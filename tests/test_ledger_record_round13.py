@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csbatch.ledger import compact, digests, store
 from csbatch.ledger.store import Ledger, NewClose
@@ -182,3 +184,17 @@ def test_columns_inserted_as_rows_with_fixed_values_written_in(tmp_path: Path):
         rows = conn.execute("SELECT * FROM t").fetchall()
         assert rows == [(7, b, c, 0) for b, c in zip(columns[1], columns[2])]
         conn.execute("DELETE FROM t")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 20).flatmap(lambda k: st.lists(st.text("0123456789MDK-x", min_size=k, max_size=k), min_size=1,
+                                                       max_size=60)))
+def test_ids_of_one_length_split_from_their_bytes_as_one_by_one(values):
+    """`_split_texts` of ASCII IDs of one length (read from their bytes, the leading-digit search by
+    argmax) splits them as `_split_ids` does one ID at a time."""
+    heads, numbers = compact._split_ids(values)
+    split = compact._split_texts(values)
+    assert split is not None
+    texts, which, number = split
+    assert [texts[w] if w >= 0 else "" for w in which.tolist()] == heads
+    assert [n if w >= 0 else None for w, n in zip(which.tolist(), number.tolist())] == numbers

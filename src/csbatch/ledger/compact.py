@@ -293,8 +293,10 @@ def _split_texts(ids: Sequence[Any]) -> tuple[list[str], np.ndarray, np.ndarray]
         place = np.arange(width)
         inside = place < lengths[:, None]
         digit = inside & (codes - 48 < 10)    # unsigned: a code point below `0` wraps to a large number
-        first = np.where(inside & ~digit, place, -1).max(axis=1) + 1   # the trailing digits start here
-        lead = np.where(digit & (codes != 48) & (place >= first[:, None]), place, width).min(axis=1)
+        other = (inside & ~digit)[:, ::-1]                             # the trailing digits start after
+        first = np.where(other.any(axis=1), width - other.argmax(axis=1), 0)   # the last other character
+        start = digit & (codes != 48) & (place >= first[:, None])      # (argmax of booleans: the first True,
+        lead = np.where(start.any(axis=1), start.argmax(axis=1), width)   # not a max over integers)
         numbered = (lengths - lead >= 1) & (lengths - lead <= 18)      # a number without leading zero
         rows = np.flatnonzero(numbered)
         number = np.zeros(len(chunk), dtype=np.int64)
