@@ -198,3 +198,13 @@ def test_ids_of_one_length_split_from_their_bytes_as_one_by_one(values):
     texts, which, number = split
     assert [texts[w] if w >= 0 else "" for w in which.tolist()] == heads
     assert [n if w >= 0 else None for w, n in zip(which.tolist(), number.tolist())] == numbers
+
+
+def test_employees_encoded_once_each_as_one_by_one():
+    """`staff_refs` encodes each distinct employee once; IDs that are not all text (1 and 1.0 are one
+    dict key) one by one, as before."""
+    conn = sqlite3.connect(":memory:")
+    for statement in compact.SCHEMA[:3]:
+        conn.execute(statement)
+    for values in (["1041", "E1041", "007", "", "张伟", "1041", "E1041"], [1, 1.0, "1", None, 1, True]):
+        assert compact.staff_refs(conn, values) == _old_staff_refs(conn, values)

@@ -347,9 +347,13 @@ def staff_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True
     """The stored form of employee IDs in `order_pay_rows` (migration 10): the number of an ID
     that is only a number (`1041`: 1041, two bytes where `id_refs` takes three), else minus its
     `id_refs` integer (`E1041`: -(1041 × 32 + key)), else its text."""
+    def form(ref: Any) -> Any:
+        return -ref if isinstance(ref, int) and ref & 31 else ref >> 5 if isinstance(ref, int) else ref
+
+    if set(map(type, values)) - {str}:   # 1 and 1.0 are one dict key but two IDs ("1", "1.0"): one by one
+        return list(map(form, id_refs(conn, values, add)))
     distinct = list(dict.fromkeys(values))   # a few thousand employees over a million orders: each once
-    forms = {value: -ref if isinstance(ref, int) and ref & 31 else ref >> 5 if isinstance(ref, int) else ref
-             for value, ref in zip(distinct, id_refs(conn, distinct, add))}
+    forms = dict(zip(distinct, map(form, id_refs(conn, distinct, add))))
     return list(map(forms.__getitem__, values))
 
 
