@@ -27,6 +27,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, compress, islice, repeat
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -282,12 +283,20 @@ def _split_texts(ids: Sequence[Any]) -> tuple[list[str], np.ndarray, np.ndarray]
         width = max(int(lengths.max()), 1)
         if width > _WIDEST:
             return None
-        codes = np.array(chunk, dtype=f"<U{width}").view(np.uint32).reshape(len(chunk), width)
+        joined = "".join(chunk)
+        codes: np.ndarray
+        if int(lengths.min()) == width and joined.isascii():   # one length, ASCII: its bytes, no copy per ID
+            codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(len(chunk), width)
+        else:
+            codes = np.array(chunk, dtype=f"<U{width}").view(np.uint32).reshape(len(chunk), width)
+        del joined
         place = np.arange(width)
         inside = place < lengths[:, None]
         digit = inside & (codes - 48 < 10)    # unsigned: a code point below `0` wraps to a large number
-        first = np.where(inside & ~digit, place, -1).max(axis=1) + 1   # the trailing digits start here
-        lead = np.where(digit & (codes != 48) & (place >= first[:, None]), place, width).min(axis=1)
+        other = (inside & ~digit)[:, ::-1]                             # the trailing digits start after
+        first = np.where(other.any(axis=1), width - other.argmax(axis=1), 0)   # the last other character
+        start = digit & (codes != 48) & (place >= first[:, None])      # (argmax of booleans: the first True,
+        lead = np.where(start.any(axis=1), start.argmax(axis=1), width)   # not a max over integers)
         numbered = (lengths - lead >= 1) & (lengths - lead <= 18)      # a number without leading zero
         rows = np.flatnonzero(numbered)
         number = np.zeros(len(chunk), dtype=np.int64)
@@ -296,9 +305,10 @@ def _split_texts(ids: Sequence[Any]) -> tuple[list[str], np.ndarray, np.ndarray]
             begin, end = divmod(span, width + 1)
             these = rows[spans == span]
             number[these] = (codes[these, begin:end].astype(np.int64) - 48) @ 10 ** np.arange(end - begin - 1, -1, -1)
-        head = np.where(place < lead[:, None], codes, 0)               # the prefix, and its length
-        keyed = np.concatenate([head, lead[:, None].astype(np.uint32)], axis=1)[rows]
-        hashed = keyed.astype(np.uint64) @ _MIX[:width + 1]            # wraps: equal prefixes, equal hashes
+        widest = int(lead[rows].max()) if len(rows) else 0             # the longest prefix: no column past it
+        head = np.where(place[:widest] < lead[rows, None], codes[rows, :widest], 0)   # the prefix, and its length
+        keyed = np.concatenate([head.astype(np.uint32), lead[rows, None].astype(np.uint32)], axis=1)
+        hashed = keyed.astype(np.uint64) @ _MIX[:widest + 1]           # wraps: equal prefixes, equal hashes
         _, first_of, of = np.unique(hashed, return_index=True, return_inverse=True)
         of = of.ravel()
         if not (keyed == keyed[first_of][of]).all():                   # two prefixes of one hash
@@ -337,8 +347,14 @@ def staff_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True
     """The stored form of employee IDs in `order_pay_rows` (migration 10): the number of an ID
     that is only a number (`1041`: 1041, two bytes where `id_refs` takes three), else minus its
     `id_refs` integer (`E1041`: -(1041 × 32 + key)), else its text."""
-    return [-ref if isinstance(ref, int) and ref & 31 else ref >> 5 if isinstance(ref, int) else ref
-            for ref in id_refs(conn, values, add)]
+    def form(ref: Any) -> Any:
+        return -ref if isinstance(ref, int) and ref & 31 else ref >> 5 if isinstance(ref, int) else ref
+
+    if set(map(type, values)) - {str}:   # 1 and 1.0 are one dict key but two IDs ("1", "1.0"): one by one
+        return list(map(form, id_refs(conn, values, add)))
+    distinct = list(dict.fromkeys(values))   # a few thousand employees over a million orders: each once
+    forms = dict(zip(distinct, map(form, id_refs(conn, distinct, add))))
+    return list(map(forms.__getitem__, values))
 
 
 def _each(encode: Callable[[Any], Any], values: Iterable[Any]) -> list[Any]:
@@ -420,17 +436,40 @@ def _insert_many(conn: sqlite3.Connection, sql: str, width: int, rows: Iterable[
         return
 
 
-def _insert(conn: sqlite3.Connection, table: str, owner: int, rows: Callable[[], Iterable[tuple]], width: int,
-            key_width: int, columns: Sequence[str] | None = None) -> None:
-    """Insert `rows()` (made again, numbered, if a key repeats): made as they are inserted, not a
-    list of a million tuples at the publish stage's peak of memory."""
-    named = f" ({', '.join(columns)})" if columns else ""
+def _insert_columns(conn: sqlite3.Connection, sql: str, columns: Sequence[Sequence[Any] | int]) -> None:
+    """`_insert_many` of the rows these columns make (each a list or tuple, all of one length; an
+    int: that value in every row, written into the statement, not bound a row at a time), each
+    statement's flat list of values filled a column at a time by slice assignment (in C): no tuple
+    per row, no pass of Python over every value."""
+    bound = [c for c in columns if not isinstance(c, int)]
+    width = len(bound)
+    count = len(bound[0]) if bound else 0
+    chunk = max(1, min(CHUNK, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // max(width, 1)))
+    values = f"({', '.join(str(int(c)) if isinstance(c, int) else '?' for c in columns)})"
+    full = f"{sql} VALUES {', '.join([values] * chunk)}"
+    flat: list[Any] = [None] * (width * chunk)
+    for start in range(0, count, chunk):
+        n = min(chunk, count - start)
+        if n < chunk:
+            flat = [None] * (width * n)
+        for i, column in enumerate(bound):
+            flat[i::width] = column[start:start + n]
+        conn.execute(full if n == chunk else f"{sql} VALUES {', '.join([values] * n)}", flat)
+
+
+def _insert(conn: sqlite3.Connection, table: str, owner: int, columns: Sequence[Sequence[Any] | int], key_width: int,
+            names: Sequence[str] | None = None) -> None:
+    """Insert the rows of `columns` (`_insert_columns`; made again as rows, numbered, if a key
+    repeats): a column at a time, not a list of a million tuples at the publish stage's peak of memory."""
+    named = f" ({', '.join(names)})" if names else ""
     sql = f"INSERT INTO {table}{named}"
     try:
-        _insert_many(conn, sql, width, rows())
+        _insert_columns(conn, sql, columns)
     except sqlite3.IntegrityError:  # a key twice (rare): number the repeats
         conn.execute(f"DELETE FROM {table} WHERE owner = ?", (owner,))
-        _insert_many(conn, sql, width, _with_dups(list(rows()), key_width))
+        count = max((len(c) for c in columns if not isinstance(c, int)), default=0)
+        rows = list(zip(*(repeat(c, count) if isinstance(c, int) else c for c in columns)))
+        _insert_many(conn, sql, len(columns), _with_dups(rows, key_width))
 
 
 def insert_order_pay(conn: sqlite3.Connection, owner_id: str, order_ids: Sequence[Any],
@@ -456,8 +495,8 @@ def insert_order_pay(conn: sqlite3.Connection, owner_id: str, order_ids: Sequenc
             orders = [owned_order(ref, text, base, width) for ref, text in zip(orders, order_ids)]
     stored = _each(amount, amounts)
     codes = {component: key - shift for component, key in codes.items()}
-    _insert(conn, "order_pay_rows", owner, lambda: zip(repeat(owner), orders, map(codes.__getitem__, components),
-                                                       staff_ids, repeat(0), stored), 6, 4)
+    _insert(conn, "order_pay_rows", owner, [owner, orders, list(map(codes.__getitem__, components)), staff_ids, 0,
+                                            stored], 4)
 
 
 def insert_purchases(conn: sqlite3.Connection, owner_id: str, periods: Sequence[Any], customer_ids: Sequence[Any],
@@ -470,10 +509,19 @@ def insert_purchases(conn: sqlite3.Connection, owner_id: str, periods: Sequence[
     codes = keys.of([*periods, *store_types, *categories])
     keyed = [list(map(codes.__getitem__, periods)), list(map(codes.__getitem__, store_types)),
              id_refs(conn, customer_ids), id_refs(conn, order_ids), list(map(codes.__getitem__, categories))]
-    rows = list(zip(repeat(owner), *keyed, repeat(0), _each(day, order_dates), _each(amount, amounts)))
-    rows = _in_key_order(rows, keyed)
+    count = len(keyed[0])
+    varied = [*keyed, _each(day, order_dates), _each(amount, amounts)]
     del keyed
-    _insert(conn, "vip_purchase_rows", owner, lambda: rows, len(PURCHASE_ROWS), 6, PURCHASE_ROWS)
+    order = _key_order(varied[:5])
+    if order is None:   # a customer or order stored as text: the rows sorted in Python
+        rows = _in_key_order(list(zip(repeat(owner), *varied[:5], repeat(0), *varied[5:])))
+        if rows:
+            ordered = [list(c) for c in zip(*rows)]
+            varied = ordered[1:6] + ordered[7:]
+    elif count > 1:     # each column put in that order (owner and dup, the same in every row: as they are)
+        take = itemgetter(*order)
+        varied = [take(column) for column in varied]
+    _insert(conn, "vip_purchase_rows", owner, [owner, *varied[:5], 0, *varied[5:]], 6, PURCHASE_ROWS)
 
 
 def convert(conn: sqlite3.Connection) -> None:
@@ -634,7 +682,7 @@ def _owned_orders(refs: list[Any], texts: Sequence[Any]) -> tuple[int, int, list
     that hold at least 1/64 of its numbered orders (an odd ID with a small number, `1041`, does not
     make every order long; it is stored as its text), width the largest prefix key + 1, every
     number stored re-based (`owned_order`)."""
-    numbered = [ref for ref in refs if isinstance(ref, int)]
+    numbered = refs if not set(map(type, refs)) - {int} else [ref for ref in refs if isinstance(ref, int)]
     if not numbered:
         return 0, 32, refs
     array = np.array(numbered, dtype=np.int64)

@@ -299,8 +299,10 @@ class Ledger:
                 self.conn.executemany("INSERT INTO pay_lines VALUES (?, ?, ?, ?, ?)", zip(
                     repeat(new.close_id), lines["employee_id"], lines["component"], map(str, lines["amount"]),
                     (reason or "" for reason in lines["reason"])))
-                order_ids, employee_ids, components = (list(paid[c]) for c in ("order_id", "employee_id", "component"))
-                amounts = [str(a) for a in paid["amount"]]
+                # `tolist`: the values `list` gives, without pandas' Python loop a value at a time
+                order_ids, employee_ids, components = (paid[c].tolist() for c in ("order_id", "employee_id",
+                                                                                   "component"))
+                amounts = list(map(str, paid["amount"].tolist()))
                 compact.insert_order_pay(self.conn, new.close_id, order_ids, employee_ids, components, amounts)
                 # the view reads back these very texts (ledger.compact): digested as written
                 known = {"order_pay": digests.digest_columns([order_ids, employee_ids, components, amounts])}
@@ -348,9 +350,8 @@ class Ledger:
         """VIP purchases (PURCHASE_COLUMNS) of a close or a history import, inserted from columns;
         returns their digest computed from the texts written (`digests.digest_columns`: the view
         reads them back), None where it must be read back."""
-        columns = [list(purchases["period"]), list(purchases["customer_id"]), list(purchases["store_type"]),
-                   list(purchases["category"]), list(purchases["order_id"]), _days(purchases["order_date"]),
-                   [str(a) for a in purchases["amount"]]]
+        texts = [purchases[c].tolist() for c in ("period", "customer_id", "store_type", "category", "order_id")]
+        columns = [*texts, _days(purchases["order_date"]), list(map(str, purchases["amount"].tolist()))]
         compact.insert_purchases(self.conn, source, *columns)
         return digests.digest_columns(columns)
 
