@@ -8,6 +8,7 @@ table itself (comments, autofit)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import zipfile
 from decimal import Decimal
@@ -56,7 +57,8 @@ def _parts(path) -> dict[str, bytes]:
 TABLE = Table("t", "Sheet", (
     Col("employee_id", "id", "employee id"), Col("name", "text", "name"), Col("pay", "money", "pay"),
     Col("rate", "rate", "share"), Col("n", "int", "count"), Col("note", "text", "note"),
-    Col("at", "datetime", "due at"), Col("points", "decimal", "points")))
+    Col("at", "datetime", "due at"), Col("points", "decimal", "points"), Col("seen", "datetime", "seen at"),
+    Col("day", "date", "day")))
 SMALL = Table("s", "Other", (Col("name", "text", "name"), Col("pay", "money", "pay"), Col("note", "text", "a note")))
 
 
@@ -74,7 +76,11 @@ def _frame(n: int, *, quoted_at: int | None = None, blank_pay: bool = False, lon
         "n": [i if i % 11 else None for i in range(n)],
         "note": notes,
         "at": pd.date_range("2026-10-01", periods=n, freq="37min"),
-        "points": [Decimal("1.25") if i % 2 else None for i in range(n)],
+        "points": [Decimal("1.25") if i % 2 else Decimal(i) / 8 if i % 3 else None for i in range(n)],
+        # datetimes as objects (not a datetime64 column): written cell by cell before round 13
+        "seen": pd.Series([dt.datetime(2026, 10, 1 + i % 28, i % 24) if i % 4 else None for i in range(n)],
+                          dtype=object),
+        "day": pd.Series([dt.date(2026, 10, 1 + i % 28) if i % 6 else None for i in range(n)], dtype=object),
     })
 
 
@@ -149,5 +155,17 @@ def test_any_text_and_amounts_write_the_cell_by_cell_sheet(tmp_path, rows):
     def build(book, sheet):
         sheet(SMALL, frame, bold_last_row=True)
         sheet(SMALL.__class__("s2", "Again", SMALL.columns), frame.iloc[::-1].reset_index(drop=True))
+    fast, slow = _both(tmp_path, build)
+    assert fast == slow
+
+
+def test_formats_are_numbered_in_the_order_the_rows_first_show_them(tmp_path):
+    """A decimal column's places format first shown far down, and a cell written later with a new
+    format in a row between: styles.xml numbers the later cell's format first, as cell by cell."""
+    frame = _frame(30).assign(points=[Decimal("1.234") if i == 20 else Decimal(i) for i in range(30)])
+
+    def build(book, sheet):
+        sheet(TABLE, frame)
+        book.book.worksheets()[0].write_string(12, 14, "later", book.book.add_format({"italic": True}))
     fast, slow = _both(tmp_path, build)
     assert fast == slow

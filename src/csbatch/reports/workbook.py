@@ -199,15 +199,17 @@ class _Down:
     values: list[Any]
     fmt: Any
     quoted: frozenset[int] = frozenset()     # "s": the rows (0 = row 1) written with `fmt`
+    fmts: list[Any] | None = None            # "n", "d": each row's format instead of `fmt`
 
     def cell(self, i: int) -> Any:
         """The cell tuple XlsxWriter's writer would have stored for row i + 1 (None: no cell)."""
         v = self.values[i] if i < len(self.values) else None
         if v is None:
             return None
-        if self.kind == "n":
-            return CellNumberTuple(v, self.fmt)
-        return CellStringTuple(v, self.fmt if i in self.quoted else None)
+        if self.kind == "s":
+            return CellStringTuple(v, self.fmt if i in self.quoted else None)
+        fmt = self.fmt if self.fmts is None else self.fmts[i]
+        return CellNumberTuple(v, fmt) if self.kind == "n" else CellDatetimeTuple(v, fmt)
 
 
 class _Worksheet(xlsxwriter.worksheet.Worksheet):
@@ -344,6 +346,33 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 cells[c] = make(CellStringTuple, (index, fmt))
         strings.count += counted
 
+    def cells_down(self, col: int, cells: list[tuple[str, Any, Any] | None]) -> bool:
+        """`writer(row, col, value, format)` of each (writer, value, format) but None, from row 1
+        down, kept as a `down` column (each row's format its own) when every writer is
+        `write_number` of a finite number or every one `write_datetime` (its serial number as
+        XlsxWriter's own conversion gives it); False, nothing done, otherwise."""
+        writers = {cell[0] for cell in cells if cell is not None}
+        if len(writers) != 1 or not self._free_column(col):
+            return False
+        writer = writers.pop()
+        if writer == "write_number":
+            values = [None if cell is None else cell[1] for cell in cells]
+            if not all(type(v) is float and math.isfinite(v) for v in values if v is not None):
+                return False
+            kind = "n"
+        elif writer == "write_datetime":
+            convert, default = self._convert_date_time, self.default_date_format
+            values = [None if cell is None else convert(cell[1]) for cell in cells]
+            kind = "d"
+        else:
+            return False
+        if not self._claim(col, values):
+            return False
+        fmts = [None if cell is None else cell[2] if cell[2] is not None or kind == "n" else default
+                for cell in cells]
+        self.down[col] = _Down(kind, values, None, fmts=fmts)
+        return True
+
     def _strings_down(self, columns: dict[int, list[str | None]], quoted: Any) -> bool:
         """`strings_across` kept as `down` columns: every text numbered row by row (a new text the
         next number: the table's own count, which `_get_shared_string_index` keeps equal to its
@@ -404,6 +433,16 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         for c, column in self.down.items():
             values, quoted = column.values, column.quoted
             firsts: list[tuple[Any, bool | None]]
+            if column.fmts is not None:     # each row's format: the first row of each
+                shown: dict[int, tuple[Any, int]] = {}
+                for i, (v, fmt) in enumerate(zip(values, column.fmts)):
+                    if v is not None:
+                        fmt = fmt or column_formats.get(c)
+                        shown.setdefault(id(fmt), (fmt, i))
+                for fmt, i in shown.values():
+                    if new(fmt):
+                        last = max(last, i + 1)
+                continue
             if column.kind == "n":
                 firsts = [(column.fmt or column_formats.get(c), None)]
             else:
@@ -434,7 +473,11 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             name, values = xl_col_to_name(c), column.values
             if values.count(None) == len(values):      # no cell: no format to number
                 cells = [""] * len(values)
-            elif column.kind == "n":
+            elif column.fmts is not None:
+                fmts, at = column.fmts, column_formats.get(c)
+                cells = ["" if v is None else f'<c r="{name}{i + 2}"{style(fmts[i] or at)}><v>{v:.16G}</v></c>'
+                         for i, v in enumerate(values)]
+            elif column.kind != "s":
                 s = style(column.fmt or column_formats.get(c))
                 cells = ["" if v is None else f'<c r="{name}{r}"{s}><v>{v:.16G}</v></c>'
                          for r, v in enumerate(values, start=2)]
@@ -697,6 +740,8 @@ class Workbook:
             ws.numbers_down(c, floats, fmt)
         writers = {name: getattr(ws, name) for name in ("write_number", "write_string", "write_datetime")}
         for c, column in cells.items():
+            if ws.cells_down(c, column):
+                continue
             for r, cell in enumerate(column, start=1):
                 if cell is not None:
                     writers[cell[0]](r, c, cell[1], cell[2])
