@@ -169,3 +169,19 @@ def test_formats_are_numbered_in_the_order_the_rows_first_show_them(tmp_path):
         book.book.worksheets()[0].write_string(12, 14, "later", book.book.add_format({"italic": True}))
     fast, slow = _both(tmp_path, build)
     assert fast == slow
+
+
+@pytest.mark.parametrize("rows", [1, 3, 16])
+def test_cells_made_a_block_of_rows_at_a_time_are_the_same(tmp_path, monkeypatch, rows):
+    """`_DOWN_ROWS` made small: block edges fall inside the sheet, on a quoted text, a blank row, a
+    row with a cell written later."""
+    monkeypatch.setattr("csbatch.reports.workbook._DOWN_ROWS", rows)
+
+    def build(book, sheet):
+        sheet(TABLE, _frame(40, quoted_at=17, long_note=True), bold_last_row=True)
+        ws = book.book.worksheets()[0]
+        ws.write_string(3, 2, "over a number", book.bold)
+        ws.set_row(20, 30, book.bold)
+        sheet(SMALL, _frame(23, quoted_at=2))
+    fast, slow = _both(tmp_path, build)
+    assert fast == slow

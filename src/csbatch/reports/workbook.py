@@ -455,9 +455,10 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                         last = max(last, first + 1)
         return last
 
-    def _down_rows(self, styles: dict[Any, str], column_formats: dict[int, Any]) -> list[str]:
-        """Each row's (1 down) `down` cells as `_write_rows` writes them when the row has no
-        format of its own, in column order ("" for a row without one)."""
+    def _down_rows(self, styles: dict[Any, str], column_formats: dict[int, Any], start: int) -> list[str]:
+        """The `down` cells of `_DOWN_ROWS` rows from row `start` + 1 (as `_write_rows` writes them
+        when a row has no format of its own), each row's in column order ("" for a row without
+        one): a block at a time, so a million rows' cell texts are never all held at once."""
         def style(fmt: Any) -> str:
             if not fmt:
                 return ""
@@ -466,30 +467,33 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 found = styles[fmt] = f' s="{fmt._get_xf_index()}"'
             return found
 
-        height = max(len(column.values) for column in self.down.values())
+        stop = start + _DOWN_ROWS
+        height = min(max(len(column.values) for column in self.down.values()), stop) - start
         texts: list[list[str]] = []
         for c in sorted(self.down):
             column = self.down[c]
-            name, values = xl_col_to_name(c), column.values
-            if values.count(None) == len(values):      # no cell: no format to number
+            name, values = xl_col_to_name(c), column.values[start:stop]
+            given = len(values) - values.count(None)
+            if not given:      # no cell: no format to number
                 cells = [""] * len(values)
             elif column.fmts is not None:
                 fmts, at = column.fmts, column_formats.get(c)
                 cells = ["" if v is None else f'<c r="{name}{i + 2}"{style(fmts[i] or at)}><v>{v:.16G}</v></c>'
-                         for i, v in enumerate(values)]
+                         for i, v in enumerate(values, start=start)]
             elif column.kind != "s":
                 s = style(column.fmt or column_formats.get(c))
                 cells = ["" if v is None else f'<c r="{name}{r}"{s}><v>{v:.16G}</v></c>'
-                         for r, v in enumerate(values, start=2)]
+                         for r, v in enumerate(values, start=start + 2)]
             else:
                 quoted = column.quoted
-                plain = style(column_formats.get(c)) if len(quoted) < len(values) - values.count(None) else ""
-                marked = style(column.fmt) if quoted else ""
+                marks = sum(1 for i in quoted if start <= i < stop) if quoted else 0
+                plain = style(column_formats.get(c)) if marks < given else ""
+                marked = style(column.fmt) if marks else ""
                 cells = ["" if v is None else
                          f'<c r="{name}{i + 2}"{marked if i in quoted else plain} t="s"><v>{v}</v></c>'
-                         for i, v in enumerate(values)] if quoted else [
+                         for i, v in enumerate(values, start=start)] if marks else [
                          "" if v is None else f'<c r="{name}{r}"{plain} t="s"><v>{v}</v></c>'
-                         for r, v in enumerate(values, start=2)]
+                         for r, v in enumerate(values, start=start + 2)]
             cells.extend([""] * (height - len(cells)))
             texts.append(cells)
         return list(map("".join, zip(*texts)))
@@ -513,23 +517,25 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         # order: the rows up to the last where a `down` column first shows a format not yet numbered
         # are written cell by cell, the rest from the columns' joined text
         ready = self._first_new_format(column_formats)
-        joined: list[str] | None = None
+        joined: list[str] = []
+        block = 0       # the first row (0 = row 1) of `joined`
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
             info = row_info.get(row_num)
             if 1 <= row_num <= rows_down:
                 filled = True
                 if row_num > ready:
-                    if joined is None:
-                        joined = self._down_rows(styles, column_formats)
+                    if not block <= row_num - 1 < block + len(joined):
+                        block = row_num - 1
+                        joined = self._down_rows(styles, column_formats, block)
                     if not cells and info is None and plain_rows:
-                        text = joined[row_num - 1]
+                        text = joined[row_num - 1 - block]
                         if text:
                             span = spans.get(row_num // 16)
                             write(f'<row r="{row_num + 1}" spans="{span}">{text}</row>' if span else
                                   f'<row r="{row_num + 1}">{text}</row>')
                         continue
-                    filled = bool(joined[row_num - 1])
+                    filled = bool(joined[row_num - 1 - block])
                 if filled:      # the row's `down` cells merged with its `table` ones (written later)
                     merged = {c: column.cell(row_num - 1) for c, column in sorted(down.items())}
                     cells = {c: cell for c, cell in merged.items() if cell is not None} | (cells or {})
@@ -573,6 +579,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
 _SST_CAREFUL = re.compile(r"[\x00-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 
 _SST_BATCH = 4096   # strings joined per write
+_DOWN_ROWS = 8192   # rows of `down` cells made at a time
 
 
 class _SharedStrings(xlsxwriter.sharedstrings.SharedStrings):
