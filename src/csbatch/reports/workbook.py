@@ -189,19 +189,79 @@ def _text_width(texts: list[str | None], kind: str) -> int:
     return max(map(display_width, shown), default=0)
 
 
+@dataclass(eq=False)
+class _Down:
+    """A column of cells from row 1 down, kept as a list instead of a cell tuple each: floats
+    (`kind` "n", each cell `CellNumberTuple(value, fmt)`) or shared-string indices ("s", each
+    `CellStringTuple(index, fmt if its row is in `quoted` else None)`); None is no cell."""
+
+    kind: str
+    values: list[Any]
+    fmt: Any
+    quoted: frozenset[int] = frozenset()     # "s": the rows (0 = row 1) written with `fmt`
+    fmts: list[Any] | None = None            # "n", "d": each row's format instead of `fmt`
+
+    def cell(self, i: int) -> Any:
+        """The cell tuple XlsxWriter's writer would have stored for row i + 1 (None: no cell)."""
+        v = self.values[i] if i < len(self.values) else None
+        if v is None:
+            return None
+        if self.kind == "s":
+            return CellStringTuple(v, self.fmt if i in self.quoted else None)
+        fmt = self.fmt if self.fmts is None else self.fmts[i]
+        return CellNumberTuple(v, fmt) if self.kind == "n" else CellDatetimeTuple(v, fmt)
+
+
 class _Worksheet(xlsxwriter.worksheet.Worksheet):
     """XlsxWriter's worksheet, its cells' XML written a row at a time: a number, date or (shared)
     string cell comes out as the very text `Worksheet._write_cell` (3.3) writes, without its
     attribute list and escaping per cell (a reference or a format index has nothing to escape);
-    every other kind of cell, and a constant-memory sheet, goes through XlsxWriter's own writer."""
+    every other kind of cell, and a constant-memory sheet, goes through XlsxWriter's own writer.
+
+    A table's number and text columns are kept as columns (`down`, see `_Down`), not as a cell
+    tuple each in `table`: at a million orders the tuples, their dicts and the per-cell checks
+    when writing them cost more than the XML itself. Each column's cells are formatted with one
+    comprehension when the sheet is written, a row of them joined at once; a row that also has
+    cells in `table` (the header, a cell written later, a row with a format) merges both, the
+    later write winning, as in `table`. Whatever of XlsxWriter reads `table` itself gets the
+    columns put back first (`_settle`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down: dict[int, _Down] = {}
+
+    def _settle(self) -> None:
+        """Every `down` column's cells into `table` (a cell already there was written later)."""
+        table = self.table
+        for c, column in self.down.items():
+            for i in range(len(column.values)):
+                cell = column.cell(i)
+                if cell is not None and c not in table.get(i + 1, ()):
+                    table[i + 1][c] = cell
+        self.down.clear()
+
+    def autofit(self, *args: Any, **kwargs: Any) -> None:
+        self._settle()      # XlsxWriter's autofit reads `table`
+        super().autofit(*args, **kwargs)
+
+    def _get_range_data(self, *args: Any) -> Any:
+        self._settle()      # a chart's or table's cached data read from `table`
+        return super()._get_range_data(*args)
+
+    def _free_column(self, col: int) -> bool:
+        """Whether `col` can be kept in `down`: not one already, no cell of it below the header in
+        `table` (a cell written before would be overwritten), a sheet not constant-memory."""
+        return (not self.constant_memory and col not in self.down
+                and not any(col in cells for r, cells in self.table.items() if r >= 1))
 
     def _calculate_spans(self) -> None:
         """`Worksheet._calculate_spans` from each row's own cells (not every column of the sheet):
         the first and last column used in each block of 16 rows, 1-based."""
         if self.comments:
+            self._settle()
             super()._calculate_spans()
             return
-        spans: dict[int, str] = {}
+        blocks: dict[int, tuple[int, int]] = {}
         table, last = self.table, self.dim_rowmax
         low = high = -1
         for row_num in range(self.dim_rowmin, last + 1):
@@ -213,9 +273,18 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 else:
                     low, high = min(low, first), max(high, end)
             if ((row_num + 1) % 16 == 0 or row_num == last) and low >= 0:
-                spans[row_num // 16] = f"{low + 1}:{high + 1}"
+                blocks[row_num // 16] = (low, high)
                 low = -1
-        self.row_spans = spans
+        for c, column in self.down.items():
+            values = column.values
+            if None in values:
+                present = {(i + 1) >> 4 for i, v in enumerate(values) if v is not None}
+            else:
+                present = set(range(1 >> 4, (len(values) >> 4) + 1)) if values else set()
+            for block in present:
+                low, high = blocks.get(block, (c, c))
+                blocks[block] = (min(low, c), max(high, c))
+        self.row_spans = {block: f"{low + 1}:{high + 1}" for block, (low, high) in sorted(blocks.items())}
 
     def _claim(self, col: int, values: list[Any]) -> bool:
         """`_check_dimensions` of each cell of `values` but None (rows 1 down) of `col` at once, as
@@ -239,6 +308,9 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 if v is not None:
                     self._write_number(r, col, v, fmt)
             return
+        if self._free_column(col):
+            self.down[col] = _Down("n", values, fmt)
+            return
         table, make = self.table, tuple.__new__      # the cell tuple made directly
         for r, v in enumerate(values, start=1):
             if v is not None:
@@ -252,6 +324,8 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         at = list(columns)
         fits = all(self._claim(c, texts) for c, texts in columns.items())   # else every text cell by cell
         table, half, strings = self.table, self.xls_strmax // 2, self.str_table
+        if fits and columns and self._strings_down(columns, quoted):
+            return
         known, make, counted = strings.string_table, tuple.__new__, 0
         for r, row in enumerate(zip(*columns.values()), start=1):
             cells = None
@@ -271,6 +345,56 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                     cells = table[r]
                 cells[c] = make(CellStringTuple, (index, fmt))
         strings.count += counted
+
+    def cells_down(self, col: int, cells: list[tuple[str, Any, Any] | None]) -> bool:
+        """`writer(row, col, value, format)` of each (writer, value, format) but None, from row 1
+        down, kept as a `down` column (each row's format its own) when every writer is
+        `write_number` of a finite number or every one `write_datetime` (its serial number as
+        XlsxWriter's own conversion gives it); False, nothing done, otherwise."""
+        writers = {cell[0] for cell in cells if cell is not None}
+        if len(writers) != 1 or not self._free_column(col):
+            return False
+        writer = writers.pop()
+        if writer == "write_number":
+            values = [None if cell is None else cell[1] for cell in cells]
+            if not all(type(v) is float and math.isfinite(v) for v in values if v is not None):
+                return False
+            kind = "n"
+        elif writer == "write_datetime":
+            convert, default = self._convert_date_time, self.default_date_format
+            values = [None if cell is None else convert(cell[1]) for cell in cells]
+            kind = "d"
+        else:
+            return False
+        if not self._claim(col, values):
+            return False
+        fmts = [None if cell is None else cell[2] if cell[2] is not None or kind == "n" else default
+                for cell in cells]
+        self.down[col] = _Down(kind, values, None, fmts=fmts)
+        return True
+
+    def _strings_down(self, columns: dict[int, list[str | None]], quoted: Any) -> bool:
+        """`strings_across` kept as `down` columns: every text numbered row by row (a new text the
+        next number: the table's own count, which `_get_shared_string_index` keeps equal to its
+        size), every cell counted once. False, nothing done, when a column cannot be kept
+        (`_free_column`), a text is longer than half the cell limit, or the table's count is not
+        its size."""
+        strings = self.str_table
+        known, half = strings.string_table, self.xls_strmax // 2
+        lists = list(columns.values())
+        if (len(known) != strings.unique_count or len({len(texts) for texts in lists}) > 1
+                or not all(self._free_column(c) for c in columns)
+                or any(max(map(len, filter(None, texts)), default=0) > half for texts in lists)):
+            return False
+        number = known.setdefault       # a new text gets the size before it: the next number
+        flat = [None if t is None else number(t, len(known)) for row in zip(*lists) for t in row]
+        strings.unique_count = len(known)
+        strings.count += len(flat) - flat.count(None)
+        width = len(lists)
+        for k, (c, texts) in enumerate(columns.items()):
+            marked = frozenset(i for i, t in enumerate(texts) if t and t.startswith(FORMULA_START))
+            self.down[c] = _Down("s", flat[k::width], quoted, marked)
+        return True
 
     def cells_in_order(self, cells: Iterable[tuple[int, int, str, Any, Any]]) -> None:
         """`writer(row, col, value, format)` of each (row, col, writer, value, format) in order (the
@@ -298,8 +422,85 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             self._check_dimensions(low_row, low_col)
             self._check_dimensions(high_row, high_col)
 
+    def _first_new_format(self, column_formats: dict[int, Any]) -> int:
+        """The last row where a `down` column's cells first show a format without its number yet
+        (0: none): the row its number is given in when the sheet is written cell by cell."""
+        def new(fmt: Any) -> bool:
+            return (fmt is not None and fmt.xf_index is None
+                    and fmt._get_format_key() not in fmt.xf_format_indices)
+
+        last = 0
+        for c, column in self.down.items():
+            values, quoted = column.values, column.quoted
+            firsts: list[tuple[Any, bool | None]]
+            if column.fmts is not None:     # each row's format: the first row of each
+                shown: dict[int, tuple[Any, int]] = {}
+                for i, (v, fmt) in enumerate(zip(values, column.fmts)):
+                    if v is not None:
+                        fmt = fmt or column_formats.get(c)
+                        shown.setdefault(id(fmt), (fmt, i))
+                for fmt, i in shown.values():
+                    if new(fmt):
+                        last = max(last, i + 1)
+                continue
+            if column.kind == "n":
+                firsts = [(column.fmt or column_formats.get(c), None)]
+            else:
+                firsts = [(column.fmt, True), (column_formats.get(c), False)]
+            for fmt, marked in firsts:      # marked: the cells of a quoted row, or the others
+                if new(fmt):
+                    first = next((i for i, v in enumerate(values)
+                                  if v is not None and (marked is None or (i in quoted) == marked)), None)
+                    if first is not None:
+                        last = max(last, first + 1)
+        return last
+
+    def _down_rows(self, styles: dict[Any, str], column_formats: dict[int, Any], start: int) -> list[str]:
+        """The `down` cells of `_DOWN_ROWS` rows from row `start` + 1 (as `_write_rows` writes them
+        when a row has no format of its own), each row's in column order ("" for a row without
+        one): a block at a time, so a million rows' cell texts are never all held at once."""
+        def style(fmt: Any) -> str:
+            if not fmt:
+                return ""
+            found = styles.get(fmt)
+            if found is None:
+                found = styles[fmt] = f' s="{fmt._get_xf_index()}"'
+            return found
+
+        stop = start + _DOWN_ROWS
+        height = min(max(len(column.values) for column in self.down.values()), stop) - start
+        texts: list[list[str]] = []
+        for c in sorted(self.down):
+            column = self.down[c]
+            name, values = xl_col_to_name(c), column.values[start:stop]
+            given = len(values) - values.count(None)
+            if not given:      # no cell: no format to number
+                cells = [""] * len(values)
+            elif column.fmts is not None:
+                fmts, at = column.fmts, column_formats.get(c)
+                cells = ["" if v is None else f'<c r="{name}{i + 2}"{style(fmts[i] or at)}><v>{v:.16G}</v></c>'
+                         for i, v in enumerate(values, start=start)]
+            elif column.kind != "s":
+                s = style(column.fmt or column_formats.get(c))
+                cells = ["" if v is None else f'<c r="{name}{r}"{s}><v>{v:.16G}</v></c>'
+                         for r, v in enumerate(values, start=start + 2)]
+            else:
+                quoted = column.quoted
+                marks = sum(1 for i in quoted if start <= i < stop) if quoted else 0
+                plain = style(column_formats.get(c)) if marks < given else ""
+                marked = style(column.fmt) if marks else ""
+                cells = ["" if v is None else
+                         f'<c r="{name}{i + 2}"{marked if i in quoted else plain} t="s"><v>{v}</v></c>'
+                         for i, v in enumerate(values, start=start)] if marks else [
+                         "" if v is None else f'<c r="{name}{r}"{plain} t="s"><v>{v}</v></c>'
+                         for r, v in enumerate(values, start=start + 2)]
+            cells.extend([""] * (height - len(cells)))
+            texts.append(cells)
+        return list(map("".join, zip(*texts)))
+
     def _write_rows(self) -> None:
         if self.constant_memory or self.comments:
+            self._settle()
             super()._write_rows()
             return
         self._calculate_spans()
@@ -310,9 +511,34 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                           if info.column_format is not None}
         # a row without row_info at the default height: `_write_row`'s <row> is its number and spans
         plain_rows = self.default_row_height == self.original_row_height and self.excel_version != 2010
+        down = self.down
+        rows_down = max((len(column.values) for column in down.values()), default=0)
+        # a format is numbered when first written (`_get_xf_index`), and styles.xml lists them in that
+        # order: the rows up to the last where a `down` column first shows a format not yet numbered
+        # are written cell by cell, the rest from the columns' joined text
+        ready = self._first_new_format(column_formats)
+        joined: list[str] = []
+        block = 0       # the first row (0 = row 1) of `joined`
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row_num)
             info = row_info.get(row_num)
+            if 1 <= row_num <= rows_down:
+                filled = True
+                if row_num > ready:
+                    if not block <= row_num - 1 < block + len(joined):
+                        block = row_num - 1
+                        joined = self._down_rows(styles, column_formats, block)
+                    if not cells and info is None and plain_rows:
+                        text = joined[row_num - 1 - block]
+                        if text:
+                            span = spans.get(row_num // 16)
+                            write(f'<row r="{row_num + 1}" spans="{span}">{text}</row>' if span else
+                                  f'<row r="{row_num + 1}">{text}</row>')
+                        continue
+                    filled = bool(joined[row_num - 1 - block])
+                if filled:      # the row's `down` cells merged with its `table` ones (written later)
+                    merged = {c: column.cell(row_num - 1) for c, column in sorted(down.items())}
+                    cells = {c: cell for c, cell in merged.items() if cell is not None} | (cells or {})
             if not cells:
                 if info is not None:
                     self._write_empty_row(row_num, spans.get(row_num // 16), info)
@@ -353,6 +579,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
 _SST_CAREFUL = re.compile(r"[\x00-\x1f&<>\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$")
 
 _SST_BATCH = 4096   # strings joined per write
+_DOWN_ROWS = 8192   # rows of `down` cells made at a time
 
 
 class _SharedStrings(xlsxwriter.sharedstrings.SharedStrings):
@@ -520,6 +747,8 @@ class Workbook:
             ws.numbers_down(c, floats, fmt)
         writers = {name: getattr(ws, name) for name in ("write_number", "write_string", "write_datetime")}
         for c, column in cells.items():
+            if ws.cells_down(c, column):
+                continue
             for r, cell in enumerate(column, start=1):
                 if cell is not None:
                     writers[cell[0]](r, c, cell[1], cell[2])
@@ -578,4 +807,6 @@ class Workbook:
         1.7 million cells alive through the publish stage, its peak of memory."""
         for ws in self.book.worksheets():
             ws.table.clear()
+            if isinstance(ws, _Worksheet):
+                ws.down.clear()
         self.book.str_table.string_array.clear()     # the shared strings, once written
