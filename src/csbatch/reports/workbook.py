@@ -277,10 +277,11 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 low = -1
         for c, column in self.down.items():
             values = column.values
+            # values[i] is row i + 1 (0-based, as `table`), in block (i + 1) >> 4 of 16 rows
             if None in values:
                 present = {(i + 1) >> 4 for i, v in enumerate(values) if v is not None}
-            else:
-                present = set(range(1 >> 4, (len(values) >> 4) + 1)) if values else set()
+            else:   # rows 1 to len(values): every block from the first to the last's
+                present = set(range((len(values) >> 4) + 1)) if values else set()
             for block in present:
                 low, high = blocks.get(block, (c, c))
                 blocks[block] = (min(low, c), max(high, c))
