@@ -438,9 +438,12 @@ def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> 
         # is a contiguous view of it (a copy costs an incref per cell: as much as building it)
         width = min(lengths)
         cells = np.array(body, dtype=object, order="F")
-        # with many columns not read, their cells would live on through coercion in the
-        # array: those sheets copy the columns read, so the others are freed with the rows
+        # the cells of columns not read must not live on in the array through coercion (they
+        # are freed with the rows): cleared when few, and with many the array is not kept (the
+        # columns read are copied: n pointers a column not read would cost otherwise)
         shared = len(set(wanted.values())) * _SHARED_SHARE >= width
+        if shared:
+            cells[:, sorted(set(range(width)) - set(wanted.values()))] = None
         return {name: pd.Series(cells[:, j] if shared else cells[:, j].copy(), index=index, dtype=object,
                                 copy=False)
                 for name, j in wanted.items()}
