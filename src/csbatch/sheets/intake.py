@@ -51,6 +51,8 @@ _DIGIT = re.compile("[0-9]")
 TOTALS = {normalise_label(x) for x in ("合计", "总计", "小计", "total", "totals", "sum")}
 #: the longest cell `_totals_rows` looks at (`合计` with spaces, `Totals:`)
 _TOTAL_LENGTH = 8
+#: `_mapped_columns` keeps a sheet's cells in one array when at least 3 of 4 columns are read
+_SHARED_SHARE = 4 / 3
 
 
 class ReadProgress(Protocol):
@@ -77,15 +79,32 @@ def _item_sections(policy: Policy) -> dict[str, Section]:
     return {item.code: section for section in policy.questionnaire.sections for item in section.items}
 
 
-def _totals_rows(first: pd.Series) -> pd.Index:
-    """Rows whose first mapped cell says 合计/总计/total: only short texts can, so only those are
-    normalised (a million-row sheet must not pay for a per-cell check)."""
-    if pd.api.types.infer_dtype(first, skipna=True) not in ("string", "mixed", "mixed-integer"):
-        return pd.Index([])
-    values = first.to_numpy(dtype=object)
-    try:   # a column of texts: the short ones by one C-level `len` per cell (IDs are all longer)
-        short = np.flatnonzero(np.fromiter(map(len, values), dtype=np.int64, count=len(values)) <= _TOTAL_LENGTH)
+def _text_lengths(values: np.ndarray) -> np.ndarray | None:
+    """Each cell's length when every cell is text (one C-level `str.__len__` per cell, which
+    refuses anything not a `str`), else None: of a sheet's leftmost mapped column, both its blank
+    cells (`_filled_counts`) and its short ones (`_totals_rows`) from the one pass."""
+    try:
+        return np.fromiter(map(str.__len__, values), dtype=np.int64, count=len(values))
     except TypeError:   # numbers, dates or missing cells among the texts
+        return None
+
+
+def _totals_rows(first: pd.Series, lengths: np.ndarray | None = None) -> pd.Index:
+    """Rows whose first mapped cell says 合计/总计/total: only short texts can, so only those are
+    normalised (a million-row sheet must not pay for a per-cell check). `lengths`: the cells'
+    `_text_lengths` when every one is text (None: not known)."""
+    values = first.to_numpy(dtype=object)
+    if lengths is None:
+        if pd.api.types.infer_dtype(first, skipna=True) not in ("string", "mixed", "mixed-integer"):
+            return pd.Index([])
+        lengths = _text_lengths(values)
+    if lengths is not None:   # a column of texts: the short ones (IDs are all longer)
+        short = np.flatnonzero(lengths <= _TOTAL_LENGTH)
+        # short IDs (`KH082173`: every cell of a customer sheet) have an ASCII digit, which a
+        # total never has: ruled out on their code points in numpy, no call per cell
+        points = values[short].astype(f"<U{_TOTAL_LENGTH}").view(np.uint32).reshape(len(short), _TOTAL_LENGTH)
+        short = short[~((points >= ord("0")) & (points <= ord("9"))).any(axis=1)]
+    else:   # numbers, dates or missing cells among the texts
         short = np.arange(len(values))
     # each distinct value once (factorised in C); a text with an ASCII digit is never a total
     codes, uniq = pd.factorize(values[short])
@@ -415,9 +434,18 @@ def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> 
     lengths = set(map(len, body))
     if len(lengths) == 1 and min(lengths) > max(wanted.values(), default=-1):
         # a workbook's rows are all as wide: one 2-D object array (built in C, no per-cell
-        # Python loop and no container per row), each column a copy of one of its columns
-        cells = np.array(body, dtype=object)
-        return {name: pd.Series(cells[:, j].copy(), index=index, dtype=object, copy=False)
+        # Python loop and no container per row), laid out column by column so that each column
+        # is a contiguous view of it (a copy costs an incref per cell: as much as building it)
+        width = min(lengths)
+        cells = np.array(body, dtype=object, order="F")
+        # the cells of columns not read must not live on in the array through coercion (they
+        # are freed with the rows): cleared when few, and with many the array is not kept (the
+        # columns read are copied: n pointers a column not read would cost otherwise)
+        shared = len(set(wanted.values())) * _SHARED_SHARE >= width
+        if shared:
+            cells[:, sorted(set(range(width)) - set(wanted.values()))] = None
+        return {name: pd.Series(cells[:, j] if shared else cells[:, j].copy(), index=index, dtype=object,
+                                copy=False)
                 for name, j in wanted.items()}
     return {name: pd.Series([r[j] if j < len(r) else "" for r in body], index=index, dtype=object)
             for name, j in wanted.items()}
@@ -432,16 +460,33 @@ def _blank_cells(values: np.ndarray) -> np.ndarray:
     return pd.isna(values) | (values == "")
 
 
-def _filled_counts(raw_cols: dict[str, pd.Series]) -> np.ndarray:
+def _filled_counts(raw_cols: dict[str, pd.Series], first_blank: np.ndarray | None = None) -> np.ndarray:
     """Per row, how many mapped cells are filled, exact up to 2 (a higher count reads as 2 or
     more, all `_drop_padding` and `rows.note_rows` ask): a column is looked at only in the rows
     still under two, so a sheet of full rows pays for two columns' blank tests, not every
-    column's (padding, totals and note rows are the few that go on)."""
-    columns = iter(raw_cols.values())
-    first = next(columns)
-    counts = np.zeros(len(first), dtype=np.int32)
-    rows = np.arange(len(first))
-    for series in (first, *columns):
+    column's (padding, totals and note rows are the few that go on). The count does not depend
+    on the columns' order, so the columns of text come first (one pass each: their lengths),
+    the others (dates, numbers: a comparison and a missing-value test) only for the rows left.
+    `first_blank`: the first column's blank cells when already known (`_drop_padding`)."""
+    columns = list(raw_cols.values())
+    counts = np.zeros(len(columns[0]), dtype=np.int32)
+    rows = np.arange(len(counts))
+    if first_blank is not None:
+        counts += ~first_blank
+        rows = rows[counts < 2]
+        columns = columns[1:]
+    later = []
+    for series in columns:
+        if not len(rows):
+            return counts
+        values = series.to_numpy(dtype=object, copy=False)
+        lengths = _text_lengths(values if len(rows) == len(values) else values[rows])
+        if lengths is None:
+            later.append(series)
+            continue
+        counts[rows] += lengths > 0
+        rows = rows[counts[rows] < 2]
+    for series in later:
         if not len(rows):
             break
         values = series.to_numpy(dtype=object, copy=False)
@@ -457,13 +502,21 @@ def _drop_padding(found: FoundSheet, raw: RawSheet, raw_cols: dict[str, pd.Serie
     issues: list[Issue] = []
     index = next(iter(raw_cols.values())).index
     # rows blank in every mapped column are padding, not data (vectorised: empty or missing cells);
-    # a row whose only content is an unreadable (formula/error) cell is still reported
-    counts = _filled_counts(raw_cols)
+    # a row whose only content is an unreadable (formula/error) cell is still reported. The
+    # leftmost column (where a totals row says so) is looked at first: one pass over it tells
+    # both its blank cells and its short texts, when it is all text (an ID column: most sheets)
+    first_col = min(wanted, key=wanted.__getitem__)
+    first = raw_cols[first_col]
+    lengths = _text_lengths(first.to_numpy(dtype=object, copy=False))
+    ordered = {first_col: first, **raw_cols}
+    counts = _filled_counts(ordered, None if lengths is None else lengths == 0)
     filled = pd.Series(counts, index=index, copy=False)
     unreadable = index.isin([r + 1 for (r, c) in raw.unreadable if c in wanted.values()])
     blank = (counts == 0) & ~unreadable
-    first_col = min(wanted, key=wanted.__getitem__)
-    totals = index.isin(_totals_rows(raw_cols[first_col][~blank]))
+    if blank.any():   # a mask's copy of a million cells only when there is a blank row to leave out
+        totals = index.isin(_totals_rows(first[~blank], None if lengths is None else lengths[~blank]))
+    else:
+        totals = index.isin(_totals_rows(first, lengths))
     for r in index[totals]:
         issues.append(Issue.warn(Source(found.display, sheet=found.sheet, row=int(r)), "inputs.totals_row",
                                  N_("totals row ignored")))

@@ -44,6 +44,11 @@ class _Out:
             if has.any():
                 noted.append((code, has, msg_u))
         if ok_u.all() and vals_u is not None and not noted:   # the common case: no masks per cell
+            if len(g.pos) == len(self.vals):   # the group is every cell (the column has one kind)
+                # cell by cell (`per_cell`), the values are the cells' already (copied when they
+                # are the raw cells themselves, which are not the result's to change)
+                self._put_all(vals_u[g.codes] if not g.per_cell else vals_u.copy() if vals_u is g.uniq else vals_u)
+                return
             self.vals[g.pos] = vals_u[g.codes]
             self.ok[g.pos] = True
             return
@@ -56,6 +61,16 @@ class _Out:
         for code, has, msg_u in noted:
             at = has[g.codes]
             self.notes.append((g.pos[at], code, msg_u[g.codes[at]]))
+
+    def _put_all(self, vals: np.ndarray) -> None:
+        """Every cell's value at once: `vals` (an array made for this put) is the column's when it
+        has the storage's dtype (no scatter through the positions, which are all of them, in
+        order), else it is cast into the storage as a scatter would."""
+        if vals.dtype == self.vals.dtype:
+            self.vals = vals
+        else:
+            self.vals[:] = vals
+        self.ok[:] = True
 
     def error_at(self, cells: np.ndarray, msgs: np.ndarray | Said) -> None:
         """Error messages for the cells at `cells` (positions or a mask): one each, or one for all."""
@@ -76,10 +91,10 @@ class _Out:
         elif self.storage == "object":
             if not self.ok.all():
                 self.vals[~self.ok] = None
-            values = pd.Series(self.vals, index=index, dtype=object)
+            values = pd.Series(self.vals, index=index, dtype=object, copy=False)
         else:
             self.vals[~self.ok] = self.vals.dtype.type("NaT")
-            values = pd.Series(self.vals, index=index)
+            values = pd.Series(self.vals, index=index, copy=False)
         values.name = raw.name
         errors = []
         if self.erred:

@@ -82,6 +82,9 @@ class _Group:
     clean: np.ndarray | None = None       # text: NFKC, invisible characters removed, stripped
     odd: np.ndarray | None = None         # text: not plain ASCII
     us: np.ndarray | None = None          # date/datetime/time/timedelta: int64 microseconds
+    #: each cell its own value, in the cells' order (`codes` is 0, 1, 2…): a value per distinct
+    #: value is already a value per cell, so `_Out.put` takes nothing through the codes
+    per_cell: bool = False
 
     def __len__(self) -> int:
         return len(self.uniq)
@@ -219,11 +222,36 @@ def _distinct_texts(values: np.ndarray, per_cell: bool) -> tuple[np.ndarray, np.
     Hashing a million distinct strings costs more than cleaning each cell (two C-level maps), and
     no handler needs its values distinct, only each cell's index into them."""
     n = len(values)
-    if per_cell and n >= 4 * _SAMPLE:
+    if n >= 4 * _SAMPLE:
         sample = values[::n // _SAMPLE]
-        if len(set(sample)) >= 0.9 * len(sample) and all(map(str.isascii, sample)):
+        distinct = len(set(sample))
+        if per_cell and distinct >= 0.9 * len(sample) and all(map(str.isascii, sample)):
             return np.arange(n), values
+        if distinct <= _FEW:
+            return _few_texts(values)
     return _factorize(values)
+
+
+#: a sample with at most this many distinct texts is of a column of few values (codes, yes/no)
+_FEW = 64
+
+
+class _Numbering(dict[str, int]):
+    """Text → its number, in order of first appearance (a new text numbered on first look-up)."""
+
+    def __missing__(self, text: str) -> int:
+        self[text] = number = len(self)
+        return number
+
+
+def _few_texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`pd.factorize` of text cells of few distinct values (code, status, yes/no columns), by one
+    dict look-up per cell in C: pandas' table for text encodes each non-ASCII cell to UTF-8 first
+    (and keeps that copy on the cell), a dict compares the few values as they are. The same codes
+    and values, in the same order of first appearance."""
+    numbering = _Numbering()
+    codes = np.fromiter(map(numbering.__getitem__, values), dtype=np.intp, count=len(values))
+    return codes, np.fromiter(numbering, dtype=object, count=len(numbering))
 
 
 def _text_group(values: np.ndarray, pos: np.ndarray, per_cell: bool = False) -> tuple[_Group, np.ndarray]:
@@ -235,7 +263,7 @@ def _text_group(values: np.ndarray, pos: np.ndarray, per_cell: bool = False) -> 
         clean[odd] = _cleaned_texts(uniq[odd], nfkc=True)
     filled = clean != ""
     if filled.all():
-        return _Group(_STR, pos, codes, uniq, clean=clean, odd=odd), pos[:0]
+        return _Group(_STR, pos, codes, uniq, clean=clean, odd=odd, per_cell=uniq is values), pos[:0]
     keep = filled[codes]
     return _Group(_STR, pos[keep], codes[keep], uniq, clean=clean, odd=odd), pos[~keep]
 
