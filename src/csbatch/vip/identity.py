@@ -5,10 +5,12 @@ not reveal whose purchases it holds. Outputs print only the last digits of an ID
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,11 +26,27 @@ def load_key(ledger_path: Path | None) -> bytes:
         return secrets.token_bytes(32)
     path = key_file(ledger_path)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _create_key(path)
+    return path.read_text().strip().encode()
+
+
+def _create_key(path: Path) -> None:
+    """Write a new key at `path` unless another process got there first. Two closes starting at
+    once on a new ledger both find no key: the key is written whole into a file of its own, then
+    linked to `path` (atomic, and refused when `path` exists), so neither ever reads a key half
+    written (an empty key would hash every person differently) nor fails because the other won;
+    both then read the one key that was linked."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, draft = tempfile.mkstemp(prefix=path.name + ".", suffix=".new", dir=path.parent)  # mode 0600
+    try:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileExistsError):   # another close linked its key first: the ledger's
+            os.link(draft, path)
+    finally:
+        os.unlink(draft)
 
 
 def key_file(ledger_path: Path) -> Path:
