@@ -81,3 +81,74 @@ def test_trailing_spend_merge_as_the_loop(earlier, month_given):
     new, old = _plus(earlier, month), _old_plus(earlier, month)
     assert list(new) == list(old)
     assert [str(v) for v in new.values()] == [str(v) for v in old.values()]
+
+
+def _same_cells(new: list, old: list) -> None:
+    assert len(new) == len(old)
+    for a, b in zip(new, old):
+        assert type(a) is type(b), (a, b)
+        assert (a is pd.NaT and b is pd.NaT) or (a == b and a.unit == b.unit), (a, b)
+
+
+def test_audit_records_box_each_distinct_instant_as_pandas_boxes_every_cell():
+    """`records` reads a datetime64 column through `instants`: the Timestamps (their unit too)
+    and NaTs `list(column)` gives, for every unit, repeats, blanks, one row and none."""
+    from csbatch.audit.kit import instants, records
+
+    cells = ["2026-10-01", None, "2026-10-01 08:30:00.000001", "2026-10-01", "2026-10-31 23:59", None,
+             "1970-01-01", "1969-12-31 23:59:59"]
+    for unit in ("ns", "us", "ms", "s"):
+        for values in (cells, cells[:1], cells[1:2], [], ["2026-10-01"] * 3):
+            column = pd.Series(pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601"), dtype=f"datetime64[{unit}]")
+            _same_cells(instants(column), list(column))
+    far = pd.Series(np.array(["3000-01-01", "NaT", "3000-01-01", "1500-06-01"], dtype="datetime64[us]"))
+    _same_cells(instants(far), list(far))
+    frame = pd.DataFrame({"at": pd.to_datetime(pd.Series(cells, dtype=object), format="ISO8601"), "n": range(len(cells)),
+                          "tz": pd.to_datetime(pd.Series(cells, dtype=object), format="ISO8601").dt.tz_localize("Asia/Shanghai")})
+    new, old = records(frame), frame.to_dict("records")
+    assert new == old
+    for a, b in zip(new, old):
+        _same_cells([a["at"], a["tz"]], [b["at"], b["tz"]])
+
+
+def test_deadline_instant_column_as_pandas_converts_the_list():
+    """`instant_column` gives `pd.Series(values, dtype="datetime64[ns]")`: Timestamps of mixed
+    units and Nones by their nanoseconds; anything else (NaT, datetimes, a time zone, an instant
+    nanoseconds cannot hold) the way pandas converts it, errors included."""
+    import datetime as dt
+
+    from csbatch.audit.deadline_checks import instant_column
+
+    ts = pd.Timestamp
+    cases = [
+        [ts("2026-10-01 08:30")], [None, None], [],
+        [ts("2026-10-01 08:30").as_unit("us"), None, ts("2026-10-01 08:30:00.000000001"),
+         ts("2026-10-01").as_unit("s"), ts("1960-01-01").as_unit("ms")],
+        [ts("2026-10-01"), pd.NaT, None], [dt.datetime(2026, 10, 1, 8, 30), ts("2026-10-02")],
+        [ts("2026-10-01", tz="UTC"), None],
+    ]
+    for values in cases:
+        try:
+            old = pd.Series(values, dtype="datetime64[ns]")
+        except Exception as exc:   # whatever pandas raises, the new form raises too
+            try:
+                instant_column(values)
+            except type(exc):
+                continue
+            raise AssertionError(f"no {type(exc).__name__} for {values}") from None
+        pd.testing.assert_series_equal(instant_column(values), old, check_exact=True)
+    far = [ts("3000-01-01").as_unit("us"), None]
+    try:
+        pd.Series(far, dtype="datetime64[ns]")
+        raised = None
+    except Exception as exc:
+        raised = type(exc)
+    if raised is None:
+        pd.testing.assert_series_equal(instant_column(far), pd.Series(far, dtype="datetime64[ns]"))
+    else:
+        try:
+            instant_column(far)
+        except raised:
+            pass
+        else:
+            raise AssertionError("the out-of-range instant was converted")
