@@ -10,6 +10,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from csbatch.blanks import is_blank
 from csbatch.payroll.orders import in_file_order
 from csbatch.vip.pricing import ZERO
 from csbatch.vip.purchases import _plus
@@ -152,3 +153,27 @@ def test_deadline_instant_column_as_pandas_converts_the_list():
             pass
         else:
             raise AssertionError("the out-of-range instant was converted")
+
+
+def test_roster_cells_by_id_as_roster_at_for_what_members_by_card_asks():
+    """`members_by_card` reads role, team and team_lead from dicts (`_by_id`) instead of
+    `roster.at` per employee: each cell is the same text or not, blank or not, and true or not,
+    for every dtype a roster column may have."""
+    from csbatch.scoring.cards import _by_id
+
+    ids = ["1001", "1002", "1003", "1004", "1005"]
+    columns = [
+        pd.Series(["agent", None, np.nan, "", 7], dtype=object), pd.Series(["a", None, "b", "", "人"], dtype="str"),
+        pd.array([True, None, False, True, None], dtype="boolean"), pd.Series([True, False, True, False, True]),
+        pd.Series([1.0, np.nan, 0.0, 2.0, np.nan]), pd.Series([True, None, np.nan, "是", 0], dtype=object),
+        pd.Series([pd.NA, Decimal("NaN"), Decimal("1"), "x", None], dtype=object),
+    ]
+    for column in columns:
+        roster = pd.DataFrame({"employee_id": ids, "c": column}).set_index("employee_id")
+        cells = _by_id(roster, "c")
+        for emp in ids:
+            new, old = cells[emp], roster.at[emp, "c"]
+            assert isinstance(new, str) == isinstance(old, str) and is_blank(new) == is_blank(old), (new, old)
+            assert (new if isinstance(new, str) and new else None) == (old if isinstance(old, str) and old else None)
+            if not is_blank(old):
+                assert bool(new) == bool(old)
