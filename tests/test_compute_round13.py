@@ -177,3 +177,35 @@ def test_roster_cells_by_id_as_roster_at_for_what_members_by_card_asks():
             assert (new if isinstance(new, str) and new else None) == (old if isinstance(old, str) and old else None)
             if not is_blank(old):
                 assert bool(new) == bool(old)
+
+
+def _old_could_qualify(key, spend, entry) -> bool:
+    """The per-key form before round 13."""
+    tier = entry[key[1]]
+    if spend.trailing[key] >= tier.trailing_12m:
+        return True
+    return tier.single_order is not None and spend.largest_order.get(key, ZERO) >= tier.single_order
+
+
+_AMOUNTS = st.one_of(st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-10**6, max_value=10**6),
+                     st.sampled_from([Decimal("-0"), Decimal("1E+3"), Decimal("999.999"), Decimal("1000"),
+                                      Decimal("1000.00"), Decimal("Infinity"), Decimal("-Infinity")]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.tuples(st.sampled_from(["p1", "p2", "customer:1", "", "人"]), st.sampled_from(["a", "b"])),
+                       _AMOUNTS, max_size=10),
+       st.dictionaries(st.tuples(st.sampled_from(["p1", "p2", "customer:1", "", "人"]), st.sampled_from(["a", "b"])),
+                       _AMOUNTS, max_size=10),
+       st.sampled_from([Decimal("1000"), Decimal("0"), Decimal("999.99")]),
+       st.sampled_from([None, Decimal("500"), Decimal("0")]))
+def test_could_qualify_as_the_per_key_test(trailing, largest, threshold, single):
+    """`_could_qualify` keeps the keys of the trailing sums the per-key test kept, in their order."""
+    from types import SimpleNamespace
+
+    from csbatch.vip.card_events import _could_qualify
+
+    spend = SimpleNamespace(trailing=trailing, largest_order=largest)
+    entry = {"a": SimpleNamespace(trailing_12m=threshold, single_order=single),
+             "b": SimpleNamespace(trailing_12m=Decimal("50000"), single_order=Decimal("3000"))}
+    assert _could_qualify(spend, entry) == [k for k in trailing if _old_could_qualify(k, spend, entry)]

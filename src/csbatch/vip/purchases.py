@@ -274,14 +274,14 @@ class Spend:
         self._at, self._of_person = _groups(cids, codes, people)    # this month's rows per key / person, in order
         self.month: dict[tuple[str, str], Decimal] = {}
         self.largest_order: dict[tuple[str, str], Decimal] = {}     # this month's (the first of equals)
-        month, largest_order = self.month, self.largest_order         # (a million rows: no attribute look-ups)
+        sums, largest_order = self.month, self.largest_order          # (a million rows: no attribute look-ups)
         for key, at in self._at.items():
             if len(at) == 1:        # most keys: one purchase (its sum is still ZERO + it, as `sum` gives)
                 largest = amounts[at[0]]
-                month[key] = ZERO + largest
+                sums[key] = ZERO + largest
             else:
                 of_key = list(map(amounts.__getitem__, at))
-                month[key] = sum(of_key, ZERO)
+                sums[key] = sum(of_key, ZERO)
                 largest = max(of_key)
             if largest > ZERO:
                 largest_order[key] = largest
@@ -296,8 +296,7 @@ class Spend:
                                       earlier["amount"].tolist()):
             key = (people.person(str(cid)), self.programme_of[store])
             self.trailing[key] = self.trailing.get(key, ZERO) + amount
-        self.trailing = _plus(self.trailing, month)
-
+        self.trailing = _plus(self.trailing, sums)
 
     def _customers(self, persons: Collection[str]) -> list[str]:
         """The customer ids whose purchases count for `persons`."""
