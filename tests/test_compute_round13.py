@@ -209,3 +209,54 @@ def test_could_qualify_as_the_per_key_test(trailing, largest, threshold, single)
     entry = {"a": SimpleNamespace(trailing_12m=threshold, single_order=single),
              "b": SimpleNamespace(trailing_12m=Decimal("50000"), single_order=Decimal("3000"))}
     assert _could_qualify(spend, entry) == [k for k in trailing if _old_could_qualify(k, spend, entry)]
+
+
+def _old_groups(cids, codes, people):
+    """`_groups` before round 13 (a `people.person` call per distinct customer id)."""
+    from csbatch.grouping import runs
+
+    if not cids:
+        return {}, {}
+    cid_codes, cid_uniques = pd.factorize(np.asarray(cids, dtype=object))
+    of_cid, persons = pd.factorize(np.asarray([people.person(c) for c in cid_uniques.tolist()], dtype=object))
+    person_codes = of_cid[cid_codes]
+    code_codes, programmes = pd.factorize(np.asarray(codes, dtype=object))
+    key_codes, keys = pd.factorize(person_codes.astype(np.int64) * len(programmes) + code_codes)
+    person_list, programme_list = persons.tolist(), programmes.tolist()
+    by_key = runs(key_codes, len(keys))
+    packed = np.asarray(keys, dtype=np.int64)
+    owners = map(person_list.__getitem__, (packed // len(programmes)).tolist())
+    kinds = map(programme_list.__getitem__, (packed % len(programmes)).tolist())
+    return dict(zip(zip(owners, kinds), by_key)), dict(zip(person_list, runs(person_codes, len(persons))))
+
+
+_CIDS = st.sampled_from(["c1", "c2", "c3", "", "customer:c1", "顾客", "c1 ", "0"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_CIDS, st.sampled_from(["a", "b"])), max_size=12),
+       st.dictionaries(_CIDS, st.sampled_from(["p1", "p2", "", "customer:c2"]), max_size=5))
+def test_spend_groups_and_customers_as_the_per_call_forms(rows, known):
+    """`_groups` finds each customer's person as `People.person` does (a person of '' or none is
+    `customer:<id>`), and `Spend._customers` gives the old loop's ids in its order."""
+    from types import SimpleNamespace
+
+    from csbatch.vip.people import ANONYMOUS, People
+    from csbatch.vip.purchases import Spend, _groups
+
+    people = People(person_by_customer=dict(known))
+    for cid, person in known.items():
+        if person:
+            people.customers_of.setdefault(person, []).append(cid)
+    cids, codes = [c for c, _ in rows], [p for _, p in rows]
+    new, old = _groups(cids, codes, people), _old_groups(cids, codes, people)
+    assert [list(d.items()) for d in new] == [list(d.items()) for d in old]
+    persons = [*dict.fromkeys(people.person(c) for c in cids), "p1", "p9", ANONYMOUS + "x"]
+    expected: list[str] = []
+    for person in persons:
+        found = people.customers_of.get(person)
+        if found:
+            expected += found
+        elif person.startswith(ANONYMOUS):
+            expected.append(person[len(ANONYMOUS):])
+    assert Spend._customers(SimpleNamespace(people=people), persons) == expected   # type: ignore[arg-type]

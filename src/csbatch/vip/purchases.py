@@ -222,7 +222,9 @@ def _groups(cids: list[str], codes: list[str], people: People
     if not cids:
         return {}, {}
     cid_codes, cid_uniques = pd.factorize(np.asarray(cids, dtype=object))
-    of_cid, persons = pd.factorize(np.asarray([people.person(c) for c in cid_uniques.tolist()], dtype=object))
+    found = people.person_by_customer.get        # `people.person` of each id, without a call each
+    of_cid, persons = pd.factorize(np.asarray([found(c) or ANONYMOUS + str(c) for c in cid_uniques.tolist()],
+                                              dtype=object))
     person_codes = of_cid[cid_codes]
     code_codes, programmes = pd.factorize(np.asarray(codes, dtype=object))
     key_codes, keys = pd.factorize(person_codes.astype(np.int64) * len(programmes) + code_codes)
@@ -300,9 +302,10 @@ class Spend:
 
     def _customers(self, persons: Collection[str]) -> list[str]:
         """The customer ids whose purchases count for `persons`."""
-        out = []
+        out: list[str] = []
+        customers_of = self.people.customers_of.get     # (looked up once: hundreds of thousands of persons)
         for person in persons:
-            cids = self.people.customers_of.get(person)
+            cids = customers_of(person)
             if cids:
                 out += cids
             elif person.startswith(ANONYMOUS):
