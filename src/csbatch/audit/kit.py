@@ -71,11 +71,25 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     columns = frame.columns.tolist()
     if not columns:
         return cast("list[dict[str, Any]]", frame.to_dict("records"))
-    cells = [list(frame.iloc[:, k]) for k in range(len(columns))]
+    cells = [instants(frame.iloc[:, k]) if isinstance(kind, np.dtype) and kind.kind == "M"
+             else list(frame.iloc[:, k]) for k, kind in enumerate(frame.dtypes)]
     for k, kind in enumerate(frame.dtypes):
         if (not isinstance(kind, np.dtype) or kind.kind == "O") and not set(map(type, cells[k])) <= _NATIVE:
             cells[k] = [_native(v) for v in cells[k]]
     return [dict(zip(columns, row)) for row in zip(*cells)]
+
+
+def instants(column: pd.Series) -> list[Any]:
+    """`list(column)` of a datetime64 column (no time zone): a Timestamp (of the column's unit)
+    or NaT per cell, each distinct instant boxed once and shared by its cells. A sheet's dates
+    repeat (a month has 31 days), and pandas boxes each cell at about a microsecond."""
+    values = column.to_numpy()
+    if len(values) < 2:
+        return list(column)
+    distinct, inverse = np.unique(values.view(np.int64), return_inverse=True)
+    boxed = np.empty(len(distinct), dtype=object)
+    boxed[:] = list(pd.Series(distinct.view(values.dtype), dtype=column.dtype))
+    return cast("list[Any]", boxed[inverse.reshape(-1)].tolist())
 
 
 #: Cell types `maybe_box_native` leaves as they are (it makes numpy scalars and subclasses of

@@ -50,12 +50,39 @@ def _counted_orders(ctx: PayContext, roles: Iterable[str]) -> pd.DataFrame:
     sales = ctx.frame("sales")
     if ctx.counted_sales is None:
         counted = counted_order_mask(sales, ctx.period, ctx.policy.scoring.measures.counted_sales.statuses)
-        order = sales[["_file", "_sheet", "_row"]][counted].sort_values(["_file", "_sheet", "_row"], kind="stable",
-                                                                        na_position="first")
-        ctx.counted_sales = order.index.to_numpy(dtype=np.intp)
+        ctx.counted_sales = in_file_order(sales[["_file", "_sheet", "_row"]][counted])
     at = ctx.counted_sales
     at = at[sales["employee_id"].take(at).isin(set(ctx.with_role(roles).index)).to_numpy(dtype=bool)]
     return sales[[c for c in ORDER_COLUMNS if c in sales.columns]].take(at)
+
+
+def in_file_order(places: pd.DataFrame) -> np.ndarray:
+    """The index labels of `places` (columns _file, _sheet, _row) sorted by file, sheet and row,
+    stable, blanks first: what `sort_values(kind="stable", na_position="first")` gives. Intake
+    reads the files in name order and each sheet top to bottom, so the rows mostly are in that
+    order already: that is checked column-wise, comparing texts only where the file or sheet
+    changes (a sort of a million rows by three columns factorizes each column: 0.2 s)."""
+    if len(places) > 1 and places["_row"].dtype.kind in "iu":
+        files = places["_file"].to_numpy(dtype=object)
+        sheets = places["_sheet"].to_numpy(dtype=object)
+        rows = places["_row"].to_numpy()
+        # where the file or sheet differs from the row before (a blank differs from everything)
+        new_file = files[1:] != files[:-1]
+        new_sheet = sheets[1:] != sheets[:-1]
+        turns = np.flatnonzero(new_file | new_sheet) + 1
+        ordered = type(files[0]) is str and type(sheets[0]) is str
+        for at in turns.tolist():
+            if not ordered:
+                break
+            file, sheet, before_file, before_sheet = files[at], sheets[at], files[at - 1], sheets[at - 1]
+            ordered = type(file) is str and type(sheet) is str and (
+                file > before_file or (file == before_file and sheet > before_sheet))
+        # within a file's sheet the row numbers do not go down
+        same = ~(new_file | new_sheet)
+        if ordered and not (same & (rows[1:] < rows[:-1])).any():
+            return places.index.to_numpy(dtype=np.intp)
+    order = places.sort_values(["_file", "_sheet", "_row"], kind="stable", na_position="first")
+    return order.index.to_numpy(dtype=np.intp)
 
 
 def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal], inputs: dict[str, Sequence[PayInput]],

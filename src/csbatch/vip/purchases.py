@@ -222,7 +222,9 @@ def _groups(cids: list[str], codes: list[str], people: People
     if not cids:
         return {}, {}
     cid_codes, cid_uniques = pd.factorize(np.asarray(cids, dtype=object))
-    of_cid, persons = pd.factorize(np.asarray([people.person(c) for c in cid_uniques.tolist()], dtype=object))
+    found = people.person_by_customer.get        # `people.person` of each id, without a call each
+    of_cid, persons = pd.factorize(np.asarray([found(c) or ANONYMOUS + str(c) for c in cid_uniques.tolist()],
+                                              dtype=object))
     person_codes = of_cid[cid_codes]
     code_codes, programmes = pd.factorize(np.asarray(codes, dtype=object))
     key_codes, keys = pd.factorize(person_codes.astype(np.int64) * len(programmes) + code_codes)
@@ -234,6 +236,19 @@ def _groups(cids: list[str], codes: list[str], people: People
     kinds = map(programme_list.__getitem__, (packed % len(programmes)).tolist())
     at = dict(zip(zip(owners, kinds), by_key))
     return at, dict(zip(person_list, runs(person_codes, len(persons))))
+
+
+def _plus(earlier: dict[tuple[str, str], Decimal], month: dict[tuple[str, str], Decimal]
+          ) -> dict[tuple[str, str], Decimal]:
+    """`earlier` with `month` added key by key: `earlier.get(key, ZERO) + amount`, in the order
+    that loop gives (earlier's keys, then the month's new ones). A month amount is already
+    `ZERO + …` (exponent at most ZERO's), and adding ZERO to it again changes neither its value nor
+    its digits: only the keys of both are added; the others are copied by one dict merge instead
+    of a look-up and an addition each (most of a million orders' keys are new)."""
+    merged = {**earlier, **month}
+    for key in earlier.keys() & month.keys():
+        merged[key] = earlier[key] + month[key]
+    return merged
 
 
 class Spend:
@@ -261,16 +276,17 @@ class Spend:
         self._at, self._of_person = _groups(cids, codes, people)    # this month's rows per key / person, in order
         self.month: dict[tuple[str, str], Decimal] = {}
         self.largest_order: dict[tuple[str, str], Decimal] = {}     # this month's (the first of equals)
+        sums, largest_order = self.month, self.largest_order          # (a million rows: no attribute look-ups)
         for key, at in self._at.items():
             if len(at) == 1:        # most keys: one purchase (its sum is still ZERO + it, as `sum` gives)
                 largest = amounts[at[0]]
-                self.month[key] = ZERO + largest
+                sums[key] = ZERO + largest
             else:
                 of_key = list(map(amounts.__getitem__, at))
-                self.month[key] = sum(of_key, ZERO)
+                sums[key] = sum(of_key, ZERO)
                 largest = max(of_key)
             if largest > ZERO:
-                self.largest_order[key] = largest
+                largest_order[key] = largest
         self.refunds = frozenset(compress(oids, map(ZERO.__gt__, amounts)))   # amount < 0
         self._made: dict[tuple[str, str], list[Purchase]] = {}
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
@@ -282,14 +298,14 @@ class Spend:
                                       earlier["amount"].tolist()):
             key = (people.person(str(cid)), self.programme_of[store])
             self.trailing[key] = self.trailing.get(key, ZERO) + amount
-        for key, amount in self.month.items():
-            self.trailing[key] = self.trailing.get(key, ZERO) + amount
+        self.trailing = _plus(self.trailing, sums)
 
     def _customers(self, persons: Collection[str]) -> list[str]:
         """The customer ids whose purchases count for `persons`."""
-        out = []
+        out: list[str] = []
+        customers_of = self.people.customers_of.get     # (looked up once: hundreds of thousands of persons)
         for person in persons:
-            cids = self.people.customers_of.get(person)
+            cids = customers_of(person)
             if cids:
                 out += cids
             elif person.startswith(ANONYMOUS):
