@@ -173,6 +173,7 @@ def _files(period: str, inputs: Path) -> Month:
 
 
 def _generate(period: str, inputs: Path, employees: int, orders: int) -> None:
+    from csbatch.errors import CsbatchError
     from csbatch.policy import load_policy
     from csbatch.samples import generate_month
 
@@ -180,7 +181,10 @@ def _generate(period: str, inputs: Path, employees: int, orders: int) -> None:
     if policy is None:
         raise SystemExit("bench: the policy does not load:\n" + "\n".join(map(str, issues)))
     began = time.perf_counter()
-    generate_month(policy, period, inputs, employees=employees, orders=orders, seed=7)
+    try:
+        generate_month(policy, period, inputs, employees=employees, orders=orders, seed=7)
+    except CsbatchError as exc:   # e.g. a month of a year calendar.yaml does not cover yet
+        raise SystemExit(f"bench: cannot generate {period}:\n{exc}") from None
     print(f"generated {period} ({employees:,} employees, {orders:,} orders) in {inputs}: "
           f"{time.perf_counter() - began:.1f} s")
 
