@@ -156,3 +156,38 @@ def test_care_dates_of_a_datetime_are_not_those_of_its_date():
     assert got == _old_care(moment, 1, 3) and all(type(d) is dt.datetime for d in got)
     stamp = pd.Timestamp("2026-01-31 10:30")
     assert dates(stamp, 1) == _old_care(stamp, 1, 3) and type(dates(stamp, 1)[0]) is pd.Timestamp
+
+
+def test_spend_of_one_owner_and_one_month_is_not_added_up_again(tmp_path):
+    """A ledger's second month: one live close, one month in the window. `spend` reads each
+    customer's per-month sums without adding them up again by customer and store type; the
+    same frame as the query that did (round 8's `_old_spend`) and as the frame of every purchase,
+    with hand edits stored as text beside the number form of the same customer, in that month."""
+    from csbatch.ledger import Ledger
+    from csbatch.ledger.vip_reads import _SPEND_PER_MONTH, LedgerPurchases, _spend_sql
+    from csbatch.vip.purchases import FramePurchases
+    from test_vip_spend_sql import CUSTOMERS, ROWS, STORES, _frame, _old_spend, _rows
+
+    ledger = Ledger(tmp_path / "l.sqlite")
+    try:
+        ledger.import_purchases("imp1", "h.xlsx", "0" * 64, _frame(ROWS))
+        edits = [("imp1", "2026-03", "K2", "flagship", "regular", "HX", "2026-03-01", "5"),
+                 ("imp1", "2026-03", "K2", "modern", "regular", "HY", "2026-03-01", "0.001"),
+                 ("imp1", "2026-03", "K9", "modern", "regular", "HZ", "2026-03-01", "3.000"),
+                 ("imp1", "2026-03", "0042", "modern", "regular", "HV", "2026-03-01", "-0.00")]
+        ledger.conn.executemany("INSERT INTO vip_purchases VALUES (?, ?, ?, ?, ?, ?, ?, ?)", edits)
+        sql = LedgerPurchases(ledger.conn, "9999-99")
+        every = ledger.vip_history().purchases
+        months = sorted({r[0] for r in ROWS})
+        for month in months:
+            before = f"{month}-99"          # the window: that month only
+            keys = sql._keys(month, before, STORES)
+            assert _spend_sql(keys) == _SPEND_PER_MONTH
+            for customers in (CUSTOMERS, CUSTOMERS[::-1], ["K2", "K9"], ["K9"], []):
+                new = sql.spend(month, before, STORES, customers)
+                assert _rows(new) == _old_spend(sql, month, before, STORES, customers)
+                assert sorted(_rows(new)) == sorted(_rows(FramePurchases(every).spend(month, before, STORES,
+                                                                                      customers)))
+        assert _spend_sql(sql._keys(months[0], "9999-99", STORES)) != _SPEND_PER_MONTH     # many months
+    finally:
+        ledger.close()

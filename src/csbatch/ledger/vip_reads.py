@@ -66,6 +66,26 @@ def _column(rows: list[tuple[Any, ...]], i: int) -> tuple[Any, ...]:
     return tuple(map(itemgetter(i), rows))
 
 
+#: Each (owner, month, store type, customer)'s sum of `_CENTS_OR_MARK`, for the asked customers
+#: (`temp.spend_refs`) and the customers stored as text (`_DIGIT_TEXT`), in the table's key order.
+_SPEND_PER_MONTH = f"""
+    SELECT p.customer_ref, p.store_type, SUM({_CENTS_OR_MARK}) AS cents
+    FROM vip_purchase_rows p WHERE {_KEYED}
+    GROUP BY p.owner, p.period, p.store_type, p.customer_ref
+    HAVING p.customer_ref IN temp.spend_refs OR {_DIGIT_TEXT}"""
+
+
+def _spend_sql(keys: tuple[str, str, str]) -> str:
+    """The query of `LedgerPurchases.spend`: `_SPEND_PER_MONTH` added up per customer and store
+    type over the owners and months; with one owner and one month (a ledger's second month) its
+    rows are already one per customer and store type, so they are not sorted again to be added
+    up (the sort of 200k rows at 1M: about 0.08 s). The order of the rows differs; `spend` sorts
+    what it returns."""
+    if len(json.loads(keys[0])) == 1 and len(json.loads(keys[1])) == 1:
+        return _SPEND_PER_MONTH
+    return f"SELECT customer_ref, store_type, SUM(cents) FROM ({_SPEND_PER_MONTH}) GROUP BY customer_ref, store_type"
+
+
 def _nothing_keyed(keys: tuple[str, str, str]) -> bool:
     """Whether one of `LedgerPurchases._keys`' JSON lists is empty: no live owner, no month or no
     store type in the ledger, so no purchase row can match (a first close asks this)."""
@@ -143,13 +163,7 @@ class LedgerPurchases:
             "SELECT key, text FROM ledger_keys WHERE key IN (SELECT value FROM json_each(?))", (keys[2],)))
         try:
             self._fill("spend_refs", json.dumps(_forms_in_key_order(of_ref)))
-            found_rows = self.conn.execute(
-                f"""SELECT customer_ref, store_type, SUM(cents) FROM (
-                        SELECT p.customer_ref, p.store_type, SUM({_CENTS_OR_MARK}) AS cents
-                        FROM vip_purchase_rows p WHERE {_KEYED}
-                        GROUP BY p.owner, p.period, p.store_type, p.customer_ref
-                        HAVING p.customer_ref IN temp.spend_refs OR {_DIGIT_TEXT})
-                    GROUP BY customer_ref, store_type""", keys).fetchall()
+            found_rows = self.conn.execute(_spend_sql(keys), keys).fetchall()
         finally:
             self.conn.execute("DELETE FROM temp.spend_refs")
         # a column per field by `_column`, not `zip(*found_rows)`: that makes an iterator object per

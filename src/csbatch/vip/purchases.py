@@ -258,9 +258,9 @@ def _plus(earlier: dict[tuple[str, str], Decimal], month: dict[tuple[str, str], 
     else:
         of_earlier = earlier.get
         for key, added in month.items():
-            amount = of_earlier(key)
-            if amount is not None:
-                merged[key] = amount + added
+            before = of_earlier(key)
+            if before is not None:
+                merged[key] = before + added
     return merged
 
 
