@@ -19,6 +19,7 @@ holds, not what the ledger has gathered."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
@@ -244,11 +245,44 @@ def _plus(earlier: dict[tuple[str, str], Decimal], month: dict[tuple[str, str], 
     that loop gives (earlier's keys, then the month's new ones). A month amount is already
     `ZERO + …` (exponent at most ZERO's), and adding ZERO to it again changes neither its value nor
     its digits: only the keys of both are added; the others are copied by one dict merge instead
-    of a look-up and an addition each (most of a million orders' keys are new)."""
+    of a look-up and an addition each (most of a million orders' keys are new). The keys of both
+    are found by walking the smaller dict and asking the other once per key (a second month at
+    1M: 160k of them), not by a set of them and three look-ups each."""
     merged = {**earlier, **month}
-    for key in earlier.keys() & month.keys():
-        merged[key] = earlier[key] + month[key]
+    if len(earlier) <= len(month):
+        of_month = month.get
+        for key, amount in earlier.items():
+            added = of_month(key)
+            if added is not None:
+                merged[key] = amount + added
+    else:
+        of_earlier = earlier.get
+        for key, added in month.items():
+            before = of_earlier(key)
+            if before is not None:
+                merged[key] = before + added
     return merged
+
+
+def _earlier_sums(customers: list[Any], stores: list[Any], amounts: list[Decimal], people: People,
+                  programme_of: dict[str, str]) -> dict[tuple[str, str], Decimal]:
+    """Earlier spend (`EarlierPurchases.spend`'s rows) per (person, programme): for each row in
+    order, `sums.get(key, ZERO) + amount`. Most keys have one row (ZERO + it, made in one
+    comprehension and one dict); only the keys of more rows (a person with two customer IDs)
+    are added up by a loop over the rows again. The person of a customer is found as
+    `people.person` does, without a call per row."""
+    found = people.person_by_customer.get
+    texts = [c if type(c) is str else str(c) for c in customers]
+    keys = list(zip([found(c) or ANONYMOUS + c for c in texts], map(programme_of.__getitem__, stores)))
+    sums = dict(zip(keys, [ZERO + a for a in amounts]))
+    if len(sums) < len(keys):       # a key of several rows: theirs summed in row order
+        repeated = {key for key, n in Counter(keys).items() if n > 1}
+        for key in repeated:
+            sums[key] = ZERO
+        for key, amount in zip(keys, amounts):
+            if key in repeated:
+                sums[key] = sums[key] + amount
+    return sums
 
 
 class Spend:
@@ -290,15 +324,12 @@ class Spend:
         self.refunds = frozenset(compress(oids, map(ZERO.__gt__, amounts)))   # amount < 0
         self._made: dict[tuple[str, str], list[Purchase]] = {}
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
-        self.trailing: dict[tuple[str, str], Decimal] = {}
         persons = {*self._of_person, *holders}
         earlier = self.earlier.spend(shift_period(period, -(MONTHS - 1)), period, self.programme_of,
                                      self._customers(persons))
-        for cid, store, amount in zip(earlier["customer_id"].tolist(), earlier["store_type"].tolist(),
-                                      earlier["amount"].tolist()):
-            key = (people.person(str(cid)), self.programme_of[store])
-            self.trailing[key] = self.trailing.get(key, ZERO) + amount
-        self.trailing = _plus(self.trailing, sums)
+        folded = _earlier_sums(earlier["customer_id"].tolist(), earlier["store_type"].tolist(),
+                               earlier["amount"].tolist(), people, self.programme_of)
+        self.trailing: dict[tuple[str, str], Decimal] = _plus(folded, sums)
 
     def _customers(self, persons: Collection[str]) -> list[str]:
         """The customer ids whose purchases count for `persons`."""
@@ -336,9 +367,13 @@ class Spend:
         return self.month.get((person, programme), ZERO)
 
     def _purchase(self, i: int) -> Purchase:
-        per, cid, code, cat, oid, day, amount, lst = (column[i] for column in self._columns)
-        lst = amount if lst is None else _decimal(lst)
-        return Purchase(per, cid, code, cat, oid, _day(day), amount, lst)
+        """This month's row `i` as a `Purchase`. Each column indexed by name, not unpacked from a
+        generator over the columns: members' `kept_orders` and `month_rows` make tens of
+        thousands (more as cards gather over the months), and a generator per row cost half."""
+        per, cid, code, cat, oid, day, amount, lst = self._columns
+        found = lst[i]
+        return Purchase(per[i], cid[i], code[i], cat[i], oid[i], _day(day[i]), amount[i],
+                        amount[i] if found is None else _decimal(found))
 
     def month_rows(self, person: str, programme: str) -> list[Purchase]:
         """This month's rows (orders and refunds), by date and order id."""

@@ -14,6 +14,7 @@ The phone number is printed whole: staff call it. The list is for staff, not cus
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -77,6 +78,26 @@ def maintenance_since(period: str, policy: Policy) -> str:
     return shift_period(earliest.strftime("%Y-%m"), -max(care.cycle_months.values()))
 
 
+def _care_dates(days_before: int) -> Callable[[dt.date, int], tuple[dt.date, dt.date]]:
+    """(care date, first day of its reminder) of an order date and a care cycle in months, each
+    pair computed once: the members' kept orders grow with the months the ledger holds (every
+    order of the cycle's months), their dates repeat (a few hundred days), and `add_months`
+    (dateutil) costs some microseconds a call. Only plain dates are kept (what `Spend` gives):
+    anything else is computed each time, as before."""
+    lead = dt.timedelta(days=days_before)
+    known: dict[tuple[dt.date, int], tuple[dt.date, dt.date]] = {}
+
+    def dates(day: dt.date, months: int) -> tuple[dt.date, dt.date]:
+        found = known.get((day, months)) if type(day) is dt.date else None     # (a datetime equals no date)
+        if found is None:
+            due = add_months(day, months)
+            found = (due, due - lead)
+            if type(day) is dt.date:
+                known[day, months] = found
+        return found
+    return dates
+
+
 def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: People,
                      policy: Policy) -> tuple[pd.DataFrame, list[Issue]]:
     vip = policy.vip
@@ -92,6 +113,7 @@ def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: Peopl
         rows.append({"customer_id": cid, "name": rec.name if rec else None, "phone": rec.phone if rec else None,
                      "kind": kind, "due_from": due_from, "due_to": due_to, "note": note})
 
+    care_dates = _care_dates(care.days_before)
     members = sorted((c for c in cards if c.status == ACTIVE), key=lambda c: c.card_no)
     seen: set[str] = set()
     for card in members:
@@ -115,8 +137,7 @@ def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: Peopl
             months = care.cycle_months.get(order.category, care.cycle_months.get("default"))
             if months is None:
                 continue
-            due = add_months(order.order_date, months)
-            start = due - dt.timedelta(days=care.days_before)
+            due, start = care_dates(order.order_date, months)
             if first <= start <= last:
                 task(order.customer_id, person, "maintenance", start, due - DAY,
                      f"care of order {order.order_id} ({order.category}, {yen(order.amount)}, bought "
