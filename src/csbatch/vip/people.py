@@ -7,7 +7,7 @@ who gets no card."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +114,12 @@ class People:
 
     def person(self, customer_id: str) -> str:
         return self.person_by_customer.get(customer_id) or ANONYMOUS + str(customer_id)
+
+    def persons(self, customer_ids: Iterable[str]) -> list[str]:
+        """`person` of each customer id, in one comprehension: hundreds of thousands of ids at a
+        million orders, where a method call each costs more than the look-up."""
+        found = self.person_by_customer.get
+        return [found(c) or ANONYMOUS + str(c) for c in customer_ids]
 
     @staticmethod
     def real_name(person: str) -> bool:

@@ -223,9 +223,7 @@ def _groups(cids: list[str], codes: list[str], people: People
     if not cids:
         return {}, {}
     cid_codes, cid_uniques = pd.factorize(np.asarray(cids, dtype=object))
-    found = people.person_by_customer.get        # `people.person` of each id, without a call each
-    of_cid, persons = pd.factorize(np.asarray([found(c) or ANONYMOUS + str(c) for c in cid_uniques.tolist()],
-                                              dtype=object))
+    of_cid, persons = pd.factorize(np.asarray(people.persons(cid_uniques.tolist()), dtype=object))
     person_codes = of_cid[cid_codes]
     code_codes, programmes = pd.factorize(np.asarray(codes, dtype=object))
     key_codes, keys = pd.factorize(person_codes.astype(np.int64) * len(programmes) + code_codes)
@@ -269,11 +267,9 @@ def _earlier_sums(customers: list[Any], stores: list[Any], amounts: list[Decimal
     """Earlier spend (`EarlierPurchases.spend`'s rows) per (person, programme): for each row in
     order, `sums.get(key, ZERO) + amount`. Most keys have one row (ZERO + it, made in one
     comprehension and one dict); only the keys of more rows (a person with two customer IDs)
-    are added up by a loop over the rows again. The person of a customer is found as
-    `people.person` does, without a call per row."""
-    found = people.person_by_customer.get
+    are added up by a loop over the rows again. Each customer's person by `People.persons`."""
     texts = [c if type(c) is str else str(c) for c in customers]
-    keys = list(zip([found(c) or ANONYMOUS + c for c in texts], map(programme_of.__getitem__, stores)))
+    keys = list(zip(people.persons(texts), map(programme_of.__getitem__, stores)))
     sums = dict(zip(keys, [ZERO + a for a in amounts]))
     if len(sums) < len(keys):       # a key of several rows: theirs summed in row order
         repeated = {key for key, n in Counter(keys).items() if n > 1}
