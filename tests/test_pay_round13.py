@@ -1,0 +1,92 @@
+"""Round 13 (issue 14, second pass): per-order pay computed once per distinct (terms, amount)
+and the counted orders' places found once give what the per-order forms gave, digits and all
+(equal Decimals of other exponents, NaN, huge amounts cents cannot hold, duplicates)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csbatch.payroll.lines import RowPlaces
+from csbatch.payroll.orders import Counted, exactly, identities, per_distinct
+from csbatch.scoring.measures_kit import SheetRows
+
+#: amounts as cells give them: equal values of other exponents, negatives, zero, huge, tiny
+_AMOUNTS = st.one_of(
+    st.sampled_from(["48.3", "48.30", "48.300", "0", "0.00", "-0", "-12.5", "1E+3", "1000",
+                     "99999999999999999999.99", "0.0000001", "123456789012345678901234567.8"]),
+    st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10**6, max_value=10**6).map(str),
+).map(Decimal)
+_RATES = st.sampled_from(["0.01", "0.010", "0.02", "1", "0.5", "0.50", "0", "1.0"]).map(Decimal)
+
+
+def _shared(values: list[Decimal], pick: list[int]) -> list[Decimal]:
+    """Cells as the reader hands them: some equal cells one object, some each their own."""
+    return [values[i % len(values)] if i % 2 else Decimal(str(values[i % len(values)])) for i in pick]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_AMOUNTS, min_size=1, max_size=8), st.lists(st.integers(0, 20), max_size=40),
+       st.lists(st.tuples(_RATES, _RATES), min_size=1, max_size=4), st.data())
+def test_pay_per_distinct_terms_and_amount_as_the_per_order_product(distinct, pick, terms, data):
+    """Each order's pay is the object the per-order product would give: equal value, equal
+    digits (48.3 and 48.30 are equal but pay 0.483 and 0.4830), the same for every order."""
+    amounts = _shared(distinct, pick)
+    codes = [data.draw(st.integers(0, len(terms) - 1)) for _ in amounts]
+    pays = per_distinct(lambda rate, share, amount: rate * amount * share, codes, terms, amounts)
+    old = [terms[k][0] * amount * terms[k][1] for k, amount in zip(codes, amounts)]
+    assert [(p, p.as_tuple()) for p in pays] == [(p, p.as_tuple()) for p in old]
+    assert per_distinct(lambda amount: amount, np.zeros(0, dtype=np.int64), [()], []) == []
+
+
+def test_a_nan_amount_pays_nan_and_a_blank_fails_as_the_product_did():
+    nan = Decimal("NaN")
+    pays = per_distinct(lambda rate, amount: rate * amount, [0, 0], [(Decimal("0.02"),)], [nan, Decimal("5")])
+    assert pays[0].is_nan() and pays[1] == Decimal("0.10")
+    for blank in (None, float("nan")):
+        for form in (lambda: per_distinct(lambda rate, amount: rate * amount, [0], [(Decimal("0.02"),)], [blank]),
+                     lambda: [Decimal("0.02") * blank]):
+            try:
+                form()
+            except TypeError:
+                continue
+            raise AssertionError("a blank amount was multiplied")
+
+
+def test_identities_tell_equal_objects_apart_and_exactly_keeps_the_digits():
+    a, b = Decimal("48.3"), Decimal("48.30")
+    codes, firsts = identities([a, b, a, b, a])
+    assert codes.tolist() == [0, 1, 0, 1, 0] and firsts[0] is a and firsts[1] is b
+    assert exactly(Decimal("0.5")) != exactly(Decimal("0.50"))
+    assert exactly(Decimal("0.5")) == exactly(Decimal("0.5"))
+    thing = object()
+    assert exactly(thing) == exactly(thing) and exactly(1) != exactly(1.0)
+
+
+class _Inputs:
+    """What `RowPlaces` reads of `Inputs`: each file and sheet's column letters."""
+
+    letters = {("a.xlsx", "s"): {"amount": "C"}, ("b.xlsx", "t"): {"amount": "D"}}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a.xlsx", "b.xlsx", None]), st.sampled_from(["s", "t", None]),
+                          st.one_of(st.none(), st.integers(1, 9))), max_size=12),
+       st.lists(st.booleans(), max_size=12))
+def test_counted_places_as_the_places_of_the_taken_rows(rows, keep):
+    """The places of a component's orders, taken from the month's counted orders placed once,
+    are the places `RowPlaces` finds in the rows taken from the sales frame."""
+    sales = pd.DataFrame(rows, columns=["_file", "_sheet", "_row"]) if rows else \
+        pd.DataFrame({"_file": [], "_sheet": [], "_row": []})
+    sales["amount"] = [Decimal(i) for i in range(len(sales))]
+    counted = np.arange(len(sales), dtype=np.intp)[::-1].copy()
+    mask = np.array((keep + [True] * len(sales))[:len(sales)], dtype=bool)
+    inputs = _Inputs()
+    orders = Counted(sales, counted, np.arange(len(counted)), SheetRows.of(sales.take(counted))).where(mask)
+    old = RowPlaces(inputs, sales.take(counted[mask]), "amount")   # type: ignore[arg-type]
+    assert list(orders.places(inputs, "amount")) == list(old)      # type: ignore[arg-type]
+    assert orders.column("amount") == sales["amount"].take(counted[mask]).tolist()
