@@ -90,3 +90,43 @@ def test_counted_places_as_the_places_of_the_taken_rows(rows, keep):
     old = RowPlaces(inputs, sales.take(counted[mask]), "amount")   # type: ignore[arg-type]
     assert list(orders.places(inputs, "amount")) == list(old)      # type: ignore[arg-type]
     assert orders.column("amount") == sales["amount"].take(counted[mask]).tolist()
+
+
+def _old_order_pay(paid, rank: dict[str, int]) -> pd.DataFrame:
+    """The form before this round: order IDs, components and employees ranked, sorted by the three."""
+    from csbatch.payroll.compute import ORDER_PAY_COLUMNS, _text_ranks
+    frame = pd.DataFrame({c: getattr(paid, c) for c in ORDER_PAY_COLUMNS}, columns=list(ORDER_PAY_COLUMNS),
+                         dtype=object)
+    order_keys, staff_keys = _text_ranks(paid.order_id, distinct=True), _text_ranks(paid.employee_id)
+    if order_keys is not None and staff_keys is not None:
+        codes, names = pd.factorize(np.asarray(paid.component, dtype=object), use_na_sentinel=False)
+        components = np.array([rank.get(c, len(rank)) for c in names], dtype=np.intp)[codes]
+        at = np.lexsort((staff_keys, components, order_keys))
+        return frame.take(at).reset_index(drop=True)
+    return frame.sort_values(["order_id", "component", "employee_id"], kind="stable",
+                             key=lambda c: c.map(rank) if c.name == "component" else c).reset_index(drop=True)
+
+
+_IDS = st.one_of(st.sampled_from(["WD1", "WD2", "WD10", "wd1", "订单1", "a\0", "", " ", "WD1 "]),
+                 st.text(max_size=3), st.integers(0, 3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_IDS, st.sampled_from(["order_bonus", "commission", "unknown"]),
+                          st.sampled_from(["E1", "E2", "e1", "员工"]), _AMOUNTS), max_size=12),
+       st.booleans())
+def test_order_pay_sorted_as_by_order_component_and_employee(rows, distinct):
+    """Each order paid once (the fast path) or not, text IDs or not: the rows the full sort gave."""
+    from csbatch.payroll.compute import _order_pay
+    from csbatch.payroll.lines import OrderPay
+    if distinct:
+        rows = list({str(order): (str(order), *rest) for order, *rest in rows}.values())
+    paid = OrderPay()
+    for order, component, emp, amount in rows:
+        paid.extend(component, [order], [emp], [amount])
+    rank = {"order_bonus": 0, "commission": 1}
+    new, old = _order_pay(paid, rank), _old_order_pay(paid, rank)
+    assert new.columns.tolist() == old.columns.tolist()
+    assert [[(type(v), v) for v in row] for row in new.itertuples(index=False)] == \
+        [[(type(v), v) for v in row] for row in old.itertuples(index=False)]
+    assert new.dtypes.tolist() == old.dtypes.tolist() and new.index.equals(old.index)
