@@ -130,3 +130,40 @@ def test_order_pay_sorted_as_by_order_component_and_employee(rows, distinct):
     assert [[(type(v), v) for v in row] for row in new.itertuples(index=False)] == \
         [[(type(v), v) for v in row] for row in old.itertuples(index=False)]
     assert new.dtypes.tolist() == old.dtypes.tolist() and new.index.equals(old.index)
+
+
+class _Column:
+    """What `_each_measured` reads of a card's context: a measured value's column."""
+
+    def __init__(self, values: list) -> None:
+        self.values = values
+
+    def column(self, name: str) -> list:
+        return list(self.values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), _AMOUNTS, st.just(Decimal("NaN")), st.integers(-2, 2)), max_size=15))
+def test_each_measured_asks_once_per_exact_value_as_it_asked_per_member(values):
+    """Asked once per distinct Decimal (0.95 and 0.950 apart), the raws are what asking per member
+    gave, and no two members share a list (a member's phrases are extended on their own)."""
+    from csbatch.scoring.engine import _each_measured, plain
+
+    asked: list = []
+
+    def points(v):
+        asked.append(v)
+        return (v * 2 if not isinstance(v, Decimal) or v.is_finite() else v,
+                [plain(f"{v} × 2")], [], {f"{v!r}"} if v == 1 else set())
+
+    new = _each_measured(_Column(values), "m", points)                      # type: ignore[arg-type]
+    old = [(None, [], [], {"m"}) if v is None else points(v) for v in values]
+    shown = [[(type(p), str(p)) if p is not None else None, phrases, places, missing]
+             for p, phrases, places, missing in new]
+    assert shown == [[(type(p), str(p)) if p is not None else None, phrases, places, missing]
+                     for p, phrases, places, missing in old]
+    lists = [id(part) for raw in new for part in raw[1:]]
+    assert len(lists) == len(set(lists))
+    decimals = {v.as_tuple() for v in values if isinstance(v, Decimal)}
+    others = [v for v in values if v is not None and not isinstance(v, Decimal)]
+    assert len(asked) == len(decimals) + len(others) + sum(v is not None for v in values)
