@@ -48,10 +48,10 @@ def test_a_nan_amount_pays_nan_and_a_blank_fails_as_the_product_did():
     pays = per_distinct(lambda rate, amount: rate * amount, [0, 0], [(Decimal("0.02"),)], [nan, Decimal("5")])
     assert pays[0].is_nan() and pays[1] == Decimal("0.10")
     for blank in (None, float("nan")):
-        for form in (lambda: per_distinct(lambda rate, amount: rate * amount, [0], [(Decimal("0.02"),)], [blank]),
-                     lambda: [Decimal("0.02") * blank]):
+        for form in (lambda b: per_distinct(lambda rate, amount: rate * amount, [0], [(Decimal("0.02"),)], [b]),
+                     lambda b: [Decimal("0.02") * b]):
             try:
-                form()
+                form(blank)
             except TypeError:
                 continue
             raise AssertionError("a blank amount was multiplied")
@@ -167,3 +167,25 @@ def test_each_measured_asks_once_per_exact_value_as_it_asked_per_member(values):
     decimals = {v.as_tuple() for v in values if isinstance(v, Decimal)}
     others = [v for v in values if v is not None and not isinstance(v, Decimal)]
     assert len(asked) == len(decimals) + len(others) + sum(v is not None for v in values)
+
+
+def test_paid_groups_orders_per_agent_in_file_order_as_the_wide_sort():
+    """`_paid` sorts its agents' codes as 16-bit integers when they fit: the same stable order."""
+    from csbatch.payroll.lines import InputRows, OrderPay
+
+    class _Ctx:
+        order_pay = OrderPay()
+
+    rng = np.random.default_rng(13)
+    for agents in (1, 3, 2**16, 2**16 + 5):
+        emps = [f"E{i}" for i in rng.integers(0, agents, 3000)] + [f"E{i}" for i in range(agents)][::-1]
+        pays = [Decimal(i % 7) for i in range(len(emps))]
+        from csbatch.payroll.orders import _paid
+        exact, given = _paid("c", _Ctx(), list(range(len(emps))), emps, pays,   # type: ignore[arg-type]
+                             InputRows("{x}", [None] * len(emps), lambda i: {"x": i}))
+        rows_of: dict[str, list[int]] = {}
+        for i, pay in enumerate(pays):
+            if pay:
+                rows_of.setdefault(emps[i], []).append(i)
+        assert {emp: rows._at.tolist() for emp, rows in given.items()} == rows_of
+        assert exact == {emp: sum((pays[i] for i in at), Decimal(0)) for emp, at in rows_of.items()}
