@@ -142,6 +142,9 @@ def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
     pair: a million orders), anything else as pandas sorts objects."""
     frame = pd.DataFrame({c: getattr(paid, c) for c in ORDER_PAY_COLUMNS}, columns=list(ORDER_PAY_COLUMNS),
                          dtype=object)
+    once = _each_order_once(paid.order_id)
+    if once is not None:
+        return frame.take(once).reset_index(drop=True)
     order_keys, staff_keys = _text_ranks(paid.order_id, distinct=True), _text_ranks(paid.employee_id)
     if order_keys is not None and staff_keys is not None:
         codes, names = pd.factorize(np.asarray(paid.component, dtype=object), use_na_sentinel=False)
@@ -150,6 +153,20 @@ def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
         return frame.take(at).reset_index(drop=True)
     return frame.sort_values(["order_id", "component", "employee_id"], kind="stable",
                              key=lambda c: c.map(rank) if c.name == "component" else c).reset_index(drop=True)
+
+
+def _each_order_once(order_ids: list[Any]) -> np.ndarray | None:
+    """The positions of `order_ids` in `sort_keys` order when every ID is a text paid once (an
+    order has one agent, paid by one component): then the order ID alone sorts the rows, and
+    component and employee never break a tie. None otherwise (the full sort). The rows come per
+    component in file order, so a stable sort of the keys merges a few sorted runs (1M orders:
+    0.02 s, against 0.45 s for ranking IDs, employees and components and sorting by the three)."""
+    keys = sort_keys(order_ids) if len(order_ids) > 1 else None
+    if keys is None:
+        return None
+    at = np.argsort(keys, kind="stable")
+    ranked = keys[at]
+    return None if (ranked[1:] == ranked[:-1]).any() else at
 
 
 def _text_ranks(texts: list[Any], distinct: bool = False) -> np.ndarray | None:

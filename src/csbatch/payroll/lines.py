@@ -63,6 +63,16 @@ class RowPlaces(Sequence["Source | None"]):
         self._letters = [None if p is None else inputs.letters.get((p.path, p.sheet), {}).get(column)
                          for p in self._rows.places]
 
+    @classmethod
+    def of_rows(cls, inputs: Inputs, rows: SheetRows, column: str) -> RowPlaces:
+        """`RowPlaces` of rows whose places are already found (pay's counted orders: their files
+        and sheets are placed once per close, not once per component)."""
+        places = cls.__new__(cls)
+        places._rows = rows
+        places._letters = [None if p is None else inputs.letters.get((p.path, p.sheet), {}).get(column)
+                           for p in rows.places]
+        return places
+
     def __len__(self) -> int:
         return len(self._rows.which)
 
@@ -213,6 +223,8 @@ class PayContext:
     #: the positions of the month's counted orders in the sales frame, in file order
     #: (`orders._counted_orders`), found once
     counted_sales: np.ndarray | None = field(default=None, repr=False)
+    #: where each of those orders was read (found once: order bonus and commission both ask)
+    counted_places: SheetRows | None = field(default=None, repr=False)
     _roster: Roster | None = field(default=None, repr=False)
     _persons: list[tuple[str, Person]] | None = field(default=None, repr=False)
 
