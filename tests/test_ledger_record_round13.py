@@ -171,14 +171,14 @@ def test_tolist_gives_what_list_gave(values):
 
 
 def test_columns_inserted_as_rows_with_fixed_values_written_in(tmp_path: Path):
-    """`_insert_columns`: any chunk size, an int column written into the statement, as executemany."""
+    """`_insert_many`: any chunk size, an int column written into the statement, as executemany."""
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE t (a, b, c, d)")
     columns: list[Any] = [7, [1, "x", None, 2.5, b"\0"], ("p", "q", "r", "s", "t"), 0]
     for chunk in (1, 2, 3, 2000):
         compact.CHUNK, saved = chunk, compact.CHUNK
         try:
-            compact._insert_columns(conn, "INSERT INTO t", columns)
+            compact._insert_many(conn, "INSERT INTO t", columns)
         finally:
             compact.CHUNK = saved
         rows = conn.execute("SELECT * FROM t").fetchall()

@@ -26,7 +26,7 @@ import datetime as dt
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import chain, compress, islice, repeat
+from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -417,30 +417,13 @@ def _key_order(columns: Sequence[Sequence[Any]]) -> list[int] | None:
 CHUNK = 2000
 
 
-def _insert_many(conn: sqlite3.Connection, sql: str, width: int, rows: Iterable[tuple]) -> None:
-    """`executemany(sql, rows)` as statements of `CHUNK` rows each (fewer where this SQLite binds
-    fewer values), their values bound from one flat list: SQLite then inserts the rows of a call
-    with the GIL released, instead of the sqlite3 module taking it back for every row (0.6 of the
-    CPU for a million rows)."""
-    chunk = max(1, min(CHUNK, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
-    values = f"({', '.join('?' * width)})"
-    full = f"{sql} VALUES {', '.join([values] * chunk)}"
-    it = iter(rows)
-    while True:
-        flat = list(chain.from_iterable(islice(it, chunk)))
-        if len(flat) == width * chunk:
-            conn.execute(full, flat)
-            continue
-        if flat:
-            conn.execute(f"{sql} VALUES {', '.join([values] * (len(flat) // width))}", flat)
-        return
-
-
-def _insert_columns(conn: sqlite3.Connection, sql: str, columns: Sequence[Sequence[Any] | int]) -> None:
-    """`_insert_many` of the rows these columns make (each a list or tuple, all of one length; an
-    int: that value in every row, written into the statement, not bound a row at a time), each
-    statement's flat list of values filled a column at a time by slice assignment (in C): no tuple
-    per row, no pass of Python over every value."""
+def _insert_many(conn: sqlite3.Connection, sql: str, columns: Sequence[Sequence[Any] | int]) -> None:
+    """Insert the rows these columns make (each a list or tuple, all of one length; an int: that
+    value in every row, written into the statement, not bound a row at a time) as statements of
+    `CHUNK` rows each (fewer where this SQLite binds fewer values): SQLite then inserts the rows of
+    a call with the GIL released, instead of the sqlite3 module taking it back for every row (0.6
+    of the CPU for a million rows). Each statement's flat list of values is filled a column at a
+    time by slice assignment (in C): no tuple per row, no pass of Python over every value."""
     bound = [c for c in columns if not isinstance(c, int)]
     width = len(bound)
     count = len(bound[0]) if bound else 0
@@ -459,17 +442,17 @@ def _insert_columns(conn: sqlite3.Connection, sql: str, columns: Sequence[Sequen
 
 def _insert(conn: sqlite3.Connection, table: str, owner: int, columns: Sequence[Sequence[Any] | int], key_width: int,
             names: Sequence[str] | None = None) -> None:
-    """Insert the rows of `columns` (`_insert_columns`; made again as rows, numbered, if a key
+    """Insert the rows of `columns` (`_insert_many`; made again as rows, numbered, if a key
     repeats): a column at a time, not a list of a million tuples at the publish stage's peak of memory."""
     named = f" ({', '.join(names)})" if names else ""
     sql = f"INSERT INTO {table}{named}"
     try:
-        _insert_columns(conn, sql, columns)
+        _insert_many(conn, sql, columns)
     except sqlite3.IntegrityError:  # a key twice (rare): number the repeats
         conn.execute(f"DELETE FROM {table} WHERE owner = ?", (owner,))
         count = max((len(c) for c in columns if not isinstance(c, int)), default=0)
         rows = list(zip(*(repeat(c, count) if isinstance(c, int) else c for c in columns)))
-        _insert_many(conn, sql, len(columns), _with_dups(rows, key_width))
+        _insert_many(conn, sql, list(zip(*_with_dups(rows, key_width))))
 
 
 def insert_order_pay(conn: sqlite3.Connection, owner_id: str, order_ids: Sequence[Any],
