@@ -643,8 +643,12 @@ class Workbook:
         self.company = company
         self.period = period
         self.printing: dict[str, PrintSetup] = {}
+        # XlsxWriter writes each part to a temporary file before zipping: in the workbook's own
+        # folder (the close's staging folder), not the system's, so that a close killed midway
+        # leaves them where its staging folder's cleanup removes them, and a full disk is the
+        # output's disk, the one the close checked
         self.book = _Book(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                      "strings_to_numbers": False})
+                                      "strings_to_numbers": False, "tmpdir": str(Path(path).parent)})
         self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
                                             "text_wrap": True, "valign": "vcenter"})
         self.formats = {k: self.book.add_format({"num_format": f}) for k, f in NUMBER_FORMATS.items()}
