@@ -139,45 +139,48 @@ def compute_payroll(period: str, policy: Policy, inputs: Inputs, attendance: Att
 def _order_pay(paid: OrderPay, rank: dict[str, int]) -> pd.DataFrame:
     """The month's per-order pay by order, component (pay.yaml order), employee; stable. Text IDs
     are sorted as fixed-width strings (the same code-point order, without a Python comparison per
-    pair: a million orders), anything else as pandas sorts objects."""
+    pair: a million orders), anything else as pandas sorts objects. When every order is paid
+    once (an order has one agent, paid by one component), the order ID alone sorts the rows:
+    component and employee never break a tie (1M orders: 0.02 s, against 0.45 s for the three)."""
     frame = pd.DataFrame({c: getattr(paid, c) for c in ORDER_PAY_COLUMNS}, columns=list(ORDER_PAY_COLUMNS),
                          dtype=object)
-    once = _each_order_once(paid.order_id)
-    if once is not None:
-        return frame.take(once).reset_index(drop=True)
-    order_keys, staff_keys = _text_ranks(paid.order_id, distinct=True), _text_ranks(paid.employee_id)
-    if order_keys is not None and staff_keys is not None:
+    ordered = _key_order(paid.order_id)
+    if ordered is not None and ordered[2]:
+        return frame.take(ordered[0]).reset_index(drop=True)
+    staff_keys = _text_ranks(paid.employee_id)
+    if ordered is not None and staff_keys is not None:
         codes, names = pd.factorize(np.asarray(paid.component, dtype=object), use_na_sentinel=False)
         components = np.array([rank.get(c, len(rank)) for c in names], dtype=np.intp)[codes]   # unknown: last
-        at = np.lexsort((staff_keys, components, order_keys))
+        at = np.lexsort((staff_keys, components, ordered[1]))
         return frame.take(at).reset_index(drop=True)
     return frame.sort_values(["order_id", "component", "employee_id"], kind="stable",
                              key=lambda c: c.map(rank) if c.name == "component" else c).reset_index(drop=True)
 
 
-def _each_order_once(order_ids: list[Any]) -> np.ndarray | None:
-    """The positions of `order_ids` in `sort_keys` order when every ID is a text paid once (an
-    order has one agent, paid by one component): then the order ID alone sorts the rows, and
-    component and employee never break a tie. None otherwise (the full sort). The rows come per
-    component in file order, so a stable sort of the keys merges a few sorted runs (1M orders:
-    0.02 s, against 0.45 s for ranking IDs, employees and components and sorting by the three)."""
-    keys = sort_keys(order_ids) if len(order_ids) > 1 else None
+def _key_order(texts: list[Any]) -> tuple[np.ndarray, np.ndarray, bool] | None:
+    """(the positions of `texts` in `sort_keys` order, stable; each text's rank among the
+    distinct ones; whether every text is distinct), from one sort of the fixed-width keys of all
+    texts, without hashing each (most texts differ: order IDs). None where `sort_keys` is."""
+    keys = sort_keys(texts)
     if keys is None:
         return None
     at = np.argsort(keys, kind="stable")
     ranked = keys[at]
-    return None if (ranked[1:] == ranked[:-1]).any() else at
+    new = ranked[1:] != ranked[:-1]
+    ranks = np.empty(len(keys), dtype=np.intp)
+    ranks[at] = np.concatenate(([0], np.cumsum(new))) if len(keys) else []   # equal texts, equal ranks
+    return at, ranks, bool(new.all())
 
 
 def _text_ranks(texts: list[Any], distinct: bool = False) -> np.ndarray | None:
     """Each of `texts`' rank among its distinct values in `sort_keys` order (equal texts, equal
     ranks: sorts as the texts do); None where `sort_keys` is. With `distinct` (most texts differ:
-    order IDs) the fixed-width keys of all texts are sorted once (`np.unique`), without hashing
+    order IDs) the fixed-width keys of all texts are sorted once (`_key_order`), without hashing
     each; else the distinct values are found by a hash first (an employee is paid for thousands
     of orders) and only they are sorted."""
     if distinct:
-        keys = sort_keys(texts)
-        return None if keys is None else np.unique(keys, return_inverse=True)[1].astype(np.intp, copy=False)
+        ordered = _key_order(texts)
+        return None if ordered is None else ordered[1]
     codes, distinct_texts = pd.factorize(np.asarray(texts, dtype=object), use_na_sentinel=False)
     keys = sort_keys(distinct_texts.tolist())
     if keys is None:
