@@ -58,20 +58,12 @@ class RowPlaces(Sequence["Source | None"]):
     """The place of `column` in each row of a frame with provenance columns, made when read: the
     column's letter is looked up once per file and sheet (`SheetRows`), no `Source` is kept."""
 
-    def __init__(self, inputs: Inputs, rows: pd.DataFrame, column: str) -> None:
-        self._rows = SheetRows.of(rows)
+    def __init__(self, inputs: Inputs, rows: pd.DataFrame | SheetRows, column: str) -> None:
+        """`rows`: a frame, or its rows already placed (pay's counted orders: their files and
+        sheets are placed once per close, not once per component)."""
+        self._rows = rows if isinstance(rows, SheetRows) else SheetRows.of(rows)
         self._letters = [None if p is None else inputs.letters.get((p.path, p.sheet), {}).get(column)
                          for p in self._rows.places]
-
-    @classmethod
-    def of_rows(cls, inputs: Inputs, rows: SheetRows, column: str) -> RowPlaces:
-        """`RowPlaces` of rows whose places are already found (pay's counted orders: their files
-        and sheets are placed once per close, not once per component)."""
-        places = cls.__new__(cls)
-        places._rows = rows
-        places._letters = [None if p is None else inputs.letters.get((p.path, p.sheet), {}).get(column)
-                           for p in rows.places]
-        return places
 
     def __len__(self) -> int:
         return len(self._rows.which)

@@ -71,8 +71,7 @@ class Counted:
 
     def places(self, inputs: Inputs, column: str) -> RowPlaces:
         """Where `column` of each order was read."""
-        rows = SheetRows(self.placed.places, self.placed.which[self.within], self.placed.numbers[self.within])
-        return RowPlaces.of_rows(inputs, rows, column)
+        return RowPlaces(inputs, self.placed.take(self.within), column)
 
 
 def _counted_orders(ctx: PayContext, roles: Iterable[str]) -> Counted:

@@ -452,6 +452,10 @@ class SheetRows:
         numbers = pd.to_numeric(pd.Series(np.where(blank, 0, numbers))).to_numpy()
         return cls(places, which, np.where(blank, -1, numbers).astype(np.int64))
 
+    def take(self, positions: np.ndarray) -> SheetRows:
+        """The rows at `positions` (their places, found once, shared)."""
+        return SheetRows(self.places, self.which[positions], self.numbers[positions])
+
     def __iter__(self) -> Iterator[tuple[Source | None, int | None]]:
         """(place of the file and sheet, row number or None) of each row."""
         for at, number in zip(self.which.tolist(), self.numbers.tolist()):
