@@ -33,14 +33,16 @@ demo: install
 	@echo "--- written:"
 	@find out -type f | sort
 
-# Editable install with the test and bench extras (all of them in the lock), then the whole suite.
+# Editable install with the test and bench extras (all of them in the lock), then the whole suite:
+# one pytest-xdist worker per core (at most 4: each may start Chromium or LibreOffice), and the ten
+# slowest tests named at the end, so a suite creeping towards CI's 15 minutes shows where.
 $(VENV)/.test-installed: pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 test: check $(VENV)/.test-installed chromium libreoffice
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --durations 10
 
 # Static checks, run by `make test` before the suite; each tool reads its settings from
 # pyproject.toml. lint-imports: the layers and no cycles (docs/architecture.md); vulture: no dead
