@@ -7,7 +7,9 @@ the first stages (reading policy and inputs) and the last (writing) touch files.
 While the stages run, the cyclic garbage collector runs rarely (`few_collections`): a month of a
 million orders keeps tens of millions of small objects alive, and Python's default thresholds
 made the collector walk them again and again (a quarter of the close's CPU time at 300k orders,
-for 6% less peak memory; docs/decisions.md, issue 14).
+for 6% less peak memory; docs/decisions.md, issue 14). After each stage the memory it freed is
+handed back to the system (`csbatch.memory.give_back`), so what the close holds resident is what
+it uses: the publish stage's forked writer is made only while both fit the memory limit.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 from csbatch.errors import Issue
+from csbatch.memory import give_back
 
 S = TypeVar("S")
 
@@ -83,6 +86,7 @@ def _run(stages: list[Stage[S]], state: S, progress: Progress | None) -> Outcome
             progress.started(stage.name)
         began = time.perf_counter()
         state, found = stage.run(state)
+        give_back()
         ok = not any(i.is_error for i in found)
         seconds = time.perf_counter() - began
         timings.append(StageRun(stage.name, seconds, ok))
