@@ -290,21 +290,18 @@ def _split_texts(ids: Sequence[Any]) -> tuple[list[str], np.ndarray, np.ndarray]
         else:
             codes = np.array(chunk, dtype=f"<U{width}").view(np.uint32).reshape(len(chunk), width)
         del joined
-        place = np.arange(width)
+        place, everyone = np.arange(width), np.arange(len(chunk))
         inside = place < lengths[:, None]
         digit = inside & (codes - 48 < 10)    # unsigned: a code point below `0` wraps to a large number
         other = (inside & ~digit)[:, ::-1]                             # the trailing digits start after
-        first = np.where(other.any(axis=1), width - other.argmax(axis=1), 0)   # the last other character
+        last = other.argmax(axis=1)                                    # (`any(axis=1)`: the True argmax found,
+        first = np.where(other[everyone, last], width - last, 0)       # four times faster) the last other character
         start = digit & (codes != 48) & (place >= first[:, None])      # (argmax of booleans: the first True,
-        lead = np.where(start.any(axis=1), start.argmax(axis=1), width)   # not a max over integers)
+        lead = start.argmax(axis=1)                                    # not a max over integers)
+        lead = np.where(start[everyone, lead], lead, width)
         numbered = (lengths - lead >= 1) & (lengths - lead <= 18)      # a number without leading zero
         rows = np.flatnonzero(numbered)
-        number = np.zeros(len(chunk), dtype=np.int64)
-        spans = lead[rows] * (width + 1) + lengths[rows]               # where the number is: a few forms
-        for span in np.unique(spans).tolist():                         # each form's numbers at once
-            begin, end = divmod(span, width + 1)
-            these = rows[spans == span]
-            number[these] = (codes[these, begin:end].astype(np.int64) - 48) @ 10 ** np.arange(end - begin - 1, -1, -1)
+        number = _numbers(codes, lengths, lead, numbered, int(lead[rows].min()) if len(rows) else width)
         widest = int(lead[rows].max()) if len(rows) else 0             # the longest prefix: no column past it
         head = np.where(place[:widest] < lead[rows, None], codes[rows, :widest], 0)   # the prefix, and its length
         keyed = np.concatenate([head.astype(np.uint32), lead[rows, None].astype(np.uint32)], axis=1)
@@ -321,6 +318,23 @@ def _split_texts(ids: Sequence[Any]) -> tuple[list[str], np.ndarray, np.ndarray]
         numbers.append(number)
     return (list(texts), np.concatenate(which) if which else np.zeros(0, dtype=np.int64),
             np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64))
+
+
+def _numbers(codes: np.ndarray, lengths: np.ndarray, lead: np.ndarray, numbered: np.ndarray, low: int) -> np.ndarray:
+    """Per ID (a row of `codes`), its number: the digits from `lead` to its length where `numbered`
+    (at most 18: no overflow), else 0; `low` the smallest `lead` of those. IDs of one length (the
+    common case): one product of the digit columns and their powers of ten; else a column at a time
+    (Horner), every ID at once (not a fancy-indexed copy per shape of ID)."""
+    width = codes.shape[1]
+    if int(lengths.min()) == width:
+        digits = codes[:, low:].astype(np.int64) - 48
+        digits[~((np.arange(low, width) >= lead[:, None]) & numbered[:, None])] = 0
+        return digits @ 10 ** np.arange(width - low - 1, -1, -1, dtype=np.int64)
+    number = np.zeros(len(codes), dtype=np.int64)
+    for column in range(low, width):
+        taken = numbered & (lead <= column) & (lengths > column)
+        number = np.where(taken, number * 10 + codes[:, column].astype(np.int64) - 48, number)
+    return number
 
 
 def _split_ids(values: Iterable[Any]) -> tuple[list[str], list[int | None]]:
