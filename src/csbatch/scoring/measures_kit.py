@@ -134,11 +134,13 @@ def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
 # where numbers came from
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Fed:
     """Rows one `add` fed to a measure of one employee, as numbers: each key is the id of its
     (file-and-sheet place, note) in `Feeds` shifted left 32 bits, plus its row number + 1 (0: no
-    row number); `note` is the note said after each place (or each row's)."""
+    row number); `note` is the note said after each place (or each row's). Slotted, not frozen:
+    a close makes one per employee and `add` (a hundred thousand), and a frozen dataclass's
+    `__init__` costs three times a plain one's; nothing assigns to one after it is made."""
 
     keys: np.ndarray
     note: str | np.ndarray          # one for every row, or each row's (object array, as `keys`)
@@ -235,11 +237,16 @@ class Feeds:
         sizes = np.bincount(codes, minlength=len(emps))
         ends = np.cumsum(sizes)
         names = [measures] if isinstance(measures, str) else list(measures)
-        for emp, start, end in zip(emps, (ends - sizes).tolist(), ends.tolist()):
-            at = order[start:end]
-            part = _Fed(fed[at], notes if isinstance(notes, str) else notes[at], unique)
+        # the keys (and notes) put in employee order once, each employee's part a slice of them
+        # (a view): one gather per employee cost more than the rest of the loop
+        fed = fed[order]
+        each_note = notes if isinstance(notes, str) else notes[order]
+        parts = self.parts
+        for emp, start, end in zip(emps.tolist(), (ends - sizes).tolist(), ends.tolist()):
+            part = _Fed(fed[start:end], each_note if isinstance(each_note, str) else each_note[start:end], unique)
+            who = str(emp)
             for m in names:
-                self.parts[(str(emp), m)].append(part)
+                parts[(who, m)].append(part)
 
     def add_shared(self, measures: str | Iterable[str], rows: pd.DataFrame, who: Iterable[str],
                    note: str = "") -> None:
