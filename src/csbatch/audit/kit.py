@@ -138,7 +138,9 @@ class Month:
         return pd.Timestamp(self.last + dt.timedelta(days=1))
 
     def holds(self, when: Any) -> bool:
-        return self.start <= pd.Timestamp(when) < self.end
+        # a Timestamp (what a datetime column's cells are) compared as it is: `pd.Timestamp` of
+        # one gives an equal one, at a microsecond a row
+        return self.start <= (when if type(when) is pd.Timestamp else pd.Timestamp(when)) < self.end
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,11 @@ def _within_due(ctx: Context, rows: pd.DataFrame) -> np.ndarray:
         return np.zeros(len(rows), dtype=bool)
     calendars = Calendars(ctx.policy, None, ctx.period.code)   # its problems are the audit's to report
     within = []
-    for row in rows.to_dict("records"):
+    # only the columns read here (and by `agreed_due`) turned into records: `to_dict` boxes each
+    # cell of every column, the complaint's text and dates included, and a row's missing column
+    # is None to `row.get` either way
+    read = [c for c in rows.columns if c in {"received_at", "resolved_at", rule.evidence.agreed}]
+    for row in rows[read].to_dict("records"):
         received: Any = row.get("received_at")
         resolved = row.get("resolved_at")
         due = None if is_blank(received) else (
