@@ -23,7 +23,8 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import compress
+from itertools import chain, compress
+from operator import not_
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,6 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
-from csbatch.grouping import runs
 from csbatch.policy import Policy
 from csbatch.text import sort_keys
 from csbatch.vip.dates import as_date, shift_period
@@ -215,26 +215,78 @@ class FramePurchases:
         return self._frame
 
 
-def _groups(cids: list[str], codes: list[str], people: People
-            ) -> tuple[dict[tuple[str, str], list[int]], dict[str, list[int]]]:
-    """The row numbers of each (person, programme) key and of each person, ascending; keys and
-    persons in order of first appearance. One `pd.factorize` per column and a stable sort of the
-    codes instead of a dict look-up per row; a person is found once per customer id."""
+class Rows:
+    """The row numbers of each group (a code 0..n-1), ascending, kept as one stable sort of the
+    rows by code and each group's bounds in it: a list is made only for a group asked about
+    (`of`), not one per group up front (a million orders: a quarter million keys, of which the
+    close reads a few thousand members' rows)."""
+
+    def __init__(self, codes: np.ndarray, n: int):
+        self.order = np.argsort(codes, kind="stable")
+        self.counts = np.bincount(codes, minlength=n)
+        self.ends = np.cumsum(self.counts)
+
+    def of(self, code: int) -> list[int]:
+        end = int(self.ends[code])
+        return self.order[end - int(self.counts[code]):end].tolist()
+
+
+@dataclass(frozen=True)
+class Groups:
+    """This month's rows grouped per (person, programme) key and per person, each in order of
+    first appearance, with a code per key and person for `Rows`."""
+
+    keys: list[tuple[str, str]]
+    key_rows: Rows
+    persons: dict[str, int]         # person → code, in order of first appearance
+    person_rows: Rows
+
+
+def _groups(cids: list[str], codes: list[str], people: People) -> Groups:
+    """One `pd.factorize` per column and a stable sort of the codes instead of a dict look-up per
+    row; a person is found once per customer id and numbered by one dict (its persons' hex
+    digests hashed as Python hashes them, cached on the string, rather than by pandas' table)."""
     if not cids:
-        return {}, {}
+        empty_rows = Rows(np.zeros(0, dtype=np.intp), 0)
+        return Groups([], empty_rows, {}, empty_rows)
     cid_codes, cid_uniques = pd.factorize(np.asarray(cids, dtype=object))
-    of_cid, persons = pd.factorize(np.asarray(people.persons(cid_uniques.tolist()), dtype=object))
+    numbered: dict[str, int] = {}
+    number = numbered.setdefault
+    of_cid = np.fromiter((number(p, len(numbered)) for p in people.persons(cid_uniques.tolist())),
+                         dtype=np.int64, count=len(cid_uniques))
+    person_list = list(numbered)
     person_codes = of_cid[cid_codes]
     code_codes, programmes = pd.factorize(np.asarray(codes, dtype=object))
-    key_codes, keys = pd.factorize(person_codes.astype(np.int64) * len(programmes) + code_codes)
-    person_list, programme_list = persons.tolist(), programmes.tolist()
-    by_key = runs(key_codes, len(keys))
+    key_codes, keys = pd.factorize(person_codes * len(programmes) + code_codes)
+    programme_list = programmes.tolist()
     # each key's (person, programme) from its code's quotient and remainder, taken as whole arrays
     packed = np.asarray(keys, dtype=np.int64)
     owners = map(person_list.__getitem__, (packed // len(programmes)).tolist())
     kinds = map(programme_list.__getitem__, (packed % len(programmes)).tolist())
-    at = dict(zip(zip(owners, kinds), by_key))
-    return at, dict(zip(person_list, runs(person_codes, len(persons))))
+    return Groups(list(zip(owners, kinds)), Rows(key_codes, len(keys)), numbered,
+                  Rows(person_codes, len(person_list)))
+
+
+def _month_sums(groups: Rows, amounts: list[Decimal]) -> tuple[list[Decimal], list[Decimal]]:
+    """Per group, the sum of its amounts (`sum(amounts, ZERO)` in row order) and the largest
+    (`max`, the first of equals). A group of one row (most keys) is summed as `ZERO + amount`
+    by one numpy object-array addition, which calls the same `Decimal.__add__`; only the groups
+    of several rows are summed by a loop."""
+    n = len(groups.counts)
+    column = np.empty(len(amounts), dtype=object)
+    column[:] = amounts
+    ordered = column[groups.order]
+    starts = groups.ends - groups.counts
+    largest = ordered[starts] if len(ordered) else np.empty(0, dtype=object)
+    sums = np.empty(n, dtype=object)
+    single = groups.counts == 1
+    if single.any():
+        sums[single] = np.add(ZERO, largest[single])
+    for k, start, end in zip(np.flatnonzero(~single).tolist(), starts[~single].tolist(), groups.ends[~single].tolist()):
+        of_key = ordered[start:end].tolist()
+        sums[k] = sum(of_key, ZERO)
+        largest[k] = max(of_key)
+    return sums.tolist(), largest.tolist()
 
 
 def _plus(earlier: dict[tuple[str, str], Decimal], month: dict[tuple[str, str], Decimal]
@@ -303,41 +355,34 @@ class Spend:
         self._columns: tuple[list[Any], ...] = (rows["period"].astype(str).tolist(), cids, codes,
                                                 rows["category"].tolist(), oids, _days(rows["order_date"]),
                                                 amounts, lists)
-        self._at, self._of_person = _groups(cids, codes, people)    # this month's rows per key / person, in order
-        self.month: dict[tuple[str, str], Decimal] = {}
-        self.largest_order: dict[tuple[str, str], Decimal] = {}     # this month's (the first of equals)
-        sums, largest_order = self.month, self.largest_order          # (a million rows: no attribute look-ups)
-        for key, at in self._at.items():
-            if len(at) == 1:        # most keys: one purchase (its sum is still ZERO + it, as `sum` gives)
-                largest = amounts[at[0]]
-                sums[key] = ZERO + largest
-            else:
-                of_key = list(map(amounts.__getitem__, at))
-                sums[key] = sum(of_key, ZERO)
-                largest = max(of_key)
-            if largest > ZERO:
-                largest_order[key] = largest
+        grouped = _groups(cids, codes, people)      # this month's rows per key / person, in order
+        self._person_rows = grouped.person_rows
+        self._person_code = grouped.persons
+        sums, largest = _month_sums(grouped.key_rows, amounts)
+        self.month: dict[tuple[str, str], Decimal] = dict(zip(grouped.keys, sums))
+        #: this month's largest order per key (the first of equals), where it is above zero
+        self.largest_order: dict[tuple[str, str], Decimal] = dict(
+            compress(zip(grouped.keys, largest), map(ZERO.__lt__, largest)))
         self.refunds = frozenset(compress(oids, map(ZERO.__gt__, amounts)))   # amount < 0
         self._made: dict[tuple[str, str], list[Purchase]] = {}
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
-        persons = {*self._of_person, *holders}
+        persons = {*grouped.persons, *holders}
         earlier = self.earlier.spend(shift_period(period, -(MONTHS - 1)), period, self.programme_of,
                                      self._customers(persons))
         folded = _earlier_sums(earlier["customer_id"].tolist(), earlier["store_type"].tolist(),
                                earlier["amount"].tolist(), people, self.programme_of)
-        self.trailing: dict[tuple[str, str], Decimal] = _plus(folded, sums)
+        self.trailing: dict[tuple[str, str], Decimal] = _plus(folded, self.month)
 
     def _customers(self, persons: Collection[str]) -> list[str]:
-        """The customer ids whose purchases count for `persons`."""
-        out: list[str] = []
-        customers_of = self.people.customers_of.get     # (looked up once: hundreds of thousands of persons)
-        for person in persons:
-            cids = customers_of(person)
-            if cids:
-                out += cids
-            elif person.startswith(ANONYMOUS):
-                out.append(person[len(ANONYMOUS):])
-        return out
+        """The customer ids whose purchases count for `persons`, person by person: each person's
+        list found by one `map` over them (hundreds of thousands), and only the persons without
+        one (anonymous buyers: their customer id is in the name) looked at one by one."""
+        persons = list(persons)
+        found: list[Any] = list(map(self.people.customers_of.get, persons))
+        for i in compress(range(len(found)), map(not_, found)):
+            person = persons[i]
+            found[i] = (person[len(ANONYMOUS):],) if person.startswith(ANONYMOUS) else ()
+        return list(chain.from_iterable(found))
 
     def load_orders(self, persons: Collection[str], since: str) -> None:
         """Read the earlier orders (months from `since` on) of the `persons` not read yet, for
@@ -375,7 +420,10 @@ class Spend:
         """This month's rows (orders and refunds), by date and order id."""
         key = (person, programme)
         if key not in self._made:
-            self._made[key] = sorted((self._purchase(i) for i in self._at.get(key, ())), key=_order_key)
+            code, programmes = self._person_code.get(person), self._columns[2]
+            # a key's rows are its person's rows of that programme (both ascending)
+            at = () if code is None else [i for i in self._person_rows.of(code) if programmes[i] == programme]
+            self._made[key] = sorted((self._purchase(i) for i in at), key=_order_key)
         return self._made[key]
 
     def month_orders(self, person: str, programme: str) -> list[Purchase]:
@@ -387,7 +435,9 @@ class Spend:
         if person not in self._earlier_orders:
             self.load_orders([person], "")
         found = [p for p in self._earlier_orders[person] if programme is None or p.programme == programme]
-        found += [p for p in (self._purchase(i) for i in self._of_person.get(person, ()))
+        code = self._person_code.get(person)
+        at = () if code is None else self._person_rows.of(code)
+        found += [p for p in (self._purchase(i) for i in at)
                   if p.is_order and (programme is None or p.programme == programme)]
         return sorted((p for p in found if p.order_id not in self.refunds), key=_order_key)
 
