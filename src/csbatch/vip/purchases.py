@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, compress
@@ -231,24 +231,35 @@ class Rows:
         return self.order[end - int(self.counts[code]):end].tolist()
 
 
-@dataclass(frozen=True)
-class Groups:
-    """This month's rows grouped per (person, programme) key and per person, each in order of
-    first appearance, with a code per key and person for `Rows`."""
+class RowsOf(Mapping[Any, list[int]]):
+    """Group name → its row numbers (`Rows.of`), names in order of first appearance: what a dict
+    of lists gave, with the lists made only when asked for. The names are a list (a name's code
+    is its place; the look-up dict is made on the first look-up) or already a dict name → code."""
 
-    keys: list[tuple[str, str]]
-    key_rows: Rows
-    persons: dict[str, int]         # person → code, in order of first appearance
-    person_rows: Rows
+    def __init__(self, names: list[Any] | dict[Any, int], rows: Rows):
+        self.names, self.rows = names, rows
+        self._codes: dict[Any, int] | None = names if isinstance(names, dict) else None
+
+    def __getitem__(self, name: Any) -> list[int]:
+        if self._codes is None:
+            self._codes = dict(zip(self.names, range(len(self.names))))
+        return self.rows.of(self._codes[name])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
-def _groups(cids: list[str], codes: list[str], people: People) -> Groups:
-    """One `pd.factorize` per column and a stable sort of the codes instead of a dict look-up per
-    row; a person is found once per customer id and numbered by one dict (its persons' hex
-    digests hashed as Python hashes them, cached on the string, rather than by pandas' table)."""
+def _groups(cids: list[str], codes: list[str], people: People) -> tuple[RowsOf, RowsOf]:
+    """The row numbers of each (person, programme) key and of each person, ascending; keys and
+    persons in order of first appearance. One `pd.factorize` per column and a stable sort of the
+    codes instead of a dict look-up per row; a person is found once per customer id and numbered
+    by one dict (the persons' digests hashed as Python hashes them, cached on the string)."""
     if not cids:
-        empty_rows = Rows(np.zeros(0, dtype=np.intp), 0)
-        return Groups([], empty_rows, {}, empty_rows)
+        nothing = Rows(np.zeros(0, dtype=np.intp), 0)
+        return RowsOf([], nothing), RowsOf([], nothing)
     cid_codes, cid_uniques = pd.factorize(np.asarray(cids, dtype=object))
     numbered: dict[str, int] = {}
     number = numbered.setdefault
@@ -263,15 +274,18 @@ def _groups(cids: list[str], codes: list[str], people: People) -> Groups:
     packed = np.asarray(keys, dtype=np.int64)
     owners = map(person_list.__getitem__, (packed // len(programmes)).tolist())
     kinds = map(programme_list.__getitem__, (packed % len(programmes)).tolist())
-    return Groups(list(zip(owners, kinds)), Rows(key_codes, len(keys)), numbered,
-                  Rows(person_codes, len(person_list)))
+    return (RowsOf(list(zip(owners, kinds)), Rows(key_codes, len(keys))),
+            RowsOf(numbered, Rows(person_codes, len(numbered))))
+
+
+_plus_zero = np.frompyfunc(ZERO.__add__, 1, 1)
 
 
 def _month_sums(groups: Rows, amounts: list[Decimal]) -> tuple[list[Decimal], list[Decimal]]:
     """Per group, the sum of its amounts (`sum(amounts, ZERO)` in row order) and the largest
     (`max`, the first of equals). A group of one row (most keys) is summed as `ZERO + amount`
-    by one numpy object-array addition, which calls the same `Decimal.__add__`; only the groups
-    of several rows are summed by a loop."""
+    by one numpy pass calling `ZERO.__add__` over the object array (the same addition, without
+    a Python loop); only the groups of several rows are summed by a loop."""
     n = len(groups.counts)
     column = np.empty(len(amounts), dtype=object)
     column[:] = amounts
@@ -281,7 +295,7 @@ def _month_sums(groups: Rows, amounts: list[Decimal]) -> tuple[list[Decimal], li
     sums = np.empty(n, dtype=object)
     single = groups.counts == 1
     if single.any():
-        sums[single] = np.add(ZERO, largest[single])
+        sums[single] = _plus_zero(largest[single])
     for k, start, end in zip(np.flatnonzero(~single).tolist(), starts[~single].tolist(), groups.ends[~single].tolist()):
         of_key = ordered[start:end].tolist()
         sums[k] = sum(of_key, ZERO)
@@ -355,18 +369,16 @@ class Spend:
         self._columns: tuple[list[Any], ...] = (rows["period"].astype(str).tolist(), cids, codes,
                                                 rows["category"].tolist(), oids, _days(rows["order_date"]),
                                                 amounts, lists)
-        grouped = _groups(cids, codes, people)      # this month's rows per key / person, in order
-        self._person_rows = grouped.person_rows
-        self._person_code = grouped.persons
-        sums, largest = _month_sums(grouped.key_rows, amounts)
-        self.month: dict[tuple[str, str], Decimal] = dict(zip(grouped.keys, sums))
+        at, self._of_person = _groups(cids, codes, people)    # this month's rows per key / person, in order
+        sums, largest = _month_sums(at.rows, amounts)
+        self.month: dict[tuple[str, str], Decimal] = dict(zip(at.names, sums))
         #: this month's largest order per key (the first of equals), where it is above zero
         self.largest_order: dict[tuple[str, str], Decimal] = dict(
-            compress(zip(grouped.keys, largest), map(ZERO.__lt__, largest)))
+            compress(zip(at.names, largest), map(ZERO.__lt__, largest)))
         self.refunds = frozenset(compress(oids, map(ZERO.__gt__, amounts)))   # amount < 0
         self._made: dict[tuple[str, str], list[Purchase]] = {}
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
-        persons = {*grouped.persons, *holders}
+        persons = {*self._of_person, *holders}
         earlier = self.earlier.spend(shift_period(period, -(MONTHS - 1)), period, self.programme_of,
                                      self._customers(persons))
         folded = _earlier_sums(earlier["customer_id"].tolist(), earlier["store_type"].tolist(),
@@ -420,9 +432,10 @@ class Spend:
         """This month's rows (orders and refunds), by date and order id."""
         key = (person, programme)
         if key not in self._made:
-            code, programmes = self._person_code.get(person), self._columns[2]
-            # a key's rows are its person's rows of that programme (both ascending)
-            at = () if code is None else [i for i in self._person_rows.of(code) if programmes[i] == programme]
+            # a key's rows are its person's rows of that programme (both ascending): no look-up
+            # dict of the quarter million keys for the few thousand asked about
+            programmes = self._columns[2]
+            at = [i for i in self._of_person.get(person, ()) if programmes[i] == programme]
             self._made[key] = sorted((self._purchase(i) for i in at), key=_order_key)
         return self._made[key]
 
@@ -435,9 +448,7 @@ class Spend:
         if person not in self._earlier_orders:
             self.load_orders([person], "")
         found = [p for p in self._earlier_orders[person] if programme is None or p.programme == programme]
-        code = self._person_code.get(person)
-        at = () if code is None else self._person_rows.of(code)
-        found += [p for p in (self._purchase(i) for i in at)
+        found += [p for p in (self._purchase(i) for i in self._of_person.get(person, ()))
                   if p.is_order and (programme is None or p.programme == programme)]
         return sorted((p for p in found if p.order_id not in self.refunds), key=_order_key)
 
