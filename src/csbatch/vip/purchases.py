@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import compress
+from itertools import chain, compress
+from operator import not_
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,6 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
-from csbatch.grouping import runs
 from csbatch.policy import Policy
 from csbatch.text import sort_keys
 from csbatch.vip.dates import as_date, shift_period
@@ -215,26 +215,92 @@ class FramePurchases:
         return self._frame
 
 
-def _groups(cids: list[str], codes: list[str], people: People
-            ) -> tuple[dict[tuple[str, str], list[int]], dict[str, list[int]]]:
+class Rows:
+    """The row numbers of each group (a code 0..n-1), ascending, kept as one stable sort of the
+    rows by code and each group's bounds in it: a list is made only for a group asked about
+    (`of`), not one per group up front (a million orders: a quarter million keys, of which the
+    close reads a few thousand members' rows)."""
+
+    def __init__(self, codes: np.ndarray, n: int):
+        self.order = np.argsort(codes, kind="stable")
+        self.counts = np.bincount(codes, minlength=n)
+        self.ends = np.cumsum(self.counts)
+
+    def of(self, code: int) -> list[int]:
+        end = int(self.ends[code])
+        return self.order[end - int(self.counts[code]):end].tolist()
+
+
+class RowsOf(Mapping[Any, list[int]]):
+    """Group name → its row numbers (`Rows.of`), names in order of first appearance: what a dict
+    of lists gave, with the lists made only when asked for. The names are a list (a name's code
+    is its place; the look-up dict is made on the first look-up) or already a dict name → code."""
+
+    def __init__(self, names: list[Any] | dict[Any, int], rows: Rows):
+        self.names, self.rows = names, rows
+        self._codes: dict[Any, int] | None = names if isinstance(names, dict) else None
+
+    def __getitem__(self, name: Any) -> list[int]:
+        if self._codes is None:
+            self._codes = dict(zip(self.names, range(len(self.names))))
+        return self.rows.of(self._codes[name])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def _groups(cids: list[str], codes: list[str], people: People) -> tuple[RowsOf, RowsOf]:
     """The row numbers of each (person, programme) key and of each person, ascending; keys and
     persons in order of first appearance. One `pd.factorize` per column and a stable sort of the
-    codes instead of a dict look-up per row; a person is found once per customer id."""
+    codes instead of a dict look-up per row; a person is found once per customer id and numbered
+    by one dict (the persons' digests hashed as Python hashes them, cached on the string)."""
     if not cids:
-        return {}, {}
+        nothing = Rows(np.zeros(0, dtype=np.intp), 0)
+        return RowsOf([], nothing), RowsOf([], nothing)
     cid_codes, cid_uniques = pd.factorize(np.asarray(cids, dtype=object))
-    of_cid, persons = pd.factorize(np.asarray(people.persons(cid_uniques.tolist()), dtype=object))
+    numbered: dict[str, int] = {}
+    number = numbered.setdefault
+    of_cid = np.fromiter((number(p, len(numbered)) for p in people.persons(cid_uniques.tolist())),
+                         dtype=np.int64, count=len(cid_uniques))
+    person_list = list(numbered)
     person_codes = of_cid[cid_codes]
     code_codes, programmes = pd.factorize(np.asarray(codes, dtype=object))
-    key_codes, keys = pd.factorize(person_codes.astype(np.int64) * len(programmes) + code_codes)
-    person_list, programme_list = persons.tolist(), programmes.tolist()
-    by_key = runs(key_codes, len(keys))
+    key_codes, keys = pd.factorize(person_codes * len(programmes) + code_codes)
+    programme_list = programmes.tolist()
     # each key's (person, programme) from its code's quotient and remainder, taken as whole arrays
     packed = np.asarray(keys, dtype=np.int64)
     owners = map(person_list.__getitem__, (packed // len(programmes)).tolist())
     kinds = map(programme_list.__getitem__, (packed % len(programmes)).tolist())
-    at = dict(zip(zip(owners, kinds), by_key))
-    return at, dict(zip(person_list, runs(person_codes, len(persons))))
+    return (RowsOf(list(zip(owners, kinds)), Rows(key_codes, len(keys))),
+            RowsOf(numbered, Rows(person_codes, len(numbered))))
+
+
+_plus_zero = np.frompyfunc(ZERO.__add__, 1, 1)
+
+
+def _month_sums(groups: Rows, amounts: list[Decimal]) -> tuple[list[Decimal], list[Decimal]]:
+    """Per group, the sum of its amounts (`sum(amounts, ZERO)` in row order) and the largest
+    (`max`, the first of equals). A group of one row (most keys) is summed as `ZERO + amount`
+    by one numpy pass calling `ZERO.__add__` over the object array (the same addition, without
+    a Python loop); only the groups of several rows are summed by a loop."""
+    n = len(groups.counts)
+    column = np.empty(len(amounts), dtype=object)
+    column[:] = amounts
+    ordered = column[groups.order]
+    starts = groups.ends - groups.counts
+    largest = ordered[starts] if len(ordered) else np.empty(0, dtype=object)
+    sums = np.empty(n, dtype=object)
+    single = groups.counts == 1
+    if single.any():
+        sums[single] = _plus_zero(largest[single])
+    for k, start, end in zip(np.flatnonzero(~single).tolist(), starts[~single].tolist(), groups.ends[~single].tolist()):
+        of_key = ordered[start:end].tolist()
+        sums[k] = sum(of_key, ZERO)
+        largest[k] = max(of_key)
+    return sums.tolist(), largest.tolist()
 
 
 def _plus(earlier: dict[tuple[str, str], Decimal], month: dict[tuple[str, str], Decimal]
@@ -303,20 +369,12 @@ class Spend:
         self._columns: tuple[list[Any], ...] = (rows["period"].astype(str).tolist(), cids, codes,
                                                 rows["category"].tolist(), oids, _days(rows["order_date"]),
                                                 amounts, lists)
-        self._at, self._of_person = _groups(cids, codes, people)    # this month's rows per key / person, in order
-        self.month: dict[tuple[str, str], Decimal] = {}
-        self.largest_order: dict[tuple[str, str], Decimal] = {}     # this month's (the first of equals)
-        sums, largest_order = self.month, self.largest_order          # (a million rows: no attribute look-ups)
-        for key, at in self._at.items():
-            if len(at) == 1:        # most keys: one purchase (its sum is still ZERO + it, as `sum` gives)
-                largest = amounts[at[0]]
-                sums[key] = ZERO + largest
-            else:
-                of_key = list(map(amounts.__getitem__, at))
-                sums[key] = sum(of_key, ZERO)
-                largest = max(of_key)
-            if largest > ZERO:
-                largest_order[key] = largest
+        at, self._of_person = _groups(cids, codes, people)    # this month's rows per key / person, in order
+        sums, largest = _month_sums(at.rows, amounts)
+        self.month: dict[tuple[str, str], Decimal] = dict(zip(at.names, sums))
+        #: this month's largest order per key (the first of equals), where it is above zero
+        self.largest_order: dict[tuple[str, str], Decimal] = dict(
+            compress(zip(at.names, largest), map(ZERO.__lt__, largest)))
         self.refunds = frozenset(compress(oids, map(ZERO.__gt__, amounts)))   # amount < 0
         self._made: dict[tuple[str, str], list[Purchase]] = {}
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
@@ -325,19 +383,18 @@ class Spend:
                                      self._customers(persons))
         folded = _earlier_sums(earlier["customer_id"].tolist(), earlier["store_type"].tolist(),
                                earlier["amount"].tolist(), people, self.programme_of)
-        self.trailing: dict[tuple[str, str], Decimal] = _plus(folded, sums)
+        self.trailing: dict[tuple[str, str], Decimal] = _plus(folded, self.month)
 
     def _customers(self, persons: Collection[str]) -> list[str]:
-        """The customer ids whose purchases count for `persons`."""
-        out: list[str] = []
-        customers_of = self.people.customers_of.get     # (looked up once: hundreds of thousands of persons)
-        for person in persons:
-            cids = customers_of(person)
-            if cids:
-                out += cids
-            elif person.startswith(ANONYMOUS):
-                out.append(person[len(ANONYMOUS):])
-        return out
+        """The customer ids whose purchases count for `persons`, person by person: each person's
+        list found by one `map` over them (hundreds of thousands), and only the persons without
+        one (anonymous buyers: their customer id is in the name) looked at one by one."""
+        persons = list(persons)
+        found: list[Any] = list(map(self.people.customers_of.get, persons))
+        for i in compress(range(len(found)), map(not_, found)):
+            person = persons[i]
+            found[i] = (person[len(ANONYMOUS):],) if person.startswith(ANONYMOUS) else ()
+        return list(chain.from_iterable(found))
 
     def load_orders(self, persons: Collection[str], since: str) -> None:
         """Read the earlier orders (months from `since` on) of the `persons` not read yet, for
@@ -375,7 +432,11 @@ class Spend:
         """This month's rows (orders and refunds), by date and order id."""
         key = (person, programme)
         if key not in self._made:
-            self._made[key] = sorted((self._purchase(i) for i in self._at.get(key, ())), key=_order_key)
+            # a key's rows are its person's rows of that programme (both ascending): no look-up
+            # dict of the quarter million keys for the few thousand asked about
+            programmes = self._columns[2]
+            at = [i for i in self._of_person.get(person, ()) if programmes[i] == programme]
+            self._made[key] = sorted((self._purchase(i) for i in at), key=_order_key)
         return self._made[key]
 
     def month_orders(self, person: str, programme: str) -> list[Purchase]:
