@@ -112,6 +112,13 @@ def _population(card: CardScore) -> int:
     return kept(card, "rated members", lambda: sum(1 for x in card.members if x.member.rated))
 
 
+def _item_places(card: CardScore) -> dict[str, str]:
+    """Each item's policy place as text, worded once per card: the same for every member, and
+    `item.place` goes through pydantic's attribute look-up (6% of the staff pages' explaining at a
+    million orders, 5,000 employees × their items)."""
+    return kept(card, "item places", lambda: {item.code: str(item.place) for item in card.card.items})
+
+
 def explain_card(state: CloseState, employee_id: str, lang: str = "zh") -> tuple[Explanation | None, list[Issue]]:
     """The scorecard explanation of `employee_id` in the state the computing stages left (what
     `explain` prints and what the close's `staff/ID.html` page shows), its rules in words in
@@ -132,6 +139,7 @@ def explain_card(state: CloseState, employee_id: str, lang: str = "zh") -> tuple
         return None, [Issue.of(None, "explain.no_card", N_("employee {employee} is not employed in {period}"),
                                employee=employee_id, period=period)]
     sources = need(state.measured, "measured").sources
+    item_places = _item_places(card)
     items = []
     for item in card.card.items:
         s = score.items[item.code]
@@ -139,7 +147,7 @@ def explain_card(state: CloseState, employee_id: str, lang: str = "zh") -> tuple
         # without repeats, first mention first, worded only when read (a salesperson's measures
         # name thousands of order rows in a 100k-order month; a page shows a dozen)
         rows = joined_places(sources, employee_id, [name for name, _ in used])
-        places = [str(item.place)] + [str(p) for p in s.places if p is not None]
+        places = [item_places[item.code]] + [str(p) for p in s.places if p is not None]
         items.append(ItemLine(item.code, item.name, item.weight, used, rows, s.rule_in(lang), places, s.points,
                               s.flags))
     m = score.member

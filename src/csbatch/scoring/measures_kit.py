@@ -305,6 +305,9 @@ class Places(Sequence[str]):
         self._feeds, self._parts = feeds, parts
         self._texts: list[str] | None = None
         self._first: np.ndarray | None = None        # positions of the first mentions (None: all)
+        if not parts:               # an item no input row fed (a fifth of a month's items): no arrays
+            self._texts = []
+            return
         if not (feeds.exact and all(isinstance(p, _Fed) for p in parts)):
             self._texts = list(dict.fromkeys(t for p in parts for t in self._part_texts(p)))
             return
