@@ -104,15 +104,26 @@ _ISO_UNITS: dict[str, Literal["D", "s"]] = {"date": "D", "datetime": "s"}
 def csv_dates(values: pd.Series, kind: str) -> list[str] | None:
     """A naive datetime64 column (any unit)'s CSV text at once (numpy's ISO text, the very text `_date_text` and
     `_datetime_text` give each value): None when the column is not one, or for a datetime a value
-    has a fraction of a second (its text then carries the fraction; written value by value)."""
+    has a part below a microsecond (its text then carries nanoseconds; written value by value)."""
     unit = _ISO_UNITS.get(kind)
     if unit is None or not (isinstance(values.dtype, np.dtype) and values.dtype.kind == "M"):
         return None
     stamps = values.to_numpy()
     blank = np.isnat(stamps)
-    if unit == "s" and (stamps[~blank] != stamps[~blank].astype("datetime64[s]")).any():
-        return None
-    texts = np.datetime_as_string(stamps, unit=unit).tolist()
+    texts = np.datetime_as_string(stamps, unit=unit)
     if unit == "s":
-        texts = [t.replace("T", " ") for t in texts]
+        given = stamps[~blank]
+        fraction = given != given.astype("datetime64[s]")
+        if fraction.any():
+            # a fraction of a second shows as microseconds (`Timestamp.isoformat`), whole seconds
+            # without one; a part below a microsecond: value by value
+            if (given[fraction] != given[fraction].astype("datetime64[us]")).any():
+                return None
+            micro = np.zeros(len(stamps), dtype=bool)
+            micro[~blank] = fraction
+            texts = texts.astype(object)        # the longer texts not cut to the seconds' width
+            texts[micro] = np.datetime_as_string(stamps[micro], unit="us")
+        texts = [t.replace("T", " ") for t in texts.tolist()]
+    else:
+        texts = texts.tolist()
     return ["" if b else t for t, b in zip(texts, blank.tolist())]
