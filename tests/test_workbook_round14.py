@@ -177,3 +177,13 @@ def test_a_format_first_shown_far_down_and_one_written_later_are_numbered_as_cel
         ws.set_row(160, None, book.book.add_format({"underline": True}))
         made.append(_parts(book.close()))
     assert made[0] == made[1]
+
+
+def test_a_text_longer_than_half_the_cell_limit_goes_cell_by_cell_as_before(tmp_path):
+    frame = pd.DataFrame({"employee_id": ["E1", "E2", "E1"], "name": ["张三", "x" * 20_000, None],
+                          "pay": [Decimal("1.5")] * 3}, dtype=object)
+    small = Table("s", "Second", TABLE.columns[:3])
+    fast, slow = Workbook(tmp_path / "fast.xlsx", "zh"), Workbook(tmp_path / "slow.xlsx", "zh")
+    fast.add_table_sheet(small, frame, "zh")
+    _cell_by_cell(slow, small, frame, "zh")
+    assert _parts(fast.close()) == _parts(slow.close())

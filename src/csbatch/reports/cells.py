@@ -110,7 +110,7 @@ def csv_dates(values: pd.Series, kind: str) -> list[str] | None:
         return None
     stamps = values.to_numpy()
     blank = np.isnat(stamps)
-    texts = np.datetime_as_string(stamps, unit=unit)
+    texts: Any = np.datetime_as_string(stamps, unit=unit)
     if unit == "s":
         given = stamps[~blank]
         fraction = given != given.astype("datetime64[s]")

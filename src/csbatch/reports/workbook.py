@@ -15,10 +15,10 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable
-from itertools import chain, compress, count, repeat
-from operator import is_not
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, compress, count, repeat
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -303,7 +303,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         if first is None:
             return True
         first += 1
-        last = len(values) - _first_given(values[::-1])
+        last = len(values) - (_first_given(values[::-1]) or 0)     # a value is given: never None
         if self.constant_memory or last >= self.xls_rowmax or col >= self.xls_colmax:
             return False
         self._check_dimensions(first, col)
@@ -393,14 +393,15 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         known, half = strings.string_table, self.xls_strmax // 2
         lists = list(columns.values())
         if (len(known) != strings.unique_count or len({len(texts) for texts in lists}) > 1
-                or not all(self._free_column(c) for c in columns)
-                or any(max(map(len, filter(None, texts)), default=0) > half for texts in lists)):
+                or not all(self._free_column(c) for c in columns)):
             return False
         # the texts row by row, each distinct one numbered once in the order it first shows
         # (`factorize` keeps that order; None is its -1): a new text gets the size before it
         texts = np.empty(sum(map(len, lists)), dtype=object)
         texts[:] = list(chain.from_iterable(zip(*lists)))
         codes, distinct = pd.factorize(texts)
+        if max(map(len, distinct), default=0) > half:       # each distinct text measured once
+            return False
         number = known.setdefault
         # one more entry, last: what a blank's -1 picks (never used, not a formula)
         indices = np.fromiter((*(number(t, len(known)) for t in distinct), -1), dtype=np.int64)
