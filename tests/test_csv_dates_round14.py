@@ -1,5 +1,5 @@
 """Issue 14 (round 14): a datetime column whose values carry fractions of a second (a deadline at
-23:59:59.999999) gets its CSV text at once too: whole seconds without a fraction, the others with
+23:59:59.999999) gets its CSV text at once too (`csv_fraction_datetimes`, after `csv_dates`): whole seconds without a fraction, the others with
 microseconds, each the very text `_datetime_text` (`Timestamp.isoformat`) gives the value; a part
 below a microsecond still goes value by value."""
 
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csbatch.blanks import is_blank
-from csbatch.reports.cells import _datetime_text, csv_dates
+from csbatch.reports.cells import _datetime_text, csv_dates, csv_fraction_datetimes
 from csbatch.reports.csvout import _column
 
 stamps = st.one_of(st.none(), st.datetimes(min_value=dt.datetime(1700, 1, 1), max_value=dt.datetime(2200, 1, 1)),
@@ -35,13 +35,15 @@ def test_datetime_text_at_once_is_each_values_text(values, nanos, unit):
         series = series + pd.to_timedelta(extra, unit="ns")
     else:
         series = series.dt.floor(unit).astype(f"datetime64[{unit}]")
-    at_once = csv_dates(series, "datetime")
-    if at_once is not None:
-        assert at_once == _one_by_one(series)
+    for at_once in (csv_dates(series, "datetime"), csv_fraction_datetimes(series)):
+        if at_once is not None:
+            assert at_once == _one_by_one(series)
     assert _column(series, "datetime") == _one_by_one(series)
 
 
 def test_end_of_day_deadlines_are_written_at_once():
     series = pd.Series(pd.to_datetime(["2026-10-31 23:59:59.999999", None, "2026-10-01 09:30:00"],
                                       format="ISO8601"))
-    assert csv_dates(series, "datetime") == ["2026-10-31 23:59:59.999999", "", "2026-10-01 09:30:00"]
+    assert csv_dates(series, "datetime") is None        # as before: a fraction of a second
+    assert csv_fraction_datetimes(series) == ["2026-10-31 23:59:59.999999", "", "2026-10-01 09:30:00"]
+    assert csv_fraction_datetimes(pd.Series(["2026-10-01"])) is None

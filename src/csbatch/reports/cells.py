@@ -104,26 +104,35 @@ _ISO_UNITS: dict[str, Literal["D", "s"]] = {"date": "D", "datetime": "s"}
 def csv_dates(values: pd.Series, kind: str) -> list[str] | None:
     """A naive datetime64 column (any unit)'s CSV text at once (numpy's ISO text, the very text `_date_text` and
     `_datetime_text` give each value): None when the column is not one, or for a datetime a value
-    has a part below a microsecond (its text then carries nanoseconds; written value by value)."""
+    has a fraction of a second (its text then carries the fraction; written value by value)."""
     unit = _ISO_UNITS.get(kind)
     if unit is None or not (isinstance(values.dtype, np.dtype) and values.dtype.kind == "M"):
         return None
     stamps = values.to_numpy()
     blank = np.isnat(stamps)
-    texts: Any = np.datetime_as_string(stamps, unit=unit)
+    if unit == "s" and (stamps[~blank] != stamps[~blank].astype("datetime64[s]")).any():
+        return None
+    texts = np.datetime_as_string(stamps, unit=unit).tolist()
     if unit == "s":
-        given = stamps[~blank]
-        fraction = given != given.astype("datetime64[s]")
-        if fraction.any():
-            # a fraction of a second shows as microseconds (`Timestamp.isoformat`), whole seconds
-            # without one; a part below a microsecond: value by value
-            if (given[fraction] != given[fraction].astype("datetime64[us]")).any():
-                return None
-            micro = np.zeros(len(stamps), dtype=bool)
-            micro[~blank] = fraction
-            texts = texts.astype(object)        # the longer texts not cut to the seconds' width
-            texts[micro] = np.datetime_as_string(stamps[micro], unit="us")
-        texts = [t.replace("T", " ") for t in texts.tolist()]
-    else:
-        texts = texts.tolist()
+        texts = [t.replace("T", " ") for t in texts]
     return ["" if b else t for t, b in zip(texts, blank.tolist())]
+
+
+def csv_fraction_datetimes(values: pd.Series) -> list[str] | None:
+    """`csv_dates` of a naive datetime64 column some of whose values carry a fraction of a second
+    (the deadlines' 23:59:59.999999), at once: whole seconds as numpy's text to the second, the
+    others to the microsecond, each the very text `_datetime_text` (`Timestamp.isoformat`) gives.
+    None when the column is not one, or a value has a part below a microsecond (value by value)."""
+    if not (isinstance(values.dtype, np.dtype) and values.dtype.kind == "M"):
+        return None
+    stamps = values.to_numpy()
+    blank = np.isnat(stamps)
+    given = stamps[~blank]
+    fraction = given != given.astype("datetime64[s]")
+    if (given[fraction] != given[fraction].astype("datetime64[us]")).any():
+        return None
+    texts = np.datetime_as_string(stamps, unit="s").astype(object)     # object: longer texts fit
+    micro = np.zeros(len(stamps), dtype=bool)
+    micro[~blank] = fraction
+    texts[micro] = np.datetime_as_string(stamps[micro], unit="us")
+    return ["" if b else t.replace("T", " ") for t, b in zip(texts.tolist(), blank.tolist())]
