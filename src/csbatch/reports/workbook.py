@@ -457,6 +457,8 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         False, nothing numbered, when a cell in `table` lies over a `down` column below the
         header (which of the two is written decides the order: `_first_new_format`'s rows)."""
         table, down = self.table, self.down
+        if not down:        # every cell in `table`: numbered as it is written, nothing to do first
+            return True
         if self.dim_rowmin is None or any(c in down for r, cells in table.items() if r >= 1 for c in cells):
             return False
         low, high = self.dim_rowmin, self.dim_rowmax
