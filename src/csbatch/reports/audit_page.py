@@ -15,6 +15,7 @@ A complaint described as
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 from decimal import Decimal
 from pathlib import Path
@@ -98,8 +99,12 @@ def delta(change: Decimal, kind: str, lang: str = "zh") -> str:
 
 
 def datetime_text(value: Any) -> str:
+    """A date and time to the minute; a datetime (a pandas Timestamp is one) formatted as it is:
+    `Timestamp.strftime` is `datetime.strftime` of the same fields, without a new Timestamp a cell."""
     if is_blank(value) or value == "":
         return DASH
+    if isinstance(value, dt.datetime):
+        return dt.datetime.strftime(value, "%Y-%m-%d %H:%M")
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 

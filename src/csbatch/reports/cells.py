@@ -116,3 +116,23 @@ def csv_dates(values: pd.Series, kind: str) -> list[str] | None:
     if unit == "s":
         texts = [t.replace("T", " ") for t in texts]
     return ["" if b else t for t, b in zip(texts, blank.tolist())]
+
+
+def csv_fraction_datetimes(values: pd.Series) -> list[str] | None:
+    """`csv_dates` of a naive datetime64 column some of whose values carry a fraction of a second
+    (the deadlines' 23:59:59.999999), at once: whole seconds as numpy's text to the second, the
+    others to the microsecond, each the very text `_datetime_text` (`Timestamp.isoformat`) gives.
+    None when the column is not one, or a value has a part below a microsecond (value by value)."""
+    if not (isinstance(values.dtype, np.dtype) and values.dtype.kind == "M"):
+        return None
+    stamps = values.to_numpy()
+    blank = np.isnat(stamps)
+    given = stamps[~blank]
+    fraction = given != given.astype("datetime64[s]")
+    if (given[fraction] != given[fraction].astype("datetime64[us]")).any():
+        return None
+    texts = np.datetime_as_string(stamps, unit="s").astype(object)     # object: longer texts fit
+    micro = np.zeros(len(stamps), dtype=bool)
+    micro[~blank] = fraction
+    texts[micro] = np.datetime_as_string(stamps[micro], unit="us")
+    return ["" if b else t.replace("T", " ") for t, b in zip(texts.tolist(), blank.tolist())]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from csbatch.reports.cells import csv_column, csv_dates
+from csbatch.reports.cells import csv_column, csv_dates, csv_fraction_datetimes
 from csbatch.reports.tables import Table
 
 
@@ -28,4 +28,6 @@ def write_csv(path: Path, table: Table, frame: pd.DataFrame) -> Path:
 
 def _column(values: pd.Series, kind: str) -> list[str]:
     dates = csv_dates(values, kind)
+    if dates is None and kind == "datetime":
+        dates = csv_fraction_datetimes(values)
     return dates if dates is not None else csv_column(values.tolist(), kind)

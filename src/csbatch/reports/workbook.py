@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, compress, count, repeat
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -120,24 +122,24 @@ def excel_serials(values: pd.Series) -> list[float | None] | None:
         return None
     if (micros[~blank] < _PLAIN_FROM_US).any():
         return None
-    out: list[float | None] = []
-    for us, nat in zip((micros - _EXCEL_EPOCH_US).tolist(), blank.tolist()):
-        if nat:
-            out.append(None)
-            continue
-        days, rest = divmod(us, _DAY_US)
-        seconds, micro = divmod(rest, 1_000_000)
-        out.append(days + (float(seconds) + float(micro) / 1e6) / 86400 + 1)
-    return out
+    # the same float operations in the same order as per cell (an int day count below 2**53 is
+    # the float numpy adds), a column at once; floor division as Python's divmod
+    days, rest = np.divmod(micros - _EXCEL_EPOCH_US, _DAY_US)
+    seconds, micro = np.divmod(rest, 1_000_000)
+    serials = days.astype(float) + (seconds.astype(float) + micro.astype(float) / 1e6) / 86400 + 1
+    if not blank.any():
+        return serials.tolist()
+    out = serials.astype(object)
+    out[blank] = None
+    return out.tolist()
 
 
 def _widest(values: pd.Series, kind: str) -> int:
     """The widest of a column's values as shown (0 for none); a date column's width is fixed."""
     if not len(values):
         return 0
-    if kind in ("date", "datetime"):
-        given = values.notna()
-        return shown_width(values[given].iloc[0], kind) if given.any() else 0
+    if kind in ("date", "datetime"):     # any date shows as wide as any other (`shown_width`)
+        return (10 if kind == "date" else 16) if values.notna().any() else 0
     return max(shown_width(v, kind) for v in values.tolist())
 
 
@@ -187,6 +189,12 @@ def _text_width(texts: list[str | None], kind: str) -> int:
     if kind == "bool":
         return 5 if shown else 0
     return max(map(display_width, shown), default=0)
+
+
+def _first_given(values: list[Any]) -> int | None:
+    """The index of the first value that is not None (None: all are), scanned in C (`compress`
+    over `is_not`): a column blank for its first 60,000 rows costs no Python step per row."""
+    return next(compress(count(), map(is_not, values, repeat(None))), None)
 
 
 @dataclass(eq=False)
@@ -291,10 +299,11 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         """`_check_dimensions` of each cell of `values` but None (rows 1 down) of `col` at once, as
         each cell's write does it; False when one is off the sheet or the sheet is constant-memory
         (cell by cell)."""
-        first = next((r for r, v in enumerate(values, start=1) if v is not None), None)
+        first = _first_given(values)
         if first is None:
             return True
-        last = len(values) - next(i for i, v in enumerate(reversed(values)) if v is not None)
+        first += 1
+        last = len(values) - (_first_given(values[::-1]) or 0)     # a value is given: never None
         if self.constant_memory or last >= self.xls_rowmax or col >= self.xls_colmax:
             return False
         self._check_dimensions(first, col)
@@ -384,17 +393,34 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         known, half = strings.string_table, self.xls_strmax // 2
         lists = list(columns.values())
         if (len(known) != strings.unique_count or len({len(texts) for texts in lists}) > 1
-                or not all(self._free_column(c) for c in columns)
-                or any(max(map(len, filter(None, texts)), default=0) > half for texts in lists)):
+                or not all(self._free_column(c) for c in columns)):
             return False
-        number = known.setdefault       # a new text gets the size before it: the next number
-        flat = [None if t is None else number(t, len(known)) for row in zip(*lists) for t in row]
+        # the texts row by row, each distinct one numbered once in the order it first shows
+        # (`factorize` keeps that order; None is its -1): a new text gets the size before it
+        texts = np.empty(sum(map(len, lists)), dtype=object)
+        texts[:] = list(chain.from_iterable(zip(*lists)))
+        codes, distinct = pd.factorize(texts)
+        if max(map(len, distinct), default=0) > half:       # each distinct text measured once
+            return False
+        number = known.setdefault
+        # one more entry, last: what a blank's -1 picks (never used, not a formula)
+        indices = np.fromiter((*(number(t, len(known)) for t in distinct), -1), dtype=np.int64)
+        formula = np.fromiter((*(t.startswith(FORMULA_START) for t in distinct), False), dtype=bool)
         strings.unique_count = len(known)
-        strings.count += len(flat) - flat.count(None)
+        given = codes >= 0
+        strings.count += int(given.sum())
         width = len(lists)
-        for k, (c, texts) in enumerate(columns.items()):
-            marked = frozenset(i for i, t in enumerate(texts) if t and t.startswith(FORMULA_START))
-            self.down[c] = _Down("s", flat[k::width], quoted, marked)
+        for k, c in enumerate(columns):
+            shown, present = codes[k::width], given[k::width]
+            at = indices[shown]
+            if present.all():
+                values = at.tolist()
+            else:
+                values = at.astype(object)
+                values[~present] = None
+                values = values.tolist()
+            marked = frozenset(np.flatnonzero(present & formula[shown]).tolist())
+            self.down[c] = _Down("s", values, quoted, marked)
         return True
 
     def cells_in_order(self, cells: Iterable[tuple[int, int, str, Any, Any]]) -> None:
@@ -422,6 +448,57 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         if low_row >= 0:
             self._check_dimensions(low_row, low_col)
             self._check_dimensions(high_row, high_col)
+
+    def _number_formats(self, column_formats: dict[int, Any]) -> bool:
+        """Number every format the sheet's cells and rows show (`_get_xf_index`) in the order
+        writing them cell by cell first shows each: row by row, a row's own format, then its cells
+        by column, a cell's format its own, else its row's, else its column's. Then every row can
+        be written from the columns' joined text (a format already numbered keeps its number).
+        False, nothing numbered, when a cell in `table` lies over a `down` column below the
+        header (which of the two is written decides the order: `_first_new_format`'s rows)."""
+        table, down = self.table, self.down
+        if not down:        # every cell in `table`: numbered as it is written, nothing to do first
+            return True
+        if self.dim_rowmin is None or any(c in down for r, cells in table.items() if r >= 1 for c in cells):
+            return False
+        low, high = self.dim_rowmin, self.dim_rowmax
+        row_formats = {r: info.row_format for r, info in self.row_info.items()
+                       if info.row_format and low <= r <= high}
+        events: list[tuple[int, int, Any]] = [(r, -1, fmt) for r, fmt in row_formats.items()]
+        for r, cells in table.items():
+            if low <= r <= high:
+                for c, cell in cells.items():
+                    fmt = cell.format or row_formats.get(r) or column_formats.get(c)
+                    if fmt:
+                        events.append((r, c, fmt))
+        for c, column in down.items():
+            values, at = column.values, column_formats.get(c)
+            if column.fmts is not None:     # each row's own format: the first row of each
+                seen: set[int] = set()
+                for i, fmt in zip(compress(count(), map(is_not, values, repeat(None))),
+                                  compress(column.fmts, map(is_not, values, repeat(None)))):
+                    fmt = fmt or row_formats.get(i + 1) or at
+                    if fmt and id(fmt) not in seen:
+                        seen.add(id(fmt))
+                        events.append((i + 1, c, fmt))
+                continue
+            own = column.fmt if column.kind != "s" else None     # "s": `fmt` on the quoted rows only
+            if column.kind == "s" and column.quoted and column.fmt:
+                events.append((min(column.quoted) + 1, c, column.fmt))
+            if own:
+                first = _first_given(values)
+                if first is not None:
+                    events.append((first + 1, c, own))
+                continue
+            if at:      # a cell without a format of its own shows its row's, else its column's
+                quoted = column.quoted if column.kind == "s" else frozenset()
+                first = next((i for i in compress(count(), map(is_not, values, repeat(None)))
+                              if i not in quoted and i + 1 not in row_formats), None)
+                if first is not None:
+                    events.append((first + 1, c, at))
+        for _, _, fmt in sorted(events, key=lambda event: event[:2]):
+            fmt._get_xf_index()
+        return True
 
     def _first_new_format(self, column_formats: dict[int, Any]) -> int:
         """The last row where a `down` column's cells first show a format without its number yet
@@ -517,7 +594,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         # a format is numbered when first written (`_get_xf_index`), and styles.xml lists them in that
         # order: the rows up to the last where a `down` column first shows a format not yet numbered
         # are written cell by cell, the rest from the columns' joined text
-        ready = self._first_new_format(column_formats)
+        ready = 0 if self._number_formats(column_formats) else self._first_new_format(column_formats)
         joined: list[str] = []
         block = 0       # the first row (0 = row 1) of `joined`
         for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
