@@ -580,7 +580,11 @@ def _coerce_columns(found: FoundSheet, kind: Kind, policy: Policy, period: str, 
             continue
         section = sections[code]
         take(code, coerce_audit_items(raw_cols[code], section.kind, section.per_item, ctx))
-    return pd.DataFrame(out, index=rows_index), issues
+    # not consolidated (`copy=False`): each column keeps the array its coercion made, which
+    # nothing else holds; stacking the object columns into one block would copy them all (an
+    # incref per cell, ~60 ms a 528k-row sales sheet), and a kind read from several sheets is
+    # copied once more by `read_inputs`' concatenation anyway
+    return pd.DataFrame(out, index=rows_index, copy=False), issues
 
 
 def _with_provenance(frame: pd.DataFrame, found: FoundSheet) -> pd.DataFrame:

@@ -21,17 +21,37 @@ from csbatch.sheets.coerce.type_groups import _Group
 class _Out:
     """Full-length value, validity and error arrays, filled group by group."""
 
+    #: the storage's array: its dtype, and how it starts (every cell missing until put)
+    _EMPTY = {"object": (np.dtype(object), None), "Int64": (np.dtype(np.int64), 0),
+              "boolean": (np.dtype(bool), False), "M8": (np.dtype("M8[ns]"), np.datetime64("NaT")),
+              "m8": (np.dtype("m8[ns]"), np.timedelta64("NaT"))}
+
     def __init__(self, n: int, storage: str):
+        self.n = n
         self.storage = storage
-        self.vals = {"object": lambda: np.full(n, None, dtype=object),
-                     "Int64": lambda: np.zeros(n, dtype=np.int64),
-                     "boolean": lambda: np.zeros(n, dtype=bool),
-                     "M8": lambda: np.full(n, np.datetime64("NaT"), dtype="M8[ns]"),
-                     "m8": lambda: np.full(n, np.timedelta64("NaT"), dtype="m8[ns]")}[storage]()
+        self.dtype, self._fill = self._EMPTY[storage]
+        # `vals` and `err` are made on first use: most columns' values arrive whole (`_put_all`)
+        # and most have no error, and filling a million-cell object array with None costs an
+        # incref per cell (~5 ms, and as much to free it): twice a column, for nothing
+        self._vals: np.ndarray | None = None
+        self._err: np.ndarray | None = None
         self.ok = np.zeros(n, dtype=bool)
-        self.err = np.full(n, None, dtype=object)
         self.erred = False      # any message in `err` (most columns have none: no scan for them)
         self.notes: list[tuple[np.ndarray, str, np.ndarray]] = []
+
+    @property
+    def vals(self) -> np.ndarray:
+        """Each cell's value (the storage's missing value where none was put)."""
+        if self._vals is None:
+            self._vals = np.full(self.n, self._fill, dtype=self.dtype)
+        return self._vals
+
+    @property
+    def err(self) -> np.ndarray:
+        """Each cell's error message, None where it has none."""
+        if self._err is None:
+            self._err = np.full(self.n, None, dtype=object)
+        return self._err
 
     def put(self, g: _Group, vals_u: np.ndarray | None, err_u: np.ndarray | None = None,
             notes: Sequence[tuple[str, np.ndarray]] = ()) -> None:
@@ -44,7 +64,7 @@ class _Out:
             if has.any():
                 noted.append((code, has, msg_u))
         if ok_u.all() and vals_u is not None and not noted:   # the common case: no masks per cell
-            if len(g.pos) == len(self.vals):   # the group is every cell (the column has one kind)
+            if len(g.pos) == self.n:   # the group is every cell (the column has one kind)
                 # cell by cell (`per_cell`), the values are the cells' already (copied when they
                 # are the raw cells themselves, which are not the result's to change)
                 self._put_all(vals_u[g.codes] if not g.per_cell else vals_u.copy() if vals_u is g.uniq else vals_u)
@@ -66,8 +86,8 @@ class _Out:
         """Every cell's value at once: `vals` (an array made for this put) is the column's when it
         has the storage's dtype (no scatter through the positions, which are all of them, in
         order), else it is cast into the storage as a scatter would."""
-        if vals.dtype == self.vals.dtype:
-            self.vals = vals
+        if vals.dtype == self.dtype:
+            self._vals = vals
         else:
             self.vals[:] = vals
         self.ok[:] = True

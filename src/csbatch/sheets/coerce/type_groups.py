@@ -254,10 +254,42 @@ def _few_texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.fromiter(numbering, dtype=object, count=len(numbering))
 
 
-def _text_group(values: np.ndarray, pos: np.ndarray, per_cell: bool = False) -> tuple[_Group, np.ndarray]:
-    codes, uniq = _distinct_texts(values, per_cell)
-    # one C-level `map` per distinct value (the pandas `.str` accessor costs twice as much)
-    odd = ~np.fromiter(map(str.isascii, uniq), dtype=bool, count=len(uniq))
+def _all_texts(values: np.ndarray, per_cell: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+    """`_distinct_texts` of a large column whose spread sample is all text, with the proof that
+    every cell is text taken from that same pass over the cells (None when a cell is not, or the
+    sample is not all text): what `infer_dtype` and then `_distinct_texts` find, without
+    `infer_dtype`'s own pass. Each pass over a million cells touches a million objects spread
+    over the heap (a cache miss each): as much as the work done on them. The third item is the
+    per-cell path's non-ASCII cells (`odd`), found by the pass that proves them text."""
+    n = len(values)
+    if n < 4 * _SAMPLE:
+        return None
+    sample = values[::n // _SAMPLE]
+    if not all(isinstance(v, str) for v in sample):
+        return None
+    distinct = len(set(sample))
+    try:
+        if per_cell and distinct >= 0.9 * len(sample) and all(map(str.isascii, sample)):
+            # `str.isascii` refuses anything not a `str`: the cells are all text once it has run
+            ascii_ = np.fromiter(map(str.isascii, values), dtype=bool, count=n)
+            return np.arange(n), values, ~ascii_
+        codes, uniq = _few_texts(values) if distinct <= _FEW else _factorize(values)
+    except TypeError:   # a cell not text (`str.isascii`), or unhashable
+        return None
+    # a value of another type never equals a text, so one shows among the distinct values; a
+    # missing cell (None, NaN: `pd.factorize` codes it -1) is not text either
+    if (len(codes) and codes.min() < 0) or not all(isinstance(v, str) for v in uniq):
+        return None
+    return codes, uniq, None
+
+
+def _text_group(values: np.ndarray, pos: np.ndarray, per_cell: bool = False,
+                distinct: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None) -> tuple[_Group, np.ndarray]:
+    """The text cells' group (the distinct values cleaned) and the positions of blank texts.
+    `distinct`: the cells' `_all_texts`, when `_split` found them so."""
+    codes, uniq, odd = (*_distinct_texts(values, per_cell), None) if distinct is None else distinct
+    if odd is None:   # one C-level `map` per distinct value (the pandas `.str` accessor costs twice as much)
+        odd = ~np.fromiter(map(str.isascii, uniq), dtype=bool, count=len(uniq))
     clean = np.fromiter(map(str.strip, uniq), dtype=object, count=len(uniq))
     if odd.any():    # only non-ASCII text can hold full-width or invisible characters
         clean[odd] = _cleaned_texts(uniq[odd], nfkc=True)
@@ -332,6 +364,11 @@ def _split(values: np.ndarray, per_cell_text: bool = False) -> _Cells:
     blank = np.zeros(n, dtype=bool)
     if n == 0:
         return _Cells(0, blank, [])
+    texts = _all_texts(values, per_cell_text)
+    if texts is not None:
+        group, blanks = _text_group(values, np.arange(n), per_cell_text, texts)
+        blank[blanks] = True
+        return _Cells(n, blank, [group] if len(group.pos) else [])
     inferred = infer_dtype(values, skipna=False)
     if inferred == "string":
         by_kind = {_STR: np.arange(n)}
