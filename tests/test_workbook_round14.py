@@ -10,8 +10,6 @@ and cells written over the table afterwards."""
 from __future__ import annotations
 
 import datetime as dt
-import math
-import zipfile
 from decimal import Decimal
 
 import numpy as np
@@ -22,14 +20,12 @@ from hypothesis import strategies as st
 from csbatch.reports.tables import Col, Table
 from csbatch.reports.workbook import (
     _EXCEL_EPOCH_US,
-    KEY_COLUMNS,
-    WIDEST,
     Workbook,
     _first_given,
     _widest,
-    display_width,
     excel_serials,
 )
+from test_workbook_down_round13 import _cell_by_cell, _parts  # the old form, kept there
 
 
 def _serials_per_cell(values: pd.Series) -> list[float | None]:
@@ -73,38 +69,6 @@ def test_a_date_columns_width_is_fixed_once_any_date_is_given():
     assert _widest(pd.Series([pd.NaT, pd.NaT]), "datetime") == 0
     assert _widest(pd.Series([pd.NaT, pd.Timestamp("2026-10-01 08:00")]), "datetime") == 16
     assert _widest(pd.Series([None, dt.date(2026, 10, 1)], dtype=object), "date") == 10
-
-
-def _cell_by_cell(book: Workbook, table: Table, frame: pd.DataFrame, lang: str, *, filters: bool = True,
-                  bold_last_row: bool = False) -> None:
-    """`add_table_sheet` as it was before issue 14's round 3: every cell through `Workbook.cell`."""
-    ws = book.book.add_worksheet(table.title(lang))
-    head_lines = 1
-    for c, col in enumerate(table.columns):
-        label = col.label(lang)
-        ws.write_string(0, c, label, book.header)
-        values = _widest(frame[col.name], col.kind)
-        head = display_width(label)
-        width = min(max(values, min(head, max(values, 12))), WIDEST) + 2
-        ws.set_column(c, c, width, book.wrap if values > WIDEST else None)
-        head_lines = max(head_lines, math.ceil(head * 1.1 / (width - 1)))
-    if head_lines > 1:
-        ws.set_row(0, 15 * head_lines + 2)
-    if bold_last_row and len(frame):
-        ws.set_row(len(frame), None, book.bold)
-    for r, values in enumerate(frame[table.names].itertuples(index=False), start=1):
-        for c, col in enumerate(table.columns):
-            book.write_value(ws, r, c, values[c], col.kind)
-    ws.freeze_panes(1, 0)
-    if filters:
-        ws.autofilter(0, 0, max(len(frame), 1), len(table.columns) - 1)
-    keys = next((i for i, name in enumerate(table.names) if name not in KEY_COLUMNS), len(table.names))
-    book.prints(ws, rows=1, columns=keys)
-
-
-def _parts(path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist() if n.startswith("xl/")}
 
 
 TABLE = Table("t", "Sheet", (
