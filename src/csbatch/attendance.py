@@ -48,7 +48,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar, month_bounds
 from csbatch.errors import CsbatchError, Issue, Source
-from csbatch.grouping import first_codes, runs
+from csbatch.grouping import first_codes, joined_runs
 from csbatch.i18n import N_, Said
 from csbatch.policy.worktime import LeaveType, Schedule, Shift
 
@@ -389,7 +389,7 @@ def _sources_by_day(emps: np.ndarray, days: np.ndarray, texts: list[str]) -> tup
         codes, keys = pd.factorize(emp_codes.astype(np.int64) * len(day_values) + day_codes)
         first = first_codes(codes)
         return (list(zip(emps[first].tolist(), days[first].tolist())),
-                ["; ".join([texts[i] for i in run]) for run in runs(codes, len(keys))])
+                joined_runs(codes, len(keys), texts, "; "))
     by_day: dict[tuple[Any, int], list[str]] = {}   # dates as ns integers: fast to hash
     for key, source in zip(zip(emps, days.tolist()), texts):
         by_day.setdefault(key, []).append(source)

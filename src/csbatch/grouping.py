@@ -22,3 +22,17 @@ def runs(codes: np.ndarray, n: int) -> list[list[int]]:
     order = np.argsort(codes, kind="stable").tolist()
     ends = np.cumsum(np.bincount(codes, minlength=n)).tolist()
     return [order[start:end] for start, end in zip([0, *ends[:-1]], ends)]
+
+
+def joined_runs(codes: np.ndarray, n: int, texts: list[str], sep: str) -> list[str]:
+    """For each code 0..n-1, its rows' `texts` joined by `sep` in row order: what
+    `[sep.join([texts[i] for i in run]) for run in runs(codes, n)]` gives, with the texts put in
+    the order of one stable sort of the codes by a numpy take and each code's joined from a
+    slice, not a list of positions and a look-up per row (attendance's sources per employee and
+    day at 1M orders: 0.35 → 0.2 s)."""
+    order = np.argsort(codes, kind="stable")
+    column = np.empty(len(texts), dtype=object)
+    column[:] = texts
+    ordered = column[order].tolist()
+    ends = np.cumsum(np.bincount(codes, minlength=n)).tolist()
+    return [sep.join(ordered[start:end]) for start, end in zip([0, *ends[:-1]], ends)]

@@ -7,14 +7,17 @@ who gets no card."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
+from csbatch.grouping import first_codes
 from csbatch.i18n import N_, Said
 from csbatch.idnumbers import mask_id
 from csbatch.vip.dates import as_date
@@ -149,6 +152,36 @@ class People:
         return None
 
 
+def _texts(values: list[Any]) -> list[str | None]:
+    """`_text` of each value, a text cell stripped in the comprehension itself."""
+    return [(v.strip() or None) if type(v) is str else _text(v) for v in values]
+
+
+def _persons(customer_ids: list[Any], id_numbers: list[Any], person_of: Callable[[str], str]
+             ) -> tuple[dict[str, int], dict[str, str], dict[str, list[str]]]:
+    """The row of each customer id (its first; a blank id is no customer), each customer's person
+    and each person's customer ids, all in order of first appearance: what a loop over the rows
+    gave (a dict check, a `setdefault` and a list per row), made by `pd.factorize` and whole-list
+    dicts; only the persons of several customer ids (a few dozen at 1M) are gathered by a loop."""
+    cids = _texts(customer_ids)
+    codes, uniques = pd.factorize(np.asarray(cids, dtype=object))
+    known = codes >= 0
+    rows: list[int] = (first_codes(codes).tolist() if known.all()
+                       else np.flatnonzero(known)[first_codes(codes[known])].tolist())
+    unique_cids: list[str] = uniques.tolist()
+    numbers = _texts([id_numbers[i] for i in rows])
+    persons = [person_of(n.upper()) if n else ANONYMOUS + c for n, c in zip(numbers, unique_cids)]
+    customers_of = {p: [c] for p, c in zip(persons, unique_cids)}
+    if len(customers_of) < len(persons):    # a person of several customer ids: theirs in row order
+        shared = {p for p, n in Counter(persons).items() if n > 1}
+        for p in shared:
+            customers_of[p] = []
+        for p, c in zip(persons, unique_cids):
+            if p in shared:
+                customers_of[p].append(c)
+    return dict(zip(unique_cids, rows)), dict(zip(unique_cids, persons)), customers_of
+
+
 def build_people(customers: pd.DataFrame | None, key: bytes) -> tuple[People, list[Issue]]:
     """People from the customer sheet; a WARNING names every set of records sharing an ID."""
     people = People()
@@ -163,18 +196,9 @@ def build_people(customers: pd.DataFrame | None, key: bytes) -> tuple[People, li
     birthdays = customers["birthday"].dt.date.tolist() \
         if "birthday" in customers.columns and pd.api.types.is_datetime64_any_dtype(customers["birthday"]) \
         else [as_date(b) for b in column("birthday")]
-    person_of = person_hasher(key)
-    row_of: dict[str, int] = {}
     ids = column("id_number")
-    for i, cid in enumerate(column("customer_id")):
-        cid = _text(cid)
-        if cid is None or cid in row_of:
-            continue          # a blank or repeated key is the intake's error, not ours
-        row_of[cid] = i
-        id_number = _text(ids[i])
-        person = person_of(id_number.upper()) if id_number else ANONYMOUS + cid
-        people.person_by_customer[cid] = person
-        people.customers_of.setdefault(person, []).append(cid)
+    row_of, people.person_by_customer, people.customers_of = _persons(column("customer_id"), ids,
+                                                                      person_hasher(key))
     columns = {"id_number": ids, "birthday": birthdays,
                **{name: column(name) for name in ("name", "phone", "engineering")},
                **({name: column(name) for name in ("_file", "_sheet", "_row")} if "_file" in customers.columns else {})}
