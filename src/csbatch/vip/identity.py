@@ -68,29 +68,15 @@ def person_of(id_number: str, key: bytes) -> str:
 
 
 def person_hasher(key: bytes) -> Callable[[str], str]:
-    """`person_of` under one key, for many ID numbers: HMAC-SHA256 as RFC 2104 defines it, its
-    inner and outer SHA-256 states keyed once and copied per number (the same digest as
-    `hmac.new`; a copy of two `hashlib` states costs less than a copy of an `hmac` object, which
-    goes through Python: 200k customers at 1M, 0.26 → 0.16 s)."""
-    block = hashlib.sha256().block_size
-    if len(key) > block:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(block, b"\0")
-    inner_copy = hashlib.sha256(key.translate(_IPAD)).copy
-    outer_copy = hashlib.sha256(key.translate(_OPAD)).copy
+    """`person_of` under one key, for many ID numbers: the keyed state is set up once and copied
+    per number (the same digest, without hashing the key again each time)."""
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
 
     def person(id_number: str) -> str:
-        inner = inner_copy()
-        inner.update(id_number.strip().upper().encode())
-        outer = outer_copy()
-        outer.update(inner.digest())
-        return outer.hexdigest()
+        h = keyed.copy()
+        h.update(id_number.strip().upper().encode())
+        return h.hexdigest()
     return person
-
-
-#: the byte maps of HMAC's inner and outer pads (`hmac.trans_36`, `hmac.trans_5C`)
-_IPAD = bytes(x ^ 0x36 for x in range(256))
-_OPAD = bytes(x ^ 0x5C for x in range(256))
 
 
 def mask_phone(phone: str | None, start: int = 3, end: int = 4) -> str:
