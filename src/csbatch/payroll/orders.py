@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, getcontext
 from itertools import compress
 from typing import Any
 
@@ -140,13 +140,21 @@ def per_distinct(pay: Callable[..., Decimal], term_codes: Sequence[int] | np.nda
     apply to it (rate, share), so a million Decimal products are tens of thousands. `term_codes`
     gives each order's index into `distinct_terms`; the same Decimal object is handed back for the
     same inputs, so values and digits are the per-order product's (1M orders: 0.18 -> 0.08 s)."""
+    codes, table = coded_per_distinct(pay, term_codes, distinct_terms, amounts)
+    return table[codes].tolist() if len(codes) else []
+
+
+def coded_per_distinct(pay: Callable[..., Decimal], term_codes: Sequence[int] | np.ndarray,
+                       distinct_terms: Sequence[tuple[Any, ...]], amounts: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """`per_distinct` as (each order's code, the distinct pays by code: an object array), so
+    `_paid` sums the pays by code without finding the distinct objects again."""
     amount_codes, distinct_amounts = identities(amounts)
     keys = np.asarray(term_codes, dtype=np.int64).reshape(-1) * max(len(distinct_amounts), 1) + amount_codes
     pairs = pd.factorize(keys)[0]
     firsts = first_codes(pairs).tolist()
     table = np.empty(len(firsts), dtype=object)
     table[:] = [pay(*distinct_terms[int(term_codes[i])], distinct_amounts[amount_codes[i]]) for i in firsts]
-    return table[pairs].tolist() if len(pairs) else []
+    return pairs, table
 
 
 def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal], inputs: dict[str, Sequence[PayInput]],
@@ -158,9 +166,11 @@ def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal], inputs:
 
 
 def _paid(code: str, ctx: PayContext, orders: list[Any], emps: list[Any], pays: list[Decimal],
-          inputs: InputRows) -> tuple[dict[str, Decimal], dict[str, RowInputs]]:
+          inputs: InputRows, coded: tuple[np.ndarray, np.ndarray] | None = None) \
+        -> tuple[dict[str, Decimal], dict[str, RowInputs]]:
     """The orders that pay something (kept in `ctx.order_pay`), and per employee their exact sum
-    and their inputs (positions into `inputs`, in file order)."""
+    and their inputs (positions into `inputs`, in file order). `coded`: `pays` as
+    `coded_per_distinct` gave them (each order's code, the distinct pays)."""
     nonzero = list(map(bool, pays))                                           # pay ≠ 0
     kept = np.flatnonzero(np.fromiter(nonzero, dtype=bool, count=len(nonzero)))
     # the kept orders, agents and pays taken in row order by `compress` (no object array each)
@@ -171,12 +181,54 @@ def _paid(code: str, ctx: PayContext, orders: list[Any], emps: list[Any], pays: 
     narrow = codes.astype(np.uint16) if len(agents) <= np.iinfo(np.uint16).max + 1 else codes
     by_agent = np.split(kept[np.argsort(narrow, kind="stable")], np.cumsum(np.bincount(codes))[:-1]) \
         if len(kept) else []
-    # each agent's exact sum in row order, the rows read in file order (summing the pays gathered
-    # per agent reads them scattered over memory: three times slower at 300k orders)
-    sums = [ZERO] * len(agents)
-    for at, pay in zip(codes.tolist(), paid_pays):
-        sums[at] += pay
+    pay_codes = coded[0][kept] if coded is not None else None
+    sums = exact_sums(codes, len(agents), paid_pays, None if coded is None else (pay_codes, coded[1]))
+    if sums is None:
+        # each agent's exact sum in row order, the rows read in file order (summing the pays gathered
+        # per agent reads them scattered over memory: three times slower at 300k orders)
+        sums = [ZERO] * len(agents)
+        for at, pay in zip(codes.tolist(), paid_pays):
+            sums[at] += pay
     return dict(zip(agents, sums)), {emp: inputs.of(at) for emp, at in zip(agents, by_agent)}
+
+
+def exact_sums(codes: np.ndarray, n: int, pays: list[Any],
+               coded: tuple[Any, np.ndarray] | None = None) -> list[Decimal] | None:
+    """For each code 0..n-1 (each has a row), `ZERO + Σ pays` of its rows, summed as integers:
+    the Decimal sum of `_paid`'s loop, value and exponent, without a Decimal addition per order
+    (commission at 1M orders: 0.24 s). The pays are a few thousand distinct objects (`per_distinct`),
+    each turned once into an integer count of 10**E (E: the smallest exponent, 0 at most);
+    a code's sum is that integer total written with its rows' smallest exponent (and 0's), as
+    Decimal addition writes an exact sum. None (the caller adds Decimals in row order) unless
+    that is certain to be what the loop gives: every pay a finite Decimal, the sum of all their
+    magnitudes within the context's precision (so no partial sum of the loop is rounded) and
+    within int64, no sum exactly zero (whose sign the context's rounding decides). `coded`: each
+    row's code into the distinct pays, and those pays (else found by identity)."""
+    if not len(pays):
+        return [ZERO] * n
+    pay_codes, distinct = identities(pays) if coded is None else (coded[0], coded[1].tolist())
+    counts = np.bincount(pay_codes, minlength=len(distinct)).tolist()
+    used = [p if c else ZERO for p, c in zip(distinct, counts)]        # (`coded`: some are not summed)
+    if any(type(p) is not Decimal or not p.is_finite() for p in used):
+        return None
+    shapes = [p.as_tuple() for p in used]
+    exponents = [int(t.exponent) for t in shapes]
+    low = min(0, *exponents)
+    if max(exponents) - low >= getcontext().prec:     # (a sum of these cannot fit: no giant integers)
+        return None
+    scaled = [(-1 if t.sign else 1) * int("".join(map(str, t.digits))) * 10 ** (e - low)
+              for t, e in zip(shapes, exponents)]
+    bound = sum(c * abs(v) for c, v in zip(counts, scaled))
+    if bound >= min(10 ** getcontext().prec, 2 ** 63):
+        return None
+    sums = np.zeros(n, dtype=np.int64)
+    np.add.at(sums, codes, np.array(scaled, dtype=np.int64)[pay_codes])
+    tops = np.zeros(n, dtype=np.int64)          # (ZERO's exponent: 0)
+    np.minimum.at(tops, codes, np.array(exponents, dtype=np.int64)[pay_codes])
+    totals = sums.tolist()
+    if 0 in totals:
+        return None
+    return [Decimal(f"{total // 10 ** (top - low)}E{top}") for total, top in zip(totals, tops.tolist())]
 
 
 def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLine]:
@@ -189,8 +241,9 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
     shares = [component.agent_share[channel] for channel in channels]
     share_codes, by_share = identities(shares)
     wholes = per_distinct(lambda share, amount: rate * amount, share_codes, [(s,) for s in by_share], amounts)
-    agents = per_distinct(lambda share, amount: rate * amount * share, share_codes, [(s,) for s in by_share],
-                          amounts)
+    agent_codes, agent_table = coded_per_distinct(lambda share, amount: rate * amount * share, share_codes,
+                                                  [(s,) for s in by_share], amounts)
+    agents = agent_table[agent_codes].tolist() if len(agent_codes) else []
     split = [i for i, share in enumerate(shares) if share < 1]
     if split:
         reps = rows.column("sales_rep_id")
@@ -212,7 +265,7 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
 
     inputs = InputRows(N_("order {order} {amount} × {rate} × {channel} share {share} = {pay}"),
                        rows.places(ctx.inputs, "amount"), said)
-    exact, given = _paid(code, ctx, orders, emps, agents, inputs)
+    exact, given = _paid(code, ctx, orders, emps, agents, inputs, (agent_codes, agent_table))
     return _per_employee(ctx, code, exact, dict(given))
 
 
@@ -236,8 +289,9 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
         of_emp[emp] = codes.setdefault((exactly(rate), exactly(share)), len(codes))
         if of_emp[emp] == len(distinct):
             distinct.append((rate, share))
-    pays = per_distinct(lambda rate, share, amount: rate * amount * share,
-                        list(map(of_emp.__getitem__, emps)), distinct, amounts)
+    pay_codes, pay_table = coded_per_distinct(lambda rate, share, amount: rate * amount * share,
+                                              list(map(of_emp.__getitem__, emps)), distinct, amounts)
+    pays = pay_table[pay_codes].tolist() if len(pay_codes) else []
 
     def said(i: int) -> dict[str, Any]:
         rate_text, share_text = texts[emps[i]]
@@ -246,7 +300,7 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
 
     inputs = InputRows(N_("order {order} {amount} × {rate} × production share {share} = {pay}"),
                        rows.places(ctx.inputs, "amount"), said)
-    exact, given = _paid(code, ctx, orders, emps, pays, inputs)
+    exact, given = _paid(code, ctx, orders, emps, pays, inputs, (pay_codes, pay_table))
     rules: pd.Series | dict[str, str] = values["counted_sales_rule"] if "counted_sales_rule" in values.columns else {}
     reasons = {emp: rules.get(emp) or "" for emp in exact}   # a Reason keeps its wording
     return _per_employee(ctx, code, exact, dict(given), reasons)
