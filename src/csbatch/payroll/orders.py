@@ -81,12 +81,29 @@ def _counted_orders(ctx: PayContext, roles: Iterable[str]) -> Counted:
     sales = ctx.frame("sales")
     if ctx.counted_sales is None or ctx.counted_places is None:
         counted = counted_order_mask(sales, ctx.period, ctx.policy.scoring.measures.counted_sales.statuses)
-        ctx.counted_sales = in_file_order(sales[["_file", "_sheet", "_row"]][counted])
-        provenance = [c for c in ("_file", "_sheet", "_row") if c in sales.columns]
-        ctx.counted_places = SheetRows.of(sales[provenance].take(ctx.counted_sales))
+        ctx.counted_sales, ctx.counted_places = _placed_in_file_order(sales, counted)
     at = ctx.counted_sales
     mine = sales["employee_id"].take(at).isin(set(ctx.with_role(roles).index)).to_numpy(dtype=bool)
     return Counted(sales, at[mine], np.flatnonzero(mine), ctx.counted_places)
+
+
+def _placed_in_file_order(sales: pd.DataFrame, counted: np.ndarray) -> tuple[np.ndarray, SheetRows]:
+    """`in_file_order` of the `counted` rows of `sales` (a 0..n-1 index) and where each was read.
+    When they are in file order already (the usual case), read from the three provenance
+    columns taken once as arrays: no frame of the counted rows is cut and then taken again
+    (1M orders: 0.15 s)."""
+    at = np.flatnonzero(counted)
+    row_type = sales["_row"].dtype if "_row" in sales.columns else None
+    if len(at) > 1 and "_file" in sales.columns and "_sheet" in sales.columns \
+            and isinstance(row_type, np.dtype) and row_type.kind in "iu":
+        files = sales["_file"].to_numpy(dtype=object)[at]
+        sheets = sales["_sheet"].to_numpy(dtype=object)[at]
+        rows = sales["_row"].to_numpy()[at]
+        if _in_order(files, sheets, rows):
+            return at, SheetRows.of_columns(files, sheets, rows)
+    order = in_file_order(sales[["_file", "_sheet", "_row"]][counted])
+    provenance = [c for c in ("_file", "_sheet", "_row") if c in sales.columns]
+    return order, SheetRows.of(sales[provenance].take(order))
 
 
 def in_file_order(places: pd.DataFrame) -> np.ndarray:
@@ -95,27 +112,30 @@ def in_file_order(places: pd.DataFrame) -> np.ndarray:
     reads the files in name order and each sheet top to bottom, so the rows mostly are in that
     order already: that is checked column-wise, comparing texts only where the file or sheet
     changes (a sort of a million rows by three columns factorizes each column: 0.2 s)."""
-    if len(places) > 1 and places["_row"].dtype.kind in "iu":
-        files = places["_file"].to_numpy(dtype=object)
-        sheets = places["_sheet"].to_numpy(dtype=object)
-        rows = places["_row"].to_numpy()
-        # where the file or sheet differs from the row before (a blank differs from everything)
-        new_file = files[1:] != files[:-1]
-        new_sheet = sheets[1:] != sheets[:-1]
-        turns = np.flatnonzero(new_file | new_sheet) + 1
-        ordered = type(files[0]) is str and type(sheets[0]) is str
-        for at in turns.tolist():
-            if not ordered:
-                break
-            file, sheet, before_file, before_sheet = files[at], sheets[at], files[at - 1], sheets[at - 1]
-            ordered = type(file) is str and type(sheet) is str and (
-                file > before_file or (file == before_file and sheet > before_sheet))
-        # within a file's sheet the row numbers do not go down
-        same = ~(new_file | new_sheet)
-        if ordered and not (same & (rows[1:] < rows[:-1])).any():
-            return places.index.to_numpy(dtype=np.intp)
+    if len(places) > 1 and places["_row"].dtype.kind in "iu" and _in_order(
+            places["_file"].to_numpy(dtype=object), places["_sheet"].to_numpy(dtype=object),
+            places["_row"].to_numpy()):
+        return places.index.to_numpy(dtype=np.intp)
     order = places.sort_values(["_file", "_sheet", "_row"], kind="stable", na_position="first")
     return order.index.to_numpy(dtype=np.intp)
+
+
+def _in_order(files: np.ndarray, sheets: np.ndarray, rows: np.ndarray) -> bool:
+    """Whether rows (two or more) already are in file, sheet, row order with no blank file or sheet."""
+    # where the file or sheet differs from the row before (a blank differs from everything)
+    new_file = files[1:] != files[:-1]
+    new_sheet = sheets[1:] != sheets[:-1]
+    turns = np.flatnonzero(new_file | new_sheet) + 1
+    ordered = type(files[0]) is str and type(sheets[0]) is str
+    for at in turns.tolist():
+        if not ordered:
+            break
+        file, sheet, before_file, before_sheet = files[at], sheets[at], files[at - 1], sheets[at - 1]
+        ordered = type(file) is str and type(sheet) is str and (
+            file > before_file or (file == before_file and sheet > before_sheet))
+    # within a file's sheet the row numbers do not go down
+    same = ~(new_file | new_sheet)
+    return bool(ordered and not (same & (rows[1:] < rows[:-1])).any())
 
 
 def identities(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
@@ -244,18 +264,21 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
     agent_codes, agent_table = coded_per_distinct(lambda share, amount: rate * amount * share, share_codes,
                                                   [(s,) for s in by_share], amounts)
     agents = agent_table[agent_codes].tolist() if len(agent_codes) else []
-    split = [i for i, share in enumerate(shares) if share < 1]
+    # (each distinct share compared once; the split orders' columns added as lists, not row by row)
+    below = np.array([share < 1 for share in by_share], dtype=bool)
+    split = np.flatnonzero(below[share_codes]).tolist() if len(shares) else []
     if split:
-        reps = rows.column("sales_rep_id")
+        every_rep = rows.column("sales_rep_id")
+        reps = [None if is_blank(every_rep[i]) else every_rep[i] for i in split]
         places: RowPlaces | None = None
-        for i in split:
-            rep = None if is_blank(reps[i]) else reps[i]
+        for i, rep in zip(split, reps):
             if rep is None:
                 places = places or rows.places(ctx.inputs, "sales_rep_id")
                 ctx.issues.append(Issue.warn(places[i], "payroll.no_sales_rep",
                                              N_("order {order} ({channel}) names no sales rep: the rep's share is "
                                                 "listed without one"), order=orders[i], channel=channels[i]))
-            ctx.splits.add(orders[i], emps[i], rep, amounts[i], agents[i], wholes[i] - agents[i])
+        ctx.splits.extend([orders[i] for i in split], [emps[i] for i in split], reps, [amounts[i] for i in split],
+                          [agents[i] for i in split], [wholes[i] - agents[i] for i in split])
     rate_text = fmt(rate, "rate")
     share_texts = {channel: fmt(share, "rate") for channel, share in component.agent_share.items()}
 
