@@ -1,6 +1,7 @@
 """Round 14: the counted orders' file order and places are read from the provenance columns
-taken once as arrays (`orders._placed_in_file_order`), and the order bonus adds its sales-rep
-splits as columns (`Splits.extend`); both checked against the old forms kept here."""
+taken once as arrays (`orders._placed_in_file_order`), the order bonus adds its sales-rep
+splits as columns (`Splits.extend`), the refunded rows and the counted orders check blanks only
+on the rows the other conditions keep; each checked against the old form kept here."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csbatch.payroll.lines import Splits
-from csbatch.payroll.orders import _placed_in_file_order, in_file_order
-from csbatch.scoring.measures_kit import SheetRows
+from csbatch.payroll.orders import _placed_in_file_order, in_file_order, refunded_rows
+from csbatch.scoring.measures_kit import Period, SheetRows
+from csbatch.scoring.measures_sales import counted_order_mask
 
 
 def old_form(sales: pd.DataFrame, counted: np.ndarray) -> tuple[np.ndarray, SheetRows]:
@@ -67,3 +69,28 @@ def test_splits_extend_is_add_per_order() -> None:
         one.add(*row)
     many.extend(*(list(column) for column in zip(*rows)))
     assert repr(one) == repr(many)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["refunded", "completed", "Refunded", "", None, float("nan")]),
+                          st.sampled_from(["O1", "O1", "", " ", None, float("nan"), "<o>"])), max_size=30),
+       st.sampled_from([object, "str"]))
+def test_refunded_rows_is_the_old_mask(rows: list[tuple], dtype: object) -> None:
+    sales = pd.DataFrame({"status": pd.Series([r[0] for r in rows], dtype=object),
+                          "order_id": pd.Series([r[1] for r in rows], dtype=dtype)})
+    old = sales["status"].eq("refunded").to_numpy(dtype=bool) & sales["order_id"].notna().to_numpy(dtype=bool)
+    assert refunded_rows(sales).tolist() == old.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["completed", "refunded", "", None]),
+                          st.sampled_from(["2026-10-01 00:00", "2026-10-31 23:59", "2026-11-01 00:00", "2026-09-30 08:00", None]),
+                          st.sampled_from([Decimal("1.5"), Decimal(0), None, float("nan"), 3])), max_size=30))
+def test_counted_order_mask_is_the_old_mask(rows: list[tuple]) -> None:
+    sales = pd.DataFrame({"status": pd.Series([r[0] for r in rows], dtype=object),
+                          "order_date": pd.to_datetime(pd.Series([r[1] for r in rows], dtype=object)),
+                          "amount": pd.Series([r[2] for r in rows], dtype=object)})
+    period, statuses = Period.of("2026-10"), ["completed"]
+    old = sales["status"].isin(list(statuses)).to_numpy(dtype=bool) \
+        & period.holds(sales["order_date"]) & sales["amount"].notna().to_numpy(dtype=bool)
+    assert counted_order_mask(sales, period, statuses).tolist() == old.tolist()

@@ -329,6 +329,15 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
     return _per_employee(ctx, code, exact, dict(given), reasons)
 
 
+def refunded_rows(sales: pd.DataFrame) -> np.ndarray:
+    """The rows of `sales` refunded with an order ID: the IDs are checked for blanks only on the
+    refunded rows (all of a million text IDs: 0.35 s of py-spy samples in four payrolls)."""
+    at = np.flatnonzero(sales["status"].eq(REFUNDED).to_numpy(dtype=bool))
+    mask = np.zeros(len(sales), dtype=bool)
+    mask[at[sales["order_id"].take(at).notna().to_numpy(dtype=bool)]] = True
+    return mask
+
+
 def reversals(ctx: PayContext) -> list[PayLine]:
     """A refund reported this month of an order paid in a closed month: per (employee,
     component) of that order's pay, a negative line of what was paid (rounded), this month."""
@@ -337,8 +346,7 @@ def reversals(ctx: PayContext) -> list[PayLine]:
     sales = ctx.frame("sales")
     # only the columns read here: the order and its place (not a copy of every sales column)
     read = [c for c in ("order_id", "status", "_file", "_sheet", "_row") if c in sales.columns]
-    mask = sales["status"].eq(REFUNDED).to_numpy(dtype=bool) & sales["order_id"].notna().to_numpy(dtype=bool)
-    refunded = sales.loc[mask, read]
+    refunded = sales.loc[refunded_rows(sales), read]
     if refunded.empty:
         return []
     paid = ctx.history.paid_orders(sorted(set(refunded["order_id"])))
