@@ -300,8 +300,10 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
     rows = _counted_orders(ctx, component.rates)
     orders, emps, amounts = map(rows.column, ("order_id", "employee_id", "amount"))
     roles = dict(zip(ctx.people.index, ctx.people["role"]))
-    # per agent, once: (rate of the role, production share), and both as explain words them
-    terms = {emp: (component.rates[roles[emp]], shares.get(emp, ONE)) for emp in dict.fromkeys(emps)}
+    # per agent, once: (rate of the role, production share), and both as explain words them (the
+    # agents found by one factorize, in order of first appearance, and each order's agent by code)
+    emp_codes, agents = pd.factorize(np.asarray(emps, dtype=object))
+    terms = {emp: (component.rates[roles[emp]], shares.get(emp, ONE)) for emp in agents.tolist()}
     texts = {emp: (fmt(rate, "rate"), fmt(share, "rate")) for emp, (rate, share) in terms.items()}
     # per distinct (rate, share), digits and all, a code; per order, its agent's code (each agent's
     # share is an object of its own, equal to many others)
@@ -312,8 +314,9 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
         of_emp[emp] = codes.setdefault((exactly(rate), exactly(share)), len(codes))
         if of_emp[emp] == len(distinct):
             distinct.append((rate, share))
+    term_codes = np.array([of_emp[emp] for emp in terms], dtype=np.int64)[emp_codes]
     pay_codes, pay_table = coded_per_distinct(lambda rate, share, amount: rate * amount * share,
-                                              list(map(of_emp.__getitem__, emps)), distinct, amounts)
+                                              term_codes, distinct, amounts)
     pays = pay_table[pay_codes].tolist() if len(pay_codes) else []
 
     def said(i: int) -> dict[str, Any]:
