@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csbatch.payroll.lines import Splits
-from csbatch.payroll.orders import _placed_in_file_order, in_file_order, refunded_rows
+from csbatch.payroll.orders import _placed_in_file_order, among, in_file_order, refunded_rows, staff_codes
 from csbatch.scoring.measures_kit import Period, SheetRows
 from csbatch.scoring.measures_sales import counted_order_mask
 
@@ -94,3 +94,13 @@ def test_counted_order_mask_is_the_old_mask(rows: list[tuple]) -> None:
     old = sales["status"].isin(list(statuses)).to_numpy(dtype=bool) \
         & period.holds(sales["order_date"]) & sales["amount"].notna().to_numpy(dtype=bool)
     assert counted_order_mask(sales, period, statuses).tolist() == old.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["1001", "1002", "1001 ", "", None, float("nan"), 1001, "<x>"]), max_size=30),
+       st.sets(st.sampled_from(["1001", "1002", 1001, "", "<x>"]), max_size=4), st.sampled_from([object, "str"]))
+def test_among_is_series_isin(employees: list, wanted: set, dtype: object) -> None:
+    if dtype == "str":
+        employees = [e for e in employees if not isinstance(e, int)]
+    series = pd.Series(employees, dtype=dtype)
+    assert among(staff_codes(series), wanted).tolist() == series.isin(wanted).to_numpy(dtype=bool).tolist()

@@ -224,6 +224,8 @@ class PayContext:
     counted_sales: np.ndarray | None = field(default=None, repr=False)
     #: where each of those orders was read (found once: order bonus and commission both ask)
     counted_places: SheetRows | None = field(default=None, repr=False)
+    #: the agent of each of those orders as a code into the distinct agents (found once)
+    counted_staff: tuple[np.ndarray, pd.Index] | None = field(default=None, repr=False)
     _roster: Roster | None = field(default=None, repr=False)
     _persons: list[tuple[str, Person]] | None = field(default=None, repr=False)
 

@@ -83,8 +83,22 @@ def _counted_orders(ctx: PayContext, roles: Iterable[str]) -> Counted:
         counted = counted_order_mask(sales, ctx.period, ctx.policy.scoring.measures.counted_sales.statuses)
         ctx.counted_sales, ctx.counted_places = _placed_in_file_order(sales, counted)
     at = ctx.counted_sales
-    mine = sales["employee_id"].take(at).isin(set(ctx.with_role(roles).index)).to_numpy(dtype=bool)
+    if ctx.counted_staff is None:   # (each order's agent by code: one hash per order, not one per component)
+        ctx.counted_staff = staff_codes(sales["employee_id"].take(at))
+    mine = among(ctx.counted_staff, set(ctx.with_role(roles).index))
     return Counted(sales, at[mine], np.flatnonzero(mine), ctx.counted_places)
+
+
+def staff_codes(employees: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each row's employee as a code into the distinct employees (blanks kept as values)."""
+    codes, staff = pd.factorize(employees, use_na_sentinel=False)
+    return codes, pd.Index(staff)
+
+
+def among(coded: tuple[np.ndarray, pd.Index], wanted: set[Any]) -> np.ndarray:
+    """`employees.isin(wanted)` of the rows `staff_codes` coded, asked once per distinct employee."""
+    codes, staff = coded
+    return np.asarray(staff.isin(wanted), dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
 def _placed_in_file_order(sales: pd.DataFrame, counted: np.ndarray) -> tuple[np.ndarray, SheetRows]:
