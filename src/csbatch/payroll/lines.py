@@ -192,6 +192,13 @@ class Splits:
                                   self.agent_share, self.rep_share), (order, employee, rep, amount, agent, rep_share)):
             column.append(value)
 
+    def extend(self, order: list[Any], employee: list[Any], rep: list[Any], amount: list[Decimal],
+               agent: list[Decimal], rep_share: list[Decimal]) -> None:
+        """`add` for each of many orders (the columns given as equally long lists)."""
+        for column, values in zip((self.order_id, self.employee_id, self.sales_rep_id, self.amount,
+                                   self.agent_share, self.rep_share), (order, employee, rep, amount, agent, rep_share)):
+            column.extend(values)
+
 
 @dataclass
 class PayContext:
@@ -217,6 +224,8 @@ class PayContext:
     counted_sales: np.ndarray | None = field(default=None, repr=False)
     #: where each of those orders was read (found once: order bonus and commission both ask)
     counted_places: SheetRows | None = field(default=None, repr=False)
+    #: the agent of each of those orders as a code into the distinct agents (found once)
+    counted_staff: tuple[np.ndarray, pd.Index] | None = field(default=None, repr=False)
     _roster: Roster | None = field(default=None, repr=False)
     _persons: list[tuple[str, Person]] | None = field(default=None, repr=False)
 

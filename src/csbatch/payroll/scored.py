@@ -75,6 +75,11 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
     # the policy's places and words, once (not once per employee)
     bases_at, share_at = component.place_of("bases"), component.place_of("team_share")
     share_text, own_text = fmt(component.team_share, "rate"), fmt(ONE - component.team_share, "rate")
+    # inputs and reasons that depend only on the role, the total's text or the team are made once
+    # each and shared (immutable; 5,000 employees: 0.3 s of building the same words again)
+    base_inputs: dict[str, PayInput] = {}
+    total_inputs: dict[str, tuple[PayInput, list[str]]] = {}
+    team_inputs: dict[tuple[str, str], tuple[PayInput, PayInput, list[str]]] = {}
     for emp, person in ctx.persons():
         base = component.bases.get(person.role)
         if base is None:
@@ -84,11 +89,18 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
                 or is_blank(score.total):
             continue
         total = Decimal(score.total)
-        inputs = [PayInput.of(N_("scorecard total {total}"), total=f"{total:f}"),
-                  PayInput.of(N_("bonus base of {role} {amount}"), bases_at,
-                              role=ctx.role_name(person.role), amount=yuan(base))]
-        capped = [Reason.of("capped", total=f"{total:f}", cap=f"{component.cap_total:f}")] \
-            if total > component.cap_total else []
+        total_text = f"{total:f}"
+        if total_text not in total_inputs:      # (equal texts: equal totals, the cap compares them alike)
+            total_inputs[total_text] = (
+                PayInput.of(N_("scorecard total {total}"), total=total_text),
+                [Reason.of("capped", total=total_text, cap=f"{component.cap_total:f}")]
+                if total > component.cap_total else [])
+        if person.role not in base_inputs:
+            base_inputs[person.role] = PayInput.of(N_("bonus base of {role} {amount}"), bases_at,
+                                                   role=ctx.role_name(person.role), amount=yuan(base))
+        total_input, capped_once = total_inputs[total_text]
+        inputs = [total_input, base_inputs[person.role]]
+        capped = list(capped_once)
         if component.team_share > 0 and card.code not in means:   # once per card, not per member
             means[card.code] = team_means(card, ctx.policy)
         team = means[card.code].get(score.member.team or "") if component.team_share > 0 else None
@@ -103,12 +115,16 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
         own_part = ctx.money(base * (ONE - share) * _used(total, component) / 100)
         if team_part + own_part == 0:
             continue
-        if team.mean > component.cap_total:
-            capped.append(Reason.of("team_capped", mean=f"{team.mean:f}", cap=f"{component.cap_total:f}"))
-        inputs += [PayInput.of(N_("team share {share}"), share_at, share=share_text),
-                   PayInput.of(N_("team {team} mean total {mean} over {count} rated: {members}"), team=team.team,
-                               mean=f"{team.mean:f}", count=len(team.members),
-                               members=team.listed)]
+        if (card.code, team.team) not in team_inputs:
+            team_inputs[card.code, team.team] = (
+                PayInput.of(N_("team share {share}"), share_at, share=share_text),
+                PayInput.of(N_("team {team} mean total {mean} over {count} rated: {members}"), team=team.team,
+                            mean=f"{team.mean:f}", count=len(team.members), members=team.listed),
+                [Reason.of("team_capped", mean=f"{team.mean:f}", cap=f"{component.cap_total:f}")]
+                if team.mean > component.cap_total else [])
+        share_input, team_input, team_capped = team_inputs[card.code, team.team]
+        capped += team_capped
+        inputs += [share_input, team_input]
         why = Reason.of("team_split", share=share_text, team=team.team, mean=f"{team.mean:f}",
                         team_part=yuan(team_part), own_share=own_text, total=f"{total:f}",
                         own_part=yuan(own_part))

@@ -48,9 +48,13 @@ def _minute(at) -> str:
 
 def counted_order_mask(sales: pd.DataFrame, period: Period, statuses: Collection[str]) -> np.ndarray:
     """The rows of a contract-typed sales frame that count for sales (and pay): status among
-    `statuses` (`measures.counted_sales.statuses`), order_date inside the period, amount given."""
-    return sales["status"].isin(list(statuses)).to_numpy(dtype=bool) \
-        & period.holds(sales["order_date"]) & sales["amount"].notna().to_numpy(dtype=bool)
+    `statuses` (`measures.counted_sales.statuses`), order_date inside the period, amount given.
+    The amounts are checked for blanks only on the rows the first two let through (a million
+    Decimal cells: 0.04 s)."""
+    counted = sales["status"].isin(list(statuses)).to_numpy(dtype=bool) & period.holds(sales["order_date"])
+    at = np.flatnonzero(counted)
+    counted[at] = sales["amount"].take(at).notna().to_numpy(dtype=bool)
+    return counted
 
 
 def production_shares(values: pd.DataFrame) -> pd.Series:
