@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from csbatch.audit.complaints import missing_stages
 from csbatch.audit.kit import Month, records, text, timestamp
 from csbatch.blanks import is_blank
+from csbatch.grouping import stable_order
 from csbatch.policy.catalogues import COMPLAINT_STAGES
 from csbatch.rules.due_calendars import Calendars, agreed_due, complaint_rule
 from csbatch.rules.due_dates import status
-from csbatch.scoring.measures_kit import Feeds, Period, _Fed, _stable_order, factorize_runs
+from csbatch.scoring.measures_kit import Feeds, Period, _Fed, factorize_runs
 from csbatch.scoring.measures_service import _within_due
 
 WHO = ["E1", "E2", "E3", "日本", "<b>x</b>"]
@@ -235,4 +236,4 @@ def test_factorize_runs_gives_what_pd_factorize_gives(runs):
 def test_stable_order_is_the_stable_argsort(codes, many):
     array = np.array(codes, dtype=np.intp)
     distinct = 40_000 if many else 41
-    assert _stable_order(array, distinct).tolist() == np.argsort(array, kind="stable").tolist()
+    assert stable_order(array, distinct).tolist() == np.argsort(array, kind="stable").tolist()

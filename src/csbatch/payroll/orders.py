@@ -21,7 +21,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue
-from csbatch.grouping import first_codes
+from csbatch.grouping import first_codes, stable_order
 from csbatch.i18n import N_
 from csbatch.payroll.lines import (
     ONE,
@@ -211,9 +211,8 @@ def _paid(code: str, ctx: PayContext, orders: list[Any], emps: list[Any], pays: 
     paid_emps, paid_pays = list(compress(emps, nonzero)), list(compress(pays, nonzero))
     ctx.order_pay.extend(code, list(compress(orders, nonzero)), paid_emps, paid_pays)
     codes, agents = pd.factorize(np.asarray(paid_emps, dtype=object))
-    # (numpy sorts 16-bit integers stably by radix, in one pass: 0.07 -> 0.015 s at 800k orders)
-    narrow = codes.astype(np.uint16) if len(agents) <= np.iinfo(np.uint16).max + 1 else codes
-    by_agent = np.split(kept[np.argsort(narrow, kind="stable")], np.cumsum(np.bincount(codes))[:-1]) \
+    # (`stable_order`: numpy sorts 16-bit codes by radix, in one pass: 0.07 -> 0.015 s at 800k orders)
+    by_agent = np.split(kept[stable_order(codes, len(agents))], np.cumsum(np.bincount(codes))[:-1]) \
         if len(kept) else []
     pay_codes = coded[0][kept] if coded is not None else None
     sums = exact_sums(codes, len(agents), paid_pays, None if coded is None else (pay_codes, coded[1]))

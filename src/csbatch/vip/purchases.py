@@ -32,6 +32,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
+from csbatch.grouping import Rows
 from csbatch.policy import Policy
 from csbatch.text import sort_keys
 from csbatch.vip.dates import as_date, shift_period
@@ -228,22 +229,6 @@ class FramePurchases:
 
     def frame(self) -> pd.DataFrame:
         return self._frame
-
-
-class Rows:
-    """The row numbers of each group (a code 0..n-1), ascending, kept as one stable sort of the
-    rows by code and each group's bounds in it: a list is made only for a group asked about
-    (`of`), not one per group up front (a million orders: a quarter million keys, of which the
-    close reads a few thousand members' rows)."""
-
-    def __init__(self, codes: np.ndarray, n: int):
-        self.order = np.argsort(codes, kind="stable")
-        self.counts = np.bincount(codes, minlength=n)
-        self.ends = np.cumsum(self.counts)
-
-    def of(self, code: int) -> list[int]:
-        end = int(self.ends[code])
-        return self.order[end - int(self.counts[code]):end].tolist()
 
 
 class RowsOf(Mapping[Any, list[int]]):
