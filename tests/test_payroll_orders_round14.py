@@ -1,6 +1,6 @@
 """Round 14: the counted orders' file order and places are read from the provenance columns
 taken once as arrays (`orders._placed_in_file_order`), the order bonus adds its sales-rep
-splits as columns (`Splits.extend`), the refunded rows and the counted orders check blanks only
+splits as columns (`Splits.extend`, which replaced `add` per order), the refunded rows and the counted orders check blanks only
 on the rows the other conditions keep; each checked against the old form kept here."""
 
 from __future__ import annotations
@@ -60,15 +60,15 @@ def test_placed_in_file_order_in_order_out_of_order_and_duplicated() -> None:
             form(frame, np.ones(5, dtype=bool))
 
 
-def test_splits_extend_is_add_per_order() -> None:
+def test_splits_extend_appends_each_column_to_its_own() -> None:
     rows = [("O1", "E1", "R1", Decimal("10.0"), Decimal("0.5"), Decimal("0.50")),
             ("O2", "E2", None, Decimal("3"), Decimal("1E+1"), Decimal("-0")),
             ("O1", "E1", "R1", Decimal("10.0"), Decimal("0.5"), Decimal("0.50"))]
-    one, many = Splits(), Splits()
-    for row in rows:
-        one.add(*row)
-    many.extend(*(list(column) for column in zip(*rows)))
-    assert repr(one) == repr(many)
+    many = Splits()
+    many.extend(*(list(column) for column in zip(*rows[:1])))
+    many.extend(*(list(column) for column in zip(*rows[1:])))
+    assert repr(many) == repr(Splits(*(list(column) for column in zip(*rows))))
+    assert many.sales_rep_id == ["R1", None, "R1"] and many.rep_share[1].as_tuple() == Decimal("-0").as_tuple()
 
 
 @settings(max_examples=200, deadline=None)

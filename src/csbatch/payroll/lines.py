@@ -187,14 +187,9 @@ class Splits:
     agent_share: list[Decimal] = field(default_factory=list)
     rep_share: list[Decimal] = field(default_factory=list)
 
-    def add(self, order: Any, employee: Any, rep: Any, amount: Decimal, agent: Decimal, rep_share: Decimal) -> None:
-        for column, value in zip((self.order_id, self.employee_id, self.sales_rep_id, self.amount,
-                                  self.agent_share, self.rep_share), (order, employee, rep, amount, agent, rep_share)):
-            column.append(value)
-
     def extend(self, order: list[Any], employee: list[Any], rep: list[Any], amount: list[Decimal],
                agent: list[Decimal], rep_share: list[Decimal]) -> None:
-        """`add` for each of many orders (the columns given as equally long lists)."""
+        """Add orders, given as equally long columns."""
         for column, values in zip((self.order_id, self.employee_id, self.sales_rep_id, self.amount,
                                    self.agent_share, self.rep_share), (order, employee, rep, amount, agent, rep_share)):
             column.extend(values)

@@ -126,7 +126,7 @@ def performance_bonus(code: str, component: PerformanceBonus, ctx: PayContext) -
         capped += team_capped
         inputs += [share_input, team_input]
         why = Reason.of("team_split", share=share_text, team=team.team, mean=f"{team.mean:f}",
-                        team_part=yuan(team_part), own_share=own_text, total=f"{total:f}",
+                        team_part=yuan(team_part), own_share=own_text, total=total_text,
                         own_part=yuan(own_part))
         out.append(ctx.line(emp, code, team_part + own_part, Reason.join([why, *capped]), inputs))
     return out

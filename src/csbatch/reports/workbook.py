@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, compress, count, repeat
@@ -191,10 +191,15 @@ def _text_width(texts: list[str | None], kind: str) -> int:
     return max(map(display_width, shown), default=0)
 
 
+def _given_at(values: list[Any]) -> Iterator[int]:
+    """The indices of the values that are not None, ascending, found in C (`compress` over
+    `is_not`): a column blank for its first 60,000 rows costs no Python step per row."""
+    return compress(count(), map(is_not, values, repeat(None)))
+
+
 def _first_given(values: list[Any]) -> int | None:
-    """The index of the first value that is not None (None: all are), scanned in C (`compress`
-    over `is_not`): a column blank for its first 60,000 rows costs no Python step per row."""
-    return next(compress(count(), map(is_not, values, repeat(None))), None)
+    """The index of the first value that is not None (None: all are)."""
+    return next(_given_at(values), None)
 
 
 @dataclass(eq=False)
@@ -475,9 +480,8 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             values, at = column.values, column_formats.get(c)
             if column.fmts is not None:     # each row's own format: the first row of each
                 seen: set[int] = set()
-                for i, fmt in zip(compress(count(), map(is_not, values, repeat(None))),
-                                  compress(column.fmts, map(is_not, values, repeat(None)))):
-                    fmt = fmt or row_formats.get(i + 1) or at
+                for i in _given_at(values):
+                    fmt = column.fmts[i] or row_formats.get(i + 1) or at
                     if fmt and id(fmt) not in seen:
                         seen.add(id(fmt))
                         events.append((i + 1, c, fmt))
@@ -492,8 +496,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
                 continue
             if at:      # a cell without a format of its own shows its row's, else its column's
                 quoted = column.quoted if column.kind == "s" else frozenset()
-                first = next((i for i in compress(count(), map(is_not, values, repeat(None)))
-                              if i not in quoted and i + 1 not in row_formats), None)
+                first = next((i for i in _given_at(values) if i not in quoted and i + 1 not in row_formats), None)
                 if first is not None:
                     events.append((first + 1, c, at))
         for _, _, fmt in sorted(events, key=lambda event: event[:2]):
