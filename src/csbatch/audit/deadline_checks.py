@@ -380,11 +380,13 @@ def by_person(deadlines: pd.DataFrame) -> pd.DataFrame:
     for rule, rule_name, emp, name, state in zip(deadlines["rule"], column("rule_name", "rule"),
                                                   deadlines["employee_id"], column("employee_name", "employee_id"),
                                                   deadlines["status"]):
-        if is_blank(emp) or str(emp) == "":
+        if is_blank(emp) or (emp := str(emp)) == "":
             continue
         order.setdefault(rule, len(order))
-        row = counts.setdefault((str(emp), rule), dict(employee_id=str(emp), name=name, rule=rule,
-                                                       rule_name=rule_name, **dict.fromkeys(STATUSES, 0), items=0))
+        row = counts.get((emp, rule))
+        if row is None:     # a row's dict made for its first item only, not for every item
+            row = counts[emp, rule] = dict(employee_id=emp, name=name, rule=rule, rule_name=rule_name,
+                                           **dict.fromkeys(STATUSES, 0), items=0)
         row["items"] += 1
         if state in STATUSES:
             row[state] += 1

@@ -156,8 +156,10 @@ def deadline_context(report, lang: str = "zh", people: pd.DataFrame | None = Non
     names = frame["rule_name"] if "rule_name" in frame.columns else frame["rule"]
     summary: dict[str, dict] = {}
     for rule, name, status in zip(frame["rule"], names, frame["status"]):
-        row = summary.setdefault(rule, dict(rule=rule, name=name if not is_blank(name) else rule, total=0,
-                                            **dict.fromkeys(DEADLINE_STATUS, 0)))
+        row = summary.get(rule)
+        if row is None:     # a rule's dict made for its first item only, not for every item
+            row = summary[rule] = dict(rule=rule, name=name if not is_blank(name) else rule, total=0,
+                                       **dict.fromkeys(DEADLINE_STATUS, 0))
         row["total"] += 1
         if status in row:
             row[status] += 1

@@ -550,6 +550,7 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
 
         stop = start + _DOWN_ROWS
         height = min(max(len(column.values) for column in self.down.values()), stop) - start
+        rows = list(map(str, range(start + 2, start + 2 + height)))    # the row numbers, made once a block
         texts: list[list[str]] = []
         for c in sorted(self.down):
             column = self.down[c]
@@ -558,23 +559,24 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             if not given:      # no cell: no format to number
                 cells = [""] * len(values)
             elif column.fmts is not None:
-                fmts, at = column.fmts, column_formats.get(c)
-                cells = ["" if v is None else f'<c r="{name}{i + 2}"{style(fmts[i] or at)}><v>{v:.16G}</v></c>'
-                         for i, v in enumerate(values, start=start)]
+                fmts, at = column.fmts[start:stop], column_formats.get(c)
+                # each format's attribute once, in the order its first cell shows it (as cell by cell)
+                styled = {f: style(f or at) for f in dict.fromkeys(f for f, v in zip(fmts, values) if v is not None)}
+                cells = ["" if v is None else f'<c r="{name}{r}"{styled[f]}><v>{v:.16G}</v></c>'
+                         for r, v, f in zip(rows, values, fmts)]
             elif column.kind != "s":
-                s = style(column.fmt or column_formats.get(c))
-                cells = ["" if v is None else f'<c r="{name}{r}"{s}><v>{v:.16G}</v></c>'
-                         for r, v in enumerate(values, start=start + 2)]
+                head, tail = f'<c r="{name}', f'"{style(column.fmt or column_formats.get(c))}><v>'
+                cells = ["" if v is None else f"{head}{r}{tail}{v:.16G}</v></c>" for r, v in zip(rows, values)]
             else:
                 quoted = column.quoted
                 marks = sum(1 for i in quoted if start <= i < stop) if quoted else 0
                 plain = style(column_formats.get(c)) if marks < given else ""
                 marked = style(column.fmt) if marks else ""
+                head, tail = f'<c r="{name}', f'"{plain} t="s"><v>'
                 cells = ["" if v is None else
-                         f'<c r="{name}{i + 2}"{marked if i in quoted else plain} t="s"><v>{v}</v></c>'
-                         for i, v in enumerate(values, start=start)] if marks else [
-                         "" if v is None else f'<c r="{name}{r}"{plain} t="s"><v>{v}</v></c>'
-                         for r, v in enumerate(values, start=start + 2)]
+                         f'<c r="{name}{r}"{marked if i in quoted else plain} t="s"><v>{v}</v></c>'
+                         for i, r, v in zip(count(start), rows, values)] if marks else [
+                         "" if v is None else f"{head}{r}{tail}{v}</v></c>" for r, v in zip(rows, values)]
             cells.extend([""] * (height - len(cells)))
             texts.append(cells)
         return list(map("".join, zip(*texts)))
