@@ -31,7 +31,7 @@ from csbatch.idnumbers import mask_ids_in
 from csbatch.policy.vocabulary import measure_word, show
 from csbatch.reports.codewords import flag_word
 from csbatch.reports.tables import ATTENDANCE
-from csbatch.reports.vip_statements import environment, period_label, statement_filename, write_page
+from csbatch.reports.vip_statements import environment, page_renderer, period_label, statement_filename, write_page
 from csbatch.rules.reasons import worded
 
 TEMPLATE = "staff_statement.html.j2"
@@ -124,13 +124,12 @@ def fixed_words(lang: str) -> Callable[..., Markup]:
 def render_page(page: StaffPage, period: str, lang: str = "zh", company: str = "", env=None) -> str:
     env = env or environment(lang)
     _install_filters(env, lang)
-    return _render(env.get_template(TEMPLATE), page, company, period, period_label(period, lang), lang)
+    return _render(env.get_template(TEMPLATE).render, page, company, period, period_label(period, lang), lang)
 
 
-def _render(template, page: StaffPage, company: str, period: str, label: str, lang: str) -> str:
-    return template.render(p=page, company=company, period=period, period_label=label,
-                           attendance=_attendance_rows(page.attendance, lang), shown_rows=SHOWN_ROWS,
-                           _=fixed_words(lang))
+def _render(render: Callable[..., str], page: StaffPage, company: str, period: str, label: str, lang: str) -> str:
+    return render(p=page, company=company, period=period, period_label=label,
+                  attendance=_attendance_rows(page.attendance, lang), shown_rows=SHOWN_ROWS, _=fixed_words(lang))
 
 
 def render_pages(pages: list[StaffPage], folder: Path, period: str, lang: str = "zh",
@@ -141,7 +140,7 @@ def render_pages(pages: list[StaffPage], folder: Path, period: str, lang: str = 
     out.mkdir(parents=True, exist_ok=True)
     env = environment(lang)
     _install_filters(env, lang)
-    template = env.get_template(TEMPLATE)
+    render = page_renderer(env.get_template(TEMPLATE))
     label = period_label(period, lang)
     written: list[Path] = []
     seen: dict[str, str] = {}
@@ -151,7 +150,7 @@ def render_pages(pages: list[StaffPage], folder: Path, period: str, lang: str = 
             raise ValueError(f"two staff pages would share {name}: employees {seen[name]!r} and {page.employee_id!r}")
         seen[name] = page.employee_id
         path = out / name
-        write_page(str(path), _render(template, page, company, period, label, lang))
+        write_page(str(path), _render(render, page, company, period, label, lang))
         written.append(path)
     return written
 
