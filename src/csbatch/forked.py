@@ -1,6 +1,7 @@
-"""Two pieces of pure-Python work on two cores: `beside(other, here)` runs `other` in a forked child
-process while this process runs `here`. A thread would not help (the GIL); a process pool would
-have to pickle what the work reads, where a forked child inherits it as it is.
+"""Pure-Python work on two cores: `beside(other, here)` runs `other` in a forked child process while
+this process runs `here`; `shared` also hands a list of jobs out to the two. A thread would not
+help (the GIL); a process pool would have to pickle what the work reads, where a forked child
+inherits it as it is.
 
 What the child raises is raised again here as the same exception: an `OSError` keeps its errno,
 strerror and filename (a full disk is said as one), anything else keeps the child's traceback as
@@ -21,7 +22,7 @@ import os
 import pickle
 import signal
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 
@@ -76,6 +77,40 @@ def beside(other: Callable[[], None], here: Callable[[], None], fork: bool | Non
             raise
     _, status = os.waitpid(pid, 0)
     _raise_what(said, status)
+
+
+def shared(here: Callable[[], None], there: Callable[[], None], jobs: Sequence[Callable[[], object]],
+           fork: bool | None = None) -> None:
+    """Run `here` in this process, `there` in a forked child (`beside`), and each of `jobs` once,
+    in whichever of the two takes it first once its own work is done: so the two finish about
+    together however long each piece takes on this machine, at this month's size (give the
+    longest jobs first). The jobs are handed out through a pipe holding one byte per job, which
+    the two read a byte at a time (a pipe's read of one byte is atomic). Without a child,
+    `there`, every job in order, then `here`. What is raised, as `beside`."""
+    if len(jobs) > 256:
+        raise ValueError("at most 256 jobs are shared (one byte each)")
+    read, write = os.pipe()
+    try:
+        os.write(write, bytes(range(len(jobs))))   # fits a pipe's buffer: never blocks
+    finally:
+        os.close(write)   # once empty, the pipe reads as ended: no job is left
+
+    def take() -> None:
+        while taken := os.read(read, 1):
+            jobs[taken[0]]()
+
+    def child() -> None:
+        there()
+        take()
+
+    def parent() -> None:
+        here()
+        take()
+
+    try:
+        beside(child, parent, fork)
+    finally:
+        os.close(read)
 
 
 def _child(other: Callable[[], None], write: int) -> NoReturn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from csbatch.closing.state import now as _now
 from csbatch.environment import fault_issue
 from csbatch.errors import Issue, Source
 from csbatch.failpoints import failpoint
-from csbatch.forked import beside
+from csbatch.forked import shared
 from csbatch.i18n import N_
 from csbatch.ledger import staging as staging_folders
 from csbatch.ledger.blobs import ChangedWhileRead
@@ -60,22 +61,30 @@ from csbatch.reports.vip_workbook import write_vip_workbook
 from csbatch.scoring.cards import ScoreResult, items_frame, scorecards_frame
 
 #: The close's memory limit (issue 14: 2 GB at a million orders), and the share of this process's
-#: resident memory the forked child (`write_per_person`) copies (the pages it touches: measured
+#: resident memory the forked child (`write_outputs`) copies (the pages it touches: measured
 #: 0.18 at 100k orders, 0.30 at 300k, growing with the month). The child is made only while
 #: both fit under the limit.
 MEMORY_LIMIT = 2 * 1024 ** 3
 CHILD_SHARE = 0.4
 
 
-def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None, fork: bool | None = None) -> None:
+def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None, fork: bool | None = None,
+                  rows: Callable[[], None] | None = None) -> None:
     """Every file of the month, written into `folder` (the staging one); `changed`, a re-close's
-    pay changes, gives the payroll workbook its 变更明细 sheet. `write_per_person` is written by
-    a forked child while this process writes the rest (`beside`: the writers are pure Python, one
-    core each); with one core, without room for the child (`room_for_a_child`) or with
-    `fork=False`, one after the other. The files are the same either way."""
+    pay changes, gives the payroll workbook its 变更明细 sheet; `rows`, the ledger's rows of the
+    close, inserted by this process meanwhile (`Ledger.recording`). The writers are pure Python,
+    one core each (`csbatch.forked.shared`): a forked child writes the staff pages while this
+    process inserts the rows, then each takes the next of the other files (`_jobs`) until none is
+    left, so the two finish about together at any size. With one core, without room for the child
+    (`room_for_a_child`) or with `fork=False`, one after the other. The files are the same either
+    way."""
     if fork is None and not room_for_a_child():
         fork = False
-    beside(lambda: write_per_person(s, folder), lambda: write_tables(s, folder, changed), fork)
+    shared(rows or _nothing, lambda: write_staff_pages(s, folder), _jobs(s, folder, changed), fork)
+
+
+def _nothing() -> None:
+    """No ledger rows to insert (a close written without its ledger: `reproduce`, tests)."""
 
 
 def room_for_a_child() -> bool:
@@ -87,43 +96,52 @@ def room_for_a_child() -> bool:
     return resident * (1 + CHILD_SHARE) <= MEMORY_LIMIT
 
 
-def write_per_person(s: CloseState, folder: Path) -> None:
-    """What is written person by person: each employee's page (`folder/staff/`), the scorecards
-    workbook and the VIP members' statements (the forked child's half: about as long as the rest)."""
+def write_staff_pages(s: CloseState, folder: Path) -> None:
+    """Each employee's page (`folder/staff/`): the forked child's own first job, the longest."""
     c = s.computed()
     render_pages(staff_pages(s), folder, s.period, s.lang, c.policy.company.shown)
-    write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", c.scores, c.policy, s.lang, period=s.period)
-    render_statements(c.vip, folder, s.period, s.lang, c.policy.company.shown)
 
 
-def write_tables(s: CloseState, folder: Path, changed: PayChanges | None) -> None:
-    """Every file of the month but `write_per_person`'s: the CSVs, the payroll, VIP and audit
-    workbooks, the audit page."""
+def _jobs(s: CloseState, folder: Path, changed: PayChanges | None) -> list[Callable[[], object]]:
+    """Every file of the month but the staff pages, as jobs for `shared`: the longest first (at a
+    million orders: the audit page and workbook, the payroll workbook, the scorecards workbook,
+    the VIP statements and workbook, then the CSVs)."""
     data = folder / "data"
     c = s.computed()
-    pay = c.payroll
-    write_csv(data / "attendance.csv", ATTENDANCE, c.attendance.summary)
-    write_csv(data / "scorecards.csv", SCORECARDS, scorecards_frame(c.scores))
-    write_csv(data / "scorecard_items.csv", SCORECARD_ITEMS, items_frame(c.scores))
-    write_csv(data / "audits.csv", audits_table(c.policy.questionnaire), c.audits.audits)
-    write_csv(data / "payroll.csv", payroll_table(c.policy, pay.payroll.columns), pay.payroll)
-    write_csv(data / "payroll_components.csv", PAYROLL_COMPONENTS, pay.components)
-    write_csv(data / "order_splits.csv", ORDER_SPLITS, pay.order_splits)
-    write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, c.attendance.summary, c.policy, s.lang,
-                           changed, period=s.period)
-    vip = c.vip
-    write_csv(data / "vip_members.csv", VIP_MEMBERS, vip.members)
-    write_csv(data / "vip_points.csv", VIP_POINTS, vip.points_out)
-    write_csv(data / "vip_tasks.csv", VIP_TASKS, vip.tasks)
-    write_csv(data / "vip_member_changes.csv", VIP_MEMBER_CHANGES, vip.member_changes)
-    write_csv(data / "vip_discount_audit.csv", VIP_DISCOUNT_AUDIT, vip.discount_audit)
-    write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang, company=c.policy.company.shown,
-                       period=s.period)
-    write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)
-    write_csv(data / "complaints.csv", COMPLAINTS, c.audit.complaints)
-    people = by_person(c.audit.deadlines)          # the workbook's sheet and the page's table
-    write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang, people)
-    write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang, people)
+    pay, vip = c.payroll, c.vip
+    people = by_person(c.audit.deadlines)          # the audit workbook's sheet and the page's table
+
+    def csvs_pay() -> None:
+        write_csv(data / "attendance.csv", ATTENDANCE, c.attendance.summary)
+        write_csv(data / "scorecards.csv", SCORECARDS, scorecards_frame(c.scores))
+        write_csv(data / "scorecard_items.csv", SCORECARD_ITEMS, items_frame(c.scores))
+        write_csv(data / "audits.csv", audits_table(c.policy.questionnaire), c.audits.audits)
+        write_csv(data / "payroll.csv", payroll_table(c.policy, pay.payroll.columns), pay.payroll)
+        write_csv(data / "payroll_components.csv", PAYROLL_COMPONENTS, pay.components)
+        write_csv(data / "order_splits.csv", ORDER_SPLITS, pay.order_splits)
+
+    def csvs_vip_audit() -> None:
+        write_csv(data / "vip_members.csv", VIP_MEMBERS, vip.members)
+        write_csv(data / "vip_points.csv", VIP_POINTS, vip.points_out)
+        write_csv(data / "vip_tasks.csv", VIP_TASKS, vip.tasks)
+        write_csv(data / "vip_member_changes.csv", VIP_MEMBER_CHANGES, vip.member_changes)
+        write_csv(data / "vip_discount_audit.csv", VIP_DISCOUNT_AUDIT, vip.discount_audit)
+        write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)
+        write_csv(data / "complaints.csv", COMPLAINTS, c.audit.complaints)
+
+    return [
+        lambda: write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang, people),
+        lambda: write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang, people),
+        lambda: write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, c.attendance.summary, c.policy,
+                                       s.lang, changed, period=s.period),
+        lambda: write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", c.scores, c.policy, s.lang,
+                                   period=s.period),
+        lambda: render_statements(vip, folder, s.period, s.lang, c.policy.company.shown),
+        lambda: write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang,
+                                   company=c.policy.company.shown, period=s.period),
+        csvs_pay,
+        csvs_vip_audit,
+    ]
 
 
 def staff_pages(s: CloseState) -> list[StaffPage]:
@@ -191,39 +209,41 @@ def stage_publish(s: CloseState, warnings: list[Issue]) -> tuple[CloseState, lis
         found = changes(ledger.previous_pay(s.period), lines)
         if found is not None:
             changed = describe_changes(found, c.payroll.payroll, c.policy, ledger.last_reopening(s.period))
-        write_outputs(s, staging, changed)
+        began = NewClose(s.close_id, s.period, s.out_dir, staging, {}, lines, c.payroll.order_pay,
+                         results_frame(c.scores), c.vip, c.audit.figures)
         try:
-            kept_inputs = keep_inputs(ledger.path, s.inputs_dir, c.inputs.records)
-            kept_policy, revision = keep_policy(ledger.path, c.policy, s.policy_git)
-            previous = s.policy_previous if s.policy_previous != revision else None
-            policy_changed = policy_changes(s.policy_before, c.policy) if previous else None
-        except ChangedWhileRead as exc:
-            return s, [Issue.of(Source(exc.name), "close.changed_while_read",
-                                N_("{name} changed while the close ran: the close keeps the exact files it read, "
-                                   "and this one is no longer that file; nothing was published, close again"),
-                                name=exc.name)]
-        manifest = build_manifest(
-            period=s.period, started_at=s.started_at, finished_at=_now(), policy=c.policy, inputs=c.inputs,
-            out_root=staging, warnings=[w for w in warnings if not w.is_error], git=s.policy_git,
-            counts={"employees": len(c.attendance.summary),
-                    "scored": sum(len(card.members) for card in c.scores.cards.values()),
-                    "audits": len(c.audits.audits),
-                    "pay_lines": len(c.payroll.lines),
-                    "members": len(c.vip.members)},
-            extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found,
-                   "review": review_figures(c),
-                   **({"policy_change": {"from": previous, "to": revision,
-                                         "changes": None if policy_changed is None else list(policy_changed)}}
-                      if previous else {})},
-            kept={k.name: k.stored for k in kept_inputs}, policy_revision=revision)
-        write_manifest(staging / "manifest.json", manifest)
-        fsync_tree(staging)
-        failpoint("close.files_written")
-        try:
-            ledger.record_close(NewClose(s.close_id, s.period, s.out_dir, staging, manifest, lines,
-                                         c.payroll.order_pay, results_frame(c.scores), c.vip, c.audit.figures,
-                                         kept=(*kept_inputs, *kept_policy), policy_revision=revision,
-                                         policy_previous=previous, policy_changes=policy_changed))
+            with ledger.recording(began) as recording:   # the write lock, held until the commit
+                write_outputs(s, staging, changed, rows=recording.write_rows)
+                try:
+                    kept_inputs = keep_inputs(ledger.path, s.inputs_dir, c.inputs.records)
+                    kept_policy, revision = keep_policy(ledger.path, c.policy, s.policy_git)
+                    previous = s.policy_previous if s.policy_previous != revision else None
+                    policy_changed = policy_changes(s.policy_before, c.policy) if previous else None
+                except ChangedWhileRead as exc:   # leaving without `finish`: nothing is recorded
+                    return s, [Issue.of(Source(exc.name), "close.changed_while_read",
+                                        N_("{name} changed while the close ran: the close keeps the exact files it "
+                                           "read, and this one is no longer that file; nothing was published, "
+                                           "close again"), name=exc.name)]
+                manifest = build_manifest(
+                    period=s.period, started_at=s.started_at, finished_at=_now(), policy=c.policy, inputs=c.inputs,
+                    out_root=staging, warnings=[w for w in warnings if not w.is_error], git=s.policy_git,
+                    counts={"employees": len(c.attendance.summary),
+                            "scored": sum(len(card.members) for card in c.scores.cards.values()),
+                            "audits": len(c.audits.audits),
+                            "pay_lines": len(c.payroll.lines),
+                            "members": len(c.vip.members)},
+                    extra={"close_id": s.close_id, "ledger": str(ledger.path), "changes_since_previous_close": found,
+                           "review": review_figures(c),
+                           **({"policy_change": {"from": previous, "to": revision,
+                                                 "changes": None if policy_changed is None else list(policy_changed)}}
+                              if previous else {})},
+                    kept={k.name: k.stored for k in kept_inputs}, policy_revision=revision)
+                write_manifest(staging / "manifest.json", manifest)
+                fsync_tree(staging)
+                failpoint("close.files_written")
+                recording.finish(replace(began, manifest=manifest, kept=(*kept_inputs, *kept_policy),
+                                         policy_revision=revision, policy_previous=previous,
+                                         policy_changes=policy_changed))
         except AlreadyClosed as exc:
             return s, [ledger.already_closed(exc.record, N_("another close finished first: {period} is already closed "
                                                         "(by {by} at {at}, published in {folder}). To close it "

@@ -17,7 +17,8 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
@@ -131,6 +132,33 @@ class NewClose:
     policy_revision: str | None = None                   # a git commit or "snapshot:<sha256>"
     policy_previous: str | None = None                   # a re-close's: the replaced close's, when it differs
     policy_changes: tuple[str, ...] | None = None        # ... and the rule changes in words, when known
+
+
+class _Unfinished(Exception):
+    """A close's recording left without `finish`: rolled back, and not an error."""
+
+
+class CloseRecording:
+    """A close being recorded (`Ledger.recording`): its rows, then its own record."""
+
+    def __init__(self, ledger: Ledger, new: NewClose) -> None:
+        self._ledger, self._new = ledger, new
+        self._known: dict[str, tuple[int, str] | None] | None = None
+        self.finished = False
+
+    def write_rows(self) -> None:
+        """Insert the month's rows (uncommitted until `finish`)."""
+        if self._known is not None:
+            raise RuntimeError("a close's rows are written once")
+        self._known = self._ledger._record_rows(self._new)
+
+    def finish(self, new: NewClose) -> None:
+        """Record the close itself: `new` is the close begun, with its manifest, kept files and
+        policy revision now known (the rows are `write_rows`' own)."""
+        if self._known is None or new.close_id != self._new.close_id or self.finished:
+            raise RuntimeError("a close is finished once, after its rows, with its own id")
+        self._ledger._finish_close(new, self._known)
+        self.finished = True
 
 
 def _day(value) -> str | None:
@@ -284,46 +312,74 @@ class Ledger:
 
     def record_close(self, new: NewClose) -> None:
         """Commit the close. Raises AlreadyClosed if another close of the month won the race."""
+        with self.recording(new) as recording:
+            recording.write_rows()
+            recording.finish(new)
+
+    @contextmanager
+    def recording(self, new: NewClose) -> Iterator[CloseRecording]:
+        """The close being recorded, in one transaction holding the ledger's write lock from the
+        start: the month's live close is checked first (AlreadyClosed before anything is written),
+        `write_rows` inserts the month's rows (while the files are still being written: see
+        `csbatch.closing.publish`), `finish` records the close with its manifest and commits. Left
+        without `finish` (or by an exception), nothing is recorded: the transaction rolls back."""
+        recording = CloseRecording(self, new)
         try:
             # the row tables' insert triggers lifted while csbatch writes its own rows (ledger.guard)
             with immediate(self.conn), guard.lifted(self.conn):
                 existing = self.live_close(new.period)
                 if existing is not None:
                     raise AlreadyClosed(existing)
+                # the manifest and the time come with `finish`, once the files are written
                 self.conn.execute(
                     f"INSERT INTO closes ({self._COLUMNS}, manifest) VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)",
-                    (new.close_id, new.period, now(), who(), str(Path(new.out_dir).resolve()),
-                     str(Path(new.staging).resolve()),
-                     json.dumps(new.manifest, ensure_ascii=False, separators=(",", ":"))))  # read as JSON only
-                lines, paid = new.pay_lines, new.order_pay
-                self.conn.executemany("INSERT INTO pay_lines VALUES (?, ?, ?, ?, ?)", zip(
-                    repeat(new.close_id), lines["employee_id"], lines["component"], map(str, lines["amount"]),
-                    (reason or "" for reason in lines["reason"])))
-                # `tolist`: the values `list` gives, without pandas' Python loop a value at a time
-                order_ids, employee_ids, components = (paid[c].tolist() for c in ("order_id", "employee_id",
-                                                                                   "component"))
-                amounts = list(map(str, paid["amount"].tolist()))
-                compact.insert_order_pay(self.conn, new.close_id, order_ids, employee_ids, components, amounts)
-                # the view reads back these very texts (ledger.compact): digested as written
-                known = {"order_pay": digests.digest_columns([order_ids, employee_ids, components, amounts])}
-                del order_ids, employee_ids, components, amounts
-                self.conn.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", (
-                    (new.close_id, r.employee_id, r.scorecard, _text(r.total), _text(r.grade),
-                     None if is_blank(r.rank) else int(cast(SupportsInt, r.rank)), int(bool(r.rated)))
-                    for r in new.results.itertuples(index=False)))
-                if new.vip is not None:
-                    known["vip_purchases"] = self._record_vip(new.close_id, new.vip)
-                self.conn.executemany("INSERT INTO audit_figures VALUES (?, ?, ?)", (
-                    (new.close_id, figure, _text(value)) for figure, value in sorted((new.figures or {}).items())))
-                self._record_kept(new)
-                digests.record(self.conn, new.close_id, new.period, digests.CLOSE_PARTS, known)
+                    (new.close_id, new.period, "", who(), str(Path(new.out_dir).resolve()),
+                     str(Path(new.staging).resolve()), "{}"))
+                yield recording
+                if not recording.finished:
+                    raise _Unfinished
                 from csbatch.failpoints import failpoint
                 failpoint("close.before_commit")
+        except _Unfinished:
+            return              # rolled back: the caller left without recording the close
         except sqlite3.IntegrityError:  # the unique index caught a race the check did not
             winner = self.live_close(new.period)
             if winner is None:  # not that index: a bug in what the close recorded
                 raise
             raise AlreadyClosed(winner) from None
+
+    def _record_rows(self, new: NewClose) -> dict[str, tuple[int, str] | None]:
+        """The month's rows (pay lines, per-order pay, results, VIP, audit figures); returns the
+        digests already known from the values written (`digests.record`)."""
+        lines, paid = new.pay_lines, new.order_pay
+        self.conn.executemany("INSERT INTO pay_lines VALUES (?, ?, ?, ?, ?)", zip(
+            repeat(new.close_id), lines["employee_id"], lines["component"], map(str, lines["amount"]),
+            (reason or "" for reason in lines["reason"])))
+        # `tolist`: the values `list` gives, without pandas' Python loop a value at a time
+        order_ids, employee_ids, components = (paid[c].tolist() for c in ("order_id", "employee_id",
+                                                                           "component"))
+        amounts = list(map(str, paid["amount"].tolist()))
+        compact.insert_order_pay(self.conn, new.close_id, order_ids, employee_ids, components, amounts)
+        # the view reads back these very texts (ledger.compact): digested as written
+        known = {"order_pay": digests.digest_columns([order_ids, employee_ids, components, amounts])}
+        del order_ids, employee_ids, components, amounts
+        self.conn.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", (
+            (new.close_id, r.employee_id, r.scorecard, _text(r.total), _text(r.grade),
+             None if is_blank(r.rank) else int(cast(SupportsInt, r.rank)), int(bool(r.rated)))
+            for r in new.results.itertuples(index=False)))
+        if new.vip is not None:
+            known["vip_purchases"] = self._record_vip(new.close_id, new.vip)
+        self.conn.executemany("INSERT INTO audit_figures VALUES (?, ?, ?)", (
+            (new.close_id, figure, _text(value)) for figure, value in sorted((new.figures or {}).items())))
+        return known
+
+    def _finish_close(self, new: NewClose, known: dict[str, tuple[int, str] | None]) -> None:
+        """The close's own row completed (its time, its manifest), what it kept, the digests."""
+        manifest = json.dumps(new.manifest, ensure_ascii=False, separators=(",", ":"))   # read as JSON only
+        self.conn.execute("UPDATE closes SET closed_at = ?, manifest = ? WHERE close_id = ?",
+                          (now(), manifest, new.close_id))
+        self._record_kept(new)
+        digests.record(self.conn, new.close_id, new.period, digests.CLOSE_PARTS, known)
 
     def _record_kept(self, new: NewClose) -> None:
         self.conn.executemany("INSERT INTO kept_files VALUES (?, ?, ?, ?, ?, ?, ?)", (
