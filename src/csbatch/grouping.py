@@ -5,7 +5,13 @@ group rows this way (attendance, measured values, VIP), so each groups them the 
 
 from __future__ import annotations
 
+from decimal import Decimal, getcontext
+from typing import Any
+
 import numpy as np
+import pandas as pd
+
+ZERO = Decimal(0)
 
 
 def first_codes(codes: np.ndarray) -> np.ndarray:
@@ -61,3 +67,52 @@ def joined_runs(codes: np.ndarray, n: int, texts: list[str], sep: str) -> list[s
     ordered = column[rows.order].tolist()
     ends = rows.ends.tolist()
     return [sep.join(ordered[start:end]) for start, end in zip([0, *ends[:-1]], ends)]
+
+
+def identities(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Each of `values`' code by object identity (in order of first appearance) and the distinct
+    objects. The reader gives equal cells one object, so a million order amounts are a few
+    thousand objects; identity, not equality, because Decimal("48.3") == Decimal("48.30") but a
+    pay computed from one keeps other digits than from the other."""
+    codes = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))[0]
+    return codes, [values[i] for i in first_codes(codes).tolist()]
+
+
+def exact_sums(codes: np.ndarray, n: int, pays: list[Any],
+               coded: tuple[Any, np.ndarray] | None = None) -> list[Decimal] | None:
+    """For each code 0..n-1 (each has a row), `ZERO + Σ pays` of its rows, summed as integers:
+    the Decimal sum of a loop adding each row's value to its code's sum in row order (payroll's
+    `_paid`, measured values' `dsum`), value and exponent, without a Decimal addition per row
+    (commission at 1M orders: 0.24 s). The pays are a few thousand distinct objects (`per_distinct`),
+    each turned once into an integer count of 10**E (E: the smallest exponent, 0 at most);
+    a code's sum is that integer total written with its rows' smallest exponent (and 0's), as
+    Decimal addition writes an exact sum. None (the caller adds Decimals in row order) unless
+    that is certain to be what the loop gives: every pay a finite Decimal, the sum of all their
+    magnitudes within the context's precision (so no partial sum of the loop is rounded) and
+    within int64, no sum exactly zero (whose sign the context's rounding decides). `coded`: each
+    row's code into the distinct pays, and those pays (else found by identity)."""
+    if not len(pays):
+        return [ZERO] * n
+    pay_codes, distinct = identities(pays) if coded is None else (coded[0], coded[1].tolist())
+    counts = np.bincount(pay_codes, minlength=len(distinct)).tolist()
+    used = [p if c else ZERO for p, c in zip(distinct, counts)]        # (`coded`: some are not summed)
+    if any(type(p) is not Decimal or not p.is_finite() for p in used):
+        return None
+    shapes = [p.as_tuple() for p in used]
+    exponents = [int(t.exponent) for t in shapes]
+    low = min(0, *exponents)
+    if max(exponents) - low >= getcontext().prec:     # (a sum of these cannot fit: no giant integers)
+        return None
+    scaled = [(-1 if t.sign else 1) * int("".join(map(str, t.digits))) * 10 ** (e - low)
+              for t, e in zip(shapes, exponents)]
+    bound = sum(c * abs(v) for c, v in zip(counts, scaled))
+    if bound >= min(10 ** getcontext().prec, 2 ** 63):
+        return None
+    sums = np.zeros(n, dtype=np.int64)
+    np.add.at(sums, codes, np.array(scaled, dtype=np.int64)[pay_codes])
+    tops = np.zeros(n, dtype=np.int64)          # (ZERO's exponent: 0)
+    np.minimum.at(tops, codes, np.array(exponents, dtype=np.int64)[pay_codes])
+    totals = sums.tolist()
+    if 0 in totals:
+        return None
+    return [Decimal(f"{total // 10 ** (top - low)}E{top}") for total, top in zip(totals, tops.tolist())]

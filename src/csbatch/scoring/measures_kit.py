@@ -16,7 +16,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
-from csbatch.grouping import first_codes, stable_order
+from csbatch.grouping import exact_sums, first_codes, stable_order
 from csbatch.i18n import N_, Said
 from csbatch.sheets.period import counted
 
@@ -85,9 +85,14 @@ def dsum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
     # in row order (the rows read in order: gathering them per key reads them scattered over
     # memory, slower); keys in order of first appearance
     codes, uniques = pd.factorize(owners[kept])
-    sums = [ZERO] * len(uniques)
-    for at, cell in zip(codes.tolist(), cells[kept].tolist()):
-        sums[at] += cell
+    summed = cells[kept].tolist()
+    # as integers where that is certain to give the loop's Decimals, value and exponent
+    # (`grouping.exact_sums`: a month's order amounts are a few thousand objects)
+    sums = exact_sums(codes, len(uniques), summed)
+    if sums is None:
+        sums = [ZERO] * len(uniques)
+        for at, cell in zip(codes.tolist(), summed):
+            sums[at] += cell
     return pd.Series(sums, index=pd.Index(uniques), dtype=object, name=values.name)
 
 
@@ -181,16 +186,18 @@ class Feeds:
         def column(name: str) -> pd.Series:
             return rows[name] if mine is None else rows[name][mine]
 
-        files, sheets, numbers = (column(c) for c in _PLACE_COLUMNS)
+        files, sheets, numbers = (column(c) for c in PLACE_COLUMNS)
         row_numbers = _numbers(numbers)
         placed = SheetRows.of_columns(files.to_numpy(dtype=object), sheets.to_numpy(dtype=object), row_numbers)
         notes: Sequence[str] | np.ndarray
         if isinstance(note, str):
             notes, noted = [note], np.zeros(len(placed.which), dtype=np.intp)
+            # one note: the (place, note) pairs are the places, already coded in order of first
+            # appearance (what a factorize of them would give back)
+            each, pair = placed.which, np.arange(len(placed.places), dtype=np.int64)
         else:
             noted, notes = pd.factorize(note)
-        pairs = placed.which.astype(np.int64) * len(notes) + noted
-        each, pair = pd.factorize(pairs)
+            each, pair = pd.factorize(placed.which.astype(np.int64) * len(notes) + noted)
         ids = np.array([self._id(str(placed.places[p // len(notes)]), str(notes[p % len(notes)])) for p in pair],
                        dtype=np.int64)
         if ((np.asarray([bool(n) for n in notes], dtype=bool)[noted]) & (placed.numbers < 0)).any():
@@ -203,7 +210,7 @@ class Feeds:
         rank = np.empty(len(by_place), dtype=np.intp)
         rank[by_place] = np.arange(len(by_place))
         if row_numbers.dtype.kind in "iu":    # row numbers without blanks: one stable lexsort
-            return keys, np.lexsort((row_numbers, rank[placed.which]))
+            return keys, _lexsorted(row_numbers, rank[placed.which])
         order = pd.DataFrame({"at": rank[placed.which], "row": numbers.reset_index(drop=True)}) \
             .sort_values(["at", "row"], kind="stable").index.to_numpy()
         return keys, order
@@ -224,15 +231,22 @@ class Feeds:
         with `note` (one for all, or one per row)."""
         if not self.who or rows.empty:
             return
-        keys = rows[by] if isinstance(by, str) else \
-            pd.Series(np.asarray(by, dtype=object), index=rows.index)
-        mine = keys.isin(self.who).to_numpy(dtype=bool)
+        keys = rows[by].to_numpy(dtype=object) if isinstance(by, str) else np.asarray(by, dtype=object)
+        # the employees found once: which are asked about is asked of each distinct key (one hash
+        # of a million rows, not an `isin` and then a factorize of the rows kept); equal keys are
+        # one code, so each distinct key answers for all its rows as `isin` does
+        all_codes, distinct = pd.factorize(keys)
+        asked = np.append(pd.Index(distinct, dtype=object).isin(self.who), False)   # blank (-1): no
+        mine = asked[all_codes]
         if not mine.any():
             return
         notes = note if isinstance(note, str) else np.asarray(note, dtype=object)[mine]
         fed, order = self._keys(rows, mine, notes)
-        unique = pd.Index(fed).is_unique
-        codes, emps = pd.factorize(keys[mine].to_numpy(dtype=object)[order], sort=False)
+        unique = _unique(fed, order)
+        # each employee numbered in order of first appearance in the sorted rows (as a factorize
+        # of their keys would): the codes of one hash table renumbered, integers only
+        codes, firsts = pd.factorize(all_codes[mine][order], sort=False)
+        emps = distinct[firsts]
         order = order[stable_order(codes, len(emps))]
         sizes = np.bincount(codes, minlength=len(emps))
         ends = np.cumsum(sizes)
@@ -256,7 +270,7 @@ class Feeds:
         if not who or rows.empty:
             return
         fed, order = self._keys(rows, None, note)
-        part = _Fed(fed[order], note, pd.Index(fed).is_unique)
+        part = _Fed(fed[order], note, _unique(fed, order))
         names = [measures] if isinstance(measures, str) else list(measures)
         for emp in who:
             for m in names:
@@ -274,11 +288,40 @@ class Feeds:
 
 
 _ROW_BITS = 32
-_PLACE_COLUMNS = ("_file", "_sheet", "_row")
+#: the columns `Feeds.add` reads besides the employee's
+PLACE_COLUMNS = ("_file", "_sheet", "_row")
 
 
 def _noted(place: str, note: str) -> str:
     return Said(N_("{place} ({note})"), place=place, note=note) if note else place
+
+
+def _lexsorted(rows: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """`np.lexsort((rows, ranks))` (a stable sort by rank, then row number): the positions in
+    order as they are when the rows already are in that order (a sheet read top to bottom, its
+    files in name order: checked in one pass), else the sort."""
+    if len(ranks) > 1:
+        up = np.diff(ranks)
+        if not ((up > 0) | ((up == 0) & (rows[1:] >= rows[:-1]))).all():
+            return np.lexsort((rows, ranks))
+    return np.arange(len(ranks), dtype=np.intp)
+
+
+def _unique(keys: np.ndarray, order: np.ndarray) -> bool:
+    """`pd.Index(keys).is_unique` without a hash table of a million keys where `order` (the
+    rows' sort by place and row number) already groups them: each key is an id (high bits) and a
+    row number (low bits); when every id's keys are together in that order, by row number, equal
+    keys are neighbours (checked in one pass), else the hash table."""
+    ordered = keys[order]
+    if len(ordered) < 2:
+        return True
+    ids, rows = ordered >> _ROW_BITS, ordered & ((1 << _ROW_BITS) - 1)
+    new_id = ids[1:] != ids[:-1]
+    grouped = (new_id | (rows[1:] >= rows[:-1])).all() and \
+        len(np.unique(ids[np.flatnonzero(np.append(True, new_id))])) == int(new_id.sum()) + 1
+    if not grouped:
+        return bool(pd.Index(keys).is_unique)
+    return not bool((ordered[1:] == ordered[:-1]).any())
 
 
 _FEW_KEYS = 256     # deduplicated in a dict below this: building an Index costs ~20 µs

@@ -11,7 +11,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.rules.due_calendars import Calendars, agreed_due, complaint_rule
 from csbatch.rules.due_dates import status
-from csbatch.scoring.measures_kit import ONE, Context, count, decimals, dsum, filled, ratio, truthy
+from csbatch.scoring.measures_kit import ONE, PLACE_COLUMNS, Context, count, decimals, dsum, filled, ratio, truthy
 
 #: Rating codes of the callbacks sheet (the `rating` vocabulary of inputs.yaml).
 RATINGS = {"callbacks_satisfied": "satisfied", "callbacks_neutral": "neutral",
@@ -175,11 +175,16 @@ def _unresolved_share(ctx: Context, rows: pd.DataFrame) -> pd.Series:
 
 def customer_measures(ctx: Context) -> dict[str, pd.Series]:
     customers = ctx.frame("customers")
+    required = {*ctx.settings.incomplete_customer_records.required,
+                *ctx.settings.complete_customer_records.required, "customer_class"}
+    # only the columns read here and by `Feeds.add` taken for the owned rows, and those once:
+    # a taken row copies every column (the customers' names, phones and addresses), three times
+    # over for the three record measures' feeds
+    read = ["owner_id", *required, *PLACE_COLUMNS]
+    customers = customers[[c for c in customers.columns if c in read]]
     rows = customers[customers["owner_id"].notna().to_numpy(dtype=bool)]
     owner = rows["owner_id"]
-    fills = {c: filled(rows[c]) for c in {*ctx.settings.incomplete_customer_records.required,
-                                          *ctx.settings.complete_customer_records.required,
-                                          "customer_class"}}
+    fills = {c: filled(rows[c]) for c in required}
 
     def all_of(columns) -> np.ndarray:
         return np.logical_and.reduce([fills[c] for c in columns]) if columns else \
