@@ -4,6 +4,8 @@
   cells' types (`lib.is_string_array`) and hashes them in pandas' text table directly, where it
   factorised them with `pd.factorize` and then tested every distinct value: the same codes, values
   and odd cells, or None where the old form said None;
+- `type_groups._split` goes by the cells' types at once when a large column's sample holds text
+  and another type (`_text_among_others`), without `infer_dtype`'s pass: the same groups;
 - `type_groups._defaulted` finds the split of a column with its default put in the blank cells
   from the first split, where `coerce_column` split the defaulted cells again: the same groups.
 
@@ -56,6 +58,7 @@ def _old_all_texts(values: np.ndarray, per_cell: bool) -> tuple[np.ndarray, np.n
 def _old_split(values: np.ndarray, per_cell: bool, monkeypatch: pytest.MonkeyPatch) -> type_groups._Cells:
     with monkeypatch.context() as m:
         m.setattr(type_groups, "_all_texts", _old_all_texts)
+        m.setattr(type_groups, "_text_among_others", lambda values: False)
         return type_groups._split(values, per_cell)
 
 
@@ -97,10 +100,19 @@ _ODD = st.one_of(
 
 @st.composite
 def _columns(draw: st.DrawFn) -> np.ndarray:
-    """A large column: many distinct texts (one per cell, or a few thousand repeating) or a few
-    values repeating, with odd cells of any kind dropped at drawn positions (sampled or not)."""
-    shape = draw(st.sampled_from(["distinct", "many", "few"]))
-    if shape == "distinct":
+    """A large column: many distinct texts (one per cell, or a few thousand repeating), a few
+    values repeating, or dates/amounts with some cells of text, with odd cells of any kind dropped at drawn positions (sampled or not)."""
+    shape = draw(st.sampled_from(["distinct", "many", "few", "mixed"]))
+    if shape == "mixed":    # dates or amounts, some typed as text (the sales sheets' odd columns)
+        typed = draw(st.sampled_from([[dt.date(2026, 10, 1 + i % 28) for i in range(40)],
+                                      [float(i) / 4 for i in range(40)], [7, 7.5, True, None]]))
+        texts = draw(st.lists(st.text(max_size=4) | st.sampled_from(["2026-10-03", "１２.５", " 12 "]),
+                              min_size=1, max_size=20))
+        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        share = draw(st.sampled_from([0.001, 0.1, 0.5]))
+        cells = [texts[rng.integers(len(texts))] if rng.random() < share else typed[i % len(typed)]
+                 for i in range(_N)]
+    elif shape == "distinct":
         cells: list[Any] = [f"WD{i:011d}" for i in range(_N)]
     elif shape == "many":
         cells = [f"KH{i % 3000:06d}" for i in range(_N)]
@@ -186,6 +198,7 @@ def test_coerce_column_same_as_old(ctx, values: np.ndarray, which: int, monkeypa
     new = coerce_column(raw.copy(), column, ctx)
     with monkeypatch.context() as m:
         m.setattr(type_groups, "_all_texts", _old_all_texts)
+        m.setattr(type_groups, "_text_among_others", lambda values: False)
         m.setattr("csbatch.sheets.coerce.column._defaulted", lambda cells, default, values: None)
         old = coerce_column(raw.copy(), column, ctx)
     assert new.values.equals(old.values) and new.values.dtype == old.values.dtype

@@ -368,6 +368,18 @@ _BUILDERS = {_NUM: _number_group, _BOOL: _bool_group,
              _OTHER: _other_group}
 
 
+def _text_among_others(values: np.ndarray) -> bool:
+    """Whether a large column's spread sample holds both text and a cell of another type (dates
+    or amounts with some typed as text): then `infer_dtype` cannot say "string" or a number type,
+    and its pass over every cell (for a mixed column it looks at each cell for an integer) is
+    not needed to know the cells go by their types."""
+    n = len(values)
+    if n < 4 * _SAMPLE:
+        return False
+    types = set(map(type, values[::n // _SAMPLE]))
+    return any(issubclass(t, str) for t in types) and not all(issubclass(t, str) for t in types)
+
+
 def _split(values: np.ndarray, per_cell_text: bool = False) -> _Cells:
     """`values` by kind into groups; `per_cell_text`: see `_distinct_texts`."""
     n = len(values)
@@ -379,7 +391,7 @@ def _split(values: np.ndarray, per_cell_text: bool = False) -> _Cells:
         group, blanks = _text_group(values, np.arange(n), per_cell_text, texts)
         blank[blanks] = True
         return _Cells(n, blank, [group] if len(group.pos) else [])
-    inferred = infer_dtype(values, skipna=False)
+    inferred = "mixed" if _text_among_others(values) else infer_dtype(values, skipna=False)
     if inferred == "string":
         by_kind = {_STR: np.arange(n)}
     elif inferred in ("floating", "integer", "mixed-integer-float"):
