@@ -17,7 +17,7 @@ from csbatch.sheets.coerce.labels import _bools, _codes, _texts
 from csbatch.sheets.coerce.numbers import _decimals, _ints
 from csbatch.sheets.coerce.results import _Out
 from csbatch.sheets.coerce.temporal import _dates, _months, _times
-from csbatch.sheets.coerce.type_groups import _object_values, _split
+from csbatch.sheets.coerce.type_groups import _defaulted, _object_values, _split
 
 _STORAGE = {"id": "object", "text": "object", "code": "object", "month": "object",
             "phone": "object", "national_id": "object", "int": "Int64", "number": "object",
@@ -37,9 +37,12 @@ def coerce_column(raw: pd.Series, column: Column, ctx: CoerceContext) -> Coerced
     per_cell = column.type in _PER_CELL_TEXT
     cells = _split(values, per_cell)
     if column.default is not None and cells.blank.any():
-        values = values.copy()
-        values[cells.blank] = column.default
-        cells = _split(values, per_cell)
+        defaulted = None if per_cell else _defaulted(cells, column.default, values)
+        if defaulted is None:
+            values = values.copy()
+            values[cells.blank] = column.default
+            defaulted = _split(values, per_cell)
+        cells = defaulted
     out = _Out(cells.n, _STORAGE[column.type])
     handler = _HANDLERS[column.type]
     for g in cells.groups:

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas._libs import lib
+from pandas._libs.hashtable import StringHashTable  # type: ignore[import-not-found]
 from pandas.api.types import infer_dtype
 
 _STR, _NUM, _BOOL, _DATETIME, _DATE, _TIME, _DELTA, _OTHER, _BLANK = range(9)
@@ -273,12 +275,20 @@ def _all_texts(values: np.ndarray, per_cell: bool) -> tuple[np.ndarray, np.ndarr
             # `str.isascii` refuses anything not a `str`: the cells are all text once it has run
             ascii_ = np.fromiter(map(str.isascii, values), dtype=bool, count=n)
             return np.arange(n), values, ~ascii_
-        codes, uniq = _few_texts(values) if distinct <= _FEW else _factorize(values)
-    except TypeError:   # a cell not text (`str.isascii`), or unhashable
+        if distinct > _FEW:
+            # every cell proved text by one C loop over their types, then hashed by pandas' text
+            # table itself: `pd.factorize` would run that same test first to pick the table, and
+            # the distinct values (about one per cell here) need no test of their own after
+            if not lib.is_string_array(values, skipna=False):  # type: ignore[attr-defined]
+                return None
+            uniq, codes = StringHashTable(n).factorize(values, na_sentinel=-1)
+            return codes, uniq, None
+        codes, uniq = _few_texts(values)
+    except TypeError:   # a cell not text (`str.isascii`), or unhashable (`_few_texts`)
         return None
-    # a value of another type never equals a text, so one shows among the distinct values; a
-    # missing cell (None, NaN: `pd.factorize` codes it -1) is not text either
-    if (len(codes) and codes.min() < 0) or not all(isinstance(v, str) for v in uniq):
+    # a value of another type (a number, None, NaN) never equals a text, so one shows among the
+    # few distinct values
+    if not all(isinstance(v, str) for v in uniq):
         return None
     return codes, uniq, None
 
@@ -358,6 +368,18 @@ _BUILDERS = {_NUM: _number_group, _BOOL: _bool_group,
              _OTHER: _other_group}
 
 
+def _text_among_others(values: np.ndarray) -> bool:
+    """Whether a large column's spread sample holds both text and a cell of another type (dates
+    or amounts with some typed as text): then `infer_dtype` cannot say "string" or a number type,
+    and its pass over every cell (for a mixed column it looks at each cell for an integer) is
+    not needed to know the cells go by their types."""
+    n = len(values)
+    if n < 4 * _SAMPLE:
+        return False
+    types = set(map(type, values[::n // _SAMPLE]))
+    return any(issubclass(t, str) for t in types) and not all(issubclass(t, str) for t in types)
+
+
 def _split(values: np.ndarray, per_cell_text: bool = False) -> _Cells:
     """`values` by kind into groups; `per_cell_text`: see `_distinct_texts`."""
     n = len(values)
@@ -369,7 +391,7 @@ def _split(values: np.ndarray, per_cell_text: bool = False) -> _Cells:
         group, blanks = _text_group(values, np.arange(n), per_cell_text, texts)
         blank[blanks] = True
         return _Cells(n, blank, [group] if len(group.pos) else [])
-    inferred = infer_dtype(values, skipna=False)
+    inferred = "mixed" if _text_among_others(values) else infer_dtype(values, skipna=False)
     if inferred == "string":
         by_kind = {_STR: np.arange(n)}
     elif inferred in ("floating", "integer", "mixed-integer-float"):
@@ -395,6 +417,39 @@ def _split(values: np.ndarray, per_cell_text: bool = False) -> _Cells:
         if len(group.pos):
             groups.append(group)
     return _Cells(n, blank, groups)
+
+
+def _defaulted(cells: _Cells, default: object, values: np.ndarray) -> _Cells | None:
+    """`_split` of the cells with `default` put in every blank one, found from `cells` (their
+    split, of text and blanks only) without a second pass over the cells (a code or yes/no
+    column's default: a million cells hashed again for a handful of values): the text group's
+    codes with the blank cells given the default's code, numbered again in order of first
+    appearance (integers, hashed in C), as factorising the defaulted cells numbers their values.
+    None (split them again) unless the default is text and so is every non-blank cell, factorised
+    (not cell by cell), and the default is no text of another type than `str` already seen."""
+    if type(default) is not str or len(cells.groups) > 1:
+        return None
+    if cells.groups:
+        g = cells.groups[0]
+        if g.kind != _STR or g.per_cell or g.uniq is values:
+            return None
+        codes, uniq = g.codes, g.uniq
+    else:
+        codes, uniq = np.zeros(0, dtype=np.intp), np.array([], dtype=object)
+    same = np.flatnonzero(uniq == default) if len(uniq) else np.zeros(0, dtype=np.intp)
+    if len(same) and type(uniq[same[0]]) is not str:
+        return None
+    code = int(same[0]) if len(same) else len(uniq)
+    if not len(same):
+        uniq = np.append(uniq, np.array([default], dtype=object))
+    every = np.full(cells.n, code, dtype=np.intp)
+    if cells.groups:
+        every[cells.groups[0].pos] = codes
+    renumbered, old = pd.factorize(every)
+    group, blanks = _text_group(values, np.arange(cells.n), False, (renumbered, uniq[old], None))
+    blank = np.zeros(cells.n, dtype=bool)
+    blank[blanks] = True
+    return _Cells(cells.n, blank, [group] if len(group.pos) else [])
 
 
 def _text_series(values: np.ndarray) -> pd.Series:
