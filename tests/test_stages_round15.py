@@ -16,6 +16,7 @@ from csbatch import attendance
 from csbatch.audit import complaints as complaint_checks
 from csbatch.audit import exceptions, kit
 from csbatch.calendar import WorkCalendar
+from csbatch.payroll import orders as pay_orders
 from csbatch.rules.due_calendars import Calendars, agreed_due, complaint_rule
 from csbatch.rules.due_dates import status
 
@@ -361,3 +362,27 @@ def test_complaints_counted_in_workdays_or_without_received_as_before(policy, mo
     for frame in (blank, register.iloc[0:0], as_text.where(as_text["received_at"] != "NaT", None)):
         _same_checks(complaint_checks.check_complaints(month, policy, frame, Calendars(policy, calendar, "2026-12")),
                      _old_check_complaints(month, policy, frame, Calendars(policy, calendar, "2026-12")))
+
+
+# --- payroll: the order bonus's whole pay and agent's part from one set of pairs -----------------
+
+@pytest.mark.parametrize("seed", range(5))
+def test_order_bonus_pairs_give_per_distinct_pays(seed):
+    rng = np.random.default_rng(seed)
+    a, b = Decimal("48.3"), Decimal("48.30")          # equal, other digits: told apart by identity
+    amounts_pool = [a, b, Decimal("0.001"), Decimal("1E+20"), Decimal("-12.345"), Decimal(0), Decimal("NaN")]
+    amounts = [amounts_pool[k] for k in rng.integers(0, len(amounts_pool), 300)]
+    half, also_half = Decimal("0.5"), Decimal("0.50")
+    shares = [(half, also_half, Decimal(1), Decimal("0.333"))[k] for k in rng.integers(0, 4, 300)]
+    share_codes, by_share = pay_orders.identities(shares)
+    terms = [(s,) for s in by_share]
+    rate = Decimal("0.015")
+    old_wholes = pay_orders.per_distinct(lambda share, amount: rate * amount, share_codes, terms, amounts)
+    old_codes, old_table = pay_orders.coded_per_distinct(lambda share, amount: rate * amount * share, share_codes,
+                                                         terms, amounts)
+    codes, firsts = pay_orders.distinct_pairs(share_codes, ids := pay_orders.identities(amounts))
+    wholes = pay_orders._pay_table(lambda share, amount: rate * amount, firsts, share_codes, terms, ids)[codes]
+    agents = pay_orders._pay_table(lambda share, amount: rate * amount * share, firsts, share_codes, terms, ids)
+    np.testing.assert_array_equal(codes, old_codes)
+    for new, old in ((wholes.tolist(), old_wholes), (agents[codes].tolist(), old_table[old_codes].tolist())):
+        assert [(str(x), type(x)) for x in new] == [(str(y), type(y)) for y in old]
