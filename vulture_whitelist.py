@@ -57,3 +57,9 @@ _._write_sst_strings
 # its sources by `grouping.joined_runs` (issue 14, round 14); tests/test_grouping.py and
 # tests/test_vip_rest_round14.py hold the grouping and the joined texts to it.
 _.runs
+
+# `orders.per_distinct` is no longer called by the close: the order bonus finds its (share, amount)
+# pairs once for the whole pay and the agent's part (`distinct_pairs`, round 15);
+# tests/test_pay_round13.py holds the per-order product to it and tests/test_stages_round15.py
+# holds the order bonus's pays to it.
+_.per_distinct

@@ -48,7 +48,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import WorkCalendar, month_bounds
 from csbatch.errors import CsbatchError, Issue, Source
-from csbatch.grouping import first_codes, joined_runs
+from csbatch.grouping import first_codes, joined_runs, stable_order
 from csbatch.i18n import N_, Said
 from csbatch.policy.worktime import LeaveType, Schedule, Shift
 
@@ -295,6 +295,23 @@ def _overnight(judged: pd.DataFrame) -> pd.DataFrame:
     return night.assign(cutoff=night["end"] + (next_start - night["end"]) / 2)
 
 
+def _night_values(emps: np.ndarray, dates: np.ndarray, overnight: pd.DataFrame, column: str) -> np.ndarray:
+    """`overnight`'s `column` (a timedelta) on each (employee, date) of the rows, NaT where it has
+    none: what a left merge on the key gives (its keys are distinct), merged only for the rows
+    of employees it names. A rota's night shifts belong to a few people, and merging every clock
+    row of a million-order month took ~0.08 s a merge."""
+    out = np.full(len(emps), np.timedelta64("NaT"), dtype="timedelta64[ns]")
+    if overnight["employee_id"].isna().any():   # a merge matches None and NaN alike, `isin` not
+        mine = np.ones(len(emps), dtype=bool)
+    else:
+        mine = pd.Series(emps, dtype=object).isin(overnight["employee_id"]).to_numpy(dtype=bool)
+    if mine.any():
+        rows = pd.DataFrame({"employee_id": emps[mine], "date": dates[mine]})
+        found = rows.merge(overnight[[*_KEY, column]], how="left", on=_KEY)[column]
+        out[mine] = found.astype("timedelta64[ns]").to_numpy()
+    return out
+
+
 def _shift_dates(emp: pd.Series, at: pd.Series, overnight: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Each punch's day and time from that day's midnight: a punch after midnight before the
     cutoff of the previous day's night shift is that day's, 24 hours and more after its midnight."""
@@ -302,9 +319,8 @@ def _shift_dates(emp: pd.Series, at: pd.Series, overnight: pd.DataFrame) -> tupl
     t = at - day
     if overnight.empty:
         return day, t
-    prev = pd.DataFrame({"employee_id": emp.to_numpy(), "date": (day - _DAY).to_numpy()})
-    cutoff = prev.merge(overnight[[*_KEY, "cutoff"]], how="left", on=_KEY)["cutoff"]
-    back = pd.Series((t + _DAY).to_numpy() < cutoff.astype("timedelta64[ns]").to_numpy(), index=at.index)
+    cutoff = _night_values(emp.to_numpy(), (day - _DAY).to_numpy(), overnight, "cutoff")
+    back = pd.Series((t + _DAY).to_numpy() < cutoff, index=at.index)
     return day.where(~back, day - _DAY), t.where(~back, t + _DAY)
 
 
@@ -335,8 +351,7 @@ def _daily_row_days(daily: pd.DataFrame, overnight: pd.DataFrame) -> pd.DataFram
                           "clock_in": _minutes(daily["clock_in"]).to_numpy(),
                           "clock_out": _minutes(daily["clock_out"]).to_numpy()})
     if not overnight.empty:
-        start = frame[_KEY].merge(overnight[[*_KEY, "start"]], how="left", on=_KEY)["start"] \
-            .astype("timedelta64[ns]").to_numpy()
+        start = _night_values(frame["employee_id"].to_numpy(), frame["date"].to_numpy(), overnight, "start")
         next_day = pd.Series(frame["clock_out"].to_numpy() < start, index=frame.index)
         frame["clock_out"] = frame["clock_out"].where(~next_day, frame["clock_out"] + _DAY)
     return frame.groupby(_KEY).agg(clock_in=("clock_in", "min"), clock_out=("clock_out", "max"))
@@ -554,6 +569,17 @@ def _decimal_column(values: pd.Series) -> pd.Series:
 # the month per employee
 
 
+def _group_dsums(groups: np.ndarray, n: int, values: pd.Series) -> list[Decimal]:
+    """Each group's values (`groups`: `ngroup()`, -1 for a blank key: left out) summed in row
+    order from Decimal 0, what `groupby(...).agg(_dsum)` gives without a Series per group (5,000
+    employees, three columns: ~0.15 s)."""
+    kept = np.flatnonzero(groups >= 0)
+    order = kept[stable_order(groups[kept], n)]
+    taken = values.to_numpy(dtype=object)[order].tolist()
+    ends = np.cumsum(np.bincount(groups[kept], minlength=n)).tolist()
+    return [_dsum(taken[start:end]) for start, end in zip([0, *ends[:-1]], ends)]
+
+
 def _summarise(employment: pd.DataFrame, days: pd.DataFrame, month_workdays: int,
                scheduled: pd.DataFrame) -> pd.DataFrame:
     """`scheduled_days` are the calendar's workdays of the employment (`scheduled`), whatever a
@@ -567,11 +593,12 @@ def _summarise(employment: pd.DataFrame, days: pd.DataFrame, month_workdays: int
         "early_count": g["early"].sum(),
         "missing_punches": g["missing_punch"].sum(),
     })
+    groups, n = g.ngroup().fillna(-1).to_numpy(dtype=np.int64), g.ngroups   # NaN: a blank key
     amounts = pd.DataFrame({
-        "absent_days": g["absent_share"].agg(_dsum),
-        "paid_leave_days": g["paid_leave_share"].agg(_dsum),
-        "unpaid_leave_days": g["unpaid_leave_share"].agg(_dsum),
-    }, dtype=object)
+        "absent_days": _group_dsums(groups, n, days["absent_share"]),
+        "paid_leave_days": _group_dsums(groups, n, days["paid_leave_share"]),
+        "unpaid_leave_days": _group_dsums(groups, n, days["unpaid_leave_share"]),
+    }, index=g.size().index, dtype=object)
     summary = employment.drop(columns=["from", "to"]).merge(
         counts.join(amounts), how="left", left_on="employee_id", right_index=True)
     for column in counts.columns:     # employed, yet no workday in the span (e.g. only holidays)

@@ -29,15 +29,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from csbatch.audit.kit import ZERO, Month, half_up, records, table, text, timestamp
+from csbatch.audit.kit import ZERO, Month, half_up, instants, records, table, text, timestamp
 from csbatch.audit.report import COMPLAINT_COLUMNS, STAGE_COLUMNS
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
 from csbatch.policy import Policy
 from csbatch.policy.catalogues import COMPLAINT_STAGES
+from csbatch.policy.deadlines import DeadlineRule, DueAfter
 from csbatch.rules.due_calendars import agreed_due, complaint_rule
 from csbatch.rules.due_dates import status
 
@@ -48,6 +50,7 @@ CATEGORY_COLUMNS: tuple[str, ...] = ("category", "category_name", "complaints", 
 SLA_STATUSES: tuple[str, ...] = ("on_time", "late", "open_within_sla", "open_past_sla")
 
 _DAY_NS = Decimal(86_400 * 10**9)
+_NO_TIME = pd.Timedelta(0)
 _AT_MONTH_END = {"on_time": "on_time", "late": "late", "open": "open_within_sla", "missing": "open_past_sla"}
 
 
@@ -60,6 +63,28 @@ def _our_fault(value) -> bool:
     return True if is_blank(value) else bool(value)
 
 
+def _rule_dues(rule: DeadlineRule | None, calendars, month: Month,
+               complaints: pd.DataFrame) -> list[pd.Timestamp | None] | None:
+    """Each row's due time by the rule (`calendars.due` of its received_at), for the whole column
+    at once where the rule counts calendar days from a datetime column: received + N days, as
+    `due_at` adds them to each (16,000 complaints: a Timestamp plus a timedelta is ~10 µs each).
+    None where each row asks `calendars.due` itself (workdays, another form, no such column, an
+    instant N days cannot be added to). Calendar days need no calendar, yet `Calendars.due` says
+    None without one: asked once, for the first received instant."""
+    column = complaints["received_at"] if "received_at" in complaints.columns else None
+    if rule is None or not isinstance(rule.due, DueAfter) or rule.due.counting == "workdays" or column is None \
+            or not (isinstance(column.dtype, np.dtype) and column.dtype.kind == "M") or not column.notna().any():
+        return None
+    first = timestamp(column[column.notna()].iloc[0])
+    if calendars.due(rule.due, period=month.period, start=first, reference=first) is None:
+        return [None] * len(complaints)
+    try:
+        later = column + pd.Timedelta(days=rule.due.days)
+    except (OverflowError, ValueError):     # out of bounds: each row says so as it always has
+        return None
+    return instants(later)
+
+
 def check_complaints(month: Month, policy: Policy, complaints: pd.DataFrame,
                      calendars) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
     """(complaints frame, per-category frame, issues) for every row of the month's register,
@@ -68,18 +93,20 @@ def check_complaints(month: Month, policy: Policy, complaints: pd.DataFrame,
     rule = complaint_rule(policy)
     categories = policy.complaints.categories
     entries = []
-    for row in records(complaints):
+    dues = _rule_dues(rule, calendars, month, complaints)
+    for k, row in enumerate(records(complaints)):
         received, resolved = timestamp(row.get("received_at")), timestamp(row.get("resolved_at"))
         due = sla = days = None
         if received is not None:
             if rule is not None:
-                found = agreed_due(rule, row) or calendars.due(rule.due, period=month.period, start=received,
-                                                               reference=received)
+                found = agreed_due(rule, row) or (
+                    dues[k] if dues is not None else
+                    calendars.due(rule.due, period=month.period, start=received, reference=received))
                 due = pd.Timestamp(found) if found is not None else None
             if due is not None:
                 sla = _AT_MONTH_END[status(due, resolved, as_of=month.end)]
             span = (resolved if resolved is not None else month.end) - received
-            if span < pd.Timedelta(0):
+            if span < _NO_TIME:
                 issues.append(Issue.warn(Source.of_row(row),   # a record of the frame
                                          "complaints.resolved_before_received",
                                          N_("complaint {complaint} is resolved before it was received (or "

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from csbatch.audit.kit import half_up, text, timestamp
+from csbatch.audit.kit import half_up, records, text, timestamp
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_
 
@@ -23,14 +23,26 @@ REFUNDED, SPECIAL_PRICE = "refunded", "special_price"
 NOTE = N_("special-price goods are not returnable [003], yet refunded")   # said in the reader's language where shown
 
 
+_READ = frozenset({"order_id", "customer_id", "employee_id", "order_date", "amount"})
+
+
+def _refunded_special(sales: pd.DataFrame) -> pd.DataFrame:
+    """The sales rows refunded and of a special-price product, in sheet order. Sales reach a
+    million rows, few of them special-price: the status is compared on those only (each
+    comparison of a million object cells ~0.08 s)."""
+    rows = sales[sales["category"] == SPECIAL_PRICE]
+    return rows[rows["status"] == REFUNDED]
+
+
 def special_price_refunds(policy, sales: pd.DataFrame) -> pd.DataFrame | None:
     """Refunded special-price orders sorted by order date and id; None when the policy does not
     treat them as exceptions (nothing is measured then)."""
     if not policy.complaints.special_price_refund_is_exception:
         return None
     rows = []
-    hits = sales[(sales["status"] == REFUNDED) & (sales["category"] == SPECIAL_PRICE)]  # vectorised: sales
-    for row in hits.to_dict("records"):                                               # reach a million rows
+    hits = _refunded_special(sales)
+    # only the columns read, by `records` (to_dict's values, without boxing the sheet's others)
+    for row in records(hits[[c for c in hits.columns if c in _READ]]):
         amount: Any = row.get("amount")         # a cell: blank or a number
         rows.append({
             "order_id": text(row.get("order_id")),

@@ -72,11 +72,25 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     if not columns:
         return cast("list[dict[str, Any]]", frame.to_dict("records"))
     cells = [instants(frame.iloc[:, k]) if isinstance(kind, np.dtype) and kind.kind == "M"
+             else _masked_native(frame.iloc[:, k].array) if isinstance(frame.iloc[:, k].array, _MASKED)
              else list(frame.iloc[:, k]) for k, kind in enumerate(frame.dtypes)]
     for k, kind in enumerate(frame.dtypes):
+        if isinstance(frame.iloc[:, k].array, _MASKED):
+            continue
         if (not isinstance(kind, np.dtype) or kind.kind == "O") and not set(map(type, cells[k])) <= _NATIVE:
             cells[k] = [_native(v) for v in cells[k]]
     return [dict(zip(columns, row)) for row in zip(*cells)]
+
+
+#: pandas' masked (nullable) arrays: boolean, Int*, Float* columns.
+_MASKED = (pd.arrays.BooleanArray, pd.arrays.IntegerArray, pd.arrays.FloatingArray)
+
+
+def _masked_native(values: Any) -> list[Any]:
+    """`_native` of each cell of a masked array at once: its values as Python bools, ints or
+    floats (numpy's `astype(object)`), None where masked (pd.NA). The register's yes/no columns
+    are boolean: boxing each cell took ~1 µs, the whole column at once ~0.02 µs a cell."""
+    return cast("list[Any]", values.to_numpy(dtype=object, na_value=None).tolist())
 
 
 def instants(column: pd.Series) -> list[Any]:

@@ -173,13 +173,28 @@ def coded_per_distinct(pay: Callable[..., Decimal], term_codes: Sequence[int] | 
                        distinct_terms: Sequence[tuple[Any, ...]], amounts: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """`per_distinct` as (each order's code, the distinct pays by code: an object array), so
     `_paid` sums the pays by code without finding the distinct objects again."""
-    amount_codes, distinct_amounts = identities(amounts)
+    amount_ids = identities(amounts)
+    pairs, firsts = distinct_pairs(term_codes, amount_ids)
+    return pairs, _pay_table(pay, firsts, term_codes, distinct_terms, amount_ids)
+
+
+def distinct_pairs(term_codes: Sequence[int] | np.ndarray,
+                   amount_ids: tuple[np.ndarray, list[Any]]) -> tuple[np.ndarray, list[int]]:
+    """Each order's code of its (term code, amount object) pair, in order of first appearance,
+    and the first order of each pair (`amount_ids`: `identities` of the amounts)."""
+    amount_codes, distinct_amounts = amount_ids
     keys = np.asarray(term_codes, dtype=np.int64).reshape(-1) * max(len(distinct_amounts), 1) + amount_codes
     pairs = pd.factorize(keys)[0]
-    firsts = first_codes(pairs).tolist()
+    return pairs, first_codes(pairs).tolist()
+
+
+def _pay_table(pay: Callable[..., Decimal], firsts: list[int], term_codes: Sequence[int] | np.ndarray,
+               distinct_terms: Sequence[tuple[Any, ...]], amount_ids: tuple[np.ndarray, list[Any]]) -> np.ndarray:
+    """`pay` of each pair's first order: the distinct pays by pair code, as an object array."""
+    amount_codes, distinct_amounts = amount_ids
     table = np.empty(len(firsts), dtype=object)
     table[:] = [pay(*distinct_terms[int(term_codes[i])], distinct_amounts[amount_codes[i]]) for i in firsts]
-    return pairs, table
+    return table
 
 
 def _per_employee(ctx: PayContext, code: str, exact: dict[str, Decimal], inputs: dict[str, Sequence[PayInput]],
@@ -225,9 +240,13 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
     rate = component.rate
     shares = [component.agent_share[channel] for channel in channels]
     share_codes, by_share = identities(shares)
-    wholes = per_distinct(lambda share, amount: rate * amount, share_codes, [(s,) for s in by_share], amounts)
-    agent_codes, agent_table = coded_per_distinct(lambda share, amount: rate * amount * share, share_codes,
-                                                  [(s,) for s in by_share], amounts)
+    # the whole pay and the agent's share of it depend on the same (share, amount) pairs: the
+    # amounts' identities and the pairs found once for both (`per_distinct` twice found them twice)
+    terms = [(s,) for s in by_share]
+    agent_codes, firsts = distinct_pairs(share_codes, amount_ids := identities(amounts))
+    whole_table = _pay_table(lambda share, amount: rate * amount, firsts, share_codes, terms, amount_ids)
+    agent_table = _pay_table(lambda share, amount: rate * amount * share, firsts, share_codes, terms, amount_ids)
+    wholes = whole_table[agent_codes].tolist() if len(agent_codes) else []
     agents = agent_table[agent_codes].tolist() if len(agent_codes) else []
     # (each distinct share compared once; the split orders' columns added as lists, not row by row)
     below = np.array([share < 1 for share in by_share], dtype=bool)
