@@ -294,8 +294,14 @@ def _split_texts(ids: Sequence[Any]) -> tuple[list[str], np.ndarray, np.ndarray]
         uniform = _split_uniform(codes) if codes.dtype == np.uint8 and int(lengths.min()) == width else None
         if uniform is not None:   # every ID: the same text's length, then its trailing digits (`MD2610...`)
             heads, lead, local_of, number = uniform
-            local = np.array([texts.setdefault(chunk[i][:lead[i]], len(texts)) for i in heads.tolist()] + [-1],
-                             dtype=np.int64)
+            widest = int(lead[heads].max()) if len(heads) else 0   # each prefix hashed as below: texts in
+            head = np.where(np.arange(widest) < lead[heads, None], codes[heads, :widest], 0)   # that order
+            hashed = np.concatenate([head, lead[heads, None]], axis=1).astype(np.uint64) @ _MIX[:widest + 1]
+            if len(np.unique(hashed)) < len(hashed):   # two prefixes of one hash: as below, the slow way
+                return None
+            local = np.zeros(len(heads) + 1, dtype=np.int64) - 1
+            for g in np.argsort(hashed).tolist():
+                local[g] = texts.setdefault(chunk[heads[g]][:lead[heads[g]]], len(texts))
             which.append(local[local_of])
             numbers.append(number)
             continue
