@@ -32,6 +32,7 @@ from csbatch.ledger import staging as staging_folders
 from csbatch.ledger.blobs import ChangedWhileRead
 from csbatch.ledger.kept import keep_inputs, keep_policy
 from csbatch.ledger.store import AlreadyClosed, NewClose, changes
+from csbatch.memory import give_back
 from csbatch.payroll.changes import PayChanges
 from csbatch.payroll.changes import describe as describe_changes
 from csbatch.reports.audit_page import write_audit_page
@@ -80,7 +81,17 @@ def write_outputs(s: CloseState, folder: Path, changed: PayChanges | None = None
     way."""
     if fork is None and not room_for_a_child():
         fork = False
-    shared(rows or _nothing, lambda: write_staff_pages(s, folder), _jobs(s, folder, changed), fork)
+    shared(_then_give_back(rows or _nothing), _then_give_back(lambda: write_staff_pages(s, folder)),
+           [_then_give_back(job) for job in _jobs(s, folder, changed)], fork)
+
+
+def _then_give_back(work: Callable[[], object]) -> Callable[[], None]:
+    """`work`, then the memory it freed handed back (`csbatch.memory`): the two processes run
+    together, so what one holds after a job counts while the other works."""
+    def run() -> None:
+        work()
+        give_back()
+    return run
 
 
 def _nothing() -> None:
