@@ -1,18 +1,26 @@
 """Round 16 (issue 14): the staff pages' joined places dedupe their keys by a sort, and a single
-part skips the generic checks. Held to the old forms, kept here: `_first_mentions` against the
-old one (a dict below 256 keys, an Index above) and `Places` against the old constructor (every
-part deduped by identity, then checked), on repeats, shared parts, text parts, inexact feeds,
-empty parts and sizes on either side of each limit."""
+part skips the generic checks; an item's rule is worded once per phrase object. Held to the old
+forms, kept here: `_first_mentions` against the old one (a dict below 256 keys, an Index above)
+and `Places` against the old constructor (every part deduped by identity, then checked), on
+repeats, shared parts, text parts, inexact feeds, empty parts and sizes on either side of each
+limit; every item's rule of the sample month against `ItemScore.rule_in`, in both languages and
+asked twice (the kept words read again), against the old `rule_in` (`spoken`)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import CONFIG, SAMPLES
+from csbatch.closing.card_explanation import explain_card, kept
+from csbatch.closing.runs import run_until_written
+from csbatch.scoring.engine import ItemScore, plain, said, spoken
 from csbatch.scoring.measures_kit import (
     _FEW_KEYS,
     _MANY_KEYS,
@@ -38,7 +46,7 @@ def _old_first_mentions(keys: np.ndarray) -> np.ndarray:
 class _OldPlaces(Places):
     """Round 15's `Places.__init__` (the reading methods are the class's, unchanged)."""
 
-    def __init__(self, feeds: Feeds, parts: list[_Fed | str]) -> None:   # noqa: PLR0912 - as it was
+    def __init__(self, feeds: Feeds, parts: list[_Fed | str]) -> None:
         parts = list({id(p): p for p in parts}.values())
         self._feeds, self._parts = feeds, parts
         self._texts = None
@@ -156,3 +164,45 @@ def test_sources_joined_is_the_old_join():
         want = _OldPlaces(feeds, [p for m in measures for p in feeds.parts.get(("E1", m), [])])
         assert list(got) == list(want) and len(got) == len(want)
     assert list(sources.joined("E9", ["m1"])) == []
+
+
+@pytest.fixture(scope="module")
+def computed():
+    return run_until_written("2026-10", SAMPLES / "2026-10", CONFIG, through="payroll").state
+
+
+def test_each_items_rule_is_rule_in(computed):
+    seen = 0
+    for lang in ("zh", "en", "zh", "en"):
+        for card in computed.scores.cards.values():
+            for member in card.members:
+                eid = member.member.employee_id
+                if computed.scores.member(eid)[0] is not card:
+                    continue
+                explained, _ = explain_card(computed, eid, lang)
+                assert explained is not None
+                for item, line in zip(card.card.items, explained.items):
+                    score = member.items[item.code]
+                    assert line.rule == (spoken(score.phrases, lang) if score.phrases else score.rule)
+                    seen += 1
+    assert seen > 0
+    assert kept(computed.scores, "phrases said in zh", dict)       # the words were kept
+
+
+def test_rule_in_of_shared_new_and_phraseless_items():
+    said_once: dict = {}
+    shared = said("{value} is outside every band of {table}", value="1.50", table="t")
+    items = [ItemScore(None, Decimal(0), "the rule"),
+             ItemScore(None, Decimal(0), "r", phrases=(shared, plain("{x}"), shared)),
+             ItemScore(None, Decimal(0), "r", phrases=(shared,)),
+             ItemScore(None, Decimal(0), "r", phrases=(said("floored at {floor}", floor="<b>0</b>"),))]
+    for lang in ("zh", "en"):
+        said_once.clear()
+        for _ in range(2):
+            assert [x.rule_in(lang, said_once) for x in items] == \
+                [spoken(x.phrases, lang) if x.phrases else x.rule for x in items]
+    # an id reused by another object after the first was freed is worded again, not read back
+    said_once.clear()
+    gone = said("rated {value} of {weight}", value="1", weight="2")
+    said_once[id(gone)] = (said("nothing to measure → 0"), "stale")
+    assert ItemScore(None, Decimal(0), "r", phrases=(gone,)).rule_in("en", said_once) == "rated 1 of 2"

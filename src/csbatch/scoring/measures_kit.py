@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 from decimal import Decimal
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, cast, overload
 
 import numpy as np
