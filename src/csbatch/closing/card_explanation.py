@@ -19,7 +19,7 @@ from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
 from csbatch.i18n import N_, resolve_lang
 from csbatch.scoring.cards import describe_total
-from csbatch.scoring.engine import CardScore
+from csbatch.scoring.engine import CardScore, Phrase
 from csbatch.scoring.measures_kit import joined_places
 
 T = TypeVar("T")
@@ -140,6 +140,8 @@ def explain_card(state: CloseState, employee_id: str, lang: str = "zh") -> tuple
                                employee=employee_id, period=period)]
     sources = need(state.measured, "measured").sources
     item_places = _item_places(card)
+    # each phrase object's words, once per month's scores and language (`ItemScore.rule_in`)
+    said: dict[int, tuple[Phrase, str]] = kept(scores, f"phrases said in {resolve_lang(lang)}", dict)
     items = []
     for item in card.card.items:
         s = score.items[item.code]
@@ -148,8 +150,8 @@ def explain_card(state: CloseState, employee_id: str, lang: str = "zh") -> tuple
         # name thousands of order rows in a 100k-order month; a page shows a dozen)
         rows = joined_places(sources, employee_id, [name for name, _ in used])
         places = [item_places[item.code]] + [str(p) for p in s.places if p is not None]
-        items.append(ItemLine(item.code, item.name, item.weight, used, rows, s.rule_in(lang), places, s.points,
-                              s.flags))
+        items.append(ItemLine(item.code, item.name, item.weight, used, rows, s.rule_in(lang, said), places,
+                              s.points, s.flags))
     m = score.member
     role_name = policy.roles[m.role].name if m.role in policy.roles else m.role
     return Explanation(period, employee_id, m.name, role_name, m.team, card.code, card.card.name, m.rated,

@@ -161,7 +161,8 @@ def staff_pages(s: CloseState) -> list[StaffPage]:
     c = s.computed()
     attendance = attendance_by_employee(c.attendance.summary)
     pages = []
-    for row in c.payroll.payroll.to_dict("records"):
+    # the three columns read (the payroll's twenty-odd boxed for every row cost 0.06 s at 1M orders)
+    for row in c.payroll.payroll[["employee_id", "name", "role"]].to_dict("records"):
         eid = str(row["employee_id"])
         card, _ = explain_card(s, eid, s.lang)  # no scorecard (a manager): attendance and pay only
         pay, _ = explain_pay(s, eid, s.lang)

@@ -143,9 +143,22 @@ class ItemScore:
     places: list[Source] = field(default_factory=list)          # policy places of bands applied
     phrases: tuple[Phrase, ...] = ()                            # `rule`, to say in any language
 
-    def rule_in(self, lang: str) -> str:
-        """The rule in words in the language (`rule` when it was made without phrases)."""
-        return spoken(self.phrases, lang) if self.phrases else self.rule
+    def rule_in(self, lang: str, said: dict[int, tuple[Phrase, str]] | None = None) -> str:
+        """The rule in words in the language (`rule` when it was made without phrases). With
+        `said` (id → the phrase, kept alive, and its words in `lang`), each phrase object is worded
+        once: the engine hands one phrase object to many members (a card's band and no-data
+        phrases), a third of a million-order month's 35,000 phrases are repeats (the staff pages)."""
+        if not self.phrases:
+            return self.rule
+        if said is None:
+            return spoken(self.phrases, lang)
+        texts = []
+        for phrase in self.phrases:
+            found = said.get(id(phrase))
+            if found is None or found[0] is not phrase:
+                found = said[id(phrase)] = (phrase, phrase.text(lang))
+            texts.append(found[1])
+        return "; ".join(texts)
 
 
 @dataclass
