@@ -286,17 +286,12 @@ def _groups(cids: list[str], codes: list[str], people: People) -> tuple[RowsOf, 
 _plus_zero = np.frompyfunc(ZERO.__add__, 1, 1)
 
 
-def _month_sums(groups: Rows, amounts: list[Decimal]) -> tuple[list[Decimal], list[Decimal]]:
-    """`_month_sum_arrays` as lists."""
-    sums, largest = _month_sum_arrays(groups, amounts)
-    return sums.tolist(), largest.tolist()
-
-
-def _month_sum_arrays(groups: Rows, amounts: list[Decimal]) -> tuple[np.ndarray, np.ndarray]:
+def _month_sums(groups: Rows, amounts: list[Decimal]) -> tuple[np.ndarray, np.ndarray]:
     """Per group, the sum of its amounts (`sum(amounts, ZERO)` in row order) and the largest
     (`max`, the first of equals). A group of one row (most keys) is summed as `ZERO + amount`
     by one numpy pass calling `ZERO.__add__` over the object array (the same addition, without
-    a Python loop); only the groups of several rows are summed by a loop."""
+    a Python loop); only the groups of several rows are summed by a loop. As object arrays:
+    `Trailing` compares them whole (round 16); `Spend` makes its dicts of their lists."""
     n = len(groups.counts)
     column = np.empty(len(amounts), dtype=object)
     column[:] = amounts
@@ -578,7 +573,7 @@ class Spend:
                                                 rows["category"].tolist(), oids, _days(rows["order_date"]),
                                                 amounts, lists)
         at, self._of_person = _groups(cids, codes, people)    # this month's rows per key / person, in order
-        sum_array, largest_array = _month_sum_arrays(at.rows, amounts)   # kept as arrays for `Trailing`
+        sum_array, largest_array = _month_sums(at.rows, amounts)   # kept as arrays for `Trailing`
         sums, largest = sum_array.tolist(), largest_array.tolist()
         self.month: dict[tuple[str, str], Decimal] = dict(zip(at.names, sums))
         #: this month's largest order per key (the first of equals), where it is above zero
