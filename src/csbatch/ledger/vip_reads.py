@@ -20,9 +20,11 @@ from itertools import compress
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from csbatch.ledger import compact
+from csbatch.vip.model import SpendCents
 
 ZERO = Decimal("0.00")   # what a sum starts from (csbatch.vip.pricing.ZERO)
 
@@ -204,6 +206,73 @@ class LedgerPurchases:
         return pd.DataFrame({"customer_id": pd.Series([k[0] for k in ordered], dtype=object),
                              "store_type": pd.Series([k[1] for k in ordered], dtype=object),
                              "amount": pd.Series(amounts, dtype=object)})
+
+    def spend_cents(self, since: str, before: str, stores: Collection[str], customers: Collection[str]
+                    ) -> SpendCents:
+        """`spend`'s sums as integer cents per row of the same query, unsorted, each customer by its
+        place in `customers` (no text, tuple, Decimal or frame per sum: at a million orders the
+        Python after the query was 0.55-0.7 s of `spend`'s 1.1-1.3). A group the query marks (a
+        float: an amount cents cannot hold) is summed as Decimals of the exact text over every
+        stored form of its customer, as `spend` does, once: another form's row of that customer
+        and store type is dropped. Plain rows of a customer in two forms stay two rows (cents
+        add up alike wherever they are added)."""
+        keys = self._keys(since, before, stores)
+        texts = [] if _nothing_keyed(keys) else [str(c) for c in customers]   # a first close: nothing
+        refs = compact.id_refs(self.conn, texts, add=False)
+        at_of_ref = dict(zip(refs, range(len(texts))))      # a repeated customer: its last place
+        store_keys = json.loads(keys[2])
+        named = dict(self.conn.execute(
+            "SELECT key, text FROM ledger_keys WHERE key IN (SELECT value FROM json_each(?))", (keys[2],)))
+        try:
+            self._fill("spend_refs", json.dumps(_forms_in_key_order(at_of_ref)))
+            found_rows = self.conn.execute(_spend_sql(keys), keys).fetchall() if texts else []
+        finally:
+            self.conn.execute("DELETE FROM temp.spend_refs")
+        found_refs, found_stores, found_cents = (_column(found_rows, i) for i in range(3))
+        at: list[Any] = list(map(at_of_ref.get, found_refs))
+        if None in at:      # a text form (`_DIGIT_TEXT`): a hand edit, or a customer not asked
+            at_of_text = dict(zip(texts, range(len(texts))))
+            at = [a if a is not None else at_of_text.get(r) for a, r in zip(at, found_refs)]
+            keep = [a is not None for a in at]
+            at = list(compress(at, keep))
+            found_stores, found_cents = (tuple(compress(c, keep)) for c in (found_stores, found_cents))
+        # each sum's store type's place in `store_keys`, by a search of them sorted (no look-up per sum)
+        by_key = np.argsort(np.array(store_keys, dtype=np.int64))
+        store: list[Any] = by_key[np.searchsorted(np.array(store_keys, dtype=np.int64)[by_key],
+                                                  np.array(found_stores, dtype=np.int64))].tolist()
+        exact: dict[int, Decimal] = {}
+        cents: list[Any] | tuple[Any, ...] = found_cents
+        if float in set(map(type, found_cents)):    # a marked group: its amounts as Decimals
+            cents = list(found_cents)
+            done: dict[tuple[int, int], int] = {}
+            drop: list[int] = []
+            for i, c in enumerate(found_cents):
+                if type(c) is float and (at[i], store[i]) not in done:
+                    done[at[i], store[i]] = i
+            for i in range(len(cents)):
+                first = done.get((at[i], store[i]))
+                if first is None:
+                    continue
+                if first != i:
+                    drop.append(i)
+                    continue
+                forms = [texts[at[i]], refs[at[i]]]
+                found = self.conn.execute(
+                    f"""SELECT {compact.amount_sql('p.amount')} FROM vip_purchase_rows p
+                        JOIN ledger_keys s ON s.key = p.store_type
+                        WHERE {_KEYED} AND s.text = ? AND +p.customer_ref IN (SELECT value FROM json_each(?))""",
+                    (*keys, named[store_keys[store[i]]], json.dumps(forms))).fetchall()
+                exact[i] = sum((Decimal(a) for (a,) in found), ZERO)
+                cents[i] = 0
+            if drop:
+                keep = [True] * len(cents)
+                for i in drop:
+                    keep[i] = False
+                at, store, cents = (list(compress(c, keep)) for c in (at, store, cents))
+                place = (np.cumsum(keep) - 1).tolist()     # a kept row's number after the drop
+                exact = {place[i]: amount for i, amount in exact.items()}
+        return SpendCents(texts, np.array(at, dtype=np.int64), np.array(store, dtype=np.intp),
+                          [named[k] for k in store_keys], np.array(cents, dtype=np.int64), exact)
 
     def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
         from csbatch.vip.model import PURCHASE_COLUMNS

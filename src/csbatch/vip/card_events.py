@@ -32,7 +32,7 @@ from csbatch.vip.dates import DAY, as_date, months_held, stamp, valid_until
 from csbatch.vip.model import CARD_COLUMNS, empty
 from csbatch.vip.people import People
 from csbatch.vip.pricing import ZERO, yen
-from csbatch.vip.purchases import Purchase, Spend
+from csbatch.vip.purchases import Purchase, Spend, Trailing
 
 ACTIVE = "active"
 VOID = "void"
@@ -218,6 +218,8 @@ def _could_qualify(spend: Spend, entry: dict[str, Tier]) -> list[tuple[str, str]
     trailing = {code: tier.trailing_12m for code, tier in entry.items()}
     single = {code: tier.single_order for code, tier in entry.items()}
     largest = spend.largest_order
+    if isinstance(spend.trailing, Trailing):    # the ledger's: compared in cents (`Trailing.reaching`)
+        return spend.trailing.reaching(trailing, single)
     return [key for key, amount in spend.trailing.items()
             if amount >= trailing[key[1]]
             or ((order := single[key[1]]) is not None and largest.get(key, ZERO) >= order)]

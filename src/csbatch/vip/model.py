@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Protocol
+from decimal import Decimal
+from typing import NamedTuple, Protocol
 
+import numpy as np
 import pandas as pd
 
 PURCHASE_COLUMNS = ["period", "customer_id", "store_type", "category", "order_id", "order_date", "amount"]
@@ -20,6 +22,21 @@ POINT_COLUMNS = ["card_no", "person", "customer_id", "date", "kind", "points", "
 
 def empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+
+
+class SpendCents(NamedTuple):
+    """Earlier spend as `LedgerPurchases.spend_cents` answers it: one sum per asked customer,
+    store type (and, for a customer stored in two forms, form), unsorted, in integer cents; the
+    sums cents cannot hold (more than two decimals, an amount stored as text) as exact Decimals.
+    What `EarlierPurchases.spend` answers, without a Decimal, a tuple or a frame per sum: the VIP
+    stage folds them per person in numpy and makes Decimals for the keys it reads."""
+
+    customers: list[str]            # the asked customers, as text
+    at: np.ndarray                  # each sum's customer: its place in `customers` (int64)
+    store: np.ndarray               # each sum's store type: its place in `store_names` (intp)
+    store_names: list[str]
+    cents: np.ndarray               # each sum in cents (int64; 0 where `exact` holds it)
+    exact: dict[int, Decimal]       # sum number → `ZERO` plus its rows' amounts, where cents cannot
 
 
 class EarlierPurchases(Protocol):

@@ -36,7 +36,7 @@ from csbatch.grouping import Rows
 from csbatch.policy import Policy
 from csbatch.text import sort_keys
 from csbatch.vip.dates import as_date, shift_period
-from csbatch.vip.model import PURCHASE_COLUMNS, EarlierPurchases, empty
+from csbatch.vip.model import PURCHASE_COLUMNS, EarlierPurchases, SpendCents, empty
 from csbatch.vip.people import ANONYMOUS, People
 from csbatch.vip.pricing import ZERO
 
@@ -236,9 +236,14 @@ class RowsOf(Mapping[Any, list[int]]):
     of lists gave, with the lists made only when asked for. The names are a list (a name's code
     is its place; the look-up dict is made on the first look-up) or already a dict name → code."""
 
-    def __init__(self, names: list[Any] | dict[Any, int], rows: Rows):
+    def __init__(self, names: list[Any] | dict[Any, int], rows: Rows,
+                 packed: tuple[np.ndarray, list[Any]] | None = None):
         self.names, self.rows = names, rows
         self._codes: dict[Any, int] | None = names if isinstance(names, dict) else None
+        #: for (person, programme) names: each name's `person code × len(programmes) + its place in
+        #: programmes` and those programmes (`_groups`), so that `Trailing` finds the keys' codes
+        #: by arithmetic rather than a dict look-up per key (0.09 s for 247k keys at 1M)
+        self.packed = packed
 
     def __getitem__(self, name: Any) -> list[int]:
         if self._codes is None:
@@ -274,18 +279,19 @@ def _groups(cids: list[str], codes: list[str], people: People) -> tuple[RowsOf, 
     packed = np.asarray(keys, dtype=np.int64)
     owners = map(person_list.__getitem__, (packed // len(programmes)).tolist())
     kinds = map(programme_list.__getitem__, (packed % len(programmes)).tolist())
-    return (RowsOf(list(zip(owners, kinds)), Rows(key_codes, len(keys))),
+    return (RowsOf(list(zip(owners, kinds)), Rows(key_codes, len(keys)), (packed, programme_list)),
             RowsOf(numbered, Rows(person_codes, len(numbered))))
 
 
 _plus_zero = np.frompyfunc(ZERO.__add__, 1, 1)
 
 
-def _month_sums(groups: Rows, amounts: list[Decimal]) -> tuple[list[Decimal], list[Decimal]]:
+def _month_sums(groups: Rows, amounts: list[Decimal]) -> tuple[np.ndarray, np.ndarray]:
     """Per group, the sum of its amounts (`sum(amounts, ZERO)` in row order) and the largest
     (`max`, the first of equals). A group of one row (most keys) is summed as `ZERO + amount`
     by one numpy pass calling `ZERO.__add__` over the object array (the same addition, without
-    a Python loop); only the groups of several rows are summed by a loop."""
+    a Python loop); only the groups of several rows are summed by a loop. As object arrays:
+    `Trailing` compares them whole (round 16); `Spend` makes its dicts of their lists."""
     n = len(groups.counts)
     column = np.empty(len(amounts), dtype=object)
     column[:] = amounts
@@ -300,7 +306,7 @@ def _month_sums(groups: Rows, amounts: list[Decimal]) -> tuple[list[Decimal], li
         of_key = ordered[start:end].tolist()
         sums[k] = sum(of_key, ZERO)
         largest[k] = max(of_key)
-    return sums.tolist(), largest.tolist()
+    return sums, largest
 
 
 def _plus(earlier: dict[tuple[str, str], Decimal], month: dict[tuple[str, str], Decimal]
@@ -347,6 +353,203 @@ def _earlier_sums(customers: list[Any], stores: list[Any], amounts: list[Decimal
     return sums
 
 
+#: cents of a sum folded or compared in int64: each part under this (`_fold_cents` takes Python
+#: integers when rows × the largest could pass it), so a sum of two stays within int64
+_BOUND = 2**62
+
+
+def _made(cents: int) -> Decimal:
+    """The Decimal of a sum of plain amounts, `ZERO` plus them: exponent -2, exactly these cents."""
+    return ZERO + Decimal(cents).scaleb(-2)
+
+
+def _value_cents(amount: Any) -> Any:
+    """An amount's value in whole cents (under `_BOUND`), else None (a fraction of a cent, an
+    infinity, NaN): for comparing values only; its digits are not kept."""
+    try:
+        num, den = amount.as_integer_ratio()
+    except (ValueError, OverflowError, AttributeError):
+        return None
+    if 100 % den:
+        return None
+    cents = num * (100 // den)
+    return cents if -_BOUND < cents < _BOUND else None
+
+
+_values_cents = np.frompyfunc(_value_cents, 1, 1)
+
+
+def _ceil_cents(amount: Decimal) -> int | None:
+    """The fewest whole cents at or above `amount` (a threshold), clamped to int64; None for NaN,
+    an infinity or anything without an exact ratio (compared as Decimals instead)."""
+    try:
+        num, den = amount.as_integer_ratio()
+    except (ValueError, OverflowError, AttributeError):
+        return None
+    return max(min(-((-num * 100) // den), 2**63 - 1), -(2**63))
+
+
+class Trailing(Mapping[tuple[str, str], Decimal]):
+    """Trailing-12-month spend per (person, programme): what `_plus(_earlier_sums(...), month)`
+    gave as a dict, with earlier months held as integer cents per key code (`person code ×
+    programmes + programme`) and a Decimal made only for a key asked about (a card's upgrade, a
+    member row, a qualification): at a million orders a dict of 300k tuple keys and Decimals cost
+    more than anything the close asked of it. A key's value is the same Decimal, digit for digit:
+    earlier `ZERO + cents` (or the exact sum where cents cannot hold it) plus this month's.
+    Keys iterate with the earlier ones first (by code), then this month's new ones in order."""
+
+    def __init__(self, codes: dict[str, int], programmes: list[str], cents: np.ndarray, has: np.ndarray,
+                 exact: dict[int, Decimal], month: dict[tuple[str, str], Decimal],
+                 month_arrays: tuple[np.ndarray, np.ndarray, np.ndarray]):
+        self._codes, self._programmes, self._cents, self._has = codes, programmes, cents, has
+        self._place = {code: j for j, code in enumerate(programmes)}
+        self._exact, self._month = exact, month
+        #: for each of `month`'s keys, in its order: its code, its sum (`month`'s value) and this
+        #: month's largest amount (`Spend.largest_order` where above zero), as arrays
+        self._month_codes, self._month_sums, self._month_largest = month_arrays
+
+    def _code(self, key: tuple[str, str]) -> int | None:
+        person, place = self._codes.get(key[0]), self._place.get(key[1])
+        if person is None or place is None:
+            return None
+        code = person * len(self._programmes) + place
+        return code if self._has[code] else None
+
+    def _earlier(self, code: int) -> Decimal:
+        found = self._exact.get(code)
+        return found if found is not None else _made(int(self._cents[code]))
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        code = self._code(key)
+        month = self._month.get(key)
+        if code is None:
+            return default if month is None else month
+        earlier = self._earlier(code)
+        return earlier if month is None else earlier + month
+
+    def __getitem__(self, key: tuple[str, str]) -> Decimal:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def _earlier_keys(self) -> list[tuple[str, str]]:
+        persons, n = list(self._codes), len(self._programmes)
+        return [(persons[c // n], self._programmes[c % n]) for c in np.flatnonzero(self._has).tolist()]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return chain(self._earlier_keys(), (k for k in self._month if self._code(k) is None))
+
+    def __len__(self) -> int:
+        return int(self._has.sum()) + sum(1 for k in self._month if self._code(k) is None)
+
+    def reaching(self, trailing: dict[str, Decimal], single: dict[str, Decimal | None]) -> list[tuple[str, str]]:
+        """`card_events._could_qualify` over this mapping, in its order: the keys whose spend
+        reaches `trailing` of their programme, or whose largest order this month `single` of it
+        (`largest_order.get(key, ZERO)`: a largest at or below zero counts as ZERO). A key with
+        earlier sums is compared in cents over numpy arrays of every key code (this month's part
+        by its value in cents); a key of this month only by its Decimal (one comparison each, no
+        conversion); a sum or threshold cents cannot hold (a fraction of a cent, an infinity)
+        as Decimals, by `get`."""
+        n, persons, has = len(self._programmes), list(self._codes), self._has
+        month_keys, month_codes = list(self._month), self._month_codes
+        values = self._month_sums
+        both = has[month_codes]
+        common = np.flatnonzero(both)
+        month_cents = _values_cents(values[common]) if len(common) else np.zeros(0, dtype=object)
+        bad = np.fromiter(map(_is_none, month_cents.tolist()), dtype=bool, count=len(common))
+        odd = np.zeros(len(has), dtype=bool)
+        odd[list(self._exact)] = True
+        odd[month_codes[common[bad]]] = True
+        total = self._cents.copy()
+        total[month_codes[common[~bad]]] += month_cents[~bad].astype(total.dtype)
+        place = np.arange(len(has)) % n
+        reached = np.zeros(len(has), dtype=bool)
+        for j, code in enumerate(self._programmes):
+            cents, of_j = _ceil_cents(trailing[code]), has & (place == j)
+            if cents is None:
+                odd |= of_j
+            else:
+                reached |= of_j & (total >= cents)
+        reached &= ~odd
+        for at in np.flatnonzero(odd & has).tolist():        # compared as Decimals
+            key = (persons[at // n], self._programmes[at % n])
+            reached[at] = self[key] >= trailing[key[1]]
+        only = np.flatnonzero(~both)
+        only_place = month_codes[only] % n
+        for j, code in enumerate(self._programmes):
+            of_j = only[only_place == j]
+            reached[month_codes[of_j]] = (values[of_j] >= trailing[code]).astype(bool)
+        present = has.copy()
+        present[month_codes] = True
+        month_place = month_codes % n
+        for j, code in enumerate(self._programmes):
+            order = single.get(code)
+            if order is not None and order <= ZERO:
+                reached |= present & (place == j)
+            elif order is not None:     # above zero: a largest at or above it is above zero too
+                of_j = np.flatnonzero(month_place == j)
+                reached[month_codes[of_j[(self._month_largest[of_j] >= order).astype(bool)]]] = True
+        earlier = np.flatnonzero(reached & has).tolist()
+        new = np.flatnonzero(reached[month_codes] & ~both).tolist()
+        return [*((persons[c // n], self._programmes[c % n]) for c in earlier), *map(month_keys.__getitem__, new)]
+
+
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+def _month_codes(at: RowsOf, codes: dict[str, int], programmes: list[str]) -> np.ndarray:
+    """Each of this month's (person, programme) keys' code in `Trailing`: from `_groups`' packed
+    codes where it kept them (its person codes are `codes`' first ones), else by look-up."""
+    if at.packed is not None:
+        packed, kinds = at.packed
+        place = np.array([programmes.index(k) for k in kinds], dtype=np.int64)
+        return packed // max(len(kinds), 1) * len(programmes) + place[packed % max(len(kinds), 1)] \
+            if len(kinds) else np.zeros(0, dtype=np.int64)
+    return np.array([codes[p] * len(programmes) + programmes.index(c) for p, c in at.names], dtype=np.int64)
+
+
+def _fold_cents(found: SpendCents, people: People, programme_of: dict[str, str], codes: dict[str, int],
+                programmes: list[str]) -> tuple[np.ndarray, np.ndarray, dict[int, Decimal]]:
+    """`_earlier_sums` in cents: each sum's key code (its customer's person numbered in `codes`,
+    extended in place, × programmes + its programme), the cents added per code by numpy, whether a
+    code has any sum, and the exact Decimal of each code holding a sum cents cannot: `ZERO` plus
+    its customers' sums in customer order, as `_earlier_sums` added the sorted rows (a customer's
+    plain sums, in two stored forms, first added up in cents as `spend` did)."""
+    persons = people.persons(found.customers)
+    numbered: list[Any] = list(map(codes.get, persons))     # a C loop: most are this month's buyers
+    if None in numbered:
+        number = codes.setdefault
+        numbered = [c if c is not None else number(p, len(codes)) for c, p in zip(numbered, persons)]
+    person = np.array(numbered, dtype=np.int64)
+    place_of = {code: j for j, code in enumerate(programmes)}
+    store_place = np.array([place_of[programme_of[s]] for s in found.store_names], dtype=np.int64)
+    n = len(programmes)
+    key = person[found.at] * n + store_place[found.store] if len(found.at) else np.zeros(0, dtype=np.int64)
+    size = len(codes) * n
+    has = np.zeros(size, dtype=bool)
+    has[key] = True
+    wide = bool(len(found.cents)) and (int(found.cents.max()) >= _BOUND // len(found.cents)
+                                       or int(found.cents.min()) <= -_BOUND // len(found.cents))
+    cents = np.zeros(size, dtype=object if wide else np.int64)
+    np.add.at(cents, key, found.cents.astype(object) if wide else found.cents)
+    exact: dict[int, Decimal] = {}
+    if found.exact:
+        odd = set(key[list(found.exact)].tolist())
+        rows: dict[int, dict[str, list[int]]] = {}
+        for i in np.flatnonzero(np.isin(key, list(odd))).tolist():
+            rows.setdefault(int(key[i]), {}).setdefault(found.customers[found.at[i]], []).append(i)
+        for code, of_customer in rows.items():
+            total = ZERO
+            for customer in sorted(of_customer):
+                at = of_customer[customer]
+                ex = [found.exact[i] for i in at if i in found.exact]
+                total = total + (ex[0] if ex else _made(sum(int(found.cents[i]) for i in at)))
+            exact[code] = total
+    return cents, has, exact
+
+
 class Spend:
     """Spend per person and programme: this month's purchases (objects made only for the keys
     asked about), trailing-12-month sums of earlier months as `EarlierPurchases` sums them for
@@ -370,7 +573,8 @@ class Spend:
                                                 rows["category"].tolist(), oids, _days(rows["order_date"]),
                                                 amounts, lists)
         at, self._of_person = _groups(cids, codes, people)    # this month's rows per key / person, in order
-        sums, largest = _month_sums(at.rows, amounts)
+        sum_array, largest_array = _month_sums(at.rows, amounts)   # kept as arrays for `Trailing`
+        sums, largest = sum_array.tolist(), largest_array.tolist()
         self.month: dict[tuple[str, str], Decimal] = dict(zip(at.names, sums))
         #: this month's largest order per key (the first of equals), where it is above zero
         self.largest_order: dict[tuple[str, str], Decimal] = dict(
@@ -379,11 +583,22 @@ class Spend:
         self._made: dict[tuple[str, str], list[Purchase]] = {}
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
         persons = {*self._of_person, *holders}
-        earlier = self.earlier.spend(shift_period(period, -(MONTHS - 1)), period, self.programme_of,
-                                     self._customers(persons))
-        folded = _earlier_sums(earlier["customer_id"].tolist(), earlier["store_type"].tolist(),
-                               earlier["amount"].tolist(), people, self.programme_of)
-        self.trailing: dict[tuple[str, str], Decimal] = _plus(folded, self.month)
+        since, customers = shift_period(period, -(MONTHS - 1)), self._customers(persons)
+        in_cents = getattr(self.earlier, "spend_cents", None)
+        self.trailing: Mapping[tuple[str, str], Decimal]
+        if in_cents is not None:    # the ledger: folded in cents, Decimals made for the keys read
+            names = self._of_person.names
+            numbered: dict[str, int] = dict(names) if isinstance(names, dict) else dict(zip(names, range(len(names))))
+            programmes = list(dict.fromkeys(self.programme_of.values()))    # this month's keys' too
+            cents, has, exact = _fold_cents(in_cents(since, period, self.programme_of, customers), people,
+                                            self.programme_of, numbered, programmes)
+            self.trailing = Trailing(numbered, programmes, cents, has, exact, self.month,
+                                     (_month_codes(at, numbered, programmes), sum_array, largest_array))
+        else:
+            earlier = self.earlier.spend(since, period, self.programme_of, customers)
+            folded = _earlier_sums(earlier["customer_id"].tolist(), earlier["store_type"].tolist(),
+                                   earlier["amount"].tolist(), people, self.programme_of)
+            self.trailing = _plus(folded, self.month)
 
     def _customers(self, persons: Collection[str]) -> list[str]:
         """The customer ids whose purchases count for `persons`, person by person: each person's
