@@ -161,12 +161,14 @@ def check_roster_ranges(inputs: Inputs, policy: Policy, roster_read: bool) -> li
     if roster.empty:
         return []
     out = []
-    for _, row in roster.iterrows():
-        role = policy.roles.get(row["role"])
-        base = row["base_salary"]
+    # the two columns' values walked together; a row is made a Series only when it warns
+    # (`iterrows` made one per roster row: 0.17 s at 5,000 employees for a handful of warnings)
+    for pos, (code, base) in enumerate(zip(roster["role"].tolist(), roster["base_salary"].tolist(), strict=True)):
+        role = policy.roles.get(code)
         if role is None or role.base_pay is None or base is None:
             continue
         if not (role.base_pay.min <= base <= role.base_pay.max):
+            row = roster.iloc[pos]
             out.append(Issue.warn(inputs.cell(row, "base_salary"), "roster.base_pay_range",
                                   N_("base pay {base} of {employee} is outside the {role} range {low}–{high}"),
                                   base=base, employee=row["employee_id"], role=role.name,
