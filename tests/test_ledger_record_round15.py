@@ -7,7 +7,6 @@ and views, every digest. The forms of before are kept here (`_old_each`, `_old_i
 
 from __future__ import annotations
 
-import sqlite3
 from decimal import Decimal
 from itertools import repeat
 from operator import itemgetter
@@ -20,8 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csbatch.ledger import compact, digests, store
-from csbatch.ledger.store import Ledger, NewClose
+from csbatch.ledger.store import NewClose
 from csbatch.vip.model import CARD_COLUMNS, POINT_COLUMNS, PURCHASE_COLUMNS, VipResult
+from test_ledger_record_round13 import _record  # every table and view as recorded, the digests checked
 
 AMOUNTS = [Decimal("253.8000"), Decimal("80.00"), Decimal("-2370"), Decimal("-0.00"), Decimal("1E+2"),
            Decimal("0.12345678"), Decimal("0.123456789"), Decimal("12345678901234567.89"), Decimal("72.150"),
@@ -94,27 +94,6 @@ def _close(n: int, odd: bool, twice: bool) -> NewClose:
                            columns=["employee_id", "scorecard", "total", "grade", "rank", "rated"])
     return NewClose("c" * 32, "2026-10", Path("/tmp/out"), Path("/tmp/out/.2026-10.partial"), {"x": "é"},
                     pay_lines, order_pay, results, vip, {"revenue": Decimal("1.50")})
-
-
-def _tables(path: Path) -> dict[str, list]:
-    """Every table and view, each value with the type SQLite stores it as (not the migrations)."""
-    conn = sqlite3.connect(path)
-    try:
-        names = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
-                                            "AND name NOT LIKE 'sqlite_%' AND name != 'schema_migrations' ORDER BY name")]
-        return {n: sorted(map(repr, conn.execute(f"SELECT * FROM {n}").fetchall())) for n in names}
-    finally:
-        conn.close()
-
-
-def _record(path: Path, new: NewClose) -> dict[str, list]:
-    ledger = Ledger(path)
-    try:
-        ledger.record_close(new)
-        assert ledger.verify()[0] == []
-    finally:
-        ledger.close()
-    return _tables(path)
 
 
 @pytest.mark.parametrize("odd", [False, True])

@@ -18,43 +18,11 @@ from hypothesis import strategies as st
 from csbatch.ledger import Ledger
 from csbatch.ledger.vip_reads import LedgerPurchases
 from csbatch.vip.card_events import _could_qualify
-from csbatch.vip.model import PURCHASE_COLUMNS, SpendCents
+from csbatch.vip.model import SpendCents
 from csbatch.vip.people import ANONYMOUS, People
 from csbatch.vip.pricing import ZERO
 from csbatch.vip.purchases import Spend, Trailing, _earlier_sums, _fold_cents, _plus
-
-# the rows of tests/test_vip_spend_sql.py (round 8)
-ROWS = [  # period, customer, store type, order, order date, amount
-    ("2025-09", "K1", "flagship", "H0", "2025-09-03", "900"),          # before the window
-    ("2025-11", "K1", "flagship", "H1", "2025-11-10", "40000"),
-    ("2025-12", "K1", "flagship", "H2", "2025-12-11", "688.5"),
-    ("2026-01", "K1", "modern", "H3", "2026-01-02", "30000.00"),
-    ("2026-02", "K1", "flagship", "H1", "2025-11-10", "-40000"),        # a refund of an earlier month
-    ("2026-02", "K2", "flagship", "H4", "2026-02-01", "0.125"),         # more than cents hold
-    ("2026-03", "K2", "flagship", "H5", "2026-03-01", "1E+2"),          # an exponent
-    ("2026-03", "K2", "flagship", "H6", "2026-03-02", "-0.00"),         # no integer keeps the sign
-    ("2026-03", "K2", "modern", "H9", "2026-03-02", "19.99"),           # plain, beside K2's odd flagship
-    ("2026-04", "K3", "flagship", "H7", "2026-04-05", "12.30"),
-    ("2026-04", "K3", "online", "H8", "2026-04-06", "5000"),            # not a programme's store
-    ("2026-05", "K3", "flagship", "H7", "2026-04-05", "-12.30"),        # cancels to zero
-    ("2026-05", "1041", "flagship", "HB", "2026-05-01", "0.01"),        # an ID that is only a number
-    ("2026-06", "0042", "modern", "HC", "2026-06-01", "-7.5"),          # a leading zero: stored as text
-    ("2026-06", "K4", "modern", "HD", "2026-06-02", "0.0000001"),       # seven decimals, odd
-    ("2026-07", "K4", "modern", "HE", "2026-07-02", "99999999999999"),  # beyond the cents bound
-    ("2026-10", "K1", "flagship", "HA", "2026-10-01", "77"),            # the month being closed
-]
-CUSTOMERS = ["K1", "K2", "K3", "K4", "K9", "1041", "0042"]
-STORES = ["flagship", "modern"]
-WINDOWS = [("2025-11", "2026-10"), ("", "2026-10"), ("2026-03", "2026-05"), ("2026-08", "2026-10"),
-           ("2026-02", "2026-03")]
-
-
-def _frame(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["period", "customer_id", "store_type", "order_id", "order_date", "amount"])
-    frame["order_date"] = pd.to_datetime(frame["order_date"])
-    frame["category"] = "regular"
-    frame["amount"] = frame["amount"].map(Decimal)
-    return frame[PURCHASE_COLUMNS]
+from test_vip_spend_sql import CUSTOMERS, ROWS, STORES, WINDOWS, _frame  # the rows of round 8
 
 
 def _exactly(mapping) -> list:
