@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import math
-import zipfile
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -26,37 +24,10 @@ from csbatch.reports import audit_page, charts
 from csbatch.reports import workbook as wb
 from csbatch.reports.audit_workbook import DEADLINE_STATUS
 from csbatch.reports.tables import Col, Table
-from csbatch.reports.workbook import KEY_COLUMNS, WIDEST, Workbook, _widest, display_width
+from csbatch.reports.workbook import Workbook
+from test_workbook_fast_columns import _cell_by_cell, _parts  # the form before issue 14, kept there
 
 # --- the workbook's rows ----------------------------------------------------------------------
-
-
-def _cell_by_cell(book: Workbook, table: Table, frame: pd.DataFrame, lang: str) -> None:
-    """`add_table_sheet` written cell by cell through `Workbook.cell` (the form before issue 14)."""
-    ws = book.book.add_worksheet(table.title(lang))
-    head_lines = 1
-    for c, col in enumerate(table.columns):
-        label = col.label(lang)
-        ws.write_string(0, c, label, book.header)
-        values = _widest(frame[col.name], col.kind)
-        head = display_width(label)
-        width = min(max(values, min(head, max(values, 12))), WIDEST) + 2
-        ws.set_column(c, c, width, book.wrap if values > WIDEST else None)
-        head_lines = max(head_lines, math.ceil(head * 1.1 / (width - 1)))
-    if head_lines > 1:
-        ws.set_row(0, 15 * head_lines + 2)
-    for r, values in enumerate(frame[table.names].itertuples(index=False), start=1):
-        for c, col in enumerate(table.columns):
-            book.write_value(ws, r, c, values[c], col.kind)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(frame), 1), len(table.columns) - 1)
-    keys = next((i for i, name in enumerate(table.names) if name not in KEY_COLUMNS), len(table.names))
-    book.prints(ws, rows=1, columns=keys)
-
-
-def _parts(path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist() if n.startswith("xl/")}
 
 
 TABLE = Table("t", "Sheet", (
