@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from csbatch.scoring.measures_kit import ZERO, Feeds, _Fed, _lexsorted, _unique, count, dsum, filled
 from csbatch.scoring.measures_service import customer_measures
+from test_measures_round14 import _OldFeeds  # `Feeds.add` before round 15, kept there
 
 WHO = ["E1", "E2", "E3", "日本", "<b>x</b>"]
 
@@ -90,33 +91,6 @@ def test_dsum_at_the_edges():
 
 # ---------------------------------------------------------------------------------------------
 # Feeds.add
-
-
-class _OldFeeds(Feeds):
-    """`Feeds.add` as round 14 left it: `isin` of the rows' employees, then a factorize of the
-    rows kept; `pd.Index(keys).is_unique`."""
-
-    def add(self, measures, rows, by="employee_id", note=""):  # type: ignore[no-untyped-def]
-        if not self.who or rows.empty:
-            return
-        keys = rows[by] if isinstance(by, str) else pd.Series(np.asarray(by, dtype=object), index=rows.index)
-        mine = keys.isin(self.who).to_numpy(dtype=bool)
-        if not mine.any():
-            return
-        notes = note if isinstance(note, str) else np.asarray(note, dtype=object)[mine]
-        fed, order = self._keys(rows, mine, notes)
-        unique = pd.Index(fed).is_unique
-        codes, emps = pd.factorize(keys[mine].to_numpy(dtype=object)[order], sort=False)
-        order = order[np.argsort(codes, kind="stable")]
-        sizes = np.bincount(codes, minlength=len(emps))
-        ends = np.cumsum(sizes)
-        names = [measures] if isinstance(measures, str) else list(measures)
-        for emp, start, end in zip(emps, (ends - sizes).tolist(), ends.tolist()):
-            at = order[start:end]
-            part = _Fed(fed[at], notes if isinstance(notes, str) else notes[at], unique)
-            for m in names:
-                self.parts[(str(emp), m)].append(part)
-
 
 _cells = st.sampled_from([*WHO, "X9", None, np.nan, 1, "1", pd.NA])
 _files = st.sampled_from(["a.xlsx", "b.csv", "a b!row 3.xlsx", None, ""])
