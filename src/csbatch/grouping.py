@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-ZERO = Decimal(0)
+from csbatch.money import ZERO
 
 
 def first_codes(codes: np.ndarray) -> np.ndarray:

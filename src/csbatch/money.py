@@ -19,7 +19,7 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Protocol
 
-__all__ = ["CONTEXT", "MODES", "Rule", "floor", "half_up", "round_by", "rounded", "to_cents"]
+__all__ = ["CONTEXT", "MODES", "ZERO", "ZERO_CENTS", "Rule", "floor", "half_up", "round_by", "rounded", "to_cents"]
 
 #: 28 significant digits (Python's default) and every error trapped: an amount too long to round
 #: to its places is an error, never a silently different number.
@@ -27,6 +27,19 @@ CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP, traps=[InvalidOperation, Divi
 
 #: The policy's rounding modes (`rounding: {mode: ...}`) and what `decimal` calls them.
 MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "floor": ROUND_FLOOR}
+
+# The two zeros sums start from, in one place. They are equal but not the same Decimal: a sum
+# keeps the smallest exponent of its terms, so `sum([], ZERO)` prints "0" and `sum([], ZERO_CENTS)`
+# "0.00", and `ZERO_CENTS + Decimal("5")` is "5.00". Which one a module starts from can show in
+# its output; each module imports the one it always had (a module of its own defined each before).
+
+#: Zero as a whole number (`Decimal(0)`, exponent 0, prints "0"): counts, scores, pay and
+#: attendance sums, which take their places from their terms.
+ZERO = Decimal(0)
+
+#: Zero to the fen (`Decimal("0.00")`, exponent −2, prints "0.00"): the VIP spend and price sums
+#: and the pay-change amounts, which show two places even when nothing was added.
+ZERO_CENTS = Decimal("0.00")
 
 
 class Rule(Protocol):

@@ -17,10 +17,11 @@ from decimal import Decimal
 import pandas as pd
 
 from csbatch.audit.callbacks import CallbackTotals
-from csbatch.audit.kit import ZERO, half_up, share
+from csbatch.audit.kit import half_up, share
 from csbatch.audit.qa import QaFrames
 from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
+from csbatch.money import ZERO
 
 
 def _count(n: int) -> Decimal:

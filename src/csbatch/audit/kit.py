@@ -18,7 +18,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
-from csbatch.money import half_up
+from csbatch.money import ZERO, half_up
 from csbatch.policy import Policy
 from csbatch.sheets.intake import Inputs
 
@@ -28,10 +28,7 @@ Sheets = Inputs | Mapping[str, pd.DataFrame]
 
 #: Shares (0.9231) keep four places: two decimals once shown as a percentage.
 _SHARE = 4
-ZERO = Decimal(0)
 ONE = Decimal(1)
-
-
 
 
 def mean(values: Iterable[Decimal]) -> Decimal | None:

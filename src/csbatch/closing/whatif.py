@@ -34,11 +34,11 @@ from csbatch.i18n import N_, Named, Said
 from csbatch.ledger.kept import close_of, recorded_policy, restore_inputs, restore_policy
 from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import Ledger
+from csbatch.money import ZERO
 from csbatch.policy.diff import describe_changes
 from csbatch.policy.revisions import policy_at
 from csbatch.reports.whatif_report import ALL_MONTHS, MEMBERS, PAY, ROLES, SCORES, TOTALS, WhatIf
 
-ZERO = Decimal(0)
 GROSS = "gross_pay"
 GROSS_NAME = Said(N_("gross pay"))
 

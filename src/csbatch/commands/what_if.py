@@ -22,7 +22,7 @@ def report_name(periods: list[str], policy: str) -> str:
 
 
 def show(what, lang: str) -> None:
-    from csbatch.reports.vip_statements import money
+    from csbatch.reports.pages import money
     from csbatch.reports.whatif_report import said as in_lang
     from csbatch.reports.whatif_report import text_tables
 

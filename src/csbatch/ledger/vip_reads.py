@@ -24,9 +24,8 @@ import numpy as np
 import pandas as pd
 
 from csbatch.ledger import compact
+from csbatch.money import ZERO_CENTS as ZERO  # what a sum starts from, as in csbatch.vip.pricing
 from csbatch.vip.model import SpendCents
-
-ZERO = Decimal("0.00")   # what a sum starts from (csbatch.vip.pricing.ZERO)
 
 _LIVE = """(source IN (SELECT close_id FROM closes WHERE superseded = 0)
             OR source IN (SELECT import_id FROM vip_imports))"""

@@ -15,9 +15,8 @@ from decimal import Decimal
 
 import pandas as pd
 
+from csbatch.money import ZERO_CENTS as ZERO
 from csbatch.policy import Policy
-
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

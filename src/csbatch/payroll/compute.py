@@ -24,8 +24,9 @@ import pandas as pd
 
 from csbatch.attendance import AttendanceResult
 from csbatch.errors import Issue
+from csbatch.money import ZERO
 from csbatch.payroll import fixed, orders, records, scored
-from csbatch.payroll.lines import ZERO, OrderPay, PaidOrders, PayContext, PayLine
+from csbatch.payroll.lines import OrderPay, PaidOrders, PayContext, PayLine
 from csbatch.policy import Policy
 from csbatch.rules.reasons import Reason
 from csbatch.scoring.cards import ScoreResult

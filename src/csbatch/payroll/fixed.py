@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_
+from csbatch.money import ZERO
 from csbatch.payroll.lines import (
     ONE,
-    ZERO,
     PayContext,
     PayInput,
     PayLine,

@@ -20,7 +20,7 @@ from csbatch.attendance import AttendanceResult
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_, Named, said_params, word
-from csbatch.money import round_by
+from csbatch.money import ZERO, round_by
 from csbatch.policy import Policy
 from csbatch.rules.reasons import Reason
 from csbatch.scoring.cards import ScoreResult
@@ -28,7 +28,6 @@ from csbatch.scoring.measures import Measured
 from csbatch.scoring.measures_kit import Period, SheetRows
 from csbatch.sheets.intake import Inputs
 
-ZERO = Decimal(0)
 ONE = Decimal(1)
 
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue
 from csbatch.i18n import N_
-from csbatch.payroll.lines import ADJUSTMENT, ZERO, PayContext, PayInput, PayLine, yuan
+from csbatch.money import ZERO
+from csbatch.payroll.lines import ADJUSTMENT, PayContext, PayInput, PayLine, yuan
 from csbatch.policy.pay import Awards, LossDeduction
 from csbatch.rules.reasons import Reason
 from csbatch.sheets.period import counted

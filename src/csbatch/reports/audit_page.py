@@ -39,8 +39,8 @@ from csbatch.reports.audit_workbook import (
 )
 from csbatch.reports.cells import to_decimal
 from csbatch.reports.codewords import stages_texts
+from csbatch.reports.pages import DASH, environment, period_label
 from csbatch.reports.staff_statements import fixed_words
-from csbatch.reports.vip_statements import DASH, environment, period_label
 
 TEMPLATE = "audit_report.html.j2"
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from csbatch.errors import Issue
 from csbatch.i18n import N_, NC_, word
+from csbatch.money import ZERO
 from csbatch.payroll.changes import PayChanges
 from csbatch.payroll.compute import PayrollResult
 from csbatch.policy import Policy
@@ -39,8 +40,6 @@ from csbatch.reports.tables import (
 )
 from csbatch.reports.workbook import Workbook
 from csbatch.rules.reasons import worded
-
-ZERO = Decimal(0)
 
 PAYSLIPS = N_("Payslips")      # the payslip sheet's name
 TOTAL = NC_("totals row", "total")     # the totals row's label

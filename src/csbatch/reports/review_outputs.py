@@ -21,8 +21,8 @@ import pandas as pd
 from csbatch.i18n import N_, resolve_lang, word
 from csbatch.policy import Policy
 from csbatch.reports.input_templates import WORDS, _header, code_choices, template_name
+from csbatch.reports.pages import environment, period_label
 from csbatch.reports.tables import Col, Table
-from csbatch.reports.vip_statements import environment, period_label
 from csbatch.reports.workbook import Workbook
 
 TEMPLATE = "review.html.j2"

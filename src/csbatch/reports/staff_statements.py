@@ -9,7 +9,7 @@ multiplier and adjustments), the month's attendance, and every pay line with its
 
 The close builds the explanations (`csbatch.closing.explanation`), this module only renders them:
 `card` and `pay` are read by attribute (an `Explanation` and a `PayExplanation`), so reports does
-not import the close. Rendering goes through the Jinja environment of the VIP statements
+not import the close. Rendering goes through the pages' Jinja environment (`csbatch.reports.pages`)
 (autoescape on, StrictUndefined), and every free text passes through `mask_ids_in`, so a national
 ID quoted in an input row or an adjustment's note shows masked.
 """
@@ -30,8 +30,8 @@ from csbatch.i18n import resolve_lang, said_in, translations
 from csbatch.idnumbers import mask_ids_in
 from csbatch.policy.vocabulary import measure_word, show
 from csbatch.reports.codewords import flag_word
+from csbatch.reports.pages import environment, page_renderer, period_label, statement_filename, write_page
 from csbatch.reports.tables import ATTENDANCE
-from csbatch.reports.vip_statements import environment, page_renderer, period_label, statement_filename, write_page
 from csbatch.rules.reasons import worded
 
 TEMPLATE = "staff_statement.html.j2"

@@ -22,8 +22,8 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.reports.codewords import category_word
+from csbatch.reports.pages import label
 from csbatch.reports.tables import VIP_DISCOUNT_AUDIT, VIP_MEMBER_CHANGES, VIP_MEMBERS, VIP_POINTS, VIP_TASKS
-from csbatch.reports.vip_statements import label
 from csbatch.reports.workbook import Workbook
 from csbatch.rules.reasons import worded
 from csbatch.text import spelled

@@ -116,7 +116,7 @@ def write_workbook(what: WhatIf, path: Path, lang: str = "zh") -> Path:
 
 
 def _cell(value, kind: str) -> str:
-    from csbatch.reports.vip_statements import blank, money
+    from csbatch.reports.pages import blank, money
 
     if kind == "money":
         return money(value)
@@ -141,7 +141,7 @@ def text_tables(what: WhatIf, lang: str = "zh") -> list[dict]:
 
 
 def render_page(what: WhatIf, lang: str = "zh") -> str:
-    from csbatch.reports.vip_statements import environment
+    from csbatch.reports.pages import environment
 
     return environment(lang).get_template("what_if.html.j2").render(
         periods=what.periods, before=said(what.before, lang), after=said(what.after, lang),

@@ -32,12 +32,13 @@ import pandas as pd
 from csbatch.attendance import AttendanceResult
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue
+from csbatch.money import ZERO
 from csbatch.policy import Policy
 from csbatch.policy.vocabulary import MEASURES
 from csbatch.qa.questionnaire import AuditResult
 from csbatch.scoring.measures_conduct import conduct_measures
 from csbatch.scoring.measures_duties import duty_measures
-from csbatch.scoring.measures_kit import ZERO, Context, Feeds, Period
+from csbatch.scoring.measures_kit import Context, Feeds, Period
 from csbatch.scoring.measures_sales import contact_measures, sales_measures, team_measures
 from csbatch.scoring.measures_service import (
     callback_measures,

@@ -19,6 +19,7 @@ from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
 from csbatch.grouping import exact_sums, first_codes, stable_order
 from csbatch.i18n import N_, Said
+from csbatch.money import ZERO
 from csbatch.sheets.period import counted
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
     from csbatch.policy import Policy
     from csbatch.sheets.intake import Inputs
 
-ZERO = Decimal(0)
 ONE = Decimal(1)
 
 

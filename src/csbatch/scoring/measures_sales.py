@@ -20,11 +20,11 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue
 from csbatch.i18n import N_, Said
-from csbatch.money import to_cents
+from csbatch.money import ZERO, to_cents
 from csbatch.policy.expressions import parse
 from csbatch.rules.due_dates import due_at, status
 from csbatch.rules.reasons import Reason
-from csbatch.scoring.measures_kit import ZERO, Context, Period, dsum, isum, ratio, truthy
+from csbatch.scoring.measures_kit import Context, Period, dsum, isum, ratio, truthy
 
 TEAM_MEASURES = ("team_satisfaction_rate", "team_sales_completion")
 

@@ -26,12 +26,13 @@ import pandas as pd
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue
 from csbatch.i18n import N_
+from csbatch.money import ZERO_CENTS as ZERO
 from csbatch.policy import Policy
 from csbatch.policy.vip import Programme, Tier
 from csbatch.vip.dates import DAY, as_date, months_held, stamp, valid_until
 from csbatch.vip.model import CARD_COLUMNS, empty
 from csbatch.vip.people import People
-from csbatch.vip.pricing import ZERO, yen
+from csbatch.vip.pricing import yen
 from csbatch.vip.purchases import Purchase, Spend, Trailing
 
 ACTIVE = "active"

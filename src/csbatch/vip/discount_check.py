@@ -12,11 +12,12 @@ from decimal import Decimal
 
 import pandas as pd
 
+from csbatch.money import ZERO_CENTS as ZERO
 from csbatch.policy import Policy
 from csbatch.rules.reasons import Reason
 from csbatch.vip.card_events import Card
 from csbatch.vip.model import empty
-from csbatch.vip.pricing import ZERO, card_rate, percent, price_with_card, yen
+from csbatch.vip.pricing import card_rate, percent, price_with_card, yen
 from csbatch.vip.purchases import Spend
 
 AUDIT_COLUMNS = ["order_id", "customer_id", "tier", "category", "list_amount", "amount", "expected_amount",

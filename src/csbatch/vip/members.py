@@ -16,6 +16,7 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.idnumbers import mask_id
+from csbatch.money import ZERO_CENTS as ZERO
 from csbatch.money import to_cents
 from csbatch.policy import Policy
 from csbatch.vip.card_events import Card, next_tier
@@ -23,7 +24,7 @@ from csbatch.vip.dates import stamp, valid_until
 from csbatch.vip.identity import mask_phone
 from csbatch.vip.model import empty
 from csbatch.vip.people import People
-from csbatch.vip.pricing import ZERO, voucher_value
+from csbatch.vip.pricing import voucher_value
 from csbatch.vip.purchases import Spend
 
 MEMBER_COLUMNS = ["customer_id", "name", "programme", "tier", "card_no", "issued_on", "valid_until", "status",

@@ -28,13 +28,14 @@ from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
+from csbatch.money import ZERO_CENTS as ZERO
 from csbatch.money import to_cents
 from csbatch.policy import Policy
 from csbatch.vip.card_events import Card
 from csbatch.vip.dates import as_date, stamp
 from csbatch.vip.model import POINT_COLUMNS, empty
 from csbatch.vip.people import People
-from csbatch.vip.pricing import ZERO, percent, voucher_rate, yen
+from csbatch.vip.pricing import percent, voucher_rate, yen
 from csbatch.vip.purchases import Spend
 
 #: Event ranks: the order of a card's events within one day (see the module's docstring).

@@ -33,12 +33,12 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.grouping import Rows
+from csbatch.money import ZERO_CENTS as ZERO
 from csbatch.policy import Policy
 from csbatch.text import sort_keys
 from csbatch.vip.dates import as_date, shift_period
 from csbatch.vip.model import PURCHASE_COLUMNS, EarlierPurchases, SpendCents, empty
 from csbatch.vip.people import ANONYMOUS, People
-from csbatch.vip.pricing import ZERO
 
 COMPLETED = "completed"
 REFUNDED = "refunded"

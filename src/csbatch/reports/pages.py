@@ -1,0 +1,192 @@
+"""What every HTML page of a close shares: the Jinja environment (autoescape on, StrictUndefined,
+the catalogue, the formatting filters and the code names), the month's label, a page's file name
+and how a page is rendered and written.
+
+The VIP statements (`vip/`), the staff pages (`staff/`), the audit page, the review pages and the
+what-if page all render through `environment(lang)`, so a filter or an escaping rule is the same on
+every page. These helpers lived in `vip_statements.py`, the first page writer; they have their own
+module so the other pages do not import the VIP statements to get them (`vip_statements` imports
+them from here and keeps the names importable).
+
+Money is Decimal (printed ¥1,234.50), points int, dates date/Timestamp/ISO text; None prints "—".
+
+IDs become file names (`statement_filename`): an ID that is not a plain name (path separators,
+`..`, a leading dot, control characters, a Windows device name) is written as its cleaned text
+plus a short hash of the original, so it cannot leave its folder and two IDs never share a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+
+from csbatch.blanks import is_blank
+from csbatch.i18n import N_, resolve_lang, translations, word
+from csbatch.money import to_cents
+from csbatch.reports.cells import to_decimal
+from csbatch.resources import templates_dir
+
+DASH = "—"
+
+# Codes the VIP stage uses (vip.yaml, the ledger) and their words on statements and workbooks (the
+# catalogue has their Chinese); a value not listed prints as it is.
+LABELS: dict[str, dict[str, str]] = {
+    "programme": {"flagship": N_("Premium VIP"), "modern": N_("Regular VIP")},
+    "tier": {"silver": N_("Silver card"), "gold": N_("Gold card")},
+    "status": {"active": N_("Active"), "new": N_("Newly issued"), "issued": N_("Newly issued"),
+               "renewed": N_("Renewed"), "upgraded": N_("Upgraded"), "void": N_("Void"), "voided": N_("Void"),
+               "expired": N_("Expired"), "open": N_("To handle"), "done": N_("Handled"),
+               "late": N_("Handled late"), "overdue": N_("Overdue")},
+    "kind": {"issue": N_("Points on issue"), "earn": N_("Points on purchases"), "redeem": N_("Points redeemed"),
+             "expire": N_("Points cleared"), "birthday": N_("Birthday greeting"),
+             "festival": N_("Holiday greeting"), "greeting": N_("Holiday greeting"),
+             "maintenance": N_("Care reminder"), "care": N_("Care reminder"),
+             "phone_change": N_("Phone change"), "address_change": N_("Address change")},
+}
+
+
+def label(field: str, value: Any, lang: str = "zh") -> Any:
+    """The name of a code: `label("tier", "gold")` → "金卡" ("Gold card" in English); a festival
+    task (`festival:new_year`) is a 节日问候 whatever the festival (its note names it)."""
+    if is_blank(value):
+        return value
+    code = str(value)
+    if field == "kind" and code.startswith("festival:"):
+        code = "festival"
+    found = LABELS.get(field, {}).get(code)
+    return value if found is None else word(lang, found)
+
+
+# --- formatting filters ------------------------------------------------------------------------
+
+def money(value: Any) -> str:
+    """Decimal("1234.5") → "¥1,234.50"; negative → "-¥1,234.50"; missing → "—"."""
+    if is_blank(value) or value == "":
+        return DASH
+    d = to_cents(to_decimal(value))
+    return f"{'-' if d < 0 else ''}¥{abs(d):,.2f}"
+
+
+def points(value: Any, signed: bool = False) -> str:
+    if is_blank(value) or value == "":
+        return DASH
+    n = int(to_decimal(value))
+    return f"{n:+,}" if signed and n else f"{n:,}"
+
+
+def date(value: Any) -> str:
+    if is_blank(value) or value == "":
+        return DASH
+    if isinstance(value, dt.datetime):  # pandas Timestamps too
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return pd.Timestamp(value).date().isoformat()
+
+
+def text(value: Any) -> str:
+    return DASH if is_blank(value) or value == "" else str(value)
+
+
+def blank(value: Any) -> str:
+    """Missing → "" (an empty cell collapses on a phone)."""
+    return "" if is_blank(value) else str(value)
+
+
+@cache
+def environment(lang: str = "zh") -> Environment:
+    """The pages' Jinja environment in one language (one per language, kept for the process):
+    autoescape on, StrictUndefined, the catalogue installed for `{{ _("...") }}` and `{% trans %}`,
+    and the formatting filters. Callers add their own filters to it; they must not depend on
+    anything but the language."""
+    lang = resolve_lang(lang)
+    env = Environment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
+                      undefined=StrictUndefined, keep_trailing_newline=True,
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(money=money, points=points, date=date, text=text, blank=blank,
+                       label=lambda value, field: label(field, value, lang))
+    env.globals.update(lang=lang, html_lang="zh-CN" if lang == "zh" else "en")
+    return env
+
+
+# --- file names --------------------------------------------------------------------------------
+
+_PLAIN = re.compile(r"\w[\w.-]{0,99}")
+_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                    *(f"LPT{i}" for i in range(1, 10))}
+
+
+def statement_filename(customer_id: Any) -> str:
+    """`C0001` → `C0001.html`; `../x` → `x-<hash>.html`. Raises ValueError on an empty ID."""
+    cid = "" if is_blank(customer_id) else str(customer_id)
+    if not cid.strip():
+        raise ValueError("a VIP statement has no customer_id")
+    plain = (_PLAIN.fullmatch(cid) and ".." not in cid and not cid.endswith(".")
+             and cid.split(".")[0].upper() not in _WINDOWS_DEVICES)
+    if plain:
+        return f"{cid}.html"
+    cleaned = re.sub(r"[^\w-]+", "_", cid).strip("_.")[:60] or "customer"
+    digest = hashlib.sha256(cid.encode("utf-8")).hexdigest()[:10]
+    return f"{cleaned}-{digest}.html"
+
+
+#: a page's file: created or emptied, written, closed (what `Path.write_text` opens it as)
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def write_page(path: str, text: str) -> None:
+    """`Path(path).write_text(text, encoding="utf-8", newline="\n")` without its text layer:
+    the thousands of pages of a close are written with one `open`, `write` and `close` each."""
+    data = memoryview(text.encode("utf-8"))
+    fd = os.open(path, _NEW_FILE, 0o666)
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")     # not %B: that follows the machine's locale
+
+
+def period_label(period: str, lang: str = "zh") -> str:
+    """`2026-10` → `2026年10月` (English: `October 2026`)."""
+    year, _, month = period.partition("-")
+    if not (month.isdigit() and 1 <= int(month) <= 12):
+        return period
+    if resolve_lang(lang) == "en":
+        return f"{MONTHS[int(month) - 1]} {year}"
+    return f"{year}年{int(month)}月"
+
+
+def page_renderer(template: Template) -> Callable[..., str]:
+    """`template.render` for a template rendered once per page, thousands of times a close: the
+    variables every render starts from (the template's globals: a `ChainMap` of the environment's
+    and the template's, which `render` copies into a new dict for each page, ~20 µs) copied
+    once, each page's context made from that copy and the page's variables (`new_context(...,
+    shared=True)`: the same dict `render` would have made). Same output, same errors (a failing
+    render's traceback rewritten by `handle_exception`, as `render` does)."""
+    env = template.environment
+    start = dict(template.globals)
+
+    def render(**variables: Any) -> str:
+        context = template.new_context({**start, **variables}, shared=True)
+        try:
+            return env.concat(template.root_render_func(context))
+        except Exception:
+            env.handle_exception()
+            raise   # not reached: handle_exception raises
+
+    return render
