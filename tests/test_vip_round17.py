@@ -139,3 +139,84 @@ def test_fold_numbers_the_unnumbered_as_before(sums, exact, numbered):
     assert list(codes_new.items()) == list(codes_old.items())
     assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist()
     assert [(k, str(v)) for k, v in got[2].items()] == [(k, str(v)) for k, v in want[2].items()]
+
+
+def _old_discount_audit(cards, spend, vouchers, policy) -> pd.DataFrame:
+    """Round 16's `discount_audit`, as it was: the terms worded for every row."""
+    from csbatch.rules.reasons import Reason
+    from csbatch.vip.discount_check import AUDIT_COLUMNS, _category_name
+    from csbatch.vip.model import empty
+    from csbatch.vip.pricing import card_rate, percent, price_with_card, yen
+
+    vip = policy.vip
+    never = set(vip.never_discounted)
+    rows = []
+    for card in cards:
+        programme = vip.programmes.get(card.programme)
+        if programme is None or not card.active_this_month:
+            continue
+        tier = card.tier_at_start or card.tier
+        for order in spend.month_orders(card.person, card.programme):
+            if not card.member_order(order):
+                continue
+            voucher = vouchers.get(order.order_id, ZERO)
+            expected = price_with_card(order.list_amount, programme, tier, order.category, voucher, never)
+            if order.amount == expected:
+                continue
+            if order.category in never and order.amount < expected:
+                problem = Reason.of("never_discounted", category=Reason.named(
+                    order.category.replace("_", "-"), _category_name(policy, order.category)))
+            else:
+                rate = card_rate(programme, tier, order.category, never)
+                tier_name = programme.tiers[tier].name if tier in programme.tiers else tier
+                terms = (Reason.of("full_price") if order.category in never else
+                         Reason.of("card_rate", tier=Reason.named(tier, tier_name), rate=percent(rate)))
+                if voucher:
+                    terms = Reason.of("less_voucher", terms=terms, voucher=yen(voucher))
+                problem = Reason.of("off_terms", paid=yen(order.amount), expected=yen(expected), terms=terms)
+            rows.append({"order_id": order.order_id, "customer_id": order.customer_id, "tier": tier,
+                         "category": order.category, "list_amount": order.list_amount, "amount": order.amount,
+                         "expected_amount": expected, "problem": problem, "_date": order.order_date})
+    if not rows:
+        return empty(AUDIT_COLUMNS)
+    out = pd.DataFrame(rows).sort_values(["_date", "order_id"], kind="stable")
+    return out[AUDIT_COLUMNS].reset_index(drop=True)
+
+
+VOUCHERS = st.sampled_from([None, "1.0", "1.00", "1", "0", "0.00", "-5", "12.345", "1E+2", "100"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(st.sampled_from(["C1", "C3", "c\0", "X9"]), st.integers(0, 1),
+                               st.sampled_from(["100", "90", "85.00", "92", "0.01", "80", "1E+2", "79.999", "50"]),
+                               st.integers(1, 28), st.sampled_from(["regular", "special_price", "imported", "new"]),
+                               VOUCHERS),
+                     max_size=25),
+       tiers=st.lists(st.sampled_from(["silver", "gold", "", "bronze"]), min_size=4, max_size=4))
+def test_discount_audit_words_terms_as_before(policy, rows, tiers):
+    """The same audit rows and reasons, in every language they are worded in, when vouchers equal
+    in value differ in text (1.0, 1.00, 1), with several tiers and categories, as round 16's form."""
+    import datetime as dt
+
+    from csbatch.vip.card_events import ACTIVE, Card
+    from csbatch.vip.discount_check import discount_audit
+
+    stores = [p.store_type for p in policy.vip.programmes.values()]
+    month = pd.DataFrame({
+        "period": "2026-10", "customer_id": pd.Series([r[0] for r in rows], dtype=object),
+        "store_type": pd.Series([stores[r[1]] for r in rows], dtype=object),
+        "category": pd.Series([r[4] for r in rows], dtype=object),
+        "order_id": pd.Series([f"O{i}" for i in range(len(rows))], dtype=object),
+        "order_date": pd.Series([pd.Timestamp(2026, 10, r[3]) for r in rows], dtype="datetime64[ns]"),
+        "amount": pd.Series([Decimal(r[2]) for r in rows], dtype=object),
+        "list_amount": pd.Series([Decimal("100")] * len(rows), dtype=object)})
+    vouchers = {f"O{i}": Decimal(r[5]) for i, r in enumerate(rows) if r[5] is not None}
+    spend = Spend("2026-10", None, month, _people(), policy)
+    codes = list(policy.vip.programmes)
+    cards = [Card(f"V{i}", person, "C1", codes[i % 2], tiers[i] or "silver", dt.date(2026, 1, 1),
+                  dt.date(2026, 12, 31), ACTIVE, active_at_start=True, tier_at_start=tiers[i])
+             for i, person in enumerate(["P1", "P3", "P4", ANONYMOUS + "X9"])]
+    got, want = discount_audit(cards, spend, vouchers, policy), _old_discount_audit(cards, spend, vouchers, policy)
+    assert got.to_csv() == want.to_csv()
+    assert [(p.text("en"), p.text("zh")) for p in got["problem"]] == \
+        [(p.text("en"), p.text("zh")) for p in want["problem"]]
