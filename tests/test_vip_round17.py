@@ -1,7 +1,8 @@
 """Round 17: `Spend` makes each of this month's rows as a `Purchase` once (`_purchase`), shared by
 `month_rows`, `month_orders` and `kept_orders`, and `_fold_cents` numbers the persons this month
-did not number (holders who bought nothing) by a loop over those only. Compared with the old
-forms kept here: a new `Purchase` per row per call, and a comprehension over every sum's person."""
+did not number (holders who bought nothing) by a loop over those only, and `discount_audit` words
+each set of terms once. Compared with the old forms kept here: a new `Purchase` per row per call,
+a comprehension over every sum's person, the terms worded for every audit row."""
 
 from __future__ import annotations
 
