@@ -9,11 +9,13 @@ differs, and every never-discounted (special-price) item sold below its list pri
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
 from csbatch.money import ZERO_CENTS as ZERO
 from csbatch.policy import Policy
+from csbatch.policy.vip import Programme
 from csbatch.rules.reasons import Reason
 from csbatch.vip.card_events import Card
 from csbatch.vip.model import empty
@@ -30,11 +32,23 @@ def _category_name(policy: Policy, code: str) -> str:
     return next((x for x in labels.get(code, [])[1:] if not x.isascii()), code)
 
 
+def _terms(programme: Programme, tier: str, category: str, voucher: Decimal, never: set[str]) -> Reason:
+    """The terms an order is priced on: full price or the tier's card rate, less its voucher."""
+    rate = card_rate(programme, tier, category, never)
+    tier_name = programme.tiers[tier].name if tier in programme.tiers else tier
+    terms = (Reason.of("full_price") if category in never else
+             Reason.of("card_rate", tier=Reason.named(tier, tier_name), rate=percent(rate)))
+    if voucher:
+        terms = Reason.of("less_voucher", terms=terms, voucher=yen(voucher))
+    return terms
+
+
 def discount_audit(cards: list[Card], spend: Spend, vouchers: dict[str, Decimal],
                    policy: Policy) -> pd.DataFrame:
     vip = policy.vip
     never = set(vip.never_discounted)
     rows = []
+    worded: dict[tuple[Any, ...], Reason] = {}
     for card in cards:
         programme = vip.programmes.get(card.programme)
         if programme is None or not card.active_this_month:
@@ -52,12 +66,13 @@ def discount_audit(cards: list[Card], spend: Spend, vouchers: dict[str, Decimal]
                 problem = Reason.of("never_discounted", category=Reason.named(
                     order.category.replace("_", "-"), _category_name(policy, order.category)))
             else:
-                rate = card_rate(programme, tier, order.category, never)
-                tier_name = programme.tiers[tier].name if tier in programme.tiers else tier
-                terms = (Reason.of("full_price") if order.category in never else
-                         Reason.of("card_rate", tier=Reason.named(tier, tier_name), rate=percent(rate)))
-                if voucher:
-                    terms = Reason.of("less_voucher", terms=terms, voucher=yen(voucher))
+                # the terms depend on the card and the order's category and voucher only: worded
+                # once per such set (thousands of rows at a million orders share a few dozen); the
+                # voucher by its text, as `yen` words it (1.0 and 1.00 are equal, not one text)
+                said = (card.programme, tier, order.category, type(voucher), str(voucher))
+                terms = worded.get(said)
+                if terms is None:
+                    terms = worded[said] = _terms(programme, tier, order.category, voucher, never)
                 problem = Reason.of("off_terms", paid=yen(order.amount), expected=yen(expected), terms=terms)
             rows.append({"order_id": order.order_id, "customer_id": order.customer_id, "tier": tier,
                          "category": order.category, "list_amount": order.list_amount, "amount": order.amount,

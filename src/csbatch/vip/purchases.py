@@ -23,8 +23,8 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import chain, compress
-from operator import not_
+from itertools import chain, compress, repeat
+from operator import is_, not_
 from typing import Any
 
 import numpy as np
@@ -519,9 +519,10 @@ def _fold_cents(found: SpendCents, people: People, programme_of: dict[str, str],
     plain sums, in two stored forms, first added up in cents as `spend` did)."""
     persons = people.persons(found.customers)
     numbered: list[Any] = list(map(codes.get, persons))     # a C loop: most are this month's buyers
-    if None in numbered:
+    if None in numbered:    # holders who bought nothing this month: numbered next, in order
         number = codes.setdefault
-        numbered = [c if c is not None else number(p, len(codes)) for c, p in zip(numbered, persons)]
+        for i in compress(range(len(numbered)), map(is_, numbered, repeat(None))):     # found by a C loop
+            numbered[i] = number(persons[i], len(codes))
     person = np.array(numbered, dtype=np.int64)
     place_of = {code: j for j, code in enumerate(programmes)}
     store_place = np.array([place_of[programme_of[s]] for s in found.store_names], dtype=np.int64)
@@ -581,6 +582,7 @@ class Spend:
             compress(zip(at.names, largest), map(ZERO.__lt__, largest)))
         self.refunds = frozenset(compress(oids, map(ZERO.__gt__, amounts)))   # amount < 0
         self._made: dict[tuple[str, str], list[Purchase]] = {}
+        self._rows_made: dict[int, Purchase] = {}       # this month's rows made (`_purchase`), by row
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
         persons = {*self._of_person, *holders}
         since, customers = shift_period(period, -(MONTHS - 1)), self._customers(persons)
@@ -635,9 +637,19 @@ class Spend:
         return self.month.get((person, programme), ZERO)
 
     def _purchase(self, i: int) -> Purchase:
-        """This month's row `i` as a `Purchase`. Each column indexed by name, not unpacked from a
-        generator over the columns: members' `kept_orders` and `month_rows` make tens of
-        thousands (more as cards gather over the months), and a generator per row cost half."""
+        """This month's row `i` as a `Purchase`, made once per row: `month_rows` (points, the
+        discount audit, qualification) and `kept_orders` (anniversaries, next month's tasks) ask
+        for the same card holders' rows, and a frozen dataclass is about 1.5 µs to make (tens of
+        thousands a close, more as cards gather over the months). A `Purchase` is immutable, so
+        sharing one between the lists changes nothing they hold."""
+        made = self._rows_made.get(i)
+        if made is None:
+            made = self._rows_made[i] = self._new_purchase(i)
+        return made
+
+    def _new_purchase(self, i: int) -> Purchase:
+        """This month's row `i` as a new `Purchase`. Each column indexed by name, not unpacked from a
+        generator over the columns: a generator per row cost half."""
         per, cid, code, cat, oid, day, amount, lst = self._columns
         found = lst[i]
         return Purchase(per[i], cid[i], code[i], cat[i], oid[i], _day(day[i]), amount[i],
