@@ -217,6 +217,19 @@ def test_without_room_for_a_child_vip_runs_at_its_turn(monkeypatch):
     assert isinstance(begin_vip(state), _AtItsTurn)
 
 
+def test_the_vip_child_needs_more_room_than_the_writer(monkeypatch):
+    """The VIP child makes ~0.6 of this process's memory its own (the writer: 0.4): a limit the
+    writer's child fits under but the VIP child does not leaves VIP at its turn."""
+    import os as _os
+
+    from csbatch.closing import publish, stages
+    state = run_until_written("2026-10", SAMPLES, CONFIG, through="read inputs").state
+    resident = int(Path("/proc/self/statm").read_text().split()[1]) * _os.sysconf("SC_PAGE_SIZE")
+    monkeypatch.setattr(publish, "MEMORY_LIMIT", int(resident * (1 + (publish.CHILD_SHARE + stages.VIP_CHILD_SHARE) / 2)))
+    assert publish.room_for_a_child()
+    assert isinstance(begin_vip(state), _AtItsTurn)
+
+
 def test_a_reader_connection_reads_and_cannot_write(tmp_path):
     ledger = Ledger(tmp_path / "l.sqlite")
     path = ledger_file(ledger.conn)
