@@ -63,3 +63,7 @@ _.runs
 # tests/test_pay_round13.py holds the per-order product to it and tests/test_stages_round15.py
 # holds the order bonus's pays to it.
 _.per_distinct
+
+# `Ahead.forked` says whether work went to a child: tests/test_vip_ahead_round17.py asks it, so a
+# change that quietly stopped forking (and ran the VIP stage at its turn) is seen.
+_.forked

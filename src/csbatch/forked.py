@@ -1,5 +1,6 @@
 """Pure-Python work on two cores: `beside(other, here)` runs `other` in a forked child process while
-this process runs `here`; `shared` also hands a list of jobs out to the two. A thread would not
+this process runs `here`; `shared` also hands a list of jobs out to the two; `ahead(work)` begins
+`work` in a child now and takes its result back (pickled) when it is asked for. A thread would not
 help (the GIL); a process pool would have to pickle what the work reads, where a forked child
 inherits it as it is.
 
@@ -21,9 +22,12 @@ import gc
 import os
 import pickle
 import signal
+import tempfile
 import traceback
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import IO, Any, Generic, NoReturn, TypeVar, cast
+
+T = TypeVar("T")
 
 
 class ChildTraceback(Exception):
@@ -76,7 +80,7 @@ def beside(other: Callable[[], None], here: Callable[[], None], fork: bool | Non
             os.waitpid(pid, 0)
             raise
     _, status = os.waitpid(pid, 0)
-    _raise_what(said, status)
+    _outcome(said, status)
 
 
 def shared(here: Callable[[], None], there: Callable[[], None], jobs: Sequence[Callable[[], object]],
@@ -113,6 +117,94 @@ def shared(here: Callable[[], None], there: Callable[[], None], jobs: Sequence[C
         os.close(read)
 
 
+class Ahead(Generic[T]):
+    """Work begun ahead of its turn (`ahead`): `result()` waits for the child and returns what its
+    work returned, or raises what it raised; `cancel()` stops it. Without a child, the work itself
+    is done when its result is asked for, so it runs at its turn as it would have anyway."""
+
+    def __init__(self, work: Callable[[bool], T], pid: int | None = None, said: IO[bytes] | None = None):
+        self._work = work
+        self._pid = pid
+        self._said = said
+
+    @property
+    def forked(self) -> bool:
+        """Whether the work runs in a child (and has not been waited for yet)."""
+        return self._pid is not None
+
+    def result(self) -> T:
+        """What the work returned. A child that died without a word (killed: the kernel's
+        out-of-memory killer, an admin) has its work done again here: the work reads only what
+        both processes hold, so doing it again gives the same result, later."""
+        if self._pid is None or self._said is None:
+            return self._work(False)
+        pid, said, self._pid, self._said = self._pid, self._said, None, None
+        with said:
+            _, status = os.waitpid(pid, 0)
+            said.seek(0)
+            words = said.read()
+        try:
+            return cast(T, _outcome(words, status, "the child working ahead"))
+        except ChildDied:
+            return self._work(False)
+
+    def cancel(self) -> None:
+        """Stop the child (its result is not wanted: an earlier stage failed); nothing without one."""
+        if self._pid is not None:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = None
+        if self._said is not None:
+            self._said.close()
+            self._said = None
+
+
+def ahead(work: Callable[[bool], T], fork: bool | None = None) -> Ahead[T]:
+    """Begin `work(True)` in a forked child now, while this process goes on; its result (or what it
+    raised) is pickled into an unnamed temporary file, so the child ends and hands its memory back
+    as soon as it is done, however late the result is asked for. `work` is told whether it runs in
+    the child: there it must not use a connection (SQLite) or lock this process holds, and opens
+    its own. Without `fork` (default: `fork_helps()`), or when no child can be made, nothing runs
+    now and `result()` does `work(False)`.
+
+    The collector's objects are frozen before the fork, as in `beside`, and stay frozen here:
+    `ahead` begins work between a close's stages, which freeze what they keep anyway
+    (`csbatch.closing.runner`); unfreezing them would hand the stages' results back to the
+    collector for the rest of the close."""
+    if not (fork_helps() if fork is None else fork):
+        return Ahead(work)
+    try:
+        said = tempfile.TemporaryFile()  # noqa: SIM115 - `Ahead` closes it when the result is taken
+    except OSError:   # no temporary folder to write to: the work at its turn, here
+        return Ahead(work)
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory or no process left for a child: the work at its turn, here
+        said.close()
+        return Ahead(work)
+    if pid == 0:
+        _child_result(work, said.fileno())
+    return Ahead(work, pid, said)
+
+
+def _child_result(work: Callable[[bool], Any], fd: int) -> NoReturn:
+    """The child of `ahead`: run `work`, write its result (or what it raised) to `fd`, leave at once."""
+    code = 0
+    try:
+        try:
+            said = pickle.dumps(("done", work(True)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # raised again in the parent
+            said = _said(exc)
+        view = memoryview(said)
+        while view:
+            view = view[os.write(fd, view):]
+    except BaseException:  # nothing could be written (a full disk): the parent sees no word
+        code = 1
+    finally:
+        os._exit(code)
+
+
 def _child(other: Callable[[], None], write: int) -> NoReturn:
     """The child: run `other`, send back nothing (done) or what it raised, and leave at once."""
     code = 0
@@ -145,24 +237,25 @@ def _said(exc: BaseException) -> bytes:
     return sent
 
 
-def _raise_what(said: bytes, status: int) -> None:
-    """Raise what the child said it raised, or `ChildDied` when it said nothing or did not end well."""
+def _outcome(said: bytes, status: int, who: str = "the forked writer") -> object:
+    """What the child's work returned (None for `beside`'s, which return nothing); raise what it
+    said it raised, or `ChildDied` when it said nothing or did not end well."""
     if not said:
         if os.WIFSIGNALED(status):
             how = f"was killed by signal {os.WTERMSIG(status)}"
         else:
             how = f"ended with status {os.waitstatus_to_exitcode(status)}"
-        raise ChildDied(f"the forked writer {how} without saying whether its work was done")
+        raise ChildDied(f"{who} {how} without saying whether its work was done")
     try:
         what = pickle.loads(said)
     except Exception as cut:  # cut short: killed while it said it
-        raise ChildDied(f"the forked writer ended with status {status} halfway through saying what happened") from cut
+        raise ChildDied(f"{who} ended with status {status} halfway through saying what happened") from cut
     if what[0] == "done" and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-        return
+        return what[1] if len(what) > 1 else None
     if what[0] == "raised":
         _, exc, text = what
         raise exc from ChildTraceback(text)
     if what[0] == "unpicklable":
         _, head, text = what
-        raise ChildDied(f"the forked writer raised {head}") from ChildTraceback(text)
-    raise ChildDied(f"the forked writer ended with status {status} after saying {what[0]!r}")
+        raise ChildDied(f"{who} raised {head}") from ChildTraceback(text)
+    raise ChildDied(f"{who} ended with status {status} after saying {what[0]!r}")

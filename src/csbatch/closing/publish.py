@@ -98,13 +98,14 @@ def _nothing() -> None:
     """No ledger rows to insert (a close written without its ledger: `reproduce`, tests)."""
 
 
-def room_for_a_child() -> bool:
-    """Whether this process's resident memory and a forked child's share of it fit `MEMORY_LIMIT`."""
+def room_for_a_child(share: float = CHILD_SHARE) -> bool:
+    """Whether this process's resident memory and a forked child's `share` of it (the writer's by
+    default) fit `MEMORY_LIMIT`."""
     try:
         resident = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return False
-    return resident * (1 + CHILD_SHARE) <= MEMORY_LIMIT
+    return resident * (1 + share) <= MEMORY_LIMIT
 
 
 def write_staff_pages(s: CloseState, folder: Path) -> None:

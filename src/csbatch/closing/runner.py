@@ -13,6 +13,12 @@ it made itself, not the month's frames and records again; everything is unfrozen
 end. After each stage the memory it freed is handed back to the system
 (`csbatch.memory.give_back`), so what the close holds resident is what it uses: the publish
 stage's forked writer is made only while both fit the memory limit.
+
+A stage may be begun early (`Stage.begin`, `Stage.after`): as soon as the stage it needs is done,
+its work starts beside the stages in between (the VIP stage, in a forked child: it reads only the
+policy, the inputs and the ledger), and at its turn it takes its result (`Early.finish`). Its
+issues, its place in the order and its name in the timings stay as if it had run at its turn;
+the runner stops (`Early.cancel`) what was begun when an earlier stage fails.
 """
 
 from __future__ import annotations
@@ -30,10 +36,27 @@ from csbatch.memory import give_back
 S = TypeVar("S")
 
 
+class Early(Protocol[S]):
+    """A stage's work begun ahead of its turn."""
+
+    def finish(self, state: S) -> tuple[S, list[Issue]]:
+        """At the stage's turn: its result, as `Stage.run` would give it."""
+        ...
+
+    def cancel(self) -> None:
+        """The stage's turn will not come (an earlier stage failed): stop the work."""
+        ...
+
+
 @dataclass(frozen=True)
 class Stage(Generic[S]):
+    """`run` computes the stage at its turn. With `begin`, the stage is begun as soon as the stage
+    named `after` is done (when that stage runs in the same list), and `Early.finish` then stands
+    for `run` at its turn."""
     name: str
     run: Callable[[S], tuple[S, list[Issue]]]
+    begin: Callable[[S], Early[S]] | None = None
+    after: str | None = None
 
 
 class Progress(Protocol):
@@ -97,18 +120,28 @@ def run_stages(stages: list[Stage[S]], state: S, progress: Progress | None = Non
 def _run(stages: list[Stage[S]], state: S, progress: Progress | None) -> Outcome[S]:
     issues: list[Issue] = []
     timings: list[StageRun] = []
-    for stage in stages:
-        if progress:
-            progress.started(stage.name)
-        began = time.perf_counter()
-        state, found = stage.run(state)
-        between_stages()
-        ok = not any(i.is_error for i in found)
-        seconds = time.perf_counter() - began
-        timings.append(StageRun(stage.name, seconds, ok))
-        issues.extend(found)
-        if progress:
-            progress.finished(stage.name, seconds, ok)
-        if not ok:
-            break
+    begun: dict[str, Early[S]] = {}
+    try:
+        for stage in stages:
+            if progress:
+                progress.started(stage.name)
+            began = time.perf_counter()
+            early = begun.pop(stage.name, None)
+            state, found = early.finish(state) if early is not None else stage.run(state)
+            between_stages()
+            ok = not any(i.is_error for i in found)
+            if ok:
+                for later in stages:
+                    if later.begin is not None and later.after == stage.name:
+                        begun[later.name] = later.begin(state)
+            seconds = time.perf_counter() - began
+            timings.append(StageRun(stage.name, seconds, ok))
+            issues.extend(found)
+            if progress:
+                progress.finished(stage.name, seconds, ok)
+            if not ok:
+                break
+    finally:
+        for early in begun.values():
+            early.cancel()
     return Outcome(state, issues, timings)

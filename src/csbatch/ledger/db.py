@@ -34,6 +34,19 @@ class NotALedger(Exception):
         super().__init__(self.MESSAGE.format(path=path, tables=self.tables))
 
 
+def open_reader(path: str | Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """A read-only connection to the ledger at `path`, which an open connection already made and
+    migrated: what a forked child reads through, since a connection must never be used on both
+    sides of a fork (SQLite's locks are per process). TEMP tables still work (their own database)."""
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout,
+                           isolation_level=None)
+
+
+def ledger_file(conn: sqlite3.Connection) -> str:
+    """The file `conn` has open as its main database ("" for one in memory)."""
+    return str(conn.execute("PRAGMA database_list").fetchone()[2])
+
+
 def open_ledger(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     """Open (or create) the ledger at `path`. Raises NotALedger for another application's SQLite
     file (before writing anything to it), sqlite3.Error or OSError when the file or its folder
