@@ -1,6 +1,7 @@
 """The read's main thread with less repeated work (issue 14, round 17) gives what the old forms
-gave: `intake._mapped_columns` builds its column-major array from the sheet's rows themselves
-(no copy of the data rows' list, no pass over their lengths). The old form (as of cf2292f) is
+gave: `intake._mapped_columns` builds its column-major array from the sheet's row list itself
+(the header rows taken off it meanwhile and put back; no copy of the data rows' list, no pass
+over their lengths). The old form (as of cf2292f) is
 kept here and compared on hostile cells: blanks, NaN/None, rows of several widths, head rows of
 another width, cells that are sequences."""
 
@@ -103,16 +104,37 @@ def test_mapped_columns_head_rows_of_another_width() -> None:
     assert _root(new["a"]).shape == (6, 3)
 
 
-def test_mapped_columns_array_holds_the_head_rows_when_as_wide() -> None:
-    """The rows are not copied into a list of the data rows: the array is of all the rows, the
-    columns are its data part, and the columns not read are None in every row of it."""
-    rows = [["A", "B", "C", "D"], *[[f"{i}", i, i, f"x{i}"] for i in range(10)]]
-    cols = intake._mapped_columns(RawSheet(rows=rows), 0, {"a": 0, "b": 1, "c": 2})
+def test_mapped_columns_rows_put_back_as_they_were() -> None:
+    """The header rows are taken off the sheet's list while the array is made and put back: the
+    same row objects in the same order afterwards, the array of the data rows only, and the
+    columns not read None in it."""
+    rows = [["title", "", "", ""], ["A", "B", "C", "D"], *[[f"{i}", i, i, f"x{i}"] for i in range(10)]]
+    before = list(rows)
+    raw = RawSheet(rows=rows)
+    cols = intake._mapped_columns(raw, 1, {"a": 0, "b": 1, "c": 2})
+    assert raw.rows is rows and len(rows) == len(before) and all(a is b for a, b in zip(rows, before, strict=True))
     root = _root(cols["a"])
-    assert root.shape == (11, 4) and root is _root(cols["c"])
-    assert all(v is None for v in root[:, 3])
-    assert cols["a"].index.tolist() == list(range(2, 12)) and cols["b"].tolist() == list(range(10))
-    assert rows[0] == ["A", "B", "C", "D"] and rows[1] == ["0", 0, 0, "x0"]
+    assert root.shape == (10, 4) and root is _root(cols["c"]) and all(v is None for v in root[:, 3])
+    assert cols["a"].index.tolist() == list(range(3, 13)) and cols["b"].tolist() == list(range(10))
+    assert rows[1] == ["A", "B", "C", "D"] and rows[2] == ["0", 0, 0, "x0"]
+
+
+def test_mapped_columns_rows_put_back_when_the_array_fails(monkeypatch) -> None:
+    rows = [["A", "B"], *[[f"{i}", i] for i in range(5)]]
+    before = list(rows)
+
+    class _Failing:
+        def __getattr__(self, name: str) -> object:
+            return getattr(np, name)
+
+        @staticmethod
+        def array(*args: object, **kwargs: object) -> np.ndarray:
+            raise MemoryError
+
+    monkeypatch.setattr(intake, "np", _Failing())
+    with pytest.raises(MemoryError):
+        intake._mapped_columns(RawSheet(rows=rows), 0, {"a": 0, "b": 1})
+    assert len(rows) == len(before) and all(a is b for a, b in zip(rows, before, strict=True))
 
 
 @pytest.mark.parametrize("rows", [

@@ -426,23 +426,26 @@ def _header_issues(found: FoundSheet, kind: Kind, header: HeaderMatch, cells: li
     return issues
 
 
-def _cell_array(rows: list[list[Any]], first: int) -> tuple[np.ndarray, int] | None:
-    """The rows from `first` on as one 2-D object array laid out column by column (`order="F"`),
-    and the array's row where they start, when they are all as wide (a workbook's always are; a
-    CSV's nearly always), else None. The rows above them are in the array too when as wide as
-    the first of them (nearly always): the array is then built from `rows` itself, not from a
-    copy of its data part, which increfs and later decrefs each row list (a cache miss each:
-    ~0.2 s at a million orders). numpy tells rows of several widths by the shape it finds (a
-    1-D array of the row lists, made without looking into the cells), so no separate pass over
-    the rows' lengths is needed either."""
+def _cell_array(rows: list[list[Any]], first: int) -> np.ndarray | None:
+    """`rows[first:]` as one 2-D object array laid out column by column (`order="F"`) when they
+    are all as wide (a workbook's always are; a CSV's nearly always), else None. The array is
+    built from `rows` itself with its first rows (the header and above) taken off the list
+    meanwhile and put back after (two moves of the list's pointers), not from a copy of its
+    data part, which increfs and later decrefs each row list (a cache miss each: ~0.2 s at a
+    million orders). numpy tells rows of several widths by the shape it finds (a 1-D array of
+    the row lists, made without looking into the cells), so no separate pass over the rows'
+    lengths is needed either."""
     if len(rows) <= first:
         return None
-    width = len(rows[first])
-    whole = all(len(r) == width for r in rows[:first])
-    cells = np.array(rows if whole else rows[first:], dtype=object, order="F")
+    head = rows[:first]
+    del rows[:first]
+    try:
+        cells = np.array(rows, dtype=object, order="F")
+    finally:
+        rows[:0] = head
     if cells.ndim != 2:   # rows of several widths (or cells that are sequences: never read so)
         return None
-    return cells, first if whole else 0
+    return cells
 
 
 def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> dict[str, pd.Series]:
@@ -450,9 +453,8 @@ def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> 
     the header and indexed by sheet row number; CSV rows may be short, so they are padded with ""."""
     rows, first = raw.rows, header_row0 + 1
     index = pd.RangeIndex(header_row0 + 2, header_row0 + 2 + max(len(rows) - first, 0))
-    found = _cell_array(rows, first)
-    if found is not None and found[0].shape[1] > max(wanted.values(), default=-1):
-        cells, start = found
+    cells = _cell_array(rows, first)
+    if cells is not None and cells.shape[1] > max(wanted.values(), default=-1):
         # a workbook's rows are all as wide: one 2-D object array (built in C, no per-cell
         # Python loop and no container per row), laid out column by column so that each column
         # is a contiguous view of it (a copy costs an incref per cell: as much as building it)
@@ -463,7 +465,7 @@ def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> 
         shared = len(set(wanted.values())) * _SHARED_SHARE >= width
         if shared:
             cells[:, sorted(set(range(width)) - set(wanted.values()))] = None
-        return {name: pd.Series(cells[start:, j] if shared else cells[start:, j].copy(), index=index,
+        return {name: pd.Series(cells[:, j] if shared else cells[:, j].copy(), index=index,
                                 dtype=object, copy=False)
                 for name, j in wanted.items()}
     return {name: pd.Series([r[j] if j < len(r) else "" for r in rows[first:]], index=index, dtype=object)
