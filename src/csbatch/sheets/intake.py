@@ -426,28 +426,49 @@ def _header_issues(found: FoundSheet, kind: Kind, header: HeaderMatch, cells: li
     return issues
 
 
+def _cell_array(rows: list[list[Any]], first: int) -> np.ndarray | None:
+    """`rows[first:]` as one 2-D object array laid out column by column (`order="F"`) when they
+    are all as wide (a workbook's always are; a CSV's nearly always), else None. The array is
+    built from `rows` itself with its first rows (the header and above) taken off the list
+    meanwhile and put back after (two moves of the list's pointers), not from a copy of its
+    data part, which increfs and later decrefs each row list (a cache miss each: ~0.2 s at a
+    million orders). numpy tells rows of several widths by the shape it finds (a 1-D array of
+    the row lists, made without looking into the cells), so no separate pass over the rows'
+    lengths is needed either."""
+    if len(rows) <= first:
+        return None
+    head = rows[:first]
+    del rows[:first]
+    try:
+        cells = np.array(rows, dtype=object, order="F")
+    finally:
+        rows[:0] = head
+    if cells.ndim != 2:   # rows of several widths (or cells that are sequences: never read so)
+        return None
+    return cells
+
+
 def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> dict[str, pd.Series]:
     """One object series per mapped column (name → column index), straight from the rows under
     the header and indexed by sheet row number; CSV rows may be short, so they are padded with ""."""
-    body = raw.rows[header_row0 + 1:]
-    index = pd.RangeIndex(header_row0 + 2, header_row0 + 2 + len(body))
-    lengths = set(map(len, body))
-    if len(lengths) == 1 and min(lengths) > max(wanted.values(), default=-1):
+    rows, first = raw.rows, header_row0 + 1
+    index = pd.RangeIndex(header_row0 + 2, header_row0 + 2 + max(len(rows) - first, 0))
+    cells = _cell_array(rows, first)
+    if cells is not None and cells.shape[1] > max(wanted.values(), default=-1):
         # a workbook's rows are all as wide: one 2-D object array (built in C, no per-cell
         # Python loop and no container per row), laid out column by column so that each column
         # is a contiguous view of it (a copy costs an incref per cell: as much as building it)
-        width = min(lengths)
-        cells = np.array(body, dtype=object, order="F")
+        width = cells.shape[1]
         # the cells of columns not read must not live on in the array through coercion (they
         # are freed with the rows): cleared when few, and with many the array is not kept (the
         # columns read are copied: n pointers a column not read would cost otherwise)
         shared = len(set(wanted.values())) * _SHARED_SHARE >= width
         if shared:
             cells[:, sorted(set(range(width)) - set(wanted.values()))] = None
-        return {name: pd.Series(cells[:, j] if shared else cells[:, j].copy(), index=index, dtype=object,
-                                copy=False)
+        return {name: pd.Series(cells[:, j] if shared else cells[:, j].copy(), index=index,
+                                dtype=object, copy=False)
                 for name, j in wanted.items()}
-    return {name: pd.Series([r[j] if j < len(r) else "" for r in body], index=index, dtype=object)
+    return {name: pd.Series([r[j] if j < len(r) else "" for r in rows[first:]], index=index, dtype=object)
             for name, j in wanted.items()}
 
 
