@@ -1,10 +1,12 @@
 """Round 17 (issue 14): the faster forms of the measured values give what the forms they replaced
 gave, kept here: the complaint due check (`_within_due`: a due time only for unresolved rows) and
 counted sales' per-employee look-ups (`_sheet_cells`, `_by_key` instead of `production.loc` and
-`Series.get` per employee)."""
+`Series.get` per employee), and the deadline items' statuses found for all items at once
+(`_statuses`) instead of a `judge` per item."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -13,6 +15,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from csbatch.audit.deadline_checks import Item, _nanos, _statuses, instant_column, judge
 from csbatch.scoring.measures_kit import Period, dsum
 from csbatch.scoring.measures_sales import _by_key, _sheet_cells
 from csbatch.scoring.measures_service import _within_due
@@ -92,3 +95,49 @@ def test_sheet_cells_are_the_cells_of_the_rows_loc_cuts():
             old, new = getattr(row, name), getattr(cells[emp], name)
             assert type(new) is type(old) and repr(new) == repr(old)
     assert cells.get("E9") is None
+
+
+# ---------------------------------------------------------------------------------------------
+# deadline statuses, for all items at once
+
+_instants = st.one_of(
+    st.datetimes(min_value=dt.datetime(1960, 1, 1), max_value=dt.datetime(2200, 1, 1)).map(pd.Timestamp),
+    st.datetimes(min_value=dt.datetime(2026, 10, 31, 23, 58), max_value=dt.datetime(2026, 11, 1, 0, 2))
+    .map(pd.Timestamp),
+    st.sampled_from([pd.Timestamp("2026-10-31 23:59:59.999999"), pd.Timestamp("2026-10-31 23:59"),
+                     pd.Timestamp("1969-12-31 23:59:30"), pd.Timestamp("2026-10-31 23:59:00.5").as_unit("ms"),
+                     pd.Timestamp("2026-10-31 23:59", tz="Asia/Shanghai"), pd.NaT,
+                     pd.Timestamp("1677-09-21 00:12:43.145225"), dt.datetime(2026, 10, 31, 23, 59, 30)]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_instants, st.one_of(st.none(), _instants), st.sampled_from([False, True, 0, 1]),
+                          st.booleans()), max_size=10))
+def test_statuses_judge_each_item_as_judge_does(policy, drawn):
+    started = next(r for r in policy.deadlines.values() if r.evidence.start is not None)
+    submitted = next(r for r in policy.deadlines.values() if r.evidence.start is None)
+    items = []
+    for due, done, excused, from_start in drawn:
+        if done is pd.NaT:
+            done = None
+        items.append((0, Item("r", "E1", "2026-10-31", due, done, None, excused), started if from_start else submitted))
+    dues, dones = [i.due for _, i, _ in items], [i.done for _, i, _ in items]
+    expected = _outcome(lambda: [judge(rule, item.due, item.done, item.excused) for _, item, rule in items])
+    got = _outcome(lambda: _statuses(items, _nanos(dues), _nanos(dones)))
+    assert got == expected      # the same words, or the same error (a time zone mixed in, out of bounds)
+    if got[0] == "value":
+        assert all(type(s) is str for s in got[1])
+    for values in (dues, dones):
+        old = _outcome(lambda v=values: instant_column(v))
+        new = _outcome(lambda v=values: instant_column(v, _nanos(v)))
+        if old[0] == "value" and new[0] == "value":
+            pd.testing.assert_series_equal(new[1], old[1])
+        else:
+            assert new == old
+
+
+def _outcome(make):
+    try:
+        return "value", make()
+    except Exception as error:      # an error is an outcome to compare
+        return "raised", type(error)
