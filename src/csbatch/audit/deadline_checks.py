@@ -329,35 +329,66 @@ def check_deadlines(month: Month, policy: Policy, inputs: Sheets, people: People
         put["reference"](item.reference)
         put["due_at"](item.due)
         put["submitted_at"](item.done)
-        put["status"](judge(rule, item.due, item.done, item.excused))
         put["rule_name"](rule.name)
         put["employee_name"](names(item.employee_id))
         put["due_kind"](rule.due.kind)
         put["key"](item.key)
         put["score"](item.score)
         put["passed"](_passed(rule, item.score))
+    due_nanos, done_nanos = _nanos(columns["due_at"]), _nanos(columns["submitted_at"])
+    columns["status"] = _statuses(items, due_nanos, done_nanos)
     frame = pd.DataFrame({
-        name: instant_column(columns[name]) if name in ("due_at", "submitted_at") else
+        name: instant_column(columns[name], due_nanos if name == "due_at" else done_nanos)
+        if name in ("due_at", "submitted_at") else
         pd.Series(columns[name], dtype=object) for name in DEADLINE_FRAME_COLUMNS})
     return frame, issues
 
 
+def _statuses(items: list[tuple[int, Item, DeadlineRule]], due: np.ndarray | None,
+              done: np.ndarray | None) -> list[str]:
+    """`judge(rule, item.due, item.done, item.excused)` of each item, for all at once from the
+    instants' nanoseconds where every due and done time is a Timestamp without a time zone (or
+    done None), what `status` compares by whole minutes (`_minutes`: nanoseconds floor-divided):
+    done by the due minute on_time, after it late; nothing done is "open" at the due time itself,
+    so open for a rule counted from a start, else excused or missing. A call per item (70,000 at
+    1M orders) cost a tenth of a second. Anything else is judged item by item, as it was."""
+    if due is None or done is None or bool((due == _NAT).any()):
+        return [judge(rule, item.due, item.done, item.excused) for _, item, rule in items]
+    n = len(items)
+    handed = done != _NAT
+    in_time = done // _NS_PER_MINUTE <= due // _NS_PER_MINUTE
+    started = np.fromiter((rule.evidence.start is not None for _, _, rule in items), dtype=bool, count=n)
+    excused = np.fromiter((bool(item.excused) for _, item, _ in items), dtype=bool, count=n)
+    codes = np.where(handed, np.where(in_time, 0, 1), np.where(started, 2, np.where(excused, 3, 4)))
+    words = ["on_time", "late", "open", "excused", "missing"]
+    return [words[k] for k in codes.tolist()]
+
+
 _NAT = np.iinfo(np.int64).min       # NaT's int64
+_NS_PER_MINUTE = 60_000_000_000
 
 
-def instant_column(values: list[Any]) -> pd.Series:
-    """`pd.Series(values, dtype="datetime64[ns]")` of Timestamps without a time zone and Nones,
-    from their nanoseconds (`Timestamp.value`) in one array: pandas converts such a list object by
-    object (a tenth of a second at 70,000 items). Anything else, or an instant nanoseconds cannot
-    hold, goes the way it went."""
+def _nanos(values: list[Any]) -> np.ndarray | None:
+    """The nanoseconds (`Timestamp.value`, NaT's for None) of Timestamps without a time zone and
+    Nones; None for anything else, or an instant nanoseconds cannot hold."""
     if set(map(type, values)) <= {pd.Timestamp, type(None)} and \
             not any(v.tzinfo is not None for v in values if v is not None):
         try:
-            nanos = np.fromiter((_NAT if v is None else v.value for v in values), dtype=np.int64, count=len(values))
+            return np.fromiter((_NAT if v is None else v.value for v in values), dtype=np.int64, count=len(values))
         except OverflowError:
             pass
-        else:
-            return pd.Series(nanos.view("datetime64[ns]"))
+    return None
+
+
+def instant_column(values: list[Any], nanos: np.ndarray | None = None) -> pd.Series:
+    """`pd.Series(values, dtype="datetime64[ns]")` of Timestamps without a time zone and Nones,
+    from their nanoseconds (`Timestamp.value`) in one array: pandas converts such a list object by
+    object (a tenth of a second at 70,000 items). Anything else, or an instant nanoseconds cannot
+    hold, goes the way it went. `nanos`: `_nanos(values)` when the caller has them."""
+    if nanos is None:
+        nanos = _nanos(values)
+    if nanos is not None:
+        return pd.Series(nanos.view("datetime64[ns]"))
     return pd.Series(values, dtype="datetime64[ns]")
 
 

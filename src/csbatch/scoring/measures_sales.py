@@ -10,9 +10,9 @@ their orders as they are."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from decimal import Decimal
-from typing import cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -83,6 +83,32 @@ def _production_rows(ctx: Context) -> pd.DataFrame:
     return prod.drop_duplicates("employee_id", keep="first").set_index("employee_id")
 
 
+class _SheetCells(NamedTuple):
+    """The two cells of an employee's production row `_production_rule` reads."""
+
+    submitted_at: Any
+    reported_sales: Any
+
+
+def _sheet_cells(production: pd.DataFrame) -> dict[Any, _SheetCells]:
+    """Each employee's production row (the index: employee IDs, one row each) as the cells
+    `_production_rule` reads, in one pass over two columns: `production.loc[emp]` per employee
+    cut a row Series each (a tenth of a second for 5,000 staff). A datetime cell comes back as
+    the row's would (Timestamp or NaT), an object cell as itself."""
+    return dict(zip(production.index.tolist(),
+                    map(_SheetCells._make, zip(production["submitted_at"].tolist(),
+                                               production["reported_sales"].tolist()))))
+
+
+def _by_key(sums: pd.Series) -> Callable[[Any, Any], Any]:
+    """`sums.get` as a dict's `get` where that answers alike (an object or text index without
+    repeats or blanks: `dsum`'s), else `sums.get` itself."""
+    index = sums.index
+    if index.is_unique and not index.hasnans and (index.dtype == object or isinstance(index.dtype, pd.StringDtype)):
+        return dict(zip(index.tolist(), sums.tolist())).get
+    return sums.get
+
+
 def _production_rule(actual: Decimal, row, due, cs) -> tuple[Decimal, str]:
     """(share counted, why) for one employee under the production-sheet rules."""
     if row is None or is_blank(row.submitted_at):
@@ -116,14 +142,15 @@ def sales_measures(ctx: Context) -> dict[str, pd.Series]:
     due = due_at(ctx.policy.deadlines[cs.production_sheet_rule].due, period=ctx.period.code)
     counted_out, rules, actual_out = {}, {}, {}
     noted: dict[str, str] = {}
-    has_sheet = set(production.index)
+    sheets = _sheet_cells(production)
+    sums = _by_key(actual)
     for emp, under_rule in subject.items():
-        a = actual.get(emp, ZERO)
+        a = sums(emp, ZERO)
         actual_out[emp] = a
         if not under_rule:
             counted_out[emp], rules[emp] = a, ""
             continue
-        row = production.loc[cast(str, emp)] if emp in has_sheet else None   # index: employee IDs
+        row = sheets.get(emp)
         share, why = _production_rule(a, row, due, cs)
         counted_out[emp], rules[emp] = a * share, why
         if emp not in ctx.feeds.who:

@@ -120,20 +120,26 @@ def _within_due(ctx: Context, rows: pd.DataFrame) -> np.ndarray:
     if rule is None or rows.empty:
         return np.zeros(len(rows), dtype=bool)
     calendars = Calendars(ctx.policy, None, ctx.period.code)   # its problems are the audit's to report
-    within = []
+    # a resolved complaint is not within its due time whatever that is: the due time is found
+    # only for the rows with a blank resolved_at (a month's register: 2 of 16,678 at 1M orders),
+    # not a `calendars.due` per complaint; a missing column is blank to `row.get`
+    if "resolved_at" in rows.columns:
+        open_ = np.fromiter(map(is_blank, rows["resolved_at"].tolist()), dtype=bool, count=len(rows))
+    else:
+        open_ = np.ones(len(rows), dtype=bool)
+    at = np.flatnonzero(open_)
+    within = np.zeros(len(rows), dtype=bool)
     # only the columns read here (and by `agreed_due`) turned into records: `to_dict` boxes each
     # cell of every column, the complaint's text and dates included, and a row's missing column
     # is None to `row.get` either way
     read = [c for c in rows.columns if c in {"received_at", "resolved_at", rule.evidence.agreed}]
-    for row in rows[read].to_dict("records"):
+    for k, row in zip(at.tolist(), rows[read].take(at).to_dict("records")):
         received: Any = row.get("received_at")
-        resolved = row.get("resolved_at")
         due = None if is_blank(received) else (
             agreed_due(rule, row) or calendars.due(rule.due, period=ctx.period.code, start=pd.Timestamp(received),
                                                    reference=received))
-        within.append(due is not None and is_blank(resolved)
-                      and status(due, None, as_of=ctx.period.end) == "open")
-    return np.asarray(within, dtype=bool)
+        within[k] = due is not None and status(due, None, as_of=ctx.period.end) == "open"
+    return within
 
 
 def _scope_keys(ctx: Context) -> pd.Series:
