@@ -158,3 +158,40 @@ def test_formula_items_worded_per_distinct_numbers_as_per_member(policy, monkeyp
         old = _card(policy, code, employees)
         monkeypatch.undo()
         assert new == old
+
+
+def _old_per_event_raw(item, rule, ctx):
+    """`_per_event_raw` before round 17: every member's points and words made on their own."""
+    w = item.weight
+    cols = {name: ctx.column(name) for name in rule.points}
+    out = []
+    for i in range(ctx.n):
+        missing = {name for name in rule.points if cols[name][i] is None}
+        if missing:
+            out.append((None, [], [], missing))
+            continue
+        pts = w + sum((rule.points[n] * cols[n][i] for n in rule.points), D(0))
+        terms = " ".join(f"{engine._signed(rule.points[n])} × {fmt(cols[n][i])} ({{m{k}}})"
+                         for k, n in enumerate(rule.points))
+        said_terms = Phrase(f"{w} {terms}", tuple((f"m{k}", named(n)) for k, n in enumerate(rule.points)), plain=True)
+        out.append((pts, [said_terms], [], set()))
+    return out
+
+
+_COUNTS = [None, D(0), D("-0"), D("0.0"), D(1), D("1.00"), D(3), D("2.5"), D("1E+1"), D("-0.5")]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_per_event_items_made_per_distinct_counts_as_per_member(policy, monkeypatch, seed):
+    """Counts equal and not alike (0, -0, 0.0; 1 and 1.00), blanks, negatives: the ecommerce card's
+    complaint penalty (no floor) and the onsite card's conduct points (floored at 0)."""
+    import random
+
+    pick = random.Random(seed).choice
+    for code, name in (("ecommerce", "complaint_penalty_points"), ("onsite", "conduct_points_lost")):
+        employees = {f"E{i}": {name: pick(_COUNTS)} for i in range(40)}
+        new = _card(policy, code, employees)
+        monkeypatch.setattr(engine, "_per_event_raw", _old_per_event_raw)
+        old = _card(policy, code, employees)
+        monkeypatch.undo()
+        assert new == old

@@ -347,15 +347,25 @@ def _per_event_raw(item: Item, rule: PerEventRule, ctx: _Context) -> list[Raw]:
     w = item.weight
     cols = {name: ctx.column(name) for name in rule.points}
     out: list[Raw] = []
+    # the points and words are functions of the counts alone: made once per distinct counts,
+    # digits and all (`exact_key`), and shared (members repeat a few small counts)
+    known: dict[tuple[Any, ...], tuple[Decimal, Phrase]] = {}
     for i in range(ctx.n):
         missing = {name for name in rule.points if cols[name][i] is None}
         if missing:
             out.append((None, [], [], missing))
             continue
-        pts = w + sum((rule.points[n] * cols[n][i] for n in rule.points), ZERO)
-        terms = " ".join(f"{_signed(rule.points[n])} × {fmt(cols[n][i])} ({{m{k}}})" for k, n in enumerate(rule.points))
-        said_terms = Phrase(f"{w} {terms}", tuple((f"m{k}", named(n)) for k, n in enumerate(rule.points)), plain=True)
-        out.append((pts, [said_terms], [], set()))
+        key = exact_key([cols[n][i] for n in rule.points])
+        made = known.get(key) if key is not None else None
+        if made is None:
+            pts = w + sum((rule.points[n] * cols[n][i] for n in rule.points), ZERO)
+            terms = " ".join(f"{_signed(rule.points[n])} × {fmt(cols[n][i])} ({{m{k}}})"
+                             for k, n in enumerate(rule.points))
+            made = (pts, Phrase(f"{w} {terms}", tuple((f"m{k}", named(n)) for k, n in enumerate(rule.points)),
+                                plain=True))
+            if key is not None:
+                known[key] = made
+        out.append((made[0], [made[1]], [], set()))
     return out
 
 
