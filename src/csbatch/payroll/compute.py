@@ -215,13 +215,15 @@ def tabulate(lines: Sequence[PayLine], people: pd.DataFrame, components: Sequenc
     columns = [c for c in order if c in always or c in used]
 
     wide = {c: people[c].astype(object).tolist() for c in LEAD_COLUMNS}
+    # (the employees iterated as a list: iterating the column boxes each cell again, per component)
+    employees = people["employee_id"].tolist()
     for code in columns:
-        wide[code] = [sums.get((emp, code), zero) for emp in people["employee_id"]]
-    wide["gross_pay"] = [gross.get(emp, zero) for emp in people["employee_id"]]
+        wide[code] = [sums.get((emp, code), zero) for emp in employees]
+    wide["gross_pay"] = [gross.get(emp, zero) for emp in employees]
     payroll = pd.DataFrame(wide, columns=[*LEAD_COLUMNS, *columns, "gross_pay"], dtype=object)
 
     rows = []
-    for emp, name in zip(people["employee_id"], people["name"]):
+    for emp, name in zip(employees, people["name"]):
         for code in columns:
             amount = sums.get((emp, code))
             if amount is None or amount == 0:

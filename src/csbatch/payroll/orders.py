@@ -61,7 +61,13 @@ class Counted:
         return len(self.at)
 
     def column(self, name: str) -> list[Any]:
-        return self.sales[name].take(self.at).tolist()
+        """The column's cells of these orders. An object column is taken from its array (the same
+        cells, without a Series and an index taken: 800k orders, a third less per column); any
+        other dtype as pandas boxes it."""
+        column = self.sales[name]
+        if column.dtype == object:
+            return column.to_numpy()[self.at].tolist()
+        return column.take(self.at).tolist()
 
     def series(self, name: str) -> pd.Series:
         return self.sales[name].take(self.at)
@@ -211,8 +217,14 @@ def _paid(code: str, ctx: PayContext, orders: list[Any], emps: list[Any], pays: 
     """The orders that pay something (kept in `ctx.order_pay`), and per employee their exact sum
     and their inputs (positions into `inputs`, in file order). `coded`: `pays` as
     `coded_per_distinct` gave them (each order's code, the distinct pays)."""
-    nonzero = list(map(bool, pays))                                           # pay ≠ 0
-    kept = np.flatnonzero(np.fromiter(nonzero, dtype=bool, count=len(nonzero)))
+    if coded is not None and len(coded[0]):
+        # pay ≠ 0 asked once per distinct pay (`coded`: a few thousand objects for 800k orders)
+        flags = np.array([bool(p) for p in coded[1].tolist()], dtype=bool)[coded[0]]
+        nonzero: list[bool] = flags.tolist()
+        kept = np.flatnonzero(flags)
+    else:
+        nonzero = list(map(bool, pays))                                       # pay ≠ 0
+        kept = np.flatnonzero(np.fromiter(nonzero, dtype=bool, count=len(nonzero)))
     # the kept orders, agents and pays taken in row order by `compress` (no object array each)
     paid_emps, paid_pays = list(compress(emps, nonzero)), list(compress(pays, nonzero))
     ctx.order_pay.extend(code, list(compress(orders, nonzero)), paid_emps, paid_pays)
@@ -319,10 +331,25 @@ def commission(code: str, component: Commission, ctx: PayContext) -> list[PayLin
 def refunded_rows(sales: pd.DataFrame) -> np.ndarray:
     """The rows of `sales` refunded with an order ID: the IDs are checked for blanks only on the
     refunded rows (all of a million text IDs: 0.35 s of py-spy samples in four payrolls)."""
-    at = np.flatnonzero(sales["status"].eq(REFUNDED).to_numpy(dtype=bool))
+    at = np.flatnonzero(_equals(sales["status"], REFUNDED))
     mask = np.zeros(len(sales), dtype=bool)
     mask[at[sales["order_id"].take(at).notna().to_numpy(dtype=bool)]] = True
     return mask
+
+
+def _equals(column: pd.Series, text: str) -> np.ndarray:
+    """`column.eq(text)` as booleans. An object column is compared by numpy (a million cells:
+    0.035 -> 0.008 s); a blank compares unequal there as in pandas, but a cell that cannot say
+    whether it is equal (pd.NA) raises, and then pandas compares, as before."""
+    if column.dtype == object:
+        try:
+            equal = column.to_numpy() == text
+        except TypeError:
+            pass
+        else:
+            if isinstance(equal, np.ndarray) and equal.dtype == bool and equal.shape == (len(column),):
+                return equal
+    return column.eq(text).to_numpy(dtype=bool)
 
 
 def reversals(ctx: PayContext) -> list[PayLine]:

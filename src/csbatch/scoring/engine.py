@@ -83,6 +83,9 @@ def _escaped(text: str) -> str:
 FORMULA_WORDS = {"if": NC_("formula", "if"), "else": NC_("formula", "else"), "and": NC_("formula", "and"),
                  "or": NC_("formula", "or"), "not": NC_("formula", "not")}
 _FORMULA_WORD = re.compile(r"\bno data\b|(?<!')\b[A-Za-z_][A-Za-z0-9_]*\b(?!')")
+#: each of those words as said, made once: a `Said` without params is its template and nothing
+#: else, the same text whichever object says it (a formula is worded per member: 4,000 at 1M orders)
+_FORMULA_SAID = {found: Said(template) for found, template in (*FORMULA_WORDS.items(), ("no data", NO_DATA))}
 
 
 def formula(text: str, names: Iterable[str] = (), head: str = "") -> Phrase:
@@ -90,12 +93,14 @@ def formula(text: str, names: Iterable[str] = (), head: str = "") -> Phrase:
     measured values among `names` are said in the language; the English is `head + text` (`head`,
     a policy's name before the formula, is shown as written)."""
     measures = set(names)
+    if not measures and not any(found in text for found in _FORMULA_SAID):
+        return plain(head + text)     # (no word to say: most sums are numbers and signs only)
     params: list[tuple[str, Any]] = []
     template, end = "", 0
     for m in _FORMULA_WORD.finditer(text):
         found = m.group()
-        if found == "no data" or found in FORMULA_WORDS:
-            said_as: Said = Said(NO_DATA if found == "no data" else FORMULA_WORDS[found])
+        if found in _FORMULA_SAID:
+            said_as: Said = _FORMULA_SAID[found]
         elif found in measures:
             said_as = named(found)
         else:
@@ -117,6 +122,20 @@ def table_named(code: str, table: BandTable) -> Named:
 def spoken(phrases: Sequence[Phrase], lang: str = "en") -> str:
     """A rule's phrases in the language, joined as `ItemScore.rule` joins them."""
     return "; ".join(p.text(lang) for p in phrases)
+
+
+def spoken_once(phrases: Sequence[Phrase], lang: str, said: dict[int, tuple[Phrase, str]]) -> str:
+    """`spoken(phrases, lang)`, each phrase object worded once: `said` maps a phrase's id to the
+    phrase (held, so an id reused by a new object is worded again) and its words in `lang`. The
+    engine hands one phrase object to every member with the same value (`_each_measured`, a
+    formula's words per distinct row), so most of a card's phrases are repeats."""
+    texts = []
+    for phrase in phrases:
+        found = said.get(id(phrase))
+        if found is None or found[0] is not phrase:
+            found = said[id(phrase)] = (phrase, phrase.text(lang))
+        texts.append(found[1])
+    return "; ".join(texts)
 
 
 @dataclass(frozen=True)
@@ -151,13 +170,7 @@ class ItemScore:
             return self.rule
         if said is None:
             return spoken(self.phrases, lang)
-        texts = []
-        for phrase in self.phrases:
-            found = said.get(id(phrase))
-            if found is None or found[0] is not phrase:
-                found = said[id(phrase)] = (phrase, phrase.text(lang))
-            texts.append(found[1])
-        return "; ".join(texts)
+        return spoken_once(self.phrases, lang, said)
 
 
 @dataclass
@@ -333,15 +346,25 @@ def _per_event_raw(item: Item, rule: PerEventRule, ctx: _Context) -> list[Raw]:
     w = item.weight
     cols = {name: ctx.column(name) for name in rule.points}
     out: list[Raw] = []
+    # the points and words are functions of the counts alone: made once per distinct counts,
+    # digits and all (`exact_key`), and shared (members repeat a few small counts)
+    known: dict[tuple[Any, ...], tuple[Decimal, Phrase]] = {}
     for i in range(ctx.n):
         missing = {name for name in rule.points if cols[name][i] is None}
         if missing:
             out.append((None, [], [], missing))
             continue
-        pts = w + sum((rule.points[n] * cols[n][i] for n in rule.points), ZERO)
-        terms = " ".join(f"{_signed(rule.points[n])} × {fmt(cols[n][i])} ({{m{k}}})" for k, n in enumerate(rule.points))
-        said_terms = Phrase(f"{w} {terms}", tuple((f"m{k}", named(n)) for k, n in enumerate(rule.points)), plain=True)
-        out.append((pts, [said_terms], [], set()))
+        key = exact_key([cols[n][i] for n in rule.points])
+        made = known.get(key) if key is not None else None
+        if made is None:
+            pts = w + sum((rule.points[n] * cols[n][i] for n in rule.points), ZERO)
+            terms = " ".join(f"{_signed(rule.points[n])} × {fmt(cols[n][i])} ({{m{k}}})"
+                             for k, n in enumerate(rule.points))
+            made = (pts, Phrase(f"{w} {terms}", tuple((f"m{k}", named(n)) for k, n in enumerate(rule.points)),
+                                plain=True))
+            if key is not None:
+                known[key] = made
+        out.append((made[0], [made[1]], [], set()))
     return out
 
 
@@ -362,6 +385,11 @@ def _formula_raw(item: Item, rule: FormulaRule, ctx: _Context) -> list[Raw]:
     env["weight"] = [w] * ctx.n
     result = expressions.evaluate(expr, env, ctx.n, tables=ctx.tables, population=ctx.rated_rows)
     out: list[Raw] = []
+    # the words of a band hit and of the sum are functions of the numbers alone (the means are the
+    # card's): made once per distinct numbers, digits and all (`exact_key`), and the one phrase
+    # object shared (1M orders: members repeat a few small counts)
+    hit_words: dict[tuple[Any, ...], Phrase] = {}
+    sum_words: dict[tuple[Any, ...], Phrase] = {}
     for i in range(ctx.n):
         if i in result.errors:
             ctx.issues.append(Issue.of(item.place_of("rule"), "score.formula",
@@ -371,19 +399,48 @@ def _formula_raw(item: Item, rule: FormulaRule, ctx: _Context) -> list[Raw]:
         value = result.values[i]
         # the expression evaluator types a hit's band as object; it is the Band `lookup` found
         hits = cast("list[tuple[str, Band, Decimal]]", result.hits.get(i, []))
-        parts = [_band_text(t, ctx.tables(t), b, v, _band_value(b)) for t, b, v in hits]
+        parts = []
+        for t, b, v in hits:
+            key = exact_key((v,))
+            part = hit_words.get((t, id(b), key)) if key is not None else None
+            if part is None:
+                part = _band_text(t, ctx.tables(t), b, v, _band_value(b))
+                if key is not None:
+                    hit_words[(t, id(b), key)] = part   # (the band is the table's: alive, its id its own)
+            parts.append(part)
         places = [b.place for _, b, _ in hits if b.place]
         if value is None:
             out.append((None, parts, places, result.missing.get(i, set()) or {"?"}))
             continue
         row = {name: env[name][i] for name in env}
-        # what is substituted is a measured value, a mean or a band value: a Decimal, or None
-        sums = expressions.substituted(rule.formula, row, result.means, [b.value for _, b, _ in hits],
-                                       lambda name, v: "no data" if v is None else
-                                       (show(name, v) if name in UNITS else fmt(cast(Decimal, v))))
-        shown = fmt(half_up(value))
-        out.append((value, [*parts, formula(f"{sums} = {shown}")], places, set()))
+        bands = [b.value for _, b, _ in hits]
+        key = exact_key((*row.values(), *bands, value))
+        words = sum_words.get(key) if key is not None else None
+        if words is None:
+            # what is substituted is a measured value, a mean or a band value: a Decimal, or None
+            sums = expressions.substituted(rule.formula, row, result.means, bands,
+                                           lambda name, v: "no data" if v is None else
+                                           (show(name, v) if name in UNITS else fmt(cast(Decimal, v))))
+            words = formula(f"{sums} = {fmt(half_up(value))}")
+            if key is not None:
+                sum_words[key] = words
+        out.append((value, [*parts, words], places, set()))
     return out
+
+
+def exact_key(values: Iterable[Any]) -> tuple[Any, ...] | None:
+    """A key equal only for values that are worded alike: each a Decimal by sign, digits and
+    exponent (0.5 and 0.50 are equal but read apart; -0 and 0 too) or None; None (no key: word
+    the row itself) when a value is anything else (a bool, a text, a subclass)."""
+    key: list[Any] = []
+    for v in values:
+        if v is None:
+            key.append(None)
+        elif type(v) is Decimal:
+            key.append(v.as_tuple())
+        else:
+            return None
+    return tuple(key)
 
 
 def _rank_bonus(item: Item, rule: RankBonusRule, ctx: _Context) -> list[Raw]:
@@ -446,6 +503,7 @@ def score_item(item: Item, ctx: _Context) -> list[ItemScore]:
     firsts = columns[names[0]] if names else [None] * ctx.n
     raws = _item_raw(item, ctx)
     scores = []
+    english: dict[int, tuple[Phrase, str]] = {}    # each phrase object's English once (`spoken_once`)
     for i, (raw, phrases, places, missing) in enumerate(raws):
         inputs = {name: column[i] for name, column in columns.items()}
         flags: tuple[str, ...] = ()
@@ -471,7 +529,8 @@ def score_item(item: Item, ctx: _Context) -> list[ItemScore]:
             phrases = [*phrases, said(N_("rounded down → {points}") if rounded < points
                                       else N_("rounded toward zero → {points}"), points=fmt(rounded))]
         phrases = [*phrases, *(ctx.scopes[n] for n in names if n in ctx.scopes)]
-        scores.append(ItemScore(firsts[i], rounded, spoken(phrases), flags, inputs, places, tuple(phrases)))
+        scores.append(ItemScore(firsts[i], rounded, spoken_once(phrases, "en", english), flags, inputs, places,
+                                tuple(phrases)))
     return scores
 
 
