@@ -103,7 +103,7 @@ class _WithChildren:
                     self.peak_mib = max(self.peak_mib, (own + sum(map(_private_bytes, pids))) / (1024 * 1024))
 
 
-#: the close's process and its forked writer (started by `_child_close`)
+#: the close's process and its forked children: the VIP stage's and the writer's (started by `_child_close`)
 _CLOSE_AND_CHILD = _WithChildren()
 
 
@@ -321,7 +321,8 @@ def _table(month: Month, runs: dict, out: Path, rounds: int) -> list[str]:
         if name == "close (total)":
             lines.append(f"{'-' * width}  {'-' * 9}  {'-' * 6}  {'-' * 10}")
         lines.append(f"{name:<{width}}  {seconds:>9.2f}  {share:>6}  {peak:>6.0f} MiB")
-    lines.append("peak mem.: the process's peak RSS; the close's includes its forked writer's private memory")
+    lines.append("peak mem.: the process's peak RSS; the close's includes its forked children's private memory "
+                 "(the VIP stage's, the writer's)")
     fx_s = statistics.median(r["seconds"] for r in runs[FASTEXCEL])
     lines.append(f"close ÷ fastexcel read: {close_s / fx_s:.2f}  (limit {LIMIT})")
     if runs[PANDAS]:
