@@ -50,6 +50,7 @@ from csbatch.calendar import WorkCalendar, month_bounds
 from csbatch.errors import CsbatchError, Issue, Source
 from csbatch.grouping import first_codes, joined_runs, stable_order
 from csbatch.i18n import N_, Said
+from csbatch.money import ONE as _ONE
 from csbatch.money import ZERO as _ZERO
 from csbatch.policy.worktime import LeaveType, Schedule, Shift
 
@@ -68,7 +69,6 @@ DAY_COLUMNS: tuple[str, ...] = (
 )
 
 _KEY = ["employee_id", "date"]
-_ONE = Decimal(1)
 _MINUTE = pd.Timedelta(minutes=1)
 _MORNING, _AFTERNOON = 0, 1
 

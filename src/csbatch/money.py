@@ -19,7 +19,8 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Protocol
 
-__all__ = ["CONTEXT", "MODES", "ZERO", "ZERO_CENTS", "Rule", "floor", "half_up", "round_by", "rounded", "to_cents"]
+__all__ = ["CONTEXT", "MODES", "ONE", "ZERO", "ZERO_CENTS", "Rule", "floor", "half_up", "round_by", "rounded",
+           "to_cents"]
 
 #: 28 significant digits (Python's default) and every error trapped: an amount too long to round
 #: to its places is an error, never a silently different number.
@@ -40,6 +41,12 @@ ZERO = Decimal(0)
 #: Zero to the fen (`Decimal("0.00")`, exponent −2, prints "0.00"): the VIP spend and price sums
 #: and the pay-change amounts, which show two places even when nothing was added.
 ZERO_CENTS = Decimal("0.00")
+
+#: One as a whole number (`Decimal(1)`, exponent 0, prints "1"): the full-price card rate, the
+#: whole of a share (`ONE - share`), a mark of one. Every module that had a one defined this
+#: very value and now imports it (under the name it used); like `ZERO` it keeps exponent 0, so
+#: `ONE - Decimal("0.25")` is "0.75", where a `Decimal("1.0000")` would make it "0.7500".
+ONE = Decimal(1)
 
 
 class Rule(Protocol):

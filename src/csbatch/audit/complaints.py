@@ -32,12 +32,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csbatch.audit.kit import Month, half_up, instants, records, table, text, timestamp
+from csbatch.audit.kit import Month, instants, records, table, text, timestamp
 from csbatch.audit.report import COMPLAINT_COLUMNS, STAGE_COLUMNS
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
-from csbatch.money import ZERO
+from csbatch.money import ZERO, half_up
 from csbatch.policy import Policy
 from csbatch.policy.catalogues import COMPLAINT_STAGES
 from csbatch.policy.deadlines import DeadlineRule, DueAfter

@@ -12,9 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from csbatch.audit.kit import half_up, records, text, timestamp
+from csbatch.audit.kit import records, text, timestamp
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_
+from csbatch.money import half_up
 
 EXCEPTION_COLUMNS: tuple[str, ...] = ("order_id", "customer_id", "employee_id", "order_date", "amount", "note")
 

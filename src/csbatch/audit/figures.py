@@ -17,11 +17,11 @@ from decimal import Decimal
 import pandas as pd
 
 from csbatch.audit.callbacks import CallbackTotals
-from csbatch.audit.kit import half_up, share
+from csbatch.audit.kit import share
 from csbatch.audit.qa import QaFrames
 from csbatch.audit.report import FIGURES
 from csbatch.blanks import is_blank
-from csbatch.money import ZERO
+from csbatch.money import ZERO, half_up
 
 
 def _count(n: int) -> Decimal:

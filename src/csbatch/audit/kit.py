@@ -28,7 +28,6 @@ Sheets = Inputs | Mapping[str, pd.DataFrame]
 
 #: Shares (0.9231) keep four places: two decimals once shown as a percentage.
 _SHARE = 4
-ONE = Decimal(1)
 
 
 def mean(values: Iterable[Decimal]) -> Decimal | None:

@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from csbatch.audit.kit import ONE, Month, People, half_up, mean, share, table, team_key, text
+from csbatch.audit.kit import Month, People, mean, share, table, team_key, text
 from csbatch.blanks import is_blank
+from csbatch.money import ONE, half_up
 from csbatch.policy.expressions import ExpressionError, parse
 from csbatch.qa.questionnaire import AuditResult
 

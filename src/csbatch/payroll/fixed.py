@@ -8,9 +8,8 @@ from decimal import Decimal
 
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_
-from csbatch.money import ZERO
+from csbatch.money import ONE, ZERO
 from csbatch.payroll.lines import (
-    ONE,
     PayContext,
     PayInput,
     PayLine,

@@ -20,6 +20,7 @@ from csbatch.attendance import AttendanceResult
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_, Named, said_params, word
+from csbatch.money import ONE as ONE  # importable from here (`X as X`): it was defined here before round 18
 from csbatch.money import ZERO, round_by
 from csbatch.policy import Policy
 from csbatch.rules.reasons import Reason
@@ -27,8 +28,6 @@ from csbatch.scoring.cards import ScoreResult
 from csbatch.scoring.measures import Measured
 from csbatch.scoring.measures_kit import Period, SheetRows
 from csbatch.sheets.intake import Inputs
-
-ONE = Decimal(1)
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,8 @@ from csbatch.blanks import is_blank
 from csbatch.errors import Issue
 from csbatch.grouping import exact_sums, first_codes, identities, stable_order
 from csbatch.i18n import N_
-from csbatch.money import ZERO
+from csbatch.money import ONE, ZERO
 from csbatch.payroll.lines import (
-    ONE,
     REVERSAL,
     InputRows,
     PayContext,

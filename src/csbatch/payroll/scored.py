@@ -11,8 +11,8 @@ from typing import cast
 
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_
-from csbatch.money import ZERO, round_by
-from csbatch.payroll.lines import ONE, PayContext, PayInput, PayLine, yuan
+from csbatch.money import ONE, ZERO, round_by
+from csbatch.payroll.lines import PayContext, PayInput, PayLine, yuan
 from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
 from csbatch.policy.pay import PerformanceBonus, PerUnit

@@ -32,6 +32,7 @@ from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
+from csbatch.money import ONE as _ONE
 from csbatch.money import ZERO as _ZERO
 from csbatch.money import half_up
 from csbatch.policy.scorecards import Questionnaire
@@ -53,8 +54,6 @@ AUDIT_TAIL_COLUMNS: tuple[str, ...] = ("score", "violations")
 #: Columns after the contract's, in this order.
 AUDIT_EXTRA_COLUMNS: tuple[str, ...] = ("auditor", "applicable", "failed_critical",
                                         "_file", "_sheet", "_row")
-
-_ONE = Decimal(1)
 
 
 def audit_columns(questionnaire: Questionnaire) -> tuple[str, ...]:

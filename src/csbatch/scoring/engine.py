@@ -24,7 +24,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_, NC_, Listed, Named, Said, said_params, word
-from csbatch.money import ZERO, half_up, round_by
+from csbatch.money import ONE, ZERO, half_up, round_by
 from csbatch.policy import expressions
 from csbatch.policy.band_lookup import OutsideTable, lookup
 from csbatch.policy.bands import Band, BandTable, fmt
@@ -44,8 +44,6 @@ from csbatch.policy.scorecards import (
 )
 from csbatch.policy.vocabulary import NO_DATA, UNITS, named, show
 from csbatch.text import spelled
-
-ONE = Decimal(1)
 
 
 @dataclass(frozen=True)

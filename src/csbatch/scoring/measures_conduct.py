@@ -21,8 +21,8 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.errors import Source
 from csbatch.i18n import N_, Named, Said
-from csbatch.money import ZERO
-from csbatch.scoring.measures_kit import ONE, Context, decimal_sum, dsum
+from csbatch.money import ONE, ZERO
+from csbatch.scoring.measures_kit import Context, decimal_sum, dsum
 
 MEASURE = "conduct_points_lost"
 _KEY = ["employee_id", "date", "item"]

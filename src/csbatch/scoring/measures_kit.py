@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from csbatch.policy import Policy
     from csbatch.sheets.intake import Inputs
 
-ONE = Decimal(1)
-
 
 # ---------------------------------------------------------------------------------------------
 # masks

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from csbatch.blanks import is_blank
+from csbatch.money import ONE
 from csbatch.rules.due_calendars import Calendars, agreed_due, complaint_rule
 from csbatch.rules.due_dates import status
-from csbatch.scoring.measures_kit import ONE, PLACE_COLUMNS, Context, count, decimals, dsum, filled, ratio, truthy
+from csbatch.scoring.measures_kit import PLACE_COLUMNS, Context, count, decimals, dsum, filled, ratio, truthy
 
 #: Rating codes of the callbacks sheet (the `rating` vocabulary of inputs.yaml).
 RATINGS = {"callbacks_satisfied": "satisfied", "callbacks_neutral": "neutral",

@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from decimal import Decimal
 
+from csbatch.money import ONE, to_cents
 from csbatch.money import ZERO_CENTS as ZERO
-from csbatch.money import to_cents
 from csbatch.policy import Policy
 from csbatch.policy.band_lookup import lookup
 from csbatch.policy.bands import fmt
 from csbatch.policy.vip import Programme
-
-ONE = Decimal(1)
 
 
 def yen(amount: Decimal | int) -> str:
