@@ -241,3 +241,35 @@ def test_a_reader_connection_reads_and_cannot_write(tmp_path):
         reader.execute("DELETE FROM vip_purchases")
     reader.close()
 
+
+
+@needs_fork
+def test_a_wait_interrupted_leaves_the_child_to_cancel():
+    """Ctrl-C while the close waits for the child: the runner's `cancel` still kills and reaps it."""
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(signum, frame):
+        raise Interrupted
+
+    pending = ahead(lambda apart: signal.pause())
+    pid = pending._pid
+    assert pid is not None
+    before = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(Interrupted):
+            pending.result()
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        assert pending.forked
+        pending.cancel()
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+        try:   # never leave the pausing child behind, whatever failed above
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass

@@ -138,9 +138,9 @@ class Ahead(Generic[T]):
         both processes hold, so doing it again gives the same result, later."""
         if self._pid is None or self._said is None:
             return self._work(False)
-        pid, said, self._pid, self._said = self._pid, self._said, None, None
+        _, status = os.waitpid(self._pid, 0)   # interrupted (Ctrl-C): the child is still `cancel`'s
+        said, self._pid, self._said = self._said, None, None
         with said:
-            _, status = os.waitpid(pid, 0)
             said.seek(0)
             words = said.read()
         try:
