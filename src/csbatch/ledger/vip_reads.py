@@ -149,6 +149,31 @@ class LedgerPurchases:
         self.conn.execute(f"DELETE FROM temp.{table}")
         self.conn.execute(f"INSERT OR IGNORE INTO temp.{table} SELECT value FROM json_each(?)", (refs,))
 
+    def _store_names(self, keys: tuple[str, str, str]) -> dict[int, str]:
+        """The store types' keys (`_keys`' third list) → their text."""
+        return dict(self.conn.execute(
+            "SELECT key, text FROM ledger_keys WHERE key IN (SELECT value FROM json_each(?))", (keys[2],)))
+
+    def _sums(self, keys: tuple[str, str, str], refs: str) -> list[Any]:
+        """`_spend_sql`'s rows (stored form, store type key, cents or a float marking the group)
+        for the stored forms `refs` (a JSON list, in key order), through the `spend_refs` TEMP
+        table, emptied again after."""
+        try:
+            self._fill("spend_refs", refs)
+            return self.conn.execute(_spend_sql(keys), keys).fetchall()
+        finally:
+            self.conn.execute("DELETE FROM temp.spend_refs")
+
+    def _exact_sum(self, keys: tuple[str, str, str], store: str, forms: list[Any]) -> Decimal:
+        """A marked group's sum (an amount cents cannot hold): `ZERO` plus the exact text of each
+        amount of the customer's stored `forms` and the store type named `store`."""
+        found = self.conn.execute(
+            f"""SELECT {compact.amount_sql('p.amount')} FROM vip_purchase_rows p
+                JOIN ledger_keys s ON s.key = p.store_type
+                WHERE {_KEYED} AND s.text = ? AND +p.customer_ref IN (SELECT value FROM json_each(?))""",
+            (*keys, store, json.dumps(forms))).fetchall()
+        return sum((Decimal(a) for (a,) in found), ZERO)
+
     def spend(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
         """Summed in SQL over the rows of the months, store types and customers asked for only
         (the table's key starts with them: migration 8): integer cents where every amount of a
@@ -160,13 +185,8 @@ class LedgerPurchases:
         if _nothing_keyed(keys):    # a first close: nothing to sum
             customers = ()
         texts, of_ref = self._id_forms(customers)
-        named = dict(self.conn.execute(
-            "SELECT key, text FROM ledger_keys WHERE key IN (SELECT value FROM json_each(?))", (keys[2],)))
-        try:
-            self._fill("spend_refs", json.dumps(_forms_in_key_order(of_ref)))
-            found_rows = self.conn.execute(_spend_sql(keys), keys).fetchall()
-        finally:
-            self.conn.execute("DELETE FROM temp.spend_refs")
+        named = self._store_names(keys)
+        found_rows = self._sums(keys, json.dumps(_forms_in_key_order(of_ref)))
         # a column per field by `_column`, not `zip(*found_rows)`: that makes an iterator object per
         # row (200k at 1M: 0.03-0.05 s against 0.01), and so many new objects can start a walk of
         # the whole heap by the garbage collector (up to 0.45 s under the default thresholds)
@@ -196,12 +216,7 @@ class LedgerPurchases:
                 if not forms_of:
                     for form, customer in _every_form(texts, of_ref).items():
                         forms_of.setdefault(customer, []).append(form)
-                found = self.conn.execute(
-                    f"""SELECT {compact.amount_sql('p.amount')} FROM vip_purchase_rows p
-                        JOIN ledger_keys s ON s.key = p.store_type
-                        WHERE {_KEYED} AND s.text = ? AND +p.customer_ref IN (SELECT value FROM json_each(?))""",
-                    (*keys, key[1], json.dumps(forms_of[key[0]]))).fetchall()
-                amounts[i] = sum((Decimal(a) for (a,) in found), ZERO)
+                amounts[i] = self._exact_sum(keys, key[1], forms_of[key[0]])
         return pd.DataFrame({"customer_id": pd.Series([k[0] for k in ordered], dtype=object),
                              "store_type": pd.Series([k[1] for k in ordered], dtype=object),
                              "amount": pd.Series(amounts, dtype=object)})
@@ -220,13 +235,8 @@ class LedgerPurchases:
         refs = compact.id_refs(self.conn, texts, add=False)
         at_of_ref = dict(zip(refs, range(len(texts))))      # a repeated customer: its last place
         store_keys = json.loads(keys[2])
-        named = dict(self.conn.execute(
-            "SELECT key, text FROM ledger_keys WHERE key IN (SELECT value FROM json_each(?))", (keys[2],)))
-        try:
-            self._fill("spend_refs", json.dumps(_forms_in_key_order(at_of_ref)))
-            found_rows = self.conn.execute(_spend_sql(keys), keys).fetchall() if texts else []
-        finally:
-            self.conn.execute("DELETE FROM temp.spend_refs")
+        named = self._store_names(keys)
+        found_rows = self._sums(keys, json.dumps(_forms_in_key_order(at_of_ref))) if texts else []
         found_refs, found_stores, found_cents = (_column(found_rows, i) for i in range(3))
         at: list[Any] = list(map(at_of_ref.get, found_refs))
         if None in at:      # a text form (`_DIGIT_TEXT`): a hand edit, or a customer not asked
@@ -255,13 +265,7 @@ class LedgerPurchases:
                 if first != i:
                     drop.append(i)
                     continue
-                forms = [texts[at[i]], refs[at[i]]]
-                found = self.conn.execute(
-                    f"""SELECT {compact.amount_sql('p.amount')} FROM vip_purchase_rows p
-                        JOIN ledger_keys s ON s.key = p.store_type
-                        WHERE {_KEYED} AND s.text = ? AND +p.customer_ref IN (SELECT value FROM json_each(?))""",
-                    (*keys, named[store_keys[store[i]]], json.dumps(forms))).fetchall()
-                exact[i] = sum((Decimal(a) for (a,) in found), ZERO)
+                exact[i] = self._exact_sum(keys, named[store_keys[store[i]]], [texts[at[i]], refs[at[i]]])
                 cents[i] = 0
             if drop:
                 keep = [True] * len(cents)
