@@ -14,9 +14,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csbatch.scoring.measures_kit import ZERO, Feeds, _Fed, _lexsorted, _unique, count, dsum, filled
+from csbatch.scoring.measures_kit import ZERO, Feeds, _lexsorted, _unique, count, dsum, filled
 from csbatch.scoring.measures_service import customer_measures
-from test_measures_round14 import _OldFeeds  # `Feeds.add` before round 15, kept there
+from test_measures_round14 import _OldFeeds, _parts  # `Feeds.add` before round 15, kept there
 
 WHO = ["E1", "E2", "E3", "日本", "<b>x</b>"]
 
@@ -118,11 +118,6 @@ def _frames(draw) -> tuple[pd.DataFrame, Any]:
     }, index=pd.Index(draw(st.permutations(range(n))), dtype=np.int64))
     note = draw(st.one_of(_notes, st.lists(_notes, min_size=n, max_size=n)))
     return rows, note
-
-
-def _parts(feeds: Feeds) -> dict:
-    return {key: [(p.keys.tolist(), p.note if isinstance(p.note, str) else p.note.tolist(), p.unique)
-                  if isinstance(p, _Fed) else p for p in parts] for key, parts in feeds.parts.items()}
 
 
 @settings(max_examples=300, deadline=None)
