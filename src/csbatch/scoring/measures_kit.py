@@ -361,25 +361,15 @@ class Places(Sequence[str]):
             self._parts: list[_Fed | str] = []
             self._texts = []
             return
-        if len(parts) == 1:         # most items: one part (nothing to dedupe), checked once
-            part = parts[0]
-            self._parts = [part]
-            if feeds.exact and isinstance(part, _Fed):    # worded from its own keys (`_worded`)
-                self._n = len(part.keys)
-                if not part.unique:
-                    self._first = _first_mentions(part.keys)
-                    self._n = len(self._first)
-                return
-            self._texts = list(dict.fromkeys(self._part_texts(part)))
-            return
-        # a part met again (the rows of one `add` behind two measures of an item) adds nothing
-        parts = list({id(p): p for p in parts}.values())
+        # a part met again (the rows of one `add` behind two measures of an item) adds nothing; most
+        # items have one part, nothing to dedupe (a list of its own either way: the caller's may grow)
+        parts = list({id(p): p for p in parts}.values()) if len(parts) > 1 else list(parts)
         self._parts = parts
         if not (feeds.exact and all(isinstance(p, _Fed) for p in parts)):
             self._texts = list(dict.fromkeys(t for p in parts for t in self._part_texts(p)))
             return
         fed = cast("list[_Fed]", parts)
-        if len(fed) == 1:
+        if len(fed) == 1:           # most items: one part, worded from its own keys (`_worded`)
             self._n = len(fed[0].keys)
             if not fed[0].unique:
                 self._first = _first_mentions(fed[0].keys)
