@@ -25,7 +25,7 @@ import signal
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
-from typing import IO, Any, Generic, NoReturn, TypeVar, cast
+from typing import IO, Generic, NoReturn, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -184,41 +184,24 @@ def ahead(work: Callable[[bool], T], fork: bool | None = None) -> Ahead[T]:
         said.close()
         return Ahead(work)
     if pid == 0:
-        _child_result(work, said.fileno())
+        _child(lambda: work(True), said.fileno())
     return Ahead(work, pid, said)
 
 
-def _child_result(work: Callable[[bool], Any], fd: int) -> NoReturn:
-    """The child of `ahead`: run `work`, write its result (or what it raised) to `fd`, leave at once."""
+def _child(work: Callable[[], object], fd: int) -> NoReturn:
+    """The child (of `beside` and of `ahead`): run `work`, write what it returned (None for
+    `beside`'s) or what it raised to `fd` (a pipe, or `ahead`'s file), and leave at once."""
     code = 0
     try:
         try:
-            said = pickle.dumps(("done", work(True)), protocol=pickle.HIGHEST_PROTOCOL)
+            said = pickle.dumps(("done", work()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # raised again in the parent
             said = _said(exc)
         view = memoryview(said)
         while view:
             view = view[os.write(fd, view):]
-    except BaseException:  # nothing could be written (a full disk): the parent sees no word
-        code = 1
-    finally:
-        os._exit(code)
-
-
-def _child(other: Callable[[], None], write: int) -> NoReturn:
-    """The child: run `other`, send back nothing (done) or what it raised, and leave at once."""
-    code = 0
-    try:
-        try:
-            other()
-            said = pickle.dumps(("done",))
-        except BaseException as exc:  # raised again in the parent
-            said = _said(exc)
-        view = memoryview(said)
-        while view:
-            view = view[os.write(write, view):]
-    except BaseException:  # the pipe is gone: the parent sees no word and says so
-        code = 1
+    except BaseException:  # the pipe is gone or nothing could be written (a full disk): the parent
+        code = 1           # sees no word and says so
     finally:
         os._exit(code)
 
@@ -238,8 +221,8 @@ def _said(exc: BaseException) -> bytes:
 
 
 def _outcome(said: bytes, status: int, who: str = "the forked writer") -> object:
-    """What the child's work returned (None for `beside`'s, which return nothing); raise what it
-    said it raised, or `ChildDied` when it said nothing or did not end well."""
+    """What the child's work returned (None for `beside`'s); raise what it said it raised, or
+    `ChildDied` when it said nothing or did not end well."""
     if not said:
         if os.WIFSIGNALED(status):
             how = f"was killed by signal {os.WTERMSIG(status)}"
@@ -251,7 +234,7 @@ def _outcome(said: bytes, status: int, who: str = "the forked writer") -> object
     except Exception as cut:  # cut short: killed while it said it
         raise ChildDied(f"{who} ended with status {status} halfway through saying what happened") from cut
     if what[0] == "done" and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-        return what[1] if len(what) > 1 else None
+        return what[1]
     if what[0] == "raised":
         _, exc, text = what
         raise exc from ChildTraceback(text)
