@@ -230,7 +230,7 @@ class _VipAhead:
 def begin_vip(s: CloseState) -> Early[CloseState]:
     """Begin the VIP stage as soon as the inputs are read: it reads only the policy, the inputs
     and the ledger's history, so a forked child computes it on the second core while this process
-    computes attendance to payroll on the first (at a million orders, ~6 s of the close's ~55;
+    computes attendance to payroll on the first (at a million orders, 4-6 s of the close's 30-40;
     docs/decisions.md). The child reads the ledger's purchases through a read-only connection of
     its own and hands back its result and issues, pickled, at the stage's turn: the same values
     and issues in the same place as `stage_vip` here. With one core, without the memory for a
