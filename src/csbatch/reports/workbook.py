@@ -433,26 +433,37 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         shared strings numbered in that order): a finite number of `write_number` and a text of
         `write_string` up to half the cell limit stored as those writers store them, the dimensions
         then checked once at the corners the stored cells reach; any other cell, a cell off the
-        sheet and every cell of a constant-memory sheet through its writer."""
-        table, index, half = self.table, self.str_table._get_shared_string_index, self.xls_strmax // 2
-        rows, cols, fast = self.xls_rowmax, self.xls_colmax, not self.constant_memory
-        low_row = low_col = high_row = high_col = -1
-        for r, c, writer, value, fmt in cells:
-            if fast and 0 <= r < rows and 0 <= c < cols and (
-                    (writer == "write_string" and len(value) <= half)
-                    or (writer == "write_number" and math.isfinite(value))):
-                table[r][c] = (CellStringTuple(index(value), fmt) if writer == "write_string"
-                               else CellNumberTuple(value, fmt))
-                if low_row < 0:
-                    low_row, high_row, low_col, high_col = r, r, c, c
-                else:
-                    low_row, high_row = min(low_row, r), max(high_row, r)
-                    low_col, high_col = min(low_col, c), max(high_col, c)
-            else:
+        sheet and every cell of a constant-memory sheet through its writer.
+
+        The stored cells' rows and columns are appended to two lists and their corners taken
+        by `min`/`max` once at the end (in C), not four comparisons in Python per cell: at a
+        million orders the payslips' 140,000 cells spent a third of their time on those."""
+        if self.constant_memory:
+            for r, c, writer, value, fmt in cells:
                 getattr(self, writer)(r, c, value, fmt)
-        if low_row >= 0:
-            self._check_dimensions(low_row, low_col)
-            self._check_dimensions(high_row, high_col)
+            return
+        table, index, half = self.table, self.str_table._get_shared_string_index, self.xls_strmax // 2
+        rows, cols, finite = self.xls_rowmax, self.xls_colmax, math.isfinite
+        stored_rows: list[int] = []
+        stored_cols: list[int] = []
+        row_of, col_of = stored_rows.append, stored_cols.append
+        for r, c, writer, value, fmt in cells:
+            if 0 <= r < rows and 0 <= c < cols:
+                if writer == "write_string":
+                    if len(value) <= half:
+                        table[r][c] = CellStringTuple(index(value), fmt)
+                        row_of(r)
+                        col_of(c)
+                        continue
+                elif writer == "write_number" and finite(value):
+                    table[r][c] = CellNumberTuple(value, fmt)
+                    row_of(r)
+                    col_of(c)
+                    continue
+            getattr(self, writer)(r, c, value, fmt)
+        if stored_rows:
+            self._check_dimensions(min(stored_rows), min(stored_cols))
+            self._check_dimensions(max(stored_rows), max(stored_cols))
 
     def _number_formats(self, column_formats: dict[int, Any]) -> bool:
         """Number every format the sheet's cells and rows show (`_get_xf_index`) in the order
