@@ -116,3 +116,21 @@ def exact_sums(codes: np.ndarray, n: int, pays: list[Any],
     if 0 in totals:
         return None
     return [Decimal(f"{total // 10 ** (top - low)}E{top}") for total, top in zip(totals, tops.tolist())]
+
+
+def equal_cells(column: pd.Series, text: str) -> np.ndarray:
+    """`column.eq(text)` as booleans (payroll's refunded orders, the audit's special-price
+    refunds). An object column is compared by numpy (a million cells: 0.035 -> 0.008 s); a blank
+    compares unequal there as in pandas, but a cell that cannot say whether it is equal (pd.NA)
+    raises, and then pandas compares, as before; a comparison pandas answers NA is False, as a
+    mask of it selects."""
+    if column.dtype == object:
+        try:
+            equal = column.to_numpy() == text
+        except TypeError:
+            pass
+        else:
+            if isinstance(equal, np.ndarray) and equal.dtype == bool and equal.shape == (len(column),):
+                return equal
+    # (a "string" column's comparison is NA where the cell is: a mask keeps such a row out)
+    return column.eq(text).to_numpy(dtype=bool, na_value=False)

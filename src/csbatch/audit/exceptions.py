@@ -10,10 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from csbatch.audit.kit import records, text, timestamp
 from csbatch.blanks import is_blank
+from csbatch.grouping import equal_cells
 from csbatch.i18n import N_
 from csbatch.money import half_up
 
@@ -30,9 +32,10 @@ _READ = frozenset({"order_id", "customer_id", "employee_id", "order_date", "amou
 def _refunded_special(sales: pd.DataFrame) -> pd.DataFrame:
     """The sales rows refunded and of a special-price product, in sheet order. Sales reach a
     million rows, few of them special-price: the status is compared on those only (each
-    comparison of a million object cells ~0.08 s)."""
-    rows = sales[sales["category"] == SPECIAL_PRICE]
-    return rows[rows["status"] == REFUNDED]
+    comparison of a million object cells ~0.08 s by pandas, 0.01 s by numpy: `equal_cells`)."""
+    special = np.flatnonzero(equal_cells(sales["category"], SPECIAL_PRICE))
+    # (the rows kept taken once, not the 100k special-price rows' every column first: 0.08 -> 0.02 s)
+    return sales.take(special[equal_cells(sales["status"].take(special), REFUNDED)])
 
 
 def special_price_refunds(policy, sales: pd.DataFrame) -> pd.DataFrame | None:

@@ -77,16 +77,23 @@ def _mark(value) -> Decimal | None:
     return None
 
 
+#: the columns that tell which sheet row an audit was scored from
+_PLACE = ("audit_id", "_file", "_sheet", "_row")
+
+
 def _provenance(row: dict) -> tuple[str, ...]:
-    return tuple("" if is_blank(row.get(c)) else str(row.get(c)) for c in ("audit_id", "_file", "_sheet", "_row"))
+    return tuple("" if is_blank(row.get(c)) else str(row.get(c)) for c in _PLACE)
 
 
 def _marks(scored: pd.DataFrame, sheet: pd.DataFrame, codes: list[str]) -> list[dict[str, Decimal | None]]:
     """Item code → mark for each scored audit, from the sheet row it came from (matched by
     audit_id and place); an audit not found has every item N/A."""
-    index = {_provenance(row): row for row in sheet.to_dict("records")}
+    # only the columns read are boxed (`to_dict` of the whole sheet boxed every question's column
+    # and the scored audits' sections: 0.08 s for 2,549 audits at 1M orders)
+    sheet = sheet[[c for c in sheet.columns if c in codes or c in _PLACE]]
     out = []
-    for row in scored.to_dict("records"):
+    index = {_provenance(row): row for row in sheet.to_dict("records")}
+    for row in scored[[c for c in scored.columns if c in _PLACE]].to_dict("records"):
         source = index.get(_provenance(row), {})
         out.append({code: _mark(source.get(code)) for code in codes})
     return out
@@ -183,11 +190,14 @@ def _taboos(marks: list[dict], questionnaire) -> pd.DataFrame:
 
 def _auditors(scored: pd.DataFrame, overall: Decimal | None) -> pd.DataFrame:
     of_auditor = _positions(text(a) for a in scored["auditor"])
+    # the two columns read, each auditor's cells picked by position (a frame cut per auditor took
+    # every column: 500 auditors, 0.08 s)
+    scores, employees = scored["score"].tolist(), scored["employee_id"]
     rows = []
     for auditor in sorted(of_auditor, key=team_key):
-        mine = scored.iloc[of_auditor[auditor]]
-        score = mean(mine["score"].tolist())
-        rows.append({"auditor": auditor, "audits": len(mine), "agents": int(mine["employee_id"].nunique()),
+        at = of_auditor[auditor]
+        score = mean([scores[i] for i in at])
+        rows.append({"auditor": auditor, "audits": len(at), "agents": int(employees.iloc[at].nunique()),
                      "mean_score": score,
                      "difference": None if score is None or overall is None else half_up(score - overall)})
     return table(rows, ["auditor", "audits", "agents", "mean_score", "difference"], ("audits", "agents"))

@@ -5,6 +5,7 @@ leaver is paid for the workdays employed."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_
@@ -16,8 +17,6 @@ from csbatch.payroll.lines import (
     days_text,
     decimal_or_zero,
     prorated,
-    proration_reason,
-    schedule_input,
     yuan,
 )
 from csbatch.policy.band_lookup import lookup
@@ -35,8 +34,9 @@ def base_pay(code: str, component: BasePay, ctx: PayContext) -> list[PayLine]:
         if is_blank(person.base_salary):
             continue
         base = PayInput.of(BASE_SALARY, ctx.roster_cell(emp, "base_salary"), amount=yuan(Decimal(person.base_salary)))
-        out.append(ctx.line(emp, code, prorated(Decimal(person.base_salary), person),
-                            proration_reason(person), (base, schedule_input(person))))
+        exact = prorated(Decimal(person.base_salary), person)
+        schedule, why = ctx.schedule(person)
+        out.append(ctx.line(emp, code, exact, why, (base, schedule)))
     return out
 
 
@@ -65,12 +65,19 @@ def fixed(code: str, component: FixedAmount, ctx: PayContext) -> list[PayLine]:
     `roster_column` when filled — prorated like base pay."""
     column = component.roster_column
     out = []
+    # the policy's amount in words, where it was set, and the role's name: the same for everyone
+    # of a role, so made once per role and shared (`place_of` is a pydantic private attribute,
+    # slow to read: 0.08 s for 5,000 employees at 1M orders)
+    place, amount_text = component.place_of("amount"), yuan(component.amount)
+    by_role: dict[Any, PayInput] = {}
     for emp, person in ctx.persons(component.roles):
         own = person.get(column) if column else None
         if own is None or is_blank(own):
-            amount, given = component.amount, PayInput.of(N_("{amount} a month for role {role}"),
-                                                           component.place_of("amount"), amount=yuan(component.amount),
-                                                           role=ctx.role_name(person.role))
+            given = by_role.get(person.role)
+            if given is None:
+                given = by_role[person.role] = PayInput.of(N_("{amount} a month for role {role}"), place,
+                                                           amount=amount_text, role=ctx.role_name(person.role))
+            amount = component.amount
         else:
             amount = Decimal(own)
             given = PayInput.of(N_("roster {column} {amount}"), ctx.roster_cell(emp, str(column)),
@@ -78,8 +85,9 @@ def fixed(code: str, component: FixedAmount, ctx: PayContext) -> list[PayLine]:
                                 amount=yuan(amount))
         if amount == 0:
             continue
-        out.append(ctx.line(emp, code, prorated(amount, person), proration_reason(person),
-                            (given, schedule_input(person))))
+        exact = prorated(amount, person)
+        schedule, why = ctx.schedule(person)
+        out.append(ctx.line(emp, code, exact, why, (given, schedule)))
     return out
 
 
@@ -116,8 +124,9 @@ def position_allowance(code: str, component: PositionAllowance, ctx: PayContext)
         amount = fixed_part + floated
         if amount == 0:
             continue
-        why = Reason.join((*reasons, proration_reason(person)))
-        out.append(ctx.line(emp, code, prorated(amount, person), why, (*inputs, schedule_input(person))))
+        exact = prorated(amount, person)
+        schedule, proration = ctx.schedule(person)
+        out.append(ctx.line(emp, code, exact, Reason.join((*reasons, proration)), (*inputs, schedule)))
     return out
 
 

@@ -221,6 +221,7 @@ class PayContext:
     counted_staff: tuple[np.ndarray, pd.Index] | None = field(default=None, repr=False)
     _roster: Roster | None = field(default=None, repr=False)
     _persons: list[tuple[str, Person]] | None = field(default=None, repr=False)
+    _schedules: dict[tuple[int, int], tuple[PayInput, str]] = field(default_factory=dict, repr=False)
 
     def roster_header(self, column: str) -> Named:
         """A roster column named for a person: its key in English (as pay inputs always said),
@@ -242,6 +243,17 @@ class PayContext:
         """`employee_id` is a label of `people`' index (an ID; pandas types labels as Hashable)."""
         given = inputs if isinstance(inputs, RowInputs) else tuple(inputs)
         return PayLine(str(employee_id), component, self.money(exact), reason, given)
+
+    def schedule(self, person: Person) -> tuple[PayInput, str]:
+        """(`schedule_input`, `proration_reason`) of `person`: both depend only on the scheduled
+        days and the month's workdays, so they are made once per pair and shared (immutable) by
+        every employee and every prorated component (5,000 employees × three components made
+        15,000 of each, ~0.05 s at 1M orders)."""
+        key = (int(person.scheduled_days), int(person.month_workdays))
+        made = self._schedules.get(key)
+        if made is None:
+            made = self._schedules[key] = (schedule_input(person), proration_reason(person))
+        return made
 
     def roster_cell(self, employee_id: Hashable, column: str) -> Source | None:
         """The place of `column` in the employee's roster row (the first, as `people` reads it)."""
