@@ -1,0 +1,124 @@
+"""Round 19 (issue 14): cells coded by object identity from the object array itself
+(`grouping.identity_codes`) give what `grouping.identities` gives; `dsum` and
+`counted_order_mask`, which now ask blankness once per distinct object, give what their round-18
+forms (kept here) gave."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csbatch.grouping import exact_sums, identities, identity_codes
+from csbatch.scoring.measures_kit import ZERO, Period, dsum
+from csbatch.scoring.measures_sales import counted_order_mask
+
+_objects = st.sampled_from([
+    Decimal("48.3"), Decimal("48.30"), Decimal("NaN"), Decimal("sNaN"), Decimal("-0"), Decimal("1E-28"),
+    Decimal("1E+30"), None, np.nan, pd.NA, pd.NaT, "", " ", "<b>x</b>", 3, 2.5, (1, 2), [3], "日本",
+])
+
+
+def _array(cells: list[Any]) -> np.ndarray:
+    out = np.empty(len(cells), dtype=object)
+    for at, cell in enumerate(cells):
+        out[at] = cell
+    return out
+
+
+def _shared(cells: list[Any], share: bool) -> list[Any]:
+    """Equal-looking cells made one object, as the reader hands them (or each its own copy)."""
+    if not share:
+        return cells
+    first: dict[str, Any] = {}
+    return [first.setdefault(repr(c), c) for c in cells]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_objects, max_size=40), st.booleans(), st.integers(min_value=1, max_value=3))
+def test_identity_codes_are_identities(cells, share, step):
+    cells = _shared(cells, share)
+    array = _array(cells)[::step]          # a strided view goes the `id` way
+    codes, distinct = identity_codes(array)
+    old_codes, old_distinct = identities(array.tolist())
+    assert codes.tolist() == old_codes.tolist()
+    assert len(distinct) == len(old_distinct) and all(a is b for a, b in zip(distinct.tolist(), old_distinct))
+
+
+def test_identity_codes_of_nothing():
+    codes, distinct = identity_codes(np.empty(0, dtype=object))
+    assert codes.tolist() == [] and distinct.tolist() == []
+
+
+def _round18_dsum(values: pd.Series, keys: Any) -> pd.Series:
+    """`dsum` before round 19: `pd.isna` of every cell, the kept cells coded by `identities`."""
+    cells, owners = values.to_numpy(dtype=object), np.asarray(keys, dtype=object)
+    kept = np.flatnonzero(~(pd.isna(cells) | pd.isna(owners)))
+    if not len(kept):
+        return pd.Series([], dtype=object)
+    codes, uniques = pd.factorize(owners[kept])
+    summed = cells[kept].tolist()
+    sums = exact_sums(codes, len(uniques), summed)
+    if sums is None:
+        sums = [ZERO] * len(uniques)
+        for at, cell in zip(codes.tolist(), summed):
+            sums[at] += cell
+    return pd.Series(sums, index=pd.Index(uniques), dtype=object, name=values.name)
+
+
+def _outcome(f, *args) -> Any:
+    try:
+        return f(*args)
+    except Exception as e:      # (a float or text among Decimals: both fail alike)
+        return type(e)
+
+
+def _same(a: Any, b: Any) -> None:
+    if isinstance(a, type) or isinstance(b, type):
+        assert a is b
+        return
+    assert a.index.tolist() == b.index.tolist() and a.name == b.name and a.dtype == b.dtype
+    assert [(type(x), repr(x)) for x in a.tolist()] == [(type(x), repr(x)) for x in b.tolist()]
+
+
+_amounts = st.sampled_from([
+    Decimal("48.3"), Decimal("48.30"), Decimal("0.001"), Decimal("-0.001"), Decimal("1E+30"), Decimal("1E-28"),
+    Decimal("2E-28"), Decimal("1E-30"), Decimal("-0"), Decimal("0.00"), Decimal("99999999999999999999999999.99"),
+    Decimal("NaN"), Decimal("Infinity"), None, np.nan, pd.NA, pd.NaT, 3, 2.5, Decimal("-48.3"), Decimal(2) ** 70,
+])
+_owners = st.sampled_from(["E1", "E2", "日本", "<b>x</b>", None, np.nan, pd.NA, 1, "1"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_amounts, _owners), max_size=40), st.booleans())
+def test_dsum_is_the_round18_dsum(rows, share):
+    values = pd.Series(_shared([a for a, _ in rows], share), dtype=object, name="amount")
+    keys = np.array([o for _, o in rows], dtype=object)
+    _same(_outcome(dsum, values, keys), _outcome(_round18_dsum, values, keys))
+
+
+def test_dsum_of_tiny_exponents_only():
+    """Every amount at exponent -28: the integer path declines (the unused blanks' place holds 0's
+    exponent) and the loop answers, as before."""
+    tiny = Decimal("1E-28")
+    values = pd.Series([tiny, None, tiny, Decimal("NaN")], dtype=object)
+    _same(dsum(values, ["E1", "E1", "E2", "E2"]), _round18_dsum(values, ["E1", "E1", "E2", "E2"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["completed", "refunded", "", None]),
+                          st.sampled_from(["2026-10-01 00:00", "2026-11-01 00:00", None]),
+                          _amounts), max_size=30), st.booleans())
+def test_counted_order_mask_is_the_round18_mask(rows, share):
+    sales = pd.DataFrame({"status": pd.Series([r[0] for r in rows], dtype=object),
+                          "order_date": pd.to_datetime(pd.Series([r[1] for r in rows], dtype=object)),
+                          "amount": pd.Series(_shared([r[2] for r in rows], share), dtype=object)})
+    period, statuses = Period.of("2026-10"), ["completed"]
+    old = sales["status"].isin(statuses).to_numpy(dtype=bool) & period.holds(sales["order_date"])
+    at = np.flatnonzero(old)
+    old[at] = sales["amount"].take(at).notna().to_numpy(dtype=bool)
+    assert counted_order_mask(sales, period, statuses).tolist() == old.tolist()
