@@ -42,7 +42,7 @@ def _shared(cells: list[Any], share: bool) -> list[Any]:
 @given(st.lists(_objects, max_size=40), st.booleans(), st.integers(min_value=1, max_value=3))
 def test_identity_codes_are_identities(cells, share, step):
     cells = _shared(cells, share)
-    array = _array(cells)[::step]          # a strided view goes the `id` way
+    array = _array(cells)[::step]          # a strided view (a row of a frame's 2-D block) too
     codes, distinct = identity_codes(array)
     old_codes, old_distinct = identities(array.tolist())
     assert codes.tolist() == old_codes.tolist()
