@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csbatch.grouping import exact_sums, identities, identity_codes
-from csbatch.scoring.measures_kit import ZERO, Period, dsum
+from csbatch.scoring.measures_kit import ZERO, Period, dsum, filled
 from csbatch.scoring.measures_sales import counted_order_mask
 
 _objects = st.sampled_from([
@@ -122,3 +122,37 @@ def test_counted_order_mask_is_the_round18_mask(rows, share):
     at = np.flatnonzero(old)
     old[at] = sales["amount"].take(at).notna().to_numpy(dtype=bool)
     assert counted_order_mask(sales, period, statuses).tolist() == old.tolist()
+
+
+def _round18_filled(values: pd.Series) -> np.ndarray:
+    """`filled` before round 19: each cell that is not blank asked whether it holds a text."""
+    cells = values.to_numpy(dtype=object)
+    out = ~pd.isna(cells)
+    at = np.flatnonzero(out)
+    if len(at):
+        out[at] = [not (text := str(v)).isspace() and text != "" for v in cells[at]]
+    return out
+
+
+_texts = st.sampled_from(["", " ", "\u3000", "\t\n", "x", " x ", "<script>", "日本", None, np.nan, pd.NA, pd.NaT,
+                          Decimal("NaN"), Decimal("0"), 0, 1.5, True])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_texts, min_size=1, max_size=12), st.integers(min_value=0, max_value=3000), st.booleans(),
+       st.booleans())
+def test_filled_is_the_round18_filled(kinds, n, share, strided):
+    """Columns of few objects repeated (asked per object), of many (asked per cell), and short."""
+    cells = [kinds[i % len(kinds)] for i in range(n)]
+    if not share:                       # each text its own object: coded, then asked per cell
+        cells = ["".join(list(c)) if isinstance(c, str) else c for c in cells]
+    array = _array(cells)
+    values = pd.Series(array[::2] if strided else array, dtype=object)
+    assert filled(values).tolist() == _round18_filled(values).tolist()
+
+
+def test_filled_of_distinct_texts_after_repeated_ones():
+    """The first cells decide the way only: either way gives the same answer."""
+    cells = [" "] * 300 + [f"{k} " if k % 3 else " " * (k % 5) for k in range(3000)]
+    values = pd.Series(cells, dtype=object)
+    assert filled(values).tolist() == _round18_filled(values).tolist()
