@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -156,3 +157,76 @@ def test_filled_of_distinct_texts_after_repeated_ones():
     cells = [" "] * 300 + [f"{k} " if k % 3 else " " * (k % 5) for k in range(3000)]
     values = pd.Series(cells, dtype=object)
     assert filled(values).tolist() == _round18_filled(values).tolist()
+
+
+# ---------------------------------------------------------------------------------------------
+# the row rules' due times for the whole column (`deadline_checks._after_dues`)
+
+
+def _complaints(n: int, seed: int, unit: str) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    base = pd.Timestamp("2026-10-01").value
+
+    def instants(blank: float) -> pd.Series:
+        ns = base + rng.integers(-5 * 86_400, 40 * 86_400, n) * 10**9 + rng.integers(0, 10**9, n)
+        values = pd.Series(pd.to_datetime(ns, unit="ns")).astype(f"datetime64[{unit}]")
+        return values.where(rng.random(n) >= blank)
+    pick = lambda *values: pd.Series(rng.choice(np.array(values, dtype=object), n), dtype=object)  # noqa: E731
+    return pd.DataFrame({
+        "complaint_id": pick("C1", "C2", "C2", None, "<C3>", 4), "received_at": instants(0.1),
+        "employee_id": pick("E1", "E2", None, "日本"), "resolved_at": instants(0.3),
+        "agreed_deadline": instants(0.8),
+        "_file": "投诉.xlsx", "_sheet": "Sheet1", "_row": np.arange(2, n + 2),
+    }, index=rng.integers(0, 4, n))
+
+
+def _judged_rows(policy, frame: pd.DataFrame, calendar, period: str, rule=None, per_row: bool = False):
+    import csbatch.audit.deadline_checks as dc
+    from csbatch.audit.kit import Month, People
+    from csbatch.rules.due_calendars import Calendars
+
+    rule = rule or policy.deadlines["complaint_resolution"]
+    people = People((), {}, {}, {}, {})
+    context = dc._Context("complaint_resolution", rule, frame, Month.of(period), people,
+                          Calendars(policy, calendar, period), policy, [])
+    before = dc._after_dues
+    if per_row:                 # the form before round 19: `calendars.due` asked by each row
+        dc._after_dues = lambda _c: None
+    try:
+        items = list(dc._each_row(context))
+    except Exception as e:      # (an instant beyond the bounds: both fail alike)
+        items = [type(e)]
+    finally:
+        dc._after_dues = before
+    return [repr(i) if not isinstance(i, type) else i for i in items] + \
+        [(i.due.unit, None if i.done is None else i.done.unit) for i in items if not isinstance(i, type)], \
+        [str(i) for i in context.issues]
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("unit", ["ns", "us", "ms", "s"])
+def test_row_rule_dues_as_each_row_asked(policy, seed, unit):
+    from csbatch.calendar import WorkCalendar
+
+    calendar, _ = WorkCalendar.build(policy.calendar, policy.schedule, {2026})
+    frame = _complaints(120, seed, unit)
+    for cal in (calendar, None):
+        assert _judged_rows(policy, frame, cal, "2026-10") == \
+            _judged_rows(policy, frame, cal, "2026-10", per_row=True)
+
+
+def test_row_rule_dues_at_the_edges(policy):
+    from csbatch.calendar import WorkCalendar
+
+    calendar, _ = WorkCalendar.build(policy.calendar, policy.schedule, {2026})
+    frame = _complaints(40, 7, "ns")
+    rule = policy.deadlines["complaint_resolution"]
+    workdays = rule.model_copy(update={"due": rule.due.model_copy(update={"counting": "workdays"})})
+    blank = frame.assign(received_at=pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"))
+    as_text = frame.assign(received_at=frame["received_at"].astype(str).astype(object))
+    late = frame.assign(received_at=pd.Series([pd.Timestamp("2262-04-10")] * len(frame), index=frame.index))
+    old = frame.assign(received_at=frame["received_at"] - pd.Timedelta(days=365 * 60))      # before 1970
+    for data, asked in ((frame, workdays), (blank, rule), (frame.iloc[0:0], rule), (late, rule), (old, rule),
+                        (as_text.where(as_text["received_at"] != "NaT", None), rule)):
+        assert _judged_rows(policy, data, calendar, "2026-10", asked) == \
+            _judged_rows(policy, data, calendar, "2026-10", asked, per_row=True)
