@@ -230,3 +230,96 @@ def test_row_rule_dues_at_the_edges(policy):
                         (as_text.where(as_text["received_at"] != "NaT", None), rule)):
         assert _judged_rows(policy, data, calendar, "2026-10", asked) == \
             _judged_rows(policy, data, calendar, "2026-10", asked, per_row=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# People.build: the columns read as records, whole days of leave asked per share object
+
+
+def _round18_people(summary: pd.DataFrame, roster: pd.DataFrame | None, days: pd.DataFrame | None):
+    """`People.build` before round 19 (every column through `to_dict`, each day's share asked)."""
+    import datetime as dt
+
+    from csbatch.audit.kit import People, text, timestamp
+    from csbatch.blanks import is_blank
+
+    names: dict[str, str] = {}
+    teams: dict[str, str] = {}
+    roles: dict[str, str] = {}
+    employed: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+    leads: set[str] = set()
+    if roster is not None:
+        for row in roster.to_dict("records"):
+            emp = text(row.get("employee_id"))
+            if emp is None:
+                continue
+            for mapping, column in ((names, "name"), (teams, "team"), (roles, "role")):
+                value = text(row.get(column))
+                if value is not None:
+                    mapping[emp] = value
+            hired, left = timestamp(row.get("hire_date")), timestamp(row.get("leave_date"))
+            employed[emp] = (hired.date() if hired is not None else None, left.date() if left is not None else None)
+            if not is_blank(row.get("team_lead")) and bool(row.get("team_lead")):
+                leads.add(emp)
+    month = []
+    for row in summary.to_dict("records"):
+        emp = text(row.get("employee_id"))
+        if emp is None:
+            continue
+        month.append(emp)
+        for mapping, column in ((names, "name"), (roles, "role")):
+            value = text(row.get(column))
+            if value is not None:
+                mapping[emp] = value
+    on_leave: set[tuple[str, dt.date]] = set()
+    if days is not None and {"employee_id", "date", "leave_share"} <= set(days.columns):
+        whole = [i for i, share in enumerate(days["leave_share"].tolist()) if not is_blank(share) and share >= 1]
+        for emp, day in zip(days["employee_id"].iloc[whole], days["date"].iloc[whole]):
+            on_leave.add((str(emp), pd.Timestamp(day).date()))
+    return People(tuple(month), names, teams, roles, employed, frozenset(leads), frozenset(on_leave))
+
+
+def _shown(people) -> list[Any]:
+    return [repr(people.month), sorted((k, type(v).__name__, v) for k, v in people.names.items()),
+            sorted(people.teams.items()), sorted(people.roles.items()),
+            sorted((k, repr(v)) for k, v in people.employed.items()), sorted(people.leads), sorted(map(repr, people.on_leave))]
+
+
+_ids = st.sampled_from(["E1", "E2", "日本", "<b>x</b>", None, np.nan, 7, "7", ""])
+_words = st.sampled_from(["A", "", " ", None, np.nan, pd.NA, 3, "<i>"])
+_dates = st.sampled_from([pd.Timestamp("2026-10-01"), pd.Timestamp("1960-02-29 13:00"), pd.NaT])
+_leads = st.sampled_from([True, False, None])
+_shares = st.sampled_from([Decimal("1"), Decimal("1.00"), Decimal("0.5"), Decimal("0"), Decimal("NaN"), None, np.nan,
+                           1, 1.0, 2, 0.25, Decimal("1E+1")])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_ids, _words, _words, _words, _dates, _dates, _leads), max_size=12),
+       st.lists(st.tuples(_ids, _words, _words), max_size=12),
+       st.lists(st.tuples(_ids, _dates, _shares), max_size=60), st.booleans(), st.booleans())
+def test_people_build_is_the_round18_build(roster_rows, summary_rows, day_rows, share, extra):
+    from csbatch.audit.kit import People
+
+    roster = pd.DataFrame({
+        "employee_id": pd.Series([r[0] for r in roster_rows], dtype=object),
+        "name": pd.Series([r[1] for r in roster_rows], dtype=object),
+        "team": pd.Series([r[2] for r in roster_rows], dtype=object),
+        "role": pd.Series([r[3] for r in roster_rows], dtype=object),
+        "hire_date": pd.Series([r[4] for r in roster_rows], dtype="datetime64[ns]"),
+        "leave_date": pd.Series([r[5] for r in roster_rows], dtype="datetime64[ns]"),
+        "team_lead": pd.array([r[6] for r in roster_rows], dtype="boolean"),
+    })
+    if extra:       # columns nobody reads, and a text team_lead
+        roster = roster.assign(phone="x", base_salary=Decimal("1.5"),
+                               team_lead=roster["team_lead"].astype(object).where(roster["team_lead"].notna(), "是"))
+    summary = pd.DataFrame({"employee_id": pd.Series([r[0] for r in summary_rows], dtype=object),
+                            "name": pd.Series([r[1] for r in summary_rows], dtype=object),
+                            "role": pd.Series([r[2] for r in summary_rows], dtype=object),
+                            "scheduled_days": 20})
+    days = pd.DataFrame({"employee_id": pd.Series([r[0] for r in day_rows], dtype=object),
+                         "date": pd.Series([r[1] for r in day_rows], dtype="datetime64[ns]"),
+                         "leave_share": pd.Series(_shared([r[2] for r in day_rows], share), dtype=object)})
+    for given_roster, given_days in ((roster, days), (None, None), (roster.iloc[0:0], days.iloc[0:0])):
+        new = _outcome(People.build, summary, given_roster, given_days)
+        old = _outcome(_round18_people, summary, given_roster, given_days)
+        assert (new if isinstance(new, type) else _shown(new)) == (old if isinstance(old, type) else _shown(old))
