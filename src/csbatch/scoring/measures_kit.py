@@ -17,7 +17,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
-from csbatch.grouping import exact_sums, first_codes, stable_order
+from csbatch.grouping import exact_sums, first_codes, identity_codes, stable_order
 from csbatch.i18n import N_, Said
 from csbatch.money import ZERO
 from csbatch.sheets.period import counted
@@ -39,8 +39,22 @@ def truthy(values: pd.Series) -> np.ndarray:
 
 def filled(values: pd.Series) -> np.ndarray:
     """Cells that hold something: not blank, not only spaces (`str(v).strip() != ""`, asked of
-    the cells that are not blank only)."""
+    the cells that are not blank only). A column of few distinct objects (a code, a product
+    name: the reader hands equal cells one object) is asked once per object
+    (`grouping.identity_codes`), judged by its first cells: coding a column of distinct texts
+    (phones, e-mails) costs more than asking each."""
     cells = values.to_numpy(dtype=object)
+    if len(cells) >= _PROBE * 4 and len(identity_codes(cells[:_PROBE])[1]) * 4 <= _PROBE:
+        codes, distinct = identity_codes(cells)
+        return _filled(distinct)[codes]
+    return _filled(cells)
+
+
+#: the cells `filled` codes first to judge whether a column holds few distinct objects
+_PROBE = 256
+
+
+def _filled(cells: np.ndarray) -> np.ndarray:
     out = ~pd.isna(cells)
     at = np.flatnonzero(out)
     if len(at):
@@ -77,17 +91,22 @@ def decimal_sum(values: Iterable[Decimal]) -> Decimal:
 def dsum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
     """Σ of Decimal cells per key (blank cells and blank keys skipped)."""
     cells, owners = values.to_numpy(dtype=object), np.asarray(keys, dtype=object)
-    kept = np.flatnonzero(~(pd.isna(cells) | pd.isna(owners)))
+    # the cells coded by object identity once (`grouping.identity_codes`: a month's amounts are a
+    # few thousand objects), which answers both questions asked of them: blank or not, per distinct
+    # object (`pd.isna` of a million Decimal cells asks each whether it is a Decimal NaN), and the
+    # codes `exact_sums` sums by (it coded the kept cells a second time)
+    cell_codes, distinct = identity_codes(cells)
+    kept = np.flatnonzero(~(pd.isna(distinct)[cell_codes] | pd.isna(owners)))
     if not len(kept):
         return pd.Series([], dtype=object)
     # a groupby's sum per key without a Python call per group: each key's cells added to its sum
     # in row order (the rows read in order: gathering them per key reads them scattered over
     # memory, slower); keys in order of first appearance
     codes, uniques = pd.factorize(owners[kept])
-    summed = cells[kept].tolist()
     # as integers where that is certain to give the loop's Decimals, value and exponent
     # (`grouping.exact_sums`: a month's order amounts are a few thousand objects)
-    sums = exact_sums(codes, len(uniques), summed)
+    summed = cells[kept].tolist()
+    sums = exact_sums(codes, len(uniques), summed, coded=(cell_codes[kept], distinct))
     if sums is None:
         sums = [ZERO] * len(uniques)
         for at, cell in zip(codes.tolist(), summed):
