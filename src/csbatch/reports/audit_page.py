@@ -39,7 +39,7 @@ from csbatch.reports.audit_workbook import (
 )
 from csbatch.reports.cells import to_decimal
 from csbatch.reports.codewords import stages_texts
-from csbatch.reports.pages import DASH, environment, period_label
+from csbatch.reports.pages import DASH, environment, page_renderer, period_label
 from csbatch.reports.staff_statements import fixed_words
 
 TEMPLATE = "audit_report.html.j2"
@@ -255,7 +255,8 @@ def render_audit_page(report, policy, lang: str = "zh", people: pd.DataFrame | N
     qa = qa_context(report, policy, lang)
     for ctx in (deadlines, complaints, qa):
         ctx["chart"] = Markup(ctx["chart"]) if ctx["chart"] else None
-    return env.get_template(TEMPLATE).render(
+    # page_renderer: what `render` gives, the tables' thousands of printed values escaped without a Markup each
+    return page_renderer(env.get_template(TEMPLATE))(
         period=report.period, period_label=period_label(report.period, lang), figures=headline(report, lang),
         deadlines=deadlines, complaints=complaints, callbacks=callback_context(report), qa=qa,
         trends=trend_context(report, lang),
