@@ -229,3 +229,61 @@ def test_words_format_odd_cases():
             else:
                 assert str(Words(text).format(n=n, rank=n)) == old
     assert escaped(Words("<b>")) == "<b>" == str(escape(Words("<b>")))
+
+
+# --- the audit page's cells: a datetime's text from its fields, an int's at once ----------------
+
+def _old_datetime_text(value) -> str:
+    import datetime as dt
+
+    from csbatch.blanks import is_blank
+    from csbatch.reports.pages import DASH
+    if is_blank(value) or value == "":
+        return DASH
+    if isinstance(value, dt.datetime):
+        return dt.datetime.strftime(value, "%Y-%m-%d %H:%M")
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+@settings(max_examples=1000)
+@given(st.datetimes(), st.sampled_from([None, "UTC", "Asia/Shanghai", "America/St_Johns"]), st.integers(0, 999))
+def test_datetime_text_is_the_old_form(value, tz, nanos):
+    from csbatch.reports.audit_page import datetime_text
+    assert datetime_text(value) == _old_datetime_text(value)
+    if pd.Timestamp.min < pd.Timestamp(value) < pd.Timestamp.max - pd.Timedelta(days=2):
+        stamp = pd.Timestamp(value) + pd.Timedelta(nanoseconds=nanos)
+        stamp = stamp.tz_localize(tz, ambiguous=True, nonexistent="shift_forward") if tz else stamp
+        assert datetime_text(stamp) == _old_datetime_text(stamp)
+
+
+def test_datetime_text_odd_cases():
+    import datetime as dt
+
+    from csbatch.reports.audit_page import datetime_text
+    for value in [dt.datetime(1, 1, 1), dt.datetime(999, 12, 31, 23, 59), dt.datetime(1000, 1, 1), dt.datetime.max,
+                  dt.date(2026, 10, 1), "2026-10-01 08:30", pd.NaT, None, "", math.nan,
+                  pd.Timestamp("2026-10-01 08:30:59.999999999", tz="Asia/Shanghai"),
+                  dt.datetime(2026, 10, 1, 8, 30, tzinfo=dt.UTC)]:
+        assert datetime_text(value) == _old_datetime_text(value)
+
+
+def _old_fmt_int(value) -> str:
+    from csbatch.reports import audit_page
+    d = audit_page._dec(value)
+    return audit_page.DASH if d is None else f"{int(d):,}"
+
+
+@given(st.one_of(st.integers(), st.integers().map(lambda n: __import__("numpy").int64(n % 2**62)),
+                 st.decimals(allow_nan=True, allow_infinity=False), st.sampled_from([None, math.nan, "", "12"])))
+def test_fmt_int_is_the_old_form(value):
+    from csbatch.reports.audit_page import fmt
+    assert fmt(value, "int") == _old_fmt_int(value)
+
+
+def test_fmt_int_of_a_bool_fails_as_before():
+    from csbatch.reports.audit_page import fmt
+    for value in (True, False):
+        with pytest.raises(Exception) as was:
+            _old_fmt_int(value)
+        with pytest.raises(type(was.value)):
+            fmt(value, "int")
