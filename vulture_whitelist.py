@@ -67,3 +67,7 @@ _.per_distinct
 # `Ahead.forked` says whether work went to a child: tests/test_vip_ahead_round17.py asks it, so a
 # change that quietly stopped forking (and ran the VIP stage at its turn) is seen.
 _.forked
+
+# `reports.pages.environment` sets `context_class` on the pages' environments: Jinja reads it to
+# make each render's context (`PageContext`, issue 14, round 19).
+_.context_class

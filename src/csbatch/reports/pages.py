@@ -23,10 +23,15 @@ import os
 import re
 from collections.abc import Callable
 from functools import cache
+from string import Formatter
+from types import FunctionType, MethodType
 from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2.runtime import Context
+from jinja2.utils import internalcode
+from markupsafe import Markup, escape
 
 from csbatch.blanks import is_blank
 from csbatch.i18n import N_, resolve_lang, translations, word
@@ -101,6 +106,30 @@ def blank(value: Any) -> str:
     return "" if is_blank(value) else str(value)
 
 
+class PageContext(Context):
+    """A page's Jinja context (`Environment.context_class` of the pages' environments): its `call`,
+    what every `{{ _("...") }}` and `.format(...)` in a template goes through (twenty-odd a staff
+    page, 110,000 a 1M-order close), calls a plain function or method that asks for no context
+    (no `jinja_pass_arg`, jinja's `pass_context`/`pass_environment` mark) at once, as `Context.call`
+    ends up calling it. `Context.call` first asks the callable and its `__call__` for that mark
+    with two `hasattr`s that fail (each an AttributeError made and dropped, ~0.7 µs a call);
+    for a function or a method of one the mark can only be in the function's `__dict__`. Anything
+    else (a marked function, a macro, a callable object) goes through `Context.call`."""
+
+    @internalcode
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        function = __obj.__func__ if type(__obj) is MethodType else __obj
+        if type(function) is not FunctionType or "jinja_pass_arg" in function.__dict__:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a"
+                                                " StopIteration exception")
+
+
 @cache
 def environment(lang: str = "zh") -> Environment:
     """The pages' Jinja environment in one language (one per language, kept for the process):
@@ -112,6 +141,7 @@ def environment(lang: str = "zh") -> Environment:
                       undefined=StrictUndefined, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.context_class = PageContext
     env.filters.update(money=money, points=points, date=date, text=text, blank=blank,
                        label=lambda value, field: label(field, value, lang))
     env.globals.update(lang=lang, html_lang="zh-CN" if lang == "zh" else "en")
@@ -171,20 +201,97 @@ def period_label(period: str, lang: str = "zh") -> str:
     return f"{year}年{int(month)}月"
 
 
+@cache
+def _named_fields(text: str) -> frozenset[str] | None:
+    """The names of `text`'s fields when every one is a plain `{name}` (no index or attribute, no
+    conversion, no format spec), else None (a text `str.format` would reject included)."""
+    names = set()
+    try:
+        for _, name, spec, conversion in Formatter().parse(text):
+            if name is None:
+                continue
+            if not name.isidentifier() or spec or conversion is not None:
+                return None
+            names.add(name)
+    except ValueError:
+        return None
+    return frozenset(names)
+
+
+class Words(Markup):
+    """A catalogue text as `staff_statements.fixed_words` gives it: a `Markup` whose `.format` of
+    whole numbers (`_("+{n} more").format(n=...)` for every long item of a staff page, `{rank} of
+    {n}` on every page) is `str.format`. markupsafe's `Markup.format` runs a Python `Formatter` that escapes each
+    formatted field (~2.5 µs a call); a plain `{name}` field of an `int` formats to digits and a
+    sign, which escaping leaves as they are, so the text is the same. Any other call (a positional
+    argument, a value that is not an `int`, a field with a spec, a conversion or an index) is
+    `Markup.format` itself. `escaped` prints a `Words` as it is, as it prints a `Markup`."""
+
+    __slots__ = ()
+
+    def format(self, *args: Any, **kwargs: Any) -> Words:
+        if not args:
+            names = _named_fields(self)
+            if names is not None and names <= kwargs.keys():
+                for value in kwargs.values():
+                    if type(value) is not int:
+                        break
+                else:   # `Words(text)` of a plain text is `str.__new__`, without Markup's `__new__`
+                    return str.__new__(Words, str.format(self, **kwargs))
+        return super().format(*args, **kwargs)
+
+
+def escaped(value: Any) -> str:
+    """markupsafe's `escape(value)` as a page's output text: a plain text holding none of
+    `&<>"'` (nearly every value a page prints) is its own escape and comes back as it is, a
+    `Markup` or `Words` is already safe and comes back as it is (the text `escape` gives of it);
+    anything else goes through `escape`. The text is the same; what is spared is the `Markup`
+    object `escape` makes of every value (its `__new__` is Python: ~1 µs a value, a million values
+    on a 1M-order close's staff pages), which the page's final join turns back into a `str`."""
+    kind = type(value)
+    if kind is str:
+        if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
+            return escape(value)
+        return value
+    if kind is Markup or kind is Words:     # their `__html__` is themselves
+        return value
+    return escape(value)
+
+
+def _output_escaped(template: Template) -> Callable[..., Any]:
+    """The template's root render function with its output escaping done by `escaped`. Jinja's
+    compiled code escapes each printed value by the name `escape` of the template's module (it
+    is `markupsafe.escape`) and uses it only in `yield escape(...)`, whose values are joined into
+    the page; a copy of the function over a copy of that module's names, where `escape` is
+    `escaped`, yields the same texts. The template itself is left as it is (other renders of it,
+    its blocks and macros keep markupsafe's `escape`). A template whose module does not hold
+    markupsafe's `escape` keeps its own function."""
+    root = template.root_render_func
+    names = root.__globals__
+    if names.get("escape") is not escape:
+        return root
+    spared = FunctionType(root.__code__, {**names, "escape": escaped}, root.__name__, root.__defaults__,
+                          root.__closure__)
+    spared.__kwdefaults__ = root.__kwdefaults__
+    return spared
+
+
 def page_renderer(template: Template) -> Callable[..., str]:
     """`template.render` for a template rendered once per page, thousands of times a close: the
     variables every render starts from (the template's globals: a `ChainMap` of the environment's
     and the template's, which `render` copies into a new dict for each page, ~20 µs) copied
     once, each page's context made from that copy and the page's variables (`new_context(...,
-    shared=True)`: the same dict `render` would have made). Same output, same errors (a failing
-    render's traceback rewritten by `handle_exception`, as `render` does)."""
+    shared=True)`: the same dict `render` would have made), and the printed values escaped
+    without a `Markup` each (`_output_escaped`). Same output, same errors (a failing render's
+    traceback rewritten by `handle_exception`, as `render` does)."""
     env = template.environment
     start = dict(template.globals)
+    root = _output_escaped(template)
 
     def render(**variables: Any) -> str:
         context = template.new_context({**start, **variables}, shared=True)
         try:
-            return env.concat(template.root_render_func(context))
+            return env.concat(root(context))
         except Exception:
             env.handle_exception()
             raise   # not reached: handle_exception raises

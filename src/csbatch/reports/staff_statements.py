@@ -30,7 +30,7 @@ from csbatch.i18n import resolve_lang, said_in, translations
 from csbatch.idnumbers import mask_ids_in
 from csbatch.policy.vocabulary import measure_word, show
 from csbatch.reports.codewords import flag_word
-from csbatch.reports.pages import environment, page_renderer, period_label, statement_filename, write_page
+from csbatch.reports.pages import Words, environment, page_renderer, period_label, statement_filename, write_page
 from csbatch.reports.tables import ATTENDANCE
 from csbatch.rules.reasons import worded
 
@@ -106,7 +106,8 @@ def _install_filters(env, lang: str) -> None:
 def fixed_words(lang: str) -> Callable[..., Markup]:
     """`{{ _("...") }}` for a page rendered many times or asking for the same words row after row
     (the staff pages, the audit page's tables), passed to `render` as `_`: what the environment's
-    own (new-style, autoescaping) gettext returns, each text's translation kept once looked up."""
+    own (new-style, autoescaping) gettext returns, each text's translation kept once looked up (as
+    `Words`, `csbatch.reports.pages`, whose `.format` of whole numbers is quicker)."""
     gettext = translations(resolve_lang(lang)).gettext
     kept: dict[str, Markup] = {}
 
@@ -115,7 +116,7 @@ def fixed_words(lang: str) -> Callable[..., Markup]:
             return Markup(gettext(string)) % variables
         found = kept.get(string)
         if found is None:
-            found = kept[string] = Markup(gettext(string)) % variables
+            found = kept[string] = Words(Markup(gettext(string)) % variables)
         return found
 
     return _
