@@ -68,6 +68,3 @@ _.per_distinct
 # change that quietly stopped forking (and ran the VIP stage at its turn) is seen.
 _.forked
 
-# `reports.pages.environment` sets `context_class` on the pages' environments: Jinja reads it to
-# make each render's context (`PageContext`, issue 14, round 19).
-_.context_class

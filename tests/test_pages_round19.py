@@ -126,68 +126,6 @@ def test_the_audit_page_is_what_template_render_gave(report_and_policy, monkeypa
     assert new == audit_page.render_audit_page(report, policy, lang)
 
 
-# --- PageContext.call: a plain function or method called at once ---------------------------------
-
-def test_page_context_calls_as_context_call_does():
-    from jinja2 import pass_context, pass_environment
-    from jinja2.runtime import Context
-
-    from csbatch.reports.pages import PageContext
-
-    env = environment("en")
-    assert env.context_class is PageContext
-
-    class Callable_:
-        def __call__(self, x):
-            return f"obj:{x}"
-
-    def stop(x):
-        raise StopIteration
-
-    def plain(x, **kw):
-        return f"plain:{x}:{sorted(kw)}"
-
-    with_context = pass_context(lambda context, x: f"ctx:{x}:{context.get('v')}")
-    with_env = pass_environment(lambda environment, x: f"env:{x}:{environment is env}")
-    source = ("{{ f(1) }}|{{ f(2, k=3) }}|{% for i in [1] %}{{ c(i) }}{{ e(i) }}{{ o(i) }}{{ m('<') }}"
-              "{{ w.format(n=i) }}{% endfor %}|{{ (s(1) is undefined) }}")
-    variables = dict(f=plain, c=with_context, e=with_env, o=Callable_(), m="a{}b".format, w=Markup("<{n}>"),
-                     s=stop, v="x")
-    new = env.from_string(source).render(**variables)
-    env.context_class = Context
-    try:
-        old = env.from_string(source).render(**variables)
-        with pytest.raises(UndefinedError, match="StopIteration") as was:
-            env.from_string("{{ s(1) }}").render(s=stop)
-    finally:
-        env.context_class = PageContext
-    assert new == old
-    assert "ctx:1:x" in new and "env:1:True" in new and "obj:1" in new and "|True" in new
-    with pytest.raises(UndefinedError, match="StopIteration") as now:
-        env.from_string("{{ s(1) }}").render(s=stop)
-    assert str(now.value) == str(was.value)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.sampled_from(HOSTILE), st.integers(-10**6, 10**6))
-def test_page_context_calls_gettext_and_format_as_context_does(text, n):
-    from jinja2.runtime import Context
-
-    from csbatch.reports.pages import PageContext
-    from csbatch.reports.staff_statements import fixed_words
-
-    env = environment("zh")
-    source = "{{ _('Monthly statement') }}{{ _('+{n} more').format(n=n) }}{{ _('{rank} of {n}').format(rank=t, n=n) }}"
-    variables = dict(_=fixed_words("zh"), n=n, t=text)
-    new = env.from_string(source).render(**variables)
-    env.context_class = Context
-    try:
-        old = env.from_string(source).render(**variables)
-    finally:
-        env.context_class = PageContext
-    assert new == old
-
-
 # --- Words.format: str.format of whole numbers --------------------------------------------------
 
 FORMATS = ["+{n} more", "{rank} of {n}", "{n}", "{{n}} {n}", "<b>{n}</b> &amp;", "{n:>5}", "{n!r}", "{0}",

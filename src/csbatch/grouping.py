@@ -5,8 +5,6 @@ group rows this way (attendance, measured values, VIP), so each groups them the 
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from decimal import Decimal, getcontext
 from typing import Any
 
@@ -81,24 +79,13 @@ def identities(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
 
 
 def identity_codes(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`identities` of an object array's cells, the distinct objects as an object array: each
-    cell's `id` read from the array itself where CPython keeps it (an object array holds its
-    cells' addresses, which are their ids: one copy of the buffer instead of a call of `id` per
-    cell, 0.004 s instead of 0.03 s for a million), else by `id` as `identities` does."""
-    if sys.implementation.name == "cpython" and cells.dtype == object and cells.ndim == 1 \
-            and cells.itemsize == ctypes.sizeof(ctypes.c_ssize_t) and len(cells):
-        # a frame's column is often a strided row of its 2-D block: copied into one run first
-        # (a copy of the references, the objects themselves shared)
-        packed = np.ascontiguousarray(cells)
-        where = (ctypes.c_ssize_t * len(packed)).from_address(packed.ctypes.data)
-        ids = np.ctypeslib.as_array(where).astype(np.int64, copy=True)
-        del where, packed
-    else:
-        ids = np.fromiter(map(id, cells.tolist()), dtype=np.int64, count=len(cells))
-    codes = pd.factorize(ids)[0]
-    distinct = np.empty(0 if not len(cells) else int(codes.max()) + 1, dtype=object)
-    for at, first in enumerate(first_codes(codes).tolist()):   # (not `distinct[:] = ...`: a cell may be a sequence)
-        distinct[at] = cells[first]
+    """`identities` of an object array's cells, the distinct objects as an object array (a
+    month's amounts or leave shares are a few thousand objects shared by a million cells: what
+    is asked of each is asked once per object)."""
+    codes, firsts = identities(cells.tolist())
+    distinct = np.empty(len(firsts), dtype=object)
+    for at, first in enumerate(firsts):   # (not `distinct[:] = firsts`: a cell may be a sequence)
+        distinct[at] = first
     return codes, distinct
 
 

@@ -24,13 +24,11 @@ import re
 from collections.abc import Callable
 from functools import cache
 from string import Formatter
-from types import FunctionType, MethodType
+from types import FunctionType
 from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
-from jinja2.runtime import Context
-from jinja2.utils import internalcode
 from markupsafe import Markup, escape
 
 from csbatch.blanks import is_blank
@@ -106,30 +104,6 @@ def blank(value: Any) -> str:
     return "" if is_blank(value) else str(value)
 
 
-class PageContext(Context):
-    """A page's Jinja context (`Environment.context_class` of the pages' environments): its `call`,
-    what every `{{ _("...") }}` and `.format(...)` in a template goes through (twenty-odd a staff
-    page, 110,000 a 1M-order close), calls a plain function or method that asks for no context
-    (no `jinja_pass_arg`, jinja's `pass_context`/`pass_environment` mark) at once, as `Context.call`
-    ends up calling it. `Context.call` first asks the callable and its `__call__` for that mark
-    with two `hasattr`s that fail (each an AttributeError made and dropped, ~0.7 µs a call);
-    for a function or a method of one the mark can only be in the function's `__dict__`. Anything
-    else (a marked function, a macro, a callable object) goes through `Context.call`."""
-
-    @internalcode
-    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        function = __obj.__func__ if type(__obj) is MethodType else __obj
-        if type(function) is not FunctionType or "jinja_pass_arg" in function.__dict__:
-            return super().call(__obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
-        try:
-            return __obj(*args, **kwargs)
-        except StopIteration:
-            return __self.environment.undefined("value was undefined because a callable raised a"
-                                                " StopIteration exception")
-
-
 @cache
 def environment(lang: str = "zh") -> Environment:
     """The pages' Jinja environment in one language (one per language, kept for the process):
@@ -141,7 +115,6 @@ def environment(lang: str = "zh") -> Environment:
                       undefined=StrictUndefined, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.context_class = PageContext
     env.filters.update(money=money, points=points, date=date, text=text, blank=blank,
                        label=lambda value, field: label(field, value, lang))
     env.globals.update(lang=lang, html_lang="zh-CN" if lang == "zh" else "en")
