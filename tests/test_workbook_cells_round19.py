@@ -50,7 +50,8 @@ _CELL = st.one_of(st.tuples(_ROWS, _COLS, st.just("write_string"), _TEXTS, st.sa
 
 
 def _write(path: Path, cells: list[tuple], memory: bool, old: bool) -> tuple[Any, ...]:
-    book = _Book(str(path), {"constant_memory": memory, "nan_inf_to_errors": True})
+    # tmpdir: XlsxWriter leaves its constant-memory row file behind for a sheet with no cell
+    book = _Book(str(path), {"constant_memory": memory, "nan_inf_to_errors": True, "tmpdir": str(path.parent)})
     formats = [book.add_format({"bold": True}), book.add_format({"num_format": "0.00"})]
     ws = book.add_worksheet("x")
     placed = [(r, c, w, v, None if f is None else formats[f]) for r, c, w, v, f in cells]
