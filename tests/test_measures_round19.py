@@ -1,7 +1,6 @@
-"""Round 19 (issue 14): cells coded by object identity from the object array itself
-(`grouping.identity_codes`) give what `grouping.identities` gives; `dsum` and
-`counted_order_mask`, which now ask blankness once per distinct object, give what their round-18
-forms (kept here) gave."""
+"""Round 19 (issue 14): cells coded by object identity (`grouping.identity_codes`) give what
+`grouping.identities` gives; `dsum` and `filled`, which now ask blankness once per distinct
+object, give what their round-18 forms (kept here) gave."""
 
 from __future__ import annotations
 
@@ -15,8 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csbatch.grouping import exact_sums, identities, identity_codes
-from csbatch.scoring.measures_kit import ZERO, Period, dsum, filled
-from csbatch.scoring.measures_sales import counted_order_mask
+from csbatch.scoring.measures_kit import ZERO, dsum, filled
 
 _objects = st.sampled_from([
     Decimal("48.3"), Decimal("48.30"), Decimal("NaN"), Decimal("sNaN"), Decimal("-0"), Decimal("1E-28"),
@@ -108,21 +106,6 @@ def test_dsum_of_tiny_exponents_only():
     tiny = Decimal("1E-28")
     values = pd.Series([tiny, None, tiny, Decimal("NaN")], dtype=object)
     _same(dsum(values, ["E1", "E1", "E2", "E2"]), _round18_dsum(values, ["E1", "E1", "E2", "E2"]))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["completed", "refunded", "", None]),
-                          st.sampled_from(["2026-10-01 00:00", "2026-11-01 00:00", None]),
-                          _amounts), max_size=30), st.booleans())
-def test_counted_order_mask_is_the_round18_mask(rows, share):
-    sales = pd.DataFrame({"status": pd.Series([r[0] for r in rows], dtype=object),
-                          "order_date": pd.to_datetime(pd.Series([r[1] for r in rows], dtype=object)),
-                          "amount": pd.Series(_shared([r[2] for r in rows], share), dtype=object)})
-    period, statuses = Period.of("2026-10"), ["completed"]
-    old = sales["status"].isin(statuses).to_numpy(dtype=bool) & period.holds(sales["order_date"])
-    at = np.flatnonzero(old)
-    old[at] = sales["amount"].take(at).notna().to_numpy(dtype=bool)
-    assert counted_order_mask(sales, period, statuses).tolist() == old.tolist()
 
 
 def _round18_filled(values: pd.Series) -> np.ndarray:

@@ -19,7 +19,6 @@ import pandas as pd
 
 from csbatch.blanks import is_blank
 from csbatch.errors import Issue
-from csbatch.grouping import identity_codes
 from csbatch.i18n import N_, Said
 from csbatch.money import ZERO, to_cents
 from csbatch.policy.expressions import parse
@@ -50,11 +49,12 @@ def _minute(at) -> str:
 def counted_order_mask(sales: pd.DataFrame, period: Period, statuses: Collection[str]) -> np.ndarray:
     """The rows of a contract-typed sales frame that count for sales (and pay): status among
     `statuses` (`measures.counted_sales.statuses`), order_date inside the period, amount given.
-    The amounts are checked for blanks once per distinct object (`grouping.identity_codes`: a
-    month's amounts are a few thousand objects; `notna` of 930,000 Decimal cells took 0.04 s)."""
+    The amounts are checked for blanks only on the rows the first two let through (a million
+    Decimal cells: 0.04 s)."""
     counted = sales["status"].isin(list(statuses)).to_numpy(dtype=bool) & period.holds(sales["order_date"])
-    codes, distinct = identity_codes(sales["amount"].to_numpy(dtype=object))
-    return counted & ~pd.isna(distinct)[codes]
+    at = np.flatnonzero(counted)
+    counted[at] = sales["amount"].take(at).notna().to_numpy(dtype=bool)
+    return counted
 
 
 def production_shares(values: pd.DataFrame) -> pd.Series:
