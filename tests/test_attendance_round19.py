@@ -1,7 +1,8 @@
 """Round 19's faster attendance paths give what the old forms (kept here) gave: the provenance
 order without a sort of constant file and sheet columns, the row sources worded per distinct
 (file, sheet) pair, `stable_order` of codes already in order, and the judged days' Decimal
-leave cells read only on the days with a leave record."""
+leave cells read only on the days with a leave record; each punch's day found once for its
+clock times and its sources."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from csbatch import attendance
 from csbatch.attendance import _day_times, _decimal_column, _judge_days, _provenance_order, _row_sources
 from csbatch.errors import Source
 from csbatch.grouping import stable_order
 from csbatch.money import ZERO
-from csbatch.policy.worktime import Schedule
+from csbatch.policy.worktime import Schedule, Shift
 
 
 def _old_provenance_order(frame: pd.DataFrame) -> pd.DataFrame:
@@ -152,3 +154,86 @@ def test_judged_days_read_leave_cells_as_before() -> None:
     share = [v if isinstance(v, Decimal) else ZERO for v in merged["leave_share"]]
     want_absent = [min(u, max(ZERO, Decimal(1) - s)) for u, s in zip(refused, share)]
     assert [str(v) for v in untracked["absent_share"]] == [str(v) for v in want_absent]
+
+
+# --- each punch's day found once, for its clock times and its sources ---------------------------
+
+_KEY = ["employee_id", "date"]
+
+
+def _old_punch_days(punches: pd.DataFrame, times: Any, judged: pd.DataFrame, overnight: pd.DataFrame) -> pd.DataFrame:
+    emp = punches["employee_id"].astype(object)
+    day, t = attendance._shift_dates(emp, punches["punch_time"].astype("datetime64[ns]"), overnight)
+    frame = pd.DataFrame({"employee_id": emp, "date": day, "t": attendance._minutes(t)})
+    g = frame.groupby(_KEY).agg(first=("t", "min"), last=("t", "max"), n=("t", "size"))
+    boundary = pd.Series(times.lone_punch_boundary, index=g.index)
+    if not overnight.empty or (judged["shift"] != "").any():
+        own = judged.set_index(_KEY)["lone_boundary"]
+        boundary = own.reindex(g.index).fillna(times.lone_punch_boundary)
+    lone = g["n"] == 1
+    return pd.DataFrame({"clock_in": g["first"].where(~lone | (g["first"] < boundary)),
+                         "clock_out": g["last"].where(~lone | (g["last"] >= boundary))})
+
+
+def _old_clock_days(clock: pd.DataFrame, times: Any, judged: pd.DataFrame) -> pd.DataFrame:
+    overnight = attendance._overnight(judged)
+    is_punch = clock["punch_time"].notna()
+    is_daily = ~is_punch & clock["date"].notna() & (clock["clock_in"].notna() | clock["clock_out"].notna())
+    parts = [_old_punch_days(clock[is_punch], times, judged, overnight),
+             attendance._daily_row_days(clock[is_daily], overnight)]
+    merged = pd.concat(parts).groupby(level=_KEY).agg(clock_in=("clock_in", "min"), clock_out=("clock_out", "max"))
+    used = _old_provenance_order(clock[is_punch | is_daily])
+    day = attendance._dates(used["punch_time"].where(is_punch[used.index], used["date"])).to_numpy()
+    if not overnight.empty:
+        punched = is_punch[used.index].to_numpy()
+        moved, _ = attendance._shift_dates(used["employee_id"].astype(object),
+                                           used["punch_time"].astype("datetime64[ns]"), overnight)
+        day = pd.Series(day).where(~punched, moved.to_numpy()).astype("datetime64[ns]").to_numpy()
+    emps, texts = used["employee_id"].astype(object).to_numpy(), _old_row_sources(used)
+    keys, joined = attendance._sources_by_day(emps, day.view("int64"), texts)
+    index = pd.MultiIndex.from_arrays(
+        [pd.Index([emp for emp, _ in keys], dtype=object),
+         pd.DatetimeIndex(pd.to_datetime([ns for _, ns in keys], unit="ns"))], names=_KEY)
+    return merged.join(pd.Series(joined, index=index, dtype=object, name="sources")).reset_index()
+
+
+def _judged(night: list[Any]) -> tuple[Any, pd.DataFrame]:
+    schedule = Schedule.model_validate({"workdays": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00",
+                                        "end": "18:00", "lunch": {"from": "12:00", "to": "13:00"}})
+    times = attendance._day_times(schedule)
+    nights = attendance._shift_times(Shift.model_validate({"name": "夜班", "start": "22:00", "end": "06:00"}),
+                                     schedule)
+    table = {"": times, "night": nights}
+    dates = pd.to_datetime(["2026-10-05", "2026-10-06", "2026-10-07"])
+    rows = [(e, d, "night" if e in night and d != dates[2] else "") for e in ["E1", "E2", "E3"] for d in dates]
+    grid = pd.DataFrame({"employee_id": pd.Series([r[0] for r in rows], dtype=object),
+                         "date": pd.Series([r[1] for r in rows]).astype("datetime64[ns]"),
+                         "shift": [r[2] for r in rows]})
+    return times, attendance._with_times(grid, table)
+
+
+@pytest.mark.parametrize("night", [[], ["E2"], ["E1", "E3"]])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_clock_days_as_before(night: list[Any], seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 300
+    emps = rng.choice(np.array(["E1", "E2", "E3", None, np.nan], dtype=object), n)
+    base = pd.Timestamp("2026-10-05")
+    punch = pd.Series(base + pd.to_timedelta(rng.integers(0, 3 * 24 * 60 * 60, n), unit="s"))
+    daily = rng.random(n) < 0.3
+    punch[daily | (rng.random(n) < 0.05)] = pd.NaT
+    date = pd.Series(base + pd.to_timedelta(rng.integers(0, 3, n), unit="D"))
+    date[~daily | (rng.random(n) < 0.1)] = pd.NaT
+    clock_in = pd.Series(pd.to_timedelta(rng.integers(8 * 60, 11 * 60, n), unit="min"))
+    clock_out = pd.Series(pd.to_timedelta(rng.integers(0, 24 * 60, n), unit="min"))
+    clock_in[rng.random(n) < 0.2] = pd.NaT
+    clock_out[rng.random(n) < 0.2] = pd.NaT
+    clock = pd.DataFrame({"employee_id": pd.Series(emps, dtype=object), "date": date, "clock_in": clock_in,
+                          "clock_out": clock_out, "punch_time": punch,
+                          "_file": rng.choice(np.array(["a.csv", "b.xlsx"], dtype=object), n) if seed != 2
+                          else np.array(["a.csv"] * n, dtype=object),
+                          "_sheet": np.array([None] * n, dtype=object),
+                          "_row": rng.permutation(n) + 2 if seed != 3 else np.arange(n) + 2})
+    times, judged = _judged(night)
+    pd.testing.assert_frame_equal(attendance._clock_days(clock, times, judged),
+                                  _old_clock_days(clock, times, judged), check_exact=True)

@@ -338,12 +338,11 @@ def _shift_dates(emp: pd.Series, at: pd.Series, overnight: pd.DataFrame) -> tupl
     return day.where(~back, day - _DAY), t.where(~back, t + _DAY)
 
 
-def _punch_days(punches: pd.DataFrame, times: _Day, judged: pd.DataFrame,
+def _punch_days(emp: pd.Series, day: pd.Series, t: pd.Series, times: _Day, judged: pd.DataFrame,
                 overnight: pd.DataFrame) -> pd.DataFrame:
-    """Raw punches: first of the day is the clock-in, last the clock-out; a lone punch takes the
-    side of the lunch break's (the shift's first break's) middle it falls on."""
-    emp = punches["employee_id"].astype(object)
-    day, t = _shift_dates(emp, punches["punch_time"].astype("datetime64[ns]"), overnight)
+    """Raw punches (each one's employee and `_shift_dates`' day and time): first of the day is
+    the clock-in, last the clock-out; a lone punch takes the side of the lunch break's (the
+    shift's first break's) middle it falls on."""
     frame = pd.DataFrame({"employee_id": emp, "date": day, "t": _minutes(t)})
     g = frame.groupby(_KEY).agg(first=("t", "min"), last=("t", "max"), n=("t", "size"))
     boundary = pd.Series(times.lone_punch_boundary, index=g.index)
@@ -387,18 +386,19 @@ def _clock_days(clock: pd.DataFrame, times: _Day, judged: pd.DataFrame) -> pd.Da
     is_punch = clock["punch_time"].notna()
     is_daily = ~is_punch & clock["date"].notna() & \
         (clock["clock_in"].notna() | clock["clock_out"].notna())
-    parts = [_punch_days(clock[is_punch], times, judged, overnight),
+    # each punch's day found once: its clock-in/out here, the sources' day below
+    punch_emp = clock["employee_id"][is_punch].astype(object)
+    punch_day, punch_t = _shift_dates(punch_emp, clock["punch_time"][is_punch].astype("datetime64[ns]"), overnight)
+    parts = [_punch_days(punch_emp, punch_day, punch_t, times, judged, overnight),
              _daily_row_days(clock[is_daily], overnight)]
     merged = pd.concat(parts).groupby(level=_KEY).agg(clock_in=("clock_in", "min"),
                                                       clock_out=("clock_out", "max"))
 
     used = _provenance_order(clock[is_punch | is_daily])
-    day = _dates(used["punch_time"].where(is_punch[used.index], used["date"])).to_numpy()
-    if not overnight.empty:
-        punched = is_punch[used.index].to_numpy()
-        moved, _ = _shift_dates(used["employee_id"].astype(object),
-                                used["punch_time"].astype("datetime64[ns]"), overnight)
-        day = pd.Series(day).where(~punched, moved.to_numpy()).astype("datetime64[ns]").to_numpy()
+    days = np.full(len(clock), np.datetime64("NaT"), dtype="datetime64[ns]")
+    days[is_punch.to_numpy(dtype=bool)] = punch_day.to_numpy()
+    days[is_daily.to_numpy(dtype=bool)] = _dates(clock["date"][is_daily]).to_numpy()
+    day = days[clock.index.get_indexer(used.index)]
     emps, texts = used["employee_id"].astype(object).to_numpy(), _row_sources(used)
     keys, joined = _sources_by_day(emps, day.view("int64"), texts)
     index = pd.MultiIndex.from_arrays(
