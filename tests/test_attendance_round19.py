@@ -237,3 +237,56 @@ def test_clock_days_as_before(night: list[Any], seed: int) -> None:
     times, judged = _judged(night)
     pd.testing.assert_frame_equal(attendance._clock_days(clock, times, judged),
                                   _old_clock_days(clock, times, judged), check_exact=True)
+
+
+# --- a leave request's first and last day normalised once, not per workday -----------------------
+
+def _old_leave_halves(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: Any,
+                      own: dict[tuple[str, pd.Timestamp], Any]) -> dict[tuple[str, pd.Timestamp], list[Any]]:
+    from csbatch.blanks import is_blank
+    covered: dict[tuple[str, pd.Timestamp], list[Any]] = {}
+    if leave.empty:
+        return covered
+    rows = _old_provenance_order(leave).copy()
+    rows["_source"] = pd.Series(Source.of_rows(rows), index=rows.index, dtype=object)
+    rows = rows.sort_values("start", kind="stable")
+    for emp, start, end, code, source in zip(rows["employee_id"], rows["start"], rows["end"],
+                                             rows["leave_type"], rows["_source"]):
+        if is_blank(start) or is_blank(end):
+            continue
+        start, end = pd.Timestamp(start), pd.Timestamp(end)
+        for day in month_days:
+            if not start.normalize() <= day <= end.normalize():
+                continue
+            halves = covered.setdefault((str(emp), day), [None, None])
+            day_times = own.get((str(emp), day), times)
+            for half, on in enumerate(attendance._halves_covered(start, end, day, day_times)):
+                if on and halves[half] is None:
+                    halves[half] = (str(code), source)
+    return covered
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_leave_halves_as_before(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 60
+    times, judged = _judged(["E2"])
+    base = pd.Timestamp("2026-10-01")
+    start = pd.Series(base + pd.to_timedelta(rng.integers(0, 20 * 48, n) * 30, unit="min"))
+    end = start + pd.to_timedelta(rng.integers(-48, 6 * 48, n) * 30, unit="min")
+    start[rng.random(n) < 0.1] = pd.NaT
+    end[rng.random(n) < 0.1] = pd.NaT
+    leave = pd.DataFrame({"employee_id": pd.Series(rng.choice(np.array(["E1", "E2", 3, None], dtype=object), n),
+                                                   dtype=object),
+                          "start": start, "end": end.dt.normalize().where(rng.random(n) < 0.3, end),
+                          "leave_type": rng.choice(np.array(["annual", "sick", "事假"], dtype=object), n),
+                          "_file": rng.choice(np.array(["l.csv", "m.xlsx"], dtype=object), n),
+                          "_row": np.arange(n) + 2})
+    days = [base + pd.Timedelta(days=d) for d in range(31) if (base + pd.Timedelta(days=d)).day_of_week < 5]
+    named = judged[judged["shift"] != ""]
+    own = {(str(e), pd.Timestamp(d)): attendance._shift_times(
+        Shift.model_validate({"name": "夜班", "start": "22:00", "end": "06:00"}),
+        Schedule.model_validate({"workdays": ["mon"], "start": "09:00", "end": "18:00"}))
+        for e, d in zip(named["employee_id"], named["date"])}
+    want = _old_leave_halves(leave, days, times, own)
+    assert want and attendance._leave_halves(leave, days, times, own) == want

@@ -462,8 +462,9 @@ def _leave_halves(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: _D
         if is_blank(start) or is_blank(end):
             continue
         start, end = pd.Timestamp(start), pd.Timestamp(end)
+        first, last = start.normalize(), end.normalize()    # once per request, not per workday
         for day in month_days:
-            if not start.normalize() <= day <= end.normalize():
+            if not first <= day <= last:
                 continue
             halves = covered.setdefault((str(emp), day), [None, None])
             day_times = own.get((str(emp), day), times)
