@@ -194,23 +194,37 @@ def _row_sources(frame: pd.DataFrame) -> list[str]:
     if "_file" not in frame.columns or "_row" not in frame.columns:
         return ["" if place is None else str(place) for place in Source.of_rows(frame)]
     rows = frame["_row"]
-    numbers = [-1 if blank else int(r) for r, blank in zip(rows.tolist(), rows.isna().tolist())]
-    sheets = frame["_sheet"].tolist() if "_sheet" in frame.columns else [None] * len(frame)
-    heads: dict[tuple[Any, Any], str] = {}
-    out = []
-    for file, sheet, row in zip(frame["_file"].tolist(), sheets, numbers):
-        head = heads.get((file, sheet))
-        if head is None:
-            place = Source.of_row({"_file": file, "_sheet": sheet})
-            head = heads[file, sheet] = "" if place is None else str(place)
-        out.append(head if row < 0 or not head else f"{head}!row {row}")
-    return out
+    if isinstance(rows.dtype, np.dtype) and rows.dtype.kind in "iu":   # numpy integers: none blank
+        numbers = rows.tolist()
+    else:
+        numbers = [-1 if blank else int(r) for r, blank in zip(rows.tolist(), rows.isna().tolist())]
+    # the (file, sheet) pairs numbered by equality, as a dictionary keyed by the pair would tell
+    # them apart (blanks of any kind word the same head), each pair's head worded once
+    files, _ = pd.factorize(frame["_file"], use_na_sentinel=False)
+    sheet_column = frame["_sheet"] if "_sheet" in frame.columns else pd.Series([None] * len(frame), dtype=object)
+    sheets, _ = pd.factorize(sheet_column, use_na_sentinel=False)
+    pairs, _ = pd.factorize(files.astype(np.int64) * (int(sheets.max(initial=0)) + 1) + sheets)
+    firsts = first_codes(pairs).tolist()
+    file_cells, sheet_cells = frame["_file"].to_numpy(dtype=object), sheet_column.to_numpy(dtype=object)
+    words = []
+    for at in firsts:
+        place = Source.of_row({"_file": file_cells[at], "_sheet": sheet_cells[at]})
+        words.append("" if place is None else str(place))
+    heads = np.array(words, dtype=object)[pairs].tolist()
+    return [head if row < 0 or not head else f"{head}!row {row}" for head, row in zip(heads, numbers)]
 
 
 def _provenance_order(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows in file, sheet, row order, so joined sources and tie-breaks do not depend on the
     order intake concatenated the files in."""
     keys = [c for c in ("_file", "_sheet", "_row") if c in frame.columns]
+    # file and sheet columns holding one value throughout (one CSV: every clock row) order
+    # nothing: the rows go by their numbers alone, and rows already in order stay as they are
+    if "_row" in keys and all(frame[c].nunique(dropna=False) <= 1 for c in keys if c != "_row"):
+        rows = frame["_row"].fillna(0).astype(int).to_numpy()
+        if bool((rows[1:] >= rows[:-1]).all()):
+            return frame
+        return frame.iloc[np.argsort(rows, kind="stable")]
     if not keys:
         return frame
     order = frame[keys].astype(object).where(frame[keys].notna(), "")
@@ -324,12 +338,11 @@ def _shift_dates(emp: pd.Series, at: pd.Series, overnight: pd.DataFrame) -> tupl
     return day.where(~back, day - _DAY), t.where(~back, t + _DAY)
 
 
-def _punch_days(punches: pd.DataFrame, times: _Day, judged: pd.DataFrame,
+def _punch_days(emp: pd.Series, day: pd.Series, t: pd.Series, times: _Day, judged: pd.DataFrame,
                 overnight: pd.DataFrame) -> pd.DataFrame:
-    """Raw punches: first of the day is the clock-in, last the clock-out; a lone punch takes the
-    side of the lunch break's (the shift's first break's) middle it falls on."""
-    emp = punches["employee_id"].astype(object)
-    day, t = _shift_dates(emp, punches["punch_time"].astype("datetime64[ns]"), overnight)
+    """Raw punches (each one's employee and `_shift_dates`' day and time): first of the day is
+    the clock-in, last the clock-out; a lone punch takes the side of the lunch break's (the
+    shift's first break's) middle it falls on."""
     frame = pd.DataFrame({"employee_id": emp, "date": day, "t": _minutes(t)})
     g = frame.groupby(_KEY).agg(first=("t", "min"), last=("t", "max"), n=("t", "size"))
     boundary = pd.Series(times.lone_punch_boundary, index=g.index)
@@ -373,18 +386,19 @@ def _clock_days(clock: pd.DataFrame, times: _Day, judged: pd.DataFrame) -> pd.Da
     is_punch = clock["punch_time"].notna()
     is_daily = ~is_punch & clock["date"].notna() & \
         (clock["clock_in"].notna() | clock["clock_out"].notna())
-    parts = [_punch_days(clock[is_punch], times, judged, overnight),
+    # each punch's day found once: its clock-in/out here, the sources' day below
+    punch_emp = clock["employee_id"][is_punch].astype(object)
+    punch_day, punch_t = _shift_dates(punch_emp, clock["punch_time"][is_punch].astype("datetime64[ns]"), overnight)
+    parts = [_punch_days(punch_emp, punch_day, punch_t, times, judged, overnight),
              _daily_row_days(clock[is_daily], overnight)]
     merged = pd.concat(parts).groupby(level=_KEY).agg(clock_in=("clock_in", "min"),
                                                       clock_out=("clock_out", "max"))
 
     used = _provenance_order(clock[is_punch | is_daily])
-    day = _dates(used["punch_time"].where(is_punch[used.index], used["date"])).to_numpy()
-    if not overnight.empty:
-        punched = is_punch[used.index].to_numpy()
-        moved, _ = _shift_dates(used["employee_id"].astype(object),
-                                used["punch_time"].astype("datetime64[ns]"), overnight)
-        day = pd.Series(day).where(~punched, moved.to_numpy()).astype("datetime64[ns]").to_numpy()
+    days = np.full(len(clock), np.datetime64("NaT"), dtype="datetime64[ns]")
+    days[is_punch.to_numpy(dtype=bool)] = punch_day.to_numpy()
+    days[is_daily.to_numpy(dtype=bool)] = _dates(clock["date"][is_daily]).to_numpy()
+    day = days[clock.index.get_indexer(used.index)]
     emps, texts = used["employee_id"].astype(object).to_numpy(), _row_sources(used)
     keys, joined = _sources_by_day(emps, day.view("int64"), texts)
     index = pd.MultiIndex.from_arrays(
@@ -448,8 +462,9 @@ def _leave_halves(leave: pd.DataFrame, month_days: list[pd.Timestamp], times: _D
         if is_blank(start) or is_blank(end):
             continue
         start, end = pd.Timestamp(start), pd.Timestamp(end)
+        first, last = start.normalize(), end.normalize()    # once per request, not per workday
         for day in month_days:
-            if not start.normalize() <= day <= end.normalize():
+            if not first <= day <= last:
                 continue
             halves = covered.setdefault((str(emp), day), [None, None])
             day_times = own.get((str(emp), day), times)
@@ -515,7 +530,10 @@ def _judge_days(grid: pd.DataFrame, clock_days: pd.DataFrame, leave_days: pd.Dat
     grid's start, end, morning_end, afternoon_start: the day's shift). Without a time clock
     (`tracked` false) a day is present unless leave covers it, and absent only for the halves
     of unapproved leave that approved leave does not cover."""
-    days = grid.merge(clock_days, how="left", on=_KEY).merge(leave_days, how="left", on=_KEY)
+    days = grid.merge(clock_days, how="left", on=_KEY).merge(leave_days.assign(_on_leave=True), how="left", on=_KEY)
+    # the few days with a leave record (a few hundred of a hundred thousand at 1M orders): only
+    # their leave cells can hold a Decimal, the merge left the rest blank, which read as zero
+    on_leave = np.flatnonzero(days["_on_leave"].eq(True).to_numpy(dtype=bool)).tolist()
     morning_off = days["morning_off"].eq(True).fillna(False).astype(bool)
     afternoon_off = days["afternoon_off"].eq(True).fillna(False).astype(bool)
     clock_in = days["clock_in"].astype("timedelta64[ns]")
@@ -529,12 +547,12 @@ def _judge_days(grid: pd.DataFrame, clock_days: pd.DataFrame, leave_days: pd.Dat
     late_minutes = ((clock_in - expected_in) // _MINUTE).where(late, 0).astype("int64")
     early = (checked & clock_out.notna() & (clock_out < expected_out - times.early_grace))
 
-    leave_share = [v if isinstance(v, Decimal) else _ZERO for v in days["leave_share"]]
+    leave_share = _decimals(days["leave_share"], on_leave)
     if tracked:
         absent = [_ZERO if here else max(_ZERO, _ONE - share)
                   for here, share in zip(present, leave_share)]
     else:
-        refused = [v if isinstance(v, Decimal) else _ZERO for v in days["unapproved_share"]]
+        refused = _decimals(days["unapproved_share"], on_leave)
         absent = [min(u, max(_ZERO, _ONE - share)) for u, share in zip(refused, leave_share)]
         present = pd.Series([share + a < _ONE for share, a in zip(leave_share, absent)],
                             index=days.index, dtype=bool)
@@ -551,13 +569,26 @@ def _judge_days(grid: pd.DataFrame, clock_days: pd.DataFrame, leave_days: pd.Dat
         "absent_share": pd.Series(absent, index=days.index, dtype=object),
         "sources": days["sources"].astype(object).where(days["sources"].notna(), ""),
         "late": late.astype(bool),
-        "paid_leave_share": _decimal_column(days["paid_leave_share"]),
-        "unpaid_leave_share": _decimal_column(days["unpaid_leave_share"]),
+        "paid_leave_share": pd.Series(_decimals(days["paid_leave_share"], on_leave), index=days.index, dtype=object),
+        "unpaid_leave_share": pd.Series(_decimals(days["unpaid_leave_share"], on_leave), index=days.index,
+                                        dtype=object),
         "leave_sources": days["leave_sources"].astype(object)
             .where(days["leave_sources"].notna(), ""),
         "unapproved_leave_type": days["unapproved_leave_type"].astype(object)
             .where(days["unapproved_leave_type"].notna(), None),
     }, columns=list(DAY_COLUMNS))
+
+
+def _decimals(values: pd.Series, rows: list[int]) -> list[Decimal]:
+    """`values`' Decimal cells at `rows` (positions), Decimal 0 elsewhere and for any other
+    cell: `_decimal_column`'s values, each cell outside `rows` known not to be a Decimal."""
+    out = [_ZERO] * len(values)
+    cells = values.to_numpy(dtype=object)
+    for at in rows:
+        value = cells[at]
+        if isinstance(value, Decimal):
+            out[at] = value
+    return out
 
 
 def _decimal_column(values: pd.Series) -> pd.Series:

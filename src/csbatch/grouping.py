@@ -27,7 +27,10 @@ def stable_order(codes: np.ndarray, n: int) -> np.ndarray:
     """The positions of `codes` (0..n-1) sorted by code, stable: `np.argsort(codes,
     kind="stable")`, taken on the codes as int16 when `n` fits, which numpy sorts by radix in one
     pass (a tenth of the time of the merge sort of int64 at a million rows). A stable sort has one
-    answer, so the order is the same."""
+    answer, so the order is the same: codes already in order (rows that come grouped, as
+    attendance's clock rows by employee and day) are their own positions, found without a sort."""
+    if bool((codes[1:] >= codes[:-1]).all()):
+        return np.arange(len(codes), dtype=np.intp)
     if n <= np.iinfo(np.int16).max:
         return np.argsort(codes.astype(np.int16), kind="stable")
     return np.argsort(codes, kind="stable")
