@@ -152,9 +152,15 @@ def _text_instants(g: _Group, ctx: CoerceContext, what: Said,
         good = parsed.notna().to_numpy(dtype=bool)
         where = idx[hit][good]
         us[where] = parsed[good].to_numpy().astype("M8[us]").astype(np.int64)
-        timed[where] = sub[hit][good].str.len().to_numpy() > 10
+        # a C-level `map` of `len` over the parsed texts (pandas' `.str.len` calls a lambda per text)
+        texts = g.cleaned[where]
+        timed[where] = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > 10
         todo[where] = False
-    serial = todo & _full_matches(s, _SERIAL_TEXT)
+    # only the texts no fast format took are tested for a serial (a month's date column: none)
+    serial = np.zeros(n, dtype=bool)
+    left = np.flatnonzero(todo)
+    if len(left):
+        serial[left] = _full_matches(g.cleaned[left], _SERIAL_TEXT)
     if serial.any():
         part = _subgroup(g, serial)
         sub_msgs = np.full(len(part), None, dtype=object)
