@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from csbatch.grouping import exact_sums, identities, identity_codes
 from csbatch.scoring.measures_kit import ZERO, dsum, filled
+from test_measures_round15 import _outcome, _same  # Series compared value by value, type and repr
+from test_stages_round15 import _register  # a complaint register of odd cells, its instants in any unit
 
 _objects = st.sampled_from([
     Decimal("48.3"), Decimal("48.30"), Decimal("NaN"), Decimal("sNaN"), Decimal("-0"), Decimal("1E-28"),
@@ -67,21 +69,6 @@ def _round18_dsum(values: pd.Series, keys: Any) -> pd.Series:
         for at, cell in zip(codes.tolist(), summed):
             sums[at] += cell
     return pd.Series(sums, index=pd.Index(uniques), dtype=object, name=values.name)
-
-
-def _outcome(f, *args) -> Any:
-    try:
-        return f(*args)
-    except Exception as e:      # (a float or text among Decimals: both fail alike)
-        return type(e)
-
-
-def _same(a: Any, b: Any) -> None:
-    if isinstance(a, type) or isinstance(b, type):
-        assert a is b
-        return
-    assert a.index.tolist() == b.index.tolist() and a.name == b.name and a.dtype == b.dtype
-    assert [(type(x), repr(x)) for x in a.tolist()] == [(type(x), repr(x)) for x in b.tolist()]
 
 
 _amounts = st.sampled_from([
@@ -146,23 +133,6 @@ def test_filled_of_distinct_texts_after_repeated_ones():
 # the row rules' due times for the whole column (`deadline_checks._after_dues`)
 
 
-def _complaints(n: int, seed: int, unit: str) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    base = pd.Timestamp("2026-10-01").value
-
-    def instants(blank: float) -> pd.Series:
-        ns = base + rng.integers(-5 * 86_400, 40 * 86_400, n) * 10**9 + rng.integers(0, 10**9, n)
-        values = pd.Series(pd.to_datetime(ns, unit="ns")).astype(f"datetime64[{unit}]")
-        return values.where(rng.random(n) >= blank)
-    pick = lambda *values: pd.Series(rng.choice(np.array(values, dtype=object), n), dtype=object)  # noqa: E731
-    return pd.DataFrame({
-        "complaint_id": pick("C1", "C2", "C2", None, "<C3>", 4), "received_at": instants(0.1),
-        "employee_id": pick("E1", "E2", None, "日本"), "resolved_at": instants(0.3),
-        "agreed_deadline": instants(0.8),
-        "_file": "投诉.xlsx", "_sheet": "Sheet1", "_row": np.arange(2, n + 2),
-    }, index=rng.integers(0, 4, n))
-
-
 def _judged_rows(policy, frame: pd.DataFrame, calendar, period: str, rule=None, per_row: bool = False):
     import csbatch.audit.deadline_checks as dc
     from csbatch.audit.kit import Month, People
@@ -192,7 +162,7 @@ def test_row_rule_dues_as_each_row_asked(policy, seed, unit):
     from csbatch.calendar import WorkCalendar
 
     calendar, _ = WorkCalendar.build(policy.calendar, policy.schedule, {2026})
-    frame = _complaints(120, seed, unit)
+    frame = _register(120, seed, unit)
     for cal in (calendar, None):
         assert _judged_rows(policy, frame, cal, "2026-10") == \
             _judged_rows(policy, frame, cal, "2026-10", per_row=True)
@@ -202,7 +172,7 @@ def test_row_rule_dues_at_the_edges(policy):
     from csbatch.calendar import WorkCalendar
 
     calendar, _ = WorkCalendar.build(policy.calendar, policy.schedule, {2026})
-    frame = _complaints(40, 7, "ns")
+    frame = _register(40, 7, "ns")
     rule = policy.deadlines["complaint_resolution"]
     workdays = rule.model_copy(update={"due": rule.due.model_copy(update={"counting": "workdays"})})
     blank = frame.assign(received_at=pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"))
