@@ -751,6 +751,40 @@ def owned_order(ref: Any, text: Any, base: int, width: int) -> Any:
     return ref
 
 
+class OrderProbe:
+    """The orders a refund asks about, ready to be looked for close by close (`Ledger.paid_orders`):
+    their `id_refs` forms split once into number and prefix, so that each close is asked only for
+    the orders its rows could hold. A close's stored numbers span one range (its smallest and
+    largest, two reads of the key), and most closes hold no text order at all: an order outside
+    every range is never looked up, so the cost follows the orders asked about, not the months the
+    ledger holds."""
+
+    def __init__(self, refs: Sequence[Any], texts: Sequence[Any]):
+        self.refs, self.texts = refs, texts
+        numbered = np.fromiter((type(ref) is int for ref in refs), dtype=bool, count=len(refs))
+        values = np.array([ref if ok else 0 for ref, ok in zip(refs, numbered.tolist())], dtype=np.int64)
+        self.numbered, self.numbers, self.prefixes = numbered, values >> 5, values & 31
+
+    def rows(self, conn: sqlite3.Connection, owner: int, base: int, width: int) -> list[tuple[int, Any, Any]]:
+        """(owner, stored form, text) of each order that close `owner` could hold (`owned_order`'s
+        forms, in the orders' order): numbers within the close's range, texts if it holds any."""
+        key = "SELECT order_ref FROM order_pay_rows WHERE owner = ? AND order_ref {} ORDER BY order_ref {} LIMIT 1"
+        low = conn.execute(key.format("< ''", "ASC"), (owner,)).fetchone()     # numbers sort before texts
+        high = conn.execute(key.format("< ''", "DESC"), (owner,)).fetchone()
+        texts = conn.execute(key.format(">= ''", "ASC"), (owner,)).fetchone() is not None
+        fits = self.numbered & (self.numbers >= base) & (self.prefixes < width)
+        stored = (self.numbers - base) * width + self.prefixes
+        out: list[tuple[int, Any, Any]] = []
+        if low is not None and high is not None:
+            within = fits & (stored >= low[0]) & (stored <= high[0])
+            out += [(owner, form, self.texts[i]) for i, form in
+                    zip(np.flatnonzero(within).tolist(), stored[within].tolist())]
+        if texts:
+            out += [(owner, owned_order(self.refs[i], self.texts[i], base, width), self.texts[i])
+                    for i in np.flatnonzero(~fits).tolist()]
+        return out
+
+
 def _owned_orders(refs: list[Any], texts: Sequence[Any]) -> tuple[int, int, list[Any]]:
     """(base, width, stored forms) of a close's orders: base the smallest number of the prefixes
     that hold at least 1/64 of its numbered orders (an odd ID with a small number, `1041`, does not

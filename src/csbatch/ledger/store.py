@@ -249,8 +249,9 @@ class Ledger:
         """Per-order pay of live closes for these orders (to reverse refunds): each live close's
         stored form of each order (`compact.id_refs`, encoded once, in the close's own forms since
         migration 11) in a TEMP table, the rows read by the key of `order_pay_rows` (its close,
-        the order), so the cost follows the orders asked about and the months closed, never a
-        scan of every row the ledger holds."""
+        the order), so the cost follows the orders asked about, never a scan of every row the
+        ledger holds; a close is asked only for the orders within its range (`compact.OrderProbe`),
+        so it does not grow with the months held either."""
         ids = list(dict.fromkeys(order_ids))
         texts = [i if isinstance(i, str) else str(i) for i in ids]
         refs = compact.id_refs(self.conn, ids, add=False)
@@ -261,10 +262,11 @@ class Ledger:
                           "WITHOUT ROWID")
         try:
             self.conn.execute("DELETE FROM temp.paid_forms")
+            probe = compact.OrderProbe(refs, texts)
             for owner, _ in live:
                 base, width, _ = forms.get(owner, (0, 32, 0))
-                self.conn.executemany("INSERT OR IGNORE INTO temp.paid_forms VALUES (?, ?, ?)", (
-                    (owner, compact.owned_order(ref, text, base, width), text) for ref, text in zip(refs, texts)))
+                self.conn.executemany("INSERT OR IGNORE INTO temp.paid_forms VALUES (?, ?, ?)",
+                                      probe.rows(self.conn, owner, base, width))
             # CROSS JOIN fixes the order: the orders of each close, then its rows by key
             rows = self.conn.execute(
                 f"""SELECT r.owner, r.order_id, {compact.staff_sql('o.employee_ref')}, o.component,
