@@ -17,7 +17,6 @@ field, and the recorded and recomputed values. Nothing is written to the ledger 
 from __future__ import annotations
 
 import json
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from csbatch.ledger.kept import close_of, kept_files, recorded_policy, restore_i
 from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import NO_LEDGER, Ledger, NewClose
 from csbatch.resources import resolve_config
+from csbatch.scratch import scratch_folder
 
 #: The tables compared, and the columns that name a row in each (the other digested columns are
 #: the row's fields).
@@ -124,7 +124,7 @@ def reproduce(period: str, ledger_path: Path, config_dir: Path | None = None
     try:
         record = close_of(ledger, period)
         revision = recorded_policy(ledger, period)
-        with tempfile.TemporaryDirectory(prefix="csbatch-reproduce-") as tmp:
+        with scratch_folder("reproduce") as tmp:
             work = Path(tmp)
             inputs, found = restore_inputs(ledger, period, work / "inputs")
             issues += found

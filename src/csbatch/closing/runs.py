@@ -4,7 +4,6 @@ only: `inputs check`)."""
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -21,6 +20,7 @@ from csbatch.errors import Issue
 from csbatch.ledger.store import Ledger, default_ledger
 from csbatch.policy import load_policy
 from csbatch.resources import resolve_config
+from csbatch.scratch import scratch_folder
 from csbatch.sheets.intake import Inputs, ReadProgress, read_inputs
 
 
@@ -36,7 +36,7 @@ def monthly_close(period: str, inputs_dir: Path, out_dir: Path, config_dir: Path
     `out_dir/period`. `outcome.ok` is False (and nothing is written) when any stage found an error.
     `allow_dirty` lets a policy with uncommitted changes through, with a warning; `policy_rev`
     chooses the policy's git revision (a re-close uses the one the month was closed with)."""
-    with tempfile.TemporaryDirectory(prefix="csbatch-close-") as scratch:
+    with scratch_folder("close") as scratch:
         state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path(out_dir),
                            config_dir=resolve_config(config_dir), ledger_path=ledger, lang=lang,
                            allow_dirty=allow_dirty, started_at=_now(), policy_rev=policy_rev, scratch=Path(scratch),

@@ -14,7 +14,6 @@ voucher; per month the totals (and the months together, for the cost of a change
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +37,7 @@ from csbatch.money import ZERO
 from csbatch.policy.diff import describe_changes
 from csbatch.policy.revisions import policy_at
 from csbatch.reports.whatif_report import ALL_MONTHS, MEMBERS, PAY, ROLES, SCORES, TOTALS, WhatIf
+from csbatch.scratch import scratch_folder
 
 GROSS = "gross_pay"
 GROSS_NAME = Said(N_("gross pay"))
@@ -292,7 +292,7 @@ def what_if_closed(periods: Sequence[str], policy: str, config_dir: Path, ledger
     if ledger is None:
         return None, issues
     try:
-        with tempfile.TemporaryDirectory(prefix="csbatch-what-if-") as tmp:
+        with scratch_folder("what-if") as tmp:
             work = Path(tmp)
             after_dir, after_label, found = read_policy(config_dir, policy, work / "after")
             if after_dir is None:

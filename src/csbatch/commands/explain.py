@@ -3,13 +3,13 @@ closed month from the inputs and policy its close kept (`csbatch.closing.closed_
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import typer
 
 from csbatch.commands.exits import finish, stop
 from csbatch.console import language, print_explanation
+from csbatch.scratch import scratch_folder
 
 
 def run(employee: str, period: str, inputs: Path | None, config: Path | None, pay: bool = False,
@@ -17,7 +17,7 @@ def run(employee: str, period: str, inputs: Path | None, config: Path | None, pa
     from csbatch.closing.closed_month import month_basis
     from csbatch.closing.explanation import explain
 
-    with tempfile.TemporaryDirectory(prefix="csbatch-explain-") as work:
+    with scratch_folder("explain") as work:
         basis, said = month_basis(period, inputs, config, out, ledger, Path(work))
         if basis is None:
             stop(said)

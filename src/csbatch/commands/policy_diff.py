@@ -4,7 +4,6 @@ revision of the policy repository, or a folder; REV2 defaults to the work tree),
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import typer
@@ -12,6 +11,7 @@ import typer
 from csbatch import i18n
 from csbatch.commands.exits import finish_with
 from csbatch.i18n import translator
+from csbatch.scratch import scratch_folder
 
 
 def run(rev1: str, rev2: str | None, config: Path | None, month: str | None, ledger: Path | None,
@@ -24,7 +24,7 @@ def run(rev1: str, rev2: str | None, config: Path | None, month: str | None, led
 
     _ = translator(lang)
     config_dir = resolve_config(config)
-    with tempfile.TemporaryDirectory(prefix="csbatch-policy-diff-") as tmp:
+    with scratch_folder("policy-diff") as tmp:
         policies = []
         for name, rev in (("before", rev1), ("after", rev2)):
             folder: Path | None = config_dir
