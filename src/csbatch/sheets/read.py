@@ -30,12 +30,15 @@ import csv
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 from xml.etree import ElementTree
 
 import numpy as np
@@ -118,6 +121,10 @@ _BLOCK = 16_384
 _CHUNK = 1 << 22  # a multiple of _BLOCK, so blocks stay aligned across chunks
 
 
+class _Reads(Protocol):
+    def read(self, n: int, /) -> bytes: ...
+
+
 @dataclass
 class _Scan:
     risky: bool = False           # a formula or error cell
@@ -168,7 +175,7 @@ def _hidden_rows(body: bytes, found: list[int]) -> None:
         pos = body.find(b'hidden="', pos + 8)
 
 
-def _scan_xml(fh: IO[bytes], scan: _Scan, *, rows: bool) -> None:
+def _scan_xml(fh: _Reads, scan: _Scan, *, rows: bool) -> None:
     """One streamed pass over a sheet (rows=True) or the shared strings: cut at the last `<` of
     each chunk so no tag is split, and look for each marker with `bytes.find`."""
     carry = b""
@@ -211,6 +218,62 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+class _Inflated:
+    """A zip member's bytes, inflated by zlib straight from the file. zipfile's reader computes
+    the member's CRC-32 as it goes and reads the file a few KiB at a time: 0.41-0.49 s of CPU for
+    a 1M sales sheet (281 MB of XML) where this takes 0.27 s. The CRC is not lost: calamine reads
+    the same members and refuses one whose CRC is wrong (`Invalid checksum`). `read(n)` returns
+    exactly n bytes but at the end (`_scan_xml` keeps its blocks aligned so); a member neither
+    stored nor deflated, or encrypted, is read by zipfile (`member`)."""
+
+    _RAW = 1 << 20   # compressed bytes read at a time
+
+    def __init__(self, fh: IO[bytes], info: zipfile.ZipInfo):
+        fh.seek(info.header_offset)
+        header = fh.read(30)
+        if len(header) != 30 or header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        fh.seek(info.header_offset + 30 + name_length + extra_length)
+        self._fh, self._left, self._tail = fh, info.compress_size, b""
+        self._inflate = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+
+    @staticmethod
+    @contextmanager
+    def member(z: zipfile.ZipFile, path: Path, part: str) -> Iterator[_Reads]:
+        info = z.getinfo(part)
+        if info.flag_bits & 1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            with z.open(part) as fh:
+                yield fh
+            return
+        with path.open("rb") as raw:
+            yield _Inflated(raw, info)
+
+    def _raw(self, n: int) -> bytes:
+        data = self._fh.read(min(n, self._left))
+        if len(data) < min(n, self._left):
+            raise EOFError("the workbook ends inside a compressed part")
+        self._left -= len(data)
+        return data
+
+    def read(self, n: int) -> bytes:
+        if self._inflate is None:
+            return self._raw(n)
+        parts, size = [], 0
+        while size < n and not self._inflate.eof:
+            if not self._tail:
+                if not self._left:
+                    break
+                self._tail = self._raw(self._RAW)
+            piece = self._inflate.decompress(self._tail, n - size)
+            self._tail = self._inflate.unconsumed_tail
+            parts.append(piece)
+            size += len(piece)
+        if not self._left and not self._tail and not self._inflate.eof and size < n:
+            raise EOFError("a compressed part of the workbook is cut short")
+        return b"".join(parts)
+
+
 def _scan_workbook(path: Path, sheet: str) -> tuple[bool, _Scan]:
     """(uses the 1904 date system, what one pass over the sheet's XML found)."""
     scan = _Scan()
@@ -223,12 +286,12 @@ def _scan_workbook(path: Path, sheet: str) -> tuple[bool, _Scan]:
             parts = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
         for part in parts:
             if part in names:
-                with z.open(part) as fh:
+                with _Inflated.member(z, path, part) as fh:
                     _scan_xml(fh, scan, rows=len(parts) == 1)
         if len(parts) != 1:
             scan.risky = scan.long_run = True
         if "xl/sharedStrings.xml" in names and not scan.long_run:
-            with z.open("xl/sharedStrings.xml") as fh:
+            with _Inflated.member(z, path, "xl/sharedStrings.xml") as fh:
                 _scan_xml(fh, scan, rows=False)
     return date1904, scan
 
