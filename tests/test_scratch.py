@@ -43,6 +43,7 @@ def test_a_killed_runs_folder_is_swept_a_living_one_kept(tmp_path):
     killed.send_signal(signal.SIGKILL)
     killed.wait()
     assert left.is_dir() and (left / "chosen").is_dir()          # kill -9: TemporaryDirectory did not clean up
+    assert left.name.startswith("csbatch-close.held-")
     assert scratch.sweep(tmp_path) == []                           # both changed under a minute ago
     _age(left, 120)
     _age(held, 120)
@@ -52,20 +53,19 @@ def test_a_killed_runs_folder_is_swept_a_living_one_kept(tmp_path):
     assert alive.returncode == 0 and not held.exists()             # ended normally: removed by itself
 
 
-def test_folders_without_a_lock_and_others_are_left_for_their_time(tmp_path):
-    old = tmp_path / "csbatch-close-old"                           # a csbatch of before the lock
+def test_only_held_scratch_folders_are_swept(tmp_path):
+    old = tmp_path / "csbatch-close-x1y2z3"                        # a csbatch of before the lock
     old.mkdir()
-    recent = tmp_path / "csbatch-explain-recent"
-    recent.mkdir()
-    other = tmp_path / "something-else"
+    other = tmp_path / "something.held-else"
     other.mkdir()
-    _age(other, 10 * 24 * 3600)
-    _age(recent, 3600)
-    _age(old, 2 * 24 * 3600)
-    link = tmp_path / "csbatch-close-link"
-    link.symlink_to(other)
-    assert scratch.sweep(tmp_path) == [old]
-    assert recent.is_dir() and other.is_dir() and link.is_symlink()
+    unheld = tmp_path / "csbatch-explain.held-abc"                 # its run died before the sweep
+    unheld.mkdir()
+    link = tmp_path / "csbatch-close.held-link"
+    link.symlink_to(unheld)
+    for folder in (old, other, unheld):
+        _age(folder, 10 * 24 * 3600)
+    assert scratch.sweep(tmp_path) == [unheld]
+    assert old.is_dir() and other.is_dir() and link.is_symlink()
 
 
 def test_a_close_sweeps_before_it_starts(tmp_path, monkeypatch):
