@@ -1,10 +1,12 @@
 """Round 20 (issue 14): `measures_kit.count` counts keys by one factorize of the objects and a
 bincount; it gives what its round-19 form (a Series' `value_counts` of the non-blank keys, kept
 here) gave: the same keys in the same order, the same index dtype (str where every key is a
-text), the same Decimal counts, the same error where that raised."""
+text), the same Decimal counts, the same error where that raised. `isums` (the contacts' six
+sums from one groupby) gives what round 19's `isum` per column (kept here) gave."""
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +15,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csbatch.scoring.measures_kit import count, decimals
+from csbatch.scoring.measures_kit import count, decimals, isums
 from test_measures_round15 import _outcome  # a result, or the type of the error raised
 
 
@@ -70,3 +72,40 @@ def test_odd_forms() -> None:
     numbers = np.array([3, 1, 3, 2], dtype=np.int64)
     _same(count(numbers), _old_count(numbers))
     assert count(_array(["b", "a", "b", None])).to_dict() == {"b": Decimal(2), "a": Decimal(1)}
+
+
+# --- isums: the contacts' six sums by one groupby give what `isum` per column gave --------------
+
+def _old_isum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
+    keys = pd.Series(np.asarray(keys, dtype=object), index=values.index)
+    keep = keys.notna()
+    if not keep.any():
+        return pd.Series([], dtype=object)
+    sums = values[keep].astype("Int64").groupby(keys[keep], sort=False).sum()
+    return decimals(sums)
+
+
+_cells = st.sampled_from([0, 1, 7, -3, 2**40, None, np.nan, pd.NA, 2.0, 2.5, "3", Decimal("4"), True])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["1001", "1002", "日本", None, np.nan, 1, "1"]), _cells, _cells),
+                max_size=30), st.booleans())
+def test_isums_is_isum_per_column(rows: list[tuple[Any, Any, Any]], typed: bool) -> None:
+    frame = pd.DataFrame({"k": _array([r[0] for r in rows]), "a": _array([r[1] for r in rows]),
+                          "b": _array([r[2] for r in rows])}, index=range(50, 50 + len(rows)))
+    if typed:
+        with contextlib.suppress(TypeError, ValueError):
+            frame = frame.astype({"a": "Int64", "b": "Int64"})
+    new = _outcome(isums, frame, ["a", "b"], frame["k"])
+    olds = {column: _outcome(_old_isum, frame[column], frame["k"]) for column in ("a", "b")}
+    failed = [o for o in olds.values() if isinstance(o, type)]
+    if failed:      # the contacts' sums failed at the first column that fails: so do they all
+        assert new is failed[0]
+        return
+    assert not isinstance(new, type)
+    for column, old in olds.items():
+        _same(new[column], old)
+    by_array = isums(frame, ["a", "b"], frame["k"].to_numpy())
+    for column, old in olds.items():
+        _same(by_array[column], old)

@@ -114,14 +114,17 @@ def dsum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
     return pd.Series(sums, index=pd.Index(uniques), dtype=object, name=values.name)
 
 
-def isum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
-    """Σ of integer cells per key, as Decimal (keys with only blank cells sum to 0)."""
-    keys = pd.Series(np.asarray(keys, dtype=object), index=values.index)
-    keep = keys.notna()
+def isums(rows: pd.DataFrame, columns: Sequence[str], keys: pd.Series | np.ndarray) -> dict[str, pd.Series]:
+    """Σ of each of `columns`' integer cells per key, as Decimal (keys with only blank cells sum
+    to 0), from one groupby: the keys are made a Series, asked for blanks and factorized once,
+    not once per column as round 19's `isum` of each did (the contacts' six sums, ~0.07 s at
+    1M orders). Each column is summed by itself, as `isum` summed it."""
+    keyed = pd.Series(np.asarray(keys, dtype=object), index=rows.index)
+    keep = keyed.notna().to_numpy(dtype=bool)
     if not keep.any():
-        return pd.Series([], dtype=object)
-    sums = values[keep].astype("Int64").groupby(keys[keep], sort=False).sum()
-    return decimals(sums)
+        return {c: pd.Series([], dtype=object) for c in columns}
+    sums = rows[list(columns)][keep].astype("Int64").groupby(keyed[keep], sort=False).sum()
+    return {c: decimals(sums[c]) for c in columns}
 
 
 def count(keys: pd.Series | np.ndarray) -> pd.Series:
