@@ -2,7 +2,8 @@
 bincount; it gives what its round-19 form (a Series' `value_counts` of the non-blank keys, kept
 here) gave: the same keys in the same order, the same index dtype (str where every key is a
 text), the same Decimal counts, the same error where that raised. `isums` (the contacts' six
-sums from one groupby) gives what round 19's `isum` per column (kept here) gave."""
+sums from one groupby) gives what round 19's `isum` per column (kept here) gave; the callbacks'
+sellers, found from the sales' four columns read, are what the whole rows gave."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csbatch.scoring.measures_kit import count, decimals, isums
+from csbatch.scoring.measures_service import _seller_of_order
 from test_measures_round15 import _outcome  # a result, or the type of the error raised
 
 
@@ -109,3 +111,34 @@ def test_isums_is_isum_per_column(rows: list[tuple[Any, Any, Any]], typed: bool)
     by_array = isums(frame, ["a", "b"], frame["k"].to_numpy())
     for column, old in olds.items():
         _same(by_array[column], old)
+
+
+# --- the callbacks' sellers: only the columns read cut for the matching sales rows -------------
+
+def _old_seller_of_order(sales: pd.DataFrame, orders: pd.Series) -> pd.Series:
+    sales = sales[sales["order_id"].isin(set(orders.dropna())).to_numpy(dtype=bool)]
+    return sales.sort_values(["_file", "_row"], kind="stable") \
+        .drop_duplicates("order_id").set_index("order_id")["employee_id"]
+
+
+_ids = st.sampled_from(["MD1", "MD2", "MD3", "md1", "", " ", None, np.nan, 1, "1", "<b>", "订单"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_ids, st.sampled_from(["1001", "1002", None, np.nan, 7]),
+                          st.sampled_from(["a.xlsx", "b.xlsx", None]), st.sampled_from([2, 3, 5, 9])),
+                max_size=25),
+       st.lists(_ids, max_size=10))
+def test_seller_of_order_is_the_old_form(rows: list[tuple[Any, ...]], asked: list[Any]) -> None:
+    sales = pd.DataFrame({
+        "order_id": _array([r[0] for r in rows]), "order_date": [pd.Timestamp("2026-10-01")] * len(rows),
+        "employee_id": _array([r[1] for r in rows]), "amount": [Decimal("1.10")] * len(rows),
+        "status": ["paid"] * len(rows), "_file": _array([r[2] for r in rows]),
+        "_sheet": ["s"] * len(rows), "_row": [r[3] for r in rows]})
+    orders = pd.Series(_array(asked), dtype=object)
+    new, old = _seller_of_order(sales, orders), _old_seller_of_order(sales, orders)
+    assert new.index.tolist() == old.index.tolist() and new.index.dtype == old.index.dtype
+    assert [(type(x), repr(x)) for x in new.tolist()] == [(type(x), repr(x)) for x in old.tolist()]
+    assert new.dtype == old.dtype and new.name == old.name
+    assert orders.map(new).tolist() == orders.map(old).tolist() or \
+        repr(orders.map(new).tolist()) == repr(orders.map(old).tolist())
