@@ -114,19 +114,41 @@ def dsum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
     return pd.Series(sums, index=pd.Index(uniques), dtype=object, name=values.name)
 
 
-def isum(values: pd.Series, keys: pd.Series | np.ndarray) -> pd.Series:
-    """Σ of integer cells per key, as Decimal (keys with only blank cells sum to 0)."""
-    keys = pd.Series(np.asarray(keys, dtype=object), index=values.index)
-    keep = keys.notna()
+def isums(rows: pd.DataFrame, columns: Sequence[str], keys: pd.Series | np.ndarray) -> dict[str, pd.Series]:
+    """Σ of each of `columns`' integer cells per key, as Decimal (keys with only blank cells sum
+    to 0), from one groupby: the keys are made a Series, asked for blanks and factorized once,
+    not once per column as round 19's `isum` of each did (the contacts' six sums, ~0.07 s at
+    1M orders). Each column is summed by itself, as `isum` summed it."""
+    keyed = pd.Series(np.asarray(keys, dtype=object), index=rows.index)
+    keep = keyed.notna().to_numpy(dtype=bool)
     if not keep.any():
-        return pd.Series([], dtype=object)
-    sums = values[keep].astype("Int64").groupby(keys[keep], sort=False).sum()
-    return decimals(sums)
+        return {c: pd.Series([], dtype=object) for c in columns}
+    sums = rows[list(columns)][keep].astype("Int64").groupby(keyed[keep], sort=False).sum()
+    return {c: decimals(sums[c]) for c in columns}
 
 
 def count(keys: pd.Series | np.ndarray) -> pd.Series:
-    """Rows per key, as Decimal."""
-    keys = pd.Series(np.asarray(keys, dtype=object))
+    """Rows per key, as Decimal: `value_counts(sort=False)` of the non-blank keys (first
+    appearance first). Where every key is a text (`str` itself, none blank: the employee IDs the
+    reader gives), the keys are hashed once as objects and counted by their codes; pandas would
+    infer a string array of every row, copy it, ask each cell whether it is blank and hash it
+    again (~15 counts of up to 200k keys a close). Any other column (a blank, a number, an
+    unhashable or odd object) is counted the old way, whose index dtype pandas infers from the
+    whole column, blanks included."""
+    cells = np.asarray(keys, dtype=object)
+    try:
+        codes, distinct = pd.factorize(cells, use_na_sentinel=False)
+    except TypeError:       # an unhashable cell: pandas' own way says what it does with it
+        return _counted(cells)
+    if not len(distinct) or not all(type(k) is str for k in distinct.tolist()):
+        return _counted(cells)
+    sizes = np.bincount(codes, minlength=len(distinct))
+    return pd.Series([Decimal(n) for n in sizes.tolist()], index=pd.Index(distinct, dtype="str"), dtype=object)
+
+
+def _counted(cells: np.ndarray) -> pd.Series:
+    """`count` by pandas: a Series of the cells, its non-blank ones' `value_counts`."""
+    keys = pd.Series(cells)
     return decimals(keys[keys.notna()].value_counts(sort=False))
 
 

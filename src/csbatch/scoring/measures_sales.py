@@ -24,7 +24,7 @@ from csbatch.money import ZERO, to_cents
 from csbatch.policy.expressions import parse
 from csbatch.rules.due_dates import due_at, status
 from csbatch.rules.reasons import Reason
-from csbatch.scoring.measures_kit import Context, Period, dsum, isum, ratio, truthy
+from csbatch.scoring.measures_kit import Context, Period, dsum, isums, ratio, truthy
 
 TEAM_MEASURES = ("team_satisfaction_rate", "team_sales_completion")
 
@@ -195,8 +195,7 @@ def contact_measures(ctx: Context) -> dict[str, pd.Series]:
     """conversion_rate, invitation_success_rate, accepted_invitations, task_completion_rate."""
     rows = ctx.month_rows("contacts")
     emp = rows["employee_id"]
-    sums = {c: isum(rows[c], emp) for c in
-            ("inquiries", "buyers", "invitations", "accepted", "tasks_assigned", "tasks_done")}
+    sums = isums(rows, ("inquiries", "buyers", "invitations", "accepted", "tasks_assigned", "tasks_done"), emp)
     for measure, columns in (("conversion_rate", ["inquiries", "buyers"]),
                              ("invitation_success_rate", ["invitations", "accepted"]),
                              ("accepted_invitations", ["accepted"]),

@@ -36,15 +36,25 @@ def _objects(values) -> np.ndarray:
 # callbacks
 
 
+#: the sales columns `_seller_of_order` reads
+_SELLER_COLUMNS = ("order_id", "employee_id", "_file", "_row")
+
+
+def _seller_of_order(sales: pd.DataFrame, orders: pd.Series) -> pd.Series:
+    """order_id → the employee of its first sales row in file order, for the `orders` asked.
+    Only the columns read are cut for the matching rows (all fifteen were: 30k callbacks'
+    orders, 0.027 → 0.011 s at 1M)."""
+    sales = sales[[c for c in sales.columns if c in _SELLER_COLUMNS]]
+    sales = sales[sales["order_id"].isin(set(orders.dropna())).to_numpy(dtype=bool)]
+    return sales.sort_values(["_file", "_row"], kind="stable") \
+        .drop_duplicates("order_id").set_index("order_id")["employee_id"]
+
+
 def _sellers(ctx: Context, callbacks: pd.DataFrame) -> np.ndarray:
     """Who each callback is attributed to for ratings: the agent who sold its order (any row of
     the month's sales sheet), else the callback's own employee_id."""
     orders = callbacks["order_id"]
-    sales = ctx.frame("sales")
-    sales = sales[sales["order_id"].isin(set(orders.dropna())).to_numpy(dtype=bool)]
-    seller = sales.sort_values(["_file", "_row"], kind="stable") \
-        .drop_duplicates("order_id").set_index("order_id")["employee_id"]
-    by_order = _objects(orders.map(seller))
+    by_order = _objects(orders.map(_seller_of_order(ctx.frame("sales"), orders)))
     own = _objects(callbacks["employee_id"])
     found = pd.notna(by_order) & pd.notna(_objects(orders))
     return np.where(found, by_order, own)
