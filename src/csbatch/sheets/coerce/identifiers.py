@@ -35,7 +35,11 @@ _RETYPE_LOST = N_("{value} is an ID number stored as a number ({digits} digits):
 def _ids(g: _Group, column: Column, ctx: CoerceContext, out: _Out) -> None:
     national = column.type == "national_id"
     if g.kind == _STR:
-        notes = [("id.trimmed", _invisible_notes(g, national))]
+        # a note array only when a value lost an invisible character: an ID column cell by cell
+        # (`per_cell`) would otherwise get a million-cell array of None, and `_Out.put` a
+        # missing-value test of each, for no note
+        invisible = g.invisible
+        notes = [("id.trimmed", _invisible_notes(g, invisible, national))] if invisible.any() else []
         if national:
             _national_ids(g, out, notes)
         else:
@@ -81,9 +85,9 @@ def _masked(texts: Iterable[str]) -> list[str]:
     return shown
 
 
-def _invisible_notes(g: _Group, national: bool = False) -> np.ndarray:
+def _invisible_notes(g: _Group, invisible: np.ndarray, national: bool = False) -> np.ndarray:
     msgs = np.full(len(g), None, dtype=object)
-    for i in np.flatnonzero(g.invisible):
+    for i in np.flatnonzero(invisible):
         shown = _masked([g.cleaned[i]])[0] if national else f"'{_truncate(g.cleaned[i])}'"
         msgs[i] = Said(N_("{value} had invisible characters (zero-width or non-breaking spaces) "
                           "that were removed"), value=shown)

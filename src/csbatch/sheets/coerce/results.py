@@ -93,7 +93,12 @@ class _Out:
         self.ok[:] = True
 
     def error_at(self, cells: np.ndarray, msgs: np.ndarray | Said) -> None:
-        """Error messages for the cells at `cells` (positions or a mask): one each, or one for all."""
+        """Error messages for the cells at `cells` (positions or a mask): one each, or one for all.
+        No cell at all (a required column without a blank cell: most of them) leaves the column
+        without an error array: a million-cell array of None, then a missing-value test of each
+        cell in `finish`, for no message."""
+        if not len(cells) or (cells.dtype == bool and not cells.any()):
+            return
         self.err[cells] = msgs
         self.erred = True
 

@@ -396,6 +396,8 @@ def _split(values: np.ndarray, per_cell_text: bool = False) -> _Cells:
         by_kind = {_STR: np.arange(n)}
     elif inferred in ("floating", "integer", "mixed-integer-float"):
         by_kind = {_NUM: np.arange(n)}
+    elif (split := _split_by_values(values)) is not None:
+        return split
     else:
         # one dict look-up per cell, in C (cheaper than factorising the cells' types)
         kinds = np.fromiter(map(_KINDS.__getitem__, map(type, values)), dtype=np.int8, count=n)
@@ -413,6 +415,72 @@ def _split(values: np.ndarray, per_cell_text: bool = False) -> _Cells:
             continue
         cells = values if len(pos) == n else values[pos]
         group, blanks = _text_group(cells, pos, per_cell_text) if kind == _STR else _BUILDERS[kind](cells, pos)
+        blank[blanks] = True
+        if len(group.pos):
+            groups.append(group)
+    return _Cells(n, blank, groups)
+
+
+#: kinds whose values never equal a value of another kind (bool equals 0 and 1, checked apart)
+_BY_VALUE = frozenset({_STR, _NUM, _DATETIME, _DATE, _TIME, _DELTA, _BLANK})
+#: a spread sample with more distinct values than this share of it is split cell by cell
+_BY_VALUE_SHARE = 0.95
+
+
+def _split_by_values(values: np.ndarray) -> _Cells | None:
+    """`_split` of a large column of several kinds (dates or amounts with some typed as text) from
+    one pass over its cells: each cell numbered by its value (one dict look-up, in C, as
+    `_few_texts`), then each distinct value's kind and each kind's group made from the distinct
+    values, the cells taking their group's codes through their numbers. Cell by cell, the old way
+    took three passes (its type, its kind's cells taken out, those factorised), each a cache miss
+    per cell. Equal values of two kinds would share a number: only a bool can equal a value of
+    another kind among those read (`True == 1.0`), so a column with a bool among its distinct
+    values goes the old way, and so do the cells numbered with a 0 or 1 when one of them is a bool;
+    numpy's and pandas' date types are equal only to values of their own final kind, whose groups
+    merge them as this does. None (split cell by cell) for a column of mostly distinct values (a
+    million-entry dict costs more than the passes), a kind not in `_BY_VALUE` (bool, numpy dates,
+    other objects) or an unhashable cell."""
+    n = len(values)
+    if n < 4 * _SAMPLE:
+        return None
+    sample = values[::n // _SAMPLE]
+    if not {_KINDS[t] for t in set(map(type, sample))} <= _BY_VALUE:   # a column of bools: no pass for nothing
+        return None
+    try:
+        if len(set(sample)) > _BY_VALUE_SHARE * len(sample):
+            return None
+        numbering: dict[Any, int] = _Numbering()
+        codes = np.fromiter(map(numbering.__getitem__, values), dtype=np.intp, count=n)
+    except TypeError:   # an unhashable cell, or a comparison that cannot say (pd.NA)
+        return None
+    uniq = np.fromiter(numbering, dtype=object, count=len(numbering))
+    kinds = np.fromiter(map(_KINDS.__getitem__, map(type, uniq)), dtype=np.int8, count=len(uniq))
+    if not set(np.unique(kinds).tolist()) <= _BY_VALUE:
+        return None
+    for number in np.flatnonzero(kinds == _NUM).tolist():   # a bool cell numbered with a 0 or a 1?
+        if (uniq[number] == 0 or uniq[number] == 1) and any(_KINDS[type(v)] != _NUM for v in values[codes == number]):
+            return None
+    blank = np.zeros(n, dtype=bool)
+    cell_kinds = kinds[codes]
+    groups = []
+    for kind in np.unique(kinds).tolist():
+        pos = np.flatnonzero(cell_kinds == kind)
+        if kind == _BLANK:
+            blank[pos] = True
+            continue
+        of_kind = np.flatnonzero(kinds == kind)
+        local = np.full(len(uniq), -1, dtype=np.intp)
+        local[of_kind] = np.arange(len(of_kind))
+        at = local[codes[pos]]
+        if kind == _STR:   # numbered by the dict as `_few_texts` numbers texts
+            group, blanks = _text_group(values, pos, False, (at, uniq[of_kind], None))
+        else:              # each distinct value once through its kind's builder, then its cells
+            distinct, _ = _BUILDERS[kind](uniq[of_kind], np.arange(len(of_kind)))
+            inner = np.full(len(of_kind), -1, dtype=np.intp)
+            inner[distinct.pos] = distinct.codes
+            keep = inner[at] >= 0
+            group = _Group(kind, pos[keep], inner[at[keep]], distinct.uniq, us=distinct.us)
+            blanks = pos[~keep]
         blank[blanks] = True
         if len(group.pos):
             groups.append(group)
