@@ -354,9 +354,11 @@ class Ledger:
         """The month's rows (pay lines, per-order pay, results, VIP, audit figures); returns the
         digests already known from the values written (`digests.record`)."""
         lines, paid = new.pay_lines, new.order_pay
+        # columns by `tolist` (the same values): iterating a `str` column goes through pandas'
+        # `__getitem__` a value at a time (17k pay lines at 1M: 13 ms, 4.6 ms this way)
         self.conn.executemany("INSERT INTO pay_lines VALUES (?, ?, ?, ?, ?)", zip(
-            repeat(new.close_id), lines["employee_id"], lines["component"], map(str, lines["amount"]),
-            (reason or "" for reason in lines["reason"])))
+            repeat(new.close_id), lines["employee_id"].tolist(), lines["component"].tolist(),
+            map(str, lines["amount"].tolist()), (reason or "" for reason in lines["reason"].tolist())))
         # `tolist`: the values `list` gives, without pandas' Python loop a value at a time
         order_ids, employee_ids, components = (paid[c].tolist() for c in ("order_id", "employee_id",
                                                                            "component"))
