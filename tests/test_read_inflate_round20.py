@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -107,3 +108,35 @@ def test_a_cut_workbook_is_damaged(tmp_path):
     cut.write_bytes(data[:middle] + bytes(info.compress_size - info.compress_size // 2) + data[start + info.compress_size:])
     with pytest.raises(ReadError, match="damaged workbook"):
         read._checked_scan(cut, "Sheet1")
+
+
+def _member(tmp_path: Path, raw: bytes) -> tuple[Path, zipfile.ZipInfo]:
+    """A file holding one local header and `raw` as a deflated member's bytes."""
+    name = b"xl/worksheets/sheet1.xml"
+    path = tmp_path / "member.bin"
+    path.write_bytes(b"PK\x03\x04" + bytes(22) + struct.pack("<HH", len(name), 0) + name + raw)
+    info = zipfile.ZipInfo(name.decode())
+    info.header_offset, info.compress_size, info.compress_type = 0, len(raw), zipfile.ZIP_DEFLATED
+    return path, info
+
+
+@settings(max_examples=30, deadline=None)
+@given(text=st.binary(min_size=0, max_size=5000), repeat=st.integers(1, 300), n=st.integers(1, 5000),
+       cut=st.floats(0.05, 0.95))
+def test_every_byte_then_a_cut_stream_is_an_eof(tmp_path_factory, text, repeat, n, cut):
+    plain = text * repeat
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    raw = packer.compress(plain) + packer.flush()
+    path, info = _member(tmp_path_factory.mktemp("m"), raw)
+    with path.open("rb") as fh:
+        member = read._Inflated(fh, info)
+        got = b""
+        while chunk := member.read(n):
+            got += chunk
+    assert got == plain
+    short = raw[:max(1, int(len(raw) * cut))] if len(raw) > 2 else raw[:1]
+    path, info = _member(tmp_path_factory.mktemp("m"), short)
+    with path.open("rb") as fh, pytest.raises((EOFError, zlib.error)):
+        member = read._Inflated(fh, info)
+        while member.read(n):
+            pass

@@ -261,16 +261,17 @@ class _Inflated:
             return self._raw(n)
         parts, size = [], 0
         while size < n and not self._inflate.eof:
-            if not self._tail:
-                if not self._left:
-                    break
+            if not self._tail and self._left:
                 self._tail = self._raw(self._RAW)
+            before = len(self._tail)
+            # with no input left, zlib may still hold output of input it took (a match cut at
+            # the last call's limit): asked again with nothing, it gives that, else nothing
             piece = self._inflate.decompress(self._tail, n - size)
             self._tail = self._inflate.unconsumed_tail
+            if not piece and len(self._tail) == before:   # no progress, and the stream not ended
+                raise EOFError("a compressed part of the workbook is cut short")
             parts.append(piece)
             size += len(piece)
-        if not self._left and not self._tail and not self._inflate.eof and size < n:
-            raise EOFError("a compressed part of the workbook is cut short")
         return b"".join(parts)
 
 
