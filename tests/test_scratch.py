@@ -19,8 +19,8 @@ _HOLDER = textwrap.dedent("""
     tempfile.tempdir = sys.argv[1]
     from csbatch.scratch import scratch_folder
     with scratch_folder("close") as folder:
-        print(folder, flush=True)
         (folder / "chosen").mkdir()
+        print(folder, flush=True)
         sys.stdin.readline()      # holds the folder until told, or until killed
 """)
 
