@@ -42,11 +42,11 @@ def scratch_folder(kind: str) -> Iterator[Path]:
             release(lock)
 
 
-def sweep(root: Path | None = None, now: float | None = None) -> list[Path]:
+def sweep(root: Path | None = None) -> list[Path]:
     """Remove the scratch folders under `root` (the temporary folder) whose run is gone; return
     them. Never raises: a folder it cannot read or remove is left as it is."""
     root = Path(root) if root is not None else Path(tempfile.gettempdir())
-    now = time.time() if now is None else now
+    now = time.time()
     removed: list[Path] = []
     try:
         candidates = sorted(root.glob(PATTERN))
