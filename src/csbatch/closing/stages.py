@@ -33,6 +33,7 @@ from csbatch.errors import Issue, Source
 from csbatch.forked import Ahead, ahead, fork_helps
 from csbatch.i18n import N_
 from csbatch.ledger.db import ledger_file, open_reader
+from csbatch.ledger.keycheck import key_problems
 from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import default_ledger
 from csbatch.ledger.vip_reads import LedgerPurchases
@@ -92,6 +93,8 @@ def stage_check_ledger(s: CloseState) -> tuple[CloseState, list[Issue]]:
     s = replace(s, ledger=ledger)
     try:
         issues = ledger.reconcile(s.out_dir, s.period) + ledger.check_open(s.period) + ledger.check_order(s.period)
+        if not any(i.is_error for i in issues):
+            issues += key_problems(ledger.path, ledger.conn)
     except (OSError, sqlite3.Error) as exc:
         issue = fault_issue(exc, s.out_dir, "finish the interrupted close")
         if issue is None:
@@ -187,8 +190,20 @@ def stage_payroll(s: CloseState) -> tuple[CloseState, list[Issue]]:
     return replace(s, payroll=result), issues
 
 
+def _vip_key(s: CloseState) -> tuple[bytes | None, list[Issue]]:
+    """The key that matches VIP members across months: the ledger's, once `key_problems` finds
+    it is the one its closes were made with (what-if, explain and reproduce compute on a ledger
+    without a check-ledger stage); a run without a ledger gets a key of its own."""
+    if s.ledger is None:
+        return load_key(None), []
+    problems = key_problems(s.ledger.path, s.ledger.conn)
+    return (None, problems) if problems else (load_key(s.ledger.path), [])
+
+
 def stage_vip(s: CloseState) -> tuple[CloseState, list[Issue]]:
-    key = load_key(s.ledger.path if s.ledger is not None else None)
+    key, problems = _vip_key(s)
+    if key is None:
+        return s, problems
     result, issues = run_vip(s.period, need(s.policy, "policy"), need(s.inputs, "inputs"), s.history.vip_history(), key)
     return replace(s, vip=result), issues
 
@@ -239,7 +254,9 @@ def begin_vip(s: CloseState) -> Early[CloseState]:
     if not (fork_helps() and room_for_a_child(VIP_CHILD_SHARE)):
         return _AtItsTurn(stage_vip)
     try:
-        key = load_key(s.ledger.path if s.ledger is not None else None)
+        key, _ = _vip_key(s)
+        if key is None:   # refused at the stage's turn
+            return _AtItsTurn(stage_vip)
         history = s.history.vip_history()
         earlier = history.earlier
         reread = ledger_file(earlier.conn) if isinstance(earlier, LedgerPurchases) else None

@@ -26,10 +26,12 @@ import pandas as pd
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue
 from csbatch.i18n import N_
+from csbatch.idnumbers import mask_id
 from csbatch.money import ZERO_CENTS as ZERO
 from csbatch.policy import Policy
 from csbatch.policy.vip import Programme, Tier
 from csbatch.vip.dates import DAY, as_date, months_held, stamp, valid_until
+from csbatch.vip.identity import ENV_KEY
 from csbatch.vip.model import CARD_COLUMNS, empty
 from csbatch.vip.people import People
 from csbatch.vip.pricing import yen
@@ -103,6 +105,47 @@ def load_cards(history: pd.DataFrame) -> list[Card]:
                           issued, until, status, as_date(r.silver_since),
                           as_date(r.renewed_on), active_at_start=status == ACTIVE, tier_at_start=str(r.tier)))
     return cards
+
+
+#: From how many active card holders on the customer sheet "every one of them has another national
+#: ID number now" is taken as the ledger's key being another, not as numbers corrected: a few
+#: holders may all be corrected in one month, ten or more at once is not believable.
+ALL_MOVED = 10
+
+
+def holders_moved(cards: list[Card], people: People) -> list[Issue]:
+    """Active cards whose customer this month's customer sheet gives another person's national ID
+    number (a person is the keyed hash of the number). The card stays with its person, and the
+    customer's purchases now count for the person of the new number: a warning for each, naming
+    the row. When every one of `ALL_MOVED` or more holders on the sheet moved, the numbers did not
+    change: the ledger's key is not the one its cards were made with, and that is
+    refused (`csbatch.ledger.keycheck` refuses it first wherever the ledger's kept copies show it)."""
+    moved: list[Card] = []
+    present = 0
+    for card in cards:
+        now = people.person_by_customer.get(card.customer_id)
+        if card.status != ACTIVE or now is None or not people.real_name(now):
+            continue
+        present += 1
+        if now != card.person:
+            moved.append(card)
+    if moved and len(moved) == present >= ALL_MOVED:
+        return [Issue.of(None, "vip.all_holders_moved",
+                         N_("every one of the {count} card holders on the customer sheet has another national "
+                            "ID number than their card was issued to: the ledger's key (the .key file beside it, "
+                            "or {env}) is not the one its cards were made with. Use the ledger's own key"),
+                         count=present, env=ENV_KEY)]
+    issues: list[Issue] = []
+    for card in moved:
+        record = people.records.get(card.customer_id)
+        issues.append(Issue.warn(record.source if record is not None else None, "vip.holder_moved",
+                                 N_("customer {customer} holds card {card}, issued to the person of another "
+                                    "national ID number than the one this sheet gives (ending {ending}): the card "
+                                    "stays with that person, and this customer's purchases now count for the "
+                                    "person of this number; if the number is wrong, correct it"),
+                                 customer=card.customer_id, card=card.card_no,
+                                 ending=mask_id(record.id_number if record is not None else None, 4)[-4:]))
+    return issues
 
 
 def cards_frame(cards: list[Card]) -> pd.DataFrame:
@@ -238,9 +281,11 @@ def issue_cards(cards: list[Card], period: str, spend: Spend, people: People,
     vip = policy.vip
     order = list(vip.programmes)
     holding: dict[str, set[str]] = {}
+    carded: dict[str, str] = {}     # customer id → the active card it holds
     for card in cards:
         if card.status == ACTIVE:
             holding.setdefault(card.person, set()).add(card.programme)
+            carded[card.customer_id] = card.card_no
     candidates: dict[str, list[Qualification]] = {}
     entry = _entry_tiers(policy)
     for key in sorted(_could_qualify(spend, entry)):
@@ -272,6 +317,15 @@ def issue_cards(cards: list[Card], period: str, spend: Spend, people: People,
                 issues.append(Issue.warn(rec.source if rec is not None else None, "vip.no_id_number", template,
                                          customer=q.customer_id, programme=programme.name,
                                          tier=programme.tiers[q.tier].name, day=q.day, how=q.how, order=q.order))
+                continue
+            if q.customer_id in carded:     # another person's card (`holders_moved`): one per customer
+                rec = people.record(q.customer_id)
+                issues.append(Issue.warn(rec.source if rec is not None else None, "vip.customer_carded",
+                                         N_("customer {customer} qualifies for {programme} on {day} but already "
+                                            "holds card {card}, issued to the person of another national ID "
+                                            "number: no second card is issued to one customer"),
+                                         customer=q.customer_id, programme=vip.programmes[q.programme].name,
+                                         day=q.day, card=carded[q.customer_id]))
                 continue
             chosen.append((person, q))
     prefixes = card_prefixes(policy)

@@ -29,6 +29,7 @@ from csbatch.sheets.month_inputs import row_fields
 from csbatch.vip.card_events import (
     ACTIVE,
     cards_frame,
+    holders_moved,
     issue_cards,
     load_cards,
     roll_anniversaries,
@@ -70,6 +71,7 @@ def run_vip(period: str, policy: Policy, inputs: Inputs | Mapping[str, pd.DataFr
 
     month = month_purchases(period, sales, policy)
     cards = load_cards(history.cards)
+    issues += holders_moved(cards, people)
     holders = {c.person for c in cards if c.status == ACTIVE}
     spend = Spend(period, history.earlier if history.earlier is not None else history.purchases, month, people,
                   policy, holders)
