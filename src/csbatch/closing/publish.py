@@ -114,14 +114,12 @@ def write_staff_pages(s: CloseState, folder: Path) -> None:
     render_pages(staff_pages(s), folder, s.period, s.lang, c.policy.company.shown)
 
 
-def _jobs(s: CloseState, folder: Path, changed: PayChanges | None) -> list[Callable[[], object]]:
-    """Every file of the month but the staff pages, as jobs for `shared`: the longest first (at a
-    million orders: the audit page and workbook, the payroll workbook, the scorecards workbook,
-    the VIP statements and workbook, then the CSVs)."""
+def _data_jobs(s: CloseState, folder: Path) -> list[Callable[[], None]]:
+    """The month's `data/*.csv` (the contract files), as two jobs: the pay ones and the VIP and
+    audit ones."""
     data = folder / "data"
     c = s.computed()
     pay, vip = c.payroll, c.vip
-    people = by_person(c.audit.deadlines)          # the audit workbook's sheet and the page's table
 
     def csvs_pay() -> None:
         write_csv(data / "attendance.csv", ATTENDANCE, c.attendance.summary)
@@ -141,6 +139,23 @@ def _jobs(s: CloseState, folder: Path, changed: PayChanges | None) -> list[Calla
         write_csv(data / "deadlines.csv", DEADLINES, c.audit.deadlines)
         write_csv(data / "complaints.csv", COMPLAINTS, c.audit.complaints)
 
+    return [csvs_pay, csvs_vip_audit]
+
+
+def write_data_files(s: CloseState, folder: Path) -> None:
+    """Only the month's `data/*.csv`, as the close writes them (`reproduce` compares their hashes;
+    the workbooks and pages are renderings of the same data)."""
+    for job in _data_jobs(s, folder):
+        job()
+
+
+def _jobs(s: CloseState, folder: Path, changed: PayChanges | None) -> list[Callable[[], object]]:
+    """Every file of the month but the staff pages, as jobs for `shared`: the longest first (at a
+    million orders: the audit page and workbook, the payroll workbook, the scorecards workbook,
+    the VIP statements and workbook, then the CSVs)."""
+    c = s.computed()
+    pay, vip = c.payroll, c.vip
+    people = by_person(c.audit.deadlines)          # the audit workbook's sheet and the page's table
     return [
         lambda: write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang, people),
         lambda: write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang, people),
@@ -151,8 +166,7 @@ def _jobs(s: CloseState, folder: Path, changed: PayChanges | None) -> list[Calla
         lambda: render_statements(vip, folder, s.period, s.lang, c.policy.company.shown),
         lambda: write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang,
                                    company=c.policy.company.shown, period=s.period),
-        csvs_pay,
-        csvs_vip_audit,
+        *_data_jobs(s, folder),
     ]
 
 

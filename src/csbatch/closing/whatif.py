@@ -14,6 +14,7 @@ voucher; per month the totals (and the months together, for the cost of a change
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,16 +28,19 @@ from csbatch.calendar import check_period
 from csbatch.closing.history import HistoryBefore
 from csbatch.closing.runner import run_stages
 from csbatch.closing.stages import STAGES
-from csbatch.closing.state import CloseState, Computed, now
+from csbatch.closing.state import CloseState, now
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_, Named, Said
 from csbatch.ledger.kept import close_of, recorded_policy, restore_inputs, restore_policy
 from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import Ledger
+from csbatch.memory import give_back
 from csbatch.money import ZERO
+from csbatch.policy import Policy
 from csbatch.policy.diff import describe_changes
 from csbatch.policy.revisions import policy_at
 from csbatch.reports.whatif_report import ALL_MONTHS, MEMBERS, PAY, ROLES, SCORES, TOTALS, WhatIf
+from csbatch.scoring.cards import ScoreResult
 from csbatch.scratch import scratch_folder
 
 GROSS = "gross_pay"
@@ -52,17 +56,36 @@ class Month:
     policy_dir: Path
 
 
+@dataclass(frozen=True)
+class Side:
+    """What the comparison reads of a month recomputed under one policy, kept instead of the whole
+    `Computed`: its inputs, per-order pay, attendance and audit went with it. Both sides whole,
+    and every month's "before" kept for the rule changes, took a million-order month's what-if
+    past 2 GiB, and a quarter's grew with each month."""
+    policy: Policy
+    payroll: pd.DataFrame       # one row per employee: each pay component and the gross pay
+    scores: ScoreResult
+    members: pd.DataFrame       # the VIP members
+
+
 def recompute(period: str, inputs_dir: Path, policy_dir: Path, ledger: Ledger | None
-              ) -> tuple[Computed | None, list[Issue]]:
+              ) -> tuple[Side | None, list[Issue]]:
     """The month computed by the close's stages under the policy in `policy_dir`, on the ledger's
-    history as the month saw it; nothing written."""
+    history as the month saw it; nothing written. The rest of what the stages computed is freed
+    (and its memory handed back) before the other side is computed."""
     state = CloseState(period=period, inputs_dir=Path(inputs_dir), out_dir=Path("."), config_dir=Path(policy_dir),
                        started_at=now(), ledger=ledger,
                        history_of=HistoryBefore(ledger, period) if ledger is not None else None)
     outcome = run_stages(STAGES, state)
     if not outcome.ok:
         return None, outcome.issues
-    return outcome.state.computed(), outcome.issues
+    c = outcome.state.computed()
+    side = Side(c.policy, c.payroll.payroll, c.scores, c.vip.members)
+    issues = outcome.issues
+    del c, outcome, state
+    gc.collect()
+    give_back()
+    return side, issues
 
 
 # --- comparing --------------------------------------------------------------------------------
@@ -71,15 +94,15 @@ def _money(value: Any) -> Decimal:
     return ZERO if is_blank(value) else Decimal(str(value))
 
 
-def _pay(c: Computed) -> dict[str, dict[str, Decimal]]:
+def _pay(c: Side) -> dict[str, dict[str, Decimal]]:
     """employee → component (and gross_pay) → amount."""
-    frame = c.payroll.payroll
+    frame = c.payroll
     columns = [col for col in frame.columns if col not in ("employee_id", "name", "role")]
     return {str(row["employee_id"]): {col: _money(row[col]) for col in columns} for _, row in frame.iterrows()}
 
 
-def _people(c: Computed) -> dict[str, tuple[str, str]]:
-    frame = c.payroll.payroll
+def _people(c: Side) -> dict[str, tuple[str, str]]:
+    frame = c.payroll
     return {str(e): (str(n), str(r)) for e, n, r in zip(frame["employee_id"], frame["name"], frame["role"])}
 
 
@@ -93,38 +116,38 @@ def _named(code: str, entries: Sequence[Mapping[str, Any]]) -> str:
     return code
 
 
-def _component_name(code: str, before: Computed, after: Computed) -> str:
+def _component_name(code: str, before: Side, after: Side) -> str:
     if code == GROSS:
         return GROSS_NAME
     return _named(code, [c.policy.pay.components for c in (after, before)])
 
 
-def _role_name(code: str, before: Computed, after: Computed) -> str:
+def _role_name(code: str, before: Side, after: Side) -> str:
     return _named(code, [c.policy.roles for c in (after, before)])
 
 
-def _scorecard_name(code: str, before: Computed, after: Computed) -> str:
+def _scorecard_name(code: str, before: Side, after: Side) -> str:
     return _named(code, [c.policy.scorecards for c in (after, before)])
 
 
-def _programme_name(code: str, before: Computed, after: Computed) -> str:
+def _programme_name(code: str, before: Side, after: Side) -> str:
     return _named(code, [c.policy.vip.programmes for c in (after, before)])
 
 
-def _tier_name(programme: str, code: Any, before: Computed, after: Computed) -> Any:
+def _tier_name(programme: str, code: Any, before: Side, after: Side) -> Any:
     if is_blank(code):
         return code
     return _named(str(code), [c.policy.vip.programmes[programme].tiers for c in (after, before)
                               if programme in c.policy.vip.programmes])
 
 
-def _scores(c: Computed) -> dict[str, tuple[str, Decimal | None, str | None, int | None]]:
+def _scores(c: Side) -> dict[str, tuple[str, Decimal | None, str | None, int | None]]:
     return {s.member.employee_id: (code, s.total, s.grade, s.rank)
             for code, card in c.scores.cards.items() for s in card.members}
 
 
-def _members(c: Computed) -> dict[tuple[str, str], dict[str, Any]]:
-    frame = c.vip.members
+def _members(c: Side) -> dict[tuple[str, str], dict[str, Any]]:
+    frame = c.members
     return {(str(row["customer_id"]), str(row["programme"])): dict(row) for _, row in frame.iterrows()}
 
 
@@ -140,7 +163,7 @@ def _minus(a: Any, b: Any) -> Any:
     return (a if a is not None else 0) - (b if b is not None else 0)
 
 
-def compare(period: str, before: Computed, after: Computed) -> dict[str, list[dict[str, Any]]]:
+def compare(period: str, before: Side, after: Side) -> dict[str, list[dict[str, Any]]]:
     """The rows of each what-if table (`reports.whatif_report`) for one month: what changed."""
     pay_b, pay_a = _pay(before), _pay(after)
     people = {**_people(before), **_people(after)}
@@ -202,7 +225,7 @@ def compare(period: str, before: Computed, after: Computed) -> dict[str, list[di
     return {"pay": pay_rows, "scores": score_rows, "roles": role_rows, "members": member_rows, "totals": totals}
 
 
-def _rules(months: Sequence[Month], befores: Sequence[Computed], after: Computed) -> list[str]:
+def _rules(months: Sequence[Month], befores: Sequence[Side], after: Side) -> list[str]:
     """The rule changes; prefixed with the month when the months were closed under different policies."""
     per_month = [describe_changes(b.policy, after.policy) for b in befores]
     if all(lines == per_month[0] for lines in per_month):
@@ -215,9 +238,9 @@ def what_if(months: Sequence[Month], after_dir: Path, ledger: Ledger | None, bef
             after_label: str) -> tuple[WhatIf | None, list[Issue]]:
     """Each month recomputed under its close's policy and under `after_dir`'s, compared."""
     issues: list[Issue] = []
-    befores: list[Computed] = []
+    befores: list[Side] = []
     tables: dict[str, list[dict[str, Any]]] = {"pay": [], "scores": [], "roles": [], "members": [], "totals": []}
-    last_after: Computed | None = None
+    last_after: Side | None = None
     for month in months:
         before, found = recompute(month.period, month.inputs_dir, month.policy_dir, ledger)
         if before is None:
