@@ -5,6 +5,8 @@ traceback), and when every one of many holders moved, the ledger's key is refuse
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from csbatch.vip.card_events import ALL_MOVED
 from test_vip import card, cards_of, customer, errors, history, idn, inputs, order, run
 
@@ -65,3 +67,14 @@ def test_fewer_holders_or_one_unmoved_are_warnings(policy):
     one_stays = [customer("C1", 1)] + [customer(f"C{k}", 100 + k) for k in range(2, ALL_MOVED + 2)]
     _, issues = run(policy, "2026-10", inputs(policy, customers=one_stays), history(cards=_holders(ALL_MOVED + 1)))
     assert not errors(issues) and sum(i.code == "vip.holder_moved" for i in issues) == ALL_MOVED
+
+
+def test_the_same_person_may_still_hold_two_programmes_where_the_policy_allows(policy):
+    """`one_card_per_person: false`: a holder qualifying for another programme gets its card as
+    before; only another person's card bars a customer."""
+    two = replace(policy, vip=policy.vip.model_copy(update={"one_card_per_person": False}))
+    hist = history(cards=[card("M2026090001", idn(1), "C1", "2026-09-10", "2027-09-09", "modern")])
+    result, issues = run(two, "2026-10", inputs(two, customers=[customer("C1", 1)],
+                                                sales=[order("A1", "2026-10-05", "C1", "68800")]), hist)
+    assert not [i for i in issues if i.code == "vip.customer_carded"]
+    assert sorted(result.cards["card_no"]) == ["F2026100001", "M2026090001"]

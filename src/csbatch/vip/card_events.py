@@ -281,11 +281,11 @@ def issue_cards(cards: list[Card], period: str, spend: Spend, people: People,
     vip = policy.vip
     order = list(vip.programmes)
     holding: dict[str, set[str]] = {}
-    carded: dict[str, str] = {}     # customer id → the active card it holds
+    carded: dict[str, Card] = {}    # customer id → an active card it holds
     for card in cards:
         if card.status == ACTIVE:
             holding.setdefault(card.person, set()).add(card.programme)
-            carded[card.customer_id] = card.card_no
+            carded[card.customer_id] = card
     candidates: dict[str, list[Qualification]] = {}
     entry = _entry_tiers(policy)
     for key in sorted(_could_qualify(spend, entry)):
@@ -318,14 +318,15 @@ def issue_cards(cards: list[Card], period: str, spend: Spend, people: People,
                                          customer=q.customer_id, programme=programme.name,
                                          tier=programme.tiers[q.tier].name, day=q.day, how=q.how, order=q.order))
                 continue
-            if q.customer_id in carded:     # another person's card (`holders_moved`): one per customer
+            held_here = carded.get(q.customer_id)
+            if held_here is not None and held_here.person != person:   # `holders_moved`: one per customer
                 rec = people.record(q.customer_id)
                 issues.append(Issue.warn(rec.source if rec is not None else None, "vip.customer_carded",
                                          N_("customer {customer} qualifies for {programme} on {day} but already "
                                             "holds card {card}, issued to the person of another national ID "
                                             "number: no second card is issued to one customer"),
                                          customer=q.customer_id, programme=vip.programmes[q.programme].name,
-                                         day=q.day, card=carded[q.customer_id]))
+                                         day=q.day, card=held_here.card_no))
                 continue
             chosen.append((person, q))
     prefixes = card_prefixes(policy)
