@@ -50,6 +50,12 @@ def mask_id(id_number: str | None, keep: int = SHOWN) -> str:
     return "*" * (len(id_number) - keep) + (id_number[-keep:] if keep else "")
 
 
+def id_ending(id_number: str | None) -> str:
+    """The characters `mask_id` shows, without its stars: what a message names a number by
+    ("ending 1234")."""
+    return mask_id(id_number)[-SHOWN:]
+
+
 #: Any 18-character run shaped like an ID (17 digits and a digit or X), valid date or not: what a
 #: crash log masks, since a traceback may quote a mistyped number too.
 _ID_SHAPED = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")

@@ -33,7 +33,7 @@ from csbatch.errors import Issue, Source
 from csbatch.forked import Ahead, ahead, fork_helps
 from csbatch.i18n import N_
 from csbatch.ledger.db import ledger_file, open_reader
-from csbatch.ledger.keycheck import key_problems
+from csbatch.ledger.keycheck import checked_key, key_problems
 from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import default_ledger
 from csbatch.ledger.vip_reads import LedgerPurchases
@@ -192,12 +192,14 @@ def stage_payroll(s: CloseState) -> tuple[CloseState, list[Issue]]:
 
 def _vip_key(s: CloseState) -> tuple[bytes | None, list[Issue]]:
     """The key that matches VIP members across months: the ledger's, once `key_problems` finds
-    it is the one its closes were made with (what-if, explain and reproduce compute on a ledger
-    without a check-ledger stage); a run without a ledger gets a key of its own."""
+    it is the one its closes were made with (`checked_key`: what-if, explain and reproduce compute
+    on a ledger without a check-ledger stage); a run without a ledger gets a key of its own."""
     if s.ledger is None:
         return load_key(None), []
-    problems = key_problems(s.ledger.path, s.ledger.conn)
-    return (None, problems) if problems else (load_key(s.ledger.path), [])
+    key, problems = checked_key(s.ledger.path, s.ledger.conn)
+    if problems:
+        return None, problems
+    return key if key is not None else load_key(s.ledger.path), []   # a new ledger's key, made now
 
 
 def stage_vip(s: CloseState) -> tuple[CloseState, list[Issue]]:

@@ -89,6 +89,11 @@ def sealing_key(ledger_path: Path, create: bool = False) -> Fernet:
     key = load_key(ledger_path) if create else existing_key(ledger_path)
     if key is None:
         raise NoKey(key_file(ledger_path))
+    return fernet_of(key)
+
+
+def fernet_of(key: bytes) -> Fernet:
+    """The store's Fernet key derived from a ledger's key (HKDF, `PURPOSE`)."""
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=PURPOSE).derive(key)
     return Fernet(base64.urlsafe_b64encode(derived))
 
@@ -115,6 +120,21 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def first_token_opens(path: Path, fernet: Fernet) -> bool | None:
+    """Whether a sealed copy's first token (one a line, as `_open` reads them) opens under the key:
+    enough to tell the key without opening the whole copy. None when the copy cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            first = fh.readline().rstrip(b"\n")
+    except OSError:
+        return None
+    try:
+        fernet.decrypt(first)
+    except InvalidToken:
+        return False
+    return True
 
 
 def _open(path: Path, fernet: Fernet, sink: Callable[[bytes], object] | None = None) -> tuple[str, int]:

@@ -20,11 +20,9 @@ import os
 import sqlite3
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
-
 from csbatch.errors import Issue, Source
 from csbatch.i18n import N_
-from csbatch.ledger.blobs import ENV_KEY, sealing_key
+from csbatch.ledger.blobs import ENV_KEY, fernet_of, first_token_opens
 from csbatch.vip.identity import existing_key, key_file
 
 MISSING = N_("missing (and {env} is not set), but the ledger {ledger} holds closes made with this key: its VIP "
@@ -60,35 +58,28 @@ def _smallest_copies(conn: sqlite3.Connection, folder: Path) -> list[Path]:
     return found
 
 
-def _opens(copy: Path, fernet: Fernet) -> bool | None:
-    """Whether the first token of a sealed copy opens under the key; None when it cannot be read."""
-    try:
-        with copy.open("rb") as fh:
-            first = fh.readline().rstrip(b"\n")
-    except OSError:
-        return None
-    try:
-        fernet.decrypt(first)
-    except InvalidToken:
-        return False
-    return True
+def checked_key(ledger_path: Path, conn: sqlite3.Connection) -> tuple[bytes | None, list[Issue]]:
+    """The ledger's key, read once, with the issues refusing it (missing, or not the one its kept
+    copies are sealed under, each naming the key); (None, []) for a new ledger with no key yet,
+    which the close makes."""
+    where = key_file(ledger_path)
+    key = existing_key(ledger_path)
+    if key is None:
+        if not _holds_anything(conn):
+            return None, []
+        return None, [Issue.of(Source(str(where)), "ledger.key_missing", MISSING, ledger=ledger_path, env=ENV_KEY)]
+    copies = _smallest_copies(conn, ledger_path.parent)
+    if not copies:
+        return key, []
+    fernet = fernet_of(key)
+    opened = [first_token_opens(copy, fernet) for copy in copies]
+    if True in opened or False not in opened:
+        return key, []
+    shown = ENV_KEY if os.environ.get(ENV_KEY) else str(where)   # the key used: the variable first
+    return None, [Issue.of(Source(shown), "ledger.key_wrong", WRONG, ledger=ledger_path,
+                           copy=copies[0].name, env=ENV_KEY)]
 
 
 def key_problems(ledger_path: Path, conn: sqlite3.Connection) -> list[Issue]:
-    """The ledger's key refused (missing, or not the one its kept copies are sealed under), as
-    issues naming the key file; none when the key is right or nothing can tell."""
-    where = key_file(ledger_path)
-    if existing_key(ledger_path) is None:
-        if not _holds_anything(conn):
-            return []   # a new ledger: its key is made by the close
-        return [Issue.of(Source(str(where)), "ledger.key_missing", MISSING, ledger=ledger_path, env=ENV_KEY)]
-    copies = _smallest_copies(conn, Path(ledger_path).parent)
-    if not copies:
-        return []
-    fernet = sealing_key(ledger_path)
-    opened = [_opens(copy, fernet) for copy in copies]
-    if True in opened or False not in opened:
-        return []
-    shown = ENV_KEY if os.environ.get(ENV_KEY) else str(where)   # the key used: the variable first
-    return [Issue.of(Source(shown), "ledger.key_wrong", WRONG, ledger=ledger_path,
-                     copy=copies[0].name, env=ENV_KEY)]
+    """`checked_key`'s issues alone: the close's check-ledger stage refuses before computing."""
+    return checked_key(ledger_path, conn)[1]

@@ -26,7 +26,7 @@ import pandas as pd
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue
 from csbatch.i18n import N_
-from csbatch.idnumbers import mask_id
+from csbatch.idnumbers import id_ending
 from csbatch.money import ZERO_CENTS as ZERO
 from csbatch.policy import Policy
 from csbatch.policy.vip import Programme, Tier
@@ -144,7 +144,7 @@ def holders_moved(cards: list[Card], people: People) -> list[Issue]:
                                     "stays with that person, and this customer's purchases now count for the "
                                     "person of this number; if the number is wrong, correct it"),
                                  customer=card.customer_id, card=card.card_no,
-                                 ending=mask_id(record.id_number if record is not None else None, 4)[-4:]))
+                                 ending=id_ending(record.id_number if record is not None else None)))
     return issues
 
 

@@ -19,7 +19,7 @@ from csbatch.blanks import is_blank
 from csbatch.errors import Issue, Source
 from csbatch.grouping import first_codes
 from csbatch.i18n import N_, Said
-from csbatch.idnumbers import mask_id
+from csbatch.idnumbers import id_ending
 from csbatch.vip.dates import as_date
 from csbatch.vip.identity import person_hasher
 
@@ -214,7 +214,7 @@ def build_people(customers: pd.DataFrame | None, key: bytes) -> tuple[People, li
         issues.append(Issue.warn(recs[0].source, "vip.same_person",
                                  N_("customer records {named} carry the same national ID number (ending "
                                     "{ending}): one person, one card; their purchases count together"),
-                                 named=named, ending=mask_id(recs[0].id_number, 4)[-4:]))
+                                 named=named, ending=id_ending(recs[0].id_number)))
     return people, issues
 
 
