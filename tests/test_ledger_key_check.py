@@ -9,7 +9,6 @@ number is a warning at its row."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pytest
 
 from conftest import CONFIG, SAMPLES
 from csbatch.closing.runs import monthly_close, run_until_written
+from csbatch.filehash import sha256_file
 from csbatch.ledger import Ledger
 from csbatch.samples import generate_month
 from csbatch.vip.identity import ENV_KEY, key_file
@@ -46,20 +46,16 @@ def copy(october, tmp_path, monkeypatch) -> tuple[Path, Path]:
     return tmp_path / "out", november
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _refused(out: Path, november: Path, code: str) -> list[str]:
     """November closed on `out`'s ledger: refused with `code`, nothing published, ledger unchanged."""
     ledger = out / LEDGER
-    before = _sha(ledger)
+    before = sha256_file(ledger)
     outcome = monthly_close("2026-11", november, out, CONFIG)
     assert not outcome.ok
     found = [i for i in outcome.issues if i.is_error]
     assert {i.code for i in found} == {code}, [str(i) for i in found]
     assert not (out / "2026-11").exists()
-    assert _sha(ledger) == before
+    assert sha256_file(ledger) == before
     return [str(i) for i in found]
 
 
