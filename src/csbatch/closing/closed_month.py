@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Said
 from csbatch.ledger.store import Ledger, ledger_at
 from csbatch.resources import resolve_config
 from csbatch.sheets.read import CSV_SUFFIXES, EXCEL_SUFFIXES
@@ -27,8 +27,8 @@ NOT_CLOSED = N_("{period} is not closed in the ledger {ledger}: give --inputs FO
 NO_LEDGER = N_("no ledger at {ledger}: give the --out folder or --ledger file the month was closed with")
 DIFFERS = N_("--inputs {given} differs from the input files {period} was closed with ({what}): explaining what "
              "was paid, from the kept files; to pay from the new files, reopen {period} and close it again")
-FROM_KEPT = ("{period} is closed (at {at} by {by}): explained from the {count} input files its close kept and the "
-             "policy it used ({revision}); policy places are in that revision")
+FROM_KEPT = N_("{period} is closed (at {at} by {by}): explained from the {count} input files its close kept and "
+               "the policy it used ({revision}); policy places are in that revision")
 SHOWN_DIFFERENCES = 3
 
 
@@ -42,7 +42,7 @@ class MonthBasis:
     config: Path
     ledger: Ledger | None = None
     policy_shown_as: tuple[str, str] | None = None    # (restored folder's display, the policy folder's)
-    note: str | None = None
+    note: Said | None = None
 
 
 def month_basis(period: str, inputs: Path | None, config: Path | None, out: Path | None, ledger: Path | None,
@@ -72,7 +72,7 @@ def month_basis(period: str, inputs: Path | None, config: Path | None, out: Path
     if basis is None:
         opened.close()
         return None, issues
-    basis.note = FROM_KEPT.format(period=period, at=record.closed_at, by=record.closed_by,
+    basis.note = Said(FROM_KEPT, period=period, at=record.closed_at, by=record.closed_by,
                                   count=len(_kept_inputs(opened, record.close_id)),
                                   revision=_revision_text(opened, period))
     return basis, issues
@@ -84,13 +84,16 @@ def _kept_inputs(ledger: Ledger, close_id: str) -> dict[str, str]:
     return {f.name: f.sha256 for f in kept_files(ledger, close_id, "input")}
 
 
-def _revision_text(ledger: Ledger, period: str) -> str:
+def _revision_text(ledger: Ledger, period: str) -> Said:
+    """The policy revision the close used, said in the reader's language."""
     from csbatch.ledger.kept import SNAPSHOT, recorded_policy
 
-    revision = recorded_policy(ledger, period) or "not recorded"
+    revision = recorded_policy(ledger, period)
+    if revision is None:
+        return Said(N_("not recorded"))
     if revision.startswith(SNAPSHOT):
-        return f"a snapshot of its files, {revision[:len(SNAPSHOT) + 12]}"
-    return f"commit {revision[:12]}"
+        return Said(N_("a snapshot of its files, {snapshot}"), snapshot=revision[:len(SNAPSHOT) + 12])
+    return Said(N_("commit {commit}"), commit=revision[:12])
 
 
 def _kept(ledger: Ledger, period: str, inputs: Path | None, config_dir: Path,
