@@ -91,3 +91,15 @@ def test_explain_of_a_closed_month_says_where_it_reads_in_chinese(closed):
     assert "按结账时保存的 19 个输入文件和当时的策略（" in note and "提交 " in note, note
     assert _english_in(note) == [], note
     assert "1006" in out
+
+
+def test_inputs_that_differ_from_the_kept_ones_are_listed_in_chinese(closed, closed_october, tmp_path):
+    given = shutil.copytree(closed_october[0], tmp_path / "given")
+    (given / "其他调整_2026-10.xlsx").unlink()
+    (given / "考勤_2026-10.csv").write_bytes((given / "考勤_2026-10.csv").read_bytes() + b"\n")
+    (given / "备注.csv").write_text("x\n", encoding="utf-8")
+    code, _, err = _zh("explain", "1006", PERIOD, "--out", closed.out, "--inputs", given, "--config", CONFIG)
+    assert code == 0, err
+    line, = [x for x in err.splitlines() if "（缺少 其他调整_2026-10.xlsx；" in x]
+    assert "；考勤_2026-10.csv 已改动；备注.csv 结账时未读取）" in line, line
+    assert _english_in(line, str(given)) == [], line

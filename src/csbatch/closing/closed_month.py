@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_, Said
+from csbatch.i18n import N_, Joined, Said
 from csbatch.ledger.store import Ledger, ledger_at
 from csbatch.resources import resolve_config
 from csbatch.sheets.read import CSV_SUFFIXES, EXCEL_SUFFIXES
@@ -112,33 +112,33 @@ def _kept(ledger: Ledger, period: str, inputs: Path | None, config_dir: Path,
         record = ledger.live_close(period)
         differences = _differences(Path(inputs), _kept_inputs(ledger, record.close_id) if record else {})
         if differences:
-            shown = "; ".join(differences[:SHOWN_DIFFERENCES])
-            if len(differences) > SHOWN_DIFFERENCES:
-                shown += f"; +{len(differences) - SHOWN_DIFFERENCES} more"
+            more = len(differences) - SHOWN_DIFFERENCES
+            shown = Joined([*differences[:SHOWN_DIFFERENCES], *([Said(N_("+{n} more"), n=more)] if more > 0 else [])],
+                           "; ", "；")
             issues.append(Issue.warn(Source(str(inputs)), "explain.inputs_differ", DIFFERS,
                                      given=inputs, period=period, what=shown))
     return MonthBasis(kept_inputs, kept_policy, ledger,
                       (display_root(kept_policy), display_root(config_dir))), issues
 
 
-def _differences(folder: Path, kept: dict[str, str]) -> list[str]:
+def _differences(folder: Path, kept: dict[str, str]) -> list[Said]:
     """How the input files of `folder` differ from the kept ones (name → sha256), in words: a kept
     file missing or changed, a file the close did not read. Hidden and Office lock files are not
     read by a close, nor files of other kinds."""
     from csbatch.ledger.blobs import sha256_of
 
     if not folder.is_dir():
-        return [f"{folder} is not a folder"]
+        return [Said(N_("{folder} is not a folder"), folder=folder)]
     found = {p.name: p for p in folder.iterdir()
              if p.is_file() and not p.name.startswith((".", "~$"))
              and p.suffix.lower() in EXCEL_SUFFIXES + CSV_SUFFIXES}
     out = []
     for name, sha in sorted(kept.items()):
         if name not in found:
-            out.append(f"{name} missing")
+            out.append(Said(N_("{name} missing"), name=name))
         elif sha256_of(found[name])[0] != sha:
-            out.append(f"{name} changed")
-    out += [f"{name} not read by the close" for name in sorted(set(found) - set(kept))]
+            out.append(Said(N_("{name} changed"), name=name))
+    out += [Said(N_("{name} not read by the close"), name=name) for name in sorted(set(found) - set(kept))]
     return out
 
 
