@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -179,7 +180,7 @@ class Joined(Said):
         self.pieces, self.sep, self.other, self.around = pieces, sep, other, around
         return self
 
-    def __getnewargs_ex__(self) -> tuple[tuple[object, ...], dict[str, object]]:
+    def __getnewargs_ex__(self) -> tuple[tuple[Any, ...], dict[str, object]]:
         return (self.pieces, self.sep, self.other, self.around), {}
 
     def text(self, lang: str) -> str:

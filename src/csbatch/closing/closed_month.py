@@ -112,9 +112,9 @@ def _kept(ledger: Ledger, period: str, inputs: Path | None, config_dir: Path,
         record = ledger.live_close(period)
         differences = _differences(Path(inputs), _kept_inputs(ledger, record.close_id) if record else {})
         if differences:
-            more = len(differences) - SHOWN_DIFFERENCES
-            shown = Joined([*differences[:SHOWN_DIFFERENCES], *([Said(N_("+{n} more"), n=more)] if more > 0 else [])],
-                           "; ", "；")
+            hidden = len(differences) - SHOWN_DIFFERENCES
+            beyond = [Said(N_("+{n} more"), n=hidden)] if hidden > 0 else []
+            shown = Joined([*differences[:SHOWN_DIFFERENCES], *beyond], "; ", "；")
             issues.append(Issue.warn(Source(str(inputs)), "explain.inputs_differ", DIFFERS,
                                      given=inputs, period=period, what=shown))
     return MonthBasis(kept_inputs, kept_policy, ledger,
