@@ -144,6 +144,26 @@ class Issue:
         kind = "warning: " if self.severity is Severity.WARNING else ""
         return f"{where}{kind}{self.message}"
 
+    def line(self) -> Said:
+        """The whole line (`str(issue)`) as text that can be said in a language, `shown` in it:
+        for a list of lines some of which are issues (a golden case's failures)."""
+        return _IssueLine(self)
+
+
+class _IssueLine(Said):
+    issue: Issue
+
+    def __new__(cls, issue: Issue) -> _IssueLine:
+        self = str.__new__(cls, str(issue))
+        self.template, self.params, self.issue = str(self), (), issue
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple[Issue], dict[str, object]]:  # type: ignore[override]
+        return (self.issue,), {}
+
+    def text(self, lang: str) -> str:
+        return self.issue.shown(lang)
+
 
 class CsbatchError(Exception):
     """An expected failure: the user's input or policy is wrong. Carries every issue found."""

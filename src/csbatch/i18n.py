@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -159,6 +160,33 @@ def _in(lang: str, value: object) -> object:
         return value.text(lang)
     says = getattr(value, "text", None) if isinstance(value, str) else None
     return says(lang) if callable(says) else value
+
+
+class Joined(Said):
+    """Pieces said one after another: joined by `sep` in English (as the English lines always
+    read), by `other` in the other languages, each `Said` piece in the language."""
+
+    pieces: tuple[object, ...]
+    sep: str
+    other: str
+    around: tuple[str, str]
+
+    def __new__(cls, pieces: Iterable[object], sep: str = " ", other: str = "·",
+                around: tuple[str, str] = ("", "")) -> Joined:
+        pieces = tuple(pieces)
+        english = around[0] + sep.join(str(p) for p in pieces) + around[1]
+        self = str.__new__(cls, english)
+        self.template, self.params = english, ()
+        self.pieces, self.sep, self.other, self.around = pieces, sep, other, around
+        return self
+
+    def __getnewargs_ex__(self) -> tuple[tuple[Any, ...], dict[str, object]]:
+        return (self.pieces, self.sep, self.other, self.around), {}
+
+    def text(self, lang: str) -> str:
+        sep = self.sep if resolve_lang(lang) == "en" else self.other
+        said = (p.text(lang) if isinstance(p, Said) else str(p) for p in self.pieces)
+        return self.around[0] + sep.join(said) + self.around[1]
 
 
 class Listed(Said):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Joined, Said
 from csbatch.ledger.store import Ledger, ledger_at
 from csbatch.resources import resolve_config
 from csbatch.sheets.read import CSV_SUFFIXES, EXCEL_SUFFIXES
@@ -27,8 +27,8 @@ NOT_CLOSED = N_("{period} is not closed in the ledger {ledger}: give --inputs FO
 NO_LEDGER = N_("no ledger at {ledger}: give the --out folder or --ledger file the month was closed with")
 DIFFERS = N_("--inputs {given} differs from the input files {period} was closed with ({what}): explaining what "
              "was paid, from the kept files; to pay from the new files, reopen {period} and close it again")
-FROM_KEPT = ("{period} is closed (at {at} by {by}): explained from the {count} input files its close kept and the "
-             "policy it used ({revision}); policy places are in that revision")
+FROM_KEPT = N_("{period} is closed (at {at} by {by}): explained from the {count} input files its close kept and "
+               "the policy it used ({revision}); policy places are in that revision")
 SHOWN_DIFFERENCES = 3
 
 
@@ -42,7 +42,7 @@ class MonthBasis:
     config: Path
     ledger: Ledger | None = None
     policy_shown_as: tuple[str, str] | None = None    # (restored folder's display, the policy folder's)
-    note: str | None = None
+    note: Said | None = None
 
 
 def month_basis(period: str, inputs: Path | None, config: Path | None, out: Path | None, ledger: Path | None,
@@ -72,7 +72,7 @@ def month_basis(period: str, inputs: Path | None, config: Path | None, out: Path
     if basis is None:
         opened.close()
         return None, issues
-    basis.note = FROM_KEPT.format(period=period, at=record.closed_at, by=record.closed_by,
+    basis.note = Said(FROM_KEPT, period=period, at=record.closed_at, by=record.closed_by,
                                   count=len(_kept_inputs(opened, record.close_id)),
                                   revision=_revision_text(opened, period))
     return basis, issues
@@ -84,13 +84,16 @@ def _kept_inputs(ledger: Ledger, close_id: str) -> dict[str, str]:
     return {f.name: f.sha256 for f in kept_files(ledger, close_id, "input")}
 
 
-def _revision_text(ledger: Ledger, period: str) -> str:
+def _revision_text(ledger: Ledger, period: str) -> Said:
+    """The policy revision the close used, said in the reader's language."""
     from csbatch.ledger.kept import SNAPSHOT, recorded_policy
 
-    revision = recorded_policy(ledger, period) or "not recorded"
+    revision = recorded_policy(ledger, period)
+    if revision is None:
+        return Said(N_("not recorded"))
     if revision.startswith(SNAPSHOT):
-        return f"a snapshot of its files, {revision[:len(SNAPSHOT) + 12]}"
-    return f"commit {revision[:12]}"
+        return Said(N_("a snapshot of its files, {snapshot}"), snapshot=revision[:len(SNAPSHOT) + 12])
+    return Said(N_("commit {commit}"), commit=revision[:12])
 
 
 def _kept(ledger: Ledger, period: str, inputs: Path | None, config_dir: Path,
@@ -109,33 +112,33 @@ def _kept(ledger: Ledger, period: str, inputs: Path | None, config_dir: Path,
         record = ledger.live_close(period)
         differences = _differences(Path(inputs), _kept_inputs(ledger, record.close_id) if record else {})
         if differences:
-            shown = "; ".join(differences[:SHOWN_DIFFERENCES])
-            if len(differences) > SHOWN_DIFFERENCES:
-                shown += f"; +{len(differences) - SHOWN_DIFFERENCES} more"
+            hidden = len(differences) - SHOWN_DIFFERENCES
+            beyond = [Said(N_("+{n} more"), n=hidden)] if hidden > 0 else []
+            shown = Joined([*differences[:SHOWN_DIFFERENCES], *beyond], "; ", "；")
             issues.append(Issue.warn(Source(str(inputs)), "explain.inputs_differ", DIFFERS,
                                      given=inputs, period=period, what=shown))
     return MonthBasis(kept_inputs, kept_policy, ledger,
                       (display_root(kept_policy), display_root(config_dir))), issues
 
 
-def _differences(folder: Path, kept: dict[str, str]) -> list[str]:
+def _differences(folder: Path, kept: dict[str, str]) -> list[Said]:
     """How the input files of `folder` differ from the kept ones (name → sha256), in words: a kept
     file missing or changed, a file the close did not read. Hidden and Office lock files are not
     read by a close, nor files of other kinds."""
     from csbatch.ledger.blobs import sha256_of
 
     if not folder.is_dir():
-        return [f"{folder} is not a folder"]
+        return [Said(N_("{folder} is not a folder"), folder=folder)]
     found = {p.name: p for p in folder.iterdir()
              if p.is_file() and not p.name.startswith((".", "~$"))
              and p.suffix.lower() in EXCEL_SUFFIXES + CSV_SUFFIXES}
     out = []
     for name, sha in sorted(kept.items()):
         if name not in found:
-            out.append(f"{name} missing")
+            out.append(Said(N_("{name} missing"), name=name))
         elif sha256_of(found[name])[0] != sha:
-            out.append(f"{name} changed")
-    out += [f"{name} not read by the close" for name in sorted(set(found) - set(kept))]
+            out.append(Said(N_("{name} changed"), name=name))
+    out += [Said(N_("{name} not read by the close"), name=name) for name in sorted(set(found) - set(kept))]
     return out
 
 

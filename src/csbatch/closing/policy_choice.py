@@ -85,7 +85,7 @@ def choose_policy(period: str, config_dir: Path, ledger: Ledger, policy_rev: str
         issues += found
         shown = f"{display_root(config_dir)}@{short(recorded)}"
         git = GitState(commit=recorded) if not recorded.startswith("snapshot:") else GitState(
-            unknown="the policy is the kept copy of the files the month was closed with")
+            unknown=Said(N_("the policy is the kept copy of the files the month was closed with")))
         return Chosen(policy and replace(policy, display_root=shown), git,
                       note=Said(N_("re-closing {period} with the policy it was closed with, {recorded}"),
                                 period=period, recorded=short(recorded))), issues

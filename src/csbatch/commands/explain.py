@@ -28,7 +28,7 @@ def run(employee: str, period: str, inputs: Path | None, config: Path | None, pa
             if basis.ledger is not None:
                 basis.ledger.close()
     if basis.note:
-        typer.echo(basis.note, err=True)
+        typer.echo(basis.note.text(language()), err=True)
     if card is None and paid is None:
         stop(said + issues)
     if card is not None:

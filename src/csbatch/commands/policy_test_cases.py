@@ -9,7 +9,7 @@ import typer
 
 from csbatch.commands.exits import finish, stop
 from csbatch.console import language
-from csbatch.i18n import translator
+from csbatch.i18n import said_in, translator
 
 
 def run(config: Path | None) -> None:
@@ -20,7 +20,8 @@ def run(config: Path | None) -> None:
     policy, issues = load_policy(resolve_config(config))
     if policy is None:
         stop(issues)
-    _ = translator(language())
+    lang = language()
+    _ = translator(lang)
     outcomes, found = run_policy_tests(policy)
     failed = [o for o in outcomes if not o.ok]
     ok, fail = _("ok"), _("FAIL")
@@ -28,7 +29,7 @@ def run(config: Path | None) -> None:
     for o in outcomes:
         typer.echo(f"{(ok if o.ok else fail).ljust(width)} {o.place}: {o.name}")
         for failure in o.failures:
-            typer.echo(f"       {failure}")
+            typer.echo(f"       {said_in(lang, failure)}")
     typer.echo(_("{passed} passed, {failed} failed").format(passed=len(outcomes) - len(failed), failed=len(failed)))
     finish(issues + found)
     if failed:

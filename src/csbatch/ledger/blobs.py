@@ -34,7 +34,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Said
 from csbatch.vip.identity import ENV_KEY, existing_key, key_file, load_key
 
 #: The store's folder, beside the ledger file.
@@ -199,24 +199,24 @@ def keep(ledger_path: Path, source: Path, sha256: str, role: str, name: str, kin
 
 
 def damaged(ledger_path: Path, kept: KeptFile, fernet: Fernet,
-            sink: Callable[[bytes], object] | None = None) -> str | None:
+            sink: Callable[[bytes], object] | None = None) -> Said | None:
     """Why the kept copy cannot be used (missing, not opening with the key, or opening to bytes that
     are not its hash's), or None. Without `sink` nothing is written: the plain bytes are only hashed."""
     path = Path(ledger_path).parent / kept.stored
     if not path.is_file():
-        return f"its kept copy {kept.stored} is missing"
+        return Said(N_("its kept copy {stored} is missing"), stored=kept.stored)
     try:
         found, _ = _open(path, fernet, sink)
     except InvalidToken:
-        return (f"its kept copy {kept.stored} was changed on disk or sealed under another key (it does not open "
-                "with the ledger's key)")
+        return Said(N_("its kept copy {stored} was changed on disk or sealed under another key (it does not "
+                       "open with the ledger's key)"), stored=kept.stored)
     if found != kept.sha256:
-        return (f"its kept copy {kept.stored} was changed on disk (it opens to other bytes: sha256 {found[:12]}…, "
-                f"not {kept.sha256[:12]}…)")
+        return Said(N_("its kept copy {stored} was changed on disk (it opens to other bytes: sha256 {found}…, "
+                       "not {recorded}…)"), stored=kept.stored, found=found[:12], recorded=kept.sha256[:12])
     return None
 
 
-def restore(ledger_path: Path, kept: KeptFile, dest: Path, fernet: Fernet) -> str | None:
+def restore(ledger_path: Path, kept: KeptFile, dest: Path, fernet: Fernet) -> Said | None:
     """Write the kept file's plain bytes as `dest / kept.name`, checked; why not, or None (then
     nothing is left at `dest / kept.name`)."""
     target = dest / kept.name

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from json.encoder import c_encode_basestring, c_make_encoder  # type: ignore[attr-defined]
 from typing import Any
 
+from csbatch.i18n import N_, Said
+
 #: Per table, the columns digested and the column naming the close (or import) a row belongs to.
 #: A later migration that adds a column to one of these tables leaves this list as it is.
 PARTS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -203,10 +205,14 @@ class Mismatch:
     part: str       # the table
     period: str     # the month (or the months of a history import)
     owner: str      # the close or import
-    message: str
+    message: Said   # the English as a str; said in the reader's language in `said`
 
     def __str__(self) -> str:
-        return f"table {self.part}, {self.period}: {self.message}"
+        return str(self.said)
+
+    @property
+    def said(self) -> Said:
+        return Said(N_("table {part}, {period}: {message}"), part=self.part, period=self.period, message=self.message)
 
 
 def _owners(conn: sqlite3.Connection, close_parts: tuple[str, ...] = CLOSE_PARTS,
@@ -232,8 +238,9 @@ def verify(conn: sqlite3.Connection, recompute: bool = True) -> tuple[list[Misma
     for owner, period, parts in owners:
         for part in parts:
             if (owner, part) not in recorded:
-                found.append(Mismatch(part, period, owner, f"{_what(part, owner)} has no digest: it was not "
-                                      "written by csbatch, or its digest was deleted"))
+                found.append(Mismatch(part, period, owner, Said(N_("{what} has no digest: it was not written by "
+                                                                   "csbatch, or its digest was deleted"),
+                                                                what=_what(part, owner))))
                 continue
             _, count, sha = recorded.pop((owner, part))
             if not recompute:
@@ -241,23 +248,28 @@ def verify(conn: sqlite3.Connection, recompute: bool = True) -> tuple[list[Misma
             checked += 1
             now_count, now_sha = compute(conn, part, owner)
             if (now_count, now_sha) != (count, sha):
-                change = (f"{count} rows recorded, {now_count} found" if now_count != count
-                          else f"the {count} rows differ from what was recorded")
-                found.append(Mismatch(part, period, owner, f"{_what(part, owner)} changed outside csbatch ({change})"))
+                change = (Said(N_("{count} rows recorded, {found} found"), count=count, found=now_count)
+                          if now_count != count else
+                          Said(N_("the {count} rows differ from what was recorded"), count=count))
+                found.append(Mismatch(part, period, owner, Said(N_("{what} changed outside csbatch ({change})"),
+                                                                what=_what(part, owner), change=change)))
     for (owner, part), (period, _, _) in sorted(recorded.items()):
         if part == "closes":
-            found.append(Mismatch("closes", period, owner, f"close {owner[:12]} was recorded but its row is gone "
-                                  "(deleted outside csbatch)"))
+            found.append(Mismatch("closes", period, owner, Said(N_("close {close} was recorded but its row is "
+                                                                   "gone (deleted outside csbatch)"),
+                                                                close=owner[:12])))
         elif part == "vip_imports":
-            found.append(Mismatch("vip_imports", period, owner, f"history import {owner} was recorded but its "
-                                  "row is gone (deleted outside csbatch)"))
+            found.append(Mismatch("vip_imports", period, owner, Said(N_("history import {owner} was recorded but "
+                                                                        "its row is gone (deleted outside csbatch)"),
+                                                                     owner=owner)))
     found += _supersession(conn)
     return found, checked
 
 
-def _what(part: str, owner: str) -> str:
-    whose = f"history import {owner}" if owner.startswith("import-") else f"close {owner[:12]}"
-    return f"the {part} rows of {whose}"
+def _what(part: str, owner: str) -> Said:
+    if owner.startswith("import-"):
+        return Said(N_("the {part} rows of history import {owner}"), part=part, owner=owner)
+    return Said(N_("the {part} rows of close {close}"), part=part, close=owner[:12])
 
 
 def _supersession(conn: sqlite3.Connection) -> list[Mismatch]:
@@ -268,9 +280,9 @@ def _supersession(conn: sqlite3.Connection) -> list[Mismatch]:
                       EXISTS (SELECT 1 FROM reopenings r WHERE r.close_id = c.close_id)
                FROM closes c ORDER BY c.period, c.closed_at"""):
         if bool(superseded) != bool(reopened):
-            state = "superseded without a recorded reopening" if superseded else "reopened but still live"
-            found.append(Mismatch("closes", period, close_id, f"close {close_id[:12]} is {state} (changed "
-                                  "outside csbatch)"))
+            state = (N_("close {close} is superseded without a recorded reopening (changed outside csbatch)")
+                     if superseded else N_("close {close} is reopened but still live (changed outside csbatch)"))
+            found.append(Mismatch("closes", period, close_id, Said(state, close=close_id[:12])))
     return found
 
 

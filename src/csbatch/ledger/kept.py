@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Joined, Said
 from csbatch.ledger import blobs
 from csbatch.ledger.blobs import KeptFile
 from csbatch.ledger.store import NEVER_CLOSED, CloseRecord, Ledger
@@ -195,7 +195,8 @@ def restore_policy(ledger: Ledger, period: str, config_dir: Path, dest: Path) ->
         revision, problems = policy_at(Path(config_dir), found.revision, dest)
         if revision is not None and _matches(dest, files):
             return dest, []
-        why = "; ".join(i.message for i in problems) or "its files there differ from those the close loaded"
+        why = (Joined((i.as_said() for i in problems), "; ", "；") if problems else
+               Said(N_("its files there differ from those the close loaded")))
         issues.append(Issue.warn(Source(str(config_dir)), "kept.policy_copy",
                                  N_("the policy commit {revision} {period} was closed with could not be read from "
                                     "the policy repository ({why}): the kept copies of the policy files are used"),

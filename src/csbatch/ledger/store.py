@@ -217,7 +217,7 @@ class Ledger:
         found, checked = digests.verify(self.conn, recompute)
         return [Issue.of(Source(str(self.path)), "ledger.tampered",
                          N_("{change}; no month is built on a changed ledger: restore it from a backup (or "
-                            "undo the change); `csbatch ledger verify` lists every difference"), change=m)
+                            "undo the change); `csbatch ledger verify` lists every difference"), change=m.said)
                 for m in found], checked
 
     def check(self) -> list[Issue]:

@@ -35,7 +35,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from csbatch.i18n import N_, NC_, Named, Said, resolve_lang
+from csbatch.i18n import N_, NC_, Joined, Named, Said
 from csbatch.policy.assembled import Policy
 from csbatch.policy.bands import Band, BandTable, fmt
 from csbatch.policy.base import NonNegMoney, Rate
@@ -96,33 +96,6 @@ _MONEY = {id(m) for m in typing.get_args(NonNegMoney)[1:]}
 _RATE = {id(m) for m in typing.get_args(Rate)[1:]}
 
 Path = tuple[object, ...]      # a change's place: words, the policy's keys and names, one after another
-
-
-class _Joined(Said):
-    """Pieces said one after another: joined by `sep` in English (as the English lines always
-    read), by `other` in the other languages, each `Said` piece in the language."""
-
-    pieces: tuple[object, ...]
-    sep: str
-    other: str
-    around: tuple[str, str]
-
-    def __new__(cls, pieces: typing.Iterable[object], sep: str = " ", other: str = "·",
-                around: tuple[str, str] = ("", "")) -> _Joined:
-        pieces = tuple(pieces)
-        english = around[0] + sep.join(str(p) for p in pieces) + around[1]
-        self = str.__new__(cls, english)
-        self.template, self.params = english, ()
-        self.pieces, self.sep, self.other, self.around = pieces, sep, other, around
-        return self
-
-    def __getnewargs_ex__(self) -> tuple[tuple[Any, ...], dict[str, object]]:
-        return (self.pieces, self.sep, self.other, self.around), {}
-
-    def text(self, lang: str) -> str:
-        sep = self.sep if resolve_lang(lang) == "en" else self.other
-        said = (p.text(lang) if isinstance(p, Said) else str(p) for p in self.pieces)
-        return self.around[0] + sep.join(said) + self.around[1]
 
 
 def _field(key: str) -> object:
@@ -187,7 +160,7 @@ class _Walk:
 
     def say(self, template: str, path: Path, **params: object) -> None:
         """One change: its place, then what changed (`template` has `{path}`)."""
-        self.out.append(Said(template, path=_Joined(path), **params))
+        self.out.append(Said(template, path=Joined(path), **params))
 
     # --- values ------------------------------------------------------------------------------
 
@@ -214,9 +187,9 @@ class _Walk:
             named = getattr(x, "name", None)
             return str(named) if isinstance(named, str) else Said(NC_("policy value", "set"))
         if isinstance(x, (list, tuple)):
-            return _Joined((self.show(v, kind, measure) for v in x), ", ", "、", ("[", "]"))
+            return Joined((self.show(v, kind, measure) for v in x), ", ", "、", ("[", "]"))
         if isinstance(x, Mapping):
-            return _Joined((_Joined((self.code(k), self.show(v, kind, measure)), ": ", "：") for k, v in x.items()),
+            return Joined((Joined((self.code(k), self.show(v, kind, measure)), ": ", "：") for k, v in x.items()),
                            ", ", "，", ("{", "}"))
         if isinstance(x, str):
             return self.code(x)
@@ -315,8 +288,8 @@ class _Walk:
             order_b = [x.code for x in b if x.code in {y.code for y in a}]
             if order_a != order_b:
                 self.say(N_("{path} order: {before} → {after}"), path,
-                         before=_Joined((self.code(c) for c in order_a), ", ", "、"),
-                         after=_Joined((self.code(c) for c in order_b), ", ", "、"))
+                         before=Joined((self.code(c) for c in order_a), ", ", "、"),
+                         after=Joined((self.code(c) for c in order_b), ", ", "、"))
             return
         if any(isinstance(x, BaseModel) for x in a + b):
             each = _singular(path)

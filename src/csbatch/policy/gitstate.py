@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_
+from csbatch.i18n import N_, NC_, Joined, Said
 
 #: Shown in a message before "and N more".
 _SHOWN = 10
@@ -35,8 +35,8 @@ class GitState:
     changed); `unknown` says why the state could not be read or the folder is not versioned."""
 
     commit: str | None = None
-    changed: tuple[tuple[str, str], ...] = ()
-    unknown: str | None = None
+    changed: tuple[tuple[str, str], ...] = ()     # what changed: a Said (English as a str)
+    unknown: str | None = None                    # a Said: in the reader's language in a message
 
     @property
     def versioned(self) -> bool:
@@ -55,16 +55,21 @@ def run_git(folder: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, env=env, timeout=30)
 
 
-def _what(xy: str) -> str:
+def _what(xy: str) -> Said:
     if xy == "??":
-        return "untracked"
+        return Said(NC_("git state", "untracked"))
     if xy == "!!":
-        return "ignored by git"
+        return Said(NC_("git state", "ignored by git"))
     if "D" in xy:
-        return "deleted"
+        return Said(NC_("git state", "deleted"))
     if xy[1] != " ":
-        return "modified"
-    return "staged, not committed"
+        return Said(NC_("git state", "modified"))
+    return Said(NC_("git state", "staged, not committed"))
+
+
+def _failed(what: str, err: list[str], returncode: int) -> Said:
+    """`what` (a N_ message with {why}) with git's first line of error, else its exit status."""
+    return Said(what, why=err[0] if err else Said(N_("exit {status}"), status=returncode))
 
 
 def _entries(raw: bytes) -> list[tuple[str, str]]:
@@ -91,23 +96,23 @@ def git_state(folder: Path) -> GitState:
         if top.returncode != 0:
             err = top.stderr.decode("utf-8", "replace").strip().splitlines()
             if err and "not a git repository" in err[0]:
-                return GitState(unknown="it is not inside a git work tree")
-            return GitState(unknown="git could not read it (" + (err[0] if err else f"exit {top.returncode}") + ")")
+                return GitState(unknown=Said(N_("it is not inside a git work tree")))
+            return GitState(unknown=_failed(N_("git could not read it ({why})"), err, top.returncode))
         toplevel = Path(os.path.realpath(top.stdout.decode("utf-8", "surrogateescape").strip()))
         tracked = run_git(folder, "ls-files", "-z", "--", ".")
         if tracked.returncode == 0 and not tracked.stdout.strip(b"\0"):
-            return GitState(unknown="no file of it is committed to the git work tree it lies in "
-                                    "(it is ignored or was never added)")
+            return GitState(unknown=Said(N_("no file of it is committed to the git work tree it lies in "
+                                            "(it is ignored or was never added)")))
         head = run_git(folder, "rev-parse", "--verify", "--quiet", "HEAD")
         status = run_git(folder, "status", "--porcelain=v1", "-z", "--untracked-files=all",
                       "--ignored=traditional", "--", ".")
         if status.returncode != 0:
             err = status.stderr.decode("utf-8", "replace").strip().splitlines()
-            return GitState(unknown="git status failed (" + (err[0] if err else f"exit {status.returncode}") + ")")
+            return GitState(unknown=_failed(N_("git status failed ({why})"), err, status.returncode))
     except FileNotFoundError:
-        return GitState(unknown="git is not installed, so its state cannot be read")
+        return GitState(unknown=Said(N_("git is not installed, so its state cannot be read")))
     except (OSError, subprocess.SubprocessError) as exc:
-        return GitState(unknown=f"git could not be run ({exc})")
+        return GitState(unknown=Said(N_("git could not be run ({why})"), why=str(exc)))
 
     base = Path(os.path.realpath(folder))
     changed = []
@@ -123,11 +128,13 @@ def git_state(folder: Path) -> GitState:
     return GitState(commit=commit, changed=tuple(sorted(changed)))
 
 
-def _listed(shown_root: str, changed: tuple[tuple[str, str], ...]) -> str:
+def _listed(shown_root: str, changed: tuple[tuple[str, str], ...]) -> Said:
     prefix = "" if shown_root == "." else shown_root.rstrip("/") + "/"
-    names = [f"{prefix}{rel} ({what})" for rel, what in changed[:_SHOWN]]
-    more = f" and {len(changed) - _SHOWN} more" if len(changed) > _SHOWN else ""
-    return ", ".join(names) + more
+    names = Joined((Said(N_("{file} ({what})"), file=f"{prefix}{rel}", what=what) for rel, what in changed[:_SHOWN]),
+                   ", ", "、")
+    if len(changed) > _SHOWN:
+        return Said(N_("{files} and {n} more"), files=names, n=len(changed) - _SHOWN)
+    return names
 
 
 def close_issues(state: GitState, shown_root: str, allow_dirty: bool) -> list[Issue]:

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from pydantic import Discriminator, Field, Tag
 
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Said
 from csbatch.policy import Policy
 from csbatch.policy.base import Model
 from csbatch.policy.validate import validate
@@ -33,7 +33,7 @@ from csbatch.policytest.vip import VipCase, run_vip_case
 
 #: a case's kind: the key that tells it → (tag, model, runner); a case with none of the keys is a
 #: scorecard case. Tags are no key a case could have, so an error's place follows the data.
-KINDS: dict[str, tuple[str, type, Callable[[Any, Policy], list[str]]]] = {
+KINDS: dict[str, tuple[str, type, Callable[[Any, Policy], list[Said]]]] = {
     "marks": ("audit-case", AuditCase, run_audit_case),
     "pay": ("pay-case", PayCase, run_pay_case),
     "vip": ("vip-case", VipCase, run_vip_case),
@@ -64,7 +64,7 @@ class CasesFile(Model):
 class Outcome:
     place: Source
     name: str
-    failures: list[str]
+    failures: list[Said]     # each in English as a str, `text(lang)` in the reader's language
 
     @property
     def ok(self) -> bool:

@@ -9,10 +9,11 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
+from csbatch.i18n import N_, Said
 from csbatch.policy import Policy
 from csbatch.policy.base import Code, Figure, Flag, Int, ItemCode, Model, Text, parse_rate
 from csbatch.policy.scorecards import Promotion
-from csbatch.policytest.kit import same, shown
+from csbatch.policytest.kit import expected_got, same, shown
 from csbatch.qa.questionnaire import score_marks
 from csbatch.scoring.cards import band_tables
 from csbatch.scoring.engine import Member, finish_card, measure_scopes, score_card
@@ -50,9 +51,9 @@ class AuditCase(Model):
     expect: dict[Text, Text] = Field(min_length=1)
 
 
-def run_card_case(case: CardCase, policy: Policy) -> list[str]:
+def run_card_case(case: CardCase, policy: Policy) -> list[Said]:
     if case.scorecard not in policy.scorecards:
-        return [f"scorecard '{case.scorecard}' does not exist"]
+        return [Said(N_("scorecard '{scorecard}' does not exist"), scorecard=case.scorecard)]
     ids = list(case.employees)
     members = [Member(e, name=e, team=c.team, team_lead=c.team_lead, rated=c.rated,
                       recognitions=dict(c.recognitions)) for e, c in case.employees.items()]
@@ -63,11 +64,11 @@ def run_card_case(case: CardCase, policy: Policy) -> list[str]:
                               rounding=policy.scoring.rounding, promotion=case.promotion, period=case.period,
                               scopes=measure_scopes(policy.scoring.measures))
     finish_card(card, policy.bands[policy.scoring.grades], policy.scoring.training_grade, policy.scoring.rounding)
-    failures = [str(i) for i in issues]
+    failures = [i.line() for i in issues]
     scores = {s.member.employee_id: s for s in card.members}
     for emp, expected in case.expect.items():
         if emp not in scores:
-            failures.append(f"{emp}: not an employee of the case")
+            failures.append(Said(N_("{employee}: not an employee of the case"), employee=emp))
             continue
         s = scores[emp]
         fields: dict[str, Decimal | str | list[str] | None] = {
@@ -81,24 +82,25 @@ def run_card_case(case: CardCase, policy: Policy) -> list[str]:
             elif key in fields:
                 got, rule = fields[key], ""
             else:
-                failures.append(f"{emp}.{key}: no such item or field on '{case.scorecard}'")
+                failures.append(Said(N_("{employee}.{key}: no such item or field on '{scorecard}'"), employee=emp,
+                                     key=key, scorecard=case.scorecard))
                 continue
             if not same(want, got):
-                failures.append(f"{emp}.{key}: expected {want}, got {shown(got)}" + (f" ({rule})" if rule else ""))
+                failures.append(expected_got(f"{emp}.{key}", want, shown(got), rule))
     return failures
 
 
-def run_audit_case(case: AuditCase, policy: Policy) -> list[str]:
+def run_audit_case(case: AuditCase, policy: Policy) -> list[Said]:
     try:
         score = score_marks(case.marks, policy.questionnaire)
     except ValueError as exc:
-        return [str(exc)]
+        return [Said(str(exc))]
     fields = {"score": score.score, "violations": list(score.violations),
               "failed_critical": list(score.failed_critical), **score.sections}
-    failures = []
+    failures: list[Said] = []
     for key, want in case.expect.items():
         if key not in fields:
-            failures.append(f"{key}: no such field (score, violations, failed_critical or a section)")
+            failures.append(Said(N_("{key}: no such field (score, violations, failed_critical or a section)"), key=key))
         elif not same(want, fields[key]):
-            failures.append(f"{key}: expected {want}, got {shown(fields[key])}")
+            failures.append(expected_got(key, want, shown(fields[key])))
     return failures

@@ -21,9 +21,10 @@ from pydantic import BeforeValidator, Field
 from csbatch.audit.deadline_checks import Calendars, check_deadlines
 from csbatch.audit.kit import Month, People
 from csbatch.errors import Source
+from csbatch.i18n import N_, Said
 from csbatch.policy import Policy
 from csbatch.policy.base import Code, Model, Text
-from csbatch.policytest.kit import Row, compare
+from csbatch.policytest.kit import Row, compare, no_role
 from csbatch.sheets.given import typed_rows
 
 
@@ -71,18 +72,17 @@ def _labels(items) -> list[tuple[str, ...]]:
     return out
 
 
-def run_deadline_case(case: DeadlineCase, policy: Policy) -> list[str]:
+def run_deadline_case(case: DeadlineCase, policy: Policy) -> list[Said]:
     rule = policy.deadlines.get(case.deadline)
     if rule is None:
-        return [f"deadline rule '{case.deadline}' does not exist"]
-    failures = [f"{emp}: role '{role}' does not exist" for emp, role in case.employees.items()
-                if role not in policy.roles]
+        return [Said(N_("deadline rule '{rule}' does not exist"), rule=case.deadline)]
+    failures = [no_role(emp, role) for emp, role in case.employees.items() if role not in policy.roles]
     place = case.place or Source("tests")
     extra = {"kind": rule.evidence.kind} if rule.evidence.kind else {}
     rows = [{**extra, **row.cells()} for row in case.rows]
     frame, found = typed_rows(policy, rule.evidence.sheet, rows, case.period,
                               [row.where(place) for row in case.rows])
-    failures += [str(i) for i in found]
+    failures += [i.line() for i in found]
     if failures:
         return failures
     emps = tuple(case.employees)
@@ -92,7 +92,7 @@ def run_deadline_case(case: DeadlineCase, policy: Policy) -> list[str]:
     # the case's rule alone: the other rules' evidence is not in the case
     only = dataclasses.replace(policy, deadlines={case.deadline: rule})
     table, issues = check_deadlines(Month.of(case.period), only, {rule.evidence.sheet: frame}, people, calendars)
-    failures += [str(i) for i in [*calendars.issues, *issues]]
+    failures += [i.line() for i in [*calendars.issues, *issues]]
     items = table[table["rule"] == case.deadline].reset_index(drop=True)
     labels = _labels(items)
     expected = case.expect
@@ -100,12 +100,14 @@ def run_deadline_case(case: DeadlineCase, policy: Policy) -> list[str]:
     for i, names in enumerate(labels):
         label = next((n for n in names if n in expected), None)
         if label is None:
-            failures.append(f"{names[-1] if names else f'item {i + 1}'}: expected no item, got "
-                            f"{items.at[i, 'status']!s} (due {_minute(items.at[i, 'due_at'])})")
+            failures.append(Said(N_("{label}: expected no item, got {status} (due {due})"),
+                                 label=names[-1] if names else Said(N_("item {n}"), n=i + 1),
+                                 status=str(items.at[i, "status"]), due=_minute(items.at[i, "due_at"])))
             continue
         seen.add(label)
         for key, want in expected[label].model_dump(exclude_none=True).items():
             got = items.at[i, key]
             failures += compare(f"{label}.{key}", want, _minute(got) if key != "status" else got)
-    failures += [f"{label}: expected an item, got none" for label in expected if label not in seen]
+    failures += [Said(N_("{label}: expected an item, got none"), label=label)
+                 for label in expected if label not in seen]
     return failures

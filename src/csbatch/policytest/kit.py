@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from pydantic import ConfigDict
 
 from csbatch.errors import Source
+from csbatch.i18n import N_, Said
 from csbatch.policy.bands import fmt
 from csbatch.policy.base import Model, parse_money, parse_rate
 
@@ -47,12 +48,23 @@ def money(amount: Decimal | None) -> str:
     return "none" if amount is None else f"{amount:f}"
 
 
-def compare(label: str, want: str, got, why: str = "", as_text=shown) -> list[str]:
+def compare(label: str, want: str, got, why: str = "", as_text=shown) -> list[Said]:
     """[] when `got` is `want`, else the failure line `label: expected …, got …` (`as_text(got)`,
     with the rule that gave it, when known)."""
     if same(want, got):
         return []
-    return [f"{label}: expected {want}, got {as_text(got)}" + (f" ({why})" if why else "")]
+    return [expected_got(label, want, as_text(got), why)]
+
+
+def expected_got(label: str, want: object, got: object, why: object = "") -> Said:
+    """The failure line `label: expected …, got …` (with the rule or reason that gave it, when known)."""
+    if why:
+        return Said(N_("{label}: expected {want}, got {got} ({why})"), label=label, want=want, got=got, why=why)
+    return Said(N_("{label}: expected {want}, got {got}"), label=label, want=want, got=got)
+
+
+def no_role(employee: str, role: str) -> Said:
+    return Said(N_("{employee}: role '{role}' does not exist"), employee=employee, role=role)
 
 
 class Row(Model):

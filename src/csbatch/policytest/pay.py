@@ -21,11 +21,12 @@ from pydantic import BeforeValidator, Field
 from csbatch.attendance import AttendanceResult
 from csbatch.calendar import WorkCalendar, month_bounds
 from csbatch.errors import Source
+from csbatch.i18n import N_, Said
 from csbatch.payroll.compute import compute_payroll
 from csbatch.policy import Policy
 from csbatch.policy.base import Code, Figure, Flag, Int, Model, Text
 from csbatch.policy.vocabulary import MEASURES
-from csbatch.policytest.kit import Row, compare, money
+from csbatch.policytest.kit import Row, compare, expected_got, money, no_role
 from csbatch.scoring.cards import ScoreResult
 from csbatch.scoring.engine import CardScore, Member, MemberScore
 from csbatch.scoring.measures import EXTRA_COLUMNS, Measured
@@ -95,11 +96,11 @@ class _Rows:
         self.places.setdefault(kind, []).append(place)
 
 
-def _month_workdays(policy: Policy, period: str) -> tuple[int | None, list[str]]:
+def _month_workdays(policy: Policy, period: str) -> tuple[int | None, list[Said]]:
     first, last = month_bounds(period)
     calendar, issues = WorkCalendar.build(policy.calendar, policy.schedule, {first.year})
     if calendar is None:
-        return None, [str(i) for i in issues]
+        return None, [i.line() for i in issues]
     return len(calendar.workdays(first, last)), []
 
 
@@ -147,15 +148,17 @@ def _measured(case: PayCase) -> Measured:
     return Measured(pd.DataFrame({c: pd.Series(v, index=ids, dtype=object) for c, v in cells.items()}))
 
 
-def run_pay_case(case: PayCase, policy: Policy) -> list[str]:
+def run_pay_case(case: PayCase, policy: Policy) -> list[Said]:
     place = case.place or Source("tests")
-    failures = [f"pay component '{c}' does not exist" for c in case.pay if c not in policy.pay.components]
-    failures += [f"{emp}: role '{e.role}' does not exist" for emp, e in case.employees.items()
-                 if e.role not in policy.roles]
-    failures += [f"{emp}.{c}: no such pay component" for emp, lines in case.expect.items()
-                 for c in lines if c not in policy.pay.components]
-    failures += [f"{emp}: not an employee of the case" for emp in case.expect if emp not in case.employees]
-    failures += [f"{emp}.measures.{name}: not a measured value ({', '.join(MEASURED)})"
+    failures = [Said(N_("pay component '{component}' does not exist"), component=c)
+                for c in case.pay if c not in policy.pay.components]
+    failures += [no_role(emp, e.role) for emp, e in case.employees.items() if e.role not in policy.roles]
+    failures += [Said(N_("{employee}.{component}: no such pay component"), employee=emp, component=c)
+                 for emp, lines in case.expect.items() for c in lines if c not in policy.pay.components]
+    failures += [Said(N_("{employee}: not an employee of the case"), employee=emp)
+                 for emp in case.expect if emp not in case.employees]
+    failures += [Said(N_("{employee}.measures.{name}: not a measured value ({names})"), employee=emp, name=name,
+                      names=", ".join(MEASURED))
                  for emp, e in case.employees.items() for name in e.measures if name not in MEASURED]
     workdays, found = _month_workdays(policy, case.period)
     failures += found
@@ -167,7 +170,7 @@ def run_pay_case(case: PayCase, policy: Policy) -> list[str]:
     for kind in policy.inputs.kinds:
         frames[kind], found_cells = typed_rows(policy, kind, rows.rows.get(kind, []), case.period,
                                                rows.places.get(kind, []))
-        failures += [str(i) for i in found_cells]
+        failures += [i.line() for i in found_cells]
     if failures:
         return failures
     emps = list(case.employees)
@@ -183,7 +186,7 @@ def run_pay_case(case: PayCase, policy: Policy) -> list[str]:
     result, issues = compute_payroll(case.period, policy, Inputs(case.period, frames, []),
                                      AttendanceResult(summary, pd.DataFrame()), _measured(case),
                                      _scores(case, policy), None)
-    failures += [str(i) for i in issues if i.is_error]
+    failures += [i.line() for i in issues if i.is_error]
     got = {(emp, code): (amount, reason) for emp, code, amount, reason in
            zip(result.components["employee_id"], result.components["component"],
                result.components["amount"], result.components["reason"])}
@@ -195,11 +198,11 @@ def run_pay_case(case: PayCase, policy: Policy) -> list[str]:
             label = f"{emp}.{code}"
             if want is None:
                 if amount is not None:
-                    failures.append(f"{label}: expected no line, got {money(amount)}"
-                                    + (f" ({reason})" if reason else ""))
+                    failures.append(expected_got(label, Said(N_("no line")), money(amount), reason))
                 continue
             wrong = compare(label, want.amount, amount, reason, money)
             failures += wrong
             if not wrong and want.reason is not None and amount is not None and want.reason != reason:
-                failures.append(f"{label}: expected the reason '{want.reason}', got '{reason}'")
+                failures.append(Said(N_("{label}: expected the reason '{want}', got '{got}'"), label=label,
+                                     want=want.reason, got=reason))
     return failures

@@ -16,6 +16,7 @@ from pydantic import Field
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Source
+from csbatch.i18n import N_, Said
 from csbatch.policy import Policy
 from csbatch.policy.base import Code, Flag, Model, Text
 from csbatch.policytest.kit import Row, compare
@@ -70,31 +71,31 @@ def _cell(value: Any) -> Any:
     return value.date().isoformat() if isinstance(value, pd.Timestamp) else value
 
 
-def run_vip_case(case: VipCase, policy: Policy) -> list[str]:
+def run_vip_case(case: VipCase, policy: Policy) -> list[Said]:
     programme = policy.vip.programmes.get(case.vip)
     if programme is None:
-        return [f"VIP programme '{case.vip}' does not exist"]
+        return [Said(N_("VIP programme '{programme}' does not exist"), programme=case.vip)]
     place = case.place or Source("tests")
     first, _ = month_bounds(case.period)
     customers = [{"customer_id": cid, "name": c.name or cid, "id_number": c.id_number,
                   "engineering": c.engineering} for cid, c in case.customers.items()]
     orders = [{"order_id": f"V{n}", "order_date": first.isoformat(), "employee_id": AGENT,
                "store_type": programme.store_type, **row.cells()} for n, row in enumerate(case.purchases, 1)]
-    failures: list[str] = []
+    failures: list[Said] = []
     frames = {}
     for kind, given, places in (
             ("customers", customers, [c.place or place for c in case.customers.values()]),
             ("sales", orders, [row.where(place) for row in case.purchases])):
         frames[kind], found = typed_rows(policy, kind, given, case.period, places)
-        failures += [str(i) for i in found]
+        failures += [i.line() for i in found]
     if failures:
         return failures
     result, issues = run_vip(case.period, policy, frames, None, CASE_KEY)
-    failures += [str(i) for i in issues if i.is_error]
+    failures += [i.line() for i in issues if i.is_error]
     members = result.members
     for cid, expected in case.expect.items():
         if cid not in case.customers:
-            failures.append(f"{cid}: not a customer of the case")
+            failures.append(Said(N_("{customer}: not a customer of the case"), customer=cid))
             continue
         rows = members[(members["customer_id"] == cid) & (members["programme"] == case.vip)]
         row = rows.iloc[0] if len(rows) else None
