@@ -20,6 +20,13 @@ from csbatch.i18n import N_, Said
 
 _FULL = N_("the disk is full (or a file-size limit was reached): free space there, then run again")
 
+#: Out of memory (Python's MemoryError; SQLite's SQLITE_NOMEM): the month or file is larger than
+#: this machine can hold (issue 14: about 1.9 GiB at a million orders; `vip import-history` holds
+#: its whole file, about 1.5 GiB per million rows).
+_NO_MEMORY = ("env.out_of_memory", N_("the machine ran out of memory: close other programs and run again, or "
+                                      "run on a machine with more memory; a long purchase history for `vip "
+                                      "import-history` can be imported one file per month"))
+
 #: errno → (code, what happened and what to do); `{where}` is the folder or file involved.
 _OS: dict[int, tuple[str, str]] = {
     errno.EACCES: ("env.permission", N_("permission denied: give the user running csbatch write access to "
@@ -55,6 +62,7 @@ _SQLITE: dict[str, tuple[str, str]] = {
                                       "it from a backup")),
     "SQLITE_IOERR": ("env.io", N_("the disk failed while reading or writing the ledger (disk I/O error): check the "
                                "disk and its free space, then run again")),
+    "SQLITE_NOMEM": _NO_MEMORY,
     "SQLITE_BUSY": ("env.busy", N_("the ledger is locked by another program (database is locked): wait for it to "
                                 "finish, or close the program holding it, then run again")),
 }
@@ -85,6 +93,8 @@ def fault_issue(exc: BaseException, path: Path | str | None, doing: str) -> Issu
 
 
 def _classify(exc: BaseException) -> tuple[str, str] | None:
+    if isinstance(exc, MemoryError):
+        return _NO_MEMORY
     if isinstance(exc, sqlite3.Error):
         name = (getattr(exc, "sqlite_errorname", None) or "").split("_")
         primary = "_".join(name[:2]) if len(name) >= 2 else ""
