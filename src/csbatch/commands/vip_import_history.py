@@ -20,7 +20,7 @@ from csbatch.errors import Issue, Source
 from csbatch.filehash import sha256_file
 from csbatch.i18n import N_, word
 from csbatch.ledger.opening import open_ledger_checked
-from csbatch.ledger.store import ledger_at
+from csbatch.ledger.store import ImportRefused, ledger_at
 from csbatch.policy import load_policy
 from csbatch.resources import resolve_config
 from csbatch.sheets.intake import read_kind_file
@@ -44,17 +44,20 @@ def import_history(file: Path, ledger_path: Path,
     if sales is None:
         return None, issues
     purchases, months = history_purchases(sales, policy)
+    empty = [Issue.of(Source(Path(file).name), "vip.import_empty",
+                      N_("no completed purchase with a store type (旗舰/现代) in the file"))]
+    if purchases.empty and not Path(ledger_path).exists():   # refused without making a ledger
+        return None, issues + empty
     ledger, refused = open_ledger_checked(Path(ledger_path), "import the purchase history")
     if ledger is None:
         return None, issues + refused
     try:
         if purchases.empty and not ledger.periods_with_purchases(months):   # a clash is named below
-            return None, issues + [Issue.of(Source(Path(file).name), "vip.import_empty",
-                                            N_("no completed purchase with a store type (旗舰/现代) in the file"))]
+            return None, issues + empty
         ledger.import_purchases(f"import-{uuid.uuid4().hex[:12]}", Path(file).name, sha256_file(Path(file)),
                                 purchases, months)
-    except ValueError as exc:
-        return None, issues + [Issue(Source(str(ledger_path)), "vip.import_twice", str(exc))]
+    except ImportRefused as exc:
+        return None, issues + [Issue.of(Source(str(ledger_path)), "vip.import_twice", exc.template, **exc.values)]
     finally:
         ledger.close()
     periods = sorted(set(purchases["period"]))

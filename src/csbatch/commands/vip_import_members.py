@@ -21,7 +21,7 @@ from csbatch.errors import Issue, Source
 from csbatch.filehash import sha256_file
 from csbatch.i18n import N_, word
 from csbatch.ledger.opening import open_ledger_checked
-from csbatch.ledger.store import MembersRefused, ledger_at
+from csbatch.ledger.store import ImportRefused, ledger_at
 from csbatch.policy import load_policy
 from csbatch.resources import resolve_config
 from csbatch.sheets.intake import read_kind_file
@@ -59,7 +59,7 @@ def import_members(file: Path, ledger_path: Path, first_period: str,
     try:
         ledger.import_members(f"import-{uuid.uuid4().hex[:12]}", Path(file).name, sha256_file(Path(file)),
                               first_period, cards)
-    except MembersRefused as exc:
+    except ImportRefused as exc:
         return None, issues + [Issue.of(Source(str(ledger_path)), "vip.import_members_twice", exc.template,
                                         **exc.values)]
     finally:

@@ -101,8 +101,9 @@ class PublishedElsewhere(Exception):
         self.out_dir = out_dir
 
 
-class MembersRefused(Exception):
-    """The member register cannot be imported into this ledger (a catalogue message and its values)."""
+class ImportRefused(Exception):
+    """A purchase history or the member register cannot be imported into this ledger (a catalogue
+    message and its values)."""
 
     def __init__(self, template: str, **values: Any):
         super().__init__(template)
@@ -493,8 +494,8 @@ class Ledger:
         with immediate(self.conn), guard.lifted(self.conn):
             clash = self.periods_with_purchases(periods)
             if clash:
-                raise ValueError(f"the ledger already has purchases for {', '.join(clash)}: history is loaded "
-                                 "once, for months it has none of")
+                raise ImportRefused(N_("the ledger already has purchases for {months}: history is loaded once, "
+                                       "for months it has none of"), months=", ".join(clash))
             self.conn.execute("INSERT INTO vip_imports VALUES (?, ?, ?, ?, ?, ?, ?)",
                               (import_id, now(), who(), file, sha256, ",".join(periods), len(purchases)))
             known = self._record_purchases(import_id, purchases)
@@ -503,18 +504,18 @@ class Ledger:
     def import_members(self, import_id: str, file: str, sha256: str, first_period: str,
                        cards: pd.DataFrame) -> None:
         """Record the member register (`vip.register.register_cards`: CARD_COLUMNS and points),
-        once, before any close: raises MembersRefused when members were imported already or a
+        once, before any close: raises ImportRefused when members were imported already or a
         live close carries cards of its own."""
         with immediate(self.conn), guard.lifted(self.conn):
             done = self.conn.execute("SELECT i.import_id, i.imported_at, i.file FROM vip_imports i WHERE EXISTS "
                                      "(SELECT 1 FROM vip_member_cards m WHERE m.import_id = i.import_id)").fetchone()
             if done is not None:
-                raise MembersRefused(N_("the members were imported already ({file}, at {at}): the register is "
+                raise ImportRefused(N_("the members were imported already ({file}, at {at}): the register is "
                                         "loaded once"), file=str(done[2]), at=str(done[1]))
             live = self.conn.execute("SELECT period FROM closes WHERE superseded = 0 ORDER BY period LIMIT 1"
                                      ).fetchone()
             if live is not None:
-                raise MembersRefused(N_("{period} is already closed with this ledger: its close made the "
+                raise ImportRefused(N_("{period} is already closed with this ledger: its close made the "
                                         "members; the register is loaded before the first close"), period=str(live[0]))
             self.conn.execute("INSERT INTO vip_imports VALUES (?, ?, ?, ?, ?, ?, ?)",
                               (import_id, now(), who(), file, sha256, first_period, len(cards)))
@@ -636,6 +637,6 @@ def changes(previous: pd.DataFrame | None, current: pd.DataFrame) -> list[dict[s
     return rows
 
 
-__all__ = ["AlreadyClosed", "CloseRecord", "Ledger", "MembersRefused", "NewClose", "PublishedElsewhere", "changes",
+__all__ = ["AlreadyClosed", "CloseRecord", "ImportRefused", "Ledger", "NewClose", "PublishedElsewhere", "changes",
            "default_ledger", "who"]
 
