@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from csbatch import money
+from csbatch.i18n import N_, Said
 
 if TYPE_CHECKING:
     from csbatch.policy.bands import BandTable
@@ -38,8 +39,11 @@ _ALLOWED = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast
 
 
 class ExpressionError(ValueError):
-    def __init__(self, message: str, offset: int = 0):
+    """A formula's problem: `message` a `Said` (its English as a str), `offset` its column."""
+
+    def __init__(self, message: Said, offset: int = 0):
         super().__init__(message)
+        self.message = message
         self.offset = offset
 
 
@@ -64,44 +68,47 @@ def parse(text: str) -> Expression:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"formula is not valid: {exc.msg}", (exc.offset or 1) - 1) from None
+        raise ExpressionError(Said(N_("formula is not valid: {error}"), error=exc.msg), (exc.offset or 1) - 1) from None
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
-            raise ExpressionError(f"'{ast.unparse(node) if hasattr(node, 'lineno') else type(node).__name__}'"
-                                  " is not allowed in a formula", getattr(node, "col_offset", 0))
+            written = ast.unparse(node) if hasattr(node, "lineno") else type(node).__name__
+            raise ExpressionError(Said(N_("'{written}' is not allowed in a formula"), written=written),
+                                  getattr(node, "col_offset", 0))
         if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float, str)):
-            raise ExpressionError(f"'{node.value!r}' is not allowed in a formula", node.col_offset)
+            raise ExpressionError(Said(N_("'{written}' is not allowed in a formula"), written=repr(node.value)),
+                                  node.col_offset)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             pass  # only valid as band()'s first argument, checked below
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
                 name = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
-                raise ExpressionError(f"unknown function '{name}' (known: {', '.join(FUNCTIONS)})",
-                                      node.col_offset)
+                raise ExpressionError(Said(N_("unknown function '{name}' (known: {known})"), name=name,
+                                           known=", ".join(FUNCTIONS)), node.col_offset)
             if node.keywords:
-                raise ExpressionError("functions take no keyword arguments", node.col_offset)
+                raise ExpressionError(Said(N_("functions take no keyword arguments")), node.col_offset)
             if node.func.id == "band" and not (
                     len(node.args) == 2 and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
-                raise ExpressionError("band() takes a quoted table name and a value", node.col_offset)
+                raise ExpressionError(Said(N_("band() takes a quoted table name and a value")), node.col_offset)
     strings = [(n, n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     band_names = {id(n.args[0]) for n in ast.walk(tree)
                   if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "band"}
     for s, written in strings:
         if id(s) not in band_names:
-            raise ExpressionError(f"text '{written}' is only allowed as band()'s table name",
-                                  s.col_offset)
+            raise ExpressionError(Said(N_("text '{written}' is only allowed as band()'s table name"),
+                                       written=written), s.col_offset)
     return Expression(text.strip(), tree)
 
 
-def check(text: str, known: set[str], table_exists: Callable[[str], bool]) -> list[str]:
+def check(text: str, known: set[str], table_exists: Callable[[str], bool]) -> list[Said]:
     """Problems of a formula: syntax, disallowed constructs, unknown names and tables."""
     try:
         expr = parse(text)
     except ExpressionError as exc:
-        return [str(exc)]
-    out = [f"unknown name '{n}' in formula" for n in sorted(expr.names - known)]
-    out += [f"band table '{t}' does not exist" for t in sorted(expr.tables) if not table_exists(t)]
+        return [exc.message]
+    out = [Said(N_("unknown name '{name}' in formula"), name=n) for n in sorted(expr.names - known)]
+    out += [Said(N_("band table '{table}' does not exist"), table=t)
+            for t in sorted(expr.tables) if not table_exists(t)]
     return out
 
 

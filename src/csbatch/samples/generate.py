@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, cast
 
-from csbatch.errors import CsbatchError
+from csbatch.errors import CsbatchError, Issue
+from csbatch.i18n import N_, Listed, Said
 from csbatch.policy import Policy
 from csbatch.samples import duty_tables as duties
 from csbatch.samples import sales_tables as sales
@@ -71,11 +72,14 @@ def generate_month(policy: Policy, period: str, out_dir: Path, *, employees: int
     try:
         month = Month.build(policy, period, seed)
     except ValueError as exc:
-        raise CsbatchError(f"period {period!r} is not YYYY-MM ({exc})") from None
+        raise CsbatchError([Issue.of(None, "sample.period", N_("period '{period}' is not YYYY-MM"),
+                                     period=period)]) from None
     if orders is None:
         orders = default_orders(policy, employees)
     if not 0 <= orders <= MAX_ORDERS:
-        raise CsbatchError(f"a sample holds 0 to {MAX_ORDERS:,} orders (asked for {orders:,})")
+        raise CsbatchError([Issue.of(None, "sample.orders", N_("a sample holds 0 to {most} orders (asked for "
+                                                                 "{asked})"), most=f"{MAX_ORDERS:,}",
+                                     asked=f"{orders:,}")])
     staff = build_staff(month, employees)
     att = build_attendance(month, staff)
     customers = build_customers(month, staff, customer_count(orders))
@@ -175,8 +179,10 @@ def _write(policy: Policy, out_dir: Path, out: Output, created: dt.datetime,
 def _check_kind(policy: Policy, name: str, kinds: tuple[str, ...]) -> None:
     found = kinds_matching(policy, name)
     if found != sorted(kinds):
-        raise CsbatchError(f"sample file {name!r} would be read as {found or 'nothing'}, "
-                           f"not {list(kinds)}: check the patterns in config/inputs.yaml")
+        raise CsbatchError([Issue.of(None, "sample.kind", N_("sample file '{name}' would be read as {found}, not "
+                                                               "{kinds}: check the patterns in config/inputs.yaml"),
+                                     name=name, found=Listed(found) if found else Said(N_("nothing")),
+                                     kinds=Listed(kinds))])
 
 
 def _last_month_refund(month: Month, employees: int, customers, orders: int) -> dict | None:

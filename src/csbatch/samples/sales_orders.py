@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from csbatch.errors import CsbatchError
+from csbatch.errors import CsbatchError, Issue
+from csbatch.i18n import N_
 from csbatch.samples.punches import Attendance
 from csbatch.samples.month_context import Month
 from csbatch.samples.customers import POOL, Customers
@@ -93,8 +94,9 @@ def _tier(month: Month, store: str) -> tuple[float, float]:
     prog = next(p for p in month.policy.vip.programmes.values() if p.store_type == store)
     silver = prog.tiers["silver"]
     if silver.single_order is None:
-        raise CsbatchError(f"the sample month scripts a qualifying single order: give the silver tier of "
-                           f"the {store} programme a single_order in vip.yaml", "sample.single_order")
+        raise CsbatchError([Issue.of(None, "sample.single_order",
+                                     N_("the sample month scripts a qualifying single order: give the silver tier "
+                                        "of the {store} programme a single_order in vip.yaml"), store=store)])
     return float(silver.single_order), float(silver.trailing_12m)
 
 

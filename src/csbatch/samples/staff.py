@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from csbatch.errors import CsbatchError
+from csbatch.errors import CsbatchError, Issue
+from csbatch.i18n import N_, Listed
 from csbatch.samples.month_context import Month
 from csbatch.samples.words import words
 
@@ -78,11 +79,13 @@ def minimum_employees(policy) -> int:
 def role_counts(policy, n: int) -> dict[str, int]:
     missing = [r for r in MIX if r not in policy.roles]
     if missing:
-        raise CsbatchError(f"the sample generator needs the roles {missing} in config/roles.yaml")
+        raise CsbatchError([Issue.of(None, "sample.roles", N_("the sample generator needs the roles {roles} in "
+                                                                "config/roles.yaml"), roles=Listed(missing))])
     least = minimum_employees(policy)
     if n < least:
-        raise CsbatchError(f"a sample needs at least {least} employees to hold every role "
-                           f"and every scripted case (asked for {n})")
+        raise CsbatchError([Issue.of(None, "sample.employees", N_("a sample needs at least {least} employees to "
+                                                                    "hold every role and every scripted case (asked "
+                                                                    "for {asked})"), least=least, asked=n)])
     counts = {r: 1 if r in (MANAGER, ONLINE_LEAD) else max(MIX[r][1], round(MIX[r][0] * n / 20))
               for r in MIX}
     counts.update({r: 1 for r in policy.roles if r not in MIX})
