@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Said
 from csbatch.money import floor, half_up
 from csbatch.policy.base import Figure, Flag, Model, Text
 
@@ -54,11 +54,11 @@ class Interval(Model):
         if self.at is not None and (self.from_ is not None or self.to is not None
                                     or self.from_inclusive is not None
                                     or self.to_inclusive is not None):
-            raise ValueError("write either `at` or `from`/`to`, not both")
+            raise ValueError(Said(N_("write either `at` or `from`/`to`, not both")))
         if self.from_ is None and self.from_inclusive is not None:
-            raise ValueError("from_inclusive without `from`")
+            raise ValueError(Said(N_("from_inclusive without `from`")))
         if self.to is None and self.to_inclusive is not None:
-            raise ValueError("to_inclusive without `to`")
+            raise ValueError(Said(N_("to_inclusive without `to`")))
         return self
 
     @property

@@ -24,6 +24,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, StrictBool, StringConstraints
 
 from csbatch.errors import Source
+from csbatch.i18n import N_, Said
 
 
 class Model(BaseModel):
@@ -46,33 +47,39 @@ class Model(BaseModel):
         return self._key_sources.get(key, self._source)
 
 
+def _is_not(written: str, what: str) -> ValueError:
+    """The policy value's problem, said in the reader's language (`csbatch.policy.validate` shows
+    a ValueError's `Said` as it is)."""
+    return ValueError(Said(N_("{written} is not {what}"), written=written, what=Said(what)))
+
+
 def _decimal(text: Any, what: str) -> Decimal:
     if isinstance(text, bool):
-        raise ValueError(f"{text!r} is not {what}")
+        raise _is_not(repr(text), what)
     if isinstance(text, (int, Decimal)):
         return Decimal(text)
     if isinstance(text, float):
         return Decimal(repr(text))
     if not isinstance(text, str):
-        raise ValueError(f"{text!r} is not {what}")
+        raise _is_not(repr(text), what)
     try:
         value = Decimal(text.strip().replace("_", ""))
     except InvalidOperation:
-        raise ValueError(f"'{text}' is not {what}") from None
+        raise _is_not(f"'{text}'", what) from None
     if not value.is_finite():
-        raise ValueError(f"'{text}' is not {what}")
+        raise _is_not(f"'{text}'", what)
     return value
 
 
 def parse_number(text: Any) -> Decimal:
-    return _decimal(text, "a number")
+    return _decimal(text, N_("a number"))
 
 
 def parse_rate(text: Any) -> Decimal:
     """`95%` → 0.95; `0.95` → 0.95."""
     if isinstance(text, str) and text.strip().endswith("%"):
-        return _decimal(text.strip()[:-1], "a percentage") / 100
-    return _decimal(text, "a rate (write 95% or 0.95)")
+        return _decimal(text.strip()[:-1], N_("a percentage")) / 100
+    return _decimal(text, N_("a rate (write 95% or 0.95)"))
 
 
 def parse_money(text: Any) -> Decimal:
@@ -81,8 +88,8 @@ def parse_money(text: Any) -> Decimal:
         cleaned = text.strip().lstrip("¥￥").replace(",", "")
         if cleaned.endswith("元"):
             cleaned = cleaned[:-1]
-        return _decimal(cleaned, "an amount of money")
-    return _decimal(text, "an amount of money")
+        return _decimal(cleaned, N_("an amount of money"))
+    return _decimal(text, N_("an amount of money"))
 
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -93,15 +100,15 @@ def parse_clock(text: Any) -> time:
         return text
     found = _CLOCK.match(text.strip()) if isinstance(text, str) else None
     if found is None:
-        raise ValueError(f"{text!r} is not a clock time (write it as HH:MM, e.g. 08:30)")
+        raise ValueError(Said(N_("{written} is not a clock time (write it as HH:MM, e.g. 08:30)"), written=repr(text)))
     h, m = found.groups()
     return time(int(h), int(m))
 
 
 def _whole(text: Any) -> int:
-    value = _decimal(text, "a whole number")
+    value = _decimal(text, N_("a whole number"))
     if value != value.to_integral_value():
-        raise ValueError(f"'{text}' is not a whole number")
+        raise _is_not(f"'{text}'", N_("a whole number"))
     return int(value)
 
 
@@ -119,16 +126,17 @@ def parse_share(text: Any) -> Decimal:
     if 0 <= value <= 1:
         return value
     written = _written(text)
-    hint = ""
     if not written.endswith("%") and 1 < value <= 100:
-        hint = f" ({written} means {_percent(value)}; write {written}% for a percentage)"
-    raise ValueError(f"'{written}' is not a rate between 0% and 100%{hint}")
+        raise ValueError(Said(N_("'{written}' is not a rate between 0% and 100% ({written} means {percent}; write "
+                                 "{written}% for a percentage)"), written=written, percent=_percent(value)))
+    raise ValueError(Said(N_("'{written}' is not a rate between 0% and 100%"), written=written))
 
 
 def _count(text: Any) -> int:
     value = _whole(text)
     if value < 0:
-        raise ValueError(f"'{_written(text)}' is negative; write a whole number of at least 0")
+        raise ValueError(Said(N_("'{written}' is negative; write a whole number of at least 0"),
+                              written=_written(text)))
     return value
 
 
@@ -139,7 +147,8 @@ MAX_GRACE_MINUTES = 120
 def _minutes(text: Any) -> int:
     value = _whole(text)
     if not 0 <= value <= MAX_GRACE_MINUTES:
-        raise ValueError(f"'{_written(text)}' is not between 0 and {MAX_GRACE_MINUTES} minutes")
+        raise ValueError(Said(N_("'{written}' is not between 0 and {most} minutes"), written=_written(text),
+                              most=MAX_GRACE_MINUTES))
     return value
 
 
@@ -147,7 +156,8 @@ def _not_negative(parse, what: str):
     def check(text: Any) -> Decimal:
         value = parse(text)
         if value < 0:
-            raise ValueError(f"'{_written(text)}' is negative; {what} is at least 0")
+            raise ValueError(Said(N_("'{written}' is negative; {what} is at least 0"), written=_written(text),
+                                  what=Said(what)))
         return value
     return check
 
@@ -155,18 +165,18 @@ def _not_negative(parse, what: str):
 def _positive(text: Any) -> Decimal:
     value = parse_rate(text)
     if value <= 0:
-        raise ValueError(f"'{_written(text)}' must be above 0")
+        raise ValueError(Said(N_("'{written}' must be above 0"), written=_written(text)))
     return value
 
 
 Flag = StrictBool
 Number = Annotated[Decimal, BeforeValidator(parse_number)]
-NonNegNumber = Annotated[Decimal, BeforeValidator(_not_negative(parse_number, "this number"))]
+NonNegNumber = Annotated[Decimal, BeforeValidator(_not_negative(parse_number, N_("this number")))]
 Figure = Annotated[Decimal, BeforeValidator(parse_rate)]          # a number, or a percentage with %
 PositiveFigure = Annotated[Decimal, BeforeValidator(_positive)]
-NonNegFigure = Annotated[Decimal, BeforeValidator(_not_negative(parse_rate, "this value"))]
+NonNegFigure = Annotated[Decimal, BeforeValidator(_not_negative(parse_rate, N_("this value")))]
 Rate = Annotated[Decimal, BeforeValidator(parse_share)]
-NonNegMoney = Annotated[Decimal, BeforeValidator(_not_negative(parse_money, "an amount"))]
+NonNegMoney = Annotated[Decimal, BeforeValidator(_not_negative(parse_money, N_("an amount")))]
 Clock = Annotated[time, BeforeValidator(parse_clock)]
 Int = Annotated[int, BeforeValidator(_count)]
 Minutes = Annotated[int, BeforeValidator(_minutes)]

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from csbatch.i18n import N_, Said
 from csbatch.policy.base import Code, Flag, Int, Model, Number, Text
 
 ColumnType = Literal["id", "text", "int", "number", "money", "date", "datetime", "time", "month",
@@ -35,7 +36,7 @@ class Column(Model):
     @model_validator(mode="after")
     def _codes(self):
         if (self.type == "code") != (self.codes is not None):
-            raise ValueError("a `code` column names its `codes`, and only a code column does")
+            raise ValueError(Said(N_("a `code` column names its `codes`, and only a code column does")))
         return self
 
 

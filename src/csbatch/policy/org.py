@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from csbatch.i18n import N_, Said
 from csbatch.policy.base import Code, Int, Model, NonNegMoney, Text
 
 
@@ -16,7 +17,7 @@ class MoneyRange(Model):
     @model_validator(mode="after")
     def _ordered(self):
         if self.min > self.max:
-            raise ValueError(f"min {self.min} is above max {self.max}")
+            raise ValueError(Said(N_("min {min} is above max {max}"), min=self.min, max=self.max))
         return self
 
 
@@ -29,7 +30,7 @@ class CountRange(Model):
     @model_validator(mode="after")
     def _ordered(self):
         if self.min > self.max:
-            raise ValueError(f"min {self.min} is above max {self.max}")
+            raise ValueError(Said(N_("min {min} is above max {max}"), min=self.min, max=self.max))
         return self
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from csbatch.i18n import N_, Said
 from csbatch.policy.base import Code, Flag, Model, NonNegMoney, NonNegNumber, Rate, Text
 from csbatch.policy.scorecards import Rounding
 
@@ -158,7 +159,8 @@ class HrImportHeaders(Model):
         given = [v for v in self.model_dump().values() if v is not None]
         twice = sorted({v for v in given if given.count(v) > 1})
         if twice:
-            raise ValueError(f"headers must differ: {', '.join(twice)} is given to more than one column")
+            raise ValueError(Said(N_("headers must differ: {headers} is given to more than one column"),
+                                  headers=", ".join(twice)))
         return self
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from csbatch.i18n import N_, Said
 from csbatch.policy.bands import BandTable
 from csbatch.policy.base import (
     Code,
@@ -147,7 +148,7 @@ class Adjustment(Model):
     @model_validator(mode="after")
     def _one_trigger(self):
         if (self.per_recognition is None) == (self.for_ is None):
-            raise ValueError("give exactly one of `per_recognition` or `for`")
+            raise ValueError(Said(N_("give exactly one of `per_recognition` or `for`")))
         return self
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from csbatch.errors import Issue
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Said
 from csbatch.policy.base import Model
 from csbatch.policy.yamlio import Locations, PathKey, format_path
 
@@ -136,6 +136,9 @@ def _message(err: Mapping[str, Any], path: PathKey, annotation: Any) -> tuple[st
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
+    raised = ctx.get("error")
+    if isinstance(raised, ValueError) and raised.args and isinstance(raised.args[0], Said) and raised.args[0] == msg:
+        msg = raised.args[0]      # the model's own words, said in the reader's language
     return (_OTHER, {"where": format_path(path), "msg": msg}) if path else (_OTHER_NOWHERE, {"msg": msg})
 
 

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from csbatch.i18n import N_, Said
 from csbatch.policy.base import Code, Flag, Int, Model, NonNegMoney, Rate, Text
 
 
 def _month_day(text: str) -> str:
     if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", text):
-        raise ValueError(f"'{text}' is not a month-day (write MM-DD, e.g. 08-15)")
+        raise ValueError(Said(N_("'{written}' is not a month-day (write MM-DD, e.g. 08-15)"), written=text))
     return text
 
 

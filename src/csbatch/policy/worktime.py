@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from csbatch.i18n import N_, Said
 from csbatch.policy.base import Clock, Code, Flag, Minutes, Model, NonNegNumber, Rate, Text
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -54,11 +55,12 @@ class Schedule(Model):
     @model_validator(mode="after")
     def _ordered(self):
         if self.start >= self.end:
-            raise ValueError(f"start {self.start:%H:%M} is not before end {self.end:%H:%M}")
+            raise ValueError(Said(N_("start {start} is not before end {end}"), start=f"{self.start:%H:%M}",
+                                  end=f"{self.end:%H:%M}"))
         if self.lunch and not (self.start <= self.lunch.from_ < self.lunch.to <= self.end):
-            raise ValueError("lunch must lie inside the working day")
+            raise ValueError(Said(N_("lunch must lie inside the working day")))
         if len(set(self.workdays)) != len(self.workdays):
-            raise ValueError("a weekday is listed twice")
+            raise ValueError(Said(N_("a weekday is listed twice")))
         return self
 
 
@@ -79,13 +81,13 @@ class Shift(Model):
     @model_validator(mode="after")
     def _hours(self):
         if (self.start is None) != (self.end is None):
-            raise ValueError("a shift gives both start and end, or neither (the schedule's day)")
+            raise ValueError(Said(N_("a shift gives both start and end, or neither (the schedule's day)")))
         if self.start is None and self.breaks:
-            raise ValueError("breaks need the shift's own start and end")
+            raise ValueError(Said(N_("breaks need the shift's own start and end")))
         if self.start is None or self.end is None:
             return self
         if self.start == self.end:
-            raise ValueError("a shift cannot start and end at the same time")
+            raise ValueError(Said(N_("a shift cannot start and end at the same time")))
 
         start = self.start.hour * 60 + self.start.minute
 
@@ -94,7 +96,7 @@ class Shift(Model):
 
         for span in self.breaks:
             if not 0 < after_start(span.from_) < after_start(span.to) < after_start(self.end):
-                raise ValueError("a break must lie inside its shift")
+                raise ValueError(Said(N_("a break must lie inside its shift")))
         return self
 
 
@@ -109,7 +111,7 @@ class ShiftPolicy(Model):
     @model_validator(mode="after")
     def _no_off_code(self):
         if "off" in self.types:
-            raise ValueError("'off' is the day off, not a shift code")
+            raise ValueError(Said(N_("'off' is the day off, not a shift code")))
         return self
 
 

@@ -93,8 +93,8 @@ def run_card_case(case: CardCase, policy: Policy) -> list[Said]:
 def run_audit_case(case: AuditCase, policy: Policy) -> list[Said]:
     try:
         score = score_marks(case.marks, policy.questionnaire)
-    except ValueError as exc:
-        return [Said(str(exc))]
+    except ValueError as exc:        # the questionnaire's own words (a Said)
+        return [exc.args[0] if exc.args and isinstance(exc.args[0], Said) else Said(str(exc))]
     fields = {"score": score.score, "violations": list(score.violations),
               "failed_critical": list(score.failed_critical), **score.sections}
     failures: list[Said] = []

@@ -31,7 +31,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Joined, Said
 from csbatch.money import ONE as _ONE
 from csbatch.money import ZERO as _ZERO
 from csbatch.money import half_up
@@ -92,24 +92,24 @@ class _Scored:
     score: list[Decimal | None]
     violations: list[tuple[str, ...]]
     failed_critical: list[tuple[str, ...]]
-    problems: list[list[str]]           # bad marks; the audit then has no score
+    problems: list[list[Said]]          # bad marks; the audit then has no score
 
 
-def _checked_mark(code: str, value: Any, per: Decimal, positive: bool) -> tuple[Decimal | None, str | None]:
+def _checked_mark(code: str, value: Any, per: Decimal, positive: bool) -> tuple[Decimal | None, Said | None]:
     """(mark, problem) of one cell: a positive item's mark is 0…per_item, a taboo item's 1
     (violated) or 0; None is N/A."""
     mark, ok = _mark(value)
     if not ok:
-        return None, f"{code} mark {value!r} is not a Decimal mark"
+        return None, Said(N_("{item} mark {mark} is not a Decimal mark"), item=code, mark=repr(value))
     if mark is not None and ((positive and not _ZERO <= mark <= per)
                              or (not positive and mark not in (_ZERO, _ONE))):
-        allowed = f"0–{_num(per)}" if positive else "1 (violated) or 0"
-        return None, f"{code} mark {_num(mark)} is not {allowed}"
+        allowed = f"0–{_num(per)}" if positive else Said(N_("1 (violated) or 0"))
+        return None, Said(N_("{item} mark {mark} is not {allowed}"), item=code, mark=_num(mark), allowed=allowed)
     return mark, None
 
 
 def _item_marks(raw: Sequence[Any] | None, code: str, per: Decimal, positive: bool,
-                problems: list[list[str]]) -> np.ndarray:
+                problems: list[list[Said]]) -> np.ndarray:
     """One item's marks across the audits (None: N/A); a bad mark is a problem of its audit."""
     marks = np.full(len(problems), None, dtype=object)
     for i, value in enumerate(raw if raw is not None else ()):
@@ -140,7 +140,7 @@ def _score_columns(columns: Mapping[str, Sequence[Any] | None], n: int,
     available_total = np.full(n, _ZERO, dtype=object)
     violations: list[list[str]] = [[] for _ in range(n)]
     failed: list[list[str]] = [[] for _ in range(n)]
-    problems: list[list[str]] = [[] for _ in range(n)]
+    problems: list[list[Said]] = [[] for _ in range(n)]
     sections: dict[str, np.ndarray] = {}
     for section in questionnaire.sections:
         per = Decimal(section.per_item)
@@ -205,12 +205,12 @@ def score_marks(marks: Mapping[str, Decimal | int | None],
     known = {item.code for section in questionnaire.sections for item in section.items}
     unknown = sorted(set(marks) - known)
     if unknown:
-        raise ValueError(f"not questionnaire items: {', '.join(unknown)}")
+        raise ValueError(Said(N_("not questionnaire items: {items}"), items=", ".join(unknown)))
     scored = _score_columns({code: [value] for code, value in marks.items()}, 1, questionnaire)
     if scored.problems[0]:
-        raise ValueError("; ".join(scored.problems[0]))
+        raise ValueError(Joined(scored.problems[0], "; ", "；"))
     if scored.score[0] is None:
-        raise ValueError("every item is N/A: the audit has no score")
+        raise ValueError(Said(N_("every item is N/A: the audit has no score")))
     return AuditScore(
         sections={code: earned[0] for code, earned in scored.sections.items()},
         applicable=scored.applicable[0],
