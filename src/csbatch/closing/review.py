@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_, Listed
+from csbatch.i18n import N_
 from csbatch.ledger.store import Ledger
 from csbatch.money import half_up
 from csbatch.policy.assembled import Policy
@@ -37,8 +37,6 @@ _YEAR = re.compile(r"^(\d{4})$")
 BAD_PERIOD = N_("{period} is not a quarter or a year: give 2026Q4 (a quarter) or 2026 (a year)")
 NOT_CLOSED = N_("{month} of {period} is not closed in the ledger {ledger}: close it (or close it again "
                 "after its reopening) before reviewing {period}")
-NOT_CLOSED_MANY = N_("{months} of {period} are not closed in the ledger {ledger}: close them (or close again "
-                     "those reopened) before reviewing {period}")
 NO_FIGURES = N_("{month} of {period} was closed before csbatch kept what a review reads (names, teams and "
                 "counted sales): reopen {month} and close it again")
 NO_LEDGER = N_("no ledger at {ledger}: give the --out folder or --ledger file the months were closed with")
@@ -91,16 +89,11 @@ def read_months(ledger: Ledger, period: ReviewPeriod) -> tuple[pd.DataFrame | No
     where = Source(str(ledger.path))
     issues: list[Issue] = []
     rows: list[dict] = []
-    missing = [month for month in period.months if ledger.live_close(month) is None]
-    if len(missing) == 1:
-        issues.append(Issue.of(where, "review.not_closed", NOT_CLOSED, month=missing[0], period=period.label,
-                               ledger=ledger.path))
-    elif missing:    # one message for all of them (a year reviewed early: up to twelve)
-        issues.append(Issue.of(where, "review.not_closed", NOT_CLOSED_MANY, months=Listed(missing),
-                               period=period.label, ledger=ledger.path))
     for month in period.months:
         record = ledger.live_close(month)
         if record is None:
+            issues.append(Issue.of(where, "review.not_closed", NOT_CLOSED, month=month, period=period.label,
+                                   ledger=ledger.path))
             continue
         manifest, results = month_results(ledger, record.close_id)
         figures = json.loads(manifest).get("review")
