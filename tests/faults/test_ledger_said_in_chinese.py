@@ -11,8 +11,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
-from harness import CONFIG, PERIOD, Closer, sample_month
+from harness import CONFIG, PERIOD
+from test_ledger_integrity import closed, closed_october  # noqa: F401  (fixtures: the sample month closed)
 from typer.testing import CliRunner
 
 #: English words a Chinese message must not hold (paths, codes and ids are ASCII, but not these)
@@ -34,24 +34,8 @@ def _english_in(text: str, *places: str) -> list[str]:
     return ENGLISH.findall(text)
 
 
-@pytest.fixture(scope="module")
-def closed_october(tmp_path_factory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("closed")
-    inputs = sample_month(root)
-    closer = Closer(root)
-    run = closer.close(inputs)
-    assert run.exit_code == 0, run.output
-    return inputs, closer.out
-
-
-@pytest.fixture
-def closed(closed_october, tmp_path) -> Closer:
-    closer = Closer(tmp_path)
-    shutil.copytree(closed_october[1], closer.out)
-    return closer
-
-
-def test_a_changed_table_is_named_in_chinese(closed):
+def test_a_changed_table_is_named_in_chinese(closed):  # noqa: F811
+    closed, _ = closed
     conn = sqlite3.connect(closed.ledger)
     conn.execute("UPDATE vip_points SET points = points + 1000 WHERE rowid = (SELECT MIN(rowid) FROM vip_points)")
     conn.commit()
@@ -64,7 +48,8 @@ def test_a_changed_table_is_named_in_chinese(closed):
     assert _english_in(line, str(closed.ledger)) == [], line
 
 
-def test_a_missing_kept_copy_is_said_in_chinese(closed):
+def test_a_missing_kept_copy_is_said_in_chinese(closed):  # noqa: F811
+    closed, _ = closed
     copies = sorted(p for p in (closed.out / "csbatch-inputs").rglob("*") if p.is_file())
     copies[0].unlink()
     code, _, err = _zh("ledger", "verify", "--out", closed.out)
@@ -74,7 +59,8 @@ def test_a_missing_kept_copy_is_said_in_chinese(closed):
     assert _english_in(line, str(copies[0]), stored) == [], line
 
 
-def test_a_changed_kept_copy_is_said_in_chinese(closed):
+def test_a_changed_kept_copy_is_said_in_chinese(closed):  # noqa: F811
+    closed, _ = closed
     copies = sorted(p for p in (closed.out / "csbatch-inputs").rglob("*") if p.is_file())
     copies[0].write_bytes(copies[0].read_bytes()[:-8] + b"AAAAAAAA")
     code, _, err = _zh("ledger", "verify", "--out", closed.out)
@@ -84,7 +70,8 @@ def test_a_changed_kept_copy_is_said_in_chinese(closed):
     assert _english_in(line, str(copies[0]), stored) == [], line
 
 
-def test_explain_of_a_closed_month_says_where_it_reads_in_chinese(closed):
+def test_explain_of_a_closed_month_says_where_it_reads_in_chinese(closed):  # noqa: F811
+    closed, _ = closed
     code, out, err = _zh("explain", "1006", PERIOD, "--out", closed.out, "--config", CONFIG)
     assert code == 0, err
     note, = [x for x in err.splitlines() if x.startswith(f"{PERIOD} 已结账（")]
@@ -93,8 +80,9 @@ def test_explain_of_a_closed_month_says_where_it_reads_in_chinese(closed):
     assert "1006" in out
 
 
-def test_inputs_that_differ_from_the_kept_ones_are_listed_in_chinese(closed, closed_october, tmp_path):
-    given = shutil.copytree(closed_october[0], tmp_path / "given")
+def test_inputs_that_differ_from_the_kept_ones_are_listed_in_chinese(closed, tmp_path):  # noqa: F811
+    closed, inputs = closed
+    given = shutil.copytree(inputs, tmp_path / "given")
     (given / "其他调整_2026-10.xlsx").unlink()
     (given / "考勤_2026-10.csv").write_bytes((given / "考勤_2026-10.csv").read_bytes() + b"\n")
     (given / "备注.csv").write_text("x\n", encoding="utf-8")
