@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from harness import CONFIG, PERIOD
 from test_ledger_integrity import closed, closed_october  # noqa: F401  (fixtures: the sample month closed)
 from typer.testing import CliRunner
@@ -48,26 +49,24 @@ def test_a_changed_table_is_named_in_chinese(closed):  # noqa: F811
     assert _english_in(line, str(closed.ledger)) == [], line
 
 
-def test_a_missing_kept_copy_is_said_in_chinese(closed):  # noqa: F811
-    closed, _ = closed
-    copies = sorted(p for p in (closed.out / "csbatch-inputs").rglob("*") if p.is_file())
-    copies[0].unlink()
-    code, _, err = _zh("ledger", "verify", "--out", closed.out)
-    assert code == 1, err
-    stored = copies[0].relative_to(closed.out).as_posix()
-    line, = [x for x in err.splitlines() if f"它保存的副本 {stored} 不见了" in x]
-    assert _english_in(line, str(copies[0]), stored) == [], line
+def _missing(copy: Path) -> None:
+    copy.unlink()
 
 
-def test_a_changed_kept_copy_is_said_in_chinese(closed):  # noqa: F811
+def _changed(copy: Path) -> None:
+    copy.write_bytes(copy.read_bytes()[:-8] + b"AAAAAAAA")
+
+
+@pytest.mark.parametrize(("damage", "said"), [(_missing, "不见了"), (_changed, "在磁盘上被改动了")])
+def test_a_damaged_kept_copy_is_said_in_chinese(closed, damage, said):  # noqa: F811
     closed, _ = closed
-    copies = sorted(p for p in (closed.out / "csbatch-inputs").rglob("*") if p.is_file())
-    copies[0].write_bytes(copies[0].read_bytes()[:-8] + b"AAAAAAAA")
+    copy = sorted(p for p in (closed.out / "csbatch-inputs").rglob("*") if p.is_file())[0]
+    damage(copy)
     code, _, err = _zh("ledger", "verify", "--out", closed.out)
     assert code == 1, err
-    stored = copies[0].relative_to(closed.out).as_posix()
-    line, = [x for x in err.splitlines() if f"它保存的副本 {stored} 在磁盘上被改动了" in x]
-    assert _english_in(line, str(copies[0]), stored) == [], line
+    stored = copy.relative_to(closed.out).as_posix()
+    line, = [x for x in err.splitlines() if f"它保存的副本 {stored} {said}" in x]
+    assert _english_in(line, str(copy), stored) == [], line
 
 
 def test_explain_of_a_closed_month_says_where_it_reads_in_chinese(closed):  # noqa: F811
