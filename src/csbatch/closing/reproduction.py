@@ -155,6 +155,8 @@ def reproduce(period: str, ledger_path: Path, config_dir: Path | None = None
             work = Path(tmp)
             inputs, found = restore_inputs(ledger, period, work / "inputs")
             issues += found
+            if record is None:      # never closed: said once (restoring the policy would say it again)
+                return None, issues
             policy, found = restore_policy(ledger, period, resolve_config(config_dir), work / "policy")
             issues += found
             if inputs is None or policy is None or record is None or revision is None:
