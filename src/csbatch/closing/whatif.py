@@ -326,12 +326,14 @@ def what_if_closed(periods: Sequence[str], policy: str, config_dir: Path, ledger
                 before_dir, before_label, found = read_policy(config_dir, before, work / "before")
                 if before_dir is None:
                     return None, found
+            never = [Issue.of(Source(str(ledger_path)), "what_if.not_closed",
+                              N_("{period} was never closed with the ledger {ledger}: what-if recomputes closed "
+                                 "months"), period=period, ledger=ledger_path)
+                     for period in periods if close_of(ledger, period) is None]
+            if never:           # every month of the range that was not closed, not only the first
+                return None, never
             months = []
             for period in periods:
-                if close_of(ledger, period) is None:
-                    return None, [Issue.of(Source(str(ledger_path)), "what_if.not_closed",
-                                           N_("{period} was never closed with the ledger {ledger}: what-if "
-                                              "recomputes closed months"), period=period, ledger=ledger_path)]
                 month_inputs = inputs_dir
                 if month_inputs is None:
                     month_inputs, found = restore_inputs(ledger, period, work / period / "inputs")
