@@ -24,7 +24,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_, Said
+from csbatch.i18n import N_, Listed, Named, Said
 from csbatch.policy.inputs import Kind, PeriodRule
 
 #: How many cells a warning names before "…".
@@ -32,6 +32,13 @@ SHOWN = 5
 
 #: (file, sheet) → canonical column → column letter (`Inputs.letters`).
 Letters = Mapping[tuple[str, str | None], Mapping[str, str]]
+
+
+def _date_columns(kind: Kind, rule: PeriodRule) -> Listed:
+    """The kind's date columns as a message names them: the key in English, the column's usual
+    header (its first alias) in another language."""
+    return Listed(Named(code, kind.columns[code].aliases[0])
+                  if code in kind.columns and kind.columns[code].aliases else code for code in rule.date)
 
 
 def _bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -167,7 +174,7 @@ def _undated(frame: pd.DataFrame, rule: PeriodRule, kind: Kind, letters: Letters
                                   "date; fill it, or remove the row") if n > 1
                                else N_("{n} {kind} row with no date ({columns}): {cells}: each row needs "
                                        "its date; fill it, or remove the row"),
-                               n=n, kind=kind.name, columns=", ".join(rule.date),
+                               n=n, kind=kind.name, columns=_date_columns(kind, rule),
                                cells=", ".join(cells) + more))
     return issues
 
@@ -217,7 +224,7 @@ def month_rows(frames: dict[str, pd.DataFrame], kinds: dict[str, Kind], period: 
             issues.append(Issue.of(Source(", ".join(files)), "period.wrong_month",
                                    N_("{holds}: no {kind} row ({columns}) is dated in {period}. Close the "
                                       "month the files are of, or give {period}'s {kind}"),
-                                   holds=holds, kind=kind.name, columns=", ".join(rule.date), period=period))
+                                   holds=holds, kind=kind.name, columns=_date_columns(kind, rule), period=period))
             continue
         other = ~mine & ~kept(frame, kind, period)
         if other.any():
