@@ -151,6 +151,9 @@ class Issue:
 
 
 class _IssueLine(Said):
+    """An issue's whole line among other lines that can be said in a language: its English is
+    `str(issue)`, so it compares and prints as the line always did; `text(lang)` is `shown`."""
+
     issue: Issue
 
     def __new__(cls, issue: Issue) -> _IssueLine:
