@@ -212,6 +212,7 @@ class Mismatch:
 
     @property
     def said(self) -> Said:
+        """The line (`str` is its English) in the reader's language, inside a ledger refusal."""
         return Said(N_("table {part}, {period}: {message}"), part=self.part, period=self.period, message=self.message)
 
 
