@@ -23,7 +23,7 @@ from csbatch.blanks import is_blank
 from csbatch.errors import Issue
 from csbatch.grouping import equal_cells as _equals  # (here before round 19: tests import it from here)
 from csbatch.grouping import exact_sums, first_codes, identities, stable_order
-from csbatch.i18n import N_
+from csbatch.i18n import N_, Named
 from csbatch.money import ONE, ZERO
 from csbatch.payroll.lines import (
     REVERSAL,
@@ -35,6 +35,7 @@ from csbatch.payroll.lines import (
     RowPlaces,
     yuan,
 )
+from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
 from csbatch.policy.pay import Commission, OrderBonus
 from csbatch.rules.reasons import Reason
@@ -293,7 +294,8 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
                 places = places or rows.places(ctx.inputs, "sales_rep_id")
                 ctx.issues.append(Issue.warn(places[i], "payroll.no_sales_rep",
                                              N_("order {order} ({channel}) names no sales rep: the rep's share is "
-                                                "listed without one"), order=orders[i], channel=channels[i]))
+                                                "listed without one"), order=orders[i],
+                                             channel=_channel(ctx.policy, channels[i])))
         ctx.splits.extend([orders[i] for i in split], [emps[i] for i in split], reps, [amounts[i] for i in split],
                           [agents[i] for i in split], [wholes[i] - agents[i] for i in split])
     rate_text = fmt(rate, "rate")
@@ -404,3 +406,10 @@ def reversals(ctx: PayContext) -> list[PayLine]:
                                            "{amount}"), place, order=order, component=comp, period=period,
                                         amount=yuan(amount)),), REVERSAL))
     return out
+
+
+def _channel(policy: Policy, code: object) -> object:
+    """A channel code as a message names it: the code in English, its first label (邀约后销售成交)
+    in another language."""
+    labels = policy.inputs.vocabularies.get("channel", {}).get(code) if isinstance(code, str) else None
+    return Named(code, str(labels[0])) if labels and isinstance(code, str) else code

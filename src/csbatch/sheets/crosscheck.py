@@ -12,7 +12,7 @@ import pandas as pd
 
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_, Named
+from csbatch.i18n import N_, Joined, Listed, Named
 from csbatch.idnumbers import mask_id
 from csbatch.policy.inputs import Kind
 from csbatch.policy.loader import Policy
@@ -29,10 +29,12 @@ def _identical_files(inputs: Inputs) -> list[list[str]]:
     return [sorted(files) for files in by_sha.values() if len(files) > 1]
 
 
-def _kinds_of(inputs: Inputs, policy: Policy, path: str) -> str:
+def _kinds_of(inputs: Inputs, policy: Policy, path: str) -> Listed:
+    """The input kinds a file holds, named as a message names them (the code in English, the
+    kind's name in another language)."""
     order = list(policy.inputs.kinds)
     kinds = sorted({r.kind for r in inputs.records if r.path == path}, key=order.index)
-    return ", ".join(kinds)
+    return Listed(Named(k, policy.inputs.kinds[k].name) for k in kinds)
 
 
 def check_copies(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]:
@@ -102,11 +104,12 @@ def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]
                 continue
             shared = keys_of[a] & keys_of[b]
             if a != b and len(shared) >= 2 and len(shared) == min(len(keys_of[a]), len(keys_of[b])):
-                names = " + ".join(spec.key)
+                names = Joined((Named(c, str(spec.columns[c].aliases[0])) if c in spec.columns and
+                                spec.columns[c].aliases else c for c in spec.key), " + ", " + ")
                 out.append(Issue.of(Source(b), "inputs.copy",
                                     N_("two {kind} files: {first} and {other} hold the same {n} {names} "
-                                       "values: keep one"), kind=kind, first=a, other=b, n=len(shared),
-                                    names=names))
+                                       "values: keep one"), kind=Named(kind, spec.name), first=a, other=b,
+                                    n=len(shared), names=names))
                 continue
             out.extend(collapse(issues))
     return out

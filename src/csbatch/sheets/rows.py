@@ -14,7 +14,7 @@ import re
 import pandas as pd
 
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_, Named, Said
+from csbatch.i18n import N_, Listed, Named, Said
 from csbatch.policy.inputs import Kind
 from csbatch.sheets.read import EXCEL_TEXT_LIMIT, RawSheet, column_letter
 
@@ -46,7 +46,9 @@ def apply_merges(raw_cols: dict[str, pd.Series], raw: RawSheet, wanted: dict[str
             continue
         refuse = [n for n in covered if n not in kind.columns or not kind.columns[n].fill_down]
         if refuse:
-            names = ", ".join(f"'{n}'" for n in refuse)
+            headers = raw.rows[header_row0] if header_row0 < len(raw.rows) else []
+            names = Listed(Named(f"'{n}'", f"“{headers[wanted[n]]}”" if wanted[n] < len(headers) and
+                                 str(headers[wanted[n]]).strip() else f"'{n}'") for n in refuse)
             issues.append(Issue.of(Source(display, sheet=sheet, cell=_range(r1, c1, r2, c2)), "inputs.merged_cells",
                                    N_("merged cells in the data (column {names}): only the first row of the "
                                       "range holds the value and the other rows would read as blank; unmerge "
