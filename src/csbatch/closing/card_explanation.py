@@ -17,7 +17,7 @@ import pandas as pd
 
 from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
-from csbatch.i18n import N_, resolve_lang
+from csbatch.i18n import N_, Named, resolve_lang
 from csbatch.scoring.cards import describe_total
 from csbatch.scoring.engine import CardScore, Phrase
 from csbatch.scoring.measures_kit import joined_places
@@ -135,7 +135,7 @@ def explain_card(state: CloseState, employee_id: str, lang: str = "zh") -> tuple
         if policy.roles[role].scorecard is None:
             return None, [Issue.of(None, "explain.no_card",
                                    N_("employee {employee} has the role {role}, which has no scorecard"),
-                                   employee=employee_id, role=role)]
+                                   employee=employee_id, role=Named(role, policy.roles[role].name))]
         return None, [Issue.of(None, "explain.no_card", N_("employee {employee} is not employed in {period}"),
                                employee=employee_id, period=period)]
     sources = need(state.measured, "measured").sources
