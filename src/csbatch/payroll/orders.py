@@ -399,11 +399,13 @@ def reversals(ctx: PayContext) -> list[PayLine]:
                                          N_("refund of order {order}: {employee}, paid ¥{amount} {component} for "
                                             "it in {period}, is not employed in {month}; nothing is reversed on "
                                             "this payroll"), order=order, employee=emp, amount=f"{amount:.2f}",
-                                         component=comp, period=period, month=ctx.period.code))
+                                         component=Named(comp, ctx.policy.pay.components[comp].name), period=period,
+                                         month=ctx.period.code))
             continue
         out.append(PayLine(emp, comp, -ctx.money(amount), Reason.of("refund", order=order, period=period),
                            (PayInput.of(N_("order {order} refunded this month; its {component} paid in {period}: "
-                                           "{amount}"), place, order=order, component=comp, period=period,
+                                           "{amount}"), place, order=order,
+                                        component=Named(comp, ctx.policy.pay.components[comp].name), period=period,
                                         amount=yuan(amount)),), REVERSAL))
     return out
 
