@@ -6,48 +6,15 @@ kept here as the oracle."""
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from pathlib import Path
 
-from csbatch.closing.reproduction import KEYS, Difference, compare_part
+from csbatch.closing.reproduction import KEYS, Difference, _rows, compare_part, differences
 from csbatch.ledger import Ledger
-from csbatch.ledger.digests import PARTS
-
-
-def _old_rows(ledger: Ledger, part: str, close_id: str) -> dict[tuple, list[tuple]]:
-    owner, columns = PARTS[part]
-    keys = KEYS[part]
-    values = [c for c in columns if c not in keys]
-    out: dict[tuple, list[tuple]] = defaultdict(list)
-    query = f"SELECT {', '.join(keys + tuple(values))} FROM {part} WHERE {owner} = ?"
-    for row in ledger.conn.execute(query, (close_id,)):
-        out[tuple(row[:len(keys)])].append(tuple(row[len(keys):]))
-    return out
-
-
-def _show(value) -> str:
-    return "—" if value is None else str(value)
 
 
 def _old_compare(part: str, recorded: Ledger, recomputed: Ledger, close_id: str) -> list[Difference]:
-    """`compare_part` as it was (stop 30)."""
-    keys = KEYS[part]
-    values = [c for c in PARTS[part][1] if c not in keys]
-    old, new = _old_rows(recorded, part, close_id), _old_rows(recomputed, part, close_id)
-    found = []
-    for key in sorted(set(old) | set(new), key=lambda k: tuple(_show(v) for v in k)):
-        a, b = sorted(old.get(key, []), key=repr), sorted(new.get(key, []), key=repr)
-        if a == b:
-            continue
-        row = ", ".join(f"{k} {_show(v)}" for k, v in zip(keys, key))
-        if len(a) == 1 and len(b) == 1:
-            found += [Difference(part, row, name, _show(x), _show(y))
-                      for name, x, y in zip(values, a[0], b[0]) if x != y]
-        else:
-            def shown(rows: list[tuple]) -> str:
-                return "; ".join("/".join(_show(v) for v in r) for r in rows) or "no row"
-            found.append(Difference(part, row, "/".join(values), shown(a), shown(b)))
-    return found
+    """`compare_part` as it was (stop 30): every row of both ledgers, by key, then described."""
+    return differences(part, _rows(recorded, part, close_id), _rows(recomputed, part, close_id))
 
 
 def _copy(source: Path, dest: Path) -> Path:

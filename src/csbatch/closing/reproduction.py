@@ -67,8 +67,9 @@ class Reproduction:
         return not self.differences
 
 
-def _rows(ledger: Ledger, part: str, close_id: str, only: set[tuple]) -> dict[tuple, list[tuple]]:
-    """The close's rows of `part` whose key is in `only`, by key (the rest stream past)."""
+def _rows(ledger: Ledger, part: str, close_id: str, only: set[tuple] | None = None) -> dict[tuple, list[tuple]]:
+    """The close's rows of `part` by key: those whose key is in `only` (the rest stream past), or
+    every one."""
     owner, columns = PARTS[part]
     keys = KEYS[part]
     values = [c for c in columns if c not in keys]
@@ -76,7 +77,7 @@ def _rows(ledger: Ledger, part: str, close_id: str, only: set[tuple]) -> dict[tu
     query = f"SELECT {', '.join(keys + tuple(values))} FROM {part} WHERE {owner} = ?"
     for row in ledger.conn.execute(query, (close_id,)):
         key = tuple(row[:len(keys)])
-        if key in only:
+        if only is None or key in only:
             out[key].append(tuple(row[len(keys):]))
     return out
 
@@ -108,12 +109,17 @@ def _show(value) -> str:
 
 def compare_part(part: str, recorded: Ledger, recomputed: Ledger, close_id: str) -> list[Difference]:
     """Every difference between the rows of `part` the two ledgers hold for the close."""
-    keys = KEYS[part]
-    values = [c for c in PARTS[part][1] if c not in keys]
     differing = _differing_keys(recorded, recomputed, part, close_id)
     if not differing:
         return []
-    old, new = _rows(recorded, part, close_id, differing), _rows(recomputed, part, close_id, differing)
+    return differences(part, _rows(recorded, part, close_id, differing), _rows(recomputed, part, close_id, differing))
+
+
+def differences(part: str, old: dict[tuple, list[tuple]], new: dict[tuple, list[tuple]]) -> list[Difference]:
+    """The differences between two sides' rows of `part` by key (`_rows`), in words: a value that
+    changed in a row, or the rows of a key when either side has other than one."""
+    keys = KEYS[part]
+    values = [c for c in PARTS[part][1] if c not in keys]
     found = []
     for key in sorted(set(old) | set(new), key=lambda k: tuple(_show(v) for v in k)):
         a, b = sorted(old.get(key, []), key=repr), sorted(new.get(key, []), key=repr)
