@@ -227,8 +227,7 @@ class PayContext:
         """A roster column named for a person: its key in English (as pay inputs always said),
         its header (the column's first alias in inputs.yaml, 补助) otherwise."""
         kind = self.policy.inputs.kinds.get("roster")
-        col = kind.columns.get(column) if kind is not None else None
-        return Named(column, str(col.aliases[0]) if col is not None and col.aliases else column)
+        return kind.header(column) if kind is not None else Named(column, column)
 
     def role_name(self, role: str) -> str:
         """A role as the policy names it (its code when the policy has no such role)."""

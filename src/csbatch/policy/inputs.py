@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from csbatch.i18n import N_, Said
+from csbatch.i18n import N_, Named, Said
 from csbatch.policy.base import Code, Flag, Int, Model, Number, Text
 
 ColumnType = Literal["id", "text", "int", "number", "money", "date", "datetime", "time", "month",
@@ -91,6 +91,12 @@ class Kind(Model):
     period: PeriodRule | None = Field(None, description="a dated kind's period column(s); "
                                                         "blank: not dated (a roster, a snapshot)")
 
+    def header(self, column: str) -> Named:
+        """A column as a message names it: its key in English (as messages always have), its usual
+        header (its first alias in inputs.yaml, 工号) in another language."""
+        col = self.columns.get(column)
+        return Named(column, str(col.aliases[0]) if col is not None and col.aliases else column)
+
     @field_validator("period", mode="before")
     @classmethod
     def _period_shorthand(cls, value):
@@ -130,3 +136,8 @@ class InputsPolicy(Model):
         {}, description="code lists of `code` columns: list name → code → labels people type")
     kinds: dict[Code, Kind] = Field(min_length=1, description="input kinds by code")
     limits: Limits = Field(description="what reading one file may cost")
+
+    def kind_named(self, kind: str) -> str:
+        """An input kind as a message names it: its code in English, its name (员工名册) in another
+        language."""
+        return Named(kind, self.kinds[kind].name) if kind in self.kinds else kind

@@ -34,7 +34,7 @@ def _kinds_of(inputs: Inputs, policy: Policy, path: str) -> Listed:
     kind's name in another language)."""
     order = list(policy.inputs.kinds)
     kinds = sorted({r.kind for r in inputs.records if r.path == path}, key=order.index)
-    return Listed(Named(k, policy.inputs.kinds[k].name) for k in kinds)
+    return Listed(policy.inputs.kind_named(k) for k in kinds)
 
 
 def check_copies(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]:
@@ -104,8 +104,7 @@ def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]
                 continue
             shared = keys_of[a] & keys_of[b]
             if a != b and len(shared) >= 2 and len(shared) == min(len(keys_of[a]), len(keys_of[b])):
-                names = Joined((Named(c, str(spec.columns[c].aliases[0])) if c in spec.columns and
-                                spec.columns[c].aliases else c for c in spec.key), " + ", " + ")
+                names = Joined((spec.header(c) for c in spec.key), " + ", " + ")
                 out.append(Issue.of(Source(b), "inputs.copy",
                                     N_("two {kind} files: {first} and {other} hold the same {n} {names} "
                                        "values: keep one"), kind=Named(kind, spec.name), first=a, other=b,

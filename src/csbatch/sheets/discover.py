@@ -24,7 +24,7 @@ from pathlib import Path
 
 from csbatch.errors import Issue, Source
 from csbatch.filehash import sha256_file
-from csbatch.i18n import N_, Listed, Named, Said
+from csbatch.i18n import N_, Listed, Said
 from csbatch.policy.inputs import InputsPolicy
 from csbatch.sheets.filecheck import ZipLimits
 from csbatch.sheets.read import CSV_SUFFIXES, EXCEL_SUFFIXES, ReadError, list_sheets
@@ -114,7 +114,7 @@ def _workbook_sheets(path: Path, file_kind: str | None, policy: InputsPolicy,
         if len(sheet_kinds) > 1:
             issues.append(Issue.of(ssrc, "inputs.ambiguous",
                                    N_("sheet name matches several input kinds: {kinds}; rename it"),
-                                   kinds=_kinds_named(sheet_kinds, policy)))
+                                   kinds=Listed(policy.kind_named(k) for k in sheet_kinds)))
             continue
         if not sheet_kinds and is_notes_sheet(info.name):
             continue
@@ -130,12 +130,6 @@ def _workbook_sheets(path: Path, file_kind: str | None, policy: InputsPolicy,
     return found, issues
 
 
-def _kinds_named(kinds: list[str], policy: InputsPolicy) -> Listed:
-    """Input kinds as a message names them: the code in English, the kind's name in another
-    language."""
-    return Listed(Named(k, policy.kinds[k].name) if k in policy.kinds else k for k in kinds)
-
-
 def _sheets_of(path: Path, policy: InputsPolicy, limits: ZipLimits) -> tuple[list[FoundSheet], list[Issue]]:
     """The input sheets one folder entry holds (a CSV file is one), with what was said about it."""
     refused = _not_an_input(path)
@@ -145,7 +139,7 @@ def _sheets_of(path: Path, policy: InputsPolicy, limits: ZipLimits) -> tuple[lis
     file_kinds = kinds_matching(path.stem, policy)
     if len(file_kinds) > 1:
         return [], [Issue.of(src, "inputs.ambiguous", N_("file name matches several input kinds: {kinds}; rename it"),
-                             kinds=_kinds_named(file_kinds, policy))]
+                             kinds=Listed(policy.kind_named(k) for k in file_kinds))]
     file_kind = file_kinds[0] if file_kinds else None
     if path.suffix.lower() not in CSV_SUFFIXES:
         return _workbook_sheets(path, file_kind, policy, limits)

@@ -24,7 +24,7 @@ import pandas as pd
 from csbatch.blanks import is_blank
 from csbatch.calendar import month_bounds
 from csbatch.errors import Issue, Source
-from csbatch.i18n import N_, Listed, Named, Said
+from csbatch.i18n import N_, Listed, Said
 from csbatch.policy.inputs import Kind, PeriodRule
 
 #: How many cells a warning names before "…".
@@ -35,10 +35,8 @@ Letters = Mapping[tuple[str, str | None], Mapping[str, str]]
 
 
 def _date_columns(kind: Kind, rule: PeriodRule) -> Listed:
-    """The kind's date columns as a message names them: the key in English, the column's usual
-    header (its first alias) in another language."""
-    return Listed(Named(code, kind.columns[code].aliases[0])
-                  if code in kind.columns and kind.columns[code].aliases else code for code in rule.date)
+    """The kind's date columns as a message names them (`Kind.header`)."""
+    return Listed(kind.header(code) for code in rule.date)
 
 
 def _bounds(period: str) -> tuple[pd.Timestamp, pd.Timestamp]:

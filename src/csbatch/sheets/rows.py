@@ -103,7 +103,7 @@ def long_texts(raw_cols: dict[str, pd.Series], raw: RawSheet, kind: Kind, letter
         letter = letters[name]
         first = int(over[0])
         longest = int(lengths.max())
-        column = Named(name, str(col.aliases[0]) if col.aliases else name)
+        column = kind.header(name)
         if len(over) == 1:
             issues.append(Issue.of(Source(display, sheet=sheet, cell=f"{letter}{first}"), "cell.too_long",
                                    N_("column '{column}': text of {length} characters, over Excel's limit of "
