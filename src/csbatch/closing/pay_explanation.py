@@ -16,7 +16,7 @@ from typing import overload
 from csbatch.closing.card_explanation import coded, first_row_of, kept, label_column, width
 from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
-from csbatch.i18n import N_, resolve_lang, translator, word, word_in
+from csbatch.i18n import N_, resolve_lang, said_in, translator, word, word_in
 from csbatch.payroll.compute import PayrollResult
 from csbatch.payroll.lines import ADJUSTMENT, REVERSAL, PayInput, PayLine, yuan
 from csbatch.policy import Policy
@@ -127,13 +127,11 @@ def rule_text(component, role: str | None, lang: str = "zh", role_names: Mapping
         return found.name if found is not None else code
 
     def column(key: str) -> str:
-        kind = policy.inputs.kinds.get("roster") if own and policy is not None else None
-        col = kind.columns.get(key) if kind is not None else None
-        return str(col.aliases[0]) if col is not None and col.aliases else key
+        kind = policy.inputs.kinds.get("roster") if policy is not None else None
+        return kind.header(key).text(lang) if kind is not None else key
 
     def channel(code: str) -> str:
-        labels = policy.inputs.vocabularies.get("channel", {}).get(code) if own and policy is not None else None
-        return str(labels[0]) if labels else code
+        return said_in(lang, policy.inputs.code_named("channel", code)) if policy is not None else code
 
     if isinstance(c, BasePay):
         return _("roster base salary {prorated}").format(prorated=prorated)

@@ -35,7 +35,6 @@ from csbatch.payroll.lines import (
     RowPlaces,
     yuan,
 )
-from csbatch.policy import Policy
 from csbatch.policy.bands import fmt
 from csbatch.policy.pay import Commission, OrderBonus
 from csbatch.rules.reasons import Reason
@@ -295,7 +294,7 @@ def order_bonus(code: str, component: OrderBonus, ctx: PayContext) -> list[PayLi
                 ctx.issues.append(Issue.warn(places[i], "payroll.no_sales_rep",
                                              N_("order {order} ({channel}) names no sales rep: the rep's share is "
                                                 "listed without one"), order=orders[i],
-                                             channel=_channel(ctx.policy, channels[i])))
+                                             channel=ctx.policy.inputs.code_named("channel", channels[i])))
         ctx.splits.extend([orders[i] for i in split], [emps[i] for i in split], reps, [amounts[i] for i in split],
                           [agents[i] for i in split], [wholes[i] - agents[i] for i in split])
     rate_text = fmt(rate, "rate")
@@ -394,24 +393,16 @@ def reversals(ctx: PayContext) -> list[PayLine]:
                                           "component '{component}', which pay.yaml no longer has"),
                                        order=order, period=period, employee=emp, component=comp))
             continue
+        named = Named(comp, ctx.policy.pay.components[comp].name)   # the component by its name in Chinese
         if emp not in ctx.people.index:
             ctx.issues.append(Issue.warn(place, "payroll.reversal_not_employed",
                                          N_("refund of order {order}: {employee}, paid ¥{amount} {component} for "
                                             "it in {period}, is not employed in {month}; nothing is reversed on "
                                             "this payroll"), order=order, employee=emp, amount=f"{amount:.2f}",
-                                         component=Named(comp, ctx.policy.pay.components[comp].name), period=period,
-                                         month=ctx.period.code))
+                                         component=named, period=period, month=ctx.period.code))
             continue
         out.append(PayLine(emp, comp, -ctx.money(amount), Reason.of("refund", order=order, period=period),
                            (PayInput.of(N_("order {order} refunded this month; its {component} paid in {period}: "
-                                           "{amount}"), place, order=order,
-                                        component=Named(comp, ctx.policy.pay.components[comp].name), period=period,
+                                           "{amount}"), place, order=order, component=named, period=period,
                                         amount=yuan(amount)),), REVERSAL))
     return out
-
-
-def _channel(policy: Policy, code: object) -> object:
-    """A channel code as a message names it: the code in English, its first label (邀约后销售成交)
-    in another language."""
-    labels = policy.inputs.vocabularies.get("channel", {}).get(code) if isinstance(code, str) else None
-    return Named(code, str(labels[0])) if labels and isinstance(code, str) else code

@@ -141,3 +141,9 @@ class InputsPolicy(Model):
         """An input kind as a message names it: its code in English, its name (员工名册) in another
         language."""
         return Named(kind, self.kinds[kind].name) if kind in self.kinds else kind
+
+    def code_named(self, vocabulary: str, code: str) -> str:
+        """A vocabulary's code (a sales channel) as a message names it: the code in English, its
+        first label (邀约后销售成交) in another language."""
+        labels = self.vocabularies.get(vocabulary, {}).get(code)
+        return Named(code, str(labels[0])) if labels else code
