@@ -13,7 +13,7 @@ from csbatch.i18n import N_, Said
 from csbatch.policy import Policy
 from csbatch.policy.base import Code, Figure, Flag, Int, ItemCode, Model, Text, parse_rate
 from csbatch.policy.scorecards import Promotion
-from csbatch.policytest.kit import expected_got, same, shown
+from csbatch.policytest.kit import expected_got, not_in_case, same, shown
 from csbatch.qa.questionnaire import score_marks
 from csbatch.scoring.cards import band_tables
 from csbatch.scoring.engine import Member, finish_card, measure_scopes, score_card
@@ -68,7 +68,7 @@ def run_card_case(case: CardCase, policy: Policy) -> list[Said]:
     scores = {s.member.employee_id: s for s in card.members}
     for emp, expected in case.expect.items():
         if emp not in scores:
-            failures.append(Said(N_("{employee}: not an employee of the case"), employee=emp))
+            failures.append(not_in_case(emp))
             continue
         s = scores[emp]
         fields: dict[str, Decimal | str | list[str] | None] = {

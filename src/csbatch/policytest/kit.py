@@ -63,6 +63,10 @@ def expected_got(label: str, want: object, got: object, why: object = "") -> Sai
     return Said(N_("{label}: expected {want}, got {got}"), label=label, want=want, got=got)
 
 
+def not_in_case(employee: str) -> Said:
+    return Said(N_("{employee}: not an employee of the case"), employee=employee)
+
+
 def no_role(employee: str, role: str) -> Said:
     return Said(N_("{employee}: role '{role}' does not exist"), employee=employee, role=role)
 

@@ -26,7 +26,7 @@ from csbatch.payroll.compute import compute_payroll
 from csbatch.policy import Policy
 from csbatch.policy.base import Code, Figure, Flag, Int, Model, Text
 from csbatch.policy.vocabulary import MEASURES
-from csbatch.policytest.kit import Row, compare, expected_got, money, no_role
+from csbatch.policytest.kit import Row, compare, expected_got, money, no_role, not_in_case
 from csbatch.scoring.cards import ScoreResult
 from csbatch.scoring.engine import CardScore, Member, MemberScore
 from csbatch.scoring.measures import EXTRA_COLUMNS, Measured
@@ -155,8 +155,7 @@ def run_pay_case(case: PayCase, policy: Policy) -> list[Said]:
     failures += [no_role(emp, e.role) for emp, e in case.employees.items() if e.role not in policy.roles]
     failures += [Said(N_("{employee}.{component}: no such pay component"), employee=emp, component=c)
                  for emp, lines in case.expect.items() for c in lines if c not in policy.pay.components]
-    failures += [Said(N_("{employee}: not an employee of the case"), employee=emp)
-                 for emp in case.expect if emp not in case.employees]
+    failures += [not_in_case(emp) for emp in case.expect if emp not in case.employees]
     failures += [Said(N_("{employee}.measures.{name}: not a measured value ({names})"), employee=emp, name=name,
                       names=", ".join(MEASURED))
                  for emp, e in case.employees.items() for name in e.measures if name not in MEASURED]
