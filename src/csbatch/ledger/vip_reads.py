@@ -277,17 +277,19 @@ class LedgerPurchases:
         return SpendCents(texts, np.array(at, dtype=np.int64), np.array(store, dtype=np.intp),
                           [named[k] for k in store_keys], np.array(cents, dtype=np.int64), exact)
 
-    def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
+    def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str],
+               refunds_before: str | None = None) -> pd.DataFrame:
         from csbatch.vip.model import PURCHASE_COLUMNS
 
         keys = self._keys(since, before, stores)
         _, refs = self._refs(customers)
-        refunds = self._refunded.get(keys)
+        later = keys if refunds_before in (None, before) else self._keys(since, refunds_before, stores)
+        refunds = self._refunded.get(later)
         if refunds is None:
-            refunds = self._refunded[keys] = {o for (o,) in self.conn.execute(
+            refunds = self._refunded[later] = {o for (o,) in self.conn.execute(
                 f"""SELECT {compact.id_sql('p.order_ref')} FROM vip_purchase_rows p
                     WHERE {_KEYED} AND (CASE WHEN typeof(p.amount) = 'integer' THEN p.amount < 0
-                                             ELSE p.amount LIKE '-%' AND p.amount GLOB '*[1-9]*' END)""", keys)}
+                                             ELSE p.amount LIKE '-%' AND p.amount GLOB '*[1-9]*' END)""", later)}
         try:
             self._fill("order_refs", refs)
             rows = self.conn.execute(_ORDERS, [json.dumps(sorted(json.loads(k))) for k in keys]).fetchall()

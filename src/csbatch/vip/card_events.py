@@ -175,7 +175,7 @@ def roll_anniversaries(cards: list[Card], period: str, spend: Spend, policy: Pol
             first_year = card.renewed_on is None
             used = any((p.order_date > year_start if first_year else p.order_date >= year_start)
                        and p.order_date <= card.valid_until
-                       for p in spend.kept_orders(card.person, card.programme))
+                       for p in spend.kept_orders(card.person, card.programme, since=_year_month(card)))
             card.anniversaries.append(anniversary)
             if rules.void_without_purchase and not used:
                 card.status = VOID
@@ -185,13 +185,29 @@ def roll_anniversaries(cards: list[Card], period: str, spend: Spend, policy: Pol
                 card.valid_until = valid_until(anniversary, rules.valid_months)
 
 
+def _due(cards: list[Card], period: str) -> list[Card]:
+    """The active cards whose year ends before this month's last day: `roll_anniversaries`' cards."""
+    _, end = month_bounds(period)
+    return [c for c in cards if c.status == ACTIVE and c.valid_until + DAY <= end]
+
+
+def _year_month(card: Card) -> str:
+    """The month the card's current year starts in: the first month of orders its anniversary
+    looks at."""
+    return (card.renewed_on or card.issued_on).strftime("%Y-%m")
+
+
 def years_since(cards: list[Card], period: str) -> str:
     """The first month whose orders `roll_anniversaries` looks at: the start of the year of the
     earliest card whose year ends before this month's last day (this month, when none does)."""
-    _, end = month_bounds(period)
-    starts = [(c.renewed_on or c.issued_on).strftime("%Y-%m") for c in cards
-              if c.status == ACTIVE and c.valid_until + DAY <= end]
-    return min([period, *starts])
+    return min([period, *map(_year_month, _due(cards, period))])
+
+
+def due_holders(cards: list[Card], period: str) -> set[str]:
+    """The persons whose orders `roll_anniversaries` looks at: the holders of `_due` cards only
+    (every holder's year of orders was read before, at a million orders a month millions of
+    them, for the few cards whose year ends)."""
+    return {c.person for c in _due(cards, period)}
 
 
 # --- 2. upgrades ---------------------------------------------------------------------------------

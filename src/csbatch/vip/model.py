@@ -50,10 +50,12 @@ class EarlierPurchases(Protocol):
         those months; amount Decimal, `Decimal("0.00")` plus the rows' amounts."""
         ...
 
-    def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
+    def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str],
+               refunds_before: str | None = None) -> pd.DataFrame:
         """PURCHASE_COLUMNS rows of `customers` in those months, and `refunded`: whether a refund
-        row of those months (any customer's) names the row's order. Dates datetime64, amount
-        Decimal, customer and order ids text."""
+        row (any customer's) of the months `since` <= period < `refunds_before` (default `before`)
+        names the row's order: a window of earlier orders is still refunded by a later month.
+        Dates datetime64, amount Decimal, customer and order ids text."""
         ...
 
     def frame(self) -> pd.DataFrame:

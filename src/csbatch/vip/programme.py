@@ -29,6 +29,7 @@ from csbatch.sheets.month_inputs import row_fields
 from csbatch.vip.card_events import (
     ACTIVE,
     cards_frame,
+    due_holders,
     holders_moved,
     issue_cards,
     load_cards,
@@ -44,7 +45,7 @@ from csbatch.vip.people import add_card_holders, build_people
 from csbatch.vip.points import points_frame, run_points
 from csbatch.vip.pricing import price_with_card, voucher_value
 from csbatch.vip.purchases import Spend, month_purchases
-from csbatch.vip.tasks import maintenance_since, next_month_tasks
+from csbatch.vip.tasks import maintenance_months, next_month_tasks
 
 __all__ = ["price_with_card", "run_vip", "voucher_value"]
 
@@ -75,15 +76,16 @@ def run_vip(period: str, policy: Policy, inputs: Inputs | Mapping[str, pd.DataFr
     holders = {c.person for c in cards if c.status == ACTIVE}
     spend = Spend(period, history.earlier if history.earlier is not None else history.purchases, month, people,
                   policy, holders)
-    since = min(years_since(cards, period), maintenance_since(period, policy))
-    spend.load_orders(holders, since)     # the orders anniversaries and reminders look back at
+    # the orders anniversaries look back at: the card years ending this month, of their holders
+    spend.load_orders(due_holders(cards, period), years_since(cards, period))
 
     roll_anniversaries(cards, period, spend, policy)
     upgrade(cards, period, spend, policy)
     new, found = issue_cards(cards, period, spend, people, policy)
     issues += found
     cards += new
-    spend.load_orders({c.person for c in new}, since)
+    # the orders next month's care reminders can come from, of every holder (`maintenance_months`)
+    spend.load_orders({c.person for c in cards if c.status == ACTIVE}, *maintenance_months(period, policy))
 
     points, found = run_points(period, cards, spend, people, policy, history.points, sales,
                                _kind(inputs, "redemptions"))

@@ -216,9 +216,11 @@ class FramePurchases:
                              "store_type": pd.Series([k[1] for k in sums], dtype=object),
                              "amount": pd.Series(list(sums.values()), dtype=object)})
 
-    def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str]) -> pd.DataFrame:
+    def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str],
+               refunds_before: str | None = None) -> pd.DataFrame:
         rows = self._rows(since, before, stores)
-        refunds = {str(o) for o, a in zip(rows["order_id"].tolist(), rows["amount"].tolist()) if _decimal(a) < 0}
+        later = rows if refunds_before in (None, before) else self._rows(since, refunds_before, stores)
+        refunds = {str(o) for o, a in zip(later["order_id"].tolist(), later["amount"].tolist()) if _decimal(a) < 0}
         mine = self._of(rows, customers)
         out = mine[PURCHASE_COLUMNS].copy()
         out["customer_id"] = out["customer_id"].astype(str)
@@ -584,6 +586,7 @@ class Spend:
         self._made: dict[tuple[str, str], list[Purchase]] = {}
         self._rows_made: dict[int, Purchase] = {}       # this month's rows made (`_purchase`), by row
         self._earlier_orders: dict[str, list[Purchase]] = {}        # kept orders of earlier months, per person
+        self._read_span: dict[str, tuple[str, str]] = {}    # the months of them read (`load_orders`), per person
         persons = {*self._of_person, *holders}
         since, customers = shift_period(period, -(MONTHS - 1)), self._customers(persons)
         in_cents = getattr(self.earlier, "spend_cents", None)
@@ -613,22 +616,36 @@ class Spend:
             found[i] = (person[len(ANONYMOUS):],) if person.startswith(ANONYMOUS) else ()
         return list(chain.from_iterable(found))
 
-    def load_orders(self, persons: Collection[str], since: str) -> None:
-        """Read the earlier orders (months from `since` on) of the `persons` not read yet, for
-        `kept_orders`."""
-        todo = sorted({p for p in persons if p not in self._earlier_orders})
-        if not todo:
-            return
-        for person in todo:
-            self._earlier_orders[person] = []
-        found = self.earlier.orders(since, self.period, self.programme_of, self._customers(todo))
-        for per, cid, store, cat, oid, day, amount, refunded in zip(
-                found["period"].astype(str).tolist(), found["customer_id"].tolist(), found["store_type"].tolist(),
-                found["category"].tolist(), found["order_id"].tolist(), _dates(found["order_date"]),
-                found["amount"].tolist(), found["refunded"].tolist()):
-            if amount > 0 and not refunded:
-                self._earlier_orders[self.people.person(cid)].append(
-                    Purchase(per, cid, self.programme_of[store], cat, oid, day, amount, amount))
+    def load_orders(self, persons: Collection[str], since: str, before: str | None = None) -> None:
+        """Read the earlier orders of months `since` <= period < `before` (default: this month) of
+        the `persons` whose orders of those months are not read yet, for `kept_orders`; a refund
+        up to this month still takes an order out. A person read for other months is read again
+        over both (their span), so what `kept_orders` gives never depends on what was asked
+        before: at a million orders a month, every card holder's year of orders was millions of
+        objects, where the month a reminder can come from holds a few hundred thousand."""
+        before = min(before or self.period, self.period)
+        spans: dict[tuple[str, str], list[str]] = {}
+        for person in sorted(set(persons)):
+            read = self._read_span.get(person)
+            if read is None:
+                spans.setdefault((since, before), []).append(person)
+            elif not (read[0] <= since and before <= read[1]):
+                spans.setdefault((min(read[0], since), max(read[1], before)), []).append(person)
+        for (first, end), todo in spans.items():
+            for person in todo:
+                self._earlier_orders[person] = []
+                self._read_span[person] = (first, end)
+            if first >= end:    # no earlier month: nothing to read
+                continue
+            later = {} if end == self.period else {"refunds_before": self.period}     # (the default: `end`)
+            found = self.earlier.orders(first, end, self.programme_of, self._customers(todo), **later)
+            for per, cid, store, cat, oid, day, amount, refunded in zip(
+                    found["period"].astype(str).tolist(), found["customer_id"].tolist(),
+                    found["store_type"].tolist(), found["category"].tolist(), found["order_id"].tolist(),
+                    _dates(found["order_date"]), found["amount"].tolist(), found["refunded"].tolist()):
+                if amount > 0 and not refunded:
+                    self._earlier_orders[self.people.person(cid)].append(
+                        Purchase(per, cid, self.programme_of[store], cat, oid, day, amount, amount))
 
     def trailing_12m(self, person: str, programme: str) -> Decimal:
         return self.trailing.get((person, programme), ZERO)
@@ -669,12 +686,15 @@ class Spend:
     def month_orders(self, person: str, programme: str) -> list[Purchase]:
         return [p for p in self.month_rows(person, programme) if p.is_order]
 
-    def kept_orders(self, person: str, programme: str | None = None) -> list[Purchase]:
-        """Completed orders, earlier months and this one, that were not refunded later (earlier
-        months: those `load_orders` read; a person it did not read is read whole)."""
-        if person not in self._earlier_orders:
-            self.load_orders([person], "")
-        found = [p for p in self._earlier_orders[person] if programme is None or p.programme == programme]
+    def kept_orders(self, person: str, programme: str | None = None, since: str = "",
+                    before: str | None = None) -> list[Purchase]:
+        """Completed orders that were not refunded later: this month's, and those of the earlier
+        months `since` <= period < `before` (default: all up to this month), as `load_orders`
+        read them (read here, for this person alone, when it did not read them all)."""
+        before = min(before or self.period, self.period)
+        self.load_orders([person], since, before)
+        found = [p for p in self._earlier_orders[person]
+                 if since <= p.period < before and (programme is None or p.programme == programme)]
         found += [p for p in (self._purchase(i) for i in self._of_person.get(person, ()))
                   if p.is_order and (programme is None or p.programme == programme)]
         return sorted((p for p in found if p.order_id not in self.refunds), key=_order_key)
