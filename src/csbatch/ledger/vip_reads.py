@@ -50,13 +50,17 @@ _DIGIT_TEXT = "(typeof(p.customer_ref) = 'text' AND p.customer_ref GLOB '*[0-9]'
 #: owners' months and store types, found by the table's key: each (owner, month, store type,
 #: customer) looked up, in the order a scan of the key meets them (every list ascending, as
 #: SQLite walks an IN list: the rows of equal sort keys come out as before), not the window's
-#: rows scanned for the few customers asked. Sorted by month, day and order as before.
+#: rows scanned for the few customers asked. Only the (owner, month) pairs that hold rows are
+#: asked (`LedgerPurchases._held`, as [owner, month] lists, ascending): an owner holds one month
+#: or a few, so every other pair was a look-up per customer that found nothing (with a year of
+#: history imported and 90k card holders, 2.9 of the query's 3.8 s). Sorted by month, day and
+#: order as before.
 _ORDERS = f"""
     SELECT pe.text, {compact.id_sql('p.customer_ref')}, s.text, k.text, {compact.id_sql('p.order_ref')},
            {compact.day_sql('p.order_date')}, {compact.amount_sql('p.amount')}
-    FROM json_each(?) o CROSS JOIN json_each(?) m CROSS JOIN json_each(?) t CROSS JOIN temp.order_refs r
-         CROSS JOIN vip_purchase_rows p ON p.owner = o.value AND p.period = m.value AND p.store_type = t.value
-                                           AND p.customer_ref = r.ref
+    FROM json_each(?) om CROSS JOIN json_each(?) t CROSS JOIN temp.order_refs r
+         CROSS JOIN vip_purchase_rows p ON p.owner = om.value ->> 0 AND p.period = om.value ->> 1
+                                           AND p.store_type = t.value AND p.customer_ref = r.ref
          JOIN ledger_keys pe ON pe.key = p.period JOIN ledger_keys s ON s.key = p.store_type
          JOIN ledger_keys k ON k.key = p.category
     ORDER BY 1, 6, 5"""
@@ -129,6 +133,13 @@ class LedgerPurchases:
             return json.dumps([k for (k,) in self.conn.execute(f"SELECT key FROM ledger_keys WHERE {sql}", args)])
         return (keys(_LIVE.replace("source", "text")), keys("text >= ? AND text < ?", since, before),
                 keys("text IN (SELECT value FROM json_each(?))", stores_json))
+
+    def _held(self, keys: tuple[str, str, str]) -> str:
+        """The [owner, month] pairs of `_keys`' owners and months that hold a row, ascending, as a
+        JSON list: one look-up per pair by the table's key."""
+        probe = "SELECT 1 FROM vip_purchase_rows WHERE owner = ? AND period = ? LIMIT 1"
+        return json.dumps([[o, m] for o in sorted(json.loads(keys[0])) for m in sorted(json.loads(keys[1]))
+                           if self.conn.execute(probe, (o, m)).fetchone()])
 
     def _id_forms(self, customers: Collection[str]) -> tuple[list[str], dict[Any, str]]:
         """The customers as text, and each one's `compact.id_refs` form → the customer."""
@@ -292,7 +303,7 @@ class LedgerPurchases:
                                              ELSE p.amount LIKE '-%' AND p.amount GLOB '*[1-9]*' END)""", later)}
         try:
             self._fill("order_refs", refs)
-            rows = self.conn.execute(_ORDERS, [json.dumps(sorted(json.loads(k))) for k in keys]).fetchall()
+            rows = self.conn.execute(_ORDERS, (self._held(keys), json.dumps(sorted(json.loads(keys[2]))))).fetchall()
         finally:
             self.conn.execute("DELETE FROM temp.order_refs")
         out = pd.DataFrame(rows, columns=PURCHASE_COLUMNS)

@@ -692,7 +692,9 @@ class Spend:
         months `since` <= period < `before` (default: all up to this month), as `load_orders`
         read them (read here, for this person alone, when it did not read them all)."""
         before = min(before or self.period, self.period)
-        self.load_orders([person], since, before)
+        read = self._read_span.get(person)
+        if read is None or not (read[0] <= since and before <= read[1]):
+            self.load_orders([person], since, before)
         found = [p for p in self._earlier_orders[person]
                  if since <= p.period < before and (programme is None or p.programme == programme)]
         found += [p for p in (self._purchase(i) for i in self._of_person.get(person, ()))
