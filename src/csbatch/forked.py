@@ -22,6 +22,7 @@ import gc
 import os
 import pickle
 import signal
+import stat
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
@@ -140,11 +141,10 @@ class Ahead(Generic[T]):
             return self._work(False)
         _, status = os.waitpid(self._pid, 0)   # interrupted (Ctrl-C): the child is still `cancel`'s
         said, self._pid, self._said = self._said, None, None
-        with said:
-            said.seek(0)
-            words = said.read()
         try:
-            return cast(T, _outcome(words, status, "the child working ahead"))
+            with said:
+                said.seek(0)
+                return cast(T, _outcome(said, status, "the child working ahead"))
         except ChildDied:
             return self._work(False)
 
@@ -194,7 +194,7 @@ def _child(work: Callable[[], object], fd: int) -> NoReturn:
     code = 0
     try:
         try:
-            said = pickle.dumps(("done", work()), protocol=pickle.HIGHEST_PROTOCOL)
+            said = _done(work(), fd)
         except BaseException as exc:  # raised again in the parent
             said = _said(exc)
         view = memoryview(said)
@@ -204,6 +204,23 @@ def _child(work: Callable[[], object], fd: int) -> NoReturn:
         code = 1           # sees no word and says so
     finally:
         os._exit(code)
+
+
+def _done(result: object, fd: int) -> bytes:
+    """What the child says when its work is done: pickled straight into `fd` when it is a file
+    (`ahead`'s), so neither process holds the pickle's bytes beside the objects (a month of 90k
+    VIP members is a 180 MB pickle), and b"" is left to write; else (a pipe) the bytes to write.
+    A result that cannot be pickled leaves the file empty again, and raises."""
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        return pickle.dumps(("done", result), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with os.fdopen(os.dup(fd), "wb") as file:
+            pickle.dump(("done", result), file, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        raise
+    return b""
 
 
 def _said(exc: BaseException) -> bytes:
@@ -220,9 +237,12 @@ def _said(exc: BaseException) -> bytes:
     return sent
 
 
-def _outcome(said: bytes, status: int, who: str = "the forked writer") -> object:
+def _outcome(said: bytes | IO[bytes], status: int, who: str = "the forked writer") -> object:
     """What the child's work returned (None for `beside`'s); raise what it said it raised, or
-    `ChildDied` when it said nothing or did not end well."""
+    `ChildDied` when it said nothing or did not end well. `said`: its bytes, or the file it said
+    it in (read as it is unpickled)."""
+    if not isinstance(said, bytes) and not os.fstat(said.fileno()).st_size:
+        said = b""
     if not said:
         if os.WIFSIGNALED(status):
             how = f"was killed by signal {os.WTERMSIG(status)}"
@@ -230,7 +250,7 @@ def _outcome(said: bytes, status: int, who: str = "the forked writer") -> object
             how = f"ended with status {os.waitstatus_to_exitcode(status)}"
         raise ChildDied(f"{who} {how} without saying whether its work was done")
     try:
-        what = pickle.loads(said)
+        what = pickle.loads(said) if isinstance(said, bytes) else pickle.load(said)
     except Exception as cut:  # cut short: killed while it said it
         raise ChildDied(f"{who} ended with status {status} halfway through saying what happened") from cut
     if what[0] == "done" and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
