@@ -1,7 +1,7 @@
 """`make bench`: the close beside a fastexcel read of its own input files, on a generated month.
 
     python scripts/bench.py [--employees 500] [--orders 100000] [--rounds 3] [--months 1]
-                            [--with-pandas] [--keep DIR] [--period 2026-10]
+                            [--with-pandas] [--keep DIR] [--period 2026-10] [--history 0]
 
 Generates a month at the given size (or reuses --keep DIR, generating into it when it does not
 exist), then, round after round, closes it, reads the same workbooks with fastexcel (every sheet,
@@ -15,17 +15,21 @@ forks to write half its files, sampled every 0.1 s), then the ratios close ÷ fa
 
 --months 2 then closes the next period (generated with the same employees, in a temporary folder,
 never in --keep) on a copy of the ledger the first month left, and prints its table too: the cost
-of the history the ledger holds. Speed is measured here, never by a timed test. Needs the `bench`
-extra (`pip install .[bench]`: fastexcel).
+of the history the ledger holds. --history N first imports N generated months of VIP purchases
+before the first month (`csbatch vip import-history`, one month at a time), as a department does
+once before its first close: the first month then closes on a year of history. Speed is
+measured here, never by a timed test. Needs the `bench` extra (`pip install .[bench]`: fastexcel).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -34,14 +38,14 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config"
 LIMIT = 1.5  # issue 14: the close within 1.5x the fastexcel read of its inputs
 PANDAS_WANTED = 10.0  # issue 14: >= 10x faster than the pandas + openpyxl read
-CLOSE, FASTEXCEL, PANDAS = "close", "fastexcel", "pandas"
+CLOSE, FASTEXCEL, PANDAS, HISTORY = "close", "fastexcel", "pandas", "history"
 WORKBOOKS = (".xlsx", ".xlsm", ".xls")
 
 
@@ -175,6 +179,63 @@ def _child_pandas(paths: list[Path]) -> dict:
     return {"seconds": seconds, "peak": _peak_mib(), "rows": rows}
 
 
+#: the headers of a sales sheet's order date (config/inputs.yaml), and a text date's year and month
+_ORDER_DATE = {"成交日期", "下单日期", "order_date"}
+_YEAR_MONTH = re.compile(r"\s*(\d{4})\s*[-/年.]\s*(\d{1,2})")
+
+
+def _in_month(value: object, period: str) -> bool:
+    """Whether an order date cell is of `period` (a text the pattern does not read is kept: the
+    import's own reader judges it)."""
+    if isinstance(value, (date, datetime)):
+        return f"{value.year}-{value.month:02d}" == period
+    found = _YEAR_MONTH.match(str(value))
+    return found is None or f"{found[1]}-{int(found[2]):02d}" == period
+
+
+def _month_csv(sales: Path, period: str, folder: Path) -> list[Path]:
+    """Each sheet of a generated sales workbook as a CSV of its header and the rows of orders
+    dated in `period`: a month's sales sheet also reports the refund of an order of the month
+    before, which a history export lists once, in its own month (`vip import-history` refuses a
+    file speaking of a month the ledger already holds)."""
+    import python_calamine
+
+    written = []
+    book = python_calamine.CalamineWorkbook.from_path(str(sales))
+    for i in range(len(book.sheet_names)):
+        rows = book.get_sheet_by_index(i).to_python()
+        top = next((r for r, row in enumerate(rows[:20]) if _ORDER_DATE & {str(c).strip() for c in row}), None)
+        if top is None:     # not a sheet of orders (the drop-down lists)
+            continue
+        at = next(c for c, cell in enumerate(rows[top]) if str(cell).strip() in _ORDER_DATE)
+        path = folder / f"{sales.stem}-{i}.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            write = csv.writer(out).writerow
+            write(rows[top])
+            for row in rows[top + 1:]:
+                if _in_month(row[at], period):
+                    write([c.isoformat() if isinstance(c, (date, datetime)) else c for c in row])
+        written.append(path)
+    return written
+
+
+def _child_history(sales: Path, ledger: Path, period: str) -> dict:
+    """`csbatch vip import-history` of one generated month's sales into `ledger` (each sheet of the
+    workbook as a CSV of the month's own orders: `_month_csv`): what a department does once
+    before its first close. Online orders hold no purchase with a store type; they are skipped."""
+    from csbatch.commands.vip_import_history import import_history
+
+    began = time.perf_counter()
+    rows, periods, errors = 0, set(), []
+    for path in _month_csv(sales, period, sales.parent):
+        done, issues = import_history(path, ledger, CONFIG)
+        errors += [str(i) for i in issues if i.is_error and i.code != "vip.import_empty"]
+        if done:
+            rows, periods = rows + done["rows"], periods | set(done["periods"])
+    return {"seconds": time.perf_counter() - began, "peak": _peak_mib(), "ok": not errors, "errors": errors[:10],
+            "rows": rows, "periods": sorted(periods)}
+
+
 def _child(argv: list[str]) -> int:
     """`bench.py --child KIND RESULT.json ARGS...`: one timed run, its figures written as JSON."""
     kind, result, rest = argv[0], Path(argv[1]), argv[2:]
@@ -183,6 +244,8 @@ def _child(argv: list[str]) -> int:
         figures = _child_close(rest[0], Path(rest[1]), Path(rest[2]))
     elif kind == FASTEXCEL:
         figures = _child_fastexcel([Path(p) for p in rest])
+    elif kind == HISTORY:
+        figures = _child_history(Path(rest[0]), Path(rest[1]), rest[2])
     else:
         figures = _child_pandas([Path(p) for p in rest])
     result.write_text(json.dumps(figures), encoding="utf-8")
@@ -245,6 +308,37 @@ def _generate(period: str, inputs: Path, employees: int, orders: int) -> None:
 def _next_period(period: str) -> str:
     year, month = map(int, period.split("-"))
     return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
+def _months_before(period: str, count: int) -> list[str]:
+    """The `count` months before `period`, oldest first."""
+    year, month = map(int, period.split("-"))
+    first = year * 12 + month - 1 - count
+    return [f"{m // 12}-{m % 12 + 1:02d}" for m in range(first, first + count)]
+
+
+def _history(period: str, months: int, employees: int, orders: int, work: Path) -> Path:
+    """A ledger folder holding `months` of VIP purchase history before `period`: each month
+    generated at the bench's size (the same customers), its sales workbooks imported one at a
+    time (`vip import-history`), its inputs then deleted. The first close is then a department's
+    first close after loading its history, and its trailing spend and reminders read those
+    months."""
+    from csbatch.ledger.store import default_ledger
+
+    base = work / "base-history"
+    base.mkdir()
+    for earlier in _months_before(period, months):
+        inputs = work / f"history-{earlier}"
+        _generate(earlier, inputs, employees, orders)
+        for sales in _files(earlier, inputs).sales:
+            done = _run(HISTORY, [str(sales), str(default_ledger(base)), earlier], work)
+            if not done["ok"]:
+                raise SystemExit(f"bench: importing {sales.name} of {earlier} failed:\n" + "\n".join(done["errors"]))
+            if done["rows"]:
+                print(f"imported {sales.name} of {earlier}: {done['rows']:,} purchases "
+                      f"({', '.join(done['periods'])}) in {done['seconds']:.1f} s, {done['peak']:.0f} MiB", flush=True)
+        shutil.rmtree(inputs, ignore_errors=True)
+    return base
 
 
 def _machine() -> str:
@@ -347,9 +441,11 @@ def main(argv: list[str] | None = None) -> int:
                                                                "ledger (default 1)")
     parser.add_argument("--with-pandas", action="store_true", help="also time pandas + openpyxl reading "
                                                                    "the sales files")
+    parser.add_argument("--history", type=int, default=0, help="months of VIP purchase history imported "
+                        "(vip import-history) before the first month, generated at the same size (default 0)")
     args = parser.parse_args(argv)
-    if args.rounds < 1 or args.months < 1:
-        parser.error("--rounds and --months are at least 1")
+    if args.rounds < 1 or args.months < 1 or args.history < 0:
+        parser.error("--rounds and --months are at least 1, --history at least 0")
     try:
         import fastexcel  # noqa: F401  (the reference read; checked before minutes of generating)
     except ImportError:
@@ -359,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="csbatch-bench-"))
     try:
         period, ledger_from, first_close = args.period, None, None
+        if args.history:
+            ledger_from = _history(period, args.history, args.employees, args.orders, work)
         for m in range(args.months):
             inputs = args.keep if (m == 0 and args.keep) else work / f"inputs-{period}"
             if inputs.exists():
@@ -366,7 +464,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 _generate(period, inputs, args.employees, args.orders)
             month = _files(period, inputs)
-            print(f"closing {period}" + (" on the ledger the month before left" if ledger_from else ""), flush=True)
+            print(f"closing {period}" + (" on the ledger the month before left" if m else
+                                         f" on {args.history} month(s) of VIP history" if ledger_from else ""),
+                  flush=True)
             runs, out = _measure(month, args.rounds, args.with_pandas, ledger_from, work)
             table = _table(month, runs, out, args.rounds)
             close_s = statistics.median(c["seconds"] for c in runs[CLOSE])
@@ -374,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
                 first_close = close_s
             else:
                 table.append(f"close ÷ first month's close: {close_s / first_close:.2f}  "
-                             f"(history: the ledger holds {m} month(s) before this one)")
+                             f"(history: the ledger holds {m + args.history} month(s) before this one)")
             print("\n".join(["", *table, ""]), flush=True)
             if ledger_from is not None:
                 shutil.rmtree(ledger_from, ignore_errors=True)
