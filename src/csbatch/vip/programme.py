@@ -41,7 +41,7 @@ from csbatch.vip.changes import member_changes
 from csbatch.vip.discount_check import discount_audit
 from csbatch.vip.members import members_frame, points_out_frame, statements
 from csbatch.vip.model import PURCHASE_COLUMNS, VipHistory, VipResult
-from csbatch.vip.people import add_card_holders, build_people
+from csbatch.vip.people import People, add_card_holders, build_people
 from csbatch.vip.points import points_frame, run_points
 from csbatch.vip.pricing import price_with_card, voucher_value
 from csbatch.vip.purchases import Spend, month_purchases
@@ -57,16 +57,25 @@ def _kind(inputs: Inputs | Mapping[str, pd.DataFrame], name: str) -> pd.DataFram
         return None
 
 
+def vip_people(inputs: Inputs | Mapping[str, pd.DataFrame], key: bytes) -> tuple[People, list[Issue]]:
+    """The persons of the month's customer sheet (`build_people`), the VIP stage's first step:
+    `run_vip` makes them, unless given them made (the close makes them before it forks the VIP
+    stage's child: `csbatch.closing.stages.begin_vip`)."""
+    return build_people(_kind(inputs, "customers"), key)
+
+
 def run_vip(period: str, policy: Policy, inputs: Inputs | Mapping[str, pd.DataFrame],
-            history: VipHistory | None, key: bytes) -> tuple[VipResult, list[Issue]]:
+            history: VipHistory | None, key: bytes,
+            made: tuple[People, list[Issue]] | None = None) -> tuple[VipResult, list[Issue]]:
     """The month's VIP programme: `inputs` is the close's `Inputs` or a mapping of input kind →
     typed frame (a kind left out is no rows); `history` what the ledger holds of earlier months
-    (None: a first close)."""
+    (None: a first close); `made` the people `vip_people` made of these inputs with this key,
+    when made already (run_vip adds card holders to them: a copy of them, in a forked child)."""
     history = history or VipHistory()
-    sales, customers = _kind(inputs, "sales"), _kind(inputs, "customers")
+    sales = _kind(inputs, "sales")
     issues: list[Issue] = []
 
-    people, found = build_people(customers, key)
+    people, found = made if made is not None else vip_people(inputs, key)
     issues += found
     add_card_holders(people, history.cards)
 

@@ -629,7 +629,7 @@ class Spend:
             read = self._read_span.get(person)
             if read is None:
                 spans.setdefault((since, before), []).append(person)
-            elif not (read[0] <= since and before <= read[1]):
+            elif not self._read(person, since, before):
                 spans.setdefault((min(read[0], since), max(read[1], before)), []).append(person)
         for (first, end), todo in spans.items():
             for person in todo:
@@ -646,6 +646,11 @@ class Spend:
                 if amount > 0 and not refunded:
                     self._earlier_orders[self.people.person(cid)].append(
                         Purchase(per, cid, self.programme_of[store], cat, oid, day, amount, amount))
+
+    def _read(self, person: str, since: str, before: str) -> bool:
+        """Whether `load_orders` read the person's orders of every month `since` <= period < `before`."""
+        read = self._read_span.get(person)
+        return read is not None and read[0] <= since and before <= read[1]
 
     def trailing_12m(self, person: str, programme: str) -> Decimal:
         return self.trailing.get((person, programme), ZERO)
@@ -692,8 +697,7 @@ class Spend:
         months `since` <= period < `before` (default: all up to this month), as `load_orders`
         read them (read here, for this person alone, when it did not read them all)."""
         before = min(before or self.period, self.period)
-        read = self._read_span.get(person)
-        if read is None or not (read[0] <= since and before <= read[1]):
+        if not self._read(person, since, before):
             self.load_orders([person], since, before)
         found = [p for p in self._earlier_orders[person]
                  if since <= p.period < before and (programme is None or p.programme == programme)]
