@@ -84,6 +84,7 @@ def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]
         dup = keyed.duplicated(subset=spec.key, keep=False)
         keys_of = {file: set(map(tuple, rows[spec.key].itertuples(index=False)))
                    for file, rows in keyed.groupby("_file", sort=False)}
+        named = policy.inputs.kind_named(kind)
         firsts: dict[tuple, tuple[str, Source | None]] = {}
         rows_of_pair: dict[tuple[str, str], list[Issue]] = defaultdict(list)
         for _, row in keyed[dup].iterrows():
@@ -97,7 +98,7 @@ def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]
             first_file, first_at = firsts[key]
             rows_of_pair[(first_file, row["_file"])].append(
                 Issue.of(inputs.cell(row, spec.key[0]), "inputs.duplicate_key",
-                         N_("{kind}: {key} appears twice (also at {first})"), kind=Named(kind, spec.name), key=shown,
+                         N_("{kind}: {key} appears twice (also at {first})"), kind=named, key=shown,
                          first=str(first_at)))
         for (a, b), issues in rows_of_pair.items():
             if a != b and frozenset((a, b)) in identical:
@@ -107,7 +108,7 @@ def check_keys(inputs: Inputs, policy: Policy, roster_read: bool) -> list[Issue]
                 names = Joined((spec.header(c) for c in spec.key), " + ", " + ")
                 out.append(Issue.of(Source(b), "inputs.copy",
                                     N_("two {kind} files: {first} and {other} hold the same {n} {names} "
-                                       "values: keep one"), kind=Named(kind, spec.name), first=a, other=b,
+                                       "values: keep one"), kind=named, first=a, other=b,
                                     n=len(shared), names=names))
                 continue
             out.extend(collapse(issues))
