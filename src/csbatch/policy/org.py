@@ -8,30 +8,28 @@ from csbatch.i18n import N_, Said
 from csbatch.policy.base import Code, Int, Model, NonNegMoney, Text
 
 
-class MoneyRange(Model):
+class _Range(Model):
+    """A range's one check, for both kinds of range: `min` not above `max`."""
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.min > self.max:     # each range declares both
+            raise ValueError(Said(N_("min {min} is above max {max}"), min=self.min, max=self.max))
+        return self
+
+
+class MoneyRange(_Range):
     """A range of money, both ends included."""
 
     min: NonNegMoney = Field(description="lowest amount, ¥")
     max: NonNegMoney = Field(description="highest amount, ¥ (not below `min`)")
 
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.min > self.max:
-            raise ValueError(Said(N_("min {min} is above max {max}"), min=self.min, max=self.max))
-        return self
 
-
-class CountRange(Model):
+class CountRange(_Range):
     """A range of counts, both ends included."""
 
     min: Int = Field(description="fewest")
     max: Int = Field(description="most (not below `min`)")
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.min > self.max:
-            raise ValueError(Said(N_("min {min} is above max {max}"), min=self.min, max=self.max))
-        return self
 
 
 class Role(Model):
