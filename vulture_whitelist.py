@@ -68,8 +68,3 @@ _.per_distinct
 # change that quietly stopped forking (and ran the VIP stage at its turn) is seen.
 _.forked
 
-
-# `vip_statements.render_statements` (every statement in one pass) is no longer called by the close,
-# which writes them in parts its two writer processes share (`statement_jobs`, stop 34); tests
-# render with it, and tests/test_vip_statements_in_parts.py holds the parts to it.
-_.render_statements
