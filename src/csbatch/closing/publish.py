@@ -57,7 +57,7 @@ from csbatch.reports.tables import (
     audits_table,
     payroll_table,
 )
-from csbatch.reports.vip_statements import statement_jobs
+from csbatch.reports.vip_statements import render_statements
 from csbatch.reports.vip_workbook import write_vip_workbook
 from csbatch.scoring.cards import ScoreResult, items_frame, scorecards_frame
 
@@ -151,16 +151,10 @@ def write_data_files(s: CloseState, folder: Path) -> None:
         job()
 
 
-#: The VIP statements are written in this many jobs (`statement_jobs`): at a year's members they
-#: are the longest of the files (95k pages at 1M, ~45 s), and in parts the two writer processes
-#: share them out and finish together.
-STATEMENT_PARTS = 4
-
-
 def _jobs(s: CloseState, folder: Path, changed: PayChanges | None) -> list[Callable[[], object]]:
     """Every file of the month but the staff pages, as jobs for `shared`: the longest first (at a
     million orders: the audit page and workbook, the payroll workbook, the scorecards workbook,
-    the VIP workbook and the parts of the VIP statements, then the CSVs)."""
+    the VIP statements and workbook, then the CSVs)."""
     c = s.computed()
     pay, vip = c.payroll, c.vip
     people = by_person(c.audit.deadlines)          # the audit workbook's sheet and the page's table
@@ -171,9 +165,9 @@ def _jobs(s: CloseState, folder: Path, changed: PayChanges | None) -> list[Calla
                                        s.lang, changed, period=s.period),
         lambda: write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", c.scores, c.policy, s.lang,
                                    period=s.period),
+        lambda: render_statements(vip, folder, s.period, s.lang, c.policy.company.shown),
         lambda: write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang,
                                    company=c.policy.company.shown, period=s.period),
-        *statement_jobs(vip, folder, s.period, s.lang, c.policy.company.shown, STATEMENT_PARTS),
         *_data_jobs(s, folder),
     ]
 

@@ -23,9 +23,7 @@ IDs never share a file.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from functools import partial
-from itertools import islice
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +34,6 @@ from jinja2 import Environment
 from csbatch.reports.pages import DASH as DASH
 from csbatch.reports.pages import environment, page_renderer, period_label, statement_filename, write_page
 from csbatch.reports.pages import money as money
-from csbatch.vip.members import Statements
 
 TEMPLATE = "vip_statement.html.j2"
 
@@ -54,44 +51,18 @@ def render_statement(statement: dict, period: str, env: Environment | None = Non
 def render_statements(result, folder: Path, period: str, lang: str = "zh", company: str = "") -> list[Path]:
     """Write `folder/vip/<customer_id>.html` for every statement of `result`; returns the paths
     in the statements' order. `company`: the name shown on each statement (company.yaml)."""
-    written: list[Path] = []
-    for job in statement_jobs(result, folder, period, lang, company):
-        written += job()
-    return written
-
-
-def statement_jobs(result, folder: Path, period: str, lang: str = "zh", company: str = "",
-                   parts: int = 1) -> list[Callable[[], list[Path]]]:
-    """`render_statements` as `parts` jobs of consecutive statements, each writing its own and
-    returning their paths: at a year's members (95k at 1M) the statements are the longest of a
-    close's files to write, and the close's two writer processes (`csbatch.forked.shared`) share
-    them out in parts. The file names are found first, for all: two statements that would share
-    one are refused before anything is written."""
-    statements = result.statements
-    ids = statements.customer_ids() if isinstance(statements, Statements) else \
-        [s.get("customer_id") for s in statements]
-    names: list[str] = []
-    seen: dict[str, Any] = {}
-    for cid in ids:
-        name = statement_filename(cid)
-        if name in seen:
-            raise ValueError(f"two VIP statements would share {name}: customers {seen[name]!r} and {cid!r}")
-        seen[name] = cid
-        names.append(name)
-    step = max(-(-len(names) // max(parts, 1)), 1)     # a part's share, rounded up
-    return [partial(_write_part, statements, names, Path(folder) / "vip", start, start + step, period, lang, company)
-            for start in range(0, max(len(names), 1), step)]
-
-
-def _write_part(statements: Sequence[dict], names: list[str], out: Path, start: int, stop: int, period: str,
-                lang: str, company: str) -> list[Path]:
-    """The statements `start` <= i < `stop`, written into `out` under their `names`."""
+    out = Path(folder) / "vip"
     out.mkdir(parents=True, exist_ok=True)
     env = environment(lang)
     render = page_renderer(env.get_template(TEMPLATE))   # looked up once (get_template stats the file)
-    part = statements.part(start, stop) if isinstance(statements, Statements) else islice(statements, start, stop)
     written: list[Path] = []
-    for name, statement in zip(names[start:stop], part):
+    seen: dict[str, Any] = {}
+    for statement in result.statements:
+        name = statement_filename(statement.get("customer_id"))
+        if name in seen:
+            raise ValueError(f"two VIP statements would share {name}: customers "
+                             f"{seen[name]!r} and {statement.get('customer_id')!r}")
+        seen[name] = statement.get("customer_id")
         path = out / name
         if os.path.basename(name) != name or name in (os.curdir, os.pardir):  # cannot happen with the names above
             raise ValueError(f"customer id {statement.get('customer_id')!r} leaves the vip folder")

@@ -130,31 +130,15 @@ class Statements(Sequence[dict]):
 
     def __getitem__(self, i: int | slice) -> dict | list[dict]:
         if isinstance(i, slice):
-            span = range(len(self))[i]
-            if span.step == 1 and len(span) > 1:     # made in one pass, then kept as each index is
-                for at, made in zip(span, self._made(span.start, span.stop)):
-                    self._kept.setdefault(at, made)
-            return [self[j] for j in span]
+            return [self[j] for j in range(len(self))[i]]
         at = range(len(self))[i]      # a negative index counts from the end; IndexError beyond it
         if at not in self._kept:
             self._kept[at] = next(self._made(at, at + 1))
         return self._kept[at]
 
     def __iter__(self) -> Iterator[dict]:
-        return self.part(0, len(self))
-
-    def part(self, start: int, stop: int) -> Iterator[dict]:
-        """The statements `start` <= i < `stop`, in order, made one at a time (those read by index
-        as kept): a part of them for each of the close's two writer processes."""
-        for at, made in enumerate(self._made(start, min(stop, len(self))), start):
+        for at, made in enumerate(self._made(0, len(self))):
             yield self._kept.get(at, made)
-
-    def customer_ids(self) -> list[Any]:
-        """Each statement's `customer_id` (None for a blank), without making the statements."""
-        ids = [None if is_blank(c) else c for c in self._members["customer_id"].tolist()]
-        for at, kept in self._kept.items():
-            ids[at] = kept.get("customer_id")
-        return ids
 
     def __repr__(self) -> str:
         return repr(list(self))
