@@ -152,23 +152,20 @@ def write_data_files(s: CloseState, folder: Path) -> None:
 
 
 def _jobs(s: CloseState, folder: Path, changed: PayChanges | None) -> list[Callable[[], object]]:
-    """Every file of the month but the staff pages, as jobs for `shared`: the longest first. The
-    VIP statements, a page per member, are by far the longest at a year's members (95k pages at
-    a million orders, ~45 s: taken first, by the child as its staff pages are done, while the
-    close writes the rest) and short in a month of few members. Then, at a million orders: the
-    audit page and workbook, the payroll workbook, the scorecards workbook, the VIP workbook, then
-    the CSVs."""
+    """Every file of the month but the staff pages, as jobs for `shared`: the longest first (at a
+    million orders: the audit page and workbook, the payroll workbook, the scorecards workbook,
+    the VIP statements and workbook, then the CSVs)."""
     c = s.computed()
     pay, vip = c.payroll, c.vip
     people = by_person(c.audit.deadlines)          # the audit workbook's sheet and the page's table
     return [
-        lambda: render_statements(vip, folder, s.period, s.lang, c.policy.company.shown),
         lambda: write_audit_page(folder / f"audit_report_{s.period}.html", c.audit, c.policy, s.lang, people),
         lambda: write_audit_workbook(folder / f"audit_report_{s.period}.xlsx", c.audit, c.policy, s.lang, people),
         lambda: write_payroll_workbook(folder / f"payroll_bonus_{s.period}.xlsx", pay, c.attendance.summary, c.policy,
                                        s.lang, changed, period=s.period),
         lambda: write_kpi_workbook(folder / f"kpi_scorecards_{s.period}.xlsx", c.scores, c.policy, s.lang,
                                    period=s.period),
+        lambda: render_statements(vip, folder, s.period, s.lang, c.policy.company.shown),
         lambda: write_vip_workbook(folder / f"vip_statements_{s.period}.xlsx", vip, s.lang,
                                    company=c.policy.company.shown, period=s.period),
         *_data_jobs(s, folder),
