@@ -5,13 +5,18 @@ later (python-calamine's cells, numpy's temporaries, the rows turned into column
 only the top of its heap on its own, so a close's resident memory stayed ~200 MiB over what it
 held at 1M orders: enough to keep the forked writer (`csbatch.forked`) under the memory limit
 from being made. `malloc_trim(0)` gives back every free page; where the C library has no such
-call (musl, macOS, Windows), nothing happens."""
+call (musl, macOS, Windows), nothing happens.
+
+Also how much memory this process holds (`resident`) and, in a forked child, how much of it is
+the child's own (`private`): what decides whether a close forks a child at all."""
 
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -35,3 +40,24 @@ def give_back() -> None:
     Costs a walk of the free chunks: 0.2 s after a million-order read, milliseconds otherwise."""
     if _TRIM is not None:
         _TRIM(0)
+
+
+# --- how much -------------------------------------------------------------------------------------
+
+def resident() -> int | None:
+    """This process's resident memory in bytes (Linux's /proc; None elsewhere)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def private() -> int | None:
+    """The memory only this process maps, in bytes: a forked child's own share (what it allocated
+    and the pages it copied), beside what it still shares with its parent (Linux 4.14+; else None)."""
+    try:
+        lines = Path("/proc/self/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return None
+    found = [int(line.split()[1]) for line in lines if line.startswith(("Private_Clean:", "Private_Dirty:"))]
+    return sum(found) * 1024 if found else None

@@ -37,6 +37,7 @@ from csbatch.ledger.keycheck import checked_key, key_problems
 from csbatch.ledger.opening import open_ledger_checked
 from csbatch.ledger.store import default_ledger
 from csbatch.ledger.vip_reads import LedgerPurchases
+from csbatch.memory import private, resident
 from csbatch.payroll.compute import compute_payroll
 from csbatch.policy import load_policy
 from csbatch.qa.questionnaire import score_audits
@@ -231,14 +232,19 @@ class _AtItsTurn:
 
 
 class _VipAhead:
-    """The VIP stage computed in a forked child (`csbatch.forked.ahead`), taken back at its turn."""
+    """The VIP stage computed in a forked child (`csbatch.forked.ahead`), taken back at its turn.
+    The child says what memory it holds of its own at its end (None when the work ran here);
+    with this process's resident memory as the result is waited for, that is about the most the
+    two held together (`CloseState.held_together`, for the writer's fork: `room_for_a_child`)."""
 
-    def __init__(self, pending: Ahead[tuple[VipResult, list[Issue]]]):
+    def __init__(self, pending: Ahead[tuple[tuple[VipResult, list[Issue]], int | None]]):
         self.pending = pending
 
     def finish(self, state: CloseState) -> tuple[CloseState, list[Issue]]:
-        vip, issues = self.pending.result()
-        return replace(state, vip=vip), issues
+        here = resident()
+        (vip, issues), held = self.pending.result()
+        together = here + held if here is not None and held is not None else 0
+        return replace(state, vip=vip, held_together=max(state.held_together, together)), issues
 
     def cancel(self) -> None:
         self.pending.cancel()
@@ -272,10 +278,11 @@ def begin_vip(s: CloseState) -> Early[CloseState]:
     except Exception:  # met again at the stage's turn, where it always was
         return _AtItsTurn(stage_vip)
 
-    def vip(apart: bool) -> tuple[VipResult, list[Issue]]:
+    def vip(apart: bool) -> tuple[tuple[VipResult, list[Issue]], int | None]:
         if apart and reread and isinstance(earlier, LedgerPurchases):
             history.earlier = LedgerPurchases(open_reader(reread), earlier.until)
-        return run_vip(period, policy, inputs, history, key, people)
+        found = run_vip(period, policy, inputs, history, key, people)
+        return found, private() if apart else None
 
     return _VipAhead(ahead(vip))
 

@@ -67,6 +67,7 @@ class CloseState:
     changes: tuple[dict[str, str], ...] | None = None   # None: a first close, nothing to compare with
     pay_changes: PayChanges | None = None   # the same with names and the reopening's reason (for HR)
     published: Path | None = None
+    held_together: int = 0                    # bytes: about the most the close and its VIP child held at once
     read_progress: ReadProgress | None = field(default=None, compare=False, repr=False)  # per-file progress
 
     @property

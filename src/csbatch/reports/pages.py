@@ -115,10 +115,30 @@ def environment(lang: str = "zh") -> Environment:
                       undefined=StrictUndefined, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = _translated_once(translations(lang))
     env.filters.update(money=money, points=points, date=date, text=text, blank=blank,
                        label=lambda value, field: label(field, value, lang))
     env.globals.update(lang=lang, html_lang="zh-CN" if lang == "zh" else "en")
     return env
+
+
+def _translated_once(catalogue: Any) -> Callable[..., str]:
+    """`{{ _("...") }}` as Jinja's newstyle gettext gives it in these pages (autoescape on): the
+    catalogue's text as `Markup`, always formatted with `% variables`, so the same text for the
+    same words; each one without variables made once. A close renders thousands of pages with
+    some thirty of them each, and Jinja's `_` resolves `gettext` and goes through three context
+    calls every time: at 95k VIP statements, ~40 % of their render."""
+    known: dict[str, Markup] = {}
+
+    def gettext(string: str, **variables: Any) -> str:
+        if variables:
+            return Markup(catalogue.gettext(string)) % variables
+        found = known.get(string)
+        if found is None:
+            found = known[string] = Markup(catalogue.gettext(string)) % {}
+        return found
+
+    return gettext
 
 
 # --- file names --------------------------------------------------------------------------------

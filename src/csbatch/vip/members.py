@@ -10,7 +10,8 @@ number appears only masked (`masking.id_last_digits`), the phone only masked."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple, overload
 
 import pandas as pd
 
@@ -89,23 +90,92 @@ def points_out_frame(entries: list[dict]) -> pd.DataFrame:
     return out
 
 
+class _Own(NamedTuple):
+    """What a member's statement says that the members and tasks frames do not: the masked ID
+    and phone, the programme's and tier's names, the free cleaning's end, the card's points
+    entries and, for an active card, the customers whose tasks it lists (None: no tasks)."""
+
+    id_masked: str | None
+    phone_masked: str | None
+    programme_name: str
+    tier_name: str
+    free_cleaning_until: Any
+    entries: list[dict]
+    customers: tuple[str, ...] | None
+
+
+class Statements(Sequence[dict]):
+    """One statement dict per member (`statements`), made when read, not held: at a year's
+    members of a large department (95k at a million orders a month) the dicts, each a copy of
+    the member's row and tasks, held ~300 MB in the VIP stage and again in the close, for pages
+    rendered one at a time. Held here is only what the members and tasks frames do not say
+    (`_Own`, per member). A statement read by index is kept, so a change made to it is what is
+    rendered (as a list's would be); iterating makes the others one at a time. Reading an index
+    not read before reads the tasks frame through: fine for a few, not for every index."""
+
+    CHUNK = 1024     # members' rows made into dicts at a time
+
+    def __init__(self, members: pd.DataFrame, tasks: pd.DataFrame, own: list[_Own]):
+        self._members, self._tasks, self._own = members, tasks, own
+        self._kept: dict[int, dict] = {}
+
+    def __len__(self) -> int:
+        return len(self._own)
+
+    @overload
+    def __getitem__(self, i: int) -> dict: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[dict]: ...
+
+    def __getitem__(self, i: int | slice) -> dict | list[dict]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        at = range(len(self))[i]      # a negative index counts from the end; IndexError beyond it
+        if at not in self._kept:
+            self._kept[at] = next(self._made(at, at + 1))
+        return self._kept[at]
+
+    def __iter__(self) -> Iterator[dict]:
+        for at, made in enumerate(self._made(0, len(self))):
+            yield self._kept.get(at, made)
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def _made(self, start: int, stop: int) -> Iterator[dict]:
+        tasks = self._tasks
+        kinds, starts, ends, notes = (tasks[k].tolist() for k in ("kind", "due_from", "due_to", "note"))
+        of_customer: dict[str, list[int]] = {}
+        for i, cid in enumerate(tasks["customer_id"].tolist()):
+            of_customer.setdefault(cid, []).append(i)
+        for first in range(start, stop, self.CHUNK):
+            rows = self._members.iloc[first:min(first + self.CHUNK, stop)].to_dict("records")
+            for row, own in zip(rows, self._own[first:first + len(rows)]):
+                statement = {k: (None if is_blank(v) else v) for k, v in row.items()}
+                statement.update(
+                    id_masked=own.id_masked, phone_masked=own.phone_masked, programme_name=own.programme_name,
+                    tier_name=own.tier_name, free_cleaning_until=own.free_cleaning_until, entries=own.entries,
+                    tasks=[] if own.customers is None else sorted(
+                        ({"kind": kinds[i], "due_from": starts[i], "due_to": ends[i], "note": notes[i]}
+                         for cid in own.customers for i in of_customer.get(cid, ())),
+                        key=lambda t: (t["due_from"], t["kind"], t["note"])))
+                yield statement
+
+
 def statements(members: pd.DataFrame, cards: list[Card], people: People, policy: Policy,
-               entries: list[dict], tasks: pd.DataFrame) -> list[dict]:
+               entries: list[dict], tasks: pd.DataFrame) -> Statements:
+    """Each member's statement (`Statements`): the members frame's row, and what it does not say."""
     vip = policy.vip
     mask = vip.masking
     by_no = {c.card_no: c for c in cards}
     by_card = _by_card(entries)
-    by_customer: dict[str, list[dict]] = {}
-    for t in tasks.to_dict("records"):
-        by_customer.setdefault(t["customer_id"], []).append(t)
-    out = []
-    for row in members.to_dict("records"):
-        card = by_no[row["card_no"]]
+    own = []
+    for card_no in members["card_no"].tolist():
+        card = by_no[card_no]
         programme = vip.programmes.get(card.programme)
         rec = people.record(card.customer_id, card.person)
-        mine = set(people.customers_of.get(card.person, [card.customer_id])) | {card.customer_id}
-        statement = {k: (None if is_blank(v) else v) for k, v in row.items()}
-        statement.update(
+        own.append(_Own(
             id_masked=mask_id(rec.id_number if rec else None, mask.id_last_digits),
             phone_masked=mask_phone(rec.phone if rec else None, mask.phone_keep_start, mask.phone_keep_end),
             programme_name=programme.name if programme else card.programme,
@@ -113,10 +183,6 @@ def statements(members: pd.DataFrame, cards: list[Card], people: People, policy:
             free_cleaning_until=valid_until(card.issued_on, vip.card.free_cleaning_months),
             entries=[{k: e[k] for k in ("date", "kind", "points", "order_id", "note")}
                      for e in by_card.get(card.card_no, [])],
-            tasks=sorted(({k: t[k] for k in ("kind", "due_from", "due_to", "note")}
-                          for cid in mine for t in by_customer.get(cid, [])),
-                         key=lambda t: (t["due_from"], t["kind"], t["note"]))
-            if card.status == "active" else [],
-        )
-        out.append(statement)
-    return out
+            customers=tuple(set(people.customers_of.get(card.person, [card.customer_id])) | {card.customer_id})
+            if card.status == "active" else None))
+    return Statements(members, tasks, own)

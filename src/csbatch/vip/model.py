@@ -4,7 +4,7 @@ points int, dates datetime64[ns] (midnight). `person` is the keyed hash of the n
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple, Protocol
@@ -104,7 +104,8 @@ class VipResult:
     points_out: vip_points.csv columns (customer_id, date, kind, points, order_id, note).
     tasks: vip_tasks.csv columns (customer_id, name, phone, kind, due_from, due_to, note) for next month.
     discount_audit: vip_discount_audit.csv columns.
-    statements: one dict per member for the HTML statement (see csbatch.reports.vip_statements).
+    statements: one dict per member for the HTML statement (see csbatch.reports.vip_statements),
+        made when read (`csbatch.vip.members.Statements`).
     member_changes: vip_member_changes.csv columns, members' reported address and phone changes.
     """
 
@@ -115,5 +116,5 @@ class VipResult:
     points_out: pd.DataFrame
     tasks: pd.DataFrame
     discount_audit: pd.DataFrame
-    statements: list[dict]
+    statements: Sequence[dict]
     member_changes: pd.DataFrame = field(default_factory=lambda: empty(MEMBER_CHANGE_COLUMNS))

@@ -90,6 +90,17 @@ class _Records(Mapping[str, Record]):
             made = self._made[customer_id] = self._record(customer_id, self._row_of[customer_id])
         return made
 
+    def get(self, customer_id: str, default: Any = None) -> Any:
+        """`Mapping.get` without its `try`/`except KeyError` around `[]`: asked for each member's
+        birthday, tasks and statement (95k members at a million orders a month)."""
+        made = self._made.get(customer_id)
+        if made is None:
+            i = self._row_of.get(customer_id)
+            if i is None:
+                return default
+            made = self._made[customer_id] = self._record(customer_id, i)
+        return made
+
     def _record(self, cid: str, i: int) -> Record:
         col = self._columns
         id_number = _text(col["id_number"][i])
@@ -134,8 +145,9 @@ class People:
 
     def record(self, customer_id: str, person: str | None = None) -> Record | None:
         """The customer's record, else another record of the same person."""
-        if customer_id in self.records:
-            return self.records[customer_id]
+        found = self.records.get(customer_id)
+        if found is not None:
+            return found
         for other in self.customers_of.get(person or "", ()):
             if other in self.records:
                 return self.records[other]

@@ -120,6 +120,9 @@ def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: Peopl
                      "kind": kind, "due_from": due_from, "due_to": due_to, "note": note})
 
     care_dates = _care_dates(care.days_before)
+    lead = dt.timedelta(days=vip.greetings.festival_days_before)
+    # each festival's task made once, its text shared by every member's row (95k members at 1M)
+    greetings = [(f"festival:{code}", day - lead, day, f"{name} {day.isoformat()}") for code, name, day in festivals]
     care_since, care_before = maintenance_months(period, policy)
     members = sorted((c for c in cards if c.status == ACTIVE), key=lambda c: c.card_no)
     seen: set[str] = set()
@@ -136,10 +139,8 @@ def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: Peopl
                 end = day - dt.timedelta(days=greet.to_days_before)
                 if first <= start <= last or first <= end <= last:
                     task(cid, person, "birthday", start, end, f"birthday on {day.isoformat()}")
-        for code, name, day in festivals:
-            lead = dt.timedelta(days=policy.vip.greetings.festival_days_before)
-            task(cid, person, f"festival:{code}", day - lead, day,
-                 f"{name} {day.isoformat()}")
+        for kind, due_from, due_to, note in greetings:
+            task(cid, person, kind, due_from, due_to, note)
         for order in spend.kept_orders(person, since=care_since, before=care_before):
             months = care.cycle_months.get(order.category, care.cycle_months.get("default"))
             if months is None:
