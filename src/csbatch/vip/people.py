@@ -149,8 +149,9 @@ class People:
         if found is not None:
             return found
         for other in self.customers_of.get(person or "", ()):
-            if other in self.records:
-                return self.records[other]
+            found = self.records.get(other)
+            if found is not None:
+                return found
         return None
 
     def birthday(self, customer_id: str, person: str) -> dt.date | None:
