@@ -20,7 +20,7 @@ from csbatch.idnumbers import mask_id
 from csbatch.money import ZERO_CENTS as ZERO
 from csbatch.money import to_cents
 from csbatch.policy import Policy
-from csbatch.vip.card_events import Card, next_tier
+from csbatch.vip.card_events import ACTIVE, Card, next_tier
 from csbatch.vip.dates import stamp, valid_until
 from csbatch.vip.identity import mask_phone
 from csbatch.vip.model import empty
@@ -184,5 +184,5 @@ def statements(members: pd.DataFrame, cards: list[Card], people: People, policy:
             entries=[{k: e[k] for k in ("date", "kind", "points", "order_id", "note")}
                      for e in by_card.get(card.card_no, [])],
             customers=tuple(set(people.customers_of.get(card.person, [card.customer_id])) | {card.customer_id})
-            if card.status == "active" else None))
+            if card.status == ACTIVE else None))
     return Statements(members, tasks, own)
