@@ -14,25 +14,12 @@ from __future__ import annotations
 
 import ctypes
 import os
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from csbatch.clib import c_function
 
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's `malloc_trim`, found in this process's own symbols; None elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
-        return None
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return trim
-
-
-_TRIM = _malloc_trim()
+#: glibc's `malloc_trim`, found in this process's own symbols; None elsewhere
+_TRIM = c_function("malloc_trim", [ctypes.c_size_t], ctypes.c_int)
 
 
 def give_back() -> None:

@@ -32,13 +32,12 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import sys
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from csbatch import __version__
+from csbatch.clib import c_function
 from csbatch.errors import Issue
 from csbatch.filehash import sha256_file
 from csbatch.ledger.blobs import fsync_dir
@@ -54,21 +53,9 @@ def _fsync_file(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _find_syncfs() -> Callable[[int], int] | None:
-    """The C library's `syncfs` (Linux, glibc 2.14+): one file system's dirty data and metadata
-    flushed in one call; None elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        found = ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
-        return None
-    found.argtypes = [ctypes.c_int]
-    found.restype = ctypes.c_int
-    return found
-
-
-_SYNCFS = _find_syncfs()
+#: the C library's `syncfs` (Linux, glibc 2.14+): one file system's dirty data and metadata
+#: flushed in one call; None elsewhere
+_SYNCFS = c_function("syncfs", [ctypes.c_int], ctypes.c_int)
 
 
 def fsync_tree(folder: Path, files: bool = True) -> None:
