@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from jinja2 import Environment, StrictUndefined, UndefinedError
+from markupsafe import Markup
 
 from csbatch.i18n import translations, word
 from csbatch.reports.pages import environment, page_renderer
@@ -97,3 +98,29 @@ def test_a_dicts_key_is_found_without_an_exception_and_its_own_names_as_jinja_fi
     for env in (ours, stock):
         with pytest.raises(UndefinedError, match="missing"):
             env.from_string("{{ m.missing }}").render(m=row)
+
+
+def _called_into(call, filename: str) -> list[str]:
+    """The functions of `filename` (a module's file name) called while `call()` runs."""
+    called: list[str] = []
+
+    def trace(frame, event, arg):
+        if event == "call" and frame.f_code.co_filename.endswith(filename):
+            called.append(frame.f_code.co_name)
+        return None
+
+    sys.settrace(trace)
+    try:
+        call()
+    finally:
+        sys.settrace(None)
+    return called
+
+
+def test_words_of_texts_are_formatted_without_markupsafes_formatter():
+    said = environment("en").globals["_"]("{first} to {last}")
+    assert type(said).__name__ == "Words"
+    made = said.format(first="<2026-12-01>", last=Markup("<b>2026-12-08</b>"))
+    assert made == Markup("{first} to {last}").format(first="<2026-12-01>", last=Markup("<b>2026-12-08</b>"))
+    assert made == "&lt;2026-12-01&gt; to <b>2026-12-08</b>"
+    assert _called_into(lambda: said.format(first="2026-12-01", last="x & y"), "string.py") == []
