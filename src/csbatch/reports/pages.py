@@ -174,7 +174,9 @@ class _WordsInPlace(Extension):
     page is the same without a call per page (a VIP statement prints some thirty, each through
     Jinja's `Context.call`: 186 → 159 µs a statement). A `_` with variables, or inside an
     expression, is called as before; words whose text cannot be made (`%(name)s`) are left to fail
-    when rendered, as before."""
+    when rendered, as before. The words are the environment's language's: a page that passes a
+    `_` of its own to `render` (the staff and audit pages: `staff_statements.fixed_words`, the same
+    words of the same language) cannot change them."""
 
     _SHAPE = ("variable_begin", "name", "lparen", "string", "rparen", "variable_end")
 
