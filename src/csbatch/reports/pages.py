@@ -131,13 +131,14 @@ class _PageEnvironment(Environment):
 @cache
 def environment(lang: str = "zh") -> Environment:
     """The pages' Jinja environment in one language (one per language, kept for the process):
-    autoescape on, StrictUndefined, the catalogue installed for `{{ _("...") }}` and `{% trans %}`,
-    and the formatting filters. Callers add their own filters to it; they must not depend on
-    anything but the language."""
+    autoescape on, StrictUndefined, the catalogue installed for `{{ _("...") }}` (a plain
+    `{{ _("words") }}` written into the template as it is compiled: `_WordsInPlace`) and
+    `{% trans %}`, and the formatting filters. Callers add their own filters to it; they must not
+    depend on anything but the language."""
     lang = resolve_lang(lang)
     env = _PageEnvironment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
-                      undefined=StrictUndefined, keep_trailing_newline=True,
-                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n", _WordsInPlace])
+                           undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
+                           lstrip_blocks=True, extensions=["jinja2.ext.i18n", _WordsInPlace])
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = _translated_once(translations(lang))
     env.filters.update(money=money, points=points, date=date, text=text, blank=blank,
