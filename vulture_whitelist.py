@@ -68,3 +68,7 @@ _.per_distinct
 # change that quietly stopped forking (and ran the VIP stage at its turn) is seen.
 _.forked
 
+
+# Jinja calls each extension's `filter_stream` on a template's tokens as it compiles it
+# (csbatch.reports.pages._WordsInPlace).
+_.filter_stream

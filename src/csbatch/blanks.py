@@ -21,7 +21,10 @@ import pandas as pd
 
 
 def is_blank(value: object) -> bool:
-    """None, NaN (float, numpy or Decimal), NaT (pandas or numpy) and pd.NA: an empty cell."""
+    """None, NaN (float, numpy or Decimal), NaT (pandas or numpy) and pd.NA: an empty cell. A
+    text, what pages and rows ask about most, is answered first."""
+    if type(value) is str:
+        return False
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, (float, np.floating)):

@@ -8,9 +8,7 @@ import hashlib
 from pathlib import Path
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+def sha256_file(path: Path | str) -> str:
+    """`hashlib.file_digest`: read into one buffer, never a new bytes object per chunk."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()

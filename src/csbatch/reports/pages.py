@@ -21,14 +21,16 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from string import Formatter
 from types import FunctionType
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup, escape
 
 from csbatch.blanks import is_blank
@@ -86,6 +88,8 @@ def points(value: Any, signed: bool = False) -> str:
 
 
 def date(value: Any) -> str:
+    if type(value) is dt.date:    # what a statement's dates are, asked first
+        return value.isoformat()
     if is_blank(value) or value == "":
         return DASH
     if isinstance(value, dt.datetime):  # pandas Timestamps too
@@ -104,16 +108,37 @@ def blank(value: Any) -> str:
     return "" if is_blank(value) else str(value)
 
 
+#: what `getattr` finds on a plain dict: its methods and `object`'s names
+_DICT_NAMES = frozenset(dir(dict))
+
+
+class _PageEnvironment(Environment):
+    """Jinja's environment with `m.name` on a plain dict (a statement, a task, a points entry)
+    looked up as the key at once: Jinja asks `getattr` first, and the `AttributeError` a dict
+    raises for a key costs about a microsecond, some seventy times a VIP statement. What it
+    finds is what Jinja finds: a dict's own names (`items`, `keys`...) still come from `getattr`,
+    a missing key is the same undefined."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_NAMES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @cache
 def environment(lang: str = "zh") -> Environment:
     """The pages' Jinja environment in one language (one per language, kept for the process):
-    autoescape on, StrictUndefined, the catalogue installed for `{{ _("...") }}` and `{% trans %}`,
-    and the formatting filters. Callers add their own filters to it; they must not depend on
-    anything but the language."""
+    autoescape on, StrictUndefined, the catalogue installed for `{{ _("...") }}` (a plain
+    `{{ _("words") }}` written into the template as it is compiled: `_WordsInPlace`) and
+    `{% trans %}`, and the formatting filters. Callers add their own filters to it; they must not
+    depend on anything but the language."""
     lang = resolve_lang(lang)
-    env = Environment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
-                      undefined=StrictUndefined, keep_trailing_newline=True,
-                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    env = _PageEnvironment(loader=FileSystemLoader(str(templates_dir())), autoescape=True,
+                           undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
+                           lstrip_blocks=True, extensions=["jinja2.ext.i18n", _WordsInPlace])
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = _translated_once(translations(lang))
     env.filters.update(money=money, points=points, date=date, text=text, blank=blank,
@@ -127,7 +152,9 @@ def _translated_once(catalogue: Any) -> Callable[..., str]:
     catalogue's text as `Markup`, always formatted with `% variables`, so the same text for the
     same words; each one without variables made once. A close renders thousands of pages with
     some thirty of them each, and Jinja's `_` resolves `gettext` and goes through three context
-    calls every time: at 95k VIP statements, ~40 % of their render."""
+    calls every time: at 95k VIP statements, ~40 % of their render. Made as `Words`, so that
+    `_("{first} to {last}").format(...)` of plain texts, on every task of a VIP statement, is
+    `str.format`."""
     known: dict[str, Markup] = {}
 
     def gettext(string: str, **variables: Any) -> str:
@@ -135,10 +162,45 @@ def _translated_once(catalogue: Any) -> Callable[..., str]:
             return Markup(catalogue.gettext(string)) % variables
         found = known.get(string)
         if found is None:
-            found = known[string] = Markup(catalogue.gettext(string)) % {}
+            found = known[string] = Words(Markup(catalogue.gettext(string)) % {})
         return found
 
     return gettext
+
+
+class _WordsInPlace(Extension):
+    """`{{ _("words") }}`, the whole of an output tag, written into the template as the text it
+    prints when the template is compiled: the environment's `_` (`_translated_once`) gives the
+    same `Markup` for the same words every time, and printing a `Markup` adds no escaping, so the
+    page is the same without a call per page (a VIP statement prints some thirty, each through
+    Jinja's `Context.call`: 186 → 159 µs a statement). A `_` with variables, or inside an
+    expression, is called as before; words whose text cannot be made (`%(name)s`) are left to fail
+    when rendered, as before. The words are the environment's language's: a page that passes a
+    `_` of its own to `render` (the staff and audit pages: `staff_statements.fixed_words`, the same
+    words of the same language) cannot change them."""
+
+    _SHAPE = ("variable_begin", "name", "lparen", "string", "rparen", "variable_end")
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        said = cast(Callable[[str], Any], self.environment.globals["_"])
+        held: list[Token] = []
+        for token in stream:
+            held.append(token)
+            at = len(held) - 1
+            if token.type != self._SHAPE[at] or (at == 1 and token.value != "_"):
+                yield from held[:-1]
+                held = [token] if token.type == self._SHAPE[0] else []
+                if not held:
+                    yield token
+            elif at == len(self._SHAPE) - 1:
+                try:
+                    words = str(said(held[3].value))
+                except Exception:   # (`%(name)s` without a name) fails as before, when rendered
+                    yield from held
+                else:
+                    yield Token(held[0].lineno, "data", words)
+                held = []
+        yield from held
 
 
 # --- file names --------------------------------------------------------------------------------
@@ -212,13 +274,16 @@ def _named_fields(text: str) -> frozenset[str] | None:
 
 
 class Words(Markup):
-    """A catalogue text as `staff_statements.fixed_words` gives it: a `Markup` whose `.format` of
-    whole numbers (`_("+{n} more").format(n=...)` for every long item of a staff page, `{rank} of
-    {n}` on every page) is `str.format`. markupsafe's `Markup.format` runs a Python `Formatter` that escapes each
-    formatted field (~2.5 µs a call); a plain `{name}` field of an `int` formats to digits and a
-    sign, which escaping leaves as they are, so the text is the same. Any other call (a positional
-    argument, a value that is not an `int`, a field with a spec, a conversion or an index) is
-    `Markup.format` itself. `escaped` prints a `Words` as it is, as it prints a `Markup`."""
+    """A catalogue text as `staff_statements.fixed_words` and the pages' `_` give it: a `Markup`
+    whose `.format` of whole numbers and texts (`_("+{n} more").format(n=...)` for every long item
+    of a staff page, `{rank} of {n}` on every page, `{first} to {last}` of dates on every task of a
+    VIP statement) is `str.format`. markupsafe's `Markup.format` runs a Python `Formatter` that
+    escapes each formatted field (~2.5 µs a call, ~10 µs with two texts); a plain `{name}` field of
+    an `int` formats to digits and a sign, which escaping leaves as they are, and one of a `str`,
+    `Markup` or `Words` to its text escaped as `escaped` escapes it, so the text is the same. Any
+    other call (a positional argument, a value of another type, a field with a spec, a conversion
+    or an index) is `Markup.format` itself. `escaped` prints a `Words` as it is, as it prints a
+    `Markup`."""
 
     __slots__ = ()
 
@@ -226,11 +291,17 @@ class Words(Markup):
         if not args:
             names = _named_fields(self)
             if names is not None and names <= kwargs.keys():
-                for value in kwargs.values():
-                    if type(value) is not int:
+                fields: dict[str, Any] = {}
+                for name, value in kwargs.items():
+                    kind = type(value)
+                    if kind is int:
+                        fields[name] = value
+                    elif kind is str or kind is Markup or kind is Words:
+                        fields[name] = escaped(value)
+                    else:
                         break
                 else:   # `Words(text)` of a plain text is `str.__new__`, without Markup's `__new__`
-                    return str.__new__(Words, str.format(self, **kwargs))
+                    return str.__new__(Words, str.format(self, **fields))
         return super().format(*args, **kwargs)
 
 
