@@ -16,7 +16,10 @@ stays text (`Workbook`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -37,15 +40,33 @@ def _word(col: str, value, lang: str):
     return label(col, value) if lang == "zh" else spelled(str(value))
 
 
+def _once_per_text(word: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`word`, asked once per distinct text: a column's codes repeat (95k members of a few
+    programmes and tiers, 290k tasks of a few kinds), and a word is a look-up in the policy's
+    labels and the catalogue each time. Any other value is asked each time."""
+    known: dict[str, Any] = {}
+
+    def each(value: Any) -> Any:
+        if type(value) is not str:
+            return word(value)
+        found = known.get(value, known)     # the dict itself: not known yet
+        if found is known:
+            found = known[value] = word(value)
+        return found
+
+    return each
+
+
 def _shown(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     for col in CODED:
         if col in out.columns:
-            out[col] = out[col].map(lambda v, col=col: _word(col, v, lang))
+            out[col] = out[col].map(_once_per_text(partial(_word, col, lang=lang)))
     if "category" in out.columns:
-        out["category"] = out["category"].map(lambda v: v if is_blank(v) else category_word(str(v), lang))
+        out["category"] = out["category"].map(
+            _once_per_text(lambda v: v if is_blank(v) else category_word(str(v), lang)))
     if "problem" in out.columns:
-        out["problem"] = out["problem"].map(lambda v: worded(v, lang))
+        out["problem"] = out["problem"].map(_once_per_text(lambda v: worded(v, lang)))
     return out
 
 

@@ -59,11 +59,17 @@ KEY_COLUMNS = ("employee_id", "name")
 PAGE_OF = N_("page {page} of {pages}")
 
 
+#: A wide character: CJK and full-width forms, and everything above them (U+2E80 on).
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
 def display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: wide (CJK, full-width) characters count two."""
+    """Columns a text takes in a spreadsheet: wide (CJK, full-width) characters count two. The
+    wide ones are counted by taking them out in C (`_WIDE`), not by a Python step per character
+    (every distinct text of a column is measured: 290k VIP task notes of ~90 characters)."""
     if text.isascii():
         return len(text)
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return 2 * len(text) - len(_WIDE.sub("", text))
 
 
 def places(value: Decimal) -> int:
