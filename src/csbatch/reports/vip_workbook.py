@@ -42,8 +42,8 @@ def _word(col: str, value, lang: str):
 
 def _once_per_text(word: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """`word`, asked once per distinct text: a column's codes repeat (95k members of a few
-    programmes and tiers, 290k tasks of a few kinds), and a word is a look-up in the policy's
-    labels and the catalogue each time. Any other value is asked each time."""
+    programmes and tiers, 290k tasks of a few kinds), and a word is a look-up in the codes'
+    labels (`pages.LABELS`) and the catalogue each time. Any other value is asked each time."""
     known: dict[str, Any] = {}
 
     def each(value: Any) -> Any:
