@@ -85,14 +85,15 @@ class _Records(Mapping[str, Record]):
         self._made: dict[str, Record] = {}
 
     def __getitem__(self, customer_id: str) -> Record:
-        made = self._made.get(customer_id)
+        made = self.get(customer_id)
         if made is None:
-            made = self._made[customer_id] = self._record(customer_id, self._row_of[customer_id])
+            raise KeyError(customer_id)
         return made
 
     def get(self, customer_id: str, default: Any = None) -> Any:
-        """`Mapping.get` without its `try`/`except KeyError` around `[]`: asked for each member's
-        birthday, tasks and statement (95k members at a million orders a month)."""
+        """The record, made the first time it is asked for; `default` for an id the sheet lacks.
+        `Mapping.get` would put a `try`/`except KeyError` around `[]`: this is asked for each
+        member's birthday, tasks and statement (95k members at a million orders a month)."""
         made = self._made.get(customer_id)
         if made is None:
             i = self._row_of.get(customer_id)
