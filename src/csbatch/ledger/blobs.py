@@ -34,6 +34,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from csbatch.filehash import sha256_and_size
 from csbatch.i18n import N_, Said
 from csbatch.vip.identity import ENV_KEY, existing_key, key_file, load_key
 
@@ -104,13 +105,9 @@ def stored_name(sha256: str) -> str:
 
 
 def sha256_of(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
+    """A plain file's sha256 and size, as the manifest and input discovery hash files
+    (`filehash.sha256_and_size`)."""
+    return sha256_and_size(path)
 
 
 def fsync_dir(folder: Path) -> None:
