@@ -97,28 +97,20 @@ class _WithChildren:
             self._thread.join()
 
     def _watch(self) -> None:
+        from csbatch.memory import private, resident
+
         children = Path(f"/proc/self/task/{os.getpid()}/children")
-        page = os.sysconf("SC_PAGE_SIZE")
         while not self._stop.wait(self.every):
             with contextlib.suppress(OSError, ValueError):
                 pids = children.read_text().split()
-                if pids:
-                    own = int(Path("/proc/self/statm").read_text().split()[1]) * page
-                    self.peak_mib = max(self.peak_mib, (own + sum(map(_private_bytes, pids))) / (1024 * 1024))
+                own = resident() if pids else None
+                if own is not None:     # a child gone meanwhile holds nothing
+                    held = own + sum(private(pid) or 0 for pid in pids)
+                    self.peak_mib = max(self.peak_mib, held / (1024 * 1024))
 
 
 #: the close's process and its forked children: the VIP stage's and the writer's (started by `_child_close`)
 _CLOSE_AND_CHILD = _WithChildren()
-
-
-def _private_bytes(pid: str) -> int:
-    """A process's private (unshared) memory in bytes; 0 once it is gone."""
-    try:
-        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
-        return 0
-    return 1024 * sum(int(line.split()[1]) for line in rollup.splitlines()
-                      if line.startswith(("Private_Clean:", "Private_Dirty:")))
 
 
 # ---------------------------------------------------------------- the child processes (one run)

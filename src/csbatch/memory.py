@@ -39,11 +39,13 @@ def resident() -> int | None:
         return None
 
 
-def private() -> int | None:
-    """The memory only this process maps, in bytes: a forked child's own share (what it allocated
-    and the pages it copied), beside what it still shares with its parent (Linux 4.14+; else None)."""
+def private(pid: int | str = "self") -> int | None:
+    """The memory only this process (or process `pid`: the bench's close watching its children)
+    maps, in bytes: a forked child's own share (what it allocated and the pages it copied),
+    beside what it still shares with its parent (Linux 4.14+; None elsewhere, or once `pid` is
+    gone)."""
     try:
-        lines = Path("/proc/self/smaps_rollup").read_text().splitlines()
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
     except OSError:
         return None
     found = [int(line.split()[1]) for line in lines if line.startswith(("Private_Clean:", "Private_Dirty:"))]
