@@ -40,7 +40,6 @@ from csbatch.reports.audit_workbook import (
 from csbatch.reports.cells import to_decimal
 from csbatch.reports.codewords import stages_texts
 from csbatch.reports.pages import DASH, environment, page_renderer, period_label
-from csbatch.reports.staff_statements import fixed_words
 
 TEMPLATE = "audit_report.html.j2"
 
@@ -271,7 +270,7 @@ def render_audit_page(report, policy, lang: str = "zh", people: pd.DataFrame | N
         trends=trend_context(report, lang),
         deadline_status={code: word(lang, name) for code, name, _ in charts.DEADLINE_SERIES},
         sla_status={code: word(lang, name) for code, name, _ in charts.SLA_SERIES},
-        company=policy.company.shown, script=Markup(DRAWN_SCRIPT), script_hash=script_hash(), _=fixed_words(lang))
+        company=policy.company.shown, script=Markup(DRAWN_SCRIPT), script_hash=script_hash())
 
 
 def write_audit_page(path: Path, report, policy, lang: str = "zh", people: pd.DataFrame | None = None) -> Path:

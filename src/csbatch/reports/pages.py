@@ -175,9 +175,8 @@ class _WordsInPlace(Extension):
     page is the same without a call per page (a VIP statement prints some thirty, each through
     Jinja's `Context.call`: 186 → 159 µs a statement). A `_` with variables, or inside an
     expression, is called as before; words whose text cannot be made (`%(name)s`) are left to fail
-    when rendered, as before. The words are the environment's language's: a page that passes a
-    `_` of its own to `render` (the staff and audit pages: `staff_statements.fixed_words`, the same
-    words of the same language) cannot change them."""
+    when rendered, as before. The words are the environment's language's: a `_` passed to
+    `render` cannot change them (no page passes one)."""
 
     _SHAPE = ("variable_begin", "name", "lparen", "string", "rparen", "variable_end")
 
@@ -274,16 +273,15 @@ def _named_fields(text: str) -> frozenset[str] | None:
 
 
 class Words(Markup):
-    """A catalogue text as `staff_statements.fixed_words` and the pages' `_` give it: a `Markup`
-    whose `.format` of whole numbers and texts (`_("+{n} more").format(n=...)` for every long item
-    of a staff page, `{rank} of {n}` on every page, `{first} to {last}` of dates on every task of a
-    VIP statement) is `str.format`. markupsafe's `Markup.format` runs a Python `Formatter` that
-    escapes each formatted field (~2.5 µs a call, ~10 µs with two texts); a plain `{name}` field of
-    an `int` formats to digits and a sign, which escaping leaves as they are, and one of a `str`,
-    `Markup` or `Words` to its text escaped as `escaped` escapes it, so the text is the same. Any
-    other call (a positional argument, a value of another type, a field with a spec, a conversion
-    or an index) is `Markup.format` itself. `escaped` prints a `Words` as it is, as it prints a
-    `Markup`."""
+    """A catalogue text as the pages' `_` gives it (`_translated_once`): a `Markup` whose `.format` of
+    whole numbers and texts (`_("+{n} more").format(n=...)` for every long item of a staff page,
+    `{rank} of {n}` on every page, `{first} to {last}` of dates on every task of a VIP statement)
+    is `str.format`. markupsafe's `Markup.format` runs a Python `Formatter` that escapes each
+    formatted field (~2.5 µs a call, ~10 µs with two texts); a plain `{name}` field of an `int`
+    formats to digits and a sign, which escaping leaves as they are, and one of a `str`, `Markup`
+    or `Words` to its text escaped as `escaped` escapes it, so the text is the same. Any other call
+    (a positional argument, a value of another type, a field with a spec, a conversion or an index)
+    is `Markup.format` itself. `escaped` prints a `Words` as it is, as it prints a `Markup`."""
 
     __slots__ = ()
 

@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from markupsafe import Markup
 
 from csbatch.blanks import is_blank
-from csbatch.i18n import resolve_lang, said_in, translations
+from csbatch.i18n import said_in
 from csbatch.idnumbers import mask_ids_in
 from csbatch.policy.vocabulary import measure_word, show
 from csbatch.reports.codewords import flag_word
-from csbatch.reports.pages import Words, environment, page_renderer, period_label, statement_filename, write_page
+from csbatch.reports.pages import environment, page_renderer, period_label, statement_filename, write_page
 from csbatch.reports.tables import ATTENDANCE
 from csbatch.rules.reasons import worded
 
@@ -102,26 +101,6 @@ def _install_filters(env, lang: str) -> None:
     env.filters.setdefault("said", lambda text: said_in(lang, text))            # an input row's place and note
 
 
-@cache
-def fixed_words(lang: str) -> Callable[..., Markup]:
-    """`{{ _("...") }}` for a page rendered many times or asking for the same words row after row
-    (the staff pages, the audit page's tables), passed to `render` as `_`: what the environment's
-    own (new-style, autoescaping) gettext returns, each text's translation kept once looked up (as
-    `Words`, `csbatch.reports.pages`, whose `.format` of whole numbers is quicker)."""
-    gettext = translations(resolve_lang(lang)).gettext
-    kept: dict[str, Markup] = {}
-
-    def _(string: str, **variables: Any) -> Markup:
-        if variables:
-            return Markup(gettext(string)) % variables
-        found = kept.get(string)
-        if found is None:
-            found = kept[string] = Words(Markup(gettext(string)) % variables)
-        return found
-
-    return _
-
-
 def render_page(page: StaffPage, period: str, lang: str = "zh", company: str = "", env=None) -> str:
     env = env or environment(lang)
     _install_filters(env, lang)
@@ -130,7 +109,7 @@ def render_page(page: StaffPage, period: str, lang: str = "zh", company: str = "
 
 def _render(render: Callable[..., str], page: StaffPage, company: str, period: str, label: str, lang: str) -> str:
     return render(p=page, company=company, period=period, period_label=label,
-                  attendance=_attendance_rows(page.attendance, lang), shown_rows=SHOWN_ROWS, _=fixed_words(lang))
+                  attendance=_attendance_rows(page.attendance, lang), shown_rows=SHOWN_ROWS)
 
 
 def render_pages(pages: list[StaffPage], folder: Path, period: str, lang: str = "zh",
