@@ -86,11 +86,11 @@ def fsync_tree(folder: Path, files: bool = True) -> None:
     fsync_dir(folder)
 
 
-def output_files(root: Path) -> list[str]:
-    """Every file under `root` but a `manifest.json`, as a path relative to it (`/`-separated),
-    in the order of `sorted(root.rglob("*"))`: compared part by part, symbolic links to folders
-    not followed. Walked with `os.scandir`, which knows each entry's kind, not a `Path` and a
-    `stat` per file (a close with a year of VIP history writes 100k files)."""
+def files_under(root: Path) -> list[str]:
+    """Every file under `root`, as a path relative to it (`/`-separated), in the order of
+    `sorted(root.rglob("*"))`: compared part by part, symbolic links to folders not followed.
+    Walked with `os.scandir`, which knows each entry's kind, not a `Path` and a `stat` per file (a
+    close with a year of VIP history writes 100k files)."""
     found: list[str] = []
 
     def walk(folder: str, prefix: str) -> None:
@@ -98,11 +98,16 @@ def output_files(root: Path) -> list[str]:
             for entry in entries:
                 if entry.is_dir() and not entry.is_symlink():
                     walk(entry.path, f"{prefix}{entry.name}/")
-                elif entry.is_file() and entry.name != "manifest.json":
+                elif entry.is_file():
                     found.append(prefix + entry.name)
 
     walk(os.fspath(root), "")
     return sorted(found, key=lambda rel: rel.split("/"))
+
+
+def output_files(root: Path) -> list[str]:
+    """`files_under(root)` but every `manifest.json`: the files a manifest lists."""
+    return [rel for rel in files_under(root) if rel.rpartition("/")[2] != "manifest.json"]
 
 
 def build_manifest(*, period: str, started_at: str, finished_at: str, policy: Policy, inputs: Inputs,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from csbatch.closing.manifest import files_under
 from csbatch.closing.state import CloseState, need
 from csbatch.errors import Issue
 
@@ -32,7 +33,7 @@ def summarize(state: CloseState, issues: Sequence[Issue]) -> CloseSummary:
     """The summary of a published close (`state.published` set: no error stopped it)."""
     computed = state.computed()
     folder = need(state.published, "published folder")
-    files = tuple(sorted(p for p in folder.rglob("*") if p.is_file()))
+    files = tuple(folder / rel for rel in files_under(folder))
     kinds = Counter(i.code for i in issues if not i.is_error)
     return CloseSummary(
         period=state.period,
