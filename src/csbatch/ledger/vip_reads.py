@@ -66,6 +66,10 @@ _ORDERS = f"""
          JOIN ledger_keys pe ON pe.key = p.period JOIN ledger_keys s ON s.key = p.store_type
          JOIN ledger_keys k ON k.key = p.category
     ORDER BY 1, 6, 5"""
+#: `_ORDERS` of the days `?` <= day <= `?` (days since 1970-01-01, as `compact.day` stores a
+#: date); a day stored otherwise (as text) is kept for the caller to judge.
+_ORDERS_IN_DAYS = _ORDERS.replace(
+    "ORDER BY", "WHERE typeof(p.order_date) != 'integer' OR p.order_date BETWEEN ? AND ?\n    ORDER BY")
 
 
 def _column(rows: list[tuple[Any, ...]], i: int) -> tuple[Any, ...]:
@@ -291,7 +295,7 @@ class LedgerPurchases:
                           [named[k] for k in store_keys], np.array(cents, dtype=np.int64), exact)
 
     def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str],
-               refunds_before: str | None = None) -> pd.DataFrame:
+               refunds_before: str | None = None, days: tuple[int, int] | None = None) -> pd.DataFrame:
         from csbatch.vip.model import PURCHASE_COLUMNS
 
         keys = self._keys(since, before, stores)
@@ -305,7 +309,9 @@ class LedgerPurchases:
                                              ELSE p.amount LIKE '-%' AND p.amount GLOB '*[1-9]*' END)""", later)}
         try:
             self._fill("order_refs", refs)
-            rows = self.conn.execute(_ORDERS, (self._held(keys), json.dumps(sorted(json.loads(keys[2]))))).fetchall()
+            asked = (self._held(keys), json.dumps(sorted(json.loads(keys[2]))))
+            rows = self.conn.execute(_ORDERS, asked).fetchall() if days is None else \
+                self.conn.execute(_ORDERS_IN_DAYS, (*asked, *days)).fetchall()
         finally:
             self.conn.execute("DELETE FROM temp.order_refs")
         out = pd.DataFrame(rows, columns=PURCHASE_COLUMNS)

@@ -6,6 +6,7 @@ instead of being re-derived (and re-argued) wherever a date is computed."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -30,6 +31,14 @@ def as_date(value: Any) -> dt.date | None:
     return pd.Timestamp(value).date()
 
 
+#: The functions below are asked the same few hundred days again and again (each card's dates, each
+#: task's, at 95k members with a year of history), and a `relativedelta` or a `Timestamp` is made
+#: in microseconds: each answer is kept once made (a date, its type and its answer are immutable;
+#: `typed`: a datetime or Timestamp is never taken for the date it equals).
+_KEPT = lru_cache(maxsize=8192, typed=True)
+
+
+@_KEPT
 def add_months(day: dt.date, months: int) -> dt.date:
     return day + relativedelta(months=months)
 
@@ -39,6 +48,7 @@ def valid_until(start: dt.date, months: int) -> dt.date:
     return add_months(start, months) - DAY
 
 
+@_KEPT
 def months_held(since: dt.date, until: dt.date) -> int:
     """Whole months from `since` to `until` (2026-10-09 → 2027-10-31 is 12)."""
     delta = relativedelta(until, since)
@@ -51,6 +61,7 @@ def shift_period(period: str, months: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+@_KEPT
 def stamp(day: dt.date | None) -> pd.Timestamp | NaTType:
     """A date as the frames hold it: midnight Timestamp, NaT for None."""
     return pd.NaT if day is None else pd.Timestamp(day)

@@ -51,11 +51,13 @@ class EarlierPurchases(Protocol):
         ...
 
     def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str],
-               refunds_before: str | None = None) -> pd.DataFrame:
+               refunds_before: str | None = None, days: tuple[int, int] | None = None) -> pd.DataFrame:
         """PURCHASE_COLUMNS rows of `customers` in those months, and `refunded`: whether a refund
         row (any customer's) of the months `since` <= period < `refunds_before` (default `before`)
         names the row's order: a window of earlier orders is still refunded by a later month.
-        Dates datetime64, amount Decimal, customer and order ids text."""
+        Dates datetime64, amount Decimal, customer and order ids text. With `days` (first, last;
+        days since 1970-01-01), rows dated outside them may be left out (the ledger leaves them
+        out in SQL; a frame gives them all): the caller keeps only those within."""
         ...
 
     def frame(self) -> pd.DataFrame:

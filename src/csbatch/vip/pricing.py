@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from decimal import Decimal
+from functools import lru_cache
 
 from csbatch.money import ONE, to_cents
 from csbatch.money import ZERO_CENTS as ZERO
@@ -17,8 +18,11 @@ from csbatch.policy.bands import fmt
 from csbatch.policy.vip import Programme
 
 
+@lru_cache(maxsize=8192)
 def yen(amount: Decimal | int) -> str:
-    """`Decimal("2800")` → `¥2,800`; `Decimal("350.35")` → `¥350.35`."""
+    """`Decimal("2800")` → `¥2,800`; `Decimal("350.35")` → `¥350.35`. Each text kept once made:
+    the discount audit and the care reminders ask it hundreds of thousands of times for a few
+    thousand amounts; amounts that are equal (`2800`, `2800.00`) have one text, the cents'."""
     d = to_cents(amount)
     text = f"{abs(d):,.2f}"
     if text.endswith(".00"):

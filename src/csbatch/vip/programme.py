@@ -45,7 +45,7 @@ from csbatch.vip.people import People, add_card_holders, build_people
 from csbatch.vip.points import points_frame, run_points
 from csbatch.vip.pricing import price_with_card, voucher_value
 from csbatch.vip.purchases import Spend, month_purchases
-from csbatch.vip.tasks import maintenance_months, next_month_tasks
+from csbatch.vip.tasks import next_month_tasks
 
 __all__ = ["price_with_card", "run_vip", "voucher_value"]
 
@@ -93,8 +93,6 @@ def run_vip(period: str, policy: Policy, inputs: Inputs | Mapping[str, pd.DataFr
     new, found = issue_cards(cards, period, spend, people, policy)
     issues += found
     cards += new
-    # the orders next month's care reminders can come from, of every holder (`maintenance_months`)
-    spend.load_orders({c.person for c in cards if c.status == ACTIVE}, *maintenance_months(period, policy))
 
     points, found = run_points(period, cards, spend, people, policy, history.points, sales,
                                _kind(inputs, "redemptions"))

@@ -220,7 +220,7 @@ class FramePurchases:
                              "amount": pd.Series(list(sums.values()), dtype=object)})
 
     def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str],
-               refunds_before: str | None = None) -> pd.DataFrame:
+               refunds_before: str | None = None, days: tuple[int, int] | None = None) -> pd.DataFrame:
         rows = self._rows(since, before, stores)
         later = rows if refunds_before in (None, before) else self._rows(since, refunds_before, stores)
         refunds = {str(o) for o, a in zip(later["order_id"].tolist(), later["amount"].tolist()) if _decimal(a) < 0}
@@ -640,19 +640,24 @@ class Spend:
                 self._read_span[person] = (first, end)
             if first >= end:    # no earlier month: nothing to read
                 continue
-            later = {} if end == self.period else {"refunds_before": self.period}     # (the default: `end`)
-            found = self.earlier.orders(first, end, self.programme_of, self._customers(todo), **later)
-            # one object per distinct period, category and day, not one per order: the ledger's
-            # rows are new strings and dates each (~150 bytes an order, 700k orders at 1M)
-            one: dict[Any, Any] = {}
-            for per, cid, store, cat, oid, day, amount, refunded in zip(
-                    found["period"].astype(str).tolist(), found["customer_id"].tolist(),
-                    found["store_type"].tolist(), found["category"].tolist(), found["order_id"].tolist(),
-                    _dates(found["order_date"]), found["amount"].tolist(), found["refunded"].tolist()):
-                if amount > 0 and not refunded:
-                    self._earlier_orders[self.people.person(cid)].append(
-                        Purchase(one.setdefault(per, per), cid, self.programme_of[store], one.setdefault(cat, cat),
-                                 oid, one.setdefault(day, day), amount, amount))
+            found = self.earlier.orders(first, end, self.programme_of, self._customers(todo),
+                                        refunds_before=self.period)
+            for person, order in self._orders_of(found):
+                self._earlier_orders[person].append(order)
+
+    def _orders_of(self, found: pd.DataFrame) -> Iterator[tuple[str, Purchase]]:
+        """(person, order) of each completed order of `EarlierPurchases.orders` rows not refunded.
+        One object per distinct period, category and day, not one per order: the ledger's rows
+        are new strings and dates each (~150 bytes an order, 700k orders at 1M)."""
+        one: dict[Any, Any] = {}
+        for per, cid, store, cat, oid, day, amount, refunded in zip(
+                found["period"].astype(str).tolist(), found["customer_id"].tolist(),
+                found["store_type"].tolist(), found["category"].tolist(), found["order_id"].tolist(),
+                _dates(found["order_date"]), found["amount"].tolist(), found["refunded"].tolist()):
+            if amount > 0 and not refunded:
+                yield self.people.person(cid), Purchase(one.setdefault(per, per), cid, self.programme_of[store],
+                                                        one.setdefault(cat, cat), oid, one.setdefault(day, day),
+                                                        amount, amount)
 
     def _read(self, person: str, since: str, before: str) -> bool:
         """Whether `load_orders` read the person's orders of every month `since` <= period < `before`."""
@@ -712,5 +717,49 @@ class Spend:
                   if p.is_order and (programme is None or p.programme == programme)]
         return sorted((p for p in found if p.order_id not in self.refunds), key=_order_key)
 
+    def care_orders(self, persons: Collection[str], since: str, before: str,
+                    days: tuple[dt.date, dt.date]) -> dict[str, list[Purchase]]:
+        """Each of `persons`' orders that `kept_orders(person, since=since, before=before)` gives,
+        of those dated `days` (first, last; an order without a plain date is kept too): next
+        month's care reminders come only from orders of such a window. Read for all of them in
+        one query, the window's days in SQL, and not kept (a person whose months `load_orders`
+        read already: from those): with a year of history and 95k card holders, the two months
+        `maintenance_months` gives were ~800k orders made objects and held to the end of the
+        stage, for the half of them a window of a month holds. A refund up to this month takes
+        an order out, as for `kept_orders`."""
+        before = min(before, self.period)
+        first, last = (d.toordinal() - _EPOCH for d in days)
+        found: dict[str, list[Purchase]] = {}
+        todo: list[str] = []
+        for person in persons:      # a person whose months `load_orders` read already: from them
+            if self._read(person, since, before):
+                found[person] = [p for p in self._earlier_orders[person]
+                                 if since <= p.period < before and _within(p.order_date, first, last)]
+            else:
+                found[person] = []
+                todo.append(person)
+        if todo and since < before:
+            rows = self.earlier.orders(since, before, self.programme_of, self._customers(todo),
+                                       refunds_before=self.period, days=(first, last))
+            for person, order in self._orders_of(rows):
+                if _within(order.order_date, first, last):
+                    found[person].append(order)
+        amounts, dated = self._columns[6], self._columns[5]
+        for person, orders in found.items():
+            orders += [self._purchase(i) for i in self._of_person.get(person, ())
+                       if amounts[i] > 0 and _within(dated[i], first, last)]
+            orders[:] = sorted((p for p in orders if p.order_id not in self.refunds), key=_order_key)
+        return found
+
     def keys(self):
         return self.trailing.keys()
+
+
+def _within(day: Any, first: int, last: int) -> bool:
+    """Whether a date, or a day of `_days`, is within days `first`..`last` since 1970-01-01;
+    True for anything else (a blank): the caller judges it as before."""
+    if type(day) is int:
+        return first <= day <= last
+    if type(day) is dt.date:
+        return first <= day.toordinal() - _EPOCH <= last
+    return True
