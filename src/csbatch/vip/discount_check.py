@@ -49,6 +49,10 @@ def discount_audit(cards: list[Card], spend: Spend, vouchers: dict[str, Decimal]
     never = set(vip.never_discounted)
     rows = []
     worded: dict[tuple[Any, ...], Reason] = {}
+    # each problem worded once and shared by the rows that have it: a `Reason` holds its figures
+    # (~1.5 KB a row); at a million orders a month with 95k members the audit flagged 104k orders
+    # with 6k distinct problems, 160 MB held in the VIP stage and again in the close
+    problems: dict[tuple[Any, ...], Reason] = {}
     for card in cards:
         programme = vip.programmes.get(card.programme)
         if programme is None or not card.active_this_month:
@@ -61,10 +65,12 @@ def discount_audit(cards: list[Card], spend: Spend, vouchers: dict[str, Decimal]
             expected = price_with_card(order.list_amount, programme, tier, order.category, voucher, never)
             if order.amount == expected:
                 continue
-            problem: Reason
+            problem: Reason | None
             if order.category in never and order.amount < expected:
-                problem = Reason.of("never_discounted", category=Reason.named(
-                    order.category.replace("_", "-"), _category_name(policy, order.category)))
+                problem = problems.get((order.category,))
+                if problem is None:
+                    problem = problems[order.category,] = Reason.of("never_discounted", category=Reason.named(
+                        order.category.replace("_", "-"), _category_name(policy, order.category)))
             else:
                 # the terms depend on the card and the order's category and voucher only: worded
                 # once per such set (thousands of rows at a million orders share a few dozen); the
@@ -73,7 +79,11 @@ def discount_audit(cards: list[Card], spend: Spend, vouchers: dict[str, Decimal]
                 terms = worded.get(said)
                 if terms is None:
                     terms = worded[said] = _terms(programme, tier, order.category, voucher, never)
-                problem = Reason.of("off_terms", paid=yen(order.amount), expected=yen(expected), terms=terms)
+                paid, price = yen(order.amount), yen(expected)
+                problem = problems.get((paid, price, id(terms)))     # the terms by identity: kept in `worded`
+                if problem is None:
+                    problem = problems[paid, price, id(terms)] = Reason.of("off_terms", paid=paid, expected=price,
+                                                                           terms=terms)
             rows.append({"order_id": order.order_id, "customer_id": order.customer_id, "tier": tier,
                          "category": order.category, "list_amount": order.list_amount, "amount": order.amount,
                          "expected_amount": expected, "problem": problem, "_date": order.order_date})
