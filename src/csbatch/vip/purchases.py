@@ -625,7 +625,8 @@ class Spend:
         up to this month still takes an order out. A person read for other months is read again
         over both (their span), so what `kept_orders` gives never depends on what was asked
         before: at a million orders a month, every card holder's year of orders was millions of
-        objects, where the month a reminder can come from holds a few hundred thousand."""
+        objects, where the holders of the card years ending this month are far fewer (next month's care
+        reminders read their own window of days: `care_orders`)."""
         before = min(before or self.period, self.period)
         spans: dict[tuple[str, str], list[str]] = {}
         for person in sorted(set(persons)):
@@ -724,7 +725,7 @@ class Spend:
         month's care reminders come only from orders of such a window. Read for all of them in
         one query, the window's days in SQL, and not kept (a person whose months `load_orders`
         read already: from those): with a year of history and 95k card holders, the two months
-        `maintenance_months` gives were ~800k orders made objects and held to the end of the
+        `maintenance_months` gives were ~650k orders made objects and held to the end of the
         stage, for the half of them a window of a month holds. A refund up to this month takes
         an order out, as for `kept_orders`."""
         before = min(before, self.period)
