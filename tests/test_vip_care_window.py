@@ -7,7 +7,6 @@ ledger in SQL) for every holder in one query and gives what `kept_orders` gives 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -24,18 +23,15 @@ from csbatch.vip.people import People
 from csbatch.vip.purchases import FramePurchases, Spend
 from csbatch.vip.tasks import care_window, maintenance_months
 from test_ledger_purchases_keyed import CUSTOMERS, _purchases, _sorted
+from test_vip_orders_window import _with_care
 
-
-def _with_care(policy, days_before: int, cycles: dict[str, int]):
-    care = policy.vip.maintenance.model_copy(update={"days_before": days_before, "cycle_months": cycles})
-    return dataclasses.replace(policy, vip=policy.vip.model_copy(update={"maintenance": care}))
+#: any month of five years, any lead, one to three categories' cycles of up to two years
+PERIODS = st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(2024, 2028), st.integers(1, 12))
+CYCLES = st.dictionaries(st.sampled_from(["default", "sofa", "bed"]), st.integers(0, 24), min_size=1, max_size=3)
 
 
 @settings(max_examples=60, deadline=None)
-@given(period=st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(2024, 2028), st.integers(1, 12)),
-       days_before=st.integers(0, 45),
-       cycles=st.dictionaries(st.sampled_from(["default", "sofa", "bed"]), st.integers(0, 24),
-                              min_size=1, max_size=3))
+@given(period=PERIODS, days_before=st.integers(0, 45), cycles=CYCLES)
 def test_the_window_holds_every_order_a_reminder_can_come_from(policy, period, days_before, cycles):
     """Every order date whose reminder (care date less `days_before`) starts next month lies in
     the window; with one cycle the window is at most 36 days (a month of 31 days, three more where
