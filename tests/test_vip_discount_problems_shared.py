@@ -6,7 +6,10 @@ language as one worded for its row alone."""
 
 from __future__ import annotations
 
-from csbatch.rules.reasons import Reason
+import pandas as pd
+
+from csbatch.reports.vip_workbook import _once_per_text, _shown
+from csbatch.rules.reasons import Reason, worded
 from test_vip import customer, inputs, order, run
 
 
@@ -29,3 +32,28 @@ def test_equal_problems_are_one_reason_and_read_as_before(policy):
         "A1": ("paid ¥2,000, expected ¥1,800 (silver 90%)", "实付¥2,000，应收¥1,800（银卡90%）"),
         "B1": ("paid ¥2,720, expected ¥2,880 (silver 90%)", "实付¥2,720，应收¥2,880（银卡90%）"),
         "S1": ("special-price item discounted", "特价商品被打折")}
+
+
+def test_the_workbook_words_each_shared_problem_once(policy):
+    """The VIP workbook's problem column asks each `Reason` object its words once
+    (`vip_workbook._once_per_text`): a problem shared by many rows is worded once. Two reasons
+    of one English are two objects, each asked: their Chinese can differ."""
+    silver = Reason.of("off_terms", paid="¥2,000", expected="¥1,800",
+                       terms=Reason.of("card_rate", tier=Reason.named("silver", "银卡"), rate="90%"))
+    other = Reason.of("off_terms", paid="¥2,000", expected="¥1,800",
+                      terms=Reason.of("card_rate", tier=Reason.named("silver", "专业银卡"), rate="90%"))
+    asked: list[object] = []
+
+    def word(value):
+        asked.append(value)
+        return worded(value, "zh")
+
+    each = _once_per_text(word)
+    column = [silver, silver, other, silver, other]
+    assert [each(p) for p in column] == [worded(p, "zh") for p in column]
+    assert [id(p) for p in asked] == [id(silver), id(other)]
+    assert worded(silver, "zh") != worded(other, "zh") and silver == other
+
+    frame = pd.DataFrame({"problem": pd.Series(column, dtype=object)})
+    for lang in ("zh", "en"):
+        assert _shown(frame, lang)["problem"].tolist() == [worded(p, lang) for p in column]

@@ -28,7 +28,7 @@ from csbatch.reports.codewords import category_word
 from csbatch.reports.pages import label
 from csbatch.reports.tables import VIP_DISCOUNT_AUDIT, VIP_MEMBER_CHANGES, VIP_MEMBERS, VIP_POINTS, VIP_TASKS
 from csbatch.reports.workbook import Workbook
-from csbatch.rules.reasons import worded
+from csbatch.rules.reasons import Reason, worded
 from csbatch.text import spelled
 
 CODED = ("programme", "tier", "status", "kind")
@@ -43,15 +43,24 @@ def _word(col: str, value, lang: str):
 def _once_per_text(word: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """`word`, asked once per distinct text: a column's codes repeat (95k members of a few
     programmes and tiers, 290k tasks of a few kinds), and a word is a look-up in the codes'
-    labels (`pages.LABELS`) and the catalogue each time. Any other value is asked each time."""
-    known: dict[str, Any] = {}
+    labels (`pages.LABELS`) and the catalogue each time. A `Reason` is asked once per object,
+    not per text (two reasons of one English can differ in Chinese): the discount audit shares
+    each problem between the rows that have it (104k rows, 9k problems), and the column being
+    mapped holds each object, so no other takes its `id` meanwhile. Any other value is asked
+    each time."""
+    known: dict[str | int, Any] = {}
 
     def each(value: Any) -> Any:
-        if type(value) is not str:
+        kind = type(value)
+        if kind is str:
+            key: str | int = value
+        elif kind is Reason:
+            key = id(value)
+        else:
             return word(value)
-        found = known.get(value, known)     # the dict itself: not known yet
+        found = known.get(key, known)     # the dict itself: not known yet
         if found is known:
-            found = known[value] = word(value)
+            found = known[key] = word(value)
         return found
 
     return each
