@@ -25,7 +25,7 @@ import pandas as pd
 
 from csbatch.ledger import compact
 from csbatch.money import ZERO_CENTS as ZERO  # what a sum starts from, as in csbatch.vip.pricing
-from csbatch.vip.model import SpendCents
+from csbatch.vip.model import PURCHASE_COLUMNS, SpendCents
 
 _LIVE = """(source IN (SELECT close_id FROM closes WHERE superseded = 0)
             OR source IN (SELECT import_id FROM vip_imports))"""
@@ -116,6 +116,39 @@ def _every_form(texts: list[str], of_ref: dict[Any, str]) -> dict[Any, str]:
     """Each customer's stored forms → the customer: its `compact.id_refs` form (`of_ref`) and its
     text, as a hand edit through the view stores it."""
     return {**dict(zip(texts, texts)), **of_ref}
+
+
+#: rows of `_ORDERS` fetched at a time (`_order_columns`)
+_ORDER_CHUNK = 20_000
+
+
+class _Amounts(dict[str, Decimal]):
+    """A stored amount's text → its Decimal, made on first look-up."""
+
+    def __missing__(self, text: str) -> Decimal:
+        self[text] = amount = Decimal(text)
+        return amount
+
+
+def _order_columns(found: sqlite3.Cursor) -> list[list[Any]]:
+    """The columns of `_ORDERS` rows (PURCHASE_COLUMNS; the amounts Decimal), fetched a chunk at
+    a time: a month, store type, category, day or amount that repeats is one object (an amount
+    one Decimal), the ids as read. All the rows fetched at once, then a Decimal per row, were
+    ~240 MiB at a time for a window of next month's care reminders with a year of history at 1M
+    (324k orders), and most of it stayed with the process after (the ids kept among them)."""
+    columns: list[list[Any]] = [[] for _ in PURCHASE_COLUMNS]
+    once: dict[Any, Any] = {}
+    amounts = _Amounts()
+    shared = once.setdefault
+    while chunk := found.fetchmany(_ORDER_CHUNK):
+        period, customer, store, category, order, day, amount = zip(*chunk, strict=True)
+        del chunk
+        for at, values in ((0, period), (2, store), (3, category), (5, day)):
+            columns[at] += map(shared, values, values)
+        columns[1] += customer
+        columns[4] += order
+        columns[6] += map(amounts.__getitem__, amount)
+    return columns
 
 
 class LedgerPurchases:
@@ -296,8 +329,6 @@ class LedgerPurchases:
 
     def orders(self, since: str, before: str, stores: Collection[str], customers: Collection[str],
                refunds_before: str | None = None, days: tuple[int, int] | None = None) -> pd.DataFrame:
-        from csbatch.vip.model import PURCHASE_COLUMNS
-
         keys = self._keys(since, before, stores)
         _, refs = self._refs(customers)
         later = keys if refunds_before in (None, before) else self._keys(since, refunds_before, stores)
@@ -310,14 +341,15 @@ class LedgerPurchases:
         try:
             self._fill("order_refs", refs)
             asked = (self._held(keys), json.dumps(sorted(json.loads(keys[2]))))
-            rows = self.conn.execute(_ORDERS, asked).fetchall() if days is None else \
-                self.conn.execute(_ORDERS_IN_DAYS, (*asked, *days)).fetchall()
+            found = self.conn.execute(_ORDERS, asked) if days is None else \
+                self.conn.execute(_ORDERS_IN_DAYS, (*asked, *days))
+            columns = _order_columns(found)
         finally:
             self.conn.execute("DELETE FROM temp.order_refs")
-        out = pd.DataFrame(rows, columns=PURCHASE_COLUMNS)
-        out["amount"] = pd.Series([Decimal(r[6]) for r in rows], dtype=object)
+        out = pd.DataFrame(dict(zip(PURCHASE_COLUMNS, columns, strict=True)))
+        out["amount"] = pd.Series(columns[6], dtype=object)
         out["order_date"] = pd.to_datetime(out["order_date"])
-        out["refunded"] = pd.Series([r[4] in refunds for r in rows], dtype=bool)
+        out["refunded"] = pd.Series([o in refunds for o in columns[4]], dtype=bool)
         return out
 
     def frame(self) -> pd.DataFrame:

@@ -33,6 +33,7 @@ from csbatch.sheets import rows as sheet_rows
 from csbatch.sheets.coerce import CoerceContext, Coerced, coerce_audit_items, coerce_column
 from csbatch.sheets.discover import FoundSheet, discover, is_notes_sheet
 from csbatch.sheets.floods import collapse, column_issues
+from csbatch.sheets.gathered import gathered
 from csbatch.sheets.headers import HeaderMatch, find_header
 from csbatch.sheets.month_inputs import InputRecord, Inputs, row_fields
 from csbatch.sheets.period import month_rows
@@ -450,7 +451,9 @@ def _cell_array(rows: list[list[Any]], first: int) -> np.ndarray | None:
 
 def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> dict[str, pd.Series]:
     """One object series per mapped column (name → column index), straight from the rows under
-    the header and indexed by sheet row number; CSV rows may be short, so they are padded with ""."""
+    the header and indexed by sheet row number; CSV rows may be short, so they are padded with "".
+    A long column is made anew while the rows are alive (`csbatch.sheets.gathered`): what the
+    close keeps of a big sheet then sits together, and its memory goes back when the rows go."""
     rows, first = raw.rows, header_row0 + 1
     index = pd.RangeIndex(header_row0 + 2, header_row0 + 2 + max(len(rows) - first, 0))
     cells = _cell_array(rows, first)
@@ -465,11 +468,20 @@ def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> 
         shared = len(set(wanted.values())) * _SHARED_SHARE >= width
         if shared:
             cells[:, sorted(set(range(width)) - set(wanted.values()))] = None
-        return {name: pd.Series(cells[:, j] if shared else cells[:, j].copy(), index=index,
-                                dtype=object, copy=False)
-                for name, j in wanted.items()}
-    return {name: pd.Series([r[j] if j < len(r) else "" for r in rows[first:]], index=index, dtype=object)
-            for name, j in wanted.items()}
+
+        def column(j: int) -> np.ndarray:
+            view = cells[:, j]
+            made = gathered(view)
+            return view.copy() if made is view and not shared else made
+
+        made = {j: column(j) for j in set(wanted.values())}
+        return {name: pd.Series(made[j], index=index, dtype=object, copy=False) for name, j in wanted.items()}
+    padded = {}
+    for j in set(wanted.values()):
+        values = np.empty(max(len(rows) - first, 0), dtype=object)
+        values[:] = [r[j] if j < len(r) else "" for r in rows[first:]]
+        padded[j] = gathered(values)
+    return {name: pd.Series(padded[j], index=index, dtype=object, copy=False) for name, j in wanted.items()}
 
 
 def _blank_cells(values: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -129,12 +130,20 @@ def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: Peopl
     festivals, issues = festivals_in(nxt, policy)
     greet = vip.greetings.birthday
     care = vip.maintenance
-    rows: list[dict] = []
+    # the tasks as columns, a list each: a dict per task held ~55 MiB more at 1M with a year of
+    # history (283k care reminders of 95k members), and took 0.5 s more to make the frame of
+    columns: dict[str, list[Any]] = {name: [] for name in TASK_COLUMNS}
+    cids, names, phones, kinds, froms, tos, notes = (columns[name] for name in TASK_COLUMNS)
 
     def task(cid: str, person: str, kind: str, due_from: dt.date, due_to: dt.date, note: str) -> None:
         rec = people.record(cid, person)
-        rows.append({"customer_id": cid, "name": rec.name if rec else None, "phone": rec.phone if rec else None,
-                     "kind": kind, "due_from": due_from, "due_to": due_to, "note": note})
+        cids.append(cid)
+        names.append(rec.name if rec else None)
+        phones.append(rec.phone if rec else None)
+        kinds.append(kind)
+        froms.append(due_from)
+        tos.append(due_to)
+        notes.append(note)
 
     care_dates = _care_dates(care.days_before)
     lead = dt.timedelta(days=vip.greetings.festival_days_before)
@@ -169,10 +178,10 @@ def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: Peopl
                 task(order.customer_id, person, "maintenance", start, due - DAY,
                      f"care of order {order.order_id} ({order.category}, {yen(order.amount)}, bought "
                      f"{order.order_date.isoformat()}) due {due.isoformat()}")
-    if not rows:
+    if not cids:
         out = empty(TASK_COLUMNS)
     else:
-        out = pd.DataFrame(rows, columns=TASK_COLUMNS).sort_values(
+        out = pd.DataFrame(columns, columns=TASK_COLUMNS).sort_values(
             ["due_from", "customer_id", "kind", "note"], kind="stable").reset_index(drop=True)
     for col in ("due_from", "due_to"):
         out[col] = pd.Series([stamp(d) for d in out[col]], index=out.index, dtype="datetime64[ns]")
