@@ -37,6 +37,6 @@ def test_chunks_of_any_size_give_the_same_orders(ledger, monkeypatch):
 def test_a_repeated_value_is_one_object(ledger, monkeypatch):
     monkeypatch.setattr(vip_reads, "_ORDER_CHUNK", 4)     # shared across chunks too
     found = LedgerPurchases(ledger.conn, "9999-99").orders("2025-09", "2026-10", STORES, CUSTOMERS)
-    for column in ("amount", "store_type", "category", "period"):
+    for column in ("amount", "customer_id", "store_type", "category", "period"):
         values = found[column].tolist()
         assert len({id(v) for v in values}) == len({str(v) for v in values}) < len(values), column

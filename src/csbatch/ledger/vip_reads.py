@@ -132,20 +132,19 @@ class _Amounts(dict[str, Decimal]):
 
 def _order_columns(found: sqlite3.Cursor) -> list[list[Any]]:
     """The columns of `_ORDERS` rows (PURCHASE_COLUMNS; the amounts Decimal), fetched a chunk at
-    a time: a month, store type, category, day or amount that repeats is one object (an amount
-    one Decimal), the ids as read. All the rows fetched at once, then a Decimal per row, were
-    ~240 MiB at a time for a window of next month's care reminders with a year of history at 1M
-    (324k orders), and most of it stayed with the process after (the ids kept among them)."""
+    a time: a month, customer, store type, category, day or amount that repeats is one object
+    (an amount one Decimal), the order ids as read. All the rows fetched at once, then a Decimal
+    per row, were ~240 MiB at a time for a window of next month's care reminders with a year of
+    history at 1M (324k orders), and most of it stayed with the process after (the ids kept
+    among them)."""
     columns: list[list[Any]] = [[] for _ in PURCHASE_COLUMNS]
-    once: dict[Any, Any] = {}
+    once: list[dict[Any, Any]] = [{} for _ in PURCHASE_COLUMNS]     # a column's own: no value met in another
     amounts = _Amounts()
-    shared = once.setdefault
     while chunk := found.fetchmany(_ORDER_CHUNK):
         period, customer, store, category, order, day, amount = zip(*chunk, strict=True)
         del chunk
-        for at, values in ((0, period), (2, store), (3, category), (5, day)):
-            columns[at] += map(shared, values, values)
-        columns[1] += customer
+        for at, values in ((0, period), (1, customer), (2, store), (3, category), (5, day)):
+            columns[at] += map(once[at].setdefault, values, values)
         columns[4] += order
         columns[6] += map(amounts.__getitem__, amount)
     return columns
