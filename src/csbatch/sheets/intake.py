@@ -474,8 +474,8 @@ def _mapped_columns(raw: RawSheet, header_row0: int, wanted: dict[str, int]) -> 
             made = gathered(view)
             return view.copy() if made is view and not shared else made
 
-        made = {j: column(j) for j in set(wanted.values())}
-        return {name: pd.Series(made[j], index=index, dtype=object, copy=False) for name, j in wanted.items()}
+        columns = {j: column(j) for j in set(wanted.values())}
+        return {name: pd.Series(columns[j], index=index, dtype=object, copy=False) for name, j in wanted.items()}
     padded = {}
     for j in set(wanted.values()):
         values = np.empty(max(len(rows) - first, 0), dtype=object)

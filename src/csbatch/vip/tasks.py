@@ -131,7 +131,7 @@ def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: Peopl
     greet = vip.greetings.birthday
     care = vip.maintenance
     # the tasks as columns, a list each: a dict per task held ~55 MiB more at 1M with a year of
-    # history (283k care reminders of 95k members), and took 0.5 s more to make the frame of
+    # history (283k care reminders of 95k members), and the frame took 0.5 s more to make
     columns: dict[str, list[Any]] = {name: [] for name in TASK_COLUMNS}
     cids, names, phones, kinds, froms, tos, notes = (columns[name] for name in TASK_COLUMNS)
 
