@@ -33,7 +33,7 @@ def _same(a: object, b: object) -> bool:
 
 def _column(cells: list[object], repeat: int) -> np.ndarray:
     column = np.empty(len(cells) * repeat, dtype=object)
-    column[:] = [x.encode().decode() if isinstance(x, str) else x for x in cells * repeat]
+    column[:] = [x[:1] + x[1:] if isinstance(x, str) else x for x in cells * repeat]   # a new text each
     return column
 
 
@@ -61,6 +61,13 @@ def test_equal_texts_become_one_fresh_copy():
     assert len(texts) == 2                                # one object per distinct text
     assert texts.isdisjoint(id(x) for x in column)       # copies, not the cells read
     assert made[2] is None
+
+
+def test_any_text_is_copied_a_lone_surrogate_too():
+    column = _column(["a\udc80b", "\ud800", "x", ""], 300)
+    made = gathered(column)
+    assert list(made) == list(column)
+    assert made[0] is not column[0] and made[0] is made[4]
 
 
 def test_a_short_column_is_left_as_read():

@@ -67,8 +67,10 @@ def _once(cells: np.ndarray, kind: type) -> np.ndarray:
     before = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
     values = cells[np.flatnonzero(codes > before)]
     if kind is str:
+        # a text of two characters or more made again from its two parts (a new object); any
+        # text, a lone surrogate too (what `encode` refuses), and one of one character is itself
         copies = np.empty(len(values), dtype=object)
-        copies[:] = [text.encode().decode() for text in values]
+        copies[:] = [text[:1] + text[1:] for text in values]
         values = copies
     missing = codes < 0
     if not missing.any():
