@@ -5,8 +5,9 @@ each agent's line is the Decimal sum of those pays in row order, rounded once.""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from csbatch.money import to_cents
 from test_payroll import PERIOD, calendar, person, run  # noqa: F401  (calendar: the fixture)
 
 AMOUNTS = ["48.3", "48.30", "0.001", "123456789.123", "1E+3", "0", "-20.5", "7", "48.3", "99.995"]
@@ -42,7 +43,7 @@ def test_commission_per_order_and_per_agent_as_the_old_forms(policy, calendar): 
         if pay:
             expected[emp] = expected.get(emp, Decimal(0)) + pay
     lines = {line.employee_id: line.amount for line in result.lines if line.component == "commission"}
-    assert lines == {emp: total.quantize(Decimal("0.01"), ROUND_HALF_UP) for emp, total in expected.items()
+    assert lines == {emp: to_cents(total) for emp, total in expected.items()
                      if total != 0}
-    assert {repr(a) for a in lines.values()} == {repr(total.quantize(Decimal("0.01"), ROUND_HALF_UP))
+    assert {repr(a) for a in lines.values()} == {repr(to_cents(total))
                                                 for total in expected.values() if total != 0}

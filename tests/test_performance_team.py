@@ -6,13 +6,14 @@ each part to the fen half-up; the pay line's reason and `csbatch explain --pay` 
 from __future__ import annotations
 
 import csv
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from builders import write_attendance, write_xlsx
 from conftest import git_commit_all
 from csbatch.closing.explanation import explain
 from csbatch.closing.runs import monthly_close
+from csbatch.money import to_cents
 from csbatch.rules.reasons import worded
 
 PERIOD = "2026-10"
@@ -48,7 +49,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def _fen(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return to_cents(value)
 
 
 def _close(tmp_path: Path, policy_copy, share: str):

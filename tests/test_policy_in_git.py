@@ -17,13 +17,14 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from conftest import SAMPLES
+from csbatch.money import to_cents
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -158,7 +159,7 @@ def _commission_by_hand(repo: Path, pay: dict[str, dict[str, str]]) -> dict[str,
     for employee, amount in rows:
         if pay[employee]["role"] == "ecommerce_cs":
             exact[employee] = exact.get(employee, Decimal(0)) + Decimal(amount)
-    return {e: (x.quantize(CENT, ROUND_HALF_UP), (x * NEW / OLD).quantize(CENT, ROUND_HALF_UP))
+    return {e: (to_cents(x), to_cents(x * NEW / OLD))
             for e, x in exact.items()}
 
 

@@ -15,7 +15,7 @@ import csv
 import itertools
 import shutil
 from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 
 from conftest import CONFIG
 from csbatch.cli import app
+from csbatch.money import to_cents
 from csbatch.policy import load_policy
 
 runner = CliRunner()
@@ -59,7 +60,7 @@ def _sheet(path: Path, title: str) -> list[dict]:
 
 
 def _mean(values) -> Decimal:
-    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return to_cents(sum(values, Decimal(0)) / len(values))
 
 
 @pytest.fixture(scope="module")
