@@ -345,8 +345,8 @@ class LedgerPurchases:
             columns = _order_columns(found)
         finally:
             self.conn.execute("DELETE FROM temp.order_refs")
-        out = pd.DataFrame(dict(zip(PURCHASE_COLUMNS, columns, strict=True)))
-        out["amount"] = pd.Series(columns[6], dtype=object)
+        out = pd.DataFrame({**dict(zip(PURCHASE_COLUMNS[:6], columns, strict=False)),
+                            "amount": pd.Series(columns[6], dtype=object)})
         out["order_date"] = pd.to_datetime(out["order_date"])
         out["refunded"] = pd.Series([o in refunds for o in columns[4]], dtype=bool)
         return out

@@ -42,24 +42,28 @@ def gathered(cells: np.ndarray) -> np.ndarray:
         return _once(cells, str)
     codes, types = pd.factorize(_TYPE_OF(cells))
     if len(types) == 1:
-        return _once(cells, types[0])
+        return _once(cells, types[0]) if _hashed(types[0]) else cells.copy()
     made = cells.copy()
     for k, kind in enumerate(types):
-        at = np.flatnonzero(codes == k)
-        made[at] = _once(cells[at], kind)
+        if _hashed(kind):      # the cells of other types stay as copied
+            at = np.flatnonzero(codes == k)
+            made[at] = _once(cells[at], kind)
     return made
 
 
+def _hashed(kind: type) -> bool:
+    """Whether the cells of type `kind` are made each distinct value once (`_once`)."""
+    return kind is float or kind in _PLAIN
+
+
 def _once(cells: np.ndarray, kind: type) -> np.ndarray:
-    """`cells` (of type `kind`, or missing) anew, each distinct value once: a text a fresh copy,
-    a float told by its bits (-0.0 is not 0.0), other values the first cell that holds them; a
-    type not in `_PLAIN` copied as read."""
+    """`cells` (of type `kind`, one that is `_hashed`, or missing) anew, each distinct value
+    once: a text a fresh copy, a float told by its bits (-0.0 is not 0.0), other values the first
+    cell that holds them."""
     if kind is float:
         codes, _ = pd.factorize(cells.astype(np.float64).view(np.int64))
-    elif kind in _PLAIN:
-        codes, _ = pd.factorize(cells, use_na_sentinel=True)
     else:
-        return cells.copy()
+        codes, _ = pd.factorize(cells, use_na_sentinel=True)
     if not len(codes):
         return cells.copy()
     # factorize numbers the values in the order they first appear: each one's first cell is
