@@ -72,3 +72,7 @@ _.forked
 # Jinja calls each extension's `filter_stream` on a template's tokens as it compiles it
 # (csbatch.reports.pages._WordsInPlace).
 _.filter_stream
+
+# pickle calls a Pickler's `reducer_override` for each object it writes (csbatch.packed: the long
+# object arrays packed).
+_.reducer_override

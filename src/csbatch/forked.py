@@ -28,6 +28,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import IO, Generic, NoReturn, TypeVar, cast
 
+from csbatch import packed
+
 T = TypeVar("T")
 
 
@@ -215,7 +217,7 @@ def _done(result: object, fd: int) -> bytes:
         return pickle.dumps(("done", result), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         with os.fdopen(os.dup(fd), "wb") as file:
-            pickle.dump(("done", result), file, protocol=pickle.HIGHEST_PROTOCOL)
+            packed.dump(("done", result), file)
     except BaseException:
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
@@ -250,7 +252,7 @@ def _outcome(said: bytes | IO[bytes], status: int, who: str = "the forked writer
             how = f"ended with status {os.waitstatus_to_exitcode(status)}"
         raise ChildDied(f"{who} {how} without saying whether its work was done")
     try:
-        what = pickle.loads(said) if isinstance(said, bytes) else pickle.load(said)
+        what = pickle.loads(said) if isinstance(said, bytes) else packed.load(said)
     except Exception as cut:  # cut short: killed while it said it
         raise ChildDied(f"{who} ended with status {status} halfway through saying what happened") from cut
     if what[0] == "done" and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:

@@ -133,11 +133,20 @@ def excel_serials(values: pd.Series) -> list[float | None] | None:
     days, rest = np.divmod(micros - _EXCEL_EPOCH_US, _DAY_US)
     seconds, micro = np.divmod(rest, 1_000_000)
     serials = days.astype(float) + (seconds.astype(float) + micro.astype(float) / 1e6) / 86400 + 1
-    if not blank.any():
-        return serials.tolist()
-    out = serials.astype(object)
-    out[blank] = None
-    return out.tolist()
+    return one_per_value(serials, blank)
+
+
+def one_per_value(floats: np.ndarray, blank: np.ndarray) -> list[float | None]:
+    """`floats` as a list (None where `blank`) holding one float object per distinct value, each
+    cell a reference to it: a sheet keeps its columns until it is written, and at a year of VIP
+    history a float per cell was ~50 MB of the workbook's 250 (a month of days, a few prices and
+    points repeated over 300k rows). Values are told apart by their bits (-0.0 is not 0.0), so
+    each cell is the very float `tolist` gave it."""
+    codes, distinct = pd.factorize(np.ascontiguousarray(floats, dtype=np.float64).view(np.int64))
+    pool: list[float | None] = [*distinct.view(np.float64).tolist(), None]
+    if blank.any():
+        codes[blank] = -1       # the pool's last entry
+    return list(map(pool.__getitem__, codes.tolist()))
 
 
 def _widest(values: pd.Series, kind: str) -> int:
@@ -180,7 +189,7 @@ def _number_column(items: list[Any], kind: str) -> tuple[list[float | None], int
         return None
     given = [v for v, b in zip(items, blank.tolist()) if not b]
     widest = max((shown_width(v, kind) for v in set(given)), default=0)
-    return [None if b else f for f, b in zip(floats.tolist(), blank.tolist())], widest
+    return one_per_value(floats, blank), widest
 
 
 def _date_column(values: pd.Series, kind: str) -> tuple[list[float | None], int] | None:
@@ -391,7 +400,9 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
             return False
         fmts = [None if cell is None else cell[2] if cell[2] is not None or kind == "n" else default
                 for cell in cells]
-        self.down[col] = _Down(kind, values, None, fmts=fmts)
+        blank = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+        floats = np.fromiter((0.0 if v is None else v for v in values), dtype=np.float64, count=len(values))
+        self.down[col] = _Down(kind, one_per_value(floats, blank), None, fmts=fmts)
         return True
 
     def _strings_down(self, columns: dict[int, list[str | None]], quoted: Any) -> bool:
@@ -414,22 +425,18 @@ class _Worksheet(xlsxwriter.worksheet.Worksheet):
         if max(map(len, distinct), default=0) > half:       # each distinct text measured once
             return False
         number = known.setdefault
-        # one more entry, last: what a blank's -1 picks (never used, not a formula)
-        indices = np.fromiter((*(number(t, len(known)) for t in distinct), -1), dtype=np.int64)
+        # each distinct text's index, the table's own int object (every cell of that text refers to
+        # it: not an int per cell), and one more entry, last: what a blank's -1 picks
+        indices: list[int | None] = [*(number(t, len(known)) for t in distinct), None]
         formula = np.fromiter((*(t.startswith(FORMULA_START) for t in distinct), False), dtype=bool)
         strings.unique_count = len(known)
         given = codes >= 0
         strings.count += int(given.sum())
         width = len(lists)
+        pick = indices.__getitem__
         for k, c in enumerate(columns):
             shown, present = codes[k::width], given[k::width]
-            at = indices[shown]
-            if present.all():
-                values = at.tolist()
-            else:
-                values = at.astype(object)
-                values[~present] = None
-                values = values.tolist()
+            values = list(map(pick, shown.tolist()))
             marked = frozenset(np.flatnonzero(present & formula[shown]).tolist())
             self.down[c] = _Down("s", values, quoted, marked)
         return True
