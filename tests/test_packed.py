@@ -71,10 +71,10 @@ def test_any_object_array_comes_back_as_it_was(tmp_path, monkeypatch, cells, sha
     assert type(b) is np.ndarray and b.dtype == object and b.shape == a.shape
     assert (b.flags.c_contiguous, b.flags.f_contiguous) == (a.flags.c_contiguous, a.flags.f_contiguous)
     assert _said(b.ravel()) == _said(a.ravel())
-    # one object in, one object out: each cell's object is its twin's (as pickle keeps it: not
-    # for a number, which pickle writes by value)
+    # one object in, one object out: each cell's object is its twin's (not for a number, which
+    # pickle writes by value, nor for a text, made once per chunk of the array)
     twins = zip(b.ravel()[:len(cells)], b.ravel()[len(cells):][::-1])
-    assert all(x is y for x, y in twins if type(x) not in (int, float))
+    assert all(x is y for x, y in twins if type(x) not in (int, float, str))
 
 
 def test_a_frame_of_object_columns_comes_back_equal_and_shares_values(tmp_path):
@@ -82,7 +82,7 @@ def test_a_frame_of_object_columns_comes_back_equal_and_shares_values(tmp_path):
     tag = Tag("shared")
     frame = pd.DataFrame({
         "customer": [f"KH{i % 97:06d}" for i in range(n)],
-        "tier": ["silver" + "" for _ in range(n)],
+        "tier": ["".join(("sil", "ver")) for _ in range(n)],     # 3,000 objects
         "amount": [Decimal(f"{i % 13}.{i % 3}0") for i in range(n)],
         "day": [dt.date(2026, 11, 1 + i % 30) for i in range(n)],
         "tag": [tag if i % 2 else None for i in range(n)],
@@ -93,9 +93,10 @@ def test_a_frame_of_object_columns_comes_back_equal_and_shares_values(tmp_path):
     assert list(back.dtypes) == list(frame.dtypes)
     for col in frame.columns:
         assert _said(back[col]) == _said(frame[col])
-    # equal values are one object, in a column and between frames; 1.0 is not 1.00
+    # equal texts of an array are one object (each of its cells was a text of its own), equal
+    # Decimals and dates one object wherever they are; 1.0 is not 1.00
     assert len({id(v) for v in back["customer"]}) == 97
-    assert {id(v) for v in other_back["customer"]} == {id(v) for v in back["customer"]}
+    assert len({id(v) for v in other_back["customer"]}) == 97
     assert len({id(v) for v in back["tier"]}) == 1
     assert len({id(v) for v in back["amount"]}) == len({str(v) for v in frame["amount"]}) == 39
     assert len({id(v) for v in back["day"]}) == 30
