@@ -3,7 +3,7 @@
 A year of VIP history hands the close ~9 million cells of pandas object columns (95k members, 293k
 reminders, 438k purchases). Pickle memoizes every object it writes, and holds a reference to it
 and to what each object's `__reduce__` made (a Decimal's text and argument tuple, a date's bytes)
-until the dump ends: 5.1 million memo entries, ~230 MiB more in the child just as it ended, the
+until the dump ends: 4 million memo entries, ~220 MiB more in the child just as it ended, the
 moment the close and its VIP child held the most memory.
 
 Here each object array of `SMALLEST` cells or more is written as the codes of its distinct objects
