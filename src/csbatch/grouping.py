@@ -5,6 +5,7 @@ group rows this way (attendance, measured values, VIP), so each groups them the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, getcontext
 from typing import Any
 
@@ -12,6 +13,22 @@ import numpy as np
 import pandas as pd
 
 from csbatch.money import ZERO
+
+
+class Once(dict):
+    """`make` of each key asked for (`once[key]`), made the first time that key is asked: work
+    done once per distinct value (amounts and dates repeat), one dictionary look-up a value, not
+    a pass to find the distinct values and a second to look them up."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[Any], Any]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        made = self[key] = self.make(key)
+        return made
 
 
 def first_codes(codes: np.ndarray) -> np.ndarray:

@@ -35,6 +35,8 @@ from typing import IO, Any, Literal
 import numpy as np
 import pandas as pd
 
+from csbatch.grouping import Once, identities
+
 #: an object array of fewer cells is pickled as pickle does
 SMALLEST = 1024
 #: cells told apart at a time (their ids, codes and hash table: ~40 bytes a cell, then freed)
@@ -70,8 +72,8 @@ class _Reading:
 
     fd: int
     begins: int
-    decimals: dict[str, Decimal] = field(default_factory=dict)
-    days: dict[int, dt.date] = field(default_factory=dict)
+    decimals: Once = field(default_factory=lambda: Once(Decimal))            # text → Decimal
+    days: Once = field(default_factory=lambda: Once(dt.date.fromordinal))   # day number → date
 
 
 _reading: _Reading | None = None
@@ -101,11 +103,10 @@ def _packed(a: np.ndarray, side: IO[bytes]) -> tuple[Any, ...]:
     parts = []
     for start in range(0, flat.size, _CHUNK):
         cells = flat[start:start + _CHUNK]
-        codes, ids = pd.factorize(np.fromiter(map(id, cells), dtype=np.uint64, count=cells.size))
-        first = np.empty(len(ids), dtype=np.intp)
-        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)     # each object's first cell
-        kinds, others = _by_kind(cells[first].tolist())
-        said = pickle.dumps((codes.astype(np.min_scalar_type(len(ids))), *kinds), protocol=pickle.HIGHEST_PROTOCOL)
+        codes, distinct = identities(cells.tolist())
+        kinds, others = _by_kind(distinct)
+        said = pickle.dumps((codes.astype(np.min_scalar_type(len(distinct))), *kinds),
+                            protocol=pickle.HIGHEST_PROTOCOL)
         parts.append((side.tell(), len(said), others))
         side.write(said)
     return a.shape, order, parts
@@ -163,11 +164,8 @@ def _pool(kinds: list[Any], reading: _Reading) -> np.ndarray:
         built = np.fromiter(map(joined.__getitem__, map(slice, [0, *ends], ends)), dtype=object, count=len(lengths))
         pool[texts] = built[same]
     if decimals:
-        made = reading.decimals
-        pool[decimals] = np.fromiter((made[s] if s in made else made.setdefault(s, Decimal(s))
-                                      for s in said.split("\n")), dtype=object, count=len(decimals))
+        pool[decimals] = np.fromiter(map(reading.decimals.__getitem__, said.split("\n")), dtype=object,
+                                     count=len(decimals))
     if days:
-        known_day = reading.days
-        pool[days] = np.fromiter((known_day[n] if n in known_day else known_day.setdefault(n, dt.date.fromordinal(n))
-                                  for n in ordinals.tolist()), dtype=object, count=len(days))
+        pool[days] = np.fromiter(map(reading.days.__getitem__, ordinals.tolist()), dtype=object, count=len(days))
     return pool

@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from csbatch.grouping import Once
+
 _DIGITS = "0123456789"
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
@@ -426,24 +428,10 @@ def staff_refs(conn: sqlite3.Connection, values: Sequence[Any], add: bool = True
     return list(map(forms.__getitem__, values))
 
 
-class _Encoded(dict):
-    """`encode` of each value asked for, computed the first time a value (as a dict key) is asked."""
-
-    __slots__ = ("encode",)
-
-    def __init__(self, encode: Callable[[Any], Any]):
-        super().__init__()
-        self.encode = encode
-
-    def __missing__(self, value: Any) -> Any:
-        encoded = self[value] = self.encode(value)
-        return encoded
-
-
 def _each(encode: Callable[[Any], Any], values: Iterable[Any]) -> list[Any]:
     """`encode` of each value, once per distinct value (amounts and dates repeat): one dictionary
-    lookup a value (`_Encoded`), not a pass to find the distinct values and a second to look them up."""
-    return list(map(_Encoded(encode).__getitem__, values))
+    lookup a value (`grouping.Once`), not a pass to find the distinct values and a second to look them up."""
+    return list(map(Once(encode).__getitem__, values))
 
 
 class Keys:

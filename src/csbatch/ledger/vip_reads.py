@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from csbatch.grouping import Once
 from csbatch.ledger import compact
 from csbatch.money import ZERO_CENTS as ZERO  # what a sum starts from, as in csbatch.vip.pricing
 from csbatch.vip.model import PURCHASE_COLUMNS, SpendCents
@@ -122,14 +123,6 @@ def _every_form(texts: list[str], of_ref: dict[Any, str]) -> dict[Any, str]:
 _ORDER_CHUNK = 20_000
 
 
-class _Amounts(dict[str, Decimal]):
-    """A stored amount's text → its Decimal, made on first look-up."""
-
-    def __missing__(self, text: str) -> Decimal:
-        self[text] = amount = Decimal(text)
-        return amount
-
-
 def _order_columns(found: sqlite3.Cursor) -> list[list[Any]]:
     """The columns of `_ORDERS` rows (PURCHASE_COLUMNS; the amounts Decimal), fetched a chunk at
     a time: a month, customer, store type, category, day or amount that repeats is one object
@@ -139,7 +132,7 @@ def _order_columns(found: sqlite3.Cursor) -> list[list[Any]]:
     among them)."""
     columns: list[list[Any]] = [[] for _ in PURCHASE_COLUMNS]
     once: list[dict[Any, Any]] = [{} for _ in PURCHASE_COLUMNS]     # a column's own: no value met in another
-    amounts = _Amounts()
+    amounts = Once(Decimal)     # a stored amount's text → its Decimal, made on first look-up
     while chunk := found.fetchmany(_ORDER_CHUNK):
         period, customer, store, category, order, day, amount = zip(*chunk, strict=True)
         del chunk

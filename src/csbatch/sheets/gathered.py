@@ -22,6 +22,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from csbatch.grouping import first_codes
+
 #: a column shorter than this is left as read: its cells are few, and fit an arena or two
 _WORTH = 1000
 
@@ -66,10 +68,8 @@ def _once(cells: np.ndarray, kind: type) -> np.ndarray:
         codes, _ = pd.factorize(cells, use_na_sentinel=True)
     if not len(codes):
         return cells.copy()
-    # factorize numbers the values in the order they first appear: each one's first cell is
-    # where the codes reach a new height
-    before = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
-    values = cells[np.flatnonzero(codes > before)]
+    first = first_codes(codes)      # each value's first cell (and the first cell, when missing)
+    values = cells[first[codes[first] >= 0]]
     if kind is str:
         # a text of two characters or more made again from its two parts (a new object); any
         # text, a lone surrogate too (what `encode` refuses), and one of one character is itself
