@@ -98,16 +98,17 @@ def _nothing() -> None:
     """No ledger rows to insert (a close written without its ledger: `reproduce`, tests)."""
 
 
-def room_for_a_child(share: float = CHILD_SHARE, reached: int = 0) -> bool:
-    """Whether this process's resident memory and a forked child's `share` of it (the writer's by
-    default) fit `MEMORY_LIMIT`, or `reached` (bytes) when that is more: what the close already
-    held with a child (`CloseState.held_together`). A close whose VIP stage's child took the two
-    past the limit (a year of history: 95k members at 1M, 2.8 GB) writes its files in two
-    processes again, without asking the machine for more than it already gave (docs/decisions.md)."""
+def room_for_a_child(share: float = CHILD_SHARE, reached: int = 0, extra: int = 0) -> bool:
+    """Whether this process's resident memory, a forked child's `share` of it (the writer's by
+    default) and `extra` bytes more (what the child's work needs whatever this process holds:
+    the VIP stage's per card) fit `MEMORY_LIMIT`, or `reached` (bytes) when that is more: what
+    the close already held with a child (`CloseState.held_together`). A close whose VIP stage's
+    child took the two past the limit writes its files in two processes again, without asking
+    the machine for more than it already gave (docs/decisions.md)."""
     held = resident()
     if held is None:
         return False
-    return held * (1 + share) <= max(MEMORY_LIMIT, reached)
+    return held * (1 + share) + extra <= max(MEMORY_LIMIT, reached)
 
 
 def write_staff_pages(s: CloseState, folder: Path) -> None:
