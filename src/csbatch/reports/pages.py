@@ -90,6 +90,8 @@ def points(value: Any, signed: bool = False) -> str:
 def date(value: Any) -> str:
     if type(value) is dt.date:    # what a statement's dates are, asked first
         return value.isoformat()
+    if type(value) is pd.Timestamp:   # a task's or a card's: its fields, not `.date()` (1.2 µs)
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     if is_blank(value) or value == "":
         return DASH
     if isinstance(value, dt.datetime):  # pandas Timestamps too

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, overload
 import pandas as pd
 
 from csbatch.blanks import is_blank
+from csbatch.grouping import boxed_once
 from csbatch.idnumbers import mask_id
 from csbatch.money import ZERO_CENTS as ZERO
 from csbatch.money import to_cents
@@ -145,7 +146,7 @@ class Statements(Sequence[dict]):
 
     def _made(self, start: int, stop: int) -> Iterator[dict]:
         tasks = self._tasks
-        kinds, starts, ends, notes = (tasks[k].tolist() for k in ("kind", "due_from", "due_to", "note"))
+        kinds, starts, ends, notes = (boxed_once(tasks[k]) for k in ("kind", "due_from", "due_to", "note"))
         of_customer: dict[str, list[int]] = {}
         for i, cid in enumerate(tasks["customer_id"].tolist()):
             of_customer.setdefault(cid, []).append(i)
