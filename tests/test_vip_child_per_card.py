@@ -95,3 +95,26 @@ def test_a_few_thousand_cards_ask_for_a_few_mib():
     """The per-card room is what a large ledger needs (90k cards: ~0.9 GiB), not a toll on every close."""
     assert 3_000 * stages.VIP_CHILD_PER_CARD < 64 * MIB
     assert 90_000 * stages.VIP_CHILD_PER_CARD > 600 * MIB
+
+
+@linux
+@needs_fork
+def test_at_its_turn_the_stage_uses_the_history_it_read_to_decide(holding_cards, monkeypatch):
+    """`begin_vip` read the ledger's cards to know the room they need: the stage at its turn does
+    not read them again (90k cards and their purchases' reader, at a million orders)."""
+    state = _with_cards(holding_cards)
+    reads: list[str] = []
+    real = HistoryBefore.vip_history
+
+    def counted(self: HistoryBefore):
+        reads.append(self.period)
+        return real(self)
+
+    monkeypatch.setattr(HistoryBefore, "vip_history", counted)
+    monkeypatch.setattr(publish, "MEMORY_LIMIT", _limit_with_room(256 * MIB))
+    monkeypatch.setattr(stages, "VIP_CHILD_PER_CARD", 512 * MIB)
+    early = begin_vip(state)
+    assert isinstance(early, _AtItsTurn)
+    done, _ = early.finish(state)
+    assert done.vip is not None and len(done.vip.cards) > 0
+    assert reads == ["2026-11"]
