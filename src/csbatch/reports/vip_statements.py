@@ -39,13 +39,14 @@ TEMPLATE = "vip_statement.html.j2"
 
 
 def render_statement(statement: dict, period: str, env: Environment | None = None, lang: str = "zh",
-                     company: str = "", render: Callable[..., str] | None = None) -> str:
+                     company: str = "", render: Callable[..., str] | None = None, label: str | None = None) -> str:
     """One statement's page; `render` a `page_renderer` of the statement template made once for
-    a close's statements (default: the environment's template)."""
+    a close's statements (default: the environment's template), `label` the period's words when
+    made once for them (default: made here)."""
     env = env or environment(lang)
     render = render or env.get_template(TEMPLATE).render
     return render(m=statement, period=period, company=company,
-                  period_label=period_label(period, str(env.globals["lang"])))
+                  period_label=period_label(period, str(env.globals["lang"])) if label is None else label)
 
 
 def render_statements(result, folder: Path, period: str, lang: str = "zh", company: str = "") -> list[Path]:
@@ -55,6 +56,7 @@ def render_statements(result, folder: Path, period: str, lang: str = "zh", compa
     out.mkdir(parents=True, exist_ok=True)
     env = environment(lang)
     render = page_renderer(env.get_template(TEMPLATE))   # looked up once (get_template stats the file)
+    label = period_label(period, str(env.globals["lang"]))   # and the period's words (95k statements)
     written: list[Path] = []
     seen: dict[str, Any] = {}
     for statement in result.statements:
@@ -66,6 +68,6 @@ def render_statements(result, folder: Path, period: str, lang: str = "zh", compa
         path = out / name
         if os.path.basename(name) != name or name in (os.curdir, os.pardir):  # cannot happen with the names above
             raise ValueError(f"customer id {statement.get('customer_id')!r} leaves the vip folder")
-        write_page(str(path), render_statement(statement, period, env, company=company, render=render))
+        write_page(str(path), render_statement(statement, period, env, company=company, render=render, label=label))
         written.append(path)
     return written
