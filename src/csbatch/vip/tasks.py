@@ -21,6 +21,7 @@ import pandas as pd
 
 from csbatch.calendar import lunar_to_solar, month_bounds
 from csbatch.errors import Issue
+from csbatch.grouping import Once
 from csbatch.i18n import N_
 from csbatch.policy import Policy
 from csbatch.vip.card_events import ACTIVE, Card
@@ -183,8 +184,8 @@ def next_month_tasks(period: str, cards: list[Card], spend: Spend, people: Peopl
     else:
         out = pd.DataFrame(columns, columns=TASK_COLUMNS).sort_values(
             ["due_from", "customer_id", "kind", "note"], kind="stable").reset_index(drop=True)
-    for col in ("due_from", "due_to"):     # a Timestamp made per distinct day (283k reminders, a few dozen days)
-        days = out[col].tolist()
-        stamped = {day: stamp(day) for day in dict.fromkeys(days)}
-        out[col] = pd.Series(list(map(stamped.__getitem__, days)), index=out.index, dtype="datetime64[ns]")
+    stamped = Once(stamp)      # a Timestamp made per distinct day (283k reminders, a few dozen days)
+    for col in ("due_from", "due_to"):
+        out[col] = pd.Series(list(map(stamped.__getitem__, out[col].tolist())), index=out.index,
+                             dtype="datetime64[ns]")
     return out, issues
